@@ -1,0 +1,38 @@
+"""The library entry points the CLI calls: generate, check."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from codegen import ir
+from codegen.compile import compile_folder
+from codegen.emit import Settings, build_files, diff, write
+from codegen.load import load_folder
+
+
+@dataclass(frozen=True)
+class GenerateResult:
+    program: ir.Program
+    files: dict[str, bytes]
+
+
+def generate(schemas: Path, settings: Settings | None = None) -> GenerateResult:
+    """Compile ``schemas`` and render every output file, in memory."""
+    settings = settings or Settings()
+    program = compile_folder(schemas)
+    documents = load_folder(schemas)
+    return GenerateResult(program, build_files(program, documents, settings))
+
+
+def generate_to(
+    schemas: Path, out: Path, settings: Settings | None = None
+) -> list[str]:
+    """Generate into ``out``; return the files that changed."""
+    result = generate(schemas, settings)
+    return write(out, result.files)
+
+
+def check(schemas: Path, out: Path, settings: Settings | None = None) -> list[str]:
+    """What differs between ``out`` and a fresh generation (empty when fresh)."""
+    return diff(out, generate(schemas, settings).files)

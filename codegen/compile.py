@@ -1,0 +1,205 @@
+"""load -> resolve -> lower: a folder of schemas to an :class:`ir.Program`."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from codegen import ir
+from codegen.errors import CompileError, ContractError, pointer_join
+from codegen.load import Document, load_folder
+from codegen.lower import Ctx, Lowerer, is_definitions_only, message_of
+from codegen.naming import module_part
+from codegen.render_python import refs_in
+from codegen.resolve import SchemaGraph, walk_refs
+from codegen.vocabulary import check_document
+
+
+def canonical(value: Any) -> bytes:
+    """Canonical JSON: sorted keys, no insignificant space, UTF-8."""
+    return json.dumps(
+        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    ).encode()
+
+
+def module_names(documents: list[Document]) -> dict[str, str]:
+    names: dict[str, str] = {}
+    seen: dict[str, str] = {}
+    errors = []
+    for doc in documents:
+        parts = doc.path.removesuffix(".json").split("/")
+        name = ".".join(module_part(p) for p in parts)
+        if name in seen:
+            errors.append(
+                ContractError(
+                    doc.path,
+                    "",
+                    "module-collision",
+                    f"file maps to module '{name}', as {seen[name]} does",
+                    "rename one of the files",
+                )
+            )
+        seen[name] = doc.path
+        names[doc.path] = name
+    if errors:
+        raise CompileError(errors)
+    return names
+
+
+def fingerprints(
+    documents: list[Document], deps: dict[str, set[str]]
+) -> dict[str, str]:
+    """sha256 of a file's canonical JSON and of every file it reaches, by path."""
+    canon = {d.path: canonical(d.contents) for d in documents}
+    result = {}
+    for doc in documents:
+        reach: set[str] = set()
+        stack = [doc.path]
+        while stack:
+            path = stack.pop()
+            if path not in reach:
+                reach.add(path)
+                stack.extend(deps[path])
+        h = hashlib.sha256()
+        for path in sorted(reach):
+            h.update(path.encode() + b"\0" + canon[path] + b"\0")
+        result[doc.path] = "sha256:" + h.hexdigest()
+    return result
+
+
+def compile_folder(root: Path) -> ir.Program:
+    """Compile every schema below ``root``, or raise :class:`CompileError`."""
+    documents = load_folder(root)
+    errors: list[ContractError] = []
+    for doc in documents:
+        errors.extend(check_document(doc.path, doc.contents, doc.draft))
+    if errors:
+        raise CompileError(errors)
+    graph = SchemaGraph(documents)
+    ref_errors, deps = walk_refs(graph)
+    if ref_errors:
+        raise CompileError(ref_errors)
+    names = module_names(documents)
+    lowerer = Lowerer(graph, names)
+    roots: dict[str, ir.TypeName | None] = {}
+    messages: dict[str, ir.Message | None] = {}
+    for doc in documents:
+        try:
+            messages[doc.path] = message_of(doc.path, doc.contents)
+            ctx = Ctx(doc.path, "", graph.root_resolver(doc.path), doc.draft)
+            roots[doc.path] = None
+            if not is_definitions_only(doc.contents):
+                roots[doc.path] = lowerer.declare(doc.contents, ctx).target
+            if isinstance(doc.contents, dict):
+                for keyword in ("$defs", "definitions"):
+                    for key, sub in (doc.contents.get(keyword) or {}).items():
+                        pointer = pointer_join("", keyword, key)
+                        sub_ctx = Ctx(
+                            doc.path,
+                            pointer,
+                            graph.descend(ctx.resolver, sub, doc.draft),
+                            doc.draft,
+                        )
+                        lowerer.declare(sub, sub_ctx)
+        except CompileError as exc:
+            errors.extend(exc.errors)
+    errors.extend(lowerer.errors)
+    if errors:
+        raise CompileError(errors)
+    prints = fingerprints(documents, deps)
+    by_module: dict[str, list[ir.Decl]] = {names[d.path]: [] for d in documents}
+    for name in sorted(lowerer.decls, key=lambda n: lowerer.order[n]):
+        by_module[name.module].append(lowerer.decls[name])
+    modules = []
+    for doc in documents:
+        mod = names[doc.path]
+        decls = tuple(by_module[mod])
+        root = roots[doc.path]
+        closure = _closure([root] if root else [d.name for d in decls], lowerer.decls)
+        checks = sorted({c for n in closure for c in lowerer.full_check.get(n, ())})
+        imports = sorted(
+            {r for d in decls for r in _decl_refs(d) if r.module != mod},
+            key=lambda r: (r.module, r.name),
+        )
+        modules.append(
+            ir.Module(
+                mod,
+                doc.path,
+                decls,
+                root,
+                messages[doc.path],
+                prints[doc.path],
+                tuple(checks),
+                tuple(imports),
+            )
+        )
+    _check_import_cycles(modules)
+    program_hash = hashlib.sha256()
+    for m in modules:
+        program_hash.update(f"{m.source}\0{m.fingerprint}\0".encode())
+    return ir.Program(tuple(modules), "sha256:" + program_hash.hexdigest())
+
+
+def _decl_refs(decl: ir.Decl) -> list[ir.TypeName]:
+    if isinstance(decl, ir.ObjectDecl):
+        out = [r for f in decl.fields for r in refs_in(f.type)]
+        if decl.extra is not None:
+            out += list(refs_in(decl.extra))
+        return out
+    return list(refs_in(decl.type))
+
+
+def _closure(
+    start: list[ir.TypeName], decls: dict[ir.TypeName, ir.Decl]
+) -> set[ir.TypeName]:
+    seen: set[ir.TypeName] = set()
+    stack = list(start)
+    while stack:
+        n = stack.pop()
+        if n in seen or n not in decls:
+            continue
+        seen.add(n)
+        stack.extend(_decl_refs(decls[n]))
+    return seen
+
+
+def decl_closure(program: ir.Program, start: ir.TypeName) -> set[ir.TypeName]:
+    decls = {d.name: d for m in program.modules for d in m.decls}
+    return _closure([start], decls)
+
+
+def _check_import_cycles(modules: list[ir.Module]) -> None:
+    graph = {m.name: {r.module for r in m.imports} for m in modules}
+    source = {m.name: m.source for m in modules}
+    state: dict[str, int] = {}
+    path: list[str] = []
+
+    def visit(name: str) -> None:
+        state[name] = 1
+        path.append(name)
+        for dep in sorted(graph.get(name, ())):
+            if state.get(dep) == 1:
+                cycle = path[path.index(dep) :] + [dep]
+                files = " -> ".join(source[c] for c in cycle)
+                raise CompileError(
+                    [
+                        ContractError(
+                            source[name],
+                            "",
+                            "file-cycle",
+                            f"files reference each other in a cycle ({files});"
+                            " generated modules cannot import each other",
+                            "move the mutually recursive definitions into one file",
+                        )
+                    ]
+                )
+            if not state.get(dep):
+                visit(dep)
+        path.pop()
+        state[name] = 2
+
+    for name in sorted(graph):
+        if not state.get(name):
+            visit(name)

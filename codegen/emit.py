@@ -1,0 +1,191 @@
+"""Stage 5: assemble the generated files, write them, or compare them with disk.
+
+Output is a mapping of relative POSIX path -> bytes, built in memory. ``write``
+makes a folder equal to it (stale files removed); ``diff`` says which files are
+changed, missing or extra, which is what ``contracts check`` reports.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from codegen import ir, pysupport
+from codegen.compile import decl_closure
+from codegen.load import Document
+from codegen.pylayout import docstring
+from codegen.render_python import PythonRenderer
+from codegen.templating import render_template
+
+GENERATOR = "contracts 0.1.0"
+# Folders below the output folder that the generator owns entirely.
+OWNED = ("python",)
+
+
+@dataclass(frozen=True)
+class Settings:
+    python_package: str = "platform_contracts"
+    npm_package: str = "@platform/contracts"
+
+
+def _json(value: Any) -> bytes:
+    return (json.dumps(value, indent=2, ensure_ascii=False) + "\n").encode()
+
+
+def contract_entries(program: ir.Program, package: str) -> list[dict[str, Any]]:
+    """One entry per contract: each file's root type and each top-level ``$defs``."""
+    decls = {d.name: d for m in program.modules for d in m.decls}
+    full: dict[str, set[str]] = {}
+    for m in program.modules:
+        for check in m.full_check:
+            full.setdefault(check.split("#", 1)[0], set()).add(check)
+    entries = []
+    for m in program.modules:
+        named: list[tuple[str, ir.Decl]] = []
+        if m.root is not None:
+            named.append((m.source, decls[m.root]))
+        for d in m.decls:
+            src_file, _, pointer = d.source.partition("#")
+            parts = pointer.split("/")
+            if len(parts) == 3 and parts[1] in ("$defs", "definitions"):
+                named.append((d.source, d))
+        for contract_id, decl in named:
+            checks: set[str] = set()
+            if contract_id == m.source:
+                checks = set(m.full_check)
+            else:
+                for n in decl_closure(program, decl.name):
+                    checks |= _decl_checks(program, n)
+            entries.append(
+                {
+                    "contract": contract_id,
+                    "name": decl.name.name,
+                    "module": decl.name.module,
+                    "type": m.message.type
+                    if m.message and decl.name == m.root
+                    else None,
+                    "version": m.message.version
+                    if m.message and decl.name == m.root
+                    else None,
+                    "fingerprint": m.fingerprint,
+                    "full_check": sorted(checks),
+                }
+            )
+    return entries
+
+
+def _decl_checks(program: ir.Program, name: ir.TypeName) -> set[str]:
+    # A module's full checks under a decl's own location prefix belong to that decl.
+    for m in program.modules:
+        for d in m.decls:
+            if d.name == name:
+                return {
+                    c
+                    for c in m.full_check
+                    if c.startswith(
+                        d.source.split("#")[0] + "#" + d.source.split("#")[1]
+                    )
+                }
+    return set()
+
+
+def build_files(
+    program: ir.Program, documents: list[Document], settings: Settings
+) -> dict[str, bytes]:
+    pkg = settings.python_package
+    base = f"python/{pkg}"
+    files: dict[str, bytes] = {}
+    renderer = PythonRenderer(program, pkg)
+    packages: set[str] = set()
+    for m in program.modules:
+        parts = m.name.split(".")
+        for i in range(1, len(parts)):
+            packages.add("/".join(parts[:i]))
+        files[f"{base}/{'/'.join(parts)}.py"] = renderer.module_source(m).encode()
+    for sub in sorted(packages):
+        files[f"{base}/{sub}/__init__.py"] = (
+            f'"""Contracts under {sub}/ (generated; do not edit)."""\n'.encode()
+        )
+    entries = contract_entries(program, pkg)
+    manifest = {
+        "generator": GENERATOR,
+        "fingerprint": program.fingerprint,
+        "packages": {"python": pkg, "npm": settings.npm_package},
+        "contracts": entries,
+    }
+    files[f"{base}/manifest.json"] = _json(manifest)
+    for doc in documents:
+        files[f"{base}/schemas/{doc.path}"] = _json(doc.contents)
+    files[f"{base}/py.typed"] = b""
+    files[f"{base}/_support.py"] = Path(pysupport.__file__).read_bytes()
+    files[f"{base}/_registry.py"] = render_template(
+        "python/registry.py.j2",
+        package=pkg,
+        fingerprint=program.fingerprint,
+        entries=entries,
+        repr=repr,
+    ).encode()
+    files[f"{base}/__init__.py"] = render_template(
+        "python/init.py.j2",
+        package=pkg,
+        fingerprint=program.fingerprint,
+        docstring=docstring(
+            f"Typed contracts generated by {GENERATOR}. Do not edit.", ""
+        ),
+    ).encode()
+    files["python/pyproject.toml"] = render_template(
+        "python/pyproject.toml.j2", package=pkg
+    ).encode()
+    return files
+
+
+def write(out: Path, files: dict[str, bytes]) -> list[str]:
+    """Make the owned folders of ``out`` hold exactly ``files``; return what changed."""
+    changed = []
+    for rel in diff(out, files):
+        changed.append(rel)
+    for rel, content in files.items():
+        path = out / rel
+        if path.is_file() and path.read_bytes() == content:
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+    for rel in _existing(out):
+        if rel not in files:
+            (out / rel).unlink()
+    for owned in OWNED:
+        root = out / owned
+        if root.is_dir():
+            for d in sorted(root.rglob("*"), key=lambda p: len(p.parts), reverse=True):
+                if d.is_dir() and not any(d.iterdir()):
+                    d.rmdir()
+    return changed
+
+
+def _existing(out: Path) -> list[str]:
+    result = []
+    for owned in OWNED:
+        root = out / owned
+        if root.is_dir():
+            for p in root.rglob("*"):
+                rel = p.relative_to(out).as_posix()
+                if p.is_file() and "__pycache__" not in rel and ".egg-info" not in rel:
+                    result.append(rel)
+    return sorted(result)
+
+
+def diff(out: Path, files: dict[str, bytes]) -> list[str]:
+    """Lines ``changed: x``, ``missing: x``, ``extra: x`` for files that differ."""
+    lines = []
+    for rel in sorted(files):
+        path = out / rel
+        if not path.is_file():
+            lines.append(f"missing: {rel}")
+        elif path.read_bytes() != files[rel]:
+            lines.append(f"changed: {rel}")
+    for rel in _existing(out):
+        if rel not in files:
+            lines.append(f"extra: {rel}")
+    return lines

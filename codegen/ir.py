@@ -1,0 +1,221 @@
+"""The intermediate representation: what both renderers see, and nothing else.
+
+A :class:`Program` holds :class:`Module` s (one per schema file); a module holds
+named declarations (:class:`ObjectDecl`, :class:`AliasDecl`); declarations use
+type nodes (``IrType``). Every named type is declared once and referred to by
+:class:`Ref`. Type nodes accept a superset of what their schema accepts; where they
+are wider, the module lists the schema locations in ``Module.full_check`` so the
+runtime adds a full JSON Schema check for that contract. Nothing is dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+JsonScalar = str | int | float | bool | None
+JsonValue = JsonScalar | list["JsonValue"] | dict[str, "JsonValue"]
+Number = int | float
+
+JsonKind = Literal["array", "boolean", "null", "number", "object", "string"]
+
+
+@dataclass(frozen=True)
+class TypeName:
+    """A declared type: its module (dotted, relative to the package) and name."""
+
+    module: str
+    name: str
+
+
+@dataclass(frozen=True)
+class AnyT:
+    """Any JSON value; ``exclude`` lists kinds that are rejected (for untyped schemas)."""
+
+    exclude: frozenset[JsonKind] = frozenset()
+
+
+@dataclass(frozen=True)
+class NeverT:
+    """No value is valid (the ``false`` schema)."""
+
+
+@dataclass(frozen=True)
+class NullT:
+    pass
+
+
+@dataclass(frozen=True)
+class BoolT:
+    pass
+
+
+@dataclass(frozen=True)
+class NumericT:
+    """``integer`` (JSON numbers with no fraction, 5.0 included) or ``number``."""
+
+    integer: bool
+    minimum: Number | None = None
+    maximum: Number | None = None
+    exclusive_minimum: Number | None = None
+    exclusive_maximum: Number | None = None
+    multiple_of: Number | None = None
+
+
+@dataclass(frozen=True)
+class StrT:
+    """A string; lengths count code points; ``pattern`` is searched, not matched."""
+
+    min_length: int | None = None
+    max_length: int | None = None
+    pattern: str | None = None
+    format: str | None = None
+
+
+@dataclass(frozen=True)
+class LiteralT:
+    """One of these JSON scalars, compared as JSON does (1 == 1.0, true != 1)."""
+
+    values: tuple[JsonScalar, ...]
+
+
+@dataclass(frozen=True)
+class ValuesT:
+    """``enum``/``const`` with non-scalar values: the base type plus a value check."""
+
+    base: IrType
+    values: tuple[JsonValue, ...]
+
+
+@dataclass(frozen=True)
+class ArrayT:
+    items: IrType
+    min_items: int | None = None
+    max_items: int | None = None
+    unique_items: bool = False
+
+
+@dataclass(frozen=True)
+class MapT:
+    """A JSON object used as a map from string keys to ``values``."""
+
+    values: IrType
+    min_properties: int | None = None
+    max_properties: int | None = None
+
+
+@dataclass(frozen=True)
+class UnionT:
+    """Any one of ``members``; ``discriminator`` names the ``const`` tag property."""
+
+    members: tuple[IrType, ...]
+    discriminator: str | None = None
+
+
+@dataclass(frozen=True)
+class Ref:
+    target: TypeName
+
+
+IrType = (
+    AnyT
+    | NeverT
+    | NullT
+    | BoolT
+    | NumericT
+    | StrT
+    | LiteralT
+    | ValuesT
+    | ArrayT
+    | MapT
+    | UnionT
+    | Ref
+)
+
+
+@dataclass(frozen=True)
+class Docs:
+    """Annotations carried into docstrings and JSDoc."""
+
+    title: str | None = None
+    description: str | None = None
+    deprecated: bool = False
+    read_only: bool = False
+    write_only: bool = False
+    examples: tuple[JsonValue, ...] = ()
+
+
+@dataclass(frozen=True)
+class Default:
+    value: JsonValue
+
+
+@dataclass(frozen=True)
+class Field:
+    """A property of an object. ``required`` is about presence, not nullability."""
+
+    json_name: str
+    py_name: str
+    type: IrType
+    required: bool
+    default: Default | None = None
+    docs: Docs = Docs()
+
+
+@dataclass(frozen=True)
+class ObjectDecl:
+    """A JSON object with known properties; ``extra`` is what other keys may hold.
+
+    ``extra`` is ``None`` when no other key is allowed (``additionalProperties:
+    false``), else the type of their values (``AnyT()`` when unconstrained).
+    """
+
+    name: TypeName
+    source: str
+    fields: tuple[Field, ...]
+    extra: IrType | None
+    docs: Docs = Docs()
+    dependent_required: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    min_properties: int | None = None
+    max_properties: int | None = None
+
+
+@dataclass(frozen=True)
+class AliasDecl:
+    """A named type that is not an object with properties (enum, union, scalar...)."""
+
+    name: TypeName
+    source: str
+    type: IrType
+    docs: Docs = Docs()
+
+
+Decl = ObjectDecl | AliasDecl
+
+
+@dataclass(frozen=True)
+class Message:
+    """``x-message`` of a contract: its dotted type and major version."""
+
+    type: str
+    version: int
+
+
+@dataclass(frozen=True)
+class Module:
+    """Everything generated from one schema file."""
+
+    name: str  # dotted, relative to the package: "agent.task_requested_v1"
+    source: str  # schema file, relative to the schemas folder
+    decls: tuple[Decl, ...]
+    root: TypeName | None  # the contract's top-level type, None for defs-only files
+    message: Message | None
+    fingerprint: str
+    full_check: tuple[str, ...] = ()  # "file#/pointer" locations Pydantic can't express
+    imports: tuple[TypeName, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class Program:
+    modules: tuple[Module, ...]
+    fingerprint: str

@@ -1,0 +1,768 @@
+"""Stage 3: lower resolved schemas into the IR.
+
+One rule drives every choice here: the IR type of a schema accepts at least every
+instance the schema accepts. Where it accepts more (a keyword Pydantic and the
+generated validators cannot express), the schema location is recorded as a full
+check, and the runtime validates that contract with JSON Schema as well. So every
+keyword is expressed, delegated, or (in earlier stages) refused: never dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, cast
+from urllib.parse import unquote
+
+from codegen import ir
+from codegen.errors import CompileError, ContractError, pointer_join
+from codegen.naming import pascal_case, type_name_problem, unique_field_names
+from codegen.resolve import Resolver, SchemaGraph
+from codegen.vocabulary import Draft
+
+ANNOTATIONS = frozenset(
+    {
+        "$schema", "$id", "$anchor", "$dynamicAnchor", "$defs", "definitions",
+        "$vocabulary", "$comment", "title", "description", "default", "examples",
+        "deprecated", "readOnly", "writeOnly", "contentEncoding",
+        "contentMediaType", "contentSchema",
+    }
+)  # fmt: skip
+COMBINATORS = frozenset({"allOf", "anyOf", "oneOf", "not", "if", "then", "else"})
+OBJECT_KEYWORDS = frozenset(
+    {
+        "properties", "required", "additionalProperties", "patternProperties",
+        "propertyNames", "minProperties", "maxProperties", "dependentRequired",
+        "dependentSchemas", "unevaluatedProperties", "dependencies",
+    }
+)  # fmt: skip
+ARRAY_KEYWORDS = frozenset(
+    {
+        "items", "prefixItems", "additionalItems", "minItems", "maxItems",
+        "uniqueItems", "contains", "minContains", "maxContains", "unevaluatedItems",
+    }
+)  # fmt: skip
+STRING_KEYWORDS = frozenset({"minLength", "maxLength", "pattern", "format"})
+NUMBER_KEYWORDS = frozenset(
+    {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"}
+)
+KIND_KEYWORDS: dict[ir.JsonKind, frozenset[str]] = {
+    "object": OBJECT_KEYWORDS,
+    "array": ARRAY_KEYWORDS,
+    "string": STRING_KEYWORDS,
+    "number": NUMBER_KEYWORDS,
+}
+ALL_KINDS: tuple[ir.JsonKind, ...] = (
+    "object", "array", "string", "number", "boolean", "null",
+)  # fmt: skip
+_MESSAGE_TYPE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
+
+
+@dataclass(frozen=True)
+class Ctx:
+    """Where a schema node is: file, JSON pointer, resolver (base URI) and draft."""
+
+    file: str
+    pointer: str
+    resolver: Resolver
+    draft: Draft
+
+
+def _is_scalar(v: Any) -> bool:
+    if isinstance(v, float):
+        return v.is_integer()
+    return v is None or isinstance(v, str | int | bool)
+
+
+def _scalar(v: Any) -> ir.JsonScalar:
+    if isinstance(v, float):
+        return int(v)  # 1.0 and 1 are the same JSON number
+    return cast(ir.JsonScalar, v)
+
+
+def _kind_of(value: Any) -> ir.JsonKind:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+
+
+def _types(node: dict[str, Any]) -> set[str] | None:
+    t = node.get("type")
+    if t is None:
+        return None
+    return {t} if isinstance(t, str) else set(t)
+
+
+def _docs(node: Any) -> ir.Docs:
+    if not isinstance(node, dict):
+        return ir.Docs()
+    examples = node.get("examples")
+    return ir.Docs(
+        title=node.get("title"),
+        description=node.get("description"),
+        deprecated=node.get("deprecated") is True,
+        read_only=node.get("readOnly") is True,
+        write_only=node.get("writeOnly") is True,
+        examples=tuple(examples) if isinstance(examples, list) else (),
+    )
+
+
+def _tokens(pointer: str) -> list[str]:
+    if not pointer:
+        return []
+    return [
+        unquote(t).replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:]
+    ]
+
+
+_PAIR_KEYWORDS = frozenset(
+    {
+        "properties", "patternProperties", "$defs", "definitions",
+        "dependentSchemas", "prefixItems", "allOf", "anyOf", "oneOf", "dependencies",
+    }
+)  # fmt: skip
+_SUFFIX = {
+    "items": "Item",
+    "additionalItems": "Item",
+    "unevaluatedItems": "Item",
+    "additionalProperties": "Value",
+    "unevaluatedProperties": "Value",
+    "patternProperties": "Value",
+    "propertyNames": "Name",
+    "contains": "Contains",
+    "not": "Not",
+    "if": "If",
+    "then": "Then",
+    "else": "Else",
+    "contentSchema": "Content",
+}
+
+
+def _tag_of(node: Any) -> str | None:
+    """The ``const`` string of the first property that has one (union member tag)."""
+    if isinstance(node, dict) and isinstance(node.get("properties"), dict):
+        for prop in node["properties"].values():
+            if isinstance(prop, dict) and isinstance(prop.get("const"), str):
+                return cast(str, prop["const"])
+    return None
+
+
+class Lowerer:
+    """Builds the IR for every document of a :class:`SchemaGraph`."""
+
+    def __init__(self, graph: SchemaGraph, module_names: dict[str, str]) -> None:
+        self.graph = graph
+        self.module_names = module_names
+        self.names: dict[str, tuple[str, str]] = {}
+        self.declared: dict[tuple[str, str], ir.TypeName] = {}
+        self.decls: dict[ir.TypeName, ir.Decl] = {}
+        self.order: dict[ir.TypeName, tuple[int, int]] = {}
+        self.full_check: dict[ir.TypeName, set[str]] = {}
+        self.errors: list[ContractError] = []
+        self._current: list[ir.TypeName] = []
+        self._file_order = {f: i for i, f in enumerate(sorted(graph.documents))}
+
+    # -- declarations -----------------------------------------------------------
+
+    def name_for(self, file: str, pointer: str) -> str:
+        """The type name of the schema at ``file#pointer``, from its location alone."""
+        doc = self.graph.documents[file]
+        node: Any = doc.contents
+        stem = file.rsplit("/", 1)[-1].removesuffix(".json")
+        name = pascal_case(stem)
+        if isinstance(node, dict) and isinstance(node.get("title"), str):
+            name = pascal_case(node["title"])
+        tokens = _tokens(pointer)
+        i = 0
+        while i < len(tokens):
+            keyword = tokens[i]
+            if keyword in _PAIR_KEYWORDS or (
+                keyword == "items"
+                and i + 1 < len(tokens)
+                and tokens[i + 1].isdigit()
+                and isinstance(node, dict)
+                and isinstance(node.get("items"), list)
+            ):
+                key = tokens[i + 1] if i + 1 < len(tokens) else ""
+                node = node[keyword][
+                    int(key) if isinstance(node[keyword], list) else key
+                ]
+                i += 2
+                if keyword in ("$defs", "definitions"):
+                    name = pascal_case(key)
+                elif keyword == "properties":
+                    name += pascal_case(key)
+                elif keyword in ("allOf", "anyOf", "oneOf"):
+                    tag = _tag_of(node)
+                    name += pascal_case(tag) if tag else f"Option{int(key) + 1}"
+                elif keyword in ("prefixItems", "items"):
+                    name += f"Item{int(key) + 1}"
+                elif keyword in ("dependentSchemas", "dependencies"):
+                    name += pascal_case(key) + "Dependency"
+                else:
+                    name += "Value"
+            else:
+                node = node[keyword]
+                i += 1
+                name += _SUFFIX.get(keyword, pascal_case(keyword))
+            if isinstance(node, dict) and isinstance(node.get("title"), str):
+                name = pascal_case(node["title"])
+        return name
+
+    def reserve(self, file: str, pointer: str) -> ir.TypeName:
+        """Give the location a type name, once; report collisions."""
+        key = (file, pointer)
+        if key in self.declared:
+            return self.declared[key]
+        name = self.name_for(file, pointer)
+        problem = type_name_problem(name)
+        if problem:
+            self.errors.append(
+                ContractError(
+                    file,
+                    pointer,
+                    "bad-type-name",
+                    f"type name {problem}",
+                    "set a 'title' that is a PascalCase identifier",
+                )
+            )
+            name = name + "Type"
+        other = self.names.get(name)
+        if other is not None and other != key:
+            self.errors.append(
+                ContractError(
+                    file,
+                    pointer,
+                    "name-collision",
+                    f"type name '{name}' is already declared at {other[0]}#{other[1]}",
+                    "give one of the two schemas a distinct 'title'",
+                )
+            )
+        self.names.setdefault(name, key)
+        type_name = ir.TypeName(self.module_names[file], name)
+        self.declared[key] = type_name
+        self.order[type_name] = (self._file_order[file], len(self.order))
+        return type_name
+
+    def declare(self, node: Any, ctx: Ctx) -> ir.Ref:
+        """Declare the schema at ``ctx`` as a named type and return a reference."""
+        key = (ctx.file, ctx.pointer)
+        if key in self.declared:
+            return ir.Ref(self.declared[key])
+        name = self.reserve(ctx.file, ctx.pointer)
+        self._current.append(name)
+        self.full_check.setdefault(name, set())
+        try:
+            t = self.lower(node, ctx, declaring=name)
+        finally:
+            self._current.pop()
+        if name not in self.decls:
+            if t == ir.Ref(name):
+                t = ir.AnyT()
+            self.decls[name] = ir.AliasDecl(
+                name, f"{ctx.file}#{ctx.pointer}", t, _docs(node)
+            )
+        return ir.Ref(name)
+
+    def delegate(self, ctx: Ctx, keyword: str) -> None:
+        """Record that the keyword at ``ctx`` needs the runtime's full check."""
+        if self._current:
+            where = f"{ctx.file}#{pointer_join(ctx.pointer, keyword)}"
+            self.full_check[self._current[-1]].add(where)
+
+    def child(self, node: Any, ctx: Ctx, *tokens: str | int) -> Ctx:
+        resolver = self.graph.descend(ctx.resolver, node, ctx.draft)
+        return Ctx(ctx.file, pointer_join(ctx.pointer, *tokens), resolver, ctx.draft)
+
+    # -- lowering ---------------------------------------------------------------
+
+    def lower(
+        self, node: Any, ctx: Ctx, declaring: ir.TypeName | None = None
+    ) -> ir.IrType:
+        if node is True:
+            return ir.AnyT()
+        if node is False:
+            return ir.NeverT()
+        schema = cast(dict[str, Any], node)
+        ref = schema.get("$ref")
+        if isinstance(ref, str):
+            target = self.graph.resolve(
+                self.graph.descend(ctx.resolver, schema, ctx.draft),
+                ref,
+                ctx.file,
+                ctx.pointer,
+            )
+            target_ctx = Ctx(target.file, target.pointer, target.resolver, target.draft)
+            if self.graph.location(target.node) is None:
+                ref_type = self.lower(target.node, target_ctx)
+            else:
+                ref_type = self.declare(target.node, target_ctx)
+            if ctx.draft == "7":
+                return ref_type  # draft-07: siblings of $ref are ignored
+            rest = {k: v for k, v in schema.items() if k != "$ref"}
+            if not self._asserts(rest):
+                return ref_type
+            self.delegate(ctx, "$ref")
+            return ref_type
+        if "$dynamicRef" in schema or "$recursiveRef" in schema:
+            self.delegate(ctx, "$dynamicRef")
+            return ir.AnyT()
+        base = self.lower_base(schema, ctx, declaring)
+        return self.lower_combinators(schema, ctx, base, declaring)
+
+    def _asserts(self, schema: dict[str, Any]) -> bool:
+        """Whether a schema has any keyword beyond annotations."""
+        return any(k not in ANNOTATIONS and not k.startswith("x-") for k in schema)
+
+    def lower_base(
+        self, schema: dict[str, Any], ctx: Ctx, declaring: ir.TypeName | None
+    ) -> ir.IrType:
+        """The type from ``type``, ``enum``/``const`` and the per-kind keywords."""
+        declared = _types(schema)
+        kinds: list[ir.JsonKind]
+        if declared is None:
+            kinds = [
+                k
+                for k in ALL_KINDS
+                if KIND_KEYWORDS.get(k, frozenset()) & schema.keys()
+            ]
+        else:
+            kinds = [
+                k
+                for k in ALL_KINDS
+                if k in declared or (k == "number" and "integer" in declared)
+            ]
+        integer_only = (
+            declared is not None and "integer" in declared and "number" not in declared
+        )
+        if "enum" in schema or "const" in schema:
+            return self.lower_values(
+                schema, ctx, declared, kinds, integer_only, declaring
+            )
+        members: list[ir.IrType] = []
+        for kind in kinds:
+            members.append(self.lower_kind(kind, schema, ctx, integer_only, declaring))
+        if declared is None:
+            if not members:
+                return ir.AnyT()
+            members.append(ir.AnyT(exclude=frozenset(kinds)))
+        return _union(members)
+
+    def lower_values(
+        self,
+        schema: dict[str, Any],
+        ctx: Ctx,
+        declared: set[str] | None,
+        kinds: list[ir.JsonKind],
+        integer_only: bool,
+        declaring: ir.TypeName | None,
+    ) -> ir.IrType:
+        values: list[Any] = (
+            [schema["const"]] if "const" in schema else list(schema["enum"])
+        )
+        if "const" in schema and "enum" in schema:
+            self.delegate(ctx, "enum")
+        if declared is not None:
+            values = [
+                v
+                for v in values
+                if _kind_of(v) in kinds
+                and not (integer_only and isinstance(v, float) and not v.is_integer())
+            ]
+        constraints = (
+            schema.keys() - ANNOTATIONS - COMBINATORS - {"enum", "const", "type"}
+        )
+        if constraints - {k for k in constraints if k.startswith("x-")}:
+            self.delegate(ctx, "enum" if "enum" in schema else "const")
+        if not values:
+            return ir.NeverT()
+        if all(_is_scalar(v) for v in values):
+            unique = list(
+                dict.fromkeys((type(_scalar(v)) is bool, _scalar(v)) for v in values)
+            )
+            return ir.LiteralT(tuple(v for _, v in unique))
+        value_kinds = {_kind_of(v) for v in values}
+        base = _union(
+            [
+                self.lower_kind(k, {}, ctx, False, None)
+                for k in ALL_KINDS
+                if k in value_kinds
+            ]
+        )
+        return ir.ValuesT(base, tuple(values))
+
+    def lower_kind(
+        self,
+        kind: ir.JsonKind,
+        schema: dict[str, Any],
+        ctx: Ctx,
+        integer_only: bool,
+        declaring: ir.TypeName | None,
+    ) -> ir.IrType:
+        if kind == "null":
+            return ir.NullT()
+        if kind == "boolean":
+            return ir.BoolT()
+        if kind == "string":
+            return ir.StrT(
+                min_length=_int_or_none(schema.get("minLength")),
+                max_length=_int_or_none(schema.get("maxLength")),
+                pattern=schema.get("pattern"),
+                format=schema.get("format"),
+            )
+        if kind == "number":
+            return ir.NumericT(
+                integer=integer_only,
+                minimum=schema.get("minimum"),
+                maximum=schema.get("maximum"),
+                exclusive_minimum=schema.get("exclusiveMinimum"),
+                exclusive_maximum=schema.get("exclusiveMaximum"),
+                multiple_of=schema.get("multipleOf"),
+            )
+        if kind == "array":
+            return self.lower_array(schema, ctx)
+        return self.lower_object(schema, ctx, declaring)
+
+    def lower_array(self, schema: dict[str, Any], ctx: Ctx) -> ir.IrType:
+        items: Any = schema.get("items", True)
+        prefix = schema.get("prefixItems")
+        if ctx.draft == "7" and isinstance(items, list):
+            prefix, items = items, schema.get("additionalItems", True)
+            if prefix:
+                self.delegate(ctx, "items")
+            item_type: ir.IrType = ir.AnyT()
+        elif prefix:
+            self.delegate(ctx, "prefixItems")
+            item_type = ir.AnyT()
+        else:
+            item_type = self.lower(items, self.child(schema, ctx, "items"))
+            if isinstance(item_type, ir.NeverT):
+                self.delegate(ctx, "items")
+                item_type = ir.AnyT()
+        for keyword in ("contains", "unevaluatedItems"):
+            if keyword in schema:
+                self.delegate(ctx, keyword)
+        return ir.ArrayT(
+            item_type,
+            min_items=_int_or_none(schema.get("minItems")),
+            max_items=_int_or_none(schema.get("maxItems")),
+            unique_items=schema.get("uniqueItems") is True,
+        )
+
+    def lower_object(
+        self, schema: dict[str, Any], ctx: Ctx, declaring: ir.TypeName | None
+    ) -> ir.IrType:
+        props = schema.get("properties", {})
+        required = list(dict.fromkeys(schema.get("required", [])))
+        additional = schema.get("additionalProperties", True)
+        patterns = schema.get("patternProperties")
+        for keyword in ("propertyNames", "dependentSchemas", "unevaluatedProperties"):
+            if keyword in schema:
+                self.delegate(ctx, keyword)
+        dependencies = schema.get("dependencies", {}) if ctx.draft == "7" else {}
+        dependent: dict[str, list[str]] = dict(schema.get("dependentRequired", {}))
+        for key, dep in dependencies.items():
+            if isinstance(dep, list):
+                dependent[key] = dep
+            else:
+                self.delegate(ctx, "dependencies")
+        if patterns:
+            self.delegate(ctx, "patternProperties")
+        min_p = _int_or_none(schema.get("minProperties"))
+        max_p = _int_or_none(schema.get("maxProperties"))
+        if not props and not required:
+            if patterns:
+                values: ir.IrType = ir.AnyT()
+            elif additional is False:
+                return ir.MapT(ir.AnyT(), min_p, 0)
+            else:
+                values = self.lower(
+                    additional, self.child(schema, ctx, "additionalProperties")
+                )
+            if dependent:
+                self.delegate(ctx, "dependentRequired")
+            return ir.MapT(values, min_p, max_p)
+        name = (
+            declaring if declaring is not None else self.reserve(ctx.file, ctx.pointer)
+        )
+        if name in self.decls:
+            return ir.Ref(name)
+        if declaring is None:
+            self._current.append(name)
+            self.full_check.setdefault(name, set())
+        try:
+            return self._object_decl(
+                schema,
+                ctx,
+                name,
+                props,
+                required,
+                additional,
+                patterns,
+                dependent,
+                min_p,
+                max_p,
+            )
+        finally:
+            if declaring is None:
+                self._current.pop()
+
+    def _object_decl(
+        self,
+        schema: dict[str, Any],
+        ctx: Ctx,
+        name: ir.TypeName,
+        props: dict[str, Any],
+        required: list[str],
+        additional: Any,
+        patterns: Any,
+        dependent: dict[str, list[str]],
+        min_p: int | None,
+        max_p: int | None,
+    ) -> ir.IrType:
+        json_names = list(props) + [r for r in required if r not in props]
+        py_names = unique_field_names(json_names)
+        fields: list[ir.Field] = []
+        for json_name in json_names:
+            sub = props.get(json_name, True)
+            sub_ctx = self.child(schema, ctx, "properties", json_name)
+            t = self.lower(sub, sub_ctx)
+            if isinstance(t, ir.NeverT):
+                if additional is not False or patterns:
+                    self.delegate(sub_ctx, "")
+                continue
+            default = None
+            if isinstance(sub, dict) and "default" in sub:
+                default = ir.Default(sub["default"])
+            fields.append(
+                ir.Field(
+                    json_name,
+                    py_names[json_name],
+                    t,
+                    json_name in required,
+                    default,
+                    _docs(sub),
+                )
+            )
+        if patterns:
+            extra: ir.IrType | None = ir.AnyT()
+        elif additional is False:
+            extra = None
+        else:
+            extra = self.lower(
+                additional, self.child(schema, ctx, "additionalProperties")
+            )
+            if isinstance(extra, ir.NeverT):
+                extra = None
+        self.decls[name] = ir.ObjectDecl(
+            name,
+            f"{ctx.file}#{ctx.pointer}",
+            tuple(fields),
+            extra,
+            _docs(schema),
+            tuple((k, tuple(v)) for k, v in dependent.items()),
+            min_p,
+            max_p,
+        )
+        return ir.Ref(name)
+
+    def lower_combinators(
+        self,
+        schema: dict[str, Any],
+        ctx: Ctx,
+        base: ir.IrType,
+        declaring: ir.TypeName | None,
+    ) -> ir.IrType:
+        if "not" in schema:
+            self.delegate(ctx, "not")
+        if "if" in schema and ("then" in schema or "else" in schema):
+            self.delegate(ctx, "if")
+        if "allOf" in schema:
+            self.delegate(ctx, "allOf")
+            if (
+                isinstance(base, ir.AnyT)
+                and not base.exclude
+                and _types(schema) is None
+            ):
+                for i, member in enumerate(schema["allOf"]):
+                    if isinstance(member, dict) and (
+                        "$ref" in member or "type" in member
+                    ):
+                        base = self.lower(member, self.child(schema, ctx, "allOf", i))
+                        break
+        for keyword in ("anyOf", "oneOf"):
+            if keyword not in schema:
+                continue
+            members_raw = schema[keyword]
+            only_type = set(schema.keys()) - ANNOTATIONS - COMBINATORS <= {"type"}
+            if not (isinstance(base, ir.AnyT) or only_type) or not all(
+                isinstance(m, bool) or self._is_type(m) for m in members_raw
+            ):
+                self.delegate(ctx, keyword)
+                continue
+            members = [
+                self.lower(m, self.child(schema, ctx, keyword, i))
+                for i, m in enumerate(members_raw)
+            ]
+            tag = self._discriminator(members)
+            union = _union(members, tag)
+            if keyword == "oneOf" and tag is None and not self._disjoint(members):
+                self.delegate(ctx, keyword)
+            if only_type and not isinstance(base, ir.AnyT):
+                allowed = set(_types(schema) or ())
+                if not all(self._kinds(m) <= _kinds_of_types(allowed) for m in members):
+                    self.delegate(ctx, "type")
+            base = union
+        return base
+
+    def _is_type(self, member: Any) -> bool:
+        """A union member that is a type of its own, not a fragment of constraints."""
+        if not isinstance(member, dict):
+            return False
+        return bool(
+            {"$ref", "type", "enum", "const", "properties", "anyOf", "oneOf"}
+            & member.keys()
+        )
+
+    def _discriminator(self, members: list[ir.IrType]) -> str | None:
+        """The property whose ``const`` string tells every (object) member apart."""
+        decls = []
+        for m in members:
+            if not isinstance(m, ir.Ref):
+                return None
+            decl = self.decls.get(m.target)
+            if not isinstance(decl, ir.ObjectDecl):
+                return None
+            decls.append(decl)
+        if len(decls) < 2:
+            return None
+        for candidate in decls[0].fields:
+            seen: set[str] = set()
+            for decl in decls:
+                f = next(
+                    (f for f in decl.fields if f.json_name == candidate.json_name), None
+                )
+                if (
+                    f is None
+                    or not f.required
+                    or not isinstance(f.type, ir.LiteralT)
+                    or not all(isinstance(v, str) for v in f.type.values)
+                    or seen & set(cast(tuple[str, ...], f.type.values))
+                ):
+                    break
+                seen |= set(cast(tuple[str, ...], f.type.values))
+            else:
+                return candidate.json_name
+        return None
+
+    def _kinds(self, t: ir.IrType) -> set[str]:
+        """The JSON kinds a type can accept (``integer`` counted as ``number``)."""
+        if isinstance(t, ir.AnyT):
+            return set(ALL_KINDS) - set(t.exclude)
+        if isinstance(t, ir.NeverT):
+            return set()
+        if isinstance(t, ir.NullT):
+            return {"null"}
+        if isinstance(t, ir.BoolT):
+            return {"boolean"}
+        if isinstance(t, ir.NumericT):
+            return {"number"}
+        if isinstance(t, ir.StrT):
+            return {"string"}
+        if isinstance(t, ir.LiteralT):
+            return {_kind_of(v) for v in t.values}
+        if isinstance(t, ir.ValuesT):
+            return {_kind_of(v) for v in t.values}
+        if isinstance(t, ir.ArrayT):
+            return {"array"}
+        if isinstance(t, ir.MapT):
+            return {"object"}
+        if isinstance(t, ir.UnionT):
+            return set().union(*(self._kinds(m) for m in t.members))
+        decl = self.decls.get(t.target)
+        if decl is None:
+            return set(ALL_KINDS)  # being declared (recursion): assume anything
+        if isinstance(decl, ir.ObjectDecl):
+            return {"object"}
+        return self._kinds(decl.type)
+
+    def _disjoint(self, members: list[ir.IrType]) -> bool:
+        seen: set[str] = set()
+        for m in members:
+            kinds = self._kinds(m)
+            if kinds & seen:
+                return False
+            seen |= kinds
+        return True
+
+
+def _kinds_of_types(types: Iterable[str]) -> set[str]:
+    return {"number" if t == "integer" else t for t in types}
+
+
+def _int_or_none(value: Any) -> int | None:
+    return None if value is None else int(value)
+
+
+def _union(members: list[ir.IrType], discriminator: str | None = None) -> ir.IrType:
+    flat: list[ir.IrType] = []
+    for m in members:
+        parts = (
+            m.members if isinstance(m, ir.UnionT) and m.discriminator is None else (m,)
+        )
+        for p in parts:
+            if p not in flat and not isinstance(p, ir.NeverT):
+                flat.append(p)
+    if not flat:
+        return ir.NeverT()
+    if any(isinstance(m, ir.AnyT) and not m.exclude for m in flat):
+        return ir.AnyT()
+    if len(flat) == 1:
+        return flat[0]
+    return ir.UnionT(tuple(flat), discriminator)
+
+
+def message_of(file: str, schema: Any) -> ir.Message | None:
+    """The ``x-message`` of a contract, checked."""
+    if not isinstance(schema, dict) or "x-message" not in schema:
+        return None
+    value = schema["x-message"]
+    if (
+        isinstance(value, dict)
+        and isinstance(value.get("type"), str)
+        and _MESSAGE_TYPE.match(value["type"])
+        and isinstance(value.get("version"), int)
+        and not isinstance(value.get("version"), bool)
+        and value["version"] >= 1
+        and set(value) <= {"type", "version"}
+    ):
+        return ir.Message(value["type"], value["version"])
+    raise CompileError(
+        [
+            ContractError(
+                file,
+                "/x-message",
+                "bad-message",
+                'x-message must be {"type": "<dotted.name>", "version": <integer >= 1>}',
+            )
+        ]
+    )
+
+
+def is_definitions_only(schema: Any) -> bool:
+    """A file that only holds ``$defs`` for others: it has no contract type."""
+    return (
+        isinstance(schema, dict)
+        and bool(schema.get("$defs") or schema.get("definitions"))
+        and not (set(schema) - ANNOTATIONS - {"x-message"})
+        or (isinstance(schema, dict) and not schema)
+    )

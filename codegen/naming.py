@@ -1,0 +1,159 @@
+"""Every naming rule of the compiler, in one place (tested as a table).
+
+- Type names are PascalCase, from a schema's ``title``, its ``$defs`` key, or its
+  file name; they must be valid and unreserved in both Python and TypeScript.
+- Field names are snake_case Python identifiers; the JSON name is kept as the alias.
+- Module names mirror the schema file path, each part made a snake_case identifier.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+
+from pydantic import BaseModel
+
+_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z0-9])|[A-Z]?[a-z0-9]+|[A-Z]+|[0-9]+")
+_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+# Names that generated Python modules import, and TypeScript globals or keywords a
+# type must not shadow. A type that would take one of them is an error with a hint.
+RESERVED_TYPE_NAMES = frozenset(
+    {
+        # Python: what generated modules import, plus builtins used in annotations
+        "Annotated",
+        "Any",
+        "BaseModel",
+        "ConfigDict",
+        "Field",
+        "Literal",
+        "TypeAliasType",
+        "RootModel",
+        "None",
+        "True",
+        "False",
+        # TypeScript: keywords that are PascalCase-able and global types we use
+        "Array",
+        "Boolean",
+        "Date",
+        "Error",
+        "Infinity",
+        "JSON",
+        "Map",
+        "Number",
+        "Object",
+        "Promise",
+        "Record",
+        "Set",
+        "String",
+        "Symbol",
+        "Readonly",
+        "ReadonlyArray",
+        "Partial",
+        "Required",
+        "Pick",
+        "Omit",
+        "ContractViolation",
+    }
+)
+
+TS_KEYWORDS = frozenset(
+    """break case catch class const continue debugger default delete do else enum
+    export extends false finally for function if import in instanceof new null return
+    super switch this throw true try typeof var void while with as implements interface
+    let package private protected public static yield any boolean number string symbol
+    type from of never unknown object bigint undefined declare readonly keyof infer
+    is asserts abstract await async constructor get set module namespace require
+    global""".split()
+)
+
+_MODEL_ATTRIBUTES = frozenset(dir(BaseModel))
+
+
+def words(text: str) -> list[str]:
+    """Split text into words at non-alphanumerics and camelCase boundaries."""
+    return _WORD.findall(text)
+
+
+def pascal_case(text: str) -> str:
+    """``"order line"``, ``"order_line"``, ``"orderLine"`` -> ``"OrderLine"``.
+
+    Existing capitals are kept (``"HTTPRequest"`` stays), so a title that is already
+    PascalCase is unchanged. An empty result or a leading digit gets a ``T`` prefix.
+    """
+    name = "".join(w[0].upper() + w[1:] for w in words(text))
+    if not name or name[0].isdigit():
+        name = "T" + name
+    return name
+
+
+def snake_case(text: str) -> str:
+    """``"customerId"`` -> ``"customer_id"``; ``"first-name"`` -> ``"first_name"``."""
+    return "_".join(w.lower() for w in words(text))
+
+
+def python_field_name(json_name: str) -> str:
+    """A safe Python attribute name for a JSON property name.
+
+    Never starts with an underscore (Pydantic would make it private), never a
+    keyword, never shadows a ``BaseModel`` attribute or the ``model_`` namespace.
+    """
+    name = snake_case(json_name)
+    if not name:
+        name = "field"
+    if name[0].isdigit():
+        name = "n" + name
+    if (
+        keyword.iskeyword(name)
+        or keyword.issoftkeyword(name)
+        or name in _MODEL_ATTRIBUTES
+        or name.startswith("model_")
+    ):
+        name += "_"
+    return name
+
+
+def module_part(text: str) -> str:
+    """One part of a module path from a file or folder name (``"task_requested.v1"``)."""
+    name = snake_case(text) or "module"
+    if name[0].isdigit():
+        name = "m" + name
+    if keyword.iskeyword(name) or keyword.issoftkeyword(name):
+        name += "_"
+    return name
+
+
+def is_identifier(name: str) -> bool:
+    return bool(_IDENT.match(name))
+
+
+def type_name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be a generated type name, or ``None`` if it can."""
+    if not is_identifier(name):
+        return f"'{name}' is not an identifier"
+    if keyword.iskeyword(name) or name in TS_KEYWORDS:
+        return f"'{name}' is a keyword"
+    if name in RESERVED_TYPE_NAMES:
+        return f"'{name}' is reserved (generated code imports or uses it)"
+    if name.startswith("_"):
+        return f"'{name}' starts with an underscore"
+    return None
+
+
+def unique_field_names(json_names: list[str]) -> dict[str, str]:
+    """Map each JSON property name to a distinct Python field name.
+
+    When two names collide after conversion (``"userId"`` and ``"user_id"``), the one
+    whose JSON name already is the converted name keeps it; the others get trailing
+    underscores, in the order given. No numeric suffixes.
+    """
+    result: dict[str, str] = {}
+    taken: set[str] = set()
+    exact = {n for n in json_names if python_field_name(n) == n}
+    for json_name in sorted(json_names, key=lambda n: (n not in exact, 0)):
+        candidate = python_field_name(json_name)
+        while candidate in taken:
+            candidate += "_"
+        taken.add(candidate)
+        result[json_name] = candidate
+    return {n: result[n] for n in json_names}

@@ -1,0 +1,437 @@
+"""Stage 4a: render the IR as a Pydantic v2 package.
+
+This module turns IR nodes into Python expressions; the jinja2 templates lay out
+modules and classes. It never looks at a schema, only at the IR.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from codegen import ir
+from codegen.pylayout import (
+    Expr,
+    Group,
+    Union,
+    docstring,
+    flat,
+    layout,
+    py_literal,
+    py_str,
+)
+from codegen.templating import render_template
+
+SUPPORT = "_s"
+
+
+@dataclass
+class Used:
+    """Names a module imports, collected while rendering it."""
+
+    typing: set[str] = field(default_factory=set)
+    pydantic: set[str] = field(default_factory=set)
+    refs: set[ir.TypeName] = field(default_factory=set)
+    type_alias_type: bool = False
+
+
+@dataclass(frozen=True)
+class Typed:
+    """A type as a base expression plus ``Annotated`` metadata and Field kwargs."""
+
+    base: Expr
+    metadata: tuple[Expr, ...] = ()
+    field_kwargs: tuple[tuple[str, str], ...] = ()
+
+
+def _number(value: ir.Number) -> str:
+    return py_literal(value)
+
+
+class PythonRenderer:
+    def __init__(self, program: ir.Program, package: str) -> None:
+        self.program = program
+        self.package = package
+        self.decls: dict[ir.TypeName, ir.Decl] = {
+            d.name: d for m in program.modules for d in m.decls
+        }
+
+    # -- types --------------------------------------------------------------------
+
+    def typed(self, t: ir.IrType, used: Used, module: str) -> Typed:
+        if isinstance(t, ir.Ref):
+            if t.target.module != module:
+                used.refs.add(t.target)
+            return Typed(t.target.name)
+        if isinstance(t, ir.AnyT):
+            used.typing.add("Any")
+            if t.exclude:
+                kinds = ", ".join(py_str(k) for k in sorted(t.exclude))
+                return Typed("Any", (f"{SUPPORT}.not_kinds({kinds})",))
+            return Typed("Any")
+        if isinstance(t, ir.NeverT):
+            used.typing.add("Any")
+            return Typed("Any", (f"{SUPPORT}.never",))
+        if isinstance(t, ir.NullT):
+            return Typed("None")
+        if isinstance(t, ir.BoolT):
+            return Typed(f"{SUPPORT}.Bool")
+        if isinstance(t, ir.NumericT):
+            kwargs = [
+                (key, _number(value))
+                for key, value in (
+                    ("ge", t.minimum),
+                    ("le", t.maximum),
+                    ("gt", t.exclusive_minimum),
+                    ("lt", t.exclusive_maximum),
+                )
+                if value is not None
+            ]
+            meta: tuple[Expr, ...] = ()
+            if t.multiple_of is not None:
+                meta = (f"{SUPPORT}.multiple_of({_number(t.multiple_of)})",)
+            base = f"{SUPPORT}.Int" if t.integer else f"{SUPPORT}.Number"
+            return Typed(base, meta, tuple(kwargs))
+        if isinstance(t, ir.StrT):
+            kwargs = [
+                (key, str(value))
+                for key, value in (
+                    ("min_length", t.min_length),
+                    ("max_length", t.max_length),
+                )
+                if value is not None
+            ]
+            meta = ()
+            if t.pattern is not None:
+                meta += (Group(f"{SUPPORT}.pattern(", (py_str(t.pattern),), ")"),)
+            if t.format is not None:
+                meta += (f"{SUPPORT}.format_({py_str(t.format)})",)
+            return Typed(f"{SUPPORT}.Str", meta, tuple(kwargs))
+        if isinstance(t, ir.LiteralT):
+            used.typing.add("Literal")
+            literal = Group("Literal[", tuple(py_literal(v) for v in t.values), "]")
+            if all(isinstance(v, str) for v in t.values):
+                return Typed(literal)
+            guard = Group(
+                f"{SUPPORT}.enum(", tuple(py_literal(v) for v in t.values), ")"
+            )
+            return Typed(literal, (guard,))
+        if isinstance(t, ir.ValuesT):
+            inner = self.typed(t.base, used, module)
+            guard = Group(
+                f"{SUPPORT}.values(", tuple(py_literal(v) for v in t.values), ")"
+            )
+            return Typed(inner.base, (guard, *inner.metadata), inner.field_kwargs)
+        if isinstance(t, ir.ArrayT):
+            item = self.expr(t.items, used, module)
+            kwargs = [
+                (key, str(value))
+                for key, value in (
+                    ("min_length", t.min_items),
+                    ("max_length", t.max_items),
+                )
+                if value is not None
+            ]
+            meta = (f"{SUPPORT}.unique",) if t.unique_items else ()
+            return Typed(Group("list[", (item,), "]"), meta, tuple(kwargs))
+        if isinstance(t, ir.MapT):
+            value = self.expr(t.values, used, module)
+            kwargs = [
+                (key, str(v))
+                for key, v in (
+                    ("min_length", t.min_properties),
+                    ("max_length", t.max_properties),
+                )
+                if v is not None
+            ]
+            return Typed(Group("dict[", ("str", value), "]"), (), tuple(kwargs))
+        # UnionT
+        union = Union(tuple(self.expr(m, used, module) for m in t.members))
+        if t.discriminator is not None:
+            return Typed(union, (), (("discriminator", py_str(t.discriminator)),))
+        return Typed(union)
+
+    def expr(self, t: ir.IrType, used: Used, module: str) -> Expr:
+        """A complete type expression (``Annotated[...]`` when it carries metadata)."""
+        return self.annotated(self.typed(t, used, module), used)
+
+    def annotated(
+        self, typed: Typed, used: Used, extra: Iterable[tuple[str, str]] = ()
+    ) -> Expr:
+        kwargs = list(typed.field_kwargs) + list(extra)
+        metadata = list(typed.metadata)
+        if kwargs:
+            used.pydantic.add("Field")
+            metadata.append(Group("Field(", tuple(f"{k}={v}" for k, v in kwargs), ")"))
+        if not metadata:
+            return typed.base
+        used.typing.add("Annotated")
+        return Group("Annotated[", (typed.base, *metadata), "]")
+
+    def accepts_null(self, t: ir.IrType) -> bool:
+        if isinstance(t, ir.NullT):
+            return True
+        if isinstance(t, ir.AnyT):
+            return "null" not in t.exclude
+        if isinstance(t, ir.UnionT):
+            return any(self.accepts_null(m) for m in t.members)
+        if isinstance(t, ir.LiteralT | ir.ValuesT):
+            return None in t.values
+        if isinstance(t, ir.Ref):
+            decl = self.decls[t.target]
+            return isinstance(decl, ir.AliasDecl) and self.accepts_null(decl.type)
+        return False
+
+    # -- declarations ---------------------------------------------------------------
+
+    def field_lines(self, f: ir.Field, used: Used, module: str) -> str:
+        typed = self.typed(f.type, used, module)
+        nullable = self.accepts_null(f.type)
+        extra: list[tuple[str, str]] = []
+        if f.py_name != f.json_name:
+            extra.append(("validation_alias", py_str(f.json_name)))
+            extra.append(("serialization_alias", py_str(f.json_name)))
+        if f.docs.description:
+            extra.append(("description", py_str(f.docs.description)))
+        if f.docs.deprecated:
+            extra.append(("deprecated", "True"))
+        default = ""
+        if not f.required:
+            if f.default is not None:
+                default = py_literal(f.default.value)
+                if isinstance(f.default.value, dict | list):
+                    used.pydantic.add("Field")
+                    default = f"Field(default={default}, validate_default=True)"
+            else:
+                default = "None"
+                if not nullable:
+                    typed = Typed(
+                        Group(f"{SUPPORT}.Opt[", (self.annotated(typed, used),), "]")
+                    )
+        expr = self.annotated(typed, used, extra)
+        prefix = f"    {f.py_name}: "
+        suffix = f" = {default}" if default else ""
+        return prefix + layout(expr, 4, len(prefix), len(suffix)) + suffix
+
+    def class_view(
+        self, decl: ir.ObjectDecl, used: Used, module: str
+    ) -> dict[str, Any]:
+        used.pydantic.add("ConfigDict")
+        config = 'extra="forbid"' if decl.extra is None else 'extra="allow"'
+        extra_line = ""
+        if decl.extra is not None and decl.extra != ir.AnyT():
+            value = self.expr(decl.extra, used, module)
+            used.pydantic.add("Field")
+            prefix = "    __pydantic_extra__: "
+            suffix = " = Field(init=False)"
+            extra_line = (
+                prefix
+                + layout(
+                    Group("dict[", ("str", value), "]"), 4, len(prefix), len(suffix)
+                )
+                + suffix
+            )
+        checks = []
+        if decl.dependent_required:
+            items = tuple(
+                Group("(", (py_str(k), _tuple([py_str(v) for v in vs])), ")")
+                for k, vs in decl.dependent_required
+            )
+            tail = ",)" if len(items) == 1 else ")"
+            checks.append(Group("dependent_required=(", items, tail))
+        if decl.min_properties is not None:
+            checks.append(f"min_properties={decl.min_properties}")
+        if decl.max_properties is not None:
+            checks.append(f"max_properties={decl.max_properties}")
+        check_call = ""
+        if checks:
+            used.pydantic.add("model_validator")
+            used.typing.add("Self")
+            check_call = "        " + layout(
+                Group(f"{SUPPORT}.check_object(", ("self", *checks), ")"), 8, 8
+            )
+        doc = _doc_text(decl.docs, decl.name.name)
+        return {
+            "kind": "class",
+            "name": decl.name.name,
+            "docstring": docstring(doc, "    ") if doc else "",
+            "config": f"    model_config = ConfigDict({config})",
+            "extra_line": extra_line,
+            "fields": [self.field_lines(f, used, module) for f in decl.fields],
+            "check_call": check_call,
+            "rebuild": False,
+        }
+
+    def alias_view(
+        self, decl: ir.AliasDecl, used: Used, module: str, recursive: bool
+    ) -> dict[str, Any]:
+        expr = self.expr(decl.type, used, module)
+        doc = _doc_text(decl.docs, decl.name.name)
+        if recursive:
+            used.type_alias_type = True
+            text = flat(expr)
+            prefix = f"{decl.name.name} = "
+            value = Group("TypeAliasType(", (py_str(decl.name.name), py_str(text)), ")")
+            line = prefix + layout(value, 0, len(prefix))
+        else:
+            prefix = f"{decl.name.name} = "
+            line = prefix + layout(expr, 0, len(prefix))
+        return {
+            "kind": "alias",
+            "name": decl.name.name,
+            "line": line,
+            "docstring": docstring(doc, "") if doc else "",
+        }
+
+    # -- modules --------------------------------------------------------------------
+
+    def module_source(self, module: ir.Module) -> str:
+        used = Used()
+        order, cyclic = _order(module, self.decls)
+        views = []
+        position = {name: i for i, name in enumerate(order)}
+        rebuild = []
+        for name in order:
+            decl = self.decls[name]
+            if isinstance(decl, ir.ObjectDecl):
+                view = self.class_view(decl, used, module.name)
+                later = [
+                    r
+                    for r in _refs_of_decl(decl)
+                    if r.module == module.name and position.get(r, -1) > position[name]
+                ]
+                if later:
+                    rebuild.append(name.name)
+            else:
+                view = self.alias_view(decl, used, module.name, name in cyclic)
+            views.append(view)
+        imports = self.imports(used, module)
+        root = self.decls.get(module.root) if module.root else None
+        doc_text = None
+        if root is not None:
+            doc_text = root.docs.title or root.docs.description
+        return render_template(
+            "python/module.py.j2",
+            source=module.source,
+            fingerprint=module.fingerprint,
+            docstring=docstring(f"Contract types generated from {module.source}.", ""),
+            imports=imports,
+            decls=views,
+            rebuild=rebuild,
+            all_names=sorted(d.name.name for d in module.decls),
+            doc_text=doc_text,
+        )
+
+    def imports(self, used: Used, module: ir.Module) -> list[str]:
+        lines = ["from __future__ import annotations", ""]
+        typing_names = sorted(used.typing)
+        if typing_names:
+            lines.append(f"from typing import {', '.join(typing_names)}")
+            lines.append("")
+        third = []
+        if used.pydantic:
+            third.append(f"from pydantic import {', '.join(sorted(used.pydantic))}")
+        if used.type_alias_type:
+            third.append("from typing_extensions import TypeAliasType")
+        if third:
+            lines += third + [""]
+        first = [f"from {self.package} import _support as {SUPPORT}"]
+        by_module: dict[str, list[str]] = {}
+        for ref in used.refs:
+            by_module.setdefault(ref.module, []).append(ref.name)
+        for mod in sorted(by_module):
+            names = ", ".join(sorted(by_module[mod]))
+            line = f"from {self.package}.{mod} import {names}"
+            if len(line) > 88:
+                inner = "".join(f"    {n},\n" for n in sorted(by_module[mod]))
+                line = f"from {self.package}.{mod} import (\n{inner})"
+            first.append(line)
+        lines += first
+        return lines
+
+
+def _doc_text(docs: ir.Docs, name: str) -> str | None:
+    """Description, else a title that says more than the type name."""
+    if docs.description:
+        return docs.description
+    if docs.title and docs.title.replace(" ", "") != name:
+        return docs.title
+    return None
+
+
+def _tuple(items: list[str]) -> Expr:
+    if len(items) == 1:
+        return f"({items[0]},)"
+    return Group("(", tuple(items), ")")
+
+
+def refs_in(t: ir.IrType) -> Iterable[ir.TypeName]:
+    if isinstance(t, ir.Ref):
+        yield t.target
+    elif isinstance(t, ir.ArrayT):
+        yield from refs_in(t.items)
+    elif isinstance(t, ir.MapT):
+        yield from refs_in(t.values)
+    elif isinstance(t, ir.UnionT):
+        for m in t.members:
+            yield from refs_in(m)
+    elif isinstance(t, ir.ValuesT):
+        yield from refs_in(t.base)
+
+
+def _refs_of_decl(decl: ir.Decl) -> list[ir.TypeName]:
+    if isinstance(decl, ir.ObjectDecl):
+        out = [r for f in decl.fields for r in refs_in(f.type)]
+        if decl.extra is not None:
+            out += list(refs_in(decl.extra))
+        return out
+    return list(refs_in(decl.type))
+
+
+def _order(
+    module: ir.Module, decls: dict[ir.TypeName, ir.Decl]
+) -> tuple[list[ir.TypeName], set[ir.TypeName]]:
+    """Declarations in source order, moved after what aliases need eagerly.
+
+    Returns the order and the aliases that are part of a reference cycle (those
+    are rendered as ``TypeAliasType`` with a lazily evaluated value).
+    """
+    names = [d.name for d in module.decls]
+    local = set(names)
+    deps = {n: [r for r in _refs_of_decl(decls[n]) if r in local] for n in names}
+    cyclic: set[ir.TypeName] = set()
+    for n in names:
+        if isinstance(decls[n], ir.AliasDecl) and _reaches(n, n, deps):
+            cyclic.add(n)
+    order: list[ir.TypeName] = []
+    state: dict[ir.TypeName, int] = {}
+
+    def visit(n: ir.TypeName) -> None:
+        if state.get(n):
+            return
+        state[n] = 1
+        if isinstance(decls[n], ir.AliasDecl) and n not in cyclic:
+            for d in deps[n]:
+                visit(d)
+        state[n] = 2
+        order.append(n)
+
+    for n in names:
+        visit(n)
+    return order, cyclic
+
+
+def _reaches(
+    start: ir.TypeName, goal: ir.TypeName, deps: dict[ir.TypeName, list[ir.TypeName]]
+) -> bool:
+    seen: set[ir.TypeName] = set()
+    stack = list(deps[start])
+    while stack:
+        n = stack.pop()
+        if n == goal:
+            return True
+        if n not in seen:
+            seen.add(n)
+            stack.extend(deps.get(n, ()))
+    return False

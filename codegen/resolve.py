@@ -1,0 +1,200 @@
+"""Stage 2: resolve ``$ref``s across documents, offline and inside the folder only.
+
+``referencing`` (the library behind ``jsonschema``) does the URI arithmetic of
+the specification: ``$id`` base URIs, embedded resources, ``$anchor`` and JSON
+pointer fragments. Every document is registered under its file URI and under its
+``$id``; the registry's retrieve hook refuses everything else, so a reference that
+would need the network or a file outside the folder is an error, never a fetch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import unquote, urldefrag, urljoin, urlsplit
+
+import referencing.exceptions
+from referencing import Registry, Resource
+from referencing._core import Resolver as _Resolver
+from referencing.jsonschema import DRAFT7, DRAFT202012, Specification
+
+from codegen.errors import CompileError, ContractError, pointer_join
+from codegen.load import Document
+from codegen.vocabulary import Draft, subschemas
+
+ROOT_URI = "file:///schemas/"
+
+SPECS: dict[Draft, Specification[Any]] = {"2020-12": DRAFT202012, "7": DRAFT7}
+
+Resolver = _Resolver[Any]
+
+
+def file_uri(path: str) -> str:
+    return ROOT_URI + path
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a reference lands: the node, its file and pointer, and its resolver."""
+
+    node: Any
+    file: str
+    pointer: str
+    resolver: Resolver
+    draft: Draft
+
+
+def _refuse(uri: str) -> Resource[Any]:
+    raise referencing.exceptions.NoSuchResource(ref=uri)
+
+
+class SchemaGraph:
+    """All documents of a folder, with references resolvable between them."""
+
+    def __init__(self, documents: list[Document]) -> None:
+        self.documents = {d.path: d for d in documents}
+        self._where: dict[int, tuple[str, str]] = {}
+        self.base_uri: dict[str, str] = {}
+        self.uri_to_file: dict[str, str] = {}
+        pairs: list[tuple[str, Resource[Any]]] = []
+        errors: list[ContractError] = []
+        for doc in documents:
+            spec = SPECS[doc.draft]
+            resource = spec.create_resource(doc.contents)
+            uri = file_uri(doc.path)
+            base = uri
+            declared = resource.id() if isinstance(doc.contents, dict) else None
+            if isinstance(declared, str):
+                base = urldefrag(urljoin(uri, declared)).url
+            for key in dict.fromkeys((uri, base)):
+                other = self.uri_to_file.get(key)
+                if other is not None and other != doc.path:
+                    errors.append(
+                        ContractError(
+                            doc.path,
+                            "/$id",
+                            "duplicate-id",
+                            f"$id {base} is already used by {other}",
+                        )
+                    )
+                    continue
+                self.uri_to_file[key] = doc.path
+                pairs.append((key, resource))
+            self.base_uri[doc.path] = base
+            self._index(doc)
+        if errors:
+            raise CompileError(errors)
+        self.registry: Registry[Any] = (
+            Registry(retrieve=_refuse).with_resources(pairs).crawl()
+        )
+
+    def _index(self, doc: Document) -> None:
+        stack: list[tuple[Any, str]] = [(doc.contents, "")]
+        while stack:
+            node, pointer = stack.pop()
+            if isinstance(node, dict):
+                self._where.setdefault(id(node), (doc.path, pointer))
+                stack.extend(subschemas(node, doc.draft, pointer))
+
+    def location(self, node: Any) -> tuple[str, str] | None:
+        """The file and pointer where a schema object was first seen."""
+        if isinstance(node, dict):
+            return self._where.get(id(node))
+        return None
+
+    def root_resolver(self, path: str) -> Resolver:
+        return self.registry.resolver(base_uri=self.base_uri[path])
+
+    def descend(self, resolver: Resolver, node: Any, draft: Draft) -> Resolver:
+        """The resolver for a subschema, entering its ``$id`` scope if it has one."""
+        if isinstance(node, dict) and "$id" in node:
+            return resolver.in_subresource(SPECS[draft].create_resource(node))
+        return resolver
+
+    def resolve(self, resolver: Resolver, ref: str, file: str, pointer: str) -> Target:
+        """Follow ``ref`` from a schema at ``file#pointer``, or raise an error."""
+        here = pointer_join(pointer, "$ref")
+        try:
+            resolved = resolver.lookup(ref)
+        except referencing.exceptions.Unresolvable as exc:
+            raise CompileError(
+                [self._unresolvable(resolver, ref, file, here, exc)]
+            ) from None
+        node = resolved.contents
+        where = self.location(node)
+        if where is None:
+            # A boolean schema, or a node inside a non-schema value: inline it.
+            target_uri = urldefrag(urljoin(resolver._base_uri, ref)).url
+            target_file = self.uri_to_file.get(target_uri, file)
+            where = (target_file, "")
+        target_file, target_pointer = where
+        draft = self.documents[target_file].draft
+        return Target(node, target_file, target_pointer, resolved.resolver, draft)
+
+    def _unresolvable(
+        self, resolver: Resolver, ref: str, file: str, here: str, exc: Exception
+    ) -> ContractError:
+        absolute = urljoin(resolver._base_uri, ref)
+        target, fragment = urldefrag(absolute)
+        scheme = urlsplit(target).scheme
+        if target in self.uri_to_file or target == "":
+            what = f"#{unquote(fragment)}" if fragment else "the document"
+            return ContractError(
+                file,
+                here,
+                "missing-ref-target",
+                f"$ref {ref!r}: {what} does not exist in"
+                f" {self.uri_to_file.get(target, file)}",
+            )
+        if scheme == "file" and not target.startswith(ROOT_URI):
+            return ContractError(
+                file,
+                here,
+                "ref-outside-root",
+                f"$ref {ref!r} leaves the schemas folder; references must stay inside it",
+            )
+        if scheme == "file":
+            return ContractError(
+                file,
+                here,
+                "missing-ref-file",
+                f"$ref {ref!r}: no file {target[len(ROOT_URI) :]} in the schemas folder",
+            )
+        return ContractError(
+            file,
+            here,
+            "remote-ref",
+            f"$ref {ref!r} points to {target}, which no file in the schemas folder"
+            " declares as its $id; nothing is fetched from the network",
+            "add that schema to the folder with this $id, or use a relative path",
+        )
+
+
+def walk_refs(graph: SchemaGraph) -> tuple[list[ContractError], dict[str, set[str]]]:
+    """Resolve every ``$ref`` of every document, in lowered parts or not.
+
+    Returns the errors and, per file, the files its references reach directly.
+    """
+    errors: list[ContractError] = []
+    deps: dict[str, set[str]] = {path: set() for path in graph.documents}
+    for doc in graph.documents.values():
+        stack: list[tuple[Any, str, Resolver]] = [
+            (doc.contents, "", graph.root_resolver(doc.path))
+        ]
+        while stack:
+            node, pointer, resolver = stack.pop()
+            if not isinstance(node, dict):
+                continue
+            resolver = graph.descend(resolver, node, doc.draft) if pointer else resolver
+            ref = node.get("$ref")
+            if isinstance(ref, str):
+                try:
+                    target = graph.resolve(resolver, ref, doc.path, pointer)
+                except CompileError as exc:
+                    errors.extend(exc.errors)
+                else:
+                    if target.file != doc.path:
+                        deps[doc.path].add(target.file)
+            for child, child_pointer in subschemas(node, doc.draft, pointer):
+                stack.append((child, child_pointer, resolver))
+    return errors, deps

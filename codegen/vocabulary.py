@@ -1,0 +1,366 @@
+"""The JSON Schema keywords the compiler knows, and a checked walk over schemas.
+
+One table says, per draft, what each keyword's value must be and where its
+subschemas are. :func:`check_document` walks every subschema of a document and
+reports each malformed or unknown keyword with a JSON pointer. It replaces a
+meta-schema validation (slow with 2020-12's ``$dynamicRef``) with messages that
+say what was expected.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from difflib import get_close_matches
+from typing import Any, Literal
+
+from codegen.errors import ContractError, pointer_join
+from codegen.pysupport import ecma_regex
+
+Draft = Literal["2020-12", "7"]
+
+DRAFT_URIS: dict[str, Draft] = {
+    "https://json-schema.org/draft/2020-12/schema": "2020-12",
+    "https://json-schema.org/draft/2020-12/schema#": "2020-12",
+    "http://json-schema.org/draft-07/schema#": "7",
+    "http://json-schema.org/draft-07/schema": "7",
+    "https://json-schema.org/draft-07/schema#": "7",
+    "https://json-schema.org/draft-07/schema": "7",
+}
+
+# How a keyword's value holds subschemas.
+Shape = Literal[
+    "schema",  # one subschema
+    "schema_map",  # object of name -> subschema
+    "schema_list",  # non-empty array of subschemas
+    "schema_or_list",  # draft-07 items: one subschema or an array of them
+    "deps",  # draft-07 dependencies: name -> subschema or array of names
+]
+
+SUPPORTED_FORMATS = frozenset(
+    {
+        "date-time", "date", "time", "duration", "uuid", "email",
+        "uri", "hostname", "ipv4", "ipv6",
+    }
+)  # fmt: skip
+
+TYPES = ("array", "boolean", "integer", "null", "number", "object", "string")
+
+
+def _is_int(v: Any) -> bool:
+    return (isinstance(v, int) and not isinstance(v, bool)) or (
+        isinstance(v, float) and v.is_integer()
+    )
+
+
+def _nonneg_int(v: Any) -> bool:
+    return _is_int(v) and v >= 0
+
+
+def _number(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool)
+
+
+def _positive(v: Any) -> bool:
+    return _number(v) and v > 0
+
+
+def _string(v: Any) -> bool:
+    return isinstance(v, str)
+
+
+def _bool(v: Any) -> bool:
+    return isinstance(v, bool)
+
+
+def _any(v: Any) -> bool:
+    return True
+
+
+def _array(v: Any) -> bool:
+    return isinstance(v, list)
+
+
+def _string_list(v: Any) -> bool:
+    return isinstance(v, list) and all(isinstance(x, str) for x in v)
+
+
+def _type(v: Any) -> bool:
+    if isinstance(v, str):
+        return v in TYPES
+    return (
+        isinstance(v, list)
+        and len(v) > 0
+        and all(isinstance(x, str) and x in TYPES for x in v)
+        and len(set(v)) == len(v)
+    )
+
+
+def _dependent_required(v: Any) -> bool:
+    return isinstance(v, dict) and all(_string_list(x) for x in v.values())
+
+
+def _object(v: Any) -> bool:
+    return isinstance(v, dict)
+
+
+@dataclass(frozen=True)
+class Keyword:
+    """A keyword: what its value must be (``check`` + ``expected``), or its shape."""
+
+    expected: str
+    check: Callable[[Any], bool] = _any
+    shape: Shape | None = None
+
+
+_COMMON: dict[str, Keyword] = {
+    # core
+    "$schema": Keyword("a string URI", _string),
+    "$id": Keyword("a string URI reference", _string),
+    "$ref": Keyword("a string URI reference", _string),
+    "$comment": Keyword("a string", _string),
+    # applicators
+    "allOf": Keyword("a non-empty array of schemas", shape="schema_list"),
+    "anyOf": Keyword("a non-empty array of schemas", shape="schema_list"),
+    "oneOf": Keyword("a non-empty array of schemas", shape="schema_list"),
+    "not": Keyword("a schema", shape="schema"),
+    "if": Keyword("a schema", shape="schema"),
+    "then": Keyword("a schema", shape="schema"),
+    "else": Keyword("a schema", shape="schema"),
+    "properties": Keyword("an object of schemas", shape="schema_map"),
+    "patternProperties": Keyword("an object of schemas", shape="schema_map"),
+    "additionalProperties": Keyword("a schema", shape="schema"),
+    "propertyNames": Keyword("a schema", shape="schema"),
+    "contains": Keyword("a schema", shape="schema"),
+    # validation
+    "type": Keyword(f"a type name or a list of distinct names of {TYPES}", _type),
+    "enum": Keyword("an array", _array),
+    "const": Keyword("any JSON value"),
+    "multipleOf": Keyword("a number greater than 0", _positive),
+    "maximum": Keyword("a number", _number),
+    "exclusiveMaximum": Keyword("a number", _number),
+    "minimum": Keyword("a number", _number),
+    "exclusiveMinimum": Keyword("a number", _number),
+    "maxLength": Keyword("a non-negative integer", _nonneg_int),
+    "minLength": Keyword("a non-negative integer", _nonneg_int),
+    "pattern": Keyword("a string (regular expression)", _string),
+    "maxItems": Keyword("a non-negative integer", _nonneg_int),
+    "minItems": Keyword("a non-negative integer", _nonneg_int),
+    "uniqueItems": Keyword("a boolean", _bool),
+    "maxProperties": Keyword("a non-negative integer", _nonneg_int),
+    "minProperties": Keyword("a non-negative integer", _nonneg_int),
+    "required": Keyword("an array of strings", _string_list),
+    "format": Keyword("a string", _string),
+    # annotations
+    "title": Keyword("a string", _string),
+    "description": Keyword("a string", _string),
+    "default": Keyword("any JSON value"),
+    "examples": Keyword("an array", _array),
+    "readOnly": Keyword("a boolean", _bool),
+    "writeOnly": Keyword("a boolean", _bool),
+    "contentEncoding": Keyword("a string", _string),
+    "contentMediaType": Keyword("a string", _string),
+}
+
+KEYWORDS: dict[Draft, dict[str, Keyword]] = {
+    "2020-12": {
+        **_COMMON,
+        "$anchor": Keyword("a string", _string),
+        "$dynamicAnchor": Keyword("a string", _string),
+        "$dynamicRef": Keyword("a string URI reference", _string),
+        "$vocabulary": Keyword("an object", _object),
+        "$defs": Keyword("an object of schemas", shape="schema_map"),
+        "definitions": Keyword("an object of schemas", shape="schema_map"),
+        "prefixItems": Keyword("a non-empty array of schemas", shape="schema_list"),
+        "items": Keyword("a schema", shape="schema"),
+        "maxContains": Keyword("a non-negative integer", _nonneg_int),
+        "minContains": Keyword("a non-negative integer", _nonneg_int),
+        "dependentRequired": Keyword("an object of string arrays", _dependent_required),
+        "dependentSchemas": Keyword("an object of schemas", shape="schema_map"),
+        "unevaluatedItems": Keyword("a schema", shape="schema"),
+        "unevaluatedProperties": Keyword("a schema", shape="schema"),
+        "deprecated": Keyword("a boolean", _bool),
+        "contentSchema": Keyword("a schema", shape="schema"),
+    },
+    "7": {
+        **_COMMON,
+        "definitions": Keyword("an object of schemas", shape="schema_map"),
+        "items": Keyword("a schema or an array of schemas", shape="schema_or_list"),
+        "additionalItems": Keyword("a schema", shape="schema"),
+        "dependencies": Keyword("an object of schemas or string arrays", shape="deps"),
+    },
+}
+
+# Keywords a message contract may carry for tooling; any `x-` keyword is allowed.
+EXTENSION_PREFIX = "x-"
+
+
+def draft_of(document: Any, default: Draft = "2020-12") -> Draft | None:
+    """The draft a document declares with ``$schema``; ``None`` if unsupported."""
+    if not isinstance(document, dict) or "$schema" not in document:
+        return default
+    uri = document["$schema"]
+    return DRAFT_URIS.get(uri) if isinstance(uri, str) else None
+
+
+def subschemas(
+    schema: dict[str, Any], draft: Draft, pointer: str
+) -> Iterator[tuple[Any, str]]:
+    """Each direct subschema of ``schema`` with its pointer (only well-shaped ones)."""
+    table = KEYWORDS[draft]
+    for key, value in schema.items():
+        spec = table.get(key)
+        if spec is None or spec.shape is None:
+            continue
+        here = pointer_join(pointer, key)
+        if spec.shape == "schema" or (
+            spec.shape == "schema_or_list" and not isinstance(value, list)
+        ):
+            yield value, here
+        elif spec.shape in ("schema_list", "schema_or_list") and isinstance(
+            value, list
+        ):
+            for i, item in enumerate(value):
+                yield item, pointer_join(here, i)
+        elif spec.shape in ("schema_map", "deps") and isinstance(value, dict):
+            for name, item in value.items():
+                if spec.shape == "deps" and isinstance(item, list):
+                    continue
+                yield item, pointer_join(here, name)
+
+
+def _shape_error(value: Any, spec: Keyword) -> bool:
+    shape = spec.shape
+    if shape == "schema":
+        return False  # checked as a schema when walked
+    if shape == "schema_list":
+        return not (isinstance(value, list) and value)
+    if shape == "schema_or_list":
+        return isinstance(value, list) and not value
+    if shape == "schema_map":
+        return not isinstance(value, dict)
+    if shape == "deps":
+        return not isinstance(value, dict) or not all(
+            isinstance(v, dict | bool) or _string_list(v) for v in value.values()
+        )
+    return False
+
+
+def check_document(file: str, document: Any, draft: Draft) -> list[ContractError]:
+    """Every malformed, unknown or unsupported keyword in a document."""
+    errors: list[ContractError] = []
+    table = KEYWORDS[draft]
+    stack: list[tuple[Any, str]] = [(document, "")]
+    while stack:
+        schema, pointer = stack.pop()
+        if isinstance(schema, bool):
+            continue
+        if not isinstance(schema, dict):
+            errors.append(
+                ContractError(
+                    file,
+                    pointer,
+                    "schema-type",
+                    f"expected a schema (an object or a boolean), got {_kind(schema)}",
+                )
+            )
+            continue
+        for key, value in schema.items():
+            spec = table.get(key)
+            here = pointer_join(pointer, key)
+            if spec is None:
+                if key.startswith(EXTENSION_PREFIX):
+                    continue
+                close = get_close_matches(key, table, n=1)
+                hint = f"did you mean '{close[0]}'? " if close else ""
+                errors.append(
+                    ContractError(
+                        file,
+                        here,
+                        "unknown-keyword",
+                        f"unknown keyword '{key}' for draft {draft}",
+                        hint + "custom annotations must start with 'x-'",
+                    )
+                )
+            elif (spec.shape is None and not spec.check(value)) or (
+                spec.shape is not None and _shape_error(value, spec)
+            ):
+                errors.append(
+                    ContractError(
+                        file,
+                        here,
+                        "keyword-value",
+                        f"'{key}' must be {spec.expected}, got {_describe(value)}",
+                    )
+                )
+        if isinstance(schema.get("format"), str) and (
+            schema["format"] not in SUPPORTED_FORMATS
+        ):
+            errors.append(
+                ContractError(
+                    file,
+                    pointer_join(pointer, "format"),
+                    "unsupported-format",
+                    f"format '{schema['format']}' is not supported; contracts assert"
+                    " formats, so an unknown one cannot be checked",
+                    "supported: " + ", ".join(sorted(SUPPORTED_FORMATS)),
+                )
+            )
+        if isinstance(schema.get("pattern"), str):
+            problem = regex_problem(schema["pattern"])
+            if problem:
+                errors.append(
+                    ContractError(
+                        file,
+                        pointer_join(pointer, "pattern"),
+                        "bad-pattern",
+                        f"pattern is not a valid regular expression: {problem}",
+                    )
+                )
+        if isinstance(schema.get("patternProperties"), dict):
+            for pat in schema["patternProperties"]:
+                problem = regex_problem(pat)
+                if problem:
+                    errors.append(
+                        ContractError(
+                            file,
+                            pointer_join(pointer, "patternProperties", pat),
+                            "bad-pattern",
+                            f"property pattern is not a valid regular expression:"
+                            f" {problem}",
+                        )
+                    )
+        stack.extend(reversed(list(subschemas(schema, draft, pointer))))
+    return errors
+
+
+def regex_problem(pattern: str) -> str | None:
+    try:
+        ecma_regex(pattern)
+    except re.error as exc:
+        return str(exc)
+    return None
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+
+
+def _describe(value: Any) -> str:
+    import json
+
+    text = json.dumps(value, ensure_ascii=False)
+    if len(text) > 60:
+        text = text[:57] + "..."
+    return f"{_kind(value)} {text}"

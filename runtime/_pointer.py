@@ -1,0 +1,141 @@
+"""Pydantic and jsonschema errors as :class:`Violation` s with JSON pointers."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from pydantic_core import ErrorDetails
+
+from runtime.errors import Violation
+
+_MISSING = object()
+
+_EXPECTED = {
+    "int_type": "an integer",
+    "int_from_float": "an integer",
+    "int_parsing": "an integer",
+    "string_type": "a string",
+    "bool_type": "a boolean",
+    "float_type": "a number",
+    "none_required": "null",
+    "list_type": "an array",
+    "dict_type": "an object",
+    "model_type": "an object",
+    "model_attributes_type": "an object",
+    "missing": "a required property",
+    "extra_forbidden": "no such property (additionalProperties is false)",
+    "literal_error": "one of {expected}",
+    "enum": "one of {expected}",
+    "string_too_short": "at least {min_length} character(s)",
+    "string_too_long": "at most {max_length} character(s)",
+    "too_short": "at least {min_length} item(s)",
+    "too_long": "at most {max_length} item(s)",
+    "greater_than_equal": "a number >= {ge}",
+    "less_than_equal": "a number <= {le}",
+    "greater_than": "a number > {gt}",
+    "less_than": "a number < {lt}",
+    "union_tag_invalid": "{discriminator} to be one of {expected_tags}",
+    "union_tag_not_found": "a {discriminator} property",
+    "json_invalid": "valid JSON",
+    "recursion_loop": "a value that is not nested too deeply",
+}
+
+
+def pointer(parts: Iterable[str | int]) -> str:
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+def show(value: Any) -> str:
+    """A short JSON rendering of an offending value."""
+    if value is _MISSING:
+        return "nothing"
+    try:
+        text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    except (TypeError, ValueError):
+        text = repr(value)
+    if len(text) > 80:
+        text = text[:77] + "..."
+    return text
+
+
+def _walk(instance: Any, loc: Sequence[str | int]) -> tuple[list[str | int], Any]:
+    """Follow Pydantic's ``loc`` through the instance, skipping validator labels."""
+    path: list[str | int] = []
+    current = instance
+    for part in loc:
+        if isinstance(current, dict) and isinstance(part, str) and part in current:
+            current = current[part]
+            path.append(part)
+        elif (
+            isinstance(current, list)
+            and isinstance(part, int)
+            and 0 <= part < len(current)
+        ):
+            current = current[part]
+            path.append(part)
+    return path, current
+
+
+def from_pydantic(errors: list[ErrorDetails], instance: Any) -> list[Violation]:
+    out = []
+    for e in errors:
+        loc = list(e["loc"])
+        path, _ = _walk(instance, loc)
+        kind = e["type"]
+        ctx: dict[str, Any] = dict(e.get("ctx") or {})
+        if kind == "missing":
+            out.append(
+                Violation(pointer(path + [loc[-1]]), "a required property", "nothing")
+            )
+            continue
+        if kind == "extra_forbidden":
+            out.append(
+                Violation(
+                    pointer(path),
+                    "no such property (additionalProperties is false)",
+                    show(e["input"]),
+                )
+            )
+            continue
+        template = _EXPECTED.get(kind)
+        try:
+            expected = (
+                template.format(**ctx)
+                if template
+                else str(ctx.get("expected") or e["msg"])
+            )
+        except (KeyError, IndexError):
+            expected = e["msg"]
+        if kind not in _EXPECTED and "expected" not in ctx:
+            expected = (
+                e["msg"].removeprefix("Value error, ").removeprefix("Input should be ")
+            )
+        out.append(Violation(pointer(path), expected, show(e["input"])))
+    return out
+
+
+def from_jsonschema(errors: Iterable[Any]) -> list[Violation]:
+    out = []
+    for error in errors:
+        path = list(error.absolute_path)
+        keyword = error.validator
+        value = error.validator_value
+        if keyword == "required":
+            missing = error.message.split(" is a required property")[0]
+            try:
+                name = json.loads(missing.replace("'", '"'))
+            except ValueError:
+                name = missing
+            out.append(
+                Violation(pointer([*path, name]), "a required property", "nothing")
+            )
+            continue
+        expected = (
+            f"{keyword} {show(value)}"
+            if keyword not in ("not", "if", "$ref", "allOf", "oneOf", "anyOf")
+            else error.message
+        )
+        out.append(Violation(pointer(path), expected, show(error.instance)))
+    return out

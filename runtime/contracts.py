@@ -1,0 +1,207 @@
+"""The contracts of a generated package, and validation of messages against them.
+
+:class:`Contracts` reads the package's ``manifest.json``; :meth:`Contracts.get`
+returns a :class:`ContractValidator` that turns raw JSON bytes into the typed model
+(or raises :class:`ContractViolation` listing every error). Validation is Pydantic
+on the raw bytes, plus a full JSON Schema check only for the contracts the
+compiler marked as needing one.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cached_property
+from importlib import import_module
+from importlib.resources import files
+from types import ModuleType
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from runtime._fullcheck import FullCheck
+from runtime._pointer import from_jsonschema, from_pydantic, show
+from runtime.errors import ContractViolation, UnknownContract, Violation
+
+DEFAULT_MAX_BYTES = 1 << 20
+DEFAULT_MAX_DEPTH = 64
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Limits checked before parsing: size in bytes and nesting depth."""
+
+    max_bytes: int = DEFAULT_MAX_BYTES
+    max_depth: int = DEFAULT_MAX_DEPTH
+
+
+def nesting_depth(data: bytes) -> int:
+    """The deepest nesting of arrays and objects in JSON text (strings skipped)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for byte in data:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:
+                escaped = True
+            elif byte == 0x22:
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif byte in (0x5D, 0x7D):
+            depth -= 1
+    return deepest
+
+
+class ContractValidator:
+    """Validates messages of one contract."""
+
+    def __init__(self, contracts: Contracts, entry: dict[str, Any]) -> None:
+        self.contracts = contracts
+        self.contract: str = entry["contract"]
+        self.name: str = entry["name"]
+        self.fingerprint: str = entry["fingerprint"]
+        self.message_type: str | None = entry["type"]
+        self.version: int | None = entry["version"]
+        self.full_check: tuple[str, ...] = tuple(entry["full_check"])
+        self._module: str = entry["module"]
+
+    @cached_property
+    def python_type(self) -> Any:
+        module = import_module(f"{self.contracts.package}.{self._module}")
+        return getattr(module, self.name)
+
+    @cached_property
+    def adapter(self) -> TypeAdapter[Any]:
+        return TypeAdapter(self.python_type)
+
+    def _limits(self, data: bytes) -> None:
+        limits = self.contracts.limits
+        if len(data) > limits.max_bytes:
+            raise ContractViolation(
+                self.contract,
+                [
+                    Violation(
+                        "", f"at most {limits.max_bytes} bytes", f"{len(data)} bytes"
+                    )
+                ],
+            )
+        # Brackets bound the depth from above: scan only when they could exceed it.
+        if data.count(b"[") + data.count(b"{") > limits.max_depth:
+            depth = nesting_depth(data)
+            if depth > limits.max_depth:
+                raise ContractViolation(
+                    self.contract,
+                    [
+                        Violation(
+                            "",
+                            f"nesting depth at most {limits.max_depth}",
+                            f"depth {depth}",
+                        )
+                    ],
+                )
+
+    def validate_json(self, data: bytes | str) -> Any:
+        """Raw JSON to the typed value, or :class:`ContractViolation`."""
+        raw = data.encode() if isinstance(data, str) else bytes(data)
+        self._limits(raw)
+        try:
+            value = self.adapter.validate_json(raw, by_alias=True, by_name=False)
+        except ValidationError as exc:
+            instance = _loads_or_none(raw)
+            if instance is _INVALID:
+                raise ContractViolation(
+                    self.contract, [Violation("", "valid JSON", _json_problem(raw))]
+                ) from None
+            violations = from_pydantic(exc.errors(), instance)
+            if self.full_check:
+                violations += self._full(instance)
+            raise ContractViolation(self.contract, violations) from None
+        if self.full_check:
+            violations = self._full(json.loads(raw))
+            if violations:
+                raise ContractViolation(self.contract, violations)
+        return value
+
+    def validate_python(self, instance: Any) -> Any:
+        """A parsed JSON value (dicts, lists, ...) to the typed value."""
+        return self.validate_json(json.dumps(instance).encode())
+
+    def _full(self, instance: Any) -> list[Violation]:
+        validator = self.contracts.full_checker.validator(self.contract)
+        return from_jsonschema(validator.iter_errors(instance))
+
+
+_INVALID = object()
+
+
+def _loads_or_none(raw: bytes) -> Any:
+    try:
+        return json.loads(raw)
+    except (ValueError, RecursionError):
+        return _INVALID
+
+
+def _json_problem(raw: bytes) -> str:
+    try:
+        json.loads(raw)
+    except json.JSONDecodeError as exc:
+        return f"{exc.msg} at line {exc.lineno} column {exc.colno}"
+    except (ValueError, RecursionError) as exc:
+        return str(exc) or type(exc).__name__
+    return show(raw.decode(errors="replace"))
+
+
+class Contracts:
+    """All contracts of one generated Python package (e.g. ``platform_contracts``)."""
+
+    def __init__(self, package: str, limits: Limits | None = None) -> None:
+        self.package = package
+        self.limits = limits or Limits()
+        manifest = json.loads(
+            files(package).joinpath("manifest.json").read_text("utf-8")
+        )
+        self.manifest: dict[str, Any] = manifest
+        self.fingerprint: str = manifest["fingerprint"]
+        self._entries = {e["contract"]: e for e in manifest["contracts"]}
+        self._by_message = {
+            (e["type"], e["version"]): e["contract"]
+            for e in manifest["contracts"]
+            if e["type"] is not None
+        }
+        self._validators: dict[str, ContractValidator] = {}
+
+    @cached_property
+    def support(self) -> ModuleType:
+        return import_module(f"{self.package}._support")
+
+    @cached_property
+    def full_checker(self) -> FullCheck:
+        return FullCheck(self.package, self.support)
+
+    def names(self) -> list[str]:
+        return sorted(self._entries)
+
+    def get(self, contract: str) -> ContractValidator:
+        """The validator of a contract: a schema file path, or ``file#/$defs/Name``."""
+        validator = self._validators.get(contract)
+        if validator is None:
+            entry = self._entries.get(contract)
+            if entry is None:
+                raise UnknownContract(f"no contract {contract!r} in {self.package}")
+            validator = self._validators[contract] = ContractValidator(self, entry)
+        return validator
+
+    def for_message(self, message_type: str, version: int) -> ContractValidator:
+        contract = self._by_message.get((message_type, version))
+        if contract is None:
+            known = sorted(v for t, v in self._by_message if t == message_type)
+            detail = f"known versions {known}" if known else "unknown message type"
+            raise UnknownContract(
+                f"no contract for {message_type} v{version} ({detail})"
+            )
+        return self.get(contract)

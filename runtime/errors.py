@@ -1,0 +1,68 @@
+"""What the runtime raises when a message breaks its contract.
+
+Every problem is a :class:`Violation` (JSON pointer, expected, got); one
+:class:`ContractViolation` carries all of them for one message, with where the
+message was (stream and entry id, or HTTP route) when a transport knows it.
+
+Hierarchy::
+
+    Exception
+    └── RuntimeContractError        any error of this runtime
+        ├── ContractViolation       a message does not satisfy its contract
+        └── UnknownContract         no contract for that name / type and version
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True, order=True)
+class Violation:
+    """One broken rule: at ``pointer`` (RFC 6901), ``expected`` something, ``got`` this."""
+
+    pointer: str
+    expected: str
+    got: str
+
+    def __str__(self) -> str:
+        return f"{self.pointer or '/'}: expected {self.expected}, got {self.got}"
+
+    def as_dict(self) -> dict[str, str]:
+        return {"pointer": self.pointer, "expected": self.expected, "got": self.got}
+
+
+class RuntimeContractError(Exception):
+    """Base of the runtime's errors."""
+
+
+class UnknownContract(RuntimeContractError):
+    """The contract (file, message type or version) is not in the generated package."""
+
+
+class ContractViolation(RuntimeContractError):
+    """A message does not satisfy its contract; ``violations`` lists every error."""
+
+    def __init__(
+        self,
+        contract: str,
+        violations: list[Violation],
+        where: dict[str, Any] | None = None,
+    ) -> None:
+        self.contract = contract
+        self.violations = sorted(set(violations))
+        self.where = dict(where or {})
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        place = "".join(f" {k}={v}" for k, v in sorted(self.where.items()))
+        head = f"{self.contract}{place}: {len(self.violations)} violation(s)"
+        return "\n".join([head, *(f"  {v}" for v in self.violations)])
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "contract": self.contract,
+            "where": self.where,
+            "violations": [v.as_dict() for v in self.violations],
+        }
