@@ -9,7 +9,7 @@ from typing import Any
 
 from codegen import ir
 from codegen.errors import CompileError, ContractError, pointer_join
-from codegen.load import Document, load_folder
+from codegen.load import Document, load_all
 from codegen.lower import Ctx, Lowerer, is_definitions_only, message_of
 from codegen.naming import module_part
 from codegen.render_python import refs_in
@@ -71,8 +71,7 @@ def fingerprints(
 
 def compile_folder(root: Path) -> ir.Program:
     """Compile every schema below ``root``, or raise :class:`CompileError`."""
-    documents = load_folder(root)
-    errors: list[ContractError] = []
+    documents, errors = load_all(root)
     for doc in documents:
         errors.extend(check_document(doc.path, doc.contents, doc.draft))
     if errors:

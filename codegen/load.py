@@ -80,7 +80,15 @@ def schema_files(root: Path) -> list[Path]:
 
 
 def load_folder(root: Path) -> list[Document]:
-    """Parse every schema file below ``root``; all problems are reported together."""
+    """Parse every schema file below ``root``, or raise with every problem found."""
+    documents, errors = load_all(root)
+    if errors:
+        raise CompileError(errors)
+    return documents
+
+
+def load_all(root: Path) -> tuple[list[Document], list[ContractError]]:
+    """Parse what can be parsed below ``root``, and list what cannot."""
     if not root.is_dir():
         raise CompileError(
             [ContractError(str(root), "", "no-schemas", "schemas folder not found")]
@@ -117,6 +125,4 @@ def load_folder(root: Path) -> list[Document]:
             )
             continue
         documents.append(Document(rel, contents, draft, text))
-    if errors:
-        raise CompileError(errors)
-    return documents
+    return documents, errors

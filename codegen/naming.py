@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import keyword
 import re
+import unicodedata
 
 from pydantic import BaseModel
 
@@ -71,8 +72,14 @@ _MODEL_ATTRIBUTES = frozenset(dir(BaseModel))
 
 
 def words(text: str) -> list[str]:
-    """Split text into words at non-alphanumerics and camelCase boundaries."""
-    return _WORD.findall(text)
+    """Split text into ASCII words at non-alphanumerics and camelCase boundaries.
+
+    Accented letters lose their accents (``"ünïcode"`` -> ``"unicode"``).
+    """
+    ascii_text = "".join(
+        c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
+    )
+    return _WORD.findall(ascii_text)
 
 
 def pascal_case(text: str) -> str:

@@ -30,8 +30,8 @@ __all__ = [
     "Opt",
     "Str",
     "check_object",
-    "enum",
     "ecma_regex",
+    "enum",
     "format_",
     "is_multiple",
     "json_equal",
@@ -94,7 +94,9 @@ class Model(BaseModel):
 
 def _reject_null(value: Any) -> Any:
     if value is None:
-        raise _fail("not_null", "optional field may be absent but not null")
+        raise _fail(
+            "not_null", "a non-null value (the property is optional: leave it out)"
+        )
     return value
 
 
@@ -109,7 +111,7 @@ Opt = Annotated[T | None, not_null]
 
 
 def _never(value: Any) -> Any:
-    raise _fail("never", "no value is allowed here (schema is false)")
+    raise _fail("never", "no value at all (the schema is false)")
 
 
 never = AfterValidator(_never)
@@ -137,7 +139,7 @@ def not_kinds(*kinds: str) -> AfterValidator:
         if _kind(value) in excluded:
             raise _fail(
                 "type_error",
-                "expected {expected}, got {got}",
+                "{expected}",
                 expected="a value other than " + " or ".join(sorted(excluded)),
                 got=_kind(value),
             )
@@ -168,7 +170,7 @@ def enum(*allowed: Any) -> BeforeValidator:
                 return candidate
         raise _fail(
             "enum",
-            "expected one of {expected}",
+            "one of {expected}",
             expected=", ".join(_show(v) for v in allowed),
         )
 
@@ -238,7 +240,7 @@ def multiple_of(divisor: float) -> AfterValidator:
         if not is_multiple(value, divisor):
             raise _fail(
                 "multiple_of",
-                "expected a multiple of {multiple_of}",
+                "a multiple of {multiple_of}",
                 multiple_of=divisor,
             )
         return value
@@ -309,7 +311,7 @@ def pattern(regex: str) -> AfterValidator:
         if compiled.search(value) is None:
             raise _fail(
                 "string_pattern_mismatch",
-                "expected a string matching {pattern}",
+                "a string matching {pattern}",
                 pattern=regex,
             )
         return value
@@ -476,7 +478,7 @@ def format_(name: str) -> AfterValidator:
 
     def check(value: str) -> str:
         if not checker(value):
-            raise _fail("format", "expected a {format} string", format=name)
+            raise _fail("format", "a valid {format} string", format=name)
         return value
 
     return AfterValidator(check)
@@ -509,19 +511,19 @@ def check_object(
             if missing:
                 raise _fail(
                     "dependent_required",
-                    "property {key} requires {missing}",
+                    "{missing} to be present (required when {key} is)",
                     key=key,
                     missing=", ".join(missing),
                 )
     if min_properties is not None and len(keys) < min_properties:
         raise _fail(
             "min_properties",
-            "expected at least {limit} properties",
+            "at least {limit} properties",
             limit=min_properties,
         )
     if max_properties is not None and len(keys) > max_properties:
         raise _fail(
             "max_properties",
-            "expected at most {limit} properties",
+            "at most {limit} properties",
             limit=max_properties,
         )

@@ -90,7 +90,7 @@ def _drafts(support: ModuleType) -> dict[str, type[Validator]]:
 def _format_checker(support: ModuleType) -> FormatChecker:
     checker = FormatChecker(formats=())
     for name, check in support.FORMATS.items():
-        checker.checks(name)(check)
+        checker.checks(name)(_strings_only(check))
     return checker
 
 
@@ -145,3 +145,12 @@ def _walk(node: Any, prefix: str) -> Iterator[tuple[str, str]]:
             yield from _walk(child, rel + "/")
         elif child.name.endswith(".json"):
             yield rel, child.read_text(encoding="utf-8")
+
+
+def _strings_only(check: Any) -> Any:
+    """Formats constrain strings only; any other instance passes (as specified)."""
+
+    def wrapped(instance: Any) -> bool:
+        return not isinstance(instance, str) or bool(check(instance))
+
+    return wrapped

@@ -43,6 +43,16 @@ _EXPECTED = {
 }
 
 
+# Error kinds raised by the generated package's _support: their message is the
+# "expected" phrase.
+_CUSTOM = frozenset(
+    {
+        "not_null", "never", "type_error", "enum", "unique_items", "multiple_of",
+        "string_pattern_mismatch", "format", "min_properties", "max_properties",
+    }
+)  # fmt: skip
+
+
 def pointer(parts: Iterable[str | int]) -> str:
     return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
 
@@ -99,6 +109,15 @@ def from_pydantic(errors: list[ErrorDetails], instance: Any) -> list[Violation]:
                 )
             )
             continue
+        if kind == "dependent_required":
+            for name in str(ctx["missing"]).split(", "):
+                out.append(
+                    Violation(pointer([*path, name]), f"a required property ({ctx['key']} is present)", "nothing")
+                )
+            continue
+        if kind in _CUSTOM:
+            out.append(Violation(pointer(path), e["msg"], show(e["input"])))
+            continue
         template = _EXPECTED.get(kind)
         try:
             expected = (
@@ -116,9 +135,14 @@ def from_pydantic(errors: list[ErrorDetails], instance: Any) -> list[Violation]:
     return out
 
 
-def from_jsonschema(errors: Iterable[Any]) -> list[Violation]:
+def from_jsonschema(
+    errors: Iterable[Any], keywords: frozenset[str] | None = None
+) -> list[Violation]:
+    """Violations from jsonschema errors; only those of ``keywords`` when given."""
     out = []
     for error in errors:
+        if keywords is not None and error.validator not in keywords:
+            continue
         path = list(error.absolute_path)
         keyword = error.validator
         value = error.validator_value

@@ -119,7 +119,7 @@ class ContractValidator:
                 ) from None
             violations = from_pydantic(exc.errors(), instance)
             if self.full_check:
-                violations += self._full(instance)
+                violations += self._full(instance, self.delegated_keywords)
             raise ContractViolation(self.contract, violations) from None
         if self.full_check:
             violations = self._full(json.loads(raw))
@@ -131,9 +131,14 @@ class ContractValidator:
         """A parsed JSON value (dicts, lists, ...) to the typed value."""
         return self.validate_json(json.dumps(instance).encode())
 
-    def _full(self, instance: Any) -> list[Violation]:
+    @cached_property
+    def delegated_keywords(self) -> frozenset[str]:
+        """The keywords only the full check enforces (for error reports)."""
+        return frozenset(c.rsplit("/", 1)[-1] for c in self.full_check) | {"$ref"}
+
+    def _full(self, instance: Any, keywords: frozenset[str] | None = None) -> list[Violation]:
         validator = self.contracts.full_checker.validator(self.contract)
-        return from_jsonschema(validator.iter_errors(instance))
+        return from_jsonschema(validator.iter_errors(instance), keywords)
 
 
 _INVALID = object()

@@ -1,0 +1,162 @@
+"""The ``contracts`` command line: parse flags, call library code, set the exit code.
+
+Exit codes: 0 ok, 1 findings (stale files, invalid documents), 2 usage or input error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from codegen.api import check as check_files
+from codegen.api import generate_to
+from codegen.config import Config, load_config
+from codegen.errors import CompileError, format_errors
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Compile JSON Schema contracts to Pydantic v2 and TypeScript; check them.",
+)
+
+
+class ErrorFormat(str, Enum):
+    text = "text"
+    json = "json"
+    github_actions = "github-actions"
+
+
+SchemasOpt = Annotated[
+    Path | None, typer.Option("--schemas", help="Schemas folder [tool.contracts] schemas")
+]
+OutOpt = Annotated[
+    Path | None, typer.Option("--out", help="Output folder [tool.contracts] out")
+]
+FormatOpt = Annotated[
+    ErrorFormat, typer.Option("--error-format", help="How to print errors")
+]
+
+
+def _config(schemas: Path | None, out: Path | None) -> Config:
+    config = load_config()
+    return Config(
+        schemas=schemas or config.schemas,
+        out=out or config.out,
+        settings=config.settings,
+        source=config.source,
+    )
+
+
+def _fail(exc: CompileError, fmt: ErrorFormat) -> typer.Exit:
+    typer.echo(format_errors(exc.errors, fmt.value), err=True)
+    if fmt is ErrorFormat.text:
+        typer.echo(f"{len(exc.errors)} error(s); nothing was written", err=True)
+    return typer.Exit(2)
+
+
+@app.command()
+def generate(
+    schemas: SchemasOpt = None,
+    out: OutOpt = None,
+    error_format: FormatOpt = ErrorFormat.text,
+) -> None:
+    """Generate the Python package (and TypeScript package) from the schemas."""
+    config = _config(schemas, out)
+    try:
+        changed = generate_to(config.schemas, config.out, config.settings)
+    except CompileError as exc:
+        raise _fail(exc, error_format) from None
+    for line in changed:
+        typer.echo(line.replace("missing:", "wrote:").replace("changed:", "updated:").replace("extra:", "removed:"))
+    typer.echo(f"{config.out}: {len(changed)} file(s) changed")
+
+
+@app.command()
+def check(
+    schemas: SchemasOpt = None,
+    out: OutOpt = None,
+    error_format: FormatOpt = ErrorFormat.text,
+) -> None:
+    """Exit 1 when the generated files are not what the schemas give."""
+    config = _config(schemas, out)
+    try:
+        problems = check_files(config.schemas, config.out, config.settings)
+    except CompileError as exc:
+        raise _fail(exc, error_format) from None
+    if not problems:
+        typer.echo(f"{config.out} is up to date with {config.schemas}")
+        return
+    if error_format is ErrorFormat.json:
+        typer.echo(json.dumps(problems, indent=2))
+    elif error_format is ErrorFormat.github_actions:
+        for line in problems:
+            kind, _, path = line.partition(": ")
+            typer.echo(f"::error file={config.out / path},title=stale generated code::{kind}")
+    else:
+        for line in problems:
+            typer.echo(line)
+        typer.echo(
+            f"{len(problems)} generated file(s) are stale; run `contracts generate`"
+        )
+    raise typer.Exit(1)
+
+
+@app.command()
+def validate(
+    documents: Annotated[list[Path], typer.Argument(help="JSON documents to validate")],
+    contract: Annotated[
+        str, typer.Option("--contract", help="Schema file (relative to the schemas folder), or file#/$defs/Name")
+    ],
+    schemas: SchemasOpt = None,
+    out: OutOpt = None,
+    error_format: FormatOpt = ErrorFormat.text,
+) -> None:
+    """Validate JSON documents against a contract: VALID or INVALID for each."""
+    from codegen.validate import prepare, validate_documents
+
+    config = _config(schemas, out)
+    missing = [d for d in documents if not d.is_file()]
+    if missing:
+        typer.echo(f"error: no such file: {', '.join(map(str, missing))}", err=True)
+        raise typer.Exit(2)
+    try:
+        python_root, note = prepare(config.schemas, config.out, config.settings)
+    except CompileError as exc:
+        raise _fail(exc, error_format) from None
+    if note:
+        typer.echo(note, err=True)
+    from runtime import UnknownContract
+
+    try:
+        verdicts = validate_documents(
+            python_root, config.settings.python_package, contract, documents
+        )
+    except UnknownContract as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    if error_format is ErrorFormat.json:
+        typer.echo(
+            json.dumps(
+                [{"document": v.document, "valid": v.valid, "errors": list(v.errors)} for v in verdicts],
+                indent=2,
+            )
+        )
+    else:
+        for v in verdicts:
+            typer.echo(f"{v.document}: {'VALID' if v.valid else 'INVALID'}")
+            for line in v.errors:
+                typer.echo(f"  {line}")
+    if not all(v.valid for v in verdicts):
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)

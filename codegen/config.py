@@ -1,0 +1,53 @@
+"""Settings from ``[tool.contracts]`` in the nearest ``pyproject.toml``."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from codegen.emit import Settings
+
+
+@dataclass(frozen=True)
+class Config:
+    """Where things are, resolved against the directory of ``pyproject.toml``."""
+
+    schemas: Path
+    out: Path
+    settings: Settings
+    source: Path | None  # the pyproject.toml read, if any
+
+
+def find_pyproject(start: Path) -> Path | None:
+    for folder in (start, *start.parents):
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file():
+            try:
+                data = tomllib.loads(candidate.read_text("utf-8"))
+            except tomllib.TOMLDecodeError:
+                continue
+            if "contracts" in data.get("tool", {}):
+                return candidate
+    return None
+
+
+def load_config(start: Path | None = None) -> Config:
+    start = (start or Path.cwd()).resolve()
+    pyproject = find_pyproject(start)
+    table: dict[str, Any] = {}
+    base = start
+    if pyproject is not None:
+        table = tomllib.loads(pyproject.read_text("utf-8"))["tool"]["contracts"]
+        base = pyproject.parent
+    defaults = Settings()
+    return Config(
+        schemas=base / table.get("schemas", "schemas"),
+        out=base / table.get("out", "generated"),
+        settings=Settings(
+            python_package=table.get("python-package", defaults.python_package),
+            npm_package=table.get("npm-package", defaults.npm_package),
+        ),
+        source=pyproject,
+    )

@@ -1,0 +1,84 @@
+"""Shared fixtures: repository paths, golden cases, a reference validator."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import referencing
+from jsonschema import Draft7Validator, Draft202012Validator
+from referencing.jsonschema import DRAFT7, DRAFT202012
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = ROOT / "tests" / "golden"
+VENV_BIN = Path(sys.executable).parent
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="rewrite tests/golden/*/expected from the current generator",
+    )
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+def golden_cases() -> list[Path]:
+    return sorted(p for p in GOLDEN.iterdir() if (p / "schemas").is_dir())
+
+
+def sample_cases() -> list[Path]:
+    return [c for c in golden_cases() if (c / "samples.json").is_file()]
+
+
+def package_name(case: Path) -> str:
+    return f"case_{case.name}"
+
+
+def reference_validator(schemas: Path, contract: str) -> Any:
+    """jsonschema, the reference implementation, over a folder of schemas."""
+    resources = []
+    drafts = {}
+    for path in sorted(schemas.rglob("*.json")):
+        rel = path.relative_to(schemas).as_posix()
+        if rel == "catalog.json":
+            continue
+        contents = json.loads(path.read_text())
+        seven = "draft-07" in str(contents.get("$schema", ""))
+        spec = DRAFT7 if seven else DRAFT202012
+        resource = spec.create_resource(contents)
+        uri = f"file:///schemas/{rel}"
+        drafts[rel] = Draft7Validator if seven else Draft202012Validator
+        resources.append((uri, resource))
+        if isinstance(contents.get("$id"), str):
+            from urllib.parse import urldefrag, urljoin
+
+            resources.append((urldefrag(urljoin(uri, contents["$id"])).url, resource))
+    registry: referencing.Registry[Any] = referencing.Registry().with_resources(
+        resources
+    )
+    cls = drafts[contract.partition("#")[0]]
+    return cls(
+        {"$ref": f"file:///schemas/{contract}"},
+        registry=registry,
+        format_checker=cls.FORMAT_CHECKER,
+    )
+
+
+@pytest.fixture
+def clean_modules() -> Iterator[None]:
+    """Forget generated packages imported by a test (they reuse names)."""
+    before = set(sys.modules)
+    path = list(sys.path)
+    yield
+    for name in set(sys.modules) - before:
+        del sys.modules[name]
+    sys.path[:] = path

@@ -1,0 +1,109 @@
+"""The ``contracts`` command as a user runs it: exit codes, output, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+from tests.conftest import GOLDEN, ROOT, VENV_BIN
+
+
+def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(
+        [str(VENV_BIN / "contracts"), *args], cwd=cwd, capture_output=True, text=True
+    )
+    assert "Traceback" not in result.stdout + result.stderr, result.stderr
+    return result
+
+
+def test_generate_then_check_is_fresh(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = run("generate", "--schemas", "schemas", "--out", str(out))
+    assert first.returncode == 0, first.stderr
+    assert "wrote: python/platform_contracts/order/order_created_v1.py" in first.stdout
+    again = run("generate", "--schemas", "schemas", "--out", str(out))
+    assert again.stdout.strip().endswith("0 file(s) changed")
+    fresh = run("check", "--schemas", "schemas", "--out", str(out))
+    assert fresh.returncode == 0 and "up to date" in fresh.stdout
+
+
+def test_check_lists_changed_missing_and_extra_files(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run("generate", "--schemas", "schemas", "--out", str(out))
+    pkg = out / "python" / "platform_contracts"
+    (pkg / "envelope_v1.py").write_text("# edited by hand\n")
+    (pkg / "llm" / "tool_call_v1.py").unlink()
+    (pkg / "stray.py").write_text("x = 1\n")
+    result = run("check", "--schemas", "schemas", "--out", str(out))
+    assert result.returncode == 1
+    assert "changed: python/platform_contracts/envelope_v1.py" in result.stdout
+    assert "missing: python/platform_contracts/llm/tool_call_v1.py" in result.stdout
+    assert "extra: python/platform_contracts/stray.py" in result.stdout
+    as_json = run("check", "--schemas", "schemas", "--out", str(out), "--error-format", "json")
+    assert len(json.loads(as_json.stdout)) == 3
+    run("generate", "--schemas", "schemas", "--out", str(out))
+    assert not (pkg / "stray.py").exists()
+    assert run("check", "--schemas", "schemas", "--out", str(out)).returncode == 0
+
+
+def test_new_schema_file_makes_check_fail(tmp_path: Path) -> None:
+    schemas = tmp_path / "schemas"
+    shutil.copytree(ROOT / "schemas", schemas)
+    out = tmp_path / "out"
+    run("generate", "--schemas", str(schemas), "--out", str(out))
+    (schemas / "extra.json").write_text('{"title": "Extra", "type": "object", "properties": {"a": {"type": "string"}}}')
+    result = run("check", "--schemas", str(schemas), "--out", str(out))
+    assert result.returncode == 1
+    assert "missing: python/platform_contracts/extra.py" in result.stdout
+
+
+def test_repo_generated_code_is_fresh() -> None:
+    result = run("check")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_validate_exit_codes_and_messages(tmp_path: Path) -> None:
+    samples = ROOT / "tests" / "samples" / "order" / "order_created.v1"
+    ok = run("validate", "--contract", "order/order_created.v1.json", str(samples / "valid-full.json"))
+    assert ok.returncode == 0 and ok.stdout.strip().endswith(": VALID")
+    bad = run("validate", "--contract", "order/order_created.v1.json",
+              str(samples / "valid-full.json"), str(samples / "invalid-string-quantity.json"))  # fmt: skip
+    assert bad.returncode == 1
+    assert "invalid-string-quantity.json: INVALID" in bad.stdout
+    assert '/lines/0/quantity: expected an integer, got "5"' in bad.stdout
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"order_id": ')
+    malformed = run("validate", "--contract", "order/order_created.v1.json", str(broken))
+    assert malformed.returncode == 1
+    assert "expected valid JSON, got Expecting value at line 1 column 14" in malformed.stdout
+    unknown = run("validate", "--contract", "nope.json", str(samples / "valid-full.json"))
+    assert unknown.returncode == 2 and "no contract 'nope.json'" in unknown.stderr
+    missing = run("validate", "--contract", "order/order_created.v1.json", "no-such.json")
+    assert missing.returncode == 2 and "no such file" in missing.stderr
+
+
+def test_validate_uses_fresh_models_when_out_is_stale(tmp_path: Path) -> None:
+    sample = ROOT / "tests/samples/order/order_created.v1/valid-full.json"
+    result = run("validate", "--out", str(tmp_path / "nothing-here"),
+                 "--contract", "order/order_created.v1.json", str(sample))  # fmt: skip
+    assert result.returncode == 0
+    assert "validated with models generated in memory" in result.stderr
+
+
+def test_refused_schemas_exit_2_with_located_errors() -> None:
+    result = run("generate", "--schemas", str(GOLDEN / "error_remote_ref" / "schemas"),
+                 "--out", "/nonexistent/never-written")  # fmt: skip
+    assert result.returncode == 2
+    assert "order.json#/properties/customer/$ref" in result.stderr
+    assert "[remote-ref]" in result.stderr and "nothing was written" in result.stderr
+    gh = run("check", "--schemas", str(GOLDEN / "error_unknown_keyword" / "schemas"),
+             "--error-format", "github-actions")  # fmt: skip
+    assert gh.returncode == 2
+    assert gh.stderr.startswith("::error file=thing.json,title=unknown-keyword::/requird")
+
+
+def test_usage_error_exits_2() -> None:
+    assert run("generate", "--no-such-flag").returncode == 2
+    assert run("validate").returncode == 2

@@ -1,0 +1,81 @@
+"""Golden files: generated output compared byte for byte, refreshed by one flag.
+
+Each ``tests/golden/<case>/`` holds ``schemas/`` and ``expected/``: the whole
+generated tree, or ``expected/error.txt`` for a case the compiler must refuse.
+Refresh with ``pytest tests/test_golden.py --update-golden`` and review the diff.
+"""
+
+from __future__ import annotations
+
+import difflib
+import shutil
+from pathlib import Path
+
+import pytest
+
+from codegen.api import generate
+from codegen.emit import Settings
+from codegen.errors import CompileError, format_errors
+from tests.conftest import golden_cases, package_name
+
+UPDATE = "pytest tests/test_golden.py --update-golden"
+
+
+def _expected_files(folder: Path) -> dict[str, bytes]:
+    if not folder.is_dir():
+        return {}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and "__pycache__" not in p.parts
+    }
+
+
+def _render(case: Path) -> dict[str, bytes]:
+    settings = Settings(python_package=package_name(case))
+    try:
+        return generate(case / "schemas", settings).files
+    except CompileError as exc:
+        return {"error.txt": (format_errors(exc.errors, "text") + "\n").encode()}
+
+
+@pytest.mark.parametrize("case", golden_cases(), ids=lambda p: p.name)
+def test_golden(case: Path, update_golden: bool) -> None:
+    actual = _render(case)
+    expected_dir = case / "expected"
+    if update_golden:
+        shutil.rmtree(expected_dir, ignore_errors=True)
+        for rel, content in actual.items():
+            target = expected_dir / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
+    expected = _expected_files(expected_dir)
+    problems = []
+    for rel in sorted(set(actual) | set(expected)):
+        if rel not in expected:
+            problems.append(f"new file {rel}")
+        elif rel not in actual:
+            problems.append(f"file no longer generated: {rel}")
+        elif actual[rel] != expected[rel]:
+            diff = difflib.unified_diff(
+                expected[rel].decode(errors="replace").splitlines(),
+                actual[rel].decode(errors="replace").splitlines(),
+                f"expected/{rel}",
+                f"actual/{rel}",
+                lineterm="",
+            )
+            problems.append("\n".join(list(diff)[:60]))
+    assert not problems, (
+        f"golden case {case.name} differs; if intended, run `{UPDATE}`\n"
+        + "\n".join(problems)
+    )
+
+
+def test_error_cases_have_expected_errors() -> None:
+    """Each error_* case is refused, and its error names the file and pointer."""
+    cases = [c for c in golden_cases() if c.name.startswith("error_")]
+    assert len(cases) >= 8
+    for case in cases:
+        text = (case / "expected" / "error.txt").read_text()
+        assert "#" in text and "[" in text, f"{case.name}: {text}"
+        assert "Traceback" not in text
