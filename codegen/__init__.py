@@ -1,10 +1,10 @@
-"""The contract compiler: JSON Schema files -> one typed IR -> Pydantic v2 and TypeScript.
+"""The contract compiler: JSON Schema -> one typed IR -> Pydantic v2 and TypeScript.
 
 Stages, one module each, data flowing one way:
 
     load -> resolve -> lower (IR) -> render_python -> emit
 
-``codegen.api`` is the library entry point; ``codegen.cli`` is a thin typer layer over it.
+``codegen.api`` is the library entry point; ``codegen.cli`` a thin typer layer on it.
 """
 
 from codegen.api import GenerateResult, generate

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -25,14 +25,15 @@ app = typer.Typer(
 )
 
 
-class ErrorFormat(str, Enum):
+class ErrorFormat(StrEnum):
     text = "text"
     json = "json"
     github_actions = "github-actions"
 
 
 SchemasOpt = Annotated[
-    Path | None, typer.Option("--schemas", help="Schemas folder [tool.contracts] schemas")
+    Path | None,
+    typer.Option("--schemas", help="Schemas folder [tool.contracts] schemas"),
 ]
 OutOpt = Annotated[
     Path | None, typer.Option("--out", help="Output folder [tool.contracts] out")
@@ -72,7 +73,11 @@ def generate(
     except CompileError as exc:
         raise _fail(exc, error_format) from None
     for line in changed:
-        typer.echo(line.replace("missing:", "wrote:").replace("changed:", "updated:").replace("extra:", "removed:"))
+        typer.echo(
+            line.replace("missing:", "wrote:")
+            .replace("changed:", "updated:")
+            .replace("extra:", "removed:")
+        )
     typer.echo(f"{config.out}: {len(changed)} file(s) changed")
 
 
@@ -96,7 +101,9 @@ def check(
     elif error_format is ErrorFormat.github_actions:
         for line in problems:
             kind, _, path = line.partition(": ")
-            typer.echo(f"::error file={config.out / path},title=stale generated code::{kind}")
+            typer.echo(
+                f"::error file={config.out / path},title=stale generated code::{kind}"
+            )
     else:
         for line in problems:
             typer.echo(line)
@@ -110,7 +117,11 @@ def check(
 def validate(
     documents: Annotated[list[Path], typer.Argument(help="JSON documents to validate")],
     contract: Annotated[
-        str, typer.Option("--contract", help="Schema file (relative to the schemas folder), or file#/$defs/Name")
+        str,
+        typer.Option(
+            "--contract",
+            help="Schema file (relative to the schemas folder), or file#/$defs/Name",
+        ),
     ],
     schemas: SchemasOpt = None,
     out: OutOpt = None,
@@ -142,7 +153,10 @@ def validate(
     if error_format is ErrorFormat.json:
         typer.echo(
             json.dumps(
-                [{"document": v.document, "valid": v.valid, "errors": list(v.errors)} for v in verdicts],
+                [
+                    {"document": v.document, "valid": v.valid, "errors": list(v.errors)}
+                    for v in verdicts
+                ],
                 indent=2,
             )
         )

@@ -115,8 +115,10 @@ def compile_folder(root: Path) -> ir.Program:
     for doc in documents:
         mod = names[doc.path]
         decls = tuple(by_module[mod])
-        root = roots[doc.path]
-        closure = _closure([root] if root else [d.name for d in decls], lowerer.decls)
+        root_type = roots[doc.path]
+        closure = _closure(
+            [root_type] if root_type else [d.name for d in decls], lowerer.decls
+        )
         checks = sorted({c for n in closure for c in lowerer.full_check.get(n, ())})
         imports = sorted(
             {r for d in decls for r in _decl_refs(d) if r.module != mod},
@@ -127,7 +129,7 @@ def compile_folder(root: Path) -> ir.Program:
                 mod,
                 doc.path,
                 decls,
-                root,
+                root_type,
                 messages[doc.path],
                 prints[doc.path],
                 tuple(checks),

@@ -30,7 +30,7 @@ class TypeName:
 
 @dataclass(frozen=True)
 class AnyT:
-    """Any JSON value; ``exclude`` lists kinds that are rejected (for untyped schemas)."""
+    """Any JSON value; ``exclude`` lists kinds rejected (for untyped schemas)."""
 
     exclude: frozenset[JsonKind] = frozenset()
 

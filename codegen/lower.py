@@ -664,7 +664,7 @@ class Lowerer:
                 return candidate.json_name
         return None
 
-    def _kinds(self, t: ir.IrType) -> set[str]:
+    def _kinds(self, t: ir.IrType) -> set[ir.JsonKind]:
         """The JSON kinds a type can accept (``integer`` counted as ``number``)."""
         if isinstance(t, ir.AnyT):
             return set(ALL_KINDS) - set(t.exclude)
@@ -705,8 +705,8 @@ class Lowerer:
         return True
 
 
-def _kinds_of_types(types: Iterable[str]) -> set[str]:
-    return {"number" if t == "integer" else t for t in types}
+def _kinds_of_types(types: Iterable[str]) -> set[ir.JsonKind]:
+    return {cast(ir.JsonKind, "number" if t == "integer" else t) for t in types}
 
 
 def _int_or_none(value: Any) -> int | None:
@@ -752,7 +752,7 @@ def message_of(file: str, schema: Any) -> ir.Message | None:
                 file,
                 "/x-message",
                 "bad-message",
-                'x-message must be {"type": "<dotted.name>", "version": <integer >= 1>}',
+                "x-message must be {'type': '<dotted.name>', 'version': <int >= 1>}",
             )
         ]
     )

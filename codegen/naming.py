@@ -121,7 +121,7 @@ def python_field_name(json_name: str) -> str:
 
 
 def module_part(text: str) -> str:
-    """One part of a module path from a file or folder name (``"task_requested.v1"``)."""
+    """A module path part from a file or folder name (``"task_requested.v1"``)."""
     name = snake_case(text) or "module"
     if name[0].isdigit():
         name = "m" + name

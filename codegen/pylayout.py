@@ -30,7 +30,7 @@ def _escape_char(ch: str, quote: str) -> str:
 
 
 def py_str(text: str) -> str:
-    """A Python string literal, quoted as ruff prefers (double unless it adds escapes)."""
+    """A Python string literal, quoted as ruff prefers (double unless more escapes)."""
     quote = "'" if text.count('"') > text.count("'") else '"'
     return quote + "".join(_escape_char(c, quote) for c in text) + quote
 
@@ -81,7 +81,7 @@ def docstring(text: str, indent: str) -> str:
 
 @dataclass(frozen=True)
 class Group:
-    """``head`` item, item, ... ``tail``: a call, subscript or literal that may explode."""
+    """``head`` item, item, ... ``tail``: a call, subscript or literal (may explode)."""
 
     head: str
     items: tuple[Expr, ...]

@@ -232,7 +232,7 @@ class PythonRenderer:
                 )
                 + suffix
             )
-        checks = []
+        checks: list[Expr] = []
         if decl.dependent_required:
             items = tuple(
                 Group("(", (py_str(k), _tuple([py_str(v) for v in vs])), ")")

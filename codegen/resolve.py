@@ -14,9 +14,9 @@ from typing import Any
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
 import referencing.exceptions
-from referencing import Registry, Resource
+from referencing import Registry, Resource, Specification
 from referencing._core import Resolver as _Resolver
-from referencing.jsonschema import DRAFT7, DRAFT202012, Specification
+from referencing.jsonschema import DRAFT7, DRAFT202012
 
 from codegen.errors import CompileError, ContractError, pointer_join
 from codegen.load import Document
@@ -44,8 +44,13 @@ class Target:
     draft: Draft
 
 
+def _offline_registry() -> Registry[Any]:
+    """A registry whose retrieve hook refuses every URI it does not hold."""
+    return Registry(retrieve=_refuse)  # type: ignore[call-arg]
+
+
 def _refuse(uri: str) -> Resource[Any]:
-    raise referencing.exceptions.NoSuchResource(ref=uri)
+    raise referencing.exceptions.NoSuchResource(ref=uri)  # type: ignore[call-arg]
 
 
 class SchemaGraph:
@@ -84,9 +89,7 @@ class SchemaGraph:
             self._index(doc)
         if errors:
             raise CompileError(errors)
-        self.registry: Registry[Any] = (
-            Registry(retrieve=_refuse).with_resources(pairs).crawl()
-        )
+        self.registry: Registry[Any] = _offline_registry().with_resources(pairs).crawl()
 
     def _index(self, doc: Document) -> None:
         stack: list[tuple[Any, str]] = [(doc.contents, "")]
@@ -151,14 +154,14 @@ class SchemaGraph:
                 file,
                 here,
                 "ref-outside-root",
-                f"$ref {ref!r} leaves the schemas folder; references must stay inside it",
+                f"$ref {ref!r} leaves the schemas folder; references must stay in it",
             )
         if scheme == "file":
             return ContractError(
                 file,
                 here,
                 "missing-ref-file",
-                f"$ref {ref!r}: no file {target[len(ROOT_URI) :]} in the schemas folder",
+                f"$ref {ref!r}: no file {target[len(ROOT_URI) :]} in the schemas dir",
             )
         return ContractError(
             file,

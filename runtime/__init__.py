@@ -4,7 +4,7 @@ The runtime reads a generated contracts package (see ``codegen``) and validates
 raw JSON into typed Pydantic models, reporting every violation with a JSON pointer.
 """
 
-from runtime.contracts import ContractValidator, Contracts, Limits
+from runtime.contracts import Contracts, ContractValidator, Limits
 from runtime.errors import (
     ContractViolation,
     RuntimeContractError,

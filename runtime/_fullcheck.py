@@ -67,10 +67,11 @@ def _drafts(support: ModuleType) -> dict[str, type[Validator]]:
             for k in instance
             if k not in props and not any(p.search(k) for p in patterns)
         ]
-        if value is False and extras:
-            yield ValidationError(
-                f"additional properties are not allowed ({', '.join(map(repr, extras))})"
-            )
+        if value is False:
+            for key in extras:
+                error = ValidationError(f"additional property {key!r} is not allowed")
+                error.relative_path.appendleft(key)
+                yield error
         elif isinstance(value, dict):
             for key in extras:
                 yield from validator.descend(instance[key], value, path=key)
@@ -82,8 +83,12 @@ def _drafts(support: ModuleType) -> dict[str, type[Validator]]:
         "additionalProperties": additional_properties,
     }
     return {
-        "2020-12": validators.extend(validators.Draft202012Validator, overrides),
-        "7": validators.extend(validators.Draft7Validator, overrides),
+        "2020-12": validators.extend(  # type: ignore[no-untyped-call]
+            validators.Draft202012Validator, overrides
+        ),
+        "7": validators.extend(  # type: ignore[no-untyped-call]
+            validators.Draft7Validator, overrides
+        ),
     }
 
 
@@ -117,7 +122,7 @@ class FullCheck:
             if isinstance(declared, str):
                 resources.append((urldefrag(urljoin(uri, declared)).url, resource))
         self.registry: Registry[Any] = (
-            Registry(retrieve=_refuse).with_resources(resources).crawl()
+            _offline_registry().with_resources(resources).crawl()
         )
         self._cache: dict[str, Validator] = {}
 
@@ -134,8 +139,13 @@ class FullCheck:
         return cached
 
 
+def _offline_registry() -> Registry[Any]:
+    """A registry whose retrieve hook refuses every URI it does not hold."""
+    return Registry(retrieve=_refuse)  # type: ignore[call-arg]
+
+
 def _refuse(uri: str) -> Resource[Any]:
-    raise referencing.exceptions.NoSuchResource(ref=uri)
+    raise referencing.exceptions.NoSuchResource(ref=uri)  # type: ignore[call-arg]
 
 
 def _walk(node: Any, prefix: str) -> Iterator[tuple[str, str]]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -11,6 +13,7 @@ from pydantic_core import ErrorDetails
 from runtime.errors import Violation
 
 _MISSING = object()
+_PY_QUOTED = re.compile(r"'((?:[^'\\]|\\.)*)'")
 
 _EXPECTED = {
     "int_type": "an integer",
@@ -112,13 +115,20 @@ def from_pydantic(errors: list[ErrorDetails], instance: Any) -> list[Violation]:
         if kind == "dependent_required":
             for name in str(ctx["missing"]).split(", "):
                 out.append(
-                    Violation(pointer([*path, name]), f"a required property ({ctx['key']} is present)", "nothing")
+                    Violation(
+                        pointer([*path, name]),
+                        f"a required property ({ctx['key']} is present)",
+                        "nothing",
+                    )
                 )
             continue
         if kind in _CUSTOM:
             out.append(Violation(pointer(path), e["msg"], show(e["input"])))
             continue
         template = _EXPECTED.get(kind)
+        if kind == "literal_error":
+            # Pydantic quotes with Python reprs; show JSON strings instead.
+            ctx["expected"] = _PY_QUOTED.sub(r'"\1"', str(ctx.get("expected", "")))
         try:
             expected = (
                 template.format(**ctx)

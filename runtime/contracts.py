@@ -136,7 +136,9 @@ class ContractValidator:
         """The keywords only the full check enforces (for error reports)."""
         return frozenset(c.rsplit("/", 1)[-1] for c in self.full_check) | {"$ref"}
 
-    def _full(self, instance: Any, keywords: frozenset[str] | None = None) -> list[Violation]:
+    def _full(
+        self, instance: Any, keywords: frozenset[str] | None = None
+    ) -> list[Violation]:
         validator = self.contracts.full_checker.validator(self.contract)
         return from_jsonschema(validator.iter_errors(instance), keywords)
 

@@ -20,7 +20,7 @@ from typing import Any
 
 @dataclass(frozen=True, order=True)
 class Violation:
-    """One broken rule: at ``pointer`` (RFC 6901), ``expected`` something, ``got`` this."""
+    """One broken rule: at ``pointer`` (RFC 6901), ``expected`` X, ``got`` Y."""
 
     pointer: str
     expected: str

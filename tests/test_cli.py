@@ -41,7 +41,9 @@ def test_check_lists_changed_missing_and_extra_files(tmp_path: Path) -> None:
     assert "changed: python/platform_contracts/envelope_v1.py" in result.stdout
     assert "missing: python/platform_contracts/llm/tool_call_v1.py" in result.stdout
     assert "extra: python/platform_contracts/stray.py" in result.stdout
-    as_json = run("check", "--schemas", "schemas", "--out", str(out), "--error-format", "json")
+    as_json = run(
+        "check", "--schemas", "schemas", "--out", str(out), "--error-format", "json"
+    )
     assert len(json.loads(as_json.stdout)) == 3
     run("generate", "--schemas", "schemas", "--out", str(out))
     assert not (pkg / "stray.py").exists()
@@ -53,7 +55,9 @@ def test_new_schema_file_makes_check_fail(tmp_path: Path) -> None:
     shutil.copytree(ROOT / "schemas", schemas)
     out = tmp_path / "out"
     run("generate", "--schemas", str(schemas), "--out", str(out))
-    (schemas / "extra.json").write_text('{"title": "Extra", "type": "object", "properties": {"a": {"type": "string"}}}')
+    (schemas / "extra.json").write_text(
+        '{"title": "Extra", "type": "object", "properties": {"a": {"type": "string"}}}'
+    )
     result = run("check", "--schemas", str(schemas), "--out", str(out))
     assert result.returncode == 1
     assert "missing: python/platform_contracts/extra.py" in result.stdout
@@ -66,21 +70,37 @@ def test_repo_generated_code_is_fresh() -> None:
 
 def test_validate_exit_codes_and_messages(tmp_path: Path) -> None:
     samples = ROOT / "tests" / "samples" / "order" / "order_created.v1"
-    ok = run("validate", "--contract", "order/order_created.v1.json", str(samples / "valid-full.json"))
+    ok = run(
+        "validate",
+        "--contract",
+        "order/order_created.v1.json",
+        str(samples / "valid-full.json"),
+    )
     assert ok.returncode == 0 and ok.stdout.strip().endswith(": VALID")
-    bad = run("validate", "--contract", "order/order_created.v1.json",
-              str(samples / "valid-full.json"), str(samples / "invalid-string-quantity.json"))  # fmt: skip
+    good, wrong = samples / "valid-full.json", samples / "invalid-string-quantity.json"
+    bad = run(
+        "validate", "--contract", "order/order_created.v1.json", str(good), str(wrong)
+    )
     assert bad.returncode == 1
     assert "invalid-string-quantity.json: INVALID" in bad.stdout
     assert '/lines/0/quantity: expected an integer, got "5"' in bad.stdout
     broken = tmp_path / "broken.json"
     broken.write_text('{"order_id": ')
-    malformed = run("validate", "--contract", "order/order_created.v1.json", str(broken))
+    malformed = run(
+        "validate", "--contract", "order/order_created.v1.json", str(broken)
+    )
     assert malformed.returncode == 1
-    assert "expected valid JSON, got Expecting value at line 1 column 14" in malformed.stdout
-    unknown = run("validate", "--contract", "nope.json", str(samples / "valid-full.json"))
+    assert (
+        "expected valid JSON, got Expecting value at line 1 column 14"
+        in malformed.stdout
+    )
+    unknown = run(
+        "validate", "--contract", "nope.json", str(samples / "valid-full.json")
+    )
     assert unknown.returncode == 2 and "no contract 'nope.json'" in unknown.stderr
-    missing = run("validate", "--contract", "order/order_created.v1.json", "no-such.json")
+    missing = run(
+        "validate", "--contract", "order/order_created.v1.json", "no-such.json"
+    )
     assert missing.returncode == 2 and "no such file" in missing.stderr
 
 
@@ -101,7 +121,9 @@ def test_refused_schemas_exit_2_with_located_errors() -> None:
     gh = run("check", "--schemas", str(GOLDEN / "error_unknown_keyword" / "schemas"),
              "--error-format", "github-actions")  # fmt: skip
     assert gh.returncode == 2
-    assert gh.stderr.startswith("::error file=thing.json,title=unknown-keyword::/requird")
+    assert gh.stderr.startswith(
+        "::error file=thing.json,title=unknown-keyword::/requird"
+    )
 
 
 def test_usage_error_exits_2() -> None:

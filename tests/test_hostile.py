@@ -29,42 +29,92 @@ def _errors(tmp_path: Path, files: dict[str, str]) -> list[str]:
 @pytest.mark.parametrize(
     ("files", "expected"),
     [
-        ({"a.json": '{"type": "object",}'}, "a.json#: malformed JSON at line 1 column 19"),
-        ({"a.json": '{"type": "string", "type": "integer"}'}, 'a.json#: malformed JSON: duplicate key "type"'),
-        ({"a.json": '{"type": "number", "maximum": NaN}'}, "a.json#: malformed JSON: NaN is not JSON"),
+        (
+            {"a.json": '{"type": "object",}'},
+            "a.json#: malformed JSON at line 1 column 19",
+        ),
+        (
+            {"a.json": '{"type": "string", "type": "integer"}'},
+            'a.json#: malformed JSON: duplicate key "type"',
+        ),
+        (
+            {"a.json": '{"type": "number", "maximum": NaN}'},
+            "a.json#: malformed JSON: NaN is not JSON",
+        ),
         ({"a.json": b"\xff\xfe".decode("latin-1")}, "a.json#: malformed JSON"),
-        ({"a.json": '{"$ref": "/etc/passwd"}'}, "a.json#/$ref: $ref '/etc/passwd' leaves the schemas folder"),
+        (
+            {"a.json": '{"$ref": "/etc/passwd"}'},
+            "a.json#/$ref: $ref '/etc/passwd' leaves the schemas folder",
+        ),
         ({"a.json": '{"$ref": "file:///etc/passwd"}'}, "leaves the schemas folder"),
-        ({"a.json": '{"$ref": "http://169.254.169.254/latest"}'}, "nothing is fetched from the network [remote-ref]"),
-        ({"sub/a.json": '{"$ref": "../../x.json"}'}, "sub/a.json#/$ref: $ref '../../x.json' leaves the schemas folder"),
-        ({"a.json": '{"$ref": "b.json"}'}, "a.json#/$ref: $ref 'b.json': no file b.json in the schemas folder"),
-        ({"a.json": '{"$ref": "#/$defs/x"}'}, "a.json#/$ref: $ref '#/$defs/x': #/$defs/x does not exist"),
+        (
+            {"a.json": '{"$ref": "http://169.254.169.254/latest"}'},
+            "nothing is fetched from the network [remote-ref]",
+        ),
+        (
+            {"sub/a.json": '{"$ref": "../../x.json"}'},
+            "sub/a.json#/$ref: $ref '../../x.json' leaves the schemas folder",
+        ),
+        (
+            {"a.json": '{"$ref": "b.json"}'},
+            "a.json#/$ref: $ref 'b.json': no file b.json in the schemas dir",
+        ),
+        (
+            {"a.json": '{"$ref": "#/$defs/x"}'},
+            "a.json#/$ref: $ref '#/$defs/x': #/$defs/x does not exist",
+        ),
         ({"a.json": '{"type": "strnig"}'}, "a.json#/type: 'type' must be a type name"),
-        ({"a.json": '{"properties": {"a": {"maxLength": -1}}}'}, "a.json#/properties/a/maxLength: 'maxLength' must be a non-negative integer, got number -1"),
-        ({"a.json": '{"pattern": "("}'}, "a.json#/pattern: pattern is not a valid regular expression"),
-        ({"a.json": '{"$schema": "http://json-schema.org/draft-04/schema#"}'}, "a.json#/$schema: unsupported $schema"),
-        ({"a.json": '{"x-message": {"type": "Bad Type", "version": 1}}'}, "a.json#/x-message: x-message must be"),
-        ({"a.json": '{"title": "Any", "type": "object", "properties": {"a": {}}}'}, "type name 'Any' is reserved"),
-        ({"a.json": '[1, 2]'}, "a.json#: expected a schema (an object or a boolean), got array"),
+        (
+            {"a.json": '{"properties": {"a": {"maxLength": -1}}}'},
+            "a.json#/properties/a/maxLength: 'maxLength' must be a non-negative"
+            " integer, got number -1",
+        ),
+        (
+            {"a.json": '{"pattern": "("}'},
+            "a.json#/pattern: pattern is not a valid regular expression",
+        ),
+        (
+            {"a.json": '{"$schema": "http://json-schema.org/draft-04/schema#"}'},
+            "a.json#/$schema: unsupported $schema",
+        ),
+        (
+            {"a.json": '{"x-message": {"type": "Bad Type", "version": 1}}'},
+            "a.json#/x-message: x-message must be",
+        ),
+        (
+            {"a.json": '{"title": "Any", "type": "object", "properties": {"a": {}}}'},
+            "type name 'Any' is reserved",
+        ),
+        (
+            {"a.json": "[1, 2]"},
+            "a.json#: expected a schema (an object or a boolean), got array",
+        ),
     ],
 )
-def test_bad_schemas_get_precise_errors(tmp_path: Path, files: dict[str, str], expected: str) -> None:
+def test_bad_schemas_get_precise_errors(
+    tmp_path: Path, files: dict[str, str], expected: str
+) -> None:
     errors = _errors(tmp_path, files)
     assert any(expected in e for e in errors), errors
 
 
 def test_reserved_type_name_error_has_hint(tmp_path: Path) -> None:
-    errors = _errors(tmp_path, {"a.json": '{"title": "Field", "type": "object", "properties": {"a": {}}}'})
+    errors = _errors(
+        tmp_path,
+        {"a.json": '{"title": "Field", "type": "object", "properties": {"a": {}}}'},
+    )
     assert any("reserved" in e and "hint: set a 'title'" in e for e in errors), errors
 
 
 def test_every_error_is_reported_not_just_the_first(tmp_path: Path) -> None:
-    errors = _errors(tmp_path, {"a.json": '{"requird": [], "type": "strnig"}', "b.json": "{"})
+    errors = _errors(
+        tmp_path, {"a.json": '{"requird": [], "type": "strnig"}', "b.json": "{"}
+    )
     assert len(errors) == 3, errors
 
 
 def test_hostile_text_stays_data(tmp_path: Path, clean_modules: None) -> None:
-    """Schema text with quotes, newlines and code lands in strings and docstrings only."""
+    """Schema text with quotes, newlines and code stays in strings and docstrings."""
     case = GOLDEN / "hostile_text"
     generate_to(case / "schemas", tmp_path, Settings(python_package="hostile_pkg"))
     for path in (tmp_path / "python" / "hostile_pkg").rglob("*.py"):
@@ -73,8 +123,27 @@ def test_hostile_text_stays_data(tmp_path: Path, clean_modules: None) -> None:
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
                 assert node.func.attr != "system", f"{path}: os.system call"
             if isinstance(node, ast.Import | ast.ImportFrom):
-                modules = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
-                assert {m.split(".")[0] for m in modules} <= {"__future__", "typing", "pydantic", "typing_extensions", "hostile_pkg", "dataclasses", "importlib", "ipaddress", "math", "re", "collections", "fractions", "json", "pydantic_core"}, ast.dump(node)
+                modules = (
+                    [a.name for a in node.names]
+                    if isinstance(node, ast.Import)
+                    else [node.module or ""]
+                )
+                assert {m.split(".")[0] for m in modules} <= {
+                    "__future__",
+                    "typing",
+                    "pydantic",
+                    "typing_extensions",
+                    "hostile_pkg",
+                    "dataclasses",
+                    "importlib",
+                    "ipaddress",
+                    "math",
+                    "re",
+                    "collections",
+                    "fractions",
+                    "json",
+                    "pydantic_core",
+                }, ast.dump(node)
     sys.path.insert(0, str(tmp_path / "python"))
     from hostile_pkg.hostile_thing import HostileThing  # type: ignore[import-not-found]
 

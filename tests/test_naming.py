@@ -57,13 +57,28 @@ def test_python_field_name(json_name: str, expected: str) -> None:
 
 
 def test_colliding_field_names_keep_the_exact_one() -> None:
-    assert unique_field_names(["userId", "user_id"]) == {"userId": "user_id_", "user_id": "user_id"}
-    assert unique_field_names(["a-b", "a b", "a_b"]) == {"a-b": "a_b_", "a b": "a_b__", "a_b": "a_b"}
+    assert unique_field_names(["userId", "user_id"]) == {
+        "userId": "user_id_",
+        "user_id": "user_id",
+    }
+    assert unique_field_names(["a-b", "a b", "a_b"]) == {
+        "a-b": "a_b_",
+        "a b": "a_b__",
+        "a_b": "a_b",
+    }
 
 
 @pytest.mark.parametrize(
     ("name", "ok"),
-    [("Order", True), ("Field", False), ("Any", False), ("Date", False), ("class", False), ("_X", False), ("A-B", False)],
+    [
+        ("Order", True),
+        ("Field", False),
+        ("Any", False),
+        ("Date", False),
+        ("class", False),
+        ("_X", False),
+        ("A-B", False),
+    ],
 )
 def test_type_name_problem(name: str, ok: bool) -> None:
     assert (type_name_problem(name) is None) is ok

@@ -31,7 +31,9 @@ def test_expected_python_passes_mypy_strict() -> None:
 
 
 def test_generated_python_is_already_formatted() -> None:
-    folders = [p for p, _ in _expected_packages()] + [str(ROOT / "generated" / "python")]
+    folders = [p for p, _ in _expected_packages()] + [
+        str(ROOT / "generated" / "python")
+    ]
     result = subprocess.run(
         [str(VENV_BIN / "ruff"), "format", "--check", "--diff", "--isolated", *folders],
         capture_output=True,
@@ -44,8 +46,17 @@ def test_repo_generated_package_passes_mypy_strict() -> None:
     python = ROOT / "generated" / "python"
     env = dict(os.environ, MYPYPATH=str(python))
     result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--no-incremental",
-         "--config-file", os.devnull, "-p", "platform_contracts"],  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--strict",
+            "--no-incremental",
+            "--config-file",
+            os.devnull,
+            "-p",
+            "platform_contracts",
+        ],  # fmt: skip
         env=env,
         capture_output=True,
         text=True,

@@ -23,7 +23,9 @@ from runtime import Contracts, ContractViolation
 from tests.conftest import ROOT, package_name, reference_validator, sample_cases
 
 
-def _runtime_verdict(contracts: Contracts, contract: str, data: Any) -> tuple[bool, Any]:
+def _runtime_verdict(
+    contracts: Contracts, contract: str, data: Any
+) -> tuple[bool, Any]:
     try:
         value = contracts.get(contract).validate_json(json.dumps(data).encode())
     except ContractViolation as exc:
@@ -39,7 +41,9 @@ def _dump(value: Any) -> Any:
 
     if isinstance(value, BaseModel):
         return json.loads(value.to_json())  # type: ignore[attr-defined]
-    return json.loads(TypeAdapter(Any).dump_json(value, by_alias=True, exclude_unset=True))
+    return json.loads(
+        TypeAdapter(Any).dump_json(value, by_alias=True, exclude_unset=True)
+    )
 
 
 def _check_samples(
@@ -63,7 +67,10 @@ def _check_samples(
             if not reference.is_valid(dumped):
                 failures.append(f"{label} {s['contract']}: dump is not valid: {dumped}")
             elif not json_equal(dumped, s["data"]):
-                failures.append(f"{label} {s['contract']}: round trip changed {s['data']} -> {dumped}")
+                failures.append(
+                    f"{label} {s['contract']}: round trip changed"
+                    f" {s['data']} -> {dumped}"
+                )
         else:
             invalid += 1
     assert not failures, "\n".join(failures)
@@ -76,7 +83,9 @@ def test_golden_samples_agree(case: Path, tmp_path: Path, clean_modules: None) -
     generate_to(case / "schemas", tmp_path, Settings(python_package=package))
     sys.path.insert(0, str(tmp_path / "python"))
     samples = json.loads((case / "samples.json").read_text())
-    valid, invalid = _check_samples(case / "schemas", Contracts(package), samples, case.name)
+    valid, invalid = _check_samples(
+        case / "schemas", Contracts(package), samples, case.name
+    )
     print(f"{case.name}: {valid} valid, {invalid} invalid agree")
     assert valid >= 4 and invalid >= 6
 
@@ -103,5 +112,10 @@ def test_repo_samples_agree(tmp_path: Path, clean_modules: None) -> None:
     samples = _repo_samples()
     contracts = {s["contract"] for s in samples}
     assert len(contracts) >= 10
-    valid, invalid = _check_samples(ROOT / "schemas", Contracts("repo_contracts"), samples, "schemas")
-    print(f"schemas/: {valid} valid, {invalid} invalid agree over {len(contracts)} contracts")
+    valid, invalid = _check_samples(
+        ROOT / "schemas", Contracts("repo_contracts"), samples, "schemas"
+    )
+    print(
+        f"schemas/: {valid} valid, {invalid} invalid agree"
+        f" over {len(contracts)} contracts"
+    )
