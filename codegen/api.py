@@ -6,9 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from codegen import ir
-from codegen.compile import compile_folder
+from codegen.compile import compile_documents
 from codegen.emit import Settings, build_files, diff, write
-from codegen.load import load_folder
 
 
 @dataclass(frozen=True)
@@ -20,8 +19,7 @@ class GenerateResult:
 def generate(schemas: Path, settings: Settings | None = None) -> GenerateResult:
     """Compile ``schemas`` and render every output file, in memory."""
     settings = settings or Settings()
-    program = compile_folder(schemas)
-    documents = load_folder(schemas)
+    program, documents = compile_documents(schemas)
     return GenerateResult(program, build_files(program, documents, settings))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +72,11 @@ def fingerprints(
 
 def compile_folder(root: Path) -> ir.Program:
     """Compile every schema below ``root``, or raise :class:`CompileError`."""
+    return compile_documents(root)[0]
+
+
+def compile_documents(root: Path) -> tuple[ir.Program, list[Document]]:
+    """Compile every schema below ``root``; return the program and the documents."""
     documents, errors = load_all(root)
     for doc in documents:
         errors.extend(check_document(doc.path, doc.contents, doc.draft))
@@ -108,18 +114,22 @@ def compile_folder(root: Path) -> ir.Program:
     if errors:
         raise CompileError(errors)
     prints = fingerprints(documents, deps)
+    all_decls: dict[ir.TypeName, ir.Decl] = {
+        n: replace(d, full_check=tuple(sorted(lowerer.full_check.get(n, ()))))
+        for n, d in lowerer.decls.items()
+    }
     by_module: dict[str, list[ir.Decl]] = {names[d.path]: [] for d in documents}
-    for name in sorted(lowerer.decls, key=lambda n: lowerer.order[n]):
-        by_module[name.module].append(lowerer.decls[name])
+    for name in sorted(all_decls, key=lambda n: lowerer.order[n]):
+        by_module[name.module].append(all_decls[name])
     modules = []
     for doc in documents:
         mod = names[doc.path]
         decls = tuple(by_module[mod])
         root_type = roots[doc.path]
         closure = _closure(
-            [root_type] if root_type else [d.name for d in decls], lowerer.decls
+            [root_type] if root_type else [d.name for d in decls], all_decls
         )
-        checks = sorted({c for n in closure for c in lowerer.full_check.get(n, ())})
+        checks = sorted({c for n in closure for c in all_decls[n].full_check})
         imports = sorted(
             {r for d in decls for r in _decl_refs(d) if r.module != mod},
             key=lambda r: (r.module, r.name),
@@ -140,7 +150,8 @@ def compile_folder(root: Path) -> ir.Program:
     program_hash = hashlib.sha256()
     for m in modules:
         program_hash.update(f"{m.source}\0{m.fingerprint}\0".encode())
-    return ir.Program(tuple(modules), "sha256:" + program_hash.hexdigest())
+    program = ir.Program(tuple(modules), "sha256:" + program_hash.hexdigest())
+    return program, documents
 
 
 def _decl_refs(decl: ir.Decl) -> list[ir.TypeName]:
@@ -166,9 +177,9 @@ def _closure(
     return seen
 
 
-def decl_closure(program: ir.Program, start: ir.TypeName) -> set[ir.TypeName]:
-    decls = {d.name: d for m in program.modules for d in m.decls}
-    return _closure([start], decls)
+def full_checks(decls: dict[ir.TypeName, ir.Decl], start: ir.TypeName) -> list[str]:
+    """Every full-check location of a declaration and of what it references."""
+    return sorted({c for n in _closure([start], decls) for c in decls[n].full_check})
 
 
 def _check_import_cycles(modules: list[ir.Module]) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from codegen import ir, pysupport
-from codegen.compile import decl_closure
+from codegen.compile import full_checks
 from codegen.load import Document
 from codegen.pylayout import docstring
 from codegen.render_python import PythonRenderer
@@ -37,10 +37,6 @@ def _json(value: Any) -> bytes:
 def contract_entries(program: ir.Program, package: str) -> list[dict[str, Any]]:
     """One entry per contract: each file's root type and each top-level ``$defs``."""
     decls = {d.name: d for m in program.modules for d in m.decls}
-    full: dict[str, set[str]] = {}
-    for m in program.modules:
-        for check in m.full_check:
-            full.setdefault(check.split("#", 1)[0], set()).add(check)
     entries = []
     for m in program.modules:
         named: list[tuple[str, ir.Decl]] = []
@@ -52,12 +48,7 @@ def contract_entries(program: ir.Program, package: str) -> list[dict[str, Any]]:
             if len(parts) == 3 and parts[1] in ("$defs", "definitions"):
                 named.append((d.source, d))
         for contract_id, decl in named:
-            checks: set[str] = set()
-            if contract_id == m.source:
-                checks = set(m.full_check)
-            else:
-                for n in decl_closure(program, decl.name):
-                    checks |= _decl_checks(program, n)
+            checks = full_checks(decls, decl.name)
             entries.append(
                 {
                     "contract": contract_id,
@@ -70,25 +61,10 @@ def contract_entries(program: ir.Program, package: str) -> list[dict[str, Any]]:
                     if m.message and decl.name == m.root
                     else None,
                     "fingerprint": m.fingerprint,
-                    "full_check": sorted(checks),
+                    "full_check": checks,
                 }
             )
     return entries
-
-
-def _decl_checks(program: ir.Program, name: ir.TypeName) -> set[str]:
-    # A module's full checks under a decl's own location prefix belong to that decl.
-    for m in program.modules:
-        for d in m.decls:
-            if d.name == name:
-                return {
-                    c
-                    for c in m.full_check
-                    if c.startswith(
-                        d.source.split("#")[0] + "#" + d.source.split("#")[1]
-                    )
-                }
-    return set()
 
 
 def build_files(
@@ -117,7 +93,7 @@ def build_files(
     }
     files[f"{base}/manifest.json"] = _json(manifest)
     for doc in documents:
-        files[f"{base}/schemas/{doc.path}"] = _json(doc.contents)
+        files[f"{base}/schemas/{doc.path}"] = doc.text
     files[f"{base}/py.typed"] = b""
     files[f"{base}/_support.py"] = Path(pysupport.__file__).read_bytes()
     files[f"{base}/_registry.py"] = render_template(

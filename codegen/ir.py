@@ -178,6 +178,7 @@ class ObjectDecl:
     dependent_required: tuple[tuple[str, tuple[str, ...]], ...] = ()
     min_properties: int | None = None
     max_properties: int | None = None
+    full_check: tuple[str, ...] = ()  # locations only the runtime's full check enforces
 
 
 @dataclass(frozen=True)
@@ -188,6 +189,7 @@ class AliasDecl:
     source: str
     type: IrType
     docs: Docs = Docs()
+    full_check: tuple[str, ...] = ()
 
 
 Decl = ObjectDecl | AliasDecl

@@ -18,6 +18,7 @@ from platform_contracts.order.order_created_v1 import (
     OrderLine,
     ShippingAddress,
 )
+
 from runtime import Contracts, ContractViolation
 
 
@@ -54,7 +55,8 @@ def main() -> None:
     received = validator.validate_json(wire)
     print(
         f"\nthe receiver gets a typed {type(received).__name__}:"
-        f" {received.lines[0].quantity} x {received.lines[0].sku}, status {received.status}"
+        f" {received.lines[0].quantity} x {received.lines[0].sku},"
+        f" status {received.status}"
     )
 
     broken = json.loads(wire)
@@ -65,7 +67,7 @@ def main() -> None:
         validator.validate_json(json.dumps(broken))
     except ContractViolation as exc:
         print(
-            f"\na message that breaks the contract is refused, with every reason:\n{exc}"
+            f"\na message breaking the contract is refused, with every reason:\n{exc}"
         )
 
 
