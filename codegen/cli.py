@@ -113,6 +113,11 @@ def check(
     raise typer.Exit(1)
 
 
+class RuntimeChoice(StrEnum):
+    python = "python"
+    node = "node"
+
+
 @app.command()
 def validate(
     documents: Annotated[list[Path], typer.Argument(help="JSON documents to validate")],
@@ -123,12 +128,20 @@ def validate(
             help="Schema file (relative to the schemas folder), or file#/$defs/Name",
         ),
     ],
+    runtime: Annotated[
+        RuntimeChoice, typer.Option("--runtime", help="Which generated code validates")
+    ] = RuntimeChoice.python,
     schemas: SchemasOpt = None,
     out: OutOpt = None,
     error_format: FormatOpt = ErrorFormat.text,
 ) -> None:
     """Validate JSON documents against a contract: VALID or INVALID for each."""
-    from codegen.validate import prepare, validate_documents
+    from codegen.validate import (
+        ValidateError,
+        prepare,
+        validate_node,
+        validate_python,
+    )
 
     config = _config(schemas, out)
     missing = [d for d in documents if not d.is_file()]
@@ -136,30 +149,26 @@ def validate(
         typer.echo(f"error: no such file: {', '.join(map(str, missing))}", err=True)
         raise typer.Exit(2)
     try:
-        python_root, note = prepare(config.schemas, config.out, config.settings)
+        root, note = prepare(config.schemas, config.out, config.settings, runtime.value)
     except CompileError as exc:
         raise _fail(exc, error_format) from None
     if note:
         typer.echo(note, err=True)
-    from runtime import UnknownContract
-
     try:
-        verdicts = validate_documents(
-            python_root, config.settings.python_package, contract, documents
-        )
-    except UnknownContract as exc:
+        if runtime is RuntimeChoice.node:
+            verdicts = validate_node(root, contract, documents)
+        else:
+            package = config.settings.python_package
+            verdicts = validate_python(root, package, contract, documents)
+    except ValidateError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
     if error_format is ErrorFormat.json:
-        typer.echo(
-            json.dumps(
-                [
-                    {"document": v.document, "valid": v.valid, "errors": list(v.errors)}
-                    for v in verdicts
-                ],
-                indent=2,
-            )
-        )
+        rows = [
+            {"document": v.document, "valid": v.valid, "errors": list(v.errors)}
+            for v in verdicts
+        ]
+        typer.echo(json.dumps(rows, indent=2))
     else:
         for v in verdicts:
             typer.echo(f"{v.document}: {'VALID' if v.valid else 'INVALID'}")

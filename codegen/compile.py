@@ -14,7 +14,7 @@ from codegen.load import Document, load_all
 from codegen.lower import Ctx, Lowerer, is_definitions_only, message_of
 from codegen.naming import module_part
 from codegen.render_python import refs_in
-from codegen.resolve import SchemaGraph, walk_refs
+from codegen.resolve import SchemaGraph, bundle_document, walk_refs
 from codegen.vocabulary import check_document
 
 
@@ -150,7 +150,13 @@ def compile_documents(root: Path) -> tuple[ir.Program, list[Document]]:
     program_hash = hashlib.sha256()
     for m in modules:
         program_hash.update(f"{m.source}\0{m.fingerprint}\0".encode())
-    program = ir.Program(tuple(modules), "sha256:" + program_hash.hexdigest())
+    bundles = tuple(
+        ir.Bundle(
+            d.path, graph.base_uri[d.path], d.draft, bundle_document(graph, d.path)
+        )
+        for d in documents
+    )
+    program = ir.Program(tuple(modules), "sha256:" + program_hash.hexdigest(), bundles)
     return program, documents
 
 

@@ -48,6 +48,7 @@ def load_config(start: Path | None = None) -> Config:
         settings=Settings(
             python_package=table.get("python-package", defaults.python_package),
             npm_package=table.get("npm-package", defaults.npm_package),
+            envelope=table.get("envelope", defaults.envelope),
         ),
         source=pyproject,
     )

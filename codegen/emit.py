@@ -14,20 +14,25 @@ from typing import Any
 
 from codegen import ir, pysupport
 from codegen.compile import full_checks
+from codegen.errors import CompileError, ContractError
 from codegen.load import Document
 from codegen.pylayout import docstring
 from codegen.render_python import PythonRenderer
-from codegen.templating import render_template
+from codegen.render_ts import TypeScriptRenderer, messages_view, module_path
+from codegen.templating import TEMPLATES, render_template
 
 GENERATOR = "contracts 0.1.0"
 # Folders below the output folder that the generator owns entirely.
-OWNED = ("python",)
+OWNED = ("python", "ts")
+# Build artefacts inside owned folders that are not generated files.
+_IGNORED = frozenset({"__pycache__", "node_modules", "build", "dist"})
 
 
 @dataclass(frozen=True)
 class Settings:
     python_package: str = "platform_contracts"
     npm_package: str = "@platform/contracts"
+    envelope: str | None = None  # the envelope contract, for envelope helpers
 
 
 def _json(value: Any) -> bytes:
@@ -114,7 +119,89 @@ def build_files(
     files["python/pyproject.toml"] = render_template(
         "python/pyproject.toml.j2", package=pkg
     ).encode()
+    files.update(ts_files(program, settings, entries, manifest))
     return files
+
+
+def ts_files(
+    program: ir.Program,
+    settings: Settings,
+    entries: list[dict[str, Any]],
+    manifest: dict[str, Any],
+) -> dict[str, bytes]:
+    """The npm package: one .js/.d.ts pair per schema file plus the runtime."""
+    files: dict[str, bytes] = {}
+    contracts = {ir.TypeName(e["module"], e["name"]): e["contract"] for e in entries}
+    renderer = TypeScriptRenderer(program, contracts)
+    for m in program.modules:
+        js, dts = renderer.module_files(m)
+        path = module_path(m.name)
+        files[f"ts/{path}.js"] = js.encode()
+        files[f"ts/{path}.d.ts"] = dts.encode()
+    for name in (
+        "_runtime.js",
+        "_runtime.d.ts",
+        "_formats.d.ts",
+        "_formats.js",
+        "_validate.js",
+    ):
+        files[f"ts/{name}"] = (TEMPLATES / "ts" / name).read_bytes()
+    files["ts/_schemas.js"] = render_template(
+        "ts/schemas.js.j2", bundles=program.bundles
+    ).encode()
+    files["ts/manifest.json"] = _json(manifest)
+    context: dict[str, Any] = {
+        "modules": [module_path(m.name) for m in program.modules],
+        "fingerprint": program.fingerprint,
+        "manifest": manifest,
+        "package": settings.npm_package,
+        "generator": GENERATOR,
+    }
+    envelope = _envelope_entry(entries, settings.envelope)
+    context["envelope"] = envelope
+    for name in (
+        "index.js",
+        "index.d.ts",
+        "_manifest.js",
+        "_manifest.d.ts",
+        "package.json",
+    ):
+        files[f"ts/{name}"] = render_template(f"ts/{name}.j2", **context).encode()
+    if envelope is not None:
+        messages = messages_view(program)
+        named = [(envelope["name"], module_path(envelope["module"]))]
+        named += [(v["name"], v["module"]) for m in messages for v in m["versions"]]
+        imports = [f'import type {{ {n} }} from "./{p}.js";' for n, p in named]
+        for name in ("envelope.js", "envelope.d.ts"):
+            files[f"ts/{name}"] = render_template(
+                f"ts/{name}.j2",
+                envelope=envelope["contract"],
+                envelope_name=envelope["name"],
+                messages=messages,
+                imports=sorted(set(imports)),
+            ).encode()
+    return files
+
+
+def _envelope_entry(
+    entries: list[dict[str, Any]], envelope: str | None
+) -> dict[str, Any] | None:
+    if envelope is None:
+        return None
+    for e in entries:
+        if e["contract"] == envelope:
+            return e
+    raise CompileError(
+        [
+            ContractError(
+                envelope,
+                "",
+                "no-envelope",
+                "the envelope contract set in [tool.contracts] envelope is not a"
+                " schema file of the folder",
+            )
+        ]
+    )
 
 
 def write(out: Path, files: dict[str, bytes]) -> list[str]:
@@ -147,7 +234,10 @@ def _existing(out: Path) -> list[str]:
         if root.is_dir():
             for p in root.rglob("*"):
                 rel = p.relative_to(out).as_posix()
-                if p.is_file() and "__pycache__" not in rel and ".egg-info" not in rel:
+                parts = p.relative_to(root).parts
+                if p.is_file() and not any(
+                    part in _IGNORED or part.endswith(".egg-info") for part in parts
+                ):
                     result.append(rel)
     return sorted(result)
 

@@ -218,6 +218,17 @@ class Module:
 
 
 @dataclass(frozen=True)
+class Bundle:
+    """A schema file as bundled for runtime validators: ``$id`` set, refs absolute."""
+
+    path: str
+    uri: str
+    draft: str
+    schema: JsonValue
+
+
+@dataclass(frozen=True)
 class Program:
     modules: tuple[Module, ...]
     fingerprint: str
+    bundles: tuple[Bundle, ...] = ()

@@ -134,6 +134,15 @@ class SchemaGraph:
         draft = self.documents[target_file].draft
         return Target(node, target_file, target_pointer, resolved.resolver, draft)
 
+    def canonical_ref(self, resolver: Resolver, ref: str) -> str:
+        """``ref`` as an absolute URI naming its target file by its canonical URI."""
+        absolute = urljoin(resolver._base_uri, ref)
+        target, fragment = urldefrag(absolute)
+        path = self.uri_to_file.get(target)
+        if path is None:
+            return absolute
+        return self.base_uri[path] + "#" + fragment if fragment else self.base_uri[path]
+
     def _unresolvable(
         self, resolver: Resolver, ref: str, file: str, here: str, exc: Exception
     ) -> ContractError:
@@ -201,3 +210,57 @@ def walk_refs(graph: SchemaGraph) -> tuple[list[ContractError], dict[str, set[st
             for child, child_pointer in subschemas(node, doc.draft, pointer):
                 stack.append((child, child_pointer, resolver))
     return errors, deps
+
+
+def bundle_document(graph: SchemaGraph, path: str) -> Any:
+    """A copy of a document fit for bundling: ``$id`` set, every ``$ref`` absolute.
+
+    A reference is rewritten to its target's canonical URI (the target file's
+    ``$id``, else its file URI) plus the fragment, so a validator that only knows
+    the bundle (Ajv) resolves it exactly as this graph does.
+    """
+    doc = graph.documents[path]
+
+    def rewrite(node: Any, pointer: str, resolver: Resolver) -> Any:
+        if not isinstance(node, dict):
+            return node
+        if pointer:
+            resolver = graph.descend(resolver, node, doc.draft)
+        out = {}
+        children = {p: c for c, p in subschemas(node, doc.draft, pointer)}
+        for key, value in node.items():
+            if key == "$ref" and isinstance(value, str):
+                out[key] = graph.canonical_ref(resolver, value)
+            else:
+                out[key] = _rewrite_children(
+                    value, pointer_join(pointer, key), children, rewrite, resolver
+                )
+        return out
+
+    contents = rewrite(doc.contents, "", graph.root_resolver(path))
+    if isinstance(contents, dict):
+        contents = {
+            "$id": graph.base_uri[path],
+            **{k: v for k, v in contents.items() if k != "$id"},
+        }
+    return contents
+
+
+def _rewrite_children(
+    value: Any, pointer: str, children: dict[str, Any], rewrite: Any, resolver: Resolver
+) -> Any:
+    if pointer in children:
+        return rewrite(value, pointer, resolver)
+    if isinstance(value, dict):
+        return {
+            k: _rewrite_children(
+                v, pointer_join(pointer, k), children, rewrite, resolver
+            )
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [
+            _rewrite_children(v, pointer_join(pointer, i), children, rewrite, resolver)
+            for i, v in enumerate(value)
+        ]
+    return value

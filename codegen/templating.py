@@ -23,6 +23,8 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["py"] = _py
+    env.filters["js"] = _js
+    env.filters["json"] = _json
     return env
 
 
@@ -30,6 +32,18 @@ def _py(value: Any) -> str:
     from codegen.pylayout import py_literal
 
     return py_literal(value)
+
+
+def _js(value: Any) -> str:
+    from codegen.render_ts import js_literal
+
+    return js_literal(value)
+
+
+def _json(value: Any) -> str:
+    import json
+
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def render_template(name: str, **context: Any) -> str:

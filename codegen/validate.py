@@ -1,15 +1,30 @@
-"""``contracts validate``: JSON documents against a contract, through generated code."""
+"""``contracts validate``: JSON documents against a contract, through generated code.
+
+The Python runtime (generated Pydantic models + full check) is the default; with
+``--runtime node`` the same documents go through the generated npm package's
+validators under ``node``. Both print the same verdicts in the same shape.
+"""
 
 from __future__ import annotations
 
 import importlib
+import json
+import shutil
+import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from codegen.api import generate
 from codegen.emit import Settings, diff, write
+
+Runtime = Literal["python", "node"]
+
+
+class ValidateError(Exception):
+    """Validation could not run (unknown contract, no node, npm failure)."""
 
 
 @dataclass(frozen=True)
@@ -19,45 +34,89 @@ class Verdict:
     errors: tuple[str, ...]
 
 
-def _import_package(python_root: Path, package: str) -> None:
+def prepare(
+    schemas: Path, out: Path, settings: Settings, runtime: Runtime = "python"
+) -> tuple[Path, str | None]:
+    """The folder of the generated package (``python/`` or ``ts/``) to validate with.
+
+    ``out``'s when it is what ``schemas`` gives; else a fresh generation in a
+    temporary folder, with a note saying so.
+    """
+    sub = "python/" if runtime == "python" else "ts/"
+    result = generate(schemas, settings)
+    wanted = {k: v for k, v in result.files.items() if k.startswith(sub)}
+    if not diff(out, wanted):
+        return out / sub, None
+    tmp = Path(tempfile.mkdtemp(prefix="contracts-validate-"))
+    write(tmp, wanted)
+    note = f"note: {out / sub} is stale or missing; validated with code generated now"
+    return tmp / sub, note
+
+
+def validate_python(
+    python_root: Path, package: str, contract: str, documents: list[Path]
+) -> list[Verdict]:
     for name in list(sys.modules):
         if name == package or name.startswith(package + "."):
             del sys.modules[name]
     sys.path.insert(0, str(python_root))
     importlib.invalidate_caches()
+    from runtime import Contracts, ContractViolation, UnknownContract
 
-
-def prepare(schemas: Path, out: Path, settings: Settings) -> tuple[Path, str | None]:
-    """The folder holding the generated Python package to validate with.
-
-    ``out`` when it is what ``schemas`` gives; else a fresh generation in a
-    temporary folder, with a note saying so.
-    """
-    result = generate(schemas, settings)
-    python_files = {k: v for k, v in result.files.items() if k.startswith("python/")}
-    if not diff(out, python_files):
-        return out / "python", None
-    tmp = Path(tempfile.mkdtemp(prefix="contracts-validate-"))
-    write(tmp, python_files)
-    note = f"note: {out} is stale or missing; validated with models generated in memory"
-    return tmp / "python", note
-
-
-def validate_documents(
-    python_root: Path, package: str, contract: str, documents: list[Path]
-) -> list[Verdict]:
-    _import_package(python_root, package)
-    from runtime import Contracts, ContractViolation
-
-    validator = Contracts(package).get(contract)
+    try:
+        validator = Contracts(package).get(contract)
+    except UnknownContract as exc:
+        raise ValidateError(str(exc)) from None
     verdicts = []
     for doc in documents:
         try:
             validator.validate_json(doc.read_bytes())
         except ContractViolation as exc:
-            verdicts.append(
-                Verdict(str(doc), False, tuple(str(v) for v in exc.violations))
-            )
+            errors = tuple(str(v) for v in exc.violations)
+            verdicts.append(Verdict(str(doc), False, errors))
         else:
             verdicts.append(Verdict(str(doc), True, ()))
     return verdicts
+
+
+def ensure_node_modules(ts_root: Path) -> None:
+    """Install the package's dependencies (Ajv) next to it, once."""
+    if (ts_root / "node_modules" / "ajv").is_dir():
+        return
+    npm = shutil.which("npm")
+    if npm is None:
+        raise ValidateError("npm is not installed; it is needed for --runtime node")
+    result = subprocess.run(
+        [npm, "install", "--omit=dev", "--no-package-lock", "--no-audit", "--no-fund"],
+        cwd=ts_root,
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode != 0:
+        raise ValidateError(f"npm install failed in {ts_root}:\n{result.stderr}")
+
+
+def validate_node(ts_root: Path, contract: str, documents: list[Path]) -> list[Verdict]:
+    node = shutil.which("node")
+    if node is None:
+        raise ValidateError("node is not installed; it is needed for --runtime node")
+    ensure_node_modules(ts_root)
+    payload = {
+        "contract": contract,
+        "documents": [
+            {"document": str(d), "text": d.read_bytes().decode("utf-8", "replace")}
+            for d in documents
+        ],
+    }
+    result = subprocess.run(
+        [node, str(ts_root / "_validate.js")],
+        input=json.dumps(payload),
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode != 0:
+        raise ValidateError(result.stderr.strip().removeprefix("error: "))
+    return [
+        Verdict(v["document"], v["valid"], tuple(v["errors"]))
+        for v in json.loads(result.stdout)
+    ]

@@ -296,6 +296,10 @@ def ecma_regex(source: str) -> re.Pattern[str]:
             out.append("\\Z")
             i += 1
             continue
+        elif ch == ".":
+            out.append("[^\\n\\r\\u2028\\u2029]")
+            i += 1
+            continue
         elif source.startswith("(?<", i) and source[i + 3 : i + 4] not in ("=", "!"):
             out.append("(?P<")
             i += 3
@@ -358,6 +362,9 @@ _URI = re.compile(
     rf"(?:\?(?:{_PCHAR}|[/?])*)?"
     rf"(?:#(?:{_PCHAR}|[/?])*)?$"
 )
+
+
+_IPVFUTURE = re.compile(rf"[vV][0-9A-Fa-f]+\.[{_UNRESERVED}{_SUB_DELIMS}:]+")
 
 
 def _days_in_month(year: int, month: int) -> int:
@@ -425,7 +432,7 @@ def is_hostname(value: str) -> bool:
     if not value or not value.isascii() or len(value) > 253 or value.endswith("\n"):
         return False
     for label in value.split("."):
-        if not _LABEL.match(label):
+        if not _LABEL.fullmatch(label):
             return False
         if label[2:4] == "--" and label[:2].lower() != "xn":
             return False
@@ -439,7 +446,7 @@ def is_hostname(value: str) -> bool:
 
 def is_email(value: str) -> bool:
     local, at, domain = value.rpartition("@")
-    if not at or not local or not domain or not _LOCAL.match(local):
+    if not at or not local or not domain or not _LOCAL.fullmatch(local):
         return False
     if domain.startswith("[") and domain.endswith("]"):
         literal = domain[1:-1]
@@ -456,7 +463,9 @@ def is_uri(value: str) -> bool:
     host = m.group("host")
     if host and host.startswith("["):
         inner = host[1:-1]
-        return inner[:1] in ("v", "V") or is_ipv6(inner)
+        if inner[:1] in ("v", "V"):
+            return bool(_IPVFUTURE.fullmatch(inner))
+        return is_ipv6(inner)
     return True
 
 

@@ -1,0 +1,227 @@
+"""Node side: the generated npm package under real Node and the real tsc.
+
+``tests/node_consumer`` is a Node project that installs the generated package from
+its folder (``install-links``: copied, as from a registry), type-checks a consumer
+with ``tsc --strict`` and runs it with ``node --test``. Golden TypeScript output is
+compiled by the same tsc, and every sample gets the same verdict from Python, Node
+and the reference validator.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from codegen.api import generate_to
+from codegen.emit import Settings
+from runtime import Contracts, ContractViolation
+from tests.conftest import (
+    GOLDEN,
+    ROOT,
+    golden_cases,
+    package_name,
+    reference_validator,
+    sample_cases,
+)
+from tests.test_verdicts import _repo_samples
+
+CONSUMER = ROOT / "tests" / "node_consumer"
+NPM = shutil.which("npm") or "npm"
+NODE = shutil.which("node") or "node"
+
+
+def _run(args: list[str], cwd: Path, **kwargs: Any) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(args, cwd=cwd, capture_output=True, text=True, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def consumer() -> Path:
+    """The consumer project, its dependencies installed (the generated package too)."""
+    result = _run([NPM, "install", "--no-audit", "--no-fund"], CONSUMER)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return CONSUMER
+
+
+def test_consumer_compiles_strict_and_runs(consumer: Path) -> None:
+    result = _run([NPM, "test"], consumer)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "# fail 0" in result.stdout, result.stdout
+
+
+def test_wrong_field_type_is_a_compile_error(consumer: Path, tmp_path: Path) -> None:
+    """Without @ts-expect-error, assigning a number field to a string fails tsc."""
+    source = (consumer / "src" / "consumer.test.ts").read_text()
+    broken = source.replace(
+        "  // @ts-expect-error quantity is a number, not a string\n", ""
+    )
+    assert broken != source
+    project = tmp_path / "project"
+    shutil.copytree(
+        consumer, project, symlinks=True, ignore=shutil.ignore_patterns("dist")
+    )
+    (project / "src" / "consumer.test.ts").write_text(broken)
+    tsc = consumer / "node_modules" / ".bin" / "tsc"
+    result = _run([str(tsc), "-p", ".", "--noEmit"], project)
+    assert result.returncode != 0
+    assert (
+        "error TS2322: Type 'number' is not assignable to type 'string'"
+        in result.stdout
+    )
+
+
+def test_golden_typescript_compiles_strict(consumer: Path, tmp_path: Path) -> None:
+    cases = [c for c in golden_cases() if (c / "expected" / "ts").is_dir()]
+    assert len(cases) >= 10
+    config = {
+        "compilerOptions": {
+            "strict": True,
+            "noEmit": True,
+            "skipLibCheck": False,
+            "module": "NodeNext",
+            "moduleResolution": "NodeNext",
+            "target": "ES2022",
+            "types": ["node"],
+            "typeRoots": [str(consumer / "node_modules" / "@types")],
+        },
+        "include": [str(c / "expected" / "ts" / "**" / "*.d.ts") for c in cases],
+    }
+    tsconfig = tmp_path / "tsconfig.json"
+    tsconfig.write_text(json.dumps(config))
+    (tmp_path / "node_modules").symlink_to(consumer / "node_modules")
+    tsc = consumer / "node_modules" / ".bin" / "tsc"
+    result = _run([str(tsc), "-p", str(tsconfig)], tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _node_verdicts(
+    ts_root: Path, samples: list[dict[str, Any]], consumer: Path
+) -> list[dict[str, Any]]:
+    link = ts_root / "node_modules"
+    if not link.exists():
+        link.symlink_to(consumer / "node_modules")
+    result = _run(
+        [NODE, str(consumer / "verdicts.mjs"), str(ts_root)],
+        consumer,
+        input=json.dumps(
+            [{"contract": s["contract"], "data": s["data"]} for s in samples]
+        ),
+    )
+    assert result.returncode == 0, result.stderr
+    verdicts: list[dict[str, Any]] = json.loads(result.stdout)
+    return verdicts
+
+
+JS_SAFE = 2**53
+BEYOND_JS: list[str] = []
+
+
+def js_exact(value: Any) -> bool:
+    """Whether JSON.parse keeps every number of ``value`` exactly (|n| <= 2**53)."""
+    if isinstance(value, bool):
+        return True
+    if isinstance(value, int):
+        return abs(value) <= JS_SAFE
+    if isinstance(value, list):
+        return all(js_exact(v) for v in value)
+    if isinstance(value, dict):
+        return all(js_exact(v) for v in value.values())
+    return True
+
+
+def _three_way(
+    schemas: Path,
+    out: Path,
+    package: str,
+    samples: list[dict[str, Any]],
+    consumer: Path,
+) -> tuple[int, list[str]]:
+    generate_to(schemas, out, Settings(python_package=package))
+    sys.path.insert(0, str(out / "python"))
+    contracts = Contracts(package)
+    node = _node_verdicts(out / "ts", samples, consumer)
+    failures = []
+    for sample, node_verdict in zip(samples, node, strict=True):
+        try:
+            contracts.get(sample["contract"]).validate_python(sample["data"])
+            py_ok = True
+        except ContractViolation:
+            py_ok = False
+        ref_ok = reference_validator(schemas, sample["contract"]).is_valid(
+            sample["data"]
+        )
+        verdicts = (sample["valid"], ref_ok, py_ok, node_verdict["valid"])
+        if len(set(verdicts[:3])) == 1 and not js_exact(sample["data"]):
+            # JSON.parse rounds integers beyond 2**53: Node saw another instance.
+            if verdicts[3] != verdicts[0]:
+                BEYOND_JS.append(f"{sample['contract']} ({sample.get('note', '')})")
+            continue
+        if len(set(verdicts)) != 1:
+            failures.append(
+                f"{sample['contract']} ({sample.get('note', '')}): label, reference,"
+                f" python, node = {verdicts}; node errors {node_verdict['errors']}"
+            )
+    return len(samples), failures
+
+
+def test_python_node_and_reference_agree(
+    consumer: Path, tmp_path: Path, clean_modules: None
+) -> None:
+    total = 0
+    failures: list[str] = []
+    BEYOND_JS.clear()
+    for case in sample_cases():
+        samples = json.loads((case / "samples.json").read_text())
+        count, bad = _three_way(
+            case / "schemas",
+            tmp_path / case.name,
+            package_name(case),
+            samples,
+            consumer,
+        )
+        total += count
+        failures += [f"{case.name}: {f}" for f in bad]
+    count, bad = _three_way(
+        ROOT / "schemas",
+        tmp_path / "repo",
+        "repo_contracts_node",
+        _repo_samples(),
+        consumer,
+    )
+    total += count
+    failures += [f"schemas: {f}" for f in bad]
+    agree = total - len(failures) - len(BEYOND_JS)
+    print(
+        f"\n{agree} of {total} samples: same verdict from label,"
+        f" jsonschema, Python and Node, except {len(BEYOND_JS)} where Node differs"
+        f" because JSON.parse rounds integers beyond 2**53: {BEYOND_JS}"
+    )
+    assert len(BEYOND_JS) <= 3
+    assert not failures, "\n".join(failures)
+
+
+def test_validate_cli_with_node_runtime(consumer: Path) -> None:
+    samples = ROOT / "tests" / "samples" / "order" / "order_created.v1"
+    docs = [
+        str(samples / "valid-full.json"),
+        str(samples / "invalid-string-quantity.json"),
+    ]
+    env = dict(os.environ)
+    outputs = {}
+    for runtime in ("python", "node"):
+        result = subprocess.run(
+            [str(Path(sys.executable).parent / "contracts"), "validate", "--runtime",
+             runtime, "--contract", "order/order_created.v1.json", *docs],  # fmt: skip
+            cwd=ROOT, capture_output=True, text=True, env=env,
+        )  # fmt: skip
+        assert result.returncode == 1, result.stderr
+        outputs[runtime] = result.stdout
+    assert outputs["python"] == outputs["node"]
+    assert '/lines/0/quantity: expected an integer, got "5"' in outputs["node"]
+    assert GOLDEN.is_dir()

@@ -1,0 +1,337 @@
+"""The npm package's runtime (codegen/templates/ts/_runtime.js) agrees with Python.
+
+Format checkers and ``multipleOf`` must give the Python package's verdict on every
+input: the JSON Schema Test Suite's format tests, tricky strings and a seeded fuzz
+are run through ``codegen.pysupport`` and, in one Node process, through the runtime
+(``tests/node_runtime/verdicts.mjs``). Agreement with the suite itself is reported,
+not required. Violations thrown by the runtime have the Python runtime's shape.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import subprocess
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from codegen.pysupport import FORMATS, is_multiple
+from runtime.errors import ContractViolation, Violation
+from tests.conftest import ROOT
+
+Mutation = Callable[[random.Random, str, str], str]
+NODE_DIR = ROOT / "tests" / "node_runtime"
+SUITE = Path("/work/shared/json-schema-test-suite/tests/draft2020-12/optional/format")
+
+TRICKY: dict[str, list[str]] = {
+    "date": ["2020-02-29", "2021-02-29", "1900-02-29", "2000-02-29", "0000-01-01",
+             "2020-13-01", "2020-00-10", "2020-04-31", "2020-1-01", "2020-01-01\n",
+             "\uff12020-01-01", "2020-01-0\u0661", "2020/01/01", ""],
+    "date-time": ["2020-01-01T23:59:60Z", "2020-01-01t10:00:00z",
+                  "2020-01-01T15:59:60-08:00", "2020-01-01T23:59:60+00:01",
+                  "2020-01-01 10:00:00Z", "2020-01-01T10:00:00.Z",
+                  "2020-01-01T10:00:00Z\n", "2020-01-01T10:00:00-00:00",
+                  "2020-01-01T24:00:00Z", "2020-01-01T10:00:00+24:00",
+                  "2020-01-01TT10:00:00Z", "2020-01-01T10:00:00", "T", "t"],
+    "time": ["23:59:60Z", "00:00:60+00:01", "23:59:60-00:01", "12:00:00",
+             "12:00:00.123456789Z", "12:00:00,5Z", "12:00:00Z\n", "12:00:00+0100",
+             "12:60:00Z", "12:00:61Z", "1:00:00Z", "12:00:00z"],
+    "duration": ["P1D", "PT1H", "P1W", "P1Y2W", "P", "PT", "P1DT", "P1.5D", "P1Y1D",
+                 "PT1H1S", "P1D\n", "p1d", "P1Y2M3DT4H5M6S", "PT36H", "P\u0661D"],
+    "uuid": ["123e4567-e89b-12d3-a456-426614174000",
+             "123E4567-E89B-12D3-A456-426614174000",
+             "123e4567-e89b-12d3-a456-426614174000\n",
+             "{123e4567-e89b-12d3-a456-426614174000}",
+             "123e4567e89b12d3a456426614174000",
+             "123e4567-e89b-12d3-a456-42661417400g"],
+    "email": ["a\n@example.com", '"a b"@example.com', '"a\\"b"@x.com', "a@[1.2.3.4]",
+              "a@[IPv6:::1]", "a@[ipv6:::1]", "a@[]", "a@[", "a@b@c.com", ".a@x.com",
+              "a..b@x.com", "a@x..com", "a@-x.com", "a@xn--ls8h.la", "\u00e9@x.com",
+              "a@\u00e9.com", "a@x.com\n", "@x.com", "a@", '"a@b"@x.com',
+              "a@[1.2.3.4\n]", "a@[IPv6:1.2.3.4]", "a@[IPv6:::1\n]"],
+    "hostname": ["abc\n.com", "a" * 63, "a" * 64, ".".join(["a" * 63] * 4)[:253],
+                 ".".join(["a" * 63] * 4)[:254], "xn--ls8h", "XN--LS8H", "xn--abc",
+                 "ab--c", "xn---", "xn---abc", "-a", "a-", "a..b", "a.", ".a", "",
+                 "xn--" + "z" * 59, "xn--a-b", "xn--99999999999", "xn--a", "xn--0",
+                 "xn--ls8h\n.com", "xn--55qx5d.cn", "xn--bcher-kva.example", "\n",
+                 "xn--\u00e9", "xN--ls8h", "a\n", "xn--zzzz\n.com", "xn--ba-\n.com"],
+    "ipv4": ["0.0.0.0", "255.255.255.255", "256.1.1.1", "01.1.1.1", "1.1.1",
+             "1.1.1.1\n", "\u0661.1.1.1", "1.1.1.1.", " 1.1.1.1"],
+    "ipv6": ["::", "::1", "1::", ":1::", "1:2:3:4:5:6:7:8", "1:2:3:4:5:6:7::",
+             "::2:3:4:5:6:7:8", "1:2:3:4:5:6:7:8:9", "1::2::3", "::ffff:1.2.3.4",
+             "::1.2.3.4", "1:2:3:4:5:6:1.2.3.4", "1:2:3:4:5:6:7:1.2.3.4", "::1.2.3",
+             "::01.2.3.4", "fe80::1%eth0", " ::1", "::1 ", "::1\n", "12345::",
+             "1:2:3:4:5:6:7:8:", ":1:2:3:4:5:6:7:8", "1.2.3.4", "::ffff:1.2.3.4:1",
+             "::\x1c", "\x1f::", "1::1.2.3.4::", ":::", "1:::2", "::/64", "::\u0661",
+             "a:b:c:d:e:f:1.2.3.4", "::1.2.3.4.5", "0000:0000::00000"],
+    "uri": ["http://[v1.x]/", "http://[vxyz]", "http://[::1]/", "http://[::1",
+            "http://[1.2.3.4]/", "urn:isbn:123", "a:", "1a:b", "http://ex ample.com",
+            "http://example.com/%zz", "http://u@h:80/p?q#f", "mailto:a@b",
+            "http://h/#f#g", "http://h/\n", "file:///x", "http://[fe80::1%25eth0]/",
+            "//host/path", "http:", "http://:80", "ht~tp://x", "http://h/\u00e9",
+            "http://h/?a=[1]", "http://[::1]:80/a/b?c#d", "x:/a//b", "x:a:b"],
+}  # fmt: skip
+
+# Pairs of JSON numbers: verdicts in decimal arithmetic. (Integers beyond 2**53
+# are left out: JSON.parse rounds them, Python keeps them exact.)
+MULTIPLES = [
+    ("19.99", "0.01"), ("0.0075", "0.0001"), ("1e308", "0.123456789"), ("10", "3"),
+    ("7.5", "2.5"), ("1e-7", "1e-8"), ("0.3", "0.1"), ("-19.99", "0.01"),
+    ("0", "0.3"), ("4.0", "2"), ("1e400", "1"), ("-1e400", "0.5"), ("1e21", "7"),
+    ("5e-324", "5e-324"), ("1e-320", "1e-321"), ("0.1", "0.03"), ("100", "1e-10"),
+    ("1.7976931348623157e308", "1e308"), ("9007199254740991", "3"), ("12.5", "0.25"),
+]  # fmt: skip
+
+SHAPE_SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "type": "object",
+    "required": ["id", "status", "lines"],
+    "additionalProperties": False,
+    "properties": {
+        "id": {"type": "string", "pattern": "^ord_[0-9]+$"},
+        "status": {"enum": ["pending", "paid"]},
+        "total": {"type": "number", "multipleOf": 0.01, "minimum": 0},
+        "lines": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "required": ["sku"],
+                "properties": {"quantity": {"type": "integer"}, "sku": {}},
+            },
+        },
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def node() -> str:
+    exe = shutil.which("node")
+    npm = shutil.which("npm")
+    assert exe and npm, "Node 20 and npm must be on PATH for the npm package tests"
+    if not (NODE_DIR / "node_modules" / "ajv").is_dir():
+        subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=NODE_DIR, check=True)
+    return exe
+
+
+def run_node(node: str, payload: dict[str, Any]) -> dict[str, Any]:
+    done = subprocess.run(
+        [node, str(NODE_DIR / "verdicts.mjs")],
+        input=json.dumps(payload).encode(),
+        capture_output=True,
+        check=False,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    result: dict[str, Any] = json.loads(done.stdout)
+    return result
+
+
+def suite_cases() -> list[tuple[str, str, bool]]:
+    """The suite's string tests of our formats (none where the suite is absent)."""
+    cases: list[tuple[str, str, bool]] = []
+    if not SUITE.is_dir():
+        return cases
+    for name in sorted(FORMATS):
+        for group in json.loads((SUITE / f"{name}.json").read_text(encoding="utf-8")):
+            for test in group["tests"]:
+                if isinstance(test["data"], str):
+                    cases.append((name, test["data"], bool(test["valid"])))
+    return cases
+
+
+def mutate(rnd: random.Random, text: str, alphabet: str) -> str:
+    """``text`` with one character inserted, deleted or replaced."""
+    at = rnd.randint(0, len(text))
+    new = rnd.choice(alphabet + "\u00e9\U0001f600")
+    edit = rnd.choice(["insert", "delete", "replace"])
+    if edit == "insert" or not text:
+        return text[:at] + new + text[at:]
+    at = min(at, len(text) - 1)
+    return text[:at] + (new if edit == "replace" else "") + text[at + 1 :]
+
+
+def maybe(edit: Mutation) -> Mutation:
+    """``edit`` half of the time, else the text unchanged."""
+
+    def apply(rnd: random.Random, text: str, alphabet: str) -> str:
+        return edit(rnd, text, alphabet) if rnd.random() < 0.5 else text
+
+    return apply
+
+
+def fuzz_cases(seed: int = 20240601) -> list[tuple[str, str]]:
+    """Seeded random strings near each format's edges (the same on every run)."""
+    rnd = random.Random(seed)
+    out: list[tuple[str, str]] = []
+
+    def pick(pieces: list[str], low: int, high: int, sep: str = "") -> str:
+        return sep.join(rnd.choice(pieces) for _ in range(rnd.randint(low, high)))
+
+    alnum = "abcdefghijklmnopqrstuvwxyz0123456789"
+    for _ in range(1500):
+        out.append(("hostname", "xn--" + pick(list(alnum + "-"), 1, 24)))
+    for _ in range(300):
+        word = pick(["a", "\u00e9", "\u4e2d", "\U0001f600", "z", "-", "\u0800"], 1, 9)
+        label = "xn--" + word.encode("punycode").decode("ascii")
+        out.append(("hostname", label + ".example"))
+    for _ in range(1500):
+        groups = [rnd.choice(["0", f"{rnd.getrandbits(16):x}"]) for _ in range(8)]
+        if rnd.random() < 0.3:
+            groups[6:] = [".".join(str(rnd.randint(0, 255)) for _ in range(4))]
+        text = ":".join(groups)
+        if rnd.random() < 0.7:  # compress one run of zeros
+            start = rnd.randint(0, len(groups) - 1)
+            end = rnd.randint(start, len(groups))
+            text = ":".join(groups[:start]) + "::" + ":".join(groups[end:])
+        out.append(("ipv6", maybe(mutate)(rnd, text, ":.0fFg% \n")))
+    digits = list("0123456789")
+    for _ in range(600):
+        day = f"{pick(digits, 4, 4)}-{rnd.choice(['0', '1'])}{pick(digits, 1, 1)}"
+        out.append(("date", f"{day}-{rnd.choice('0123')}{pick(digits, 1, 1)}"))
+        clock = ":".join(
+            rnd.choice(["00", "12", "23", "24", "59", "60"]) for _ in "hms"
+        )
+        offset = rnd.choice(["Z", "z", "+00:00", "-00:01", "+23:59", "+24:00", ""])
+        out.append(("time", clock + offset))
+        out.append(("date-time", f"2016-12-31{rnd.choice('Tt ')}{clock}{offset}"))
+    for _ in range(800):
+        out.append(("duration", "P" + pick(list("TYMWDHS1"), 0, 7)))
+        parts = [f"{rnd.randint(0, 99)}{u}" for u in "YMD" if rnd.random() < 0.6]
+        times = [f"{rnd.randint(0, 99)}{u}" for u in "HMS" if rnd.random() < 0.6]
+        text = "P" + "".join(parts) + ("T" + "".join(times) if times else "")
+        out.append(("duration", maybe(mutate)(rnd, text, "PTYMWDHS1.\n")))
+    schemes = ["http:", "x-y.z+1:", "1x:", ":"]
+    authorities = ["", "//", "//h", "//u:p@h:8", "//[::1]", "//[v1.a]", "//[vz]",
+                   "//[1::2::3]", "//%41", "//%4"]  # fmt: skip
+    tails = ["", "/", "/a b", "/%zz", "?q=1", "#f#", "/\u00e9", "a/b", "//x", "\n"]
+    for _ in range(800):
+        uri = rnd.choice(schemes) + rnd.choice(authorities) + pick(tails, 0, 3)
+        out.append(("uri", uri))
+    locals_ = ["a", "a.b", ".a", '"q q"', '"\\"', "a\n", "\u00e9", "a+b", ""]
+    domains = ["x.com", "[1.2.3.4]", "[IPv6:::1]", "[ipv6:1::2::3]", "xn--ls8h.la",
+               "-a.com", "a..b", "[]", "x.com\n", "xn--a.b"]  # fmt: skip
+    for _ in range(600):
+        out.append(("email", f"{rnd.choice(locals_)}@{rnd.choice(domains)}"))
+    for _ in range(300):
+        quad = ".".join(pick(digits, 1, 3) for _ in range(rnd.randint(3, 5)))
+        out.append(("ipv4", quad))
+    # One-character edits of every suite and tricky string.
+    known = [(n, s) for n, s, _ in suite_cases()]
+    known += [(n, s) for n, strings in TRICKY.items() for s in strings]
+    for name, text in known:
+        for _ in range(6):
+            out.append((name, mutate(rnd, text, alnum + '-.:@[]%/#?TZ+ \n"\\')))
+    return out
+
+
+def test_formats_agree_with_python(node: str) -> None:
+    suite = suite_cases()
+    inputs = [(n, s) for n, s, _ in suite]
+    inputs += [(n, s) for n, strings in TRICKY.items() for s in strings]
+    inputs += fuzz_cases()
+    node_verdicts = run_node(node, {"formats": inputs})["formats"]
+    python_verdicts = [FORMATS[name](s) for name, s in inputs]
+
+    mismatches = [
+        (name, s, py, js)
+        for (name, s), py, js in zip(
+            inputs, python_verdicts, node_verdicts, strict=True
+        )
+        if py != js
+    ]
+    totals, suite_py, suite_js = Counter[str](), Counter[str](), Counter[str]()
+    for (name, _, valid), py, js in zip(
+        suite, python_verdicts[: len(suite)], node_verdicts[: len(suite)], strict=True
+    ):
+        totals[name] += 1
+        suite_py[name] += py == valid
+        suite_js[name] += js == valid
+    print(f"\n{len(inputs)} strings, Python == Node on {len(inputs) - len(mismatches)}")
+    if not suite:
+        print(f"  (no JSON Schema Test Suite at {SUITE})")
+    for name in sorted(totals):
+        print(
+            f"  {name:10} suite {totals[name]:3}: Python {suite_py[name]:3},"
+            f" Node {suite_js[name]:3} agree with the suite"
+        )
+    listing = "\n".join(repr(m) for m in mismatches[:50])
+    assert not mismatches, (
+        f"Python and Node disagree (name, string, py, js):\n{listing}"
+    )
+
+
+def test_node_unit_tests(node: str) -> None:
+    """tests/node_runtime/*.test.mjs: the runtime's own tests, with ``node --test``."""
+    done = subprocess.run(
+        [node, "--test"], cwd=NODE_DIR, capture_output=True, check=False, timeout=300
+    )
+    assert done.returncode == 0, done.stdout.decode() + done.stderr.decode()
+
+
+def test_multiple_of_agrees_with_python(node: str) -> None:
+    node_verdicts = run_node(node, {"multiples": MULTIPLES})["multiples"]
+    python_verdicts = [is_multiple(json.loads(a), json.loads(b)) for a, b in MULTIPLES]
+    assert node_verdicts == python_verdicts, [
+        (pair, py, js)
+        for pair, py, js in zip(MULTIPLES, python_verdicts, node_verdicts, strict=True)
+        if py != js
+    ]
+    verdict = dict(zip(MULTIPLES, node_verdicts, strict=True))
+    assert verdict[("19.99", "0.01")] and verdict[("0.0075", "0.0001")]
+    assert verdict[("7.5", "2.5")] and verdict[("1e-7", "1e-8")]
+    assert not verdict[("1e308", "0.123456789")] and not verdict[("10", "3")]
+    assert not verdict[("1e400", "1")]
+
+
+def test_violations_have_the_python_shape(node: str) -> None:
+    contract = "order/order.v1.json"
+    value = {
+        "id": "ord_x",
+        "status": "refunded",
+        "total": 19.999,
+        "lines": [{"quantity": "2"}, {"sku": "MUG", "quantity": 1.0}],
+        "note": "x" * 100,
+    }
+    texts = ['{"id": 5', "[" * 65 + "]" * 65, "{}", json.dumps(value)]
+    result = run_node(
+        node,
+        {
+            "schemas": [{"path": contract, "draft": "2020-12", "schema": SHAPE_SCHEMA}],
+            "values": [[contract, value], [contract + "#/properties/id", "ord_1"]],
+            "texts": [[contract, t] for t in texts],
+        },
+    )
+    expected = [
+        Violation("/id", "a string matching ^ord_[0-9]+$", '"ord_x"'),
+        Violation("/lines/0/quantity", "an integer", '"2"'),
+        Violation("/lines/0/sku", "a required property", "nothing"),
+        Violation(
+            "/note",
+            "no such property (additionalProperties is false)",
+            '"' + "x" * 76 + "...",
+        ),
+        Violation("/status", 'one of "pending", "paid"', '"refunded"'),
+        Violation("/total", "a multiple of 0.01", "19.999"),
+    ]
+    got = [Violation(**v) for v in result["values"][0]]
+    assert got == expected
+    assert result["values"][1] == []
+
+    malformed, deep, empty, full = result["texts"]
+    # The message is the Python runtime's ContractViolation.describe(), verbatim.
+    assert full == ContractViolation(contract, list(reversed(expected))).describe()
+    head = f"{contract}: 1 violation(s)\n  /: expected"
+    assert malformed.startswith(f"{head} valid JSON, got ")
+    assert deep == f"{head} nesting depth at most 64, got depth 65"
+    assert empty == (
+        f"{contract}: 3 violation(s)\n"
+        "  /id: expected a required property, got nothing\n"
+        "  /lines: expected a required property, got nothing\n"
+        "  /status: expected a required property, got nothing"
+    )
