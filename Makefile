@@ -22,6 +22,7 @@ generate: install
 	$(BIN)/contracts generate
 
 demo: generate
+	npm install --prefix examples/node --no-audit --no-fund --silent
 	$(PY) examples/demo.py
 
 lint: install

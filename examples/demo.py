@@ -8,10 +8,14 @@ and shows what happens to a message that breaks the contract.
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 import uuid
 from datetime import UTC, datetime
+from pathlib import Path
 
 from platform_contracts import CONTRACTS, FINGERPRINT
+from platform_contracts.agent.task_accepted_v1 import AgentTaskAccepted
 from platform_contracts.common.money import Money
 from platform_contracts.order.order_created_v1 import (
     OrderCreated,
@@ -19,7 +23,7 @@ from platform_contracts.order.order_created_v1 import (
     ShippingAddress,
 )
 
-from runtime import Contracts, ContractViolation
+from runtime import Codec, Contracts, ContractViolation
 
 
 def main() -> None:
@@ -71,5 +75,49 @@ def main() -> None:
         )
 
 
+NODE_SERVICE = Path(__file__).parent / "node" / "node_service.mjs"
+
+
+def across_runtimes() -> None:
+    """A Node module asks a Python agent for work; the agent's typed reply goes back."""
+    node = shutil.which("node")
+    if node is None:
+        print("\n(node is not installed: skipping the cross-runtime part)")
+        return
+    codec = Codec(Contracts("platform_contracts"), source="python:invoice-agent")
+    request = subprocess.run(
+        [node, str(NODE_SERVICE), "request"], capture_output=True, check=True
+    ).stdout
+    print(f"\nnode publishes agent.task.requested v1:\n  {request.decode()[:160]}...")
+    message = codec.decode(request)
+    task = message.data
+    print(
+        f"python reads a typed {type(task).__name__}: agent {task.agent_id},"
+        f" fingerprint {'matches' if message.fingerprint_matches else 'DIFFERS'}"
+    )
+    reply = AgentTaskAccepted(
+        task_id=task.task_id,
+        agent_id=task.agent_id,
+        worker_id="agent-runner-7f9c:1234",
+        attempt=1,
+        accepted_at=datetime.now(UTC).isoformat().replace("+00:00", "Z"),
+    )
+    raw = codec.encode(reply, correlation_id=message.envelope.id)
+    answer = subprocess.run(
+        [node, str(NODE_SERVICE), "read-reply"], input=raw, capture_output=True
+    )
+    print(answer.stdout.decode().rstrip())
+    forged = json.loads(raw)
+    forged["data"]["attempt"] = "1"
+    answer = subprocess.run(
+        [node, str(NODE_SERVICE), "read-reply"],
+        input=json.dumps(forged).encode(),
+        capture_output=True,
+    )
+    print("a reply with a string attempt reaches node:")
+    print(answer.stdout.decode().rstrip())
+
+
 if __name__ == "__main__":
     main()
+    across_runtimes()

@@ -5,6 +5,7 @@ raw JSON into typed Pydantic models, reporting every violation with a JSON point
 """
 
 from runtime.contracts import Contracts, ContractValidator, Limits
+from runtime.envelope import Codec, Message
 from runtime.errors import (
     ContractViolation,
     RuntimeContractError,
@@ -13,10 +14,12 @@ from runtime.errors import (
 )
 
 __all__ = [
+    "Codec",
     "ContractValidator",
     "ContractViolation",
     "Contracts",
     "Limits",
+    "Message",
     "RuntimeContractError",
     "UnknownContract",
     "Violation",

@@ -225,3 +225,32 @@ def test_validate_cli_with_node_runtime(consumer: Path) -> None:
     assert outputs["python"] == outputs["node"]
     assert '/lines/0/quantity: expected an integer, got "5"' in outputs["node"]
     assert GOLDEN.is_dir()
+
+
+_HOSTILE_PROBE = """
+const mod = await import(process.argv[1]);
+const out = { exports: Object.keys(mod).sort(), values: mod.HostileEnumValues };
+process.stdout.write(JSON.stringify(out));
+"""
+
+
+def test_hostile_text_stays_data_in_javascript(consumer: Path, tmp_path: Path) -> None:
+    """Quotes, newlines, ``*/`` and ``${}`` in schema text never become code."""
+    case = GOLDEN / "hostile_text"
+    generate_to(case / "schemas", tmp_path, Settings(python_package="hostile_js"))
+    ts = tmp_path / "ts"
+    (ts / "node_modules").symlink_to(consumer / "node_modules")
+    module = (ts / "hostile_thing.js").as_uri()
+    result = _run([NODE, "--input-type=module", "-e", _HOSTILE_PROBE, module], ts)
+    assert result.returncode == 0, result.stderr
+    probe = json.loads(result.stdout)
+    schema = json.loads((case / "schemas" / "hostile_thing.json").read_text())
+    assert probe["values"] == schema["$defs"]["HostileEnum"]["enum"]
+    validators = [
+        f"{verb}{name}{suffix}"
+        for name in ("HostileThing", "HostileEnum")
+        for verb, suffix in (("is", ""), ("parse", ""), ("parse", "Json"))
+    ]
+    assert probe["exports"] == sorted([*validators, "HostileEnumValues"])
+    declarations = (ts / "hostile_thing.d.ts").read_text()
+    assert "export const pwned" not in declarations.replace("*\\/ export const", "")

@@ -1,0 +1,114 @@
+"""Build and read the envelope around a typed payload (the Python side).
+
+The envelope is itself a contract (``[tool.contracts] envelope``, e.g.
+``envelope.v1.json``): id, type, version, fingerprint, time, source, trace
+context, data. :class:`Codec` validates the payload against the contract its
+type and version name, on encode and on decode, so no service hand-writes it.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import BaseModel
+
+from runtime.contracts import Contracts, ContractValidator
+from runtime.errors import UnknownContract
+
+
+@dataclass(frozen=True)
+class Message:
+    """A received message: the validated envelope and its typed payload."""
+
+    envelope: Any
+    data: Any
+    type: str
+    version: int
+    fingerprint: str
+    fingerprint_matches: bool  # False: the producer was built from another contract
+
+
+class Codec:
+    """Encodes payloads into envelopes and decodes envelopes into typed payloads."""
+
+    def __init__(
+        self, contracts: Contracts, source: str, envelope: str = "envelope.v1.json"
+    ) -> None:
+        self.contracts = contracts
+        self.source = source
+        self.envelope = contracts.get(envelope)
+        self._by_model: dict[type, ContractValidator] = {}
+        for name in contracts.names():
+            validator = contracts.get(name)
+            if validator.message_type is not None:
+                self._by_model[validator.python_type] = validator
+
+    def contract_of(self, data: Any) -> ContractValidator:
+        validator = self._by_model.get(type(data))
+        if validator is None:
+            raise UnknownContract(
+                f"{type(data).__name__} is not the root type of a message contract"
+            )
+        return validator
+
+    def encode(
+        self,
+        data: BaseModel | dict[str, Any],
+        *,
+        message_type: str | None = None,
+        version: int | None = None,
+        trace: dict[str, str] | None = None,
+        correlation_id: str | None = None,
+        message_id: str | None = None,
+    ) -> bytes:
+        """The envelope's JSON bytes; the payload is validated against its contract.
+
+        A generated model names its own contract; a dict needs ``message_type``
+        and ``version``.
+        """
+        if isinstance(data, BaseModel):
+            validator = self.contract_of(data)
+            payload = data.model_dump(mode="json", by_alias=True, exclude_unset=True)
+        else:
+            if message_type is None or version is None:
+                raise TypeError("a dict payload needs message_type and version")
+            validator = self.contracts.for_message(message_type, version)
+            payload = data
+        validator.validate_python(payload)
+        envelope: dict[str, Any] = {
+            "id": message_id or str(uuid.uuid4()),
+            "type": validator.message_type,
+            "version": validator.version,
+            "fingerprint": validator.fingerprint,
+            "time": datetime.now(UTC)
+            .isoformat(timespec="milliseconds")
+            .replace("+00:00", "Z"),
+            "source": self.source,
+        }
+        if trace is not None:
+            envelope["trace"] = trace
+        if correlation_id is not None:
+            envelope["correlation_id"] = correlation_id
+        envelope["data"] = payload
+        raw = json.dumps(envelope, ensure_ascii=False, separators=(",", ":")).encode()
+        self.envelope.validate_json(raw)
+        return raw
+
+    def decode(self, raw: bytes | str) -> Message:
+        """Validate an envelope and its payload; raise ContractViolation or
+        UnknownContract (type or version this package has no contract for)."""
+        envelope = self.envelope.validate_json(raw)
+        validator = self.contracts.for_message(envelope.type, envelope.version)
+        data = validator.validate_python(envelope.data)
+        return Message(
+            envelope=envelope,
+            data=data,
+            type=envelope.type,
+            version=envelope.version,
+            fingerprint=envelope.fingerprint,
+            fingerprint_matches=envelope.fingerprint == validator.fingerprint,
+        )
