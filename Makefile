@@ -7,7 +7,16 @@ PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo generate test lint typecheck bench clean
+.PHONY: install system-deps demo generate test lint typecheck bench clean
+
+# redis-server (tests and the demo start their own) and Node 20 with npm.
+system-deps:
+	@command -v redis-server >/dev/null || { \
+	  echo "installing redis-server from Debian's packages"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq redis-server >/dev/null; }
+	@command -v node >/dev/null && command -v npm >/dev/null || { \
+	  echo "Node 20 and npm are needed (https://nodejs.org or your package manager)"; exit 1; }
 
 $(STAMP): pyproject.toml generated/python/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +25,7 @@ $(STAMP): pyproject.toml generated/python/pyproject.toml
 	$(PY) -m pip install --quiet -e generated/python --config-settings editable_mode=compat
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) system-deps
 
 generate: install
 	$(BIN)/contracts generate

@@ -20,7 +20,9 @@ def generate(schemas: Path, settings: Settings | None = None) -> GenerateResult:
     """Compile ``schemas`` and render every output file, in memory."""
     settings = settings or Settings()
     program, documents = compile_documents(schemas)
-    return GenerateResult(program, build_files(program, documents, settings))
+    return GenerateResult(
+        program, build_files(program, documents, settings, schemas_root=schemas)
+    )
 
 
 def generate_to(

@@ -128,8 +128,24 @@ class ContractValidator:
         return value
 
     def validate_python(self, instance: Any) -> Any:
-        """A parsed JSON value (dicts, lists, ...) to the typed value."""
-        return self.validate_json(json.dumps(instance).encode())
+        """A parsed JSON value (dicts, lists, str, int, float, bool, None) to the
+        typed value. Same verdicts as :meth:`validate_json` on its JSON text."""
+        try:
+            value = self.adapter.validate_python(instance, by_alias=True, by_name=False)
+        except ValidationError as exc:
+            violations = from_pydantic(exc.errors(), instance)
+            if self.full_check:
+                violations += self._full(instance, self.delegated_keywords)
+            raise ContractViolation(self.contract, violations) from None
+        if self.full_check:
+            violations = self._full(instance)
+            if violations:
+                raise ContractViolation(self.contract, violations)
+        return value
+
+    def check_limits(self, data: bytes) -> None:
+        """Raise :class:`ContractViolation` if raw JSON is too big or too deep."""
+        self._limits(data)
 
     @cached_property
     def delegated_keywords(self) -> frozenset[str]:

@@ -9,15 +9,39 @@ type and version name, on encode and on decode, so no service hand-writes it.
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 from pydantic import BaseModel
 
 from runtime.contracts import Contracts, ContractValidator
 from runtime.errors import UnknownContract
+
+_LONG_NUMBER = re.compile(rb"[0-9]{19}")
+
+
+def loads(data: bytes) -> Any:
+    """Parse JSON fast with orjson; with the standard library when a number has 19
+    or more digits (orjson turns integers beyond 64 bits into floats) or orjson
+    refuses the text."""
+    if _LONG_NUMBER.search(data) is None:
+        try:
+            return orjson.loads(data)
+        except orjson.JSONDecodeError:
+            pass
+    return json.loads(data)
+
+
+def dumps(value: Any) -> bytes:
+    """Compact JSON bytes (orjson, or the standard library for huge integers)."""
+    try:
+        return orjson.dumps(value)
+    except TypeError:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 @dataclass(frozen=True)
@@ -79,6 +103,17 @@ class Codec:
             validator = self.contracts.for_message(message_type, version)
             payload = data
         validator.validate_python(payload)
+        return self.wrap(validator, payload, trace, correlation_id, message_id)
+
+    def wrap(
+        self,
+        validator: ContractValidator,
+        payload: Any,
+        trace: dict[str, str] | None = None,
+        correlation_id: str | None = None,
+        message_id: str | None = None,
+    ) -> bytes:
+        """The envelope bytes around an already validated payload."""
         envelope: dict[str, Any] = {
             "id": message_id or str(uuid.uuid4()),
             "type": validator.message_type,
@@ -94,16 +129,26 @@ class Codec:
         if correlation_id is not None:
             envelope["correlation_id"] = correlation_id
         envelope["data"] = payload
-        raw = json.dumps(envelope, ensure_ascii=False, separators=(",", ":")).encode()
-        self.envelope.validate_json(raw)
-        return raw
+        self.envelope.validate_python(envelope)
+        return dumps(envelope)
 
     def decode(self, raw: bytes | str) -> Message:
         """Validate an envelope and its payload; raise ContractViolation or
-        UnknownContract (type or version this package has no contract for)."""
-        envelope = self.envelope.validate_json(raw)
+        UnknownContract (type or version this package has no contract for).
+
+        The bytes are parsed once; the envelope and then its ``data`` are validated
+        from the parsed value.
+        """
+        data_bytes = raw.encode() if isinstance(raw, str) else raw
+        self.envelope.check_limits(data_bytes)
+        try:
+            instance = loads(data_bytes)
+        except ValueError:
+            self.envelope.validate_json(data_bytes)  # raises with the JSON error
+            raise
+        envelope = self.envelope.validate_python(instance)
         validator = self.contracts.for_message(envelope.type, envelope.version)
-        data = validator.validate_python(envelope.data)
+        data = validator.validate_python(instance["data"])
         return Message(
             envelope=envelope,
             data=data,

@@ -82,3 +82,16 @@ def clean_modules() -> Iterator[None]:
     for name in set(sys.modules) - before:
         del sys.modules[name]
     sys.path[:] = path
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """A Redis for the tests: ``REDIS_URL`` when set, else a throwaway redis-server."""
+    from tests.redis_server import RedisServer, redis_url_from_env
+
+    url = redis_url_from_env()
+    if url is not None:
+        yield url
+        return
+    with RedisServer() as server:
+        yield server.url

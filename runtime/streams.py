@@ -1,0 +1,504 @@
+"""Redis Streams: validated publish, and consumers that never lose a message.
+
+Wire layout: ``docs/wire.md``. A :class:`Publisher` validates a payload, wraps it in
+the envelope and ``XADD`` s it to ``stream:{name}``. A :class:`Consumer` (or
+:class:`AsyncConsumer`) reads a consumer group in batches, validates each entry,
+dispatches it to the handler of its type and major version, and acknowledges the
+successes with one ``XACK`` per batch. Invalid entries move to ``stream:{name}:dlq``
+in the same ``MULTI`` as their ack; a failing handler leaves the entry pending, to be
+reclaimed after ``claim_idle_ms`` and dead-lettered past ``max_deliveries``.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import Counter
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import redis
+import redis.asyncio
+from pydantic import BaseModel
+
+from runtime.catalog import Catalog
+from runtime.envelope import Codec, Message, dumps
+from runtime.errors import ContractViolation, RuntimeContractError, UnknownContract
+
+log = logging.getLogger("runtime.streams")
+
+FIELD = b"envelope"
+
+
+def stream_key(stream: str) -> str:
+    """The key of a catalogue stream; the braces are a Redis Cluster hash tag."""
+    return f"stream:{{{stream}}}"
+
+
+def dead_letter_key(stream: str) -> str:
+    """The dead-letter stream of ``stream``: same hash tag, so same slot."""
+    return f"stream:{{{stream}}}:dlq"
+
+
+class NotInCatalog(RuntimeContractError):
+    """The catalogue does not allow this message type on this stream."""
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What a handler is told besides the payload."""
+
+    stream: str
+    entry_id: str
+    deliveries: int
+    message: Message
+
+
+@dataclass
+class BatchResult:
+    handled: int = 0
+    dead_lettered: int = 0
+    failed: int = 0
+    claimed: int = 0
+
+    def __iadd__(self, other: BatchResult) -> BatchResult:
+        self.handled += other.handled
+        self.dead_lettered += other.dead_lettered
+        self.failed += other.failed
+        self.claimed += other.claimed
+        return self
+
+
+Outgoing = BaseModel | tuple[dict[str, Any], str, int]
+
+
+class Publisher:
+    """Validates, wraps and ``XADD`` s messages (sync)."""
+
+    def __init__(
+        self,
+        client: redis.Redis,
+        codec: Codec,
+        *,
+        catalog: Catalog | None = None,
+        maxlen: int | None = None,
+    ) -> None:
+        self.client = client
+        self.codec = codec
+        self.catalog = catalog if catalog is not None else Catalog.load(codec.contracts)
+        self.maxlen = maxlen
+
+    def encode(self, stream: str, item: Outgoing, **options: Any) -> bytes:
+        if isinstance(item, BaseModel):
+            validator = self.codec.contract_of(item)
+            payload = item.model_dump(mode="json", by_alias=True, exclude_unset=True)
+        else:
+            payload, message_type, version = item
+            validator = self.codec.contracts.for_message(message_type, version)
+        assert validator.message_type is not None and validator.version is not None
+        if self.catalog is not None and not self.catalog.allows(
+            stream, validator.message_type, validator.version
+        ):
+            raise NotInCatalog(
+                f"the catalogue does not allow {validator.message_type}"
+                f" v{validator.version} on stream {stream}"
+            )
+        validator.validate_python(payload)
+        return self.codec.wrap(validator, payload, **options)
+
+    def publish(self, stream: str, item: Outgoing, **options: Any) -> str:
+        """Publish one message; returns the entry id."""
+        raw = self.encode(stream, item, **options)
+        entry_id = self.client.xadd(
+            stream_key(stream), {FIELD: raw}, maxlen=self.maxlen, approximate=True
+        )
+        return _text(entry_id)
+
+    def publish_many(
+        self, stream: str, items: Iterable[Outgoing], batch: int = 100
+    ) -> list[str]:
+        """Validate every message first (nothing is written if one is invalid),
+        then publish them in pipelines of ``batch``."""
+        encoded = [self.encode(stream, item) for item in items]
+        key = stream_key(stream)
+        ids: list[str] = []
+        for start in range(0, len(encoded), batch):
+            pipe = self.client.pipeline(transaction=False)
+            for raw in encoded[start : start + batch]:
+                pipe.xadd(key, {FIELD: raw}, maxlen=self.maxlen, approximate=True)
+            ids += [_text(i) for i in pipe.execute()]
+        return ids
+
+
+Handler = Callable[[Any, Delivery], Any]
+
+
+@dataclass
+class _Outcome:
+    acks: list[str] = field(default_factory=list)
+    dead: list[tuple[str, dict[bytes, bytes], str, list[dict[str, str]], int]] = field(
+        default_factory=list
+    )
+    result: BatchResult = field(default_factory=BatchResult)
+
+
+class _ConsumerCore:
+    """What sync and async consumers share: decoding, routing, dead-letter fields."""
+
+    def __init__(
+        self,
+        codec: Codec,
+        stream: str,
+        group: str,
+        consumer: str,
+        *,
+        catalog: Catalog | None,
+        batch: int,
+        block_ms: int,
+        claim_idle_ms: int,
+        max_deliveries: int,
+    ) -> None:
+        self.codec = codec
+        self.stream = stream
+        self.key = stream_key(stream)
+        self.dlq = dead_letter_key(stream)
+        self.group = group
+        self.consumer = consumer
+        self.catalog = catalog if catalog is not None else Catalog.load(codec.contracts)
+        self.batch = batch
+        self.block_ms = block_ms
+        self.claim_idle_ms = claim_idle_ms
+        self.max_deliveries = max_deliveries
+        self.handlers: dict[tuple[str, int], Handler] = {}
+        self.drift: Counter[tuple[str, int, str]] = Counter()
+
+    def on(self, message_type: str, version: int) -> Callable[[Handler], Handler]:
+        """Register the handler of a message type and major version."""
+        self.codec.contracts.for_message(message_type, version)  # must exist
+
+        def register(handler: Handler) -> Handler:
+            self.handlers[(message_type, version)] = handler
+            return handler
+
+        return register
+
+    def route(
+        self, entry_id: str, fields: dict[bytes, bytes], deliveries: int, out: _Outcome
+    ) -> tuple[Handler, Any, Delivery] | None:
+        """Decode one entry; ``None`` when it went to the dead-letter list."""
+        if deliveries > self.max_deliveries:
+            errors = [
+                {"error": f"delivered {deliveries} times; the handler kept failing"}
+            ]
+            out.dead.append((entry_id, fields, "delivery-limit", errors, deliveries))
+            return None
+        try:
+            message = self.codec.decode(fields.get(FIELD, b""))
+        except ContractViolation as exc:
+            errors = [v.as_dict() for v in exc.violations]
+            out.dead.append((entry_id, fields, "invalid", errors, deliveries))
+            return None
+        except UnknownContract as exc:
+            out.dead.append(
+                (
+                    entry_id,
+                    fields,
+                    "unknown-contract",
+                    [{"error": str(exc)}],
+                    deliveries,
+                )
+            )
+            return None
+        except ValueError as exc:  # malformed JSON
+            errors = [{"pointer": "", "expected": "valid JSON", "got": str(exc)}]
+            out.dead.append((entry_id, fields, "invalid", errors, deliveries))
+            return None
+        key = (message.type, message.version)
+        if self.catalog is not None and not self.catalog.allows(self.stream, *key):
+            error = f"{message.type} v{message.version} is not carried by {self.stream}"
+            out.dead.append(
+                (entry_id, fields, "not-in-catalog", [{"error": error}], deliveries)
+            )
+            return None
+        handler = self.handlers.get(key)
+        if handler is None:
+            error = f"no handler for {message.type} v{message.version}"
+            out.dead.append(
+                (entry_id, fields, "no-handler", [{"error": error}], deliveries)
+            )
+            return None
+        if not message.fingerprint_matches:
+            drift_key = (message.type, message.version, message.fingerprint)
+            if drift_key not in self.drift:
+                log.warning(
+                    "contract drift: %s v%s arrives with fingerprint %s, ours is %s",
+                    message.type,
+                    message.version,
+                    message.fingerprint,
+                    self.codec.contracts.for_message(*key).fingerprint,
+                )
+            self.drift[drift_key] += 1
+        delivery = Delivery(self.stream, entry_id, deliveries, message)
+        return handler, message.data, delivery
+
+    def dead_fields(
+        self,
+        entry_id: str,
+        fields: dict[bytes, bytes],
+        reason: str,
+        errors: list[dict[str, str]],
+        deliveries: int,
+    ) -> dict[Any, Any]:
+        out: dict[Any, Any] = dict(fields)
+        out.update(
+            {
+                "dlq.reason": reason,
+                "dlq.errors": dumps(errors),
+                "dlq.stream": self.key,
+                "dlq.entry_id": entry_id,
+                "dlq.group": self.group,
+                "dlq.consumer": self.consumer,
+                "dlq.deliveries": str(deliveries),
+                "dlq.time": datetime.now(UTC).isoformat(timespec="milliseconds"),
+            }
+        )
+        return out
+
+
+class Consumer(_ConsumerCore):
+    """A consumer-group member (sync). ``run`` loops; ``run_once`` does one batch."""
+
+    def __init__(
+        self,
+        client: redis.Redis,
+        codec: Codec,
+        stream: str,
+        group: str,
+        consumer: str,
+        *,
+        catalog: Catalog | None = None,
+        batch: int = 100,
+        block_ms: int = 1000,
+        claim_idle_ms: int = 30_000,
+        max_deliveries: int = 5,
+    ) -> None:
+        super().__init__(
+            codec, stream, group, consumer, catalog=catalog, batch=batch,
+            block_ms=block_ms, claim_idle_ms=claim_idle_ms,
+            max_deliveries=max_deliveries,
+        )  # fmt: skip
+        self.client = client
+
+    def ensure_group(self, start: str = "$") -> None:
+        """Create the group (and the stream): ``$`` for new entries, ``0`` for all."""
+        try:
+            self.client.xgroup_create(self.key, self.group, id=start, mkstream=True)
+        except redis.ResponseError as exc:
+            if "BUSYGROUP" not in str(exc):
+                raise
+
+    def _claim(self) -> list[tuple[str, dict[bytes, bytes], int]]:
+        reply = self.client.xautoclaim(
+            self.key,
+            self.group,
+            self.consumer,
+            self.claim_idle_ms,
+            "0-0",
+            count=self.batch,
+        )
+        entries = [(_text(i), f) for i, f in reply[1] if f is not None]
+        if not entries:
+            return []
+        counts = _delivery_counts(
+            self.client.xpending_range(
+                self.key, self.group, entries[0][0], entries[-1][0], len(entries) * 2,
+                consumername=self.consumer,
+            )
+        )  # fmt: skip
+        return [(i, f, counts.get(i, 1)) for i, f in entries]
+
+    def run_once(self) -> BatchResult:
+        """Reclaim stuck entries, read a batch, handle, ack, dead-letter."""
+        try:
+            claimed = self._claim()
+            block = None if claimed else self.block_ms
+            reply: Any = self.client.xreadgroup(
+                self.group,
+                self.consumer,
+                {self.key: ">"},
+                count=self.batch,
+                block=block,
+            )
+        except redis.ResponseError as exc:
+            if "NOGROUP" in str(exc):
+                log.warning(
+                    "group %s on %s vanished; creating it again", self.group, self.key
+                )
+                self.ensure_group(start="0")
+                return BatchResult()
+            raise
+        fresh = [(_text(i), f, 1) for _, entries in reply or [] for i, f in entries]
+        out = _Outcome()
+        out.result.claimed = len(claimed)
+        for entry_id, fields, deliveries in claimed + fresh:
+            routed = self.route(entry_id, fields, deliveries, out)
+            if routed is None:
+                continue
+            handler, data, delivery = routed
+            try:
+                handler(data, delivery)
+            except Exception:
+                log.exception(
+                    "handler failed on %s %s; left pending", self.key, entry_id
+                )
+                out.result.failed += 1
+            else:
+                out.acks.append(entry_id)
+        self._settle(out)
+        return out.result
+
+    def _settle(self, out: _Outcome) -> None:
+        if out.dead:
+            pipe = self.client.pipeline(transaction=True)
+            for dead in out.dead:
+                pipe.xadd(self.dlq, self.dead_fields(*dead))
+            pipe.xack(self.key, self.group, *[d[0] for d in out.dead])
+            pipe.execute()
+            out.result.dead_lettered = len(out.dead)
+        if out.acks:
+            self.client.xack(self.key, self.group, *out.acks)
+            out.result.handled = len(out.acks)
+
+    def run(
+        self, stop: threading.Event | None = None, backoff: float = 0.5
+    ) -> BatchResult:
+        """Loop until ``stop`` is set (the batch in hand is finished first)."""
+        total = BatchResult()
+        stop = stop or threading.Event()
+        while not stop.is_set():
+            try:
+                total += self.run_once()
+            except redis.ConnectionError as exc:
+                log.warning("redis unavailable (%s); retrying in %.1fs", exc, backoff)
+                stop.wait(backoff)
+        return total
+
+
+class AsyncConsumer(_ConsumerCore):
+    """The asyncio twin of :class:`Consumer`; handlers may be coroutines."""
+
+    def __init__(
+        self,
+        client: redis.asyncio.Redis,
+        codec: Codec,
+        stream: str,
+        group: str,
+        consumer: str,
+        *,
+        catalog: Catalog | None = None,
+        batch: int = 100,
+        block_ms: int = 1000,
+        claim_idle_ms: int = 30_000,
+        max_deliveries: int = 5,
+    ) -> None:
+        super().__init__(
+            codec, stream, group, consumer, catalog=catalog, batch=batch,
+            block_ms=block_ms, claim_idle_ms=claim_idle_ms,
+            max_deliveries=max_deliveries,
+        )  # fmt: skip
+        self.client = client
+
+    async def ensure_group(self, start: str = "$") -> None:
+        try:
+            await self.client.xgroup_create(
+                self.key, self.group, id=start, mkstream=True
+            )
+        except redis.ResponseError as exc:
+            if "BUSYGROUP" not in str(exc):
+                raise
+
+    async def run_once(self) -> BatchResult:
+        try:
+            reply = await self.client.xautoclaim(
+                self.key, self.group, self.consumer, self.claim_idle_ms, "0-0",
+                count=self.batch,
+            )  # fmt: skip
+            entries = [(_text(i), f) for i, f in reply[1] if f is not None]
+            claimed: list[tuple[str, dict[bytes, bytes], int]] = []
+            if entries:
+                pending = await self.client.xpending_range(
+                    self.key, self.group, entries[0][0], entries[-1][0],
+                    len(entries) * 2, consumername=self.consumer,
+                )  # fmt: skip
+                counts = _delivery_counts(pending)
+                claimed = [(i, f, counts.get(i, 1)) for i, f in entries]
+            block = None if claimed else self.block_ms
+            read: Any = await self.client.xreadgroup(
+                self.group,
+                self.consumer,
+                {self.key: ">"},
+                count=self.batch,
+                block=block,
+            )
+        except redis.ResponseError as exc:
+            if "NOGROUP" in str(exc):
+                log.warning(
+                    "group %s on %s vanished; creating it again", self.group, self.key
+                )
+                await self.ensure_group(start="0")
+                return BatchResult()
+            raise
+        fresh = [(_text(i), f, 1) for _, items in read or [] for i, f in items]
+        out = _Outcome()
+        out.result.claimed = len(claimed)
+        for entry_id, fields, deliveries in claimed + fresh:
+            routed = self.route(entry_id, fields, deliveries, out)
+            if routed is None:
+                continue
+            handler, data, delivery = routed
+            try:
+                result = handler(data, delivery)
+                if isinstance(result, Awaitable):
+                    await result
+            except Exception:
+                log.exception(
+                    "handler failed on %s %s; left pending", self.key, entry_id
+                )
+                out.result.failed += 1
+            else:
+                out.acks.append(entry_id)
+        if out.dead:
+            async with self.client.pipeline(transaction=True) as pipe:
+                for dead in out.dead:
+                    pipe.xadd(self.dlq, self.dead_fields(*dead))
+                pipe.xack(self.key, self.group, *[d[0] for d in out.dead])
+                await pipe.execute()
+            out.result.dead_lettered = len(out.dead)
+        if out.acks:
+            await self.client.xack(self.key, self.group, *out.acks)
+            out.result.handled = len(out.acks)
+        return out.result
+
+    async def run(self, stop: Any = None, backoff: float = 0.5) -> BatchResult:
+        """Loop until ``stop`` (an ``asyncio.Event``) is set."""
+        import asyncio
+
+        total = BatchResult()
+        stop = stop or asyncio.Event()
+        while not stop.is_set():
+            try:
+                total += await self.run_once()
+            except redis.ConnectionError as exc:
+                log.warning("redis unavailable (%s); retrying in %.1fs", exc, backoff)
+                await asyncio.sleep(backoff)
+        return total
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
+
+
+def _delivery_counts(pending: list[dict[str, Any]]) -> dict[str, int]:
+    return {_text(p["message_id"]): int(p["times_delivered"]) for p in pending}
