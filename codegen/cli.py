@@ -9,7 +9,7 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -175,6 +175,106 @@ def validate(
             for line in v.errors:
                 typer.echo(f"  {line}")
     if not all(v.valid for v in verdicts):
+        raise typer.Exit(1)
+
+
+dlq_app = typer.Typer(no_args_is_help=True, help="Inspect and replay dead letters.")
+app.add_typer(dlq_app, name="dlq")
+
+StreamOpt = Annotated[str, typer.Option("--stream", help="Catalogue stream name")]
+RedisOpt = Annotated[
+    str,
+    typer.Option("--redis", envvar="REDIS_URL", help="Redis URL (env REDIS_URL)"),
+]
+
+
+def _codec(out: Path | None) -> Any:
+    from codegen.validate import validate_package_path
+    from runtime import Codec, Contracts
+
+    config = _config(None, out)
+    package = config.settings.python_package
+    validate_package_path(config.out / "python", package)
+    envelope = config.settings.envelope or "envelope.v1.json"
+    return Codec(Contracts(package), source="contracts-cli", envelope=envelope)
+
+
+@dlq_app.command("list")
+def dlq_list(
+    stream: StreamOpt,
+    redis_url: RedisOpt = "redis://127.0.0.1:6379/0",
+    count: Annotated[int, typer.Option("--count")] = 100,
+    error_format: FormatOpt = ErrorFormat.text,
+) -> None:
+    """List the dead-lettered entries of a stream, with reasons and errors."""
+    import redis
+
+    from runtime.deadletter import list_dead
+
+    try:
+        entries = list_dead(redis.Redis.from_url(redis_url), stream, count)
+    except redis.ConnectionError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    if error_format is ErrorFormat.json:
+        rows = [
+            {
+                "id": e.id,
+                "reason": e.reason,
+                "errors": e.errors,
+                "source_entry": e.source_entry,
+                "deliveries": e.deliveries,
+                "time": e.time,
+            }
+            for e in entries
+        ]
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    for e in entries:
+        typer.echo(
+            f"{e.id} {e.reason} (from {e.source_entry}, {e.deliveries} deliveries)"
+        )
+        for err in e.errors:
+            if isinstance(err, dict) and "pointer" in err:
+                where = err["pointer"] or "/"
+                typer.echo(f"  {where}: expected {err['expected']}, got {err['got']}")
+            else:
+                typer.echo(
+                    f"  {err.get('error', err) if isinstance(err, dict) else err}"
+                )
+    typer.echo(
+        f"{len(entries)} dead-lettered entr{'y' if len(entries) == 1 else 'ies'}"
+    )
+
+
+@dlq_app.command("replay")
+def dlq_replay(
+    stream: StreamOpt,
+    redis_url: RedisOpt = "redis://127.0.0.1:6379/0",
+    ids: Annotated[
+        list[str] | None, typer.Option("--id", help="Only these entries (repeat)")
+    ] = None,
+    out: OutOpt = None,
+) -> None:
+    """Validate dead letters again and put the valid ones back on their stream."""
+    import redis
+
+    from runtime.deadletter import replay
+
+    codec = _codec(out)
+    try:
+        report = replay(redis.Redis.from_url(redis_url), codec, stream, ids)
+    except redis.ConnectionError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    for entry_id in report.replayed:
+        typer.echo(f"replayed {entry_id}")
+    for entry_id, reason in report.still_invalid:
+        typer.echo(f"still invalid {entry_id}: {reason}")
+    typer.echo(
+        f"{len(report.replayed)} replayed, {len(report.still_invalid)} still invalid"
+    )
+    if report.still_invalid:
         raise typer.Exit(1)
 
 

@@ -53,14 +53,19 @@ def prepare(
     return tmp / sub, note
 
 
-def validate_python(
-    python_root: Path, package: str, contract: str, documents: list[Path]
-) -> list[Verdict]:
+def validate_package_path(python_root: Path, package: str) -> None:
+    """Import ``package`` from ``python_root`` (the generated folder) from now on."""
     for name in list(sys.modules):
         if name == package or name.startswith(package + "."):
             del sys.modules[name]
     sys.path.insert(0, str(python_root))
     importlib.invalidate_caches()
+
+
+def validate_python(
+    python_root: Path, package: str, contract: str, documents: list[Path]
+) -> list[Verdict]:
+    validate_package_path(python_root, package)
     from runtime import Contracts, ContractViolation, UnknownContract
 
     try:

@@ -395,3 +395,49 @@ def test_redis_restart_mid_run(contracts: Contracts, tmp_path: Path) -> None:
         client.close()
     finally:
         server.stop()
+
+
+def test_dlq_list_and_replay_cli(
+    redis_url: str, client: redis.Redis, contracts: Contracts
+) -> None:
+    """``contracts dlq list`` shows reasons; ``replay`` re-validates and moves back
+    the valid entries (here: the ones a failing handler had given up on)."""
+    stream = "agent.tasks"
+    client.delete(stream_key(stream), dead_letter_key(stream))
+    codec = Codec(contracts, source="python:test")
+    consumer = Consumer(
+        client, codec, stream, "dlq-test", "c", block_ms=20, claim_idle_ms=10,
+        max_deliveries=1,
+    )  # fmt: skip
+    consumer.ensure_group(start="0")
+    Publisher(client, codec).publish(stream, (task(), "agent.task.requested", 1))
+    client.xadd(stream_key(stream), {"envelope": b'{"id": 1}'})
+
+    def fail(data: Any, delivery: Delivery) -> None:
+        raise RuntimeError("down")
+
+    consumer.on("agent.task.requested", 1)(fail)
+    for _ in range(5):
+        consumer.run_once()
+        time.sleep(0.02)
+    contracts_cli = str(Path(sys.executable).parent / "contracts")
+    env = dict(os.environ, REDIS_URL=redis_url)
+    listed = subprocess.run(
+        [contracts_cli, "dlq", "list", "--stream", stream],
+        capture_output=True, text=True, env=env, cwd=ROOT,
+    )  # fmt: skip
+    assert listed.returncode == 0, listed.stderr
+    assert "invalid (from" in listed.stdout and "delivery-limit (from" in listed.stdout
+    assert "/type: expected a required property, got nothing" in listed.stdout
+    assert listed.stdout.strip().endswith("2 dead-lettered entries")
+    replayed = subprocess.run(
+        [contracts_cli, "dlq", "replay", "--stream", stream],
+        capture_output=True, text=True, env=env, cwd=ROOT,
+    )  # fmt: skip
+    assert replayed.returncode == 1  # one entry is still invalid
+    assert "1 replayed, 1 still invalid" in replayed.stdout
+    assert client.xlen(dead_letter_key(stream)) == 1
+    handled: list[Any] = []
+    consumer.on("agent.task.requested", 1)(lambda data, d: handled.append(data))
+    consumer.run_once()
+    assert len(handled) == 1
