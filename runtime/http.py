@@ -1,0 +1,431 @@
+"""HTTP boundary: catalogue operations validated on both sides of every call.
+
+:class:`ContractMiddleware` is plain ASGI (Starlette, FastAPI, any ASGI app). For a
+request to a catalogue operation it checks the content type (415), size (413),
+nesting depth (400) and JSON syntax (400) of the raw body, validates it against the
+operation's request contract (422), and hands the app the body it read. In
+``strict`` mode it also validates the response against the contract of its status
+and turns a breach into a 500 (the bad body is never sent); in ``report`` mode it
+logs the breach and lets the response through. Every error answer is RFC 9457
+``application/problem+json`` listing each violation as pointer / expected / got.
+
+:class:`ContractClient` and :class:`AsyncContractClient` (httpx) validate what they
+send and what they receive, and return typed bodies.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Awaitable, Callable, MutableMapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+from urllib.parse import quote
+
+from pydantic import BaseModel
+
+from runtime.catalog import Catalog
+from runtime.contracts import Contracts, ContractValidator, Limits, nesting_depth
+from runtime.envelope import dumps, loads
+from runtime.errors import ContractViolation, RuntimeContractError, Violation
+
+if TYPE_CHECKING:  # the middleware runs without httpx; the clients need it
+    import httpx
+
+log = logging.getLogger("runtime.http")
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+PROBLEM_BASE = "https://contracts.example.com/problems/"
+_PARAM = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+@dataclass(frozen=True)
+class Operation:
+    """A catalogue HTTP operation with its contracts."""
+
+    id: str
+    method: str
+    path: str
+    pattern: re.Pattern[str]
+    server: str
+    request: ContractValidator | None
+    responses: dict[int, ContractValidator]
+
+    def url(self, params: dict[str, str]) -> str:
+        def fill(m: re.Match[str]) -> str:
+            return quote(str(params[m[1]]), safe="")
+
+        return _PARAM.sub(fill, self.path)
+
+
+class Operations:
+    """The catalogue's HTTP operations, matched by method and path."""
+
+    def __init__(self, contracts: Contracts, catalog: Catalog | None = None) -> None:
+        catalog = catalog if catalog is not None else Catalog.load(contracts)
+        self.by_id: dict[str, Operation] = {}
+        data = catalog.data if catalog is not None else {}
+        for op_id, op in data.get("operations", {}).items():
+            regex = (
+                "^"
+                + _PARAM.sub(
+                    r"(?P<\1>[^/]+)",
+                    re.escape(op["path"]).replace(r"\{", "{").replace(r"\}", "}"),
+                )
+                + "$"
+            )
+            self.by_id[op_id] = Operation(
+                id=op_id,
+                method=op["method"].upper(),
+                path=op["path"],
+                pattern=re.compile(regex),
+                server=op.get("server", "python"),
+                request=contracts.get(op["request"]["contract"])
+                if "request" in op
+                else None,
+                responses={
+                    int(status): contracts.get(r["contract"])
+                    for status, r in op.get("responses", {}).items()
+                },
+            )
+
+    def match(self, method: str, path: str) -> tuple[Operation, dict[str, str]] | None:
+        for op in self.by_id.values():
+            if op.method == method:
+                m = op.pattern.match(path)
+                if m:
+                    return op, m.groupdict()
+        return None
+
+
+def problem(
+    status: int, kind: str, title: str, detail: str, instance: str,
+    violations: list[Violation] = (),  # type: ignore[assignment]
+) -> bytes:  # fmt: skip
+    """An RFC 9457 problem document (the ProblemDetails contract)."""
+    body: dict[str, Any] = {
+        "type": PROBLEM_BASE + kind,
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": instance,
+    }
+    if violations:
+        body["errors"] = [{**v.as_dict(), "message": str(v)[:1000]} for v in violations]
+    return dumps(body)
+
+
+def _is_json(content_type: str) -> bool:
+    media = content_type.split(";", 1)[0].strip().lower()
+    return media == "application/json" or (
+        media.startswith("application/") and media.endswith("+json")
+    )
+
+
+def _header(scope: Scope, name: bytes) -> str:
+    for key, value in scope.get("headers", []):
+        if key.lower() == name:
+            return str(value.decode("latin-1"))
+    return ""
+
+
+class ContractMiddleware:
+    """Validates requests and responses of catalogue operations (ASGI)."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        contracts: Contracts,
+        *,
+        catalog: Catalog | None = None,
+        mode: Literal["strict", "report"] = "strict",
+        limits: Limits | None = None,
+        server: str | None = "python",
+    ) -> None:
+        self.app = app
+        self.operations = Operations(contracts, catalog)
+        self.mode = mode
+        self.limits = limits or contracts.limits
+        self.server = server
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        matched = self.operations.match(scope["method"], scope["path"])
+        if matched is None or (self.server and matched[0].server != self.server):
+            await self.app(scope, receive, send)
+            return
+        op, params = matched
+        state = scope.setdefault("state", {})
+        state["contract_operation"] = op.id
+        state["contract_params"] = params
+        if op.request is not None:
+            checked = await self._request(op, scope, receive, send)
+            if checked is None:
+                return
+            raw, body = checked
+            state["contract_body"] = body
+            receive = _replay(raw, receive)
+        if op.responses:
+            send = self._response_guard(op, scope, send)
+        await self.app(scope, receive, send)
+
+    async def _request(
+        self, op: Operation, scope: Scope, receive: Receive, send: Send
+    ) -> tuple[bytes, Any] | None:
+        assert op.request is not None
+        path = scope["path"]
+        content_type = _header(scope, b"content-type")
+        if not _is_json(content_type):
+            await _answer(send, 415, problem(
+                415, "unsupported-media-type", "Unsupported media type",
+                f"{op.id} takes application/json, got {content_type or 'none'}",
+                path,
+            ))  # fmt: skip
+            return None
+        declared = _header(scope, b"content-length")
+        limit = self.limits.max_bytes
+        if declared.isdigit() and int(declared) > limit:
+            await _answer(send, 413, _too_large(limit, int(declared), path))
+            return None
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return None
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > limit:
+                await _answer(send, 413, _too_large(limit, size, path))
+                return None
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        raw = b"".join(chunks)
+        if raw.count(b"[") + raw.count(b"{") > self.limits.max_depth:
+            depth = nesting_depth(raw)
+            if depth > self.limits.max_depth:
+                await _answer(send, 400, problem(
+                    400, "nesting-too-deep", "Request body nested too deeply",
+                    f"nesting depth {depth}, at most {self.limits.max_depth}", path,
+                ))  # fmt: skip
+                return None
+        try:
+            instance = loads(raw)
+        except ValueError as exc:
+            await _answer(send, 400, problem(
+                400, "malformed-json", "Request body is not valid JSON", str(exc), path,
+            ))  # fmt: skip
+            return None
+        try:
+            body = op.request.validate_python(instance)
+        except ContractViolation as exc:
+            await _answer(send, 422, problem(
+                422, "contract-violation", "Request body breaks the contract",
+                f"{len(exc.violations)} violation(s) of {op.request.contract}",
+                path, exc.violations,
+            ))  # fmt: skip
+            return None
+        return raw, body
+
+    def _response_guard(self, op: Operation, scope: Scope, send: Send) -> Send:
+        start: Message = {}
+        chunks: list[bytes] = []
+        strict = self.mode == "strict"
+
+        async def guarded(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                start.update(message)
+                if not strict:
+                    await send(message)
+                return
+            if message["type"] != "http.response.body":
+                await send(message)
+                return
+            chunks.append(message.get("body", b""))
+            if not strict:
+                await send(message)
+            if message.get("more_body", False):
+                return
+            body = b"".join(chunks)
+            violations = self._check_response(op, start, body)
+            if not violations:
+                if strict:
+                    await send(start)
+                    await send({"type": "http.response.body", "body": body})
+                return
+            reason = "; ".join(str(v) for v in violations)
+            log.error(
+                "response of %s %s (status %s) breaks its contract: %s",
+                op.id, scope["path"], start.get("status"), reason,
+            )  # fmt: skip
+            if strict:
+                await _answer(send, 500, problem(
+                    500, "response-contract-violation", "Internal Server Error",
+                    "the server produced a response that breaks its contract",
+                    scope["path"],
+                ))  # fmt: skip
+
+        return guarded
+
+    def _check_response(
+        self, op: Operation, start: Message, body: bytes
+    ) -> list[Violation]:
+        status = int(start.get("status", 200))
+        validator = op.responses.get(status)
+        if validator is None:
+            if status >= 500:
+                return []  # the server's own failure: passed on as it is
+            declared = ", ".join(str(s) for s in sorted(op.responses))
+            return [
+                Violation(
+                    "", f"a status declared for {op.id} ({declared})", str(status)
+                )
+            ]
+        headers = {k.lower(): v for k, v in start.get("headers", [])}
+        content_type = headers.get(b"content-type", b"").decode("latin-1")
+        if not _is_json(content_type):
+            return [Violation("", "a JSON response", content_type or "no content type")]
+        try:
+            validator.validate_json(body)
+        except ContractViolation as exc:
+            return exc.violations
+        return []
+
+
+def _too_large(limit: int, size: int, path: str) -> bytes:
+    return problem(
+        413, "payload-too-large", "Request body too large",
+        f"at most {limit} bytes, got {size}", path,
+    )  # fmt: skip
+
+
+async def _answer(send: Send, status: int, body: bytes) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/problem+json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+def _replay(raw: bytes, receive: Receive) -> Receive:
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": raw, "more_body": False}
+        return await receive()
+
+    return replay
+
+
+# -- clients ------------------------------------------------------------------------
+
+
+class UndeclaredStatus(RuntimeContractError):
+    """The server answered with a status the operation does not declare."""
+
+
+@dataclass(frozen=True)
+class Response:
+    """A validated answer: the status, the typed body, and the raw httpx response."""
+
+    status: int
+    data: Any
+    raw: httpx.Response
+
+
+class _ClientCore:
+    def __init__(self, contracts: Contracts, catalog: Catalog | None) -> None:
+        self.operations = Operations(contracts, catalog)
+
+    def prepare(
+        self, operation: str, path_params: dict[str, str] | None, body: Any
+    ) -> tuple[Operation, str, bytes | None]:
+        op = self.operations.by_id[operation]
+        url = op.url(path_params or {})
+        if op.request is None:
+            return op, url, None
+        if isinstance(body, BaseModel):
+            body = body.model_dump(mode="json", by_alias=True, exclude_unset=True)
+        op.request.validate_python(body)
+        return op, url, dumps(body)
+
+    def receive(self, op: Operation, raw: httpx.Response) -> Response:
+        validator = op.responses.get(raw.status_code)
+        if validator is None:
+            raise UndeclaredStatus(
+                f"{op.id} answered {raw.status_code}, which it does not declare"
+                f" ({', '.join(map(str, sorted(op.responses)))})"
+            )
+        return Response(raw.status_code, validator.validate_json(raw.content), raw)
+
+
+_JSON = {"content-type": "application/json"}
+
+
+class ContractClient(_ClientCore):
+    """An httpx client for catalogue operations (sync)."""
+
+    def __init__(
+        self, contracts: Contracts, client: httpx.Client, catalog: Catalog | None = None
+    ) -> None:
+        super().__init__(contracts, catalog)
+        self.client = client
+
+    def call(
+        self,
+        operation: str,
+        *,
+        path_params: dict[str, str] | None = None,
+        body: Any = None,
+        headers: dict[str, str] | None = None,
+    ) -> Response:
+        """Validate ``body``, send it, validate and type the answer."""
+        op, url, content = self.prepare(operation, path_params, body)
+        raw = self.client.request(
+            op.method, url, content=content, headers={**_JSON, **(headers or {})}
+        )
+        return self.receive(op, raw)
+
+
+class AsyncContractClient(_ClientCore):
+    """An httpx client for catalogue operations (asyncio)."""
+
+    def __init__(
+        self,
+        contracts: Contracts,
+        client: httpx.AsyncClient,
+        catalog: Catalog | None = None,
+    ) -> None:
+        super().__init__(contracts, catalog)
+        self.client = client
+
+    async def call(
+        self,
+        operation: str,
+        *,
+        path_params: dict[str, str] | None = None,
+        body: Any = None,
+        headers: dict[str, str] | None = None,
+    ) -> Response:
+        op, url, content = self.prepare(operation, path_params, body)
+        raw = await self.client.request(
+            op.method, url, content=content, headers={**_JSON, **(headers or {})}
+        )
+        return self.receive(op, raw)
