@@ -44,6 +44,7 @@ typecheck: install
 
 test: lint typecheck
 	$(BIN)/contracts check
+	$(BIN)/contracts drift
 	$(PY) -m pytest
 
 bench: install

@@ -178,6 +178,38 @@ def validate(
         raise typer.Exit(1)
 
 
+@app.command()
+def drift(
+    schemas: SchemasOpt = None,
+    out: OutOpt = None,
+    error_format: FormatOpt = ErrorFormat.text,
+) -> None:
+    """Exit 1 when the Python package, the npm package and the schemas disagree."""
+    from codegen.drift import static_drift
+
+    config = _config(schemas, out)
+    try:
+        findings = static_drift(config.schemas, config.out, config.settings)
+    except CompileError as exc:
+        raise _fail(exc, error_format) from None
+    if error_format is ErrorFormat.json:
+        rows = [f.__dict__ for f in findings]
+        typer.echo(json.dumps(rows, indent=2))
+    elif error_format is ErrorFormat.github_actions:
+        for f in findings:
+            typer.echo(f"::error title=contract drift::{f}")
+    else:
+        for f in findings:
+            typer.echo(str(f))
+        typer.echo(
+            f"{len(findings)} contract(s) differ"
+            if findings
+            else "python, node and schemas agree on every contract fingerprint"
+        )
+    if findings:
+        raise typer.Exit(1)
+
+
 dlq_app = typer.Typer(no_args_is_help=True, help="Inspect and replay dead letters.")
 app.add_typer(dlq_app, name="dlq")
 

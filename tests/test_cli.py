@@ -129,3 +129,19 @@ def test_refused_schemas_exit_2_with_located_errors() -> None:
 def test_usage_error_exits_2() -> None:
     assert run("generate", "--no-such-flag").returncode == 2
     assert run("validate").returncode == 2
+
+
+def test_drift_between_python_node_and_schemas(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run("generate", "--schemas", "schemas", "--out", str(out))
+    assert run("drift", "--out", str(out)).returncode == 0
+    manifest = out / "ts" / "manifest.json"
+    data = json.loads(manifest.read_text())
+    entry = next(e for e in data["contracts"] if e["contract"] == "envelope.v1.json")
+    entry["fingerprint"] = "sha256:" + "0" * 64
+    manifest.write_text(json.dumps(data))
+    result = run("drift", "--out", str(out))
+    assert result.returncode == 1
+    assert "envelope.v1.json: schemas " in result.stdout
+    assert "node 000000000000" in result.stdout
+    assert "1 contract(s) differ" in result.stdout
