@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,7 +19,7 @@ import orjson
 from pydantic import BaseModel
 
 from runtime.contracts import Contracts, ContractValidator
-from runtime.errors import UnknownContract
+from runtime.errors import ContractViolation, UnknownContract
 
 _LONG_NUMBER = re.compile(rb"[0-9]{19}")
 
@@ -132,12 +132,10 @@ class Codec:
         self.envelope.validate_python(envelope)
         return dumps(envelope)
 
-    def decode(self, raw: bytes | str) -> Message:
-        """Validate an envelope and its payload; raise ContractViolation or
-        UnknownContract (type or version this package has no contract for).
+    def open_envelope(self, raw: bytes | str) -> tuple[Any, Any]:
+        """Validate the envelope only: (typed envelope, parsed instance).
 
-        The bytes are parsed once; the envelope and then its ``data`` are validated
-        from the parsed value.
+        Raises ContractViolation (limits, JSON syntax, envelope shape).
         """
         data_bytes = raw.encode() if isinstance(raw, str) else raw
         self.envelope.check_limits(data_bytes)
@@ -146,9 +144,29 @@ class Codec:
         except ValueError:
             self.envelope.validate_json(data_bytes)  # raises with the JSON error
             raise
-        envelope = self.envelope.validate_python(instance)
+        return self.envelope.validate_python(instance), instance
+
+    def open(self, raw: bytes | str) -> tuple[Any, Any, ContractValidator]:
+        """The envelope, the parsed instance and the payload's contract.
+
+        Raises ContractViolation (envelope) or UnknownContract (type/version).
+        """
+        envelope, instance = self.open_envelope(raw)
         validator = self.contracts.for_message(envelope.type, envelope.version)
-        data = validator.validate_python(instance["data"])
+        return envelope, instance, validator
+
+    def payload(
+        self, envelope: Any, instance: Any, validator: ContractValidator
+    ) -> Message:
+        """Validate the payload of an opened envelope (pointers start at ``/data``
+        in the violations this raises)."""
+        try:
+            data = validator.validate_python(instance["data"])
+        except ContractViolation as exc:
+            raise ContractViolation(
+                exc.contract,
+                [replace(v, pointer="/data" + v.pointer) for v in exc.violations],
+            ) from None
         return Message(
             envelope=envelope,
             data=data,
@@ -157,3 +175,13 @@ class Codec:
             fingerprint=envelope.fingerprint,
             fingerprint_matches=envelope.fingerprint == validator.fingerprint,
         )
+
+    def decode(self, raw: bytes | str) -> Message:
+        """Validate an envelope and its payload; raise ContractViolation or
+        UnknownContract (type or version this package has no contract for).
+
+        The bytes are parsed once; the envelope and then its ``data`` are validated
+        from the parsed value. Payload violations point into the envelope
+        (``/data/...``).
+        """
+        return self.payload(*self.open(raw))

@@ -11,6 +11,7 @@ reclaimed after ``claim_idle_ms`` and dead-lettered past ``max_deliveries``.
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from collections import Counter
@@ -173,6 +174,9 @@ class _ConsumerCore:
         self.max_deliveries = max_deliveries
         self.handlers: dict[tuple[str, int], Handler] = {}
         self.drift: Counter[tuple[str, int, str]] = Counter()
+        self.last_errors: dict[str, str] = {}  # entry id -> last handler failure
+        if self.catalog is not None and stream not in self.catalog.stream_types:
+            raise NotInCatalog(f"stream {stream} is not in the catalogue")
 
     def on(self, message_type: str, version: int) -> Callable[[Handler], Handler]:
         """Register the handler of a message type and major version."""
@@ -187,61 +191,77 @@ class _ConsumerCore:
     def route(
         self, entry_id: str, fields: dict[bytes, bytes], deliveries: int, out: _Outcome
     ) -> tuple[Handler, Any, Delivery] | None:
-        """Decode one entry; ``None`` when it went to the dead-letter list."""
+        """Check one entry (envelope, contract, catalogue, payload, handler, in that
+        order, as the Node consumer does); ``None`` when it was dead-lettered."""
+
+        def dead(reason: str, errors: list[dict[str, str]]) -> None:
+            out.dead.append((entry_id, fields, reason, errors, deliveries))
+
         if deliveries > self.max_deliveries:
-            errors = [
-                {"error": f"delivered {deliveries} times; the handler kept failing"}
-            ]
-            out.dead.append((entry_id, fields, "delivery-limit", errors, deliveries))
+            last = self.last_errors.pop(entry_id, None)
+            dead("delivery-limit", [{"error": last}] if last else [])
+            return None
+        raw = fields.get(FIELD)
+        if raw is None:
+            names = json.dumps([k.decode(errors="replace") for k in fields])
+            dead("invalid", [_v("", 'a field "envelope"', f"fields {names}")])
             return None
         try:
-            message = self.codec.decode(fields.get(FIELD, b""))
+            envelope, instance = self.codec.open_envelope(raw)
         except ContractViolation as exc:
-            errors = [v.as_dict() for v in exc.violations]
-            out.dead.append((entry_id, fields, "invalid", errors, deliveries))
+            dead("invalid", [v.as_dict() for v in exc.violations])
             return None
-        except UnknownContract as exc:
-            out.dead.append(
-                (
-                    entry_id,
-                    fields,
-                    "unknown-contract",
-                    [{"error": str(exc)}],
-                    deliveries,
-                )
-            )
+        message_type, version = envelope.type, envelope.version
+        try:
+            validator = self.codec.contracts.for_message(message_type, version)
+        except UnknownContract:
+            dead("unknown-contract", self._unknown(message_type, version))
             return None
-        except ValueError as exc:  # malformed JSON
-            errors = [{"pointer": "", "expected": "valid JSON", "got": str(exc)}]
-            out.dead.append((entry_id, fields, "invalid", errors, deliveries))
-            return None
-        key = (message.type, message.version)
+        key = (message_type, version)
         if self.catalog is not None and not self.catalog.allows(self.stream, *key):
-            error = f"{message.type} v{message.version} is not carried by {self.stream}"
-            out.dead.append(
-                (entry_id, fields, "not-in-catalog", [{"error": error}], deliveries)
+            carried = ", ".join(
+                f"{t} v{v}" for t, v in sorted(self.catalog.stream_types[self.stream])
+            )
+            expected = f"a type stream {self.stream} carries ({carried})"
+            dead(
+                "not-in-catalog", [_v("/type", expected, f"{message_type} v{version}")]
             )
             return None
-        handler = self.handlers.get(key)
-        if handler is None:
-            error = f"no handler for {message.type} v{message.version}"
-            out.dead.append(
-                (entry_id, fields, "no-handler", [{"error": error}], deliveries)
-            )
-            return None
-        if not message.fingerprint_matches:
-            drift_key = (message.type, message.version, message.fingerprint)
+        if envelope.fingerprint != validator.fingerprint:
+            drift_key = (message_type, version, envelope.fingerprint)
             if drift_key not in self.drift:
                 log.warning(
                     "contract drift: %s v%s arrives with fingerprint %s, ours is %s",
-                    message.type,
-                    message.version,
-                    message.fingerprint,
-                    self.codec.contracts.for_message(*key).fingerprint,
-                )
+                    message_type, version, envelope.fingerprint, validator.fingerprint,
+                )  # fmt: skip
             self.drift[drift_key] += 1
-        delivery = Delivery(self.stream, entry_id, deliveries, message)
-        return handler, message.data, delivery
+        try:
+            message = self.codec.payload(envelope, instance, validator)
+        except ContractViolation as exc:
+            dead("invalid", [v.as_dict() for v in exc.violations])
+            return None
+        handler = self.handlers.get(key)
+        if handler is None:
+            known = ", ".join(f"{t} v{v}" for t, v in sorted(self.handlers)) or "none"
+            expected = f"a type with a handler in group {self.group} ({known})"
+            dead("no-handler", [_v("/type", expected, f"{message_type} v{version}")])
+            return None
+        return (
+            handler,
+            message.data,
+            Delivery(self.stream, entry_id, deliveries, message),
+        )
+
+    def _unknown(self, message_type: str, version: int) -> list[dict[str, str]]:
+        versions = sorted(
+            v.version
+            for n in self.codec.contracts.names()
+            if (v := self.codec.contracts.get(n)).message_type == message_type
+            and v.version is not None
+        )
+        if versions:
+            return [_v("/version", f"one of {json.dumps(versions)}", str(version))]
+        return [_v("/type", "a message type of this package", json.dumps(message_type))]
 
     def dead_fields(
         self,
@@ -261,7 +281,9 @@ class _ConsumerCore:
                 "dlq.group": self.group,
                 "dlq.consumer": self.consumer,
                 "dlq.deliveries": str(deliveries),
-                "dlq.time": datetime.now(UTC).isoformat(timespec="milliseconds"),
+                "dlq.time": datetime.now(UTC)
+                .isoformat(timespec="milliseconds")
+                .replace("+00:00", "Z"),
             }
         )
         return out
@@ -360,16 +382,18 @@ class Consumer(_ConsumerCore):
         return out.result
 
     def _settle(self, out: _Outcome) -> None:
+        """Dead letters and every ack of the batch: one MULTI (or one XACK)."""
+        dead_ids = [d[0] for d in out.dead]
         if out.dead:
             pipe = self.client.pipeline(transaction=True)
             for dead in out.dead:
                 pipe.xadd(self.dlq, self.dead_fields(*dead))
-            pipe.xack(self.key, self.group, *[d[0] for d in out.dead])
+            pipe.xack(self.key, self.group, *dead_ids, *out.acks)
             pipe.execute()
-            out.result.dead_lettered = len(out.dead)
-        if out.acks:
+        elif out.acks:
             self.client.xack(self.key, self.group, *out.acks)
-            out.result.handled = len(out.acks)
+        out.result.dead_lettered = len(out.dead)
+        out.result.handled = len(out.acks)
 
     def run(
         self, stop: threading.Event | None = None, backoff: float = 0.5
@@ -469,16 +493,17 @@ class AsyncConsumer(_ConsumerCore):
                 out.result.failed += 1
             else:
                 out.acks.append(entry_id)
+        dead_ids = [d[0] for d in out.dead]
         if out.dead:
             async with self.client.pipeline(transaction=True) as pipe:
                 for dead in out.dead:
                     pipe.xadd(self.dlq, self.dead_fields(*dead))
-                pipe.xack(self.key, self.group, *[d[0] for d in out.dead])
+                pipe.xack(self.key, self.group, *dead_ids, *out.acks)
                 await pipe.execute()
-            out.result.dead_lettered = len(out.dead)
-        if out.acks:
+        elif out.acks:
             await self.client.xack(self.key, self.group, *out.acks)
-            out.result.handled = len(out.acks)
+        out.result.dead_lettered = len(out.dead)
+        out.result.handled = len(out.acks)
         return out.result
 
     async def run(self, stop: Any = None, backoff: float = 0.5) -> BatchResult:
@@ -494,6 +519,10 @@ class AsyncConsumer(_ConsumerCore):
                 log.warning("redis unavailable (%s); retrying in %.1fs", exc, backoff)
                 await asyncio.sleep(backoff)
         return total
+
+
+def _v(pointer: str, expected: str, got: str) -> dict[str, str]:
+    return {"pointer": pointer, "expected": expected, "got": got}
 
 
 def _text(value: bytes | str) -> str:

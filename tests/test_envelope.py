@@ -58,7 +58,9 @@ def test_decode_refuses_bad_payload_unknown_version_and_notices_drift(
     envelope["data"]["attempt"] = "1"
     with pytest.raises(ContractViolation) as info:
         codec.decode(json.dumps(envelope))
-    assert str(info.value.violations[0]) == '/attempt: expected an integer, got "1"'
+    assert (
+        str(info.value.violations[0]) == '/data/attempt: expected an integer, got "1"'
+    )
     envelope = json.loads(raw)
     envelope["version"] = 9
     with pytest.raises(UnknownContract, match="known versions \\[1\\]"):

@@ -176,10 +176,12 @@ def test_invalid_entries_go_to_the_dead_letter_stream_with_reasons(
     assert json.loads(dead["malformed"]["dlq.errors"])[0]["expected"] == "valid JSON"
     errors = json.loads(dead["wrong-type"]["dlq.errors"])
     assert errors == [
-        {"pointer": "/max_attempts", "expected": "an integer", "got": '"3"'}
+        {"pointer": "/data/max_attempts", "expected": "an integer", "got": '"3"'}
     ]
     assert dead["unknown"]["dlq.reason"] == "unknown-contract"
-    assert "known versions [1]" in dead["unknown"]["dlq.errors"]
+    assert json.loads(dead["unknown"]["dlq.errors"]) == [
+        {"pointer": "/version", "expected": "one of [1]", "got": "7"}
+    ]
     assert dead["not-in-catalog"]["dlq.reason"] == "not-in-catalog"
     assert "nesting depth at most 64" in dead["deep"]["dlq.errors"]
     assert "at most 1048576 bytes" in dead["oversized"]["dlq.errors"]

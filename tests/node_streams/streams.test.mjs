@@ -1,0 +1,430 @@
+// streams.js of the generated package against a real redis-server: started here on a
+// free loopback port with no persistence (or the one REDIS_URL names; its
+// `stream:{...}` keys of the catalogue streams used below are deleted).
+// The package under test is copied from generated/ts (or CONTRACTS_TS_DIR) into
+// node_modules/@platform/contracts, so it resolves ajv and ioredis from here.
+import assert from "node:assert/strict";
+import { execFile, spawn } from "node:child_process";
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import net from "node:net";
+import { tmpdir } from "node:os";
+import { basename, dirname, join, resolve } from "node:path";
+import { after, before, beforeEach, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+
+import { Redis } from "ioredis";
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const SOURCE = process.env.CONTRACTS_TS_DIR ?? resolve(HERE, "../../generated/ts");
+const PACKAGE = join(HERE, "node_modules", "@platform", "contracts");
+rmSync(PACKAGE, { recursive: true, force: true });
+cpSync(SOURCE, PACKAGE, { recursive: true, filter: (src) => basename(src) !== "node_modules" });
+
+const { Consumer, Publisher, StreamNotInCatalog, deadLetterKey, streamKey } = await import(
+  "@platform/contracts/streams"
+);
+const { ContractViolation, MANIFEST } = await import("@platform/contracts");
+
+const TASKS = "agent.tasks";
+const EVENTS = "agent.events";
+const TASK = {
+  task_id: "6f1c2a9e-3b4d-4e8f-9a7b-1c2d3e4f5a6b",
+  agent_id: "support-triage",
+  instruction: "Classify this ticket.",
+  requested_at: "2025-03-14T08:00:00Z",
+};
+const quiet = { onError: () => {} };
+
+let server;
+let url = process.env.REDIS_URL;
+const clients = [];
+
+function client() {
+  const redis = new Redis(url, { maxRetriesPerRequest: 3 });
+  clients.push(redis);
+  return redis;
+}
+
+async function freePort() {
+  const probe = net.createServer();
+  await new Promise((done) => probe.listen(0, "127.0.0.1", done));
+  const { port } = probe.address();
+  await new Promise((done) => probe.close(done));
+  return port;
+}
+
+async function startServer(port) {
+  const dir = mkdtempSync(join(tmpdir(), "contracts-redis-"));
+  const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1",
+    "--save", "", "--appendonly", "no", "--dir", dir], { stdio: "ignore" });
+  const probe = new Redis(port, "127.0.0.1", {
+    maxRetriesPerRequest: null,
+    retryStrategy: () => 50,
+  });
+  probe.on("error", () => {}); // refused until the server listens
+  assert.equal(await probe.ping(), "PONG");
+  probe.disconnect();
+  return {
+    stop: async () => {
+      const exited = new Promise((done) => child.once("exit", done));
+      child.kill();
+      await exited;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+before(async () => {
+  if (url === undefined) {
+    const port = await freePort();
+    server = await startServer(port);
+    url = `redis://127.0.0.1:${port}/0`;
+  }
+});
+
+after(async () => {
+  await Promise.all(clients.map((c) => c.quit().catch(() => c.disconnect())));
+  await server?.stop();
+});
+
+beforeEach(async () => {
+  const admin = client();
+  await admin.del(...[TASKS, EVENTS].flatMap((s) => [streamKey(s), deadLetterKey(s)]));
+});
+
+function fields(flat) {
+  const out = {};
+  for (let i = 0; i < flat.length; i += 2) out[flat[i]] = flat[i + 1];
+  return out;
+}
+
+async function deadLetters(redis, stream) {
+  const entries = await redis.xrange(deadLetterKey(stream), "-", "+");
+  return entries.map(([id, flat]) => ({ id, ...fields(flat) }));
+}
+
+function envelopeFor(type, version, data, extra = {}) {
+  const entry = MANIFEST.contracts.find((c) => c.type === type && c.version === version);
+  return JSON.stringify({
+    id: "0b9e6f3c-8d1a-4c57-9a3e-2f6d1c4b7a10",
+    type,
+    version,
+    fingerprint: entry?.fingerprint ?? `sha256:${"0".repeat(64)}`,
+    time: "2025-03-14T09:26:53.589Z",
+    source: "test/raw",
+    data,
+    ...extra,
+  });
+}
+
+async function waitFor(condition, ms = 10_000) {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    assert.ok(Date.now() < deadline, `not within ${ms} ms: ${condition}`);
+    await new Promise((done) => setTimeout(done, 10));
+  }
+}
+
+async function pending(redis, stream, group) {
+  return Number((await redis.xpending(streamKey(stream), group))[0]);
+}
+
+test("keys carry the stream name as a hash tag", () => {
+  assert.equal(streamKey(TASKS), "stream:{agent.tasks}");
+  assert.equal(deadLetterKey(TASKS), "stream:{agent.tasks}:dlq");
+  assert.throws(() => streamKey("a}b"), TypeError);
+});
+
+test("publish and consume round trip, typed and acknowledged", async () => {
+  const redis = client();
+  const publisher = new Publisher(client(), { source: "node/test" });
+  const consumer = new Consumer(redis, { stream: TASKS, group: "g", consumer: "c1", blockMs: 50 });
+  await consumer.ensureGroup("$");
+  await consumer.ensureGroup("$"); // BUSYGROUP is fine
+  const seen = [];
+  consumer.on("agent.task.requested", 1, (data, message) => {
+    seen.push({ data, message });
+  });
+  const entryId = await publisher.publish(TASKS, "agent.task.requested", 1, TASK, {
+    correlationId: "1b9e6f3c-8d1a-4c57-9a3e-2f6d1c4b7a10",
+  });
+  const ids = await publisher.publishMany(TASKS, [
+    { type: "agent.task.requested", version: 1, data: { ...TASK, instruction: "two" } },
+    { type: "agent.task.requested", version: 1, data: { ...TASK, instruction: "three" } },
+  ]);
+  assert.equal(ids.length, 2);
+  const [[, flat]] = await redis.xrange(streamKey(TASKS), entryId, entryId);
+  assert.deepEqual(flat.filter((_, i) => i % 2 === 0), ["envelope"]);
+  const wire = JSON.parse(flat[1]);
+  assert.equal(wire.source, "node/test");
+  assert.equal(wire.correlation_id, "1b9e6f3c-8d1a-4c57-9a3e-2f6d1c4b7a10");
+  assert.deepEqual(wire.data, TASK);
+
+  assert.deepEqual(await consumer.runOnce(), { handled: 3, deadLettered: 0, failed: 0 });
+  assert.deepEqual(seen.map((s) => s.data.instruction), [TASK.instruction, "two", "three"]);
+  const first = seen[0].message;
+  assert.equal(first.entryId, entryId);
+  assert.equal(first.deliveries, 1);
+  assert.equal(first.fingerprintMatches, true);
+  assert.equal(first.envelope.type, "agent.task.requested");
+  assert.equal(await pending(redis, TASKS, "g"), 0);
+  assert.deepEqual(await consumer.runOnce(), { handled: 0, deadLettered: 0, failed: 0 });
+});
+
+test("publishing validates first and honours MAXLEN ~", async () => {
+  const redis = client();
+  const publisher = new Publisher(redis, { source: "node/test", maxLen: 10 });
+  await assert.rejects(
+    publisher.publishMany(TASKS, [
+      { type: "agent.task.requested", version: 1, data: TASK },
+      { type: "agent.task.requested", version: 1, data: { ...TASK, agent_id: "Bad Id" } },
+    ]),
+    (error) => error instanceof ContractViolation && error.where.item === 1,
+  );
+  assert.equal(await redis.xlen(streamKey(TASKS)), 0);
+  const empty = { ...TASK, instruction: "" };
+  await assert.rejects(publisher.publish(TASKS, "agent.task.requested", 1, empty), (error) => {
+    assert.ok(error instanceof ContractViolation);
+    assert.deepEqual(error.where, { stream: TASKS });
+    return true;
+  });
+  for (let i = 0; i < 6; i++) {
+    await publisher.publishMany(TASKS, Array.from({ length: 100 }, () => (
+      { type: "agent.task.requested", version: 1, data: TASK })));
+  }
+  assert.ok((await redis.xlen(streamKey(TASKS))) < 600);
+});
+
+test("a type the catalogue does not allow on the stream throws StreamNotInCatalog", async () => {
+  const redis = client();
+  const publisher = new Publisher(redis, { source: "node/test" });
+  const accepted = {
+    task_id: TASK.task_id, agent_id: "invoice-extractor", worker_id: "w:1", attempt: 1,
+    accepted_at: "2025-03-14T08:26:54.120Z",
+  };
+  await assert.rejects(publisher.publish(TASKS, "agent.task.accepted", 1, accepted), (error) => {
+    assert.ok(error instanceof StreamNotInCatalog);
+    assert.equal(error.type, "agent.task.accepted");
+    assert.match(error.message, /agent\.task\.requested v1/);
+    return true;
+  });
+  await assert.rejects(publisher.publish("no.such.stream", "agent.task.requested", 1, TASK),
+    StreamNotInCatalog);
+  assert.equal(await redis.xlen(streamKey(TASKS)), 0);
+  await publisher.publish(EVENTS, "agent.task.accepted", 1, accepted);
+  const consumer = new Consumer(redis, { stream: TASKS, group: "g", consumer: "c" });
+  assert.throws(() => consumer.on("agent.task.accepted", 1, () => {}), StreamNotInCatalog);
+  assert.throws(() => new Consumer(redis, { stream: "nope", group: "g", consumer: "c" }),
+    StreamNotInCatalog);
+});
+
+test("invalid entries land in the dead-letter stream with reason and errors, acked", async () => {
+  const redis = client();
+  const options = { stream: TASKS, group: "g", consumer: "c1", blockMs: 50 };
+  const consumer = new Consumer(client(), options);
+  await consumer.ensureGroup("0");
+  consumer.on("agent.task.requested", 1, () => {});
+  const key = streamKey(TASKS);
+  const bad = { ...TASK, agent_id: "Bad Id" };
+  delete bad.instruction;
+  const raw = [
+    ["envelope", envelopeFor("agent.task.requested", 1, bad), "extra", "kept"],
+    ["envelope", "{not json"],
+    ["other", "x"],
+    ["envelope", envelopeFor("agent.task.requested", 7, TASK)],
+    ["envelope", envelopeFor("customer.updated", 1, {})],
+    ["envelope", envelopeFor("agent.task.requested", 1, TASK, { id: "nope" })],
+    ["envelope", envelopeFor("agent.task.requested", 1, TASK)],
+  ];
+  const ids = [];
+  for (const flat of raw) ids.push(await redis.xadd(key, "*", ...flat));
+  assert.deepEqual(await consumer.runOnce(), { handled: 1, deadLettered: 6, failed: 0 });
+  assert.equal(await pending(redis, TASKS, "g"), 0);
+  const dead = await deadLetters(redis, TASKS);
+  assert.deepEqual(dead.map((d) => d["dlq.reason"]),
+    ["invalid", "invalid", "invalid", "unknown-contract", "not-in-catalog", "invalid"]);
+  assert.deepEqual(dead.map((d) => d["dlq.entry_id"]), ids.slice(0, 6));
+  const [first] = dead;
+  assert.equal(first.envelope, raw[0][1]);
+  assert.equal(first.extra, "kept");
+  assert.equal(first["dlq.stream"], key);
+  assert.equal(first["dlq.group"], "g");
+  assert.equal(first["dlq.consumer"], "c1");
+  assert.equal(first["dlq.deliveries"], "1");
+  assert.match(first["dlq.time"], /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  const errors = JSON.parse(first["dlq.errors"]);
+  assert.deepEqual(errors.map((e) => e.pointer), ["/data/agent_id", "/data/instruction"]);
+  assert.ok(errors.every((e) => typeof e.expected === "string" && typeof e.got === "string"));
+  assert.equal(JSON.parse(dead[1]["dlq.errors"])[0].expected, "valid JSON");
+  assert.equal(JSON.parse(dead[3]["dlq.errors"])[0].pointer, "/version");
+  assert.equal(JSON.parse(dead[4]["dlq.errors"])[0].pointer, "/type");
+  assert.equal(JSON.parse(dead[5]["dlq.errors"])[0].pointer, "/id");
+});
+
+test("dead letters keep the original bytes, even when they are not UTF-8", async () => {
+  const redis = client();
+  const consumer = new Consumer(client(), { stream: TASKS, group: "g", consumer: "c", blockMs: 50 });
+  await consumer.ensureGroup("0");
+  const bytes = Buffer.from([0x7b, 0xff, 0xfe, 0x7d]);
+  await redis.xadd(streamKey(TASKS), "*", "envelope", bytes, Buffer.from([0x80]), bytes);
+  assert.deepEqual(await consumer.runOnce(), { handled: 0, deadLettered: 1, failed: 0 });
+  const [[, flat]] = await redis.xrangeBuffer(deadLetterKey(TASKS), "-", "+");
+  assert.deepEqual(flat.slice(0, 4), [Buffer.from("envelope"), bytes, Buffer.from([0x80]), bytes]);
+  const dead = fields(flat.map(String));
+  assert.deepEqual(JSON.parse(dead["dlq.errors"]),
+    [{ pointer: "", expected: "valid JSON", got: "text that is not UTF-8" }]);
+});
+
+test("oversized, too deep and unhandled entries are dead-lettered too", async () => {
+  const redis = client();
+  const consumer = new Consumer(client(), {
+    stream: EVENTS, group: "g", consumer: "c", blockMs: 50, limits: { maxBytes: 2000, maxDepth: 8 },
+  });
+  await consumer.ensureGroup("0");
+  consumer.on("agent.task.progress", 1, () => {});
+  const key = streamKey(EVENTS);
+  const deep = { task_id: TASK.task_id, note: [[[[[[[[[[1]]]]]]]]]] };
+  const big = { pad: "x".repeat(3000) };
+  await redis.xadd(key, "*", "envelope", envelopeFor("agent.task.failed", 1, big));
+  await redis.xadd(key, "*", "envelope", envelopeFor("agent.task.failed", 1, deep));
+  await redis.xadd(key, "*", "envelope", envelopeFor("agent.task.accepted", 1, {
+    task_id: TASK.task_id, agent_id: "invoice-extractor", worker_id: "w:1", attempt: 1,
+    accepted_at: "2025-03-14T08:26:54.120Z",
+  }));
+  assert.deepEqual(await consumer.runOnce(), { handled: 0, deadLettered: 3, failed: 0 });
+  const dead = await deadLetters(redis, EVENTS);
+  assert.deepEqual(dead.map((d) => d["dlq.reason"]), ["invalid", "invalid", "no-handler"]);
+  assert.match(JSON.parse(dead[0]["dlq.errors"])[0].expected, /at most 2000 bytes/);
+  assert.match(JSON.parse(dead[1]["dlq.errors"])[0].expected, /nesting depth at most 8/);
+  assert.equal(await pending(redis, EVENTS, "g"), 0);
+});
+
+test("another fingerprint is counted, warned about once, and handled", async (t) => {
+  const warn = t.mock.method(console, "warn", () => {});
+  const redis = client();
+  const options = { stream: TASKS, group: "g", consumer: "c", blockMs: 50 };
+  const consumer = new Consumer(client(), options);
+  await consumer.ensureGroup("0");
+  const matches = [];
+  consumer.on("agent.task.requested", 1, (_, message) => matches.push(message.fingerprintMatches));
+  const other = `sha256:${"a".repeat(64)}`;
+  for (let i = 0; i < 3; i++) {
+    await redis.xadd(streamKey(TASKS), "*", "envelope",
+      envelopeFor("agent.task.requested", 1, TASK, { fingerprint: other }));
+  }
+  assert.deepEqual(await consumer.runOnce(), { handled: 3, deadLettered: 0, failed: 0 });
+  assert.deepEqual(matches, [false, false, false]);
+  assert.deepEqual([...consumer.drift], [[`agent.task.requested@1:${other}`, 3]]);
+  assert.equal(warn.mock.callCount(), 1);
+});
+
+test("a handler that always throws ends in the dead-letter stream after maxDeliveries",
+  async () => {
+    const redis = client();
+    const publisher = new Publisher(redis, { source: "node/test" });
+    const consumer = new Consumer(client(), {
+      stream: TASKS, group: "g", consumer: "c", blockMs: 10, claimIdleMs: 50, maxDeliveries: 3,
+      ...quiet,
+    });
+    await consumer.ensureGroup("$");
+    const deliveries = [];
+    consumer.on("agent.task.requested", 1, (_, message) => {
+      deliveries.push(message.deliveries);
+      throw new Error("boom");
+    });
+    const entryId = await publisher.publish(TASKS, "agent.task.requested", 1, TASK);
+    const totals = { handled: 0, deadLettered: 0, failed: 0 };
+    const deadline = Date.now() + 10_000;
+    while (totals.deadLettered === 0 && Date.now() < deadline) {
+      const result = await consumer.runOnce();
+      for (const k of Object.keys(totals)) totals[k] += result[k];
+      await new Promise((done) => setTimeout(done, 20));
+    }
+    assert.deepEqual(totals, { handled: 0, deadLettered: 1, failed: 3 });
+    assert.deepEqual(deliveries, [1, 2, 3]);
+    const [dead] = await deadLetters(redis, TASKS);
+    assert.equal(dead["dlq.reason"], "delivery-limit");
+    assert.equal(dead["dlq.entry_id"], entryId);
+    assert.equal(dead["dlq.deliveries"], "4");
+    assert.deepEqual(JSON.parse(dead["dlq.errors"]), [{ error: "Error: boom" }]);
+    assert.equal(await pending(redis, TASKS, "g"), 0);
+  });
+
+test("a consumer recovers when its group or stream vanishes mid-run", async () => {
+  const redis = client();
+  const publisher = new Publisher(redis, { source: "node/test" });
+  const options = { stream: TASKS, group: "g", consumer: "c", blockMs: 20 };
+  const consumer = new Consumer(client(), options);
+  await consumer.ensureGroup("$");
+  const seen = new Set();
+  consumer.on("agent.task.requested", 1, (data) => {
+    seen.add(data.instruction);
+  });
+  const abort = new AbortController();
+  const running = consumer.run(abort.signal);
+  const until = (what) => waitFor(() => seen.has(what));
+  await publisher.publish(TASKS, "agent.task.requested", 1, { ...TASK, instruction: "before" });
+  await until("before");
+  await redis.xgroup("DESTROY", streamKey(TASKS), "g");
+  await publisher.publish(TASKS, "agent.task.requested", 1, { ...TASK, instruction: "destroyed" });
+  await until("destroyed");
+  await redis.del(streamKey(TASKS));
+  await new Promise((done) => setTimeout(done, 50));
+  await publisher.publish(TASKS, "agent.task.requested", 1, { ...TASK, instruction: "deleted" });
+  await until("deleted");
+  abort.abort();
+  await running;
+  assert.equal(await pending(redis, TASKS, "g"), 0);
+});
+
+test("a consumer rides out a Redis restart (connection lost, stream gone)",
+  { skip: process.env.REDIS_URL !== undefined && "restarts a redis-server of its own" },
+  async (t) => {
+    const warn = t.mock.method(console, "warn", () => {});
+    const port = await freePort();
+    let own = await startServer(port);
+    own.clients = [];
+    const connect = () => {
+      const options = { maxRetriesPerRequest: 2, retryStrategy: () => 50 };
+      const redis = new Redis(port, "127.0.0.1", options);
+      redis.on("error", () => {}); // refused while the server is down
+      own.clients.push(redis);
+      return redis;
+    };
+    const publisher = new Publisher(connect(), { source: "node/test" });
+    const options = { stream: TASKS, group: "g", consumer: "c", blockMs: 20 };
+    const consumer = new Consumer(connect(), options);
+    await consumer.ensureGroup("$");
+    const seen = new Set();
+    consumer.on("agent.task.requested", 1, (data) => {
+      seen.add(data.instruction);
+    });
+    const abort = new AbortController();
+    const running = consumer.run(abort.signal);
+    try {
+      await publisher.publish(TASKS, "agent.task.requested", 1, { ...TASK, instruction: "one" });
+      await waitFor(() => seen.has("one"));
+      await own.stop();
+      await new Promise((done) => setTimeout(done, 300));
+      own = { ...(await startServer(port)), clients: own.clients };
+      await publisher.publish(TASKS, "agent.task.requested", 1, { ...TASK, instruction: "two" });
+      await waitFor(() => seen.has("two"));
+      const warned = warn.mock.calls.map((call) => String(call.arguments[0]));
+      assert.ok(warned.some((line) => line.endsWith("retrying")), warned.join("\n"));
+    } finally {
+      abort.abort();
+      await running;
+      for (const redis of own.clients) redis.disconnect();
+      await own.stop();
+    }
+  });
+
+test("the declarations type-check with tsc --strict", async () => {
+  const tsc = join(HERE, "node_modules", "typescript", "bin", "tsc");
+  const run = promisify(execFile);
+  const result = await run(process.execPath, [tsc, "-p", join(HERE, "tsconfig.json")]).catch(
+    (error) => error,
+  );
+  assert.equal(result.code ?? 0, 0, `${result.stdout}${result.stderr}`);
+});

@@ -1,0 +1,24 @@
+"""The Redis Streams benchmark runs end to end (a smoke run; speed is not asserted)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from tests.conftest import ROOT
+
+SCRIPT = ROOT / "benchmarks" / "redis_streams.py"
+
+
+def test_quick_run_prints_the_three_ratios() -> None:
+    argv = [sys.executable, str(SCRIPT), "--quick", "--repeat", "1"]
+    if os.environ.get("REDIS_URL"):
+        argv += ["--redis-url", os.environ["REDIS_URL"]]
+    done = subprocess.run(
+        argv, cwd=ROOT, capture_output=True, text=True, timeout=600, check=False
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = done.stdout.splitlines()
+    for name in ("publish", "consume", "faststream"):
+        assert any(line.startswith(f"ratio {name} ") for line in lines), done.stdout
