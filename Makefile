@@ -33,6 +33,7 @@ generate: install
 demo: generate
 	npm install --prefix examples/node --no-audit --no-fund --silent
 	$(PY) examples/demo.py
+	$(PY) examples/streams_demo.py
 
 lint: install
 	$(BIN)/ruff check codegen runtime tests benchmarks examples

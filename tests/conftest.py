@@ -87,7 +87,7 @@ def clean_modules() -> Iterator[None]:
 @pytest.fixture(scope="session")
 def redis_url() -> Iterator[str]:
     """A Redis for the tests: ``REDIS_URL`` when set, else a throwaway redis-server."""
-    from tests.redis_server import RedisServer, redis_url_from_env
+    from runtime.testing import RedisServer, redis_url_from_env
 
     url = redis_url_from_env()
     if url is not None:

@@ -17,9 +17,9 @@ import uvicorn
 
 from runtime import Contracts, ContractViolation
 from runtime.http import AsyncContractClient, ContractClient, UndeclaredStatus
+from runtime.testing import free_port
 from tests.conftest import ROOT
 from tests.http_app import build_app
-from tests.redis_server import free_port
 
 SAMPLES = ROOT / "tests" / "samples" / "http"
 URL = "/v1/agents/invoice-extractor/runs"

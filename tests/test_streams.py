@@ -29,8 +29,8 @@ from runtime.streams import (
     dead_letter_key,
     stream_key,
 )
+from runtime.testing import RedisServer
 from tests.conftest import ROOT
-from tests.redis_server import RedisServer
 
 TASK = "agent/task_requested.v1.json"
 SAMPLES = ROOT / "tests" / "samples" / "agent" / "task_requested.v1"

@@ -1,4 +1,4 @@
-"""A real, throwaway redis-server for tests (or the one ``REDIS_URL`` names).
+"""Test helpers for services using the runtime: a real, throwaway redis-server.
 
 Started on a free loopback port with no persistence, stopped afterwards. Tests that
 need to kill or restart Redis use :class:`RedisServer` directly.

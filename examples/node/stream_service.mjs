@@ -1,0 +1,42 @@
+// The Node business module of the streams demo.
+//   node stream_service.mjs publish-task URL   -> one agent.task.requested on agent.tasks
+//   node stream_service.mjs read-replies URL   -> reads agent.events until one reply
+import { randomUUID } from "node:crypto";
+
+import Redis from "ioredis";
+
+import { Consumer, Publisher } from "@platform/contracts";
+
+const [command, url] = process.argv.slice(2);
+const redis = new Redis(url);
+
+if (command === "publish-task") {
+  const publisher = new Publisher(redis, { source: "node:billing-module" });
+  const entryId = await publisher.publish("agent.tasks", "agent.task.requested", 1, {
+    task_id: randomUUID(),
+    agent_id: "invoice-extractor",
+    instruction: "Extract the supplier, invoice number and totals.",
+    input: { document_url: "https://files.example.com/inv/2025-0312.pdf" },
+    requested_at: new Date().toISOString(),
+  });
+  console.log(`node publishes agent.task.requested v1 on agent.tasks (entry ${entryId})`);
+} else if (command === "read-replies") {
+  const consumer = new Consumer(redis, {
+    stream: "agent.events",
+    group: "billing-module",
+    consumer: "billing-1",
+    blockMs: 200,
+  });
+  await consumer.ensureGroup("0");
+  let done = false;
+  consumer.on("agent.task.accepted", 1, (reply) => {
+    // `reply` is typed AgentTaskAccepted here.
+    console.log(
+      `node consumes the agent's typed reply: task ${reply.task_id.slice(0, 8)}…`,
+      `accepted by ${reply.worker_id}, attempt ${reply.attempt}`,
+    );
+    done = true;
+  });
+  for (let i = 0; i < 20 && !done; i += 1) await consumer.runOnce();
+}
+await redis.quit();

@@ -1,0 +1,77 @@
+"""The Redis part of ``make demo``: Node and a Python agent talk over real streams.
+
+A throwaway redis-server is started on a free port. The Node business module
+publishes a task; the Python agent consumes it as a typed model and replies on
+``agent.events``; the Node module consumes the typed reply. A forged entry (as an
+old or buggy producer would write) ends in the dead-letter stream with the reason.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import redis
+from platform_contracts.agent.task_accepted_v1 import AgentTaskAccepted
+
+from runtime import Codec, Contracts
+from runtime.deadletter import list_dead
+from runtime.streams import Consumer, Delivery, Publisher, stream_key
+from runtime.testing import RedisServer
+
+NODE = Path(__file__).parent / "node" / "stream_service.mjs"
+
+
+def main() -> None:
+    node = shutil.which("node")
+    if node is None:
+        print("(node is not installed: skipping the streams demo)")
+        return
+    with RedisServer() as server:
+        print(f"\n--- Redis Streams, on a throwaway redis-server at {server.url}")
+        client = redis.Redis.from_url(server.url)
+        contracts = Contracts("platform_contracts")
+        codec = Codec(contracts, source="python:invoice-agent")
+        replies = Publisher(client, codec)
+        agent = Consumer(
+            client, codec, "agent.tasks", "agents", "agent-1", block_ms=200
+        )
+        agent.ensure_group(start="0")
+
+        @agent.on("agent.task.requested", 1)
+        def work(task: Any, delivery: Delivery) -> None:
+            print(
+                f"python agent consumes a typed {type(task).__name__}:"
+                f" {task.instruction!r} from {delivery.message.envelope.source}"
+            )
+            reply = AgentTaskAccepted(
+                task_id=task.task_id,
+                agent_id=task.agent_id,
+                worker_id="agent-runner-7f9c:1234",
+                attempt=1,
+                accepted_at=datetime.now(UTC).isoformat().replace("+00:00", "Z"),
+            )
+            replies.publish("agent.events", reply)
+
+        subprocess.run([node, str(NODE), "publish-task", server.url], check=True)
+        forged = {"id": "not-a-uuid", "type": "agent.task.requested", "version": 1}
+        client.xadd(stream_key("agent.tasks"), {"envelope": json.dumps(forged)})
+        print("a forged entry (no data, bad id) is written straight to agent.tasks")
+        result = agent.run_once()
+        handled, dead_count = result.handled, result.dead_lettered
+        print(f"python agent: {handled} handled, {dead_count} dead-lettered")
+        for dead in list_dead(client, "agent.tasks"):
+            print(f"dead-letter stream: {dead.reason}, from entry {dead.source_entry}")
+            for error in dead.errors:
+                where = error["pointer"] or "/"
+                print(f"  {where}: expected {error['expected']}, got {error['got']}")
+        subprocess.run([node, str(NODE), "read-replies", server.url], check=True)
+        client.close()
+
+
+if __name__ == "__main__":
+    main()
