@@ -8,6 +8,7 @@ changed, missing or extra, which is what ``contracts check`` reports.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -129,6 +130,7 @@ def build_files(
     files["ts/_catalog.js"] = render_template(
         "ts/_catalog.js.j2", catalog=catalog
     ).encode()
+    files.update(_operations_dts(catalog, entries))
     files["python/pyproject.toml"] = render_template(
         "python/pyproject.toml.j2", package=pkg
     ).encode()
@@ -197,6 +199,45 @@ def ts_files(
                 imports=sorted(set(imports)),
             ).encode()
     return files
+
+
+def _operations_dts(
+    catalog: dict[str, Any] | None, entries: list[dict[str, Any]]
+) -> dict[str, bytes]:
+    """``ts/operations.d.ts``: each catalogue operation's parameters and bodies."""
+    by_contract = {e["contract"]: e for e in entries}
+    imports: set[str] = set()
+    operations = []
+
+    def type_of(contract: str) -> str:
+        entry = by_contract[contract]
+        path = module_path(entry["module"])
+        imports.add(f'import type {{ {entry["name"]} }} from "./{path}.js";')
+        return str(entry["name"])
+
+    for op_id, op in sorted((catalog or {}).get("operations", {}).items()):
+        operations.append(
+            {
+                "id": op_id,
+                "method": op["method"].upper(),
+                "path": op["path"],
+                "description": " ".join(op.get("description", "").split()).replace(
+                    "*/", "*\\/"
+                ),
+                "params": re.findall(r"\{([A-Za-z_][A-Za-z0-9_]*)\}", op["path"]),
+                "request": type_of(op["request"]["contract"])
+                if "request" in op
+                else None,
+                "responses": [
+                    (int(status), type_of(r["contract"]))
+                    for status, r in sorted(op.get("responses", {}).items())
+                ],
+            }
+        )
+    text = render_template(
+        "ts/operations.d.ts.j2", operations=operations, imports=sorted(imports)
+    )
+    return {"ts/operations.d.ts": text.encode(), "ts/operations.js": b"export {};\n"}
 
 
 def _envelope_entry(

@@ -4,5 +4,6 @@ export type { Contract, Violation } from "./_runtime.js";
 export { FINGERPRINT, MANIFEST } from "./_manifest.js";
 export type { Manifest, ManifestContract } from "./_manifest.js";
 export type * as Formats from "./_formats.js";
+export type { OperationId, Operations } from "./operations.js";
 export * from "./payment_received.js";
 export * from "./refund_issued.js";

@@ -4,6 +4,7 @@ export type { Contract, Violation } from "./_runtime.js";
 export { FINGERPRINT, MANIFEST } from "./_manifest.js";
 export type { Manifest, ManifestContract } from "./_manifest.js";
 export type * as Formats from "./_formats.js";
+export type { OperationId, Operations } from "./operations.js";
 export * from "./closed_record.js";
 export * from "./default_open_record.js";
 export * from "./header_set.js";

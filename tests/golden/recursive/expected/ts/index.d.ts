@@ -4,6 +4,7 @@ export type { Contract, Violation } from "./_runtime.js";
 export { FINGERPRINT, MANIFEST } from "./_manifest.js";
 export type { Manifest, ManifestContract } from "./_manifest.js";
 export type * as Formats from "./_formats.js";
+export type { OperationId, Operations } from "./operations.js";
 export * from "./chain.js";
 export * from "./envelope.js";
 export * from "./tree.js";
