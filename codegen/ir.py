@@ -102,6 +102,7 @@ class MapT:
     values: IrType
     min_properties: int | None = None
     max_properties: int | None = None
+    keys: StrT | None = None  # propertyNames, when it constrains strings only
 
 
 @dataclass(frozen=True)

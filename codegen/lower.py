@@ -465,8 +465,11 @@ class Lowerer:
         required = list(dict.fromkeys(schema.get("required", [])))
         additional = schema.get("additionalProperties", True)
         patterns = schema.get("patternProperties")
+        keys = self._key_type(schema.get("propertyNames"))
+        if props or required or patterns:
+            keys = None
         for keyword in ("propertyNames", "dependentSchemas", "unevaluatedProperties"):
-            if keyword in schema:
+            if keyword in schema and not (keyword == "propertyNames" and keys):
                 self.delegate(ctx, keyword)
         dependencies = schema.get("dependencies", {}) if ctx.draft == "7" else {}
         dependent: dict[str, list[str]] = dict(schema.get("dependentRequired", {}))
@@ -490,7 +493,7 @@ class Lowerer:
                 )
             if dependent:
                 self.delegate(ctx, "dependentRequired")
-            return ir.MapT(values, min_p, max_p)
+            return ir.MapT(values, min_p, max_p, keys)
         name = (
             declaring if declaring is not None else self.reserve(ctx.file, ctx.pointer)
         )
@@ -623,6 +626,22 @@ class Lowerer:
                     self.delegate(ctx, "type")
             base = union
         return base
+
+    def _key_type(self, names: Any) -> ir.StrT | None:
+        """``propertyNames`` as a string type, when it only constrains strings."""
+        if not isinstance(names, dict) or "$ref" in names:
+            return None
+        asserted = {k for k in names if k not in ANNOTATIONS and not k.startswith("x-")}
+        if not asserted or asserted - {"type", *STRING_KEYWORDS}:
+            return None
+        if names.get("type", "string") != "string":
+            return None
+        return ir.StrT(
+            min_length=_int_or_none(names.get("minLength")),
+            max_length=_int_or_none(names.get("maxLength")),
+            pattern=names.get("pattern"),
+            format=names.get("format"),
+        )
 
     def _is_type(self, member: Any) -> bool:
         """A union member that is a type of its own, not a fragment of constraints."""

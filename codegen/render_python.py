@@ -137,6 +137,7 @@ class PythonRenderer:
             return Typed(Group("list[", (item,), "]"), meta, tuple(kwargs))
         if isinstance(t, ir.MapT):
             value = self.expr(t.values, used, module)
+            key: Expr = "str" if t.keys is None else self.expr(t.keys, used, module)
             kwargs = [
                 (key, str(v))
                 for key, v in (
@@ -145,7 +146,7 @@ class PythonRenderer:
                 )
                 if v is not None
             ]
-            return Typed(Group("dict[", ("str", value), "]"), (), tuple(kwargs))
+            return Typed(Group("dict[", (key, value), "]"), (), tuple(kwargs))
         # UnionT
         union = Union(tuple(self.expr(m, used, module) for m in t.members))
         if t.discriminator is not None:

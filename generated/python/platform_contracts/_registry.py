@@ -153,7 +153,7 @@ CONTRACTS: tuple[Contract, ...] = (
         message_type="agent.task.requested",
         version=1,
         fingerprint="sha256:20d0a06235a7789c205e8c9959efc1429e1ac2985369a80de46fd6b97e08f961",
-        full_check=True,
+        full_check=False,
     ),
     Contract(
         contract="common/ids.json#/$defs/TaskId",
@@ -216,7 +216,7 @@ CONTRACTS: tuple[Contract, ...] = (
         message_type=None,
         version=None,
         fingerprint="sha256:7bdf4601001578bb513383a2e96937d3a96242c781f7fb705b06f4956f276d91",
-        full_check=True,
+        full_check=False,
     ),
     Contract(
         contract="common/money.json#/$defs/Money",
@@ -315,7 +315,7 @@ CONTRACTS: tuple[Contract, ...] = (
         message_type="http.start_agent_run.request",
         version=1,
         fingerprint="sha256:8a08a31f557d2f1e475cab40b9b50e62b0838351c12eba6d258a4c2852e8f5e8",
-        full_check=True,
+        full_check=False,
     ),
     Contract(
         contract="http/start_agent_run_request.v1.json#/$defs/RunPriority",
@@ -414,7 +414,7 @@ CONTRACTS: tuple[Contract, ...] = (
         message_type="order.created",
         version=1,
         fingerprint="sha256:77c1d197585cb838412a0b099361ccd6bdb39ec176f2d8af8ee6948787bf582f",
-        full_check=True,
+        full_check=False,
     ),
     Contract(
         contract="order/order_created.v1.json#/$defs/OrderLine",
@@ -459,7 +459,7 @@ CONTRACTS: tuple[Contract, ...] = (
         message_type="order.created",
         version=2,
         fingerprint="sha256:89517967a6780b34a3ddfdd0fda2cdec71746b16dd43978aa79da64adc66b52d",
-        full_check=True,
+        full_check=False,
     ),
     Contract(
         contract="order/order_created.v2.json#/$defs/OrderLine",

@@ -20,7 +20,10 @@ __contract_fingerprint__ = (
 
 
 Metadata = Annotated[
-    dict[str, Annotated[_s.Str, Field(max_length=256)]],
+    dict[
+        Annotated[_s.Str, _s.pattern("^[a-z][a-z0-9_.-]{0,63}$")],
+        Annotated[_s.Str, Field(max_length=256)],
+    ],
     Field(min_length=1, max_length=32),
 ]
 """String labels keyed by lower-case dotted names. When present it holds at least one label; omit the field rather than sending an empty object."""

@@ -63,7 +63,7 @@ CONTRACTS: tuple[Contract, ...] = (
         message_type=None,
         version=None,
         fingerprint="sha256:aacd5d93bf1bc1ca882551dd566caa1cfb810ffd7df4cd97db160f798862cae3",
-        full_check=True,
+        full_check=False,
     ),
     Contract(
         contract="nullability.json",
