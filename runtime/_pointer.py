@@ -38,6 +38,7 @@ _EXPECTED = {
     "less_than_equal": "a number <= {le}",
     "greater_than": "a number > {gt}",
     "less_than": "a number < {lt}",
+    "string_pattern_mismatch": "a string matching {pattern}",
     "union_tag_invalid": "{discriminator} to be one of {expected_tags}",
     "union_tag_not_found": "a {discriminator} property",
     "json_invalid": "valid JSON",
@@ -50,7 +51,7 @@ _EXPECTED = {
 _CUSTOM = frozenset(
     {
         "not_null", "never", "type_error", "enum", "unique_items", "multiple_of",
-        "string_pattern_mismatch", "format", "min_properties", "max_properties",
+        "format", "min_properties", "max_properties",
     }
 )  # fmt: skip
 

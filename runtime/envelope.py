@@ -13,15 +13,19 @@ import re
 import uuid
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 import orjson
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter, ValidationError, create_model
 
 from runtime.contracts import Contracts, ContractValidator
 from runtime.errors import ContractViolation, UnknownContract
 
 _LONG_NUMBER = re.compile(rb"[0-9]{19}")
+# How our producers (Python and Node) start an envelope: id, type, version.
+_HEAD = re.compile(
+    rb'\A\{"id":"[^"\\]*","type":"([a-z0-9_.]+)","version":([0-9]{1,9}),'
+)
 
 
 def loads(data: bytes) -> Any:
@@ -66,10 +70,15 @@ class Codec:
         self.source = source
         self.envelope = contracts.get(envelope)
         self._by_model: dict[type, ContractValidator] = {}
+        self._by_message: dict[tuple[str, int], ContractValidator] = {}
+        self._composites: dict[str, TypeAdapter[Any] | None] = {}
         for name in contracts.names():
             validator = contracts.get(name)
-            if validator.message_type is not None:
+            if validator.message_type is not None and validator.version is not None:
                 self._by_model[validator.python_type] = validator
+                self._by_message[(validator.message_type, validator.version)] = (
+                    validator
+                )
 
     def contract_of(self, data: Any) -> ContractValidator:
         validator = self._by_model.get(type(data))
@@ -176,6 +185,62 @@ class Codec:
             fingerprint_matches=envelope.fingerprint == validator.fingerprint,
         )
 
+    def _composite(self, validator: ContractValidator) -> TypeAdapter[Any] | None:
+        """One model for the envelope and a payload type: validates both in a
+        single pass, with ``type`` and ``version`` pinned. ``None`` when the
+        payload contract needs the full check (the two-step path handles it)."""
+        key = validator.contract
+        if key in self._composites:
+            return self._composites[key]
+        adapter: TypeAdapter[Any] | None = None
+        envelope_type = self.envelope.python_type
+        if (
+            not validator.full_check
+            and not self.envelope.full_check
+            and isinstance(envelope_type, type)
+            and issubclass(envelope_type, BaseModel)
+            and "data" in envelope_type.model_fields
+        ):
+            fields: dict[str, Any] = {
+                "type": (Literal[validator.message_type], ...),
+                "version": (Literal[validator.version], ...),
+                "data": (validator.python_type, ...),
+            }
+            model = create_model(
+                f"{envelope_type.__name__}Of{validator.name}",
+                __base__=envelope_type,
+                **fields,
+            )
+            adapter = TypeAdapter(model)
+        self._composites[key] = adapter
+        return adapter
+
+    def _fast_decode(self, raw: bytes) -> Message | None:
+        """Envelopes as our producers write them (id, type, version first) are
+        validated in one pass from the bytes; anything else, or anything invalid,
+        takes the two-step path, which reports precise errors."""
+        head = _HEAD.match(raw)
+        if head is None:
+            return None
+        validator = self._by_message.get((head[1].decode(), int(head[2])))
+        if validator is None:
+            return None
+        adapter = self._composite(validator)
+        if adapter is None:
+            return None
+        try:
+            envelope = adapter.validate_json(raw, by_alias=True, by_name=False)
+        except ValidationError:
+            return None
+        return Message(
+            envelope=envelope,
+            data=envelope.data,
+            type=envelope.type,
+            version=envelope.version,
+            fingerprint=envelope.fingerprint,
+            fingerprint_matches=envelope.fingerprint == validator.fingerprint,
+        )
+
     def decode(self, raw: bytes | str) -> Message:
         """Validate an envelope and its payload; raise ContractViolation or
         UnknownContract (type or version this package has no contract for).
@@ -184,4 +249,9 @@ class Codec:
         from the parsed value. Payload violations point into the envelope
         (``/data/...``).
         """
-        return self.payload(*self.open(raw))
+        data_bytes = raw.encode() if isinstance(raw, str) else raw
+        self.envelope.check_limits(data_bytes)
+        fast = self._fast_decode(data_bytes)
+        if fast is not None:
+            return fast
+        return self.payload(*self.open(data_bytes))

@@ -34,9 +34,9 @@ class Envelope(_s.Model):
     ]
     type: Annotated[
         _s.Str,
-        _s.pattern("^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+$"),
         Field(
             max_length=200,
+            pattern="^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+$",
             description="Dotted message type, e.g. `agent.task.requested`.",
         ),
     ]
@@ -49,8 +49,8 @@ class Envelope(_s.Model):
     ]
     fingerprint: Annotated[
         _s.Str,
-        _s.pattern("^sha256:[0-9a-f]{64}$"),
         Field(
+            pattern="^sha256:[0-9a-f]{64}$",
             description="`sha256:` and the lower-case hex digest of the producer's contract, as listed in the generated manifest.",
         ),
     ]

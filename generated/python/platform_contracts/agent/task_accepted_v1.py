@@ -33,10 +33,10 @@ class AgentTaskAccepted(_s.Model):
     ] = None
     worker_id: Annotated[
         _s.Str,
-        _s.pattern("^[A-Za-z0-9][A-Za-z0-9_.:-]*$"),
         Field(
             min_length=1,
             max_length=128,
+            pattern="^[A-Za-z0-9][A-Za-z0-9_.:-]*$",
             description="The worker process that took the task (host name and process id), for debugging.",
         ),
     ]

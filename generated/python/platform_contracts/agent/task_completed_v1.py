@@ -93,9 +93,9 @@ class TaskArtifact(_s.Model):
     ]
     media_type: Annotated[
         _s.Str,
-        _s.pattern("^[a-z]+/[a-z0-9.+-]+$"),
         Field(
             max_length=127,
+            pattern="^[a-z]+/[a-z0-9.+-]+$",
             description="IANA media type of the file, e.g. `application/pdf`.",
         ),
     ]
@@ -104,7 +104,7 @@ class TaskArtifact(_s.Model):
         Field(description="Size of the file in bytes."),
     ] = None
     sha256: Annotated[
-        _s.Opt[Annotated[_s.Str, _s.pattern("^[0-9a-f]{64}$")]],
+        _s.Opt[Annotated[_s.Str, Field(pattern="^[0-9a-f]{64}$")]],
         Field(description="Lower-case hex SHA-256 of the file contents."),
     ] = None
 

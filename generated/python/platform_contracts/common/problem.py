@@ -73,8 +73,8 @@ class ProblemFieldError(_s.Model):
 
     pointer: Annotated[
         _s.Str,
-        _s.pattern("^(/([^~/]|~[01])*)*$"),
         Field(
+            pattern="^(/([^~/]|~[01])*)*$",
             description="RFC 6901 JSON Pointer to the offending value in the body; the empty string is the whole body.",
         ),
     ]

@@ -26,8 +26,8 @@ class TraceContext(_s.Model):
 
     traceparent: Annotated[
         _s.Str,
-        _s.pattern("^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"),
         Field(
+            pattern="^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$",
             description="The W3C `traceparent` value: version, 32-hex trace id, 16-hex parent span id and flags, lower-case, separated by hyphens.",
         ),
     ]

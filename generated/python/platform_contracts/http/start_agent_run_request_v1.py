@@ -57,8 +57,7 @@ class StartAgentRunRequest(_s.Model):
         _s.Opt[
             Annotated[
                 _s.Str,
-                _s.pattern("^[A-Za-z0-9_-]+$"),
-                Field(min_length=8, max_length=128),
+                Field(min_length=8, max_length=128, pattern="^[A-Za-z0-9_-]+$"),
             ],
         ],
         Field(

@@ -43,9 +43,9 @@ class LlmToolCall(_s.Model):
     task_id: Annotated[TaskId, Field(description="The task the model is working on.")]
     tool_name: Annotated[
         _s.Str,
-        _s.pattern("^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*$"),
         Field(
             max_length=64,
+            pattern="^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*$",
             description="Name of the tool, as registered with the agent (snake_case, optionally namespaced with dots).",
         ),
     ]
@@ -66,8 +66,7 @@ class LlmToolCall(_s.Model):
 
 ToolCallId = Annotated[
     _s.Str,
-    _s.pattern("^[A-Za-z0-9_-]+$"),
-    Field(min_length=1, max_length=128),
+    Field(min_length=1, max_length=128, pattern="^[A-Za-z0-9_-]+$"),
 ]
 """A tool call id issued by a model provider (opaque, URL-safe)."""
 

@@ -331,6 +331,10 @@ _DATE = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")
 _TIME = re.compile(
     r"^([0-9]{2}):([0-9]{2}):([0-9]{2})(\.[0-9]+)?([Zz]|([+-])([0-9]{2}):([0-9]{2}))$"
 )
+_DATE_TIME = re.compile(
+    r"([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt]([0-9]{2}):([0-9]{2}):([0-9]{2})"
+    r"(?:\.[0-9]+)?(?:[Zz]|([+-])([0-9]{2}:[0-9]{2}))"
+)
 _DURATION = re.compile(
     r"^P(?:(?:[0-9]+Y(?:[0-9]+M(?:[0-9]+D)?)?|[0-9]+M(?:[0-9]+D)?|[0-9]+D)"
     r"(?:T(?:[0-9]+H(?:[0-9]+M(?:[0-9]+S)?)?|[0-9]+M(?:[0-9]+S)?|[0-9]+S))?"
@@ -374,32 +378,42 @@ def _days_in_month(year: int, month: int) -> int:
     return 30 if month in (4, 6, 9, 11) else 31
 
 
-def is_date(value: str) -> bool:
-    m = _DATE.match(value)
-    if not m or value.endswith("\n"):
-        return False
-    year, month, day = (int(g) for g in m.groups())
+def _date_ok(year: int, month: int, day: int) -> bool:
     return 1 <= month <= 12 and 1 <= day <= _days_in_month(year, month)
 
 
-def is_time(value: str) -> bool:
-    m = _TIME.match(value)
-    if not m or value.endswith("\n"):
-        return False
-    hour, minute, second = int(m[1]), int(m[2]), int(m[3])
-    off_h, off_m = (int(m[7]), int(m[8])) if m[6] else (0, 0)
+def _time_ok(hour: int, minute: int, second: int, sign: str | None, off: str) -> bool:
+    off_h, off_m = (int(off[:2]), int(off[3:])) if sign else (0, 0)
     if hour > 23 or minute > 59 or second > 60 or off_h > 23 or off_m > 59:
         return False
     if second == 60:
-        sign = -1 if m[6] == "-" else 1
-        utc = (hour * 60 + minute - sign * (off_h * 60 + off_m)) % (24 * 60)
+        direction = -1 if sign == "-" else 1
+        utc = (hour * 60 + minute - direction * (off_h * 60 + off_m)) % (24 * 60)
         return utc == 23 * 60 + 59
     return True
 
 
+def is_date(value: str) -> bool:
+    m = _DATE.fullmatch(value)
+    return m is not None and _date_ok(int(m[1]), int(m[2]), int(m[3]))
+
+
+def is_time(value: str) -> bool:
+    m = _TIME.fullmatch(value)
+    if m is None:
+        return False
+    offset = f"{m[7]}:{m[8]}" if m[6] else ""
+    return _time_ok(int(m[1]), int(m[2]), int(m[3]), m[6], offset)
+
+
 def is_date_time(value: str) -> bool:
-    date, sep, time = value.partition("T") if "T" in value else value.partition("t")
-    return bool(sep) and is_date(date) and is_time(time)
+    """RFC 3339 date-time, in one match (it is on every message's envelope)."""
+    m = _DATE_TIME.fullmatch(value)
+    return (
+        m is not None
+        and _date_ok(int(m[1]), int(m[2]), int(m[3]))
+        and _time_ok(int(m[4]), int(m[5]), int(m[6]), m[7], m[8] or "")
+    )
 
 
 def is_duration(value: str) -> bool:
