@@ -1,4 +1,4 @@
-"""Benchmark: how fast ``contracts generate`` writes Pydantic models, next to its peers.
+"""Benchmark: how fast ``contracts generate`` writes Pydantic and TypeScript, vs peers.
 
 What is measured
     The wall time of one whole run of each tool as a subprocess, from start to
@@ -9,8 +9,10 @@ What is measured
     ratio ``peer median / our median`` (above 1 means we are faster).
 
 On what
-    ``repo``: a copy of the repository's ``schemas/`` folder (``catalog.json``
-    left out, as the compiler's loader does); skipped while it holds no schema.
+    ``repo``: a copy of the repository's ``schemas/`` folder; skipped while it
+    holds no schema. ``catalog.json`` is left out: it is the stream catalogue,
+    not a schema, and the peers would read it as one (so our output of this set
+    lacks the catalogue files).
     ``synthetic-N``: N seeded event contracts and their shared definitions, made
     by ``benchmarks/synth.py`` (draft 2020-12: shared defs, enums, nested
     objects, tagged unions). Every tool reads the same copy.
@@ -21,12 +23,25 @@ The peers
     formatting); the one flag added is ``--output-model-type
     pydantic_v2.BaseModel``, so both sides write Pydantic v2 models (it is its
     default today too). A second row runs it with ``--formatters builtin``, its
-    own advice when speed matters.
+    own advice when speed matters. json-schema-to-typescript (``json2ts``, from
+    ``benchmarks/node``, installed there with ``npm ci`` on first use) writes
+    TypeScript declarations with its default options; it inlines every schema a
+    file references. Our one run writes both Python and TypeScript, and our row
+    counts both (``.py``, then ``.d.ts``/``.ts``/``.js`` under ``ts/``).
+
+Our own configuration
+    Our tool runs in a scratch folder holding a ``pyproject.toml`` with the
+    repository's ``[tool.contracts]`` (package names, envelope); the envelope is
+    left out for a set that has no such file.
 
 Output that type-checks
-    ``mypy --strict`` runs over our Python output of every set (not timed as
-    part of generation). ``--typecheck-peers`` also runs plain mypy over the
-    peers' output.
+    ``mypy --strict`` runs over our Python output of every set, and ``tsc
+    --strict --noEmit`` (NodeNext, ``skipLibCheck`` off, ``@types/node``) over
+    our TypeScript declarations, the package's dependencies (ajv, ioredis)
+    linked from ``benchmarks/node``; neither is timed as part of generation.
+    ``--typecheck-peers`` also runs plain mypy and ``tsc --strict`` over the
+    peers' output. The time tsc takes on an empty module is printed first: most
+    of each tsc time is checking the standard library and ``@types/node``.
 
 Run it from the repository root::
 
@@ -45,6 +60,7 @@ from __future__ import annotations
 import argparse
 import json
 import platform
+import re
 import shlex
 import shutil
 import statistics
@@ -52,10 +68,11 @@ import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from peers import PEERS, REPO, Tool, find, ours
+from peers import NODE_DIR, PEERS, REPO, Tool, find, node_bin, ours
 from synth import selfcheck, write_set
 
 
@@ -90,12 +107,22 @@ class TypeCheck:
 def count_output(
     out: Path, counted: tuple[tuple[str, str], ...]
 ) -> tuple[dict[str, int], dict[str, int]]:
-    """Files and lines written, per counted suffix."""
+    """Files and lines written, per counted suffix.
+
+    A file counts under the longest counted suffix it ends with, so ``.ts``
+    leaves out the ``.d.ts`` files when both are counted.
+    """
     files: dict[str, int] = {}
     lines: dict[str, int] = {}
+    suffixes = {suffix for _, suffix in counted}
     for sub, suffix in counted:
         root = out / sub
-        paths = list(root.rglob("*" + suffix)) if root.is_dir() else []
+        longer = [s for s in suffixes if s != suffix and s.endswith(suffix)]
+        paths = [
+            p
+            for p in (root.rglob("*" + suffix) if root.is_dir() else ())
+            if p.is_file() and not any(p.name.endswith(s) for s in longer)
+        ]
         if paths:
             files[suffix] = len(paths)
             lines[suffix] = sum(p.read_bytes().count(b"\n") for p in paths)
@@ -122,7 +149,7 @@ def bench_set(
 ) -> list[Result]:
     """Time every tool on one folder, round-robin, ``repeat`` times."""
     count = sum(1 for _ in schemas.rglob("*.json"))
-    results = [Result(name, t.name, count, note=t.note) for t in tools]
+    results = [Result(name, t.name, count, note=set_note(t, schemas)) for t in tools]
     scratch = work / "scratch"
     scratch.mkdir(parents=True, exist_ok=True)
     for tool, result in zip(tools, results, strict=True):
@@ -145,6 +172,11 @@ def bench_set(
         if base and result.median is not None:
             result.ratio = result.median / base
     return results
+
+
+def set_note(tool: Tool, schemas: Path) -> str:
+    extra = tool.set_note(schemas) if tool.set_note and tool.argv else ""
+    return "; ".join(n for n in (tool.note, extra) if n)
 
 
 def typecheck(set_name: str, tool: Tool, out: Path, work: Path) -> TypeCheck | None:
@@ -175,6 +207,112 @@ def typecheck(set_name: str, tool: Tool, out: Path, work: Path) -> TypeCheck | N
     command = " ".join(["mypy", *tool.mypy_flags])
     ok = proc.returncode == 0
     return TypeCheck(set_name, tool.name, command, ok, elapsed, summary)
+
+
+TSC_COMMAND = "tsc --strict --noEmit"
+
+
+def link_dependencies(root: Path) -> list[str]:
+    """Let a generated npm package import its dependencies; return those missing.
+
+    ``root/node_modules`` becomes a link to ``benchmarks/node/node_modules``,
+    which installs the same dependencies (ajv, ioredis) as a consumer would.
+    """
+    manifest = root / "package.json"
+    if not manifest.is_file():
+        return []
+    wanted = json.loads(manifest.read_text("utf-8")).get("dependencies", {})
+    if wanted and not (root / "node_modules").exists():
+        (root / "node_modules").symlink_to(NODE_DIR / "node_modules")
+    return sorted(d for d in wanted if not (NODE_DIR / "node_modules" / d).is_dir())
+
+
+def run_tsc(
+    tsc: str, root: Path, config: Path, cwd: Path
+) -> tuple[float, subprocess.CompletedProcess[str]]:
+    """``tsc --strict --noEmit`` over ``root/**/*.ts``: (wall seconds, process)."""
+    options = {
+        "strict": True,
+        "noEmit": True,
+        "target": "ES2022",
+        "module": "NodeNext",
+        "moduleResolution": "NodeNext",
+        "skipLibCheck": False,
+        "types": ["node"],
+        "typeRoots": [str(NODE_DIR / "node_modules" / "@types")],
+    }
+    include = [f"{root.resolve()}/**/*.ts"]
+    config.write_text(json.dumps({"compilerOptions": options, "include": include}))
+    argv = [tsc, "-p", str(config), "--pretty", "false"]
+    start = time.perf_counter()
+    proc = subprocess.run(argv, cwd=cwd, capture_output=True, text=True)
+    return time.perf_counter() - start, proc
+
+
+def tsc_floor(tsc: str, work: Path) -> float | None:
+    """Seconds tsc takes on one empty module: the lib and @types/node it checks.
+
+    The faster of two runs: the first also reads tsc and the types from disk.
+    """
+    root = work / "tsc-floor"
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "package.json").write_text('{"type": "module"}\n')
+    (root / "empty.d.ts").write_text("export {};\n")
+    runs = [run_tsc(tsc, root, work / "tsconfig.floor.json", cwd=root) for _ in "12"]
+    if any(proc.returncode != 0 for _, proc in runs):
+        return None
+    return min(seconds for seconds, _ in runs)
+
+
+def tsc_check(
+    set_name: str, tool: Tool, out: Path, work: Path, tsc: str
+) -> TypeCheck | None:
+    """Run ``tsc --strict`` over a tool's TypeScript; ``None`` if it wrote none."""
+    if tool.tsc_root is None:
+        return None
+    root = out / tool.tsc_root
+    sources = list(root.rglob("*.ts")) if root.is_dir() else []
+    if not sources:
+        return None
+    missing = link_dependencies(root)
+    config = work / f"tsconfig.{set_name}.{tool.slug}.json"
+    elapsed, proc = run_tsc(tsc, root, config, cwd=out)
+    errors = [ln for ln in proc.stdout.splitlines() if re.search(r"error TS\d+", ln)]
+    if proc.returncode == 0:
+        summary = "no errors"
+    elif errors:
+        shown = "\n      ".join(errors[:5])
+        more = f"\n      ... and {len(errors) - 5} more" if len(errors) > 5 else ""
+        plural = "s" if len(errors) > 1 else ""
+        summary = f"{len(errors)} error{plural}:\n      {shown}{more}"
+    else:
+        summary = (proc.stderr or proc.stdout).strip()[-300:]
+    if missing and proc.returncode != 0:
+        where = NODE_DIR / "package.json"
+        summary += f"\n    not in {where} devDependencies: {', '.join(missing)}"
+    ok = proc.returncode == 0
+    return TypeCheck(set_name, tool.name, TSC_COMMAND, ok, elapsed, summary)
+
+
+def contracts_config(schemas: Path) -> str:
+    """``[tool.contracts]`` of the repository, fitted to one set of schemas.
+
+    Our tool reads it from the folder it runs in; the envelope is kept only when
+    the set holds that file (the synthetic set has none).
+    """
+    pyproject = REPO / "pyproject.toml"
+    table = {}
+    if pyproject.is_file():
+        data = tomllib.loads(pyproject.read_text("utf-8"))
+        table = data.get("tool", {}).get("contracts", {})
+    lines = ["[tool.contracts]"]
+    for key, value in table.items():
+        if key in ("schemas", "out") or not isinstance(value, str):
+            continue
+        if key == "envelope" and not (schemas / value).is_file():
+            continue
+        lines.append(f"{key} = {json.dumps(value)}")
+    return "\n".join(lines) + "\n"
 
 
 def stage_repo_schemas(source: Path, dest: Path) -> int:
@@ -292,22 +430,41 @@ def run(args: argparse.Namespace, work: Path) -> int:
     sets.append((synthetic.name, synthetic))
 
     versions = {t.name: version(t) for t in tools}
+    tsc, tsc_missing = node_bin("tsc")
+    if tsc:
+        versions["tsc"] = version(Tool("tsc", None, (), version_argv=(tsc, "-v")))
     print(f"python {platform.python_version()} on {platform.platform()}")
     print("".join(f"{name}: {v}\n" for name, v in versions.items() if v), end="")
     print(f"python start-up alone: {startup_seconds():.3f} s (every tool pays it)")
     print(f"{args.repeat} run(s) per tool; wall time of the whole process")
-    print(f"ratio = tool median / {tools[0].name} median (above 1: we are faster)\n")
+    print(f"ratio = tool median / {tools[0].name} median (above 1: we are faster)")
+    for tool in tools:
+        if tool.argv is None:
+            print(f"{tool.name} skipped: {tool.missing}")
+    if tsc is None:
+        print(f"{TSC_COMMAND} skipped: {tsc_missing}")
+    elif not args.quick and (floor := tsc_floor(tsc, work)) is not None:
+        print(f"{TSC_COMMAND} on an empty module: {floor:.1f} s (lib and @types/node")
+        print("    checked too, skipLibCheck off: every tsc time below includes it)")
+    print()
 
     results: list[Result] = []
     checks: list[TypeCheck] = []
     for set_name, folder in sets:
         out_root = work / "out" / set_name
+        (out_root / "scratch").mkdir(parents=True, exist_ok=True)
+        config = contracts_config(folder)
+        (out_root / "scratch" / "pyproject.toml").write_text(config, encoding="utf-8")
         these = bench_set(set_name, folder, tools, args.repeat, out_root)
         results += these
         for i, (tool, result) in enumerate(zip(tools, these, strict=True)):
-            if result.status == "ok" and (i == 0 or args.typecheck_peers):
-                if check := typecheck(set_name, tool, out_root / tool.slug, work):
-                    checks.append(check)
+            if result.status != "ok" or (i and not args.typecheck_peers):
+                continue
+            out = out_root / tool.slug
+            if check := typecheck(set_name, tool, out, work):
+                checks.append(check)
+            if tsc and (check := tsc_check(set_name, tool, out, work, tsc)):
+                checks.append(check)
     report(results, checks)
     if args.json:
         payload = {

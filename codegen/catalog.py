@@ -11,8 +11,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator
-
 from codegen.errors import CompileError, ContractError
 from codegen.load import CATALOG_FILE, parse_json
 
@@ -29,6 +27,8 @@ def load_catalog(root: Path, contracts: set[str]) -> dict[str, Any] | None:
     if not path.is_file():
         return None
     catalog = parse_json(path.read_bytes(), CATALOG_FILE)
+    from jsonschema import Draft202012Validator  # only when there is a catalogue
+
     schema = json.loads(SCHEMA.read_text("utf-8"))
     validator = Draft202012Validator(schema)
     errors = [

@@ -15,13 +15,15 @@ from functools import cached_property
 from importlib import import_module
 from importlib.resources import files
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from runtime._fullcheck import FullCheck
 from runtime._pointer import from_jsonschema, from_pydantic, show
 from runtime.errors import ContractViolation, UnknownContract, Violation
+
+if TYPE_CHECKING:
+    from runtime._fullcheck import FullCheck
 
 DEFAULT_MAX_BYTES = 1 << 20
 DEFAULT_MAX_DEPTH = 64
@@ -204,6 +206,9 @@ class Contracts:
 
     @cached_property
     def full_checker(self) -> FullCheck:
+        # jsonschema is imported only by packages that have a full-check contract.
+        from runtime._fullcheck import FullCheck
+
         return FullCheck(self.package, self.support)
 
     def names(self) -> list[str]:
