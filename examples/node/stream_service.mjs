@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 
 import Redis from "ioredis";
 
-import { Consumer, Publisher } from "@platform/contracts";
+import { Consumer, Publisher } from "@platform/contracts/streams";
 
 const [command, url] = process.argv.slice(2);
 const redis = new Redis(url);

@@ -7,7 +7,6 @@ export type * as Formats from "./_formats.js";
 export type { OperationId, Operations } from "./operations.js";
 export { UnknownMessage, buildEnvelope, messageContract, readEnvelope, readEnvelopeJson } from "./envelope.js";
 export type { AnyMessage, EnvelopeOptions, MessageType, Messages, ReadEnvelope } from "./envelope.js";
-export * from "./streams.js";
 export * from "./agent/task_accepted_v1.js";
 export * from "./agent/task_completed_v1.js";
 export * from "./agent/task_failed_v1.js";

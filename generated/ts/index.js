@@ -2,7 +2,6 @@
 export { ContractViolation, contract } from "./_runtime.js";
 export { FINGERPRINT, MANIFEST } from "./_manifest.js";
 export { UnknownMessage, buildEnvelope, messageContract, readEnvelope, readEnvelopeJson } from "./envelope.js";
-export * from "./streams.js";
 export * from "./agent/task_accepted_v1.js";
 export * from "./agent/task_completed_v1.js";
 export * from "./agent/task_failed_v1.js";

@@ -5,7 +5,7 @@
 //                                            handled; prints the typed payloads
 import Redis from "ioredis";
 
-import { Consumer, Publisher } from "@platform/contracts";
+import { Consumer, Publisher } from "@platform/contracts/streams";
 
 const [command, url, stream, count] = process.argv.slice(2);
 const redis = new Redis(url);
