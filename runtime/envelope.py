@@ -111,8 +111,7 @@ class Codec:
                 raise TypeError("a dict payload needs message_type and version")
             validator = self.contracts.for_message(message_type, version)
             payload = data
-        validator.validate_python(payload)
-        return self.wrap(validator, payload, trace, correlation_id, message_id)
+        return self.seal(validator, payload, trace, correlation_id, message_id)
 
     def wrap(
         self,
@@ -123,6 +122,48 @@ class Codec:
         message_id: str | None = None,
     ) -> bytes:
         """The envelope bytes around an already validated payload."""
+        envelope = self._envelope_dict(
+            validator, payload, trace, correlation_id, message_id
+        )
+        self.envelope.validate_python(envelope)
+        return dumps(envelope)
+
+    def seal(
+        self,
+        validator: ContractValidator,
+        payload: Any,
+        trace: dict[str, str] | None = None,
+        correlation_id: str | None = None,
+        message_id: str | None = None,
+    ) -> bytes:
+        """Validate ``payload`` against its contract and return the envelope bytes.
+
+        Envelope and payload are validated in one pass; when that fails, the
+        payload and then the envelope are validated on their own, so the error
+        says which and where.
+        """
+        composite = self._composite(validator)
+        if composite is not None:
+            envelope = self._envelope_dict(
+                validator, payload, trace, correlation_id, message_id
+            )
+            try:
+                composite.validate_python(envelope, by_alias=True, by_name=False)
+            except ValidationError:
+                pass
+            else:
+                return dumps(envelope)
+        validator.validate_python(payload)
+        return self.wrap(validator, payload, trace, correlation_id, message_id)
+
+    def _envelope_dict(
+        self,
+        validator: ContractValidator,
+        payload: Any,
+        trace: dict[str, str] | None,
+        correlation_id: str | None,
+        message_id: str | None,
+    ) -> dict[str, Any]:
         envelope: dict[str, Any] = {
             "id": message_id or str(uuid.uuid4()),
             "type": validator.message_type,
@@ -138,8 +179,7 @@ class Codec:
         if correlation_id is not None:
             envelope["correlation_id"] = correlation_id
         envelope["data"] = payload
-        self.envelope.validate_python(envelope)
-        return dumps(envelope)
+        return envelope
 
     def open_envelope(self, raw: bytes | str) -> tuple[Any, Any]:
         """Validate the envelope only: (typed envelope, parsed instance).

@@ -106,8 +106,7 @@ class Publisher:
                 f"the catalogue does not allow {validator.message_type}"
                 f" v{validator.version} on stream {stream}"
             )
-        validator.validate_python(payload)
-        return self.codec.wrap(validator, payload, **options)
+        return self.codec.seal(validator, payload, **options)
 
     def publish(self, stream: str, item: Outgoing, **options: Any) -> str:
         """Publish one message; returns the entry id."""
