@@ -255,7 +255,7 @@ class Codec:
         self._composites[key] = adapter
         return adapter
 
-    def _fast_decode(self, raw: bytes) -> Message | None:
+    def decode_fast(self, raw: bytes) -> Message | None:
         """Envelopes as our producers write them (id, type, version first) are
         validated in one pass from the bytes; anything else, or anything invalid,
         takes the two-step path, which reports precise errors."""
@@ -291,7 +291,7 @@ class Codec:
         """
         data_bytes = raw.encode() if isinstance(raw, str) else raw
         self.envelope.check_limits(data_bytes)
-        fast = self._fast_decode(data_bytes)
+        fast = self.decode_fast(data_bytes)
         if fast is not None:
             return fast
         return self.payload(*self.open(data_bytes))

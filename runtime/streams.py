@@ -206,6 +206,24 @@ class _ConsumerCore:
             dead("invalid", [_v("", 'a field "envelope"', f"fields {names}")])
             return None
         try:
+            self.codec.envelope.check_limits(raw)
+        except ContractViolation as exc:
+            dead("invalid", [v.as_dict() for v in exc.violations])
+            return None
+        fast = self.codec.decode_fast(raw)
+        if fast is not None:  # valid envelope and payload, validated in one pass
+            key = (fast.type, fast.version)
+            if self.catalog is not None and not self.catalog.allows(self.stream, *key):
+                dead("not-in-catalog", [self._refused(fast.type, fast.version)])
+                return None
+            if not fast.fingerprint_matches:
+                self._drifted(fast.type, fast.version, fast.fingerprint)
+            handler = self.handlers.get(key)
+            if handler is None:
+                dead("no-handler", [self._no_handler(fast.type, fast.version)])
+                return None
+            return handler, fast.data, Delivery(self.stream, entry_id, deliveries, fast)
+        try:
             envelope, instance = self.codec.open_envelope(raw)
         except ContractViolation as exc:
             dead("invalid", [v.as_dict() for v in exc.violations])
@@ -218,22 +236,10 @@ class _ConsumerCore:
             return None
         key = (message_type, version)
         if self.catalog is not None and not self.catalog.allows(self.stream, *key):
-            carried = ", ".join(
-                f"{t} v{v}" for t, v in sorted(self.catalog.stream_types[self.stream])
-            )
-            expected = f"a type stream {self.stream} carries ({carried})"
-            dead(
-                "not-in-catalog", [_v("/type", expected, f"{message_type} v{version}")]
-            )
+            dead("not-in-catalog", [self._refused(message_type, version)])
             return None
         if envelope.fingerprint != validator.fingerprint:
-            drift_key = (message_type, version, envelope.fingerprint)
-            if drift_key not in self.drift:
-                log.warning(
-                    "contract drift: %s v%s arrives with fingerprint %s, ours is %s",
-                    message_type, version, envelope.fingerprint, validator.fingerprint,
-                )  # fmt: skip
-            self.drift[drift_key] += 1
+            self._drifted(message_type, version, envelope.fingerprint)
         try:
             message = self.codec.payload(envelope, instance, validator)
         except ContractViolation as exc:
@@ -241,15 +247,37 @@ class _ConsumerCore:
             return None
         handler = self.handlers.get(key)
         if handler is None:
-            known = ", ".join(f"{t} v{v}" for t, v in sorted(self.handlers)) or "none"
-            expected = f"a type with a handler in group {self.group} ({known})"
-            dead("no-handler", [_v("/type", expected, f"{message_type} v{version}")])
+            dead("no-handler", [self._no_handler(message_type, version)])
             return None
         return (
             handler,
             message.data,
             Delivery(self.stream, entry_id, deliveries, message),
         )
+
+    def _refused(self, message_type: str, version: int) -> dict[str, str]:
+        assert self.catalog is not None
+        carried = ", ".join(
+            f"{t} v{v}" for t, v in sorted(self.catalog.stream_types[self.stream])
+        )
+        expected = f"a type stream {self.stream} carries ({carried})"
+        return _v("/type", expected, f"{message_type} v{version}")
+
+    def _no_handler(self, message_type: str, version: int) -> dict[str, str]:
+        known = ", ".join(f"{t} v{v}" for t, v in sorted(self.handlers)) or "none"
+        expected = f"a type with a handler in group {self.group} ({known})"
+        return _v("/type", expected, f"{message_type} v{version}")
+
+    def _drifted(self, message_type: str, version: int, fingerprint: str) -> None:
+        """Count a message built from another contract; log the first of each kind."""
+        drift_key = (message_type, version, fingerprint)
+        if drift_key not in self.drift:
+            ours = self.codec.contracts.for_message(message_type, version).fingerprint
+            log.warning(
+                "contract drift: %s v%s arrives with fingerprint %s, ours is %s",
+                message_type, version, fingerprint, ours,
+            )  # fmt: skip
+        self.drift[drift_key] += 1
 
     def _unknown(self, message_type: str, version: int) -> list[dict[str, str]]:
         versions = sorted(
