@@ -210,6 +210,90 @@ def drift(
         raise typer.Exit(1)
 
 
+@app.command()
+def docs(
+    schemas: SchemasOpt = None,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option("--out-dir", help="Where to write them (default docs/api)"),
+    ] = None,
+    error_format: FormatOpt = ErrorFormat.text,
+) -> None:
+    """Write OpenAPI 3.1 (HTTP operations) and AsyncAPI 3.0 (streams) documents."""
+    from codegen.docs import build_docs, write_docs
+
+    config = _config(schemas, None)
+    base = config.source.parent if config.source is not None else Path.cwd()
+    try:
+        documents = build_docs(config.schemas, config.settings)
+    except CompileError as exc:
+        raise _fail(exc, error_format) from None
+    for path in write_docs(documents, out_dir or base / "docs" / "api"):
+        typer.echo(str(path))
+
+
+class CompatMode(StrEnum):
+    backward = "backward"
+    forward = "forward"
+    full = "full"
+
+
+@app.command()
+def breaking(
+    against: Annotated[
+        str, typer.Option("--against", help="Git revision, or a folder of old schemas")
+    ],
+    schemas: SchemasOpt = None,
+    mode: Annotated[
+        CompatMode | None,
+        typer.Option("--mode", help="For every file (default: per catalogue entry)"),
+    ] = None,
+    fmt: Annotated[
+        ErrorFormat, typer.Option("--format", help="How to print findings")
+    ] = ErrorFormat.text,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(
+            "--baseline", help="Accepted findings (default: contracts-baseline.json)"
+        ),
+    ] = None,
+    write_baseline: Annotated[
+        bool, typer.Option("--write-baseline", help="Accept the current findings")
+    ] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Also list compatible changes")
+    ] = False,
+) -> None:
+    """Exit 1 when the schemas break compatibility with those at --against."""
+    from codegen.compat_report import (
+        BASELINE_FILE,
+        check_breaking,
+        render,
+        save_baseline,
+    )
+
+    config = _config(schemas, None)
+    root = config.source.parent if config.source else Path.cwd()
+    path = baseline or root / BASELINE_FILE
+    read = path.is_file() or (baseline is not None and not write_baseline)
+    try:
+        report = check_breaking(
+            config.schemas,
+            against,
+            mode and mode.value,
+            path if read else None,
+            config.settings.envelope,
+        )
+        if write_baseline:
+            report = save_baseline(path, report)
+            typer.echo(f"wrote {path}", err=True)
+    except CompileError as exc:
+        raise _fail(exc, fmt) from None
+    typer.echo(render(report, fmt.value, verbose, config.schemas))
+    if report.failed:
+        raise typer.Exit(1)
+
+
 dlq_app = typer.Typer(no_args_is_help=True, help="Inspect and replay dead letters.")
 app.add_typer(dlq_app, name="dlq")
 

@@ -160,6 +160,8 @@ def ts_files(
         "_formats.js",
         "_validate.js",
         "_catalog.d.ts",
+        "http.js",
+        "http.d.ts",
     ):
         files[f"ts/{name}"] = (TEMPLATES / "ts" / name).read_bytes()
     files["ts/_schemas.js"] = render_template(

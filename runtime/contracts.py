@@ -37,6 +37,28 @@ class Limits:
     max_depth: int = DEFAULT_MAX_DEPTH
 
 
+class _NotJson(ValueError):
+    pass
+
+
+def _reject_constant(name: str) -> Any:
+    raise _NotJson(f"{name} (not a JSON number)")
+
+
+def non_json_constant(data: bytes) -> str | None:
+    """``NaN``/``Infinity`` outside strings: JavaScript-isms that parsers (Pydantic's
+    included) accept but JSON does not. Two substring searches unless present."""
+    if b"NaN" not in data and b"Infinity" not in data:
+        return None
+    try:
+        json.loads(data, parse_constant=_reject_constant)
+    except _NotJson as exc:
+        return str(exc)
+    except (ValueError, RecursionError):
+        return None  # malformed otherwise: the parser reports it
+    return None
+
+
 def nesting_depth(data: bytes) -> int:
     """The deepest nesting of arrays and objects in JSON text (strings skipped)."""
     depth = deepest = 0
@@ -91,6 +113,11 @@ class ContractValidator:
                         "", f"at most {limits.max_bytes} bytes", f"{len(data)} bytes"
                     )
                 ],
+            )
+        constant = non_json_constant(data)
+        if constant is not None:
+            raise ContractViolation(
+                self.contract, [Violation("", "valid JSON", constant)]
             )
         # Brackets bound the depth from above: scan only when they could exceed it.
         if data.count(b"[") + data.count(b"{") > limits.max_depth:

@@ -37,7 +37,12 @@ def loads(data: bytes) -> Any:
             return orjson.loads(data)
         except orjson.JSONDecodeError:
             pass
-    return json.loads(data)
+    # Strict: UTF-8 only, no NaN/Infinity (orjson refuses them too).
+    return json.loads(data.decode("utf-8"), parse_constant=_not_json)
+
+
+def _not_json(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
 
 
 def dumps(value: Any) -> bytes:

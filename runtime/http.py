@@ -25,7 +25,13 @@ from urllib.parse import quote
 from pydantic import BaseModel
 
 from runtime.catalog import Catalog
-from runtime.contracts import Contracts, ContractValidator, Limits, nesting_depth
+from runtime.contracts import (
+    Contracts,
+    ContractValidator,
+    Limits,
+    nesting_depth,
+    non_json_constant,
+)
 from runtime.envelope import dumps, loads
 from runtime.errors import ContractViolation, RuntimeContractError, Violation
 
@@ -112,12 +118,16 @@ def problem(
         "type": PROBLEM_BASE + kind,
         "title": title,
         "status": status,
-        "detail": detail,
-        "instance": instance,
+        "detail": _clip(detail, 1000),  # the ProblemDetails contract bounds both
+        "instance": _clip(instance, 1000),
     }
     if violations:
         body["errors"] = [{**v.as_dict(), "message": str(v)[:1000]} for v in violations]
     return dumps(body)
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _is_json(content_type: str) -> bool:
@@ -185,13 +195,13 @@ class ContractMiddleware:
         if not _is_json(content_type):
             await _answer(send, 415, problem(
                 415, "unsupported-media-type", "Unsupported media type",
-                f"{op.id} takes application/json, got {content_type or 'none'}",
+                f"{op.id} takes application/json, got {content_type[:200] or 'none'}",
                 path,
             ))  # fmt: skip
             return None
         declared = _header(scope, b"content-length")
         limit = self.limits.max_bytes
-        if declared.isdigit() and int(declared) > limit:
+        if declared.isascii() and declared.isdigit() and int(declared[:18]) > limit:
             await _answer(send, 413, _too_large(limit, int(declared), path))
             return None
         chunks: list[bytes] = []
@@ -218,6 +228,9 @@ class ContractMiddleware:
                 ))  # fmt: skip
                 return None
         try:
+            constant = non_json_constant(raw)
+            if constant is not None:
+                raise ValueError(constant)
             instance = loads(raw)
         except ValueError as exc:
             await _answer(send, 400, problem(

@@ -11,6 +11,7 @@ import type { Envelope } from "./envelope_v1.js";
 import type { LlmToolCall } from "./llm/tool_call_v1.js";
 import type { OrderCreated } from "./order/order_created_v1.js";
 import type { OrderCreatedV2 } from "./order/order_created_v2.js";
+import type { OrderSummary } from "./http/order_summary_v1.js";
 import type { StartAgentRunRequest } from "./http/start_agent_run_request_v1.js";
 
 /** Every message type and major version, with its payload type. */
@@ -35,6 +36,9 @@ export interface Messages {
   };
   "http.agent_run.accepted": {
     1: AgentRunAccepted;
+  };
+  "http.order_summary": {
+    1: OrderSummary;
   };
   "http.start_agent_run.request": {
     1: StartAgentRunRequest;

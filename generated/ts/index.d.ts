@@ -20,6 +20,7 @@ export * from "./common/trace.js";
 export * from "./customer/customer_updated_v1.js";
 export * from "./envelope_v1.js";
 export * from "./http/agent_run_accepted_v1.js";
+export * from "./http/order_summary_v1.js";
 export * from "./http/start_agent_run_request_v1.js";
 export * from "./llm/tool_call_v1.js";
 export * from "./order/order_created_v1.js";

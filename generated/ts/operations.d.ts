@@ -2,10 +2,24 @@
 // The catalogue's HTTP operations, typed: path parameters, request body, and the
 // body of each declared response status.
 import type { AgentRunAccepted } from "./http/agent_run_accepted_v1.js";
+import type { OrderSummary } from "./http/order_summary_v1.js";
 import type { ProblemDetails } from "./common/problem.js";
 import type { StartAgentRunRequest } from "./http/start_agent_run_request_v1.js";
 
 export interface Operations {
+  /**
+   * GET /v1/orders/{order_id} — Look up the summary of an order in the Node order module, for agents answering a customer's question about it. Answered 404 when there is no such order.
+   */
+  "lookupOrder": {
+    method: "GET";
+    path: "/v1/orders/{order_id}";
+    params: { "order_id": string; };
+    request: undefined;
+    responses: {
+      200: OrderSummary;
+      404: ProblemDetails;
+    };
+  };
   /**
    * POST /v1/agents/{agent_id}/runs — Start a run of an agent. The run is queued and answered at once with 202; its progress and outcome are published on `agent.events`.
    */

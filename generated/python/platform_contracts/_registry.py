@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from importlib import import_module
 from typing import Any
 
-FINGERPRINT = "sha256:d10a206b3a49ffe7d90e461f6bd1c6fd8620c49f04ac2c925c4950a4f43ebf03"
+FINGERPRINT = "sha256:909258469864b83ae71891eecdd17d85e5af49208196187c8c071cee14dde77f"
 _PACKAGE = "platform_contracts"
 
 
@@ -306,6 +306,24 @@ CONTRACTS: tuple[Contract, ...] = (
         message_type="http.agent_run.accepted",
         version=1,
         fingerprint="sha256:47826987460844955c04c2c1eef0e5775b14422c2486936024dcf48f34c3d3ae",
+        full_check=False,
+    ),
+    Contract(
+        contract="http/order_summary.v1.json",
+        name="OrderSummary",
+        module="http.order_summary_v1",
+        message_type="http.order_summary",
+        version=1,
+        fingerprint="sha256:22873a1c0528d09e3c5ceab726568c79475aa8e5c17caf3c9825375cf8fc5efc",
+        full_check=False,
+    ),
+    Contract(
+        contract="http/order_summary.v1.json#/$defs/OrderSummaryStatus",
+        name="OrderSummaryStatus",
+        module="http.order_summary_v1",
+        message_type=None,
+        version=None,
+        fingerprint="sha256:22873a1c0528d09e3c5ceab726568c79475aa8e5c17caf3c9825375cf8fc5efc",
         full_check=False,
     ),
     Contract(
