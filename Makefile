@@ -31,9 +31,11 @@ generate: install
 	$(BIN)/contracts generate
 
 demo: generate
+	rm -rf examples/node/node_modules/@platform  # a fresh copy of generated/ts
 	npm install --prefix examples/node --no-audit --no-fund --silent
 	$(PY) examples/demo.py
 	$(PY) examples/streams_demo.py
+	$(PY) examples/http_demo.py
 
 lint: install
 	$(BIN)/ruff check codegen runtime tests benchmarks examples

@@ -43,7 +43,12 @@ def _run(args: list[str], cwd: Path, **kwargs: Any) -> subprocess.CompletedProce
 
 @pytest.fixture(scope="session")
 def consumer() -> Path:
-    """The consumer project, its dependencies installed (the generated package too)."""
+    """The consumer project, its dependencies installed (the generated package too).
+
+    The package is removed first: npm does not refresh a copied ``file:`` package
+    whose version did not change, and the tests must see the current output.
+    """
+    shutil.rmtree(CONSUMER / "node_modules" / "@platform", ignore_errors=True)
     result = _run([NPM, "install", "--no-audit", "--no-fund"], CONSUMER)
     assert result.returncode == 0, result.stdout + result.stderr
     return CONSUMER
