@@ -20,9 +20,9 @@ system-deps:
 
 $(STAMP): pyproject.toml generated/python/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
-	$(PY) -m pip install --quiet -e generated/python --config-settings editable_mode=compat
+	$(PY) -m pip install -qq --upgrade pip
+	$(PY) -m pip install -qq -e '.[dev]'
+	$(PY) -m pip install -qq -e generated/python --config-settings editable_mode=compat
 	touch $(STAMP)
 
 install: $(STAMP) system-deps
