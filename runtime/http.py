@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import quote
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from runtime.catalog import Catalog
 from runtime.contracts import (
@@ -227,6 +227,14 @@ class ContractMiddleware:
                     f"nesting depth {depth}, at most {self.limits.max_depth}", path,
                 ))  # fmt: skip
                 return None
+        validator = op.request
+        if not validator.full_check and non_json_constant(raw) is None:
+            try:  # one pass from the bytes; the slow path below explains failures
+                return raw, validator.adapter.validate_json(
+                    raw, by_alias=True, by_name=False
+                )
+            except ValidationError:
+                pass
         try:
             constant = non_json_constant(raw)
             if constant is not None:
