@@ -69,6 +69,9 @@ TS_KEYWORDS = frozenset(
 )
 
 _MODEL_ATTRIBUTES = frozenset(dir(BaseModel))
+# Builtins generated annotations use: a field of that name would shadow them in the
+# class body, where Pydantic evaluates the annotations.
+_ANNOTATION_BUILTINS = frozenset({"list", "dict", "str", "int", "float", "bool"})
 
 
 def words(text: str) -> list[str]:
@@ -114,6 +117,7 @@ def python_field_name(json_name: str) -> str:
         keyword.iskeyword(name)
         or keyword.issoftkeyword(name)
         or name in _MODEL_ATTRIBUTES
+        or name in _ANNOTATION_BUILTINS
         or name.startswith("model_")
     ):
         name += "_"

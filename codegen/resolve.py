@@ -226,7 +226,7 @@ def bundle_document(graph: SchemaGraph, path: str) -> Any:
             return node
         if pointer:
             resolver = graph.descend(resolver, node, doc.draft)
-        out = {}
+        out: dict[str, Any] = {}
         children = {p: c for c, p in subschemas(node, doc.draft, pointer)}
         for key, value in node.items():
             if key == "$ref" and isinstance(value, str):
@@ -235,6 +235,13 @@ def bundle_document(graph: SchemaGraph, path: str) -> Any:
                 out[key] = _rewrite_children(
                     value, pointer_join(pointer, key), children, rewrite, resolver
                 )
+        if out.get("enum") == []:
+            # Nothing is valid; Ajv refuses an empty enum, so say it as `not: {}`.
+            del out["enum"]
+            if "not" in out:
+                out["allOf"] = [*out.get("allOf", []), {"not": {}}]
+            else:
+                out["not"] = {}
         return out
 
     contents = rewrite(doc.contents, "", graph.root_resolver(path))

@@ -107,6 +107,7 @@ class FullCheck:
         self.format_checker = _format_checker(support)
         resources = []
         self.draft_of: dict[str, str] = {}
+        self.canonical: dict[str, str] = {}  # file -> the URI its $refs resolve from
         root = files(package).joinpath("schemas")
         for path, text in _walk(root, ""):
             contents = json.loads(text)
@@ -114,13 +115,19 @@ class FullCheck:
                 contents.get("$schema", "")
             )
             spec = DRAFT7 if is_seven else DRAFT202012
+            if isinstance(contents, dict):
+                # Without $schema, jsonschema keeps our validator class (ECMA
+                # patterns, decimal multipleOf, our formats) across $refs.
+                contents = {k: v for k, v in contents.items() if k != "$schema"}
             resource: Resource[Any] = spec.create_resource(contents)
             uri = ROOT_URI + path
             self.draft_of[path] = "7" if is_seven else "2020-12"
+            self.canonical[path] = uri
             resources.append((uri, resource))
             declared = resource.id()
             if isinstance(declared, str):
-                resources.append((urldefrag(urljoin(uri, declared)).url, resource))
+                self.canonical[path] = urldefrag(urljoin(uri, declared)).url
+                resources.append((self.canonical[path], resource))
         self.registry: Registry[Any] = (
             _offline_registry().with_resources(resources).crawl()
         )
@@ -129,9 +136,10 @@ class FullCheck:
     def validator(self, contract: str) -> Validator:
         cached = self._cache.get(contract)
         if cached is None:
-            path = contract.partition("#")[0]
+            path, _, fragment = contract.partition("#")
             cls = self.drafts[self.draft_of[path]]
-            schema = {"$ref": ROOT_URI + contract}
+            target = self.canonical[path] + (f"#{fragment}" if fragment else "")
+            schema = {"$ref": target}
             cached = cls(
                 schema, registry=self.registry, format_checker=self.format_checker
             )

@@ -47,6 +47,7 @@ def reference_validator(schemas: Path, contract: str) -> Any:
     """jsonschema, the reference implementation, over a folder of schemas."""
     resources = []
     drafts = {}
+    canonical: dict[str, str] = {}
     for path in sorted(schemas.rglob("*.json")):
         rel = path.relative_to(schemas).as_posix()
         if rel == "catalog.json":
@@ -61,13 +62,16 @@ def reference_validator(schemas: Path, contract: str) -> Any:
         if isinstance(contents.get("$id"), str):
             from urllib.parse import urldefrag, urljoin
 
-            resources.append((urldefrag(urljoin(uri, contents["$id"])).url, resource))
+            canonical[rel] = urldefrag(urljoin(uri, contents["$id"])).url
+            resources.append((canonical[rel], resource))
     registry: referencing.Registry[Any] = referencing.Registry().with_resources(
         resources
     )
-    cls = drafts[contract.partition("#")[0]]
+    path, _, fragment = contract.partition("#")
+    cls = drafts[path]
+    base = canonical.get(path, f"file:///schemas/{path}")
     return cls(
-        {"$ref": f"file:///schemas/{contract}"},
+        {"$ref": base + (f"#{fragment}" if fragment else "")},
         registry=registry,
         format_checker=cls.FORMAT_CHECKER,
     )

@@ -516,7 +516,9 @@ def present_keys(model: BaseModel) -> set[str]:
     """The JSON property names present in a validated model."""
     fields = type(model).model_fields
     keys = {
-        str(fields[name].validation_alias or name) for name in model.model_fields_set
+        str(fields[name].validation_alias or name)
+        for name in model.model_fields_set
+        if name in fields  # extra properties are in the set too, by their own name
     }
     keys.update(model.model_extra or ())
     return keys

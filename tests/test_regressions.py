@@ -1,0 +1,111 @@
+"""Bugs found by the conformance runner and the differential fuzzer, kept fixed."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from codegen.api import generate, generate_to
+from codegen.emit import Settings
+from runtime import Contracts, ContractViolation
+
+
+def verdicts(
+    tmp_path: Path, files: dict[str, Any], contract: str, docs: list[Any], pkg: str
+) -> list[bool]:
+    schemas = tmp_path / "schemas"
+    for name, content in files.items():
+        (schemas / name).parent.mkdir(parents=True, exist_ok=True)
+        (schemas / name).write_text(json.dumps(content))
+    generate_to(schemas, tmp_path / "out", Settings(python_package=pkg))
+    sys.path.insert(0, str(tmp_path / "out" / "python"))
+    validator = Contracts(pkg).get(contract)
+    out = []
+    for doc in docs:
+        try:
+            validator.validate_python(doc)
+            out.append(True)
+        except ContractViolation:
+            out.append(False)
+    return out
+
+
+def test_extra_property_with_dependent_required(
+    tmp_path: Path, clean_modules: None
+) -> None:
+    """An open object with dependentRequired crashed on an unknown property."""
+    schema = {
+        "type": "object",
+        "properties": {"a": {"type": "string"}, "b": {"type": "string"}},
+        "dependentRequired": {"a": ["b"]},
+    }
+    docs = [{"c": 1}, {"a": "x"}, {"a": "x", "b": "y"}]
+    assert verdicts(tmp_path, {"a.json": schema}, "a.json", docs, "reg_dep") == [
+        True, False, True,
+    ]  # fmt: skip
+
+
+def test_property_named_like_a_builtin(tmp_path: Path, clean_modules: None) -> None:
+    """A field named `list` shadowed the builtin in the model's annotations."""
+    schema = {"type": "object", "properties": {"list": {"type": "array"}}}
+    docs = [{"list": []}, {"list": 1}]
+    assert verdicts(tmp_path, {"a.json": schema}, "a.json", docs, "reg_list") == [
+        True, False,
+    ]  # fmt: skip
+
+
+def test_full_check_resolves_refs_against_the_id(
+    tmp_path: Path, clean_modules: None
+) -> None:
+    """The full check resolved relative $refs against the file path and crashed."""
+    files = {
+        "a.json": {
+            "$id": "https://example.com/schemas/a.json",
+            "$ref": "b.json",
+            "not": {"type": "null"},
+        },
+        "string_type.json": {
+            "$id": "https://example.com/schemas/b.json",
+            "type": "string",
+        },
+    }
+    assert verdicts(tmp_path, files, "a.json", ["x", 1], "reg_ids") == [True, False]
+
+
+def test_full_check_keeps_ecma_patterns_and_decimal_multiple_of(
+    tmp_path: Path, clean_modules: None
+) -> None:
+    """Following a $ref, jsonschema picked its stock class by $schema and lost our
+    ECMA `pattern` and decimal `multipleOf`."""
+    schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "type": "object",
+        "properties": {"zip": {"type": "string"}, "price": {"type": "number"}},
+        "if": {"required": ["zip"]},
+        "then": {
+            "properties": {
+                "zip": {"pattern": "^[0-9]{5}$"},
+                "price": {"multipleOf": 0.01},
+            }
+        },
+    }
+    docs = [{"zip": "12345\n"}, {"zip": "12345", "price": 19.99}]
+    assert verdicts(tmp_path, {"a.json": schema}, "a.json", docs, "reg_ecma") == [
+        False, True,
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("extra", [{}, {"not": {"type": "null"}}])
+def test_empty_enum_is_bundled_as_not_anything(tmp_path: Path, extra: Any) -> None:
+    """Ajv refuses `enum: []`; the bundle says `not: {}` instead (nothing valid)."""
+    (tmp_path / "a.json").write_text(json.dumps({"enum": [], **extra}))
+    bundle = generate(tmp_path).program.bundles[0].schema
+    assert isinstance(bundle, dict) and "enum" not in bundle
+    if extra:
+        assert bundle["not"] == {"type": "null"} and bundle["allOf"] == [{"not": {}}]
+    else:
+        assert bundle["not"] == {}
