@@ -54,7 +54,11 @@ def contract_entries(program: ir.Program, package: str) -> list[dict[str, Any]]:
             parts = pointer.split("/")
             if len(parts) == 3 and parts[1] in ("$defs", "definitions"):
                 named.append((d.source, d))
+        seen: set[str] = set()
         for contract_id, decl in named:
+            if contract_id in seen:
+                continue  # the object part of an untyped schema: not a contract
+            seen.add(contract_id)
             checks = full_checks(decls, decl.name)
             entries.append(
                 {

@@ -253,6 +253,33 @@ class Lowerer:
         self.order[type_name] = (self._file_order[file], len(self.order))
         return type_name
 
+    def reserve_variant(
+        self, ctx: Ctx, base: ir.TypeName, suffix: str
+    ) -> ir.TypeName:
+        """A second declared type at the location of ``base`` (``<Base><Suffix>``)."""
+        key = (ctx.file, f"{ctx.pointer}#{suffix}")
+        if key in self.declared:
+            return self.declared[key]
+        name = base.name + suffix
+        other = self.names.get(name)
+        if other is not None and other != key:
+            self.errors.append(
+                ContractError(
+                    ctx.file,
+                    ctx.pointer,
+                    "name-collision",
+                    f"type name '{name}' (the object part of untyped schema"
+                    f" '{base.name}') is already declared at {other[0]}#{other[1]}",
+                    "give the schema a 'type', or one of the two a distinct 'title'",
+                )
+            )
+        self.names.setdefault(name, key)
+        type_name = ir.TypeName(base.module, name)
+        self.declared[key] = type_name
+        self.order[type_name] = (self._file_order[ctx.file], len(self.order))
+        self.full_check.setdefault(type_name, set())
+        return type_name
+
     def declare(self, node: Any, ctx: Ctx) -> ir.Ref:
         """Declare the schema at ``ctx`` as a named type and return a reference."""
         key = (ctx.file, ctx.pointer)
@@ -349,8 +376,14 @@ class Lowerer:
                 schema, ctx, declared, kinds, integer_only, declaring
             )
         members: list[ir.IrType] = []
+        object_name = declaring
+        if declared is None and declaring is not None and "object" in kinds:
+            # An untyped schema also accepts non-objects: the declared name is the
+            # union, and the object part gets a name of its own.
+            object_name = self.reserve_variant(ctx, declaring, "Object")
         for kind in kinds:
-            members.append(self.lower_kind(kind, schema, ctx, integer_only, declaring))
+            owner = object_name if kind == "object" else declaring
+            members.append(self.lower_kind(kind, schema, ctx, integer_only, owner))
         if declared is None:
             if not members:
                 return ir.AnyT()
