@@ -253,9 +253,7 @@ class Lowerer:
         self.order[type_name] = (self._file_order[file], len(self.order))
         return type_name
 
-    def reserve_variant(
-        self, ctx: Ctx, base: ir.TypeName, suffix: str
-    ) -> ir.TypeName:
+    def reserve_variant(self, ctx: Ctx, base: ir.TypeName, suffix: str) -> ir.TypeName:
         """A second declared type at the location of ``base`` (``<Base><Suffix>``)."""
         key = (ctx.file, f"{ctx.pointer}#{suffix}")
         if key in self.declared:
