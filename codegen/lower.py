@@ -19,7 +19,7 @@ from codegen import ir
 from codegen.errors import CompileError, ContractError, pointer_join
 from codegen.naming import pascal_case, type_name_problem, unique_field_names
 from codegen.resolve import Resolver, SchemaGraph
-from codegen.vocabulary import Draft
+from codegen.vocabulary import Draft, json_kind
 
 ANNOTATIONS = frozenset(
     {
@@ -81,18 +81,7 @@ def _scalar(v: Any) -> ir.JsonScalar:
     return cast(ir.JsonScalar, v)
 
 
-def _kind_of(value: Any) -> ir.JsonKind:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "object"
+_kind_of = json_kind
 
 
 def _types(node: dict[str, Any]) -> set[str] | None:

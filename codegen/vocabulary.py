@@ -16,6 +16,7 @@ from difflib import get_close_matches
 from typing import Any, Literal
 
 from codegen.errors import ContractError, pointer_join
+from codegen.ir import JsonKind
 from codegen.pysupport import ecma_regex
 
 Draft = Literal["2020-12", "7"]
@@ -262,7 +263,8 @@ def check_document(file: str, document: Any, draft: Draft) -> list[ContractError
                     file,
                     pointer,
                     "schema-type",
-                    f"expected a schema (an object or a boolean), got {_kind(schema)}",
+                    "expected a schema (an object or a boolean),"
+                    f" got {json_kind(schema)}",
                 )
             )
             continue
@@ -343,7 +345,8 @@ def regex_problem(pattern: str) -> str | None:
     return None
 
 
-def _kind(value: Any) -> str:
+def json_kind(value: Any) -> JsonKind:
+    """The JSON kind of a parsed value (integers and fractions are both numbers)."""
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -363,4 +366,4 @@ def _describe(value: Any) -> str:
     text = json.dumps(value, ensure_ascii=False)
     if len(text) > 60:
         text = text[:57] + "..."
-    return f"{_kind(value)} {text}"
+    return f"{json_kind(value)} {text}"
