@@ -175,6 +175,26 @@ class PythonRenderer:
         used.typing.add("Annotated")
         return Group("Annotated[", (typed.base, *metadata), "]")
 
+    def needs_conversion(self, t: ir.IrType, value: Any) -> bool:
+        """Whether a JSON default must be validated to become the field's typed
+        value: a dict for a model, a list or dict holding models."""
+        if isinstance(t, ir.Ref):
+            decl = self.decls[t.target]
+            if isinstance(decl, ir.ObjectDecl):
+                return isinstance(value, dict)
+            return self.needs_conversion(decl.type, value)
+        if isinstance(t, ir.ArrayT):
+            return isinstance(value, list) and any(
+                self.needs_conversion(t.items, v) for v in value
+            )
+        if isinstance(t, ir.MapT):
+            return isinstance(value, dict) and any(
+                self.needs_conversion(t.values, v) for v in value.values()
+            )
+        if isinstance(t, ir.UnionT):
+            return any(self.needs_conversion(m, value) for m in t.members)
+        return False
+
     def accepts_null(self, t: ir.IrType) -> bool:
         if isinstance(t, ir.NullT):
             return True
@@ -207,8 +227,14 @@ class PythonRenderer:
             if f.default is not None:
                 default = py_literal(f.default.value)
                 if isinstance(f.default.value, dict | list):
+                    # Validated only where it must become typed values (a model, or
+                    # models in a list/map) and its shape says it can; a default is
+                    # an annotation in JSON Schema, so a wrong one must not fail.
                     used.pydantic.add("Field")
-                    default = f"Field(default={default}, validate_default=True)"
+                    validate = self.needs_conversion(f.type, f.default.value)
+                    default = f"Field(default={default}" + (
+                        ", validate_default=True)" if validate else ")"
+                    )
             else:
                 default = "None"
                 if not nullable:

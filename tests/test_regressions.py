@@ -109,3 +109,18 @@ def test_empty_enum_is_bundled_as_not_anything(tmp_path: Path, extra: Any) -> No
         assert bundle["not"] == {"type": "null"} and bundle["allOf"] == [{"not": {}}]
     else:
         assert bundle["not"] == {}
+
+
+def test_invalid_default_does_not_fail_absent_fields(
+    tmp_path: Path, clean_modules: None
+) -> None:
+    """A default is an annotation: one of the wrong type must not reject instances
+    that leave the field out (it was validated with validate_default)."""
+    schema = {
+        "type": "object",
+        "properties": {"a": {"type": "integer", "default": []}},
+    }
+    docs = [{}, {"a": 1}, {"a": []}]
+    assert verdicts(tmp_path, {"a.json": schema}, "a.json", docs, "reg_def") == [
+        True, True, False,
+    ]  # fmt: skip

@@ -38,8 +38,8 @@ class Settings(_s.Model):
         Limits,
         Field(description="Resource limits."),
     ] = Field(default={"cpu": 1.5, "memory_mb": 512}, validate_default=True)
-    tags: list[_s.Str] = Field(default=["a", "b"], validate_default=True)
-    metadata: dict[str, _s.Str] = Field(default={}, validate_default=True)
+    tags: list[_s.Str] = Field(default=["a", "b"])
+    metadata: dict[str, _s.Str] = Field(default={})
     legacy_mode: Annotated[
         _s.Opt[_s.Bool],
         Field(description="Use 'enabled' instead.", deprecated=True),
