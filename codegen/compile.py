@@ -70,11 +70,6 @@ def fingerprints(
     return result
 
 
-def compile_folder(root: Path) -> ir.Program:
-    """Compile every schema below ``root``, or raise :class:`CompileError`."""
-    return compile_documents(root)[0]
-
-
 def compile_documents(root: Path) -> tuple[ir.Program, list[Document]]:
     """Compile every schema below ``root``; return the program and the documents."""
     documents, errors = load_all(root)

@@ -269,9 +269,7 @@ def _envelope_entry(
 
 def write(out: Path, files: dict[str, bytes]) -> list[str]:
     """Make the owned folders of ``out`` hold exactly ``files``; return what changed."""
-    changed = []
-    for rel in diff(out, files):
-        changed.append(rel)
+    changed = diff(out, files)
     for rel, content in files.items():
         path = out / rel
         if path.is_file() and path.read_bytes() == content:

@@ -79,14 +79,6 @@ def schema_files(root: Path) -> list[Path]:
     return sorted(files, key=lambda p: p.relative_to(root).as_posix())
 
 
-def load_folder(root: Path) -> list[Document]:
-    """Parse every schema file below ``root``, or raise with every problem found."""
-    documents, errors = load_all(root)
-    if errors:
-        raise CompileError(errors)
-    return documents
-
-
 def load_all(root: Path) -> tuple[list[Document], list[ContractError]]:
     """Parse what can be parsed below ``root``, and list what cannot."""
     if not root.is_dir():
@@ -96,7 +88,16 @@ def load_all(root: Path) -> tuple[list[Document], list[ContractError]]:
     real_root = root.resolve()
     documents: list[Document] = []
     errors: list[ContractError] = []
-    for path in schema_files(root):
+    files = schema_files(root)
+    if not files:
+        raise CompileError(
+            [
+                ContractError(
+                    str(root), "", "no-schemas", "no *.json schema files in folder"
+                )
+            ]
+        )
+    for path in files:
         rel = path.relative_to(root).as_posix()
         if not path.resolve().is_relative_to(real_root):
             errors.append(

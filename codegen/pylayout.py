@@ -7,7 +7,6 @@ item a line with a magic trailing comma (recursively), as ruff does.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -134,7 +133,3 @@ def layout(
         lines.append(pad + layout(item, inner, inner, 1, True) + ",")
     lines.append(" " * indent + expr.tail)
     return "\n".join(lines)
-
-
-def json_text(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -226,7 +225,3 @@ def messages_view(program: ir.Program) -> list[dict[str, Any]]:
         }
         for t, versions in sorted(by_type.items())
     ]
-
-
-def unique(items: Iterable[str]) -> list[str]:
-    return list(dict.fromkeys(items))

@@ -228,7 +228,8 @@ class ContractMiddleware:
                 ))  # fmt: skip
                 return None
         validator = op.request
-        if not validator.full_check and non_json_constant(raw) is None:
+        constant = non_json_constant(raw)
+        if not validator.full_check and constant is None:
             try:  # one pass from the bytes; the slow path below explains failures
                 return raw, validator.adapter.validate_json(
                     raw, by_alias=True, by_name=False
@@ -236,7 +237,6 @@ class ContractMiddleware:
             except ValidationError:
                 pass
         try:
-            constant = non_json_constant(raw)
             if constant is not None:
                 raise ValueError(constant)
             instance = loads(raw)
@@ -246,7 +246,7 @@ class ContractMiddleware:
             ))  # fmt: skip
             return None
         try:
-            body = op.request.validate_python(instance)
+            body = validator.validate_python(instance)
         except ContractViolation as exc:
             await _answer(send, 422, problem(
                 422, "contract-violation", "Request body breaks the contract",

@@ -98,6 +98,13 @@ def test_bad_schemas_get_precise_errors(
     assert any(expected in e for e in errors), errors
 
 
+def test_empty_or_missing_folder_is_an_error(tmp_path: Path) -> None:
+    for folder in (tmp_path, tmp_path / "missing"):
+        with pytest.raises(CompileError) as info:
+            generate(folder)
+        assert [e.code for e in info.value.errors] == ["no-schemas"]
+
+
 def test_reserved_type_name_error_has_hint(tmp_path: Path) -> None:
     errors = _errors(
         tmp_path,
