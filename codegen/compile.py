@@ -49,11 +49,10 @@ def module_names(documents: list[Document]) -> dict[str, str]:
     return names
 
 
-def fingerprints(
+def reaches(
     documents: list[Document], deps: dict[str, set[str]]
-) -> dict[str, str]:
-    """sha256 of a file's canonical JSON and of every file it reaches, by path."""
-    canon = {d.path: canonical(d.contents) for d in documents}
+) -> dict[str, tuple[str, ...]]:
+    """Every file a file reaches through ``$ref`` (itself included), sorted, by path."""
     result = {}
     for doc in documents:
         reach: set[str] = set()
@@ -63,8 +62,19 @@ def fingerprints(
             if path not in reach:
                 reach.add(path)
                 stack.extend(deps[path])
+        result[doc.path] = tuple(sorted(reach))
+    return result
+
+
+def fingerprints(
+    documents: list[Document], reached: dict[str, tuple[str, ...]]
+) -> dict[str, str]:
+    """sha256 of a file's canonical JSON and of every file it reaches, by path."""
+    canon = {d.path: canonical(d.contents) for d in documents}
+    result = {}
+    for doc in documents:
         h = hashlib.sha256()
-        for path in sorted(reach):
+        for path in reached[doc.path]:
             h.update(path.encode() + b"\0" + canon[path] + b"\0")
         result[doc.path] = "sha256:" + h.hexdigest()
     return result
@@ -108,7 +118,8 @@ def compile_documents(root: Path) -> tuple[ir.Program, list[Document]]:
     errors.extend(lowerer.errors)
     if errors:
         raise CompileError(errors)
-    prints = fingerprints(documents, deps)
+    reached = reaches(documents, deps)
+    prints = fingerprints(documents, reached)
     all_decls: dict[ir.TypeName, ir.Decl] = {
         n: replace(d, full_check=tuple(sorted(lowerer.full_check.get(n, ()))))
         for n, d in lowerer.decls.items()
@@ -139,6 +150,7 @@ def compile_documents(root: Path) -> tuple[ir.Program, list[Document]]:
                 prints[doc.path],
                 tuple(checks),
                 tuple(imports),
+                reached[doc.path],
             )
         )
     _check_import_cycles(modules)

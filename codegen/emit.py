@@ -72,6 +72,7 @@ def contract_entries(program: ir.Program, package: str) -> list[dict[str, Any]]:
                     if m.message and decl.name == m.root
                     else None,
                     "fingerprint": m.fingerprint,
+                    "documents": list(m.documents),
                     "full_check": checks,
                 }
             )
@@ -106,8 +107,9 @@ def build_files(
         "contracts": entries,
     }
     files[f"{base}/manifest.json"] = _json(manifest)
-    for doc in documents:
+    for doc in documents:  # the sources of the fingerprints, for live drift
         files[f"{base}/schemas/{doc.path}"] = doc.text
+        files[f"ts/schemas/{doc.path}"] = doc.text
     files[f"{base}/py.typed"] = b""
     files[f"{base}/_support.py"] = Path(pysupport.__file__).read_bytes()
     files[f"{base}/_registry.py"] = render_template(

@@ -216,6 +216,7 @@ class Module:
     fingerprint: str
     full_check: tuple[str, ...] = ()  # "file#/pointer" locations Pydantic can't express
     imports: tuple[TypeName, ...] = field(default=())
+    documents: tuple[str, ...] = ()  # the files it reaches, itself included (sorted)
 
 
 @dataclass(frozen=True)
