@@ -61,7 +61,11 @@ _MESSAGE_TYPE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
 
 @dataclass(frozen=True)
 class Ctx:
-    """Where a schema node is: file, JSON pointer, resolver (base URI) and draft."""
+    """Where a schema node is: file, JSON pointer, resolver and draft.
+
+    The resolver is already in the node's own ``$id`` scope (as ``referencing``
+    returns it for a ``$ref`` target): a relative ``$id`` is applied once.
+    """
 
     file: str
     pointer: str
@@ -294,7 +298,17 @@ class Lowerer:
             self.full_check[self._current[-1]].add(where)
 
     def child(self, node: Any, ctx: Ctx, *tokens: str | int) -> Ctx:
-        resolver = self.graph.descend(ctx.resolver, node, ctx.draft)
+        """The context of the subschema of ``node`` at ``tokens`` (in its own
+        ``$id`` scope, if it declares one)."""
+        sub = node
+        for token in tokens:
+            if isinstance(sub, dict) and isinstance(token, str):
+                sub = sub.get(token)
+            elif isinstance(sub, list) and isinstance(token, int) and token < len(sub):
+                sub = sub[token]
+            else:
+                sub = None
+        resolver = self.graph.descend(ctx.resolver, sub, ctx.draft)
         return Ctx(ctx.file, pointer_join(ctx.pointer, *tokens), resolver, ctx.draft)
 
     # -- lowering ---------------------------------------------------------------
@@ -309,12 +323,7 @@ class Lowerer:
         schema = cast(dict[str, Any], node)
         ref = schema.get("$ref")
         if isinstance(ref, str):
-            target = self.graph.resolve(
-                self.graph.descend(ctx.resolver, schema, ctx.draft),
-                ref,
-                ctx.file,
-                ctx.pointer,
-            )
+            target = self.graph.resolve(ctx.resolver, ref, ctx.file, ctx.pointer)
             target_ctx = Ctx(target.file, target.pointer, target.resolver, target.draft)
             if self.graph.location(target.node) is None:
                 ref_type = self.lower(target.node, target_ctx)

@@ -124,3 +124,42 @@ def test_invalid_default_does_not_fail_absent_fields(
     assert verdicts(tmp_path, {"a.json": schema}, "a.json", docs, "reg_def") == [
         True, True, False,
     ]  # fmt: skip
+
+
+def test_embedded_relative_id_is_applied_once(
+    tmp_path: Path, clean_modules: None
+) -> None:
+    """A relative $id was applied twice when lowering a $ref target or a $defs
+    entry (nested/foo.json became nested/nested/foo.json): the schema was refused
+    for a reference to a URI it does not name (suite ref.json#20, refRemote.json#4)."""
+    schema = {
+        "$id": "https://example.com/ref-and-id/base.json",
+        "$ref": "nested/foo.json",
+        "$defs": {
+            "foo": {"$id": "nested/foo.json", "$ref": "./bar.json"},
+            "bar": {"$id": "nested/bar.json", "type": "number"},
+            "list": {
+                "$id": "folder/",
+                "type": "array",
+                "items": {"$ref": "item.json"},
+            },
+            "item": {"$id": "folder/item.json", "type": "integer"},
+        },
+    }
+    assert verdicts(tmp_path, {"a.json": schema}, "a.json", [5, "a"], "reg_id1") == [
+        True, False,
+    ]  # fmt: skip
+
+
+def test_relative_root_id_is_applied_once(tmp_path: Path, clean_modules: None) -> None:
+    """The same rule at a file's root: its relative $id (with a folder) is its
+    base, once, for its own $ref and for an embedded resource's."""
+    files = {
+        "a.json": {
+            "$id": "sub/a.json",
+            "$ref": "x.json",
+            "$defs": {"x": {"$id": "x.json", "$ref": "b.json"}},
+        },
+        "b.json": {"$id": "sub/b.json", "type": "string"},
+    }
+    assert verdicts(tmp_path, files, "a.json", ["x", 1], "reg_id2") == [True, False]
