@@ -182,12 +182,24 @@ def validate(
 def drift(
     schemas: SchemasOpt = None,
     out: OutOpt = None,
+    redis_url: Annotated[
+        str | None,
+        typer.Option(
+            "--redis",
+            help="Check the live services announced in this Redis (redis://host:port/db)"
+            " instead of the generated packages",
+        ),
+    ] = None,
     error_format: FormatOpt = ErrorFormat.text,
 ) -> None:
-    """Exit 1 when the Python package, the npm package and the schemas disagree."""
+    """Exit 1 when the Python package, the npm package and the schemas disagree;
+    with --redis, when live services run incompatible versions of a contract."""
+    config = _config(schemas, out)
+    if redis_url is not None:
+        _live_drift(redis_url, config, error_format)
+        return
     from codegen.drift import static_drift
 
-    config = _config(schemas, out)
     try:
         findings = static_drift(config.schemas, config.out, config.settings)
     except CompileError as exc:
@@ -207,6 +219,31 @@ def drift(
             else "python, node and schemas agree on every contract fingerprint"
         )
     if findings:
+        raise typer.Exit(1)
+
+
+def _live_drift(url: str, config: Config, error_format: ErrorFormat) -> None:
+    import redis
+
+    from codegen.livedrift import live_drift, render_github, render_text
+
+    try:
+        client = redis.Redis.from_url(url, socket_timeout=10)
+        report = live_drift(client, config.schemas, config.settings.envelope)
+    except CompileError as exc:
+        raise _fail(exc, error_format) from None
+    except (redis.RedisError, ValueError) as exc:
+        typer.echo(f"error: cannot read presence from {url}: {exc}", err=True)
+        raise typer.Exit(2) from None
+    if error_format is ErrorFormat.json:
+        typer.echo(json.dumps(report.as_dict(), indent=2))
+    elif error_format is ErrorFormat.github_actions:
+        for line in render_github(report):
+            typer.echo(line)
+    else:
+        for line in render_text(report):
+            typer.echo(line)
+    if report.failed:
         raise typer.Exit(1)
 
 

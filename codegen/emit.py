@@ -196,7 +196,7 @@ def ts_files(
         named = [(envelope["name"], module_path(envelope["module"]))]
         named += [(v["name"], v["module"]) for m in messages for v in m["versions"]]
         imports = [f'import type {{ {n} }} from "./{p}.js";' for n, p in named]
-        for name in ("streams.js", "streams.d.ts"):
+        for name in ("streams.js", "streams.d.ts", "presence.js", "presence.d.ts"):
             files[f"ts/{name}"] = (TEMPLATES / "ts" / name).read_bytes()
         for name in ("envelope.js", "envelope.d.ts"):
             files[f"ts/{name}"] = render_template(

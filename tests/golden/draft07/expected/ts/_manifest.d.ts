@@ -10,6 +10,8 @@ export interface ManifestContract {
   readonly type: string | null;
   readonly version: number | null;
   readonly fingerprint: string;
+  /** The schema files the contract reaches, itself included (sorted). */
+  readonly documents: readonly string[];
   readonly full_check: readonly string[];
 }
 

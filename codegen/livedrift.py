@@ -1,0 +1,404 @@
+"""``contracts drift --redis URL``: drift between the services running now.
+
+Every service using the runtime announces the fingerprint of each contract it was
+built from (:mod:`runtime.presence`). For each contract two live services run with
+different fingerprints, and for each writer and reader pair the catalogue allows
+(a stream's producer and consumer runtimes, an operation's client and server), the
+two schema versions are compared with the ``breaking`` rules: does the reader
+accept what the writer sends? The versions come from the schemas folder when it
+holds one, else from the schema files a service stored in Redis beside its record,
+checked like any other schema input and against their fingerprint.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import redis
+
+from codegen.compat import Comparer, merge
+from codegen.compat_norm import Side
+from codegen.compat_report import load_side
+from codegen.compat_rules import Direction, Finding
+from codegen.compile import fingerprints, reaches
+from codegen.errors import CompileError, ContractError
+from codegen.load import Document, parse_json
+from codegen.resolve import walk_refs
+from codegen.vocabulary import check_document, draft_of
+from runtime.presence import (
+    LiveService,
+    fingerprints_by_contract,
+    live_services,
+    schema_key,
+    stored_bundle,
+)
+
+PairStatus = Literal["compatible", "incompatible", "needs-review", "unknown"]
+SAFE_PATH = re.compile(
+    r"[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*\.json"
+)
+MAX_BUNDLE = 8 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class PairVerdict:
+    """Can data written with one fingerprint be read with another?"""
+
+    writer: str  # fingerprint
+    reader: str
+    writers: tuple[str, ...]  # the live services (labels) on each side
+    readers: tuple[str, ...]
+    status: PairStatus
+    findings: tuple[Finding, ...] = ()
+    reason: str = ""  # why the status is unknown
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "writer": self.writer,
+            "reader": self.reader,
+            "writers": list(self.writers),
+            "readers": list(self.readers),
+            "status": self.status,
+            "reason": self.reason,
+            "findings": [
+                {
+                    "rule": f.rule,
+                    "severity": f.severity,
+                    "file": f.file,
+                    "pointer": f.pointer,
+                    "message": f.message,
+                    "breaks": sorted(f.breaks),
+                    "hint": f.hint,
+                }
+                for f in self.findings
+            ],
+        }
+
+
+@dataclass(frozen=True)
+class ContractDrift:
+    """A contract live services run with more than one fingerprint."""
+
+    contract: str
+    message: str | None  # "order.created v1"
+    local: str | None  # its fingerprint in the schemas folder
+    running: dict[str, tuple[str, ...]]  # fingerprint -> service labels
+    pairs: tuple[PairVerdict, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "contract": self.contract,
+            "message": self.message,
+            "schemas": self.local,
+            "running": {k: list(v) for k, v in self.running.items()},
+            "pairs": [p.as_dict() for p in self.pairs],
+        }
+
+
+@dataclass(frozen=True)
+class LiveReport:
+    services: tuple[LiveService, ...]
+    problems: tuple[str, ...]  # records that could not be read
+    contracts: tuple[ContractDrift, ...]
+    shared: tuple[str, ...]  # shared definition files that differ
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.problems) or any(
+            p.status != "compatible" for c in self.contracts for p in c.pairs
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "services": [
+                {
+                    "service": s.service,
+                    "instance": s.instance,
+                    "runtime": s.runtime,
+                    "package": s.package,
+                    "fingerprint": s.fingerprint,
+                    "heartbeat": s.heartbeat,
+                    "drift": list(s.drift),
+                }
+                for s in self.services
+            ],
+            "problems": list(self.problems),
+            "contracts": [c.as_dict() for c in self.contracts],
+            "shared": list(self.shared),
+        }
+
+
+def _roles(
+    catalog: dict[str, Any] | None, envelope: str | None
+) -> dict[str, tuple[set[str], set[str]]]:
+    """Catalogued file -> (runtimes that write it, runtimes that read it)."""
+    roles: dict[str, tuple[set[str], set[str]]] = {}
+
+    def add(contract: Any, writers: Iterable[str], readers: Iterable[str]) -> None:
+        if isinstance(contract, str):
+            w, r = roles.setdefault(contract.partition("#")[0], (set(), set()))
+            w.update(writers)
+            r.update(readers)
+
+    for stream in (catalog or {}).get("streams", {}).values():
+        for message in stream.get("messages", []):
+            for contract in (message.get("contract"), envelope):
+                add(
+                    contract, message.get("producers", []), message.get("consumers", [])
+                )
+    for op in (catalog or {}).get("operations", {}).values():
+        server = [op["server"]] if isinstance(op.get("server"), str) else []
+        clients = op.get("clients", [])
+        if isinstance(op.get("request"), dict):
+            add(op["request"].get("contract"), clients, server)
+        for response in op.get("responses", {}).values():
+            add(response.get("contract"), server, clients)
+    return roles
+
+
+def _bundle_side(raw: bytes, contract: str, fingerprint: str) -> Side | str:
+    """The schema files a service stored for a fingerprint, checked like any schema
+    input (they come from Redis), or why they cannot be used."""
+    if len(raw) > MAX_BUNDLE:
+        return f"stored schemas of {fingerprint} exceed {MAX_BUNDLE} bytes"
+    try:
+        data = parse_json(raw, schema_key(fingerprint))
+    except CompileError as exc:
+        return str(exc.errors[0])
+    documents = data.get("documents") if isinstance(data, dict) else None
+    if not isinstance(documents, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in documents.items()
+    ):
+        return f"stored schemas of {fingerprint} are not a documents object"
+    docs: list[Document] = []
+    errors: list[ContractError] = []
+    for path, text in sorted(documents.items()):
+        if not SAFE_PATH.fullmatch(path):
+            return f"stored schemas of {fingerprint} name an unsafe path {path!r}"
+        try:
+            contents = parse_json(text.encode(), path)
+        except CompileError as exc:
+            errors.extend(exc.errors)
+            continue
+        draft = draft_of(contents)
+        if draft is None:
+            return f"stored schema {path} of {fingerprint} has an unsupported $schema"
+        errors.extend(check_document(path, contents, draft))
+        docs.append(Document(path, contents, draft, text.encode()))
+    if not errors and contract not in {d.path for d in docs}:
+        return f"stored schemas of {fingerprint} lack {contract}"
+    if not errors:
+        try:
+            side = Side(docs, fingerprint)
+        except CompileError as exc:
+            errors.extend(exc.errors)
+        else:
+            ref_errors, deps = walk_refs(side.graph)
+            errors.extend(ref_errors)
+    if errors:
+        return f"stored schemas of {fingerprint}: {errors[0]}"
+    actual = fingerprints(docs, reaches(docs, deps))[contract]
+    if actual != fingerprint:
+        return f"stored schemas of {fingerprint} hash to {actual}"
+    return side
+
+
+def _pair_status(findings: list[Finding], direction: Direction) -> PairStatus:
+    hits = [f for f in findings if direction in f.breaks]
+    if any(f.severity == "breaking" for f in hits):
+        return "incompatible"
+    if any(f.severity == "needs-review" for f in hits):
+        return "needs-review"
+    return "compatible"
+
+
+def live_drift(
+    client: redis.Redis, schemas: Path, envelope: str | None = None
+) -> LiveReport:
+    """Every contract the live services run with different fingerprints, and, for
+    each writer and reader pair the catalogue allows, whether the reader accepts
+    what the writer sends: judged with the ``breaking`` rules on the two schema
+    versions (from ``schemas`` when it holds one, else as a service stored it)."""
+    services, problems = live_services(client)
+    local, catalog = load_side(schemas, "")
+    _, deps = walk_refs(local.graph)
+    docs = list(local.documents.values())
+    local_prints = fingerprints(docs, reaches(docs, deps))
+    roles = _roles(catalog, envelope)
+    sides: dict[tuple[str, str], Side | str] = {}
+
+    def side_of(contract: str, fingerprint: str) -> Side | str:
+        if local_prints.get(contract) == fingerprint:
+            return local
+        if (contract, fingerprint) not in sides:
+            raw = stored_bundle(client, fingerprint)
+            sides[(contract, fingerprint)] = (
+                f"no stored schemas for {fingerprint} (expired, or written by a"
+                " service that does not store them)"
+                if raw is None
+                else _bundle_side(raw, contract, fingerprint)
+            )
+        return sides[(contract, fingerprint)]
+
+    drifts: list[ContractDrift] = []
+    shared: list[str] = []
+    for contract, by_print in sorted(fingerprints_by_contract(services).items()):
+        if len(by_print) < 2:
+            continue
+        if contract not in roles:
+            shared.append(contract)
+            continue
+        writers, readers = roles[contract]
+        running = {
+            fp: tuple(sorted({s.label for s in group}))
+            for fp, group in sorted(by_print.items())
+        }
+        pairs: list[PairVerdict] = []
+        prints = sorted(by_print)
+        for i, a in enumerate(prints):
+            for b in prints[i + 1 :]:
+                pairs += _judge(contract, a, b, by_print, writers, readers, side_of)
+        identity = _identity_of(local, contract)
+        drifts.append(
+            ContractDrift(
+                contract, identity, local_prints.get(contract), running, tuple(pairs)
+            )
+        )
+    return LiveReport(tuple(services), tuple(problems), tuple(drifts), tuple(shared))
+
+
+def _identity_of(side: Side, contract: str) -> str | None:
+    doc = side.documents.get(contract)
+    msg = (
+        doc.contents.get("x-message")
+        if doc and isinstance(doc.contents, dict)
+        else None
+    )
+    if isinstance(msg, dict) and "type" in msg:
+        return f"{msg['type']} v{msg.get('version', '?')}"
+    return None
+
+
+def _judge(
+    contract: str,
+    a: str,
+    b: str,
+    by_print: dict[str, list[LiveService]],
+    writers: set[str],
+    readers: set[str],
+    side_of: Callable[[str, str], Side | str],
+) -> list[PairVerdict]:
+    """Both directions between fingerprints ``a`` and ``b`` where some service of
+    one side writes the contract and some service of the other reads it."""
+
+    def who(fp: str, runtimes: set[str]) -> tuple[str, ...]:
+        return tuple(sorted({s.label for s in by_print[fp] if s.runtime in runtimes}))
+
+    # old = a, new = b: "backward" breaks b-readers of a-data, "forward" a-readers
+    # of b-data.
+    directions = [(a, b, "backward"), (b, a, "forward")]
+    wanted = [
+        (w, r, d, who(w, writers), who(r, readers))
+        for w, r, d in directions
+        if who(w, writers) and who(r, readers)
+    ]
+    if not wanted:
+        return []
+    old, new = side_of(contract, a), side_of(contract, b)
+    if isinstance(old, str) or isinstance(new, str):
+        reason = old if isinstance(old, str) else str(new)
+        return [
+            PairVerdict(w, r, ws, rs, "unknown", reason=reason)
+            for w, r, _, ws, rs in wanted
+        ]
+    comparer = Comparer(old, new)
+    try:
+        findings = merge(
+            comparer.compare_file(contract) + comparer.removed_defs(contract)
+        )
+    except CompileError as exc:
+        return [
+            PairVerdict(w, r, ws, rs, "unknown", reason=str(exc.errors[0]))
+            for w, r, _, ws, rs in wanted
+        ]
+    out = []
+    for w, r, direction, ws, rs in wanted:
+        d: Direction = "backward" if direction == "backward" else "forward"
+        relevant = tuple(
+            f
+            for f in findings
+            if d in f.breaks and f.severity in ("breaking", "needs-review")
+        )
+        out.append(PairVerdict(w, r, ws, rs, _pair_status(findings, d), relevant))
+    return out
+
+
+def short(fingerprint: str) -> str:
+    return fingerprint.removeprefix("sha256:")[:12]
+
+
+def render_text(report: LiveReport) -> list[str]:
+    lines = [f"live services ({len(report.services)}):"]
+    for s in report.services:
+        lines.append(
+            f"  {s.service}  {s.runtime}  {s.package} {short(s.fingerprint)}"
+            f"  {s.instance}  heartbeat {s.heartbeat}"
+        )
+        for d in s.drift:
+            lines.append(
+                f"    received {d.get('count')} {d.get('type')} v{d.get('version')}"
+                f" message(s) built from {short(str(d.get('fingerprint')))}"
+            )
+    for problem in report.problems:
+        lines.append(f"unreadable record: {problem}")
+    for c in report.contracts:
+        title = f"{c.contract} ({c.message})" if c.message else c.contract
+        lines.append(f"{title} runs in {len(c.running)} versions:")
+        for fp, labels in c.running.items():
+            mark = "  = schemas/" if fp == c.local else ""
+            lines.append(f"  {short(fp)}  {', '.join(labels)}{mark}")
+        if not c.pairs:
+            lines.append("  no writer and reader between the versions: harmless")
+        for p in c.pairs:
+            status = p.status + (f": {p.reason}" if p.reason else "")
+            lines.append(
+                f"  {', '.join(p.writers)} [{short(p.writer)}] -> "
+                f"{', '.join(p.readers)} [{short(p.reader)}]: {status}"
+            )
+            for f in p.findings:
+                lines.append(
+                    f"    {f.severity} {f.rule} {f.file}#{f.pointer}: {f.message}"
+                    f" (hint: {f.hint})"
+                )
+    if report.shared:
+        lines.append(
+            "shared definition files in several versions (judged through the"
+            f" contracts above): {', '.join(report.shared)}"
+        )
+    bad = sum(p.status != "compatible" for c in report.contracts for p in c.pairs)
+    if not report.contracts:
+        lines.append("every live service runs the same version of each contract")
+    else:
+        lines.append(
+            f"{len(report.contracts)} contract(s) in several versions;"
+            f" {bad} writer -> reader pair(s) not known to be compatible"
+        )
+    return lines
+
+
+def render_github(report: LiveReport) -> list[str]:
+    lines = [f"::error title=unreadable presence record::{p}" for p in report.problems]
+    for c in report.contracts:
+        for p in c.pairs:
+            level = "notice" if p.status == "compatible" else "error"
+            lines.append(
+                f"::{level} title=live contract drift::{c.contract}:"
+                f" {', '.join(p.writers)} [{short(p.writer)}] ->"
+                f" {', '.join(p.readers)} [{short(p.reader)}]: {p.status}"
+                + (f" ({p.reason})" if p.reason else "")
+            )
+    return lines
