@@ -164,6 +164,8 @@ def ts_files(
         "_runtime.d.ts",
         "_formats.d.ts",
         "_formats.js",
+        "_hostname.js",
+        "_idna.js",
         "_validate.js",
         "_catalog.d.ts",
         "http.js",

@@ -230,11 +230,70 @@ def fuzz_cases(seed: int = 20240601) -> list[tuple[str, str]]:
     return out
 
 
+# Code points the IDNA2008 rules single out: joiners and a virama (CONTEXTJ),
+# CONTEXTO characters and their neighbours (l, Greek, Hebrew, kana, Han, both kinds
+# of Arabic-Indic digits), right-to-left letters, numbers and marks (bidi rule),
+# combining marks (leading mark, NFC), a DISALLOWED one (U+302E), Tangut (no name
+# in Python's Unicode data) and one Python 3.11's Unicode data does not know.
+IDNA_POOL = [0x61, 0x6C, 0x30, 0x2D, 0x65, 0xE9, 0x301, 0x200C, 0x200D, 0x915,
+             0x94D, 0x930, 0xB7, 0x375, 0x3B1, 0x5F3, 0x5F4, 0x5D0, 0x5B0, 0x30FB,
+             0x3042, 0x30A2, 0x4E00, 0x660, 0x661, 0x6F0, 0x627, 0x628, 0x644,
+             0x64B, 0x710, 0x712, 0x640, 0x302E, 0x17000, 0x1E4D0]  # fmt: skip
+IDNA_RULES = {"contexto", "contextj", "leading_combiner", "bidi_rule_1",
+              "bidi_rule_2", "bidi_rule_3", "bidi_rule_4", "bidi_rule_5",
+              "hyphen_3_4", "disallowed_codepoint",
+              "hyphen_start_end", "not_nfc", "non_canonical_alabel", "invalid_alabel",
+              "unknown_codepoint", "bidi_unknown_direction"}  # fmt: skip
+
+
+# U-labels for the rules random ones rarely reach (checks run in order). Bidi
+# rule 6 cannot fail alone: a left-to-right label with R, AL or AN fails rule 5.
+IDNA_WORDS = ["\u05d0a", "\u05d0\u0661" + "1", "\u05d0\u05f3", "a\u05d0",
+              "\U0001e4d0", "ab--c\u00e9", "\u0627\u200c\u0628", "a\u200cb",
+              "\U00017000\u200c\u0628", "\u0915\u094d\u200d", "\u3042\u30fb",
+              "\u05d0\u02b9", "\u05d0\u0300"]  # fmt: skip
+
+
+def idna_cases(seed: int = 5891, count: int = 400) -> list[str]:
+    """A-labels of IDNA_WORDS and of random U-labels over IDNA_POOL (some
+    upper-cased, some made non-canonical with an extra "-"), for the hostname
+    checkers' IDNA2008 rules."""
+    rnd = random.Random(seed)
+    out = []
+    for i in range(count):
+        word = "".join(chr(rnd.choice(IDNA_POOL)) for _ in range(rnd.randint(1, 6)))
+        if i < len(IDNA_WORDS):
+            word = IDNA_WORDS[i]
+        label = "xn--" + word.encode("punycode").decode("ascii")
+        edit = rnd.random()
+        if edit < 0.1:
+            label = label.upper()
+        elif edit < 0.15:
+            label = "xn---" + label[4:]
+        out.append(label + (".example" if edit > 0.9 else ""))
+    return out
+
+
+def test_idna_cases_cover_the_rules() -> None:
+    """The hostname sample reaches every IDNA2008 rule idna reports (and valid ones)."""
+    import idna
+
+    seen: Counter[str] = Counter()
+    for text in idna_cases():
+        try:
+            idna.ulabel(text.split(".")[0])
+            seen["valid"] += 1
+        except idna.IDNAError as exc:
+            seen[str(exc.code)] += 1
+    assert IDNA_RULES | {"valid"} <= seen.keys(), seen
+
+
 def test_formats_agree_with_python(node: str) -> None:
     suite = suite_cases()
     inputs = [(n, s) for n, s, _ in suite]
     inputs += [(n, s) for n, strings in TRICKY.items() for s in strings]
     inputs += fuzz_cases()
+    inputs += [("hostname", s) for s in idna_cases()]
     node_verdicts = run_node(node, {"formats": inputs})["formats"]
     python_verdicts = [FORMATS[name](s) for name, s in inputs]
 

@@ -14,7 +14,9 @@ const TEMPLATES = join(HERE, "..", "..", "codegen", "templates", "ts");
  */
 export async function loadRuntime(schemas = []) {
   const dir = mkdtempSync(join(tmpdir(), "contracts-runtime-"));
-  copyFileSync(join(TEMPLATES, "_runtime.js"), join(dir, "_runtime.js"));
+  for (const name of ["_runtime.js", "_hostname.js", "_idna.js"]) {
+    copyFileSync(join(TEMPLATES, name), join(dir, name));
+  }
   const entries = schemas.map(({ path, draft = "2020-12", schema }) => {
     const uri = schema.$id ?? `file:///schemas/${path}`;
     return { uri, path, draft, schema: { ...schema, $id: uri } };

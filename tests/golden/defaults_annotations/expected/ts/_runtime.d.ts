@@ -90,8 +90,11 @@ export declare function isIpv4(value: string): boolean;
 export declare function isIpv6(value: string): boolean;
 export declare function isUri(value: string): boolean;
 
-/** Whether `text` (a label after "xn--") is valid Punycode (RFC 3492). */
-export declare function punycodeDecodes(text: string): boolean;
+/**
+ * The code points `text` (a label after "xn--") decodes to as Punycode (RFC 3492),
+ * or null where Python's codec fails. Validity as IDNA2008 is `isHostname`'s job.
+ */
+export declare function punycodeDecode(text: string): number[] | null;
 
 /** `multipleOf` on the decimals the JSON wrote: 19.99 is a multiple of 0.01. */
 export declare function isMultiple(value: number, divisor: number): boolean;

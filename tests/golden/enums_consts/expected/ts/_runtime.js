@@ -7,6 +7,7 @@
 // {pointer, expected, got}; ContractViolation carries all of them for one value.
 import Ajv from "ajv";
 import Ajv2020 from "ajv/dist/2020.js";
+import { isHostname } from "./_hostname.js";
 import { SCHEMAS } from "./_schemas.js";
 
 const ROOT_URI = "file:///schemas/";
@@ -31,7 +32,6 @@ const DURATION = new RegExp(
     `(?:${DUR_TIME})?|${DUR_TIME}|[0-9]+W)$`,
 );
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-const LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
 const OCTET = "(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])";
 const IPV4 = new RegExp(`^(?:${OCTET}\\.){3}${OCTET}$`);
 const ATEXT = "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]";
@@ -88,6 +88,7 @@ export function isDateTime(value) {
   return at >= 0 && isDate(value.slice(0, at)) && isTime(value.slice(at + 1));
 }
 
+export { isHostname, punycodeDecode } from "./_hostname.js";
 export const isDuration = (value) => DURATION.test(value);
 export const isUuid = (value) => UUID.test(value);
 export const isIpv4 = (value) => IPV4.test(value);
@@ -130,77 +131,6 @@ export function isIpv6(value) {
   }
   const used = [...parts.slice(0, hi), ...parts.slice(parts.length - lo)];
   return used.every((p) => HEXTET.test(p));
-}
-
-function adapt(delta, first, count) {
-  // RFC 3492 section 6.1, base 36, tmin 1, tmax 26, skew 38, damp 700.
-  let d = Math.floor(delta / (first ? 700 : 2));
-  d += Math.floor(d / count);
-  let k = 0;
-  while (d > 455) {
-    d = Math.floor(d / 35);
-    k += 36;
-  }
-  return k + Math.floor((36 * d) / (d + 38));
-}
-
-/**
- * Whether `text` (the ASCII part after "xn--") decodes as Punycode (RFC 3492
- * section 6.2), failing exactly where Python's `bytes.decode("punycode")` does:
- * a character that is not a digit (letters in either case), a truncated
- * variable-length integer, or a code point above U+10FFFF. Only the length of
- * the decoded string matters for the verdict, so nothing is built.
- */
-export function punycodeDecodes(text) {
-  const dash = text.lastIndexOf("-");
-  let length = dash < 0 ? 0 : dash; // basic code points copied before the last "-"
-  const digits = text.slice(dash + 1);
-  let n = 0x80;
-  let i = -1;
-  let bias = 72;
-  let pos = 0;
-  while (pos < digits.length) {
-    const first = pos === 0;
-    let delta = 0;
-    let w = 1;
-    for (let k = 1; ; k++) {
-      if (pos >= digits.length) return false;
-      const c = digits.charCodeAt(pos++);
-      // Python upper-cases the digits first: A-Z and a-z are 0-25, 0-9 are 26-35.
-      let digit = -1;
-      if (c >= 0x30 && c <= 0x39) digit = c - 22;
-      else if (c >= 0x41 && c <= 0x5a) digit = c - 0x41;
-      else if (c >= 0x61 && c <= 0x7a) digit = c - 0x61;
-      if (digit < 0) return false;
-      const t = Math.min(Math.max(36 * k - bias, 1), 26);
-      delta += digit * w;
-      // Past 2**53 the code point is far beyond U+10FFFF: Python fails as well.
-      if (delta > Number.MAX_SAFE_INTEGER) return false;
-      if (digit < t) break;
-      w *= 36 - t;
-    }
-    i += delta + 1;
-    n += Math.floor(i / (length + 1));
-    if (n > 0x10ffff) return false;
-    i %= length + 1;
-    length += 1;
-    bias = adapt(delta, first, length);
-  }
-  return true;
-}
-
-export function isHostname(value) {
-  if (!value || !isAscii(value) || value.length > 253 || value.endsWith("\n")) {
-    return false;
-  }
-  for (const label of value.split(".")) {
-    if (!pyMatch(LABEL, label)) return false;
-    if (label.slice(2, 4) === "--" && label.slice(0, 2).toLowerCase() !== "xn") return false;
-    if (label.slice(0, 4).toLowerCase() === "xn--" && !punycodeDecodes(label.slice(4))) {
-      return false;
-    }
-  }
-  return true;
 }
 
 export function isEmail(value) {

@@ -1,7 +1,8 @@
 """Runtime support for generated contract models (copied verbatim into the package).
 
 Strict JSON types, format checks written to the RFCs that JSON Schema names, and
-comparisons with JSON's equality. Depends on pydantic and the standard library only.
+comparisons with JSON's equality. Depends on pydantic, the standard library and, for
+IDNA2008 host name labels, the ``idna`` package.
 """
 
 from __future__ import annotations
@@ -450,11 +451,22 @@ def is_hostname(value: str) -> bool:
             return False
         if label[2:4] == "--" and label[:2].lower() != "xn":
             return False
-        if label[:4].lower() == "xn--":
-            try:
-                label[4:].encode("ascii").decode("punycode")
-            except UnicodeError:
-                return False
+        if label[:4].lower() == "xn--" and not _is_a_label(label):
+            return False
+    return True
+
+
+def _is_a_label(label: str) -> bool:
+    """An "xn--" label that decodes to a valid IDNA2008 U-label (RFC 5890-5893:
+    canonical Punycode, code point classes, CONTEXTJ/CONTEXTO, the bidi rule),
+    by the ``idna`` package. Imported here: plain ASCII host names never need it.
+    The Node runtime applies the same rules to a table made from idna's data."""
+    import idna
+
+    try:
+        idna.ulabel(label)
+    except ValueError:  # idna.IDNAError is a UnicodeError
+        return False
     return True
 
 

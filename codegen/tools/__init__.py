@@ -1,0 +1,1 @@
+"""Build-time tools of the compiler (not used while generating code)."""
