@@ -343,11 +343,14 @@ def short(fingerprint: str) -> str:
 
 def render_text(report: LiveReport) -> list[str]:
     lines = [f"live services ({len(report.services)}):"]
-    for s in report.services:
-        lines.append(
-            f"  {s.service}  {s.runtime}  {s.package} {short(s.fingerprint)}"
-            f"  {s.instance}  heartbeat {s.heartbeat}"
-        )
+    rows = [
+        (s.service, s.runtime, f"{s.package} {short(s.fingerprint)}", s.instance)
+        for s in report.services
+    ]
+    widths = [max((len(r[i]) for r in rows), default=0) for i in range(4)]
+    for s, row in zip(report.services, rows, strict=True):
+        cells = "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True))
+        lines.append(f"  {cells}  heartbeat {s.heartbeat}")
         for d in s.drift:
             lines.append(
                 f"    received {d.get('count')} {d.get('type')} v{d.get('version')}"

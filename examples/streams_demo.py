@@ -4,6 +4,8 @@ A throwaway redis-server is started on a free port. The Node business module
 publishes a task; the Python agent consumes it as a typed model and replies on
 ``agent.events``; the Node module consumes the typed reply. A forged entry (as an
 old or buggy producer would write) ends in the dead-letter stream with the reason.
+Both services announce their contract fingerprints; ``contracts drift --redis`` then
+lists them (live drift).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -20,6 +23,7 @@ from platform_contracts.agent.task_accepted_v1 import AgentTaskAccepted
 
 from runtime import Codec, Contracts
 from runtime.deadletter import list_dead
+from runtime.presence import Presence
 from runtime.streams import Consumer, Delivery, Publisher, stream_key
 from runtime.testing import RedisServer
 
@@ -41,6 +45,7 @@ def main() -> None:
             client, codec, "agent.tasks", "agents", "agent-1", block_ms=200
         )
         agent.ensure_group(start="0")
+        presence = Presence(client, contracts, "invoice-agent").start()
 
         @agent.on("agent.task.requested", 1)
         def work(task: Any, delivery: Delivery) -> None:
@@ -70,6 +75,10 @@ def main() -> None:
                 where = error["pointer"] or "/"
                 print(f"  {where}: expected {error['expected']}, got {error['got']}")
         subprocess.run([node, str(NODE), "read-replies", server.url], check=True)
+        print(f"\n$ contracts drift --redis {server.url}")
+        cli = Path(sys.executable).parent / "contracts"
+        subprocess.run([str(cli), "drift", "--redis", server.url], check=True)
+        presence.stop()
         client.close()
 
 

@@ -1,14 +1,18 @@
 // The Node business module of the streams demo.
 //   node stream_service.mjs publish-task URL   -> one agent.task.requested on agent.tasks
 //   node stream_service.mjs read-replies URL   -> reads agent.events until one reply
+// Each run announces the module's contract fingerprints in Redis (live drift), with a
+// heartbeat expiry: the record outlives this short process by the ttl.
 import { randomUUID } from "node:crypto";
 
 import Redis from "ioredis";
 
+import { Presence } from "@platform/contracts/presence";
 import { Consumer, Publisher } from "@platform/contracts/streams";
 
 const [command, url] = process.argv.slice(2);
 const redis = new Redis(url);
+await new Presence(redis, { service: "billing-module", instance: "billing-1" }).beat();
 
 if (command === "publish-task") {
   const publisher = new Publisher(redis, { source: "node:billing-module" });

@@ -10,6 +10,7 @@ import {
   deadLetterKey,
   streamKey,
 } from "@platform/contracts/streams";
+import { Presence, type PresenceRecord, serviceKey } from "@platform/contracts/presence";
 
 export async function service(signal: AbortSignal): Promise<BatchResult> {
   const publisher = new Publisher(new Redis(), { source: "node/billing", maxLen: 10_000 });
@@ -64,6 +65,15 @@ export async function service(signal: AbortSignal): Promise<BatchResult> {
   const keys: string[] = [streamKey("agent.tasks"), deadLetterKey("agent.tasks")];
   const error = new StreamNotInCatalog("x");
   console.log(entryId, ids, drift, reason, keys, error.stream);
+  const presence = await new Presence(new Redis(), { service: "billing", ttlSeconds: 30 })
+    .watch(consumer)
+    .start();
+  const record: PresenceRecord = presence.record();
+  const runtime: "node" | "python" = record.runtime;
+  const fingerprint: string | undefined = record.contracts["agent/task_requested.v1.json"];
+  // @ts-expect-error the service name is required
+  new Presence(new Redis(), { ttlSeconds: 5 });
+  console.log(runtime, fingerprint, serviceKey(presence.instance), record.drift[0]?.count);
   void consumer.run(signal);
   return consumer.runOnce();
 }
