@@ -504,3 +504,32 @@ def test_a_killed_node_service_drops_out(
     # its schemas stay, for the post-mortem
     old_order = hello["record"]["contracts"][ORDER]
     assert client.get(schema_key(old_order)) is not None
+
+
+def test_async_presence(redis_url: str) -> None:
+    import asyncio
+
+    import redis.asyncio
+
+    from runtime.presence import AsyncPresence
+
+    async def main() -> tuple[list[str], list[str], int]:
+        client = redis.asyncio.Redis.from_url(redis_url)
+        sync = redis.Redis.from_url(redis_url)
+        try:
+            async with AsyncPresence(
+                client, Contracts("platform_contracts"), "async-agent", interval=0.05
+            ) as presence:
+                first = json.loads(sync.get(service_key(presence.instance)) or b"")
+                await asyncio.sleep(0.3)  # a few heartbeats later
+                later = json.loads(sync.get(service_key(presence.instance)) or b"")
+                during = [s.service for s in live_services(sync)[0]]
+            after = [s.service for s in live_services(sync)[0]]
+            return during, after, int(later["heartbeat"] > first["heartbeat"])
+        finally:
+            await client.aclose()
+            sync.close()
+
+    during, after, advanced = asyncio.run(main())
+    assert "async-agent" in during and "async-agent" not in after
+    assert advanced == 1
