@@ -16,7 +16,7 @@ import subprocess
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import pytest
 
@@ -286,6 +286,52 @@ def test_idna_cases_cover_the_rules() -> None:
         except idna.IDNAError as exc:
             seen[str(exc.code)] += 1
     assert IDNA_RULES | {"valid"} <= seen.keys(), seen
+
+
+def test_fast_format_patterns_never_change_a_verdict() -> None:
+    """The generated models accept a string a format's fast pattern matches without
+    calling its checker: every such string must be one the checker accepts, and
+    the model's verdict must be the checker's on every string."""
+    import re
+
+    from pydantic import TypeAdapter, ValidationError
+
+    from codegen.pysupport import FAST_FORMATS, Str, format_
+
+    inputs = [(n, s) for n, s, _ in suite_cases()]
+    inputs += [(n, s) for n, strings in TRICKY.items() for s in strings]
+    inputs += fuzz_cases()
+    rnd = random.Random(3339)
+    for _ in range(3000):  # valid-looking dates and times over the whole calendar
+        year, month, mday = (
+            rnd.randint(1900, 2100),
+            rnd.randint(0, 13),
+            rnd.randint(0, 32),
+        )
+        day = f"{year:04}-{month:02}-{mday:02}"
+        clock = (
+            f"{rnd.randint(0, 24):02}:{rnd.randint(0, 60):02}:{rnd.randint(0, 61):02}"
+        )
+        zone = rnd.choice(["Z", "+01:00", "-23:59", "+24:00", "-00:00", ""])
+        inputs += [("date", day), ("time", clock + zone)]
+        inputs.append(("date-time", f"{day}T{clock}{rnd.choice(['', '.5'])}{zone}"))
+    adapters = {n: TypeAdapter(Annotated[Str, format_(n)]) for n in FAST_FORMATS}
+    checked: Counter[str] = Counter()
+    for name, text in inputs:
+        if name not in FAST_FORMATS:
+            continue
+        checked[name] += 1
+        expected = FORMATS[name](text)
+        if re.search(FAST_FORMATS[name], text) and not text.endswith("\n"):
+            assert expected, (name, text, "fast pattern accepts an invalid string")
+        try:
+            adapters[name].validate_python(text)
+            got = True
+        except ValidationError as exc:
+            assert [e["type"] for e in exc.errors()] == ["format"], exc.errors()
+            got = False
+        assert got == expected, (name, text)
+    assert set(checked) == set(FAST_FORMATS) and min(checked.values()) > 100, checked
 
 
 def test_formats_agree_with_python(node: str) -> None:

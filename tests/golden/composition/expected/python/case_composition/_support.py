@@ -19,9 +19,10 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    GetCoreSchemaHandler,
     Strict,
 )
-from pydantic_core import PydanticCustomError
+from pydantic_core import PydanticCustomError, core_schema
 
 __all__ = [
     "Bool",
@@ -509,16 +510,69 @@ FORMATS: dict[str, Callable[[str], bool]] = {
 }
 
 
-def format_(name: str) -> AfterValidator:
+# Languages inside each format's own (Rust regex, in pydantic-core: no Python call),
+# anchored, ASCII classes only. A string they match is valid; any other string is
+# decided by the checker in FORMATS, so the verdicts are exactly the checker's.
+_DAY = (
+    r"(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])"
+    r"|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)"
+)  # February 29 (leap years) is left to the checker
+_CLOCK = (
+    r"(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]+)?"
+    r"(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])"
+)  # leap seconds are left to the checker
+FAST_FORMATS: dict[str, str] = {
+    "date": rf"^[0-9]{{4}}-{_DAY}$",
+    "date-time": rf"^[0-9]{{4}}-{_DAY}[Tt]{_CLOCK}$",
+    "time": rf"^{_CLOCK}$",
+    "uuid": _UUID.pattern,
+    "ipv4": _IPV4.pattern,
+    "duration": _DURATION.pattern,
+}
+
+
+class _Format:
+    """The ``format`` assertion: after the string checks, the fast pattern in
+    :data:`FAST_FORMATS` (if any), and only when it does not match, the checker."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.checker = FORMATS[name]
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        checker, name = self.checker, self.name
+
+        def check(value: str) -> str:
+            if not checker(value):
+                raise _fail("format", "a valid {format} string", format=name)
+            return value
+
+        inner = handler(source)
+        fast = FAST_FORMATS.get(name)
+        if fast is None:
+            return core_schema.no_info_after_validator_function(check, inner)
+        return core_schema.chain_schema(
+            [
+                inner,
+                core_schema.union_schema(
+                    [
+                        core_schema.str_schema(pattern=fast),
+                        core_schema.no_info_plain_validator_function(check),
+                    ],
+                    mode="left_to_right",
+                    custom_error_type="format",
+                    custom_error_message="a valid {format} string",
+                    custom_error_context={"format": name},
+                ),
+            ]
+        )
+
+
+def format_(name: str) -> _Format:
     """The ``format`` assertion for one of :data:`FORMATS`."""
-    checker = FORMATS[name]
-
-    def check(value: str) -> str:
-        if not checker(value):
-            raise _fail("format", "a valid {format} string", format=name)
-        return value
-
-    return AfterValidator(check)
+    return _Format(name)
 
 
 # -- object-level keywords -------------------------------------------------------
