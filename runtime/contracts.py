@@ -59,6 +59,9 @@ def non_json_constant(data: bytes) -> str | None:
     return None
 
 
+_UNMARKED = bytes(b for b in range(256) if b not in b"NI[{")
+
+
 def nesting_depth(data: bytes) -> int:
     """The deepest nesting of arrays and objects in JSON text (strings skipped)."""
     depth = deepest = 0
@@ -114,13 +117,16 @@ class ContractValidator:
                     )
                 ],
             )
-        constant = non_json_constant(data)
-        if constant is not None:
-            raise ContractViolation(
-                self.contract, [Violation("", "valid JSON", constant)]
-            )
-        # Brackets bound the depth from above: scan only when they could exceed it.
-        if data.count(b"[") + data.count(b"{") > limits.max_depth:
+        # One pass keeps the bytes the two checks below look for: "N" and "I" (of
+        # NaN and Infinity) and the brackets, which bound the depth from above.
+        marks = data.translate(None, _UNMARKED)
+        if b"N" in marks or b"I" in marks:
+            constant = non_json_constant(data)
+            if constant is not None:
+                raise ContractViolation(
+                    self.contract, [Violation("", "valid JSON", constant)]
+                )
+        if marks.count(b"[") + marks.count(b"{") > limits.max_depth:
             depth = nesting_depth(data)
             if depth > limits.max_depth:
                 raise ContractViolation(

@@ -11,9 +11,9 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import orjson
 from pydantic import BaseModel, TypeAdapter, ValidationError, create_model
@@ -24,7 +24,7 @@ from runtime.errors import ContractViolation, UnknownContract
 _LONG_NUMBER = re.compile(rb"[0-9]{19}")
 # How our producers (Python and Node) start an envelope: id, type, version.
 _HEAD = re.compile(
-    rb'\A\{"id":"[^"\\]*","type":"([a-z0-9_.]+)","version":([0-9]{1,9}),'
+    rb'\A\{"id":"[^"\\]*","type":"(([a-z0-9_.]+)","version":([0-9]{1,9})),'
 )
 
 
@@ -53,9 +53,9 @@ def dumps(value: Any) -> bytes:
         return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-@dataclass(frozen=True)
-class Message:
-    """A received message: the validated envelope and its typed payload."""
+class Message(NamedTuple):
+    """A received message: the validated envelope and its typed payload (a named
+    tuple: immutable, and built in a fifth of a frozen dataclass's time)."""
 
     envelope: Any
     data: Any
@@ -77,6 +77,8 @@ class Codec:
         self._by_model: dict[type, ContractValidator] = {}
         self._by_message: dict[tuple[str, int], ContractValidator] = {}
         self._composites: dict[str, TypeAdapter[Any] | None] = {}
+        # b'<type>","version":<n>' -> (its contract, its composite) or (None, None)
+        self._fast: dict[bytes, tuple[Any, TypeAdapter[Any] | None]] = {}
         for name in contracts.names():
             validator = contracts.get(name)
             if validator.message_type is not None and validator.version is not None:
@@ -267,24 +269,35 @@ class Codec:
         head = _HEAD.match(raw)
         if head is None:
             return None
-        validator = self._by_message.get((head[1].decode(), int(head[2])))
-        if validator is None:
-            return None
-        adapter = self._composite(validator)
+        found = self._fast.get(head[1])
+        if found is None:
+            found = self._fast_route(head[2].decode(), int(head[3]))
+            if len(self._fast) < 1024:  # keys come from the wire: bounded
+                self._fast[head[1]] = found
+        validator, adapter = found
         if adapter is None:
             return None
         try:
             envelope = adapter.validate_json(raw, by_alias=True, by_name=False)
         except ValidationError:
             return None
+        fingerprint = envelope.fingerprint
         return Message(
-            envelope=envelope,
-            data=envelope.data,
-            type=envelope.type,
-            version=envelope.version,
-            fingerprint=envelope.fingerprint,
-            fingerprint_matches=envelope.fingerprint == validator.fingerprint,
+            envelope,
+            envelope.data,
+            envelope.type,
+            envelope.version,
+            fingerprint,
+            fingerprint == validator.fingerprint,
         )
+
+    def _fast_route(
+        self, message_type: str, version: int
+    ) -> tuple[Any, TypeAdapter[Any] | None]:
+        validator = self._by_message.get((message_type, version))
+        if validator is None:
+            return None, None
+        return validator, self._composite(validator)
 
     def decode(self, raw: bytes | str) -> Message:
         """Validate an envelope and its payload; raise ContractViolation or

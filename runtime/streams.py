@@ -14,11 +14,12 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import redis
 import redis.asyncio
@@ -47,9 +48,8 @@ class NotInCatalog(RuntimeContractError):
     """The catalogue does not allow this message type on this stream."""
 
 
-@dataclass(frozen=True)
-class Delivery:
-    """What a handler is told besides the payload."""
+class Delivery(NamedTuple):
+    """What a handler is told besides the payload (immutable)."""
 
     stream: str
     entry_id: str
@@ -159,6 +159,7 @@ class _ConsumerCore:
         block_ms: int,
         claim_idle_ms: int,
         max_deliveries: int,
+        claim_every_ms: int | None = None,
     ) -> None:
         self.codec = codec
         self.stream = stream
@@ -170,12 +171,27 @@ class _ConsumerCore:
         self.batch = batch
         self.block_ms = block_ms
         self.claim_idle_ms = claim_idle_ms
+        # XAUTOCLAIM at most this often (the first cycle always claims): an entry
+        # is reclaimed between claim_idle_ms and claim_idle_ms + claim_every_ms.
+        self.claim_every_ms = (
+            claim_every_ms if claim_every_ms is not None else claim_idle_ms // 4
+        )
+        self._next_claim = 0.0  # time.monotonic() of the next claim
         self.max_deliveries = max_deliveries
         self.handlers: dict[tuple[str, int], Handler] = {}
         self.drift: Counter[tuple[str, int, str]] = Counter()
         self.last_errors: dict[str, str] = {}  # entry id -> last handler failure
         if self.catalog is not None and stream not in self.catalog.stream_types:
             raise NotInCatalog(f"stream {stream} is not in the catalogue")
+
+    def _claim_due(self) -> bool:
+        return time.monotonic() >= self._next_claim
+
+    def _claimed(self, count: int) -> None:
+        """Schedule the next claim; at once when a full batch came back."""
+        self._next_claim = (
+            0.0 if count >= self.batch else time.monotonic() + self.claim_every_ms / 1e3
+        )
 
     def on(self, message_type: str, version: int) -> Callable[[Handler], Handler]:
         """Register the handler of a message type and major version."""
@@ -332,11 +348,12 @@ class Consumer(_ConsumerCore):
         block_ms: int = 1000,
         claim_idle_ms: int = 30_000,
         max_deliveries: int = 5,
+        claim_every_ms: int | None = None,
     ) -> None:
         super().__init__(
             codec, stream, group, consumer, catalog=catalog, batch=batch,
             block_ms=block_ms, claim_idle_ms=claim_idle_ms,
-            max_deliveries=max_deliveries,
+            max_deliveries=max_deliveries, claim_every_ms=claim_every_ms,
         )  # fmt: skip
         self.client = client
 
@@ -349,6 +366,8 @@ class Consumer(_ConsumerCore):
                 raise
 
     def _claim(self) -> list[tuple[str, dict[bytes, bytes], int]]:
+        if not self._claim_due():
+            return []
         reply = self.client.xautoclaim(
             self.key,
             self.group,
@@ -358,6 +377,7 @@ class Consumer(_ConsumerCore):
             count=self.batch,
         )
         entries = [(_text(i), f) for i, f in reply[1] if f is not None]
+        self._claimed(len(reply[1]))
         if not entries:
             return []
         counts = _delivery_counts(
@@ -453,11 +473,12 @@ class AsyncConsumer(_ConsumerCore):
         block_ms: int = 1000,
         claim_idle_ms: int = 30_000,
         max_deliveries: int = 5,
+        claim_every_ms: int | None = None,
     ) -> None:
         super().__init__(
             codec, stream, group, consumer, catalog=catalog, batch=batch,
             block_ms=block_ms, claim_idle_ms=claim_idle_ms,
-            max_deliveries=max_deliveries,
+            max_deliveries=max_deliveries, claim_every_ms=claim_every_ms,
         )  # fmt: skip
         self.client = client
 
@@ -472,11 +493,14 @@ class AsyncConsumer(_ConsumerCore):
 
     async def run_once(self) -> BatchResult:
         try:
-            reply = await self.client.xautoclaim(
-                self.key, self.group, self.consumer, self.claim_idle_ms, "0-0",
-                count=self.batch,
-            )  # fmt: skip
-            entries = [(_text(i), f) for i, f in reply[1] if f is not None]
+            entries: list[tuple[str, dict[bytes, bytes]]] = []
+            if self._claim_due():
+                reply = await self.client.xautoclaim(
+                    self.key, self.group, self.consumer, self.claim_idle_ms, "0-0",
+                    count=self.batch,
+                )  # fmt: skip
+                entries = [(_text(i), f) for i, f in reply[1] if f is not None]
+                self._claimed(len(reply[1]))
             claimed: list[tuple[str, dict[bytes, bytes], int]] = []
             if entries:
                 pending = await self.client.xpending_range(
