@@ -26,6 +26,7 @@ import redis.asyncio
 from pydantic import BaseModel
 
 from runtime.catalog import Catalog
+from runtime.contracts import ContractValidator
 from runtime.envelope import Codec, Message, dumps
 from runtime.errors import ContractViolation, RuntimeContractError, UnknownContract
 
@@ -90,14 +91,26 @@ class Publisher:
         self.codec = codec
         self.catalog = catalog if catalog is not None else Catalog.load(codec.contracts)
         self.maxlen = maxlen
+        self._allowed: dict[Any, ContractValidator] = {}  # checked (stream, type)
 
     def encode(self, stream: str, item: Outgoing, **options: Any) -> bytes:
         if isinstance(item, BaseModel):
-            validator = self.codec.contract_of(item)
+            key: Any = (stream, type(item))
             payload = item.model_dump(mode="json", by_alias=True, exclude_unset=True)
         else:
             payload, message_type, version = item
-            validator = self.codec.contracts.for_message(message_type, version)
+            key = (stream, message_type, version)
+        validator = self._allowed.get(key)
+        if validator is None:
+            validator = self._allowed[key] = self._check(stream, item)
+        return self.codec.seal(validator, payload, **options)
+
+    def _check(self, stream: str, item: Outgoing) -> ContractValidator:
+        """The contract of an item, if the catalogue allows it on ``stream``."""
+        if isinstance(item, BaseModel):
+            validator = self.codec.contract_of(item)
+        else:
+            validator = self.codec.contracts.for_message(item[1], item[2])
         assert validator.message_type is not None and validator.version is not None
         if self.catalog is not None and not self.catalog.allows(
             stream, validator.message_type, validator.version
@@ -106,15 +119,20 @@ class Publisher:
                 f"the catalogue does not allow {validator.message_type}"
                 f" v{validator.version} on stream {stream}"
             )
-        return self.codec.seal(validator, payload, **options)
+        return validator
 
     def publish(self, stream: str, item: Outgoing, **options: Any) -> str:
         """Publish one message; returns the entry id."""
         raw = self.encode(stream, item, **options)
-        entry_id = self.client.xadd(
-            stream_key(stream), {FIELD: raw}, maxlen=self.maxlen, approximate=True
-        )
-        return _text(entry_id)
+        command = self._xadd(stream_key(stream), raw)
+        return _text(self.client.execute_command(*command))  # type: ignore[no-untyped-call]
+
+    def _xadd(self, key: str, raw: bytes) -> tuple[Any, ...]:
+        """``XADD key [MAXLEN ~ n] * envelope <raw>`` (the command, without
+        redis-py's argument handling: this is the hot path of a batch)."""
+        if self.maxlen is None:
+            return ("XADD", key, "*", FIELD, raw)
+        return ("XADD", key, "MAXLEN", "~", self.maxlen, "*", FIELD, raw)
 
     def publish_many(
         self, stream: str, items: Iterable[Outgoing], batch: int = 100
@@ -127,7 +145,7 @@ class Publisher:
         for start in range(0, len(encoded), batch):
             pipe = self.client.pipeline(transaction=False)
             for raw in encoded[start : start + batch]:
-                pipe.xadd(key, {FIELD: raw}, maxlen=self.maxlen, approximate=True)
+                pipe.execute_command(*self._xadd(key, raw))  # type: ignore[no-untyped-call]
             ids += [_text(i) for i in pipe.execute()]
         return ids
 
