@@ -68,3 +68,55 @@ def test_decode_refuses_bad_payload_unknown_version_and_notices_drift(
     envelope = json.loads(raw)
     envelope["fingerprint"] = "sha256:" + "0" * 64
     assert codec.decode(json.dumps(envelope)).fingerprint_matches is False
+
+
+def test_ids_are_random_version_4_uuids() -> None:
+    import re
+    import uuid
+
+    from runtime.envelope import new_id
+
+    ids = [new_id() for _ in range(2000)]  # several refills of the pool
+    assert len(set(ids)) == len(ids)
+    for text in ids:
+        assert re.fullmatch(
+            r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", text
+        )
+        assert uuid.UUID(text).version == 4 and str(uuid.UUID(text)) == text
+
+
+def test_assembled_envelopes_satisfy_the_envelope_contract(codec: Codec) -> None:
+    """Without trace, correlation or message id the envelope is assembled as bytes
+    around the validated payload: it must be what the two-step path builds."""
+    contracts = codec.contracts
+    validator = contracts.for_message("agent.task.accepted", 1)
+    payload = _sample("valid-full.json")
+    for _ in range(50):
+        raw = codec.seal(validator, payload)
+        envelope = json.loads(raw)
+        assert list(envelope)[:3] == ["id", "type", "version"]  # the decode_fast head
+        contracts.get("envelope.v1.json").validate_python(envelope)
+        assert envelope["data"] == payload
+        assert codec.decode(raw).fingerprint_matches
+    slow = json.loads(codec.wrap(validator, payload))
+    assert set(slow) == set(envelope)
+
+
+def test_a_bad_source_or_an_oversized_payload_is_refused_on_encode() -> None:
+    contracts = Contracts("platform_contracts")
+    payload = _sample("valid-full.json")
+    with pytest.raises(ContractViolation) as info:
+        Codec(contracts, source="").encode(
+            payload, message_type="agent.task.accepted", version=1
+        )
+    assert [v.pointer for v in info.value.violations] == ["/source"]
+    from runtime.contracts import Limits
+
+    small = Codec(Contracts("platform_contracts", Limits(max_bytes=200)), "python:t")
+    with pytest.raises(ContractViolation) as info:
+        small.encode(payload, message_type="agent.task.accepted", version=1)
+    assert info.value.violations[0].expected == "at most 200 bytes"
+    deep = Codec(Contracts("platform_contracts", Limits(max_depth=1)), "python:t")
+    with pytest.raises(ContractViolation) as info:  # the envelope, then its data
+        deep.encode(payload, message_type="agent.task.accepted", version=1)
+    assert "nesting depth" in info.value.violations[0].expected
