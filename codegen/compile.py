@@ -9,12 +9,14 @@ from pathlib import Path
 from typing import Any
 
 from codegen import ir
+from codegen.bundle import Bundler
 from codegen.errors import CompileError, ContractError, pointer_join
 from codegen.load import Document, load_all
 from codegen.lower import Ctx, Lowerer, is_definitions_only, message_of
 from codegen.naming import module_part
+from codegen.nodelimits import node_limit_errors
 from codegen.render_python import refs_in
-from codegen.resolve import SchemaGraph, bundle_document, walk_refs
+from codegen.resolve import SchemaGraph, walk_refs
 from codegen.vocabulary import check_document
 
 
@@ -91,6 +93,8 @@ def compile_documents(root: Path) -> tuple[ir.Program, list[Document]]:
     ref_errors, deps = walk_refs(graph)
     if ref_errors:
         raise CompileError(ref_errors)
+    bundler = Bundler(graph)  # resolves $dynamicRef, for the Node bundle
+    errors.extend(node_limit_errors(bundler))
     names = module_names(documents)
     lowerer = Lowerer(graph, names)
     roots: dict[str, ir.TypeName | None] = {}
@@ -157,10 +161,9 @@ def compile_documents(root: Path) -> tuple[ir.Program, list[Document]]:
     program_hash = hashlib.sha256()
     for m in modules:
         program_hash.update(f"{m.source}\0{m.fingerprint}\0".encode())
+    bundled = bundler.bundle()
     bundles = tuple(
-        ir.Bundle(
-            d.path, graph.base_uri[d.path], d.draft, bundle_document(graph, d.path)
-        )
+        ir.Bundle(d.path, graph.base_uri[d.path], d.draft, bundled[d.path])
         for d in documents
     )
     program = ir.Program(tuple(modules), "sha256:" + program_hash.hexdigest(), bundles)

@@ -7,7 +7,7 @@ export const SCHEMAS = [
     path: "common/defs.json",
     uri: "https://contracts.example.com/common/defs.json",
     draft: "2020-12",
-    schema: JSON.parse("{\"$id\":\"https://contracts.example.com/common/defs.json\",\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"$comment\":\"Definitions only: no root type.\",\"$defs\":{\"Money\":{\"title\":\"Money\",\"type\":\"object\",\"properties\":{\"amount_minor\":{\"type\":\"integer\",\"description\":\"Amount in minor units (cents).\"},\"currency\":{\"$ref\":\"https://contracts.example.com/common/defs.json#currency-code\"}},\"required\":[\"amount_minor\",\"currency\"],\"additionalProperties\":false},\"Uuid\":{\"title\":\"Uuid\",\"type\":\"string\",\"format\":\"uuid\"},\"CurrencyCode\":{\"$anchor\":\"currency-code\",\"title\":\"CurrencyCode\",\"type\":\"string\",\"pattern\":\"^[A-Z]{3}$\"}}}"),
+    schema: JSON.parse("{\"$id\":\"https://contracts.example.com/common/defs.json\",\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"$comment\":\"Definitions only: no root type.\",\"$defs\":{\"Money\":{\"title\":\"Money\",\"type\":\"object\",\"properties\":{\"amount_minor\":{\"type\":\"integer\",\"description\":\"Amount in minor units (cents).\"},\"currency\":{\"$ref\":\"https://contracts.example.com/common/defs.json#/$defs/CurrencyCode\"}},\"required\":[\"amount_minor\",\"currency\"],\"additionalProperties\":false},\"Uuid\":{\"title\":\"Uuid\",\"type\":\"string\",\"format\":\"uuid\"},\"CurrencyCode\":{\"$anchor\":\"currency-code\",\"title\":\"CurrencyCode\",\"type\":\"string\",\"pattern\":\"^[A-Z]{3}$\"}}}"),
   },
   {
     path: "customer.json",
@@ -19,6 +19,6 @@ export const SCHEMAS = [
     path: "order.json",
     uri: "file:///schemas/order.json",
     draft: "2020-12",
-    schema: JSON.parse("{\"$id\":\"file:///schemas/order.json\",\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"$comment\":\"No $id: refs resolve against this file's location.\",\"title\":\"Order\",\"type\":\"object\",\"properties\":{\"id\":{\"$ref\":\"https://contracts.example.com/common/defs.json#/$defs/Uuid\"},\"customer\":{\"$ref\":\"https://contracts.example.com/customer.json\"},\"shipping_address\":{\"$ref\":\"https://contracts.example.com/customer.json#/$defs/Address\"},\"total\":{\"$ref\":\"https://contracts.example.com/common/defs.json#/$defs/Money\"},\"settlement_currency\":{\"$ref\":\"https://contracts.example.com/common/defs.json#currency-code\"}},\"required\":[\"id\",\"customer\",\"total\"],\"additionalProperties\":false}"),
+    schema: JSON.parse("{\"$id\":\"file:///schemas/order.json\",\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"$comment\":\"No $id: refs resolve against this file's location.\",\"title\":\"Order\",\"type\":\"object\",\"properties\":{\"id\":{\"$ref\":\"https://contracts.example.com/common/defs.json#/$defs/Uuid\"},\"customer\":{\"$ref\":\"https://contracts.example.com/customer.json\"},\"shipping_address\":{\"$ref\":\"https://contracts.example.com/customer.json#/$defs/Address\"},\"total\":{\"$ref\":\"https://contracts.example.com/common/defs.json#/$defs/Money\"},\"settlement_currency\":{\"$ref\":\"https://contracts.example.com/common/defs.json#/$defs/CurrencyCode\"}},\"required\":[\"id\",\"customer\",\"total\"],\"additionalProperties\":false}"),
   },
 ];

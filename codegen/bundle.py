@@ -1,0 +1,309 @@
+"""Bundles: the schemas as runtime validators that only know the bundle (Ajv) read them.
+
+Each file is copied with its ``$id`` set and every reference rewritten to an
+absolute URI this compiler resolved: the target file's canonical URI (its
+``$id``, else its file URI) plus the target's JSON pointer in that file. Ajv then
+never resolves an embedded ``$id`` or an anchor itself (a ``$ref`` into an
+embedded resource overflows its stack).
+
+``$dynamicRef`` is resolved here too, as a plain ``$ref``, because Ajv follows it
+only in one pattern and keeps anchors after their scope is left. Where the
+target cannot depend on the dynamic scope (the initial target has no matching
+``$dynamicAnchor``, or only one schema resource declares that anchor) it is the
+initial target. Otherwise the dynamic scope is followed at compile time: the
+state that decides a ``$dynamicRef`` is, per anchor name, the outermost resource
+entered so far that declares it. A resource reached in a state other than the one
+its own file gives it (by descending from the file's root) is copied under the
+file's ``$defs`` (``x-dynamic-scope-<n>``, without ``$id`` and anchors) for that
+state, and the references leading there point to the copy. States only grow and
+anchors are finite, so the copies are too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote, unquote, urldefrag, urljoin
+
+from codegen.errors import pointer_join
+from codegen.resolve import SPECS, Resolver, SchemaGraph
+from codegen.vocabulary import subschemas
+
+# A node of the schema graph: (file, JSON pointer).
+Place = tuple[str, str]
+# The dynamic scope as far as it matters: (anchor name, anchor's place), sorted.
+State = tuple[tuple[str, str, str], ...]
+
+COPY_PREFIX = "x-dynamic-scope-"
+_POINTER_SAFE = "/~$!&'()*+,;=:@"
+
+
+@dataclass(frozen=True)
+class _Ref:
+    """A ``$ref`` or ``$dynamicRef`` as resolved: its target, and for a dynamic
+    one the anchor name it looks up in the dynamic scope ("" when static)."""
+
+    target: Place | None  # None: a target without a pointer of its own
+    fallback: str  # the absolute URI, used when ``target`` is None
+    dynamic: str = ""
+
+
+class Bundler:
+    """Bundles every document of a graph (see the module docstring)."""
+
+    def __init__(self, graph: SchemaGraph) -> None:
+        self.graph = graph
+        self.resources: dict[str, list[str]] = {}  # file -> resource root pointers
+        self.anchors: dict[Place, dict[str, str]] = {}  # resource -> name -> pointer
+        self.refs: dict[tuple[str, str, str], _Ref] = {}  # (file, pointer, keyword)
+        for path in graph.documents:
+            self._scan(path)
+        declared: dict[str, int] = {}
+        for names in self.anchors.values():
+            for name in names:
+                declared[name] = declared.get(name, 0) + 1
+        for key, ref in self.refs.items():
+            if ref.dynamic and declared.get(ref.dynamic, 0) < 2:
+                self.refs[key] = _Ref(ref.target, ref.fallback)
+        self.dynamic_names = {r.dynamic for r in self.refs.values() if r.dynamic}
+        self.needs_state = self._needing_state()
+        self.copies: dict[str, dict[State, dict[str, tuple[str, Any]]]] = {}
+        self._pending: list[tuple[str, str, State, str]] = []
+
+    # -- scanning --------------------------------------------------------------
+
+    def _scan(self, path: str) -> None:
+        graph = self.graph
+        doc = graph.documents[path]
+        roots = self.resources.setdefault(path, [""])
+        stack: list[tuple[Any, str, Resolver, str]] = [
+            (doc.contents, "", graph.root_resolver(path), "")
+        ]
+        while stack:
+            node, pointer, resolver, resource = stack.pop()
+            if not isinstance(node, dict):
+                continue
+            if pointer:
+                resolver = graph.descend(resolver, node, doc.draft)
+                if SPECS[doc.draft].create_resource(node).id() is not None:
+                    roots.append(pointer)
+                    resource = pointer
+            anchor = node.get("$dynamicAnchor")
+            if doc.draft == "2020-12" and isinstance(anchor, str):
+                self.anchors.setdefault((path, resource), {})[anchor] = pointer
+            for keyword in ("$ref", "$dynamicRef"):
+                value = node.get(keyword)
+                if isinstance(value, str) and (keyword == "$ref" or doc.draft != "7"):
+                    ref = self._resolve(resolver, value, path, pointer)
+                    if keyword == "$dynamicRef":
+                        ref = self._dynamic(ref, value, resolver)
+                    self.refs[(path, pointer, keyword)] = ref
+            for child, child_pointer in subschemas(node, doc.draft, pointer):
+                stack.append((child, child_pointer, resolver, resource))
+        roots.sort(key=len)
+
+    def _resolve(self, resolver: Resolver, ref: str, file: str, pointer: str) -> _Ref:
+        graph = self.graph
+        target = graph.resolve(resolver, ref, file, pointer)
+        if graph.location(target.node) is not None:
+            return _Ref((target.file, target.pointer), "")
+        # A boolean schema: its place is its resource's plus the fragment pointer.
+        absolute = urljoin(resolver._base_uri, ref)
+        uri, fragment = urldefrag(absolute)
+        if fragment.startswith("/"):
+            holder = graph.resolve(resolver, uri, file, pointer)
+            where = graph.location(holder.node)
+            if where is not None:
+                return _Ref((where[0], where[1] + unquote(fragment)), "")
+        return _Ref(None, graph.canonical_ref(resolver, ref))
+
+    def _dynamic(self, ref: _Ref, value: str, resolver: Resolver) -> _Ref:
+        """A ``$dynamicRef`` whose initial target has the ``$dynamicAnchor`` its
+        fragment names looks that name up in the dynamic scope."""
+        name = urldefrag(urljoin(resolver._base_uri, value)).fragment
+        if ref.target is None or not name or name.startswith("/"):
+            return ref
+        node = _at(self.graph.documents[ref.target[0]].contents, ref.target[1])
+        if isinstance(node, dict) and node.get("$dynamicAnchor") == name:
+            return _Ref(ref.target, ref.fallback, name)
+        return ref
+
+    def _needing_state(self) -> set[Place]:
+        """The resources whose evaluation can depend on the dynamic scope: those
+        holding a dynamic ``$dynamicRef`` (or whose nested resources do), and
+        those referring to one that does."""
+
+        def outer(place: Place) -> Place:
+            return (place[0], self.resources[place[0]][0])  # the file's root resource
+
+        holding: set[Place] = set()
+        edges: dict[Place, set[Place]] = {}
+        for (file, pointer, _), ref in self.refs.items():
+            here = (file, self.resource_of((file, pointer)))
+            owners = {here, outer(here)} | {
+                (file, r) for r in self.resources[file] if here[1].startswith(r + "/")
+            }
+            for owner in owners:
+                if ref.dynamic:
+                    holding.add(owner)
+                if ref.target is not None:
+                    target = (ref.target[0], self.resource_of(ref.target))
+                    edges.setdefault(owner, set()).add(target)
+        needs = set(holding)
+        changed = True
+        while changed:
+            changed = False
+            for owner, targets in edges.items():
+                if owner not in needs and targets & needs:
+                    needs.add(owner)
+                    changed = True
+        return needs
+
+    # -- states ----------------------------------------------------------------
+
+    def resource_of(self, place: Place) -> str:
+        file, pointer = place
+        best = ""
+        for root in self.resources[file]:
+            if pointer == root or pointer.startswith(root + "/"):
+                best = root
+        return best
+
+    def enter(self, state: State, file: str, resource: str) -> State:
+        """The state after entering a resource: its anchors bind unbound names."""
+        bound = {name for name, _, _ in state}
+        added = [
+            (name, file, pointer)
+            for name, pointer in self.anchors.get((file, resource), {}).items()
+            if name in self.dynamic_names and name not in bound
+        ]
+        return tuple(sorted((*state, *added))) if added else state
+
+    def natural(self, file: str, resource: str) -> State:
+        """The state of a resource reached by descending from its file's root."""
+        state: State = ()
+        for root in self.resources[file]:
+            if resource == root or resource.startswith(root + "/") or root == "":
+                state = self.enter(state, file, root)
+        return state
+
+    # -- rewriting -------------------------------------------------------------
+
+    def target_uri(self, ref: _Ref, state: State) -> str:
+        if ref.target is None:
+            return ref.fallback
+        file, pointer = ref.target
+        if ref.dynamic:
+            for name, anchor_file, anchor_pointer in state:
+                if name == ref.dynamic:
+                    file, pointer = anchor_file, anchor_pointer
+        resource = self.resource_of((file, pointer))
+        entered = self.enter(state, file, resource)
+        uri = self.graph.base_uri[file]
+        needed = (file, resource) in self.needs_state
+        if needed and entered != self.natural(file, resource):
+            key = self._copy_key(file, resource, entered)
+            pointer = f"/$defs/{key}{pointer[len(resource) :]}"
+        return uri + "#" + quote(pointer, safe=_POINTER_SAFE) if pointer else uri
+
+    def _copy_key(self, file: str, resource: str, state: State) -> str:
+        by_state = self.copies.setdefault(file, {}).setdefault(state, {})
+        if resource not in by_state:
+            key = f"{COPY_PREFIX}{sum(len(s) for s in self.copies[file].values())}"
+            by_state[resource] = (key, None)
+            self._pending.append((file, resource, state, key))
+        return by_state[resource][0]
+
+    def rewrite(
+        self, file: str, node: Any, pointer: str, state: State, copy: bool
+    ) -> Any:
+        """The bundled form of the schema ``node`` at ``file#pointer``, evaluated in
+        ``state`` (before entering ``node``'s own resource, if it starts one)."""
+        if not isinstance(node, dict):
+            return node
+        draft = self.graph.documents[file].draft
+        if pointer in self.resources[file]:
+            state = self.enter(state, file, pointer)
+        children = {p for _, p in subschemas(node, draft, pointer)}
+
+        def child(value: Any, at: str) -> Any:
+            return self.rewrite(file, value, at, state, copy)
+
+        out: dict[str, Any] = {}
+        extra: list[Any] = []
+        for key, value in node.items():
+            ref = self.refs.get((file, pointer, key))
+            if ref is not None:
+                uri = self.target_uri(ref, state)
+                if key == "$ref" or "$ref" not in node:
+                    out["$ref"] = uri
+                else:  # both: the dynamic one joins allOf (after its members)
+                    extra.append({"$ref": uri})
+            elif not (copy and key in ("$id", "$anchor", "$dynamicAnchor", "$schema")):
+                out[key] = _walk(value, pointer_join(pointer, key), children, child)
+        if extra:
+            out["allOf"] = [*out.get("allOf", []), *extra]
+        if out.get("enum") == []:
+            # Nothing is valid; Ajv refuses an empty enum, so say it as `not: {}`.
+            del out["enum"]
+            if "not" in out:
+                out["allOf"] = [*out.get("allOf", []), {"not": {}}]
+            else:
+                out["not"] = {}
+        return out
+
+    def bundle(self) -> dict[str, Any]:
+        """Every document's bundle, by path."""
+        graph = self.graph
+        out: dict[str, Any] = {}
+        for path, doc in graph.documents.items():
+            contents = self.rewrite(path, doc.contents, "", (), False)
+            if isinstance(contents, dict):
+                contents = {
+                    "$id": graph.base_uri[path],
+                    **{k: v for k, v in contents.items() if k != "$id"},
+                }
+            out[path] = contents
+        while self._pending:
+            file, resource, state, key = self._pending.pop(0)
+            node = _at(graph.documents[file].contents, resource)
+            # The copy starts in the state after entering: entering again is a no-op.
+            copied = self.rewrite(file, node, resource, state, True)
+            self.copies[file][state][resource] = (key, copied)
+        for file, states in self.copies.items():
+            defs = {
+                key: copied for by in states.values() for key, copied in by.values()
+            }
+            root = out[file]
+            taken = set(root.get("$defs", {}))
+            assert not taken & defs.keys(), (
+                f"{file}: $defs keys {COPY_PREFIX}* are taken"
+            )
+            out[file] = {**root, "$defs": {**root.get("$defs", {}), **defs}}
+        return out
+
+
+def _walk(
+    value: Any, at: str, children: set[str], child: Callable[[Any, str], Any]
+) -> Any:
+    """``value`` (at ``at``) with every subschema in ``children`` rewritten."""
+    if at in children:
+        return child(value, at)
+    if isinstance(value, dict):
+        return {
+            k: _walk(v, pointer_join(at, k), children, child) for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [
+            _walk(v, pointer_join(at, i), children, child) for i, v in enumerate(value)
+        ]
+    return value
+
+
+def _at(document: Any, pointer: str) -> Any:
+    node = document
+    for token in pointer.split("/")[1:]:
+        token = token.replace("~1", "/").replace("~0", "~")
+        node = node[int(token)] if isinstance(node, list) else node[token]
+    return node

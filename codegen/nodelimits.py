@@ -1,0 +1,251 @@
+"""Schema shapes the Node validator (Ajv 8) gets wrong: refused at generation time.
+
+Python and Node must accept exactly the same messages. Where Ajv cannot follow a
+schema and the bundle cannot say it another way (``codegen/bundle.py`` does that
+for ``$ref`` into embedded resources and for ``$dynamicRef``), the compiler
+refuses the schema with a reason, rather than ship validators that disagree.
+
+``unevaluatedItems`` and ``unevaluatedProperties`` depend on what the rest of
+their schema evaluated (its annotation scope: the keywords beside them and what
+``allOf``, ``anyOf``, ``oneOf``, ``not``, ``if``/``then``/``else``,
+``dependentSchemas``, ``$ref`` and ``$dynamicRef`` reach). Ajv tracks that only
+where it is simple. Refused, each with a stable code:
+
+- ``unevaluated-contains``: ``unevaluatedItems`` with a ``contains`` in its
+  scope (Ajv never counts the items ``contains`` matched as evaluated);
+- ``unevaluated-if``: an evaluating keyword inside an ``if`` of the scope (Ajv
+  ignores an ``if`` without ``then``/``else`` and otherwise counts what it
+  evaluated even when it failed);
+- ``unevaluated-conditional``: an evaluating keyword in a subschema that may
+  not apply (below ``anyOf``, ``oneOf``, ``not``, ``if``, ``then``, ``else``
+  or ``dependentSchemas``), which makes Ajv count at run time and get it wrong
+  (a failed branch counts, "all items" is read as an index, a count left
+  undefined checks nothing, or the generated code throws). Allowed there are
+  only ``prefixItems`` when another ``prefixItems`` always applies, and
+  ``properties`` when no ``patternProperties``/``additionalProperties``/
+  ``unevaluatedProperties`` shares the scope; nothing below
+  ``dependentSchemas`` or in an ``anyOf``/``oneOf`` with an always-valid member.
+
+These rules were found, and are kept honest, by a random test
+(``tests/test_node_limits.py``): on generated schemas, whatever compiles gets the
+verdict of ``jsonschema`` from both runtimes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from codegen.bundle import Bundler, Place, _at
+from codegen.errors import ContractError, pointer_join
+from codegen.vocabulary import subschemas
+
+ALL_ITEMS = frozenset({"items", "additionalItems", "unevaluatedItems"})
+ITEM_EVALUATORS = frozenset(
+    {"prefixItems", "items", "additionalItems", "unevaluatedItems"}
+)
+PROPERTY_EVALUATORS = frozenset(
+    {"properties", "patternProperties", "additionalProperties", "unevaluatedProperties"}
+)
+DYNAMIC_PROPERTIES = frozenset(
+    {"patternProperties", "additionalProperties", "unevaluatedProperties"}
+)
+# Keywords that assert nothing: a schema of only these accepts every value.
+_INERT = frozenset(
+    {
+        "$schema", "$id", "$anchor", "$dynamicAnchor", "$defs", "definitions",
+        "$vocabulary", "$comment", "title", "description", "default", "examples",
+        "deprecated", "readOnly", "writeOnly",
+    }
+)  # fmt: skip
+
+WHY = {
+    "unevaluated-contains": "depends on the items {where} matches, which the Node"
+    " validator (Ajv 8) never counts as evaluated",
+    "unevaluated-if": "depends on what {where} evaluates inside an `if`, which the"
+    " Node validator (Ajv 8) counts even when the `if` fails",
+    "unevaluated-conditional": "depends on what {where} evaluates in a subschema"
+    " that may not apply, which the Node validator (Ajv 8) does not track"
+    " correctly there",
+}
+HINTS = {
+    "unevaluated-contains": "name the items with prefixItems/items instead of"
+    " relying on contains, or drop unevaluatedItems",
+    "unevaluated-if": "move the evaluating keywords out of `if` (into `then`/`else`"
+    " or beside unevaluated*), or drop unevaluated*",
+    "unevaluated-conditional": "list the properties/items unconditionally (beside"
+    " unevaluated* or in allOf), or drop unevaluated*",
+}
+
+
+@dataclass(frozen=True)
+class _Path:
+    """How a subschema of the scope was reached."""
+
+    conditional: bool = False  # below anyOf, oneOf, if, then, else or dependentSchemas
+    in_if: bool = False  # below an `if`
+    beside_always_valid: bool = False  # in an anyOf/oneOf with an always-valid member
+    dependent: bool = False  # below dependentSchemas
+
+
+def _always_valid(schema: Any) -> bool:
+    return schema is True or (
+        isinstance(schema, dict)
+        and all(k in _INERT or k.startswith("x-") for k in schema)
+    )
+
+
+@dataclass
+class _Scope:
+    """What a walk of one annotation scope found."""
+
+    problem: tuple[str, Place, str] | None = None  # code, place, keyword
+    conditional: tuple[Place, str] | None = None  # an evaluator that may not apply
+    dynamic: bool = False  # patternProperties & co. anywhere (properties only)
+    unconditional_prefix: bool = False  # prefixItems that always applies (items)
+
+
+class NodeLimits:
+    """Finds the shapes of the module docstring in every document of a bundler."""
+
+    def __init__(self, bundler: Bundler) -> None:
+        self.bundler = bundler
+        self.graph = bundler.graph
+
+    def errors(self) -> list[ContractError]:
+        out = []
+        for path, doc in self.graph.documents.items():
+            if doc.draft != "2020-12":
+                continue  # draft-07 has no unevaluated* keywords
+            for (file, pointer), node in self._schemas(path):
+                for keyword in ("unevaluatedItems", "unevaluatedProperties"):
+                    if keyword in node:
+                        error = self._check(file, pointer, keyword)
+                        if error is not None:
+                            out.append(error)
+        return out
+
+    def _schemas(self, path: str) -> Iterator[tuple[Place, dict[str, Any]]]:
+        doc = self.graph.documents[path]
+        stack: list[tuple[Any, str]] = [(doc.contents, "")]
+        while stack:
+            node, pointer = stack.pop()
+            if isinstance(node, dict):
+                yield (path, pointer), node
+                stack.extend(subschemas(node, doc.draft, pointer))
+
+    def _check(self, file: str, pointer: str, keyword: str) -> ContractError | None:
+        items = keyword == "unevaluatedItems"
+        found = self._walk((file, pointer), items)
+        problem = found.problem
+        if problem is None and found.conditional is not None:
+            # Evaluators that may not apply make Ajv count at run time: for items,
+            # right only when a prefixItems always applies too (else the count can
+            # stay undefined); for properties, not with pattern or additional
+            # properties as well (the generated code can throw).
+            if found.dynamic if not items else not found.unconditional_prefix:
+                problem = ("unevaluated-conditional", *found.conditional)
+        if problem is None:
+            return None
+        code, place, what = problem
+        where = f"{place[0]}#{pointer_join(place[1], what)}"
+        return ContractError(
+            file,
+            pointer_join(pointer, keyword),
+            code,
+            f"{keyword} {WHY[code].format(where=where)}, so Python and Node would"
+            " disagree",
+            HINTS[code],
+        )
+
+    def _walk(self, start: Place, items: bool) -> _Scope:
+        found = _Scope()
+        seen: set[tuple[Place, _Path]] = set()
+        stack: list[tuple[Place, _Path]] = [(start, _Path())]
+        while stack and found.problem is None:
+            place, how = stack.pop()
+            if (place, how) in seen:
+                continue
+            seen.add((place, how))
+            node = _at(self.graph.documents[place[0]].contents, place[1])
+            if not isinstance(node, dict):
+                continue
+            evaluators = ITEM_EVALUATORS if items else PROPERTY_EVALUATORS
+            own = place == start
+            present = sorted(
+                k
+                for k in evaluators
+                if k in node and not (own and k.startswith("unevaluated"))
+            )
+            problem = self._problem(node, present, how, items)
+            if problem is not None:
+                found.problem = (problem[0], place, problem[1])
+            if present and how.conditional:
+                found.conditional = found.conditional or (place, present[0])
+            found.dynamic = found.dynamic or any(
+                k in DYNAMIC_PROPERTIES for k in present
+            )
+            if "prefixItems" in node and not how.conditional:
+                found.unconditional_prefix = True
+            stack.extend(self._scope(place, node, how))
+        return found
+
+    @staticmethod
+    def _problem(
+        node: dict[str, Any], present: list[str], how: _Path, items: bool
+    ) -> tuple[str, str] | None:
+        """The refusal code and keyword for one subschema of the scope, if any."""
+        if items and "contains" in node:
+            return "unevaluated-contains", "contains"
+        if present and how.in_if:
+            return "unevaluated-if", present[0]
+        if present and (how.beside_always_valid or how.dependent):
+            return "unevaluated-conditional", present[0]
+        risky = ALL_ITEMS if items else DYNAMIC_PROPERTIES
+        for key in present:
+            if key in risky and how.conditional:
+                return "unevaluated-conditional", key
+        return None
+
+    def _scope(
+        self, place: Place, node: dict[str, Any], how: _Path
+    ) -> Iterator[tuple[Place, _Path]]:
+        """The subschemas whose annotations reach this one (and ``not``'s: it gives
+        none, but Ajv's tracking inside it can still go wrong)."""
+        file, pointer = place
+        for key in ("allOf", "anyOf", "oneOf"):
+            members = node.get(key)
+            if not isinstance(members, list):
+                continue
+            branch = key != "allOf"
+            beside = how.beside_always_valid or (
+                branch and any(_always_valid(m) for m in members)
+            )
+            inner = _Path(how.conditional or branch, how.in_if, beside, how.dependent)
+            for i, _ in enumerate(members):
+                yield (file, pointer_join(pointer, key, i)), inner
+        for key in ("not", "if", "then", "else"):
+            if key in node:
+                in_if = how.in_if or key == "if"
+                inner = _Path(True, in_if, how.beside_always_valid, how.dependent)
+                yield (file, pointer_join(pointer, key)), inner
+        dependent = node.get("dependentSchemas")
+        if isinstance(dependent, dict):
+            inner = _Path(True, how.in_if, how.beside_always_valid, True)
+            for name in dependent:
+                yield (file, pointer_join(pointer, "dependentSchemas", name)), inner
+        for keyword in ("$ref", "$dynamicRef"):
+            ref = self.bundler.refs.get((file, pointer, keyword))
+            if ref is None or ref.target is None:
+                continue
+            yield ref.target, how
+            if ref.dynamic:  # any resource declaring the anchor may be the target
+                for (anchor_file, _), names in self.bundler.anchors.items():
+                    if ref.dynamic in names:
+                        yield (anchor_file, names[ref.dynamic]), how
+
+
+def node_limit_errors(bundler: Bundler) -> list[ContractError]:
+    """Every shape of the module docstring in the bundler's documents."""
+    return NodeLimits(bundler).errors()

@@ -1,0 +1,306 @@
+"""Shapes the Node validator (Ajv 8) gets wrong: said another way in the bundle, or
+refused (codegen/bundle.py, codegen/nodelimits.py).
+
+Each compiled case runs through both generated runtimes and must give the
+verdict of ``jsonschema`` (the reference); each refused one must name its reason.
+The random test generates ``unevaluated*`` schemas: whatever compiles must agree
+(``NODE_LIMITS_SCHEMAS=400`` for a longer run).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from benchmarks.differential import (
+    NodeItem,
+    Package,
+    Refusal,
+    Workspace,
+    python_verdict,
+    start_node,
+)
+
+DRAFT = "https://json-schema.org/draft/2020-12/schema"
+
+
+@pytest.fixture(scope="module")
+def space(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
+    return Workspace(tmp_path_factory.mktemp("node-limits"))
+
+
+def build(
+    space: Workspace, tmp: Path, name: str, files: dict[str, Any]
+) -> Package | Refusal:
+    folder = tmp / name
+    for rel, schema in files.items():
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_text(json.dumps(schema))
+    return space.build(folder, name)
+
+
+def verdicts(
+    cases: list[tuple[Package, str, list[Any]]],
+) -> list[tuple[str, Any, str, str]]:
+    """(contract, instance, python, node) for each instance, both runtimes."""
+    flat = [(pkg, contract, doc) for pkg, contract, docs in cases for doc in docs]
+    node = start_node([NodeItem(p.ts, c, json.dumps(d)) for p, c, d in flat], 1)
+    python = [python_verdict(p.name, c, json.dumps(d)) for p, c, d in flat]
+    return [
+        (c, d, py.show(), js.show())
+        for (_, c, d), py, js in zip(flat, python, node.result(), strict=True)
+    ]
+
+
+def agree(space: Workspace, tmp: Path, name: str, files: dict[str, Any],
+          contract: str, expected: list[tuple[Any, bool]]) -> None:  # fmt: skip
+    pkg = build(space, tmp, name, files)
+    assert isinstance(pkg, Package), pkg
+    got = verdicts([(pkg, contract, [d for d, _ in expected])])
+    wrong = [
+        (d, want, py, js)
+        for (_, d, py, js), (_, want) in zip(got, expected, strict=True)
+        if py.startswith("valid") != want or js.startswith("valid") != want
+    ]
+    assert not wrong, wrong
+
+
+def test_ref_into_an_embedded_resource(space: Workspace, tmp_path: Path) -> None:
+    """Ajv overflowed its stack on a $ref into an embedded $id resource (suite
+    ref.json#16): the bundle names the target by file URI and JSON pointer."""
+    schema = {
+        "$schema": DRAFT,
+        "$id": "http://example.com/outer.json",
+        "properties": {
+            "foo": {
+                "$id": "http://example.com/inner.json",
+                "$defs": {"bar": {"properties": {"bar": {"type": "string"}}}},
+                "$ref": "#/$defs/bar",
+            }
+        },
+        "$ref": "inner.json",
+    }
+    expected = [({"foo": {"bar": 1}, "bar": "a"}, False),
+                ({"foo": {"bar": "a"}, "bar": 1}, False),
+                ({"foo": {"bar": "a"}, "bar": "a"}, True)]  # fmt: skip
+    agree(space, tmp_path, "nl_embedded", {"a.json": schema}, "a.json", expected)
+
+
+def test_dynamic_ref_extends_a_recursive_schema(
+    space: Workspace, tmp_path: Path
+) -> None:
+    """The tree / strict-tree pattern: the $dynamicRef in tree.json resolves to
+    strict_tree.json when evaluation started there, to tree.json otherwise."""
+    tree = {
+        "$schema": DRAFT,
+        "$id": "https://example.com/tree.json",
+        "$dynamicAnchor": "node",
+        "type": "object",
+        "properties": {
+            "children": {"type": "array", "items": {"$dynamicRef": "#node"}}
+        },
+    }
+    strict = {
+        "$schema": DRAFT,
+        "$id": "https://example.com/strict_tree.json",
+        "$dynamicAnchor": "node",
+        "$ref": "tree.json",
+        "unevaluatedProperties": False,
+    }
+    files = {"tree.json": tree, "strict_tree.json": strict}
+    pkg = build(space, tmp_path, "nl_tree", files)
+    assert isinstance(pkg, Package), pkg
+    bundle = pkg.files["ts/_schemas.js"].decode()
+    assert "$dynamicRef" not in bundle and "x-dynamic-scope-" in bundle
+    typo = {"children": [{"daat": 1}]}
+    got = verdicts([(pkg, "strict_tree.json", [typo, {"children": [{}]}]),
+                    (pkg, "tree.json", [typo, {"children": [1]}])])  # fmt: skip
+    assert [(py[:7], js[:7]) for _, _, py, js in got] == [
+        ("invalid", "invalid"), ("valid", "valid"),
+        ("valid", "valid"), ("invalid", "invalid"),
+    ]  # fmt: skip
+
+
+def test_dynamic_ref_with_several_paths(space: Workspace, tmp_path: Path) -> None:
+    """The same $dynamicRef resolves differently on two paths (suite
+    dynamicRef.json#11): the generic list is copied for each dynamic scope."""
+    schema = {
+        "$schema": DRAFT,
+        "$id": "https://example.com/main",
+        "if": {"properties": {"kind": {"const": "numbers"}}, "required": ["kind"]},
+        "then": {"$ref": "numberList"},
+        "else": {"$ref": "stringList"},
+        "$defs": {
+            "genericList": {
+                "$id": "genericList",
+                "properties": {"list": {"items": {"$dynamicRef": "#itemType"}}},
+                "$defs": {"defaultItemType": {"$dynamicAnchor": "itemType"}},
+            },
+            "numberList": {
+                "$id": "numberList",
+                "$defs": {"itemType": {"$dynamicAnchor": "itemType", "type": "number"}},
+                "$ref": "genericList",
+            },
+            "stringList": {
+                "$id": "stringList",
+                "$defs": {"itemType": {"$dynamicAnchor": "itemType", "type": "string"}},
+                "$ref": "genericList",
+            },
+        },
+    }
+    expected = [({"kind": "numbers", "list": [1.1]}, True),
+                ({"kind": "numbers", "list": ["foo"]}, False),
+                ({"kind": "strings", "list": ["foo"]}, True),
+                ({"kind": "strings", "list": [1.1]}, False)]  # fmt: skip
+    agree(space, tmp_path, "nl_paths", {"main.json": schema}, "main.json", expected)
+
+
+def test_static_dynamic_ref_is_a_ref(space: Workspace, tmp_path: Path) -> None:
+    """A $dynamicRef whose target cannot depend on the dynamic scope (suite
+    dynamicRef.json#0: Ajv resolved it to the root) is bundled as a $ref."""
+    schema = {
+        "$schema": DRAFT,
+        "$id": "https://example.com/root",
+        "type": "array",
+        "items": {"$dynamicRef": "#items"},
+        "$defs": {"foo": {"$dynamicAnchor": "items", "type": "string"}},
+    }
+    expected = [(["foo", "bar"], True), (["foo", 42], False)]
+    agree(space, tmp_path, "nl_static", {"a.json": schema}, "a.json", expected)
+
+
+REFUSED = {
+    "unevaluated-contains": {
+        "prefixItems": [True], "contains": {"type": "string"},
+        "unevaluatedItems": False,
+    },
+    "unevaluated-if": {
+        "if": {"properties": {"foo": {"const": "then"}}, "required": ["foo"]},
+        "else": {"properties": {"baz": {"type": "string"}}, "required": ["baz"]},
+        "unevaluatedProperties": False,
+    },
+    "unevaluated-conditional": {
+        "unevaluatedItems": {"type": "boolean"},
+        "anyOf": [{"items": {"type": "string"}}, True],
+    },
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("code", sorted(REFUSED))
+def test_refused_with_a_reason(space: Workspace, tmp_path: Path, code: str) -> None:
+    """Shapes Ajv gets wrong (suite unevaluatedItems.json#21, #8,
+    unevaluatedProperties.json#15) are refused at the unevaluated* keyword."""
+    result = build(space, tmp_path, f"nl_{code.replace('-', '_')}",
+                   {"a.json": {"$schema": DRAFT, **REFUSED[code]}})  # fmt: skip
+    assert isinstance(result, Refusal)
+    [error] = result.errors
+    assert (error.code, error.file) == (code, "a.json")
+    assert error.pointer.startswith("/unevaluated") and error.hint
+
+
+# -- random unevaluated* schemas ------------------------------------------------------
+
+
+class Shapes:
+    """Random schemas around one unevaluated* keyword: evaluating keywords of its
+    kind below allOf/anyOf/oneOf/not/if/then/else/$ref, nested up to 3 deep."""
+
+    def __init__(self, rnd: random.Random, items: bool) -> None:
+        self.rnd = rnd
+        self.items = items
+
+    def leaf(self) -> Any:
+        return self.rnd.choice([True, False, {}, {"const": 1}, {"type": "string"}])
+
+    def atom(self, depth: int) -> dict[str, Any]:
+        r, leaf = self.rnd, self.leaf
+        if self.items:
+            return r.choice([
+                lambda: {"prefixItems": [leaf() for _ in range(r.randint(1, 2))]},
+                lambda: {"items": leaf()},
+                lambda: {"prefixItems": [leaf()], "items": leaf()},
+                lambda: {"contains": leaf(), "minContains": r.randint(0, 1)},
+                lambda: {"unevaluatedItems": leaf()},
+                lambda: {"minItems": r.randint(0, 2)},
+            ])()  # fmt: skip
+        return r.choice([
+            lambda: {"properties": {r.choice("ab"): leaf()}},
+            lambda: {"patternProperties": {"^b": leaf()}},
+            lambda: {"additionalProperties": leaf()},
+            lambda: {"unevaluatedProperties": leaf()},
+            lambda: {"dependentSchemas": {"c": self.schema(depth + 1, False)}},
+            lambda: {"properties": {"a": leaf(), "c": leaf()}, "required": ["c"]},
+        ])()  # fmt: skip
+
+    def schema(self, depth: int = 0, refs: bool = True) -> Any:
+        r = self.rnd
+        if depth >= 3 or r.random() < 0.35:
+            return self.atom(depth)
+        kids = [self.schema(depth + 1, refs) for _ in range(r.randint(1, 3))]
+        choice = r.randrange(7)
+        if choice < 3:
+            return {
+                ("allOf", "anyOf", "oneOf")[choice]: kids + [True] * (r.random() < 0.2)
+            }
+        if choice == 3:
+            return {"not": kids[0]}
+        if choice == 4:
+            return {"if": kids[0], **({"then": kids[-1]} if r.random() < 0.6 else {})}
+        if choice == 5 and refs:
+            return {"$ref": "#/$defs/x"}
+        return {**self.atom(depth), **kids[0]}
+
+    def top(self) -> dict[str, Any]:
+        keyword = "unevaluatedItems" if self.items else "unevaluatedProperties"
+        last = self.rnd.choice([False, {"const": 1}])
+        return {"$schema": DRAFT, "$defs": {"x": self.schema(1, False)},
+                **self.schema(), keyword: last}  # fmt: skip
+
+    def instances(self) -> list[Any]:
+        r = self.rnd
+        values = [1, 2, "x"]
+        if self.items:
+            return [[r.choice(values) for _ in range(n)] for n in (0, 1, 2, 3, 2, 3)]
+        keys = ["a", "b", "bb", "c"]
+        return [
+            {k: r.choice(values) for k in r.sample(keys, n)} for n in (0, 1, 2, 3, 4, 2)
+        ]
+
+
+@pytest.mark.parametrize("family", ["items", "properties"])
+def test_random_unevaluated_schemas(
+    space: Workspace, tmp_path: Path, family: str
+) -> None:
+    rnd = random.Random(f"node-limits-{family}")
+    shapes = Shapes(rnd, family == "items")
+    count = int(os.environ.get("NODE_LIMITS_SCHEMAS", "100"))
+    cases, expected, refused = [], [], 0
+    for i in range(count):
+        schema = shapes.top()
+        result = build(space, tmp_path, f"nl_{family}_{i}", {"case.json": schema})
+        if isinstance(result, Refusal):
+            assert {e.code for e in result.errors} <= {
+                "unevaluated-contains", "unevaluated-if", "unevaluated-conditional",
+            }, result.errors  # fmt: skip
+            refused += 1
+            continue
+        docs = shapes.instances()
+        reference = jsonschema.Draft202012Validator(schema)
+        cases.append((result, "case.json", docs))
+        expected += [(schema, reference.is_valid(d)) for d in docs]
+    wrong = [
+        (json.dumps(schema), json.dumps(doc), want, py, js)
+        for (_, doc, py, js), (schema, want) in zip(
+            verdicts(cases), expected, strict=True
+        )
+        if py.startswith("valid") != want or js.startswith("valid") != want
+    ]
+    print(f"\n{family}: {len(cases)} compiled, {refused} refused")
+    assert cases and refused, "the sample must reach both outcomes"
+    assert not wrong, "\n".join(map(str, wrong[:5]))
