@@ -15,7 +15,9 @@ where it is simple. Refused, each with a stable code:
   scope (Ajv never counts the items ``contains`` matched as evaluated);
 - ``unevaluated-if``: an evaluating keyword inside an ``if`` of the scope (Ajv
   ignores an ``if`` without ``then``/``else`` and otherwise counts what it
-  evaluated even when it failed);
+  evaluated even when it failed), except ``properties`` naming only properties
+  the scope always evaluates (``if: {properties: {kind: {const: ...}}}`` beside
+  ``properties: {kind: ...}``, the usual way to pick a variant);
 - ``unevaluated-conditional``: an evaluating keyword in a subschema that may
   not apply (below ``anyOf``, ``oneOf``, ``not``, ``if``, ``then``, ``else``
   or ``dependentSchemas``), which makes Ajv count at run time and get it wrong
@@ -34,7 +36,7 @@ verdict of ``jsonschema`` from both runtimes.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from codegen.bundle import Bundler, Place, _at
@@ -104,6 +106,8 @@ class _Scope:
     conditional: tuple[Place, str] | None = None  # an evaluator that may not apply
     dynamic: bool = False  # patternProperties & co. anywhere (properties only)
     unconditional_prefix: bool = False  # prefixItems that always applies (items)
+    names: set[str] = field(default_factory=set)  # `properties` that always apply
+    if_names: dict[str, Place] = field(default_factory=dict)  # `properties` in an if
 
 
 class NodeLimits:
@@ -139,6 +143,11 @@ class NodeLimits:
         items = keyword == "unevaluatedItems"
         found = self._walk((file, pointer), items)
         problem = found.problem
+        extra = [n for n in sorted(found.if_names) if n not in found.names]
+        if problem is None and extra:
+            # Ajv counts what an `if` evaluated whether it passed or not (and
+            # nothing without then/else): harmless only for names always evaluated.
+            problem = ("unevaluated-if", found.if_names[extra[0]], "properties")
         if problem is None and found.conditional is not None:
             # Evaluators that may not apply make Ajv count at run time: for items,
             # right only when a prefixItems always applies too (else the count can
@@ -188,6 +197,11 @@ class NodeLimits:
             )
             if "prefixItems" in node and not how.conditional:
                 found.unconditional_prefix = True
+            names = node.get("properties")
+            if isinstance(names, dict) and not how.conditional:
+                found.names.update(names)
+            elif isinstance(names, dict) and how.in_if:
+                found.if_names.update(dict.fromkeys(names, place))
             stack.extend(self._scope(place, node, how))
         return found
 
@@ -198,7 +212,7 @@ class NodeLimits:
         """The refusal code and keyword for one subschema of the scope, if any."""
         if items and "contains" in node:
             return "unevaluated-contains", "contains"
-        if present and how.in_if:
+        if present and how.in_if and (items or present != ["properties"]):
             return "unevaluated-if", present[0]
         if present and (how.beside_always_valid or how.dependent):
             return "unevaluated-conditional", present[0]

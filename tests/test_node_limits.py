@@ -175,6 +175,27 @@ def test_static_dynamic_ref_is_a_ref(space: Workspace, tmp_path: Path) -> None:
     agree(space, tmp_path, "nl_static", {"a.json": schema}, "a.json", expected)
 
 
+def test_if_picks_a_variant(space: Workspace, tmp_path: Path) -> None:
+    """`if` over a property the schema always evaluates (the usual variant
+    switch) compiles with unevaluatedProperties: Ajv's miscounting of `if` is
+    harmless when the names are evaluated anyway."""
+    schema = {
+        "$schema": DRAFT,
+        "type": "object",
+        "properties": {"kind": {"enum": ["a", "b"]}, "size": {"type": "integer"},
+                       "color": {"type": "string"}},
+        "required": ["kind"],
+        "if": {"properties": {"kind": {"const": "a"}}},
+        "then": {"required": ["size"]},
+        "else": {"required": ["color"]},
+        "unevaluatedProperties": False,
+    }  # fmt: skip
+    expected = [({"kind": "a", "size": 1}, True), ({"kind": "a"}, False),
+                ({"kind": "b", "color": "x"}, True),
+                ({"kind": "b", "color": "x", "extra": 1}, False)]  # fmt: skip
+    agree(space, tmp_path, "nl_variant", {"a.json": schema}, "a.json", expected)
+
+
 REFUSED = {
     "unevaluated-contains": {
         "prefixItems": [True], "contains": {"type": "string"},
