@@ -210,7 +210,17 @@ class Bundler:
     def _copy_key(self, file: str, resource: str, state: State) -> str:
         by_state = self.copies.setdefault(file, {}).setdefault(state, {})
         if resource not in by_state:
-            key = f"{COPY_PREFIX}{sum(len(s) for s in self.copies[file].values())}"
+            contents = self.graph.documents[file].contents
+            taken = (
+                set(contents.get("$defs") or ())
+                if isinstance(contents, dict)
+                else set()
+            )
+            taken |= {k for by in self.copies[file].values() for k, _ in by.values()}
+            n = 0
+            while f"{COPY_PREFIX}{n}" in taken:  # used, or a schema's own key
+                n += 1
+            key = f"{COPY_PREFIX}{n}"
             by_state[resource] = (key, None)
             self._pending.append((file, resource, state, key))
         return by_state[resource][0]
@@ -276,10 +286,6 @@ class Bundler:
                 key: copied for by in states.values() for key, copied in by.values()
             }
             root = out[file]
-            taken = set(root.get("$defs", {}))
-            assert not taken & defs.keys(), (
-                f"{file}: $defs keys {COPY_PREFIX}* are taken"
-            )
             out[file] = {**root, "$defs": {**root.get("$defs", {}), **defs}}
         return out
 
