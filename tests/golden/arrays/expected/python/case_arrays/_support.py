@@ -528,6 +528,10 @@ FAST_FORMATS: dict[str, str] = {
     "uuid": _UUID.pattern,
     "ipv4": _IPV4.pattern,
     "duration": _DURATION.pattern,
+    # _URI without the bracketed (IP literal) host, which needs the IPv6 check
+    "uri": _URI.pattern.replace(
+        rf"(?P<host>\[[0-9A-Fa-f:.vV\-{_UNRESERVED}{_SUB_DELIMS}]*\]|", "(?:", 1
+    ),
 }
 
 
