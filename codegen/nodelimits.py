@@ -26,7 +26,8 @@ where it is simple. Refused, each with a stable code:
   only ``prefixItems`` when another ``prefixItems`` always applies, and
   ``properties`` when no ``patternProperties``/``additionalProperties``/
   ``unevaluatedProperties`` shares the scope; nothing below
-  ``dependentSchemas`` or in an ``anyOf``/``oneOf`` with an always-valid member.
+  ``dependentSchemas``, and no item keyword in an ``anyOf``/``oneOf`` with an
+  always-valid member.
 
 These rules were found, and are kept honest, by a random test
 (``tests/test_node_limits.py``): on generated schemas, whatever compiles gets the
@@ -214,7 +215,7 @@ class NodeLimits:
             return "unevaluated-contains", "contains"
         if present and how.in_if and (items or present != ["properties"]):
             return "unevaluated-if", present[0]
-        if present and (how.beside_always_valid or how.dependent):
+        if present and ((items and how.beside_always_valid) or how.dependent):
             return "unevaluated-conditional", present[0]
         risky = ALL_ITEMS if items else DYNAMIC_PROPERTIES
         for key in present:
