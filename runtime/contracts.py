@@ -63,6 +63,13 @@ def non_json_constant(data: bytes) -> str | None:
 _UNMARKED = bytes(b for b in range(256) if b not in b"NI[{")
 
 
+def json_marks(data: bytes) -> bytes:
+    """The bytes of ``data`` the limit checks look at, in one pass: "N" and "I"
+    (``NaN``, ``Infinity`` are possible only with them) and the opening brackets
+    (their count bounds the nesting depth from above)."""
+    return data.translate(None, _UNMARKED)
+
+
 def nesting_depth(data: bytes) -> int:
     """The deepest nesting of arrays and objects in JSON text (strings skipped)."""
     depth = deepest = 0
@@ -126,7 +133,7 @@ class ContractValidator:
             )
         # One pass keeps the bytes the two checks below look for: "N" and "I" (of
         # NaN and Infinity) and the brackets, which bound the depth from above.
-        marks = data.translate(None, _UNMARKED)
+        marks = json_marks(data)
         if b"N" in marks or b"I" in marks:
             constant = non_json_constant(data)
             if constant is not None:

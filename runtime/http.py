@@ -29,6 +29,7 @@ from runtime.contracts import (
     Contracts,
     ContractValidator,
     Limits,
+    json_marks,
     nesting_depth,
     non_json_constant,
 )
@@ -137,13 +138,6 @@ def _is_json(content_type: str) -> bool:
     )
 
 
-def _header(scope: Scope, name: bytes) -> str:
-    for key, value in scope.get("headers", []):
-        if key.lower() == name:
-            return str(value.decode("latin-1"))
-    return ""
-
-
 class ContractMiddleware:
     """Validates requests and responses of catalogue operations (ASGI)."""
 
@@ -191,7 +185,13 @@ class ContractMiddleware:
     ) -> tuple[bytes, Any] | None:
         assert op.request is not None
         path = scope["path"]
-        content_type = _header(scope, b"content-type")
+        content_type = declared = ""
+        for key, value in scope.get("headers", ()):
+            key = key.lower()  # ASGI servers send them lower-case; others may not
+            if key == b"content-type":
+                content_type = value.decode("latin-1")
+            elif key == b"content-length":
+                declared = value.decode("latin-1")
         if not _is_json(content_type):
             await _answer(send, 415, problem(
                 415, "unsupported-media-type", "Unsupported media type",
@@ -199,7 +199,6 @@ class ContractMiddleware:
                 path,
             ))  # fmt: skip
             return None
-        declared = _header(scope, b"content-length")
         limit = self.limits.max_bytes
         if declared.isascii() and declared.isdigit() and int(declared[:18]) > limit:
             await _answer(send, 413, _too_large(limit, int(declared), path))
@@ -219,7 +218,8 @@ class ContractMiddleware:
             if not message.get("more_body", False):
                 break
         raw = b"".join(chunks)
-        if raw.count(b"[") + raw.count(b"{") > self.limits.max_depth:
+        marks = json_marks(raw)
+        if marks.count(b"[") + marks.count(b"{") > self.limits.max_depth:
             depth = nesting_depth(raw)
             if depth > self.limits.max_depth:
                 await _answer(send, 400, problem(
@@ -228,10 +228,10 @@ class ContractMiddleware:
                 ))  # fmt: skip
                 return None
         validator = op.request
-        constant = non_json_constant(raw)
+        constant = non_json_constant(raw) if b"N" in marks or b"I" in marks else None
         if not validator.full_check and constant is None:
             try:  # one pass from the bytes; the slow path below explains failures
-                return raw, validator.adapter.validate_json(
+                return raw, validator.core.validate_json(
                     raw, by_alias=True, by_name=False
                 )
             except ValidationError:
@@ -310,8 +310,11 @@ class ContractMiddleware:
                     "", f"a status declared for {op.id} ({declared})", str(status)
                 )
             ]
-        headers = {k.lower(): v for k, v in start.get("headers", [])}
-        content_type = headers.get(b"content-type", b"").decode("latin-1")
+        content_type = ""
+        for key, value in start.get("headers", ()):
+            if key.lower() == b"content-type":
+                content_type = value.decode("latin-1")
+                break
         if not _is_json(content_type):
             return [Violation("", "a JSON response", content_type or "no content type")]
         try:

@@ -102,8 +102,22 @@ def _reject_null(value: Any) -> Any:
     return value
 
 
-not_null = BeforeValidator(_reject_null)
-"""An optional, non-nullable field: absent is fine, an explicit ``null`` is not."""
+class _NotNull:
+    """An optional, non-nullable field: absent is fine, an explicit ``null`` is not.
+    The ``None`` branch of ``X | None`` is dropped from the validator (so ``null``
+    fails X's own check, in pydantic-core); the Python default stays ``None``."""
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        schema = handler(source)
+        if schema["type"] == "nullable":
+            inner: core_schema.CoreSchema = schema["schema"]
+            return inner
+        return core_schema.no_info_before_validator_function(_reject_null, schema)
+
+
+not_null = _NotNull()
 
 
 T = TypeVar("T")
