@@ -43,6 +43,8 @@ def loads(data: bytes) -> Any:
 
 
 _IDS: list[str] = []
+_VERSION_4 = bytes((b & 0x0F) | 0x40 for b in range(256))
+_VARIANT = bytes((b & 0x3F) | 0x80 for b in range(256))
 
 
 def new_id() -> str:
@@ -52,10 +54,13 @@ def new_id() -> str:
         return _IDS.pop()  # atomic: threads never get the same id
     except IndexError:
         pass
-    h = os.urandom(16 * 256).hex()
+    raw = bytearray(os.urandom(16 * 256))
+    raw[6::16] = raw[6::16].translate(_VERSION_4)  # 0100xxxx
+    raw[8::16] = raw[8::16].translate(_VARIANT)  # 10xxxxxx
+    h = raw.hex()
     fresh = [
-        f"{h[i : i + 8]}-{h[i + 8 : i + 12]}-4{h[i + 13 : i + 16]}-"
-        f"{'89ab'[int(h[i + 16], 16) & 3]}{h[i + 17 : i + 20]}-{h[i + 20 : i + 32]}"
+        f"{h[i : i + 8]}-{h[i + 8 : i + 12]}-{h[i + 12 : i + 16]}-"
+        f"{h[i + 16 : i + 20]}-{h[i + 20 : i + 32]}"
         for i in range(0, len(h), 32)
     ]
     _IDS.extend(fresh[1:])
