@@ -122,6 +122,12 @@ export interface ConsumerOptions {
   blockMs?: number;
   /** Pending entries idle this long (ms) are claimed again (default 30000). */
   claimIdleMs?: number;
+  /**
+   * Look for such entries at most this often, in ms (default claimIdleMs / 4; the
+   * first cycle always looks): an entry is reclaimed after claimIdleMs plus at
+   * most claimEveryMs.
+   */
+  claimEveryMs?: number;
   /** An entry delivered more often than this goes to the dead-letter stream (default 5). */
   maxDeliveries?: number;
   /** Size and nesting limits of the envelope text (default DEFAULT_LIMITS). */

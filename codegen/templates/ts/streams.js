@@ -213,6 +213,8 @@ export class Consumer {
   #batch;
   #blockMs;
   #claimIdleMs;
+  #claimEveryMs;
+  #nextClaim = 0;
   #maxDeliveries;
   #limits;
   #onError;
@@ -238,6 +240,9 @@ export class Consumer {
     this.#batch = positive("batch", options.batch, 100);
     this.#blockMs = positive("blockMs", options.blockMs, 1000, 0);
     this.#claimIdleMs = positive("claimIdleMs", options.claimIdleMs, 30_000, 0);
+    this.#claimEveryMs = positive(
+      "claimEveryMs", options.claimEveryMs, Math.floor(this.#claimIdleMs / 4), 0,
+    );
     this.#maxDeliveries = positive("maxDeliveries", options.maxDeliveries, 5);
     this.#limits = options.limits;
     this.#onError = options.onError ?? ((error, info) => {
@@ -317,11 +322,17 @@ export class Consumer {
 
   /** XAUTOCLAIM idle pending entries; those past the delivery limit are dead-lettered. */
   async #claim(batch) {
+    // XAUTOCLAIM at most every claimEveryMs; at once while a scan is under way.
+    if (performance.now() < this.#nextClaim) return [];
     const [cursor, entries] = await this.#redis.callBuffer(
       "XAUTOCLAIM", this.#key, this.#group, this.#consumer, this.#claimIdleMs,
       this.#cursor, "COUNT", this.#batch,
     );
     this.#cursor = text(cursor);
+    this.#nextClaim =
+      this.#cursor !== "0-0" || entries.length >= this.#batch
+        ? 0
+        : performance.now() + this.#claimEveryMs;
     const live = [];
     for (const item of entries) {
       if (item === null) continue; // Redis 6.2: an entry deleted while pending
