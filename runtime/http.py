@@ -132,6 +132,8 @@ def _clip(text: str, limit: int) -> str:
 
 
 def _is_json(content_type: str) -> bool:
+    if content_type == "application/json":
+        return True
     media = content_type.split(";", 1)[0].strip().lower()
     return media == "application/json" or (
         media.startswith("application/") and media.endswith("+json")
@@ -170,21 +172,44 @@ class ContractMiddleware:
         state["contract_operation"] = op.id
         state["contract_params"] = params
         if op.request is not None:
-            checked = await self._request(op, scope, receive, send)
-            if checked is None:
+            refused = self._refuse_headers(op, scope)
+            if refused is not None:
+                await _answer(send, *refused)
                 return
-            raw, body = checked
-            state["contract_body"] = body
+            limit = self.limits.max_bytes
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            raw = message.get("body", b"")
+            if message.get("more_body", False):  # a body in several messages
+                chunks = [raw]
+                size = len(raw)
+                while size <= limit:
+                    message = await receive()
+                    if message["type"] == "http.disconnect":
+                        return
+                    chunk = message.get("body", b"")
+                    size += len(chunk)
+                    chunks.append(chunk)
+                    if not message.get("more_body", False):
+                        break
+                raw = b"".join(chunks)
+            if len(raw) > limit:
+                await _answer(send, 413, _too_large(limit, len(raw), scope["path"]))
+                return
+            checked = self._check_request(op, raw, scope["path"])
+            if isinstance(checked, tuple):
+                await _answer(send, *checked)
+                return
+            state["contract_body"] = checked.value
             receive = _replay(raw, receive)
         if op.responses:
             send = self._response_guard(op, scope, send)
         await self.app(scope, receive, send)
 
-    async def _request(
-        self, op: Operation, scope: Scope, receive: Receive, send: Send
-    ) -> tuple[bytes, Any] | None:
-        assert op.request is not None
-        path = scope["path"]
+    def _refuse_headers(self, op: Operation, scope: Scope) -> tuple[int, bytes] | None:
+        """415 for a body that is not JSON, 413 for a declared length over the
+        limit (before reading it); ``None`` to go on."""
         content_type = declared = ""
         for key, value in scope.get("headers", ()):
             key = key.lower()  # ASGI servers send them lower-case; others may not
@@ -193,46 +218,35 @@ class ContractMiddleware:
             elif key == b"content-length":
                 declared = value.decode("latin-1")
         if not _is_json(content_type):
-            await _answer(send, 415, problem(
+            return 415, problem(
                 415, "unsupported-media-type", "Unsupported media type",
                 f"{op.id} takes application/json, got {content_type[:200] or 'none'}",
-                path,
-            ))  # fmt: skip
-            return None
+                scope["path"],
+            )  # fmt: skip
         limit = self.limits.max_bytes
         if declared.isascii() and declared.isdigit() and int(declared[:18]) > limit:
-            await _answer(send, 413, _too_large(limit, int(declared), path))
-            return None
-        chunks: list[bytes] = []
-        size = 0
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return None
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > limit:
-                await _answer(send, 413, _too_large(limit, size, path))
-                return None
-            chunks.append(chunk)
-            if not message.get("more_body", False):
-                break
-        raw = b"".join(chunks)
+            return 413, _too_large(limit, int(declared), scope["path"])
+        return None
+
+    def _check_request(
+        self, op: Operation, raw: bytes, path: str
+    ) -> _Body | tuple[int, bytes]:
+        """The typed body, or the status and problem document refusing it."""
+        validator = op.request
+        assert validator is not None
         marks = json_marks(raw)
         if marks.count(b"[") + marks.count(b"{") > self.limits.max_depth:
             depth = nesting_depth(raw)
             if depth > self.limits.max_depth:
-                await _answer(send, 400, problem(
+                return 400, problem(
                     400, "nesting-too-deep", "Request body nested too deeply",
                     f"nesting depth {depth}, at most {self.limits.max_depth}", path,
-                ))  # fmt: skip
-                return None
-        validator = op.request
+                )  # fmt: skip
         constant = non_json_constant(raw) if b"N" in marks or b"I" in marks else None
         if not validator.full_check and constant is None:
             try:  # one pass from the bytes; the slow path below explains failures
-                return raw, validator.core.validate_json(
-                    raw, by_alias=True, by_name=False
+                return _Body(
+                    validator.core.validate_json(raw, by_alias=True, by_name=False)
                 )
             except ValidationError:
                 pass
@@ -241,20 +255,17 @@ class ContractMiddleware:
                 raise ValueError(constant)
             instance = loads(raw)
         except ValueError as exc:
-            await _answer(send, 400, problem(
+            return 400, problem(
                 400, "malformed-json", "Request body is not valid JSON", str(exc), path,
-            ))  # fmt: skip
-            return None
+            )  # fmt: skip
         try:
-            body = validator.validate_python(instance)
+            return _Body(validator.validate_python(instance))
         except ContractViolation as exc:
-            await _answer(send, 422, problem(
+            return 422, problem(
                 422, "contract-violation", "Request body breaks the contract",
-                f"{len(exc.violations)} violation(s) of {op.request.contract}",
+                f"{len(exc.violations)} violation(s) of {validator.contract}",
                 path, exc.violations,
-            ))  # fmt: skip
-            return None
-        return raw, body
+            )  # fmt: skip
 
     def _response_guard(self, op: Operation, scope: Scope, send: Send) -> Send:
         start: Message = {}
@@ -262,25 +273,31 @@ class ContractMiddleware:
         strict = self.mode == "strict"
 
         async def guarded(message: Message) -> None:
-            if message["type"] == "http.response.start":
+            kind = message["type"]
+            if kind == "http.response.start":
                 start.update(message)
                 if not strict:
                     await send(message)
                 return
-            if message["type"] != "http.response.body":
+            if kind != "http.response.body":
                 await send(message)
                 return
-            chunks.append(message.get("body", b""))
             if not strict:
                 await send(message)
             if message.get("more_body", False):
+                chunks.append(message.get("body", b""))
                 return
-            body = b"".join(chunks)
+            body = message.get("body", b"")
+            if chunks:
+                body = b"".join((*chunks, body))
             violations = self._check_response(op, start, body)
             if not violations:
                 if strict:
                     await send(start)
-                    await send({"type": "http.response.body", "body": body})
+                    if chunks:
+                        await send({"type": "http.response.body", "body": body})
+                    else:
+                        await send(message)
                 return
             reason = "; ".join(str(v) for v in violations)
             log.error(
@@ -322,6 +339,13 @@ class ContractMiddleware:
         except ContractViolation as exc:
             return exc.violations
         return []
+
+
+@dataclass(slots=True)
+class _Body:
+    """A request body that satisfied its contract."""
+
+    value: Any
 
 
 def _too_large(limit: int, size: int, path: str) -> bytes:
