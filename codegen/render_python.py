@@ -46,6 +46,7 @@ class Typed:
     base: Expr
     metadata: tuple[Expr, ...] = ()
     field_kwargs: tuple[tuple[str, str], ...] = ()
+    trailing: tuple[Expr, ...] = ()  # metadata after the Field (it sees its limits)
 
 
 def _number(value: ir.Number) -> str:
@@ -94,8 +95,14 @@ class PythonRenderer:
             meta: tuple[Expr, ...] = ()
             if t.multiple_of is not None:
                 meta = (f"{SUPPORT}.multiple_of({_number(t.multiple_of)})",)
-            base = f"{SUPPORT}.Int" if t.integer else f"{SUPPORT}.Number"
-            return Typed(base, meta, tuple(kwargs))
+            if not t.integer:
+                return Typed(f"{SUPPORT}.Number", meta, tuple(kwargs))
+            if not kwargs and not meta:
+                return Typed(f"{SUPPORT}.Int")
+            # The bounds stay in pydantic-core when json_int comes after them.
+            return Typed(
+                f"{SUPPORT}.StrictInt", meta, tuple(kwargs), (f"{SUPPORT}.json_int",)
+            )
         if isinstance(t, ir.StrT):
             kwargs = [
                 (key, str(value))
@@ -127,7 +134,9 @@ class PythonRenderer:
             guard = Group(
                 f"{SUPPORT}.values(", tuple(py_literal(v) for v in t.values), ")"
             )
-            return Typed(inner.base, (guard, *inner.metadata), inner.field_kwargs)
+            return Typed(
+                inner.base, (guard, *inner.metadata), inner.field_kwargs, inner.trailing
+            )
         if isinstance(t, ir.ArrayT):
             item = self.expr(t.items, used, module)
             kwargs = [
@@ -170,6 +179,7 @@ class PythonRenderer:
         if kwargs:
             used.pydantic.add("Field")
             metadata.append(Group("Field(", tuple(f"{k}={v}" for k, v in kwargs), ")"))
+        metadata += typed.trailing
         if not metadata:
             return typed.base
         used.typing.add("Annotated")

@@ -41,11 +41,12 @@ class Envelope(_s.Model):
         ),
     ]
     version: Annotated[
-        _s.Int,
+        _s.StrictInt,
         Field(
             ge=1,
             description="Major version of the message contract; a breaking change is a new major.",
         ),
+        _s.json_int,
     ]
     fingerprint: Annotated[
         _s.Str,

@@ -41,8 +41,9 @@ class AgentTaskAccepted(_s.Model):
         ),
     ]
     attempt: Annotated[
-        _s.Int,
+        _s.StrictInt,
         Field(ge=1, description="Which attempt this is, starting at 1."),
+        _s.json_int,
     ]
     accepted_at: Annotated[
         _s.Str,
@@ -50,7 +51,7 @@ class AgentTaskAccepted(_s.Model):
         Field(description="When the worker accepted the task."),
     ]
     estimated_seconds: Annotated[
-        Annotated[_s.Int, Field(ge=0)] | None,
+        Annotated[_s.StrictInt, Field(ge=0), _s.json_int] | None,
         Field(
             description="The worker's estimate of the time to completion; `null` when it cannot estimate.",
         ),

@@ -41,11 +41,12 @@ class AgentTaskCompleted(_s.Model):
         Field(description="When the agent finished."),
     ]
     duration_ms: Annotated[
-        _s.Int,
+        _s.StrictInt,
         Field(
             ge=0,
             description="Wall-clock time spent on the task across all attempts, in milliseconds.",
         ),
+        _s.json_int,
     ]
     result: Annotated[TaskResult, Field(description="What the agent produced.")]
     usage: Annotated[TokenUsage, Field(description="LLM tokens consumed by the task.")]
@@ -100,7 +101,7 @@ class TaskArtifact(_s.Model):
         ),
     ]
     size_bytes: Annotated[
-        _s.Opt[Annotated[_s.Int, Field(ge=0)]],
+        _s.Opt[Annotated[_s.StrictInt, Field(ge=0), _s.json_int]],
         Field(description="Size of the file in bytes."),
     ] = None
     sha256: Annotated[
@@ -122,20 +123,26 @@ class TokenUsage(_s.Model):
             description="The model that did most of the work, as named by its provider.",
         ),
     ]
-    input_tokens: Annotated[_s.Int, Field(ge=0, description="Prompt tokens billed.")]
+    input_tokens: Annotated[
+        _s.StrictInt,
+        Field(ge=0, description="Prompt tokens billed."),
+        _s.json_int,
+    ]
     output_tokens: Annotated[
-        _s.Int,
+        _s.StrictInt,
         Field(ge=0, description="Completion tokens billed."),
+        _s.json_int,
     ]
     cached_input_tokens: Annotated[
-        _s.Int,
+        _s.StrictInt,
         Field(
             ge=0,
             description="Prompt tokens served from the provider's cache (a subset of `input_tokens`).",
         ),
+        _s.json_int,
     ] = 0
     llm_calls: Annotated[
-        _s.Opt[Annotated[_s.Int, Field(ge=0)]],
+        _s.Opt[Annotated[_s.StrictInt, Field(ge=0), _s.json_int]],
         Field(description="Number of model calls made."),
     ] = None
 

@@ -38,8 +38,9 @@ class AgentTaskFailed(_s.Model):
         Field(description="When the attempt failed."),
     ]
     attempt: Annotated[
-        _s.Int,
+        _s.StrictInt,
         Field(ge=1, description="The attempt that failed, starting at 1."),
+        _s.json_int,
     ]
     code: Annotated[
         TaskErrorCode,

@@ -32,11 +32,12 @@ class AgentTaskProgress(_s.Model):
 
     task_id: Annotated[TaskId, Field(description="The task being reported on.")]
     sequence: Annotated[
-        _s.Int,
+        _s.StrictInt,
         Field(
             ge=0,
             description="Position of this report among the reports of the task, from 0, strictly increasing.",
         ),
+        _s.json_int,
     ]
     stage: Annotated[TaskStage, Field(description="What the agent is doing now.")]
     percent: Annotated[

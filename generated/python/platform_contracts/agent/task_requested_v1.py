@@ -74,19 +74,21 @@ class AgentTaskRequested(_s.Model):
         ),
     ] = None
     max_attempts: Annotated[
-        _s.Int,
+        _s.StrictInt,
         Field(
             ge=1,
             le=10,
             description="How many times the agent may try the task before it reports a final failure.",
         ),
+        _s.json_int,
     ] = 3
     timeout_seconds: Annotated[
-        _s.Int,
+        _s.StrictInt,
         Field(ge=1, le=3600, description="Time budget of one attempt, in seconds."),
+        _s.json_int,
     ] = 300
     timeout_ms: Annotated[
-        _s.Opt[Annotated[_s.Int, Field(ge=1000, le=3600000)]],
+        _s.Opt[Annotated[_s.StrictInt, Field(ge=1000, le=3600000), _s.json_int]],
         Field(
             description="Time budget of one attempt, in milliseconds. Deprecated: use `timeout_seconds`; when both are present `timeout_seconds` wins.",
             deprecated=True,

@@ -41,12 +41,13 @@ class ProblemDetails(_s.Model):
         ),
     ]
     status: Annotated[
-        _s.Int,
+        _s.StrictInt,
         Field(
             ge=100,
             le=599,
             description="The HTTP status code of this occurrence, repeated for convenience.",
         ),
+        _s.json_int,
     ]
     detail: Annotated[
         _s.Opt[Annotated[_s.Str, Field(max_length=4000)]],

@@ -28,11 +28,12 @@ class CustomerUpdated(_s.Model):
 
     customer_id: Annotated[CustomerId, Field(description="The customer that changed.")]
     revision: Annotated[
-        _s.Int,
+        _s.StrictInt,
         Field(
             ge=1,
             description="Revision of the customer record after the change; increases by at least 1 per change, so consumers can ignore stale events.",
         ),
+        _s.json_int,
     ]
     email: Annotated[
         _s.Str,

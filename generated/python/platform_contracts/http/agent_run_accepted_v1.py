@@ -39,7 +39,7 @@ class AgentRunAccepted(_s.Model):
         Field(description="When the run was queued."),
     ]
     estimated_seconds: Annotated[
-        Annotated[_s.Int, Field(ge=0)] | None,
+        Annotated[_s.StrictInt, Field(ge=0), _s.json_int] | None,
         Field(
             description="Estimated time until the run completes, in seconds. Always present; `null` when the server cannot estimate (e.g. a cold agent).",
         ),

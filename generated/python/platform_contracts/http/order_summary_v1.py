@@ -41,8 +41,9 @@ class OrderSummary(_s.Model):
         Field(description="Amount charged for the order, tax included."),
     ]
     item_count: Annotated[
-        _s.Int,
+        _s.StrictInt,
         Field(ge=1, description="Number of items ordered, over all lines."),
+        _s.json_int,
     ]
     placed_at: Annotated[
         _s.Str,

@@ -105,8 +105,9 @@ class OrderLine(_s.Model):
         ),
     ]
     quantity: Annotated[
-        _s.Int,
+        _s.StrictInt,
         Field(ge=1, le=10000, description="Number of units, at least 1."),
+        _s.json_int,
     ]
     unit_price: Annotated[
         Money,

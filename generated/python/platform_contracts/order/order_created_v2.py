@@ -111,8 +111,9 @@ class OrderLineV2(_s.Model):
         ),
     ]
     quantity: Annotated[
-        _s.Int,
+        _s.StrictInt,
         Field(ge=1, le=10000, description="Number of units, at least 1."),
+        _s.json_int,
     ]
     unit_price: Annotated[Money, Field(description="Price of one unit, before tax.")]
     name: Annotated[

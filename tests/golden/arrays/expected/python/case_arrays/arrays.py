@@ -47,7 +47,7 @@ class LineItem(_s.Model):
     model_config = ConfigDict(extra="forbid")
 
     sku: _s.Str
-    qty: Annotated[_s.Int, Field(ge=1)]
+    qty: Annotated[_s.StrictInt, Field(ge=1), _s.json_int]
 
 
 ArrayShapes.model_rebuild()

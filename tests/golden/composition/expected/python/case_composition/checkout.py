@@ -30,7 +30,7 @@ class Checkout(_s.Model):
     shipping: Address
     payment: _s.Opt[Payment] = None
     username: _s.Opt[_s.Str] = None
-    quantity: _s.Opt[Annotated[_s.Int, Field(ge=1)]] = None
+    quantity: _s.Opt[Annotated[_s.StrictInt, Field(ge=1), _s.json_int]] = None
     gift: _s.Opt[_s.Bool] = None
     gift_message: _s.Opt[Annotated[_s.Str, Field(min_length=1)]] = None
 

@@ -30,7 +30,7 @@ class Settings(_s.Model):
 
     id: Annotated[_s.Opt[_s.Str], Field(description="Assigned by the server.")] = None
     name: Annotated[_s.Str, Field(description="Shown in the UI.")] = "untitled"
-    retries: Annotated[_s.Int, Field(ge=0)] = 3
+    retries: Annotated[_s.StrictInt, Field(ge=0), _s.json_int] = 3
     ratio: _s.Number = 0.5
     enabled: _s.Bool = True
     nickname: _s.Str | None = None

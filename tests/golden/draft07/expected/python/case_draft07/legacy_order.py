@@ -50,7 +50,7 @@ class LegacyItem(_s.Model):
     model_config = ConfigDict(extra="forbid")
 
     sku: _s.Str
-    qty: _s.Opt[Annotated[_s.Int, Field(ge=1)]] = None
+    qty: _s.Opt[Annotated[_s.StrictInt, Field(ge=1), _s.json_int]] = None
 
 
 LegacyOrder.model_rebuild()

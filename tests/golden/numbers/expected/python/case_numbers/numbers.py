@@ -22,16 +22,22 @@ __contract_fingerprint__ = (
 class NumberRules(_s.Model):
     model_config = ConfigDict(extra="forbid")
 
-    qty: _s.Opt[Annotated[_s.Int, Field(ge=1, le=100)]] = None
-    level: _s.Opt[Annotated[_s.Int, Field(gt=0, lt=10)]] = None
+    qty: _s.Opt[Annotated[_s.StrictInt, Field(ge=1, le=100), _s.json_int]] = None
+    level: _s.Opt[Annotated[_s.StrictInt, Field(gt=0, lt=10), _s.json_int]] = None
     score: _s.Opt[Annotated[_s.Number, Field(gt=0, lt=1)]] = None
     temperature: _s.Opt[Annotated[_s.Number, Field(ge=-273.15, le=1000)]] = None
-    even: _s.Opt[Annotated[_s.Int, _s.multiple_of(2)]] = None
+    even: _s.Opt[Annotated[_s.StrictInt, _s.multiple_of(2), _s.json_int]] = None
     half_steps: _s.Opt[Annotated[_s.Number, _s.multiple_of(0.5)]] = None
     price: _s.Opt[Annotated[_s.Number, _s.multiple_of(0.01), Field(ge=0)]] = None
     rate: _s.Opt[Annotated[_s.Number, _s.multiple_of(0.0001)]] = None
     big: _s.Opt[_s.Int] = None
-    u64: _s.Opt[Annotated[_s.Int, Field(ge=0, le=18446744073709551615)]] = None
+    u64: _s.Opt[
+        Annotated[_s.StrictInt, Field(ge=0, le=18446744073709551615), _s.json_int],
+    ] = None
     i64: _s.Opt[
-        Annotated[_s.Int, Field(ge=-9223372036854775808, le=9223372036854775807)],
+        Annotated[
+            _s.StrictInt,
+            Field(ge=-9223372036854775808, le=9223372036854775807),
+            _s.json_int,
+        ],
     ] = None

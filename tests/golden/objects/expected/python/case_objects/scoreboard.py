@@ -23,6 +23,9 @@ class Scoreboard(_s.Model):
     """Declared properties plus a typed map of extra integer scores."""
 
     model_config = ConfigDict(extra="allow")
-    __pydantic_extra__: dict[str, Annotated[_s.Int, Field(ge=0)]] = Field(init=False)
+    __pydantic_extra__: dict[
+        str,
+        Annotated[_s.StrictInt, Field(ge=0), _s.json_int],
+    ] = Field(init=False)
 
     season: _s.Str

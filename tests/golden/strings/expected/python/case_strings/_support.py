@@ -31,12 +31,14 @@ __all__ = [
     "Number",
     "Opt",
     "Str",
+    "StrictInt",
     "check_object",
     "ecma_regex",
     "enum",
     "format_",
     "is_multiple",
     "json_equal",
+    "json_int",
     "multiple_of",
     "never",
     "not_kinds",
@@ -51,17 +53,38 @@ def _fail(kind: str, message: str, **context: Any) -> PydanticCustomError:
     return PydanticCustomError(kind, message, context)
 
 
-def _json_int(value: Any) -> Any:
-    # JSON Schema: an integer is a number with a zero fractional part, so 5.0 is
-    # one; "5" and true are not.
-    if isinstance(value, float) and value.is_integer():
+def _float_int(value: float) -> int:
+    if value.is_integer():
         return int(value)
-    return value
+    raise ValueError("not an integer")
 
 
+class _JsonInt:
+    """JSON Schema's integer: a number with a zero fractional part, so 5.0 is one;
+    "5" and true are not. An int is checked in pydantic-core; only a float calls
+    Python. Placed after a field's bounds, which then stay in pydantic-core too."""
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        whole = core_schema.union_schema(
+            [
+                core_schema.int_schema(strict=True),
+                core_schema.no_info_after_validator_function(
+                    _float_int, core_schema.float_schema(strict=True)
+                ),
+            ],
+            mode="left_to_right",
+            custom_error_type="int_type",
+        )
+        return core_schema.chain_schema([whole, handler(source)])
+
+
+json_int = _JsonInt()
 Str = Annotated[str, Strict()]
 Bool = Annotated[bool, Strict()]
-Int = Annotated[int, Strict(), BeforeValidator(_json_int)]
+StrictInt = Annotated[int, Strict()]
+Int = Annotated[int, Strict(), json_int]
 Number = Annotated[float, Strict()]
 
 
