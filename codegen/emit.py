@@ -79,6 +79,26 @@ def contract_entries(program: ir.Program, package: str) -> list[dict[str, Any]]:
     return entries
 
 
+# Runtime code copied verbatim into every package (not generated from the schemas).
+TS_RUNTIME = (
+    "_runtime.js", "_runtime.d.ts", "_formats.d.ts", "_formats.js", "_hostname.js",
+    "_idna.js", "_validate.js", "_catalog.d.ts", "http.js", "http.d.ts",
+)  # fmt: skip
+TS_STREAMS_RUNTIME = ("streams.js", "streams.d.ts", "presence.js", "presence.d.ts")
+
+
+def verbatim_source(rel: str) -> Path | None:
+    """The source of an output file (``python/<pkg>/_support.py``, ``ts/http.js``)
+    that is runtime code copied verbatim, or ``None`` for generated files."""
+    parts = rel.split("/")
+    if parts[0] == "python" and len(parts) == 3 and parts[2] == "_support.py":
+        return Path(pysupport.__file__)
+    if parts[0] == "ts" and len(parts) == 2:
+        if parts[1] in TS_RUNTIME or parts[1] in TS_STREAMS_RUNTIME:
+            return TEMPLATES / "ts" / parts[1]
+    return None
+
+
 def build_files(
     program: ir.Program,
     documents: list[Document],
@@ -159,18 +179,7 @@ def ts_files(
         path = module_path(m.name)
         files[f"ts/{path}.js"] = js.encode()
         files[f"ts/{path}.d.ts"] = dts.encode()
-    for name in (
-        "_runtime.js",
-        "_runtime.d.ts",
-        "_formats.d.ts",
-        "_formats.js",
-        "_hostname.js",
-        "_idna.js",
-        "_validate.js",
-        "_catalog.d.ts",
-        "http.js",
-        "http.d.ts",
-    ):
+    for name in TS_RUNTIME:
         files[f"ts/{name}"] = (TEMPLATES / "ts" / name).read_bytes()
     files["ts/_schemas.js"] = render_template(
         "ts/schemas.js.j2", bundles=program.bundles
@@ -198,7 +207,7 @@ def ts_files(
         named = [(envelope["name"], module_path(envelope["module"]))]
         named += [(v["name"], v["module"]) for m in messages for v in m["versions"]]
         imports = [f'import type {{ {n} }} from "./{p}.js";' for n, p in named]
-        for name in ("streams.js", "streams.d.ts", "presence.js", "presence.d.ts"):
+        for name in TS_STREAMS_RUNTIME:
             files[f"ts/{name}"] = (TEMPLATES / "ts" / name).read_bytes()
         for name in ("envelope.js", "envelope.d.ts"):
             files[f"ts/{name}"] = render_template(

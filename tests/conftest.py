@@ -43,6 +43,32 @@ def package_name(case: Path) -> str:
     return f"case_{case.name}"
 
 
+@pytest.fixture(scope="session")
+def golden_trees(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Each compiling golden case generated afresh, whole (its ``expected/`` plus
+    the verbatim runtime files, as tests/test_golden.py holds): case name -> the
+    folder holding ``python/`` and ``ts/``."""
+    from codegen.api import generate
+    from codegen.emit import Settings
+    from codegen.errors import CompileError
+
+    root = tmp_path_factory.mktemp("golden")
+    trees = {}
+    for case in golden_cases():
+        try:
+            files = generate(
+                case / "schemas", Settings(python_package=package_name(case))
+            ).files
+        except CompileError:
+            continue
+        for rel, content in files.items():
+            target = root / case.name / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
+        trees[case.name] = root / case.name
+    return trees
+
+
 def reference_validator(schemas: Path, contract: str) -> Any:
     """jsonschema, the reference implementation, over a folder of schemas."""
     resources = []

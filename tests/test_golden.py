@@ -1,8 +1,13 @@
 """Golden files: generated output compared byte for byte, refreshed by one flag.
 
-Each ``tests/golden/<case>/`` holds ``schemas/`` and ``expected/``: the whole
-generated tree, or ``expected/error.txt`` for a case the compiler must refuse.
-Refresh with ``pytest tests/test_golden.py --update-golden`` and review the diff.
+Each ``tests/golden/<case>/`` holds ``schemas/`` and ``expected/``: the tree
+generated from the schemas, or ``expected/error.txt`` for a case the compiler must
+refuse. The runtime files every package gets verbatim (``_support.py``,
+``_runtime.js``, ``streams.js``, ...; :func:`codegen.emit.verbatim_source`) are not
+copied into each case: they are checked against their sources here, and the tests
+that type-check or run golden packages use whole trees generated afresh
+(``tests/conftest.py``). Refresh with ``pytest tests/test_golden.py
+--update-golden`` and review the diff.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from codegen.api import generate
-from codegen.emit import Settings
+from codegen.emit import Settings, verbatim_source
 from codegen.errors import CompileError, format_errors
 from tests.conftest import golden_cases, package_name
 
@@ -42,6 +47,9 @@ def _render(case: Path) -> dict[str, bytes]:
 @pytest.mark.parametrize("case", golden_cases(), ids=lambda p: p.name)
 def test_golden(case: Path, update_golden: bool) -> None:
     actual = _render(case)
+    for rel in [r for r in actual if verbatim_source(r) is not None]:
+        source = verbatim_source(rel)
+        assert source is not None and actual.pop(rel) == source.read_bytes(), rel
     expected_dir = case / "expected"
     if update_golden:
         shutil.rmtree(expected_dir, ignore_errors=True)

@@ -5,21 +5,21 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 from tests.conftest import ROOT, VENV_BIN, golden_cases
 
 
-def _expected_packages() -> list[tuple[str, str]]:
-    out = []
-    for case in golden_cases():
-        python = case / "expected" / "python"
-        if python.is_dir():
-            out.append((str(python), f"case_{case.name}"))
-    return out
+def _expected_packages(trees: dict[str, Path]) -> list[tuple[str, str]]:
+    return [
+        (str(trees[case.name] / "python"), f"case_{case.name}")
+        for case in golden_cases()
+        if case.name in trees
+    ]
 
 
-def test_expected_python_passes_mypy_strict() -> None:
-    packages = _expected_packages()
+def test_expected_python_passes_mypy_strict(golden_trees: dict[str, Path]) -> None:
+    packages = _expected_packages(golden_trees)
     assert len(packages) >= 10
     env = dict(os.environ, MYPYPATH=os.pathsep.join(p for p, _ in packages))
     args = [sys.executable, "-m", "mypy", "--strict", "--no-incremental",
@@ -30,8 +30,10 @@ def test_expected_python_passes_mypy_strict() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_generated_python_is_already_formatted() -> None:
-    folders = [p for p, _ in _expected_packages()] + [
+def test_generated_python_is_already_formatted(
+    golden_trees: dict[str, Path],
+) -> None:
+    folders = [p for p, _ in _expected_packages(golden_trees)] + [
         str(ROOT / "generated" / "python")
     ]
     result = subprocess.run(
