@@ -21,6 +21,7 @@ anchors are finite, so the copies are too.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -313,3 +314,72 @@ def _at(document: Any, pointer: str) -> Any:
         token = token.replace("~1", "/").replace("~0", "~")
         node = node[int(token)] if isinstance(node, list) else node[token]
     return node
+
+
+def add_discriminators(
+    bundled: dict[str, Any],
+    tagged: dict[tuple[str, str], tuple[str, str]],
+    base_uri: dict[str, str],
+) -> None:
+    """Mark the unions the compiler tells apart by a const tag with Ajv's
+    ``discriminator`` (an ``anyOf`` becomes the ``oneOf`` it is: the tags are
+    distinct and required; every branch is an object, so the union node says
+    ``type: object``, as Ajv needs). Ajv then validates the one branch the tag names,
+    reporting its errors alone, instead of every branch. Only where Ajv's rules
+    for the keyword hold, checked here as Ajv checks them; elsewhere the union
+    stays as it is."""
+    by_uri = {uri.split("#")[0]: path for path, uri in base_uri.items()}
+
+    def resolve(member: Any) -> Any:
+        if isinstance(member, dict) and set(member) == {"$ref"}:
+            uri, _, pointer = str(member["$ref"]).partition("#")
+            path = by_uri.get(uri)
+            return None if path is None else _at_or_none(bundled.get(path), pointer)
+        return member
+
+    def tells_apart(member: Any, tag: str) -> bool:
+        if not isinstance(member, dict) or "$ref" in member:
+            return False
+        prop = (member.get("properties") or {}).get(tag)
+        required = member.get("required")
+        return (
+            member.get("type") == "object"
+            and isinstance(prop, dict)
+            and "$ref" not in prop
+            and (
+                isinstance(prop.get("const"), str)
+                or (
+                    isinstance(prop.get("enum"), list)
+                    and all(isinstance(v, str) for v in prop["enum"])
+                )
+            )
+            and isinstance(required, list)
+            and tag in required
+        )
+
+    for (file, pointer), (keyword, tag) in sorted(tagged.items()):
+        if "unevaluated" in json.dumps(bundled.get(file)):
+            continue  # what a branch evaluates: left to Ajv's plain oneOf
+        node = _at_or_none(bundled.get(file), pointer)
+        if not isinstance(node, dict) or "discriminator" in node:
+            continue
+        if keyword == "anyOf" and "oneOf" in node:
+            continue
+        members = node.get(keyword)
+        if not isinstance(members, list) or not all(
+            tells_apart(resolve(m), tag) for m in members
+        ):
+            continue
+        if node.get("type", "object") != "object":
+            continue
+        # Ajv applies discriminator to objects only; every branch is one anyway.
+        node["type"] = "object"
+        node["oneOf"] = node.pop(keyword)
+        node["discriminator"] = {"propertyName": tag}
+
+
+def _at_or_none(document: Any, pointer: str) -> Any:
+    try:
+        return _at(document, pointer)
+    except (KeyError, IndexError, TypeError, ValueError):
+        return None

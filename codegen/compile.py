@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from codegen import ir
-from codegen.bundle import Bundler
+from codegen.bundle import Bundler, add_discriminators
 from codegen.errors import CompileError, ContractError, pointer_join
 from codegen.load import Document, load_all
 from codegen.lower import Ctx, Lowerer, is_definitions_only, message_of
@@ -162,6 +162,7 @@ def compile_documents(root: Path) -> tuple[ir.Program, list[Document]]:
     for m in modules:
         program_hash.update(f"{m.source}\0{m.fingerprint}\0".encode())
     bundled = bundler.bundle()
+    add_discriminators(bundled, lowerer.tagged, graph.base_uri)
     bundles = tuple(
         ir.Bundle(d.path, graph.base_uri[d.path], d.draft, bundled[d.path])
         for d in documents

@@ -160,6 +160,9 @@ class Lowerer:
         self.decls: dict[ir.TypeName, ir.Decl] = {}
         self.order: dict[ir.TypeName, tuple[int, int]] = {}
         self.full_check: dict[ir.TypeName, set[str]] = {}
+        # (file, pointer) of an anyOf/oneOf told apart by a const tag -> (keyword,
+        # tag property): the Node bundle marks them for Ajv's discriminator.
+        self.tagged: dict[tuple[str, str], tuple[str, str]] = {}
         self.errors: list[ContractError] = []
         self._current: list[ir.TypeName] = []
         self._file_order = {f: i for i, f in enumerate(sorted(graph.documents))}
@@ -646,6 +649,8 @@ class Lowerer:
                 for i, m in enumerate(members_raw)
             ]
             tag = self._discriminator(members)
+            if tag is not None:
+                self.tagged[(ctx.file, ctx.pointer)] = (keyword, tag)
             union = _union(members, tag)
             if keyword == "oneOf" and tag is None and not self._disjoint(members):
                 self.delegate(ctx, keyword)

@@ -261,3 +261,39 @@ def test_hostile_text_stays_data_in_javascript(consumer: Path, tmp_path: Path) -
     assert probe["exports"] == sorted([*validators, "HostileEnumValues"])
     declarations = (ts / "hostile_thing.d.ts").read_text()
     assert "export const pwned" not in declarations.replace("*\\/ export const", "")
+
+
+def test_tagged_unions_report_the_named_branch_only(
+    consumer: Path, tmp_path: Path
+) -> None:
+    """A union told apart by a const tag carries Ajv's discriminator in the bundle:
+    Node validates the branch the tag names and reports its errors alone (as
+    Python's discriminated union does), and non-objects are still refused."""
+    case = GOLDEN / "unions"
+    out = tmp_path / "out"
+    generate_to(case / "schemas", out, Settings(python_package="case_unions_tag"))
+    bundled = (out / "ts" / "_schemas.js").read_text()
+    assert bundled.count('\\"discriminator\\":{\\"propertyName\\":\\"kind\\"}') == 1
+    base = {"id": "a", "shape": {"kind": "circle", "radius": 1}}
+    samples = [
+        {"contract": "shape_envelope.json", "data": {**base, "shape": shape}}
+        for shape in (
+            {"kind": "circle", "radius": 1},
+            {"kind": "triangle", "radius": 1},
+            {"radius": 1},
+            {"kind": "circle", "radius": -1},
+            None,
+            "circle",
+        )
+    ]
+    got = [
+        (v["valid"], [(e["pointer"], e["expected"]) for e in v["errors"]])
+        for v in _node_verdicts(out / "ts", samples, consumer)
+    ]
+    assert got[:4] == [
+        (True, []),
+        (False, [("/shape/kind", 'a "kind" tag of one of the branches')]),
+        (False, [("/shape/kind", "a required property")]),
+        (False, [("/shape/radius", "a number > 0")]),
+    ]
+    assert [valid for valid, _ in got[4:]] == [False, False]

@@ -307,6 +307,13 @@ function describeError(e, instance) {
       return found(`a multiple of ${p.multipleOf}`);
     case "uniqueItems":
       return found(`unique items (item ${Math.max(p.i, p.j)} repeats)`);
+    case "discriminator": {
+      if (p.error === "tag" && p.tagValue === undefined) {
+        return missing(p.tag, "a required property");
+      }
+      const expected = p.error === "tag" ? "a string" : `a "${p.tag}" tag of one of the branches`;
+      return { pointer: child(p.tag), expected, got: show(p.tagValue) };
+    }
     case "false schema":
       return found("no value at all (the schema is false)");
     default:
@@ -409,6 +416,9 @@ function engine(draft) {
       unicodeRegExp: true,
       // Only a value's own properties count: {} has no "constructor" property.
       ownProperties: true,
+      // Unions told apart by a const tag carry `discriminator` (codegen/bundle.py):
+      // only the branch the tag names is validated, and only its errors reported.
+      discriminator: true,
       // The compiler has checked every schema (codegen/vocabulary.py); validating
       // them again against the meta-schemas would only cost start-up time.
       validateSchema: false,
