@@ -122,6 +122,19 @@ def from_pydantic(errors: list[ErrorDetails], instance: Any) -> list[Violation]:
                     )
                 )
             continue
+        if kind in ("union_tag_invalid", "union_tag_not_found"):
+            # Pydantic names the tag and its values in Python quotes: point at the
+            # tag itself and quote as JSON.
+            tag = str(ctx.get("discriminator", "")).strip("'")
+            if kind == "union_tag_not_found":
+                out.append(
+                    Violation(pointer([*path, tag]), "a required property", "nothing")
+                )
+                continue
+            tags = _PY_QUOTED.sub(r'"\1"', str(ctx.get("expected_tags", "")))
+            got = e["input"].get(tag) if isinstance(e["input"], dict) else None
+            out.append(Violation(pointer([*path, tag]), f"one of {tags}", show(got)))
+            continue
         if kind in _CUSTOM:
             out.append(Violation(pointer(path), e["msg"], show(e["input"])))
             continue
@@ -145,6 +158,14 @@ def from_pydantic(errors: list[ErrorDetails], instance: Any) -> list[Violation]:
     return out
 
 
+_COMBINATORS = {
+    "oneOf": "oneOf: must match exactly one schema in oneOf",
+    "anyOf": "anyOf: must match a schema in anyOf",
+    "allOf": "allOf: must match every schema in allOf",
+    "not": "not: must NOT be valid",
+}
+
+
 def from_jsonschema(
     errors: Iterable[Any], keywords: frozenset[str] | None = None
 ) -> list[Violation]:
@@ -166,9 +187,11 @@ def from_jsonschema(
                 Violation(pointer([*path, name]), "a required property", "nothing")
             )
             continue
-        expected = (
+        # The combinators in the words the Node runtime (Ajv) uses; jsonschema's
+        # own message quotes the instance and the schema as Python reprs.
+        expected = _COMBINATORS.get(keyword) or (
             f"{keyword} {show(value)}"
-            if keyword not in ("not", "if", "$ref", "allOf", "oneOf", "anyOf")
+            if keyword not in ("if", "$ref")
             else error.message
         )
         out.append(Violation(pointer(path), expected, show(error.instance)))

@@ -163,3 +163,43 @@ def test_relative_root_id_is_applied_once(tmp_path: Path, clean_modules: None) -
         "b.json": {"$id": "sub/b.json", "type": "string"},
     }
     assert verdicts(tmp_path, files, "a.json", ["x", 1], "reg_id2") == [True, False]
+
+
+def test_messages_quote_json_not_python(tmp_path: Path, clean_modules: None) -> None:
+    """A bad union tag points at the tag and lists the tags as JSON strings; the
+    combinators the full check reports use the Node runtime's words, never
+    jsonschema's Python reprs of the instance and the schema."""
+    from tests.conftest import GOLDEN
+
+    out = tmp_path / "out"
+    generate_to(GOLDEN / "unions" / "schemas", out, Settings(python_package="msg_u"))
+    generate_to(
+        GOLDEN / "composition" / "schemas",
+        tmp_path / "c",
+        Settings(python_package="msg_c"),
+    )
+    sys.path[:0] = [str(out / "python"), str(tmp_path / "c" / "python")]
+    shape = Contracts("msg_u").get("shape_envelope.json")
+    with pytest.raises(ContractViolation) as info:
+        shape.validate_python({"id": "a", "shape": {"kind": "Circle", "radius": 1}})
+    found = {(v.pointer, v.expected, v.got) for v in info.value.violations}
+    assert (
+        "/shape/kind",
+        'one of "circle", "square", "rectangle"',
+        '"Circle"',
+    ) in found
+    with pytest.raises(ContractViolation) as info:
+        shape.validate_python({"id": "a", "shape": {"radius": 1}})
+    assert ("/shape/kind", "a required property", "nothing") in {
+        (v.pointer, v.expected, v.got) for v in info.value.violations
+    }
+    composition = Contracts("msg_c")
+    texts = []
+    for name in composition.names():
+        for doc in ({"username": "admin"}, {"quantity": 26}):
+            try:
+                composition.get(name).validate_python(doc)
+            except ContractViolation as exc:
+                texts += [v.expected for v in exc.violations]
+    assert "not: must NOT be valid" in texts
+    assert not [t for t in texts if "{'" in t or "should not be valid" in t]
