@@ -56,6 +56,19 @@ _CUSTOM = frozenset(
 )  # fmt: skip
 
 
+def _literal_values(text: str) -> str:
+    """Pydantic's list of literal values (Python reprs) as JSON values."""
+    import ast
+
+    try:
+        values = ast.literal_eval(
+            "[" + re.sub(r"(?<=['\"\d]) or (?=['\"\d-])", ", ", text) + "]"
+        )
+    except (ValueError, SyntaxError):
+        return _PY_QUOTED.sub(r'"\1"', text)
+    return ", ".join(show(v) for v in values)
+
+
 def pointer(parts: Iterable[str | int]) -> str:
     return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
 
@@ -122,6 +135,13 @@ def from_pydantic(errors: list[ErrorDetails], instance: Any) -> list[Violation]:
                     )
                 )
             continue
+        if kind in ("too_short", "too_long") and isinstance(e["input"], dict):
+            bound = ctx.get("min_length", ctx.get("max_length"))
+            word = "at least" if kind == "too_short" else "at most"
+            out.append(
+                Violation(pointer(path), f"{word} {bound} properties", show(e["input"]))
+            )
+            continue
         if kind in ("union_tag_invalid", "union_tag_not_found"):
             # Pydantic names the tag and its values in Python quotes: point at the
             # tag itself and quote as JSON.
@@ -140,8 +160,12 @@ def from_pydantic(errors: list[ErrorDetails], instance: Any) -> list[Violation]:
             continue
         template = _EXPECTED.get(kind)
         if kind == "literal_error":
-            # Pydantic quotes with Python reprs; show JSON strings instead.
-            ctx["expected"] = _PY_QUOTED.sub(r'"\1"', str(ctx.get("expected", "")))
+            # Pydantic lists the values as Python reprs ("'a', 'b' or 'c'"): list
+            # them as JSON, comma-separated, as the Node runtime does.
+            ctx["expected"] = _literal_values(str(ctx.get("expected", "")))
+        for bound in ("ge", "gt", "le", "lt"):
+            if isinstance(ctx.get(bound), float) and ctx[bound].is_integer():
+                ctx[bound] = int(ctx[bound])  # 0, as the schema wrote it, not 0.0
         try:
             expected = (
                 template.format(**ctx)
@@ -154,6 +178,8 @@ def from_pydantic(errors: list[ErrorDetails], instance: Any) -> list[Violation]:
             expected = (
                 e["msg"].removeprefix("Value error, ").removeprefix("Input should be ")
             )
+        if "[key]" in loc:
+            expected += " (as a property name)"
         out.append(Violation(pointer(path), expected, show(e["input"])))
     return out
 
@@ -164,6 +190,78 @@ _COMBINATORS = {
     "allOf": "allOf: must match every schema in allOf",
     "not": "not: must NOT be valid",
 }
+
+
+_TYPES = {
+    "integer": "an integer", "string": "a string", "number": "a number",
+    "boolean": "a boolean", "null": "null", "array": "an array", "object": "an object",
+}  # fmt: skip
+_LIMITS = {
+    "minLength": "at least {} character(s)", "maxLength": "at most {} character(s)",
+    "minItems": "at least {} item(s)", "maxItems": "at most {} item(s)",
+    "minProperties": "at least {} properties", "maxProperties": "at most {} properties",
+    "minimum": "a number >= {}", "maximum": "a number <= {}",
+    "exclusiveMinimum": "a number > {}", "exclusiveMaximum": "a number < {}",
+}  # fmt: skip
+
+
+def _unexpected(message: str) -> list[str]:
+    """The property names of jsonschema's "('a', 'b' were unexpected)"."""
+    import ast
+
+    found = re.search(r"\((.*) (?:was|were) unexpected\)", message)
+    if found is None:
+        return []
+    try:
+        names = ast.literal_eval("[" + found[1] + "]")
+    except (ValueError, SyntaxError):
+        return []
+    return [n for n in names if isinstance(n, str)]
+
+
+def _number(value: Any) -> Any:
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def _keyword_phrase(error: Any) -> str | None:
+    """The Node runtime's phrase for a jsonschema error, where there is one."""
+    keyword, value, schema = error.validator, error.validator_value, error.schema
+    if keyword == "type":
+        types = value if isinstance(value, list) else [value]
+        return " or ".join(_TYPES.get(t, str(t)) for t in types)
+    if (
+        keyword in _LIMITS
+        and isinstance(value, int | float)
+        and not isinstance(value, bool)
+    ):
+        return _LIMITS[keyword].format(_number(value))
+    if keyword == "pattern":
+        return f"a string matching {value}"
+    if keyword == "format":
+        return f"a valid {value} string"
+    if keyword == "enum" and isinstance(value, list):
+        return "one of " + ", ".join(show(v) for v in value)
+    if keyword == "const":
+        return f"one of {show(value)}"
+    if keyword == "multipleOf":
+        return f"a multiple of {_number(value)}"
+    if keyword in ("items", "additionalItems") and value is False:
+        prefix = schema.get("prefixItems", schema.get("items"))
+        if isinstance(prefix, list):
+            return f"at most {len(prefix)} item(s)"
+    if keyword in ("contains", "minContains", "maxContains") and isinstance(
+        schema, dict
+    ):
+        low, high = schema.get("minContains", 1), schema.get("maxContains")
+        if high is None:
+            return f"contains: must contain at least {low} valid item(s)"
+        return (
+            f"contains: must contain at least {low} and no more than {high}"
+            " valid item(s)"
+        )
+    if keyword is False or keyword == "false":
+        return "no value at all (the schema is false)"
+    return None
 
 
 def from_jsonschema(
@@ -187,12 +285,47 @@ def from_jsonschema(
                 Violation(pointer([*path, name]), "a required property", "nothing")
             )
             continue
-        # The combinators in the words the Node runtime (Ajv) uses; jsonschema's
-        # own message quotes the instance and the schema as Python reprs.
-        expected = _COMBINATORS.get(keyword) or (
-            f"{keyword} {show(value)}"
-            if keyword not in ("if", "$ref")
-            else error.message
+        if keyword in ("dependentRequired", "dependencies") and isinstance(
+            error.instance, dict
+        ):
+            for key, needed in (value or {}).items():
+                if key in error.instance and isinstance(needed, list):
+                    for name in needed:
+                        if name not in error.instance:
+                            out.append(
+                                Violation(
+                                    pointer([*path, name]),
+                                    f"a required property ({key} is present)",
+                                    "nothing",
+                                )
+                            )
+            continue
+        if (
+            keyword in ("additionalProperties", "unevaluatedProperties")
+            and value is False
+            and isinstance(error.instance, dict)
+        ):
+            names = _unexpected(str(error.message))
+            if names:
+                for name in names:
+                    out.append(
+                        Violation(
+                            pointer([*path, name]),
+                            f"no such property ({keyword} is false)",
+                            show(error.instance.get(name, _MISSING)),
+                        )
+                    )
+                continue
+        # In the words the Node runtime uses; jsonschema's own messages quote the
+        # instance and the schema as Python reprs.
+        expected = (
+            _COMBINATORS.get(keyword)
+            or _keyword_phrase(error)
+            or (
+                f"{keyword} {show(value)}"
+                if keyword not in ("if", "$ref")
+                else error.message
+            )
         )
         out.append(Violation(pointer(path), expected, show(error.instance)))
     return out

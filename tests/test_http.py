@@ -116,7 +116,7 @@ def test_bad_requests_get_their_own_status_and_problem(
     assert detail in data["detail"]
     if kind == "contract":
         assert [e["pointer"] for e in data["errors"]] == ["/callback_url", "/priority"]
-        assert data["errors"][1]["expected"] == 'one of "low", "normal" or "high"'
+        assert data["errors"][1]["expected"] == 'one of "low", "normal", "high"'
         assert data["errors"][1]["got"] == '"urgent"'
 
 

@@ -250,7 +250,7 @@ def _check_unique(items: Sequence[Any]) -> Sequence[Any]:
         if key in seen:
             raise _fail(
                 "unique_items",
-                "expected unique items, item {index} repeats",
+                "unique items (item {index} repeats)",
                 index=index,
             )
         seen.add(key)
