@@ -324,8 +324,19 @@ function describeError(e, instance) {
   }
 }
 
+// Ajv's summaries of a failed anyOf or if/then add nothing to the errors it reports
+// inside them (the Python runtime reports those alone): kept only when alone.
+const SUMMARIES = new Set(["anyOf", "if"]);
+
 function toViolations(errors, instance) {
-  return (errors ?? []).map((e) => describeError(e, instance)).filter((v) => v !== null);
+  const list = errors ?? [];
+  const inner = (e) =>
+    list.some((o) => o !== e && !SUMMARIES.has(o.keyword) &&
+      (o.instancePath === e.instancePath || o.instancePath.startsWith(`${e.instancePath}/`)));
+  return list
+    .filter((e) => !SUMMARIES.has(e.keyword) || !inner(e))
+    .map((e) => describeError(e, instance))
+    .filter((v) => v !== null);
 }
 
 /** Sorted (by pointer, expected, got) and without duplicates, like the Python runtime. */
