@@ -533,3 +533,13 @@ def test_async_presence(redis_url: str) -> None:
     during, after, advanced = asyncio.run(main())
     assert "async-agent" in during and "async-agent" not in after
     assert advanced == 1
+
+
+def test_an_unreachable_redis_is_a_usage_error() -> None:
+    from runtime.testing import free_port
+
+    code, out = drift(f"redis://127.0.0.1:{free_port()}/0")
+    assert code == 2
+    assert "cannot read presence from redis://127.0.0.1:" in out
+    code, out = drift("not-a-url")
+    assert code == 2 and "cannot read presence" in out
