@@ -222,14 +222,14 @@ class Codec:
                     )
                 except ValidationError:
                     validator.validate_python(payload)  # raises with the violations
-            raw = b"".join(
-                (b'{"id":"', _id_bytes(), head, _now()[2], tail, dumps(payload), b"}")
-            )
-            # Size and depth (orjson writes no NaN or Infinity: no scan for them).
+            body = dumps(payload)
+            raw = b"".join((b'{"id":"', _id_bytes(), head, _now()[2], tail, body, b"}"))
+            # Size and depth (orjson writes no NaN or Infinity: no scan for them);
+            # the envelope adds one level and no brackets besides its own "{".
             limits = self.contracts.limits
             if (
                 len(raw) > limits.max_bytes
-                or raw.count(b"[") + raw.count(b"{") > limits.max_depth
+                or body.count(b"[") + body.count(b"{") >= limits.max_depth
             ):
                 self.envelope.check_limits(raw)
             return raw
