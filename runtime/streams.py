@@ -211,6 +211,10 @@ class _ConsumerCore:
         self.last_errors: dict[str, str] = {}  # entry id -> last handler failure
         if self.catalog is not None and stream not in self.catalog.stream_types:
             raise NotInCatalog(f"stream {stream} is not in the catalogue")
+        # The (type, version) pairs the stream carries; None: no catalogue.
+        self._carried = (
+            self.catalog.stream_types[stream] if self.catalog is not None else None
+        )
 
     def _claim_due(self) -> bool:
         return time.monotonic() >= self._next_claim
@@ -257,7 +261,7 @@ class _ConsumerCore:
         fast = self.codec.decode_fast(raw)
         if fast is not None:  # valid envelope and payload, validated in one pass
             key = (fast.type, fast.version)
-            if self.catalog is not None and not self.catalog.allows(self.stream, *key):
+            if self._carried is not None and key not in self._carried:
                 dead("not-in-catalog", [self._refused(fast.type, fast.version)])
                 return None
             if not fast.fingerprint_matches:
@@ -279,7 +283,7 @@ class _ConsumerCore:
             dead("unknown-contract", self._unknown(message_type, version))
             return None
         key = (message_type, version)
-        if self.catalog is not None and not self.catalog.allows(self.stream, *key):
+        if self._carried is not None and key not in self._carried:
             dead("not-in-catalog", [self._refused(message_type, version)])
             return None
         if envelope.fingerprint != validator.fingerprint:
