@@ -96,7 +96,7 @@ class Bundler:
             for keyword in ("$ref", "$dynamicRef"):
                 value = node.get(keyword)
                 if isinstance(value, str) and (keyword == "$ref" or doc.draft != "7"):
-                    ref = self._resolve(resolver, value, path, pointer)
+                    ref = self._resolve(resolver, value, path, pointer, keyword)
                     if keyword == "$dynamicRef":
                         ref = self._dynamic(ref, value, resolver)
                     self.refs[(path, pointer, keyword)] = ref
@@ -104,16 +104,18 @@ class Bundler:
                 stack.append((child, child_pointer, resolver, resource))
         roots.sort(key=len)
 
-    def _resolve(self, resolver: Resolver, ref: str, file: str, pointer: str) -> _Ref:
+    def _resolve(
+        self, resolver: Resolver, ref: str, file: str, pointer: str, keyword: str
+    ) -> _Ref:
         graph = self.graph
-        target = graph.resolve(resolver, ref, file, pointer)
+        target = graph.resolve(resolver, ref, file, pointer, keyword)
         if graph.location(target.node) is not None:
             return _Ref((target.file, target.pointer), "")
         # A boolean schema: its place is its resource's plus the fragment pointer.
         absolute = urljoin(resolver._base_uri, ref)
         uri, fragment = urldefrag(absolute)
         if fragment.startswith("/"):
-            holder = graph.resolve(resolver, uri, file, pointer)
+            holder = graph.resolve(resolver, uri, file, pointer, keyword)
             where = graph.location(holder.node)
             if where is not None:
                 return _Ref((where[0], where[1] + unquote(fragment)), "")

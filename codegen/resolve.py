@@ -114,9 +114,17 @@ class SchemaGraph:
             return resolver.in_subresource(SPECS[draft].create_resource(node))
         return resolver
 
-    def resolve(self, resolver: Resolver, ref: str, file: str, pointer: str) -> Target:
-        """Follow ``ref`` from a schema at ``file#pointer``, or raise an error."""
-        here = pointer_join(pointer, "$ref")
+    def resolve(
+        self,
+        resolver: Resolver,
+        ref: str,
+        file: str,
+        pointer: str,
+        keyword: str = "$ref",
+    ) -> Target:
+        """Follow ``ref`` (the value of ``keyword``) from a schema at
+        ``file#pointer``, or raise an error that points at the keyword."""
+        here = pointer_join(pointer, keyword)
         try:
             resolved = resolver.lookup(ref)
         except referencing.exceptions.Unresolvable as exc:
@@ -146,6 +154,7 @@ class SchemaGraph:
     def _unresolvable(
         self, resolver: Resolver, ref: str, file: str, here: str, exc: Exception
     ) -> ContractError:
+        keyword = here.rsplit("/", 1)[-1]  # $ref or $dynamicRef
         absolute = urljoin(resolver._base_uri, ref)
         target, fragment = urldefrag(absolute)
         scheme = urlsplit(target).scheme
@@ -155,7 +164,7 @@ class SchemaGraph:
                 file,
                 here,
                 "missing-ref-target",
-                f"$ref {ref!r}: {what} does not exist in"
+                f"{keyword} {ref!r}: {what} does not exist in"
                 f" {self.uri_to_file.get(target, file)}",
             )
         if scheme == "file" and not target.startswith(ROOT_URI):
@@ -163,20 +172,22 @@ class SchemaGraph:
                 file,
                 here,
                 "ref-outside-root",
-                f"$ref {ref!r} leaves the schemas folder; references must stay in it",
+                f"{keyword} {ref!r} leaves the schemas folder;"
+                " references must stay in it",
             )
         if scheme == "file":
             return ContractError(
                 file,
                 here,
                 "missing-ref-file",
-                f"$ref {ref!r}: no file {target[len(ROOT_URI) :]} in the schemas dir",
+                f"{keyword} {ref!r}:"
+                f" no file {target[len(ROOT_URI) :]} in the schemas dir",
             )
         return ContractError(
             file,
             here,
             "remote-ref",
-            f"$ref {ref!r} points to {target}, which no file in the schemas folder"
+            f"{keyword} {ref!r} points to {target}, which no file in the schemas folder"
             " declares as its $id; nothing is fetched from the network",
             "add that schema to the folder with this $id, or use a relative path",
         )

@@ -56,6 +56,14 @@ def _errors(tmp_path: Path, files: dict[str, str]) -> list[str]:
             "sub/a.json#/$ref: $ref '../../x.json' leaves the schemas folder",
         ),
         (
+            {
+                "a.json": '{"$schema": "https://json-schema.org/draft/2020-12/schema",'
+                ' "$dynamicRef": "https://evil.example.com/x.json#node"}'
+            },
+            "a.json#/$dynamicRef: $dynamicRef 'https://evil.example.com/x.json#node'"
+            " points to https://evil.example.com/x.json",
+        ),
+        (
             {"a.json": '{"$ref": "b.json"}'},
             "a.json#/$ref: $ref 'b.json': no file b.json in the schemas dir",
         ),
