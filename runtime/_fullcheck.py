@@ -69,7 +69,10 @@ def _drafts(support: ModuleType) -> dict[str, type[Validator]]:
         ]
         if value is False:
             for key in extras:
-                error = ValidationError(f"additional property {key!r} is not allowed")
+                error = ValidationError(
+                    f"additional property {key!r} is not allowed",
+                    instance=instance[key],
+                )
                 error.relative_path.appendleft(key)
                 yield error
         elif isinstance(value, dict):

@@ -303,6 +303,19 @@ def from_jsonschema(
         if (
             keyword in ("additionalProperties", "unevaluatedProperties")
             and value is False
+            and error.message.startswith("additional property ")
+        ):  # runtime._fullcheck's own: one error per property, at the property
+            out.append(
+                Violation(
+                    pointer(path),
+                    f"no such property ({keyword} is false)",
+                    show(error.instance),
+                )
+            )
+            continue
+        if (
+            keyword in ("additionalProperties", "unevaluatedProperties")
+            and value is False
             and isinstance(error.instance, dict)
         ):
             names = _unexpected(str(error.message))
