@@ -190,13 +190,22 @@ def drift(
             " instead of the generated packages",
         ),
     ] = None,
+    packages: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--package",
+            help="Check this generated package (e.g. a service's"
+            " node_modules/@platform/contracts) against the schemas; repeatable",
+        ),
+    ] = None,
     error_format: FormatOpt = ErrorFormat.text,
 ) -> None:
     """Exit 1 when the Python package, the npm package and the schemas disagree;
-    with --redis, when live services run incompatible versions of a contract."""
+    with --redis, when live services run incompatible versions of a contract; with
+    --package, when a service's installed package does (at build time)."""
     config = _config(schemas, out)
-    if redis_url is not None:
-        _live_drift(redis_url, config, error_format)
+    if redis_url is not None or packages:
+        _live_drift(redis_url, packages or [], config, error_format)
         return
     from codegen.drift import static_drift
 
@@ -222,14 +231,21 @@ def drift(
         raise typer.Exit(1)
 
 
-def _live_drift(url: str, config: Config, error_format: ErrorFormat) -> None:
+def _live_drift(
+    url: str | None, packages: list[Path], config: Config, error_format: ErrorFormat
+) -> None:
     import redis
 
-    from codegen.livedrift import live_drift, render_github, render_text
+    from codegen.livedrift import live_drift, package_drift, render_github, render_text
 
+    envelope = config.settings.envelope
+    what = "live services" if url is not None else "packages"
     try:
-        client = redis.Redis.from_url(url, socket_timeout=10)
-        report = live_drift(client, config.schemas, config.settings.envelope)
+        if url is not None:
+            client = redis.Redis.from_url(url, socket_timeout=10)
+            report = live_drift(client, config.schemas, envelope)
+        else:
+            report = package_drift(packages, config.schemas, envelope)
     except CompileError as exc:
         raise _fail(exc, error_format) from None
     except (redis.RedisError, ValueError) as exc:
@@ -241,7 +257,7 @@ def _live_drift(url: str, config: Config, error_format: ErrorFormat) -> None:
         for line in render_github(report):
             typer.echo(line)
     else:
-        for line in render_text(report):
+        for line in render_text(report, what):
             typer.echo(line)
     if report.failed:
         raise typer.Exit(1)

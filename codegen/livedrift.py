@@ -12,6 +12,7 @@ checked like any other schema input and against their fingerprint.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -224,6 +225,103 @@ def live_drift(
     what the writer sends: judged with the ``breaking`` rules on the two schema
     versions (from ``schemas`` when it holds one, else as a service stored it)."""
     services, problems = live_services(client)
+
+    def fetch(contract: str, fingerprint: str) -> bytes | str:
+        raw = stored_bundle(client, fingerprint)
+        if raw is None:
+            return (
+                f"no stored schemas for {fingerprint} (expired, or written by a"
+                " service that does not store them)"
+            )
+        return raw
+
+    return drift_report(services, problems, schemas, envelope, fetch)
+
+
+SCHEMAS_RUNTIME = "*"  # the schemas folder: it may stand for either runtime
+
+
+def package_drift(
+    packages: list[Path], schemas: Path, envelope: str | None = None
+) -> LiveReport:
+    """Build time: generated packages (an installed ``@platform/contracts``, a
+    Python ``platform_contracts``) against the schemas folder, judged as
+    :func:`live_drift` judges live services. Each package is a writer and a
+    reader in its runtime's roles; the schemas stand for the other side."""
+    local, _ = load_side(schemas, "")
+    _, deps = walk_refs(local.graph)
+    docs = list(local.documents.values())
+    local_prints = fingerprints(docs, reaches(docs, deps))
+    services: list[LiveService] = [
+        LiveService(
+            service="schemas/",
+            instance=str(schemas),
+            runtime=SCHEMAS_RUNTIME,
+            package="",
+            fingerprint="",
+            contracts=local_prints,
+            heartbeat="",
+        )
+    ]
+    problems: list[str] = []
+    sources: dict[str, tuple[Path, dict[str, Any]]] = {}  # fingerprint -> where
+    for folder in packages:
+        try:
+            manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
+            entries = {
+                e["contract"].partition("#")[0]: e for e in manifest["contracts"]
+            }
+            files = {c: str(e["fingerprint"]) for c, e in entries.items()}
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            problems.append(f"{folder}: not a generated package ({exc})")
+            continue
+        runtime = "node" if (folder / "package.json").is_file() else "python"
+        for contract, entry in entries.items():
+            sources.setdefault(files[contract], (folder, entry))
+        services.append(
+            LiveService(
+                service=str(folder),
+                instance=str(folder),
+                runtime=runtime,
+                package=str(
+                    manifest.get("packages", {}).get(
+                        "npm" if runtime == "node" else "python", ""
+                    )
+                ),
+                fingerprint=str(manifest.get("fingerprint", "")),
+                contracts=files,
+                heartbeat="",
+                generator=str(manifest.get("generator", "")),
+            )
+        )
+
+    def fetch(contract: str, fingerprint: str) -> bytes | str:
+        found = sources.get(fingerprint)
+        if found is None:
+            return f"no package holds the schemas of {fingerprint}"
+        folder, entry = found
+        try:
+            documents = {
+                path: (folder / "schemas" / path).read_text("utf-8-sig")
+                for path in entry.get("documents", [contract])
+            }
+        except OSError as exc:
+            return f"{folder}: schema sources missing ({exc})"
+        return json.dumps({"contract": contract, "documents": documents}).encode()
+
+    return drift_report(services, problems, schemas, envelope, fetch)
+
+
+def drift_report(
+    services: list[LiveService],
+    problems: list[str],
+    schemas: Path,
+    envelope: str | None,
+    fetch: Callable[[str, str], bytes | str],
+) -> LiveReport:
+    """The contracts ``services`` run with different fingerprints, each writer ->
+    reader pair judged; ``fetch`` gives the schema files of a fingerprint the
+    schemas folder does not hold (or why not)."""
     local, catalog = load_side(schemas, "")
     _, deps = walk_refs(local.graph)
     docs = list(local.documents.values())
@@ -235,11 +333,10 @@ def live_drift(
         if local_prints.get(contract) == fingerprint:
             return local
         if (contract, fingerprint) not in sides:
-            raw = stored_bundle(client, fingerprint)
+            raw = fetch(contract, fingerprint)
             sides[(contract, fingerprint)] = (
-                f"no stored schemas for {fingerprint} (expired, or written by a"
-                " service that does not store them)"
-                if raw is None
+                raw
+                if isinstance(raw, str)
                 else _bundle_side(raw, contract, fingerprint)
             )
         return sides[(contract, fingerprint)]
@@ -268,7 +365,8 @@ def live_drift(
                 contract, identity, local_prints.get(contract), running, tuple(pairs)
             )
         )
-    return LiveReport(tuple(services), tuple(problems), tuple(drifts), tuple(shared))
+    shown = [s for s in services if s.runtime != SCHEMAS_RUNTIME]
+    return LiveReport(tuple(shown), tuple(problems), tuple(drifts), tuple(shared))
 
 
 def _identity_of(side: Side, contract: str) -> str | None:
@@ -296,7 +394,15 @@ def _judge(
     one side writes the contract and some service of the other reads it."""
 
     def who(fp: str, runtimes: set[str]) -> tuple[str, ...]:
-        return tuple(sorted({s.label for s in by_print[fp] if s.runtime in runtimes}))
+        return tuple(
+            sorted(
+                {
+                    s.label
+                    for s in by_print[fp]
+                    if s.runtime in runtimes or s.runtime == SCHEMAS_RUNTIME
+                }
+            )
+        )
 
     # old = a, new = b: "backward" breaks b-readers of a-data, "forward" a-readers
     # of b-data.
@@ -341,16 +447,20 @@ def short(fingerprint: str) -> str:
     return fingerprint.removeprefix("sha256:")[:12]
 
 
-def render_text(report: LiveReport) -> list[str]:
-    lines = [f"live services ({len(report.services)}):"]
+def render_text(report: LiveReport, what: str = "live services") -> list[str]:
+    lines = [f"{what} ({len(report.services)}):"]
+    live = any(s.heartbeat for s in report.services)
     rows = [
-        (s.service, s.runtime, f"{s.package} {short(s.fingerprint)}", s.instance)
+        (s.service, s.runtime, f"{s.package} {short(s.fingerprint)}", s.instance)[
+            : 4 if live else 3
+        ]
         for s in report.services
     ]
-    widths = [max((len(r[i]) for r in rows), default=0) for i in range(4)]
+    columns = len(rows[0]) if rows else 0
+    widths = [max(len(r[i]) for r in rows) for i in range(columns)]
     for s, row in zip(report.services, rows, strict=True):
         cells = "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True))
-        lines.append(f"  {cells}  heartbeat {s.heartbeat}")
+        lines.append(f"  {cells}  heartbeat {s.heartbeat}" if live else f"  {cells}")
         for d in s.drift:
             lines.append(
                 f"    received {d.get('count')} {d.get('type')} v{d.get('version')}"
@@ -362,7 +472,7 @@ def render_text(report: LiveReport) -> list[str]:
         title = f"{c.contract} ({c.message})" if c.message else c.contract
         lines.append(f"{title} runs in {len(c.running)} versions:")
         for fp, labels in c.running.items():
-            mark = "  = schemas/" if fp == c.local else ""
+            mark = "  = schemas/" if fp == c.local and "schemas/" not in labels else ""
             lines.append(f"  {short(fp)}  {', '.join(labels)}{mark}")
         if not c.pairs:
             lines.append("  no writer and reader between the versions: harmless")
@@ -384,7 +494,7 @@ def render_text(report: LiveReport) -> list[str]:
         )
     bad = sum(p.status != "compatible" for c in report.contracts for p in c.pairs)
     if not report.contracts:
-        lines.append("every live service runs the same version of each contract")
+        lines.append(f"the {what} run the same version of each contract")
     else:
         lines.append(
             f"{len(report.contracts)} contract(s) in several versions;"

@@ -343,6 +343,8 @@ class LiveService:
 
     @property
     def label(self) -> str:
+        if self.runtime == "*":  # the schemas folder, in a build-time check
+            return self.service
         return f"{self.service} ({self.runtime})"
 
 
