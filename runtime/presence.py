@@ -106,7 +106,8 @@ class _Announcer:
     def record(self) -> dict[str, Any]:
         drift: Counter[tuple[str, int, str]] = Counter()
         for consumer in self.consumers:
-            drift.update(consumer.drift)
+            # dict() copies in one step: the consumer's thread may be adding to it.
+            drift.update(dict(consumer.drift))
         manifest = self.contracts.manifest
         return {
             "record": RECORD_VERSION,
@@ -227,7 +228,7 @@ class Presence(_Announcer):
         while not self._stop.wait(self.interval):
             try:
                 self.beat()
-            except redis.RedisError as exc:
+            except Exception as exc:  # anything: the heartbeat must go on
                 log.warning("presence heartbeat of %s failed: %s", self.service, exc)
 
     def stop(self) -> None:
@@ -295,7 +296,7 @@ class AsyncPresence(_Announcer):
             await asyncio.sleep(self.interval)
             try:
                 await self.beat()
-            except redis.RedisError as exc:
+            except Exception as exc:  # anything: the heartbeat must go on
                 log.warning("presence heartbeat of %s failed: %s", self.service, exc)
 
     async def stop(self) -> None:
