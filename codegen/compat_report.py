@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import json
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -115,38 +115,44 @@ def load_side(root: Path, label: str) -> tuple[Side, dict[str, Any] | None]:
     return side, load_catalog(root, contracts)
 
 
+def catalogue_exchanges(
+    catalog: dict[str, Any] | None, envelope: str | None = None
+) -> Iterator[tuple[str, list[str], list[str]]]:
+    """Each exchange the catalogue names, as (contract file, producer runtimes,
+    consumer runtimes): a stream message (and the ``envelope`` around it), an
+    operation's request (clients -> server) and each response (server -> clients)."""
+    for stream in (catalog or {}).get("streams", {}).values():
+        for message in stream.get("messages", []):
+            for contract in (message.get("contract"), envelope):
+                if isinstance(contract, str):
+                    yield (
+                        contract.partition("#")[0],
+                        list(message.get("producers", [])),
+                        list(message.get("consumers", [])),
+                    )
+    for op in (catalog or {}).get("operations", {}).values():
+        server = [op["server"]] if isinstance(op.get("server"), str) else []
+        clients = list(op.get("clients", []))
+        exchanges = [(op.get("request"), clients, server)]
+        exchanges += [(r, server, clients) for r in op.get("responses", {}).values()]
+        for part, producers, consumers in exchanges:
+            contract = part.get("contract") if isinstance(part, dict) else None
+            if isinstance(contract, str):
+                yield contract.partition("#")[0], producers, consumers
+
+
 def catalogue_modes(
     catalog: dict[str, Any] | None, envelope: str | None = None
 ) -> dict[str, frozenset[Direction]]:
     """The directions each catalogued contract file must keep (module docstring);
     the ``envelope`` file wraps every stream message, so it keeps them all."""
     modes: dict[str, set[Direction]] = {}
-
-    def need(contract: Any, producers: Iterable[str], consumers: Iterable[str]) -> None:
-        if not isinstance(contract, str):
-            return
-        producers, consumers = list(producers), list(consumers)
-        dirs = modes.setdefault(contract.partition("#")[0], set())
+    for file, producers, consumers in catalogue_exchanges(catalog, envelope):
+        dirs = modes.setdefault(file, set())
         if consumers:
             dirs.add("backward")
         if any(p != c for p in producers for c in consumers):
             dirs.add("forward")
-
-    for stream in (catalog or {}).get("streams", {}).values():
-        for message in stream.get("messages", []):
-            for contract in (message.get("contract"), envelope):
-                need(
-                    contract,
-                    message.get("producers", []),
-                    message.get("consumers", []),
-                )
-    for op in (catalog or {}).get("operations", {}).values():
-        server = [op["server"]] if isinstance(op.get("server"), str) else []
-        clients = op.get("clients", [])
-        if isinstance(op.get("request"), dict):
-            need(op["request"].get("contract"), clients, server)
-        for response in op.get("responses", {}).values():
-            need(response.get("contract"), server, clients)
     return {file: frozenset(dirs) or BACKWARD for file, dirs in modes.items()}
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -23,7 +23,7 @@ import redis
 
 from codegen.compat import Comparer, merge
 from codegen.compat_norm import Side
-from codegen.compat_report import load_side
+from codegen.compat_report import catalogue_exchanges, load_side
 from codegen.compat_rules import Direction, Finding
 from codegen.compile import fingerprints, reaches
 from codegen.errors import CompileError, ContractError
@@ -138,26 +138,10 @@ def _roles(
 ) -> dict[str, tuple[set[str], set[str]]]:
     """Catalogued file -> (runtimes that write it, runtimes that read it)."""
     roles: dict[str, tuple[set[str], set[str]]] = {}
-
-    def add(contract: Any, writers: Iterable[str], readers: Iterable[str]) -> None:
-        if isinstance(contract, str):
-            w, r = roles.setdefault(contract.partition("#")[0], (set(), set()))
-            w.update(writers)
-            r.update(readers)
-
-    for stream in (catalog or {}).get("streams", {}).values():
-        for message in stream.get("messages", []):
-            for contract in (message.get("contract"), envelope):
-                add(
-                    contract, message.get("producers", []), message.get("consumers", [])
-                )
-    for op in (catalog or {}).get("operations", {}).values():
-        server = [op["server"]] if isinstance(op.get("server"), str) else []
-        clients = op.get("clients", [])
-        if isinstance(op.get("request"), dict):
-            add(op["request"].get("contract"), clients, server)
-        for response in op.get("responses", {}).values():
-            add(response.get("contract"), server, clients)
+    for file, producers, consumers in catalogue_exchanges(catalog, envelope):
+        writers, readers = roles.setdefault(file, (set(), set()))
+        writers.update(producers)
+        readers.update(consumers)
     return roles
 
 
