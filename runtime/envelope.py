@@ -205,23 +205,15 @@ class Codec:
     ) -> bytes:
         """Validate ``payload`` against its contract and return the envelope bytes.
 
-        Envelope and payload are validated in one pass; when that fails, the
-        payload and then the envelope are validated on their own, so the error
-        says which and where.
+        Without trace, correlation or message id every envelope field is the
+        codec's own (checked once per contract), so only the payload is validated
+        and the envelope is assembled as bytes around it. Otherwise envelope and
+        payload are validated in one pass; when that fails, the payload and then
+        the envelope are validated on their own, so the error says which and where.
         """
         if trace is None and correlation_id is None and message_id is None:
-            # Every envelope field is ours (checked once, in _frame): only the
-            # payload needs validating; the envelope is assembled as bytes.
-            head, tail = self._frames.get(validator.contract) or self._frame(validator)
-            if validator.full_check:
-                validator.validate_python(payload)
-            else:
-                try:
-                    validator.core.validate_python(
-                        payload, by_alias=True, by_name=False
-                    )
-                except ValidationError:
-                    validator.validate_python(payload)  # raises with the violations
+            head, tail = self._frame(validator)
+            validator.validate_python(payload)
             body = dumps(payload)
             raw = b"".join((b'{"id":"', _id_bytes(), head, _now()[2], tail, body, b"}"))
             # Size and depth (orjson writes no NaN or Infinity: no scan for them);

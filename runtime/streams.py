@@ -93,7 +93,17 @@ class Publisher:
         self.maxlen = maxlen
         self._allowed: dict[Any, ContractValidator] = {}  # checked (stream, type)
 
-    def encode(self, stream: str, item: Outgoing, **options: Any) -> bytes:
+    def encode(
+        self,
+        stream: str,
+        item: Outgoing,
+        *,
+        trace: dict[str, str] | None = None,
+        correlation_id: str | None = None,
+        message_id: str | None = None,
+    ) -> bytes:
+        """The envelope bytes of ``item``, validated, if the catalogue allows it on
+        ``stream`` (the check is made once per stream and type)."""
         if isinstance(item, BaseModel):
             key: Any = (stream, type(item))
             payload = item.model_dump(mode="json", by_alias=True, exclude_unset=True)
@@ -103,7 +113,7 @@ class Publisher:
         validator = self._allowed.get(key)
         if validator is None:
             validator = self._allowed[key] = self._check(stream, item)
-        return self.codec.seal(validator, payload, **options)
+        return self.codec.seal(validator, payload, trace, correlation_id, message_id)
 
     def _check(self, stream: str, item: Outgoing) -> ContractValidator:
         """The contract of an item, if the catalogue allows it on ``stream``."""
@@ -121,9 +131,23 @@ class Publisher:
             )
         return validator
 
-    def publish(self, stream: str, item: Outgoing, **options: Any) -> str:
+    def publish(
+        self,
+        stream: str,
+        item: Outgoing,
+        *,
+        trace: dict[str, str] | None = None,
+        correlation_id: str | None = None,
+        message_id: str | None = None,
+    ) -> str:
         """Publish one message; returns the entry id."""
-        raw = self.encode(stream, item, **options)
+        raw = self.encode(
+            stream,
+            item,
+            trace=trace,
+            correlation_id=correlation_id,
+            message_id=message_id,
+        )
         command = self._xadd(stream_key(stream), raw)
         return _text(self.client.execute_command(*command))  # type: ignore[no-untyped-call]
 
@@ -139,17 +163,7 @@ class Publisher:
     ) -> list[str]:
         """Validate every message first (nothing is written if one is invalid),
         then publish them in pipelines of ``batch``."""
-        encode, seal, allowed = self.encode, self.codec.seal, self._allowed
-        encoded = []
-        for item in items:
-            validator = allowed.get((stream, type(item)))
-            if validator is None or not isinstance(item, BaseModel):
-                encoded.append(encode(stream, item))
-            else:  # a model whose (stream, type) was checked: the hot path
-                payload = item.model_dump(
-                    mode="json", by_alias=True, exclude_unset=True
-                )
-                encoded.append(seal(validator, payload))
+        encoded = [self.encode(stream, item) for item in items]
         key = stream_key(stream)
         ids: list[str] = []
         for start in range(0, len(encoded), batch):
