@@ -201,6 +201,22 @@ def _pair_status(findings: list[Finding], direction: Direction) -> PairStatus:
     return "compatible"
 
 
+@dataclass(frozen=True)
+class _Local:
+    """The schemas folder: its side, catalogue and fingerprints by file."""
+
+    side: Side
+    catalog: dict[str, Any] | None
+    prints: dict[str, str]
+
+    @classmethod
+    def load(cls, schemas: Path) -> _Local:
+        side, catalog = load_side(schemas, "")
+        _, deps = walk_refs(side.graph)
+        docs = list(side.documents.values())
+        return cls(side, catalog, fingerprints(docs, reaches(docs, deps)))
+
+
 def live_drift(
     client: redis.Redis, schemas: Path, envelope: str | None = None
 ) -> LiveReport:
@@ -219,7 +235,7 @@ def live_drift(
             )
         return raw
 
-    return drift_report(services, problems, schemas, envelope, fetch)
+    return drift_report(services, problems, _Local.load(schemas), envelope, fetch)
 
 
 SCHEMAS_RUNTIME = "*"  # the schemas folder: it may stand for either runtime
@@ -232,10 +248,7 @@ def package_drift(
     Python ``platform_contracts``) against the schemas folder, judged as
     :func:`live_drift` judges live services. Each package is a writer and a
     reader in its runtime's roles; the schemas stand for the other side."""
-    local, _ = load_side(schemas, "")
-    _, deps = walk_refs(local.graph)
-    docs = list(local.documents.values())
-    local_prints = fingerprints(docs, reaches(docs, deps))
+    local = _Local.load(schemas)
     services: list[LiveService] = [
         LiveService(
             service="schemas/",
@@ -243,7 +256,7 @@ def package_drift(
             runtime=SCHEMAS_RUNTIME,
             package="",
             fingerprint="",
-            contracts=local_prints,
+            contracts=local.prints,
             heartbeat="",
         )
     ]
@@ -293,24 +306,21 @@ def package_drift(
             return f"{folder}: schema sources missing ({exc})"
         return json.dumps({"contract": contract, "documents": documents}).encode()
 
-    return drift_report(services, problems, schemas, envelope, fetch)
+    return drift_report(services, problems, local, envelope, fetch)
 
 
 def drift_report(
     services: list[LiveService],
     problems: list[str],
-    schemas: Path,
+    schemas: _Local,
     envelope: str | None,
     fetch: Callable[[str, str], bytes | str],
 ) -> LiveReport:
     """The contracts ``services`` run with different fingerprints, each writer ->
     reader pair judged; ``fetch`` gives the schema files of a fingerprint the
     schemas folder does not hold (or why not)."""
-    local, catalog = load_side(schemas, "")
-    _, deps = walk_refs(local.graph)
-    docs = list(local.documents.values())
-    local_prints = fingerprints(docs, reaches(docs, deps))
-    roles = _roles(catalog, envelope)
+    local, local_prints = schemas.side, schemas.prints
+    roles = _roles(schemas.catalog, envelope)
     sides: dict[tuple[str, str], Side | str] = {}
 
     def side_of(contract: str, fingerprint: str) -> Side | str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -58,8 +59,6 @@ _CUSTOM = frozenset(
 
 def _literal_values(text: str) -> str:
     """Pydantic's list of literal values (Python reprs) as JSON values."""
-    import ast
-
     try:
         values = ast.literal_eval(
             "[" + re.sub(r"(?<=['\"\d]) or (?=['\"\d-])", ", ", text) + "]"
@@ -207,8 +206,6 @@ _LIMITS = {
 
 def _unexpected(message: str) -> list[str]:
     """The property names of jsonschema's "('a', 'b' were unexpected)"."""
-    import ast
-
     found = re.search(r"\((.*) (?:was|were) unexpected\)", message)
     if found is None:
         return []

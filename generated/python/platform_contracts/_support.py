@@ -395,15 +395,26 @@ _UNRESERVED = r"A-Za-z0-9\-._~"
 _SUB_DELIMS = r"!$&'()*+,;="
 _PCT = r"%[0-9A-Fa-f]{2}"
 _PCHAR = rf"(?:[{_UNRESERVED}{_SUB_DELIMS}:@]|{_PCT})"
+_REG_NAME = rf"(?:[{_UNRESERVED}{_SUB_DELIMS}]|{_PCT})*"
+
+
+def _uri_pattern(host: str) -> str:
+    return (
+        r"^[A-Za-z][A-Za-z0-9+.\-]*:"
+        rf"(?://(?:(?:[{_UNRESERVED}{_SUB_DELIMS}:]|{_PCT})*@)?"
+        rf"{host}"
+        r"(?::[0-9]*)?"
+        rf"(?:/{_PCHAR}*)*"
+        rf"|/?(?:{_PCHAR}+(?:/{_PCHAR}*)*)?)"
+        rf"(?:\?(?:{_PCHAR}|[/?])*)?"
+        rf"(?:#(?:{_PCHAR}|[/?])*)?$"
+    )
+
+
 _URI = re.compile(
-    r"^[A-Za-z][A-Za-z0-9+.\-]*:"
-    rf"(?://(?:(?:[{_UNRESERVED}{_SUB_DELIMS}:]|{_PCT})*@)?"
-    rf"(?P<host>\[[0-9A-Fa-f:.vV\-{_UNRESERVED}{_SUB_DELIMS}]*\]|(?:[{_UNRESERVED}{_SUB_DELIMS}]|{_PCT})*)"
-    r"(?::[0-9]*)?"
-    rf"(?:/{_PCHAR}*)*"
-    rf"|/?(?:{_PCHAR}+(?:/{_PCHAR}*)*)?)"
-    rf"(?:\?(?:{_PCHAR}|[/?])*)?"
-    rf"(?:#(?:{_PCHAR}|[/?])*)?$"
+    _uri_pattern(
+        rf"(?P<host>\[[0-9A-Fa-f:.vV\-{_UNRESERVED}{_SUB_DELIMS}]*\]|{_REG_NAME})"
+    )
 )
 
 
@@ -566,9 +577,7 @@ FAST_FORMATS: dict[str, str] = {
     "ipv4": _IPV4.pattern,
     "duration": _DURATION.pattern,
     # _URI without the bracketed (IP literal) host, which needs the IPv6 check
-    "uri": _URI.pattern.replace(
-        rf"(?P<host>\[[0-9A-Fa-f:.vV\-{_UNRESERVED}{_SUB_DELIMS}]*\]|", "(?:", 1
-    ),
+    "uri": _uri_pattern(_REG_NAME),
 }
 
 
