@@ -238,6 +238,31 @@ def test_poison_message_ends_in_dead_letter_stream_after_delivery_limit(
     assert client.xpending(stream_key(stream), "agents")["pending"] == 0
 
 
+def test_idle_entries_are_looked_for_once_per_claim_interval(
+    client: redis.Redis, contracts: Contracts, stream: str
+) -> None:
+    """XAUTOCLAIM runs on the first cycle, then at most every claim_every_ms: an
+    entry left pending is reclaimed once the interval has passed, not before."""
+    publisher, consumer = make(
+        client, contracts, stream, claim_idle_ms=20, claim_every_ms=1500
+    )
+    publisher.publish(stream, (task(), "agent.task.requested", 1))
+    calls: list[int] = []
+
+    @consumer.on("agent.task.requested", 1)
+    def fails_once(data: Any, delivery: Delivery) -> None:
+        calls.append(delivery.deliveries)
+        if len(calls) == 1:
+            raise RuntimeError("first try")
+
+    assert consumer.run_once().failed == 1  # claimed nothing, read and failed it
+    time.sleep(0.1)  # idle past claim_idle_ms, but the interval has not passed
+    assert consumer.run_once().claimed == 0 and calls == [1]
+    time.sleep(1.5)
+    result = consumer.run_once()
+    assert (result.claimed, result.handled, calls) == (1, 1, [1, 2])
+
+
 def test_consumer_recovers_when_group_and_stream_vanish(
     client: redis.Redis, contracts: Contracts, stream: str
 ) -> None:
