@@ -1,8 +1,9 @@
 """The official JSON Schema Test Suite as folders of schemas our compiler reads.
 
-Reads ``tests/draft2020-12`` and ``tests/draft7`` of the suite (in
-``../shared/json-schema-test-suite``, or ``$JSON_SCHEMA_TEST_SUITE``) and turns each
-test case (one schema, several instances) into a schemas folder:
+Reads ``tests/draft2020-12`` and ``tests/draft7`` of the suite, vendored at a pinned
+commit in ``tests/vendor/json-schema-test-suite`` (``SOURCE.md`` there says which and
+how to refresh it), and turns each test case (one schema, several instances) into a
+schemas folder:
 
 - ``suite_case.json``: the case's schema; a draft-07 case gets the draft-07
   ``$schema`` (the suite leaves it implicit, our compiler defaults to 2020-12).
@@ -23,7 +24,7 @@ of cases as not selected, so nothing is left out silently.
 from __future__ import annotations
 
 import json
-import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,9 +33,8 @@ from urllib.parse import urldefrag, urljoin
 
 from codegen.vocabulary import SUPPORTED_FORMATS
 
-SUITE = Path(
-    os.environ.get("JSON_SCHEMA_TEST_SUITE")
-    or Path(__file__).resolve().parents[2] / "shared" / "json-schema-test-suite"
+SUITE = (
+    Path(__file__).resolve().parents[1] / "tests" / "vendor" / "json-schema-test-suite"
 )
 DRAFTS = ("draft2020-12", "draft7")
 REMOTE_BASE = "http://localhost:1234/"
@@ -98,8 +98,29 @@ def _tests(file: str, raw: list[dict[str, Any]]) -> tuple[SuiteTest, ...]:
     return tuple(out)
 
 
+class SuiteMissing(RuntimeError):
+    """The vendored suite (or a part of it) is not where it must be."""
+
+
+def require(suite: Path = SUITE) -> Path:
+    """``suite``, after checking that every part the runner reads is there."""
+    missing = [
+        part
+        for part in (*(f"tests/{d}" for d in DRAFTS), "remotes", "SOURCE.md")
+        if not (suite / part).exists()
+    ]
+    if missing:
+        raise SuiteMissing(
+            f"JSON-Schema-Test-Suite incomplete at {suite}: missing "
+            f"{', '.join(missing)} (restore it with git, or refresh it with "
+            "tests/vendor/refresh_suite.py)"
+        )
+    return suite
+
+
 def load_files(suite: Path = SUITE) -> list[SuiteFile]:
     """Every test file of both drafts, selected or not, in a stable order."""
+    require(suite)
     formats = {f"optional/format/{name}.json" for name in SUPPORTED_FORMATS}
     files = []
     for draft in DRAFTS:
@@ -241,8 +262,8 @@ def write_case(case: SuiteCase, folder: Path, suite: Path = SUITE) -> None:
 
 
 def source_commit(suite: Path = SUITE) -> str:
-    text = (suite / "SOURCE.txt").read_text(encoding="utf-8")
-    for word in text.split():
-        if len(word) == 40 and all(c in "0123456789abcdef" for c in word):
-            return word
-    return "unknown"
+    text = (require(suite) / "SOURCE.md").read_text(encoding="utf-8")
+    found = re.search(r"\b[0-9a-f]{40}\b", text)
+    if not found:
+        raise SuiteMissing(f"{suite / 'SOURCE.md'} names no upstream commit")
+    return found.group(0)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -41,14 +42,35 @@ OutOpt = Annotated[
 FormatOpt = Annotated[
     ErrorFormat, typer.Option("--error-format", help="How to print errors")
 ]
+EnvelopeOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--envelope",
+        help="The envelope contract, a file of the schemas folder [tool.contracts]"
+        " envelope (that setting applies to the configured folder only)",
+    ),
+]
 
 
-def _config(schemas: Path | None, out: Path | None) -> Config:
+def _config(
+    schemas: Path | None, out: Path | None, envelope: str | None = None
+) -> Config:
+    """The configuration, with the command line's options over it.
+
+    ``[tool.contracts] envelope`` names a file of the configured schemas folder, so
+    it does not follow ``--schemas`` to another folder: there only ``--envelope``
+    sets one.
+    """
     config = load_config()
+    settings = config.settings
+    if schemas is not None and schemas.resolve() != config.schemas.resolve():
+        settings = replace(settings, envelope=None)
+    if envelope is not None:
+        settings = replace(settings, envelope=envelope)
     return Config(
         schemas=schemas or config.schemas,
         out=out or config.out,
-        settings=config.settings,
+        settings=settings,
         source=config.source,
     )
 
@@ -64,10 +86,11 @@ def _fail(exc: CompileError, fmt: ErrorFormat) -> typer.Exit:
 def generate(
     schemas: SchemasOpt = None,
     out: OutOpt = None,
+    envelope: EnvelopeOpt = None,
     error_format: FormatOpt = ErrorFormat.text,
 ) -> None:
     """Generate the Python package (and TypeScript package) from the schemas."""
-    config = _config(schemas, out)
+    config = _config(schemas, out, envelope)
     try:
         changed = generate_to(config.schemas, config.out, config.settings)
     except CompileError as exc:
@@ -85,10 +108,11 @@ def generate(
 def check(
     schemas: SchemasOpt = None,
     out: OutOpt = None,
+    envelope: EnvelopeOpt = None,
     error_format: FormatOpt = ErrorFormat.text,
 ) -> None:
     """Exit 1 when the generated files are not what the schemas give."""
-    config = _config(schemas, out)
+    config = _config(schemas, out, envelope)
     try:
         problems = check_files(config.schemas, config.out, config.settings)
     except CompileError as exc:
@@ -133,6 +157,7 @@ def validate(
     ] = RuntimeChoice.python,
     schemas: SchemasOpt = None,
     out: OutOpt = None,
+    envelope: EnvelopeOpt = None,
     error_format: FormatOpt = ErrorFormat.text,
 ) -> None:
     """Validate JSON documents against a contract: VALID or INVALID for each."""
@@ -143,7 +168,7 @@ def validate(
         validate_python,
     )
 
-    config = _config(schemas, out)
+    config = _config(schemas, out, envelope)
     missing = [d for d in documents if not d.is_file()]
     if missing:
         typer.echo(f"error: no such file: {', '.join(map(str, missing))}", err=True)
@@ -198,12 +223,13 @@ def drift(
             " node_modules/@platform/contracts) against the schemas; repeatable",
         ),
     ] = None,
+    envelope: EnvelopeOpt = None,
     error_format: FormatOpt = ErrorFormat.text,
 ) -> None:
     """Exit 1 when the Python package, the npm package and the schemas disagree;
     with --redis, when live services run incompatible versions of a contract; with
     --package, when a service's installed package does (at build time)."""
-    config = _config(schemas, out)
+    config = _config(schemas, out, envelope)
     if redis_url is not None or packages:
         _live_drift(redis_url, packages or [], config, error_format)
         return
@@ -270,12 +296,13 @@ def docs(
         Path | None,
         typer.Option("--out-dir", help="Where to write them (default docs/api)"),
     ] = None,
+    envelope: EnvelopeOpt = None,
     error_format: FormatOpt = ErrorFormat.text,
 ) -> None:
     """Write OpenAPI 3.1 (HTTP operations) and AsyncAPI 3.0 (streams) documents."""
     from codegen.docs import build_docs, write_docs
 
-    config = _config(schemas, None)
+    config = _config(schemas, None, envelope)
     base = config.source.parent if config.source is not None else Path.cwd()
     try:
         documents = build_docs(config.schemas, config.settings)
@@ -316,6 +343,7 @@ def breaking(
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Also list compatible changes")
     ] = False,
+    envelope: EnvelopeOpt = None,
 ) -> None:
     """Exit 1 when the schemas break compatibility with those at --against."""
     from codegen.compat_report import (
@@ -325,7 +353,7 @@ def breaking(
         save_baseline,
     )
 
-    config = _config(schemas, None)
+    config = _config(schemas, None, envelope)
     root = config.source.parent if config.source else Path.cwd()
     path = baseline or root / BASELINE_FILE
     read = path.is_file() or (baseline is not None and not write_baseline)

@@ -273,8 +273,8 @@ def _envelope_entry(
                 envelope,
                 "",
                 "no-envelope",
-                "the envelope contract set in [tool.contracts] envelope is not a"
-                " schema file of the folder",
+                "the envelope contract (--envelope, or [tool.contracts] envelope"
+                " for the configured folder) is not a schema file of this folder",
             )
         ]
     )

@@ -146,3 +146,35 @@ def test_drift_between_python_node_and_schemas(tmp_path: Path) -> None:
     assert "envelope.v1.json: schemas " in result.stdout
     assert "node 000000000000" in result.stdout
     assert "1 contract(s) differ" in result.stdout
+
+
+def test_configured_envelope_applies_to_the_configured_folder_only(
+    tmp_path: Path,
+) -> None:
+    # [tool.contracts] envelope names a file of schemas/; another folder has none.
+    other = GOLDEN / "arrays" / "schemas"
+    sample = tmp_path / "doc.json"
+    sample.write_text("{}")
+    out = tmp_path / "out"
+    for args in (
+        ("generate", "--out", str(out)),
+        ("check", "--out", str(out)),
+        ("validate", "--contract", "arrays.json", str(sample)),
+        ("breaking", "--against", str(other)),
+        ("docs", "--out-dir", str(tmp_path / "api")),
+    ):
+        result = run(*args, "--schemas", str(other.relative_to(ROOT)))
+        assert "no-envelope" not in result.stderr, (args, result.stderr)
+        assert result.returncode in (0, 1), (args, result.stderr)
+    # Given on the command line, it applies to that folder, and is checked there.
+    named = run("check", "--schemas", str(other), "--out", str(out),
+                "--envelope", "envelope.v1.json")  # fmt: skip
+    assert named.returncode == 2
+    assert (
+        "envelope.v1.json#: the envelope contract (--envelope, or [tool.contracts]"
+        " envelope for the configured folder) is not a schema file of this folder"
+        " [no-envelope]"
+    ) in named.stderr
+    # The configured folder itself still gets its envelope, named by path or not.
+    same = run("check", "--schemas", "./schemas/")
+    assert same.returncode == 0, same.stdout + same.stderr

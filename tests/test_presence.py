@@ -370,6 +370,8 @@ def old_node_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
             str(old),
             "--out",
             str(out),
+            "--envelope",  # another folder: the configured envelope is not its own
+            "envelope.v1.json",
         ],
         cwd=ROOT,
         check=True,
