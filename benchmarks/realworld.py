@@ -50,7 +50,7 @@ from benchmarks.differential import (
     start_node,
     tsc,
 )
-from codegen.naming import module_part
+from codegen.compiler.naming import module_part
 
 DOCUMENTS = REPO / "tests" / "realworld"
 VENDOR = "check_jsonschema/builtin_schemas/vendor/"

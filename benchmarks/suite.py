@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urldefrag, urljoin
 
-from codegen.vocabulary import SUPPORTED_FORMATS
+from codegen.compiler.vocabulary import SUPPORTED_FORMATS
 
 SUITE = (
     Path(__file__).resolve().parents[1] / "tests" / "vendor" / "json-schema-test-suite"

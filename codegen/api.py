@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from codegen import ir
-from codegen.compile import compile_documents
+from codegen.compiler import ir
+from codegen.compiler.compile import compile_documents
 from codegen.emit import Settings, build_files, diff, write
 
 
@@ -20,9 +20,7 @@ def generate(schemas: Path, settings: Settings | None = None) -> GenerateResult:
     """Compile ``schemas`` and render every output file, in memory."""
     settings = settings or Settings()
     program, documents = compile_documents(schemas)
-    return GenerateResult(
-        program, build_files(program, documents, settings, schemas_root=schemas)
-    )
+    return GenerateResult(program, build_files(program, documents, settings))
 
 
 def generate_to(

@@ -21,13 +21,13 @@ from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
-from codegen.catalog import load_catalog
-from codegen.compile import compile_documents
-from codegen.emit import GENERATOR, Settings, contract_entries
-from codegen.errors import CompileError, ContractError, pointer_join
-from codegen.load import Document
-from codegen.resolve import Resolver, SchemaGraph
-from codegen.vocabulary import subschemas
+from codegen.compiler.compile import compile_documents
+from codegen.compiler.load import Document
+from codegen.compiler.resolve import Resolver, SchemaGraph
+from codegen.compiler.vocabulary import subschemas
+from codegen.emit import GENERATOR, Settings, manifest_entry
+from codegen.errors import CompileError, ContractError
+from runtime.jsonpointer import pointer_join, resolve_pointer
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_FORMAT = "application/schema+json;version=draft-2020-12"
@@ -109,7 +109,7 @@ class Bundler:
         """The schema of a component and the components it references."""
         file, pointer = self.where[name]
         doc = self.documents[file]
-        node = _at(doc.contents, pointer)
+        node = resolve_pointer(doc.contents, pointer)
         resolver = self.graph.root_resolver(file)
         if pointer:  # a $defs entry: its own $id scope, if it has one
             resolver = self.graph.descend(resolver, node, doc.draft)
@@ -178,16 +178,9 @@ class Bundler:
         return self.documents[self.where[name][0]].draft
 
 
-def _at(document: Any, pointer: str) -> Any:
-    node = document
-    for token in pointer.split("/")[1:]:
-        node = node[token.replace("~1", "/").replace("~0", "~")]
-    return node
-
-
 def _description(bundler: Bundler, contract: str) -> str:
     file, _, pointer = contract.partition("#")
-    node = _at(bundler.documents[file].contents, pointer)
+    node = resolve_pointer(bundler.documents[file].contents, pointer)
     text = node.get("description", "") if isinstance(node, dict) else ""
     return str(text)
 
@@ -409,8 +402,8 @@ def build_docs(schemas: Path, settings: Settings | None = None) -> ApiDocs:
     """Both documents for a schemas folder (compiled first: errors are refused)."""
     settings = settings or Settings()
     program, documents = compile_documents(schemas)
-    entries = contract_entries(program, settings.python_package)
-    catalog = load_catalog(schemas, {e["contract"] for e in entries}) or {}
+    entries = [manifest_entry(c) for c in program.contracts]
+    catalog = program.catalog or {}
     bundler = Bundler(documents, entries)
     return ApiDocs(
         openapi(bundler, catalog, program.fingerprint),

@@ -1,4 +1,4 @@
-"""Stage 5: assemble the generated files, write them, or compare them with disk.
+"""The last stage: assemble both packages' files, write them, or compare with disk.
 
 Output is a mapping of relative POSIX path -> bytes, built in memory. ``write``
 makes a folder equal to it (stale files removed); ``diff`` says which files are
@@ -13,15 +13,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from codegen import ir, pysupport
-from codegen.catalog import load_catalog
-from codegen.compile import full_checks
+from codegen.compiler import ir
+from codegen.compiler.load import Document
 from codegen.errors import CompileError, ContractError
-from codegen.load import Document
-from codegen.pylayout import docstring
-from codegen.render_python import PythonRenderer
-from codegen.render_ts import TypeScriptRenderer, messages_view, module_path
-from codegen.templating import TEMPLATES, render_template
+from codegen.python.package import python_files, python_verbatim_source
+from codegen.typescript.render import (
+    TEMPLATES as TS_TEMPLATES,
+)
+from codegen.typescript.render import (
+    TypeScriptRenderer,
+    messages_view,
+    module_path,
+)
 
 GENERATOR = "contracts 0.1.0"
 # Folders below the output folder that the generator owns entirely.
@@ -41,42 +44,19 @@ def _json(value: Any) -> bytes:
     return (json.dumps(value, indent=2, ensure_ascii=False) + "\n").encode()
 
 
-def contract_entries(program: ir.Program, package: str) -> list[dict[str, Any]]:
-    """One entry per contract: each file's root type and each top-level ``$defs``."""
-    decls = {d.name: d for m in program.modules for d in m.decls}
-    entries = []
-    for m in program.modules:
-        named: list[tuple[str, ir.Decl]] = []
-        if m.root is not None:
-            named.append((m.source, decls[m.root]))
-        for d in m.decls:
-            src_file, _, pointer = d.source.partition("#")
-            parts = pointer.split("/")
-            if len(parts) == 3 and parts[1] in ("$defs", "definitions"):
-                named.append((d.source, d))
-        seen: set[str] = set()
-        for contract_id, decl in named:
-            if contract_id in seen:
-                continue  # the object part of an untyped schema: not a contract
-            seen.add(contract_id)
-            checks = full_checks(decls, decl.name)
-            entries.append(
-                {
-                    "contract": contract_id,
-                    "name": decl.name.name,
-                    "module": decl.name.module,
-                    "type": m.message.type
-                    if m.message and decl.name == m.root
-                    else None,
-                    "version": m.message.version
-                    if m.message and decl.name == m.root
-                    else None,
-                    "fingerprint": m.fingerprint,
-                    "documents": list(m.documents),
-                    "full_check": checks,
-                }
-            )
-    return entries
+def manifest_entry(contract: ir.Contract) -> dict[str, Any]:
+    """A contract as ``manifest.json`` lists it (both packages carry the same)."""
+    message = contract.message
+    return {
+        "contract": contract.id,
+        "name": contract.type_name.name,
+        "module": contract.type_name.module,
+        "type": message.type if message else None,
+        "version": message.version if message else None,
+        "fingerprint": contract.fingerprint,
+        "documents": list(contract.documents),
+        "full_check": list(contract.full_check),
+    }
 
 
 # Runtime code copied verbatim into every package (not generated from the schemas).
@@ -91,75 +71,38 @@ def verbatim_source(rel: str) -> Path | None:
     """The source of an output file (``python/<pkg>/_support.py``, ``ts/http.js``)
     that is runtime code copied verbatim, or ``None`` for generated files."""
     parts = rel.split("/")
-    if parts[0] == "python" and len(parts) == 3 and parts[2] == "_support.py":
-        return Path(pysupport.__file__)
+    if parts[0] == "python" and len(parts) == 3:
+        return python_verbatim_source(parts[2])
     if parts[0] == "ts" and len(parts) == 2:
         if parts[1] in TS_RUNTIME or parts[1] in TS_STREAMS_RUNTIME:
-            return TEMPLATES / "ts" / parts[1]
+            return TS_TEMPLATES.folder / parts[1]
     return None
 
 
 def build_files(
-    program: ir.Program,
-    documents: list[Document],
-    settings: Settings,
-    schemas_root: Path | None = None,
+    program: ir.Program, documents: list[Document], settings: Settings
 ) -> dict[str, bytes]:
-    pkg = settings.python_package
-    base = f"python/{pkg}"
-    files: dict[str, bytes] = {}
-    renderer = PythonRenderer(program, pkg)
-    packages: set[str] = set()
-    for m in program.modules:
-        parts = m.name.split(".")
-        for i in range(1, len(parts)):
-            packages.add("/".join(parts[:i]))
-        files[f"{base}/{'/'.join(parts)}.py"] = renderer.module_source(m).encode()
-    for sub in sorted(packages):
-        files[f"{base}/{sub}/__init__.py"] = (
-            f'"""Contracts under {sub}/ (generated; do not edit)."""\n'.encode()
-        )
-    entries = contract_entries(program, pkg)
+    """Every file of both packages, by path below the output folder."""
+    entries = [manifest_entry(c) for c in program.contracts]
     manifest = {
         "generator": GENERATOR,
         "fingerprint": program.fingerprint,
-        "packages": {"python": pkg, "npm": settings.npm_package},
+        "packages": {"python": settings.python_package, "npm": settings.npm_package},
         "contracts": entries,
     }
-    files[f"{base}/manifest.json"] = _json(manifest)
-    for doc in documents:  # the sources of the fingerprints, for live drift
-        files[f"{base}/schemas/{doc.path}"] = doc.text
-        files[f"ts/schemas/{doc.path}"] = doc.text
-    files[f"{base}/py.typed"] = b""
-    files[f"{base}/_support.py"] = Path(pysupport.__file__).read_bytes()
-    files[f"{base}/_registry.py"] = render_template(
-        "python/registry.py.j2",
-        package=pkg,
-        fingerprint=program.fingerprint,
-        entries=entries,
-        repr=repr,
+    files = python_files(program, settings.python_package, entries, GENERATOR)
+    for base in (f"python/{settings.python_package}", "ts"):
+        # Both packages carry the manifest, the catalogue and the schema sources
+        # (the sources of the fingerprints, for live drift).
+        files[f"{base}/manifest.json"] = _json(manifest)
+        if program.catalog is not None:
+            files[f"{base}/catalog.json"] = _json(program.catalog)
+        for doc in documents:
+            files[f"{base}/schemas/{doc.path}"] = doc.text
+    files["ts/_catalog.js"] = TS_TEMPLATES.render(
+        "_catalog.js.j2", catalog=program.catalog
     ).encode()
-    files[f"{base}/__init__.py"] = render_template(
-        "python/init.py.j2",
-        package=pkg,
-        fingerprint=program.fingerprint,
-        docstring=docstring(
-            f"Typed contracts generated by {GENERATOR}. Do not edit.", ""
-        ),
-    ).encode()
-    catalog = None
-    if schemas_root is not None:
-        catalog = load_catalog(schemas_root, {e["contract"] for e in entries})
-        if catalog is not None:
-            files[f"{base}/catalog.json"] = _json(catalog)
-            files["ts/catalog.json"] = _json(catalog)
-    files["ts/_catalog.js"] = render_template(
-        "ts/_catalog.js.j2", catalog=catalog
-    ).encode()
-    files.update(_operations_dts(catalog, entries))
-    files["python/pyproject.toml"] = render_template(
-        "python/pyproject.toml.j2", package=pkg
-    ).encode()
+    files.update(_operations_dts(program.catalog, entries))
     files.update(ts_files(program, settings, entries, manifest))
     return files
 
@@ -180,11 +123,10 @@ def ts_files(
         files[f"ts/{path}.js"] = js.encode()
         files[f"ts/{path}.d.ts"] = dts.encode()
     for name in TS_RUNTIME:
-        files[f"ts/{name}"] = (TEMPLATES / "ts" / name).read_bytes()
-    files["ts/_schemas.js"] = render_template(
-        "ts/schemas.js.j2", bundles=program.bundles
+        files[f"ts/{name}"] = (TS_TEMPLATES.folder / name).read_bytes()
+    files["ts/_schemas.js"] = TS_TEMPLATES.render(
+        "schemas.js.j2", bundles=program.bundles
     ).encode()
-    files["ts/manifest.json"] = _json(manifest)
     context: dict[str, Any] = {
         "modules": [module_path(m.name) for m in program.modules],
         "fingerprint": program.fingerprint,
@@ -201,17 +143,17 @@ def ts_files(
         "_manifest.d.ts",
         "package.json",
     ):
-        files[f"ts/{name}"] = render_template(f"ts/{name}.j2", **context).encode()
+        files[f"ts/{name}"] = TS_TEMPLATES.render(f"{name}.j2", **context).encode()
     if envelope is not None:
         messages = messages_view(program)
         named = [(envelope["name"], module_path(envelope["module"]))]
         named += [(v["name"], v["module"]) for m in messages for v in m["versions"]]
         imports = [f'import type {{ {n} }} from "./{p}.js";' for n, p in named]
         for name in TS_STREAMS_RUNTIME:
-            files[f"ts/{name}"] = (TEMPLATES / "ts" / name).read_bytes()
+            files[f"ts/{name}"] = (TS_TEMPLATES.folder / name).read_bytes()
         for name in ("envelope.js", "envelope.d.ts"):
-            files[f"ts/{name}"] = render_template(
-                f"ts/{name}.j2",
+            files[f"ts/{name}"] = TS_TEMPLATES.render(
+                f"{name}.j2",
                 envelope=envelope["contract"],
                 envelope_name=envelope["name"],
                 messages=messages,
@@ -220,9 +162,7 @@ def ts_files(
     return files
 
 
-def _operations_dts(
-    catalog: dict[str, Any] | None, entries: list[dict[str, Any]]
-) -> dict[str, bytes]:
+def _operations_dts(catalog: Any, entries: list[dict[str, Any]]) -> dict[str, bytes]:
     """``ts/operations.d.ts``: each catalogue operation's parameters and bodies."""
     by_contract = {e["contract"]: e for e in entries}
     imports: set[str] = set()
@@ -253,8 +193,8 @@ def _operations_dts(
                 ],
             }
         )
-    text = render_template(
-        "ts/operations.d.ts.j2", operations=operations, imports=sorted(imports)
+    text = TS_TEMPLATES.render(
+        "operations.d.ts.j2", operations=operations, imports=sorted(imports)
     )
     return {"ts/operations.d.ts": text.encode(), "ts/operations.js": b"export {};\n"}
 

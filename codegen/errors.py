@@ -54,14 +54,6 @@ class CompileError(Exception):
         super().__init__("\n".join(str(e) for e in self.errors))
 
 
-def pointer_join(pointer: str, *parts: str | int) -> str:
-    """Append reference tokens to a JSON pointer, escaping ``~`` and ``/``."""
-    for part in parts:
-        token = str(part).replace("~", "~0").replace("/", "~1")
-        pointer = f"{pointer}/{token}"
-    return pointer
-
-
 def format_errors(errors: Sequence[ContractError], fmt: ErrorFormat) -> str:
     """Render errors for humans (text), machines (json) or GitHub annotations."""
     if fmt == "json":

@@ -1,50 +1,35 @@
-"""The jinja2 environment: strict (an undefined name is an error), no autoescape
-(escaping is done by the renderers, per target language), templates from the package."""
+"""A folder of jinja2 templates: strict (an undefined name is an error), no
+autoescape (each renderer escapes for its own language through the filters it
+gives), trailing newlines kept, block lines trimmed."""
 
 from __future__ import annotations
 
-from functools import cache
+import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
-TEMPLATES = Path(__file__).parent / "templates"
-
-
-@cache
-def environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
-        undefined=jinja2.StrictUndefined,
-        autoescape=False,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["py"] = _py
-    env.filters["js"] = _js
-    env.filters["json"] = _json
-    return env
-
-
-def _py(value: Any) -> str:
-    from codegen.pylayout import py_literal
-
-    return py_literal(value)
-
-
-def _js(value: Any) -> str:
-    from codegen.render_ts import js_literal
-
-    return js_literal(value)
-
 
 def _json(value: Any) -> str:
-    import json
-
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def render_template(name: str, **context: Any) -> str:
-    return environment().get_template(name).render(**context)
+class Templates:
+    """The templates of one renderer, with that renderer's filters."""
+
+    def __init__(self, folder: Path, **filters: Callable[[Any], str]) -> None:
+        self.folder = folder
+        self._env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(folder),
+            undefined=jinja2.StrictUndefined,
+            autoescape=False,
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self._env.filters.update({"json": _json, **filters})
+
+    def render(self, name: str, **context: Any) -> str:
+        return self._env.get_template(name).render(**context)

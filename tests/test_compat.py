@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from codegen.compat_report import Report, check_breaking
-from codegen.compat_rules import RULES
+from codegen.checks.breaking.report import Report, check_breaking
+from codegen.checks.breaking.rules import RULES
 
 S2020 = "https://json-schema.org/draft/2020-12/schema"
 D7 = "http://json-schema.org/draft-07/schema#"

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from codegen.compat_report import catalogue_modes
+from codegen.checks.breaking.report import catalogue_modes
 from tests.conftest import ROOT, VENV_BIN
 
 S2020 = "https://json-schema.org/draft/2020-12/schema"

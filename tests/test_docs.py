@@ -29,10 +29,10 @@ from jsonschema import Draft7Validator, Draft202012Validator
 from openapi_spec_validator import OpenAPIV31SpecValidator
 from referencing.jsonschema import DRAFT202012
 
-from codegen.compile import compile_documents
-from codegen.config import load_config
+from codegen.cli.config import load_config
+from codegen.compiler.compile import compile_documents
 from codegen.docs import REFUSALS, ApiDocs, Bundler, build_docs
-from codegen.emit import contract_entries
+from codegen.emit import manifest_entry
 from runtime import Contracts
 from runtime.testing import free_port
 from tests.conftest import ROOT, VENV_BIN, reference_validator, sample_cases
@@ -188,7 +188,9 @@ def _bundled_validator(document: Any, place: str) -> Draft202012Validator:
 
 def test_bundled_schemas_judge_samples_like_the_originals(docs: ApiDocs) -> None:
     program, _ = compile_documents(ROOT / "schemas")
-    names = {e["contract"]: e["name"] for e in contract_entries(program, "x")}
+    names = {
+        e["contract"]: e["name"] for e in [manifest_entry(c) for c in program.contracts]
+    }
     checked = 0
     for sample in _repo_samples():
         name = names[sample["contract"]]
@@ -217,7 +219,7 @@ def test_bundled_schemas_judge_samples_like_the_originals(docs: ApiDocs) -> None
 def test_golden_schemas_bundle_with_the_same_verdicts(case: Path) -> None:
     """Every kind of $ref (anchors, $id bases, other files, recursion) is bundled."""
     program, documents = compile_documents(case / "schemas")
-    entries = contract_entries(program, "x")
+    entries = [manifest_entry(c) for c in program.contracts]
     bundler = Bundler(documents, entries)
     schemas = bundler.closure(
         [e["name"] for e in entries], lambda n: f"#/components/schemas/{n}"

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from codegen.naming import (
+from codegen.compiler.naming import (
     module_part,
     pascal_case,
     python_field_name,
+    type_name_at,
     type_name_problem,
     unique_field_names,
 )
@@ -88,3 +89,53 @@ def test_module_part() -> None:
     assert module_part("task_requested.v1") == "task_requested_v1"
     assert module_part("import") == "import_"
     assert module_part("3d") == "m3d"
+
+
+# One document, every step of the location rule (``type_name_at``).
+DOCUMENT = {
+    "properties": {
+        "ship-to": {"type": "object", "properties": {"zip": {"type": "string"}}},
+        "lines": {"type": "array", "items": {"type": "object"}},
+        "shape": {
+            "oneOf": [
+                {"properties": {"kind": {"const": "circle"}}},
+                {"properties": {"size": {"type": "number"}}},
+            ]
+        },
+        "pair": {"prefixItems": [{}, {"title": "second thing"}]},
+        "tags": {"additionalProperties": {"type": "string"}},
+        "titled": {"title": "Money", "properties": {"cents": {"type": "integer"}}},
+    },
+    "$defs": {"audit_trail": {"items": {"not": {}}}},
+    "dependentSchemas": {"card": {}},
+}
+
+
+@pytest.mark.parametrize(
+    ("pointer", "expected"),
+    [
+        ("", "OrderCreatedV1"),
+        ("/properties/ship-to", "OrderCreatedV1ShipTo"),
+        ("/properties/ship-to/properties/zip", "OrderCreatedV1ShipToZip"),
+        ("/properties/lines/items", "OrderCreatedV1LinesItem"),
+        ("/properties/shape/oneOf/0", "OrderCreatedV1ShapeCircle"),
+        ("/properties/shape/oneOf/1", "OrderCreatedV1ShapeOption2"),
+        ("/properties/pair/prefixItems/0", "OrderCreatedV1PairItem1"),
+        ("/properties/pair/prefixItems/1", "SecondThing"),
+        ("/properties/tags/additionalProperties", "OrderCreatedV1TagsValue"),
+        ("/properties/titled", "Money"),
+        ("/properties/titled/properties/cents", "MoneyCents"),
+        ("/$defs/audit_trail", "AuditTrail"),
+        ("/$defs/audit_trail/items/not", "AuditTrailItemNot"),
+        ("/dependentSchemas/card", "OrderCreatedV1CardDependency"),
+        ("/properties/ship%2Dto", "OrderCreatedV1ShipTo"),  # a URI fragment
+    ],
+)
+def test_type_name_at(pointer: str, expected: str) -> None:
+    assert type_name_at(DOCUMENT, "order/order_created.v1.json", pointer) == expected
+
+
+def test_a_root_title_names_the_file() -> None:
+    titled = {"title": "Order placed", "properties": {"id": {}}}
+    assert type_name_at(titled, "x.json", "") == "OrderPlaced"
+    assert type_name_at(titled, "x.json", "/properties/id") == "OrderPlacedId"

@@ -33,15 +33,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from codegen.catalog import load_catalog
-from codegen.compat import compare_sides
-from codegen.compat_norm import Side, bad_side
-from codegen.compat_rules import BACKWARD, BOTH, FORWARD, Direction, Finding
+from codegen.checks.breaking.compare import compare_sides
+from codegen.checks.breaking.gitsource import read_schemas_at
+from codegen.checks.breaking.normalize import Side, bad_side
+from codegen.checks.breaking.rules import BACKWARD, BOTH, FORWARD, Direction, Finding
+from codegen.compiler.catalog import load_catalog
+from codegen.compiler.load import CATALOG_FILE, load_all, parse_json
+from codegen.compiler.resolve import walk_refs
+from codegen.compiler.vocabulary import check_document
 from codegen.errors import CompileError, ContractError
-from codegen.gitsource import read_schemas_at
-from codegen.load import CATALOG_FILE, load_all, parse_json
-from codegen.resolve import walk_refs
-from codegen.vocabulary import check_document
 
 REQUIRED: dict[str, frozenset[Direction]] = {
     "backward": BACKWARD,

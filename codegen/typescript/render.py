@@ -11,10 +11,11 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from codegen import ir
-from codegen.templating import render_template
+from codegen.compiler import ir
+from codegen.templating import Templates
 
 _IDENT = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
 
@@ -57,6 +58,12 @@ def js_literal(value: Any) -> str:
         return ts_string(value)
     text = json.dumps(value, ensure_ascii=False, sort_keys=False)
     return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+# The TypeScript templates, beside the Node runtime files the package copies.
+TEMPLATES = Templates(
+    Path(__file__).resolve().parents[1] / "templates" / "ts", js=js_literal
+)
 
 
 def jsdoc(lines: list[str], indent: str) -> str:
@@ -183,8 +190,8 @@ class TypeScriptRenderer:
             "decls": views,
             "runtime": f"{up}_runtime.js",
         }
-        js = render_template("ts/module.js.j2", **common)
-        dts = render_template("ts/module.d.ts.j2", imports=imports, **common)
+        js = TEMPLATES.render("module.js.j2", **common)
+        dts = TEMPLATES.render("module.d.ts.j2", imports=imports, **common)
         return js, dts
 
     def imports(self, used: TsUsed, module: ir.Module, up: str) -> list[str]:

@@ -15,11 +15,11 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from codegen.compat_norm import Child, Norm, Side, accepts
-from codegen.compat_rules import BACKWARD, BOTH, FORWARD, Finding
+from codegen.checks.breaking.normalize import Child, Norm, Side, accepts
+from codegen.checks.breaking.rules import BACKWARD, BOTH, FORWARD, Finding
 
 if TYPE_CHECKING:
-    from codegen.compat import Comparer
+    from codegen.checks.breaking.compare import Comparer
 
 
 def compare_combinators(

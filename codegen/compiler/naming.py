@@ -11,8 +11,11 @@ from __future__ import annotations
 import keyword
 import re
 import unicodedata
+from typing import Any, cast
 
 from pydantic import BaseModel
+
+from runtime.jsonpointer import pointer_tokens
 
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z0-9])|[A-Z]?[a-z0-9]+|[A-Z]+|[0-9]+")
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -168,3 +171,84 @@ def unique_field_names(json_names: list[str]) -> dict[str, str]:
         taken.add(candidate)
         result[json_name] = candidate
     return {n: result[n] for n in json_names}
+
+
+_PAIR_KEYWORDS = frozenset(
+    {
+        "properties", "patternProperties", "$defs", "definitions",
+        "dependentSchemas", "prefixItems", "allOf", "anyOf", "oneOf", "dependencies",
+    }
+)  # fmt: skip
+_SUFFIX = {
+    "items": "Item",
+    "additionalItems": "Item",
+    "unevaluatedItems": "Item",
+    "additionalProperties": "Value",
+    "unevaluatedProperties": "Value",
+    "patternProperties": "Value",
+    "propertyNames": "Name",
+    "contains": "Contains",
+    "not": "Not",
+    "if": "If",
+    "then": "Then",
+    "else": "Else",
+    "contentSchema": "Content",
+}
+
+
+def _tag_of(node: Any) -> str | None:
+    """The ``const`` string of the first property that has one (union member tag)."""
+    if isinstance(node, dict) and isinstance(node.get("properties"), dict):
+        for prop in node["properties"].values():
+            if isinstance(prop, dict) and isinstance(prop.get("const"), str):
+                return cast(str, prop["const"])
+    return None
+
+
+def type_name_at(document: Any, file: str, pointer: str) -> str:
+    """The type name of the schema at ``file#pointer``, from its location alone.
+
+    The file name, or the root's ``title``; then, stepping down the pointer, a
+    ``$defs`` key replaces the name, a property appends its name, a union member its
+    const tag (else ``Option<n>``), a keyword its suffix (``items`` -> ``Item``); a
+    ``title`` met on the way replaces everything before it.
+    """
+    node: Any = document
+    stem = file.rsplit("/", 1)[-1].removesuffix(".json")
+    name = pascal_case(stem)
+    if isinstance(node, dict) and isinstance(node.get("title"), str):
+        name = pascal_case(node["title"])
+    tokens = pointer_tokens(pointer, fragment=True)
+    i = 0
+    while i < len(tokens):
+        keyword = tokens[i]
+        if keyword in _PAIR_KEYWORDS or (
+            keyword == "items"
+            and i + 1 < len(tokens)
+            and tokens[i + 1].isdigit()
+            and isinstance(node, dict)
+            and isinstance(node.get("items"), list)
+        ):
+            key = tokens[i + 1] if i + 1 < len(tokens) else ""
+            node = node[keyword][int(key) if isinstance(node[keyword], list) else key]
+            i += 2
+            if keyword in ("$defs", "definitions"):
+                name = pascal_case(key)
+            elif keyword == "properties":
+                name += pascal_case(key)
+            elif keyword in ("allOf", "anyOf", "oneOf"):
+                tag = _tag_of(node)
+                name += pascal_case(tag) if tag else f"Option{int(key) + 1}"
+            elif keyword in ("prefixItems", "items"):
+                name += f"Item{int(key) + 1}"
+            elif keyword in ("dependentSchemas", "dependencies"):
+                name += pascal_case(key) + "Dependency"
+            else:
+                name += "Value"
+        else:
+            node = node[keyword]
+            i += 1
+            name += _SUFFIX.get(keyword, pascal_case(keyword))
+        if isinstance(node, dict) and isinstance(node.get("title"), str):
+            name = pascal_case(node["title"])
+    return name

@@ -13,12 +13,19 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from codegen.compat_norm import Child, Norm, Side
-from codegen.compat_rules import BACKWARD, BOTH, FORWARD, NONE, Direction, Finding
+from codegen.checks.breaking.normalize import Child, Norm, Side
+from codegen.checks.breaking.rules import (
+    BACKWARD,
+    BOTH,
+    FORWARD,
+    NONE,
+    Direction,
+    Finding,
+)
 from codegen.pysupport import ecma_regex
 
 if TYPE_CHECKING:
-    from codegen.compat import Comparer
+    from codegen.checks.breaking.compare import Comparer
 
 
 def pattern_matches(pattern: str, name: str) -> bool:

@@ -2,7 +2,7 @@
 
 Compares, contract by contract, the fingerprints in the generated Python package's
 manifest, the generated npm package's manifest, and a fresh compile of the schemas.
-Live drift between running services is :mod:`codegen.livedrift`.
+Live drift between running services is :mod:`codegen.checks.livedrift`.
 """
 
 from __future__ import annotations

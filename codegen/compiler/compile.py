@@ -8,16 +8,18 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from codegen import ir
-from codegen.bundle import Bundler, add_discriminators
-from codegen.errors import CompileError, ContractError, pointer_join
-from codegen.load import Document, load_all
-from codegen.lower import Ctx, Lowerer, is_definitions_only, message_of
-from codegen.naming import module_part
-from codegen.nodelimits import node_limit_errors
-from codegen.render_python import refs_in
-from codegen.resolve import SchemaGraph, walk_refs
-from codegen.vocabulary import check_document
+from codegen.compiler import ir
+from codegen.compiler.bundle import Bundler, add_discriminators
+from codegen.compiler.catalog import load_catalog
+from codegen.compiler.load import Document, load_all
+from codegen.compiler.lower import Ctx, Lowerer, is_definitions_only, message_of
+from codegen.compiler.naming import module_part
+from codegen.compiler.nodelimits import node_limit_errors
+from codegen.compiler.resolve import SchemaGraph, walk_refs
+from codegen.compiler.vocabulary import check_document
+from codegen.errors import CompileError, ContractError
+from codegen.python.render import refs_in
+from runtime.jsonpointer import pointer_join
 
 
 def canonical(value: Any) -> bytes:
@@ -167,8 +169,47 @@ def compile_documents(root: Path) -> tuple[ir.Program, list[Document]]:
         ir.Bundle(d.path, graph.base_uri[d.path], d.draft, bundled[d.path])
         for d in documents
     )
-    program = ir.Program(tuple(modules), "sha256:" + program_hash.hexdigest(), bundles)
+    contracts = contracts_of(modules, all_decls)
+    catalog = load_catalog(root, {c.id for c in contracts})
+    program = ir.Program(
+        tuple(modules),
+        "sha256:" + program_hash.hexdigest(),
+        bundles,
+        contracts,
+        catalog,
+    )
     return program, documents
+
+
+def contracts_of(
+    modules: list[ir.Module], decls: dict[ir.TypeName, ir.Decl]
+) -> tuple[ir.Contract, ...]:
+    """One contract per file root and per top-level ``$defs`` entry, in file order."""
+    contracts = []
+    for m in modules:
+        named: list[tuple[str, ir.Decl]] = []
+        if m.root is not None:
+            named.append((m.source, decls[m.root]))
+        for d in m.decls:
+            parts = d.source.partition("#")[2].split("/")
+            if len(parts) == 3 and parts[1] in ("$defs", "definitions"):
+                named.append((d.source, d))
+        seen: set[str] = set()
+        for contract_id, decl in named:
+            if contract_id in seen:
+                continue  # the object part of an untyped schema: not a contract
+            seen.add(contract_id)
+            contracts.append(
+                ir.Contract(
+                    contract_id,
+                    decl.name,
+                    m.message if decl.name == m.root else None,
+                    m.fingerprint,
+                    m.documents,
+                    tuple(full_checks(decls, decl.name)),
+                )
+            )
+    return tuple(contracts)
 
 
 def _decl_refs(decl: ir.Decl) -> list[ir.TypeName]:

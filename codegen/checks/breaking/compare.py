@@ -1,21 +1,21 @@
 """Structural comparison of two sets of schemas: the findings of ``breaking``.
 
-Both sides are normalised first (:mod:`codegen.compat_norm`), so a pure refactor
-(inlining a ``$ref``, ``enum`` vs ``anyOf`` of ``const``, ``type: [x]``, draft-07
-spellings) gives no finding. :class:`Comparer` then walks the old and the new schema
-of each file side by side, following ``$ref`` on both sides and comparing what they
-resolve to, never their names; a pair of locations is compared once (memoised, and
+Both sides are normalised first (:mod:`codegen.checks.breaking.normalize`), so a pure
+refactor (inlining a ``$ref``, ``enum`` vs ``anyOf`` of ``const``, ``type: [x]``,
+draft-07 spellings) gives no finding. :class:`Comparer` then walks the old and the new
+schema of each file side by side, following ``$ref`` on both sides and comparing what
+they resolve to, never their names; a pair of locations is compared once (memoised, and
 a pair met again while it is being compared counts as equal, which is what makes
 recursive schemas terminate).
 
-Each change becomes a :class:`~codegen.compat_rules.Finding` with the directions it
-breaks: ``backward`` (new readers refuse data from old writers) or ``forward``
-(old readers refuse data from new writers). Where a direction needs a verdict on
-two subschemas (a property added where ``patternProperties`` or a schema-valued
-``additionalProperties`` applied before), the two are compared and the verdict of
-their findings is used. Regular expressions, changed ``if`` conditions and keywords
-the checker does not model are ``needs-review``: never a silent pass. A renamed
-generated type (``title`` or ``$defs`` key) is a ``code`` finding.
+Each change becomes a :class:`~codegen.checks.breaking.rules.Finding` with the
+directions it breaks: ``backward`` (new readers refuse data from old writers) or
+``forward`` (old readers refuse data from new writers). Where a direction needs a
+verdict on two subschemas (a property added where ``patternProperties`` or a schema-
+valued ``additionalProperties`` applied before), the two are compared and the verdict of
+their findings is used. Regular expressions, changed ``if`` conditions and keywords the
+checker does not model are ``needs-review``: never a silent pass. A renamed generated
+type (``title`` or ``$defs`` key) is a ``code`` finding.
 """
 
 from __future__ import annotations
@@ -23,12 +23,12 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from codegen.compat_combinators import (
+from codegen.checks.breaking.combinators import (
     compare_combinators,
     compare_conditionals,
     one_vs_branches,
 )
-from codegen.compat_norm import (
+from codegen.checks.breaking.normalize import (
     Child,
     Norm,
     Side,
@@ -38,7 +38,7 @@ from codegen.compat_norm import (
     canon,
     fraction,
 )
-from codegen.compat_rules import (
+from codegen.checks.breaking.rules import (
     BACKWARD,
     BOTH,
     FORWARD,
@@ -48,9 +48,9 @@ from codegen.compat_rules import (
     failing,
     make,
 )
-from codegen.compat_shapes import compare_arrays, compare_objects
-from codegen.errors import pointer_join
-from codegen.lower import is_definitions_only
+from codegen.checks.breaking.shapes import compare_arrays, compare_objects
+from codegen.compiler.lower import is_definitions_only
+from runtime.jsonpointer import pointer_join
 
 Key = tuple[tuple[str, str, str], tuple[str, str, str]]
 SILENT = ("code", "warning", "info")

@@ -21,15 +21,15 @@ from typing import Any, Literal
 
 import redis
 
-from codegen.compat import Comparer, merge
-from codegen.compat_norm import Side
-from codegen.compat_report import catalogue_exchanges, load_side
-from codegen.compat_rules import Direction, Finding
-from codegen.compile import fingerprints, reaches
+from codegen.checks.breaking.compare import Comparer, merge
+from codegen.checks.breaking.normalize import Side
+from codegen.checks.breaking.report import catalogue_exchanges, load_side
+from codegen.checks.breaking.rules import Direction, Finding
+from codegen.compiler.compile import fingerprints, reaches
+from codegen.compiler.load import Document, parse_json
+from codegen.compiler.resolve import walk_refs
+from codegen.compiler.vocabulary import check_document, draft_of
 from codegen.errors import CompileError, ContractError
-from codegen.load import Document, parse_json
-from codegen.resolve import walk_refs
-from codegen.vocabulary import check_document, draft_of
 from runtime.presence import (
     LiveService,
     fingerprints_by_contract,

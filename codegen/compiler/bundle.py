@@ -27,9 +27,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, unquote, urldefrag, urljoin
 
-from codegen.errors import pointer_join
-from codegen.resolve import SPECS, Resolver, SchemaGraph
-from codegen.vocabulary import subschemas
+from codegen.compiler.resolve import SPECS, Resolver, SchemaGraph
+from codegen.compiler.vocabulary import subschemas
+from runtime.jsonpointer import pointer_join, resolve_pointer
 
 # A node of the schema graph: (file, JSON pointer).
 Place = tuple[str, str]
@@ -127,7 +127,9 @@ class Bundler:
         name = urldefrag(urljoin(resolver._base_uri, value)).fragment
         if ref.target is None or not name or name.startswith("/"):
             return ref
-        node = _at(self.graph.documents[ref.target[0]].contents, ref.target[1])
+        node = resolve_pointer(
+            self.graph.documents[ref.target[0]].contents, ref.target[1]
+        )
         if isinstance(node, dict) and node.get("$dynamicAnchor") == name:
             return _Ref(ref.target, ref.fallback, name)
         return ref
@@ -280,7 +282,7 @@ class Bundler:
             out[path] = contents
         while self._pending:
             file, resource, state, key = self._pending.pop(0)
-            node = _at(graph.documents[file].contents, resource)
+            node = resolve_pointer(graph.documents[file].contents, resource)
             # The copy starts in the state after entering: entering again is a no-op.
             copied = self.rewrite(file, node, resource, state, True)
             self.copies[file][state][resource] = (key, copied)
@@ -308,14 +310,6 @@ def _walk(
             _walk(v, pointer_join(at, i), children, child) for i, v in enumerate(value)
         ]
     return value
-
-
-def _at(document: Any, pointer: str) -> Any:
-    node = document
-    for token in pointer.split("/")[1:]:
-        token = token.replace("~1", "/").replace("~0", "~")
-        node = node[int(token)] if isinstance(node, list) else node[token]
-    return node
 
 
 def add_discriminators(
@@ -382,6 +376,6 @@ def add_discriminators(
 
 def _at_or_none(document: Any, pointer: str) -> Any:
     try:
-        return _at(document, pointer)
+        return resolve_pointer(document, pointer)
     except (KeyError, IndexError, TypeError, ValueError):
         return None

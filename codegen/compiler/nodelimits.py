@@ -40,9 +40,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from codegen.bundle import Bundler, Place, _at
-from codegen.errors import ContractError, pointer_join
-from codegen.vocabulary import subschemas
+from codegen.compiler.bundle import Bundler, Place
+from codegen.compiler.vocabulary import subschemas
+from codegen.errors import ContractError
+from runtime.jsonpointer import pointer_join, resolve_pointer
 
 ALL_ITEMS = frozenset({"items", "additionalItems", "unevaluatedItems"})
 ITEM_EVALUATORS = frozenset(
@@ -178,7 +179,7 @@ class NodeLimits:
             if (place, how) in seen:
                 continue
             seen.add((place, how))
-            node = _at(self.graph.documents[place[0]].contents, place[1])
+            node = resolve_pointer(self.graph.documents[place[0]].contents, place[1])
             if not isinstance(node, dict):
                 continue
             evaluators = ITEM_EVALUATORS if items else PROPERTY_EVALUATORS

@@ -21,13 +21,15 @@ from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
 
-from codegen import lower
-from codegen.errors import CompileError, ContractError, pointer_join
-from codegen.load import Document
-from codegen.lower import Lowerer, is_definitions_only
+from codegen.compiler import lower
+from codegen.compiler.load import Document
+from codegen.compiler.lower import is_definitions_only
+from codegen.compiler.naming import type_name_at
+from codegen.compiler.resolve import Resolver, SchemaGraph
+from codegen.compiler.vocabulary import Draft
+from codegen.errors import CompileError, ContractError
 from codegen.pysupport import ecma_regex
-from codegen.resolve import Resolver, SchemaGraph
-from codegen.vocabulary import Draft
+from runtime.jsonpointer import pointer_join
 
 CONTENT = ("contentEncoding", "contentMediaType")
 ANNOTATIONS = lower.ANNOTATIONS - set(CONTENT)  # compared as annotations that matter
@@ -217,7 +219,6 @@ class Side:
     def __init__(self, documents: list[Document], label: str) -> None:
         self.label = label
         self.graph = SchemaGraph(documents)
-        self.namer = Lowerer(self.graph, {})
         self._cache: dict[tuple[str, str, str], Norm] = {}
         self._active: set[tuple[str, str, str]] = set()
         self._names: set[str] | None = None
@@ -411,7 +412,8 @@ class Side:
     def _name(self, child: Child, node: Any) -> str | None:
         if not self.is_declared(child, node):
             return None
-        return self.namer.name_for(child.file, child.pointer)
+        document = self.graph.documents[child.file].contents
+        return type_name_at(document, child.file, child.pointer)
 
     def _keyword(self, parent: Child, key: str, value: Any) -> Any:
         if key in SCHEMA_KW:

@@ -18,9 +18,10 @@ from referencing import Registry, Resource, Specification
 from referencing._core import Resolver as _Resolver
 from referencing.jsonschema import DRAFT7, DRAFT202012
 
-from codegen.errors import CompileError, ContractError, pointer_join
-from codegen.load import Document
-from codegen.vocabulary import Draft, subschemas
+from codegen.compiler.load import Document
+from codegen.compiler.vocabulary import Draft, subschemas
+from codegen.errors import CompileError, ContractError
+from runtime.jsonpointer import pointer_join
 
 ROOT_URI = "file:///schemas/"
 

@@ -11,7 +11,7 @@ runtime adds a full JSON Schema check for that contract. Nothing is dropped.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 JsonScalar = str | int | float | bool | None
 JsonValue = JsonScalar | list["JsonValue"] | dict[str, "JsonValue"]
@@ -230,7 +230,22 @@ class Bundle:
 
 
 @dataclass(frozen=True)
+class Contract:
+    """What a message or a body can be validated against: a schema file's root type,
+    or one of the file's top-level ``$defs``."""
+
+    id: str  # "order/order_created.v1.json" or "common/money.json#/$defs/Money"
+    type_name: TypeName
+    message: Message | None  # the file's x-message, for its root type only
+    fingerprint: str  # the file's fingerprint
+    documents: tuple[str, ...]  # the files it reaches, itself included (sorted)
+    full_check: tuple[str, ...]  # full-check locations of it and what it references
+
+
+@dataclass(frozen=True)
 class Program:
     modules: tuple[Module, ...]
     fingerprint: str
     bundles: tuple[Bundle, ...] = ()
+    contracts: tuple[Contract, ...] = ()
+    catalog: dict[str, Any] | None = None  # schemas/catalog.json, checked

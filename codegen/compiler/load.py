@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from codegen.compiler.vocabulary import Draft, draft_of
 from codegen.errors import CompileError, ContractError
-from codegen.vocabulary import Draft, draft_of
 
 CATALOG_FILE = "catalog.json"
 

@@ -16,7 +16,7 @@ import typer
 
 from codegen.api import check as check_files
 from codegen.api import generate_to
-from codegen.config import Config, load_config
+from codegen.cli.config import Config, load_config
 from codegen.errors import CompileError, format_errors
 
 app = typer.Typer(
@@ -161,7 +161,7 @@ def validate(
     error_format: FormatOpt = ErrorFormat.text,
 ) -> None:
     """Validate JSON documents against a contract: VALID or INVALID for each."""
-    from codegen.validate import (
+    from codegen.checks.validate import (
         ValidateError,
         prepare,
         validate_node,
@@ -233,7 +233,7 @@ def drift(
     if redis_url is not None or packages:
         _live_drift(redis_url, packages or [], config, error_format)
         return
-    from codegen.drift import static_drift
+    from codegen.checks.drift import static_drift
 
     try:
         findings = static_drift(config.schemas, config.out, config.settings)
@@ -262,7 +262,12 @@ def _live_drift(
 ) -> None:
     import redis
 
-    from codegen.livedrift import live_drift, package_drift, render_github, render_text
+    from codegen.checks.livedrift import (
+        live_drift,
+        package_drift,
+        render_github,
+        render_text,
+    )
 
     envelope = config.settings.envelope
     what = "live services" if url is not None else "packages"
@@ -346,7 +351,7 @@ def breaking(
     envelope: EnvelopeOpt = None,
 ) -> None:
     """Exit 1 when the schemas break compatibility with those at --against."""
-    from codegen.compat_report import (
+    from codegen.checks.breaking.report import (
         BASELINE_FILE,
         check_breaking,
         render,
@@ -386,7 +391,7 @@ RedisOpt = Annotated[
 
 
 def _codec(out: Path | None) -> Any:
-    from codegen.validate import validate_package_path
+    from codegen.checks.validate import validate_package_path
     from runtime import Codec, Contracts
 
     config = _config(None, out)

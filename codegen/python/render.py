@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from pydantic_core import SchemaValidator, core_schema
 
-from codegen import ir
-from codegen.pylayout import (
+from codegen.compiler import ir
+from codegen.python.layout import (
     Expr,
     Group,
     Union,
@@ -24,9 +25,11 @@ from codegen.pylayout import (
     py_literal,
     py_str,
 )
-from codegen.templating import render_template
+from codegen.templating import Templates
 
 SUPPORT = "_s"
+
+TEMPLATES = Templates(Path(__file__).parent / "templates", py=py_literal)
 
 
 @dataclass
@@ -353,8 +356,8 @@ class PythonRenderer:
         doc_text = None
         if root is not None:
             doc_text = root.docs.title or root.docs.description
-        return render_template(
-            "python/module.py.j2",
+        return TEMPLATES.render(
+            "module.py.j2",
             source=module.source,
             fingerprint=module.fingerprint,
             docstring=docstring(f"Contract types generated from {module.source}.", ""),

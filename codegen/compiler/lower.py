@@ -10,16 +10,28 @@ keyword is expressed, delegated, or (in earlier stages) refused: never dropped.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, cast
-from urllib.parse import unquote
 
-from codegen import ir
-from codegen.errors import CompileError, ContractError, pointer_join
-from codegen.naming import pascal_case, type_name_problem, unique_field_names
-from codegen.resolve import Resolver, SchemaGraph
-from codegen.vocabulary import Draft, json_kind
+from codegen.compiler import ir
+from codegen.compiler.naming import (
+    type_name_at,
+    type_name_problem,
+    unique_field_names,
+)
+from codegen.compiler.resolve import Resolver, SchemaGraph
+from codegen.compiler.unions import (
+    ALL_KINDS,
+    const_discriminator,
+    disjoint,
+    is_member_type,
+    kinds,
+    kinds_of_types,
+    union_of,
+)
+from codegen.compiler.vocabulary import Draft, json_kind
+from codegen.errors import CompileError, ContractError
+from runtime.jsonpointer import pointer_join
 
 ANNOTATIONS = frozenset(
     {
@@ -53,9 +65,6 @@ KIND_KEYWORDS: dict[ir.JsonKind, frozenset[str]] = {
     "string": STRING_KEYWORDS,
     "number": NUMBER_KEYWORDS,
 }
-ALL_KINDS: tuple[ir.JsonKind, ...] = (
-    "object", "array", "string", "number", "boolean", "null",
-)  # fmt: skip
 _MESSAGE_TYPE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
 
 
@@ -85,9 +94,6 @@ def _scalar(v: Any) -> ir.JsonScalar:
     return cast(ir.JsonScalar, v)
 
 
-_kind_of = json_kind
-
-
 def _types(node: dict[str, Any]) -> set[str] | None:
     t = node.get("type")
     if t is None:
@@ -107,46 +113,6 @@ def _docs(node: Any) -> ir.Docs:
         write_only=node.get("writeOnly") is True,
         examples=tuple(examples) if isinstance(examples, list) else (),
     )
-
-
-def _tokens(pointer: str) -> list[str]:
-    if not pointer:
-        return []
-    return [
-        unquote(t).replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:]
-    ]
-
-
-_PAIR_KEYWORDS = frozenset(
-    {
-        "properties", "patternProperties", "$defs", "definitions",
-        "dependentSchemas", "prefixItems", "allOf", "anyOf", "oneOf", "dependencies",
-    }
-)  # fmt: skip
-_SUFFIX = {
-    "items": "Item",
-    "additionalItems": "Item",
-    "unevaluatedItems": "Item",
-    "additionalProperties": "Value",
-    "unevaluatedProperties": "Value",
-    "patternProperties": "Value",
-    "propertyNames": "Name",
-    "contains": "Contains",
-    "not": "Not",
-    "if": "If",
-    "then": "Then",
-    "else": "Else",
-    "contentSchema": "Content",
-}
-
-
-def _tag_of(node: Any) -> str | None:
-    """The ``const`` string of the first property that has one (union member tag)."""
-    if isinstance(node, dict) and isinstance(node.get("properties"), dict):
-        for prop in node["properties"].values():
-            if isinstance(prop, dict) and isinstance(prop.get("const"), str):
-                return cast(str, prop["const"])
-    return None
 
 
 class Lowerer:
@@ -171,48 +137,7 @@ class Lowerer:
 
     def name_for(self, file: str, pointer: str) -> str:
         """The type name of the schema at ``file#pointer``, from its location alone."""
-        doc = self.graph.documents[file]
-        node: Any = doc.contents
-        stem = file.rsplit("/", 1)[-1].removesuffix(".json")
-        name = pascal_case(stem)
-        if isinstance(node, dict) and isinstance(node.get("title"), str):
-            name = pascal_case(node["title"])
-        tokens = _tokens(pointer)
-        i = 0
-        while i < len(tokens):
-            keyword = tokens[i]
-            if keyword in _PAIR_KEYWORDS or (
-                keyword == "items"
-                and i + 1 < len(tokens)
-                and tokens[i + 1].isdigit()
-                and isinstance(node, dict)
-                and isinstance(node.get("items"), list)
-            ):
-                key = tokens[i + 1] if i + 1 < len(tokens) else ""
-                node = node[keyword][
-                    int(key) if isinstance(node[keyword], list) else key
-                ]
-                i += 2
-                if keyword in ("$defs", "definitions"):
-                    name = pascal_case(key)
-                elif keyword == "properties":
-                    name += pascal_case(key)
-                elif keyword in ("allOf", "anyOf", "oneOf"):
-                    tag = _tag_of(node)
-                    name += pascal_case(tag) if tag else f"Option{int(key) + 1}"
-                elif keyword in ("prefixItems", "items"):
-                    name += f"Item{int(key) + 1}"
-                elif keyword in ("dependentSchemas", "dependencies"):
-                    name += pascal_case(key) + "Dependency"
-                else:
-                    name += "Value"
-            else:
-                node = node[keyword]
-                i += 1
-                name += _SUFFIX.get(keyword, pascal_case(keyword))
-            if isinstance(node, dict) and isinstance(node.get("title"), str):
-                name = pascal_case(node["title"])
-        return name
+        return type_name_at(self.graph.documents[file].contents, file, pointer)
 
     def reserve(self, file: str, pointer: str) -> ir.TypeName:
         """Give the location a type name, once; report collisions."""
@@ -387,7 +312,7 @@ class Lowerer:
             if not members:
                 return ir.AnyT()
             members.append(ir.AnyT(exclude=frozenset(kinds)))
-        return _union(members)
+        return union_of(members)
 
     def lower_values(
         self,
@@ -407,7 +332,7 @@ class Lowerer:
             values = [
                 v
                 for v in values
-                if _kind_of(v) in kinds
+                if json_kind(v) in kinds
                 and not (integer_only and isinstance(v, float) and not v.is_integer())
             ]
         constraints = (
@@ -422,8 +347,8 @@ class Lowerer:
                 dict.fromkeys((type(_scalar(v)) is bool, _scalar(v)) for v in values)
             )
             return ir.LiteralT(tuple(v for _, v in unique))
-        value_kinds = {_kind_of(v) for v in values}
-        base = _union(
+        value_kinds = {json_kind(v) for v in values}
+        base = union_of(
             [
                 self.lower_kind(k, {}, ctx, False, None)
                 for k in ALL_KINDS
@@ -640,7 +565,7 @@ class Lowerer:
             members_raw = schema[keyword]
             only_type = set(schema.keys()) - ANNOTATIONS - COMBINATORS <= {"type"}
             if not (isinstance(base, ir.AnyT) or only_type) or not all(
-                isinstance(m, bool) or self._is_type(m) for m in members_raw
+                isinstance(m, bool) or is_member_type(m) for m in members_raw
             ):
                 self.delegate(ctx, keyword)
                 continue
@@ -648,15 +573,17 @@ class Lowerer:
                 self.lower(m, self.child(schema, ctx, keyword, i))
                 for i, m in enumerate(members_raw)
             ]
-            tag = self._discriminator(members)
+            tag = const_discriminator(members, self.decls)
             if tag is not None:
                 self.tagged[(ctx.file, ctx.pointer)] = (keyword, tag)
-            union = _union(members, tag)
-            if keyword == "oneOf" and tag is None and not self._disjoint(members):
+            union = union_of(members, tag)
+            if keyword == "oneOf" and tag is None and not disjoint(members, self.decls):
                 self.delegate(ctx, keyword)
             if only_type and not isinstance(base, ir.AnyT):
                 allowed = set(_types(schema) or ())
-                if not all(self._kinds(m) <= _kinds_of_types(allowed) for m in members):
+                if not all(
+                    kinds(m, self.decls) <= kinds_of_types(allowed) for m in members
+                ):
                     self.delegate(ctx, "type")
             base = union
         return base
@@ -677,111 +604,9 @@ class Lowerer:
             format=names.get("format"),
         )
 
-    def _is_type(self, member: Any) -> bool:
-        """A union member that is a type of its own, not a fragment of constraints."""
-        if not isinstance(member, dict):
-            return False
-        return bool(
-            {"$ref", "type", "enum", "const", "properties", "anyOf", "oneOf"}
-            & member.keys()
-        )
-
-    def _discriminator(self, members: list[ir.IrType]) -> str | None:
-        """The property whose ``const`` string tells every (object) member apart."""
-        decls = []
-        for m in members:
-            if not isinstance(m, ir.Ref):
-                return None
-            decl = self.decls.get(m.target)
-            if not isinstance(decl, ir.ObjectDecl):
-                return None
-            decls.append(decl)
-        if len(decls) < 2:
-            return None
-        for candidate in decls[0].fields:
-            seen: set[str] = set()
-            for decl in decls:
-                f = next(
-                    (f for f in decl.fields if f.json_name == candidate.json_name), None
-                )
-                if (
-                    f is None
-                    or not f.required
-                    or not isinstance(f.type, ir.LiteralT)
-                    or not all(isinstance(v, str) for v in f.type.values)
-                    or seen & set(cast(tuple[str, ...], f.type.values))
-                ):
-                    break
-                seen |= set(cast(tuple[str, ...], f.type.values))
-            else:
-                return candidate.json_name
-        return None
-
-    def _kinds(self, t: ir.IrType) -> set[ir.JsonKind]:
-        """The JSON kinds a type can accept (``integer`` counted as ``number``)."""
-        if isinstance(t, ir.AnyT):
-            return set(ALL_KINDS) - set(t.exclude)
-        if isinstance(t, ir.NeverT):
-            return set()
-        if isinstance(t, ir.NullT):
-            return {"null"}
-        if isinstance(t, ir.BoolT):
-            return {"boolean"}
-        if isinstance(t, ir.NumericT):
-            return {"number"}
-        if isinstance(t, ir.StrT):
-            return {"string"}
-        if isinstance(t, ir.LiteralT):
-            return {_kind_of(v) for v in t.values}
-        if isinstance(t, ir.ValuesT):
-            return {_kind_of(v) for v in t.values}
-        if isinstance(t, ir.ArrayT):
-            return {"array"}
-        if isinstance(t, ir.MapT):
-            return {"object"}
-        if isinstance(t, ir.UnionT):
-            return set().union(*(self._kinds(m) for m in t.members))
-        decl = self.decls.get(t.target)
-        if decl is None:
-            return set(ALL_KINDS)  # being declared (recursion): assume anything
-        if isinstance(decl, ir.ObjectDecl):
-            return {"object"}
-        return self._kinds(decl.type)
-
-    def _disjoint(self, members: list[ir.IrType]) -> bool:
-        seen: set[str] = set()
-        for m in members:
-            kinds = self._kinds(m)
-            if kinds & seen:
-                return False
-            seen |= kinds
-        return True
-
-
-def _kinds_of_types(types: Iterable[str]) -> set[ir.JsonKind]:
-    return {cast(ir.JsonKind, "number" if t == "integer" else t) for t in types}
-
 
 def _int_or_none(value: Any) -> int | None:
     return None if value is None else int(value)
-
-
-def _union(members: list[ir.IrType], discriminator: str | None = None) -> ir.IrType:
-    flat: list[ir.IrType] = []
-    for m in members:
-        parts = (
-            m.members if isinstance(m, ir.UnionT) and m.discriminator is None else (m,)
-        )
-        for p in parts:
-            if p not in flat and not isinstance(p, ir.NeverT):
-                flat.append(p)
-    if not flat:
-        return ir.NeverT()
-    if any(isinstance(m, ir.AnyT) and not m.exclude for m in flat):
-        return ir.AnyT()
-    if len(flat) == 1:
-        return flat[0]
-    return ir.UnionT(tuple(flat), discriminator)
 
 
 def message_of(file: str, schema: Any) -> ir.Message | None:

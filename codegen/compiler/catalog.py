@@ -11,14 +11,11 @@ import json
 from pathlib import Path
 from typing import Any
 
+from codegen.compiler.load import CATALOG_FILE, parse_json
 from codegen.errors import CompileError, ContractError
-from codegen.load import CATALOG_FILE, parse_json
+from runtime.jsonpointer import pointer_of
 
 SCHEMA = Path(__file__).parent / "catalog.schema.json"
-
-
-def _pointer(path: Any) -> str:
-    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
 
 
 def load_catalog(root: Path, contracts: set[str]) -> dict[str, Any] | None:
@@ -32,21 +29,21 @@ def load_catalog(root: Path, contracts: set[str]) -> dict[str, Any] | None:
     schema = json.loads(SCHEMA.read_text("utf-8"))
     validator = Draft202012Validator(schema)
     errors = [
-        ContractError(CATALOG_FILE, _pointer(e.absolute_path), "catalog", e.message)
+        ContractError(CATALOG_FILE, pointer_of(e.absolute_path), "catalog", e.message)
         for e in validator.iter_errors(catalog)
     ]
     if errors:
         raise CompileError(errors)
     for name, stream in catalog.get("streams", {}).items():
         for i, message in enumerate(stream.get("messages", [])):
-            where = _pointer(["streams", name, "messages", i, "contract"])
+            where = pointer_of(["streams", name, "messages", i, "contract"])
             errors += _check_contract(message.get("contract"), where, contracts)
     for op_id, op in catalog.get("operations", {}).items():
         if "request" in op:
-            where = _pointer(["operations", op_id, "request", "contract"])
+            where = pointer_of(["operations", op_id, "request", "contract"])
             errors += _check_contract(op["request"].get("contract"), where, contracts)
         for status, response in op.get("responses", {}).items():
-            where = _pointer(["operations", op_id, "responses", status, "contract"])
+            where = pointer_of(["operations", op_id, "responses", status, "contract"])
             errors += _check_contract(response.get("contract"), where, contracts)
     if errors:
         raise CompileError(errors)

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from difflib import get_close_matches
 from typing import Any, Literal
 
-from codegen.errors import ContractError, pointer_join
-from codegen.ir import JsonKind
+from codegen.compiler.ir import JsonKind
+from codegen.errors import ContractError
 from codegen.pysupport import ecma_regex
+from runtime.jsonpointer import pointer_join
 
 Draft = Literal["2020-12", "7"]
 

@@ -1,0 +1,128 @@
+"""How ``anyOf``/``oneOf`` members become one IR type.
+
+A union is flattened and de-duplicated (``union_of``). Its members are told apart by
+a ``const`` string every object member requires (``const_discriminator``: a
+discriminated union in both languages), or by the JSON kinds they accept
+(``disjoint``). A ``oneOf`` that is neither is left to the runtime's full check,
+which alone can tell "exactly one" from "at least one".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, cast
+
+from codegen.compiler import ir
+from codegen.compiler.vocabulary import json_kind
+
+ALL_KINDS: tuple[ir.JsonKind, ...] = (
+    "object", "array", "string", "number", "boolean", "null",
+)  # fmt: skip
+Decls = Mapping[ir.TypeName, ir.Decl]
+
+
+def is_member_type(member: Any) -> bool:
+    """A union member that is a type of its own, not a fragment of constraints."""
+    if not isinstance(member, dict):
+        return False
+    return bool(
+        {"$ref", "type", "enum", "const", "properties", "anyOf", "oneOf"}
+        & member.keys()
+    )
+
+
+def const_discriminator(members: list[ir.IrType], decls: Decls) -> str | None:
+    """The property whose ``const`` string tells every (object) member apart."""
+    objects = []
+    for m in members:
+        if not isinstance(m, ir.Ref):
+            return None
+        decl = decls.get(m.target)
+        if not isinstance(decl, ir.ObjectDecl):
+            return None
+        objects.append(decl)
+    if len(objects) < 2:
+        return None
+    for candidate in objects[0].fields:
+        seen: set[str] = set()
+        for decl in objects:
+            f = next(
+                (f for f in decl.fields if f.json_name == candidate.json_name), None
+            )
+            if (
+                f is None
+                or not f.required
+                or not isinstance(f.type, ir.LiteralT)
+                or not all(isinstance(v, str) for v in f.type.values)
+                or seen & set(cast(tuple[str, ...], f.type.values))
+            ):
+                break
+            seen |= set(cast(tuple[str, ...], f.type.values))
+        else:
+            return candidate.json_name
+    return None
+
+
+def kinds(t: ir.IrType, decls: Decls) -> set[ir.JsonKind]:
+    """The JSON kinds a type can accept (``integer`` counted as ``number``)."""
+    if isinstance(t, ir.AnyT):
+        return set(ALL_KINDS) - set(t.exclude)
+    if isinstance(t, ir.NeverT):
+        return set()
+    if isinstance(t, ir.NullT):
+        return {"null"}
+    if isinstance(t, ir.BoolT):
+        return {"boolean"}
+    if isinstance(t, ir.NumericT):
+        return {"number"}
+    if isinstance(t, ir.StrT):
+        return {"string"}
+    if isinstance(t, ir.LiteralT | ir.ValuesT):
+        return {json_kind(v) for v in t.values}
+    if isinstance(t, ir.ArrayT):
+        return {"array"}
+    if isinstance(t, ir.MapT):
+        return {"object"}
+    if isinstance(t, ir.UnionT):
+        return set().union(*(kinds(m, decls) for m in t.members))
+    decl = decls.get(t.target)
+    if decl is None:
+        return set(ALL_KINDS)  # being declared (recursion): assume anything
+    if isinstance(decl, ir.ObjectDecl):
+        return {"object"}
+    return kinds(decl.type, decls)
+
+
+def disjoint(members: list[ir.IrType], decls: Decls) -> bool:
+    """No two members accept a value of the same JSON kind."""
+    seen: set[str] = set()
+    for m in members:
+        accepted = kinds(m, decls)
+        if accepted & seen:
+            return False
+        seen |= accepted
+    return True
+
+
+def kinds_of_types(types: Iterable[str]) -> set[ir.JsonKind]:
+    return {cast(ir.JsonKind, "number" if t == "integer" else t) for t in types}
+
+
+def union_of(members: list[ir.IrType], discriminator: str | None = None) -> ir.IrType:
+    """The union of ``members``: nested plain unions flattened, duplicates and
+    ``never`` dropped, ``any`` absorbing everything, one member standing alone."""
+    flat: list[ir.IrType] = []
+    for m in members:
+        parts = (
+            m.members if isinstance(m, ir.UnionT) and m.discriminator is None else (m,)
+        )
+        for p in parts:
+            if p not in flat and not isinstance(p, ir.NeverT):
+                flat.append(p)
+    if not flat:
+        return ir.NeverT()
+    if any(isinstance(m, ir.AnyT) and not m.exclude for m in flat):
+        return ir.AnyT()
+    if len(flat) == 1:
+        return flat[0]
+    return ir.UnionT(tuple(flat), discriminator)
