@@ -334,7 +334,7 @@ def reference_validator(schemas: Path, contract: str, aligned: bool) -> Validato
     package's own checkers, ``pattern`` as ECMA-262, ``multipleOf`` in decimal);
     without it, stock ``jsonschema`` with its own format checkers.
     """
-    from codegen import pysupport
+    from runtime import support as pysupport
 
     resources = []
     drafts: dict[str, type[Validator]] = {}

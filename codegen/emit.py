@@ -68,11 +68,12 @@ TS_STREAMS_RUNTIME = ("streams.js", "streams.d.ts", "presence.js", "presence.d.t
 
 
 def verbatim_source(rel: str) -> Path | None:
-    """The source of an output file (``python/<pkg>/_support.py``, ``ts/http.js``)
+    """The source of an output file (``python/<pkg>/_support/types.py``,
+    ``ts/http.js``)
     that is runtime code copied verbatim, or ``None`` for generated files."""
     parts = rel.split("/")
-    if parts[0] == "python" and len(parts) == 3:
-        return python_verbatim_source(parts[2])
+    if parts[0] == "python" and len(parts) >= 3:
+        return python_verbatim_source("/".join(parts[2:]))
     if parts[0] == "ts" and len(parts) == 2:
         if parts[1] in TS_RUNTIME or parts[1] in TS_STREAMS_RUNTIME:
             return TS_TEMPLATES.folder / parts[1]

@@ -3,7 +3,7 @@
 Every problem the compiler finds in the input is a :class:`ContractError`: a stable
 code, the schema file, a JSON pointer into it, and a message that says what was
 expected. Library code never prints and never exits; it raises :class:`CompileError`
-carrying every error it found, and the CLI formats them.
+carrying every error it found, and the CLI prints them (``codegen.cli.output``).
 
 Hierarchy::
 
@@ -14,12 +14,8 @@ Hierarchy::
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
-from typing import Literal
-
-ErrorFormat = Literal["text", "json", "github-actions"]
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True, order=True)
@@ -52,19 +48,3 @@ class CompileError(Exception):
     def __init__(self, errors: Iterable[ContractError]) -> None:
         self.errors: tuple[ContractError, ...] = tuple(sorted(set(errors)))
         super().__init__("\n".join(str(e) for e in self.errors))
-
-
-def format_errors(errors: Sequence[ContractError], fmt: ErrorFormat) -> str:
-    """Render errors for humans (text), machines (json) or GitHub annotations."""
-    if fmt == "json":
-        return json.dumps([asdict(e) for e in errors], indent=2, sort_keys=True)
-    if fmt == "github-actions":
-        lines = []
-        for e in errors:
-            message = f"{e.pointer or '/'}: {e.message} [{e.code}]"
-            if e.hint:
-                message += f" (hint: {e.hint})"
-            message = message.replace("%", "%25").replace("\n", "%0A")
-            lines.append(f"::error file={e.file},title={e.code}::{message}")
-        return "\n".join(lines)
-    return "\n".join(str(e) for e in errors)

@@ -178,3 +178,46 @@ def test_configured_envelope_applies_to_the_configured_folder_only(
     # The configured folder itself still gets its envelope, named by path or not.
     same = run("check", "--schemas", "./schemas/")
     assert same.returncode == 0, same.stdout + same.stderr
+
+
+def test_every_command_takes_the_same_output_flag() -> None:
+    from typer.main import get_command
+
+    from codegen.cli import app
+
+    root = get_command(app)
+    commands = []
+    for name, command in root.commands.items():  # type: ignore[attr-defined]
+        subs = getattr(command, "commands", None)
+        commands += (
+            [(f"{name} {s}", c) for s, c in subs.items()] if subs else [(name, command)]
+        )
+    assert len(commands) >= 8
+    for name, command in commands:
+        flags = {flag for p in command.params for flag in p.opts}
+        assert "--error-format" in flags, f"{name} has no --error-format"
+
+
+def test_annotations_escape_what_github_reads_as_syntax() -> None:
+    from codegen.cli.output import Annotation
+
+    note = Annotation("error", "a:b,c", "50% off\nnext\rline", "dir/x,y.json")
+    assert note.command() == (
+        "::error file=dir/x%2Cy.json,title=a%3Ab%2Cc::50%25 off%0Anext%0Dline"
+    )
+    assert Annotation("notice", "t", "m").command() == "::notice title=t::m"
+
+
+def test_json_output_is_json_for_every_command(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    made = run("generate", "--out", str(out), "--error-format", "json")
+    assert made.returncode == 0, made.stderr
+    assert {"file": "python/platform_contracts/py.typed", "change": "wrote"} in (
+        json.loads(made.stdout)
+    )
+    assert (
+        json.loads(run("check", "--out", str(out), "--error-format", "json").stdout)
+        == []
+    )
+    drift = run("drift", "--error-format", "json")
+    assert drift.returncode == 0 and json.loads(drift.stdout) == []

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from codegen.checks.breaking.report import Report, check_breaking
+from codegen.checks.breaking.report import BreakingReport, check_breaking
 from codegen.checks.breaking.rules import RULES
 
 S2020 = "https://json-schema.org/draft/2020-12/schema"
@@ -83,13 +83,13 @@ def write(folder: Path, files: Files | Any) -> None:
         path.write_text(json.dumps(doc, indent=2))
 
 
-def run(tmp: Path, old: Any, new: Any, mode: str | None = "full") -> Report:
+def run(tmp: Path, old: Any, new: Any, mode: str | None = "full") -> BreakingReport:
     for side, files in (("old", old), ("new", new)):
         write(tmp / side, files)
     return check_breaking(tmp / "new", str(tmp / "old"), mode)
 
 
-def found(report: Report) -> set[tuple[str, str]]:
+def found(report: BreakingReport) -> set[tuple[str, str]]:
     """(rule, directions broken as "B"/"F"/"BF"/"") for every finding."""
     out = set()
     for v in report.verdicts:

@@ -19,8 +19,9 @@ from pathlib import Path
 import pytest
 
 from codegen.api import generate
+from codegen.cli.output import errors_report
 from codegen.emit import Settings, verbatim_source
-from codegen.errors import CompileError, format_errors
+from codegen.errors import CompileError
 from tests.conftest import golden_cases, package_name
 
 UPDATE = "pytest tests/test_golden.py --update-golden"
@@ -41,7 +42,8 @@ def _render(case: Path) -> dict[str, bytes]:
     try:
         return generate(case / "schemas", settings).files
     except CompileError as exc:
-        return {"error.txt": (format_errors(exc.errors, "text") + "\n").encode()}
+        text = "\n".join(errors_report(exc.errors).text)
+        return {"error.txt": (text + "\n").encode()}
 
 
 @pytest.mark.parametrize("case", golden_cases(), ids=lambda p: p.name)

@@ -137,7 +137,9 @@ def test_hostile_text_stays_data(tmp_path: Path, clean_modules: None) -> None:
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
                 assert node.func.attr != "system", f"{path}: os.system call"
-            if isinstance(node, ast.Import | ast.ImportFrom):
+            if isinstance(node, ast.ImportFrom) and node.level:
+                assert node.level == 1, f"{path}: relative import leaves the package"
+            elif isinstance(node, ast.Import | ast.ImportFrom):
                 modules = (
                     [a.name for a in node.names]
                     if isinstance(node, ast.Import)

@@ -2,7 +2,7 @@
 
 Format checkers and ``multipleOf`` must give the Python package's verdict on every
 input: the JSON Schema Test Suite's format tests, tricky strings and a seeded fuzz
-are run through ``codegen.pysupport`` and, in one Node process, through the runtime
+are run through ``runtime.support`` and, in one Node process, through the runtime
 (``tests/node_runtime/verdicts.mjs``). Agreement with the suite itself is reported,
 not required. Violations thrown by the runtime have the Python runtime's shape.
 """
@@ -19,8 +19,8 @@ from typing import Annotated, Any
 
 import pytest
 
-from codegen.pysupport import FORMATS, is_multiple
 from runtime.errors import ContractViolation, Violation
+from runtime.support import FORMATS, is_multiple
 from tests.conftest import ROOT
 
 Mutation = Callable[[random.Random, str, str], str]
@@ -295,7 +295,7 @@ def test_fast_format_patterns_never_change_a_verdict() -> None:
 
     from pydantic import TypeAdapter, ValidationError
 
-    from codegen.pysupport import FAST_FORMATS, Str, format_
+    from runtime.support import FAST_FORMATS, Str, format_
 
     inputs = [(n, s) for n, s, _ in suite_cases()]
     inputs += [(n, s) for n, strings in TRICKY.items() for s in strings]

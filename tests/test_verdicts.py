@@ -18,8 +18,8 @@ import pytest
 
 from codegen.api import generate_to
 from codegen.emit import Settings
-from codegen.pysupport import json_equal
 from runtime import Contracts, ContractViolation
+from runtime.support import json_equal
 from tests.conftest import ROOT, package_name, reference_validator, sample_cases
 
 

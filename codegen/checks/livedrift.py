@@ -17,9 +17,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
-
-import redis
+from typing import TYPE_CHECKING, Any, Literal
 
 from codegen.checks.breaking.compare import Comparer, merge
 from codegen.checks.breaking.normalize import Side
@@ -30,13 +28,11 @@ from codegen.compiler.load import Document, parse_json
 from codegen.compiler.resolve import walk_refs
 from codegen.compiler.vocabulary import check_document, draft_of
 from codegen.errors import CompileError, ContractError
-from runtime.presence import (
-    LiveService,
-    fingerprints_by_contract,
-    live_services,
-    schema_key,
-    stored_bundle,
-)
+
+if TYPE_CHECKING:  # the Redis client and the presence records: read when used only
+    import redis
+
+    from runtime.presence import LiveService
 
 PairStatus = Literal["compatible", "incompatible", "needs-review", "unknown"]
 SAFE_PATH = re.compile(
@@ -148,6 +144,8 @@ def _roles(
 def _bundle_side(raw: bytes, contract: str, fingerprint: str) -> Side | str:
     """The schema files a service stored for a fingerprint, checked like any schema
     input (they come from Redis), or why they cannot be used."""
+    from runtime.presence import schema_key
+
     if len(raw) > MAX_BUNDLE:
         return f"stored schemas of {fingerprint} exceed {MAX_BUNDLE} bytes"
     try:
@@ -224,6 +222,8 @@ def live_drift(
     each writer and reader pair the catalogue allows, whether the reader accepts
     what the writer sends: judged with the ``breaking`` rules on the two schema
     versions (from ``schemas`` when it holds one, else as a service stored it)."""
+    from runtime.presence import live_services, stored_bundle
+
     services, problems = live_services(client)
 
     def fetch(contract: str, fingerprint: str) -> bytes | str:
@@ -248,6 +248,8 @@ def package_drift(
     Python ``platform_contracts``) against the schemas folder, judged as
     :func:`live_drift` judges live services. Each package is a writer and a
     reader in its runtime's roles; the schemas stand for the other side."""
+    from runtime.presence import LiveService
+
     local = _Local.load(schemas)
     services: list[LiveService] = [
         LiveService(
@@ -319,6 +321,8 @@ def drift_report(
     """The contracts ``services`` run with different fingerprints, each writer ->
     reader pair judged; ``fetch`` gives the schema files of a fingerprint the
     schemas folder does not hold (or why not)."""
+    from runtime.presence import fingerprints_by_contract
+
     local, local_prints = schemas.side, schemas.prints
     roles = _roles(schemas.catalog, envelope)
     sides: dict[tuple[str, str], Side | str] = {}
@@ -439,73 +443,3 @@ def _judge(
 
 def short(fingerprint: str) -> str:
     return fingerprint.removeprefix("sha256:")[:12]
-
-
-def render_text(report: LiveReport, what: str = "live services") -> list[str]:
-    lines = [f"{what} ({len(report.services)}):"]
-    live = any(s.heartbeat for s in report.services)
-    rows = [
-        (s.service, s.runtime, f"{s.package} {short(s.fingerprint)}", s.instance)[
-            : 4 if live else 3
-        ]
-        for s in report.services
-    ]
-    columns = len(rows[0]) if rows else 0
-    widths = [max(len(r[i]) for r in rows) for i in range(columns)]
-    for s, row in zip(report.services, rows, strict=True):
-        cells = "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True))
-        lines.append(f"  {cells}  heartbeat {s.heartbeat}" if live else f"  {cells}")
-        for d in s.drift:
-            lines.append(
-                f"    received {d.get('count')} {d.get('type')} v{d.get('version')}"
-                f" message(s) built from {short(str(d.get('fingerprint')))}"
-            )
-    for problem in report.problems:
-        lines.append(f"unreadable record: {problem}")
-    for c in report.contracts:
-        title = f"{c.contract} ({c.message})" if c.message else c.contract
-        lines.append(f"{title} runs in {len(c.running)} versions:")
-        for fp, labels in c.running.items():
-            mark = "  = schemas/" if fp == c.local and "schemas/" not in labels else ""
-            lines.append(f"  {short(fp)}  {', '.join(labels)}{mark}")
-        if not c.pairs:
-            lines.append("  no writer and reader between the versions: harmless")
-        for p in c.pairs:
-            status = p.status + (f": {p.reason}" if p.reason else "")
-            lines.append(
-                f"  {', '.join(p.writers)} [{short(p.writer)}] -> "
-                f"{', '.join(p.readers)} [{short(p.reader)}]: {status}"
-            )
-            for f in p.findings:
-                lines.append(
-                    f"    {f.severity} {f.rule} {f.file}#{f.pointer}: {f.message}"
-                    f" (hint: {f.hint})"
-                )
-    if report.shared:
-        lines.append(
-            "shared definition files in several versions (judged through the"
-            f" contracts above): {', '.join(report.shared)}"
-        )
-    bad = sum(p.status != "compatible" for c in report.contracts for p in c.pairs)
-    if not report.contracts:
-        lines.append(f"the {what} run the same version of each contract")
-    else:
-        lines.append(
-            f"{len(report.contracts)} contract(s) in several versions;"
-            f" {bad} writer -> reader pair(s) not known to be compatible"
-        )
-    return lines
-
-
-def render_github(report: LiveReport) -> list[str]:
-    lines = [f"::error title=unreadable presence record::{p}" for p in report.problems]
-    for c in report.contracts:
-        for p in c.pairs:
-            level = "notice" if p.status == "compatible" else "error"
-            lines.append(
-                f"::{level} title=live contract drift::{c.contract}:"
-                f" {', '.join(p.writers)} [{short(p.writer)}] ->"
-                f" {', '.join(p.readers)} [{short(p.reader)}]: {p.status}"
-                + (f" ({p.reason})" if p.reason else "")
-            )
-    return lines

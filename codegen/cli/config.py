@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -51,4 +51,27 @@ def load_config(start: Path | None = None) -> Config:
             envelope=table.get("envelope", defaults.envelope),
         ),
         source=pyproject,
+    )
+
+
+def resolve_config(
+    schemas: Path | None, out: Path | None, envelope: str | None = None
+) -> Config:
+    """The configuration, with the command line's options over it.
+
+    ``[tool.contracts] envelope`` names a file of the configured schemas folder, so
+    it does not follow ``--schemas`` to another folder: there only ``--envelope``
+    sets one.
+    """
+    config = load_config()
+    settings = config.settings
+    if schemas is not None and schemas.resolve() != config.schemas.resolve():
+        settings = replace(settings, envelope=None)
+    if envelope is not None:
+        settings = replace(settings, envelope=envelope)
+    return Config(
+        schemas=schemas or config.schemas,
+        out=out or config.out,
+        settings=settings,
+        source=config.source,
     )

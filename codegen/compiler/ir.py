@@ -11,13 +11,13 @@ runtime adds a full JSON Schema check for that contract. Nothing is dropped.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
+
+from runtime.support.types import JsonKind as JsonKind  # re-exported: IR vocabulary
 
 JsonScalar = str | int | float | bool | None
 JsonValue = JsonScalar | list["JsonValue"] | dict[str, "JsonValue"]
 Number = int | float
-
-JsonKind = Literal["array", "boolean", "null", "number", "object", "string"]
 
 
 @dataclass(frozen=True)

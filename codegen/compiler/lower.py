@@ -29,9 +29,10 @@ from codegen.compiler.unions import (
     kinds_of_types,
     union_of,
 )
-from codegen.compiler.vocabulary import Draft, json_kind
+from codegen.compiler.vocabulary import Draft
 from codegen.errors import CompileError, ContractError
 from runtime.jsonpointer import pointer_join
+from runtime.support.types import json_kind
 
 ANNOTATIONS = frozenset(
     {

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, cast
 
 from codegen.compiler import ir
-from codegen.compiler.vocabulary import json_kind
+from runtime.support.types import json_kind
 
 ALL_KINDS: tuple[ir.JsonKind, ...] = (
     "object", "array", "string", "number", "boolean", "null",

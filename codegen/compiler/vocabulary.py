@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from difflib import get_close_matches
 from typing import Any, Literal
 
-from codegen.compiler.ir import JsonKind
 from codegen.errors import ContractError
-from codegen.pysupport import ecma_regex
 from runtime.jsonpointer import pointer_join
+from runtime.support.patterns import ecma_regex
+from runtime.support.types import json_kind
 
 Draft = Literal["2020-12", "7"]
 
@@ -344,21 +344,6 @@ def regex_problem(pattern: str) -> str | None:
     except re.error as exc:
         return str(exc)
     return None
-
-
-def json_kind(value: Any) -> JsonKind:
-    """The JSON kind of a parsed value (integers and fractions are both numbers)."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "object"
 
 
 def _describe(value: Any) -> str:

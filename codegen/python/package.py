@@ -8,18 +8,21 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from codegen import pysupport
+import runtime.support
 from codegen.compiler import ir
 from codegen.python.layout import docstring
 from codegen.python.render import TEMPLATES, PythonRenderer
 
-# Runtime code every package carries verbatim: file name -> its source.
-VERBATIM = {"_support.py": Path(pysupport.__file__)}
+# Runtime code every package carries verbatim (``runtime/support/`` as ``_support/``).
+SUPPORT = Path(runtime.support.__file__).parent
+VERBATIM = {
+    f"_support/{p.name}": p for p in sorted(SUPPORT.glob("*.py"), key=lambda p: p.name)
+}
 
 
-def python_verbatim_source(name: str) -> Path | None:
-    """The source of ``python/<package>/<name>`` when that is copied verbatim."""
-    return VERBATIM.get(name)
+def python_verbatim_source(rel: str) -> Path | None:
+    """The source of ``python/<package>/<rel>`` when that is copied verbatim."""
+    return VERBATIM.get(rel)
 
 
 def python_files(

@@ -28,8 +28,8 @@ from codegen.compiler.naming import type_name_at
 from codegen.compiler.resolve import Resolver, SchemaGraph
 from codegen.compiler.vocabulary import Draft
 from codegen.errors import CompileError, ContractError
-from codegen.pysupport import ecma_regex
 from runtime.jsonpointer import pointer_join
+from runtime.support.patterns import ecma_regex
 
 CONTENT = ("contentEncoding", "contentMediaType")
 ANNOTATIONS = lower.ANNOTATIONS - set(CONTENT)  # compared as annotations that matter

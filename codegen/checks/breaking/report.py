@@ -53,7 +53,7 @@ Status = Literal["incompatible", "accepted", "allowed", "warning", "info"]
 
 
 @dataclass(frozen=True)
-class Verdict:
+class FindingVerdict:
     """A finding, the directions its contracts require, and its baseline reason."""
 
     finding: Finding
@@ -79,9 +79,9 @@ class Verdict:
 
 
 @dataclass(frozen=True)
-class Report:
+class BreakingReport:
     against: str
-    verdicts: tuple[Verdict, ...]
+    verdicts: tuple[FindingVerdict, ...]
     unused: tuple[dict[str, str], ...] = ()
 
     @property
@@ -191,7 +191,7 @@ def check_breaking(
     mode: str | None = None,
     baseline: Path | None = None,
     envelope: str | None = None,
-) -> Report:
+) -> BreakingReport:
     """Compare ``schemas`` with the schemas at ``against`` (a git revision, or a
     folder of schemas) and judge every finding; ``mode`` is one of :data:`REQUIRED`
     for every file, or ``None`` for the catalogue's."""
@@ -213,7 +213,7 @@ def check_breaking(
     verdicts = []
     for f in compare_sides(old, new):
         required = REQUIRED[mode] if mode else _required(f, modes)
-        verdicts.append(Verdict(f, required))
+        verdicts.append(FindingVerdict(f, required))
     return judge(against, verdicts, accepted)
 
 
@@ -225,8 +225,8 @@ def _required(
 
 
 def judge(
-    against: str, verdicts: Iterable[Verdict], accepted: list[dict[str, str]]
-) -> Report:
+    against: str, verdicts: Iterable[FindingVerdict], accepted: list[dict[str, str]]
+) -> BreakingReport:
     reasons = {
         (e["rule"], e["file"], e["pointer"]): e.get("reason", "") for e in accepted
     }
@@ -237,14 +237,14 @@ def judge(
         reason = reasons.get(key) if v.incompatible else None
         if reason is not None:
             used.add(key)
-        out.append(Verdict(v.finding, v.required, reason))
+        out.append(FindingVerdict(v.finding, v.required, reason))
     unused = tuple(
         e for e in accepted if (e["rule"], e["file"], e["pointer"]) not in used
     )
-    return Report(against, tuple(out), unused)
+    return BreakingReport(against, tuple(out), unused)
 
 
-def save_baseline(path: Path, report: Report) -> Report:
+def save_baseline(path: Path, report: BreakingReport) -> BreakingReport:
     """Record every incompatible finding as accepted (keeping reasons already
     given) and return the report judged with it."""
     entries = [
@@ -261,11 +261,11 @@ def save_baseline(path: Path, report: Report) -> Report:
     return judge(report.against, report.verdicts, entries)
 
 
-def _effect(f: Finding) -> str:
+def effect(f: Finding) -> str:
     return "breaks generated code" if f.severity == "code" else f.breaks_text()
 
 
-def _row(v: Verdict) -> dict[str, Any]:
+def finding_row(v: FindingVerdict) -> dict[str, Any]:
     f = v.finding
     return {
         "rule": f.rule,
@@ -285,63 +285,3 @@ def _row(v: Verdict) -> dict[str, Any]:
         "hint": f.hint,
         "reason": v.reason,
     }
-
-
-def render(report: Report, fmt: str, verbose: bool, folder: Path) -> str:
-    """The report as text, json or GitHub Actions annotations."""
-    shown = [v for v in report.verdicts if verbose or v.status != "info"]
-    failed = sum(v.status == "incompatible" for v in report.verdicts)
-    accepted = sum(v.status == "accepted" for v in report.verdicts)
-    if fmt == "json":
-        return json.dumps(
-            {
-                "against": report.against,
-                "incompatible": failed,
-                "accepted": accepted,
-                "findings": [_row(v) for v in report.verdicts],
-                "unused_baseline": list(report.unused),
-            },
-            indent=2,
-            ensure_ascii=False,
-        )
-    try:
-        folder = folder.resolve().relative_to(Path.cwd().resolve())
-    except ValueError:
-        pass
-    lines = []
-    for v in shown:
-        f = v.finding
-        tag = (
-            f.rule if f.severity in ("breaking", "info") else f"{f.rule}, {f.severity}"
-        )
-        text = f"[{tag}] {f.message} ({_effect(f)})"
-        if f.hint and v.status != "info":
-            text += f" hint: {f.hint}"
-        if v.status == "accepted":
-            text += f" [accepted: {v.reason or 'no reason given'}]"
-        elif v.status == "allowed":
-            modes = "/".join(sorted(v.required))
-            text += f" [allowed: only {modes} compatibility is required here]"
-        if fmt == "github-actions":
-            level = {"incompatible": "error", "warning": "warning"}.get(
-                v.status, "notice"
-            )
-            text = f"{f.pointer or '/'}: {text}"
-            text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-            where = (folder / f.file).as_posix()
-            lines.append(f"::{level} file={where},title={f.rule}::{text}")
-        else:
-            prefix = "" if v.status == "incompatible" else f"{v.status}: "
-            lines.append(f"{prefix}{f.file}#{f.pointer}: {text}")
-    for e in report.unused:
-        lines.append(
-            f"note: baseline entry {e['rule']} {e['file']}#{e['pointer']}"
-            " matches no finding any more; remove it"
-        )
-    summary = f"no incompatible change against {report.against}"
-    if failed:
-        summary = f"{failed} incompatible change(s) against {report.against}"
-    if accepted:
-        summary += f" ({accepted} accepted in the baseline)"
-    lines.append(summary)
-    return "\n".join(lines)

@@ -22,7 +22,7 @@ from codegen.checks.breaking.rules import (
     Direction,
     Finding,
 )
-from codegen.pysupport import ecma_regex
+from runtime.support.patterns import ecma_regex
 
 if TYPE_CHECKING:
     from codegen.checks.breaking.compare import Comparer

@@ -1,0 +1,55 @@
+"""``contracts check``: exit 1 when generated/ is not what the schemas give."""
+
+from __future__ import annotations
+
+import typer
+
+from codegen.api import check as stale_files
+from codegen.cli.config import resolve_config
+from codegen.cli.options import EnvelopeOpt, OutOpt, SchemasOpt
+from codegen.cli.output import (
+    Annotation,
+    Format,
+    FormatOpt,
+    Report,
+    compile_failure,
+    show,
+)
+from codegen.errors import CompileError
+
+
+def check(
+    schemas: SchemasOpt = None,
+    out: OutOpt = None,
+    envelope: EnvelopeOpt = None,
+    error_format: FormatOpt = Format.text,
+) -> None:
+    """Exit 1 when the generated files are not what the schemas give."""
+    config = resolve_config(schemas, out, envelope)
+    try:
+        problems = stale_files(config.schemas, config.out, config.settings)
+    except CompileError as exc:
+        raise compile_failure(exc, error_format) from None
+    if not problems:
+        show(
+            Report(text=[f"{config.out} is up to date with {config.schemas}"], data=[]),
+            error_format,
+        )
+        return
+    rows = [line.split(": ", 1) for line in problems]
+    show(
+        Report(
+            text=[
+                *problems,
+                f"{len(problems)} generated file(s) are stale;"
+                " run `contracts generate`",
+            ],
+            data=problems,
+            annotations=[
+                Annotation("error", "stale generated code", kind, str(config.out / p))
+                for kind, p in rows
+            ],
+        ),
+        error_format,
+    )
+    raise typer.Exit(1)

@@ -1,0 +1,34 @@
+"""``contracts generate``: write both packages from the schemas."""
+
+from __future__ import annotations
+
+from codegen.api import generate_to
+from codegen.cli.config import resolve_config
+from codegen.cli.options import EnvelopeOpt, OutOpt, SchemasOpt
+from codegen.cli.output import Format, FormatOpt, Report, compile_failure, show
+from codegen.errors import CompileError
+
+_DONE = {"missing": "wrote", "changed": "updated", "extra": "removed"}
+
+
+def generate(
+    schemas: SchemasOpt = None,
+    out: OutOpt = None,
+    envelope: EnvelopeOpt = None,
+    error_format: FormatOpt = Format.text,
+) -> None:
+    """Generate the Python package (and TypeScript package) from the schemas."""
+    config = resolve_config(schemas, out, envelope)
+    try:
+        changed = generate_to(config.schemas, config.out, config.settings)
+    except CompileError as exc:
+        raise compile_failure(exc, error_format) from None
+    rows = [line.split(": ", 1) for line in changed]
+    show(
+        Report(
+            text=[f"{_DONE[kind]}: {path}" for kind, path in rows]
+            + [f"{config.out}: {len(changed)} file(s) changed"],
+            data=[{"file": path, "change": _DONE[kind]} for kind, path in rows],
+        ),
+        error_format,
+    )

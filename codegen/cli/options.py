@@ -1,0 +1,29 @@
+"""The options several commands share, spelled once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+SchemasOpt = Annotated[
+    Path | None,
+    typer.Option("--schemas", help="Schemas folder [tool.contracts] schemas"),
+]
+OutOpt = Annotated[
+    Path | None, typer.Option("--out", help="Output folder [tool.contracts] out")
+]
+EnvelopeOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--envelope",
+        help="The envelope contract, a file of the schemas folder [tool.contracts]"
+        " envelope (that setting applies to the configured folder only)",
+    ),
+]
+StreamOpt = Annotated[str, typer.Option("--stream", help="Catalogue stream name")]
+RedisOpt = Annotated[
+    str,
+    typer.Option("--redis", envvar="REDIS_URL", help="Redis URL (env REDIS_URL)"),
+]
