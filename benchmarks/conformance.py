@@ -99,7 +99,7 @@ class Row:
 
 
 @dataclass
-class Finding:
+class SuiteFinding:
     case: str
     case_description: str
     test: str
@@ -186,7 +186,7 @@ def run(quick: bool, work: Path, only: str = "") -> dict[str, Any]:
         for t in case.tests
     ]
     node_verdicts = node.result()
-    findings: list[Finding] = []
+    findings: list[SuiteFinding] = []
     at = 0
     for f, case, _ in built:
         row = rows[f"{f.draft}/{f.file}"]
@@ -199,7 +199,7 @@ def run(quick: bool, work: Path, only: str = "") -> dict[str, Any]:
             row.same += py.valid is not None and py.valid == nd.valid
             if {pb, nb} & {"disagree", "crash"}:
                 findings.append(
-                    Finding(
+                    SuiteFinding(
                         case.key,
                         case.description,
                         t.description,

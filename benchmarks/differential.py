@@ -53,7 +53,7 @@ ROOT_URI = "file:///schemas/"
 
 
 @dataclass(frozen=True)
-class Verdict:
+class RuntimeVerdict:
     """``valid`` is None for a crash; ``detail`` lists violations or the crash."""
 
     valid: bool | None
@@ -166,7 +166,7 @@ class Workspace:
 _CONTRACTS: dict[str, Contracts | Exception] = {}
 
 
-def python_verdict(package: str, contract: str, text: str) -> Verdict:
+def python_verdict(package: str, contract: str, text: str) -> RuntimeVerdict:
     """The Python runtime's verdict on JSON text (what a Python service sees)."""
     contracts = _CONTRACTS.get(package)
     if contracts is None:
@@ -176,11 +176,13 @@ def python_verdict(package: str, contract: str, text: str) -> Verdict:
             contracts = exc
         _CONTRACTS[package] = contracts
     if isinstance(contracts, Exception):
-        return Verdict(None, f"import failed: {type(contracts).__name__}: {contracts}")
+        return RuntimeVerdict(
+            None, f"import failed: {type(contracts).__name__}: {contracts}"
+        )
     try:
         contracts.get(contract).validate_json(text.encode("utf-8"))
     except ContractViolation as exc:
-        return Verdict(
+        return RuntimeVerdict(
             False,
             "; ".join(
                 f"{v.pointer or '/'}: expected {v.expected}, got {v.got}"
@@ -188,8 +190,8 @@ def python_verdict(package: str, contract: str, text: str) -> Verdict:
             ),
         )
     except Exception as exc:
-        return Verdict(None, f"{type(exc).__name__}: {exc}")
-    return Verdict(True)
+        return RuntimeVerdict(None, f"{type(exc).__name__}: {exc}")
+    return RuntimeVerdict(True)
 
 
 @dataclass(frozen=True)
@@ -220,7 +222,7 @@ class NodeBatch:
                 encoding="utf-8",
             )
 
-    def result(self, timeout: float = 600) -> list[Verdict]:
+    def result(self, timeout: float = 600) -> list[RuntimeVerdict]:
         if self._proc is None:
             return []
         out, err = self._proc.communicate(self._input, timeout=timeout)
@@ -229,20 +231,22 @@ class NodeBatch:
         verdicts = []
         for entry in json.loads(out):
             if "crash" in entry:
-                verdicts.append(Verdict(None, entry["crash"]))
+                verdicts.append(RuntimeVerdict(None, entry["crash"]))
             else:
                 verdicts.append(
-                    Verdict(entry["valid"], "; ".join(entry.get("errors", [])))
+                    RuntimeVerdict(entry["valid"], "; ".join(entry.get("errors", [])))
                 )
         return verdicts
 
-    def _isolate(self, err: str) -> list[Verdict]:
+    def _isolate(self, err: str) -> list[RuntimeVerdict]:
         """The process died: run each package alone, so one bad package is named."""
         packages = sorted({i.ts for i in self.items})
         if len(packages) == 1:
             tail = err.strip().splitlines()[-3:]
-            return [Verdict(None, "node died: " + " | ".join(tail))] * len(self.items)
-        by_package: dict[Path, list[Verdict]] = {}
+            return [RuntimeVerdict(None, "node died: " + " | ".join(tail))] * len(
+                self.items
+            )
+        by_package: dict[Path, list[RuntimeVerdict]] = {}
         for ts in packages:
             part = [i for i in self.items if i.ts == ts]
             by_package[ts] = NodeBatch(part).result()
@@ -261,7 +265,7 @@ class NodeRun:
             chunks[-1].append(item)
         self.batches = [NodeBatch(chunk) for chunk in chunks]
 
-    def result(self, timeout: float = 1800) -> list[Verdict]:
+    def result(self, timeout: float = 1800) -> list[RuntimeVerdict]:
         return [v for batch in self.batches for v in batch.result(timeout)]
 
 
@@ -286,7 +290,7 @@ class NodeWorker:
             bufsize=1,
         )
 
-    def verdict(self, ts: Path, contract: str, text: str) -> Verdict:
+    def verdict(self, ts: Path, contract: str, text: str) -> RuntimeVerdict:
         proc = self._proc
         assert proc.stdin is not None and proc.stdout is not None
         request = {"pkg": str(ts), "contract": contract, "text": text}
@@ -298,8 +302,8 @@ class NodeWorker:
             raise RuntimeError(f"node worker died: {proc.stderr.read()[-2000:]}")
         entry = json.loads(line)
         if "crash" in entry:
-            return Verdict(None, entry["crash"])
-        return Verdict(entry["valid"], "; ".join(entry.get("errors", [])))
+            return RuntimeVerdict(None, entry["crash"])
+        return RuntimeVerdict(entry["valid"], "; ".join(entry.get("errors", [])))
 
     def close(self) -> None:
         if self._proc.stdin is not None:

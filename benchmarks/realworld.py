@@ -58,7 +58,7 @@ BIN = Path(sys.executable).parent
 
 
 @dataclass
-class Document:
+class SampleDocument:
     name: str
     expected: bool
     python: str = ""
@@ -84,7 +84,7 @@ class SchemaResult:
     python_import: str = ""  # "ok" or the error
     mypy: str = ""  # "ok" or the errors
     tsc: str = ""  # "ok" or the errors
-    documents: list[Document] = field(default_factory=list)
+    documents: list[SampleDocument] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -290,7 +290,7 @@ def run(work: Path, only: str = "") -> dict[str, Any]:
     mypy = _mypy(space, list(built.values()))
     tsc_errors = _tsc(space, list(built.values()))
     items: list[NodeItem] = []
-    pending: list[Document] = []
+    pending: list[SampleDocument] = []
     for result in results:
         if result.status != "compiled":
             continue
@@ -304,7 +304,7 @@ def run(work: Path, only: str = "") -> dict[str, Any]:
             work / "src" / result.name / f"{result.name}.json", docs
         )
         for path in docs:
-            doc = Document(path.name, path.name.startswith("valid-"))
+            doc = SampleDocument(path.name, path.name.startswith("valid-"))
             document = path.read_text(encoding="utf-8")
             contract = f"{result.name}.json"
             doc.python = python_verdict(package.name, contract, document).show()

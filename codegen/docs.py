@@ -67,7 +67,7 @@ def _dump(value: Any) -> bytes:
     return (json.dumps(value, indent=2, ensure_ascii=False) + "\n").encode()
 
 
-class Bundler:
+class ComponentBundler:
     """Component schemas for contract locations, with refs rewritten by a Place."""
 
     def __init__(self, documents: list[Document], entries: list[dict[str, Any]]):
@@ -178,7 +178,7 @@ class Bundler:
         return self.documents[self.where[name][0]].draft
 
 
-def _description(bundler: Bundler, contract: str) -> str:
+def _description(bundler: ComponentBundler, contract: str) -> str:
     file, _, pointer = contract.partition("#")
     node = resolve_pointer(bundler.documents[file].contents, pointer)
     text = node.get("description", "") if isinstance(node, dict) else ""
@@ -192,7 +192,9 @@ def _phrase(status: int) -> str:
         return f"Status {status}"
 
 
-def openapi(bundler: Bundler, catalog: dict[str, Any], fingerprint: str) -> Any:
+def openapi(
+    bundler: ComponentBundler, catalog: dict[str, Any], fingerprint: str
+) -> Any:
     """The OpenAPI 3.1 document of the catalogue's HTTP operations."""
 
     def place(name: str) -> str:
@@ -278,7 +280,7 @@ def openapi(bundler: Bundler, catalog: dict[str, Any], fingerprint: str) -> Any:
 
 
 def asyncapi(
-    bundler: Bundler,
+    bundler: ComponentBundler,
     catalog: dict[str, Any],
     fingerprint: str,
     envelope: str | None,
@@ -368,7 +370,7 @@ def asyncapi(
 
 
 def _message(
-    bundler: Bundler,
+    bundler: ComponentBundler,
     entry: dict[str, Any],
     message_id: str,
     place: Place,
@@ -404,7 +406,7 @@ def build_docs(schemas: Path, settings: Settings | None = None) -> ApiDocs:
     program, documents = compile_documents(schemas)
     entries = [manifest_entry(c) for c in program.contracts]
     catalog = program.catalog or {}
-    bundler = Bundler(documents, entries)
+    bundler = ComponentBundler(documents, entries)
     return ApiDocs(
         openapi(bundler, catalog, program.fingerprint),
         asyncapi(bundler, catalog, program.fingerprint, settings.envelope),

@@ -31,7 +31,7 @@ from referencing.jsonschema import DRAFT202012
 
 from codegen.cli.config import load_config
 from codegen.compiler.compile import compile_documents
-from codegen.docs import REFUSALS, ApiDocs, Bundler, build_docs
+from codegen.docs import REFUSALS, ApiDocs, ComponentBundler, build_docs
 from codegen.emit import manifest_entry
 from runtime import Contracts
 from runtime.testing import free_port
@@ -220,7 +220,7 @@ def test_golden_schemas_bundle_with_the_same_verdicts(case: Path) -> None:
     """Every kind of $ref (anchors, $id bases, other files, recursion) is bundled."""
     program, documents = compile_documents(case / "schemas")
     entries = [manifest_entry(c) for c in program.contracts]
-    bundler = Bundler(documents, entries)
+    bundler = ComponentBundler(documents, entries)
     schemas = bundler.closure(
         [e["name"] for e in entries], lambda n: f"#/components/schemas/{n}"
     )

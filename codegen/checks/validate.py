@@ -28,7 +28,7 @@ class ValidateError(Exception):
 
 
 @dataclass(frozen=True)
-class Verdict:
+class DocumentVerdict:
     document: str
     valid: bool
     errors: tuple[str, ...]
@@ -66,7 +66,7 @@ def validate_package_path(python_root: Path, package: str) -> None:
 
 def validate_python(
     python_root: Path, package: str, contract: str, documents: list[Path]
-) -> list[Verdict]:
+) -> list[DocumentVerdict]:
     validate_package_path(python_root, package)
     from runtime import Contracts, ContractViolation, UnknownContract
 
@@ -80,9 +80,9 @@ def validate_python(
             validator.validate_json(doc.read_bytes())
         except ContractViolation as exc:
             errors = tuple(str(v) for v in exc.violations)
-            verdicts.append(Verdict(str(doc), False, errors))
+            verdicts.append(DocumentVerdict(str(doc), False, errors))
         else:
-            verdicts.append(Verdict(str(doc), True, ()))
+            verdicts.append(DocumentVerdict(str(doc), True, ()))
     return verdicts
 
 
@@ -103,7 +103,9 @@ def ensure_node_modules(ts_root: Path) -> None:
         raise ValidateError(f"npm install failed in {ts_root}:\n{result.stderr}")
 
 
-def validate_node(ts_root: Path, contract: str, documents: list[Path]) -> list[Verdict]:
+def validate_node(
+    ts_root: Path, contract: str, documents: list[Path]
+) -> list[DocumentVerdict]:
     node = shutil.which("node")
     if node is None:
         raise ValidateError("node is not installed; it is needed for --runtime node")
@@ -124,6 +126,6 @@ def validate_node(ts_root: Path, contract: str, documents: list[Path]) -> list[V
     if result.returncode != 0:
         raise ValidateError(result.stderr.strip().removeprefix("error: "))
     return [
-        Verdict(v["document"], v["valid"], tuple(v["errors"]))
+        DocumentVerdict(v["document"], v["valid"], tuple(v["errors"]))
         for v in json.loads(result.stdout)
     ]

@@ -100,7 +100,7 @@ def compile_documents(root: Path) -> tuple[ir.Program, list[Document]]:
     names = module_names(documents)
     lowerer = Lowerer(graph, names)
     roots: dict[str, ir.TypeName | None] = {}
-    messages: dict[str, ir.Message | None] = {}
+    messages: dict[str, ir.MessageType | None] = {}
     for doc in documents:
         try:
             messages[doc.path] = message_of(doc.path, doc.contents)

@@ -197,7 +197,7 @@ Decl = ObjectDecl | AliasDecl
 
 
 @dataclass(frozen=True)
-class Message:
+class MessageType:
     """``x-message`` of a contract: its dotted type and major version."""
 
     type: str
@@ -212,7 +212,7 @@ class Module:
     source: str  # schema file, relative to the schemas folder
     decls: tuple[Decl, ...]
     root: TypeName | None  # the contract's top-level type, None for defs-only files
-    message: Message | None
+    message: MessageType | None
     fingerprint: str
     full_check: tuple[str, ...] = ()  # "file#/pointer" locations Pydantic can't express
     imports: tuple[TypeName, ...] = field(default=())
@@ -236,7 +236,7 @@ class Contract:
 
     id: str  # "order/order_created.v1.json" or "common/money.json#/$defs/Money"
     type_name: TypeName
-    message: Message | None  # the file's x-message, for its root type only
+    message: MessageType | None  # the file's x-message, for its root type only
     fingerprint: str  # the file's fingerprint
     documents: tuple[str, ...]  # the files it reaches, itself included (sorted)
     full_check: tuple[str, ...]  # full-check locations of it and what it references

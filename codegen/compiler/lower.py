@@ -610,7 +610,7 @@ def _int_or_none(value: Any) -> int | None:
     return None if value is None else int(value)
 
 
-def message_of(file: str, schema: Any) -> ir.Message | None:
+def message_of(file: str, schema: Any) -> ir.MessageType | None:
     """The ``x-message`` of a contract, checked."""
     if not isinstance(schema, dict) or "x-message" not in schema:
         return None
@@ -624,7 +624,7 @@ def message_of(file: str, schema: Any) -> ir.Message | None:
         and value["version"] >= 1
         and set(value) <= {"type", "version"}
     ):
-        return ir.Message(value["type"], value["version"])
+        return ir.MessageType(value["type"], value["version"])
     raise CompileError(
         [
             ContractError(

@@ -13,18 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 from codegen.checks.breaking.normalize import Child, Norm, Side, accepts
 from codegen.checks.breaking.rules import BACKWARD, BOTH, FORWARD, Finding
-
-if TYPE_CHECKING:
-    from codegen.checks.breaking.compare import Comparer
+from codegen.checks.breaking.walk import Walk
 
 
-def compare_combinators(
-    cmp: Comparer, old: Norm, new: Norm, out: list[Finding]
-) -> None:
+def compare_combinators(cmp: Walk, old: Norm, new: Norm, out: list[Finding]) -> None:
     kinds = ("anyOf", "oneOf", "allOf")
     o_has = [k for k in kinds if k in old.kw]
     n_has = [k for k in kinds if k in new.kw]
@@ -59,7 +54,7 @@ def compare_combinators(
 
 
 def match(
-    cmp: Comparer, olds: list[Child], news: list[Child]
+    cmp: Walk, olds: list[Child], news: list[Child]
 ) -> tuple[list[tuple[int, int]], list[int], list[int]]:
     """Pair old and new branches: equal ones, then by tag, title, position."""
     pairs: list[tuple[int, int]] = []
@@ -107,7 +102,7 @@ def _only_branches(norm: Norm) -> str | None:
     return None
 
 
-def one_vs_branches(cmp: Comparer, old: Norm, new: Norm, out: list[Finding]) -> bool:
+def one_vs_branches(cmp: Walk, old: Norm, new: Norm, out: list[Finding]) -> bool:
     """A schema that became (or stopped being) one branch of an ``anyOf``/``oneOf``
     (``X`` -> ``anyOf: [X, {type: null}]``): compared as a list of one branch."""
     ok, nk = _only_branches(old), _only_branches(new)
@@ -122,7 +117,7 @@ def one_vs_branches(cmp: Comparer, old: Norm, new: Norm, out: list[Finding]) -> 
 
 
 def _lists(
-    cmp: Comparer,
+    cmp: Walk,
     ok: str,
     nk: str,
     old: Norm,
@@ -161,7 +156,7 @@ def _lists(
 
 
 def _switch(
-    cmp: Comparer, ok: str, nk: str, old: Norm, new: Norm, out: list[Finding]
+    cmp: Walk, ok: str, nk: str, old: Norm, new: Norm, out: list[Finding]
 ) -> None:
     _lists(cmp, ok, nk, old, new, out)
     text = f"{ok} is now {nk}"
@@ -184,7 +179,7 @@ def _switch(
         cmp.add(out, "combinator-changed", new, (nk,), text, breaks)
 
 
-def disjoint(cmp: Comparer, a: Child, b: Child, side: Side | None = None) -> bool:
+def disjoint(cmp: Walk, a: Child, b: Child, side: Side | None = None) -> bool:
     """Whether no instance matches both (``False`` when it cannot tell)."""
     side = side or cmp.new
     x, y = side.norm(a), side.norm(b)
@@ -203,9 +198,7 @@ def disjoint(cmp: Comparer, a: Child, b: Child, side: Side | None = None) -> boo
     return False
 
 
-def compare_conditionals(
-    cmp: Comparer, old: Norm, new: Norm, out: list[Finding]
-) -> None:
+def compare_conditionals(cmp: Walk, old: Norm, new: Norm, out: list[Finding]) -> None:
     a, b = old.kw.get("not"), new.kw.get("not")
     if a is not None and b is not None:
         out += [f.flipped() for f in cmp.compare(a, b)]

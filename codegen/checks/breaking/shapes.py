@@ -11,7 +11,6 @@ with old writers only when the schema the name had before fits in the new one
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 from codegen.checks.breaking.normalize import Child, Norm, Side
 from codegen.checks.breaking.rules import (
@@ -22,10 +21,8 @@ from codegen.checks.breaking.rules import (
     Direction,
     Finding,
 )
+from codegen.checks.breaking.walk import Walk
 from runtime.support.patterns import ecma_regex
-
-if TYPE_CHECKING:
-    from codegen.checks.breaking.compare import Comparer
 
 
 def pattern_matches(pattern: str, name: str) -> bool:
@@ -53,7 +50,7 @@ def applies_to(side: Side, norm: Norm, name: str) -> tuple[str, Child]:
     return "schema", extra
 
 
-def compare_objects(cmp: Comparer, old: Norm, new: Norm, out: list[Finding]) -> None:
+def compare_objects(cmp: Walk, old: Norm, new: Norm, out: list[Finding]) -> None:
     o_props: dict[str, Child] = old.kw.get("properties", {})
     n_props: dict[str, Child] = new.kw.get("properties", {})
     o_req: frozenset[str] = old.kw.get("required", frozenset())
@@ -106,7 +103,7 @@ def compare_objects(cmp: Comparer, old: Norm, new: Norm, out: list[Finding]) -> 
     _dependencies(cmp, old, new, out)
 
 
-def _added(cmp: Comparer, old: Norm, new: Norm, name: str, out: list[Finding]) -> None:
+def _added(cmp: Walk, old: Norm, new: Norm, name: str, out: list[Finding]) -> None:
     schema: Child = new.kw["properties"][name]
     kind, before = applies_to(cmp.old, old, name)
     where = ("properties", name)
@@ -140,9 +137,7 @@ def _added(cmp: Comparer, old: Norm, new: Norm, name: str, out: list[Finding]) -
         cmp.add(out, rule, new, where, text, found, review)
 
 
-def _removed(
-    cmp: Comparer, old: Norm, new: Norm, name: str, out: list[Finding]
-) -> None:
+def _removed(cmp: Walk, old: Norm, new: Norm, name: str, out: list[Finding]) -> None:
     schema: Child = old.kw["properties"][name]
     was_required = name in old.kw.get("required", frozenset())
     kind, after = applies_to(cmp.new, new, name)
@@ -163,7 +158,7 @@ def _removed(
     cmp.add(out, rule, new, where, text, found | extra, review, exact=True)
 
 
-def _patterns(cmp: Comparer, old: Norm, new: Norm, out: list[Finding]) -> None:
+def _patterns(cmp: Walk, old: Norm, new: Norm, out: list[Finding]) -> None:
     o_pp: dict[str, Child] = old.kw.get("patternProperties", {})
     n_pp: dict[str, Child] = new.kw.get("patternProperties", {})
     for pattern in sorted(o_pp.keys() & n_pp.keys()):
@@ -201,7 +196,7 @@ def _patterns(cmp: Comparer, old: Norm, new: Norm, out: list[Finding]) -> None:
         cmp.add(out, rule, new, where, text, found, review, exact=True)
 
 
-def _reserved(old: Norm, new: Norm, cmp: Comparer, out: list[Finding]) -> None:
+def _reserved(old: Norm, new: Norm, cmp: Walk, out: list[Finding]) -> None:
     """``x-reserved``: property names retired for good (row 14)."""
     o_res: frozenset[str] = old.kw.get("x-reserved", frozenset())
     n_res: frozenset[str] = new.kw.get("x-reserved", frozenset())
@@ -217,7 +212,7 @@ def _reserved(old: Norm, new: Norm, cmp: Comparer, out: list[Finding]) -> None:
             cmp.add(out, "reserved-name-reused", new, where, text, BOTH)
 
 
-def _dependencies(cmp: Comparer, old: Norm, new: Norm, out: list[Finding]) -> None:
+def _dependencies(cmp: Walk, old: Norm, new: Norm, out: list[Finding]) -> None:
     o_dr: dict[str, frozenset[str]] = old.kw.get("dependentRequired", {})
     n_dr: dict[str, frozenset[str]] = new.kw.get("dependentRequired", {})
     for key in sorted(o_dr.keys() | n_dr.keys()):
@@ -252,7 +247,7 @@ def _dependencies(cmp: Comparer, old: Norm, new: Norm, out: list[Finding]) -> No
             )
 
 
-def compare_arrays(cmp: Comparer, old: Norm, new: Norm, out: list[Finding]) -> None:
+def compare_arrays(cmp: Walk, old: Norm, new: Norm, out: list[Finding]) -> None:
     o_pre: list[Child] = old.kw.get("prefixItems", [])
     n_pre: list[Child] = new.kw.get("prefixItems", [])
     o_rest, n_rest = old.kw.get("items"), new.kw.get("items")

@@ -34,9 +34,9 @@ from .types import (
 )
 
 __all__ = [
+    "Bool",
     "FAST_FORMATS",
     "FORMATS",
-    "Bool",
     "Int",
     "Model",
     "Number",
