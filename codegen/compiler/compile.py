@@ -12,11 +12,11 @@ from codegen.compiler import ir
 from codegen.compiler.bundle import Bundler, add_discriminators
 from codegen.compiler.catalog import load_catalog
 from codegen.compiler.load import Document, load_all
-from codegen.compiler.lower import Ctx, Lowerer, is_definitions_only, message_of
+from codegen.compiler.lower import Ctx, Lowerer
 from codegen.compiler.naming import module_part
 from codegen.compiler.nodelimits import node_limit_errors
 from codegen.compiler.resolve import SchemaGraph, walk_refs
-from codegen.compiler.vocabulary import check_document
+from codegen.compiler.vocabulary import check_document, is_definitions_only, message_of
 from codegen.errors import CompileError, ContractError
 from codegen.python.render import refs_in
 from runtime.jsonpointer import pointer_join

@@ -9,7 +9,6 @@ keyword is expressed, delegated, or (in earlier stages) refused: never dropped.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -29,44 +28,16 @@ from codegen.compiler.unions import (
     kinds_of_types,
     union_of,
 )
-from codegen.compiler.vocabulary import Draft
-from codegen.errors import CompileError, ContractError
+from codegen.compiler.vocabulary import (
+    ANNOTATIONS,
+    COMBINATORS,
+    KIND_KEYWORDS,
+    STRING_KEYWORDS,
+    Draft,
+)
+from codegen.errors import ContractError
 from runtime.jsonpointer import pointer_join
 from runtime.support.types import json_kind
-
-ANNOTATIONS = frozenset(
-    {
-        "$schema", "$id", "$anchor", "$dynamicAnchor", "$defs", "definitions",
-        "$vocabulary", "$comment", "title", "description", "default", "examples",
-        "deprecated", "readOnly", "writeOnly", "contentEncoding",
-        "contentMediaType", "contentSchema",
-    }
-)  # fmt: skip
-COMBINATORS = frozenset({"allOf", "anyOf", "oneOf", "not", "if", "then", "else"})
-OBJECT_KEYWORDS = frozenset(
-    {
-        "properties", "required", "additionalProperties", "patternProperties",
-        "propertyNames", "minProperties", "maxProperties", "dependentRequired",
-        "dependentSchemas", "unevaluatedProperties", "dependencies",
-    }
-)  # fmt: skip
-ARRAY_KEYWORDS = frozenset(
-    {
-        "items", "prefixItems", "additionalItems", "minItems", "maxItems",
-        "uniqueItems", "contains", "minContains", "maxContains", "unevaluatedItems",
-    }
-)  # fmt: skip
-STRING_KEYWORDS = frozenset({"minLength", "maxLength", "pattern", "format"})
-NUMBER_KEYWORDS = frozenset(
-    {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"}
-)
-KIND_KEYWORDS: dict[ir.JsonKind, frozenset[str]] = {
-    "object": OBJECT_KEYWORDS,
-    "array": ARRAY_KEYWORDS,
-    "string": STRING_KEYWORDS,
-    "number": NUMBER_KEYWORDS,
-}
-_MESSAGE_TYPE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
 
 
 @dataclass(frozen=True)
@@ -608,40 +579,3 @@ class Lowerer:
 
 def _int_or_none(value: Any) -> int | None:
     return None if value is None else int(value)
-
-
-def message_of(file: str, schema: Any) -> ir.MessageType | None:
-    """The ``x-message`` of a contract, checked."""
-    if not isinstance(schema, dict) or "x-message" not in schema:
-        return None
-    value = schema["x-message"]
-    if (
-        isinstance(value, dict)
-        and isinstance(value.get("type"), str)
-        and _MESSAGE_TYPE.match(value["type"])
-        and isinstance(value.get("version"), int)
-        and not isinstance(value.get("version"), bool)
-        and value["version"] >= 1
-        and set(value) <= {"type", "version"}
-    ):
-        return ir.MessageType(value["type"], value["version"])
-    raise CompileError(
-        [
-            ContractError(
-                file,
-                "/x-message",
-                "bad-message",
-                "x-message must be {'type': '<dotted.name>', 'version': <int >= 1>}",
-            )
-        ]
-    )
-
-
-def is_definitions_only(schema: Any) -> bool:
-    """A file that only holds ``$defs`` for others: it has no contract type."""
-    return (
-        isinstance(schema, dict)
-        and bool(schema.get("$defs") or schema.get("definitions"))
-        and not (set(schema) - ANNOTATIONS - {"x-message"})
-        or (isinstance(schema, dict) and not schema)
-    )

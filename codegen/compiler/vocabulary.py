@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from difflib import get_close_matches
 from typing import Any, Literal
 
-from codegen.errors import ContractError
+from codegen.compiler.ir import MessageType
+from codegen.errors import CompileError, ContractError
 from runtime.jsonpointer import pointer_join
 from runtime.support.patterns import ecma_regex
-from runtime.support.types import json_kind
+from runtime.support.types import JsonKind, json_kind
 
 Draft = Literal["2020-12", "7"]
 
@@ -198,6 +199,42 @@ KEYWORDS: dict[Draft, dict[str, Keyword]] = {
 EXTENSION_PREFIX = "x-"
 
 
+# Keyword groups: what the lowering and the breaking-change checker sort by.
+ANNOTATIONS = frozenset(
+    {
+        "$schema", "$id", "$anchor", "$dynamicAnchor", "$defs", "definitions",
+        "$vocabulary", "$comment", "title", "description", "default", "examples",
+        "deprecated", "readOnly", "writeOnly", "contentEncoding",
+        "contentMediaType", "contentSchema",
+    }
+)  # fmt: skip
+COMBINATORS = frozenset({"allOf", "anyOf", "oneOf", "not", "if", "then", "else"})
+OBJECT_KEYWORDS = frozenset(
+    {
+        "properties", "required", "additionalProperties", "patternProperties",
+        "propertyNames", "minProperties", "maxProperties", "dependentRequired",
+        "dependentSchemas", "unevaluatedProperties", "dependencies",
+    }
+)  # fmt: skip
+ARRAY_KEYWORDS = frozenset(
+    {
+        "items", "prefixItems", "additionalItems", "minItems", "maxItems",
+        "uniqueItems", "contains", "minContains", "maxContains", "unevaluatedItems",
+    }
+)  # fmt: skip
+STRING_KEYWORDS = frozenset({"minLength", "maxLength", "pattern", "format"})
+NUMBER_KEYWORDS = frozenset(
+    {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"}
+)
+KIND_KEYWORDS: dict[JsonKind, frozenset[str]] = {
+    "object": OBJECT_KEYWORDS,
+    "array": ARRAY_KEYWORDS,
+    "string": STRING_KEYWORDS,
+    "number": NUMBER_KEYWORDS,
+}
+_MESSAGE_TYPE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
+
+
 def draft_of(document: Any, default: Draft = "2020-12") -> Draft | None:
     """The draft a document declares with ``$schema``; ``None`` if unsupported."""
     if not isinstance(document, dict) or "$schema" not in document:
@@ -353,3 +390,40 @@ def _describe(value: Any) -> str:
     if len(text) > 60:
         text = text[:57] + "..."
     return f"{json_kind(value)} {text}"
+
+
+def message_of(file: str, schema: Any) -> MessageType | None:
+    """The ``x-message`` of a contract, checked."""
+    if not isinstance(schema, dict) or "x-message" not in schema:
+        return None
+    value = schema["x-message"]
+    if (
+        isinstance(value, dict)
+        and isinstance(value.get("type"), str)
+        and _MESSAGE_TYPE.match(value["type"])
+        and isinstance(value.get("version"), int)
+        and not isinstance(value.get("version"), bool)
+        and value["version"] >= 1
+        and set(value) <= {"type", "version"}
+    ):
+        return MessageType(value["type"], value["version"])
+    raise CompileError(
+        [
+            ContractError(
+                file,
+                "/x-message",
+                "bad-message",
+                "x-message must be {'type': '<dotted.name>', 'version': <int >= 1>}",
+            )
+        ]
+    )
+
+
+def is_definitions_only(schema: Any) -> bool:
+    """A file that only holds ``$defs`` for others: it has no contract type."""
+    return (
+        isinstance(schema, dict)
+        and bool(schema.get("$defs") or schema.get("definitions"))
+        and not (set(schema) - ANNOTATIONS - {"x-message"})
+        or (isinstance(schema, dict) and not schema)
+    )

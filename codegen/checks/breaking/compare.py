@@ -49,7 +49,7 @@ from codegen.checks.breaking.rules import (
     make,
 )
 from codegen.checks.breaking.shapes import compare_arrays, compare_objects
-from codegen.compiler.lower import is_definitions_only
+from codegen.compiler.vocabulary import is_definitions_only
 from runtime.jsonpointer import pointer_join
 
 Key = tuple[tuple[str, str, str], tuple[str, str, str]]

@@ -21,28 +21,29 @@ from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
 
-from codegen.compiler import lower
+from codegen.compiler import vocabulary
 from codegen.compiler.load import Document
-from codegen.compiler.lower import is_definitions_only
 from codegen.compiler.naming import type_name_at
 from codegen.compiler.resolve import Resolver, SchemaGraph
-from codegen.compiler.vocabulary import Draft
+from codegen.compiler.vocabulary import Draft, is_definitions_only
 from codegen.errors import CompileError, ContractError
 from runtime.jsonpointer import pointer_join
 from runtime.support.patterns import ecma_regex
 
 CONTENT = ("contentEncoding", "contentMediaType")
-ANNOTATIONS = lower.ANNOTATIONS - set(CONTENT)  # compared as annotations that matter
+ANNOTATIONS = vocabulary.ANNOTATIONS - set(
+    CONTENT
+)  # compared as annotations that matter
 SCHEMA_KW = frozenset(
     {"additionalProperties", "propertyNames", "contains", "items", "not", "if"}
     | {"then", "else", "unevaluatedItems", "unevaluatedProperties"}
 )
 LIST_KW = frozenset({"allOf", "anyOf", "oneOf", "prefixItems"})
 MAP_KW = frozenset({"properties", "patternProperties", "dependentSchemas"})
-STRING_KW = lower.STRING_KEYWORDS
-NUMBER_KW = lower.NUMBER_KEYWORDS
-ARRAY_KW = lower.ARRAY_KEYWORDS
-OBJECT_KW = lower.OBJECT_KEYWORDS | {"x-reserved"}
+STRING_KW = vocabulary.STRING_KEYWORDS
+NUMBER_KW = vocabulary.NUMBER_KEYWORDS
+ARRAY_KW = vocabulary.ARRAY_KEYWORDS
+OBJECT_KW = vocabulary.OBJECT_KEYWORDS | {"x-reserved"}
 KIND_KW = {"string": STRING_KW, "number": NUMBER_KW, "array": ARRAY_KW}
 KIND_KW["object"] = OBJECT_KW
 # Keywords that read each other inside one schema object: never merged across
