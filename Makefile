@@ -44,6 +44,7 @@ lint: install
 typecheck: install
 	$(BIN)/mypy codegen runtime
 	$(BIN)/mypy --strict examples
+	$(BIN)/mypy --explicit-package-bases benchmarks tests/vendor
 
 test: lint typecheck
 	$(BIN)/contracts check

@@ -72,8 +72,11 @@ import tomllib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from peers import NODE_DIR, PEERS, REPO, Tool, find, node_bin, ours
-from synth import selfcheck, write_set
+if __package__ in (None, ""):  # run as a script: import from the repository root
+    sys.path[0] = str(Path(__file__).resolve().parent.parent)
+
+from benchmarks.peers import NODE_DIR, PEERS, REPO, Tool, find, node_bin, ours
+from benchmarks.synth import selfcheck, write_set
 
 
 @dataclass

@@ -43,7 +43,7 @@ from benchmarks.differential import (
     NodeItem,
     Package,
     Refusal,
-    Verdict,
+    RuntimeVerdict,
     Workspace,
     environment,
     js_exact,
@@ -110,7 +110,7 @@ class SuiteFinding:
     node: str
 
 
-def bucket(verdict: Verdict, test: SuiteTest, node: bool) -> str:
+def bucket(verdict: RuntimeVerdict, test: SuiteTest, node: bool) -> str:
     if verdict.valid is None:
         return "crash"
     if verdict.valid == test.expected:
