@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install system-deps demo generate test lint typecheck bench clean
+.PHONY: install system-deps demo generate test test-fast lint typecheck bench clean
 
 # redis-server (tests and the demo start their own) and Node 20 with npm.
 system-deps:
@@ -50,6 +50,12 @@ test: lint typecheck
 	$(BIN)/contracts check
 	$(BIN)/contracts drift
 	$(PY) -m pytest
+
+# The inner loop (under a minute): lint, types, and every test that needs neither
+# Redis nor Node and is not slow. `make test` stays the full gate.
+test-fast: lint typecheck
+	$(BIN)/contracts check
+	$(PY) -m pytest -q -m "not slow and not node and not redis"
 
 bench: install
 	$(PY) benchmarks/codegen.py

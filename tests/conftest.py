@@ -18,6 +18,41 @@ GOLDEN = ROOT / "tests" / "golden"
 VENV_BIN = Path(sys.executable).parent
 
 
+# Markers, for choosing what to run (`make test-fast` runs what has none of them;
+# `make test` runs everything): `redis` is given to every test that uses a real
+# redis-server (the `redis_url` fixture, or a module that starts its own); `node` and
+# `slow` by module, here. `slow` covers the end-to-end CLI modules too: each of their
+# tests starts `contracts` (and git) several times.
+REDIS_MODULES = frozenset(
+    {"test_presence", "test_streams", "test_streams_cross", "test_streams_node"}
+)
+NODE_MODULES = frozenset(
+    {
+        "test_conformance", "test_docs", "test_fuzz", "test_http_cross", "test_node",
+        "test_node_limits", "test_presence", "test_realworld", "test_streams_cross",
+        "test_streams_node", "test_ts_runtime",
+    }
+)  # fmt: skip
+SLOW_MODULES = frozenset(
+    {
+        "test_bench_http_smoke", "test_bench_smoke", "test_cli", "test_compat_cli",
+        "test_conformance", "test_determinism", "test_fuzz", "test_idna_table",
+        "test_node", "test_realworld", "test_typecheck",
+    }
+)  # fmt: skip
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        module = item.nodeid.split("::", 1)[0].rsplit("/", 1)[-1].removesuffix(".py")
+        if module in REDIS_MODULES or "redis_url" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.redis)
+        if module in NODE_MODULES:
+            item.add_marker(pytest.mark.node)
+        if module in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--update-golden",
