@@ -45,6 +45,13 @@ def dead_letter_key(stream: str) -> str:
     return f"stream:{{{stream}}}:dlq"
 
 
+def retry_key(stream: str, group: str) -> str:
+    """The retry stream of one consumer group: replays of that group's dead letters go
+    here, so only the group that dead-lettered a message gets it again. Same hash tag as
+    the stream, so the same cluster slot."""
+    return f"stream:{{{stream}}}:retry:{group}"
+
+
 class NotInCatalog(RuntimeContractError):
     """The catalogue does not allow this message type on this stream."""
 

@@ -27,6 +27,7 @@ from runtime.streams import (
     NotInCatalog,
     Publisher,
     dead_letter_key,
+    retry_key,
     stream_key,
 )
 from runtime.testing import RedisServer
@@ -90,6 +91,7 @@ def make(
 def test_keys_share_a_cluster_hash_tag() -> None:
     assert stream_key("agent.tasks") == "stream:{agent.tasks}"
     assert dead_letter_key("agent.tasks") == "stream:{agent.tasks}:dlq"
+    assert retry_key("agent.tasks", "workers") == "stream:{agent.tasks}:retry:workers"
 
 
 def test_round_trip_typed_with_one_ack_per_batch(
