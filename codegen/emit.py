@@ -25,6 +25,7 @@ from codegen.typescript.render import (
     messages_view,
     module_path,
 )
+from codegen.typescript.runtime import runtime_files, runtime_source
 
 GENERATOR = "contracts 0.1.0"
 # Folders below the output folder that the generator owns entirely.
@@ -59,14 +60,6 @@ def manifest_entry(contract: ir.Contract) -> dict[str, Any]:
     }
 
 
-# Runtime code copied verbatim into every package (not generated from the schemas).
-TS_RUNTIME = (
-    "_runtime.js", "_runtime.d.ts", "_formats.d.ts", "_formats.js", "_hostname.js",
-    "_idna.js", "_validate.js", "_catalog.d.ts", "http.js", "http.d.ts",
-)  # fmt: skip
-TS_STREAMS_RUNTIME = ("streams.js", "streams.d.ts", "presence.js", "presence.d.ts")
-
-
 def verbatim_source(rel: str) -> Path | None:
     """The source of an output file (``python/<pkg>/_support/types.py``,
     ``ts/http.js``)
@@ -75,8 +68,7 @@ def verbatim_source(rel: str) -> Path | None:
     if parts[0] == "python" and len(parts) >= 3:
         return python_verbatim_source("/".join(parts[2:]))
     if parts[0] == "ts" and len(parts) == 2:
-        if parts[1] in TS_RUNTIME or parts[1] in TS_STREAMS_RUNTIME:
-            return TS_TEMPLATES.folder / parts[1]
+        return runtime_source(parts[1])
     return None
 
 
@@ -123,8 +115,9 @@ def ts_files(
         path = module_path(m.name)
         files[f"ts/{path}.js"] = js.encode()
         files[f"ts/{path}.d.ts"] = dts.encode()
-    for name in TS_RUNTIME:
-        files[f"ts/{name}"] = (TS_TEMPLATES.folder / name).read_bytes()
+    envelope = _envelope_entry(entries, settings.envelope)
+    for name, source in runtime_files(with_envelope=envelope is not None).items():
+        files[f"ts/{name}"] = source.read_bytes()
     files["ts/_schemas.js"] = TS_TEMPLATES.render(
         "schemas.js.j2", bundles=program.bundles
     ).encode()
@@ -135,7 +128,6 @@ def ts_files(
         "package": settings.npm_package,
         "generator": GENERATOR,
     }
-    envelope = _envelope_entry(entries, settings.envelope)
     context["envelope"] = envelope
     for name in (
         "index.js",
@@ -150,8 +142,6 @@ def ts_files(
         named = [(envelope["name"], module_path(envelope["module"]))]
         named += [(v["name"], v["module"]) for m in messages for v in m["versions"]]
         imports = [f'import type {{ {n} }} from "./{p}.js";' for n, p in named]
-        for name in TS_STREAMS_RUNTIME:
-            files[f"ts/{name}"] = (TS_TEMPLATES.folder / name).read_bytes()
         for name in ("envelope.js", "envelope.d.ts"):
             files[f"ts/{name}"] = TS_TEMPLATES.render(
                 f"{name}.j2",

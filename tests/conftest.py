@@ -29,8 +29,8 @@ REDIS_MODULES = frozenset(
 NODE_MODULES = frozenset(
     {
         "test_conformance", "test_docs", "test_fuzz", "test_http_cross", "test_node",
-        "test_node_limits", "test_presence", "test_realworld", "test_streams_cross",
-        "test_streams_node", "test_ts_runtime",
+        "test_node_limits", "test_node_runtime_build", "test_presence",
+        "test_realworld", "test_streams_cross", "test_streams_node", "test_ts_runtime",
     }
 )  # fmt: skip
 SLOW_MODULES = frozenset(
