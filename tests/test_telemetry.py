@@ -1,5 +1,5 @@
-"""runtime.telemetry: spans and metrics with the OpenTelemetry SDK's in-memory exporters,
-and nothing at all without an SDK or without the API."""
+"""runtime.telemetry: spans and metrics with the OpenTelemetry SDK's in-memory
+exporters, and nothing at all without an SDK or without the API."""
 
 from __future__ import annotations
 
@@ -170,7 +170,8 @@ def test_without_an_sdk_nothing_is_created() -> None:
         """
         from runtime.telemetry import Telemetry
         t = Telemetry()
-        with t.process("s", "g", "m", {"traceparent": "00-" + "1" * 32 + "-" + "2" * 16 + "-01"}) as span:
+        parent = {"traceparent": "00-" + "1" * 32 + "-" + "2" * 16 + "-01"}
+        with t.process("s", "g", "m", parent) as span:
             assert span is None
         t.count("contracts.messages.published", {"a": "b"})
         print(t.tracing, t.metering, t.inject(), t.clock())
