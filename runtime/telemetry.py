@@ -194,12 +194,46 @@ class Telemetry:
             attributes["messaging.message.id"] = message_id
         if count is not None and count != 1:
             attributes["messaging.batch.message_count"] = count
+        return self._start(f"{operation} {destination}", kind, attributes, parent)
+
+    def _start(
+        self,
+        name: str,
+        kind: str,
+        attributes: dict[str, Any],
+        parent: Mapping[str, str] | None,
+    ) -> AbstractContextManager[Span | None]:
+        tracer = self._get_tracer()
+        if tracer is None:
+            return _NULL
         ctx = None
         if parent is not None:
             assert _propagator is not None
-            ctx = _propagator.extract(dict(parent))
-        return _span_cm(
-            tracer, f"{operation} {destination}", kind, attributes, ctx, self
+            ctx = _propagator.extract(
+                {k: parent[k] for k in TRACE_FIELDS if k in parent}
+            )
+        return _span_cm(tracer, name, kind, attributes, ctx)
+
+    def http_client(
+        self, method: str, route: str, operation: str
+    ) -> AbstractContextManager[Span | None]:
+        """One call of a catalogue operation (a client span); send
+        :meth:`inject_headers` inside it."""
+        if self._get_tracer() is None:
+            return _NULL
+        return self._start(
+            f"{method} {route}", "CLIENT", _http(method, route, operation), None
+        )
+
+    def http_server(
+        self, method: str, route: str, operation: str, headers: Mapping[str, str]
+    ) -> AbstractContextManager[Span | None]:
+        """One request to a catalogue operation (a server span), continuing the
+        caller's trace from its ``traceparent``/``tracestate`` headers."""
+        if self._get_tracer() is None:
+            return _NULL
+        return self._start(
+            f"{method} {route}", "SERVER", _http(method, route, operation), headers
         )
 
     def create(
@@ -326,14 +360,17 @@ class Telemetry:
         return time.perf_counter() if self._meters() is not None else 0.0
 
 
+def _http(method: str, route: str, operation: str) -> dict[str, Any]:
+    return {
+        "http.request.method": method,
+        "url.template": route,
+        "contracts.operation": operation,
+    }
+
+
 @contextmanager
 def _span_cm(
-    tracer: Any,
-    name: str,
-    kind: str,
-    attributes: dict[str, Any],
-    ctx: Any,
-    telemetry: Telemetry,
+    tracer: Any, name: str, kind: str, attributes: dict[str, Any], ctx: Any
 ) -> Iterator[Span]:
     span_kind = getattr(_trace.SpanKind, kind)
     with tracer.start_as_current_span(

@@ -209,3 +209,9 @@ def test_without_the_api_installed_the_runtime_still_works() -> None:
         """
     )
     assert out == "False False None"
+
+
+def test_the_docs_list_every_metric() -> None:
+    text = (ROOT / "docs" / "observability.md").read_text()
+    for name, (kind, unit, _) in METRICS.items():
+        assert f"| `{name}` | {kind} | {unit} |" in text
