@@ -24,7 +24,13 @@ VENV_BIN = Path(sys.executable).parent
 # `slow` by module, here. `slow` covers the end-to-end CLI modules too: each of their
 # tests starts `contracts` (and git) several times.
 REDIS_MODULES = frozenset(
-    {"test_presence", "test_streams", "test_streams_cross", "test_streams_node"}
+    {
+        "test_deadletter",
+        "test_presence",
+        "test_streams",
+        "test_streams_cross",
+        "test_streams_node",
+    }
 )
 NODE_MODULES = frozenset(
     {
