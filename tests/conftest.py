@@ -28,6 +28,7 @@ VENV_BIN = Path(sys.executable).parent
 # tests starts `contracts` (and git) several times.
 REDIS_MODULES = frozenset(
     {
+        "test_deadletter",
         "test_presence",
         "test_streams",
         "test_streams_cross",
