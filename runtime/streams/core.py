@@ -245,7 +245,14 @@ class ConsumerCore(Router):
         ids: dict[str, list[str]] = {}
         for entry in [d.entry for d in dead] + acks:
             ids.setdefault(entry.key, []).append(entry.entry_id)
-        commands = [command("xadd", self.dlq, self.dead_fields(d)) for d in dead]
+        commands = [
+            command(
+                "xadd",
+                self.dlq,
+                self.dead_fields(e.entry_id, e.fields, r, x, e.deliveries),
+            )
+            for e, r, x in dead
+        ]
         commands += [command("xack", k, self.group, *i) for k, i in ids.items()]
         if not commands:
             return None
@@ -290,19 +297,25 @@ class ConsumerCore(Router):
         if len(self.last_errors) > LAST_ERRORS_KEPT:
             del self.last_errors[next(iter(self.last_errors))]
 
-    def dead_fields(self, dead: DeadLetter) -> dict[Any, Any]:
+    def dead_fields(
+        self,
+        entry_id: str,
+        fields: dict[bytes, bytes],
+        reason: str,
+        errors: list[dict[str, str]],
+        deliveries: int,
+    ) -> dict[Any, Any]:
         """The dead-letter entry: the original fields and ``dlq.*`` fields."""
-        entry = dead.entry
-        out: dict[Any, Any] = dict(entry.fields)
+        out: dict[Any, Any] = dict(fields)
         out.update(
             {
-                "dlq.reason": dead.reason,
-                "dlq.errors": dumps(dead.errors),
+                "dlq.reason": reason,
+                "dlq.errors": dumps(errors),
                 "dlq.stream": self.key,
-                "dlq.entry_id": entry.entry_id,
+                "dlq.entry_id": entry_id,
                 "dlq.group": self.group,
                 "dlq.consumer": self.consumer,
-                "dlq.deliveries": str(entry.deliveries),
+                "dlq.deliveries": str(deliveries),
                 "dlq.time": datetime.now(UTC)
                 .isoformat(timespec="milliseconds")
                 .replace("+00:00", "Z"),
