@@ -17,7 +17,8 @@ schemas folder:
   reserved or colliding type names; draft-07 cases read remotes as draft-07.
 
 Selection: every required test file, plus ``optional/format/<name>.json`` for each
-format the compiler supports. Every other optional file is listed with its number
+format the compiler supports, and the optional files on ``pattern``'s ECMA-262
+meaning (``ecmascript-regex``, ``non-bmp-regex``). Every other optional file is listed with its number
 of cases as not selected, so nothing is left out silently.
 """
 
@@ -118,6 +119,12 @@ def require(suite: Path = SUITE) -> Path:
     return suite
 
 
+# ``pattern`` with ECMA-262's meaning (docs/regex.md).
+REGEX_FILES = frozenset(
+    {"optional/ecmascript-regex.json", "optional/non-bmp-regex.json"}
+)
+
+
 def load_files(suite: Path = SUITE) -> list[SuiteFile]:
     """Every test file of both drafts, selected or not, in a stable order."""
     require(suite)
@@ -141,7 +148,7 @@ def load_files(suite: Path = SUITE) -> list[SuiteFile]:
             )
             if not rel.startswith("optional/"):
                 files.append(SuiteFile(draft, rel, cases, True))
-            elif rel in formats:
+            elif rel in formats or rel in REGEX_FILES:
                 files.append(SuiteFile(draft, rel, cases, True))
             elif rel.startswith("optional/format/"):
                 files.append(
