@@ -27,6 +27,8 @@ from runtime.streams.routing import Refused, Router
 log = logging.getLogger("runtime.streams")
 
 LAST_ERRORS_KEPT = 10_000  # handler failures remembered for delivery-limit letters
+# The dead-letter stream's default bound: XADD MAXLEN ~ this (None: unbounded).
+DEAD_LETTER_MAXLEN = 10_000
 
 
 class ConsumerOptions(TypedDict, total=False):
@@ -38,6 +40,7 @@ class ConsumerOptions(TypedDict, total=False):
     claim_idle_ms: int
     max_deliveries: int
     claim_every_ms: int | None
+    dead_letter_maxlen: int | None
 
 
 @dataclass
@@ -86,8 +89,10 @@ class ConsumerCore(Router):
         claim_idle_ms: int = 30_000,
         max_deliveries: int = 5,
         claim_every_ms: int | None = None,
+        dead_letter_maxlen: int | None = DEAD_LETTER_MAXLEN,
     ) -> None:
         super().__init__(codec, stream, group, catalog)
+        self.dead_letter_maxlen = dead_letter_maxlen
         self.key = stream_key(stream)
         self.dlq = dead_letter_key(stream)
         self.retry = retry_key(stream, group)
@@ -249,9 +254,11 @@ class ConsumerCore(Router):
             command(
                 "xadd",
                 self.dlq,
-                self.dead_fields(e.entry_id, e.fields, r, x, e.deliveries),
-            )
-            for e, r, x in dead
+                self.dead_fields(d),
+                maxlen=self.dead_letter_maxlen,
+                approximate=True,
+            )  # fmt: skip
+            for d in dead
         ]
         commands += [command("xack", k, self.group, *i) for k, i in ids.items()]
         if not commands:
@@ -297,25 +304,19 @@ class ConsumerCore(Router):
         if len(self.last_errors) > LAST_ERRORS_KEPT:
             del self.last_errors[next(iter(self.last_errors))]
 
-    def dead_fields(
-        self,
-        entry_id: str,
-        fields: dict[bytes, bytes],
-        reason: str,
-        errors: list[dict[str, str]],
-        deliveries: int,
-    ) -> dict[Any, Any]:
+    def dead_fields(self, dead: DeadLetter) -> dict[Any, Any]:
         """The dead-letter entry: the original fields and ``dlq.*`` fields."""
-        out: dict[Any, Any] = dict(fields)
+        entry = dead.entry
+        out: dict[Any, Any] = dict(entry.fields)
         out.update(
             {
-                "dlq.reason": reason,
-                "dlq.errors": dumps(errors),
+                "dlq.reason": dead.reason,
+                "dlq.errors": dumps(dead.errors),
                 "dlq.stream": self.key,
-                "dlq.entry_id": entry_id,
+                "dlq.entry_id": entry.entry_id,
                 "dlq.group": self.group,
                 "dlq.consumer": self.consumer,
-                "dlq.deliveries": str(deliveries),
+                "dlq.deliveries": str(entry.deliveries),
                 "dlq.time": datetime.now(UTC)
                 .isoformat(timespec="milliseconds")
                 .replace("+00:00", "Z"),
