@@ -286,7 +286,7 @@ class Side:
         if child.implied:
             return False
         if child.pointer == "":
-            return not is_definitions_only(node)
+            return not is_definitions_only(node, child.draft)
         parts = child.pointer.split("/")
         if len(parts) == 3 and parts[1] in ("$defs", "definitions"):
             return True
@@ -352,10 +352,7 @@ class Side:
                 via_ref=True,
             )
             rest = {k: v for k, v in node.items() if k != "$ref"}
-            asserting = [k for k in rest if k not in ANNOTATIONS | set(CONTENT)]
-            if child.draft == "7" or not [
-                k for k in asserting if not k.startswith("x-")
-            ]:
+            if child.draft == "7" or not vocabulary.asserting(rest, child.draft):
                 base = self.norm(to)
                 default = (node["default"],) if "default" in node else base.default
                 return replace(base, site=child, default=default)
@@ -377,8 +374,8 @@ class Side:
                 continue
             if key in ("enum", "const"):
                 continue
-            if key.startswith("x-") and key != "x-reserved":
-                continue
+            if key not in vocabulary.KEYWORDS[child.draft] and key != "x-reserved":
+                continue  # an annotation (unknown keywords are)
             if child.draft == "7" and key in ("items", "additionalItems"):
                 continue
             if child.draft == "7" and key == "dependencies":
