@@ -2,9 +2,14 @@
 
 JSON Schema patterns are ECMA-262 with the ``u`` flag; this is the grammar of
 ECMA-262 (2023) section 22.2.1 in Unicode mode, without Annex B, as a recursive
-descent over code points. It only answers valid or not (the Node runtime asks
+descent over code points (iterative over groups). It only answers valid or not (the Node runtime asks
 ``new RegExp(s, "u")``); it neither compiles nor runs anything, so any input is
 decided in linear time. ``\\p{...}`` names come from ``_ecma_properties``.
+
+``ecma.check_syntax`` (the pattern translator's parser) answers a narrower question,
+whether generation takes a ``pattern``: it refuses the property names the engines
+lack (Unicode 17 scripts, ``Hrkt``, ``Zzzz``) and recurses per group. A ``regex``
+format value is data, so its verdict is V8's exactly (tests/test_formats.py).
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ def _id_char(ch: str, first: bool) -> bool:
     return ch.isidentifier() if first else ("a" + ch).isidentifier()
 
 
-class _Parser:
+class _SyntaxParser:
     def __init__(self, source: str) -> None:
         self.s = source
         self.i = 0
@@ -283,7 +288,7 @@ class _Parser:
 def is_regex(value: str) -> bool:
     """Whether ``value`` is an ECMA-262 regular expression (``u`` flag)."""
     try:
-        _Parser(value).pattern()
+        _SyntaxParser(value).pattern()
     except _Invalid:
         return False
     return True
