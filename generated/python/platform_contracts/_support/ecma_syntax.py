@@ -2,9 +2,10 @@
 
 JSON Schema patterns are ECMA-262 with the ``u`` flag; this is the grammar of
 ECMA-262 (2023) section 22.2.1 in Unicode mode, without Annex B, as a recursive
-descent over code points (iterative over groups). It only answers valid or not (the Node runtime asks
-``new RegExp(s, "u")``); it neither compiles nor runs anything, so any input is
-decided in linear time. ``\\p{...}`` names come from ``_ecma_properties``.
+descent over code points (iterative over groups). It only answers valid or not
+(the Node runtime asks ``new RegExp(s, "u")``); it neither compiles nor runs
+anything, so any input is decided in linear time. ``\\p{...}`` names come from
+``_ecma_properties``.
 
 ``ecma.check_syntax`` (the pattern translator's parser) answers a narrower question,
 whether generation takes a ``pattern``: it refuses the property names the engines
