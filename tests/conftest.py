@@ -32,6 +32,7 @@ REDIS_MODULES = frozenset(
         "test_presence",
         "test_streams",
         "test_streams_cross",
+        "test_streams_faults",
         "test_streams_node",
     }
 )
