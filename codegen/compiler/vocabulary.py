@@ -49,10 +49,14 @@ Shape = Literal[
     "deps",  # draft-07 dependencies: name -> subschema or array of names
 ]
 
+# Every format of draft 2020-12 and draft-07 (runtime.support.FORMATS, the same
+# table as the Node runtime's; tests/test_formats.py holds the three equal).
 SUPPORTED_FORMATS = frozenset(
     {
-        "date-time", "date", "time", "duration", "uuid", "email",
-        "uri", "hostname", "ipv4", "ipv6",
+        "date-time", "date", "time", "duration", "uuid", "email", "idn-email",
+        "uri", "uri-reference", "iri", "iri-reference", "uri-template",
+        "hostname", "idn-hostname", "ipv4", "ipv6", "json-pointer",
+        "relative-json-pointer", "regex",
     }
 )  # fmt: skip
 

@@ -8,6 +8,15 @@
 import Ajv from "ajv";
 import Ajv2020 from "ajv/dist/2020.js";
 import { isHostname } from "./_hostname.js";
+import {
+  idnEmail,
+  isIdnHostname,
+  isJsonPointer,
+  isRegex,
+  isRelativeJsonPointer,
+  isUriTemplate,
+  referenceFormats,
+} from "./_formats_extra.js";
 import { SCHEMAS } from "./_schemas.js";
 
 const ROOT_URI = "file:///schemas/";
@@ -167,11 +176,18 @@ export const FORMATS = Object.freeze({
   duration: isDuration,
   email: isEmail,
   hostname: isHostname,
+  "idn-email": idnEmail(isIpv4, isIpv6),
+  "idn-hostname": isIdnHostname,
   ipv4: isIpv4,
   ipv6: isIpv6,
+  "json-pointer": isJsonPointer,
+  regex: isRegex,
+  "relative-json-pointer": isRelativeJsonPointer,
   time: isTime,
   uri: isUri,
+  "uri-template": isUriTemplate,
   uuid: isUuid,
+  ...referenceFormats(isIpv6),
 });
 
 // -- multipleOf in decimal arithmetic ------------------------------------------------
