@@ -16,7 +16,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from runtime import Codec, Contracts
-from runtime.streams import Delivery, Publisher, dead_letter_key, stream_key
+from runtime.streams import (
+    Delivery,
+    Publisher,
+    dead_letter_key,
+    retry_key,
+    stream_key,
+)
 from tests.shells import Driven, Shell
 from tests.test_streams import catalog_for, task
 
@@ -283,3 +289,53 @@ def test_entries_trimmed_while_pending_are_dead_lettered_as_trimmed(
         assert fields[b"dlq.errors"] == b"[]"
     assert sum("trimmed (MAXLEN)" in r.message for r in caplog.records) == 2
     assert client.xpending(stream_key(stream), "agents")["pending"] == 0
+
+
+# -- the retry stream of a group ------------------------------------------------------
+
+
+def test_a_groups_retry_stream_is_read_acked_and_dead_lettered_by_it_only(
+    shell: Shell, client: redis.Redis, contracts: Contracts
+) -> None:
+    """Replays go to ``retry_key(stream, group)``: the group reads it in the same
+    XREADGROUP as its stream, handles each entry once, dead-letters the invalid
+    ones and, past the delivery limit, those its handler keeps failing on. Another
+    group of the stream never sees them."""
+    stream = f"retry.{uuid.uuid4().hex[:8]}"
+    _, a, handled_a = consumer_of(
+        shell, client, contracts, stream, claim_idle_ms=10, claim_every_ms=0,
+        max_deliveries=2,
+    )  # fmt: skip
+    codec = Codec(contracts, source="python:test")
+    b = shell.consumer(
+        codec, stream, "others", "b-1", catalog=catalog_for(contracts, stream),
+        block_ms=20,
+    )  # fmt: skip
+    b.ensure_group(start="0")
+    handled_b: list[str] = []
+    b.on("agent.task.requested", 1)(lambda d, x: handled_b.append(x.entry_id))
+    retry = retry_key(stream, "agents")
+    good = client.xadd(retry, {"envelope": _valid(contracts)}).decode()
+    bad = client.xadd(retry, {"envelope": b'{"id": 1}'}).decode()
+    result = a.run_once()
+    assert (result.handled, result.dead_lettered) == (1, 1) and handled_a == [good]
+    assert dead_letters(client, stream)[bad][b"dlq.reason"] == b"invalid"
+    assert a.run_once().handled == 0 and handled_a == [good]  # once
+    assert b.run_once().handled == 0 and handled_b == []  # never the other group
+    assert client.xpending(retry, "agents")["pending"] == 0
+
+    @a.on("agent.task.requested", 1)
+    def fail(data: Any, delivery: Delivery) -> None:
+        raise RuntimeError("still down")
+
+    poison = client.xadd(retry, {"envelope": _valid(contracts)}).decode()
+    for _ in range(10):
+        a.run_once()
+        time.sleep(0.02)
+        if poison in dead_letters(client, stream):
+            break
+    letter = dead_letters(client, stream)[poison]
+    assert letter[b"dlq.reason"] == b"delivery-limit"
+    assert letter[b"dlq.deliveries"] == b"3"
+    assert json.loads(letter[b"dlq.errors"]) == [{"error": "RuntimeError: still down"}]
+    assert client.xpending(retry, "agents")["pending"] == 0
