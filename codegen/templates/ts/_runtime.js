@@ -8,6 +8,7 @@
 import Ajv from "ajv";
 import Ajv2020 from "ajv/dist/2020.js";
 import { isHostname } from "./_hostname.js";
+import { regExp } from "./_regex.js";
 import { SCHEMAS } from "./_schemas.js";
 
 const ROOT_URI = "file:///schemas/";
@@ -425,6 +426,8 @@ function engine(draft) {
       strict: false,
       validateFormats: true,
       unicodeRegExp: true,
+      // Patterns run in re2js (linear time), translated by the compiler: _regex.js.
+      code: { regExp },
       // Only a value's own properties count: {} has no "constructor" property.
       ownProperties: true,
       // Unions told apart by a const tag carry `discriminator` (codegen/bundle.py):
