@@ -5,11 +5,16 @@ Speed is measured by ``benchmarks/codegen.py --scale``, never asserted here.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+
+import pytest
 
 from benchmarks.shapes import ENVELOPE_FILE, SHAPES, build_shape, write_shape
 from codegen.compiler import ir
 from codegen.compiler.compile import compile_documents
+from codegen.compiler.graph import components, reached_values
+from codegen.errors import CompileError
 
 
 def test_every_shape_compiles(tmp_path: Path) -> None:
@@ -41,3 +46,59 @@ def test_envelope_is_one_tagged_union_of_every_event(tmp_path: Path) -> None:
     assert isinstance(data, ir.UnionT)
     assert data.discriminator == "event_type"
     assert len(data.members) == 15
+
+
+def test_components_close_cycles_before_what_points_at_them() -> None:
+    edges = {"a": ["b"], "b": ["c", "a"], "c": ["d"], "d": [], "e": ["a", "x"]}
+    found = components(["e", "a", "b", "c", "d"], edges)
+    assert [sorted(c) for c in found] == [["d"], ["c"], ["a", "b"], ["e"]]
+
+
+def test_reached_values_include_the_node_and_everything_it_reaches() -> None:
+    edges = {"a": ["b"], "b": ["c", "a"], "c": [], "d": ["c"], "e": []}
+    own = {"a": ["A"], "c": ["C"], "d": ["D"]}
+    assert reached_values(edges, own) == {
+        "a": {"A", "C"},
+        "b": {"A", "C"},
+        "c": {"C"},
+        "d": {"C", "D"},
+        "e": frozenset(),
+    }
+
+
+def test_reached_values_of_a_long_chain_without_recursion() -> None:
+    n = 20_000  # far past the recursion limit
+    edges = {i: [i + 1] if i + 1 < n else [] for i in range(n)}
+    own = {n - 1: ["end"], 0: ["start"]}
+    reached = reached_values(edges, own)
+    assert reached[0] == {"start", "end"}
+    assert reached[1] == {"end"}
+
+
+def _write(root: Path, files: dict[str, object]) -> None:
+    for rel, schema in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(json.dumps(schema), encoding="utf-8")
+
+
+def _obj(**props: object) -> dict[str, object]:
+    return {"type": "object", "properties": props}
+
+
+def test_files_that_import_each_other_are_refused_naming_the_cycle(
+    tmp_path: Path,
+) -> None:
+    _write(
+        tmp_path,
+        {
+            "a.json": _obj(b={"$ref": "b.json"}),
+            "b.json": _obj(c={"$ref": "c.json"}, z={"$ref": "z.json"}),
+            "c.json": _obj(a={"$ref": "a.json"}),
+            "z.json": _obj(n={"type": "integer"}),
+        },
+    )
+    with pytest.raises(CompileError) as caught:
+        compile_documents(tmp_path)
+    (error,) = caught.value.errors
+    assert (error.file, error.code) == ("c.json", "file-cycle")
+    assert "(a.json -> b.json -> c.json -> a.json)" in error.message

@@ -27,6 +27,8 @@ from runtime.streams.routing import Refused, Router
 log = logging.getLogger("runtime.streams")
 
 LAST_ERRORS_KEPT = 10_000  # handler failures remembered for delivery-limit letters
+# The dead-letter stream's default bound: XADD MAXLEN ~ this (None: unbounded).
+DEAD_LETTER_MAXLEN = 10_000
 
 
 class ConsumerOptions(TypedDict, total=False):
@@ -38,6 +40,7 @@ class ConsumerOptions(TypedDict, total=False):
     claim_idle_ms: int
     max_deliveries: int
     claim_every_ms: int | None
+    dead_letter_maxlen: int | None
 
 
 @dataclass
@@ -86,8 +89,10 @@ class ConsumerCore(Router):
         claim_idle_ms: int = 30_000,
         max_deliveries: int = 5,
         claim_every_ms: int | None = None,
+        dead_letter_maxlen: int | None = DEAD_LETTER_MAXLEN,
     ) -> None:
         super().__init__(codec, stream, group, catalog)
+        self.dead_letter_maxlen = dead_letter_maxlen
         self.key = stream_key(stream)
         self.dlq = dead_letter_key(stream)
         self.retry = retry_key(stream, group)
@@ -245,7 +250,16 @@ class ConsumerCore(Router):
         ids: dict[str, list[str]] = {}
         for entry in [d.entry for d in dead] + acks:
             ids.setdefault(entry.key, []).append(entry.entry_id)
-        commands = [command("xadd", self.dlq, self.dead_fields(d)) for d in dead]
+        commands = [
+            command(
+                "xadd",
+                self.dlq,
+                self.dead_fields(d),
+                maxlen=self.dead_letter_maxlen,
+                approximate=True,
+            )  # fmt: skip
+            for d in dead
+        ]
         commands += [command("xack", k, self.group, *i) for k, i in ids.items()]
         if not commands:
             return None
