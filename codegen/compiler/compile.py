@@ -84,13 +84,16 @@ def compile_documents(
 ) -> tuple[ir.Program, list[Document]]:
     """Compile every schema below ``root``; return the program and the documents.
 
-    ``strict`` refuses unknown keywords; otherwise they are annotations, counted
-    in ``Program.annotations``."""
+    ``strict`` refuses unknown keywords and formats; otherwise they are
+    annotations, counted in ``Program.annotations`` and ``Program.unknown_formats``."""
     documents, errors = load_all(root)
     annotations: Counter[str] = Counter()
+    formats: Counter[str] = Counter()
     for doc in documents:
         errors.extend(
-            check_document(doc.path, doc.contents, doc.draft, strict, annotations)
+            check_document(
+                doc.path, doc.contents, doc.draft, strict, annotations, formats
+            )
         )
     if errors:
         raise CompileError(errors)
@@ -181,6 +184,7 @@ def compile_documents(
         contracts,
         catalog,
         tuple(sorted(annotations.items(), key=lambda kv: (-kv[1], kv[0]))),
+        tuple(sorted(formats.items(), key=lambda kv: (-kv[1], kv[0]))),
     )
     return program, documents
 
