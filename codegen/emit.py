@@ -38,6 +38,7 @@ class Settings:
     python_package: str = "platform_contracts"
     npm_package: str = "@platform/contracts"
     envelope: str | None = None  # the envelope contract, for envelope helpers
+    strict: bool = False  # unknown keywords are errors, not annotations
 
 
 def _json(value: Any) -> bytes:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -84,11 +85,19 @@ def fingerprints(
     return result
 
 
-def compile_documents(root: Path) -> tuple[ir.Program, list[Document]]:
-    """Compile every schema below ``root``; return the program and the documents."""
+def compile_documents(
+    root: Path, strict: bool = False
+) -> tuple[ir.Program, list[Document]]:
+    """Compile every schema below ``root``; return the program and the documents.
+
+    ``strict`` refuses unknown keywords; otherwise they are annotations, counted
+    in ``Program.annotations``."""
     documents, errors = load_all(root)
+    annotations: Counter[str] = Counter()
     for doc in documents:
-        errors.extend(check_document(doc.path, doc.contents, doc.draft))
+        errors.extend(
+            check_document(doc.path, doc.contents, doc.draft, strict, annotations)
+        )
     if errors:
         raise CompileError(errors)
     graph = SchemaGraph(documents)
@@ -106,7 +115,7 @@ def compile_documents(root: Path) -> tuple[ir.Program, list[Document]]:
             messages[doc.path] = message_of(doc.path, doc.contents)
             ctx = Ctx(doc.path, "", graph.root_resolver(doc.path), doc.draft)
             roots[doc.path] = None
-            if not is_definitions_only(doc.contents):
+            if not is_definitions_only(doc.contents, doc.draft):
                 roots[doc.path] = lowerer.declare(doc.contents, ctx).target
             if isinstance(doc.contents, dict):
                 for keyword in ("$defs", "definitions"):
@@ -177,6 +186,7 @@ def compile_documents(root: Path) -> tuple[ir.Program, list[Document]]:
         bundles,
         contracts,
         catalog,
+        tuple(sorted(annotations.items(), key=lambda kv: (-kv[1], kv[0]))),
     )
     return program, documents
 

@@ -249,3 +249,5 @@ class Program:
     bundles: tuple[Bundle, ...] = ()
     contracts: tuple[Contract, ...] = ()
     catalog: dict[str, Any] | None = None  # schemas/catalog.json, checked
+    # Unknown keywords kept as annotations: (name, count), most frequent first.
+    annotations: tuple[tuple[str, int], ...] = ()
