@@ -42,7 +42,10 @@ def _accept(value: str) -> bool:
 
 
 def _keywords(support: ModuleType) -> dict[str, Any]:
-    """``pattern`` (ECMA-262 rules) and ``multipleOf`` (decimal), as the models."""
+    """``pattern`` (ECMA-262, translated for Rust's regex: the models' engine and
+    translation) and ``multipleOf`` (decimal), as the models. The keys of
+    ``patternProperties`` are matched by jsonschema-rs's own ECMA-262 handling, on
+    the same linear-time engine (``RegexOptions``)."""
 
     class Pattern:
         def __init__(self, parent: Any, value: str, path: Any) -> None:
@@ -50,7 +53,7 @@ def _keywords(support: ModuleType) -> dict[str, Any]:
             self.compiled = support.ecma_regex(value)
 
         def validate(self, instance: Any) -> None:
-            if isinstance(instance, str) and self.compiled.search(instance) is None:
+            if isinstance(instance, str) and not self.compiled.search(instance):
                 raise ValueError(f"does not match {self.source!r}")
 
     class MultipleOf:
@@ -126,6 +129,7 @@ class FastCheck:
                 formats=self._formats,
                 validate_formats=True,
                 keywords=self._keywords,
+                pattern_options=jsonschema_rs.RegexOptions(),  # linear time
             )
         return cached
 
