@@ -28,14 +28,10 @@ VENV_BIN = Path(sys.executable).parent
 # tests starts `contracts` (and git) several times.
 REDIS_MODULES = frozenset(
     {
-        "test_deadletter",
-        "test_presence",
-        "test_streams",
-        "test_streams_cross",
-        "test_streams_faults",
-        "test_streams_node",
+        "test_cli_redis", "test_deadletter", "test_presence", "test_streams",
+        "test_streams_cross", "test_streams_faults", "test_streams_node",
     }
-)
+)  # fmt: skip
 NODE_MODULES = frozenset(
     {
         "test_conformance", "test_docs", "test_fuzz", "test_http_cross", "test_node",
@@ -45,7 +41,8 @@ NODE_MODULES = frozenset(
 )  # fmt: skip
 SLOW_MODULES = frozenset(
     {
-        "test_bench_http_smoke", "test_bench_smoke", "test_cli", "test_compat_cli",
+        "test_bench_http_smoke", "test_bench_smoke", "test_cli", "test_cli_redis",
+        "test_compat_cli",
         "test_conformance", "test_determinism", "test_fuzz", "test_idna_table",
         "test_node", "test_realworld", "test_typecheck",
     }

@@ -197,3 +197,23 @@ def test_new_formats_agree_on_random_strings(node: str) -> None:
     print(f"\n{len(inputs)} strings; (invalid, valid) per format: {valid}")
     assert all(low and high for low, high in valid.values()), valid
     assert not wrong, "\n".join(map(repr, wrong[:40]))
+
+
+def test_an_unknown_format_asserts_nothing_in_node(node: str) -> None:
+    """The Node half of tests/test_unknown_format.py: same verdicts, same errors."""
+    from tests.test_unknown_format import VENDOR
+
+    docs = [
+        {"primary": "not a colour at all", "release": 3, "accent": "#fff"},
+        {"accent": "#ffffff0"},
+        {"home": "not a uri"},
+    ]
+    schemas = [{"path": "p.json", "schema": VENDOR}]
+    values = [["p.json", doc] for doc in docs]
+    errors = run_node(node, {"schemas": schemas, "values": values})["values"]
+    assert errors == [
+        [],
+        [{"pointer": "/accent", "expected": "at most 7 character(s)",
+          "got": '"#ffffff0"'}],
+        [{"pointer": "/home", "expected": "a valid uri string", "got": '"not a uri"'}],
+    ]  # fmt: skip

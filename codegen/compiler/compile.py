@@ -89,8 +89,8 @@ def compile_documents(
 ) -> tuple[ir.Program, list[Document]]:
     """Compile every schema below ``root``; return the program and the documents.
 
-    ``strict`` refuses unknown keywords; otherwise they are annotations, counted
-    in ``Program.annotations``."""
+    ``strict`` refuses unknown keywords and formats; otherwise they are
+    annotations, counted in ``Program.annotations`` and ``Program.unknown_formats``."""
     with recursion_room(RECURSION_ROOM):
         return _compile(root, strict)
 
@@ -98,9 +98,12 @@ def compile_documents(
 def _compile(root: Path, strict: bool) -> tuple[ir.Program, list[Document]]:
     documents, errors = load_all(root)
     annotations: Counter[str] = Counter()
+    formats: Counter[str] = Counter()
     for doc in documents:
         errors.extend(
-            check_document(doc.path, doc.contents, doc.draft, strict, annotations)
+            check_document(
+                doc.path, doc.contents, doc.draft, strict, annotations, formats
+            )
         )
     if errors:
         raise CompileError(errors)
@@ -191,6 +194,7 @@ def _compile(root: Path, strict: bool) -> tuple[ir.Program, list[Document]]:
         contracts,
         catalog,
         tuple(sorted(annotations.items(), key=lambda kv: (-kv[1], kv[0]))),
+        tuple(sorted(formats.items(), key=lambda kv: (-kv[1], kv[0]))),
     )
     return program, documents
 

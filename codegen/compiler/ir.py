@@ -251,6 +251,8 @@ class Program:
     catalog: dict[str, Any] | None = None  # schemas/catalog.json, checked
     # Unknown keywords kept as annotations: (name, count), most frequent first.
     annotations: tuple[tuple[str, int], ...] = ()
+    # Unknown formats kept as annotations (not asserted): (name, count), likewise.
+    unknown_formats: tuple[tuple[str, int], ...] = ()
 
 
 def refs_in(t: IrType) -> list[TypeName]:

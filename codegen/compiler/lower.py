@@ -34,6 +34,7 @@ from codegen.compiler.vocabulary import (
     KIND_KEYWORDS,
     STRING_KEYWORDS,
     Draft,
+    asserted_format,
     asserting,
     known_view,
 )
@@ -364,7 +365,7 @@ class Lowerer:
                 min_length=_int_or_none(schema.get("minLength")),
                 max_length=_int_or_none(schema.get("maxLength")),
                 pattern=schema.get("pattern"),
-                format=schema.get("format"),
+                format=asserted_format(schema.get("format")),
             )
         if kind == "number":
             return ir.NumericT(
@@ -591,7 +592,7 @@ class Lowerer:
             min_length=_int_or_none(names.get("minLength")),
             max_length=_int_or_none(names.get("maxLength")),
             pattern=names.get("pattern"),
-            format=names.get("format"),
+            format=asserted_format(names.get("format")),
         )
 
 

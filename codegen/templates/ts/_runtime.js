@@ -432,6 +432,26 @@ function protoSafe(schema) {
   return out;
 }
 
+/**
+ * The `format` values in the schemas that are no format JSON Schema defines (a
+ * vendor's "color"): annotations, as on the Python side, so Ajv accepts any string
+ * for them. (A property named "format" may be collected too: harmless.)
+ */
+function unknownFormats(value, found = new Set()) {
+  if (Array.isArray(value)) {
+    for (const item of value) unknownFormats(item, found);
+  } else if (value !== null && typeof value === "object") {
+    for (const [key, item] of Object.entries(value)) {
+      if (key === "format" && typeof item === "string" && !Object.hasOwn(FORMATS, item)) {
+        found.add(item);
+      } else {
+        unknownFormats(item, found);
+      }
+    }
+  }
+  return found;
+}
+
 let engines = null;
 
 function engine(draft) {
@@ -465,6 +485,9 @@ function engine(draft) {
     for (const ajv of Object.values(made)) {
       for (const [name, validate] of Object.entries(FORMATS)) {
         ajv.addFormat(name, { type: "string", validate });
+      }
+      for (const name of unknownFormats(SCHEMAS.map((entry) => entry.schema))) {
+        ajv.addFormat(name, true);
       }
       ajv.removeKeyword("multipleOf");
       ajv.addKeyword(multipleOfKeyword());
