@@ -26,6 +26,7 @@ from codegen.typescript.render import (
     TypeScriptRenderer,
     messages_view,
     module_path,
+    pattern_table,
 )
 
 GENERATOR = "contracts 0.1.0"
@@ -66,6 +67,7 @@ def manifest_entry(contract: ir.Contract) -> dict[str, Any]:
 TS_RUNTIME = (
     "_runtime.js", "_runtime.d.ts", "_formats.d.ts", "_formats.js", "_formats_extra.js",
     "_hostname.js", "_idna.js", "_validate.js", "_catalog.d.ts", "http.js", "http.d.ts",
+    "_regex.js", "_regex.d.ts",
 )  # fmt: skip
 TS_STREAMS_RUNTIME = ("streams.js", "streams.d.ts", "presence.js", "presence.d.ts")
 
@@ -137,7 +139,9 @@ def ts_files(
     for name in TS_RUNTIME:
         files[f"ts/{name}"] = (TS_TEMPLATES.folder / name).read_bytes()
     files["ts/_schemas.js"] = TS_TEMPLATES.render(
-        "schemas.js.j2", bundles=program.bundles
+        "schemas.js.j2",
+        bundles=program.bundles,
+        patterns=pattern_table(b.schema for b in program.bundles),
     ).encode()
     context: dict[str, Any] = {
         "modules": [module_path(m.name) for m in program.modules],
