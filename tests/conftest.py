@@ -36,7 +36,7 @@ NODE_MODULES = frozenset(
     {
         "test_conformance", "test_docs", "test_fuzz", "test_http_cross", "test_node",
         "test_node_limits", "test_presence", "test_realworld", "test_streams_cross",
-        "test_streams_node", "test_ts_runtime", "test_formats",
+        "test_regex_node", "test_streams_node", "test_ts_runtime", "test_formats",
     }
 )  # fmt: skip
 SLOW_MODULES = frozenset(

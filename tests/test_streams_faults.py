@@ -339,3 +339,20 @@ def test_a_groups_retry_stream_is_read_acked_and_dead_lettered_by_it_only(
     assert letter[b"dlq.deliveries"] == b"3"
     assert json.loads(letter[b"dlq.errors"]) == [{"error": "RuntimeError: still down"}]
     assert client.xpending(retry, "agents")["pending"] == 0
+
+
+def test_a_dead_letter_lists_at_most_100_violations_and_counts_the_rest(
+    shell: Shell, client: redis.Redis, contracts: Contracts
+) -> None:
+    """#13.7: 80,000 extra properties made an 8.96 MB dead letter."""
+    stream = f"many.{uuid.uuid4().hex[:8]}"
+    _, consumer, _ = consumer_of(shell, client, contracts, stream)
+    extra = {f"extra_{i:05}": i for i in range(5000)}
+    raw = json.dumps(envelope(contracts, **extra))
+    entry_id = client.xadd(stream_key(stream), {"envelope": raw}).decode()
+    assert consumer.run_once().dead_lettered == 1
+    dead = dead_letters(client, stream)[entry_id]
+    errors = json.loads(dead[b"dlq.errors"])
+    assert len(errors) == 100 and dead[b"dlq.errors_omitted"] == b"4900"
+    assert errors[0]["pointer"] == "/data/extra_00000"
+    assert len(dead[b"dlq.errors"]) < 20_000

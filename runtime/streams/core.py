@@ -71,6 +71,7 @@ class DeadLetter(NamedTuple):
     entry: Entry
     reason: str
     errors: list[dict[str, str]]
+    omitted: int = 0  # violations beyond MAX_VIOLATIONS, not listed
 
 
 class ConsumerCore(Router):
@@ -322,4 +323,6 @@ class ConsumerCore(Router):
                 .replace("+00:00", "Z"),
             }
         )
+        if dead.omitted:
+            out["dlq.errors_omitted"] = str(dead.omitted)
         return out

@@ -17,6 +17,7 @@ import {
   isUriTemplate,
   referenceFormats,
 } from "./_formats_extra.js";
+import { regExp } from "./_regex.js";
 import { SCHEMAS } from "./_schemas.js";
 
 const ROOT_URI = "file:///schemas/";
@@ -461,6 +462,8 @@ function engine(draft) {
       strict: false,
       validateFormats: true,
       unicodeRegExp: true,
+      // Patterns run in re2js (linear time), translated by the compiler: _regex.js.
+      code: { regExp },
       // Only a value's own properties count: {} has no "constructor" property.
       ownProperties: true,
       // Unions told apart by a const tag carry `discriminator` (codegen/bundle.py):
