@@ -399,29 +399,6 @@ def _tuple(items: list[str]) -> Expr:
     return Group("(", tuple(items), ")")
 
 
-def refs_in(t: ir.IrType) -> Iterable[ir.TypeName]:
-    if isinstance(t, ir.Ref):
-        yield t.target
-    elif isinstance(t, ir.ArrayT):
-        yield from refs_in(t.items)
-    elif isinstance(t, ir.MapT):
-        yield from refs_in(t.values)
-    elif isinstance(t, ir.UnionT):
-        for m in t.members:
-            yield from refs_in(m)
-    elif isinstance(t, ir.ValuesT):
-        yield from refs_in(t.base)
-
-
-def _refs_of_decl(decl: ir.Decl) -> list[ir.TypeName]:
-    if isinstance(decl, ir.ObjectDecl):
-        out = [r for f in decl.fields for r in refs_in(f.type)]
-        if decl.extra is not None:
-            out += list(refs_in(decl.extra))
-        return out
-    return list(refs_in(decl.type))
-
-
 def _order(
     module: ir.Module, decls: dict[ir.TypeName, ir.Decl]
 ) -> tuple[list[ir.TypeName], set[ir.TypeName]]:
@@ -432,7 +409,7 @@ def _order(
     """
     names = [d.name for d in module.decls]
     local = set(names)
-    deps = {n: [r for r in _refs_of_decl(decls[n]) if r in local] for n in names}
+    deps = {n: [r for r in ir.decl_refs(decls[n]) if r in local] for n in names}
     cyclic: set[ir.TypeName] = set()
     for n in names:
         if isinstance(decls[n], ir.AliasDecl) and _reaches(n, n, deps):

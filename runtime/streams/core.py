@@ -71,6 +71,7 @@ class DeadLetter(NamedTuple):
     entry: Entry
     reason: str
     errors: list[dict[str, str]]
+    omitted: int = 0  # violations beyond MAX_VIOLATIONS, not listed
 
 
 class ConsumerCore(Router):
@@ -257,7 +258,7 @@ class ConsumerCore(Router):
                 self.dead_fields(d),
                 maxlen=self.dead_letter_maxlen,
                 approximate=True,
-            )  # fmt: skip
+            )
             for d in dead
         ]
         commands += [command("xack", k, self.group, *i) for k, i in ids.items()]
@@ -322,4 +323,6 @@ class ConsumerCore(Router):
                 .replace("+00:00", "Z"),
             }
         )
+        if dead.omitted:
+            out["dlq.errors_omitted"] = str(dead.omitted)
         return out
