@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from codegen.compiler import ir
+from codegen.compiler.compile import RECURSION_ROOM
+from codegen.compiler.graph import recursion_room
 from codegen.compiler.load import Document
 from codegen.errors import CompileError, ContractError
 from codegen.python.package import python_files, python_verbatim_source
@@ -87,6 +89,14 @@ def build_files(
     program: ir.Program, documents: list[Document], settings: Settings
 ) -> dict[str, bytes]:
     """Every file of both packages, by path below the output folder."""
+    # The renderers follow chains of aliases as deep as lowering nested them.
+    with recursion_room(RECURSION_ROOM):
+        return _build_files(program, documents, settings)
+
+
+def _build_files(
+    program: ir.Program, documents: list[Document], settings: Settings
+) -> dict[str, bytes]:
     entries = [manifest_entry(c) for c in program.contracts]
     manifest = {
         "generator": GENERATOR,

@@ -38,9 +38,26 @@ from codegen.compiler.vocabulary import (
     asserting,
     known_view,
 )
-from codegen.errors import ContractError
+from codegen.errors import CompileError, ContractError
 from runtime.jsonpointer import pointer_join
 from runtime.support.types import json_kind
+
+# Declarations lowered inside one another (a $ref to a file not lowered yet is
+# lowered on the spot, so a chain of references to later files nests): past this
+# depth the schema is refused. Lowering recurses about ten Python frames per
+# level; compile_documents makes that much room (graph.recursion_room).
+MAX_NESTING = 10_000
+
+
+def _too_deep(ctx: Ctx) -> ContractError:
+    return ContractError(
+        ctx.file,
+        ctx.pointer,
+        "ref-too-deep",
+        f"declarations nest more than {MAX_NESTING:,} deep here (a chain of $refs"
+        " through that many schemas, each lowered inside the one referring to it)",
+        "shorten the chain of references between files",
+    )
 
 
 @dataclass(frozen=True)
@@ -179,6 +196,8 @@ class Lowerer:
         key = (ctx.file, ctx.pointer)
         if key in self.declared:
             return ir.Ref(self.declared[key])
+        if len(self._current) >= MAX_NESTING:
+            raise CompileError([_too_deep(ctx)])
         name = self.reserve(ctx.file, ctx.pointer)
         self._current.append(name)
         self.full_check.setdefault(name, set())

@@ -347,7 +347,7 @@ class ConsumerCore(Router):
                 self.dead_fields(d),
                 maxlen=self.dead_letter_maxlen,
                 approximate=True,
-            )  # fmt: skip
+            )
             for d in dead
         ]
         commands += [command("xack", k, self.group, *i) for k, i in ids.items()]
