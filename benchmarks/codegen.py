@@ -49,6 +49,11 @@ Run it from the repository root::
     .venv/bin/python benchmarks/codegen.py --quick      # 20 events, 1 run (CI)
     .venv/bin/python benchmarks/codegen.py --repeat 5 --count 500 --json out.json
     .venv/bin/python benchmarks/codegen.py --selfcheck  # validate the synthetic set
+    .venv/bin/python benchmarks/codegen.py --scale      # growth with size, per shape
+
+``--scale`` runs ``benchmarks/scale.py`` instead (see there): the shapes of
+``benchmarks/shapes.py`` at ``--sizes`` (200, 800, 1,000, 2,000), generate and
+check times, growth per size step, peak memory, datamodel-code-generator's ratio.
 
 ``CONTRACTS_BENCH_OURS`` replaces our command with any command line, where
 ``{schemas}`` and ``{out}`` stand for the folders. Exit status 1 means a tool
@@ -76,6 +81,9 @@ if __package__ in (None, ""):  # run as a script: import from the repository roo
     sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
 from benchmarks.peers import NODE_DIR, PEERS, REPO, Tool, find, node_bin, ours
+from benchmarks.scale import SIZES
+from benchmarks.scale import run as scale_run
+from benchmarks.shapes import SHAPES
 from benchmarks.synth import selfcheck, write_set
 
 
@@ -391,6 +399,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     add("--keep", type=Path, help="work in this folder and keep sets and outputs")
     add("--typecheck-peers", action="store_true", help="run mypy on peers too")
     add("--selfcheck", action="store_true", help="only check the synthetic set")
+    add("--scale", action="store_true", help="growth per shape and size instead")
+    add("--shapes", default=",".join(SHAPES), help="--scale: shapes, comma-separated")
+    add("--sizes", default=",".join(map(str, SIZES)), help="--scale: sizes")
+    add("--peer-max", type=int, default=200, help="--scale: largest peer size")
+    add("--split", default="events-1000", help="--scale: set to time by stage")
     args = parser.parse_args(argv)
     if args.quick:
         args.count, args.repeat = 20, 1
@@ -485,8 +498,17 @@ def run(args: argparse.Namespace, work: Path) -> int:
     return 1 if crashed or ours_missing else 0
 
 
+def run_scale(args: argparse.Namespace, work: Path) -> int:
+    shapes = [s for s in args.shapes.split(",") if s]
+    sizes = [int(n) for n in args.sizes.split(",") if n]
+    return scale_run(shapes, sizes, args.repeat, args.peer_max, args.split, work)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.scale:
+        with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:
+            return run_scale(args, Path(tmp))
     if args.keep is None:
         with tempfile.TemporaryDirectory(prefix="bench-codegen-") as tmp:
             return run(args, Path(tmp))

@@ -19,7 +19,10 @@ every instance of a compiled case is, per runtime, one of:
 Prints a table per test file, totals, refusals by reason and the files not selected;
 ``--json`` writes the same as JSON (read by ``tests/test_conformance.py``).
 ``--quick`` runs a fixed subset (every other case of each required file, every
-case of the optional format files); the full run takes every selected case.
+case of the optional files); the full run takes every case.
+``--floor FILE`` compares the compiled and agreeing counts of each file with the
+floor recorded there and fails on any that went down; ``--write-floor FILE``
+records them (``tests/conformance_floor.json`` holds the quick run's).
 """
 
 from __future__ import annotations
@@ -62,7 +65,12 @@ from benchmarks.suite import (
 
 QUICK_EVERY = 2
 BEYOND_JS = "beyond 2**53: JSON.parse rounds the integer, Node judged another value"
-GROUPS = ("draft2020-12 required", "draft7 required", "optional/format")
+GROUPS = (
+    "draft2020-12 required",
+    "draft7 required",
+    "draft2020-12 optional",
+    "draft7 optional",
+)
 
 
 @dataclass
@@ -135,20 +143,18 @@ def _misresolved(case: SuiteCase, refusal: Refusal) -> list[dict[str, str]]:
 
 def select(cases: tuple[SuiteCase, ...], quick: bool) -> list[SuiteCase]:
     """All cases, or (quick) every other case of each required file and every case
-    of the optional format files (few cases, many instances each)."""
+    of the optional files."""
     return [c for c in cases if not quick or c.optional or c.index % QUICK_EVERY == 0]
 
 
 def group_of(f: SuiteFile) -> str:
-    if f.file.startswith("optional/"):
-        return GROUPS[2]
-    return GROUPS[0] if f.draft == "draft2020-12" else GROUPS[1]
+    return f"{f.draft} {'optional' if f.file.startswith('optional/') else 'required'}"
 
 
 def run(quick: bool, work: Path, only: str = "") -> dict[str, Any]:
     started = time.perf_counter()
     files = load_files()
-    selected = [f for f in files if f.selected and only in f"{f.draft}/{f.file}"]
+    selected = [f for f in files if only in f"{f.draft}/{f.file}"]
     space = Workspace(work / "out")
     rows: dict[str, Row] = {}
     refusals: dict[str, list[str]] = defaultdict(list)
@@ -238,11 +244,6 @@ def run(quick: bool, work: Path, only: str = "") -> dict[str, Any]:
             ),
             "beyond 2**53": BEYOND_JS,
         },
-        "not_selected": [
-            {"file": f"{f.draft}/{f.file}", "cases": len(f.cases), "why": f.why_not}
-            for f in files
-            if not f.selected
-        ],
         "findings": [asdict(x) for x in findings],
     }
 
@@ -286,12 +287,13 @@ def render(report: dict[str, Any]) -> str:
     for r in report["totals"].values():
         lines.append(line(r))
     lines.append(line(report["total"]))
-    req = report["totals"]["draft2020-12 required"]
-    if req["cases"]:
-        lines.append(
-            f"\ndraft2020-12 required cases compiled: {req['compiled']}/{req['cases']}"
-            f" ({100 * req['compiled'] / req['cases']:.1f}%)"
-        )
+    lines.append("")
+    for name, req in report["totals"].items():
+        if req["cases"]:
+            lines.append(
+                f"{name} cases compiled: {req['compiled']}/{req['cases']}"
+                f" ({100 * req['compiled'] / req['cases']:.1f}%)"
+            )
     total = report["total"]
     for runtime in ("python", "node"):
         c = total[runtime]
@@ -318,9 +320,6 @@ def render(report: dict[str, Any]) -> str:
     )
     for x in suspects:
         lines.append(f"  {x['case']}: {x['error']}")
-    lines.append("\nnot selected (optional files outside the scope):")
-    for f in report["not_selected"]:
-        lines.append(f"  {f['file']:<50} {f['cases']:>3} cases: {f['why']}")
     findings = report["findings"]
     lines.append(f"\ndisagreements and crashes: {len(findings)}")
     for x in findings:
@@ -333,12 +332,55 @@ def render(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def floor_of(report: dict[str, Any]) -> dict[str, Any]:
+    """Per test file: cases compiled, and instances each runtime gets right."""
+    return {
+        "mode": report["mode"],
+        "suite_commit": report["suite_commit"],
+        "files": {
+            r["name"]: [r["compiled"], _good(r["python"]), _good(r["node"])]
+            for r in report["files"]
+        },
+    }
+
+
+def _good(counter: dict[str, int]) -> int:
+    return counter.get("agree", 0) + counter.get("stated", 0)
+
+
+def below_floor(report: dict[str, Any], floor: dict[str, Any]) -> list[str]:
+    """Every count of ``report`` lower than the floor's (compiled cases, Python's and
+    Node's instances right), and every file the floor has and the report lacks."""
+    if (
+        floor["mode"] != report["mode"]
+        or floor["suite_commit"] != report["suite_commit"]
+    ):
+        return [f"the floor is for a {floor['mode']} run of {floor['suite_commit']}"]
+    now = floor_of(report)["files"]
+    out = []
+    for name, counts in floor["files"].items():
+        if name not in now:
+            out.append(f"{name}: missing from the run")
+            continue
+        for what, before, after in zip(
+            ("compiled cases", "python right", "node right"),
+            counts,
+            now[name],
+            strict=True,
+        ):
+            if after < before:
+                out.append(f"{name}: {what} {after}, the floor is {before}")
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="a fixed subset")
     parser.add_argument("--json", type=Path, help="write the report as JSON here")
     parser.add_argument("--work", type=Path, help="keep generated packages here")
     parser.add_argument("--only", default="", help="test files containing this")
+    parser.add_argument("--floor", type=Path, help="fail on a count below this floor")
+    parser.add_argument("--write-floor", type=Path, help="record the counts here")
     args = parser.parse_args(argv)
     work = args.work or Path(tempfile.mkdtemp(prefix="conformance-"))
     if args.work and work.exists():
@@ -351,7 +393,14 @@ def main(argv: list[str] | None = None) -> int:
     print(render(report))
     if args.json:
         args.json.write_text(json.dumps(report, indent=1, default=str) + "\n")
-    failed = report["findings"] or report["misresolved_refusals"]
+    if args.write_floor:
+        args.write_floor.write_text(json.dumps(floor_of(report), indent=1) + "\n")
+    lower = (
+        below_floor(report, json.loads(args.floor.read_text())) if args.floor else []
+    )
+    for line in lower:
+        print(f"below the floor: {line}")
+    failed = report["findings"] or report["misresolved_refusals"] or lower
     return 1 if failed or report["total"]["crashed"] else 0
 
 

@@ -19,7 +19,7 @@ class GenerateResult:
 def generate(schemas: Path, settings: Settings | None = None) -> GenerateResult:
     """Compile ``schemas`` and render every output file, in memory."""
     settings = settings or Settings()
-    program, documents = compile_documents(schemas)
+    program, documents = compile_documents(schemas, settings.strict)
     return GenerateResult(program, build_files(program, documents, settings))
 
 
@@ -27,8 +27,40 @@ def generate_to(
     schemas: Path, out: Path, settings: Settings | None = None
 ) -> list[str]:
     """Generate into ``out``; return the files that changed."""
-    result = generate(schemas, settings)
+    return write_result(out, generate(schemas, settings))
+
+
+def write_result(out: Path, result: GenerateResult) -> list[str]:
+    """Write a generation into ``out``; return the files that changed."""
     return write(out, result.files)
+
+
+def annotation_summary(program: ir.Program, shown: int = 5) -> str | None:
+    """One line about the unknown keywords kept as annotations, if any."""
+    if not program.annotations:
+        return None
+    total = sum(count for _, count in program.annotations)
+    names = ", ".join(f"{n} ({c})" for n, c in program.annotations[:shown])
+    more = len(program.annotations) - shown
+    rest = f" and {more} more name(s)" if more > 0 else ""
+    return (
+        f"ignored {total} unknown keyword(s) as annotations: {names}{rest}"
+        " (--strict refuses them)"
+    )
+
+
+def format_summary(program: ir.Program, shown: int = 5) -> str | None:
+    """One line about the unknown formats kept as annotations, if any."""
+    if not program.unknown_formats:
+        return None
+    total = sum(count for _, count in program.unknown_formats)
+    names = ", ".join(f"{n} ({c})" for n, c in program.unknown_formats[:shown])
+    more = len(program.unknown_formats) - shown
+    rest = f" and {more} more" if more > 0 else ""
+    return (
+        f"not asserting {total} unknown format(s), kept as annotations: {names}{rest}"
+        " (--strict refuses them)"
+    )
 
 
 def check(schemas: Path, out: Path, settings: Settings | None = None) -> list[str]:

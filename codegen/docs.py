@@ -403,7 +403,7 @@ def _message(
 def build_docs(schemas: Path, settings: Settings | None = None) -> ApiDocs:
     """Both documents for a schemas folder (compiled first: errors are refused)."""
     settings = settings or Settings()
-    program, documents = compile_documents(schemas)
+    program, documents = compile_documents(schemas, settings.strict)
     entries = [manifest_entry(c) for c in program.contracts]
     catalog = program.catalog or {}
     bundler = ComponentBundler(documents, entries)

@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from codegen.compiler import ir
+from codegen.compiler.compile import RECURSION_ROOM
+from codegen.compiler.graph import recursion_room
 from codegen.compiler.load import Document
 from codegen.errors import CompileError, ContractError
 from codegen.python.package import python_files, python_verbatim_source
@@ -24,6 +26,7 @@ from codegen.typescript.render import (
     TypeScriptRenderer,
     messages_view,
     module_path,
+    pattern_table,
 )
 from codegen.typescript.runtime import runtime_files, runtime_source
 
@@ -39,6 +42,7 @@ class Settings:
     python_package: str = "platform_contracts"
     npm_package: str = "@platform/contracts"
     envelope: str | None = None  # the envelope contract, for envelope helpers
+    strict: bool = False  # unknown keywords are errors, not annotations
 
 
 def _json(value: Any) -> bytes:
@@ -76,6 +80,14 @@ def build_files(
     program: ir.Program, documents: list[Document], settings: Settings
 ) -> dict[str, bytes]:
     """Every file of both packages, by path below the output folder."""
+    # The renderers follow chains of aliases as deep as lowering nested them.
+    with recursion_room(RECURSION_ROOM):
+        return _build_files(program, documents, settings)
+
+
+def _build_files(
+    program: ir.Program, documents: list[Document], settings: Settings
+) -> dict[str, bytes]:
     entries = [manifest_entry(c) for c in program.contracts]
     manifest = {
         "generator": GENERATOR,
@@ -119,7 +131,9 @@ def ts_files(
     for name, source in runtime_files(with_envelope=envelope is not None).items():
         files[f"ts/{name}"] = source.read_bytes()
     files["ts/_schemas.js"] = TS_TEMPLATES.render(
-        "schemas.js.j2", bundles=program.bundles
+        "schemas.js.j2",
+        bundles=program.bundles,
+        patterns=pattern_table(b.schema for b in program.bundles),
     ).encode()
     context: dict[str, Any] = {
         "modules": [module_path(m.name) for m in program.modules],

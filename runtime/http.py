@@ -34,7 +34,14 @@ from runtime.contracts import (
     non_json_constant,
 )
 from runtime.envelope import dumps, loads
-from runtime.errors import ContractViolation, RuntimeContractError, Violation
+from runtime.errors import (
+    ContractViolation,
+    RuntimeContractError,
+    Violation,
+    capped,
+    omitted_line,
+)
+from runtime.telemetry import Telemetry
 
 if TYPE_CHECKING:  # the middleware runs without httpx; the clients need it
     import httpx
@@ -123,7 +130,10 @@ def problem(
         "instance": _clip(instance, 1000),
     }
     if violations:
-        body["errors"] = [{**v.as_dict(), "message": str(v)[:1000]} for v in violations]
+        shown, omitted = capped(violations)
+        body["errors"] = [{**v.as_dict(), "message": str(v)[:1000]} for v in shown]
+        if omitted:
+            body["errors_omitted"] = omitted
     return dumps(body)
 
 
@@ -152,12 +162,14 @@ class ContractMiddleware:
         mode: Literal["strict", "report"] = "strict",
         limits: Limits | None = None,
         server: str | None = "python",
+        telemetry: Telemetry | None = None,
     ) -> None:
         self.app = app
         self.operations = Operations(contracts, catalog)
         self.mode = mode
         self.limits = limits or contracts.limits
         self.server = server
+        self.telemetry = telemetry or Telemetry()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -168,6 +180,24 @@ class ContractMiddleware:
             await self.app(scope, receive, send)
             return
         op, params = matched
+        if not self.telemetry.tracing:
+            await self._handle(op, params, scope, receive, send)
+            return
+        headers = {
+            k.decode("latin-1").lower(): v.decode("latin-1")
+            for k, v in scope.get("headers", ())
+        }
+        with self.telemetry.http_server(op.method, op.path, op.id, headers) as span:
+            await self._handle(op, params, scope, receive, _status_to(span, send))
+
+    async def _handle(
+        self,
+        op: Operation,
+        params: dict[str, str],
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+    ) -> None:
         state = scope.setdefault("state", {})
         state["contract_operation"] = op.id
         state["contract_params"] = params
@@ -299,7 +329,10 @@ class ContractMiddleware:
                     else:
                         await send(message)
                 return
-            reason = "; ".join(str(v) for v in violations)
+            shown, omitted = capped(violations)
+            reason = "; ".join(
+                [str(v) for v in shown] + ([omitted_line(omitted)] if omitted else [])
+            )
             log.error(
                 "response of %s %s (status %s) breaks its contract: %s",
                 op.id, scope["path"], start.get("status"), reason,
@@ -398,9 +431,37 @@ class Response:
     raw: httpx.Response
 
 
+def _status_to(span: Any, send: Send) -> Send:
+    """``send``, recording the response status on the server span."""
+
+    async def sending(message: Message) -> None:
+        if message["type"] == "http.response.start" and span is not None:
+            status = int(message["status"])
+            span.set_attribute("http.response.status_code", status)
+            if status >= 400:
+                Telemetry.error(span, str(status))
+        await send(message)
+
+    return sending
+
+
 class _ClientCore:
-    def __init__(self, contracts: Contracts, catalog: Catalog | None) -> None:
+    def __init__(
+        self,
+        contracts: Contracts,
+        catalog: Catalog | None,
+        telemetry: Telemetry | None = None,
+    ) -> None:
         self.operations = Operations(contracts, catalog)
+        self.telemetry = telemetry or Telemetry()
+
+    def headers(self, extra: dict[str, str] | None) -> dict[str, str]:
+        """JSON content type, the current trace context, then the caller's own."""
+        headers = dict(_JSON)
+        self.telemetry.inject_headers(headers)
+        if extra:
+            headers.update(extra)
+        return headers
 
     def prepare(
         self, operation: str, path_params: dict[str, str] | None, body: Any
@@ -413,6 +474,19 @@ class _ClientCore:
             body = body.model_dump(mode="json", by_alias=True, exclude_unset=True)
         op.request.validate_python(body)
         return op, url, dumps(body)
+
+    def answer(self, op: Operation, raw: httpx.Response, span: Any) -> Response:
+        """:meth:`receive`, recording the status (and a refused answer) on the span."""
+        if span is None:
+            return self.receive(op, raw)
+        span.set_attribute("http.response.status_code", raw.status_code)
+        if raw.status_code >= 400:
+            Telemetry.error(span, str(raw.status_code))
+        try:
+            return self.receive(op, raw)
+        except RuntimeContractError as exc:
+            Telemetry.error(span, type(exc).__name__)
+            raise
 
     def receive(self, op: Operation, raw: httpx.Response) -> Response:
         validator = op.responses.get(raw.status_code)
@@ -431,9 +505,13 @@ class ContractClient(_ClientCore):
     """An httpx client for catalogue operations (sync)."""
 
     def __init__(
-        self, contracts: Contracts, client: httpx.Client, catalog: Catalog | None = None
+        self,
+        contracts: Contracts,
+        client: httpx.Client,
+        catalog: Catalog | None = None,
+        telemetry: Telemetry | None = None,
     ) -> None:
-        super().__init__(contracts, catalog)
+        super().__init__(contracts, catalog, telemetry)
         self.client = client
 
     def call(
@@ -446,10 +524,11 @@ class ContractClient(_ClientCore):
     ) -> Response:
         """Validate ``body``, send it, validate and type the answer."""
         op, url, content = self.prepare(operation, path_params, body)
-        raw = self.client.request(
-            op.method, url, content=content, headers={**_JSON, **(headers or {})}
-        )
-        return self.receive(op, raw)
+        with self.telemetry.http_client(op.method, op.path, op.id) as span:
+            raw = self.client.request(
+                op.method, url, content=content, headers=self.headers(headers)
+            )
+            return self.answer(op, raw, span)
 
 
 class AsyncContractClient(_ClientCore):
@@ -460,8 +539,9 @@ class AsyncContractClient(_ClientCore):
         contracts: Contracts,
         client: httpx.AsyncClient,
         catalog: Catalog | None = None,
+        telemetry: Telemetry | None = None,
     ) -> None:
-        super().__init__(contracts, catalog)
+        super().__init__(contracts, catalog, telemetry)
         self.client = client
 
     async def call(
@@ -473,7 +553,8 @@ class AsyncContractClient(_ClientCore):
         headers: dict[str, str] | None = None,
     ) -> Response:
         op, url, content = self.prepare(operation, path_params, body)
-        raw = await self.client.request(
-            op.method, url, content=content, headers={**_JSON, **(headers or {})}
-        )
-        return self.receive(op, raw)
+        with self.telemetry.http_client(op.method, op.path, op.id) as span:
+            raw = await self.client.request(
+                op.method, url, content=content, headers=self.headers(headers)
+            )
+            return self.answer(op, raw, span)

@@ -6,12 +6,15 @@ import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import referencing
 from jsonschema import Draft7Validator, Draft202012Validator
 from referencing.jsonschema import DRAFT7, DRAFT202012
+
+if TYPE_CHECKING:
+    from tests.shells import Shell
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden"
@@ -24,18 +27,23 @@ VENV_BIN = Path(sys.executable).parent
 # `slow` by module, here. `slow` covers the end-to-end CLI modules too: each of their
 # tests starts `contracts` (and git) several times.
 REDIS_MODULES = frozenset(
-    {"test_presence", "test_streams", "test_streams_cross", "test_streams_node"}
-)
+    {
+        "test_cli_redis", "test_deadletter", "test_presence", "test_streams",
+        "test_streams_cross", "test_streams_faults", "test_streams_node",
+    }
+)  # fmt: skip
 NODE_MODULES = frozenset(
     {
-        "test_conformance", "test_docs", "test_fuzz", "test_http_cross", "test_node",
-        "test_node_limits", "test_node_runtime_build", "test_presence",
-        "test_realworld", "test_streams_cross", "test_streams_node", "test_ts_runtime",
+        "test_bench_corpus_smoke", "test_conformance", "test_docs", "test_fuzz",
+        "test_http_cross", "test_node", "test_node_limits", "test_node_runtime_build",
+        "test_presence", "test_realworld", "test_streams_cross", "test_regex_node",
+        "test_streams_node", "test_ts_runtime", "test_formats",
     }
 )  # fmt: skip
 SLOW_MODULES = frozenset(
     {
-        "test_bench_http_smoke", "test_bench_smoke", "test_cli", "test_compat_cli",
+        "test_bench_corpus_smoke", "test_bench_http_smoke", "test_bench_smoke",
+        "test_cli", "test_cli_redis", "test_compat_cli",
         "test_conformance", "test_determinism", "test_fuzz", "test_idna_table",
         "test_node", "test_realworld", "test_typecheck",
     }
@@ -160,3 +168,14 @@ def redis_url() -> Iterator[str]:
         return
     with RedisServer() as server:
         yield server.url
+
+
+@pytest.fixture(params=["sync", "async"])
+def shell(request: pytest.FixtureRequest, redis_url: str) -> Iterator[Shell]:
+    """A maker of sync or asyncio consumers and presences (tests/shells.py): a test
+    that takes it runs against both shells of the twin APIs."""
+    from tests.shells import Shell
+
+    made = Shell(request.param, redis_url)
+    yield made
+    made.close()

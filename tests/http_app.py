@@ -12,12 +12,14 @@ from starlette.routing import Route
 
 from runtime import Contracts
 from runtime.http import ContractMiddleware
+from runtime.telemetry import Telemetry
 
 
 def build_app(
     contracts: Contracts,
     mode: Literal["strict", "report"] = "strict",
     behaviour: dict[str, Any] | None = None,
+    telemetry: Telemetry | None = None,
 ) -> Any:
     """``behaviour['break']`` makes the handler answer a contract-breaking body."""
     behaviour = behaviour if behaviour is not None else {}
@@ -54,4 +56,4 @@ def build_app(
             Route("/health", health),
         ]
     )
-    return ContractMiddleware(app, contracts, mode=mode)
+    return ContractMiddleware(app, contracts, mode=mode, telemetry=telemetry)

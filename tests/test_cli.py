@@ -221,3 +221,38 @@ def test_json_output_is_json_for_every_command(tmp_path: Path) -> None:
     )
     drift = run("drift", "--error-format", "json")
     assert drift.returncode == 0 and json.loads(drift.stdout) == []
+
+
+def test_strict_setting_and_flags(tmp_path: Path) -> None:
+    """Unknown keywords: one summary line by default; errors under strict, which
+    [tool.contracts] strict sets and --strict/--no-strict override."""
+    schemas = tmp_path / "schemas"
+    schemas.mkdir()
+    (schemas / "c.json").write_text(
+        json.dumps(
+            {
+                "type": "object",
+                "markdownDescription": "x",
+                "properties": {"a": {"type": "string", "markdownDescription": "y"}},
+                "doNotSuggest": True,
+            }
+        )
+    )
+    lax = run("generate", "--out", "out", cwd=tmp_path)
+    assert lax.returncode == 0, lax.stderr
+    assert lax.stderr.splitlines() == [
+        "ignored 3 unknown keyword(s) as annotations: markdownDescription (2),"
+        " doNotSuggest (1) (--strict refuses them)"
+    ]
+    strict = run("check", "--out", "out", "--strict", cwd=tmp_path)
+    assert strict.returncode == 2 and "c.json#/doNotSuggest" in strict.stderr
+    assert "3 error(s)" in strict.stderr
+    (tmp_path / "pyproject.toml").write_text("[tool.contracts]\nstrict = true\n")
+    assert run("check", "--out", "out", cwd=tmp_path).returncode == 2
+    assert run("check", "--out", "out", "--no-strict", cwd=tmp_path).returncode == 0
+    (tmp_path / "pyproject.toml").write_text('[tool.contracts]\nstrict = "yes"\n')
+    bad = run("check", "--out", "out", cwd=tmp_path)
+    assert bad.returncode == 2
+    assert bad.stderr.strip().endswith(
+        "[tool.contracts] strict must be true or false, got 'yes'"
+    )

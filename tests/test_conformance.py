@@ -72,7 +72,10 @@ def test_every_case_and_instance_is_in_one_bucket(report: dict[str, Any]) -> Non
         if row is not report["total"]:
             refused += row["refused"] + row["crashed"]
     assert refused == sum(len(keys) for keys in report["refusals"].values())
-    assert all(f["file"].split("/")[1] == "optional" for f in report["not_selected"])
+    files = {row["name"] for row in report["files"]}
+    suite = ROOT / "tests" / "vendor" / "json-schema-test-suite" / "tests"
+    every = {p.relative_to(suite).as_posix() for p in suite.rglob("*.json")}
+    assert files == every  # every file runs, optional ones included
     assert report["total"]["cases"] >= 300
     assert report["total"]["python"].get("stated", 0) > 0  # format.json is in
 
@@ -93,6 +96,24 @@ def test_most_required_cases_compile(report: dict[str, Any]) -> None:
 
 
 KNOWN = Path(__file__).parent / "conformance_known.json"
+FLOOR = Path(__file__).parent / "conformance_floor.json"
+
+
+def test_no_count_falls_below_the_floor(report: dict[str, Any]) -> None:
+    """Per test file, the cases compiled and the instances each runtime gets right
+    never go down. Raise the floor after an improvement with ``python
+    benchmarks/conformance.py --quick --write-floor tests/conformance_floor.json``."""
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.conformance import below_floor, floor_of
+
+    floor = json.loads(FLOOR.read_text())
+    assert below_floor(report, floor) == []
+    raised = {
+        name: (floor["files"].get(name), counts)
+        for name, counts in floor_of(report)["files"].items()
+        if counts != floor["files"].get(name)
+    }
+    print(f"\nabove the floor (raise it): {raised}" if raised else "\nat the floor")
 
 
 def _wrong(report: dict[str, Any], runtime: str) -> set[str]:

@@ -17,7 +17,7 @@ from codegen.checks.breaking.report import (
     save_baseline,
 )
 from codegen.cli.config import resolve_config
-from codegen.cli.options import EnvelopeOpt, SchemasOpt
+from codegen.cli.options import EnvelopeOpt, SchemasOpt, StrictOpt
 from codegen.cli.output import (
     Annotation,
     Format,
@@ -60,10 +60,11 @@ def breaking(
         bool, typer.Option("--verbose", "-v", help="Also list compatible changes")
     ] = False,
     envelope: EnvelopeOpt = None,
+    strict: StrictOpt = None,
     error_format: FormatOpt = Format.text,
 ) -> None:
     """Exit 1 when the schemas break compatibility with those at --against."""
-    config = resolve_config(schemas, None, envelope)
+    config = resolve_config(schemas, None, envelope, strict)
     root = config.source.parent if config.source else Path.cwd()
     path = baseline or root / BASELINE_FILE
     read = path.is_file() or (baseline is not None and not write_baseline)
@@ -74,6 +75,7 @@ def breaking(
             mode and mode.value,
             path if read else None,
             config.settings.envelope,
+            config.settings.strict,
         )
         if write_baseline:
             report = save_baseline(path, report)

@@ -6,7 +6,7 @@ import typer
 
 from codegen.api import check as stale_files
 from codegen.cli.config import resolve_config
-from codegen.cli.options import EnvelopeOpt, OutOpt, SchemasOpt
+from codegen.cli.options import EnvelopeOpt, OutOpt, SchemasOpt, StrictOpt
 from codegen.cli.output import (
     Annotation,
     Format,
@@ -22,10 +22,11 @@ def check(
     schemas: SchemasOpt = None,
     out: OutOpt = None,
     envelope: EnvelopeOpt = None,
+    strict: StrictOpt = None,
     error_format: FormatOpt = Format.text,
 ) -> None:
     """Exit 1 when the generated files are not what the schemas give."""
-    config = resolve_config(schemas, out, envelope)
+    config = resolve_config(schemas, out, envelope, strict)
     try:
         problems = stale_files(config.schemas, config.out, config.settings)
     except CompileError as exc:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from codegen.cli.output import usage_error
 from codegen.emit import Settings
 
 
@@ -49,13 +50,26 @@ def load_config(start: Path | None = None) -> Config:
             python_package=table.get("python-package", defaults.python_package),
             npm_package=table.get("npm-package", defaults.npm_package),
             envelope=table.get("envelope", defaults.envelope),
+            strict=_flag(table, "strict", pyproject),
         ),
         source=pyproject,
     )
 
 
+def _flag(table: dict[str, Any], key: str, source: Path | None) -> bool:
+    value = table.get(key, False)
+    if not isinstance(value, bool):
+        raise usage_error(
+            f"{source}: [tool.contracts] {key} must be true or false, got {value!r}"
+        )
+    return value
+
+
 def resolve_config(
-    schemas: Path | None, out: Path | None, envelope: str | None = None
+    schemas: Path | None,
+    out: Path | None,
+    envelope: str | None = None,
+    strict: bool | None = None,
 ) -> Config:
     """The configuration, with the command line's options over it.
 
@@ -69,6 +83,8 @@ def resolve_config(
         settings = replace(settings, envelope=None)
     if envelope is not None:
         settings = replace(settings, envelope=envelope)
+    if strict is not None:
+        settings = replace(settings, strict=strict)
     return Config(
         schemas=schemas or config.schemas,
         out=out or config.out,

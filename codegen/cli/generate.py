@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from codegen.api import generate_to
+import typer
+
+from codegen import api
 from codegen.cli.config import resolve_config
-from codegen.cli.options import EnvelopeOpt, OutOpt, SchemasOpt
+from codegen.cli.options import EnvelopeOpt, OutOpt, SchemasOpt, StrictOpt
 from codegen.cli.output import Format, FormatOpt, Report, compile_failure, show
 from codegen.errors import CompileError
 
@@ -15,14 +17,22 @@ def generate(
     schemas: SchemasOpt = None,
     out: OutOpt = None,
     envelope: EnvelopeOpt = None,
+    strict: StrictOpt = None,
     error_format: FormatOpt = Format.text,
 ) -> None:
     """Generate the Python package (and TypeScript package) from the schemas."""
-    config = resolve_config(schemas, out, envelope)
+    config = resolve_config(schemas, out, envelope, strict)
     try:
-        changed = generate_to(config.schemas, config.out, config.settings)
+        result = api.generate(config.schemas, config.settings)
     except CompileError as exc:
         raise compile_failure(exc, error_format) from None
+    changed = api.write_result(config.out, result)
+    for summary in (
+        api.annotation_summary(result.program),
+        api.format_summary(result.program),
+    ):
+        if summary:
+            typer.echo(summary, err=True)
     rows = [line.split(": ", 1) for line in changed]
     show(
         Report(

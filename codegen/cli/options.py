@@ -22,6 +22,15 @@ EnvelopeOpt = Annotated[
         " envelope (that setting applies to the configured folder only)",
     ),
 ]
+StrictOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--strict/--no-strict",
+        help="Refuse unknown keywords instead of keeping them as annotations"
+        " [tool.contracts] strict (default: false)",
+        show_default=False,
+    ),
+]
 StreamOpt = Annotated[str, typer.Option("--stream", help="Catalogue stream name")]
 RedisOpt = Annotated[
     str,

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from codegen.cli.config import resolve_config
-from codegen.cli.options import EnvelopeOpt, OutOpt, SchemasOpt
+from codegen.cli.options import EnvelopeOpt, OutOpt, SchemasOpt, StrictOpt
 from codegen.cli.output import (
     Annotation,
     Format,
@@ -42,6 +42,7 @@ def validate(
     schemas: SchemasOpt = None,
     out: OutOpt = None,
     envelope: EnvelopeOpt = None,
+    strict: StrictOpt = None,
     error_format: FormatOpt = Format.text,
 ) -> None:
     """Validate JSON documents against a contract: VALID or INVALID for each."""
@@ -52,7 +53,7 @@ def validate(
         validate_python,
     )
 
-    config = resolve_config(schemas, out, envelope)
+    config = resolve_config(schemas, out, envelope, strict)
     missing = [d for d in documents if not d.is_file()]
     if missing:
         raise usage_error(f"no such file: {', '.join(map(str, missing))}")

@@ -34,10 +34,30 @@ from codegen.compiler.vocabulary import (
     KIND_KEYWORDS,
     STRING_KEYWORDS,
     Draft,
+    asserted_format,
+    asserting,
+    known_view,
 )
-from codegen.errors import ContractError
+from codegen.errors import CompileError, ContractError
 from runtime.jsonpointer import pointer_join
 from runtime.support.types import json_kind
+
+# Declarations lowered inside one another (a $ref to a file not lowered yet is
+# lowered on the spot, so a chain of references to later files nests): past this
+# depth the schema is refused. Lowering recurses about ten Python frames per
+# level; compile_documents makes that much room (graph.recursion_room).
+MAX_NESTING = 10_000
+
+
+def _too_deep(ctx: Ctx) -> ContractError:
+    return ContractError(
+        ctx.file,
+        ctx.pointer,
+        "ref-too-deep",
+        f"declarations nest more than {MAX_NESTING:,} deep here (a chain of $refs"
+        " through that many schemas, each lowered inside the one referring to it)",
+        "shorten the chain of references between files",
+    )
 
 
 @dataclass(frozen=True)
@@ -176,6 +196,8 @@ class Lowerer:
         key = (ctx.file, ctx.pointer)
         if key in self.declared:
             return ir.Ref(self.declared[key])
+        if len(self._current) >= MAX_NESTING:
+            raise CompileError([_too_deep(ctx)])
         name = self.reserve(ctx.file, ctx.pointer)
         self._current.append(name)
         self.full_check.setdefault(name, set())
@@ -220,7 +242,8 @@ class Lowerer:
             return ir.AnyT()
         if node is False:
             return ir.NeverT()
-        schema = cast(dict[str, Any], node)
+        # Unknown keywords are annotations: lowering never sees them.
+        schema = known_view(cast(dict[str, Any], node), ctx.draft)
         ref = schema.get("$ref")
         if isinstance(ref, str):
             target = self.graph.resolve(ctx.resolver, ref, ctx.file, ctx.pointer)
@@ -232,7 +255,7 @@ class Lowerer:
             if ctx.draft == "7":
                 return ref_type  # draft-07: siblings of $ref are ignored
             rest = {k: v for k, v in schema.items() if k != "$ref"}
-            if not self._asserts(rest):
+            if not asserting(rest, ctx.draft):
                 return ref_type
             self.delegate(ctx, "$ref")
             return ref_type
@@ -241,10 +264,6 @@ class Lowerer:
             return ir.AnyT()
         base = self.lower_base(schema, ctx, declaring)
         return self.lower_combinators(schema, ctx, base, declaring)
-
-    def _asserts(self, schema: dict[str, Any]) -> bool:
-        """Whether a schema has any keyword beyond annotations."""
-        return any(k not in ANNOTATIONS and not k.startswith("x-") for k in schema)
 
     def lower_base(
         self, schema: dict[str, Any], ctx: Ctx, declaring: ir.TypeName | None
@@ -310,7 +329,7 @@ class Lowerer:
         constraints = (
             schema.keys() - ANNOTATIONS - COMBINATORS - {"enum", "const", "type"}
         )
-        if constraints - {k for k in constraints if k.startswith("x-")}:
+        if constraints:
             self.delegate(ctx, "enum" if "enum" in schema else "const")
         if not values:
             return ir.NeverT()
@@ -346,7 +365,7 @@ class Lowerer:
                 min_length=_int_or_none(schema.get("minLength")),
                 max_length=_int_or_none(schema.get("maxLength")),
                 pattern=schema.get("pattern"),
-                format=schema.get("format"),
+                format=asserted_format(schema.get("format")),
             )
         if kind == "number":
             return ir.NumericT(
@@ -394,7 +413,7 @@ class Lowerer:
         required = list(dict.fromkeys(schema.get("required", [])))
         additional = schema.get("additionalProperties", True)
         patterns = schema.get("patternProperties")
-        keys = self._key_type(schema.get("propertyNames"))
+        keys = self._key_type(schema.get("propertyNames"), ctx.draft)
         if props or required or patterns:
             keys = None
         for keyword in ("propertyNames", "dependentSchemas", "unevaluatedProperties"):
@@ -560,11 +579,11 @@ class Lowerer:
             base = union
         return base
 
-    def _key_type(self, names: Any) -> ir.StrT | None:
+    def _key_type(self, names: Any, draft: Draft) -> ir.StrT | None:
         """``propertyNames`` as a string type, when it only constrains strings."""
         if not isinstance(names, dict) or "$ref" in names:
             return None
-        asserted = {k for k in names if k not in ANNOTATIONS and not k.startswith("x-")}
+        asserted = asserting(names, draft)
         if not asserted or asserted - {"type", *STRING_KEYWORDS}:
             return None
         if names.get("type", "string") != "string":
@@ -573,7 +592,7 @@ class Lowerer:
             min_length=_int_or_none(names.get("minLength")),
             max_length=_int_or_none(names.get("maxLength")),
             pattern=names.get("pattern"),
-            format=names.get("format"),
+            format=asserted_format(names.get("format")),
         )
 
 

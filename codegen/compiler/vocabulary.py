@@ -2,23 +2,31 @@
 
 One table says, per draft, what each keyword's value must be and where its
 subschemas are. :func:`check_document` walks every subschema of a document and
-reports each malformed or unknown keyword with a JSON pointer. It replaces a
-meta-schema validation (slow with 2020-12's ``$dynamicRef``) with messages that
-say what was expected.
+reports each malformed keyword with a JSON pointer. It replaces a meta-schema
+validation (slow with 2020-12's ``$dynamicRef``) with messages that say what was
+expected.
+
+A keyword the document's draft does not define is an annotation, as the
+specification says: it stays in the schema and takes no part in validation
+(:func:`asserting` is the one test of that). Two exceptions: a likely misspelling
+of an asserting keyword (``requried``, ``maxLenght``, ``additionalProperty``,
+``MinLength``) is an error with its "did you mean", since the constraint it meant
+would silently not apply; and under the ``strict`` setting every unknown keyword
+outside the ``x-`` extension prefix is an error.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from difflib import get_close_matches
 from typing import Any, Literal
 
 from codegen.compiler.ir import MessageType
 from codegen.errors import CompileError, ContractError
 from runtime.jsonpointer import pointer_join
-from runtime.support.patterns import ecma_regex
+from runtime.support.patterns import RegexError, ecma_regex
 from runtime.support.types import JsonKind, json_kind
 
 Draft = Literal["2020-12", "7"]
@@ -41,12 +49,23 @@ Shape = Literal[
     "deps",  # draft-07 dependencies: name -> subschema or array of names
 ]
 
+# Every format of draft 2020-12 and draft-07 (runtime.support.FORMATS, the same
+# table as the Node runtime's; tests/test_formats.py holds the three equal).
 SUPPORTED_FORMATS = frozenset(
     {
-        "date-time", "date", "time", "duration", "uuid", "email",
-        "uri", "hostname", "ipv4", "ipv6",
+        "date-time", "date", "time", "duration", "uuid", "email", "idn-email",
+        "uri", "uri-reference", "iri", "iri-reference", "uri-template",
+        "hostname", "idn-hostname", "ipv4", "ipv6", "json-pointer",
+        "relative-json-pointer", "regex",
     }
 )  # fmt: skip
+
+
+def asserted_format(value: Any) -> str | None:
+    """The format a schema's ``format`` asserts: one of :data:`SUPPORTED_FORMATS`;
+    any other value (a vendor's ``color``) is an annotation and asserts nothing."""
+    return value if value in SUPPORTED_FORMATS else None
+
 
 TYPES = ("array", "boolean", "integer", "null", "number", "object", "string")
 
@@ -235,6 +254,76 @@ KIND_KEYWORDS: dict[JsonKind, frozenset[str]] = {
 _MESSAGE_TYPE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
 
 
+def asserting(keys: Iterable[str], draft: Draft) -> set[str]:
+    """The keywords among ``keys`` that take part in validation under ``draft``:
+    known to the draft and not annotations (unknown keywords are annotations)."""
+    table = KEYWORDS[draft]
+    return {k for k in keys if k in table and k not in ANNOTATIONS}
+
+
+def known_view(schema: dict[str, Any], draft: Draft) -> dict[str, Any]:
+    """``schema`` without the keywords ``draft`` does not define (the same dict
+    when it has none): what lowering reads, so an annotation never asserts. An
+    unknown ``format`` value is an annotation too, and left out likewise."""
+    table = KEYWORDS[draft]
+    known = schema.get("format", "date") in SUPPORTED_FORMATS
+    if known and all(k in table for k in schema):
+        return schema
+    return {
+        k: v
+        for k, v in schema.items()
+        if k in table and (k != "format" or v in SUPPORTED_FORMATS)
+    }
+
+
+def _fold(word: str) -> str:
+    """A keyword with case and a plural ending folded away."""
+    word = word.lower()
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    return word.removesuffix("s")
+
+
+def _distance(a: str, b: str) -> int:
+    """Edit distance with adjacent transpositions (optimal string alignment)."""
+    before: list[int] = []
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            current[j] = min(
+                row[j] + 1,
+                current[j - 1] + 1,
+                row[j - 1] + (ca != cb),
+            )
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], before[j - 2] + 1)
+        before, row = row, current
+    return row[-1]
+
+
+def likely_typo(key: str, draft: Draft) -> str | None:
+    """The asserting keyword of ``draft`` that the unknown ``key`` most likely
+    misspells: equal but for case or a plural ending, or within one edit (two for
+    keywords of eight letters or more). ``None`` for anything else, and for a
+    near miss of an annotation (``example``), which changes no verdict."""
+    if key.startswith(EXTENSION_PREFIX) or key in KEYWORDS[draft]:
+        return None
+    folded = _fold(key)
+    best: tuple[int, str] | None = None
+    for known in sorted(asserting(KEYWORDS[draft], draft)):
+        target = _fold(known)
+        limit = 0 if len(target) < 5 else 1 if len(target) < 8 else 2
+        distance = 0 if folded == target else _distance(folded, target)
+        if distance <= limit and (best is None or distance < best[0]):
+            best = (distance, known)
+    return best[1] if best else None
+
+
+def _other_draft(key: str, draft: Draft) -> Draft | None:
+    return next((d for d in KEYWORDS if d != draft and key in KEYWORDS[d]), None)
+
+
 def draft_of(document: Any, default: Draft = "2020-12") -> Draft | None:
     """The draft a document declares with ``$schema``; ``None`` if unsupported."""
     if not isinstance(document, dict) or "$schema" not in document:
@@ -286,8 +375,18 @@ def _shape_error(value: Any, spec: Keyword) -> bool:
     return False
 
 
-def check_document(file: str, document: Any, draft: Draft) -> list[ContractError]:
-    """Every malformed, unknown or unsupported keyword in a document."""
+def check_document(
+    file: str,
+    document: Any,
+    draft: Draft,
+    strict: bool = False,
+    annotations: Counter[str] | None = None,
+    unknown_formats: Counter[str] | None = None,
+) -> list[ContractError]:
+    """Every malformed or misspelt keyword in a document (and, when ``strict``,
+    every unknown one, and every unknown format). Unknown keywords kept as
+    annotations are counted by name in ``annotations`` (``x-`` extensions are not:
+    they are declared as such), unknown formats in ``unknown_formats``."""
     errors: list[ContractError] = []
     table = KEYWORDS[draft]
     stack: list[tuple[Any, str]] = [(document, "")]
@@ -312,17 +411,11 @@ def check_document(file: str, document: Any, draft: Draft) -> list[ContractError
             if spec is None:
                 if key.startswith(EXTENSION_PREFIX):
                     continue
-                close = get_close_matches(key, table, n=1)
-                hint = f"did you mean '{close[0]}'? " if close else ""
-                errors.append(
-                    ContractError(
-                        file,
-                        here,
-                        "unknown-keyword",
-                        f"unknown keyword '{key}' for draft {draft}",
-                        hint + "custom annotations must start with 'x-'",
-                    )
-                )
+                error = _unknown_keyword(file, here, key, draft, strict)
+                if error is not None:
+                    errors.append(error)
+                elif annotations is not None:
+                    annotations[key] += 1
             elif (spec.shape is None and not spec.check(value)) or (
                 spec.shape is not None and _shape_error(value, spec)
             ):
@@ -334,53 +427,99 @@ def check_document(file: str, document: Any, draft: Draft) -> list[ContractError
                         f"'{key}' must be {spec.expected}, got {_describe(value)}",
                     )
                 )
-        if isinstance(schema.get("format"), str) and (
-            schema["format"] not in SUPPORTED_FORMATS
-        ):
-            errors.append(
-                ContractError(
-                    file,
-                    pointer_join(pointer, "format"),
-                    "unsupported-format",
-                    f"format '{schema['format']}' is not supported; contracts assert"
-                    " formats, so an unknown one cannot be checked",
-                    "supported: " + ", ".join(sorted(SUPPORTED_FORMATS)),
-                )
-            )
-        if isinstance(schema.get("pattern"), str):
-            problem = regex_problem(schema["pattern"])
-            if problem:
+        name = schema.get("format")
+        if isinstance(name, str) and name not in SUPPORTED_FORMATS:
+            if strict:
                 errors.append(
                     ContractError(
                         file,
-                        pointer_join(pointer, "pattern"),
-                        "bad-pattern",
-                        f"pattern is not a valid regular expression: {problem}",
+                        pointer_join(pointer, "format"),
+                        "unsupported-format",
+                        f"format '{name}' is not one JSON Schema defines; the strict"
+                        " setting refuses unknown formats (otherwise an annotation)",
+                        "supported: " + ", ".join(sorted(SUPPORTED_FORMATS)),
                     )
                 )
-        if isinstance(schema.get("patternProperties"), dict):
-            for pat in schema["patternProperties"]:
-                problem = regex_problem(pat)
-                if problem:
-                    errors.append(
-                        ContractError(
-                            file,
-                            pointer_join(pointer, "patternProperties", pat),
-                            "bad-pattern",
-                            f"property pattern is not a valid regular expression:"
-                            f" {problem}",
-                        )
-                    )
+            elif unknown_formats is not None:
+                unknown_formats[name] += 1
+        errors += pattern_errors(file, pointer, schema)
         stack.extend(reversed(list(subschemas(schema, draft, pointer))))
     return errors
 
 
-def regex_problem(pattern: str) -> str | None:
-    try:
-        ecma_regex(pattern)
-    except re.error as exc:
-        return str(exc)
-    return None
+def _unknown_keyword(
+    file: str, pointer: str, key: str, draft: Draft, strict: bool
+) -> ContractError | None:
+    """The error for a keyword ``draft`` does not define; ``None`` when it is
+    an annotation."""
+    typo = likely_typo(key, draft)
+    if typo is None and not strict:
+        return None
+    other = _other_draft(key, draft)
+    if typo is not None:
+        hint = (
+            f"did you mean '{typo}'? an unknown keyword is only an annotation,"
+            f" so this one would not be checked; name it 'x-{key}' if it is one"
+        )
+    elif other is not None:
+        hint = (
+            f"'{key}' is a keyword of draft {other}, not of draft {draft};"
+            " the strict setting refuses unknown keywords"
+        )
+    else:
+        hint = (
+            "the strict setting refuses unknown keywords;"
+            " custom annotations must start with 'x-'"
+        )
+    return ContractError(
+        file,
+        pointer,
+        "unknown-keyword",
+        f"unknown keyword '{key}' for draft {draft}",
+        hint,
+    )
+
+
+def pattern_errors(
+    file: str, pointer: str, schema: dict[str, Any]
+) -> list[ContractError]:
+    """``pattern``, ``patternProperties`` keys and ``propertyNames``' pattern (a
+    subschema, checked as such): ECMA-262, in the linear-time engines' language."""
+    found: list[tuple[str, str]] = []
+    if isinstance(schema.get("pattern"), str):
+        found.append((pointer_join(pointer, "pattern"), schema["pattern"]))
+    if isinstance(schema.get("patternProperties"), dict):
+        found += [
+            (pointer_join(pointer, "patternProperties", key), key)
+            for key in schema["patternProperties"]
+        ]
+    errors = []
+    for where, source in found:
+        try:
+            ecma_regex(source)
+        except RegexError as exc:
+            what = "not an ECMA-262 regular expression"
+            if exc.code != "bad-pattern":
+                what = "outside the linear-time engines' language"
+            errors.append(
+                ContractError(
+                    file,
+                    where,
+                    exc.code,
+                    f"pattern {_quote(source)} is {what}: {exc.reason}",
+                    _PATTERN_HINT if exc.code != "bad-pattern" else "",
+                )
+            )
+    return errors
+
+
+def _quote(source: str) -> str:
+    import json
+
+    return json.dumps(source, ensure_ascii=False)
+
+
+_PATTERN_HINT = "see docs/regex.md for the syntax contracts may use"
 
 
 def _describe(value: Any) -> str:
@@ -419,11 +558,13 @@ def message_of(file: str, schema: Any) -> MessageType | None:
     )
 
 
-def is_definitions_only(schema: Any) -> bool:
-    """A file that only holds ``$defs`` for others: it has no contract type."""
-    return (
-        isinstance(schema, dict)
-        and bool(schema.get("$defs") or schema.get("definitions"))
-        and not (set(schema) - ANNOTATIONS - {"x-message"})
-        or (isinstance(schema, dict) and not schema)
+def is_definitions_only(schema: Any, draft: Draft | None = None) -> bool:
+    """A file that only holds ``$defs`` for others: it has no contract type.
+    Without a ``draft``, the one its ``$schema`` names (2020-12 by default)."""
+    if not isinstance(schema, dict):
+        return False
+    draft = draft or draft_of(schema) or "2020-12"
+    return not schema or (
+        bool(schema.get("$defs") or schema.get("definitions"))
+        and not asserting(schema, draft)
     )

@@ -8,11 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any
-
-from pydantic_core import SchemaValidator, core_schema
 
 from codegen.compiler import ir
 from codegen.python.layout import (
@@ -116,13 +113,13 @@ class PythonRenderer:
                 if value is not None
             ]
             meta = ()
-            if t.pattern is not None and native_pattern(t.pattern):
-                kwargs.append(("pattern", py_str(t.pattern)))
-            elif t.pattern is not None:
-                meta += (Group(f"{SUPPORT}.pattern(", (py_str(t.pattern),), ")"),)
             if t.format is not None:
                 meta += (f"{SUPPORT}.format_({py_str(t.format)})",)
-            return Typed(f"{SUPPORT}.Str", meta, tuple(kwargs))
+            # After the Field, so that the lengths stay in the str schema it wraps.
+            trailing: tuple[Expr, ...] = ()
+            if t.pattern is not None:
+                trailing = (Group(f"{SUPPORT}.pattern(", (py_str(t.pattern),), ")"),)
+            return Typed(f"{SUPPORT}.Str", meta, tuple(kwargs), trailing)
         if isinstance(t, ir.LiteralT):
             used.typing.add("Literal")
             literal = Group("Literal[", tuple(py_literal(v) for v in t.values), "]")
@@ -305,7 +302,6 @@ class PythonRenderer:
             "extra_line": extra_line,
             "fields": [self.field_lines(f, used, module) for f in decl.fields],
             "check_call": check_call,
-            "rebuild": False,
         }
 
     def alias_view(
@@ -335,19 +331,12 @@ class PythonRenderer:
         used = Used()
         order, cyclic = _order(module, self.decls)
         views = []
-        position = {name: i for i, name in enumerate(order)}
-        rebuild = []
         for name in order:
             decl = self.decls[name]
             if isinstance(decl, ir.ObjectDecl):
+                # No model_rebuild() for references to later classes: models are
+                # built on first use (defer_build), when every class exists.
                 view = self.class_view(decl, used, module.name)
-                later = [
-                    r
-                    for r in _refs_of_decl(decl)
-                    if r.module == module.name and position.get(r, -1) > position[name]
-                ]
-                if later:
-                    rebuild.append(name.name)
             else:
                 view = self.alias_view(decl, used, module.name, name in cyclic)
             views.append(view)
@@ -363,7 +352,6 @@ class PythonRenderer:
             docstring=docstring(f"Contract types generated from {module.source}.", ""),
             imports=imports,
             decls=views,
-            rebuild=rebuild,
             all_names=sorted(d.name.name for d in module.decls),
             doc_text=doc_text,
         )
@@ -396,45 +384,6 @@ class PythonRenderer:
         return lines
 
 
-# Escapes whose meaning differs between ECMA-262 (what JSON Schema specifies) and
-# the Rust regex engine of pydantic-core, or that Rust lacks.
-_NOT_PORTABLE_ESCAPES = frozenset("dDwWsSbBpPuxck0123456789")
-
-
-def _portable(pattern: str) -> bool:
-    in_class = False
-    i = 0
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\":
-            if pattern[i + 1 : i + 2] in _NOT_PORTABLE_ESCAPES:
-                return False
-            i += 2
-            continue
-        if in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-        elif ch == "." or pattern.startswith("(?", i):
-            return False
-        i += 1
-    return True
-
-
-@cache
-def native_pattern(pattern: str) -> bool:
-    """Whether Pydantic's own (Rust) regex gives ECMA-262's verdicts for ``pattern``:
-    only literals, classes, anchors, groups, alternation and repetition, and it
-    compiles there. Such patterns are checked without a Python call."""
-    if not pattern.isascii() or not _portable(pattern):
-        return False
-    try:
-        SchemaValidator(core_schema.str_schema(pattern=pattern))
-    except Exception:
-        return False
-    return True
-
-
 def _doc_text(docs: ir.Docs, name: str) -> str | None:
     """Description, else a title that says more than the type name."""
     if docs.description:
@@ -450,29 +399,6 @@ def _tuple(items: list[str]) -> Expr:
     return Group("(", tuple(items), ")")
 
 
-def refs_in(t: ir.IrType) -> Iterable[ir.TypeName]:
-    if isinstance(t, ir.Ref):
-        yield t.target
-    elif isinstance(t, ir.ArrayT):
-        yield from refs_in(t.items)
-    elif isinstance(t, ir.MapT):
-        yield from refs_in(t.values)
-    elif isinstance(t, ir.UnionT):
-        for m in t.members:
-            yield from refs_in(m)
-    elif isinstance(t, ir.ValuesT):
-        yield from refs_in(t.base)
-
-
-def _refs_of_decl(decl: ir.Decl) -> list[ir.TypeName]:
-    if isinstance(decl, ir.ObjectDecl):
-        out = [r for f in decl.fields for r in refs_in(f.type)]
-        if decl.extra is not None:
-            out += list(refs_in(decl.extra))
-        return out
-    return list(refs_in(decl.type))
-
-
 def _order(
     module: ir.Module, decls: dict[ir.TypeName, ir.Decl]
 ) -> tuple[list[ir.TypeName], set[ir.TypeName]]:
@@ -483,7 +409,7 @@ def _order(
     """
     names = [d.name for d in module.decls]
     local = set(names)
-    deps = {n: [r for r in _refs_of_decl(decls[n]) if r in local] for n in names}
+    deps = {n: [r for r in ir.decl_refs(decls[n]) if r in local] for n in names}
     cyclic: set[ir.TypeName] = set()
     for n in names:
         if isinstance(decls[n], ir.AliasDecl) and _reaches(n, n, deps):

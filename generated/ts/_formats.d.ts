@@ -29,7 +29,7 @@ export declare const isIpv4: (value: string) => boolean;
 export declare function isIpv6(value: string): boolean;
 export declare function isEmail(value: string): boolean;
 export declare function isUri(value: string): boolean;
-export type FormatName = "date" | "date-time" | "duration" | "email" | "hostname" | "ipv4" | "ipv6" | "time" | "uri" | "uuid";
+export type FormatName = "date" | "date-time" | "duration" | "email" | "hostname" | "idn-email" | "idn-hostname" | "ipv4" | "ipv6" | "iri" | "iri-reference" | "json-pointer" | "regex" | "relative-json-pointer" | "time" | "uri" | "uri-reference" | "uri-template" | "uuid";
 /** The asserted formats: the same checks, verdict for verdict, as the Python package. */
 export declare const FORMATS: Readonly<Record<FormatName, (value: string) => boolean>>;
 /**

@@ -2,6 +2,7 @@
 // checks them (ported rule for rule, so Python and Node give the same verdict on every
 // string), and `multipleOf` in exact decimal arithmetic. The type aliases document
 // intent in the generated types and keep the exact wire text (validators check them).
+import { idnEmail, isIdnHostname, isJsonPointer, isRegex, isRelativeJsonPointer, isUriTemplate, referenceFormats, } from "./_formats_extra.js";
 import { isHostname } from "./_hostname.js";
 export { isHostname, punycodeDecode } from "./_hostname.js";
 // Anchored JS regexes match the whole string (no Python-style match before a
@@ -149,11 +150,18 @@ export const FORMATS = Object.freeze({
     duration: isDuration,
     email: isEmail,
     hostname: isHostname,
+    "idn-email": idnEmail(isIpv4, isIpv6),
+    "idn-hostname": isIdnHostname,
     ipv4: isIpv4,
     ipv6: isIpv6,
+    "json-pointer": isJsonPointer,
+    regex: isRegex,
+    "relative-json-pointer": isRelativeJsonPointer,
     time: isTime,
     uri: isUri,
+    "uri-template": isUriTemplate,
     uuid: isUuid,
+    ...referenceFormats(isIpv6),
 });
 // -- multipleOf in decimal arithmetic ------------------------------------------------
 const NUMBER_TEXT = /^(-?)([0-9]+)(?:\.([0-9]+))?(?:e([+-]?[0-9]+))?$/;

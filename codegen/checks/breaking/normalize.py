@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
@@ -28,7 +27,7 @@ from codegen.compiler.resolve import Resolver, SchemaGraph
 from codegen.compiler.vocabulary import Draft, is_definitions_only
 from codegen.errors import CompileError, ContractError
 from runtime.jsonpointer import pointer_join
-from runtime.support.patterns import ecma_regex
+from runtime.support.patterns import RegexError, ecma_regex
 
 CONTENT = ("contentEncoding", "contentMediaType")
 ANNOTATIONS = vocabulary.ANNOTATIONS - set(
@@ -173,7 +172,7 @@ def accepts(norm: Norm, value: Any) -> bool:
         try:
             if isinstance(pattern, str) and not ecma_regex(pattern).search(value):
                 return False
-        except re.error:
+        except RegexError:
             return False
     if isinstance(value, int | float) and not isinstance(value, bool):
         low, high = bounds(kw, low=True), bounds(kw, low=False)
@@ -286,7 +285,7 @@ class Side:
         if child.implied:
             return False
         if child.pointer == "":
-            return not is_definitions_only(node)
+            return not is_definitions_only(node, child.draft)
         parts = child.pointer.split("/")
         if len(parts) == 3 and parts[1] in ("$defs", "definitions"):
             return True
@@ -352,10 +351,7 @@ class Side:
                 via_ref=True,
             )
             rest = {k: v for k, v in node.items() if k != "$ref"}
-            asserting = [k for k in rest if k not in ANNOTATIONS | set(CONTENT)]
-            if child.draft == "7" or not [
-                k for k in asserting if not k.startswith("x-")
-            ]:
+            if child.draft == "7" or not vocabulary.asserting(rest, child.draft):
                 base = self.norm(to)
                 default = (node["default"],) if "default" in node else base.default
                 return replace(base, site=child, default=default)
@@ -377,8 +373,8 @@ class Side:
                 continue
             if key in ("enum", "const"):
                 continue
-            if key.startswith("x-") and key != "x-reserved":
-                continue
+            if key not in vocabulary.KEYWORDS[child.draft] and key != "x-reserved":
+                continue  # an annotation (unknown keywords are)
             if child.draft == "7" and key in ("items", "additionalItems"):
                 continue
             if child.draft == "7" and key == "dependencies":

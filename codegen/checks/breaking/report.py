@@ -89,11 +89,13 @@ class BreakingReport:
         return any(v.status == "incompatible" for v in self.verdicts)
 
 
-def load_side(root: Path, label: str) -> tuple[Side, dict[str, Any] | None]:
+def load_side(
+    root: Path, label: str, strict: bool = False
+) -> tuple[Side, dict[str, Any] | None]:
     """One side's schemas, checked, and its catalogue (``None`` without one)."""
     documents, errors = load_all(root)
     for doc in documents:
-        errors.extend(check_document(doc.path, doc.contents, doc.draft))
+        errors.extend(check_document(doc.path, doc.contents, doc.draft, strict))
     if errors:
         raise bad_side(label, tuple(errors))
     try:
@@ -191,13 +193,15 @@ def check_breaking(
     mode: str | None = None,
     baseline: Path | None = None,
     envelope: str | None = None,
+    strict: bool = False,
 ) -> BreakingReport:
     """Compare ``schemas`` with the schemas at ``against`` (a git revision, or a
     folder of schemas) and judge every finding; ``mode`` is one of :data:`REQUIRED`
-    for every file, or ``None`` for the catalogue's."""
+    for every file, or ``None`` for the catalogue's. ``strict`` refuses unknown
+    keywords in ``schemas`` (the old side is history: it is read as it was)."""
     if mode is not None and mode not in REQUIRED:
         raise ValueError(f"mode must be one of {sorted(REQUIRED)}, not {mode!r}")
-    new, catalog = load_side(schemas, "")
+    new, catalog = load_side(schemas, "", strict)
     with tempfile.TemporaryDirectory(prefix="contracts-breaking-") as tmp:
         if Path(against).is_dir():
             old_root, label = Path(against), f"{against.rstrip('/')}/"

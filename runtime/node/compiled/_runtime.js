@@ -7,6 +7,7 @@
 import AjvModule from "ajv";
 import Ajv2020Module from "ajv/dist/2020.js";
 import { FORMATS, isMultiple } from "./_formats.js";
+import { regExp } from "./_regex.js";
 import { SCHEMAS } from "./_schemas.js";
 import { ContractViolation, UnknownContract, normalise, toViolations } from "./_violations.js";
 export { FORMATS, isDate, isDateTime, isDuration, isEmail, isHostname, isIpv4, isIpv6, isMultiple, isTime, isUri, isUuid, punycodeDecode, } from "./_formats.js";
@@ -73,6 +74,8 @@ const AJV_OPTIONS = Object.freeze({
     strict: false,
     validateFormats: true,
     unicodeRegExp: true,
+    // Patterns run in re2js (linear time), translated by the compiler: _regex.ts.
+    code: { regExp },
     // Only a value's own properties count: {} has no "constructor" property.
     ownProperties: true,
     // Unions told apart by a const tag carry `discriminator` (codegen/compiler/bundle.py):
@@ -96,21 +99,46 @@ function quietLogger() {
         error: console.error,
     };
 }
-/** Formats and decimal multipleOf, as the Python side checks them. */
-function configure(ajv) {
+/**
+ * The `format` values in the schemas that are no format JSON Schema defines (a
+ * vendor's "color"): annotations, as on the Python side, so Ajv accepts any string
+ * for them. (A property named "format" may be collected too: harmless.)
+ */
+function unknownFormats(value, found = new Set()) {
+    if (Array.isArray(value)) {
+        for (const item of value)
+            unknownFormats(item, found);
+    }
+    else if (value !== null && typeof value === "object") {
+        for (const [key, item] of Object.entries(value)) {
+            if (key === "format" && typeof item === "string" && !Object.hasOwn(FORMATS, item)) {
+                found.add(item);
+            }
+            else {
+                unknownFormats(item, found);
+            }
+        }
+    }
+    return found;
+}
+/** Formats (unknown ones as annotations) and decimal multipleOf, as in Python. */
+function configure(ajv, entries) {
     for (const [name, validate] of Object.entries(FORMATS)) {
         ajv.addFormat(name, { type: "string", validate });
+    }
+    for (const name of unknownFormats(entries.map((entry) => entry.schema))) {
+        ajv.addFormat(name, true);
     }
     ajv.removeKeyword("multipleOf");
     ajv.addKeyword(multipleOfKeyword());
     return ajv;
 }
 /** An Ajv instance for one draft ("2020-12" or "7"), configured as the runtime's. */
-function makeAjv(draft, extra = {}) {
+function makeAjv(draft, entries, extra = {}) {
     const options = { ...AJV_OPTIONS, ...extra };
     return configure(draft === "7"
         ? new Ajv({ ...options, ignoreKeywordsWithRef: true, logger: quietLogger() })
-        : new Ajv2020(options));
+        : new Ajv2020(options), entries);
 }
 /** The place of a bundled schema below the schemas folder. */
 const pathOf = (entry) => entry.path ?? (entry.uri.startsWith(ROOT_URI) ? entry.uri.slice(ROOT_URI.length) : entry.uri);
@@ -133,7 +161,7 @@ function engine(draft) {
     const key = draft === "7" ? "7" : "2020-12";
     let ajv = engines.get(key);
     if (ajv === undefined) {
-        ajv = makeAjv(key);
+        ajv = makeAjv(key, SCHEMAS);
         addSchemas(ajv, SCHEMAS);
         engines.set(key, ajv);
     }

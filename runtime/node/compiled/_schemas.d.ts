@@ -9,3 +9,5 @@ export interface SchemaEntry {
     readonly schema: Readonly<Record<string, unknown>>;
 }
 export declare const SCHEMAS: readonly SchemaEntry[];
+/** Each ECMA-262 pattern of the schemas, in RE2 syntax with the same meaning. */
+export declare const PATTERNS: ReadonlyMap<string, string>;

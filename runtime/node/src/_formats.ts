@@ -2,6 +2,15 @@
 // checks them (ported rule for rule, so Python and Node give the same verdict on every
 // string), and `multipleOf` in exact decimal arithmetic. The type aliases document
 // intent in the generated types and keep the exact wire text (validators check them).
+import {
+  idnEmail,
+  isIdnHostname,
+  isJsonPointer,
+  isRegex,
+  isRelativeJsonPointer,
+  isUriTemplate,
+  referenceFormats,
+} from "./_formats_extra.js";
 import { isHostname } from "./_hostname.js";
 
 export { isHostname, punycodeDecode } from "./_hostname.js";
@@ -173,10 +182,19 @@ export type FormatName =
   | "duration"
   | "email"
   | "hostname"
+  | "idn-email"
+  | "idn-hostname"
   | "ipv4"
   | "ipv6"
+  | "iri"
+  | "iri-reference"
+  | "json-pointer"
+  | "regex"
+  | "relative-json-pointer"
   | "time"
   | "uri"
+  | "uri-reference"
+  | "uri-template"
   | "uuid";
 
 /** The asserted formats: the same checks, verdict for verdict, as the Python package. */
@@ -186,11 +204,18 @@ export const FORMATS: Readonly<Record<FormatName, (value: string) => boolean>> =
   duration: isDuration,
   email: isEmail,
   hostname: isHostname,
+  "idn-email": idnEmail(isIpv4, isIpv6),
+  "idn-hostname": isIdnHostname,
   ipv4: isIpv4,
   ipv6: isIpv6,
+  "json-pointer": isJsonPointer,
+  regex: isRegex,
+  "relative-json-pointer": isRelativeJsonPointer,
   time: isTime,
   uri: isUri,
+  "uri-template": isUriTemplate,
   uuid: isUuid,
+  ...referenceFormats(isIpv6),
 });
 
 // -- multipleOf in decimal arithmetic ------------------------------------------------

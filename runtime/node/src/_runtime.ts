@@ -14,6 +14,7 @@ import type {
 } from "ajv";
 import Ajv2020Module from "ajv/dist/2020.js";
 import { FORMATS, isMultiple } from "./_formats.js";
+import { regExp } from "./_regex.js";
 import { SCHEMAS, type SchemaEntry } from "./_schemas.js";
 import { ContractViolation, UnknownContract, normalise, toViolations } from "./_violations.js";
 import type { Violation } from "./_violations.js";
@@ -112,6 +113,8 @@ const AJV_OPTIONS: Options = Object.freeze({
   strict: false,
   validateFormats: true,
   unicodeRegExp: true,
+  // Patterns run in re2js (linear time), translated by the compiler: _regex.ts.
+  code: { regExp },
   // Only a value's own properties count: {} has no "constructor" property.
   ownProperties: true,
   // Unions told apart by a const tag carry `discriminator` (codegen/compiler/bundle.py):
@@ -136,10 +139,33 @@ function quietLogger(): NonNullable<Options["logger"]> {
   };
 }
 
-/** Formats and decimal multipleOf, as the Python side checks them. */
-function configure(ajv: AjvInstance): AjvInstance {
+/**
+ * The `format` values in the schemas that are no format JSON Schema defines (a
+ * vendor's "color"): annotations, as on the Python side, so Ajv accepts any string
+ * for them. (A property named "format" may be collected too: harmless.)
+ */
+function unknownFormats(value: unknown, found = new Set<string>()): Set<string> {
+  if (Array.isArray(value)) {
+    for (const item of value) unknownFormats(item, found);
+  } else if (value !== null && typeof value === "object") {
+    for (const [key, item] of Object.entries(value)) {
+      if (key === "format" && typeof item === "string" && !Object.hasOwn(FORMATS, item)) {
+        found.add(item);
+      } else {
+        unknownFormats(item, found);
+      }
+    }
+  }
+  return found;
+}
+
+/** Formats (unknown ones as annotations) and decimal multipleOf, as in Python. */
+function configure(ajv: AjvInstance, entries: readonly SchemaEntry[]): AjvInstance {
   for (const [name, validate] of Object.entries(FORMATS)) {
     ajv.addFormat(name, { type: "string", validate });
+  }
+  for (const name of unknownFormats(entries.map((entry) => entry.schema))) {
+    ajv.addFormat(name, true);
   }
   ajv.removeKeyword("multipleOf");
   ajv.addKeyword(multipleOfKeyword());
@@ -147,12 +173,13 @@ function configure(ajv: AjvInstance): AjvInstance {
 }
 
 /** An Ajv instance for one draft ("2020-12" or "7"), configured as the runtime's. */
-function makeAjv(draft: string, extra: Options = {}): AjvInstance {
+function makeAjv(draft: string, entries: readonly SchemaEntry[], extra: Options = {}): AjvInstance {
   const options = { ...AJV_OPTIONS, ...extra };
   return configure(
     draft === "7"
       ? new Ajv({ ...options, ignoreKeywordsWithRef: true, logger: quietLogger() } as Options)
       : new Ajv2020(options),
+    entries,
   );
 }
 
@@ -180,7 +207,7 @@ function engine(draft: string): AjvInstance {
   const key = draft === "7" ? "7" : "2020-12";
   let ajv = engines.get(key);
   if (ajv === undefined) {
-    ajv = makeAjv(key);
+    ajv = makeAjv(key, SCHEMAS);
     addSchemas(ajv, SCHEMAS);
     engines.set(key, ajv);
   }

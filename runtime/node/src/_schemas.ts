@@ -13,3 +13,6 @@ export interface SchemaEntry {
 }
 
 export declare const SCHEMAS: readonly SchemaEntry[];
+
+/** Each ECMA-262 pattern of the schemas, in RE2 syntax with the same meaning. */
+export declare const PATTERNS: ReadonlyMap<string, string>;

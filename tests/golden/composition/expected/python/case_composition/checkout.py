@@ -41,7 +41,7 @@ Customer = dict[str, Any]
 class Address(_s.Model):
     model_config = ConfigDict(extra="allow")
 
-    country: Annotated[_s.Str, Field(pattern="^[A-Z]{2}$")]
+    country: Annotated[_s.Str, _s.pattern("^[A-Z]{2}$")]
     postal_code: _s.Str
     legacy_zip: _s.Opt[_s.Str] = None
 
@@ -50,7 +50,7 @@ class Payment(_s.Model):
     model_config = ConfigDict(extra="allow")
 
     method: Literal["card", "invoice"]
-    card_number: _s.Opt[Annotated[_s.Str, Field(pattern="^[0-9]{12,19}$")]] = None
+    card_number: _s.Opt[Annotated[_s.Str, _s.pattern("^[0-9]{12,19}$")]] = None
     billing_zip: _s.Opt[_s.Str] = None
 
     @model_validator(mode="after")
@@ -64,6 +64,3 @@ class BaseEntity(_s.Model):
 
     id: Annotated[_s.Str, Field(min_length=1)]
     created_at: _s.Opt[Annotated[_s.Str, _s.format_("date-time")]] = None
-
-
-Checkout.model_rebuild()
