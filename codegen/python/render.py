@@ -302,7 +302,6 @@ class PythonRenderer:
             "extra_line": extra_line,
             "fields": [self.field_lines(f, used, module) for f in decl.fields],
             "check_call": check_call,
-            "rebuild": False,
         }
 
     def alias_view(
@@ -332,19 +331,12 @@ class PythonRenderer:
         used = Used()
         order, cyclic = _order(module, self.decls)
         views = []
-        position = {name: i for i, name in enumerate(order)}
-        rebuild = []
         for name in order:
             decl = self.decls[name]
             if isinstance(decl, ir.ObjectDecl):
+                # No model_rebuild() for references to later classes: models are
+                # built on first use (defer_build), when every class exists.
                 view = self.class_view(decl, used, module.name)
-                later = [
-                    r
-                    for r in ir.decl_refs(decl)
-                    if r.module == module.name and position.get(r, -1) > position[name]
-                ]
-                if later:
-                    rebuild.append(name.name)
             else:
                 view = self.alias_view(decl, used, module.name, name in cyclic)
             views.append(view)
@@ -360,7 +352,6 @@ class PythonRenderer:
             docstring=docstring(f"Contract types generated from {module.source}.", ""),
             imports=imports,
             decls=views,
-            rebuild=rebuild,
             all_names=sorted(d.name.name for d in module.decls),
             doc_text=doc_text,
         )
