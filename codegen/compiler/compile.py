@@ -107,7 +107,7 @@ def compile_documents(
     bundler = Bundler(graph)  # resolves $dynamicRef, for the Node bundle
     errors.extend(node_limit_errors(bundler))
     names = module_names(documents)
-    lowerer = Lowerer(graph, names)
+    lowerer = Lowerer(graph, names, strict)
     roots: dict[str, ir.TypeName | None] = {}
     messages: dict[str, ir.MessageType | None] = {}
     for doc in documents:
