@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import TypeAdapter, ValidationError
 from pydantic_core import SchemaValidator
 
-from runtime._pointer import from_jsonschema, from_pydantic, show
+from runtime._violation_text import from_jsonschema, from_pydantic, show
 from runtime.errors import ContractViolation, UnknownContract, Violation
 
 if TYPE_CHECKING:

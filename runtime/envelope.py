@@ -105,11 +105,18 @@ def _not_json(name: str) -> Any:
 
 
 def dumps(value: Any) -> bytes:
-    """Compact JSON bytes (orjson, or the standard library for huge integers)."""
+    """Compact JSON bytes (orjson; the standard library for integers beyond 64 bits
+    and for text with a lone surrogate, which is written as its escape, ``"\\ud800"``,
+    as ``JSON.stringify`` does: UTF-8 cannot carry it)."""
     try:
         return orjson.dumps(value)
     except TypeError:
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+        pass
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    try:
+        return text.encode()
+    except UnicodeEncodeError:
+        return json.dumps(value, separators=(",", ":")).encode()
 
 
 class Message(NamedTuple):

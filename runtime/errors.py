@@ -26,6 +26,17 @@ class Violation:
     expected: str
     got: str
 
+    def __post_init__(self) -> None:
+        # Text from the wire may hold a lone surrogate, which UTF-8 cannot carry:
+        # it is kept as its escape (\ud800), so a violation can always be printed,
+        # logged and stored.
+        for name in ("pointer", "expected", "got"):
+            value = getattr(self, name)
+            if not value.isascii():
+                safe = value.encode("utf-8", "backslashreplace").decode()
+                if safe != value:
+                    object.__setattr__(self, name, safe)
+
     def __str__(self) -> str:
         return f"{self.pointer or '/'}: expected {self.expected}, got {self.got}"
 

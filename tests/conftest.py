@@ -6,12 +6,15 @@ import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import referencing
 from jsonschema import Draft7Validator, Draft202012Validator
 from referencing.jsonschema import DRAFT7, DRAFT202012
+
+if TYPE_CHECKING:
+    from tests.shells import Shell
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden"
@@ -24,7 +27,14 @@ VENV_BIN = Path(sys.executable).parent
 # `slow` by module, here. `slow` covers the end-to-end CLI modules too: each of their
 # tests starts `contracts` (and git) several times.
 REDIS_MODULES = frozenset(
-    {"test_presence", "test_streams", "test_streams_cross", "test_streams_node"}
+    {
+        "test_deadletter",
+        "test_presence",
+        "test_streams",
+        "test_streams_cross",
+        "test_streams_faults",
+        "test_streams_node",
+    }
 )
 NODE_MODULES = frozenset(
     {
@@ -170,3 +180,14 @@ def redis_url() -> Iterator[str]:
         return
     with RedisServer() as server:
         yield server.url
+
+
+@pytest.fixture(params=["sync", "async"])
+def shell(request: pytest.FixtureRequest, redis_url: str) -> Iterator[Shell]:
+    """A maker of sync or asyncio consumers and presences (tests/shells.py): a test
+    that takes it runs against both shells of the twin APIs."""
+    from tests.shells import Shell
+
+    made = Shell(request.param, redis_url)
+    yield made
+    made.close()

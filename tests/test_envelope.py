@@ -120,3 +120,27 @@ def test_a_bad_source_or_an_oversized_payload_is_refused_on_encode() -> None:
     with pytest.raises(ContractViolation) as info:  # the envelope, then its data
         deep.encode(payload, message_type="agent.task.accepted", version=1)
     assert "nesting depth" in info.value.violations[0].expected
+
+
+def test_lone_surrogates_never_crash_encode(codec: Codec) -> None:
+    """#13.1: UTF-8 cannot carry a lone surrogate. In free-form data it is written
+    as its escape (as JSON.stringify writes it) and read back; in a string field it
+    is a violation whose text can be printed."""
+    task = json.loads(
+        (ROOT / "tests/samples/agent/task_requested.v1/valid-minimal.json").read_text()
+    )
+    free = dict(task, input={"\ud800": "a\udfffb", "n": 10**30})
+    raw = codec.encode(free, message_type="agent.task.requested", version=1)
+    assert b'"input":{"\\ud800":"a\\udfffb","n":1000000000000000000000000000000}' in raw
+    assert codec.decode(raw).data.input == free["input"]
+    for bad, line in [
+        ({"agent_id": "\ud800"}, "/agent_id: expected a valid string"),
+        ({"\udc00": 1}, 'got "\\udc00"'),
+    ]:
+        with pytest.raises(ContractViolation) as info:
+            codec.encode(
+                dict(task, **bad), message_type="agent.task.requested", version=1
+            )
+        text = str(info.value)
+        text.encode()  # printable: the surrogates are escaped
+        assert line in text

@@ -7,7 +7,10 @@ import importlib
 import pytest
 
 
-@pytest.mark.parametrize("module", ["codegen", "runtime", "runtime.support"])
+@pytest.mark.parametrize(
+    "module",
+    ["codegen", "runtime", "runtime.support", "runtime.streams", "runtime.presence"],
+)
 def test_all_is_sorted_and_complete(module: str) -> None:
     mod = importlib.import_module(module)
     names = mod.__all__

@@ -30,6 +30,7 @@ from runtime.envelope import Codec
 from runtime.presence import (
     SCHEMA_TTL,
     SERVICES_KEY,
+    AsyncPresence,
     Presence,
     live_services,
     schema_key,
@@ -37,6 +38,7 @@ from runtime.presence import (
 )
 from runtime.streams import Consumer
 from tests.conftest import ROOT
+from tests.shells import Shell
 
 VENV_BIN = ROOT / ".venv" / "bin"
 NODE_STREAMS = ROOT / "tests" / "node_streams"
@@ -85,9 +87,9 @@ def url_of(client: redis.Redis) -> str:
 # -- the Python announcer ---------------------------------------------------------
 
 
-def test_record_heartbeat_and_withdrawal(client: redis.Redis) -> None:
+def test_record_heartbeat_and_withdrawal(shell: Shell, client: redis.Redis) -> None:
     contracts = Contracts("platform_contracts")
-    with Presence(client, contracts, "planner-agent", ttl=5) as presence:
+    with shell.presence(contracts, "planner-agent", ttl=5) as presence:
         record = json.loads(client.get(service_key(presence.instance)) or b"")
         assert record["service"] == "planner-agent"
         assert record["runtime"] == "python"
@@ -120,9 +122,9 @@ def test_record_heartbeat_and_withdrawal(client: redis.Redis) -> None:
     assert live_services(client) == ([], [])
 
 
-def test_a_crashed_service_expires(client: redis.Redis) -> None:
+def test_a_crashed_service_expires(shell: Shell, client: redis.Redis) -> None:
     """No stop: the record is gone one ttl after the last heartbeat."""
-    presence = Presence(client, Contracts("platform_contracts"), "crashy", ttl=0.5)
+    presence = shell.presence(Contracts("platform_contracts"), "crashy", ttl=0.5)
     presence.beat()  # one heartbeat, then silence (as after SIGKILL)
     assert [s.service for s in live_services(client)[0]] == ["crashy"]
     time.sleep(0.7)
@@ -130,11 +132,13 @@ def test_a_crashed_service_expires(client: redis.Redis) -> None:
     assert client.get(service_key(presence.instance)) is None
 
 
-def test_schemas_are_stored_again_after_a_flush(client: redis.Redis) -> None:
+def test_schemas_are_stored_again_after_a_flush(
+    shell: Shell, client: redis.Redis
+) -> None:
     """A Redis restarted without persistence loses everything: the next heartbeat
     writes the record and every schema again."""
     contracts = Contracts("platform_contracts")
-    presence = Presence(client, contracts, "planner-agent", ttl=30)
+    presence = shell.presence(contracts, "planner-agent", ttl=30)
     presence.beat()
     keys = set(client.scan_iter(match="contracts:{presence}:schema:*"))
     assert len(keys) == len({e["fingerprint"] for e in contracts.manifest["contracts"]})
@@ -165,15 +169,16 @@ def test_the_heartbeat_survives_a_redis_outage() -> None:
         c.close()
 
 
-def test_bad_arguments() -> None:
+@pytest.mark.parametrize("kind", [Presence, AsyncPresence])
+def test_bad_arguments(kind: type[Presence] | type[AsyncPresence]) -> None:
     contracts = Contracts("platform_contracts")
-    c = redis.Redis()  # never connected: the checks come first
+    c: Any = redis.Redis()  # never connected: the checks come first
     with pytest.raises(ValueError, match="service name"):
-        Presence(c, contracts, "")
+        kind(c, contracts, "")
     with pytest.raises(ValueError, match="ttl"):
-        Presence(c, contracts, "x", ttl=0)
+        kind(c, contracts, "x", ttl=0)
     with pytest.raises(ValueError, match="interval"):
-        Presence(c, contracts, "x", ttl=1, interval=2)
+        kind(c, contracts, "x", ttl=1, interval=2)
 
 
 # -- drift --redis: hostile and edge input ----------------------------------------
@@ -203,11 +208,11 @@ def record_for(service: str, runtime: str, contracts: dict[str, str]) -> dict[st
     }
 
 
-def test_no_services_and_one_service(client: redis.Redis) -> None:
+def test_no_services_and_one_service(shell: Shell, client: redis.Redis) -> None:
     url = url_of(client)
     code, out = drift(url)
     assert code == 0 and "live services (0)" in out
-    with Presence(client, Contracts("platform_contracts"), "planner-agent"):
+    with shell.presence(Contracts("platform_contracts"), "planner-agent"):
         code, out = drift(url)
     assert code == 0, out
     assert re.search(r"planner-agent +python +platform_contracts", out)
@@ -512,8 +517,6 @@ def test_async_presence(redis_url: str) -> None:
     import asyncio
 
     import redis.asyncio
-
-    from runtime.presence import AsyncPresence
 
     async def main() -> tuple[list[str], list[str], int]:
         client = redis.asyncio.Redis.from_url(redis_url)

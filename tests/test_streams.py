@@ -32,6 +32,7 @@ from runtime.streams import (
 )
 from runtime.testing import RedisServer
 from tests.conftest import ROOT
+from tests.shells import Driven, Shell
 
 TASK = "agent/task_requested.v1.json"
 SAMPLES = ROOT / "tests" / "samples" / "agent" / "task_requested.v1"
@@ -69,20 +70,14 @@ def stream() -> str:
 
 
 def make(
-    client: redis.Redis, contracts: Contracts, stream: str, **options: Any
-) -> tuple[Publisher, Consumer]:
+    shell: Shell, client: redis.Redis, contracts: Contracts, stream: str, **options: Any
+) -> tuple[Publisher, Driven]:
+    """A publisher (sync) and a consumer of the shell under test, group created."""
     codec = Codec(contracts, source="python:test")
     catalog = catalog_for(contracts, stream)
     publisher = Publisher(client, codec, catalog=catalog)
-    consumer = Consumer(
-        client,
-        codec,
-        stream,
-        "agents",
-        "agent-1",
-        catalog=catalog,
-        block_ms=50,
-        **options,
+    consumer = shell.consumer(
+        codec, stream, "agents", "agent-1", catalog=catalog, block_ms=50, **options
     )
     consumer.ensure_group(start="0")
     return publisher, consumer
@@ -95,11 +90,11 @@ def test_keys_share_a_cluster_hash_tag() -> None:
 
 
 def test_round_trip_typed_with_one_ack_per_batch(
-    client: redis.Redis, contracts: Contracts, stream: str
+    shell: Shell, client: redis.Redis, contracts: Contracts, stream: str
 ) -> None:
     from platform_contracts.agent.task_requested_v1 import AgentTaskRequested
 
-    publisher, consumer = make(client, contracts, stream)
+    publisher, consumer = make(shell, client, contracts, stream)
     model = AgentTaskRequested.model_validate(task())
     ids = [publisher.publish(stream, model)]
     ids += publisher.publish_many(
@@ -127,9 +122,9 @@ def _dlq(client: redis.Redis, stream: str) -> list[dict[str, Any]]:
 
 
 def test_invalid_entries_go_to_the_dead_letter_stream_with_reasons(
-    client: redis.Redis, contracts: Contracts, stream: str
+    shell: Shell, client: redis.Redis, contracts: Contracts, stream: str
 ) -> None:
-    publisher, consumer = make(client, contracts, stream)
+    publisher, consumer = make(shell, client, contracts, stream)
     codec = Codec(contracts, source="python:test")
     good = json.loads(
         codec.encode(task(), message_type="agent.task.requested", version=1)
@@ -196,9 +191,9 @@ def test_invalid_entries_go_to_the_dead_letter_stream_with_reasons(
 
 
 def test_publish_checks_contract_and_catalogue_before_writing(
-    client: redis.Redis, contracts: Contracts, stream: str
+    shell: Shell, client: redis.Redis, contracts: Contracts, stream: str
 ) -> None:
-    publisher, _ = make(client, contracts, stream)
+    publisher, _ = make(shell, client, contracts, stream)
     with pytest.raises(ContractViolation):
         publisher.publish_many(
             stream,
@@ -216,10 +211,10 @@ def test_publish_checks_contract_and_catalogue_before_writing(
 
 
 def test_poison_message_ends_in_dead_letter_stream_after_delivery_limit(
-    client: redis.Redis, contracts: Contracts, stream: str
+    shell: Shell, client: redis.Redis, contracts: Contracts, stream: str
 ) -> None:
     publisher, consumer = make(
-        client, contracts, stream, claim_idle_ms=20, max_deliveries=3
+        shell, client, contracts, stream, claim_idle_ms=20, max_deliveries=3
     )
     publisher.publish(stream, (task(), "agent.task.requested", 1))
     calls = []
@@ -241,12 +236,12 @@ def test_poison_message_ends_in_dead_letter_stream_after_delivery_limit(
 
 
 def test_idle_entries_are_looked_for_once_per_claim_interval(
-    client: redis.Redis, contracts: Contracts, stream: str
+    shell: Shell, client: redis.Redis, contracts: Contracts, stream: str
 ) -> None:
     """XAUTOCLAIM runs on the first cycle, then at most every claim_every_ms: an
     entry left pending is reclaimed once the interval has passed, not before."""
     publisher, consumer = make(
-        client, contracts, stream, claim_idle_ms=20, claim_every_ms=1500
+        shell, client, contracts, stream, claim_idle_ms=20, claim_every_ms=1500
     )
     publisher.publish(stream, (task(), "agent.task.requested", 1))
     calls: list[int] = []
@@ -266,9 +261,9 @@ def test_idle_entries_are_looked_for_once_per_claim_interval(
 
 
 def test_consumer_recovers_when_group_and_stream_vanish(
-    client: redis.Redis, contracts: Contracts, stream: str
+    shell: Shell, client: redis.Redis, contracts: Contracts, stream: str
 ) -> None:
-    publisher, consumer = make(client, contracts, stream)
+    publisher, consumer = make(shell, client, contracts, stream)
     handled: list[Any] = []
     consumer.on("agent.task.requested", 1)(lambda data, d: handled.append(data))
     publisher.publish(stream, (task(), "agent.task.requested", 1))
@@ -280,12 +275,13 @@ def test_consumer_recovers_when_group_and_stream_vanish(
 
 
 def test_fingerprint_drift_is_counted_and_message_still_validated(
+    shell: Shell,
     client: redis.Redis,
     contracts: Contracts,
     stream: str,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    _, consumer = make(client, contracts, stream)
+    _, consumer = make(shell, client, contracts, stream)
     codec = Codec(contracts, source="node:old-build")
     envelope = json.loads(
         codec.encode(task(), message_type="agent.task.requested", version=1)
@@ -424,49 +420,3 @@ def test_redis_restart_mid_run(contracts: Contracts, tmp_path: Path) -> None:
         client.close()
     finally:
         server.stop()
-
-
-def test_dlq_list_and_replay_cli(
-    redis_url: str, client: redis.Redis, contracts: Contracts
-) -> None:
-    """``contracts dlq list`` shows reasons; ``replay`` re-validates and moves back
-    the valid entries (here: the ones a failing handler had given up on)."""
-    stream = "agent.tasks"
-    client.delete(stream_key(stream), dead_letter_key(stream))
-    codec = Codec(contracts, source="python:test")
-    consumer = Consumer(
-        client, codec, stream, "dlq-test", "c", block_ms=20, claim_idle_ms=10,
-        max_deliveries=1,
-    )  # fmt: skip
-    consumer.ensure_group(start="0")
-    Publisher(client, codec).publish(stream, (task(), "agent.task.requested", 1))
-    client.xadd(stream_key(stream), {"envelope": b'{"id": 1}'})
-
-    def fail(data: Any, delivery: Delivery) -> None:
-        raise RuntimeError("down")
-
-    consumer.on("agent.task.requested", 1)(fail)
-    for _ in range(5):
-        consumer.run_once()
-        time.sleep(0.02)
-    contracts_cli = str(Path(sys.executable).parent / "contracts")
-    env = dict(os.environ, REDIS_URL=redis_url)
-    listed = subprocess.run(
-        [contracts_cli, "dlq", "list", "--stream", stream],
-        capture_output=True, text=True, env=env, cwd=ROOT,
-    )  # fmt: skip
-    assert listed.returncode == 0, listed.stderr
-    assert "invalid (from" in listed.stdout and "delivery-limit (from" in listed.stdout
-    assert "/type: expected a required property, got nothing" in listed.stdout
-    assert listed.stdout.strip().endswith("2 dead-lettered entries")
-    replayed = subprocess.run(
-        [contracts_cli, "dlq", "replay", "--stream", stream],
-        capture_output=True, text=True, env=env, cwd=ROOT,
-    )  # fmt: skip
-    assert replayed.returncode == 1  # one entry is still invalid
-    assert "1 replayed, 1 still invalid" in replayed.stdout
-    assert client.xlen(dead_letter_key(stream)) == 1
-    handled: list[Any] = []
-    consumer.on("agent.task.requested", 1)(lambda data, d: handled.append(data))
-    consumer.run_once()
-    assert len(handled) == 1

@@ -30,8 +30,9 @@ def drift(
         str | None,
         typer.Option(
             "--redis",
-            help="Check the live services announced in this Redis (redis://host:port/db)"
-            " instead of the generated packages",
+            help="Check the live services announced in this Redis (redis://host:port/db;"
+            " any node of a cluster, or redis+cluster://host:port) instead of the"
+            " generated packages",
         ),
     ] = None,
     packages: Annotated[
@@ -78,22 +79,25 @@ def drift(
 
 
 def _live(url: str | None, packages: list[Path], config: Config, fmt: Format) -> None:
-    import redis
-
     from codegen.checks.livedrift import live_drift, package_drift
 
     envelope = config.settings.envelope
-    what = "live services" if url is not None else "packages"
-    try:
-        if url is not None:
-            client = redis.Redis.from_url(url, socket_timeout=10)
-            report = live_drift(client, config.schemas, envelope)
-        else:
+    if url is None:
+        try:
             report = package_drift(packages, config.schemas, envelope)
-    except CompileError as exc:
-        raise compile_failure(exc, fmt) from None
-    except (redis.RedisError, ValueError) as exc:
-        raise usage_error(f"cannot read presence from {url}: {exc}") from None
+        except CompileError as exc:
+            raise compile_failure(exc, fmt) from None
+        what = "packages"
+    else:
+        from runtime.connect import ERRORS, connect, failure
+
+        try:
+            report = live_drift(connect(url), config.schemas, envelope)
+        except CompileError as exc:
+            raise compile_failure(exc, fmt) from None
+        except ERRORS as exc:
+            raise usage_error(failure(exc, url, "read presence from")) from None
+        what = "live services"
     show(
         Report(
             text=_text(report, what),

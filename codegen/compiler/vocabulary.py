@@ -26,7 +26,7 @@ from typing import Any, Literal
 from codegen.compiler.ir import MessageType
 from codegen.errors import CompileError, ContractError
 from runtime.jsonpointer import pointer_join
-from runtime.support.patterns import ecma_regex
+from runtime.support.patterns import RegexError, ecma_regex
 from runtime.support.types import JsonKind, json_kind
 
 Draft = Literal["2020-12", "7"]
@@ -421,30 +421,7 @@ def check_document(
                     "supported: " + ", ".join(sorted(SUPPORTED_FORMATS)),
                 )
             )
-        if isinstance(schema.get("pattern"), str):
-            problem = regex_problem(schema["pattern"])
-            if problem:
-                errors.append(
-                    ContractError(
-                        file,
-                        pointer_join(pointer, "pattern"),
-                        "bad-pattern",
-                        f"pattern is not a valid regular expression: {problem}",
-                    )
-                )
-        if isinstance(schema.get("patternProperties"), dict):
-            for pat in schema["patternProperties"]:
-                problem = regex_problem(pat)
-                if problem:
-                    errors.append(
-                        ContractError(
-                            file,
-                            pointer_join(pointer, "patternProperties", pat),
-                            "bad-pattern",
-                            f"property pattern is not a valid regular expression:"
-                            f" {problem}",
-                        )
-                    )
+        errors += pattern_errors(file, pointer, schema)
         stack.extend(reversed(list(subschemas(schema, draft, pointer))))
     return errors
 
@@ -482,12 +459,46 @@ def _unknown_keyword(
     )
 
 
-def regex_problem(pattern: str) -> str | None:
-    try:
-        ecma_regex(pattern)
-    except re.error as exc:
-        return str(exc)
-    return None
+def pattern_errors(
+    file: str, pointer: str, schema: dict[str, Any]
+) -> list[ContractError]:
+    """``pattern``, ``patternProperties`` keys and ``propertyNames``' pattern (a
+    subschema, checked as such): ECMA-262, in the linear-time engines' language."""
+    found: list[tuple[str, str]] = []
+    if isinstance(schema.get("pattern"), str):
+        found.append((pointer_join(pointer, "pattern"), schema["pattern"]))
+    if isinstance(schema.get("patternProperties"), dict):
+        found += [
+            (pointer_join(pointer, "patternProperties", key), key)
+            for key in schema["patternProperties"]
+        ]
+    errors = []
+    for where, source in found:
+        try:
+            ecma_regex(source)
+        except RegexError as exc:
+            what = "not an ECMA-262 regular expression"
+            if exc.code != "bad-pattern":
+                what = "outside the linear-time engines' language"
+            errors.append(
+                ContractError(
+                    file,
+                    where,
+                    exc.code,
+                    f"pattern {_quote(source)} is {what}: {exc.reason}",
+                    _PATTERN_HINT if exc.code != "bad-pattern" else "",
+                )
+            )
+    return errors
+
+
+def _quote(source: str) -> str:
+    import json
+
+    return json.dumps(source, ensure_ascii=False)
+
+
+_PATTERN_HINT = "see docs/regex.md for the syntax contracts may use"
 
 
 def _describe(value: Any) -> str:

@@ -8,11 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any
-
-from pydantic_core import SchemaValidator, core_schema
 
 from codegen.compiler import ir
 from codegen.python.layout import (
@@ -116,13 +113,13 @@ class PythonRenderer:
                 if value is not None
             ]
             meta = ()
-            if t.pattern is not None and native_pattern(t.pattern):
-                kwargs.append(("pattern", py_str(t.pattern)))
-            elif t.pattern is not None:
-                meta += (Group(f"{SUPPORT}.pattern(", (py_str(t.pattern),), ")"),)
             if t.format is not None:
                 meta += (f"{SUPPORT}.format_({py_str(t.format)})",)
-            return Typed(f"{SUPPORT}.Str", meta, tuple(kwargs))
+            # After the Field, so that the lengths stay in the str schema it wraps.
+            trailing: tuple[Expr, ...] = ()
+            if t.pattern is not None:
+                trailing = (Group(f"{SUPPORT}.pattern(", (py_str(t.pattern),), ")"),)
+            return Typed(f"{SUPPORT}.Str", meta, tuple(kwargs), trailing)
         if isinstance(t, ir.LiteralT):
             used.typing.add("Literal")
             literal = Group("Literal[", tuple(py_literal(v) for v in t.values), "]")
@@ -394,45 +391,6 @@ class PythonRenderer:
             first.append(line)
         lines += first
         return lines
-
-
-# Escapes whose meaning differs between ECMA-262 (what JSON Schema specifies) and
-# the Rust regex engine of pydantic-core, or that Rust lacks.
-_NOT_PORTABLE_ESCAPES = frozenset("dDwWsSbBpPuxck0123456789")
-
-
-def _portable(pattern: str) -> bool:
-    in_class = False
-    i = 0
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\":
-            if pattern[i + 1 : i + 2] in _NOT_PORTABLE_ESCAPES:
-                return False
-            i += 2
-            continue
-        if in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-        elif ch == "." or pattern.startswith("(?", i):
-            return False
-        i += 1
-    return True
-
-
-@cache
-def native_pattern(pattern: str) -> bool:
-    """Whether Pydantic's own (Rust) regex gives ECMA-262's verdicts for ``pattern``:
-    only literals, classes, anchors, groups, alternation and repetition, and it
-    compiles there. Such patterns are checked without a Python call."""
-    if not pattern.isascii() or not _portable(pattern):
-        return False
-    try:
-        SchemaValidator(core_schema.str_schema(pattern=pattern))
-    except Exception:
-        return False
-    return True
 
 
 def _doc_text(docs: ir.Docs, name: str) -> str | None:

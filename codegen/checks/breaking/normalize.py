@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
@@ -28,7 +27,7 @@ from codegen.compiler.resolve import Resolver, SchemaGraph
 from codegen.compiler.vocabulary import Draft, is_definitions_only
 from codegen.errors import CompileError, ContractError
 from runtime.jsonpointer import pointer_join
-from runtime.support.patterns import ecma_regex
+from runtime.support.patterns import RegexError, ecma_regex
 
 CONTENT = ("contentEncoding", "contentMediaType")
 ANNOTATIONS = vocabulary.ANNOTATIONS - set(
@@ -173,7 +172,7 @@ def accepts(norm: Norm, value: Any) -> bool:
         try:
             if isinstance(pattern, str) and not ecma_regex(pattern).search(value):
                 return False
-        except re.error:
+        except RegexError:
             return False
     if isinstance(value, int | float) and not isinstance(value, bool):
         low, high = bounds(kw, low=True), bounds(kw, low=False)

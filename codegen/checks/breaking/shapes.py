@@ -10,8 +10,6 @@ with old writers only when the schema the name had before fits in the new one
 
 from __future__ import annotations
 
-import re
-
 from codegen.checks.breaking.normalize import Child, Norm, Side
 from codegen.checks.breaking.rules import (
     BACKWARD,
@@ -22,13 +20,13 @@ from codegen.checks.breaking.rules import (
     Finding,
 )
 from codegen.checks.breaking.walk import Walk
-from runtime.support.patterns import ecma_regex
+from runtime.support.patterns import RegexError, ecma_regex
 
 
 def pattern_matches(pattern: str, name: str) -> bool:
     try:
-        return ecma_regex(pattern).search(name) is not None
-    except re.error:
+        return ecma_regex(pattern).search(name)
+    except RegexError:
         return False
 
 

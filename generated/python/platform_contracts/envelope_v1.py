@@ -36,9 +36,9 @@ class Envelope(_s.Model):
         _s.Str,
         Field(
             max_length=200,
-            pattern="^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+$",
             description="Dotted message type, e.g. `agent.task.requested`.",
         ),
+        _s.pattern("^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+$"),
     ]
     version: Annotated[
         _s.StrictInt,
@@ -51,9 +51,9 @@ class Envelope(_s.Model):
     fingerprint: Annotated[
         _s.Str,
         Field(
-            pattern="^sha256:[0-9a-f]{64}$",
             description="`sha256:` and the lower-case hex digest of the producer's contract, as listed in the generated manifest.",
         ),
+        _s.pattern("^sha256:[0-9a-f]{64}$"),
     ]
     time: Annotated[
         _s.Str,

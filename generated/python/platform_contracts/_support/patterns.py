@@ -1,83 +1,101 @@
-"""``pattern``: ECMA-262 regular expressions, as JSON Schema specifies them."""
+"""``pattern``: ECMA-262 regular expressions, as JSON Schema specifies them, matched
+in linear time by Rust's ``regex`` crate (pydantic-core's ``rust-regex`` engine).
+
+The pattern is translated once (:mod:`.ecma`); matching never backtracks, so no input
+can make it slow. Lone surrogates (possible in Python strings, not in the engine's)
+are matched as U+FFFD.
+"""
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from typing import Any
 
-from pydantic import AfterValidator
+from pydantic import GetCoreSchemaHandler
+from pydantic_core import SchemaError, SchemaValidator, core_schema
 
-from .types import fail
+from .ecma import UNSUPPORTED, RegexError, check_syntax, translate
 
-_JS_SPACE = (
-    "\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a"
-    "\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff"
-)
-
-
-def ecma_regex(source: str) -> re.Pattern[str]:
-    """Compile an ECMA-262 pattern (as JSON Schema specifies) with Python's ``re``.
-
-    Differences handled: ``\\d``/``\\w``/``\\b`` are ASCII-only (``re.ASCII``),
-    ``\\s`` is JavaScript's Unicode whitespace, ``$`` matches only at the very
-    end (Python's also matches before a final newline), and ``(?<name>`` groups.
-    """
-    out: list[str] = []
-    i = 0
-    in_class = False
-    while i < len(source):
-        ch = source[i]
-        if ch == "\\" and i + 1 < len(source):
-            nxt = source[i + 1]
-            if nxt == "s":
-                out.append(_JS_SPACE if in_class else f"[{_JS_SPACE}]")
-            elif nxt == "S" and not in_class:
-                out.append(f"[^{_JS_SPACE}]")
-            else:
-                out.append(source[i : i + 2])
-            i += 2
-            continue
-        if in_class:
-            if ch == "]":
-                in_class = False
-        elif ch == "[":
-            in_class = True
-            out.append(ch)
-            i += 1
-            if i < len(source) and source[i] == "^":
-                out.append("^")
-                i += 1
-            if i < len(source) and source[i] == "]":
-                out.append("\\]")
-                i += 1
-            continue
-        elif ch == "$":
-            out.append("\\Z")
-            i += 1
-            continue
-        elif ch == ".":
-            out.append("[^\\n\\r\\u2028\\u2029]")
-            i += 1
-            continue
-        elif source.startswith("(?<", i) and source[i + 3 : i + 4] not in ("=", "!"):
-            out.append("(?P<")
-            i += 3
-            continue
-        out.append(ch)
-        i += 1
-    return re.compile("".join(out), re.ASCII)
+__all__ = [
+    "Regex",
+    "RegexError",
+    "check_syntax",
+    "ecma_regex",
+    "pattern",
+    "rust_schema",
+    "translate",
+]
 
 
-def pattern(regex: str) -> AfterValidator:
+def rust_schema(source: str) -> core_schema.CoreSchema:
+    """A pydantic-core string schema that accepts the strings ``source`` (ECMA-262)
+    is found in; :class:`RegexError` when the engines cannot take it."""
+    schema = core_schema.str_schema(
+        pattern=translate(source).rust, regex_engine="rust-regex", strict=True
+    )
+    try:
+        SchemaValidator(schema)
+    except SchemaError as exc:
+        last = str(exc).strip().splitlines()[-1].strip()
+        what = "too large for" if "size limit" in last else "not taken by"
+        raise RegexError(
+            UNSUPPORTED, f"{what} the linear-time engine ({last})"
+        ) from None
+    return schema
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class Regex:
+    """A compiled ECMA-262 pattern; :meth:`search` says whether it is found."""
+
+    __slots__ = ("_engine", "source")
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self._engine = SchemaValidator(rust_schema(source))
+
+    def search(self, value: str) -> bool:
+        if self._engine.isinstance_python(value):
+            return True
+        if value.isascii():
+            return False
+        fixed = _SURROGATE.sub("\ufffd", value)
+        return fixed != value and bool(self._engine.isinstance_python(fixed))
+
+
+@lru_cache(maxsize=4096)
+def ecma_regex(source: str) -> Regex:
+    """The compiled pattern (cached): :class:`RegexError` if it is refused."""
+    return Regex(source)
+
+
+class _Pattern:
+    """``Annotated`` metadata: the string must contain a match of the pattern,
+    checked in pydantic-core (no Python call); the error names the ECMA source."""
+
+    __slots__ = ("source",)
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def __get_pydantic_core_schema__(
+        self, source_type: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.chain_schema(
+            [
+                handler(source_type),
+                core_schema.custom_error_schema(
+                    rust_schema(self.source),
+                    "string_pattern_mismatch",
+                    custom_error_context={"pattern": self.source},
+                ),
+            ]
+        )
+
+
+def pattern(regex: str) -> _Pattern:
     """``pattern``: the regular expression is searched for, not anchored."""
-    compiled = ecma_regex(regex)
-
-    def check(value: str) -> str:
-        if compiled.search(value) is None:
-            raise fail(
-                "string_pattern_mismatch",
-                "a string matching {pattern}",
-                pattern=regex,
-            )
-        return value
-
-    return AfterValidator(check)
+    return _Pattern(regex)

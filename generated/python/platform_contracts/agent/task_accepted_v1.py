@@ -36,9 +36,9 @@ class AgentTaskAccepted(_s.Model):
         Field(
             min_length=1,
             max_length=128,
-            pattern="^[A-Za-z0-9][A-Za-z0-9_.:-]*$",
             description="The worker process that took the task (host name and process id), for debugging.",
         ),
+        _s.pattern("^[A-Za-z0-9][A-Za-z0-9_.:-]*$"),
     ]
     attempt: Annotated[
         _s.StrictInt,

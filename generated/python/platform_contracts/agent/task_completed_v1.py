@@ -96,16 +96,16 @@ class TaskArtifact(_s.Model):
         _s.Str,
         Field(
             max_length=127,
-            pattern="^[a-z]+/[a-z0-9.+-]+$",
             description="IANA media type of the file, e.g. `application/pdf`.",
         ),
+        _s.pattern("^[a-z]+/[a-z0-9.+-]+$"),
     ]
     size_bytes: Annotated[
         _s.Opt[Annotated[_s.StrictInt, Field(ge=0), _s.json_int]],
         Field(description="Size of the file in bytes."),
     ] = None
     sha256: Annotated[
-        _s.Opt[Annotated[_s.Str, Field(pattern="^[0-9a-f]{64}$")]],
+        _s.Opt[Annotated[_s.Str, _s.pattern("^[0-9a-f]{64}$")]],
         Field(description="Lower-case hex SHA-256 of the file contents."),
     ] = None
 

@@ -92,11 +92,8 @@ class TaskMetricUpdate(_s.Model):
     kind: Annotated[Literal["metric"], Field(description="Tag of this variant.")]
     name: Annotated[
         _s.Str,
-        Field(
-            max_length=100,
-            pattern="^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*$",
-            description="Metric name, lower-case, dot-separated.",
-        ),
+        Field(max_length=100, description="Metric name, lower-case, dot-separated."),
+        _s.pattern("^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*$"),
     ]
     value: Annotated[_s.Number, Field(description="The sampled value.")]
     unit: Annotated[

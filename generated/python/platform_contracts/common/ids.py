@@ -30,7 +30,8 @@ TaskId = Annotated[_s.Str, _s.format_("uuid")]
 
 AgentId = Annotated[
     _s.Str,
-    Field(min_length=3, max_length=64, pattern="^[a-z][a-z0-9]*(-[a-z0-9]+)*$"),
+    Field(min_length=3, max_length=64),
+    _s.pattern("^[a-z][a-z0-9]*(-[a-z0-9]+)*$"),
 ]
 """The slug of a deployed AI agent, as used in HTTP paths (`/v1/agents/{agent_id}/runs`): lower-case words separated by single hyphens."""
 

@@ -21,7 +21,7 @@ __contract_fingerprint__ = (
 
 Metadata = Annotated[
     dict[
-        Annotated[_s.Str, Field(pattern="^[a-z][a-z0-9_.-]{0,63}$")],
+        Annotated[_s.Str, _s.pattern("^[a-z][a-z0-9_.-]{0,63}$")],
         Annotated[_s.Str, Field(max_length=256)],
     ],
     Field(min_length=1, max_length=32),

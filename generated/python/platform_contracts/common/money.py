@@ -37,12 +37,13 @@ class Money(_s.Model):
 
 DecimalAmount = Annotated[
     _s.Str,
-    Field(max_length=32, pattern="^-?[0-9]+(\\.[0-9]{1,4})?$"),
+    Field(max_length=32),
+    _s.pattern("^-?[0-9]+(\\.[0-9]{1,4})?$"),
 ]
 """A signed decimal number written in plain notation with at most four fraction digits (no exponent, no thousands separator, no leading '+')."""
 
 
-CurrencyCode = Annotated[_s.Str, Field(pattern="^[A-Z]{3}$")]
+CurrencyCode = Annotated[_s.Str, _s.pattern("^[A-Z]{3}$")]
 """An ISO 4217 alphabetic currency code."""
 
 

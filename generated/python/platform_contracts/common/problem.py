@@ -75,9 +75,9 @@ class ProblemFieldError(_s.Model):
     pointer: Annotated[
         _s.Str,
         Field(
-            pattern="^(/([^~/]|~[01])*)*$",
             description="RFC 6901 JSON Pointer to the offending value in the body; the empty string is the whole body.",
         ),
+        _s.pattern("^(/([^~/]|~[01])*)*$"),
     ]
     expected: Annotated[
         _s.Str,

@@ -27,9 +27,9 @@ class TraceContext(_s.Model):
     traceparent: Annotated[
         _s.Str,
         Field(
-            pattern="^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$",
             description="The W3C `traceparent` value: version, 32-hex trace id, 16-hex parent span id and flags, lower-case, separated by hyphens.",
         ),
+        _s.pattern("^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"),
     ]
     tracestate: Annotated[
         _s.Opt[Annotated[_s.Str, Field(max_length=512)]],

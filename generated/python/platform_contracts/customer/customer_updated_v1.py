@@ -45,7 +45,7 @@ class CustomerUpdated(_s.Model):
         Field(min_length=1, max_length=200, description="Current display name."),
     ]
     phone: Annotated[
-        Annotated[_s.Str, Field(pattern="^\\+[1-9][0-9]{6,14}$")] | None,
+        Annotated[_s.Str, _s.pattern("^\\+[1-9][0-9]{6,14}$")] | None,
         Field(
             description="Current phone number in E.164 form. Absent: unknown to this event; `null`: the customer has no phone number.",
         ),
@@ -53,9 +53,9 @@ class CustomerUpdated(_s.Model):
     locale: Annotated[
         _s.Str,
         Field(
-            pattern="^[a-z]{2,3}(-[A-Z]{2})?$",
             description="Preferred language, as a BCP 47 tag of language and optional region.",
         ),
+        _s.pattern("^[a-z]{2,3}(-[A-Z]{2})?$"),
     ] = "en"
     marketing_opt_in: Annotated[
         _s.Opt[_s.Bool],

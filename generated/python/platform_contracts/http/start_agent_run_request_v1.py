@@ -57,7 +57,8 @@ class StartAgentRunRequest(_s.Model):
         _s.Opt[
             Annotated[
                 _s.Str,
-                Field(min_length=8, max_length=128, pattern="^[A-Za-z0-9_-]+$"),
+                Field(min_length=8, max_length=128),
+                _s.pattern("^[A-Za-z0-9_-]+$"),
             ],
         ],
         Field(

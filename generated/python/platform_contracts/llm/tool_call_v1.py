@@ -45,9 +45,9 @@ class LlmToolCall(_s.Model):
         _s.Str,
         Field(
             max_length=64,
-            pattern="^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*$",
             description="Name of the tool, as registered with the agent (snake_case, optionally namespaced with dots).",
         ),
+        _s.pattern("^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*$"),
     ]
     arguments: Annotated[
         ToolCallArguments,
@@ -66,7 +66,8 @@ class LlmToolCall(_s.Model):
 
 ToolCallId = Annotated[
     _s.Str,
-    Field(min_length=1, max_length=128, pattern="^[A-Za-z0-9_-]+$"),
+    Field(min_length=1, max_length=128),
+    _s.pattern("^[A-Za-z0-9_-]+$"),
 ]
 """A tool call id issued by a model provider (opaque, URL-safe)."""
 

@@ -71,7 +71,7 @@ class OrderCreated(_s.Model):
         Field(description="Where the order ships to."),
     ]
     coupon_code: Annotated[
-        _s.Opt[Annotated[_s.Str, Field(pattern="^[A-Z0-9]{4,20}$")]],
+        _s.Opt[Annotated[_s.Str, _s.pattern("^[A-Z0-9]{4,20}$")]],
         Field(
             description="The coupon redeemed with the order. When present, `coupon_source` is required.",
         ),
@@ -100,9 +100,9 @@ class OrderLine(_s.Model):
         _s.Str,
         Field(
             max_length=40,
-            pattern="^[A-Z0-9]{2,12}(-[A-Z0-9]{1,8}){0,3}$",
             description="Stock keeping unit: upper-case letters and digits in hyphen-separated groups.",
         ),
+        _s.pattern("^[A-Z0-9]{2,12}(-[A-Z0-9]{1,8}){0,3}$"),
     ]
     quantity: Annotated[
         _s.StrictInt,
@@ -162,7 +162,8 @@ class ShippingAddress(_s.Model):
     ]
     country_code: Annotated[
         _s.Str,
-        Field(pattern="^[A-Z]{2}$", description="ISO 3166-1 alpha-2 country code."),
+        Field(description="ISO 3166-1 alpha-2 country code."),
+        _s.pattern("^[A-Z]{2}$"),
     ]
 
 

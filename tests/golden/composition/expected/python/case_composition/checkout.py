@@ -41,7 +41,7 @@ Customer = dict[str, Any]
 class Address(_s.Model):
     model_config = ConfigDict(extra="allow")
 
-    country: Annotated[_s.Str, Field(pattern="^[A-Z]{2}$")]
+    country: Annotated[_s.Str, _s.pattern("^[A-Z]{2}$")]
     postal_code: _s.Str
     legacy_zip: _s.Opt[_s.Str] = None
 
@@ -50,7 +50,7 @@ class Payment(_s.Model):
     model_config = ConfigDict(extra="allow")
 
     method: Literal["card", "invoice"]
-    card_number: _s.Opt[Annotated[_s.Str, Field(pattern="^[0-9]{12,19}$")]] = None
+    card_number: _s.Opt[Annotated[_s.Str, _s.pattern("^[0-9]{12,19}$")]] = None
     billing_zip: _s.Opt[_s.Str] = None
 
     @model_validator(mode="after")

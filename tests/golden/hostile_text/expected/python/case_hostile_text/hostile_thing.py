@@ -85,7 +85,7 @@ class HostileThing(_s.Model):
     level: _s.Opt[HostileEnum] = None
     marker: _s.Opt[Literal['a """ b']] = None
     greeting: _s.Str = 'it\'s a "quoted" \\ default'
-    safe_text: _s.Opt[Annotated[_s.Str, Field(pattern="^[^\"'\\\\`$]*$")]] = None
+    safe_text: _s.Opt[Annotated[_s.Str, _s.pattern("^[^\"'\\\\`$]*$")]] = None
 
 
 HostileEnum = Literal[

@@ -20,7 +20,10 @@ __contract_fingerprint__ = (
 
 
 LabelSet = Annotated[
-    dict[Annotated[_s.Str, Field(max_length=8, pattern="^[a-z][a-z0-9_]*$")], _s.Str],
+    dict[
+        Annotated[_s.Str, Field(max_length=8), _s.pattern("^[a-z][a-z0-9_]*$")],
+        _s.Str,
+    ],
     Field(min_length=1, max_length=3),
 ]
 """propertyNames (pattern and maxLength) with min/maxProperties."""

@@ -24,8 +24,8 @@ class StringRules(_s.Model):
 
     short: _s.Opt[Annotated[_s.Str, Field(max_length=3)]] = None
     nickname: _s.Opt[Annotated[_s.Str, Field(min_length=2)]] = None
-    contains_abc: _s.Opt[Annotated[_s.Str, Field(pattern="abc")]] = None
-    sku: _s.Opt[Annotated[_s.Str, Field(pattern="^[A-Z]{3}-[0-9]{4}$")]] = None
+    contains_abc: _s.Opt[Annotated[_s.Str, _s.pattern("abc")]] = None
+    sku: _s.Opt[Annotated[_s.Str, _s.pattern("^[A-Z]{3}-[0-9]{4}$")]] = None
     created_at: _s.Opt[Annotated[_s.Str, _s.format_("date-time")]] = None
     birthday: _s.Opt[Annotated[_s.Str, _s.format_("date")]] = None
     alarm: _s.Opt[Annotated[_s.Str, _s.format_("time")]] = None

@@ -28,7 +28,7 @@ class Money(_s.Model):
     currency: CurrencyCode
 
 
-CurrencyCode = Annotated[_s.Str, Field(pattern="^[A-Z]{3}$")]
+CurrencyCode = Annotated[_s.Str, _s.pattern("^[A-Z]{3}$")]
 
 
 Uuid = Annotated[_s.Str, _s.format_("uuid")]

@@ -1,4 +1,5 @@
-"""Pydantic and jsonschema errors as :class:`Violation` s with JSON pointers."""
+"""The text of violations: Pydantic and jsonschema errors as :class:`Violation` s
+(JSON pointer, expected, got), in the words both runtimes use."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any
 from pydantic_core import ErrorDetails
 
 from runtime.errors import Violation
+from runtime.jsonpointer import pointer_of as pointer
 
 _MISSING = object()
 _PY_QUOTED = re.compile(r"'((?:[^'\\]|\\.)*)'")
@@ -66,10 +68,6 @@ def _literal_values(text: str) -> str:
     except (ValueError, SyntaxError):
         return _PY_QUOTED.sub(r'"\1"', text)
     return ", ".join(show(v) for v in values)
-
-
-def pointer(parts: Iterable[str | int]) -> str:
-    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
 
 
 def show(value: Any) -> str:

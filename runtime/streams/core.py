@@ -1,0 +1,325 @@
+"""The consumer's sans-IO core: one batch as Redis commands and handler calls.
+
+:meth:`ConsumerCore.cycle` yields the commands of a batch (``XAUTOCLAIM`` of idle
+entries, ``XPENDING`` for their delivery counts, ``XREADGROUP``, then the dead
+letters and acks in one ``MULTI``) and the handler calls, and takes their replies
+(:mod:`runtime._sansio`). The sync and asyncio shells (:mod:`runtime.streams.shells`)
+only send and call. A group reads two keys: its stream and its retry stream
+(``retry_key``), where replays of its own dead letters arrive.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, NamedTuple, TypedDict
+
+import redis
+
+from runtime._sansio import Call, Send, Steps, command
+from runtime.catalog import Catalog
+from runtime.envelope import Codec, dumps
+from runtime.streams.keys import dead_letter_key, retry_key, stream_key, text
+from runtime.streams.routing import Refused, Router
+
+log = logging.getLogger("runtime.streams")
+
+LAST_ERRORS_KEPT = 10_000  # handler failures remembered for delivery-limit letters
+# The dead-letter stream's default bound: XADD MAXLEN ~ this (None: unbounded).
+DEAD_LETTER_MAXLEN = 10_000
+
+
+class ConsumerOptions(TypedDict, total=False):
+    """The keyword options of a consumer (both shells)."""
+
+    catalog: Catalog | None
+    batch: int
+    block_ms: int
+    claim_idle_ms: int
+    max_deliveries: int
+    claim_every_ms: int | None
+    dead_letter_maxlen: int | None
+
+
+@dataclass
+class BatchResult:
+    handled: int = 0
+    dead_lettered: int = 0
+    failed: int = 0
+    claimed: int = 0
+    trimmed: int = 0  # pending entries MAXLEN had trimmed (dead-lettered, no payload)
+
+    def __iadd__(self, other: BatchResult) -> BatchResult:
+        self.handled += other.handled
+        self.dead_lettered += other.dead_lettered
+        self.failed += other.failed
+        self.claimed += other.claimed
+        self.trimmed += other.trimmed
+        return self
+
+
+class Entry(NamedTuple):
+    key: str  # the stream or the group's retry stream
+    entry_id: str
+    fields: dict[bytes, bytes]
+    deliveries: int
+
+
+class DeadLetter(NamedTuple):
+    entry: Entry
+    reason: str
+    errors: list[dict[str, str]]
+
+
+class ConsumerCore(Router):
+    """What a consumer-group member decides; its shells do the I/O."""
+
+    def __init__(
+        self,
+        codec: Codec,
+        stream: str,
+        group: str,
+        consumer: str,
+        *,
+        catalog: Catalog | None = None,
+        batch: int = 100,
+        block_ms: int = 1000,
+        claim_idle_ms: int = 30_000,
+        max_deliveries: int = 5,
+        claim_every_ms: int | None = None,
+        dead_letter_maxlen: int | None = DEAD_LETTER_MAXLEN,
+    ) -> None:
+        super().__init__(codec, stream, group, catalog)
+        self.dead_letter_maxlen = dead_letter_maxlen
+        self.key = stream_key(stream)
+        self.dlq = dead_letter_key(stream)
+        self.retry = retry_key(stream, group)
+        self.consumer = consumer
+        self.batch = batch
+        self.block_ms = block_ms
+        self.claim_idle_ms = claim_idle_ms
+        # XAUTOCLAIM at most this often (the first cycle always claims): an entry
+        # is reclaimed between claim_idle_ms and claim_idle_ms + claim_every_ms.
+        self.claim_every_ms = (
+            claim_every_ms if claim_every_ms is not None else claim_idle_ms // 4
+        )
+        self._next_claim = 0.0  # time.monotonic() of the next claim
+        self.max_deliveries = max_deliveries
+        # (key, entry id) -> the last handler failure, oldest first, bounded.
+        self.last_errors: dict[tuple[str, str], str] = {}
+        self.recovered = 0  # times the stream or group was created again
+
+    # -- operations (generators the shells drive) ------------------------------
+
+    def create_groups(self, start: str = "$") -> Steps[None]:
+        """Create the group (and the stream): ``$`` for new entries, ``0`` for all;
+        and the group on its retry stream, from its start."""
+        for key, first in ((self.key, start), (self.retry, "0")):
+            create = command("xgroup_create", key, self.group, id=first, mkstream=True)
+            reply = yield Send((create,))
+            if isinstance(reply, redis.ResponseError) and "BUSYGROUP" not in str(reply):
+                raise reply
+
+    def cycle(self) -> Steps[BatchResult]:
+        """One batch: reclaim idle entries, read new ones, handle, ack, dead-letter."""
+        result = BatchResult()
+        dead: list[DeadLetter] = []
+        entries: list[Entry] = []
+        if self._claim_due():
+            claimed = yield from self._claim(dead)
+            if claimed is None:
+                return (yield from self._recover())
+            entries += claimed
+            result.claimed = len(claimed)
+            result.trimmed = len(dead)
+        read = command(
+            "xreadgroup", self.group, self.consumer, {self.key: ">", self.retry: ">"},
+            count=self.batch, block=None if entries else self.block_ms,
+        )  # fmt: skip
+        reply = yield Send((read,))
+        if isinstance(reply, redis.ResponseError):
+            self._vanished(reply)
+            return (yield from self._recover())
+        for key, items in reply[0] or []:
+            entries += [Entry(text(key), text(i), f, 1) for i, f in items]
+        acks: list[Entry] = []
+        for entry in entries:
+            if entry.deliveries > self.max_deliveries:
+                last = self.last_errors.pop(entry[:2], None)
+                errors = [{"error": last}] if last else []
+                dead.append(DeadLetter(entry, "delivery-limit", errors))
+                continue
+            routed = self.route(entry.entry_id, entry.fields, entry.deliveries)
+            if isinstance(routed, Refused):
+                dead.append(DeadLetter(entry, *routed))
+                continue
+            error = yield Call(routed.handler, (routed.data, routed.delivery))
+            if error is None:
+                acks.append(entry)
+                self.last_errors.pop(entry[:2], None)
+            else:
+                log.error(
+                    "handler failed on %s %s; left pending", entry.key, entry.entry_id,
+                    exc_info=error,
+                )  # fmt: skip
+                self._remember(entry, error)
+                result.failed += 1
+        reply = yield from self._settle(dead, acks)
+        if isinstance(reply, redis.ResponseError):
+            self._vanished(reply)
+            return (yield from self._recover())
+        result.dead_lettered = len(dead)
+        result.handled = len(acks)
+        return result
+
+    # -- steps ----------------------------------------------------------------
+
+    def _claim(self, dead: list[DeadLetter]) -> Steps[list[Entry] | None]:
+        """Idle entries of both keys, with their delivery counts (``None``: the
+        group or stream vanished). Entries trimmed while pending are added to
+        ``dead``, as ``trimmed``, by their ids."""
+        reply = yield Send(
+            tuple(
+                command(
+                    "xautoclaim",
+                    key,
+                    self.group,
+                    self.consumer,
+                    self.claim_idle_ms,
+                    "0-0",
+                    count=self.batch,
+                )  # fmt: skip
+                for key in (self.key, self.retry)
+            )
+        )
+        if isinstance(reply, redis.ResponseError):
+            self._vanished(reply)
+            return None
+        found: list[tuple[str, str, dict[bytes, bytes]]] = []
+        most = 0
+        for key, (_, items, *rest) in zip((self.key, self.retry), reply, strict=True):
+            most = max(most, len(items))
+            gone = [text(i) for i in rest[0]] if rest else []
+            for i, fields in items:
+                if fields is None:  # Redis 6.2 returns trimmed entries as nil
+                    gone.append(text(i))
+                else:
+                    found.append((key, text(i), fields))
+            for entry_id in gone:
+                log.warning(
+                    "entry %s of %s was trimmed (MAXLEN) while pending in group %s;"
+                    " dead-lettered as trimmed", entry_id, key, self.group,
+                )  # fmt: skip
+                dead.append(DeadLetter(Entry(key, entry_id, {}, 0), "trimmed", []))
+        self._claimed(most)
+        if not found:
+            return []
+        ranges: dict[str, list[str]] = {}
+        for key, entry_id, _ in found:
+            ranges.setdefault(key, []).append(entry_id)
+        reply = yield Send(
+            tuple(
+                command(
+                    "xpending_range",
+                    key,
+                    self.group,
+                    ids[0],
+                    ids[-1],
+                    len(ids) * 2,
+                    consumername=self.consumer,
+                )  # fmt: skip
+                for key, ids in ranges.items()
+            )
+        )
+        if isinstance(reply, redis.ResponseError):
+            self._vanished(reply)
+            return None
+        counts = {
+            (key, text(p["message_id"])): int(p["times_delivered"])
+            for key, pending in zip(ranges, reply, strict=True)
+            for p in pending
+        }
+        return [Entry(k, i, f, counts.get((k, i), 1)) for k, i, f in found]
+
+    def _settle(
+        self, dead: list[DeadLetter], acks: list[Entry]
+    ) -> Steps[list[Any] | redis.ResponseError | None]:
+        """Dead letters and every ack of the batch: one MULTI (or one XACK a key)."""
+        ids: dict[str, list[str]] = {}
+        for entry in [d.entry for d in dead] + acks:
+            ids.setdefault(entry.key, []).append(entry.entry_id)
+        commands = [
+            command(
+                "xadd",
+                self.dlq,
+                self.dead_fields(d),
+                maxlen=self.dead_letter_maxlen,
+                approximate=True,
+            )  # fmt: skip
+            for d in dead
+        ]
+        commands += [command("xack", k, self.group, *i) for k, i in ids.items()]
+        if not commands:
+            return None
+        reply: list[Any] | redis.ResponseError = yield Send(
+            tuple(commands), transaction=bool(dead)
+        )
+        return reply
+
+    def _recover(self) -> Steps[BatchResult]:
+        """The stream or the group is gone (deleted under the consumer): create it
+        again, from the start, and go on with the next batch."""
+        log.warning(
+            "stream %s or its group %s vanished; creating them again",
+            self.key, self.group,
+        )  # fmt: skip
+        self.recovered += 1
+        yield from self.create_groups(start="0")
+        return BatchResult()
+
+    @staticmethod
+    def _vanished(error: redis.ResponseError) -> None:
+        """Raise ``error`` unless it says that the stream or the group is gone."""
+        message = str(error)
+        if "NOGROUP" not in message and "no longer exists" not in message:
+            raise error
+
+    # -- state ----------------------------------------------------------------
+
+    def _claim_due(self) -> bool:
+        return time.monotonic() >= self._next_claim
+
+    def _claimed(self, count: int) -> None:
+        """Schedule the next claim; at once when a full batch came back."""
+        self._next_claim = (
+            0.0 if count >= self.batch else time.monotonic() + self.claim_every_ms / 1e3
+        )
+
+    def _remember(self, entry: Entry, error: BaseException) -> None:
+        key = entry[:2]
+        self.last_errors.pop(key, None)
+        self.last_errors[key] = f"{type(error).__name__}: {error}"
+        if len(self.last_errors) > LAST_ERRORS_KEPT:
+            del self.last_errors[next(iter(self.last_errors))]
+
+    def dead_fields(self, dead: DeadLetter) -> dict[Any, Any]:
+        """The dead-letter entry: the original fields and ``dlq.*`` fields."""
+        entry = dead.entry
+        out: dict[Any, Any] = dict(entry.fields)
+        out.update(
+            {
+                "dlq.reason": dead.reason,
+                "dlq.errors": dumps(dead.errors),
+                "dlq.stream": self.key,
+                "dlq.entry_id": entry.entry_id,
+                "dlq.group": self.group,
+                "dlq.consumer": self.consumer,
+                "dlq.deliveries": str(entry.deliveries),
+                "dlq.time": datetime.now(UTC)
+                .isoformat(timespec="milliseconds")
+                .replace("+00:00", "Z"),
+            }
+        )
+        return out

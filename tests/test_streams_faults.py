@@ -1,0 +1,189 @@
+"""What no message and no fault may do to a consumer (issue #13), against a real
+redis-server and both shells (sync and asyncio): stop it, hold back the rest of a
+batch, or lose an entry without a trace."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+import pytest
+import redis
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from runtime import Codec, Contracts
+from runtime.streams import Delivery, Publisher, dead_letter_key, stream_key
+from tests.shells import Driven, Shell
+from tests.test_streams import catalog_for, task
+
+REASONS = {"invalid", "unknown-contract", "not-in-catalog", "no-handler"}
+
+
+@pytest.fixture(scope="module")
+def contracts() -> Contracts:
+    return Contracts("platform_contracts")
+
+
+@pytest.fixture
+def client(redis_url: str) -> Any:
+    c = redis.Redis.from_url(redis_url)
+    yield c
+    c.close()
+
+
+def consumer_of(
+    shell: Shell, client: redis.Redis, contracts: Contracts, stream: str, **options: Any
+) -> tuple[Publisher, Driven, list[str]]:
+    """A publisher, a consumer of the shell under test (group created, from the
+    start) and the ids of the entries its handler was given."""
+    codec = Codec(contracts, source="python:test")
+    catalog = catalog_for(contracts, stream)
+    consumer = shell.consumer(
+        codec, stream, "agents", "c-1", catalog=catalog, block_ms=20, **options
+    )
+    consumer.ensure_group(start="0")
+    handled: list[str] = []
+
+    @consumer.on("agent.task.requested", 1)
+    def handle(data: Any, delivery: Delivery) -> None:
+        handled.append(delivery.entry_id)
+
+    return Publisher(client, codec, catalog=catalog), consumer, handled
+
+
+def envelope(contracts: Contracts, **data: Any) -> dict[str, Any]:
+    codec = Codec(contracts, source="python:test")
+    good: dict[str, Any] = json.loads(
+        codec.encode(task(), message_type="agent.task.requested", version=1)
+    )
+    good["data"].update(data)
+    return good
+
+
+def dead_letters(client: redis.Redis, stream: str) -> dict[str, dict[str, bytes]]:
+    """Dead letters by the id of the entry they came from."""
+    return {
+        fields[b"dlq.entry_id"].decode(): fields
+        for _, fields in client.xrange(dead_letter_key(stream))
+    }
+
+
+def test_a_lone_surrogate_in_an_invalid_field_is_dead_lettered(
+    shell: Shell, client: redis.Redis, contracts: Contracts
+) -> None:
+    """#13.1: dead-lettering this entry raised UnicodeEncodeError and stopped the
+    consumer; the whole batch stayed pending."""
+    stream = f"faults.{uuid.uuid4().hex[:8]}"
+    publisher, consumer, handled = consumer_of(shell, client, contracts, stream)
+    before = publisher.publish(stream, (task(), "agent.task.requested", 1))
+    poison = json.dumps(envelope(contracts, agent_id="\ud800", max_attempts="x"))
+    assert '"\\ud800"' in poison  # the escape, as a producer writes it
+    bad = client.xadd(stream_key(stream), {"envelope": poison}).decode()
+    after = publisher.publish(stream, (task(), "agent.task.requested", 1))
+    result = consumer.run_once()
+    assert (result.handled, result.dead_lettered) == (2, 1)
+    assert handled == [before, after]
+    dead = dead_letters(client, stream)[bad]
+    assert dead[b"dlq.reason"] == b"invalid"
+    errors = json.loads(dead[b"dlq.errors"])
+    wrong = {"pointer": "/data/max_attempts", "expected": "an integer", "got": '"x"'}
+    assert wrong in errors
+    assert [e["got"] for e in errors if e["pointer"] == "/data/agent_id"] == [
+        '"\\ud800"'
+    ]
+    assert dead[b"envelope"] == poison.encode()
+    assert client.xpending(stream_key(stream), "agents")["pending"] == 0
+
+
+# -- property: any raw fields end handled or dead-lettered ---------------------------
+
+
+def _valid(contracts: Contracts) -> bytes:
+    return Codec(contracts, source="python:test").encode(
+        task(), message_type="agent.task.requested", version=1
+    )
+
+
+JSON_LEAVES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**200), max_value=2**200),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=12),
+    st.sampled_from(["\ud800", "a\udfffb", "\x00", "é" * 3]),
+)
+JSON_VALUES = st.recursive(
+    JSON_LEAVES,
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+FIELDS = ["task_id", "agent_id", "instruction", "max_attempts", "input", "x"]
+TOP = ["id", "type", "version", "fingerprint", "time", "source", "data", "trace"]
+
+
+@st.composite
+def raw_entries(draw: st.DrawFn, valid: bytes) -> dict[bytes, bytes]:
+    """The fields of a stream entry, as anyone with write access may XADD them."""
+    kind = draw(st.sampled_from(["bytes", "cut", "data", "top", "number", "fields"]))
+    good = json.loads(valid)
+    if kind == "bytes":
+        body = draw(st.binary(max_size=64))
+    elif kind == "cut":  # broken JSON
+        body = valid[: draw(st.integers(min_value=0, max_value=len(valid) - 1))]
+    elif kind == "data":  # a payload field of any type, text with lone surrogates
+        good["data"][draw(st.sampled_from(FIELDS))] = draw(JSON_VALUES)
+        body = json.dumps(good).encode()
+    elif kind == "top":  # an envelope field of any type
+        good[draw(st.sampled_from(TOP))] = draw(JSON_VALUES)
+        body = json.dumps(good).encode()
+    elif kind == "number":  # numbers beyond the double range, or huge
+        literal = draw(st.sampled_from(["1e400", "-1e400", "1" * 400, "1e-400"]))
+        field = draw(st.sampled_from(["max_attempts", "x"]))
+        good["data"][field] = "@@"
+        body = json.dumps(good).replace('"@@"', literal).encode()
+    else:  # no envelope field, or odd field names beside it
+        names = draw(st.lists(st.binary(min_size=1, max_size=8), max_size=3))
+        return {n: draw(st.binary(max_size=16)) for n in names} or {b"x": b""}
+    return {b"envelope": body}
+
+
+def _consume_everything(
+    shell: Shell, client: redis.Redis, contracts: Contracts, entries: list[Any]
+) -> None:
+    stream = f"prop.{uuid.uuid4().hex[:10]}"
+    publisher, consumer, handled = consumer_of(shell, client, contracts, stream)
+    key = stream_key(stream)
+    ids = [client.xadd(key, fields).decode() for fields in entries]
+    valid = publisher.publish(stream, (task(), "agent.task.requested", 1))
+    result = consumer.run_once()  # must not raise
+    dead = dead_letters(client, stream)
+    assert valid in handled
+    for entry_id in ids:  # each: handled, or dead-lettered with a reason
+        assert (entry_id in handled) != (entry_id in dead), entry_id
+        if entry_id in dead:
+            assert dead[entry_id][b"dlq.reason"].decode() in REASONS
+            json.loads(dead[entry_id][b"dlq.errors"])
+    assert result.handled + result.dead_lettered == len(ids) + 1
+    assert client.xpending(key, "agents")["pending"] == 0  # nothing held back
+    client.delete(key, dead_letter_key(stream))
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(data=st.data())
+def test_any_raw_fields_end_handled_or_dead_lettered(
+    shell: Shell, client: redis.Redis, contracts: Contracts, data: st.DataObject
+) -> None:
+    """#13.1, the property: random bytes, broken JSON, lone surrogates, wrong
+    types, huge numbers and 1e400, several to a batch, next to a valid message."""
+    valid = _valid(contracts)
+    entries = data.draw(st.lists(raw_entries(valid), min_size=1, max_size=5))
+    _consume_everything(shell, client, contracts, entries)
