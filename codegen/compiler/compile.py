@@ -10,7 +10,11 @@ from pathlib import Path
 from typing import Any
 
 from codegen.compiler import ir
-from codegen.compiler.bundle import Bundler, add_discriminators
+from codegen.compiler.bundle import (
+    Bundler,
+    add_discriminators,
+    drop_annotations_ajv_reads,
+)
 from codegen.compiler.catalog import load_catalog
 from codegen.compiler.load import Document, load_all
 from codegen.compiler.lower import Ctx, Lowerer
@@ -173,6 +177,7 @@ def compile_documents(
     for m in modules:
         program_hash.update(f"{m.source}\0{m.fingerprint}\0".encode())
     bundled = bundler.bundle()
+    drop_annotations_ajv_reads(bundled, {d.path: d.draft for d in documents})
     add_discriminators(bundled, lowerer.tagged, graph.base_uri)
     bundles = tuple(
         ir.Bundle(d.path, graph.base_uri[d.path], d.draft, bundled[d.path])
