@@ -6,11 +6,14 @@ processes (start-up and imports included), ``--repeat`` runs each of:
 
 - ``generate``: our tool into an empty folder (Python and TypeScript together);
 - ``check``: ``contracts check`` of that output, unchanged;
-- datamodel-code-generator with its defaults (black + isort), on the same
+- datamodel-code-generator with its defaults (black + isort; it runs black in
+  the same process), on the same
   files, at the sizes up to ``--peer-max`` only (it takes seconds per hundred
   schemas and grows faster than linearly; the output says which sizes it ran).
 
-Per run it prints the median and the range, the peak memory (maximum resident
+Per run it prints the median wall time and its range, the CPU time (user +
+system: on a machine shared with other work it moves less than wall time), the
+peak memory (maximum resident
 set size of the process, from ``wait4``), the growth factor against the
 previous size of the same shape (time ratio / size ratio, so linear cost is
 about 1.0 per step whatever the sizes), and ``peer median / our median``.
@@ -43,6 +46,7 @@ class Timing:
     size: int
     tool: str
     seconds: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
     peak_mb: list[float] = field(default_factory=list)
     output_mb: float = 0.0
     error: str = ""
@@ -51,9 +55,13 @@ class Timing:
     def median(self) -> float | None:
         return statistics.median(self.seconds) if self.seconds else None
 
+    @property
+    def cpu_median(self) -> float | None:
+        return statistics.median(self.cpu) if self.cpu else None
 
-def timed(argv: list[str], cwd: Path) -> tuple[float, float, str]:
-    """Run once: (wall seconds, peak RSS in MB, error text or "")."""
+
+def timed(argv: list[str], cwd: Path) -> tuple[float, float, float, str]:
+    """Run once: (wall seconds, CPU seconds, peak RSS in MB, error text or "")."""
     start = time.perf_counter()
     proc = subprocess.Popen(
         argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
@@ -65,10 +73,11 @@ def timed(argv: list[str], cwd: Path) -> tuple[float, float, str]:
     proc.stderr.close()
     proc.returncode = os.waitstatus_to_exitcode(status)
     peak = usage.ru_maxrss / 1024  # KB on Linux
+    cpu = usage.ru_utime + usage.ru_stime
     if proc.returncode != 0:
         tail = "\n".join(err.strip().splitlines()[-8:])
-        return elapsed, peak, f"exit {proc.returncode}: {tail}"
-    return elapsed, peak, ""
+        return elapsed, cpu, peak, f"exit {proc.returncode}: {tail}"
+    return elapsed, cpu, peak, ""
 
 
 def tree_mb(root: Path) -> float:
@@ -113,11 +122,12 @@ def measure(
                 argv = peer_argv(peer, schemas, peer_out)
             else:
                 argv = argvs[row.tool]
-            seconds, peak, error = timed(argv, folder)
+            seconds, cpu, peak, error = timed(argv, folder)
             if error:
                 row.error = error
                 continue
             row.seconds.append(seconds)
+            row.cpu.append(cpu)
             row.peak_mb.append(peak)
     rows[0].output_mb = tree_mb(out) if out.is_dir() else 0.0
     if len(rows) > 2 and peer_out.exists():
@@ -165,38 +175,42 @@ def _entries(program: object) -> list[dict[str, object]]:
     return [manifest_entry(c) for c in program.contracts]
 
 
-def fmt(row: Timing) -> tuple[str, str, str]:
-    if row.error or row.median is None:
-        return "failed", "-", "-"
+def fmt(row: Timing) -> tuple[str, str, str, str]:
+    """(median wall, wall range, median CPU and its range, peak memory)."""
+    if row.error or row.median is None or row.cpu_median is None:
+        return "failed", "-", "-", "-"
     spread = f"{min(row.seconds):.2f}-{max(row.seconds):.2f}"
+    cpu = f"{row.cpu_median:.2f} ({min(row.cpu):.2f}-{max(row.cpu):.2f})"
     peak = f"{max(row.peak_mb):.0f}"
-    return f"{row.median:.2f}", spread, peak
+    return f"{row.median:.2f}", spread, cpu, peak
 
 
 def report(rows: list[Timing], peer_max: int) -> None:
-    header: tuple[str, ...] = ("shape", "size", "tool", "median s", "min-max s")
-    header += ("peak MB", "out MB", "growth", "ratio")
+    header: tuple[str, ...] = ("shape", "size", "tool", "wall s", "min-max")
+    header += ("cpu s (min-max)", "peak MB", "out MB", "growth", "ratio")
     table: list[tuple[str, ...]] = [header]
     previous: dict[tuple[str, str], Timing] = {}
     ours: dict[tuple[str, int], Timing] = {}
     for row in rows:
-        median, spread, peak = fmt(row)
+        median, spread, cpu, peak = fmt(row)
         growth = "-"
         before = previous.get((row.shape, row.tool))
-        if before and before.median and row.median:
-            factor = (row.median / before.median) / (row.size / before.size)
-            growth = f"{row.median / before.median:.2f}x ({factor:.2f})"
-        if row.median is not None:
+        if before and before.cpu_median and row.cpu_median:
+            step = row.cpu_median / before.cpu_median
+            growth = f"{step:.2f}x ({step / (row.size / before.size):.2f})"
+        if row.cpu_median is not None:
             previous[(row.shape, row.tool)] = row
         if row.tool == "generate":
             ours[(row.shape, row.size)] = row
         ratio = "-"
         base = ours.get((row.shape, row.size))
         if row.tool == "datamodel-codegen" and base and base.median and row.median:
-            ratio = f"{row.median / base.median:.1f}x"
+            assert base.cpu_median and row.cpu_median
+            wall = row.median / base.median
+            ratio = f"{row.cpu_median / base.cpu_median:.1f}x (wall {wall:.1f}x)"
         out_mb = f"{row.output_mb:.1f}" if row.output_mb else "-"
         table.append(
-            (row.shape, str(row.size), row.tool, median, spread, peak, out_mb)
+            (row.shape, str(row.size), row.tool, median, spread, cpu, peak, out_mb)
             + (growth, ratio)
         )
     widths = [max(len(r[i]) for r in table) for i in range(len(header))]
@@ -205,11 +219,16 @@ def report(rows: list[Timing], peer_max: int) -> None:
         if i == 0:
             print("  ".join("-" * w for w in widths))
     print(
-        "growth: time / time at the previous size of the same shape and tool;"
+        "cpu: user + system seconds of the process (one core; on a shared machine"
+        " steadier than wall time, which waits for the other processes too)"
+    )
+    print(
+        "growth: CPU time / CPU time at the previous size of the same shape and tool;"
         " in brackets divided by the size ratio (1.00 = linear)"
     )
     print(
-        "ratio: datamodel-codegen median / our generate median, same files, same run;"
+        "ratio: datamodel-codegen / our generate, median CPU (and wall) time, same"
+        " files, same run;"
         f" datamodel-codegen ran at sizes <= {peer_max} only (--peer-max)"
     )
     for row in rows:
@@ -236,7 +255,7 @@ def run(
         for size in sizes:
             these = measure(shape, size, repeat, peer_max, work)
             rows += these
-            shown = ", ".join(f"{r.tool} {fmt(r)[0]}" for r in these)
+            shown = ", ".join(f"{r.tool} {fmt(r)[2]} cpu" for r in these)
             print(f"  {shape}-{size}: {shown}", flush=True)
             shutil.rmtree(work / f"{shape}-{size}", ignore_errors=True)
     print()

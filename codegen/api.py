@@ -49,6 +49,20 @@ def annotation_summary(program: ir.Program, shown: int = 5) -> str | None:
     )
 
 
+def format_summary(program: ir.Program, shown: int = 5) -> str | None:
+    """One line about the unknown formats kept as annotations, if any."""
+    if not program.unknown_formats:
+        return None
+    total = sum(count for _, count in program.unknown_formats)
+    names = ", ".join(f"{n} ({c})" for n, c in program.unknown_formats[:shown])
+    more = len(program.unknown_formats) - shown
+    rest = f" and {more} more" if more > 0 else ""
+    return (
+        f"not asserting {total} unknown format(s), kept as annotations: {names}{rest}"
+        " (--strict refuses them)"
+    )
+
+
 def check(schemas: Path, out: Path, settings: Settings | None = None) -> list[str]:
     """What differs between ``out`` and a fresh generation (empty when fresh)."""
     return diff(out, generate(schemas, settings).files)

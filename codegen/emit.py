@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from codegen.compiler import ir
+from codegen.compiler.compile import RECURSION_ROOM
+from codegen.compiler.graph import recursion_room
 from codegen.compiler.load import Document
 from codegen.errors import CompileError, ContractError
 from codegen.python.package import python_files, python_verbatim_source
@@ -24,6 +26,7 @@ from codegen.typescript.render import (
     TypeScriptRenderer,
     messages_view,
     module_path,
+    pattern_table,
 )
 
 GENERATOR = "contracts 0.1.0"
@@ -62,8 +65,9 @@ def manifest_entry(contract: ir.Contract) -> dict[str, Any]:
 
 # Runtime code copied verbatim into every package (not generated from the schemas).
 TS_RUNTIME = (
-    "_runtime.js", "_runtime.d.ts", "_formats.d.ts", "_formats.js", "_hostname.js",
-    "_idna.js", "_validate.js", "_catalog.d.ts", "http.js", "http.d.ts",
+    "_runtime.js", "_runtime.d.ts", "_formats.d.ts", "_formats.js", "_formats_extra.js",
+    "_hostname.js", "_idna.js", "_validate.js", "_catalog.d.ts", "http.js", "http.d.ts",
+    "_regex.js", "_regex.d.ts",
 )  # fmt: skip
 TS_STREAMS_RUNTIME = ("streams.js", "streams.d.ts", "presence.js", "presence.d.ts")
 
@@ -85,6 +89,14 @@ def build_files(
     program: ir.Program, documents: list[Document], settings: Settings
 ) -> dict[str, bytes]:
     """Every file of both packages, by path below the output folder."""
+    # The renderers follow chains of aliases as deep as lowering nested them.
+    with recursion_room(RECURSION_ROOM):
+        return _build_files(program, documents, settings)
+
+
+def _build_files(
+    program: ir.Program, documents: list[Document], settings: Settings
+) -> dict[str, bytes]:
     entries = [manifest_entry(c) for c in program.contracts]
     manifest = {
         "generator": GENERATOR,
@@ -127,7 +139,9 @@ def ts_files(
     for name in TS_RUNTIME:
         files[f"ts/{name}"] = (TS_TEMPLATES.folder / name).read_bytes()
     files["ts/_schemas.js"] = TS_TEMPLATES.render(
-        "schemas.js.j2", bundles=program.bundles
+        "schemas.js.j2",
+        bundles=program.bundles,
+        patterns=pattern_table(b.schema for b in program.bundles),
     ).encode()
     context: dict[str, Any] = {
         "modules": [module_path(m.name) for m in program.modules],

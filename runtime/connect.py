@@ -107,6 +107,9 @@ def _is_cluster_node(client: redis.Redis) -> bool:
 
 def failure(exc: BaseException, url: str, action: str = "use") -> str:
     """Why ``cannot <action> <url>``, in one line, with no password in it."""
+    cause = exc.__cause__
+    if isinstance(exc, RedisClusterException) and isinstance(cause, ERRORS):
+        exc = cause  # no node answered: say why the one tried refused
     detail = " ".join(str(exc).split()) or type(exc).__name__
     if isinstance(exc, redis.exceptions.AuthenticationError):
         why = f"authentication failed: {detail}"

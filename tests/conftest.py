@@ -28,24 +28,22 @@ VENV_BIN = Path(sys.executable).parent
 # tests starts `contracts` (and git) several times.
 REDIS_MODULES = frozenset(
     {
-        "test_deadletter",
-        "test_presence",
-        "test_streams",
-        "test_streams_cross",
-        "test_streams_faults",
-        "test_streams_node",
+        "test_cli_redis", "test_deadletter", "test_presence", "test_streams",
+        "test_streams_cross", "test_streams_faults", "test_streams_node",
     }
-)
+)  # fmt: skip
 NODE_MODULES = frozenset(
     {
-        "test_conformance", "test_docs", "test_fuzz", "test_http_cross", "test_node",
+        "test_bench_corpus_smoke", "test_conformance", "test_docs", "test_fuzz",
+        "test_http_cross", "test_node",
         "test_node_limits", "test_presence", "test_realworld", "test_streams_cross",
-        "test_streams_node", "test_ts_runtime",
+        "test_regex_node", "test_streams_node", "test_ts_runtime", "test_formats",
     }
 )  # fmt: skip
 SLOW_MODULES = frozenset(
     {
-        "test_bench_http_smoke", "test_bench_smoke", "test_cli", "test_compat_cli",
+        "test_bench_corpus_smoke", "test_bench_http_smoke", "test_bench_smoke",
+        "test_cli", "test_cli_redis", "test_compat_cli",
         "test_conformance", "test_determinism", "test_fuzz", "test_idna_table",
         "test_node", "test_realworld", "test_typecheck",
     }

@@ -144,3 +144,19 @@ def test_lone_surrogates_never_crash_encode(codec: Codec) -> None:
         text = str(info.value)
         text.encode()  # printable: the surrogates are escaped
         assert line in text
+
+
+def test_an_errors_text_lists_at_most_100_violations(codec: Codec) -> None:
+    task = json.loads(
+        (ROOT / "tests/samples/agent/task_requested.v1/valid-minimal.json").read_text()
+    )
+    extra = {f"x{i:03}": i for i in range(250)}
+    with pytest.raises(ContractViolation) as info:
+        codec.encode(
+            dict(task, **extra), message_type="agent.task.requested", version=1
+        )
+    assert len(info.value.violations) == 250  # all kept on the exception
+    lines = str(info.value).splitlines()
+    assert lines[0].endswith(": 250 violation(s)") and len(lines) == 102
+    assert lines[1].startswith("  /x000: expected no such property")
+    assert lines[-1] == "  ... and 150 more violation(s)"

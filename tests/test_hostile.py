@@ -160,6 +160,7 @@ def test_hostile_text_stays_data(tmp_path: Path, clean_modules: None) -> None:
                     "re",
                     "collections",
                     "fractions",
+                    "unicodedata",
                     "json",
                     "pydantic_core",
                     "idna",  # IDNA2008 host names: a dependency of the package

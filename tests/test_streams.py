@@ -232,6 +232,8 @@ def test_poison_message_ends_in_dead_letter_stream_after_delivery_limit(
     assert calls == [1, 2, 3]
     [dead] = _dlq(client, stream)
     assert dead["dlq.reason"] == "delivery-limit" and dead["dlq.deliveries"] == "4"
+    # #13.9: the last handler error, as the Node consumer records it
+    assert json.loads(dead["dlq.errors"]) == [{"error": "RuntimeError: poison"}]
     assert client.xpending(stream_key(stream), "agents")["pending"] == 0
 
 

@@ -5,6 +5,8 @@ batch, or lose an entry without a trace."""
 from __future__ import annotations
 
 import json
+import threading
+import time
 import uuid
 from typing import Any
 
@@ -14,7 +16,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from runtime import Codec, Contracts
-from runtime.streams import Delivery, Publisher, dead_letter_key, stream_key
+from runtime.streams import (
+    Delivery,
+    Publisher,
+    dead_letter_key,
+    retry_key,
+    stream_key,
+)
 from tests.shells import Driven, Shell
 from tests.test_streams import catalog_for, task
 
@@ -40,8 +48,9 @@ def consumer_of(
     start) and the ids of the entries its handler was given."""
     codec = Codec(contracts, source="python:test")
     catalog = catalog_for(contracts, stream)
+    options = {"block_ms": 20, **options}
     consumer = shell.consumer(
-        codec, stream, "agents", "c-1", catalog=catalog, block_ms=20, **options
+        codec, stream, "agents", "c-1", catalog=catalog, **options
     )
     consumer.ensure_group(start="0")
     handled: list[str] = []
@@ -187,3 +196,163 @@ def test_any_raw_fields_end_handled_or_dead_lettered(
     valid = _valid(contracts)
     entries = data.draw(st.lists(raw_entries(valid), min_size=1, max_size=5))
     _consume_everything(shell, client, contracts, entries)
+
+
+# -- the stream or the group deleted under a consumer --------------------------------
+
+
+@pytest.mark.parametrize("deleted", ["stream", "group"])
+def test_a_blocked_consumer_survives_its_stream_or_group_being_deleted(
+    shell: Shell,
+    client: redis.Redis,
+    contracts: Contracts,
+    deleted: str,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """#13.3: a consumer blocked in XREADGROUP gets ``UNBLOCKED the stream key no
+    longer exists`` (or the group's): it creates them again, logs, and goes on."""
+    stream = f"gone.{uuid.uuid4().hex[:8]}"
+    publisher, consumer, handled = consumer_of(
+        shell, client, contracts, stream, block_ms=5000
+    )
+    first = publisher.publish(stream, (task(), "agent.task.requested", 1))
+    assert consumer.run_once().handled == 1
+    key = stream_key(stream)
+
+    def delete_while_blocked() -> None:
+        deadline = time.monotonic() + 5
+        while not any(  # wait until the consumer blocks
+            c.get("cmd") == "xreadgroup" and "b" in c.get("flags", "")
+            for c in client.client_list()
+        ):
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        if deleted == "stream":
+            client.delete(key)
+        else:
+            client.xgroup_destroy(key, "agents")
+
+    thread = threading.Thread(target=delete_while_blocked)
+    thread.start()
+    result = consumer.run_once()  # must not raise
+    thread.join()
+    assert result.handled == 0 and consumer.recovered == 1
+    assert any("vanished; creating them again" in r.message for r in caplog.records)
+    later = publisher.publish(stream, (task(), "agent.task.requested", 1))
+    if deleted == "stream":
+        assert consumer.run_once().handled == 1 and handled == [first, later]
+    else:  # the group is created from the start: what is left is read again
+        assert consumer.run_once().handled == 2 and handled == [first, first, later]
+    assert client.xpending(key, "agents")["pending"] == 0
+
+
+# -- entries trimmed while pending ----------------------------------------------------
+
+
+def test_entries_trimmed_while_pending_are_dead_lettered_as_trimmed(
+    shell: Shell,
+    client: redis.Redis,
+    contracts: Contracts,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """#13.5: MAXLEN trims entries a failing handler had left pending. XAUTOCLAIM
+    returns their ids as deleted: each is dead-lettered as ``trimmed`` (no payload,
+    its id recorded), counted and logged, and no longer pending."""
+    stream = f"trim.{uuid.uuid4().hex[:8]}"
+    publisher, consumer, handled = consumer_of(
+        shell, client, contracts, stream, claim_idle_ms=10, claim_every_ms=0
+    )
+    failing = True
+
+    @consumer.on("agent.task.requested", 1)
+    def handle(data: Any, delivery: Delivery) -> None:
+        if failing:
+            raise RuntimeError("down")
+        handled.append(delivery.entry_id)
+
+    ids = publisher.publish_many(
+        stream, [(task(), "agent.task.requested", 1) for _ in range(3)]
+    )
+    assert consumer.run_once().failed == 3
+    client.xtrim(stream_key(stream), maxlen=1, approximate=False)  # trims 2 pending
+    failing = False
+    time.sleep(0.05)
+    result = consumer.run_once()
+    assert (result.trimmed, result.claimed, result.handled) == (2, 1, 1)
+    assert result.dead_lettered == 2 and handled == [ids[2]]
+    dead = dead_letters(client, stream)
+    assert set(dead) == set(ids[:2])
+    for entry_id in ids[:2]:
+        fields = dead[entry_id]
+        assert fields[b"dlq.reason"] == b"trimmed" and b"envelope" not in fields
+        assert fields[b"dlq.stream"] == stream_key(stream).encode()
+        assert fields[b"dlq.errors"] == b"[]"
+    assert sum("trimmed (MAXLEN)" in r.message for r in caplog.records) == 2
+    assert client.xpending(stream_key(stream), "agents")["pending"] == 0
+
+
+# -- the retry stream of a group ------------------------------------------------------
+
+
+def test_a_groups_retry_stream_is_read_acked_and_dead_lettered_by_it_only(
+    shell: Shell, client: redis.Redis, contracts: Contracts
+) -> None:
+    """Replays go to ``retry_key(stream, group)``: the group reads it in the same
+    XREADGROUP as its stream, handles each entry once, dead-letters the invalid
+    ones and, past the delivery limit, those its handler keeps failing on. Another
+    group of the stream never sees them."""
+    stream = f"retry.{uuid.uuid4().hex[:8]}"
+    _, a, handled_a = consumer_of(
+        shell, client, contracts, stream, claim_idle_ms=10, claim_every_ms=0,
+        max_deliveries=2,
+    )  # fmt: skip
+    codec = Codec(contracts, source="python:test")
+    b = shell.consumer(
+        codec, stream, "others", "b-1", catalog=catalog_for(contracts, stream),
+        block_ms=20,
+    )  # fmt: skip
+    b.ensure_group(start="0")
+    handled_b: list[str] = []
+    b.on("agent.task.requested", 1)(lambda d, x: handled_b.append(x.entry_id))
+    retry = retry_key(stream, "agents")
+    good = client.xadd(retry, {"envelope": _valid(contracts)}).decode()
+    bad = client.xadd(retry, {"envelope": b'{"id": 1}'}).decode()
+    result = a.run_once()
+    assert (result.handled, result.dead_lettered) == (1, 1) and handled_a == [good]
+    assert dead_letters(client, stream)[bad][b"dlq.reason"] == b"invalid"
+    assert a.run_once().handled == 0 and handled_a == [good]  # once
+    assert b.run_once().handled == 0 and handled_b == []  # never the other group
+    assert client.xpending(retry, "agents")["pending"] == 0
+
+    @a.on("agent.task.requested", 1)
+    def fail(data: Any, delivery: Delivery) -> None:
+        raise RuntimeError("still down")
+
+    poison = client.xadd(retry, {"envelope": _valid(contracts)}).decode()
+    for _ in range(10):
+        a.run_once()
+        time.sleep(0.02)
+        if poison in dead_letters(client, stream):
+            break
+    letter = dead_letters(client, stream)[poison]
+    assert letter[b"dlq.reason"] == b"delivery-limit"
+    assert letter[b"dlq.deliveries"] == b"3"
+    assert json.loads(letter[b"dlq.errors"]) == [{"error": "RuntimeError: still down"}]
+    assert client.xpending(retry, "agents")["pending"] == 0
+
+
+def test_a_dead_letter_lists_at_most_100_violations_and_counts_the_rest(
+    shell: Shell, client: redis.Redis, contracts: Contracts
+) -> None:
+    """#13.7: 80,000 extra properties made an 8.96 MB dead letter."""
+    stream = f"many.{uuid.uuid4().hex[:8]}"
+    _, consumer, _ = consumer_of(shell, client, contracts, stream)
+    extra = {f"extra_{i:05}": i for i in range(5000)}
+    raw = json.dumps(envelope(contracts, **extra))
+    entry_id = client.xadd(stream_key(stream), {"envelope": raw}).decode()
+    assert consumer.run_once().dead_lettered == 1
+    dead = dead_letters(client, stream)[entry_id]
+    errors = json.loads(dead[b"dlq.errors"])
+    assert len(errors) == 100 and dead[b"dlq.errors_omitted"] == b"4900"
+    assert errors[0]["pointer"] == "/data/extra_00000"
+    assert len(dead[b"dlq.errors"]) < 20_000

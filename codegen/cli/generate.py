@@ -27,9 +27,12 @@ def generate(
     except CompileError as exc:
         raise compile_failure(exc, error_format) from None
     changed = api.write_result(config.out, result)
-    summary = api.annotation_summary(result.program)
-    if summary:
-        typer.echo(summary, err=True)
+    for summary in (
+        api.annotation_summary(result.program),
+        api.format_summary(result.program),
+    ):
+        if summary:
+            typer.echo(summary, err=True)
     rows = [line.split(": ", 1) for line in changed]
     show(
         Report(

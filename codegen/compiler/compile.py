@@ -16,14 +16,14 @@ from codegen.compiler.bundle import (
     drop_annotations_ajv_reads,
 )
 from codegen.compiler.catalog import load_catalog
+from codegen.compiler.graph import reached_values, recursion_room
 from codegen.compiler.load import Document, load_all
-from codegen.compiler.lower import Ctx, Lowerer
+from codegen.compiler.lower import MAX_NESTING, Ctx, Lowerer
 from codegen.compiler.naming import module_part
 from codegen.compiler.nodelimits import node_limit_errors
 from codegen.compiler.resolve import SchemaGraph, walk_refs
 from codegen.compiler.vocabulary import check_document, is_definitions_only, message_of
 from codegen.errors import CompileError, ContractError
-from codegen.python.render import refs_in
 from runtime.jsonpointer import pointer_join
 
 
@@ -62,31 +62,30 @@ def reaches(
     documents: list[Document], deps: dict[str, set[str]]
 ) -> dict[str, tuple[str, ...]]:
     """Every file a file reaches through ``$ref`` (itself included), sorted, by path."""
-    result = {}
-    for doc in documents:
-        reach: set[str] = set()
-        stack = [doc.path]
-        while stack:
-            path = stack.pop()
-            if path not in reach:
-                reach.add(path)
-                stack.extend(deps[path])
-        result[doc.path] = tuple(sorted(reach))
-    return result
+    reached = reached_values(deps, {d.path: (d.path,) for d in documents})
+    return {d.path: tuple(sorted(reached[d.path])) for d in documents}
 
 
 def fingerprints(
     documents: list[Document], reached: dict[str, tuple[str, ...]]
 ) -> dict[str, str]:
     """sha256 of a file's canonical JSON and of every file it reaches, by path."""
-    canon = {d.path: canonical(d.contents) for d in documents}
+    chunk = {
+        d.path: d.path.encode() + b"\0" + canonical(d.contents) + b"\0"
+        for d in documents
+    }
     result = {}
     for doc in documents:
         h = hashlib.sha256()
         for path in reached[doc.path]:
-            h.update(path.encode() + b"\0" + canon[path] + b"\0")
+            h.update(chunk[path])
         result[doc.path] = "sha256:" + h.hexdigest()
     return result
+
+
+# Python frames of room per level of nested declarations (lowering takes fewer).
+FRAMES_PER_LEVEL = 20
+RECURSION_ROOM = FRAMES_PER_LEVEL * MAX_NESTING
 
 
 def compile_documents(
@@ -94,13 +93,21 @@ def compile_documents(
 ) -> tuple[ir.Program, list[Document]]:
     """Compile every schema below ``root``; return the program and the documents.
 
-    ``strict`` refuses unknown keywords; otherwise they are annotations, counted
-    in ``Program.annotations``."""
+    ``strict`` refuses unknown keywords and formats; otherwise they are
+    annotations, counted in ``Program.annotations`` and ``Program.unknown_formats``."""
+    with recursion_room(RECURSION_ROOM):
+        return _compile(root, strict)
+
+
+def _compile(root: Path, strict: bool) -> tuple[ir.Program, list[Document]]:
     documents, errors = load_all(root)
     annotations: Counter[str] = Counter()
+    formats: Counter[str] = Counter()
     for doc in documents:
         errors.extend(
-            check_document(doc.path, doc.contents, doc.draft, strict, annotations)
+            check_document(
+                doc.path, doc.contents, doc.draft, strict, annotations, formats
+            )
         )
     if errors:
         raise CompileError(errors)
@@ -143,6 +150,8 @@ def compile_documents(
         n: replace(d, full_check=tuple(sorted(lowerer.full_check.get(n, ()))))
         for n, d in lowerer.decls.items()
     }
+    refs = {n: ir.decl_refs(d) for n, d in all_decls.items()}
+    checks_of = reached_values(refs, {n: d.full_check for n, d in all_decls.items()})
     by_module: dict[str, list[ir.Decl]] = {names[d.path]: [] for d in documents}
     for name in sorted(all_decls, key=lambda n: lowerer.order[n]):
         by_module[name.module].append(all_decls[name])
@@ -151,12 +160,10 @@ def compile_documents(
         mod = names[doc.path]
         decls = tuple(by_module[mod])
         root_type = roots[doc.path]
-        closure = _closure(
-            [root_type] if root_type else [d.name for d in decls], all_decls
-        )
-        checks = sorted({c for n in closure for c in all_decls[n].full_check})
+        start = [root_type] if root_type else [d.name for d in decls]
+        checks = sorted(set().union(*(checks_of[n] for n in start)))
         imports = sorted(
-            {r for d in decls for r in _decl_refs(d) if r.module != mod},
+            {r for d in decls for r in refs[d.name] if r.module != mod},
             key=lambda r: (r.module, r.name),
         )
         modules.append(
@@ -183,7 +190,7 @@ def compile_documents(
         ir.Bundle(d.path, graph.base_uri[d.path], d.draft, bundled[d.path])
         for d in documents
     )
-    contracts = contracts_of(modules, all_decls)
+    contracts = contracts_of(modules, all_decls, checks_of)
     catalog = load_catalog(root, {c.id for c in contracts})
     program = ir.Program(
         tuple(modules),
@@ -192,12 +199,15 @@ def compile_documents(
         contracts,
         catalog,
         tuple(sorted(annotations.items(), key=lambda kv: (-kv[1], kv[0]))),
+        tuple(sorted(formats.items(), key=lambda kv: (-kv[1], kv[0]))),
     )
     return program, documents
 
 
 def contracts_of(
-    modules: list[ir.Module], decls: dict[ir.TypeName, ir.Decl]
+    modules: list[ir.Module],
+    decls: dict[ir.TypeName, ir.Decl],
+    checks_of: dict[ir.TypeName, frozenset[str]],
 ) -> tuple[ir.Contract, ...]:
     """One contract per file root and per top-level ``$defs`` entry, in file order."""
     contracts = []
@@ -221,70 +231,51 @@ def contracts_of(
                     m.message if decl.name == m.root else None,
                     m.fingerprint,
                     m.documents,
-                    tuple(full_checks(decls, decl.name)),
+                    tuple(sorted(checks_of[decl.name])),
                 )
             )
     return tuple(contracts)
 
 
-def _decl_refs(decl: ir.Decl) -> list[ir.TypeName]:
-    if isinstance(decl, ir.ObjectDecl):
-        out = [r for f in decl.fields for r in refs_in(f.type)]
-        if decl.extra is not None:
-            out += list(refs_in(decl.extra))
-        return out
-    return list(refs_in(decl.type))
-
-
-def _closure(
-    start: list[ir.TypeName], decls: dict[ir.TypeName, ir.Decl]
-) -> set[ir.TypeName]:
-    seen: set[ir.TypeName] = set()
-    stack = list(start)
-    while stack:
-        n = stack.pop()
-        if n in seen or n not in decls:
-            continue
-        seen.add(n)
-        stack.extend(_decl_refs(decls[n]))
-    return seen
-
-
-def full_checks(decls: dict[ir.TypeName, ir.Decl], start: ir.TypeName) -> list[str]:
-    """Every full-check location of a declaration and of what it references."""
-    return sorted({c for n in _closure([start], decls) for c in decls[n].full_check})
-
-
 def _check_import_cycles(modules: list[ir.Module]) -> None:
-    graph = {m.name: {r.module for r in m.imports} for m in modules}
+    """Refuse files that import each other, naming the first cycle found.
+
+    A depth-first walk in sorted order, with an explicit stack (a chain of
+    imports thousands of files deep is no recursion).
+    """
+    graph = {m.name: sorted({r.module for r in m.imports}) for m in modules}
     source = {m.name: m.source for m in modules}
     state: dict[str, int] = {}
-    path: list[str] = []
+    for root in sorted(graph):
+        if state.get(root):
+            continue
+        state[root] = 1
+        path = [root]
+        work = [(root, iter(graph[root]))]
+        while work:
+            name, deps = work[-1]
+            for dep in deps:
+                if state.get(dep) == 1:
+                    cycle = path[path.index(dep) :] + [dep]
+                    raise CompileError([_cycle_error(source, name, cycle)])
+                if not state.get(dep):
+                    state[dep] = 1
+                    path.append(dep)
+                    work.append((dep, iter(graph.get(dep, ()))))
+                    break
+            else:
+                work.pop()
+                path.pop()
+                state[name] = 2
 
-    def visit(name: str) -> None:
-        state[name] = 1
-        path.append(name)
-        for dep in sorted(graph.get(name, ())):
-            if state.get(dep) == 1:
-                cycle = path[path.index(dep) :] + [dep]
-                files = " -> ".join(source[c] for c in cycle)
-                raise CompileError(
-                    [
-                        ContractError(
-                            source[name],
-                            "",
-                            "file-cycle",
-                            f"files reference each other in a cycle ({files});"
-                            " generated modules cannot import each other",
-                            "move the mutually recursive definitions into one file",
-                        )
-                    ]
-                )
-            if not state.get(dep):
-                visit(dep)
-        path.pop()
-        state[name] = 2
 
-    for name in sorted(graph):
-        if not state.get(name):
-            visit(name)
+def _cycle_error(source: dict[str, str], name: str, cycle: list[str]) -> ContractError:
+    files = " -> ".join(source[c] for c in cycle)
+    return ContractError(
+        source[name],
+        "",
+        "file-cycle",
+        f"files reference each other in a cycle ({files});"
+        " generated modules cannot import each other",
+        "move the mutually recursive definitions into one file",
+    )

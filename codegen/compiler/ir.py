@@ -251,3 +251,34 @@ class Program:
     catalog: dict[str, Any] | None = None  # schemas/catalog.json, checked
     # Unknown keywords kept as annotations: (name, count), most frequent first.
     annotations: tuple[tuple[str, int], ...] = ()
+    # Unknown formats kept as annotations (not asserted): (name, count), likewise.
+    unknown_formats: tuple[tuple[str, int], ...] = ()
+
+
+def refs_in(t: IrType) -> list[TypeName]:
+    """The declared types a type node refers to, in order (repeats kept)."""
+    out: list[TypeName] = []
+    stack = [t]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Ref):
+            out.append(node.target)
+        elif isinstance(node, ArrayT):
+            stack.append(node.items)
+        elif isinstance(node, MapT):
+            stack.append(node.values)
+        elif isinstance(node, UnionT):
+            stack.extend(reversed(node.members))
+        elif isinstance(node, ValuesT):
+            stack.append(node.base)
+    return out
+
+
+def decl_refs(decl: Decl) -> list[TypeName]:
+    """The declared types a declaration refers to: its fields', then its extra's."""
+    if isinstance(decl, ObjectDecl):
+        out = [r for f in decl.fields for r in refs_in(f.type)]
+        if decl.extra is not None:
+            out += refs_in(decl.extra)
+        return out
+    return refs_in(decl.type)

@@ -35,12 +35,30 @@ from codegen.compiler.vocabulary import (
     KIND_KEYWORDS,
     STRING_KEYWORDS,
     Draft,
+    asserted_format,
     asserting,
     known_view,
 )
-from codegen.errors import ContractError
+from codegen.errors import CompileError, ContractError
 from runtime.jsonpointer import pointer_join
 from runtime.support.types import json_kind
+
+# Declarations lowered inside one another (a $ref to a file not lowered yet is
+# lowered on the spot, so a chain of references to later files nests): past this
+# depth the schema is refused. Lowering recurses about ten Python frames per
+# level; compile_documents makes that much room (graph.recursion_room).
+MAX_NESTING = 10_000
+
+
+def _too_deep(ctx: Ctx) -> ContractError:
+    return ContractError(
+        ctx.file,
+        ctx.pointer,
+        "ref-too-deep",
+        f"declarations nest more than {MAX_NESTING:,} deep here (a chain of $refs"
+        " through that many schemas, each lowered inside the one referring to it)",
+        "shorten the chain of references between files",
+    )
 
 
 @dataclass(frozen=True)
@@ -204,6 +222,8 @@ class Lowerer:
         key = (ctx.file, ctx.pointer)
         if key in self.declared:
             return ir.Ref(self.declared[key])
+        if len(self._current) >= MAX_NESTING:
+            raise CompileError([_too_deep(ctx)])
         name = self.reserve(ctx.file, ctx.pointer)
         self._current.append(name)
         self.full_check.setdefault(name, set())
@@ -371,7 +391,7 @@ class Lowerer:
                 min_length=_int_or_none(schema.get("minLength")),
                 max_length=_int_or_none(schema.get("maxLength")),
                 pattern=schema.get("pattern"),
-                format=schema.get("format"),
+                format=asserted_format(schema.get("format")),
             )
         if kind == "number":
             return ir.NumericT(
@@ -598,7 +618,7 @@ class Lowerer:
             min_length=_int_or_none(names.get("minLength")),
             max_length=_int_or_none(names.get("maxLength")),
             pattern=names.get("pattern"),
-            format=names.get("format"),
+            format=asserted_format(names.get("format")),
         )
 
 

@@ -49,12 +49,23 @@ Shape = Literal[
     "deps",  # draft-07 dependencies: name -> subschema or array of names
 ]
 
+# Every format of draft 2020-12 and draft-07 (runtime.support.FORMATS, the same
+# table as the Node runtime's; tests/test_formats.py holds the three equal).
 SUPPORTED_FORMATS = frozenset(
     {
-        "date-time", "date", "time", "duration", "uuid", "email",
-        "uri", "hostname", "ipv4", "ipv6",
+        "date-time", "date", "time", "duration", "uuid", "email", "idn-email",
+        "uri", "uri-reference", "iri", "iri-reference", "uri-template",
+        "hostname", "idn-hostname", "ipv4", "ipv6", "json-pointer",
+        "relative-json-pointer", "regex",
     }
 )  # fmt: skip
+
+
+def asserted_format(value: Any) -> str | None:
+    """The format a schema's ``format`` asserts: one of :data:`SUPPORTED_FORMATS`;
+    any other value (a vendor's ``color``) is an annotation and asserts nothing."""
+    return value if value in SUPPORTED_FORMATS else None
+
 
 TYPES = ("array", "boolean", "integer", "null", "number", "object", "string")
 
@@ -252,11 +263,17 @@ def asserting(keys: Iterable[str], draft: Draft) -> set[str]:
 
 def known_view(schema: dict[str, Any], draft: Draft) -> dict[str, Any]:
     """``schema`` without the keywords ``draft`` does not define (the same dict
-    when it has none): what lowering reads, so an annotation never asserts."""
+    when it has none): what lowering reads, so an annotation never asserts. An
+    unknown ``format`` value is an annotation too, and left out likewise."""
     table = KEYWORDS[draft]
-    if all(k in table for k in schema):
+    known = schema.get("format", "date") in SUPPORTED_FORMATS
+    if known and all(k in table for k in schema):
         return schema
-    return {k: v for k, v in schema.items() if k in table}
+    return {
+        k: v
+        for k, v in schema.items()
+        if k in table and (k != "format" or v in SUPPORTED_FORMATS)
+    }
 
 
 def _fold(word: str) -> str:
@@ -364,10 +381,12 @@ def check_document(
     draft: Draft,
     strict: bool = False,
     annotations: Counter[str] | None = None,
+    unknown_formats: Counter[str] | None = None,
 ) -> list[ContractError]:
     """Every malformed or misspelt keyword in a document (and, when ``strict``,
-    every unknown one). Unknown keywords kept as annotations are counted by name
-    in ``annotations`` (``x-`` extensions are not: they are declared as such)."""
+    every unknown one, and every unknown format). Unknown keywords kept as
+    annotations are counted by name in ``annotations`` (``x-`` extensions are not:
+    they are declared as such), unknown formats in ``unknown_formats``."""
     errors: list[ContractError] = []
     table = KEYWORDS[draft]
     stack: list[tuple[Any, str]] = [(document, "")]
@@ -408,19 +427,21 @@ def check_document(
                         f"'{key}' must be {spec.expected}, got {_describe(value)}",
                     )
                 )
-        if isinstance(schema.get("format"), str) and (
-            schema["format"] not in SUPPORTED_FORMATS
-        ):
-            errors.append(
-                ContractError(
-                    file,
-                    pointer_join(pointer, "format"),
-                    "unsupported-format",
-                    f"format '{schema['format']}' is not supported; contracts assert"
-                    " formats, so an unknown one cannot be checked",
-                    "supported: " + ", ".join(sorted(SUPPORTED_FORMATS)),
+        name = schema.get("format")
+        if isinstance(name, str) and name not in SUPPORTED_FORMATS:
+            if strict:
+                errors.append(
+                    ContractError(
+                        file,
+                        pointer_join(pointer, "format"),
+                        "unsupported-format",
+                        f"format '{name}' is not one JSON Schema defines; the strict"
+                        " setting refuses unknown formats (otherwise an annotation)",
+                        "supported: " + ", ".join(sorted(SUPPORTED_FORMATS)),
+                    )
                 )
-            )
+            elif unknown_formats is not None:
+                unknown_formats[name] += 1
         errors += pattern_errors(file, pointer, schema)
         stack.extend(reversed(list(subschemas(schema, draft, pointer))))
     return errors

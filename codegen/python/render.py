@@ -342,7 +342,6 @@ class PythonRenderer:
             "extra_line": extra_line,
             "fields": [self.field_lines(f, used, module) for f in decl.fields],
             "check_call": check_call,
-            "rebuild": False,
         }
 
     def alias_view(
@@ -372,19 +371,12 @@ class PythonRenderer:
         used = Used()
         order, cyclic = _order(module, self.decls)
         views = []
-        position = {name: i for i, name in enumerate(order)}
-        rebuild = []
         for name in order:
             decl = self.decls[name]
             if isinstance(decl, ir.ObjectDecl):
+                # No model_rebuild() for references to later classes: models are
+                # built on first use (defer_build), when every class exists.
                 view = self.class_view(decl, used, module.name)
-                later = [
-                    r
-                    for r in _refs_of_decl(decl)
-                    if r.module == module.name and position.get(r, -1) > position[name]
-                ]
-                if later:
-                    rebuild.append(name.name)
             else:
                 view = self.alias_view(decl, used, module.name, name in cyclic)
             views.append(view)
@@ -400,7 +392,6 @@ class PythonRenderer:
             docstring=docstring(f"Contract types generated from {module.source}.", ""),
             imports=imports,
             decls=views,
-            rebuild=rebuild,
             all_names=sorted(d.name.name for d in module.decls),
             doc_text=doc_text,
         )
@@ -448,29 +439,6 @@ def _tuple(items: list[str]) -> Expr:
     return Group("(", tuple(items), ")")
 
 
-def refs_in(t: ir.IrType) -> Iterable[ir.TypeName]:
-    if isinstance(t, ir.Ref):
-        yield t.target
-    elif isinstance(t, ir.ArrayT):
-        yield from refs_in(t.items)
-    elif isinstance(t, ir.MapT):
-        yield from refs_in(t.values)
-    elif isinstance(t, ir.UnionT):
-        for m in t.members:
-            yield from refs_in(m)
-    elif isinstance(t, ir.ValuesT):
-        yield from refs_in(t.base)
-
-
-def _refs_of_decl(decl: ir.Decl) -> list[ir.TypeName]:
-    if isinstance(decl, ir.ObjectDecl):
-        out = [r for f in decl.fields for r in refs_in(f.type)]
-        if decl.extra is not None:
-            out += list(refs_in(decl.extra))
-        return out
-    return list(refs_in(decl.type))
-
-
 def _order(
     module: ir.Module, decls: dict[ir.TypeName, ir.Decl]
 ) -> tuple[list[ir.TypeName], set[ir.TypeName]]:
@@ -481,7 +449,7 @@ def _order(
     """
     names = [d.name for d in module.decls]
     local = set(names)
-    deps = {n: [r for r in _refs_of_decl(decls[n]) if r in local] for n in names}
+    deps = {n: [r for r in ir.decl_refs(decls[n]) if r in local] for n in names}
     cyclic: set[ir.TypeName] = set()
     for n in names:
         if isinstance(decls[n], ir.AliasDecl) and _reaches(n, n, deps):

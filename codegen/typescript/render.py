@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from codegen.compiler import ir
 from codegen.templating import Templates
+from runtime.support.ecma import RegexError, translate
 
 _IDENT = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
 
@@ -232,3 +234,29 @@ def messages_view(program: ir.Program) -> list[dict[str, Any]]:
         }
         for t, versions in sorted(by_type.items())
     ]
+
+
+def pattern_table(schemas: Iterable[Any]) -> list[list[str]]:
+    """``[ECMA-262 source, RE2 translation]`` for every ``pattern`` and
+    ``patternProperties`` key in ``schemas``, sorted, each once (the vocabulary
+    check has refused the patterns that do not translate; a "pattern" string in
+    data such as ``const`` is left out if it does not)."""
+    found: set[str] = set()
+    stack = list(schemas)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if isinstance(node.get("pattern"), str):
+                found.add(node["pattern"])
+            if isinstance(node.get("patternProperties"), dict):
+                found.update(node["patternProperties"])
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    table = []
+    for source in sorted(found):
+        try:
+            table.append([source, translate(source).re2])
+        except RegexError:
+            continue
+    return table

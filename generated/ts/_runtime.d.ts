@@ -70,10 +70,19 @@ export type FormatName =
   | "duration"
   | "email"
   | "hostname"
+  | "idn-email"
+  | "idn-hostname"
   | "ipv4"
   | "ipv6"
+  | "iri"
+  | "iri-reference"
+  | "json-pointer"
+  | "regex"
+  | "relative-json-pointer"
   | "time"
   | "uri"
+  | "uri-reference"
+  | "uri-template"
   | "uuid";
 
 /** The asserted formats: the same checks, verdict for verdict, as the Python package. */

@@ -251,6 +251,8 @@ class _Parser:
                 )
             self.i += length
             text = f"{{{low},}}" if high is None else f"{{{low},{high}}}"
+            if high == low:
+                text = f"{{{low}}}"
         else:
             return
         if self.eat("?"):

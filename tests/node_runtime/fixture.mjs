@@ -8,13 +8,13 @@ const HERE = fileURLToPath(new URL(".", import.meta.url));
 const TEMPLATES = join(HERE, "..", "..", "codegen", "templates", "ts");
 
 /**
- * Writes _runtime.js (copied), _schemas.js (from `schemas`: [{path, draft, schema}])
+ * Writes _runtime.js and _regex.js (copied), _schemas.js (from `schemas`: [{path, draft, schema}])
  * and a node_modules link (ESM ignores NODE_PATH) into a temporary folder, imports
  * the runtime from there and returns it with a `cleanup` function.
  */
 export async function loadRuntime(schemas = []) {
   const dir = mkdtempSync(join(tmpdir(), "contracts-runtime-"));
-  for (const name of ["_runtime.js", "_hostname.js", "_idna.js"]) {
+  for (const name of ["_runtime.js", "_formats_extra.js", "_hostname.js", "_idna.js", "_regex.js"]) {
     copyFileSync(join(TEMPLATES, name), join(dir, name));
   }
   const entries = schemas.map(({ path, draft = "2020-12", schema }) => {
@@ -24,7 +24,11 @@ export async function loadRuntime(schemas = []) {
   // JSON.parse, not an object literal: in a literal, "__proto__": {...} would set
   // the prototype instead of making a property of that name.
   const text = JSON.stringify(JSON.stringify(entries));
-  writeFileSync(join(dir, "_schemas.js"), `export const SCHEMAS = JSON.parse(${text});\n`);
+  // No PATTERNS translated: these tests' patterns are read as RE2 syntax.
+  writeFileSync(
+    join(dir, "_schemas.js"),
+    `export const SCHEMAS = JSON.parse(${text});\nexport const PATTERNS = new Map();\n`,
+  );
   symlinkSync(join(HERE, "node_modules"), join(dir, "node_modules"), "dir");
   const runtime = await import(pathToFileURL(join(dir, "_runtime.js")).href);
   return { runtime, cleanup: () => rmSync(dir, { recursive: true, force: true }) };

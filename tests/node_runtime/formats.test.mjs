@@ -94,6 +94,16 @@ const cases = {
     ["http://ex ample.com", false],
     ["http://example.com/%zz", false],
   ],
+  "uri-reference": [["//h/p?q#f", true], ["a:b/c", true], ["1:b", false], ["/%zz", false]],
+  iri: [["http://\u00e9.fr/\u{10300}", true], ["/abc", false], ["http://[::1", false]],
+  "iri-reference": [["\u00e9", true], ["#a\\b", false]],
+  "uri-template": [["{+a,b:3}/{c*}", true], ["{}", false], ["{v:0}", false], ["a'b", true]],
+  "json-pointer": [["", true], ["/a~1b/~0", true], ["a", false], ["/~2", false]],
+  "relative-json-pointer": [["0#", true], ["1/a", true], ["0+1/a", true], ["01", false]],
+  regex: [["(?<n>a)\\k<n>", true], ["\\p{Script=Greek}", true], ["\\a", false], ["(", false]],
+  "idn-hostname": [["\uc2e4\ub840.\ud14c\uc2a4\ud2b8", true], ["a\u3002b", true],
+    ["0a.\u05d0", false], ["a..b", false]],
+  "idn-email": [["\u03b4@example.com", true], ["a@cafe\u0301.com", true], ["a\uff20b.c", false]],
 };
 
 describe("formats", () => {

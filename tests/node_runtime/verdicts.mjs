@@ -1,6 +1,7 @@
 // Verdicts of the runtime for a batch of inputs, for tests/test_ts_runtime.py.
 //
 // stdin:  {"schemas": [{path, draft, schema}], "formats": [[name, string]],
+//          "formatNames": true (the names of the runtime's FORMATS, sorted),
 //          "multiples": [[value JSON text, divisor JSON text]],
 //          "values": [[contract, value]],
 //          "texts": [[contract, text]]}
@@ -15,6 +16,7 @@ const { runtime, cleanup } = await loadRuntime(input.schemas ?? []);
 try {
   const out = {
     formats: (input.formats ?? []).map(([name, s]) => runtime.FORMATS[name](s)),
+    formatNames: input.formatNames ? Object.keys(runtime.FORMATS).sort() : undefined,
     multiples: (input.multiples ?? []).map(([a, b]) =>
       runtime.isMultiple(JSON.parse(a), JSON.parse(b)),
     ),

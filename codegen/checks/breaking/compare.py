@@ -49,7 +49,7 @@ from codegen.checks.breaking.rules import (
     make,
 )
 from codegen.checks.breaking.shapes import compare_arrays, compare_objects
-from codegen.compiler.vocabulary import is_definitions_only
+from codegen.compiler.vocabulary import asserted_format, is_definitions_only
 from runtime.jsonpointer import pointer_join
 
 Key = tuple[tuple[str, str, str], tuple[str, str, str]]
@@ -387,8 +387,12 @@ class Comparer:
 
     def _strings(self, old: Norm, new: Norm, out: list[Finding]) -> None:
         self.counts("string", old, new, out)
-        for key in ("pattern", "format"):
-            self._changed(out, new, key, old.kw.get(key), new.kw.get(key), key)
+        was, now = old.kw.get("pattern"), new.kw.get("pattern")
+        self._changed(out, new, "pattern", was, now, "pattern")
+        # an unknown format is an annotation: adding or changing one asserts nothing
+        was = asserted_format(old.kw.get("format"))
+        now = asserted_format(new.kw.get("format"))
+        self._changed(out, new, "format", was, now, "format")
 
     def _numbers(self, old: Norm, new: Norm, out: list[Finding]) -> None:
         for low in (True, False):

@@ -73,7 +73,7 @@ export function punycodeDecode(text) {
 const DIGITS = "abcdefghijklmnopqrstuvwxyz0123456789";
 
 /** Python's `str.encode("punycode")` of a list of code points (RFC 3492 6.3). */
-function punycodeEncode(cps) {
+export function punycodeEncode(cps) {
   const basic = cps.filter((c) => c < 0x80);
   const extended = [...new Set(cps.filter((c) => c >= 0x80))].sort((a, b) => a - b);
   let out = "";
@@ -193,10 +193,22 @@ function contextO(cps, props, pos) {
 const RTL_ALLOWED = new Set(["R", "AL", "AN", "EN", "ES", "CS", "ET", "ON", "BN", "NSM"]);
 const LTR_ALLOWED = new Set(["L", "EN", "ES", "CS", "ET", "ON", "BN", "NSM"]);
 
+/** The bidi class of a code point of a valid label (ASCII ones are LDH). */
+const bidiOf = (cp) =>
+  cp >= 0x80 ? bidi(properties(cp)) : cp === 0x2d ? "ES" : cp >= 0x30 && cp <= 0x39 ? "EN" : "L";
+
+/** Whether a valid label (as code points) has a right-to-left character. */
+export const isRtlLabel = (cps) => cps.some((cp) => ["R", "AL", "AN"].includes(bidiOf(cp)));
+
+/** The bidi rule of RFC 5893 section 2 on a valid label, as idna's check_bidi. */
+export function bidiRule(cps, checkLtr) {
+  return bidiOk([], checkLtr, cps);
+}
+
 /** The bidi rule of RFC 5893 section 2, as idna's check_bidi. */
-function bidiOk(props) {
-  const classes = props.map(bidi);
-  if (!classes.some((c) => c === "R" || c === "AL" || c === "AN")) return true;
+function bidiOk(props, checkLtr = false, cps = null) {
+  const classes = cps ? cps.map(bidiOf) : props.map(bidi);
+  if (!checkLtr && !classes.some((c) => c === "R" || c === "AL" || c === "AN")) return true;
   const rtl = classes[0] === "R" || classes[0] === "AL";
   if (!rtl && classes[0] !== "L") return false;
   const allowed = rtl ? RTL_ALLOWED : LTR_ALLOWED;
@@ -216,7 +228,7 @@ function bidiOk(props) {
 }
 
 /** idna's check_label on a U-label (as code points). */
-function isULabel(cps) {
+export function isULabel(cps) {
   if (cps.length === 0 || cps.length > 254) return false;
   if (cps[2] === 0x2d && cps[3] === 0x2d) return false;
   if (cps[0] === 0x2d || cps[cps.length - 1] === 0x2d) return false;

@@ -8,6 +8,16 @@
 import Ajv from "ajv";
 import Ajv2020 from "ajv/dist/2020.js";
 import { isHostname } from "./_hostname.js";
+import {
+  idnEmail,
+  isIdnHostname,
+  isJsonPointer,
+  isRegex,
+  isRelativeJsonPointer,
+  isUriTemplate,
+  referenceFormats,
+} from "./_formats_extra.js";
+import { regExp } from "./_regex.js";
 import { SCHEMAS } from "./_schemas.js";
 
 const ROOT_URI = "file:///schemas/";
@@ -167,11 +177,18 @@ export const FORMATS = Object.freeze({
   duration: isDuration,
   email: isEmail,
   hostname: isHostname,
+  "idn-email": idnEmail(isIpv4, isIpv6),
+  "idn-hostname": isIdnHostname,
   ipv4: isIpv4,
   ipv6: isIpv6,
+  "json-pointer": isJsonPointer,
+  regex: isRegex,
+  "relative-json-pointer": isRelativeJsonPointer,
   time: isTime,
   uri: isUri,
+  "uri-template": isUriTemplate,
   uuid: isUuid,
+  ...referenceFormats(isIpv6),
 });
 
 // -- multipleOf in decimal arithmetic ------------------------------------------------
@@ -416,6 +433,26 @@ function protoSafe(schema) {
   return out;
 }
 
+/**
+ * The `format` values in the schemas that are no format JSON Schema defines (a
+ * vendor's "color"): annotations, as on the Python side, so Ajv accepts any string
+ * for them. (A property named "format" may be collected too: harmless.)
+ */
+function unknownFormats(value, found = new Set()) {
+  if (Array.isArray(value)) {
+    for (const item of value) unknownFormats(item, found);
+  } else if (value !== null && typeof value === "object") {
+    for (const [key, item] of Object.entries(value)) {
+      if (key === "format" && typeof item === "string" && !Object.hasOwn(FORMATS, item)) {
+        found.add(item);
+      } else {
+        unknownFormats(item, found);
+      }
+    }
+  }
+  return found;
+}
+
 let engines = null;
 
 function engine(draft) {
@@ -425,6 +462,8 @@ function engine(draft) {
       strict: false,
       validateFormats: true,
       unicodeRegExp: true,
+      // Patterns run in re2js (linear time), translated by the compiler: _regex.js.
+      code: { regExp },
       // Only a value's own properties count: {} has no "constructor" property.
       ownProperties: true,
       // Unions told apart by a const tag carry `discriminator` (codegen/bundle.py):
@@ -449,6 +488,9 @@ function engine(draft) {
     for (const ajv of Object.values(made)) {
       for (const [name, validate] of Object.entries(FORMATS)) {
         ajv.addFormat(name, { type: "string", validate });
+      }
+      for (const name of unknownFormats(SCHEMAS.map((entry) => entry.schema))) {
+        ajv.addFormat(name, true);
       }
       ajv.removeKeyword("multipleOf");
       ajv.addKeyword(multipleOfKeyword());

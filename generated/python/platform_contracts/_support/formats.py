@@ -11,6 +11,16 @@ from typing import Any
 from pydantic import GetCoreSchemaHandler
 from pydantic_core import core_schema
 
+from .ecma_syntax import is_regex
+from .idn import is_idn_email, is_idn_hostname
+from .references import (
+    is_iri,
+    is_iri_reference,
+    is_json_pointer,
+    is_relative_json_pointer,
+    is_uri_reference,
+    is_uri_template,
+)
 from .types import fail
 
 _DATE = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")
@@ -197,10 +207,19 @@ FORMATS: dict[str, Callable[[str], bool]] = {
     "duration": is_duration,
     "email": is_email,
     "hostname": is_hostname,
+    "idn-email": is_idn_email,
+    "idn-hostname": is_idn_hostname,
     "ipv4": is_ipv4,
     "ipv6": is_ipv6,
+    "iri": is_iri,
+    "iri-reference": is_iri_reference,
+    "json-pointer": is_json_pointer,
+    "regex": is_regex,
+    "relative-json-pointer": is_relative_json_pointer,
     "time": is_time,
     "uri": is_uri,
+    "uri-reference": is_uri_reference,
+    "uri-template": is_uri_template,
     "uuid": is_uuid,
 }
 
