@@ -75,6 +75,3 @@ class Square(_s.Model):
 
 
 Plugins = Any
-
-
-ForeignConfig.model_rebuild()
