@@ -245,7 +245,7 @@ def write(out: Path, files: dict[str, bytes]) -> list[str]:
             continue
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content)
-    for rel in _existing(out):
+    for rel in existing_files(out):
         if rel not in files:
             (out / rel).unlink()
     for owned in OWNED:
@@ -257,7 +257,8 @@ def write(out: Path, files: dict[str, bytes]) -> list[str]:
     return changed
 
 
-def _existing(out: Path) -> list[str]:
+def existing_files(out: Path) -> list[str]:
+    """The files now in the owned folders of ``out``, sorted (build artefacts not)."""
     result = []
     for owned in OWNED:
         root = out / owned
@@ -281,7 +282,7 @@ def diff(out: Path, files: dict[str, bytes]) -> list[str]:
             lines.append(f"missing: {rel}")
         elif path.read_bytes() != files[rel]:
             lines.append(f"changed: {rel}")
-    for rel in _existing(out):
+    for rel in existing_files(out):
         if rel not in files:
             lines.append(f"extra: {rel}")
     return lines
