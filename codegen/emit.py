@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from codegen.compiler import ir
+from codegen.compiler.compile import RECURSION_ROOM
+from codegen.compiler.graph import recursion_room
 from codegen.compiler.load import Document
 from codegen.errors import CompileError, ContractError
 from codegen.python.package import python_files, python_verbatim_source
@@ -87,6 +89,14 @@ def build_files(
     program: ir.Program, documents: list[Document], settings: Settings
 ) -> dict[str, bytes]:
     """Every file of both packages, by path below the output folder."""
+    # The renderers follow chains of aliases as deep as lowering nested them.
+    with recursion_room(RECURSION_ROOM):
+        return _build_files(program, documents, settings)
+
+
+def _build_files(
+    program: ir.Program, documents: list[Document], settings: Settings
+) -> dict[str, bytes]:
     entries = [manifest_entry(c) for c in program.contracts]
     manifest = {
         "generator": GENERATOR,
@@ -235,7 +245,7 @@ def write(out: Path, files: dict[str, bytes]) -> list[str]:
             continue
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content)
-    for rel in _existing(out):
+    for rel in existing_files(out):
         if rel not in files:
             (out / rel).unlink()
     for owned in OWNED:
@@ -247,7 +257,8 @@ def write(out: Path, files: dict[str, bytes]) -> list[str]:
     return changed
 
 
-def _existing(out: Path) -> list[str]:
+def existing_files(out: Path) -> list[str]:
+    """The files now in the owned folders of ``out``, sorted (build artefacts not)."""
     result = []
     for owned in OWNED:
         root = out / owned
@@ -271,7 +282,7 @@ def diff(out: Path, files: dict[str, bytes]) -> list[str]:
             lines.append(f"missing: {rel}")
         elif path.read_bytes() != files[rel]:
             lines.append(f"changed: {rel}")
-    for rel in _existing(out):
+    for rel in existing_files(out):
         if rel not in files:
             lines.append(f"extra: {rel}")
     return lines

@@ -24,6 +24,7 @@ from runtime._violation_text import from_jsonschema, from_pydantic, show
 from runtime.errors import ContractViolation, UnknownContract, Violation
 
 if TYPE_CHECKING:
+    from runtime._fastcheck import FastCheck
     from runtime._fullcheck import FullCheck
 
 DEFAULT_MAX_BYTES = 1 << 20
@@ -171,9 +172,7 @@ class ContractValidator:
                 violations += self._full(instance, self.delegated_keywords)
             raise ContractViolation(self.contract, violations) from None
         if self.full_check:
-            violations = self._full(json.loads(raw))
-            if violations:
-                raise ContractViolation(self.contract, violations)
+            self._check_full(json.loads(raw))
         return value
 
     def validate_python(self, instance: Any) -> Any:
@@ -187,9 +186,7 @@ class ContractValidator:
                 violations += self._full(instance, self.delegated_keywords)
             raise ContractViolation(self.contract, violations) from None
         if self.full_check:
-            violations = self._full(instance)
-            if violations:
-                raise ContractViolation(self.contract, violations)
+            self._check_full(instance)
         return value
 
     def check_limits(self, data: bytes) -> None:
@@ -200,6 +197,16 @@ class ContractValidator:
     def delegated_keywords(self) -> frozenset[str]:
         """The keywords only the full check enforces (for error reports)."""
         return frozenset(c.rsplit("/", 1)[-1] for c in self.full_check) | {"$ref"}
+
+    def _check_full(self, instance: Any) -> None:
+        """The full check of a message Pydantic accepted: the verdict from the
+        compiled validator; the violations, only for a message it refuses, in the
+        words of the reference one."""
+        if self.contracts.fast_checker.is_valid(self.contract, instance):
+            return
+        violations = self._full(instance)
+        if violations:
+            raise ContractViolation(self.contract, violations)
 
     def _full(
         self, instance: Any, keywords: frozenset[str] | None = None
@@ -250,6 +257,12 @@ class Contracts:
     @cached_property
     def support(self) -> ModuleType:
         return import_module(f"{self.package}._support")
+
+    @cached_property
+    def fast_checker(self) -> FastCheck:
+        from runtime._fastcheck import FastCheck
+
+        return FastCheck(self.package, self.support)
 
     @cached_property
     def full_checker(self) -> FullCheck:

@@ -237,7 +237,7 @@ class Telemetry:
         )
 
     def create(
-        self, destination: str, message_id: str
+        self, destination: str, message_id: str | None
     ) -> AbstractContextManager[Span | None]:
         """One message being built for ``destination`` (a producer span)."""
         return self._span("create", destination, "PRODUCER", message_id=message_id)

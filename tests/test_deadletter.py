@@ -4,6 +4,7 @@ purge deletes what its filter selects."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import subprocess
@@ -16,12 +17,14 @@ from typing import Any
 
 import pytest
 import redis
+import redis.asyncio
 
 from runtime import Codec, Contracts
 from runtime.catalog import Catalog
 from runtime.deadletter import DeadFilter, purge, replay
 from runtime.streams import (
     FIELD,
+    AsyncConsumer,
     Consumer,
     Delivery,
     Publisher,
@@ -338,3 +341,27 @@ def test_the_dead_letter_stream_is_bounded(
     assert 50 <= client.xlen(dead_letter_key(stream)) <= 150
     newest: Any = client.xrevrange(dead_letter_key(stream), count=1)
     assert newest[0][1][b"dlq.group"] == b"B"
+
+
+def test_the_async_consumer_bounds_its_dead_letter_stream_too(
+    redis_url: str, client: redis.Redis, codec: Codec, stream: str
+) -> None:
+    catalog = catalog_for(codec.contracts, stream)
+
+    async def main() -> None:
+        own = redis.asyncio.Redis.from_url(redis_url)
+        bounded = AsyncConsumer(
+            own, codec, stream, "B", "b-1", catalog=catalog, block_ms=20,
+            dead_letter_maxlen=50,
+        )  # fmt: skip
+        await bounded.ensure_group(start="0")
+        for _ in range(6):
+            pipe = client.pipeline(transaction=False)
+            for _ in range(100):
+                pipe.xadd(stream_key(stream), {"envelope": b"{}"})
+            pipe.execute()
+            assert (await bounded.run_once()).dead_lettered == 100
+        await own.aclose()
+
+    asyncio.run(main())
+    assert 50 <= client.xlen(dead_letter_key(stream)) <= 150

@@ -23,6 +23,7 @@ from runtime.catalog import Catalog
 from runtime.envelope import Codec, dumps
 from runtime.streams.keys import dead_letter_key, retry_key, stream_key, text
 from runtime.streams.routing import Refused, Router
+from runtime.telemetry import Telemetry
 
 log = logging.getLogger("runtime.streams")
 
@@ -77,6 +78,7 @@ class ConsumerOptions(TypedDict, total=False):
     max_deliveries: int
     claim_every_ms: int | None
     dead_letter_maxlen: int | None
+    telemetry: Telemetry | None
 
 
 @dataclass
@@ -110,6 +112,17 @@ class DeadLetter(NamedTuple):
     omitted: int = 0  # violations beyond MAX_VIOLATIONS, not listed
 
 
+def trace_of(message: Any) -> dict[str, str] | None:
+    """The producer's W3C trace context an envelope carries, if any."""
+    trace = getattr(message.envelope, "trace", None)
+    if trace is None:
+        return None
+    out = {"traceparent": str(trace.traceparent)}
+    if getattr(trace, "tracestate", None):
+        out["tracestate"] = str(trace.tracestate)
+    return out
+
+
 class ConsumerCore(Router):
     """What a consumer-group member decides; its shells do the I/O."""
 
@@ -127,8 +140,14 @@ class ConsumerCore(Router):
         max_deliveries: int = 5,
         claim_every_ms: int | None = None,
         dead_letter_maxlen: int | None = DEAD_LETTER_MAXLEN,
+        telemetry: Telemetry | None = None,
     ) -> None:
         super().__init__(codec, stream, group, catalog)
+        self.telemetry = telemetry or Telemetry()
+        self._where = {
+            "messaging.destination.name": stream,
+            "messaging.consumer.group.name": group,
+        }
         self.dead_letter_maxlen = dead_letter_maxlen
         self.key = stream_key(stream)
         self.dlq = dead_letter_key(stream)
@@ -164,7 +183,11 @@ class ConsumerCore(Router):
         result = BatchResult()
         dead: list[DeadLetter] = []
         entries: list[Entry] = []
+        tel = self.telemetry
+        metering = tel.metering
         if self._claim_due():
+            if metering:
+                yield from self._observe_group()
             claimed = yield from self._claim(dead)
             if claimed is None:
                 return (yield from self._recover())
@@ -181,6 +204,9 @@ class ConsumerCore(Router):
             return (yield from self._recover())
         for key, items in reply[0] or []:
             entries += [Entry(text(key), text(i), f, 1) for i, f in items]
+        if entries and tel.tracing:
+            with tel.receive(self.stream, self.group, len(entries)):
+                pass
         acks: list[Entry] = []
         for entry in entries:
             if entry.deliveries > self.max_deliveries:
@@ -188,11 +214,24 @@ class ConsumerCore(Router):
                 errors = [{"error": last}] if last else []
                 dead.append(DeadLetter(entry, "delivery-limit", errors))
                 continue
+            started = time.perf_counter() if metering else 0.0
             routed = self.route(entry.entry_id, entry.fields, entry.deliveries)
             if isinstance(routed, Refused):
                 dead.append(DeadLetter(entry, *routed))
+                if tel.tracing:
+                    with tel.process(self.stream, self.group, None, None) as span:
+                        Telemetry.error(span, routed.reason)
                 continue
-            error = yield Call(routed.handler, (routed.data, routed.delivery))
+            message = routed.delivery.message
+            with tel.process(
+                self.stream, self.group, str(message.envelope.id), trace_of(message)
+            ) as span:
+                handling = time.perf_counter() if metering else 0.0
+                error = yield Call(routed.handler, (routed.data, routed.delivery))
+                if error is not None:
+                    Telemetry.error(span, type(error).__qualname__)
+            if metering:
+                self._timed(message, started, handling, error)
             if error is None:
                 acks.append(entry)
                 self.last_errors.pop(entry[:2], None)
@@ -203,13 +242,63 @@ class ConsumerCore(Router):
                 )  # fmt: skip
                 self._remember(entry, error)
                 result.failed += 1
-        reply = yield from self._settle(dead, acks)
+        with tel.settle(self.stream, self.group, len(dead) + len(acks)):
+            reply = yield from self._settle(dead, acks)
         if isinstance(reply, redis.ResponseError):
             self._vanished(reply)
             return (yield from self._recover())
         result.dead_lettered = len(dead)
         result.handled = len(acks)
+        if metering:
+            self._count(dead, len(acks))
         return result
+
+    def _timed(self, message: Any, started: float, handling: float, error: Any) -> None:
+        """Record one message's validation and handler durations."""
+        done = time.perf_counter()
+        contract = {"contract": f"{message.type}.v{message.version}"}
+        tel = self.telemetry
+        tel.record("contracts.validation.duration", handling - started, contract)
+        where = {**self._where, **contract}
+        if error is not None:
+            where["error.type"] = type(error).__qualname__
+        tel.record("contracts.handler.duration", done - handling, where)
+
+    def _drifted(self, message_type: str, version: int, fingerprint: str) -> None:
+        super()._drifted(message_type, version, fingerprint)
+        self.telemetry.count(
+            "contracts.drift",
+            {"contract": f"{message_type}.v{version}", "fingerprint": fingerprint},
+        )
+
+    def _count(self, dead: list[DeadLetter], handled: int) -> None:
+        """The batch's consumed, invalid and dead-lettered counts."""
+        tel = self.telemetry
+        tel.count("contracts.messages.consumed", self._where, handled)
+        for d in dead:
+            tel.count(
+                "contracts.messages.dead_lettered", {**self._where, "reason": d.reason}
+            )
+            if d.reason not in ("delivery-limit", "trimmed"):
+                tel.count(
+                    "contracts.messages.invalid",
+                    {"messaging.destination.name": self.stream, "reason": d.reason},
+                )
+
+    def _observe_group(self) -> Steps[None]:
+        """The group's pending count and lag (``XINFO GROUPS``) for the gauges."""
+        reply = yield Send((command("xinfo_groups", self.key),))
+        if isinstance(reply, redis.ResponseError):
+            return
+        for info in reply[0]:
+            if text(info.get("name", b"")) == self.group:
+                lag = info.get("lag")
+                self.telemetry.observe_group(
+                    self.stream,
+                    self.group,
+                    pending=int(info.get("pending", 0)),
+                    lag=None if lag is None else int(lag),
+                )
 
     # -- steps ----------------------------------------------------------------
 
