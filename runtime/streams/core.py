@@ -2,10 +2,11 @@
 
 :meth:`ConsumerCore.cycle` yields the commands of a batch (``XAUTOCLAIM`` of idle
 entries, ``XPENDING`` for their delivery counts, ``XREADGROUP``, then the dead
-letters and acks in one script, ``SETTLE``) and the handler calls, and takes their replies
-(:mod:`runtime._sansio`). The sync and asyncio shells (:mod:`runtime.streams.shells`)
-only send and call. A group reads two keys: its stream and its retry stream
-(``retry_key``), where replays of its own dead letters arrive.
+letters and acks in one script, ``SETTLE``) and the handler calls, and takes their
+replies (:mod:`runtime._sansio`). The sync and asyncio shells
+(:mod:`runtime.streams.shells`) only send and call. A group reads two keys: its
+stream and its retry stream (``retry_key``), where replays of its own dead letters
+arrive.
 """
 
 from __future__ import annotations
