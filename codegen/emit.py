@@ -8,6 +8,7 @@ changed, missing or extra, which is what ``contracts check`` reports.
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -237,39 +238,68 @@ def _envelope_entry(
 
 
 def write(out: Path, files: dict[str, bytes]) -> list[str]:
-    """Make the owned folders of ``out`` hold exactly ``files``; return what changed."""
-    changed = diff(out, files)
-    for rel, content in files.items():
+    """Make the owned folders of ``out`` hold exactly ``files``; return what changed.
+
+    Each file is read at most once and written only when its bytes differ.
+    """
+    lines = []
+    made: set[Path] = set()
+    for rel in sorted(files):
+        content = files[rel]
         path = out / rel
-        if path.is_file() and path.read_bytes() == content:
+        old = _read(path)
+        if old == content:
             continue
-        path.parent.mkdir(parents=True, exist_ok=True)
+        lines.append(f"{'missing' if old is None else 'changed'}: {rel}")
+        if path.parent not in made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            made.add(path.parent)
         path.write_bytes(content)
     for rel in existing_files(out):
         if rel not in files:
+            lines.append(f"extra: {rel}")
             (out / rel).unlink()
     for owned in OWNED:
-        root = out / owned
-        if root.is_dir():
-            for d in sorted(root.rglob("*"), key=lambda p: len(p.parts), reverse=True):
-                if d.is_dir() and not any(d.iterdir()):
-                    d.rmdir()
-    return changed
+        _remove_empty_folders(out / owned)
+    return lines
+
+
+def _read(path: Path) -> bytes | None:
+    """A file's bytes, or ``None`` when there is no readable file there."""
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _remove_empty_folders(root: Path) -> None:
+    """Remove the folders below ``root`` (not itself) that hold nothing."""
+    if not root.is_dir():
+        return
+    for folder, dirs, names in os.walk(root, topdown=False):
+        empty = not names and not any(os.path.lexists(Path(folder, d)) for d in dirs)
+        if empty and Path(folder) != root:
+            os.rmdir(folder)
 
 
 def existing_files(out: Path) -> list[str]:
     """The files now in the owned folders of ``out``, sorted (build artefacts not)."""
     result = []
     for owned in OWNED:
-        root = out / owned
-        if root.is_dir():
-            for p in root.rglob("*"):
-                rel = p.relative_to(out).as_posix()
-                parts = p.relative_to(root).parts
-                if p.is_file() and not any(
-                    part in _IGNORED or part.endswith(".egg-info") for part in parts
-                ):
-                    result.append(rel)
+        stack = [(out / owned, owned)]
+        while stack:
+            folder, rel = stack.pop()
+            try:
+                entries = list(os.scandir(folder))
+            except OSError:
+                continue
+            for entry in entries:
+                if entry.name in _IGNORED or entry.name.endswith(".egg-info"):
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append((Path(entry.path), f"{rel}/{entry.name}"))
+                elif entry.is_file():
+                    result.append(f"{rel}/{entry.name}")
     return sorted(result)
 
 
@@ -277,10 +307,10 @@ def diff(out: Path, files: dict[str, bytes]) -> list[str]:
     """Lines ``changed: x``, ``missing: x``, ``extra: x`` for files that differ."""
     lines = []
     for rel in sorted(files):
-        path = out / rel
-        if not path.is_file():
+        old = _read(out / rel)
+        if old is None:
             lines.append(f"missing: {rel}")
-        elif path.read_bytes() != files[rel]:
+        elif old != files[rel]:
             lines.append(f"changed: {rel}")
     for rel in existing_files(out):
         if rel not in files:
