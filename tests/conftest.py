@@ -29,7 +29,8 @@ VENV_BIN = Path(sys.executable).parent
 REDIS_MODULES = frozenset(
     {
         "test_cli_redis", "test_deadletter", "test_presence", "test_streams",
-        "test_streams_cross", "test_streams_faults", "test_streams_node",
+        "test_streams_cluster", "test_streams_cross", "test_streams_faults",
+        "test_streams_node",
     }
 )  # fmt: skip
 NODE_MODULES = frozenset(
