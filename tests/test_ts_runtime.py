@@ -470,5 +470,7 @@ def test_capped_violations_and_huge_numbers_read_as_in_python(node: str) -> None
     assert many == ContractViolation(contract, expected).describe()
     assert many.endswith("\n  ... and 50 more violation(s)")
     assert many.count("\n") == 101
-    assert huge == f"{contract}: 1 violation(s)\n  /n: expected an integer, got Infinity"
+    assert (
+        huge == f"{contract}: 1 violation(s)\n  /n: expected an integer, got Infinity"
+    )
     assert negative == huge.replace("Infinity", "-Infinity")
