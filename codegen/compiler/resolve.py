@@ -106,9 +106,17 @@ class SchemaGraph:
             node, pointer = values.pop()
             if isinstance(node, dict):
                 self._where.setdefault(id(node), (doc.path, pointer))
-                values.extend((v, pointer_join(pointer, k)) for k, v in node.items())
+                values.extend(
+                    (v, pointer_join(pointer, k))
+                    for k, v in node.items()
+                    if isinstance(v, dict | list)
+                )
             elif isinstance(node, list):
-                values.extend((v, pointer_join(pointer, i)) for i, v in enumerate(node))
+                values.extend(
+                    (v, f"{pointer}/{i}")
+                    for i, v in enumerate(node)
+                    if isinstance(v, dict | list)
+                )
 
     def location(self, node: Any) -> tuple[str, str] | None:
         """The file and pointer where a schema object was first seen."""
