@@ -13,6 +13,8 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from codegen.api import generate_to
 from codegen.checks.validate import validate_node
 from codegen.emit import Settings
@@ -27,14 +29,23 @@ from tests.test_regex import (
     shipped_patterns,
 )
 
-NODE_DIR = ROOT / "tests" / "node_runtime"
+NODE_DIR = ROOT / "runtime" / "node"
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _re2js() -> None:
+    """runtime/node's pinned devDependencies (re2js among them) installed."""
+    if not (NODE_DIR / "node_modules" / "re2js").is_dir():
+        subprocess.run(
+            ["npm", "ci", "--no-audit", "--no-fund"], cwd=NODE_DIR, check=True
+        )
 
 
 def run_node(items: list[tuple[str, str, bool]]) -> list[list[Any]]:
     """(ECMA source, text, skip V8) -> [re2js verdict, V8 verdict] each."""
     payload = [[src, translate(src).re2, text, skip] for src, text, skip in items]
     result = subprocess.run(
-        ["node", str(NODE_DIR / "regex.mjs")],
+        ["node", str(NODE_DIR / "test" / "regex.mjs")],
         input=json.dumps(payload),
         capture_output=True,
         text=True,
