@@ -10,7 +10,7 @@ Depends on pydantic, the standard library and, for IDNA2008 host name labels, th
 """
 
 from .formats import FAST_FORMATS, FORMATS, format_
-from .patterns import ecma_regex, pattern
+from .patterns import ecma_regex, pattern, translate_rust
 from .types import (
     Bool,
     Int,
@@ -58,6 +58,7 @@ __all__ = [
     "not_kinds",
     "not_null",
     "pattern",
+    "translate_rust",
     "unique",
     "values",
 ]
