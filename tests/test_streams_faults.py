@@ -376,3 +376,37 @@ def test_dead_letters_keep_every_field_of_the_entry_however_many(
     assert {k: v for k, v in dead[ids[1]].items() if not k.startswith(b"dlq.")} == many
     assert dead[ids[1]][b"dlq.reason"] == b"invalid"
     assert client.xpending(key, "agents")["pending"] == 0
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+def test_a_user_without_scripting_still_dead_letters(
+    kind: str,
+    redis_url: str,
+    client: redis.Redis,
+    contracts: Contracts,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """An ACL user that may not run scripts: the consumer logs it once and sends
+    dead letters itself, in a MULTI with the acks, from then on."""
+    user = f"noscript-{uuid.uuid4().hex[:6]}"
+    client.execute_command(
+        "ACL", "SETUSER", user, "on", ">secret", "~*", "&*", "+@all", "-@scripting"
+    )
+    shell = Shell(kind, redis_url.replace("redis://", f"redis://{user}:secret@", 1))
+    try:
+        stream = f"noscript.{uuid.uuid4().hex[:8]}"
+        publisher, consumer, handled = consumer_of(shell, client, contracts, stream)
+        for round_ in range(2):
+            bad = client.xadd(stream_key(stream), {"envelope": b"[1"}).decode()
+            good = publisher.publish(stream, (task(), "agent.task.requested", 1))
+            result = consumer.run_once()
+            assert (result.handled, result.dead_lettered) == (1, 1), round_
+            assert dead_letters(client, stream)[bad][b"envelope"] == b"[1"
+            assert handled[-1] == good
+        assert consumer.scripting is False
+        logged = [r.message for r in caplog.records]
+        assert sum("refused the settle script" in m for m in logged) == 1
+        assert client.xpending(stream_key(stream), "agents")["pending"] == 0
+    finally:
+        shell.close()
+        client.execute_command("ACL", "DELUSER", user)
