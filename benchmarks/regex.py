@@ -47,11 +47,13 @@ ALPHABET = (
     "\u00a0\u0085\u1680\u2000\u2028\u2029\u202f\u3000\ufeff"  # Unicode spaces, NEL
     "éßαΩжЖ中٣\u0301\u212a\u017f\u0378"  # letters, a Unicode digit, a mark, unassigned
     "😀🐲\U0001d7d8"  # astral
+    "\u1c89\U0001e030\U0001ccf0\U00011f00\U0002ebf0"  # new in Unicode 15 and 16
 )
 ATOMS = [
     ".", "\\d", "\\D", "\\w", "\\W", "\\s", "\\S", "\\p{L}", "\\p{Lu}", "\\P{Ll}",
     "\\p{N}", "\\p{Nd}", "\\p{Script=Greek}", "\\p{sc=Cyrl}", "\\p{Letter}",
-    "\\p{ASCII}", "\\p{Any}", "\\p{Cn}", "\\p{gc=Mn}", "\\u{1F600}", "\\u00e9",
+    "\\p{ASCII}", "\\p{Any}", "\\p{Cn}", "\\p{gc=Mn}", "\\p{C}", "\\P{Cn}", "\\p{Lo}",
+    "\\p{sc=Kawi}", "\\p{Script=Han}", "\\p{So}", "\\u{1F600}", "\\u00e9",
     "\\uD83D\\uDE00", "\\x41", "\\cJ", "\\0", "\\t", "\\n", "\\/", "\\.", "\\-",
     "a", "z", "0", "_", " ", "é", "α", "😀", "-", "\\u212A",
 ]  # fmt: skip

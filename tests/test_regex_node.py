@@ -150,3 +150,22 @@ def test_pattern_property_keys_read_as_ecma_in_node(tmp_path: Path) -> None:
         paths.append(path)
     verdicts = validate_node(out / "ts", "edge.json", paths)
     assert [v.valid for v in verdicts] == [valid for _, valid in EDGE_DOCUMENTS]
+
+
+def test_suite_regex_files_agree_in_both_runtimes(tmp_path: Path) -> None:
+    """The JSON-Schema-Test-Suite's optional ecmascript-regex and non-bmp-regex
+    files (both drafts): every case compiles, both runtimes give every verdict."""
+    from benchmarks.conformance import run
+
+    report = run(False, tmp_path, only="-regex.json")
+    rows = [r for r in report["files"] if "/optional/format/" not in r["name"]]
+    assert sorted(r["name"] for r in rows) == [
+        "draft2020-12/optional/ecmascript-regex.json",
+        "draft2020-12/optional/non-bmp-regex.json",
+        "draft7/optional/ecmascript-regex.json",
+        "draft7/optional/non-bmp-regex.json",
+    ]
+    for row in rows:
+        assert row["compiled"] == row["cases"] > 0, row
+        assert row["python"] == {"agree": row["tests"]}, row
+        assert row["node"] == {"agree": row["tests"]}, row
