@@ -12,7 +12,14 @@ client outright. Options redis-py reads from the query string work in every form
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
+from urllib.parse import (
+    parse_qsl,
+    unquote,
+    unquote_plus,
+    urlencode,
+    urlsplit,
+    urlunsplit,
+)
 
 import redis
 from redis.cluster import RedisCluster
@@ -65,11 +72,11 @@ def secrets(url: str) -> list[str]:
     user = parts.netloc.rpartition("@")[0] if "@" in parts.netloc else ""
     if ":" in user:
         found.append(user.partition(":")[2])
-    found += [
-        v for k, v in parse_qsl(parts.query, keep_blank_values=True)
-        if k.lower() in SECRET_PARAMETERS
-    ]  # fmt: skip
-    found += [unquote(s) for s in found]
+    for pair in parts.query.split("&"):  # as written: parse_qsl would decode
+        name, _, value = pair.partition("=")
+        if unquote_plus(name).lower() in SECRET_PARAMETERS:
+            found.append(value)
+    found += [unquote(s) for s in found] + [unquote_plus(s) for s in found]
     return sorted({s for s in found if s}, key=len, reverse=True)
 
 

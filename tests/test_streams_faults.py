@@ -410,3 +410,31 @@ def test_a_user_without_scripting_still_dead_letters(
     finally:
         shell.close()
         client.execute_command("ACL", "DELUSER", user)
+
+
+def test_a_coroutine_handler_on_the_sync_consumer_is_a_failure_not_an_ack(
+    client: redis.Redis, redis_url: str, contracts: Contracts
+) -> None:
+    """The sync shell cannot run a coroutine: acking would lose the message. It is
+    a handler failure (left pending, dead-lettered past the limit, with why)."""
+    shell = Shell("sync", redis_url)
+    try:
+        stream = f"coro.{uuid.uuid4().hex[:8]}"
+        publisher, consumer, _ = consumer_of(
+            shell, client, contracts, stream, claim_idle_ms=10, claim_every_ms=0,
+            max_deliveries=1,
+        )  # fmt: skip
+
+        @consumer.on("agent.task.requested", 1)
+        async def handle(data: Any, delivery: Delivery) -> None:
+            raise AssertionError("never runs")
+
+        entry = publisher.publish(stream, (task(), "agent.task.requested", 1))
+        assert consumer.run_once().failed == 1
+        time.sleep(0.03)
+        assert consumer.run_once().dead_lettered == 1
+        [error] = json.loads(dead_letters(client, stream)[entry][b"dlq.errors"])
+        assert error["error"].startswith("TypeError: ")
+        assert "coroutine handlers need the asyncio shell" in error["error"]
+    finally:
+        shell.close()
