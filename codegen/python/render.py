@@ -210,7 +210,10 @@ class PythonRenderer:
 
         tree = node(split)
         call = Group(f"{SUPPORT}.key_tag(", (tree,), ")")
-        return Typed(Union(tuple(choices)), (Group("Discriminator(", (call,), ")"),))
+        # Every leaf holds a member, so only a value that is no object has no tag.
+        error = ('custom_error_type="type_error"', 'custom_error_message="an object"')
+        discriminator = Group("Discriminator(", (call, *error), ")")
+        return Typed(Union(tuple(choices)), (discriminator,))
 
     def expr(self, t: ir.IrType, used: Used, module: str) -> Expr:
         """A complete type expression (``Annotated[...]`` when it carries metadata)."""

@@ -100,6 +100,8 @@ WebhookEvent = Annotated[
                 ),
             ),
         ),
+        custom_error_type="type_error",
+        custom_error_message="an object",
     ),
 ]
 """Events told apart by the properties they require (no shared tag): a key split; star events keep their action tag; the two fork events cannot be told apart, so the oneOf keeps its full check."""
