@@ -118,3 +118,79 @@ def test_values_go_to_their_member_and_others_get_one_reason(
             for v in caught.value.violations
         ]
         assert got == expected, text
+
+
+GOLDEN_EVENTS = (
+    Path(__file__).parent / "golden" / "unions_by_keys" / "schemas"
+)  # the golden case's schema: six events, one key split, one inseparable pair
+
+# Invalid events and the Python runtime's words: the member the keys name reports
+# its own errors (Pydantic), and the full check its "exactly one" (the two fork
+# events cannot be told apart, so the oneOf keeps its full check).
+EVENT_REPORTS = [
+    (
+        {"ref": "r", "before": "a", "after": "b", "zen": "z"},
+        [
+            "/: expected oneOf: must match exactly one schema in oneOf, got"
+            ' {"after": "b", "before": "a", "ref": "r", "zen": "z"}',
+            '/zen: expected no such property (additionalProperties is false), got "z"',
+        ],
+    ),
+    (
+        {"action": "edited", "starred_at": None},
+        [
+            "/: expected oneOf: must match exactly one schema in oneOf, got"
+            ' {"action": "edited", "starred_at": null}',
+            '/action: expected one of "created", "deleted", got "edited"',
+        ],
+    ),
+    (
+        {"action": "created", "starred_at": "2026-02-30T05:00:00Z"},
+        [
+            "/: expected oneOf: must match exactly one schema in oneOf, got"
+            ' {"action": "created", "starred_at": "2026-02-30T05:00:00Z"}',
+            "/starred_at: expected a valid date-time string,"
+            ' got "2026-02-30T05:00:00Z"',
+        ],
+    ),
+    (
+        {"zen": "z"},
+        [
+            "/: expected oneOf: must match exactly one schema in oneOf,"
+            ' got {"zen": "z"}',
+            "/hook_id: expected a required property, got nothing",
+        ],
+    ),
+    (
+        {},
+        [
+            "/: expected oneOf: must match exactly one schema in oneOf, got {}",
+            "/hook_id: expected a required property, got nothing",
+            "/zen: expected a required property, got nothing",
+        ],
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def events(tmp_path_factory: pytest.TempPathFactory) -> Contracts:
+    out = tmp_path_factory.mktemp("events")
+    generate_to(GOLDEN_EVENTS, out, Settings(python_package="split_events"))
+    sys.path.insert(0, str(out / "python"))
+    return Contracts("split_events")
+
+
+@pytest.mark.parametrize(("event", "expected"), EVENT_REPORTS)
+def test_an_event_is_judged_by_the_member_its_keys_name(
+    events: Contracts, event: Any, expected: list[str]
+) -> None:
+    from tests.conftest import reference_validator
+
+    assert not reference_validator(GOLDEN_EVENTS, "webhook_event.json").is_valid(event)
+    with pytest.raises(ContractViolation) as caught:
+        events.get("webhook_event.json").validate_python(event)
+    got = [
+        f"{v.pointer or '/'}: expected {v.expected}, got {v.got}"
+        for v in caught.value.violations
+    ]
+    assert got == expected

@@ -274,6 +274,7 @@ def multiple_of(divisor: float) -> AfterValidator:
 
 # -- unions told apart by their members' required properties --------------------
 
+
 def key_tag(tree: Any) -> Any:
     """A callable discriminator over a decision tree of ``(key, present, absent)``
     tuples ending in a member's tag (or None: no member can take the value). A
