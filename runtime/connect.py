@@ -12,7 +12,14 @@ client outright. Options redis-py reads from the query string work in every form
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
+from urllib.parse import (
+    parse_qsl,
+    unquote,
+    unquote_plus,
+    urlencode,
+    urlsplit,
+    urlunsplit,
+)
 
 import redis
 from redis.cluster import RedisCluster
@@ -58,17 +65,18 @@ def secrets(url: str) -> list[str]:
     """The passwords a URL carries (as written and decoded), to scrub from text."""
     try:
         parts = urlsplit(url)
-    except ValueError:
-        return []
+    except ValueError:  # e.g. an unclosed IPv6 bracket: the netloc by hand
+        rest = url.partition("://")[2]
+        parts = urlsplit("//" + rest.split("/", 1)[0].replace("[", "").replace("]", ""))
     found = []
     user = parts.netloc.rpartition("@")[0] if "@" in parts.netloc else ""
     if ":" in user:
         found.append(user.partition(":")[2])
-    found += [
-        v for k, v in parse_qsl(parts.query, keep_blank_values=True)
-        if k.lower() in SECRET_PARAMETERS
-    ]  # fmt: skip
-    found += [unquote(s) for s in found]
+    for pair in parts.query.split("&"):  # as written: parse_qsl would decode
+        name, _, value = pair.partition("=")
+        if unquote_plus(name).lower() in SECRET_PARAMETERS:
+            found.append(value)
+    found += [unquote(s) for s in found] + [unquote_plus(s) for s in found]
     return sorted({s for s in found if s}, key=len, reverse=True)
 
 

@@ -4,8 +4,12 @@ tests/test_cli_redis.py)."""
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import pytest
 import redis
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from redis.exceptions import RedisClusterException
 
 from runtime.connect import connect, failure, redact, secrets
@@ -34,6 +38,7 @@ def test_redact(url: str, printed: str) -> None:
 def test_secrets_as_written_and_decoded() -> None:
     assert secrets("redis://ops:p%40ss@h:1/0?pass=x2") == ["p%40ss", "p@ss", "x2"]
     assert secrets("redis://h:1/0") == []
+    assert secrets("redis://ops:pw1@[::1") == ["pw1"]  # urlsplit refuses it
 
 
 URL = "redis://ops:hunter2@h:1/0"
@@ -100,3 +105,26 @@ def test_connect_refuses_other_schemes() -> None:
         connect("http://h:1")
     with pytest.raises(ValueError):
         connect("unix:///tmp/redis.sock")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    password=st.text(
+        st.characters(codec="utf-8", exclude_characters="*"), min_size=4, max_size=30
+    ),
+    in_query=st.booleans(),
+)
+def test_no_password_survives(password: str, in_query: bool) -> None:
+    """Whatever the password (percent-encoded in the URL, as it must be), neither the
+    printed URL nor an error line that quotes it shows it, encoded or not."""
+    written = quote(password, safe="")
+    url = (
+        f"rediss://h:1/0?password={written}"
+        if in_query
+        else f"rediss://ops:{written}@h:1/0"
+    )
+    assert redact(url) == (
+        "rediss://h:1/0?password=***" if in_query else "rediss://ops:***@h:1/0"
+    )
+    line = failure(redis.ResponseError(f"no {password} / {written}"), url, "use")
+    assert password not in line and written not in line

@@ -10,7 +10,11 @@ from pathlib import Path
 from typing import Any
 
 from codegen.compiler import ir
-from codegen.compiler.bundle import Bundler, add_discriminators
+from codegen.compiler.bundle import (
+    Bundler,
+    add_discriminators,
+    drop_annotations_ajv_reads,
+)
 from codegen.compiler.catalog import load_catalog
 from codegen.compiler.graph import reached_values, recursion_room
 from codegen.compiler.load import Document, load_all
@@ -114,7 +118,7 @@ def _compile(root: Path, strict: bool) -> tuple[ir.Program, list[Document]]:
     bundler = Bundler(graph)  # resolves $dynamicRef, for the Node bundle
     errors.extend(node_limit_errors(bundler))
     names = module_names(documents)
-    lowerer = Lowerer(graph, names)
+    lowerer = Lowerer(graph, names, strict)
     roots: dict[str, ir.TypeName | None] = {}
     messages: dict[str, ir.MessageType | None] = {}
     for doc in documents:
@@ -180,6 +184,7 @@ def _compile(root: Path, strict: bool) -> tuple[ir.Program, list[Document]]:
     for m in modules:
         program_hash.update(f"{m.source}\0{m.fingerprint}\0".encode())
     bundled = bundler.bundle()
+    drop_annotations_ajv_reads(bundled, {d.path: d.draft for d in documents})
     add_discriminators(bundled, lowerer.tagged, graph.base_uri)
     bundles = tuple(
         ir.Bundle(d.path, graph.base_uri[d.path], d.draft, bundled[d.path])

@@ -60,6 +60,7 @@ class SchemaGraph:
     def __init__(self, documents: list[Document]) -> None:
         self.documents = {d.path: d for d in documents}
         self._where: dict[int, tuple[str, str]] = {}
+        self._resolved: dict[tuple[str, str, str], Target] = {}
         self.base_uri: dict[str, str] = {}
         self.uri_to_file: dict[str, str] = {}
         pairs: list[tuple[str, Resource[Any]]] = []
@@ -99,6 +100,24 @@ class SchemaGraph:
             if isinstance(node, dict):
                 self._where.setdefault(id(node), (doc.path, pointer))
                 stack.extend(subschemas(node, doc.draft, pointer))
+        # Then every other object: a $ref may point into an unknown keyword's
+        # value (an annotation that groups schemas, as `$defs` would).
+        values: list[tuple[Any, str]] = [(doc.contents, "")]
+        while values:
+            node, pointer = values.pop()
+            if isinstance(node, dict):
+                self._where.setdefault(id(node), (doc.path, pointer))
+                values.extend(
+                    (v, pointer_join(pointer, k))
+                    for k, v in node.items()
+                    if isinstance(v, dict | list)
+                )
+            elif isinstance(node, list):
+                values.extend(
+                    (v, f"{pointer}/{i}")
+                    for i, v in enumerate(node)
+                    if isinstance(v, dict | list)
+                )
 
     def location(self, node: Any) -> tuple[str, str] | None:
         """The file and pointer where a schema object was first seen."""
@@ -125,6 +144,12 @@ class SchemaGraph:
     ) -> Target:
         """Follow ``ref`` (the value of ``keyword``) from a schema at
         ``file#pointer``, or raise an error that points at the keyword."""
+        # Lookups are static (no dynamic scope is consulted), so the answer depends
+        # on the base URI and the reference alone: many $refs share a target.
+        key = (resolver._base_uri, ref, file)
+        known = self._resolved.get(key)
+        if known is not None:
+            return known
         here = pointer_join(pointer, keyword)
         try:
             resolved = resolver.lookup(ref)
@@ -141,7 +166,9 @@ class SchemaGraph:
             where = (target_file, "")
         target_file, target_pointer = where
         draft = self.documents[target_file].draft
-        return Target(node, target_file, target_pointer, resolved.resolver, draft)
+        target = Target(node, target_file, target_pointer, resolved.resolver, draft)
+        self._resolved[key] = target
+        return target
 
     def canonical_ref(self, resolver: Resolver, ref: str) -> str:
         """``ref`` as an absolute URI naming its target file by its canonical URI."""

@@ -138,6 +138,13 @@ def _never(value: Any) -> Any:
 never = AfterValidator(_never)
 
 
+def loose_default(value: Any) -> Any:
+    """A field default its own schema rejects (foreign schemas have them): kept,
+    as JSON Schema keeps a default (an annotation, never validated), and typed
+    ``Any`` so that the generated module still type-checks."""
+    return value
+
+
 def json_kind(value: Any) -> JsonKind:
     """The JSON kind of a parsed value (integers and fractions are both numbers)."""
     if value is None:
