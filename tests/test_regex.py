@@ -51,6 +51,13 @@ def test_hostile_patterns_return_a_verdict(source: str, text: str, found: bool) 
         assert error["ctx"] == {"pattern": source}  # the ECMA source, not Rust's
 
 
+# Escaped ASCII punctuation is the character itself, as outside u mode (V8 refuses
+# it under the u flag): SchemaStore's azure-pipelines schema writes "\\:".
+LENIENT = {
+    "^[^\\/~\\^\\: \\[\\]\\\\]+$": ("a:b", False),
+    '^a\\-\\:\\"\\,$': ('a-:",', True),
+}
+
 # (pattern, string, ECMA-262's verdict with the u flag, as V8 gives it)
 MEANING = [
     ("^\\d$", "٣", False),  # \d is ASCII
@@ -93,6 +100,7 @@ MEANING = [
     ("^(?:(?:a{10}){10}){10}$", "a" * 1000, True),  # RE2's limit, exactly
     ("^(?<year>\\d{4})-(?:\\d\\d)$", "2024-01", True),
     ("^\\/[\\-]$", "/-", True),
+    *((source, text, found) for source, (text, found) in LENIENT.items()),
 ]
 
 
@@ -131,7 +139,7 @@ REFUSED = [
     ("\\p{letter}", "bad-pattern", "invalid property name '\\p{letter}' at index 0"),
     ("\\p{Greek}", "bad-pattern", "invalid property name '\\p{Greek}' at index 0"),
     ("\\a", "bad-pattern", "invalid escape '\\a' at index 0"),
-    ("\\-", "bad-pattern", "invalid escape '\\-' at index 0"),
+    ("\\e", "bad-pattern", "invalid escape '\\e' at index 0"),
     ("a{", "bad-pattern", "incomplete quantifier '{' at index 1"),
     ("]", "bad-pattern", "lone ']' at index 0"),
     ("[z-a]", "bad-pattern", "range out of order in character class at index 2"),

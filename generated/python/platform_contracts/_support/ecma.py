@@ -12,7 +12,9 @@ syntax with ECMA-262's meaning:
 - ``\\p{..}``/``\\P{..}``: General_Category values and Scripts under their exact
   ECMA-262 names, and the binary properties ``Any``, ``ASCII``, ``ASCII_Hex_Digit``;
 - characters by code point (astral ones included), ``\\u{..}``, surrogate pairs
-  written as two ``\\u`` escapes, ``\\cX``, ``\\xHH``, ``\\0``.
+  written as two ``\\u`` escapes, ``\\cX``, ``\\xHH``, ``\\0``;
+- escaped ASCII punctuation (``\\:``, ``\\-``) is the character itself, as outside
+  ``u`` mode (real-world schemas write it; its meaning is the same in every engine).
 
 A pattern that is not ECMA-262 is a :class:`RegexError` with code ``bad-pattern``;
 one outside the engines' language (lookaround, backreferences, counts over 1000, lone
@@ -44,6 +46,10 @@ SPACE: Ranges = (
 LINE_TERMINATORS: Ranges = ((0x0A, 0x0A), (0x0D, 0x0D), (0x2028, 0x2029))
 HEX_DIGIT: Ranges = ((0x30, 0x39), (0x41, 0x46), (0x61, 0x66))
 SYNTAX = frozenset("^$\\.*+?()[]{}|")
+# Escaped ASCII punctuation that is no syntax character (``\:``, ``\-``, ``\"``): an
+# error under the u flag, the character itself everywhere else (Annex B), and so in
+# every engine. Real-world schemas write them (SchemaStore's azure-pipelines: ``\:``).
+LENIENT = frozenset("!\"#%&',-:;<=>@_`~ ")
 CONTROL = {"f": 0x0C, "n": 0x0A, "r": 0x0D, "t": 0x09, "v": 0x0B}
 HEX = frozenset("0123456789abcdefABCDEF")
 
@@ -410,7 +416,7 @@ class _Parser:
             return 0x08
         if in_class and ch == "-":
             return 0x2D
-        if ch in SYNTAX or ch == "/":
+        if ch in SYNTAX or ch == "/" or ch in LENIENT:
             return ord(ch)
         raise self.bad(f"invalid escape '\\{ch}'", start)
 
