@@ -29,6 +29,7 @@ from codegen.typescript.render import (
     module_path,
     pattern_table,
 )
+from codegen.typescript.runtime import runtime_files, runtime_source
 
 GENERATOR = "contracts 0.1.0"
 # Folders below the output folder that the generator owns entirely.
@@ -64,15 +65,6 @@ def manifest_entry(contract: ir.Contract) -> dict[str, Any]:
     }
 
 
-# Runtime code copied verbatim into every package (not generated from the schemas).
-TS_RUNTIME = (
-    "_runtime.js", "_runtime.d.ts", "_formats.d.ts", "_formats.js", "_formats_extra.js",
-    "_hostname.js", "_idna.js", "_validate.js", "_catalog.d.ts", "http.js", "http.d.ts",
-    "_regex.js", "_regex.d.ts",
-)  # fmt: skip
-TS_STREAMS_RUNTIME = ("streams.js", "streams.d.ts", "presence.js", "presence.d.ts")
-
-
 def verbatim_source(rel: str) -> Path | None:
     """The source of an output file (``python/<pkg>/_support/types.py``,
     ``ts/http.js``)
@@ -81,8 +73,7 @@ def verbatim_source(rel: str) -> Path | None:
     if parts[0] == "python" and len(parts) >= 3:
         return python_verbatim_source("/".join(parts[2:]))
     if parts[0] == "ts" and len(parts) == 2:
-        if parts[1] in TS_RUNTIME or parts[1] in TS_STREAMS_RUNTIME:
-            return TS_TEMPLATES.folder / parts[1]
+        return runtime_source(parts[1])
     return None
 
 
@@ -106,12 +97,14 @@ def _build_files(
         "contracts": entries,
     }
     files = python_files(program, settings.python_package, entries, GENERATOR)
+    manifest_json = _json(manifest)
+    catalog_json = None if program.catalog is None else _json(program.catalog)
     for base in (f"python/{settings.python_package}", "ts"):
         # Both packages carry the manifest, the catalogue and the schema sources
         # (the sources of the fingerprints, for live drift).
-        files[f"{base}/manifest.json"] = _json(manifest)
-        if program.catalog is not None:
-            files[f"{base}/catalog.json"] = _json(program.catalog)
+        files[f"{base}/manifest.json"] = manifest_json
+        if catalog_json is not None:
+            files[f"{base}/catalog.json"] = catalog_json
         for doc in documents:
             files[f"{base}/schemas/{doc.path}"] = doc.text
     files["ts/_catalog.js"] = TS_TEMPLATES.render(
@@ -137,8 +130,9 @@ def ts_files(
         path = module_path(m.name)
         files[f"ts/{path}.js"] = js.encode()
         files[f"ts/{path}.d.ts"] = dts.encode()
-    for name in TS_RUNTIME:
-        files[f"ts/{name}"] = (TS_TEMPLATES.folder / name).read_bytes()
+    envelope = _envelope_entry(entries, settings.envelope)
+    for name, source in runtime_files(with_envelope=envelope is not None).items():
+        files[f"ts/{name}"] = source.read_bytes()
     files["ts/_schemas.js"] = TS_TEMPLATES.render(
         "schemas.js.j2",
         bundles=program.bundles,
@@ -151,7 +145,6 @@ def ts_files(
         "package": settings.npm_package,
         "generator": GENERATOR,
     }
-    envelope = _envelope_entry(entries, settings.envelope)
     context["envelope"] = envelope
     for name in (
         "index.js",
@@ -166,8 +159,6 @@ def ts_files(
         named = [(envelope["name"], module_path(envelope["module"]))]
         named += [(v["name"], v["module"]) for m in messages for v in m["versions"]]
         imports = [f'import type {{ {n} }} from "./{p}.js";' for n, p in named]
-        for name in TS_STREAMS_RUNTIME:
-            files[f"ts/{name}"] = (TS_TEMPLATES.folder / name).read_bytes()
         for name in ("envelope.js", "envelope.d.ts"):
             files[f"ts/{name}"] = TS_TEMPLATES.render(
                 f"{name}.j2",
