@@ -31,9 +31,15 @@ CLUSTER_SCHEMES = {"redis+cluster": "redis", "rediss+cluster": "rediss"}
 SCHEMES = ("redis", "rediss", *CLUSTER_SCHEMES)
 SECRET_PARAMETERS = frozenset({"password", "pass", "passwd", "auth"})
 
+
+class BadURL(ValueError):
+    """A URL neither this module nor redis-py accepts."""
+
+
 # What a command run against a URL may raise: Redis replies and connection
-# failures, the cluster client's own errors, and a URL redis-py refuses.
-ERRORS = (redis.RedisError, RedisClusterException, ValueError, OSError)
+# failures, the cluster client's own errors, a URL refused, a certificate file
+# that cannot be read.
+ERRORS = (redis.RedisError, RedisClusterException, BadURL, OSError)
 
 
 def redact(url: str) -> str:
@@ -87,15 +93,18 @@ def connect(url: str, *, timeout: float = 10.0) -> Client:
     the certificate)."""
     scheme, sep, rest = url.partition("://")
     if not sep or scheme.lower() not in SCHEMES:
-        raise ValueError(
+        raise BadURL(
             "a Redis URL starts with redis://, rediss://, redis+cluster:// or"
             " rediss+cluster://"
         )
     options = {"socket_timeout": timeout, "socket_connect_timeout": timeout}
     plain = CLUSTER_SCHEMES.get(scheme.lower())
-    if plain is not None:
-        return RedisCluster.from_url(f"{plain}://{rest}", **options)
-    client = redis.Redis.from_url(url, **options)
+    try:
+        if plain is not None:
+            return RedisCluster.from_url(f"{plain}://{rest}", **options)
+        client = redis.Redis.from_url(url, **options)
+    except ValueError as exc:  # redis-py's word for a URL it cannot parse
+        raise BadURL(str(exc)) from None
     if not _is_cluster_node(client):
         return client
     client.close()
@@ -134,7 +143,7 @@ def failure(exc: BaseException, url: str, action: str = "use") -> str:
         why = f"connection failed: {detail}"
     elif isinstance(exc, RedisClusterException):
         why = f"Redis Cluster: {detail}"
-    elif isinstance(exc, ValueError):
+    elif isinstance(exc, BadURL):
         why = f"invalid Redis URL: {detail}"
     else:
         why = f"Redis answered: {detail}"

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from redis.exceptions import RedisClusterException
 
-from runtime.connect import connect, failure, redact, secrets
+from runtime.connect import BadURL, connect, failure, redact, secrets
 
 
 @pytest.mark.parametrize(
@@ -72,7 +72,7 @@ WHERE = "cannot read dead letters from redis://ops:***@h:1/0: "
             redis.ConnectionError("Error 111 connecting to h:1.\nConnection refused."),
             "connection failed: Error 111 connecting to h:1. Connection refused.",
         ),
-        (ValueError("no scheme"), "invalid Redis URL: no scheme"),
+        (BadURL("no scheme"), "invalid Redis URL: no scheme"),
         (RedisClusterException("Cluster mode is not enabled"), "Redis Cluster: Cluster"
          " mode is not enabled"),
         (redis.ResponseError("ERR unknown"), "Redis answered: ERR unknown"),
@@ -101,10 +101,14 @@ def test_a_cluster_that_cannot_be_reached_says_why_the_node_refused() -> None:
 
 
 def test_connect_refuses_other_schemes() -> None:
-    with pytest.raises(ValueError, match=r"starts with redis://, rediss://"):
+    with pytest.raises(BadURL, match=r"starts with redis://, rediss://"):
         connect("http://h:1")
-    with pytest.raises(ValueError):
+    with pytest.raises(BadURL):
         connect("unix:///tmp/redis.sock")
+    with pytest.raises(BadURL, match="Port could not be cast"):
+        connect("redis://h:port/0")
+    with pytest.raises(BadURL, match="Port could not be cast"):
+        connect("redis+cluster://h:port")
 
 
 @settings(max_examples=300, deadline=None)
