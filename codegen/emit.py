@@ -97,12 +97,14 @@ def _build_files(
         "contracts": entries,
     }
     files = python_files(program, settings.python_package, entries, GENERATOR)
+    manifest_json = _json(manifest)
+    catalog_json = None if program.catalog is None else _json(program.catalog)
     for base in (f"python/{settings.python_package}", "ts"):
         # Both packages carry the manifest, the catalogue and the schema sources
         # (the sources of the fingerprints, for live drift).
-        files[f"{base}/manifest.json"] = _json(manifest)
-        if program.catalog is not None:
-            files[f"{base}/catalog.json"] = _json(program.catalog)
+        files[f"{base}/manifest.json"] = manifest_json
+        if catalog_json is not None:
+            files[f"{base}/catalog.json"] = catalog_json
         for doc in documents:
             files[f"{base}/schemas/{doc.path}"] = doc.text
     files["ts/_catalog.js"] = TS_TEMPLATES.render(
@@ -233,10 +235,13 @@ def write(out: Path, files: dict[str, bytes]) -> list[str]:
     """
     lines = []
     made: set[Path] = set()
+    existing = existing_files(out)
+    present = set(existing)
     for rel in sorted(files):
         content = files[rel]
         path = out / rel
-        old = _read(path)
+        # Only files that are there are read (a fresh folder costs no failed opens).
+        old = _read(path) if rel in present or _ignored(rel) else None
         if old == content:
             continue
         lines.append(f"{'missing' if old is None else 'changed'}: {rel}")
@@ -244,7 +249,7 @@ def write(out: Path, files: dict[str, bytes]) -> list[str]:
             path.parent.mkdir(parents=True, exist_ok=True)
             made.add(path.parent)
         path.write_bytes(content)
-    for rel in existing_files(out):
+    for rel in existing:
         if rel not in files:
             lines.append(f"extra: {rel}")
             (out / rel).unlink()
@@ -269,6 +274,12 @@ def _remove_empty_folders(root: Path) -> None:
         empty = not names and not any(os.path.lexists(Path(folder, d)) for d in dirs)
         if empty and Path(folder) != root:
             os.rmdir(folder)
+
+
+def _ignored(rel: str) -> bool:
+    """Whether ``existing_files`` leaves out the path (a build artefact's name)."""
+    parts = rel.split("/")[1:]
+    return any(p in _IGNORED or p.endswith(".egg-info") for p in parts)
 
 
 def existing_files(out: Path) -> list[str]:

@@ -24,6 +24,7 @@ from tests.conftest import ROOT
 from tests.test_regex import (
     EDGE_DOCUMENTS,
     HOSTILE,
+    LENIENT,
     MEANING,
     edge_package,
     shipped_patterns,
@@ -64,7 +65,11 @@ def test_hostile_patterns_return_a_verdict_in_re2js() -> None:
 def test_re2js_and_v8_agree_on_every_feature() -> None:
     verdicts = run_node([(src, text, False) for src, text, _ in MEANING])
     for (src, text, found), (mine, v8) in zip(MEANING, verdicts, strict=True):
-        assert (mine, v8) == (found, found), (src, text)
+        assert mine == found, (src, text)
+        if src in LENIENT:  # V8 refuses these under the u flag
+            assert str(v8).endswith("Invalid escape"), (src, v8)
+        else:
+            assert v8 == found, (src, text)
 
 
 def test_unicode_property_names_compile_in_re2js_and_v8() -> None:

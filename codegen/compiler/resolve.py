@@ -54,6 +54,11 @@ def _refuse(uri: str) -> Resource[Any]:
     raise referencing.exceptions.NoSuchResource(ref=uri)  # type: ignore[call-arg]
 
 
+# Keywords that give a schema object a URI of its own (an embedded resource, an
+# anchor, or in draft-07 an `$id` fragment): where one appears, the registry crawls.
+_IDENTIFYING = ("$id", "$anchor", "$dynamicAnchor", "$recursiveAnchor")
+
+
 class SchemaGraph:
     """All documents of a folder, with references resolvable between them."""
 
@@ -61,6 +66,7 @@ class SchemaGraph:
         self.documents = {d.path: d for d in documents}
         self._where: dict[int, tuple[str, str]] = {}
         self._resolved: dict[tuple[str, str, str], Target] = {}
+        self._identified = False  # some object has $id or an anchor keyword
         self.base_uri: dict[str, str] = {}
         self.uri_to_file: dict[str, str] = {}
         pairs: list[tuple[str, Resource[Any]]] = []
@@ -91,7 +97,10 @@ class SchemaGraph:
             self._index(doc)
         if errors:
             raise CompileError(errors)
-        self.registry: Registry[Any] = _offline_registry().with_resources(pairs).crawl()
+        registry: Registry[Any] = _offline_registry().with_resources(pairs)
+        # Crawling finds embedded resources and anchors; with no $id or anchor
+        # anywhere there is nothing to find, and every lookup is by file + pointer.
+        self.registry = registry.crawl() if self._identified else registry
 
     def _index(self, doc: Document) -> None:
         stack: list[tuple[Any, str]] = [(doc.contents, "")]
@@ -107,6 +116,8 @@ class SchemaGraph:
             node, pointer = values.pop()
             if isinstance(node, dict):
                 self._where.setdefault(id(node), (doc.path, pointer))
+                if not self._identified:
+                    self._identified = any(k in node for k in _IDENTIFYING)
                 values.extend(
                     (v, pointer_join(pointer, k))
                     for k, v in node.items()
