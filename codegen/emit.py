@@ -63,7 +63,8 @@ def manifest_entry(contract: ir.Contract) -> dict[str, Any]:
 # Runtime code copied verbatim into every package (not generated from the schemas).
 TS_RUNTIME = (
     "_runtime.js", "_runtime.d.ts", "_formats.d.ts", "_formats.js", "_formats_extra.js",
-    "_hostname.js", "_idna.js", "_validate.js", "_catalog.d.ts", "http.js", "http.d.ts",
+    "_hostname.js", "_idna.js", "_unions.js", "_validate.js", "_catalog.d.ts", "http.js",
+    "http.d.ts",
 )  # fmt: skip
 TS_STREAMS_RUNTIME = ("streams.js", "streams.d.ts", "presence.js", "presence.d.ts")
 

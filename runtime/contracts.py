@@ -16,6 +16,7 @@ from importlib import import_module
 from importlib.resources import files
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from pydantic import TypeAdapter, ValidationError
 from pydantic_core import SchemaValidator
@@ -25,6 +26,7 @@ from runtime.errors import ContractViolation, UnknownContract, Violation
 
 if TYPE_CHECKING:
     from runtime._fullcheck import FullCheck
+    from runtime._union_report import UnionReport
 
 DEFAULT_MAX_BYTES = 1 << 20
 DEFAULT_MAX_DEPTH = 64
@@ -169,10 +171,13 @@ class ContractValidator:
             violations = from_pydantic(exc.errors(), instance)
             if self.full_check:
                 violations += self._full(instance, self.delegated_keywords)
+            violations = self._explained(instance, violations)
             raise ContractViolation(self.contract, violations) from None
         if self.full_check:
-            violations = self._full(json.loads(raw))
+            instance = json.loads(raw)
+            violations = self._full(instance)
             if violations:
+                violations = self._explained(instance, violations)
                 raise ContractViolation(self.contract, violations)
         return value
 
@@ -185,10 +190,12 @@ class ContractValidator:
             violations = from_pydantic(exc.errors(), instance)
             if self.full_check:
                 violations += self._full(instance, self.delegated_keywords)
+            violations = self._explained(instance, violations)
             raise ContractViolation(self.contract, violations) from None
         if self.full_check:
             violations = self._full(instance)
             if violations:
+                violations = self._explained(instance, violations)
                 raise ContractViolation(self.contract, violations)
         return value
 
@@ -200,6 +207,11 @@ class ContractValidator:
     def delegated_keywords(self) -> frozenset[str]:
         """The keywords only the full check enforces (for error reports)."""
         return frozenset(c.rsplit("/", 1)[-1] for c in self.full_check) | {"$ref"}
+
+    def _explained(self, instance: Any, found: list[Violation]) -> list[Violation]:
+        """``found`` with each failing oneOf/anyOf reported as the branch meant."""
+        path, _, pointer = self.contract.partition("#")
+        return self.contracts.union_report.rewrite(path, pointer, instance, found)
 
     def _full(
         self, instance: Any, keywords: frozenset[str] | None = None
@@ -257,6 +269,22 @@ class Contracts:
         from runtime._fullcheck import FullCheck
 
         return FullCheck(self.package, self.support)
+
+    @cached_property
+    def union_report(self) -> UnionReport:
+        """Failing unions explained (runtime/_union_report.py), with the full check
+        as the validator of one schema location (on the failure path only)."""
+        from runtime._union_report import UnionReport
+
+        checker = self.full_checker
+
+        def raw(path: str, pointer: str, value: Any) -> list[Violation]:
+            where = quote(pointer, safe="/~$!&'()*+,;=:@")
+            validator = checker.validator(f"{path}#{where}" if pointer else path)
+            return from_jsonschema(validator.iter_errors(value))
+
+        ids = {uri: path for path, uri in checker.canonical.items()}
+        return UnionReport(checker.documents, checker.draft_of, ids, raw)
 
     def names(self) -> list[str]:
         return sorted(self._entries)

@@ -14,7 +14,7 @@ const TEMPLATES = join(HERE, "..", "..", "codegen", "templates", "ts");
  */
 export async function loadRuntime(schemas = []) {
   const dir = mkdtempSync(join(tmpdir(), "contracts-runtime-"));
-  for (const name of ["_runtime.js", "_formats_extra.js", "_hostname.js", "_idna.js"]) {
+  for (const name of ["_runtime.js", "_formats_extra.js", "_hostname.js", "_idna.js", "_unions.js"]) {
     copyFileSync(join(TEMPLATES, name), join(dir, name));
   }
   const entries = schemas.map(({ path, draft = "2020-12", schema }) => {

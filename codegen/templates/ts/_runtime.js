@@ -18,6 +18,7 @@ import {
   referenceFormats,
 } from "./_formats_extra.js";
 import { SCHEMAS } from "./_schemas.js";
+import { UnionReport } from "./_unions.js";
 
 const ROOT_URI = "file:///schemas/";
 export const DEFAULT_LIMITS = Object.freeze({ maxBytes: 1 << 20, maxDepth: 64 });
@@ -520,6 +521,36 @@ function entryFor(path) {
 
 const contracts = new Map();
 
+// -- failing unions explained (_unions.js) ----------------------------------------------
+
+const FRAGMENT_UNSAFE = /[^A-Za-z0-9_.\-~/$!&'()*+,;=:@]/gu;
+const located = new Map();
+
+/** The violations of `value` against the schema at `path#pointer`, unexplained. */
+function locationErrors(path, pointer, value) {
+  const id = `${path}#${pointer}`;
+  let check = located.get(id);
+  if (check === undefined) {
+    const entry = entryFor(path);
+    const fragment = pointer.replace(FRAGMENT_UNSAFE, (c) => encodeURIComponent(c));
+    check = engine(entry.draft).compile({ $ref: `${entry.uri}#${fragment}` });
+    located.set(id, check);
+  }
+  return check(value) ? [] : normalise(toViolations(check.errors, value));
+}
+
+let unionReport = null;
+
+function unions() {
+  if (unionReport === null) {
+    const documents = new Map(SCHEMAS.map((entry) => [pathOf(entry), entry.schema]));
+    const drafts = new Map(SCHEMAS.map((entry) => [pathOf(entry), String(entry.draft)]));
+    const ids = new Map(SCHEMAS.map((entry) => [String(entry.uri).replace(/#$/, ""), pathOf(entry)]));
+    unionReport = new UnionReport(documents, drafts, ids, locationErrors, show);
+  }
+  return unionReport;
+}
+
 /**
  * The contract of a schema file or of a location inside one, e.g.
  * "order/order_created.v1.json" or "common/problem.json#/$defs/ProblemDetails".
@@ -538,9 +569,12 @@ export function contract(id) {
     validate ??= engine(entry.draft).compile({ $ref: target });
     return validate;
   };
+  const pointer = hash < 0 ? "" : id.slice(hash + 1);
   const errors = (value) => {
     const check = compiled();
-    return check(value) ? [] : normalise(toViolations(check.errors, value));
+    if (check(value)) return [];
+    const found = normalise(toViolations(check.errors, value));
+    return normalise(unions().rewrite(path, pointer, value, found));
   };
   const parse = (value) => {
     const found = errors(value);
