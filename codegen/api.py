@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from codegen import stamp
 from codegen.compiler import ir
 from codegen.compiler.compile import compile_documents
 from codegen.emit import Settings, build_files, diff, write
@@ -14,13 +15,16 @@ from codegen.emit import Settings, build_files, diff, write
 class GenerateResult:
     program: ir.Program
     files: dict[str, bytes]
+    stamp: stamp.Stamp | None = None  # what it was made from, taken before compiling
 
 
 def generate(schemas: Path, settings: Settings | None = None) -> GenerateResult:
     """Compile ``schemas`` and render every output file, in memory."""
     settings = settings or Settings()
+    made_from = stamp.current(schemas, settings) if schemas.is_dir() else None
     program, documents = compile_documents(schemas, settings.strict)
-    return GenerateResult(program, build_files(program, documents, settings))
+    files = build_files(program, documents, settings)
+    return GenerateResult(program, files, made_from)
 
 
 def generate_to(
@@ -31,8 +35,12 @@ def generate_to(
 
 
 def write_result(out: Path, result: GenerateResult) -> list[str]:
-    """Write a generation into ``out``; return the files that changed."""
-    return write(out, result.files)
+    """Write a generation into ``out`` and its stamp; return the files that changed."""
+    stamp.remove_stamp(out)
+    changed = write(out, result.files)
+    if result.stamp is not None:
+        stamp.write_stamp(out, result.stamp, result.files)
+    return changed
 
 
 def annotation_summary(program: ir.Program, shown: int = 5) -> str | None:
@@ -64,5 +72,12 @@ def format_summary(program: ir.Program, shown: int = 5) -> str | None:
 
 
 def check(schemas: Path, out: Path, settings: Settings | None = None) -> list[str]:
-    """What differs between ``out`` and a fresh generation (empty when fresh)."""
+    """What differs between ``out`` and a fresh generation (empty when fresh).
+
+    A stamp that matches the schemas, settings, toolkit and the files on disk
+    answers without compiling; anything else is compared in full.
+    """
+    settings = settings or Settings()
+    if schemas.is_dir() and stamp.is_fresh(schemas, out, settings):
+        return []
     return diff(out, generate(schemas, settings).files)

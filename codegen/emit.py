@@ -8,12 +8,15 @@ changed, missing or extra, which is what ``contracts check`` reports.
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from codegen.compiler import ir
+from codegen.compiler.compile import RECURSION_ROOM
+from codegen.compiler.graph import recursion_room
 from codegen.compiler.load import Document
 from codegen.errors import CompileError, ContractError
 from codegen.python.package import python_files, python_verbatim_source
@@ -24,7 +27,9 @@ from codegen.typescript.render import (
     TypeScriptRenderer,
     messages_view,
     module_path,
+    pattern_table,
 )
+from codegen.typescript.runtime import runtime_files, runtime_source
 
 GENERATOR = "contracts 0.1.0"
 # Folders below the output folder that the generator owns entirely.
@@ -60,15 +65,6 @@ def manifest_entry(contract: ir.Contract) -> dict[str, Any]:
     }
 
 
-# Runtime code copied verbatim into every package (not generated from the schemas).
-TS_RUNTIME = (
-    "_runtime.js", "_runtime.d.ts", "_formats.d.ts", "_formats.js", "_formats_extra.js",
-    "_hostname.js", "_idna.js", "_unions.js", "_validate.js", "_catalog.d.ts", "http.js",
-    "http.d.ts",
-)  # fmt: skip
-TS_STREAMS_RUNTIME = ("streams.js", "streams.d.ts", "presence.js", "presence.d.ts")
-
-
 def verbatim_source(rel: str) -> Path | None:
     """The source of an output file (``python/<pkg>/_support/types.py``,
     ``ts/http.js``)
@@ -77,8 +73,7 @@ def verbatim_source(rel: str) -> Path | None:
     if parts[0] == "python" and len(parts) >= 3:
         return python_verbatim_source("/".join(parts[2:]))
     if parts[0] == "ts" and len(parts) == 2:
-        if parts[1] in TS_RUNTIME or parts[1] in TS_STREAMS_RUNTIME:
-            return TS_TEMPLATES.folder / parts[1]
+        return runtime_source(parts[1])
     return None
 
 
@@ -86,6 +81,14 @@ def build_files(
     program: ir.Program, documents: list[Document], settings: Settings
 ) -> dict[str, bytes]:
     """Every file of both packages, by path below the output folder."""
+    # The renderers follow chains of aliases as deep as lowering nested them.
+    with recursion_room(RECURSION_ROOM):
+        return _build_files(program, documents, settings)
+
+
+def _build_files(
+    program: ir.Program, documents: list[Document], settings: Settings
+) -> dict[str, bytes]:
     entries = [manifest_entry(c) for c in program.contracts]
     manifest = {
         "generator": GENERATOR,
@@ -125,10 +128,13 @@ def ts_files(
         path = module_path(m.name)
         files[f"ts/{path}.js"] = js.encode()
         files[f"ts/{path}.d.ts"] = dts.encode()
-    for name in TS_RUNTIME:
-        files[f"ts/{name}"] = (TS_TEMPLATES.folder / name).read_bytes()
+    envelope = _envelope_entry(entries, settings.envelope)
+    for name, source in runtime_files(with_envelope=envelope is not None).items():
+        files[f"ts/{name}"] = source.read_bytes()
     files["ts/_schemas.js"] = TS_TEMPLATES.render(
-        "schemas.js.j2", bundles=program.bundles
+        "schemas.js.j2",
+        bundles=program.bundles,
+        patterns=pattern_table(b.schema for b in program.bundles),
     ).encode()
     context: dict[str, Any] = {
         "modules": [module_path(m.name) for m in program.modules],
@@ -137,7 +143,6 @@ def ts_files(
         "package": settings.npm_package,
         "generator": GENERATOR,
     }
-    envelope = _envelope_entry(entries, settings.envelope)
     context["envelope"] = envelope
     for name in (
         "index.js",
@@ -152,8 +157,6 @@ def ts_files(
         named = [(envelope["name"], module_path(envelope["module"]))]
         named += [(v["name"], v["module"]) for m in messages for v in m["versions"]]
         imports = [f'import type {{ {n} }} from "./{p}.js";' for n, p in named]
-        for name in TS_STREAMS_RUNTIME:
-            files[f"ts/{name}"] = (TS_TEMPLATES.folder / name).read_bytes()
         for name in ("envelope.js", "envelope.d.ts"):
             files[f"ts/{name}"] = TS_TEMPLATES.render(
                 f"{name}.j2",
@@ -224,38 +227,68 @@ def _envelope_entry(
 
 
 def write(out: Path, files: dict[str, bytes]) -> list[str]:
-    """Make the owned folders of ``out`` hold exactly ``files``; return what changed."""
-    changed = diff(out, files)
-    for rel, content in files.items():
+    """Make the owned folders of ``out`` hold exactly ``files``; return what changed.
+
+    Each file is read at most once and written only when its bytes differ.
+    """
+    lines = []
+    made: set[Path] = set()
+    for rel in sorted(files):
+        content = files[rel]
         path = out / rel
-        if path.is_file() and path.read_bytes() == content:
+        old = _read(path)
+        if old == content:
             continue
-        path.parent.mkdir(parents=True, exist_ok=True)
+        lines.append(f"{'missing' if old is None else 'changed'}: {rel}")
+        if path.parent not in made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            made.add(path.parent)
         path.write_bytes(content)
-    for rel in _existing(out):
+    for rel in existing_files(out):
         if rel not in files:
+            lines.append(f"extra: {rel}")
             (out / rel).unlink()
     for owned in OWNED:
-        root = out / owned
-        if root.is_dir():
-            for d in sorted(root.rglob("*"), key=lambda p: len(p.parts), reverse=True):
-                if d.is_dir() and not any(d.iterdir()):
-                    d.rmdir()
-    return changed
+        _remove_empty_folders(out / owned)
+    return lines
 
 
-def _existing(out: Path) -> list[str]:
+def _read(path: Path) -> bytes | None:
+    """A file's bytes, or ``None`` when there is no readable file there."""
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _remove_empty_folders(root: Path) -> None:
+    """Remove the folders below ``root`` (not itself) that hold nothing."""
+    if not root.is_dir():
+        return
+    for folder, dirs, names in os.walk(root, topdown=False):
+        empty = not names and not any(os.path.lexists(Path(folder, d)) for d in dirs)
+        if empty and Path(folder) != root:
+            os.rmdir(folder)
+
+
+def existing_files(out: Path) -> list[str]:
+    """The files now in the owned folders of ``out``, sorted (build artefacts not)."""
     result = []
     for owned in OWNED:
-        root = out / owned
-        if root.is_dir():
-            for p in root.rglob("*"):
-                rel = p.relative_to(out).as_posix()
-                parts = p.relative_to(root).parts
-                if p.is_file() and not any(
-                    part in _IGNORED or part.endswith(".egg-info") for part in parts
-                ):
-                    result.append(rel)
+        stack = [(out / owned, owned)]
+        while stack:
+            folder, rel = stack.pop()
+            try:
+                entries = list(os.scandir(folder))
+            except OSError:
+                continue
+            for entry in entries:
+                if entry.name in _IGNORED or entry.name.endswith(".egg-info"):
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append((Path(entry.path), f"{rel}/{entry.name}"))
+                elif entry.is_file():
+                    result.append(f"{rel}/{entry.name}")
     return sorted(result)
 
 
@@ -263,12 +296,12 @@ def diff(out: Path, files: dict[str, bytes]) -> list[str]:
     """Lines ``changed: x``, ``missing: x``, ``extra: x`` for files that differ."""
     lines = []
     for rel in sorted(files):
-        path = out / rel
-        if not path.is_file():
+        old = _read(out / rel)
+        if old is None:
             lines.append(f"missing: {rel}")
-        elif path.read_bytes() != files[rel]:
+        elif old != files[rel]:
             lines.append(f"changed: {rel}")
-    for rel in _existing(out):
+    for rel in existing_files(out):
         if rel not in files:
             lines.append(f"extra: {rel}")
     return lines

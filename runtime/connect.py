@@ -58,8 +58,9 @@ def secrets(url: str) -> list[str]:
     """The passwords a URL carries (as written and decoded), to scrub from text."""
     try:
         parts = urlsplit(url)
-    except ValueError:
-        return []
+    except ValueError:  # e.g. an unclosed IPv6 bracket: the netloc by hand
+        rest = url.partition("://")[2]
+        parts = urlsplit("//" + rest.split("/", 1)[0].replace("[", "").replace("]", ""))
     found = []
     user = parts.netloc.rpartition("@")[0] if "@" in parts.netloc else ""
     if ":" in user:

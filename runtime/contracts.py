@@ -25,6 +25,7 @@ from runtime._violation_text import from_jsonschema, from_pydantic, show
 from runtime.errors import ContractViolation, UnknownContract, Violation
 
 if TYPE_CHECKING:
+    from runtime._fastcheck import FastCheck
     from runtime._fullcheck import FullCheck
     from runtime._union_report import UnionReport
 
@@ -174,11 +175,7 @@ class ContractValidator:
             violations = self._explained(instance, violations)
             raise ContractViolation(self.contract, violations) from None
         if self.full_check:
-            instance = json.loads(raw)
-            violations = self._full(instance)
-            if violations:
-                violations = self._explained(instance, violations)
-                raise ContractViolation(self.contract, violations)
+            self._check_full(json.loads(raw))
         return value
 
     def validate_python(self, instance: Any) -> Any:
@@ -193,10 +190,7 @@ class ContractValidator:
             violations = self._explained(instance, violations)
             raise ContractViolation(self.contract, violations) from None
         if self.full_check:
-            violations = self._full(instance)
-            if violations:
-                violations = self._explained(instance, violations)
-                raise ContractViolation(self.contract, violations)
+            self._check_full(instance)
         return value
 
     def check_limits(self, data: bytes) -> None:
@@ -212,6 +206,17 @@ class ContractValidator:
         """``found`` with each failing oneOf/anyOf reported as the branch meant."""
         path, _, pointer = self.contract.partition("#")
         return self.contracts.union_report.rewrite(path, pointer, instance, found)
+
+    def _check_full(self, instance: Any) -> None:
+        """The full check of a message Pydantic accepted: the verdict from the
+        compiled validator; the violations, only for a message it refuses, in the
+        words of the reference one."""
+        if self.contracts.fast_checker.is_valid(self.contract, instance):
+            return
+        violations = self._full(instance)
+        if violations:
+            violations = self._explained(instance, violations)
+            raise ContractViolation(self.contract, violations)
 
     def _full(
         self, instance: Any, keywords: frozenset[str] | None = None
@@ -262,6 +267,12 @@ class Contracts:
     @cached_property
     def support(self) -> ModuleType:
         return import_module(f"{self.package}._support")
+
+    @cached_property
+    def fast_checker(self) -> FastCheck:
+        from runtime._fastcheck import FastCheck
+
+        return FastCheck(self.package, self.support)
 
     @cached_property
     def full_checker(self) -> FullCheck:

@@ -14,8 +14,26 @@ Hierarchy::
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+# Violations listed in a dead letter, an HTTP problem or an error's text; the rest
+# are counted (``dlq.errors_omitted``, ``errors_omitted``, the omitted line). The
+# Node runtime uses the same number and the same line.
+MAX_VIOLATIONS = 100
+
+
+def capped(violations: Sequence[T]) -> tuple[Sequence[T], int]:
+    """The first ``MAX_VIOLATIONS`` and how many more there are."""
+    return violations[:MAX_VIOLATIONS], max(0, len(violations) - MAX_VIOLATIONS)
+
+
+def omitted_line(omitted: int) -> str:
+    """The line that ends a capped list of violations."""
+    return f"... and {omitted} more violation(s)"
 
 
 @dataclass(frozen=True, order=True)
@@ -69,7 +87,11 @@ class ContractViolation(RuntimeContractError):
     def describe(self) -> str:
         place = "".join(f" {k}={v}" for k, v in sorted(self.where.items()))
         head = f"{self.contract}{place}: {len(self.violations)} violation(s)"
-        return "\n".join([head, *(f"  {v}" for v in self.violations)])
+        shown, omitted = capped(self.violations)
+        lines = [head, *(f"  {v}" for v in shown)]
+        if omitted:
+            lines.append(f"  {omitted_line(omitted)}")
+        return "\n".join(lines)
 
     def as_dict(self) -> dict[str, Any]:
         return {

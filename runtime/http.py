@@ -34,7 +34,13 @@ from runtime.contracts import (
     non_json_constant,
 )
 from runtime.envelope import dumps, loads
-from runtime.errors import ContractViolation, RuntimeContractError, Violation
+from runtime.errors import (
+    ContractViolation,
+    RuntimeContractError,
+    Violation,
+    capped,
+    omitted_line,
+)
 from runtime.telemetry import Telemetry
 
 if TYPE_CHECKING:  # the middleware runs without httpx; the clients need it
@@ -124,7 +130,10 @@ def problem(
         "instance": _clip(instance, 1000),
     }
     if violations:
-        body["errors"] = [{**v.as_dict(), "message": str(v)[:1000]} for v in violations]
+        shown, omitted = capped(violations)
+        body["errors"] = [{**v.as_dict(), "message": str(v)[:1000]} for v in shown]
+        if omitted:
+            body["errors_omitted"] = omitted
     return dumps(body)
 
 
@@ -320,7 +329,10 @@ class ContractMiddleware:
                     else:
                         await send(message)
                 return
-            reason = "; ".join(str(v) for v in violations)
+            shown, omitted = capped(violations)
+            reason = "; ".join(
+                [str(v) for v in shown] + ([omitted_line(omitted)] if omitted else [])
+            )
             log.error(
                 "response of %s %s (status %s) breaks its contract: %s",
                 op.id, scope["path"], start.get("status"), reason,

@@ -29,20 +29,23 @@ VENV_BIN = Path(sys.executable).parent
 REDIS_MODULES = frozenset(
     {
         "test_cli_redis", "test_deadletter", "test_presence", "test_streams",
-        "test_streams_cross", "test_streams_faults", "test_streams_node",
+        "test_streams_cluster", "test_streams_cross", "test_streams_faults",
+        "test_streams_node",
     }
 )  # fmt: skip
 NODE_MODULES = frozenset(
     {
-        "test_conformance", "test_docs", "test_fuzz", "test_http_cross", "test_node",
-        "test_node_limits", "test_presence", "test_realworld", "test_streams_cross",
+        "test_bench_corpus_smoke", "test_conformance", "test_docs", "test_fuzz",
+        "test_http_cross", "test_node", "test_node_limits", "test_node_runtime_build",
+        "test_presence", "test_realworld", "test_streams_cross", "test_regex_node",
         "test_streams_node", "test_ts_runtime", "test_formats", "test_union_report",
+        "test_bench_regex_smoke",
     }
 )  # fmt: skip
 SLOW_MODULES = frozenset(
     {
-        "test_bench_http_smoke", "test_bench_smoke", "test_cli", "test_cli_redis",
-        "test_compat_cli",
+        "test_bench_corpus_smoke", "test_bench_http_smoke", "test_bench_smoke",
+        "test_cli", "test_cli_redis", "test_compat_cli",
         "test_conformance", "test_determinism", "test_fuzz", "test_idna_table",
         "test_node", "test_realworld", "test_typecheck", "test_union_report",
     }
@@ -85,22 +88,32 @@ def package_name(case: Path) -> str:
     return f"case_{case.name}"
 
 
+def case_settings(case: Path) -> Any:
+    """A golden case's settings: its package name, and ``strict`` when the case
+    holds a ``pyproject.toml`` whose ``[tool.contracts]`` sets it."""
+    import tomllib
+
+    from codegen.emit import Settings
+
+    config = case / "pyproject.toml"
+    table = tomllib.loads(config.read_text()) if config.is_file() else {}
+    strict = table.get("tool", {}).get("contracts", {}).get("strict", False)
+    return Settings(python_package=package_name(case), strict=strict)
+
+
 @pytest.fixture(scope="session")
 def golden_trees(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Each compiling golden case generated afresh, whole (its ``expected/`` plus
     the verbatim runtime files, as tests/test_golden.py holds): case name -> the
     folder holding ``python/`` and ``ts/``."""
     from codegen.api import generate
-    from codegen.emit import Settings
     from codegen.errors import CompileError
 
     root = tmp_path_factory.mktemp("golden")
     trees = {}
     for case in golden_cases():
         try:
-            files = generate(
-                case / "schemas", Settings(python_package=package_name(case))
-            ).files
+            files = generate(case / "schemas", case_settings(case)).files
         except CompileError:
             continue
         for rel, content in files.items():

@@ -34,6 +34,7 @@ def test_redact(url: str, printed: str) -> None:
 def test_secrets_as_written_and_decoded() -> None:
     assert secrets("redis://ops:p%40ss@h:1/0?pass=x2") == ["p%40ss", "p@ss", "x2"]
     assert secrets("redis://h:1/0") == []
+    assert secrets("redis://ops:pw1@[::1") == ["pw1"]  # urlsplit refuses it
 
 
 URL = "redis://ops:hunter2@h:1/0"

@@ -4,6 +4,7 @@ purge deletes what its filter selects."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import subprocess
@@ -16,12 +17,14 @@ from typing import Any
 
 import pytest
 import redis
+import redis.asyncio
 
 from runtime import Codec, Contracts
 from runtime.catalog import Catalog
 from runtime.deadletter import DeadFilter, purge, replay
 from runtime.streams import (
     FIELD,
+    AsyncConsumer,
     Consumer,
     Delivery,
     Publisher,
@@ -168,6 +171,9 @@ def test_replay_skips_what_it_cannot_deliver(
     client.xgroup_destroy(stream_key(stream), "gone")
     client.xadd(dead_letter_key(stream), {"envelope": b"{}", "dlq.group": b"A"})
     client.xadd(dead_letter_key(stream), {"envelope": b"{}", "dlq.reason": b"x"})
+    client.xadd(dead_letter_key(stream), {"dlq.reason": b"trimmed", "dlq.group": b"A"})
+    many = {f"f{i}": b"" for i in range(1001)}
+    client.xadd(dead_letter_key(stream), {**many, "envelope": b"{}", "dlq.group": b"A"})
     report = replay(client, codec, stream, catalog=catalog_for(codec.contracts, stream))
     assert len(report.replayed) == 1
     reasons = [why for _, why in report.still_invalid]
@@ -177,7 +183,9 @@ def test_replay_skips_what_it_cannot_deliver(
         " property, got nothing"
     )
     assert reasons[2] == "no dlq.group: the group to deliver it to is unknown"
-    assert client.xlen(dead_letter_key(stream)) == 3
+    assert reasons[3] == "no envelope field (nothing to deliver)"
+    assert reasons[4] == "1003 fields, more than 1000"
+    assert client.xlen(dead_letter_key(stream)) == 5
 
 
 def test_two_concurrent_replays_deliver_each_entry_once(
@@ -338,3 +346,58 @@ def test_the_dead_letter_stream_is_bounded(
     assert 50 <= client.xlen(dead_letter_key(stream)) <= 150
     newest: Any = client.xrevrange(dead_letter_key(stream), count=1)
     assert newest[0][1][b"dlq.group"] == b"B"
+
+
+def test_the_async_consumer_bounds_its_dead_letter_stream_too(
+    redis_url: str, client: redis.Redis, codec: Codec, stream: str
+) -> None:
+    catalog = catalog_for(codec.contracts, stream)
+
+    async def main() -> None:
+        own = redis.asyncio.Redis.from_url(redis_url)
+        bounded = AsyncConsumer(
+            own, codec, stream, "B", "b-1", catalog=catalog, block_ms=20,
+            dead_letter_maxlen=50,
+        )  # fmt: skip
+        await bounded.ensure_group(start="0")
+        for _ in range(6):
+            pipe = client.pipeline(transaction=False)
+            for _ in range(100):
+                pipe.xadd(stream_key(stream), {"envelope": b"{}"})
+            pipe.execute()
+            assert (await bounded.run_once()).dead_lettered == 100
+        await own.aclose()
+
+    asyncio.run(main())
+    assert 50 <= client.xlen(dead_letter_key(stream)) <= 150
+
+
+def test_cli_lists_forged_dead_letters(
+    redis_url: str, client: redis.Redis, codec: Codec
+) -> None:
+    """Dead letters are input too: whatever their fields hold, ``list`` prints them."""
+    stream = "agent.tasks"
+    client.delete(dead_letter_key(stream))
+    for fields in (
+        {"dlq.errors": b'[{"pointer": "/x"}]', "dlq.deliveries": b"many"},
+        {"dlq.errors": b"not json", "dlq.reason": b"\xff\xfe"},
+        {"dlq.errors": b'{"error": "one"}', "dlq.group": b"\x00"},
+        {"dlq.errors": b"[1, null, [2]]"},
+        {"other": b"x"},
+    ):
+        client.xadd(dead_letter_key(stream), fields)  # type: ignore[arg-type]
+    out = {}
+    for fmt in ("text", "json", "github-actions"):
+        listed = subprocess.run(
+            [CLI, "dlq", "list", "--stream", stream, "--error-format", fmt],
+            capture_output=True, text=True, cwd=ROOT,
+            env=dict(os.environ, REDIS_URL=redis_url),
+        )  # fmt: skip
+        assert listed.returncode == 0, listed.stderr
+        assert listed.stderr == ""
+        out[fmt] = listed.stdout
+    assert "\n  /x: expected ?, got ?\n" in out["text"]
+    assert "\n  not json\n" in out["text"] and "\n  one\n" in out["text"]
+    assert out["text"].endswith("\n5 dead-lettered entries\n")
+    assert [e["deliveries"] for e in json.loads(out["json"])] == [0, 0, 0, 0, 0]
+    client.delete(dead_letter_key(stream))

@@ -20,9 +20,9 @@ import pytest
 
 from codegen.api import generate
 from codegen.cli.output import errors_report
-from codegen.emit import Settings, verbatim_source
+from codegen.emit import verbatim_source
 from codegen.errors import CompileError
-from tests.conftest import golden_cases, package_name
+from tests.conftest import case_settings, golden_cases
 
 UPDATE = "pytest tests/test_golden.py --update-golden"
 
@@ -38,7 +38,7 @@ def _expected_files(folder: Path) -> dict[str, bytes]:
 
 
 def _render(case: Path) -> dict[str, bytes]:
-    settings = Settings(python_package=package_name(case))
+    settings = case_settings(case)
     try:
         return generate(case / "schemas", settings).files
     except CompileError as exc:

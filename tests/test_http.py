@@ -209,3 +209,18 @@ def test_async_client_and_undeclared_status(contracts: Contracts) -> None:
 
     asyncio.run(go())
     assert Path(SAMPLES).is_dir()
+
+
+def test_a_problem_lists_at_most_100_violations_and_counts_the_rest(
+    contracts: Contracts,
+) -> None:
+    """#13.7: 80,000 extra properties made a 14.6 MB problem. The first 100
+    violations are listed, ``errors_omitted`` counts the others."""
+    bad = dict(body(), **{f"extra_{i:04}": i for i in range(1000)})
+    r = asgi(contracts).post(URL, json=bad)
+    assert r.status_code == 422, r.text
+    data = problem_ok(contracts, r)
+    assert len(data["errors"]) == 100 and data["errors_omitted"] == 900
+    assert data["errors"][0]["pointer"] == "/extra_0000"
+    assert "1000 violation(s)" in data["detail"]
+    assert len(r.content) < 40_000

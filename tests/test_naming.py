@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from typing import Any
+
 import pytest
 
+from codegen.api import generate
 from codegen.compiler.naming import (
+    fallback_type_names,
     module_part,
     pascal_case,
     python_field_name,
@@ -12,6 +18,8 @@ from codegen.compiler.naming import (
     type_name_problem,
     unique_field_names,
 )
+from codegen.emit import Settings
+from codegen.errors import CompileError
 
 
 @pytest.mark.parametrize(
@@ -139,3 +147,80 @@ def test_a_root_title_names_the_file() -> None:
     titled = {"title": "Order placed", "properties": {"id": {}}}
     assert type_name_at(titled, "x.json", "") == "OrderPlaced"
     assert type_name_at(titled, "x.json", "/properties/id") == "OrderPlacedId"
+
+
+# Names for schemas nobody here can edit (``fallback_type_names``): when the name
+# above is taken or reserved, the parent location qualifies it, then the location
+# without titles, then the whole path; never a number.
+TASK = {"id": {"type": "string"}}
+FOREIGN: dict[str, Any] = {
+    "title": "Citation file",
+    "$defs": {
+        "date": {"title": "Date", "type": "string"},
+        "env": {"$defs": {"plugins": {"type": "object"}}},
+        "plugins": {"extractors": {"title": "Task", "type": "object"}},
+    },
+    "properties": {
+        "job": {"properties": {"task": {"title": "Task", "properties": TASK}}},
+        "tasks": {"items": {"title": "Task", "properties": TASK}},
+        "extractor": {"$ref": "#/$defs/plugins/extractors"},
+        "env": {"$ref": "#/$defs/env/$defs/plugins"},
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("pointer", "first", "fallbacks"),
+    [
+        ("", "CitationFile", ["Ci"]),
+        ("/$defs/date", "Date", ["CitationFileDate", "Date", "CiDate"]),
+        (
+            "/$defs/env/$defs/plugins",
+            "Plugins",
+            ["EnvPlugins", "Plugins", "CiEnvPlugins"],
+        ),
+        ("/$defs/plugins", "Plugins", ["CitationFilePlugins", "Plugins", "CiPlugins"]),
+        (
+            "/$defs/plugins/extractors",
+            "Task",
+            ["PluginsTask", "PluginsExtractors", "CiPluginsExtractors"],
+        ),
+        (
+            "/properties/job/properties/task",
+            "Task",
+            ["CitationFileJobTask", "CiJobTask"],
+        ),
+        ("/properties/tasks/items", "Task", ["CitationFileTasksTask", "CiTasksItem"]),
+    ],
+)
+def test_fallback_type_names(pointer: str, first: str, fallbacks: list[str]) -> None:
+    assert type_name_at(FOREIGN, "ci.json", pointer) == first
+    assert fallback_type_names(FOREIGN, "ci.json", pointer) == fallbacks
+
+
+def test_foreign_names_qualified_and_strict_names_refused(tmp_path: Path) -> None:
+    (tmp_path / "ci.json").write_text(json.dumps(FOREIGN))
+    decls = {
+        d.source.partition("#")[2]: d.name.name
+        for m in generate(tmp_path).program.modules
+        for d in m.decls
+    }
+    assert {k: v for k, v in decls.items() if "Object" not in v} == {
+        "/properties/job": "CitationFileJob",
+        "/properties/job/properties/task": "Task",
+        "/properties/tasks/items": "CitationFileTasksTask",
+        "/$defs/plugins/extractors": "PluginsTask",
+        "/$defs/env/$defs/plugins": "Plugins",
+        "/$defs/date": "CitationFileDate",
+        "/$defs/env": "Env",
+        "/$defs/plugins": "CitationFilePlugins",
+    }
+    own = {**FOREIGN, "$defs": {"date": {"title": "Date", "type": "string"}}}
+    own["properties"] = {k: own["properties"][k] for k in ("job", "tasks")}
+    (tmp_path / "ci.json").write_text(json.dumps(own))
+    with pytest.raises(CompileError) as info:
+        generate(tmp_path, Settings(strict=True))
+    assert sorted(f"{e.code} {e.pointer}" for e in info.value.errors) == [
+        "bad-type-name /$defs/date",
+        "name-collision /properties/tasks/items",
+    ]

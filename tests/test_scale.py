@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from benchmarks.shapes import ENVELOPE_FILE, SHAPES, build_shape, write_shape
-from codegen.compiler import ir
+from codegen.compiler import ir, lower
 from codegen.compiler.compile import compile_documents
 from codegen.compiler.graph import components, reached_values
+from codegen.emit import Settings, build_files
 from codegen.errors import CompileError
 
 
@@ -102,3 +103,45 @@ def test_files_that_import_each_other_are_refused_naming_the_cycle(
     (error,) = caught.value.errors
     assert (error.file, error.code) == ("c.json", "file-cycle")
     assert "(a.json -> b.json -> c.json -> a.json)" in error.message
+
+
+def _chain(root: Path, depth: int) -> None:
+    """``depth`` files, each referring to the next: by a property, or (every
+    third) as the whole schema, so aliases chain too."""
+    files: dict[str, object] = {}
+    for i in range(depth):
+        later = {"$ref": f"f{i + 1:05d}.json"}
+        files[f"f{i:05d}.json"] = (
+            _obj(n={"type": "integer"})
+            if i == depth - 1
+            else later
+            if i % 3 == 2
+            else _obj(next=later)
+        )
+    _write(root, files)
+
+
+def test_a_chain_of_2000_references_to_later_files_compiles(tmp_path: Path) -> None:
+    _chain(tmp_path, 2000)
+    program, documents = compile_documents(tmp_path)
+    files = build_files(program, documents, Settings())
+    first = program.modules[0]
+    assert len(first.documents) == 2000
+    assert first.imports == (ir.TypeName("f00001", "F00001"),)
+    assert (
+        "from platform_contracts.f00001 import F00001"
+        in files["python/platform_contracts/f00000.py"].decode()
+    )
+
+
+def test_a_chain_deeper_than_the_limit_is_refused_with_a_code(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(lower, "MAX_NESTING", 40)
+    _chain(tmp_path, 100)
+    with pytest.raises(CompileError) as caught:
+        compile_documents(tmp_path)
+    codes = {(e.code, e.file) for e in caught.value.errors}
+    assert ("ref-too-deep", "f00040.json") in codes
+    assert all(code == "ref-too-deep" for code, _ in codes)
+    assert "more than 40 deep" in caught.value.errors[0].message

@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal
 
 from codegen.checks.breaking.compare import Comparer, merge
 from codegen.checks.breaking.normalize import Side
@@ -30,8 +30,6 @@ from codegen.compiler.vocabulary import check_document, draft_of
 from codegen.errors import CompileError, ContractError
 
 if TYPE_CHECKING:  # the Redis client and the presence records: read when used only
-    import redis
-
     from runtime.connect import Client
     from runtime.presence import LiveService
 
@@ -225,9 +223,6 @@ def live_drift(
     versions (from ``schemas`` when it holds one, else as a service stored it)."""
     from runtime.presence import live_services, stored_bundle
 
-    # A cluster client sends the same commands (every presence key has the hash tag
-    # {presence}, so the MGET of records stays in one slot).
-    client = cast("redis.Redis", client)
     services, problems = live_services(client)
 
     def fetch(contract: str, fingerprint: str) -> bytes | str:

@@ -87,8 +87,8 @@ def validate_python(
 
 
 def ensure_node_modules(ts_root: Path) -> None:
-    """Install the package's dependencies (Ajv) next to it, once."""
-    if (ts_root / "node_modules" / "ajv").is_dir():
+    """Install the package's dependencies (Ajv, re2js) next to it, once."""
+    if all((ts_root / "node_modules" / dep).is_dir() for dep in ("ajv", "re2js")):
         return
     npm = shutil.which("npm")
     if npm is None:

@@ -28,7 +28,7 @@ from typing import Any
 from urllib.parse import quote, unquote, urldefrag, urljoin
 
 from codegen.compiler.resolve import SPECS, Resolver, SchemaGraph
-from codegen.compiler.vocabulary import subschemas
+from codegen.compiler.vocabulary import KEYWORDS, Draft, subschemas
 from runtime.jsonpointer import pointer_join, resolve_pointer
 
 # A node of the schema graph: (file, JSON pointer).
@@ -310,6 +310,35 @@ def _walk(
             _walk(v, pointer_join(at, i), children, child) for i, v in enumerate(value)
         ]
     return value
+
+
+# Keywords Ajv acts on although a draft may not define them (those of the other
+# draft, OpenAPI's, 2019-09's); in a document of a draft that does not define them
+# they are annotations, so the bundle Ajv reads leaves them out.
+_AJV_KEYWORDS = (
+    frozenset(KEYWORDS["2020-12"]) | frozenset(KEYWORDS["7"])
+    | {"nullable", "discriminator", "$async", "$recursiveRef", "$recursiveAnchor"}
+) - {"$defs", "definitions"}  # fmt: skip
+
+
+def drop_annotations_ajv_reads(
+    bundled: dict[str, Any], drafts: dict[str, Draft]
+) -> None:
+    """Remove, from every schema object of each bundle, the keywords of
+    :data:`_AJV_KEYWORDS` that the file's draft does not define."""
+    for file, document in bundled.items():
+        known = KEYWORDS[drafts[file]]
+        stack = [document]
+        seen: set[int] = set()
+        while stack:
+            node = stack.pop()
+            if not isinstance(node, dict) or id(node) in seen:
+                continue
+            seen.add(id(node))
+            for key in [k for k in node if k in _AJV_KEYWORDS and k not in known]:
+                del node[key]
+            for draft in ("2020-12", "7"):
+                stack.extend(child for child, _ in subschemas(node, draft, ""))
 
 
 def add_discriminators(

@@ -10,11 +10,15 @@ from pathlib import Path
 from typing import Any
 
 from codegen.compiler import ir
-from codegen.compiler.bundle import Bundler, add_discriminators
+from codegen.compiler.bundle import (
+    Bundler,
+    add_discriminators,
+    drop_annotations_ajv_reads,
+)
 from codegen.compiler.catalog import load_catalog
-from codegen.compiler.graph import reached_values
+from codegen.compiler.graph import reached_values, recursion_room
 from codegen.compiler.load import Document, load_all
-from codegen.compiler.lower import Ctx, Lowerer
+from codegen.compiler.lower import MAX_NESTING, Ctx, Lowerer
 from codegen.compiler.naming import module_part
 from codegen.compiler.nodelimits import node_limit_errors
 from codegen.compiler.resolve import SchemaGraph, walk_refs
@@ -79,6 +83,11 @@ def fingerprints(
     return result
 
 
+# Python frames of room per level of nested declarations (lowering takes fewer).
+FRAMES_PER_LEVEL = 20
+RECURSION_ROOM = FRAMES_PER_LEVEL * MAX_NESTING
+
+
 def compile_documents(
     root: Path, strict: bool = False
 ) -> tuple[ir.Program, list[Document]]:
@@ -86,6 +95,11 @@ def compile_documents(
 
     ``strict`` refuses unknown keywords and formats; otherwise they are
     annotations, counted in ``Program.annotations`` and ``Program.unknown_formats``."""
+    with recursion_room(RECURSION_ROOM):
+        return _compile(root, strict)
+
+
+def _compile(root: Path, strict: bool) -> tuple[ir.Program, list[Document]]:
     documents, errors = load_all(root)
     annotations: Counter[str] = Counter()
     formats: Counter[str] = Counter()
@@ -104,7 +118,7 @@ def compile_documents(
     bundler = Bundler(graph)  # resolves $dynamicRef, for the Node bundle
     errors.extend(node_limit_errors(bundler))
     names = module_names(documents)
-    lowerer = Lowerer(graph, names)
+    lowerer = Lowerer(graph, names, strict)
     roots: dict[str, ir.TypeName | None] = {}
     messages: dict[str, ir.MessageType | None] = {}
     for doc in documents:
@@ -170,6 +184,7 @@ def compile_documents(
     for m in modules:
         program_hash.update(f"{m.source}\0{m.fingerprint}\0".encode())
     bundled = bundler.bundle()
+    drop_annotations_ajv_reads(bundled, {d.path: d.draft for d in documents})
     add_discriminators(bundled, lowerer.tagged, graph.base_uri)
     bundles = tuple(
         ir.Bundle(d.path, graph.base_uri[d.path], d.draft, bundled[d.path])

@@ -14,7 +14,9 @@ size of the answers.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping
+import sys
+from collections.abc import Hashable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import TypeVar
 
 N = TypeVar("N", bound=Hashable)
@@ -94,3 +96,20 @@ def reached_values(
         for node in component:
             answer[node] = result
     return answer
+
+
+@contextmanager
+def recursion_room(frames: int) -> Iterator[None]:
+    """Let the block nest ``frames`` more Python calls than the limit allows now.
+
+    Lowering and rendering follow a chain of references by recursion, a few
+    frames per link. Python 3.11+ keeps Python-to-Python calls off the C stack, so
+    the room costs memory only as deep as a schema really nests; the depth itself
+    is bounded by ``lower.MAX_NESTING``, refused with a code past it.
+    """
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(old + frames)
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(old)

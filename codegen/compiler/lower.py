@@ -14,6 +14,7 @@ from typing import Any, cast
 
 from codegen.compiler import ir
 from codegen.compiler.naming import (
+    fallback_type_names,
     type_name_at,
     type_name_problem,
     unique_field_names,
@@ -38,9 +39,26 @@ from codegen.compiler.vocabulary import (
     asserting,
     known_view,
 )
-from codegen.errors import ContractError
+from codegen.errors import CompileError, ContractError
 from runtime.jsonpointer import pointer_join
 from runtime.support.types import json_kind
+
+# Declarations lowered inside one another (a $ref to a file not lowered yet is
+# lowered on the spot, so a chain of references to later files nests): past this
+# depth the schema is refused. Lowering recurses about ten Python frames per
+# level; compile_documents makes that much room (graph.recursion_room).
+MAX_NESTING = 10_000
+
+
+def _too_deep(ctx: Ctx) -> ContractError:
+    return ContractError(
+        ctx.file,
+        ctx.pointer,
+        "ref-too-deep",
+        f"declarations nest more than {MAX_NESTING:,} deep here (a chain of $refs"
+        " through that many schemas, each lowered inside the one referring to it)",
+        "shorten the chain of references between files",
+    )
 
 
 @dataclass(frozen=True)
@@ -93,9 +111,14 @@ def _docs(node: Any) -> ir.Docs:
 class Lowerer:
     """Builds the IR for every document of a :class:`SchemaGraph`."""
 
-    def __init__(self, graph: SchemaGraph, module_names: dict[str, str]) -> None:
+    def __init__(
+        self, graph: SchemaGraph, module_names: dict[str, str], strict: bool = False
+    ) -> None:
         self.graph = graph
         self.module_names = module_names
+        # strict: a taken or unusable name is an error (a team's own schemas);
+        # otherwise the location names the type (schemas nobody here can edit).
+        self.strict = strict
         self.names: dict[str, tuple[str, str]] = {}
         self.declared: dict[tuple[str, str], ir.TypeName] = {}
         self.decls: dict[ir.TypeName, ir.Decl] = {}
@@ -121,6 +144,10 @@ class Lowerer:
             return self.declared[key]
         name = self.name_for(file, pointer)
         problem = type_name_problem(name)
+        if not self.strict and (problem or self.names.get(name, key) != key):
+            document = self.graph.documents[file].contents
+            name = self._free(fallback_type_names(document, file, pointer), key)
+            problem = None
         if problem:
             self.errors.append(
                 ContractError(
@@ -155,6 +182,10 @@ class Lowerer:
         if key in self.declared:
             return self.declared[key]
         name = base.name + suffix
+        if not self.strict and self.names.get(name, key) != key:
+            document = self.graph.documents[ctx.file].contents
+            candidates = fallback_type_names(document, ctx.file, ctx.pointer)
+            name = self._free([c + suffix for c in candidates], key)
         other = self.names.get(name)
         if other is not None and other != key:
             self.errors.append(
@@ -174,11 +205,25 @@ class Lowerer:
         self.full_check.setdefault(type_name, set())
         return type_name
 
+    def _free(self, candidates: list[str], key: tuple[str, str]) -> str:
+        """The first usable candidate no other location holds; else the last
+        one with underscores added until it is free (never a number)."""
+        usable = [c for c in candidates if type_name_problem(c) is None]
+        for name in usable:
+            if self.names.get(name, key) == key:
+                return name
+        name = (usable or [c + "Type" for c in candidates])[-1]
+        while self.names.get(name, key) != key or type_name_problem(name):
+            name += "_"
+        return name
+
     def declare(self, node: Any, ctx: Ctx) -> ir.Ref:
         """Declare the schema at ``ctx`` as a named type and return a reference."""
         key = (ctx.file, ctx.pointer)
         if key in self.declared:
             return ir.Ref(self.declared[key])
+        if len(self._current) >= MAX_NESTING:
+            raise CompileError([_too_deep(ctx)])
         name = self.reserve(ctx.file, ctx.pointer)
         self._current.append(name)
         self.full_check.setdefault(name, set())

@@ -205,20 +205,12 @@ def _tag_of(node: Any) -> str | None:
     return None
 
 
-def type_name_at(document: Any, file: str, pointer: str) -> str:
-    """The type name of the schema at ``file#pointer``, from its location alone.
-
-    The file name, or the root's ``title``; then, stepping down the pointer, a
-    ``$defs`` key replaces the name, a property appends its name, a union member its
-    const tag (else ``Option<n>``), a keyword its suffix (``items`` -> ``Item``); a
-    ``title`` met on the way replaces everything before it.
-    """
+def _steps(document: Any, pointer: str) -> list[tuple[str, bool, Any]]:
+    """Each step down ``pointer``: the name it contributes, whether that name
+    replaces the one so far (a ``$defs`` key), and the node it reaches."""
     node: Any = document
-    stem = file.rsplit("/", 1)[-1].removesuffix(".json")
-    name = pascal_case(stem)
-    if isinstance(node, dict) and isinstance(node.get("title"), str):
-        name = pascal_case(node["title"])
     tokens = pointer_tokens(pointer, fragment=True)
+    steps: list[tuple[str, bool, Any]] = []
     i = 0
     while i < len(tokens):
         keyword = tokens[i]
@@ -232,23 +224,72 @@ def type_name_at(document: Any, file: str, pointer: str) -> str:
             key = tokens[i + 1] if i + 1 < len(tokens) else ""
             node = node[keyword][int(key) if isinstance(node[keyword], list) else key]
             i += 2
-            if keyword in ("$defs", "definitions"):
-                name = pascal_case(key)
-            elif keyword == "properties":
-                name += pascal_case(key)
+            replaces = keyword in ("$defs", "definitions")
+            if replaces or keyword == "properties":
+                part = pascal_case(key)
             elif keyword in ("allOf", "anyOf", "oneOf"):
                 tag = _tag_of(node)
-                name += pascal_case(tag) if tag else f"Option{int(key) + 1}"
+                part = pascal_case(tag) if tag else f"Option{int(key) + 1}"
             elif keyword in ("prefixItems", "items"):
-                name += f"Item{int(key) + 1}"
+                part = f"Item{int(key) + 1}"
             elif keyword in ("dependentSchemas", "dependencies"):
-                name += pascal_case(key) + "Dependency"
+                part = pascal_case(key) + "Dependency"
             else:
-                name += "Value"
+                part = "Value"
+            steps.append((part, replaces, node))
         else:
-            node = node[keyword]
+            node = node[keyword] if isinstance(node, dict) else node[int(keyword)]
             i += 1
-            name += _SUFFIX.get(keyword, pascal_case(keyword))
-        if isinstance(node, dict) and isinstance(node.get("title"), str):
-            name = pascal_case(node["title"])
+            steps.append((_SUFFIX.get(keyword, pascal_case(keyword)), False, node))
+    return steps
+
+
+def _title(node: Any) -> str | None:
+    if isinstance(node, dict) and isinstance(node.get("title"), str):
+        return pascal_case(node["title"])
+    return None
+
+
+def type_name_at(document: Any, file: str, pointer: str) -> str:
+    """The type name of the schema at ``file#pointer``, from its location alone.
+
+    The file name, or the root's ``title``; then, stepping down the pointer, a
+    ``$defs`` key replaces the name, a property appends its name, a union member its
+    const tag (else ``Option<n>``), a keyword its suffix (``items`` -> ``Item``); a
+    ``title`` met on the way replaces everything before it.
+    """
+    name = _title(document) or pascal_case(
+        file.rsplit("/", 1)[-1].removesuffix(".json")
+    )
+    for part, replaces, node in _steps(document, pointer):
+        name = part if replaces else name + part
+        name = _title(node) or name
     return name
+
+
+def fallback_type_names(document: Any, file: str, pointer: str) -> list[str]:
+    """Names for the schema at ``file#pointer`` when :func:`type_name_at` gives
+    one that is taken or unusable (a schema its user cannot edit), best first:
+
+    1. qualified by the parent location: the parent's name, then the schema's own
+       title or step name (``/$defs/env/$defs/plugins`` -> ``EnvPlugins``);
+    2. the location's name with every title ignored (``$defs`` keys, properties);
+    3. the whole path from the file name, every step appended.
+
+    Never a number: a caller that finds all of them taken adds underscores.
+    """
+    stem = pascal_case(file.rsplit("/", 1)[-1].removesuffix(".json"))
+    steps = _steps(document, pointer)
+    names: list[str] = []
+    if steps:
+        parent = _title(document) or stem
+        for part, replaces, node in steps[:-1]:
+            parent = _title(node) or (part if replaces else parent + part)
+        part, _, node = steps[-1]
+        names.append(parent + (_title(node) or part))
+    untitled = stem
+    for part, replaces, _ in steps:
+        untitled = part if replaces else untitled + part
+    names.append(untitled)
+    names.append(stem + "".join(part for part, _, _ in steps))
+    return list(dict.fromkeys(names))

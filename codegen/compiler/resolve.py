@@ -99,6 +99,16 @@ class SchemaGraph:
             if isinstance(node, dict):
                 self._where.setdefault(id(node), (doc.path, pointer))
                 stack.extend(subschemas(node, doc.draft, pointer))
+        # Then every other object: a $ref may point into an unknown keyword's
+        # value (an annotation that groups schemas, as `$defs` would).
+        values: list[tuple[Any, str]] = [(doc.contents, "")]
+        while values:
+            node, pointer = values.pop()
+            if isinstance(node, dict):
+                self._where.setdefault(id(node), (doc.path, pointer))
+                values.extend((v, pointer_join(pointer, k)) for k, v in node.items())
+            elif isinstance(node, list):
+                values.extend((v, pointer_join(pointer, i)) for i, v in enumerate(node))
 
     def location(self, node: Any) -> tuple[str, str] | None:
         """The file and pointer where a schema object was first seen."""

@@ -163,9 +163,26 @@ class PythonRenderer:
             return Typed(Group("dict[", (key, value), "]"), (), tuple(kwargs))
         # UnionT
         union = Union(tuple(self.expr(m, used, module) for m in t.members))
-        if t.discriminator is not None:
-            return Typed(union, (), (("discriminator", py_str(t.discriminator)),))
+        tag = self.tag_field(t)
+        if tag is not None:
+            return Typed(union, (), (("discriminator", py_str(tag)),))
         return Typed(union)
+
+    def tag_field(self, t: ir.UnionT) -> str | None:
+        """The Python field name of the union's tag, which Pydantic's
+        ``discriminator`` takes (not the JSON alias: ``build-base`` is
+        ``build_base``); ``None`` if the members name it differently."""
+        if t.discriminator is None:
+            return None
+        names = {
+            f.py_name
+            for m in t.members
+            if isinstance(m, ir.Ref)
+            and isinstance(decl := self.decls.get(m.target), ir.ObjectDecl)
+            for f in decl.fields
+            if f.json_name == t.discriminator
+        }
+        return names.pop() if len(names) == 1 else None
 
     def expr(self, t: ir.IrType, used: Used, module: str) -> Expr:
         """A complete type expression (``Annotated[...]`` when it carries metadata)."""
@@ -204,6 +221,27 @@ class PythonRenderer:
         if isinstance(t, ir.UnionT):
             return any(self.needs_conversion(m, value) for m in t.members)
         return False
+
+    def default_fits(self, t: ir.IrType, value: Any) -> bool:
+        """Whether a scalar default has the field's static type (as mypy sees it)."""
+        if isinstance(t, ir.Ref):
+            decl = self.decls[t.target]
+            return isinstance(decl, ir.AliasDecl) and self.default_fits(
+                decl.type, value
+            )
+        if isinstance(t, ir.UnionT):
+            return any(self.default_fits(m, value) for m in t.members)
+        if isinstance(t, ir.LiteralT):
+            return any(type(v) is type(value) and v == value for v in t.values)
+        if isinstance(t, ir.NumericT):
+            kinds: tuple[type, ...] = (int,) if t.integer else (int, float)
+            return isinstance(value, kinds) and not isinstance(value, bool)
+        return (
+            isinstance(t, ir.AnyT)
+            or (isinstance(t, ir.NullT) and value is None)
+            or (isinstance(t, ir.BoolT) and isinstance(value, bool))
+            or (isinstance(t, ir.StrT) and isinstance(value, str))
+        )
 
     def accepts_null(self, t: ir.IrType) -> bool:
         if isinstance(t, ir.NullT):
@@ -245,6 +283,8 @@ class PythonRenderer:
                     default = f"Field(default={default}" + (
                         ", validate_default=True)" if validate else ")"
                     )
+                elif not self.default_fits(f.type, f.default.value):
+                    default = f"{SUPPORT}.loose_default({default})"
             else:
                 default = "None"
                 if not nullable:
@@ -302,7 +342,6 @@ class PythonRenderer:
             "extra_line": extra_line,
             "fields": [self.field_lines(f, used, module) for f in decl.fields],
             "check_call": check_call,
-            "rebuild": False,
         }
 
     def alias_view(
@@ -332,19 +371,12 @@ class PythonRenderer:
         used = Used()
         order, cyclic = _order(module, self.decls)
         views = []
-        position = {name: i for i, name in enumerate(order)}
-        rebuild = []
         for name in order:
             decl = self.decls[name]
             if isinstance(decl, ir.ObjectDecl):
+                # No model_rebuild() for references to later classes: models are
+                # built on first use (defer_build), when every class exists.
                 view = self.class_view(decl, used, module.name)
-                later = [
-                    r
-                    for r in ir.decl_refs(decl)
-                    if r.module == module.name and position.get(r, -1) > position[name]
-                ]
-                if later:
-                    rebuild.append(name.name)
             else:
                 view = self.alias_view(decl, used, module.name, name in cyclic)
             views.append(view)
@@ -360,7 +392,6 @@ class PythonRenderer:
             docstring=docstring(f"Contract types generated from {module.source}.", ""),
             imports=imports,
             decls=views,
-            rebuild=rebuild,
             all_names=sorted(d.name.name for d in module.decls),
             doc_text=doc_text,
         )

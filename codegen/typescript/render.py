@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from codegen.compiler import ir
 from codegen.templating import Templates
+from runtime.support.ecma import RegexError, translate
 
 _IDENT = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
 
@@ -60,10 +62,8 @@ def js_literal(value: Any) -> str:
     return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
-# The TypeScript templates, beside the Node runtime files the package copies.
-TEMPLATES = Templates(
-    Path(__file__).resolve().parents[1] / "templates" / "ts", js=js_literal
-)
+# The TypeScript templates (the Node runtime itself is runtime/node/, see runtime.py).
+TEMPLATES = Templates(Path(__file__).resolve().parent / "templates", js=js_literal)
 
 
 def jsdoc(lines: list[str], indent: str) -> str:
@@ -232,3 +232,29 @@ def messages_view(program: ir.Program) -> list[dict[str, Any]]:
         }
         for t, versions in sorted(by_type.items())
     ]
+
+
+def pattern_table(schemas: Iterable[Any]) -> list[list[str]]:
+    """``[ECMA-262 source, RE2 translation]`` for every ``pattern`` and
+    ``patternProperties`` key in ``schemas``, sorted, each once (the vocabulary
+    check has refused the patterns that do not translate; a "pattern" string in
+    data such as ``const`` is left out if it does not)."""
+    found: set[str] = set()
+    stack = list(schemas)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if isinstance(node.get("pattern"), str):
+                found.add(node["pattern"])
+            if isinstance(node.get("patternProperties"), dict):
+                found.update(node["patternProperties"])
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    table = []
+    for source in sorted(found):
+        try:
+            table.append([source, translate(source).re2])
+        except RegexError:
+            continue
+    return table

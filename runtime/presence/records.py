@@ -7,11 +7,14 @@ import json
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
-
-import redis
+from typing import TYPE_CHECKING, Any
 
 from runtime.presence.keys import SERVICES_KEY, schema_key, service_key
+
+if TYPE_CHECKING:
+    # one server or a cluster: every presence key has the hash tag {presence}, so
+    # the MGET of the records stays in one slot
+    from runtime.connect import Client
 
 
 @dataclass(frozen=True)
@@ -79,7 +82,7 @@ def parse_record(instance: str, raw: bytes | str) -> LiveService | str:
     )
 
 
-def live_services(client: redis.Redis) -> tuple[list[LiveService], list[str]]:
+def live_services(client: Client) -> tuple[list[LiveService], list[str]]:
     """Every live service, sorted by name, runtime and instance; and the records
     that could not be read (with why)."""
     now_ms = int(time.time() * 1000)
@@ -104,7 +107,7 @@ def live_services(client: redis.Redis) -> tuple[list[LiveService], list[str]]:
     return services, problems
 
 
-def stored_bundle(client: redis.Redis, fingerprint: str) -> bytes | None:
+def stored_bundle(client: Client, fingerprint: str) -> bytes | None:
     """The schema files of a contract fingerprint, as a service stored them."""
     value = client.get(schema_key(fingerprint))
     if value is None:

@@ -14,6 +14,7 @@ from runtime.contracts import ContractValidator
 from runtime.envelope import Codec
 from runtime.streams.keys import FIELD, stream_key, text
 from runtime.streams.routing import NotInCatalog
+from runtime.telemetry import Telemetry
 
 Outgoing = BaseModel | tuple[dict[str, Any], str, int]
 
@@ -28,8 +29,10 @@ class Publisher:
         *,
         catalog: Catalog | None = None,
         maxlen: int | None = None,
+        telemetry: Telemetry | None = None,
     ) -> None:
         self.client = client
+        self.telemetry = telemetry or Telemetry()
         self.codec = codec
         self.catalog = catalog if catalog is not None else Catalog.load(codec.contracts)
         self.maxlen = maxlen
@@ -45,7 +48,28 @@ class Publisher:
         message_id: str | None = None,
     ) -> bytes:
         """The envelope bytes of ``item``, validated, if the catalogue allows it on
-        ``stream`` (the check is made once per stream and type)."""
+        ``stream`` (the check is made once per stream and type), for a caller that
+        sends them itself: a ``create`` span, whose context the envelope carries
+        when ``trace`` is not given."""
+        tel = self.telemetry
+        with tel.create(stream, message_id):
+            return self._encode(
+                stream,
+                item,
+                trace=trace or tel.inject(),
+                correlation_id=correlation_id,
+                message_id=message_id,
+            )
+
+    def _encode(
+        self,
+        stream: str,
+        item: Outgoing,
+        *,
+        trace: dict[str, str] | None = None,
+        correlation_id: str | None = None,
+        message_id: str | None = None,
+    ) -> bytes:
         if isinstance(item, BaseModel):
             key: Any = (stream, type(item))
             payload = item.model_dump(mode="json", by_alias=True, exclude_unset=True)
@@ -82,16 +106,25 @@ class Publisher:
         correlation_id: str | None = None,
         message_id: str | None = None,
     ) -> str:
-        """Publish one message; returns the entry id."""
-        raw = self.encode(
-            stream,
-            item,
-            trace=trace,
-            correlation_id=correlation_id,
-            message_id=message_id,
+        """Publish one message; returns the entry id. Without ``trace``, the
+        current span's context goes in the envelope (with telemetry on)."""
+        tel = self.telemetry
+        with tel.send(stream, 1, message_id) as span:
+            raw = self._encode(
+                stream,
+                item,
+                trace=trace or tel.inject(),
+                correlation_id=correlation_id,
+                message_id=message_id,
+            )
+            command = self._xadd(stream_key(stream), raw)
+            entry = text(self.client.execute_command(*command))  # type: ignore[no-untyped-call]
+            if span is not None:
+                span.set_attribute("messaging.redis.entry_id", entry)
+        tel.count(
+            "contracts.messages.published", {"messaging.destination.name": stream}
         )
-        command = self._xadd(stream_key(stream), raw)
-        return text(self.client.execute_command(*command))  # type: ignore[no-untyped-call]
+        return entry
 
     def _xadd(self, key: str, raw: bytes) -> tuple[Any, ...]:
         """``XADD key [MAXLEN ~ n] * envelope <raw>`` (the command, without
@@ -104,13 +137,23 @@ class Publisher:
         self, stream: str, items: Iterable[Outgoing], batch: int = 100
     ) -> list[str]:
         """Validate every message first (nothing is written if one is invalid),
-        then publish them in pipelines of ``batch``."""
-        encoded = [self.encode(stream, item) for item in items]
-        key = stream_key(stream)
-        ids: list[str] = []
-        for start in range(0, len(encoded), batch):
-            pipe = self.client.pipeline(transaction=False)
-            for raw in encoded[start : start + batch]:
-                pipe.execute_command(*self._xadd(key, raw))  # type: ignore[no-untyped-call]
-            ids += [text(i) for i in pipe.execute()]
+        then publish them in pipelines of ``batch``. One ``send`` span covers the
+        call; every envelope carries its context."""
+        tel = self.telemetry
+        items = list(items)
+        with tel.send(stream, len(items)):
+            trace = tel.inject()
+            encoded = [self._encode(stream, item, trace=trace) for item in items]
+            key = stream_key(stream)
+            ids: list[str] = []
+            for start in range(0, len(encoded), batch):
+                pipe = self.client.pipeline(transaction=False)
+                for raw in encoded[start : start + batch]:
+                    pipe.execute_command(*self._xadd(key, raw))  # type: ignore[no-untyped-call]
+                ids += [text(i) for i in pipe.execute()]
+        tel.count(
+            "contracts.messages.published",
+            {"messaging.destination.name": stream},
+            len(ids),
+        )
         return ids

@@ -13,7 +13,12 @@ from typing import Any, NamedTuple
 
 from runtime.catalog import Catalog
 from runtime.envelope import Codec, Message
-from runtime.errors import ContractViolation, RuntimeContractError, UnknownContract
+from runtime.errors import (
+    ContractViolation,
+    RuntimeContractError,
+    UnknownContract,
+    capped,
+)
 from runtime.streams.keys import FIELD
 
 log = logging.getLogger("runtime.streams")
@@ -43,10 +48,17 @@ class Routed(NamedTuple):
 
 
 class Refused(NamedTuple):
-    """An entry to dead-letter: why, and the violations (pointer, expected, got)."""
+    """An entry to dead-letter: why, the violations (pointer, expected, got), at
+    most ``MAX_VIOLATIONS``, and how many more there were."""
 
     reason: str
     errors: list[dict[str, str]]
+    omitted: int = 0
+
+
+def invalid(exc: ContractViolation) -> Refused:
+    shown, omitted = capped(exc.violations)
+    return Refused("invalid", [v.as_dict() for v in shown], omitted)
 
 
 def violation(pointer: str, expected: str, got: str) -> dict[str, str]:
@@ -106,7 +118,7 @@ class Router:
         try:
             self.codec.envelope.check_limits(raw)
         except ContractViolation as exc:
-            return Refused("invalid", [v.as_dict() for v in exc.violations])
+            return invalid(exc)
         fast = self.codec.decode_fast(raw)
         if fast is not None:  # valid envelope and payload, validated in one pass
             key = (fast.type, fast.version)
@@ -122,7 +134,7 @@ class Router:
         try:
             envelope, instance = self.codec.open_envelope(raw)
         except ContractViolation as exc:
-            return Refused("invalid", [v.as_dict() for v in exc.violations])
+            return invalid(exc)
         key = (envelope.type, envelope.version)
         try:
             validator = self.codec.contracts.for_message(*key)
@@ -135,7 +147,7 @@ class Router:
         try:
             message = self.codec.payload(envelope, instance, validator)
         except ContractViolation as exc:
-            return Refused("invalid", [v.as_dict() for v in exc.violations])
+            return invalid(exc)
         handler = self.handlers.get(key)
         if handler is None:
             return Refused("no-handler", [self._no_handler(*key)])

@@ -71,6 +71,10 @@ class Model(BaseModel):
     Python code may construct models by field name; JSON is only read by alias
     (the property name the schema declares). Dumps use aliases and leave out
     fields that were never set, so a valid message round-trips unchanged.
+
+    A model's validator is built on its first use, not at import
+    (``defer_build``): a package of hundreds of models imports in a fraction of a
+    second, and references to classes defined later in the module resolve then.
     """
 
     model_config = ConfigDict(
@@ -78,6 +82,7 @@ class Model(BaseModel):
         validate_by_alias=True,
         serialize_by_alias=True,
         protected_namespaces=(),
+        defer_build=True,
     )
 
     @classmethod
@@ -131,6 +136,13 @@ def _never(value: Any) -> Any:
 
 
 never = AfterValidator(_never)
+
+
+def loose_default(value: Any) -> Any:
+    """A field default its own schema rejects (foreign schemas have them): kept,
+    as JSON Schema keeps a default (an annotation, never validated), and typed
+    ``Any`` so that the generated module still type-checks."""
+    return value
 
 
 def json_kind(value: Any) -> JsonKind:

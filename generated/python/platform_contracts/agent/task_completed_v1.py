@@ -145,7 +145,3 @@ class TokenUsage(_s.Model):
         _s.Opt[Annotated[_s.StrictInt, Field(ge=0), _s.json_int]],
         Field(description="Number of model calls made."),
     ] = None
-
-
-AgentTaskCompleted.model_rebuild()
-TaskResult.model_rebuild()

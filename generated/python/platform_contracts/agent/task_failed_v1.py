@@ -81,6 +81,3 @@ TaskErrorCode = Literal[
     "internal",
 ]
 """Why a task attempt failed."""
-
-
-AgentTaskFailed.model_rebuild()

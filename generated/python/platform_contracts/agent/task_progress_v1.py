@@ -113,7 +113,3 @@ TaskProgressUpdate = Annotated[
 
 LogLevel = Literal["debug", "info", "warning", "error"]
 """Severity of a progress log line."""
-
-
-AgentTaskProgress.model_rebuild()
-TaskLogUpdate.model_rebuild()

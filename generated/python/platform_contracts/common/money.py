@@ -45,6 +45,3 @@ DecimalAmount = Annotated[
 
 CurrencyCode = Annotated[_s.Str, _s.pattern("^[A-Z]{3}$")]
 """An ISO 4217 alphabetic currency code."""
-
-
-Money.model_rebuild()

@@ -97,6 +97,3 @@ class ProblemFieldError(_s.Model):
         _s.Opt[Annotated[_s.Str, Field(max_length=1000)]],
         Field(description="A human-readable sentence combining the above."),
     ] = None
-
-
-ProblemDetails.model_rebuild()

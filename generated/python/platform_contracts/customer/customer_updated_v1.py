@@ -85,6 +85,3 @@ CustomerField = Literal[
     "addresses",
 ]
 """A customer profile field that can change."""
-
-
-CustomerUpdated.model_rebuild()

@@ -69,6 +69,3 @@ OrderSummaryStatus = Literal[
     "refunded",
 ]
 """Current status of an order, as the order module reports it."""
-
-
-OrderSummary.model_rebuild()

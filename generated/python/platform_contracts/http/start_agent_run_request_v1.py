@@ -73,6 +73,3 @@ class StartAgentRunRequest(_s.Model):
 
 RunPriority = Literal["low", "normal", "high"]
 """Scheduling priority of an agent run."""
-
-
-StartAgentRunRequest.model_rebuild()

@@ -146,8 +146,3 @@ JsonValue = TypeAliasType(
     "None | _s.Bool | _s.Number | _s.Str | list[JsonValue] | dict[str, JsonValue]",
 )
 """Any JSON value, spelled out recursively so that generated types are precise (no `Any`)."""
-
-
-LlmToolCall.model_rebuild()
-ImagePart.model_rebuild()
-ToolResultPart.model_rebuild()

@@ -169,6 +169,3 @@ class ShippingAddress(_s.Model):
 
 CouponSource = Literal["campaign", "referral", "support", "partner"]
 """The channel a coupon was issued through."""
-
-
-OrderCreated.model_rebuild()

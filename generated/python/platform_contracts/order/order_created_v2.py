@@ -172,6 +172,3 @@ class ShippingAddressV2(_s.Model):
 
 CouponSourceV2 = Literal["campaign", "referral", "support", "partner"]
 """The channel a coupon was issued through."""
-
-
-OrderCreatedV2.model_rebuild()

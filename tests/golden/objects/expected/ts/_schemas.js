@@ -58,3 +58,7 @@ export const SCHEMAS = [
     schema: JSON.parse("{\"$id\":\"file:///schemas/weird_names.json\",\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"title\":\"WeirdNames\",\"description\":\"Property names that are not Python/TypeScript identifiers.\",\"type\":\"object\",\"properties\":{\"first-name\":{\"type\":\"string\"},\"class\":{\"type\":\"string\"},\"2fa\":{\"type\":\"boolean\"},\"$meta\":{\"type\":\"string\"},\"a b\":{\"type\":\"integer\"},\"_private\":{\"type\":\"string\"},\"customerId\":{\"type\":\"string\"}},\"required\":[\"first-name\",\"class\",\"customerId\"],\"additionalProperties\":false}"),
   },
 ];
+
+// Each ECMA-262 pattern of the schemas, in RE2 syntax with the same meaning
+// (runtime/support/ecma.py; read by _regex.js).
+export const PATTERNS = new Map(JSON.parse("[[\"^[0-9]+$\",\"^[0-9]+$\"],[\"^[a-z][a-z0-9_]*$\",\"^[a-z][a-z0-9\\\\x{5F}]*$\"],[\"^x-\",\"^x\\\\x{2D}\"]]"));

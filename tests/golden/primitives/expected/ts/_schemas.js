@@ -16,3 +16,7 @@ export const SCHEMAS = [
     schema: JSON.parse("{\"$id\":\"file:///schemas/quantity.json\",\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"title\":\"Quantity\",\"description\":\"A root schema that is not an object.\",\"type\":\"integer\"}"),
   },
 ];
+
+// Each ECMA-262 pattern of the schemas, in RE2 syntax with the same meaning
+// (runtime/support/ecma.py; read by _regex.js).
+export const PATTERNS = new Map(JSON.parse("[]"));

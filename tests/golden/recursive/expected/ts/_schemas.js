@@ -22,3 +22,7 @@ export const SCHEMAS = [
     schema: JSON.parse("{\"$id\":\"file:///schemas/tree.json\",\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"title\":\"Node\",\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"},\"children\":{\"type\":\"array\",\"items\":{\"$ref\":\"file:///schemas/tree.json\"}}},\"required\":[\"name\"],\"additionalProperties\":false}"),
   },
 ];
+
+// Each ECMA-262 pattern of the schemas, in RE2 syntax with the same meaning
+// (runtime/support/ecma.py; read by _regex.js).
+export const PATTERNS = new Map(JSON.parse("[]"));

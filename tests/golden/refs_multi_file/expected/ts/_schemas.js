@@ -22,3 +22,7 @@ export const SCHEMAS = [
     schema: JSON.parse("{\"$id\":\"file:///schemas/order.json\",\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"$comment\":\"No $id: refs resolve against this file's location.\",\"title\":\"Order\",\"type\":\"object\",\"properties\":{\"id\":{\"$ref\":\"https://contracts.example.com/common/defs.json#/$defs/Uuid\"},\"customer\":{\"$ref\":\"https://contracts.example.com/customer.json\"},\"shipping_address\":{\"$ref\":\"https://contracts.example.com/customer.json#/$defs/Address\"},\"total\":{\"$ref\":\"https://contracts.example.com/common/defs.json#/$defs/Money\"},\"settlement_currency\":{\"$ref\":\"https://contracts.example.com/common/defs.json#/$defs/CurrencyCode\"}},\"required\":[\"id\",\"customer\",\"total\"],\"additionalProperties\":false}"),
   },
 ];
+
+// Each ECMA-262 pattern of the schemas, in RE2 syntax with the same meaning
+// (runtime/support/ecma.py; read by _regex.js).
+export const PATTERNS = new Map(JSON.parse("[[\"^[A-Z]{3}$\",\"^[A-Z]{3}$\"]]"));

@@ -10,3 +10,7 @@ export const SCHEMAS = [
     schema: JSON.parse("{\"$id\":\"file:///schemas/strings.json\",\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"title\":\"StringRules\",\"type\":\"object\",\"properties\":{\"short\":{\"type\":\"string\",\"maxLength\":3},\"nickname\":{\"type\":\"string\",\"minLength\":2},\"contains_abc\":{\"type\":\"string\",\"pattern\":\"abc\"},\"sku\":{\"type\":\"string\",\"pattern\":\"^[A-Z]{3}-[0-9]{4}$\"},\"created_at\":{\"type\":\"string\",\"format\":\"date-time\"},\"birthday\":{\"type\":\"string\",\"format\":\"date\"},\"alarm\":{\"type\":\"string\",\"format\":\"time\"},\"ttl\":{\"type\":\"string\",\"format\":\"duration\"},\"id\":{\"type\":\"string\",\"format\":\"uuid\"},\"email\":{\"type\":\"string\",\"format\":\"email\"},\"homepage\":{\"type\":\"string\",\"format\":\"uri\"},\"host\":{\"type\":\"string\",\"format\":\"hostname\"},\"ip4\":{\"type\":\"string\",\"format\":\"ipv4\"},\"ip6\":{\"type\":\"string\",\"format\":\"ipv6\"}},\"additionalProperties\":false}"),
   },
 ];
+
+// Each ECMA-262 pattern of the schemas, in RE2 syntax with the same meaning
+// (runtime/support/ecma.py; read by _regex.js).
+export const PATTERNS = new Map(JSON.parse("[[\"^[A-Z]{3}-[0-9]{4}$\",\"^[A-Z]{3}\\\\x{2D}[0-9]{4}$\"],[\"abc\",\"abc\"]]"));

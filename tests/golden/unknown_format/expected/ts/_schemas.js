@@ -10,3 +10,7 @@ export const SCHEMAS = [
     schema: JSON.parse("{\"$id\":\"file:///schemas/thing.json\",\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"title\":\"Thing\",\"description\":\"Formats JSON Schema does not define are annotations: not asserted.\",\"type\":\"object\",\"properties\":{\"card\":{\"type\":\"string\",\"format\":\"credit-card\"},\"color\":{\"type\":\"string\",\"format\":\"color\",\"maxLength\":7},\"version\":{\"format\":\"semver\"},\"uri\":{\"type\":\"string\",\"format\":\"uri-reference\"}},\"additionalProperties\":false}"),
   },
 ];
+
+// Each ECMA-262 pattern of the schemas, in RE2 syntax with the same meaning
+// (runtime/support/ecma.py; read by _regex.js).
+export const PATTERNS = new Map(JSON.parse("[]"));

@@ -48,6 +48,3 @@ class LineItem(_s.Model):
 
     sku: _s.Str
     qty: Annotated[_s.StrictInt, Field(ge=1), _s.json_int]
-
-
-ArrayShapes.model_rebuild()

@@ -64,6 +64,3 @@ class BaseEntity(_s.Model):
 
     id: Annotated[_s.Str, Field(min_length=1)]
     created_at: _s.Opt[Annotated[_s.Str, _s.format_("date-time")]] = None
-
-
-Checkout.model_rebuild()

@@ -54,6 +54,3 @@ class Limits(_s.Model):
 
     cpu: _s.Number = 1.5
     memory_mb: _s.Int = 512
-
-
-Settings.model_rebuild()

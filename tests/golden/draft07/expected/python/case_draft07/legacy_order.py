@@ -51,6 +51,3 @@ class LegacyItem(_s.Model):
 
     sku: _s.Str
     qty: _s.Opt[Annotated[_s.StrictInt, Field(ge=1), _s.json_int]] = None
-
-
-LegacyOrder.model_rebuild()

@@ -48,6 +48,3 @@ MixedValue = Annotated[Literal[1, "one", None], _s.enum(1, "one", None)]
 
 
 QuotedText = Literal['say "hi"', "line1\nline2", "back\\slash", "it's", "tab\there", ""]
-
-
-Product.model_rebuild()

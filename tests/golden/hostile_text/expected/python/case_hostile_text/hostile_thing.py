@@ -104,6 +104,3 @@ HostileEnum = Literal[
     "",
 ]
 """Members must be escaped, not evaluated."""
-
-
-HostileThing.model_rebuild()

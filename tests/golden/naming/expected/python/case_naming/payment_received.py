@@ -79,7 +79,3 @@ class PaymentReceivedLineItemsItem(_s.Model):
 
     sku: _s.Str
     qty: _s.Opt[_s.Int] = None
-
-
-PaymentReceived.model_rebuild()
-PaymentReceivedPayer.model_rebuild()

@@ -33,6 +33,3 @@ class Owner(_s.Model):
     model_config = ConfigDict(extra="forbid")
 
     email: _s.Str
-
-
-ClosedRecord.model_rebuild()

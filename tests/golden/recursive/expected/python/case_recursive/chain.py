@@ -37,7 +37,3 @@ class Beta(_s.Model):
 
     s: _s.Str
     alpha: _s.Opt[Alpha] = None
-
-
-Chain.model_rebuild()
-Alpha.model_rebuild()

@@ -36,6 +36,3 @@ JsonValue = TypeAliasType(
 
 
 JsonObject = TypeAliasType("JsonObject", "dict[str, JsonValue]")
-
-
-Envelope.model_rebuild()

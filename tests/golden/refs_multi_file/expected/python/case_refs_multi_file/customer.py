@@ -36,6 +36,3 @@ class Address(_s.Model):
     line1: _s.Str
     city: _s.Str
     postal_code: _s.Opt[_s.Str] = None
-
-
-Customer.model_rebuild()

@@ -82,6 +82,3 @@ class ByPhone(_s.Model):
     model_config = ConfigDict(extra="allow")
 
     phone: _s.Str
-
-
-ShapeEnvelope.model_rebuild()

@@ -32,6 +32,3 @@ CurrencyCode = Annotated[_s.Str, _s.pattern("^[A-Z]{3}$")]
 
 
 Uuid = Annotated[_s.Str, _s.format_("uuid")]
-
-
-Money.model_rebuild()

@@ -1,0 +1,114 @@
+"""Real-world corpora that come with real documents, loaded from the npm registry.
+
+The packages are development dependencies of ``benchmarks/corpora/package.json``,
+installed with ``npm ci`` on first use into ``benchmarks/corpora/node_modules``;
+nothing of them is committed.
+
+- ``github_webhooks``: the GitHub webhook schemas (``@octokit/webhooks-schemas``,
+  MIT: one draft-07 file of about 340 definitions, its root a ``oneOf`` of 66
+  events) and the example payloads contributed for them
+  (``@octokit/webhooks-examples``, MIT; the ``api.github.com`` set). Each payload is
+  a document of the root contract; the examples are community-written and some
+  break the schema, so a document's expected verdict is the reference validator's.
+
+:func:`shipped_or_prepared` compiles a corpus as shipped; a corpus the compiler
+still refuses for unknown keywords or formats is compiled from a prepared copy
+instead (those keywords renamed to ``x-`` annotations), and says so. That fallback
+goes unused once the compiler treats unknown keywords as annotations.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+PROJECT = REPO / "benchmarks" / "corpora"
+NPM = shutil.which("npm") or "npm"
+
+# Refusals a prepared copy may work around (nothing else is ever rewritten).
+PREPARABLE = {"unknown-keyword", "unsupported-format"}
+
+
+@dataclass(frozen=True)
+class CorpusDocument:
+    name: str
+    contract: str
+    text: str
+
+
+@dataclass
+class Corpus:
+    name: str
+    schemas: dict[str, bytes]  # file name in the schemas folder -> its text
+    documents: list[CorpusDocument]
+    notes: list[str] = field(default_factory=list)
+
+    def write(self, folder: Path) -> Path:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, text in self.schemas.items():
+            (folder / name).write_bytes(text)
+        return folder
+
+
+def node_modules() -> Path:
+    """``benchmarks/corpora/node_modules``, installed from the lockfile."""
+    modules = PROJECT / "node_modules"
+    stamp = modules / ".package-lock.json"
+    lock = PROJECT / "package-lock.json"
+    if not stamp.is_file() or stamp.stat().st_mtime < lock.stat().st_mtime:
+        result = subprocess.run(
+            [NPM, "ci", "--no-audit", "--no-fund", "--silent"],
+            cwd=PROJECT,
+            capture_output=True,
+            text=True,
+        )
+        if result.returncode != 0:
+            raise RuntimeError(f"npm ci failed:\n{result.stdout}{result.stderr}")
+    return modules
+
+
+def github_webhooks(limit: int = 0) -> Corpus:
+    """The webhook schema and its example payloads (the first ``limit`` when set)."""
+    octokit = node_modules() / "@octokit"
+    schema = (octokit / "webhooks-schemas" / "schema.json").read_bytes()
+    examples = json.loads(
+        (octokit / "webhooks-examples" / "api.github.com" / "index.json").read_bytes()
+    )
+    documents = [
+        CorpusDocument(f"{event['name']}/{i}", "webhooks.json", json.dumps(payload))
+        for event in examples
+        for i, payload in enumerate(event["examples"])
+    ]
+    return Corpus(
+        "github-webhooks", {"webhooks.json": schema}, documents[: limit or None]
+    )
+
+
+def prepared(corpus: Corpus, keywords: set[str], formats: set[str]) -> Corpus:
+    """A copy whose unknown ``keywords`` and unsupported ``formats`` are renamed to
+    ``x-`` annotations (``format`` becomes ``x-format``), with a note saying so."""
+
+    def rewrite(node: Any) -> Any:
+        if isinstance(node, list):
+            return [rewrite(v) for v in node]
+        if not isinstance(node, dict):
+            return node
+        out = {}
+        for key, value in node.items():
+            if key in keywords or (key == "format" and value in formats):
+                key = f"x-{key}"
+            out[key] = rewrite(value)
+        return out
+
+    schemas = {
+        name: json.dumps(rewrite(json.loads(text))).encode()
+        for name, text in corpus.schemas.items()
+    }
+    what = sorted(keywords) + [f"format {f}" for f in sorted(formats)]
+    note = f"compiled from a prepared copy: {', '.join(what)} renamed to x- annotations"
+    return Corpus(corpus.name, schemas, corpus.documents, [*corpus.notes, note])

@@ -1,0 +1,210 @@
+"""Python vs Node on a real-world corpus: time per document, import, first validation.
+
+    python benchmarks/corpus_speed.py [--limit N] [--rounds R] [--no-reference]
+
+Compiles the GitHub webhook corpus (``benchmarks/corpora.py``) into one Python and
+one npm package, then, each in a fresh process (so import times are cold):
+
+- Python: imports the contract's module (``import``), validates the first document
+  (``first``: the model's validator and the full check are built on first use), then
+  validates every document ``R`` times with ``Contracts(...).get(contract)
+  .validate_json`` (what a Python service calls);
+- Node: imports the package's ``_runtime.js``, the same for ``contract(...).parseJson``.
+
+Prints the figures and the ratios Python/Node, and the verdicts: Python, Node and
+the reference validator (``jsonschema`` over the source schema) must agree on every
+document (exit 1 otherwise). Per-document figures are the fastest round's mean; the
+machine is shared, so run it a few times and read ranges.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+if __package__ in (None, ""):  # run as a script: import from the repository root
+    sys.path[0] = str(Path(__file__).resolve().parent.parent)
+
+from benchmarks.corpora import PREPARABLE, Corpus, github_webhooks, prepared
+from benchmarks.differential import (
+    NODE,
+    Package,
+    Refusal,
+    Workspace,
+    reference_validator,
+)
+from codegen.errors import ContractError
+
+TIMING_JS = Path(__file__).resolve().parent / "corpora" / "timing.mjs"
+
+
+def build(corpus: Corpus, work: Path, space: Workspace) -> tuple[Corpus, Package]:
+    """The corpus compiled as shipped, else from a prepared copy (see corpora.py)."""
+    package = space.build(corpus.write(work / "src"), "bench_corpus")
+    if isinstance(package, Refusal) and _preparable(package.errors):
+        keywords = {
+            e.pointer.rsplit("/", 1)[-1]
+            for e in package.errors
+            if e.code == "unknown-keyword"
+        }
+        formats = {
+            e.message.split("'")[1]
+            for e in package.errors
+            if e.code == "unsupported-format"
+        }
+        corpus = prepared(corpus, keywords, formats)
+        package = space.build(corpus.write(work / "prepared"), "bench_corpus")
+    if isinstance(package, Refusal):
+        raise SystemExit(f"{corpus.name} is refused: {package.reasons()}")
+    return corpus, package
+
+
+def _preparable(errors: tuple[ContractError, ...]) -> bool:
+    return bool(errors) and all(e.code in PREPARABLE for e in errors)
+
+
+def python_child(
+    root: str, package: str, contract: str, docs: str, rounds: int
+) -> None:
+    """In a fresh interpreter: the Python figures, as one JSON line."""
+    sys.path.insert(0, root)
+    from importlib import import_module
+
+    from runtime import Contracts, ContractViolation
+
+    contracts = Contracts(package)
+    validator = contracts.get(contract)
+    module = validator._module
+    started = time.perf_counter()
+    import_module(f"{package}.{module}")
+    import_s = time.perf_counter() - started
+    texts = [t.encode() for t in json.loads(Path(docs).read_text("utf-8"))]
+
+    def verdict(text: bytes) -> bool:
+        try:
+            validator.validate_json(text)
+        except ContractViolation:
+            return False
+        return True
+
+    started = time.perf_counter()
+    verdict(texts[0])
+    first_s = time.perf_counter() - started
+    valid = [verdict(t) for t in texts]
+    per_doc = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        for text in texts:
+            verdict(text)
+        per_doc.append((time.perf_counter() - started) / len(texts) * 1000)
+    figures = {
+        "import_ms": import_s * 1000,
+        "first_ms": first_s * 1000,
+        "per_doc_ms": per_doc,
+        "valid": valid,
+    }
+    print(json.dumps(figures))
+
+
+def _run(args: list[str]) -> dict[str, Any]:
+    result = subprocess.run(args, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"{args[0]} failed:\n{result.stdout}{result.stderr}")
+    figures: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+    return figures
+
+
+def run(work: Path, limit: int, rounds: int, reference: bool) -> dict[str, Any]:
+    space = Workspace(work / "out")
+    corpus, package = build(github_webhooks(limit), work, space)
+    contract = corpus.documents[0].contract
+    docs = work / "documents.json"
+    docs.write_text(json.dumps([d.text for d in corpus.documents]))
+    python = _run(
+        [
+            sys.executable,
+            __file__,
+            "--python-child",
+            json.dumps(
+                [str(space.root / "python"), package.name, contract, str(docs), rounds]
+            ),
+        ]
+    )
+    node = _run(
+        [NODE, str(TIMING_JS), str(package.ts), contract, str(docs), str(rounds)]
+    )
+    expected: list[bool | None] = [None] * len(corpus.documents)
+    if reference:
+        folder = work / ("prepared" if corpus.notes else "src")
+        check = reference_validator(folder, contract, aligned=True)
+        expected = [check.is_valid(json.loads(d.text)) for d in corpus.documents]
+    disagree = [
+        d.name
+        for d, p, n, r in zip(
+            corpus.documents, python["valid"], node["valid"], expected, strict=True
+        )
+        if p != n or (r is not None and p != r)
+    ]
+    return {
+        "corpus": corpus.name,
+        "notes": corpus.notes,
+        "documents": len(corpus.documents),
+        "valid": sum(python["valid"]),
+        "reference": reference,
+        "disagree": disagree,
+        "python": {k: v for k, v in python.items() if k != "valid"},
+        "node": {k: v for k, v in node.items() if k != "valid"},
+    }
+
+
+def render(report: dict[str, Any]) -> str:
+    py, node = report["python"], report["node"]
+    py_doc, node_doc = min(py["per_doc_ms"]), min(node["per_doc_ms"])
+    checked = "Python and Node"
+    if report["reference"]:
+        checked = "Python, Node and jsonschema"
+    lines = [
+        f"{report['corpus']}: {report['documents']} documents,"
+        f" {report['valid']} valid; {checked} agree on"
+        f" {report['documents'] - len(report['disagree'])}",
+        *[f"  note: {n}" for n in report["notes"]],
+        f"{'':<24} {'Python':>10} {'Node':>10} {'Python/Node':>12}",
+    ]
+    for label, p, n in (
+        ("import (ms)", py["import_ms"], node["import_ms"]),
+        ("first validation (ms)", py["first_ms"], node["first_ms"]),
+        ("per document (ms)", py_doc, node_doc),
+    ):
+        lines.append(f"{label:<24} {p:>10.3f} {n:>10.3f} {p / n:>11.2f}x")
+    if report["disagree"]:
+        lines.append(f"verdicts differ: {', '.join(report['disagree'][:20])}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--limit", type=int, default=0, help="the first N documents")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--no-reference", action="store_true")
+    parser.add_argument("--json", type=Path, help="write the report as JSON here")
+    parser.add_argument("--python-child", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.python_child:
+        python_child(*json.loads(args.python_child))
+        return 0
+    with tempfile.TemporaryDirectory(prefix="corpus-speed-") as work:
+        report = run(Path(work), args.limit, args.rounds, not args.no_reference)
+    print(render(report))
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=1) + "\n")
+    return 1 if report["disagree"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

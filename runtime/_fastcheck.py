@@ -1,0 +1,196 @@
+"""The full check's verdict at compiled speed: jsonschema-rs over the bundled schemas.
+
+Contracts whose rules Pydantic cannot express need a full JSON Schema check of
+every message, valid ones included. Pure-Python ``jsonschema`` costs about 200 ms
+on a large real-world contract (the GitHub webhook schema); ``jsonschema-rs``
+decides the same in under a millisecond. This module gives the verdict only; the
+violations of a message it finds invalid are still worded by ``runtime._fullcheck``
+(the cold path, invalid messages only), so every error text stays as it was.
+
+The semantics are those of ``runtime._fullcheck``: the generated package's own
+format checkers (and no other format asserted), ``pattern`` with its ECMA-262
+rules, ``multipleOf`` in decimal arithmetic, ``$schema`` dropped from every
+resource so a contract is judged by its own draft throughout, references resolved
+inside the bundle only (nothing is fetched).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from importlib.resources import files
+from types import ModuleType
+from typing import Any
+from urllib.parse import urldefrag, urljoin
+
+import jsonschema_rs
+
+ROOT_URI = "file:///schemas/"
+
+# The formats jsonschema-rs knows by itself. Those the package has no checker for
+# are not asserted (as in runtime._fullcheck and the generated models).
+_BUILTIN_FORMATS = (
+    "date", "date-time", "duration", "email", "hostname", "idn-email",
+    "idn-hostname", "ipv4", "ipv6", "iri", "iri-reference", "json-pointer",
+    "regex", "relative-json-pointer", "time", "uri", "uri-reference",
+    "uri-template", "uuid",
+)  # fmt: skip
+
+
+def _accept(value: str) -> bool:
+    return True
+
+
+def _keywords(support: ModuleType) -> dict[str, Any]:
+    """``multipleOf`` (decimal), as the models."""
+
+    class MultipleOf:
+        def __init__(self, parent: Any, value: Any, path: Any) -> None:
+            self.value = value
+
+        def validate(self, instance: Any) -> None:
+            if (
+                isinstance(instance, int | float)
+                and not isinstance(instance, bool)
+                and not support.is_multiple(instance, self.value)
+            ):
+                raise ValueError(f"not a multiple of {self.value}")
+
+    return {"multipleOf": MultipleOf}
+
+
+# Where a schema holds subschemas (both drafts): one, a list, or a map of them.
+_ONE = frozenset(
+    {
+        "additionalProperties", "unevaluatedProperties", "unevaluatedItems",
+        "contains", "propertyNames", "not", "if", "then", "else", "additionalItems",
+        "contentSchema", "items",
+    }
+)  # fmt: skip
+_LIST = frozenset({"allOf", "anyOf", "oneOf", "prefixItems", "items"})
+_MAP = frozenset(
+    {"properties", "patternProperties", "$defs", "definitions", "dependentSchemas",
+     "dependencies"}
+)  # fmt: skip
+
+
+def linear_patterns(schema: Any, translate: Callable[[str], str]) -> Any:
+    """``schema`` with every ``pattern`` and ``patternProperties`` key in the syntax
+    of Rust's regex with ECMA-262's meaning (``translate``, the models' translation):
+    jsonschema-rs (``RegexOptions``) then matches them natively, in linear time,
+    as the models and Node do. Its own ECMA-262 reading differs at the edges (``.``
+    matches U+2028, ``\b`` is Unicode, ``[^]`` is refused). Only subschemas are
+    rewritten, never data (``const``, ``enum``, ``default``)."""
+    if not isinstance(schema, dict):
+        return schema
+    out = dict(schema)
+    if isinstance(out.get("pattern"), str):
+        out["pattern"] = translate(out["pattern"])
+    for key, value in schema.items():
+        if key in _MAP and isinstance(value, dict):
+            out[key] = {
+                (translate(k) if key == "patternProperties" else k): (
+                    linear_patterns(v, translate)
+                )
+                for k, v in value.items()
+            }
+        elif key in _LIST and isinstance(value, list):
+            out[key] = [linear_patterns(v, translate) for v in value]
+        elif key in _ONE and isinstance(value, dict):
+            out[key] = linear_patterns(value, translate)
+    return out
+
+
+class FastCheck:
+    """One compiled validator per contract of a package, built on first use."""
+
+    def __init__(self, package: str, support: ModuleType) -> None:
+        self._formats: dict[str, Callable[[str], bool]] = dict.fromkeys(
+            _BUILTIN_FORMATS, _accept
+        )
+        self._formats.update(support.FORMATS)
+        self._keywords = _keywords(support)
+        rust = support.translate_rust
+        self._resources: list[tuple[str, Any]] = []
+        self.draft_of: dict[str, str] = {}
+        self.canonical: dict[str, str] = {}  # file -> the URI its $refs resolve from
+        root = files(package).joinpath("schemas")
+        for path, text in _walk(root, ""):
+            contents = json.loads(text)
+            is_seven = isinstance(contents, dict) and "draft-07" in str(
+                contents.get("$schema", "")
+            )
+            if isinstance(contents, dict):
+                contents = {k: v for k, v in contents.items() if k != "$schema"}
+            contents = linear_patterns(contents, rust)
+            uri = ROOT_URI + path
+            self.draft_of[path] = "7" if is_seven else "2020-12"
+            self.canonical[path] = uri
+            self._resources.append((uri, contents))
+            declared = contents.get("$id") if isinstance(contents, dict) else None
+            if isinstance(declared, str):
+                self.canonical[path] = urldefrag(urljoin(uri, declared)).url
+                if self.canonical[path] != uri:
+                    self._resources.append((self.canonical[path], contents))
+        self._registries: dict[str, Any] = {}
+        self._cache: dict[str, Any] = {}
+        self.unsupported: set[str] = set()
+
+    def _registry(self, draft: str) -> Any:
+        registry = self._registries.get(draft)
+        if registry is None:
+            spec = jsonschema_rs.Draft7 if draft == "7" else jsonschema_rs.Draft202012
+            registry = jsonschema_rs.Registry(self._resources, draft=spec)
+            self._registries[draft] = registry
+        return registry
+
+    def validator(self, contract: str) -> Any:
+        cached = self._cache.get(contract)
+        if cached is None:
+            path, _, fragment = contract.partition("#")
+            draft = self.draft_of[path]
+            cls = (
+                jsonschema_rs.Draft7Validator
+                if draft == "7"
+                else jsonschema_rs.Draft202012Validator
+            )
+            target = self.canonical[path] + (f"#{fragment}" if fragment else "")
+            cached = self._cache[contract] = cls(
+                {"$ref": target},
+                registry=self._registry(draft),
+                formats=self._formats,
+                validate_formats=True,
+                keywords=self._keywords,
+                pattern_options=jsonschema_rs.RegexOptions(),  # linear time
+            )
+        return cached
+
+    def is_valid(self, contract: str, instance: Any) -> bool | None:
+        """The verdict, or None where there is none from jsonschema-rs: an instance
+        it cannot take (a string that is not Unicode text: a lone surrogate), or a
+        contract it cannot build (it panics on a few reference shapes of the test
+        suite; such a contract is left to the reference validator from then on)."""
+        if contract in self.unsupported:
+            return None
+        try:
+            validator = self.validator(contract)
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException:  # pyo3's PanicException is a BaseException
+            self.unsupported.add(contract)
+            return None
+        try:
+            return bool(validator.is_valid(instance))
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException:
+            return None
+
+
+def _walk(node: Any, prefix: str) -> Any:
+    for child in sorted(node.iterdir(), key=lambda c: c.name):
+        rel = f"{prefix}{child.name}"
+        if child.is_dir():
+            yield from _walk(child, rel + "/")
+        elif child.name.endswith(".json"):
+            yield rel, child.read_text(encoding="utf-8")

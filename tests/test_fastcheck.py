@@ -1,0 +1,140 @@
+"""The compiled full check (jsonschema-rs) gives the reference full check's verdicts.
+
+The verdict of a full-check contract comes from ``runtime._fastcheck``; the words of
+a violation still come from ``runtime._fullcheck``. Both must agree on every
+instance, with the package's own formats, ECMA-262 patterns and decimal
+``multipleOf``; where jsonschema-rs cannot take an instance, the reference decides.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import pytest
+
+from codegen.api import generate_to
+from codegen.emit import Settings
+from runtime import Contracts, ContractViolation
+
+SCHEMA = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$defs": {
+        "when": {"type": "string", "format": "date-time"},
+        "code": {"type": "string", "pattern": "^[a-z]\\d$"},
+    },
+    "type": "object",
+    "properties": {
+        "at": {"$ref": "#/$defs/when"},
+        "price": {"type": "number"},
+        "code": {"$ref": "#/$defs/code"},
+        "host": {"type": "string"},
+        "huge": {"type": "integer"},
+        "label": {"type": "string"},
+    },
+    "allOf": [
+        {"properties": {"price": {"multipleOf": 0.01}}},
+        {"properties": {"host": {"format": "hostname"}}},
+        {"properties": {"label": {"maxLength": 3}}},
+        {"properties": {"huge": {"maximum": 18446744073709551616}}},
+    ],
+    "oneOf": [{"required": ["at"]}, {"required": ["code"]}],
+}
+
+CASES: list[tuple[Any, bool]] = [
+    ({"at": "2026-12-04T05:00:00Z"}, True),
+    ({"at": "2026-02-30T05:00:00Z"}, False),  # our date-time checker: no Feb 30
+    ({"at": "2024-12-31T23:59:60Z"}, True),  # a leap second
+    ({"at": "x", "code": "a1"}, False),  # both branches of the oneOf
+    ({"code": "a1"}, True),
+    ({"code": "a\u0661"}, False),  # \d is ASCII-only (ECMA-262)
+    ({"code": "a1\n"}, False),  # $ is the very end (ECMA-262)
+    ({"code": "a1", "price": 19.99}, True),  # decimal multipleOf
+    ({"code": "a1", "price": 0.035}, False),
+    ({"code": "a1", "host": "example.com"}, True),
+    ({"code": "a1", "host": "-bad-.example"}, False),
+    ({"code": "a1", "huge": 18446744073709551616}, True),  # beyond 64 bits
+    ({"code": "a1", "huge": 18446744073709551617}, False),
+    ({}, False),
+]
+# Not Unicode text (JSON allows the escapes; Pydantic's JSON parser refuses them).
+SURROGATES: list[tuple[Any, bool]] = [
+    ({"code": "a1", "label": "\ud800"}, True),
+    ({"code": "a1", "label": "\ud800\ud800\ud800\ud800"}, False),
+    ({"code": "\ud800"}, False),
+    ({"code": "a1", "host": "\ud800.example"}, False),
+]
+
+
+@pytest.fixture(scope="module")
+def contracts(tmp_path_factory: pytest.TempPathFactory) -> Contracts:
+    root = tmp_path_factory.mktemp("fastcheck")
+    schemas = root / "schemas"
+    schemas.mkdir()
+    (schemas / "a.json").write_text(json.dumps(SCHEMA))
+    generate_to(schemas, root / "out", Settings(python_package="fast_check_pkg"))
+    sys.path.insert(0, str(root / "out" / "python"))
+    return Contracts("fast_check_pkg")
+
+
+def test_the_contract_needs_a_full_check(contracts: Contracts) -> None:
+    assert contracts.get("a.json").full_check
+
+
+@pytest.mark.parametrize(("instance", "valid"), CASES)
+def test_compiled_and_reference_verdicts_agree(
+    contracts: Contracts, instance: Any, valid: bool
+) -> None:
+    reference = contracts.full_checker.validator("a.json").is_valid(instance)
+    assert contracts.fast_checker.is_valid("a.json", instance) is reference is valid
+
+
+@pytest.mark.parametrize(("instance", "valid"), SURROGATES)
+def test_what_it_cannot_take_is_left_to_the_reference(
+    contracts: Contracts, instance: Any, valid: bool
+) -> None:
+    reference = contracts.full_checker.validator("a.json").is_valid(instance)
+    assert contracts.fast_checker.is_valid("a.json", instance) in (None, reference)
+    assert reference is valid
+    try:
+        contracts.get("a.json").validate_python(instance)
+        got = True
+    except ContractViolation:
+        got = False
+    assert got is valid
+
+
+@pytest.mark.parametrize(("instance", "valid"), CASES)
+def test_runtime_verdicts(contracts: Contracts, instance: Any, valid: bool) -> None:
+    validator = contracts.get("a.json")
+    for call in (
+        lambda: validator.validate_python(instance),
+        lambda: validator.validate_json(json.dumps(instance).encode()),
+    ):
+        try:
+            call()
+            got = True
+        except ContractViolation as exc:
+            assert exc.violations
+            got = False
+        assert got is valid, instance
+
+
+def test_a_contract_it_cannot_build_is_left_to_the_reference(
+    contracts: Contracts, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fast = contracts.fast_checker
+    monkeypatch.setattr(fast, "_cache", {})
+    monkeypatch.setattr(fast, "unsupported", set())
+
+    def panic(contract: str) -> Any:
+        raise BaseException("a panic in the compiled validator")
+
+    monkeypatch.setattr(fast, "validator", panic)
+    assert fast.is_valid("a.json", {"code": "a1"}) is None
+    assert fast.unsupported == {"a.json"}
+    validator = contracts.get("a.json")
+    validator.validate_python({"code": "a1"})
+    with pytest.raises(ContractViolation):
+        validator.validate_python({})

@@ -1,0 +1,152 @@
+"""``pattern`` in Node: re2js on the compiler's RE2 translation, V8 as the reference.
+
+The same tables as ``tests/test_regex.py``: hostile patterns return a verdict (V8
+would hang on them, so it is not asked), every feature gives V8's verdict, every
+Unicode property name compiles in re2js and V8, every pattern the project ships
+compiles in re2js, and Ajv in the generated package runs patterns in re2js.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from codegen.api import generate_to
+from codegen.checks.validate import validate_node
+from codegen.emit import Settings
+from runtime.support import unicode_names
+from runtime.support.ecma import translate
+from tests.conftest import ROOT
+from tests.test_regex import (
+    EDGE_DOCUMENTS,
+    HOSTILE,
+    MEANING,
+    edge_package,
+    shipped_patterns,
+)
+
+NODE_DIR = ROOT / "runtime" / "node"
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _re2js() -> None:
+    """runtime/node's pinned devDependencies (re2js among them) installed."""
+    if not (NODE_DIR / "node_modules" / "re2js").is_dir():
+        subprocess.run(
+            ["npm", "ci", "--no-audit", "--no-fund"], cwd=NODE_DIR, check=True
+        )
+
+
+def run_node(items: list[tuple[str, str, bool]]) -> list[list[Any]]:
+    """(ECMA source, text, skip V8) -> [re2js verdict, V8 verdict] each."""
+    payload = [[src, translate(src).re2, text, skip] for src, text, skip in items]
+    result = subprocess.run(
+        ["node", str(NODE_DIR / "test" / "regex.mjs")],
+        input=json.dumps(payload),
+        capture_output=True,
+        text=True,
+        cwd=NODE_DIR,
+        check=True,
+    )
+    verdicts: list[list[Any]] = json.loads(result.stdout)
+    return verdicts
+
+
+def test_hostile_patterns_return_a_verdict_in_re2js() -> None:
+    verdicts = run_node([(src, text, True) for src, text, _ in HOSTILE])
+    assert [v[0] for v in verdicts] == [found for _, _, found in HOSTILE]
+
+
+def test_re2js_and_v8_agree_on_every_feature() -> None:
+    verdicts = run_node([(src, text, False) for src, text, _ in MEANING])
+    for (src, text, found), (mine, v8) in zip(MEANING, verdicts, strict=True):
+        assert (mine, v8) == (found, found), (src, text)
+
+
+def test_unicode_property_names_compile_in_re2js_and_v8() -> None:
+    sources = [f"\\p{{{n}}}" for n in unicode_names.GENERAL_CATEGORY]
+    sources += [f"[^\\P{{sc={n}}}]" for n in unicode_names.SCRIPT]
+    verdicts = run_node([(src, "a", False) for src in sources])
+    errors = [
+        (s, v)
+        for s, v in zip(sources, verdicts, strict=True)
+        if str(v[0]).startswith("error") or str(v[1]).startswith("error")
+    ]
+    assert not errors
+    mismatched = [s for s, v in zip(sources, verdicts, strict=True) if v[0] != v[1]]
+    assert not mismatched
+
+
+def test_every_shipped_pattern_compiles_in_re2js() -> None:
+    items = []
+    for _, source in shipped_patterns():
+        try:
+            translate(source)
+        except ValueError:
+            continue  # refused at generation (tests/test_regex.py)
+        items.append((source, "", True))
+    verdicts = run_node(items)
+    errors = [
+        i[0] for i, v in zip(items, verdicts, strict=True) if not isinstance(v[0], bool)
+    ]
+    assert not errors
+
+
+def test_ajv_runs_patterns_in_re2js(tmp_path: Path) -> None:
+    """A hostile pattern through the generated package's validator: V8 would block
+    for seconds on this input (issue 13); re2js answers at once."""
+    schemas = tmp_path / "schemas"
+    schemas.mkdir()
+    (schemas / "slug.json").write_text(
+        json.dumps(
+            {
+                "$schema": "https://json-schema.org/draft/2020-12/schema",
+                "type": "object",
+                "properties": {
+                    "a": {"type": "string", "pattern": "^(a+)+$"},
+                    "w": {"type": "string", "pattern": "^(\\w+\\s?)*$"},
+                },
+                "patternProperties": {"^x-(\\w+\\s?)*$": {"type": "integer"}},
+            }
+        )
+    )
+    out = tmp_path / "out"
+    generate_to(schemas, out, Settings(python_package="slug_pkg"))
+    (out / "ts" / "node_modules").symlink_to(NODE_DIR / "node_modules")
+    hostile = "a" * 40 + "!"
+    words = "some words " * 50 + "!"
+    documents = {
+        "ok.json": {"a": "aaa", "w": "two words", "x-fine": 1},
+        "bad.json": {"a": hostile, "w": words, "x-" + "ab " * 30 + "!": "s"},
+        "key.json": {"x-ab cd": "not an integer"},
+    }
+    paths = []
+    for name, doc in documents.items():
+        (tmp_path / name).write_text(json.dumps(doc))
+        paths.append(tmp_path / name)
+    verdicts = validate_node(out / "ts", "slug.json", paths)
+    assert [v.valid for v in verdicts] == [True, False, False]
+    assert [e.split(", got ")[0] for e in verdicts[1].errors] == [
+        "/a: expected a string matching ^(a+)+$",
+        "/w: expected a string matching ^(\\w+\\s?)*$",
+    ]
+    assert verdicts[2].errors == (
+        '/x-ab cd: expected an integer, got "not an integer"',
+    )
+
+
+def test_pattern_property_keys_read_as_ecma_in_node(tmp_path: Path) -> None:
+    """The same documents as the Python full check's test, same verdicts."""
+    out = edge_package(tmp_path)
+    (out / "ts" / "node_modules").symlink_to(NODE_DIR / "node_modules")
+    paths = []
+    for i, (document, _) in enumerate(EDGE_DOCUMENTS):
+        path = tmp_path / f"d{i}.json"
+        path.write_text(json.dumps(document))
+        paths.append(path)
+    verdicts = validate_node(out / "ts", "edge.json", paths)
+    assert [v.valid for v in verdicts] == [valid for _, valid in EDGE_DOCUMENTS]
