@@ -97,12 +97,14 @@ def _build_files(
         "contracts": entries,
     }
     files = python_files(program, settings.python_package, entries, GENERATOR)
+    manifest_json = _json(manifest)
+    catalog_json = None if program.catalog is None else _json(program.catalog)
     for base in (f"python/{settings.python_package}", "ts"):
         # Both packages carry the manifest, the catalogue and the schema sources
         # (the sources of the fingerprints, for live drift).
-        files[f"{base}/manifest.json"] = _json(manifest)
-        if program.catalog is not None:
-            files[f"{base}/catalog.json"] = _json(program.catalog)
+        files[f"{base}/manifest.json"] = manifest_json
+        if catalog_json is not None:
+            files[f"{base}/catalog.json"] = catalog_json
         for doc in documents:
             files[f"{base}/schemas/{doc.path}"] = doc.text
     files["ts/_catalog.js"] = TS_TEMPLATES.render(

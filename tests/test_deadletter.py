@@ -382,7 +382,7 @@ def test_cli_lists_forged_dead_letters(
         {"dlq.errors": b'[{"pointer": "/x"}]', "dlq.deliveries": b"many"},
         {"dlq.errors": b"not json", "dlq.reason": b"\xff\xfe"},
         {"dlq.errors": b'{"error": "one"}', "dlq.group": b"\x00"},
-        {"dlq.errors": b"[1, null, [2]]"},
+        {"dlq.errors": b"[1, null, [2]]", "dlq.deliveries": "²".encode()},
         {"other": b"x"},
     ):
         client.xadd(dead_letter_key(stream), fields)  # type: ignore[arg-type]

@@ -51,6 +51,13 @@ def test_hostile_patterns_return_a_verdict(source: str, text: str, found: bool) 
         assert error["ctx"] == {"pattern": source}  # the ECMA source, not Rust's
 
 
+# Escaped ASCII punctuation is the character itself, as outside u mode (V8 refuses
+# it under the u flag): SchemaStore's azure-pipelines schema writes "\\:".
+LENIENT = {
+    "^[^\\/~\\^\\: \\[\\]\\\\]+$": ("a:b", False),
+    '^a\\-\\:\\"\\,$': ('a-:",', True),
+}
+
 # (pattern, string, ECMA-262's verdict with the u flag, as V8 gives it)
 MEANING = [
     ("^\\d$", "٣", False),  # \d is ASCII
@@ -93,6 +100,7 @@ MEANING = [
     ("^(?:(?:a{10}){10}){10}$", "a" * 1000, True),  # RE2's limit, exactly
     ("^(?<year>\\d{4})-(?:\\d\\d)$", "2024-01", True),
     ("^\\/[\\-]$", "/-", True),
+    *((source, text, found) for source, (text, found) in LENIENT.items()),
 ]
 
 
@@ -120,6 +128,8 @@ REFUSED = [
      " repeat at most 1000 times"),
     ("(?:[0-9]{100}){100}", "unsupported-pattern", "nested repetition counts"
      " multiplying to 10000 at index 14: the engines repeat at most 1000 times"),
+    ("(" * 101 + ")" * 101, "unsupported-pattern", "groups nested over 100 deep at"
+     " index 100: the engines' parsers stop there"),
     ("\\uD800", "unsupported-pattern", "lone surrogate U+D800 at index 0: strings are"
      " matched by code point, and a lone surrogate is none"),
     ("\\p{Alphabetic}", "unsupported-pattern", "Unicode property '\\p{Alphabetic}' at"
@@ -131,7 +141,7 @@ REFUSED = [
     ("\\p{letter}", "bad-pattern", "invalid property name '\\p{letter}' at index 0"),
     ("\\p{Greek}", "bad-pattern", "invalid property name '\\p{Greek}' at index 0"),
     ("\\a", "bad-pattern", "invalid escape '\\a' at index 0"),
-    ("\\-", "bad-pattern", "invalid escape '\\-' at index 0"),
+    ("\\e", "bad-pattern", "invalid escape '\\e' at index 0"),
     ("a{", "bad-pattern", "incomplete quantifier '{' at index 1"),
     ("]", "bad-pattern", "lone ']' at index 0"),
     ("[z-a]", "bad-pattern", "range out of order in character class at index 2"),
@@ -153,7 +163,9 @@ def test_refusals_name_the_construct(source: str, code: str, reason: str) -> Non
 
 def test_constructs_the_engines_lack_are_still_valid_ecma() -> None:
     """``format: regex`` asks for ECMA-262 validity, not for the engines' language."""
-    for source, code, _ in REFUSED:
+    for source, code, reason in REFUSED:
+        if reason.startswith("groups nested"):
+            continue  # the parser itself stops there
         if code == "unsupported-pattern":
             check_syntax(source)
         else:

@@ -20,7 +20,7 @@ from typing import Any, NamedTuple, TypedDict
 
 import redis
 
-from runtime._sansio import Call, Send, Steps, command
+from runtime._sansio import Call, Command, Send, Steps, command
 from runtime.catalog import Catalog
 from runtime.envelope import Codec, dumps
 from runtime.streams.keys import dead_letter_key, retry_key, stream_key, text
@@ -125,6 +125,14 @@ def trace_of(message: Any) -> dict[str, str] | None:
     return out
 
 
+def _refused_script(reply: Any) -> bool:
+    """Is this the answer of a Redis that does not let this client run scripts?"""
+    if not isinstance(reply, redis.ResponseError):
+        return False
+    text = str(reply).lower()
+    return "noperm" in text or "no permissions" in text or "unknown command" in text
+
+
 class ConsumerCore(Router):
     """What a consumer-group member decides; its shells do the I/O."""
 
@@ -170,6 +178,8 @@ class ConsumerCore(Router):
         # (key, entry id) -> the last handler failure, oldest first, bounded.
         self.last_errors: dict[tuple[str, str], str] = {}
         self.recovered = 0  # times the stream or group was created again
+        # Settle with SETTLE; False once Redis refused scripts (ACL, EVAL disabled).
+        self.scripting = True
 
     # -- operations (generators the shells drive) ------------------------------
 
@@ -418,27 +428,44 @@ class ConsumerCore(Router):
                 tuple(command("xack", k, self.group, *i) for k, i in ids.items())
             )
             return reply
-        keys = (self.dlq, self.key, self.retry)
-        copied = [d for d in dead if len(d.entry.fields) <= COPIED_FIELDS]
+        if self.scripting:
+            maxlen = self.dead_letter_maxlen
+            keys = (self.dlq, self.key, self.retry)
+            copied = [d for d in dead if len(d.entry.fields) <= COPIED_FIELDS]
+            args: list[Any] = [self.group, "" if maxlen is None else maxlen]
+            args.append(len(copied))
+            for d in copied:
+                extra = self.dead_letter_fields(d)
+                args += [keys.index(d.entry.key), d.entry.entry_id, len(extra)]
+                for name, value in extra.items():
+                    args += [name, value]
+            for key, entry_ids in ids.items():
+                args += [keys.index(key), len(entry_ids), *entry_ids]
+            script = command("eval", SETTLE, len(keys), *keys, *args)
+            sent = [d for d in dead if len(d.entry.fields) > COPIED_FIELDS]
+            reply = yield Send(
+                (script, *self._xadds(sent)), transaction=bool(sent)
+            )  # fmt: skip
+            if not _refused_script(reply):
+                return reply
+            log.warning(
+                "Redis refused the settle script (%s); dead letters of %s are sent"
+                " by the client in a MULTI from now on", reply, self.key,
+            )  # fmt: skip
+            self.scripting = False
+        xacks = [command("xack", k, self.group, *i) for k, i in ids.items()]
+        reply = yield Send((*self._xadds(dead), *xacks), transaction=True)
+        return reply
+
+    def _xadds(self, dead: list[DeadLetter]) -> list[Command]:
+        """Dead letters the client sends, fields and all."""
         maxlen = self.dead_letter_maxlen
-        args: list[Any] = [self.group, "" if maxlen is None else maxlen, len(copied)]
-        for d in copied:
-            extra = self.dead_letter_fields(d)
-            args += [keys.index(d.entry.key), d.entry.entry_id, len(extra)]
-            for name, value in extra.items():
-                args += [name, value]
-        for key, entry_ids in ids.items():
-            args += [keys.index(key), len(entry_ids), *entry_ids]
-        sent = [
+        return [
             command(
                 "xadd", self.dlq, self.dead_fields(d), maxlen=maxlen, approximate=True
             )
             for d in dead
-            if len(d.entry.fields) > COPIED_FIELDS
         ]
-        script = command("eval", SETTLE, len(keys), *keys, *args)
-        reply = yield Send((script, *sent), transaction=bool(sent))
-        return reply
 
     def _recover(self) -> Steps[BatchResult]:
         """The stream or the group is gone (deleted under the consumer): create it
