@@ -205,3 +205,13 @@ def test_nested_unions_and_the_keywords_beside_a_union(tmp_path: Path) -> None:
             "/card: expected a required property, got nothing",
         ],
     ]
+
+
+def test_the_webhook_events_of_the_key_split_case(tmp_path: Path) -> None:
+    """The golden unions_by_keys events (Python's words in tests/test_key_split.py):
+    Node says the same."""
+    from tests.test_key_split import EVENT_REPORTS, GOLDEN_EVENTS
+
+    docs = [event for event, _ in EVENT_REPORTS]
+    got = reports(tmp_path, GOLDEN_EVENTS, "webhook_event.json", docs)
+    assert got == [expected for _, expected in EVENT_REPORTS]
