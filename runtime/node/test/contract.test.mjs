@@ -224,3 +224,28 @@ describe("parseJson", () => {
     assert.equal(bom.expected, "valid JSON");
   });
 });
+
+describe("problem documents (http.js)", () => {
+  let http;
+  before(async () => {
+    const loaded = await loadRuntime([]);
+    http = loaded.http;
+    after(() => loaded.cleanup());
+  });
+
+  it("list at most 100 violations and count the rest in errors_omitted", () => {
+    const violations = Array.from({ length: 130 }, (_, i) => ({
+      pointer: `/k${String(i).padStart(3, "0")}`,
+      expected: "no such property (additionalProperties is false)",
+      got: String(i),
+    }));
+    const body = http.problem(422, "contract-violation", "Bad", "130 violation(s)", "/x", violations);
+    assert.equal(body.errors.length, 100);
+    assert.equal(body.errors_omitted, 30);
+    assert.equal(body.errors[99].pointer, "/k099");
+    assert.equal(body.errors[0].message, "/k000: expected no such property (additionalProperties is false), got 0");
+    const few = http.problem(422, "contract-violation", "Bad", "1", "/x", violations.slice(0, 3));
+    assert.equal(few.errors.length, 3);
+    assert.equal("errors_omitted" in few, false);
+  });
+});
