@@ -32,6 +32,7 @@ from .unicode_names import BINARY, GENERAL_CATEGORY, SCRIPT
 BAD = "bad-pattern"
 UNSUPPORTED = "unsupported-pattern"
 MAX_REPEAT = 1000  # RE2's limit on a counted repetition
+MAX_NESTING = 100  # groups in groups (Rust's regex stops at 250 levels of any kind)
 NO_LOOKAROUND = "the linear-time engines have no lookaround"
 
 MAX_CP = 0x10FFFF
@@ -141,6 +142,7 @@ class _Parser:
         self.rust: list[str] = []
         self.re2: list[str] = []
         self.unsupported: str | None = None
+        self.depth = 0
         self.groups, self.names = _groups(source)
 
     # -- helpers -------------------------------------------------------------
@@ -211,13 +213,25 @@ class _Parser:
                     NO_LOOKAROUND,
                     start,
                 )
+                self.nest(start)
                 self.disjunction()
                 if not self.eat(")"):
                     raise self.bad("unterminated group", start)
+                self.depth -= 1
                 self.no_quantifier()
                 return 1
         inner = self.atom()
         return self.quantifier(inner)
+
+    def nest(self, start: int) -> None:
+        """One group deeper (the parser recurses: the depth is bounded)."""
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise RegexError(
+                UNSUPPORTED,
+                f"groups nested over {MAX_NESTING} deep at index {start}:"
+                " the engines' parsers stop there",
+            )
 
     def no_quantifier(self) -> None:
         if self.i < len(self.src) and (
@@ -323,6 +337,7 @@ class _Parser:
     def group(self) -> int:
         start = self.i
         self.i += 1
+        self.nest(start)
         if self.eat("?:"):
             pass
         elif self.eat("?<"):
@@ -338,6 +353,7 @@ class _Parser:
         if not self.eat(")"):
             raise self.bad("unterminated group", start)
         self.emit(")")
+        self.depth -= 1
         return inner
 
     def atom_escape(self, start: int) -> None:
