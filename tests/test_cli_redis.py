@@ -263,7 +263,7 @@ def test_tls(tls: tuple[RedisServer, TLSFiles]) -> None:
     missing = f"rediss://127.0.0.1:{server.port}/0?ssl_ca_certs={files.ca}.missing"
     done = contracts("dlq", "list", "--stream", STREAM, "--redis", missing)
     assert one_line_error(done, "cannot read dead letters from ").endswith(
-        ": No such file or directory.\n"
+        " No such file or directory.\n"
     )
     plain = f"redis://127.0.0.1:{server.port}/0"
     done = contracts("drift", "--redis", plain)
