@@ -9,6 +9,7 @@ import Ajv2020Module from "ajv/dist/2020.js";
 import { FORMATS, isMultiple } from "./_formats.js";
 import { regExp } from "./_regex.js";
 import { SCHEMAS } from "./_schemas.js";
+import { UnionReport } from "./_unions.js";
 import { ContractViolation, UnknownContract, normalise, toViolations } from "./_violations.js";
 export { FORMATS, isDate, isDateTime, isDuration, isEmail, isHostname, isIpv4, isIpv6, isMultiple, isTime, isUri, isUuid, punycodeDecode, } from "./_formats.js";
 export { ContractViolation, MAX_VIOLATIONS, RuntimeContractError, UnknownContract, capped, omittedLine, violationText, } from "./_violations.js";
@@ -176,6 +177,26 @@ function entryFor(path) {
     return byPath.get(path);
 }
 const contracts = new Map();
+// -- failing unions explained (_unions.ts) ------------------------------------------------
+const FRAGMENT_UNSAFE = /[^A-Za-z0-9_.\-~/$!&'()*+,;=:@]/gu;
+const located = new Map();
+/** The violations of `value` against the schema at `path#pointer`, unexplained. */
+function locationErrors(path, pointer, value) {
+    const id = `${path}#${pointer}`;
+    let check = located.get(id);
+    if (check === undefined) {
+        const entry = entryFor(path);
+        const fragment = pointer.replace(FRAGMENT_UNSAFE, (c) => encodeURIComponent(c));
+        check = engine(entry.draft).compile({ $ref: `${entry.uri}#${fragment}` });
+        located.set(id, check);
+    }
+    return check(value) ? [] : normalise(toViolations(check.errors, value));
+}
+let unionReport = null;
+function unions() {
+    unionReport ??= new UnionReport(new Map(SCHEMAS.map((entry) => [pathOf(entry), entry.schema])), new Map(SCHEMAS.map((entry) => [pathOf(entry), String(entry.draft)])), new Map(SCHEMAS.map((entry) => [entry.uri.replace(/#$/, ""), pathOf(entry)])), locationErrors);
+    return unionReport;
+}
 /**
  * The contract of a schema file or of a location inside one, e.g.
  * "order/order_created.v1.json" or "common/problem.json#/$defs/ProblemDetails".
@@ -197,9 +218,13 @@ export function contract(id) {
         validate ??= engine(entry.draft).compile({ $ref: target });
         return validate;
     };
+    const pointer = hash < 0 ? "" : id.slice(hash + 1);
     const errors = (value) => {
         const check = compiled();
-        return check(value) ? [] : normalise(toViolations(check.errors, value));
+        if (check(value))
+            return [];
+        const found = normalise(toViolations(check.errors, value));
+        return normalise(unions().rewrite(path, pointer, value, found));
     };
     const parse = (value) => {
         const found = errors(value);

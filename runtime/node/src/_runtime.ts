@@ -16,6 +16,7 @@ import Ajv2020Module from "ajv/dist/2020.js";
 import { FORMATS, isMultiple } from "./_formats.js";
 import { regExp } from "./_regex.js";
 import { SCHEMAS, type SchemaEntry } from "./_schemas.js";
+import { UnionReport } from "./_unions.js";
 import { ContractViolation, UnknownContract, normalise, toViolations } from "./_violations.js";
 import type { Violation } from "./_violations.js";
 
@@ -248,6 +249,36 @@ export interface Contract<T = unknown> {
 
 const contracts = new Map<string, Contract>();
 
+// -- failing unions explained (_unions.ts) ------------------------------------------------
+
+const FRAGMENT_UNSAFE = /[^A-Za-z0-9_.\-~/$!&'()*+,;=:@]/gu;
+const located = new Map<string, ValidateFunction>();
+
+/** The violations of `value` against the schema at `path#pointer`, unexplained. */
+function locationErrors(path: string, pointer: string, value: unknown): Violation[] {
+  const id = `${path}#${pointer}`;
+  let check = located.get(id);
+  if (check === undefined) {
+    const entry = entryFor(path) as SchemaEntry;
+    const fragment = pointer.replace(FRAGMENT_UNSAFE, (c) => encodeURIComponent(c));
+    check = engine(entry.draft).compile({ $ref: `${entry.uri}#${fragment}` });
+    located.set(id, check);
+  }
+  return check(value) ? [] : normalise(toViolations(check.errors, value));
+}
+
+let unionReport: UnionReport | null = null;
+
+function unions(): UnionReport {
+  unionReport ??= new UnionReport(
+    new Map(SCHEMAS.map((entry) => [pathOf(entry), entry.schema])),
+    new Map(SCHEMAS.map((entry) => [pathOf(entry), String(entry.draft)])),
+    new Map(SCHEMAS.map((entry) => [entry.uri.replace(/#$/, ""), pathOf(entry)])),
+    locationErrors,
+  );
+  return unionReport;
+}
+
 /**
  * The contract of a schema file or of a location inside one, e.g.
  * "order/order_created.v1.json" or "common/problem.json#/$defs/ProblemDetails".
@@ -267,9 +298,12 @@ export function contract<T = unknown>(id: string): Contract<T> {
     validate ??= engine(entry.draft).compile({ $ref: target });
     return validate;
   };
+  const pointer = hash < 0 ? "" : id.slice(hash + 1);
   const errors = (value: unknown): Violation[] => {
     const check = compiled();
-    return check(value) ? [] : normalise(toViolations(check.errors, value));
+    if (check(value)) return [];
+    const found = normalise(toViolations(check.errors, value));
+    return normalise(unions().rewrite(path, pointer, value, found));
   };
   const parse = (value: unknown): T => {
     const found = errors(value);
