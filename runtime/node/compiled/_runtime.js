@@ -8,6 +8,7 @@ import AjvModule from "ajv";
 import Ajv2020Module from "ajv/dist/2020.js";
 import { FORMATS, isMultiple } from "./_formats.js";
 import { regExp } from "./_regex.js";
+import { MANIFEST } from "./_manifest.js";
 import { SCHEMAS } from "./_schemas.js";
 import { UnionReport } from "./_unions.js";
 import { ContractViolation, UnknownContract, normalise, toViolations } from "./_violations.js";
@@ -161,15 +162,47 @@ function addSchemas(ajv, entries) {
     }
 }
 const engines = new Map();
-function engine(draft) {
+/**
+ * The Ajv instance of a draft, holding at least the schema files `paths` (every one
+ * when null). Files are added as contracts need them, so the first validation of a
+ * contract costs its own files, not the whole package's.
+ */
+function engine(draft, paths) {
     const key = draft === "7" ? "7" : "2020-12";
-    let ajv = engines.get(key);
-    if (ajv === undefined) {
-        ajv = makeAjv(key, SCHEMAS);
-        addSchemas(ajv, SCHEMAS);
-        engines.set(key, ajv);
+    let found = engines.get(key);
+    if (found === undefined) {
+        found = { ajv: makeAjv(key, []), added: new Set() };
+        engines.set(key, found);
     }
-    return ajv;
+    const wanted = paths === null ? SCHEMAS : paths.flatMap((path) => entryFor(path) ?? []);
+    const fresh = wanted.filter((entry) => !found.added.has(pathOf(entry)));
+    if (fresh.length) {
+        for (const name of unknownFormats(fresh.map((entry) => entry.schema))) {
+            if (!Object.hasOwn(found.ajv.formats, name))
+                found.ajv.addFormat(name, true);
+        }
+        addSchemas(found.ajv, fresh);
+        for (const entry of fresh)
+            found.added.add(pathOf(entry));
+    }
+    return found.ajv;
+}
+let filesOf = null;
+/**
+ * The schema files a contract id can reach: those of every manifest contract of its
+ * file (the manifest lists each contract's files), or null (every file) when the
+ * manifest does not know the file.
+ */
+function documentsOf(id) {
+    if (filesOf === null) {
+        filesOf = new Map();
+        for (const c of MANIFEST?.contracts ?? []) {
+            const file = c.contract.split("#")[0];
+            const known = filesOf.get(file) ?? [];
+            filesOf.set(file, [...new Set([...known, ...c.documents])]);
+        }
+    }
+    return filesOf.get(id.split("#")[0]) ?? null;
 }
 let byPath = null;
 function entryFor(path) {
@@ -187,7 +220,7 @@ function locationErrors(path, pointer, value) {
     if (check === undefined) {
         const entry = entryFor(path);
         const fragment = pointer.replace(FRAGMENT_UNSAFE, (c) => encodeURIComponent(c));
-        check = engine(entry.draft).compile({ $ref: `${entry.uri}#${fragment}` });
+        check = engine(entry.draft, documentsOf(path)).compile({ $ref: `${entry.uri}#${fragment}` });
         located.set(id, check);
     }
     return check(value) ? [] : normalise(toViolations(check.errors, value));
@@ -215,7 +248,7 @@ export function contract(id) {
     const target = entry.uri + (hash < 0 ? "" : id.slice(hash));
     let validate = null;
     const compiled = () => {
-        validate ??= engine(entry.draft).compile({ $ref: target });
+        validate ??= engine(entry.draft, documentsOf(id)).compile({ $ref: target });
         return validate;
     };
     const pointer = hash < 0 ? "" : id.slice(hash + 1);

@@ -15,6 +15,7 @@ import type {
 import Ajv2020Module from "ajv/dist/2020.js";
 import { FORMATS, isMultiple } from "./_formats.js";
 import { regExp } from "./_regex.js";
+import { MANIFEST } from "./_manifest.js";
 import { SCHEMAS, type SchemaEntry } from "./_schemas.js";
 import { UnionReport } from "./_unions.js";
 import { ContractViolation, UnknownContract, normalise, toViolations } from "./_violations.js";
@@ -213,17 +214,55 @@ function addSchemas(ajv: AjvInstance, entries: readonly SchemaEntry[]): void {
   }
 }
 
-const engines = new Map<string, AjvInstance>();
+interface Engine {
+  readonly ajv: AjvInstance;
+  /** The schema files added so far, by path. */
+  readonly added: Set<string>;
+}
 
-function engine(draft: string): AjvInstance {
+const engines = new Map<string, Engine>();
+
+/**
+ * The Ajv instance of a draft, holding at least the schema files `paths` (every one
+ * when null). Files are added as contracts need them, so the first validation of a
+ * contract costs its own files, not the whole package's.
+ */
+function engine(draft: string, paths: readonly string[] | null): AjvInstance {
   const key = draft === "7" ? "7" : "2020-12";
-  let ajv = engines.get(key);
-  if (ajv === undefined) {
-    ajv = makeAjv(key, SCHEMAS);
-    addSchemas(ajv, SCHEMAS);
-    engines.set(key, ajv);
+  let found = engines.get(key);
+  if (found === undefined) {
+    found = { ajv: makeAjv(key, []), added: new Set() };
+    engines.set(key, found);
   }
-  return ajv;
+  const wanted = paths === null ? SCHEMAS : paths.flatMap((path) => entryFor(path) ?? []);
+  const fresh = wanted.filter((entry) => !found.added.has(pathOf(entry)));
+  if (fresh.length) {
+    for (const name of unknownFormats(fresh.map((entry) => entry.schema))) {
+      if (!Object.hasOwn(found.ajv.formats, name)) found.ajv.addFormat(name, true);
+    }
+    addSchemas(found.ajv, fresh);
+    for (const entry of fresh) found.added.add(pathOf(entry));
+  }
+  return found.ajv;
+}
+
+let filesOf: Map<string, string[]> | null = null;
+
+/**
+ * The schema files a contract id can reach: those of every manifest contract of its
+ * file (the manifest lists each contract's files), or null (every file) when the
+ * manifest does not know the file.
+ */
+function documentsOf(id: string): readonly string[] | null {
+  if (filesOf === null) {
+    filesOf = new Map();
+    for (const c of MANIFEST?.contracts ?? []) {
+      const file = c.contract.split("#")[0] as string;
+      const known = filesOf.get(file) ?? [];
+      filesOf.set(file, [...new Set([...known, ...c.documents])]);
+    }
+  }
+  return filesOf.get(id.split("#")[0] as string) ?? null;
 }
 
 let byPath: Map<string, SchemaEntry> | null = null;
@@ -261,7 +300,7 @@ function locationErrors(path: string, pointer: string, value: unknown): Violatio
   if (check === undefined) {
     const entry = entryFor(path) as SchemaEntry;
     const fragment = pointer.replace(FRAGMENT_UNSAFE, (c) => encodeURIComponent(c));
-    check = engine(entry.draft).compile({ $ref: `${entry.uri}#${fragment}` });
+    check = engine(entry.draft, documentsOf(path)).compile({ $ref: `${entry.uri}#${fragment}` });
     located.set(id, check);
   }
   return check(value) ? [] : normalise(toViolations(check.errors, value));
@@ -295,7 +334,7 @@ export function contract<T = unknown>(id: string): Contract<T> {
   const target = entry.uri + (hash < 0 ? "" : id.slice(hash));
   let validate: ValidateFunction | null = null;
   const compiled = (): ValidateFunction => {
-    validate ??= engine(entry.draft).compile({ $ref: target });
+    validate ??= engine(entry.draft, documentsOf(id)).compile({ $ref: target });
     return validate;
   };
   const pointer = hash < 0 ? "" : id.slice(hash + 1);
