@@ -40,15 +40,44 @@ const ONES = ["not", "if", "then", "else", "contains", "propertyNames", "additio
     "unevaluatedProperties", "unevaluatedItems", "additionalItems", "items"];
 const LISTS = ["allOf", "anyOf", "oneOf", "prefixItems", "items"];
 const isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
+// The keywords of draft 2020-12 and draft-07 (and Ajv's discriminator, which the
+// bundle adds). Any other keyword is an annotation.
+const KEYWORDS = new Set([
+    "$schema", "$id", "$ref", "$anchor", "$dynamicRef", "$dynamicAnchor", "$recursiveRef",
+    "$recursiveAnchor", "$vocabulary", "$comment", "$defs", "definitions", "type", "enum",
+    "const", "multipleOf", "maximum", "exclusiveMaximum", "minimum", "exclusiveMinimum",
+    "maxLength", "minLength", "pattern", "maxItems", "minItems", "uniqueItems", "maxContains",
+    "minContains", "maxProperties", "minProperties", "required", "dependentRequired",
+    "dependencies", "allOf", "anyOf", "oneOf", "not", "if", "then", "else",
+    "dependentSchemas", "prefixItems", "items", "additionalItems", "contains", "properties",
+    "patternProperties", "additionalProperties", "propertyNames", "unevaluatedItems",
+    "unevaluatedProperties", "format", "contentEncoding", "contentMediaType", "contentSchema",
+    "title", "description", "default", "deprecated", "readOnly", "writeOnly", "examples",
+    "discriminator",
+]);
 /**
- * Ajv skips a property named "__proto__" in `properties` (it then counts as an
- * additional property): a copy of the schema where the same rule is added as
- * `patternProperties` "^__proto__$", which Ajv does apply.
+ * The copy of a schema Ajv is given. Ajv skips a property named "__proto__" in
+ * `properties` (it then counts as an additional property): the same rule is added as
+ * `patternProperties` "^__proto__$", which Ajv does apply. An unknown keyword is an
+ * annotation (as on the Python side), but Ajv takes the `$id`s inside it for schema
+ * ids: one whose value holds an `$id` is left out of the copy (a `$ref` into an unknown
+ * keyword without one still resolves).
  */
+function holdsId(value) {
+    if (Array.isArray(value))
+        return value.some(holdsId);
+    if (!isObject(value))
+        return false;
+    return Object.hasOwn(value, "$id") || Object.values(value).some(holdsId);
+}
 function protoSafe(schema) {
     if (!isObject(schema))
         return schema;
-    const out = { ...schema };
+    const out = {};
+    for (const [key, value] of Object.entries(schema)) {
+        if (KEYWORDS.has(key) || !holdsId(value))
+            out[key] = value;
+    }
     for (const key of ONES)
         if (Object.hasOwn(schema, key))
             out[key] = protoSafe(schema[key]);
