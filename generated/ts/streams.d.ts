@@ -1,6 +1,7 @@
 import type { Redis } from "ioredis";
 import type { Limits, Violation } from "./_runtime.js";
 import type { MessageType, Messages, WireEnvelope } from "./envelope.js";
+import { Telemetry } from "./telemetry.js";
 /** The major versions of a message type. */
 export type VersionOf<T extends MessageType> = keyof Messages[T] & number;
 /** Why an entry was moved to the dead-letter stream (docs/wire.md). */
@@ -36,6 +37,8 @@ export interface PublisherOptions {
     source: string;
     /** Default `MAXLEN ~` of every XADD; no trimming when absent. */
     maxLen?: number;
+    /** Traces and metrics (default: the global OpenTelemetry providers, if any). */
+    telemetry?: Telemetry;
 }
 /** One message of {@link Publisher.publishMany}; `type` narrows `version` and `data`. */
 export type PublishItem = {
@@ -107,6 +110,8 @@ export interface ConsumerOptions {
     limits?: Limits;
     /** Called when a handler throws (default: console.warn); the entry stays pending. */
     onError?: (error: unknown, failure: HandlerFailure) => void;
+    /** Traces and metrics (default: the global OpenTelemetry providers, if any). */
+    telemetry?: Telemetry;
 }
 /** The outcome of one {@link Consumer.runOnce}. */
 export interface BatchResult {
