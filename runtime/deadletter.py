@@ -31,6 +31,9 @@ from runtime.errors import ContractViolation, UnknownContract
 from runtime.streams import FIELD, dead_letter_key, retry_key, stream_key
 
 PAGE = 500  # entries read per XRANGE (and moved per script call)
+# A replayed entry's fields go through one Lua unpack(): Redis's Lua stack holds
+# about 8,000 values. Consumers write one field (plus dlq.*); more is forged.
+MAX_FIELDS = 1000
 
 # KEYS[1]: the dead-letter stream; KEYS[2..]: retry streams (same hash tag).
 # ARGV: triples (dead-letter id, index of its retry stream in KEYS, group).
@@ -72,6 +75,7 @@ class DeadEntry:
     deliveries: int
     time: str
     envelope: bytes
+    fields: int = 0  # how many fields the entry has, dlq.* included
 
 
 @dataclass(frozen=True)
@@ -118,6 +122,7 @@ def _entry(entry_id: Any, fields: Any) -> DeadEntry:
         deliveries=int(deliveries) if deliveries.isdigit() else 0,
         time=_text(get.get("dlq.time", b"")),
         envelope=bytes(get.get(FIELD.decode(), b"")),
+        fields=len(get),
     )
 
 
@@ -213,6 +218,10 @@ def _why_not(
         return "no dlq.group: the group to deliver it to is unknown"
     if entry.group not in groups:
         return f"group {entry.group} no longer exists on {stream}"
+    if not entry.envelope:
+        return f"no {FIELD.decode()} field (nothing to deliver)"
+    if entry.fields > MAX_FIELDS:
+        return f"{entry.fields} fields, more than {MAX_FIELDS}"
     try:
         message = codec.decode(entry.envelope)
     except (ContractViolation, UnknownContract, ValueError) as exc:

@@ -38,6 +38,7 @@ NODE_MODULES = frozenset(
         "test_http_cross", "test_node",
         "test_node_limits", "test_presence", "test_realworld", "test_streams_cross",
         "test_regex_node", "test_streams_node", "test_ts_runtime", "test_formats",
+        "test_bench_regex_smoke",
     }
 )  # fmt: skip
 SLOW_MODULES = frozenset(

@@ -22,3 +22,15 @@ def test_quick_run_prints_the_three_ratios() -> None:
     lines = done.stdout.splitlines()
     for name in ("publish", "consume", "faststream"):
         assert any(line.startswith(f"ratio {name} ") for line in lines), done.stdout
+
+
+def test_batch_memory_runs_every_variant() -> None:
+    """benchmarks/batch_memory.py on a small batch: every variant reports."""
+    script = ROOT / "benchmarks" / "batch_memory.py"
+    done = subprocess.run(
+        [sys.executable, str(script), "--entries", "3", "--mb", "1.5"],
+        cwd=ROOT, capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    for label in ("raw read (peer)", "Consumer", "AsyncConsumer"):
+        assert sum(f" {label} " in line for line in done.stdout.splitlines()) == 2

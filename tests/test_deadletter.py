@@ -171,6 +171,9 @@ def test_replay_skips_what_it_cannot_deliver(
     client.xgroup_destroy(stream_key(stream), "gone")
     client.xadd(dead_letter_key(stream), {"envelope": b"{}", "dlq.group": b"A"})
     client.xadd(dead_letter_key(stream), {"envelope": b"{}", "dlq.reason": b"x"})
+    client.xadd(dead_letter_key(stream), {"dlq.reason": b"trimmed", "dlq.group": b"A"})
+    many = {f"f{i}": b"" for i in range(1001)}
+    client.xadd(dead_letter_key(stream), {**many, "envelope": b"{}", "dlq.group": b"A"})
     report = replay(client, codec, stream, catalog=catalog_for(codec.contracts, stream))
     assert len(report.replayed) == 1
     reasons = [why for _, why in report.still_invalid]
@@ -180,7 +183,9 @@ def test_replay_skips_what_it_cannot_deliver(
         " property, got nothing"
     )
     assert reasons[2] == "no dlq.group: the group to deliver it to is unknown"
-    assert client.xlen(dead_letter_key(stream)) == 3
+    assert reasons[3] == "no envelope field (nothing to deliver)"
+    assert reasons[4] == "1003 fields, more than 1000"
+    assert client.xlen(dead_letter_key(stream)) == 5
 
 
 def test_two_concurrent_replays_deliver_each_entry_once(

@@ -87,6 +87,7 @@ MEANING = [
     ("^[^]$", "\n", True),
     ("[\\b]", "\b", True),
     ("^a{2,3}$", "aaaa", False),
+    ("^(?:(?:a{10}){10}){10}$", "a" * 1000, True),  # RE2's limit, exactly
     ("^(?<year>\\d{4})-(?:\\d\\d)$", "2024-01", True),
     ("^\\/[\\-]$", "/-", True),
 ]
@@ -114,6 +115,8 @@ REFUSED = [
      " linear-time engines have no backreferences"),
     ("a{1001}", "unsupported-pattern", "repetition count 1001 at index 1: the engines"
      " repeat at most 1000 times"),
+    ("(?:[0-9]{100}){100}", "unsupported-pattern", "nested repetition counts"
+     " multiplying to 10000 at index 14: the engines repeat at most 1000 times"),
     ("\\uD800", "unsupported-pattern", "lone surrogate U+D800 at index 0: strings are"
      " matched by code point, and a lone surrogate is none"),
     ("\\p{Alphabetic}", "unsupported-pattern", "Unicode property '\\p{Alphabetic}' at"

@@ -356,3 +356,23 @@ def test_a_dead_letter_lists_at_most_100_violations_and_counts_the_rest(
     assert len(errors) == 100 and dead[b"dlq.errors_omitted"] == b"4900"
     assert errors[0]["pointer"] == "/data/extra_00000"
     assert len(dead[b"dlq.errors"]) < 20_000
+
+
+def test_dead_letters_keep_every_field_of_the_entry_however_many(
+    shell: Shell, client: redis.Redis, contracts: Contracts
+) -> None:
+    """Dead letters are copied on the server (the client sends no payload back);
+    an entry with more fields than a script can unpack is sent by the client, in
+    the same MULTI. Both keep every original field, byte for byte."""
+    stream = f"wide.{uuid.uuid4().hex[:8]}"
+    _, consumer, _ = consumer_of(shell, client, contracts, stream)
+    key = stream_key(stream)
+    few = {b"envelope": b"\xff\x00 not json", b"note": b"a\xffb"}
+    many = {f"f{i}".encode(): str(i).encode() for i in range(5000)}
+    ids = [client.xadd(key, few).decode(), client.xadd(key, many).decode()]
+    assert consumer.run_once().dead_lettered == 2
+    dead = dead_letters(client, stream)
+    assert {k: v for k, v in dead[ids[0]].items() if not k.startswith(b"dlq.")} == few
+    assert {k: v for k, v in dead[ids[1]].items() if not k.startswith(b"dlq.")} == many
+    assert dead[ids[1]][b"dlq.reason"] == b"invalid"
+    assert client.xpending(key, "agents")["pending"] == 0

@@ -6,8 +6,9 @@ A :class:`Consumer` (or :class:`AsyncConsumer`) reads a consumer group in batche
 from the stream and from the group's retry stream, validates each entry, dispatches
 it to the handler of its type and major version, and acknowledges the successes with
 one ``XACK`` per batch. Invalid entries move to ``stream:{name}:dlq`` in the same
-``MULTI`` as their ack; a failing handler leaves the entry pending, to be reclaimed
-after ``claim_idle_ms`` and dead-lettered past ``max_deliveries``.
+atomic step as their ack (one script a batch); a failing handler leaves the entry
+pending, to be reclaimed after ``claim_idle_ms`` and dead-lettered past
+``max_deliveries``.
 
 Rooms: ``keys`` (key names), ``routing`` (checking one entry), ``core`` (a batch as
 commands, sans I/O), ``shells`` (the sync and asyncio consumers), ``publisher``.

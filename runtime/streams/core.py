@@ -2,10 +2,11 @@
 
 :meth:`ConsumerCore.cycle` yields the commands of a batch (``XAUTOCLAIM`` of idle
 entries, ``XPENDING`` for their delivery counts, ``XREADGROUP``, then the dead
-letters and acks in one ``MULTI``) and the handler calls, and takes their replies
-(:mod:`runtime._sansio`). The sync and asyncio shells (:mod:`runtime.streams.shells`)
-only send and call. A group reads two keys: its stream and its retry stream
-(``retry_key``), where replays of its own dead letters arrive.
+letters and acks in one script, ``SETTLE``) and the handler calls, and takes their
+replies (:mod:`runtime._sansio`). The sync and asyncio shells
+(:mod:`runtime.streams.shells`) only send and call. A group reads two keys: its
+stream and its retry stream (``retry_key``), where replays of its own dead letters
+arrive.
 """
 
 from __future__ import annotations
@@ -28,6 +29,42 @@ from runtime.telemetry import Telemetry
 log = logging.getLogger("runtime.streams")
 
 LAST_ERRORS_KEPT = 10_000  # handler failures remembered for delivery-limit letters
+
+# Dead letters and acks of one batch, atomically. The server copies each entry's
+# own fields into the dead letter (XRANGE of its id), so the client never sends a
+# payload back: a batch of huge entries costs the client what it read, not twice
+# that. KEYS: the dead-letter stream, the stream, the retry stream. ARGV: group,
+# MAXLEN ('' for none), the number of dead letters; then per dead letter: its key's
+# index in KEYS (0-based), its id, the number of dlq.* fields and those fields;
+# then per key to ack: its index, the number of ids, the ids. Lua unpacks at most
+# ~8,000 values: an entry of more than COPIED_FIELDS fields is sent by the client
+# (XADD in the same MULTI as the script).
+COPIED_FIELDS = 1000
+SETTLE = """
+local group, maxlen, n = ARGV[1], ARGV[2], tonumber(ARGV[3])
+local i = 4
+for _ = 1, n do
+  local source, id = KEYS[tonumber(ARGV[i]) + 1], ARGV[i + 1]
+  local extra = tonumber(ARGV[i + 2])
+  i = i + 3
+  local fields = {}
+  local found = redis.call('XRANGE', source, id, id)
+  if found[1] then fields = found[1][2] end
+  for j = 0, extra * 2 - 1 do fields[#fields + 1] = ARGV[i + j] end
+  i = i + extra * 2
+  if maxlen == '' then
+    redis.call('XADD', KEYS[1], '*', unpack(fields))
+  else
+    redis.call('XADD', KEYS[1], 'MAXLEN', '~', maxlen, '*', unpack(fields))
+  end
+end
+while i <= #ARGV do
+  local source, count = KEYS[tonumber(ARGV[i]) + 1], tonumber(ARGV[i + 1])
+  redis.call('XACK', source, group, unpack(ARGV, i + 2, i + 1 + count))
+  i = i + 2 + count
+end
+return n
+"""
 # The dead-letter stream's default bound: XADD MAXLEN ~ this (None: unbounded).
 DEAD_LETTER_MAXLEN = 10_000
 
@@ -336,26 +373,38 @@ class ConsumerCore(Router):
     def _settle(
         self, dead: list[DeadLetter], acks: list[Entry]
     ) -> Steps[list[Any] | redis.ResponseError | None]:
-        """Dead letters and every ack of the batch: one MULTI (or one XACK a key)."""
+        """Dead letters and every ack of the batch in one atomic step: one script
+        (``SETTLE``) when there are dead letters, else one XACK a key."""
         ids: dict[str, list[str]] = {}
         for entry in [d.entry for d in dead] + acks:
             ids.setdefault(entry.key, []).append(entry.entry_id)
-        commands = [
+        if not dead:
+            if not ids:
+                return None
+            reply: list[Any] | redis.ResponseError = yield Send(
+                tuple(command("xack", k, self.group, *i) for k, i in ids.items())
+            )
+            return reply
+        keys = (self.dlq, self.key, self.retry)
+        copied = [d for d in dead if len(d.entry.fields) <= COPIED_FIELDS]
+        maxlen = self.dead_letter_maxlen
+        args: list[Any] = [self.group, "" if maxlen is None else maxlen, len(copied)]
+        for d in copied:
+            extra = self.dead_letter_fields(d)
+            args += [keys.index(d.entry.key), d.entry.entry_id, len(extra)]
+            for name, value in extra.items():
+                args += [name, value]
+        for key, entry_ids in ids.items():
+            args += [keys.index(key), len(entry_ids), *entry_ids]
+        sent = [
             command(
-                "xadd",
-                self.dlq,
-                self.dead_fields(d),
-                maxlen=self.dead_letter_maxlen,
-                approximate=True,
+                "xadd", self.dlq, self.dead_fields(d), maxlen=maxlen, approximate=True
             )
             for d in dead
+            if len(d.entry.fields) > COPIED_FIELDS
         ]
-        commands += [command("xack", k, self.group, *i) for k, i in ids.items()]
-        if not commands:
-            return None
-        reply: list[Any] | redis.ResponseError = yield Send(
-            tuple(commands), transaction=bool(dead)
-        )
+        script = command("eval", SETTLE, len(keys), *keys, *args)
+        reply = yield Send((script, *sent), transaction=bool(sent))
         return reply
 
     def _recover(self) -> Steps[BatchResult]:
@@ -396,22 +445,25 @@ class ConsumerCore(Router):
 
     def dead_fields(self, dead: DeadLetter) -> dict[Any, Any]:
         """The dead-letter entry: the original fields and ``dlq.*`` fields."""
+        out: dict[Any, Any] = dict(dead.entry.fields)
+        out.update(self.dead_letter_fields(dead))
+        return out
+
+    def dead_letter_fields(self, dead: DeadLetter) -> dict[str, Any]:
+        """The ``dlq.*`` fields a dead letter adds to the entry's own."""
         entry = dead.entry
-        out: dict[Any, Any] = dict(entry.fields)
-        out.update(
-            {
-                "dlq.reason": dead.reason,
-                "dlq.errors": dumps(dead.errors),
-                "dlq.stream": self.key,
-                "dlq.entry_id": entry.entry_id,
-                "dlq.group": self.group,
-                "dlq.consumer": self.consumer,
-                "dlq.deliveries": str(entry.deliveries),
-                "dlq.time": datetime.now(UTC)
-                .isoformat(timespec="milliseconds")
-                .replace("+00:00", "Z"),
-            }
-        )
+        out: dict[str, Any] = {
+            "dlq.reason": dead.reason,
+            "dlq.errors": dumps(dead.errors),
+            "dlq.stream": self.key,
+            "dlq.entry_id": entry.entry_id,
+            "dlq.group": self.group,
+            "dlq.consumer": self.consumer,
+            "dlq.deliveries": str(entry.deliveries),
+            "dlq.time": datetime.now(UTC)
+            .isoformat(timespec="milliseconds")
+            .replace("+00:00", "Z"),
+        }
         if dead.omitted:
             out["dlq.errors_omitted"] = str(dead.omitted)
         return out

@@ -165,27 +165,35 @@ class _Parser:
         if self.i < len(self.src):
             raise self.bad("unmatched ')'")
 
-    def disjunction(self) -> None:
-        self.alternative()
+    # disjunction, alternative, term, atom and group return the largest product of
+    # the counts of nested counted repetitions in what they parsed (RE2 refuses
+    # more than 1000).
+    def disjunction(self) -> int:
+        most = self.alternative()
         while self.eat("|"):
             self.emit("|")
-            self.alternative()
+            most = max(most, self.alternative())
+        return most
 
-    def alternative(self) -> None:
+    def alternative(self) -> int:
+        most = 1
         while self.i < len(self.src) and self.peek() not in "|)":
-            self.term()
+            most = max(most, self.term())
+        return most
 
-    def term(self) -> None:
+    def term(self) -> int:
         start = self.i
         ch = self.peek()
         if ch in "^$":
             self.i += 1
             self.emit(ch)
-            return self.no_quantifier()
+            self.no_quantifier()
+            return 1
         if self.eat("\\b") or self.eat("\\B"):
             letter = self.src[self.i - 1]
             self.emit(f"(?-u:\\{letter})", f"\\{letter}")
-            return self.no_quantifier()
+            self.no_quantifier()
+            return 1
         if self.src.startswith("(?", self.i) and self.peek(2) in ("=", "!", "<"):
             look = self.src[self.i : self.i + 4]
             behind = look.startswith("(?<") and look[3:4] in ("=", "!")
@@ -200,9 +208,10 @@ class _Parser:
                 self.disjunction()
                 if not self.eat(")"):
                     raise self.bad("unterminated group", start)
-                return self.no_quantifier()
-        self.atom()
-        self.quantifier()
+                self.no_quantifier()
+                return 1
+        inner = self.atom()
+        return self.quantifier(inner)
 
     def no_quantifier(self) -> None:
         if self.i < len(self.src) and (
@@ -230,8 +239,9 @@ class _Parser:
             return low, high, k + 1 - self.i
         return None
 
-    def quantifier(self) -> None:
+    def quantifier(self, inner: int) -> int:
         ch = self.peek()
+        product = inner
         if ch in ("*", "+", "?") and ch:
             self.i += 1
             text = ch
@@ -243,9 +253,16 @@ class _Parser:
             if high is not None and high < low:
                 raise self.bad("numbers out of order in {} quantifier")
             biggest = low if high is None else high
+            product = inner * max(biggest, 1)
             if biggest > MAX_REPEAT:
                 self.refuse(
                     f"repetition count {biggest}",
+                    f"the engines repeat at most {MAX_REPEAT} times",
+                    self.i,
+                )
+            elif product > MAX_REPEAT:
+                self.refuse(
+                    f"nested repetition counts multiplying to {product}",
                     f"the engines repeat at most {MAX_REPEAT} times",
                     self.i,
                 )
@@ -254,13 +271,14 @@ class _Parser:
             if high == low:
                 text = f"{{{low}}}"
         else:
-            return
+            return inner
         if self.eat("?"):
             text += "?"
         # The repeated atom is one unit in both outputs (atoms are emitted so).
         self.emit(text)
+        return product
 
-    def atom(self) -> None:
+    def atom(self) -> int:
         start = self.i
         ch = self.peek()
         if ch == ".":
@@ -269,7 +287,7 @@ class _Parser:
         elif ch == "[":
             self.char_class()
         elif ch == "(":
-            self.group()
+            return self.group()
         elif ch == "\\":
             self.i += 1
             self.atom_escape(start)
@@ -281,6 +299,7 @@ class _Parser:
         else:
             self.i += 1
             self.literal(ord(ch), start)
+        return 1
 
     def surrogate(self, cp: int, at: int) -> None:
         if 0xD800 <= cp <= 0xDFFF:
@@ -295,7 +314,7 @@ class _Parser:
         text = f"\\x{{{cp:X}}}" if not (chr(cp).isalnum() and cp < 0x80) else chr(cp)
         self.emit(text)
 
-    def group(self) -> None:
+    def group(self) -> int:
         start = self.i
         self.i += 1
         if self.eat("?:"):
@@ -309,10 +328,11 @@ class _Parser:
         elif self.peek() == "?":
             raise self.bad("invalid group '(?'", start)
         self.emit("(?:")
-        self.disjunction()
+        inner = self.disjunction()
         if not self.eat(")"):
             raise self.bad("unterminated group", start)
         self.emit(")")
+        return inner
 
     def atom_escape(self, start: int) -> None:
         ch = self.peek()
