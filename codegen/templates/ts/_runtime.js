@@ -503,8 +503,11 @@ function engine(draft) {
       const id = String(schema.$id ?? entry.uri).replace(/#$/, "");
       const place = ROOT_URI + pathOf(entry);
       for (const ajv of Object.values(made)) {
-        ajv.addSchema(schema, id);
-        if (place !== id) ajv.addSchema(schema, place);
+        // An official meta-schema the folder reaches (json-schema.org/...) may be
+        // one Ajv already holds: the same document, so Ajv's copy serves.
+        const held = Boolean(ajv.schemas[id] || ajv.refs[id]);
+        if (!held) ajv.addSchema(schema, id);
+        if (place !== id) ajv.addSchema(held ? { $ref: id } : schema, place);
       }
     }
     engines = made;
