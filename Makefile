@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install system-deps demo generate test test-fast lint typecheck bench clean
+.PHONY: install system-deps demo generate node-runtime test test-fast lint typecheck bench clean
 
 # redis-server (tests and the demo start their own) and Node 20 with npm.
 system-deps:
@@ -29,6 +29,15 @@ install: $(STAMP) system-deps
 
 generate: install
 	$(BIN)/contracts generate
+
+# The Node runtime: TypeScript in runtime/node/src, compiled into runtime/node/compiled
+# (checked in; the generated npm package ships it, so its users build nothing). Run it
+# after changing src/, then `make generate`; tests/test_node_runtime_build.py fails
+# while compiled/ is stale.
+node-runtime: system-deps
+	npm ci --prefix runtime/node --no-audit --no-fund --silent
+	rm -rf runtime/node/compiled
+	cd runtime/node && npx --no-install tsc -p tsconfig.json
 
 demo: generate
 	rm -rf examples/node/node_modules/@platform  # a fresh copy of generated/ts

@@ -8,13 +8,14 @@ one npm package, then, each in a fresh process (so import times are cold):
 - Python: imports the contract's module (``import``), validates the first document
   (``first``: the model's validator and the full check are built on first use), then
   validates every document ``R`` times with ``Contracts(...).get(contract)
-  .validate_json`` (what a Python service calls);
+  .validate_json`` (what a Python service calls), each call timed alone;
 - Node: imports the package's ``_runtime.js``, the same for ``contract(...).parseJson``.
 
 Prints the figures and the ratios Python/Node, and the verdicts: Python, Node and
 the reference validator (``jsonschema`` over the source schema) must agree on every
-document (exit 1 otherwise). Per-document figures are the fastest round's mean; the
-machine is shared, so run it a few times and read ranges.
+document (exit 1 otherwise). Per-document figures are means over the fastest round,
+for all documents and for the valid and the invalid ones apart; the machine is
+shared, so run it a few times and read ranges.
 """
 
 from __future__ import annotations
@@ -97,16 +98,18 @@ def python_child(
     verdict(texts[0])
     first_s = time.perf_counter() - started
     valid = [verdict(t) for t in texts]
-    per_doc = []
+    rounds_ms: list[list[float]] = []
     for _ in range(rounds):
-        started = time.perf_counter()
-        for text in texts:
+        spent = [0.0, 0.0]  # invalid, valid
+        for text, ok in zip(texts, valid, strict=True):
+            started = time.perf_counter()
             verdict(text)
-        per_doc.append((time.perf_counter() - started) / len(texts) * 1000)
+            spent[ok] += time.perf_counter() - started
+        rounds_ms.append([x * 1000 for x in spent])
     figures = {
         "import_ms": import_s * 1000,
         "first_ms": first_s * 1000,
-        "per_doc_ms": per_doc,
+        "rounds_ms": rounds_ms,
         "valid": valid,
     }
     print(json.dumps(figures))
@@ -163,9 +166,21 @@ def run(work: Path, limit: int, rounds: int, reference: bool) -> dict[str, Any]:
     }
 
 
+def per_document(figures: dict[str, Any], valid: int, documents: int) -> list[float]:
+    """Mean milliseconds per document (all, valid, invalid) in the fastest round."""
+    best = min(figures["rounds_ms"], key=sum)
+    invalid = documents - valid
+    return [
+        sum(best) / documents,
+        best[1] / valid if valid else 0.0,
+        best[0] / invalid if invalid else 0.0,
+    ]
+
+
 def render(report: dict[str, Any]) -> str:
     py, node = report["python"], report["node"]
-    py_doc, node_doc = min(py["per_doc_ms"]), min(node["per_doc_ms"])
+    counts = report["valid"], report["documents"]
+    py_docs, node_docs = per_document(py, *counts), per_document(node, *counts)
     checked = "Python and Node"
     if report["reference"]:
         checked = "Python, Node and jsonschema"
@@ -179,9 +194,12 @@ def render(report: dict[str, Any]) -> str:
     for label, p, n in (
         ("import (ms)", py["import_ms"], node["import_ms"]),
         ("first validation (ms)", py["first_ms"], node["first_ms"]),
-        ("per document (ms)", py_doc, node_doc),
+        ("per document (ms)", py_docs[0], node_docs[0]),
+        ("per valid document", py_docs[1], node_docs[1]),
+        ("per invalid document", py_docs[2], node_docs[2]),
     ):
-        lines.append(f"{label:<24} {p:>10.3f} {n:>10.3f} {p / n:>11.2f}x")
+        ratio = f"{p / n:>11.2f}x" if n else f"{'-':>12}"
+        lines.append(f"{label:<24} {p:>10.3f} {n:>10.3f} {ratio}")
     if report["disagree"]:
         lines.append(f"verdicts differ: {', '.join(report['disagree'][:20])}")
     return "\n".join(lines)

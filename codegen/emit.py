@@ -8,6 +8,7 @@ changed, missing or extra, which is what ``contracts check`` reports.
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,7 @@ from codegen.typescript.render import (
     module_path,
     pattern_table,
 )
+from codegen.typescript.runtime import runtime_files, runtime_source
 
 GENERATOR = "contracts 0.1.0"
 # Folders below the output folder that the generator owns entirely.
@@ -63,15 +65,6 @@ def manifest_entry(contract: ir.Contract) -> dict[str, Any]:
     }
 
 
-# Runtime code copied verbatim into every package (not generated from the schemas).
-TS_RUNTIME = (
-    "_runtime.js", "_runtime.d.ts", "_formats.d.ts", "_formats.js", "_formats_extra.js",
-    "_hostname.js", "_idna.js", "_validate.js", "_catalog.d.ts", "http.js", "http.d.ts",
-    "_regex.js", "_regex.d.ts",
-)  # fmt: skip
-TS_STREAMS_RUNTIME = ("streams.js", "streams.d.ts", "presence.js", "presence.d.ts")
-
-
 def verbatim_source(rel: str) -> Path | None:
     """The source of an output file (``python/<pkg>/_support/types.py``,
     ``ts/http.js``)
@@ -80,8 +73,7 @@ def verbatim_source(rel: str) -> Path | None:
     if parts[0] == "python" and len(parts) >= 3:
         return python_verbatim_source("/".join(parts[2:]))
     if parts[0] == "ts" and len(parts) == 2:
-        if parts[1] in TS_RUNTIME or parts[1] in TS_STREAMS_RUNTIME:
-            return TS_TEMPLATES.folder / parts[1]
+        return runtime_source(parts[1])
     return None
 
 
@@ -105,12 +97,14 @@ def _build_files(
         "contracts": entries,
     }
     files = python_files(program, settings.python_package, entries, GENERATOR)
+    manifest_json = _json(manifest)
+    catalog_json = None if program.catalog is None else _json(program.catalog)
     for base in (f"python/{settings.python_package}", "ts"):
         # Both packages carry the manifest, the catalogue and the schema sources
         # (the sources of the fingerprints, for live drift).
-        files[f"{base}/manifest.json"] = _json(manifest)
-        if program.catalog is not None:
-            files[f"{base}/catalog.json"] = _json(program.catalog)
+        files[f"{base}/manifest.json"] = manifest_json
+        if catalog_json is not None:
+            files[f"{base}/catalog.json"] = catalog_json
         for doc in documents:
             files[f"{base}/schemas/{doc.path}"] = doc.text
     files["ts/_catalog.js"] = TS_TEMPLATES.render(
@@ -136,8 +130,9 @@ def ts_files(
         path = module_path(m.name)
         files[f"ts/{path}.js"] = js.encode()
         files[f"ts/{path}.d.ts"] = dts.encode()
-    for name in TS_RUNTIME:
-        files[f"ts/{name}"] = (TS_TEMPLATES.folder / name).read_bytes()
+    envelope = _envelope_entry(entries, settings.envelope)
+    for name, source in runtime_files(with_envelope=envelope is not None).items():
+        files[f"ts/{name}"] = source.read_bytes()
     files["ts/_schemas.js"] = TS_TEMPLATES.render(
         "schemas.js.j2",
         bundles=program.bundles,
@@ -150,7 +145,6 @@ def ts_files(
         "package": settings.npm_package,
         "generator": GENERATOR,
     }
-    envelope = _envelope_entry(entries, settings.envelope)
     context["envelope"] = envelope
     for name in (
         "index.js",
@@ -165,8 +159,6 @@ def ts_files(
         named = [(envelope["name"], module_path(envelope["module"]))]
         named += [(v["name"], v["module"]) for m in messages for v in m["versions"]]
         imports = [f'import type {{ {n} }} from "./{p}.js";' for n, p in named]
-        for name in TS_STREAMS_RUNTIME:
-            files[f"ts/{name}"] = (TS_TEMPLATES.folder / name).read_bytes()
         for name in ("envelope.js", "envelope.d.ts"):
             files[f"ts/{name}"] = TS_TEMPLATES.render(
                 f"{name}.j2",
@@ -237,39 +229,77 @@ def _envelope_entry(
 
 
 def write(out: Path, files: dict[str, bytes]) -> list[str]:
-    """Make the owned folders of ``out`` hold exactly ``files``; return what changed."""
-    changed = diff(out, files)
-    for rel, content in files.items():
+    """Make the owned folders of ``out`` hold exactly ``files``; return what changed.
+
+    Each file is read at most once and written only when its bytes differ.
+    """
+    lines = []
+    made: set[Path] = set()
+    existing = existing_files(out)
+    present = set(existing)
+    for rel in sorted(files):
+        content = files[rel]
         path = out / rel
-        if path.is_file() and path.read_bytes() == content:
+        # Only files that are there are read (a fresh folder costs no failed opens).
+        old = _read(path) if rel in present or _ignored(rel) else None
+        if old == content:
             continue
-        path.parent.mkdir(parents=True, exist_ok=True)
+        lines.append(f"{'missing' if old is None else 'changed'}: {rel}")
+        if path.parent not in made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            made.add(path.parent)
         path.write_bytes(content)
-    for rel in existing_files(out):
+    for rel in existing:
         if rel not in files:
+            lines.append(f"extra: {rel}")
             (out / rel).unlink()
     for owned in OWNED:
-        root = out / owned
-        if root.is_dir():
-            for d in sorted(root.rglob("*"), key=lambda p: len(p.parts), reverse=True):
-                if d.is_dir() and not any(d.iterdir()):
-                    d.rmdir()
-    return changed
+        _remove_empty_folders(out / owned)
+    return lines
+
+
+def _read(path: Path) -> bytes | None:
+    """A file's bytes, or ``None`` when there is no readable file there."""
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _remove_empty_folders(root: Path) -> None:
+    """Remove the folders below ``root`` (not itself) that hold nothing."""
+    if not root.is_dir():
+        return
+    for folder, dirs, names in os.walk(root, topdown=False):
+        empty = not names and not any(os.path.lexists(Path(folder, d)) for d in dirs)
+        if empty and Path(folder) != root:
+            os.rmdir(folder)
+
+
+def _ignored(rel: str) -> bool:
+    """Whether ``existing_files`` leaves out the path (a build artefact's name)."""
+    parts = rel.split("/")[1:]
+    return any(p in _IGNORED or p.endswith(".egg-info") for p in parts)
 
 
 def existing_files(out: Path) -> list[str]:
     """The files now in the owned folders of ``out``, sorted (build artefacts not)."""
     result = []
     for owned in OWNED:
-        root = out / owned
-        if root.is_dir():
-            for p in root.rglob("*"):
-                rel = p.relative_to(out).as_posix()
-                parts = p.relative_to(root).parts
-                if p.is_file() and not any(
-                    part in _IGNORED or part.endswith(".egg-info") for part in parts
-                ):
-                    result.append(rel)
+        stack = [(out / owned, owned)]
+        while stack:
+            folder, rel = stack.pop()
+            try:
+                entries = list(os.scandir(folder))
+            except OSError:
+                continue
+            for entry in entries:
+                if entry.name in _IGNORED or entry.name.endswith(".egg-info"):
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append((Path(entry.path), f"{rel}/{entry.name}"))
+                elif entry.is_file():
+                    result.append(f"{rel}/{entry.name}")
     return sorted(result)
 
 
@@ -277,10 +307,10 @@ def diff(out: Path, files: dict[str, bytes]) -> list[str]:
     """Lines ``changed: x``, ``missing: x``, ``extra: x`` for files that differ."""
     lines = []
     for rel in sorted(files):
-        path = out / rel
-        if not path.is_file():
+        old = _read(out / rel)
+        if old is None:
             lines.append(f"missing: {rel}")
-        elif path.read_bytes() != files[rel]:
+        elif old != files[rel]:
             lines.append(f"changed: {rel}")
     for rel in existing_files(out):
         if rel not in files:

@@ -28,6 +28,7 @@ class Templates:
             keep_trailing_newline=True,
             trim_blocks=True,
             lstrip_blocks=True,
+            auto_reload=False,  # a run renders each template many times: load once
         )
         self._env.filters.update({"json": _json, **filters})
 

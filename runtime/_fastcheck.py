@@ -42,19 +42,7 @@ def _accept(value: str) -> bool:
 
 
 def _keywords(support: ModuleType) -> dict[str, Any]:
-    """``pattern`` (ECMA-262, translated for Rust's regex: the models' engine and
-    translation) and ``multipleOf`` (decimal), as the models. The keys of
-    ``patternProperties`` are matched by jsonschema-rs's own ECMA-262 handling, on
-    the same linear-time engine (``RegexOptions``)."""
-
-    class Pattern:
-        def __init__(self, parent: Any, value: str, path: Any) -> None:
-            self.source = value
-            self.compiled = support.ecma_regex(value)
-
-        def validate(self, instance: Any) -> None:
-            if isinstance(instance, str) and not self.compiled.search(instance):
-                raise ValueError(f"does not match {self.source!r}")
+    """``multipleOf`` (decimal), as the models."""
 
     class MultipleOf:
         def __init__(self, parent: Any, value: Any, path: Any) -> None:
@@ -68,7 +56,49 @@ def _keywords(support: ModuleType) -> dict[str, Any]:
             ):
                 raise ValueError(f"not a multiple of {self.value}")
 
-    return {"pattern": Pattern, "multipleOf": MultipleOf}
+    return {"multipleOf": MultipleOf}
+
+
+# Where a schema holds subschemas (both drafts): one, a list, or a map of them.
+_ONE = frozenset(
+    {
+        "additionalProperties", "unevaluatedProperties", "unevaluatedItems",
+        "contains", "propertyNames", "not", "if", "then", "else", "additionalItems",
+        "contentSchema", "items",
+    }
+)  # fmt: skip
+_LIST = frozenset({"allOf", "anyOf", "oneOf", "prefixItems", "items"})
+_MAP = frozenset(
+    {"properties", "patternProperties", "$defs", "definitions", "dependentSchemas",
+     "dependencies"}
+)  # fmt: skip
+
+
+def linear_patterns(schema: Any, translate: Callable[[str], str]) -> Any:
+    """``schema`` with every ``pattern`` and ``patternProperties`` key in the syntax
+    of Rust's regex with ECMA-262's meaning (``translate``, the models' translation):
+    jsonschema-rs (``RegexOptions``) then matches them natively, in linear time,
+    as the models and Node do. Its own ECMA-262 reading differs at the edges (``.``
+    matches U+2028, ``\b`` is Unicode, ``[^]`` is refused). Only subschemas are
+    rewritten, never data (``const``, ``enum``, ``default``)."""
+    if not isinstance(schema, dict):
+        return schema
+    out = dict(schema)
+    if isinstance(out.get("pattern"), str):
+        out["pattern"] = translate(out["pattern"])
+    for key, value in schema.items():
+        if key in _MAP and isinstance(value, dict):
+            out[key] = {
+                (translate(k) if key == "patternProperties" else k): (
+                    linear_patterns(v, translate)
+                )
+                for k, v in value.items()
+            }
+        elif key in _LIST and isinstance(value, list):
+            out[key] = [linear_patterns(v, translate) for v in value]
+        elif key in _ONE and isinstance(value, dict):
+            out[key] = linear_patterns(value, translate)
+    return out
 
 
 class FastCheck:
@@ -80,6 +110,7 @@ class FastCheck:
         )
         self._formats.update(support.FORMATS)
         self._keywords = _keywords(support)
+        rust = support.translate_rust
         self._resources: list[tuple[str, Any]] = []
         self.draft_of: dict[str, str] = {}
         self.canonical: dict[str, str] = {}  # file -> the URI its $refs resolve from
@@ -91,6 +122,7 @@ class FastCheck:
             )
             if isinstance(contents, dict):
                 contents = {k: v for k, v in contents.items() if k != "$schema"}
+            contents = linear_patterns(contents, rust)
             uri = ROOT_URI + path
             self.draft_of[path] = "7" if is_seven else "2020-12"
             self.canonical[path] = uri

@@ -72,10 +72,18 @@ def drive(client: redis.Redis, steps: Steps[T]) -> T:
             return result
         if isinstance(step, Call):
             try:
-                step.function(*step.args)
+                returned = step.function(*step.args)
                 reply = None
             except Exception as exc:
                 reply = exc
+            else:
+                if inspect.isawaitable(returned):  # it never ran: not a success
+                    getattr(returned, "close", lambda: None)()
+                    reply = TypeError(
+                        f"{getattr(step.function, '__qualname__', step.function)}"
+                        " returned an awaitable: coroutine handlers need the asyncio"
+                        " shell (AsyncConsumer)"
+                    )
             continue
         try:
             if len(step.commands) == 1 and not step.transaction:

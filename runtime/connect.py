@@ -12,7 +12,14 @@ client outright. Options redis-py reads from the query string work in every form
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
+from urllib.parse import (
+    parse_qsl,
+    unquote,
+    unquote_plus,
+    urlencode,
+    urlsplit,
+    urlunsplit,
+)
 
 import redis
 from redis.cluster import RedisCluster
@@ -24,9 +31,15 @@ CLUSTER_SCHEMES = {"redis+cluster": "redis", "rediss+cluster": "rediss"}
 SCHEMES = ("redis", "rediss", *CLUSTER_SCHEMES)
 SECRET_PARAMETERS = frozenset({"password", "pass", "passwd", "auth"})
 
+
+class BadURL(ValueError):
+    """A URL neither this module nor redis-py accepts."""
+
+
 # What a command run against a URL may raise: Redis replies and connection
-# failures, the cluster client's own errors, and a URL redis-py refuses.
-ERRORS = (redis.RedisError, RedisClusterException, ValueError, OSError)
+# failures, the cluster client's own errors, a URL refused, a certificate file
+# that cannot be read.
+ERRORS = (redis.RedisError, RedisClusterException, BadURL, OSError)
 
 
 def redact(url: str) -> str:
@@ -58,17 +71,18 @@ def secrets(url: str) -> list[str]:
     """The passwords a URL carries (as written and decoded), to scrub from text."""
     try:
         parts = urlsplit(url)
-    except ValueError:
-        return []
+    except ValueError:  # e.g. an unclosed IPv6 bracket: the netloc by hand
+        rest = url.partition("://")[2]
+        parts = urlsplit("//" + rest.split("/", 1)[0].replace("[", "").replace("]", ""))
     found = []
     user = parts.netloc.rpartition("@")[0] if "@" in parts.netloc else ""
     if ":" in user:
         found.append(user.partition(":")[2])
-    found += [
-        v for k, v in parse_qsl(parts.query, keep_blank_values=True)
-        if k.lower() in SECRET_PARAMETERS
-    ]  # fmt: skip
-    found += [unquote(s) for s in found]
+    for pair in parts.query.split("&"):  # as written: parse_qsl would decode
+        name, _, value = pair.partition("=")
+        if unquote_plus(name).lower() in SECRET_PARAMETERS:
+            found.append(value)
+    found += [unquote(s) for s in found] + [unquote_plus(s) for s in found]
     return sorted({s for s in found if s}, key=len, reverse=True)
 
 
@@ -79,15 +93,18 @@ def connect(url: str, *, timeout: float = 10.0) -> Client:
     the certificate)."""
     scheme, sep, rest = url.partition("://")
     if not sep or scheme.lower() not in SCHEMES:
-        raise ValueError(
+        raise BadURL(
             "a Redis URL starts with redis://, rediss://, redis+cluster:// or"
             " rediss+cluster://"
         )
     options = {"socket_timeout": timeout, "socket_connect_timeout": timeout}
     plain = CLUSTER_SCHEMES.get(scheme.lower())
-    if plain is not None:
-        return RedisCluster.from_url(f"{plain}://{rest}", **options)
-    client = redis.Redis.from_url(url, **options)
+    try:
+        if plain is not None:
+            return RedisCluster.from_url(f"{plain}://{rest}", **options)
+        client = redis.Redis.from_url(url, **options)
+    except ValueError as exc:  # redis-py's word for a URL it cannot parse
+        raise BadURL(str(exc)) from None
     if not _is_cluster_node(client):
         return client
     client.close()
@@ -126,7 +143,7 @@ def failure(exc: BaseException, url: str, action: str = "use") -> str:
         why = f"connection failed: {detail}"
     elif isinstance(exc, RedisClusterException):
         why = f"Redis Cluster: {detail}"
-    elif isinstance(exc, ValueError):
+    elif isinstance(exc, BadURL):
         why = f"invalid Redis URL: {detail}"
     else:
         why = f"Redis answered: {detail}"

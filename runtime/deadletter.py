@@ -119,7 +119,9 @@ def _entry(entry_id: Any, fields: Any) -> DeadEntry:
         errors=errors if isinstance(errors, list) else [errors],
         source_entry=_text(get.get("dlq.entry_id", b"")),
         group=_text(get.get("dlq.group", b"")),
-        deliveries=int(deliveries) if deliveries.isdigit() else 0,
+        deliveries=int(deliveries)
+        if deliveries.isascii() and deliveries.isdigit()
+        else 0,
         time=_text(get.get("dlq.time", b"")),
         envelope=bytes(get.get(FIELD.decode(), b"")),
         fields=len(get),

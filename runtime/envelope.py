@@ -144,6 +144,7 @@ class Codec:
         self._by_message: dict[tuple[str, int], ContractValidator] = {}
         self._composites: dict[str, TypeAdapter[Any] | None] = {}
         self._frames: dict[str, tuple[bytes, bytes]] = {}
+        self._trace_tails: dict[tuple[Any, ...], bytes] = {}
         # b'<type>","version":<n>' -> (its contract, its composite) or (None, None)
         self._fast: dict[bytes, tuple[Any, Any]] = {}
         for name in contracts.names():
@@ -212,14 +213,17 @@ class Codec:
     ) -> bytes:
         """Validate ``payload`` against its contract and return the envelope bytes.
 
-        Without trace, correlation or message id every envelope field is the
-        codec's own (checked once per contract), so only the payload is validated
-        and the envelope is assembled as bytes around it. Otherwise envelope and
+        Without correlation or message id every envelope field is the codec's own
+        (checked once per contract) or the trace context (checked once per value),
+        so only the payload is validated and the envelope is assembled as bytes
+        around it. Otherwise envelope and
         payload are validated in one pass; when that fails, the payload and then
         the envelope are validated on their own, so the error says which and where.
         """
-        if trace is None and correlation_id is None and message_id is None:
+        if correlation_id is None and message_id is None:
             head, tail = self._frame(validator)
+            if trace is not None:
+                tail = self._traced(validator, tail, trace)
             validator.validate_python(payload)
             body = dumps(payload)
             raw = b"".join((b'{"id":"', _id_bytes(), head, _now()[2], tail, body, b"}"))
@@ -245,6 +249,25 @@ class Codec:
                 return dumps(envelope)
         validator.validate_python(payload)
         return self.wrap(validator, payload, trace, correlation_id, message_id)
+
+    def _traced(
+        self, validator: ContractValidator, tail: bytes, trace: dict[str, str]
+    ) -> bytes:
+        """``tail`` with the ``trace`` member before ``"data"``; the trace is
+        checked against the envelope once per value (a batch shares one)."""
+        key = (validator.contract, *sorted(trace.items()))
+        found = self._trace_tails.get(key)
+        if found is None:
+            self.envelope.validate_python(
+                self._envelope_dict(validator, {}, trace, None, None)
+            )
+            if len(self._trace_tails) >= 256:  # one per publish call: keep a few
+                self._trace_tails.clear()
+            cut = tail.removesuffix(b',"data":')
+            found = self._trace_tails[key] = (
+                cut + b',"trace":' + dumps(trace) + b',"data":'
+            )
+        return found
 
     def _frame(self, validator: ContractValidator) -> tuple[bytes, bytes]:
         """The envelope bytes around the id and around the time, for payloads of

@@ -32,7 +32,12 @@ def unescape_token(token: str) -> str:
 
 def pointer_join(pointer: str, *tokens: str | int) -> str:
     """``pointer`` with reference tokens appended (escaped)."""
-    return pointer + "".join("/" + escape_token(t) for t in tokens)
+    for token in tokens:
+        text = token if type(token) is str else str(token)
+        if "~" in text or "/" in text:
+            text = text.replace("~", "~0").replace("/", "~1")
+        pointer += "/" + text
+    return pointer
 
 
 def pointer_of(tokens: Iterable[str | int]) -> str:

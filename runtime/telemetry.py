@@ -337,13 +337,13 @@ class Telemetry:
         """Add ``n`` to the counter ``name`` (one of :data:`METRICS`)."""
         meters = self._meters()
         if meters is not None and n:
-            meters[name].add(n, dict(attributes))
+            meters[name].add(n, attributes)
 
     def record(self, name: str, value: float, attributes: Mapping[str, str]) -> None:
         """Record ``value`` in the histogram ``name``."""
         meters = self._meters()
         if meters is not None:
-            meters[name].record(value, dict(attributes))
+            meters[name].record(value, attributes)
 
     def observe_group(
         self, destination: str, group: str, *, pending: int, lag: int | None

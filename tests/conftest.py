@@ -29,15 +29,16 @@ VENV_BIN = Path(sys.executable).parent
 REDIS_MODULES = frozenset(
     {
         "test_cli_redis", "test_deadletter", "test_presence", "test_streams",
-        "test_streams_cross", "test_streams_faults", "test_streams_node",
+        "test_streams_cluster", "test_streams_cross", "test_streams_faults",
+        "test_streams_node",
     }
 )  # fmt: skip
 NODE_MODULES = frozenset(
     {
         "test_bench_corpus_smoke", "test_conformance", "test_docs", "test_fuzz",
-        "test_http_cross", "test_node",
-        "test_node_limits", "test_presence", "test_realworld", "test_streams_cross",
-        "test_regex_node", "test_streams_node", "test_ts_runtime", "test_formats",
+        "test_http_cross", "test_node", "test_node_limits", "test_node_runtime_build",
+        "test_presence", "test_realworld", "test_streams_cross", "test_regex_node",
+        "test_streams_node", "test_ts_runtime", "test_formats",
         "test_bench_regex_smoke",
     }
 )  # fmt: skip

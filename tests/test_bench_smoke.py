@@ -24,6 +24,25 @@ def test_quick_run_prints_the_three_ratios() -> None:
         assert any(line.startswith(f"ratio {name} ") for line in lines), done.stdout
 
 
+def test_telemetry_benchmark_prints_every_overhead(tmp_path: object) -> None:
+    """benchmarks/telemetry.py: three modes in their own processes (the child
+    asserts that tracing is on in the SDK mode only), an overhead line for each
+    target."""
+    argv = [sys.executable, str(ROOT / "benchmarks" / "telemetry.py"), "--quick"]
+    if os.environ.get("REDIS_URL"):
+        argv += ["--redis-url", os.environ["REDIS_URL"]]
+    done = subprocess.run(
+        argv, cwd=ROOT, capture_output=True, text=True, timeout=600, check=False
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    for mode in ("API, no SDK", "SDK, no-op export"):
+        for path in ("publish", "consume", "publish cpu", "consume cpu"):
+            assert any(
+                line.startswith(f"{mode}: {path} overhead ")
+                for line in done.stdout.splitlines()
+            ), done.stdout
+
+
 def test_batch_memory_runs_every_variant() -> None:
     """benchmarks/batch_memory.py on a small batch: every variant reports."""
     script = ROOT / "benchmarks" / "batch_memory.py"

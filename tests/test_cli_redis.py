@@ -5,6 +5,7 @@ and every Redis failure is one line, exit 2, with the password redacted."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import uuid
@@ -48,25 +49,33 @@ def one_line_error(done: subprocess.CompletedProcess[str], starts: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def cluster() -> Iterator[RedisClusterServers]:
+def cluster() -> Iterator[list[str]]:
+    """The URL of each master of a Redis Cluster: ``REDIS_CLUSTER_URL`` (any node of
+    a cluster of at least 2 masters, no password) when set, else 3 throwaway ones."""
+    seed = os.environ.get("REDIS_CLUSTER_URL")
+    if seed:
+        client = RedisCluster.from_url(seed)
+        yield [f"redis://{n.host}:{n.port}/0" for n in client.get_primaries()]
+        client.close()
+        return
     with RedisClusterServers(masters=3) as servers:
-        yield servers
+        yield servers.urls
 
 
 @pytest.fixture
-def cluster_client(cluster: RedisClusterServers) -> Iterator[RedisCluster]:
-    client = RedisCluster.from_url(cluster.urls[0])
+def cluster_client(cluster: list[str]) -> Iterator[RedisCluster]:
+    client = RedisCluster.from_url(cluster[0])
     client.delete(stream_key(STREAM), dead_letter_key(STREAM))
     client.delete(retry_key(STREAM, "agents"))
     yield client
     client.close()
 
 
-def not_owning(cluster: RedisClusterServers, client: RedisCluster, key: str) -> str:
+def not_owning(cluster: list[str], client: RedisCluster, key: str) -> str:
     """The URL of a node that does not hold ``key`` (a plain client there is
     answered MOVED)."""
     owner = client.get_node_from_key(key)  # type: ignore[no-untyped-call]
-    url = next(s.url for s in cluster.servers if s.port != owner.port)
+    url = next(u for u in cluster if not u.endswith(f":{owner.port}/0"))
     with pytest.raises(redis.exceptions.MovedError):
         redis.Redis.from_url(url).xlen(key)
     return url
@@ -99,7 +108,7 @@ def dead_letters(client: RedisCluster) -> None:
 
 
 def test_dlq_from_a_node_that_does_not_hold_the_stream(
-    cluster: RedisClusterServers, cluster_client: RedisCluster
+    cluster: list[str], cluster_client: RedisCluster
 ) -> None:
     dead_letters(cluster_client)
     url = not_owning(cluster, cluster_client, dead_letter_key(STREAM))
@@ -115,13 +124,11 @@ def test_dlq_from_a_node_that_does_not_hold_the_stream(
     assert cluster_client.xlen(dead_letter_key(STREAM)) == 0
 
 
-def test_a_redis_cluster_url(
-    cluster: RedisClusterServers, cluster_client: RedisCluster
-) -> None:
+def test_a_redis_cluster_url(cluster: list[str], cluster_client: RedisCluster) -> None:
     dead_letters(cluster_client)
-    port = cluster.servers[1].port
+    node = cluster[1].split("://", 1)[1].removesuffix("/0")
     for scheme in ("redis+cluster", "REDIS+CLUSTER"):
-        url = f"{scheme}://127.0.0.1:{port}"
+        url = f"{scheme}://{node}"
         listed = contracts("dlq", "list", "--stream", STREAM, "--redis", url)
         assert listed.returncode == 0, listed.stderr
         assert listed.stdout.endswith("\n2 dead-lettered entries\n")
@@ -135,7 +142,7 @@ def test_a_redis_cluster_url(
 
 
 def test_drift_from_a_node_that_does_not_hold_the_presence_keys(
-    cluster: RedisClusterServers, cluster_client: RedisCluster
+    cluster: list[str], cluster_client: RedisCluster
 ) -> None:
     service = f"agent-{uuid.uuid4().hex[:8]}"
     announcer = Presence(
@@ -151,13 +158,11 @@ def test_drift_from_a_node_that_does_not_hold_the_presence_keys(
             assert service in [s["service"] for s in services]
 
 
-def test_moved_is_one_line(
-    cluster: RedisClusterServers, cluster_client: RedisCluster
-) -> None:
+def test_moved_is_one_line(cluster: list[str], cluster_client: RedisCluster) -> None:
     """A user that may not run INFO cannot tell the tool it is on a cluster node: the
     MOVED reply says to use redis+cluster://, which then works for that user."""
-    for server in cluster.servers:
-        redis.Redis(port=server.port).acl_setuser(
+    for node in cluster:
+        redis.Redis.from_url(node).acl_setuser(
             "noinfo", enabled=True, passwords=[f"+{PASSWORD}"], keys=["*"],
             commands=["+@all", "-info"],
         )  # fmt: skip
@@ -254,6 +259,11 @@ def test_tls(tls: tuple[RedisServer, TLSFiles]) -> None:
     done = contracts("dlq", "list", "--stream", STREAM, "--redis", untrusted)
     assert "certificate verify failed" in one_line_error(
         done, f"cannot read dead letters from {untrusted}: TLS handshake failed: "
+    )
+    missing = f"rediss://127.0.0.1:{server.port}/0?ssl_ca_certs={files.ca}.missing"
+    done = contracts("dlq", "list", "--stream", STREAM, "--redis", missing)
+    assert one_line_error(done, "cannot read dead letters from ").endswith(
+        " No such file or directory.\n"
     )
     plain = f"redis://127.0.0.1:{server.port}/0"
     done = contracts("drift", "--redis", plain)

@@ -4,11 +4,15 @@ tests/test_cli_redis.py)."""
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import pytest
 import redis
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from redis.exceptions import RedisClusterException
 
-from runtime.connect import connect, failure, redact, secrets
+from runtime.connect import BadURL, connect, failure, redact, secrets
 
 
 @pytest.mark.parametrize(
@@ -34,6 +38,7 @@ def test_redact(url: str, printed: str) -> None:
 def test_secrets_as_written_and_decoded() -> None:
     assert secrets("redis://ops:p%40ss@h:1/0?pass=x2") == ["p%40ss", "p@ss", "x2"]
     assert secrets("redis://h:1/0") == []
+    assert secrets("redis://ops:pw1@[::1") == ["pw1"]  # urlsplit refuses it
 
 
 URL = "redis://ops:hunter2@h:1/0"
@@ -67,7 +72,7 @@ WHERE = "cannot read dead letters from redis://ops:***@h:1/0: "
             redis.ConnectionError("Error 111 connecting to h:1.\nConnection refused."),
             "connection failed: Error 111 connecting to h:1. Connection refused.",
         ),
-        (ValueError("no scheme"), "invalid Redis URL: no scheme"),
+        (BadURL("no scheme"), "invalid Redis URL: no scheme"),
         (RedisClusterException("Cluster mode is not enabled"), "Redis Cluster: Cluster"
          " mode is not enabled"),
         (redis.ResponseError("ERR unknown"), "Redis answered: ERR unknown"),
@@ -96,7 +101,34 @@ def test_a_cluster_that_cannot_be_reached_says_why_the_node_refused() -> None:
 
 
 def test_connect_refuses_other_schemes() -> None:
-    with pytest.raises(ValueError, match=r"starts with redis://, rediss://"):
+    with pytest.raises(BadURL, match=r"starts with redis://, rediss://"):
         connect("http://h:1")
-    with pytest.raises(ValueError):
+    with pytest.raises(BadURL):
         connect("unix:///tmp/redis.sock")
+    with pytest.raises(BadURL, match="Port could not be cast"):
+        connect("redis://h:port/0")
+    with pytest.raises(BadURL, match="Port could not be cast"):
+        connect("redis+cluster://h:port")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    password=st.text(
+        st.characters(codec="utf-8", exclude_characters="*"), min_size=4, max_size=30
+    ),
+    in_query=st.booleans(),
+)
+def test_no_password_survives(password: str, in_query: bool) -> None:
+    """Whatever the password (percent-encoded in the URL, as it must be), neither the
+    printed URL nor an error line that quotes it shows it, encoded or not."""
+    written = quote(password, safe="")
+    url = (
+        f"rediss://h:1/0?password={written}"
+        if in_query
+        else f"rediss://ops:{written}@h:1/0"
+    )
+    assert redact(url) == (
+        "rediss://h:1/0?password=***" if in_query else "rediss://ops:***@h:1/0"
+    )
+    line = failure(redis.ResponseError(f"no {password} / {written}"), url, "use")
+    assert password not in line and written not in line

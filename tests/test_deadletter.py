@@ -370,3 +370,34 @@ def test_the_async_consumer_bounds_its_dead_letter_stream_too(
 
     asyncio.run(main())
     assert 50 <= client.xlen(dead_letter_key(stream)) <= 150
+
+
+def test_cli_lists_forged_dead_letters(
+    redis_url: str, client: redis.Redis, codec: Codec
+) -> None:
+    """Dead letters are input too: whatever their fields hold, ``list`` prints them."""
+    stream = "agent.tasks"
+    client.delete(dead_letter_key(stream))
+    for fields in (
+        {"dlq.errors": b'[{"pointer": "/x"}]', "dlq.deliveries": b"many"},
+        {"dlq.errors": b"not json", "dlq.reason": b"\xff\xfe"},
+        {"dlq.errors": b'{"error": "one"}', "dlq.group": b"\x00"},
+        {"dlq.errors": b"[1, null, [2]]", "dlq.deliveries": "²".encode()},
+        {"other": b"x"},
+    ):
+        client.xadd(dead_letter_key(stream), fields)  # type: ignore[arg-type]
+    out = {}
+    for fmt in ("text", "json", "github-actions"):
+        listed = subprocess.run(
+            [CLI, "dlq", "list", "--stream", stream, "--error-format", fmt],
+            capture_output=True, text=True, cwd=ROOT,
+            env=dict(os.environ, REDIS_URL=redis_url),
+        )  # fmt: skip
+        assert listed.returncode == 0, listed.stderr
+        assert listed.stderr == ""
+        out[fmt] = listed.stdout
+    assert "\n  /x: expected ?, got ?\n" in out["text"]
+    assert "\n  not json\n" in out["text"] and "\n  one\n" in out["text"]
+    assert out["text"].endswith("\n5 dead-lettered entries\n")
+    assert [e["deliveries"] for e in json.loads(out["json"])] == [0, 0, 0, 0, 0]
+    client.delete(dead_letter_key(stream))

@@ -102,6 +102,31 @@ def test_assembled_envelopes_satisfy_the_envelope_contract(codec: Codec) -> None
     assert set(slow) == set(envelope)
 
 
+def test_a_trace_context_is_assembled_too_and_a_bad_one_refused(codec: Codec) -> None:
+    """A publish with a trace context (telemetry on) takes the assembled path: the
+    trace is checked once per value and written before ``data``."""
+    contracts = codec.contracts
+    validator = contracts.for_message("agent.task.accepted", 1)
+    payload = _sample("valid-full.json")
+    trace = {
+        "traceparent": "00-" + "a" * 32 + "-" + "b" * 16 + "-01",
+        "tracestate": "vendor=1",
+    }
+    for _ in range(3):
+        raw = codec.seal(validator, payload, trace)
+        envelope = json.loads(raw)
+        assert list(envelope)[:3] == ["id", "type", "version"]
+        assert envelope["trace"] == trace and envelope["data"] == payload
+        contracts.get("envelope.v1.json").validate_python(envelope)
+        decoded = codec.decode(raw)
+        assert decoded.envelope.trace.traceparent == trace["traceparent"]
+    slow = json.loads(codec.wrap(validator, payload, trace))
+    assert set(slow) == set(envelope)
+    with pytest.raises(ContractViolation) as info:
+        codec.seal(validator, payload, {"traceparent": "not-a-traceparent"})
+    assert [v.pointer for v in info.value.violations] == ["/trace/traceparent"]
+
+
 def test_a_bad_source_or_an_oversized_payload_is_refused_on_encode() -> None:
     contracts = Contracts("platform_contracts")
     payload = _sample("valid-full.json")

@@ -130,3 +130,24 @@ def test_a_broken_or_missing_stamp_means_a_full_comparison(
     (out / stamp.STAMP_FILE).unlink()
     assert not stamp.is_fresh(schemas, out, Settings())
     assert api.check(schemas, out) == []
+
+
+def test_write_removes_stale_files_and_empty_folders_only(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    kept = {"python/p/a.py": b"a\n", "ts/index.js": b"x\n"}
+    emit.write(out, kept | {"python/p/old/deep/b.py": b"b\n"})
+    (out / "ts/node_modules/dep").mkdir(parents=True)
+    (out / "ts/node_modules/dep/index.js").write_bytes(b"dep\n")
+    (out / "python/p/__pycache__").mkdir()
+    (out / "python/p/__pycache__/a.pyc").write_bytes(b"")
+    (out / "python/empty/nested").mkdir(parents=True)
+    changed = emit.write(out, kept | {"ts/index.js": b"y\n"})
+    assert changed == ["changed: ts/index.js", "extra: python/p/old/deep/b.py"]
+    assert not (out / "python/p/old").exists()
+    assert not (out / "python/empty").exists()
+    assert (out / "ts/node_modules/dep/index.js").is_file()
+    assert (out / "python/p/__pycache__/a.pyc").is_file()
+    assert emit.existing_files(out) == ["python/p/a.py", "ts/index.js"]
+    assert emit.write(out, kept | {"ts/index.js": b"y\n"}) == []
+    emit.write(out, {})
+    assert (out / "python").is_dir() and not (out / "python/p/a.py").exists()

@@ -376,3 +376,65 @@ def test_dead_letters_keep_every_field_of_the_entry_however_many(
     assert {k: v for k, v in dead[ids[1]].items() if not k.startswith(b"dlq.")} == many
     assert dead[ids[1]][b"dlq.reason"] == b"invalid"
     assert client.xpending(key, "agents")["pending"] == 0
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+def test_a_user_without_scripting_still_dead_letters(
+    kind: str,
+    redis_url: str,
+    client: redis.Redis,
+    contracts: Contracts,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """An ACL user that may not run scripts: the consumer logs it once and sends
+    dead letters itself, in a MULTI with the acks, from then on."""
+    user = f"noscript-{uuid.uuid4().hex[:6]}"
+    client.execute_command(
+        "ACL", "SETUSER", user, "on", ">secret", "~*", "&*", "+@all", "-@scripting"
+    )
+    shell = Shell(kind, redis_url.replace("redis://", f"redis://{user}:secret@", 1))
+    try:
+        stream = f"noscript.{uuid.uuid4().hex[:8]}"
+        publisher, consumer, handled = consumer_of(shell, client, contracts, stream)
+        for round_ in range(2):
+            bad = client.xadd(stream_key(stream), {"envelope": b"[1"}).decode()
+            good = publisher.publish(stream, (task(), "agent.task.requested", 1))
+            result = consumer.run_once()
+            assert (result.handled, result.dead_lettered) == (1, 1), round_
+            assert dead_letters(client, stream)[bad][b"envelope"] == b"[1"
+            assert handled[-1] == good
+        assert consumer.scripting is False
+        logged = [r.message for r in caplog.records]
+        assert sum("refused the settle script" in m for m in logged) == 1
+        assert client.xpending(stream_key(stream), "agents")["pending"] == 0
+    finally:
+        shell.close()
+        client.execute_command("ACL", "DELUSER", user)
+
+
+def test_a_coroutine_handler_on_the_sync_consumer_is_a_failure_not_an_ack(
+    client: redis.Redis, redis_url: str, contracts: Contracts
+) -> None:
+    """The sync shell cannot run a coroutine: acking would lose the message. It is
+    a handler failure (left pending, dead-lettered past the limit, with why)."""
+    shell = Shell("sync", redis_url)
+    try:
+        stream = f"coro.{uuid.uuid4().hex[:8]}"
+        publisher, consumer, _ = consumer_of(
+            shell, client, contracts, stream, claim_idle_ms=10, claim_every_ms=0,
+            max_deliveries=1,
+        )  # fmt: skip
+
+        @consumer.on("agent.task.requested", 1)
+        async def handle(data: Any, delivery: Delivery) -> None:
+            raise AssertionError("never runs")
+
+        entry = publisher.publish(stream, (task(), "agent.task.requested", 1))
+        assert consumer.run_once().failed == 1
+        time.sleep(0.03)
+        assert consumer.run_once().dead_lettered == 1
+        [error] = json.loads(dead_letters(client, stream)[entry][b"dlq.errors"])
+        assert error["error"].startswith("TypeError: ")
+        assert "coroutine handlers need the asyncio shell" in error["error"]
+    finally:
+        shell.close()

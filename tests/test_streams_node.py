@@ -1,4 +1,4 @@
-"""The Node side of Redis Streams (codegen/templates/ts/streams.js), on a real Redis.
+"""The Node side of Redis Streams (runtime/node/src/streams.ts), on a real Redis.
 
 ``tests/node_streams`` runs ``node --test`` over the generated package's
 ``streams.js``: publish and consume round trips, dead letters with their reasons,

@@ -175,9 +175,10 @@ def test_every_metric_after_a_known_sequence(
         a.get("error.type", ""): v for v, a in points["contracts.handler.duration"]
     }
     assert durations.keys() == {"", "RuntimeError"}
-    assert durations[""][0] == 2 and durations["RuntimeError"][0] == 1
+    # one value per batch, contract and outcome: the mean per message
+    assert durations[""][0] == 1 and durations["RuntimeError"][0] == 1
     ((validated, attributes),) = points["contracts.validation.duration"]
-    assert validated[0] == 3 and attributes == contract
+    assert validated[0] == 2 and attributes == contract
     assert points["contracts.drift"] == [
         (1, {**contract, "fingerprint": "sha256:" + "2" * 64})
     ]

@@ -1,9 +1,9 @@
-"""The npm package's runtime (codegen/templates/ts/_runtime.js) agrees with Python.
+"""The npm package's runtime (runtime/node/src, compiled) agrees with Python.
 
 Format checkers and ``multipleOf`` must give the Python package's verdict on every
 input: the JSON Schema Test Suite's format tests, tricky strings and a seeded fuzz
 are run through ``runtime.support`` and, in one Node process, through the runtime
-(``tests/node_runtime/verdicts.mjs``). Agreement with the suite itself is reported,
+(``runtime/node/test/verdicts.mjs``). Agreement with the suite itself is reported,
 not required. Violations thrown by the runtime have the Python runtime's shape.
 """
 
@@ -24,7 +24,7 @@ from runtime.support import FORMATS, is_multiple
 from tests.conftest import ROOT
 
 Mutation = Callable[[random.Random, str, str], str]
-NODE_DIR = ROOT / "tests" / "node_runtime"
+NODE_DIR = ROOT / "runtime" / "node"
 SUITE = ROOT / "tests/vendor/json-schema-test-suite/tests/draft2020-12/optional/format"
 
 TRICKY: dict[str, list[str]] = {
@@ -120,7 +120,7 @@ def node() -> str:
 
 def run_node(node: str, payload: dict[str, Any]) -> dict[str, Any]:
     done = subprocess.run(
-        [node, str(NODE_DIR / "verdicts.mjs")],
+        [node, str(NODE_DIR / "test" / "verdicts.mjs")],
         input=json.dumps(payload).encode(),
         capture_output=True,
         check=False,
@@ -370,9 +370,15 @@ def test_formats_agree_with_python(node: str) -> None:
 
 
 def test_node_unit_tests(node: str) -> None:
-    """tests/node_runtime/*.test.mjs: the runtime's own tests, with ``node --test``."""
+    """runtime/node/test/*.test.mjs: the runtime's own tests, with ``node --test``."""
+    tests = [str(p) for p in sorted((NODE_DIR / "test").glob("*.test.mjs"))]
+    assert tests
     done = subprocess.run(
-        [node, "--test"], cwd=NODE_DIR, capture_output=True, check=False, timeout=300
+        [node, "--test", *tests],
+        cwd=NODE_DIR,
+        capture_output=True,
+        check=False,
+        timeout=300,
     )
     assert done.returncode == 0, done.stdout.decode() + done.stderr.decode()
 

@@ -70,8 +70,12 @@ def _filter(ids: list[str] | None, group: str | None, reason: str | None) -> Dea
 
 
 def _error_line(err: Any) -> str:
+    """One recorded violation or handler error, whatever a forged entry holds."""
     if isinstance(err, dict) and "pointer" in err:
-        return f"{err['pointer'] or '/'}: expected {err['expected']}, got {err['got']}"
+        return (
+            f"{err.get('pointer') or '/'}: expected {err.get('expected', '?')},"
+            f" got {err.get('got', '?')}"
+        )
     return str(err.get("error", err) if isinstance(err, dict) else err)
 
 

@@ -87,7 +87,10 @@ class Bundler:
                 continue
             if pointer:
                 resolver = graph.descend(resolver, node, doc.draft)
-                if SPECS[doc.draft].create_resource(node).id() is not None:
+                if (
+                    "$id" in node  # both drafts take a resource's id from $id only
+                    and SPECS[doc.draft].create_resource(node).id() is not None
+                ):
                     roots.append(pointer)
                     resource = pointer
             anchor = node.get("$dynamicAnchor")

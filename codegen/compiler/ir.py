@@ -106,11 +106,35 @@ class MapT:
 
 
 @dataclass(frozen=True)
+class KeyLeaf:
+    """Where a :class:`KeySplit` ends: the union members (indexes) left, told apart
+    by the ``const`` tag property ``discriminator`` when there are several."""
+
+    members: tuple[int, ...]
+    discriminator: str | None = None
+
+
+@dataclass(frozen=True)
+class KeySplit:
+    """Tells union members apart by whether an object has the property ``key``:
+    every member on the ``present`` side requires it, every member on the
+    ``absent`` side is closed and has no such property. So a value valid for a
+    member is sent to that member (or to a leaf holding it), never elsewhere."""
+
+    key: str
+    present: KeySplit | KeyLeaf
+    absent: KeySplit | KeyLeaf
+
+
+@dataclass(frozen=True)
 class UnionT:
-    """Any one of ``members``; ``discriminator`` names the ``const`` tag property."""
+    """Any one of ``members``; ``discriminator`` names the ``const`` tag property;
+    ``split``, when there is no such tag, tells object members apart by the
+    properties they require (a decision tree over which keys are present)."""
 
     members: tuple[IrType, ...]
     discriminator: str | None = None
+    split: KeySplit | None = None
 
 
 @dataclass(frozen=True)

@@ -23,11 +23,11 @@ from codegen.compiler.resolve import Resolver, SchemaGraph
 from codegen.compiler.unions import (
     ALL_KINDS,
     const_discriminator,
-    disjoint,
     is_member_type,
     kinds,
     kinds_of_types,
     union_of,
+    union_told_apart,
 )
 from codegen.compiler.vocabulary import (
     ANNOTATIONS,
@@ -598,8 +598,8 @@ class Lowerer:
             tag = const_discriminator(members, self.decls)
             if tag is not None:
                 self.tagged[(ctx.file, ctx.pointer)] = (keyword, tag)
-            union = union_of(members, tag)
-            if keyword == "oneOf" and tag is None and not disjoint(members, self.decls):
+            union, apart = union_told_apart(members, tag, self.decls)
+            if keyword == "oneOf" and not apart:
                 self.delegate(ctx, keyword)
             if only_type and not isinstance(base, ir.AnyT):
                 allowed = set(_types(schema) or ())

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import functools
 import keyword
 import re
 import unicodedata
@@ -82,12 +83,15 @@ def words(text: str) -> list[str]:
 
     Accented letters lose their accents (``"ünïcode"`` -> ``"unicode"``).
     """
+    if text.isascii():  # nothing to decompose
+        return _WORD.findall(text)
     ascii_text = "".join(
         c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
     )
     return _WORD.findall(ascii_text)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def pascal_case(text: str) -> str:
     """``"order line"``, ``"order_line"``, ``"orderLine"`` -> ``"OrderLine"``.
 
@@ -100,11 +104,13 @@ def pascal_case(text: str) -> str:
     return name
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def snake_case(text: str) -> str:
     """``"customerId"`` -> ``"customer_id"``; ``"first-name"`` -> ``"first_name"``."""
     return "_".join(w.lower() for w in words(text))
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def python_field_name(json_name: str) -> str:
     """A safe Python attribute name for a JSON property name.
 

@@ -54,12 +54,19 @@ def _refuse(uri: str) -> Resource[Any]:
     raise referencing.exceptions.NoSuchResource(ref=uri)  # type: ignore[call-arg]
 
 
+# Keywords that give a schema object a URI of its own (an embedded resource, an
+# anchor, or in draft-07 an `$id` fragment): where one appears, the registry crawls.
+_IDENTIFYING = ("$id", "$anchor", "$dynamicAnchor", "$recursiveAnchor")
+
+
 class SchemaGraph:
     """All documents of a folder, with references resolvable between them."""
 
     def __init__(self, documents: list[Document]) -> None:
         self.documents = {d.path: d for d in documents}
         self._where: dict[int, tuple[str, str]] = {}
+        self._resolved: dict[tuple[str, str, str], Target] = {}
+        self._identified = False  # some object has $id or an anchor keyword
         self.base_uri: dict[str, str] = {}
         self.uri_to_file: dict[str, str] = {}
         pairs: list[tuple[str, Resource[Any]]] = []
@@ -90,7 +97,10 @@ class SchemaGraph:
             self._index(doc)
         if errors:
             raise CompileError(errors)
-        self.registry: Registry[Any] = _offline_registry().with_resources(pairs).crawl()
+        registry: Registry[Any] = _offline_registry().with_resources(pairs)
+        # Crawling finds embedded resources and anchors; with no $id or anchor
+        # anywhere there is nothing to find, and every lookup is by file + pointer.
+        self.registry = registry.crawl() if self._identified else registry
 
     def _index(self, doc: Document) -> None:
         stack: list[tuple[Any, str]] = [(doc.contents, "")]
@@ -106,9 +116,19 @@ class SchemaGraph:
             node, pointer = values.pop()
             if isinstance(node, dict):
                 self._where.setdefault(id(node), (doc.path, pointer))
-                values.extend((v, pointer_join(pointer, k)) for k, v in node.items())
+                if not self._identified:
+                    self._identified = any(k in node for k in _IDENTIFYING)
+                values.extend(
+                    (v, pointer_join(pointer, k))
+                    for k, v in node.items()
+                    if isinstance(v, dict | list)
+                )
             elif isinstance(node, list):
-                values.extend((v, pointer_join(pointer, i)) for i, v in enumerate(node))
+                values.extend(
+                    (v, f"{pointer}/{i}")
+                    for i, v in enumerate(node)
+                    if isinstance(v, dict | list)
+                )
 
     def location(self, node: Any) -> tuple[str, str] | None:
         """The file and pointer where a schema object was first seen."""
@@ -135,6 +155,12 @@ class SchemaGraph:
     ) -> Target:
         """Follow ``ref`` (the value of ``keyword``) from a schema at
         ``file#pointer``, or raise an error that points at the keyword."""
+        # Lookups are static (no dynamic scope is consulted), so the answer depends
+        # on the base URI and the reference alone: many $refs share a target.
+        key = (resolver._base_uri, ref, file)
+        known = self._resolved.get(key)
+        if known is not None:
+            return known
         here = pointer_join(pointer, keyword)
         try:
             resolved = resolver.lookup(ref)
@@ -151,7 +177,9 @@ class SchemaGraph:
             where = (target_file, "")
         target_file, target_pointer = where
         draft = self.documents[target_file].draft
-        return Target(node, target_file, target_pointer, resolved.resolver, draft)
+        target = Target(node, target_file, target_pointer, resolved.resolver, draft)
+        self._resolved[key] = target
+        return target
 
     def canonical_ref(self, resolver: Resolver, ref: str) -> str:
         """``ref`` as an absolute URI naming its target file by its canonical URI."""

@@ -10,6 +10,7 @@ which alone can tell "exactly one" from "at least one".
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from typing import Any, cast
 
 from codegen.compiler import ir
@@ -126,3 +127,101 @@ def union_of(members: list[ir.IrType], discriminator: str | None = None) -> ir.I
     if len(flat) == 1:
         return flat[0]
     return ir.UnionT(tuple(flat), discriminator)
+
+
+def _object_variants(t: ir.IrType, decls: Decls, depth: int = 0) -> list[ir.ObjectDecl]:
+    """The object declarations a member is made of (through aliases and unions),
+    or an empty list when it may be anything else."""
+    if depth > 8:
+        return []
+    if isinstance(t, ir.UnionT):
+        out = []
+        for m in t.members:
+            found = _object_variants(m, decls, depth + 1)
+            if not found:
+                return []
+            out += found
+        return out
+    if not isinstance(t, ir.Ref):
+        return []
+    decl = decls.get(t.target)
+    if isinstance(decl, ir.ObjectDecl):
+        return [decl]
+    if isinstance(decl, ir.AliasDecl):
+        return _object_variants(decl.type, decls, depth + 1)
+    return []
+
+
+def key_split(members: tuple[ir.IrType, ...], decls: Decls) -> ir.KeySplit | None:
+    """A decision tree over the properties an object has, sending a value valid for
+    a member to that member, when the members are objects whose required
+    properties tell them apart (each split: required by every member on one side,
+    impossible in every, closed, member on the other). Leaves with several members
+    keep a ``const`` tag discriminator when one tells them apart."""
+    variants = [_object_variants(m, decls) for m in members]
+    if len(members) < 2 or not all(variants):
+        return None
+    required = [
+        set.intersection(*({f.json_name for f in v.fields if f.required} for v in vs))
+        for vs in variants
+    ]
+    closed_names: list[set[str] | None] = [
+        set().union(*({f.json_name for f in v.fields} for v in vs))
+        if all(v.extra is None for v in vs)
+        else None
+        for vs in variants
+    ]
+
+    def build(group: tuple[int, ...]) -> ir.KeySplit | ir.KeyLeaf:
+        if len(group) < 2:
+            return ir.KeyLeaf(group)
+        tag = const_discriminator([members[i] for i in group], decls)
+        if tag is not None:
+            return ir.KeyLeaf(group, tag)
+        best: tuple[int, str, tuple[int, ...], tuple[int, ...]] | None = None
+        for key in sorted(set().union(*(required[i] for i in group))):
+            present = tuple(i for i in group if key in required[i])
+            absent = tuple(
+                i
+                for i in group
+                if (names := closed_names[i]) is not None and key not in names
+            )
+            if not absent or len(present) + len(absent) != len(group):
+                continue
+            score = max(len(present), len(absent))
+            if best is None or score < best[0]:
+                best = (score, key, present, absent)
+        if best is None:
+            return ir.KeyLeaf(group)
+        _, key, present, absent = best
+        return ir.KeySplit(key, build(present), build(absent))
+
+    tree = build(tuple(range(len(members))))
+    return tree if isinstance(tree, ir.KeySplit) else None
+
+
+def exclusive(split: ir.KeySplit) -> bool:
+    """No value is valid for two members: every leaf holds one member or a tag."""
+    for side in (split.present, split.absent):
+        if isinstance(side, ir.KeySplit):
+            if not exclusive(side):
+                return False
+        elif len(side.members) > 1 and side.discriminator is None:
+            return False
+    return True
+
+
+def union_told_apart(
+    members: list[ir.IrType], tag: str | None, decls: Decls
+) -> tuple[ir.IrType, bool]:
+    """The union of ``members`` with its const tag or, without one, its key split;
+    and whether no value can be valid for two members (a ``oneOf`` then needs no
+    full check to be "exactly one")."""
+    union = union_of(members, tag)
+    if tag is not None:
+        return union, True
+    if isinstance(union, ir.UnionT):
+        split = key_split(union.members, decls)
+        if split is not None:
+            return replace(union, split=split), exclusive(split)
+    return union, disjoint(members, decls)

@@ -228,6 +228,13 @@ ANNOTATIONS = frozenset(
     }
 )  # fmt: skip
 COMBINATORS = frozenset({"allOf", "anyOf", "oneOf", "not", "if", "then", "else"})
+# keyword -> shape of its value, for the keywords whose value holds subschemas.
+_SHAPES: dict[Draft, dict[str, str]] = {
+    draft: {k: spec.shape for k, spec in table.items() if spec.shape is not None}
+    for draft, table in KEYWORDS.items()
+}
+assert not any("~" in k or "/" in k for t in _SHAPES.values() for k in t)
+
 OBJECT_KEYWORDS = frozenset(
     {
         "properties", "required", "additionalProperties", "patternProperties",
@@ -336,24 +343,24 @@ def subschemas(
     schema: dict[str, Any], draft: Draft, pointer: str
 ) -> Iterator[tuple[Any, str]]:
     """Each direct subschema of ``schema`` with its pointer (only well-shaped ones)."""
-    table = KEYWORDS[draft]
+    shapes = _SHAPES[draft]
     for key, value in schema.items():
-        spec = table.get(key)
-        if spec is None or spec.shape is None:
+        shape = shapes.get(key)
+        if shape is None:
             continue
-        here = pointer_join(pointer, key)
-        if spec.shape == "schema" or (
-            spec.shape == "schema_or_list" and not isinstance(value, list)
+        here = pointer + "/" + key  # keyword names hold no "~" or "/"
+        if shape == "schema" or (
+            shape == "schema_or_list" and not isinstance(value, list)
         ):
             yield value, here
-        elif spec.shape in ("schema_list", "schema_or_list") and isinstance(
-            value, list
-        ):
-            for i, item in enumerate(value):
-                yield item, pointer_join(here, i)
-        elif spec.shape in ("schema_map", "deps") and isinstance(value, dict):
+        elif shape in ("schema_list", "schema_or_list"):
+            if isinstance(value, list):
+                for i, item in enumerate(value):
+                    yield item, f"{here}/{i}"
+        elif isinstance(value, dict):  # schema_map, deps
+            deps = shape == "deps"
             for name, item in value.items():
-                if spec.shape == "deps" and isinstance(item, list):
+                if deps and isinstance(item, list):
                     continue
                 yield item, pointer_join(here, name)
 

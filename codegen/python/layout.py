@@ -31,6 +31,8 @@ def _escape_char(ch: str, quote: str) -> str:
 def py_str(text: str) -> str:
     """A Python string literal, quoted as ruff prefers (double unless more escapes)."""
     quote = "'" if text.count('"') > text.count("'") else '"'
+    if text.isascii() and text.isprintable():  # only \\ and the quote to escape
+        return quote + text.replace("\\", "\\\\").replace(quote, "\\" + quote) + quote
     return quote + "".join(_escape_char(c, quote) for c in text) + quote
 
 

@@ -163,11 +163,59 @@ class PythonRenderer:
             ]
             return Typed(Group("dict[", (key, value), "]"), (), tuple(kwargs))
         # UnionT
+        if t.split is not None:
+            return self.split_union(t, t.split, used, module)
         union = Union(tuple(self.expr(m, used, module) for m in t.members))
         tag = self.tag_field(t)
         if tag is not None:
             return Typed(union, (), (("discriminator", py_str(tag)),))
         return Typed(union)
+
+    def split_union(
+        self, t: ir.UnionT, split: ir.KeySplit, used: Used, module: str
+    ) -> Typed:
+        """A union told apart by its members' required properties: each leaf of
+        the decision tree is a ``Tag``ged choice (named by its members' type names,
+        which error locations skip unless an object has a property of that name), and
+        ``_s.key_tag`` walks the tree in pydantic-core's callable discriminator."""
+        used.pydantic |= {"Discriminator", "Tag"}
+        used.typing.add("Annotated")
+        choices: list[Expr] = []
+
+        def node(side: ir.KeySplit | ir.KeyLeaf) -> Expr:
+            if isinstance(side, ir.KeySplit):
+                return Group(
+                    "(", (py_str(side.key), node(side.present), node(side.absent)), ")"
+                )
+            if not side.members:
+                return "None"
+            members = [t.members[i] for i in side.members]
+            tag = " | ".join(
+                m.target.name if isinstance(m, ir.Ref) else f"member {i}"
+                for i, m in zip(side.members, members, strict=True)
+            )
+            inner = ir.UnionT(tuple(members), side.discriminator)
+            typed = self.typed(members[0] if len(members) == 1 else inner, used, module)
+            label = f"Tag({py_str(tag)})"
+            choices.append(
+                self.annotated(
+                    Typed(
+                        typed.base,
+                        typed.metadata,
+                        typed.field_kwargs,
+                        (*typed.trailing, label),
+                    ),
+                    used,
+                )
+            )
+            return py_str(tag)
+
+        tree = node(split)
+        call = Group(f"{SUPPORT}.key_tag(", (tree,), ")")
+        # Every leaf holds a member, so only a value that is no object has no tag.
+        error = ('custom_error_type="type_error"', 'custom_error_message="an object"')
+        discriminator = Group("Discriminator(", (call, *error), ")")
+        return Typed(Union(tuple(choices)), (discriminator,))
 
     def tag_field(self, t: ir.UnionT) -> str | None:
         """The Python field name of the union's tag, which Pydantic's

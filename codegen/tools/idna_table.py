@@ -1,9 +1,9 @@
-"""Write ``codegen/templates/ts/_idna.js``: the IDNA2008 data of the Node runtime.
+"""Write ``runtime/node/src/_idna.ts``: the IDNA2008 data of the Node runtime.
 
     python -m codegen.tools.idna_table [--check]
 
 The Python runtime checks A-labels of ``hostname`` with the ``idna`` package
-(``idna.ulabel``); Node has no IDNA2008 package, so ``_hostname.js`` applies the
+(``idna.ulabel``); Node has no IDNA2008 package, so ``_hostname.ts`` applies the
 same rules to a table made here from the same sources: ``idna.idnadata`` (code
 point classes of RFC 5892, joining types, scripts) and Python's ``unicodedata``,
 which ``idna`` reads for the bidi classes (RFC 5893), the leading combining mark
@@ -30,14 +30,14 @@ import idna
 from idna import idnadata
 from idna.intranges import intranges_contain
 
-OUT = Path(__file__).resolve().parent.parent / "templates" / "ts" / "_idna.js"
+OUT = Path(__file__).resolve().parents[2] / "runtime" / "node" / "src" / "_idna.ts"
 
 CLASSES = {"PVALID": 1, "CONTEXTJ": 2, "CONTEXTO": 3}
 BIDI = ("L", "R", "AL", "AN", "EN", "ES", "CS", "ET", "ON", "BN", "NSM")
 JOINING = {"T": 1, "L": 2, "D": 3, "R": 4}  # "C" and none: 0
 SCRIPTS = ("Greek", "Hebrew", "Hiragana", "Katakana", "Han")
 
-# Bit layout of a value (mirrored in _hostname.js).
+# Bit layout of a value (mirrored in _hostname.ts).
 _BIDI_NAMES = " ".join(f"{i + 1} {b}" for i, b in enumerate(BIDI))
 _SCRIPT_NAMES = ", ".join(f"{i + 1} {s}" for i, s in enumerate(SCRIPTS))
 LAYOUT = (
@@ -133,9 +133,9 @@ def render() -> str:
         "// Runs over all code points: <start - previous start>:<value>, base 36.",
         "// Value bits:",
         *(f"//   {name} at bit {bit}: {what}" for name, bit, what in LAYOUT),
-        f'export const IDNA_VERSION = "{idna.__version__}";',
-        f'export const UNICODE_VERSION = "{unicodedata.unidata_version}";',
-        "export const IDNA_RUNS =",
+        f'export const IDNA_VERSION: string = "{idna.__version__}";',
+        f'export const UNICODE_VERSION: string = "{unicodedata.unidata_version}";',
+        "export const IDNA_RUNS: string =",
     ]
     width = 88
     row = ""

@@ -1,3 +1,3 @@
-"""IR to the npm package: TypeScript declarations and validators (``render``).
-Templates and the Node runtime files the package ships are in
-``codegen/templates/ts/`` until the runtime moves to ``runtime/node/``."""
+"""IR to the npm package: TypeScript declarations and validators (``render``, with
+its templates in ``templates/``) and the compiled Node runtime the package ships
+(``runtime``: ``runtime/node/compiled/``, built from ``runtime/node/src/``)."""

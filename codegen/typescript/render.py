@@ -62,10 +62,8 @@ def js_literal(value: Any) -> str:
     return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
-# The TypeScript templates, beside the Node runtime files the package copies.
-TEMPLATES = Templates(
-    Path(__file__).resolve().parents[1] / "templates" / "ts", js=js_literal
-)
+# The TypeScript templates (the Node runtime itself is runtime/node/, see runtime.py).
+TEMPLATES = Templates(Path(__file__).resolve().parent / "templates", js=js_literal)
 
 
 def jsdoc(lines: list[str], indent: str) -> str:

@@ -1,7 +1,4 @@
-// Copied by `contracts generate`. Do not edit.
-// String formats the contracts assert. Aliases of `string`: they document intent
-// and keep the exact wire text (validators check them).
-
+export { isHostname, punycodeDecode } from "./_hostname.js";
 /** RFC 3339 date-time, e.g. `2026-11-24T09:30:00Z`. */
 export type IsoDateTime = string;
 /** RFC 3339 full-date, e.g. `2026-11-24`. */
@@ -22,3 +19,21 @@ export type Hostname = string;
 export type Ipv4 = string;
 /** RFC 4291 IPv6 address. */
 export type Ipv6 = string;
+export declare function isDate(value: string): boolean;
+export declare function isTime(value: string): boolean;
+export declare function isDateTime(value: string): boolean;
+export declare const isDuration: (value: string) => boolean;
+export declare const isUuid: (value: string) => boolean;
+export declare const isIpv4: (value: string) => boolean;
+/** ipaddress.IPv6Address's parser (CPython 3.11), after formats.py's guards. */
+export declare function isIpv6(value: string): boolean;
+export declare function isEmail(value: string): boolean;
+export declare function isUri(value: string): boolean;
+export type FormatName = "date" | "date-time" | "duration" | "email" | "hostname" | "idn-email" | "idn-hostname" | "ipv4" | "ipv6" | "iri" | "iri-reference" | "json-pointer" | "regex" | "relative-json-pointer" | "time" | "uri" | "uri-reference" | "uri-template" | "uuid";
+/** The asserted formats: the same checks, verdict for verdict, as the Python package. */
+export declare const FORMATS: Readonly<Record<FormatName, (value: string) => boolean>>;
+/**
+ * Whether `value / divisor` is an integer, on the decimals the JSON text wrote:
+ * 19.99 is a multiple of 0.01 although binary floating point says otherwise.
+ */
+export declare function isMultiple(value: number, divisor: number): boolean;

@@ -1,4 +1,4 @@
-// `pattern` in linear time (copied verbatim by `contracts generate`).
+// `pattern` in linear time.
 //
 // JSON Schema patterns are ECMA-262 regular expressions; V8 runs them in a
 // backtracking engine, where `^(a+)+$` against 30 a's and a "!" blocks the event loop
@@ -9,24 +9,22 @@
 // patterns no linear-time engine can run (lookaround, backreferences).
 import { RE2JS } from "re2js";
 import { PATTERNS } from "./_schemas.js";
-
 const compiled = new Map();
-
 /**
  * Ajv's `code.regExp` engine: an object with `test(string)`. A source the compiler
  * did not translate (the runtime's own "^__proto__$") is taken as RE2 syntax.
  */
 export function regExp(source) {
-  let found = compiled.get(source);
-  if (found === undefined) {
-    found = RE2JS.compile(PATTERNS.get(source) ?? source);
-    compiled.set(source, found);
-  }
-  return found;
+    let found = compiled.get(source);
+    if (found === undefined) {
+        const re = RE2JS.compile(PATTERNS.get(source) ?? source);
+        found = re;
+        compiled.set(source, found);
+    }
+    return found;
 }
 regExp.code = 'require("re2js").RE2JS.compile';
-
 /** Whether ECMA-262 pattern `source` (one of the bundled schemas') occurs in `text`. */
 export function search(source, text) {
-  return regExp(source).test(text);
+    return regExp(source).test(text);
 }

@@ -8,7 +8,8 @@ it to the handler of its type and major version, and acknowledges the successes 
 one ``XACK`` per batch. Invalid entries move to ``stream:{name}:dlq`` in the same
 atomic step as their ack (one script a batch); a failing handler leaves the entry
 pending, to be reclaimed after ``claim_idle_ms`` and dead-lettered past
-``max_deliveries``.
+``max_deliveries``. The dead-letter stream is bounded: ``XADD MAXLEN ~
+dead_letter_maxlen`` (10,000 by default; ``docs/deadletters.md``).
 
 Rooms: ``keys`` (key names), ``routing`` (checking one entry), ``core`` (a batch as
 commands, sans I/O), ``shells`` (the sync and asyncio consumers), ``publisher``.

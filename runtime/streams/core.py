@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import logging
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, NamedTuple, TypedDict
 
 import redis
 
-from runtime._sansio import Call, Send, Steps, command
+from runtime._sansio import Call, Command, Send, Steps, command
 from runtime.catalog import Catalog
 from runtime.envelope import Codec, dumps
 from runtime.streams.keys import dead_letter_key, retry_key, stream_key, text
@@ -124,6 +125,14 @@ def trace_of(message: Any) -> dict[str, str] | None:
     return out
 
 
+def _refused_script(reply: Any) -> bool:
+    """Is this the answer of a Redis that does not let this client run scripts?"""
+    if not isinstance(reply, redis.ResponseError):
+        return False
+    text = str(reply).lower()
+    return "noperm" in text or "no permissions" in text or "unknown command" in text
+
+
 class ConsumerCore(Router):
     """What a consumer-group member decides; its shells do the I/O."""
 
@@ -149,6 +158,8 @@ class ConsumerCore(Router):
             "messaging.destination.name": stream,
             "messaging.consumer.group.name": group,
         }
+        # (type, version) -> the attributes of its duration metrics
+        self._attributes: dict[tuple[str, int], tuple[dict[str, str], ...]] = {}
         self.dead_letter_maxlen = dead_letter_maxlen
         self.key = stream_key(stream)
         self.dlq = dead_letter_key(stream)
@@ -167,6 +178,8 @@ class ConsumerCore(Router):
         # (key, entry id) -> the last handler failure, oldest first, bounded.
         self.last_errors: dict[tuple[str, str], str] = {}
         self.recovered = 0  # times the stream or group was created again
+        # Settle with SETTLE; False once Redis refused scripts (ACL, EVAL disabled).
+        self.scripting = True
 
     # -- operations (generators the shells drive) ------------------------------
 
@@ -185,7 +198,8 @@ class ConsumerCore(Router):
         dead: list[DeadLetter] = []
         entries: list[Entry] = []
         tel = self.telemetry
-        metering = tel.metering
+        metering, tracing = tel.metering, tel.tracing
+        times: dict[tuple[str, int, str], list[float]] = {}
         if self._claim_due():
             if metering:
                 yield from self._observe_group()
@@ -205,7 +219,7 @@ class ConsumerCore(Router):
             return (yield from self._recover())
         for key, items in reply[0] or []:
             entries += [Entry(text(key), text(i), f, 1) for i, f in items]
-        if entries and tel.tracing:
+        if entries and tracing:
             with tel.receive(self.stream, self.group, len(entries)):
                 pass
         acks: list[Entry] = []
@@ -219,20 +233,28 @@ class ConsumerCore(Router):
             routed = self.route(entry.entry_id, entry.fields, entry.deliveries)
             if isinstance(routed, Refused):
                 dead.append(DeadLetter(entry, *routed))
-                if tel.tracing:
+                if tracing:
                     with tel.process(self.stream, self.group, None, None) as span:
                         Telemetry.error(span, routed.reason)
                 continue
             message = routed.delivery.message
-            with tel.process(
-                self.stream, self.group, str(message.envelope.id), trace_of(message)
-            ) as span:
+            parent = trace_of(message) if tracing else None
+            message_id = str(message.envelope.id) if tracing else None
+            scope = (
+                tel.process(self.stream, self.group, message_id, parent)
+                if parent
+                else nullcontext()
+            )
+            with scope as span:
                 handling = time.perf_counter() if metering else 0.0
                 error = yield Call(routed.handler, (routed.data, routed.delivery))
                 if error is not None:
                     Telemetry.error(span, type(error).__qualname__)
+            if error is not None and tracing and parent is None:
+                with tel.process(self.stream, self.group, message_id, None) as span:
+                    Telemetry.error(span, type(error).__qualname__)
             if metering:
-                self._timed(message, started, handling, error)
+                self._timed(times, message, started, handling, error)
             if error is None:
                 acks.append(entry)
                 self.last_errors.pop(entry[:2], None)
@@ -252,18 +274,39 @@ class ConsumerCore(Router):
         result.handled = len(acks)
         if metering:
             self._count(dead, len(acks))
+            self._record(times)
         return result
 
-    def _timed(self, message: Any, started: float, handling: float, error: Any) -> None:
-        """Record one message's validation and handler durations."""
+    def _timed(
+        self,
+        times: dict[tuple[str, int, str], list[float]],
+        message: Any,
+        started: float,
+        handling: float,
+        error: Any,
+    ) -> None:
+        """Add one message's validation and handler durations to the batch's."""
         done = time.perf_counter()
-        contract = {"contract": f"{message.type}.v{message.version}"}
+        failed = "" if error is None else type(error).__qualname__
+        acc = times.setdefault((message.type, message.version, failed), [0, 0.0, 0.0])
+        acc[0] += 1
+        acc[1] += handling - started
+        acc[2] += done - handling
+
+    def _record(self, times: dict[tuple[str, int, str], list[float]]) -> None:
+        """The batch's durations: per contract (and handler error), the mean per
+        message over the batch, one value each (one per message would cost more
+        than the message itself in the SDK)."""
         tel = self.telemetry
-        tel.record("contracts.validation.duration", handling - started, contract)
-        where = {**self._where, **contract}
-        if error is not None:
-            where["error.type"] = type(error).__qualname__
-        tel.record("contracts.handler.duration", done - handling, where)
+        for (message_type, version, failed), (n, validating, handling) in times.items():
+            key = (message_type, version)
+            attrs = self._attributes.get(key)
+            if attrs is None:
+                contract = {"contract": f"{message_type}.v{version}"}
+                attrs = self._attributes[key] = (contract, {**self._where, **contract})
+            tel.record("contracts.validation.duration", validating / n, attrs[0])
+            where = {**attrs[1], "error.type": failed} if failed else attrs[1]
+            tel.record("contracts.handler.duration", handling / n, where)
 
     def _drifted(self, message_type: str, version: int, fingerprint: str) -> None:
         super()._drifted(message_type, version, fingerprint)
@@ -385,27 +428,44 @@ class ConsumerCore(Router):
                 tuple(command("xack", k, self.group, *i) for k, i in ids.items())
             )
             return reply
-        keys = (self.dlq, self.key, self.retry)
-        copied = [d for d in dead if len(d.entry.fields) <= COPIED_FIELDS]
+        if self.scripting:
+            maxlen = self.dead_letter_maxlen
+            keys = (self.dlq, self.key, self.retry)
+            copied = [d for d in dead if len(d.entry.fields) <= COPIED_FIELDS]
+            args: list[Any] = [self.group, "" if maxlen is None else maxlen]
+            args.append(len(copied))
+            for d in copied:
+                extra = self.dead_letter_fields(d)
+                args += [keys.index(d.entry.key), d.entry.entry_id, len(extra)]
+                for name, value in extra.items():
+                    args += [name, value]
+            for key, entry_ids in ids.items():
+                args += [keys.index(key), len(entry_ids), *entry_ids]
+            script = command("eval", SETTLE, len(keys), *keys, *args)
+            sent = [d for d in dead if len(d.entry.fields) > COPIED_FIELDS]
+            reply = yield Send(
+                (script, *self._xadds(sent)), transaction=bool(sent)
+            )  # fmt: skip
+            if not _refused_script(reply):
+                return reply
+            log.warning(
+                "Redis refused the settle script (%s); dead letters of %s are sent"
+                " by the client in a MULTI from now on", reply, self.key,
+            )  # fmt: skip
+            self.scripting = False
+        xacks = [command("xack", k, self.group, *i) for k, i in ids.items()]
+        reply = yield Send((*self._xadds(dead), *xacks), transaction=True)
+        return reply
+
+    def _xadds(self, dead: list[DeadLetter]) -> list[Command]:
+        """Dead letters the client sends, fields and all."""
         maxlen = self.dead_letter_maxlen
-        args: list[Any] = [self.group, "" if maxlen is None else maxlen, len(copied)]
-        for d in copied:
-            extra = self.dead_letter_fields(d)
-            args += [keys.index(d.entry.key), d.entry.entry_id, len(extra)]
-            for name, value in extra.items():
-                args += [name, value]
-        for key, entry_ids in ids.items():
-            args += [keys.index(key), len(entry_ids), *entry_ids]
-        sent = [
+        return [
             command(
                 "xadd", self.dlq, self.dead_fields(d), maxlen=maxlen, approximate=True
             )
             for d in dead
-            if len(d.entry.fields) > COPIED_FIELDS
         ]
-        script = command("eval", SETTLE, len(keys), *keys, *args)
-        reply = yield Send((script, *sent), transaction=bool(sent))
-        return reply
 
     def _recover(self) -> Steps[BatchResult]:
         """The stream or the group is gone (deleted under the consumer): create it

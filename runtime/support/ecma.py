@@ -12,7 +12,9 @@ syntax with ECMA-262's meaning:
 - ``\\p{..}``/``\\P{..}``: General_Category values and Scripts under their exact
   ECMA-262 names, and the binary properties ``Any``, ``ASCII``, ``ASCII_Hex_Digit``;
 - characters by code point (astral ones included), ``\\u{..}``, surrogate pairs
-  written as two ``\\u`` escapes, ``\\cX``, ``\\xHH``, ``\\0``.
+  written as two ``\\u`` escapes, ``\\cX``, ``\\xHH``, ``\\0``;
+- escaped ASCII punctuation (``\\:``, ``\\-``) is the character itself, as outside
+  ``u`` mode (real-world schemas write it; its meaning is the same in every engine).
 
 A pattern that is not ECMA-262 is a :class:`RegexError` with code ``bad-pattern``;
 one outside the engines' language (lookaround, backreferences, counts over 1000, lone
@@ -30,6 +32,7 @@ from .unicode_names import BINARY, GENERAL_CATEGORY, SCRIPT
 BAD = "bad-pattern"
 UNSUPPORTED = "unsupported-pattern"
 MAX_REPEAT = 1000  # RE2's limit on a counted repetition
+MAX_NESTING = 100  # groups in groups (Rust's regex stops at 250 levels of any kind)
 NO_LOOKAROUND = "the linear-time engines have no lookaround"
 
 MAX_CP = 0x10FFFF
@@ -44,6 +47,10 @@ SPACE: Ranges = (
 LINE_TERMINATORS: Ranges = ((0x0A, 0x0A), (0x0D, 0x0D), (0x2028, 0x2029))
 HEX_DIGIT: Ranges = ((0x30, 0x39), (0x41, 0x46), (0x61, 0x66))
 SYNTAX = frozenset("^$\\.*+?()[]{}|")
+# Escaped ASCII punctuation that is no syntax character (``\:``, ``\-``, ``\"``): an
+# error under the u flag, the character itself everywhere else (Annex B), and so in
+# every engine. Real-world schemas write them (SchemaStore's azure-pipelines: ``\:``).
+LENIENT = frozenset("!\"#%&',-:;<=>@_`~ ")
 CONTROL = {"f": 0x0C, "n": 0x0A, "r": 0x0D, "t": 0x09, "v": 0x0B}
 HEX = frozenset("0123456789abcdefABCDEF")
 
@@ -135,6 +142,7 @@ class _Parser:
         self.rust: list[str] = []
         self.re2: list[str] = []
         self.unsupported: str | None = None
+        self.depth = 0
         self.groups, self.names = _groups(source)
 
     # -- helpers -------------------------------------------------------------
@@ -205,13 +213,25 @@ class _Parser:
                     NO_LOOKAROUND,
                     start,
                 )
+                self.nest(start)
                 self.disjunction()
                 if not self.eat(")"):
                     raise self.bad("unterminated group", start)
+                self.depth -= 1
                 self.no_quantifier()
                 return 1
         inner = self.atom()
         return self.quantifier(inner)
+
+    def nest(self, start: int) -> None:
+        """One group deeper (the parser recurses: the depth is bounded)."""
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise RegexError(
+                UNSUPPORTED,
+                f"groups nested over {MAX_NESTING} deep at index {start}:"
+                " the engines' parsers stop there",
+            )
 
     def no_quantifier(self) -> None:
         if self.i < len(self.src) and (
@@ -317,6 +337,7 @@ class _Parser:
     def group(self) -> int:
         start = self.i
         self.i += 1
+        self.nest(start)
         if self.eat("?:"):
             pass
         elif self.eat("?<"):
@@ -332,6 +353,7 @@ class _Parser:
         if not self.eat(")"):
             raise self.bad("unterminated group", start)
         self.emit(")")
+        self.depth -= 1
         return inner
 
     def atom_escape(self, start: int) -> None:
@@ -410,7 +432,7 @@ class _Parser:
             return 0x08
         if in_class and ch == "-":
             return 0x2D
-        if ch in SYNTAX or ch == "/":
+        if ch in SYNTAX or ch == "/" or ch in LENIENT:
             return ord(ch)
         raise self.bad(f"invalid escape '\\{ch}'", start)
 

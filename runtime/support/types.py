@@ -279,6 +279,38 @@ def multiple_of(divisor: float) -> AfterValidator:
     return AfterValidator(check)
 
 
+# -- unions told apart by their members' required properties --------------------
+
+
+def key_tag(tree: Any) -> Any:
+    """A callable discriminator over a decision tree of ``(key, present, absent)``
+    tuples ending in a member's tag (or None: no member can take the value). A
+    JSON object is tested for its keys; a model (when serialising, or validating
+    models) for the JSON names of its class's fields, which hold the same answer
+    for the closed objects the tree was made from."""
+    names_of: dict[type, frozenset[str]] = {}
+
+    def tag(value: Any) -> str | None:
+        if isinstance(value, dict):
+            keys: Any = value
+        elif isinstance(value, BaseModel):
+            cls = type(value)
+            keys = names_of.get(cls)
+            if keys is None:
+                keys = names_of[cls] = frozenset(
+                    str(f.validation_alias or name)
+                    for name, f in cls.model_fields.items()
+                )
+        else:
+            return None
+        node = tree
+        while isinstance(node, tuple):
+            node = node[1] if node[0] in keys else node[2]
+        return node  # type: ignore[no-any-return]
+
+    return tag
+
+
 # -- object-level keywords -------------------------------------------------------
 
 

@@ -10,7 +10,7 @@ Depends on pydantic, the standard library and, for IDNA2008 host name labels, th
 """
 
 from .formats import FAST_FORMATS, FORMATS, format_
-from .patterns import ecma_regex, pattern
+from .patterns import ecma_regex, pattern, translate_rust
 from .types import (
     Bool,
     Int,
@@ -25,6 +25,7 @@ from .types import (
     json_equal,
     json_int,
     json_kind,
+    key_tag,
     loose_default,
     multiple_of,
     never,
@@ -52,12 +53,14 @@ __all__ = [
     "json_equal",
     "json_int",
     "json_kind",
+    "key_tag",
     "loose_default",
     "multiple_of",
     "never",
     "not_kinds",
     "not_null",
     "pattern",
+    "translate_rust",
     "unique",
     "values",
 ]

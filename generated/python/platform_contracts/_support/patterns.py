@@ -25,6 +25,7 @@ __all__ = [
     "pattern",
     "rust_schema",
     "translate",
+    "translate_rust",
 ]
 
 
@@ -46,6 +47,15 @@ def rust_schema(source: str) -> core_schema.CoreSchema:
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def translate_rust(source: str) -> str:
+    """``source`` in the syntax of Rust's regex, ECMA-262's meaning kept; a pattern
+    the compiler would refuse is returned as it is."""
+    try:
+        return translate(source).rust
+    except RegexError:
+        return source
 
 
 class Regex:

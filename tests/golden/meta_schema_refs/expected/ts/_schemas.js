@@ -7,13 +7,13 @@ export const SCHEMAS = [
     path: "holder07.json",
     uri: "file:///schemas/holder07.json",
     draft: "7",
-    schema: JSON.parse("{\"$id\":\"file:///schemas/holder07.json\",\"$schema\":\"http://json-schema.org/draft-07/schema#\",\"title\":\"Holder 07\",\"type\":\"object\",\"properties\":{\"schema\":{\"$ref\":\"http://json-schema.org/draft-07/schema\"}},\"description\":\"A tool definition whose input is a JSON Schema: the official meta-schema checks it.\"}"),
+    schema: JSON.parse("{\"$id\":\"file:///schemas/holder07.json\",\"$schema\":\"http://json-schema.org/draft-07/schema#\",\"title\":\"Holder 07\",\"type\":\"object\",\"properties\":{\"schema\":{\"$ref\":\"http://json-schema.org/draft-07/schema\"},\"name\":{\"type\":\"string\"}},\"description\":\"A tool definition whose input is a JSON Schema: the official meta-schema checks it.\",\"additionalProperties\":false}"),
   },
   {
     path: "holder2020.json",
     uri: "file:///schemas/holder2020.json",
     draft: "2020-12",
-    schema: JSON.parse("{\"$id\":\"file:///schemas/holder2020.json\",\"title\":\"Holder 2020\",\"type\":\"object\",\"properties\":{\"schema\":{\"$ref\":\"https://json-schema.org/draft/2020-12/schema\"}},\"description\":\"A tool definition whose input is a JSON Schema: the official meta-schema checks it.\"}"),
+    schema: JSON.parse("{\"$id\":\"file:///schemas/holder2020.json\",\"title\":\"Holder 2020\",\"type\":\"object\",\"properties\":{\"schema\":{\"$ref\":\"https://json-schema.org/draft/2020-12/schema\"},\"name\":{\"type\":\"string\"}},\"description\":\"A tool definition whose input is a JSON Schema: the official meta-schema checks it.\",\"additionalProperties\":false}"),
   },
   {
     path: "json-schema.org/draft-07/schema.json",

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from importlib import import_module
 from typing import Any
 
-FINGERPRINT = "sha256:fecf0e6b0b6467240d2cd8bf7672c1e272c1fb56c6a444be4285d3e954b12f0c"
+FINGERPRINT = "sha256:e96e584dd37ed0e1e281ce725383baa35db6bce39539dd06ce7b15051d5152d5"
 _PACKAGE = "case_meta_schema_refs"
 
 
@@ -35,7 +35,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="holder07",
         message_type=None,
         version=None,
-        fingerprint="sha256:06c97c8b454f9a4c7abb1f65cd12decb671aad46de96affd32f765672ea67527",
+        fingerprint="sha256:8c2db45e382ec021380f8902f38b54047347d96c092306e2d6d5b03225ccd465",
         full_check=True,
     ),
     Contract(
@@ -44,7 +44,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="holder2020",
         message_type=None,
         version=None,
-        fingerprint="sha256:c9b1e588c1127cbe4682261228064a0595ef716237013bb61a5fa099bc0f4cde",
+        fingerprint="sha256:d781d9d172476461c295db6da0927e6e1c4f7005a967ef617a0f5eb58afd3241",
         full_check=True,
     ),
     Contract(

@@ -1,0 +1,123 @@
+// Build and read the envelope around a typed payload, so a service never writes the
+// wire format by hand. The generated `envelope.js` binds these to its envelope
+// contract and `envelope.d.ts` types them by message type and version.
+import { randomUUID } from "node:crypto";
+import { MANIFEST } from "./_manifest.js";
+import type { ManifestContract } from "./_manifest.js";
+import { contract } from "./_runtime.js";
+
+const byMessage = new Map(
+  MANIFEST.contracts.filter((c) => c.type !== null).map((c) => [`${c.type}@${c.version}`, c]),
+);
+
+/** A message type and version this package has no contract for. */
+export class UnknownMessage extends Error {
+  readonly type: string;
+  readonly version: number;
+
+  constructor(type: string, version: number) {
+    const known = MANIFEST.contracts.filter((c) => c.type === type).map((c) => c.version);
+    super(
+      known.length
+        ? `no contract for ${type} v${version} (known versions ${JSON.stringify(known)})`
+        : `no contract for ${type} v${version} (unknown message type)`,
+    );
+    this.name = "UnknownMessage";
+    this.type = type;
+    this.version = version;
+  }
+}
+
+/** The manifest entry of a message type and version, or throws UnknownMessage. */
+export function messageContract(type: string, version: number): ManifestContract {
+  const entry = byMessage.get(`${type}@${version}`);
+  if (entry === undefined) throw new UnknownMessage(type, version);
+  return entry;
+}
+
+/** The envelope's fields, as the runtime reads them (the package types them fully). */
+export interface EnvelopeShape {
+  readonly id: string;
+  readonly type: string;
+  readonly version: number;
+  readonly fingerprint: string;
+  readonly time: string;
+  readonly source: string;
+  readonly trace?: unknown;
+  readonly correlation_id?: string;
+  readonly data: unknown;
+}
+
+/** Options of buildEnvelope; `source` names the producing service. */
+export interface BuildOptions {
+  readonly source: string;
+  readonly id?: string | undefined;
+  readonly time?: string | undefined;
+  readonly trace?: unknown;
+  readonly correlationId?: string | undefined;
+}
+
+/** A received envelope and its payload, both validated. */
+export interface ReadResult {
+  envelope: EnvelopeShape;
+  message: { type: string; version: number; data: unknown };
+  /** False when the producer was built from another version of the contract. */
+  fingerprintMatches: boolean;
+}
+
+/** The envelope functions over one envelope contract (e.g. "envelope.v1.json"). */
+export interface Envelopes {
+  buildEnvelope(type: string, version: number, data: unknown, options: BuildOptions): EnvelopeShape;
+  readEnvelope(value: unknown): ReadResult;
+  readEnvelopeJson(text: string | Uint8Array): ReadResult;
+}
+
+export function envelopes(envelopeId: string): Envelopes {
+  const envelopeContract = contract<EnvelopeShape>(envelopeId);
+
+  /**
+   * Wraps a payload in a validated envelope: id, type, version, the contract's
+   * fingerprint, time, source, trace context. Throws ContractViolation if the
+   * payload breaks its contract.
+   */
+  function buildEnvelope(
+    type: string,
+    version: number,
+    data: unknown,
+    options: BuildOptions,
+  ): EnvelopeShape {
+    const entry = messageContract(type, version);
+    const payload = contract(entry.contract).parse(data);
+    const envelope = {
+      id: options.id ?? randomUUID(),
+      type,
+      version,
+      fingerprint: entry.fingerprint,
+      time: options.time ?? new Date().toISOString(),
+      source: options.source,
+      ...(options.trace === undefined ? {} : { trace: options.trace }),
+      ...(options.correlationId === undefined ? {} : { correlation_id: options.correlationId }),
+      data: payload,
+    };
+    return envelopeContract.parse(envelope);
+  }
+
+  /** Validates an envelope and its payload against the contract it names. */
+  function readEnvelope(value: unknown): ReadResult {
+    const envelope = envelopeContract.parse(value);
+    const entry = messageContract(envelope.type, envelope.version);
+    const data = contract(entry.contract).parse(envelope.data);
+    return {
+      envelope,
+      message: { type: envelope.type, version: envelope.version, data },
+      fingerprintMatches: envelope.fingerprint === entry.fingerprint,
+    };
+  }
+
+  /** JSON text (size and depth checked first) to a validated envelope and payload. */
+  function readEnvelopeJson(text: string | Uint8Array): ReadResult {
+    return readEnvelope(envelopeContract.parseJson(text));
+  }
+
+  return { buildEnvelope, readEnvelope, readEnvelopeJson };
+}

@@ -1,0 +1,498 @@
+// HTTP with contracts. The Node side of runtime/http.py, for the catalogue's operations:
+// - createClient: a fetch client that validates the body it sends (nothing is sent
+//   when it breaks the contract) and the answer against the contract of its status;
+// - validateRequest / validateResponse: a framework-neutral check for Express,
+//   Fastify or node:http handlers, answering like the Python middleware: RFC 9457
+//   problem documents with the same statuses (415, 413, 400, 422), problem types,
+//   titles and `errors` (pointer, expected, got, message).
+import { CATALOG } from "./_catalog.js";
+import type { CatalogOperation } from "./_catalog.js";
+import {
+  ContractViolation,
+  DEFAULT_LIMITS,
+  RuntimeContractError,
+  contract,
+  nestingDepth,
+  utf8Length,
+} from "./_runtime.js";
+import type { Limits, Violation } from "./_runtime.js";
+import type { OperationId, Operations } from "./operations.js";
+
+/** Base URI of the problem types: `${PROBLEM_BASE}contract-violation` and so on. */
+export const PROBLEM_BASE = "https://contracts.example.com/problems/";
+
+/** No such operation in the catalogue the package was generated with. */
+export class UnknownOperation extends RuntimeContractError {}
+
+/** The server answered with a status the operation does not declare. */
+export class UndeclaredStatus extends RuntimeContractError {
+  readonly operation: string;
+  readonly status: number;
+  readonly declared: readonly number[];
+
+  constructor(operation: string, status: number, declared: readonly number[]) {
+    super(`${operation} answered ${status}, which it does not declare (${declared.join(", ")})`);
+    this.operation = operation;
+    this.status = status;
+    this.declared = Object.freeze([...declared]);
+  }
+}
+
+// -- the catalogue's operations --------------------------------------------------------
+
+/** A catalogue operation, as the runtime reads it. */
+export interface OperationInfo {
+  readonly id: string;
+  readonly method: string;
+  readonly path: string;
+  readonly pattern: RegExp;
+  readonly server: "python" | "node";
+  /** The request contract, or null when the operation takes no body. */
+  readonly request: string | null;
+  /** The contract of each declared status. */
+  readonly responses: ReadonlyMap<number, string>;
+  readonly declared: readonly number[];
+}
+
+const PARAM = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+const operations = new Map<string, OperationInfo>();
+
+function toOperation(id: string, raw: CatalogOperation): OperationInfo {
+  const responses = new Map(
+    Object.entries(raw.responses ?? {}).map(([status, r]) => [Number(status), r.contract]),
+  );
+  const escaped = raw.path.replace(/[.*+?^$()|[\]\\]/g, "\\$&");
+  return Object.freeze({
+    id,
+    method: raw.method.toUpperCase(),
+    path: raw.path,
+    pattern: new RegExp(`^${escaped.replace(PARAM, "(?<$1>[^/]+)")}$`),
+    server: raw.server ?? "python",
+    request: raw.request?.contract ?? null,
+    responses,
+    declared: Object.freeze([...responses.keys()].sort((a, b) => a - b)),
+  });
+}
+
+function allOperations(): Map<string, OperationInfo> {
+  const all = CATALOG?.operations ?? {};
+  for (const [id, raw] of Object.entries(all)) {
+    if (!operations.has(id)) operations.set(id, toOperation(id, raw));
+  }
+  return operations;
+}
+
+/** The catalogue entry of an operation, or throws UnknownOperation. */
+export function operation(id: string): OperationInfo {
+  const op = operations.get(id) ?? allOperations().get(id);
+  if (op === undefined) {
+    throw new UnknownOperation(`no operation ${JSON.stringify(id)} in the catalogue`);
+  }
+  return op;
+}
+
+const decode = (text: string): string => {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+};
+
+/** The operation a request (method, URL path) is for, with its decoded parameters. */
+export function matchOperation(
+  method: string,
+  path: string,
+): { operation: OperationId; params: Record<string, string> } | null {
+  const wanted = String(method).toUpperCase();
+  for (const op of allOperations().values()) {
+    const m = op.method === wanted ? op.pattern.exec(path) : null;
+    if (m) {
+      const groups = Object.entries(m.groups ?? {});
+      const params = Object.fromEntries(groups.map(([k, v]) => [k, decode(v)]));
+      return { operation: op.id as OperationId, params };
+    }
+  }
+  return null;
+}
+
+/** The URL path of an operation, each parameter encoded as Python's quote(safe=""). */
+export function operationPath<K extends OperationId>(
+  id: K,
+  params: Operations[K]["params"],
+): string {
+  const op = operation(id);
+  const values = (params ?? {}) as Record<string, unknown>;
+  return op.path.replace(PARAM, (_, name: string) => {
+    if (!Object.hasOwn(values, name)) {
+      throw new TypeError(`${id}: missing path parameter ${JSON.stringify(name)}`);
+    }
+    return encodeURIComponent(String(values[name])).replace(
+      /[!'()*]/g,
+      (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+    );
+  });
+}
+
+// -- problem documents -------------------------------------------------------------------
+
+/** One violation in a problem document. */
+export interface ProblemError {
+  readonly pointer: string;
+  readonly expected: string;
+  readonly got: string;
+  /** `pointer: expected X, got Y` (at most 1000 characters). */
+  readonly message: string;
+}
+
+/** An RFC 9457 problem document (the ProblemDetails contract). */
+export interface Problem<S extends number = number> {
+  readonly type: string;
+  readonly title: string;
+  readonly status: S;
+  readonly detail: string;
+  readonly instance?: string;
+  readonly errors?: readonly ProblemError[];
+}
+
+const describe = (v: Violation): string => `${v.pointer || "/"}: expected ${v.expected}, got ${v.got}`;
+const clip = (text: string, n: number): string => {
+  const chars = Array.from(text);
+  return chars.length > n ? chars.slice(0, n).join("") : text;
+};
+
+/**
+ * An RFC 9457 problem document, as runtime/http.py's problem() builds it, kept
+ * within the ProblemDetails contract's limits: `detail` clipped to 4000 characters,
+ * `expected` and `got` to 500, `message` to 1000; an `instance` over 2000 is left out.
+ */
+export function problem<S extends number>(
+  status: S,
+  kind: string,
+  title: string,
+  detail: string,
+  instance?: string,
+  violations: readonly Violation[] = [],
+): Problem<S> {
+  const body: { -readonly [K in keyof Problem<S>]: Problem<S>[K] } = {
+    type: PROBLEM_BASE + kind,
+    title,
+    status,
+    detail: clip(detail, 4000),
+  };
+  if (instance !== undefined && Array.from(instance).length <= 2000) body.instance = instance;
+  if (violations.length) {
+    body.errors = violations.map((v) => ({
+      pointer: v.pointer,
+      expected: clip(v.expected, 500),
+      got: clip(v.got, 500),
+      message: clip(describe(v), 1000),
+    }));
+  }
+  return body;
+}
+
+/** application/json or any application/*+json media type, parameters ignored. */
+export function isJsonMediaType(contentType: string | null | undefined): boolean {
+  const media = (String(contentType ?? "").split(";", 1)[0] as string).trim().toLowerCase();
+  return (
+    media === "application/json" || (media.startsWith("application/") && media.endsWith("+json"))
+  );
+}
+
+// -- validating requests and responses -----------------------------------------------------
+
+const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+const LOOSE = new TextDecoder("utf-8", { ignoreBOM: true });
+
+/** The statuses of a refused request: 415, 413, 400 (nesting, syntax), 422. */
+export type RequestProblemStatus = 400 | 413 | 415 | 422;
+type Refusal = [RequestProblemStatus, string, string, string];
+
+function valueDepth(value: unknown): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 1]];
+  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+    const [v, depth] = top;
+    if (v === null || typeof v !== "object") continue;
+    deepest = Math.max(deepest, depth);
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
+function tooLarge(max: number, size: number): Refusal {
+  return [413, "payload-too-large", "Request body too large", `at most ${max} bytes, got ${size}`];
+}
+
+function deep(depth: number, max: number): Refusal {
+  const detail = `nesting depth ${depth}, at most ${max}`;
+  return [400, "nesting-too-deep", "Request body nested too deeply", detail];
+}
+
+const malformed = (detail: string): Refusal => [
+  400,
+  "malformed-json",
+  "Request body is not valid JSON",
+  detail,
+];
+
+type Read = { value: unknown; refused?: undefined } | { refused: Refusal };
+
+/** The JSON value of a body, or the problem [status, kind, title, detail]. */
+function readBody(body: unknown, maxBytes: number, maxDepth: number): Read {
+  if (body === undefined || typeof body === "string" || body instanceof Uint8Array) {
+    const size = typeof body === "string" ? utf8Length(body) : (body?.byteLength ?? 0);
+    if (size > maxBytes) return { refused: tooLarge(maxBytes, size) };
+    let text: string;
+    let utf8 = true;
+    if (body === undefined) text = "";
+    else if (typeof body === "string") text = body;
+    else {
+      try {
+        text = UTF8.decode(body);
+      } catch {
+        // Nesting is still measured first, as Python does on the bytes.
+        [text, utf8] = [LOOSE.decode(body), false];
+      }
+    }
+    const depth = nestingDepth(text);
+    if (depth > maxDepth) return { refused: deep(depth, maxDepth) };
+    if (!utf8) return { refused: malformed("invalid UTF-8") };
+    try {
+      return { value: JSON.parse(text) };
+    } catch (error) {
+      return { refused: malformed((error as Error).message) };
+    }
+  }
+  // Already parsed by the framework: measured as compact JSON, nesting counted.
+  const size = utf8Length((JSON.stringify(body) as string | undefined) ?? "");
+  if (size > maxBytes) return { refused: tooLarge(maxBytes, size) };
+  const depth = valueDepth(body);
+  if (depth > maxDepth) return { refused: deep(depth, maxDepth) };
+  return { value: body };
+}
+
+/** What a handler knows of a request. */
+export interface RequestInput {
+  /** The Content-Type header. */
+  readonly contentType?: string | null | undefined;
+  /** The Content-Length header: a body declared too large is refused before reading. */
+  readonly contentLength?: string | number | null | undefined;
+  /**
+   * The raw body (a string or bytes, e.g. a Buffer, is JSON text), or a value the
+   * framework already parsed (then measured as compact JSON).
+   */
+  readonly body?: unknown;
+  /** The request path, copied into the problem document's `instance`. */
+  readonly instance?: string | undefined;
+  readonly limits?: Limits | undefined;
+}
+
+export type RequestResult<K extends OperationId> =
+  | { readonly ok: true; readonly body: Operations[K]["request"] }
+  | {
+      readonly ok: false;
+      readonly status: RequestProblemStatus;
+      readonly problem: Problem<RequestProblemStatus>;
+    };
+
+/**
+ * Checks a request to a catalogue operation as the Python middleware does, in the
+ * same order: content type (415), declared and actual size (413), nesting (400),
+ * JSON syntax (400), the request contract (422). `body` is the raw body (string or
+ * bytes, Buffer included) or a value the framework already parsed.
+ */
+export function validateRequest<K extends OperationId>(
+  operationId: K,
+  input: RequestInput = {},
+): RequestResult<K> {
+  const op = operation(operationId);
+  if (op.request === null) return { ok: true, body: undefined as Operations[K]["request"] };
+  const { contentType, contentLength, body, instance, limits } = input;
+  const maxBytes = limits?.maxBytes ?? DEFAULT_LIMITS.maxBytes;
+  const maxDepth = limits?.maxDepth ?? DEFAULT_LIMITS.maxDepth;
+  const refuse = (
+    [status, kind, title, detail]: Refusal,
+    violations?: readonly Violation[],
+  ): RequestResult<K> => ({
+    ok: false,
+    status,
+    problem: problem(status, kind, title, detail, instance, violations),
+  });
+  if (!isJsonMediaType(contentType)) {
+    const detail = `${op.id} takes application/json, got ${contentType || "none"}`;
+    return refuse([415, "unsupported-media-type", "Unsupported media type", detail]);
+  }
+  const declared = String(contentLength ?? "");
+  if (/^[0-9]+$/.test(declared) && Number(declared) > maxBytes) {
+    return refuse(tooLarge(maxBytes, Number(declared)));
+  }
+  const read = readBody(body, maxBytes, maxDepth);
+  if (read.refused) return refuse(read.refused);
+  const errors = contract(op.request).errors(read.value);
+  if (errors.length) {
+    const detail = `${errors.length} violation(s) of ${op.request}`;
+    return refuse([422, "contract-violation", "Request body breaks the contract", detail], errors);
+  }
+  return { ok: true, body: read.value as Operations[K]["request"] };
+}
+
+export type ResponseCheck =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly violations: readonly Violation[] };
+
+/**
+ * Checks a response before it is sent (for strict servers): the status must be
+ * declared (a 5xx the operation does not declare passes, as in Python), the content
+ * type JSON when given, and the body must satisfy the contract of its status.
+ */
+export function validateResponse<K extends OperationId>(
+  operationId: K,
+  status: number,
+  body: unknown,
+  options: { readonly contentType?: string | undefined; readonly limits?: Limits | undefined } = {},
+): ResponseCheck {
+  const op = operation(operationId);
+  const id = op.responses.get(Number(status));
+  const breach = (expected: string, got: string): ResponseCheck => ({
+    ok: false,
+    violations: [{ pointer: "", expected, got }],
+  });
+  if (id === undefined) {
+    if (Number(status) >= 500) return { ok: true };
+    return breach(`a status declared for ${op.id} (${op.declared.join(", ")})`, String(status));
+  }
+  if (options.contentType !== undefined && !isJsonMediaType(options.contentType)) {
+    return breach("a JSON response", options.contentType || "no content type");
+  }
+  if (typeof body === "string" || body instanceof Uint8Array) {
+    try {
+      contract(id).parseJson(body, options.limits);
+      return { ok: true };
+    } catch (error) {
+      if (error instanceof ContractViolation) return { ok: false, violations: error.violations };
+      throw error;
+    }
+  }
+  const violations = contract(id).errors(body);
+  return violations.length ? { ok: false, violations } : { ok: true };
+}
+
+/** The 500 a strict server answers instead of a response that breaks its contract. */
+export function responseProblem(instance?: string): Problem<500> {
+  return problem(
+    500,
+    "response-contract-violation",
+    "Internal Server Error",
+    "the server produced a response that breaks its contract",
+    instance,
+  );
+}
+
+// -- the fetch client ------------------------------------------------------------------------
+
+/** What the client needs of a fetch response (the global Response has it). */
+export interface FetchResponse {
+  readonly status: number;
+  readonly headers: { get(name: string): string | null };
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
+/** What the client needs of fetch: the global fetch, or a wrapper (timeouts, auth). */
+export type FetchLike = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body?: string },
+) => Promise<FetchResponse>;
+
+export interface ClientOptions {
+  /** e.g. "http://agents.internal:8000" (the operation's path is appended). */
+  readonly baseUrl: string;
+  /** Defaults to the global fetch. */
+  readonly fetch?: FetchLike | undefined;
+  /** Sent with every call (a call's own headers win). */
+  readonly headers?: Readonly<Record<string, string>> | undefined;
+  /** Limits on the JSON text of answers (default 1 MiB, depth 64). */
+  readonly limits?: Limits | undefined;
+}
+
+type ParamsArg<P> = keyof P extends never ? { readonly params?: P } : { readonly params: P };
+type BodyArg<B> = [B] extends [undefined] ? { readonly body?: undefined } : { readonly body: B };
+
+/** The arguments of a call: path parameters, request body, extra headers. */
+export type CallArgs<K extends OperationId> = ParamsArg<Operations[K]["params"]> &
+  BodyArg<Operations[K]["request"]> & { readonly headers?: Readonly<Record<string, string>> };
+
+type Statuses<K extends OperationId> = keyof Operations[K]["responses"] & number;
+
+/** A validated answer: narrowing on `status` narrows `data`. */
+export type Answer<K extends OperationId> = {
+  [S in Statuses<K>]: {
+    readonly status: S;
+    readonly data: Operations[K]["responses"][S];
+    readonly response: FetchResponse;
+  };
+}[Statuses<K>];
+
+type Rest<A> = {} extends A ? [args?: A] : [args: A];
+
+export interface Client {
+  /**
+   * Validates the body and sends it (ContractViolation, nothing sent, when it breaks
+   * the contract); validates the answer against the contract of its status
+   * (UndeclaredStatus for a status the operation does not declare).
+   */
+  call<K extends OperationId>(operation: K, ...args: Rest<CallArgs<K>>): Promise<Answer<K>>;
+}
+
+interface LooseArgs {
+  readonly params?: Record<string, unknown>;
+  readonly body?: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/**
+ * A client for the catalogue's operations over fetch. `call` validates the body
+ * before sending it (ContractViolation, nothing sent), then the answer against the
+ * contract of its status (UndeclaredStatus, or ContractViolation for a bad body).
+ */
+export function createClient(options: ClientOptions): Client {
+  const base = String(options.baseUrl).replace(/\/+$/, "");
+  const send = (options.fetch ?? globalThis.fetch) as FetchLike | undefined;
+  if (typeof send !== "function") throw new TypeError("createClient: no fetch function");
+  const defaults = { ...options.headers };
+  async function call(operationId: string, args: LooseArgs = {}): Promise<unknown> {
+    const op = operation(operationId);
+    const where = { operation: op.id, route: `${op.method} ${op.path}` };
+    const params = (args.params ?? {}) as Operations[OperationId]["params"];
+    const url = base + operationPath(op.id as OperationId, params);
+    const headers: Record<string, string> = {
+      accept: "application/json, application/problem+json",
+      ...defaults,
+    };
+    let payload: string | undefined;
+    if (op.request !== null) {
+      const errors = contract(op.request).errors(args.body);
+      if (errors.length) throw new ContractViolation(op.request, errors, where);
+      payload = JSON.stringify(args.body);
+      headers["content-type"] = "application/json";
+    }
+    Object.assign(headers, args.headers);
+    const init: Parameters<FetchLike>[1] = { method: op.method, headers };
+    if (payload !== undefined) init.body = payload;
+    const response = await (send as FetchLike)(url, init);
+    const status = response.status;
+    const id = op.responses.get(status);
+    if (id === undefined) throw new UndeclaredStatus(op.id, status, op.declared);
+    const raw = new Uint8Array(await response.arrayBuffer());
+    let data: unknown;
+    try {
+      data = contract(id).parseJson(raw, options.limits);
+    } catch (error) {
+      if (!(error instanceof ContractViolation)) throw error;
+      throw new ContractViolation(id, error.violations, { ...where, status });
+    }
+    return { status, data, response };
+  }
+  return Object.freeze({ call: call as Client["call"] });
+}

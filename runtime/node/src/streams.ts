@@ -1,0 +1,755 @@
+// Redis Streams with contracts. The wire format is docs/wire.md, shared with the
+// Python side (runtime.streams): key `stream:{<name>}`, one `envelope` field per
+// entry, dead letters at `stream:{<name>}:dlq` with the original fields plus `dlq.*`
+// fields. Works with an ioredis 5 client; ioredis itself is never imported at run time.
+import type { ChainableCommander, Redis } from "ioredis";
+import { CATALOG } from "./_catalog.js";
+import { UnknownMessage, envelopes, messageContract } from "./_envelope.js";
+import type { EnvelopeShape } from "./_envelope.js";
+import { MANIFEST } from "./_manifest.js";
+import { ContractViolation, UnknownContract, contract } from "./_runtime.js";
+import type { Limits, Violation, Where } from "./_runtime.js";
+import type { MessageType, Messages, WireEnvelope } from "./envelope.js";
+
+const ENVELOPE_FIELD = "envelope";
+const ENVELOPE_CONTRACT = "envelope.v1.json";
+const { buildEnvelope } = envelopes(ENVELOPE_CONTRACT);
+const envelopeContract = contract<EnvelopeShape>(ENVELOPE_CONTRACT);
+const byContract = new Map(
+  MANIFEST.contracts.filter((c) => c.type !== null).map((c) => [c.contract, c]),
+);
+const LAST_ERRORS_KEPT = 10_000;
+
+/** The major versions of a message type. */
+export type VersionOf<T extends MessageType> = keyof Messages[T] & number;
+
+/** Why an entry was moved to the dead-letter stream (docs/wire.md). */
+export type DeadLetterReason =
+  | "invalid"
+  | "unknown-contract"
+  | "not-in-catalog"
+  | "no-handler"
+  | "delivery-limit";
+
+export const DEAD_LETTER_REASONS: readonly DeadLetterReason[] = Object.freeze([
+  "invalid",
+  "unknown-contract",
+  "not-in-catalog",
+  "no-handler",
+  "delivery-limit",
+] as const);
+
+/** The Redis key of a catalogue stream: `stream:{agent.tasks}`. */
+export function streamKey(stream: string): string {
+  if (typeof stream !== "string" || stream === "" || /[{}]/.test(stream)) {
+    throw new TypeError(`not a stream name: ${JSON.stringify(stream)}`);
+  }
+  return `stream:{${stream}}`;
+}
+
+/** The key of its dead-letter stream: `stream:{agent.tasks}:dlq` (same hash slot). */
+export function deadLetterKey(stream: string): string {
+  return `${streamKey(stream)}:dlq`;
+}
+
+function describe(contracts: Iterable<string>): string {
+  const names = [...contracts].map((path) => {
+    const entry = byContract.get(path);
+    return entry === undefined ? path : `${entry.type} v${entry.version}`;
+  });
+  return names.length ? names.join(", ") : "nothing";
+}
+
+/**
+ * A stream the catalogue does not list, or a message type the catalogue does not
+ * allow on that stream (`type` and `version` are then set).
+ */
+export class StreamNotInCatalog extends Error {
+  readonly stream: string;
+  readonly type: string | undefined;
+  readonly version: number | undefined;
+
+  constructor(stream: string, type?: string, version?: number, carried?: Iterable<string>) {
+    const streams = Object.keys(CATALOG?.streams ?? {}).join(", ");
+    super(
+      type === undefined
+        ? `stream ${stream} is not in the catalogue (streams: ${streams})`
+        : `${type} v${version} is not carried by stream ${stream}` +
+            ` (it carries ${describe(carried ?? [])})`,
+    );
+    this.name = "StreamNotInCatalog";
+    this.stream = stream;
+    this.type = type;
+    this.version = version;
+  }
+}
+
+/** The contract paths the catalogue allows on `stream`; null without a catalogue. */
+function carriedBy(stream: string): Set<string> | null {
+  if (CATALOG === null) return null;
+  const entry = Object.hasOwn(CATALOG.streams, stream) ? CATALOG.streams[stream] : undefined;
+  if (entry === undefined) throw new StreamNotInCatalog(stream);
+  return new Set(entry.messages.map((m) => m.contract));
+}
+
+function positive(name: string, value: number | undefined, fallback: number, min?: number): number;
+function positive(
+  name: string,
+  value: number | undefined,
+  fallback: number | undefined,
+  min?: number,
+): number | undefined;
+function positive(
+  name: string,
+  value: number | undefined,
+  fallback: number | undefined,
+  min = 1,
+): number | undefined {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value < min) {
+    throw new RangeError(`${name} must be an integer >= ${min}, got ${value}`);
+  }
+  return value;
+}
+
+function located(error: unknown, where: Where): unknown {
+  return error instanceof ContractViolation
+    ? new ContractViolation(error.contract, error.violations, { ...error.where, ...where })
+    : error;
+}
+
+// -- Publishing --------------------------------------------------------------------------
+
+/** Per message options of {@link Publisher.publish}. */
+export interface PublishOptions {
+  /** Trim the stream to about this many entries (`XADD MAXLEN ~ n`). */
+  maxLen?: number;
+  trace?: WireEnvelope["trace"];
+  correlationId?: string;
+  /** The message id (default: a random UUID); not the Redis entry id. */
+  id?: string;
+  /** The envelope time (default: now). */
+  time?: string;
+}
+
+export interface PublisherOptions {
+  /** The producing service, e.g. `node/order-service`. */
+  source: string;
+  /** Default `MAXLEN ~` of every XADD; no trimming when absent. */
+  maxLen?: number;
+}
+
+/** One message of {@link Publisher.publishMany}; `type` narrows `version` and `data`. */
+export type PublishItem = {
+  [T in MessageType]: {
+    [V in VersionOf<T>]: {
+      type: T;
+      version: V;
+      data: Messages[T][V];
+      options?: PublishOptions;
+    };
+  }[VersionOf<T>];
+}[MessageType];
+
+type XaddArgs = [key: string, ...rest: string[]];
+
+/** Publishes validated envelopes on catalogue streams. */
+export class Publisher {
+  #redis: Redis;
+  #source: string;
+  #maxLen: number | undefined;
+  #carried = new Map<string, Set<string> | null>();
+
+  constructor(redis: Redis, options: PublisherOptions) {
+    if (typeof options?.source !== "string") throw new TypeError("options.source is required");
+    this.#redis = redis;
+    this.#source = options.source;
+    this.#maxLen = positive("maxLen", options.maxLen, undefined);
+  }
+
+  #allowed(stream: string): Set<string> | null {
+    if (!this.#carried.has(stream)) this.#carried.set(stream, carriedBy(stream));
+    return this.#carried.get(stream) ?? null;
+  }
+
+  /** XADD arguments for one message; throws before anything is written. */
+  #prepare(
+    stream: string,
+    type: string,
+    version: number,
+    data: unknown,
+    options: PublishOptions = {},
+  ): XaddArgs {
+    const key = streamKey(stream);
+    const allowed = this.#allowed(stream);
+    const entry = messageContract(type, version);
+    if (allowed !== null && !allowed.has(entry.contract)) {
+      throw new StreamNotInCatalog(stream, type, version, allowed);
+    }
+    const envelope = buildEnvelope(type, version, data, {
+      source: this.#source,
+      id: options.id,
+      time: options.time,
+      trace: options.trace,
+      correlationId: options.correlationId,
+    });
+    const maxLen = positive("maxLen", options.maxLen, this.#maxLen);
+    const trim = maxLen === undefined ? [] : ["MAXLEN", "~", String(maxLen)];
+    return [key, ...trim, "*", ENVELOPE_FIELD, JSON.stringify(envelope)];
+  }
+
+  /**
+   * Validates `data` (throws ContractViolation or UnknownMessage), checks the
+   * catalogue allows the type on `stream` (throws StreamNotInCatalog), XADDs the
+   * envelope and resolves to the Redis entry id.
+   */
+  async publish<T extends MessageType, V extends VersionOf<T>>(
+    stream: string,
+    type: T,
+    version: V,
+    data: Messages[T][V],
+    options?: PublishOptions,
+  ): Promise<string> {
+    let args: XaddArgs;
+    try {
+      args = this.#prepare(stream, type, version, data, options);
+    } catch (error) {
+      throw located(error, { stream });
+    }
+    return (await this.#redis.xadd(...args)) as string;
+  }
+
+  /** Validates every item first (nothing is written if one fails), then one pipeline. */
+  async publishMany(stream: string, items: readonly PublishItem[]): Promise<string[]> {
+    const commands = items.map((item, index) => {
+      try {
+        return this.#prepare(stream, item.type, item.version, item.data, item.options);
+      } catch (error) {
+        throw located(error, { stream, item: index });
+      }
+    });
+    if (commands.length === 0) return [];
+    const pipeline = this.#redis.pipeline();
+    for (const args of commands) pipeline.xadd(...args);
+    const results = (await pipeline.exec()) ?? [];
+    return results.map(([error, id]) => {
+      if (error) throw error;
+      return id as string;
+    });
+  }
+}
+
+// -- Consuming ---------------------------------------------------------------------------
+
+/** What a handler gets besides the payload. */
+export interface Delivery<
+  T extends MessageType = MessageType,
+  V extends VersionOf<T> = VersionOf<T>,
+> {
+  envelope: WireEnvelope & { type: T; version: V; data: Messages[T][V] };
+  /** The Redis entry id. */
+  entryId: string;
+  /** How many times Redis has delivered the entry, this time included. */
+  deliveries: number;
+  /** False when the producer was built from another version of the contract. */
+  fingerprintMatches: boolean;
+}
+
+export type Handler<T extends MessageType, V extends VersionOf<T>> = (
+  data: Messages[T][V],
+  message: Delivery<T, V>,
+) => unknown | Promise<unknown>;
+
+/** Where a handler failed, for {@link ConsumerOptions.onError}. */
+export interface HandlerFailure {
+  entryId: string;
+  type: string;
+  version: number;
+  deliveries: number;
+}
+
+export interface ConsumerOptions {
+  /** The catalogue stream, e.g. `agent.tasks`. */
+  stream: string;
+  group: string;
+  /** This consumer's name in the group (unique per process). */
+  consumer: string;
+  /** Entries per cycle (default 100). */
+  batch?: number;
+  /** How long XREADGROUP waits for new entries, in ms (default 1000; 0: no wait). */
+  blockMs?: number;
+  /** Pending entries idle this long (ms) are claimed again (default 30000). */
+  claimIdleMs?: number;
+  /**
+   * Look for such entries at most this often, in ms (default claimIdleMs / 4; the
+   * first cycle always looks): an entry is reclaimed after claimIdleMs plus at
+   * most claimEveryMs.
+   */
+  claimEveryMs?: number;
+  /** An entry delivered more often than this goes to the dead-letter stream (default 5). */
+  maxDeliveries?: number;
+  /** Size and nesting limits of the envelope text (default DEFAULT_LIMITS). */
+  limits?: Limits;
+  /** Called when a handler throws (default: console.warn); the entry stays pending. */
+  onError?: (error: unknown, failure: HandlerFailure) => void;
+}
+
+/** The outcome of one {@link Consumer.runOnce}. */
+export interface BatchResult {
+  /** Handled and acknowledged. */
+  handled: number;
+  /** Moved to the dead-letter stream and acknowledged. */
+  deadLettered: number;
+  /** The handler threw: left pending, to be claimed again. */
+  failed: number;
+}
+
+/** One dead-letter entry's `dlq.errors` item. */
+export type DeadLetterError = Violation | { readonly error: string };
+
+const TRANSIENT = /^(LOADING|TRYAGAIN|CLUSTERDOWN|MASTERDOWN|READONLY|BUSY )/;
+const PROGRAMMING = [TypeError, RangeError, ReferenceError, SyntaxError];
+
+const messageOf = (error: unknown): string =>
+  String((error as { message?: unknown } | null)?.message ?? "");
+
+/** The group (or the stream with it) is gone: Redis restarted, XGROUP DESTROY, DEL. */
+function groupGone(error: unknown): boolean {
+  const message = messageOf(error);
+  return message.startsWith("NOGROUP") || message.startsWith("UNBLOCKED the stream key");
+}
+
+/** Worth retrying: connection trouble or a transient server state, not a bug. */
+function transient(error: unknown): boolean {
+  if ((error as { name?: unknown } | null)?.name === "ReplyError") {
+    return TRANSIENT.test(messageOf(error));
+  }
+  return !PROGRAMMING.some((kind) => error instanceof kind);
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = (): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
+  });
+}
+
+type Field = Buffer | string;
+
+function text(value: Field): string {
+  return Buffer.isBuffer(value) ? value.toString("utf8") : String(value);
+}
+
+/** The violation of an envelope naming a type, or a version of it, this package lacks. */
+function unknownViolations(type: string, version: number): Violation[] {
+  const versions = MANIFEST.contracts.filter((c) => c.type === type).map((c) => c.version);
+  return versions.length
+    ? [{ pointer: "/version", expected: `one of ${JSON.stringify(versions)}`, got: `${version}` }]
+    : [{ pointer: "/type", expected: "a message type of this package", got: `"${type}"` }];
+}
+
+interface Item {
+  id: string;
+  fields: Field[];
+  deliveries: number;
+}
+
+interface Dead extends Item {
+  reason: DeadLetterReason;
+  errors: readonly DeadLetterError[];
+}
+
+interface Batch {
+  acks: string[];
+  dead: Dead[];
+  handled: number;
+  failed: number;
+}
+
+type AnyHandler = (data: unknown, message: Delivery) => unknown;
+
+type Verdict =
+  | { reason: DeadLetterReason; errors: readonly DeadLetterError[] }
+  | {
+      reason?: undefined;
+      envelope: EnvelopeShape;
+      handler: AnyHandler;
+      fingerprintMatches: boolean;
+    };
+
+const invalid = (errors: readonly DeadLetterError[]): Verdict => ({ reason: "invalid", errors });
+const refused = (
+  reason: DeadLetterReason,
+  expected: string,
+  type: string,
+  version: number,
+): Verdict => ({
+  reason,
+  errors: [{ pointer: "/type", expected, got: `${type} v${version}` }],
+});
+
+type StreamEntries = [id: Buffer, fields: Buffer[] | null][];
+
+/**
+ * Reads a catalogue stream in a consumer group, validates every entry and calls the
+ * handler of its type and version. Give it a Redis connection of its own: XREADGROUP
+ * blocks the connection for up to `blockMs`.
+ */
+export class Consumer {
+  /** Messages whose producer had another fingerprint, by `${type}@${version}:${fingerprint}`. */
+  readonly drift: Map<string, number> = new Map();
+  #redis: Redis;
+  #stream: string;
+  #key: string;
+  #dlq: string;
+  #group: string;
+  #consumer: string;
+  #batch: number;
+  #blockMs: number;
+  #claimIdleMs: number;
+  #claimEveryMs: number;
+  #nextClaim = 0;
+  #maxDeliveries: number;
+  #limits: Limits | undefined;
+  #onError: (error: unknown, failure: HandlerFailure) => void;
+  #allowed: Set<string> | null;
+  #handlers = new Map<string, AnyHandler>();
+  #cursor = "0-0";
+  #lastErrors = new Map<string, string>();
+
+  constructor(redis: Redis, options: ConsumerOptions) {
+    for (const name of ["stream", "group", "consumer"] as const) {
+      if (typeof options?.[name] !== "string" || options[name] === "") {
+        throw new TypeError(`options.${name} is required`);
+      }
+    }
+    this.#redis = redis;
+    this.#stream = options.stream;
+    this.#key = streamKey(options.stream);
+    this.#dlq = deadLetterKey(options.stream);
+    this.#group = options.group;
+    this.#consumer = options.consumer;
+    this.#batch = positive("batch", options.batch, 100);
+    this.#blockMs = positive("blockMs", options.blockMs, 1000, 0);
+    this.#claimIdleMs = positive("claimIdleMs", options.claimIdleMs, 30_000, 0);
+    this.#claimEveryMs = positive(
+      "claimEveryMs",
+      options.claimEveryMs,
+      Math.floor(this.#claimIdleMs / 4),
+      0,
+    );
+    this.#maxDeliveries = positive("maxDeliveries", options.maxDeliveries, 5);
+    this.#limits = options.limits;
+    this.#onError =
+      options.onError ??
+      ((error, info) => {
+        console.warn(
+          `${this.#key} ${info.entryId}: handler for ${info.type} v${info.version} failed` +
+            ` (delivery ${info.deliveries}): ${error instanceof Error ? error.stack : error}`,
+        );
+      });
+    this.#allowed = carriedBy(options.stream);
+  }
+
+  /** Registers the handler of a type and major version the stream carries. */
+  on<T extends MessageType, V extends VersionOf<T>>(
+    type: T,
+    version: V,
+    handler: Handler<T, V>,
+  ): this {
+    const entry = messageContract(type, version);
+    if (this.#allowed !== null && !this.#allowed.has(entry.contract)) {
+      throw new StreamNotInCatalog(this.#stream, type, version, this.#allowed);
+    }
+    const name = `${type}@${version}`;
+    if (this.#handlers.has(name)) {
+      throw new Error(`a handler for ${type} v${version} is already registered`);
+    }
+    if (typeof handler !== "function") throw new TypeError("handler must be a function");
+    this.#handlers.set(name, handler as unknown as AnyHandler);
+    return this;
+  }
+
+  /** `XGROUP CREATE <key> <group> <start> MKSTREAM`; an existing group is fine. */
+  async ensureGroup(start: "$" | "0" = "$"): Promise<void> {
+    if (start !== "$" && start !== "0") {
+      throw new RangeError(`start must be "$" or "0", got ${start}`);
+    }
+    try {
+      await this.#redis.xgroup("CREATE", this.#key, this.#group, start, "MKSTREAM");
+    } catch (error) {
+      if (!messageOf(error).startsWith("BUSYGROUP")) throw error;
+    }
+  }
+
+  /**
+   * One cycle: XAUTOCLAIM idle pending entries (past `maxDeliveries`: dead letter),
+   * XREADGROUP a batch, validate and handle each, then dead-letter and XACK.
+   */
+  async runOnce(): Promise<BatchResult> {
+    const batch: Batch = { acks: [], dead: [], handled: 0, failed: 0 };
+    const claimed = await this.#claim(batch);
+    const idle = claimed.length === 0 && batch.acks.length === 0 && batch.dead.length === 0;
+    const room = this.#batch - claimed.length;
+    const fresh = room > 0 ? await this.#read(room, idle) : [];
+    for (const item of claimed.concat(fresh)) await this.#process(item, batch);
+    await this.#settle(batch);
+    return { handled: batch.handled, deadLettered: batch.dead.length, failed: batch.failed };
+  }
+
+  /**
+   * runOnce until `signal` aborts, finishing the batch in hand. A vanished group or
+   * stream is created again (from `0`); connection errors are retried with backoff.
+   */
+  async run(signal?: AbortSignal): Promise<void> {
+    let backoff = 0;
+    while (!signal?.aborted) {
+      try {
+        await this.runOnce();
+        backoff = 0;
+        continue;
+      } catch (caught) {
+        let error = caught;
+        if (!groupGone(error) && !transient(error)) throw error;
+        if (groupGone(error)) {
+          try {
+            this.#cursor = "0-0";
+            await this.ensureGroup("0");
+            continue;
+          } catch (again) {
+            if (!transient(again)) throw again;
+            error = again;
+          }
+        }
+        if (backoff === 0) console.warn(`${this.#key}: ${messageOf(error) || error}; retrying`);
+        backoff = Math.min(backoff ? backoff * 2 : 100, 5_000);
+      }
+      await sleep(backoff, signal);
+    }
+  }
+
+  /** XAUTOCLAIM idle pending entries; those past the delivery limit are dead-lettered. */
+  async #claim(batch: Batch): Promise<Item[]> {
+    // XAUTOCLAIM at most every claimEveryMs; at once while a scan is under way.
+    if (performance.now() < this.#nextClaim) return [];
+    const [cursor, entries] = (await this.#redis.callBuffer(
+      "XAUTOCLAIM",
+      this.#key,
+      this.#group,
+      this.#consumer,
+      this.#claimIdleMs,
+      this.#cursor,
+      "COUNT",
+      this.#batch,
+    )) as [Buffer, (StreamEntries[number] | null)[]];
+    this.#cursor = text(cursor);
+    this.#nextClaim =
+      this.#cursor !== "0-0" || entries.length >= this.#batch
+        ? 0
+        : performance.now() + this.#claimEveryMs;
+    const live: Item[] = [];
+    for (const item of entries) {
+      if (item === null) continue; // Redis 6.2: an entry deleted while pending
+      const id = text(item[0]);
+      if (item[1] === null) batch.acks.push(id);
+      else live.push({ id, fields: item[1], deliveries: 0 });
+    }
+    if (live.length === 0) return [];
+    const pipeline = this.#redis.pipeline();
+    for (const { id } of live) pipeline.xpending(this.#key, this.#group, id, id, 1);
+    const pending = (await pipeline.exec()) ?? [];
+    const out: Item[] = [];
+    live.forEach((item, i) => {
+      const [error, rows] = pending[i] ?? [null, []];
+      if (error) throw error;
+      const row = (rows as [string, string, number, number][])[0];
+      if (row === undefined || row[1] !== this.#consumer) return; // acked or taken meanwhile
+      item.deliveries = Number(row[3]);
+      if (item.deliveries <= this.#maxDeliveries) {
+        out.push(item);
+        return;
+      }
+      const last = this.#lastErrors.get(item.id);
+      this.#deadLetter(batch, item, "delivery-limit", last === undefined ? [] : [{ error: last }]);
+    });
+    return out;
+  }
+
+  async #read(count: number, block: boolean): Promise<Item[]> {
+    const args: (string | number)[] = ["GROUP", this.#group, this.#consumer, "COUNT", count];
+    if (block && this.#blockMs > 0) args.push("BLOCK", this.#blockMs);
+    const reply = (await this.#redis.callBuffer(
+      "XREADGROUP",
+      ...args,
+      "STREAMS",
+      this.#key,
+      ">",
+    )) as [Buffer, StreamEntries][] | null;
+    if (reply === null) return [];
+    const out: Item[] = [];
+    for (const [, entries] of reply) {
+      for (const [id, fields] of entries) {
+        out.push({ id: text(id), fields: fields ?? [], deliveries: 1 });
+      }
+    }
+    return out;
+  }
+
+  async #process(item: Item, batch: Batch): Promise<void> {
+    const verdict = this.#validate(item.fields);
+    if (verdict.reason !== undefined) {
+      this.#deadLetter(batch, item, verdict.reason, verdict.errors);
+      return;
+    }
+    const { envelope, handler, fingerprintMatches } = verdict;
+    const { id: entryId, deliveries } = item;
+    try {
+      const delivery = { envelope, entryId, deliveries, fingerprintMatches };
+      await handler(envelope.data, delivery as Delivery);
+    } catch (error) {
+      batch.failed += 1;
+      this.#remember(entryId, error);
+      const { type, version } = envelope;
+      try {
+        this.#onError(error, { entryId, type, version, deliveries });
+      } catch {
+        // a failing error reporter must not stop the batch
+      }
+      return;
+    }
+    batch.handled += 1;
+    batch.acks.push(item.id);
+    this.#lastErrors.delete(item.id);
+  }
+
+  /** `{envelope, handler, fingerprintMatches}`, or `{reason, errors}` to dead-letter. */
+  #validate(fields: readonly Field[]): Verdict {
+    let raw: Field | undefined;
+    const names: string[] = [];
+    for (let i = 0; i + 1 < fields.length; i += 2) {
+      const name = text(fields[i] as Field);
+      names.push(name);
+      if (name === ENVELOPE_FIELD && raw === undefined) raw = fields[i + 1];
+    }
+    if (raw === undefined) {
+      const got = `fields ${JSON.stringify(names)}`;
+      return invalid([{ pointer: "", expected: `a field "${ENVELOPE_FIELD}"`, got }]);
+    }
+    let envelope: EnvelopeShape;
+    try {
+      envelope = envelopeContract.parseJson(raw, this.#limits);
+    } catch (error) {
+      if (error instanceof ContractViolation) return invalid(error.violations);
+      throw error;
+    }
+    const { type, version } = envelope;
+    let entry;
+    try {
+      entry = messageContract(type, version);
+    } catch (error) {
+      if (error instanceof UnknownMessage) {
+        return { reason: "unknown-contract", errors: unknownViolations(type, version) };
+      }
+      throw error;
+    }
+    if (this.#allowed !== null && !this.#allowed.has(entry.contract)) {
+      const expected = `a type stream ${this.#stream} carries (${describe(this.#allowed)})`;
+      return refused("not-in-catalog", expected, type, version);
+    }
+    const fingerprintMatches = envelope.fingerprint === entry.fingerprint;
+    if (!fingerprintMatches) this.#drifted(type, version, envelope.fingerprint, entry.fingerprint);
+    try {
+      contract(entry.contract).parse(envelope.data);
+    } catch (error) {
+      if (error instanceof UnknownContract) {
+        return { reason: "unknown-contract", errors: unknownViolations(type, version) };
+      }
+      if (!(error instanceof ContractViolation)) throw error;
+      const errors = error.violations.map((v) => ({ ...v, pointer: `/data${v.pointer}` }));
+      return invalid(errors);
+    }
+    const handler = this.#handlers.get(`${type}@${version}`);
+    if (handler === undefined) {
+      const known = [...this.#handlers.keys()].map((k) => k.replace("@", " v")).join(", ");
+      const expected = `a type with a handler in group ${this.#group} (${known || "none"})`;
+      return refused("no-handler", expected, type, version);
+    }
+    return { envelope, handler, fingerprintMatches };
+  }
+
+  #drifted(type: string, version: number, theirs: string, ours: string): void {
+    const key = `${type}@${version}:${theirs}`;
+    const seen = this.drift.get(key);
+    this.drift.set(key, (seen ?? 0) + 1);
+    if (seen === undefined) {
+      console.warn(
+        `${this.#key}: ${type} v${version} produced from another version of its contract` +
+          ` (fingerprint ${theirs}, ours ${ours})`,
+      );
+    }
+  }
+
+  #remember(id: string, error: unknown): void {
+    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    this.#lastErrors.delete(id);
+    this.#lastErrors.set(id, message);
+    if (this.#lastErrors.size > LAST_ERRORS_KEPT) {
+      const oldest = this.#lastErrors.keys().next();
+      if (!oldest.done) this.#lastErrors.delete(oldest.value);
+    }
+  }
+
+  #deadLetter(
+    batch: Batch,
+    item: Item,
+    reason: DeadLetterReason,
+    errors: readonly DeadLetterError[],
+  ): void {
+    this.#lastErrors.delete(item.id);
+    batch.dead.push({ ...item, reason, errors });
+  }
+
+  /** Dead letters (XADD to the DLQ) and one multi-id XACK, in one MULTI when needed. */
+  async #settle(batch: Batch): Promise<void> {
+    const ids = batch.acks.concat(batch.dead.map((d) => d.id));
+    if (ids.length === 0) return;
+    if (batch.dead.length === 0) {
+      await this.#redis.xack(this.#key, this.#group, ...ids);
+      return;
+    }
+    const time = new Date().toISOString();
+    const tx: ChainableCommander = this.#redis.multi();
+    for (const dead of batch.dead) {
+      tx.xadd(
+        this.#dlq,
+        "*",
+        ...dead.fields,
+        "dlq.reason",
+        dead.reason,
+        "dlq.errors",
+        JSON.stringify(dead.errors),
+        "dlq.stream",
+        this.#key,
+        "dlq.entry_id",
+        dead.id,
+        "dlq.group",
+        this.#group,
+        "dlq.consumer",
+        this.#consumer,
+        "dlq.deliveries",
+        String(dead.deliveries),
+        "dlq.time",
+        time,
+      );
+    }
+    tx.xack(this.#key, this.#group, ...ids);
+    const results = await tx.exec();
+    for (const [error] of results ?? []) if (error) throw error;
+  }
+}
