@@ -16,6 +16,7 @@ import {
   utf8Length,
 } from "./_runtime.js";
 import type { Limits, Violation } from "./_runtime.js";
+import { capped, violationText } from "./_violations.js";
 import type { OperationId, Operations } from "./operations.js";
 
 /** Base URI of the problem types: `${PROBLEM_BASE}contract-violation` and so on. */
@@ -152,10 +153,12 @@ export interface Problem<S extends number = number> {
   readonly status: S;
   readonly detail: string;
   readonly instance?: string;
+  /** At most MAX_VIOLATIONS (100), sorted by pointer; `errors_omitted` counts the rest. */
   readonly errors?: readonly ProblemError[];
+  /** How many violations `errors` leaves out (present only then). */
+  readonly errors_omitted?: number;
 }
 
-const describe = (v: Violation): string => `${v.pointer || "/"}: expected ${v.expected}, got ${v.got}`;
 const clip = (text: string, n: number): string => {
   const chars = Array.from(text);
   return chars.length > n ? chars.slice(0, n).join("") : text;
@@ -165,6 +168,7 @@ const clip = (text: string, n: number): string => {
  * An RFC 9457 problem document, as runtime/http.py's problem() builds it, kept
  * within the ProblemDetails contract's limits: `detail` clipped to 4000 characters,
  * `expected` and `got` to 500, `message` to 1000; an `instance` over 2000 is left out.
+ * `errors` lists the first 100 violations and `errors_omitted` counts the rest.
  */
 export function problem<S extends number>(
   status: S,
@@ -182,12 +186,14 @@ export function problem<S extends number>(
   };
   if (instance !== undefined && Array.from(instance).length <= 2000) body.instance = instance;
   if (violations.length) {
-    body.errors = violations.map((v) => ({
+    const [shown, omitted] = capped(violations);
+    body.errors = shown.map((v) => ({
       pointer: v.pointer,
       expected: clip(v.expected, 500),
       got: clip(v.got, 500),
-      message: clip(describe(v), 1000),
+      message: clip(violationText(v), 1000),
     }));
+    if (omitted) body.errors_omitted = omitted;
   }
   return body;
 }
