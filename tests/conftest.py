@@ -28,9 +28,9 @@ VENV_BIN = Path(sys.executable).parent
 # tests starts `contracts` (and git) several times.
 REDIS_MODULES = frozenset(
     {
-        "test_cli_redis", "test_deadletter", "test_presence", "test_streams",
-        "test_streams_cluster", "test_streams_cross", "test_streams_faults",
-        "test_streams_node",
+        "test_cli_redis", "test_deadletter", "test_deadletter_node", "test_presence",
+        "test_streams", "test_streams_cluster", "test_streams_cross",
+        "test_streams_faults", "test_streams_node",
     }
 )  # fmt: skip
 NODE_MODULES = frozenset(
@@ -39,7 +39,7 @@ NODE_MODULES = frozenset(
         "test_http_cross", "test_node", "test_node_limits", "test_node_runtime_build",
         "test_presence", "test_realworld", "test_streams_cross", "test_regex_node",
         "test_streams_node", "test_ts_runtime", "test_formats", "test_union_report",
-        "test_bench_regex_smoke",
+        "test_bench_regex_smoke", "test_deadletter_node",
     }
 )  # fmt: skip
 SLOW_MODULES = frozenset(
