@@ -235,10 +235,13 @@ def write(out: Path, files: dict[str, bytes]) -> list[str]:
     """
     lines = []
     made: set[Path] = set()
+    existing = existing_files(out)
+    present = set(existing)
     for rel in sorted(files):
         content = files[rel]
         path = out / rel
-        old = _read(path)
+        # Only files that are there are read (a fresh folder costs no failed opens).
+        old = _read(path) if rel in present or _ignored(rel) else None
         if old == content:
             continue
         lines.append(f"{'missing' if old is None else 'changed'}: {rel}")
@@ -246,7 +249,7 @@ def write(out: Path, files: dict[str, bytes]) -> list[str]:
             path.parent.mkdir(parents=True, exist_ok=True)
             made.add(path.parent)
         path.write_bytes(content)
-    for rel in existing_files(out):
+    for rel in existing:
         if rel not in files:
             lines.append(f"extra: {rel}")
             (out / rel).unlink()
@@ -271,6 +274,12 @@ def _remove_empty_folders(root: Path) -> None:
         empty = not names and not any(os.path.lexists(Path(folder, d)) for d in dirs)
         if empty and Path(folder) != root:
             os.rmdir(folder)
+
+
+def _ignored(rel: str) -> bool:
+    """Whether ``existing_files`` leaves out the path (a build artefact's name)."""
+    parts = rel.split("/")[1:]
+    return any(p in _IGNORED or p.endswith(".egg-info") for p in parts)
 
 
 def existing_files(out: Path) -> list[str]:

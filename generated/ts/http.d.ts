@@ -51,12 +51,16 @@ export interface Problem<S extends number = number> {
     readonly status: S;
     readonly detail: string;
     readonly instance?: string;
+    /** At most MAX_VIOLATIONS (100), sorted by pointer; `errors_omitted` counts the rest. */
     readonly errors?: readonly ProblemError[];
+    /** How many violations `errors` leaves out (present only then). */
+    readonly errors_omitted?: number;
 }
 /**
  * An RFC 9457 problem document, as runtime/http.py's problem() builds it, kept
  * within the ProblemDetails contract's limits: `detail` clipped to 4000 characters,
  * `expected` and `got` to 500, `message` to 1000; an `instance` over 2000 is left out.
+ * `errors` lists the first 100 violations and `errors_omitted` counts the rest.
  */
 export declare function problem<S extends number>(status: S, kind: string, title: string, detail: string, instance?: string, violations?: readonly Violation[]): Problem<S>;
 /** application/json or any application/*+json media type, parameters ignored. */

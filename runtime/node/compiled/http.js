@@ -6,7 +6,8 @@
 //   problem documents with the same statuses (415, 413, 400, 422), problem types,
 //   titles and `errors` (pointer, expected, got, message).
 import { CATALOG } from "./_catalog.js";
-import { ContractViolation, DEFAULT_LIMITS, RuntimeContractError, contract, nestingDepth, utf8Length, } from "./_runtime.js";
+import { ContractViolation, DEFAULT_LIMITS, RuntimeContractError, contract, depthOver, utf8Length, } from "./_runtime.js";
+import { capped, violationText } from "./_violations.js";
 /** Base URI of the problem types: `${PROBLEM_BASE}contract-violation` and so on. */
 import { Telemetry } from "./telemetry.js";
 export const PROBLEM_BASE = "https://contracts.example.com/problems/";
@@ -89,7 +90,6 @@ export function operationPath(id, params) {
         return encodeURIComponent(String(values[name])).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
     });
 }
-const describe = (v) => `${v.pointer || "/"}: expected ${v.expected}, got ${v.got}`;
 const clip = (text, n) => {
     const chars = Array.from(text);
     return chars.length > n ? chars.slice(0, n).join("") : text;
@@ -98,6 +98,7 @@ const clip = (text, n) => {
  * An RFC 9457 problem document, as runtime/http.py's problem() builds it, kept
  * within the ProblemDetails contract's limits: `detail` clipped to 4000 characters,
  * `expected` and `got` to 500, `message` to 1000; an `instance` over 2000 is left out.
+ * `errors` lists the first 100 violations and `errors_omitted` counts the rest.
  */
 export function problem(status, kind, title, detail, instance, violations = []) {
     const body = {
@@ -109,12 +110,15 @@ export function problem(status, kind, title, detail, instance, violations = []) 
     if (instance !== undefined && Array.from(instance).length <= 2000)
         body.instance = instance;
     if (violations.length) {
-        body.errors = violations.map((v) => ({
+        const [shown, omitted] = capped(violations);
+        body.errors = shown.map((v) => ({
             pointer: v.pointer,
             expected: clip(v.expected, 500),
             got: clip(v.got, 500),
-            message: clip(describe(v), 1000),
+            message: clip(violationText(v), 1000),
         }));
+        if (omitted)
+            body.errors_omitted = omitted;
     }
     return body;
 }
@@ -173,8 +177,8 @@ function readBody(body, maxBytes, maxDepth) {
                 [text, utf8] = [LOOSE.decode(body), false];
             }
         }
-        const depth = nestingDepth(text);
-        if (depth > maxDepth)
+        const depth = depthOver(text, maxDepth);
+        if (depth !== null)
             return { refused: deep(depth, maxDepth) };
         if (!utf8)
             return { refused: malformed("invalid UTF-8") };

@@ -1,7 +1,7 @@
 import { CATALOG } from "./_catalog.js";
 import { UnknownMessage, envelopes, messageContract } from "./_envelope.js";
 import { MANIFEST } from "./_manifest.js";
-import { ContractViolation, UnknownContract, contract } from "./_runtime.js";
+import { ContractViolation, DEFAULT_LIMITS, UnknownContract, capped, checkLimits, contract, } from "./_runtime.js";
 import { Telemetry } from "./telemetry.js";
 const ENVELOPE_FIELD = "envelope";
 const ENVELOPE_CONTRACT = "envelope.v1.json";
@@ -9,12 +9,15 @@ const { buildEnvelope } = envelopes(ENVELOPE_CONTRACT);
 const envelopeContract = contract(ENVELOPE_CONTRACT);
 const byContract = new Map(MANIFEST.contracts.filter((c) => c.type !== null).map((c) => [c.contract, c]));
 const LAST_ERRORS_KEPT = 10_000;
+/** The default `MAXLEN ~` of dead-letter streams (as the Python consumers). */
+export const DEAD_LETTER_MAXLEN = 10_000;
 export const DEAD_LETTER_REASONS = Object.freeze([
     "invalid",
     "unknown-contract",
     "not-in-catalog",
     "no-handler",
     "delivery-limit",
+    "trimmed",
 ]);
 /** The Redis key of a catalogue stream: `stream:{agent.tasks}`. */
 export function streamKey(stream) {
@@ -26,6 +29,14 @@ export function streamKey(stream) {
 /** The key of its dead-letter stream: `stream:{agent.tasks}:dlq` (same hash slot). */
 export function deadLetterKey(stream) {
     return `${streamKey(stream)}:dlq`;
+}
+/**
+ * The retry stream of one consumer group: `stream:{agent.tasks}:retry:<group>` (same
+ * hash slot). Replays of that group's dead letters land there, and its consumers read
+ * it beside the stream.
+ */
+export function retryKey(stream, group) {
+    return `${streamKey(stream)}:retry:${group}`;
 }
 function describe(contracts) {
     const names = [...contracts].map((path) => {
@@ -81,6 +92,7 @@ export class Publisher {
     #redis;
     #source;
     #maxLen;
+    #limits;
     #carried = new Map();
     #telemetry;
     constructor(redis, options) {
@@ -90,6 +102,7 @@ export class Publisher {
         this.#telemetry = options.telemetry ?? new Telemetry();
         this.#source = options.source;
         this.#maxLen = positive("maxLen", options.maxLen, undefined);
+        this.#limits = options.limits ?? DEFAULT_LIMITS;
     }
     #allowed(stream) {
         if (!this.#carried.has(stream))
@@ -113,7 +126,9 @@ export class Publisher {
         });
         const maxLen = positive("maxLen", options.maxLen, this.#maxLen);
         const trim = maxLen === undefined ? [] : ["MAXLEN", "~", String(maxLen)];
-        return [key, ...trim, "*", ENVELOPE_FIELD, JSON.stringify(envelope)];
+        const text = JSON.stringify(envelope);
+        checkLimits(ENVELOPE_CONTRACT, text, this.#limits);
+        return [key, ...trim, "*", ENVELOPE_FIELD, text];
     }
     /**
      * Validates `data` (throws ContractViolation or UnknownMessage), checks the
@@ -235,7 +250,9 @@ export class Consumer {
     #redis;
     #stream;
     #key;
+    #retry;
     #dlq;
+    #deadLetterMaxLen;
     #group;
     #consumer;
     #batch;
@@ -248,7 +265,7 @@ export class Consumer {
     #onError;
     #allowed;
     #handlers = new Map();
-    #cursor = "0-0";
+    #cursors = new Map();
     #lastErrors = new Map();
     #telemetry;
     #where;
@@ -262,6 +279,11 @@ export class Consumer {
         this.#stream = options.stream;
         this.#key = streamKey(options.stream);
         this.#dlq = deadLetterKey(options.stream);
+        this.#retry = retryKey(options.stream, options.group);
+        this.#deadLetterMaxLen =
+            options.deadLetterMaxLen === null
+                ? null
+                : positive("deadLetterMaxLen", options.deadLetterMaxLen, DEAD_LETTER_MAXLEN);
         this.#group = options.group;
         this.#consumer = options.consumer;
         this.#batch = positive("batch", options.batch, 100);
@@ -298,17 +320,22 @@ export class Consumer {
         this.#handlers.set(name, handler);
         return this;
     }
-    /** `XGROUP CREATE <key> <group> <start> MKSTREAM`; an existing group is fine. */
+    /**
+     * `XGROUP CREATE <key> <group> <start> MKSTREAM`, and the group on its retry stream
+     * (from its start); an existing group is fine.
+     */
     async ensureGroup(start = "$") {
         if (start !== "$" && start !== "0") {
             throw new RangeError(`start must be "$" or "0", got ${start}`);
         }
-        try {
-            await this.#redis.xgroup("CREATE", this.#key, this.#group, start, "MKSTREAM");
-        }
-        catch (error) {
-            if (!messageOf(error).startsWith("BUSYGROUP"))
-                throw error;
+        for (const [key, first] of [[this.#key, start], [this.#retry, "0"]]) {
+            try {
+                await this.#redis.xgroup("CREATE", key, this.#group, first, "MKSTREAM");
+            }
+            catch (error) {
+                if (!messageOf(error).startsWith("BUSYGROUP"))
+                    throw error;
+            }
         }
     }
     /**
@@ -371,7 +398,7 @@ export class Consumer {
                     throw error;
                 if (groupGone(error)) {
                     try {
-                        this.#cursor = "0-0";
+                        this.#cursors.clear();
                         await this.ensureGroup("0");
                         continue;
                     }
@@ -388,34 +415,46 @@ export class Consumer {
             await sleep(backoff, signal);
         }
     }
-    /** XAUTOCLAIM idle pending entries; those past the delivery limit are dead-lettered. */
+    /**
+     * XAUTOCLAIM idle pending entries of the stream and of the retry stream; those past
+     * the delivery limit are dead-lettered, and those trimmed (MAXLEN) while pending,
+     * whose ids XAUTOCLAIM returns, are dead-lettered as `trimmed`.
+     */
     async #claim(batch) {
         // XAUTOCLAIM at most every claimEveryMs; at once while a scan is under way.
         if (performance.now() < this.#nextClaim)
             return [];
         if (batch.metering)
             await this.#observeGroup();
-        const [cursor, entries] = (await this.#redis.callBuffer("XAUTOCLAIM", this.#key, this.#group, this.#consumer, this.#claimIdleMs, this.#cursor, "COUNT", this.#batch));
-        this.#cursor = text(cursor);
-        this.#nextClaim =
-            this.#cursor !== "0-0" || entries.length >= this.#batch
-                ? 0
-                : performance.now() + this.#claimEveryMs;
         const live = [];
-        for (const item of entries) {
-            if (item === null)
-                continue; // Redis 6.2: an entry deleted while pending
-            const id = text(item[0]);
-            if (item[1] === null)
-                batch.acks.push(id);
-            else
-                live.push({ id, fields: item[1], deliveries: 0 });
+        let more = false;
+        for (const key of [this.#key, this.#retry]) {
+            const reply = (await this.#redis.callBuffer("XAUTOCLAIM", key, this.#group, this.#consumer, this.#claimIdleMs, this.#cursors.get(key) ?? "0-0", "COUNT", this.#batch));
+            const [cursor, entries, deleted = []] = reply;
+            const next = text(cursor);
+            this.#cursors.set(key, next);
+            more ||= next !== "0-0" || entries.length >= this.#batch;
+            const trimmed = deleted.map(text);
+            for (const item of entries) {
+                if (item === null)
+                    continue; // Redis 6.2: an entry deleted while pending
+                if (item[1] === null)
+                    trimmed.push(text(item[0]));
+                else
+                    live.push({ key, id: text(item[0]), fields: item[1], deliveries: 0 });
+            }
+            for (const id of trimmed) {
+                console.warn(`entry ${id} of ${key} was trimmed (MAXLEN) while pending in group ${this.#group};` +
+                    " dead-lettered as trimmed");
+                this.#deadLetter(batch, { key, id, fields: [], deliveries: 0 }, "trimmed", []);
+            }
         }
+        this.#nextClaim = more ? 0 : performance.now() + this.#claimEveryMs;
         if (live.length === 0)
             return [];
         const pipeline = this.#redis.pipeline();
-        for (const { id } of live)
-            pipeline.xpending(this.#key, this.#group, id, id, 1);
+        for (const { key, id } of live)
+            pipeline.xpending(key, this.#group, id, id, 1);
         const pending = (await pipeline.exec()) ?? [];
         const out = [];
         live.forEach((item, i) => {
@@ -430,7 +469,7 @@ export class Consumer {
                 out.push(item);
                 return;
             }
-            const last = this.#lastErrors.get(item.id);
+            const last = this.#lastErrors.get(errorKey(item));
             this.#deadLetter(batch, item, "delivery-limit", last === undefined ? [] : [{ error: last }]);
         });
         return out;
@@ -439,13 +478,13 @@ export class Consumer {
         const args = ["GROUP", this.#group, this.#consumer, "COUNT", count];
         if (block && this.#blockMs > 0)
             args.push("BLOCK", this.#blockMs);
-        const reply = (await this.#redis.callBuffer("XREADGROUP", ...args, "STREAMS", this.#key, ">"));
+        const reply = (await this.#redis.callBuffer("XREADGROUP", ...args, "STREAMS", this.#key, this.#retry, ">", ">"));
         if (reply === null)
             return [];
         const out = [];
-        for (const [, entries] of reply) {
+        for (const [key, entries] of reply) {
             for (const [id, fields] of entries) {
-                out.push({ id: text(id), fields: fields ?? [], deliveries: 1 });
+                out.push({ key: text(key), id: text(id), fields: fields ?? [], deliveries: 1 });
             }
         }
         return out;
@@ -493,7 +532,7 @@ export class Consumer {
                 Telemetry.end(failed);
             }
             batch.failed += 1;
-            this.#remember(entryId, error);
+            this.#remember(item, error);
             const { type, version } = envelope;
             try {
                 this.#onError(error, { entryId, type, version, deliveries });
@@ -517,8 +556,8 @@ export class Consumer {
             }
         }
         batch.handled += 1;
-        batch.acks.push(item.id);
-        this.#lastErrors.delete(item.id);
+        batch.acks.push(item);
+        this.#lastErrors.delete(errorKey(item));
     }
     /** The batch's counts, and its durations as the mean per message (runtime.streams). */
     #measured(batch) {
@@ -637,8 +676,9 @@ export class Consumer {
                 ` (fingerprint ${theirs}, ours ${ours})`);
         }
     }
-    #remember(id, error) {
+    #remember(item, error) {
         const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        const id = errorKey(item);
         this.#lastErrors.delete(id);
         this.#lastErrors.set(id, message);
         if (this.#lastErrors.size > LAST_ERRORS_KEPT) {
@@ -648,27 +688,67 @@ export class Consumer {
         }
     }
     #deadLetter(batch, item, reason, errors) {
-        this.#lastErrors.delete(item.id);
+        this.#lastErrors.delete(errorKey(item));
         batch.dead.push({ ...item, reason, errors });
     }
-    /** Dead letters (XADD to the DLQ) and one multi-id XACK, in one MULTI when needed. */
+    /**
+     * Dead letters (XADD to the DLQ, `MAXLEN ~`) and one multi-id XACK per key, in one
+     * MULTI when there are dead letters. `dlq.errors` lists at most 100 violations and
+     * `dlq.errors_omitted` counts the rest.
+     */
     async #settle(batch) {
-        const ids = batch.acks.concat(batch.dead.map((d) => d.id));
-        if (ids.length === 0)
+        const byKey = new Map();
+        for (const item of [...batch.dead, ...batch.acks]) {
+            const ids = byKey.get(item.key);
+            if (ids === undefined)
+                byKey.set(item.key, [item.id]);
+            else
+                ids.push(item.id);
+        }
+        if (byKey.size === 0)
             return;
         if (batch.dead.length === 0) {
-            await this.#redis.xack(this.#key, this.#group, ...ids);
+            for (const [key, ids] of byKey)
+                await this.#redis.xack(key, this.#group, ...ids);
             return;
         }
         const time = new Date().toISOString();
+        const bound = this.#deadLetterMaxLen === null ? [] : ["MAXLEN", "~", String(this.#deadLetterMaxLen)];
         const tx = this.#redis.multi();
         for (const dead of batch.dead) {
-            tx.xadd(this.#dlq, "*", ...dead.fields, "dlq.reason", dead.reason, "dlq.errors", JSON.stringify(dead.errors), "dlq.stream", this.#key, "dlq.entry_id", dead.id, "dlq.group", this.#group, "dlq.consumer", this.#consumer, "dlq.deliveries", String(dead.deliveries), "dlq.time", time);
+            const [shown, omitted] = capped(dead.errors);
+            const fields = [
+                ...dead.fields,
+                "dlq.reason",
+                dead.reason,
+                "dlq.errors",
+                JSON.stringify(shown),
+                "dlq.stream",
+                this.#key,
+                "dlq.entry_id",
+                dead.id,
+                "dlq.group",
+                this.#group,
+                "dlq.consumer",
+                this.#consumer,
+                "dlq.deliveries",
+                String(dead.deliveries),
+                "dlq.time",
+                time,
+            ];
+            if (omitted)
+                fields.push("dlq.errors_omitted", String(omitted));
+            tx.xadd(this.#dlq, ...bound, "*", ...fields);
         }
-        tx.xack(this.#key, this.#group, ...ids);
+        for (const [key, ids] of byKey)
+            tx.xack(key, this.#group, ...ids);
         const results = await tx.exec();
         for (const [error] of results ?? [])
             if (error)
                 throw error;
     }
+}
+/** The key of an entry's last handler error: its stream key and id. */
+function errorKey(item) {
+    return `${item.key} ${item.id}`;
 }

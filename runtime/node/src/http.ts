@@ -12,10 +12,11 @@ import {
   DEFAULT_LIMITS,
   RuntimeContractError,
   contract,
-  nestingDepth,
+  depthOver,
   utf8Length,
 } from "./_runtime.js";
 import type { Limits, Violation } from "./_runtime.js";
+import { capped, violationText } from "./_violations.js";
 import type { OperationId, Operations } from "./operations.js";
 
 /** Base URI of the problem types: `${PROBLEM_BASE}contract-violation` and so on. */
@@ -155,10 +156,12 @@ export interface Problem<S extends number = number> {
   readonly status: S;
   readonly detail: string;
   readonly instance?: string;
+  /** At most MAX_VIOLATIONS (100), sorted by pointer; `errors_omitted` counts the rest. */
   readonly errors?: readonly ProblemError[];
+  /** How many violations `errors` leaves out (present only then). */
+  readonly errors_omitted?: number;
 }
 
-const describe = (v: Violation): string => `${v.pointer || "/"}: expected ${v.expected}, got ${v.got}`;
 const clip = (text: string, n: number): string => {
   const chars = Array.from(text);
   return chars.length > n ? chars.slice(0, n).join("") : text;
@@ -168,6 +171,7 @@ const clip = (text: string, n: number): string => {
  * An RFC 9457 problem document, as runtime/http.py's problem() builds it, kept
  * within the ProblemDetails contract's limits: `detail` clipped to 4000 characters,
  * `expected` and `got` to 500, `message` to 1000; an `instance` over 2000 is left out.
+ * `errors` lists the first 100 violations and `errors_omitted` counts the rest.
  */
 export function problem<S extends number>(
   status: S,
@@ -185,12 +189,14 @@ export function problem<S extends number>(
   };
   if (instance !== undefined && Array.from(instance).length <= 2000) body.instance = instance;
   if (violations.length) {
-    body.errors = violations.map((v) => ({
+    const [shown, omitted] = capped(violations);
+    body.errors = shown.map((v) => ({
       pointer: v.pointer,
       expected: clip(v.expected, 500),
       got: clip(v.got, 500),
-      message: clip(describe(v), 1000),
+      message: clip(violationText(v), 1000),
     }));
+    if (omitted) body.errors_omitted = omitted;
   }
   return body;
 }
@@ -259,8 +265,8 @@ function readBody(body: unknown, maxBytes: number, maxDepth: number): Read {
         [text, utf8] = [LOOSE.decode(body), false];
       }
     }
-    const depth = nestingDepth(text);
-    if (depth > maxDepth) return { refused: deep(depth, maxDepth) };
+    const depth = depthOver(text, maxDepth);
+    if (depth !== null) return { refused: deep(depth, maxDepth) };
     if (!utf8) return { refused: malformed("invalid UTF-8") };
     try {
       return { value: JSON.parse(text) };

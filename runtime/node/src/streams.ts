@@ -7,7 +7,14 @@ import { CATALOG } from "./_catalog.js";
 import { UnknownMessage, envelopes, messageContract } from "./_envelope.js";
 import type { EnvelopeShape } from "./_envelope.js";
 import { MANIFEST } from "./_manifest.js";
-import { ContractViolation, UnknownContract, contract } from "./_runtime.js";
+import {
+  ContractViolation,
+  DEFAULT_LIMITS,
+  UnknownContract,
+  capped,
+  checkLimits,
+  contract,
+} from "./_runtime.js";
 import type { Limits, Violation, Where } from "./_runtime.js";
 import type { MessageType, Messages, WireEnvelope } from "./envelope.js";
 import { Telemetry } from "./telemetry.js";
@@ -21,6 +28,8 @@ const byContract = new Map(
   MANIFEST.contracts.filter((c) => c.type !== null).map((c) => [c.contract, c]),
 );
 const LAST_ERRORS_KEPT = 10_000;
+/** The default `MAXLEN ~` of dead-letter streams (as the Python consumers). */
+export const DEAD_LETTER_MAXLEN = 10_000;
 
 /** The major versions of a message type. */
 export type VersionOf<T extends MessageType> = keyof Messages[T] & number;
@@ -31,7 +40,8 @@ export type DeadLetterReason =
   | "unknown-contract"
   | "not-in-catalog"
   | "no-handler"
-  | "delivery-limit";
+  | "delivery-limit"
+  | "trimmed";
 
 export const DEAD_LETTER_REASONS: readonly DeadLetterReason[] = Object.freeze([
   "invalid",
@@ -39,6 +49,7 @@ export const DEAD_LETTER_REASONS: readonly DeadLetterReason[] = Object.freeze([
   "not-in-catalog",
   "no-handler",
   "delivery-limit",
+  "trimmed",
 ] as const);
 
 /** The Redis key of a catalogue stream: `stream:{agent.tasks}`. */
@@ -52,6 +63,15 @@ export function streamKey(stream: string): string {
 /** The key of its dead-letter stream: `stream:{agent.tasks}:dlq` (same hash slot). */
 export function deadLetterKey(stream: string): string {
   return `${streamKey(stream)}:dlq`;
+}
+
+/**
+ * The retry stream of one consumer group: `stream:{agent.tasks}:retry:<group>` (same
+ * hash slot). Replays of that group's dead letters land there, and its consumers read
+ * it beside the stream.
+ */
+export function retryKey(stream: string, group: string): string {
+  return `${streamKey(stream)}:retry:${group}`;
 }
 
 function describe(contracts: Iterable<string>): string {
@@ -139,6 +159,11 @@ export interface PublisherOptions {
   source: string;
   /** Default `MAXLEN ~` of every XADD; no trimming when absent. */
   maxLen?: number;
+  /**
+   * Size and nesting limits of the envelope text (default DEFAULT_LIMITS, as the
+   * consumers'): a message they would refuse is refused here, before it is written.
+   */
+  limits?: Limits;
   /** Traces and metrics (default: the global OpenTelemetry providers, if any). */
   telemetry?: Telemetry;
 }
@@ -162,6 +187,7 @@ export class Publisher {
   #redis: Redis;
   #source: string;
   #maxLen: number | undefined;
+  #limits: Limits;
   #carried = new Map<string, Set<string> | null>();
   #telemetry: Telemetry;
 
@@ -171,6 +197,7 @@ export class Publisher {
     this.#telemetry = options.telemetry ?? new Telemetry();
     this.#source = options.source;
     this.#maxLen = positive("maxLen", options.maxLen, undefined);
+    this.#limits = options.limits ?? DEFAULT_LIMITS;
   }
 
   #allowed(stream: string): Set<string> | null {
@@ -202,7 +229,9 @@ export class Publisher {
     });
     const maxLen = positive("maxLen", options.maxLen, this.#maxLen);
     const trim = maxLen === undefined ? [] : ["MAXLEN", "~", String(maxLen)];
-    return [key, ...trim, "*", ENVELOPE_FIELD, JSON.stringify(envelope)];
+    const text = JSON.stringify(envelope);
+    checkLimits(ENVELOPE_CONTRACT, text, this.#limits);
+    return [key, ...trim, "*", ENVELOPE_FIELD, text];
   }
 
   /**
@@ -329,6 +358,8 @@ export interface ConsumerOptions {
   maxDeliveries?: number;
   /** Size and nesting limits of the envelope text (default DEFAULT_LIMITS). */
   limits?: Limits;
+  /** `MAXLEN ~` of the dead-letter stream (default DEAD_LETTER_MAXLEN; null: no bound). */
+  deadLetterMaxLen?: number | null;
   /** Called when a handler throws (default: console.warn); the entry stays pending. */
   onError?: (error: unknown, failure: HandlerFailure) => void;
   /** Traces and metrics (default: the global OpenTelemetry providers, if any). */
@@ -396,6 +427,8 @@ function unknownViolations(type: string, version: number): Violation[] {
 }
 
 interface Item {
+  /** The stream or the group's retry stream. */
+  key: string;
   id: string;
   fields: Field[];
   deliveries: number;
@@ -407,7 +440,7 @@ interface Dead extends Item {
 }
 
 interface Batch {
-  acks: string[];
+  acks: Item[];
   dead: Dead[];
   handled: number;
   failed: number;
@@ -452,7 +485,9 @@ export class Consumer {
   #redis: Redis;
   #stream: string;
   #key: string;
+  #retry: string;
   #dlq: string;
+  #deadLetterMaxLen: number | null;
   #group: string;
   #consumer: string;
   #batch: number;
@@ -465,7 +500,7 @@ export class Consumer {
   #onError: (error: unknown, failure: HandlerFailure) => void;
   #allowed: Set<string> | null;
   #handlers = new Map<string, AnyHandler>();
-  #cursor = "0-0";
+  #cursors = new Map<string, string>();
   #lastErrors = new Map<string, string>();
   #telemetry: Telemetry;
   #where: Record<string, string>;
@@ -480,6 +515,11 @@ export class Consumer {
     this.#stream = options.stream;
     this.#key = streamKey(options.stream);
     this.#dlq = deadLetterKey(options.stream);
+    this.#retry = retryKey(options.stream, options.group);
+    this.#deadLetterMaxLen =
+      options.deadLetterMaxLen === null
+        ? null
+        : positive("deadLetterMaxLen", options.deadLetterMaxLen, DEAD_LETTER_MAXLEN);
     this.#group = options.group;
     this.#consumer = options.consumer;
     this.#batch = positive("batch", options.batch, 100);
@@ -528,15 +568,20 @@ export class Consumer {
     return this;
   }
 
-  /** `XGROUP CREATE <key> <group> <start> MKSTREAM`; an existing group is fine. */
+  /**
+   * `XGROUP CREATE <key> <group> <start> MKSTREAM`, and the group on its retry stream
+   * (from its start); an existing group is fine.
+   */
   async ensureGroup(start: "$" | "0" = "$"): Promise<void> {
     if (start !== "$" && start !== "0") {
       throw new RangeError(`start must be "$" or "0", got ${start}`);
     }
-    try {
-      await this.#redis.xgroup("CREATE", this.#key, this.#group, start, "MKSTREAM");
-    } catch (error) {
-      if (!messageOf(error).startsWith("BUSYGROUP")) throw error;
+    for (const [key, first] of [[this.#key, start], [this.#retry, "0"]] as const) {
+      try {
+        await this.#redis.xgroup("CREATE", key, this.#group, first, "MKSTREAM");
+      } catch (error) {
+        if (!messageOf(error).startsWith("BUSYGROUP")) throw error;
+      }
     }
   }
 
@@ -596,7 +641,7 @@ export class Consumer {
         if (!groupGone(error) && !transient(error)) throw error;
         if (groupGone(error)) {
           try {
-            this.#cursor = "0-0";
+            this.#cursors.clear();
             await this.ensureGroup("0");
             continue;
           } catch (again) {
@@ -611,36 +656,50 @@ export class Consumer {
     }
   }
 
-  /** XAUTOCLAIM idle pending entries; those past the delivery limit are dead-lettered. */
+  /**
+   * XAUTOCLAIM idle pending entries of the stream and of the retry stream; those past
+   * the delivery limit are dead-lettered, and those trimmed (MAXLEN) while pending,
+   * whose ids XAUTOCLAIM returns, are dead-lettered as `trimmed`.
+   */
   async #claim(batch: Batch): Promise<Item[]> {
     // XAUTOCLAIM at most every claimEveryMs; at once while a scan is under way.
     if (performance.now() < this.#nextClaim) return [];
     if (batch.metering) await this.#observeGroup();
-    const [cursor, entries] = (await this.#redis.callBuffer(
-      "XAUTOCLAIM",
-      this.#key,
-      this.#group,
-      this.#consumer,
-      this.#claimIdleMs,
-      this.#cursor,
-      "COUNT",
-      this.#batch,
-    )) as [Buffer, (StreamEntries[number] | null)[]];
-    this.#cursor = text(cursor);
-    this.#nextClaim =
-      this.#cursor !== "0-0" || entries.length >= this.#batch
-        ? 0
-        : performance.now() + this.#claimEveryMs;
     const live: Item[] = [];
-    for (const item of entries) {
-      if (item === null) continue; // Redis 6.2: an entry deleted while pending
-      const id = text(item[0]);
-      if (item[1] === null) batch.acks.push(id);
-      else live.push({ id, fields: item[1], deliveries: 0 });
+    let more = false;
+    for (const key of [this.#key, this.#retry]) {
+      const reply = (await this.#redis.callBuffer(
+        "XAUTOCLAIM",
+        key,
+        this.#group,
+        this.#consumer,
+        this.#claimIdleMs,
+        this.#cursors.get(key) ?? "0-0",
+        "COUNT",
+        this.#batch,
+      )) as [Buffer, (StreamEntries[number] | null)[], Buffer[]?];
+      const [cursor, entries, deleted = []] = reply;
+      const next = text(cursor);
+      this.#cursors.set(key, next);
+      more ||= next !== "0-0" || entries.length >= this.#batch;
+      const trimmed = deleted.map(text);
+      for (const item of entries) {
+        if (item === null) continue; // Redis 6.2: an entry deleted while pending
+        if (item[1] === null) trimmed.push(text(item[0]));
+        else live.push({ key, id: text(item[0]), fields: item[1], deliveries: 0 });
+      }
+      for (const id of trimmed) {
+        console.warn(
+          `entry ${id} of ${key} was trimmed (MAXLEN) while pending in group ${this.#group};` +
+            " dead-lettered as trimmed",
+        );
+        this.#deadLetter(batch, { key, id, fields: [], deliveries: 0 }, "trimmed", []);
+      }
     }
+    this.#nextClaim = more ? 0 : performance.now() + this.#claimEveryMs;
     if (live.length === 0) return [];
     const pipeline = this.#redis.pipeline();
-    for (const { id } of live) pipeline.xpending(this.#key, this.#group, id, id, 1);
+    for (const { key, id } of live) pipeline.xpending(key, this.#group, id, id, 1);
     const pending = (await pipeline.exec()) ?? [];
     const out: Item[] = [];
     live.forEach((item, i) => {
@@ -653,7 +712,7 @@ export class Consumer {
         out.push(item);
         return;
       }
-      const last = this.#lastErrors.get(item.id);
+      const last = this.#lastErrors.get(errorKey(item));
       this.#deadLetter(batch, item, "delivery-limit", last === undefined ? [] : [{ error: last }]);
     });
     return out;
@@ -667,13 +726,15 @@ export class Consumer {
       ...args,
       "STREAMS",
       this.#key,
+      this.#retry,
+      ">",
       ">",
     )) as [Buffer, StreamEntries][] | null;
     if (reply === null) return [];
     const out: Item[] = [];
-    for (const [, entries] of reply) {
+    for (const [key, entries] of reply) {
       for (const [id, fields] of entries) {
-        out.push({ id: text(id), fields: fields ?? [], deliveries: 1 });
+        out.push({ key: text(key), id: text(id), fields: fields ?? [], deliveries: 1 });
       }
     }
     return out;
@@ -720,7 +781,7 @@ export class Consumer {
         Telemetry.end(failed);
       }
       batch.failed += 1;
-      this.#remember(entryId, error);
+      this.#remember(item, error);
       const { type, version } = envelope;
       try {
         this.#onError(error, { entryId, type, version, deliveries });
@@ -742,8 +803,8 @@ export class Consumer {
       }
     }
     batch.handled += 1;
-    batch.acks.push(item.id);
-    this.#lastErrors.delete(item.id);
+    batch.acks.push(item);
+    this.#lastErrors.delete(errorKey(item));
   }
 
   /** The batch's counts, and its durations as the mean per message (runtime.streams). */
@@ -864,8 +925,9 @@ export class Consumer {
     }
   }
 
-  #remember(id: string, error: unknown): void {
+  #remember(item: Item, error: unknown): void {
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    const id = errorKey(item);
     this.#lastErrors.delete(id);
     this.#lastErrors.set(id, message);
     if (this.#lastErrors.size > LAST_ERRORS_KEPT) {
@@ -880,29 +942,39 @@ export class Consumer {
     reason: DeadLetterReason,
     errors: readonly DeadLetterError[],
   ): void {
-    this.#lastErrors.delete(item.id);
+    this.#lastErrors.delete(errorKey(item));
     batch.dead.push({ ...item, reason, errors });
   }
 
-  /** Dead letters (XADD to the DLQ) and one multi-id XACK, in one MULTI when needed. */
+  /**
+   * Dead letters (XADD to the DLQ, `MAXLEN ~`) and one multi-id XACK per key, in one
+   * MULTI when there are dead letters. `dlq.errors` lists at most 100 violations and
+   * `dlq.errors_omitted` counts the rest.
+   */
   async #settle(batch: Batch): Promise<void> {
-    const ids = batch.acks.concat(batch.dead.map((d) => d.id));
-    if (ids.length === 0) return;
+    const byKey = new Map<string, string[]>();
+    for (const item of [...batch.dead, ...batch.acks]) {
+      const ids = byKey.get(item.key);
+      if (ids === undefined) byKey.set(item.key, [item.id]);
+      else ids.push(item.id);
+    }
+    if (byKey.size === 0) return;
     if (batch.dead.length === 0) {
-      await this.#redis.xack(this.#key, this.#group, ...ids);
+      for (const [key, ids] of byKey) await this.#redis.xack(key, this.#group, ...ids);
       return;
     }
     const time = new Date().toISOString();
+    const bound =
+      this.#deadLetterMaxLen === null ? [] : ["MAXLEN", "~", String(this.#deadLetterMaxLen)];
     const tx: ChainableCommander = this.#redis.multi();
     for (const dead of batch.dead) {
-      tx.xadd(
-        this.#dlq,
-        "*",
+      const [shown, omitted] = capped(dead.errors);
+      const fields: Field[] = [
         ...dead.fields,
         "dlq.reason",
         dead.reason,
         "dlq.errors",
-        JSON.stringify(dead.errors),
+        JSON.stringify(shown),
         "dlq.stream",
         this.#key,
         "dlq.entry_id",
@@ -915,10 +987,17 @@ export class Consumer {
         String(dead.deliveries),
         "dlq.time",
         time,
-      );
+      ];
+      if (omitted) fields.push("dlq.errors_omitted", String(omitted));
+      tx.xadd(this.#dlq, ...bound, "*", ...fields);
     }
-    tx.xack(this.#key, this.#group, ...ids);
+    for (const [key, ids] of byKey) tx.xack(key, this.#group, ...ids);
     const results = await tx.exec();
     for (const [error] of results ?? []) if (error) throw error;
   }
+}
+
+/** The key of an entry's last handler error: its stream key and id. */
+function errorKey(item: Item): string {
+  return `${item.key} ${item.id}`;
 }
