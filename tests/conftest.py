@@ -39,11 +39,12 @@ NODE_MODULES = frozenset(
         "test_http_cross", "test_node", "test_node_limits", "test_node_runtime_build",
         "test_presence", "test_realworld", "test_streams_cross", "test_regex_node",
         "test_streams_node", "test_ts_runtime", "test_formats", "test_union_report",
-        "test_bench_regex_smoke", "test_deadletter_node",
+        "test_bench_regex_smoke", "test_deadletter_node", "test_bench_node_smoke",
     }
 )  # fmt: skip
 SLOW_MODULES = frozenset(
     {
+        "test_bench_node_smoke",
         "test_bench_corpus_smoke", "test_bench_http_smoke", "test_bench_smoke",
         "test_cli", "test_cli_redis", "test_compat_cli",
         "test_conformance", "test_determinism", "test_fuzz", "test_idna_table",

@@ -41,3 +41,5 @@ export declare function utf8Length(text: string): number;
  * with the depth measured only when the text holds enough brackets to exceed it.
  */
 export declare function checkLimits(id: string, text: string, limits?: Limits): void;
+/** The nesting depth of JSON text when it is above `maxDepth`, else null. */
+export declare function depthOver(text: string, maxDepth: number): number | null;

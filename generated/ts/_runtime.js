@@ -155,9 +155,13 @@ function addSchemas(ajv, entries) {
         const schema = protoSafe(entry.schema);
         const id = String(schema["$id"] ?? entry.uri).replace(/#$/, "");
         const place = ROOT_URI + pathOf(entry);
-        ajv.addSchema(schema, id);
+        // An official meta-schema the folder reaches (json-schema.org/...) may be one
+        // Ajv already holds: the same document, so Ajv's copy serves.
+        const held = Boolean(ajv.schemas[id] || ajv.refs[id]);
+        if (!held)
+            ajv.addSchema(schema, id);
         if (place !== id)
-            ajv.addSchema(schema, place);
+            ajv.addSchema(held ? { $ref: id } : schema, place);
     }
 }
 const engines = new Map();
@@ -288,20 +292,33 @@ export function checkLimits(id, text, limits) {
         if (size > maxBytes)
             throw refusal(id, `at most ${maxBytes} bytes`, `${size} bytes`);
     }
-    if (text.length > maxDepth * 2 && brackets(text) > maxDepth) {
-        const depth = nestingDepth(text);
-        if (depth > maxDepth)
-            throw refusal(id, `nesting depth at most ${maxDepth}`, `depth ${depth}`);
-    }
+    const depth = depthOver(text, maxDepth);
+    if (depth !== null)
+        throw refusal(id, `nesting depth at most ${maxDepth}`, `depth ${depth}`);
 }
-/** How many "[" and "{" the text holds (an upper bound of its depth). */
-function brackets(text) {
+/** The nesting depth of JSON text when it is above `maxDepth`, else null. */
+export function depthOver(text, maxDepth) {
+    if (!mayBeDeeper(text, maxDepth))
+        return null;
+    const depth = nestingDepth(text);
+    return depth > maxDepth ? depth : null;
+}
+/**
+ * Whether `text` holds more than `maxDepth` opening brackets, the only way it can nest
+ * deeper than that: counted with the native indexOf, so a message with few brackets
+ * (nearly every message) is never scanned character by character in JavaScript.
+ */
+function mayBeDeeper(text, maxDepth) {
+    if (text.length <= maxDepth * 2)
+        return false;
     let n = 0;
-    for (let at = text.indexOf("{"); at >= 0; at = text.indexOf("{", at + 1))
-        n++;
-    for (let at = text.indexOf("["); at >= 0; at = text.indexOf("[", at + 1))
-        n++;
-    return n;
+    for (const bracket of ["{", "["]) {
+        for (let at = text.indexOf(bracket); at >= 0; at = text.indexOf(bracket, at + 1)) {
+            if (++n > maxDepth)
+                return true;
+        }
+    }
+    return false;
 }
 function readJson(id, data, limits) {
     const maxBytes = limits?.maxBytes ?? DEFAULT_LIMITS.maxBytes;
@@ -321,8 +338,8 @@ function readJson(id, data, limits) {
             throw refuse("valid JSON", "text that is not UTF-8");
         }
     }
-    const depth = nestingDepth(text);
-    if (depth > maxDepth)
+    const depth = depthOver(text, maxDepth);
+    if (depth !== null)
         throw refuse(`nesting depth at most ${maxDepth}`, `depth ${depth}`);
     try {
         return JSON.parse(text);

@@ -6,7 +6,7 @@
 //   problem documents with the same statuses (415, 413, 400, 422), problem types,
 //   titles and `errors` (pointer, expected, got, message).
 import { CATALOG } from "./_catalog.js";
-import { ContractViolation, DEFAULT_LIMITS, RuntimeContractError, contract, nestingDepth, utf8Length, } from "./_runtime.js";
+import { ContractViolation, DEFAULT_LIMITS, RuntimeContractError, contract, depthOver, utf8Length, } from "./_runtime.js";
 import { capped, violationText } from "./_violations.js";
 /** Base URI of the problem types: `${PROBLEM_BASE}contract-violation` and so on. */
 export const PROBLEM_BASE = "https://contracts.example.com/problems/";
@@ -176,8 +176,8 @@ function readBody(body, maxBytes, maxDepth) {
                 [text, utf8] = [LOOSE.decode(body), false];
             }
         }
-        const depth = nestingDepth(text);
-        if (depth > maxDepth)
+        const depth = depthOver(text, maxDepth);
+        if (depth !== null)
             return { refused: deep(depth, maxDepth) };
         if (!utf8)
             return { refused: malformed("invalid UTF-8") };

@@ -208,8 +208,11 @@ function addSchemas(ajv: AjvInstance, entries: readonly SchemaEntry[]): void {
     const schema = protoSafe(entry.schema) as AnySchemaObject;
     const id = String(schema["$id"] ?? entry.uri).replace(/#$/, "");
     const place = ROOT_URI + pathOf(entry);
-    ajv.addSchema(schema, id);
-    if (place !== id) ajv.addSchema(schema, place);
+    // An official meta-schema the folder reaches (json-schema.org/...) may be one
+    // Ajv already holds: the same document, so Ajv's copy serves.
+    const held = Boolean(ajv.schemas[id] || ajv.refs[id]);
+    if (!held) ajv.addSchema(schema, id);
+    if (place !== id) ajv.addSchema(held ? { $ref: id } : schema, place);
   }
 }
 
@@ -366,18 +369,31 @@ export function checkLimits(id: string, text: string, limits?: Limits): void {
     const size = utf8Length(text);
     if (size > maxBytes) throw refusal(id, `at most ${maxBytes} bytes`, `${size} bytes`);
   }
-  if (text.length > maxDepth * 2 && brackets(text) > maxDepth) {
-    const depth = nestingDepth(text);
-    if (depth > maxDepth) throw refusal(id, `nesting depth at most ${maxDepth}`, `depth ${depth}`);
-  }
+  const depth = depthOver(text, maxDepth);
+  if (depth !== null) throw refusal(id, `nesting depth at most ${maxDepth}`, `depth ${depth}`);
 }
 
-/** How many "[" and "{" the text holds (an upper bound of its depth). */
-function brackets(text: string): number {
+/** The nesting depth of JSON text when it is above `maxDepth`, else null. */
+export function depthOver(text: string, maxDepth: number): number | null {
+  if (!mayBeDeeper(text, maxDepth)) return null;
+  const depth = nestingDepth(text);
+  return depth > maxDepth ? depth : null;
+}
+
+/**
+ * Whether `text` holds more than `maxDepth` opening brackets, the only way it can nest
+ * deeper than that: counted with the native indexOf, so a message with few brackets
+ * (nearly every message) is never scanned character by character in JavaScript.
+ */
+function mayBeDeeper(text: string, maxDepth: number): boolean {
+  if (text.length <= maxDepth * 2) return false;
   let n = 0;
-  for (let at = text.indexOf("{"); at >= 0; at = text.indexOf("{", at + 1)) n++;
-  for (let at = text.indexOf("["); at >= 0; at = text.indexOf("[", at + 1)) n++;
-  return n;
+  for (const bracket of ["{", "["]) {
+    for (let at = text.indexOf(bracket); at >= 0; at = text.indexOf(bracket, at + 1)) {
+      if (++n > maxDepth) return true;
+    }
+  }
+  return false;
 }
 
 function readJson(id: string, data: string | Uint8Array, limits?: Limits): unknown {
@@ -396,8 +412,8 @@ function readJson(id: string, data: string | Uint8Array, limits?: Limits): unkno
       throw refuse("valid JSON", "text that is not UTF-8");
     }
   }
-  const depth = nestingDepth(text);
-  if (depth > maxDepth) throw refuse(`nesting depth at most ${maxDepth}`, `depth ${depth}`);
+  const depth = depthOver(text, maxDepth);
+  if (depth !== null) throw refuse(`nesting depth at most ${maxDepth}`, `depth ${depth}`);
   try {
     return JSON.parse(text);
   } catch (error) {

@@ -12,7 +12,7 @@ import {
   DEFAULT_LIMITS,
   RuntimeContractError,
   contract,
-  nestingDepth,
+  depthOver,
   utf8Length,
 } from "./_runtime.js";
 import type { Limits, Violation } from "./_runtime.js";
@@ -262,8 +262,8 @@ function readBody(body: unknown, maxBytes: number, maxDepth: number): Read {
         [text, utf8] = [LOOSE.decode(body), false];
       }
     }
-    const depth = nestingDepth(text);
-    if (depth > maxDepth) return { refused: deep(depth, maxDepth) };
+    const depth = depthOver(text, maxDepth);
+    if (depth !== null) return { refused: deep(depth, maxDepth) };
     if (!utf8) return { refused: malformed("invalid UTF-8") };
     try {
       return { value: JSON.parse(text) };

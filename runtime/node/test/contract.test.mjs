@@ -249,3 +249,17 @@ describe("problem documents (http.js)", () => {
     assert.equal("errors_omitted" in few, false);
   });
 });
+
+describe("nesting limit (depth counted only when the brackets could exceed it)", () => {
+  it("refuses text deeper than maxDepth, however the brackets are spread", () => {
+    const order = rt.contract("order.json");
+    const deep = `{"lines": ${"[".repeat(70)}${"]".repeat(70)}}`;
+    assert.throws(() => order.parseJson(deep), (error) =>
+      error.violations[0].expected === "nesting depth at most 64" &&
+      error.violations[0].got === "depth 71");
+    const wide = JSON.stringify({ id: "x", tags: Array.from({ length: 100 }, () => ({})) });
+    assert.throws(() => order.parseJson(wide), (error) =>
+      !error.violations.some((v) => v.expected.startsWith("nesting")));
+    assert.equal(rt.nestingDepth('{"a": "[[[[", "b": [[1]]}'), 3);
+  });
+});
