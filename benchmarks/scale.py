@@ -30,6 +30,7 @@ import os
 import shutil
 import statistics
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,20 +63,18 @@ class Timing:
 
 def timed(argv: list[str], cwd: Path) -> tuple[float, float, float, str]:
     """Run once: (wall seconds, CPU seconds, peak RSS in MB, error text or "")."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(
-        argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    assert proc.stderr is not None
-    err = proc.stderr.read().decode(errors="replace")
-    proc.stderr.close()
-    proc.returncode = os.waitstatus_to_exitcode(status)
+    with tempfile.TemporaryFile() as err:  # a pipe could fill up and block the run
+        start = time.perf_counter()
+        proc = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        text = err.read().decode(errors="replace")
     peak = usage.ru_maxrss / 1024  # KB on Linux
     cpu = usage.ru_utime + usage.ru_stime
     if proc.returncode != 0:
-        tail = "\n".join(err.strip().splitlines()[-8:])
+        tail = "\n".join(text.strip().splitlines()[-8:])
         return elapsed, cpu, peak, f"exit {proc.returncode}: {tail}"
     return elapsed, cpu, peak, ""
 
