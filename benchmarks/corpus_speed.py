@@ -1,15 +1,21 @@
 """Python vs Node on a real-world corpus: time per document, import, first validation.
 
     python benchmarks/corpus_speed.py [--limit N] [--rounds R] [--no-reference]
+                                      [--synthetic EVENTS]
 
 Compiles the GitHub webhook corpus (``benchmarks/corpora.py``) into one Python and
-one npm package, then, each in a fresh process (so import times are cold):
+one npm package (Python bytecode compiled first, as an install does), then, each in a
+fresh process:
 
 - Python: imports the contract's module (``import``), validates the first document
   (``first``: the model's validator and the full check are built on first use), then
   validates every document ``R`` times with ``Contracts(...).get(contract)
   .validate_json`` (what a Python service calls), each call timed alone;
 - Node: imports the package's ``_runtime.js``, the same for ``contract(...).parseJson``.
+
+Then the import of a package of about 650 models compiled from the synthetic event
+set (``benchmarks/synth.py``): every module in one fresh process, and the first
+validation of one contract alone (its import included) in another.
 
 Prints the figures and the ratios Python/Node, and the verdicts: Python, Node and
 the reference validator (``jsonschema`` over the source schema) must agree on every
@@ -21,6 +27,7 @@ shared, so run it a few times and read ranges.
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import subprocess
 import sys
@@ -115,6 +122,66 @@ def python_child(
     print(json.dumps(figures))
 
 
+def import_child(root: str, package: str) -> None:
+    """In a fresh interpreter: import every module of a package (every model), and
+    in another, the first validation of one contract; one JSON line."""
+    sys.path.insert(0, root)
+    from importlib import import_module
+
+    from runtime import Contracts
+
+    contracts = Contracts(package)
+    modules = sorted({e["module"] for e in contracts.manifest["contracts"]})
+    started = time.perf_counter()
+    loaded = [import_module(f"{package}.{m}") for m in modules]
+    import_s = time.perf_counter() - started
+    classes = sum(
+        isinstance(v, type) and v.__module__ == m.__name__
+        for m in loaded
+        for v in vars(m).values()
+    )
+    print(json.dumps({"import_ms": import_s * 1000, "classes": classes}))
+
+
+def first_child(root: str, package: str, contract: str) -> None:
+    sys.path.insert(0, root)
+    from runtime import Contracts, ContractViolation
+
+    validator = Contracts(package).get(contract)
+    started = time.perf_counter()
+    try:
+        validator.validate_json(b"{}")
+    except ContractViolation:
+        pass
+    print(json.dumps({"first_ms": (time.perf_counter() - started) * 1000}))
+
+
+def synthetic(work: Path, count: int) -> dict[str, Any]:
+    """Import and first validation of a package compiled from ``count`` synthetic
+    events (``benchmarks/synth.py``): every model, and one contract alone."""
+    from benchmarks.synth import write_set
+
+    write_set(work / "synth", count)
+    space = Workspace(work / "synth-out")
+    package = space.build(work / "synth", "bench_synth")
+    if isinstance(package, Refusal):
+        raise SystemExit(f"the synthetic set is refused: {package.reasons()}")
+    root = str(space.root / "python")
+    _bytecode(space, package.name)
+    figures = _run([sys.executable, __file__, "--import-child", root, package.name])
+    contract = next(c for c in package.contracts if "#" not in c)
+    first = _run(
+        [sys.executable, __file__, "--first-child", root, package.name, contract]
+    )
+    return {"events": count, "contract": contract, **figures, **first}
+
+
+def _bytecode(space: Workspace, package: str) -> None:
+    """Compile the package's bytecode first, as installing it does (pip), so imports
+    are timed without compiling sources."""
+    compileall.compile_dir(str(space.root / "python" / package), quiet=1)
+
+
 def _run(args: list[str]) -> dict[str, Any]:
     result = subprocess.run(args, capture_output=True, text=True)
     if result.returncode != 0:
@@ -129,6 +196,7 @@ def run(work: Path, limit: int, rounds: int, reference: bool) -> dict[str, Any]:
     contract = corpus.documents[0].contract
     docs = work / "documents.json"
     docs.write_text(json.dumps([d.text for d in corpus.documents]))
+    _bytecode(space, package.name)
     python = _run(
         [
             sys.executable,
@@ -202,6 +270,14 @@ def render(report: dict[str, Any]) -> str:
         lines.append(f"{label:<24} {p:>10.3f} {n:>10.3f} {ratio}")
     if report["disagree"]:
         lines.append(f"verdicts differ: {', '.join(report['disagree'][:20])}")
+    synth = report.get("synthetic")
+    if synth:
+        lines.append(
+            f"synthetic package ({synth['events']} events, {synth['classes']}"
+            f" classes): every module imported in {synth['import_ms']:.0f} ms;"
+            f" first validation of {synth['contract']} alone"
+            f" {synth['first_ms']:.1f} ms (import included)"
+        )
     return "\n".join(lines)
 
 
@@ -211,13 +287,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--no-reference", action="store_true")
     parser.add_argument("--json", type=Path, help="write the report as JSON here")
+    parser.add_argument(
+        "--synthetic",
+        type=int,
+        default=120,
+        help="events of the synthetic package to import (120: about 650 models)",
+    )
     parser.add_argument("--python-child", help=argparse.SUPPRESS)
+    parser.add_argument("--import-child", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--first-child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.python_child:
         python_child(*json.loads(args.python_child))
         return 0
+    if args.import_child:
+        import_child(*args.import_child)
+        return 0
+    if args.first_child:
+        first_child(*args.first_child)
+        return 0
     with tempfile.TemporaryDirectory(prefix="corpus-speed-") as work:
         report = run(Path(work), args.limit, args.rounds, not args.no_reference)
+        if args.synthetic:
+            report["synthetic"] = synthetic(Path(work), args.synthetic)
     print(render(report))
     if args.json:
         args.json.write_text(json.dumps(report, indent=1) + "\n")

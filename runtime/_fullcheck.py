@@ -111,9 +111,11 @@ class FullCheck:
         resources = []
         self.draft_of: dict[str, str] = {}
         self.canonical: dict[str, str] = {}  # file -> the URI its $refs resolve from
+        self.documents: dict[str, Any] = {}  # file -> its schema, as shipped
         root = files(package).joinpath("schemas")
         for path, text in _walk(root, ""):
             contents = json.loads(text)
+            self.documents[path] = contents
             is_seven = isinstance(contents, dict) and "draft-07" in str(
                 contents.get("$schema", "")
             )

@@ -16,6 +16,7 @@ from importlib import import_module
 from importlib.resources import files
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from pydantic import TypeAdapter, ValidationError
 from pydantic_core import SchemaValidator
@@ -26,6 +27,7 @@ from runtime.errors import ContractViolation, UnknownContract, Violation
 if TYPE_CHECKING:
     from runtime._fastcheck import FastCheck
     from runtime._fullcheck import FullCheck
+    from runtime._union_report import UnionReport
 
 DEFAULT_MAX_BYTES = 1 << 20
 DEFAULT_MAX_DEPTH = 64
@@ -170,6 +172,7 @@ class ContractValidator:
             violations = from_pydantic(exc.errors(), instance)
             if self.full_check:
                 violations += self._full(instance, self.delegated_keywords)
+            violations = self._explained(instance, violations)
             raise ContractViolation(self.contract, violations) from None
         if self.full_check:
             self._check_full(json.loads(raw))
@@ -184,6 +187,7 @@ class ContractValidator:
             violations = from_pydantic(exc.errors(), instance)
             if self.full_check:
                 violations += self._full(instance, self.delegated_keywords)
+            violations = self._explained(instance, violations)
             raise ContractViolation(self.contract, violations) from None
         if self.full_check:
             self._check_full(instance)
@@ -198,6 +202,11 @@ class ContractValidator:
         """The keywords only the full check enforces (for error reports)."""
         return frozenset(c.rsplit("/", 1)[-1] for c in self.full_check) | {"$ref"}
 
+    def _explained(self, instance: Any, found: list[Violation]) -> list[Violation]:
+        """``found`` with each failing oneOf/anyOf reported as the branch meant."""
+        path, _, pointer = self.contract.partition("#")
+        return self.contracts.union_report.rewrite(path, pointer, instance, found)
+
     def _check_full(self, instance: Any) -> None:
         """The full check of a message Pydantic accepted: the verdict from the
         compiled validator; the violations, only for a message it refuses, in the
@@ -206,6 +215,7 @@ class ContractValidator:
             return
         violations = self._full(instance)
         if violations:
+            violations = self._explained(instance, violations)
             raise ContractViolation(self.contract, violations)
 
     def _full(
@@ -270,6 +280,22 @@ class Contracts:
         from runtime._fullcheck import FullCheck
 
         return FullCheck(self.package, self.support)
+
+    @cached_property
+    def union_report(self) -> UnionReport:
+        """Failing unions explained (runtime/_union_report.py), with the full check
+        as the validator of one schema location (on the failure path only)."""
+        from runtime._union_report import UnionReport
+
+        checker = self.full_checker
+
+        def raw(path: str, pointer: str, value: Any) -> list[Violation]:
+            where = quote(pointer, safe="/~$!&'()*+,;=:@")
+            validator = checker.validator(f"{path}#{where}" if pointer else path)
+            return from_jsonschema(validator.iter_errors(value))
+
+        ids = {uri: path for path, uri in checker.canonical.items()}
+        return UnionReport(checker.documents, checker.draft_of, ids, raw)
 
     def names(self) -> list[str]:
         return sorted(self._entries)

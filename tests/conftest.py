@@ -28,9 +28,9 @@ VENV_BIN = Path(sys.executable).parent
 # tests starts `contracts` (and git) several times.
 REDIS_MODULES = frozenset(
     {
-        "test_cli_redis", "test_deadletter", "test_presence", "test_streams",
-        "test_streams_cluster", "test_streams_cross", "test_streams_faults",
-        "test_streams_node",
+        "test_cli_redis", "test_deadletter", "test_deadletter_node", "test_presence",
+        "test_streams", "test_streams_cluster", "test_streams_cross",
+        "test_streams_faults", "test_streams_node",
     }
 )  # fmt: skip
 NODE_MODULES = frozenset(
@@ -38,16 +38,18 @@ NODE_MODULES = frozenset(
         "test_bench_corpus_smoke", "test_conformance", "test_docs", "test_fuzz",
         "test_http_cross", "test_node", "test_node_limits", "test_node_runtime_build",
         "test_presence", "test_realworld", "test_streams_cross", "test_regex_node",
-        "test_streams_node", "test_ts_runtime", "test_formats",
-        "test_bench_regex_smoke",
+        "test_streams_node", "test_ts_runtime", "test_formats", "test_union_report",
+        "test_bench_regex_smoke", "test_deadletter_node", "test_bench_node_smoke",
+        "test_telemetry_cross",
     }
 )  # fmt: skip
 SLOW_MODULES = frozenset(
     {
+        "test_bench_node_smoke",
         "test_bench_corpus_smoke", "test_bench_http_smoke", "test_bench_smoke",
         "test_cli", "test_cli_redis", "test_compat_cli",
         "test_conformance", "test_determinism", "test_fuzz", "test_idna_table",
-        "test_node", "test_realworld", "test_typecheck",
+        "test_node", "test_realworld", "test_typecheck", "test_union_report",
     }
 )  # fmt: skip
 

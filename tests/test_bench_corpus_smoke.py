@@ -13,7 +13,16 @@ SCRIPT = ROOT / "benchmarks" / "corpus_speed.py"
 
 def test_a_tiny_run_prints_the_ratios_and_agrees() -> None:
     done = subprocess.run(
-        [sys.executable, str(SCRIPT), "--limit", "4", "--rounds", "1"],
+        [
+            sys.executable,
+            str(SCRIPT),
+            "--limit",
+            "4",
+            "--rounds",
+            "1",
+            "--synthetic",
+            "3",
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -25,3 +34,4 @@ def test_a_tiny_run_prints_the_ratios_and_agrees() -> None:
     assert "4 documents" in lines[0] and "agree on 4" in lines[0], done.stdout
     for label in ("import (ms)", "first validation (ms)", "per document (ms)"):
         assert any(line.startswith(label) and line.endswith("x") for line in lines)
+    assert any(line.startswith("synthetic package (3 events") for line in lines)

@@ -102,13 +102,26 @@ def test_values_go_to_their_member_and_others_get_one_reason(
         value = validator.validate_python(doc)
         assert type(value).__name__ == f"M{'abc'.index(next(iter(doc)))}"
         assert validator.adapter.dump_python(value, by_alias=True) == doc
+    # the failing anyOf explains itself (runtime/_union_report.py): the closest
+    # member, then its errors alone
+    tried = "(the closest; tried M0, M1, M2)"
     cases = {
-        json.dumps({"b": 1}): ["/b: expected a string, got 1"],
-        json.dumps({"a": "x", "b": "y"}): [
-            '/b: expected no such property (additionalProperties is false), got "y"'
+        json.dumps({"b": 1}): [
+            f'/: expected the M1 branch {tried}, got {{"b": 1}}',
+            "/b: expected a string, got 1",
         ],
-        json.dumps("a"): ['/: expected an object, got "a"'],
-        json.dumps([]): ["/: expected an object, got []"],
+        json.dumps({"a": "x", "b": "y"}): [
+            f'/: expected the M0 branch {tried}, got {{"a": "x", "b": "y"}}',
+            '/b: expected no such property (additionalProperties is false), got "y"',
+        ],
+        json.dumps("a"): [
+            '/: expected an object, got "a"',
+            f'/: expected the M0 branch {tried}, got "a"',
+        ],
+        json.dumps([]): [
+            "/: expected an object, got []",
+            f"/: expected the M0 branch {tried}, got []",
+        ],
     }
     for text, expected in cases.items():
         with pytest.raises(ContractViolation) as caught:
@@ -124,14 +137,20 @@ GOLDEN_EVENTS = (
     Path(__file__).parent / "golden" / "unions_by_keys" / "schemas"
 )  # the golden case's schema: six events, one key split, one inseparable pair
 
-# Invalid events and the Python runtime's words: the member the keys name reports
-# its own errors (Pydantic), and the full check its "exactly one" (the two fork
-# events cannot be told apart, so the oneOf keeps its full check).
+# Invalid events and the Python runtime's words: the failing oneOf explains itself
+# (runtime/_union_report.py): the member meant (named by a discriminator, or the
+# closest), then its errors alone; StarEvent is itself a oneOf told apart by its
+# "action".
+ALL = (
+    "tried StarEvent, PushEvent, PingEvent, MetaDeletedEvent, ForkEvent,"
+    " ForkLegacyEvent"
+)
+STARS = "tried StarCreatedEvent, StarDeletedEvent"
 EVENT_REPORTS = [
     (
         {"ref": "r", "before": "a", "after": "b", "zen": "z"},
         [
-            "/: expected oneOf: must match exactly one schema in oneOf, got"
+            f"/: expected the PushEvent branch (the closest; {ALL}), got"
             ' {"after": "b", "before": "a", "ref": "r", "zen": "z"}',
             '/zen: expected no such property (additionalProperties is false), got "z"',
         ],
@@ -139,7 +158,9 @@ EVENT_REPORTS = [
     (
         {"action": "edited", "starred_at": None},
         [
-            "/: expected oneOf: must match exactly one schema in oneOf, got"
+            f'/: expected a branch its "action" names ({STARS}), got'
+            ' {"action": "edited", "starred_at": null}',
+            f"/: expected the StarEvent branch (the closest; {ALL}), got"
             ' {"action": "edited", "starred_at": null}',
             '/action: expected one of "created", "deleted", got "edited"',
         ],
@@ -147,7 +168,10 @@ EVENT_REPORTS = [
     (
         {"action": "created", "starred_at": "2026-02-30T05:00:00Z"},
         [
-            "/: expected oneOf: must match exactly one schema in oneOf, got"
+            '/: expected the StarCreatedEvent branch (picked by its "action";'
+            f' {STARS}), got {{"action": "created",'
+            ' "starred_at": "2026-02-30T05:00:00Z"}',
+            f"/: expected the StarEvent branch (the closest; {ALL}), got"
             ' {"action": "created", "starred_at": "2026-02-30T05:00:00Z"}',
             "/starred_at: expected a valid date-time string,"
             ' got "2026-02-30T05:00:00Z"',
@@ -156,7 +180,7 @@ EVENT_REPORTS = [
     (
         {"zen": "z"},
         [
-            "/: expected oneOf: must match exactly one schema in oneOf,"
+            f"/: expected the PingEvent branch (the closest; {ALL}),"
             ' got {"zen": "z"}',
             "/hook_id: expected a required property, got nothing",
         ],
@@ -164,9 +188,8 @@ EVENT_REPORTS = [
     (
         {},
         [
-            "/: expected oneOf: must match exactly one schema in oneOf, got {}",
-            "/hook_id: expected a required property, got nothing",
-            "/zen: expected a required property, got nothing",
+            f"/: expected the ForkEvent branch (the closest; {ALL}), got {{}}",
+            "/forkee: expected a required property, got nothing",
         ],
     ),
 ]

@@ -169,6 +169,40 @@ def test_the_heartbeat_survives_a_redis_outage() -> None:
         c.close()
 
 
+def test_the_async_heartbeat_survives_a_redis_outage() -> None:
+    """The asyncio twin: its heartbeat task outlives the failed beats."""
+    import asyncio
+
+    import redis.asyncio
+
+    from runtime.testing import RedisServer
+
+    async def main(server: RedisServer) -> tuple[list[str], bool]:
+        c = redis.asyncio.Redis.from_url(server.url, socket_timeout=1)
+        sync = redis.Redis.from_url(server.url, socket_timeout=1)
+        presence = AsyncPresence(
+            c, Contracts("platform_contracts"), "steady", ttl=1.5, interval=0.1
+        )
+        await presence.start()
+        try:
+            await asyncio.to_thread(server.stop)  # the record is lost
+            await asyncio.sleep(1.0)  # beats fail meanwhile (past redis-py's retries)
+            await asyncio.to_thread(server.start)
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline and not live_services(sync)[0]:
+                await asyncio.sleep(0.1)
+            found = [s.service for s in live_services(sync)[0]]
+            return found, presence._task is not None and not presence._task.done()
+        finally:
+            await presence.stop()
+            await c.aclose()
+            sync.close()
+
+    with RedisServer() as server:
+        found, alive = asyncio.run(main(server))
+    assert found == ["steady"] and alive
+
+
 @pytest.mark.parametrize("kind", [Presence, AsyncPresence])
 def test_bad_arguments(kind: type[Presence] | type[AsyncPresence]) -> None:
     contracts = Contracts("platform_contracts")

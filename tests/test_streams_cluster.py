@@ -134,3 +134,47 @@ def test_presence_on_a_cluster(cluster: RedisClusterServers, kind: str) -> None:
             runner.run(made.client.aclose())
             runner.close()
         client.close()
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+def test_wide_entries_and_the_no_script_fallback_on_a_cluster(
+    cluster: RedisClusterServers, kind: str
+) -> None:
+    """Dead letters the client writes itself (an entry wider than a script unpacks;
+    a Redis that refuses scripts) work through a cluster client too: a cluster
+    pipeline cannot carry EVAL, so they are never in one with the script."""
+    contracts = Contracts("platform_contracts")
+    codec = Codec(contracts, source="python:test")
+    client = RedisCluster.from_url(cluster.urls[0])
+    stream = f"wide.{uuid.uuid4().hex[:8]}"
+    catalog = catalog_for(contracts, stream)
+    runner = None
+    if kind == "sync":
+        made: Any = Consumer(client, codec, stream, "g", "c", catalog=catalog)
+    else:
+        runner = asyncio.Runner()
+        aclient = redis.asyncio.cluster.RedisCluster.from_url(cluster.urls[1])
+        made = AsyncConsumer(aclient, codec, stream, "g", "c", catalog=catalog)
+    consumer = Driven(made, runner)
+    try:
+        consumer.ensure_group(start="0")
+        wide = {f"f{i}": str(i) for i in range(3000)}
+        ids = [client.xadd(stream_key(stream), wide).decode()]
+        ids.append(client.xadd(stream_key(stream), {"envelope": b"{"}).decode())
+        assert consumer.run_once().dead_lettered == 2
+        made.scripting = False  # as after Redis refused the script
+        ids.append(client.xadd(stream_key(stream), {"envelope": b"["}).decode())
+        assert consumer.run_once().dead_lettered == 1
+        letters = {
+            f[b"dlq.entry_id"].decode(): f
+            for _, f in client.xrange(dead_letter_key(stream))
+        }
+        assert sorted(letters) == sorted(ids)
+        assert letters[ids[0]][b"f2999"] == b"2999"
+        assert letters[ids[2]][b"envelope"] == b"["
+        assert client.xpending(stream_key(stream), "g")["pending"] == 0
+    finally:
+        if runner is not None:
+            runner.run(made.client.aclose())
+            runner.close()
+        client.close()

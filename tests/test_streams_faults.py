@@ -4,6 +4,7 @@ batch, or lose an entry without a trace."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 import time
@@ -12,11 +13,14 @@ from typing import Any
 
 import pytest
 import redis
+import redis.asyncio
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from runtime import Codec, Contracts
 from runtime.streams import (
+    AsyncConsumer,
+    Consumer,
     Delivery,
     Publisher,
     dead_letter_key,
@@ -438,3 +442,68 @@ def test_a_coroutine_handler_on_the_sync_consumer_is_a_failure_not_an_ack(
         assert "coroutine handlers need the asyncio shell" in error["error"]
     finally:
         shell.close()
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+def test_run_outlives_a_redis_refusal(
+    kind: str,
+    redis_url: str,
+    client: redis.Redis,
+    contracts: Contracts,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """``run`` logs a refusal it cannot fix (here WRONGTYPE: the dead-letter key
+    holds a string), retries after its back-off, and settles once it is fixed."""
+    stream = f"refused.{uuid.uuid4().hex[:8]}"
+    client.set(dead_letter_key(stream), "not a stream")
+    bad = client.xadd(stream_key(stream), {"envelope": b"nope"}).decode()
+    codec = Codec(contracts, source="python:test")
+    catalog = catalog_for(contracts, stream)
+    stop_sync = threading.Event()
+    stop_async: list[Any] = []
+
+    def loop() -> None:
+        options: Any = {"catalog": catalog, "block_ms": 20, "claim_idle_ms": 10}
+        options["claim_every_ms"] = 0
+        if kind == "sync":
+            c = redis.Redis.from_url(redis_url)
+            consumer = Consumer(c, codec, stream, "agents", "c-1", **options)
+            consumer.ensure_group("0")
+            consumer.run(stop_sync, backoff=0.05)
+            c.close()
+            return
+
+        async def main() -> None:
+            c = redis.asyncio.Redis.from_url(redis_url)
+            consumer = AsyncConsumer(c, codec, stream, "agents", "c-1", **options)
+            await consumer.ensure_group("0")
+            stop = asyncio.Event()
+            stop_async.append((asyncio.get_running_loop(), stop))
+            await consumer.run(stop, backoff=0.05)
+            await c.aclose()
+
+        asyncio.run(main())
+
+    def stop() -> None:
+        if kind == "sync":
+            stop_sync.set()
+        elif stop_async:
+            loop_, event = stop_async[0]
+            loop_.call_soon_threadsafe(event.set)
+
+    thread = threading.Thread(target=loop, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 10
+        while not any("refused the batch" in r.message for r in caplog.records):
+            assert time.monotonic() < deadline and thread.is_alive()
+            time.sleep(0.02)
+        client.delete(dead_letter_key(stream))
+        while bad not in dead_letters(client, stream):
+            assert time.monotonic() < deadline and thread.is_alive()
+            time.sleep(0.02)
+    finally:
+        stop()
+        thread.join(timeout=10)
+    assert not thread.is_alive()
+    assert client.xpending(stream_key(stream), "agents")["pending"] == 0

@@ -444,3 +444,33 @@ def test_violations_have_the_python_shape(node: str) -> None:
         "  /lines: expected a required property, got nothing\n"
         "  /status: expected a required property, got nothing"
     )
+
+
+def test_capped_violations_and_huge_numbers_read_as_in_python(node: str) -> None:
+    """#13: an error's text lists 100 violations and counts the rest with Python's
+    line; 1e400 (Infinity after JSON.parse) is not an integer in either runtime."""
+    contract = "wide.json"
+    schema = {
+        "type": "object",
+        "properties": {"n": {"type": "integer"}},
+        "additionalProperties": False,
+    }
+    wide = "{" + ", ".join(f'"k{i:03}": {i}' for i in range(150)) + "}"
+    texts = [wide, '{"n": 1e400}', '{"n": -1e400}']
+    result = run_node(
+        node,
+        {
+            "schemas": [{"path": contract, "draft": "2020-12", "schema": schema}],
+            "texts": [[contract, t] for t in texts],
+        },
+    )
+    extra = "no such property (additionalProperties is false)"
+    expected = [Violation(f"/k{i:03}", extra, str(i)) for i in range(150)]
+    many, huge, negative = result["texts"]
+    assert many == ContractViolation(contract, expected).describe()
+    assert many.endswith("\n  ... and 50 more violation(s)")
+    assert many.count("\n") == 101
+    assert (
+        huge == f"{contract}: 1 violation(s)\n  /n: expected an integer, got Infinity"
+    )
+    assert negative == huge.replace("Infinity", "-Infinity")

@@ -1,7 +1,7 @@
 import type { Violation } from "./_violations.js";
 export { FORMATS, isDate, isDateTime, isDuration, isEmail, isHostname, isIpv4, isIpv6, isMultiple, isTime, isUri, isUuid, punycodeDecode, } from "./_formats.js";
 export type { FormatName } from "./_formats.js";
-export { ContractViolation, RuntimeContractError, UnknownContract } from "./_violations.js";
+export { ContractViolation, MAX_VIOLATIONS, RuntimeContractError, UnknownContract, capped, omittedLine, violationText, } from "./_violations.js";
 export type { Violation, Where } from "./_violations.js";
 /** Limits checked on JSON text before it is parsed. */
 export interface Limits {
@@ -35,3 +35,11 @@ export declare function contract<T = unknown>(id: string): Contract<T>;
 export declare function nestingDepth(text: string): number;
 /** The size of text as UTF-8, in bytes (a lone surrogate counts as U+FFFD, 3 bytes). */
 export declare function utf8Length(text: string): number;
+/**
+ * Throws the ContractViolation of contract `id` when JSON text we wrote is larger or
+ * deeper than `limits` (what a consumer would refuse): the same check as parseJson's,
+ * with the depth measured only when the text holds enough brackets to exceed it.
+ */
+export declare function checkLimits(id: string, text: string, limits?: Limits): void;
+/** The nesting depth of JSON text when it is above `maxDepth`, else null. */
+export declare function depthOver(text: string, maxDepth: number): number | null;

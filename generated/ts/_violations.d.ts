@@ -6,6 +6,18 @@ export interface Violation {
 }
 /** Where a value was (stream and entry id, or HTTP route), when known. */
 export type Where = Readonly<Record<string, string | number>>;
+/**
+ * Violations listed in a dead letter, an HTTP problem or an error's text; the rest
+ * are counted (`dlq.errors_omitted`, `errors_omitted`, the omitted line), as in the
+ * Python runtime (runtime/errors.py), with the same number and the same line.
+ */
+export declare const MAX_VIOLATIONS = 100;
+/** The first MAX_VIOLATIONS and how many more there are. */
+export declare function capped<T>(violations: readonly T[]): [T[], number];
+/** The line that ends a capped list of violations. */
+export declare function omittedLine(omitted: number): string;
+/** A violation as one line of text: `pointer: expected X, got Y`. */
+export declare function violationText(v: Violation): string;
 /** A short JSON rendering of an offending value (runtime/_pointer.py's show). */
 export declare function show(value: unknown): string;
 /** Strings ordered by code point (as Python compares them), not by UTF-16 unit. */

@@ -39,7 +39,7 @@ LAST_ERRORS_KEPT = 10_000  # handler failures remembered for delivery-limit lett
 # index in KEYS (0-based), its id, the number of dlq.* fields and those fields;
 # then per key to ack: its index, the number of ids, the ids. Lua unpacks at most
 # ~8,000 values: an entry of more than COPIED_FIELDS fields is sent by the client
-# (XADD in the same MULTI as the script).
+# (XADD just before the script, which acks it; a cluster pipeline cannot hold EVAL).
 COPIED_FIELDS = 1000
 SETTLE = """
 local group, maxlen, n = ARGV[1], ARGV[2], tonumber(ARGV[3])
@@ -441,11 +441,14 @@ class ConsumerCore(Router):
                     args += [name, value]
             for key, entry_ids in ids.items():
                 args += [keys.index(key), len(entry_ids), *entry_ids]
+            wide = [d for d in dead if len(d.entry.fields) > COPIED_FIELDS]
+            if wide:  # written before the script acks them (a crash between the
+                # two may write such a dead letter twice, never lose it)
+                reply = yield Send(tuple(self._xadds(wide)))
+                if isinstance(reply, redis.ResponseError):
+                    return reply
             script = command("eval", SETTLE, len(keys), *keys, *args)
-            sent = [d for d in dead if len(d.entry.fields) > COPIED_FIELDS]
-            reply = yield Send(
-                (script, *self._xadds(sent)), transaction=bool(sent)
-            )  # fmt: skip
+            reply = yield Send((script,))
             if not _refused_script(reply):
                 return reply
             log.warning(

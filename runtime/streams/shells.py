@@ -44,14 +44,15 @@ class Consumer(ConsumerCore):
     def run(
         self, stop: threading.Event | None = None, backoff: float = 0.5
     ) -> BatchResult:
-        """Loop until ``stop`` is set (the batch in hand is finished first)."""
+        """Loop until ``stop`` is set (the batch in hand is finished first); a
+        Redis fault is logged and retried after ``backoff`` seconds."""
         total = BatchResult()
         stop = stop or threading.Event()
         while not stop.is_set():
             try:
                 total += self.run_once()
-            except redis.ConnectionError as exc:
-                log.warning("redis unavailable (%s); retrying in %.1fs", exc, backoff)
+            except redis.RedisError as exc:
+                _unavailable(exc, backoff)
                 stop.wait(backoff)
         return total
 
@@ -81,7 +82,17 @@ class AsyncConsumer(ConsumerCore):
         while not stop.is_set():
             try:
                 total += await self.run_once()
-            except redis.ConnectionError as exc:
-                log.warning("redis unavailable (%s); retrying in %.1fs", exc, backoff)
+            except redis.RedisError as exc:
+                _unavailable(exc, backoff)
                 await asyncio.sleep(backoff)
         return total
+
+
+def _unavailable(error: redis.RedisError, backoff: float) -> None:
+    """A Redis fault in ``run``: logged, retried after ``backoff`` (a lost
+    connection, a timeout, a failover's READONLY, or a refusal that an operator must
+    fix, which is logged as an error each time); the loop goes on."""
+    if isinstance(error, redis.ConnectionError | redis.TimeoutError):
+        log.warning("redis unavailable (%s); retrying in %.1fs", error, backoff)
+    else:
+        log.error("redis refused the batch (%s); retrying in %.1fs", error, backoff)

@@ -21,9 +21,8 @@ const PACKAGE = join(HERE, "node_modules", "@platform", "contracts");
 rmSync(PACKAGE, { recursive: true, force: true });
 cpSync(SOURCE, PACKAGE, { recursive: true, filter: (src) => basename(src) !== "node_modules" });
 
-const { Consumer, Publisher, StreamNotInCatalog, deadLetterKey, streamKey } = await import(
-  "@platform/contracts/streams"
-);
+const { Consumer, Publisher, StreamNotInCatalog, deadLetterKey, retryKey, streamKey } =
+  await import("@platform/contracts/streams");
 const { ContractViolation, MANIFEST } = await import("@platform/contracts");
 
 const TASKS = "agent.tasks";
@@ -90,7 +89,9 @@ after(async () => {
 
 beforeEach(async () => {
   const admin = client();
-  await admin.del(...[TASKS, EVENTS].flatMap((s) => [streamKey(s), deadLetterKey(s)]));
+  await admin.del(
+    ...[TASKS, EVENTS].flatMap((s) => [streamKey(s), deadLetterKey(s), retryKey(s, "g")]),
+  );
 });
 
 function fields(flat) {
@@ -298,6 +299,119 @@ test("oversized, too deep and unhandled entries are dead-lettered too", async ()
   assert.match(JSON.parse(dead[0]["dlq.errors"])[0].expected, /at most 2000 bytes/);
   assert.match(JSON.parse(dead[1]["dlq.errors"])[0].expected, /nesting depth at most 8/);
   assert.equal(await pending(redis, EVENTS, "g"), 0);
+});
+
+test("the publisher refuses what its consumers would: size and nesting limits", async () => {
+  const redis = client();
+  const publisher = new Publisher(redis, { source: "node/test", limits: { maxBytes: 600, maxDepth: 4 } });
+  const big = { ...TASK, instruction: "x".repeat(700) };
+  await assert.rejects(publisher.publish(TASKS, "agent.task.requested", 1, big), (error) => {
+    assert.ok(error instanceof ContractViolation);
+    assert.equal(error.contract, "envelope.v1.json");
+    assert.deepEqual(error.where, { stream: TASKS });
+    assert.equal(error.violations[0].expected, "at most 600 bytes");
+    assert.match(error.violations[0].got, /^\d+ bytes$/);
+    return true;
+  });
+  const deep = { ...TASK, input: { a: { b: { c: 1 } } } };
+  await assert.rejects(publisher.publish(TASKS, "agent.task.requested", 1, deep), (error) => {
+    assert.equal(error.violations[0].expected, "nesting depth at most 4");
+    assert.equal(error.violations[0].got, "depth 5");
+    return true;
+  });
+  await assert.rejects(publisher.publishMany(TASKS, [
+    { type: "agent.task.requested", version: 1, data: TASK },
+    { type: "agent.task.requested", version: 1, data: big },
+  ]), (error) => error instanceof ContractViolation && error.where.item === 1);
+  assert.equal(await redis.exists(streamKey(TASKS)), 0); // nothing written
+  await publisher.publish(TASKS, "agent.task.requested", 1, TASK);
+  assert.equal(await redis.xlen(streamKey(TASKS)), 1);
+});
+
+test("a group's retry stream is read beside the stream and acked there", async () => {
+  const redis = client();
+  const consumer = new Consumer(client(), { stream: TASKS, group: "g", consumer: "c", blockMs: 50 });
+  await consumer.ensureGroup("$");
+  const retry = retryKey(TASKS, "g");
+  assert.equal(retry, "stream:{agent.tasks}:retry:g");
+  const seen = [];
+  consumer.on("agent.task.requested", 1, (data, message) => seen.push(message.entryId));
+  // A replay (contracts dlq replay) writes to the retry stream; the group reads it from 0.
+  const replayed = await redis.xadd(retry, "*", "envelope",
+    envelopeFor("agent.task.requested", 1, TASK), "replay.of", "1-1");
+  const fresh = await redis.xadd(streamKey(TASKS), "*", "envelope",
+    envelopeFor("agent.task.requested", 1, TASK));
+  assert.deepEqual(await consumer.runOnce(), { handled: 2, deadLettered: 0, failed: 0 });
+  assert.deepEqual(seen.sort(), [fresh, replayed].sort());
+  assert.equal(Number((await redis.xpending(retry, "g"))[0]), 0);
+  assert.equal(await pending(redis, TASKS, "g"), 0);
+  // Another group never sees the retry stream of "g".
+  const other = new Consumer(client(), { stream: TASKS, group: "h", consumer: "c", blockMs: 10 });
+  await other.ensureGroup("0");
+  const theirs = [];
+  other.on("agent.task.requested", 1, (data, message) => theirs.push(message.entryId));
+  await other.runOnce();
+  assert.deepEqual(theirs, [fresh]);
+  await redis.del(retryKey(TASKS, "h"));
+});
+
+test("entries trimmed while pending are dead-lettered as trimmed, by their ids", async (t) => {
+  const warn = t.mock.method(console, "warn", () => {});
+  const redis = client();
+  const publisher = new Publisher(redis, { source: "node/test" });
+  const consumer = new Consumer(client(), {
+    stream: TASKS, group: "g", consumer: "c", blockMs: 10, claimIdleMs: 0, claimEveryMs: 0,
+    ...quiet,
+  });
+  await consumer.ensureGroup("$");
+  consumer.on("agent.task.requested", 1, () => {
+    throw new Error("not now");
+  });
+  const ids = [];
+  for (let i = 0; i < 3; i++) ids.push(await publisher.publish(TASKS, "agent.task.requested", 1, TASK));
+  assert.deepEqual(await consumer.runOnce(), { handled: 0, deadLettered: 0, failed: 3 });
+  await redis.xtrim(streamKey(TASKS), "MAXLEN", 0);
+  assert.deepEqual(await consumer.runOnce(), { handled: 0, deadLettered: 3, failed: 0 });
+  const dead = await deadLetters(redis, TASKS);
+  assert.deepEqual(dead.map((d) => d["dlq.reason"]), ["trimmed", "trimmed", "trimmed"]);
+  assert.deepEqual(dead.map((d) => d["dlq.entry_id"]).sort(), [...ids].sort());
+  assert.deepEqual(dead.map((d) => d["dlq.errors"]), ["[]", "[]", "[]"]);
+  assert.equal(dead[0].envelope, undefined); // the payload is gone
+  assert.equal(await pending(redis, TASKS, "g"), 0);
+  assert.equal(warn.mock.callCount(), 3);
+});
+
+test("a dead letter lists at most 100 violations and counts the rest", async () => {
+  const redis = client();
+  const consumer = new Consumer(client(), { stream: TASKS, group: "g", consumer: "c", blockMs: 50 });
+  await consumer.ensureGroup("0");
+  consumer.on("agent.task.requested", 1, () => {});
+  const extra = Object.fromEntries(Array.from({ length: 150 }, (_, i) => [`x${i}`, i]));
+  await redis.xadd(streamKey(TASKS), "*", "envelope",
+    envelopeFor("agent.task.requested", 1, { ...TASK, ...extra }));
+  assert.deepEqual(await consumer.runOnce(), { handled: 0, deadLettered: 1, failed: 0 });
+  const [dead] = await deadLetters(redis, TASKS);
+  const errors = JSON.parse(dead["dlq.errors"]);
+  assert.equal(errors.length, 100);
+  assert.equal(dead["dlq.errors_omitted"], "50");
+  assert.equal(errors[0].pointer, "/data/x0"); // sorted by pointer, as in Python
+});
+
+test("1e400 on an integer field is invalid (JSON.parse makes it Infinity)", async () => {
+  const redis = client();
+  const consumer = new Consumer(client(), { stream: EVENTS, group: "g", consumer: "c", blockMs: 50 });
+  await consumer.ensureGroup("0");
+  consumer.on("agent.task.progress", 1, () => {});
+  const progress = {
+    task_id: TASK.task_id, sequence: "@@", stage: "planning", percent: 5,
+    reported_at: "2025-03-14T08:00:00Z",
+  };
+  const raw = envelopeFor("agent.task.progress", 1, progress).replace('"@@"', "1e400");
+  await redis.xadd(streamKey(EVENTS), "*", "envelope", raw);
+  assert.deepEqual(await consumer.runOnce(), { handled: 0, deadLettered: 1, failed: 0 });
+  const [dead] = await deadLetters(redis, EVENTS);
+  assert.deepEqual(JSON.parse(dead["dlq.errors"]),
+    [{ pointer: "/data/sequence", expected: "an integer", got: "Infinity" }]);
 });
 
 test("another fingerprint is counted, warned about once, and handled", async (t) => {

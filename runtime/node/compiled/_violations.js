@@ -1,3 +1,21 @@
+/**
+ * Violations listed in a dead letter, an HTTP problem or an error's text; the rest
+ * are counted (`dlq.errors_omitted`, `errors_omitted`, the omitted line), as in the
+ * Python runtime (runtime/errors.py), with the same number and the same line.
+ */
+export const MAX_VIOLATIONS = 100;
+/** The first MAX_VIOLATIONS and how many more there are. */
+export function capped(violations) {
+    return [violations.slice(0, MAX_VIOLATIONS), Math.max(0, violations.length - MAX_VIOLATIONS)];
+}
+/** The line that ends a capped list of violations. */
+export function omittedLine(omitted) {
+    return `... and ${omitted} more violation(s)`;
+}
+/** A violation as one line of text: `pointer: expected X, got Y`. */
+export function violationText(v) {
+    return `${v.pointer || "/"}: expected ${v.expected}, got ${v.got}`;
+}
 /** JSON text like Python's json.dumps(sort_keys=True, ensure_ascii=False). */
 function pyJson(value) {
     if (typeof value === "number" && !Number.isFinite(value)) {
@@ -189,7 +207,10 @@ export class ContractViolation extends RuntimeContractError {
             .sort(compareCodePoints)
             .map((k) => ` ${k}=${where[k]}`)
             .join("");
-        const lines = sorted.map((v) => `  ${v.pointer || "/"}: expected ${v.expected}, got ${v.got}`);
+        const [shown, omitted] = capped(sorted);
+        const lines = shown.map((v) => `  ${violationText(v)}`);
+        if (omitted)
+            lines.push(`  ${omittedLine(omitted)}`);
         super([`${contract}${place}: ${sorted.length} violation(s)`, ...lines].join("\n"));
         this.contract = contract;
         this.violations = Object.freeze(sorted);

@@ -6,8 +6,10 @@
 //   problem documents with the same statuses (415, 413, 400, 422), problem types,
 //   titles and `errors` (pointer, expected, got, message).
 import { CATALOG } from "./_catalog.js";
-import { ContractViolation, DEFAULT_LIMITS, RuntimeContractError, contract, nestingDepth, utf8Length, } from "./_runtime.js";
+import { ContractViolation, DEFAULT_LIMITS, RuntimeContractError, contract, depthOver, utf8Length, } from "./_runtime.js";
+import { capped, violationText } from "./_violations.js";
 /** Base URI of the problem types: `${PROBLEM_BASE}contract-violation` and so on. */
+import { Telemetry } from "./telemetry.js";
 export const PROBLEM_BASE = "https://contracts.example.com/problems/";
 /** No such operation in the catalogue the package was generated with. */
 export class UnknownOperation extends RuntimeContractError {
@@ -88,7 +90,6 @@ export function operationPath(id, params) {
         return encodeURIComponent(String(values[name])).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
     });
 }
-const describe = (v) => `${v.pointer || "/"}: expected ${v.expected}, got ${v.got}`;
 const clip = (text, n) => {
     const chars = Array.from(text);
     return chars.length > n ? chars.slice(0, n).join("") : text;
@@ -97,6 +98,7 @@ const clip = (text, n) => {
  * An RFC 9457 problem document, as runtime/http.py's problem() builds it, kept
  * within the ProblemDetails contract's limits: `detail` clipped to 4000 characters,
  * `expected` and `got` to 500, `message` to 1000; an `instance` over 2000 is left out.
+ * `errors` lists the first 100 violations and `errors_omitted` counts the rest.
  */
 export function problem(status, kind, title, detail, instance, violations = []) {
     const body = {
@@ -108,12 +110,15 @@ export function problem(status, kind, title, detail, instance, violations = []) 
     if (instance !== undefined && Array.from(instance).length <= 2000)
         body.instance = instance;
     if (violations.length) {
-        body.errors = violations.map((v) => ({
+        const [shown, omitted] = capped(violations);
+        body.errors = shown.map((v) => ({
             pointer: v.pointer,
             expected: clip(v.expected, 500),
             got: clip(v.got, 500),
-            message: clip(describe(v), 1000),
+            message: clip(violationText(v), 1000),
         }));
+        if (omitted)
+            body.errors_omitted = omitted;
     }
     return body;
 }
@@ -172,8 +177,8 @@ function readBody(body, maxBytes, maxDepth) {
                 [text, utf8] = [LOOSE.decode(body), false];
             }
         }
-        const depth = nestingDepth(text);
-        if (depth > maxDepth)
+        const depth = depthOver(text, maxDepth);
+        if (depth !== null)
             return { refused: deep(depth, maxDepth) };
         if (!utf8)
             return { refused: malformed("invalid UTF-8") };
@@ -278,8 +283,22 @@ export function createClient(options) {
     if (typeof send !== "function")
         throw new TypeError("createClient: no fetch function");
     const defaults = { ...options.headers };
+    const tel = options.telemetry ?? new Telemetry();
     async function call(operationId, args = {}) {
         const op = operation(operationId);
+        const span = httpSpan(tel, "CLIENT", op);
+        try {
+            return await tel.within(span, () => exchange(op, args, span));
+        }
+        catch (error) {
+            Telemetry.fail(span, error instanceof Error ? error.name : "Error");
+            throw error;
+        }
+        finally {
+            Telemetry.end(span);
+        }
+    }
+    async function exchange(op, args, span) {
         const where = { operation: op.id, route: `${op.method} ${op.path}` };
         const params = (args.params ?? {});
         const url = base + operationPath(op.id, params);
@@ -295,12 +314,16 @@ export function createClient(options) {
             payload = JSON.stringify(args.body);
             headers["content-type"] = "application/json";
         }
+        tel.injectHeaders(headers);
         Object.assign(headers, args.headers);
         const init = { method: op.method, headers };
         if (payload !== undefined)
             init.body = payload;
         const response = await send(url, init);
         const status = response.status;
+        Telemetry.set(span, "http.response.status_code", status);
+        if (status >= 400)
+            Telemetry.fail(span, String(status));
         const id = op.responses.get(status);
         if (id === undefined)
             throw new UndeclaredStatus(op.id, status, op.declared);
@@ -318,3 +341,39 @@ export function createClient(options) {
     }
     return Object.freeze({ call: call });
 }
+function httpSpan(tel, kind, op, headers) {
+    if (!tel.tracing)
+        return undefined;
+    const attributes = {
+        "http.request.method": op.method,
+        "url.template": op.path,
+        "contracts.operation": op.id,
+    };
+    return tel.start(`${op.method} ${op.path}`, kind, attributes, headers);
+}
+/**
+ * Runs a server's handler of a catalogue operation in a server span that continues
+ * the caller's trace (its `traceparent`/`tracestate` headers, lower-case names as
+ * Node's http module gives them); the span records the answer's status. Without an
+ * SDK it only calls `handler`.
+ */
+export async function traced(operationId, headers, handler, telemetry = defaultTelemetry) {
+    const span = httpSpan(telemetry, "SERVER", operation(operationId), headers);
+    if (span === undefined)
+        return handler();
+    try {
+        const answer = await telemetry.within(span, handler);
+        Telemetry.set(span, "http.response.status_code", answer.status);
+        if (answer.status >= 400)
+            Telemetry.fail(span, String(answer.status));
+        return answer;
+    }
+    catch (error) {
+        Telemetry.fail(span, error instanceof Error ? error.name : "Error");
+        throw error;
+    }
+    finally {
+        Telemetry.end(span);
+    }
+}
+const defaultTelemetry = new Telemetry();

@@ -1,15 +1,24 @@
 import type { Redis } from "ioredis";
 import type { Limits, Violation } from "./_runtime.js";
 import type { MessageType, Messages, WireEnvelope } from "./envelope.js";
+import { Telemetry } from "./telemetry.js";
+/** The default `MAXLEN ~` of dead-letter streams (as the Python consumers). */
+export declare const DEAD_LETTER_MAXLEN = 10000;
 /** The major versions of a message type. */
 export type VersionOf<T extends MessageType> = keyof Messages[T] & number;
 /** Why an entry was moved to the dead-letter stream (docs/wire.md). */
-export type DeadLetterReason = "invalid" | "unknown-contract" | "not-in-catalog" | "no-handler" | "delivery-limit";
+export type DeadLetterReason = "invalid" | "unknown-contract" | "not-in-catalog" | "no-handler" | "delivery-limit" | "trimmed";
 export declare const DEAD_LETTER_REASONS: readonly DeadLetterReason[];
 /** The Redis key of a catalogue stream: `stream:{agent.tasks}`. */
 export declare function streamKey(stream: string): string;
 /** The key of its dead-letter stream: `stream:{agent.tasks}:dlq` (same hash slot). */
 export declare function deadLetterKey(stream: string): string;
+/**
+ * The retry stream of one consumer group: `stream:{agent.tasks}:retry:<group>` (same
+ * hash slot). Replays of that group's dead letters land there, and its consumers read
+ * it beside the stream.
+ */
+export declare function retryKey(stream: string, group: string): string;
 /**
  * A stream the catalogue does not list, or a message type the catalogue does not
  * allow on that stream (`type` and `version` are then set).
@@ -36,6 +45,13 @@ export interface PublisherOptions {
     source: string;
     /** Default `MAXLEN ~` of every XADD; no trimming when absent. */
     maxLen?: number;
+    /**
+     * Size and nesting limits of the envelope text (default DEFAULT_LIMITS, as the
+     * consumers'): a message they would refuse is refused here, before it is written.
+     */
+    limits?: Limits;
+    /** Traces and metrics (default: the global OpenTelemetry providers, if any). */
+    telemetry?: Telemetry;
 }
 /** One message of {@link Publisher.publishMany}; `type` narrows `version` and `data`. */
 export type PublishItem = {
@@ -105,8 +121,12 @@ export interface ConsumerOptions {
     maxDeliveries?: number;
     /** Size and nesting limits of the envelope text (default DEFAULT_LIMITS). */
     limits?: Limits;
+    /** `MAXLEN ~` of the dead-letter stream (default DEAD_LETTER_MAXLEN; null: no bound). */
+    deadLetterMaxLen?: number | null;
     /** Called when a handler throws (default: console.warn); the entry stays pending. */
     onError?: (error: unknown, failure: HandlerFailure) => void;
+    /** Traces and metrics (default: the global OpenTelemetry providers, if any). */
+    telemetry?: Telemetry;
 }
 /** The outcome of one {@link Consumer.runOnce}. */
 export interface BatchResult {
@@ -133,7 +153,10 @@ export declare class Consumer {
     constructor(redis: Redis, options: ConsumerOptions);
     /** Registers the handler of a type and major version the stream carries. */
     on<T extends MessageType, V extends VersionOf<T>>(type: T, version: V, handler: Handler<T, V>): this;
-    /** `XGROUP CREATE <key> <group> <start> MKSTREAM`; an existing group is fine. */
+    /**
+     * `XGROUP CREATE <key> <group> <start> MKSTREAM`, and the group on its retry stream
+     * (from its start); an existing group is fine.
+     */
     ensureGroup(start?: "$" | "0"): Promise<void>;
     /**
      * One cycle: XAUTOCLAIM idle pending entries (past `maxDeliveries`: dead letter),

@@ -16,6 +16,7 @@ import Ajv2020Module from "ajv/dist/2020.js";
 import { FORMATS, isMultiple } from "./_formats.js";
 import { regExp } from "./_regex.js";
 import { SCHEMAS, type SchemaEntry } from "./_schemas.js";
+import { UnionReport } from "./_unions.js";
 import { ContractViolation, UnknownContract, normalise, toViolations } from "./_violations.js";
 import type { Violation } from "./_violations.js";
 
@@ -35,7 +36,15 @@ export {
   punycodeDecode,
 } from "./_formats.js";
 export type { FormatName } from "./_formats.js";
-export { ContractViolation, RuntimeContractError, UnknownContract } from "./_violations.js";
+export {
+  ContractViolation,
+  MAX_VIOLATIONS,
+  RuntimeContractError,
+  UnknownContract,
+  capped,
+  omittedLine,
+  violationText,
+} from "./_violations.js";
 export type { Violation, Where } from "./_violations.js";
 
 // Ajv is CommonJS: Node's default import is its module.exports (the class).
@@ -115,6 +124,9 @@ const AJV_OPTIONS: Options = Object.freeze({
   unicodeRegExp: true,
   // Patterns run in re2js (linear time), translated by the compiler: _regex.ts.
   code: { regExp },
+  // NaN and Infinity (JSON.parse makes 1e400 Infinity) are no JSON numbers: the
+  // Python side refuses 1e400 for a number or an integer too.
+  strictNumbers: true,
   // Only a value's own properties count: {} has no "constructor" property.
   ownProperties: true,
   // Unions told apart by a const tag carry `discriminator` (codegen/compiler/bundle.py):
@@ -196,8 +208,11 @@ function addSchemas(ajv: AjvInstance, entries: readonly SchemaEntry[]): void {
     const schema = protoSafe(entry.schema) as AnySchemaObject;
     const id = String(schema["$id"] ?? entry.uri).replace(/#$/, "");
     const place = ROOT_URI + pathOf(entry);
-    ajv.addSchema(schema, id);
-    if (place !== id) ajv.addSchema(schema, place);
+    // An official meta-schema the folder reaches (json-schema.org/...) may be one
+    // Ajv already holds: the same document, so Ajv's copy serves.
+    const held = Boolean(ajv.schemas[id] || ajv.refs[id]);
+    if (!held) ajv.addSchema(schema, id);
+    if (place !== id) ajv.addSchema(held ? { $ref: id } : schema, place);
   }
 }
 
@@ -237,6 +252,36 @@ export interface Contract<T = unknown> {
 
 const contracts = new Map<string, Contract>();
 
+// -- failing unions explained (_unions.ts) ------------------------------------------------
+
+const FRAGMENT_UNSAFE = /[^A-Za-z0-9_.\-~/$!&'()*+,;=:@]/gu;
+const located = new Map<string, ValidateFunction>();
+
+/** The violations of `value` against the schema at `path#pointer`, unexplained. */
+function locationErrors(path: string, pointer: string, value: unknown): Violation[] {
+  const id = `${path}#${pointer}`;
+  let check = located.get(id);
+  if (check === undefined) {
+    const entry = entryFor(path) as SchemaEntry;
+    const fragment = pointer.replace(FRAGMENT_UNSAFE, (c) => encodeURIComponent(c));
+    check = engine(entry.draft).compile({ $ref: `${entry.uri}#${fragment}` });
+    located.set(id, check);
+  }
+  return check(value) ? [] : normalise(toViolations(check.errors, value));
+}
+
+let unionReport: UnionReport | null = null;
+
+function unions(): UnionReport {
+  unionReport ??= new UnionReport(
+    new Map(SCHEMAS.map((entry) => [pathOf(entry), entry.schema])),
+    new Map(SCHEMAS.map((entry) => [pathOf(entry), String(entry.draft)])),
+    new Map(SCHEMAS.map((entry) => [entry.uri.replace(/#$/, ""), pathOf(entry)])),
+    locationErrors,
+  );
+  return unionReport;
+}
+
 /**
  * The contract of a schema file or of a location inside one, e.g.
  * "order/order_created.v1.json" or "common/problem.json#/$defs/ProblemDetails".
@@ -256,9 +301,12 @@ export function contract<T = unknown>(id: string): Contract<T> {
     validate ??= engine(entry.draft).compile({ $ref: target });
     return validate;
   };
+  const pointer = hash < 0 ? "" : id.slice(hash + 1);
   const errors = (value: unknown): Violation[] => {
     const check = compiled();
-    return check(value) ? [] : normalise(toViolations(check.errors, value));
+    if (check(value)) return [];
+    const found = normalise(toViolations(check.errors, value));
+    return normalise(unions().rewrite(path, pointer, value, found));
   };
   const parse = (value: unknown): T => {
     const found = errors(value);
@@ -305,11 +353,54 @@ export function utf8Length(text: string): number {
 
 const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
+const refusal = (id: string, expected: string, got: string): ContractViolation =>
+  new ContractViolation(id, [{ pointer: "", expected, got }]);
+
+/**
+ * Throws the ContractViolation of contract `id` when JSON text we wrote is larger or
+ * deeper than `limits` (what a consumer would refuse): the same check as parseJson's,
+ * with the depth measured only when the text holds enough brackets to exceed it.
+ */
+export function checkLimits(id: string, text: string, limits?: Limits): void {
+  const maxBytes = limits?.maxBytes ?? DEFAULT_LIMITS.maxBytes;
+  const maxDepth = limits?.maxDepth ?? DEFAULT_LIMITS.maxDepth;
+  // A UTF-16 unit is at most 3 bytes of UTF-8: short text needs no count.
+  if (text.length * 3 > maxBytes) {
+    const size = utf8Length(text);
+    if (size > maxBytes) throw refusal(id, `at most ${maxBytes} bytes`, `${size} bytes`);
+  }
+  const depth = depthOver(text, maxDepth);
+  if (depth !== null) throw refusal(id, `nesting depth at most ${maxDepth}`, `depth ${depth}`);
+}
+
+/** The nesting depth of JSON text when it is above `maxDepth`, else null. */
+export function depthOver(text: string, maxDepth: number): number | null {
+  if (!mayBeDeeper(text, maxDepth)) return null;
+  const depth = nestingDepth(text);
+  return depth > maxDepth ? depth : null;
+}
+
+/**
+ * Whether `text` holds more than `maxDepth` opening brackets, the only way it can nest
+ * deeper than that: counted with the native indexOf, so a message with few brackets
+ * (nearly every message) is never scanned character by character in JavaScript.
+ */
+function mayBeDeeper(text: string, maxDepth: number): boolean {
+  if (text.length <= maxDepth * 2) return false;
+  let n = 0;
+  for (const bracket of ["{", "["]) {
+    for (let at = text.indexOf(bracket); at >= 0; at = text.indexOf(bracket, at + 1)) {
+      if (++n > maxDepth) return true;
+    }
+  }
+  return false;
+}
+
 function readJson(id: string, data: string | Uint8Array, limits?: Limits): unknown {
   const maxBytes = limits?.maxBytes ?? DEFAULT_LIMITS.maxBytes;
   const maxDepth = limits?.maxDepth ?? DEFAULT_LIMITS.maxDepth;
   const refuse = (expected: string, got: string): ContractViolation =>
-    new ContractViolation(id, [{ pointer: "", expected, got }]);
+    refusal(id, expected, got);
   const size = typeof data === "string" ? utf8Length(data) : data.byteLength;
   if (size > maxBytes) throw refuse(`at most ${maxBytes} bytes`, `${size} bytes`);
   let text: string;
@@ -321,8 +412,8 @@ function readJson(id: string, data: string | Uint8Array, limits?: Limits): unkno
       throw refuse("valid JSON", "text that is not UTF-8");
     }
   }
-  const depth = nestingDepth(text);
-  if (depth > maxDepth) throw refuse(`nesting depth at most ${maxDepth}`, `depth ${depth}`);
+  const depth = depthOver(text, maxDepth);
+  if (depth !== null) throw refuse(`nesting depth at most ${maxDepth}`, `depth ${depth}`);
   try {
     return JSON.parse(text);
   } catch (error) {

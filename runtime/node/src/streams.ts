@@ -7,9 +7,18 @@ import { CATALOG } from "./_catalog.js";
 import { UnknownMessage, envelopes, messageContract } from "./_envelope.js";
 import type { EnvelopeShape } from "./_envelope.js";
 import { MANIFEST } from "./_manifest.js";
-import { ContractViolation, UnknownContract, contract } from "./_runtime.js";
+import {
+  ContractViolation,
+  DEFAULT_LIMITS,
+  UnknownContract,
+  capped,
+  checkLimits,
+  contract,
+} from "./_runtime.js";
 import type { Limits, Violation, Where } from "./_runtime.js";
 import type { MessageType, Messages, WireEnvelope } from "./envelope.js";
+import { Telemetry } from "./telemetry.js";
+import type { SpanHandle } from "./telemetry.js";
 
 const ENVELOPE_FIELD = "envelope";
 const ENVELOPE_CONTRACT = "envelope.v1.json";
@@ -19,6 +28,8 @@ const byContract = new Map(
   MANIFEST.contracts.filter((c) => c.type !== null).map((c) => [c.contract, c]),
 );
 const LAST_ERRORS_KEPT = 10_000;
+/** The default `MAXLEN ~` of dead-letter streams (as the Python consumers). */
+export const DEAD_LETTER_MAXLEN = 10_000;
 
 /** The major versions of a message type. */
 export type VersionOf<T extends MessageType> = keyof Messages[T] & number;
@@ -29,7 +40,8 @@ export type DeadLetterReason =
   | "unknown-contract"
   | "not-in-catalog"
   | "no-handler"
-  | "delivery-limit";
+  | "delivery-limit"
+  | "trimmed";
 
 export const DEAD_LETTER_REASONS: readonly DeadLetterReason[] = Object.freeze([
   "invalid",
@@ -37,6 +49,7 @@ export const DEAD_LETTER_REASONS: readonly DeadLetterReason[] = Object.freeze([
   "not-in-catalog",
   "no-handler",
   "delivery-limit",
+  "trimmed",
 ] as const);
 
 /** The Redis key of a catalogue stream: `stream:{agent.tasks}`. */
@@ -50,6 +63,15 @@ export function streamKey(stream: string): string {
 /** The key of its dead-letter stream: `stream:{agent.tasks}:dlq` (same hash slot). */
 export function deadLetterKey(stream: string): string {
   return `${streamKey(stream)}:dlq`;
+}
+
+/**
+ * The retry stream of one consumer group: `stream:{agent.tasks}:retry:<group>` (same
+ * hash slot). Replays of that group's dead letters land there, and its consumers read
+ * it beside the stream.
+ */
+export function retryKey(stream: string, group: string): string {
+  return `${streamKey(stream)}:retry:${group}`;
 }
 
 function describe(contracts: Iterable<string>): string {
@@ -137,6 +159,13 @@ export interface PublisherOptions {
   source: string;
   /** Default `MAXLEN ~` of every XADD; no trimming when absent. */
   maxLen?: number;
+  /**
+   * Size and nesting limits of the envelope text (default DEFAULT_LIMITS, as the
+   * consumers'): a message they would refuse is refused here, before it is written.
+   */
+  limits?: Limits;
+  /** Traces and metrics (default: the global OpenTelemetry providers, if any). */
+  telemetry?: Telemetry;
 }
 
 /** One message of {@link Publisher.publishMany}; `type` narrows `version` and `data`. */
@@ -158,13 +187,17 @@ export class Publisher {
   #redis: Redis;
   #source: string;
   #maxLen: number | undefined;
+  #limits: Limits;
   #carried = new Map<string, Set<string> | null>();
+  #telemetry: Telemetry;
 
   constructor(redis: Redis, options: PublisherOptions) {
     if (typeof options?.source !== "string") throw new TypeError("options.source is required");
     this.#redis = redis;
+    this.#telemetry = options.telemetry ?? new Telemetry();
     this.#source = options.source;
     this.#maxLen = positive("maxLen", options.maxLen, undefined);
+    this.#limits = options.limits ?? DEFAULT_LIMITS;
   }
 
   #allowed(stream: string): Set<string> | null {
@@ -179,6 +212,7 @@ export class Publisher {
     version: number,
     data: unknown,
     options: PublishOptions = {},
+    trace?: WireEnvelope["trace"],
   ): XaddArgs {
     const key = streamKey(stream);
     const allowed = this.#allowed(stream);
@@ -190,12 +224,14 @@ export class Publisher {
       source: this.#source,
       id: options.id,
       time: options.time,
-      trace: options.trace,
+      trace: options.trace ?? trace,
       correlationId: options.correlationId,
     });
     const maxLen = positive("maxLen", options.maxLen, this.#maxLen);
     const trim = maxLen === undefined ? [] : ["MAXLEN", "~", String(maxLen)];
-    return [key, ...trim, "*", ENVELOPE_FIELD, JSON.stringify(envelope)];
+    const text = JSON.stringify(envelope);
+    checkLimits(ENVELOPE_CONTRACT, text, this.#limits);
+    return [key, ...trim, "*", ENVELOPE_FIELD, text];
   }
 
   /**
@@ -210,32 +246,64 @@ export class Publisher {
     data: Messages[T][V],
     options?: PublishOptions,
   ): Promise<string> {
-    let args: XaddArgs;
+    const tel = this.#telemetry;
+    const span = tel.messaging(
+      "send",
+      stream,
+      options?.id === undefined ? {} : { messageId: options.id },
+    );
     try {
-      args = this.#prepare(stream, type, version, data, options);
+      let args: XaddArgs;
+      try {
+        const trace = tel.within(span, () => tel.inject());
+        args = this.#prepare(stream, type, version, data, options, trace);
+      } catch (error) {
+        throw located(error, { stream });
+      }
+      const id = (await this.#redis.xadd(...args)) as string;
+      tel.count("contracts.messages.published", { "messaging.destination.name": stream });
+      return id;
     } catch (error) {
-      throw located(error, { stream });
+      Telemetry.fail(span, (error as Error)?.name ?? "Error");
+      throw error;
+    } finally {
+      Telemetry.end(span);
     }
-    return (await this.#redis.xadd(...args)) as string;
   }
 
   /** Validates every item first (nothing is written if one fails), then one pipeline. */
   async publishMany(stream: string, items: readonly PublishItem[]): Promise<string[]> {
-    const commands = items.map((item, index) => {
-      try {
-        return this.#prepare(stream, item.type, item.version, item.data, item.options);
-      } catch (error) {
-        throw located(error, { stream, item: index });
-      }
-    });
-    if (commands.length === 0) return [];
-    const pipeline = this.#redis.pipeline();
-    for (const args of commands) pipeline.xadd(...args);
-    const results = (await pipeline.exec()) ?? [];
-    return results.map(([error, id]) => {
-      if (error) throw error;
-      return id as string;
-    });
+    const tel = this.#telemetry;
+    const span = tel.messaging("send", stream, { count: items.length });
+    try {
+      const trace = tel.within(span, () => tel.inject());
+      const commands = items.map((item, index) => {
+        try {
+          return this.#prepare(stream, item.type, item.version, item.data, item.options, trace);
+        } catch (error) {
+          throw located(error, { stream, item: index });
+        }
+      });
+      if (commands.length === 0) return [];
+      const pipeline = this.#redis.pipeline();
+      for (const args of commands) pipeline.xadd(...args);
+      const results = (await pipeline.exec()) ?? [];
+      const ids = results.map(([error, id]) => {
+        if (error) throw error;
+        return id as string;
+      });
+      tel.count(
+        "contracts.messages.published",
+        { "messaging.destination.name": stream },
+        ids.length,
+      );
+      return ids;
+    } catch (error) {
+      Telemetry.fail(span, (error as Error)?.name ?? "Error");
+      throw error;
+    } finally {
+      Telemetry.end(span);
+    }
   }
 }
 
@@ -290,8 +358,12 @@ export interface ConsumerOptions {
   maxDeliveries?: number;
   /** Size and nesting limits of the envelope text (default DEFAULT_LIMITS). */
   limits?: Limits;
+  /** `MAXLEN ~` of the dead-letter stream (default DEAD_LETTER_MAXLEN; null: no bound). */
+  deadLetterMaxLen?: number | null;
   /** Called when a handler throws (default: console.warn); the entry stays pending. */
   onError?: (error: unknown, failure: HandlerFailure) => void;
+  /** Traces and metrics (default: the global OpenTelemetry providers, if any). */
+  telemetry?: Telemetry;
 }
 
 /** The outcome of one {@link Consumer.runOnce}. */
@@ -355,6 +427,8 @@ function unknownViolations(type: string, version: number): Violation[] {
 }
 
 interface Item {
+  /** The stream or the group's retry stream. */
+  key: string;
   id: string;
   fields: Field[];
   deliveries: number;
@@ -366,10 +440,14 @@ interface Dead extends Item {
 }
 
 interface Batch {
-  acks: string[];
+  acks: Item[];
   dead: Dead[];
   handled: number;
   failed: number;
+  tracing: boolean;
+  metering: boolean;
+  /** `${type}@${version}\u0000${error type}` -> [messages, validating s, handling s] */
+  times: Map<string, [number, number, number]>;
 }
 
 type AnyHandler = (data: unknown, message: Delivery) => unknown;
@@ -407,7 +485,9 @@ export class Consumer {
   #redis: Redis;
   #stream: string;
   #key: string;
+  #retry: string;
   #dlq: string;
+  #deadLetterMaxLen: number | null;
   #group: string;
   #consumer: string;
   #batch: number;
@@ -420,8 +500,10 @@ export class Consumer {
   #onError: (error: unknown, failure: HandlerFailure) => void;
   #allowed: Set<string> | null;
   #handlers = new Map<string, AnyHandler>();
-  #cursor = "0-0";
+  #cursors = new Map<string, string>();
   #lastErrors = new Map<string, string>();
+  #telemetry: Telemetry;
+  #where: Record<string, string>;
 
   constructor(redis: Redis, options: ConsumerOptions) {
     for (const name of ["stream", "group", "consumer"] as const) {
@@ -433,6 +515,11 @@ export class Consumer {
     this.#stream = options.stream;
     this.#key = streamKey(options.stream);
     this.#dlq = deadLetterKey(options.stream);
+    this.#retry = retryKey(options.stream, options.group);
+    this.#deadLetterMaxLen =
+      options.deadLetterMaxLen === null
+        ? null
+        : positive("deadLetterMaxLen", options.deadLetterMaxLen, DEAD_LETTER_MAXLEN);
     this.#group = options.group;
     this.#consumer = options.consumer;
     this.#batch = positive("batch", options.batch, 100);
@@ -455,6 +542,11 @@ export class Consumer {
         );
       });
     this.#allowed = carriedBy(options.stream);
+    this.#telemetry = options.telemetry ?? new Telemetry();
+    this.#where = {
+      "messaging.destination.name": options.stream,
+      "messaging.consumer.group.name": options.group,
+    };
   }
 
   /** Registers the handler of a type and major version the stream carries. */
@@ -476,15 +568,20 @@ export class Consumer {
     return this;
   }
 
-  /** `XGROUP CREATE <key> <group> <start> MKSTREAM`; an existing group is fine. */
+  /**
+   * `XGROUP CREATE <key> <group> <start> MKSTREAM`, and the group on its retry stream
+   * (from its start); an existing group is fine.
+   */
   async ensureGroup(start: "$" | "0" = "$"): Promise<void> {
     if (start !== "$" && start !== "0") {
       throw new RangeError(`start must be "$" or "0", got ${start}`);
     }
-    try {
-      await this.#redis.xgroup("CREATE", this.#key, this.#group, start, "MKSTREAM");
-    } catch (error) {
-      if (!messageOf(error).startsWith("BUSYGROUP")) throw error;
+    for (const [key, first] of [[this.#key, start], [this.#retry, "0"]] as const) {
+      try {
+        await this.#redis.xgroup("CREATE", key, this.#group, first, "MKSTREAM");
+      } catch (error) {
+        if (!messageOf(error).startsWith("BUSYGROUP")) throw error;
+      }
     }
   }
 
@@ -493,13 +590,38 @@ export class Consumer {
    * XREADGROUP a batch, validate and handle each, then dead-letter and XACK.
    */
   async runOnce(): Promise<BatchResult> {
-    const batch: Batch = { acks: [], dead: [], handled: 0, failed: 0 };
+    const tel = this.#telemetry;
+    const batch: Batch = {
+      acks: [],
+      dead: [],
+      handled: 0,
+      failed: 0,
+      tracing: tel.tracing,
+      metering: tel.metering,
+      times: new Map(),
+    };
     const claimed = await this.#claim(batch);
     const idle = claimed.length === 0 && batch.acks.length === 0 && batch.dead.length === 0;
     const room = this.#batch - claimed.length;
     const fresh = room > 0 ? await this.#read(room, idle) : [];
-    for (const item of claimed.concat(fresh)) await this.#process(item, batch);
-    await this.#settle(batch);
+    const items = claimed.concat(fresh);
+    if (batch.tracing && items.length > 0) {
+      const group = this.#group;
+      Telemetry.end(tel.messaging("receive", this.#stream, { group, count: items.length }));
+    }
+    for (const item of items) await this.#process(item, batch);
+    const settle = batch.tracing
+      ? tel.messaging("settle", this.#stream, {
+          group: this.#group,
+          count: batch.acks.length + batch.dead.length,
+        })
+      : undefined;
+    try {
+      await this.#settle(batch);
+    } finally {
+      Telemetry.end(settle);
+    }
+    if (batch.metering) this.#measured(batch);
     return { handled: batch.handled, deadLettered: batch.dead.length, failed: batch.failed };
   }
 
@@ -519,7 +641,7 @@ export class Consumer {
         if (!groupGone(error) && !transient(error)) throw error;
         if (groupGone(error)) {
           try {
-            this.#cursor = "0-0";
+            this.#cursors.clear();
             await this.ensureGroup("0");
             continue;
           } catch (again) {
@@ -534,35 +656,50 @@ export class Consumer {
     }
   }
 
-  /** XAUTOCLAIM idle pending entries; those past the delivery limit are dead-lettered. */
+  /**
+   * XAUTOCLAIM idle pending entries of the stream and of the retry stream; those past
+   * the delivery limit are dead-lettered, and those trimmed (MAXLEN) while pending,
+   * whose ids XAUTOCLAIM returns, are dead-lettered as `trimmed`.
+   */
   async #claim(batch: Batch): Promise<Item[]> {
     // XAUTOCLAIM at most every claimEveryMs; at once while a scan is under way.
     if (performance.now() < this.#nextClaim) return [];
-    const [cursor, entries] = (await this.#redis.callBuffer(
-      "XAUTOCLAIM",
-      this.#key,
-      this.#group,
-      this.#consumer,
-      this.#claimIdleMs,
-      this.#cursor,
-      "COUNT",
-      this.#batch,
-    )) as [Buffer, (StreamEntries[number] | null)[]];
-    this.#cursor = text(cursor);
-    this.#nextClaim =
-      this.#cursor !== "0-0" || entries.length >= this.#batch
-        ? 0
-        : performance.now() + this.#claimEveryMs;
+    if (batch.metering) await this.#observeGroup();
     const live: Item[] = [];
-    for (const item of entries) {
-      if (item === null) continue; // Redis 6.2: an entry deleted while pending
-      const id = text(item[0]);
-      if (item[1] === null) batch.acks.push(id);
-      else live.push({ id, fields: item[1], deliveries: 0 });
+    let more = false;
+    for (const key of [this.#key, this.#retry]) {
+      const reply = (await this.#redis.callBuffer(
+        "XAUTOCLAIM",
+        key,
+        this.#group,
+        this.#consumer,
+        this.#claimIdleMs,
+        this.#cursors.get(key) ?? "0-0",
+        "COUNT",
+        this.#batch,
+      )) as [Buffer, (StreamEntries[number] | null)[], Buffer[]?];
+      const [cursor, entries, deleted = []] = reply;
+      const next = text(cursor);
+      this.#cursors.set(key, next);
+      more ||= next !== "0-0" || entries.length >= this.#batch;
+      const trimmed = deleted.map(text);
+      for (const item of entries) {
+        if (item === null) continue; // Redis 6.2: an entry deleted while pending
+        if (item[1] === null) trimmed.push(text(item[0]));
+        else live.push({ key, id: text(item[0]), fields: item[1], deliveries: 0 });
+      }
+      for (const id of trimmed) {
+        console.warn(
+          `entry ${id} of ${key} was trimmed (MAXLEN) while pending in group ${this.#group};` +
+            " dead-lettered as trimmed",
+        );
+        this.#deadLetter(batch, { key, id, fields: [], deliveries: 0 }, "trimmed", []);
+      }
     }
+    this.#nextClaim = more ? 0 : performance.now() + this.#claimEveryMs;
     if (live.length === 0) return [];
     const pipeline = this.#redis.pipeline();
-    for (const { id } of live) pipeline.xpending(this.#key, this.#group, id, id, 1);
+    for (const { key, id } of live) pipeline.xpending(key, this.#group, id, id, 1);
     const pending = (await pipeline.exec()) ?? [];
     const out: Item[] = [];
     live.forEach((item, i) => {
@@ -575,7 +712,7 @@ export class Consumer {
         out.push(item);
         return;
       }
-      const last = this.#lastErrors.get(item.id);
+      const last = this.#lastErrors.get(errorKey(item));
       this.#deadLetter(batch, item, "delivery-limit", last === undefined ? [] : [{ error: last }]);
     });
     return out;
@@ -589,32 +726,62 @@ export class Consumer {
       ...args,
       "STREAMS",
       this.#key,
+      this.#retry,
+      ">",
       ">",
     )) as [Buffer, StreamEntries][] | null;
     if (reply === null) return [];
     const out: Item[] = [];
-    for (const [, entries] of reply) {
+    for (const [key, entries] of reply) {
       for (const [id, fields] of entries) {
-        out.push({ id: text(id), fields: fields ?? [], deliveries: 1 });
+        out.push({ key: text(key), id: text(id), fields: fields ?? [], deliveries: 1 });
       }
     }
     return out;
   }
 
   async #process(item: Item, batch: Batch): Promise<void> {
+    const tel = this.#telemetry;
+    const started = batch.metering ? performance.now() : 0;
     const verdict = this.#validate(item.fields);
     if (verdict.reason !== undefined) {
       this.#deadLetter(batch, item, verdict.reason, verdict.errors);
+      if (batch.tracing) {
+        const span = tel.messaging("process", this.#stream, { group: this.#group });
+        Telemetry.fail(span, verdict.reason);
+        Telemetry.end(span);
+      }
       return;
     }
     const { envelope, handler, fingerprintMatches } = verdict;
     const { id: entryId, deliveries } = item;
+    const trace = (envelope as { trace?: unknown }).trace;
+    const traced = batch.tracing && trace !== undefined && trace !== null;
+    const span = traced
+      ? tel.messaging("process", this.#stream, {
+          group: this.#group,
+          messageId: String(envelope.id),
+          parent: trace,
+        })
+      : undefined;
+    const handling = batch.metering ? performance.now() : 0;
+    let failure = "";
     try {
       const delivery = { envelope, entryId, deliveries, fingerprintMatches };
-      await handler(envelope.data, delivery as Delivery);
+      await tel.within(span, () => handler(envelope.data, delivery as Delivery));
     } catch (error) {
+      failure = error instanceof Error ? error.name : typeof error;
+      if (span !== undefined) Telemetry.fail(span, failure);
+      else if (batch.tracing) {
+        const failed = tel.messaging("process", this.#stream, {
+          group: this.#group,
+          messageId: String(envelope.id),
+        });
+        Telemetry.fail(failed, failure);
+        Telemetry.end(failed);
+      }
       batch.failed += 1;
-      this.#remember(entryId, error);
+      this.#remember(item, error);
       const { type, version } = envelope;
       try {
         this.#onError(error, { entryId, type, version, deliveries });
@@ -622,10 +789,69 @@ export class Consumer {
         // a failing error reporter must not stop the batch
       }
       return;
+    } finally {
+      Telemetry.end(span);
+      if (batch.metering) {
+        const key = `${envelope.type}@${envelope.version}\u0000${failure}`;
+        const acc = batch.times.get(key) ?? [0, 0, 0];
+        const done = performance.now();
+        batch.times.set(key, [
+          acc[0] + 1,
+          acc[1] + (handling - started) / 1e3,
+          acc[2] + (done - handling) / 1e3,
+        ]);
+      }
     }
     batch.handled += 1;
-    batch.acks.push(item.id);
-    this.#lastErrors.delete(item.id);
+    batch.acks.push(item);
+    this.#lastErrors.delete(errorKey(item));
+  }
+
+  /** The batch's counts, and its durations as the mean per message (runtime.streams). */
+  #measured(batch: Batch): void {
+    const tel = this.#telemetry;
+    tel.count("contracts.messages.consumed", this.#where, batch.handled);
+    for (const dead of batch.dead) {
+      tel.count("contracts.messages.dead_lettered", { ...this.#where, reason: dead.reason });
+      if (dead.reason !== "delivery-limit" && (dead.reason as string) !== "trimmed") {
+        tel.count("contracts.messages.invalid", {
+          "messaging.destination.name": this.#stream,
+          reason: dead.reason,
+        });
+      }
+    }
+    for (const [key, [n, validating, handling]] of batch.times) {
+      const [message, failure] = key.split("\u0000") as [string, string];
+      const contract = { contract: message.replace("@", ".v") };
+      tel.record("contracts.validation.duration", validating / n, contract);
+      const where = failure
+        ? { ...this.#where, ...contract, "error.type": failure }
+        : { ...this.#where, ...contract };
+      tel.record("contracts.handler.duration", handling / n, where);
+    }
+  }
+
+  /** The group's pending count and lag (`XINFO GROUPS`) for the gauges. */
+  async #observeGroup(): Promise<void> {
+    let groups: unknown[];
+    try {
+      groups = (await this.#redis.call("XINFO", "GROUPS", this.#key)) as unknown[];
+    } catch {
+      return; // no stream yet: nothing to observe
+    }
+    for (const row of groups) {
+      const info = new Map<string, unknown>();
+      const list = row as unknown[];
+      for (let i = 0; i + 1 < list.length; i += 2) info.set(String(list[i]), list[i + 1]);
+      if (info.get("name") !== this.#group) continue;
+      const lag = info.get("lag");
+      this.#telemetry.observeGroup(
+        this.#stream,
+        this.#group,
+        Number(info.get("pending") ?? 0),
+        lag === null || lag === undefined ? undefined : Number(lag),
+      );
+    }
   }
 
   /** `{envelope, handler, fingerprintMatches}`, or `{reason, errors}` to dead-letter. */
@@ -687,6 +913,10 @@ export class Consumer {
     const key = `${type}@${version}:${theirs}`;
     const seen = this.drift.get(key);
     this.drift.set(key, (seen ?? 0) + 1);
+    this.#telemetry.count("contracts.drift", {
+      contract: `${type}.v${version}`,
+      fingerprint: theirs,
+    });
     if (seen === undefined) {
       console.warn(
         `${this.#key}: ${type} v${version} produced from another version of its contract` +
@@ -695,8 +925,9 @@ export class Consumer {
     }
   }
 
-  #remember(id: string, error: unknown): void {
+  #remember(item: Item, error: unknown): void {
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    const id = errorKey(item);
     this.#lastErrors.delete(id);
     this.#lastErrors.set(id, message);
     if (this.#lastErrors.size > LAST_ERRORS_KEPT) {
@@ -711,29 +942,39 @@ export class Consumer {
     reason: DeadLetterReason,
     errors: readonly DeadLetterError[],
   ): void {
-    this.#lastErrors.delete(item.id);
+    this.#lastErrors.delete(errorKey(item));
     batch.dead.push({ ...item, reason, errors });
   }
 
-  /** Dead letters (XADD to the DLQ) and one multi-id XACK, in one MULTI when needed. */
+  /**
+   * Dead letters (XADD to the DLQ, `MAXLEN ~`) and one multi-id XACK per key, in one
+   * MULTI when there are dead letters. `dlq.errors` lists at most 100 violations and
+   * `dlq.errors_omitted` counts the rest.
+   */
   async #settle(batch: Batch): Promise<void> {
-    const ids = batch.acks.concat(batch.dead.map((d) => d.id));
-    if (ids.length === 0) return;
+    const byKey = new Map<string, string[]>();
+    for (const item of [...batch.dead, ...batch.acks]) {
+      const ids = byKey.get(item.key);
+      if (ids === undefined) byKey.set(item.key, [item.id]);
+      else ids.push(item.id);
+    }
+    if (byKey.size === 0) return;
     if (batch.dead.length === 0) {
-      await this.#redis.xack(this.#key, this.#group, ...ids);
+      for (const [key, ids] of byKey) await this.#redis.xack(key, this.#group, ...ids);
       return;
     }
     const time = new Date().toISOString();
+    const bound =
+      this.#deadLetterMaxLen === null ? [] : ["MAXLEN", "~", String(this.#deadLetterMaxLen)];
     const tx: ChainableCommander = this.#redis.multi();
     for (const dead of batch.dead) {
-      tx.xadd(
-        this.#dlq,
-        "*",
+      const [shown, omitted] = capped(dead.errors);
+      const fields: Field[] = [
         ...dead.fields,
         "dlq.reason",
         dead.reason,
         "dlq.errors",
-        JSON.stringify(dead.errors),
+        JSON.stringify(shown),
         "dlq.stream",
         this.#key,
         "dlq.entry_id",
@@ -746,10 +987,17 @@ export class Consumer {
         String(dead.deliveries),
         "dlq.time",
         time,
-      );
+      ];
+      if (omitted) fields.push("dlq.errors_omitted", String(omitted));
+      tx.xadd(this.#dlq, ...bound, "*", ...fields);
     }
-    tx.xack(this.#key, this.#group, ...ids);
+    for (const [key, ids] of byKey) tx.xack(key, this.#group, ...ids);
     const results = await tx.exec();
     for (const [error] of results ?? []) if (error) throw error;
   }
+}
+
+/** The key of an entry's last handler error: its stream key and id. */
+function errorKey(item: Item): string {
+  return `${item.key} ${item.id}`;
 }

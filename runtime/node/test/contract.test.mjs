@@ -94,8 +94,11 @@ describe("contract", () => {
       { pointer: "/lines/0/quantity", expected: "an integer", got: '"2"' },
       { pointer: "/lines/0/sku", expected: "a required property", got: "nothing" },
       { pointer: "/pick", expected: "a string", got: "1.5" },
-      { pointer: "/pick", expected: "an integer", got: "1.5" },
-      { pointer: "/pick", expected: "oneOf: must match exactly one schema in oneOf", got: "1.5" },
+      {
+        pointer: "/pick",
+        expected: "the string branch (the closest; tried string, integer)",
+        got: "1.5",
+      },
       { pointer: "/status", expected: 'one of "pending", "paid"', got: '"refunded"' },
       { pointer: "/tags", expected: "unique items (item 1 repeats)", got: '["a", "a"]' },
       { pointer: "/total", expected: "a multiple of 0.01", got: "1.001" },
@@ -219,5 +222,44 @@ describe("parseJson", () => {
       c().parseJson(new Uint8Array([0xef, 0xbb, 0xbf, 0x22, 0x41, 0x22])),
     );
     assert.equal(bom.expected, "valid JSON");
+  });
+});
+
+describe("problem documents (http.js)", () => {
+  let http;
+  before(async () => {
+    const loaded = await loadRuntime([]);
+    http = loaded.http;
+    after(() => loaded.cleanup());
+  });
+
+  it("list at most 100 violations and count the rest in errors_omitted", () => {
+    const violations = Array.from({ length: 130 }, (_, i) => ({
+      pointer: `/k${String(i).padStart(3, "0")}`,
+      expected: "no such property (additionalProperties is false)",
+      got: String(i),
+    }));
+    const body = http.problem(422, "contract-violation", "Bad", "130 violation(s)", "/x", violations);
+    assert.equal(body.errors.length, 100);
+    assert.equal(body.errors_omitted, 30);
+    assert.equal(body.errors[99].pointer, "/k099");
+    assert.equal(body.errors[0].message, "/k000: expected no such property (additionalProperties is false), got 0");
+    const few = http.problem(422, "contract-violation", "Bad", "1", "/x", violations.slice(0, 3));
+    assert.equal(few.errors.length, 3);
+    assert.equal("errors_omitted" in few, false);
+  });
+});
+
+describe("nesting limit (depth counted only when the brackets could exceed it)", () => {
+  it("refuses text deeper than maxDepth, however the brackets are spread", () => {
+    const order = rt.contract("order.json");
+    const deep = `{"lines": ${"[".repeat(70)}${"]".repeat(70)}}`;
+    assert.throws(() => order.parseJson(deep), (error) =>
+      error.violations[0].expected === "nesting depth at most 64" &&
+      error.violations[0].got === "depth 71");
+    const wide = JSON.stringify({ id: "x", tags: Array.from({ length: 100 }, () => ({})) });
+    assert.throws(() => order.parseJson(wide), (error) =>
+      !error.violations.some((v) => v.expected.startsWith("nesting")));
+    assert.equal(rt.nestingDepth('{"a": "[[[[", "b": [[1]]}'), 3);
   });
 });

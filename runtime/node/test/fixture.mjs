@@ -15,7 +15,7 @@ const COMPILED = join(HERE, "..", "compiled");
 export async function loadRuntime(schemas = []) {
   const dir = mkdtempSync(join(tmpdir(), "contracts-runtime-"));
   const copied = ["_runtime.js", "_formats.js", "_formats_extra.js", "_violations.js",
-    "_hostname.js", "_idna.js", "_regex.js"];
+    "_hostname.js", "_idna.js", "_regex.js", "_unions.js", "http.js"];
   for (const name of copied) {
     copyFileSync(join(COMPILED, name), join(dir, name));
   }
@@ -31,7 +31,9 @@ export async function loadRuntime(schemas = []) {
     join(dir, "_schemas.js"),
     `export const SCHEMAS = JSON.parse(${text});\nexport const PATTERNS = new Map();\n`,
   );
+  writeFileSync(join(dir, "_catalog.js"), "export const CATALOG = null;\n");
   symlinkSync(join(HERE, "..", "node_modules"), join(dir, "node_modules"), "dir");
   const runtime = await import(pathToFileURL(join(dir, "_runtime.js")).href);
-  return { runtime, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  const http = await import(pathToFileURL(join(dir, "http.js")).href);
+  return { runtime, http, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }

@@ -1,0 +1,342 @@
+// Failing unions explain themselves: the steps of the Python runtime's
+// runtime/_union_report.py, line for line, so both runtimes print the same report.
+// For each oneOf/anyOf a value fails, one line names the branch the value was meant
+// for (the one its discriminator names, otherwise the closest: the deepest error,
+// then the fewest errors, then the first) and the alternatives tried, followed by
+// that branch's errors only.
+//
+// `raw(path, pointer, value)` gives the violations of `value` against the schema at
+// `path#pointer`, with pointers relative to `value`. Only the failure path runs this.
+import { compareCodePoints, show } from "./_violations.js";
+import type { Violation } from "./_violations.js";
+
+const ROOT_URI = "file:///schemas/";
+const SHOWN = 8; // branch names listed before "and N more"
+const MAX_STEPS = 10000; // schema locations visited per value, at most ($ref loops)
+
+type Json = Record<string, unknown>;
+type Step = [path: string, pointer: string, value: unknown, at: string];
+export type Raw = (path: string, pointer: string, value: unknown) => Violation[];
+
+interface Site {
+  readonly path: string;
+  readonly pointer: string; // of the schema holding the union
+  readonly keyword: string; // oneOf or anyOf
+  readonly at: string; // the value's pointer
+  readonly value: unknown;
+  readonly errors: Violation[][]; // per branch, pointers absolute
+}
+
+const escapeToken = (key: string | number): string =>
+  String(key).replace(/~/g, "~0").replace(/\//g, "~1");
+const join = (pointer: string, ...tokens: (string | number)[]): string =>
+  pointer + tokens.map((t) => `/${escapeToken(t)}`).join("");
+const tokensOf = (pointer: string): string[] =>
+  pointer === ""
+    ? []
+    : pointer.split("/").slice(1).map((t) => t.replace(/~1/g, "/").replace(/~0/g, "~"));
+const isObject = (v: unknown): v is Json => v !== null && typeof v === "object" && !Array.isArray(v);
+const under = (pointer: string, at: string): boolean => pointer === at || pointer.startsWith(`${at}/`);
+const key = (v: Violation): string => JSON.stringify([v.pointer, v.expected, v.got]);
+const sortedKeys = (object: Json): string[] => Object.keys(object).sort(compareCodePoints);
+const order = (a: Violation, b: Violation): number =>
+  compareCodePoints(a.pointer, b.pointer) ||
+  compareCodePoints(a.expected, b.expected) ||
+  compareCodePoints(a.got, b.got);
+const prefixed = (at: string, found: readonly Violation[]): Violation[] =>
+  found.map((v) => ({ pointer: at + v.pointer, expected: v.expected, got: v.got }));
+const depth = (pointer: string): number => pointer.split("/").length - 1;
+
+/** posixpath.normpath of a relative path. */
+function normpath(path: string): string {
+  const out: string[] = [];
+  for (const part of path.split("/")) {
+    if (part === "" || part === ".") continue;
+    if (part === ".." && out.length && out[out.length - 1] !== "..") out.pop();
+    else out.push(part);
+  }
+  return out.join("/") || ".";
+}
+
+const dirname = (path: string): string => path.slice(0, path.lastIndexOf("/") + 1);
+const basename = (path: string): string => path.slice(path.lastIndexOf("/") + 1);
+
+/** Explains the failing unions of one package's contracts. */
+export class UnionReport {
+  /** documents: path -> schema; drafts: path -> "7" | "2020-12"; ids: URI -> path. */
+  constructor(
+    private readonly documents: ReadonlyMap<string, unknown>,
+    private readonly drafts: ReadonlyMap<string, string>,
+    private readonly ids: ReadonlyMap<string, string>,
+    private readonly raw: Raw,
+  ) {}
+
+  private schema(path: string, pointer: string): unknown {
+    let node = this.documents.get(path);
+    for (const token of tokensOf(pointer)) {
+      if (Array.isArray(node) && /^[0-9]+$/.test(token)) {
+        if (Number(token) >= node.length) return undefined;
+        node = node[Number(token)] as unknown;
+      } else if (isObject(node) && Object.hasOwn(node, token)) {
+        node = node[token];
+      } else {
+        return undefined;
+      }
+    }
+    return node;
+  }
+
+  /** Where a `$ref` leads, for references by file and JSON pointer. */
+  private target(path: string, ref: string): [string, string] | null {
+    const hash = ref.indexOf("#");
+    const base = hash < 0 ? ref : ref.slice(0, hash);
+    const fragment = hash < 0 ? "" : ref.slice(hash + 1);
+    if (fragment && !fragment.startsWith("/")) return null; // an anchor
+    let where: string;
+    if (base.includes(":")) {
+      where = this.ids.get(base) ?? (base.startsWith(ROOT_URI) ? base.slice(ROOT_URI.length) : base);
+    } else if (base) {
+      where = normpath(dirname(path) + base);
+    } else {
+      where = path;
+    }
+    return this.documents.has(where) ? [where, fragment] : null;
+  }
+
+  /** A location with its chain of lone `$ref`s followed (20 at most). */
+  private resolved(path: string, pointer: string): [string, string, unknown] {
+    for (let i = 0; i < 20; i++) {
+      const schema = this.schema(path, pointer);
+      const ref = isObject(schema) ? schema["$ref"] : undefined;
+      const goes = typeof ref === "string" ? this.target(path, ref) : null;
+      if (goes === null) return [path, pointer, schema];
+      [path, pointer] = goes;
+    }
+    return [path, pointer, this.schema(path, pointer)];
+  }
+
+  /** The unions the value fails, reached from a location through $ref, allOf,
+   * properties, additionalProperties and items (not through other unions), where
+   * a violation pointer in `near` is at or below the value. */
+  private sites(path: string, pointer: string, value: unknown, at: string, near: string[]): Site[] {
+    const found: Site[] = [];
+    const stack: Step[] = [[path, pointer, value, at]];
+    let steps = 0;
+    while (stack.length && steps < MAX_STEPS) {
+      steps += 1;
+      const [p, ptr, v, here] = stack.pop() as Step;
+      const schema = this.schema(p, ptr);
+      if (!isObject(schema)) continue;
+      stack.push(...this.children(p, ptr, schema, v, here).reverse());
+      for (const keyword of ["anyOf", "oneOf"]) {
+        const branches = schema[keyword];
+        if (!Array.isArray(branches) || !near.some((n) => under(n, here))) continue;
+        const union = join(ptr, keyword);
+        const errors = branches.map((_, i) => prefixed(here, this.raw(p, join(union, i), v)));
+        const passing = errors.filter((e) => e.length === 0).length;
+        if (passing === 0 || (keyword === "oneOf" && passing > 1)) {
+          found.push({ path: p, pointer: ptr, keyword, at: here, value: v, errors });
+        }
+      }
+    }
+    return found;
+  }
+
+  private children(path: string, pointer: string, schema: Json, value: unknown, at: string): Step[] {
+    const out: Step[] = [];
+    const ref = schema["$ref"];
+    if (typeof ref === "string") {
+      const goes = this.target(path, ref);
+      if (goes !== null) out.push([goes[0], goes[1], value, at]);
+      if (this.drafts.get(path) === "7") return out; // draft-07 ignores what is beside $ref
+    }
+    const allOf = schema["allOf"];
+    if (Array.isArray(allOf)) {
+      allOf.forEach((_, i) => out.push([path, join(pointer, "allOf", i), value, at]));
+    }
+    if (isObject(value)) {
+      const props = isObject(schema["properties"]) ? schema["properties"] : {};
+      for (const name of sortedKeys(props)) {
+        if (Object.hasOwn(value, name)) {
+          out.push([path, join(pointer, "properties", name), value[name], join(at, name)]);
+        }
+      }
+      if (isObject(schema["additionalProperties"]) && !Object.hasOwn(schema, "patternProperties")) {
+        const where = join(pointer, "additionalProperties");
+        for (const name of sortedKeys(value)) {
+          if (!Object.hasOwn(props, name)) out.push([path, where, value[name], join(at, name)]);
+        }
+      }
+    }
+    if (Array.isArray(value)) {
+      const seven = this.drafts.get(path) === "7";
+      const prefix = seven ? schema["items"] : schema["prefixItems"];
+      const word = seven ? "items" : "prefixItems";
+      let rest = seven ? "additionalItems" : "items";
+      let count = 0;
+      if (Array.isArray(prefix)) {
+        count = Math.min(prefix.length, value.length);
+        for (let i = 0; i < count; i++) out.push([path, join(pointer, word, i), value[i], join(at, i)]);
+      } else if (isObject(prefix)) {
+        rest = word; // draft-07 items: one schema for every item
+      }
+      if (isObject(schema[rest])) {
+        const where = join(pointer, rest);
+        for (let i = count; i < value.length; i++) out.push([path, where, value[i], join(at, i)]);
+      }
+    }
+    return out;
+  }
+
+  private name(site: Site, index: number): string {
+    const here = join(site.pointer, site.keyword, index);
+    const branch = this.schema(site.path, here);
+    if (isObject(branch)) {
+      if (typeof branch["title"] === "string") return branch["title"];
+      const [path, pointer, target] = this.resolved(site.path, here);
+      if (path !== site.path || pointer !== here) {
+        if (isObject(target) && typeof target["title"] === "string") return target["title"];
+        const tokens = tokensOf(pointer);
+        return tokens.length ? (tokens[tokens.length - 1] as string) : basename(path);
+      }
+      if (typeof branch["type"] === "string") return branch["type"];
+    }
+    return `${site.keyword}/${index}`;
+  }
+
+  /** Discriminator candidates: property -> each branch's fixed string. */
+  private tags(site: Site): Map<string, string[]> {
+    const count = site.errors.length;
+    const fixed = new Map<string, (string | null)[]>();
+    for (let i = 0; i < count; i++) {
+      const [, , branch] = this.resolved(site.path, join(site.pointer, site.keyword, i));
+      const props = isObject(branch) ? branch["properties"] : undefined;
+      if (!isObject(props)) return new Map();
+      for (const [name, prop] of Object.entries(props)) {
+        let fix = isObject(prop) ? prop["const"] : undefined;
+        const one = isObject(prop) ? prop["enum"] : undefined;
+        if (Array.isArray(one) && one.length === 1) fix = one[0];
+        if (typeof fix === "string") {
+          const consts = fixed.get(name) ?? new Array<string | null>(count).fill(null);
+          consts[i] = fix;
+          fixed.set(name, consts);
+        }
+      }
+    }
+    const out = new Map<string, string[]>();
+    for (const [name, consts] of fixed) {
+      if (!consts.includes(null)) out.set(name, consts as string[]);
+    }
+    return out;
+  }
+
+  /** A branch's errors, its own failing unions explained in turn. */
+  private branch(site: Site, index: number): Violation[] {
+    const here = join(site.pointer, site.keyword, index);
+    return this.explain(site.path, here, site.value, site.errors[index] ?? [], site.at);
+  }
+
+  /** [the branch meant (-1: the discriminator value names none), the discriminator
+   * that named it or null, the branch's errors]. */
+  private choose(site: Site): [number, string | null, Violation[]] {
+    const value = site.value;
+    if (isObject(value)) {
+      const tags = this.tags(site);
+      const names = [...tags.keys()].sort(compareCodePoints);
+      for (const name of names) {
+        const given = Object.hasOwn(value, name) ? value[name] : undefined;
+        const consts = tags.get(name) as string[];
+        if (typeof given === "string" && consts.includes(given)) {
+          const index = consts.indexOf(given);
+          return [index, name, this.branch(site, index)];
+        }
+      }
+      for (const name of names) {
+        if (Object.hasOwn(value, name)) {
+          const named = [...new Set(tags.get(name))].map(show).join(", ");
+          const wrong = { pointer: join(site.at, name), expected: `one of ${named}`, got: show(value[name]) };
+          return [-1, name, [wrong]];
+        }
+      }
+    }
+    // The closest: the deepest error, then the fewest errors, then the first.
+    const explained = site.errors.map((_, i) => this.branch(site, i));
+    const score = (errors: Violation[]): [number, number] => [
+      -Math.max(0, ...errors.map((v) => depth(v.pointer))),
+      errors.length,
+    ];
+    let best = 0;
+    for (let i = 1; i < explained.length; i++) {
+      const [a, b] = [score(explained[i] ?? []), score(explained[best] ?? [])];
+      if (a[0] < b[0] || (a[0] === b[0] && a[1] < b[1])) best = i;
+    }
+    return [best, null, explained[best] ?? []];
+  }
+
+  private line(site: Site, chosen: number, tag: string | null): Violation {
+    const names = site.errors.map((_, i) => this.name(site, i));
+    let tried = names.slice(0, SHOWN).join(", ");
+    if (names.length > SHOWN) tried += ` and ${names.length - SHOWN} more`;
+    const passing = names.filter((_, i) => site.errors[i]?.length === 0);
+    let expected: string;
+    if (passing.length) {
+      expected = `exactly one branch to match (${passing.join(", ")} match)`;
+    } else if (chosen < 0) {
+      expected = `a branch its "${tag}" names (tried ${tried})`;
+    } else {
+      const how = tag !== null ? `picked by its "${tag}"` : "the closest";
+      expected = `the ${names[chosen]} branch (${how}; tried ${tried})`;
+    }
+    return { pointer: site.at, expected, got: show(site.value) };
+  }
+
+  /** A validator's own lines about the union: its oneOf/anyOf summary and Ajv's
+   * discriminator errors (the bundle marks tagged unions). */
+  private summaries(site: Site, found: readonly Violation[]): Violation[] {
+    const schema = this.schema(site.path, site.pointer);
+    const mark = isObject(schema) ? schema["discriminator"] : undefined;
+    const tag = isObject(mark) ? mark["propertyName"] : undefined;
+    const tagAt = typeof tag === "string" ? join(site.at, tag) : null;
+    const tagLines = new Set([`a "${String(tag)}" tag of one of the branches`, "a string"]);
+    tagLines.add("a required property");
+    return found.filter(
+      (v) =>
+        (v.pointer === site.at && (v.expected.startsWith("oneOf:") || v.expected.startsWith("anyOf:"))) ||
+        (v.pointer === tagAt && tagLines.has(v.expected)),
+    );
+  }
+
+  /** `found` (a validator's violations of `value` against the contract at
+   * `path#pointer`) with each failing union explained; `found` itself when the
+   * value fails no union. */
+  rewrite(path: string, pointer: string, value: unknown, found: Violation[]): Violation[] {
+    const sites = this.sites(path, pointer, value, "", found.map((v) => v.pointer));
+    if (!sites.length) return found;
+    return this.apply(sites, prefixed("", this.raw(path, pointer, value)));
+  }
+
+  private explain(path: string, pointer: string, value: unknown, raw: Violation[], at: string): Violation[] {
+    const near = raw.map((v) => v.pointer);
+    return this.apply(this.sites(path, pointer, value, at, near), raw);
+  }
+
+  private apply(sites: Site[], raw: Violation[]): Violation[] {
+    let result = [...raw];
+    const ordered = [...sites].sort(
+      (a, b) => compareCodePoints(a.at, b.at) || compareCodePoints(a.pointer, b.pointer),
+    );
+    for (const site of ordered) {
+      const noise = new Set(site.errors.flat().map(key));
+      for (const v of this.summaries(site, result)) noise.add(key(v));
+      result = result.filter((v) => !noise.has(key(v)));
+      if (site.errors.every((e) => e.length > 0)) {
+        const [chosen, tag, errors] = this.choose(site);
+        result.push(this.line(site, chosen, tag), ...errors);
+      } else {
+        result.push(this.line(site, 0, null));
+      }
+    }
+    const unique = new Map(result.map((v) => [key(v), v]));
+    return [...unique.values()].sort(order);
+  }
+}

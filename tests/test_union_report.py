@@ -1,0 +1,217 @@
+"""Failing unions explain themselves, word for word the same in Python and Node:
+one line names the branch the message was meant for (by its discriminator, else the
+closest) and the alternatives tried, then come that branch's errors only.
+
+Each case runs ``contracts validate`` through the generated Python package and the
+generated npm package (runtime/_union_report.py, codegen/templates/ts/_unions.js).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from tests.conftest import ROOT, VENV_BIN
+
+UNIONS = ROOT / "tests" / "golden" / "unions" / "schemas"
+DRAFT7 = "http://json-schema.org/draft-07/schema#"
+
+
+def reports(
+    tmp_path: Path, schemas: Path, contract: str, docs: list[Any]
+) -> list[list[str]]:
+    """The error lines of each document, the same from both runtimes (asserted)."""
+    paths = []
+    (tmp_path / "docs").mkdir(parents=True, exist_ok=True)
+    for i, doc in enumerate(docs):
+        paths.append(tmp_path / "docs" / f"doc{i}.json")
+        paths[-1].write_text(json.dumps(doc))
+    found = {}
+    for runtime in ("python", "node"):
+        done = subprocess.run(
+            [str(VENV_BIN / "contracts"), "validate", "--runtime", runtime,
+             "--schemas", str(schemas), "--out", str(tmp_path / "out"),
+             "--contract", contract, "--error-format", "json", *map(str, paths)],
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        assert done.returncode in (0, 1), done.stderr
+        found[runtime] = [r["errors"] for r in json.loads(done.stdout)]
+    assert found["python"] == found["node"]
+    return found["python"]
+
+
+def write(tmp_path: Path, files: dict[str, Any], name: str = "schemas") -> Path:
+    folder = tmp_path / name
+    for name, schema in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(json.dumps(schema))
+    return folder
+
+
+def test_the_branch_a_tag_names_and_the_closest_branch(tmp_path: Path) -> None:
+    docs = [
+        {"shape": {"kind": "square", "side": "x"}},
+        {"shape": {"kind": "sqare", "side": 2}},
+        {"shape": {"kind": "circle", "radius": 1}, "amount": 12},
+        {"shape": {"kind": "circle", "radius": 1}, "id": "", "contact": {"email": 3}},
+        {"shape": {"kind": "circle", "radius": 1}, "previous": {"kind": "square"}},
+    ]
+    assert reports(tmp_path, UNIONS, "shape_envelope.json", docs) == [
+        [
+            '/shape: expected the Square branch (picked by its "kind"; tried Circle,'
+            ' Square, Rectangle), got {"kind": "square", "side": "x"}',
+            '/shape/side: expected a number, got "x"',
+        ],
+        [
+            '/shape: expected a branch its "kind" names (tried Circle, Square,'
+            ' Rectangle), got {"kind": "sqare", "side": 2}',
+            '/shape/kind: expected one of "circle", "square", "rectangle", got "sqare"',
+        ],
+        [
+            "/amount: expected exactly one branch to match (integer, number match),"
+            " got 12"
+        ],
+        [
+            "/contact: expected the ByEmail branch (the closest; tried ByEmail,"
+            ' ByPhone), got {"email": 3}',
+            "/contact/email: expected a string, got 3",
+            '/id: expected at least 1 character(s), got ""',
+            "/id: expected the string branch (the closest; tried string, integer),"
+            ' got ""',
+        ],
+        [
+            "/previous: expected the Square branch (the closest; tried Square, null),"
+            ' got {"kind": "square"}',
+            "/previous/side: expected a required property, got nothing",
+        ],
+    ]
+
+
+def events(count: int, tagged: bool) -> dict[str, Any]:
+    """A webhook-like document: a top-level oneOf of ``count`` event objects, each
+    with its own required fields (and, when ``tagged``, an ``event`` const)."""
+    defs: dict[str, Any] = {
+        "Actor": {
+            "type": "object",
+            "required": ["login", "created_at"],
+            "properties": {
+                "login": {"type": "string"},
+                "created_at": {"type": "string", "format": "date-time"},
+            },
+        }
+    }
+    for i in range(count):
+        props: dict[str, Any] = {
+            "actor": {"$ref": "#/definitions/Actor"},
+            f"field_{i}": {"type": "integer"},
+        }
+        required = ["actor", f"field_{i}"]
+        if tagged:
+            props["event"] = {"const": f"event_{i}"}
+            required.append("event")
+        defs[f"Event{i}"] = {
+            "title": f"Event{i}",
+            "type": "object",
+            "required": required,
+            "properties": props,
+            "additionalProperties": False,
+        }
+    return {
+        "$schema": DRAFT7,
+        "title": "Webhook",
+        "oneOf": [{"$ref": f"#/definitions/Event{i}"} for i in range(count)],
+        "definitions": {k: v for k, v in defs.items()},
+    }
+
+
+def test_a_bad_field_in_a_66_branch_union_gives_two_lines(tmp_path: Path) -> None:
+    bad_actor = {"login": "ada", "created_at": "yesterday"}
+    tagged = reports(
+        tmp_path / "t",
+        write(tmp_path, {"tagged.json": events(66, True)}, "schemas-t"),
+        "tagged.json",
+        [{"event": "event_41", "actor": bad_actor, "field_41": 1}],
+    )
+    untagged = reports(
+        tmp_path / "u",
+        write(tmp_path, {"untagged.json": events(66, False)}, "schemas-u"),
+        "untagged.json",
+        [{"actor": bad_actor, "field_41": 1}],
+    )
+    tried = "tried " + ", ".join(f"Event{i}" for i in range(8)) + " and 58 more"
+    assert tagged == [
+        [
+            f'/: expected the Event41 branch (picked by its "event"; {tried}), got'
+            ' {"actor": {"created_at": "yesterday", "login": "ada"}, "event":'
+            ' "event_41", "...',
+            '/actor/created_at: expected a valid date-time string, got "yesterday"',
+        ]
+    ]
+    assert untagged == [
+        [
+            f"/: expected the Event41 branch (the closest; {tried}), got"
+            ' {"actor": {"created_at": "yesterday", "login": "ada"}, "field_41": 1}',
+            '/actor/created_at: expected a valid date-time string, got "yesterday"',
+        ]
+    ]
+
+
+def test_nested_unions_and_the_keywords_beside_a_union(tmp_path: Path) -> None:
+    schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "Order",
+        "type": "object",
+        "required": ["id"],
+        "properties": {"id": {"type": "string"}},
+        "anyOf": [
+            {
+                "title": "Card",
+                "required": ["card"],
+                "properties": {
+                    "card": {
+                        "oneOf": [
+                            {"title": "Visa", "type": "string", "pattern": "^4"},
+                            {"title": "Token", "type": "object",
+                             "required": ["token"],
+                             "properties": {"token": {"type": "string"}}},
+                        ]
+                    }
+                },
+            },
+            {"title": "Cash", "required": ["cash"]},
+        ],
+    }  # fmt: skip
+    folder = write(tmp_path, {"order.json": schema})
+    docs = [{"card": {"token": 5}}, {"id": "o1", "card": "5555"}, {"id": "o1"}]
+    assert reports(tmp_path, folder, "order.json", docs) == [
+        [
+            "/: expected the Card branch (the closest; tried Card, Cash), got"
+            ' {"card": {"token": 5}}',
+            "/card: expected the Token branch (the closest; tried Visa, Token), got"
+            ' {"token": 5}',
+            "/card/token: expected a string, got 5",
+            "/id: expected a required property, got nothing",
+        ],
+        [  # a tie on depth (1): the fewer errors
+            '/: expected the Cash branch (the closest; tried Card, Cash), got {"card":'
+            ' "5555", "id": "o1"}',
+            "/cash: expected a required property, got nothing",
+        ],
+        [  # a tie on depth and count: the first
+            '/: expected the Card branch (the closest; tried Card, Cash), got {"id":'
+            ' "o1"}',
+            "/card: expected a required property, got nothing",
+        ],
+    ]
+
+
+def test_the_webhook_events_of_the_key_split_case(tmp_path: Path) -> None:
+    """The golden unions_by_keys events (Python's words in tests/test_key_split.py):
+    Node says the same."""
+    from tests.test_key_split import EVENT_REPORTS, GOLDEN_EVENTS
+
+    docs = [event for event, _ in EVENT_REPORTS]
+    got = reports(tmp_path, GOLDEN_EVENTS, "webhook_event.json", docs)
+    assert got == [expected for _, expected in EVENT_REPORTS]
