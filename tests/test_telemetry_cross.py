@@ -138,3 +138,105 @@ def test_python_node_python_keeps_one_trace(redis_url: str, tmp_path: Path) -> N
     assert metrics["contracts.handler.duration"] == [[1, {**group, **contract}]]
     assert metrics["contracts.validation.duration"] == [[1, contract]]
     client.close()
+
+
+HTTP_DIR = ROOT / "tests" / "node_http"
+REQUEST = ROOT / "tests/samples/http/start_agent_run_request.v1/valid-full.json"
+
+
+def node_http_package() -> None:
+    npm = shutil.which("npm") or "npm"
+    lock = HTTP_DIR / "node_modules" / ".package-lock.json"
+    if (
+        not lock.is_file()
+        or lock.stat().st_mtime < (HTTP_DIR / "package-lock.json").stat().st_mtime
+    ):
+        subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=HTTP_DIR, check=True)
+    subprocess.run(["node", "setup.mjs"], cwd=HTTP_DIR, check=True)
+
+
+def test_node_client_call_continues_in_the_python_server(tmp_path: Path) -> None:
+    import threading
+    import time
+
+    import uvicorn
+
+    from runtime.testing import free_port
+    from tests.http_app import build_app
+
+    node_http_package()
+    spans = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(spans))
+    app = build_app(Contracts("platform_contracts"), telemetry=Telemetry(provider))
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.02)
+    try:
+        done = subprocess.run(
+            ["node", "trace_http.mjs", "client", f"http://127.0.0.1:{port}",
+             str(REQUEST)],
+            cwd=HTTP_DIR, capture_output=True, text=True, timeout=120, check=False,
+        )  # fmt: skip
+    finally:
+        server.should_exit = True
+        thread.join(timeout=5)
+    assert done.returncode == 0, done.stderr
+    node = json.loads(done.stdout)
+    assert node["status"] == 202
+    (client,) = [s for s in node["spans"] if s["kind"] == "CLIENT"]
+    (root,) = [s for s in node["spans"] if s["name"] == "node request"]
+    assert client["name"] == "POST /v1/agents/{agent_id}/runs"
+    assert client["parent"] == root["spanId"]
+    assert client["attributes"]["http.response.status_code"] == 202
+    (served,) = spans.get_finished_spans()
+    assert f"{served.context.trace_id:032x}" == client["traceId"] == root["traceId"]
+    assert served.parent is not None
+    assert f"{served.parent.span_id:016x}" == client["spanId"]
+
+
+def test_python_client_call_continues_in_the_node_server() -> None:
+    import httpx
+
+    from runtime.http import ContractClient
+
+    node_http_package()
+    process = subprocess.Popen(
+        ["node", "trace_http.mjs", "serve"],
+        cwd=HTTP_DIR, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert process.stdout is not None
+        first = process.stdout.readline()
+        assert first.startswith("listening "), (
+            process.stderr.read() if process.stderr else ""
+        )
+        spans = InMemorySpanExporter()
+        provider = TracerProvider()
+        provider.add_span_processor(SimpleSpanProcessor(spans))
+        telemetry = Telemetry(provider)
+        body = json.loads(REQUEST.read_text())
+        with (
+            provider.get_tracer("test").start_as_current_span("python request"),
+            httpx.Client(base_url=f"http://127.0.0.1:{int(first.split()[1])}") as http,
+        ):
+            answer = ContractClient(
+                Contracts("platform_contracts"), http, telemetry=telemetry
+            ).call("startAgentRun", path_params={"agent_id": "x"}, body=body)
+        assert answer.status == 202
+        node = json.loads(process.stdout.readline())
+    finally:
+        process.wait(timeout=30)
+    (client,) = [s for s in spans.get_finished_spans() if s.name.startswith("POST")]
+    (served,) = node["spans"]
+    assert served["kind"] == "SERVER" and served["name"] == client.name
+    assert served["traceId"] == f"{client.context.trace_id:032x}"
+    assert served["parent"] == f"{client.context.span_id:016x}"
+    assert served["attributes"]["http.response.status_code"] == 202
