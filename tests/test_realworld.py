@@ -45,7 +45,8 @@ def test_every_schema_compiles_or_has_a_reason(report: dict[str, Any]) -> None:
     assert report["crashed"] == 0, [s for s in schemas if s["status"] == "crashed"]
     assert report["compiled"] + report["refused"] == len(schemas)
     assert all(s["reasons"] for s in schemas if s["status"] == "refused")
-    assert report["compiled"] >= 5
+    # As shipped (#12): all but drone-ci, whose $ref needs a file the wheel lacks.
+    assert report["compiled"] >= 25
 
 
 @pytest.mark.parametrize("check", ["python_import", "mypy", "tsc"])

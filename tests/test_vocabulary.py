@@ -145,3 +145,42 @@ def test_check_document_counts_only_what_it_keeps() -> None:
     errors = check_document("a.json", schema, "2020-12", False, counted)
     assert [e.pointer for e in errors] == ["/requried"]
     assert counted == Counter({"fileMatch": 1})
+
+
+def test_a_ref_to_an_official_meta_schema_resolves_offline(tmp_path: Path) -> None:
+    """The meta-schemas ship with the compiler (draft-07, 2020-12 and its
+    vocabularies); other drafts' stay remote references with a hint. Verdicts
+    in both runtimes: tests/golden/meta_schema_refs/samples.json."""
+    schema = {
+        "type": "object",
+        "properties": {
+            "input": {"$ref": "http://json-schema.org/draft-07/schema#"},
+            "output": {"$ref": "https://json-schema.org/draft/2020-12/schema"},
+        },
+    }
+    program = generate(_write(tmp_path, {"tool.json": schema})).program
+    assert [m.source for m in program.modules] == [
+        "tool.json",
+        "json-schema.org/draft-07/schema.json",
+        *(
+            f"json-schema.org/draft/2020-12/meta/{v}.json"
+            for v in (
+                "applicator", "content", "core", "format-annotation", "meta-data",
+                "unevaluated", "validation",
+            )
+        ),
+        "json-schema.org/draft/2020-12/schema.json",
+    ]  # fmt: skip
+    schema["properties"]["old"] = {
+        "$ref": "https://json-schema.org/draft/2019-09/schema"
+    }
+    _write(tmp_path, {"tool.json": schema})
+    with pytest.raises(CompileError) as info:
+        generate(tmp_path)
+    (error,) = info.value.errors
+    assert error.code == "remote-ref" and error.hint.startswith(
+        "the meta-schemas of draft-07 and 2020-12 (and its vocabularies) ship with"
+        " the compiler; other drafts' do not: save"
+        " https://json-schema.org/draft/2019-09/schema into the schemas folder"
+        " (as schema.json, say)"
+    )

@@ -324,11 +324,16 @@ _AJV_KEYWORDS = (
 ) - {"$defs", "definitions"}  # fmt: skip
 
 
+_IDENTIFIERS = ("$id", "$anchor", "$dynamicAnchor")
+
+
 def drop_annotations_ajv_reads(
     bundled: dict[str, Any], drafts: dict[str, Draft]
 ) -> None:
     """Remove, from every schema object of each bundle, the keywords of
-    :data:`_AJV_KEYWORDS` that the file's draft does not define."""
+    :data:`_AJV_KEYWORDS` that the file's draft does not define, and the
+    identifiers inside other unknown keywords' values (not identifiers to the
+    specification; Ajv collects every ``$id`` it finds)."""
     for file, document in bundled.items():
         known = KEYWORDS[drafts[file]]
         stack = [document]
@@ -338,10 +343,25 @@ def drop_annotations_ajv_reads(
             if not isinstance(node, dict) or id(node) in seen:
                 continue
             seen.add(id(node))
-            for key in [k for k in node if k in _AJV_KEYWORDS and k not in known]:
-                del node[key]
+            for key in [k for k in node if k not in known]:
+                if key in _AJV_KEYWORDS:
+                    del node[key]
+                else:
+                    _drop_identifiers(node[key])
             for draft in ("2020-12", "7"):
                 stack.extend(child for child, _ in subschemas(node, draft, ""))
+
+
+def _drop_identifiers(value: Any) -> None:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            for key in _IDENTIFIERS:
+                item.pop(key, None)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
 
 
 def add_discriminators(

@@ -19,6 +19,7 @@ from codegen.compiler.catalog import load_catalog
 from codegen.compiler.graph import reached_values, recursion_room
 from codegen.compiler.load import Document, load_all
 from codegen.compiler.lower import MAX_NESTING, Ctx, Lowerer
+from codegen.compiler.metaschemas import meta_documents
 from codegen.compiler.naming import module_part
 from codegen.compiler.nodelimits import node_limit_errors
 from codegen.compiler.resolve import SchemaGraph, walk_refs
@@ -111,6 +112,7 @@ def _compile(root: Path, strict: bool) -> tuple[ir.Program, list[Document]]:
         )
     if errors:
         raise CompileError(errors)
+    documents += meta_documents(documents)  # the official ones a $ref reaches
     graph = SchemaGraph(documents)
     ref_errors, deps = walk_refs(graph)
     if ref_errors:

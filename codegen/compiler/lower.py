@@ -318,9 +318,14 @@ class Lowerer:
             )
         members: list[ir.IrType] = []
         object_name = declaring
-        if declared is None and declaring is not None and "object" in kinds:
-            # An untyped schema also accepts non-objects: the declared name is the
-            # union, and the object part gets a name of its own.
+        if (
+            declaring is not None
+            and "object" in kinds
+            and (declared is None or len(kinds) > 1)
+        ):
+            # An untyped schema, or one of several types, also accepts
+            # non-objects: the declared name is the union, and the object part
+            # gets a name of its own.
             object_name = self.reserve_variant(ctx, declaring, "Object")
         for kind in kinds:
             owner = object_name if kind == "object" else declaring

@@ -222,13 +222,24 @@ class SchemaGraph:
                 f"{keyword} {ref!r}:"
                 f" no file {target[len(ROOT_URI) :]} in the schemas dir",
             )
+        name = urlsplit(target).path.rstrip("/").rsplit("/", 1)[-1] or "schema"
+        name = name if name.endswith(".json") else f"{name}.json"
+        hint = (
+            f"save {target} into the schemas folder (as {name}, say) with"
+            f' "$id": "{target}", or use a relative path'
+        )
+        if urlsplit(target).netloc == "json-schema.org":
+            hint = (
+                "the meta-schemas of draft-07 and 2020-12 (and its vocabularies)"
+                " ship with the compiler; other drafts' do not: " + hint
+            )
         return ContractError(
             file,
             here,
             "remote-ref",
             f"{keyword} {ref!r} points to {target}, which no file in the schemas folder"
             " declares as its $id; nothing is fetched from the network",
-            "add that schema to the folder with this $id, or use a relative path",
+            hint,
         )
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from codegen.compiler import ir
 from codegen.python.layout import (
+    LINE_LENGTH,
     Expr,
     Group,
     Union,
@@ -406,6 +407,8 @@ class PythonRenderer:
         else:
             prefix = f"{decl.name.name} = "
             line = prefix + layout(expr, 0, len(prefix))
+            if "\n" not in line and len(line) > LINE_LENGTH:
+                line = f"{prefix}(\n    {flat(expr)}\n)"  # as the formatter splits it
         return {
             "kind": "alias",
             "name": decl.name.name,

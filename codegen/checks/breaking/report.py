@@ -39,6 +39,7 @@ from codegen.checks.breaking.normalize import Side, bad_side
 from codegen.checks.breaking.rules import BACKWARD, BOTH, FORWARD, Direction, Finding
 from codegen.compiler.catalog import load_catalog
 from codegen.compiler.load import CATALOG_FILE, load_all, parse_json
+from codegen.compiler.metaschemas import meta_documents
 from codegen.compiler.resolve import walk_refs
 from codegen.compiler.vocabulary import check_document
 from codegen.errors import CompileError, ContractError
@@ -98,6 +99,7 @@ def load_side(
         errors.extend(check_document(doc.path, doc.contents, doc.draft, strict))
     if errors:
         raise bad_side(label, tuple(errors))
+    documents += meta_documents(documents)
     try:
         side = Side(documents, label)
     except CompileError as exc:

@@ -185,9 +185,13 @@ function addSchemas(ajv, entries) {
         const schema = protoSafe(entry.schema);
         const id = String(schema["$id"] ?? entry.uri).replace(/#$/, "");
         const place = ROOT_URI + pathOf(entry);
-        ajv.addSchema(schema, id);
+        // An official meta-schema the folder reaches (json-schema.org/...) may be one
+        // Ajv already holds: the same document, so Ajv's copy serves.
+        const held = Boolean(ajv.schemas[id] || ajv.refs[id]);
+        if (!held)
+            ajv.addSchema(schema, id);
         if (place !== id)
-            ajv.addSchema(schema, place);
+            ajv.addSchema(held ? { $ref: id } : schema, place);
     }
 }
 const engines = new Map();

@@ -1,0 +1,94 @@
+"""The official meta-schemas, shipped with the compiler.
+
+A ``$ref`` to a meta-schema (``http://json-schema.org/draft-07/schema#``,
+``https://json-schema.org/draft/2020-12/schema`` or one of its vocabularies)
+resolves offline: the meta-schemas come from the ``jsonschema-specifications``
+package (MIT, the files the specification publishes) and join the compiled
+folder as documents of their own, under ``json-schema.org/...`` (their ``$id``
+names them, so the reference resolves to them like to any file of the folder).
+Only those a document reaches are added. Meta-schemas of drafts the compiler does
+not compile (2019-09 and older) are not added: a reference to one stays a
+``remote-ref``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from importlib.resources import files
+from typing import Any
+from urllib.parse import urldefrag, urljoin
+
+from codegen.compiler.load import Document
+from codegen.compiler.vocabulary import draft_of
+
+# The meta-schemas of the drafts compiled, by the URI their $id declares
+# (without fragment), and where each is in jsonschema-specifications.
+_PACKAGED = {
+    "http://json-schema.org/draft-07/schema": "draft7/metaschema.json",
+    "https://json-schema.org/draft/2020-12/schema": "draft202012/metaschema.json",
+    **{
+        f"https://json-schema.org/draft/2020-12/meta/{name}": (
+            f"draft202012/vocabularies/{name}"
+        )
+        for name in (
+            "core", "applicator", "unevaluated", "validation", "meta-data",
+            "format-annotation", "content",
+        )
+    },
+}  # fmt: skip
+META_FOLDER = "json-schema.org"
+
+
+def meta_path(uri: str) -> str:
+    """The document path of the meta-schema with this URI."""
+    rest = uri.split("://", 1)[1].removeprefix("json-schema.org/")
+    return f"{META_FOLDER}/{rest}.json"
+
+
+def _refs(node: Any) -> Iterator[str]:
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            for key, value in item.items():
+                if key in ("$ref", "$dynamicRef") and isinstance(value, str):
+                    yield value
+                else:
+                    stack.append(value)
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def _base(document: Any, fallback: str) -> str:
+    declared = document.get("$id") if isinstance(document, dict) else None
+    return urljoin(fallback, declared) if isinstance(declared, str) else fallback
+
+
+def meta_documents(documents: list[Document]) -> list[Document]:
+    """The meta-schemas the ``documents`` reach by ``$ref``, transitively (none
+    the folder already holds under the same path)."""
+    taken = {d.path for d in documents}
+    found: dict[str, Document] = {}
+    pending = [
+        (d.contents, _base(d.contents, f"file:///schemas/{d.path}")) for d in documents
+    ]
+    while pending:
+        contents, base = pending.pop()
+        for ref in _refs(contents):
+            uri = urldefrag(urljoin(base, ref)).url
+            if uri not in _PACKAGED or uri in found:
+                continue
+            path = meta_path(uri)
+            if path in taken:
+                continue
+            text = (
+                files("jsonschema_specifications") / "schemas" / _PACKAGED[uri]
+            ).read_bytes()
+            meta = json.loads(text)
+            draft = draft_of(meta)
+            if draft is None:
+                continue
+            found[uri] = Document(path, meta, draft, text)
+            pending.append((meta, uri))
+    return sorted(found.values(), key=lambda d: d.path)

@@ -1,0 +1,1 @@
+"""Contracts under json_schema_org/ (generated; do not edit)."""

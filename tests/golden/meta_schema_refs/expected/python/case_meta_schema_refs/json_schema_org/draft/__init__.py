@@ -1,0 +1,1 @@
+"""Contracts under json_schema_org/draft/ (generated; do not edit)."""

@@ -1,0 +1,1 @@
+"""Contracts under json_schema_org/draft_07/ (generated; do not edit)."""
