@@ -168,7 +168,7 @@ class Lowerer:
         if key in self.declared:
             return ir.Ref(self.declared[key])
         if len(self._current) >= MAX_NESTING:
-            raise CompileError([too_deep(ctx)])
+            raise CompileError([too_deep(ctx, MAX_NESTING)])
         name = self.reserve(ctx.file, ctx.pointer)
         self._current.append(name)
         self.full_check.setdefault(name, set())

@@ -29,12 +29,12 @@ __all__ = [
 MAX_NESTING = 10_000
 
 
-def too_deep(ctx: Ctx) -> ContractError:
+def too_deep(ctx: Ctx, limit: int) -> ContractError:
     return ContractError(
         ctx.file,
         ctx.pointer,
         "ref-too-deep",
-        f"declarations nest more than {MAX_NESTING:,} deep here (a chain of $refs"
+        f"declarations nest more than {limit:,} deep here (a chain of $refs"
         " through that many schemas, each lowered inside the one referring to it)",
         "shorten the chain of references between files",
     )
