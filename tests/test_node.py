@@ -128,6 +128,7 @@ def _node_verdicts(
 JS_SAFE = 2**53
 BEYOND_JS: list[str] = []
 SAME_WORDS: list[bool] = []  # per invalid sample: identical violations in both
+WORD_DIFFS: list[str] = []  # the invalid samples whose violations differ, and how
 
 
 def js_exact(value: Any) -> bool:
@@ -168,6 +169,13 @@ def _three_way(
                 (e["pointer"], e["expected"], e["got"]) for e in node_verdict["errors"]
             )
             SAME_WORDS.append(py_errors == node_errors)
+            if py_errors != node_errors:
+                only_py = sorted(set(py_errors) - set(node_errors))
+                only_node = sorted(set(node_errors) - set(py_errors))
+                WORD_DIFFS.append(
+                    f"{sample['contract']} ({sample.get('note', '')}):"
+                    f" python only {only_py}; node only {only_node}"
+                )
         ref_ok = reference_validator(schemas, sample["contract"]).is_valid(
             sample["data"]
         )
@@ -192,6 +200,7 @@ def test_python_node_and_reference_agree(
     failures: list[str] = []
     BEYOND_JS.clear()
     SAME_WORDS.clear()
+    WORD_DIFFS.clear()
     for case in sample_cases():
         samples = json.loads((case / "samples.json").read_text())
         count, bad = _three_way(
@@ -223,7 +232,7 @@ def test_python_node_and_reference_agree(
     same = sum(SAME_WORDS)
     print(
         f"{same} of {len(SAME_WORDS)} invalid samples:"
-        " the same violations, word for word"
+        " the same violations, word for word; the others:\n" + "\n".join(WORD_DIFFS)
     )
     # Where they differ: errors only one runtime reports (a summary of a failed
     # anyOf, if/then; one type error per branch of a type list), or numbers that

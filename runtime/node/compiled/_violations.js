@@ -165,11 +165,28 @@ export function toViolations(errors, instance) {
     for (const e of list) {
         if (SUMMARIES.has(e.keyword) && inner(e))
             continue;
-        const v = describeError(e, instance);
-        if (v !== null)
-            out.push(v);
+        for (const one of perType(e)) {
+            const v = describeError(one, instance);
+            if (v !== null)
+                out.push(v);
+        }
     }
     return out;
+}
+/**
+ * A failed list of types in the Python runtime's words: one violation per type, and
+ * none for "null" beside others (`["string", "null"]` reads "a string", as the
+ * Optional Python makes of it).
+ */
+function perType(e) {
+    if (e.keyword !== "type" || e.propertyName !== undefined)
+        return [e];
+    const raw = e.params["type"];
+    const types = Array.isArray(raw) ? raw : String(raw).split(",");
+    const named = types.filter((t) => t !== "null");
+    if (types.length < 2 || named.length === 0)
+        return [e];
+    return named.map((type) => ({ ...e, params: { ...e.params, type } }));
 }
 /** Sorted (by pointer, expected, got) and without duplicates, like the Python runtime. */
 export function normalise(violations) {
