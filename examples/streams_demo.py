@@ -5,7 +5,9 @@ publishes a task; the Python agent consumes it as a typed model and replies on
 ``agent.events``; the Node module consumes the typed reply. A forged entry (as an
 old or buggy producer would write) ends in the dead-letter stream with the reason.
 Both services announce their contract fingerprints; ``contracts drift --redis`` then
-lists them (live drift).
+lists them (live drift). Both runtimes run the OpenTelemetry SDK with a console
+exporter: the request's one trace id is printed by Node, then Python, then Node;
+then the Python agent's metrics are dumped.
 """
 
 from __future__ import annotations
@@ -19,6 +21,15 @@ from pathlib import Path
 from typing import Any
 
 import redis
+from opentelemetry import metrics, trace
+from opentelemetry.sdk.metrics import MeterProvider
+from opentelemetry.sdk.metrics.export import InMemoryMetricReader
+from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
+from opentelemetry.sdk.trace.export import (
+    SimpleSpanProcessor,
+    SpanExporter,
+    SpanExportResult,
+)
 from platform_contracts.agent.task_accepted_v1 import AgentTaskAccepted
 
 from runtime import Codec, Contracts
@@ -30,11 +41,56 @@ from runtime.testing import RedisServer
 NODE = Path(__file__).parent / "node" / "stream_service.mjs"
 
 
+class LineExporter(SpanExporter):
+    """A console exporter: one line per finished span (as the Node side prints)."""
+
+    def export(self, spans: Any) -> SpanExportResult:
+        for span in spans:
+            assert isinstance(span, ReadableSpan) and span.context is not None
+            parent = f"{span.parent.span_id:016x}" if span.parent else "-"
+            print(
+                f"  span [python] trace {span.context.trace_id:032x}"
+                f" {span.kind.name:<8} {span.name:<24} id {span.context.span_id:016x}"
+                f" parent {parent}"
+            )
+        return SpanExportResult.SUCCESS
+
+
+def start_telemetry() -> InMemoryMetricReader:
+    """The SDK, as a service would configure it: spans to the console, metrics to
+    a reader the demo dumps at the end."""
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(LineExporter()))
+    trace.set_tracer_provider(provider)
+    reader = InMemoryMetricReader()
+    metrics.set_meter_provider(MeterProvider(metric_readers=[reader]))
+    return reader
+
+
+def dump_metrics(reader: InMemoryMetricReader) -> None:
+    data = reader.get_metrics_data()
+    print(
+        "\npython agent metrics (OpenTelemetry; a Prometheus exporter sees the same):"
+    )
+    for resource in data.resource_metrics if data else []:
+        for scope in resource.scope_metrics:
+            for metric in scope.metrics:
+                for point in metric.data.data_points:
+                    value = getattr(point, "value", None)
+                    count = getattr(point, "count", None)
+                    shown = f"{value}" if value is not None else f"count={count}"
+                    labels = ",".join(
+                        f"{k}={v!s}" for k, v in (point.attributes or {}).items()
+                    )
+                    print(f"  {metric.name}{{{labels}}} {shown}")
+
+
 def main() -> None:
     node = shutil.which("node")
     if node is None:
         print("(node is not installed: skipping the streams demo)")
         return
+    reader = start_telemetry()
     with RedisServer() as server:
         print(f"\n--- Redis Streams, on a throwaway redis-server at {server.url}")
         client = redis.Redis.from_url(server.url)
@@ -80,6 +136,7 @@ def main() -> None:
         subprocess.run([str(cli), "drift", "--redis", server.url], check=True)
         presence.stop()
         client.close()
+    dump_metrics(reader)
 
 
 if __name__ == "__main__":

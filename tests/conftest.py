@@ -40,6 +40,7 @@ NODE_MODULES = frozenset(
         "test_presence", "test_realworld", "test_streams_cross", "test_regex_node",
         "test_streams_node", "test_ts_runtime", "test_formats", "test_union_report",
         "test_bench_regex_smoke", "test_deadletter_node", "test_bench_node_smoke",
+        "test_telemetry_cross",
     }
 )  # fmt: skip
 SLOW_MODULES = frozenset(

@@ -10,18 +10,28 @@ import Redis from "ioredis";
 import { Presence } from "@platform/contracts/presence";
 import { Consumer, Publisher } from "@platform/contracts/streams";
 
+import { startTracing } from "./tracing.mjs";
+
 const [command, url] = process.argv.slice(2);
+const tracer = startTracing();
 const redis = new Redis(url);
 await new Presence(redis, { service: "billing-module", instance: "billing-1" }).beat();
 
 if (command === "publish-task") {
   const publisher = new Publisher(redis, { source: "node:billing-module" });
-  const entryId = await publisher.publish("agent.tasks", "agent.task.requested", 1, {
-    task_id: randomUUID(),
-    agent_id: "invoice-extractor",
-    instruction: "Extract the supplier, invoice number and totals.",
-    input: { document_url: "https://files.example.com/inv/2025-0312.pdf" },
-    requested_at: new Date().toISOString(),
+  // The request starts a trace; the envelope carries it to the agent and back.
+  const entryId = await tracer.startActiveSpan("billing: extract invoice", async (span) => {
+    try {
+      return await publisher.publish("agent.tasks", "agent.task.requested", 1, {
+        task_id: randomUUID(),
+        agent_id: "invoice-extractor",
+        instruction: "Extract the supplier, invoice number and totals.",
+        input: { document_url: "https://files.example.com/inv/2025-0312.pdf" },
+        requested_at: new Date().toISOString(),
+      });
+    } finally {
+      span.end();
+    }
   });
   console.log(`node publishes agent.task.requested v1 on agent.tasks (entry ${entryId})`);
 } else if (command === "read-replies") {

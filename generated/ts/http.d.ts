@@ -2,6 +2,7 @@ import { RuntimeContractError } from "./_runtime.js";
 import type { Limits, Violation } from "./_runtime.js";
 import type { OperationId, Operations } from "./operations.js";
 /** Base URI of the problem types: `${PROBLEM_BASE}contract-violation` and so on. */
+import { Telemetry } from "./telemetry.js";
 export declare const PROBLEM_BASE = "https://contracts.example.com/problems/";
 /** No such operation in the catalogue the package was generated with. */
 export declare class UnknownOperation extends RuntimeContractError {
@@ -136,6 +137,8 @@ export interface ClientOptions {
     readonly headers?: Readonly<Record<string, string>> | undefined;
     /** Limits on the JSON text of answers (default 1 MiB, depth 64). */
     readonly limits?: Limits | undefined;
+    /** Traces (default: the global OpenTelemetry providers, if any). */
+    readonly telemetry?: Telemetry | undefined;
 }
 type ParamsArg<P> = keyof P extends never ? {
     readonly params?: P;
@@ -175,4 +178,15 @@ export interface Client {
  * contract of its status (UndeclaredStatus, or ContractViolation for a bad body).
  */
 export declare function createClient(options: ClientOptions): Client;
+/** What {@link traced} reports of the answer it wraps. */
+export interface TracedAnswer {
+    readonly status: number;
+}
+/**
+ * Runs a server's handler of a catalogue operation in a server span that continues
+ * the caller's trace (its `traceparent`/`tracestate` headers, lower-case names as
+ * Node's http module gives them); the span records the answer's status. Without an
+ * SDK it only calls `handler`.
+ */
+export declare function traced<T extends TracedAnswer>(operationId: OperationId, headers: Readonly<Record<string, unknown>>, handler: () => Promise<T> | T, telemetry?: Telemetry): Promise<T>;
 export {};

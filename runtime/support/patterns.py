@@ -29,12 +29,15 @@ __all__ = [
 ]
 
 
-def rust_schema(source: str) -> core_schema.CoreSchema:
+def rust_schema(source: str, trial: bool = True) -> core_schema.CoreSchema:
     """A pydantic-core string schema that accepts the strings ``source`` (ECMA-262)
-    is found in; :class:`RegexError` when the engines cannot take it."""
+    is found in; :class:`RegexError` when the engines cannot take it (found by
+    compiling it once, unless ``trial`` is false: the compiler has done so)."""
     schema = core_schema.str_schema(
         pattern=translate(source).rust, regex_engine="rust-regex", strict=True
     )
+    if not trial:
+        return schema
     try:
         SchemaValidator(schema)
     except SchemaError as exc:
@@ -98,7 +101,7 @@ class _Pattern:
             [
                 handler(source_type),
                 core_schema.custom_error_schema(
-                    rust_schema(self.source),
+                    rust_schema(self.source, trial=False),
                     "string_pattern_mismatch",
                     custom_error_context={"pattern": self.source},
                 ),

@@ -9,6 +9,7 @@ import { CATALOG } from "./_catalog.js";
 import { ContractViolation, DEFAULT_LIMITS, RuntimeContractError, contract, depthOver, utf8Length, } from "./_runtime.js";
 import { capped, violationText } from "./_violations.js";
 /** Base URI of the problem types: `${PROBLEM_BASE}contract-violation` and so on. */
+import { Telemetry } from "./telemetry.js";
 export const PROBLEM_BASE = "https://contracts.example.com/problems/";
 /** No such operation in the catalogue the package was generated with. */
 export class UnknownOperation extends RuntimeContractError {
@@ -282,8 +283,22 @@ export function createClient(options) {
     if (typeof send !== "function")
         throw new TypeError("createClient: no fetch function");
     const defaults = { ...options.headers };
+    const tel = options.telemetry ?? new Telemetry();
     async function call(operationId, args = {}) {
         const op = operation(operationId);
+        const span = httpSpan(tel, "CLIENT", op);
+        try {
+            return await tel.within(span, () => exchange(op, args, span));
+        }
+        catch (error) {
+            Telemetry.fail(span, error instanceof Error ? error.name : "Error");
+            throw error;
+        }
+        finally {
+            Telemetry.end(span);
+        }
+    }
+    async function exchange(op, args, span) {
         const where = { operation: op.id, route: `${op.method} ${op.path}` };
         const params = (args.params ?? {});
         const url = base + operationPath(op.id, params);
@@ -299,12 +314,16 @@ export function createClient(options) {
             payload = JSON.stringify(args.body);
             headers["content-type"] = "application/json";
         }
+        tel.injectHeaders(headers);
         Object.assign(headers, args.headers);
         const init = { method: op.method, headers };
         if (payload !== undefined)
             init.body = payload;
         const response = await send(url, init);
         const status = response.status;
+        Telemetry.set(span, "http.response.status_code", status);
+        if (status >= 400)
+            Telemetry.fail(span, String(status));
         const id = op.responses.get(status);
         if (id === undefined)
             throw new UndeclaredStatus(op.id, status, op.declared);
@@ -322,3 +341,39 @@ export function createClient(options) {
     }
     return Object.freeze({ call: call });
 }
+function httpSpan(tel, kind, op, headers) {
+    if (!tel.tracing)
+        return undefined;
+    const attributes = {
+        "http.request.method": op.method,
+        "url.template": op.path,
+        "contracts.operation": op.id,
+    };
+    return tel.start(`${op.method} ${op.path}`, kind, attributes, headers);
+}
+/**
+ * Runs a server's handler of a catalogue operation in a server span that continues
+ * the caller's trace (its `traceparent`/`tracestate` headers, lower-case names as
+ * Node's http module gives them); the span records the answer's status. Without an
+ * SDK it only calls `handler`.
+ */
+export async function traced(operationId, headers, handler, telemetry = defaultTelemetry) {
+    const span = httpSpan(telemetry, "SERVER", operation(operationId), headers);
+    if (span === undefined)
+        return handler();
+    try {
+        const answer = await telemetry.within(span, handler);
+        Telemetry.set(span, "http.response.status_code", answer.status);
+        if (answer.status >= 400)
+            Telemetry.fail(span, String(answer.status));
+        return answer;
+    }
+    catch (error) {
+        Telemetry.fail(span, error instanceof Error ? error.name : "Error");
+        throw error;
+    }
+    finally {
+        Telemetry.end(span);
+    }
+}
+const defaultTelemetry = new Telemetry();

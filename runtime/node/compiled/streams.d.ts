@@ -1,6 +1,7 @@
 import type { Redis } from "ioredis";
 import type { Limits, Violation } from "./_runtime.js";
 import type { MessageType, Messages, WireEnvelope } from "./envelope.js";
+import { Telemetry } from "./telemetry.js";
 /** The default `MAXLEN ~` of dead-letter streams (as the Python consumers). */
 export declare const DEAD_LETTER_MAXLEN = 10000;
 /** The major versions of a message type. */
@@ -49,6 +50,8 @@ export interface PublisherOptions {
      * consumers'): a message they would refuse is refused here, before it is written.
      */
     limits?: Limits;
+    /** Traces and metrics (default: the global OpenTelemetry providers, if any). */
+    telemetry?: Telemetry;
 }
 /** One message of {@link Publisher.publishMany}; `type` narrows `version` and `data`. */
 export type PublishItem = {
@@ -122,6 +125,8 @@ export interface ConsumerOptions {
     deadLetterMaxLen?: number | null;
     /** Called when a handler throws (default: console.warn); the entry stays pending. */
     onError?: (error: unknown, failure: HandlerFailure) => void;
+    /** Traces and metrics (default: the global OpenTelemetry providers, if any). */
+    telemetry?: Telemetry;
 }
 /** The outcome of one {@link Consumer.runOnce}. */
 export interface BatchResult {

@@ -2,6 +2,7 @@ import { CATALOG } from "./_catalog.js";
 import { UnknownMessage, envelopes, messageContract } from "./_envelope.js";
 import { MANIFEST } from "./_manifest.js";
 import { ContractViolation, DEFAULT_LIMITS, UnknownContract, capped, checkLimits, contract, } from "./_runtime.js";
+import { Telemetry } from "./telemetry.js";
 const ENVELOPE_FIELD = "envelope";
 const ENVELOPE_CONTRACT = "envelope.v1.json";
 const { buildEnvelope } = envelopes(ENVELOPE_CONTRACT);
@@ -93,10 +94,12 @@ export class Publisher {
     #maxLen;
     #limits;
     #carried = new Map();
+    #telemetry;
     constructor(redis, options) {
         if (typeof options?.source !== "string")
             throw new TypeError("options.source is required");
         this.#redis = redis;
+        this.#telemetry = options.telemetry ?? new Telemetry();
         this.#source = options.source;
         this.#maxLen = positive("maxLen", options.maxLen, undefined);
         this.#limits = options.limits ?? DEFAULT_LIMITS;
@@ -107,7 +110,7 @@ export class Publisher {
         return this.#carried.get(stream) ?? null;
     }
     /** XADD arguments for one message; throws before anything is written. */
-    #prepare(stream, type, version, data, options = {}) {
+    #prepare(stream, type, version, data, options = {}, trace) {
         const key = streamKey(stream);
         const allowed = this.#allowed(stream);
         const entry = messageContract(type, version);
@@ -118,7 +121,7 @@ export class Publisher {
             source: this.#source,
             id: options.id,
             time: options.time,
-            trace: options.trace,
+            trace: options.trace ?? trace,
             correlationId: options.correlationId,
         });
         const maxLen = positive("maxLen", options.maxLen, this.#maxLen);
@@ -133,36 +136,64 @@ export class Publisher {
      * envelope and resolves to the Redis entry id.
      */
     async publish(stream, type, version, data, options) {
-        let args;
+        const tel = this.#telemetry;
+        const span = tel.messaging("send", stream, options?.id === undefined ? {} : { messageId: options.id });
         try {
-            args = this.#prepare(stream, type, version, data, options);
+            let args;
+            try {
+                const trace = tel.within(span, () => tel.inject());
+                args = this.#prepare(stream, type, version, data, options, trace);
+            }
+            catch (error) {
+                throw located(error, { stream });
+            }
+            const id = (await this.#redis.xadd(...args));
+            tel.count("contracts.messages.published", { "messaging.destination.name": stream });
+            return id;
         }
         catch (error) {
-            throw located(error, { stream });
+            Telemetry.fail(span, error?.name ?? "Error");
+            throw error;
         }
-        return (await this.#redis.xadd(...args));
+        finally {
+            Telemetry.end(span);
+        }
     }
     /** Validates every item first (nothing is written if one fails), then one pipeline. */
     async publishMany(stream, items) {
-        const commands = items.map((item, index) => {
-            try {
-                return this.#prepare(stream, item.type, item.version, item.data, item.options);
-            }
-            catch (error) {
-                throw located(error, { stream, item: index });
-            }
-        });
-        if (commands.length === 0)
-            return [];
-        const pipeline = this.#redis.pipeline();
-        for (const args of commands)
-            pipeline.xadd(...args);
-        const results = (await pipeline.exec()) ?? [];
-        return results.map(([error, id]) => {
-            if (error)
-                throw error;
-            return id;
-        });
+        const tel = this.#telemetry;
+        const span = tel.messaging("send", stream, { count: items.length });
+        try {
+            const trace = tel.within(span, () => tel.inject());
+            const commands = items.map((item, index) => {
+                try {
+                    return this.#prepare(stream, item.type, item.version, item.data, item.options, trace);
+                }
+                catch (error) {
+                    throw located(error, { stream, item: index });
+                }
+            });
+            if (commands.length === 0)
+                return [];
+            const pipeline = this.#redis.pipeline();
+            for (const args of commands)
+                pipeline.xadd(...args);
+            const results = (await pipeline.exec()) ?? [];
+            const ids = results.map(([error, id]) => {
+                if (error)
+                    throw error;
+                return id;
+            });
+            tel.count("contracts.messages.published", { "messaging.destination.name": stream }, ids.length);
+            return ids;
+        }
+        catch (error) {
+            Telemetry.fail(span, error?.name ?? "Error");
+            throw error;
+        }
+        finally {
+            Telemetry.end(span);
+        }
     }
 }
 const TRANSIENT = /^(LOADING|TRYAGAIN|CLUSTERDOWN|MASTERDOWN|READONLY|BUSY )/;
@@ -236,6 +267,8 @@ export class Consumer {
     #handlers = new Map();
     #cursors = new Map();
     #lastErrors = new Map();
+    #telemetry;
+    #where;
     constructor(redis, options) {
         for (const name of ["stream", "group", "consumer"]) {
             if (typeof options?.[name] !== "string" || options[name] === "") {
@@ -266,6 +299,11 @@ export class Consumer {
                         ` (delivery ${info.deliveries}): ${error instanceof Error ? error.stack : error}`);
                 });
         this.#allowed = carriedBy(options.stream);
+        this.#telemetry = options.telemetry ?? new Telemetry();
+        this.#where = {
+            "messaging.destination.name": options.stream,
+            "messaging.consumer.group.name": options.group,
+        };
     }
     /** Registers the handler of a type and major version the stream carries. */
     on(type, version, handler) {
@@ -305,14 +343,41 @@ export class Consumer {
      * XREADGROUP a batch, validate and handle each, then dead-letter and XACK.
      */
     async runOnce() {
-        const batch = { acks: [], dead: [], handled: 0, failed: 0 };
+        const tel = this.#telemetry;
+        const batch = {
+            acks: [],
+            dead: [],
+            handled: 0,
+            failed: 0,
+            tracing: tel.tracing,
+            metering: tel.metering,
+            times: new Map(),
+        };
         const claimed = await this.#claim(batch);
         const idle = claimed.length === 0 && batch.acks.length === 0 && batch.dead.length === 0;
         const room = this.#batch - claimed.length;
         const fresh = room > 0 ? await this.#read(room, idle) : [];
-        for (const item of claimed.concat(fresh))
+        const items = claimed.concat(fresh);
+        if (batch.tracing && items.length > 0) {
+            const group = this.#group;
+            Telemetry.end(tel.messaging("receive", this.#stream, { group, count: items.length }));
+        }
+        for (const item of items)
             await this.#process(item, batch);
-        await this.#settle(batch);
+        const settle = batch.tracing
+            ? tel.messaging("settle", this.#stream, {
+                group: this.#group,
+                count: batch.acks.length + batch.dead.length,
+            })
+            : undefined;
+        try {
+            await this.#settle(batch);
+        }
+        finally {
+            Telemetry.end(settle);
+        }
+        if (batch.metering)
+            this.#measured(batch);
         return { handled: batch.handled, deadLettered: batch.dead.length, failed: batch.failed };
     }
     /**
@@ -359,6 +424,8 @@ export class Consumer {
         // XAUTOCLAIM at most every claimEveryMs; at once while a scan is under way.
         if (performance.now() < this.#nextClaim)
             return [];
+        if (batch.metering)
+            await this.#observeGroup();
         const live = [];
         let more = false;
         for (const key of [this.#key, this.#retry]) {
@@ -423,18 +490,47 @@ export class Consumer {
         return out;
     }
     async #process(item, batch) {
+        const tel = this.#telemetry;
+        const started = batch.metering ? performance.now() : 0;
         const verdict = this.#validate(item.fields);
         if (verdict.reason !== undefined) {
             this.#deadLetter(batch, item, verdict.reason, verdict.errors);
+            if (batch.tracing) {
+                const span = tel.messaging("process", this.#stream, { group: this.#group });
+                Telemetry.fail(span, verdict.reason);
+                Telemetry.end(span);
+            }
             return;
         }
         const { envelope, handler, fingerprintMatches } = verdict;
         const { id: entryId, deliveries } = item;
+        const trace = envelope.trace;
+        const traced = batch.tracing && trace !== undefined && trace !== null;
+        const span = traced
+            ? tel.messaging("process", this.#stream, {
+                group: this.#group,
+                messageId: String(envelope.id),
+                parent: trace,
+            })
+            : undefined;
+        const handling = batch.metering ? performance.now() : 0;
+        let failure = "";
         try {
             const delivery = { envelope, entryId, deliveries, fingerprintMatches };
-            await handler(envelope.data, delivery);
+            await tel.within(span, () => handler(envelope.data, delivery));
         }
         catch (error) {
+            failure = error instanceof Error ? error.name : typeof error;
+            if (span !== undefined)
+                Telemetry.fail(span, failure);
+            else if (batch.tracing) {
+                const failed = tel.messaging("process", this.#stream, {
+                    group: this.#group,
+                    messageId: String(envelope.id),
+                });
+                Telemetry.fail(failed, failure);
+                Telemetry.end(failed);
+            }
             batch.failed += 1;
             this.#remember(item, error);
             const { type, version } = envelope;
@@ -446,9 +542,65 @@ export class Consumer {
             }
             return;
         }
+        finally {
+            Telemetry.end(span);
+            if (batch.metering) {
+                const key = `${envelope.type}@${envelope.version}\u0000${failure}`;
+                const acc = batch.times.get(key) ?? [0, 0, 0];
+                const done = performance.now();
+                batch.times.set(key, [
+                    acc[0] + 1,
+                    acc[1] + (handling - started) / 1e3,
+                    acc[2] + (done - handling) / 1e3,
+                ]);
+            }
+        }
         batch.handled += 1;
         batch.acks.push(item);
         this.#lastErrors.delete(errorKey(item));
+    }
+    /** The batch's counts, and its durations as the mean per message (runtime.streams). */
+    #measured(batch) {
+        const tel = this.#telemetry;
+        tel.count("contracts.messages.consumed", this.#where, batch.handled);
+        for (const dead of batch.dead) {
+            tel.count("contracts.messages.dead_lettered", { ...this.#where, reason: dead.reason });
+            if (dead.reason !== "delivery-limit" && dead.reason !== "trimmed") {
+                tel.count("contracts.messages.invalid", {
+                    "messaging.destination.name": this.#stream,
+                    reason: dead.reason,
+                });
+            }
+        }
+        for (const [key, [n, validating, handling]] of batch.times) {
+            const [message, failure] = key.split("\u0000");
+            const contract = { contract: message.replace("@", ".v") };
+            tel.record("contracts.validation.duration", validating / n, contract);
+            const where = failure
+                ? { ...this.#where, ...contract, "error.type": failure }
+                : { ...this.#where, ...contract };
+            tel.record("contracts.handler.duration", handling / n, where);
+        }
+    }
+    /** The group's pending count and lag (`XINFO GROUPS`) for the gauges. */
+    async #observeGroup() {
+        let groups;
+        try {
+            groups = (await this.#redis.call("XINFO", "GROUPS", this.#key));
+        }
+        catch {
+            return; // no stream yet: nothing to observe
+        }
+        for (const row of groups) {
+            const info = new Map();
+            const list = row;
+            for (let i = 0; i + 1 < list.length; i += 2)
+                info.set(String(list[i]), list[i + 1]);
+            if (info.get("name") !== this.#group)
+                continue;
+            const lag = info.get("lag");
+            this.#telemetry.observeGroup(this.#stream, this.#group, Number(info.get("pending") ?? 0), lag === null || lag === undefined ? undefined : Number(lag));
+        }
     }
     /** `{envelope, handler, fingerprintMatches}`, or `{reason, errors}` to dead-letter. */
     #validate(fields) {
@@ -515,6 +667,10 @@ export class Consumer {
         const key = `${type}@${version}:${theirs}`;
         const seen = this.drift.get(key);
         this.drift.set(key, (seen ?? 0) + 1);
+        this.#telemetry.count("contracts.drift", {
+            contract: `${type}.v${version}`,
+            fingerprint: theirs,
+        });
         if (seen === undefined) {
             console.warn(`${this.#key}: ${type} v${version} produced from another version of its contract` +
                 ` (fingerprint ${theirs}, ours ${ours})`);

@@ -20,6 +20,9 @@ import { capped, violationText } from "./_violations.js";
 import type { OperationId, Operations } from "./operations.js";
 
 /** Base URI of the problem types: `${PROBLEM_BASE}contract-violation` and so on. */
+import { Telemetry } from "./telemetry.js";
+import type { SpanHandle } from "./telemetry.js";
+
 export const PROBLEM_BASE = "https://contracts.example.com/problems/";
 
 /** No such operation in the catalogue the package was generated with. */
@@ -420,6 +423,8 @@ export interface ClientOptions {
   readonly headers?: Readonly<Record<string, string>> | undefined;
   /** Limits on the JSON text of answers (default 1 MiB, depth 64). */
   readonly limits?: Limits | undefined;
+  /** Traces (default: the global OpenTelemetry providers, if any). */
+  readonly telemetry?: Telemetry | undefined;
 }
 
 type ParamsArg<P> = keyof P extends never ? { readonly params?: P } : { readonly params: P };
@@ -467,8 +472,24 @@ export function createClient(options: ClientOptions): Client {
   const send = (options.fetch ?? globalThis.fetch) as FetchLike | undefined;
   if (typeof send !== "function") throw new TypeError("createClient: no fetch function");
   const defaults = { ...options.headers };
+  const tel = options.telemetry ?? new Telemetry();
   async function call(operationId: string, args: LooseArgs = {}): Promise<unknown> {
     const op = operation(operationId);
+    const span = httpSpan(tel, "CLIENT", op);
+    try {
+      return await tel.within(span, () => exchange(op, args, span));
+    } catch (error) {
+      Telemetry.fail(span, error instanceof Error ? error.name : "Error");
+      throw error;
+    } finally {
+      Telemetry.end(span);
+    }
+  }
+  async function exchange(
+    op: OperationInfo,
+    args: LooseArgs,
+    span: SpanHandle | undefined,
+  ): Promise<unknown> {
     const where = { operation: op.id, route: `${op.method} ${op.path}` };
     const params = (args.params ?? {}) as Operations[OperationId]["params"];
     const url = base + operationPath(op.id as OperationId, params);
@@ -483,11 +504,14 @@ export function createClient(options: ClientOptions): Client {
       payload = JSON.stringify(args.body);
       headers["content-type"] = "application/json";
     }
+    tel.injectHeaders(headers);
     Object.assign(headers, args.headers);
     const init: Parameters<FetchLike>[1] = { method: op.method, headers };
     if (payload !== undefined) init.body = payload;
     const response = await (send as FetchLike)(url, init);
     const status = response.status;
+    Telemetry.set(span, "http.response.status_code", status);
+    if (status >= 400) Telemetry.fail(span, String(status));
     const id = op.responses.get(status);
     if (id === undefined) throw new UndeclaredStatus(op.id, status, op.declared);
     const raw = new Uint8Array(await response.arrayBuffer());
@@ -502,3 +526,52 @@ export function createClient(options: ClientOptions): Client {
   }
   return Object.freeze({ call: call as Client["call"] });
 }
+
+function httpSpan(
+  tel: Telemetry,
+  kind: "CLIENT" | "SERVER",
+  op: OperationInfo,
+  headers?: Readonly<Record<string, unknown>>,
+): SpanHandle | undefined {
+  if (!tel.tracing) return undefined;
+  const attributes = {
+    "http.request.method": op.method,
+    "url.template": op.path,
+    "contracts.operation": op.id,
+  };
+  return tel.start(`${op.method} ${op.path}`, kind, attributes, headers);
+}
+
+/** What {@link traced} reports of the answer it wraps. */
+export interface TracedAnswer {
+  readonly status: number;
+}
+
+/**
+ * Runs a server's handler of a catalogue operation in a server span that continues
+ * the caller's trace (its `traceparent`/`tracestate` headers, lower-case names as
+ * Node's http module gives them); the span records the answer's status. Without an
+ * SDK it only calls `handler`.
+ */
+export async function traced<T extends TracedAnswer>(
+  operationId: OperationId,
+  headers: Readonly<Record<string, unknown>>,
+  handler: () => Promise<T> | T,
+  telemetry: Telemetry = defaultTelemetry,
+): Promise<T> {
+  const span = httpSpan(telemetry, "SERVER", operation(operationId), headers);
+  if (span === undefined) return handler();
+  try {
+    const answer = await telemetry.within(span, handler);
+    Telemetry.set(span, "http.response.status_code", answer.status);
+    if (answer.status >= 400) Telemetry.fail(span, String(answer.status));
+    return answer;
+  } catch (error) {
+    Telemetry.fail(span, error instanceof Error ? error.name : "Error");
+    throw error;
+  } finally {
+    Telemetry.end(span);
+  }
+}
+
+const defaultTelemetry = new Telemetry();

@@ -17,6 +17,8 @@ import {
 } from "./_runtime.js";
 import type { Limits, Violation, Where } from "./_runtime.js";
 import type { MessageType, Messages, WireEnvelope } from "./envelope.js";
+import { Telemetry } from "./telemetry.js";
+import type { SpanHandle } from "./telemetry.js";
 
 const ENVELOPE_FIELD = "envelope";
 const ENVELOPE_CONTRACT = "envelope.v1.json";
@@ -162,6 +164,8 @@ export interface PublisherOptions {
    * consumers'): a message they would refuse is refused here, before it is written.
    */
   limits?: Limits;
+  /** Traces and metrics (default: the global OpenTelemetry providers, if any). */
+  telemetry?: Telemetry;
 }
 
 /** One message of {@link Publisher.publishMany}; `type` narrows `version` and `data`. */
@@ -185,10 +189,12 @@ export class Publisher {
   #maxLen: number | undefined;
   #limits: Limits;
   #carried = new Map<string, Set<string> | null>();
+  #telemetry: Telemetry;
 
   constructor(redis: Redis, options: PublisherOptions) {
     if (typeof options?.source !== "string") throw new TypeError("options.source is required");
     this.#redis = redis;
+    this.#telemetry = options.telemetry ?? new Telemetry();
     this.#source = options.source;
     this.#maxLen = positive("maxLen", options.maxLen, undefined);
     this.#limits = options.limits ?? DEFAULT_LIMITS;
@@ -206,6 +212,7 @@ export class Publisher {
     version: number,
     data: unknown,
     options: PublishOptions = {},
+    trace?: WireEnvelope["trace"],
   ): XaddArgs {
     const key = streamKey(stream);
     const allowed = this.#allowed(stream);
@@ -217,7 +224,7 @@ export class Publisher {
       source: this.#source,
       id: options.id,
       time: options.time,
-      trace: options.trace,
+      trace: options.trace ?? trace,
       correlationId: options.correlationId,
     });
     const maxLen = positive("maxLen", options.maxLen, this.#maxLen);
@@ -239,32 +246,64 @@ export class Publisher {
     data: Messages[T][V],
     options?: PublishOptions,
   ): Promise<string> {
-    let args: XaddArgs;
+    const tel = this.#telemetry;
+    const span = tel.messaging(
+      "send",
+      stream,
+      options?.id === undefined ? {} : { messageId: options.id },
+    );
     try {
-      args = this.#prepare(stream, type, version, data, options);
+      let args: XaddArgs;
+      try {
+        const trace = tel.within(span, () => tel.inject());
+        args = this.#prepare(stream, type, version, data, options, trace);
+      } catch (error) {
+        throw located(error, { stream });
+      }
+      const id = (await this.#redis.xadd(...args)) as string;
+      tel.count("contracts.messages.published", { "messaging.destination.name": stream });
+      return id;
     } catch (error) {
-      throw located(error, { stream });
+      Telemetry.fail(span, (error as Error)?.name ?? "Error");
+      throw error;
+    } finally {
+      Telemetry.end(span);
     }
-    return (await this.#redis.xadd(...args)) as string;
   }
 
   /** Validates every item first (nothing is written if one fails), then one pipeline. */
   async publishMany(stream: string, items: readonly PublishItem[]): Promise<string[]> {
-    const commands = items.map((item, index) => {
-      try {
-        return this.#prepare(stream, item.type, item.version, item.data, item.options);
-      } catch (error) {
-        throw located(error, { stream, item: index });
-      }
-    });
-    if (commands.length === 0) return [];
-    const pipeline = this.#redis.pipeline();
-    for (const args of commands) pipeline.xadd(...args);
-    const results = (await pipeline.exec()) ?? [];
-    return results.map(([error, id]) => {
-      if (error) throw error;
-      return id as string;
-    });
+    const tel = this.#telemetry;
+    const span = tel.messaging("send", stream, { count: items.length });
+    try {
+      const trace = tel.within(span, () => tel.inject());
+      const commands = items.map((item, index) => {
+        try {
+          return this.#prepare(stream, item.type, item.version, item.data, item.options, trace);
+        } catch (error) {
+          throw located(error, { stream, item: index });
+        }
+      });
+      if (commands.length === 0) return [];
+      const pipeline = this.#redis.pipeline();
+      for (const args of commands) pipeline.xadd(...args);
+      const results = (await pipeline.exec()) ?? [];
+      const ids = results.map(([error, id]) => {
+        if (error) throw error;
+        return id as string;
+      });
+      tel.count(
+        "contracts.messages.published",
+        { "messaging.destination.name": stream },
+        ids.length,
+      );
+      return ids;
+    } catch (error) {
+      Telemetry.fail(span, (error as Error)?.name ?? "Error");
+      throw error;
+    } finally {
+      Telemetry.end(span);
+    }
   }
 }
 
@@ -323,6 +362,8 @@ export interface ConsumerOptions {
   deadLetterMaxLen?: number | null;
   /** Called when a handler throws (default: console.warn); the entry stays pending. */
   onError?: (error: unknown, failure: HandlerFailure) => void;
+  /** Traces and metrics (default: the global OpenTelemetry providers, if any). */
+  telemetry?: Telemetry;
 }
 
 /** The outcome of one {@link Consumer.runOnce}. */
@@ -403,6 +444,10 @@ interface Batch {
   dead: Dead[];
   handled: number;
   failed: number;
+  tracing: boolean;
+  metering: boolean;
+  /** `${type}@${version}\u0000${error type}` -> [messages, validating s, handling s] */
+  times: Map<string, [number, number, number]>;
 }
 
 type AnyHandler = (data: unknown, message: Delivery) => unknown;
@@ -457,6 +502,8 @@ export class Consumer {
   #handlers = new Map<string, AnyHandler>();
   #cursors = new Map<string, string>();
   #lastErrors = new Map<string, string>();
+  #telemetry: Telemetry;
+  #where: Record<string, string>;
 
   constructor(redis: Redis, options: ConsumerOptions) {
     for (const name of ["stream", "group", "consumer"] as const) {
@@ -495,6 +542,11 @@ export class Consumer {
         );
       });
     this.#allowed = carriedBy(options.stream);
+    this.#telemetry = options.telemetry ?? new Telemetry();
+    this.#where = {
+      "messaging.destination.name": options.stream,
+      "messaging.consumer.group.name": options.group,
+    };
   }
 
   /** Registers the handler of a type and major version the stream carries. */
@@ -538,13 +590,38 @@ export class Consumer {
    * XREADGROUP a batch, validate and handle each, then dead-letter and XACK.
    */
   async runOnce(): Promise<BatchResult> {
-    const batch: Batch = { acks: [], dead: [], handled: 0, failed: 0 };
+    const tel = this.#telemetry;
+    const batch: Batch = {
+      acks: [],
+      dead: [],
+      handled: 0,
+      failed: 0,
+      tracing: tel.tracing,
+      metering: tel.metering,
+      times: new Map(),
+    };
     const claimed = await this.#claim(batch);
     const idle = claimed.length === 0 && batch.acks.length === 0 && batch.dead.length === 0;
     const room = this.#batch - claimed.length;
     const fresh = room > 0 ? await this.#read(room, idle) : [];
-    for (const item of claimed.concat(fresh)) await this.#process(item, batch);
-    await this.#settle(batch);
+    const items = claimed.concat(fresh);
+    if (batch.tracing && items.length > 0) {
+      const group = this.#group;
+      Telemetry.end(tel.messaging("receive", this.#stream, { group, count: items.length }));
+    }
+    for (const item of items) await this.#process(item, batch);
+    const settle = batch.tracing
+      ? tel.messaging("settle", this.#stream, {
+          group: this.#group,
+          count: batch.acks.length + batch.dead.length,
+        })
+      : undefined;
+    try {
+      await this.#settle(batch);
+    } finally {
+      Telemetry.end(settle);
+    }
+    if (batch.metering) this.#measured(batch);
     return { handled: batch.handled, deadLettered: batch.dead.length, failed: batch.failed };
   }
 
@@ -587,6 +664,7 @@ export class Consumer {
   async #claim(batch: Batch): Promise<Item[]> {
     // XAUTOCLAIM at most every claimEveryMs; at once while a scan is under way.
     if (performance.now() < this.#nextClaim) return [];
+    if (batch.metering) await this.#observeGroup();
     const live: Item[] = [];
     let more = false;
     for (const key of [this.#key, this.#retry]) {
@@ -663,17 +741,45 @@ export class Consumer {
   }
 
   async #process(item: Item, batch: Batch): Promise<void> {
+    const tel = this.#telemetry;
+    const started = batch.metering ? performance.now() : 0;
     const verdict = this.#validate(item.fields);
     if (verdict.reason !== undefined) {
       this.#deadLetter(batch, item, verdict.reason, verdict.errors);
+      if (batch.tracing) {
+        const span = tel.messaging("process", this.#stream, { group: this.#group });
+        Telemetry.fail(span, verdict.reason);
+        Telemetry.end(span);
+      }
       return;
     }
     const { envelope, handler, fingerprintMatches } = verdict;
     const { id: entryId, deliveries } = item;
+    const trace = (envelope as { trace?: unknown }).trace;
+    const traced = batch.tracing && trace !== undefined && trace !== null;
+    const span = traced
+      ? tel.messaging("process", this.#stream, {
+          group: this.#group,
+          messageId: String(envelope.id),
+          parent: trace,
+        })
+      : undefined;
+    const handling = batch.metering ? performance.now() : 0;
+    let failure = "";
     try {
       const delivery = { envelope, entryId, deliveries, fingerprintMatches };
-      await handler(envelope.data, delivery as Delivery);
+      await tel.within(span, () => handler(envelope.data, delivery as Delivery));
     } catch (error) {
+      failure = error instanceof Error ? error.name : typeof error;
+      if (span !== undefined) Telemetry.fail(span, failure);
+      else if (batch.tracing) {
+        const failed = tel.messaging("process", this.#stream, {
+          group: this.#group,
+          messageId: String(envelope.id),
+        });
+        Telemetry.fail(failed, failure);
+        Telemetry.end(failed);
+      }
       batch.failed += 1;
       this.#remember(item, error);
       const { type, version } = envelope;
@@ -683,10 +789,69 @@ export class Consumer {
         // a failing error reporter must not stop the batch
       }
       return;
+    } finally {
+      Telemetry.end(span);
+      if (batch.metering) {
+        const key = `${envelope.type}@${envelope.version}\u0000${failure}`;
+        const acc = batch.times.get(key) ?? [0, 0, 0];
+        const done = performance.now();
+        batch.times.set(key, [
+          acc[0] + 1,
+          acc[1] + (handling - started) / 1e3,
+          acc[2] + (done - handling) / 1e3,
+        ]);
+      }
     }
     batch.handled += 1;
     batch.acks.push(item);
     this.#lastErrors.delete(errorKey(item));
+  }
+
+  /** The batch's counts, and its durations as the mean per message (runtime.streams). */
+  #measured(batch: Batch): void {
+    const tel = this.#telemetry;
+    tel.count("contracts.messages.consumed", this.#where, batch.handled);
+    for (const dead of batch.dead) {
+      tel.count("contracts.messages.dead_lettered", { ...this.#where, reason: dead.reason });
+      if (dead.reason !== "delivery-limit" && (dead.reason as string) !== "trimmed") {
+        tel.count("contracts.messages.invalid", {
+          "messaging.destination.name": this.#stream,
+          reason: dead.reason,
+        });
+      }
+    }
+    for (const [key, [n, validating, handling]] of batch.times) {
+      const [message, failure] = key.split("\u0000") as [string, string];
+      const contract = { contract: message.replace("@", ".v") };
+      tel.record("contracts.validation.duration", validating / n, contract);
+      const where = failure
+        ? { ...this.#where, ...contract, "error.type": failure }
+        : { ...this.#where, ...contract };
+      tel.record("contracts.handler.duration", handling / n, where);
+    }
+  }
+
+  /** The group's pending count and lag (`XINFO GROUPS`) for the gauges. */
+  async #observeGroup(): Promise<void> {
+    let groups: unknown[];
+    try {
+      groups = (await this.#redis.call("XINFO", "GROUPS", this.#key)) as unknown[];
+    } catch {
+      return; // no stream yet: nothing to observe
+    }
+    for (const row of groups) {
+      const info = new Map<string, unknown>();
+      const list = row as unknown[];
+      for (let i = 0; i + 1 < list.length; i += 2) info.set(String(list[i]), list[i + 1]);
+      if (info.get("name") !== this.#group) continue;
+      const lag = info.get("lag");
+      this.#telemetry.observeGroup(
+        this.#stream,
+        this.#group,
+        Number(info.get("pending") ?? 0),
+        lag === null || lag === undefined ? undefined : Number(lag),
+      );
+    }
   }
 
   /** `{envelope, handler, fingerprintMatches}`, or `{reason, errors}` to dead-letter. */
@@ -748,6 +913,10 @@ export class Consumer {
     const key = `${type}@${version}:${theirs}`;
     const seen = this.drift.get(key);
     this.drift.set(key, (seen ?? 0) + 1);
+    this.#telemetry.count("contracts.drift", {
+      contract: `${type}.v${version}`,
+      fingerprint: theirs,
+    });
     if (seen === undefined) {
       console.warn(
         `${this.#key}: ${type} v${version} produced from another version of its contract` +

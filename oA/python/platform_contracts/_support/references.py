@@ -1,0 +1,110 @@
+"""Formats of references: ``uri-reference``, ``iri``, ``iri-reference`` (RFC 3986,
+RFC 3987), ``uri-template`` (RFC 6570), ``json-pointer`` (RFC 6901) and
+``relative-json-pointer``. Each is one anchored regular expression (the Node
+runtime uses the same text, with the ``u`` flag) plus the IP-literal host check
+``uri`` already makes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+_UNRESERVED = r"A-Za-z0-9\-._~"
+_SUB_DELIMS = r"!$&'()*+,;="
+_PCT = r"%[0-9A-Fa-f]{2}"
+# RFC 3987 ucschar and iprivate
+_UCSCHAR = (
+    r"\u00a0-\ud7ff\uf900-\ufdcf\ufdf0-\uffef"
+    r"\U00010000-\U0001fffd\U00020000-\U0002fffd\U00030000-\U0003fffd"
+    r"\U00040000-\U0004fffd\U00050000-\U0005fffd\U00060000-\U0006fffd"
+    r"\U00070000-\U0007fffd\U00080000-\U0008fffd\U00090000-\U0009fffd"
+    r"\U000a0000-\U000afffd\U000b0000-\U000bfffd\U000c0000-\U000cfffd"
+    r"\U000d0000-\U000dfffd\U000e1000-\U000efffd"
+)
+_IPRIVATE = r"\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd"
+
+
+def reference_pattern(iri: bool) -> str:
+    """RFC 3986 URI-reference (RFC 3987 IRI-reference when ``iri``), with the
+    scheme optional; a reference without a scheme must not have a colon in its
+    first path segment (checked by :func:`_reference`)."""
+    unreserved = _UNRESERVED + (_UCSCHAR if iri else "")
+    pchar = rf"(?:[{unreserved}{_SUB_DELIMS}:@]|{_PCT})"
+    query = rf"(?:{pchar}|[/?{_IPRIVATE if iri else ''}])*"
+    fragment = rf"(?:{pchar}|[/?])*"
+    host = rf"(?P<host>\[[^\]]*\]|(?:[{unreserved}{_SUB_DELIMS}]|{_PCT})*)"
+    userinfo = rf"(?:(?:[{unreserved}{_SUB_DELIMS}:]|{_PCT})*@)?"
+    return (
+        r"(?:(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]*):)?"
+        rf"(?://{userinfo}{host}(?::[0-9]*)?(?:/{pchar}*)*"
+        rf"|/?(?:{pchar}+(?:/{pchar}*)*)?)"
+        rf"(?:\?{query})?(?:#{fragment})?"
+    )
+
+
+_URI_REF = re.compile(reference_pattern(iri=False))
+_IRI_REF = re.compile(reference_pattern(iri=True))
+_IPVFUTURE = re.compile(rf"[vV][0-9A-Fa-f]+\.[{_UNRESERVED}{_SUB_DELIMS}:]+")
+
+
+def _reference(compiled: re.Pattern[str], value: str, absolute: bool) -> bool:
+    from .formats import is_ipv6
+
+    m = compiled.fullmatch(value)
+    if m is None:
+        return False
+    if m["scheme"] is None:
+        if absolute:
+            return False
+        first = re.split(r"[/?#]", value, maxsplit=1)[0]
+        if ":" in first:
+            return False
+    host = m["host"]
+    if host is not None and host.startswith("["):
+        inner = host[1:-1]
+        if inner[:1] in ("v", "V"):
+            return _IPVFUTURE.fullmatch(inner) is not None
+        return is_ipv6(inner)
+    return True
+
+
+def is_uri_reference(value: str) -> bool:
+    return _reference(_URI_REF, value, absolute=False)
+
+
+def is_iri(value: str) -> bool:
+    return _reference(_IRI_REF, value, absolute=True)
+
+
+def is_iri_reference(value: str) -> bool:
+    return _reference(_IRI_REF, value, absolute=False)
+
+
+# RFC 6570 section 2 (with errata 6937: an apostrophe is a literal)
+_VARCHAR = rf"(?:[A-Za-z0-9_]|{_PCT})"
+_VARSPEC = rf"{_VARCHAR}(?:\.?{_VARCHAR})*(?::[1-9][0-9]{{0,3}}|\*)?"
+URI_TEMPLATE = (
+    rf"(?:[!#$&'()*+,\-./0-9:;=?@A-Z\[\]_a-z~{_UCSCHAR}{_IPRIVATE}]|{_PCT}"
+    rf"|\{{[+#./;?&=,!@|]?{_VARSPEC}(?:,{_VARSPEC})*\}})*"
+)
+_URI_TEMPLATE = re.compile(URI_TEMPLATE)
+
+JSON_POINTER = r"(?:/(?:[^~/]|~[01])*)*"
+# draft-bhutton-relative-json-pointer-00, with its index manipulation
+RELATIVE_JSON_POINTER = (
+    rf"(?:0|[1-9][0-9]*)(?:#|(?:[+-](?:0|[1-9][0-9]*))?{JSON_POINTER})"
+)
+_JSON_POINTER = re.compile(JSON_POINTER, re.DOTALL)
+_RELATIVE = re.compile(RELATIVE_JSON_POINTER, re.DOTALL)
+
+
+def _full(compiled: re.Pattern[str]) -> Callable[[str], bool]:
+    def check(value: str) -> bool:
+        return compiled.fullmatch(value) is not None
+
+    return check
+
+
+is_uri_template = _full(_URI_TEMPLATE)
+is_json_pointer = _full(_JSON_POINTER)
+is_relative_json_pointer = _full(_RELATIVE)

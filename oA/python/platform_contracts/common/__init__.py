@@ -1,0 +1,1 @@
+"""Contracts under common/ (generated; do not edit)."""

@@ -1,0 +1,1 @@
+"""Contracts under http/ (generated; do not edit)."""

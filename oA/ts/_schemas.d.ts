@@ -1,0 +1,13 @@
+/** One schema file, with "$id" set and every "$ref" made absolute. */
+export interface SchemaEntry {
+    /** Its path below the schemas folder, e.g. "order/order_created.v1.json". */
+    readonly path?: string;
+    /** Its $id (or file:///schemas/<path>). */
+    readonly uri: string;
+    /** "2020-12" or "7". */
+    readonly draft: string;
+    readonly schema: Readonly<Record<string, unknown>>;
+}
+export declare const SCHEMAS: readonly SchemaEntry[];
+/** Each ECMA-262 pattern of the schemas, in RE2 syntax with the same meaning. */
+export declare const PATTERNS: ReadonlyMap<string, string>;

@@ -1,0 +1,201 @@
+/** JSON text like Python's json.dumps(sort_keys=True, ensure_ascii=False). */
+function pyJson(value) {
+    if (typeof value === "number" && !Number.isFinite(value)) {
+        return Number.isNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity";
+    }
+    if (Array.isArray(value))
+        return `[${value.map(pyJson).join(", ")}]`;
+    if (value !== null && typeof value === "object") {
+        const object = value;
+        const keys = Object.keys(object).sort(compareCodePoints);
+        return `{${keys.map((k) => `${JSON.stringify(k)}: ${pyJson(object[k])}`).join(", ")}}`;
+    }
+    return JSON.stringify(value) ?? "null";
+}
+/** A short JSON rendering of an offending value (runtime/_pointer.py's show). */
+export function show(value) {
+    const chars = Array.from(pyJson(value));
+    return chars.length > 80 ? `${chars.slice(0, 77).join("")}...` : chars.join("");
+}
+/** Strings ordered by code point (as Python compares them), not by UTF-16 unit. */
+export function compareCodePoints(a, b) {
+    const x = Array.from(a, (c) => c.codePointAt(0));
+    const y = Array.from(b, (c) => c.codePointAt(0));
+    for (let i = 0; i < Math.min(x.length, y.length); i++) {
+        if (x[i] !== y[i])
+            return x[i] - y[i];
+    }
+    return x.length - y.length;
+}
+const escapeToken = (key) => String(key).replace(/~/g, "~0").replace(/\//g, "~1");
+function at(instance, pointer) {
+    let current = instance;
+    for (const token of pointer.split("/").slice(1)) {
+        const key = token.replace(/~1/g, "/").replace(/~0/g, "~");
+        if (current === null || typeof current !== "object" || !Object.hasOwn(current, key)) {
+            return undefined;
+        }
+        current = current[key];
+    }
+    return current;
+}
+const TYPES = {
+    integer: "an integer",
+    string: "a string",
+    number: "a number",
+    boolean: "a boolean",
+    null: "null",
+    array: "an array",
+    object: "an object",
+};
+// Keywords whose error has params.limit: the phrase, with N for the limit.
+const LIMITS = {
+    minLength: "at least N character(s)",
+    maxLength: "at most N character(s)",
+    minItems: "at least N item(s)",
+    maxItems: "at most N item(s)",
+    items: "at most N item(s)",
+    additionalItems: "at most N item(s)",
+    unevaluatedItems: "at most N item(s)",
+    minProperties: "at least N properties",
+    maxProperties: "at most N properties",
+    minimum: "a number >= N",
+    maximum: "a number <= N",
+    exclusiveMinimum: "a number > N",
+    exclusiveMaximum: "a number < N",
+};
+/** One Ajv error as a Violation, or null for a summary that adds nothing. */
+function describeError(e, instance) {
+    const p = (e.params ?? {});
+    const here = e.instancePath;
+    const child = (key) => `${here}/${escapeToken(key)}`;
+    const found = (expected) => ({
+        pointer: here,
+        expected,
+        got: show(at(instance, here)),
+    });
+    const missing = (key, expected) => ({
+        pointer: child(key),
+        expected,
+        got: "nothing",
+    });
+    if (e.propertyName !== undefined) {
+        // An error of a propertyNames subschema: about the name, not the object.
+        const name = e.propertyName;
+        const inner = describeError({ ...e, instancePath: "", propertyName: undefined }, name);
+        const expected = `${inner?.expected} (as a property name)`;
+        return inner && { pointer: child(name), expected, got: inner.got };
+    }
+    switch (e.keyword) {
+        case "type": {
+            const types = Array.isArray(p["type"]) ? p["type"] : String(p["type"]).split(",");
+            return found(types.map((t) => TYPES[t] ?? t).join(" or "));
+        }
+        case "required":
+            return missing(p["missingProperty"], "a required property");
+        case "dependentRequired":
+        case "dependencies":
+            return missing(p["missingProperty"], `a required property (${p["property"]} is present)`);
+        case "additionalProperties":
+        case "unevaluatedProperties": {
+            const key = p["additionalProperty"] ?? p["unevaluatedProperty"];
+            const expected = `no such property (${e.keyword} is false)`;
+            return { pointer: child(key), expected, got: show(at(instance, child(key))) };
+        }
+        case "propertyNames":
+            return null; // its subschema's errors, reported above, say why
+        case "format":
+            return found(`a valid ${p["format"]} string`);
+        case "pattern":
+            return found(`a string matching ${p["pattern"]}`);
+        case "enum":
+            return found(`one of ${p["allowedValues"].map(show).join(", ")}`);
+        case "const":
+            return found(`one of ${show(p["allowedValue"])}`);
+        case "multipleOf":
+            return found(`a multiple of ${p["multipleOf"]}`);
+        case "uniqueItems":
+            return found(`unique items (item ${Math.max(p["i"], p["j"])} repeats)`);
+        case "discriminator": {
+            if (p["error"] === "tag" && p["tagValue"] === undefined) {
+                return missing(p["tag"], "a required property");
+            }
+            const expected = p["error"] === "tag" ? "a string" : `a "${p["tag"]}" tag of one of the branches`;
+            return { pointer: child(p["tag"]), expected, got: show(p["tagValue"]) };
+        }
+        case "false schema":
+            return found("no value at all (the schema is false)");
+        default: {
+            const phrase = Object.hasOwn(LIMITS, e.keyword) ? LIMITS[e.keyword] : undefined;
+            if (phrase !== undefined && p["limit"] !== undefined) {
+                return found(phrase.replace("N", String(p["limit"])));
+            }
+            return found(`${e.keyword}: ${e.message}`);
+        }
+    }
+}
+// Ajv's summaries of a failed anyOf or if/then add nothing to the errors it reports
+// inside them (the Python runtime reports those alone): kept only when alone.
+const SUMMARIES = new Set(["anyOf", "if"]);
+/** Ajv's errors of one value as violations (not yet sorted). */
+export function toViolations(errors, instance) {
+    const list = errors ?? [];
+    const inner = (e) => list.some((o) => o !== e &&
+        !SUMMARIES.has(o.keyword) &&
+        (o.instancePath === e.instancePath || o.instancePath.startsWith(`${e.instancePath}/`)));
+    const out = [];
+    for (const e of list) {
+        if (SUMMARIES.has(e.keyword) && inner(e))
+            continue;
+        const v = describeError(e, instance);
+        if (v !== null)
+            out.push(v);
+    }
+    return out;
+}
+/** Sorted (by pointer, expected, got) and without duplicates, like the Python runtime. */
+export function normalise(violations) {
+    const seen = new Map();
+    for (const { pointer, expected, got } of violations) {
+        const v = { pointer: String(pointer), expected: String(expected), got: String(got) };
+        seen.set(JSON.stringify([v.pointer, v.expected, v.got]), Object.freeze(v));
+    }
+    const order = (a, b) => compareCodePoints(a.pointer, b.pointer) ||
+        compareCodePoints(a.expected, b.expected) ||
+        compareCodePoints(a.got, b.got);
+    return [...seen.values()].sort(order);
+}
+/** Base of the runtime's errors. */
+export class RuntimeContractError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = new.target.name;
+    }
+}
+/** The contract (schema path) is not in the generated package. */
+export class UnknownContract extends RuntimeContractError {
+}
+/** A value does not satisfy its contract; `violations` lists every error. */
+export class ContractViolation extends RuntimeContractError {
+    /** The contract, e.g. "order/order_created.v1.json". */
+    contract;
+    /** Every violation, sorted by pointer, expected, got, without duplicates. */
+    violations;
+    /** Where the value was (stream and entry id, or HTTP route), when known. */
+    where;
+    constructor(contract, violations, where = {}) {
+        const sorted = normalise(violations);
+        const place = Object.keys(where)
+            .sort(compareCodePoints)
+            .map((k) => ` ${k}=${where[k]}`)
+            .join("");
+        const lines = sorted.map((v) => `  ${v.pointer || "/"}: expected ${v.expected}, got ${v.got}`);
+        super([`${contract}${place}: ${sorted.length} violation(s)`, ...lines].join("\n"));
+        this.contract = contract;
+        this.violations = Object.freeze(sorted);
+        this.where = Object.freeze({ ...where });
+    }
+    toJSON() {
+        return { contract: this.contract, where: this.where, violations: this.violations };
+    }
+}

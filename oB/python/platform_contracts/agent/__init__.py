@@ -1,0 +1,1 @@
+"""Contracts under agent/ (generated; do not edit)."""

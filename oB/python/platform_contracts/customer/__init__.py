@@ -1,0 +1,1 @@
+"""Contracts under customer/ (generated; do not edit)."""

@@ -1,0 +1,1 @@
+"""Contracts under llm/ (generated; do not edit)."""

@@ -1,0 +1,1 @@
+"""Contracts under order/ (generated; do not edit)."""

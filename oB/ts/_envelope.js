@@ -1,0 +1,68 @@
+// Build and read the envelope around a typed payload, so a service never writes the
+// wire format by hand. The generated `envelope.js` binds these to its envelope
+// contract and `envelope.d.ts` types them by message type and version.
+import { randomUUID } from "node:crypto";
+import { MANIFEST } from "./_manifest.js";
+import { contract } from "./_runtime.js";
+const byMessage = new Map(MANIFEST.contracts.filter((c) => c.type !== null).map((c) => [`${c.type}@${c.version}`, c]));
+/** A message type and version this package has no contract for. */
+export class UnknownMessage extends Error {
+    type;
+    version;
+    constructor(type, version) {
+        const known = MANIFEST.contracts.filter((c) => c.type === type).map((c) => c.version);
+        super(known.length
+            ? `no contract for ${type} v${version} (known versions ${JSON.stringify(known)})`
+            : `no contract for ${type} v${version} (unknown message type)`);
+        this.name = "UnknownMessage";
+        this.type = type;
+        this.version = version;
+    }
+}
+/** The manifest entry of a message type and version, or throws UnknownMessage. */
+export function messageContract(type, version) {
+    const entry = byMessage.get(`${type}@${version}`);
+    if (entry === undefined)
+        throw new UnknownMessage(type, version);
+    return entry;
+}
+export function envelopes(envelopeId) {
+    const envelopeContract = contract(envelopeId);
+    /**
+     * Wraps a payload in a validated envelope: id, type, version, the contract's
+     * fingerprint, time, source, trace context. Throws ContractViolation if the
+     * payload breaks its contract.
+     */
+    function buildEnvelope(type, version, data, options) {
+        const entry = messageContract(type, version);
+        const payload = contract(entry.contract).parse(data);
+        const envelope = {
+            id: options.id ?? randomUUID(),
+            type,
+            version,
+            fingerprint: entry.fingerprint,
+            time: options.time ?? new Date().toISOString(),
+            source: options.source,
+            ...(options.trace === undefined ? {} : { trace: options.trace }),
+            ...(options.correlationId === undefined ? {} : { correlation_id: options.correlationId }),
+            data: payload,
+        };
+        return envelopeContract.parse(envelope);
+    }
+    /** Validates an envelope and its payload against the contract it names. */
+    function readEnvelope(value) {
+        const envelope = envelopeContract.parse(value);
+        const entry = messageContract(envelope.type, envelope.version);
+        const data = contract(entry.contract).parse(envelope.data);
+        return {
+            envelope,
+            message: { type: envelope.type, version: envelope.version, data },
+            fingerprintMatches: envelope.fingerprint === entry.fingerprint,
+        };
+    }
+    /** JSON text (size and depth checked first) to a validated envelope and payload. */
+    function readEnvelopeJson(text) {
+        return readEnvelope(envelopeContract.parseJson(text));
+    }
+    return { buildEnvelope, readEnvelope, readEnvelopeJson };
+}

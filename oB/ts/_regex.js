@@ -1,0 +1,30 @@
+// `pattern` in linear time.
+//
+// JSON Schema patterns are ECMA-262 regular expressions; V8 runs them in a
+// backtracking engine, where `^(a+)+$` against 30 a's and a "!" blocks the event loop
+// for seconds. Here every pattern runs in re2js, a pure-JavaScript RE2 (linear time,
+// no native build). The compiler translated each pattern of the bundled schemas into
+// RE2 syntax with ECMA-262's meaning (`PATTERNS`, made by runtime/support/ecma.py, the
+// translator the Python runtime uses for Rust's regex), and refused at generation the
+// patterns no linear-time engine can run (lookaround, backreferences).
+import { RE2JS } from "re2js";
+import { PATTERNS } from "./_schemas.js";
+const compiled = new Map();
+/**
+ * Ajv's `code.regExp` engine: an object with `test(string)`. A source the compiler
+ * did not translate (the runtime's own "^__proto__$") is taken as RE2 syntax.
+ */
+export function regExp(source) {
+    let found = compiled.get(source);
+    if (found === undefined) {
+        const re = RE2JS.compile(PATTERNS.get(source) ?? source);
+        found = re;
+        compiled.set(source, found);
+    }
+    return found;
+}
+regExp.code = 'require("re2js").RE2JS.compile';
+/** Whether ECMA-262 pattern `source` (one of the bundled schemas') occurs in `text`. */
+export function search(source, text) {
+    return regExp(source).test(text);
+}

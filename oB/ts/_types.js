@@ -1,0 +1,2 @@
+// Types the generated modules and the runtime share.
+export {};

@@ -1,0 +1,46 @@
+/** One broken rule: at `pointer` (RFC 6901), `expected` X, `got` Y. */
+export interface Violation {
+    readonly pointer: string;
+    readonly expected: string;
+    readonly got: string;
+}
+/** Where a value was (stream and entry id, or HTTP route), when known. */
+export type Where = Readonly<Record<string, string | number>>;
+/** A short JSON rendering of an offending value (runtime/_pointer.py's show). */
+export declare function show(value: unknown): string;
+/** Strings ordered by code point (as Python compares them), not by UTF-16 unit. */
+export declare function compareCodePoints(a: string, b: string): number;
+/** An Ajv error: the fields read here (of Ajv's ErrorObject, or a standalone validator's). */
+export interface AjvError {
+    readonly keyword: string;
+    readonly instancePath: string;
+    readonly params: Readonly<Record<string, unknown>>;
+    readonly message?: string | undefined;
+    readonly propertyName?: string | undefined;
+}
+/** Ajv's errors of one value as violations (not yet sorted). */
+export declare function toViolations(errors: readonly AjvError[] | null | undefined, instance: unknown): Violation[];
+/** Sorted (by pointer, expected, got) and without duplicates, like the Python runtime. */
+export declare function normalise(violations: Iterable<Violation>): Violation[];
+/** Base of the runtime's errors. */
+export declare class RuntimeContractError extends Error {
+    constructor(message?: string);
+}
+/** The contract (schema path) is not in the generated package. */
+export declare class UnknownContract extends RuntimeContractError {
+}
+/** A value does not satisfy its contract; `violations` lists every error. */
+export declare class ContractViolation extends RuntimeContractError {
+    /** The contract, e.g. "order/order_created.v1.json". */
+    readonly contract: string;
+    /** Every violation, sorted by pointer, expected, got, without duplicates. */
+    readonly violations: readonly Violation[];
+    /** Where the value was (stream and entry id, or HTTP route), when known. */
+    readonly where: Where;
+    constructor(contract: string, violations: Iterable<Violation>, where?: Where);
+    toJSON(): {
+        contract: string;
+        where: Where;
+        violations: readonly Violation[];
+    };
+}
