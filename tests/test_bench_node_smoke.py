@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import sys
 
 from tests.conftest import ROOT
 
@@ -33,3 +34,53 @@ def test_validation_benchmark_prints_its_ratio() -> None:
     result = json.loads(lines[-1])
     assert result["benchmark"] == "validation" and len(result["ratios"]) == 2
     assert all(r > 0 for r in result["ratios"])
+
+
+def test_startup_benchmark_prints_both_sizes() -> None:
+    """benchmarks/node_startup.py, issue #14 (b): fresh processes on generated
+    packages of two sizes, ours and bare Ajv's, the goals and the ratio printed."""
+    done = subprocess.run(
+        [
+            sys.executable,
+            "benchmarks/node_startup.py",
+            "--sizes",
+            "3",
+            "5",
+            "--runs",
+            "1",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    out = done.stdout
+    for size in (3, 5):
+        assert f"\n{size} contracts (" in f"\n{out}", out
+    assert out.count("ratio first validation package / bare Ajv compile: ") == 2
+    assert out.count("goals: first validation ") == 2
+    for key in ("ours import_ms", "ours first_ms", "peer import_ms", "peer first_ms"):
+        assert out.count(key) == 2, out
+
+
+def test_redis_benchmark_prints_both_ratios() -> None:
+    """benchmarks/node/redis.mjs, issue #14 (c): a tiny run on its own redis-server."""
+    done = subprocess.run(
+        ["node", "redis.mjs", "--messages", "200", "--rounds", "1"],
+        cwd=BENCH,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = done.stdout.splitlines()
+    for name in ("publish", "consume"):
+        assert any(
+            line.startswith(f"ratio {name} package / raw ioredis: ") for line in lines
+        ), done.stdout
+    result = json.loads(lines[-1])
+    assert result["benchmark"] == "redis" and result["messages"] == 200
+    assert len(result["ratios"]["publish"]) == len(result["ratios"]["consume"]) == 1

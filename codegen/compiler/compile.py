@@ -18,10 +18,11 @@ from codegen.compiler.bundle import (
 from codegen.compiler.catalog import load_catalog
 from codegen.compiler.graph import reached_values, recursion_room
 from codegen.compiler.load import Document, load_all
-from codegen.compiler.lower import MAX_NESTING, Ctx, Lowerer
+from codegen.compiler.lower import Lowerer
 from codegen.compiler.metaschemas import meta_documents
 from codegen.compiler.naming import module_part
 from codegen.compiler.nodelimits import node_limit_errors
+from codegen.compiler.nodes import MAX_NESTING, Ctx
 from codegen.compiler.resolve import SchemaGraph, walk_refs
 from codegen.compiler.vocabulary import check_document, is_definitions_only, message_of
 from codegen.errors import CompileError, ContractError

@@ -105,7 +105,7 @@ def recursion_room(frames: int) -> Iterator[None]:
     Lowering and rendering follow a chain of references by recursion, a few
     frames per link. Python 3.11+ keeps Python-to-Python calls off the C stack, so
     the room costs memory only as deep as a schema really nests; the depth itself
-    is bounded by ``lower.MAX_NESTING``, refused with a code past it.
+    is bounded by ``nodes.MAX_NESTING``, refused with a code past it.
     """
     old = sys.getrecursionlimit()
     sys.setrecursionlimit(old + frames)

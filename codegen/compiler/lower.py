@@ -9,7 +9,6 @@ keyword is expressed, delegated, or (in earlier stages) refused: never dropped.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, cast
 
 from codegen.compiler import ir
@@ -19,7 +18,17 @@ from codegen.compiler.naming import (
     type_name_problem,
     unique_field_names,
 )
-from codegen.compiler.resolve import Resolver, SchemaGraph
+from codegen.compiler.nodes import (
+    MAX_NESTING,
+    Ctx,
+    docs_of,
+    int_or_none,
+    is_scalar,
+    scalar,
+    too_deep,
+    types_of,
+)
+from codegen.compiler.resolve import SchemaGraph
 from codegen.compiler.unions import (
     ALL_KINDS,
     const_discriminator,
@@ -42,70 +51,6 @@ from codegen.compiler.vocabulary import (
 from codegen.errors import CompileError, ContractError
 from runtime.jsonpointer import pointer_join
 from runtime.support.types import json_kind
-
-# Declarations lowered inside one another (a $ref to a file not lowered yet is
-# lowered on the spot, so a chain of references to later files nests): past this
-# depth the schema is refused. Lowering recurses about ten Python frames per
-# level; compile_documents makes that much room (graph.recursion_room).
-MAX_NESTING = 10_000
-
-
-def _too_deep(ctx: Ctx) -> ContractError:
-    return ContractError(
-        ctx.file,
-        ctx.pointer,
-        "ref-too-deep",
-        f"declarations nest more than {MAX_NESTING:,} deep here (a chain of $refs"
-        " through that many schemas, each lowered inside the one referring to it)",
-        "shorten the chain of references between files",
-    )
-
-
-@dataclass(frozen=True)
-class Ctx:
-    """Where a schema node is: file, JSON pointer, resolver and draft.
-
-    The resolver is already in the node's own ``$id`` scope (as ``referencing``
-    returns it for a ``$ref`` target): a relative ``$id`` is applied once.
-    """
-
-    file: str
-    pointer: str
-    resolver: Resolver
-    draft: Draft
-
-
-def _is_scalar(v: Any) -> bool:
-    if isinstance(v, float):
-        return v.is_integer()
-    return v is None or isinstance(v, str | int | bool)
-
-
-def _scalar(v: Any) -> ir.JsonScalar:
-    if isinstance(v, float):
-        return int(v)  # 1.0 and 1 are the same JSON number
-    return cast(ir.JsonScalar, v)
-
-
-def _types(node: dict[str, Any]) -> set[str] | None:
-    t = node.get("type")
-    if t is None:
-        return None
-    return {t} if isinstance(t, str) else set(t)
-
-
-def _docs(node: Any) -> ir.Docs:
-    if not isinstance(node, dict):
-        return ir.Docs()
-    examples = node.get("examples")
-    return ir.Docs(
-        title=node.get("title"),
-        description=node.get("description"),
-        deprecated=node.get("deprecated") is True,
-        read_only=node.get("readOnly") is True,
-        write_only=node.get("writeOnly") is True,
-        examples=tuple(examples) if isinstance(examples, list) else (),
-    )
 
 
 class Lowerer:
@@ -223,7 +168,7 @@ class Lowerer:
         if key in self.declared:
             return ir.Ref(self.declared[key])
         if len(self._current) >= MAX_NESTING:
-            raise CompileError([_too_deep(ctx)])
+            raise CompileError([too_deep(ctx, MAX_NESTING)])
         name = self.reserve(ctx.file, ctx.pointer)
         self._current.append(name)
         self.full_check.setdefault(name, set())
@@ -235,7 +180,7 @@ class Lowerer:
             if t == ir.Ref(name):
                 t = ir.AnyT()
             self.decls[name] = ir.AliasDecl(
-                name, f"{ctx.file}#{ctx.pointer}", t, _docs(node)
+                name, f"{ctx.file}#{ctx.pointer}", t, docs_of(node)
             )
         return ir.Ref(name)
 
@@ -295,7 +240,7 @@ class Lowerer:
         self, schema: dict[str, Any], ctx: Ctx, declaring: ir.TypeName | None
     ) -> ir.IrType:
         """The type from ``type``, ``enum``/``const`` and the per-kind keywords."""
-        declared = _types(schema)
+        declared = types_of(schema)
         kinds: list[ir.JsonKind]
         if declared is None:
             kinds = [
@@ -364,9 +309,9 @@ class Lowerer:
             self.delegate(ctx, "enum" if "enum" in schema else "const")
         if not values:
             return ir.NeverT()
-        if all(_is_scalar(v) for v in values):
+        if all(is_scalar(v) for v in values):
             unique = list(
-                dict.fromkeys((type(_scalar(v)) is bool, _scalar(v)) for v in values)
+                dict.fromkeys((type(scalar(v)) is bool, scalar(v)) for v in values)
             )
             return ir.LiteralT(tuple(v for _, v in unique))
         value_kinds = {json_kind(v) for v in values}
@@ -393,8 +338,8 @@ class Lowerer:
             return ir.BoolT()
         if kind == "string":
             return ir.StrT(
-                min_length=_int_or_none(schema.get("minLength")),
-                max_length=_int_or_none(schema.get("maxLength")),
+                min_length=int_or_none(schema.get("minLength")),
+                max_length=int_or_none(schema.get("maxLength")),
                 pattern=schema.get("pattern"),
                 format=asserted_format(schema.get("format")),
             )
@@ -432,8 +377,8 @@ class Lowerer:
                 self.delegate(ctx, keyword)
         return ir.ArrayT(
             item_type,
-            min_items=_int_or_none(schema.get("minItems")),
-            max_items=_int_or_none(schema.get("maxItems")),
+            min_items=int_or_none(schema.get("minItems")),
+            max_items=int_or_none(schema.get("maxItems")),
             unique_items=schema.get("uniqueItems") is True,
         )
 
@@ -459,8 +404,8 @@ class Lowerer:
                 self.delegate(ctx, "dependencies")
         if patterns:
             self.delegate(ctx, "patternProperties")
-        min_p = _int_or_none(schema.get("minProperties"))
-        max_p = _int_or_none(schema.get("maxProperties"))
+        min_p = int_or_none(schema.get("minProperties"))
+        max_p = int_or_none(schema.get("maxProperties"))
         if not props and not required:
             if patterns:
                 values: ir.IrType = ir.AnyT()
@@ -532,7 +477,7 @@ class Lowerer:
                     t,
                     json_name in required,
                     default,
-                    _docs(sub),
+                    docs_of(sub),
                 )
             )
         if patterns:
@@ -550,7 +495,7 @@ class Lowerer:
             f"{ctx.file}#{ctx.pointer}",
             tuple(fields),
             extra,
-            _docs(schema),
+            docs_of(schema),
             tuple((k, tuple(v)) for k, v in dependent.items()),
             min_p,
             max_p,
@@ -573,7 +518,7 @@ class Lowerer:
             if (
                 isinstance(base, ir.AnyT)
                 and not base.exclude
-                and _types(schema) is None
+                and types_of(schema) is None
             ):
                 for i, member in enumerate(schema["allOf"]):
                     if isinstance(member, dict) and (
@@ -602,7 +547,7 @@ class Lowerer:
             if keyword == "oneOf" and not apart:
                 self.delegate(ctx, keyword)
             if only_type and not isinstance(base, ir.AnyT):
-                allowed = set(_types(schema) or ())
+                allowed = set(types_of(schema) or ())
                 if not all(
                     kinds(m, self.decls) <= kinds_of_types(allowed) for m in members
                 ):
@@ -620,12 +565,8 @@ class Lowerer:
         if names.get("type", "string") != "string":
             return None
         return ir.StrT(
-            min_length=_int_or_none(names.get("minLength")),
-            max_length=_int_or_none(names.get("maxLength")),
+            min_length=int_or_none(names.get("minLength")),
+            max_length=int_or_none(names.get("maxLength")),
             pattern=names.get("pattern"),
             format=asserted_format(names.get("format")),
         )
-
-
-def _int_or_none(value: Any) -> int | None:
-    return None if value is None else int(value)

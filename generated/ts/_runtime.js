@@ -8,6 +8,7 @@ import AjvModule from "ajv";
 import Ajv2020Module from "ajv/dist/2020.js";
 import { FORMATS, isMultiple } from "./_formats.js";
 import { regExp } from "./_regex.js";
+import { MANIFEST } from "./_manifest.js";
 import { SCHEMAS } from "./_schemas.js";
 import { UnionReport } from "./_unions.js";
 import { ContractViolation, UnknownContract, normalise, toViolations } from "./_violations.js";
@@ -39,15 +40,44 @@ const ONES = ["not", "if", "then", "else", "contains", "propertyNames", "additio
     "unevaluatedProperties", "unevaluatedItems", "additionalItems", "items"];
 const LISTS = ["allOf", "anyOf", "oneOf", "prefixItems", "items"];
 const isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
+// The keywords of draft 2020-12 and draft-07 (and Ajv's discriminator, which the
+// bundle adds). Any other keyword is an annotation.
+const KEYWORDS = new Set([
+    "$schema", "$id", "$ref", "$anchor", "$dynamicRef", "$dynamicAnchor", "$recursiveRef",
+    "$recursiveAnchor", "$vocabulary", "$comment", "$defs", "definitions", "type", "enum",
+    "const", "multipleOf", "maximum", "exclusiveMaximum", "minimum", "exclusiveMinimum",
+    "maxLength", "minLength", "pattern", "maxItems", "minItems", "uniqueItems", "maxContains",
+    "minContains", "maxProperties", "minProperties", "required", "dependentRequired",
+    "dependencies", "allOf", "anyOf", "oneOf", "not", "if", "then", "else",
+    "dependentSchemas", "prefixItems", "items", "additionalItems", "contains", "properties",
+    "patternProperties", "additionalProperties", "propertyNames", "unevaluatedItems",
+    "unevaluatedProperties", "format", "contentEncoding", "contentMediaType", "contentSchema",
+    "title", "description", "default", "deprecated", "readOnly", "writeOnly", "examples",
+    "discriminator",
+]);
 /**
- * Ajv skips a property named "__proto__" in `properties` (it then counts as an
- * additional property): a copy of the schema where the same rule is added as
- * `patternProperties` "^__proto__$", which Ajv does apply.
+ * The copy of a schema Ajv is given. Ajv skips a property named "__proto__" in
+ * `properties` (it then counts as an additional property): the same rule is added as
+ * `patternProperties` "^__proto__$", which Ajv does apply. An unknown keyword is an
+ * annotation (as on the Python side), but Ajv takes the `$id`s inside it for schema
+ * ids: one whose value holds an `$id` is left out of the copy (a `$ref` into an unknown
+ * keyword without one still resolves).
  */
+function holdsId(value) {
+    if (Array.isArray(value))
+        return value.some(holdsId);
+    if (!isObject(value))
+        return false;
+    return Object.hasOwn(value, "$id") || Object.values(value).some(holdsId);
+}
 function protoSafe(schema) {
     if (!isObject(schema))
         return schema;
-    const out = { ...schema };
+    const out = {};
+    for (const [key, value] of Object.entries(schema)) {
+        if (KEYWORDS.has(key) || !holdsId(value))
+            out[key] = value;
+    }
     for (const key of ONES)
         if (Object.hasOwn(schema, key))
             out[key] = protoSafe(schema[key]);
@@ -165,15 +195,47 @@ function addSchemas(ajv, entries) {
     }
 }
 const engines = new Map();
-function engine(draft) {
+/**
+ * The Ajv instance of a draft, holding at least the schema files `paths` (every one
+ * when null). Files are added as contracts need them, so the first validation of a
+ * contract costs its own files, not the whole package's.
+ */
+function engine(draft, paths) {
     const key = draft === "7" ? "7" : "2020-12";
-    let ajv = engines.get(key);
-    if (ajv === undefined) {
-        ajv = makeAjv(key, SCHEMAS);
-        addSchemas(ajv, SCHEMAS);
-        engines.set(key, ajv);
+    let found = engines.get(key);
+    if (found === undefined) {
+        found = { ajv: makeAjv(key, []), added: new Set() };
+        engines.set(key, found);
     }
-    return ajv;
+    const wanted = paths === null ? SCHEMAS : paths.flatMap((path) => entryFor(path) ?? []);
+    const fresh = wanted.filter((entry) => !found.added.has(pathOf(entry)));
+    if (fresh.length) {
+        for (const name of unknownFormats(fresh.map((entry) => entry.schema))) {
+            if (!Object.hasOwn(found.ajv.formats, name))
+                found.ajv.addFormat(name, true);
+        }
+        addSchemas(found.ajv, fresh);
+        for (const entry of fresh)
+            found.added.add(pathOf(entry));
+    }
+    return found.ajv;
+}
+let filesOf = null;
+/**
+ * The schema files a contract id can reach: those of every manifest contract of its
+ * file (the manifest lists each contract's files), or null (every file) when the
+ * manifest does not know the file.
+ */
+function documentsOf(id) {
+    if (filesOf === null) {
+        filesOf = new Map();
+        for (const c of MANIFEST?.contracts ?? []) {
+            const file = c.contract.split("#")[0];
+            const known = filesOf.get(file) ?? [];
+            filesOf.set(file, [...new Set([...known, ...c.documents])]);
+        }
+    }
+    return filesOf.get(id.split("#")[0]) ?? null;
 }
 let byPath = null;
 function entryFor(path) {
@@ -191,7 +253,7 @@ function locationErrors(path, pointer, value) {
     if (check === undefined) {
         const entry = entryFor(path);
         const fragment = pointer.replace(FRAGMENT_UNSAFE, (c) => encodeURIComponent(c));
-        check = engine(entry.draft).compile({ $ref: `${entry.uri}#${fragment}` });
+        check = engine(entry.draft, documentsOf(path)).compile({ $ref: `${entry.uri}#${fragment}` });
         located.set(id, check);
     }
     return check(value) ? [] : normalise(toViolations(check.errors, value));
@@ -219,7 +281,7 @@ export function contract(id) {
     const target = entry.uri + (hash < 0 ? "" : id.slice(hash));
     let validate = null;
     const compiled = () => {
-        validate ??= engine(entry.draft).compile({ $ref: target });
+        validate ??= engine(entry.draft, documentsOf(id)).compile({ $ref: target });
         return validate;
     };
     const pointer = hash < 0 ? "" : id.slice(hash + 1);

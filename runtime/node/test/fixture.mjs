@@ -32,6 +32,8 @@ export async function loadRuntime(schemas = []) {
     `export const SCHEMAS = JSON.parse(${text});\nexport const PATTERNS = new Map();\n`,
   );
   writeFileSync(join(dir, "_catalog.js"), "export const CATALOG = null;\n");
+  // No manifest contracts: every contract's engine holds every schema file.
+  writeFileSync(join(dir, "_manifest.js"), "export const MANIFEST = { contracts: [] };\n");
   symlinkSync(join(HERE, "..", "node_modules"), join(dir, "node_modules"), "dir");
   const runtime = await import(pathToFileURL(join(dir, "_runtime.js")).href);
   const http = await import(pathToFileURL(join(dir, "http.js")).href);
