@@ -28,9 +28,9 @@ VENV_BIN = Path(sys.executable).parent
 # tests starts `contracts` (and git) several times.
 REDIS_MODULES = frozenset(
     {
-        "test_cli_redis", "test_deadletter", "test_deadletter_node", "test_presence",
-        "test_streams", "test_streams_cluster", "test_streams_cross",
-        "test_streams_faults", "test_streams_node",
+        "test_bench_node_smoke", "test_cli_redis", "test_deadletter",
+        "test_deadletter_node", "test_presence", "test_streams", "test_streams_cluster",
+        "test_streams_cross", "test_streams_faults", "test_streams_node",
     }
 )  # fmt: skip
 NODE_MODULES = frozenset(

@@ -63,3 +63,24 @@ def test_startup_benchmark_prints_both_sizes() -> None:
     assert out.count("goals: first validation ") == 2
     for key in ("ours import_ms", "ours first_ms", "peer import_ms", "peer first_ms"):
         assert out.count(key) == 2, out
+
+
+def test_redis_benchmark_prints_both_ratios() -> None:
+    """benchmarks/node/redis.mjs, issue #14 (c): a tiny run on its own redis-server."""
+    done = subprocess.run(
+        ["node", "redis.mjs", "--messages", "200", "--rounds", "1"],
+        cwd=BENCH,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = done.stdout.splitlines()
+    for name in ("publish", "consume"):
+        assert any(
+            line.startswith(f"ratio {name} package / raw ioredis: ") for line in lines
+        ), done.stdout
+    result = json.loads(lines[-1])
+    assert result["benchmark"] == "redis" and result["messages"] == 200
+    assert len(result["ratios"]["publish"]) == len(result["ratios"]["consume"]) == 1
