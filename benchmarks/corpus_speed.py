@@ -1,9 +1,11 @@
 """Python vs Node on a real-world corpus: time per document, import, first validation.
 
-    python benchmarks/corpus_speed.py [--limit N] [--rounds R] [--no-reference]
-                                      [--synthetic EVENTS]
+    python benchmarks/corpus_speed.py [--corpus NAME|all] [--limit N] [--rounds R]
+                                      [--no-reference] [--synthetic EVENTS]
 
-Compiles the GitHub webhook corpus (``benchmarks/corpora.py``) into one Python and
+Compiles a real-world corpus (``benchmarks/corpora.py``: github-webhooks by
+default, asyncapi, openapi-3.1, or all of them, one after the other; a corpus the
+compiler refuses is reported with its refusals per code) into one Python and
 one npm package (Python bytecode compiled first, as an install does), then, each in a
 fresh process:
 
@@ -33,13 +35,14 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 if __package__ in (None, ""):  # run as a script: import from the repository root
     sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
-from benchmarks.corpora import PREPARABLE, Corpus, github_webhooks, prepared
+from benchmarks.corpora import CORPORA, PREPARABLE, Corpus, prepared
 from benchmarks.differential import (
     NODE,
     Package,
@@ -69,48 +72,57 @@ def build(corpus: Corpus, work: Path, space: Workspace) -> tuple[Corpus, Package
         corpus = prepared(corpus, keywords, formats)
         package = space.build(corpus.write(work / "prepared"), "bench_corpus")
     if isinstance(package, Refusal):
-        raise SystemExit(f"{corpus.name} is refused: {package.reasons()}")
+        raise CorpusRefused(corpus.name, package)
     return corpus, package
+
+
+class CorpusRefused(Exception):
+    """A corpus the compiler refuses (or crashes on)."""
+
+    def __init__(self, corpus: str, refusal: Refusal) -> None:
+        super().__init__(corpus)
+        self.corpus = corpus
+        self.refusal = refusal
 
 
 def _preparable(errors: tuple[ContractError, ...]) -> bool:
     return bool(errors) and all(e.code in PREPARABLE for e in errors)
 
 
-def python_child(
-    root: str, package: str, contract: str, docs: str, rounds: int
-) -> None:
-    """In a fresh interpreter: the Python figures, as one JSON line."""
+def python_child(root: str, package: str, docs: str, rounds: int) -> None:
+    """In a fresh interpreter: the Python figures, as one JSON line. ``docs``
+    holds ``[contract, JSON text]`` pairs; the first contract's module is the one
+    whose import is timed."""
     sys.path.insert(0, root)
     from importlib import import_module
 
     from runtime import Contracts, ContractViolation
 
     contracts = Contracts(package)
-    validator = contracts.get(contract)
-    module = validator._module
+    pairs = [(c, t.encode()) for c, t in json.loads(Path(docs).read_text("utf-8"))]
+    validators = {c: contracts.get(c) for c in dict.fromkeys(c for c, _ in pairs)}
+    module = validators[pairs[0][0]]._module
     started = time.perf_counter()
     import_module(f"{package}.{module}")
     import_s = time.perf_counter() - started
-    texts = [t.encode() for t in json.loads(Path(docs).read_text("utf-8"))]
 
-    def verdict(text: bytes) -> bool:
+    def verdict(contract: str, text: bytes) -> bool:
         try:
-            validator.validate_json(text)
+            validators[contract].validate_json(text)
         except ContractViolation:
             return False
         return True
 
     started = time.perf_counter()
-    verdict(texts[0])
+    verdict(*pairs[0])
     first_s = time.perf_counter() - started
-    valid = [verdict(t) for t in texts]
+    valid = [verdict(*p) for p in pairs]
     rounds_ms: list[list[float]] = []
     for _ in range(rounds):
         spent = [0.0, 0.0]  # invalid, valid
-        for text, ok in zip(texts, valid, strict=True):
+        for pair, ok in zip(pairs, valid, strict=True):
             started = time.perf_counter()
-            verdict(text)
+            verdict(*pair)
             spent[ok] += time.perf_counter() - started
         rounds_ms.append([x * 1000 for x in spent])
     figures = {
@@ -190,31 +202,40 @@ def _run(args: list[str]) -> dict[str, Any]:
     return figures
 
 
-def run(work: Path, limit: int, rounds: int, reference: bool) -> dict[str, Any]:
+def run(
+    work: Path, limit: int, rounds: int, reference: bool, name: str = "github-webhooks"
+) -> dict[str, Any]:
     space = Workspace(work / "out")
-    corpus, package = build(github_webhooks(limit), work, space)
-    contract = corpus.documents[0].contract
+    try:
+        corpus, package = build(CORPORA[name](limit), work, space)
+    except CorpusRefused as exc:
+        return {
+            "corpus": name,
+            "refused": dict(Counter(e.code for e in exc.refusal.errors)),
+            "reasons": exc.refusal.reasons(),
+        }
     docs = work / "documents.json"
-    docs.write_text(json.dumps([d.text for d in corpus.documents]))
+    docs.write_text(json.dumps([[d.contract, d.text] for d in corpus.documents]))
     _bytecode(space, package.name)
     python = _run(
         [
             sys.executable,
             __file__,
             "--python-child",
-            json.dumps(
-                [str(space.root / "python"), package.name, contract, str(docs), rounds]
-            ),
+            json.dumps([str(space.root / "python"), package.name, str(docs), rounds]),
         ]
     )
-    node = _run(
-        [NODE, str(TIMING_JS), str(package.ts), contract, str(docs), str(rounds)]
-    )
+    node = _run([NODE, str(TIMING_JS), str(package.ts), str(docs), str(rounds)])
     expected: list[bool | None] = [None] * len(corpus.documents)
     if reference:
         folder = work / ("prepared" if corpus.notes else "src")
-        check = reference_validator(folder, contract, aligned=True)
-        expected = [check.is_valid(json.loads(d.text)) for d in corpus.documents]
+        checks = {
+            c: reference_validator(folder, c, aligned=True)
+            for c in dict.fromkeys(d.contract for d in corpus.documents)
+        }
+        expected = [
+            checks[d.contract].is_valid(json.loads(d.text)) for d in corpus.documents
+        ]
     disagree = [
         d.name
         for d, p, n, r in zip(
@@ -224,6 +245,7 @@ def run(work: Path, limit: int, rounds: int, reference: bool) -> dict[str, Any]:
     ]
     return {
         "corpus": corpus.name,
+        "contracts": len(package.contracts),
         "notes": corpus.notes,
         "documents": len(corpus.documents),
         "valid": sum(python["valid"]),
@@ -246,6 +268,9 @@ def per_document(figures: dict[str, Any], valid: int, documents: int) -> list[fl
 
 
 def render(report: dict[str, Any]) -> str:
+    if "refused" in report:
+        codes = ", ".join(f"{c} {n}" for c, n in sorted(report["refused"].items()))
+        return f"{report['corpus']}: refused ({codes}): {report['reasons'][:4]}"
     py, node = report["python"], report["node"]
     counts = report["valid"], report["documents"]
     py_docs, node_docs = per_document(py, *counts), per_document(node, *counts)
@@ -283,6 +308,12 @@ def render(report: dict[str, Any]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--corpus",
+        default="github-webhooks",
+        choices=[*CORPORA, "all"],
+        help="which corpus (all: each in turn)",
+    )
     parser.add_argument("--limit", type=int, default=0, help="the first N documents")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--no-reference", action="store_true")
@@ -306,14 +337,21 @@ def main(argv: list[str] | None = None) -> int:
     if args.first_child:
         first_child(*args.first_child)
         return 0
-    with tempfile.TemporaryDirectory(prefix="corpus-speed-") as work:
-        report = run(Path(work), args.limit, args.rounds, not args.no_reference)
-        if args.synthetic:
-            report["synthetic"] = synthetic(Path(work), args.synthetic)
-    print(render(report))
+    names = list(CORPORA) if args.corpus == "all" else [args.corpus]
+    reports = []
+    for i, name in enumerate(names):
+        with tempfile.TemporaryDirectory(prefix="corpus-speed-") as work:
+            report = run(
+                Path(work), args.limit, args.rounds, not args.no_reference, name
+            )
+            if args.synthetic and i == len(names) - 1:
+                report["synthetic"] = synthetic(Path(work), args.synthetic)
+        reports.append(report)
+        print(render(report))
     if args.json:
-        args.json.write_text(json.dumps(report, indent=1) + "\n")
-    return 1 if report["disagree"] else 0
+        data = reports if len(reports) > 1 else reports[0]
+        args.json.write_text(json.dumps(data, indent=1) + "\n")
+    return 1 if any(r.get("disagree") for r in reports) else 0
 
 
 if __name__ == "__main__":

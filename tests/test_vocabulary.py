@@ -32,6 +32,7 @@ DRAFT7 = "http://json-schema.org/draft-07/schema#"
         ("enums", "7", "enum"),
         # not typos: vendor annotations, near misses of annotations, other drafts
         ("markdownDescription", "7", None),
+        ("tsAdditionalProperties", "7", None),  # a vendor prefix, not a typo
         ("deprecationMessage", "7", None),
         ("ignoreCase", "7", None),
         ("example", "2020-12", None),  # of `examples`, an annotation: no verdict

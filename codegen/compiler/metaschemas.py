@@ -60,6 +60,21 @@ def _refs(node: Any) -> Iterator[str]:
             stack.extend(item)
 
 
+def _ids(document: Document) -> Iterator[str]:
+    """Every ``$id`` a document declares (embedded resources too), made absolute
+    against the document's own (a rough reading: enough to see a meta-schema)."""
+    base = _base(document.contents, f"file:///schemas/{document.path}")
+    stack = [document.contents]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if isinstance(item.get("$id"), str):
+                yield urldefrag(urljoin(base, item["$id"])).url
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
 def _base(document: Any, fallback: str) -> str:
     declared = document.get("$id") if isinstance(document, dict) else None
     return urljoin(fallback, declared) if isinstance(declared, str) else fallback
@@ -69,6 +84,7 @@ def meta_documents(documents: list[Document]) -> list[Document]:
     """The meta-schemas the ``documents`` reach by ``$ref``, transitively (none
     the folder already holds under the same path)."""
     taken = {d.path for d in documents}
+    declared = {uri for d in documents for uri in _ids(d)}
     found: dict[str, Document] = {}
     pending = [
         (d.contents, _base(d.contents, f"file:///schemas/{d.path}")) for d in documents
@@ -77,8 +93,8 @@ def meta_documents(documents: list[Document]) -> list[Document]:
         contents, base = pending.pop()
         for ref in _refs(contents):
             uri = urldefrag(urljoin(base, ref)).url
-            if uri not in _PACKAGED or uri in found:
-                continue
+            if uri not in _PACKAGED or uri in found or uri in declared:
+                continue  # not one of ours, or the folder has it (AsyncAPI embeds it)
             path = meta_path(uri)
             if path in taken:
                 continue

@@ -321,6 +321,8 @@ def likely_typo(key: str, draft: Draft) -> str | None:
     for known in sorted(asserting(KEYWORDS[draft], draft)):
         target = _fold(known)
         limit = 0 if len(target) < 5 else 1 if len(target) < 8 else 2
+        if folded != target and target in folded:
+            continue  # a keyword with a prefix or suffix: a vendor's own name
         distance = 0 if folded == target else _distance(folded, target)
         if distance <= limit and (best is None or distance < best[0]):
             best = (distance, known)

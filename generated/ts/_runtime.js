@@ -118,6 +118,10 @@ const AJV_OPTIONS = Object.freeze({
     // The compiler has checked every schema (codegen/compiler/vocabulary.py); validating
     // them again against the meta-schemas would only cost start-up time.
     validateSchema: false,
+    // No meta-schemas of Ajv's own: those a folder references come with it, as
+    // documents the compiler adds (codegen/compiler/metaschemas.py) or as a copy the
+    // schema embeds under the same $id (AsyncAPI's), which Ajv's would collide with.
+    meta: false,
 });
 /** A `console` that drops Ajv's warnings about draft-07 keywords beside a $ref. */
 function quietLogger() {
@@ -185,13 +189,9 @@ function addSchemas(ajv, entries) {
         const schema = protoSafe(entry.schema);
         const id = String(schema["$id"] ?? entry.uri).replace(/#$/, "");
         const place = ROOT_URI + pathOf(entry);
-        // An official meta-schema the folder reaches (json-schema.org/...) may be one
-        // Ajv already holds: the same document, so Ajv's copy serves.
-        const held = Boolean(ajv.schemas[id] || ajv.refs[id]);
-        if (!held)
-            ajv.addSchema(schema, id);
+        ajv.addSchema(schema, id);
         if (place !== id)
-            ajv.addSchema(held ? { $ref: id } : schema, place);
+            ajv.addSchema(schema, place);
     }
 }
 const engines = new Map();
