@@ -84,3 +84,21 @@ def test_redis_benchmark_prints_both_ratios() -> None:
     result = json.loads(lines[-1])
     assert result["benchmark"] == "redis" and result["messages"] == 200
     assert len(result["ratios"]["publish"]) == len(result["ratios"]["consume"]) == 1
+
+
+def test_http_benchmark_prints_its_ratio() -> None:
+    """benchmarks/node/http.mjs, issue #14 (d): servers and load in child processes."""
+    done = subprocess.run(
+        ["node", "http.mjs", "--seconds", "0.2", "--rounds", "1", "--connections", "2"],
+        cwd=BENCH,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("bare node:http ") and " validated " in lines[0]
+    assert lines[1].startswith("ratio validated / bare node:http: ")
+    result = json.loads(lines[-1])
+    assert result["benchmark"] == "http" and len(result["ratios"]) == 1
