@@ -24,6 +24,7 @@ _EXPECTED = {
     "string_type": "a string",
     "bool_type": "a boolean",
     "float_type": "a number",
+    "finite_number": "a number",  # 1e400: as Node says it (no JSON number is infinite)
     "none_required": "null",
     "list_type": "an array",
     "dict_type": "an object",

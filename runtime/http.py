@@ -46,6 +46,18 @@ from runtime.telemetry import Telemetry
 if TYPE_CHECKING:  # the middleware runs without httpx; the clients need it
     import httpx
 
+__all__ = [
+    "AsyncContractClient",
+    "ContractClient",
+    "ContractMiddleware",
+    "Operation",
+    "Operations",
+    "PROBLEM_BASE",
+    "Response",
+    "UndeclaredStatus",
+    "problem",
+]
+
 log = logging.getLogger("runtime.http")
 
 Scope = MutableMapping[str, Any]

@@ -44,7 +44,7 @@ try:  # the otel extra
 except ImportError:  # pragma: no cover - exercised by the no-extra test in a subprocess
     _HAVE_OTEL = False
 
-__all__ = ["METRICS", "SCOPE", "Telemetry", "TRACE_FIELDS"]
+__all__ = ["METRICS", "SCOPE", "TRACE_FIELDS", "Telemetry"]
 
 SCOPE = "contracts.runtime"
 SYSTEM = "redis"

@@ -19,6 +19,7 @@ from typing import Annotated, Any
 
 import pytest
 
+from runtime import Contracts
 from runtime.errors import ContractViolation, Violation
 from runtime.support import FORMATS, is_multiple
 from tests.conftest import ROOT
@@ -474,3 +475,32 @@ def test_capped_violations_and_huge_numbers_read_as_in_python(node: str) -> None
         huge == f"{contract}: 1 violation(s)\n  /n: expected an integer, got Infinity"
     )
     assert negative == huge.replace("Infinity", "-Infinity")
+
+
+def test_a_number_beyond_the_double_range_is_refused_alike(node: str) -> None:
+    """#13.6: 1e400 on a `number` field (no bounds) is refused by both runtimes with
+    the same line (Pydantic read it as infinity and accepted it before)."""
+    schema = {"type": "object", "properties": {"n": {"type": "number"}}}
+    result = run_node(
+        node,
+        {
+            "schemas": [{"path": "n.json", "draft": "2020-12", "schema": schema}],
+            "texts": [["n.json", '{"n": 1e400}'], ["n.json", '{"n": 1e308}']],
+        },
+    )
+    huge, big = result["texts"]
+    assert huge == "n.json: 1 violation(s)\n  /n: expected a number, got Infinity"
+    assert big is None or big == ""  # 1e308 is a double: valid
+    sample = json.loads(
+        (
+            ROOT / "tests/samples/agent/task_progress.v1/valid-metric-update.json"
+        ).read_text()
+    )
+    text = json.dumps(dict(sample, update=dict(sample["update"], value="X")))
+    raw = text.replace('"X"', "1e400").encode()
+    contract = Contracts("platform_contracts").get("agent/task_progress.v1.json")
+    with pytest.raises(ContractViolation) as caught:
+        contract.validate_json(raw)
+    assert [str(v) for v in caught.value.violations] == [
+        "/update/value: expected a number, got Infinity"
+    ]

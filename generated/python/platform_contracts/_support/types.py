@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal, Self, TypeVar
 
 from pydantic import (
     AfterValidator,
+    AllowInfNan,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -62,7 +63,9 @@ Str = Annotated[str, Strict()]
 Bool = Annotated[bool, Strict()]
 StrictInt = Annotated[int, Strict()]
 Int = Annotated[int, Strict(), json_int]
-Number = Annotated[float, Strict()]
+# A number beyond the double range (1e400) parses to infinity, which no JSON text can
+# carry back: refused, as the Node runtime refuses it.
+Number = Annotated[float, Strict(), AllowInfNan(False)]
 
 
 class Model(BaseModel):
