@@ -24,7 +24,9 @@ GENERATED_INSTEAD = frozenset(
     }
 )  # fmt: skip
 # Modules shipped only with an envelope contract (Redis Streams need one).
-WITH_ENVELOPE = frozenset({"_envelope", "streams", "presence"})
+WITH_ENVELOPE = frozenset(
+    {"_envelope", "_publisher", "_streams_common", "streams", "presence"}
+)
 
 
 def _module(name: str) -> str:

@@ -3,476 +3,71 @@
 // entry, dead letters at `stream:{<name>}:dlq` with the original fields plus `dlq.*`
 // fields. Works with an ioredis 5 client; ioredis itself is never imported at run time.
 import type { ChainableCommander, Redis } from "ioredis";
-import { CATALOG } from "./_catalog.js";
-import { UnknownMessage, envelopes, messageContract } from "./_envelope.js";
+import { UnknownMessage, messageContract } from "./_envelope.js";
 import type { EnvelopeShape } from "./_envelope.js";
-import { MANIFEST } from "./_manifest.js";
-import {
-  ContractViolation,
-  DEFAULT_LIMITS,
-  UnknownContract,
-  capped,
-  checkLimits,
-  contract,
-} from "./_runtime.js";
-import type { Limits, Violation, Where } from "./_runtime.js";
-import type { MessageType, Messages, WireEnvelope } from "./envelope.js";
+import { ContractViolation, UnknownContract, capped, contract } from "./_runtime.js";
+import type { Limits } from "./_runtime.js";
+import type { MessageType, Messages } from "./envelope.js";
 import { Telemetry } from "./telemetry.js";
-import type { SpanHandle } from "./telemetry.js";
+import {
+  AnyHandler,
+  Batch,
+  BatchResult,
+  ConsumerOptions,
+  DEAD_LETTER_MAXLEN,
+  Dead,
+  DeadLetterError,
+  DeadLetterReason,
+  Delivery,
+  ENVELOPE_FIELD,
+  Field,
+  Handler,
+  HandlerFailure,
+  Item,
+  LAST_ERRORS_KEPT,
+  StreamEntries,
+  StreamNotInCatalog,
+  Verdict,
+  VersionOf,
+  carriedBy,
+  deadLetterKey,
+  describe,
+  envelopeContract,
+  groupGone,
+  invalid,
+  messageOf,
+  positive,
+  refused,
+  retryKey,
+  sleep,
+  streamKey,
+  text,
+  transient,
+  unknownViolations,
+} from "./_streams_common.js";
 
-const ENVELOPE_FIELD = "envelope";
-const ENVELOPE_CONTRACT = "envelope.v1.json";
-const { buildEnvelope } = envelopes(ENVELOPE_CONTRACT);
-const envelopeContract = contract<EnvelopeShape>(ENVELOPE_CONTRACT);
-const byContract = new Map(
-  MANIFEST.contracts.filter((c) => c.type !== null).map((c) => [c.contract, c]),
-);
-const LAST_ERRORS_KEPT = 10_000;
-/** The default `MAXLEN ~` of dead-letter streams (as the Python consumers). */
-export const DEAD_LETTER_MAXLEN = 10_000;
-
-/** The major versions of a message type. */
-export type VersionOf<T extends MessageType> = keyof Messages[T] & number;
-
-/** Why an entry was moved to the dead-letter stream (docs/wire.md). */
-export type DeadLetterReason =
-  | "invalid"
-  | "unknown-contract"
-  | "not-in-catalog"
-  | "no-handler"
-  | "delivery-limit"
-  | "trimmed";
-
-export const DEAD_LETTER_REASONS: readonly DeadLetterReason[] = Object.freeze([
-  "invalid",
-  "unknown-contract",
-  "not-in-catalog",
-  "no-handler",
-  "delivery-limit",
-  "trimmed",
-] as const);
-
-/** The Redis key of a catalogue stream: `stream:{agent.tasks}`. */
-export function streamKey(stream: string): string {
-  if (typeof stream !== "string" || stream === "" || /[{}]/.test(stream)) {
-    throw new TypeError(`not a stream name: ${JSON.stringify(stream)}`);
-  }
-  return `stream:{${stream}}`;
-}
-
-/** The key of its dead-letter stream: `stream:{agent.tasks}:dlq` (same hash slot). */
-export function deadLetterKey(stream: string): string {
-  return `${streamKey(stream)}:dlq`;
-}
-
-/**
- * The retry stream of one consumer group: `stream:{agent.tasks}:retry:<group>` (same
- * hash slot). Replays of that group's dead letters land there, and its consumers read
- * it beside the stream.
- */
-export function retryKey(stream: string, group: string): string {
-  return `${streamKey(stream)}:retry:${group}`;
-}
-
-function describe(contracts: Iterable<string>): string {
-  const names = [...contracts].map((path) => {
-    const entry = byContract.get(path);
-    return entry === undefined ? path : `${entry.type} v${entry.version}`;
-  });
-  return names.length ? names.join(", ") : "nothing";
-}
-
-/**
- * A stream the catalogue does not list, or a message type the catalogue does not
- * allow on that stream (`type` and `version` are then set).
- */
-export class StreamNotInCatalog extends Error {
-  readonly stream: string;
-  readonly type: string | undefined;
-  readonly version: number | undefined;
-
-  constructor(stream: string, type?: string, version?: number, carried?: Iterable<string>) {
-    const streams = Object.keys(CATALOG?.streams ?? {}).join(", ");
-    super(
-      type === undefined
-        ? `stream ${stream} is not in the catalogue (streams: ${streams})`
-        : `${type} v${version} is not carried by stream ${stream}` +
-            ` (it carries ${describe(carried ?? [])})`,
-    );
-    this.name = "StreamNotInCatalog";
-    this.stream = stream;
-    this.type = type;
-    this.version = version;
-  }
-}
-
-/** The contract paths the catalogue allows on `stream`; null without a catalogue. */
-function carriedBy(stream: string): Set<string> | null {
-  if (CATALOG === null) return null;
-  const entry = Object.hasOwn(CATALOG.streams, stream) ? CATALOG.streams[stream] : undefined;
-  if (entry === undefined) throw new StreamNotInCatalog(stream);
-  return new Set(entry.messages.map((m) => m.contract));
-}
-
-function positive(name: string, value: number | undefined, fallback: number, min?: number): number;
-function positive(
-  name: string,
-  value: number | undefined,
-  fallback: number | undefined,
-  min?: number,
-): number | undefined;
-function positive(
-  name: string,
-  value: number | undefined,
-  fallback: number | undefined,
-  min = 1,
-): number | undefined {
-  if (value === undefined) return fallback;
-  if (!Number.isSafeInteger(value) || value < min) {
-    throw new RangeError(`${name} must be an integer >= ${min}, got ${value}`);
-  }
-  return value;
-}
-
-function located(error: unknown, where: Where): unknown {
-  return error instanceof ContractViolation
-    ? new ContractViolation(error.contract, error.violations, { ...error.where, ...where })
-    : error;
-}
-
-// -- Publishing --------------------------------------------------------------------------
-
-/** Per message options of {@link Publisher.publish}. */
-export interface PublishOptions {
-  /** Trim the stream to about this many entries (`XADD MAXLEN ~ n`). */
-  maxLen?: number;
-  trace?: WireEnvelope["trace"];
-  correlationId?: string;
-  /** The message id (default: a random UUID); not the Redis entry id. */
-  id?: string;
-  /** The envelope time (default: now). */
-  time?: string;
-}
-
-export interface PublisherOptions {
-  /** The producing service, e.g. `node/order-service`. */
-  source: string;
-  /** Default `MAXLEN ~` of every XADD; no trimming when absent. */
-  maxLen?: number;
-  /**
-   * Size and nesting limits of the envelope text (default DEFAULT_LIMITS, as the
-   * consumers'): a message they would refuse is refused here, before it is written.
-   */
-  limits?: Limits;
-  /** Traces and metrics (default: the global OpenTelemetry providers, if any). */
-  telemetry?: Telemetry;
-}
-
-/** One message of {@link Publisher.publishMany}; `type` narrows `version` and `data`. */
-export type PublishItem = {
-  [T in MessageType]: {
-    [V in VersionOf<T>]: {
-      type: T;
-      version: V;
-      data: Messages[T][V];
-      options?: PublishOptions;
-    };
-  }[VersionOf<T>];
-}[MessageType];
-
-type XaddArgs = [key: string, ...rest: string[]];
-
-/** Publishes validated envelopes on catalogue streams. */
-export class Publisher {
-  #redis: Redis;
-  #source: string;
-  #maxLen: number | undefined;
-  #limits: Limits;
-  #carried = new Map<string, Set<string> | null>();
-  #telemetry: Telemetry;
-
-  constructor(redis: Redis, options: PublisherOptions) {
-    if (typeof options?.source !== "string") throw new TypeError("options.source is required");
-    this.#redis = redis;
-    this.#telemetry = options.telemetry ?? new Telemetry();
-    this.#source = options.source;
-    this.#maxLen = positive("maxLen", options.maxLen, undefined);
-    this.#limits = options.limits ?? DEFAULT_LIMITS;
-  }
-
-  #allowed(stream: string): Set<string> | null {
-    if (!this.#carried.has(stream)) this.#carried.set(stream, carriedBy(stream));
-    return this.#carried.get(stream) ?? null;
-  }
-
-  /** XADD arguments for one message; throws before anything is written. */
-  #prepare(
-    stream: string,
-    type: string,
-    version: number,
-    data: unknown,
-    options: PublishOptions = {},
-    trace?: WireEnvelope["trace"],
-  ): XaddArgs {
-    const key = streamKey(stream);
-    const allowed = this.#allowed(stream);
-    const entry = messageContract(type, version);
-    if (allowed !== null && !allowed.has(entry.contract)) {
-      throw new StreamNotInCatalog(stream, type, version, allowed);
-    }
-    const envelope = buildEnvelope(type, version, data, {
-      source: this.#source,
-      id: options.id,
-      time: options.time,
-      trace: options.trace ?? trace,
-      correlationId: options.correlationId,
-    });
-    const maxLen = positive("maxLen", options.maxLen, this.#maxLen);
-    const trim = maxLen === undefined ? [] : ["MAXLEN", "~", String(maxLen)];
-    const text = JSON.stringify(envelope);
-    checkLimits(ENVELOPE_CONTRACT, text, this.#limits);
-    return [key, ...trim, "*", ENVELOPE_FIELD, text];
-  }
-
-  /**
-   * Validates `data` (throws ContractViolation or UnknownMessage), checks the
-   * catalogue allows the type on `stream` (throws StreamNotInCatalog), XADDs the
-   * envelope and resolves to the Redis entry id.
-   */
-  async publish<T extends MessageType, V extends VersionOf<T>>(
-    stream: string,
-    type: T,
-    version: V,
-    data: Messages[T][V],
-    options?: PublishOptions,
-  ): Promise<string> {
-    const tel = this.#telemetry;
-    const span = tel.messaging(
-      "send",
-      stream,
-      options?.id === undefined ? {} : { messageId: options.id },
-    );
-    try {
-      let args: XaddArgs;
-      try {
-        const trace = tel.within(span, () => tel.inject());
-        args = this.#prepare(stream, type, version, data, options, trace);
-      } catch (error) {
-        throw located(error, { stream });
-      }
-      const id = (await this.#redis.xadd(...args)) as string;
-      tel.count("contracts.messages.published", { "messaging.destination.name": stream });
-      return id;
-    } catch (error) {
-      Telemetry.fail(span, (error as Error)?.name ?? "Error");
-      throw error;
-    } finally {
-      Telemetry.end(span);
-    }
-  }
-
-  /** Validates every item first (nothing is written if one fails), then one pipeline. */
-  async publishMany(stream: string, items: readonly PublishItem[]): Promise<string[]> {
-    const tel = this.#telemetry;
-    const span = tel.messaging("send", stream, { count: items.length });
-    try {
-      const trace = tel.within(span, () => tel.inject());
-      const commands = items.map((item, index) => {
-        try {
-          return this.#prepare(stream, item.type, item.version, item.data, item.options, trace);
-        } catch (error) {
-          throw located(error, { stream, item: index });
-        }
-      });
-      if (commands.length === 0) return [];
-      const pipeline = this.#redis.pipeline();
-      for (const args of commands) pipeline.xadd(...args);
-      const results = (await pipeline.exec()) ?? [];
-      const ids = results.map(([error, id]) => {
-        if (error) throw error;
-        return id as string;
-      });
-      tel.count(
-        "contracts.messages.published",
-        { "messaging.destination.name": stream },
-        ids.length,
-      );
-      return ids;
-    } catch (error) {
-      Telemetry.fail(span, (error as Error)?.name ?? "Error");
-      throw error;
-    } finally {
-      Telemetry.end(span);
-    }
-  }
-}
+export {
+  DEAD_LETTER_MAXLEN,
+  DEAD_LETTER_REASONS,
+  StreamNotInCatalog,
+  deadLetterKey,
+  retryKey,
+  streamKey,
+} from "./_streams_common.js";
+export type {
+  BatchResult,
+  ConsumerOptions,
+  DeadLetterError,
+  DeadLetterReason,
+  Delivery,
+  Handler,
+  HandlerFailure,
+  VersionOf,
+} from "./_streams_common.js";
+export { Publisher } from "./_publisher.js";
+export type { PublishItem, PublishOptions, PublisherOptions } from "./_publisher.js";
 
 // -- Consuming ---------------------------------------------------------------------------
-
-/** What a handler gets besides the payload. */
-export interface Delivery<
-  T extends MessageType = MessageType,
-  V extends VersionOf<T> = VersionOf<T>,
-> {
-  envelope: WireEnvelope & { type: T; version: V; data: Messages[T][V] };
-  /** The Redis entry id. */
-  entryId: string;
-  /** How many times Redis has delivered the entry, this time included. */
-  deliveries: number;
-  /** False when the producer was built from another version of the contract. */
-  fingerprintMatches: boolean;
-}
-
-export type Handler<T extends MessageType, V extends VersionOf<T>> = (
-  data: Messages[T][V],
-  message: Delivery<T, V>,
-) => unknown | Promise<unknown>;
-
-/** Where a handler failed, for {@link ConsumerOptions.onError}. */
-export interface HandlerFailure {
-  entryId: string;
-  type: string;
-  version: number;
-  deliveries: number;
-}
-
-export interface ConsumerOptions {
-  /** The catalogue stream, e.g. `agent.tasks`. */
-  stream: string;
-  group: string;
-  /** This consumer's name in the group (unique per process). */
-  consumer: string;
-  /** Entries per cycle (default 100). */
-  batch?: number;
-  /** How long XREADGROUP waits for new entries, in ms (default 1000; 0: no wait). */
-  blockMs?: number;
-  /** Pending entries idle this long (ms) are claimed again (default 30000). */
-  claimIdleMs?: number;
-  /**
-   * Look for such entries at most this often, in ms (default claimIdleMs / 4; the
-   * first cycle always looks): an entry is reclaimed after claimIdleMs plus at
-   * most claimEveryMs.
-   */
-  claimEveryMs?: number;
-  /** An entry delivered more often than this goes to the dead-letter stream (default 5). */
-  maxDeliveries?: number;
-  /** Size and nesting limits of the envelope text (default DEFAULT_LIMITS). */
-  limits?: Limits;
-  /** `MAXLEN ~` of the dead-letter stream (default DEAD_LETTER_MAXLEN; null: no bound). */
-  deadLetterMaxLen?: number | null;
-  /** Called when a handler throws (default: console.warn); the entry stays pending. */
-  onError?: (error: unknown, failure: HandlerFailure) => void;
-  /** Traces and metrics (default: the global OpenTelemetry providers, if any). */
-  telemetry?: Telemetry;
-}
-
-/** The outcome of one {@link Consumer.runOnce}. */
-export interface BatchResult {
-  /** Handled and acknowledged. */
-  handled: number;
-  /** Moved to the dead-letter stream and acknowledged. */
-  deadLettered: number;
-  /** The handler threw: left pending, to be claimed again. */
-  failed: number;
-}
-
-/** One dead-letter entry's `dlq.errors` item. */
-export type DeadLetterError = Violation | { readonly error: string };
-
-const TRANSIENT = /^(LOADING|TRYAGAIN|CLUSTERDOWN|MASTERDOWN|READONLY|BUSY )/;
-const PROGRAMMING = [TypeError, RangeError, ReferenceError, SyntaxError];
-
-const messageOf = (error: unknown): string =>
-  String((error as { message?: unknown } | null)?.message ?? "");
-
-/** The group (or the stream with it) is gone: Redis restarted, XGROUP DESTROY, DEL. */
-function groupGone(error: unknown): boolean {
-  const message = messageOf(error);
-  return message.startsWith("NOGROUP") || message.startsWith("UNBLOCKED the stream key");
-}
-
-/** Worth retrying: connection trouble or a transient server state, not a bug. */
-function transient(error: unknown): boolean {
-  if ((error as { name?: unknown } | null)?.name === "ReplyError") {
-    return TRANSIENT.test(messageOf(error));
-  }
-  return !PROGRAMMING.some((kind) => error instanceof kind);
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const done = (): void => {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener("abort", done, { once: true });
-  });
-}
-
-type Field = Buffer | string;
-
-function text(value: Field): string {
-  return Buffer.isBuffer(value) ? value.toString("utf8") : String(value);
-}
-
-/** The violation of an envelope naming a type, or a version of it, this package lacks. */
-function unknownViolations(type: string, version: number): Violation[] {
-  const versions = MANIFEST.contracts.filter((c) => c.type === type).map((c) => c.version);
-  return versions.length
-    ? [{ pointer: "/version", expected: `one of ${JSON.stringify(versions)}`, got: `${version}` }]
-    : [{ pointer: "/type", expected: "a message type of this package", got: `"${type}"` }];
-}
-
-interface Item {
-  /** The stream or the group's retry stream. */
-  key: string;
-  id: string;
-  fields: Field[];
-  deliveries: number;
-}
-
-interface Dead extends Item {
-  reason: DeadLetterReason;
-  errors: readonly DeadLetterError[];
-}
-
-interface Batch {
-  acks: Item[];
-  dead: Dead[];
-  handled: number;
-  failed: number;
-  tracing: boolean;
-  metering: boolean;
-  /** `${type}@${version}\u0000${error type}` -> [messages, validating s, handling s] */
-  times: Map<string, [number, number, number]>;
-}
-
-type AnyHandler = (data: unknown, message: Delivery) => unknown;
-
-type Verdict =
-  | { reason: DeadLetterReason; errors: readonly DeadLetterError[] }
-  | {
-      reason?: undefined;
-      envelope: EnvelopeShape;
-      handler: AnyHandler;
-      fingerprintMatches: boolean;
-    };
-
-const invalid = (errors: readonly DeadLetterError[]): Verdict => ({ reason: "invalid", errors });
-const refused = (
-  reason: DeadLetterReason,
-  expected: string,
-  type: string,
-  version: number,
-): Verdict => ({
-  reason,
-  errors: [{ pointer: "/type", expected, got: `${type} v${version}` }],
-});
-
-type StreamEntries = [id: Buffer, fields: Buffer[] | null][];
 
 /**
  * Reads a catalogue stream in a consumer group, validates every entry and calls the

@@ -1,0 +1,153 @@
+import type { EnvelopeShape } from "./_envelope.js";
+import type { Limits, Violation, Where } from "./_runtime.js";
+import type { MessageType, Messages, WireEnvelope } from "./envelope.js";
+import { Telemetry } from "./telemetry.js";
+export declare const ENVELOPE_FIELD = "envelope";
+export declare const ENVELOPE_CONTRACT = "envelope.v1.json";
+export declare const buildEnvelope: (type: string, version: number, data: unknown, options: import("./_envelope.js").BuildOptions) => EnvelopeShape;
+export declare const envelopeContract: import("./_runtime.js").Contract<EnvelopeShape>;
+export declare const byContract: Map<string, import("./_types.js").ManifestContract>;
+export declare const LAST_ERRORS_KEPT = 10000;
+/** The default `MAXLEN ~` of dead-letter streams (as the Python consumers). */
+export declare const DEAD_LETTER_MAXLEN = 10000;
+/** The major versions of a message type. */
+export type VersionOf<T extends MessageType> = keyof Messages[T] & number;
+/** Why an entry was moved to the dead-letter stream (docs/wire.md). */
+export type DeadLetterReason = "invalid" | "unknown-contract" | "not-in-catalog" | "no-handler" | "delivery-limit" | "trimmed";
+export declare const DEAD_LETTER_REASONS: readonly DeadLetterReason[];
+/** The Redis key of a catalogue stream: `stream:{agent.tasks}`. */
+export declare function streamKey(stream: string): string;
+/** The key of its dead-letter stream: `stream:{agent.tasks}:dlq` (same hash slot). */
+export declare function deadLetterKey(stream: string): string;
+/**
+ * The retry stream of one consumer group: `stream:{agent.tasks}:retry:<group>` (same
+ * hash slot). Replays of that group's dead letters land there, and its consumers read
+ * it beside the stream.
+ */
+export declare function retryKey(stream: string, group: string): string;
+export declare function describe(contracts: Iterable<string>): string;
+/**
+ * A stream the catalogue does not list, or a message type the catalogue does not
+ * allow on that stream (`type` and `version` are then set).
+ */
+export declare class StreamNotInCatalog extends Error {
+    readonly stream: string;
+    readonly type: string | undefined;
+    readonly version: number | undefined;
+    constructor(stream: string, type?: string, version?: number, carried?: Iterable<string>);
+}
+/** The contract paths the catalogue allows on `stream`; null without a catalogue. */
+export declare function carriedBy(stream: string): Set<string> | null;
+export declare function positive(name: string, value: number | undefined, fallback: number, min?: number): number;
+export declare function positive(name: string, value: number | undefined, fallback: number | undefined, min?: number): number | undefined;
+export declare function located(error: unknown, where: Where): unknown;
+/** What a handler gets besides the payload. */
+export interface Delivery<T extends MessageType = MessageType, V extends VersionOf<T> = VersionOf<T>> {
+    envelope: WireEnvelope & {
+        type: T;
+        version: V;
+        data: Messages[T][V];
+    };
+    /** The Redis entry id. */
+    entryId: string;
+    /** How many times Redis has delivered the entry, this time included. */
+    deliveries: number;
+    /** False when the producer was built from another version of the contract. */
+    fingerprintMatches: boolean;
+}
+export type Handler<T extends MessageType, V extends VersionOf<T>> = (data: Messages[T][V], message: Delivery<T, V>) => unknown | Promise<unknown>;
+/** Where a handler failed, for {@link ConsumerOptions.onError}. */
+export interface HandlerFailure {
+    entryId: string;
+    type: string;
+    version: number;
+    deliveries: number;
+}
+export interface ConsumerOptions {
+    /** The catalogue stream, e.g. `agent.tasks`. */
+    stream: string;
+    group: string;
+    /** This consumer's name in the group (unique per process). */
+    consumer: string;
+    /** Entries per cycle (default 100). */
+    batch?: number;
+    /** How long XREADGROUP waits for new entries, in ms (default 1000; 0: no wait). */
+    blockMs?: number;
+    /** Pending entries idle this long (ms) are claimed again (default 30000). */
+    claimIdleMs?: number;
+    /**
+     * Look for such entries at most this often, in ms (default claimIdleMs / 4; the
+     * first cycle always looks): an entry is reclaimed after claimIdleMs plus at
+     * most claimEveryMs.
+     */
+    claimEveryMs?: number;
+    /** An entry delivered more often than this goes to the dead-letter stream (default 5). */
+    maxDeliveries?: number;
+    /** Size and nesting limits of the envelope text (default DEFAULT_LIMITS). */
+    limits?: Limits;
+    /** `MAXLEN ~` of the dead-letter stream (default DEAD_LETTER_MAXLEN; null: no bound). */
+    deadLetterMaxLen?: number | null;
+    /** Called when a handler throws (default: console.warn); the entry stays pending. */
+    onError?: (error: unknown, failure: HandlerFailure) => void;
+    /** Traces and metrics (default: the global OpenTelemetry providers, if any). */
+    telemetry?: Telemetry;
+}
+/** The outcome of one {@link Consumer.runOnce}. */
+export interface BatchResult {
+    /** Handled and acknowledged. */
+    handled: number;
+    /** Moved to the dead-letter stream and acknowledged. */
+    deadLettered: number;
+    /** The handler threw: left pending, to be claimed again. */
+    failed: number;
+}
+/** One dead-letter entry's `dlq.errors` item. */
+export type DeadLetterError = Violation | {
+    readonly error: string;
+};
+export declare const TRANSIENT: RegExp;
+export declare const PROGRAMMING: RangeErrorConstructor[];
+export declare const messageOf: (error: unknown) => string;
+/** The group (or the stream with it) is gone: Redis restarted, XGROUP DESTROY, DEL. */
+export declare function groupGone(error: unknown): boolean;
+/** Worth retrying: connection trouble or a transient server state, not a bug. */
+export declare function transient(error: unknown): boolean;
+export declare function sleep(ms: number, signal?: AbortSignal): Promise<void>;
+export type Field = Buffer | string;
+export declare function text(value: Field): string;
+/** The violation of an envelope naming a type, or a version of it, this package lacks. */
+export declare function unknownViolations(type: string, version: number): Violation[];
+export interface Item {
+    /** The stream or the group's retry stream. */
+    key: string;
+    id: string;
+    fields: Field[];
+    deliveries: number;
+}
+export interface Dead extends Item {
+    reason: DeadLetterReason;
+    errors: readonly DeadLetterError[];
+}
+export interface Batch {
+    acks: Item[];
+    dead: Dead[];
+    handled: number;
+    failed: number;
+    tracing: boolean;
+    metering: boolean;
+    /** `${type}@${version}\u0000${error type}` -> [messages, validating s, handling s] */
+    times: Map<string, [number, number, number]>;
+}
+export type AnyHandler = (data: unknown, message: Delivery) => unknown;
+export type Verdict = {
+    reason: DeadLetterReason;
+    errors: readonly DeadLetterError[];
+} | {
+    reason?: undefined;
+    envelope: EnvelopeShape;
+    handler: AnyHandler;
+    fingerprintMatches: boolean;
+};
+export declare const invalid: (errors: readonly DeadLetterError[]) => Verdict;
+export declare const refused: (reason: DeadLetterReason, expected: string, type: string, version: number) => Verdict;
+export type StreamEntries = [id: Buffer, fields: Buffer[] | null][];

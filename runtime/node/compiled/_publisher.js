@@ -1,0 +1,113 @@
+import { messageContract } from "./_envelope.js";
+import { DEFAULT_LIMITS, checkLimits } from "./_runtime.js";
+import { Telemetry } from "./telemetry.js";
+import { ENVELOPE_CONTRACT, ENVELOPE_FIELD, StreamNotInCatalog, buildEnvelope, carriedBy, located, positive, streamKey, } from "./_streams_common.js";
+/** Publishes validated envelopes on catalogue streams. */
+export class Publisher {
+    #redis;
+    #source;
+    #maxLen;
+    #limits;
+    #carried = new Map();
+    #telemetry;
+    constructor(redis, options) {
+        if (typeof options?.source !== "string")
+            throw new TypeError("options.source is required");
+        this.#redis = redis;
+        this.#telemetry = options.telemetry ?? new Telemetry();
+        this.#source = options.source;
+        this.#maxLen = positive("maxLen", options.maxLen, undefined);
+        this.#limits = options.limits ?? DEFAULT_LIMITS;
+    }
+    #allowed(stream) {
+        if (!this.#carried.has(stream))
+            this.#carried.set(stream, carriedBy(stream));
+        return this.#carried.get(stream) ?? null;
+    }
+    /** XADD arguments for one message; throws before anything is written. */
+    #prepare(stream, type, version, data, options = {}, trace) {
+        const key = streamKey(stream);
+        const allowed = this.#allowed(stream);
+        const entry = messageContract(type, version);
+        if (allowed !== null && !allowed.has(entry.contract)) {
+            throw new StreamNotInCatalog(stream, type, version, allowed);
+        }
+        const envelope = buildEnvelope(type, version, data, {
+            source: this.#source,
+            id: options.id,
+            time: options.time,
+            trace: options.trace ?? trace,
+            correlationId: options.correlationId,
+        });
+        const maxLen = positive("maxLen", options.maxLen, this.#maxLen);
+        const trim = maxLen === undefined ? [] : ["MAXLEN", "~", String(maxLen)];
+        const text = JSON.stringify(envelope);
+        checkLimits(ENVELOPE_CONTRACT, text, this.#limits);
+        return [key, ...trim, "*", ENVELOPE_FIELD, text];
+    }
+    /**
+     * Validates `data` (throws ContractViolation or UnknownMessage), checks the
+     * catalogue allows the type on `stream` (throws StreamNotInCatalog), XADDs the
+     * envelope and resolves to the Redis entry id.
+     */
+    async publish(stream, type, version, data, options) {
+        const tel = this.#telemetry;
+        const span = tel.messaging("send", stream, options?.id === undefined ? {} : { messageId: options.id });
+        try {
+            let args;
+            try {
+                const trace = tel.within(span, () => tel.inject());
+                args = this.#prepare(stream, type, version, data, options, trace);
+            }
+            catch (error) {
+                throw located(error, { stream });
+            }
+            const id = (await this.#redis.xadd(...args));
+            tel.count("contracts.messages.published", { "messaging.destination.name": stream });
+            return id;
+        }
+        catch (error) {
+            Telemetry.fail(span, error?.name ?? "Error");
+            throw error;
+        }
+        finally {
+            Telemetry.end(span);
+        }
+    }
+    /** Validates every item first (nothing is written if one fails), then one pipeline. */
+    async publishMany(stream, items) {
+        const tel = this.#telemetry;
+        const span = tel.messaging("send", stream, { count: items.length });
+        try {
+            const trace = tel.within(span, () => tel.inject());
+            const commands = items.map((item, index) => {
+                try {
+                    return this.#prepare(stream, item.type, item.version, item.data, item.options, trace);
+                }
+                catch (error) {
+                    throw located(error, { stream, item: index });
+                }
+            });
+            if (commands.length === 0)
+                return [];
+            const pipeline = this.#redis.pipeline();
+            for (const args of commands)
+                pipeline.xadd(...args);
+            const results = (await pipeline.exec()) ?? [];
+            const ids = results.map(([error, id]) => {
+                if (error)
+                    throw error;
+                return id;
+            });
+            tel.count("contracts.messages.published", { "messaging.destination.name": stream }, ids.length);
+            return ids;
+        }
+        catch (error) {
+            Telemetry.fail(span, error?.name ?? "Error");
+            throw error;
+        }
+        finally {
+            Telemetry.end(span);
+        }
+    }
+}

@@ -1,0 +1,131 @@
+import { CATALOG } from "./_catalog.js";
+import { envelopes } from "./_envelope.js";
+import { MANIFEST } from "./_manifest.js";
+import { ContractViolation, contract } from "./_runtime.js";
+export const ENVELOPE_FIELD = "envelope";
+export const ENVELOPE_CONTRACT = "envelope.v1.json";
+export const { buildEnvelope } = envelopes(ENVELOPE_CONTRACT);
+export const envelopeContract = contract(ENVELOPE_CONTRACT);
+export const byContract = new Map(MANIFEST.contracts.filter((c) => c.type !== null).map((c) => [c.contract, c]));
+export const LAST_ERRORS_KEPT = 10_000;
+/** The default `MAXLEN ~` of dead-letter streams (as the Python consumers). */
+export const DEAD_LETTER_MAXLEN = 10_000;
+export const DEAD_LETTER_REASONS = Object.freeze([
+    "invalid",
+    "unknown-contract",
+    "not-in-catalog",
+    "no-handler",
+    "delivery-limit",
+    "trimmed",
+]);
+/** The Redis key of a catalogue stream: `stream:{agent.tasks}`. */
+export function streamKey(stream) {
+    if (typeof stream !== "string" || stream === "" || /[{}]/.test(stream)) {
+        throw new TypeError(`not a stream name: ${JSON.stringify(stream)}`);
+    }
+    return `stream:{${stream}}`;
+}
+/** The key of its dead-letter stream: `stream:{agent.tasks}:dlq` (same hash slot). */
+export function deadLetterKey(stream) {
+    return `${streamKey(stream)}:dlq`;
+}
+/**
+ * The retry stream of one consumer group: `stream:{agent.tasks}:retry:<group>` (same
+ * hash slot). Replays of that group's dead letters land there, and its consumers read
+ * it beside the stream.
+ */
+export function retryKey(stream, group) {
+    return `${streamKey(stream)}:retry:${group}`;
+}
+export function describe(contracts) {
+    const names = [...contracts].map((path) => {
+        const entry = byContract.get(path);
+        return entry === undefined ? path : `${entry.type} v${entry.version}`;
+    });
+    return names.length ? names.join(", ") : "nothing";
+}
+/**
+ * A stream the catalogue does not list, or a message type the catalogue does not
+ * allow on that stream (`type` and `version` are then set).
+ */
+export class StreamNotInCatalog extends Error {
+    stream;
+    type;
+    version;
+    constructor(stream, type, version, carried) {
+        const streams = Object.keys(CATALOG?.streams ?? {}).join(", ");
+        super(type === undefined
+            ? `stream ${stream} is not in the catalogue (streams: ${streams})`
+            : `${type} v${version} is not carried by stream ${stream}` +
+                ` (it carries ${describe(carried ?? [])})`);
+        this.name = "StreamNotInCatalog";
+        this.stream = stream;
+        this.type = type;
+        this.version = version;
+    }
+}
+/** The contract paths the catalogue allows on `stream`; null without a catalogue. */
+export function carriedBy(stream) {
+    if (CATALOG === null)
+        return null;
+    const entry = Object.hasOwn(CATALOG.streams, stream) ? CATALOG.streams[stream] : undefined;
+    if (entry === undefined)
+        throw new StreamNotInCatalog(stream);
+    return new Set(entry.messages.map((m) => m.contract));
+}
+export function positive(name, value, fallback, min = 1) {
+    if (value === undefined)
+        return fallback;
+    if (!Number.isSafeInteger(value) || value < min) {
+        throw new RangeError(`${name} must be an integer >= ${min}, got ${value}`);
+    }
+    return value;
+}
+export function located(error, where) {
+    return error instanceof ContractViolation
+        ? new ContractViolation(error.contract, error.violations, { ...error.where, ...where })
+        : error;
+}
+export const TRANSIENT = /^(LOADING|TRYAGAIN|CLUSTERDOWN|MASTERDOWN|READONLY|BUSY )/;
+export const PROGRAMMING = [TypeError, RangeError, ReferenceError, SyntaxError];
+export const messageOf = (error) => String(error?.message ?? "");
+/** The group (or the stream with it) is gone: Redis restarted, XGROUP DESTROY, DEL. */
+export function groupGone(error) {
+    const message = messageOf(error);
+    return message.startsWith("NOGROUP") || message.startsWith("UNBLOCKED the stream key");
+}
+/** Worth retrying: connection trouble or a transient server state, not a bug. */
+export function transient(error) {
+    if (error?.name === "ReplyError") {
+        return TRANSIENT.test(messageOf(error));
+    }
+    return !PROGRAMMING.some((kind) => error instanceof kind);
+}
+export function sleep(ms, signal) {
+    return new Promise((resolve) => {
+        if (signal?.aborted)
+            return resolve();
+        const done = () => {
+            clearTimeout(timer);
+            signal?.removeEventListener("abort", done);
+            resolve();
+        };
+        const timer = setTimeout(done, ms);
+        signal?.addEventListener("abort", done, { once: true });
+    });
+}
+export function text(value) {
+    return Buffer.isBuffer(value) ? value.toString("utf8") : String(value);
+}
+/** The violation of an envelope naming a type, or a version of it, this package lacks. */
+export function unknownViolations(type, version) {
+    const versions = MANIFEST.contracts.filter((c) => c.type === type).map((c) => c.version);
+    return versions.length
+        ? [{ pointer: "/version", expected: `one of ${JSON.stringify(versions)}`, got: `${version}` }]
+        : [{ pointer: "/type", expected: "a message type of this package", got: `"${type}"` }];
+}
+export const invalid = (errors) => ({ reason: "invalid", errors });
+export const refused = (reason, expected, type, version) => ({
+    reason,
+    errors: [{ pointer: "/type", expected, got: `${type} v${version}` }],
+});

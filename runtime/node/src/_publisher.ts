@@ -1,0 +1,185 @@
+// Validated publishing on catalogue streams (re-exported by streams.ts).
+import type { Redis } from "ioredis";
+import { UnknownMessage, envelopes, messageContract } from "./_envelope.js";
+import { ContractViolation, DEFAULT_LIMITS, checkLimits, contract } from "./_runtime.js";
+import type { Limits } from "./_runtime.js";
+import type { MessageType, Messages, WireEnvelope } from "./envelope.js";
+import { Telemetry } from "./telemetry.js";
+import {
+  ENVELOPE_CONTRACT,
+  ENVELOPE_FIELD,
+  StreamNotInCatalog,
+  VersionOf,
+  buildEnvelope,
+  carriedBy,
+  located,
+  positive,
+  refused,
+  streamKey,
+  text,
+} from "./_streams_common.js";
+
+/** Per message options of {@link Publisher.publish}. */
+export interface PublishOptions {
+  /** Trim the stream to about this many entries (`XADD MAXLEN ~ n`). */
+  maxLen?: number;
+  trace?: WireEnvelope["trace"];
+  correlationId?: string;
+  /** The message id (default: a random UUID); not the Redis entry id. */
+  id?: string;
+  /** The envelope time (default: now). */
+  time?: string;
+}
+
+export interface PublisherOptions {
+  /** The producing service, e.g. `node/order-service`. */
+  source: string;
+  /** Default `MAXLEN ~` of every XADD; no trimming when absent. */
+  maxLen?: number;
+  /**
+   * Size and nesting limits of the envelope text (default DEFAULT_LIMITS, as the
+   * consumers'): a message they would refuse is refused here, before it is written.
+   */
+  limits?: Limits;
+  /** Traces and metrics (default: the global OpenTelemetry providers, if any). */
+  telemetry?: Telemetry;
+}
+
+/** One message of {@link Publisher.publishMany}; `type` narrows `version` and `data`. */
+export type PublishItem = {
+  [T in MessageType]: {
+    [V in VersionOf<T>]: {
+      type: T;
+      version: V;
+      data: Messages[T][V];
+      options?: PublishOptions;
+    };
+  }[VersionOf<T>];
+}[MessageType];
+
+type XaddArgs = [key: string, ...rest: string[]];
+
+/** Publishes validated envelopes on catalogue streams. */
+export class Publisher {
+  #redis: Redis;
+  #source: string;
+  #maxLen: number | undefined;
+  #limits: Limits;
+  #carried = new Map<string, Set<string> | null>();
+  #telemetry: Telemetry;
+
+  constructor(redis: Redis, options: PublisherOptions) {
+    if (typeof options?.source !== "string") throw new TypeError("options.source is required");
+    this.#redis = redis;
+    this.#telemetry = options.telemetry ?? new Telemetry();
+    this.#source = options.source;
+    this.#maxLen = positive("maxLen", options.maxLen, undefined);
+    this.#limits = options.limits ?? DEFAULT_LIMITS;
+  }
+
+  #allowed(stream: string): Set<string> | null {
+    if (!this.#carried.has(stream)) this.#carried.set(stream, carriedBy(stream));
+    return this.#carried.get(stream) ?? null;
+  }
+
+  /** XADD arguments for one message; throws before anything is written. */
+  #prepare(
+    stream: string,
+    type: string,
+    version: number,
+    data: unknown,
+    options: PublishOptions = {},
+    trace?: WireEnvelope["trace"],
+  ): XaddArgs {
+    const key = streamKey(stream);
+    const allowed = this.#allowed(stream);
+    const entry = messageContract(type, version);
+    if (allowed !== null && !allowed.has(entry.contract)) {
+      throw new StreamNotInCatalog(stream, type, version, allowed);
+    }
+    const envelope = buildEnvelope(type, version, data, {
+      source: this.#source,
+      id: options.id,
+      time: options.time,
+      trace: options.trace ?? trace,
+      correlationId: options.correlationId,
+    });
+    const maxLen = positive("maxLen", options.maxLen, this.#maxLen);
+    const trim = maxLen === undefined ? [] : ["MAXLEN", "~", String(maxLen)];
+    const text = JSON.stringify(envelope);
+    checkLimits(ENVELOPE_CONTRACT, text, this.#limits);
+    return [key, ...trim, "*", ENVELOPE_FIELD, text];
+  }
+
+  /**
+   * Validates `data` (throws ContractViolation or UnknownMessage), checks the
+   * catalogue allows the type on `stream` (throws StreamNotInCatalog), XADDs the
+   * envelope and resolves to the Redis entry id.
+   */
+  async publish<T extends MessageType, V extends VersionOf<T>>(
+    stream: string,
+    type: T,
+    version: V,
+    data: Messages[T][V],
+    options?: PublishOptions,
+  ): Promise<string> {
+    const tel = this.#telemetry;
+    const span = tel.messaging(
+      "send",
+      stream,
+      options?.id === undefined ? {} : { messageId: options.id },
+    );
+    try {
+      let args: XaddArgs;
+      try {
+        const trace = tel.within(span, () => tel.inject());
+        args = this.#prepare(stream, type, version, data, options, trace);
+      } catch (error) {
+        throw located(error, { stream });
+      }
+      const id = (await this.#redis.xadd(...args)) as string;
+      tel.count("contracts.messages.published", { "messaging.destination.name": stream });
+      return id;
+    } catch (error) {
+      Telemetry.fail(span, (error as Error)?.name ?? "Error");
+      throw error;
+    } finally {
+      Telemetry.end(span);
+    }
+  }
+
+  /** Validates every item first (nothing is written if one fails), then one pipeline. */
+  async publishMany(stream: string, items: readonly PublishItem[]): Promise<string[]> {
+    const tel = this.#telemetry;
+    const span = tel.messaging("send", stream, { count: items.length });
+    try {
+      const trace = tel.within(span, () => tel.inject());
+      const commands = items.map((item, index) => {
+        try {
+          return this.#prepare(stream, item.type, item.version, item.data, item.options, trace);
+        } catch (error) {
+          throw located(error, { stream, item: index });
+        }
+      });
+      if (commands.length === 0) return [];
+      const pipeline = this.#redis.pipeline();
+      for (const args of commands) pipeline.xadd(...args);
+      const results = (await pipeline.exec()) ?? [];
+      const ids = results.map(([error, id]) => {
+        if (error) throw error;
+        return id as string;
+      });
+      tel.count(
+        "contracts.messages.published",
+        { "messaging.destination.name": stream },
+        ids.length,
+      );
+      return ids;
+    } catch (error) {
+      Telemetry.fail(span, (error as Error)?.name ?? "Error");
+      throw error;
+    } finally {
+      Telemetry.end(span);
+    }
+  }
+}

@@ -1,0 +1,299 @@
+// What the publisher and the consumer of streams.ts share: the wire's keys and
+// field names, the dead-letter reasons, the option checks, and the consumer's types
+// and small helpers. Private to the package: streams.ts re-exports the public part.
+import type { Redis } from "ioredis";
+import { CATALOG } from "./_catalog.js";
+import { envelopes } from "./_envelope.js";
+import type { EnvelopeShape } from "./_envelope.js";
+import { MANIFEST } from "./_manifest.js";
+import { ContractViolation, DEFAULT_LIMITS, contract } from "./_runtime.js";
+import type { Limits, Violation, Where } from "./_runtime.js";
+import type { MessageType, Messages, WireEnvelope } from "./envelope.js";
+import { Telemetry } from "./telemetry.js";
+
+export const ENVELOPE_FIELD = "envelope";
+export const ENVELOPE_CONTRACT = "envelope.v1.json";
+export const { buildEnvelope } = envelopes(ENVELOPE_CONTRACT);
+export const envelopeContract = contract<EnvelopeShape>(ENVELOPE_CONTRACT);
+export const byContract = new Map(
+  MANIFEST.contracts.filter((c) => c.type !== null).map((c) => [c.contract, c]),
+);
+export const LAST_ERRORS_KEPT = 10_000;
+/** The default `MAXLEN ~` of dead-letter streams (as the Python consumers). */
+export const DEAD_LETTER_MAXLEN = 10_000;
+
+/** The major versions of a message type. */
+export type VersionOf<T extends MessageType> = keyof Messages[T] & number;
+
+/** Why an entry was moved to the dead-letter stream (docs/wire.md). */
+export type DeadLetterReason =
+  | "invalid"
+  | "unknown-contract"
+  | "not-in-catalog"
+  | "no-handler"
+  | "delivery-limit"
+  | "trimmed";
+
+export const DEAD_LETTER_REASONS: readonly DeadLetterReason[] = Object.freeze([
+  "invalid",
+  "unknown-contract",
+  "not-in-catalog",
+  "no-handler",
+  "delivery-limit",
+  "trimmed",
+] as const);
+
+/** The Redis key of a catalogue stream: `stream:{agent.tasks}`. */
+export function streamKey(stream: string): string {
+  if (typeof stream !== "string" || stream === "" || /[{}]/.test(stream)) {
+    throw new TypeError(`not a stream name: ${JSON.stringify(stream)}`);
+  }
+  return `stream:{${stream}}`;
+}
+
+/** The key of its dead-letter stream: `stream:{agent.tasks}:dlq` (same hash slot). */
+export function deadLetterKey(stream: string): string {
+  return `${streamKey(stream)}:dlq`;
+}
+
+/**
+ * The retry stream of one consumer group: `stream:{agent.tasks}:retry:<group>` (same
+ * hash slot). Replays of that group's dead letters land there, and its consumers read
+ * it beside the stream.
+ */
+export function retryKey(stream: string, group: string): string {
+  return `${streamKey(stream)}:retry:${group}`;
+}
+
+export function describe(contracts: Iterable<string>): string {
+  const names = [...contracts].map((path) => {
+    const entry = byContract.get(path);
+    return entry === undefined ? path : `${entry.type} v${entry.version}`;
+  });
+  return names.length ? names.join(", ") : "nothing";
+}
+
+/**
+ * A stream the catalogue does not list, or a message type the catalogue does not
+ * allow on that stream (`type` and `version` are then set).
+ */
+export class StreamNotInCatalog extends Error {
+  readonly stream: string;
+  readonly type: string | undefined;
+  readonly version: number | undefined;
+
+  constructor(stream: string, type?: string, version?: number, carried?: Iterable<string>) {
+    const streams = Object.keys(CATALOG?.streams ?? {}).join(", ");
+    super(
+      type === undefined
+        ? `stream ${stream} is not in the catalogue (streams: ${streams})`
+        : `${type} v${version} is not carried by stream ${stream}` +
+            ` (it carries ${describe(carried ?? [])})`,
+    );
+    this.name = "StreamNotInCatalog";
+    this.stream = stream;
+    this.type = type;
+    this.version = version;
+  }
+}
+
+/** The contract paths the catalogue allows on `stream`; null without a catalogue. */
+export function carriedBy(stream: string): Set<string> | null {
+  if (CATALOG === null) return null;
+  const entry = Object.hasOwn(CATALOG.streams, stream) ? CATALOG.streams[stream] : undefined;
+  if (entry === undefined) throw new StreamNotInCatalog(stream);
+  return new Set(entry.messages.map((m) => m.contract));
+}
+
+export function positive(name: string, value: number | undefined, fallback: number, min?: number): number;
+export function positive(
+  name: string,
+  value: number | undefined,
+  fallback: number | undefined,
+  min?: number,
+): number | undefined;
+export function positive(
+  name: string,
+  value: number | undefined,
+  fallback: number | undefined,
+  min = 1,
+): number | undefined {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value < min) {
+    throw new RangeError(`${name} must be an integer >= ${min}, got ${value}`);
+  }
+  return value;
+}
+
+export function located(error: unknown, where: Where): unknown {
+  return error instanceof ContractViolation
+    ? new ContractViolation(error.contract, error.violations, { ...error.where, ...where })
+    : error;
+}
+
+// -- Consuming ---------------------------------------------------------------------------
+
+/** What a handler gets besides the payload. */
+export interface Delivery<
+  T extends MessageType = MessageType,
+  V extends VersionOf<T> = VersionOf<T>,
+> {
+  envelope: WireEnvelope & { type: T; version: V; data: Messages[T][V] };
+  /** The Redis entry id. */
+  entryId: string;
+  /** How many times Redis has delivered the entry, this time included. */
+  deliveries: number;
+  /** False when the producer was built from another version of the contract. */
+  fingerprintMatches: boolean;
+}
+
+export type Handler<T extends MessageType, V extends VersionOf<T>> = (
+  data: Messages[T][V],
+  message: Delivery<T, V>,
+) => unknown | Promise<unknown>;
+
+/** Where a handler failed, for {@link ConsumerOptions.onError}. */
+export interface HandlerFailure {
+  entryId: string;
+  type: string;
+  version: number;
+  deliveries: number;
+}
+
+export interface ConsumerOptions {
+  /** The catalogue stream, e.g. `agent.tasks`. */
+  stream: string;
+  group: string;
+  /** This consumer's name in the group (unique per process). */
+  consumer: string;
+  /** Entries per cycle (default 100). */
+  batch?: number;
+  /** How long XREADGROUP waits for new entries, in ms (default 1000; 0: no wait). */
+  blockMs?: number;
+  /** Pending entries idle this long (ms) are claimed again (default 30000). */
+  claimIdleMs?: number;
+  /**
+   * Look for such entries at most this often, in ms (default claimIdleMs / 4; the
+   * first cycle always looks): an entry is reclaimed after claimIdleMs plus at
+   * most claimEveryMs.
+   */
+  claimEveryMs?: number;
+  /** An entry delivered more often than this goes to the dead-letter stream (default 5). */
+  maxDeliveries?: number;
+  /** Size and nesting limits of the envelope text (default DEFAULT_LIMITS). */
+  limits?: Limits;
+  /** `MAXLEN ~` of the dead-letter stream (default DEAD_LETTER_MAXLEN; null: no bound). */
+  deadLetterMaxLen?: number | null;
+  /** Called when a handler throws (default: console.warn); the entry stays pending. */
+  onError?: (error: unknown, failure: HandlerFailure) => void;
+  /** Traces and metrics (default: the global OpenTelemetry providers, if any). */
+  telemetry?: Telemetry;
+}
+
+/** The outcome of one {@link Consumer.runOnce}. */
+export interface BatchResult {
+  /** Handled and acknowledged. */
+  handled: number;
+  /** Moved to the dead-letter stream and acknowledged. */
+  deadLettered: number;
+  /** The handler threw: left pending, to be claimed again. */
+  failed: number;
+}
+
+/** One dead-letter entry's `dlq.errors` item. */
+export type DeadLetterError = Violation | { readonly error: string };
+
+export const TRANSIENT = /^(LOADING|TRYAGAIN|CLUSTERDOWN|MASTERDOWN|READONLY|BUSY )/;
+export const PROGRAMMING = [TypeError, RangeError, ReferenceError, SyntaxError];
+
+export const messageOf = (error: unknown): string =>
+  String((error as { message?: unknown } | null)?.message ?? "");
+
+/** The group (or the stream with it) is gone: Redis restarted, XGROUP DESTROY, DEL. */
+export function groupGone(error: unknown): boolean {
+  const message = messageOf(error);
+  return message.startsWith("NOGROUP") || message.startsWith("UNBLOCKED the stream key");
+}
+
+/** Worth retrying: connection trouble or a transient server state, not a bug. */
+export function transient(error: unknown): boolean {
+  if ((error as { name?: unknown } | null)?.name === "ReplyError") {
+    return TRANSIENT.test(messageOf(error));
+  }
+  return !PROGRAMMING.some((kind) => error instanceof kind);
+}
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = (): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
+  });
+}
+
+export type Field = Buffer | string;
+
+export function text(value: Field): string {
+  return Buffer.isBuffer(value) ? value.toString("utf8") : String(value);
+}
+
+/** The violation of an envelope naming a type, or a version of it, this package lacks. */
+export function unknownViolations(type: string, version: number): Violation[] {
+  const versions = MANIFEST.contracts.filter((c) => c.type === type).map((c) => c.version);
+  return versions.length
+    ? [{ pointer: "/version", expected: `one of ${JSON.stringify(versions)}`, got: `${version}` }]
+    : [{ pointer: "/type", expected: "a message type of this package", got: `"${type}"` }];
+}
+
+export interface Item {
+  /** The stream or the group's retry stream. */
+  key: string;
+  id: string;
+  fields: Field[];
+  deliveries: number;
+}
+
+export interface Dead extends Item {
+  reason: DeadLetterReason;
+  errors: readonly DeadLetterError[];
+}
+
+export interface Batch {
+  acks: Item[];
+  dead: Dead[];
+  handled: number;
+  failed: number;
+  tracing: boolean;
+  metering: boolean;
+  /** `${type}@${version}\u0000${error type}` -> [messages, validating s, handling s] */
+  times: Map<string, [number, number, number]>;
+}
+
+export type AnyHandler = (data: unknown, message: Delivery) => unknown;
+
+export type Verdict =
+  | { reason: DeadLetterReason; errors: readonly DeadLetterError[] }
+  | {
+      reason?: undefined;
+      envelope: EnvelopeShape;
+      handler: AnyHandler;
+      fingerprintMatches: boolean;
+    };
+
+export const invalid = (errors: readonly DeadLetterError[]): Verdict => ({ reason: "invalid", errors });
+export const refused = (
+  reason: DeadLetterReason,
+  expected: string,
+  type: string,
+  version: number,
+): Verdict => ({
+  reason,
+  errors: [{ pointer: "/type", expected, got: `${type} v${version}` }],
+});
+
+export type StreamEntries = [id: Buffer, fields: Buffer[] | null][];
