@@ -102,3 +102,28 @@ def test_http_benchmark_prints_its_ratio() -> None:
     assert lines[1].startswith("ratio validated / bare node:http: ")
     result = json.loads(lines[-1])
     assert result["benchmark"] == "http" and len(result["ratios"]) == 1
+
+
+def test_telemetry_benchmark_prints_every_overhead() -> None:
+    """benchmarks/node/telemetry.mjs (#17): the three modes (without the API, the API
+    without an SDK, the SDK) each run redis.mjs; an overhead line per goal."""
+    npm = shutil.which("npm") or "npm"
+    if not (BENCH / "node_modules" / "ioredis").is_dir():
+        subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=BENCH, check=True)
+    done = subprocess.run(
+        ["node", "telemetry.mjs", "--messages", "200", "--runs", "1"],
+        cwd=BENCH, capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = done.stdout.splitlines()
+    for mode in ("API, no SDK", "SDK, no-op export"):
+        for path in ("publish", "consume"):
+            assert any(
+                line.startswith(f"{mode}: {path} overhead ") for line in lines
+            ), done.stdout
+    result = json.loads(lines[-1])
+    assert set(result["ratios"]) == {
+        "without the API",
+        "API, no SDK",
+        "SDK, no-op export",
+    }
