@@ -191,3 +191,18 @@ def test_no_test_module_is_over_a_thousand_lines() -> None:
         if (n := len(p.read_text(encoding="utf-8").splitlines())) > TEST_MODULE_LINES
     }
     assert not over
+
+
+TOP_LEVEL = {
+    ".ci", ".gitignore", "Makefile", "README.md", "benchmarks", "codegen", "docs",
+    "examples", "generated", "pyproject.toml", "runtime", "schemas", "tests",
+}  # fmt: skip
+
+
+def test_the_top_level_is_the_layout_asked_for() -> None:
+    """Only the rooms the README's layout table names are tracked at the top: a
+    scratch output folder (a benchmark's, say) committed by mistake fails here."""
+    tracked = subprocess.run(
+        ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    assert {line.split("/", 1)[0] for line in tracked} <= TOP_LEVEL

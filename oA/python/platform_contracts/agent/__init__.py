@@ -1,1 +1,0 @@
-"""Contracts under agent/ (generated; do not edit)."""

@@ -1,1 +1,0 @@
-"""Contracts under common/ (generated; do not edit)."""

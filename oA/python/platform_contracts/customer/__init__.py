@@ -1,1 +1,0 @@
-"""Contracts under customer/ (generated; do not edit)."""

@@ -1,1 +1,0 @@
-"""Contracts under http/ (generated; do not edit)."""

@@ -1,1 +1,0 @@
-"""Contracts under llm/ (generated; do not edit)."""

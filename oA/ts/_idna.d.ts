@@ -1,3 +1,0 @@
-export declare const IDNA_VERSION: string;
-export declare const UNICODE_VERSION: string;
-export declare const IDNA_RUNS: string;

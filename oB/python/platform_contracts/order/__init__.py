@@ -1,1 +1,0 @@
-"""Contracts under order/ (generated; do not edit)."""

@@ -1,2 +1,0 @@
-// Types the generated modules and the runtime share.
-export {};
