@@ -29,10 +29,11 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from benchmarks.npm import npm_ci
 
 REPO = Path(__file__).resolve().parent.parent
 PROJECT = REPO / "benchmarks" / "corpora"
@@ -65,19 +66,7 @@ class Corpus:
 
 def node_modules() -> Path:
     """``benchmarks/corpora/node_modules``, installed from the lockfile."""
-    modules = PROJECT / "node_modules"
-    stamp = modules / ".package-lock.json"
-    lock = PROJECT / "package-lock.json"
-    if not stamp.is_file() or stamp.stat().st_mtime < lock.stat().st_mtime:
-        result = subprocess.run(
-            [NPM, "ci", "--no-audit", "--no-fund", "--silent"],
-            cwd=PROJECT,
-            capture_output=True,
-            text=True,
-        )
-        if result.returncode != 0:
-            raise RuntimeError(f"npm ci failed:\n{result.stdout}{result.stderr}")
-    return modules
+    return npm_ci(PROJECT)
 
 
 def github_webhooks(limit: int = 0) -> Corpus:

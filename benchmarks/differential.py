@@ -39,6 +39,7 @@ from jsonschema import Draft7Validator, Draft202012Validator, FormatChecker
 from jsonschema.protocols import Validator
 from referencing.jsonschema import DRAFT7, DRAFT202012
 
+from benchmarks.npm import npm_ci
 from codegen.api import generate
 from codegen.emit import Settings
 from codegen.errors import CompileError, ContractError
@@ -67,19 +68,7 @@ class RuntimeVerdict:
 
 def node_modules() -> Path:
     """``conformance_node/node_modules`` (Ajv, tsc), installed from the lockfile."""
-    modules = NODE_PROJECT / "node_modules"
-    stamp = modules / ".package-lock.json"
-    lock = NODE_PROJECT / "package-lock.json"
-    if not stamp.is_file() or stamp.stat().st_mtime < lock.stat().st_mtime:
-        result = subprocess.run(
-            [NPM, "ci", "--no-audit", "--no-fund", "--silent"],
-            cwd=NODE_PROJECT,
-            capture_output=True,
-            text=True,
-        )
-        if result.returncode != 0:
-            raise RuntimeError(f"npm ci failed:\n{result.stdout}{result.stderr}")
-    return modules
+    return npm_ci(NODE_PROJECT)
 
 
 def tsc() -> Path:

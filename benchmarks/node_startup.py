@@ -27,6 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.npm import npm_ci  # noqa: E402
 from benchmarks.synth import write_set  # noqa: E402
 from codegen.api import generate_to  # noqa: E402
 from codegen.emit import Settings  # noqa: E402
@@ -50,9 +51,7 @@ def main() -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[20, 500])
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    if not (BENCH / "node_modules" / "ajv").is_dir():
-        npm = shutil.which("npm") or "npm"
-        subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=BENCH, check=True)
+    npm_ci(BENCH)
     for size in args.sizes:
         work = BENCH / "build" / f"startup-{size}"
         shutil.rmtree(work, ignore_errors=True)

@@ -19,10 +19,11 @@ import json
 import os
 import shlex
 import shutil
-import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from benchmarks.npm import NpmFailed, npm_ci
 
 REPO = Path(__file__).resolve().parent.parent
 VENV_BIN = REPO / ".venv" / "bin"
@@ -58,18 +59,6 @@ def find(name: str) -> str | None:
     return shutil.which(name, path=str(VENV_BIN)) or shutil.which(name)
 
 
-def _installed(project: Path) -> bool:
-    """Whether ``node_modules`` holds every package of ``package-lock.json``."""
-    try:
-        lock = json.loads((project / "package-lock.json").read_text("utf-8"))
-        hidden = project / "node_modules" / ".package-lock.json"
-        have = json.loads(hidden.read_text("utf-8"))["packages"]
-    except (OSError, ValueError, KeyError):
-        return False
-    wanted = {k: v.get("version") for k, v in lock["packages"].items() if k}
-    return all(have.get(k, {}).get("version") == v for k, v in wanted.items())
-
-
 @functools.cache
 def node_modules() -> tuple[Path | None, str]:
     """``benchmarks/node/node_modules``, installed with ``npm ci`` if missing.
@@ -80,14 +69,10 @@ def node_modules() -> tuple[Path | None, str]:
     if node is None or npm is None:
         missing = " and ".join(n for n, p in (("node", node), ("npm", npm)) if not p)
         return None, f"{missing} not on PATH (Node 20 + npm needed)"
-    folder = NODE_DIR / "node_modules"
-    if not _installed(NODE_DIR):
-        print(f"installing the Node tools: npm ci in {NODE_DIR} ...", flush=True)
-        argv = [npm, "ci", "--no-audit", "--no-fund"]
-        proc = subprocess.run(argv, cwd=NODE_DIR, capture_output=True, text=True)
-        if proc.returncode != 0:
-            tail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
-            return None, f"npm ci in {NODE_DIR} failed: " + " / ".join(tail)
+    try:
+        folder = npm_ci(NODE_DIR)
+    except NpmFailed as failed:
+        return None, str(failed)
     return folder, ""
 
 

@@ -5,19 +5,17 @@ reported by the script, never asserted)."""
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 
+from benchmarks.npm import npm_ci
 from tests.conftest import ROOT
 
 BENCH = ROOT / "benchmarks" / "node"
 
 
 def test_validation_benchmark_prints_its_ratio() -> None:
-    npm = shutil.which("npm") or "npm"
-    if not (BENCH / "node_modules" / "ajv-formats").is_dir():
-        subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=BENCH, check=True)
+    npm_ci(BENCH)
     done = subprocess.run(
         ["node", "validation.mjs", "--seconds", "0.05", "--rounds", "2"],
         cwd=BENCH,
@@ -107,9 +105,7 @@ def test_http_benchmark_prints_its_ratio() -> None:
 def test_telemetry_benchmark_prints_every_overhead() -> None:
     """benchmarks/node/telemetry.mjs (#17): the three modes (without the API, the API
     without an SDK, the SDK) each run redis.mjs; an overhead line per goal."""
-    npm = shutil.which("npm") or "npm"
-    if not (BENCH / "node_modules" / "ioredis").is_dir():
-        subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=BENCH, check=True)
+    npm_ci(BENCH)
     done = subprocess.run(
         ["node", "telemetry.mjs", "--messages", "200", "--runs", "1"],
         cwd=BENCH, capture_output=True, text=True, timeout=600, check=False,

@@ -14,6 +14,7 @@ from typing import Any
 
 import redis
 
+from benchmarks.npm import npm_ci
 from runtime import Codec, Contracts
 from runtime.streams import FIELD, dead_letter_key, retry_key, stream_key
 from tests.conftest import ROOT
@@ -28,9 +29,7 @@ GROUP = "node-module"  # the group tests/node_streams/cross.mjs consumes as
 
 
 def test_a_replay_reaches_the_node_group_only(redis_url: str) -> None:
-    npm = shutil.which("npm") or "npm"
-    if not (NODE_DIR / "node_modules" / "ioredis").is_dir():
-        subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=NODE_DIR, check=True)
+    npm_ci(NODE_DIR)
     shutil.rmtree(PACKAGE, ignore_errors=True)
     shutil.copytree(
         ROOT / "generated" / "ts",

@@ -20,6 +20,7 @@ import httpx
 import pytest
 import uvicorn
 
+from benchmarks.npm import npm_ci
 from runtime import Contracts, ContractViolation
 from runtime.http import AsyncContractClient, ContractClient, UndeclaredStatus
 from runtime.testing import free_port
@@ -43,9 +44,7 @@ def _run(args: list[str], timeout: float = 120) -> subprocess.CompletedProcess[s
 @pytest.fixture(scope="module")
 def node_http() -> None:
     """Dependencies installed, the generated package copied in, TypeScript built."""
-    if not (NODE_DIR / "node_modules" / "fastify").is_dir():
-        result = _run([NPM, "ci", "--no-audit", "--no-fund"], timeout=300)
-        assert result.returncode == 0, result.stdout + result.stderr
+    npm_ci(NODE_DIR)
     result = _run([NPM, "run", "build"])
     assert result.returncode == 0, result.stdout + result.stderr
 

@@ -25,6 +25,7 @@ from typing import Any
 import pytest
 import redis
 
+from benchmarks.npm import npm_ci
 from runtime.contracts import Contracts
 from runtime.envelope import Codec
 from runtime.presence import (
@@ -394,10 +395,7 @@ def old_node_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (its other dependencies are those installed for tests/node_streams)."""
     npm = shutil.which("npm")
     assert shutil.which("node") and npm, "Node 20 and npm must be on PATH"
-    if not (NODE_STREAMS / "node_modules" / "ioredis").is_dir():
-        subprocess.run(
-            [npm, "ci", "--no-audit", "--no-fund"], cwd=NODE_STREAMS, check=True
-        )
+    npm_ci(NODE_STREAMS)
     tmp = tmp_path_factory.mktemp("old-node")
     old = older_schemas(tmp)
     out = tmp / "out"

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from benchmarks.npm import npm_ci
 from codegen.api import generate_to
 from codegen.checks.validate import validate_node
 from codegen.emit import Settings
@@ -36,10 +37,7 @@ NODE_DIR = ROOT / "runtime" / "node"
 @pytest.fixture(autouse=True, scope="module")
 def _re2js() -> None:
     """runtime/node's pinned devDependencies (re2js among them) installed."""
-    if not (NODE_DIR / "node_modules" / "re2js").is_dir():
-        subprocess.run(
-            ["npm", "ci", "--no-audit", "--no-fund"], cwd=NODE_DIR, check=True
-        )
+    npm_ci(NODE_DIR)
 
 
 def run_node(items: list[tuple[str, str, bool]]) -> list[list[Any]]:

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 import redis
 
+from benchmarks.npm import npm_ci
 from runtime import Codec, Contracts
 from runtime.streams import Consumer, Delivery, Publisher, stream_key
 from tests.conftest import ROOT
@@ -21,9 +22,7 @@ PACKAGE = NODE_DIR / "node_modules" / "@platform" / "contracts"
 
 @pytest.fixture(scope="module")
 def node_package() -> Path:
-    npm = shutil.which("npm") or "npm"
-    if not (NODE_DIR / "node_modules" / "ioredis").is_dir():
-        subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=NODE_DIR, check=True)
+    npm_ci(NODE_DIR)
     shutil.rmtree(PACKAGE, ignore_errors=True)
     shutil.copytree(
         ROOT / "generated" / "ts",

@@ -15,6 +15,7 @@ import subprocess
 
 import pytest
 
+from benchmarks.npm import npm_ci
 from tests.conftest import ROOT
 
 NODE_DIR = ROOT / "tests" / "node_streams"
@@ -29,8 +30,7 @@ def test_node_streams() -> None:
         pytest.fail("redis-server is not installed and REDIS_URL is not set")
     if not (GENERATED / "streams.js").is_file():
         pytest.fail("generated/ts/streams.js is missing: run `contracts generate`")
-    if not (NODE_DIR / "node_modules" / "ioredis").is_dir():
-        subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=NODE_DIR, check=True)
+    npm_ci(NODE_DIR)
     result = subprocess.run(
         [node, "--test"],
         cwd=NODE_DIR,

@@ -17,6 +17,7 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
+from benchmarks.npm import npm_ci
 from runtime import Codec, Contracts
 from runtime.catalog import Catalog
 from runtime.streams import Consumer, Delivery, Publisher, stream_key
@@ -29,13 +30,7 @@ ACCEPTED = ROOT / "tests/samples/agent/task_accepted.v1/valid-full.json"
 
 
 def node_package() -> None:
-    npm = shutil.which("npm") or "npm"
-    lock = NODE_DIR / "node_modules" / ".package-lock.json"
-    if (
-        not lock.is_file()
-        or lock.stat().st_mtime < (NODE_DIR / "package-lock.json").stat().st_mtime
-    ):
-        subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=NODE_DIR, check=True)
+    npm_ci(NODE_DIR)
     package = NODE_DIR / "node_modules" / "@platform" / "contracts"
     shutil.rmtree(package, ignore_errors=True)
     shutil.copytree(
@@ -145,13 +140,7 @@ REQUEST = ROOT / "tests/samples/http/start_agent_run_request.v1/valid-full.json"
 
 
 def node_http_package() -> None:
-    npm = shutil.which("npm") or "npm"
-    lock = HTTP_DIR / "node_modules" / ".package-lock.json"
-    if (
-        not lock.is_file()
-        or lock.stat().st_mtime < (HTTP_DIR / "package-lock.json").stat().st_mtime
-    ):
-        subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=HTTP_DIR, check=True)
+    npm_ci(HTTP_DIR)
     subprocess.run(["node", "setup.mjs"], cwd=HTTP_DIR, check=True)
 
 

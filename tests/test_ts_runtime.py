@@ -19,6 +19,7 @@ from typing import Annotated, Any
 
 import pytest
 
+from benchmarks.npm import npm_ci
 from runtime import Contracts
 from runtime.errors import ContractViolation, Violation
 from runtime.support import FORMATS, is_multiple
@@ -114,8 +115,7 @@ def node() -> str:
     exe = shutil.which("node")
     npm = shutil.which("npm")
     assert exe and npm, "Node 20 and npm must be on PATH for the npm package tests"
-    if not (NODE_DIR / "node_modules" / "ajv").is_dir():
-        subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=NODE_DIR, check=True)
+    npm_ci(NODE_DIR)
     return exe
 
 

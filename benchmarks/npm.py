@@ -1,0 +1,44 @@
+"""One way to have a Node project's packages: ``npm ci`` when ``node_modules`` does not
+hold what ``package-lock.json`` pins (missing, or installed from an older lock), so a
+checkout whose lock changed never runs against stale packages. Used by the benchmarks
+and by the tests that run Node."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+
+def installed(project: Path) -> bool:
+    """Whether ``project/node_modules`` holds every package its lock file pins."""
+    try:
+        lock = json.loads((project / "package-lock.json").read_text("utf-8"))
+        hidden = project / "node_modules" / ".package-lock.json"
+        have = json.loads(hidden.read_text("utf-8"))["packages"]
+    except (OSError, ValueError, KeyError):
+        return False
+    wanted = {k: v.get("version") for k, v in lock["packages"].items() if k}
+    return all(have.get(k, {}).get("version") == v for k, v in wanted.items())
+
+
+class NpmFailed(RuntimeError):
+    """``npm ci`` failed (or npm is not on PATH); the message ends with npm's output."""
+
+
+def npm_ci(project: Path) -> Path:
+    """``project/node_modules``, installed with ``npm ci`` unless already current."""
+    if not installed(project):
+        npm = shutil.which("npm")
+        if npm is None:
+            raise NpmFailed("npm is not on PATH (Node 20 and npm are needed)")
+        print(f"installing Node packages: npm ci in {project.name} ...", flush=True)
+        done = subprocess.run(
+            [npm, "ci", "--no-audit", "--no-fund"],
+            cwd=project, capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        if done.returncode != 0:
+            tail = (done.stderr or done.stdout).strip().splitlines()[-5:]
+            raise NpmFailed(f"npm ci in {project} failed: " + " / ".join(tail))
+    return project / "node_modules"
