@@ -24,7 +24,7 @@ def installed(project: Path) -> bool:
 
 
 class NpmFailed(RuntimeError):
-    """``npm ci`` failed (or npm is not on PATH); the message ends with npm's output."""
+    """``npm ci`` failed (or npm is not on PATH)."""
 
 
 def npm_ci(project: Path) -> Path:
@@ -34,11 +34,11 @@ def npm_ci(project: Path) -> Path:
         if npm is None:
             raise NpmFailed("npm is not on PATH (Node 20 and npm are needed)")
         print(f"installing Node packages: npm ci in {project.name} ...", flush=True)
+        # npm's output is not captured: a child npm leaves running can hold a captured
+        # pipe open, and the run would wait for it forever.
         done = subprocess.run(
-            [npm, "ci", "--no-audit", "--no-fund"],
-            cwd=project, capture_output=True, text=True, check=False,
-        )  # fmt: skip
+            [npm, "ci", "--no-audit", "--no-fund"], cwd=project, check=False
+        )
         if done.returncode != 0:
-            tail = (done.stderr or done.stdout).strip().splitlines()[-5:]
-            raise NpmFailed(f"npm ci in {project} failed: " + " / ".join(tail))
+            raise NpmFailed(f"npm ci in {project} failed (its output is above)")
     return project / "node_modules"
