@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 
@@ -33,11 +34,19 @@ def npm_ci(project: Path) -> Path:
         npm = shutil.which("npm")
         if npm is None:
             raise NpmFailed("npm is not on PATH (Node 20 and npm are needed)")
-        print(f"installing Node packages: npm ci in {project.name} ...", flush=True)
-        # npm's output is not captured: a child npm leaves running can hold a captured
-        # pipe open, and the run would wait for it forever.
+        # Progress and npm's own output go to stderr, so a benchmark's stdout holds
+        # only its report. npm's output is not captured: a child npm leaves running
+        # can hold a captured pipe open, and the run would wait for it forever.
+        print(
+            f"installing Node packages: npm ci in {project.name} ...",
+            file=sys.stderr,
+            flush=True,
+        )
         done = subprocess.run(
-            [npm, "ci", "--no-audit", "--no-fund"], cwd=project, check=False
+            [npm, "ci", "--no-audit", "--no-fund"],
+            cwd=project,
+            stdout=2,  # file descriptor 2: stderr
+            check=False,
         )
         if done.returncode != 0:
             raise NpmFailed(f"npm ci in {project} failed (its output is above)")
