@@ -20,7 +20,11 @@ from benchmarks.npm import npm_ci
 from codegen.api import generate_to
 from codegen.checks.validate import validate_node
 from codegen.emit import Settings
-from codegen.typescript.native_patterns import _Glushkov, _Parser, native_safe
+from codegen.typescript.native_patterns import (
+    _PositionAutomaton,
+    _PatternReader,
+    native_safe,
+)
 from runtime.support import unicode_names
 from runtime.support.ecma import translate
 from tests.conftest import ROOT
@@ -180,8 +184,8 @@ def _texts(source: str, rng: random.Random, count: int) -> list[str]:
     """Strings near what ``source`` matches: walks of its position automaton (counts
     ignored), cut, extended or with a character changed, and characters at the edges
     of its classes."""
-    parser = _Parser(source[1:])
-    automaton = _Glushkov()
+    parser = _PatternReader(source[1:])
+    automaton = _PositionAutomaton()
     _, first, _ = automaton.walk(parser.disjunction())
     edges = ["", "\n", "\u2028", "é", "🐲", " ", "\u00a0", "-", ".", "\ud800"]
     for ranges in automaton.chars:

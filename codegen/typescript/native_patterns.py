@@ -45,20 +45,20 @@ SYNTAX_ESCAPES = frozenset("^$\\.*+?()[]{}|/")
 HEX = frozenset("0123456789abcdefABCDEF")
 
 
-class _Refused(Exception):
+class _NotLinear(Exception):
     """The pattern is outside what this module can prove linear."""
 
 
 @dataclass
-class _Node:
+class _PatternNode:
     kind: str  # "char", "seq", "alt", "rep"
     chars: Ranges = ()
-    items: list[_Node] = field(default_factory=list)
+    items: list[_PatternNode] = field(default_factory=list)
     low: int = 0
     high: int | None = None
 
 
-class _Parser:
+class _PatternReader:
     def __init__(self, source: str) -> None:
         self.src = source
         self.i = 0
@@ -70,27 +70,29 @@ class _Parser:
     def take(self) -> str:
         ch = self.peek()
         if not ch:
-            raise _Refused
+            raise _NotLinear
         self.i += 1
         return ch
 
-    def disjunction(self) -> _Node:
+    def disjunction(self) -> _PatternNode:
         branches = [self.sequence()]
         while self.peek() == "|":
             self.i += 1
             branches.append(self.sequence())
-        return branches[0] if len(branches) == 1 else _Node("alt", items=branches)
+        return (
+            branches[0] if len(branches) == 1 else _PatternNode("alt", items=branches)
+        )
 
-    def sequence(self) -> _Node:
-        items: list[_Node] = []
+    def sequence(self) -> _PatternNode:
+        items: list[_PatternNode] = []
         while self.peek() not in ("", "|", ")"):
             if self.src[self.i :] == "$" and self.depth == 0:
                 self.i += 1  # the end of the string, last in the pattern only
                 break
             items.append(self.quantified(self.atom()))
-        return _Node("seq", items=items)
+        return _PatternNode("seq", items=items)
 
-    def atom(self) -> _Node:
+    def atom(self) -> _PatternNode:
         ch = self.take()
         if ch == "(":
             if self.src.startswith("?:", self.i):
@@ -104,29 +106,29 @@ class _Parser:
                 end = self.src.find(">", self.i)
                 name = self.src[self.i + 2 : end]
                 if end < 0 or not name.replace("$", "_").isidentifier():
-                    raise _Refused
+                    raise _NotLinear
                 self.i = end + 1
             elif self.peek() == "?":
-                raise _Refused  # lookaround
+                raise _NotLinear  # lookaround
             self.depth += 1
             inner = self.disjunction()
             self.depth -= 1
             if self.take() != ")":
-                raise _Refused
+                raise _NotLinear
             return inner
         if ch == "[":
-            return _Node("char", chars=self.char_class())
+            return _PatternNode("char", chars=self.char_class())
         if ch == ".":
-            return _Node("char", chars=complement(LINE_TERMINATORS))
+            return _PatternNode("char", chars=complement(LINE_TERMINATORS))
         if ch == "\\":
             found = self.escape(in_class=False)
-            return _Node("char", chars=found)
+            return _PatternNode("char", chars=found)
         if ch in "^$)]{}|*+?":
-            raise _Refused  # an anchor inside, or a syntax error for V8
+            raise _NotLinear  # an anchor inside, or a syntax error for V8
         cp = ord(ch)
         if 0xD800 <= cp <= 0xDFFF:
-            raise _Refused
-        return _Node("char", chars=((cp, cp),))
+            raise _NotLinear
+        return _PatternNode("char", chars=((cp, cp),))
 
     def escape(self, in_class: bool) -> Ranges:
         ch = self.take()
@@ -138,23 +140,23 @@ class _Parser:
         elif ch == "x":
             digits = self.src[self.i : self.i + 2]
             if len(digits) != 2 or not set(digits) <= HEX:
-                raise _Refused
+                raise _NotLinear
             self.i += 2
             cp = int(digits, 16)
         elif ch == "u":
             digits = self.src[self.i : self.i + 4]
             if len(digits) != 4 or not set(digits) <= HEX:
-                raise _Refused  # \u{..} and surrogate pairs: left to re2js
+                raise _NotLinear  # \u{..} and surrogate pairs: left to re2js
             self.i += 4
             cp = int(digits, 16)
             if 0xD800 <= cp <= 0xDFFF:
-                raise _Refused
+                raise _NotLinear
         elif ch == "0" and not self.peek().isdigit():
             cp = 0
         elif ch in SYNTAX_ESCAPES or (in_class and ch == "-"):
             cp = ord(ch)
         else:
-            raise _Refused  # \b, \p{..}, backreferences, Annex B escapes ("\:")
+            raise _NotLinear  # \b, \p{..}, backreferences, Annex B escapes ("\:")
         return ((cp, cp),)
 
     def char_class(self) -> Ranges:
@@ -171,9 +173,9 @@ class _Parser:
                 self.i += 1
                 high = self.class_atom()
                 if len(low) != 1 or len(high) != 1 or low[0][0] != low[0][1]:
-                    raise _Refused
+                    raise _NotLinear
                 if high[0][0] != high[0][1] or high[0][0] < low[0][0]:
-                    raise _Refused
+                    raise _NotLinear
                 members.append((low[0][0], high[0][0]))
             else:
                 members.extend(low)
@@ -190,10 +192,10 @@ class _Parser:
             return self.escape(in_class=True)
         cp = ord(ch)
         if 0xD800 <= cp <= 0xDFFF:
-            raise _Refused
+            raise _NotLinear
         return ((cp, cp),)
 
-    def quantified(self, atom: _Node) -> _Node:
+    def quantified(self, atom: _PatternNode) -> _PatternNode:
         ch = self.peek()
         if ch in ("*", "+", "?"):
             self.i += 1
@@ -203,9 +205,9 @@ class _Parser:
             body = self.src[self.i + 1 : end] if end >= 0 else ""
             first, comma, second = body.partition(",")
             if not first.isdigit() or not first.isascii():
-                raise _Refused
+                raise _NotLinear
             if second and (not second.isdigit() or not second.isascii()):
-                raise _Refused
+                raise _NotLinear
             low = int(first)
             high = int(first) if not comma else (int(second) if second else None)
             if (
@@ -213,13 +215,13 @@ class _Parser:
                 or high == 0
                 or max(low, high or 0) > 1000
             ):
-                raise _Refused
+                raise _NotLinear
             self.i = end + 1
         else:
             return atom
         if self.peek() == "?":
             self.i += 1  # lazy: another order of the same choices
-        return _Node("rep", items=[atom], low=low, high=high)
+        return _PatternNode("rep", items=[atom], low=low, high=high)
 
 
 def _normal(ranges: list[tuple[int, int]] | Ranges) -> Ranges:
@@ -244,7 +246,7 @@ def _overlap(a: Ranges, b: Ranges) -> bool:
     return False
 
 
-class _Glushkov:
+class _PositionAutomaton:
     """Positions, first/last sets and follow lists (duplicates kept: a duplicate is
     an ambiguity)."""
 
@@ -256,7 +258,7 @@ class _Glushkov:
         for p in lasts:
             self.follow[p].extend(firsts)
 
-    def walk(self, node: _Node) -> tuple[bool, list[int], list[int]]:
+    def walk(self, node: _PatternNode) -> tuple[bool, list[int], list[int]]:
         """(nullable, first, last) of ``node``."""
         if node.kind == "char":
             self.chars.append(node.chars)
@@ -266,7 +268,7 @@ class _Glushkov:
         if node.kind == "alt":
             parts = [self.walk(item) for item in node.items]
             if sum(1 for nullable, _, _ in parts if nullable) > 1:
-                raise _Refused
+                raise _NotLinear
             return (
                 any(nullable for nullable, _, _ in parts),
                 [p for _, first, _ in parts for p in first],
@@ -275,7 +277,7 @@ class _Glushkov:
         if node.kind == "rep":
             nullable, first, last = self.walk(node.items[0])
             if nullable:
-                raise _Refused  # (a*)*, (a?)?: one string, many ways
+                raise _NotLinear  # (a*)*, (a?)?: one string, many ways
             if node.high is None or node.high > 1:
                 self.link(last, first)
             return node.low == 0, first, last
@@ -305,15 +307,15 @@ def native_safe(source: str) -> bool:
     linear in the text (see the module's docstring)."""
     if not source.startswith("^"):
         return False
-    parser = _Parser(source[1:])
+    parser = _PatternReader(source[1:])
     try:
         tree = parser.disjunction()
         # "^a|b" anchors its first branch only
         if parser.i != len(parser.src) or tree.kind == "alt":
             return False
-        automaton = _Glushkov()
+        automaton = _PositionAutomaton()
         _, first, _ = automaton.walk(tree)
-    except _Refused:
+    except _NotLinear:
         return False
     except RecursionError:
         return False
