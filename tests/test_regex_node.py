@@ -21,8 +21,8 @@ from codegen.api import generate_to
 from codegen.checks.validate import validate_node
 from codegen.emit import Settings
 from codegen.typescript.native_patterns import (
-    _PositionAutomaton,
     _PatternReader,
+    _PositionAutomaton,
     native_safe,
 )
 from runtime.support import unicode_names
