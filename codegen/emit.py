@@ -20,6 +20,7 @@ from codegen.compiler.graph import recursion_room
 from codegen.compiler.load import Document
 from codegen.errors import CompileError, ContractError
 from codegen.python.package import python_files, python_verbatim_source
+from codegen.typescript.native_patterns import native_safe
 from codegen.typescript.render import (
     TEMPLATES as TS_TEMPLATES,
 )
@@ -176,7 +177,8 @@ def ts_files(
     files["ts/_schemas.js"] = TS_TEMPLATES.render(
         "schemas.js.j2",
         bundles=program.bundles,
-        patterns=pattern_table(b.schema for b in program.bundles),
+        patterns=(table := pattern_table(b.schema for b in program.bundles)),
+        native=[source for source, _ in table if native_safe(source)],
     ).encode()
     context: dict[str, Any] = {
         "modules": [module_path(m.name) for m in program.modules],
