@@ -3,8 +3,10 @@
 //
 //   node patterns_once.mjs PACKAGE_DIR CONTRACT TYPE VERSION < documents.json
 //
-// re2js's compile is wrapped before the package compiles anything, so every regular
-// expression Ajv builds (pattern, patternProperties, propertyNames) counts its tests.
+// Both engines the package runs patterns in count their tests, wrapped before the
+// package compiles anything: re2js's compile, and V8's RegExp test for the patterns the
+// package hands to V8 (its NATIVE set). So every regular expression Ajv builds
+// (pattern, patternProperties, propertyNames) counts.
 // For each document: the contract's parse, then buildEnvelope and readEnvelope (the
 // stream path). Prints, per document and step, the number of matches and the
 // (pattern, string) pairs matched more than once, or the error the step threw.
@@ -15,17 +17,26 @@ import { RE2JS } from "re2js";
 
 const [pkg, contractId, type, version] = process.argv.slice(2);
 const counts = new Map();
+function count(source, text) {
+  const key = JSON.stringify([source, text]);
+  counts.set(key, (counts.get(key) ?? 0) + 1);
+}
 const compile = RE2JS.compile.bind(RE2JS);
 RE2JS.compile = (source, ...rest) => {
   const re = compile(source, ...rest);
   return {
     test(text) {
-      const key = JSON.stringify([source, text]);
-      counts.set(key, (counts.get(key) ?? 0) + 1);
+      count(source, text);
       return re.test(text);
     },
     toString: () => re.toString(), // Ajv's key for the compiled expression
   };
+};
+const { NATIVE } = await import(pathToFileURL(join(pkg, "_schemas.js")).href);
+const nativeTest = RegExp.prototype.test;
+RegExp.prototype.test = function test(text) {
+  if (this.unicode && NATIVE.has(this.source)) count(this.source, text);
+  return nativeTest.call(this, text);
 };
 
 const { contract, buildEnvelope, readEnvelope } = await import(
