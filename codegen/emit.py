@@ -201,6 +201,7 @@ def ts_files(
         "generator": GENERATOR,
     }
     context["envelope"] = envelope
+    context["bodies"] = [renderer.module_body(m) for m in program.modules]
     for name in (
         "index.js",
         "index.d.ts",
