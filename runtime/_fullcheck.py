@@ -36,8 +36,13 @@ class Memo(threading.local):
 
 
 def _drafts(
-    support: ModuleType, memo: Memo | None = None
+    support: ModuleType, memo: Memo | None = None, plain: bool = False
 ) -> dict[str, type[Validator]]:
+    """The validator classes of both drafts, with the package's semantics. Unless
+    ``plain`` (the words as they were, for tests to compare with), unions decide
+    branches by their first error and ``memo`` remembers errors: faster, and no
+    violation's text changes."""
+
     def pattern(
         validator: Any, value: str, instance: Any, schema: Any
     ) -> Iterator[ValidationError]:
@@ -120,7 +125,7 @@ def _drafts(
 
     unions = {"anyOf": any_of, "oneOf": one_of}
     overrides = {
-        **unions,
+        **({} if plain else unions),
         "pattern": pattern,
         "multipleOf": multiple_of,
         "patternProperties": pattern_properties,
@@ -134,6 +139,8 @@ def _drafts(
             validators.Draft7Validator, overrides
         ),
     }
+    if plain:
+        return ours
     # A subschema with a "$schema" of its own is judged by jsonschema's class for
     # that draft (validator_for), without our keywords, as it always was; it gets
     # the unions and $ref above, which change no violation, only the time taken.
@@ -146,7 +153,7 @@ def _drafts(
     for cls in [*ours.values(), *theirs.values()]:
         cls.evolve = _evolve(cls, theirs)  # type: ignore[method-assign]
         if memo is not None:
-            cls.descend = _descend(cls.descend, memo)  # type: ignore[method-assign]
+            cls.descend = _descend(cls.descend, memo)  # type: ignore[attr-defined]
     return ours
 
 
@@ -179,8 +186,10 @@ def _descend(descend: Any, memo: Memo) -> Any:
     remembered while ``memo`` is active: a union report asks about every branch
     of a union, and the branches share most of their subschemas (the sender, the
     repository of each of 66 webhook events). The key holds all the errors depend
-    on: the validator class, the subschema (so its base URI) and the value, both
-    kept alive meanwhile so their ids stay theirs."""
+    on: the validator class, the base URI, the subschema and the value (both kept
+    alive meanwhile, so their ids stay theirs). A reference whose target depends
+    on the way there ($dynamicRef, $recursiveRef) would need more: packages that
+    hold one are not remembered."""
 
     def remembered(
         self: Any,
@@ -194,7 +203,8 @@ def _descend(descend: Any, memo: Memo) -> Any:
         if errors is None or not isinstance(schema, dict):
             yield from descend(self, instance, schema, path, schema_path, resolver)
             return
-        key = (type(self), id(schema), id(instance))
+        base = getattr(resolver or self._resolver, "_base_uri", None)
+        key = (type(self), base, id(schema), id(instance))
         found = errors.get(key)
         if found is None:
             found = errors[key] = (
@@ -236,7 +246,9 @@ def _format_checker(support: ModuleType) -> FormatChecker:
 class FullCheck:
     """Builds and caches one jsonschema validator per contract of a package."""
 
-    def __init__(self, package: str, support: ModuleType, memo: Any = None) -> None:
+    def __init__(
+        self, package: str, support: ModuleType, memo: Any = None, plain: bool = False
+    ) -> None:
         self.memo = memo if memo is not None else Memo()
         self.format_checker = _format_checker(support)
         resources = []
@@ -271,7 +283,9 @@ class FullCheck:
             for doc in self.documents.values()
             for key in _keys(doc)
         )
-        self.drafts = _drafts(support, self.memo if self.remembers else None)
+        self.drafts = _drafts(
+            support, None if plain or not self.remembers else self.memo, plain=plain
+        )
         self.registry: Registry[Any] = (
             _offline_registry().with_resources(resources).crawl()
         )
