@@ -112,12 +112,11 @@ class FastCheck:
         self._keywords = _keywords(support)
         rust = support.translate_rust
         self._resources: list[tuple[str, Any]] = []
-        self.documents: dict[str, Any] = {}  # file -> its schema, as shipped
         self.draft_of: dict[str, str] = {}
         self.canonical: dict[str, str] = {}  # file -> the URI its $refs resolve from
         root = files(package).joinpath("schemas")
         for path, text in _walk(root, ""):
-            contents = self.documents[path] = json.loads(text)
+            contents = json.loads(text)
             is_seven = isinstance(contents, dict) and "draft-07" in str(
                 contents.get("$schema", "")
             )

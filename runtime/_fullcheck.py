@@ -157,6 +157,9 @@ def _drafts(
     return ours
 
 
+# In a schema's text: its keywords, or an escape that could spell them.
+_DYNAMIC = ("$dynamicRef", "$recursiveRef", "\\u0024")
+
 _BUILTIN = (
     validators.Draft3Validator, validators.Draft4Validator,
     validators.Draft6Validator, validators.Draft7Validator,
@@ -255,8 +258,13 @@ class FullCheck:
         self.draft_of: dict[str, str] = {}
         self.canonical: dict[str, str] = {}  # file -> the URI its $refs resolve from
         self.documents: dict[str, Any] = {}  # file -> its schema, as shipped
+        # A reference whose target depends on the way it was reached is not
+        # remembered: no package with a $dynamicRef or a $recursiveRef is.
+        self.remembers = True
         root = files(package).joinpath("schemas")
         for path, text in _walk(root, ""):
+            if any(word in text for word in _DYNAMIC):
+                self.remembers = False
             contents = json.loads(text)
             self.documents[path] = contents
             is_seven = isinstance(contents, dict) and "draft-07" in str(
@@ -276,13 +284,6 @@ class FullCheck:
             if isinstance(declared, str):
                 self.canonical[path] = urldefrag(urljoin(uri, declared)).url
                 resources.append((self.canonical[path], resource))
-        # A reference whose target depends on the way it was reached is not
-        # remembered: no package with a $dynamicRef or a $recursiveRef is.
-        self.remembers = not any(
-            key in ("$dynamicRef", "$recursiveRef")
-            for doc in self.documents.values()
-            for key in _keys(doc)
-        )
         self.drafts = _drafts(
             support, None if plain or not self.remembers else self.memo, plain=plain
         )
@@ -303,16 +304,6 @@ class FullCheck:
             )
             self._cache[contract] = cached
         return cached
-
-
-def _keys(node: Any) -> Iterator[str]:
-    if isinstance(node, dict):
-        for key, value in node.items():
-            yield key
-            yield from _keys(value)
-    elif isinstance(node, list):
-        for item in node:
-            yield from _keys(item)
 
 
 def _offline_registry() -> Registry[Any]:

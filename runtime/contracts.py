@@ -312,7 +312,7 @@ class Contracts:
         as the validator of one schema location (on the failure path only)."""
         from runtime._union_report import UnionReport
 
-        checker = self.fast_checker
+        checker = self.full_checker
 
         def raw(path: str, pointer: str, value: Any) -> list[Violation]:
             where = quote(pointer, safe="/~$!&'()*+,;=:@")
@@ -325,11 +325,7 @@ class Contracts:
         self, contract: str, instance: Any, keywords: frozenset[str] | None = None
     ) -> list[Violation]:
         """The full check's violations of ``instance`` (only those of ``keywords``
-        when given), in ``jsonschema`` 's words. ``jsonschema`` is asked only when
-        jsonschema-rs finds the instance invalid (or cannot tell): the union report
-        asks about every branch of a union, most of which pass or fail alike."""
-        if self.fast_checker.is_valid(contract, instance):
-            return []
+        when given), in ``jsonschema`` 's words (see :meth:`remembering`)."""
         validator = self.full_checker.validator(contract)
         return from_jsonschema(validator.iter_errors(instance), keywords)
 
