@@ -81,14 +81,16 @@ def build_and_write(
 
     ``before_write`` runs once both packages are rendered, before the first file
     is written (the stamp goes then)."""
-    entries, manifest = manifest_of(program, settings)
-    envelope_entry(entries, settings.envelope)  # the one error rendering raises
+    manifest = manifest_of(program, settings)
+    envelope_entry(
+        manifest.entries, settings.envelope
+    )  # the one error rendering raises
 
     def render_ts() -> Files:
-        return ts_part(program, documents, settings, entries, manifest)
+        return ts_part(program, documents, settings, manifest)
 
     def render_python() -> Files:
-        return python_part(program, documents, settings, entries, manifest)
+        return python_part(program, documents, settings, manifest)
 
     if not use_child(program):
         return sequential(out, render_python, render_ts, before_write)

@@ -38,6 +38,7 @@ State = tuple[tuple[str, str, str], ...]
 
 COPY_PREFIX = "x-dynamic-scope-"
 _POINTER_SAFE = "/~$!&'()*+,;=:@"
+_CONTAINERS = (dict, list)  # a tuple: `dict | list` is built anew at every call
 
 
 @dataclass(frozen=True)
@@ -260,7 +261,7 @@ class Bundler:
                     extra.append({"$ref": uri})
             elif copy and key in ("$id", "$anchor", "$dynamicAnchor", "$schema"):
                 continue
-            elif isinstance(value, dict | list):
+            elif isinstance(value, _CONTAINERS):
                 out[key] = _walk(value, pointer_join(pointer, key), children, child)
             else:  # a scalar, or a boolean subschema: bundled as it is
                 out[key] = value
@@ -311,13 +312,13 @@ def _walk(
     if isinstance(value, dict):
         return {
             k: _walk(v, pointer_join(at, k), children, child)
-            if isinstance(v, dict | list)
+            if isinstance(v, _CONTAINERS)
             else v
             for k, v in value.items()
         }
     if isinstance(value, list):
         return [
-            _walk(v, f"{at}/{i}", children, child) if isinstance(v, dict | list) else v
+            _walk(v, f"{at}/{i}", children, child) if isinstance(v, _CONTAINERS) else v
             for i, v in enumerate(value)
         ]
     return value

@@ -38,6 +38,7 @@ _PACKAGED = {
     },
 }  # fmt: skip
 META_FOLDER = "json-schema.org"
+_CONTAINERS = (dict, list)  # a tuple: `dict | list` is built anew at every call
 
 
 def meta_path(uri: str) -> str:
@@ -76,10 +77,10 @@ def _ids_and_refs(document: Document) -> tuple[list[str], list[str]]:
             for key, value in item.items():
                 if key in ("$ref", "$dynamicRef") and isinstance(value, str):
                     refs.append(value)
-                elif isinstance(value, dict | list):
+                elif isinstance(value, _CONTAINERS):
                     stack.append(value)
         elif isinstance(item, list):
-            stack.extend(v for v in item if isinstance(v, dict | list))
+            stack.extend(v for v in item if isinstance(v, _CONTAINERS))
     return ids, refs
 
 
