@@ -2,6 +2,7 @@ import type { EnvelopeShape } from "./_envelope.js";
 import type { Limits, Violation, Where } from "./_runtime.js";
 import type { MessageType, Messages, WireEnvelope } from "./envelope.js";
 import { Telemetry } from "./telemetry.js";
+import type { Attributes, SpanHandle } from "./telemetry.js";
 export declare const ENVELOPE_FIELD = "envelope";
 export declare const ENVELOPE_CONTRACT = "envelope.v1.json";
 export declare const buildEnvelope: (type: string, version: number, data: unknown, options: import("./_envelope.js").BuildOptions) => EnvelopeShape;
@@ -151,3 +152,22 @@ export type Verdict = {
 export declare const invalid: (errors: readonly DeadLetterError[]) => Verdict;
 export declare const refused: (reason: DeadLetterReason, expected: string, type: string, version: number) => Verdict;
 export type StreamEntries = [id: Buffer, fields: Buffer[] | null][];
+/** One handler call under way (Consumer's #process and #settled). */
+export interface Run {
+    item: Item;
+    batch: Batch;
+    envelope: EnvelopeShape;
+    span: SpanHandle | undefined;
+    started: number;
+    handling: number;
+}
+/**
+ * A dead letter's fields: the entry's own, then `dlq.*` (docs/wire.md). `dlq.errors`
+ * lists at most 100 violations and `dlq.errors_omitted` counts the rest.
+ */
+export declare function deadLetterFields(dead: Dead, key: string, group: string, consumer: string, time: string): Field[];
+/**
+ * A consumed batch's counts, and its durations as the mean per message (as
+ * runtime.streams records them). `where` is the stream and group attributes.
+ */
+export declare function measured(tel: Telemetry, where: Attributes, batch: Batch): void;

@@ -1,7 +1,7 @@
 import { CATALOG } from "./_catalog.js";
 import { envelopes } from "./_envelope.js";
 import { MANIFEST } from "./_manifest.js";
-import { ContractViolation, contract } from "./_runtime.js";
+import { ContractViolation, capped, contract } from "./_runtime.js";
 export const ENVELOPE_FIELD = "envelope";
 export const ENVELOPE_CONTRACT = "envelope.v1.json";
 export const { buildEnvelope } = envelopes(ENVELOPE_CONTRACT);
@@ -129,3 +129,57 @@ export const refused = (reason, expected, type, version) => ({
     reason,
     errors: [{ pointer: "/type", expected, got: `${type} v${version}` }],
 });
+/**
+ * A dead letter's fields: the entry's own, then `dlq.*` (docs/wire.md). `dlq.errors`
+ * lists at most 100 violations and `dlq.errors_omitted` counts the rest.
+ */
+export function deadLetterFields(dead, key, group, consumer, time) {
+    const [shown, omitted] = capped(dead.errors);
+    const fields = [
+        ...dead.fields,
+        "dlq.reason",
+        dead.reason,
+        "dlq.errors",
+        JSON.stringify(shown),
+        "dlq.stream",
+        key,
+        "dlq.entry_id",
+        dead.id,
+        "dlq.group",
+        group,
+        "dlq.consumer",
+        consumer,
+        "dlq.deliveries",
+        String(dead.deliveries),
+        "dlq.time",
+        time,
+    ];
+    if (omitted)
+        fields.push("dlq.errors_omitted", String(omitted));
+    return fields;
+}
+/**
+ * A consumed batch's counts, and its durations as the mean per message (as
+ * runtime.streams records them). `where` is the stream and group attributes.
+ */
+export function measured(tel, where, batch) {
+    tel.count("contracts.messages.consumed", where, batch.handled);
+    for (const dead of batch.dead) {
+        tel.count("contracts.messages.dead_lettered", { ...where, reason: dead.reason });
+        if (dead.reason !== "delivery-limit" && dead.reason !== "trimmed") {
+            tel.count("contracts.messages.invalid", {
+                "messaging.destination.name": where["messaging.destination.name"],
+                reason: dead.reason,
+            });
+        }
+    }
+    for (const [key, [n, validating, handling]] of batch.times) {
+        const [message, failure] = key.split("\u0000");
+        const contract = { contract: message.replace("@", ".v") };
+        tel.record("contracts.validation.duration", validating / n, contract);
+        const attributes = failure
+            ? { ...where, ...contract, "error.type": failure }
+            : { ...where, ...contract };
+        tel.record("contracts.handler.duration", handling / n, attributes);
+    }
+}

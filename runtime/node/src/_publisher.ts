@@ -1,7 +1,7 @@
 // Validated publishing on catalogue streams (re-exported by streams.ts).
 import type { Redis } from "ioredis";
-import { UnknownMessage, envelopes, messageContract } from "./_envelope.js";
-import { ContractViolation, DEFAULT_LIMITS, checkLimits, contract } from "./_runtime.js";
+import { makeEnvelope, messageContract } from "./_envelope.js";
+import { DEFAULT_LIMITS, checkLimits, contract } from "./_runtime.js";
 import type { Limits } from "./_runtime.js";
 import type { MessageType, Messages, WireEnvelope } from "./envelope.js";
 import { Telemetry } from "./telemetry.js";
@@ -10,13 +10,11 @@ import {
   ENVELOPE_FIELD,
   StreamNotInCatalog,
   VersionOf,
-  buildEnvelope,
   carriedBy,
+  envelopeContract,
   located,
   positive,
-  refused,
   streamKey,
-  text,
 } from "./_streams_common.js";
 
 /** Per message options of {@link Publisher.publish}. */
@@ -67,6 +65,10 @@ export class Publisher {
   #limits: Limits;
   #carried = new Map<string, Set<string> | null>();
   #telemetry: Telemetry;
+  /** The contracts whose envelope this publisher has validated whole. */
+  #checked = new Set<string>();
+  /** The trace context last injected and validated in an envelope (one per batch). */
+  #checkedTrace: WireEnvelope["trace"] | undefined;
 
   constructor(redis: Redis, options: PublisherOptions) {
     if (typeof options?.source !== "string") throw new TypeError("options.source is required");
@@ -97,13 +99,27 @@ export class Publisher {
     if (allowed !== null && !allowed.has(entry.contract)) {
       throw new StreamNotInCatalog(stream, type, version, allowed);
     }
-    const envelope = buildEnvelope(type, version, data, {
+    const payload = contract(entry.contract).parse(data);
+    const own = options.id === undefined && options.time === undefined &&
+      options.correlationId === undefined && options.trace === undefined;
+    const envelope = makeEnvelope(type, version, entry.fingerprint, payload, {
       source: this.#source,
       id: options.id,
       time: options.time,
       trace: options.trace ?? trace,
       correlationId: options.correlationId,
     });
+    // The envelope is validated whole, as buildEnvelope does, unless every field of it
+    // is one this publisher has validated before: the type's own fields and the source
+    // (validated with its first message), the id and time the runtime made itself
+    // (randomUUID, the clock), and the trace context it injected (validated with the
+    // first message of its batch). Anything the caller gave is validated every time.
+    const known = this.#checked.has(entry.contract);
+    if (!own || !known || (trace !== undefined && trace !== this.#checkedTrace)) {
+      envelopeContract.parse(envelope);
+      this.#checked.add(entry.contract);
+      if (own) this.#checkedTrace = trace;
+    }
     const maxLen = positive("maxLen", options.maxLen, this.#maxLen);
     const trim = maxLen === undefined ? [] : ["MAXLEN", "~", String(maxLen)];
     const text = JSON.stringify(envelope);

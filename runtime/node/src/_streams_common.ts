@@ -6,10 +6,11 @@ import { CATALOG } from "./_catalog.js";
 import { envelopes } from "./_envelope.js";
 import type { EnvelopeShape } from "./_envelope.js";
 import { MANIFEST } from "./_manifest.js";
-import { ContractViolation, DEFAULT_LIMITS, contract } from "./_runtime.js";
+import { ContractViolation, DEFAULT_LIMITS, capped, contract } from "./_runtime.js";
 import type { Limits, Violation, Where } from "./_runtime.js";
 import type { MessageType, Messages, WireEnvelope } from "./envelope.js";
 import { Telemetry } from "./telemetry.js";
+import type { Attributes, SpanHandle } from "./telemetry.js";
 
 export const ENVELOPE_FIELD = "envelope";
 export const ENVELOPE_CONTRACT = "envelope.v1.json";
@@ -297,3 +298,74 @@ export const refused = (
 });
 
 export type StreamEntries = [id: Buffer, fields: Buffer[] | null][];
+
+/** One handler call under way (Consumer's #process and #settled). */
+export interface Run {
+  item: Item;
+  batch: Batch;
+  envelope: EnvelopeShape;
+  span: SpanHandle | undefined;
+  started: number;
+  handling: number;
+}
+
+/**
+ * A dead letter's fields: the entry's own, then `dlq.*` (docs/wire.md). `dlq.errors`
+ * lists at most 100 violations and `dlq.errors_omitted` counts the rest.
+ */
+export function deadLetterFields(
+  dead: Dead,
+  key: string,
+  group: string,
+  consumer: string,
+  time: string,
+): Field[] {
+  const [shown, omitted] = capped(dead.errors);
+  const fields: Field[] = [
+    ...dead.fields,
+    "dlq.reason",
+    dead.reason,
+    "dlq.errors",
+    JSON.stringify(shown),
+    "dlq.stream",
+    key,
+    "dlq.entry_id",
+    dead.id,
+    "dlq.group",
+    group,
+    "dlq.consumer",
+    consumer,
+    "dlq.deliveries",
+    String(dead.deliveries),
+    "dlq.time",
+    time,
+  ];
+  if (omitted) fields.push("dlq.errors_omitted", String(omitted));
+  return fields;
+}
+
+/**
+ * A consumed batch's counts, and its durations as the mean per message (as
+ * runtime.streams records them). `where` is the stream and group attributes.
+ */
+export function measured(tel: Telemetry, where: Attributes, batch: Batch): void {
+  tel.count("contracts.messages.consumed", where, batch.handled);
+  for (const dead of batch.dead) {
+    tel.count("contracts.messages.dead_lettered", { ...where, reason: dead.reason });
+    if (dead.reason !== "delivery-limit" && dead.reason !== "trimmed") {
+      tel.count("contracts.messages.invalid", {
+        "messaging.destination.name": where["messaging.destination.name"] as string,
+        reason: dead.reason,
+      });
+    }
+  }
+  for (const [key, [n, validating, handling]] of batch.times) {
+    const [message, failure] = key.split("\u0000") as [string, string];
+    const contract = { contract: message.replace("@", ".v") };
+    tel.record("contracts.validation.duration", validating / n, contract);
+    const attributes = failure
+      ? { ...where, ...contract, "error.type": failure }
+      : { ...where, ...contract };
+    tel.record("contracts.handler.duration", handling / n, attributes);
+  }
+}
