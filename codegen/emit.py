@@ -20,6 +20,7 @@ from codegen.compiler.graph import recursion_room
 from codegen.compiler.load import Document
 from codegen.errors import CompileError, ContractError
 from codegen.python.package import python_files, python_verbatim_source
+from codegen.typescript.native_patterns import native_safe
 from codegen.typescript.render import (
     TEMPLATES as TS_TEMPLATES,
 )
@@ -89,6 +90,16 @@ def build_files(
 def _build_files(
     program: ir.Program, documents: list[Document], settings: Settings
 ) -> dict[str, bytes]:
+    entries, manifest = manifest_of(program, settings)
+    files = python_part(program, documents, settings, entries, manifest)
+    files.update(ts_part(program, documents, settings, entries, manifest))
+    return files
+
+
+def manifest_of(
+    program: ir.Program, settings: Settings
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The manifest entries and the manifest both packages carry."""
     entries = [manifest_entry(c) for c in program.contracts]
     manifest = {
         "generator": GENERATOR,
@@ -96,22 +107,52 @@ def _build_files(
         "packages": {"python": settings.python_package, "npm": settings.npm_package},
         "contracts": entries,
     }
-    files = python_files(program, settings.python_package, entries, GENERATOR)
-    manifest_json = _json(manifest)
-    catalog_json = None if program.catalog is None else _json(program.catalog)
-    for base in (f"python/{settings.python_package}", "ts"):
-        # Both packages carry the manifest, the catalogue and the schema sources
-        # (the sources of the fingerprints, for live drift).
-        files[f"{base}/manifest.json"] = manifest_json
-        if catalog_json is not None:
-            files[f"{base}/catalog.json"] = catalog_json
-        for doc in documents:
-            files[f"{base}/schemas/{doc.path}"] = doc.text
+    return entries, manifest
+
+
+def _shared(
+    base: str, program: ir.Program, documents: list[Document], manifest: Any
+) -> dict[str, bytes]:
+    """What both packages carry below ``base``: the manifest, the catalogue and the
+    schema sources (the sources of the fingerprints, for live drift)."""
+    files = {f"{base}/manifest.json": _json(manifest)}
+    if program.catalog is not None:
+        files[f"{base}/catalog.json"] = _json(program.catalog)
+    for doc in documents:
+        files[f"{base}/schemas/{doc.path}"] = doc.text
+    return files
+
+
+def python_part(
+    program: ir.Program,
+    documents: list[Document],
+    settings: Settings,
+    entries: list[dict[str, Any]],
+    manifest: dict[str, Any],
+) -> dict[str, bytes]:
+    """Every file below ``python/``."""
+    with recursion_room(RECURSION_ROOM):
+        files = python_files(program, settings.python_package, entries, GENERATOR)
+    base = f"python/{settings.python_package}"
+    files.update(_shared(base, program, documents, manifest))
+    return files
+
+
+def ts_part(
+    program: ir.Program,
+    documents: list[Document],
+    settings: Settings,
+    entries: list[dict[str, Any]],
+    manifest: dict[str, Any],
+) -> dict[str, bytes]:
+    """Every file below ``ts/``."""
+    files = _shared("ts", program, documents, manifest)
     files["ts/_catalog.js"] = TS_TEMPLATES.render(
         "_catalog.js.j2", catalog=program.catalog
     ).encode()
     files.update(_operations_dts(program.catalog, entries))
-    files.update(ts_files(program, settings, entries, manifest))
+    with recursion_room(RECURSION_ROOM):
+        files.update(ts_files(program, settings, entries, manifest))
     return files
 
 
@@ -130,13 +171,14 @@ def ts_files(
         path = module_path(m.name)
         files[f"ts/{path}.js"] = js.encode()
         files[f"ts/{path}.d.ts"] = dts.encode()
-    envelope = _envelope_entry(entries, settings.envelope)
+    envelope = envelope_entry(entries, settings.envelope)
     for name, source in runtime_files(with_envelope=envelope is not None).items():
         files[f"ts/{name}"] = source.read_bytes()
     files["ts/_schemas.js"] = TS_TEMPLATES.render(
         "schemas.js.j2",
         bundles=program.bundles,
-        patterns=pattern_table(b.schema for b in program.bundles),
+        patterns=(table := pattern_table(b.schema for b in program.bundles)),
+        native=[source for source, _ in table if native_safe(source)],
     ).encode()
     context: dict[str, Any] = {
         "modules": [module_path(m.name) for m in program.modules],
@@ -207,7 +249,7 @@ def _operations_dts(catalog: Any, entries: list[dict[str, Any]]) -> dict[str, by
     return {"ts/operations.d.ts": text.encode(), "ts/operations.js": b"export {};\n"}
 
 
-def _envelope_entry(
+def envelope_entry(
     entries: list[dict[str, Any]], envelope: str | None
 ) -> dict[str, Any] | None:
     if envelope is None:
@@ -228,14 +270,17 @@ def _envelope_entry(
     )
 
 
-def write(out: Path, files: dict[str, bytes]) -> list[str]:
-    """Make the owned folders of ``out`` hold exactly ``files``; return what changed.
+def write(
+    out: Path, files: dict[str, bytes], owned: tuple[str, ...] = OWNED
+) -> list[str]:
+    """Make the ``owned`` folders of ``out`` hold exactly ``files``; return what
+    changed: the files written, in path order, then the files removed.
 
     Each file is read at most once and written only when its bytes differ.
     """
     lines = []
     made: set[Path] = set()
-    existing = existing_files(out)
+    existing = existing_files(out, owned)
     present = set(existing)
     for rel in sorted(files):
         content = files[rel]
@@ -253,8 +298,8 @@ def write(out: Path, files: dict[str, bytes]) -> list[str]:
         if rel not in files:
             lines.append(f"extra: {rel}")
             (out / rel).unlink()
-    for owned in OWNED:
-        _remove_empty_folders(out / owned)
+    for folder in owned:
+        _remove_empty_folders(out / folder)
     return lines
 
 
@@ -282,11 +327,11 @@ def _ignored(rel: str) -> bool:
     return any(p in _IGNORED or p.endswith(".egg-info") for p in parts)
 
 
-def existing_files(out: Path) -> list[str]:
+def existing_files(out: Path, owned: tuple[str, ...] = OWNED) -> list[str]:
     """The files now in the owned folders of ``out``, sorted (build artefacts not)."""
     result = []
-    for owned in OWNED:
-        stack = [(out / owned, owned)]
+    for name in owned:
+        stack = [(out / name, name)]
         while stack:
             folder, rel = stack.pop()
             try:

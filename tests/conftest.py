@@ -30,7 +30,8 @@ REDIS_MODULES = frozenset(
     {
         "test_bench_node_smoke", "test_cli_redis", "test_deadletter",
         "test_deadletter_node", "test_presence", "test_streams", "test_streams_cluster",
-        "test_streams_cross", "test_streams_faults", "test_streams_node",
+        "test_streams_cross", "test_streams_faults", "test_streams_faults_node",
+        "test_streams_node",
     }
 )  # fmt: skip
 NODE_MODULES = frozenset(
@@ -40,7 +41,7 @@ NODE_MODULES = frozenset(
         "test_presence", "test_realworld", "test_streams_cross", "test_regex_node",
         "test_streams_node", "test_ts_runtime", "test_formats", "test_union_report",
         "test_bench_regex_smoke", "test_deadletter_node", "test_bench_node_smoke",
-        "test_telemetry_cross",
+        "test_telemetry_cross", "test_streams_faults_node",
     }
 )  # fmt: skip
 SLOW_MODULES = frozenset(

@@ -9,6 +9,7 @@ compiles in re2js, and Ajv in the generated package runs patterns in re2js.
 from __future__ import annotations
 
 import json
+import random
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,11 @@ from benchmarks.npm import npm_ci
 from codegen.api import generate_to
 from codegen.checks.validate import validate_node
 from codegen.emit import Settings
+from codegen.typescript.native_patterns import (
+    _PatternReader,
+    _PositionAutomaton,
+    native_safe,
+)
 from runtime.support import unicode_names
 from runtime.support.ecma import translate
 from tests.conftest import ROOT
@@ -172,3 +178,56 @@ def test_suite_regex_files_agree_in_both_runtimes(tmp_path: Path) -> None:
         assert row["compiled"] == row["cases"] > 0, row
         assert row["python"] == {"agree": row["tests"]}, row
         assert row["node"] == {"agree": row["tests"]}, row
+
+
+def _texts(source: str, rng: random.Random, count: int) -> list[str]:
+    """Strings near what ``source`` matches: walks of its position automaton (counts
+    ignored), cut, extended or with a character changed, and characters at the edges
+    of its classes."""
+    parser = _PatternReader(source[1:])
+    automaton = _PositionAutomaton()
+    _, first, _ = automaton.walk(parser.disjunction())
+    edges = ["", "\n", "\u2028", "é", "🐲", " ", "\u00a0", "-", ".", "\ud800"]
+    for ranges in automaton.chars:
+        for lo, hi in ranges[:6]:
+            for cp in (lo - 1, lo, hi, hi + 1):
+                if 0 <= cp <= 0x10FFFF:
+                    edges.append(chr(cp))
+    texts = []
+    for _ in range(count):
+        out: list[str] = []
+        group = first
+        for _ in range(rng.randrange(0, 24)):
+            if not group:
+                break
+            p = rng.choice(group)
+            if not automaton.chars[p]:
+                break  # [] matches nothing
+            lo, hi = rng.choice(automaton.chars[p])
+            out.append(chr(rng.choice([lo, hi, rng.randint(lo, min(hi, lo + 300))])))
+            group = automaton.follow[p]
+        if out and rng.random() < 0.4:
+            out[rng.randrange(len(out))] = rng.choice(edges)
+        if rng.random() < 0.2:
+            out.append(rng.choice(edges))
+        texts.append("".join(out))  # lone surrogates included: JSON carries them
+    return texts
+
+
+def test_v8_and_re2js_agree_on_the_patterns_v8_runs() -> None:
+    """The patterns the generated package hands to V8 (native_safe: every such
+    pattern the repository ships, and the feature table's): the same verdict as
+    re2js on the translation, on strings near what each matches."""
+    rng = random.Random(14)
+    sources = sorted(
+        {s for _, s in shipped_patterns() if native_safe(s)}
+        | {s for s, _, _ in MEANING if native_safe(s)}
+    )
+    assert len(sources) >= 20
+    items = [(s, t, False) for s in sources for t in _texts(s, rng, 150)]
+    verdicts = run_node(items)
+    differ = [
+        (i[0], i[1], v) for i, v in zip(items, verdicts, strict=True) if v[0] != v[1]
+    ]
+    assert not differ, differ[:10]
+    assert sum(1 for v in verdicts if v[0] is True) > len(items) // 10

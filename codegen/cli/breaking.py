@@ -4,18 +4,10 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from codegen.checks.breaking.report import (
-    BASELINE_FILE,
-    BreakingReport,
-    check_breaking,
-    effect,
-    finding_row,
-    save_baseline,
-)
 from codegen.cli.config import resolve_config
 from codegen.cli.options import EnvelopeOpt, SchemasOpt, StrictOpt
 from codegen.cli.output import (
@@ -28,6 +20,9 @@ from codegen.cli.output import (
     show,
 )
 from codegen.errors import CompileError
+
+if TYPE_CHECKING:  # imported when the command runs: other commands do without
+    from codegen.checks.breaking.report import BreakingReport
 
 _LEVEL: dict[str, Level] = {"incompatible": "error", "warning": "warning"}
 
@@ -64,6 +59,12 @@ def breaking(
     error_format: FormatOpt = Format.text,
 ) -> None:
     """Exit 1 when the schemas break compatibility with those at --against."""
+    from codegen.checks.breaking.report import (
+        BASELINE_FILE,
+        check_breaking,
+        save_baseline,
+    )
+
     config = resolve_config(schemas, None, envelope, strict)
     root = config.source.parent if config.source else Path.cwd()
     path = baseline or root / BASELINE_FILE
@@ -88,6 +89,8 @@ def breaking(
 
 
 def _report(report: BreakingReport, verbose: bool, folder: Path) -> Report:
+    from codegen.checks.breaking.report import effect, finding_row
+
     failed = sum(v.status == "incompatible" for v in report.verdicts)
     accepted = sum(v.status == "accepted" for v in report.verdicts)
     out = Report(

@@ -4,11 +4,10 @@ package, or the services live in Redis."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from codegen.checks.livedrift import LiveReport, short
 from codegen.cli.config import Config, resolve_config
 from codegen.cli.options import EnvelopeOpt, OutOpt, SchemasOpt
 from codegen.cli.output import (
@@ -21,6 +20,9 @@ from codegen.cli.output import (
     usage_error,
 )
 from codegen.errors import CompileError
+
+if TYPE_CHECKING:  # imported when the command runs: other commands do without
+    from codegen.checks.livedrift import LiveReport
 
 
 def drift(
@@ -111,6 +113,8 @@ def _live(url: str | None, packages: list[Path], config: Config, fmt: Format) ->
 
 
 def _text(report: LiveReport, what: str = "live services") -> list[str]:
+    from codegen.checks.livedrift import short
+
     lines = [f"{what} ({len(report.services)}):"]
     live = any(s.heartbeat for s in report.services)
     rows = [
@@ -167,6 +171,8 @@ def _text(report: LiveReport, what: str = "live services") -> list[str]:
 
 
 def _annotations(report: LiveReport) -> list[Annotation]:
+    from codegen.checks.livedrift import short
+
     out = [
         Annotation("error", "unreadable presence record", p) for p in report.problems
     ]

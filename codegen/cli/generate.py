@@ -23,10 +23,9 @@ def generate(
     """Generate the Python package (and TypeScript package) from the schemas."""
     config = resolve_config(schemas, out, envelope, strict)
     try:
-        result = api.generate(config.schemas, config.settings)
+        result, changed = api.generate_into(config.schemas, config.out, config.settings)
     except CompileError as exc:
         raise compile_failure(exc, error_format) from None
-    changed = api.write_result(config.out, result)
     for summary in (
         api.annotation_summary(result.program),
         api.format_summary(result.program),

@@ -21,6 +21,10 @@ export type Ipv4 = string;
 export type Ipv6 = string;
 export declare function isDate(value: string): boolean;
 export declare function isTime(value: string): boolean;
+/**
+ * A full-date, "T" or "t", a full-time. (A date holds no "T" and a time none either,
+ * so the separator is the eleventh character.)
+ */
 export declare function isDateTime(value: string): boolean;
 export declare const isDuration: (value: string) => boolean;
 export declare const isUuid: (value: string) => boolean;

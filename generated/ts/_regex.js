@@ -8,20 +8,34 @@
 // translator the Python runtime uses for Rust's regex), and refused at generation the
 // patterns no linear-time engine can run (lookaround, backreferences).
 import { RE2JS } from "re2js";
-import { PATTERNS } from "./_schemas.js";
+import { NATIVE, PATTERNS } from "./_schemas.js";
 const compiled = new Map();
 /**
- * Ajv's `code.regExp` engine: an object with `test(string)`. A source the compiler
- * did not translate (the runtime's own "^__proto__$") is taken as RE2 syntax.
+ * Ajv's `code.regExp` engine: an object with `test(string)`. A pattern the compiler
+ * found linear for a backtracking engine (NATIVE: anchored, deterministic,
+ * unambiguous, e.g. `^[A-Z]{3}$`) runs in V8's RegExp, several times faster than
+ * re2js and with the same meaning (ECMA-262's); every other one in re2js. A source
+ * the compiler did not translate (the runtime's own "^__proto__$") is taken as RE2
+ * syntax.
  */
 export function regExp(source) {
     let found = compiled.get(source);
     if (found === undefined) {
-        const re = RE2JS.compile(PATTERNS.get(source) ?? source);
+        const re = (NATIVE.has(source) ? native(source) : null) ??
+            RE2JS.compile(PATTERNS.get(source) ?? source);
         found = re;
         compiled.set(source, found);
     }
     return found;
+}
+/** V8's RegExp for `source` (u flag, as JSON Schema reads patterns), or null. */
+function native(source) {
+    try {
+        return new RegExp(source, "u");
+    }
+    catch {
+        return null;
+    }
 }
 regExp.code = 'require("re2js").RE2JS.compile';
 /** Whether ECMA-262 pattern `source` (one of the bundled schemas') occurs in `text`. */

@@ -9,8 +9,6 @@ export { isHostname, punycodeDecode } from "./_hostname.js";
 // final "\n"): formats.py uses fullmatch or an explicit newline guard to agree.
 const isAscii = (s) => /^[\x00-\x7f]*$/.test(s);
 const mod = (a, n) => ((a % n) + n) % n;
-const DATE = /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/;
-const TIME = /^([0-9]{2}):([0-9]{2}):([0-9]{2})(\.[0-9]+)?([Zz]|([+-])([0-9]{2}):([0-9]{2}))$/;
 const DUR_TIME = "T(?:[0-9]+H(?:[0-9]+M(?:[0-9]+S)?)?|[0-9]+M(?:[0-9]+S)?|[0-9]+S)";
 const DURATION = new RegExp("^P(?:(?:[0-9]+Y(?:[0-9]+M(?:[0-9]+D)?)?|[0-9]+M(?:[0-9]+D)?|[0-9]+D)" +
     `(?:${DUR_TIME})?|${DUR_TIME}|[0-9]+W)$`);
@@ -39,31 +37,93 @@ function daysInMonth(year, month) {
     }
     return [4, 6, 9, 11].includes(month) ? 30 : 31;
 }
-export function isDate(value) {
-    const m = DATE.exec(value);
-    if (!m)
-        return false;
-    const [year, month, day] = [m[1], m[2], m[3]].map(Number);
-    return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
+// date, time and date-time are read with charCodeAt, without a regular expression,
+// slices or arrays: they are the formats nearly every message carries, and this
+// reads the same strings as the regular expressions
+// ^([0-9]{4})-([0-9]{2})-([0-9]{2})$ and
+// ^([0-9]{2}):([0-9]{2}):([0-9]{2})(\.[0-9]+)?([Zz]|([+-])([0-9]{2}):([0-9]{2}))$.
+/** The ASCII digit at `i` of `s` as a number, or -1. */
+function digit(s, i) {
+    const c = s.charCodeAt(i) - 48;
+    return c >= 0 && c <= 9 ? c : -1;
 }
-export function isTime(value) {
-    const m = TIME.exec(value);
-    if (!m)
+/** The two ASCII digits at `i` of `s` as a number, or -1. */
+function twoDigits(s, i) {
+    const a = digit(s, i);
+    const b = digit(s, i + 1);
+    return a < 0 || b < 0 ? -1 : a * 10 + b;
+}
+/** Whether `s` holds a full-date at `i` (10 characters). */
+function dateAt(s, i) {
+    if (s.charCodeAt(i + 4) !== 0x2d || s.charCodeAt(i + 7) !== 0x2d)
         return false;
-    const [hour, minute, second] = [m[1], m[2], m[3]].map(Number);
-    const [offH, offM] = m[6] ? [Number(m[7]), Number(m[8])] : [0, 0];
+    const hi = twoDigits(s, i);
+    const lo = twoDigits(s, i + 2);
+    const month = twoDigits(s, i + 5);
+    const day = twoDigits(s, i + 8);
+    if (hi < 0 || lo < 0 || month < 0 || day < 0)
+        return false;
+    return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(hi * 100 + lo, month);
+}
+/** Whether `s` from `i` to its end is a full-time with an offset. */
+function timeAt(s, i) {
+    const n = s.length;
+    if (n - i < 9 || s.charCodeAt(i + 2) !== 0x3a || s.charCodeAt(i + 5) !== 0x3a)
+        return false;
+    const hour = twoDigits(s, i);
+    const minute = twoDigits(s, i + 3);
+    const second = twoDigits(s, i + 6);
+    if (hour < 0 || minute < 0 || second < 0)
+        return false;
+    let j = i + 8;
+    if (s.charCodeAt(j) === 0x2e) {
+        const first = ++j;
+        while (j < n && digit(s, j) >= 0)
+            j++;
+        if (j === first)
+            return false;
+    }
+    const c = s.charCodeAt(j);
+    let sign = 0;
+    let offH = 0;
+    let offM = 0;
+    if (c === 0x5a || c === 0x7a) {
+        if (j + 1 !== n)
+            return false;
+    }
+    else if (c === 0x2b || c === 0x2d) {
+        if (j + 6 !== n || s.charCodeAt(j + 3) !== 0x3a)
+            return false;
+        offH = twoDigits(s, j + 1);
+        offM = twoDigits(s, j + 4);
+        if (offH < 0 || offM < 0)
+            return false;
+        sign = c === 0x2d ? -1 : 1;
+    }
+    else {
+        return false;
+    }
     if (hour > 23 || minute > 59 || second > 60 || offH > 23 || offM > 59)
         return false;
     if (second === 60) {
         // A leap second is 23:59:60 in UTC only.
-        const sign = m[6] === "-" ? -1 : 1;
-        return mod(hour * 60 + minute - sign * (offH * 60 + offM), 24 * 60) === 23 * 60 + 59;
+        return mod(hour * 60 + minute - (sign || 1) * (offH * 60 + offM), 24 * 60) === 23 * 60 + 59;
     }
     return true;
 }
+export function isDate(value) {
+    return value.length === 10 && dateAt(value, 0);
+}
+export function isTime(value) {
+    return timeAt(value, 0);
+}
+/**
+ * A full-date, "T" or "t", a full-time. (A date holds no "T" and a time none either,
+ * so the separator is the eleventh character.)
+ */
 export function isDateTime(value) {
-    const at = value.indexOf(value.includes("T") ? "T" : "t");
-    return at >= 0 && isDate(value.slice(0, at)) && isTime(value.slice(at + 1));
+    const t = value.charCodeAt(10);
+    return (t === 0x54 || t === 0x74) && dateAt(value, 0) && timeAt(value, 11);
 }
 export const isDuration = (value) => DURATION.test(value);
 export const isUuid = (value) => UUID.test(value);

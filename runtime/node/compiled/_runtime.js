@@ -386,7 +386,8 @@ function readJson(id, data, limits) {
     const maxBytes = limits?.maxBytes ?? DEFAULT_LIMITS.maxBytes;
     const maxDepth = limits?.maxDepth ?? DEFAULT_LIMITS.maxDepth;
     const refuse = (expected, got) => refusal(id, expected, got);
-    const size = typeof data === "string" ? utf8Length(data) : data.byteLength;
+    // A UTF-16 unit is at most 3 bytes of UTF-8: short text needs no count.
+    const size = typeof data !== "string" ? data.byteLength : data.length * 3 > maxBytes ? utf8Length(data) : 0;
     if (size > maxBytes)
         throw refuse(`at most ${maxBytes} bytes`, `${size} bytes`);
     let text;

@@ -11,3 +11,9 @@ export interface SchemaEntry {
 export declare const SCHEMAS: readonly SchemaEntry[];
 /** Each ECMA-262 pattern of the schemas, in RE2 syntax with the same meaning. */
 export declare const PATTERNS: ReadonlyMap<string, string>;
+/**
+ * The patterns (ECMA-262 sources) on which a backtracking engine does linear work, so
+ * V8's RegExp may run them: anchored, deterministic and unambiguous
+ * (codegen/typescript/native_patterns.py).
+ */
+export declare const NATIVE: ReadonlySet<string>;

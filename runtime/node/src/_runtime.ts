@@ -469,7 +469,9 @@ function readJson(id: string, data: string | Uint8Array, limits?: Limits): unkno
   const maxDepth = limits?.maxDepth ?? DEFAULT_LIMITS.maxDepth;
   const refuse = (expected: string, got: string): ContractViolation =>
     refusal(id, expected, got);
-  const size = typeof data === "string" ? utf8Length(data) : data.byteLength;
+  // A UTF-16 unit is at most 3 bytes of UTF-8: short text needs no count.
+  const size =
+    typeof data !== "string" ? data.byteLength : data.length * 3 > maxBytes ? utf8Length(data) : 0;
   if (size > maxBytes) throw refuse(`at most ${maxBytes} bytes`, `${size} bytes`);
   let text: string;
   if (typeof data === "string") text = data;

@@ -29,7 +29,7 @@ export async function loadRuntime(schemas = []) {
   // No PATTERNS translated: these tests' patterns are read as RE2 syntax.
   writeFileSync(
     join(dir, "_schemas.js"),
-    `export const SCHEMAS = JSON.parse(${text});\nexport const PATTERNS = new Map();\n`,
+    `export const SCHEMAS = JSON.parse(${text});\nexport const PATTERNS = new Map();\nexport const NATIVE = new Set();\n`,
   );
   writeFileSync(join(dir, "_catalog.js"), "export const CATALOG = null;\n");
   // No manifest contracts: every contract's engine holds every schema file.

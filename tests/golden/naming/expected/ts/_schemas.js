@@ -31,3 +31,7 @@ export const SCHEMAS = [
 // Each ECMA-262 pattern of the schemas, in RE2 syntax with the same meaning
 // (runtime/support/ecma.py; read by _regex.js).
 export const PATTERNS = new Map(JSON.parse("[]"));
+
+// The patterns V8's own RegExp runs in linear time, as fast as it can
+// (codegen/typescript/native_patterns.py); re2js runs the others.
+export const NATIVE = new Set(JSON.parse("[]"));

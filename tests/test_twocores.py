@@ -1,0 +1,120 @@
+"""The TypeScript package rendered and written by a child process
+(``codegen/twocores.py``) gives the same files and the same report as one process,
+and any failure of the child falls back to one process."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from benchmarks.shapes import write_shape
+from codegen import api, stamp, twocores
+from codegen.emit import Settings
+from codegen.errors import CompileError
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def _stale(out: Path) -> None:
+    """An output folder as a user might leave it: edited, extra and missing files."""
+    (out / "ts" / "extra.js").write_text("x\n")
+    extra = out / "python" / "platform_contracts" / "zz" / "extra.py"
+    extra.parent.mkdir()
+    extra.write_text("y\n")
+    with (out / "ts" / "index.js").open("a") as f:
+        f.write("// edited\n")
+    with (out / "python" / "platform_contracts" / "__init__.py").open("a") as f:
+        f.write("# edited\n")
+    next((out / "ts" / "events").rglob("*.d.ts")).unlink()
+
+
+@pytest.fixture
+def schemas(tmp_path: Path) -> Path:
+    write_shape(tmp_path / "schemas", "events", 12)
+    return tmp_path / "schemas"
+
+
+def _run(
+    schemas: Path, out: Path, monkeypatch: pytest.MonkeyPatch, child: bool
+) -> tuple[list[str], list[str]]:
+    monkeypatch.setattr(twocores, "MIN_MODULES", 0 if child else 10**9)
+    monkeypatch.setattr(twocores, "cores", lambda: 2)
+    first = api.generate_to(schemas, out)
+    _stale(out)
+    return first, api.generate_to(schemas, out)
+
+
+def test_a_child_gives_the_same_files_and_report(
+    schemas: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spawned: list[int] = []
+    fork = os.fork
+
+    def counting_fork() -> int:
+        pid = fork()
+        if pid:
+            spawned.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", counting_fork)
+    alone = _run(schemas, tmp_path / "one", monkeypatch, child=False)
+    assert spawned == []
+    paired = _run(schemas, tmp_path / "two", monkeypatch, child=True)
+    assert len(spawned) == 2
+    assert paired == alone
+    assert any(line.startswith("extra: ") for line in alone[1])
+    assert alone[1][-2:] == [
+        "extra: python/platform_contracts/zz/extra.py",
+        "extra: ts/extra.js",
+    ]
+    assert _tree(tmp_path / "two") == _tree(tmp_path / "one")
+    assert stamp.is_fresh(schemas, tmp_path / "two", Settings())
+
+
+def test_a_child_that_dies_leaves_the_work_to_the_parent(
+    schemas: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parent = os.getpid()
+    real = twocores.ts_part
+
+    def dying(*args: object, **kwargs: object) -> dict[str, bytes]:
+        if os.getpid() != parent:
+            os._exit(3)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    expected = _run(schemas, tmp_path / "one", monkeypatch, child=False)
+    monkeypatch.setattr(twocores, "ts_part", dying)
+    assert _run(schemas, tmp_path / "two", monkeypatch, child=True) == expected
+    assert _tree(tmp_path / "two") == _tree(tmp_path / "one")
+
+
+def test_a_failure_in_either_package_writes_nothing(
+    schemas: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(twocores, "MIN_MODULES", 0)
+    monkeypatch.setattr(twocores, "cores", lambda: 2)
+    out = tmp_path / "out"
+    api.generate_to(schemas, out)
+    before = _tree(out)
+    (schemas / "events" / "new.v1.json").write_text('{"type": "string"}\n')
+
+    def broken(*args: object, **kwargs: object) -> dict[str, bytes]:
+        raise RuntimeError("cannot render")
+
+    for part in ("ts_part", "python_part"):
+        with monkeypatch.context() as patch:
+            patch.setattr(twocores, part, broken)
+            with pytest.raises(RuntimeError, match="cannot render"):
+                api.generate_to(schemas, out)
+        assert _tree(out) == before  # the stamp included: nothing was written
+    with pytest.raises(CompileError, match="envelope"):
+        api.generate_to(schemas, out, Settings(envelope="missing.json"))
+    assert _tree(out) == before
