@@ -13,7 +13,9 @@ What is measured
       (no checks, no dead letters): what merely holding the reply costs;
     - ``sync``: ``runtime.streams.Consumer.run_once`` (reads, checks the size of
       each entry, dead-letters all of them with their fields in one ``MULTI``);
-    - ``async``: ``runtime.streams.AsyncConsumer.run_once``, the same.
+    - ``async``: ``runtime.streams.AsyncConsumer.run_once``, the same;
+    - Node (``--node``, ``benchmarks/node/batch_memory.mjs``): a bare ioredis
+      ``XREADGROUP`` (its peer) and the generated package's ``Consumer.runOnce``.
 
     Each runs with the pure-Python reply parser and, when ``hiredis`` is installed,
     with hiredis (redis-py picks it up when importable; ``--no-hiredis`` hides it).
@@ -117,11 +119,24 @@ def run(url: str, stream: str, variant: str, parser: str) -> dict[str, int]:
     return result
 
 
+def run_node(url: str, stream: str, variant: str) -> dict[str, int]:
+    out = subprocess.run(
+        ["node", "--expose-gc", "batch_memory.mjs", url, stream, variant,
+         f"node-{variant}"],
+        cwd=ROOT / "benchmarks" / "node", capture_output=True, text=True,
+    )  # fmt: skip
+    if out.returncode != 0:
+        raise SystemExit(f"node {variant} failed:\n{out.stderr[-3000:]}")
+    result: dict[str, int] = json.loads(out.stdout.splitlines()[-1])
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--entries", type=int, default=20)
     parser.add_argument("--mb", type=float, default=10)
     parser.add_argument("--no-hiredis", action="store_true")
+    parser.add_argument("--node", action="store_true", help="the Node consumer too")
     args = parser.parse_args()
 
     import redis
@@ -148,7 +163,7 @@ def main() -> None:
     with RedisServer() as server:
         client = redis.Redis.from_url(server.url)
         raw_bytes = 0
-        stream = f"bench.{uuid.uuid4().hex[:8]}"
+        stream = "agent.tasks"  # a catalogue stream (the Node consumer needs one)
         for _ in range(args.entries):
             body = json.dumps(dict(good, source=""), separators=(",", ":")).encode()
             forged = body.replace(
@@ -173,6 +188,23 @@ def main() -> None:
                     f"  {p:8} {label:16} {growth / 1e6:8.0f} MB"
                     f"  {growth / raw_bytes:5.2f}x raw bytes"
                     f"  {growth / max(results['raw'], 1):5.2f}x raw read"
+                )
+        if args.node:
+            sys.path.insert(0, str(ROOT))
+            from benchmarks.npm import npm_ci
+
+            npm_ci(ROOT / "benchmarks" / "node")
+            grown = {}
+            for variant in ("raw", "node"):
+                r = run_node(server.url, stream, variant)
+                grown[variant] = r["after"] - r["before"]
+                client.delete(dead_letter_key(stream))
+            for variant, label in (("raw", "raw read (peer)"), ("node", "Consumer")):
+                growth = grown[variant]
+                print(
+                    f"  {'node':8} {label:16} {growth / 1e6:8.0f} MB"
+                    f"  {growth / raw_bytes:5.2f}x raw bytes"
+                    f"  {growth / max(grown['raw'], 1):5.2f}x raw read"
                 )
         client.close()
 

@@ -161,6 +161,19 @@ class ContractValidator:
         """Raw JSON to the typed value, or :class:`ContractViolation`."""
         raw = data.encode() if isinstance(data, str) else bytes(data)
         self._limits(raw)
+        verdict: Any = _NOT_ASKED
+        instance: Any = _INVALID
+        if self.full_check:
+            instance = _loads_or_none(raw)
+            if instance is not _INVALID:
+                verdict = self.contracts.fast_checker.is_valid(self.contract, instance)
+                if verdict:
+                    try:
+                        return self.unpatterned.validate_json(
+                            raw, by_alias=True, by_name=False
+                        )
+                    except ValidationError:  # not expected: decided and worded below
+                        verdict = _NOT_ASKED
         try:
             value = self.core.validate_json(raw, by_alias=True, by_name=False)
         except ValidationError as exc:
@@ -175,12 +188,24 @@ class ContractValidator:
             violations = self._explained(instance, violations)
             raise ContractViolation(self.contract, violations) from None
         if self.full_check:
-            self._check_full(json.loads(raw))
+            self._check_full(
+                json.loads(raw) if instance is _INVALID else instance, verdict
+            )
         return value
 
     def validate_python(self, instance: Any) -> Any:
         """A parsed JSON value (dicts, lists, str, int, float, bool, None) to the
         typed value. Same verdicts as :meth:`validate_json` on its JSON text."""
+        verdict: Any = _NOT_ASKED
+        if self.full_check:
+            verdict = self.contracts.fast_checker.is_valid(self.contract, instance)
+            if verdict:
+                try:
+                    return self.unpatterned.validate_python(
+                        instance, by_alias=True, by_name=False
+                    )
+                except ValidationError:  # not expected: decided and worded below
+                    verdict = _NOT_ASKED
         try:
             value = self.core.validate_python(instance, by_alias=True, by_name=False)
         except ValidationError as exc:
@@ -190,7 +215,7 @@ class ContractValidator:
             violations = self._explained(instance, violations)
             raise ContractViolation(self.contract, violations) from None
         if self.full_check:
-            self._check_full(instance)
+            self._check_full(instance, verdict)
         return value
 
     def check_limits(self, data: bytes) -> None:
@@ -207,11 +232,30 @@ class ContractValidator:
         path, _, pointer = self.contract.partition("#")
         return self.contracts.union_report.rewrite(path, pointer, instance, found)
 
-    def _check_full(self, instance: Any) -> None:
+    @cached_property
+    def unpatterned(self) -> SchemaValidator:
+        """The model's validator without its ``pattern`` steps, for a contract that
+        needs the full check. The full check decides first, matching every pattern;
+        a message it accepts matches every pattern of the model too (a model accepts
+        every message its schema accepts), so the model need not match them again:
+        each pattern runs once per value. Its typed value is the model's."""
+        patterns = getattr(self.contracts.support, "patterns", None)
+        marker = getattr(patterns, "PATTERN_STEP", None)
+        if not isinstance(marker, str):  # a package generated before the marker
+            return self.core
+        schema = self.adapter.core_schema
+        if not isinstance(schema, dict):  # deferred (defer_build): build it now
+            self.adapter.rebuild(force=True)
+            schema = self.adapter.core_schema
+        return SchemaValidator(_without_steps(schema, marker))
+
+    def _check_full(self, instance: Any, verdict: Any = None) -> None:
         """The full check of a message Pydantic accepted: the verdict from the
-        compiled validator; the violations, only for a message it refuses, in the
-        words of the reference one."""
-        if self.contracts.fast_checker.is_valid(self.contract, instance):
+        compiled validator (``verdict``, when it was asked already); the violations,
+        only for a message it refuses, in the words of the reference one."""
+        if verdict is _NOT_ASKED:
+            verdict = self.contracts.fast_checker.is_valid(self.contract, instance)
+        if verdict:
             return
         violations = self._full(instance)
         if violations:
@@ -226,6 +270,34 @@ class ContractValidator:
 
 
 _INVALID = object()
+_NOT_ASKED = object()
+
+
+def _without_steps(schema: Any, marker: str) -> Any:
+    """A copy of the core schema ``schema`` without the ``chain`` steps whose
+    metadata holds ``marker``; anything but dicts and lists (classes, functions) is
+    shared, not copied."""
+    if isinstance(schema, list):
+        return [_without_steps(item, marker) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out = {key: _without_steps(value, marker) for key, value in schema.items()}
+    if out.get("type") == "chain" and isinstance(out.get("steps"), list):
+        steps = [
+            step
+            for step in out["steps"]
+            if not (
+                isinstance(step, dict)
+                and isinstance(step.get("metadata"), dict)
+                and marker in step["metadata"]
+            )
+        ]
+        if not steps:
+            return {"type": "any"}
+        if len(steps) == 1 and set(out) <= {"type", "steps"}:
+            return steps[0]
+        out["steps"] = steps
+    return out
 
 
 def _loads_or_none(raw: bytes) -> Any:

@@ -128,3 +128,17 @@ def test_telemetry_benchmark_prints_every_overhead() -> None:
         "API, no SDK",
         "SDK, no-op export",
     }
+
+
+def test_batch_memory_benchmark_measures_the_node_consumer() -> None:
+    """benchmarks/batch_memory.py --node (#13.7): the Node consumer and its peer, a
+    bare ioredis XREADGROUP, report their peak growth beside the Python ones."""
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "batch_memory.py"),
+         "--entries", "2", "--mb", "1.5", "--node", "--no-hiredis"],
+        cwd=ROOT, capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    node = [line.split() for line in done.stdout.splitlines() if " node " in line]
+    assert [line[1:-8] for line in node] == [["raw", "read", "(peer)"], ["Consumer"]]
+    assert all(line[-6].endswith("x") and line[-7] == "MB" for line in node), node

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import random
+import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,9 @@ from codegen.typescript.native_patterns import (
 from runtime.support import unicode_names
 from runtime.support.ecma import translate
 from tests.conftest import ROOT
+from tests.test_patterns_once import INVALID as ONCE_INVALID
+from tests.test_patterns_once import SCHEMA as ONCE_SCHEMA
+from tests.test_patterns_once import VALID as ONCE_VALID
 from tests.test_regex import (
     EDGE_DOCUMENTS,
     HOSTILE,
@@ -178,6 +182,41 @@ def test_suite_regex_files_agree_in_both_runtimes(tmp_path: Path) -> None:
         assert row["compiled"] == row["cases"] > 0, row
         assert row["python"] == {"agree": row["tests"]}, row
         assert row["node"] == {"agree": row["tests"]}, row
+
+
+def test_each_pattern_runs_once_per_value_in_node(tmp_path: Path) -> None:
+    """#13.2 in Node: re2js's compile wrapped, every (pattern, string) pair of a
+    valid message is matched once, by the contract's validator, by buildEnvelope
+    and by readEnvelope (the stream path): Ajv is the only pass over a message.
+    The wrapper keeps what Ajv keys compiled expressions by (toString)."""
+    schemas = tmp_path / "schemas"
+    (schemas / "common").mkdir(parents=True)
+    (schemas / "a.json").write_text(json.dumps(ONCE_SCHEMA))
+    shutil.copy(ROOT / "schemas" / "envelope.v1.json", schemas)
+    for name in ("ids.json", "trace.json"):
+        shutil.copy(ROOT / "schemas" / "common" / name, schemas / "common")
+    out = tmp_path / "out"
+    settings = Settings(python_package="once_node_pkg", envelope="envelope.v1.json")
+    generate_to(schemas, out, settings)
+    (out / "ts" / "node_modules").symlink_to(NODE_DIR / "node_modules")
+    result = subprocess.run(
+        ["node", str(NODE_DIR / "test" / "patterns_once.mjs"), str(out / "ts"),
+         "a.json", "test.patterns", "1"],
+        input=json.dumps(ONCE_VALID + ONCE_INVALID), capture_output=True, text=True,
+        cwd=NODE_DIR, check=True,
+    )  # fmt: skip
+    steps: list[dict[str, Any]] = json.loads(result.stdout)
+    for document, step in zip(ONCE_VALID, steps, strict=False):
+        for name in ("parse", "build", "read"):
+            assert step[name]["error"] is None, (document, name, step[name])
+            assert step[name]["matches"] > 0, (document, name)
+            assert step[name]["twice"] == [], (document, name)
+    # A refused message is matched once too, unless a union fails: its explanation
+    # (runtime/node/src/_unions.ts) validates the branch it names again, for words.
+    for document, step in zip(ONCE_INVALID, steps[len(ONCE_VALID) :], strict=True):
+        assert step["parse"]["error"] == "ContractViolation", document
+        if "either" not in document:
+            assert step["parse"]["twice"] == [], document
 
 
 def _texts(source: str, rng: random.Random, count: int) -> list[str]:

@@ -1,3 +1,4 @@
+import type { ChainableCommander } from "ioredis";
 import type { EnvelopeShape } from "./_envelope.js";
 import type { Limits, Violation, Where } from "./_runtime.js";
 import type { MessageType, Messages, WireEnvelope } from "./envelope.js";
@@ -162,10 +163,36 @@ export interface Run {
     handling: number;
 }
 /**
- * A dead letter's fields: the entry's own, then `dlq.*` (docs/wire.md). `dlq.errors`
- * lists at most 100 violations and `dlq.errors_omitted` counts the rest.
+ * The Python runtime's SETTLE (runtime/streams/core.py), the same text: the server
+ * copies each dead entry's own fields into its dead letter (XRANGE of its id), so the
+ * client never sends a payload back and a batch of huge entries costs it what it read,
+ * not twice that. KEYS: the dead-letter stream, the stream, the retry stream. ARGV:
+ * group, MAXLEN ('' for none), the number of dead letters; per dead letter its key's
+ * index in KEYS, its id, the number of dlq.* fields and those fields; per key to ack its
+ * index, the number of ids, the ids.
  */
-export declare function deadLetterFields(dead: Dead, key: string, group: string, consumer: string, time: string): Field[];
+export declare const SETTLE = "\nlocal group, maxlen, n = ARGV[1], ARGV[2], tonumber(ARGV[3])\nlocal i = 4\nfor _ = 1, n do\n  local source, id = KEYS[tonumber(ARGV[i]) + 1], ARGV[i + 1]\n  local extra = tonumber(ARGV[i + 2])\n  i = i + 3\n  local fields = {}\n  local found = redis.call('XRANGE', source, id, id)\n  if found[1] then fields = found[1][2] end\n  for j = 0, extra * 2 - 1 do fields[#fields + 1] = ARGV[i + j] end\n  i = i + extra * 2\n  if maxlen == '' then\n    redis.call('XADD', KEYS[1], '*', unpack(fields))\n  else\n    redis.call('XADD', KEYS[1], 'MAXLEN', '~', maxlen, '*', unpack(fields))\n  end\nend\nwhile i <= #ARGV do\n  local source, count = KEYS[tonumber(ARGV[i]) + 1], tonumber(ARGV[i + 1])\n  redis.call('XACK', source, group, unpack(ARGV, i + 2, i + 1 + count))\n  i = i + 2 + count\nend\nreturn n\n";
+/** Lua unpacks at most ~8,000 values: a dead entry of more fields is sent by the client. */
+export declare const COPIED_FIELDS = 1000;
+/** Is this the answer of a Redis that does not let this client run scripts? */
+export declare function refusedScript(error: unknown): boolean;
+/** Where a consumer's dead letters come from, for their `dlq.*` fields. */
+export interface Origin {
+    key: string;
+    group: string;
+    consumer: string;
+}
+/**
+ * The `dlq.*` fields of a dead letter (`dlq.errors` lists at most 100 violations and
+ * `dlq.errors_omitted` counts the rest).
+ */
+export declare function deadLetterFields(dead: Dead, origin: Origin, time: string): string[];
+/** SETTLE's KEYS and ARGV for `copied` dead letters (their dlq.* fields) and the acks. */
+export declare function settleArgs(keys: readonly string[], group: string, maxLen: number | null, copied: readonly [Dead, string[]][], acks: ReadonlyMap<string, string[]>): (string | number)[];
+/** `letters` XADDed to `dlq` in `tx` (MAXLEN ~ `maxLen`), their fields and all. */
+export declare function addDeadLetters(tx: ChainableCommander, dlq: string, maxLen: number | null, letters: readonly [Dead, string[]][]): ChainableCommander;
+/** Throws the first error of a MULTI's replies. */
+export declare function settled(results: [Error | null, unknown][] | null): void;
 /**
  * A consumed batch's counts, and its durations as the mean per message (as
  * runtime.streams records them). `where` is the stream and group attributes.

@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
 import type { MessageType } from "./envelope.js";
-import { BatchResult, ConsumerOptions, Handler, VersionOf } from "./_streams_common.js";
+import type { BatchResult, ConsumerOptions, Handler, VersionOf } from "./_streams_common.js";
 export { DEAD_LETTER_MAXLEN, DEAD_LETTER_REASONS, StreamNotInCatalog, deadLetterKey, retryKey, streamKey, } from "./_streams_common.js";
 export type { BatchResult, ConsumerOptions, DeadLetterError, DeadLetterReason, Delivery, Handler, HandlerFailure, VersionOf, } from "./_streams_common.js";
 export { Publisher } from "./_publisher.js";

@@ -1,7 +1,7 @@
 import { UnknownMessage, messageContract } from "./_envelope.js";
 import { ContractViolation, UnknownContract, contract } from "./_runtime.js";
 import { Telemetry } from "./telemetry.js";
-import { DEAD_LETTER_MAXLEN, ENVELOPE_FIELD, LAST_ERRORS_KEPT, StreamNotInCatalog, carriedBy, deadLetterFields, deadLetterKey, describe, envelopeContract, groupGone, invalid, measured, messageOf, positive, refused, retryKey, sleep, streamKey, text, transient, unknownViolations, } from "./_streams_common.js";
+import { addDeadLetters, COPIED_FIELDS, DEAD_LETTER_MAXLEN, ENVELOPE_FIELD, LAST_ERRORS_KEPT, SETTLE, StreamNotInCatalog, carriedBy, deadLetterFields, deadLetterKey, describe, envelopeContract, groupGone, invalid, measured, messageOf, positive, refused, refusedScript, retryKey, settleArgs, settled, sleep, streamKey, text, transient, unknownViolations, } from "./_streams_common.js";
 export { DEAD_LETTER_MAXLEN, DEAD_LETTER_REASONS, StreamNotInCatalog, deadLetterKey, retryKey, streamKey, } from "./_streams_common.js";
 export { Publisher } from "./_publisher.js";
 // -- Consuming ---------------------------------------------------------------------------
@@ -33,6 +33,7 @@ export class Consumer {
     #handlers = new Map();
     #cursors = new Map();
     #lastErrors = new Map();
+    #scripting = true; // false once Redis refused SETTLE (ACL, EVAL disabled)
     #telemetry;
     #where;
     constructor(redis, options) {
@@ -471,9 +472,9 @@ export class Consumer {
         batch.dead.push({ ...item, reason, errors });
     }
     /**
-     * Dead letters (XADD to the DLQ, `MAXLEN ~`) and one multi-id XACK per key, in one
-     * MULTI when there are dead letters. `dlq.errors` lists at most 100 violations and
-     * `dlq.errors_omitted` counts the rest.
+     * Dead letters and every ack of the batch in one atomic step: the SETTLE script when
+     * there are dead letters (the server copies their fields), else one XACK per key. A
+     * Redis that refuses scripts gets a MULTI of XADDs (fields and all) and XACKs.
      */
     async #settle(batch) {
         const byKey = new Map();
@@ -492,18 +493,33 @@ export class Consumer {
             return;
         }
         const time = new Date().toISOString();
-        const bound = this.#deadLetterMaxLen === null ? [] : ["MAXLEN", "~", String(this.#deadLetterMaxLen)];
-        const tx = this.#redis.multi();
-        for (const dead of batch.dead) {
-            const fields = deadLetterFields(dead, this.#key, this.#group, this.#consumer, time);
-            tx.xadd(this.#dlq, ...bound, "*", ...fields);
+        const origin = { key: this.#key, group: this.#group, consumer: this.#consumer };
+        const dead = batch.dead.map((d) => [d, deadLetterFields(d, origin, time)]);
+        const xadds = (tx, letters) => addDeadLetters(tx, this.#dlq, this.#deadLetterMaxLen, letters);
+        if (this.#scripting) {
+            const keys = [this.#dlq, this.#key, this.#retry];
+            const wide = dead.filter(([d]) => d.fields.length / 2 > COPIED_FIELDS);
+            // written before the script acks them: a crash between may write one twice, never lose it
+            if (wide.length)
+                settled(await xadds(this.#redis.multi(), wide).exec());
+            const copied = dead.filter(([d]) => d.fields.length / 2 <= COPIED_FIELDS);
+            const args = settleArgs(keys, this.#group, this.#deadLetterMaxLen, copied, byKey);
+            try {
+                await this.#redis.eval(SETTLE, keys.length, ...keys, ...args);
+                return;
+            }
+            catch (error) {
+                if (!refusedScript(error))
+                    throw error;
+                console.warn(`Redis refused the settle script (${messageOf(error)}); dead letters of ${this.#key}` +
+                    " are sent by the client in a MULTI from now on");
+                this.#scripting = false;
+            }
         }
+        const tx = xadds(this.#redis.multi(), dead);
         for (const [key, ids] of byKey)
             tx.xack(key, this.#group, ...ids);
-        const results = await tx.exec();
-        for (const [error] of results ?? [])
-            if (error)
-                throw error;
+        settled(await tx.exec());
     }
 }
 /** The key of an entry's last handler error: its stream key and id. */

@@ -18,6 +18,7 @@ from pydantic_core import SchemaError, SchemaValidator, core_schema
 from .ecma import UNSUPPORTED, RegexError, check_syntax, translate
 
 __all__ = [
+    "PATTERN_STEP",
     "Regex",
     "RegexError",
     "check_syntax",
@@ -85,6 +86,12 @@ def ecma_regex(source: str) -> Regex:
     return Regex(source)
 
 
+# The metadata key that marks a ``pattern`` step in a model's core schema: the runtime
+# builds, for a contract that needs the full check, a validator without these steps
+# (the full check has matched every pattern already), so each runs once per value.
+PATTERN_STEP = "contracts_pattern"
+
+
 class _Pattern:
     """``Annotated`` metadata: the string must contain a match of the pattern,
     checked in pydantic-core (no Python call); the error names the ECMA source."""
@@ -104,6 +111,7 @@ class _Pattern:
                     rust_schema(self.source, trial=False),
                     "string_pattern_mismatch",
                     custom_error_context={"pattern": self.source},
+                    metadata={PATTERN_STEP: self.source},
                 ),
             ]
         )

@@ -277,6 +277,81 @@ test("dead letters keep the original bytes, even when they are not UTF-8", async
     [{ pointer: "", expected: "valid JSON", got: "text that is not UTF-8" }]);
 });
 
+test("dead letters are copied on the server, every field of the entry however many", async (t) => {
+  // SETTLE copies an entry's fields into its dead letter (the client sends no payload
+  // back); an entry of more fields than a script unpacks is XADDed by the client first.
+  const evals = [];
+  const redis = client();
+  const reader = client();
+  const sent = reader.sendCommand.bind(reader);
+  t.mock.method(reader, "sendCommand", (command, ...rest) => {
+    if (command.name === "evalsha" || command.name === "eval") evals.push(command.args.map(String));
+    return sent(command, ...rest);
+  });
+  const consumer = new Consumer(reader, { stream: TASKS, group: "g", consumer: "c", blockMs: 10 });
+  await consumer.ensureGroup("0");
+  const few = ["envelope", Buffer.from([0xff, 0x00, 0x20]), "note", Buffer.from("a\xffb", "latin1")];
+  const many = Array.from({ length: 5000 }, (_, i) => [`f${i}`, String(i)]).flat();
+  const ids = [await redis.xadd(streamKey(TASKS), "*", ...few), await redis.xadd(streamKey(TASKS), "*", ...many)];
+  assert.deepEqual(await consumer.runOnce(), { handled: 0, deadLettered: 2, failed: 0 });
+  const letters = await redis.xrangeBuffer(deadLetterKey(TASKS), "-", "+");
+  const own = (flat) => flat.slice(0, flat.findIndex((f) => String(f) === "dlq.reason"));
+  const byId = new Map(letters.map(([, flat]) => [fields(flat.map(String))["dlq.entry_id"], flat]));
+  assert.deepEqual(own(byId.get(ids[0])), few.map((f) => Buffer.from(f)));
+  assert.deepEqual(own(byId.get(ids[1])).map(String), many);
+  assert.equal(evals.length, 1); // one script for the batch, and no field of an entry in it
+  assert.ok(!evals[0].includes("note") && !evals[0].includes("f4999"), evals[0]);
+  assert.equal(await pending(redis, TASKS, "g"), 0);
+});
+
+test("a user who may not run scripts still dead-letters, in a MULTI, warned once", async (t) => {
+  const warn = t.mock.method(console, "warn", () => {});
+  const admin = client();
+  const user = `noscript${Date.now()}`;
+  await admin.call("ACL", "SETUSER", user, "on", ">secret", "~*", "&*", "+@all", "-@scripting");
+  const limited = new Redis(url.replace("redis://", `redis://${user}:secret@`), {
+    maxRetriesPerRequest: 3,
+  });
+  try {
+    const publisher = new Publisher(admin, { source: "node/test" });
+    const consumer = new Consumer(limited, { stream: TASKS, group: "g", consumer: "c", blockMs: 10 });
+    await consumer.ensureGroup("0");
+    consumer.on("agent.task.requested", 1, () => {});
+    for (let round = 0; round < 2; round++) {
+      const bad = await admin.xadd(streamKey(TASKS), "*", "envelope", "[1");
+      await publisher.publish(TASKS, "agent.task.requested", 1, TASK);
+      assert.deepEqual(await consumer.runOnce(), { handled: 1, deadLettered: 1, failed: 0 });
+      const dead = (await deadLetters(admin, TASKS)).find((d) => d["dlq.entry_id"] === bad);
+      assert.equal(dead.envelope, "[1");
+    }
+    const refusals = warn.mock.calls.filter((c) => String(c.arguments[0]).includes("settle script"));
+    assert.equal(refusals.length, 1);
+    assert.equal(await pending(admin, TASKS, "g"), 0);
+  } finally {
+    await limited.quit();
+    await admin.call("ACL", "DELUSER", user);
+  }
+});
+
+test("the dead-letter stream is bounded: MAXLEN ~ deadLetterMaxLen, 10,000 unless told", async () => {
+  const { DEAD_LETTER_MAXLEN } = await import("@platform/contracts/streams");
+  assert.equal(DEAD_LETTER_MAXLEN, 10_000);
+  const redis = client();
+  const consumer = new Consumer(client(), {
+    stream: TASKS, group: "g", consumer: "c", blockMs: 10, deadLetterMaxLen: 50,
+  });
+  await consumer.ensureGroup("0");
+  for (let round = 0; round < 6; round++) {
+    const pipe = redis.pipeline();
+    for (let i = 0; i < 100; i++) pipe.xadd(streamKey(TASKS), "*", "envelope", "{}");
+    await pipe.exec();
+    assert.equal((await consumer.runOnce()).deadLettered, 100);
+  }
+  // approximate trimming removes whole nodes (100 entries by default): 50 stay at least
+  const length = await redis.xlen(deadLetterKey(TASKS));
+  assert.ok(length >= 50 && length <= 150, `${length} dead letters`);
+});
+
 test("oversized, too deep and unhandled entries are dead-lettered too", async () => {
   const redis = client();
   const consumer = new Consumer(client(), {

@@ -129,34 +129,90 @@ export const refused = (reason, expected, type, version) => ({
     reason,
     errors: [{ pointer: "/type", expected, got: `${type} v${version}` }],
 });
+// -- Settling a batch: dead letters and acks in one atomic step ---------------------------
 /**
- * A dead letter's fields: the entry's own, then `dlq.*` (docs/wire.md). `dlq.errors`
- * lists at most 100 violations and `dlq.errors_omitted` counts the rest.
+ * The Python runtime's SETTLE (runtime/streams/core.py), the same text: the server
+ * copies each dead entry's own fields into its dead letter (XRANGE of its id), so the
+ * client never sends a payload back and a batch of huge entries costs it what it read,
+ * not twice that. KEYS: the dead-letter stream, the stream, the retry stream. ARGV:
+ * group, MAXLEN ('' for none), the number of dead letters; per dead letter its key's
+ * index in KEYS, its id, the number of dlq.* fields and those fields; per key to ack its
+ * index, the number of ids, the ids.
  */
-export function deadLetterFields(dead, key, group, consumer, time) {
+export const SETTLE = `
+local group, maxlen, n = ARGV[1], ARGV[2], tonumber(ARGV[3])
+local i = 4
+for _ = 1, n do
+  local source, id = KEYS[tonumber(ARGV[i]) + 1], ARGV[i + 1]
+  local extra = tonumber(ARGV[i + 2])
+  i = i + 3
+  local fields = {}
+  local found = redis.call('XRANGE', source, id, id)
+  if found[1] then fields = found[1][2] end
+  for j = 0, extra * 2 - 1 do fields[#fields + 1] = ARGV[i + j] end
+  i = i + extra * 2
+  if maxlen == '' then
+    redis.call('XADD', KEYS[1], '*', unpack(fields))
+  else
+    redis.call('XADD', KEYS[1], 'MAXLEN', '~', maxlen, '*', unpack(fields))
+  end
+end
+while i <= #ARGV do
+  local source, count = KEYS[tonumber(ARGV[i]) + 1], tonumber(ARGV[i + 1])
+  redis.call('XACK', source, group, unpack(ARGV, i + 2, i + 1 + count))
+  i = i + 2 + count
+end
+return n
+`;
+/** Lua unpacks at most ~8,000 values: a dead entry of more fields is sent by the client. */
+export const COPIED_FIELDS = 1000;
+/** Is this the answer of a Redis that does not let this client run scripts? */
+export function refusedScript(error) {
+    const message = messageOf(error).toLowerCase();
+    return ["noperm", "no permissions", "unknown command"].some((m) => message.includes(m));
+}
+/**
+ * The `dlq.*` fields of a dead letter (`dlq.errors` lists at most 100 violations and
+ * `dlq.errors_omitted` counts the rest).
+ */
+export function deadLetterFields(dead, origin, time) {
     const [shown, omitted] = capped(dead.errors);
     const fields = [
-        ...dead.fields,
-        "dlq.reason",
-        dead.reason,
-        "dlq.errors",
-        JSON.stringify(shown),
-        "dlq.stream",
-        key,
-        "dlq.entry_id",
-        dead.id,
-        "dlq.group",
-        group,
-        "dlq.consumer",
-        consumer,
-        "dlq.deliveries",
-        String(dead.deliveries),
-        "dlq.time",
-        time,
+        "dlq.reason", dead.reason,
+        "dlq.errors", JSON.stringify(shown),
+        "dlq.stream", origin.key,
+        "dlq.entry_id", dead.id,
+        "dlq.group", origin.group,
+        "dlq.consumer", origin.consumer,
+        "dlq.deliveries", String(dead.deliveries),
+        "dlq.time", time,
     ];
     if (omitted)
         fields.push("dlq.errors_omitted", String(omitted));
     return fields;
+}
+/** SETTLE's KEYS and ARGV for `copied` dead letters (their dlq.* fields) and the acks. */
+export function settleArgs(keys, group, maxLen, copied, acks) {
+    const args = [group, maxLen === null ? "" : maxLen, copied.length];
+    for (const [dead, extra] of copied) {
+        args.push(keys.indexOf(dead.key), dead.id, extra.length / 2, ...extra);
+    }
+    for (const [key, ids] of acks)
+        args.push(keys.indexOf(key), ids.length, ...ids);
+    return args;
+}
+/** `letters` XADDed to `dlq` in `tx` (MAXLEN ~ `maxLen`), their fields and all. */
+export function addDeadLetters(tx, dlq, maxLen, letters) {
+    const bound = maxLen === null ? [] : ["MAXLEN", "~", String(maxLen)];
+    for (const [dead, extra] of letters)
+        tx.xadd(dlq, ...bound, "*", ...dead.fields, ...extra);
+    return tx;
+}
+/** Throws the first error of a MULTI's replies. */
+export function settled(results) {
+    for (const [error] of results ?? [])
+        if (error)
+            throw error;
 }
 /**
  * A consumed batch's counts, and its durations as the mean per message (as
