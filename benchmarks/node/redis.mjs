@@ -17,6 +17,7 @@
 // N messages per path, side and round, in chunks of C. Starts its own redis-server on
 // a free loopback port (or uses REDIS_URL).
 import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
@@ -77,10 +78,17 @@ await redis.ping();
 const CHUNK = Math.min(Number(args.chunk), N);
 const GROUP = "g";
 const RETRY = retryKey(STREAM, GROUP);
-// Distinct envelopes, as a producer writes them: the entries both consumers read,
-// and the texts raw ioredis publishes.
-const TEXTS = Array.from({ length: CHUNK }, () =>
-  JSON.stringify(buildEnvelope("agent.task.requested", 1, TASK, { source: "bench" })),
+// Distinct envelopes, as a traced producer's publishMany writes them (each batch
+// carries its span's W3C trace context): the entries both consumers read, and the
+// texts raw ioredis publishes. A consumer with an SDK continues each trace.
+const hex = (bytes) => randomBytes(bytes).toString("hex");
+const TRACES = Array.from({ length: Math.ceil(CHUNK / BATCH) }, () => ({
+  traceparent: `00-${hex(16)}-${hex(8)}-01`,
+}));
+const TEXTS = Array.from({ length: CHUNK }, (_, i) =>
+  JSON.stringify(buildEnvelope("agent.task.requested", 1, TASK, {
+    source: "bench", trace: TRACES[Math.floor(i / BATCH)],
+  })),
 );
 const ITEMS = Array.from({ length: BATCH }, () => ({
   type: "agent.task.requested", version: 1, data: TASK,

@@ -4,7 +4,16 @@
 import { randomUUID } from "node:crypto";
 import { MANIFEST } from "./_manifest.js";
 import { contract } from "./_runtime.js";
-const byMessage = new Map(MANIFEST.contracts.filter((c) => c.type !== null).map((c) => [`${c.type}@${c.version}`, c]));
+/** Message type -> major version -> manifest entry. */
+const byMessage = new Map();
+for (const c of MANIFEST.contracts) {
+    if (c.type === null || c.version === null)
+        continue;
+    let versions = byMessage.get(c.type);
+    if (versions === undefined)
+        byMessage.set(c.type, (versions = new Map()));
+    versions.set(c.version, c);
+}
 /** A message type and version this package has no contract for. */
 export class UnknownMessage extends Error {
     type;
@@ -21,7 +30,7 @@ export class UnknownMessage extends Error {
 }
 /** The manifest entry of a message type and version, or throws UnknownMessage. */
 export function messageContract(type, version) {
-    const entry = byMessage.get(`${type}@${version}`);
+    const entry = byMessage.get(type)?.get(version);
     if (entry === undefined)
         throw new UnknownMessage(type, version);
     return entry;

@@ -2,13 +2,17 @@ import { makeEnvelope, messageContract } from "./_envelope.js";
 import { DEFAULT_LIMITS, checkLimits, contract } from "./_runtime.js";
 import { Telemetry } from "./telemetry.js";
 import { ENVELOPE_CONTRACT, ENVELOPE_FIELD, StreamNotInCatalog, carriedBy, envelopeContract, located, positive, streamKey, } from "./_streams_common.js";
+/** `MAXLEN ~ n`, or nothing without a bound. */
+const trimArgs = (maxLen) => maxLen === undefined ? [] : ["MAXLEN", "~", String(maxLen)];
 /** Publishes validated envelopes on catalogue streams. */
 export class Publisher {
     #redis;
     #source;
     #maxLen;
     #limits;
-    #carried = new Map();
+    #trim;
+    /** Per stream: its key and the contracts the catalogue allows on it. */
+    #targets = new Map();
     #telemetry;
     /** The contracts whose envelope this publisher has validated whole. */
     #checked = new Set();
@@ -21,17 +25,20 @@ export class Publisher {
         this.#telemetry = options.telemetry ?? new Telemetry();
         this.#source = options.source;
         this.#maxLen = positive("maxLen", options.maxLen, undefined);
+        this.#trim = trimArgs(this.#maxLen);
         this.#limits = options.limits ?? DEFAULT_LIMITS;
     }
-    #allowed(stream) {
-        if (!this.#carried.has(stream))
-            this.#carried.set(stream, carriedBy(stream));
-        return this.#carried.get(stream) ?? null;
+    #target(stream) {
+        let target = this.#targets.get(stream);
+        if (target === undefined) {
+            target = { key: streamKey(stream), allowed: carriedBy(stream) };
+            this.#targets.set(stream, target);
+        }
+        return target;
     }
     /** XADD arguments for one message; throws before anything is written. */
     #prepare(stream, type, version, data, options = {}, trace) {
-        const key = streamKey(stream);
-        const allowed = this.#allowed(stream);
+        const { key, allowed } = this.#target(stream);
         const entry = messageContract(type, version);
         if (allowed !== null && !allowed.has(entry.contract)) {
             throw new StreamNotInCatalog(stream, type, version, allowed);
@@ -58,11 +65,12 @@ export class Publisher {
             if (own)
                 this.#checkedTrace = trace;
         }
-        const maxLen = positive("maxLen", options.maxLen, this.#maxLen);
-        const trim = maxLen === undefined ? [] : ["MAXLEN", "~", String(maxLen)];
+        const trim = options.maxLen === undefined ? this.#trim : trimArgs(positive("maxLen", options.maxLen, 0));
         const text = JSON.stringify(envelope);
         checkLimits(ENVELOPE_CONTRACT, text, this.#limits);
-        return [key, ...trim, "*", ENVELOPE_FIELD, text];
+        return trim.length === 0
+            ? [key, "*", ENVELOPE_FIELD, text]
+            : [key, ...trim, "*", ENVELOPE_FIELD, text];
     }
     /**
      * Validates `data` (throws ContractViolation or UnknownMessage), checks the

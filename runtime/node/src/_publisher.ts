@@ -57,13 +57,19 @@ export type PublishItem = {
 
 type XaddArgs = [key: string, ...rest: string[]];
 
+/** `MAXLEN ~ n`, or nothing without a bound. */
+const trimArgs = (maxLen: number | undefined): string[] =>
+  maxLen === undefined ? [] : ["MAXLEN", "~", String(maxLen)];
+
 /** Publishes validated envelopes on catalogue streams. */
 export class Publisher {
   #redis: Redis;
   #source: string;
   #maxLen: number | undefined;
   #limits: Limits;
-  #carried = new Map<string, Set<string> | null>();
+  #trim: string[];
+  /** Per stream: its key and the contracts the catalogue allows on it. */
+  #targets = new Map<string, { key: string; allowed: Set<string> | null }>();
   #telemetry: Telemetry;
   /** The contracts whose envelope this publisher has validated whole. */
   #checked = new Set<string>();
@@ -76,12 +82,17 @@ export class Publisher {
     this.#telemetry = options.telemetry ?? new Telemetry();
     this.#source = options.source;
     this.#maxLen = positive("maxLen", options.maxLen, undefined);
+    this.#trim = trimArgs(this.#maxLen);
     this.#limits = options.limits ?? DEFAULT_LIMITS;
   }
 
-  #allowed(stream: string): Set<string> | null {
-    if (!this.#carried.has(stream)) this.#carried.set(stream, carriedBy(stream));
-    return this.#carried.get(stream) ?? null;
+  #target(stream: string): { key: string; allowed: Set<string> | null } {
+    let target = this.#targets.get(stream);
+    if (target === undefined) {
+      target = { key: streamKey(stream), allowed: carriedBy(stream) };
+      this.#targets.set(stream, target);
+    }
+    return target;
   }
 
   /** XADD arguments for one message; throws before anything is written. */
@@ -93,8 +104,7 @@ export class Publisher {
     options: PublishOptions = {},
     trace?: WireEnvelope["trace"],
   ): XaddArgs {
-    const key = streamKey(stream);
-    const allowed = this.#allowed(stream);
+    const { key, allowed } = this.#target(stream);
     const entry = messageContract(type, version);
     if (allowed !== null && !allowed.has(entry.contract)) {
       throw new StreamNotInCatalog(stream, type, version, allowed);
@@ -120,11 +130,13 @@ export class Publisher {
       this.#checked.add(entry.contract);
       if (own) this.#checkedTrace = trace;
     }
-    const maxLen = positive("maxLen", options.maxLen, this.#maxLen);
-    const trim = maxLen === undefined ? [] : ["MAXLEN", "~", String(maxLen)];
+    const trim =
+      options.maxLen === undefined ? this.#trim : trimArgs(positive("maxLen", options.maxLen, 0));
     const text = JSON.stringify(envelope);
     checkLimits(ENVELOPE_CONTRACT, text, this.#limits);
-    return [key, ...trim, "*", ENVELOPE_FIELD, text];
+    return trim.length === 0
+      ? [key, "*", ENVELOPE_FIELD, text]
+      : [key, ...trim, "*", ENVELOPE_FIELD, text];
   }
 
   /**
