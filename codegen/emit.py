@@ -31,6 +31,7 @@ from codegen.typescript.render import (
     pattern_table,
 )
 from codegen.typescript.runtime import runtime_files, runtime_source
+from codegen.typescript.validators import checks_file, checks_path
 
 GENERATOR = "contracts 0.1.0"
 # Folders below the output folder that the generator owns entirely.
@@ -180,9 +181,21 @@ def ts_files(
     envelope = envelope_entry(entries, settings.envelope)
     for name, source in runtime_files(with_envelope=envelope is not None).items():
         files[f"ts/{name}"] = source.read_bytes()
+    by_uri = {b.uri.rstrip("#"): b for b in program.bundles}
+    by_path = {b.path: b for b in program.bundles}
+    ids: dict[str, list[str]] = {}
+    for e in entries:
+        ids.setdefault(str(e["contract"]).partition("#")[0], []).append(e["contract"])
+    checked: set[str] = set()
+    for path, contract_ids in sorted(ids.items()):
+        text = checks_file(by_uri, by_path, contract_ids)
+        if text is not None:
+            files[f"ts/{checks_path(path)}"] = text.encode()
+            checked.add(path)
     files["ts/_schemas.js"] = TS_TEMPLATES.render(
         "schemas.js.j2",
         bundles=program.bundles,
+        checked=checked,
         patterns=(table := pattern_table(b.schema for b in program.bundles)),
         native=[source for source, _ in table if native_safe(source)],
     ).encode()
