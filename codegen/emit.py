@@ -31,6 +31,7 @@ from codegen.typescript.render import (
     pattern_table,
 )
 from codegen.typescript.runtime import runtime_files, runtime_source
+from codegen.typescript.validators import checks_file, checks_path
 
 GENERATOR = "contracts 0.1.0"
 # Folders below the output folder that the generator owns entirely.
@@ -90,16 +91,22 @@ def build_files(
 def _build_files(
     program: ir.Program, documents: list[Document], settings: Settings
 ) -> dict[str, bytes]:
-    entries, manifest = manifest_of(program, settings)
-    files = python_part(program, documents, settings, entries, manifest)
-    files.update(ts_part(program, documents, settings, entries, manifest))
+    manifest = manifest_of(program, settings)
+    files = python_part(program, documents, settings, manifest)
+    files.update(ts_part(program, documents, settings, manifest))
     return files
 
 
-def manifest_of(
-    program: ir.Program, settings: Settings
-) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """The manifest entries and the manifest both packages carry."""
+@dataclass(frozen=True)
+class Manifest:
+    """The manifest both packages carry: its entries, itself, and its JSON."""
+
+    entries: list[dict[str, Any]]
+    data: dict[str, Any]
+    json: bytes
+
+
+def manifest_of(program: ir.Program, settings: Settings) -> Manifest:
     entries = [manifest_entry(c) for c in program.contracts]
     manifest = {
         "generator": GENERATOR,
@@ -107,15 +114,15 @@ def manifest_of(
         "packages": {"python": settings.python_package, "npm": settings.npm_package},
         "contracts": entries,
     }
-    return entries, manifest
+    return Manifest(entries, manifest, _json(manifest))
 
 
 def _shared(
-    base: str, program: ir.Program, documents: list[Document], manifest: Any
+    base: str, program: ir.Program, documents: list[Document], manifest: Manifest
 ) -> dict[str, bytes]:
     """What both packages carry below ``base``: the manifest, the catalogue and the
     schema sources (the sources of the fingerprints, for live drift)."""
-    files = {f"{base}/manifest.json": _json(manifest)}
+    files = {f"{base}/manifest.json": manifest.json}
     if program.catalog is not None:
         files[f"{base}/catalog.json"] = _json(program.catalog)
     for doc in documents:
@@ -127,12 +134,13 @@ def python_part(
     program: ir.Program,
     documents: list[Document],
     settings: Settings,
-    entries: list[dict[str, Any]],
-    manifest: dict[str, Any],
+    manifest: Manifest,
 ) -> dict[str, bytes]:
     """Every file below ``python/``."""
     with recursion_room(RECURSION_ROOM):
-        files = python_files(program, settings.python_package, entries, GENERATOR)
+        files = python_files(
+            program, settings.python_package, manifest.entries, GENERATOR
+        )
     base = f"python/{settings.python_package}"
     files.update(_shared(base, program, documents, manifest))
     return files
@@ -142,17 +150,16 @@ def ts_part(
     program: ir.Program,
     documents: list[Document],
     settings: Settings,
-    entries: list[dict[str, Any]],
-    manifest: dict[str, Any],
+    manifest: Manifest,
 ) -> dict[str, bytes]:
     """Every file below ``ts/``."""
     files = _shared("ts", program, documents, manifest)
     files["ts/_catalog.js"] = TS_TEMPLATES.render(
         "_catalog.js.j2", catalog=program.catalog
     ).encode()
-    files.update(_operations_dts(program.catalog, entries))
+    files.update(_operations_dts(program.catalog, manifest.entries))
     with recursion_room(RECURSION_ROOM):
-        files.update(ts_files(program, settings, entries, manifest))
+        files.update(ts_files(program, settings, manifest.entries, manifest.data))
     return files
 
 
@@ -174,9 +181,21 @@ def ts_files(
     envelope = envelope_entry(entries, settings.envelope)
     for name, source in runtime_files(with_envelope=envelope is not None).items():
         files[f"ts/{name}"] = source.read_bytes()
+    by_uri = {b.uri.rstrip("#"): b for b in program.bundles}
+    by_path = {b.path: b for b in program.bundles}
+    ids: dict[str, list[str]] = {}
+    for e in entries:
+        ids.setdefault(str(e["contract"]).partition("#")[0], []).append(e["contract"])
+    checked: set[str] = set()
+    for path, contract_ids in sorted(ids.items()):
+        text = checks_file(by_uri, by_path, contract_ids)
+        if text is not None:
+            files[f"ts/{checks_path(path)}"] = text.encode()
+            checked.add(path)
     files["ts/_schemas.js"] = TS_TEMPLATES.render(
         "schemas.js.j2",
         bundles=program.bundles,
+        checked=checked,
         patterns=(table := pattern_table(b.schema for b in program.bundles)),
         native=[source for source, _ in table if native_safe(source)],
     ).encode()

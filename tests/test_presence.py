@@ -204,6 +204,47 @@ def test_the_async_heartbeat_survives_a_redis_outage() -> None:
     assert found == ["steady"] and alive
 
 
+def test_async_stop_ends_a_heartbeat_whose_cancel_was_swallowed(redis_url: str) -> None:
+    """stop() returns even when a beat turns its cancellation into another error, as
+    asyncio.timeout does on Python 3.11 when the cancel races redis-py's socket
+    timeout: that race once left a heartbeat beating forever and stop() waiting."""
+    import asyncio
+
+    import redis.asyncio
+
+    class Swallowing(AsyncPresence):
+        beats = 0
+
+        async def beat(self) -> None:
+            self.beats += 1
+            if self.beats != 2:
+                return await super().beat()
+            try:
+                await asyncio.sleep(30)
+            except asyncio.CancelledError:
+                raise TimeoutError("Timeout reading from socket") from None
+
+    async def main() -> tuple[bool, int]:
+        c = redis.asyncio.Redis.from_url(redis_url)
+        presence = Swallowing(
+            c, Contracts("platform_contracts"), "swallow", interval=0.01
+        )
+        await presence.start()
+        await asyncio.sleep(0.1)  # the second beat is waiting
+        stopping = asyncio.create_task(presence.stop())
+        done, _ = await asyncio.wait({stopping}, timeout=20)
+        stopped = stopping in done
+        if not stopped and presence._task is not None:
+            presence._task.cancel()  # end the test; the assertion below fails it
+        await asyncio.gather(stopping, return_exceptions=True)
+        await c.aclose()
+        return stopped, presence.beats
+
+    stopped, beats = asyncio.run(main())
+    assert stopped, "stop() still waiting 20 s after a swallowed cancel"
+    assert beats == 2
+
+
 @pytest.mark.parametrize("kind", [Presence, AsyncPresence])
 def test_bad_arguments(kind: type[Presence] | type[AsyncPresence]) -> None:
     contracts = Contracts("platform_contracts")

@@ -6,6 +6,8 @@ export interface SchemaEntry {
     readonly uri: string;
     /** "2020-12" or "7". */
     readonly draft: string;
+    /** Whether `_checks/<path>.cjs` holds precompiled accept-checks of its contracts. */
+    readonly checks?: boolean;
     readonly schema: Readonly<Record<string, unknown>>;
 }
 export declare const SCHEMAS: readonly SchemaEntry[];

@@ -90,6 +90,7 @@ class AsyncPresence(PresenceCore):
         )
         self.client = client
         self._task: asyncio.Task[Any] | None = None
+        self._stopping = False
 
     async def beat(self) -> None:
         await drive_async(self.client, self.heartbeat())
@@ -100,21 +101,25 @@ class AsyncPresence(PresenceCore):
         return self
 
     async def _loop(self) -> None:
-        while True:
+        while not self._stopping:
             await asyncio.sleep(self.interval)
             try:
                 await self.beat()
             except Exception as exc:  # anything: the heartbeat must go on
+                if self._stopping:
+                    # stop()'s cancel can come back as a TimeoutError when it races
+                    # redis-py's socket timeout (asyncio.timeout on Python 3.11): the
+                    # flag ends the loop all the same.
+                    break
                 log.warning("presence heartbeat of %s failed: %s", self.service, exc)
 
     async def stop(self) -> None:
         if self._task is not None:
+            self._stopping = True
             self._task.cancel()
-            try:
-                await self._task
-            except asyncio.CancelledError:
-                pass
+            await asyncio.gather(self._task, return_exceptions=True)
             self._task = None
+            self._stopping = False
         try:
             await drive_async(self.client, self.withdraw())
         except redis.RedisError as exc:

@@ -5,7 +5,10 @@
 // (_formats.ts) and `multipleOf` in exact decimal arithmetic. Every error becomes a
 // Violation {pointer, expected, got}; ContractViolation carries all of them for one value.
 import AjvModule from "ajv";
+import { createRequire } from "node:module";
 import Ajv2020Module from "ajv/dist/2020.js";
+import equalModule from "ajv/dist/runtime/equal.js";
+import ucs2lengthModule from "ajv/dist/runtime/ucs2length.js";
 import { FORMATS, isMultiple } from "./_formats.js";
 import { regExp } from "./_regex.js";
 import { MANIFEST } from "./_manifest.js";
@@ -243,6 +246,70 @@ function entryFor(path) {
     return byPath.get(path);
 }
 const contracts = new Map();
+const requireChecks = createRequire(import.meta.url);
+const checksOf = new Map();
+const ucs2length = ucs2lengthModule.default;
+const equal = equalModule.default;
+const hasOwn = Object.prototype.hasOwnProperty;
+/** The precompiled check of contract `id` (of schema file `path`), or null. */
+function acceptCheck(path, id) {
+    let checks = checksOf.get(path);
+    if (checks === undefined) {
+        checks = null;
+        if (entryFor(path)?.checks === true) {
+            const make = requireChecks(`./_checks/${path}.cjs`);
+            checks = make(CHECKS);
+        }
+        checksOf.set(path, checks);
+    }
+    return checks !== null && Object.hasOwn(checks, id) ? checks[id] : null;
+}
+/** What the generated checks call: the runtime's own formats, patterns and numbers. */
+export const CHECKS = Object.freeze({
+    /** An own property that is not undefined: Ajv's `required` with ownProperties. */
+    has: (value, key) => value[key] !== undefined && hasOwn.call(value, key),
+    /** Length in code points, as Ajv counts it for minLength and maxLength. */
+    length: ucs2length,
+    isMultiple,
+    /** Ajv's deep equality (enum and const). */
+    equal,
+    formats: FORMATS,
+    /** Whether items are distinct scalars (false for any object or array among them). */
+    unique: (items) => {
+        const seen = new Set();
+        for (const item of items) {
+            if ((item !== null && typeof item === "object") || seen.has(item))
+                return false;
+            seen.add(item);
+        }
+        return true;
+    },
+    /** A pattern of the schemas, compiled (by _regex.ts's rules) on first use. */
+    pattern: (source) => {
+        let compiled = null;
+        return { test: (text) => (compiled ??= regExp(source)).test(text) };
+    },
+});
+/**
+ * The precompiled check's verdict on `value` (null when the contract has none) and
+ * Ajv's, for tests: the first may be true only where the second is.
+ */
+export function verdicts(id, value) {
+    const check = acceptCheck(id.split("#")[0], id);
+    return { precompiled: check === null ? null : check(value), ajv: ajvIs(id, value) };
+}
+const ajvChecks = new Map();
+function ajvIs(id, value) {
+    let check = ajvChecks.get(id);
+    if (check === undefined) {
+        const hash = id.indexOf("#");
+        const entry = entryFor(hash < 0 ? id : id.slice(0, hash));
+        const target = entry.uri + (hash < 0 ? "" : id.slice(hash));
+        check = engine(entry.draft, documentsOf(id)).compile({ $ref: target });
+        ajvChecks.set(id, check);
+    }
+    return check(value);
+}
 // -- failing unions explained (_unions.ts) ------------------------------------------------
 const FRAGMENT_UNSAFE = /[^A-Za-z0-9_.\-~/$!&'()*+,;=:@]/gu;
 const located = new Map();
@@ -285,7 +352,11 @@ export function contract(id) {
         return validate;
     };
     const pointer = hash < 0 ? "" : id.slice(hash + 1);
+    let accept;
+    const accepts = (value) => (accept === undefined ? (accept = acceptCheck(path, id)) : accept)?.(value) === true;
     const errors = (value) => {
+        if (accepts(value))
+            return [];
         const check = compiled();
         if (check(value))
             return [];
@@ -300,7 +371,7 @@ export function contract(id) {
     };
     const made = Object.freeze({
         id,
-        is: (value) => compiled()(value),
+        is: (value) => accepts(value) || compiled()(value),
         parse,
         errors,
         parseJson: (text, limits) => parse(readJson(id, text, limits)),

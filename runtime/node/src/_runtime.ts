@@ -12,9 +12,13 @@ import type {
   SchemaValidateFunction,
   ValidateFunction,
 } from "ajv";
+import { createRequire } from "node:module";
 import Ajv2020Module from "ajv/dist/2020.js";
+import equalModule from "ajv/dist/runtime/equal.js";
+import ucs2lengthModule from "ajv/dist/runtime/ucs2length.js";
 import { FORMATS, isMultiple } from "./_formats.js";
 import { regExp } from "./_regex.js";
+import type { LinearRegExp } from "./_regex.js";
 import { MANIFEST } from "./_manifest.js";
 import { SCHEMAS, type SchemaEntry } from "./_schemas.js";
 import { UnionReport } from "./_unions.js";
@@ -320,6 +324,90 @@ export interface Contract<T = unknown> {
 
 const contracts = new Map<string, Contract>();
 
+// -- precompiled accept-checks ------------------------------------------------------------
+
+/**
+ * A check `contracts generate` wrote for a contract (codegen/typescript/validators.py)
+ * into `_checks/<schema file>.cjs`: true only for a value the contract accepts (Ajv,
+ * configured as here, would accept it); false for any other value and for some valid
+ * ones no JSON text makes, which Ajv then judges. A valid message is answered without
+ * compiling a schema; the file is read (synchronously, once) on the first validation
+ * of one of its contracts, so importing the package reads none.
+ */
+export type AcceptCheck = (value: unknown) => boolean;
+
+const requireChecks = createRequire(import.meta.url);
+const checksOf = new Map<string, Readonly<Record<string, AcceptCheck>> | null>();
+const ucs2length = (ucs2lengthModule as unknown as { default: (s: string) => number }).default;
+const equal = (equalModule as unknown as { default: (a: unknown, b: unknown) => boolean }).default;
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/** The precompiled check of contract `id` (of schema file `path`), or null. */
+function acceptCheck(path: string, id: string): AcceptCheck | null {
+  let checks = checksOf.get(path);
+  if (checks === undefined) {
+    checks = null;
+    if (entryFor(path)?.checks === true) {
+      const make = requireChecks(`./_checks/${path}.cjs`) as (
+        runtime: typeof CHECKS,
+      ) => Record<string, AcceptCheck>;
+      checks = make(CHECKS);
+    }
+    checksOf.set(path, checks);
+  }
+  return checks !== null && Object.hasOwn(checks, id) ? (checks[id] as AcceptCheck) : null;
+}
+
+/** What the generated checks call: the runtime's own formats, patterns and numbers. */
+export const CHECKS = Object.freeze({
+  /** An own property that is not undefined: Ajv's `required` with ownProperties. */
+  has: (value: object, key: string): boolean =>
+    (value as Record<string, unknown>)[key] !== undefined && hasOwn.call(value, key),
+  /** Length in code points, as Ajv counts it for minLength and maxLength. */
+  length: ucs2length,
+  isMultiple,
+  /** Ajv's deep equality (enum and const). */
+  equal,
+  formats: FORMATS as Readonly<Record<string, (value: string) => boolean>>,
+  /** Whether items are distinct scalars (false for any object or array among them). */
+  unique: (items: readonly unknown[]): boolean => {
+    const seen = new Set<unknown>();
+    for (const item of items) {
+      if ((item !== null && typeof item === "object") || seen.has(item)) return false;
+      seen.add(item);
+    }
+    return true;
+  },
+  /** A pattern of the schemas, compiled (by _regex.ts's rules) on first use. */
+  pattern: (source: string): LinearRegExp => {
+    let compiled: LinearRegExp | null = null;
+    return { test: (text: string): boolean => (compiled ??= regExp(source)).test(text) };
+  },
+});
+
+/**
+ * The precompiled check's verdict on `value` (null when the contract has none) and
+ * Ajv's, for tests: the first may be true only where the second is.
+ */
+export function verdicts(id: string, value: unknown): { precompiled: boolean | null; ajv: boolean } {
+  const check = acceptCheck(id.split("#")[0] as string, id);
+  return { precompiled: check === null ? null : check(value), ajv: ajvIs(id, value) };
+}
+
+const ajvChecks = new Map<string, ValidateFunction>();
+
+function ajvIs(id: string, value: unknown): boolean {
+  let check = ajvChecks.get(id);
+  if (check === undefined) {
+    const hash = id.indexOf("#");
+    const entry = entryFor(hash < 0 ? id : id.slice(0, hash)) as SchemaEntry;
+    const target = entry.uri + (hash < 0 ? "" : id.slice(hash));
+    check = engine(entry.draft, documentsOf(id)).compile({ $ref: target });
+    ajvChecks.set(id, check);
+  }
+  return check(value);
+}
+
 // -- failing unions explained (_unions.ts) ------------------------------------------------
 
 const FRAGMENT_UNSAFE = /[^A-Za-z0-9_.\-~/$!&'()*+,;=:@]/gu;
@@ -370,7 +458,11 @@ export function contract<T = unknown>(id: string): Contract<T> {
     return validate;
   };
   const pointer = hash < 0 ? "" : id.slice(hash + 1);
+  let accept: AcceptCheck | null | undefined;
+  const accepts = (value: unknown): boolean =>
+    (accept === undefined ? (accept = acceptCheck(path, id)) : accept)?.(value) === true;
   const errors = (value: unknown): Violation[] => {
+    if (accepts(value)) return [];
     const check = compiled();
     if (check(value)) return [];
     const found = normalise(toViolations(check.errors, value));
@@ -383,7 +475,7 @@ export function contract<T = unknown>(id: string): Contract<T> {
   };
   const made: Contract<T> = Object.freeze({
     id,
-    is: (value: unknown): value is T => compiled()(value),
+    is: (value: unknown): value is T => accepts(value) || compiled()(value),
     parse,
     errors,
     parseJson: (text: string | Uint8Array, limits?: Limits): T =>

@@ -14,6 +14,7 @@ export const SCHEMAS = [
     path: "product.json",
     uri: "file:///schemas/product.json",
     draft: "2020-12",
+    checks: true,
     get schema() {
       return once(this, JSON.parse("{\"$id\":\"file:///schemas/product.json\",\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"title\":\"Product\",\"type\":\"object\",\"properties\":{\"color\":{\"$ref\":\"file:///schemas/product.json#/$defs/Color\"},\"priority\":{\"$ref\":\"file:///schemas/product.json#/$defs/Priority\"},\"mixed\":{\"$ref\":\"file:///schemas/product.json#/$defs/MixedValue\"},\"quoted\":{\"$ref\":\"file:///schemas/product.json#/$defs/QuotedText\"},\"inline_size\":{\"type\":\"string\",\"enum\":[\"S\",\"M\",\"L\",\"XL\"]},\"version\":{\"const\":\"v1\"},\"rate\":{\"const\":0.5},\"scale\":{\"const\":1},\"origin\":{\"const\":{\"x\":0,\"y\":0}},\"enabled\":{\"enum\":[false]}},\"required\":[\"color\",\"version\"],\"additionalProperties\":false,\"$defs\":{\"Color\":{\"title\":\"Color\",\"type\":\"string\",\"enum\":[\"red\",\"green\",\"blue\"]},\"Priority\":{\"title\":\"Priority\",\"type\":\"integer\",\"enum\":[1,2,3]},\"MixedValue\":{\"title\":\"MixedValue\",\"enum\":[1,\"one\",null]},\"QuotedText\":{\"title\":\"QuotedText\",\"type\":\"string\",\"enum\":[\"say \\\"hi\\\"\",\"line1\\nline2\",\"back\\\\slash\",\"it's\",\"tab\\there\",\"\"]}}}"));
     },

@@ -14,6 +14,7 @@ export const SCHEMAS = [
     path: "payment_received.json",
     uri: "file:///schemas/payment_received.json",
     draft: "2020-12",
+    checks: true,
     get schema() {
       return once(this, JSON.parse("{\"$id\":\"file:///schemas/payment_received.json\",\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"$comment\":\"No title: the root type is named from the file name.\",\"type\":\"object\",\"properties\":{\"payment_id\":{\"type\":\"string\"},\"userId\":{\"type\":\"string\"},\"user_id\":{\"type\":\"integer\"},\"shipping\":{\"$ref\":\"file:///schemas/payment_received.json#/$defs/shipping_address\"},\"billing\":{\"$ref\":\"file:///schemas/payment_received.json#/$defs/billingAddress\"},\"postal\":{\"$ref\":\"file:///schemas/payment_received.json#/$defs/addr\"},\"payer\":{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"},\"contact\":{\"type\":\"object\",\"properties\":{\"email\":{\"type\":\"string\"},\"phone\":{\"type\":\"string\"}},\"required\":[\"email\"],\"additionalProperties\":false}},\"required\":[\"name\"],\"additionalProperties\":false},\"line_items\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"sku\":{\"type\":\"string\"},\"qty\":{\"type\":\"integer\"}},\"required\":[\"sku\"],\"additionalProperties\":false}}},\"required\":[\"payment_id\",\"userId\",\"user_id\"],\"additionalProperties\":false,\"$defs\":{\"shipping_address\":{\"type\":\"object\",\"properties\":{\"street\":{\"type\":\"string\"},\"city\":{\"type\":\"string\"}},\"required\":[\"city\"],\"additionalProperties\":false},\"billingAddress\":{\"type\":\"object\",\"properties\":{\"iban\":{\"type\":\"string\"}},\"required\":[\"iban\"],\"additionalProperties\":false},\"addr\":{\"title\":\"PostalAddress\",\"type\":\"object\",\"properties\":{\"zip\":{\"type\":\"string\"}},\"required\":[\"zip\"],\"additionalProperties\":false}}}"));
     },
@@ -22,6 +23,7 @@ export const SCHEMAS = [
     path: "refund_issued.json",
     uri: "file:///schemas/refund_issued.json",
     draft: "2020-12",
+    checks: true,
     get schema() {
       return once(this, JSON.parse("{\"$id\":\"file:///schemas/refund_issued.json\",\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"title\":\"RefundNotice\",\"$comment\":\"The title, not the file name, names this type.\",\"type\":\"object\",\"properties\":{\"payment\":{\"$ref\":\"file:///schemas/payment_received.json\"},\"ship_to\":{\"$ref\":\"file:///schemas/payment_received.json#/$defs/shipping_address\"},\"reason\":{\"type\":\"string\"}},\"required\":[\"payment\"],\"additionalProperties\":false}"));
     },

@@ -14,6 +14,7 @@ export const SCHEMAS = [
     path: "numbers.json",
     uri: "file:///schemas/numbers.json",
     draft: "2020-12",
+    checks: true,
     get schema() {
       return once(this, JSON.parse("{\"$id\":\"file:///schemas/numbers.json\",\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"title\":\"NumberRules\",\"type\":\"object\",\"properties\":{\"qty\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":100},\"level\":{\"type\":\"integer\",\"exclusiveMinimum\":0,\"exclusiveMaximum\":10},\"score\":{\"type\":\"number\",\"exclusiveMinimum\":0,\"exclusiveMaximum\":1},\"temperature\":{\"type\":\"number\",\"minimum\":-273.15,\"maximum\":1000},\"even\":{\"type\":\"integer\",\"multipleOf\":2},\"half_steps\":{\"type\":\"number\",\"multipleOf\":0.5},\"price\":{\"type\":\"number\",\"multipleOf\":0.01,\"minimum\":0},\"rate\":{\"type\":\"number\",\"multipleOf\":0.0001},\"big\":{\"type\":\"integer\"},\"u64\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":18446744073709551615},\"i64\":{\"type\":\"integer\",\"minimum\":-9223372036854775808,\"maximum\":9223372036854775807}},\"additionalProperties\":false}"));
     },

@@ -14,6 +14,7 @@ export const SCHEMAS = [
     path: "closed_record.json",
     uri: "file:///schemas/closed_record.json",
     draft: "2020-12",
+    checks: true,
     get schema() {
       return once(this, JSON.parse("{\"$id\":\"file:///schemas/closed_record.json\",\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"title\":\"ClosedRecord\",\"description\":\"Closed object: required and optional properties, nothing else.\",\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"name\":{\"type\":\"string\"},\"note\":{\"type\":\"string\"},\"owner\":{\"title\":\"Owner\",\"type\":\"object\",\"properties\":{\"email\":{\"type\":\"string\"}},\"required\":[\"email\"],\"additionalProperties\":false}},\"required\":[\"id\",\"name\"],\"additionalProperties\":false}"));
     },
@@ -22,6 +23,7 @@ export const SCHEMAS = [
     path: "default_open_record.json",
     uri: "file:///schemas/default_open_record.json",
     draft: "2020-12",
+    checks: true,
     get schema() {
       return once(this, JSON.parse("{\"$id\":\"file:///schemas/default_open_record.json\",\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"title\":\"DefaultOpenRecord\",\"description\":\"No additionalProperties keyword: same as true.\",\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"}},\"required\":[\"id\"]}"));
     },
@@ -38,6 +40,7 @@ export const SCHEMAS = [
     path: "label_set.json",
     uri: "file:///schemas/label_set.json",
     draft: "2020-12",
+    checks: true,
     get schema() {
       return once(this, JSON.parse("{\"$id\":\"file:///schemas/label_set.json\",\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"title\":\"LabelSet\",\"description\":\"propertyNames (pattern and maxLength) with min/maxProperties.\",\"type\":\"object\",\"propertyNames\":{\"pattern\":\"^[a-z][a-z0-9_]*$\",\"maxLength\":8},\"additionalProperties\":{\"type\":\"string\"},\"minProperties\":1,\"maxProperties\":3}"));
     },
@@ -46,6 +49,7 @@ export const SCHEMAS = [
     path: "nullability.json",
     uri: "file:///schemas/nullability.json",
     draft: "2020-12",
+    checks: true,
     get schema() {
       return once(this, JSON.parse("{\"$id\":\"file:///schemas/nullability.json\",\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"title\":\"Nullability\",\"description\":\"Optional vs nullable.\",\"type\":\"object\",\"properties\":{\"optional_plain\":{\"type\":\"string\"},\"required_nullable\":{\"type\":[\"string\",\"null\"]},\"optional_nullable\":{\"type\":[\"string\",\"null\"]},\"required_plain\":{\"type\":\"integer\"}},\"required\":[\"required_nullable\",\"required_plain\"],\"additionalProperties\":false}"));
     },
@@ -54,6 +58,7 @@ export const SCHEMAS = [
     path: "open_record.json",
     uri: "file:///schemas/open_record.json",
     draft: "2020-12",
+    checks: true,
     get schema() {
       return once(this, JSON.parse("{\"$id\":\"file:///schemas/open_record.json\",\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"title\":\"OpenRecord\",\"description\":\"additionalProperties true: unknown keys of any type are kept.\",\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"}},\"required\":[\"id\"],\"additionalProperties\":true}"));
     },
@@ -62,6 +67,7 @@ export const SCHEMAS = [
     path: "price_table.json",
     uri: "file:///schemas/price_table.json",
     draft: "2020-12",
+    checks: true,
     get schema() {
       return once(this, JSON.parse("{\"$id\":\"file:///schemas/price_table.json\",\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"title\":\"PriceTable\",\"description\":\"A pure map: no properties keyword, values are objects.\",\"type\":\"object\",\"additionalProperties\":{\"$ref\":\"file:///schemas/price_table.json#/$defs/PriceEntry\"},\"$defs\":{\"PriceEntry\":{\"title\":\"PriceEntry\",\"type\":\"object\",\"properties\":{\"amount\":{\"type\":\"integer\"},\"currency\":{\"type\":\"string\"}},\"required\":[\"amount\",\"currency\"],\"additionalProperties\":false}}}"));
     },
@@ -70,6 +76,7 @@ export const SCHEMAS = [
     path: "scoreboard.json",
     uri: "file:///schemas/scoreboard.json",
     draft: "2020-12",
+    checks: true,
     get schema() {
       return once(this, JSON.parse("{\"$id\":\"file:///schemas/scoreboard.json\",\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"title\":\"Scoreboard\",\"description\":\"Declared properties plus a typed map of extra integer scores.\",\"type\":\"object\",\"properties\":{\"season\":{\"type\":\"string\"}},\"required\":[\"season\"],\"additionalProperties\":{\"type\":\"integer\",\"minimum\":0}}"));
     },
@@ -78,6 +85,7 @@ export const SCHEMAS = [
     path: "weird_names.json",
     uri: "file:///schemas/weird_names.json",
     draft: "2020-12",
+    checks: true,
     get schema() {
       return once(this, JSON.parse("{\"$id\":\"file:///schemas/weird_names.json\",\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"title\":\"WeirdNames\",\"description\":\"Property names that are not Python/TypeScript identifiers.\",\"type\":\"object\",\"properties\":{\"first-name\":{\"type\":\"string\"},\"class\":{\"type\":\"string\"},\"2fa\":{\"type\":\"boolean\"},\"$meta\":{\"type\":\"string\"},\"a b\":{\"type\":\"integer\"},\"_private\":{\"type\":\"string\"},\"customerId\":{\"type\":\"string\"}},\"required\":[\"first-name\",\"class\",\"customerId\"],\"additionalProperties\":false}"));
     },

@@ -14,6 +14,7 @@ export const SCHEMAS = [
     path: "primitives.json",
     uri: "file:///schemas/primitives.json",
     draft: "2020-12",
+    checks: true,
     get schema() {
       return once(this, JSON.parse("{\"$id\":\"file:///schemas/primitives.json\",\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"title\":\"Primitives\",\"description\":\"One property per primitive type and per type array.\",\"type\":\"object\",\"properties\":{\"text\":{\"type\":\"string\"},\"count\":{\"type\":\"integer\"},\"ratio\":{\"type\":\"number\"},\"flag\":{\"type\":\"boolean\"},\"nothing\":{\"type\":\"null\"},\"maybe_text\":{\"type\":[\"string\",\"null\"]},\"id_or_code\":{\"type\":[\"integer\",\"string\"]},\"maybe_ratio\":{\"type\":[\"number\",\"null\"]}},\"required\":[\"text\",\"count\",\"ratio\",\"flag\",\"nothing\",\"maybe_text\",\"id_or_code\"],\"additionalProperties\":false}"));
     },
@@ -22,6 +23,7 @@ export const SCHEMAS = [
     path: "quantity.json",
     uri: "file:///schemas/quantity.json",
     draft: "2020-12",
+    checks: true,
     get schema() {
       return once(this, JSON.parse("{\"$id\":\"file:///schemas/quantity.json\",\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"title\":\"Quantity\",\"description\":\"A root schema that is not an object.\",\"type\":\"integer\"}"));
     },

@@ -14,6 +14,7 @@ export const SCHEMAS = [
     path: "chain.json",
     uri: "file:///schemas/chain.json",
     draft: "2020-12",
+    checks: true,
     get schema() {
       return once(this, JSON.parse("{\"$id\":\"file:///schemas/chain.json\",\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"title\":\"Chain\",\"type\":\"object\",\"properties\":{\"head\":{\"$ref\":\"file:///schemas/chain.json#/$defs/Alpha\"}},\"required\":[\"head\"],\"additionalProperties\":false,\"$defs\":{\"Alpha\":{\"title\":\"Alpha\",\"type\":\"object\",\"properties\":{\"n\":{\"type\":\"integer\"},\"beta\":{\"$ref\":\"file:///schemas/chain.json#/$defs/Beta\"}},\"required\":[\"n\"],\"additionalProperties\":false},\"Beta\":{\"title\":\"Beta\",\"type\":\"object\",\"properties\":{\"s\":{\"type\":\"string\"},\"alpha\":{\"$ref\":\"file:///schemas/chain.json#/$defs/Alpha\"}},\"required\":[\"s\"],\"additionalProperties\":false}}}"));
     },
@@ -22,6 +23,7 @@ export const SCHEMAS = [
     path: "envelope.json",
     uri: "file:///schemas/envelope.json",
     draft: "2020-12",
+    checks: true,
     get schema() {
       return once(this, JSON.parse("{\"$id\":\"file:///schemas/envelope.json\",\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"title\":\"Envelope\",\"type\":\"object\",\"properties\":{\"payload\":{\"$ref\":\"file:///schemas/envelope.json#/$defs/JsonValue\"}},\"required\":[\"payload\"],\"additionalProperties\":false,\"$defs\":{\"JsonValue\":{\"title\":\"JsonValue\",\"description\":\"Any JSON value whose strings are at most 8 code points long.\",\"anyOf\":[{\"type\":\"string\",\"maxLength\":8},{\"type\":\"number\"},{\"type\":\"boolean\"},{\"type\":\"null\"},{\"type\":\"array\",\"items\":{\"$ref\":\"file:///schemas/envelope.json#/$defs/JsonValue\"}},{\"$ref\":\"file:///schemas/envelope.json#/$defs/JsonObject\"}]},\"JsonObject\":{\"title\":\"JsonObject\",\"type\":\"object\",\"additionalProperties\":{\"$ref\":\"file:///schemas/envelope.json#/$defs/JsonValue\"}}}}"));
     },
@@ -30,6 +32,7 @@ export const SCHEMAS = [
     path: "tree.json",
     uri: "file:///schemas/tree.json",
     draft: "2020-12",
+    checks: true,
     get schema() {
       return once(this, JSON.parse("{\"$id\":\"file:///schemas/tree.json\",\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"title\":\"Node\",\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"},\"children\":{\"type\":\"array\",\"items\":{\"$ref\":\"file:///schemas/tree.json\"}}},\"required\":[\"name\"],\"additionalProperties\":false}"));
     },

@@ -14,6 +14,7 @@ export const SCHEMAS = [
     path: "common/defs.json",
     uri: "https://contracts.example.com/common/defs.json",
     draft: "2020-12",
+    checks: true,
     get schema() {
       return once(this, JSON.parse("{\"$id\":\"https://contracts.example.com/common/defs.json\",\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"$comment\":\"Definitions only: no root type.\",\"$defs\":{\"Money\":{\"title\":\"Money\",\"type\":\"object\",\"properties\":{\"amount_minor\":{\"type\":\"integer\",\"description\":\"Amount in minor units (cents).\"},\"currency\":{\"$ref\":\"https://contracts.example.com/common/defs.json#/$defs/CurrencyCode\"}},\"required\":[\"amount_minor\",\"currency\"],\"additionalProperties\":false},\"Uuid\":{\"title\":\"Uuid\",\"type\":\"string\",\"format\":\"uuid\"},\"CurrencyCode\":{\"$anchor\":\"currency-code\",\"title\":\"CurrencyCode\",\"type\":\"string\",\"pattern\":\"^[A-Z]{3}$\"}}}"));
     },
@@ -22,6 +23,7 @@ export const SCHEMAS = [
     path: "customer.json",
     uri: "https://contracts.example.com/customer.json",
     draft: "2020-12",
+    checks: true,
     get schema() {
       return once(this, JSON.parse("{\"$id\":\"https://contracts.example.com/customer.json\",\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"$comment\":\"Relative refs resolve against this absolute $id.\",\"title\":\"Customer\",\"type\":\"object\",\"properties\":{\"id\":{\"$ref\":\"https://contracts.example.com/common/defs.json#/$defs/Uuid\"},\"name\":{\"type\":\"string\",\"minLength\":1},\"address\":{\"$ref\":\"https://contracts.example.com/customer.json#/$defs/Address\"},\"credit_limit\":{\"$ref\":\"https://contracts.example.com/common/defs.json#/$defs/Money\"}},\"required\":[\"id\",\"name\"],\"additionalProperties\":false,\"$defs\":{\"Address\":{\"title\":\"Address\",\"type\":\"object\",\"properties\":{\"line1\":{\"type\":\"string\"},\"city\":{\"type\":\"string\"},\"postal_code\":{\"type\":\"string\"}},\"required\":[\"line1\",\"city\"],\"additionalProperties\":false}}}"));
     },
@@ -30,6 +32,7 @@ export const SCHEMAS = [
     path: "order.json",
     uri: "file:///schemas/order.json",
     draft: "2020-12",
+    checks: true,
     get schema() {
       return once(this, JSON.parse("{\"$id\":\"file:///schemas/order.json\",\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"$comment\":\"No $id: refs resolve against this file's location.\",\"title\":\"Order\",\"type\":\"object\",\"properties\":{\"id\":{\"$ref\":\"https://contracts.example.com/common/defs.json#/$defs/Uuid\"},\"customer\":{\"$ref\":\"https://contracts.example.com/customer.json\"},\"shipping_address\":{\"$ref\":\"https://contracts.example.com/customer.json#/$defs/Address\"},\"total\":{\"$ref\":\"https://contracts.example.com/common/defs.json#/$defs/Money\"},\"settlement_currency\":{\"$ref\":\"https://contracts.example.com/common/defs.json#/$defs/CurrencyCode\"}},\"required\":[\"id\",\"customer\",\"total\"],\"additionalProperties\":false}"));
     },

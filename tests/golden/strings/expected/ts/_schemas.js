@@ -14,6 +14,7 @@ export const SCHEMAS = [
     path: "strings.json",
     uri: "file:///schemas/strings.json",
     draft: "2020-12",
+    checks: true,
     get schema() {
       return once(this, JSON.parse("{\"$id\":\"file:///schemas/strings.json\",\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"title\":\"StringRules\",\"type\":\"object\",\"properties\":{\"short\":{\"type\":\"string\",\"maxLength\":3},\"nickname\":{\"type\":\"string\",\"minLength\":2},\"contains_abc\":{\"type\":\"string\",\"pattern\":\"abc\"},\"sku\":{\"type\":\"string\",\"pattern\":\"^[A-Z]{3}-[0-9]{4}$\"},\"created_at\":{\"type\":\"string\",\"format\":\"date-time\"},\"birthday\":{\"type\":\"string\",\"format\":\"date\"},\"alarm\":{\"type\":\"string\",\"format\":\"time\"},\"ttl\":{\"type\":\"string\",\"format\":\"duration\"},\"id\":{\"type\":\"string\",\"format\":\"uuid\"},\"email\":{\"type\":\"string\",\"format\":\"email\"},\"homepage\":{\"type\":\"string\",\"format\":\"uri\"},\"host\":{\"type\":\"string\",\"format\":\"hostname\"},\"ip4\":{\"type\":\"string\",\"format\":\"ipv4\"},\"ip6\":{\"type\":\"string\",\"format\":\"ipv6\"}},\"additionalProperties\":false}"));
     },

@@ -14,6 +14,7 @@ export const SCHEMAS = [
     path: "thing.json",
     uri: "file:///schemas/thing.json",
     draft: "2020-12",
+    checks: true,
     get schema() {
       return once(this, JSON.parse("{\"$id\":\"file:///schemas/thing.json\",\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"title\":\"Thing\",\"description\":\"Formats JSON Schema does not define are annotations: not asserted.\",\"type\":\"object\",\"properties\":{\"card\":{\"type\":\"string\",\"format\":\"credit-card\"},\"color\":{\"type\":\"string\",\"format\":\"color\",\"maxLength\":7},\"version\":{\"format\":\"semver\"},\"uri\":{\"type\":\"string\",\"format\":\"uri-reference\"}},\"additionalProperties\":false}"));
     },

@@ -1,0 +1,190 @@
+"""Precompiled accept-checks (codegen/typescript/validators.py, issue #14 (b)).
+
+A check may answer true only where Ajv, as the runtime configures it, accepts: the
+runtime takes its true without asking Ajv. On JSON values the checks are also
+expected to be exact, so that a valid message never needs Ajv. Both are checked on
+every sample of the repository and of the golden cases, and on mutations of them
+(a value replaced by an edge case, a property dropped or added, an item doubled),
+through each package's own runtime.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import random
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from benchmarks.npm import npm_ci
+from codegen.api import generate_to
+from codegen.compiler import ir
+from codegen.emit import Settings
+from codegen.typescript.validators import Unmodelled, _Module, checks_file
+from tests.conftest import ROOT
+
+NODE_DIR = ROOT / "runtime" / "node"
+GOLDEN = ROOT / "tests" / "golden"
+EDGES: list[Any] = [
+    None, True, False, 0, -1, 1, 1.5, -0.5, 1e308, 10**6, "", "x", "PENDING", "pending",
+    "2026-02-30T10:00:00Z", "2026-12-04T09:30:00Z",
+    "0b9e6f3c-8d1a-4c57-9a3e-2f6d1c4b7a10",
+    "ada@example.com", "é" * 300, "🐲" * 70, "EUR", "19.99", [], [1, 1], ["a", "a"], {},
+    {"kind": "card"}, {"x-extra": 1},
+]  # fmt: skip
+
+
+def _paths(value: Any, at: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    found = [at]
+    if isinstance(value, dict):
+        for k, v in value.items():
+            found += _paths(v, (*at, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            found += _paths(v, (*at, i))
+    return found
+
+
+def mutations(data: Any, rng: random.Random, count: int) -> list[Any]:
+    out = []
+    paths = _paths(data)
+    for _ in range(count):
+        doc = copy.deepcopy(data)
+        path = rng.choice(paths)
+        parent: Any = None
+        node: Any = doc
+        for step in path:
+            parent, node = node, node[step]
+        roll = rng.random()
+        if roll < 0.5 and parent is not None:
+            parent[path[-1]] = copy.deepcopy(rng.choice(EDGES))
+        elif roll < 0.65 and isinstance(parent, dict):
+            del parent[path[-1]]
+        elif roll < 0.8 and isinstance(node, dict):
+            node[rng.choice(["extra", "kind", "__proto__", "constructor"])] = (
+                rng.choice(EDGES)
+            )
+        elif isinstance(node, list) and node:
+            node.append(copy.deepcopy(node[0]))
+        elif parent is None:
+            doc = copy.deepcopy(rng.choice(EDGES))
+        out.append(doc)
+    return out
+
+
+def judge(package: Path, items: list[tuple[str, Any]], tmp: Path) -> list[list[Any]]:
+    """[precompiled verdict or None, Ajv verdict] of each (contract, value)."""
+    copy_to = tmp / "pkg"
+    shutil.copytree(package, copy_to, ignore=shutil.ignore_patterns("node_modules"))
+    (copy_to / "node_modules").symlink_to(NODE_DIR / "node_modules")
+    payload = {"package": str(copy_to), "items": [[c, json.dumps(v)] for c, v in items]}
+    done = subprocess.run(
+        ["node", str(NODE_DIR / "test" / "precompiled.mjs")],
+        input=json.dumps(payload),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    verdicts: list[list[Any]] = json.loads(done.stdout)
+    return verdicts
+
+
+def _repo_items() -> list[tuple[str, Any]]:
+    root = ROOT / "tests" / "samples"
+    return [
+        (
+            path.parent.relative_to(root).as_posix() + ".json",
+            json.loads(path.read_text()),
+        )
+        for path in sorted(root.rglob("*.json"))
+    ]
+
+
+def _golden_items(case: Path) -> list[tuple[str, Any]]:
+    samples = json.loads((case / "samples.json").read_text())
+    return [(s["contract"], s["data"]) for s in samples]
+
+
+def _check(package: Path, items: list[tuple[str, Any]], tmp: Path) -> int:
+    """Asserts soundness and exactness; returns how many items had a check."""
+    rng = random.Random(14)
+    every = [(c, v) for c, v in items]
+    every += [(c, m) for c, v in items for m in mutations(v, rng, 25)]
+    verdicts = judge(package, every, tmp)
+    unsound = [
+        (c, v)
+        for (c, v), (mine, ajv) in zip(every, verdicts, strict=True)
+        if mine and not ajv
+    ]
+    assert not unsound, unsound[:5]
+    inexact = [
+        (c, v, ajv)
+        for (c, v), (mine, ajv) in zip(every, verdicts, strict=True)
+        if mine is not None and mine != ajv
+    ]
+    assert not inexact, inexact[:5]
+    return sum(1 for mine, _ in verdicts if mine is not None)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _installed() -> None:
+    npm_ci(NODE_DIR)
+
+
+def test_repository_package(tmp_path: Path) -> None:
+    items = _repo_items()
+    checked = _check(ROOT / "generated" / "ts", items, tmp_path)
+    assert checked == len(items) * 26  # every repository contract has its check
+
+
+@pytest.mark.parametrize(
+    "case",
+    sorted(p for p in GOLDEN.iterdir() if (p / "samples.json").is_file()),
+    ids=lambda p: p.name,
+)
+def test_golden_packages(case: Path, tmp_path: Path) -> None:
+    generate_to(
+        case / "schemas", tmp_path / "out", Settings(python_package="golden_pkg")
+    )
+    _check(tmp_path / "out" / "ts", _golden_items(case), tmp_path)
+
+
+def _bundle(schema: dict[str, Any], draft: str = "2020-12") -> dict[str, ir.Bundle]:
+    bundle = ir.Bundle(
+        path="a.json", uri="file:///schemas/a.json", draft=draft, schema=schema
+    )
+    return {"a.json": bundle}
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {"not": {"type": "string"}},
+        {"if": {"type": "string"}, "then": {"minLength": 1}},
+        {"patternProperties": {"^x": {}}},
+        {"oneOf": [{"type": "string"}, {"type": "integer"}]},  # no discriminator
+        {"properties": {"__proto__": {"type": "string"}}},
+        {"$ref": "#anchor"},
+        {"type": "string", "nullable": True},
+        {"items": [{"type": "string"}]},
+    ],
+)
+def test_unmodelled_keywords_leave_the_contract_to_ajv(schema: dict[str, Any]) -> None:
+    by_path = _bundle(schema)
+    by_uri = {"file:///schemas/a.json": by_path["a.json"]}
+    assert checks_file(by_uri, by_path, ["a.json"]) is None
+    with pytest.raises(Unmodelled):
+        _Module(by_uri).location("file:///schemas/a.json", "")
+
+
+def test_a_draft_07_file_is_left_to_ajv() -> None:
+    by_path = _bundle({"type": "string"}, draft="7")
+    assert (
+        checks_file({"file:///schemas/a.json": by_path["a.json"]}, by_path, ["a.json"])
+        is None
+    )
