@@ -13,6 +13,7 @@ import itertools
 import json
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from typing import Any
 
@@ -20,10 +21,12 @@ import pytest
 import redis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from redis.cluster import RedisCluster
 
 from benchmarks.npm import npm_ci
 from runtime import Codec, Contracts
 from runtime.streams import Publisher, dead_letter_key, retry_key, stream_key
+from runtime.testing import RedisClusterServers
 from tests.conftest import ROOT
 from tests.test_streams import task
 from tests.test_streams_faults import REASONS, _valid, raw_entries
@@ -37,13 +40,14 @@ _groups = itertools.count()
 class NodeConsumer:
     """tests/node_streams/raw.mjs: one Node process, one batch per group asked."""
 
-    def __init__(self, redis_url: str) -> None:
+    def __init__(self, redis_url: str, *mode: str) -> None:
+        self.log = tempfile.TemporaryFile()  # not a pipe: warnings never block Node
         self.process = subprocess.Popen(
-            ["node", str(NODE_DIR / "raw.mjs"), redis_url],
+            ["node", str(NODE_DIR / "raw.mjs"), redis_url, *mode],
             cwd=NODE_DIR,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+            stderr=self.log,
             text=True,
             encoding="utf-8",
         )
@@ -62,8 +66,8 @@ class NodeConsumer:
     def stderr(self) -> str:
         if self.process.poll() is None:
             return "(still running)"
-        assert self.process.stderr is not None
-        return self.process.stderr.read()
+        self.log.seek(0)
+        return self.log.read().decode("utf-8", "replace")
 
     def close(self) -> int:
         assert self.process.stdin is not None
@@ -76,7 +80,7 @@ class NodeConsumer:
 
 
 @pytest.fixture(scope="module")
-def node_consumer(redis_url: str) -> Iterator[NodeConsumer]:
+def node_package() -> None:
     assert shutil.which("node"), "Node 20 must be on PATH for the npm package tests"
     npm_ci(NODE_DIR)
     shutil.rmtree(PACKAGE, ignore_errors=True)
@@ -85,6 +89,10 @@ def node_consumer(redis_url: str) -> Iterator[NodeConsumer]:
         PACKAGE,
         ignore=shutil.ignore_patterns("node_modules"),
     )
+
+
+@pytest.fixture(scope="module")
+def node_consumer(redis_url: str, node_package: None) -> Iterator[NodeConsumer]:
     made = NodeConsumer(redis_url)
     yield made
     assert made.close() == 0, made.stderr()  # up to the end, and ends cleanly
@@ -179,3 +187,38 @@ def test_the_node_property_sees_every_kind_of_raw_field(
     ]
     reasons = _node_consumes(node_consumer, client, contracts, entries)
     assert sorted(reasons.values()) == [b"invalid"] * len(entries)
+
+
+def test_the_node_consumer_settles_a_batch_on_a_cluster(
+    node_package: None, contracts: Contracts
+) -> None:
+    """On a 3-master Redis Cluster the test starts: one script settles the batch
+    (the stream, its dead-letter stream and the retry stream share one slot), an
+    entry too wide for the script is sent by the client, every field is kept."""
+    with RedisClusterServers(masters=3) as cluster:
+        client = RedisCluster.from_url(cluster.urls[0])
+        key = stream_key(STREAM)
+        poison = {b"envelope": b"\xff[1", b"note": b"a\xffb"}
+        wide = {f"f{i}".encode(): str(i).encode() for i in range(1500)}
+        ids = [client.xadd(key, poison).decode(), client.xadd(key, wide).decode()]
+        publisher = Publisher(client, Codec(contracts, source="python:test"))
+        valid = publisher.publish(STREAM, (task(), "agent.task.requested", 1))
+        node = NodeConsumer(cluster.urls[2], "cluster")  # not the first node
+        try:
+            answer = node.consume("node-cluster")
+        finally:
+            assert node.close() == 0, node.stderr()
+        assert "settle script" not in node.stderr()  # the script ran, no fallback
+        assert answer.get("error") is None, answer["error"]
+        assert answer["handled"] == [valid]
+        assert answer["result"]["deadLettered"] == 2
+        dead = {
+            fields[b"dlq.entry_id"].decode(): fields
+            for _, fields in client.xrange(dead_letter_key(STREAM))
+        }
+        for entry_id, sent in zip(ids, (poison, wide), strict=True):
+            own = {k: v for k, v in dead[entry_id].items() if not k.startswith(b"dlq.")}
+            assert own == sent
+            assert dead[entry_id][b"dlq.reason"] == b"invalid"
+        assert client.xpending(key, "node-cluster")["pending"] == 0
+        client.close()

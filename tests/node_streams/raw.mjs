@@ -2,8 +2,10 @@
 // (the property of issue #13.1 on the third consumer), using the installed package
 // (tests/node_streams/node_modules/@platform/contracts, copied from generated/ts).
 //
-//   node raw.mjs URL
+//   node raw.mjs URL [cluster]
 //
+// With "cluster", URL names one node of a Redis Cluster and an ioredis Cluster client
+// is used (the consumer's keys share the stream's hash tag: one slot).
 // One process serves a whole hypothesis run: for each line read on stdin (a consumer
 // group name) it consumes agent.tasks as that group, from the start, with one
 // runOnce(), and writes one JSON line: the entry ids its handler was given and the
@@ -11,12 +13,16 @@
 // The process ends when stdin closes.
 import { createInterface } from "node:readline";
 
-import Redis from "ioredis";
+import Redis, { Cluster } from "ioredis";
 
 import { Consumer } from "@platform/contracts/streams";
 
-const [url] = process.argv.slice(2);
-const redis = new Redis(url);
+const [url, mode] = process.argv.slice(2);
+const node = new URL(url);
+const redis =
+  mode === "cluster"
+    ? new Cluster([{ host: node.hostname, port: Number(node.port) }])
+    : new Redis(url);
 const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
 
 for await (const line of lines) {
