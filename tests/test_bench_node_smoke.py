@@ -65,6 +65,7 @@ def test_startup_benchmark_prints_both_sizes() -> None:
 
 def test_redis_benchmark_prints_both_ratios() -> None:
     """benchmarks/node/redis.mjs, issue #14 (c): a tiny run on its own redis-server."""
+    npm_ci(BENCH)
     done = subprocess.run(
         ["node", "redis.mjs", "--messages", "200", "--rounds", "1"],
         cwd=BENCH,
@@ -79,9 +80,12 @@ def test_redis_benchmark_prints_both_ratios() -> None:
         assert any(
             line.startswith(f"ratio {name} package / raw ioredis: ") for line in lines
         ), done.stdout
+    assert any(line.startswith("client CPU per message (median): ") for line in lines)
     result = json.loads(lines[-1])
     assert result["benchmark"] == "redis" and result["messages"] == 200
     assert len(result["ratios"]["publish"]) == len(result["ratios"]["consume"]) == 1
+    for path in ("publish", "consume"):
+        assert result["cpu"][path]["raw"] > 0 and result["cpu"][path]["package"] > 0
 
 
 def test_http_benchmark_prints_its_ratio() -> None:
@@ -106,8 +110,9 @@ def test_telemetry_benchmark_prints_every_overhead() -> None:
     """benchmarks/node/telemetry.mjs (#17): the three modes (without the API, the API
     without an SDK, the SDK) each run redis.mjs; an overhead line per goal."""
     npm_ci(BENCH)
+    npm_ci(BENCH / "otel")
     done = subprocess.run(
-        ["node", "telemetry.mjs", "--messages", "200", "--runs", "1"],
+        ["node", "telemetry.mjs", "--messages", "200", "--runs", "1", "--rounds", "1"],
         cwd=BENCH, capture_output=True, text=True, timeout=600, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr

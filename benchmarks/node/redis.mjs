@@ -1,14 +1,23 @@
 // Benchmark (c) of issue #14: Redis Streams through the generated package against raw
 // ioredis on the same redis-server, in the same process: publishing (Publisher
-// .publishMany, validated, one pipeline per batch, vs a pipeline of XADDs of the same
-// envelope text) and consuming (Consumer.runOnce with a no-op handler: XREADGROUP,
-// validation, one XACK per batch, vs XREADGROUP + JSON.parse + XACK per batch).
-// Prints messages per second of each and the ratios (goal >= 0.5x each).
+// .publishMany, validated, one pipeline per batch, vs a pipeline of XADDs of envelope
+// texts made beforehand) and consuming (Consumer.runOnce with a no-op handler:
+// XREADGROUP, validation, one XACK per batch, vs XREADGROUP + JSON.parse + XACK per
+// batch). Both read the same entries: distinct envelopes (ids, times), as a stream holds.
 //
-//   node benchmarks/node/redis.mjs [--messages N] [--batch B] [--rounds R]
+// The machine may be loaded (2 shared cores): each round alternates the two sides in
+// chunks (raw then package, then package then raw, ...), so a change of load touches
+// both alike, and a round's ratio is the package's throughput over raw's, each summed
+// over its chunks. The figure is the median over rounds. The client process's CPU
+// time per message of each side is printed too (it does not count waiting for Redis
+// or for the CPU). Prints messages per second and the ratios (goal >= 0.5x each).
 //
-// Starts its own redis-server on a free loopback port (or uses REDIS_URL).
+//   node benchmarks/node/redis.mjs [--messages N] [--chunk C] [--batch B] [--rounds R]
+//
+// N messages per path, side and round, in chunks of C. Starts its own redis-server on
+// a free loopback port (or uses REDIS_URL).
 import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
@@ -21,15 +30,16 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const { values: args } = parseArgs({
   options: {
     package: { type: "string", default: resolve(HERE, "../../generated/ts") },
-    messages: { type: "string", default: "20000" },
+    messages: { type: "string", default: "10000" },
+    chunk: { type: "string", default: "1000" },
     batch: { type: "string", default: "100" },
-    rounds: { type: "string", default: "3" },
+    rounds: { type: "string", default: "5" },
   },
 });
 const PACKAGE = join(HERE, "node_modules", "@platform", "contracts");
 rmSync(PACKAGE, { recursive: true, force: true });
 cpSync(args.package, PACKAGE, { recursive: true, filter: (s) => basename(s) !== "node_modules" });
-const { Publisher, Consumer, streamKey } = await import("@platform/contracts/streams");
+const { Publisher, Consumer, streamKey, retryKey } = await import("@platform/contracts/streams");
 const { buildEnvelope } = await import("@platform/contracts");
 
 const TASK = {
@@ -65,85 +75,154 @@ const redis = new Redis(url, { maxRetriesPerRequest: null, retryStrategy: () => 
 redis.on("error", () => {});
 await redis.ping();
 
-const seconds = (t0) => (performance.now() - t0) / 1000;
+const CHUNK = Math.min(Number(args.chunk), N);
+const GROUP = "g";
+const RETRY = retryKey(STREAM, GROUP);
+// Distinct envelopes, as a traced producer's publishMany writes them (each batch
+// carries its span's W3C trace context): the entries both consumers read, and the
+// texts raw ioredis publishes. A consumer with an SDK continues each trace.
+const hex = (bytes) => randomBytes(bytes).toString("hex");
+const TRACES = Array.from({ length: Math.ceil(CHUNK / BATCH) }, () => ({
+  traceparent: `00-${hex(16)}-${hex(8)}-01`,
+}));
+const TEXTS = Array.from({ length: CHUNK }, (_, i) =>
+  JSON.stringify(buildEnvelope("agent.task.requested", 1, TASK, {
+    source: "bench", trace: TRACES[Math.floor(i / BATCH)],
+  })),
+);
+const ITEMS = Array.from({ length: BATCH }, () => ({
+  type: "agent.task.requested", version: 1, data: TASK,
+}));
+const publisher = new Publisher(redis, { source: "bench" });
+const consumer = new Consumer(redis, {
+  stream: STREAM, group: GROUP, consumer: "c", batch: BATCH, blockMs: 0,
+});
+let handled = 0;
+consumer.on("agent.task.requested", 1, () => {
+  handled += 1;
+});
 
-async function publishOurs() {
-  await redis.del(KEY);
-  const publisher = new Publisher(redis, { source: "bench" });
-  const items = Array.from({ length: BATCH }, () => ({
-    type: "agent.task.requested", version: 1, data: TASK,
-  }));
-  const t0 = performance.now();
-  for (let sent = 0; sent < N; sent += BATCH) await publisher.publishMany(STREAM, items);
-  return N / seconds(t0);
-}
-
-async function publishRaw() {
-  await redis.del(KEY);
-  const text = JSON.stringify(buildEnvelope("agent.task.requested", 1, TASK, { source: "bench" }));
-  const t0 = performance.now();
-  for (let sent = 0; sent < N; sent += BATCH) {
+async function xadds(count) {
+  for (let sent = 0; sent < count; sent += BATCH) {
     const pipeline = redis.pipeline();
-    for (let i = 0; i < BATCH; i++) pipeline.xadd(KEY, "*", "envelope", text);
+    for (let i = sent; i < Math.min(sent + BATCH, count); i++) {
+      pipeline.xadd(KEY, "*", "envelope", TEXTS[i % TEXTS.length]);
+    }
     await pipeline.exec();
   }
-  return N / seconds(t0);
 }
 
-async function fill() {
-  await publishRaw();
-  await redis.xgroup("CREATE", KEY, "g", "0");
-}
+// One timed chunk of each side and path; the setup (an empty stream, or one holding
+// the chunk's entries and a fresh group) is not timed.
+const SIDES = {
+  publish: {
+    raw: { setup: () => redis.del(KEY), run: () => xadds(CHUNK) },
+    package: {
+      setup: () => redis.del(KEY),
+      run: async () => {
+        for (let sent = 0; sent < CHUNK; sent += BATCH) {
+          await publisher.publishMany(STREAM, ITEMS.slice(0, Math.min(BATCH, CHUNK - sent)));
+        }
+      },
+    },
+  },
+  consume: {
+    raw: {
+      setup: async () => {
+        await redis.del(KEY, RETRY);
+        await xadds(CHUNK);
+        await redis.xgroup("CREATE", KEY, GROUP, "0");
+      },
+      run: async () => {
+        let read = 0;
+        while (read < CHUNK) {
+          const reply = await redis.xreadgroup(
+            "GROUP", GROUP, "c", "COUNT", BATCH, "STREAMS", KEY, ">",
+          );
+          const ids = [];
+          for (const [, entries] of reply ?? []) {
+            for (const [id, fields] of entries) {
+              JSON.parse(fields[1]);
+              ids.push(id);
+            }
+          }
+          if (ids.length) await redis.xack(KEY, GROUP, ...ids);
+          read += ids.length;
+        }
+      },
+    },
+    package: {
+      setup: async () => {
+        await redis.del(KEY, RETRY);
+        await xadds(CHUNK);
+        await consumer.ensureGroup("0");
+      },
+      run: async () => {
+        handled = 0;
+        while (handled < CHUNK) await consumer.runOnce();
+      },
+    },
+  },
+};
 
-async function consumeOurs() {
-  await fill();
-  const consumer = new Consumer(redis, { stream: STREAM, group: "g", consumer: "c", batch: BATCH, blockMs: 0 });
-  await consumer.ensureGroup("0");
-  let handled = 0;
-  consumer.on("agent.task.requested", 1, () => {
-    handled += 1;
-  });
-  const t0 = performance.now();
-  while (handled < N) await consumer.runOnce();
-  return N / seconds(t0);
-}
-
-async function consumeRaw() {
-  await fill();
-  let read = 0;
-  const t0 = performance.now();
-  while (read < N) {
-    const reply = await redis.xreadgroup("GROUP", "g", "c", "COUNT", BATCH, "STREAMS", KEY, ">");
-    const ids = [];
-    for (const [, entries] of reply ?? []) {
-      for (const [id, fields] of entries) {
-        JSON.parse(fields[1]);
-        ids.push(id);
-      }
+/** One round of a path: chunks alternating raw/package, package/raw, ... */
+async function round(path) {
+  const spent = { raw: { wall: 0, cpu: 0 }, package: { wall: 0, cpu: 0 } };
+  for (let i = 0; i < N / CHUNK; i++) {
+    for (const side of i % 2 === 0 ? ["raw", "package"] : ["package", "raw"]) {
+      const { setup, run } = SIDES[path][side];
+      await setup();
+      const cpu0 = process.cpuUsage();
+      const t0 = performance.now();
+      await run();
+      spent[side].wall += performance.now() - t0;
+      const cpu = process.cpuUsage(cpu0);
+      spent[side].cpu += (cpu.user + cpu.system) / 1000;
     }
-    if (ids.length) await redis.xack(KEY, "g", ...ids);
-    read += ids.length;
   }
-  return N / seconds(t0);
+  const messages = Math.floor(N / CHUNK) * CHUNK;
+  const rate = (side) => (messages * 1000) / spent[side].wall;
+  const cpuUs = (side) => (spent[side].cpu * 1000) / messages;
+  return {
+    raw: rate("raw"),
+    package: rate("package"),
+    ratio: rate("package") / rate("raw"),
+    cpu: { raw: cpuUs("raw"), package: cpuUs("package") },
+  };
 }
 
+const median = (xs) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
 const ratios = { publish: [], consume: [] };
+const cpu = { publish: { raw: [], package: [] }, consume: { raw: [], package: [] } };
 const fmt = (x) => `${Math.round(x / 100) / 10}k/s`;
-for (let round = 0; round < Number(args.rounds); round++) {
-  const [rawPub, ourPub] = [await publishRaw(), await publishOurs()];
-  const [rawCon, ourCon] = [await consumeRaw(), await consumeOurs()];
-  ratios.publish.push(ourPub / rawPub);
-  ratios.consume.push(ourCon / rawCon);
-  console.log(`publish: raw ioredis ${fmt(rawPub)}  package ${fmt(ourPub)}   ` +
-    `consume: raw ioredis ${fmt(rawCon)}  package ${fmt(ourCon)}`);
+for (let r = 0; r < Number(args.rounds); r++) {
+  const line = [];
+  for (const path of ["publish", "consume"]) {
+    const got = await round(path);
+    ratios[path].push(got.ratio);
+    for (const side of ["raw", "package"]) cpu[path][side].push(got.cpu[side]);
+    line.push(`${path}: raw ioredis ${fmt(got.raw)}  package ${fmt(got.package)}` +
+      ` (${got.ratio.toFixed(2)}x)`);
+  }
+  console.log(line.join("   "));
 }
+const cpuMedians = {};
 for (const [name, list] of Object.entries(ratios)) {
   const lo = Math.min(...list).toFixed(2);
   const hi = Math.max(...list).toFixed(2);
-  console.log(`ratio ${name} package / raw ioredis: ${lo}-${hi}x (goal >= 0.5x)`);
+  console.log(`ratio ${name} package / raw ioredis: median ${median(list).toFixed(2)}x` +
+    ` (${lo}-${hi}x over ${list.length} rounds; goal >= 0.5x)`);
+  cpuMedians[name] = { raw: median(cpu[name].raw), package: median(cpu[name].package) };
 }
-console.log(JSON.stringify({ benchmark: "redis", messages: N, ratios }));
-await redis.del(KEY, `${KEY}:dlq`, `${KEY}:retry:g`);
+console.log(`client CPU per message (median): ` + ["publish", "consume"].map((p) =>
+  `${p} raw ${cpuMedians[p].raw.toFixed(1)} us, package ${cpuMedians[p].package.toFixed(1)} us`,
+).join("; "));
+console.log(JSON.stringify({ benchmark: "redis", messages: N, ratios, cpu: cpuMedians }));
+await redis.del(KEY, RETRY, `${KEY}:dlq`);
 redis.disconnect();
 if (server) {
   server.child.kill();

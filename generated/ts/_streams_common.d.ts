@@ -3,6 +3,7 @@ import type { EnvelopeShape } from "./_envelope.js";
 import type { Limits, Violation, Where } from "./_runtime.js";
 import type { MessageType, Messages, WireEnvelope } from "./envelope.js";
 import { Telemetry } from "./telemetry.js";
+import type { Attributes, SpanHandle } from "./telemetry.js";
 export declare const ENVELOPE_FIELD = "envelope";
 export declare const ENVELOPE_CONTRACT = "envelope.v1.json";
 export declare const buildEnvelope: (type: string, version: number, data: unknown, options: import("./_envelope.js").BuildOptions) => EnvelopeShape;
@@ -152,6 +153,15 @@ export type Verdict = {
 export declare const invalid: (errors: readonly DeadLetterError[]) => Verdict;
 export declare const refused: (reason: DeadLetterReason, expected: string, type: string, version: number) => Verdict;
 export type StreamEntries = [id: Buffer, fields: Buffer[] | null][];
+/** One handler call under way (Consumer's #process and #settled). */
+export interface Run {
+    item: Item;
+    batch: Batch;
+    envelope: EnvelopeShape;
+    span: SpanHandle | undefined;
+    started: number;
+    handling: number;
+}
 /**
  * The Python runtime's SETTLE (runtime/streams/core.py), the same text: the server
  * copies each dead entry's own fields into its dead letter (XRANGE of its id), so the
@@ -183,3 +193,8 @@ export declare function settleArgs(keys: readonly string[], group: string, maxLe
 export declare function addDeadLetters(tx: ChainableCommander, dlq: string, maxLen: number | null, letters: readonly [Dead, string[]][]): ChainableCommander;
 /** Throws the first error of a MULTI's replies. */
 export declare function settled(results: [Error | null, unknown][] | null): void;
+/**
+ * A consumed batch's counts, and its durations as the mean per message (as
+ * runtime.streams records them). `where` is the stream and group attributes.
+ */
+export declare function measured(tel: Telemetry, where: Attributes, batch: Batch): void;

@@ -214,3 +214,28 @@ export function settled(results) {
         if (error)
             throw error;
 }
+/**
+ * A consumed batch's counts, and its durations as the mean per message (as
+ * runtime.streams records them). `where` is the stream and group attributes.
+ */
+export function measured(tel, where, batch) {
+    tel.count("contracts.messages.consumed", where, batch.handled);
+    for (const dead of batch.dead) {
+        tel.count("contracts.messages.dead_lettered", { ...where, reason: dead.reason });
+        if (dead.reason !== "delivery-limit" && dead.reason !== "trimmed") {
+            tel.count("contracts.messages.invalid", {
+                "messaging.destination.name": where["messaging.destination.name"],
+                reason: dead.reason,
+            });
+        }
+    }
+    for (const [key, [n, validating, handling]] of batch.times) {
+        const [message, failure] = key.split("\u0000");
+        const contract = { contract: message.replace("@", ".v") };
+        tel.record("contracts.validation.duration", validating / n, contract);
+        const attributes = failure
+            ? { ...where, ...contract, "error.type": failure }
+            : { ...where, ...contract };
+        tel.record("contracts.handler.duration", handling / n, attributes);
+    }
+}

@@ -1,7 +1,7 @@
 import { UnknownMessage, messageContract } from "./_envelope.js";
 import { ContractViolation, UnknownContract, contract } from "./_runtime.js";
 import { Telemetry } from "./telemetry.js";
-import { addDeadLetters, COPIED_FIELDS, DEAD_LETTER_MAXLEN, ENVELOPE_FIELD, LAST_ERRORS_KEPT, SETTLE, StreamNotInCatalog, carriedBy, deadLetterFields, deadLetterKey, describe, envelopeContract, groupGone, invalid, messageOf, positive, refused, refusedScript, retryKey, settleArgs, settled, sleep, streamKey, text, transient, unknownViolations, } from "./_streams_common.js";
+import { addDeadLetters, COPIED_FIELDS, DEAD_LETTER_MAXLEN, ENVELOPE_FIELD, LAST_ERRORS_KEPT, SETTLE, StreamNotInCatalog, carriedBy, deadLetterFields, deadLetterKey, describe, envelopeContract, groupGone, invalid, measured, messageOf, positive, refused, refusedScript, retryKey, settleArgs, settled, sleep, streamKey, text, transient, unknownViolations, } from "./_streams_common.js";
 export { DEAD_LETTER_MAXLEN, DEAD_LETTER_REASONS, StreamNotInCatalog, deadLetterKey, retryKey, streamKey, } from "./_streams_common.js";
 export { Publisher } from "./_publisher.js";
 // -- Consuming ---------------------------------------------------------------------------
@@ -129,8 +129,11 @@ export class Consumer {
             const group = this.#group;
             Telemetry.end(tel.messaging("receive", this.#stream, { group, count: items.length }));
         }
-        for (const item of items)
-            await this.#process(item, batch);
+        for (const item of items) {
+            const handling = this.#process(item, batch);
+            if (handling !== undefined)
+                await handling;
+        }
         const settle = batch.tracing
             ? tel.messaging("settle", this.#stream, {
                 group: this.#group,
@@ -144,7 +147,7 @@ export class Consumer {
             Telemetry.end(settle);
         }
         if (batch.metering)
-            this.#measured(batch);
+            measured(tel, this.#where, batch);
         return { handled: batch.handled, deadLettered: batch.dead.length, failed: batch.failed };
     }
     /**
@@ -249,14 +252,19 @@ export class Consumer {
         if (reply === null)
             return [];
         const out = [];
-        for (const [key, entries] of reply) {
+        for (const [name, entries] of reply) {
+            const key = text(name);
             for (const [id, fields] of entries) {
-                out.push({ key: text(key), id: text(id), fields: fields ?? [], deliveries: 1 });
+                out.push({ key, id: text(id), fields: fields ?? [], deliveries: 1 });
             }
         }
         return out;
     }
-    async #process(item, batch) {
+    /**
+     * Validates and handles one entry. A handler that returns no promise is not awaited
+     * (no microtask per message); one that does is awaited before the next entry.
+     */
+    #process(item, batch) {
         const tel = this.#telemetry;
         const started = batch.metering ? performance.now() : 0;
         const verdict = this.#validate(item.fields);
@@ -267,7 +275,7 @@ export class Consumer {
                 Telemetry.fail(span, verdict.reason);
                 Telemetry.end(span);
             }
-            return;
+            return undefined;
         }
         const { envelope, handler, fingerprintMatches } = verdict;
         const { id: entryId, deliveries } = item;
@@ -281,26 +289,64 @@ export class Consumer {
             })
             : undefined;
         const handling = batch.metering ? performance.now() : 0;
-        let failure = "";
+        const run = { item, batch, envelope, span, started, handling };
+        let result;
         try {
             const delivery = { envelope, entryId, deliveries, fingerprintMatches };
-            await tel.within(span, () => handler(envelope.data, delivery));
+            result = tel.within(span, () => handler(envelope.data, delivery));
         }
         catch (error) {
-            failure = error instanceof Error ? error.name : typeof error;
+            this.#settled(run, error, true);
+            return undefined;
+        }
+        if (typeof result?.then !== "function") {
+            this.#settled(run, undefined, false);
+            return undefined;
+        }
+        return (async () => {
+            try {
+                await result;
+            }
+            catch (error) {
+                this.#settled(run, error, true);
+                return;
+            }
+            this.#settled(run, undefined, false);
+        })();
+    }
+    /** The end of one handler call: its span, its durations, ack or left pending. */
+    #settled(run, error, failed) {
+        const { item, batch, envelope, span } = run;
+        const failure = !failed ? "" : error instanceof Error ? error.name : typeof error;
+        if (failed) {
+            const tel = this.#telemetry;
             if (span !== undefined)
                 Telemetry.fail(span, failure);
             else if (batch.tracing) {
-                const failed = tel.messaging("process", this.#stream, {
+                const other = tel.messaging("process", this.#stream, {
                     group: this.#group,
                     messageId: String(envelope.id),
                 });
-                Telemetry.fail(failed, failure);
-                Telemetry.end(failed);
+                Telemetry.fail(other, failure);
+                Telemetry.end(other);
             }
+        }
+        Telemetry.end(span);
+        if (batch.metering) {
+            const key = `${envelope.type}@${envelope.version}\u0000${failure}`;
+            const acc = batch.times.get(key) ?? [0, 0, 0];
+            const done = performance.now();
+            batch.times.set(key, [
+                acc[0] + 1,
+                acc[1] + (run.handling - run.started) / 1e3,
+                acc[2] + (done - run.handling) / 1e3,
+            ]);
+        }
+        if (failed) {
             batch.failed += 1;
             this.#remember(item, error);
             const { type, version } = envelope;
+            const { id: entryId, deliveries } = item;
             try {
                 this.#onError(error, { entryId, type, version, deliveries });
             }
@@ -309,45 +355,10 @@ export class Consumer {
             }
             return;
         }
-        finally {
-            Telemetry.end(span);
-            if (batch.metering) {
-                const key = `${envelope.type}@${envelope.version}\u0000${failure}`;
-                const acc = batch.times.get(key) ?? [0, 0, 0];
-                const done = performance.now();
-                batch.times.set(key, [
-                    acc[0] + 1,
-                    acc[1] + (handling - started) / 1e3,
-                    acc[2] + (done - handling) / 1e3,
-                ]);
-            }
-        }
         batch.handled += 1;
         batch.acks.push(item);
-        this.#lastErrors.delete(errorKey(item));
-    }
-    /** The batch's counts, and its durations as the mean per message (runtime.streams). */
-    #measured(batch) {
-        const tel = this.#telemetry;
-        tel.count("contracts.messages.consumed", this.#where, batch.handled);
-        for (const dead of batch.dead) {
-            tel.count("contracts.messages.dead_lettered", { ...this.#where, reason: dead.reason });
-            if (dead.reason !== "delivery-limit" && dead.reason !== "trimmed") {
-                tel.count("contracts.messages.invalid", {
-                    "messaging.destination.name": this.#stream,
-                    reason: dead.reason,
-                });
-            }
-        }
-        for (const [key, [n, validating, handling]] of batch.times) {
-            const [message, failure] = key.split("\u0000");
-            const contract = { contract: message.replace("@", ".v") };
-            tel.record("contracts.validation.duration", validating / n, contract);
-            const where = failure
-                ? { ...this.#where, ...contract, "error.type": failure }
-                : { ...this.#where, ...contract };
-            tel.record("contracts.handler.duration", handling / n, where);
-        }
+        if (this.#lastErrors.size > 0)
+            this.#lastErrors.delete(errorKey(item));
     }
     /** The group's pending count and lag (`XINFO GROUPS`) for the gauges. */
     async #observeGroup() {
@@ -372,14 +383,16 @@ export class Consumer {
     /** `{envelope, handler, fingerprintMatches}`, or `{reason, errors}` to dead-letter. */
     #validate(fields) {
         let raw;
-        const names = [];
         for (let i = 0; i + 1 < fields.length; i += 2) {
-            const name = text(fields[i]);
-            names.push(name);
-            if (name === ENVELOPE_FIELD && raw === undefined)
+            if (text(fields[i]) === ENVELOPE_FIELD) {
                 raw = fields[i + 1];
+                break;
+            }
         }
         if (raw === undefined) {
+            const names = [];
+            for (let i = 0; i + 1 < fields.length; i += 2)
+                names.push(text(fields[i]));
             const got = `fields ${JSON.stringify(names)}`;
             return invalid([{ pointer: "", expected: `a field "${ENVELOPE_FIELD}"`, got }]);
         }

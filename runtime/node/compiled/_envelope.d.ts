@@ -44,4 +44,16 @@ export interface Envelopes {
     readEnvelope(value: unknown): ReadResult;
     readEnvelopeJson(text: string | Uint8Array): ReadResult;
 }
+/**
+ * The current time as the envelope writes it (RFC 3339, UTC, milliseconds). The text
+ * is made once per millisecond: a batch published within one reuses it.
+ */
+export declare function isoNow(): string;
+/**
+ * The envelope of message `type` v`version` (contract fingerprint `fingerprint`)
+ * around an already validated payload, not validated itself; its id and time are
+ * made here unless `options` gives them. Fields in the wire's order, one object
+ * literal per combination of the optional ones (a stable shape for the validator).
+ */
+export declare function makeEnvelope(type: string, version: number, fingerprint: string, data: unknown, options: BuildOptions): EnvelopeShape;
 export declare function envelopes(envelopeId: string): Envelopes;

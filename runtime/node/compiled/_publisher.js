@@ -1,15 +1,23 @@
-import { messageContract } from "./_envelope.js";
-import { DEFAULT_LIMITS, checkLimits } from "./_runtime.js";
+import { makeEnvelope, messageContract } from "./_envelope.js";
+import { DEFAULT_LIMITS, checkLimits, contract } from "./_runtime.js";
 import { Telemetry } from "./telemetry.js";
-import { ENVELOPE_CONTRACT, ENVELOPE_FIELD, StreamNotInCatalog, buildEnvelope, carriedBy, located, positive, streamKey, } from "./_streams_common.js";
+import { ENVELOPE_CONTRACT, ENVELOPE_FIELD, StreamNotInCatalog, carriedBy, envelopeContract, located, positive, streamKey, } from "./_streams_common.js";
+/** `MAXLEN ~ n`, or nothing without a bound. */
+const trimArgs = (maxLen) => maxLen === undefined ? [] : ["MAXLEN", "~", String(maxLen)];
 /** Publishes validated envelopes on catalogue streams. */
 export class Publisher {
     #redis;
     #source;
     #maxLen;
     #limits;
-    #carried = new Map();
+    #trim;
+    /** Per stream: its key and the contracts the catalogue allows on it. */
+    #targets = new Map();
     #telemetry;
+    /** The contracts whose envelope this publisher has validated whole. */
+    #checked = new Set();
+    /** The trace context last injected and validated in an envelope (one per batch). */
+    #checkedTrace;
     constructor(redis, options) {
         if (typeof options?.source !== "string")
             throw new TypeError("options.source is required");
@@ -17,33 +25,52 @@ export class Publisher {
         this.#telemetry = options.telemetry ?? new Telemetry();
         this.#source = options.source;
         this.#maxLen = positive("maxLen", options.maxLen, undefined);
+        this.#trim = trimArgs(this.#maxLen);
         this.#limits = options.limits ?? DEFAULT_LIMITS;
     }
-    #allowed(stream) {
-        if (!this.#carried.has(stream))
-            this.#carried.set(stream, carriedBy(stream));
-        return this.#carried.get(stream) ?? null;
+    #target(stream) {
+        let target = this.#targets.get(stream);
+        if (target === undefined) {
+            target = { key: streamKey(stream), allowed: carriedBy(stream) };
+            this.#targets.set(stream, target);
+        }
+        return target;
     }
     /** XADD arguments for one message; throws before anything is written. */
     #prepare(stream, type, version, data, options = {}, trace) {
-        const key = streamKey(stream);
-        const allowed = this.#allowed(stream);
+        const { key, allowed } = this.#target(stream);
         const entry = messageContract(type, version);
         if (allowed !== null && !allowed.has(entry.contract)) {
             throw new StreamNotInCatalog(stream, type, version, allowed);
         }
-        const envelope = buildEnvelope(type, version, data, {
+        const payload = contract(entry.contract).parse(data);
+        const own = options.id === undefined && options.time === undefined &&
+            options.correlationId === undefined && options.trace === undefined;
+        const envelope = makeEnvelope(type, version, entry.fingerprint, payload, {
             source: this.#source,
             id: options.id,
             time: options.time,
             trace: options.trace ?? trace,
             correlationId: options.correlationId,
         });
-        const maxLen = positive("maxLen", options.maxLen, this.#maxLen);
-        const trim = maxLen === undefined ? [] : ["MAXLEN", "~", String(maxLen)];
+        // The envelope is validated whole, as buildEnvelope does, unless every field of it
+        // is one this publisher has validated before: the type's own fields and the source
+        // (validated with its first message), the id and time the runtime made itself
+        // (randomUUID, the clock), and the trace context it injected (validated with the
+        // first message of its batch). Anything the caller gave is validated every time.
+        const known = this.#checked.has(entry.contract);
+        if (!own || !known || (trace !== undefined && trace !== this.#checkedTrace)) {
+            envelopeContract.parse(envelope);
+            this.#checked.add(entry.contract);
+            if (own)
+                this.#checkedTrace = trace;
+        }
+        const trim = options.maxLen === undefined ? this.#trim : trimArgs(positive("maxLen", options.maxLen, 0));
         const text = JSON.stringify(envelope);
         checkLimits(ENVELOPE_CONTRACT, text, this.#limits);
-        return [key, ...trim, "*", ENVELOPE_FIELD, text];
+        return trim.length === 0
+            ? [key, "*", ENVELOPE_FIELD, text]
+            : [key, ...trim, "*", ENVELOPE_FIELD, text];
     }
     /**
      * Validates `data` (throws ContractViolation or UnknownMessage), checks the

@@ -67,6 +67,7 @@ export class Telemetry {
     #tracer;
     #instruments;
     #gauges = new Map(GAUGES.map((g) => [g, new Map()]));
+    #lastParent;
     constructor(options = {}) {
         this.#tracerProvider = options.tracerProvider;
         this.#meterProvider = options.meterProvider;
@@ -111,17 +112,32 @@ export class Telemetry {
         if (tracer === undefined || api === null)
             return undefined;
         let context = api.context.active();
-        if (parent !== undefined) {
-            const carrier = {};
-            for (const key of ["traceparent", "tracestate"]) {
-                if (typeof parent[key] === "string")
-                    carrier[key] = parent[key];
-            }
-            context = api.propagation.extract(api.ROOT_CONTEXT, carrier);
-        }
+        if (parent !== undefined)
+            context = this.#extract(api, parent);
         const span = tracer.startSpan(name, { kind: api.SpanKind[kind], attributes }, context);
         const started = { span, context: api.trace.setSpan(context, span) };
         return started;
+    }
+    /**
+     * The context of a W3C trace context (an envelope's `trace`). The last one is kept:
+     * the entries of one traced publishMany share theirs, so a consumer extracts it
+     * once per batch rather than once per message.
+     */
+    #extract(api, parent) {
+        const traceparent = typeof parent["traceparent"] === "string" ? parent["traceparent"] : undefined;
+        const tracestate = typeof parent["tracestate"] === "string" ? parent["tracestate"] : undefined;
+        const last = this.#lastParent;
+        if (last !== undefined && last.traceparent === traceparent && last.tracestate === tracestate) {
+            return last.context;
+        }
+        const carrier = {};
+        if (traceparent !== undefined)
+            carrier["traceparent"] = traceparent;
+        if (tracestate !== undefined)
+            carrier["tracestate"] = tracestate;
+        const context = api.propagation.extract(api.ROOT_CONTEXT, carrier);
+        this.#lastParent = { traceparent, tracestate, context };
+        return context;
     }
     /** A messaging span `"<operation> <stream>"` with the semantic-convention attributes. */
     messaging(operation, destination, extra = {}) {

@@ -6,9 +6,14 @@ import { MANIFEST } from "./_manifest.js";
 import type { ManifestContract } from "./_manifest.js";
 import { contract } from "./_runtime.js";
 
-const byMessage = new Map(
-  MANIFEST.contracts.filter((c) => c.type !== null).map((c) => [`${c.type}@${c.version}`, c]),
-);
+/** Message type -> major version -> manifest entry. */
+const byMessage = new Map<string, Map<number, ManifestContract>>();
+for (const c of MANIFEST.contracts) {
+  if (c.type === null || c.version === null) continue;
+  let versions = byMessage.get(c.type);
+  if (versions === undefined) byMessage.set(c.type, (versions = new Map()));
+  versions.set(c.version, c);
+}
 
 /** A message type and version this package has no contract for. */
 export class UnknownMessage extends Error {
@@ -30,7 +35,7 @@ export class UnknownMessage extends Error {
 
 /** The manifest entry of a message type and version, or throws UnknownMessage. */
 export function messageContract(type: string, version: number): ManifestContract {
-  const entry = byMessage.get(`${type}@${version}`);
+  const entry = byMessage.get(type)?.get(version);
   if (entry === undefined) throw new UnknownMessage(type, version);
   return entry;
 }
@@ -72,6 +77,47 @@ export interface Envelopes {
   readEnvelopeJson(text: string | Uint8Array): ReadResult;
 }
 
+/**
+ * The current time as the envelope writes it (RFC 3339, UTC, milliseconds). The text
+ * is made once per millisecond: a batch published within one reuses it.
+ */
+export function isoNow(): string {
+  const now = Date.now();
+  if (now !== lastMs) {
+    lastMs = now;
+    lastIso = new Date(now).toISOString();
+  }
+  return lastIso;
+}
+let lastMs = Number.NaN;
+let lastIso = "";
+
+/**
+ * The envelope of message `type` v`version` (contract fingerprint `fingerprint`)
+ * around an already validated payload, not validated itself; its id and time are
+ * made here unless `options` gives them. Fields in the wire's order, one object
+ * literal per combination of the optional ones (a stable shape for the validator).
+ */
+export function makeEnvelope(
+  type: string,
+  version: number,
+  fingerprint: string,
+  data: unknown,
+  options: BuildOptions,
+): EnvelopeShape {
+  const id = options.id ?? randomUUID();
+  const time = options.time ?? isoNow();
+  const { source, trace, correlationId } = options;
+  if (correlationId === undefined) {
+    return trace === undefined
+      ? { id, type, version, fingerprint, time, source, data }
+      : { id, type, version, fingerprint, time, source, trace, data };
+  }
+  return trace === undefined
+    ? { id, type, version, fingerprint, time, source, correlation_id: correlationId, data }
+    : { id, type, version, fingerprint, time, source, trace, correlation_id: correlationId, data };
+}
+
 export function envelopes(envelopeId: string): Envelopes {
   const envelopeContract = contract<EnvelopeShape>(envelopeId);
 
@@ -88,18 +134,7 @@ export function envelopes(envelopeId: string): Envelopes {
   ): EnvelopeShape {
     const entry = messageContract(type, version);
     const payload = contract(entry.contract).parse(data);
-    const envelope = {
-      id: options.id ?? randomUUID(),
-      type,
-      version,
-      fingerprint: entry.fingerprint,
-      time: options.time ?? new Date().toISOString(),
-      source: options.source,
-      ...(options.trace === undefined ? {} : { trace: options.trace }),
-      ...(options.correlationId === undefined ? {} : { correlation_id: options.correlationId }),
-      data: payload,
-    };
-    return envelopeContract.parse(envelope);
+    return envelopeContract.parse(makeEnvelope(type, version, entry.fingerprint, payload, options));
   }
 
   /** Validates an envelope and its payload against the contract it names. */

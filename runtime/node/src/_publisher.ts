@@ -1,7 +1,7 @@
 // Validated publishing on catalogue streams (re-exported by streams.ts).
 import type { Redis } from "ioredis";
-import { UnknownMessage, envelopes, messageContract } from "./_envelope.js";
-import { ContractViolation, DEFAULT_LIMITS, checkLimits, contract } from "./_runtime.js";
+import { makeEnvelope, messageContract } from "./_envelope.js";
+import { DEFAULT_LIMITS, checkLimits, contract } from "./_runtime.js";
 import type { Limits } from "./_runtime.js";
 import type { MessageType, Messages, WireEnvelope } from "./envelope.js";
 import { Telemetry } from "./telemetry.js";
@@ -10,13 +10,11 @@ import {
   ENVELOPE_FIELD,
   StreamNotInCatalog,
   VersionOf,
-  buildEnvelope,
   carriedBy,
+  envelopeContract,
   located,
   positive,
-  refused,
   streamKey,
-  text,
 } from "./_streams_common.js";
 
 /** Per message options of {@link Publisher.publish}. */
@@ -59,14 +57,24 @@ export type PublishItem = {
 
 type XaddArgs = [key: string, ...rest: string[]];
 
+/** `MAXLEN ~ n`, or nothing without a bound. */
+const trimArgs = (maxLen: number | undefined): string[] =>
+  maxLen === undefined ? [] : ["MAXLEN", "~", String(maxLen)];
+
 /** Publishes validated envelopes on catalogue streams. */
 export class Publisher {
   #redis: Redis;
   #source: string;
   #maxLen: number | undefined;
   #limits: Limits;
-  #carried = new Map<string, Set<string> | null>();
+  #trim: string[];
+  /** Per stream: its key and the contracts the catalogue allows on it. */
+  #targets = new Map<string, { key: string; allowed: Set<string> | null }>();
   #telemetry: Telemetry;
+  /** The contracts whose envelope this publisher has validated whole. */
+  #checked = new Set<string>();
+  /** The trace context last injected and validated in an envelope (one per batch). */
+  #checkedTrace: WireEnvelope["trace"] | undefined;
 
   constructor(redis: Redis, options: PublisherOptions) {
     if (typeof options?.source !== "string") throw new TypeError("options.source is required");
@@ -74,12 +82,17 @@ export class Publisher {
     this.#telemetry = options.telemetry ?? new Telemetry();
     this.#source = options.source;
     this.#maxLen = positive("maxLen", options.maxLen, undefined);
+    this.#trim = trimArgs(this.#maxLen);
     this.#limits = options.limits ?? DEFAULT_LIMITS;
   }
 
-  #allowed(stream: string): Set<string> | null {
-    if (!this.#carried.has(stream)) this.#carried.set(stream, carriedBy(stream));
-    return this.#carried.get(stream) ?? null;
+  #target(stream: string): { key: string; allowed: Set<string> | null } {
+    let target = this.#targets.get(stream);
+    if (target === undefined) {
+      target = { key: streamKey(stream), allowed: carriedBy(stream) };
+      this.#targets.set(stream, target);
+    }
+    return target;
   }
 
   /** XADD arguments for one message; throws before anything is written. */
@@ -91,24 +104,39 @@ export class Publisher {
     options: PublishOptions = {},
     trace?: WireEnvelope["trace"],
   ): XaddArgs {
-    const key = streamKey(stream);
-    const allowed = this.#allowed(stream);
+    const { key, allowed } = this.#target(stream);
     const entry = messageContract(type, version);
     if (allowed !== null && !allowed.has(entry.contract)) {
       throw new StreamNotInCatalog(stream, type, version, allowed);
     }
-    const envelope = buildEnvelope(type, version, data, {
+    const payload = contract(entry.contract).parse(data);
+    const own = options.id === undefined && options.time === undefined &&
+      options.correlationId === undefined && options.trace === undefined;
+    const envelope = makeEnvelope(type, version, entry.fingerprint, payload, {
       source: this.#source,
       id: options.id,
       time: options.time,
       trace: options.trace ?? trace,
       correlationId: options.correlationId,
     });
-    const maxLen = positive("maxLen", options.maxLen, this.#maxLen);
-    const trim = maxLen === undefined ? [] : ["MAXLEN", "~", String(maxLen)];
+    // The envelope is validated whole, as buildEnvelope does, unless every field of it
+    // is one this publisher has validated before: the type's own fields and the source
+    // (validated with its first message), the id and time the runtime made itself
+    // (randomUUID, the clock), and the trace context it injected (validated with the
+    // first message of its batch). Anything the caller gave is validated every time.
+    const known = this.#checked.has(entry.contract);
+    if (!own || !known || (trace !== undefined && trace !== this.#checkedTrace)) {
+      envelopeContract.parse(envelope);
+      this.#checked.add(entry.contract);
+      if (own) this.#checkedTrace = trace;
+    }
+    const trim =
+      options.maxLen === undefined ? this.#trim : trimArgs(positive("maxLen", options.maxLen, 0));
     const text = JSON.stringify(envelope);
     checkLimits(ENVELOPE_CONTRACT, text, this.#limits);
-    return [key, ...trim, "*", ENVELOPE_FIELD, text];
+    return trim.length === 0
+      ? [key, "*", ENVELOPE_FIELD, text]
+      : [key, ...trim, "*", ENVELOPE_FIELD, text];
   }
 
   /**

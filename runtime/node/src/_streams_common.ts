@@ -10,6 +10,7 @@ import { ContractViolation, DEFAULT_LIMITS, capped, contract } from "./_runtime.
 import type { Limits, Violation, Where } from "./_runtime.js";
 import type { MessageType, Messages, WireEnvelope } from "./envelope.js";
 import { Telemetry } from "./telemetry.js";
+import type { Attributes, SpanHandle } from "./telemetry.js";
 
 export const ENVELOPE_FIELD = "envelope";
 export const ENVELOPE_CONTRACT = "envelope.v1.json";
@@ -298,6 +299,16 @@ export const refused = (
 
 export type StreamEntries = [id: Buffer, fields: Buffer[] | null][];
 
+/** One handler call under way (Consumer's #process and #settled). */
+export interface Run {
+  item: Item;
+  batch: Batch;
+  envelope: EnvelopeShape;
+  span: SpanHandle | undefined;
+  started: number;
+  handling: number;
+}
+
 // -- Settling a batch: dead letters and acks in one atomic step ---------------------------
 
 /**
@@ -402,4 +413,30 @@ export function addDeadLetters(
 /** Throws the first error of a MULTI's replies. */
 export function settled(results: [Error | null, unknown][] | null): void {
   for (const [error] of results ?? []) if (error) throw error;
+}
+
+/**
+ * A consumed batch's counts, and its durations as the mean per message (as
+ * runtime.streams records them). `where` is the stream and group attributes.
+ */
+export function measured(tel: Telemetry, where: Attributes, batch: Batch): void {
+  tel.count("contracts.messages.consumed", where, batch.handled);
+  for (const dead of batch.dead) {
+    tel.count("contracts.messages.dead_lettered", { ...where, reason: dead.reason });
+    if (dead.reason !== "delivery-limit" && dead.reason !== "trimmed") {
+      tel.count("contracts.messages.invalid", {
+        "messaging.destination.name": where["messaging.destination.name"] as string,
+        reason: dead.reason,
+      });
+    }
+  }
+  for (const [key, [n, validating, handling]] of batch.times) {
+    const [message, failure] = key.split("\u0000") as [string, string];
+    const contract = { contract: message.replace("@", ".v") };
+    tel.record("contracts.validation.duration", validating / n, contract);
+    const attributes = failure
+      ? { ...where, ...contract, "error.type": failure }
+      : { ...where, ...contract };
+    tel.record("contracts.handler.duration", handling / n, attributes);
+  }
 }

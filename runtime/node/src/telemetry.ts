@@ -108,6 +108,9 @@ export class Telemetry {
   #tracer: OtelApi.Tracer | undefined;
   #instruments: Map<string, unknown> | undefined;
   #gauges = new Map<string, Map<string, [Attributes, number]>>(GAUGES.map((g) => [g, new Map()]));
+  #lastParent:
+    | { traceparent: string | undefined; tracestate: string | undefined; context: OtelApi.Context }
+    | undefined;
 
   constructor(options: TelemetryOptions = {}) {
     this.#tracerProvider = options.tracerProvider as OtelApi.TracerProvider | undefined;
@@ -159,16 +162,30 @@ export class Telemetry {
     const tracer = this.#getTracer();
     if (tracer === undefined || api === null) return undefined;
     let context = api.context.active();
-    if (parent !== undefined) {
-      const carrier: Record<string, string> = {};
-      for (const key of ["traceparent", "tracestate"]) {
-        if (typeof parent[key] === "string") carrier[key] = parent[key] as string;
-      }
-      context = api.propagation.extract(api.ROOT_CONTEXT, carrier);
-    }
+    if (parent !== undefined) context = this.#extract(api, parent);
     const span = tracer.startSpan(name, { kind: api.SpanKind[kind], attributes }, context);
     const started: Started = { span, context: api.trace.setSpan(context, span) };
     return started;
+  }
+
+  /**
+   * The context of a W3C trace context (an envelope's `trace`). The last one is kept:
+   * the entries of one traced publishMany share theirs, so a consumer extracts it
+   * once per batch rather than once per message.
+   */
+  #extract(api: Api, parent: Readonly<Record<string, unknown>>): OtelApi.Context {
+    const traceparent = typeof parent["traceparent"] === "string" ? parent["traceparent"] : undefined;
+    const tracestate = typeof parent["tracestate"] === "string" ? parent["tracestate"] : undefined;
+    const last = this.#lastParent;
+    if (last !== undefined && last.traceparent === traceparent && last.tracestate === tracestate) {
+      return last.context;
+    }
+    const carrier: Record<string, string> = {};
+    if (traceparent !== undefined) carrier["traceparent"] = traceparent;
+    if (tracestate !== undefined) carrier["tracestate"] = tracestate;
+    const context = api.propagation.extract(api.ROOT_CONTEXT, carrier);
+    this.#lastParent = { traceparent, tracestate, context };
+    return context;
   }
 
   /** A messaging span `"<operation> <stream>"` with the semantic-convention attributes. */
