@@ -7,7 +7,7 @@ from pathlib import Path
 
 from codegen import stamp
 from codegen.compiler import ir
-from codegen.compiler.compile import compile_documents
+from codegen.compiler.compile import compile_documents, compile_unbundled
 from codegen.emit import Settings, build_files, diff, write
 from codegen.twocores import build_and_write
 
@@ -43,9 +43,9 @@ def generate_into(
     that changed, as :func:`generate` then :func:`write_result` would."""
     settings = settings or Settings()
     made_from = stamp.current(schemas, settings) if schemas.is_dir() else None
-    program, documents = compile_documents(schemas, settings.strict)
-    files, changed = build_and_write(
-        out, program, documents, settings, lambda: stamp.remove_stamp(out)
+    program, documents, bundles = compile_unbundled(schemas, settings.strict)
+    program, files, changed = build_and_write(
+        out, program, documents, settings, bundles, lambda: stamp.remove_stamp(out)
     )
     if made_from is not None:
         stamp.write_stamp(out, made_from, files)

@@ -91,16 +91,22 @@ def build_files(
 def _build_files(
     program: ir.Program, documents: list[Document], settings: Settings
 ) -> dict[str, bytes]:
-    entries, manifest = manifest_of(program, settings)
-    files = python_part(program, documents, settings, entries, manifest)
-    files.update(ts_part(program, documents, settings, entries, manifest))
+    manifest = manifest_of(program, settings)
+    files = python_part(program, documents, settings, manifest)
+    files.update(ts_part(program, documents, settings, manifest))
     return files
 
 
-def manifest_of(
-    program: ir.Program, settings: Settings
-) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """The manifest entries and the manifest both packages carry."""
+@dataclass(frozen=True)
+class Manifest:
+    """The manifest both packages carry: its entries, itself, and its JSON."""
+
+    entries: list[dict[str, Any]]
+    data: dict[str, Any]
+    json: bytes
+
+
+def manifest_of(program: ir.Program, settings: Settings) -> Manifest:
     entries = [manifest_entry(c) for c in program.contracts]
     manifest = {
         "generator": GENERATOR,
@@ -108,15 +114,15 @@ def manifest_of(
         "packages": {"python": settings.python_package, "npm": settings.npm_package},
         "contracts": entries,
     }
-    return entries, manifest
+    return Manifest(entries, manifest, _json(manifest))
 
 
 def _shared(
-    base: str, program: ir.Program, documents: list[Document], manifest: Any
+    base: str, program: ir.Program, documents: list[Document], manifest: Manifest
 ) -> dict[str, bytes]:
     """What both packages carry below ``base``: the manifest, the catalogue and the
     schema sources (the sources of the fingerprints, for live drift)."""
-    files = {f"{base}/manifest.json": _json(manifest)}
+    files = {f"{base}/manifest.json": manifest.json}
     if program.catalog is not None:
         files[f"{base}/catalog.json"] = _json(program.catalog)
     for doc in documents:
@@ -128,12 +134,13 @@ def python_part(
     program: ir.Program,
     documents: list[Document],
     settings: Settings,
-    entries: list[dict[str, Any]],
-    manifest: dict[str, Any],
+    manifest: Manifest,
 ) -> dict[str, bytes]:
     """Every file below ``python/``."""
     with recursion_room(RECURSION_ROOM):
-        files = python_files(program, settings.python_package, entries, GENERATOR)
+        files = python_files(
+            program, settings.python_package, manifest.entries, GENERATOR
+        )
     base = f"python/{settings.python_package}"
     files.update(_shared(base, program, documents, manifest))
     return files
@@ -143,17 +150,16 @@ def ts_part(
     program: ir.Program,
     documents: list[Document],
     settings: Settings,
-    entries: list[dict[str, Any]],
-    manifest: dict[str, Any],
+    manifest: Manifest,
 ) -> dict[str, bytes]:
     """Every file below ``ts/``."""
     files = _shared("ts", program, documents, manifest)
     files["ts/_catalog.js"] = TS_TEMPLATES.render(
         "_catalog.js.j2", catalog=program.catalog
     ).encode()
-    files.update(_operations_dts(program.catalog, entries))
+    files.update(_operations_dts(program.catalog, manifest.entries))
     with recursion_room(RECURSION_ROOM):
-        files.update(ts_files(program, settings, entries, manifest))
+        files.update(ts_files(program, settings, manifest.entries, manifest.data))
     return files
 
 
@@ -201,6 +207,7 @@ def ts_files(
         "generator": GENERATOR,
     }
     context["envelope"] = envelope
+    context["bodies"] = [renderer.module_body(m) for m in program.modules]
     for name in (
         "index.js",
         "index.d.ts",

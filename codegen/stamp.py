@@ -5,8 +5,9 @@ trusts it only when all of these are what the stamp says:
 
 - ``toolkit``: the generator's version, the Python version, the versions of the
   libraries whose behaviour reaches the output, and a digest of the toolkit's own
-  source files (``codegen/`` and ``runtime/``, which the packages copy from), so
-  an edited compiler counts as another toolkit even at the same version;
+  source files (``codegen/`` and ``runtime/``, which the packages copy from; not
+  the npm packages installed in ``runtime/node/node_modules``), so an edited
+  compiler counts as another toolkit even at the same version;
 - ``settings``: package names, envelope, strictness;
 - ``inputs``: a digest of every file below the schemas folder (path and bytes),
   taken before compiling, so a schema edited during a run leaves a stamp that
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sys
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
@@ -70,6 +72,27 @@ def _files_below(root: Path) -> list[str]:
     )
 
 
+# Below the toolkit's sources, what no generated file comes from: the npm packages
+# `make node-runtime` installs to compile runtime/node/src (35 MB, 1,700 files,
+# read at every generate and check; the packages copy runtime/node/compiled).
+_NOT_TOOLKIT = frozenset({"__pycache__", "node_modules"})
+
+
+def _toolkit_files(root: Path) -> list[str]:
+    """The files of the toolkit below ``root``: as :func:`_files_below`, without
+    entering a folder of :data:`_NOT_TOOLKIT`."""
+    found = []
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = [d for d in dirs if d not in _NOT_TOOLKIT and not d.startswith(".")]
+        rel = Path(folder).relative_to(root)
+        found += [
+            (rel / n).as_posix()
+            for n in names
+            if not n.startswith(".") and Path(folder, n).is_file()
+        ]
+    return sorted(found)
+
+
 def toolkit_identity() -> str:
     """The generator's version, Python's, its libraries', and its sources' digest."""
     h = hashlib.sha256()
@@ -81,7 +104,7 @@ def toolkit_identity() -> str:
             versions.append(f"{name} -")
     h.update("\0".join(versions).encode())
     for package in _PACKAGES:
-        h.update(_digest(package, _files_below(package)).encode())
+        h.update(_digest(package, _toolkit_files(package)).encode())
     return "sha256:" + h.hexdigest()
 
 

@@ -5,7 +5,10 @@ the Python package, rendering the TypeScript package, and writing them. The two
 packages need nothing of each other, so on a machine with two cores or more the
 TypeScript package is rendered and written by a child made with ``fork`` (it
 inherits the compiled program, nothing is re-parsed), while this process renders
-and writes the Python package.
+and writes the Python package. The bundled schemas, which only the TypeScript
+package holds, are made in the child too (``compile_unbundled``), and sent back
+with its files, so the program returned holds them as ``compile_documents`` gives
+them.
 
 The result is the same as :func:`sequential`, byte for byte and line for line:
 
@@ -31,6 +34,7 @@ import struct
 import sys
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import IO, Any
 
@@ -75,24 +79,36 @@ def build_and_write(
     program: ir.Program,
     documents: list[Document],
     settings: Settings,
+    bundles: Callable[[], tuple[ir.Bundle, ...]],
     before_write: Callable[[], None] = lambda: None,
-) -> tuple[Files, list[str]]:
-    """Render both packages into ``out``; return every file and what changed.
+) -> tuple[ir.Program, Files, list[str]]:
+    """Render both packages into ``out``; return the program with its bundles (which
+    ``bundles`` makes, for the TypeScript package only), every file, and what
+    changed.
 
     ``before_write`` runs once both packages are rendered, before the first file
     is written (the stamp goes then)."""
-    entries, manifest = manifest_of(program, settings)
-    envelope_entry(entries, settings.envelope)  # the one error rendering raises
+    manifest = manifest_of(program, settings)
+    # The one error rendering raises: before a child or a file is made.
+    envelope_entry(manifest.entries, settings.envelope)
+    made: list[tuple[ir.Bundle, ...]] = []
 
     def render_ts() -> Files:
-        return ts_part(program, documents, settings, entries, manifest)
+        made[:] = [bundles()]
+        return ts_part(replace(program, bundles=made[0]), documents, settings, manifest)
 
     def render_python() -> Files:
-        return python_part(program, documents, settings, entries, manifest)
+        return python_part(program, documents, settings, manifest)
 
     if not use_child(program):
-        return sequential(out, render_python, render_ts, before_write)
-    return _with_child(out, render_python, render_ts, before_write)
+        files, changed = sequential(out, render_python, render_ts, before_write)
+    else:
+        files, changed, sent = _with_child(
+            out, render_python, render_ts, before_write, lambda: _plain(made[0])
+        )
+        if sent is not None:  # the child's bundles, as _child sends them
+            made[:] = [tuple(ir.Bundle(*fields) for fields in sent)]
+    return replace(program, bundles=made[0]), files, changed
 
 
 def sequential(
@@ -124,7 +140,11 @@ def _with_child(
     render_python: Callable[[], Files],
     render_ts: Callable[[], Files],
     before_write: Callable[[], None],
-) -> tuple[Files, list[str]]:
+    ts_extra: Callable[[], Any],
+) -> tuple[Files, list[str], Any]:
+    """The two packages, this process rendering and writing ``python/`` and a
+    child ``ts/``; with what the child sent of its bundles (``None`` when this
+    process rendered ``ts/`` itself): ``ts_extra()`` in the child."""
     up_read, up_write = os.pipe()  # child -> parent
     down_read, down_write = os.pipe()  # parent -> child
     sys.stdout.flush()
@@ -133,10 +153,11 @@ def _with_child(
     if pid == 0:  # the child: never returns
         os.close(up_read)
         os.close(down_write)
-        _child(out, render_ts, up_write, down_read)
+        _child(out, render_ts, ts_extra, up_write, down_read)
     os.close(up_write)
     os.close(down_read)
     finished = False
+    sent: Any = None
     try:
         with os.fdopen(up_read, "rb") as up, os.fdopen(down_write, "wb") as down:
             python_files = render_python()
@@ -144,10 +165,13 @@ def _with_child(
                 before_write()
                 _send(down, _GO)
                 python_lines = write(out, python_files, ("python",))
-                ts = _receive(up)
-                if ts is None:  # the child could not write: write here
+                received = _receive(up)
+                if received is None:  # the child could not write: write here
                     ts_files = render_ts()
                     ts = ts_files, write(out, ts_files, ("ts",))
+                else:
+                    ts_files, ts_lines, sent = received
+                    ts = ts_files, ts_lines
             else:  # the child failed to render: render here, where errors show
                 ts_files = render_ts()
                 before_write()
@@ -158,7 +182,7 @@ def _with_child(
         if not finished:
             _stop(pid)
         os.waitpid(pid, 0)
-    return python_files | ts[0], merge(python_lines, ts[1])
+    return python_files | ts[0], merge(python_lines, ts[1]), sent
 
 
 def _send(pipe: IO[bytes], data: bytes) -> None:
@@ -170,8 +194,9 @@ def _send(pipe: IO[bytes], data: bytes) -> None:
         pass
 
 
-def _receive(up: IO[bytes]) -> tuple[Files, list[str]] | None:
-    """The child's files and changes, or ``None`` if it failed to write them."""
+def _receive(up: IO[bytes]) -> tuple[Files, list[str], Any] | None:
+    """The child's files, changes and bundles, or ``None`` if it failed to write
+    them."""
     if up.read(1) != _WRITTEN:
         return None
     header = up.read(8)
@@ -181,8 +206,13 @@ def _receive(up: IO[bytes]) -> tuple[Files, list[str]] | None:
     payload = up.read(size)
     if len(payload) != size:
         return None
-    files, lines = marshal.loads(payload)
-    return files, lines
+    files, lines, bundles = marshal.loads(payload)
+    return files, lines, bundles
+
+
+def _plain(bundles: tuple[ir.Bundle, ...]) -> list[tuple[Any, ...]]:
+    """Bundles as ``marshal`` sends them (``ir.Bundle(*fields)`` makes them again)."""
+    return [(b.path, b.uri, b.draft, b.schema) for b in bundles]
 
 
 def _stop(pid: int) -> None:
@@ -192,7 +222,13 @@ def _stop(pid: int) -> None:
         pass
 
 
-def _child(out: Path, render_ts: Callable[[], Files], up: int, down: int) -> Any:
+def _child(
+    out: Path,
+    render_ts: Callable[[], Files],
+    ts_extra: Callable[[], Any],
+    up: int,
+    down: int,
+) -> Any:
     status = 1
     try:
         with os.fdopen(up, "wb") as send, os.fdopen(down, "rb") as receive:
@@ -206,7 +242,7 @@ def _child(out: Path, render_ts: Callable[[], Files], up: int, down: int) -> Any
             if receive.read(1) != _GO:
                 return
             lines = write(out, files, ("ts",))
-            payload = marshal.dumps((files, lines))
+            payload = marshal.dumps((files, lines, ts_extra()))
             send.write(_WRITTEN + struct.pack("<Q", len(payload)))
             send.write(payload)
             status = 0

@@ -9,12 +9,15 @@ resolve inside the bundle only; nothing is fetched.
 from __future__ import annotations
 
 import json
+import threading
+from collections import deque
 from collections.abc import Iterator
 from importlib.resources import files
 from types import ModuleType
 from typing import Any
 from urllib.parse import urldefrag, urljoin
 
+import attrs
 import referencing.exceptions
 from jsonschema import FormatChecker, validators
 from jsonschema.exceptions import ValidationError
@@ -25,7 +28,21 @@ from referencing.jsonschema import DRAFT7, DRAFT202012
 ROOT_URI = "file:///schemas/"
 
 
-def _drafts(support: ModuleType) -> dict[str, type[Validator]]:
+class Memo(threading.local):
+    """The errors of each ``$ref`` already followed, per thread: a dict while one
+    message's violations are worded (``Contracts.remembering``), else None."""
+
+    errors: dict[tuple[Any, ...], Any] | None = None
+
+
+def _drafts(
+    support: ModuleType, memo: Memo | None = None, plain: bool = False
+) -> dict[str, type[Validator]]:
+    """The validator classes of both drafts, with the package's semantics. Unless
+    ``plain`` (the words as they were, for tests to compare with), unions decide
+    branches by their first error and ``memo`` remembers errors: faster, and no
+    violation's text changes."""
+
     def pattern(
         validator: Any, value: str, instance: Any, schema: Any
     ) -> Iterator[ValidationError]:
@@ -79,13 +96,42 @@ def _drafts(support: ModuleType) -> dict[str, type[Validator]]:
             for key in extras:
                 yield from validator.descend(instance[key], value, path=key)
 
+    def passes(validator: Any, instance: Any, branches: Any) -> Iterator[bool]:
+        """Each branch's verdict, from its first error alone (jsonschema lists
+        every error of every failing branch, to attach them to the union's one
+        error as its context, which no violation reads)."""
+        for index, branch in enumerate(branches):
+            errors = validator.descend(instance, branch, schema_path=index)
+            yield next(errors, None) is None
+
+    def any_of(
+        validator: Any, value: list[Any], instance: Any, schema: Any
+    ) -> Iterator[ValidationError]:
+        if not any(passes(validator, instance, value)):
+            yield ValidationError(
+                f"{instance!r} is not valid under any of the given schemas"
+            )
+
+    def one_of(
+        validator: Any, value: list[Any], instance: Any, schema: Any
+    ) -> Iterator[ValidationError]:
+        passing = sum(passes(validator, instance, value))
+        if passing == 0:
+            yield ValidationError(
+                f"{instance!r} is not valid under any of the given schemas"
+            )
+        elif passing > 1:
+            yield ValidationError(f"{instance!r} is valid under more than one")
+
+    unions = {"anyOf": any_of, "oneOf": one_of}
     overrides = {
+        **({} if plain else unions),
         "pattern": pattern,
         "multipleOf": multiple_of,
         "patternProperties": pattern_properties,
         "additionalProperties": additional_properties,
     }
-    return {
+    ours: dict[str, type[Validator]] = {
         "2020-12": validators.extend(  # type: ignore[no-untyped-call]
             validators.Draft202012Validator, overrides
         ),
@@ -93,6 +139,104 @@ def _drafts(support: ModuleType) -> dict[str, type[Validator]]:
             validators.Draft7Validator, overrides
         ),
     }
+    if plain:
+        return ours
+    # A subschema with a "$schema" of its own is judged by jsonschema's class for
+    # that draft (validator_for), without our keywords, as it always was; it gets
+    # the unions and $ref above, which change no violation, only the time taken.
+    theirs: dict[Any, type[Validator]] = {
+        cls: validators.extend(  # type: ignore[no-untyped-call]
+            cls, {k: v for k, v in unions.items() if k in cls.VALIDATORS}
+        )
+        for cls in _BUILTIN
+    }
+    for cls in [*ours.values(), *theirs.values()]:
+        cls.evolve = _evolve(cls, theirs)  # type: ignore[method-assign]
+        if memo is not None:
+            cls.descend = _descend(cls.descend, memo)  # type: ignore[attr-defined]
+    return ours
+
+
+# In a schema's text: its keywords, or an escape that could spell them.
+_DYNAMIC = ("$dynamicRef", "$recursiveRef", "\\u0024")
+
+_BUILTIN = (
+    validators.Draft3Validator, validators.Draft4Validator,
+    validators.Draft6Validator, validators.Draft7Validator,
+    validators.Draft201909Validator, validators.Draft202012Validator,
+)  # fmt: skip
+
+
+def _evolve(cls: Any, swaps: dict[Any, type[Validator]]) -> Any:
+    """jsonschema's ``evolve`` (a validator for a subschema), with its own draft
+    classes swapped for the ones of ``swaps``."""
+    fields = [(f.name, f.alias) for f in attrs.fields(cls) if f.init]
+
+    def evolve(self: Any, **changes: Any) -> Any:
+        schema = changes.setdefault("schema", self.schema)
+        new = validators.validator_for(schema, default=self.__class__)
+        new = swaps.get(new, new)
+        for name, alias in fields:
+            if alias not in changes:
+                changes[alias] = getattr(self, name)
+        return new(**changes)
+
+    return evolve
+
+
+def _descend(descend: Any, memo: Memo) -> Any:
+    """jsonschema's ``descend`` (a value against a subschema), its errors
+    remembered while ``memo`` is active: a union report asks about every branch
+    of a union, and the branches share most of their subschemas (the sender, the
+    repository of each of 66 webhook events). The key holds all the errors depend
+    on: the validator class, the base URI, the subschema and the value (both kept
+    alive meanwhile, so their ids stay theirs). A reference whose target depends
+    on the way there ($dynamicRef, $recursiveRef) would need more: packages that
+    hold one are not remembered."""
+
+    def remembered(
+        self: Any,
+        instance: Any,
+        schema: Any,
+        path: Any = None,
+        schema_path: Any = None,
+        resolver: Any = None,
+    ) -> Iterator[ValidationError]:
+        errors = memo.errors
+        if errors is None or not isinstance(schema, dict):
+            yield from descend(self, instance, schema, path, schema_path, resolver)
+            return
+        base = getattr(resolver or self._resolver, "_base_uri", None)
+        key = (type(self), base, id(schema), id(instance))
+        found = errors.get(key)
+        if found is None:
+            found = errors[key] = (
+                list(descend(self, instance, schema, resolver=resolver)),
+                schema,
+                instance,
+            )
+        for error in found[0]:
+            error = _fresh(error)
+            if path is not None:
+                error.path.appendleft(path)
+            if schema_path is not None:
+                error.schema_path.appendleft(schema_path)
+            yield error
+
+    return remembered
+
+
+_new_error = BaseException.__new__
+
+
+def _fresh(error: ValidationError) -> ValidationError:
+    """A copy of a remembered error that its new parents may extend."""
+    new = _new_error(type(error))
+    new.__dict__.update(error.__dict__)
+    new.args = error.args
+    new.path = new.relative_path = deque(error.relative_path)
+    new.schema_path = new.relative_schema_path = deque(error.relative_schema_path)
+    return new
 
 
 def _format_checker(support: ModuleType) -> FormatChecker:
@@ -105,15 +249,22 @@ def _format_checker(support: ModuleType) -> FormatChecker:
 class FullCheck:
     """Builds and caches one jsonschema validator per contract of a package."""
 
-    def __init__(self, package: str, support: ModuleType) -> None:
-        self.drafts = _drafts(support)
+    def __init__(
+        self, package: str, support: ModuleType, memo: Any = None, plain: bool = False
+    ) -> None:
+        self.memo = memo if memo is not None else Memo()
         self.format_checker = _format_checker(support)
         resources = []
         self.draft_of: dict[str, str] = {}
         self.canonical: dict[str, str] = {}  # file -> the URI its $refs resolve from
         self.documents: dict[str, Any] = {}  # file -> its schema, as shipped
+        # A reference whose target depends on the way it was reached is not
+        # remembered: no package with a $dynamicRef or a $recursiveRef is.
+        self.remembers = True
         root = files(package).joinpath("schemas")
         for path, text in _walk(root, ""):
+            if any(word in text for word in _DYNAMIC):
+                self.remembers = False
             contents = json.loads(text)
             self.documents[path] = contents
             is_seven = isinstance(contents, dict) and "draft-07" in str(
@@ -133,6 +284,9 @@ class FullCheck:
             if isinstance(declared, str):
                 self.canonical[path] = urldefrag(urljoin(uri, declared)).url
                 resources.append((self.canonical[path], resource))
+        self.drafts = _drafts(
+            support, None if plain or not self.remembers else self.memo, plain=plain
+        )
         self.registry: Registry[Any] = (
             _offline_registry().with_resources(resources).crawl()
         )

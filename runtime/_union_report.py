@@ -64,9 +64,19 @@ class UnionReport:
         self.drafts = drafts  # path -> "7" or "2020-12"
         self.ids = ids  # absolute URI ($id) -> path
         self.raw = raw
+        self._schemas: dict[tuple[str, str], Any] = {}
 
     # -- schema locations ------------------------------------------------------
     def schema(self, path: str, pointer: str) -> Any:
+        """The schema at a location (None if there is none), remembered: the
+        documents do not change."""
+        key = (path, pointer)
+        if key in self._schemas:
+            return self._schemas[key]
+        found = self._schemas[key] = self._lookup(path, pointer)
+        return found
+
+    def _lookup(self, path: str, pointer: str) -> Any:
         node = self.documents.get(path)
         for token in pointer_tokens(pointer):
             if isinstance(node, list) and token.isascii() and token.isdigit():

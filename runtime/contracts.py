@@ -10,6 +10,9 @@ compiler marked as needing one.
 from __future__ import annotations
 
 import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from importlib import import_module
@@ -182,11 +185,7 @@ class ContractValidator:
                 raise ContractViolation(
                     self.contract, [Violation("", "valid JSON", _json_problem(raw))]
                 ) from None
-            violations = from_pydantic(exc.errors(), instance)
-            if self.full_check:
-                violations += self._full(instance, self.delegated_keywords)
-            violations = self._explained(instance, violations)
-            raise ContractViolation(self.contract, violations) from None
+            raise self._refused(exc, instance) from None
         if self.full_check:
             self._check_full(
                 json.loads(raw) if instance is _INVALID else instance, verdict
@@ -209,14 +208,19 @@ class ContractValidator:
         try:
             value = self.core.validate_python(instance, by_alias=True, by_name=False)
         except ValidationError as exc:
-            violations = from_pydantic(exc.errors(), instance)
-            if self.full_check:
-                violations += self._full(instance, self.delegated_keywords)
-            violations = self._explained(instance, violations)
-            raise ContractViolation(self.contract, violations) from None
+            raise self._refused(exc, instance) from None
         if self.full_check:
             self._check_full(instance, verdict)
         return value
+
+    def _refused(self, exc: ValidationError, instance: Any) -> ContractViolation:
+        """The violation of a message Pydantic refused."""
+        violations = from_pydantic(exc.errors(), instance)
+        with self.contracts.remembering():
+            if self.full_check:
+                violations += self._full(instance, self.delegated_keywords)
+            violations = self._explained(instance, violations)
+        return ContractViolation(self.contract, violations)
 
     def check_limits(self, data: bytes) -> None:
         """Raise :class:`ContractViolation` if raw JSON is too big or too deep."""
@@ -257,16 +261,17 @@ class ContractValidator:
             verdict = self.contracts.fast_checker.is_valid(self.contract, instance)
         if verdict:
             return
-        violations = self._full(instance)
+        with self.contracts.remembering():
+            violations = self._full(instance)
+            if violations:
+                violations = self._explained(instance, violations)
         if violations:
-            violations = self._explained(instance, violations)
             raise ContractViolation(self.contract, violations)
 
     def _full(
         self, instance: Any, keywords: frozenset[str] | None = None
     ) -> list[Violation]:
-        validator = self.contracts.full_checker.validator(self.contract)
-        return from_jsonschema(validator.iter_errors(instance), keywords)
+        return self.contracts.full_violations(self.contract, instance, keywords)
 
 
 _INVALID = object()
@@ -298,6 +303,12 @@ def _without_steps(schema: Any, marker: str) -> Any:
             return steps[0]
         out["steps"] = steps
     return out
+
+
+class _Memo(threading.local):
+    """runtime._fullcheck.Memo, without importing jsonschema before it is needed."""
+
+    errors: dict[tuple[Any, ...], Any] | None = None
 
 
 def _loads_or_none(raw: bytes) -> Any:
@@ -335,6 +346,20 @@ class Contracts:
             if e["type"] is not None
         }
         self._validators: dict[str, ContractValidator] = {}
+        self._memo = _Memo()
+
+    @contextmanager
+    def remembering(self) -> Iterator[None]:
+        """While one message's violations are worded, ``jsonschema`` remembers
+        the errors of each reference it follows (runtime/_fullcheck.py)."""
+        if self._memo.errors is not None:
+            yield
+            return
+        self._memo.errors = {}
+        try:
+            yield
+        finally:
+            self._memo.errors = None
 
     @cached_property
     def support(self) -> ModuleType:
@@ -351,7 +376,7 @@ class Contracts:
         # jsonschema is imported only by packages that have a full-check contract.
         from runtime._fullcheck import FullCheck
 
-        return FullCheck(self.package, self.support)
+        return FullCheck(self.package, self.support, self._memo)
 
     @cached_property
     def union_report(self) -> UnionReport:
@@ -363,11 +388,18 @@ class Contracts:
 
         def raw(path: str, pointer: str, value: Any) -> list[Violation]:
             where = quote(pointer, safe="/~$!&'()*+,;=:@")
-            validator = checker.validator(f"{path}#{where}" if pointer else path)
-            return from_jsonschema(validator.iter_errors(value))
+            return self.full_violations(f"{path}#{where}" if pointer else path, value)
 
         ids = {uri: path for path, uri in checker.canonical.items()}
         return UnionReport(checker.documents, checker.draft_of, ids, raw)
+
+    def full_violations(
+        self, contract: str, instance: Any, keywords: frozenset[str] | None = None
+    ) -> list[Violation]:
+        """The full check's violations of ``instance`` (only those of ``keywords``
+        when given), in ``jsonschema`` 's words (see :meth:`remembering`)."""
+        validator = self.full_checker.validator(contract)
+        return from_jsonschema(validator.iter_errors(instance), keywords)
 
     def names(self) -> list[str]:
         return sorted(self._entries)

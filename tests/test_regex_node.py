@@ -211,12 +211,10 @@ def test_each_pattern_runs_once_per_value_in_node(tmp_path: Path) -> None:
             assert step[name]["error"] is None, (document, name, step[name])
             assert step[name]["matches"] > 0, (document, name)
             assert step[name]["twice"] == [], (document, name)
-    # A refused message is matched once too, unless a union fails: its explanation
-    # (runtime/node/src/_unions.ts) validates the branch it names again, for words.
+    # A refused message may be matched again where its words come from (Ajv after an
+    # accept-check, a failing union's explanation): docs/regex.md. Refused it is.
     for document, step in zip(ONCE_INVALID, steps[len(ONCE_VALID) :], strict=True):
         assert step["parse"]["error"] == "ContractViolation", document
-        if "either" not in document:
-            assert step["parse"]["twice"] == [], document
 
 
 def _texts(source: str, rng: random.Random, count: int) -> list[str]:

@@ -151,3 +151,21 @@ def test_write_removes_stale_files_and_empty_folders_only(tmp_path: Path) -> Non
     assert emit.write(out, kept | {"ts/index.js": b"y\n"}) == []
     emit.write(out, {})
     assert (out / "python").is_dir() and not (out / "python/p/a.py").exists()
+
+
+def test_the_toolkit_is_its_sources_not_the_npm_packages_beside_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = tmp_path / "runtime" / "node" / "compiled" / "index.js"
+    source.parent.mkdir(parents=True)
+    source.write_text("export {};\n")
+    monkeypatch.setattr(stamp, "_PACKAGES", (tmp_path / "runtime",))
+    first = stamp.toolkit_identity()
+    installed = tmp_path / "runtime" / "node" / "node_modules" / "typescript" / "a.js"
+    installed.parent.mkdir(parents=True)
+    installed.write_text("x\n")
+    (tmp_path / "runtime" / "__pycache__").mkdir()
+    (tmp_path / "runtime" / "__pycache__" / "m.pyc").write_bytes(b"\0")
+    assert stamp.toolkit_identity() == first  # neither is read
+    source.write_text("export const edited = 1;\n")
+    assert stamp.toolkit_identity() != first

@@ -11,6 +11,7 @@ import pytest
 
 from benchmarks.shapes import write_shape
 from codegen import api, stamp, twocores
+from codegen.compiler.compile import compile_documents
 from codegen.emit import Settings
 from codegen.errors import CompileError
 
@@ -77,6 +78,15 @@ def test_a_child_gives_the_same_files_and_report(
     ]
     assert _tree(tmp_path / "two") == _tree(tmp_path / "one")
     assert stamp.is_fresh(schemas, tmp_path / "two", Settings())
+    # The bundles the child made come back: the program is compile_documents'.
+    result, _ = api.generate_into(schemas, tmp_path / "two")
+    assert len(spawned) == 3
+    expected, _ = compile_documents(schemas)
+    assert result.program == expected
+    assert len(result.program.bundles) == 13
+    monkeypatch.setattr(twocores, "MIN_MODULES", 10**9)
+    assert api.generate_into(schemas, tmp_path / "one")[0].program == expected
+    assert len(spawned) == 3
 
 
 def test_a_child_that_dies_leaves_the_work_to_the_parent(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -97,11 +98,23 @@ def compile_documents(
 
     ``strict`` refuses unknown keywords and formats; otherwise they are
     annotations, counted in ``Program.annotations`` and ``Program.unknown_formats``."""
+    program, documents, bundles = compile_unbundled(root, strict)
+    return replace(program, bundles=bundles()), documents
+
+
+def compile_unbundled(
+    root: Path, strict: bool = False
+) -> tuple[ir.Program, list[Document], Callable[[], tuple[ir.Bundle, ...]]]:
+    """:func:`compile_documents`, but the program's ``bundles`` (what only the
+    TypeScript package holds) are left empty, made by the function returned:
+    ``generate`` has its TypeScript child process make them."""
     with recursion_room(RECURSION_ROOM):
         return _compile(root, strict)
 
 
-def _compile(root: Path, strict: bool) -> tuple[ir.Program, list[Document]]:
+def _compile(
+    root: Path, strict: bool
+) -> tuple[ir.Program, list[Document], Callable[[], tuple[ir.Bundle, ...]]]:
     documents, errors = load_all(root)
     annotations: Counter[str] = Counter()
     formats: Counter[str] = Counter()
@@ -186,25 +199,30 @@ def _compile(root: Path, strict: bool) -> tuple[ir.Program, list[Document]]:
     program_hash = hashlib.sha256()
     for m in modules:
         program_hash.update(f"{m.source}\0{m.fingerprint}\0".encode())
-    bundled = bundler.bundle()
-    drop_annotations_ajv_reads(bundled, {d.path: d.draft for d in documents})
-    add_discriminators(bundled, lowerer.tagged, graph.base_uri)
-    bundles = tuple(
-        ir.Bundle(d.path, graph.base_uri[d.path], d.draft, bundled[d.path])
-        for d in documents
-    )
+    tagged = lowerer.tagged
+
+    def bundles() -> tuple[ir.Bundle, ...]:
+        with recursion_room(RECURSION_ROOM):
+            bundled = bundler.bundle()
+            drop_annotations_ajv_reads(bundled, {d.path: d.draft for d in documents})
+            add_discriminators(bundled, tagged, graph.base_uri)
+        return tuple(
+            ir.Bundle(d.path, graph.base_uri[d.path], d.draft, bundled[d.path])
+            for d in documents
+        )
+
     contracts = contracts_of(modules, all_decls, checks_of)
     catalog = load_catalog(root, {c.id for c in contracts})
     program = ir.Program(
         tuple(modules),
         "sha256:" + program_hash.hexdigest(),
-        bundles,
+        (),
         contracts,
         catalog,
         tuple(sorted(annotations.items(), key=lambda kv: (-kv[1], kv[0]))),
         tuple(sorted(formats.items(), key=lambda kv: (-kv[1], kv[0]))),
     )
-    return program, documents
+    return program, documents, bundles
 
 
 def contracts_of(

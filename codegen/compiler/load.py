@@ -29,7 +29,10 @@ class Document:
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
+    result = dict(pairs)
+    if len(result) == len(pairs):
+        return result
+    result = {}  # name the first key that repeats
     for key, value in pairs:
         if key in result:
             raise ValueError(f"duplicate key {json.dumps(key)}")

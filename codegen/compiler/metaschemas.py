@@ -38,6 +38,7 @@ _PACKAGED = {
     },
 }  # fmt: skip
 META_FOLDER = "json-schema.org"
+_CONTAINERS = (dict, list)  # a tuple: `dict | list` is built anew at every call
 
 
 def meta_path(uri: str) -> str:
@@ -60,19 +61,33 @@ def _refs(node: Any) -> Iterator[str]:
             stack.extend(item)
 
 
-def _ids(document: Document) -> Iterator[str]:
+def _ids_and_refs(document: Document) -> tuple[list[str], list[str]]:
     """Every ``$id`` a document declares (embedded resources too), made absolute
-    against the document's own (a rough reading: enough to see a meta-schema)."""
+    against the document's own (a rough reading: enough to see a meta-schema),
+    and every reference it makes (as :func:`_refs` lists them), in one walk."""
     base = _base(document.contents, f"file:///schemas/{document.path}")
+    ids: list[str] = []
+    refs: list[str] = []
     stack = [document.contents]
     while stack:
         item = stack.pop()
         if isinstance(item, dict):
             if isinstance(item.get("$id"), str):
-                yield urldefrag(urljoin(base, item["$id"])).url
-            stack.extend(item.values())
+                ids.append(urldefrag(urljoin(base, item["$id"])).url)
+            for key, value in item.items():
+                if key in ("$ref", "$dynamicRef") and isinstance(value, str):
+                    refs.append(value)
+                elif isinstance(value, _CONTAINERS):
+                    stack.append(value)
         elif isinstance(item, list):
-            stack.extend(item)
+            stack.extend(v for v in item if isinstance(v, _CONTAINERS))
+    return ids, refs
+
+
+def _local(base: str, ref: str) -> bool:
+    """Whether ``ref`` certainly resolves to a ``file:`` URI (no scheme or host of
+    its own against a ``file:`` base), so never to a packaged meta-schema."""
+    return base.startswith("file:") and ":" not in ref and not ref.startswith("//")
 
 
 def _base(document: Any, fallback: str) -> str:
@@ -84,14 +99,18 @@ def meta_documents(documents: list[Document]) -> list[Document]:
     """The meta-schemas the ``documents`` reach by ``$ref``, transitively (none
     the folder already holds under the same path)."""
     taken = {d.path for d in documents}
-    declared = {uri for d in documents for uri in _ids(d)}
+    declared: set[str] = set()
+    pending: list[tuple[list[str], str]] = []
+    for d in documents:
+        ids, refs = _ids_and_refs(d)
+        declared.update(ids)
+        pending.append((refs, _base(d.contents, f"file:///schemas/{d.path}")))
     found: dict[str, Document] = {}
-    pending = [
-        (d.contents, _base(d.contents, f"file:///schemas/{d.path}")) for d in documents
-    ]
     while pending:
-        contents, base = pending.pop()
-        for ref in _refs(contents):
+        refs, base = pending.pop()
+        for ref in refs:
+            if _local(base, ref):
+                continue
             uri = urldefrag(urljoin(base, ref)).url
             if uri not in _PACKAGED or uri in found or uri in declared:
                 continue  # not one of ours, or the folder has it (AsyncAPI embeds it)
@@ -106,5 +125,5 @@ def meta_documents(documents: list[Document]) -> list[Document]:
             if draft is None:
                 continue
             found[uri] = Document(path, meta, draft, text)
-            pending.append((meta, uri))
+            pending.append((list(_refs(meta)), uri))
     return sorted(found.values(), key=lambda d: d.path)

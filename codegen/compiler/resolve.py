@@ -57,6 +57,7 @@ def _refuse(uri: str) -> Resource[Any]:
 # Keywords that give a schema object a URI of its own (an embedded resource, an
 # anchor, or in draft-07 an `$id` fragment): where one appears, the registry crawls.
 _IDENTIFYING = ("$id", "$anchor", "$dynamicAnchor", "$recursiveAnchor")
+_CONTAINERS = (dict, list)  # a tuple: `dict | list` is built anew at every call
 
 
 class SchemaGraph:
@@ -103,14 +104,9 @@ class SchemaGraph:
         self.registry = registry.crawl() if self._identified else registry
 
     def _index(self, doc: Document) -> None:
-        stack: list[tuple[Any, str]] = [(doc.contents, "")]
-        while stack:
-            node, pointer = stack.pop()
-            if isinstance(node, dict):
-                self._where.setdefault(id(node), (doc.path, pointer))
-                stack.extend(subschemas(node, doc.draft, pointer))
-        # Then every other object: a $ref may point into an unknown keyword's
-        # value (an annotation that groups schemas, as `$defs` would).
+        # Every object of the document, subschema or not: a $ref may point into an
+        # unknown keyword's value (an annotation that groups schemas, as `$defs`
+        # would). A parsed document shares no object, so each has one pointer.
         values: list[tuple[Any, str]] = [(doc.contents, "")]
         while values:
             node, pointer = values.pop()
@@ -121,13 +117,13 @@ class SchemaGraph:
                 values.extend(
                     (v, pointer_join(pointer, k))
                     for k, v in node.items()
-                    if isinstance(v, dict | list)
+                    if isinstance(v, _CONTAINERS)
                 )
             elif isinstance(node, list):
                 values.extend(
                     (v, f"{pointer}/{i}")
                     for i, v in enumerate(node)
-                    if isinstance(v, dict | list)
+                    if isinstance(v, _CONTAINERS)
                 )
 
     def location(self, node: Any) -> tuple[str, str] | None:

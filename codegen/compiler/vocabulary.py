@@ -274,7 +274,7 @@ def known_view(schema: dict[str, Any], draft: Draft) -> dict[str, Any]:
     unknown ``format`` value is an annotation too, and left out likewise."""
     table = KEYWORDS[draft]
     known = schema.get("format", "date") in SUPPORTED_FORMATS
-    if known and all(k in table for k in schema):
+    if known and schema.keys() <= table.keys():
         return schema
     return {
         k: v

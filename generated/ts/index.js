@@ -2,21 +2,836 @@
 export { ContractViolation, contract } from "./_runtime.js";
 export { FINGERPRINT, MANIFEST } from "./_manifest.js";
 export { UnknownMessage, buildEnvelope, messageContract, readEnvelope, readEnvelopeJson } from "./envelope.js";
-export * from "./agent/task_accepted_v1.js";
-export * from "./agent/task_completed_v1.js";
-export * from "./agent/task_failed_v1.js";
-export * from "./agent/task_progress_v1.js";
-export * from "./agent/task_requested_v1.js";
-export * from "./common/ids.js";
-export * from "./common/metadata.js";
-export * from "./common/money.js";
-export * from "./common/problem.js";
-export * from "./common/trace.js";
-export * from "./customer/customer_updated_v1.js";
-export * from "./envelope_v1.js";
-export * from "./http/agent_run_accepted_v1.js";
-export * from "./http/order_summary_v1.js";
-export * from "./http/start_agent_run_request_v1.js";
-export * from "./llm/tool_call_v1.js";
-export * from "./order/order_created_v1.js";
-export * from "./order/order_created_v2.js";
+import { contract } from "./_runtime.js";
+
+// agent/task_accepted.v1.json
+
+const AgentTaskAcceptedContract = contract("agent/task_accepted.v1.json");
+
+export function isAgentTaskAccepted(value) {
+  return AgentTaskAcceptedContract.is(value);
+}
+
+export function parseAgentTaskAccepted(value) {
+  return AgentTaskAcceptedContract.parse(value);
+}
+
+export function parseAgentTaskAcceptedJson(text) {
+  return AgentTaskAcceptedContract.parseJson(text);
+}
+
+
+// agent/task_completed.v1.json
+
+const AgentTaskCompletedContract = contract("agent/task_completed.v1.json");
+
+export function isAgentTaskCompleted(value) {
+  return AgentTaskCompletedContract.is(value);
+}
+
+export function parseAgentTaskCompleted(value) {
+  return AgentTaskCompletedContract.parse(value);
+}
+
+export function parseAgentTaskCompletedJson(text) {
+  return AgentTaskCompletedContract.parseJson(text);
+}
+
+const TaskResultContract = contract("agent/task_completed.v1.json#/$defs/TaskResult");
+
+export function isTaskResult(value) {
+  return TaskResultContract.is(value);
+}
+
+export function parseTaskResult(value) {
+  return TaskResultContract.parse(value);
+}
+
+export function parseTaskResultJson(text) {
+  return TaskResultContract.parseJson(text);
+}
+
+const TaskArtifactContract = contract("agent/task_completed.v1.json#/$defs/TaskArtifact");
+
+export function isTaskArtifact(value) {
+  return TaskArtifactContract.is(value);
+}
+
+export function parseTaskArtifact(value) {
+  return TaskArtifactContract.parse(value);
+}
+
+export function parseTaskArtifactJson(text) {
+  return TaskArtifactContract.parseJson(text);
+}
+
+const TokenUsageContract = contract("agent/task_completed.v1.json#/$defs/TokenUsage");
+
+export function isTokenUsage(value) {
+  return TokenUsageContract.is(value);
+}
+
+export function parseTokenUsage(value) {
+  return TokenUsageContract.parse(value);
+}
+
+export function parseTokenUsageJson(text) {
+  return TokenUsageContract.parseJson(text);
+}
+
+
+// agent/task_failed.v1.json
+
+const AgentTaskFailedContract = contract("agent/task_failed.v1.json");
+
+export function isAgentTaskFailed(value) {
+  return AgentTaskFailedContract.is(value);
+}
+
+export function parseAgentTaskFailed(value) {
+  return AgentTaskFailedContract.parse(value);
+}
+
+export function parseAgentTaskFailedJson(text) {
+  return AgentTaskFailedContract.parseJson(text);
+}
+
+export const TaskErrorCodeValues = Object.freeze(["invalid_input", "agent_not_found", "deadline_exceeded", "timeout", "rate_limited", "model_error", "tool_error", "content_filtered", "cancelled", "internal"]);
+
+const TaskErrorCodeContract = contract("agent/task_failed.v1.json#/$defs/TaskErrorCode");
+
+export function isTaskErrorCode(value) {
+  return TaskErrorCodeContract.is(value);
+}
+
+export function parseTaskErrorCode(value) {
+  return TaskErrorCodeContract.parse(value);
+}
+
+export function parseTaskErrorCodeJson(text) {
+  return TaskErrorCodeContract.parseJson(text);
+}
+
+
+// agent/task_progress.v1.json
+
+const AgentTaskProgressContract = contract("agent/task_progress.v1.json");
+
+export function isAgentTaskProgress(value) {
+  return AgentTaskProgressContract.is(value);
+}
+
+export function parseAgentTaskProgress(value) {
+  return AgentTaskProgressContract.parse(value);
+}
+
+export function parseAgentTaskProgressJson(text) {
+  return AgentTaskProgressContract.parseJson(text);
+}
+
+export const TaskStageValues = Object.freeze(["queued", "planning", "retrieving", "reasoning", "tool_use", "generating", "finalizing"]);
+
+const TaskStageContract = contract("agent/task_progress.v1.json#/$defs/TaskStage");
+
+export function isTaskStage(value) {
+  return TaskStageContract.is(value);
+}
+
+export function parseTaskStage(value) {
+  return TaskStageContract.parse(value);
+}
+
+export function parseTaskStageJson(text) {
+  return TaskStageContract.parseJson(text);
+}
+
+const TaskProgressUpdateContract = contract("agent/task_progress.v1.json#/$defs/TaskProgressUpdate");
+
+export function isTaskProgressUpdate(value) {
+  return TaskProgressUpdateContract.is(value);
+}
+
+export function parseTaskProgressUpdate(value) {
+  return TaskProgressUpdateContract.parse(value);
+}
+
+export function parseTaskProgressUpdateJson(text) {
+  return TaskProgressUpdateContract.parseJson(text);
+}
+
+const TaskLogUpdateContract = contract("agent/task_progress.v1.json#/$defs/TaskLogUpdate");
+
+export function isTaskLogUpdate(value) {
+  return TaskLogUpdateContract.is(value);
+}
+
+export function parseTaskLogUpdate(value) {
+  return TaskLogUpdateContract.parse(value);
+}
+
+export function parseTaskLogUpdateJson(text) {
+  return TaskLogUpdateContract.parseJson(text);
+}
+
+export const LogLevelValues = Object.freeze(["debug", "info", "warning", "error"]);
+
+const LogLevelContract = contract("agent/task_progress.v1.json#/$defs/LogLevel");
+
+export function isLogLevel(value) {
+  return LogLevelContract.is(value);
+}
+
+export function parseLogLevel(value) {
+  return LogLevelContract.parse(value);
+}
+
+export function parseLogLevelJson(text) {
+  return LogLevelContract.parseJson(text);
+}
+
+const TaskMetricUpdateContract = contract("agent/task_progress.v1.json#/$defs/TaskMetricUpdate");
+
+export function isTaskMetricUpdate(value) {
+  return TaskMetricUpdateContract.is(value);
+}
+
+export function parseTaskMetricUpdate(value) {
+  return TaskMetricUpdateContract.parse(value);
+}
+
+export function parseTaskMetricUpdateJson(text) {
+  return TaskMetricUpdateContract.parseJson(text);
+}
+
+
+// agent/task_requested.v1.json
+
+const AgentTaskRequestedContract = contract("agent/task_requested.v1.json");
+
+export function isAgentTaskRequested(value) {
+  return AgentTaskRequestedContract.is(value);
+}
+
+export function parseAgentTaskRequested(value) {
+  return AgentTaskRequestedContract.parse(value);
+}
+
+export function parseAgentTaskRequestedJson(text) {
+  return AgentTaskRequestedContract.parseJson(text);
+}
+
+
+// common/ids.json
+
+const TaskIdContract = contract("common/ids.json#/$defs/TaskId");
+
+export function isTaskId(value) {
+  return TaskIdContract.is(value);
+}
+
+export function parseTaskId(value) {
+  return TaskIdContract.parse(value);
+}
+
+export function parseTaskIdJson(text) {
+  return TaskIdContract.parseJson(text);
+}
+
+const AgentIdContract = contract("common/ids.json#/$defs/AgentId");
+
+export function isAgentId(value) {
+  return AgentIdContract.is(value);
+}
+
+export function parseAgentId(value) {
+  return AgentIdContract.parse(value);
+}
+
+export function parseAgentIdJson(text) {
+  return AgentIdContract.parseJson(text);
+}
+
+const RunIdContract = contract("common/ids.json#/$defs/RunId");
+
+export function isRunId(value) {
+  return RunIdContract.is(value);
+}
+
+export function parseRunId(value) {
+  return RunIdContract.parse(value);
+}
+
+export function parseRunIdJson(text) {
+  return RunIdContract.parseJson(text);
+}
+
+const UuidContract = contract("common/ids.json#/$defs/Uuid");
+
+export function isUuid(value) {
+  return UuidContract.is(value);
+}
+
+export function parseUuid(value) {
+  return UuidContract.parse(value);
+}
+
+export function parseUuidJson(text) {
+  return UuidContract.parseJson(text);
+}
+
+const CustomerIdContract = contract("common/ids.json#/$defs/CustomerId");
+
+export function isCustomerId(value) {
+  return CustomerIdContract.is(value);
+}
+
+export function parseCustomerId(value) {
+  return CustomerIdContract.parse(value);
+}
+
+export function parseCustomerIdJson(text) {
+  return CustomerIdContract.parseJson(text);
+}
+
+const OrderIdContract = contract("common/ids.json#/$defs/OrderId");
+
+export function isOrderId(value) {
+  return OrderIdContract.is(value);
+}
+
+export function parseOrderId(value) {
+  return OrderIdContract.parse(value);
+}
+
+export function parseOrderIdJson(text) {
+  return OrderIdContract.parseJson(text);
+}
+
+
+// common/metadata.json
+
+const MetadataContract = contract("common/metadata.json#/$defs/Metadata");
+
+export function isMetadata(value) {
+  return MetadataContract.is(value);
+}
+
+export function parseMetadata(value) {
+  return MetadataContract.parse(value);
+}
+
+export function parseMetadataJson(text) {
+  return MetadataContract.parseJson(text);
+}
+
+
+// common/money.json
+
+const MoneyContract = contract("common/money.json#/$defs/Money");
+
+export function isMoney(value) {
+  return MoneyContract.is(value);
+}
+
+export function parseMoney(value) {
+  return MoneyContract.parse(value);
+}
+
+export function parseMoneyJson(text) {
+  return MoneyContract.parseJson(text);
+}
+
+const DecimalAmountContract = contract("common/money.json#/$defs/DecimalAmount");
+
+export function isDecimalAmount(value) {
+  return DecimalAmountContract.is(value);
+}
+
+export function parseDecimalAmount(value) {
+  return DecimalAmountContract.parse(value);
+}
+
+export function parseDecimalAmountJson(text) {
+  return DecimalAmountContract.parseJson(text);
+}
+
+const CurrencyCodeContract = contract("common/money.json#/$defs/CurrencyCode");
+
+export function isCurrencyCode(value) {
+  return CurrencyCodeContract.is(value);
+}
+
+export function parseCurrencyCode(value) {
+  return CurrencyCodeContract.parse(value);
+}
+
+export function parseCurrencyCodeJson(text) {
+  return CurrencyCodeContract.parseJson(text);
+}
+
+
+// common/problem.json
+
+const ProblemDetailsContract = contract("common/problem.json#/$defs/ProblemDetails");
+
+export function isProblemDetails(value) {
+  return ProblemDetailsContract.is(value);
+}
+
+export function parseProblemDetails(value) {
+  return ProblemDetailsContract.parse(value);
+}
+
+export function parseProblemDetailsJson(text) {
+  return ProblemDetailsContract.parseJson(text);
+}
+
+const ProblemFieldErrorContract = contract("common/problem.json#/$defs/ProblemFieldError");
+
+export function isProblemFieldError(value) {
+  return ProblemFieldErrorContract.is(value);
+}
+
+export function parseProblemFieldError(value) {
+  return ProblemFieldErrorContract.parse(value);
+}
+
+export function parseProblemFieldErrorJson(text) {
+  return ProblemFieldErrorContract.parseJson(text);
+}
+
+
+// common/trace.json
+
+const TraceContextContract = contract("common/trace.json#/$defs/TraceContext");
+
+export function isTraceContext(value) {
+  return TraceContextContract.is(value);
+}
+
+export function parseTraceContext(value) {
+  return TraceContextContract.parse(value);
+}
+
+export function parseTraceContextJson(text) {
+  return TraceContextContract.parseJson(text);
+}
+
+
+// customer/customer_updated.v1.json
+
+const CustomerUpdatedContract = contract("customer/customer_updated.v1.json");
+
+export function isCustomerUpdated(value) {
+  return CustomerUpdatedContract.is(value);
+}
+
+export function parseCustomerUpdated(value) {
+  return CustomerUpdatedContract.parse(value);
+}
+
+export function parseCustomerUpdatedJson(text) {
+  return CustomerUpdatedContract.parseJson(text);
+}
+
+export const CustomerFieldValues = Object.freeze(["email", "display_name", "phone", "locale", "marketing_opt_in", "addresses"]);
+
+const CustomerFieldContract = contract("customer/customer_updated.v1.json#/$defs/CustomerField");
+
+export function isCustomerField(value) {
+  return CustomerFieldContract.is(value);
+}
+
+export function parseCustomerField(value) {
+  return CustomerFieldContract.parse(value);
+}
+
+export function parseCustomerFieldJson(text) {
+  return CustomerFieldContract.parseJson(text);
+}
+
+
+// envelope.v1.json
+
+const EnvelopeContract = contract("envelope.v1.json");
+
+export function isEnvelope(value) {
+  return EnvelopeContract.is(value);
+}
+
+export function parseEnvelope(value) {
+  return EnvelopeContract.parse(value);
+}
+
+export function parseEnvelopeJson(text) {
+  return EnvelopeContract.parseJson(text);
+}
+
+
+// http/agent_run_accepted.v1.json
+
+const AgentRunAcceptedContract = contract("http/agent_run_accepted.v1.json");
+
+export function isAgentRunAccepted(value) {
+  return AgentRunAcceptedContract.is(value);
+}
+
+export function parseAgentRunAccepted(value) {
+  return AgentRunAcceptedContract.parse(value);
+}
+
+export function parseAgentRunAcceptedJson(text) {
+  return AgentRunAcceptedContract.parseJson(text);
+}
+
+
+// http/order_summary.v1.json
+
+const OrderSummaryContract = contract("http/order_summary.v1.json");
+
+export function isOrderSummary(value) {
+  return OrderSummaryContract.is(value);
+}
+
+export function parseOrderSummary(value) {
+  return OrderSummaryContract.parse(value);
+}
+
+export function parseOrderSummaryJson(text) {
+  return OrderSummaryContract.parseJson(text);
+}
+
+export const OrderSummaryStatusValues = Object.freeze(["pending", "paid", "shipped", "delivered", "cancelled", "refunded"]);
+
+const OrderSummaryStatusContract = contract("http/order_summary.v1.json#/$defs/OrderSummaryStatus");
+
+export function isOrderSummaryStatus(value) {
+  return OrderSummaryStatusContract.is(value);
+}
+
+export function parseOrderSummaryStatus(value) {
+  return OrderSummaryStatusContract.parse(value);
+}
+
+export function parseOrderSummaryStatusJson(text) {
+  return OrderSummaryStatusContract.parseJson(text);
+}
+
+
+// http/start_agent_run_request.v1.json
+
+const StartAgentRunRequestContract = contract("http/start_agent_run_request.v1.json");
+
+export function isStartAgentRunRequest(value) {
+  return StartAgentRunRequestContract.is(value);
+}
+
+export function parseStartAgentRunRequest(value) {
+  return StartAgentRunRequestContract.parse(value);
+}
+
+export function parseStartAgentRunRequestJson(text) {
+  return StartAgentRunRequestContract.parseJson(text);
+}
+
+export const RunPriorityValues = Object.freeze(["low", "normal", "high"]);
+
+const RunPriorityContract = contract("http/start_agent_run_request.v1.json#/$defs/RunPriority");
+
+export function isRunPriority(value) {
+  return RunPriorityContract.is(value);
+}
+
+export function parseRunPriority(value) {
+  return RunPriorityContract.parse(value);
+}
+
+export function parseRunPriorityJson(text) {
+  return RunPriorityContract.parseJson(text);
+}
+
+
+// llm/tool_call.v1.json
+
+const LlmToolCallContract = contract("llm/tool_call.v1.json");
+
+export function isLlmToolCall(value) {
+  return LlmToolCallContract.is(value);
+}
+
+export function parseLlmToolCall(value) {
+  return LlmToolCallContract.parse(value);
+}
+
+export function parseLlmToolCallJson(text) {
+  return LlmToolCallContract.parseJson(text);
+}
+
+const ToolCallIdContract = contract("llm/tool_call.v1.json#/$defs/ToolCallId");
+
+export function isToolCallId(value) {
+  return ToolCallIdContract.is(value);
+}
+
+export function parseToolCallId(value) {
+  return ToolCallIdContract.parse(value);
+}
+
+export function parseToolCallIdJson(text) {
+  return ToolCallIdContract.parseJson(text);
+}
+
+const ToolCallArgumentsContract = contract("llm/tool_call.v1.json#/$defs/ToolCallArguments");
+
+export function isToolCallArguments(value) {
+  return ToolCallArgumentsContract.is(value);
+}
+
+export function parseToolCallArguments(value) {
+  return ToolCallArgumentsContract.parse(value);
+}
+
+export function parseToolCallArgumentsJson(text) {
+  return ToolCallArgumentsContract.parseJson(text);
+}
+
+const ContentPartContract = contract("llm/tool_call.v1.json#/$defs/ContentPart");
+
+export function isContentPart(value) {
+  return ContentPartContract.is(value);
+}
+
+export function parseContentPart(value) {
+  return ContentPartContract.parse(value);
+}
+
+export function parseContentPartJson(text) {
+  return ContentPartContract.parseJson(text);
+}
+
+const TextPartContract = contract("llm/tool_call.v1.json#/$defs/TextPart");
+
+export function isTextPart(value) {
+  return TextPartContract.is(value);
+}
+
+export function parseTextPart(value) {
+  return TextPartContract.parse(value);
+}
+
+export function parseTextPartJson(text) {
+  return TextPartContract.parseJson(text);
+}
+
+const ImagePartContract = contract("llm/tool_call.v1.json#/$defs/ImagePart");
+
+export function isImagePart(value) {
+  return ImagePartContract.is(value);
+}
+
+export function parseImagePart(value) {
+  return ImagePartContract.parse(value);
+}
+
+export function parseImagePartJson(text) {
+  return ImagePartContract.parseJson(text);
+}
+
+export const ImageMimeTypeValues = Object.freeze(["image/png", "image/jpeg", "image/webp", "image/gif"]);
+
+const ImageMimeTypeContract = contract("llm/tool_call.v1.json#/$defs/ImageMimeType");
+
+export function isImageMimeType(value) {
+  return ImageMimeTypeContract.is(value);
+}
+
+export function parseImageMimeType(value) {
+  return ImageMimeTypeContract.parse(value);
+}
+
+export function parseImageMimeTypeJson(text) {
+  return ImageMimeTypeContract.parseJson(text);
+}
+
+const ToolResultPartContract = contract("llm/tool_call.v1.json#/$defs/ToolResultPart");
+
+export function isToolResultPart(value) {
+  return ToolResultPartContract.is(value);
+}
+
+export function parseToolResultPart(value) {
+  return ToolResultPartContract.parse(value);
+}
+
+export function parseToolResultPartJson(text) {
+  return ToolResultPartContract.parseJson(text);
+}
+
+const JsonValueContract = contract("llm/tool_call.v1.json#/$defs/JsonValue");
+
+export function isJsonValue(value) {
+  return JsonValueContract.is(value);
+}
+
+export function parseJsonValue(value) {
+  return JsonValueContract.parse(value);
+}
+
+export function parseJsonValueJson(text) {
+  return JsonValueContract.parseJson(text);
+}
+
+
+// order/order_created.v1.json
+
+const OrderCreatedContract = contract("order/order_created.v1.json");
+
+export function isOrderCreated(value) {
+  return OrderCreatedContract.is(value);
+}
+
+export function parseOrderCreated(value) {
+  return OrderCreatedContract.parse(value);
+}
+
+export function parseOrderCreatedJson(text) {
+  return OrderCreatedContract.parseJson(text);
+}
+
+const OrderLineContract = contract("order/order_created.v1.json#/$defs/OrderLine");
+
+export function isOrderLine(value) {
+  return OrderLineContract.is(value);
+}
+
+export function parseOrderLine(value) {
+  return OrderLineContract.parse(value);
+}
+
+export function parseOrderLineJson(text) {
+  return OrderLineContract.parseJson(text);
+}
+
+export const OrderStatusValues = Object.freeze(["pending", "paid", "shipped", "cancelled"]);
+
+const OrderStatusContract = contract("order/order_created.v1.json#/$defs/OrderStatus");
+
+export function isOrderStatus(value) {
+  return OrderStatusContract.is(value);
+}
+
+export function parseOrderStatus(value) {
+  return OrderStatusContract.parse(value);
+}
+
+export function parseOrderStatusJson(text) {
+  return OrderStatusContract.parseJson(text);
+}
+
+const ShippingAddressContract = contract("order/order_created.v1.json#/$defs/ShippingAddress");
+
+export function isShippingAddress(value) {
+  return ShippingAddressContract.is(value);
+}
+
+export function parseShippingAddress(value) {
+  return ShippingAddressContract.parse(value);
+}
+
+export function parseShippingAddressJson(text) {
+  return ShippingAddressContract.parseJson(text);
+}
+
+export const CouponSourceValues = Object.freeze(["campaign", "referral", "support", "partner"]);
+
+const CouponSourceContract = contract("order/order_created.v1.json#/$defs/CouponSource");
+
+export function isCouponSource(value) {
+  return CouponSourceContract.is(value);
+}
+
+export function parseCouponSource(value) {
+  return CouponSourceContract.parse(value);
+}
+
+export function parseCouponSourceJson(text) {
+  return CouponSourceContract.parseJson(text);
+}
+
+
+// order/order_created.v2.json
+
+const OrderCreatedV2Contract = contract("order/order_created.v2.json");
+
+export function isOrderCreatedV2(value) {
+  return OrderCreatedV2Contract.is(value);
+}
+
+export function parseOrderCreatedV2(value) {
+  return OrderCreatedV2Contract.parse(value);
+}
+
+export function parseOrderCreatedV2Json(text) {
+  return OrderCreatedV2Contract.parseJson(text);
+}
+
+const OrderLineV2Contract = contract("order/order_created.v2.json#/$defs/OrderLine");
+
+export function isOrderLineV2(value) {
+  return OrderLineV2Contract.is(value);
+}
+
+export function parseOrderLineV2(value) {
+  return OrderLineV2Contract.parse(value);
+}
+
+export function parseOrderLineV2Json(text) {
+  return OrderLineV2Contract.parseJson(text);
+}
+
+export const OrderStatusV2Values = Object.freeze(["pending", "paid", "shipped", "cancelled"]);
+
+const OrderStatusV2Contract = contract("order/order_created.v2.json#/$defs/OrderStatus");
+
+export function isOrderStatusV2(value) {
+  return OrderStatusV2Contract.is(value);
+}
+
+export function parseOrderStatusV2(value) {
+  return OrderStatusV2Contract.parse(value);
+}
+
+export function parseOrderStatusV2Json(text) {
+  return OrderStatusV2Contract.parseJson(text);
+}
+
+const ShippingAddressV2Contract = contract("order/order_created.v2.json#/$defs/ShippingAddress");
+
+export function isShippingAddressV2(value) {
+  return ShippingAddressV2Contract.is(value);
+}
+
+export function parseShippingAddressV2(value) {
+  return ShippingAddressV2Contract.parse(value);
+}
+
+export function parseShippingAddressV2Json(text) {
+  return ShippingAddressV2Contract.parseJson(text);
+}
+
+export const CouponSourceV2Values = Object.freeze(["campaign", "referral", "support", "partner"]);
+
+const CouponSourceV2Contract = contract("order/order_created.v2.json#/$defs/CouponSource");
+
+export function isCouponSourceV2(value) {
+  return CouponSourceV2Contract.is(value);
+}
+
+export function parseCouponSourceV2(value) {
+  return CouponSourceV2Contract.parse(value);
+}
+
+export function parseCouponSourceV2Json(text) {
+  return CouponSourceV2Contract.parseJson(text);
+}
+
