@@ -1,12 +1,4 @@
-// Runtime of the generated contracts package.
-//
-// Validates values against the bundled JSON Schemas with Ajv, with the same
-// semantics as the Python package's runtime/support: its own format checkers
-// (_formats.ts) and `multipleOf` in exact decimal arithmetic. Every error becomes a
-// Violation {pointer, expected, got}; ContractViolation carries all of them for one value.
-import AjvModule from "ajv";
 import { createRequire } from "node:module";
-import Ajv2020Module from "ajv/dist/2020.js";
 import equalModule from "ajv/dist/runtime/equal.js";
 import ucs2lengthModule from "ajv/dist/runtime/ucs2length.js";
 import { FORMATS, isMultiple } from "./_formats.js";
@@ -17,9 +9,15 @@ import { UnionReport } from "./_unions.js";
 import { ContractViolation, UnknownContract, normalise, toViolations } from "./_violations.js";
 export { FORMATS, isDate, isDateTime, isDuration, isEmail, isHostname, isIpv4, isIpv6, isMultiple, isTime, isUri, isUuid, punycodeDecode, } from "./_formats.js";
 export { ContractViolation, MAX_VIOLATIONS, RuntimeContractError, UnknownContract, capped, omittedLine, violationText, } from "./_violations.js";
-// Ajv is CommonJS: Node's default import is its module.exports (the class).
-const Ajv = AjvModule;
-const Ajv2020 = Ajv2020Module;
+const requireModule = createRequire(import.meta.url);
+let ajvClasses = null;
+function loadAjv() {
+    ajvClasses ??= {
+        Ajv: requireModule("ajv"),
+        Ajv2020: requireModule("ajv/dist/2020.js"),
+    };
+    return ajvClasses;
+}
 const ROOT_URI = "file:///schemas/";
 export const DEFAULT_LIMITS = Object.freeze({
     maxBytes: 1 << 20,
@@ -177,6 +175,7 @@ function configure(ajv, entries) {
 /** An Ajv instance for one draft ("2020-12" or "7"), configured as the runtime's. */
 function makeAjv(draft, entries, extra = {}) {
     const options = { ...AJV_OPTIONS, ...extra };
+    const { Ajv, Ajv2020 } = loadAjv();
     return configure(draft === "7"
         ? new Ajv({ ...options, ignoreKeywordsWithRef: true, logger: quietLogger() })
         : new Ajv2020(options), entries);
@@ -246,7 +245,6 @@ function entryFor(path) {
     return byPath.get(path);
 }
 const contracts = new Map();
-const requireChecks = createRequire(import.meta.url);
 const checksOf = new Map();
 const ucs2length = ucs2lengthModule.default;
 const equal = equalModule.default;
@@ -257,7 +255,7 @@ function acceptCheck(path, id) {
     if (checks === undefined) {
         checks = null;
         if (entryFor(path)?.checks === true) {
-            const make = requireChecks(`./_checks/${path}.cjs`);
+            const make = requireModule(`./_checks/${path}.cjs`);
             checks = make(CHECKS);
         }
         checksOf.set(path, checks);

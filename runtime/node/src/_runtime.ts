@@ -4,7 +4,7 @@
 // semantics as the Python package's runtime/support: its own format checkers
 // (_formats.ts) and `multipleOf` in exact decimal arithmetic. Every error becomes a
 // Violation {pointer, expected, got}; ContractViolation carries all of them for one value.
-import AjvModule from "ajv";
+import type AjvModule from "ajv";
 import type {
   AnySchemaObject,
   KeywordDefinition,
@@ -13,7 +13,7 @@ import type {
   ValidateFunction,
 } from "ajv";
 import { createRequire } from "node:module";
-import Ajv2020Module from "ajv/dist/2020.js";
+import type Ajv2020Module from "ajv/dist/2020.js";
 import equalModule from "ajv/dist/runtime/equal.js";
 import ucs2lengthModule from "ajv/dist/runtime/ucs2length.js";
 import { FORMATS, isMultiple } from "./_formats.js";
@@ -52,10 +52,22 @@ export {
 } from "./_violations.js";
 export type { Violation, Where } from "./_violations.js";
 
-// Ajv is CommonJS: Node's default import is its module.exports (the class).
-const Ajv = AjvModule as unknown as typeof AjvModule.default;
-const Ajv2020 = Ajv2020Module as unknown as typeof Ajv2020Module.default;
-type AjvInstance = InstanceType<typeof Ajv>;
+// Ajv is CommonJS: its module.exports is the class. It is loaded on the first schema
+// compile (about 60 ms): a package import and a valid message, which a precompiled
+// check answers, need none.
+type AjvClass = typeof AjvModule.default;
+type Ajv2020Class = typeof Ajv2020Module.default;
+type AjvInstance = InstanceType<AjvClass>;
+const requireModule = createRequire(import.meta.url);
+let ajvClasses: { Ajv: AjvClass; Ajv2020: Ajv2020Class } | null = null;
+
+function loadAjv(): { Ajv: AjvClass; Ajv2020: Ajv2020Class } {
+  ajvClasses ??= {
+    Ajv: requireModule("ajv") as AjvClass,
+    Ajv2020: requireModule("ajv/dist/2020.js") as Ajv2020Class,
+  };
+  return ajvClasses;
+}
 
 const ROOT_URI = "file:///schemas/";
 
@@ -224,6 +236,7 @@ function configure(ajv: AjvInstance, entries: readonly SchemaEntry[]): AjvInstan
 /** An Ajv instance for one draft ("2020-12" or "7"), configured as the runtime's. */
 function makeAjv(draft: string, entries: readonly SchemaEntry[], extra: Options = {}): AjvInstance {
   const options = { ...AJV_OPTIONS, ...extra };
+  const { Ajv, Ajv2020 } = loadAjv();
   return configure(
     draft === "7"
       ? new Ajv({ ...options, ignoreKeywordsWithRef: true, logger: quietLogger() } as Options)
@@ -336,7 +349,6 @@ const contracts = new Map<string, Contract>();
  */
 export type AcceptCheck = (value: unknown) => boolean;
 
-const requireChecks = createRequire(import.meta.url);
 const checksOf = new Map<string, Readonly<Record<string, AcceptCheck>> | null>();
 const ucs2length = (ucs2lengthModule as unknown as { default: (s: string) => number }).default;
 const equal = (equalModule as unknown as { default: (a: unknown, b: unknown) => boolean }).default;
@@ -348,7 +360,7 @@ function acceptCheck(path: string, id: string): AcceptCheck | null {
   if (checks === undefined) {
     checks = null;
     if (entryFor(path)?.checks === true) {
-      const make = requireChecks(`./_checks/${path}.cjs`) as (
+      const make = requireModule(`./_checks/${path}.cjs`) as (
         runtime: typeof CHECKS,
       ) => Record<string, AcceptCheck>;
       checks = make(CHECKS);
