@@ -11,7 +11,7 @@
 // waiting for a busy CPU does not inflate. Goals: <= 2% without an SDK, <= 15% with
 // one. Reported, never asserted.
 //
-//   node benchmarks/node/telemetry.mjs [--messages N] [--runs R] [--rounds K]
+//   node benchmarks/node/telemetry.mjs [--messages N] [--runs R] [--rounds K] [--package DIR]
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -25,6 +25,8 @@ const { values: args } = parseArgs({
     messages: { type: "string", default: "10000" },
     runs: { type: "string", default: "3" },
     rounds: { type: "string", default: "3" },
+    // another build of the generated package (redis.mjs's --package), to compare two
+    package: { type: "string" },
   },
 });
 if (!existsSync(join(OTEL, "node_modules", "@opentelemetry", "core"))) {
@@ -49,7 +51,12 @@ for (let run = 0; run < Number(args.runs); run++) {
   for (const [mode, { env, pre }] of Object.entries(MODES)) {
     const done = spawnSync(
       process.execPath,
-      [...pre, join(HERE, "redis.mjs"), "--messages", args.messages, "--rounds", args.rounds],
+      [
+        ...pre,
+        join(HERE, "redis.mjs"),
+        ...["--messages", args.messages, "--rounds", args.rounds],
+        ...(args.package === undefined ? [] : ["--package", args.package]),
+      ],
       { env: { ...process.env, ...env }, encoding: "utf8" },
     );
     if (done.status !== 0) throw new Error(`${mode}: ${done.stderr}`);
