@@ -24,7 +24,7 @@ from benchmarks.npm import npm_ci
 from codegen.api import generate_to
 from codegen.compiler import ir
 from codegen.emit import Settings
-from codegen.typescript.validators import Unmodelled, _Module, checks_file
+from codegen.typescript.validators import MAX_FILES, Unmodelled, _Module, checks_file
 from tests.conftest import ROOT
 
 NODE_DIR = ROOT / "runtime" / "node"
@@ -188,3 +188,34 @@ def test_a_draft_07_file_is_left_to_ajv() -> None:
         checks_file({"file:///schemas/a.json": by_path["a.json"]}, by_path, ["a.json"])
         is None
     )
+
+
+def _chain(length: int) -> tuple[dict[str, ir.Bundle], dict[str, ir.Bundle]]:
+    """Files f0 .. f{length-1}; f{i} refers to f{i+1} through property ``next``."""
+    by_path = {}
+    for i in range(length):
+        schema: dict[str, Any] = {
+            "type": "object",
+            "properties": {"n": {"type": "integer"}},
+        }
+        if i + 1 < length:
+            schema["properties"]["next"] = {"$ref": f"file:///schemas/f{i + 1}.json"}
+        by_path[f"f{i}.json"] = ir.Bundle(
+            path=f"f{i}.json", uri=f"file:///schemas/f{i}.json", draft="2020-12",
+            schema=schema,
+        )  # fmt: skip
+    return {b.uri: b for b in by_path.values()}, by_path
+
+
+def test_a_reference_chain_costs_each_module_a_bounded_number_of_functions() -> None:
+    """A module holds the functions of every file its contracts reach, so an
+    unbounded chain made generate quadratic (a 200-file chain: 63,000 functions).
+    Reaching more than MAX_FILES files leaves a contract to Ajv."""
+    by_uri, by_path = _chain(3 * MAX_FILES)
+    sizes = []
+    for i in range(3 * MAX_FILES):
+        text = checks_file(by_uri, by_path, [f"f{i}.json"])
+        sizes.append(0 if text is None else text.count("\nfunction v"))
+    reach = 3 * MAX_FILES - MAX_FILES  # f{reach} reaches exactly MAX_FILES files
+    assert sizes[:reach] == [0] * reach  # left to Ajv
+    assert sizes[reach:] == list(range(MAX_FILES, 0, -1))  # one function per file
