@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
 import equalModule from "ajv/dist/runtime/equal.js";
 import ucs2lengthModule from "ajv/dist/runtime/ucs2length.js";
+import { exactCheck } from "./_exact.js";
 import { FORMATS, isMultiple } from "./_formats.js";
 import { regExp } from "./_regex.js";
 import { MANIFEST } from "./_manifest.js";
@@ -245,6 +246,37 @@ function entryFor(path) {
     return byPath.get(path);
 }
 const contracts = new Map();
+const exact = (entry) => entry.engine === "cfworker";
+/** The uri of the location `pointer` of a bundled file, as cfworker's lookup keys it. */
+function exactTarget(entry, pointer) {
+    const base = new URL(entry.uri.replace(/#$/, "")).href;
+    if (pointer === "")
+        return base;
+    const tokens = pointer.split("/").slice(1).map((t) => t.replace(/~1/g, "/").replace(/~0/g, "~"));
+    const encode = (t) => encodeURI(t.replace(/~/g, "~0").replace(/\//g, "~1")).replace(/#/g, "%23");
+    return `${base}#/${tokens.map(encode).join("/")}`;
+}
+/** The JSON pointer a contract id's fragment spells (percent-escapes decoded). */
+function fragmentPointer(fragment) {
+    try {
+        return decodeURIComponent(fragment);
+    }
+    catch {
+        return fragment;
+    }
+}
+/**
+ * The validator of the location `pointer` of file `path` (the contract `id`'s
+ * files known to it): Ajv's, or cfworker's for a file marked so.
+ */
+function compileAt(entry, pointer, id, ref) {
+    const paths = documentsOf(id);
+    if (exact(entry)) {
+        const entries = paths === null ? SCHEMAS : paths.flatMap((p) => entryFor(p) ?? []);
+        return exactCheck(entry.draft, entries, exactTarget(entry, pointer));
+    }
+    return engine(entry.draft, paths).compile({ $ref: ref });
+}
 const checksOf = new Map();
 const ucs2length = ucs2lengthModule.default;
 const equal = equalModule.default;
@@ -318,7 +350,7 @@ function locationErrors(path, pointer, value) {
     if (check === undefined) {
         const entry = entryFor(path);
         const fragment = pointer.replace(FRAGMENT_UNSAFE, (c) => encodeURIComponent(c));
-        check = engine(entry.draft, documentsOf(path)).compile({ $ref: `${entry.uri}#${fragment}` });
+        check = compileAt(entry, pointer, path, `${entry.uri}#${fragment}`);
         located.set(id, check);
     }
     return check(value) ? [] : normalise(toViolations(check.errors, value));
@@ -344,13 +376,14 @@ export function contract(id) {
     if (entry === undefined)
         throw new UnknownContract(`no contract ${JSON.stringify(id)}`);
     const target = entry.uri + (hash < 0 ? "" : id.slice(hash));
+    const pointer = hash < 0 ? "" : id.slice(hash + 1);
     let validate = null;
     const compiled = () => {
-        validate ??= engine(entry.draft, documentsOf(id)).compile({ $ref: target });
+        validate ??= compileAt(entry, fragmentPointer(pointer), id, target);
         return validate;
     };
-    const pointer = hash < 0 ? "" : id.slice(hash + 1);
-    let accept;
+    // The precompiled checks agree with Ajv: not used where the engine is cfworker.
+    let accept = exact(entry) ? null : undefined;
     const accepts = (value) => (accept === undefined ? (accept = acceptCheck(path, id)) : accept)?.(value) === true;
     const errors = (value) => {
         if (accepts(value))

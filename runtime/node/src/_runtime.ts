@@ -16,6 +16,7 @@ import { createRequire } from "node:module";
 import type Ajv2020Module from "ajv/dist/2020.js";
 import equalModule from "ajv/dist/runtime/equal.js";
 import ucs2lengthModule from "ajv/dist/runtime/ucs2length.js";
+import { exactCheck } from "./_exact.js";
 import { FORMATS, isMultiple } from "./_formats.js";
 import { regExp } from "./_regex.js";
 import type { LinearRegExp } from "./_regex.js";
@@ -23,7 +24,7 @@ import { MANIFEST } from "./_manifest.js";
 import { SCHEMAS, type SchemaEntry } from "./_schemas.js";
 import { UnionReport } from "./_unions.js";
 import { ContractViolation, UnknownContract, normalise, toViolations } from "./_violations.js";
-import type { Violation } from "./_violations.js";
+import type { AjvError, Violation } from "./_violations.js";
 
 export {
   FORMATS,
@@ -337,6 +338,45 @@ export interface Contract<T = unknown> {
 
 const contracts = new Map<string, Contract>();
 
+/** A compiled contract: Ajv's validate function, or _exact.ts's with its shape. */
+type Check = ((value: unknown) => boolean) & {
+  errors?: readonly AjvError[] | null | undefined;
+};
+
+const exact = (entry: SchemaEntry): boolean => entry.engine === "cfworker";
+
+/** The uri of the location `pointer` of a bundled file, as cfworker's lookup keys it. */
+function exactTarget(entry: SchemaEntry, pointer: string): string {
+  const base = new URL(entry.uri.replace(/#$/, "")).href;
+  if (pointer === "") return base;
+  const tokens = pointer.split("/").slice(1).map((t) => t.replace(/~1/g, "/").replace(/~0/g, "~"));
+  const encode = (t: string): string =>
+    encodeURI(t.replace(/~/g, "~0").replace(/\//g, "~1")).replace(/#/g, "%23");
+  return `${base}#/${tokens.map(encode).join("/")}`;
+}
+
+/** The JSON pointer a contract id's fragment spells (percent-escapes decoded). */
+function fragmentPointer(fragment: string): string {
+  try {
+    return decodeURIComponent(fragment);
+  } catch {
+    return fragment;
+  }
+}
+
+/**
+ * The validator of the location `pointer` of file `path` (the contract `id`'s
+ * files known to it): Ajv's, or cfworker's for a file marked so.
+ */
+function compileAt(entry: SchemaEntry, pointer: string, id: string, ref: string): Check {
+  const paths = documentsOf(id);
+  if (exact(entry)) {
+    const entries = paths === null ? SCHEMAS : paths.flatMap((p) => entryFor(p) ?? []);
+    return exactCheck(entry.draft, entries, exactTarget(entry, pointer));
+  }
+  return engine(entry.draft, paths).compile({ $ref: ref });
+}
+
 // -- precompiled accept-checks ------------------------------------------------------------
 
 /**
@@ -423,7 +463,7 @@ function ajvIs(id: string, value: unknown): boolean {
 // -- failing unions explained (_unions.ts) ------------------------------------------------
 
 const FRAGMENT_UNSAFE = /[^A-Za-z0-9_.\-~/$!&'()*+,;=:@]/gu;
-const located = new Map<string, ValidateFunction>();
+const located = new Map<string, Check>();
 
 /** The violations of `value` against the schema at `path#pointer`, unexplained. */
 function locationErrors(path: string, pointer: string, value: unknown): Violation[] {
@@ -432,7 +472,7 @@ function locationErrors(path: string, pointer: string, value: unknown): Violatio
   if (check === undefined) {
     const entry = entryFor(path) as SchemaEntry;
     const fragment = pointer.replace(FRAGMENT_UNSAFE, (c) => encodeURIComponent(c));
-    check = engine(entry.draft, documentsOf(path)).compile({ $ref: `${entry.uri}#${fragment}` });
+    check = compileAt(entry, pointer, path, `${entry.uri}#${fragment}`);
     located.set(id, check);
   }
   return check(value) ? [] : normalise(toViolations(check.errors, value));
@@ -464,13 +504,14 @@ export function contract<T = unknown>(id: string): Contract<T> {
   const entry = entryFor(path);
   if (entry === undefined) throw new UnknownContract(`no contract ${JSON.stringify(id)}`);
   const target = entry.uri + (hash < 0 ? "" : id.slice(hash));
-  let validate: ValidateFunction | null = null;
-  const compiled = (): ValidateFunction => {
-    validate ??= engine(entry.draft, documentsOf(id)).compile({ $ref: target });
+  const pointer = hash < 0 ? "" : id.slice(hash + 1);
+  let validate: Check | null = null;
+  const compiled = (): Check => {
+    validate ??= compileAt(entry, fragmentPointer(pointer), id, target);
     return validate;
   };
-  const pointer = hash < 0 ? "" : id.slice(hash + 1);
-  let accept: AcceptCheck | null | undefined;
+  // The precompiled checks agree with Ajv: not used where the engine is cfworker.
+  let accept: AcceptCheck | null | undefined = exact(entry) ? null : undefined;
   const accepts = (value: unknown): boolean =>
     (accept === undefined ? (accept = acceptCheck(path, id)) : accept)?.(value) === true;
   const errors = (value: unknown): Violation[] => {
