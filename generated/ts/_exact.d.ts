@@ -10,8 +10,10 @@ export interface ExactCheck {
     (value: unknown): boolean;
     errors: AjvError[] | null;
 }
+/** The JSON pointer a contract id's fragment spells (percent-escapes decoded). */
+export declare function fragmentPointer(fragment: string): string;
 /**
- * The exact validator of the location `target` (a bundle uri with a fragment), over
- * the bundled files `entries` (those the contract reaches), read with `draft`.
+ * The exact validator of the location `pointer` of the bundled file `at`, over the
+ * bundled files `entries` (those the contract reaches), read with its draft.
  */
-export declare function exactCheck(draft: string, entries: readonly ExactEntry[], target: string): ExactCheck;
+export declare function exactCheck(at: ExactEntry, entries: readonly ExactEntry[], pointer: string): ExactCheck;

@@ -108,13 +108,30 @@ function prepare(schema) {
 }
 /** The bundled schemas cfworker knows so far (its lookup), by draft. */
 const lookups = new Map();
+/** The uri of the location `pointer` of a bundled file, as cfworker's lookup keys it. */
+function target(uri, pointer) {
+    const base = new URL(uri.replace(/#$/, "")).href;
+    if (pointer === "")
+        return base;
+    const encode = (t) => encodeURI(t.replace(/~/g, "~0").replace(/\//g, "~1")).replace(/#/g, "%23");
+    return `${base}#/${tokens(pointer).map(encode).join("/")}`;
+}
+/** The JSON pointer a contract id's fragment spells (percent-escapes decoded). */
+export function fragmentPointer(fragment) {
+    try {
+        return decodeURIComponent(fragment);
+    }
+    catch {
+        return fragment;
+    }
+}
 /**
- * The exact validator of the location `target` (a bundle uri with a fragment), over
- * the bundled files `entries` (those the contract reaches), read with `draft`.
+ * The exact validator of the location `pointer` of the bundled file `at`, over the
+ * bundled files `entries` (those the contract reaches), read with its draft.
  */
-export function exactCheck(draft, entries, target) {
+export function exactCheck(at, entries, pointer) {
     const cf = load();
-    const key = draft === "7" ? "7" : "2020-12";
+    const key = at.draft === "7" ? "7" : "2020-12";
     let known = lookups.get(key);
     if (known === undefined) {
         known = { lookup: Object.create(null), added: new Set() };
@@ -128,7 +145,7 @@ export function exactCheck(draft, entries, target) {
         cf.dereference(prepare(entry.schema), known.lookup, new URL(base));
     }
     const lookup = known.lookup;
-    const root = { $ref: target };
+    const root = { $ref: target(at.uri, pointer) };
     const check = ((value) => {
         const bad = nonFinite(value, "");
         if (bad !== null) {

@@ -130,13 +130,31 @@ export interface ExactCheck {
   errors: AjvError[] | null;
 }
 
+/** The uri of the location `pointer` of a bundled file, as cfworker's lookup keys it. */
+function target(uri: string, pointer: string): string {
+  const base = new URL(uri.replace(/#$/, "")).href;
+  if (pointer === "") return base;
+  const encode = (t: string): string =>
+    encodeURI(t.replace(/~/g, "~0").replace(/\//g, "~1")).replace(/#/g, "%23");
+  return `${base}#/${tokens(pointer).map(encode).join("/")}`;
+}
+
+/** The JSON pointer a contract id's fragment spells (percent-escapes decoded). */
+export function fragmentPointer(fragment: string): string {
+  try {
+    return decodeURIComponent(fragment);
+  } catch {
+    return fragment;
+  }
+}
+
 /**
- * The exact validator of the location `target` (a bundle uri with a fragment), over
- * the bundled files `entries` (those the contract reaches), read with `draft`.
+ * The exact validator of the location `pointer` of the bundled file `at`, over the
+ * bundled files `entries` (those the contract reaches), read with its draft.
  */
-export function exactCheck(draft: string, entries: readonly ExactEntry[], target: string): ExactCheck {
+export function exactCheck(at: ExactEntry, entries: readonly ExactEntry[], pointer: string): ExactCheck {
   const cf = load();
-  const key = draft === "7" ? "7" : "2020-12";
+  const key = at.draft === "7" ? "7" : "2020-12";
   let known = lookups.get(key);
   if (known === undefined) {
     known = { lookup: Object.create(null) as Lookup, added: new Set() };
@@ -149,7 +167,7 @@ export function exactCheck(draft: string, entries: readonly ExactEntry[], target
     cf.dereference(prepare(entry.schema) as Schema, known.lookup, new URL(base));
   }
   const lookup = known.lookup;
-  const root: Schema = { $ref: target };
+  const root: Schema = { $ref: target(at.uri, pointer) };
   const check = ((value: unknown): boolean => {
     const bad = nonFinite(value, "");
     if (bad !== null) {
