@@ -15,7 +15,8 @@ const COMPILED = join(HERE, "..", "compiled");
 export async function loadRuntime(schemas = []) {
   const dir = mkdtempSync(join(tmpdir(), "contracts-runtime-"));
   const copied = ["_runtime.js", "_formats.js", "_formats_extra.js", "_violations.js",
-    "_hostname.js", "_idna.js", "_regex.js", "_unions.js", "http.js", "telemetry.js"];
+    "_hostname.js", "_idna.js", "_precompiled.js", "_regex.js", "_unions.js", "http.js",
+    "telemetry.js"];
   for (const name of copied) {
     copyFileSync(join(COMPILED, name), join(dir, name));
   }
