@@ -24,6 +24,7 @@ from urllib.parse import quote
 from pydantic import TypeAdapter, ValidationError
 from pydantic_core import SchemaValidator
 
+from runtime._dispatch import Branches, Built, tagged_choices
 from runtime._violation_text import from_jsonschema, from_pydantic, show
 from runtime.errors import ContractViolation, UnknownContract, Violation
 
@@ -117,14 +118,37 @@ class ContractValidator:
         return getattr(module, self.name)
 
     @cached_property
+    def _whole(self) -> Built:
+        return Built(self.python_type, self._strip_patterns)
+
+    @cached_property
     def adapter(self) -> TypeAdapter[Any]:
-        return TypeAdapter(self.python_type)
+        return self._whole.adapter
 
     @cached_property
     def core(self) -> SchemaValidator:
         """The adapter's pydantic-core validator, called without the adapter's
         Python wrapper on the hot paths."""
-        return self.adapter.validator  # type: ignore[return-value]
+        return self._whole.core
+
+    @cached_property
+    def branches(self) -> Branches | None:
+        """For a union told apart by a callable discriminator (a big event root),
+        its choices, each built on the first message it takes
+        (runtime/_dispatch.py); ``None`` for any other type."""
+        found = tagged_choices(self.python_type)
+        if found is None:
+            return None
+        return Branches(*found, self._strip_patterns)
+
+    def _built_for(self, instance: Any) -> Built:
+        """What validates ``instance``: its union branch, or the whole type."""
+        branches = self.branches
+        if branches is not None:
+            built = branches.of(instance)
+            if built is not None:
+                return built
+        return self._whole
 
     def _limits(self, data: bytes) -> None:
         limits = self.contracts.limits
@@ -165,31 +189,43 @@ class ContractValidator:
         raw = data.encode() if isinstance(data, str) else bytes(data)
         self._limits(raw)
         verdict: Any = _NOT_ASKED
-        instance: Any = _INVALID
+        instance: Any = _UNPARSED
         if self.full_check:
             instance = _loads_or_none(raw)
             if instance is not _INVALID:
                 verdict = self.contracts.fast_checker.is_valid(self.contract, instance)
                 if verdict:
                     try:
-                        return self.unpatterned.validate_json(
+                        return self._built_for(instance).unpatterned.validate_json(
                             raw, by_alias=True, by_name=False
                         )
                     except ValidationError:  # not expected: decided and worded below
                         verdict = _NOT_ASKED
-        try:
-            value = self.core.validate_json(raw, by_alias=True, by_name=False)
-        except ValidationError as exc:
-            instance = _loads_or_none(raw)
-            if instance is _INVALID:
-                raise ContractViolation(
-                    self.contract, [Violation("", "valid JSON", _json_problem(raw))]
-                ) from None
-            raise self._refused(exc, instance) from None
+        value: Any = _NO_VALUE
+        if self.branches is not None:
+            # The branch the union would pick; a refusal is worded by the union.
+            if instance is _UNPARSED:
+                instance = _loads_or_none(raw)
+            built = None if instance is _INVALID else self.branches.of(instance)
+            if built is not None:
+                try:
+                    value = built.core.validate_json(raw, by_alias=True, by_name=False)
+                except ValidationError:
+                    pass
+        if value is _NO_VALUE:
+            try:
+                value = self.core.validate_json(raw, by_alias=True, by_name=False)
+            except ValidationError as exc:
+                instance = _loads_or_none(raw)
+                if instance is _INVALID:
+                    raise ContractViolation(
+                        self.contract, [Violation("", "valid JSON", _json_problem(raw))]
+                    ) from None
+                raise self._refused(exc, instance) from None
         if self.full_check:
-            self._check_full(
-                json.loads(raw) if instance is _INVALID else instance, verdict
-            )
+            if instance is _INVALID or instance is _UNPARSED:
+                instance = json.loads(raw)
+            self._check_full(instance, verdict)
         return value
 
     def validate_python(self, instance: Any) -> Any:
@@ -200,15 +236,28 @@ class ContractValidator:
             verdict = self.contracts.fast_checker.is_valid(self.contract, instance)
             if verdict:
                 try:
-                    return self.unpatterned.validate_python(
+                    return self._built_for(instance).unpatterned.validate_python(
                         instance, by_alias=True, by_name=False
                     )
                 except ValidationError:  # not expected: decided and worded below
                     verdict = _NOT_ASKED
-        try:
-            value = self.core.validate_python(instance, by_alias=True, by_name=False)
-        except ValidationError as exc:
-            raise self._refused(exc, instance) from None
+        value: Any = _NO_VALUE
+        if self.branches is not None:
+            built = self.branches.of(instance)
+            if built is not None:
+                try:
+                    value = built.core.validate_python(
+                        instance, by_alias=True, by_name=False
+                    )
+                except ValidationError:
+                    pass
+        if value is _NO_VALUE:
+            try:
+                value = self.core.validate_python(
+                    instance, by_alias=True, by_name=False
+                )
+            except ValidationError as exc:
+                raise self._refused(exc, instance) from None
         if self.full_check:
             self._check_full(instance, verdict)
         return value
@@ -243,15 +292,16 @@ class ContractValidator:
         a message it accepts matches every pattern of the model too (a model accepts
         every message its schema accepts), so the model need not match them again:
         each pattern runs once per value. Its typed value is the model's."""
+        return self._whole.unpatterned
+
+    def _strip_patterns(self, schema: Any) -> Any:
+        """``schema`` without its ``pattern`` steps, or ``None`` for a package
+        generated before the steps were marked."""
         patterns = getattr(self.contracts.support, "patterns", None)
         marker = getattr(patterns, "PATTERN_STEP", None)
-        if not isinstance(marker, str):  # a package generated before the marker
-            return self.core
-        schema = self.adapter.core_schema
-        if not isinstance(schema, dict):  # deferred (defer_build): build it now
-            self.adapter.rebuild(force=True)
-            schema = self.adapter.core_schema
-        return SchemaValidator(_without_steps(schema, marker))
+        if not isinstance(marker, str):
+            return None
+        return _without_steps(schema, marker)
 
     def _check_full(self, instance: Any, verdict: Any = None) -> None:
         """The full check of a message Pydantic accepted: the verdict from the
@@ -276,6 +326,8 @@ class ContractValidator:
 
 _INVALID = object()
 _NOT_ASKED = object()
+_UNPARSED = object()
+_NO_VALUE = object()
 
 
 def _without_steps(schema: Any, marker: str) -> Any:

@@ -87,8 +87,9 @@ def validate_python(
 
 
 def ensure_node_modules(ts_root: Path) -> None:
-    """Install the package's dependencies (Ajv, re2js) next to it, once."""
-    if all((ts_root / "node_modules" / dep).is_dir() for dep in ("ajv", "re2js")):
+    """Install the package's dependencies (Ajv, re2js, cfworker) next to it, once."""
+    deps = ("ajv", "re2js", "@cfworker/json-schema")
+    if all((ts_root / "node_modules" / dep).is_dir() for dep in deps):
         return
     npm = shutil.which("npm")
     if npm is None:

@@ -22,7 +22,7 @@ from codegen.compiler.load import Document, load_all
 from codegen.compiler.lower import Lowerer
 from codegen.compiler.metaschemas import meta_documents
 from codegen.compiler.naming import module_part
-from codegen.compiler.nodelimits import node_limit_errors
+from codegen.compiler.nodelimits import exact_files
 from codegen.compiler.nodes import MAX_NESTING, Ctx
 from codegen.compiler.resolve import SchemaGraph, walk_refs
 from codegen.compiler.vocabulary import check_document, is_definitions_only, message_of
@@ -132,7 +132,6 @@ def _compile(
     if ref_errors:
         raise CompileError(ref_errors)
     bundler = Bundler(graph)  # resolves $dynamicRef, for the Node bundle
-    errors.extend(node_limit_errors(bundler))
     names = module_names(documents)
     lowerer = Lowerer(graph, names, strict)
     roots: dict[str, ir.TypeName | None] = {}
@@ -161,6 +160,9 @@ def _compile(
     if errors:
         raise CompileError(errors)
     reached = reaches(documents, deps)
+    exact, pattern_errors = exact_files(bundler, reached)
+    if pattern_errors:
+        raise CompileError(pattern_errors)
     prints = fingerprints(documents, reached)
     all_decls: dict[ir.TypeName, ir.Decl] = {
         n: replace(d, full_check=tuple(sorted(lowerer.full_check.get(n, ()))))
@@ -207,7 +209,13 @@ def _compile(
             drop_annotations_ajv_reads(bundled, {d.path: d.draft for d in documents})
             add_discriminators(bundled, tagged, graph.base_uri)
         return tuple(
-            ir.Bundle(d.path, graph.base_uri[d.path], d.draft, bundled[d.path])
+            ir.Bundle(
+                d.path,
+                graph.base_uri[d.path],
+                d.draft,
+                bundled[d.path],
+                "cfworker" if d.path in exact else "ajv",
+            )
             for d in documents
         )
 

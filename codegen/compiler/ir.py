@@ -251,6 +251,9 @@ class Bundle:
     uri: str
     draft: str
     schema: JsonValue
+    # The Node engine of the file's contracts: "ajv", or "cfworker" where they reach
+    # an unevaluated* shape Ajv gets wrong (codegen/compiler/nodelimits.py).
+    engine: str = "ajv"
 
 
 @dataclass(frozen=True)

@@ -111,6 +111,7 @@ def snake_case(text: str) -> str:
 
 
 @functools.lru_cache(maxsize=1 << 16)
+@functools.lru_cache(maxsize=1 << 16)
 def python_field_name(json_name: str) -> str:
     """A safe Python attribute name for a JSON property name.
 
@@ -167,11 +168,14 @@ def unique_field_names(json_names: list[str]) -> dict[str, str]:
     whose JSON name already is the converted name keeps it; the others get trailing
     underscores, in the order given. No numeric suffixes.
     """
+    converted = {n: python_field_name(n) for n in json_names}
+    if len(set(converted.values())) == len(converted) == len(json_names):
+        return converted  # no collision: each keeps its converted name
     result: dict[str, str] = {}
     taken: set[str] = set()
-    exact = {n for n in json_names if python_field_name(n) == n}
+    exact = {n for n in json_names if converted[n] == n}
     for json_name in sorted(json_names, key=lambda n: (n not in exact, 0)):
-        candidate = python_field_name(json_name)
+        candidate = converted[json_name]
         while candidate in taken:
             candidate += "_"
         taken.add(candidate)

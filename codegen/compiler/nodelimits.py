@@ -1,15 +1,19 @@
-"""Schema shapes the Node validator (Ajv 8) gets wrong: refused at generation time.
+"""Schema shapes Ajv 8 gets wrong: their contracts get another engine in Node.
 
 Python and Node must accept exactly the same messages. Where Ajv cannot follow a
 schema and the bundle cannot say it another way (``codegen/bundle.py`` does that
-for ``$ref`` into embedded resources and for ``$dynamicRef``), the compiler
-refuses the schema with a reason, rather than ship validators that disagree.
+for ``$ref`` into embedded resources and for ``$dynamicRef``), the contracts that
+reach the shape are validated in Node by ``@cfworker/json-schema`` instead
+(``runtime/node/src/_exact.ts``; the bundle marks their files ``engine:
+"cfworker"``), which tracks evaluated properties and items as the specification
+says. The codes below name the shapes (:meth:`NodeLimits.flagged`); they are no
+longer refusals.
 
 ``unevaluatedItems`` and ``unevaluatedProperties`` depend on what the rest of
 their schema evaluated (its annotation scope: the keywords beside them and what
 ``allOf``, ``anyOf``, ``oneOf``, ``not``, ``if``/``then``/``else``,
 ``dependentSchemas``, ``$ref`` and ``$dynamicRef`` reach). Ajv tracks that only
-where it is simple. Refused, each with a stable code:
+where it is simple. Flagged, each with a stable code:
 
 - ``unevaluated-contains``: ``unevaluatedItems`` with a ``contains`` in its
   scope (Ajv never counts the items ``contains`` matched as evaluated);
@@ -30,8 +34,14 @@ where it is simple. Refused, each with a stable code:
   always-valid member.
 
 These rules were found, and are kept honest, by a random test
-(``tests/test_node_limits.py``): on generated schemas, whatever compiles gets the
-verdict of ``jsonschema`` from both runtimes.
+(``tests/test_node_limits.py``): on generated schemas, both runtimes give the
+verdict of ``jsonschema``, on both engines.
+
+cfworker runs ``patternProperties`` with V8's backtracking ``RegExp`` (``pattern``
+it never sees: ``_exact.ts`` hands it to the runtime's linear-time engine). A
+contract on the cfworker engine whose files hold a ``patternProperties`` pattern
+not proven linear for V8 (``codegen/typescript/native_patterns.native_search_safe``:
+``^x-`` and ``foo`` are, ``a*b`` is not) is refused, code ``exact-pattern-properties``.
 """
 
 from __future__ import annotations
@@ -43,6 +53,7 @@ from typing import Any
 from codegen.compiler.bundle import Bundler, Place
 from codegen.compiler.vocabulary import subschemas
 from codegen.errors import ContractError
+from codegen.typescript.native_patterns import native_search_safe
 from runtime.jsonpointer import pointer_join, resolve_pointer
 
 ALL_ITEMS = frozenset({"items", "additionalItems", "unevaluatedItems"})
@@ -119,7 +130,9 @@ class NodeLimits:
         self.bundler = bundler
         self.graph = bundler.graph
 
-    def errors(self) -> list[ContractError]:
+    def flagged(self) -> list[ContractError]:
+        """Each unevaluated* keyword Ajv would get wrong, as an error (not raised:
+        its code and text say why the file's contracts get the exact engine)."""
         out = []
         for path, doc in self.graph.documents.items():
             if doc.draft != "2020-12":
@@ -261,7 +274,51 @@ class NodeLimits:
                     if ref.dynamic in names:
                         yield (anchor_file, names[ref.dynamic]), how
 
+    def pattern_errors(self, path: str) -> list[ContractError]:
+        """``exact-pattern-properties``: each ``patternProperties`` pattern of
+        document ``path`` that V8 may not run in linear time."""
+        out = []
+        for (file, pointer), node in self._schemas(path):
+            patterns = node.get("patternProperties")
+            if not isinstance(patterns, dict):
+                continue
+            for source in sorted(patterns):
+                if native_search_safe(source):
+                    continue
+                out.append(
+                    ContractError(
+                        file,
+                        pointer_join(pointer, "patternProperties", source),
+                        "exact-pattern-properties",
+                        f"pattern {source!r} is reached by a contract that Node"
+                        " validates with @cfworker/json-schema (its unevaluated*"
+                        " keywords are beyond Ajv), which runs patternProperties"
+                        " with a backtracking RegExp; this pattern is not proven"
+                        " linear there",
+                        "anchor the pattern with ^ and make it deterministic"
+                        " (e.g. ^x-), or drop unevaluated* from the contracts"
+                        " that reach it",
+                    )
+                )
+        return out
+
 
 def node_limit_errors(bundler: Bundler) -> list[ContractError]:
     """Every shape of the module docstring in the bundler's documents."""
-    return NodeLimits(bundler).errors()
+    return NodeLimits(bundler).flagged()
+
+
+def exact_files(
+    bundler: Bundler, reached: dict[str, tuple[str, ...]]
+) -> tuple[frozenset[str], list[ContractError]]:
+    """The files whose contracts Node validates with cfworker (those reaching a
+    flagged shape), and the ``exact-pattern-properties`` refusals among the files
+    they reach."""
+    limits = NodeLimits(bundler)
+    flagged = {e.file for e in limits.flagged()}
+    exact = frozenset(p for p, files in reached.items() if flagged & set(files))
+    errors: list[ContractError] = []
+    for path in sorted({f for p in exact for f in reached[p]}):
+        if path in limits.graph.documents:
+            errors.extend(limits.pattern_errors(path))
+    return exact, errors

@@ -73,9 +73,16 @@ def types_of(node: dict[str, Any]) -> set[str] | None:
     return {t} if isinstance(t, str) else set(t)
 
 
+_NO_DOCS = ir.Docs()
+_DOC_KEYWORDS = frozenset(
+    {"title", "description", "deprecated", "readOnly", "writeOnly", "examples"}
+)
+
+
 def docs_of(node: Any) -> ir.Docs:
-    if not isinstance(node, dict):
-        return ir.Docs()
+    # Most nodes carry none: they share one (frozen) empty Docs.
+    if not isinstance(node, dict) or _DOC_KEYWORDS.isdisjoint(node):
+        return _NO_DOCS
     examples = node.get("examples")
     return ir.Docs(
         title=node.get("title"),

@@ -58,6 +58,8 @@ def _refuse(uri: str) -> Resource[Any]:
 # anchor, or in draft-07 an `$id` fragment): where one appears, the registry crawls.
 _IDENTIFYING = ("$id", "$anchor", "$dynamicAnchor", "$recursiveAnchor")
 _CONTAINERS = (dict, list)  # a tuple: `dict | list` is built anew at every call
+# Where an object sits: (file, its parent's step or None at the root, its key).
+_Step = tuple[str, "_Step | None", "str | int"]
 
 
 class SchemaGraph:
@@ -65,7 +67,7 @@ class SchemaGraph:
 
     def __init__(self, documents: list[Document]) -> None:
         self.documents = {d.path: d for d in documents}
-        self._where: dict[int, tuple[str, str]] = {}
+        self._where: dict[int, _Step] = {}
         self._resolved: dict[tuple[str, str, str], Target] = {}
         self._identified = False  # some object has $id or an anchor keyword
         self.base_uri: dict[str, str] = {}
@@ -107,30 +109,41 @@ class SchemaGraph:
         # Every object of the document, subschema or not: a $ref may point into an
         # unknown keyword's value (an annotation that groups schemas, as `$defs`
         # would). A parsed document shares no object, so each has one pointer.
-        values: list[tuple[Any, str]] = [(doc.contents, "")]
+        # Pointers are spelt out only for the objects asked about (``location``):
+        # each object records its parent's record and its key.
+        values: list[tuple[Any, _Step]] = [(doc.contents, (doc.path, None, ""))]
+        where = self._where
         while values:
-            node, pointer = values.pop()
+            node, step = values.pop()
             if isinstance(node, dict):
-                self._where.setdefault(id(node), (doc.path, pointer))
+                where.setdefault(id(node), step)
                 if not self._identified:
                     self._identified = any(k in node for k in _IDENTIFYING)
                 values.extend(
-                    (v, pointer_join(pointer, k))
+                    (v, (doc.path, step, k))
                     for k, v in node.items()
                     if isinstance(v, _CONTAINERS)
                 )
             elif isinstance(node, list):
                 values.extend(
-                    (v, f"{pointer}/{i}")
+                    (v, (doc.path, step, i))
                     for i, v in enumerate(node)
                     if isinstance(v, _CONTAINERS)
                 )
 
     def location(self, node: Any) -> tuple[str, str] | None:
         """The file and pointer where a schema object was first seen."""
-        if isinstance(node, dict):
-            return self._where.get(id(node))
-        return None
+        if not isinstance(node, dict):
+            return None
+        step = self._where.get(id(node))
+        if step is None:
+            return None
+        path = step[0]
+        tokens: list[str | int] = []
+        while step[1] is not None:
+            tokens.append(step[2])
+            step = step[1]
+        return path, pointer_join("", *reversed(tokens))
 
     def root_resolver(self, path: str) -> Resolver:
         return self.registry.resolver(base_uri=self.base_uri[path])

@@ -321,3 +321,41 @@ def native_safe(source: str) -> bool:
         return False
     groups = [first, *automaton.follow]
     return all(automaton.deterministic(group) for group in groups)
+
+
+def _max_length(node: _PatternNode) -> int | None:
+    """The most characters ``node`` can match, or None when unbounded."""
+    if node.kind == "char":
+        return 1
+    lengths = [_max_length(item) for item in node.items]
+    if any(n is None for n in lengths):
+        return None
+    known = [n for n in lengths if n is not None]
+    if node.kind == "alt":
+        return max(known, default=0)
+    if node.kind == "rep":
+        return None if node.high is None else node.high * known[0]
+    return sum(known)
+
+
+# Characters an unanchored pattern's match may span, at most, to count as linear.
+SEARCH_SPAN = 64
+
+
+def native_search_safe(source: str) -> bool:
+    """Whether a backtracking engine searches the text for ECMA-262 pattern
+    ``source`` in linear time: :func:`native_safe`, or an unanchored pattern (a
+    search tries it at every position) that matches at most SEARCH_SPAN characters
+    and would be native-safe anchored (so each attempt reads at most SEARCH_SPAN
+    characters once): ``foo``, ``x-``, ``a|b``."""
+    if native_safe(source):
+        return True
+    if source.startswith("^") or not native_safe(f"^(?:{source})"):
+        return False
+    reader = _PatternReader(source)
+    try:
+        tree = reader.disjunction()
+    except (_NotLinear, RecursionError):
+        return False
+    span = _max_length(tree)
+    return reader.i == len(source) and span is not None and span <= SEARCH_SPAN

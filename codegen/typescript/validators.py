@@ -88,6 +88,8 @@ class _Module(Applicators):
         bundle = self.bundles.get(uri)
         if bundle is None or bundle.draft != self.draft:
             raise Unmodelled(f"{uri}: not a {self.draft} file of the package")
+        if bundle.engine != "ajv":
+            raise Unmodelled(f"{uri}: validated by {bundle.engine}, not Ajv")
         schema: Any = bundle.schema
         for token in map(_token, pointer.split("/")[1:] if pointer else []):
             if isinstance(schema, dict) and token in schema:

@@ -1,4 +1,6 @@
 import { createRequire } from "node:module";
+import { exactCheck, fragmentPointer } from "./_exact.js";
+import { readJson } from "./_jsontext.js";
 import { FORMATS, isMultiple } from "./_formats.js";
 import { precompiled } from "./_precompiled.js";
 import { regExp } from "./_regex.js";
@@ -8,6 +10,7 @@ import { UnionReport } from "./_unions.js";
 import { ContractViolation, UnknownContract, normalise, toViolations } from "./_violations.js";
 export { FORMATS, isDate, isDateTime, isDuration, isEmail, isHostname, isIpv4, isIpv6, isMultiple, isTime, isUri, isUuid, punycodeDecode, } from "./_formats.js";
 export { ContractViolation, MAX_VIOLATIONS, RuntimeContractError, UnknownContract, capped, omittedLine, violationText, } from "./_violations.js";
+export { DEFAULT_LIMITS, checkLimits, depthOver, nestingDepth, utf8Length } from "./_jsontext.js";
 const requireModule = createRequire(import.meta.url);
 let ajvClasses = null;
 function loadAjv() {
@@ -18,10 +21,6 @@ function loadAjv() {
     return ajvClasses;
 }
 const ROOT_URI = "file:///schemas/";
-export const DEFAULT_LIMITS = Object.freeze({
-    maxBytes: 1 << 20,
-    maxDepth: 64,
-});
 function multipleOfKeyword() {
     const validate = (divisor, data) => {
         if (isMultiple(data, divisor))
@@ -244,13 +243,27 @@ function entryFor(path) {
     return byPath.get(path);
 }
 const contracts = new Map();
+/**
+ * The validator of the location `pointer` of file `path` (the contract `id`'s
+ * files known to it): Ajv's, or cfworker's for a file marked so.
+ */
+function compileAt(entry, pointer, id, ref) {
+    const paths = documentsOf(id);
+    if (entry.engine !== "cfworker")
+        return engine(entry.draft, paths).compile({ $ref: ref });
+    return exactCheck(entry, paths === null ? SCHEMAS : paths.flatMap((p) => entryFor(p) ?? []), pointer);
+}
 // -- precompiled validators (_precompiled.ts) ---------------------------------------------
 let usePrecompiled = true;
-/** The precompiled validator of contract or location `id` (of schema file `path`), or null. */
+/**
+ * The precompiled validator of contract or location `id` (of schema file `path`), or
+ * null; none where the file's engine is cfworker (the validators agree with Ajv).
+ */
 function precompiledOf(path, id) {
-    if (!usePrecompiled)
+    const entry = entryFor(path);
+    if (!usePrecompiled || entry === undefined || entry.engine === "cfworker")
         return null;
-    return precompiled(path, entryFor(path)?.checks === true, id.includes("#") ? id : `${id}#`);
+    return precompiled(path, entry.checks === true, id.includes("#") ? id : `${id}#`);
 }
 /**
  * For tests: the precompiled validator's verdict on `value` (null when the contract has
@@ -287,7 +300,7 @@ const located = new Map();
 /** The violations of `value` against the schema at `path#pointer`, unexplained. */
 function locationErrors(path, pointer, value) {
     const id = `${path}#${pointer}`;
-    const fn = usePrecompiled ? precompiled(path, false, id) : null;
+    const fn = precompiledOf(path, id);
     if (fn !== null) {
         const raw = [];
         return fn(value, "", raw) ? [] : normalise(toViolations(raw, value));
@@ -296,7 +309,7 @@ function locationErrors(path, pointer, value) {
     if (check === undefined) {
         const entry = entryFor(path);
         const fragment = pointer.replace(FRAGMENT_UNSAFE, (c) => encodeURIComponent(c));
-        check = engine(entry.draft, documentsOf(path)).compile({ $ref: `${entry.uri}#${fragment}` });
+        check = compileAt(entry, pointer, path, `${entry.uri}#${fragment}`);
         located.set(id, check);
     }
     return check(value) ? [] : normalise(toViolations(check.errors, value));
@@ -322,12 +335,12 @@ export function contract(id) {
     if (entry === undefined)
         throw new UnknownContract(`no contract ${JSON.stringify(id)}`);
     const target = entry.uri + (hash < 0 ? "" : id.slice(hash));
+    const pointer = hash < 0 ? "" : id.slice(hash + 1);
     let validate = null;
     const compiled = () => {
-        validate ??= engine(entry.draft, documentsOf(id)).compile({ $ref: target });
+        validate ??= compileAt(entry, fragmentPointer(pointer), id, target);
         return validate;
     };
-    const pointer = hash < 0 ? "" : id.slice(hash + 1);
     let known;
     const check = () => usePrecompiled ? (known === undefined ? (known = precompiledOf(path, id)) : known) : null;
     const errors = (value) => {
@@ -367,107 +380,4 @@ export function contract(id) {
     });
     contracts.set(id, made);
     return made;
-}
-// -- JSON text: limits before parsing ----------------------------------------------------
-/** The deepest nesting of arrays and objects in JSON text (strings skipped). */
-export function nestingDepth(text) {
-    let depth = 0;
-    let deepest = 0;
-    let inString = false;
-    let escaped = false;
-    for (let i = 0; i < text.length; i++) {
-        const c = text.charCodeAt(i);
-        if (inString) {
-            if (escaped)
-                escaped = false;
-            else if (c === 0x5c)
-                escaped = true;
-            else if (c === 0x22)
-                inString = false;
-        }
-        else if (c === 0x22)
-            inString = true;
-        else if (c === 0x5b || c === 0x7b)
-            deepest = Math.max(deepest, ++depth);
-        else if (c === 0x5d || c === 0x7d)
-            depth -= 1;
-    }
-    return deepest;
-}
-/** The size of text as UTF-8, in bytes (a lone surrogate counts as U+FFFD, 3 bytes). */
-export function utf8Length(text) {
-    return Buffer.byteLength(text, "utf8");
-}
-const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-const refusal = (id, expected, got) => new ContractViolation(id, [{ pointer: "", expected, got }]);
-/**
- * Throws the ContractViolation of contract `id` when JSON text we wrote is larger or
- * deeper than `limits` (what a consumer would refuse): the same check as parseJson's,
- * with the depth measured only when the text holds enough brackets to exceed it.
- */
-export function checkLimits(id, text, limits) {
-    const maxBytes = limits?.maxBytes ?? DEFAULT_LIMITS.maxBytes;
-    const maxDepth = limits?.maxDepth ?? DEFAULT_LIMITS.maxDepth;
-    // A UTF-16 unit is at most 3 bytes of UTF-8: short text needs no count.
-    if (text.length * 3 > maxBytes) {
-        const size = utf8Length(text);
-        if (size > maxBytes)
-            throw refusal(id, `at most ${maxBytes} bytes`, `${size} bytes`);
-    }
-    const depth = depthOver(text, maxDepth);
-    if (depth !== null)
-        throw refusal(id, `nesting depth at most ${maxDepth}`, `depth ${depth}`);
-}
-/** The nesting depth of JSON text when it is above `maxDepth`, else null. */
-export function depthOver(text, maxDepth) {
-    if (!mayBeDeeper(text, maxDepth))
-        return null;
-    const depth = nestingDepth(text);
-    return depth > maxDepth ? depth : null;
-}
-/**
- * Whether `text` holds more than `maxDepth` opening brackets, the only way it can nest
- * deeper than that: counted with the native indexOf, so a message with few brackets
- * (nearly every message) is never scanned character by character in JavaScript.
- */
-function mayBeDeeper(text, maxDepth) {
-    if (text.length <= maxDepth * 2)
-        return false;
-    let n = 0;
-    for (const bracket of ["{", "["]) {
-        for (let at = text.indexOf(bracket); at >= 0; at = text.indexOf(bracket, at + 1)) {
-            if (++n > maxDepth)
-                return true;
-        }
-    }
-    return false;
-}
-function readJson(id, data, limits) {
-    const maxBytes = limits?.maxBytes ?? DEFAULT_LIMITS.maxBytes;
-    const maxDepth = limits?.maxDepth ?? DEFAULT_LIMITS.maxDepth;
-    const refuse = (expected, got) => refusal(id, expected, got);
-    // A UTF-16 unit is at most 3 bytes of UTF-8: short text needs no count.
-    const size = typeof data !== "string" ? data.byteLength : data.length * 3 > maxBytes ? utf8Length(data) : 0;
-    if (size > maxBytes)
-        throw refuse(`at most ${maxBytes} bytes`, `${size} bytes`);
-    let text;
-    if (typeof data === "string")
-        text = data;
-    else {
-        try {
-            text = UTF8.decode(data);
-        }
-        catch {
-            throw refuse("valid JSON", "text that is not UTF-8");
-        }
-    }
-    const depth = depthOver(text, maxDepth);
-    if (depth !== null)
-        throw refuse(`nesting depth at most ${maxDepth}`, `depth ${depth}`);
-    try {
-        return JSON.parse(text);
-    }
-    catch (error) {
-        throw refuse("valid JSON", error.message);
-    }
 }

@@ -215,6 +215,28 @@ export function settled(results) {
             throw error;
 }
 /**
+ * Adds a handled message's validation and handler times (`done`: the clock when its
+ * handler returned) to its batch's, per contract and outcome. Consecutive messages of
+ * one contract and outcome (the usual batch) add to the same entry: no key is made.
+ */
+export function timed(run, failure, done) {
+    const { batch, envelope } = run;
+    let last = batch.last;
+    if (last === undefined ||
+        last.failure !== failure ||
+        last.envelope.type !== envelope.type ||
+        last.envelope.version !== envelope.version) {
+        const key = `${envelope.type}@${envelope.version}\u0000${failure}`;
+        let times = batch.times.get(key);
+        if (times === undefined)
+            batch.times.set(key, (times = [0, 0, 0]));
+        last = batch.last = { envelope, failure, times };
+    }
+    last.times[0] += 1;
+    last.times[1] += run.handling - run.started;
+    last.times[2] += done - run.handling;
+}
+/**
  * A consumed batch's counts, and its durations as the mean per message (as
  * runtime.streams records them). `where` is the stream and group attributes.
  */
@@ -232,10 +254,10 @@ export function measured(tel, where, batch) {
     for (const [key, [n, validating, handling]] of batch.times) {
         const [message, failure] = key.split("\u0000");
         const contract = { contract: message.replace("@", ".v") };
-        tel.record("contracts.validation.duration", validating / n, contract);
+        tel.record("contracts.validation.duration", validating / n / 1e3, contract);
         const attributes = failure
             ? { ...where, ...contract, "error.type": failure }
             : { ...where, ...contract };
-        tel.record("contracts.handler.duration", handling / n, attributes);
+        tel.record("contracts.handler.duration", handling / n / 1e3, attributes);
     }
 }

@@ -44,6 +44,19 @@ export declare class Telemetry {
         count?: number;
         parent?: unknown;
     }): SpanHandle | undefined;
+    /**
+     * Starts the `process` span of one consumed message, the child of its producer's
+     * context `parent` (the envelope's `trace`): the consumer's path per message, so
+     * nothing is made here that {@link messaging} would make only to be copied (the
+     * name is kept per destination, the attributes are one literal of a fixed shape)
+     * and the active context is not read. Undefined when nothing records.
+     */
+    process(destination: string, group: string, messageId: string, parent: Readonly<Record<string, unknown>>): SpanHandle | undefined;
+    /**
+     * `fn(a, b)` with `handle`'s span as the active one: {@link within} without a
+     * closure per call (a consumer's handler and its message).
+     */
+    call<A, B, T>(handle: SpanHandle | undefined, fn: (a: A, b: B) => T, a: A, b: B): T;
     /** Runs `fn` with `handle`'s span as the active one (its spans become children). */
     within<T>(handle: SpanHandle | undefined, fn: () => T): T;
     /** Marks a span failed with `error.type`. */

@@ -67,6 +67,8 @@ export class Telemetry {
     #tracer;
     #instruments;
     #gauges = new Map(GAUGES.map((g) => [g, new Map()]));
+    #processOf;
+    #processName = "";
     #lastParent;
     constructor(options = {}) {
         this.#tracerProvider = options.tracerProvider;
@@ -165,6 +167,45 @@ export class Telemetry {
             ? extra.parent
             : undefined;
         return this.start(`${operation} ${destination}`, kind, attributes, parent);
+    }
+    /**
+     * Starts the `process` span of one consumed message, the child of its producer's
+     * context `parent` (the envelope's `trace`): the consumer's path per message, so
+     * nothing is made here that {@link messaging} would make only to be copied (the
+     * name is kept per destination, the attributes are one literal of a fixed shape)
+     * and the active context is not read. Undefined when nothing records.
+     */
+    process(destination, group, messageId, parent) {
+        const tracer = this.#tracer ?? this.#getTracer();
+        if (tracer === undefined || api === null)
+            return undefined;
+        if (destination !== this.#processOf) {
+            this.#processOf = destination;
+            this.#processName = `process ${destination}`;
+        }
+        const context = this.#extract(api, parent);
+        const span = tracer.startSpan(this.#processName, {
+            kind: api.SpanKind.CONSUMER,
+            attributes: {
+                "messaging.system": SYSTEM,
+                "messaging.destination.name": destination,
+                "messaging.operation.type": "process",
+                "messaging.operation.name": "process",
+                "messaging.consumer.group.name": group,
+                "messaging.message.id": messageId,
+            },
+        }, context);
+        const started = { span, context: api.trace.setSpan(context, span) };
+        return started;
+    }
+    /**
+     * `fn(a, b)` with `handle`'s span as the active one: {@link within} without a
+     * closure per call (a consumer's handler and its message).
+     */
+    call(handle, fn, a, b) {
+        if (handle === undefined || api === null)
+            return fn(a, b);
+        return api.context.with(handle.context, fn, undefined, a, b);
     }
     /** Runs `fn` with `handle`'s span as the active one (its spans become children). */
     within(handle, fn) {

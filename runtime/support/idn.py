@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
 
 _SEPARATORS = re.compile("[.\u3002\uff0e\uff61]")
 _LDH = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
@@ -65,10 +66,16 @@ def is_idn_hostname(value: str) -> bool:
 
 
 _ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~\u0080-\U0010ffff-]"
-_LOCAL = re.compile(
+_LOCAL = (
     rf"{_ATEXT}+(?:\.{_ATEXT}+)*"
     r'|"(?:[\x20\x21\x23-\x5b\x5d-\x7e\u0080-\U0010ffff]|\\[\x20-\x7e])*"'
 )
+
+
+@cache
+def _local_part() -> re.Pattern[str]:
+    """Compiled on first use, not at import (its code point classes take ms)."""
+    return re.compile(_LOCAL)
 
 
 def is_idn_email(value: str) -> bool:
@@ -78,7 +85,7 @@ def is_idn_email(value: str) -> bool:
     from .formats import is_ipv4, is_ipv6
 
     local, at, domain = value.rpartition("@")
-    if not at or not local or not domain or not _LOCAL.fullmatch(local):
+    if not at or not local or not domain or not _local_part().fullmatch(local):
         return False
     if domain.startswith("[") and domain.endswith("]"):
         literal = domain[1:-1]

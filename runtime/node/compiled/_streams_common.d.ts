@@ -137,8 +137,16 @@ export interface Batch {
     failed: number;
     tracing: boolean;
     metering: boolean;
-    /** `${type}@${version}\u0000${error type}` -> [messages, validating s, handling s] */
+    /** `${type}@${version}\u0000${error type}` -> [messages, validating ms, handling ms] */
     times: Map<string, [number, number, number]>;
+    /** The `times` entry of the last message handled. */
+    last: {
+        envelope: EnvelopeShape;
+        failure: string;
+        times: [number, number, number];
+    } | undefined;
+    /** The clock (ms) when the last handler returned, while no other work followed. */
+    mark: number | undefined;
 }
 export type AnyHandler = (data: unknown, message: Delivery) => unknown;
 export type Verdict = {
@@ -193,6 +201,12 @@ export declare function settleArgs(keys: readonly string[], group: string, maxLe
 export declare function addDeadLetters(tx: ChainableCommander, dlq: string, maxLen: number | null, letters: readonly [Dead, string[]][]): ChainableCommander;
 /** Throws the first error of a MULTI's replies. */
 export declare function settled(results: [Error | null, unknown][] | null): void;
+/**
+ * Adds a handled message's validation and handler times (`done`: the clock when its
+ * handler returned) to its batch's, per contract and outcome. Consecutive messages of
+ * one contract and outcome (the usual batch) add to the same entry: no key is made.
+ */
+export declare function timed(run: Run, failure: string, done: number): void;
 /**
  * A consumed batch's counts, and its durations as the mean per message (as
  * runtime.streams records them). `where` is the stream and group attributes.

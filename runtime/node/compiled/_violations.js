@@ -116,6 +116,9 @@ function describeError(e, instance) {
             return missing(p["missingProperty"], `a required property (${p["property"]} is present)`);
         case "additionalProperties":
         case "unevaluatedProperties": {
+            // A whole value's unevaluated* with its schema (how the Python side words it).
+            if (p["schema"] !== undefined)
+                return found(`${e.keyword} ${show(p["schema"])}`);
             const key = p["additionalProperty"] ?? p["unevaluatedProperty"];
             const expected = `no such property (${e.keyword} is false)`;
             return { pointer: child(key), expected, got: show(at(instance, child(key))) };
@@ -144,6 +147,9 @@ function describeError(e, instance) {
         case "false schema":
             return found("no value at all (the schema is false)");
         default: {
+            if (e.keyword === "unevaluatedItems" && p["schema"] !== undefined) {
+                return found(`${e.keyword} ${show(p["schema"])}`);
+            }
             const phrase = Object.hasOwn(LIMITS, e.keyword) ? LIMITS[e.keyword] : undefined;
             if (phrase !== undefined && p["limit"] !== undefined) {
                 return found(phrase.replace("N", String(p["limit"])));

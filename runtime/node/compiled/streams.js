@@ -1,7 +1,7 @@
 import { UnknownMessage, messageContract } from "./_envelope.js";
 import { ContractViolation, UnknownContract, contract } from "./_runtime.js";
 import { Telemetry } from "./telemetry.js";
-import { addDeadLetters, COPIED_FIELDS, DEAD_LETTER_MAXLEN, ENVELOPE_FIELD, LAST_ERRORS_KEPT, SETTLE, StreamNotInCatalog, carriedBy, deadLetterFields, deadLetterKey, describe, envelopeContract, groupGone, invalid, measured, messageOf, positive, refused, refusedScript, retryKey, settleArgs, settled, sleep, streamKey, text, transient, unknownViolations, } from "./_streams_common.js";
+import { addDeadLetters, COPIED_FIELDS, DEAD_LETTER_MAXLEN, ENVELOPE_FIELD, LAST_ERRORS_KEPT, SETTLE, StreamNotInCatalog, carriedBy, deadLetterFields, deadLetterKey, describe, envelopeContract, groupGone, invalid, measured, messageOf, positive, refused, refusedScript, retryKey, settleArgs, settled, sleep, streamKey, text, timed, transient, unknownViolations, } from "./_streams_common.js";
 export { DEAD_LETTER_MAXLEN, DEAD_LETTER_REASONS, StreamNotInCatalog, deadLetterKey, retryKey, streamKey, } from "./_streams_common.js";
 export { Publisher } from "./_publisher.js";
 // -- Consuming ---------------------------------------------------------------------------
@@ -119,6 +119,8 @@ export class Consumer {
             tracing: tel.tracing,
             metering: tel.metering,
             times: new Map(),
+            last: undefined,
+            mark: undefined,
         };
         const claimed = await this.#claim(batch);
         const idle = claimed.length === 0 && batch.acks.length === 0 && batch.dead.length === 0;
@@ -131,8 +133,10 @@ export class Consumer {
         }
         for (const item of items) {
             const handling = this.#process(item, batch);
-            if (handling !== undefined)
+            if (handling !== undefined) {
                 await handling;
+                batch.mark = undefined;
+            }
         }
         const settle = batch.tracing
             ? tel.messaging("settle", this.#stream, {
@@ -266,7 +270,9 @@ export class Consumer {
      */
     #process(item, batch) {
         const tel = this.#telemetry;
-        const started = batch.metering ? performance.now() : 0;
+        // the clock read that ended the previous message's handler, if nothing ran since
+        const started = batch.metering ? (batch.mark ?? performance.now()) : 0;
+        batch.mark = undefined;
         const verdict = this.#validate(item.fields);
         if (verdict.reason !== undefined) {
             this.#deadLetter(batch, item, verdict.reason, verdict.errors);
@@ -279,21 +285,23 @@ export class Consumer {
         }
         const { envelope, handler, fingerprintMatches } = verdict;
         const { id: entryId, deliveries } = item;
-        const trace = envelope.trace;
-        const traced = batch.tracing && trace !== undefined && trace !== null;
-        const span = traced
-            ? tel.messaging("process", this.#stream, {
-                group: this.#group,
-                messageId: String(envelope.id),
-                parent: trace,
-            })
-            : undefined;
+        let span;
+        if (batch.tracing) {
+            const trace = envelope.trace;
+            if (trace !== null && typeof trace === "object") {
+                const id = typeof envelope.id === "string" ? envelope.id : String(envelope.id);
+                span = tel.process(this.#stream, this.#group, id, trace);
+            }
+        }
         const handling = batch.metering ? performance.now() : 0;
         const run = { item, batch, envelope, span, started, handling };
         let result;
         try {
             const delivery = { envelope, entryId, deliveries, fingerprintMatches };
-            result = tel.within(span, () => handler(envelope.data, delivery));
+            result =
+                span === undefined
+                    ? handler(envelope.data, delivery)
+                    : tel.call(span, handler, envelope.data, delivery);
         }
         catch (error) {
             this.#settled(run, error, true);
@@ -333,14 +341,9 @@ export class Consumer {
         }
         Telemetry.end(span);
         if (batch.metering) {
-            const key = `${envelope.type}@${envelope.version}\u0000${failure}`;
-            const acc = batch.times.get(key) ?? [0, 0, 0];
             const done = performance.now();
-            batch.times.set(key, [
-                acc[0] + 1,
-                acc[1] + (run.handling - run.started) / 1e3,
-                acc[2] + (done - run.handling) / 1e3,
-            ]);
+            batch.mark = failed ? undefined : done; // the error reporter runs next
+            timed(run, failure, done);
         }
         if (failed) {
             batch.failed += 1;

@@ -14,6 +14,10 @@ import type {
 } from "ajv";
 import { createRequire } from "node:module";
 import type Ajv2020Module from "ajv/dist/2020.js";
+import { exactCheck, fragmentPointer } from "./_exact.js";
+import type { ExactCheck } from "./_exact.js";
+import { readJson } from "./_jsontext.js";
+import type { Limits } from "./_jsontext.js";
 import { FORMATS, isMultiple } from "./_formats.js";
 import { precompiled } from "./_precompiled.js";
 import type { Precompiled } from "./_precompiled.js";
@@ -50,6 +54,8 @@ export {
   violationText,
 } from "./_violations.js";
 export type { Violation, Where } from "./_violations.js";
+export { DEFAULT_LIMITS, checkLimits, depthOver, nestingDepth, utf8Length } from "./_jsontext.js";
+export type { Limits } from "./_jsontext.js";
 
 // Ajv is CommonJS: its module.exports is the class. It is loaded on the first schema
 // compile (about 60 ms): a package import, and a message against a contract with a
@@ -69,19 +75,6 @@ function loadAjv(): { Ajv: AjvClass; Ajv2020: Ajv2020Class } {
 }
 
 const ROOT_URI = "file:///schemas/";
-
-/** Limits checked on JSON text before it is parsed. */
-export interface Limits {
-  /** Size of the UTF-8 text in bytes (default 1 MiB). */
-  readonly maxBytes?: number;
-  /** Nesting depth of arrays and objects (default 64). */
-  readonly maxDepth?: number;
-}
-
-export const DEFAULT_LIMITS: Readonly<Required<Limits>> = Object.freeze({
-  maxBytes: 1 << 20,
-  maxDepth: 64,
-});
 
 function multipleOfKeyword(): KeywordDefinition {
   const validate: SchemaValidateFunction = (divisor: number, data: number): boolean => {
@@ -336,14 +329,31 @@ export interface Contract<T = unknown> {
 
 const contracts = new Map<string, Contract>();
 
+/** A compiled contract: Ajv's validate function, or _exact.ts's. */
+type Check = ValidateFunction | ExactCheck;
+
+/**
+ * The validator of the location `pointer` of file `path` (the contract `id`'s
+ * files known to it): Ajv's, or cfworker's for a file marked so.
+ */
+function compileAt(entry: SchemaEntry, pointer: string, id: string, ref: string): Check {
+  const paths = documentsOf(id);
+  if (entry.engine !== "cfworker") return engine(entry.draft, paths).compile({ $ref: ref });
+  return exactCheck(entry, paths === null ? SCHEMAS : paths.flatMap((p) => entryFor(p) ?? []), pointer);
+}
+
 // -- precompiled validators (_precompiled.ts) ---------------------------------------------
 
 let usePrecompiled = true;
 
-/** The precompiled validator of contract or location `id` (of schema file `path`), or null. */
+/**
+ * The precompiled validator of contract or location `id` (of schema file `path`), or
+ * null; none where the file's engine is cfworker (the validators agree with Ajv).
+ */
 function precompiledOf(path: string, id: string): Precompiled | null {
-  if (!usePrecompiled) return null;
-  return precompiled(path, entryFor(path)?.checks === true, id.includes("#") ? id : `${id}#`);
+  const entry = entryFor(path);
+  if (!usePrecompiled || entry === undefined || entry.engine === "cfworker") return null;
+  return precompiled(path, entry.checks === true, id.includes("#") ? id : `${id}#`);
 }
 
 /**
@@ -383,12 +393,12 @@ function ajvIs(id: string, value: unknown): boolean {
 // -- failing unions explained (_unions.ts) ------------------------------------------------
 
 const FRAGMENT_UNSAFE = /[^A-Za-z0-9_.\-~/$!&'()*+,;=:@]/gu;
-const located = new Map<string, ValidateFunction>();
+const located = new Map<string, Check>();
 
 /** The violations of `value` against the schema at `path#pointer`, unexplained. */
 function locationErrors(path: string, pointer: string, value: unknown): Violation[] {
   const id = `${path}#${pointer}`;
-  const fn = usePrecompiled ? precompiled(path, false, id) : null;
+  const fn = precompiledOf(path, id);
   if (fn !== null) {
     const raw: AjvError[] = [];
     return fn(value, "", raw) ? [] : normalise(toViolations(raw, value));
@@ -397,7 +407,7 @@ function locationErrors(path: string, pointer: string, value: unknown): Violatio
   if (check === undefined) {
     const entry = entryFor(path) as SchemaEntry;
     const fragment = pointer.replace(FRAGMENT_UNSAFE, (c) => encodeURIComponent(c));
-    check = engine(entry.draft, documentsOf(path)).compile({ $ref: `${entry.uri}#${fragment}` });
+    check = compileAt(entry, pointer, path, `${entry.uri}#${fragment}`);
     located.set(id, check);
   }
   return check(value) ? [] : normalise(toViolations(check.errors, value));
@@ -429,12 +439,12 @@ export function contract<T = unknown>(id: string): Contract<T> {
   const entry = entryFor(path);
   if (entry === undefined) throw new UnknownContract(`no contract ${JSON.stringify(id)}`);
   const target = entry.uri + (hash < 0 ? "" : id.slice(hash));
-  let validate: ValidateFunction | null = null;
-  const compiled = (): ValidateFunction => {
-    validate ??= engine(entry.draft, documentsOf(id)).compile({ $ref: target });
+  const pointer = hash < 0 ? "" : id.slice(hash + 1);
+  let validate: Check | null = null;
+  const compiled = (): Check => {
+    validate ??= compileAt(entry, fragmentPointer(pointer), id, target);
     return validate;
   };
-  const pointer = hash < 0 ? "" : id.slice(hash + 1);
   let known: Precompiled | null | undefined;
   const check = (): Precompiled | null =>
     usePrecompiled ? (known === undefined ? (known = precompiledOf(path, id)) : known) : null;
@@ -471,102 +481,4 @@ export function contract<T = unknown>(id: string): Contract<T> {
   });
   contracts.set(id, made as Contract);
   return made;
-}
-
-// -- JSON text: limits before parsing ----------------------------------------------------
-
-/** The deepest nesting of arrays and objects in JSON text (strings skipped). */
-export function nestingDepth(text: string): number {
-  let depth = 0;
-  let deepest = 0;
-  let inString = false;
-  let escaped = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (escaped) escaped = false;
-      else if (c === 0x5c) escaped = true;
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x5b || c === 0x7b) deepest = Math.max(deepest, ++depth);
-    else if (c === 0x5d || c === 0x7d) depth -= 1;
-  }
-  return deepest;
-}
-
-/** The size of text as UTF-8, in bytes (a lone surrogate counts as U+FFFD, 3 bytes). */
-export function utf8Length(text: string): number {
-  return Buffer.byteLength(text, "utf8");
-}
-
-const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-
-const refusal = (id: string, expected: string, got: string): ContractViolation =>
-  new ContractViolation(id, [{ pointer: "", expected, got }]);
-
-/**
- * Throws the ContractViolation of contract `id` when JSON text we wrote is larger or
- * deeper than `limits` (what a consumer would refuse): the same check as parseJson's,
- * with the depth measured only when the text holds enough brackets to exceed it.
- */
-export function checkLimits(id: string, text: string, limits?: Limits): void {
-  const maxBytes = limits?.maxBytes ?? DEFAULT_LIMITS.maxBytes;
-  const maxDepth = limits?.maxDepth ?? DEFAULT_LIMITS.maxDepth;
-  // A UTF-16 unit is at most 3 bytes of UTF-8: short text needs no count.
-  if (text.length * 3 > maxBytes) {
-    const size = utf8Length(text);
-    if (size > maxBytes) throw refusal(id, `at most ${maxBytes} bytes`, `${size} bytes`);
-  }
-  const depth = depthOver(text, maxDepth);
-  if (depth !== null) throw refusal(id, `nesting depth at most ${maxDepth}`, `depth ${depth}`);
-}
-
-/** The nesting depth of JSON text when it is above `maxDepth`, else null. */
-export function depthOver(text: string, maxDepth: number): number | null {
-  if (!mayBeDeeper(text, maxDepth)) return null;
-  const depth = nestingDepth(text);
-  return depth > maxDepth ? depth : null;
-}
-
-/**
- * Whether `text` holds more than `maxDepth` opening brackets, the only way it can nest
- * deeper than that: counted with the native indexOf, so a message with few brackets
- * (nearly every message) is never scanned character by character in JavaScript.
- */
-function mayBeDeeper(text: string, maxDepth: number): boolean {
-  if (text.length <= maxDepth * 2) return false;
-  let n = 0;
-  for (const bracket of ["{", "["]) {
-    for (let at = text.indexOf(bracket); at >= 0; at = text.indexOf(bracket, at + 1)) {
-      if (++n > maxDepth) return true;
-    }
-  }
-  return false;
-}
-
-function readJson(id: string, data: string | Uint8Array, limits?: Limits): unknown {
-  const maxBytes = limits?.maxBytes ?? DEFAULT_LIMITS.maxBytes;
-  const maxDepth = limits?.maxDepth ?? DEFAULT_LIMITS.maxDepth;
-  const refuse = (expected: string, got: string): ContractViolation =>
-    refusal(id, expected, got);
-  // A UTF-16 unit is at most 3 bytes of UTF-8: short text needs no count.
-  const size =
-    typeof data !== "string" ? data.byteLength : data.length * 3 > maxBytes ? utf8Length(data) : 0;
-  if (size > maxBytes) throw refuse(`at most ${maxBytes} bytes`, `${size} bytes`);
-  let text: string;
-  if (typeof data === "string") text = data;
-  else {
-    try {
-      text = UTF8.decode(data);
-    } catch {
-      throw refuse("valid JSON", "text that is not UTF-8");
-    }
-  }
-  const depth = depthOver(text, maxDepth);
-  if (depth !== null) throw refuse(`nesting depth at most ${maxDepth}`, `depth ${depth}`);
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw refuse("valid JSON", (error as Error).message);
-  }
 }

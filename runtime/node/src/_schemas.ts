@@ -11,6 +11,11 @@ export interface SchemaEntry {
   readonly draft: string;
   /** Whether `_checks/<path>.cjs` holds precompiled accept-checks of its contracts. */
   readonly checks?: boolean;
+  /**
+   * "cfworker" when its contracts reach an unevaluated* shape Ajv gets wrong
+   * (codegen/compiler/nodelimits.py): they are validated by _exact.ts.
+   */
+  readonly engine?: string;
   readonly schema: Readonly<Record<string, unknown>>;
 }
 

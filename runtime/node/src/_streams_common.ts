@@ -271,8 +271,12 @@ export interface Batch {
   failed: number;
   tracing: boolean;
   metering: boolean;
-  /** `${type}@${version}\u0000${error type}` -> [messages, validating s, handling s] */
+  /** `${type}@${version}\u0000${error type}` -> [messages, validating ms, handling ms] */
   times: Map<string, [number, number, number]>;
+  /** The `times` entry of the last message handled. */
+  last: { envelope: EnvelopeShape; failure: string; times: [number, number, number] } | undefined;
+  /** The clock (ms) when the last handler returned, while no other work followed. */
+  mark: number | undefined;
 }
 
 export type AnyHandler = (data: unknown, message: Delivery) => unknown;
@@ -416,6 +420,30 @@ export function settled(results: [Error | null, unknown][] | null): void {
 }
 
 /**
+ * Adds a handled message's validation and handler times (`done`: the clock when its
+ * handler returned) to its batch's, per contract and outcome. Consecutive messages of
+ * one contract and outcome (the usual batch) add to the same entry: no key is made.
+ */
+export function timed(run: Run, failure: string, done: number): void {
+  const { batch, envelope } = run;
+  let last = batch.last;
+  if (
+    last === undefined ||
+    last.failure !== failure ||
+    last.envelope.type !== envelope.type ||
+    last.envelope.version !== envelope.version
+  ) {
+    const key = `${envelope.type}@${envelope.version}\u0000${failure}`;
+    let times = batch.times.get(key);
+    if (times === undefined) batch.times.set(key, (times = [0, 0, 0]));
+    last = batch.last = { envelope, failure, times };
+  }
+  last.times[0] += 1;
+  last.times[1] += run.handling - run.started;
+  last.times[2] += done - run.handling;
+}
+
+/**
  * A consumed batch's counts, and its durations as the mean per message (as
  * runtime.streams records them). `where` is the stream and group attributes.
  */
@@ -433,10 +461,10 @@ export function measured(tel: Telemetry, where: Attributes, batch: Batch): void 
   for (const [key, [n, validating, handling]] of batch.times) {
     const [message, failure] = key.split("\u0000") as [string, string];
     const contract = { contract: message.replace("@", ".v") };
-    tel.record("contracts.validation.duration", validating / n, contract);
+    tel.record("contracts.validation.duration", validating / n / 1e3, contract);
     const attributes = failure
       ? { ...where, ...contract, "error.type": failure }
       : { ...where, ...contract };
-    tel.record("contracts.handler.duration", handling / n, attributes);
+    tel.record("contracts.handler.duration", handling / n / 1e3, attributes);
   }
 }

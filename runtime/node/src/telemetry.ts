@@ -108,6 +108,8 @@ export class Telemetry {
   #tracer: OtelApi.Tracer | undefined;
   #instruments: Map<string, unknown> | undefined;
   #gauges = new Map<string, Map<string, [Attributes, number]>>(GAUGES.map((g) => [g, new Map()]));
+  #processOf: string | undefined;
+  #processName = "";
   #lastParent:
     | { traceparent: string | undefined; tracestate: string | undefined; context: OtelApi.Context }
     | undefined;
@@ -217,6 +219,54 @@ export class Telemetry {
         ? (extra.parent as Record<string, unknown>)
         : undefined;
     return this.start(`${operation} ${destination}`, kind, attributes, parent);
+  }
+
+  /**
+   * Starts the `process` span of one consumed message, the child of its producer's
+   * context `parent` (the envelope's `trace`): the consumer's path per message, so
+   * nothing is made here that {@link messaging} would make only to be copied (the
+   * name is kept per destination, the attributes are one literal of a fixed shape)
+   * and the active context is not read. Undefined when nothing records.
+   */
+  process(
+    destination: string,
+    group: string,
+    messageId: string,
+    parent: Readonly<Record<string, unknown>>,
+  ): SpanHandle | undefined {
+    const tracer = this.#tracer ?? this.#getTracer();
+    if (tracer === undefined || api === null) return undefined;
+    if (destination !== this.#processOf) {
+      this.#processOf = destination;
+      this.#processName = `process ${destination}`;
+    }
+    const context = this.#extract(api, parent);
+    const span = tracer.startSpan(
+      this.#processName,
+      {
+        kind: api.SpanKind.CONSUMER,
+        attributes: {
+          "messaging.system": SYSTEM,
+          "messaging.destination.name": destination,
+          "messaging.operation.type": "process",
+          "messaging.operation.name": "process",
+          "messaging.consumer.group.name": group,
+          "messaging.message.id": messageId,
+        },
+      },
+      context,
+    );
+    const started: Started = { span, context: api.trace.setSpan(context, span) };
+    return started;
+  }
+
+  /**
+   * `fn(a, b)` with `handle`'s span as the active one: {@link within} without a
+   * closure per call (a consumer's handler and its message).
+   */
+  call<A, B, T>(handle: SpanHandle | undefined, fn: (a: A, b: B) => T, a: A, b: B): T {
+    if (handle === undefined || api === null) return fn(a, b);
+    return api.context.with((handle as Started).context, fn, undefined, a, b);
   }
 
   /** Runs `fn` with `handle`'s span as the active one (its spans become children). */

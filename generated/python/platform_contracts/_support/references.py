@@ -8,6 +8,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import cache
+
+
+@cache
+def _compiled(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """``pattern`` compiled on its first use, not at import: the Unicode classes of
+    IRIs and URI templates take about 15 ms to compile, which every package would
+    pay when imported (the package's ``_support`` imports this module)."""
+    return re.compile(pattern, flags)
+
 
 _UNRESERVED = r"A-Za-z0-9\-._~"
 _SUB_DELIMS = r"!$&'()*+,;="
@@ -42,15 +52,18 @@ def reference_pattern(iri: bool) -> str:
     )
 
 
-_URI_REF = re.compile(reference_pattern(iri=False))
-_IRI_REF = re.compile(reference_pattern(iri=True))
-_IPVFUTURE = re.compile(rf"[vV][0-9A-Fa-f]+\.[{_UNRESERVED}{_SUB_DELIMS}:]+")
+@cache
+def _reference_regex(iri: bool) -> re.Pattern[str]:
+    return _compiled(reference_pattern(iri))
 
 
-def _reference(compiled: re.Pattern[str], value: str, absolute: bool) -> bool:
+_IPVFUTURE = rf"[vV][0-9A-Fa-f]+\.[{_UNRESERVED}{_SUB_DELIMS}:]+"
+
+
+def _reference(iri: bool, value: str, absolute: bool) -> bool:
     from .formats import is_ipv6
 
-    m = compiled.fullmatch(value)
+    m = _reference_regex(iri).fullmatch(value)
     if m is None:
         return False
     if m["scheme"] is None:
@@ -63,21 +76,21 @@ def _reference(compiled: re.Pattern[str], value: str, absolute: bool) -> bool:
     if host is not None and host.startswith("["):
         inner = host[1:-1]
         if inner[:1] in ("v", "V"):
-            return _IPVFUTURE.fullmatch(inner) is not None
+            return _compiled(_IPVFUTURE).fullmatch(inner) is not None
         return is_ipv6(inner)
     return True
 
 
 def is_uri_reference(value: str) -> bool:
-    return _reference(_URI_REF, value, absolute=False)
+    return _reference(False, value, absolute=False)
 
 
 def is_iri(value: str) -> bool:
-    return _reference(_IRI_REF, value, absolute=True)
+    return _reference(True, value, absolute=True)
 
 
 def is_iri_reference(value: str) -> bool:
-    return _reference(_IRI_REF, value, absolute=False)
+    return _reference(True, value, absolute=False)
 
 
 # RFC 6570 section 2 (with errata 6937: an apostrophe is a literal)
@@ -87,24 +100,21 @@ URI_TEMPLATE = (
     rf"(?:[!#$&'()*+,\-./0-9:;=?@A-Z\[\]_a-z~{_UCSCHAR}{_IPRIVATE}]|{_PCT}"
     rf"|\{{[+#./;?&=,!@|]?{_VARSPEC}(?:,{_VARSPEC})*\}})*"
 )
-_URI_TEMPLATE = re.compile(URI_TEMPLATE)
 
 JSON_POINTER = r"(?:/(?:[^~/]|~[01])*)*"
 # draft-bhutton-relative-json-pointer-00, with its index manipulation
 RELATIVE_JSON_POINTER = (
     rf"(?:0|[1-9][0-9]*)(?:#|(?:[+-](?:0|[1-9][0-9]*))?{JSON_POINTER})"
 )
-_JSON_POINTER = re.compile(JSON_POINTER, re.DOTALL)
-_RELATIVE = re.compile(RELATIVE_JSON_POINTER, re.DOTALL)
 
 
-def _full(compiled: re.Pattern[str]) -> Callable[[str], bool]:
+def _full(pattern: str, flags: int = 0) -> Callable[[str], bool]:
     def check(value: str) -> bool:
-        return compiled.fullmatch(value) is not None
+        return _compiled(pattern, flags).fullmatch(value) is not None
 
     return check
 
 
-is_uri_template = _full(_URI_TEMPLATE)
-is_json_pointer = _full(_JSON_POINTER)
-is_relative_json_pointer = _full(_RELATIVE)
+is_uri_template = _full(URI_TEMPLATE)
+is_json_pointer = _full(JSON_POINTER, re.DOTALL)
+is_relative_json_pointer = _full(RELATIVE_JSON_POINTER, re.DOTALL)

@@ -1,0 +1,115 @@
+"""A big union's messages validated by their own branch, built on first use.
+
+A contract whose type is a union told apart by a callable discriminator (the
+compiler's ``_s.key_tag`` decision tree over the keys an object has) is, in
+pydantic-core, a tagged union: the discriminator names one choice and the message
+is validated by that choice alone. Building that union's validator builds every
+choice (for a 66-event webhook root, about 600 models and most of a second), though
+one message needs one. :class:`Branches` computes the tag the same way and builds
+only the named choice's validator, on the first message that needs it.
+
+The verdict is the union's: the union accepts a message exactly when the choice
+its discriminator names accepts it, with the same value. A message the choice
+refuses goes to the whole union (built then), so a refusal is reported in the
+union's words, as before.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from collections.abc import Callable
+from functools import cached_property
+from typing import Annotated, Any
+
+from pydantic import Discriminator, Tag, TypeAdapter
+from pydantic_core import SchemaValidator
+
+
+def tagged_choices(
+    python_type: Any,
+) -> tuple[Callable[[Any], Any], dict[str, Any]] | None:
+    """The discriminator and the choices by tag of ``Annotated[A | B | ...,
+    Discriminator(f)]`` whose members are each ``Annotated[..., Tag(t)]``, or
+    ``None`` for any other type (then there is nothing to dispatch)."""
+    if typing.get_origin(python_type) is not Annotated:
+        return None
+    metadata = python_type.__metadata__
+    if len(metadata) != 1 or not isinstance(metadata[0], Discriminator):
+        return None
+    discriminator = metadata[0].discriminator
+    if not callable(discriminator):
+        return None
+    union = python_type.__origin__
+    if typing.get_origin(union) not in (typing.Union, types.UnionType):
+        return None
+    choices: dict[str, Any] = {}
+    for member in typing.get_args(union):
+        if typing.get_origin(member) is not Annotated:
+            return None
+        tags = [m for m in member.__metadata__ if isinstance(m, Tag)]
+        if len(tags) != 1 or tags[0].tag in choices:
+            return None
+        rest = tuple(m for m in member.__metadata__ if not isinstance(m, Tag))
+        inner = member.__origin__
+        choices[tags[0].tag] = Annotated[(inner, *rest)] if rest else inner
+    return discriminator, choices
+
+
+class Built:
+    """The validators of one type: the adapter's, and the one without ``pattern``
+    steps (see ``ContractValidator.unpatterned``)."""
+
+    def __init__(self, python_type: Any, without_steps: Callable[[Any], Any]):
+        self.python_type = python_type
+        self._without_steps = without_steps
+
+    @cached_property
+    def adapter(self) -> TypeAdapter[Any]:
+        return TypeAdapter(self.python_type)
+
+    @cached_property
+    def core(self) -> SchemaValidator:
+        return self.adapter.validator  # type: ignore[return-value]
+
+    @cached_property
+    def unpatterned(self) -> SchemaValidator:
+        schema = self.adapter.core_schema
+        if not isinstance(schema, dict):  # deferred (defer_build): build it now
+            self.adapter.rebuild(force=True)
+            schema = self.adapter.core_schema
+        stripped = self._without_steps(schema)
+        return self.core if stripped is None else SchemaValidator(stripped)
+
+
+class Branches:
+    """The choices of a tagged union, each built on the first message it takes."""
+
+    def __init__(
+        self,
+        discriminator: Callable[[Any], Any],
+        choices: dict[str, Any],
+        without_steps: Callable[[Any], Any],
+    ) -> None:
+        self._discriminator = discriminator
+        self._choices = choices
+        self._without_steps = without_steps
+        self._built: dict[str, Built] = {}
+
+    def of(self, instance: Any) -> Built | None:
+        """The built choice the union sends ``instance`` to, or ``None`` when it
+        sends it nowhere (no tag: the union reports that)."""
+        tag = self._discriminator(instance)
+        if not isinstance(tag, str):
+            return None
+        built = self._built.get(tag)
+        if built is None:
+            choice = self._choices.get(tag)
+            if choice is None:
+                return None
+            built = self._built[tag] = Built(choice, self._without_steps)
+        return built
+
+    def built_tags(self) -> list[str]:
+        """The tags whose choice has been built so far (for tests)."""
+        return sorted(self._built)
