@@ -141,6 +141,17 @@ class ContractValidator:
             return None
         return Branches(*found, self._strip_patterns)
 
+    def core_for_json(self, raw: bytes) -> SchemaValidator:
+        """The validator that takes ``raw`` when it is valid: its union branch
+        (:attr:`branches`), else :attr:`core`. A refusal of the branch is worded
+        by :meth:`validate_json` or :meth:`validate_python`."""
+        if self.branches is None:
+            return self.core
+        instance = _loads_or_none(raw)
+        if instance is _INVALID:
+            return self.core
+        return self._built_for(instance).core
+
     def _built_for(self, instance: Any) -> Built:
         """What validates ``instance``: its union branch, or the whole type."""
         branches = self.branches

@@ -287,9 +287,8 @@ class ContractMiddleware:
         constant = non_json_constant(raw) if b"N" in marks or b"I" in marks else None
         if not validator.full_check and constant is None:
             try:  # one pass from the bytes; the slow path below explains failures
-                return _Body(
-                    validator.core.validate_json(raw, by_alias=True, by_name=False)
-                )
+                core = validator.core_for_json(raw)
+                return _Body(core.validate_json(raw, by_alias=True, by_name=False))
             except ValidationError:
                 pass
         try:

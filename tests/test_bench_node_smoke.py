@@ -130,6 +130,33 @@ def test_telemetry_benchmark_prints_every_overhead() -> None:
     }
 
 
+def test_telemetry_sides_benchmark_prints_every_side() -> None:
+    """benchmarks/node/telemetry_sides.mjs (#17): the publishers and consumers of one
+    process, with and without an SDK, each take every chunk; a CPU figure per side
+    and path."""
+    npm_ci(BENCH)
+    npm_ci(BENCH / "otel")
+    done = subprocess.run(
+        ["node", "telemetry_sides.mjs", "--chunks", "2", "--chunk", "50",
+         "--batch", "10"],
+        cwd=BENCH, capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    result = json.loads(done.stdout.splitlines()[-1])
+    sides = result["sides"]
+    assert list(sides) == [
+        "no SDK",
+        "SDK",
+        "SDK: traces only",
+        "SDK: metrics only",
+        "SDK: 10% sampled",
+    ]
+    for side in sides.values():
+        assert set(side) == {"publish", "consume"}
+        assert all(path["cpuUs"] > 0 for path in side.values()), sides
+    assert sides["no SDK"]["consume"]["overhead"] == 0
+
+
 def test_batch_memory_benchmark_measures_the_node_consumer() -> None:
     """benchmarks/batch_memory.py --node (#13.7): the Node consumer and its peer, a
     bare ioredis XREADGROUP, report their peak growth beside the Python ones."""

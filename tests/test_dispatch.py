@@ -121,3 +121,18 @@ def test_only_tagged_unions_with_a_callable_discriminator_dispatch() -> None:
         Discriminator(pick),
     ]
     assert tagged_choices(untagged) is None
+
+
+def test_the_http_fast_path_takes_the_branch(events: Contracts) -> None:
+    """runtime/http.py validates a body from its bytes with ``core_for_json``."""
+    validator = events.get("webhook_event.json")
+    raw = b'{"zen": "z", "hook_id": 1}'
+    value = validator.core_for_json(raw).validate_json(
+        raw, by_alias=True, by_name=False
+    )
+    assert type(value).__name__ == "PingEvent"
+    assert validator.branches is not None
+    assert validator.branches.built_tags() == ["PingEvent"]
+    assert "core" not in vars(validator)
+    # not JSON, or no branch for it: the whole union's validator
+    assert validator.core_for_json(b"[1") is validator.core

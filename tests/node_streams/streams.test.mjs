@@ -508,6 +508,86 @@ test("another fingerprint is counted, warned about once, and handled", async (t)
   assert.equal(warn.mock.callCount(), 1);
 });
 
+test("traced: each message's process span is its producer's child, current in its handler;" +
+  " durations in seconds, one mean per contract and outcome", async (t) => {
+  const api = await import("@opentelemetry/api");
+  const { AsyncLocalStorageContextManager } = await import("@opentelemetry/context-async-hooks");
+  const { W3CTraceContextPropagator } = await import("@opentelemetry/core");
+  const { MeterProvider, MetricReader } = await import("@opentelemetry/sdk-metrics");
+  const { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } =
+    await import("@opentelemetry/sdk-trace-base");
+  const { Telemetry } = await import("@platform/contracts/telemetry");
+  api.context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  api.propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+  t.after(() => {
+    api.context.disable();
+    api.propagation.disable();
+  });
+  class Reader extends MetricReader {
+    async onForceFlush() {}
+    async onShutdown() {}
+  }
+  const reader = new Reader();
+  const exporter = new InMemorySpanExporter();
+  const telemetry = new Telemetry({
+    tracerProvider: new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }),
+    meterProvider: new MeterProvider({ readers: [reader] }),
+  });
+  const redis = client();
+  const consumer = new Consumer(client(), {
+    stream: TASKS, group: "g", consumer: "c", blockMs: 50, telemetry, ...quiet,
+  });
+  await consumer.ensureGroup("0");
+  // two messages of one producer span (the consumer extracts it once), then another
+  const traceId = "0af7651916cd43dd8448eb211c80319c";
+  const parents = ["b7ad6b7169203331", "b7ad6b7169203331", "00f067aa0ba902b7"];
+  for (const parent of parents) {
+    const trace = { traceparent: `00-${traceId}-${parent}-01` };
+    await redis.xadd(streamKey(TASKS), "*", "envelope",
+      envelopeFor("agent.task.requested", 1, TASK, { trace }));
+  }
+  const active = [];
+  consumer.on("agent.task.requested", 1, () => {
+    active.push(api.trace.getActiveSpan()?.spanContext().spanId);
+    const until = performance.now() + 20;
+    while (performance.now() < until); // 20 ms in each handler call
+    if (active.length === 2) throw new Error("boom");
+  });
+  assert.deepEqual(await consumer.runOnce(), { handled: 2, deadLettered: 0, failed: 1 });
+
+  const spans = exporter.getFinishedSpans().filter((s) => s.name === `process ${TASKS}`);
+  assert.deepEqual(spans.map((s) => s.parentSpanContext?.spanId), parents);
+  assert.ok(spans.every((s) => s.spanContext().traceId === traceId));
+  assert.deepEqual(active, spans.map((s) => s.spanContext().spanId));
+  assert.deepEqual(spans.map((s) => s.attributes["error.type"]), [undefined, "Error", undefined]);
+  assert.deepEqual(spans[0].attributes, {
+    "messaging.system": "redis",
+    "messaging.destination.name": TASKS,
+    "messaging.operation.type": "process",
+    "messaging.operation.name": "process",
+    "messaging.consumer.group.name": "g",
+    "messaging.message.id": "0b9e6f3c-8d1a-4c57-9a3e-2f6d1c4b7a10",
+  });
+
+  const { resourceMetrics } = await reader.collect();
+  const points = (name) => resourceMetrics.scopeMetrics.flatMap((s) => s.metrics)
+    .filter((m) => m.descriptor.name === name).flatMap((m) => m.dataPoints);
+  const contract = "agent.task.requested.v1";
+  const handling = new Map(points("contracts.handler.duration")
+    .map((p) => [p.attributes["error.type"] ?? "", p]));
+  assert.deepEqual([...handling.keys()].sort(), ["", "Error"]);
+  for (const p of handling.values()) {
+    assert.equal(p.attributes.contract, contract);
+    assert.equal(p.value.count, 1); // one value per batch, contract and outcome
+    // the mean per message in seconds (each call spun 20 ms), not milliseconds
+    assert.ok(p.value.sum >= 0.02 && p.value.sum < 10, `${p.value.sum}`);
+  }
+  const [validating] = points("contracts.validation.duration");
+  assert.deepEqual(validating.attributes, { contract });
+  assert.equal(validating.value.count, 2);
+  assert.ok(validating.value.sum > 0 && validating.value.sum < 0.02, `${validating.value.sum}`);
+});
+
 test("a handler that always throws ends in the dead-letter stream after maxDeliveries",
   async () => {
     const redis = client();

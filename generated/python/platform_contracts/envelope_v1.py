@@ -2,8 +2,6 @@
 # fingerprint: sha256:77227b4ee44d2fbf9bbc5a871bfbfe14ff1f5cdab1c12963fc74324d2c60cf21
 """Contract types generated from envelope.v1.json."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 from pydantic import ConfigDict, Field

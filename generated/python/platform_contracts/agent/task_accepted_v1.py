@@ -2,8 +2,6 @@
 # fingerprint: sha256:6e602ba2b5d9dfdbd0b8b1437e8ea216b27361cb4cd803e425db01a94f39b98a
 """Contract types generated from agent/task_accepted.v1.json."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 from pydantic import ConfigDict, Field

@@ -2,8 +2,6 @@
 # fingerprint: sha256:4fee28534eca7d79752dca5f4e5530e3778258f66ea6b37149fa69e7f1bd187b
 """Contract types generated from agent/task_completed.v1.json."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 from pydantic import ConfigDict, Field
@@ -22,64 +20,6 @@ __all__ = [
 __contract_fingerprint__ = (
     "sha256:4fee28534eca7d79752dca5f4e5530e3778258f66ea6b37149fa69e7f1bd187b"
 )
-
-
-class AgentTaskCompleted(_s.Model):
-    """A task finished successfully. Published once per task on `agent.events`; no further events follow for the task."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    task_id: Annotated[TaskId, Field(description="The task that completed.")]
-    agent_id: Annotated[AgentId, Field(description="The agent that completed it.")]
-    run_id: Annotated[
-        _s.Opt[RunId],
-        Field(description="The run the task belongs to, if any."),
-    ] = None
-    completed_at: Annotated[
-        _s.Str,
-        _s.format_("date-time"),
-        Field(description="When the agent finished."),
-    ]
-    duration_ms: Annotated[
-        _s.StrictInt,
-        Field(
-            ge=0,
-            description="Wall-clock time spent on the task across all attempts, in milliseconds.",
-        ),
-        _s.json_int,
-    ]
-    result: Annotated[TaskResult, Field(description="What the agent produced.")]
-    usage: Annotated[TokenUsage, Field(description="LLM tokens consumed by the task.")]
-    cost: Annotated[
-        Money,
-        Field(
-            description="What the task cost (model and tool charges), for billing back to the requesting module.",
-        ),
-    ]
-
-
-class TaskResult(_s.Model):
-    """The outcome of a task: a summary for people, structured output for programs, and links to any files produced."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    summary: Annotated[
-        _s.Str,
-        Field(
-            max_length=8000,
-            description="A short human-readable account of the outcome.",
-        ),
-    ]
-    output: Annotated[
-        _s.Opt[dict[str, Any]],
-        Field(
-            description="Structured output whose shape is defined by the agent (for example extracted invoice fields).",
-        ),
-    ] = None
-    artifacts: Annotated[
-        _s.Opt[Annotated[list[TaskArtifact], Field(max_length=100)]],
-        Field(description="Files produced by the agent, stored outside the message."),
-    ] = None
 
 
 class TaskArtifact(_s.Model):
@@ -107,6 +47,30 @@ class TaskArtifact(_s.Model):
     sha256: Annotated[
         _s.Opt[Annotated[_s.Str, _s.pattern("^[0-9a-f]{64}$")]],
         Field(description="Lower-case hex SHA-256 of the file contents."),
+    ] = None
+
+
+class TaskResult(_s.Model):
+    """The outcome of a task: a summary for people, structured output for programs, and links to any files produced."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    summary: Annotated[
+        _s.Str,
+        Field(
+            max_length=8000,
+            description="A short human-readable account of the outcome.",
+        ),
+    ]
+    output: Annotated[
+        _s.Opt[dict[str, Any]],
+        Field(
+            description="Structured output whose shape is defined by the agent (for example extracted invoice fields).",
+        ),
+    ] = None
+    artifacts: Annotated[
+        _s.Opt[Annotated[list[TaskArtifact], Field(max_length=100)]],
+        Field(description="Files produced by the agent, stored outside the message."),
     ] = None
 
 
@@ -145,3 +109,37 @@ class TokenUsage(_s.Model):
         _s.Opt[Annotated[_s.StrictInt, Field(ge=0), _s.json_int]],
         Field(description="Number of model calls made."),
     ] = None
+
+
+class AgentTaskCompleted(_s.Model):
+    """A task finished successfully. Published once per task on `agent.events`; no further events follow for the task."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    task_id: Annotated[TaskId, Field(description="The task that completed.")]
+    agent_id: Annotated[AgentId, Field(description="The agent that completed it.")]
+    run_id: Annotated[
+        _s.Opt[RunId],
+        Field(description="The run the task belongs to, if any."),
+    ] = None
+    completed_at: Annotated[
+        _s.Str,
+        _s.format_("date-time"),
+        Field(description="When the agent finished."),
+    ]
+    duration_ms: Annotated[
+        _s.StrictInt,
+        Field(
+            ge=0,
+            description="Wall-clock time spent on the task across all attempts, in milliseconds.",
+        ),
+        _s.json_int,
+    ]
+    result: Annotated[TaskResult, Field(description="What the agent produced.")]
+    usage: Annotated[TokenUsage, Field(description="LLM tokens consumed by the task.")]
+    cost: Annotated[
+        Money,
+        Field(
+            description="What the task cost (model and tool charges), for billing back to the requesting module.",
+        ),
+    ]

@@ -2,8 +2,6 @@
 # fingerprint: sha256:2eef137446376b556f5fdf1d0ad04bb48963205936d13f6daea77c31852a151f
 """Contract types generated from agent/task_failed.v1.json."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field
@@ -19,6 +17,21 @@ __all__ = [
 __contract_fingerprint__ = (
     "sha256:2eef137446376b556f5fdf1d0ad04bb48963205936d13f6daea77c31852a151f"
 )
+
+
+TaskErrorCode = Literal[
+    "invalid_input",
+    "agent_not_found",
+    "deadline_exceeded",
+    "timeout",
+    "rate_limited",
+    "model_error",
+    "tool_error",
+    "content_filtered",
+    "cancelled",
+    "internal",
+]
+"""Why a task attempt failed."""
 
 
 class AgentTaskFailed(_s.Model):
@@ -66,18 +79,3 @@ class AgentTaskFailed(_s.Model):
             description="Extra diagnostic data that depends on `code` (e.g. the failing tool name, the provider's error body).",
         ),
     ] = None
-
-
-TaskErrorCode = Literal[
-    "invalid_input",
-    "agent_not_found",
-    "deadline_exceeded",
-    "timeout",
-    "rate_limited",
-    "model_error",
-    "tool_error",
-    "content_filtered",
-    "cancelled",
-    "internal",
-]
-"""Why a task attempt failed."""

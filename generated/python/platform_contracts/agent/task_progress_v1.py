@@ -2,8 +2,6 @@
 # fingerprint: sha256:ad74c3164c7092cf86e1e1eb29b0514cfa7b4cc26d66cd8154c46598f83f2f9c
 """Contract types generated from agent/task_progress.v1.json."""
 
-from __future__ import annotations
-
 from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field
@@ -25,40 +23,6 @@ __contract_fingerprint__ = (
 )
 
 
-class AgentTaskProgress(_s.Model):
-    """Progress report of a running task, published on `agent.events` as often as useful. Reports of one task are ordered by `sequence`; a consumer may drop one whose sequence it has already passed."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    task_id: Annotated[TaskId, Field(description="The task being reported on.")]
-    sequence: Annotated[
-        _s.StrictInt,
-        Field(
-            ge=0,
-            description="Position of this report among the reports of the task, from 0, strictly increasing.",
-        ),
-        _s.json_int,
-    ]
-    stage: Annotated[TaskStage, Field(description="What the agent is doing now.")]
-    percent: Annotated[
-        _s.Number,
-        Field(
-            ge=0,
-            le=100,
-            description="Estimated completion, from 0 to 100 inclusive; fractions allowed.",
-        ),
-    ]
-    reported_at: Annotated[
-        _s.Str,
-        _s.format_("date-time"),
-        Field(description="When the agent produced this report."),
-    ]
-    update: Annotated[
-        _s.Opt[TaskProgressUpdate],
-        Field(description="An optional detail: a log line or a metric sample."),
-    ] = None
-
-
 TaskStage = Literal[
     "queued",
     "planning",
@@ -69,6 +33,10 @@ TaskStage = Literal[
     "finalizing",
 ]
 """The phase of work an agent is in."""
+
+
+LogLevel = Literal["debug", "info", "warning", "error"]
+"""Severity of a progress log line."""
 
 
 class TaskLogUpdate(_s.Model):
@@ -111,5 +79,35 @@ TaskProgressUpdate = Annotated[
 """A progress detail, tagged by `kind`."""
 
 
-LogLevel = Literal["debug", "info", "warning", "error"]
-"""Severity of a progress log line."""
+class AgentTaskProgress(_s.Model):
+    """Progress report of a running task, published on `agent.events` as often as useful. Reports of one task are ordered by `sequence`; a consumer may drop one whose sequence it has already passed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    task_id: Annotated[TaskId, Field(description="The task being reported on.")]
+    sequence: Annotated[
+        _s.StrictInt,
+        Field(
+            ge=0,
+            description="Position of this report among the reports of the task, from 0, strictly increasing.",
+        ),
+        _s.json_int,
+    ]
+    stage: Annotated[TaskStage, Field(description="What the agent is doing now.")]
+    percent: Annotated[
+        _s.Number,
+        Field(
+            ge=0,
+            le=100,
+            description="Estimated completion, from 0 to 100 inclusive; fractions allowed.",
+        ),
+    ]
+    reported_at: Annotated[
+        _s.Str,
+        _s.format_("date-time"),
+        Field(description="When the agent produced this report."),
+    ]
+    update: Annotated[
+        _s.Opt[TaskProgressUpdate],
+        Field(description="An optional detail: a log line or a metric sample."),
+    ] = None

@@ -2,8 +2,6 @@
 # fingerprint: sha256:20d0a06235a7789c205e8c9959efc1429e1ac2985369a80de46fd6b97e08f961
 """Contract types generated from agent/task_requested.v1.json."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 from pydantic import ConfigDict, Field

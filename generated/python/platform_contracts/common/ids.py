@@ -2,8 +2,6 @@
 # fingerprint: sha256:cb5f09d6ac85ba867bfdfe9060b788e8c5bf2884d3dc9a70d517aab3df1db76a
 """Contract types generated from common/ids.json."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 from pydantic import Field

@@ -2,8 +2,6 @@
 # fingerprint: sha256:7bdf4601001578bb513383a2e96937d3a96242c781f7fb705b06f4956f276d91
 """Contract types generated from common/metadata.json."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 from pydantic import Field

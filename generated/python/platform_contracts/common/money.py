@@ -2,8 +2,6 @@
 # fingerprint: sha256:717de051f1306d8f54cc9616f518957a25ba0ef960d4392b3576c7d6d6b09d54
 """Contract types generated from common/money.json."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 from pydantic import ConfigDict, Field
@@ -21,6 +19,18 @@ __contract_fingerprint__ = (
 )
 
 
+DecimalAmount = Annotated[
+    _s.Str,
+    Field(max_length=32),
+    _s.pattern("^-?[0-9]+(\\.[0-9]{1,4})?$"),
+]
+"""A signed decimal number written in plain notation with at most four fraction digits (no exponent, no thousands separator, no leading '+')."""
+
+
+CurrencyCode = Annotated[_s.Str, _s.pattern("^[A-Z]{3}$")]
+"""An ISO 4217 alphabetic currency code."""
+
+
 class Money(_s.Model):
     """An amount of money in one currency."""
 
@@ -33,15 +43,3 @@ class Money(_s.Model):
         ),
     ]
     currency: Annotated[CurrencyCode, Field(description="The currency of the amount.")]
-
-
-DecimalAmount = Annotated[
-    _s.Str,
-    Field(max_length=32),
-    _s.pattern("^-?[0-9]+(\\.[0-9]{1,4})?$"),
-]
-"""A signed decimal number written in plain notation with at most four fraction digits (no exponent, no thousands separator, no leading '+')."""
-
-
-CurrencyCode = Annotated[_s.Str, _s.pattern("^[A-Z]{3}$")]
-"""An ISO 4217 alphabetic currency code."""

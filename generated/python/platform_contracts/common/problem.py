@@ -2,8 +2,6 @@
 # fingerprint: sha256:f86267d8f05f1c6fc34283ef130a3a7c1a9f19ce52d2fc0b7701af94f26459b6
 """Contract types generated from common/problem.json."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 from pydantic import ConfigDict, Field
@@ -18,6 +16,38 @@ __all__ = [
 __contract_fingerprint__ = (
     "sha256:f86267d8f05f1c6fc34283ef130a3a7c1a9f19ce52d2fc0b7701af94f26459b6"
 )
+
+
+class ProblemFieldError(_s.Model):
+    """One validation error inside a request or response body."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    pointer: Annotated[
+        _s.Str,
+        Field(
+            description="RFC 6901 JSON Pointer to the offending value in the body; the empty string is the whole body.",
+        ),
+        _s.pattern("^(/([^~/]|~[01])*)*$"),
+    ]
+    expected: Annotated[
+        _s.Str,
+        Field(
+            max_length=500,
+            description="What the contract expects at that location, e.g. `integer >= 1`.",
+        ),
+    ]
+    got: Annotated[
+        _s.Str,
+        Field(
+            max_length=500,
+            description='A short rendering of what was found, e.g. `string "5"`.',
+        ),
+    ]
+    message: Annotated[
+        _s.Opt[Annotated[_s.Str, Field(max_length=1000)]],
+        Field(description="A human-readable sentence combining the above."),
+    ] = None
 
 
 class ProblemDetails(_s.Model):
@@ -64,36 +94,4 @@ class ProblemDetails(_s.Model):
         Field(
             description="For contract violations: every error found, not only the first.",
         ),
-    ] = None
-
-
-class ProblemFieldError(_s.Model):
-    """One validation error inside a request or response body."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    pointer: Annotated[
-        _s.Str,
-        Field(
-            description="RFC 6901 JSON Pointer to the offending value in the body; the empty string is the whole body.",
-        ),
-        _s.pattern("^(/([^~/]|~[01])*)*$"),
-    ]
-    expected: Annotated[
-        _s.Str,
-        Field(
-            max_length=500,
-            description="What the contract expects at that location, e.g. `integer >= 1`.",
-        ),
-    ]
-    got: Annotated[
-        _s.Str,
-        Field(
-            max_length=500,
-            description='A short rendering of what was found, e.g. `string "5"`.',
-        ),
-    ]
-    message: Annotated[
-        _s.Opt[Annotated[_s.Str, Field(max_length=1000)]],
-        Field(description="A human-readable sentence combining the above."),
     ] = None

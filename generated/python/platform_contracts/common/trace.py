@@ -2,8 +2,6 @@
 # fingerprint: sha256:7dfc1a2fe0a45099fcc5b2b7db85682f7f5efb814bae0da02d7db38003b9fcc8
 """Contract types generated from common/trace.json."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 from pydantic import ConfigDict, Field

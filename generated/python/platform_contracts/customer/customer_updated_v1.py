@@ -2,8 +2,6 @@
 # fingerprint: sha256:27fd7f7c0028e79ea3ca13302ba9edfe27587939663f9934dc6e0e448d61be6a
 """Contract types generated from customer/customer_updated.v1.json."""
 
-from __future__ import annotations
-
 from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field
@@ -19,6 +17,17 @@ __all__ = [
 __contract_fingerprint__ = (
     "sha256:27fd7f7c0028e79ea3ca13302ba9edfe27587939663f9934dc6e0e448d61be6a"
 )
+
+
+CustomerField = Literal[
+    "email",
+    "display_name",
+    "phone",
+    "locale",
+    "marketing_opt_in",
+    "addresses",
+]
+"""A customer profile field that can change."""
 
 
 class CustomerUpdated(_s.Model):
@@ -74,14 +83,3 @@ class CustomerUpdated(_s.Model):
         _s.format_("date-time"),
         Field(description="When the change was committed."),
     ]
-
-
-CustomerField = Literal[
-    "email",
-    "display_name",
-    "phone",
-    "locale",
-    "marketing_opt_in",
-    "addresses",
-]
-"""A customer profile field that can change."""

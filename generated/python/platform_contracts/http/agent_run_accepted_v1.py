@@ -2,8 +2,6 @@
 # fingerprint: sha256:47826987460844955c04c2c1eef0e5775b14422c2486936024dcf48f34c3d3ae
 """Contract types generated from http/agent_run_accepted.v1.json."""
 
-from __future__ import annotations
-
 from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field

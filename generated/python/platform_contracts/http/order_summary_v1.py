@@ -2,8 +2,6 @@
 # fingerprint: sha256:22873a1c0528d09e3c5ceab726568c79475aa8e5c17caf3c9825375cf8fc5efc
 """Contract types generated from http/order_summary.v1.json."""
 
-from __future__ import annotations
-
 from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field
@@ -20,6 +18,17 @@ __all__ = [
 __contract_fingerprint__ = (
     "sha256:22873a1c0528d09e3c5ceab726568c79475aa8e5c17caf3c9825375cf8fc5efc"
 )
+
+
+OrderSummaryStatus = Literal[
+    "pending",
+    "paid",
+    "shipped",
+    "delivered",
+    "cancelled",
+    "refunded",
+]
+"""Current status of an order, as the order module reports it."""
 
 
 class OrderSummary(_s.Model):
@@ -58,14 +67,3 @@ class OrderSummary(_s.Model):
         _s.Opt[Annotated[_s.Str, _s.format_("uri"), Field(max_length=2000)]],
         Field(description="Where the carrier tracks the parcel, once shipped."),
     ] = None
-
-
-OrderSummaryStatus = Literal[
-    "pending",
-    "paid",
-    "shipped",
-    "delivered",
-    "cancelled",
-    "refunded",
-]
-"""Current status of an order, as the order module reports it."""

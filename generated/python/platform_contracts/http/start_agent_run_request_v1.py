@@ -2,8 +2,6 @@
 # fingerprint: sha256:8a08a31f557d2f1e475cab40b9b50e62b0838351c12eba6d258a4c2852e8f5e8
 """Contract types generated from http/start_agent_run_request.v1.json."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field
@@ -20,6 +18,10 @@ __all__ = [
 __contract_fingerprint__ = (
     "sha256:8a08a31f557d2f1e475cab40b9b50e62b0838351c12eba6d258a4c2852e8f5e8"
 )
+
+
+RunPriority = Literal["low", "normal", "high"]
+"""Scheduling priority of an agent run."""
 
 
 class StartAgentRunRequest(_s.Model):
@@ -69,7 +71,3 @@ class StartAgentRunRequest(_s.Model):
         _s.Opt[Metadata],
         Field(description="Labels copied onto every event of the run."),
     ] = None
-
-
-RunPriority = Literal["low", "normal", "high"]
-"""Scheduling priority of an agent run."""

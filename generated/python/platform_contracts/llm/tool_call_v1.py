@@ -2,8 +2,6 @@
 # fingerprint: sha256:db3eee4206e72ef37207c12d5df27f4d842c3203ec3d4496ea0643ddb2a3f11e
 """Contract types generated from llm/tool_call.v1.json."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field
@@ -27,6 +25,25 @@ __all__ = [
 __contract_fingerprint__ = (
     "sha256:db3eee4206e72ef37207c12d5df27f4d842c3203ec3d4496ea0643ddb2a3f11e"
 )
+
+
+ToolCallId = Annotated[
+    _s.Str,
+    Field(min_length=1, max_length=128),
+    _s.pattern("^[A-Za-z0-9_-]+$"),
+]
+"""A tool call id issued by a model provider (opaque, URL-safe)."""
+
+
+ToolCallArguments = dict[str, Any]
+"""Tool arguments as a free-form JSON object; each tool validates its own arguments."""
+
+
+ContentPart = TypeAliasType(
+    "ContentPart",
+    'Annotated[TextPart | ImagePart | ToolResultPart, Field(discriminator="kind")]',
+)
+"""One piece of conversation content, tagged by `kind`. Tool results contain content parts themselves, so content is a tree."""
 
 
 class LlmToolCall(_s.Model):
@@ -64,25 +81,6 @@ class LlmToolCall(_s.Model):
     ] = None
 
 
-ToolCallId = Annotated[
-    _s.Str,
-    Field(min_length=1, max_length=128),
-    _s.pattern("^[A-Za-z0-9_-]+$"),
-]
-"""A tool call id issued by a model provider (opaque, URL-safe)."""
-
-
-ToolCallArguments = dict[str, Any]
-"""Tool arguments as a free-form JSON object; each tool validates its own arguments."""
-
-
-ContentPart = TypeAliasType(
-    "ContentPart",
-    'Annotated[TextPart | ImagePart | ToolResultPart, Field(discriminator="kind")]',
-)
-"""One piece of conversation content, tagged by `kind`. Tool results contain content parts themselves, so content is a tree."""
-
-
 class TextPart(_s.Model):
     """Plain text."""
 
@@ -90,6 +88,10 @@ class TextPart(_s.Model):
 
     kind: Annotated[Literal["text"], Field(description="Tag of this variant.")]
     text: Annotated[_s.Str, Field(max_length=100000, description="The text.")]
+
+
+ImageMimeType = Literal["image/png", "image/jpeg", "image/webp", "image/gif"]
+"""Image formats the models accept."""
 
 
 class ImagePart(_s.Model):
@@ -112,8 +114,11 @@ class ImagePart(_s.Model):
     ] = None
 
 
-ImageMimeType = Literal["image/png", "image/jpeg", "image/webp", "image/gif"]
-"""Image formats the models accept."""
+JsonValue = TypeAliasType(
+    "JsonValue",
+    "None | _s.Bool | _s.Number | _s.Str | list[JsonValue] | dict[str, JsonValue]",
+)
+"""Any JSON value, spelled out recursively so that generated types are precise (no `Any`)."""
 
 
 class ToolResultPart(_s.Model):
@@ -139,10 +144,3 @@ class ToolResultPart(_s.Model):
             description="The tool's machine-readable return value, when it has one, alongside the content shown to the model.",
         ),
     ] = None
-
-
-JsonValue = TypeAliasType(
-    "JsonValue",
-    "None | _s.Bool | _s.Number | _s.Str | list[JsonValue] | dict[str, JsonValue]",
-)
-"""Any JSON value, spelled out recursively so that generated types are precise (no `Any`)."""

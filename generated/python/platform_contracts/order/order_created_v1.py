@@ -2,8 +2,6 @@
 # fingerprint: sha256:77c1d197585cb838412a0b099361ccd6bdb39ec176f2d8af8ee6948787bf582f
 """Contract types generated from order/order_created.v1.json."""
 
-from __future__ import annotations
-
 from typing import Annotated, Literal, Self
 
 from pydantic import ConfigDict, Field, model_validator
@@ -24,71 +22,6 @@ __all__ = [
 __contract_fingerprint__ = (
     "sha256:77c1d197585cb838412a0b099361ccd6bdb39ec176f2d8af8ee6948787bf582f"
 )
-
-
-class OrderCreated(_s.Model):
-    """The Node order module accepted a new order. Published on `order.events`. Superseded by major version 2, which splits `total` into `subtotal` and `tax`; producers publish both majors during the migration."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    order_id: Annotated[
-        OrderId,
-        Field(description="Id of the new order, assigned by the order module."),
-    ]
-    customer_id: Annotated[
-        CustomerId,
-        Field(description="The customer who placed the order."),
-    ]
-    lines: Annotated[
-        list[OrderLine],
-        Field(
-            min_length=1,
-            max_length=500,
-            description="What was ordered; at least one line.",
-        ),
-    ]
-    total: Annotated[
-        Money,
-        Field(description="Amount charged, taxes and shipping included."),
-    ]
-    status: Annotated[
-        OrderStatus,
-        Field(description="Status of the order when the event was published."),
-    ]
-    placed_at: Annotated[
-        _s.Str,
-        _s.format_("date-time"),
-        Field(description="When the customer placed the order."),
-    ]
-    notes: Annotated[
-        Annotated[_s.Str, Field(max_length=2000)] | None,
-        Field(
-            description="Free-text notes from the customer; `null` when the customer left the box empty.",
-        ),
-    ] = None
-    shipping_address: Annotated[
-        ShippingAddress,
-        Field(description="Where the order ships to."),
-    ]
-    coupon_code: Annotated[
-        _s.Opt[Annotated[_s.Str, _s.pattern("^[A-Z0-9]{4,20}$")]],
-        Field(
-            description="The coupon redeemed with the order. When present, `coupon_source` is required.",
-        ),
-    ] = None
-    coupon_source: Annotated[
-        _s.Opt[CouponSource],
-        Field(description="Where the redeemed coupon came from."),
-    ] = None
-    metadata: Annotated[
-        _s.Opt[Metadata],
-        Field(description="Labels set by the storefront (sales channel, campaign)."),
-    ] = None
-
-    @model_validator(mode="after")
-    def _check_object(self) -> Self:
-        _s.check_object(self, dependent_required=(("coupon_code", ("coupon_source",)),))
-        return self
 
 
 class OrderLine(_s.Model):
@@ -169,3 +102,68 @@ class ShippingAddress(_s.Model):
 
 CouponSource = Literal["campaign", "referral", "support", "partner"]
 """The channel a coupon was issued through."""
+
+
+class OrderCreated(_s.Model):
+    """The Node order module accepted a new order. Published on `order.events`. Superseded by major version 2, which splits `total` into `subtotal` and `tax`; producers publish both majors during the migration."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    order_id: Annotated[
+        OrderId,
+        Field(description="Id of the new order, assigned by the order module."),
+    ]
+    customer_id: Annotated[
+        CustomerId,
+        Field(description="The customer who placed the order."),
+    ]
+    lines: Annotated[
+        list[OrderLine],
+        Field(
+            min_length=1,
+            max_length=500,
+            description="What was ordered; at least one line.",
+        ),
+    ]
+    total: Annotated[
+        Money,
+        Field(description="Amount charged, taxes and shipping included."),
+    ]
+    status: Annotated[
+        OrderStatus,
+        Field(description="Status of the order when the event was published."),
+    ]
+    placed_at: Annotated[
+        _s.Str,
+        _s.format_("date-time"),
+        Field(description="When the customer placed the order."),
+    ]
+    notes: Annotated[
+        Annotated[_s.Str, Field(max_length=2000)] | None,
+        Field(
+            description="Free-text notes from the customer; `null` when the customer left the box empty.",
+        ),
+    ] = None
+    shipping_address: Annotated[
+        ShippingAddress,
+        Field(description="Where the order ships to."),
+    ]
+    coupon_code: Annotated[
+        _s.Opt[Annotated[_s.Str, _s.pattern("^[A-Z0-9]{4,20}$")]],
+        Field(
+            description="The coupon redeemed with the order. When present, `coupon_source` is required.",
+        ),
+    ] = None
+    coupon_source: Annotated[
+        _s.Opt[CouponSource],
+        Field(description="Where the redeemed coupon came from."),
+    ] = None
+    metadata: Annotated[
+        _s.Opt[Metadata],
+        Field(description="Labels set by the storefront (sales channel, campaign)."),
+    ] = None
+
+    @model_validator(mode="after")
+    def _check_object(self) -> Self:
+        _s.check_object(self, dependent_required=(("coupon_code", ("coupon_source",)),))
+        return self

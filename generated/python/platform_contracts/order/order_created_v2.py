@@ -2,8 +2,6 @@
 # fingerprint: sha256:89517967a6780b34a3ddfdd0fda2cdec71746b16dd43978aa79da64adc66b52d
 """Contract types generated from order/order_created.v2.json."""
 
-from __future__ import annotations
-
 from typing import Annotated, Literal, Self
 
 from pydantic import ConfigDict, Field, model_validator
@@ -24,77 +22,6 @@ __all__ = [
 __contract_fingerprint__ = (
     "sha256:89517967a6780b34a3ddfdd0fda2cdec71746b16dd43978aa79da64adc66b52d"
 )
-
-
-class OrderCreatedV2(_s.Model):
-    """The Node order module accepted a new order. Published on `order.events`. Major version 2: the single `total` of version 1 is replaced by `subtotal` and `tax` (breaking: `total` is gone and both new fields are required). Producers publish both majors until every consumer reads version 2."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    order_id: Annotated[
-        OrderId,
-        Field(description="Id of the new order, assigned by the order module."),
-    ]
-    customer_id: Annotated[
-        CustomerId,
-        Field(description="The customer who placed the order."),
-    ]
-    lines: Annotated[
-        list[OrderLineV2],
-        Field(
-            min_length=1,
-            max_length=500,
-            description="What was ordered; at least one line.",
-        ),
-    ]
-    subtotal: Annotated[
-        Money,
-        Field(
-            description="Sum of the lines and shipping, before tax. The amount charged is `subtotal` + `tax`.",
-        ),
-    ]
-    tax: Annotated[
-        Money,
-        Field(description="Tax charged on the order, in the currency of `subtotal`."),
-    ]
-    status: Annotated[
-        OrderStatusV2,
-        Field(description="Status of the order when the event was published."),
-    ]
-    placed_at: Annotated[
-        _s.Str,
-        _s.format_("date-time"),
-        Field(description="When the customer placed the order."),
-    ]
-    notes: Annotated[
-        Annotated[_s.Str, Field(max_length=2000)] | None,
-        Field(
-            description="Free-text notes from the customer; `null` when the customer left the box empty.",
-        ),
-    ] = None
-    shipping_address: Annotated[
-        ShippingAddressV2,
-        Field(description="Where the order ships to."),
-    ]
-    coupon_code: Annotated[
-        _s.Opt[Annotated[_s.Str, _s.pattern("^[A-Z0-9]{4,20}$")]],
-        Field(
-            description="The coupon redeemed with the order. When present, `coupon_source` is required.",
-        ),
-    ] = None
-    coupon_source: Annotated[
-        _s.Opt[CouponSourceV2],
-        Field(description="Where the redeemed coupon came from."),
-    ] = None
-    metadata: Annotated[
-        _s.Opt[Metadata],
-        Field(description="Labels set by the storefront (sales channel, campaign)."),
-    ] = None
-
-    @model_validator(mode="after")
-    def _check_object(self) -> Self:
-        _s.check_object(self, dependent_required=(("coupon_code", ("coupon_source",)),))
-        return self
 
 
 class OrderLineV2(_s.Model):
@@ -172,3 +99,74 @@ class ShippingAddressV2(_s.Model):
 
 CouponSourceV2 = Literal["campaign", "referral", "support", "partner"]
 """The channel a coupon was issued through."""
+
+
+class OrderCreatedV2(_s.Model):
+    """The Node order module accepted a new order. Published on `order.events`. Major version 2: the single `total` of version 1 is replaced by `subtotal` and `tax` (breaking: `total` is gone and both new fields are required). Producers publish both majors until every consumer reads version 2."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    order_id: Annotated[
+        OrderId,
+        Field(description="Id of the new order, assigned by the order module."),
+    ]
+    customer_id: Annotated[
+        CustomerId,
+        Field(description="The customer who placed the order."),
+    ]
+    lines: Annotated[
+        list[OrderLineV2],
+        Field(
+            min_length=1,
+            max_length=500,
+            description="What was ordered; at least one line.",
+        ),
+    ]
+    subtotal: Annotated[
+        Money,
+        Field(
+            description="Sum of the lines and shipping, before tax. The amount charged is `subtotal` + `tax`.",
+        ),
+    ]
+    tax: Annotated[
+        Money,
+        Field(description="Tax charged on the order, in the currency of `subtotal`."),
+    ]
+    status: Annotated[
+        OrderStatusV2,
+        Field(description="Status of the order when the event was published."),
+    ]
+    placed_at: Annotated[
+        _s.Str,
+        _s.format_("date-time"),
+        Field(description="When the customer placed the order."),
+    ]
+    notes: Annotated[
+        Annotated[_s.Str, Field(max_length=2000)] | None,
+        Field(
+            description="Free-text notes from the customer; `null` when the customer left the box empty.",
+        ),
+    ] = None
+    shipping_address: Annotated[
+        ShippingAddressV2,
+        Field(description="Where the order ships to."),
+    ]
+    coupon_code: Annotated[
+        _s.Opt[Annotated[_s.Str, _s.pattern("^[A-Z0-9]{4,20}$")]],
+        Field(
+            description="The coupon redeemed with the order. When present, `coupon_source` is required.",
+        ),
+    ] = None
+    coupon_source: Annotated[
+        _s.Opt[CouponSourceV2],
+        Field(description="Where the redeemed coupon came from."),
+    ] = None
+    metadata: Annotated[
+        _s.Opt[Metadata],
+        Field(description="Labels set by the storefront (sales channel, campaign)."),
+    ] = None
+
+    @model_validator(mode="after")
+    def _check_object(self) -> Self:
+        _s.check_object(self, dependent_required=(("coupon_code", ("coupon_source",)),))
+        return self

@@ -2,8 +2,6 @@
 # fingerprint: sha256:e976afd544f3357f3c4a44dc14db1785b592a16c81d684687f87eb3814e08e6c
 """Contract types generated from arrays.json."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 from pydantic import ConfigDict, Field
@@ -18,6 +16,13 @@ __all__ = [
 __contract_fingerprint__ = (
     "sha256:e976afd544f3357f3c4a44dc14db1785b592a16c81d684687f87eb3814e08e6c"
 )
+
+
+class LineItem(_s.Model):
+    model_config = ConfigDict(extra="forbid")
+
+    sku: _s.Str
+    qty: Annotated[_s.StrictInt, Field(ge=1), _s.json_int]
 
 
 class ArrayShapes(_s.Model):
@@ -41,10 +46,3 @@ class ArrayShapes(_s.Model):
     labels: _s.Opt[list[Any]] = None
     line_items: _s.Opt[Annotated[list[LineItem], _s.unique]] = None
     matrix: _s.Opt[list[Annotated[list[_s.Number], Field(min_length=1)]]] = None
-
-
-class LineItem(_s.Model):
-    model_config = ConfigDict(extra="forbid")
-
-    sku: _s.Str
-    qty: Annotated[_s.StrictInt, Field(ge=1), _s.json_int]

@@ -2,8 +2,6 @@
 # fingerprint: sha256:8a1a67b6d0b024d308afe6349a5ef3094660ffe5fd6d7061a4d9c446dac10280
 """Contract types generated from checkout.json."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any, Literal, Self
 
 from pydantic import ConfigDict, Field, model_validator
@@ -21,18 +19,6 @@ __all__ = [
 __contract_fingerprint__ = (
     "sha256:8a1a67b6d0b024d308afe6349a5ef3094660ffe5fd6d7061a4d9c446dac10280"
 )
-
-
-class Checkout(_s.Model):
-    model_config = ConfigDict(extra="forbid")
-
-    customer: Customer
-    shipping: Address
-    payment: _s.Opt[Payment] = None
-    username: _s.Opt[_s.Str] = None
-    quantity: _s.Opt[Annotated[_s.StrictInt, Field(ge=1), _s.json_int]] = None
-    gift: _s.Opt[_s.Bool] = None
-    gift_message: _s.Opt[Annotated[_s.Str, Field(min_length=1)]] = None
 
 
 Customer = dict[str, Any]
@@ -57,6 +43,18 @@ class Payment(_s.Model):
     def _check_object(self) -> Self:
         _s.check_object(self, dependent_required=(("card_number", ("billing_zip",)),))
         return self
+
+
+class Checkout(_s.Model):
+    model_config = ConfigDict(extra="forbid")
+
+    customer: Customer
+    shipping: Address
+    payment: _s.Opt[Payment] = None
+    username: _s.Opt[_s.Str] = None
+    quantity: _s.Opt[Annotated[_s.StrictInt, Field(ge=1), _s.json_int]] = None
+    gift: _s.Opt[_s.Bool] = None
+    gift_message: _s.Opt[Annotated[_s.Str, Field(min_length=1)]] = None
 
 
 class BaseEntity(_s.Model):

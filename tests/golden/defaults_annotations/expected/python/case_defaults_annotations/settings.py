@@ -2,8 +2,6 @@
 # fingerprint: sha256:0c37ae25340a18909c680e6e4d384e4a7b926654f84dd67a35027e62ee966891
 """Contract types generated from settings.json."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 from pydantic import ConfigDict, Field
@@ -18,6 +16,15 @@ __all__ = [
 __contract_fingerprint__ = (
     "sha256:0c37ae25340a18909c680e6e4d384e4a7b926654f84dd67a35027e62ee966891"
 )
+
+
+class Limits(_s.Model):
+    """Resource limits."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    cpu: _s.Number = 1.5
+    memory_mb: _s.Int = 512
 
 
 class Settings(_s.Model):
@@ -45,12 +52,3 @@ class Settings(_s.Model):
         Field(description="Use 'enabled' instead.", deprecated=True),
     ] = None
     password: _s.Opt[Annotated[_s.Str, Field(min_length=8)]] = None
-
-
-class Limits(_s.Model):
-    """Resource limits."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    cpu: _s.Number = 1.5
-    memory_mb: _s.Int = 512

@@ -2,8 +2,6 @@
 # fingerprint: sha256:b01986800e9893c0b59fdec3e8f9d6a23fe4171856f684363523d9347372a1e5
 """Contract types generated from legacy_order.json."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any, Self
 
 from pydantic import ConfigDict, Field, model_validator
@@ -19,6 +17,16 @@ __all__ = [
 __contract_fingerprint__ = (
     "sha256:b01986800e9893c0b59fdec3e8f9d6a23fe4171856f684363523d9347372a1e5"
 )
+
+
+Name = Annotated[_s.Str, Field(min_length=1, max_length=50)]
+
+
+class LegacyItem(_s.Model):
+    model_config = ConfigDict(extra="forbid")
+
+    sku: _s.Str
+    qty: _s.Opt[Annotated[_s.StrictInt, Field(ge=1), _s.json_int]] = None
 
 
 class LegacyOrder(_s.Model):
@@ -41,13 +49,3 @@ class LegacyOrder(_s.Model):
             dependent_required=(("credit_card", ("billing_address",)),),
         )
         return self
-
-
-Name = Annotated[_s.Str, Field(min_length=1, max_length=50)]
-
-
-class LegacyItem(_s.Model):
-    model_config = ConfigDict(extra="forbid")
-
-    sku: _s.Str
-    qty: _s.Opt[Annotated[_s.StrictInt, Field(ge=1), _s.json_int]] = None

@@ -2,8 +2,6 @@
 # fingerprint: sha256:7c67e3ad2e3136c413f7459092953f8dae3d7bac6f04a7541febae128632b6f4
 """Contract types generated from product.json."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict
@@ -23,6 +21,18 @@ __contract_fingerprint__ = (
 )
 
 
+Color = Literal["red", "green", "blue"]
+
+
+Priority = Annotated[Literal[1, 2, 3], _s.enum(1, 2, 3)]
+
+
+MixedValue = Annotated[Literal[1, "one", None], _s.enum(1, "one", None)]
+
+
+QuotedText = Literal['say "hi"', "line1\nline2", "back\\slash", "it's", "tab\there", ""]
+
+
 class Product(_s.Model):
     model_config = ConfigDict(extra="forbid")
 
@@ -36,15 +46,3 @@ class Product(_s.Model):
     scale: _s.Opt[Annotated[Literal[1], _s.enum(1)]] = None
     origin: _s.Opt[Annotated[dict[str, Any], _s.values({"x": 0, "y": 0})]] = None
     enabled: _s.Opt[Annotated[Literal[False], _s.enum(False)]] = None
-
-
-Color = Literal["red", "green", "blue"]
-
-
-Priority = Annotated[Literal[1, 2, 3], _s.enum(1, 2, 3)]
-
-
-MixedValue = Annotated[Literal[1, "one", None], _s.enum(1, "one", None)]
-
-
-QuotedText = Literal['say "hi"', "line1\nline2", "back\\slash", "it's", "tab\there", ""]

@@ -2,8 +2,6 @@
 # fingerprint: sha256:67ad06a7621c2832ac7e80c3e2f537fab3f3996e9f7d61232a9c754e5d0fb489
 """Contract types generated from foreign.json."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field
@@ -23,21 +21,6 @@ __all__ = [
 __contract_fingerprint__ = (
     "sha256:67ad06a7621c2832ac7e80c3e2f537fab3f3996e9f7d61232a9c754e5d0fb489"
 )
-
-
-class ForeignConfig(_s.Model):
-    """Foreign config"""
-
-    model_config = ConfigDict(extra="allow")
-
-    name: _s.Opt[_s.Str] = None
-    mode: Literal["inline", "pipeline"] = _s.loose_default("shared")
-    clean: _s.Str = _s.loose_default(False)
-    released: _s.Opt[Annotated[_s.Str, _s.pattern("^[0-9]{4}-")]] = None
-    job: _s.Opt[Task] = None
-    steps: _s.Opt[list[ForeignConfigStepsTask]] = None
-    plugin: _s.Opt[PluginsExtractor] = None
-    shape: _s.Opt[Annotated[Circle | Square, Field(discriminator="kind")]] = None
 
 
 class Task(_s.Model):
@@ -72,6 +55,21 @@ class Square(_s.Model):
 
     kind: Literal["square"]
     side: _s.Opt[_s.Number] = None
+
+
+class ForeignConfig(_s.Model):
+    """Foreign config"""
+
+    model_config = ConfigDict(extra="allow")
+
+    name: _s.Opt[_s.Str] = None
+    mode: Literal["inline", "pipeline"] = _s.loose_default("shared")
+    clean: _s.Str = _s.loose_default(False)
+    released: _s.Opt[Annotated[_s.Str, _s.pattern("^[0-9]{4}-")]] = None
+    job: _s.Opt[Task] = None
+    steps: _s.Opt[list[ForeignConfigStepsTask]] = None
+    plugin: _s.Opt[PluginsExtractor] = None
+    shape: _s.Opt[Annotated[Circle | Square, Field(discriminator="kind")]] = None
 
 
 Plugins = Any

@@ -2,8 +2,6 @@
 # fingerprint: sha256:0715874a16c72d5386692ec92e14742d0c7d1e194f830f05d9557c66f6908b7a
 """Contract types generated from hostile_thing.json."""
 
-from __future__ import annotations
-
 from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field
@@ -18,6 +16,24 @@ __all__ = [
 __contract_fingerprint__ = (
     "sha256:0715874a16c72d5386692ec92e14742d0c7d1e194f830f05d9557c66f6908b7a"
 )
+
+
+HostileEnum = Literal[
+    'say "hi"',
+    "it's",
+    "back\\slash",
+    "new\nline",
+    "*/ close",
+    "${injection}",
+    "`tick`",
+    '"""',
+    "</script>",
+    "NONE",
+    "None",
+    "class",
+    "",
+]
+"""Members must be escaped, not evaluated."""
 
 
 class HostileThing(_s.Model):
@@ -86,21 +102,3 @@ class HostileThing(_s.Model):
     marker: _s.Opt[Literal['a """ b']] = None
     greeting: _s.Str = 'it\'s a "quoted" \\ default'
     safe_text: _s.Opt[Annotated[_s.Str, _s.pattern("^[^\"'\\\\`$]*$")]] = None
-
-
-HostileEnum = Literal[
-    'say "hi"',
-    "it's",
-    "back\\slash",
-    "new\nline",
-    "*/ close",
-    "${injection}",
-    "`tick`",
-    '"""',
-    "</script>",
-    "NONE",
-    "None",
-    "class",
-    "",
-]
-"""Members must be escaped, not evaluated."""

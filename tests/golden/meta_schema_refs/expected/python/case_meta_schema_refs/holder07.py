@@ -2,8 +2,6 @@
 # fingerprint: sha256:8c2db45e382ec021380f8902f38b54047347d96c092306e2d6d5b03225ccd465
 """Contract types generated from holder07.json."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 from pydantic import ConfigDict, Field

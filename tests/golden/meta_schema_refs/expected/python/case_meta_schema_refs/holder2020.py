@@ -2,8 +2,6 @@
 # fingerprint: sha256:d781d9d172476461c295db6da0927e6e1c4f7005a967ef617a0f5eb58afd3241
 """Contract types generated from holder2020.json."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 from pydantic import ConfigDict, Field

@@ -2,8 +2,6 @@
 # fingerprint: sha256:ae10ad91d1d49697081b54f280815fa0d22c9cf43bee848443ad0d4d35d86a97
 """Contract types generated from payment_received.json."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 from pydantic import ConfigDict, Field
@@ -25,22 +23,6 @@ __contract_fingerprint__ = (
 )
 
 
-class PaymentReceived(_s.Model):
-    model_config = ConfigDict(extra="forbid")
-
-    payment_id: _s.Str
-    user_id_: Annotated[
-        _s.Str,
-        Field(validation_alias="userId", serialization_alias="userId"),
-    ]
-    user_id: _s.Int
-    shipping: _s.Opt[ShippingAddress] = None
-    billing: _s.Opt[BillingAddress] = None
-    postal: _s.Opt[PostalAddress] = None
-    payer: _s.Opt[PaymentReceivedPayer] = None
-    line_items: _s.Opt[list[PaymentReceivedLineItemsItem]] = None
-
-
 class ShippingAddress(_s.Model):
     model_config = ConfigDict(extra="forbid")
 
@@ -60,13 +42,6 @@ class PostalAddress(_s.Model):
     zip: _s.Str
 
 
-class PaymentReceivedPayer(_s.Model):
-    model_config = ConfigDict(extra="forbid")
-
-    name: _s.Str
-    contact: _s.Opt[PaymentReceivedPayerContact] = None
-
-
 class PaymentReceivedPayerContact(_s.Model):
     model_config = ConfigDict(extra="forbid")
 
@@ -74,8 +49,31 @@ class PaymentReceivedPayerContact(_s.Model):
     phone: _s.Opt[_s.Str] = None
 
 
+class PaymentReceivedPayer(_s.Model):
+    model_config = ConfigDict(extra="forbid")
+
+    name: _s.Str
+    contact: _s.Opt[PaymentReceivedPayerContact] = None
+
+
 class PaymentReceivedLineItemsItem(_s.Model):
     model_config = ConfigDict(extra="forbid")
 
     sku: _s.Str
     qty: _s.Opt[_s.Int] = None
+
+
+class PaymentReceived(_s.Model):
+    model_config = ConfigDict(extra="forbid")
+
+    payment_id: _s.Str
+    user_id_: Annotated[
+        _s.Str,
+        Field(validation_alias="userId", serialization_alias="userId"),
+    ]
+    user_id: _s.Int
+    shipping: _s.Opt[ShippingAddress] = None
+    billing: _s.Opt[BillingAddress] = None
+    postal: _s.Opt[PostalAddress] = None
+    payer: _s.Opt[PaymentReceivedPayer] = None
+    line_items: _s.Opt[list[PaymentReceivedLineItemsItem]] = None

@@ -2,8 +2,6 @@
 # fingerprint: sha256:48d44081defe14fa52ddf6769323ea9e459d187c0cb5264a6c66be36308bb553
 """Contract types generated from refund_issued.json."""
 
-from __future__ import annotations
-
 from pydantic import ConfigDict
 
 from case_naming import _support as _s

@@ -2,8 +2,6 @@
 # fingerprint: sha256:04ab229c666fd4a9c71a4615aebad62f9e30173ddf56087f34c33bd25488d08e
 """Contract types generated from numbers.json."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 from pydantic import ConfigDict, Field

@@ -2,8 +2,6 @@
 # fingerprint: sha256:fd954edd352c0dabeebfcdcb032a80f9a0fa5a2d165d4b9b54714c5936be4770
 """Contract types generated from closed_record.json."""
 
-from __future__ import annotations
-
 from pydantic import ConfigDict
 
 from case_objects import _support as _s
@@ -18,6 +16,12 @@ __contract_fingerprint__ = (
 )
 
 
+class Owner(_s.Model):
+    model_config = ConfigDict(extra="forbid")
+
+    email: _s.Str
+
+
 class ClosedRecord(_s.Model):
     """Closed object: required and optional properties, nothing else."""
 
@@ -27,9 +31,3 @@ class ClosedRecord(_s.Model):
     name: _s.Str
     note: _s.Opt[_s.Str] = None
     owner: _s.Opt[Owner] = None
-
-
-class Owner(_s.Model):
-    model_config = ConfigDict(extra="forbid")
-
-    email: _s.Str

@@ -2,8 +2,6 @@
 # fingerprint: sha256:a6f1d625fa8f51290fe68889043e92e4eb51480443c573ae0bd5842044d4571e
 """Contract types generated from default_open_record.json."""
 
-from __future__ import annotations
-
 from pydantic import ConfigDict
 
 from case_objects import _support as _s

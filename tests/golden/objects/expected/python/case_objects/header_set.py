@@ -2,8 +2,6 @@
 # fingerprint: sha256:6ea37730571a81e52378ad4b4c21a640fea0c970c8a2e0d32a6c70cede93530a
 """Contract types generated from header_set.json."""
 
-from __future__ import annotations
-
 from pydantic import ConfigDict
 
 from case_objects import _support as _s

@@ -2,8 +2,6 @@
 # fingerprint: sha256:aacd5d93bf1bc1ca882551dd566caa1cfb810ffd7df4cd97db160f798862cae3
 """Contract types generated from label_set.json."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 from pydantic import Field

@@ -2,8 +2,6 @@
 # fingerprint: sha256:6e889719dad6a49c94f288305f452974fdbc8b3a3fe8f854aa36f9b8d48d9ee5
 """Contract types generated from nullability.json."""
 
-from __future__ import annotations
-
 from pydantic import ConfigDict
 
 from case_objects import _support as _s

@@ -2,8 +2,6 @@
 # fingerprint: sha256:3f04d0ee052c1c0ff5cd0babfa0b31ef6d22b0589b8f6f455b22140e90944a9d
 """Contract types generated from open_record.json."""
 
-from __future__ import annotations
-
 from pydantic import ConfigDict
 
 from case_objects import _support as _s

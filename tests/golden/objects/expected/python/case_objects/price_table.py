@@ -2,8 +2,6 @@
 # fingerprint: sha256:5ded7f8b63cc32abc93160b9864e93af371075263d865f1210df844b35e9f130
 """Contract types generated from price_table.json."""
 
-from __future__ import annotations
-
 from pydantic import ConfigDict
 
 from case_objects import _support as _s

@@ -2,8 +2,6 @@
 # fingerprint: sha256:b4dd56677e8c1511b9771ec15abc162de13644269c2643c2a694f55fe5e1b9a0
 """Contract types generated from scoreboard.json."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 from pydantic import ConfigDict, Field

@@ -2,8 +2,6 @@
 # fingerprint: sha256:9dc09219eb21cb5004512d756e6f594c6b802f6794ad25603f7fc782e79a1d56
 """Contract types generated from weird_names.json."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 from pydantic import ConfigDict, Field

@@ -2,8 +2,6 @@
 # fingerprint: sha256:23b3cafdf685c83a6cc5c6ce4bb03897129f7866dd6627767a975e13df1e64b3
 """Contract types generated from primitives.json."""
 
-from __future__ import annotations
-
 from pydantic import ConfigDict
 
 from case_primitives import _support as _s

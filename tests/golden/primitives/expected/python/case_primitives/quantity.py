@@ -2,8 +2,6 @@
 # fingerprint: sha256:e36fdbc172689577dbdb88972407be84dff23ea0d99801693faf80ea34f5843c
 """Contract types generated from quantity.json."""
 
-from __future__ import annotations
-
 from case_primitives import _support as _s
 
 __all__ = [

@@ -2,8 +2,6 @@
 # fingerprint: sha256:ccadf8854d292c261a82e5047199b7d8fa539ac81b5a732cb2424c86205dfebe
 """Contract types generated from chain.json."""
 
-from __future__ import annotations
-
 from pydantic import ConfigDict
 
 from case_recursive import _support as _s
@@ -19,10 +17,11 @@ __contract_fingerprint__ = (
 )
 
 
-class Chain(_s.Model):
+class Beta(_s.Model):
     model_config = ConfigDict(extra="forbid")
 
-    head: Alpha
+    s: _s.Str
+    alpha: "_s.Opt[Alpha]" = None
 
 
 class Alpha(_s.Model):
@@ -32,8 +31,7 @@ class Alpha(_s.Model):
     beta: _s.Opt[Beta] = None
 
 
-class Beta(_s.Model):
+class Chain(_s.Model):
     model_config = ConfigDict(extra="forbid")
 
-    s: _s.Str
-    alpha: _s.Opt[Alpha] = None
+    head: Alpha

@@ -2,8 +2,6 @@
 # fingerprint: sha256:a54f872b8131406d812930ee9ee651fc68661047706fbf109c48b90fa3cc30de
 """Contract types generated from envelope.json."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 from pydantic import ConfigDict, Field
@@ -22,17 +20,17 @@ __contract_fingerprint__ = (
 )
 
 
-class Envelope(_s.Model):
-    model_config = ConfigDict(extra="forbid")
-
-    payload: JsonValue
-
-
 JsonValue = TypeAliasType(
     "JsonValue",
     "Annotated[_s.Str, Field(max_length=8)] | _s.Number | _s.Bool | None | list[JsonValue] | JsonObject",
 )
 """Any JSON value whose strings are at most 8 code points long."""
+
+
+class Envelope(_s.Model):
+    model_config = ConfigDict(extra="forbid")
+
+    payload: JsonValue
 
 
 JsonObject = TypeAliasType("JsonObject", "dict[str, JsonValue]")

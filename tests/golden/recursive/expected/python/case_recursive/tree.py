@@ -2,8 +2,6 @@
 # fingerprint: sha256:c31bc7f9d3196d2beb8817bae12ba65ac013f8f9dbddea3ea703c5c887194622
 """Contract types generated from tree.json."""
 
-from __future__ import annotations
-
 from pydantic import ConfigDict
 
 from case_recursive import _support as _s
@@ -21,4 +19,4 @@ class Node(_s.Model):
     model_config = ConfigDict(extra="forbid")
 
     name: _s.Str
-    children: _s.Opt[list[Node]] = None
+    children: "_s.Opt[list[Node]]" = None

@@ -2,8 +2,6 @@
 # fingerprint: sha256:b16f8f6bf620f50d25626fc45ab8296ac4da2d701c7af42c12744152ef0359cd
 """Contract types generated from customer.json."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 from pydantic import ConfigDict, Field
@@ -21,6 +19,14 @@ __contract_fingerprint__ = (
 )
 
 
+class Address(_s.Model):
+    model_config = ConfigDict(extra="forbid")
+
+    line1: _s.Str
+    city: _s.Str
+    postal_code: _s.Opt[_s.Str] = None
+
+
 class Customer(_s.Model):
     model_config = ConfigDict(extra="forbid")
 
@@ -28,11 +34,3 @@ class Customer(_s.Model):
     name: Annotated[_s.Str, Field(min_length=1)]
     address: _s.Opt[Address] = None
     credit_limit: _s.Opt[Money] = None
-
-
-class Address(_s.Model):
-    model_config = ConfigDict(extra="forbid")
-
-    line1: _s.Str
-    city: _s.Str
-    postal_code: _s.Opt[_s.Str] = None

@@ -2,8 +2,6 @@
 # fingerprint: sha256:dfd1ac59a7251ba7520515202f773a6d7b35dc0c2bb5377024612b9d15e92cb8
 """Contract types generated from order.json."""
 
-from __future__ import annotations
-
 from pydantic import ConfigDict
 
 from case_refs_multi_file import _support as _s

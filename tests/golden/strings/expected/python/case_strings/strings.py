@@ -2,8 +2,6 @@
 # fingerprint: sha256:03707ae3141cf3263d0b8cb7d5281bb6332ff0c9bdaa9ac55dd7e6fedaca561b
 """Contract types generated from strings.json."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 from pydantic import ConfigDict, Field

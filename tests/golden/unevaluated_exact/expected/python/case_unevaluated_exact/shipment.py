@@ -2,8 +2,6 @@
 # fingerprint: sha256:4ab2700aaa2d059378d4ff4b246cb6ca4b9b709cce6dad4ad0d814896680c2b8
 """Contract types generated from shipment.json."""
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import ConfigDict

@@ -2,8 +2,6 @@
 # fingerprint: sha256:67b46938eb02c738a9e59ece0995faf137497df6999c951db7d26e3cc7875481
 """Contract types generated from shape_envelope.json."""
 
-from __future__ import annotations
-
 from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field
@@ -22,32 +20,6 @@ __all__ = [
 __contract_fingerprint__ = (
     "sha256:67b46938eb02c738a9e59ece0995faf137497df6999c951db7d26e3cc7875481"
 )
-
-
-class ShapeEnvelope(_s.Model):
-    model_config = ConfigDict(extra="forbid")
-
-    shape: Annotated[
-        Circle | Square | Rectangle,
-        Field(
-            discriminator="kind",
-            description="Discriminated by the const 'kind' tag.",
-        ),
-    ]
-    id: _s.Opt[Annotated[_s.Str, Field(min_length=1)] | _s.Int] = None
-    amount: Annotated[
-        _s.Opt[_s.Int | Annotated[_s.Number, Field(ge=10)]],
-        Field(
-            description="Untagged oneOf over primitives: an integer >= 10 matches both.",
-        ),
-    ] = None
-    contact: Annotated[
-        _s.Opt[ByEmail | ByPhone],
-        Field(
-            description="Untagged oneOf over objects: both keys present matches both.",
-        ),
-    ] = None
-    previous: Square | None = None
 
 
 class Circle(_s.Model):
@@ -82,3 +54,29 @@ class ByPhone(_s.Model):
     model_config = ConfigDict(extra="allow")
 
     phone: _s.Str
+
+
+class ShapeEnvelope(_s.Model):
+    model_config = ConfigDict(extra="forbid")
+
+    shape: Annotated[
+        Circle | Square | Rectangle,
+        Field(
+            discriminator="kind",
+            description="Discriminated by the const 'kind' tag.",
+        ),
+    ]
+    id: _s.Opt[Annotated[_s.Str, Field(min_length=1)] | _s.Int] = None
+    amount: Annotated[
+        _s.Opt[_s.Int | Annotated[_s.Number, Field(ge=10)]],
+        Field(
+            description="Untagged oneOf over primitives: an integer >= 10 matches both.",
+        ),
+    ] = None
+    contact: Annotated[
+        _s.Opt[ByEmail | ByPhone],
+        Field(
+            description="Untagged oneOf over objects: both keys present matches both.",
+        ),
+    ] = None
+    previous: Square | None = None

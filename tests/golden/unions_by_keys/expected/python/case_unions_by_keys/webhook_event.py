@@ -2,8 +2,6 @@
 # fingerprint: sha256:2c825c6e29f3dc56e89285de06d426195a78b6ccb8c6a06f11f514c65bc4539e
 """Contract types generated from webhook_event.json."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Discriminator, Field, Tag

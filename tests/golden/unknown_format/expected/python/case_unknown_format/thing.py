@@ -2,8 +2,6 @@
 # fingerprint: sha256:19b8d5de4fdb1d0753eb41b6b5f2303f60662b2dcd2203279bb819d58df99af4
 """Contract types generated from thing.json."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 from pydantic import ConfigDict, Field

@@ -2,8 +2,6 @@
 # fingerprint: sha256:b0e9b4c73d226dec8229311b6f4406d9bfd8184e9c8aa08a6a65840c7a8187c0
 """Contract types generated from common/defs.json."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 from pydantic import ConfigDict, Field
@@ -21,14 +19,14 @@ __contract_fingerprint__ = (
 )
 
 
+CurrencyCode = Annotated[_s.Str, _s.pattern("^[A-Z]{3}$")]
+
+
 class Money(_s.Model):
     model_config = ConfigDict(extra="forbid")
 
     amount_minor: Annotated[_s.Int, Field(description="Amount in minor units (cents).")]
     currency: CurrencyCode
-
-
-CurrencyCode = Annotated[_s.Str, _s.pattern("^[A-Z]{3}$")]
 
 
 Uuid = Annotated[_s.Str, _s.format_("uuid")]

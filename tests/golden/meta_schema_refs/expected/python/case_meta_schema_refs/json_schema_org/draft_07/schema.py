@@ -2,8 +2,6 @@
 # fingerprint: sha256:b434ab3a861edfc5c76af8e63a213777b02f5f8b520fd2380860a23477c13b50
 """Contract types generated from json-schema.org/draft-07/schema.json."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field
@@ -31,6 +29,32 @@ CoreSchemaMetaSchema = TypeAliasType(
     "CoreSchemaMetaSchemaObject | _s.Bool",
 )
 """Core schema meta-schema"""
+
+
+NonNegativeInteger = Annotated[_s.StrictInt, Field(ge=0), _s.json_int]
+
+
+NonNegativeIntegerDefault0 = NonNegativeInteger
+
+
+SchemaArray = TypeAliasType(
+    "SchemaArray",
+    "Annotated[list[CoreSchemaMetaSchema], Field(min_length=1)]",
+)
+
+
+StringArray = Annotated[list[_s.Str], _s.unique]
+
+
+SimpleTypes = Literal[
+    "array",
+    "boolean",
+    "integer",
+    "null",
+    "number",
+    "object",
+    "string",
+]
 
 
 class CoreSchemaMetaSchemaObject(_s.Model):
@@ -187,29 +211,3 @@ class CoreSchemaMetaSchemaObject(_s.Model):
         _s.Opt[CoreSchemaMetaSchema],
         Field(validation_alias="not", serialization_alias="not"),
     ] = None
-
-
-NonNegativeInteger = Annotated[_s.StrictInt, Field(ge=0), _s.json_int]
-
-
-NonNegativeIntegerDefault0 = NonNegativeInteger
-
-
-SchemaArray = TypeAliasType(
-    "SchemaArray",
-    "Annotated[list[CoreSchemaMetaSchema], Field(min_length=1)]",
-)
-
-
-StringArray = Annotated[list[_s.Str], _s.unique]
-
-
-SimpleTypes = Literal[
-    "array",
-    "boolean",
-    "integer",
-    "null",
-    "number",
-    "object",
-    "string",
-]

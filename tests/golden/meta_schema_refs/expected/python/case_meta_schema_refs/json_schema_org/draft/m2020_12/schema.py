@@ -2,8 +2,6 @@
 # fingerprint: sha256:229056bcee4b516a79f9e7a8fbf9c79a25586136437a758a66d8db5ea2055a6c
 """Contract types generated from json-schema.org/draft/2020-12/schema.json."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 from pydantic import ConfigDict, Field

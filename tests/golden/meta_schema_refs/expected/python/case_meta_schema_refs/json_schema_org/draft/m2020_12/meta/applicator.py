@@ -2,8 +2,6 @@
 # fingerprint: sha256:49832d97755b2b5993496094c27fcf50b440f0ba62e44c2fad8b8175c899aa49
 """Contract types generated from json-schema.org/draft/2020-12/meta/applicator.json."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 from pydantic import ConfigDict, Field
@@ -19,6 +17,9 @@ __all__ = [
 __contract_fingerprint__ = (
     "sha256:49832d97755b2b5993496094c27fcf50b440f0ba62e44c2fad8b8175c899aa49"
 )
+
+
+ApplicatorVocabularyMetaSchemaSchemaArray = Annotated[list[Any], Field(min_length=1)]
 
 
 class ApplicatorVocabularyMetaSchemaObject(_s.Model):
@@ -84,6 +85,3 @@ class ApplicatorVocabularyMetaSchemaObject(_s.Model):
 
 ApplicatorVocabularyMetaSchema = ApplicatorVocabularyMetaSchemaObject | _s.Bool
 """Applicator vocabulary meta-schema"""
-
-
-ApplicatorVocabularyMetaSchemaSchemaArray = Annotated[list[Any], Field(min_length=1)]

@@ -2,8 +2,6 @@
 # fingerprint: sha256:be8195c83d1e574956a3e4702e601df62edd4dad6d5991d202bb9461eb12350d
 """Contract types generated from json-schema.org/draft/2020-12/meta/content.json."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 from pydantic import ConfigDict, Field

@@ -2,8 +2,6 @@
 # fingerprint: sha256:50a93fee500a4df2d9e56c610981c4bffdd2362727a19171de209d2ac15d297a
 """Contract types generated from json-schema.org/draft/2020-12/meta/core.json."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 from pydantic import ConfigDict, Field
@@ -27,6 +25,9 @@ AnchorString = Annotated[_s.Str, _s.pattern("^[A-Za-z_][-A-Za-z0-9._]*$")]
 
 
 UriReferenceString = Annotated[_s.Str, _s.format_("uri-reference")]
+
+
+UriString = Annotated[_s.Str, _s.format_("uri")]
 
 
 class CoreVocabularyMetaSchemaObject(_s.Model):
@@ -74,6 +75,3 @@ class CoreVocabularyMetaSchemaObject(_s.Model):
 
 CoreVocabularyMetaSchema = CoreVocabularyMetaSchemaObject | _s.Bool
 """Core vocabulary meta-schema"""
-
-
-UriString = Annotated[_s.Str, _s.format_("uri")]

@@ -2,8 +2,6 @@
 # fingerprint: sha256:66459382dbc37a5bc8220fcb2a7c60693c0121d69a2c02562ab1058b7030ed12
 """Contract types generated from json-schema.org/draft/2020-12/meta/format-annotation.json."""
 
-from __future__ import annotations
-
 from pydantic import ConfigDict
 
 from case_meta_schema_refs import _support as _s

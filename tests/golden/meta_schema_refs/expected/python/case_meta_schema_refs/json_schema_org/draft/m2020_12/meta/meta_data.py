@@ -2,8 +2,6 @@
 # fingerprint: sha256:93df5f99806d827b81b3407a7c529428a5ae20784556bac762e7e53f06bc6c9a
 """Contract types generated from json-schema.org/draft/2020-12/meta/meta-data.json."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 from pydantic import ConfigDict, Field

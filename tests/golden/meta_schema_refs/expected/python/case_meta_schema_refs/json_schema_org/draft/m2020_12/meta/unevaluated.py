@@ -2,8 +2,6 @@
 # fingerprint: sha256:72d52365b54ca57a43fee388ade25e041abc09f455f2ef9bbabe788047f097a9
 """Contract types generated from json-schema.org/draft/2020-12/meta/unevaluated.json."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 from pydantic import ConfigDict, Field

@@ -2,8 +2,6 @@
 # fingerprint: sha256:10cc3147bf2320a0cc97aca1bb868ab0aef6fdbfc91a2fd846d4571720ccfc05
 """Contract types generated from json-schema.org/draft/2020-12/meta/validation.json."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field
@@ -22,6 +20,32 @@ __all__ = [
 __contract_fingerprint__ = (
     "sha256:10cc3147bf2320a0cc97aca1bb868ab0aef6fdbfc91a2fd846d4571720ccfc05"
 )
+
+
+ValidationVocabularyMetaSchemaSimpleTypes = Literal[
+    "array",
+    "boolean",
+    "integer",
+    "null",
+    "number",
+    "object",
+    "string",
+]
+
+
+ValidationVocabularyMetaSchemaNonNegativeInteger = Annotated[
+    _s.StrictInt,
+    Field(ge=0),
+    _s.json_int,
+]
+
+
+ValidationVocabularyMetaSchemaNonNegativeIntegerDefault0 = (
+    ValidationVocabularyMetaSchemaNonNegativeInteger
+)
+
+
+ValidationVocabularyMetaSchemaStringArray = Annotated[list[_s.Str], _s.unique]
 
 
 class ValidationVocabularyMetaSchemaObject(_s.Model):
@@ -108,29 +132,3 @@ class ValidationVocabularyMetaSchemaObject(_s.Model):
 
 ValidationVocabularyMetaSchema = ValidationVocabularyMetaSchemaObject | _s.Bool
 """Validation vocabulary meta-schema"""
-
-
-ValidationVocabularyMetaSchemaSimpleTypes = Literal[
-    "array",
-    "boolean",
-    "integer",
-    "null",
-    "number",
-    "object",
-    "string",
-]
-
-
-ValidationVocabularyMetaSchemaNonNegativeInteger = Annotated[
-    _s.StrictInt,
-    Field(ge=0),
-    _s.json_int,
-]
-
-
-ValidationVocabularyMetaSchemaNonNegativeIntegerDefault0 = (
-    ValidationVocabularyMetaSchemaNonNegativeInteger
-)
-
-
-ValidationVocabularyMetaSchemaStringArray = Annotated[list[_s.Str], _s.unique]
