@@ -17,11 +17,12 @@ inside the bundle only (nothing is fetched).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from importlib.resources import files
 from types import ModuleType
 from typing import Any
-from urllib.parse import urldefrag, urljoin
+from urllib.parse import quote, urldefrag, urljoin
 
 import jsonschema_rs
 
@@ -112,6 +113,80 @@ def linear_patterns(schema: Any, translate: Callable[[str], str]) -> Any:
     return out
 
 
+def _subschemas(node: Any, pointer: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every subschema of ``node`` (a dict) with its JSON pointer, ``node`` first."""
+    if not isinstance(node, dict):
+        return
+    yield pointer, node
+    for key, value in node.items():
+        here = f"{pointer}/{_escape(key)}"
+        if key in _MAP and isinstance(value, dict):
+            for name, sub in value.items():
+                yield from _subschemas(sub, f"{here}/{_escape(name)}")
+        elif key in _LIST and isinstance(value, list):
+            for i, sub in enumerate(value):
+                yield from _subschemas(sub, f"{here}/{i}")
+        elif key in _ONE:
+            yield from _subschemas(value, here)
+
+
+def _escape(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def dynamic_anchors(documents: Iterable[Any]) -> Counter[str]:
+    """How many subschemas of all ``documents`` declare each ``$dynamicAnchor``."""
+    return Counter(
+        node["$dynamicAnchor"]
+        for doc in documents
+        for _, node in _subschemas(doc)
+        if isinstance(node.get("$dynamicAnchor"), str)
+    )
+
+
+def static_dynamic_refs(schema: Any, anchors: Counter[str]) -> Any:
+    """``schema`` with each ``"$dynamicRef": "#name"`` (and ``"$ref": "#name"``)
+    that can only mean one subschema made a ``$ref`` by JSON pointer: when the
+    bundle declares ``$dynamicAnchor`` "name" once (``anchors``), in this document,
+    which embeds no other resource, the dynamic scope has nowhere else to go.
+    jsonschema-rs panics on a reference to a named anchor there (the OpenAPI 3.1
+    schema's ``#meta``), which left such a contract to pure-Python ``jsonschema``."""
+    found = list(_subschemas(schema))
+    if any("$id" in node for pointer, node in found if pointer):
+        return schema
+    named = {node.get("$anchor") for _, node in found}
+    targets = {
+        node["$dynamicAnchor"]: quote(pointer, safe="/~$!&'()*+,;=:@")
+        for pointer, node in found
+        if isinstance(node.get("$dynamicAnchor"), str)
+        and anchors[node["$dynamicAnchor"]] == 1
+        and node["$dynamicAnchor"] not in named
+    }
+    if not targets:
+        return schema
+
+    def rewrite(node: Any) -> Any:
+        if isinstance(node, list):
+            return [rewrite(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        out = {k: rewrite(v) if k not in _DATA else v for k, v in node.items()}
+        for key in ("$dynamicRef", "$ref"):
+            ref = out.get(key)
+            if isinstance(ref, str) and ref[:1] == "#" and ref[1:] in targets:
+                if key == "$dynamicRef" and "$ref" in out:
+                    continue
+                out.pop(key)
+                out["$ref"] = "#" + targets[ref[1:]]
+        return out
+
+    return rewrite(schema)
+
+
+# Keywords whose values are data, never schemas.
+_DATA = frozenset({"const", "enum", "default", "examples"})
+
+
 class FastCheck:
     """One compiled validator per contract of a package, built on first use."""
 
@@ -127,8 +202,10 @@ class FastCheck:
         self.draft_of: dict[str, str] = {}
         self.canonical: dict[str, str] = {}  # file -> the URI its $refs resolve from
         root = files(package).joinpath("schemas")
-        for path, text in _walk(root, ""):
-            contents = json.loads(text)
+        documents = [(path, json.loads(text)) for path, text in _walk(root, "")]
+        anchors = dynamic_anchors(contents for _, contents in documents)
+        for path, contents in documents:
+            contents = static_dynamic_refs(contents, anchors)
             is_seven = isinstance(contents, dict) and "draft-07" in str(
                 contents.get("$schema", "")
             )

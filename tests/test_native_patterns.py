@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from codegen.typescript.native_patterns import native_safe
+from codegen.typescript.native_patterns import native_safe, native_search_safe
 from tests.test_regex import HOSTILE
 
 ACCEPTED = [
@@ -69,3 +69,26 @@ def test_refused(source: str) -> None:
 
 def test_deep_nesting_is_refused_not_a_crash() -> None:
     assert not native_safe("^" + "(" * 5000 + "a" + ")" * 5000 + "$")
+
+
+SEARCH_SAFE = [
+    ("^x-", True),  # native_safe
+    ("x-", True),  # unanchored, at most 2 characters, deterministic
+    ("foo|bar", True),
+    ("^(get|put|post|delete|options|head|patch|trace)$", True),  # ambiguous, bounded
+    ("^(schemas|responses|requestBodies)$", True),
+    ("^[1-5][0-9X]{2}$", True),
+    ("a*b", False),  # unanchored and unbounded: quadratic on "aaaa..."
+    ("-(id|key)+$", False),
+    ("^a|b", False),  # the anchor binds the first branch only
+    ("^(a|a){1,30}$", False),  # 2**30 ways through one attempt
+    ("^(a|aa)*$", False),
+    ("(?=a)", False),
+]
+
+
+@pytest.mark.parametrize(("source", "safe"), SEARCH_SAFE)
+def test_native_search_safe(source: str, safe: bool) -> None:
+    """What cfworker's patternProperties may run in V8 (nodelimits'
+    exact-pattern-properties): linear however the search goes."""
+    assert native_search_safe(source) is safe

@@ -7,6 +7,9 @@
 //   (a crash is never a verdict).
 // Each package's _runtime.js is imported once; parseJson runs the same checks
 // (size and depth limits, JSON.parse, the contract) as a Node service does.
+// Differential: where the contract has a precompiled validator, its verdict and the
+// violations the runtime reports with it must be those of Ajv alone (the runtime's
+// `verdicts`); any difference is a crash, not a verdict.
 import { pathToFileURL } from "node:url";
 import { join } from "node:path";
 
@@ -28,9 +31,30 @@ async function runtimeOf(pkg) {
   return runtimes.get(pkg);
 }
 
+/** Why the precompiled validator and Ajv differ on `text`, or null. */
+function differs(module, contract, text) {
+  let value;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  const { precompiled, ajv, mine, theirs } = module.verdicts(contract, value);
+  if (mine === null) return null;
+  if (precompiled !== ajv) return `precompiled says ${precompiled}, Ajv ${ajv}`;
+  const [a, b] = [JSON.stringify(mine), JSON.stringify(theirs)];
+  return a === b ? null : `precompiled reports ${a}, Ajv ${b}`;
+}
+
 export async function verdict({ pkg, contract, text }) {
   const runtime = await runtimeOf(pkg);
   if (runtime.failure) return { crash: `import failed: ${runtime.failure}` };
+  try {
+    const why = differs(runtime.module, contract, text);
+    if (why !== null) return { crash: `precompiled validator differs from Ajv: ${why}` };
+  } catch (err) {
+    return { crash: describe(err) };
+  }
   const { contract: lookup, ContractViolation } = runtime.module;
   try {
     lookup(contract).parseJson(text);

@@ -338,24 +338,57 @@ def _max_length(node: _PatternNode) -> int | None:
     return sum(known)
 
 
+def _paths(node: _PatternNode, cap: int) -> int:
+    """How many ways a backtracking matcher can walk ``node`` (alternatives times
+    repetition counts), at most ``cap + 1``."""
+    if node.kind == "char":
+        return 1
+    counts = [_paths(item, cap) for item in node.items]
+    if node.kind == "alt":
+        return min(sum(counts), cap + 1)
+    if node.kind == "rep":
+        one, total, power = counts[0], 0, 1
+        for k in range((node.high or 0) + 1):
+            if k >= node.low:
+                total = min(total + power, cap + 1)
+            power = min(power * one, cap + 1)
+        return total
+    product = 1
+    for count in counts:
+        product = min(product * count, cap + 1)
+    return product
+
+
 # Characters an unanchored pattern's match may span, at most, to count as linear.
 SEARCH_SPAN = 64
+# Steps (ways through the pattern times characters each reads) one anchored attempt
+# at a pattern without unbounded repetition may take, at most.
+ATTEMPT_STEPS = 10_000
 
 
 def native_search_safe(source: str) -> bool:
     """Whether a backtracking engine searches the text for ECMA-262 pattern
-    ``source`` in linear time: :func:`native_safe`, or an unanchored pattern (a
-    search tries it at every position) that matches at most SEARCH_SPAN characters
-    and would be native-safe anchored (so each attempt reads at most SEARCH_SPAN
-    characters once): ``foo``, ``x-``, ``a|b``."""
+    ``source`` in linear time: :func:`native_safe`; or an anchored pattern without
+    unbounded repetition whose one attempt takes at most ATTEMPT_STEPS steps, however
+    ambiguous (``^(get|put|post|patch)$``); or an unanchored pattern (a search tries it
+    at every position) that matches at most SEARCH_SPAN characters and would be
+    native-safe anchored (so each attempt reads at most SEARCH_SPAN characters once):
+    ``foo``, ``x-``, ``a|b``."""
     if native_safe(source):
         return True
-    if source.startswith("^") or not native_safe(f"^(?:{source})"):
-        return False
-    reader = _PatternReader(source)
+    anchored = source.startswith("^")
+    reader = _PatternReader(source[1:] if anchored else source)
     try:
         tree = reader.disjunction()
     except (_NotLinear, RecursionError):
         return False
+    if reader.i != len(reader.src):
+        return False
     span = _max_length(tree)
-    return reader.i == len(source) and span is not None and span <= SEARCH_SPAN
+    if span is None:
+        return False
+    if anchored:  # "^a|b" anchors its first branch only
+        return tree.kind != "alt" and _paths(tree, ATTEMPT_STEPS) * max(span, 1) <= (
+            ATTEMPT_STEPS
+        )
+    return span <= SEARCH_SPAN and native_safe(f"^(?:{source})")

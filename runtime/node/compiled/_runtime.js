@@ -1,9 +1,8 @@
 import { createRequire } from "node:module";
-import equalModule from "ajv/dist/runtime/equal.js";
-import ucs2lengthModule from "ajv/dist/runtime/ucs2length.js";
 import { exactCheck, fragmentPointer } from "./_exact.js";
 import { readJson } from "./_jsontext.js";
 import { FORMATS, isMultiple } from "./_formats.js";
+import { precompiled } from "./_precompiled.js";
 import { regExp } from "./_regex.js";
 import { MANIFEST } from "./_manifest.js";
 import { SCHEMAS } from "./_schemas.js";
@@ -254,56 +253,34 @@ function compileAt(entry, pointer, id, ref) {
         return engine(entry.draft, paths).compile({ $ref: ref });
     return exactCheck(entry, paths === null ? SCHEMAS : paths.flatMap((p) => entryFor(p) ?? []), pointer);
 }
-const checksOf = new Map();
-const ucs2length = ucs2lengthModule.default;
-const equal = equalModule.default;
-const hasOwn = Object.prototype.hasOwnProperty;
-/** The precompiled check of contract `id` (of schema file `path`), or null. */
-function acceptCheck(path, id) {
-    let checks = checksOf.get(path);
-    if (checks === undefined) {
-        checks = null;
-        if (entryFor(path)?.checks === true) {
-            const make = requireModule(`./_checks/${path}.cjs`);
-            checks = make(CHECKS);
-        }
-        checksOf.set(path, checks);
-    }
-    return checks !== null && Object.hasOwn(checks, id) ? checks[id] : null;
-}
-/** What the generated checks call: the runtime's own formats, patterns and numbers. */
-export const CHECKS = Object.freeze({
-    /** An own property that is not undefined: Ajv's `required` with ownProperties. */
-    has: (value, key) => value[key] !== undefined && hasOwn.call(value, key),
-    /** Length in code points, as Ajv counts it for minLength and maxLength. */
-    length: ucs2length,
-    isMultiple,
-    /** Ajv's deep equality (enum and const). */
-    equal,
-    formats: FORMATS,
-    /** Whether items are distinct scalars (false for any object or array among them). */
-    unique: (items) => {
-        const seen = new Set();
-        for (const item of items) {
-            if ((item !== null && typeof item === "object") || seen.has(item))
-                return false;
-            seen.add(item);
-        }
-        return true;
-    },
-    /** A pattern of the schemas, compiled (by _regex.ts's rules) on first use. */
-    pattern: (source) => {
-        let compiled = null;
-        return { test: (text) => (compiled ??= regExp(source)).test(text) };
-    },
-});
+// -- precompiled validators (_precompiled.ts) ---------------------------------------------
+let usePrecompiled = true;
 /**
- * The precompiled check's verdict on `value` (null when the contract has none) and
- * Ajv's, for tests: the first may be true only where the second is.
+ * The precompiled validator of contract or location `id` (of schema file `path`), or
+ * null; none where the file's engine is cfworker (the validators agree with Ajv).
+ */
+function precompiledOf(path, id) {
+    const entry = entryFor(path);
+    if (!usePrecompiled || entry === undefined || entry.engine === "cfworker")
+        return null;
+    return precompiled(path, entry.checks === true, id.includes("#") ? id : `${id}#`);
+}
+/**
+ * For tests: the precompiled validator's verdict on `value` (null when the contract has
+ * none) and Ajv's, and the violations the runtime reports with it and with Ajv alone
+ * (null: none precompiled). They must agree.
  */
 export function verdicts(id, value) {
-    const check = acceptCheck(id.split("#")[0], id);
-    return { precompiled: check === null ? null : check(value), ajv: ajvIs(id, value) };
+    const check = precompiledOf(id.split("#")[0], id);
+    const mine = check === null ? null : contract(id).errors(value);
+    usePrecompiled = false;
+    try {
+        const theirs = contract(id).errors(value);
+        return { precompiled: check === null ? null : check(value), ajv: ajvIs(id, value), mine, theirs };
+    }
+    finally {
+        usePrecompiled = true;
+    }
 }
 const ajvChecks = new Map();
 function ajvIs(id, value) {
@@ -323,6 +300,11 @@ const located = new Map();
 /** The violations of `value` against the schema at `path#pointer`, unexplained. */
 function locationErrors(path, pointer, value) {
     const id = `${path}#${pointer}`;
+    const fn = precompiledOf(path, id);
+    if (fn !== null) {
+        const raw = [];
+        return fn(value, "", raw) ? [] : normalise(toViolations(raw, value));
+    }
     let check = located.get(id);
     if (check === undefined) {
         const entry = entryFor(path);
@@ -359,16 +341,25 @@ export function contract(id) {
         validate ??= compileAt(entry, fragmentPointer(pointer), id, target);
         return validate;
     };
-    // The precompiled checks agree with Ajv: not used where the engine is cfworker.
-    let accept = entry.engine === "cfworker" ? null : undefined;
-    const accepts = (value) => (accept === undefined ? (accept = acceptCheck(path, id)) : accept)?.(value) === true;
+    let known;
+    const check = () => usePrecompiled ? (known === undefined ? (known = precompiledOf(path, id)) : known) : null;
     const errors = (value) => {
-        if (accepts(value))
-            return [];
-        const check = compiled();
-        if (check(value))
-            return [];
-        const found = normalise(toViolations(check.errors, value));
+        const fn = check();
+        let found;
+        if (fn !== null) {
+            if (fn(value))
+                return [];
+            const raw = [];
+            if (fn(value, "", raw))
+                return [];
+            found = normalise(toViolations(raw, value));
+        }
+        else {
+            const validate = compiled();
+            if (validate(value))
+                return [];
+            found = normalise(toViolations(validate.errors, value));
+        }
         return normalise(unions().rewrite(path, pointer, value, found));
     };
     const parse = (value) => {
@@ -379,7 +370,10 @@ export function contract(id) {
     };
     const made = Object.freeze({
         id,
-        is: (value) => accepts(value) || compiled()(value),
+        is: (value) => {
+            const fn = check();
+            return fn !== null ? fn(value) : compiled()(value);
+        },
         parse,
         errors,
         parseJson: (text, limits) => parse(readJson(id, text, limits)),

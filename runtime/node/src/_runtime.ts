@@ -14,20 +14,19 @@ import type {
 } from "ajv";
 import { createRequire } from "node:module";
 import type Ajv2020Module from "ajv/dist/2020.js";
-import equalModule from "ajv/dist/runtime/equal.js";
-import ucs2lengthModule from "ajv/dist/runtime/ucs2length.js";
 import { exactCheck, fragmentPointer } from "./_exact.js";
 import type { ExactCheck } from "./_exact.js";
 import { readJson } from "./_jsontext.js";
 import type { Limits } from "./_jsontext.js";
 import { FORMATS, isMultiple } from "./_formats.js";
+import { precompiled } from "./_precompiled.js";
+import type { Precompiled } from "./_precompiled.js";
 import { regExp } from "./_regex.js";
-import type { LinearRegExp } from "./_regex.js";
 import { MANIFEST } from "./_manifest.js";
 import { SCHEMAS, type SchemaEntry } from "./_schemas.js";
 import { UnionReport } from "./_unions.js";
 import { ContractViolation, UnknownContract, normalise, toViolations } from "./_violations.js";
-import type { Violation } from "./_violations.js";
+import type { AjvError, Violation } from "./_violations.js";
 
 export {
   FORMATS,
@@ -59,8 +58,8 @@ export { DEFAULT_LIMITS, checkLimits, depthOver, nestingDepth, utf8Length } from
 export type { Limits } from "./_jsontext.js";
 
 // Ajv is CommonJS: its module.exports is the class. It is loaded on the first schema
-// compile (about 60 ms): a package import and a valid message, which a precompiled
-// check answers, need none.
+// compile (about 60 ms): a package import, and a message against a contract with a
+// precompiled validator (_precompiled.ts), need none.
 type AjvClass = typeof AjvModule.default;
 type Ajv2020Class = typeof Ajv2020Module.default;
 type AjvInstance = InstanceType<AjvClass>;
@@ -343,73 +342,38 @@ function compileAt(entry: SchemaEntry, pointer: string, id: string, ref: string)
   return exactCheck(entry, paths === null ? SCHEMAS : paths.flatMap((p) => entryFor(p) ?? []), pointer);
 }
 
-// -- precompiled accept-checks ------------------------------------------------------------
+// -- precompiled validators (_precompiled.ts) ---------------------------------------------
+
+let usePrecompiled = true;
 
 /**
- * A check `contracts generate` wrote for a contract (codegen/typescript/validators.py)
- * into `_checks/<schema file>.cjs`: true only for a value the contract accepts (Ajv,
- * configured as here, would accept it); false for any other value and for some valid
- * ones no JSON text makes, which Ajv then judges. A valid message is answered without
- * compiling a schema; the file is read (synchronously, once) on the first validation
- * of one of its contracts, so importing the package reads none.
+ * The precompiled validator of contract or location `id` (of schema file `path`), or
+ * null; none where the file's engine is cfworker (the validators agree with Ajv).
  */
-export type AcceptCheck = (value: unknown) => boolean;
-
-const checksOf = new Map<string, Readonly<Record<string, AcceptCheck>> | null>();
-const ucs2length = (ucs2lengthModule as unknown as { default: (s: string) => number }).default;
-const equal = (equalModule as unknown as { default: (a: unknown, b: unknown) => boolean }).default;
-const hasOwn = Object.prototype.hasOwnProperty;
-
-/** The precompiled check of contract `id` (of schema file `path`), or null. */
-function acceptCheck(path: string, id: string): AcceptCheck | null {
-  let checks = checksOf.get(path);
-  if (checks === undefined) {
-    checks = null;
-    if (entryFor(path)?.checks === true) {
-      const make = requireModule(`./_checks/${path}.cjs`) as (
-        runtime: typeof CHECKS,
-      ) => Record<string, AcceptCheck>;
-      checks = make(CHECKS);
-    }
-    checksOf.set(path, checks);
-  }
-  return checks !== null && Object.hasOwn(checks, id) ? (checks[id] as AcceptCheck) : null;
+function precompiledOf(path: string, id: string): Precompiled | null {
+  const entry = entryFor(path);
+  if (!usePrecompiled || entry === undefined || entry.engine === "cfworker") return null;
+  return precompiled(path, entry.checks === true, id.includes("#") ? id : `${id}#`);
 }
 
-/** What the generated checks call: the runtime's own formats, patterns and numbers. */
-export const CHECKS = Object.freeze({
-  /** An own property that is not undefined: Ajv's `required` with ownProperties. */
-  has: (value: object, key: string): boolean =>
-    (value as Record<string, unknown>)[key] !== undefined && hasOwn.call(value, key),
-  /** Length in code points, as Ajv counts it for minLength and maxLength. */
-  length: ucs2length,
-  isMultiple,
-  /** Ajv's deep equality (enum and const). */
-  equal,
-  formats: FORMATS as Readonly<Record<string, (value: string) => boolean>>,
-  /** Whether items are distinct scalars (false for any object or array among them). */
-  unique: (items: readonly unknown[]): boolean => {
-    const seen = new Set<unknown>();
-    for (const item of items) {
-      if ((item !== null && typeof item === "object") || seen.has(item)) return false;
-      seen.add(item);
-    }
-    return true;
-  },
-  /** A pattern of the schemas, compiled (by _regex.ts's rules) on first use. */
-  pattern: (source: string): LinearRegExp => {
-    let compiled: LinearRegExp | null = null;
-    return { test: (text: string): boolean => (compiled ??= regExp(source)).test(text) };
-  },
-});
-
 /**
- * The precompiled check's verdict on `value` (null when the contract has none) and
- * Ajv's, for tests: the first may be true only where the second is.
+ * For tests: the precompiled validator's verdict on `value` (null when the contract has
+ * none) and Ajv's, and the violations the runtime reports with it and with Ajv alone
+ * (null: none precompiled). They must agree.
  */
-export function verdicts(id: string, value: unknown): { precompiled: boolean | null; ajv: boolean } {
-  const check = acceptCheck(id.split("#")[0] as string, id);
-  return { precompiled: check === null ? null : check(value), ajv: ajvIs(id, value) };
+export function verdicts(
+  id: string,
+  value: unknown,
+): { precompiled: boolean | null; ajv: boolean; mine: Violation[] | null; theirs: Violation[] } {
+  const check = precompiledOf(id.split("#")[0] as string, id);
+  const mine = check === null ? null : contract(id).errors(value);
+  usePrecompiled = false;
+  try {
+    const theirs = contract(id).errors(value);
+    return { precompiled: check === null ? null : check(value), ajv: ajvIs(id, value), mine, theirs };
+  } finally {
+    usePrecompiled = true;
+  }
 }
 
 const ajvChecks = new Map<string, ValidateFunction>();
@@ -434,6 +398,11 @@ const located = new Map<string, Check>();
 /** The violations of `value` against the schema at `path#pointer`, unexplained. */
 function locationErrors(path: string, pointer: string, value: unknown): Violation[] {
   const id = `${path}#${pointer}`;
+  const fn = precompiledOf(path, id);
+  if (fn !== null) {
+    const raw: AjvError[] = [];
+    return fn(value, "", raw) ? [] : normalise(toViolations(raw, value));
+  }
   let check = located.get(id);
   if (check === undefined) {
     const entry = entryFor(path) as SchemaEntry;
@@ -476,15 +445,22 @@ export function contract<T = unknown>(id: string): Contract<T> {
     validate ??= compileAt(entry, fragmentPointer(pointer), id, target);
     return validate;
   };
-  // The precompiled checks agree with Ajv: not used where the engine is cfworker.
-  let accept: AcceptCheck | null | undefined = entry.engine === "cfworker" ? null : undefined;
-  const accepts = (value: unknown): boolean =>
-    (accept === undefined ? (accept = acceptCheck(path, id)) : accept)?.(value) === true;
+  let known: Precompiled | null | undefined;
+  const check = (): Precompiled | null =>
+    usePrecompiled ? (known === undefined ? (known = precompiledOf(path, id)) : known) : null;
   const errors = (value: unknown): Violation[] => {
-    if (accepts(value)) return [];
-    const check = compiled();
-    if (check(value)) return [];
-    const found = normalise(toViolations(check.errors, value));
+    const fn = check();
+    let found: Violation[];
+    if (fn !== null) {
+      if (fn(value)) return [];
+      const raw: AjvError[] = [];
+      if (fn(value, "", raw)) return [];
+      found = normalise(toViolations(raw, value));
+    } else {
+      const validate = compiled();
+      if (validate(value)) return [];
+      found = normalise(toViolations(validate.errors, value));
+    }
     return normalise(unions().rewrite(path, pointer, value, found));
   };
   const parse = (value: unknown): T => {
@@ -494,7 +470,10 @@ export function contract<T = unknown>(id: string): Contract<T> {
   };
   const made: Contract<T> = Object.freeze({
     id,
-    is: (value: unknown): value is T => accepts(value) || compiled()(value),
+    is: (value: unknown): value is T => {
+      const fn = check();
+      return fn !== null ? fn(value) : compiled()(value);
+    },
     parse,
     errors,
     parseJson: (text: string | Uint8Array, limits?: Limits): T =>

@@ -1,5 +1,5 @@
 // A generated-like package around the compiled runtime (runtime/node/compiled), for the tests.
-import { copyFileSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -14,8 +14,9 @@ const COMPILED = join(HERE, "..", "compiled");
  */
 export async function loadRuntime(schemas = []) {
   const dir = mkdtempSync(join(tmpdir(), "contracts-runtime-"));
-  const copied = ["_runtime.js", "_formats.js", "_formats_extra.js", "_violations.js",
-    "_hostname.js", "_idna.js", "_regex.js", "_unions.js", "http.js", "telemetry.js"];
+  // Every compiled module but those written below.
+  const written = new Set(["_schemas.js", "_catalog.js", "_manifest.js"]);
+  const copied = readdirSync(COMPILED).filter((n) => n.endsWith(".js") && !written.has(n));
   for (const name of copied) {
     copyFileSync(join(COMPILED, name), join(dir, name));
   }

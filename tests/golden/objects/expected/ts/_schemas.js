@@ -32,6 +32,7 @@ export const SCHEMAS = [
     path: "header_set.json",
     uri: "file:///schemas/header_set.json",
     draft: "2020-12",
+    checks: true,
     get schema() {
       return once(this, JSON.parse("{\"$id\":\"file:///schemas/header_set.json\",\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"title\":\"HeaderSet\",\"description\":\"patternProperties with additionalProperties false.\",\"type\":\"object\",\"properties\":{\"host\":{\"type\":\"string\"}},\"patternProperties\":{\"^x-\":{\"type\":\"string\"},\"^[0-9]+$\":{\"type\":\"integer\"}},\"additionalProperties\":false}"));
     },

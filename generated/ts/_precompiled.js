@@ -1,0 +1,147 @@
+// The precompiled validators `contracts generate` writes (codegen/typescript/validators.py)
+// into `_checks/<schema file>.cjs`, and the functions they call: the runtime's own
+// formats, patterns and decimal numbers, and Ajv's own equality and string length.
+//
+// A validator `v(value)` answers whether the value is valid, as Ajv (configured as the
+// runtime configures it) would; `v(value, path, errors)` also pushes Ajv's error
+// objects for an invalid value (keyword, instancePath, params, message, propertyName),
+// which _violations.ts words. A file's module is read (synchronously, once) on the
+// first validation of one of its contracts, so importing the package reads none.
+import { createRequire } from "node:module";
+import equalModule from "ajv/dist/runtime/equal.js";
+import ucs2lengthModule from "ajv/dist/runtime/ucs2length.js";
+import { FORMATS, isMultiple } from "./_formats.js";
+import { regExp } from "./_regex.js";
+const requireModule = createRequire(import.meta.url);
+const ucs2length = ucs2lengthModule.default;
+const equal = equalModule.default;
+const hasOwn = Object.prototype.hasOwnProperty;
+const TYPES = {
+    string: (v) => typeof v === "string",
+    number: (v) => typeof v === "number" && Number.isFinite(v),
+    integer: (v) => Number.isInteger(v),
+    boolean: (v) => typeof v === "boolean",
+    null: (v) => v === null,
+    object: (v) => v !== null && typeof v === "object" && !Array.isArray(v),
+    array: (v) => Array.isArray(v),
+};
+/** What the generated validators call. */
+export const CHECKS = Object.freeze({
+    /** An own property that is not undefined: Ajv's `required` with ownProperties. */
+    has: (value, key) => value[key] !== undefined && hasOwn.call(value, key),
+    /** Length in code points, as Ajv counts it for minLength and maxLength. */
+    length: ucs2length,
+    isMultiple,
+    /** Ajv's deep equality (enum and const). */
+    equal,
+    formats: FORMATS,
+    /**
+     * A failed assertion: true (the validator returns false) when no errors are
+     * collected; otherwise pushes the errors of the branches Ajv keeps (`before`) and
+     * Ajv's own error object, and returns false (the validator goes on).
+     */
+    fail: (errors, keyword, instancePath, params, message, propertyName, before) => {
+        if (errors === undefined)
+            return true;
+        if (before !== undefined)
+            for (const error of before)
+                errors.push(error);
+        errors.push(propertyName === undefined
+            ? { keyword, instancePath, params, message }
+            : { keyword, instancePath, params, message, propertyName });
+        return false;
+    },
+    /** A property name as a JSON Pointer token. */
+    esc: (key) => key.replace(/~/g, "~0").replace(/\//g, "~1"),
+    /**
+     * The indices [i, j] Ajv's uniqueItems reports for a repeated item, or null: its
+     * loop keyed by value when the items' schema names scalar types (`types`), its
+     * pairwise loop with deep equality otherwise (they find different pairs).
+     */
+    duplicate: (items, types) => {
+        let i = items.length;
+        if (i <= 1)
+            return null;
+        if (types !== null) {
+            const indices = {}; // a plain object, as Ajv's
+            for (; i--;) {
+                let item = items[i];
+                if (!types.some((t) => TYPES[t]?.(item) === true))
+                    continue;
+                if (types.length > 1 && typeof item === "string")
+                    item += "_";
+                const seen = indices[item];
+                if (typeof seen === "number")
+                    return [i, seen];
+                indices[item] = i;
+            }
+            return null;
+        }
+        for (; i--;) {
+            for (let j = i; j--;)
+                if (equal(items[i], items[j]))
+                    return [i, j];
+        }
+        return null;
+    },
+    /**
+     * Ajv's contains with minContains/maxContains (`max` undefined: none): whether
+     * `items` holds enough matching items, each tried with `check` in Ajv's order (the
+     * errors of the items tried are pushed, as Ajv keeps them when it fails).
+     */
+    contains: (items, check, path, errors, min, max) => {
+        if (max !== undefined && min > max)
+            return false;
+        const at = (i) => (errors === undefined ? undefined : `${path}/${i}`);
+        if (max === undefined && min === 1) {
+            for (let i = 0; i < items.length; i++)
+                if (check(items[i], at(i), errors))
+                    return true;
+            return false;
+        }
+        if (min === 0 && (max === undefined || items.length === 0))
+            return true;
+        let valid = min === 0;
+        let count = 0;
+        for (let i = 0; i < items.length; i++) {
+            if (!check(items[i], at(i), errors))
+                continue;
+            count += 1;
+            if (max === undefined) {
+                if (count >= min)
+                    return true;
+            }
+            else {
+                if (count > max)
+                    return false;
+                if (min === 1 || count >= min)
+                    valid = true;
+            }
+        }
+        return valid;
+    },
+    /** A pattern of the schemas, compiled (by _regex.ts's rules) on first use. */
+    pattern: (source) => {
+        let compiled = null;
+        return { test: (text) => (compiled ??= regExp(source)).test(text) };
+    },
+});
+const loaded = new Set();
+const located = new Map();
+/**
+ * The precompiled validator of `location` ("<path>#<JSON pointer>"), after reading
+ * the module of schema file `file` when `hasModule`, or null. Every module read
+ * registers each location it holds; two modules holding one location hold the same
+ * function (the same schema, the same draft).
+ */
+export function precompiled(file, hasModule, location) {
+    if (hasModule && !loaded.has(file)) {
+        loaded.add(file);
+        const make = requireModule(`./_checks/${file}.cjs`);
+        for (const [at, check] of Object.entries(make(CHECKS))) {
+            if (!located.has(at))
+                located.set(at, check);
+        }
+    }
+    return located.get(location) ?? null;
+}
