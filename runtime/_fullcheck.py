@@ -25,6 +25,8 @@ from jsonschema.protocols import Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7, DRAFT202012
 
+from runtime._fastcheck import dynamic_anchors, static_dynamic_refs
+
 ROOT_URI = "file:///schemas/"
 
 
@@ -262,11 +264,18 @@ class FullCheck:
         # remembered: no package with a $dynamicRef or a $recursiveRef is.
         self.remembers = True
         root = files(package).joinpath("schemas")
-        for path, text in _walk(root, ""):
+        texts = list(_walk(root, ""))
+        anchors = dynamic_anchors(json.loads(text) for _, text in texts)
+        for path, text in texts:
+            shipped = json.loads(text)
+            self.documents[path] = shipped
+            # A $dynamicRef with one possible target is a $ref (as jsonschema-rs
+            # gets it): the same verdicts and words, and it may be remembered.
+            contents = static_dynamic_refs(shipped, anchors)
+            if contents is not shipped:
+                text = json.dumps(contents)
             if any(word in text for word in _DYNAMIC):
                 self.remembers = False
-            contents = json.loads(text)
-            self.documents[path] = contents
             is_seven = isinstance(contents, dict) and "draft-07" in str(
                 contents.get("$schema", "")
             )

@@ -141,6 +141,29 @@ class ContractValidator:
             return None
         return Branches(*found, self._strip_patterns)
 
+    @cached_property
+    def _member_contracts(self) -> dict[str, str]:
+        """For a union of :attr:`branches` whose schema is nothing but a ``oneOf``
+        or ``anyOf`` of ``$ref`` s: each member contract by its type's name, which
+        is the tag of a choice that holds that member alone."""
+        members = self.contracts.fast_checker.union_members(self.contract)
+        entries = self.contracts._entries
+        return {entries[m]["name"]: m for m in members if m in entries}
+
+    def _fast_verdict(self, instance: Any) -> bool | None:
+        """The compiled full check's verdict. For a union told apart by its keys,
+        the verdict of the member the keys name: the compiler split the union
+        only where a message valid for a member is sent to that member and none
+        other (codegen/compiler/unions.py), so the union accepts a message
+        exactly when that member does. Compiling one member is about 1 ms; the
+        66-event webhook root took 16 ms."""
+        contract = self.contract
+        if self.branches is not None:
+            tag = self.branches.tag(instance)
+            if isinstance(tag, str):
+                contract = self._member_contracts.get(tag, contract)
+        return self.contracts.fast_checker.is_valid(contract, instance)
+
     def core_for_json(self, raw: bytes) -> SchemaValidator:
         """The validator that takes ``raw`` when it is valid: its union branch
         (:attr:`branches`), else :attr:`core`. A refusal of the branch is worded
@@ -204,7 +227,7 @@ class ContractValidator:
         if self.full_check:
             instance = _loads_or_none(raw)
             if instance is not _INVALID:
-                verdict = self.contracts.fast_checker.is_valid(self.contract, instance)
+                verdict = self._fast_verdict(instance)
                 if verdict:
                     try:
                         return self._built_for(instance).unpatterned.validate_json(
@@ -244,7 +267,7 @@ class ContractValidator:
         typed value. Same verdicts as :meth:`validate_json` on its JSON text."""
         verdict: Any = _NOT_ASKED
         if self.full_check:
-            verdict = self.contracts.fast_checker.is_valid(self.contract, instance)
+            verdict = self._fast_verdict(instance)
             if verdict:
                 try:
                     return self._built_for(instance).unpatterned.validate_python(
@@ -319,7 +342,7 @@ class ContractValidator:
         compiled validator (``verdict``, when it was asked already); the violations,
         only for a message it refuses, in the words of the reference one."""
         if verdict is _NOT_ASKED:
-            verdict = self.contracts.fast_checker.is_valid(self.contract, instance)
+            verdict = self._fast_verdict(instance)
         if verdict:
             return
         with self.contracts.remembering():

@@ -130,13 +130,14 @@ def test_telemetry_benchmark_prints_every_overhead() -> None:
     }
 
 
-def test_telemetry_consume_benchmark_prints_every_side() -> None:
-    """benchmarks/node/telemetry_consume.mjs (#17): the consumers of one process, with
-    and without an SDK, each consume every chunk; a CPU figure per side."""
+def test_telemetry_sides_benchmark_prints_every_side() -> None:
+    """benchmarks/node/telemetry_sides.mjs (#17): the publishers and consumers of one
+    process, with and without an SDK, each take every chunk; a CPU figure per side
+    and path."""
     npm_ci(BENCH)
     npm_ci(BENCH / "otel")
     done = subprocess.run(
-        ["node", "telemetry_consume.mjs", "--chunks", "2", "--chunk", "50",
+        ["node", "telemetry_sides.mjs", "--chunks", "2", "--chunk", "50",
          "--batch", "10"],
         cwd=BENCH, capture_output=True, text=True, timeout=600, check=False,
     )  # fmt: skip
@@ -150,8 +151,10 @@ def test_telemetry_consume_benchmark_prints_every_side() -> None:
         "SDK: metrics only",
         "SDK: 10% sampled",
     ]
-    assert all(side["cpuUs"] > 0 for side in sides.values()), sides
-    assert sides["no SDK"]["overhead"] == 0
+    for side in sides.values():
+        assert set(side) == {"publish", "consume"}
+        assert all(path["cpuUs"] > 0 for path in side.values()), sides
+    assert sides["no SDK"]["consume"]["overhead"] == 0
 
 
 def test_batch_memory_benchmark_measures_the_node_consumer() -> None:

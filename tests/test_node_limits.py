@@ -355,3 +355,20 @@ def test_random_unevaluated_schemas(
     print(f"\n{family}: {len(cases)} compiled, {exact} of them on cfworker")
     assert 0 < exact < len(cases), "the sample must reach both engines"
     assert not wrong, "\n".join(map(str, wrong[:5]))
+
+
+def test_exact_engine_lone_surrogate_name(space: Workspace, tmp_path: Path) -> None:
+    """cfworker writes each property's place as a URI, which a name holding a lone
+    surrogate cannot be: the message is refused (as Python refuses its text), not
+    a crash."""
+    schema = {"$schema": DRAFT, "if": {"properties": {"a": {"const": 1}}},
+              "then": {"properties": {"b": True}},
+              "unevaluatedProperties": {"type": "integer"}}  # fmt: skip
+    pkg = build(space, tmp_path, "nl_surrogate", {"a.json": schema})
+    assert isinstance(pkg, Package), pkg
+    texts = ['{"\\ud800": 1}', '{"x\\ud800": "s"}']
+    node = start_node([NodeItem(pkg.ts, "a.json", t) for t in texts], 1).result()
+    for text, js in zip(texts, node, strict=True):
+        python = python_verdict(pkg.name, "a.json", text)
+        assert (python.valid, js.valid) == (False, False), (text, js.show())
+        assert "lone surrogate" in js.show()

@@ -146,6 +146,8 @@ class Bundler:
         def outer(place: Place) -> Place:
             return (place[0], self.resources[place[0]][0])  # the file's root resource
 
+        if not any(ref.dynamic for ref in self.refs.values()):
+            return set()  # no dynamic reference: no state to depend on
         holding: set[Place] = set()
         edges: dict[Place, set[Place]] = {}
         for (file, pointer, _), ref in self.refs.items():
@@ -159,14 +161,18 @@ class Bundler:
                 if ref.target is not None:
                     target = (ref.target[0], self.resource_of(ref.target))
                     edges.setdefault(owner, set()).add(target)
+        # Whatever reaches a holder, found backwards from the holders.
+        referrers: dict[Place, set[Place]] = {}
+        for owner, targets in edges.items():
+            for target in targets:
+                referrers.setdefault(target, set()).add(owner)
         needs = set(holding)
-        changed = True
-        while changed:
-            changed = False
-            for owner, targets in edges.items():
-                if owner not in needs and targets & needs:
+        stack = list(holding)
+        while stack:
+            for owner in referrers.get(stack.pop(), ()):
+                if owner not in needs:
                     needs.add(owner)
-                    changed = True
+                    stack.append(owner)
         return needs
 
     # -- states ----------------------------------------------------------------

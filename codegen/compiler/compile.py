@@ -164,10 +164,12 @@ def _compile(
     if pattern_errors:
         raise CompileError(pattern_errors)
     prints = fingerprints(documents, reached)
-    all_decls: dict[ir.TypeName, ir.Decl] = {
-        n: replace(d, full_check=tuple(sorted(lowerer.full_check.get(n, ()))))
-        for n, d in lowerer.decls.items()
-    }
+    all_decls: dict[ir.TypeName, ir.Decl] = {}
+    for n, d in lowerer.decls.items():
+        full_check = tuple(sorted(lowerer.full_check.get(n, ())))
+        all_decls[n] = (
+            d if d.full_check == full_check else replace(d, full_check=full_check)
+        )
     refs = {n: ir.decl_refs(d) for n, d in all_decls.items()}
     checks_of = reached_values(refs, {n: d.full_check for n, d in all_decls.items()})
     by_module: dict[str, list[ir.Decl]] = {names[d.path]: [] for d in documents}

@@ -316,7 +316,9 @@ def exact_files(
     they reach."""
     limits = NodeLimits(bundler)
     flagged = {e.file for e in limits.flagged()}
-    exact = frozenset(p for p, files in reached.items() if flagged & set(files))
+    exact = frozenset(
+        p for p, files in reached.items() if flagged and not flagged.isdisjoint(files)
+    )
     errors: list[ContractError] = []
     for path in sorted({f for p in exact for f in reached[p]}):
         if path in limits.graph.documents:

@@ -95,6 +95,9 @@ class TypeScriptRenderer:
         self.program = program
         self.decls = {d.name: d for m in program.modules for d in m.decls}
         self.contracts = contracts  # declared type -> contract id (for validators)
+        # Each module's declaration views and the names they use, made once for
+        # both its files and its part of index.js.
+        self._views: dict[str, tuple[list[dict[str, Any]], TsUsed]] = {}
 
     def ts(self, t: ir.IrType, used: TsUsed, module: str) -> str:
         if isinstance(t, ir.Ref):
@@ -178,9 +181,17 @@ class TypeScriptRenderer:
                 view["values"] = ", ".join(js_literal(v) for v in decl.type.values)
         return view
 
+    def views(self, module: ir.Module) -> tuple[list[dict[str, Any]], TsUsed]:
+        """The views of a module's declarations, and what they use."""
+        made = self._views.get(module.name)
+        if made is None:
+            used = TsUsed()
+            views = [self.decl_view(d, used, module.name) for d in module.decls]
+            made = self._views[module.name] = (views, used)
+        return made
+
     def module_files(self, module: ir.Module) -> tuple[str, str]:
-        used = TsUsed()
-        views = [self.decl_view(d, used, module.name) for d in module.decls]
+        views, used = self.views(module)
         depth = module.name.count(".")
         up = "../" * depth if depth else "./"
         imports = self.imports(used, module, up)
@@ -211,8 +222,7 @@ class TypeScriptRenderer:
         it: one file for every module, since Node's loader costs about half a
         millisecond per file (a package of 500 contracts imported in half the time).
         Each ``<module>.js`` re-exports its names from there."""
-        used = TsUsed()
-        views = [self.decl_view(d, used, module.name) for d in module.decls]
+        views, _ = self.views(module)
         return TEMPLATES.render("module_body.js.j2", source=module.source, decls=views)
 
     def imports(self, used: TsUsed, module: ir.Module, up: str) -> list[str]:

@@ -174,7 +174,17 @@ export function exactCheck(at: ExactEntry, entries: readonly ExactEntry[], point
       check.errors = [{ keyword: "type", instancePath: bad, params: { type: "number" } }];
       return false;
     }
-    const result = cf.validate(value, root, key as SchemaDraft, lookup, false);
+    let result: ValidationResult;
+    try {
+      result = cf.validate(value, root, key as SchemaDraft, lookup, false);
+    } catch (error) {
+      if (!(error instanceof URIError)) throw error;
+      // cfworker writes each property's place as a URI: a name holding a lone
+      // surrogate has none. Not Unicode text, which the Python side refuses too.
+      const message = "property names must be Unicode text (one holds a lone surrogate)";
+      check.errors = [{ keyword: "unicode", instancePath: "", params: {}, message }];
+      return false;
+    }
     check.errors = result.valid ? null : ajvErrors(result.errors, root, lookup);
     return result.valid;
   }) as ExactCheck;

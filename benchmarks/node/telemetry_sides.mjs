@@ -1,12 +1,14 @@
-// What an OpenTelemetry SDK costs the Node consumer per message (issue #17), measured in
-// ONE process: several consumers of the generated package, each with its own
-// Telemetry (explicit providers, or none), read the same 1 KB traced entries from
-// one redis-server, and their chunks are interleaved (A B C, C B A, ...), so a loaded
-// machine's noise and the process's JIT and heap touch every side alike. The figure
-// is the client's CPU time per consumed message (process.cpuUsage: it does not count
-// waiting for Redis or for a busy CPU), median over chunks; the overhead of a side is
-// 1 - (no SDK) / side (the throughput lost, as benchmarks/node/telemetry.mjs counts
-// it), the median of the per-chunk ratios. Reported, never asserted.
+// What an OpenTelemetry SDK costs the Node runtime per message on Redis Streams (issue
+// #17), measured in ONE process: several publishers and consumers of the generated
+// package, each side with its own Telemetry (explicit providers, or none), publish
+// (publishMany, validated, one pipeline per batch) and consume (runOnce, a no-op
+// handler) the same 1 KB messages on one redis-server, and their chunks are
+// interleaved (A B C, C B A, ...), so a loaded machine's noise and the process's JIT
+// and heap touch every side alike. The figure is the client's CPU time per message
+// (process.cpuUsage: it does not count waiting for Redis or for a busy CPU), median
+// over chunks; the overhead of a side is 1 - (no SDK) / side (the throughput lost, as
+// benchmarks/node/telemetry.mjs counts it), the median of the per-chunk ratios.
+// Reported, never asserted.
 //
 // Sides (every one on the same package and the same global context manager and W3C
 // propagators, which an SDK registers and which cost nothing by themselves):
@@ -19,15 +21,16 @@
 //     the consumer follows its producer's decision; an unsampled message still gets
 //     a non-recording `process` span and its context (the handler's publishes
 //     continue the trace, unsampled).
-// Every entry carries a producer's traceparent (100 entries per trace: publishMany
-// batches), as benchmarks/node/redis.mjs writes them.
+// Every consumed entry carries a producer's traceparent (100 entries per trace:
+// publishMany batches), as benchmarks/node/redis.mjs writes them. A side publishes with
+// no active span: its publishMany starts a root `send` span (sampled 1 in 10 on the
+// sampled side) and injects it.
 //
-//   node benchmarks/node/telemetry_consume.mjs [--chunks N] [--chunk C] [--batch B]
-//       [--package DIR] [--sides "no SDK,SDK"]
-import { spawn } from "node:child_process";
+//   node benchmarks/node/telemetry_sides.mjs [--chunks N] [--chunk C] [--batch B]
+//       [--package DIR] [--sides "no SDK,SDK"] [--paths publish,consume]
+import { execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { cpSync, existsSync, mkdtempSync, rmSync } from "node:fs";
-import { execFileSync } from "node:child_process";
 import { createRequire } from "node:module";
 import net from "node:net";
 import { tmpdir } from "node:os";
@@ -46,6 +49,8 @@ const { values: args } = parseArgs({
     batch: { type: "string", default: "100" },
     // a comma-separated subset of the sides (the first is the baseline)
     sides: { type: "string" },
+    // publish, consume or both (each path's chunks leave garbage the other's collect)
+    paths: { type: "string", default: "publish,consume" },
   },
 });
 if (!existsSync(join(OTEL, "node_modules", "@opentelemetry", "core"))) {
@@ -58,7 +63,7 @@ const PACKAGE = join(OTEL, "node_modules", "@platform", "contracts-telemetry-ben
 rmSync(PACKAGE, { recursive: true, force: true });
 cpSync(args.package, PACKAGE, { recursive: true, filter: (s) => basename(s) !== "node_modules" });
 const load = (name) => import(pathToFileURL(join(PACKAGE, name)).href);
-const { Consumer, streamKey, retryKey } = await load("streams.js");
+const { Consumer, Publisher, streamKey, retryKey } = await load("streams.js");
 const { buildEnvelope } = await load("index.js");
 const { Telemetry } = await load("telemetry.js");
 
@@ -140,7 +145,8 @@ await redis.ping();
 
 const hex = (bytes) => randomBytes(bytes).toString("hex");
 const chosen = args.sides?.split(",") ?? Object.keys(SIDES);
-const sides = Object.entries(SIDES).filter(([name]) => chosen.includes(name)).map(([name, { telemetry, every }], i) => {
+const picked = Object.entries(SIDES).filter(([name]) => chosen.includes(name));
+const sides = picked.map(([name, { telemetry, every }], i) => {
   // a producer's trace per publishMany batch; 1 in `every` of them sampled
   const traces = Array.from({ length: Math.ceil(CHUNK / BATCH) }, (_, t) => ({
     traceparent: `00-${hex(16)}-${hex(8)}-${t % every === 0 ? "01" : "00"}`,
@@ -155,25 +161,57 @@ const sides = Object.entries(SIDES).filter(([name]) => chosen.includes(name)).ma
     stream: STREAM, group, consumer: "c", batch: BATCH, blockMs: 0,
     telemetry: new Telemetry(telemetry),
   });
-  const side = { name, texts, consumer, retry: retryKey(STREAM, group), handled: 0, cpu: [] };
+  const publisher = new Publisher(redis, {
+    source: "bench", telemetry: new Telemetry(telemetry),
+  });
+  const retry = retryKey(STREAM, group);
+  const cpu = { publish: [], consume: [] };
+  const side = { name, texts, consumer, publisher, retry, handled: 0, cpu };
   consumer.on("agent.task.requested", 1, () => {
     side.handled += 1;
   });
   return side;
 });
 
+const ITEMS = Array.from({ length: BATCH }, () => ({
+  type: "agent.task.requested", version: 1, data: TASK,
+}));
+const PATHS = {
+  publish: {
+    setup: () => redis.del(KEY),
+    run: async (side) => {
+      for (let sent = 0; sent < CHUNK; sent += BATCH) {
+        const items = ITEMS.slice(0, Math.min(BATCH, CHUNK - sent));
+        await side.publisher.publishMany(STREAM, items);
+      }
+    },
+  },
+  consume: {
+    setup: async (side) => {
+      await redis.del(KEY, side.retry);
+      const pipeline = redis.pipeline();
+      for (const text of side.texts) pipeline.xadd(KEY, "*", "envelope", text);
+      await pipeline.exec();
+      await side.consumer.ensureGroup("0");
+    },
+    run: async (side) => {
+      side.handled = 0;
+      while (side.handled < CHUNK) await side.consumer.runOnce();
+    },
+  },
+};
+for (const path of Object.keys(PATHS)) {
+  if (!args.paths.split(",").includes(path)) delete PATHS[path];
+}
 for (let c = 0; c < CHUNKS; c++) {
-  for (const side of c % 2 === 0 ? sides : [...sides].reverse()) {
-    await redis.del(KEY, side.retry);
-    const pipeline = redis.pipeline();
-    for (const text of side.texts) pipeline.xadd(KEY, "*", "envelope", text);
-    await pipeline.exec();
-    await side.consumer.ensureGroup("0");
-    side.handled = 0;
-    const cpu0 = process.cpuUsage();
-    while (side.handled < CHUNK) await side.consumer.runOnce();
-    const cpu = process.cpuUsage(cpu0);
-    side.cpu.push((cpu.user + cpu.system) / CHUNK);
+  for (const [path, { setup, run }] of Object.entries(PATHS)) {
+    for (const side of c % 2 === 0 ? sides : [...sides].reverse()) {
+      await setup(side);
+      const cpu0 = process.cpuUsage();
+      await run(side);
+      const cpu = process.cpuUsage(cpu0);
+      side.cpu[path].push((cpu.user + cpu.system) / CHUNK);
+    }
   }
 }
 
@@ -184,18 +222,24 @@ const median = (xs) => {
 };
 const warm = Math.floor(CHUNKS / 4); // the first chunks warm the JIT up
 const [base] = sides;
-const result = { benchmark: "telemetry_consume", chunk: CHUNK, chunks: CHUNKS, sides: {} };
+const result = { benchmark: "telemetry_sides", chunk: CHUNK, chunks: CHUNKS, sides: {} };
 console.log(
-  `${CHUNK} traced 1 KB entries per chunk, batches of ${BATCH}, ${CHUNKS} chunks per side` +
-    ` (the first ${warm} not counted); client CPU per message, median`,
+  `${CHUNK} 1 KB messages per chunk, batches of ${BATCH}, ${CHUNKS} chunks per side and` +
+    ` path (the first ${warm} not counted); client CPU per message, median`,
 );
 for (const side of sides) {
-  const cpu = side.cpu.slice(warm);
-  const overhead = median(cpu.map((x, i) => 1 - base.cpu[warm + i] / x));
-  result.sides[side.name] = { cpuUs: median(cpu), overhead };
-  const tail = side === base ? "" : `  overhead ${(100 * overhead).toFixed(1)}% (goal <= 15%)`;
-  console.log(`${side.name.padEnd(18)} ${median(cpu).toFixed(2)} us${tail}`);
+  result.sides[side.name] = {};
+  const line = [];
+  for (const path of Object.keys(PATHS)) {
+    const cpu = side.cpu[path].slice(warm);
+    const overhead = median(cpu.map((x, i) => 1 - base.cpu[path][warm + i] / x));
+    result.sides[side.name][path] = { cpuUs: median(cpu), overhead };
+    const tail = side === base ? "" : ` (${(100 * overhead).toFixed(1)}%)`;
+    line.push(`${path} ${median(cpu).toFixed(2)} us${tail}`);
+  }
+  console.log(`${side.name.padEnd(18)} ${line.join("   ")}`);
 }
+console.log("overhead: the throughput lost against no SDK; goal <= 15% with an SDK");
 console.log(JSON.stringify(result));
 await Promise.all([tracerProvider.shutdown(), sampled.shutdown(), meterProvider.shutdown()]);
 await redis.del(KEY, `${KEY}:dlq`, ...sides.map((s) => s.retry));
