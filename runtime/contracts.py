@@ -10,6 +10,7 @@ compiler marked as needing one.
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -77,8 +78,40 @@ def json_marks(data: bytes) -> bytes:
     return data.translate(None, _UNMARKED)
 
 
+# A JSON string: what a left-to-right scan skips from an opening quote to its closing
+# one, escapes included (DOTALL: any byte may follow a backslash).
+_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_NOT_BRACKET = bytes(b for b in range(256) if b not in b"[]{}")
+
+
 def nesting_depth(data: bytes) -> int:
-    """The deepest nesting of arrays and objects in JSON text (strings skipped)."""
+    """The deepest nesting of arrays and objects in JSON text (strings skipped).
+
+    The same count as a scan byte by byte (:func:`nesting_depth_scan`), in passes
+    that run in C: strings removed, then the brackets counted. A string left open
+    (no closing quote) runs to the end of the text, as in the scan: the text is cut
+    at the first quote no string removal took. 24 ms of CPU became 3.5 ms on a
+    560 kB OpenAPI description."""
+    bare = _STRING.sub(b"", data)
+    quote_at = bare.find(b'"')
+    if quote_at >= 0:
+        bare = bare[:quote_at]
+    brackets = bare.translate(None, _NOT_BRACKET)
+    depth = deepest = 0
+    for run in _RUNS.findall(brackets):
+        if run[0] in (0x5B, 0x7B):
+            depth += len(run)
+            deepest = max(deepest, depth)
+        else:
+            depth -= len(run)
+    return deepest
+
+
+_RUNS = re.compile(rb"[\[{]+|[\]}]+")
+
+
+def nesting_depth_scan(data: bytes) -> int:
+    """:func:`nesting_depth`, byte by byte (the reference its tests compare with)."""
     depth = deepest = 0
     in_string = escaped = False
     for byte in data:
