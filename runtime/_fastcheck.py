@@ -202,10 +202,16 @@ class FastCheck:
         self.draft_of: dict[str, str] = {}
         self.canonical: dict[str, str] = {}  # file -> the URI its $refs resolve from
         root = files(package).joinpath("schemas")
-        documents = [(path, json.loads(text)) for path, text in _walk(root, "")]
-        anchors = dynamic_anchors(contents for _, contents in documents)
+        texts = list(_walk(root, ""))
+        documents = [(path, json.loads(text)) for path, text in texts]
+        # Only a file whose text can spell "$dynamicAnchor" (the word, or a \u
+        # escape in a key) can declare one; the others are left as they are by
+        # static_dynamic_refs, so their every subschema need not be walked.
+        dynamic = {p for p, text in texts if "dynamicAnchor" in text or "\\u" in text}
+        anchors = dynamic_anchors(c for p, c in documents if p in dynamic)
         for path, contents in documents:
-            contents = static_dynamic_refs(contents, anchors)
+            if path in dynamic:
+                contents = static_dynamic_refs(contents, anchors)
             is_seven = isinstance(contents, dict) and "draft-07" in str(
                 contents.get("$schema", "")
             )
