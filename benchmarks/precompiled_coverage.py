@@ -30,18 +30,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def coverage(program: ir.Program, contracts: list[str]) -> tuple[int, Counter[str]]:
-    """How many of ``contracts`` are modelled (as ``contracts generate`` groups them,
-    by schema file), and the reasons of the others."""
+    """How many of ``contracts`` are modelled, and the reasons of the others."""
     by_uri = {b.uri.rstrip("#"): b for b in program.bundles}
-    by_path = {b.path: b for b in program.bundles}
-    files: dict[str, list[str]] = {}
-    for contract in contracts:
-        files.setdefault(contract.partition("#")[0], []).append(contract)
-    reasons: Counter[str] = Counter()
-    for ids in files.values():
-        _, why = modelled(by_uri, by_path, ids)
-        reasons.update(reason.rsplit(": ", 1)[-1] for reason in why.values())
-    return len(contracts) - sum(reasons.values()), reasons
+    why = modelled(by_uri, contracts)
+    reasons = Counter(reason.rsplit(": ", 1)[-1] for reason in why.values())
+    return len(contracts) - len(why), reasons
 
 
 def contracts_of(program: ir.Program) -> list[str]:

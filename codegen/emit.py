@@ -31,7 +31,7 @@ from codegen.typescript.render import (
     pattern_table,
 )
 from codegen.typescript.runtime import runtime_files, runtime_source
-from codegen.typescript.validators import checks_file, checks_path
+from codegen.typescript.validators import checks_files, checks_path
 
 GENERATOR = "contracts 0.1.0"
 # Folders below the output folder that the generator owns entirely.
@@ -182,16 +182,10 @@ def ts_files(
     for name, source in runtime_files(with_envelope=envelope is not None).items():
         files[f"ts/{name}"] = source.read_bytes()
     by_uri = {b.uri.rstrip("#"): b for b in program.bundles}
-    by_path = {b.path: b for b in program.bundles}
-    ids: dict[str, list[str]] = {}
-    for e in entries:
-        ids.setdefault(str(e["contract"]).partition("#")[0], []).append(e["contract"])
-    checked: set[str] = set()
-    for path, contract_ids in sorted(ids.items()):
-        text = checks_file(by_uri, by_path, contract_ids)
-        if text is not None:
-            files[f"ts/{checks_path(path)}"] = text.encode()
-            checked.add(path)
+    checks = checks_files(by_uri, sorted({str(e["contract"]) for e in entries}))
+    for path, text in checks.items():
+        files[f"ts/{checks_path(path)}"] = text.encode()
+    checked = set(checks)
     files["ts/_schemas.js"] = TS_TEMPLATES.render(
         "schemas.js.j2",
         bundles=program.bundles,

@@ -96,6 +96,10 @@ class Branches:
         self._without_steps = without_steps
         self._built: dict[str, Built] = {}
 
+    def tag(self, instance: Any) -> Any:
+        """The tag of the choice the union sends ``instance`` to (``None``: none)."""
+        return self._discriminator(instance)
+
     def of(self, instance: Any) -> Built | None:
         """The built choice the union sends ``instance`` to, or ``None`` when it
         sends it nowhere (no tag: the union reports that)."""

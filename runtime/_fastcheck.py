@@ -26,7 +26,18 @@ from urllib.parse import quote, urldefrag, urljoin
 
 import jsonschema_rs
 
+from runtime.jsonpointer import resolve_pointer
+
 ROOT_URI = "file:///schemas/"
+
+# Keywords that assert nothing at the level of a union schema (see union_members).
+_NOT_ASSERTING = frozenset(
+    {
+        "$schema", "$id", "$comment", "$anchor", "$defs", "definitions", "title",
+        "description", "examples", "default", "deprecated", "readOnly",
+        "writeOnly",
+    }
+)  # fmt: skip
 
 # The formats jsonschema-rs knows by itself. Those the package has no checker for
 # are not asserted (as in runtime._fullcheck and the generated models).
@@ -187,6 +198,7 @@ class FastCheck:
         self._keywords = _keywords(support)
         rust = support.translate_rust
         self._resources: list[tuple[str, Any]] = []
+        self._documents: dict[str, Any] = {}
         self.draft_of: dict[str, str] = {}
         self.canonical: dict[str, str] = {}  # file -> the URI its $refs resolve from
         root = files(package).joinpath("schemas")
@@ -200,6 +212,7 @@ class FastCheck:
             if isinstance(contents, dict):
                 contents = {k: v for k, v in contents.items() if k != "$schema"}
             contents = linear_patterns(contents, rust)
+            self._documents[path] = contents
             uri = ROOT_URI + path
             self.draft_of[path] = "7" if is_seven else "2020-12"
             self.canonical[path] = uri
@@ -241,6 +254,30 @@ class FastCheck:
                 pattern_options=jsonschema_rs.RegexOptions(),  # linear time
             )
         return cached
+
+    def union_members(self, contract: str) -> tuple[str, ...]:
+        """The contracts (``file#/pointer``) that a contract's schema is the
+        ``oneOf`` or ``anyOf`` of, when that is all it asserts and each member is a
+        ``$ref`` into the same file; else ``()``. The runtime then asks for the
+        verdict of the member a message's keys name (see ContractValidator)."""
+        path, _, fragment = contract.partition("#")
+        try:
+            node = resolve_pointer(self._documents[path], fragment, fragment=True)
+        except (LookupError, ValueError):
+            return ()
+        if not isinstance(node, dict):
+            return ()
+        asserting = set(node) - _NOT_ASSERTING
+        if len(asserting) != 1 or not asserting <= {"oneOf", "anyOf"}:
+            return ()
+        members = node[asserting.pop()]
+        if not isinstance(members, list):
+            return ()
+        refs = [m.get("$ref") if isinstance(m, dict) and len(m) == 1 else None
+                for m in members]  # fmt: skip
+        if not all(isinstance(r, str) and r.startswith("#/") for r in refs):
+            return ()
+        return tuple(f"{path}{r}" for r in refs)
 
     def is_valid(self, contract: str, instance: Any) -> bool | None:
         """The verdict, or None where there is none from jsonschema-rs: an instance

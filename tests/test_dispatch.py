@@ -136,3 +136,32 @@ def test_the_http_fast_path_takes_the_branch(events: Contracts) -> None:
     assert "core" not in vars(validator)
     # not JSON, or no branch for it: the whole union's validator
     assert validator.core_for_json(b"[1") is validator.core
+
+
+def test_the_full_check_asks_the_member_the_keys_name(events: Contracts) -> None:
+    """The compiled full check of a union that is only a oneOf of $refs compiles
+    the member a message's keys name, and its verdict is the whole oneOf's."""
+    validator = events.get("webhook_event.json")
+    fast = events.fast_checker
+    assert fast.union_members("webhook_event.json") == tuple(
+        f"webhook_event.json#/$defs/{name}"
+        for name in (
+            "StarEvent",
+            "PushEvent",
+            "PingEvent",
+            "MetaDeletedEvent",
+            "ForkEvent",
+            "ForkLegacyEvent",
+        )
+    )
+    validator.validate_json(b'{"ref": "r", "before": "a", "after": "b"}')
+    assert set(fast._cache) == {"webhook_event.json#/$defs/PushEvent"}
+    # the fork pair is one choice of two members: the whole oneOf decides
+    validator.validate_json(b'{"forkee": {}, "legacy": true}')
+    assert "webhook_event.json" in fast._cache
+    for event in [e for e, _ in VALID] + [e for e, _ in EVENT_REPORTS]:
+        assert validator._fast_verdict(event) == fast.is_valid(
+            "webhook_event.json", event
+        ), event
+    # a member is no union: nothing to split
+    assert fast.union_members("webhook_event.json#/$defs/PushEvent") == ()

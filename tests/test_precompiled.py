@@ -24,7 +24,7 @@ from benchmarks.npm import npm_ci
 from codegen.api import generate_to
 from codegen.compiler import ir
 from codegen.emit import Settings
-from codegen.typescript.validators import MAX_FILES, Unmodelled, _Module, checks_file
+from codegen.typescript.validators import checks_files, modelled
 from tests.conftest import ROOT
 
 NODE_DIR = ROOT / "runtime" / "node"
@@ -184,9 +184,8 @@ def _bundle(schema: dict[str, Any], draft: str = "2020-12") -> dict[str, ir.Bund
 def test_unmodelled_keywords_leave_the_contract_to_ajv(schema: dict[str, Any]) -> None:
     by_path = _bundle(schema)
     by_uri = {"file:///schemas/a.json": by_path["a.json"]}
-    assert checks_file(by_uri, by_path, ["a.json"]) is None
-    with pytest.raises(Unmodelled):
-        _Module(by_uri).location("file:///schemas/a.json", "")
+    assert checks_files(by_uri, ["a.json"]) == {}
+    assert list(modelled(by_uri, ["a.json"])) == ["a.json"]
 
 
 def test_a_reference_across_drafts_is_left_to_ajv() -> None:
@@ -198,8 +197,8 @@ def test_a_reference_across_drafts_is_left_to_ajv() -> None:
     )  # fmt: skip
     by_path = {**_bundle({"$ref": "file:///schemas/b.json"}), "b.json": seven}
     by_uri = {b.uri: b for b in by_path.values()}
-    assert checks_file(by_uri, by_path, ["a.json"]) is None
-    assert checks_file(by_uri, by_path, ["b.json"]) is not None
+    assert list(checks_files(by_uri, ["a.json", "b.json"])) == ["b.json"]
+    assert list(modelled(by_uri, ["a.json", "b.json"])) == ["a.json"]
 
 
 def _chain(length: int) -> tuple[dict[str, ir.Bundle], dict[str, ir.Bundle]]:
@@ -219,18 +218,20 @@ def _chain(length: int) -> tuple[dict[str, ir.Bundle], dict[str, ir.Bundle]]:
     return {b.uri: b for b in by_path.values()}, by_path
 
 
-def test_a_reference_chain_costs_each_module_a_bounded_number_of_functions() -> None:
-    """A module holds the functions of every file its contracts reach, so an
-    unbounded chain made generate quadratic (a 200-file chain: 63,000 functions).
-    Reaching more than MAX_FILES files leaves a contract to Ajv."""
-    by_uri, by_path = _chain(3 * MAX_FILES)
-    sizes = []
-    for i in range(3 * MAX_FILES):
-        text = checks_file(by_uri, by_path, [f"f{i}.json"])
-        sizes.append(0 if text is None else text.count("\nfunction v"))
-    reach = 3 * MAX_FILES - MAX_FILES  # f{reach} reaches exactly MAX_FILES files
-    assert sizes[:reach] == [0] * reach  # left to Ajv
-    assert sizes[reach:] == list(range(MAX_FILES, 0, -1))  # one function per file
+def test_each_location_is_written_once_in_the_module_of_its_file() -> None:
+    """A module held the functions of every file its contracts reach, so a chain
+    made generate quadratic (a 200-file chain: 63,000 functions) until a bound left
+    long chains to Ajv. Each location is written once, in its own file's module, and
+    another file's is called through $.ref: every contract of a long chain is
+    precompiled, with one function per file."""
+    by_uri, _ = _chain(40)
+    contracts = [f"f{i}.json" for i in range(40)]
+    texts = checks_files(by_uri, contracts)
+    assert modelled(by_uri, contracts) == {}
+    assert sorted(texts) == sorted(contracts)
+    assert all(text.count("\nfunction v") == 1 for text in texts.values())
+    assert '$.ref("f1.json#")' in texts["f0.json"]
+    assert checks_files(by_uri, ["f0.json"]) == texts  # reached, so written
 
 
 def test_every_modelled_keyword_reports_what_ajv_reports(tmp_path: Path) -> None:

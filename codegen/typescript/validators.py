@@ -23,13 +23,22 @@ applicator of draft 2020-12 and draft-07 except ``unevaluatedProperties``,
 ``$recursive*``), references to anchors and to ``$id``s inside a file, a
 ``__proto__`` property, ``nullable``, and ``anyOf``/``oneOf``/``not``/``if``
 inside ``propertyNames``: a contract reaching one is left to Ajv, as is a
-contract whose references cross drafts or reach more than MAX_FILES files.
+contract whose references cross drafts.
+
+Each location's function is written once, in the module of the schema file that
+holds it, ``_checks/<file>.cjs``, whatever contract reaches it; a reference to
+another file's location goes through ``$.ref``, which reads that module on the
+first call. So the output grows with the number of locations, not with how many
+files reach each one (a per-file copy of everything reached made a 200-file
+reference chain write 63,000 functions).
 tests/test_precompiled.py compares verdicts and violations with Ajv's on every
 sample, the golden cases and mutations of them.
 """
 
 from __future__ import annotations
 
+from collections import deque
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
 
@@ -37,51 +46,46 @@ from codegen.compiler import ir
 from codegen.typescript.check_applicators import Applicators
 from codegen.typescript.check_keywords import FORMATS, Unmodelled, lit
 
-__all__ = [
-    "FORMATS",
-    "MAX_FILES",
-    "Unmodelled",
-    "checks_file",
-    "checks_path",
-    "modelled",
-]
+__all__ = ["FORMATS", "Unmodelled", "checks_files", "checks_path", "modelled"]
 
-# The schema files one ``_checks`` module may reach, its own included. Each module
-# holds the functions of every location its contracts reach, so without a bound a
-# reference chain through N files writes O(N) functions into each of N modules:
-# O(N^2) (a 200-file chain: 63,000 functions, 13 s). A contract reaching more
-# files is left to Ajv, and the work spent finding that out is bounded too.
-MAX_FILES = 8
+Key = tuple[str, str]  # (uri without "#", JSON pointer)
 
 
 def _token(token: str) -> str:
     return token.replace("~1", "/").replace("~0", "~")
 
 
-class _Module(Applicators):
-    """The functions of one generated module: one per schema location reached."""
+@dataclass
+class _File:
+    """What one ``_checks`` module holds."""
 
-    def __init__(self, bundles: dict[str, ir.Bundle], draft: str = "2020-12") -> None:
+    path: str
+    names: dict[str, str] = field(default_factory=dict)  # pointer -> function
+    code: dict[str, str] = field(default_factory=dict)  # function -> its text
+    patterns: dict[str, str] = field(default_factory=dict)  # source -> constant
+    constants: dict[str, str] = field(default_factory=dict)  # JSON -> constant
+    refs: dict[str, str] = field(default_factory=dict)  # "path#pointer" -> const
+
+
+class _Package(Applicators):
+    """Every location the contracts reach, each written once, by file."""
+
+    def __init__(self, bundles: dict[str, ir.Bundle]) -> None:
         self.bundles = bundles  # by uri without "#"
-        self.draft = draft
-        self.names: dict[tuple[str, str], str] = {}
-        self.code: list[str] = []
-        self.patterns: dict[str, str] = {}
-        self.constants: dict[str, str] = {}
-        self.files: set[str] = set()
+        self.files: dict[str, _File] = {}
+        self.queue: deque[Key] = deque()
+        self.deps: dict[Key, set[Key]] = {}
+        self.bad: dict[Key, str] = {}
+        self.draft = "2020-12"
+        self.uri = ""
+        self.here: Key = ("", "")
+        self.current = _File("")
         self.vars = 0
 
-    def state(self) -> tuple[Any, ...]:
-        return (
-            dict(self.names), list(self.code), dict(self.patterns),
-            dict(self.constants), set(self.files), self.vars,
-        )  # fmt: skip
-
-    def restore(self, saved: tuple[Any, ...]) -> None:
-        (
-            self.names, self.code, self.patterns,
-            self.constants, self.files, self.vars,
-        ) = saved  # fmt: skip
+    def file(self, uri: str) -> _File:
+        if uri not in self.files:
+            self.files[uri] = _File(self.bundles[uri].path)
+        return self.files[uri]
 
     def resolve(self, uri: str, pointer: str) -> Any:
         """The schema at ``uri#pointer`` (a JSON pointer, not URI-encoded)."""
@@ -110,30 +114,74 @@ class _Module(Applicators):
             raise Unmodelled(f"{uri}: $ref to an anchor")
         return base or uri, unquote(fragment)
 
+    def want(self, uri: str, pointer: str) -> str:
+        """The function name of a location, queued for writing if new."""
+        file = self.file(uri)
+        if pointer not in file.names:
+            file.names[pointer] = f"v{len(file.names)}"
+            self.queue.append((uri, pointer))
+        return file.names[pointer]
+
     def location(self, uri: str, pointer: str) -> str:
-        """The function for the schema at ``uri#pointer`` (written once)."""
-        key = (uri, pointer)
-        if key in self.names:
-            return self.names[key]
-        schema = self.resolve(uri, pointer)
-        if uri not in self.files:
-            if len(self.files) >= MAX_FILES:
-                raise Unmodelled(f"{uri}: references reach over {MAX_FILES} files")
-            self.files.add(uri)
-        name = f"v{len(self.names)}"
-        self.names[key] = name
+        """What the location being written calls for the schema at ``uri#pointer``:
+        a function of its own module, or a reference into another file's."""
+        bundle = self.bundles.get(uri)
+        if bundle is None or bundle.draft != self.draft:
+            raise Unmodelled(f"{uri}: not a {self.draft} file of the package")
+        self.deps[self.here].add((uri, pointer))
+        name = self.want(uri, pointer)
+        if uri == self.uri:
+            return name
+        refs = self.current.refs
+        key = f"{bundle.path}#{pointer}"
+        if key not in refs:
+            refs[key] = f"r{len(refs)}"
+        return refs[key]
+
+    def write(self, key: Key) -> None:
+        """Writes the function of one location, or records why it is left to Ajv."""
+        uri, pointer = key
+        file = self.file(uri)
+        name = file.names[pointer]
+        self.uri, self.here, self.current, self.vars = uri, key, file, 0
+        self.draft = self.bundles[uri].draft
+        self.deps[key] = set()
+        saved = (dict(file.patterns), dict(file.constants), dict(file.refs))
         body: list[str] = []
-        self.check(schema, "x", "p", uri, pointer, body, "  ", None)
+        try:
+            schema = self.resolve(uri, pointer)
+            self.check(schema, "x", "p", uri, pointer, body, "  ", None)
+        except (Unmodelled, RecursionError) as exc:
+            reason = str(exc) if isinstance(exc, Unmodelled) else "nested too deep"
+            self.bad[key] = reason
+            file.patterns, file.constants, file.refs = saved
+            return
         if body:
-            self.code.append(
+            file.code[name] = (
                 f"function {name}(x, p, E) {{\n"
                 "  const N = E === undefined ? 0 : E.length;\n"
                 + "\n".join(body)
                 + "\n  return E === undefined || E.length === N;\n}"
             )
         else:
-            self.code.append(f"function {name}() {{\n  return true;\n}}")
-        return name
+            file.code[name] = f"function {name}() {{\n  return true;\n}}"
+
+    def run(self) -> None:
+        """Writes every queued location; then leaves to Ajv each one that reaches
+        one left to Ajv."""
+        while self.queue:
+            self.write(self.queue.popleft())
+        callers: dict[Key, list[Key]] = {}
+        for key, deps in self.deps.items():
+            for dep in deps:
+                callers.setdefault(dep, []).append(key)
+        stack = list(self.bad)
+        while stack:
+            key = stack.pop()
+            for caller in callers.get(key, []):
+                if caller not in self.bad:
+                    self.bad[caller] = self.bad[key]
+                    stack.append(caller)
 
     def var(self) -> str:
         self.vars += 1
@@ -141,80 +189,89 @@ class _Module(Applicators):
 
     def constant(self, value: Any) -> str:
         """A hoisted JSON value (parsed from text: a "__proto__" key stays a key)."""
+        constants = self.current.constants
         text = lit(value, sort_keys=True)
-        if text not in self.constants:
-            self.constants[text] = f"c{len(self.constants)}"
-        return self.constants[text]
+        if text not in constants:
+            constants[text] = f"c{len(constants)}"
+        return constants[text]
 
     def pattern(self, source: str) -> str:
-        if source not in self.patterns:
-            self.patterns[source] = f"p{len(self.patterns)}"
-        return self.patterns[source]
+        patterns = self.current.patterns
+        if source not in patterns:
+            patterns[source] = f"p{len(patterns)}"
+        return patterns[source]
+
+    def text(self, uri: str) -> str | None:
+        """The module of one file: its locations not left to Ajv, or None."""
+        file = self.files[uri]
+        good = [
+            (pointer, name)
+            for pointer, name in file.names.items()
+            if (uri, pointer) not in self.bad and name in file.code
+        ]
+        if not good:
+            return None
+        lines = [
+            "// Generated by `contracts generate`. Do not edit.",
+            "// Precompiled validators (codegen/typescript/validators.py): v(x) is",
+            "// whether x is valid; v(x, path, errors) pushes Ajv's errors of an",
+            "// invalid x.",
+            '"use strict";',
+            "module.exports = ($) => {",
+        ]
+        lines += [f"const {n} = $.pattern({lit(s)});" for s, n in file.patterns.items()]
+        lines += [
+            f"const {n} = JSON.parse({lit(t)});" for t, n in file.constants.items()
+        ]
+        lines += [f"const {n} = $.ref({lit(k)});" for k, n in file.refs.items()]
+        lines += [file.code[name] for _, name in good]
+        lines.append("return {")
+        lines += [f"  {lit(file.path + '#' + ptr)}: {name}," for ptr, name in good]
+        lines += ["};", "};", ""]
+        return "\n".join(lines)
 
 
-def modelled(
-    by_uri: dict[str, ir.Bundle], by_path: dict[str, ir.Bundle], contracts: list[str]
-) -> tuple[_Module | None, dict[str, str]]:
-    """The module of one schema file's contracts (None when none is modelled), and
-    why each contract left to Ajv is (the first Unmodelled it meets)."""
-    first = by_path.get(contracts[0].partition("#")[0]) if contracts else None
-    if first is None:
-        return None, {}
-    module = _Module(by_uri, first.draft)
-    reasons: dict[str, str] = {}
+def _package(by_uri: dict[str, ir.Bundle], contracts: list[str]) -> _Package:
+    by_path = {b.path: b for b in by_uri.values()}
+    package = _Package(by_uri)
     for contract in contracts:
         path, _, pointer = contract.partition("#")
-        bundle = by_path.get(path)
-        if bundle is None:
+        if path in by_path:
+            package.want(by_path[path].uri.rstrip("#"), pointer)
+    package.run()
+    return package
+
+
+def checks_files(by_uri: dict[str, ir.Bundle], contracts: list[str]) -> dict[str, str]:
+    """The ``_checks/<file>.cjs`` texts, by schema path, of the locations the
+    ``contracts`` (ids) reach; bundles by uri (without "#"). CommonJS, so that the
+    runtime loads one synchronously on the first call into it, and a package import
+    reads none. Each exports its locations by "<path>#<JSON pointer>": the contracts
+    and the branches of their unions, which the runtime's union report validates
+    apart."""
+    package = _package(by_uri, contracts)
+    out = {}
+    for uri in sorted(package.files, key=lambda u: package.files[u].path):
+        text = package.text(uri)
+        if text is not None:
+            out[package.files[uri].path] = text
+    return out
+
+
+def modelled(by_uri: dict[str, ir.Bundle], contracts: list[str]) -> dict[str, str]:
+    """Why each contract left to Ajv is (the first Unmodelled reached), by id."""
+    package = _package(by_uri, contracts)
+    by_path = {b.path: b for b in by_uri.values()}
+    out = {}
+    for contract in contracts:
+        path, _, pointer = contract.partition("#")
+        if path not in by_path:
+            out[contract] = "no such schema file"
             continue
-        saved = module.state()
-        try:
-            module.location(bundle.uri.rstrip("#"), pointer)
-        except Unmodelled as exc:
-            module.restore(saved)
-            reasons[contract] = str(exc)
-        except RecursionError:
-            module.restore(saved)
-            reasons[contract] = "nested deeper than Python's recursion limit"
-    return (module if module.names else None), reasons
-
-
-def checks_file(
-    by_uri: dict[str, ir.Bundle], by_path: dict[str, ir.Bundle], contracts: list[str]
-) -> str | None:
-    """The ``_checks/<file>.cjs`` of one schema file's contracts (ids), or None when
-    none is modelled. Bundles by uri (without "#") and by path. CommonJS, so that the
-    runtime loads it synchronously on the first validation of one of its contracts,
-    and a package import reads none of them. It exports every location it holds,
-    by "<path>#<JSON pointer>": the contracts and the branches of their unions, which
-    the runtime's union report validates apart."""
-    module, _ = modelled(by_uri, by_path, contracts)
-    if module is None:
-        return None
-    lines = [
-        "// Generated by `contracts generate`. Do not edit.",
-        "// Precompiled validators (codegen/typescript/validators.py): v(x) is",
-        "// whether x is valid; v(x, path, errors) pushes Ajv's errors of an",
-        "// invalid x.",
-        '"use strict";',
-        "module.exports = ($) => {",
-    ]
-    lines += [
-        f"const {name} = $.pattern({lit(source)});"
-        for source, name in module.patterns.items()
-    ]
-    lines += [
-        f"const {name} = JSON.parse({lit(text)});"
-        for text, name in module.constants.items()
-    ]
-    lines += module.code
-    lines.append("return {")
-    lines += [
-        f"  {lit(by_uri[uri].path + '#' + pointer)}: {name},"
-        for (uri, pointer), name in module.names.items()
-    ]
-    lines += ["};", "};", ""]
-    return "\n".join(lines)
+        key = (by_path[path].uri.rstrip("#"), pointer)
+        if key in package.bad:
+            out[contract] = package.bad[key]
+    return out
 
 
 def checks_path(schema_path: str) -> str:

@@ -33,6 +33,11 @@ export declare const CHECKS: Readonly<{
      * errors of the items tried are pushed, as Ajv keeps them when it fails).
      */
     contains: (items: readonly unknown[], check: Precompiled, path: string | undefined, errors: AjvError[] | undefined, min: number, max: number | undefined) => boolean;
+    /**
+     * The validator of a location of another schema file ("<path>#<JSON pointer>"),
+     * whose module is read on the first call.
+     */
+    ref: (location: string) => Precompiled;
     /** A pattern of the schemas, compiled (by _regex.ts's rules) on first use. */
     pattern: (source: string) => LinearRegExp;
 }>;

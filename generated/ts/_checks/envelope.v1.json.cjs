@@ -6,41 +6,8 @@
 module.exports = ($) => {
 const p0 = $.pattern("^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+$");
 const p1 = $.pattern("^sha256:[0-9a-f]{64}$");
-const p2 = $.pattern("^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$");
-function v1(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
-  if (typeof x === "string") {
-    if ((!$.formats["uuid"](x)) && $.fail(E, "format", p, {format: "uuid"})) return false;
-  }
-  return E === undefined || E.length === N;
-}
-function v2(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
-  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "traceparent")) && $.fail(E, "required", p, {missingProperty: "traceparent"})) return false;
-    if ($.has(x, "traceparent")) {
-      const y8 = x["traceparent"];
-      if ((!((typeof y8 === "string"))) && $.fail(E, "type", p + "/traceparent", {type: "string"})) return false;
-      if (typeof y8 === "string") {
-        if ((!p2.test(y8)) && $.fail(E, "pattern", p + "/traceparent", {pattern: "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"})) return false;
-      }
-    }
-    if ($.has(x, "tracestate")) {
-      const y9 = x["tracestate"];
-      if ((!((typeof y9 === "string"))) && $.fail(E, "type", p + "/tracestate", {type: "string"})) return false;
-      if (typeof y9 === "string") {
-        if ((y9.length > 512 && $.length(y9) > 512) && $.fail(E, "maxLength", p + "/tracestate", {limit: 512})) return false;
-      }
-    }
-    for (const y10 of Object.keys(x)) {
-      if (y10 === "traceparent" || y10 === "tracestate") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y10})) return false;
-    }
-  }
-  return E === undefined || E.length === N;
-}
+const r0 = $.ref("common/ids.json#/$defs/Uuid");
+const r1 = $.ref("common/trace.json#/$defs/TraceContext");
 function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
   if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
@@ -54,7 +21,7 @@ function v0(x, p, E) {
     if ((!$.has(x, "data")) && $.fail(E, "required", p, {missingProperty: "data"})) return false;
     if ($.has(x, "id")) {
       const y1 = x["id"];
-      if (!v1(y1, E && (p + "/id"), E) && E === undefined) return false;
+      if (!r0(y1, E && (p + "/id"), E) && E === undefined) return false;
     }
     if ($.has(x, "type")) {
       const y2 = x["type"];
@@ -95,26 +62,24 @@ function v0(x, p, E) {
     }
     if ($.has(x, "trace")) {
       const y7 = x["trace"];
-      if (!v2(y7, E && (p + "/trace"), E) && E === undefined) return false;
+      if (!r1(y7, E && (p + "/trace"), E) && E === undefined) return false;
     }
     if ($.has(x, "correlation_id")) {
-      const y11 = x["correlation_id"];
-      if (!v1(y11, E && (p + "/correlation_id"), E) && E === undefined) return false;
+      const y8 = x["correlation_id"];
+      if (!r0(y8, E && (p + "/correlation_id"), E) && E === undefined) return false;
     }
     if ($.has(x, "data")) {
-      const y12 = x["data"];
-      if ((!((y12 !== null && typeof y12 === "object" && !Array.isArray(y12)))) && $.fail(E, "type", p + "/data", {type: "object"})) return false;
+      const y9 = x["data"];
+      if ((!((y9 !== null && typeof y9 === "object" && !Array.isArray(y9)))) && $.fail(E, "type", p + "/data", {type: "object"})) return false;
     }
-    for (const y13 of Object.keys(x)) {
-      if (y13 === "id" || y13 === "type" || y13 === "version" || y13 === "fingerprint" || y13 === "time" || y13 === "source" || y13 === "trace" || y13 === "correlation_id" || y13 === "data") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y13})) return false;
+    for (const y10 of Object.keys(x)) {
+      if (y10 === "id" || y10 === "type" || y10 === "version" || y10 === "fingerprint" || y10 === "time" || y10 === "source" || y10 === "trace" || y10 === "correlation_id" || y10 === "data") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y10})) return false;
     }
   }
   return E === undefined || E.length === N;
 }
 return {
   "envelope.v1.json#": v0,
-  "common/ids.json#/$defs/Uuid": v1,
-  "common/trace.json#/$defs/TraceContext": v2,
 };
 };

@@ -5,8 +5,10 @@
 // A validator `v(value)` answers whether the value is valid, as Ajv (configured as the
 // runtime configures it) would; `v(value, path, errors)` also pushes Ajv's error
 // objects for an invalid value (keyword, instancePath, params, message, propertyName),
-// which _violations.ts words. A file's module is read (synchronously, once) on the
-// first validation of one of its contracts, so importing the package reads none.
+// which _violations.ts words. A file's module holds the validators of that file's
+// locations; it is read (synchronously, once) on the first validation of one of its
+// contracts or the first call into it from another file's, so importing the package
+// reads none.
 import { createRequire } from "node:module";
 import equalModule from "ajv/dist/runtime/equal.js";
 import ucs2lengthModule from "ajv/dist/runtime/ucs2length.js";
@@ -119,6 +121,22 @@ export const CHECKS = Object.freeze({
             }
         }
         return valid;
+    },
+    /**
+     * The validator of a location of another schema file ("<path>#<JSON pointer>"),
+     * whose module is read on the first call.
+     */
+    ref: (location) => {
+        let found = null;
+        return (value, path, errors) => {
+            if (found === null) {
+                const file = location.slice(0, location.indexOf("#"));
+                found = precompiled(file, true, location);
+                if (found === null)
+                    throw new Error(`no precompiled validator of ${location}`);
+            }
+            return found(value, path, errors);
+        };
     },
     /** A pattern of the schemas, compiled (by _regex.ts's rules) on first use. */
     pattern: (source) => {

@@ -4,34 +4,10 @@
 // invalid x.
 "use strict";
 module.exports = ($) => {
-const p0 = $.pattern("^[a-z][a-z0-9]*(-[a-z0-9]+)*$");
-const p1 = $.pattern("^[A-Za-z0-9][A-Za-z0-9_.:-]*$");
-function v1(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
-  if (typeof x === "string") {
-    if ((!$.formats["uuid"](x)) && $.fail(E, "format", p, {format: "uuid"})) return false;
-  }
-  return E === undefined || E.length === N;
-}
-function v2(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
-  if (typeof x === "string") {
-    if ((x.length < 6 && $.length(x) < 3) && $.fail(E, "minLength", p, {limit: 3})) return false;
-    if ((x.length > 64 && $.length(x) > 64) && $.fail(E, "maxLength", p, {limit: 64})) return false;
-    if ((!p0.test(x)) && $.fail(E, "pattern", p, {pattern: "^[a-z][a-z0-9]*(-[a-z0-9]+)*$"})) return false;
-  }
-  return E === undefined || E.length === N;
-}
-function v3(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
-  if (typeof x === "string") {
-    if ((!$.formats["uuid"](x)) && $.fail(E, "format", p, {format: "uuid"})) return false;
-  }
-  return E === undefined || E.length === N;
-}
+const p0 = $.pattern("^[A-Za-z0-9][A-Za-z0-9_.:-]*$");
+const r0 = $.ref("common/ids.json#/$defs/TaskId");
+const r1 = $.ref("common/ids.json#/$defs/AgentId");
+const r2 = $.ref("common/ids.json#/$defs/RunId");
 function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
   if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
@@ -43,15 +19,15 @@ function v0(x, p, E) {
     if ((!$.has(x, "accepted_at")) && $.fail(E, "required", p, {missingProperty: "accepted_at"})) return false;
     if ($.has(x, "task_id")) {
       const y1 = x["task_id"];
-      if (!v1(y1, E && (p + "/task_id"), E) && E === undefined) return false;
+      if (!r0(y1, E && (p + "/task_id"), E) && E === undefined) return false;
     }
     if ($.has(x, "agent_id")) {
       const y2 = x["agent_id"];
-      if (!v2(y2, E && (p + "/agent_id"), E) && E === undefined) return false;
+      if (!r1(y2, E && (p + "/agent_id"), E) && E === undefined) return false;
     }
     if ($.has(x, "run_id")) {
       const y3 = x["run_id"];
-      if (!v3(y3, E && (p + "/run_id"), E) && E === undefined) return false;
+      if (!r2(y3, E && (p + "/run_id"), E) && E === undefined) return false;
     }
     if ($.has(x, "worker_id")) {
       const y4 = x["worker_id"];
@@ -59,7 +35,7 @@ function v0(x, p, E) {
       if (typeof y4 === "string") {
         if ((y4.length < 2 && $.length(y4) < 1) && $.fail(E, "minLength", p + "/worker_id", {limit: 1})) return false;
         if ((y4.length > 128 && $.length(y4) > 128) && $.fail(E, "maxLength", p + "/worker_id", {limit: 128})) return false;
-        if ((!p1.test(y4)) && $.fail(E, "pattern", p + "/worker_id", {pattern: "^[A-Za-z0-9][A-Za-z0-9_.:-]*$"})) return false;
+        if ((!p0.test(y4)) && $.fail(E, "pattern", p + "/worker_id", {pattern: "^[A-Za-z0-9][A-Za-z0-9_.:-]*$"})) return false;
       }
     }
     if ($.has(x, "attempt")) {
@@ -92,8 +68,5 @@ function v0(x, p, E) {
 }
 return {
   "agent/task_accepted.v1.json#": v0,
-  "common/ids.json#/$defs/TaskId": v1,
-  "common/ids.json#/$defs/AgentId": v2,
-  "common/ids.json#/$defs/RunId": v3,
 };
 };

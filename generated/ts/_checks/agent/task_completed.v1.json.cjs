@@ -4,201 +4,12 @@
 // invalid x.
 "use strict";
 module.exports = ($) => {
-const p0 = $.pattern("^[a-z][a-z0-9]*(-[a-z0-9]+)*$");
-const p1 = $.pattern("^[a-z]+/[a-z0-9.+-]+$");
-const p2 = $.pattern("^[0-9a-f]{64}$");
-const p3 = $.pattern("^-?[0-9]+(\\.[0-9]{1,4})?$");
-const p4 = $.pattern("^[A-Z]{3}$");
-function v1(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
-  if (typeof x === "string") {
-    if ((!$.formats["uuid"](x)) && $.fail(E, "format", p, {format: "uuid"})) return false;
-  }
-  return E === undefined || E.length === N;
-}
-function v2(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
-  if (typeof x === "string") {
-    if ((x.length < 6 && $.length(x) < 3) && $.fail(E, "minLength", p, {limit: 3})) return false;
-    if ((x.length > 64 && $.length(x) > 64) && $.fail(E, "maxLength", p, {limit: 64})) return false;
-    if ((!p0.test(x)) && $.fail(E, "pattern", p, {pattern: "^[a-z][a-z0-9]*(-[a-z0-9]+)*$"})) return false;
-  }
-  return E === undefined || E.length === N;
-}
-function v3(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
-  if (typeof x === "string") {
-    if ((!$.formats["uuid"](x)) && $.fail(E, "format", p, {format: "uuid"})) return false;
-  }
-  return E === undefined || E.length === N;
-}
-function v5(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
-  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "uri")) && $.fail(E, "required", p, {missingProperty: "uri"})) return false;
-    if ((!$.has(x, "media_type")) && $.fail(E, "required", p, {missingProperty: "media_type"})) return false;
-    if ($.has(x, "uri")) {
-      const y12 = x["uri"];
-      if ((!((typeof y12 === "string"))) && $.fail(E, "type", p + "/uri", {type: "string"})) return false;
-      if (typeof y12 === "string") {
-        if ((!$.formats["uri"](y12)) && $.fail(E, "format", p + "/uri", {format: "uri"})) return false;
-      }
-    }
-    if ($.has(x, "media_type")) {
-      const y13 = x["media_type"];
-      if ((!((typeof y13 === "string"))) && $.fail(E, "type", p + "/media_type", {type: "string"})) return false;
-      if (typeof y13 === "string") {
-        if ((y13.length > 127 && $.length(y13) > 127) && $.fail(E, "maxLength", p + "/media_type", {limit: 127})) return false;
-        if ((!p1.test(y13)) && $.fail(E, "pattern", p + "/media_type", {pattern: "^[a-z]+/[a-z0-9.+-]+$"})) return false;
-      }
-    }
-    if ($.has(x, "size_bytes")) {
-      const y14 = x["size_bytes"];
-      if ((!((Number.isInteger(y14)))) && $.fail(E, "type", p + "/size_bytes", {type: "integer"})) return false;
-      if (typeof y14 === "number" && isFinite(y14)) {
-        if ((!(y14 >= 0)) && $.fail(E, "minimum", p + "/size_bytes", {comparison: ">=", limit: 0})) return false;
-      }
-    }
-    if ($.has(x, "sha256")) {
-      const y15 = x["sha256"];
-      if ((!((typeof y15 === "string"))) && $.fail(E, "type", p + "/sha256", {type: "string"})) return false;
-      if (typeof y15 === "string") {
-        if ((!p2.test(y15)) && $.fail(E, "pattern", p + "/sha256", {pattern: "^[0-9a-f]{64}$"})) return false;
-      }
-    }
-    for (const y16 of Object.keys(x)) {
-      if (y16 === "uri" || y16 === "media_type" || y16 === "size_bytes" || y16 === "sha256") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y16})) return false;
-    }
-  }
-  return E === undefined || E.length === N;
-}
-function v4(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
-  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "summary")) && $.fail(E, "required", p, {missingProperty: "summary"})) return false;
-    if ($.has(x, "summary")) {
-      const y7 = x["summary"];
-      if ((!((typeof y7 === "string"))) && $.fail(E, "type", p + "/summary", {type: "string"})) return false;
-      if (typeof y7 === "string") {
-        if ((y7.length > 8000 && $.length(y7) > 8000) && $.fail(E, "maxLength", p + "/summary", {limit: 8000})) return false;
-      }
-    }
-    if ($.has(x, "output")) {
-      const y8 = x["output"];
-      if ((!((y8 !== null && typeof y8 === "object" && !Array.isArray(y8)))) && $.fail(E, "type", p + "/output", {type: "object"})) return false;
-    }
-    if ($.has(x, "artifacts")) {
-      const y9 = x["artifacts"];
-      if ((!((Array.isArray(y9)))) && $.fail(E, "type", p + "/artifacts", {type: "array"})) return false;
-      if (Array.isArray(y9)) {
-        if ((y9.length > 100) && $.fail(E, "maxItems", p + "/artifacts", {limit: 100})) return false;
-        for (let y10 = 0; y10 < y9.length; y10++) {
-          const y11 = y9[y10];
-          if (!v5(y11, E && (p + "/artifacts" + "/" + y10), E) && E === undefined) return false;
-        }
-      }
-    }
-    for (const y17 of Object.keys(x)) {
-      if (y17 === "summary" || y17 === "output" || y17 === "artifacts") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y17})) return false;
-    }
-  }
-  return E === undefined || E.length === N;
-}
-function v6(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
-  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "model")) && $.fail(E, "required", p, {missingProperty: "model"})) return false;
-    if ((!$.has(x, "input_tokens")) && $.fail(E, "required", p, {missingProperty: "input_tokens"})) return false;
-    if ((!$.has(x, "output_tokens")) && $.fail(E, "required", p, {missingProperty: "output_tokens"})) return false;
-    if ($.has(x, "model")) {
-      const y19 = x["model"];
-      if ((!((typeof y19 === "string"))) && $.fail(E, "type", p + "/model", {type: "string"})) return false;
-      if (typeof y19 === "string") {
-        if ((y19.length < 2 && $.length(y19) < 1) && $.fail(E, "minLength", p + "/model", {limit: 1})) return false;
-        if ((y19.length > 100 && $.length(y19) > 100) && $.fail(E, "maxLength", p + "/model", {limit: 100})) return false;
-      }
-    }
-    if ($.has(x, "input_tokens")) {
-      const y20 = x["input_tokens"];
-      if ((!((Number.isInteger(y20)))) && $.fail(E, "type", p + "/input_tokens", {type: "integer"})) return false;
-      if (typeof y20 === "number" && isFinite(y20)) {
-        if ((!(y20 >= 0)) && $.fail(E, "minimum", p + "/input_tokens", {comparison: ">=", limit: 0})) return false;
-      }
-    }
-    if ($.has(x, "output_tokens")) {
-      const y21 = x["output_tokens"];
-      if ((!((Number.isInteger(y21)))) && $.fail(E, "type", p + "/output_tokens", {type: "integer"})) return false;
-      if (typeof y21 === "number" && isFinite(y21)) {
-        if ((!(y21 >= 0)) && $.fail(E, "minimum", p + "/output_tokens", {comparison: ">=", limit: 0})) return false;
-      }
-    }
-    if ($.has(x, "cached_input_tokens")) {
-      const y22 = x["cached_input_tokens"];
-      if ((!((Number.isInteger(y22)))) && $.fail(E, "type", p + "/cached_input_tokens", {type: "integer"})) return false;
-      if (typeof y22 === "number" && isFinite(y22)) {
-        if ((!(y22 >= 0)) && $.fail(E, "minimum", p + "/cached_input_tokens", {comparison: ">=", limit: 0})) return false;
-      }
-    }
-    if ($.has(x, "llm_calls")) {
-      const y23 = x["llm_calls"];
-      if ((!((Number.isInteger(y23)))) && $.fail(E, "type", p + "/llm_calls", {type: "integer"})) return false;
-      if (typeof y23 === "number" && isFinite(y23)) {
-        if ((!(y23 >= 0)) && $.fail(E, "minimum", p + "/llm_calls", {comparison: ">=", limit: 0})) return false;
-      }
-    }
-    for (const y24 of Object.keys(x)) {
-      if (y24 === "model" || y24 === "input_tokens" || y24 === "output_tokens" || y24 === "cached_input_tokens" || y24 === "llm_calls") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y24})) return false;
-    }
-  }
-  return E === undefined || E.length === N;
-}
-function v8(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
-  if (typeof x === "string") {
-    if ((x.length > 32 && $.length(x) > 32) && $.fail(E, "maxLength", p, {limit: 32})) return false;
-    if ((!p3.test(x)) && $.fail(E, "pattern", p, {pattern: "^-?[0-9]+(\\.[0-9]{1,4})?$"})) return false;
-  }
-  return E === undefined || E.length === N;
-}
-function v9(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
-  if (typeof x === "string") {
-    if ((!p4.test(x)) && $.fail(E, "pattern", p, {pattern: "^[A-Z]{3}$"})) return false;
-  }
-  return E === undefined || E.length === N;
-}
-function v7(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
-  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "amount")) && $.fail(E, "required", p, {missingProperty: "amount"})) return false;
-    if ((!$.has(x, "currency")) && $.fail(E, "required", p, {missingProperty: "currency"})) return false;
-    if ($.has(x, "amount")) {
-      const y26 = x["amount"];
-      if (!v8(y26, E && (p + "/amount"), E) && E === undefined) return false;
-    }
-    if ($.has(x, "currency")) {
-      const y27 = x["currency"];
-      if (!v9(y27, E && (p + "/currency"), E) && E === undefined) return false;
-    }
-    for (const y28 of Object.keys(x)) {
-      if (y28 === "amount" || y28 === "currency") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y28})) return false;
-    }
-  }
-  return E === undefined || E.length === N;
-}
+const p0 = $.pattern("^[a-z]+/[a-z0-9.+-]+$");
+const p1 = $.pattern("^[0-9a-f]{64}$");
+const r0 = $.ref("common/ids.json#/$defs/TaskId");
+const r1 = $.ref("common/ids.json#/$defs/AgentId");
+const r2 = $.ref("common/ids.json#/$defs/RunId");
+const r3 = $.ref("common/money.json#/$defs/Money");
 function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
   if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
@@ -212,15 +23,15 @@ function v0(x, p, E) {
     if ((!$.has(x, "cost")) && $.fail(E, "required", p, {missingProperty: "cost"})) return false;
     if ($.has(x, "task_id")) {
       const y1 = x["task_id"];
-      if (!v1(y1, E && (p + "/task_id"), E) && E === undefined) return false;
+      if (!r0(y1, E && (p + "/task_id"), E) && E === undefined) return false;
     }
     if ($.has(x, "agent_id")) {
       const y2 = x["agent_id"];
-      if (!v2(y2, E && (p + "/agent_id"), E) && E === undefined) return false;
+      if (!r1(y2, E && (p + "/agent_id"), E) && E === undefined) return false;
     }
     if ($.has(x, "run_id")) {
       const y3 = x["run_id"];
-      if (!v3(y3, E && (p + "/run_id"), E) && E === undefined) return false;
+      if (!r2(y3, E && (p + "/run_id"), E) && E === undefined) return false;
     }
     if ($.has(x, "completed_at")) {
       const y4 = x["completed_at"];
@@ -238,33 +49,153 @@ function v0(x, p, E) {
     }
     if ($.has(x, "result")) {
       const y6 = x["result"];
-      if (!v4(y6, E && (p + "/result"), E) && E === undefined) return false;
+      if (!v2(y6, E && (p + "/result"), E) && E === undefined) return false;
     }
     if ($.has(x, "usage")) {
-      const y18 = x["usage"];
-      if (!v6(y18, E && (p + "/usage"), E) && E === undefined) return false;
+      const y7 = x["usage"];
+      if (!v3(y7, E && (p + "/usage"), E) && E === undefined) return false;
     }
     if ($.has(x, "cost")) {
-      const y25 = x["cost"];
-      if (!v7(y25, E && (p + "/cost"), E) && E === undefined) return false;
+      const y8 = x["cost"];
+      if (!r3(y8, E && (p + "/cost"), E) && E === undefined) return false;
     }
-    for (const y29 of Object.keys(x)) {
-      if (y29 === "task_id" || y29 === "agent_id" || y29 === "run_id" || y29 === "completed_at" || y29 === "duration_ms" || y29 === "result" || y29 === "usage" || y29 === "cost") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y29})) return false;
+    for (const y9 of Object.keys(x)) {
+      if (y9 === "task_id" || y9 === "agent_id" || y9 === "run_id" || y9 === "completed_at" || y9 === "duration_ms" || y9 === "result" || y9 === "usage" || y9 === "cost") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y9})) return false;
+    }
+  }
+  return E === undefined || E.length === N;
+}
+function v1(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if ((!$.has(x, "uri")) && $.fail(E, "required", p, {missingProperty: "uri"})) return false;
+    if ((!$.has(x, "media_type")) && $.fail(E, "required", p, {missingProperty: "media_type"})) return false;
+    if ($.has(x, "uri")) {
+      const y1 = x["uri"];
+      if ((!((typeof y1 === "string"))) && $.fail(E, "type", p + "/uri", {type: "string"})) return false;
+      if (typeof y1 === "string") {
+        if ((!$.formats["uri"](y1)) && $.fail(E, "format", p + "/uri", {format: "uri"})) return false;
+      }
+    }
+    if ($.has(x, "media_type")) {
+      const y2 = x["media_type"];
+      if ((!((typeof y2 === "string"))) && $.fail(E, "type", p + "/media_type", {type: "string"})) return false;
+      if (typeof y2 === "string") {
+        if ((y2.length > 127 && $.length(y2) > 127) && $.fail(E, "maxLength", p + "/media_type", {limit: 127})) return false;
+        if ((!p0.test(y2)) && $.fail(E, "pattern", p + "/media_type", {pattern: "^[a-z]+/[a-z0-9.+-]+$"})) return false;
+      }
+    }
+    if ($.has(x, "size_bytes")) {
+      const y3 = x["size_bytes"];
+      if ((!((Number.isInteger(y3)))) && $.fail(E, "type", p + "/size_bytes", {type: "integer"})) return false;
+      if (typeof y3 === "number" && isFinite(y3)) {
+        if ((!(y3 >= 0)) && $.fail(E, "minimum", p + "/size_bytes", {comparison: ">=", limit: 0})) return false;
+      }
+    }
+    if ($.has(x, "sha256")) {
+      const y4 = x["sha256"];
+      if ((!((typeof y4 === "string"))) && $.fail(E, "type", p + "/sha256", {type: "string"})) return false;
+      if (typeof y4 === "string") {
+        if ((!p1.test(y4)) && $.fail(E, "pattern", p + "/sha256", {pattern: "^[0-9a-f]{64}$"})) return false;
+      }
+    }
+    for (const y5 of Object.keys(x)) {
+      if (y5 === "uri" || y5 === "media_type" || y5 === "size_bytes" || y5 === "sha256") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y5})) return false;
+    }
+  }
+  return E === undefined || E.length === N;
+}
+function v2(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if ((!$.has(x, "summary")) && $.fail(E, "required", p, {missingProperty: "summary"})) return false;
+    if ($.has(x, "summary")) {
+      const y1 = x["summary"];
+      if ((!((typeof y1 === "string"))) && $.fail(E, "type", p + "/summary", {type: "string"})) return false;
+      if (typeof y1 === "string") {
+        if ((y1.length > 8000 && $.length(y1) > 8000) && $.fail(E, "maxLength", p + "/summary", {limit: 8000})) return false;
+      }
+    }
+    if ($.has(x, "output")) {
+      const y2 = x["output"];
+      if ((!((y2 !== null && typeof y2 === "object" && !Array.isArray(y2)))) && $.fail(E, "type", p + "/output", {type: "object"})) return false;
+    }
+    if ($.has(x, "artifacts")) {
+      const y3 = x["artifacts"];
+      if ((!((Array.isArray(y3)))) && $.fail(E, "type", p + "/artifacts", {type: "array"})) return false;
+      if (Array.isArray(y3)) {
+        if ((y3.length > 100) && $.fail(E, "maxItems", p + "/artifacts", {limit: 100})) return false;
+        for (let y4 = 0; y4 < y3.length; y4++) {
+          const y5 = y3[y4];
+          if (!v1(y5, E && (p + "/artifacts" + "/" + y4), E) && E === undefined) return false;
+        }
+      }
+    }
+    for (const y6 of Object.keys(x)) {
+      if (y6 === "summary" || y6 === "output" || y6 === "artifacts") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y6})) return false;
+    }
+  }
+  return E === undefined || E.length === N;
+}
+function v3(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if ((!$.has(x, "model")) && $.fail(E, "required", p, {missingProperty: "model"})) return false;
+    if ((!$.has(x, "input_tokens")) && $.fail(E, "required", p, {missingProperty: "input_tokens"})) return false;
+    if ((!$.has(x, "output_tokens")) && $.fail(E, "required", p, {missingProperty: "output_tokens"})) return false;
+    if ($.has(x, "model")) {
+      const y1 = x["model"];
+      if ((!((typeof y1 === "string"))) && $.fail(E, "type", p + "/model", {type: "string"})) return false;
+      if (typeof y1 === "string") {
+        if ((y1.length < 2 && $.length(y1) < 1) && $.fail(E, "minLength", p + "/model", {limit: 1})) return false;
+        if ((y1.length > 100 && $.length(y1) > 100) && $.fail(E, "maxLength", p + "/model", {limit: 100})) return false;
+      }
+    }
+    if ($.has(x, "input_tokens")) {
+      const y2 = x["input_tokens"];
+      if ((!((Number.isInteger(y2)))) && $.fail(E, "type", p + "/input_tokens", {type: "integer"})) return false;
+      if (typeof y2 === "number" && isFinite(y2)) {
+        if ((!(y2 >= 0)) && $.fail(E, "minimum", p + "/input_tokens", {comparison: ">=", limit: 0})) return false;
+      }
+    }
+    if ($.has(x, "output_tokens")) {
+      const y3 = x["output_tokens"];
+      if ((!((Number.isInteger(y3)))) && $.fail(E, "type", p + "/output_tokens", {type: "integer"})) return false;
+      if (typeof y3 === "number" && isFinite(y3)) {
+        if ((!(y3 >= 0)) && $.fail(E, "minimum", p + "/output_tokens", {comparison: ">=", limit: 0})) return false;
+      }
+    }
+    if ($.has(x, "cached_input_tokens")) {
+      const y4 = x["cached_input_tokens"];
+      if ((!((Number.isInteger(y4)))) && $.fail(E, "type", p + "/cached_input_tokens", {type: "integer"})) return false;
+      if (typeof y4 === "number" && isFinite(y4)) {
+        if ((!(y4 >= 0)) && $.fail(E, "minimum", p + "/cached_input_tokens", {comparison: ">=", limit: 0})) return false;
+      }
+    }
+    if ($.has(x, "llm_calls")) {
+      const y5 = x["llm_calls"];
+      if ((!((Number.isInteger(y5)))) && $.fail(E, "type", p + "/llm_calls", {type: "integer"})) return false;
+      if (typeof y5 === "number" && isFinite(y5)) {
+        if ((!(y5 >= 0)) && $.fail(E, "minimum", p + "/llm_calls", {comparison: ">=", limit: 0})) return false;
+      }
+    }
+    for (const y6 of Object.keys(x)) {
+      if (y6 === "model" || y6 === "input_tokens" || y6 === "output_tokens" || y6 === "cached_input_tokens" || y6 === "llm_calls") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y6})) return false;
     }
   }
   return E === undefined || E.length === N;
 }
 return {
   "agent/task_completed.v1.json#": v0,
-  "common/ids.json#/$defs/TaskId": v1,
-  "common/ids.json#/$defs/AgentId": v2,
-  "common/ids.json#/$defs/RunId": v3,
-  "agent/task_completed.v1.json#/$defs/TaskResult": v4,
-  "agent/task_completed.v1.json#/$defs/TaskArtifact": v5,
-  "agent/task_completed.v1.json#/$defs/TokenUsage": v6,
-  "common/money.json#/$defs/Money": v7,
-  "common/money.json#/$defs/DecimalAmount": v8,
-  "common/money.json#/$defs/CurrencyCode": v9,
+  "agent/task_completed.v1.json#/$defs/TaskArtifact": v1,
+  "agent/task_completed.v1.json#/$defs/TaskResult": v2,
+  "agent/task_completed.v1.json#/$defs/TokenUsage": v3,
 };
 };

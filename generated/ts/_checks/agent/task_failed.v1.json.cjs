@@ -4,40 +4,10 @@
 // invalid x.
 "use strict";
 module.exports = ($) => {
-const p0 = $.pattern("^[a-z][a-z0-9]*(-[a-z0-9]+)*$");
 const c0 = JSON.parse("[\"invalid_input\", \"agent_not_found\", \"deadline_exceeded\", \"timeout\", \"rate_limited\", \"model_error\", \"tool_error\", \"content_filtered\", \"cancelled\", \"internal\"]");
-function v1(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
-  if (typeof x === "string") {
-    if ((!$.formats["uuid"](x)) && $.fail(E, "format", p, {format: "uuid"})) return false;
-  }
-  return E === undefined || E.length === N;
-}
-function v2(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
-  if (typeof x === "string") {
-    if ((x.length < 6 && $.length(x) < 3) && $.fail(E, "minLength", p, {limit: 3})) return false;
-    if ((x.length > 64 && $.length(x) > 64) && $.fail(E, "maxLength", p, {limit: 64})) return false;
-    if ((!p0.test(x)) && $.fail(E, "pattern", p, {pattern: "^[a-z][a-z0-9]*(-[a-z0-9]+)*$"})) return false;
-  }
-  return E === undefined || E.length === N;
-}
-function v3(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
-  if (typeof x === "string") {
-    if ((!$.formats["uuid"](x)) && $.fail(E, "format", p, {format: "uuid"})) return false;
-  }
-  return E === undefined || E.length === N;
-}
-function v4(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
-  if ((!(x === "invalid_input" || x === "agent_not_found" || x === "deadline_exceeded" || x === "timeout" || x === "rate_limited" || x === "model_error" || x === "tool_error" || x === "content_filtered" || x === "cancelled" || x === "internal")) && $.fail(E, "enum", p, {allowedValues: c0})) return false;
-  return E === undefined || E.length === N;
-}
+const r0 = $.ref("common/ids.json#/$defs/TaskId");
+const r1 = $.ref("common/ids.json#/$defs/AgentId");
+const r2 = $.ref("common/ids.json#/$defs/RunId");
 function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
   if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
@@ -51,15 +21,15 @@ function v0(x, p, E) {
     if ((!$.has(x, "message")) && $.fail(E, "required", p, {missingProperty: "message"})) return false;
     if ($.has(x, "task_id")) {
       const y1 = x["task_id"];
-      if (!v1(y1, E && (p + "/task_id"), E) && E === undefined) return false;
+      if (!r0(y1, E && (p + "/task_id"), E) && E === undefined) return false;
     }
     if ($.has(x, "agent_id")) {
       const y2 = x["agent_id"];
-      if (!v2(y2, E && (p + "/agent_id"), E) && E === undefined) return false;
+      if (!r1(y2, E && (p + "/agent_id"), E) && E === undefined) return false;
     }
     if ($.has(x, "run_id")) {
       const y3 = x["run_id"];
-      if (!v3(y3, E && (p + "/run_id"), E) && E === undefined) return false;
+      if (!r2(y3, E && (p + "/run_id"), E) && E === undefined) return false;
     }
     if ($.has(x, "failed_at")) {
       const y4 = x["failed_at"];
@@ -77,7 +47,7 @@ function v0(x, p, E) {
     }
     if ($.has(x, "code")) {
       const y6 = x["code"];
-      if (!v4(y6, E && (p + "/code"), E) && E === undefined) return false;
+      if (!v1(y6, E && (p + "/code"), E) && E === undefined) return false;
     }
     if ($.has(x, "retryable")) {
       const y7 = x["retryable"];
@@ -102,11 +72,14 @@ function v0(x, p, E) {
   }
   return E === undefined || E.length === N;
 }
+function v1(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
+  if ((!(x === "invalid_input" || x === "agent_not_found" || x === "deadline_exceeded" || x === "timeout" || x === "rate_limited" || x === "model_error" || x === "tool_error" || x === "content_filtered" || x === "cancelled" || x === "internal")) && $.fail(E, "enum", p, {allowedValues: c0})) return false;
+  return E === undefined || E.length === N;
+}
 return {
   "agent/task_failed.v1.json#": v0,
-  "common/ids.json#/$defs/TaskId": v1,
-  "common/ids.json#/$defs/AgentId": v2,
-  "common/ids.json#/$defs/RunId": v3,
-  "agent/task_failed.v1.json#/$defs/TaskErrorCode": v4,
+  "agent/task_failed.v1.json#/$defs/TaskErrorCode": v1,
 };
 };

@@ -5,126 +5,9 @@
 "use strict";
 module.exports = ($) => {
 const p0 = $.pattern("^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*$");
-const c0 = JSON.parse("[\"queued\", \"planning\", \"retrieving\", \"reasoning\", \"tool_use\", \"generating\", \"finalizing\"]");
-const c1 = JSON.parse("[\"debug\", \"info\", \"warning\", \"error\"]");
-function v1(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
-  if (typeof x === "string") {
-    if ((!$.formats["uuid"](x)) && $.fail(E, "format", p, {format: "uuid"})) return false;
-  }
-  return E === undefined || E.length === N;
-}
-function v2(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
-  if ((!(x === "queued" || x === "planning" || x === "retrieving" || x === "reasoning" || x === "tool_use" || x === "generating" || x === "finalizing")) && $.fail(E, "enum", p, {allowedValues: c0})) return false;
-  return E === undefined || E.length === N;
-}
-function v6(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
-  if ((!(x === "debug" || x === "info" || x === "warning" || x === "error")) && $.fail(E, "enum", p, {allowedValues: c1})) return false;
-  return E === undefined || E.length === N;
-}
-function v5(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
-  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "kind")) && $.fail(E, "required", p, {missingProperty: "kind"})) return false;
-    if ((!$.has(x, "level")) && $.fail(E, "required", p, {missingProperty: "level"})) return false;
-    if ((!$.has(x, "message")) && $.fail(E, "required", p, {missingProperty: "message"})) return false;
-    if ($.has(x, "kind")) {
-      const y7 = x["kind"];
-      if ((!((typeof y7 === "string"))) && $.fail(E, "type", p + "/kind", {type: "string"})) return false;
-      if ((!(y7 === "log")) && $.fail(E, "const", p + "/kind", {allowedValue: "log"})) return false;
-    }
-    if ($.has(x, "level")) {
-      const y8 = x["level"];
-      if (!v6(y8, E && (p + "/level"), E) && E === undefined) return false;
-    }
-    if ($.has(x, "message")) {
-      const y9 = x["message"];
-      if ((!((typeof y9 === "string"))) && $.fail(E, "type", p + "/message", {type: "string"})) return false;
-      if (typeof y9 === "string") {
-        if ((y9.length < 2 && $.length(y9) < 1) && $.fail(E, "minLength", p + "/message", {limit: 1})) return false;
-        if ((y9.length > 4000 && $.length(y9) > 4000) && $.fail(E, "maxLength", p + "/message", {limit: 4000})) return false;
-      }
-    }
-    for (const y10 of Object.keys(x)) {
-      if (y10 === "kind" || y10 === "level" || y10 === "message") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y10})) return false;
-    }
-  }
-  return E === undefined || E.length === N;
-}
-function v4(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if (!v5(x, p, E) && E === undefined) return false;
-  return E === undefined || E.length === N;
-}
-function v8(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
-  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "kind")) && $.fail(E, "required", p, {missingProperty: "kind"})) return false;
-    if ((!$.has(x, "name")) && $.fail(E, "required", p, {missingProperty: "name"})) return false;
-    if ((!$.has(x, "value")) && $.fail(E, "required", p, {missingProperty: "value"})) return false;
-    if ($.has(x, "kind")) {
-      const y11 = x["kind"];
-      if ((!((typeof y11 === "string"))) && $.fail(E, "type", p + "/kind", {type: "string"})) return false;
-      if ((!(y11 === "metric")) && $.fail(E, "const", p + "/kind", {allowedValue: "metric"})) return false;
-    }
-    if ($.has(x, "name")) {
-      const y12 = x["name"];
-      if ((!((typeof y12 === "string"))) && $.fail(E, "type", p + "/name", {type: "string"})) return false;
-      if (typeof y12 === "string") {
-        if ((y12.length > 100 && $.length(y12) > 100) && $.fail(E, "maxLength", p + "/name", {limit: 100})) return false;
-        if ((!p0.test(y12)) && $.fail(E, "pattern", p + "/name", {pattern: "^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*$"})) return false;
-      }
-    }
-    if ($.has(x, "value")) {
-      const y13 = x["value"];
-      if ((!((typeof y13 === "number" && isFinite(y13)))) && $.fail(E, "type", p + "/value", {type: "number"})) return false;
-    }
-    if ($.has(x, "unit")) {
-      const y14 = x["unit"];
-      if ((!((typeof y14 === "string"))) && $.fail(E, "type", p + "/unit", {type: "string"})) return false;
-      if (typeof y14 === "string") {
-        if ((y14.length > 32 && $.length(y14) > 32) && $.fail(E, "maxLength", p + "/unit", {limit: 32})) return false;
-      }
-    }
-    for (const y15 of Object.keys(x)) {
-      if (y15 === "kind" || y15 === "name" || y15 === "value" || y15 === "unit") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y15})) return false;
-    }
-  }
-  return E === undefined || E.length === N;
-}
-function v7(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if (!v8(x, p, E) && E === undefined) return false;
-  return E === undefined || E.length === N;
-}
-function v3(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
-  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    {
-      const y16 = x["kind"];
-      if (typeof y16 === "string" && (y16 === "log")) {
-        if (!v4(x, p, E) && E === undefined) return false;
-      } else if (typeof y16 === "string" && (y16 === "metric")) {
-        if (!v7(x, p, E) && E === undefined) return false;
-      } else if (typeof y16 === "string") {
-        if ($.fail(E, "discriminator", p, {error: "mapping", tag: "kind", tagValue: y16})) return false;
-      } else {
-        if ($.fail(E, "discriminator", p, {error: "tag", tag: "kind", tagValue: y16})) return false;
-      }
-    }
-  }
-  return E === undefined || E.length === N;
-}
+const c0 = JSON.parse("[\"debug\", \"info\", \"warning\", \"error\"]");
+const c1 = JSON.parse("[\"queued\", \"planning\", \"retrieving\", \"reasoning\", \"tool_use\", \"generating\", \"finalizing\"]");
+const r0 = $.ref("common/ids.json#/$defs/TaskId");
 function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
   if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
@@ -136,7 +19,7 @@ function v0(x, p, E) {
     if ((!$.has(x, "reported_at")) && $.fail(E, "required", p, {missingProperty: "reported_at"})) return false;
     if ($.has(x, "task_id")) {
       const y1 = x["task_id"];
-      if (!v1(y1, E && (p + "/task_id"), E) && E === undefined) return false;
+      if (!r0(y1, E && (p + "/task_id"), E) && E === undefined) return false;
     }
     if ($.has(x, "sequence")) {
       const y2 = x["sequence"];
@@ -147,7 +30,7 @@ function v0(x, p, E) {
     }
     if ($.has(x, "stage")) {
       const y3 = x["stage"];
-      if (!v2(y3, E && (p + "/stage"), E) && E === undefined) return false;
+      if (!v5(y3, E && (p + "/stage"), E) && E === undefined) return false;
     }
     if ($.has(x, "percent")) {
       const y4 = x["percent"];
@@ -166,24 +49,133 @@ function v0(x, p, E) {
     }
     if ($.has(x, "update")) {
       const y6 = x["update"];
-      if (!v3(y6, E && (p + "/update"), E) && E === undefined) return false;
+      if (!v4(y6, E && (p + "/update"), E) && E === undefined) return false;
     }
-    for (const y17 of Object.keys(x)) {
-      if (y17 === "task_id" || y17 === "sequence" || y17 === "stage" || y17 === "percent" || y17 === "reported_at" || y17 === "update") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y17})) return false;
+    for (const y7 of Object.keys(x)) {
+      if (y7 === "task_id" || y7 === "sequence" || y7 === "stage" || y7 === "percent" || y7 === "reported_at" || y7 === "update") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y7})) return false;
     }
   }
   return E === undefined || E.length === N;
 }
+function v1(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
+  if ((!(x === "debug" || x === "info" || x === "warning" || x === "error")) && $.fail(E, "enum", p, {allowedValues: c0})) return false;
+  return E === undefined || E.length === N;
+}
+function v2(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if ((!$.has(x, "kind")) && $.fail(E, "required", p, {missingProperty: "kind"})) return false;
+    if ((!$.has(x, "level")) && $.fail(E, "required", p, {missingProperty: "level"})) return false;
+    if ((!$.has(x, "message")) && $.fail(E, "required", p, {missingProperty: "message"})) return false;
+    if ($.has(x, "kind")) {
+      const y1 = x["kind"];
+      if ((!((typeof y1 === "string"))) && $.fail(E, "type", p + "/kind", {type: "string"})) return false;
+      if ((!(y1 === "log")) && $.fail(E, "const", p + "/kind", {allowedValue: "log"})) return false;
+    }
+    if ($.has(x, "level")) {
+      const y2 = x["level"];
+      if (!v1(y2, E && (p + "/level"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "message")) {
+      const y3 = x["message"];
+      if ((!((typeof y3 === "string"))) && $.fail(E, "type", p + "/message", {type: "string"})) return false;
+      if (typeof y3 === "string") {
+        if ((y3.length < 2 && $.length(y3) < 1) && $.fail(E, "minLength", p + "/message", {limit: 1})) return false;
+        if ((y3.length > 4000 && $.length(y3) > 4000) && $.fail(E, "maxLength", p + "/message", {limit: 4000})) return false;
+      }
+    }
+    for (const y4 of Object.keys(x)) {
+      if (y4 === "kind" || y4 === "level" || y4 === "message") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y4})) return false;
+    }
+  }
+  return E === undefined || E.length === N;
+}
+function v3(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if ((!$.has(x, "kind")) && $.fail(E, "required", p, {missingProperty: "kind"})) return false;
+    if ((!$.has(x, "name")) && $.fail(E, "required", p, {missingProperty: "name"})) return false;
+    if ((!$.has(x, "value")) && $.fail(E, "required", p, {missingProperty: "value"})) return false;
+    if ($.has(x, "kind")) {
+      const y1 = x["kind"];
+      if ((!((typeof y1 === "string"))) && $.fail(E, "type", p + "/kind", {type: "string"})) return false;
+      if ((!(y1 === "metric")) && $.fail(E, "const", p + "/kind", {allowedValue: "metric"})) return false;
+    }
+    if ($.has(x, "name")) {
+      const y2 = x["name"];
+      if ((!((typeof y2 === "string"))) && $.fail(E, "type", p + "/name", {type: "string"})) return false;
+      if (typeof y2 === "string") {
+        if ((y2.length > 100 && $.length(y2) > 100) && $.fail(E, "maxLength", p + "/name", {limit: 100})) return false;
+        if ((!p0.test(y2)) && $.fail(E, "pattern", p + "/name", {pattern: "^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*$"})) return false;
+      }
+    }
+    if ($.has(x, "value")) {
+      const y3 = x["value"];
+      if ((!((typeof y3 === "number" && isFinite(y3)))) && $.fail(E, "type", p + "/value", {type: "number"})) return false;
+    }
+    if ($.has(x, "unit")) {
+      const y4 = x["unit"];
+      if ((!((typeof y4 === "string"))) && $.fail(E, "type", p + "/unit", {type: "string"})) return false;
+      if (typeof y4 === "string") {
+        if ((y4.length > 32 && $.length(y4) > 32) && $.fail(E, "maxLength", p + "/unit", {limit: 32})) return false;
+      }
+    }
+    for (const y5 of Object.keys(x)) {
+      if (y5 === "kind" || y5 === "name" || y5 === "value" || y5 === "unit") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y5})) return false;
+    }
+  }
+  return E === undefined || E.length === N;
+}
+function v4(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    {
+      const y1 = x["kind"];
+      if (typeof y1 === "string" && (y1 === "log")) {
+        if (!v6(x, p, E) && E === undefined) return false;
+      } else if (typeof y1 === "string" && (y1 === "metric")) {
+        if (!v7(x, p, E) && E === undefined) return false;
+      } else if (typeof y1 === "string") {
+        if ($.fail(E, "discriminator", p, {error: "mapping", tag: "kind", tagValue: y1})) return false;
+      } else {
+        if ($.fail(E, "discriminator", p, {error: "tag", tag: "kind", tagValue: y1})) return false;
+      }
+    }
+  }
+  return E === undefined || E.length === N;
+}
+function v5(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
+  if ((!(x === "queued" || x === "planning" || x === "retrieving" || x === "reasoning" || x === "tool_use" || x === "generating" || x === "finalizing")) && $.fail(E, "enum", p, {allowedValues: c1})) return false;
+  return E === undefined || E.length === N;
+}
+function v6(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if (!v2(x, p, E) && E === undefined) return false;
+  return E === undefined || E.length === N;
+}
+function v7(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if (!v3(x, p, E) && E === undefined) return false;
+  return E === undefined || E.length === N;
+}
 return {
   "agent/task_progress.v1.json#": v0,
-  "common/ids.json#/$defs/TaskId": v1,
-  "agent/task_progress.v1.json#/$defs/TaskStage": v2,
-  "agent/task_progress.v1.json#/$defs/TaskProgressUpdate": v3,
-  "agent/task_progress.v1.json#/$defs/TaskProgressUpdate/oneOf/0": v4,
-  "agent/task_progress.v1.json#/$defs/TaskLogUpdate": v5,
-  "agent/task_progress.v1.json#/$defs/LogLevel": v6,
+  "agent/task_progress.v1.json#/$defs/LogLevel": v1,
+  "agent/task_progress.v1.json#/$defs/TaskLogUpdate": v2,
+  "agent/task_progress.v1.json#/$defs/TaskMetricUpdate": v3,
+  "agent/task_progress.v1.json#/$defs/TaskProgressUpdate": v4,
+  "agent/task_progress.v1.json#/$defs/TaskStage": v5,
+  "agent/task_progress.v1.json#/$defs/TaskProgressUpdate/oneOf/0": v6,
   "agent/task_progress.v1.json#/$defs/TaskProgressUpdate/oneOf/1": v7,
-  "agent/task_progress.v1.json#/$defs/TaskMetricUpdate": v8,
 };
 };

@@ -4,57 +4,10 @@
 // invalid x.
 "use strict";
 module.exports = ($) => {
-const p0 = $.pattern("^[a-z][a-z0-9]*(-[a-z0-9]+)*$");
-const p1 = $.pattern("^[a-z][a-z0-9_.-]{0,63}$");
-function v1(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
-  if (typeof x === "string") {
-    if ((!$.formats["uuid"](x)) && $.fail(E, "format", p, {format: "uuid"})) return false;
-  }
-  return E === undefined || E.length === N;
-}
-function v2(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
-  if (typeof x === "string") {
-    if ((x.length < 6 && $.length(x) < 3) && $.fail(E, "minLength", p, {limit: 3})) return false;
-    if ((x.length > 64 && $.length(x) > 64) && $.fail(E, "maxLength", p, {limit: 64})) return false;
-    if ((!p0.test(x)) && $.fail(E, "pattern", p, {pattern: "^[a-z][a-z0-9]*(-[a-z0-9]+)*$"})) return false;
-  }
-  return E === undefined || E.length === N;
-}
-function v3(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
-  if (typeof x === "string") {
-    if ((!$.formats["uuid"](x)) && $.fail(E, "format", p, {format: "uuid"})) return false;
-  }
-  return E === undefined || E.length === N;
-}
-function v4(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
-  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((Object.keys(x).length < 1) && $.fail(E, "minProperties", p, {limit: 1})) return false;
-    if ((Object.keys(x).length > 32) && $.fail(E, "maxProperties", p, {limit: 32})) return false;
-    for (const y13 of Object.keys(x)) {
-      const y14 = E === undefined ? 0 : E.length;
-      if (typeof y13 === "string") {
-        if ((!p1.test(y13)) && $.fail(E, "pattern", p, {pattern: "^[a-z][a-z0-9_.-]{0,63}$"}, undefined, y13)) return false;
-      }
-      if (E !== undefined && E.length > y14) $.fail(E, "propertyNames", p, {propertyName: y13}, "property name must be valid");
-    }
-    for (const y15 of Object.keys(x)) {
-      const y16 = x[y15];
-      if ((!((typeof y16 === "string"))) && $.fail(E, "type", p + "/" + $.esc(y15), {type: "string"})) return false;
-      if (typeof y16 === "string") {
-        if ((y16.length > 256 && $.length(y16) > 256) && $.fail(E, "maxLength", p + "/" + $.esc(y15), {limit: 256})) return false;
-      }
-    }
-  }
-  return E === undefined || E.length === N;
-}
+const r0 = $.ref("common/ids.json#/$defs/TaskId");
+const r1 = $.ref("common/ids.json#/$defs/AgentId");
+const r2 = $.ref("common/ids.json#/$defs/RunId");
+const r3 = $.ref("common/metadata.json#/$defs/Metadata");
 function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
   if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
@@ -65,15 +18,15 @@ function v0(x, p, E) {
     if ((!$.has(x, "requested_at")) && $.fail(E, "required", p, {missingProperty: "requested_at"})) return false;
     if ($.has(x, "task_id")) {
       const y1 = x["task_id"];
-      if (!v1(y1, E && (p + "/task_id"), E) && E === undefined) return false;
+      if (!r0(y1, E && (p + "/task_id"), E) && E === undefined) return false;
     }
     if ($.has(x, "agent_id")) {
       const y2 = x["agent_id"];
-      if (!v2(y2, E && (p + "/agent_id"), E) && E === undefined) return false;
+      if (!r1(y2, E && (p + "/agent_id"), E) && E === undefined) return false;
     }
     if ($.has(x, "run_id")) {
       const y3 = x["run_id"];
-      if (!v3(y3, E && (p + "/run_id"), E) && E === undefined) return false;
+      if (!r2(y3, E && (p + "/run_id"), E) && E === undefined) return false;
     }
     if ($.has(x, "instruction")) {
       const y4 = x["instruction"];
@@ -135,20 +88,16 @@ function v0(x, p, E) {
     }
     if ($.has(x, "metadata")) {
       const y12 = x["metadata"];
-      if (!v4(y12, E && (p + "/metadata"), E) && E === undefined) return false;
+      if (!r3(y12, E && (p + "/metadata"), E) && E === undefined) return false;
     }
-    for (const y17 of Object.keys(x)) {
-      if (y17 === "task_id" || y17 === "agent_id" || y17 === "run_id" || y17 === "instruction" || y17 === "input" || y17 === "requested_at" || y17 === "requested_by" || y17 === "deadline" || y17 === "max_attempts" || y17 === "timeout_seconds" || y17 === "timeout_ms" || y17 === "metadata") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y17})) return false;
+    for (const y13 of Object.keys(x)) {
+      if (y13 === "task_id" || y13 === "agent_id" || y13 === "run_id" || y13 === "instruction" || y13 === "input" || y13 === "requested_at" || y13 === "requested_by" || y13 === "deadline" || y13 === "max_attempts" || y13 === "timeout_seconds" || y13 === "timeout_ms" || y13 === "metadata") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y13})) return false;
     }
   }
   return E === undefined || E.length === N;
 }
 return {
   "agent/task_requested.v1.json#": v0,
-  "common/ids.json#/$defs/TaskId": v1,
-  "common/ids.json#/$defs/AgentId": v2,
-  "common/ids.json#/$defs/RunId": v3,
-  "common/metadata.json#/$defs/Metadata": v4,
 };
 };

@@ -9,7 +9,9 @@ function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
   if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
   if (typeof x === "string") {
-    if ((!$.formats["uuid"](x)) && $.fail(E, "format", p, {format: "uuid"})) return false;
+    if ((x.length < 6 && $.length(x) < 3) && $.fail(E, "minLength", p, {limit: 3})) return false;
+    if ((x.length > 64 && $.length(x) > 64) && $.fail(E, "maxLength", p, {limit: 64})) return false;
+    if ((!p0.test(x)) && $.fail(E, "pattern", p, {pattern: "^[a-z][a-z0-9]*(-[a-z0-9]+)*$"})) return false;
   }
   return E === undefined || E.length === N;
 }
@@ -17,9 +19,7 @@ function v1(x, p, E) {
   const N = E === undefined ? 0 : E.length;
   if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
   if (typeof x === "string") {
-    if ((x.length < 6 && $.length(x) < 3) && $.fail(E, "minLength", p, {limit: 3})) return false;
-    if ((x.length > 64 && $.length(x) > 64) && $.fail(E, "maxLength", p, {limit: 64})) return false;
-    if ((!p0.test(x)) && $.fail(E, "pattern", p, {pattern: "^[a-z][a-z0-9]*(-[a-z0-9]+)*$"})) return false;
+    if ((!$.formats["uuid"](x)) && $.fail(E, "format", p, {format: "uuid"})) return false;
   }
   return E === undefined || E.length === N;
 }
@@ -56,11 +56,11 @@ function v5(x, p, E) {
   return E === undefined || E.length === N;
 }
 return {
-  "common/ids.json#/$defs/TaskId": v0,
-  "common/ids.json#/$defs/AgentId": v1,
-  "common/ids.json#/$defs/RunId": v2,
-  "common/ids.json#/$defs/Uuid": v3,
-  "common/ids.json#/$defs/CustomerId": v4,
-  "common/ids.json#/$defs/OrderId": v5,
+  "common/ids.json#/$defs/AgentId": v0,
+  "common/ids.json#/$defs/CustomerId": v1,
+  "common/ids.json#/$defs/OrderId": v2,
+  "common/ids.json#/$defs/RunId": v3,
+  "common/ids.json#/$defs/TaskId": v4,
+  "common/ids.json#/$defs/Uuid": v5,
 };
 };

@@ -4,26 +4,26 @@
 // invalid x.
 "use strict";
 module.exports = ($) => {
-const p0 = $.pattern("^-?[0-9]+(\\.[0-9]{1,4})?$");
-const p1 = $.pattern("^[A-Z]{3}$");
+const p0 = $.pattern("^[A-Z]{3}$");
+const p1 = $.pattern("^-?[0-9]+(\\.[0-9]{1,4})?$");
+function v0(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
+  if (typeof x === "string") {
+    if ((!p0.test(x)) && $.fail(E, "pattern", p, {pattern: "^[A-Z]{3}$"})) return false;
+  }
+  return E === undefined || E.length === N;
+}
 function v1(x, p, E) {
   const N = E === undefined ? 0 : E.length;
   if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
   if (typeof x === "string") {
     if ((x.length > 32 && $.length(x) > 32) && $.fail(E, "maxLength", p, {limit: 32})) return false;
-    if ((!p0.test(x)) && $.fail(E, "pattern", p, {pattern: "^-?[0-9]+(\\.[0-9]{1,4})?$"})) return false;
+    if ((!p1.test(x)) && $.fail(E, "pattern", p, {pattern: "^-?[0-9]+(\\.[0-9]{1,4})?$"})) return false;
   }
   return E === undefined || E.length === N;
 }
 function v2(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
-  if (typeof x === "string") {
-    if ((!p1.test(x)) && $.fail(E, "pattern", p, {pattern: "^[A-Z]{3}$"})) return false;
-  }
-  return E === undefined || E.length === N;
-}
-function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
   if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
@@ -35,7 +35,7 @@ function v0(x, p, E) {
     }
     if ($.has(x, "currency")) {
       const y2 = x["currency"];
-      if (!v2(y2, E && (p + "/currency"), E) && E === undefined) return false;
+      if (!v0(y2, E && (p + "/currency"), E) && E === undefined) return false;
     }
     for (const y3 of Object.keys(x)) {
       if (y3 === "amount" || y3 === "currency") continue;
@@ -45,8 +45,8 @@ function v0(x, p, E) {
   return E === undefined || E.length === N;
 }
 return {
-  "common/money.json#/$defs/Money": v0,
+  "common/money.json#/$defs/CurrencyCode": v0,
   "common/money.json#/$defs/DecimalAmount": v1,
-  "common/money.json#/$defs/CurrencyCode": v2,
+  "common/money.json#/$defs/Money": v2,
 };
 };

@@ -5,48 +5,6 @@
 "use strict";
 module.exports = ($) => {
 const p0 = $.pattern("^(/([^~/]|~[01])*)*$");
-function v1(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
-  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "pointer")) && $.fail(E, "required", p, {missingProperty: "pointer"})) return false;
-    if ((!$.has(x, "expected")) && $.fail(E, "required", p, {missingProperty: "expected"})) return false;
-    if ((!$.has(x, "got")) && $.fail(E, "required", p, {missingProperty: "got"})) return false;
-    if ($.has(x, "pointer")) {
-      const y9 = x["pointer"];
-      if ((!((typeof y9 === "string"))) && $.fail(E, "type", p + "/pointer", {type: "string"})) return false;
-      if (typeof y9 === "string") {
-        if ((!p0.test(y9)) && $.fail(E, "pattern", p + "/pointer", {pattern: "^(/([^~/]|~[01])*)*$"})) return false;
-      }
-    }
-    if ($.has(x, "expected")) {
-      const y10 = x["expected"];
-      if ((!((typeof y10 === "string"))) && $.fail(E, "type", p + "/expected", {type: "string"})) return false;
-      if (typeof y10 === "string") {
-        if ((y10.length > 500 && $.length(y10) > 500) && $.fail(E, "maxLength", p + "/expected", {limit: 500})) return false;
-      }
-    }
-    if ($.has(x, "got")) {
-      const y11 = x["got"];
-      if ((!((typeof y11 === "string"))) && $.fail(E, "type", p + "/got", {type: "string"})) return false;
-      if (typeof y11 === "string") {
-        if ((y11.length > 500 && $.length(y11) > 500) && $.fail(E, "maxLength", p + "/got", {limit: 500})) return false;
-      }
-    }
-    if ($.has(x, "message")) {
-      const y12 = x["message"];
-      if ((!((typeof y12 === "string"))) && $.fail(E, "type", p + "/message", {type: "string"})) return false;
-      if (typeof y12 === "string") {
-        if ((y12.length > 1000 && $.length(y12) > 1000) && $.fail(E, "maxLength", p + "/message", {limit: 1000})) return false;
-      }
-    }
-    for (const y13 of Object.keys(x)) {
-      if (y13 === "pointer" || y13 === "expected" || y13 === "got" || y13 === "message") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y13})) return false;
-    }
-  }
-  return E === undefined || E.length === N;
-}
 function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
   if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
@@ -100,6 +58,48 @@ function v0(x, p, E) {
           if (!v1(y8, E && (p + "/errors" + "/" + y7), E) && E === undefined) return false;
         }
       }
+    }
+  }
+  return E === undefined || E.length === N;
+}
+function v1(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if ((!$.has(x, "pointer")) && $.fail(E, "required", p, {missingProperty: "pointer"})) return false;
+    if ((!$.has(x, "expected")) && $.fail(E, "required", p, {missingProperty: "expected"})) return false;
+    if ((!$.has(x, "got")) && $.fail(E, "required", p, {missingProperty: "got"})) return false;
+    if ($.has(x, "pointer")) {
+      const y1 = x["pointer"];
+      if ((!((typeof y1 === "string"))) && $.fail(E, "type", p + "/pointer", {type: "string"})) return false;
+      if (typeof y1 === "string") {
+        if ((!p0.test(y1)) && $.fail(E, "pattern", p + "/pointer", {pattern: "^(/([^~/]|~[01])*)*$"})) return false;
+      }
+    }
+    if ($.has(x, "expected")) {
+      const y2 = x["expected"];
+      if ((!((typeof y2 === "string"))) && $.fail(E, "type", p + "/expected", {type: "string"})) return false;
+      if (typeof y2 === "string") {
+        if ((y2.length > 500 && $.length(y2) > 500) && $.fail(E, "maxLength", p + "/expected", {limit: 500})) return false;
+      }
+    }
+    if ($.has(x, "got")) {
+      const y3 = x["got"];
+      if ((!((typeof y3 === "string"))) && $.fail(E, "type", p + "/got", {type: "string"})) return false;
+      if (typeof y3 === "string") {
+        if ((y3.length > 500 && $.length(y3) > 500) && $.fail(E, "maxLength", p + "/got", {limit: 500})) return false;
+      }
+    }
+    if ($.has(x, "message")) {
+      const y4 = x["message"];
+      if ((!((typeof y4 === "string"))) && $.fail(E, "type", p + "/message", {type: "string"})) return false;
+      if (typeof y4 === "string") {
+        if ((y4.length > 1000 && $.length(y4) > 1000) && $.fail(E, "maxLength", p + "/message", {limit: 1000})) return false;
+      }
+    }
+    for (const y5 of Object.keys(x)) {
+      if (y5 === "pointer" || y5 === "expected" || y5 === "got" || y5 === "message") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y5})) return false;
     }
   }
   return E === undefined || E.length === N;

@@ -7,20 +7,7 @@ module.exports = ($) => {
 const p0 = $.pattern("^\\+[1-9][0-9]{6,14}$");
 const p1 = $.pattern("^[a-z]{2,3}(-[A-Z]{2})?$");
 const c0 = JSON.parse("[\"email\", \"display_name\", \"phone\", \"locale\", \"marketing_opt_in\", \"addresses\"]");
-function v1(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
-  if (typeof x === "string") {
-    if ((!$.formats["uuid"](x)) && $.fail(E, "format", p, {format: "uuid"})) return false;
-  }
-  return E === undefined || E.length === N;
-}
-function v2(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
-  if ((!(x === "email" || x === "display_name" || x === "phone" || x === "locale" || x === "marketing_opt_in" || x === "addresses")) && $.fail(E, "enum", p, {allowedValues: c0})) return false;
-  return E === undefined || E.length === N;
-}
+const r0 = $.ref("common/ids.json#/$defs/CustomerId");
 function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
   if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
@@ -33,7 +20,7 @@ function v0(x, p, E) {
     if ((!$.has(x, "updated_at")) && $.fail(E, "required", p, {missingProperty: "updated_at"})) return false;
     if ($.has(x, "customer_id")) {
       const y1 = x["customer_id"];
-      if (!v1(y1, E && (p + "/customer_id"), E) && E === undefined) return false;
+      if (!r0(y1, E && (p + "/customer_id"), E) && E === undefined) return false;
     }
     if ($.has(x, "revision")) {
       const y2 = x["revision"];
@@ -83,7 +70,7 @@ function v0(x, p, E) {
         if ((y8.length < 1) && $.fail(E, "minItems", p + "/changed_fields", {limit: 1})) return false;
         for (let y9 = 0; y9 < y8.length; y9++) {
           const y10 = y8[y9];
-          if (!v2(y10, E && (p + "/changed_fields" + "/" + y9), E) && E === undefined) return false;
+          if (!v1(y10, E && (p + "/changed_fields" + "/" + y9), E) && E === undefined) return false;
         }
         const y11 = $.duplicate(y8, null);
         if ((y11 !== null) && $.fail(E, "uniqueItems", p + "/changed_fields", {i: y11[0], j: y11[1]})) return false;
@@ -103,9 +90,14 @@ function v0(x, p, E) {
   }
   return E === undefined || E.length === N;
 }
+function v1(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
+  if ((!(x === "email" || x === "display_name" || x === "phone" || x === "locale" || x === "marketing_opt_in" || x === "addresses")) && $.fail(E, "enum", p, {allowedValues: c0})) return false;
+  return E === undefined || E.length === N;
+}
 return {
   "customer/customer_updated.v1.json#": v0,
-  "common/ids.json#/$defs/CustomerId": v1,
-  "customer/customer_updated.v1.json#/$defs/CustomerField": v2,
+  "customer/customer_updated.v1.json#/$defs/CustomerField": v1,
 };
 };

@@ -4,14 +4,7 @@
 // invalid x.
 "use strict";
 module.exports = ($) => {
-function v1(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
-  if (typeof x === "string") {
-    if ((!$.formats["uuid"](x)) && $.fail(E, "format", p, {format: "uuid"})) return false;
-  }
-  return E === undefined || E.length === N;
-}
+const r0 = $.ref("common/ids.json#/$defs/RunId");
 function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
   if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
@@ -22,7 +15,7 @@ function v0(x, p, E) {
     if ((!$.has(x, "estimated_seconds")) && $.fail(E, "required", p, {missingProperty: "estimated_seconds"})) return false;
     if ($.has(x, "run_id")) {
       const y1 = x["run_id"];
-      if (!v1(y1, E && (p + "/run_id"), E) && E === undefined) return false;
+      if (!r0(y1, E && (p + "/run_id"), E) && E === undefined) return false;
     }
     if ($.has(x, "status")) {
       const y2 = x["status"];
@@ -59,6 +52,5 @@ function v0(x, p, E) {
 }
 return {
   "http/agent_run_accepted.v1.json#": v0,
-  "common/ids.json#/$defs/RunId": v1,
 };
 };

@@ -4,69 +4,10 @@
 // invalid x.
 "use strict";
 module.exports = ($) => {
-const p0 = $.pattern("^-?[0-9]+(\\.[0-9]{1,4})?$");
-const p1 = $.pattern("^[A-Z]{3}$");
 const c0 = JSON.parse("[\"pending\", \"paid\", \"shipped\", \"delivered\", \"cancelled\", \"refunded\"]");
-function v1(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
-  if (typeof x === "string") {
-    if ((!$.formats["uuid"](x)) && $.fail(E, "format", p, {format: "uuid"})) return false;
-  }
-  return E === undefined || E.length === N;
-}
-function v2(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
-  if (typeof x === "string") {
-    if ((!$.formats["uuid"](x)) && $.fail(E, "format", p, {format: "uuid"})) return false;
-  }
-  return E === undefined || E.length === N;
-}
-function v3(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
-  if ((!(x === "pending" || x === "paid" || x === "shipped" || x === "delivered" || x === "cancelled" || x === "refunded")) && $.fail(E, "enum", p, {allowedValues: c0})) return false;
-  return E === undefined || E.length === N;
-}
-function v5(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
-  if (typeof x === "string") {
-    if ((x.length > 32 && $.length(x) > 32) && $.fail(E, "maxLength", p, {limit: 32})) return false;
-    if ((!p0.test(x)) && $.fail(E, "pattern", p, {pattern: "^-?[0-9]+(\\.[0-9]{1,4})?$"})) return false;
-  }
-  return E === undefined || E.length === N;
-}
-function v6(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
-  if (typeof x === "string") {
-    if ((!p1.test(x)) && $.fail(E, "pattern", p, {pattern: "^[A-Z]{3}$"})) return false;
-  }
-  return E === undefined || E.length === N;
-}
-function v4(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
-  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "amount")) && $.fail(E, "required", p, {missingProperty: "amount"})) return false;
-    if ((!$.has(x, "currency")) && $.fail(E, "required", p, {missingProperty: "currency"})) return false;
-    if ($.has(x, "amount")) {
-      const y5 = x["amount"];
-      if (!v5(y5, E && (p + "/amount"), E) && E === undefined) return false;
-    }
-    if ($.has(x, "currency")) {
-      const y6 = x["currency"];
-      if (!v6(y6, E && (p + "/currency"), E) && E === undefined) return false;
-    }
-    for (const y7 of Object.keys(x)) {
-      if (y7 === "amount" || y7 === "currency") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y7})) return false;
-    }
-  }
-  return E === undefined || E.length === N;
-}
+const r0 = $.ref("common/ids.json#/$defs/OrderId");
+const r1 = $.ref("common/ids.json#/$defs/CustomerId");
+const r2 = $.ref("common/money.json#/$defs/Money");
 function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
   if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
@@ -79,63 +20,64 @@ function v0(x, p, E) {
     if ((!$.has(x, "placed_at")) && $.fail(E, "required", p, {missingProperty: "placed_at"})) return false;
     if ($.has(x, "order_id")) {
       const y1 = x["order_id"];
-      if (!v1(y1, E && (p + "/order_id"), E) && E === undefined) return false;
+      if (!r0(y1, E && (p + "/order_id"), E) && E === undefined) return false;
     }
     if ($.has(x, "customer_id")) {
       const y2 = x["customer_id"];
-      if (!v2(y2, E && (p + "/customer_id"), E) && E === undefined) return false;
+      if (!r1(y2, E && (p + "/customer_id"), E) && E === undefined) return false;
     }
     if ($.has(x, "status")) {
       const y3 = x["status"];
-      if (!v3(y3, E && (p + "/status"), E) && E === undefined) return false;
+      if (!v1(y3, E && (p + "/status"), E) && E === undefined) return false;
     }
     if ($.has(x, "total")) {
       const y4 = x["total"];
-      if (!v4(y4, E && (p + "/total"), E) && E === undefined) return false;
+      if (!r2(y4, E && (p + "/total"), E) && E === undefined) return false;
     }
     if ($.has(x, "item_count")) {
-      const y8 = x["item_count"];
-      if ((!((Number.isInteger(y8)))) && $.fail(E, "type", p + "/item_count", {type: "integer"})) return false;
-      if (typeof y8 === "number" && isFinite(y8)) {
-        if ((!(y8 >= 1)) && $.fail(E, "minimum", p + "/item_count", {comparison: ">=", limit: 1})) return false;
+      const y5 = x["item_count"];
+      if ((!((Number.isInteger(y5)))) && $.fail(E, "type", p + "/item_count", {type: "integer"})) return false;
+      if (typeof y5 === "number" && isFinite(y5)) {
+        if ((!(y5 >= 1)) && $.fail(E, "minimum", p + "/item_count", {comparison: ">=", limit: 1})) return false;
       }
     }
     if ($.has(x, "placed_at")) {
-      const y9 = x["placed_at"];
-      if ((!((typeof y9 === "string"))) && $.fail(E, "type", p + "/placed_at", {type: "string"})) return false;
-      if (typeof y9 === "string") {
-        if ((!$.formats["date-time"](y9)) && $.fail(E, "format", p + "/placed_at", {format: "date-time"})) return false;
+      const y6 = x["placed_at"];
+      if ((!((typeof y6 === "string"))) && $.fail(E, "type", p + "/placed_at", {type: "string"})) return false;
+      if (typeof y6 === "string") {
+        if ((!$.formats["date-time"](y6)) && $.fail(E, "format", p + "/placed_at", {format: "date-time"})) return false;
       }
     }
     if ($.has(x, "shipped_at")) {
-      const y10 = x["shipped_at"];
-      if ((!((typeof y10 === "string") || (y10 === null))) && $.fail(E, "type", p + "/shipped_at", {type: ["string", "null"]})) return false;
-      if (typeof y10 === "string") {
-        if ((!$.formats["date-time"](y10)) && $.fail(E, "format", p + "/shipped_at", {format: "date-time"})) return false;
+      const y7 = x["shipped_at"];
+      if ((!((typeof y7 === "string") || (y7 === null))) && $.fail(E, "type", p + "/shipped_at", {type: ["string", "null"]})) return false;
+      if (typeof y7 === "string") {
+        if ((!$.formats["date-time"](y7)) && $.fail(E, "format", p + "/shipped_at", {format: "date-time"})) return false;
       }
     }
     if ($.has(x, "tracking_url")) {
-      const y11 = x["tracking_url"];
-      if ((!((typeof y11 === "string"))) && $.fail(E, "type", p + "/tracking_url", {type: "string"})) return false;
-      if (typeof y11 === "string") {
-        if ((y11.length > 2000 && $.length(y11) > 2000) && $.fail(E, "maxLength", p + "/tracking_url", {limit: 2000})) return false;
-        if ((!$.formats["uri"](y11)) && $.fail(E, "format", p + "/tracking_url", {format: "uri"})) return false;
+      const y8 = x["tracking_url"];
+      if ((!((typeof y8 === "string"))) && $.fail(E, "type", p + "/tracking_url", {type: "string"})) return false;
+      if (typeof y8 === "string") {
+        if ((y8.length > 2000 && $.length(y8) > 2000) && $.fail(E, "maxLength", p + "/tracking_url", {limit: 2000})) return false;
+        if ((!$.formats["uri"](y8)) && $.fail(E, "format", p + "/tracking_url", {format: "uri"})) return false;
       }
     }
-    for (const y12 of Object.keys(x)) {
-      if (y12 === "order_id" || y12 === "customer_id" || y12 === "status" || y12 === "total" || y12 === "item_count" || y12 === "placed_at" || y12 === "shipped_at" || y12 === "tracking_url") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y12})) return false;
+    for (const y9 of Object.keys(x)) {
+      if (y9 === "order_id" || y9 === "customer_id" || y9 === "status" || y9 === "total" || y9 === "item_count" || y9 === "placed_at" || y9 === "shipped_at" || y9 === "tracking_url") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y9})) return false;
     }
   }
   return E === undefined || E.length === N;
 }
+function v1(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
+  if ((!(x === "pending" || x === "paid" || x === "shipped" || x === "delivered" || x === "cancelled" || x === "refunded")) && $.fail(E, "enum", p, {allowedValues: c0})) return false;
+  return E === undefined || E.length === N;
+}
 return {
   "http/order_summary.v1.json#": v0,
-  "common/ids.json#/$defs/OrderId": v1,
-  "common/ids.json#/$defs/CustomerId": v2,
-  "http/order_summary.v1.json#/$defs/OrderSummaryStatus": v3,
-  "common/money.json#/$defs/Money": v4,
-  "common/money.json#/$defs/DecimalAmount": v5,
-  "common/money.json#/$defs/CurrencyCode": v6,
+  "http/order_summary.v1.json#/$defs/OrderSummaryStatus": v1,
 };
 };

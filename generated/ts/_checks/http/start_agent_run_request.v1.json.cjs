@@ -4,49 +4,10 @@
 // invalid x.
 "use strict";
 module.exports = ($) => {
-const p0 = $.pattern("^[a-z][a-z0-9]*(-[a-z0-9]+)*$");
-const p1 = $.pattern("^[A-Za-z0-9_-]+$");
-const p2 = $.pattern("^[a-z][a-z0-9_.-]{0,63}$");
+const p0 = $.pattern("^[A-Za-z0-9_-]+$");
 const c0 = JSON.parse("[\"low\", \"normal\", \"high\"]");
-function v1(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
-  if (typeof x === "string") {
-    if ((x.length < 6 && $.length(x) < 3) && $.fail(E, "minLength", p, {limit: 3})) return false;
-    if ((x.length > 64 && $.length(x) > 64) && $.fail(E, "maxLength", p, {limit: 64})) return false;
-    if ((!p0.test(x)) && $.fail(E, "pattern", p, {pattern: "^[a-z][a-z0-9]*(-[a-z0-9]+)*$"})) return false;
-  }
-  return E === undefined || E.length === N;
-}
-function v2(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
-  if ((!(x === "low" || x === "normal" || x === "high")) && $.fail(E, "enum", p, {allowedValues: c0})) return false;
-  return E === undefined || E.length === N;
-}
-function v3(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
-  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((Object.keys(x).length < 1) && $.fail(E, "minProperties", p, {limit: 1})) return false;
-    if ((Object.keys(x).length > 32) && $.fail(E, "maxProperties", p, {limit: 32})) return false;
-    for (const y8 of Object.keys(x)) {
-      const y9 = E === undefined ? 0 : E.length;
-      if (typeof y8 === "string") {
-        if ((!p2.test(y8)) && $.fail(E, "pattern", p, {pattern: "^[a-z][a-z0-9_.-]{0,63}$"}, undefined, y8)) return false;
-      }
-      if (E !== undefined && E.length > y9) $.fail(E, "propertyNames", p, {propertyName: y8}, "property name must be valid");
-    }
-    for (const y10 of Object.keys(x)) {
-      const y11 = x[y10];
-      if ((!((typeof y11 === "string"))) && $.fail(E, "type", p + "/" + $.esc(y10), {type: "string"})) return false;
-      if (typeof y11 === "string") {
-        if ((y11.length > 256 && $.length(y11) > 256) && $.fail(E, "maxLength", p + "/" + $.esc(y10), {limit: 256})) return false;
-      }
-    }
-  }
-  return E === undefined || E.length === N;
-}
+const r0 = $.ref("common/ids.json#/$defs/AgentId");
+const r1 = $.ref("common/metadata.json#/$defs/Metadata");
 function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
   if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
@@ -55,7 +16,7 @@ function v0(x, p, E) {
     if ((!$.has(x, "input")) && $.fail(E, "required", p, {missingProperty: "input"})) return false;
     if ($.has(x, "agent_id")) {
       const y1 = x["agent_id"];
-      if (!v1(y1, E && (p + "/agent_id"), E) && E === undefined) return false;
+      if (!r0(y1, E && (p + "/agent_id"), E) && E === undefined) return false;
     }
     if ($.has(x, "input")) {
       const y2 = x["input"];
@@ -71,7 +32,7 @@ function v0(x, p, E) {
     }
     if ($.has(x, "priority")) {
       const y4 = x["priority"];
-      if (!v2(y4, E && (p + "/priority"), E) && E === undefined) return false;
+      if (!v1(y4, E && (p + "/priority"), E) && E === undefined) return false;
     }
     if ($.has(x, "deadline")) {
       const y5 = x["deadline"];
@@ -86,24 +47,28 @@ function v0(x, p, E) {
       if (typeof y6 === "string") {
         if ((y6.length < 16 && $.length(y6) < 8) && $.fail(E, "minLength", p + "/idempotency_key", {limit: 8})) return false;
         if ((y6.length > 128 && $.length(y6) > 128) && $.fail(E, "maxLength", p + "/idempotency_key", {limit: 128})) return false;
-        if ((!p1.test(y6)) && $.fail(E, "pattern", p + "/idempotency_key", {pattern: "^[A-Za-z0-9_-]+$"})) return false;
+        if ((!p0.test(y6)) && $.fail(E, "pattern", p + "/idempotency_key", {pattern: "^[A-Za-z0-9_-]+$"})) return false;
       }
     }
     if ($.has(x, "metadata")) {
       const y7 = x["metadata"];
-      if (!v3(y7, E && (p + "/metadata"), E) && E === undefined) return false;
+      if (!r1(y7, E && (p + "/metadata"), E) && E === undefined) return false;
     }
-    for (const y12 of Object.keys(x)) {
-      if (y12 === "agent_id" || y12 === "input" || y12 === "callback_url" || y12 === "priority" || y12 === "deadline" || y12 === "idempotency_key" || y12 === "metadata") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y12})) return false;
+    for (const y8 of Object.keys(x)) {
+      if (y8 === "agent_id" || y8 === "input" || y8 === "callback_url" || y8 === "priority" || y8 === "deadline" || y8 === "idempotency_key" || y8 === "metadata") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y8})) return false;
     }
   }
   return E === undefined || E.length === N;
 }
+function v1(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
+  if ((!(x === "low" || x === "normal" || x === "high")) && $.fail(E, "enum", p, {allowedValues: c0})) return false;
+  return E === undefined || E.length === N;
+}
 return {
   "http/start_agent_run_request.v1.json#": v0,
-  "common/ids.json#/$defs/AgentId": v1,
-  "http/start_agent_run_request.v1.json#/$defs/RunPriority": v2,
-  "common/metadata.json#/$defs/Metadata": v3,
+  "http/start_agent_run_request.v1.json#/$defs/RunPriority": v1,
 };
 };

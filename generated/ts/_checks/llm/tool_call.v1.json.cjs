@@ -4,227 +4,10 @@
 // invalid x.
 "use strict";
 module.exports = ($) => {
-const p0 = $.pattern("^[A-Za-z0-9_-]+$");
-const p1 = $.pattern("^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*$");
+const p0 = $.pattern("^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*$");
+const p1 = $.pattern("^[A-Za-z0-9_-]+$");
 const c0 = JSON.parse("[\"image/png\", \"image/jpeg\", \"image/webp\", \"image/gif\"]");
-function v1(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
-  if (typeof x === "string") {
-    if ((x.length < 2 && $.length(x) < 1) && $.fail(E, "minLength", p, {limit: 1})) return false;
-    if ((x.length > 128 && $.length(x) > 128) && $.fail(E, "maxLength", p, {limit: 128})) return false;
-    if ((!p0.test(x)) && $.fail(E, "pattern", p, {pattern: "^[A-Za-z0-9_-]+$"})) return false;
-  }
-  return E === undefined || E.length === N;
-}
-function v2(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
-  if (typeof x === "string") {
-    if ((!$.formats["uuid"](x)) && $.fail(E, "format", p, {format: "uuid"})) return false;
-  }
-  return E === undefined || E.length === N;
-}
-function v3(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
-  return E === undefined || E.length === N;
-}
-function v6(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
-  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "kind")) && $.fail(E, "required", p, {missingProperty: "kind"})) return false;
-    if ((!$.has(x, "text")) && $.fail(E, "required", p, {missingProperty: "text"})) return false;
-    if ($.has(x, "kind")) {
-      const y9 = x["kind"];
-      if ((!((typeof y9 === "string"))) && $.fail(E, "type", p + "/kind", {type: "string"})) return false;
-      if ((!(y9 === "text")) && $.fail(E, "const", p + "/kind", {allowedValue: "text"})) return false;
-    }
-    if ($.has(x, "text")) {
-      const y10 = x["text"];
-      if ((!((typeof y10 === "string"))) && $.fail(E, "type", p + "/text", {type: "string"})) return false;
-      if (typeof y10 === "string") {
-        if ((y10.length > 100000 && $.length(y10) > 100000) && $.fail(E, "maxLength", p + "/text", {limit: 100000})) return false;
-      }
-    }
-    for (const y11 of Object.keys(x)) {
-      if (y11 === "kind" || y11 === "text") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y11})) return false;
-    }
-  }
-  return E === undefined || E.length === N;
-}
-function v5(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if (!v6(x, p, E) && E === undefined) return false;
-  return E === undefined || E.length === N;
-}
-function v9(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
-  if ((!(x === "image/png" || x === "image/jpeg" || x === "image/webp" || x === "image/gif")) && $.fail(E, "enum", p, {allowedValues: c0})) return false;
-  return E === undefined || E.length === N;
-}
-function v8(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
-  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "kind")) && $.fail(E, "required", p, {missingProperty: "kind"})) return false;
-    if ((!$.has(x, "url")) && $.fail(E, "required", p, {missingProperty: "url"})) return false;
-    if ((!$.has(x, "mime")) && $.fail(E, "required", p, {missingProperty: "mime"})) return false;
-    if ($.has(x, "kind")) {
-      const y12 = x["kind"];
-      if ((!((typeof y12 === "string"))) && $.fail(E, "type", p + "/kind", {type: "string"})) return false;
-      if ((!(y12 === "image")) && $.fail(E, "const", p + "/kind", {allowedValue: "image"})) return false;
-    }
-    if ($.has(x, "url")) {
-      const y13 = x["url"];
-      if ((!((typeof y13 === "string"))) && $.fail(E, "type", p + "/url", {type: "string"})) return false;
-      if (typeof y13 === "string") {
-        if ((!$.formats["uri"](y13)) && $.fail(E, "format", p + "/url", {format: "uri"})) return false;
-      }
-    }
-    if ($.has(x, "mime")) {
-      const y14 = x["mime"];
-      if (!v9(y14, E && (p + "/mime"), E) && E === undefined) return false;
-    }
-    if ($.has(x, "alt")) {
-      const y15 = x["alt"];
-      if ((!((typeof y15 === "string"))) && $.fail(E, "type", p + "/alt", {type: "string"})) return false;
-      if (typeof y15 === "string") {
-        if ((y15.length > 1000 && $.length(y15) > 1000) && $.fail(E, "maxLength", p + "/alt", {limit: 1000})) return false;
-      }
-    }
-    for (const y16 of Object.keys(x)) {
-      if (y16 === "kind" || y16 === "url" || y16 === "mime" || y16 === "alt") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y16})) return false;
-    }
-  }
-  return E === undefined || E.length === N;
-}
-function v7(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if (!v8(x, p, E) && E === undefined) return false;
-  return E === undefined || E.length === N;
-}
-function v13(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((x === null))) && $.fail(E, "type", p, {type: "null"})) return false;
-  return E === undefined || E.length === N;
-}
-function v14(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "boolean"))) && $.fail(E, "type", p, {type: "boolean"})) return false;
-  return E === undefined || E.length === N;
-}
-function v15(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "number" && isFinite(x)))) && $.fail(E, "type", p, {type: "number"})) return false;
-  return E === undefined || E.length === N;
-}
-function v16(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
-  return E === undefined || E.length === N;
-}
-function v17(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((Array.isArray(x)))) && $.fail(E, "type", p, {type: "array"})) return false;
-  if (Array.isArray(x)) {
-    for (let y24 = 0; y24 < x.length; y24++) {
-      const y25 = x[y24];
-      if (!v12(y25, E && (p + "/" + y24), E) && E === undefined) return false;
-    }
-  }
-  return E === undefined || E.length === N;
-}
-function v18(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
-  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    for (const y26 of Object.keys(x)) {
-      const y27 = x[y26];
-      if (!v12(y27, E && (p + "/" + $.esc(y26)), E) && E === undefined) return false;
-    }
-  }
-  return E === undefined || E.length === N;
-}
-function v12(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  {
-    const y28 = E && [];
-    if ((!(v13(x, p, y28) || v14(x, p, y28) || v15(x, p, y28) || v16(x, p, y28) || v17(x, p, y28) || v18(x, p, y28))) && $.fail(E, "anyOf", p, {}, "must match a schema in anyOf", undefined, y28)) return false;
-  }
-  return E === undefined || E.length === N;
-}
-function v11(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
-  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "kind")) && $.fail(E, "required", p, {missingProperty: "kind"})) return false;
-    if ((!$.has(x, "tool_call_id")) && $.fail(E, "required", p, {missingProperty: "tool_call_id"})) return false;
-    if ((!$.has(x, "content")) && $.fail(E, "required", p, {missingProperty: "content"})) return false;
-    if ($.has(x, "kind")) {
-      const y17 = x["kind"];
-      if ((!((typeof y17 === "string"))) && $.fail(E, "type", p + "/kind", {type: "string"})) return false;
-      if ((!(y17 === "tool_result")) && $.fail(E, "const", p + "/kind", {allowedValue: "tool_result"})) return false;
-    }
-    if ($.has(x, "tool_call_id")) {
-      const y18 = x["tool_call_id"];
-      if (!v1(y18, E && (p + "/tool_call_id"), E) && E === undefined) return false;
-    }
-    if ($.has(x, "content")) {
-      const y19 = x["content"];
-      if ((!((Array.isArray(y19)))) && $.fail(E, "type", p + "/content", {type: "array"})) return false;
-      if (Array.isArray(y19)) {
-        for (let y20 = 0; y20 < y19.length; y20++) {
-          const y21 = y19[y20];
-          if (!v4(y21, E && (p + "/content" + "/" + y20), E) && E === undefined) return false;
-        }
-      }
-    }
-    if ($.has(x, "is_error")) {
-      const y22 = x["is_error"];
-      if ((!((typeof y22 === "boolean"))) && $.fail(E, "type", p + "/is_error", {type: "boolean"})) return false;
-    }
-    if ($.has(x, "structured")) {
-      const y23 = x["structured"];
-      if (!v12(y23, E && (p + "/structured"), E) && E === undefined) return false;
-    }
-    for (const y29 of Object.keys(x)) {
-      if (y29 === "kind" || y29 === "tool_call_id" || y29 === "content" || y29 === "is_error" || y29 === "structured") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y29})) return false;
-    }
-  }
-  return E === undefined || E.length === N;
-}
-function v10(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if (!v11(x, p, E) && E === undefined) return false;
-  return E === undefined || E.length === N;
-}
-function v4(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
-  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    {
-      const y30 = x["kind"];
-      if (typeof y30 === "string" && (y30 === "text")) {
-        if (!v5(x, p, E) && E === undefined) return false;
-      } else if (typeof y30 === "string" && (y30 === "image")) {
-        if (!v7(x, p, E) && E === undefined) return false;
-      } else if (typeof y30 === "string" && (y30 === "tool_result")) {
-        if (!v10(x, p, E) && E === undefined) return false;
-      } else if (typeof y30 === "string") {
-        if ($.fail(E, "discriminator", p, {error: "mapping", tag: "kind", tagValue: y30})) return false;
-      } else {
-        if ($.fail(E, "discriminator", p, {error: "tag", tag: "kind", tagValue: y30})) return false;
-      }
-    }
-  }
-  return E === undefined || E.length === N;
-}
+const r0 = $.ref("common/ids.json#/$defs/TaskId");
 function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
   if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
@@ -236,23 +19,23 @@ function v0(x, p, E) {
     if ((!$.has(x, "called_at")) && $.fail(E, "required", p, {missingProperty: "called_at"})) return false;
     if ($.has(x, "call_id")) {
       const y1 = x["call_id"];
-      if (!v1(y1, E && (p + "/call_id"), E) && E === undefined) return false;
+      if (!v7(y1, E && (p + "/call_id"), E) && E === undefined) return false;
     }
     if ($.has(x, "task_id")) {
       const y2 = x["task_id"];
-      if (!v2(y2, E && (p + "/task_id"), E) && E === undefined) return false;
+      if (!r0(y2, E && (p + "/task_id"), E) && E === undefined) return false;
     }
     if ($.has(x, "tool_name")) {
       const y3 = x["tool_name"];
       if ((!((typeof y3 === "string"))) && $.fail(E, "type", p + "/tool_name", {type: "string"})) return false;
       if (typeof y3 === "string") {
         if ((y3.length > 64 && $.length(y3) > 64) && $.fail(E, "maxLength", p + "/tool_name", {limit: 64})) return false;
-        if ((!p1.test(y3)) && $.fail(E, "pattern", p + "/tool_name", {pattern: "^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*$"})) return false;
+        if ((!p0.test(y3)) && $.fail(E, "pattern", p + "/tool_name", {pattern: "^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*$"})) return false;
       }
     }
     if ($.has(x, "arguments")) {
       const y4 = x["arguments"];
-      if (!v3(y4, E && (p + "/arguments"), E) && E === undefined) return false;
+      if (!v6(y4, E && (p + "/arguments"), E) && E === undefined) return false;
     }
     if ($.has(x, "called_at")) {
       const y5 = x["called_at"];
@@ -268,36 +51,245 @@ function v0(x, p, E) {
         if ((y6.length > 256) && $.fail(E, "maxItems", p + "/context", {limit: 256})) return false;
         for (let y7 = 0; y7 < y6.length; y7++) {
           const y8 = y6[y7];
-          if (!v4(y8, E && (p + "/context" + "/" + y7), E) && E === undefined) return false;
+          if (!v1(y8, E && (p + "/context" + "/" + y7), E) && E === undefined) return false;
         }
       }
     }
-    for (const y31 of Object.keys(x)) {
-      if (y31 === "call_id" || y31 === "task_id" || y31 === "tool_name" || y31 === "arguments" || y31 === "called_at" || y31 === "context") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y31})) return false;
+    for (const y9 of Object.keys(x)) {
+      if (y9 === "call_id" || y9 === "task_id" || y9 === "tool_name" || y9 === "arguments" || y9 === "called_at" || y9 === "context") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y9})) return false;
+    }
+  }
+  return E === undefined || E.length === N;
+}
+function v1(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    {
+      const y1 = x["kind"];
+      if (typeof y1 === "string" && (y1 === "text")) {
+        if (!v9(x, p, E) && E === undefined) return false;
+      } else if (typeof y1 === "string" && (y1 === "image")) {
+        if (!v10(x, p, E) && E === undefined) return false;
+      } else if (typeof y1 === "string" && (y1 === "tool_result")) {
+        if (!v11(x, p, E) && E === undefined) return false;
+      } else if (typeof y1 === "string") {
+        if ($.fail(E, "discriminator", p, {error: "mapping", tag: "kind", tagValue: y1})) return false;
+      } else {
+        if ($.fail(E, "discriminator", p, {error: "tag", tag: "kind", tagValue: y1})) return false;
+      }
+    }
+  }
+  return E === undefined || E.length === N;
+}
+function v2(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
+  if ((!(x === "image/png" || x === "image/jpeg" || x === "image/webp" || x === "image/gif")) && $.fail(E, "enum", p, {allowedValues: c0})) return false;
+  return E === undefined || E.length === N;
+}
+function v3(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if ((!$.has(x, "kind")) && $.fail(E, "required", p, {missingProperty: "kind"})) return false;
+    if ((!$.has(x, "url")) && $.fail(E, "required", p, {missingProperty: "url"})) return false;
+    if ((!$.has(x, "mime")) && $.fail(E, "required", p, {missingProperty: "mime"})) return false;
+    if ($.has(x, "kind")) {
+      const y1 = x["kind"];
+      if ((!((typeof y1 === "string"))) && $.fail(E, "type", p + "/kind", {type: "string"})) return false;
+      if ((!(y1 === "image")) && $.fail(E, "const", p + "/kind", {allowedValue: "image"})) return false;
+    }
+    if ($.has(x, "url")) {
+      const y2 = x["url"];
+      if ((!((typeof y2 === "string"))) && $.fail(E, "type", p + "/url", {type: "string"})) return false;
+      if (typeof y2 === "string") {
+        if ((!$.formats["uri"](y2)) && $.fail(E, "format", p + "/url", {format: "uri"})) return false;
+      }
+    }
+    if ($.has(x, "mime")) {
+      const y3 = x["mime"];
+      if (!v2(y3, E && (p + "/mime"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "alt")) {
+      const y4 = x["alt"];
+      if ((!((typeof y4 === "string"))) && $.fail(E, "type", p + "/alt", {type: "string"})) return false;
+      if (typeof y4 === "string") {
+        if ((y4.length > 1000 && $.length(y4) > 1000) && $.fail(E, "maxLength", p + "/alt", {limit: 1000})) return false;
+      }
+    }
+    for (const y5 of Object.keys(x)) {
+      if (y5 === "kind" || y5 === "url" || y5 === "mime" || y5 === "alt") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y5})) return false;
+    }
+  }
+  return E === undefined || E.length === N;
+}
+function v4(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  {
+    const y1 = E && [];
+    if ((!(v12(x, p, y1) || v13(x, p, y1) || v14(x, p, y1) || v15(x, p, y1) || v16(x, p, y1) || v17(x, p, y1))) && $.fail(E, "anyOf", p, {}, "must match a schema in anyOf", undefined, y1)) return false;
+  }
+  return E === undefined || E.length === N;
+}
+function v5(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if ((!$.has(x, "kind")) && $.fail(E, "required", p, {missingProperty: "kind"})) return false;
+    if ((!$.has(x, "text")) && $.fail(E, "required", p, {missingProperty: "text"})) return false;
+    if ($.has(x, "kind")) {
+      const y1 = x["kind"];
+      if ((!((typeof y1 === "string"))) && $.fail(E, "type", p + "/kind", {type: "string"})) return false;
+      if ((!(y1 === "text")) && $.fail(E, "const", p + "/kind", {allowedValue: "text"})) return false;
+    }
+    if ($.has(x, "text")) {
+      const y2 = x["text"];
+      if ((!((typeof y2 === "string"))) && $.fail(E, "type", p + "/text", {type: "string"})) return false;
+      if (typeof y2 === "string") {
+        if ((y2.length > 100000 && $.length(y2) > 100000) && $.fail(E, "maxLength", p + "/text", {limit: 100000})) return false;
+      }
+    }
+    for (const y3 of Object.keys(x)) {
+      if (y3 === "kind" || y3 === "text") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y3})) return false;
+    }
+  }
+  return E === undefined || E.length === N;
+}
+function v6(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  return E === undefined || E.length === N;
+}
+function v7(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
+  if (typeof x === "string") {
+    if ((x.length < 2 && $.length(x) < 1) && $.fail(E, "minLength", p, {limit: 1})) return false;
+    if ((x.length > 128 && $.length(x) > 128) && $.fail(E, "maxLength", p, {limit: 128})) return false;
+    if ((!p1.test(x)) && $.fail(E, "pattern", p, {pattern: "^[A-Za-z0-9_-]+$"})) return false;
+  }
+  return E === undefined || E.length === N;
+}
+function v8(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if ((!$.has(x, "kind")) && $.fail(E, "required", p, {missingProperty: "kind"})) return false;
+    if ((!$.has(x, "tool_call_id")) && $.fail(E, "required", p, {missingProperty: "tool_call_id"})) return false;
+    if ((!$.has(x, "content")) && $.fail(E, "required", p, {missingProperty: "content"})) return false;
+    if ($.has(x, "kind")) {
+      const y1 = x["kind"];
+      if ((!((typeof y1 === "string"))) && $.fail(E, "type", p + "/kind", {type: "string"})) return false;
+      if ((!(y1 === "tool_result")) && $.fail(E, "const", p + "/kind", {allowedValue: "tool_result"})) return false;
+    }
+    if ($.has(x, "tool_call_id")) {
+      const y2 = x["tool_call_id"];
+      if (!v7(y2, E && (p + "/tool_call_id"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "content")) {
+      const y3 = x["content"];
+      if ((!((Array.isArray(y3)))) && $.fail(E, "type", p + "/content", {type: "array"})) return false;
+      if (Array.isArray(y3)) {
+        for (let y4 = 0; y4 < y3.length; y4++) {
+          const y5 = y3[y4];
+          if (!v1(y5, E && (p + "/content" + "/" + y4), E) && E === undefined) return false;
+        }
+      }
+    }
+    if ($.has(x, "is_error")) {
+      const y6 = x["is_error"];
+      if ((!((typeof y6 === "boolean"))) && $.fail(E, "type", p + "/is_error", {type: "boolean"})) return false;
+    }
+    if ($.has(x, "structured")) {
+      const y7 = x["structured"];
+      if (!v4(y7, E && (p + "/structured"), E) && E === undefined) return false;
+    }
+    for (const y8 of Object.keys(x)) {
+      if (y8 === "kind" || y8 === "tool_call_id" || y8 === "content" || y8 === "is_error" || y8 === "structured") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y8})) return false;
+    }
+  }
+  return E === undefined || E.length === N;
+}
+function v9(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if (!v5(x, p, E) && E === undefined) return false;
+  return E === undefined || E.length === N;
+}
+function v10(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if (!v3(x, p, E) && E === undefined) return false;
+  return E === undefined || E.length === N;
+}
+function v11(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if (!v8(x, p, E) && E === undefined) return false;
+  return E === undefined || E.length === N;
+}
+function v12(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!((x === null))) && $.fail(E, "type", p, {type: "null"})) return false;
+  return E === undefined || E.length === N;
+}
+function v13(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!((typeof x === "boolean"))) && $.fail(E, "type", p, {type: "boolean"})) return false;
+  return E === undefined || E.length === N;
+}
+function v14(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!((typeof x === "number" && isFinite(x)))) && $.fail(E, "type", p, {type: "number"})) return false;
+  return E === undefined || E.length === N;
+}
+function v15(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
+  return E === undefined || E.length === N;
+}
+function v16(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!((Array.isArray(x)))) && $.fail(E, "type", p, {type: "array"})) return false;
+  if (Array.isArray(x)) {
+    for (let y1 = 0; y1 < x.length; y1++) {
+      const y2 = x[y1];
+      if (!v4(y2, E && (p + "/" + y1), E) && E === undefined) return false;
+    }
+  }
+  return E === undefined || E.length === N;
+}
+function v17(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    for (const y1 of Object.keys(x)) {
+      const y2 = x[y1];
+      if (!v4(y2, E && (p + "/" + $.esc(y1)), E) && E === undefined) return false;
     }
   }
   return E === undefined || E.length === N;
 }
 return {
   "llm/tool_call.v1.json#": v0,
-  "llm/tool_call.v1.json#/$defs/ToolCallId": v1,
-  "common/ids.json#/$defs/TaskId": v2,
-  "llm/tool_call.v1.json#/$defs/ToolCallArguments": v3,
-  "llm/tool_call.v1.json#/$defs/ContentPart": v4,
-  "llm/tool_call.v1.json#/$defs/ContentPart/oneOf/0": v5,
-  "llm/tool_call.v1.json#/$defs/TextPart": v6,
-  "llm/tool_call.v1.json#/$defs/ContentPart/oneOf/1": v7,
-  "llm/tool_call.v1.json#/$defs/ImagePart": v8,
-  "llm/tool_call.v1.json#/$defs/ImageMimeType": v9,
-  "llm/tool_call.v1.json#/$defs/ContentPart/oneOf/2": v10,
-  "llm/tool_call.v1.json#/$defs/ToolResultPart": v11,
-  "llm/tool_call.v1.json#/$defs/JsonValue": v12,
-  "llm/tool_call.v1.json#/$defs/JsonValue/anyOf/0": v13,
-  "llm/tool_call.v1.json#/$defs/JsonValue/anyOf/1": v14,
-  "llm/tool_call.v1.json#/$defs/JsonValue/anyOf/2": v15,
-  "llm/tool_call.v1.json#/$defs/JsonValue/anyOf/3": v16,
-  "llm/tool_call.v1.json#/$defs/JsonValue/anyOf/4": v17,
-  "llm/tool_call.v1.json#/$defs/JsonValue/anyOf/5": v18,
+  "llm/tool_call.v1.json#/$defs/ContentPart": v1,
+  "llm/tool_call.v1.json#/$defs/ImageMimeType": v2,
+  "llm/tool_call.v1.json#/$defs/ImagePart": v3,
+  "llm/tool_call.v1.json#/$defs/JsonValue": v4,
+  "llm/tool_call.v1.json#/$defs/TextPart": v5,
+  "llm/tool_call.v1.json#/$defs/ToolCallArguments": v6,
+  "llm/tool_call.v1.json#/$defs/ToolCallId": v7,
+  "llm/tool_call.v1.json#/$defs/ToolResultPart": v8,
+  "llm/tool_call.v1.json#/$defs/ContentPart/oneOf/0": v9,
+  "llm/tool_call.v1.json#/$defs/ContentPart/oneOf/1": v10,
+  "llm/tool_call.v1.json#/$defs/ContentPart/oneOf/2": v11,
+  "llm/tool_call.v1.json#/$defs/JsonValue/anyOf/0": v12,
+  "llm/tool_call.v1.json#/$defs/JsonValue/anyOf/1": v13,
+  "llm/tool_call.v1.json#/$defs/JsonValue/anyOf/2": v14,
+  "llm/tool_call.v1.json#/$defs/JsonValue/anyOf/3": v15,
+  "llm/tool_call.v1.json#/$defs/JsonValue/anyOf/4": v16,
+  "llm/tool_call.v1.json#/$defs/JsonValue/anyOf/5": v17,
 };
 };

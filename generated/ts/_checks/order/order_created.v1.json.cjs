@@ -4,213 +4,15 @@
 // invalid x.
 "use strict";
 module.exports = ($) => {
-const p0 = $.pattern("^[A-Z0-9]{2,12}(-[A-Z0-9]{1,8}){0,3}$");
-const p1 = $.pattern("^-?[0-9]+(\\.[0-9]{1,4})?$");
-const p2 = $.pattern("^[A-Z]{3}$");
-const p3 = $.pattern("^[A-Z]{2}$");
-const p4 = $.pattern("^[A-Z0-9]{4,20}$");
-const p5 = $.pattern("^[a-z][a-z0-9_.-]{0,63}$");
-const c0 = JSON.parse("[\"pending\", \"paid\", \"shipped\", \"cancelled\"]");
-const c1 = JSON.parse("[\"campaign\", \"referral\", \"support\", \"partner\"]");
-function v1(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
-  if (typeof x === "string") {
-    if ((!$.formats["uuid"](x)) && $.fail(E, "format", p, {format: "uuid"})) return false;
-  }
-  return E === undefined || E.length === N;
-}
-function v2(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
-  if (typeof x === "string") {
-    if ((!$.formats["uuid"](x)) && $.fail(E, "format", p, {format: "uuid"})) return false;
-  }
-  return E === undefined || E.length === N;
-}
-function v5(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
-  if (typeof x === "string") {
-    if ((x.length > 32 && $.length(x) > 32) && $.fail(E, "maxLength", p, {limit: 32})) return false;
-    if ((!p1.test(x)) && $.fail(E, "pattern", p, {pattern: "^-?[0-9]+(\\.[0-9]{1,4})?$"})) return false;
-  }
-  return E === undefined || E.length === N;
-}
-function v6(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
-  if (typeof x === "string") {
-    if ((!p2.test(x)) && $.fail(E, "pattern", p, {pattern: "^[A-Z]{3}$"})) return false;
-  }
-  return E === undefined || E.length === N;
-}
-function v4(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
-  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "amount")) && $.fail(E, "required", p, {missingProperty: "amount"})) return false;
-    if ((!$.has(x, "currency")) && $.fail(E, "required", p, {missingProperty: "currency"})) return false;
-    if ($.has(x, "amount")) {
-      const y9 = x["amount"];
-      if (!v5(y9, E && (p + "/amount"), E) && E === undefined) return false;
-    }
-    if ($.has(x, "currency")) {
-      const y10 = x["currency"];
-      if (!v6(y10, E && (p + "/currency"), E) && E === undefined) return false;
-    }
-    for (const y11 of Object.keys(x)) {
-      if (y11 === "amount" || y11 === "currency") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y11})) return false;
-    }
-  }
-  return E === undefined || E.length === N;
-}
-function v3(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
-  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "sku")) && $.fail(E, "required", p, {missingProperty: "sku"})) return false;
-    if ((!$.has(x, "quantity")) && $.fail(E, "required", p, {missingProperty: "quantity"})) return false;
-    if ((!$.has(x, "unit_price")) && $.fail(E, "required", p, {missingProperty: "unit_price"})) return false;
-    if ($.has(x, "sku")) {
-      const y6 = x["sku"];
-      if ((!((typeof y6 === "string"))) && $.fail(E, "type", p + "/sku", {type: "string"})) return false;
-      if (typeof y6 === "string") {
-        if ((y6.length > 40 && $.length(y6) > 40) && $.fail(E, "maxLength", p + "/sku", {limit: 40})) return false;
-        if ((!p0.test(y6)) && $.fail(E, "pattern", p + "/sku", {pattern: "^[A-Z0-9]{2,12}(-[A-Z0-9]{1,8}){0,3}$"})) return false;
-      }
-    }
-    if ($.has(x, "quantity")) {
-      const y7 = x["quantity"];
-      if ((!((Number.isInteger(y7)))) && $.fail(E, "type", p + "/quantity", {type: "integer"})) return false;
-      if (typeof y7 === "number" && isFinite(y7)) {
-        if ((!(y7 >= 1)) && $.fail(E, "minimum", p + "/quantity", {comparison: ">=", limit: 1})) return false;
-        if ((!(y7 <= 10000)) && $.fail(E, "maximum", p + "/quantity", {comparison: "<=", limit: 10000})) return false;
-      }
-    }
-    if ($.has(x, "unit_price")) {
-      const y8 = x["unit_price"];
-      if (!v4(y8, E && (p + "/unit_price"), E) && E === undefined) return false;
-    }
-    if ($.has(x, "name")) {
-      const y12 = x["name"];
-      if ((!((typeof y12 === "string"))) && $.fail(E, "type", p + "/name", {type: "string"})) return false;
-      if (typeof y12 === "string") {
-        if ((y12.length > 200 && $.length(y12) > 200) && $.fail(E, "maxLength", p + "/name", {limit: 200})) return false;
-      }
-    }
-    for (const y13 of Object.keys(x)) {
-      if (y13 === "sku" || y13 === "quantity" || y13 === "unit_price" || y13 === "name") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y13})) return false;
-    }
-  }
-  return E === undefined || E.length === N;
-}
-function v7(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
-  if ((!(x === "pending" || x === "paid" || x === "shipped" || x === "cancelled")) && $.fail(E, "enum", p, {allowedValues: c0})) return false;
-  return E === undefined || E.length === N;
-}
-function v8(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
-  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "recipient")) && $.fail(E, "required", p, {missingProperty: "recipient"})) return false;
-    if ((!$.has(x, "line1")) && $.fail(E, "required", p, {missingProperty: "line1"})) return false;
-    if ((!$.has(x, "city")) && $.fail(E, "required", p, {missingProperty: "city"})) return false;
-    if ((!$.has(x, "postal_code")) && $.fail(E, "required", p, {missingProperty: "postal_code"})) return false;
-    if ((!$.has(x, "country_code")) && $.fail(E, "required", p, {missingProperty: "country_code"})) return false;
-    if ($.has(x, "recipient")) {
-      const y19 = x["recipient"];
-      if ((!((typeof y19 === "string"))) && $.fail(E, "type", p + "/recipient", {type: "string"})) return false;
-      if (typeof y19 === "string") {
-        if ((y19.length < 2 && $.length(y19) < 1) && $.fail(E, "minLength", p + "/recipient", {limit: 1})) return false;
-        if ((y19.length > 200 && $.length(y19) > 200) && $.fail(E, "maxLength", p + "/recipient", {limit: 200})) return false;
-      }
-    }
-    if ($.has(x, "line1")) {
-      const y20 = x["line1"];
-      if ((!((typeof y20 === "string"))) && $.fail(E, "type", p + "/line1", {type: "string"})) return false;
-      if (typeof y20 === "string") {
-        if ((y20.length < 2 && $.length(y20) < 1) && $.fail(E, "minLength", p + "/line1", {limit: 1})) return false;
-        if ((y20.length > 200 && $.length(y20) > 200) && $.fail(E, "maxLength", p + "/line1", {limit: 200})) return false;
-      }
-    }
-    if ($.has(x, "line2")) {
-      const y21 = x["line2"];
-      if ((!((typeof y21 === "string"))) && $.fail(E, "type", p + "/line2", {type: "string"})) return false;
-      if (typeof y21 === "string") {
-        if ((y21.length > 200 && $.length(y21) > 200) && $.fail(E, "maxLength", p + "/line2", {limit: 200})) return false;
-      }
-    }
-    if ($.has(x, "city")) {
-      const y22 = x["city"];
-      if ((!((typeof y22 === "string"))) && $.fail(E, "type", p + "/city", {type: "string"})) return false;
-      if (typeof y22 === "string") {
-        if ((y22.length < 2 && $.length(y22) < 1) && $.fail(E, "minLength", p + "/city", {limit: 1})) return false;
-        if ((y22.length > 100 && $.length(y22) > 100) && $.fail(E, "maxLength", p + "/city", {limit: 100})) return false;
-      }
-    }
-    if ($.has(x, "region")) {
-      const y23 = x["region"];
-      if ((!((typeof y23 === "string"))) && $.fail(E, "type", p + "/region", {type: "string"})) return false;
-      if (typeof y23 === "string") {
-        if ((y23.length > 100 && $.length(y23) > 100) && $.fail(E, "maxLength", p + "/region", {limit: 100})) return false;
-      }
-    }
-    if ($.has(x, "postal_code")) {
-      const y24 = x["postal_code"];
-      if ((!((typeof y24 === "string"))) && $.fail(E, "type", p + "/postal_code", {type: "string"})) return false;
-      if (typeof y24 === "string") {
-        if ((y24.length < 2 && $.length(y24) < 1) && $.fail(E, "minLength", p + "/postal_code", {limit: 1})) return false;
-        if ((y24.length > 16 && $.length(y24) > 16) && $.fail(E, "maxLength", p + "/postal_code", {limit: 16})) return false;
-      }
-    }
-    if ($.has(x, "country_code")) {
-      const y25 = x["country_code"];
-      if ((!((typeof y25 === "string"))) && $.fail(E, "type", p + "/country_code", {type: "string"})) return false;
-      if (typeof y25 === "string") {
-        if ((!p3.test(y25)) && $.fail(E, "pattern", p + "/country_code", {pattern: "^[A-Z]{2}$"})) return false;
-      }
-    }
-    for (const y26 of Object.keys(x)) {
-      if (y26 === "recipient" || y26 === "line1" || y26 === "line2" || y26 === "city" || y26 === "region" || y26 === "postal_code" || y26 === "country_code") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y26})) return false;
-    }
-  }
-  return E === undefined || E.length === N;
-}
-function v9(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
-  if ((!(x === "campaign" || x === "referral" || x === "support" || x === "partner")) && $.fail(E, "enum", p, {allowedValues: c1})) return false;
-  return E === undefined || E.length === N;
-}
-function v10(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
-  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((Object.keys(x).length < 1) && $.fail(E, "minProperties", p, {limit: 1})) return false;
-    if ((Object.keys(x).length > 32) && $.fail(E, "maxProperties", p, {limit: 32})) return false;
-    for (const y30 of Object.keys(x)) {
-      const y31 = E === undefined ? 0 : E.length;
-      if (typeof y30 === "string") {
-        if ((!p5.test(y30)) && $.fail(E, "pattern", p, {pattern: "^[a-z][a-z0-9_.-]{0,63}$"}, undefined, y30)) return false;
-      }
-      if (E !== undefined && E.length > y31) $.fail(E, "propertyNames", p, {propertyName: y30}, "property name must be valid");
-    }
-    for (const y32 of Object.keys(x)) {
-      const y33 = x[y32];
-      if ((!((typeof y33 === "string"))) && $.fail(E, "type", p + "/" + $.esc(y32), {type: "string"})) return false;
-      if (typeof y33 === "string") {
-        if ((y33.length > 256 && $.length(y33) > 256) && $.fail(E, "maxLength", p + "/" + $.esc(y32), {limit: 256})) return false;
-      }
-    }
-  }
-  return E === undefined || E.length === N;
-}
+const p0 = $.pattern("^[A-Z0-9]{4,20}$");
+const p1 = $.pattern("^[A-Z0-9]{2,12}(-[A-Z0-9]{1,8}){0,3}$");
+const p2 = $.pattern("^[A-Z]{2}$");
+const c0 = JSON.parse("[\"campaign\", \"referral\", \"support\", \"partner\"]");
+const c1 = JSON.parse("[\"pending\", \"paid\", \"shipped\", \"cancelled\"]");
+const r0 = $.ref("common/ids.json#/$defs/OrderId");
+const r1 = $.ref("common/ids.json#/$defs/CustomerId");
+const r2 = $.ref("common/money.json#/$defs/Money");
+const r3 = $.ref("common/metadata.json#/$defs/Metadata");
 function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
   if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
@@ -227,11 +29,11 @@ function v0(x, p, E) {
     }
     if ($.has(x, "order_id")) {
       const y1 = x["order_id"];
-      if (!v1(y1, E && (p + "/order_id"), E) && E === undefined) return false;
+      if (!r0(y1, E && (p + "/order_id"), E) && E === undefined) return false;
     }
     if ($.has(x, "customer_id")) {
       const y2 = x["customer_id"];
-      if (!v2(y2, E && (p + "/customer_id"), E) && E === undefined) return false;
+      if (!r1(y2, E && (p + "/customer_id"), E) && E === undefined) return false;
     }
     if ($.has(x, "lines")) {
       const y3 = x["lines"];
@@ -241,69 +43,185 @@ function v0(x, p, E) {
         if ((y3.length > 500) && $.fail(E, "maxItems", p + "/lines", {limit: 500})) return false;
         for (let y4 = 0; y4 < y3.length; y4++) {
           const y5 = y3[y4];
-          if (!v3(y5, E && (p + "/lines" + "/" + y4), E) && E === undefined) return false;
+          if (!v2(y5, E && (p + "/lines" + "/" + y4), E) && E === undefined) return false;
         }
       }
     }
     if ($.has(x, "total")) {
-      const y14 = x["total"];
-      if (!v4(y14, E && (p + "/total"), E) && E === undefined) return false;
+      const y6 = x["total"];
+      if (!r2(y6, E && (p + "/total"), E) && E === undefined) return false;
     }
     if ($.has(x, "status")) {
-      const y15 = x["status"];
-      if (!v7(y15, E && (p + "/status"), E) && E === undefined) return false;
+      const y7 = x["status"];
+      if (!v3(y7, E && (p + "/status"), E) && E === undefined) return false;
     }
     if ($.has(x, "placed_at")) {
-      const y16 = x["placed_at"];
-      if ((!((typeof y16 === "string"))) && $.fail(E, "type", p + "/placed_at", {type: "string"})) return false;
-      if (typeof y16 === "string") {
-        if ((!$.formats["date-time"](y16)) && $.fail(E, "format", p + "/placed_at", {format: "date-time"})) return false;
+      const y8 = x["placed_at"];
+      if ((!((typeof y8 === "string"))) && $.fail(E, "type", p + "/placed_at", {type: "string"})) return false;
+      if (typeof y8 === "string") {
+        if ((!$.formats["date-time"](y8)) && $.fail(E, "format", p + "/placed_at", {format: "date-time"})) return false;
       }
     }
     if ($.has(x, "notes")) {
-      const y17 = x["notes"];
-      if ((!((typeof y17 === "string") || (y17 === null))) && $.fail(E, "type", p + "/notes", {type: ["string", "null"]})) return false;
-      if (typeof y17 === "string") {
-        if ((y17.length > 2000 && $.length(y17) > 2000) && $.fail(E, "maxLength", p + "/notes", {limit: 2000})) return false;
+      const y9 = x["notes"];
+      if ((!((typeof y9 === "string") || (y9 === null))) && $.fail(E, "type", p + "/notes", {type: ["string", "null"]})) return false;
+      if (typeof y9 === "string") {
+        if ((y9.length > 2000 && $.length(y9) > 2000) && $.fail(E, "maxLength", p + "/notes", {limit: 2000})) return false;
       }
     }
     if ($.has(x, "shipping_address")) {
-      const y18 = x["shipping_address"];
-      if (!v8(y18, E && (p + "/shipping_address"), E) && E === undefined) return false;
+      const y10 = x["shipping_address"];
+      if (!v4(y10, E && (p + "/shipping_address"), E) && E === undefined) return false;
     }
     if ($.has(x, "coupon_code")) {
-      const y27 = x["coupon_code"];
-      if ((!((typeof y27 === "string"))) && $.fail(E, "type", p + "/coupon_code", {type: "string"})) return false;
-      if (typeof y27 === "string") {
-        if ((!p4.test(y27)) && $.fail(E, "pattern", p + "/coupon_code", {pattern: "^[A-Z0-9]{4,20}$"})) return false;
+      const y11 = x["coupon_code"];
+      if ((!((typeof y11 === "string"))) && $.fail(E, "type", p + "/coupon_code", {type: "string"})) return false;
+      if (typeof y11 === "string") {
+        if ((!p0.test(y11)) && $.fail(E, "pattern", p + "/coupon_code", {pattern: "^[A-Z0-9]{4,20}$"})) return false;
       }
     }
     if ($.has(x, "coupon_source")) {
-      const y28 = x["coupon_source"];
-      if (!v9(y28, E && (p + "/coupon_source"), E) && E === undefined) return false;
+      const y12 = x["coupon_source"];
+      if (!v1(y12, E && (p + "/coupon_source"), E) && E === undefined) return false;
     }
     if ($.has(x, "metadata")) {
-      const y29 = x["metadata"];
-      if (!v10(y29, E && (p + "/metadata"), E) && E === undefined) return false;
+      const y13 = x["metadata"];
+      if (!r3(y13, E && (p + "/metadata"), E) && E === undefined) return false;
     }
-    for (const y34 of Object.keys(x)) {
-      if (y34 === "order_id" || y34 === "customer_id" || y34 === "lines" || y34 === "total" || y34 === "status" || y34 === "placed_at" || y34 === "notes" || y34 === "shipping_address" || y34 === "coupon_code" || y34 === "coupon_source" || y34 === "metadata") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y34})) return false;
+    for (const y14 of Object.keys(x)) {
+      if (y14 === "order_id" || y14 === "customer_id" || y14 === "lines" || y14 === "total" || y14 === "status" || y14 === "placed_at" || y14 === "notes" || y14 === "shipping_address" || y14 === "coupon_code" || y14 === "coupon_source" || y14 === "metadata") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y14})) return false;
+    }
+  }
+  return E === undefined || E.length === N;
+}
+function v1(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
+  if ((!(x === "campaign" || x === "referral" || x === "support" || x === "partner")) && $.fail(E, "enum", p, {allowedValues: c0})) return false;
+  return E === undefined || E.length === N;
+}
+function v2(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if ((!$.has(x, "sku")) && $.fail(E, "required", p, {missingProperty: "sku"})) return false;
+    if ((!$.has(x, "quantity")) && $.fail(E, "required", p, {missingProperty: "quantity"})) return false;
+    if ((!$.has(x, "unit_price")) && $.fail(E, "required", p, {missingProperty: "unit_price"})) return false;
+    if ($.has(x, "sku")) {
+      const y1 = x["sku"];
+      if ((!((typeof y1 === "string"))) && $.fail(E, "type", p + "/sku", {type: "string"})) return false;
+      if (typeof y1 === "string") {
+        if ((y1.length > 40 && $.length(y1) > 40) && $.fail(E, "maxLength", p + "/sku", {limit: 40})) return false;
+        if ((!p1.test(y1)) && $.fail(E, "pattern", p + "/sku", {pattern: "^[A-Z0-9]{2,12}(-[A-Z0-9]{1,8}){0,3}$"})) return false;
+      }
+    }
+    if ($.has(x, "quantity")) {
+      const y2 = x["quantity"];
+      if ((!((Number.isInteger(y2)))) && $.fail(E, "type", p + "/quantity", {type: "integer"})) return false;
+      if (typeof y2 === "number" && isFinite(y2)) {
+        if ((!(y2 >= 1)) && $.fail(E, "minimum", p + "/quantity", {comparison: ">=", limit: 1})) return false;
+        if ((!(y2 <= 10000)) && $.fail(E, "maximum", p + "/quantity", {comparison: "<=", limit: 10000})) return false;
+      }
+    }
+    if ($.has(x, "unit_price")) {
+      const y3 = x["unit_price"];
+      if (!r2(y3, E && (p + "/unit_price"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "name")) {
+      const y4 = x["name"];
+      if ((!((typeof y4 === "string"))) && $.fail(E, "type", p + "/name", {type: "string"})) return false;
+      if (typeof y4 === "string") {
+        if ((y4.length > 200 && $.length(y4) > 200) && $.fail(E, "maxLength", p + "/name", {limit: 200})) return false;
+      }
+    }
+    for (const y5 of Object.keys(x)) {
+      if (y5 === "sku" || y5 === "quantity" || y5 === "unit_price" || y5 === "name") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y5})) return false;
+    }
+  }
+  return E === undefined || E.length === N;
+}
+function v3(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
+  if ((!(x === "pending" || x === "paid" || x === "shipped" || x === "cancelled")) && $.fail(E, "enum", p, {allowedValues: c1})) return false;
+  return E === undefined || E.length === N;
+}
+function v4(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if ((!$.has(x, "recipient")) && $.fail(E, "required", p, {missingProperty: "recipient"})) return false;
+    if ((!$.has(x, "line1")) && $.fail(E, "required", p, {missingProperty: "line1"})) return false;
+    if ((!$.has(x, "city")) && $.fail(E, "required", p, {missingProperty: "city"})) return false;
+    if ((!$.has(x, "postal_code")) && $.fail(E, "required", p, {missingProperty: "postal_code"})) return false;
+    if ((!$.has(x, "country_code")) && $.fail(E, "required", p, {missingProperty: "country_code"})) return false;
+    if ($.has(x, "recipient")) {
+      const y1 = x["recipient"];
+      if ((!((typeof y1 === "string"))) && $.fail(E, "type", p + "/recipient", {type: "string"})) return false;
+      if (typeof y1 === "string") {
+        if ((y1.length < 2 && $.length(y1) < 1) && $.fail(E, "minLength", p + "/recipient", {limit: 1})) return false;
+        if ((y1.length > 200 && $.length(y1) > 200) && $.fail(E, "maxLength", p + "/recipient", {limit: 200})) return false;
+      }
+    }
+    if ($.has(x, "line1")) {
+      const y2 = x["line1"];
+      if ((!((typeof y2 === "string"))) && $.fail(E, "type", p + "/line1", {type: "string"})) return false;
+      if (typeof y2 === "string") {
+        if ((y2.length < 2 && $.length(y2) < 1) && $.fail(E, "minLength", p + "/line1", {limit: 1})) return false;
+        if ((y2.length > 200 && $.length(y2) > 200) && $.fail(E, "maxLength", p + "/line1", {limit: 200})) return false;
+      }
+    }
+    if ($.has(x, "line2")) {
+      const y3 = x["line2"];
+      if ((!((typeof y3 === "string"))) && $.fail(E, "type", p + "/line2", {type: "string"})) return false;
+      if (typeof y3 === "string") {
+        if ((y3.length > 200 && $.length(y3) > 200) && $.fail(E, "maxLength", p + "/line2", {limit: 200})) return false;
+      }
+    }
+    if ($.has(x, "city")) {
+      const y4 = x["city"];
+      if ((!((typeof y4 === "string"))) && $.fail(E, "type", p + "/city", {type: "string"})) return false;
+      if (typeof y4 === "string") {
+        if ((y4.length < 2 && $.length(y4) < 1) && $.fail(E, "minLength", p + "/city", {limit: 1})) return false;
+        if ((y4.length > 100 && $.length(y4) > 100) && $.fail(E, "maxLength", p + "/city", {limit: 100})) return false;
+      }
+    }
+    if ($.has(x, "region")) {
+      const y5 = x["region"];
+      if ((!((typeof y5 === "string"))) && $.fail(E, "type", p + "/region", {type: "string"})) return false;
+      if (typeof y5 === "string") {
+        if ((y5.length > 100 && $.length(y5) > 100) && $.fail(E, "maxLength", p + "/region", {limit: 100})) return false;
+      }
+    }
+    if ($.has(x, "postal_code")) {
+      const y6 = x["postal_code"];
+      if ((!((typeof y6 === "string"))) && $.fail(E, "type", p + "/postal_code", {type: "string"})) return false;
+      if (typeof y6 === "string") {
+        if ((y6.length < 2 && $.length(y6) < 1) && $.fail(E, "minLength", p + "/postal_code", {limit: 1})) return false;
+        if ((y6.length > 16 && $.length(y6) > 16) && $.fail(E, "maxLength", p + "/postal_code", {limit: 16})) return false;
+      }
+    }
+    if ($.has(x, "country_code")) {
+      const y7 = x["country_code"];
+      if ((!((typeof y7 === "string"))) && $.fail(E, "type", p + "/country_code", {type: "string"})) return false;
+      if (typeof y7 === "string") {
+        if ((!p2.test(y7)) && $.fail(E, "pattern", p + "/country_code", {pattern: "^[A-Z]{2}$"})) return false;
+      }
+    }
+    for (const y8 of Object.keys(x)) {
+      if (y8 === "recipient" || y8 === "line1" || y8 === "line2" || y8 === "city" || y8 === "region" || y8 === "postal_code" || y8 === "country_code") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y8})) return false;
     }
   }
   return E === undefined || E.length === N;
 }
 return {
   "order/order_created.v1.json#": v0,
-  "common/ids.json#/$defs/OrderId": v1,
-  "common/ids.json#/$defs/CustomerId": v2,
-  "order/order_created.v1.json#/$defs/OrderLine": v3,
-  "common/money.json#/$defs/Money": v4,
-  "common/money.json#/$defs/DecimalAmount": v5,
-  "common/money.json#/$defs/CurrencyCode": v6,
-  "order/order_created.v1.json#/$defs/OrderStatus": v7,
-  "order/order_created.v1.json#/$defs/ShippingAddress": v8,
-  "order/order_created.v1.json#/$defs/CouponSource": v9,
-  "common/metadata.json#/$defs/Metadata": v10,
+  "order/order_created.v1.json#/$defs/CouponSource": v1,
+  "order/order_created.v1.json#/$defs/OrderLine": v2,
+  "order/order_created.v1.json#/$defs/OrderStatus": v3,
+  "order/order_created.v1.json#/$defs/ShippingAddress": v4,
 };
 };

@@ -4,213 +4,15 @@
 // invalid x.
 "use strict";
 module.exports = ($) => {
-const p0 = $.pattern("^[A-Z0-9]{2,12}(-[A-Z0-9]{1,8}){0,3}$");
-const p1 = $.pattern("^-?[0-9]+(\\.[0-9]{1,4})?$");
-const p2 = $.pattern("^[A-Z]{3}$");
-const p3 = $.pattern("^[A-Z]{2}$");
-const p4 = $.pattern("^[A-Z0-9]{4,20}$");
-const p5 = $.pattern("^[a-z][a-z0-9_.-]{0,63}$");
-const c0 = JSON.parse("[\"pending\", \"paid\", \"shipped\", \"cancelled\"]");
-const c1 = JSON.parse("[\"campaign\", \"referral\", \"support\", \"partner\"]");
-function v1(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
-  if (typeof x === "string") {
-    if ((!$.formats["uuid"](x)) && $.fail(E, "format", p, {format: "uuid"})) return false;
-  }
-  return E === undefined || E.length === N;
-}
-function v2(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
-  if (typeof x === "string") {
-    if ((!$.formats["uuid"](x)) && $.fail(E, "format", p, {format: "uuid"})) return false;
-  }
-  return E === undefined || E.length === N;
-}
-function v5(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
-  if (typeof x === "string") {
-    if ((x.length > 32 && $.length(x) > 32) && $.fail(E, "maxLength", p, {limit: 32})) return false;
-    if ((!p1.test(x)) && $.fail(E, "pattern", p, {pattern: "^-?[0-9]+(\\.[0-9]{1,4})?$"})) return false;
-  }
-  return E === undefined || E.length === N;
-}
-function v6(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
-  if (typeof x === "string") {
-    if ((!p2.test(x)) && $.fail(E, "pattern", p, {pattern: "^[A-Z]{3}$"})) return false;
-  }
-  return E === undefined || E.length === N;
-}
-function v4(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
-  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "amount")) && $.fail(E, "required", p, {missingProperty: "amount"})) return false;
-    if ((!$.has(x, "currency")) && $.fail(E, "required", p, {missingProperty: "currency"})) return false;
-    if ($.has(x, "amount")) {
-      const y9 = x["amount"];
-      if (!v5(y9, E && (p + "/amount"), E) && E === undefined) return false;
-    }
-    if ($.has(x, "currency")) {
-      const y10 = x["currency"];
-      if (!v6(y10, E && (p + "/currency"), E) && E === undefined) return false;
-    }
-    for (const y11 of Object.keys(x)) {
-      if (y11 === "amount" || y11 === "currency") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y11})) return false;
-    }
-  }
-  return E === undefined || E.length === N;
-}
-function v3(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
-  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "sku")) && $.fail(E, "required", p, {missingProperty: "sku"})) return false;
-    if ((!$.has(x, "quantity")) && $.fail(E, "required", p, {missingProperty: "quantity"})) return false;
-    if ((!$.has(x, "unit_price")) && $.fail(E, "required", p, {missingProperty: "unit_price"})) return false;
-    if ($.has(x, "sku")) {
-      const y6 = x["sku"];
-      if ((!((typeof y6 === "string"))) && $.fail(E, "type", p + "/sku", {type: "string"})) return false;
-      if (typeof y6 === "string") {
-        if ((y6.length > 40 && $.length(y6) > 40) && $.fail(E, "maxLength", p + "/sku", {limit: 40})) return false;
-        if ((!p0.test(y6)) && $.fail(E, "pattern", p + "/sku", {pattern: "^[A-Z0-9]{2,12}(-[A-Z0-9]{1,8}){0,3}$"})) return false;
-      }
-    }
-    if ($.has(x, "quantity")) {
-      const y7 = x["quantity"];
-      if ((!((Number.isInteger(y7)))) && $.fail(E, "type", p + "/quantity", {type: "integer"})) return false;
-      if (typeof y7 === "number" && isFinite(y7)) {
-        if ((!(y7 >= 1)) && $.fail(E, "minimum", p + "/quantity", {comparison: ">=", limit: 1})) return false;
-        if ((!(y7 <= 10000)) && $.fail(E, "maximum", p + "/quantity", {comparison: "<=", limit: 10000})) return false;
-      }
-    }
-    if ($.has(x, "unit_price")) {
-      const y8 = x["unit_price"];
-      if (!v4(y8, E && (p + "/unit_price"), E) && E === undefined) return false;
-    }
-    if ($.has(x, "name")) {
-      const y12 = x["name"];
-      if ((!((typeof y12 === "string"))) && $.fail(E, "type", p + "/name", {type: "string"})) return false;
-      if (typeof y12 === "string") {
-        if ((y12.length > 200 && $.length(y12) > 200) && $.fail(E, "maxLength", p + "/name", {limit: 200})) return false;
-      }
-    }
-    for (const y13 of Object.keys(x)) {
-      if (y13 === "sku" || y13 === "quantity" || y13 === "unit_price" || y13 === "name") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y13})) return false;
-    }
-  }
-  return E === undefined || E.length === N;
-}
-function v7(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
-  if ((!(x === "pending" || x === "paid" || x === "shipped" || x === "cancelled")) && $.fail(E, "enum", p, {allowedValues: c0})) return false;
-  return E === undefined || E.length === N;
-}
-function v8(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
-  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "recipient")) && $.fail(E, "required", p, {missingProperty: "recipient"})) return false;
-    if ((!$.has(x, "line1")) && $.fail(E, "required", p, {missingProperty: "line1"})) return false;
-    if ((!$.has(x, "city")) && $.fail(E, "required", p, {missingProperty: "city"})) return false;
-    if ((!$.has(x, "postal_code")) && $.fail(E, "required", p, {missingProperty: "postal_code"})) return false;
-    if ((!$.has(x, "country_code")) && $.fail(E, "required", p, {missingProperty: "country_code"})) return false;
-    if ($.has(x, "recipient")) {
-      const y20 = x["recipient"];
-      if ((!((typeof y20 === "string"))) && $.fail(E, "type", p + "/recipient", {type: "string"})) return false;
-      if (typeof y20 === "string") {
-        if ((y20.length < 2 && $.length(y20) < 1) && $.fail(E, "minLength", p + "/recipient", {limit: 1})) return false;
-        if ((y20.length > 200 && $.length(y20) > 200) && $.fail(E, "maxLength", p + "/recipient", {limit: 200})) return false;
-      }
-    }
-    if ($.has(x, "line1")) {
-      const y21 = x["line1"];
-      if ((!((typeof y21 === "string"))) && $.fail(E, "type", p + "/line1", {type: "string"})) return false;
-      if (typeof y21 === "string") {
-        if ((y21.length < 2 && $.length(y21) < 1) && $.fail(E, "minLength", p + "/line1", {limit: 1})) return false;
-        if ((y21.length > 200 && $.length(y21) > 200) && $.fail(E, "maxLength", p + "/line1", {limit: 200})) return false;
-      }
-    }
-    if ($.has(x, "line2")) {
-      const y22 = x["line2"];
-      if ((!((typeof y22 === "string"))) && $.fail(E, "type", p + "/line2", {type: "string"})) return false;
-      if (typeof y22 === "string") {
-        if ((y22.length > 200 && $.length(y22) > 200) && $.fail(E, "maxLength", p + "/line2", {limit: 200})) return false;
-      }
-    }
-    if ($.has(x, "city")) {
-      const y23 = x["city"];
-      if ((!((typeof y23 === "string"))) && $.fail(E, "type", p + "/city", {type: "string"})) return false;
-      if (typeof y23 === "string") {
-        if ((y23.length < 2 && $.length(y23) < 1) && $.fail(E, "minLength", p + "/city", {limit: 1})) return false;
-        if ((y23.length > 100 && $.length(y23) > 100) && $.fail(E, "maxLength", p + "/city", {limit: 100})) return false;
-      }
-    }
-    if ($.has(x, "region")) {
-      const y24 = x["region"];
-      if ((!((typeof y24 === "string"))) && $.fail(E, "type", p + "/region", {type: "string"})) return false;
-      if (typeof y24 === "string") {
-        if ((y24.length > 100 && $.length(y24) > 100) && $.fail(E, "maxLength", p + "/region", {limit: 100})) return false;
-      }
-    }
-    if ($.has(x, "postal_code")) {
-      const y25 = x["postal_code"];
-      if ((!((typeof y25 === "string"))) && $.fail(E, "type", p + "/postal_code", {type: "string"})) return false;
-      if (typeof y25 === "string") {
-        if ((y25.length < 2 && $.length(y25) < 1) && $.fail(E, "minLength", p + "/postal_code", {limit: 1})) return false;
-        if ((y25.length > 16 && $.length(y25) > 16) && $.fail(E, "maxLength", p + "/postal_code", {limit: 16})) return false;
-      }
-    }
-    if ($.has(x, "country_code")) {
-      const y26 = x["country_code"];
-      if ((!((typeof y26 === "string"))) && $.fail(E, "type", p + "/country_code", {type: "string"})) return false;
-      if (typeof y26 === "string") {
-        if ((!p3.test(y26)) && $.fail(E, "pattern", p + "/country_code", {pattern: "^[A-Z]{2}$"})) return false;
-      }
-    }
-    for (const y27 of Object.keys(x)) {
-      if (y27 === "recipient" || y27 === "line1" || y27 === "line2" || y27 === "city" || y27 === "region" || y27 === "postal_code" || y27 === "country_code") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y27})) return false;
-    }
-  }
-  return E === undefined || E.length === N;
-}
-function v9(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
-  if ((!(x === "campaign" || x === "referral" || x === "support" || x === "partner")) && $.fail(E, "enum", p, {allowedValues: c1})) return false;
-  return E === undefined || E.length === N;
-}
-function v10(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
-  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((Object.keys(x).length < 1) && $.fail(E, "minProperties", p, {limit: 1})) return false;
-    if ((Object.keys(x).length > 32) && $.fail(E, "maxProperties", p, {limit: 32})) return false;
-    for (const y31 of Object.keys(x)) {
-      const y32 = E === undefined ? 0 : E.length;
-      if (typeof y31 === "string") {
-        if ((!p5.test(y31)) && $.fail(E, "pattern", p, {pattern: "^[a-z][a-z0-9_.-]{0,63}$"}, undefined, y31)) return false;
-      }
-      if (E !== undefined && E.length > y32) $.fail(E, "propertyNames", p, {propertyName: y31}, "property name must be valid");
-    }
-    for (const y33 of Object.keys(x)) {
-      const y34 = x[y33];
-      if ((!((typeof y34 === "string"))) && $.fail(E, "type", p + "/" + $.esc(y33), {type: "string"})) return false;
-      if (typeof y34 === "string") {
-        if ((y34.length > 256 && $.length(y34) > 256) && $.fail(E, "maxLength", p + "/" + $.esc(y33), {limit: 256})) return false;
-      }
-    }
-  }
-  return E === undefined || E.length === N;
-}
+const p0 = $.pattern("^[A-Z0-9]{4,20}$");
+const p1 = $.pattern("^[A-Z0-9]{2,12}(-[A-Z0-9]{1,8}){0,3}$");
+const p2 = $.pattern("^[A-Z]{2}$");
+const c0 = JSON.parse("[\"campaign\", \"referral\", \"support\", \"partner\"]");
+const c1 = JSON.parse("[\"pending\", \"paid\", \"shipped\", \"cancelled\"]");
+const r0 = $.ref("common/ids.json#/$defs/OrderId");
+const r1 = $.ref("common/ids.json#/$defs/CustomerId");
+const r2 = $.ref("common/money.json#/$defs/Money");
+const r3 = $.ref("common/metadata.json#/$defs/Metadata");
 function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
   if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
@@ -228,11 +30,11 @@ function v0(x, p, E) {
     }
     if ($.has(x, "order_id")) {
       const y1 = x["order_id"];
-      if (!v1(y1, E && (p + "/order_id"), E) && E === undefined) return false;
+      if (!r0(y1, E && (p + "/order_id"), E) && E === undefined) return false;
     }
     if ($.has(x, "customer_id")) {
       const y2 = x["customer_id"];
-      if (!v2(y2, E && (p + "/customer_id"), E) && E === undefined) return false;
+      if (!r1(y2, E && (p + "/customer_id"), E) && E === undefined) return false;
     }
     if ($.has(x, "lines")) {
       const y3 = x["lines"];
@@ -242,73 +44,189 @@ function v0(x, p, E) {
         if ((y3.length > 500) && $.fail(E, "maxItems", p + "/lines", {limit: 500})) return false;
         for (let y4 = 0; y4 < y3.length; y4++) {
           const y5 = y3[y4];
-          if (!v3(y5, E && (p + "/lines" + "/" + y4), E) && E === undefined) return false;
+          if (!v2(y5, E && (p + "/lines" + "/" + y4), E) && E === undefined) return false;
         }
       }
     }
     if ($.has(x, "subtotal")) {
-      const y14 = x["subtotal"];
-      if (!v4(y14, E && (p + "/subtotal"), E) && E === undefined) return false;
+      const y6 = x["subtotal"];
+      if (!r2(y6, E && (p + "/subtotal"), E) && E === undefined) return false;
     }
     if ($.has(x, "tax")) {
-      const y15 = x["tax"];
-      if (!v4(y15, E && (p + "/tax"), E) && E === undefined) return false;
+      const y7 = x["tax"];
+      if (!r2(y7, E && (p + "/tax"), E) && E === undefined) return false;
     }
     if ($.has(x, "status")) {
-      const y16 = x["status"];
-      if (!v7(y16, E && (p + "/status"), E) && E === undefined) return false;
+      const y8 = x["status"];
+      if (!v3(y8, E && (p + "/status"), E) && E === undefined) return false;
     }
     if ($.has(x, "placed_at")) {
-      const y17 = x["placed_at"];
-      if ((!((typeof y17 === "string"))) && $.fail(E, "type", p + "/placed_at", {type: "string"})) return false;
-      if (typeof y17 === "string") {
-        if ((!$.formats["date-time"](y17)) && $.fail(E, "format", p + "/placed_at", {format: "date-time"})) return false;
+      const y9 = x["placed_at"];
+      if ((!((typeof y9 === "string"))) && $.fail(E, "type", p + "/placed_at", {type: "string"})) return false;
+      if (typeof y9 === "string") {
+        if ((!$.formats["date-time"](y9)) && $.fail(E, "format", p + "/placed_at", {format: "date-time"})) return false;
       }
     }
     if ($.has(x, "notes")) {
-      const y18 = x["notes"];
-      if ((!((typeof y18 === "string") || (y18 === null))) && $.fail(E, "type", p + "/notes", {type: ["string", "null"]})) return false;
-      if (typeof y18 === "string") {
-        if ((y18.length > 2000 && $.length(y18) > 2000) && $.fail(E, "maxLength", p + "/notes", {limit: 2000})) return false;
+      const y10 = x["notes"];
+      if ((!((typeof y10 === "string") || (y10 === null))) && $.fail(E, "type", p + "/notes", {type: ["string", "null"]})) return false;
+      if (typeof y10 === "string") {
+        if ((y10.length > 2000 && $.length(y10) > 2000) && $.fail(E, "maxLength", p + "/notes", {limit: 2000})) return false;
       }
     }
     if ($.has(x, "shipping_address")) {
-      const y19 = x["shipping_address"];
-      if (!v8(y19, E && (p + "/shipping_address"), E) && E === undefined) return false;
+      const y11 = x["shipping_address"];
+      if (!v4(y11, E && (p + "/shipping_address"), E) && E === undefined) return false;
     }
     if ($.has(x, "coupon_code")) {
-      const y28 = x["coupon_code"];
-      if ((!((typeof y28 === "string"))) && $.fail(E, "type", p + "/coupon_code", {type: "string"})) return false;
-      if (typeof y28 === "string") {
-        if ((!p4.test(y28)) && $.fail(E, "pattern", p + "/coupon_code", {pattern: "^[A-Z0-9]{4,20}$"})) return false;
+      const y12 = x["coupon_code"];
+      if ((!((typeof y12 === "string"))) && $.fail(E, "type", p + "/coupon_code", {type: "string"})) return false;
+      if (typeof y12 === "string") {
+        if ((!p0.test(y12)) && $.fail(E, "pattern", p + "/coupon_code", {pattern: "^[A-Z0-9]{4,20}$"})) return false;
       }
     }
     if ($.has(x, "coupon_source")) {
-      const y29 = x["coupon_source"];
-      if (!v9(y29, E && (p + "/coupon_source"), E) && E === undefined) return false;
+      const y13 = x["coupon_source"];
+      if (!v1(y13, E && (p + "/coupon_source"), E) && E === undefined) return false;
     }
     if ($.has(x, "metadata")) {
-      const y30 = x["metadata"];
-      if (!v10(y30, E && (p + "/metadata"), E) && E === undefined) return false;
+      const y14 = x["metadata"];
+      if (!r3(y14, E && (p + "/metadata"), E) && E === undefined) return false;
     }
-    for (const y35 of Object.keys(x)) {
-      if (y35 === "order_id" || y35 === "customer_id" || y35 === "lines" || y35 === "subtotal" || y35 === "tax" || y35 === "status" || y35 === "placed_at" || y35 === "notes" || y35 === "shipping_address" || y35 === "coupon_code" || y35 === "coupon_source" || y35 === "metadata") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y35})) return false;
+    for (const y15 of Object.keys(x)) {
+      if (y15 === "order_id" || y15 === "customer_id" || y15 === "lines" || y15 === "subtotal" || y15 === "tax" || y15 === "status" || y15 === "placed_at" || y15 === "notes" || y15 === "shipping_address" || y15 === "coupon_code" || y15 === "coupon_source" || y15 === "metadata") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y15})) return false;
+    }
+  }
+  return E === undefined || E.length === N;
+}
+function v1(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
+  if ((!(x === "campaign" || x === "referral" || x === "support" || x === "partner")) && $.fail(E, "enum", p, {allowedValues: c0})) return false;
+  return E === undefined || E.length === N;
+}
+function v2(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if ((!$.has(x, "sku")) && $.fail(E, "required", p, {missingProperty: "sku"})) return false;
+    if ((!$.has(x, "quantity")) && $.fail(E, "required", p, {missingProperty: "quantity"})) return false;
+    if ((!$.has(x, "unit_price")) && $.fail(E, "required", p, {missingProperty: "unit_price"})) return false;
+    if ($.has(x, "sku")) {
+      const y1 = x["sku"];
+      if ((!((typeof y1 === "string"))) && $.fail(E, "type", p + "/sku", {type: "string"})) return false;
+      if (typeof y1 === "string") {
+        if ((y1.length > 40 && $.length(y1) > 40) && $.fail(E, "maxLength", p + "/sku", {limit: 40})) return false;
+        if ((!p1.test(y1)) && $.fail(E, "pattern", p + "/sku", {pattern: "^[A-Z0-9]{2,12}(-[A-Z0-9]{1,8}){0,3}$"})) return false;
+      }
+    }
+    if ($.has(x, "quantity")) {
+      const y2 = x["quantity"];
+      if ((!((Number.isInteger(y2)))) && $.fail(E, "type", p + "/quantity", {type: "integer"})) return false;
+      if (typeof y2 === "number" && isFinite(y2)) {
+        if ((!(y2 >= 1)) && $.fail(E, "minimum", p + "/quantity", {comparison: ">=", limit: 1})) return false;
+        if ((!(y2 <= 10000)) && $.fail(E, "maximum", p + "/quantity", {comparison: "<=", limit: 10000})) return false;
+      }
+    }
+    if ($.has(x, "unit_price")) {
+      const y3 = x["unit_price"];
+      if (!r2(y3, E && (p + "/unit_price"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "name")) {
+      const y4 = x["name"];
+      if ((!((typeof y4 === "string"))) && $.fail(E, "type", p + "/name", {type: "string"})) return false;
+      if (typeof y4 === "string") {
+        if ((y4.length > 200 && $.length(y4) > 200) && $.fail(E, "maxLength", p + "/name", {limit: 200})) return false;
+      }
+    }
+    for (const y5 of Object.keys(x)) {
+      if (y5 === "sku" || y5 === "quantity" || y5 === "unit_price" || y5 === "name") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y5})) return false;
+    }
+  }
+  return E === undefined || E.length === N;
+}
+function v3(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
+  if ((!(x === "pending" || x === "paid" || x === "shipped" || x === "cancelled")) && $.fail(E, "enum", p, {allowedValues: c1})) return false;
+  return E === undefined || E.length === N;
+}
+function v4(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if ((!$.has(x, "recipient")) && $.fail(E, "required", p, {missingProperty: "recipient"})) return false;
+    if ((!$.has(x, "line1")) && $.fail(E, "required", p, {missingProperty: "line1"})) return false;
+    if ((!$.has(x, "city")) && $.fail(E, "required", p, {missingProperty: "city"})) return false;
+    if ((!$.has(x, "postal_code")) && $.fail(E, "required", p, {missingProperty: "postal_code"})) return false;
+    if ((!$.has(x, "country_code")) && $.fail(E, "required", p, {missingProperty: "country_code"})) return false;
+    if ($.has(x, "recipient")) {
+      const y1 = x["recipient"];
+      if ((!((typeof y1 === "string"))) && $.fail(E, "type", p + "/recipient", {type: "string"})) return false;
+      if (typeof y1 === "string") {
+        if ((y1.length < 2 && $.length(y1) < 1) && $.fail(E, "minLength", p + "/recipient", {limit: 1})) return false;
+        if ((y1.length > 200 && $.length(y1) > 200) && $.fail(E, "maxLength", p + "/recipient", {limit: 200})) return false;
+      }
+    }
+    if ($.has(x, "line1")) {
+      const y2 = x["line1"];
+      if ((!((typeof y2 === "string"))) && $.fail(E, "type", p + "/line1", {type: "string"})) return false;
+      if (typeof y2 === "string") {
+        if ((y2.length < 2 && $.length(y2) < 1) && $.fail(E, "minLength", p + "/line1", {limit: 1})) return false;
+        if ((y2.length > 200 && $.length(y2) > 200) && $.fail(E, "maxLength", p + "/line1", {limit: 200})) return false;
+      }
+    }
+    if ($.has(x, "line2")) {
+      const y3 = x["line2"];
+      if ((!((typeof y3 === "string"))) && $.fail(E, "type", p + "/line2", {type: "string"})) return false;
+      if (typeof y3 === "string") {
+        if ((y3.length > 200 && $.length(y3) > 200) && $.fail(E, "maxLength", p + "/line2", {limit: 200})) return false;
+      }
+    }
+    if ($.has(x, "city")) {
+      const y4 = x["city"];
+      if ((!((typeof y4 === "string"))) && $.fail(E, "type", p + "/city", {type: "string"})) return false;
+      if (typeof y4 === "string") {
+        if ((y4.length < 2 && $.length(y4) < 1) && $.fail(E, "minLength", p + "/city", {limit: 1})) return false;
+        if ((y4.length > 100 && $.length(y4) > 100) && $.fail(E, "maxLength", p + "/city", {limit: 100})) return false;
+      }
+    }
+    if ($.has(x, "region")) {
+      const y5 = x["region"];
+      if ((!((typeof y5 === "string"))) && $.fail(E, "type", p + "/region", {type: "string"})) return false;
+      if (typeof y5 === "string") {
+        if ((y5.length > 100 && $.length(y5) > 100) && $.fail(E, "maxLength", p + "/region", {limit: 100})) return false;
+      }
+    }
+    if ($.has(x, "postal_code")) {
+      const y6 = x["postal_code"];
+      if ((!((typeof y6 === "string"))) && $.fail(E, "type", p + "/postal_code", {type: "string"})) return false;
+      if (typeof y6 === "string") {
+        if ((y6.length < 2 && $.length(y6) < 1) && $.fail(E, "minLength", p + "/postal_code", {limit: 1})) return false;
+        if ((y6.length > 16 && $.length(y6) > 16) && $.fail(E, "maxLength", p + "/postal_code", {limit: 16})) return false;
+      }
+    }
+    if ($.has(x, "country_code")) {
+      const y7 = x["country_code"];
+      if ((!((typeof y7 === "string"))) && $.fail(E, "type", p + "/country_code", {type: "string"})) return false;
+      if (typeof y7 === "string") {
+        if ((!p2.test(y7)) && $.fail(E, "pattern", p + "/country_code", {pattern: "^[A-Z]{2}$"})) return false;
+      }
+    }
+    for (const y8 of Object.keys(x)) {
+      if (y8 === "recipient" || y8 === "line1" || y8 === "line2" || y8 === "city" || y8 === "region" || y8 === "postal_code" || y8 === "country_code") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y8})) return false;
     }
   }
   return E === undefined || E.length === N;
 }
 return {
   "order/order_created.v2.json#": v0,
-  "common/ids.json#/$defs/OrderId": v1,
-  "common/ids.json#/$defs/CustomerId": v2,
-  "order/order_created.v2.json#/$defs/OrderLine": v3,
-  "common/money.json#/$defs/Money": v4,
-  "common/money.json#/$defs/DecimalAmount": v5,
-  "common/money.json#/$defs/CurrencyCode": v6,
-  "order/order_created.v2.json#/$defs/OrderStatus": v7,
-  "order/order_created.v2.json#/$defs/ShippingAddress": v8,
-  "order/order_created.v2.json#/$defs/CouponSource": v9,
-  "common/metadata.json#/$defs/Metadata": v10,
+  "order/order_created.v2.json#/$defs/CouponSource": v1,
+  "order/order_created.v2.json#/$defs/OrderLine": v2,
+  "order/order_created.v2.json#/$defs/OrderStatus": v3,
+  "order/order_created.v2.json#/$defs/ShippingAddress": v4,
 };
 };

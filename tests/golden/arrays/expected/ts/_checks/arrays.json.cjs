@@ -4,43 +4,6 @@
 // invalid x.
 "use strict";
 module.exports = ($) => {
-function v1(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((Number.isInteger(x)))) && $.fail(E, "type", p, {type: "integer"})) return false;
-  if (typeof x === "number" && isFinite(x)) {
-    if ((!(x >= 10)) && $.fail(E, "minimum", p, {comparison: ">=", limit: 10})) return false;
-  }
-  return E === undefined || E.length === N;
-}
-function v2(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!(x === "urgent")) && $.fail(E, "const", p, {allowedValue: "urgent"})) return false;
-  return E === undefined || E.length === N;
-}
-function v3(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
-  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "sku")) && $.fail(E, "required", p, {missingProperty: "sku"})) return false;
-    if ((!$.has(x, "qty")) && $.fail(E, "required", p, {missingProperty: "qty"})) return false;
-    if ($.has(x, "sku")) {
-      const y29 = x["sku"];
-      if ((!((typeof y29 === "string"))) && $.fail(E, "type", p + "/sku", {type: "string"})) return false;
-    }
-    if ($.has(x, "qty")) {
-      const y30 = x["qty"];
-      if ((!((Number.isInteger(y30)))) && $.fail(E, "type", p + "/qty", {type: "integer"})) return false;
-      if (typeof y30 === "number" && isFinite(y30)) {
-        if ((!(y30 >= 1)) && $.fail(E, "minimum", p + "/qty", {comparison: ">=", limit: 1})) return false;
-      }
-    }
-    for (const y31 of Object.keys(x)) {
-      if (y31 === "sku" || y31 === "qty") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y31})) return false;
-    }
-  }
-  return E === undefined || E.length === N;
-}
 function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
   if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
@@ -132,7 +95,7 @@ function v0(x, p, E) {
         }
         {
           const y23 = E && [];
-          if ((!$.contains(y20, v1, y23 && (p + "/scores"), y23, 2, 3)) && $.fail(E, "contains", p + "/scores", {minContains: 2, maxContains: 3}, "must contain at least 2 and no more than 3 valid item(s)", undefined, y23)) return false;
+          if ((!$.contains(y20, v2, y23 && (p + "/scores"), y23, 2, 3)) && $.fail(E, "contains", p + "/scores", {minContains: 2, maxContains: 3}, "must contain at least 2 and no more than 3 valid item(s)", undefined, y23)) return false;
         }
       }
     }
@@ -142,7 +105,7 @@ function v0(x, p, E) {
       if (Array.isArray(y24)) {
         {
           const y25 = E && [];
-          if ((!$.contains(y24, v2, y25 && (p + "/labels"), y25, 1, undefined)) && $.fail(E, "contains", p + "/labels", {minContains: 1}, "must contain at least 1 valid item(s)", undefined, y25)) return false;
+          if ((!$.contains(y24, v3, y25 && (p + "/labels"), y25, 1, undefined)) && $.fail(E, "contains", p + "/labels", {minContains: 1}, "must contain at least 1 valid item(s)", undefined, y25)) return false;
         }
       }
     }
@@ -152,40 +115,77 @@ function v0(x, p, E) {
       if (Array.isArray(y26)) {
         for (let y27 = 0; y27 < y26.length; y27++) {
           const y28 = y26[y27];
-          if (!v3(y28, E && (p + "/line_items" + "/" + y27), E) && E === undefined) return false;
+          if (!v1(y28, E && (p + "/line_items" + "/" + y27), E) && E === undefined) return false;
         }
-        const y32 = $.duplicate(y26, null);
-        if ((y32 !== null) && $.fail(E, "uniqueItems", p + "/line_items", {i: y32[0], j: y32[1]})) return false;
+        const y29 = $.duplicate(y26, null);
+        if ((y29 !== null) && $.fail(E, "uniqueItems", p + "/line_items", {i: y29[0], j: y29[1]})) return false;
       }
     }
     if ($.has(x, "matrix")) {
-      const y33 = x["matrix"];
-      if ((!((Array.isArray(y33)))) && $.fail(E, "type", p + "/matrix", {type: "array"})) return false;
-      if (Array.isArray(y33)) {
-        for (let y34 = 0; y34 < y33.length; y34++) {
-          const y35 = y33[y34];
-          if ((!((Array.isArray(y35)))) && $.fail(E, "type", p + "/matrix" + "/" + y34, {type: "array"})) return false;
-          if (Array.isArray(y35)) {
-            if ((y35.length < 1) && $.fail(E, "minItems", p + "/matrix" + "/" + y34, {limit: 1})) return false;
-            for (let y36 = 0; y36 < y35.length; y36++) {
-              const y37 = y35[y36];
-              if ((!((typeof y37 === "number" && isFinite(y37)))) && $.fail(E, "type", p + "/matrix" + "/" + y34 + "/" + y36, {type: "number"})) return false;
+      const y30 = x["matrix"];
+      if ((!((Array.isArray(y30)))) && $.fail(E, "type", p + "/matrix", {type: "array"})) return false;
+      if (Array.isArray(y30)) {
+        for (let y31 = 0; y31 < y30.length; y31++) {
+          const y32 = y30[y31];
+          if ((!((Array.isArray(y32)))) && $.fail(E, "type", p + "/matrix" + "/" + y31, {type: "array"})) return false;
+          if (Array.isArray(y32)) {
+            if ((y32.length < 1) && $.fail(E, "minItems", p + "/matrix" + "/" + y31, {limit: 1})) return false;
+            for (let y33 = 0; y33 < y32.length; y33++) {
+              const y34 = y32[y33];
+              if ((!((typeof y34 === "number" && isFinite(y34)))) && $.fail(E, "type", p + "/matrix" + "/" + y31 + "/" + y33, {type: "number"})) return false;
             }
           }
         }
       }
     }
-    for (const y38 of Object.keys(x)) {
-      if (y38 === "tags" || y38 === "point" || y38 === "header" || y38 === "pair_then_flags" || y38 === "unique_numbers" || y38 === "unique_any" || y38 === "scores" || y38 === "labels" || y38 === "line_items" || y38 === "matrix") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y38})) return false;
+    for (const y35 of Object.keys(x)) {
+      if (y35 === "tags" || y35 === "point" || y35 === "header" || y35 === "pair_then_flags" || y35 === "unique_numbers" || y35 === "unique_any" || y35 === "scores" || y35 === "labels" || y35 === "line_items" || y35 === "matrix") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y35})) return false;
     }
   }
   return E === undefined || E.length === N;
 }
+function v1(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if ((!$.has(x, "sku")) && $.fail(E, "required", p, {missingProperty: "sku"})) return false;
+    if ((!$.has(x, "qty")) && $.fail(E, "required", p, {missingProperty: "qty"})) return false;
+    if ($.has(x, "sku")) {
+      const y1 = x["sku"];
+      if ((!((typeof y1 === "string"))) && $.fail(E, "type", p + "/sku", {type: "string"})) return false;
+    }
+    if ($.has(x, "qty")) {
+      const y2 = x["qty"];
+      if ((!((Number.isInteger(y2)))) && $.fail(E, "type", p + "/qty", {type: "integer"})) return false;
+      if (typeof y2 === "number" && isFinite(y2)) {
+        if ((!(y2 >= 1)) && $.fail(E, "minimum", p + "/qty", {comparison: ">=", limit: 1})) return false;
+      }
+    }
+    for (const y3 of Object.keys(x)) {
+      if (y3 === "sku" || y3 === "qty") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y3})) return false;
+    }
+  }
+  return E === undefined || E.length === N;
+}
+function v2(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!((Number.isInteger(x)))) && $.fail(E, "type", p, {type: "integer"})) return false;
+  if (typeof x === "number" && isFinite(x)) {
+    if ((!(x >= 10)) && $.fail(E, "minimum", p, {comparison: ">=", limit: 10})) return false;
+  }
+  return E === undefined || E.length === N;
+}
+function v3(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!(x === "urgent")) && $.fail(E, "const", p, {allowedValue: "urgent"})) return false;
+  return E === undefined || E.length === N;
+}
 return {
   "arrays.json#": v0,
-  "arrays.json#/properties/scores/contains": v1,
-  "arrays.json#/properties/labels/contains": v2,
-  "arrays.json#/$defs/LineItem": v3,
+  "arrays.json#/$defs/LineItem": v1,
+  "arrays.json#/properties/scores/contains": v2,
+  "arrays.json#/properties/labels/contains": v3,
 };
 };

@@ -5,96 +5,129 @@
 "use strict";
 module.exports = ($) => {
 const p0 = $.pattern("^[A-Z]{2}$");
-const p1 = $.pattern("^\\d{5}$");
-const p2 = $.pattern("^[A-Z0-9][A-Z0-9 -]{1,8}[A-Z0-9]$");
-const p3 = $.pattern("^[0-9]{12,19}$");
+const p1 = $.pattern("^[0-9]{12,19}$");
+const p2 = $.pattern("^\\d{5}$");
+const p3 = $.pattern("^[A-Z0-9][A-Z0-9 -]{1,8}[A-Z0-9]$");
 const c0 = JSON.parse("[\"card\", \"invoice\"]");
 const c1 = JSON.parse("[\"admin\", \"root\"]");
-function v1(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "gift_message")) && $.fail(E, "required", p, {missingProperty: "gift_message"})) return false;
-  }
-  return E === undefined || E.length === N;
-}
-function v3(x, p, E) {
+function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
   if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "id")) && $.fail(E, "required", p, {missingProperty: "id"})) return false;
-    if ($.has(x, "id")) {
-      const y2 = x["id"];
-      if ((!((typeof y2 === "string"))) && $.fail(E, "type", p + "/id", {type: "string"})) return false;
-      if (typeof y2 === "string") {
-        if ((y2.length < 2 && $.length(y2) < 1) && $.fail(E, "minLength", p + "/id", {limit: 1})) return false;
+    if ((!$.has(x, "customer")) && $.fail(E, "required", p, {missingProperty: "customer"})) return false;
+    if ((!$.has(x, "shipping")) && $.fail(E, "required", p, {missingProperty: "shipping"})) return false;
+    if ($.has(x, "gift")) {
+      if (!v5(x, p, E) && E === undefined) return false;
+    }
+    if ($.has(x, "customer")) {
+      const y1 = x["customer"];
+      if (!v3(y1, E && (p + "/customer"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "shipping")) {
+      const y2 = x["shipping"];
+      if (!v1(y2, E && (p + "/shipping"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "payment")) {
+      const y3 = x["payment"];
+      if (!v4(y3, E && (p + "/payment"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "username")) {
+      const y4 = x["username"];
+      if ((!((typeof y4 === "string"))) && $.fail(E, "type", p + "/username", {type: "string"})) return false;
+      if ((v6(y4)) && $.fail(E, "not", p + "/username", {}, "must NOT be valid")) return false;
+    }
+    if ($.has(x, "quantity")) {
+      const y5 = x["quantity"];
+      if ((!((Number.isInteger(y5)))) && $.fail(E, "type", p + "/quantity", {type: "integer"})) return false;
+      if (typeof y5 === "number" && isFinite(y5)) {
+        if ((!(y5 >= 1)) && $.fail(E, "minimum", p + "/quantity", {comparison: ">=", limit: 1})) return false;
+      }
+      if ((v7(y5)) && $.fail(E, "not", p + "/quantity", {}, "must NOT be valid")) return false;
+    }
+    if ($.has(x, "gift")) {
+      const y6 = x["gift"];
+      if ((!((typeof y6 === "boolean"))) && $.fail(E, "type", p + "/gift", {type: "boolean"})) return false;
+    }
+    if ($.has(x, "gift_message")) {
+      const y7 = x["gift_message"];
+      if ((!((typeof y7 === "string"))) && $.fail(E, "type", p + "/gift_message", {type: "string"})) return false;
+      if (typeof y7 === "string") {
+        if ((y7.length < 2 && $.length(y7) < 1) && $.fail(E, "minLength", p + "/gift_message", {limit: 1})) return false;
       }
     }
-    if ($.has(x, "created_at")) {
-      const y3 = x["created_at"];
-      if ((!((typeof y3 === "string"))) && $.fail(E, "type", p + "/created_at", {type: "string"})) return false;
-      if (typeof y3 === "string") {
-        if ((!$.formats["date-time"](y3)) && $.fail(E, "format", p + "/created_at", {format: "date-time"})) return false;
+    for (const y8 of Object.keys(x)) {
+      if (y8 === "customer" || y8 === "shipping" || y8 === "payment" || y8 === "username" || y8 === "quantity" || y8 === "gift" || y8 === "gift_message") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y8})) return false;
+    }
+  }
+  return E === undefined || E.length === N;
+}
+function v1(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if ((!$.has(x, "country")) && $.fail(E, "required", p, {missingProperty: "country"})) return false;
+    if ((!$.has(x, "postal_code")) && $.fail(E, "required", p, {missingProperty: "postal_code"})) return false;
+    if ($.has(x, "country")) {
+      const y1 = x["country"];
+      if ((!((typeof y1 === "string"))) && $.fail(E, "type", p + "/country", {type: "string"})) return false;
+      if (typeof y1 === "string") {
+        if ((!p0.test(y1)) && $.fail(E, "pattern", p + "/country", {pattern: "^[A-Z]{2}$"})) return false;
       }
     }
+    if ($.has(x, "postal_code")) {
+      const y2 = x["postal_code"];
+      if ((!((typeof y2 === "string"))) && $.fail(E, "type", p + "/postal_code", {type: "string"})) return false;
+    }
+    if ($.has(x, "legacy_zip")) {
+      const y3 = x["legacy_zip"];
+      if ((!((typeof y3 === "string"))) && $.fail(E, "type", p + "/legacy_zip", {type: "string"})) return false;
+    }
+  }
+  if ((v8(x)) && $.fail(E, "not", p, {}, "must NOT be valid")) return false;
+  if (v9(x)) {
+    if ((!v10(x, p, E)) && $.fail(E, "if", p, {failingKeyword: "then"}, "must match \"then\" schema")) return false;
+  } else {
+    if ((!v11(x, p, E)) && $.fail(E, "if", p, {failingKeyword: "else"}, "must match \"else\" schema")) return false;
   }
   return E === undefined || E.length === N;
 }
 function v2(x, p, E) {
   const N = E === undefined ? 0 : E.length;
   if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
-  if (!v3(x, p, E) && E === undefined) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if ((!$.has(x, "id")) && $.fail(E, "required", p, {missingProperty: "id"})) return false;
+    if ($.has(x, "id")) {
+      const y1 = x["id"];
+      if ((!((typeof y1 === "string"))) && $.fail(E, "type", p + "/id", {type: "string"})) return false;
+      if (typeof y1 === "string") {
+        if ((y1.length < 2 && $.length(y1) < 1) && $.fail(E, "minLength", p + "/id", {limit: 1})) return false;
+      }
+    }
+    if ($.has(x, "created_at")) {
+      const y2 = x["created_at"];
+      if ((!((typeof y2 === "string"))) && $.fail(E, "type", p + "/created_at", {type: "string"})) return false;
+      if (typeof y2 === "string") {
+        if ((!$.formats["date-time"](y2)) && $.fail(E, "format", p + "/created_at", {format: "date-time"})) return false;
+      }
+    }
+  }
+  return E === undefined || E.length === N;
+}
+function v3(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if (!v2(x, p, E) && E === undefined) return false;
   if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
     if ((!$.has(x, "name")) && $.fail(E, "required", p, {missingProperty: "name"})) return false;
     if ($.has(x, "name")) {
-      const y4 = x["name"];
-      if ((!((typeof y4 === "string"))) && $.fail(E, "type", p + "/name", {type: "string"})) return false;
+      const y1 = x["name"];
+      if ((!((typeof y1 === "string"))) && $.fail(E, "type", p + "/name", {type: "string"})) return false;
     }
     if ($.has(x, "vip")) {
-      const y5 = x["vip"];
-      if ((!((typeof y5 === "boolean"))) && $.fail(E, "type", p + "/vip", {type: "boolean"})) return false;
-    }
-  }
-  return E === undefined || E.length === N;
-}
-function v5(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "legacy_zip")) && $.fail(E, "required", p, {missingProperty: "legacy_zip"})) return false;
-  }
-  return E === undefined || E.length === N;
-}
-function v6(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "country")) && $.fail(E, "required", p, {missingProperty: "country"})) return false;
-    if ($.has(x, "country")) {
-      const y10 = x["country"];
-      if ((!(y10 === "US")) && $.fail(E, "const", p + "/country", {allowedValue: "US"})) return false;
-    }
-  }
-  return E === undefined || E.length === N;
-}
-function v7(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ($.has(x, "postal_code")) {
-      const y11 = x["postal_code"];
-      if (typeof y11 === "string") {
-        if ((!p1.test(y11)) && $.fail(E, "pattern", p + "/postal_code", {pattern: "^\\d{5}$"})) return false;
-      }
-    }
-  }
-  return E === undefined || E.length === N;
-}
-function v8(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ($.has(x, "postal_code")) {
-      const y12 = x["postal_code"];
-      if (typeof y12 === "string") {
-        if ((!p2.test(y12)) && $.fail(E, "pattern", p + "/postal_code", {pattern: "^[A-Z0-9][A-Z0-9 -]{1,8}[A-Z0-9]$"})) return false;
-      }
+      const y2 = x["vip"];
+      if ((!((typeof y2 === "boolean"))) && $.fail(E, "type", p + "/vip", {type: "boolean"})) return false;
     }
   }
   return E === undefined || E.length === N;
@@ -103,135 +136,102 @@ function v4(x, p, E) {
   const N = E === undefined ? 0 : E.length;
   if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "country")) && $.fail(E, "required", p, {missingProperty: "country"})) return false;
-    if ((!$.has(x, "postal_code")) && $.fail(E, "required", p, {missingProperty: "postal_code"})) return false;
-    if ($.has(x, "country")) {
-      const y7 = x["country"];
-      if ((!((typeof y7 === "string"))) && $.fail(E, "type", p + "/country", {type: "string"})) return false;
-      if (typeof y7 === "string") {
-        if ((!p0.test(y7)) && $.fail(E, "pattern", p + "/country", {pattern: "^[A-Z]{2}$"})) return false;
-      }
-    }
-    if ($.has(x, "postal_code")) {
-      const y8 = x["postal_code"];
-      if ((!((typeof y8 === "string"))) && $.fail(E, "type", p + "/postal_code", {type: "string"})) return false;
-    }
-    if ($.has(x, "legacy_zip")) {
-      const y9 = x["legacy_zip"];
-      if ((!((typeof y9 === "string"))) && $.fail(E, "type", p + "/legacy_zip", {type: "string"})) return false;
-    }
-  }
-  if ((v5(x)) && $.fail(E, "not", p, {}, "must NOT be valid")) return false;
-  if (v6(x)) {
-    if ((!v7(x, p, E)) && $.fail(E, "if", p, {failingKeyword: "then"}, "must match \"then\" schema")) return false;
-  } else {
-    if ((!v8(x, p, E)) && $.fail(E, "if", p, {failingKeyword: "else"}, "must match \"else\" schema")) return false;
-  }
-  return E === undefined || E.length === N;
-}
-function v9(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
-  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
     if ((!$.has(x, "method")) && $.fail(E, "required", p, {missingProperty: "method"})) return false;
     if ($.has(x, "card_number")) {
       if ((!$.has(x, "billing_zip")) && $.fail(E, "dependentRequired", p, {property: "card_number", missingProperty: "billing_zip", depsCount: 1, deps: "billing_zip"})) return false;
     }
     if ($.has(x, "method")) {
-      const y14 = x["method"];
-      if ((!((typeof y14 === "string"))) && $.fail(E, "type", p + "/method", {type: "string"})) return false;
-      if ((!(y14 === "card" || y14 === "invoice")) && $.fail(E, "enum", p + "/method", {allowedValues: c0})) return false;
+      const y1 = x["method"];
+      if ((!((typeof y1 === "string"))) && $.fail(E, "type", p + "/method", {type: "string"})) return false;
+      if ((!(y1 === "card" || y1 === "invoice")) && $.fail(E, "enum", p + "/method", {allowedValues: c0})) return false;
     }
     if ($.has(x, "card_number")) {
-      const y15 = x["card_number"];
-      if ((!((typeof y15 === "string"))) && $.fail(E, "type", p + "/card_number", {type: "string"})) return false;
-      if (typeof y15 === "string") {
-        if ((!p3.test(y15)) && $.fail(E, "pattern", p + "/card_number", {pattern: "^[0-9]{12,19}$"})) return false;
+      const y2 = x["card_number"];
+      if ((!((typeof y2 === "string"))) && $.fail(E, "type", p + "/card_number", {type: "string"})) return false;
+      if (typeof y2 === "string") {
+        if ((!p1.test(y2)) && $.fail(E, "pattern", p + "/card_number", {pattern: "^[0-9]{12,19}$"})) return false;
       }
     }
     if ($.has(x, "billing_zip")) {
-      const y16 = x["billing_zip"];
-      if ((!((typeof y16 === "string"))) && $.fail(E, "type", p + "/billing_zip", {type: "string"})) return false;
+      const y3 = x["billing_zip"];
+      if ((!((typeof y3 === "string"))) && $.fail(E, "type", p + "/billing_zip", {type: "string"})) return false;
     }
   }
   return E === undefined || E.length === N;
 }
-function v10(x, p, E) {
+function v5(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if ((!$.has(x, "gift_message")) && $.fail(E, "required", p, {missingProperty: "gift_message"})) return false;
+  }
+  return E === undefined || E.length === N;
+}
+function v6(x, p, E) {
   const N = E === undefined ? 0 : E.length;
   if ((!(x === "admin" || x === "root")) && $.fail(E, "enum", p, {allowedValues: c1})) return false;
   return E === undefined || E.length === N;
 }
-function v11(x, p, E) {
+function v7(x, p, E) {
   const N = E === undefined ? 0 : E.length;
   if (typeof x === "number" && isFinite(x)) {
     if ((!$.isMultiple(x, 13)) && $.fail(E, "multipleOf", p, {multipleOf: 13})) return false;
   }
   return E === undefined || E.length === N;
 }
-function v0(x, p, E) {
+function v8(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "customer")) && $.fail(E, "required", p, {missingProperty: "customer"})) return false;
-    if ((!$.has(x, "shipping")) && $.fail(E, "required", p, {missingProperty: "shipping"})) return false;
-    if ($.has(x, "gift")) {
-      if (!v1(x, p, E) && E === undefined) return false;
+    if ((!$.has(x, "legacy_zip")) && $.fail(E, "required", p, {missingProperty: "legacy_zip"})) return false;
+  }
+  return E === undefined || E.length === N;
+}
+function v9(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if ((!$.has(x, "country")) && $.fail(E, "required", p, {missingProperty: "country"})) return false;
+    if ($.has(x, "country")) {
+      const y1 = x["country"];
+      if ((!(y1 === "US")) && $.fail(E, "const", p + "/country", {allowedValue: "US"})) return false;
     }
-    if ($.has(x, "customer")) {
-      const y1 = x["customer"];
-      if (!v2(y1, E && (p + "/customer"), E) && E === undefined) return false;
-    }
-    if ($.has(x, "shipping")) {
-      const y6 = x["shipping"];
-      if (!v4(y6, E && (p + "/shipping"), E) && E === undefined) return false;
-    }
-    if ($.has(x, "payment")) {
-      const y13 = x["payment"];
-      if (!v9(y13, E && (p + "/payment"), E) && E === undefined) return false;
-    }
-    if ($.has(x, "username")) {
-      const y17 = x["username"];
-      if ((!((typeof y17 === "string"))) && $.fail(E, "type", p + "/username", {type: "string"})) return false;
-      if ((v10(y17)) && $.fail(E, "not", p + "/username", {}, "must NOT be valid")) return false;
-    }
-    if ($.has(x, "quantity")) {
-      const y18 = x["quantity"];
-      if ((!((Number.isInteger(y18)))) && $.fail(E, "type", p + "/quantity", {type: "integer"})) return false;
-      if (typeof y18 === "number" && isFinite(y18)) {
-        if ((!(y18 >= 1)) && $.fail(E, "minimum", p + "/quantity", {comparison: ">=", limit: 1})) return false;
-      }
-      if ((v11(y18)) && $.fail(E, "not", p + "/quantity", {}, "must NOT be valid")) return false;
-    }
-    if ($.has(x, "gift")) {
-      const y19 = x["gift"];
-      if ((!((typeof y19 === "boolean"))) && $.fail(E, "type", p + "/gift", {type: "boolean"})) return false;
-    }
-    if ($.has(x, "gift_message")) {
-      const y20 = x["gift_message"];
-      if ((!((typeof y20 === "string"))) && $.fail(E, "type", p + "/gift_message", {type: "string"})) return false;
-      if (typeof y20 === "string") {
-        if ((y20.length < 2 && $.length(y20) < 1) && $.fail(E, "minLength", p + "/gift_message", {limit: 1})) return false;
+  }
+  return E === undefined || E.length === N;
+}
+function v10(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if ($.has(x, "postal_code")) {
+      const y1 = x["postal_code"];
+      if (typeof y1 === "string") {
+        if ((!p2.test(y1)) && $.fail(E, "pattern", p + "/postal_code", {pattern: "^\\d{5}$"})) return false;
       }
     }
-    for (const y21 of Object.keys(x)) {
-      if (y21 === "customer" || y21 === "shipping" || y21 === "payment" || y21 === "username" || y21 === "quantity" || y21 === "gift" || y21 === "gift_message") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y21})) return false;
+  }
+  return E === undefined || E.length === N;
+}
+function v11(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if ($.has(x, "postal_code")) {
+      const y1 = x["postal_code"];
+      if (typeof y1 === "string") {
+        if ((!p3.test(y1)) && $.fail(E, "pattern", p + "/postal_code", {pattern: "^[A-Z0-9][A-Z0-9 -]{1,8}[A-Z0-9]$"})) return false;
+      }
     }
   }
   return E === undefined || E.length === N;
 }
 return {
   "checkout.json#": v0,
-  "checkout.json#/dependentSchemas/gift": v1,
-  "checkout.json#/$defs/Customer": v2,
-  "checkout.json#/$defs/BaseEntity": v3,
-  "checkout.json#/$defs/Address": v4,
-  "checkout.json#/$defs/Address/not": v5,
-  "checkout.json#/$defs/Address/if": v6,
-  "checkout.json#/$defs/Address/then": v7,
-  "checkout.json#/$defs/Address/else": v8,
-  "checkout.json#/$defs/Payment": v9,
-  "checkout.json#/properties/username/not": v10,
-  "checkout.json#/properties/quantity/not": v11,
+  "checkout.json#/$defs/Address": v1,
+  "checkout.json#/$defs/BaseEntity": v2,
+  "checkout.json#/$defs/Customer": v3,
+  "checkout.json#/$defs/Payment": v4,
+  "checkout.json#/dependentSchemas/gift": v5,
+  "checkout.json#/properties/username/not": v6,
+  "checkout.json#/properties/quantity/not": v7,
+  "checkout.json#/$defs/Address/not": v8,
+  "checkout.json#/$defs/Address/if": v9,
+  "checkout.json#/$defs/Address/then": v10,
+  "checkout.json#/$defs/Address/else": v11,
 };
 };

@@ -4,15 +4,110 @@
 // invalid x.
 "use strict";
 module.exports = ($) => {
+function v0(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if ((!$.has(x, "customer_name")) && $.fail(E, "required", p, {missingProperty: "customer_name"})) return false;
+    if ($.has(x, "credit_card")) {
+      if ((!$.has(x, "billing_address")) && $.fail(E, "dependencies", p, {property: "credit_card", missingProperty: "billing_address", depsCount: 1, deps: "billing_address"})) return false;
+    }
+    if ($.has(x, "shipping_method")) {
+      if (!v3(x, p, E) && E === undefined) return false;
+    }
+    if ($.has(x, "customer_name")) {
+      const y1 = x["customer_name"];
+      if (!v2(y1, E && (p + "/customer_name"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "nickname")) {
+      const y2 = x["nickname"];
+      if (!v2(y2, E && (p + "/nickname"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "coordinates")) {
+      const y3 = x["coordinates"];
+      if ((!((Array.isArray(y3)))) && $.fail(E, "type", p + "/coordinates", {type: "array"})) return false;
+      if (Array.isArray(y3)) {
+        if (y3.length > 0) {
+          const y4 = y3[0];
+          if ((!((typeof y4 === "number" && isFinite(y4)))) && $.fail(E, "type", p + "/coordinates" + "/0", {type: "number"})) return false;
+        }
+        if (y3.length > 1) {
+          const y5 = y3[1];
+          if ((!((typeof y5 === "number" && isFinite(y5)))) && $.fail(E, "type", p + "/coordinates" + "/1", {type: "number"})) return false;
+        }
+        if ((y3.length > 2) && $.fail(E, "additionalItems", p + "/coordinates", {limit: 2})) return false;
+      }
+    }
+    if ($.has(x, "record")) {
+      const y6 = x["record"];
+      if ((!((Array.isArray(y6)))) && $.fail(E, "type", p + "/record", {type: "array"})) return false;
+      if (Array.isArray(y6)) {
+        if (y6.length > 0) {
+          const y7 = y6[0];
+          if ((!((typeof y7 === "string"))) && $.fail(E, "type", p + "/record" + "/0", {type: "string"})) return false;
+        }
+        if (y6.length > 1) {
+          const y8 = y6[1];
+          if ((!((typeof y8 === "boolean"))) && $.fail(E, "type", p + "/record" + "/1", {type: "boolean"})) return false;
+        }
+        for (let y9 = 2; y9 < y6.length; y9++) {
+          const y10 = y6[y9];
+          if ((!((Number.isInteger(y10)))) && $.fail(E, "type", p + "/record" + "/" + y9, {type: "integer"})) return false;
+        }
+      }
+    }
+    if ($.has(x, "items")) {
+      const y11 = x["items"];
+      if ((!((Array.isArray(y11)))) && $.fail(E, "type", p + "/items", {type: "array"})) return false;
+      if (Array.isArray(y11)) {
+        for (let y12 = 0; y12 < y11.length; y12++) {
+          const y13 = y11[y12];
+          if (!v1(y13, E && (p + "/items" + "/" + y12), E) && E === undefined) return false;
+        }
+      }
+    }
+    if ($.has(x, "credit_card")) {
+      const y14 = x["credit_card"];
+      if ((!((typeof y14 === "string"))) && $.fail(E, "type", p + "/credit_card", {type: "string"})) return false;
+    }
+    if ($.has(x, "billing_address")) {
+      const y15 = x["billing_address"];
+      if ((!((typeof y15 === "string"))) && $.fail(E, "type", p + "/billing_address", {type: "string"})) return false;
+    }
+    if ($.has(x, "shipping_method")) {
+      const y16 = x["shipping_method"];
+      if ((!((typeof y16 === "string"))) && $.fail(E, "type", p + "/shipping_method", {type: "string"})) return false;
+    }
+    if ($.has(x, "tracking_number")) {
+      const y17 = x["tracking_number"];
+      if ((!((typeof y17 === "string"))) && $.fail(E, "type", p + "/tracking_number", {type: "string"})) return false;
+    }
+    for (const y18 of Object.keys(x)) {
+      if (y18 === "customer_name" || y18 === "nickname" || y18 === "coordinates" || y18 === "record" || y18 === "items" || y18 === "credit_card" || y18 === "billing_address" || y18 === "shipping_method" || y18 === "tracking_number") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y18})) return false;
+    }
+  }
+  return E === undefined || E.length === N;
+}
 function v1(x, p, E) {
   const N = E === undefined ? 0 : E.length;
+  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "tracking_number")) && $.fail(E, "required", p, {missingProperty: "tracking_number"})) return false;
-    if ($.has(x, "tracking_number")) {
-      const y1 = x["tracking_number"];
-      if (typeof y1 === "string") {
-        if ((y1.length < 12 && $.length(y1) < 6) && $.fail(E, "minLength", p + "/tracking_number", {limit: 6})) return false;
+    if ((!$.has(x, "sku")) && $.fail(E, "required", p, {missingProperty: "sku"})) return false;
+    if ($.has(x, "sku")) {
+      const y1 = x["sku"];
+      if ((!((typeof y1 === "string"))) && $.fail(E, "type", p + "/sku", {type: "string"})) return false;
+    }
+    if ($.has(x, "qty")) {
+      const y2 = x["qty"];
+      if ((!((Number.isInteger(y2)))) && $.fail(E, "type", p + "/qty", {type: "integer"})) return false;
+      if (typeof y2 === "number" && isFinite(y2)) {
+        if ((!(y2 >= 1)) && $.fail(E, "minimum", p + "/qty", {comparison: ">=", limit: 1})) return false;
       }
+    }
+    for (const y3 of Object.keys(x)) {
+      if (y3 === "sku" || y3 === "qty") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y3})) return false;
     }
   }
   return E === undefined || E.length === N;
@@ -28,116 +123,21 @@ function v2(x, p, E) {
 }
 function v3(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "sku")) && $.fail(E, "required", p, {missingProperty: "sku"})) return false;
-    if ($.has(x, "sku")) {
-      const y15 = x["sku"];
-      if ((!((typeof y15 === "string"))) && $.fail(E, "type", p + "/sku", {type: "string"})) return false;
-    }
-    if ($.has(x, "qty")) {
-      const y16 = x["qty"];
-      if ((!((Number.isInteger(y16)))) && $.fail(E, "type", p + "/qty", {type: "integer"})) return false;
-      if (typeof y16 === "number" && isFinite(y16)) {
-        if ((!(y16 >= 1)) && $.fail(E, "minimum", p + "/qty", {comparison: ">=", limit: 1})) return false;
-      }
-    }
-    for (const y17 of Object.keys(x)) {
-      if (y17 === "sku" || y17 === "qty") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y17})) return false;
-    }
-  }
-  return E === undefined || E.length === N;
-}
-function v0(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
-  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "customer_name")) && $.fail(E, "required", p, {missingProperty: "customer_name"})) return false;
-    if ($.has(x, "credit_card")) {
-      if ((!$.has(x, "billing_address")) && $.fail(E, "dependencies", p, {property: "credit_card", missingProperty: "billing_address", depsCount: 1, deps: "billing_address"})) return false;
-    }
-    if ($.has(x, "shipping_method")) {
-      if (!v1(x, p, E) && E === undefined) return false;
-    }
-    if ($.has(x, "customer_name")) {
-      const y2 = x["customer_name"];
-      if (!v2(y2, E && (p + "/customer_name"), E) && E === undefined) return false;
-    }
-    if ($.has(x, "nickname")) {
-      const y3 = x["nickname"];
-      if (!v2(y3, E && (p + "/nickname"), E) && E === undefined) return false;
-    }
-    if ($.has(x, "coordinates")) {
-      const y4 = x["coordinates"];
-      if ((!((Array.isArray(y4)))) && $.fail(E, "type", p + "/coordinates", {type: "array"})) return false;
-      if (Array.isArray(y4)) {
-        if (y4.length > 0) {
-          const y5 = y4[0];
-          if ((!((typeof y5 === "number" && isFinite(y5)))) && $.fail(E, "type", p + "/coordinates" + "/0", {type: "number"})) return false;
-        }
-        if (y4.length > 1) {
-          const y6 = y4[1];
-          if ((!((typeof y6 === "number" && isFinite(y6)))) && $.fail(E, "type", p + "/coordinates" + "/1", {type: "number"})) return false;
-        }
-        if ((y4.length > 2) && $.fail(E, "additionalItems", p + "/coordinates", {limit: 2})) return false;
-      }
-    }
-    if ($.has(x, "record")) {
-      const y7 = x["record"];
-      if ((!((Array.isArray(y7)))) && $.fail(E, "type", p + "/record", {type: "array"})) return false;
-      if (Array.isArray(y7)) {
-        if (y7.length > 0) {
-          const y8 = y7[0];
-          if ((!((typeof y8 === "string"))) && $.fail(E, "type", p + "/record" + "/0", {type: "string"})) return false;
-        }
-        if (y7.length > 1) {
-          const y9 = y7[1];
-          if ((!((typeof y9 === "boolean"))) && $.fail(E, "type", p + "/record" + "/1", {type: "boolean"})) return false;
-        }
-        for (let y10 = 2; y10 < y7.length; y10++) {
-          const y11 = y7[y10];
-          if ((!((Number.isInteger(y11)))) && $.fail(E, "type", p + "/record" + "/" + y10, {type: "integer"})) return false;
-        }
-      }
-    }
-    if ($.has(x, "items")) {
-      const y12 = x["items"];
-      if ((!((Array.isArray(y12)))) && $.fail(E, "type", p + "/items", {type: "array"})) return false;
-      if (Array.isArray(y12)) {
-        for (let y13 = 0; y13 < y12.length; y13++) {
-          const y14 = y12[y13];
-          if (!v3(y14, E && (p + "/items" + "/" + y13), E) && E === undefined) return false;
-        }
-      }
-    }
-    if ($.has(x, "credit_card")) {
-      const y18 = x["credit_card"];
-      if ((!((typeof y18 === "string"))) && $.fail(E, "type", p + "/credit_card", {type: "string"})) return false;
-    }
-    if ($.has(x, "billing_address")) {
-      const y19 = x["billing_address"];
-      if ((!((typeof y19 === "string"))) && $.fail(E, "type", p + "/billing_address", {type: "string"})) return false;
-    }
-    if ($.has(x, "shipping_method")) {
-      const y20 = x["shipping_method"];
-      if ((!((typeof y20 === "string"))) && $.fail(E, "type", p + "/shipping_method", {type: "string"})) return false;
-    }
+    if ((!$.has(x, "tracking_number")) && $.fail(E, "required", p, {missingProperty: "tracking_number"})) return false;
     if ($.has(x, "tracking_number")) {
-      const y21 = x["tracking_number"];
-      if ((!((typeof y21 === "string"))) && $.fail(E, "type", p + "/tracking_number", {type: "string"})) return false;
-    }
-    for (const y22 of Object.keys(x)) {
-      if (y22 === "customer_name" || y22 === "nickname" || y22 === "coordinates" || y22 === "record" || y22 === "items" || y22 === "credit_card" || y22 === "billing_address" || y22 === "shipping_method" || y22 === "tracking_number") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y22})) return false;
+      const y1 = x["tracking_number"];
+      if (typeof y1 === "string") {
+        if ((y1.length < 12 && $.length(y1) < 6) && $.fail(E, "minLength", p + "/tracking_number", {limit: 6})) return false;
+      }
     }
   }
   return E === undefined || E.length === N;
 }
 return {
   "legacy_order.json#": v0,
-  "legacy_order.json#/dependencies/shipping_method": v1,
+  "legacy_order.json#/definitions/LegacyItem": v1,
   "legacy_order.json#/definitions/Name": v2,
-  "legacy_order.json#/definitions/LegacyItem": v3,
+  "legacy_order.json#/dependencies/shipping_method": v3,
 };
 };

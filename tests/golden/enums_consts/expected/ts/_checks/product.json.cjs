@@ -4,36 +4,13 @@
 // invalid x.
 "use strict";
 module.exports = ($) => {
-const c0 = JSON.parse("[\"red\", \"green\", \"blue\"]");
-const c1 = JSON.parse("[1, 2, 3]");
-const c2 = JSON.parse("[1, \"one\", null]");
-const c3 = JSON.parse("[\"say \\\"hi\\\"\", \"line1\\nline2\", \"back\\\\slash\", \"it's\", \"tab\\there\", \"\"]");
-const c4 = JSON.parse("[\"S\", \"M\", \"L\", \"XL\"]");
-const c5 = JSON.parse("{\"x\": 0, \"y\": 0}");
-const c6 = JSON.parse("[false]");
-function v1(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
-  if ((!(x === "red" || x === "green" || x === "blue")) && $.fail(E, "enum", p, {allowedValues: c0})) return false;
-  return E === undefined || E.length === N;
-}
-function v2(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((Number.isInteger(x)))) && $.fail(E, "type", p, {type: "integer"})) return false;
-  if ((!(x === 1 || x === 2 || x === 3)) && $.fail(E, "enum", p, {allowedValues: c1})) return false;
-  return E === undefined || E.length === N;
-}
-function v3(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!(x === 1 || x === "one" || x === null)) && $.fail(E, "enum", p, {allowedValues: c2})) return false;
-  return E === undefined || E.length === N;
-}
-function v4(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
-  if ((!(x === "say \"hi\"" || x === "line1\nline2" || x === "back\\slash" || x === "it's" || x === "tab\there" || x === "")) && $.fail(E, "enum", p, {allowedValues: c3})) return false;
-  return E === undefined || E.length === N;
-}
+const c0 = JSON.parse("[\"S\", \"M\", \"L\", \"XL\"]");
+const c1 = JSON.parse("{\"x\": 0, \"y\": 0}");
+const c2 = JSON.parse("[false]");
+const c3 = JSON.parse("[\"red\", \"green\", \"blue\"]");
+const c4 = JSON.parse("[1, \"one\", null]");
+const c5 = JSON.parse("[1, 2, 3]");
+const c6 = JSON.parse("[\"say \\\"hi\\\"\", \"line1\\nline2\", \"back\\\\slash\", \"it's\", \"tab\\there\", \"\"]");
 function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
   if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
@@ -46,11 +23,11 @@ function v0(x, p, E) {
     }
     if ($.has(x, "priority")) {
       const y2 = x["priority"];
-      if (!v2(y2, E && (p + "/priority"), E) && E === undefined) return false;
+      if (!v3(y2, E && (p + "/priority"), E) && E === undefined) return false;
     }
     if ($.has(x, "mixed")) {
       const y3 = x["mixed"];
-      if (!v3(y3, E && (p + "/mixed"), E) && E === undefined) return false;
+      if (!v2(y3, E && (p + "/mixed"), E) && E === undefined) return false;
     }
     if ($.has(x, "quoted")) {
       const y4 = x["quoted"];
@@ -59,7 +36,7 @@ function v0(x, p, E) {
     if ($.has(x, "inline_size")) {
       const y5 = x["inline_size"];
       if ((!((typeof y5 === "string"))) && $.fail(E, "type", p + "/inline_size", {type: "string"})) return false;
-      if ((!(y5 === "S" || y5 === "M" || y5 === "L" || y5 === "XL")) && $.fail(E, "enum", p + "/inline_size", {allowedValues: c4})) return false;
+      if ((!(y5 === "S" || y5 === "M" || y5 === "L" || y5 === "XL")) && $.fail(E, "enum", p + "/inline_size", {allowedValues: c0})) return false;
     }
     if ($.has(x, "version")) {
       const y6 = x["version"];
@@ -75,11 +52,11 @@ function v0(x, p, E) {
     }
     if ($.has(x, "origin")) {
       const y9 = x["origin"];
-      if ((!($.equal(y9, c5))) && $.fail(E, "const", p + "/origin", {allowedValue: c5})) return false;
+      if ((!($.equal(y9, c1))) && $.fail(E, "const", p + "/origin", {allowedValue: c1})) return false;
     }
     if ($.has(x, "enabled")) {
       const y10 = x["enabled"];
-      if ((!(y10 === false)) && $.fail(E, "enum", p + "/enabled", {allowedValues: c6})) return false;
+      if ((!(y10 === false)) && $.fail(E, "enum", p + "/enabled", {allowedValues: c2})) return false;
     }
     for (const y11 of Object.keys(x)) {
       if (y11 === "color" || y11 === "priority" || y11 === "mixed" || y11 === "quoted" || y11 === "inline_size" || y11 === "version" || y11 === "rate" || y11 === "scale" || y11 === "origin" || y11 === "enabled") continue;
@@ -88,11 +65,34 @@ function v0(x, p, E) {
   }
   return E === undefined || E.length === N;
 }
+function v1(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
+  if ((!(x === "red" || x === "green" || x === "blue")) && $.fail(E, "enum", p, {allowedValues: c3})) return false;
+  return E === undefined || E.length === N;
+}
+function v2(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!(x === 1 || x === "one" || x === null)) && $.fail(E, "enum", p, {allowedValues: c4})) return false;
+  return E === undefined || E.length === N;
+}
+function v3(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!((Number.isInteger(x)))) && $.fail(E, "type", p, {type: "integer"})) return false;
+  if ((!(x === 1 || x === 2 || x === 3)) && $.fail(E, "enum", p, {allowedValues: c5})) return false;
+  return E === undefined || E.length === N;
+}
+function v4(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
+  if ((!(x === "say \"hi\"" || x === "line1\nline2" || x === "back\\slash" || x === "it's" || x === "tab\there" || x === "")) && $.fail(E, "enum", p, {allowedValues: c6})) return false;
+  return E === undefined || E.length === N;
+}
 return {
   "product.json#": v0,
   "product.json#/$defs/Color": v1,
-  "product.json#/$defs/Priority": v2,
-  "product.json#/$defs/MixedValue": v3,
+  "product.json#/$defs/MixedValue": v2,
+  "product.json#/$defs/Priority": v3,
   "product.json#/$defs/QuotedText": v4,
 };
 };

@@ -6,60 +6,6 @@
 module.exports = ($) => {
 const p0 = $.pattern("^[0-9]{4}-");
 const c0 = JSON.parse("[\"inline\", \"pipeline\"]");
-function v1(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
-  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "name")) && $.fail(E, "required", p, {missingProperty: "name"})) return false;
-    if ($.has(x, "name")) {
-      const y12 = x["name"];
-      if ((!((typeof y12 === "string"))) && $.fail(E, "type", p + "/name", {type: "string"})) return false;
-    }
-  }
-  return E === undefined || E.length === N;
-}
-function v3(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
-  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "kind")) && $.fail(E, "required", p, {missingProperty: "kind"})) return false;
-    if ($.has(x, "kind")) {
-      const y14 = x["kind"];
-      if ((!(y14 === "circle")) && $.fail(E, "const", p + "/kind", {allowedValue: "circle"})) return false;
-    }
-    if ($.has(x, "r")) {
-      const y15 = x["r"];
-      if ((!((typeof y15 === "number" && isFinite(y15)))) && $.fail(E, "type", p + "/r", {type: "number"})) return false;
-    }
-  }
-  return E === undefined || E.length === N;
-}
-function v2(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if (!v3(x, p, E) && E === undefined) return false;
-  return E === undefined || E.length === N;
-}
-function v5(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
-  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "kind")) && $.fail(E, "required", p, {missingProperty: "kind"})) return false;
-    if ($.has(x, "kind")) {
-      const y16 = x["kind"];
-      if ((!(y16 === "square")) && $.fail(E, "const", p + "/kind", {allowedValue: "square"})) return false;
-    }
-    if ($.has(x, "side")) {
-      const y17 = x["side"];
-      if ((!((typeof y17 === "number" && isFinite(y17)))) && $.fail(E, "type", p + "/side", {type: "number"})) return false;
-    }
-  }
-  return E === undefined || E.length === N;
-}
-function v4(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if (!v5(x, p, E) && E === undefined) return false;
-  return E === undefined || E.length === N;
-}
 function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
   if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
@@ -112,22 +58,22 @@ function v0(x, p, E) {
     }
     if ($.has(x, "plugin")) {
       const y11 = x["plugin"];
-      if (!v1(y11, E && (p + "/plugin"), E) && E === undefined) return false;
+      if (!v4(y11, E && (p + "/plugin"), E) && E === undefined) return false;
     }
     if ($.has(x, "shape")) {
-      const y13 = x["shape"];
-      if ((!((y13 !== null && typeof y13 === "object" && !Array.isArray(y13)))) && $.fail(E, "type", p + "/shape", {type: "object"})) return false;
-      if (y13 !== null && typeof y13 === "object" && !Array.isArray(y13)) {
+      const y12 = x["shape"];
+      if ((!((y12 !== null && typeof y12 === "object" && !Array.isArray(y12)))) && $.fail(E, "type", p + "/shape", {type: "object"})) return false;
+      if (y12 !== null && typeof y12 === "object" && !Array.isArray(y12)) {
         {
-          const y18 = y13["kind"];
-          if (typeof y18 === "string" && (y18 === "circle")) {
-            if (!v2(y13, E && (p + "/shape"), E) && E === undefined) return false;
-          } else if (typeof y18 === "string" && (y18 === "square")) {
-            if (!v4(y13, E && (p + "/shape"), E) && E === undefined) return false;
-          } else if (typeof y18 === "string") {
-            if ($.fail(E, "discriminator", p + "/shape", {error: "mapping", tag: "kind", tagValue: y18})) return false;
+          const y13 = y12["kind"];
+          if (typeof y13 === "string" && (y13 === "circle")) {
+            if (!v5(y12, E && (p + "/shape"), E) && E === undefined) return false;
+          } else if (typeof y13 === "string" && (y13 === "square")) {
+            if (!v6(y12, E && (p + "/shape"), E) && E === undefined) return false;
+          } else if (typeof y13 === "string") {
+            if ($.fail(E, "discriminator", p + "/shape", {error: "mapping", tag: "kind", tagValue: y13})) return false;
           } else {
-            if ($.fail(E, "discriminator", p + "/shape", {error: "tag", tag: "kind", tagValue: y18})) return false;
+            if ($.fail(E, "discriminator", p + "/shape", {error: "tag", tag: "kind", tagValue: y13})) return false;
           }
         }
       }
@@ -135,16 +81,70 @@ function v0(x, p, E) {
   }
   return E === undefined || E.length === N;
 }
-function v6() {
+function v1(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if ((!$.has(x, "kind")) && $.fail(E, "required", p, {missingProperty: "kind"})) return false;
+    if ($.has(x, "kind")) {
+      const y1 = x["kind"];
+      if ((!(y1 === "circle")) && $.fail(E, "const", p + "/kind", {allowedValue: "circle"})) return false;
+    }
+    if ($.has(x, "r")) {
+      const y2 = x["r"];
+      if ((!((typeof y2 === "number" && isFinite(y2)))) && $.fail(E, "type", p + "/r", {type: "number"})) return false;
+    }
+  }
+  return E === undefined || E.length === N;
+}
+function v2() {
   return true;
+}
+function v3(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if ((!$.has(x, "kind")) && $.fail(E, "required", p, {missingProperty: "kind"})) return false;
+    if ($.has(x, "kind")) {
+      const y1 = x["kind"];
+      if ((!(y1 === "square")) && $.fail(E, "const", p + "/kind", {allowedValue: "square"})) return false;
+    }
+    if ($.has(x, "side")) {
+      const y2 = x["side"];
+      if ((!((typeof y2 === "number" && isFinite(y2)))) && $.fail(E, "type", p + "/side", {type: "number"})) return false;
+    }
+  }
+  return E === undefined || E.length === N;
+}
+function v4(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if ((!$.has(x, "name")) && $.fail(E, "required", p, {missingProperty: "name"})) return false;
+    if ($.has(x, "name")) {
+      const y1 = x["name"];
+      if ((!((typeof y1 === "string"))) && $.fail(E, "type", p + "/name", {type: "string"})) return false;
+    }
+  }
+  return E === undefined || E.length === N;
+}
+function v5(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if (!v1(x, p, E) && E === undefined) return false;
+  return E === undefined || E.length === N;
+}
+function v6(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if (!v3(x, p, E) && E === undefined) return false;
+  return E === undefined || E.length === N;
 }
 return {
   "foreign.json#": v0,
-  "foreign.json#/$defs/plugins/extractor": v1,
-  "foreign.json#/properties/shape/oneOf/0": v2,
-  "foreign.json#/$defs/circle": v3,
-  "foreign.json#/properties/shape/oneOf/1": v4,
-  "foreign.json#/$defs/square": v5,
-  "foreign.json#/$defs/plugins": v6,
+  "foreign.json#/$defs/circle": v1,
+  "foreign.json#/$defs/plugins": v2,
+  "foreign.json#/$defs/square": v3,
+  "foreign.json#/$defs/plugins/extractor": v4,
+  "foreign.json#/properties/shape/oneOf/0": v5,
+  "foreign.json#/properties/shape/oneOf/1": v6,
 };
 };

@@ -7,12 +7,6 @@ module.exports = ($) => {
 const p0 = $.pattern("^[^\"'\\\\`$]*$");
 const p1 = $.pattern("^__proto__$");
 const c0 = JSON.parse("[\"say \\\"hi\\\"\", \"it's\", \"back\\\\slash\", \"new\\nline\", \"*/ close\", \"${injection}\", \"`tick`\", \"\\\"\\\"\\\"\", \"</script>\", \"NONE\", \"None\", \"class\", \"\"]");
-function v1(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
-  if ((!(x === "say \"hi\"" || x === "it's" || x === "back\\slash" || x === "new\nline" || x === "*/ close" || x === "${injection}" || x === "`tick`" || x === "\"\"\"" || x === "</script>" || x === "NONE" || x === "None" || x === "class" || x === "")) && $.fail(E, "enum", p, {allowedValues: c0})) return false;
-  return E === undefined || E.length === N;
-}
 function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
   if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
@@ -92,6 +86,12 @@ function v0(x, p, E) {
       if ($.fail(E, "additionalProperties", p, {additionalProperty: y18})) return false;
     }
   }
+  return E === undefined || E.length === N;
+}
+function v1(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
+  if ((!(x === "say \"hi\"" || x === "it's" || x === "back\\slash" || x === "new\nline" || x === "*/ close" || x === "${injection}" || x === "`tick`" || x === "\"\"\"" || x === "</script>" || x === "NONE" || x === "None" || x === "class" || x === "")) && $.fail(E, "enum", p, {allowedValues: c0})) return false;
   return E === undefined || E.length === N;
 }
 return {

@@ -4,58 +4,6 @@
 // invalid x.
 "use strict";
 module.exports = ($) => {
-function v1(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
-  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "city")) && $.fail(E, "required", p, {missingProperty: "city"})) return false;
-    if ($.has(x, "street")) {
-      const y5 = x["street"];
-      if ((!((typeof y5 === "string"))) && $.fail(E, "type", p + "/street", {type: "string"})) return false;
-    }
-    if ($.has(x, "city")) {
-      const y6 = x["city"];
-      if ((!((typeof y6 === "string"))) && $.fail(E, "type", p + "/city", {type: "string"})) return false;
-    }
-    for (const y7 of Object.keys(x)) {
-      if (y7 === "street" || y7 === "city") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y7})) return false;
-    }
-  }
-  return E === undefined || E.length === N;
-}
-function v2(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
-  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "iban")) && $.fail(E, "required", p, {missingProperty: "iban"})) return false;
-    if ($.has(x, "iban")) {
-      const y9 = x["iban"];
-      if ((!((typeof y9 === "string"))) && $.fail(E, "type", p + "/iban", {type: "string"})) return false;
-    }
-    for (const y10 of Object.keys(x)) {
-      if (y10 === "iban") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y10})) return false;
-    }
-  }
-  return E === undefined || E.length === N;
-}
-function v3(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
-  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "zip")) && $.fail(E, "required", p, {missingProperty: "zip"})) return false;
-    if ($.has(x, "zip")) {
-      const y12 = x["zip"];
-      if ((!((typeof y12 === "string"))) && $.fail(E, "type", p + "/zip", {type: "string"})) return false;
-    }
-    for (const y13 of Object.keys(x)) {
-      if (y13 === "zip") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y13})) return false;
-    }
-  }
-  return E === undefined || E.length === N;
-}
 function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
   if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
@@ -77,86 +25,138 @@ function v0(x, p, E) {
     }
     if ($.has(x, "shipping")) {
       const y4 = x["shipping"];
-      if (!v1(y4, E && (p + "/shipping"), E) && E === undefined) return false;
+      if (!v3(y4, E && (p + "/shipping"), E) && E === undefined) return false;
     }
     if ($.has(x, "billing")) {
-      const y8 = x["billing"];
-      if (!v2(y8, E && (p + "/billing"), E) && E === undefined) return false;
+      const y5 = x["billing"];
+      if (!v2(y5, E && (p + "/billing"), E) && E === undefined) return false;
     }
     if ($.has(x, "postal")) {
-      const y11 = x["postal"];
-      if (!v3(y11, E && (p + "/postal"), E) && E === undefined) return false;
+      const y6 = x["postal"];
+      if (!v1(y6, E && (p + "/postal"), E) && E === undefined) return false;
     }
     if ($.has(x, "payer")) {
-      const y14 = x["payer"];
-      if ((!((y14 !== null && typeof y14 === "object" && !Array.isArray(y14)))) && $.fail(E, "type", p + "/payer", {type: "object"})) return false;
-      if (y14 !== null && typeof y14 === "object" && !Array.isArray(y14)) {
-        if ((!$.has(y14, "name")) && $.fail(E, "required", p + "/payer", {missingProperty: "name"})) return false;
-        if ($.has(y14, "name")) {
-          const y15 = y14["name"];
-          if ((!((typeof y15 === "string"))) && $.fail(E, "type", p + "/payer" + "/name", {type: "string"})) return false;
+      const y7 = x["payer"];
+      if ((!((y7 !== null && typeof y7 === "object" && !Array.isArray(y7)))) && $.fail(E, "type", p + "/payer", {type: "object"})) return false;
+      if (y7 !== null && typeof y7 === "object" && !Array.isArray(y7)) {
+        if ((!$.has(y7, "name")) && $.fail(E, "required", p + "/payer", {missingProperty: "name"})) return false;
+        if ($.has(y7, "name")) {
+          const y8 = y7["name"];
+          if ((!((typeof y8 === "string"))) && $.fail(E, "type", p + "/payer" + "/name", {type: "string"})) return false;
         }
-        if ($.has(y14, "contact")) {
-          const y16 = y14["contact"];
-          if ((!((y16 !== null && typeof y16 === "object" && !Array.isArray(y16)))) && $.fail(E, "type", p + "/payer" + "/contact", {type: "object"})) return false;
-          if (y16 !== null && typeof y16 === "object" && !Array.isArray(y16)) {
-            if ((!$.has(y16, "email")) && $.fail(E, "required", p + "/payer" + "/contact", {missingProperty: "email"})) return false;
-            if ($.has(y16, "email")) {
-              const y17 = y16["email"];
-              if ((!((typeof y17 === "string"))) && $.fail(E, "type", p + "/payer" + "/contact" + "/email", {type: "string"})) return false;
+        if ($.has(y7, "contact")) {
+          const y9 = y7["contact"];
+          if ((!((y9 !== null && typeof y9 === "object" && !Array.isArray(y9)))) && $.fail(E, "type", p + "/payer" + "/contact", {type: "object"})) return false;
+          if (y9 !== null && typeof y9 === "object" && !Array.isArray(y9)) {
+            if ((!$.has(y9, "email")) && $.fail(E, "required", p + "/payer" + "/contact", {missingProperty: "email"})) return false;
+            if ($.has(y9, "email")) {
+              const y10 = y9["email"];
+              if ((!((typeof y10 === "string"))) && $.fail(E, "type", p + "/payer" + "/contact" + "/email", {type: "string"})) return false;
             }
-            if ($.has(y16, "phone")) {
-              const y18 = y16["phone"];
-              if ((!((typeof y18 === "string"))) && $.fail(E, "type", p + "/payer" + "/contact" + "/phone", {type: "string"})) return false;
+            if ($.has(y9, "phone")) {
+              const y11 = y9["phone"];
+              if ((!((typeof y11 === "string"))) && $.fail(E, "type", p + "/payer" + "/contact" + "/phone", {type: "string"})) return false;
             }
-            for (const y19 of Object.keys(y16)) {
-              if (y19 === "email" || y19 === "phone") continue;
-              if ($.fail(E, "additionalProperties", p + "/payer" + "/contact", {additionalProperty: y19})) return false;
+            for (const y12 of Object.keys(y9)) {
+              if (y12 === "email" || y12 === "phone") continue;
+              if ($.fail(E, "additionalProperties", p + "/payer" + "/contact", {additionalProperty: y12})) return false;
             }
           }
         }
-        for (const y20 of Object.keys(y14)) {
-          if (y20 === "name" || y20 === "contact") continue;
-          if ($.fail(E, "additionalProperties", p + "/payer", {additionalProperty: y20})) return false;
+        for (const y13 of Object.keys(y7)) {
+          if (y13 === "name" || y13 === "contact") continue;
+          if ($.fail(E, "additionalProperties", p + "/payer", {additionalProperty: y13})) return false;
         }
       }
     }
     if ($.has(x, "line_items")) {
-      const y21 = x["line_items"];
-      if ((!((Array.isArray(y21)))) && $.fail(E, "type", p + "/line_items", {type: "array"})) return false;
-      if (Array.isArray(y21)) {
-        for (let y22 = 0; y22 < y21.length; y22++) {
-          const y23 = y21[y22];
-          if ((!((y23 !== null && typeof y23 === "object" && !Array.isArray(y23)))) && $.fail(E, "type", p + "/line_items" + "/" + y22, {type: "object"})) return false;
-          if (y23 !== null && typeof y23 === "object" && !Array.isArray(y23)) {
-            if ((!$.has(y23, "sku")) && $.fail(E, "required", p + "/line_items" + "/" + y22, {missingProperty: "sku"})) return false;
-            if ($.has(y23, "sku")) {
-              const y24 = y23["sku"];
-              if ((!((typeof y24 === "string"))) && $.fail(E, "type", p + "/line_items" + "/" + y22 + "/sku", {type: "string"})) return false;
+      const y14 = x["line_items"];
+      if ((!((Array.isArray(y14)))) && $.fail(E, "type", p + "/line_items", {type: "array"})) return false;
+      if (Array.isArray(y14)) {
+        for (let y15 = 0; y15 < y14.length; y15++) {
+          const y16 = y14[y15];
+          if ((!((y16 !== null && typeof y16 === "object" && !Array.isArray(y16)))) && $.fail(E, "type", p + "/line_items" + "/" + y15, {type: "object"})) return false;
+          if (y16 !== null && typeof y16 === "object" && !Array.isArray(y16)) {
+            if ((!$.has(y16, "sku")) && $.fail(E, "required", p + "/line_items" + "/" + y15, {missingProperty: "sku"})) return false;
+            if ($.has(y16, "sku")) {
+              const y17 = y16["sku"];
+              if ((!((typeof y17 === "string"))) && $.fail(E, "type", p + "/line_items" + "/" + y15 + "/sku", {type: "string"})) return false;
             }
-            if ($.has(y23, "qty")) {
-              const y25 = y23["qty"];
-              if ((!((Number.isInteger(y25)))) && $.fail(E, "type", p + "/line_items" + "/" + y22 + "/qty", {type: "integer"})) return false;
+            if ($.has(y16, "qty")) {
+              const y18 = y16["qty"];
+              if ((!((Number.isInteger(y18)))) && $.fail(E, "type", p + "/line_items" + "/" + y15 + "/qty", {type: "integer"})) return false;
             }
-            for (const y26 of Object.keys(y23)) {
-              if (y26 === "sku" || y26 === "qty") continue;
-              if ($.fail(E, "additionalProperties", p + "/line_items" + "/" + y22, {additionalProperty: y26})) return false;
+            for (const y19 of Object.keys(y16)) {
+              if (y19 === "sku" || y19 === "qty") continue;
+              if ($.fail(E, "additionalProperties", p + "/line_items" + "/" + y15, {additionalProperty: y19})) return false;
             }
           }
         }
       }
     }
-    for (const y27 of Object.keys(x)) {
-      if (y27 === "payment_id" || y27 === "userId" || y27 === "user_id" || y27 === "shipping" || y27 === "billing" || y27 === "postal" || y27 === "payer" || y27 === "line_items") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y27})) return false;
+    for (const y20 of Object.keys(x)) {
+      if (y20 === "payment_id" || y20 === "userId" || y20 === "user_id" || y20 === "shipping" || y20 === "billing" || y20 === "postal" || y20 === "payer" || y20 === "line_items") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y20})) return false;
+    }
+  }
+  return E === undefined || E.length === N;
+}
+function v1(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if ((!$.has(x, "zip")) && $.fail(E, "required", p, {missingProperty: "zip"})) return false;
+    if ($.has(x, "zip")) {
+      const y1 = x["zip"];
+      if ((!((typeof y1 === "string"))) && $.fail(E, "type", p + "/zip", {type: "string"})) return false;
+    }
+    for (const y2 of Object.keys(x)) {
+      if (y2 === "zip") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y2})) return false;
+    }
+  }
+  return E === undefined || E.length === N;
+}
+function v2(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if ((!$.has(x, "iban")) && $.fail(E, "required", p, {missingProperty: "iban"})) return false;
+    if ($.has(x, "iban")) {
+      const y1 = x["iban"];
+      if ((!((typeof y1 === "string"))) && $.fail(E, "type", p + "/iban", {type: "string"})) return false;
+    }
+    for (const y2 of Object.keys(x)) {
+      if (y2 === "iban") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y2})) return false;
+    }
+  }
+  return E === undefined || E.length === N;
+}
+function v3(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if ((!$.has(x, "city")) && $.fail(E, "required", p, {missingProperty: "city"})) return false;
+    if ($.has(x, "street")) {
+      const y1 = x["street"];
+      if ((!((typeof y1 === "string"))) && $.fail(E, "type", p + "/street", {type: "string"})) return false;
+    }
+    if ($.has(x, "city")) {
+      const y2 = x["city"];
+      if ((!((typeof y2 === "string"))) && $.fail(E, "type", p + "/city", {type: "string"})) return false;
+    }
+    for (const y3 of Object.keys(x)) {
+      if (y3 === "street" || y3 === "city") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y3})) return false;
     }
   }
   return E === undefined || E.length === N;
 }
 return {
   "payment_received.json#": v0,
-  "payment_received.json#/$defs/shipping_address": v1,
+  "payment_received.json#/$defs/addr": v1,
   "payment_received.json#/$defs/billingAddress": v2,
-  "payment_received.json#/$defs/addr": v3,
+  "payment_received.json#/$defs/shipping_address": v3,
 };
 };

@@ -4,155 +4,8 @@
 // invalid x.
 "use strict";
 module.exports = ($) => {
-function v2(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
-  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "city")) && $.fail(E, "required", p, {missingProperty: "city"})) return false;
-    if ($.has(x, "street")) {
-      const y6 = x["street"];
-      if ((!((typeof y6 === "string"))) && $.fail(E, "type", p + "/street", {type: "string"})) return false;
-    }
-    if ($.has(x, "city")) {
-      const y7 = x["city"];
-      if ((!((typeof y7 === "string"))) && $.fail(E, "type", p + "/city", {type: "string"})) return false;
-    }
-    for (const y8 of Object.keys(x)) {
-      if (y8 === "street" || y8 === "city") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y8})) return false;
-    }
-  }
-  return E === undefined || E.length === N;
-}
-function v3(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
-  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "iban")) && $.fail(E, "required", p, {missingProperty: "iban"})) return false;
-    if ($.has(x, "iban")) {
-      const y10 = x["iban"];
-      if ((!((typeof y10 === "string"))) && $.fail(E, "type", p + "/iban", {type: "string"})) return false;
-    }
-    for (const y11 of Object.keys(x)) {
-      if (y11 === "iban") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y11})) return false;
-    }
-  }
-  return E === undefined || E.length === N;
-}
-function v4(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
-  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "zip")) && $.fail(E, "required", p, {missingProperty: "zip"})) return false;
-    if ($.has(x, "zip")) {
-      const y13 = x["zip"];
-      if ((!((typeof y13 === "string"))) && $.fail(E, "type", p + "/zip", {type: "string"})) return false;
-    }
-    for (const y14 of Object.keys(x)) {
-      if (y14 === "zip") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y14})) return false;
-    }
-  }
-  return E === undefined || E.length === N;
-}
-function v1(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
-  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "payment_id")) && $.fail(E, "required", p, {missingProperty: "payment_id"})) return false;
-    if ((!$.has(x, "userId")) && $.fail(E, "required", p, {missingProperty: "userId"})) return false;
-    if ((!$.has(x, "user_id")) && $.fail(E, "required", p, {missingProperty: "user_id"})) return false;
-    if ($.has(x, "payment_id")) {
-      const y2 = x["payment_id"];
-      if ((!((typeof y2 === "string"))) && $.fail(E, "type", p + "/payment_id", {type: "string"})) return false;
-    }
-    if ($.has(x, "userId")) {
-      const y3 = x["userId"];
-      if ((!((typeof y3 === "string"))) && $.fail(E, "type", p + "/userId", {type: "string"})) return false;
-    }
-    if ($.has(x, "user_id")) {
-      const y4 = x["user_id"];
-      if ((!((Number.isInteger(y4)))) && $.fail(E, "type", p + "/user_id", {type: "integer"})) return false;
-    }
-    if ($.has(x, "shipping")) {
-      const y5 = x["shipping"];
-      if (!v2(y5, E && (p + "/shipping"), E) && E === undefined) return false;
-    }
-    if ($.has(x, "billing")) {
-      const y9 = x["billing"];
-      if (!v3(y9, E && (p + "/billing"), E) && E === undefined) return false;
-    }
-    if ($.has(x, "postal")) {
-      const y12 = x["postal"];
-      if (!v4(y12, E && (p + "/postal"), E) && E === undefined) return false;
-    }
-    if ($.has(x, "payer")) {
-      const y15 = x["payer"];
-      if ((!((y15 !== null && typeof y15 === "object" && !Array.isArray(y15)))) && $.fail(E, "type", p + "/payer", {type: "object"})) return false;
-      if (y15 !== null && typeof y15 === "object" && !Array.isArray(y15)) {
-        if ((!$.has(y15, "name")) && $.fail(E, "required", p + "/payer", {missingProperty: "name"})) return false;
-        if ($.has(y15, "name")) {
-          const y16 = y15["name"];
-          if ((!((typeof y16 === "string"))) && $.fail(E, "type", p + "/payer" + "/name", {type: "string"})) return false;
-        }
-        if ($.has(y15, "contact")) {
-          const y17 = y15["contact"];
-          if ((!((y17 !== null && typeof y17 === "object" && !Array.isArray(y17)))) && $.fail(E, "type", p + "/payer" + "/contact", {type: "object"})) return false;
-          if (y17 !== null && typeof y17 === "object" && !Array.isArray(y17)) {
-            if ((!$.has(y17, "email")) && $.fail(E, "required", p + "/payer" + "/contact", {missingProperty: "email"})) return false;
-            if ($.has(y17, "email")) {
-              const y18 = y17["email"];
-              if ((!((typeof y18 === "string"))) && $.fail(E, "type", p + "/payer" + "/contact" + "/email", {type: "string"})) return false;
-            }
-            if ($.has(y17, "phone")) {
-              const y19 = y17["phone"];
-              if ((!((typeof y19 === "string"))) && $.fail(E, "type", p + "/payer" + "/contact" + "/phone", {type: "string"})) return false;
-            }
-            for (const y20 of Object.keys(y17)) {
-              if (y20 === "email" || y20 === "phone") continue;
-              if ($.fail(E, "additionalProperties", p + "/payer" + "/contact", {additionalProperty: y20})) return false;
-            }
-          }
-        }
-        for (const y21 of Object.keys(y15)) {
-          if (y21 === "name" || y21 === "contact") continue;
-          if ($.fail(E, "additionalProperties", p + "/payer", {additionalProperty: y21})) return false;
-        }
-      }
-    }
-    if ($.has(x, "line_items")) {
-      const y22 = x["line_items"];
-      if ((!((Array.isArray(y22)))) && $.fail(E, "type", p + "/line_items", {type: "array"})) return false;
-      if (Array.isArray(y22)) {
-        for (let y23 = 0; y23 < y22.length; y23++) {
-          const y24 = y22[y23];
-          if ((!((y24 !== null && typeof y24 === "object" && !Array.isArray(y24)))) && $.fail(E, "type", p + "/line_items" + "/" + y23, {type: "object"})) return false;
-          if (y24 !== null && typeof y24 === "object" && !Array.isArray(y24)) {
-            if ((!$.has(y24, "sku")) && $.fail(E, "required", p + "/line_items" + "/" + y23, {missingProperty: "sku"})) return false;
-            if ($.has(y24, "sku")) {
-              const y25 = y24["sku"];
-              if ((!((typeof y25 === "string"))) && $.fail(E, "type", p + "/line_items" + "/" + y23 + "/sku", {type: "string"})) return false;
-            }
-            if ($.has(y24, "qty")) {
-              const y26 = y24["qty"];
-              if ((!((Number.isInteger(y26)))) && $.fail(E, "type", p + "/line_items" + "/" + y23 + "/qty", {type: "integer"})) return false;
-            }
-            for (const y27 of Object.keys(y24)) {
-              if (y27 === "sku" || y27 === "qty") continue;
-              if ($.fail(E, "additionalProperties", p + "/line_items" + "/" + y23, {additionalProperty: y27})) return false;
-            }
-          }
-        }
-      }
-    }
-    for (const y28 of Object.keys(x)) {
-      if (y28 === "payment_id" || y28 === "userId" || y28 === "user_id" || y28 === "shipping" || y28 === "billing" || y28 === "postal" || y28 === "payer" || y28 === "line_items") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y28})) return false;
-    }
-  }
-  return E === undefined || E.length === N;
-}
+const r0 = $.ref("payment_received.json#");
+const r1 = $.ref("payment_received.json#/$defs/shipping_address");
 function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
   if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
@@ -160,28 +13,24 @@ function v0(x, p, E) {
     if ((!$.has(x, "payment")) && $.fail(E, "required", p, {missingProperty: "payment"})) return false;
     if ($.has(x, "payment")) {
       const y1 = x["payment"];
-      if (!v1(y1, E && (p + "/payment"), E) && E === undefined) return false;
+      if (!r0(y1, E && (p + "/payment"), E) && E === undefined) return false;
     }
     if ($.has(x, "ship_to")) {
-      const y29 = x["ship_to"];
-      if (!v2(y29, E && (p + "/ship_to"), E) && E === undefined) return false;
+      const y2 = x["ship_to"];
+      if (!r1(y2, E && (p + "/ship_to"), E) && E === undefined) return false;
     }
     if ($.has(x, "reason")) {
-      const y30 = x["reason"];
-      if ((!((typeof y30 === "string"))) && $.fail(E, "type", p + "/reason", {type: "string"})) return false;
+      const y3 = x["reason"];
+      if ((!((typeof y3 === "string"))) && $.fail(E, "type", p + "/reason", {type: "string"})) return false;
     }
-    for (const y31 of Object.keys(x)) {
-      if (y31 === "payment" || y31 === "ship_to" || y31 === "reason") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y31})) return false;
+    for (const y4 of Object.keys(x)) {
+      if (y4 === "payment" || y4 === "ship_to" || y4 === "reason") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y4})) return false;
     }
   }
   return E === undefined || E.length === N;
 }
 return {
   "refund_issued.json#": v0,
-  "payment_received.json#": v1,
-  "payment_received.json#/$defs/shipping_address": v2,
-  "payment_received.json#/$defs/billingAddress": v3,
-  "payment_received.json#/$defs/addr": v4,
 };
 };

@@ -4,27 +4,6 @@
 // invalid x.
 "use strict";
 module.exports = ($) => {
-function v1(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
-  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "amount")) && $.fail(E, "required", p, {missingProperty: "amount"})) return false;
-    if ((!$.has(x, "currency")) && $.fail(E, "required", p, {missingProperty: "currency"})) return false;
-    if ($.has(x, "amount")) {
-      const y3 = x["amount"];
-      if ((!((Number.isInteger(y3)))) && $.fail(E, "type", p + "/amount", {type: "integer"})) return false;
-    }
-    if ($.has(x, "currency")) {
-      const y4 = x["currency"];
-      if ((!((typeof y4 === "string"))) && $.fail(E, "type", p + "/currency", {type: "string"})) return false;
-    }
-    for (const y5 of Object.keys(x)) {
-      if (y5 === "amount" || y5 === "currency") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y5})) return false;
-    }
-  }
-  return E === undefined || E.length === N;
-}
 function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
   if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
@@ -32,6 +11,27 @@ function v0(x, p, E) {
     for (const y1 of Object.keys(x)) {
       const y2 = x[y1];
       if (!v1(y2, E && (p + "/" + $.esc(y1)), E) && E === undefined) return false;
+    }
+  }
+  return E === undefined || E.length === N;
+}
+function v1(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if ((!$.has(x, "amount")) && $.fail(E, "required", p, {missingProperty: "amount"})) return false;
+    if ((!$.has(x, "currency")) && $.fail(E, "required", p, {missingProperty: "currency"})) return false;
+    if ($.has(x, "amount")) {
+      const y1 = x["amount"];
+      if ((!((Number.isInteger(y1)))) && $.fail(E, "type", p + "/amount", {type: "integer"})) return false;
+    }
+    if ($.has(x, "currency")) {
+      const y2 = x["currency"];
+      if ((!((typeof y2 === "string"))) && $.fail(E, "type", p + "/currency", {type: "string"})) return false;
+    }
+    for (const y3 of Object.keys(x)) {
+      if (y3 === "amount" || y3 === "currency") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y3})) return false;
     }
   }
   return E === undefined || E.length === N;

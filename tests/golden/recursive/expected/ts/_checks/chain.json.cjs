@@ -4,22 +4,18 @@
 // invalid x.
 "use strict";
 module.exports = ($) => {
-function v2(x, p, E) {
+function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
   if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "s")) && $.fail(E, "required", p, {missingProperty: "s"})) return false;
-    if ($.has(x, "s")) {
-      const y4 = x["s"];
-      if ((!((typeof y4 === "string"))) && $.fail(E, "type", p + "/s", {type: "string"})) return false;
+    if ((!$.has(x, "head")) && $.fail(E, "required", p, {missingProperty: "head"})) return false;
+    if ($.has(x, "head")) {
+      const y1 = x["head"];
+      if (!v1(y1, E && (p + "/head"), E) && E === undefined) return false;
     }
-    if ($.has(x, "alpha")) {
-      const y5 = x["alpha"];
-      if (!v1(y5, E && (p + "/alpha"), E) && E === undefined) return false;
-    }
-    for (const y6 of Object.keys(x)) {
-      if (y6 === "s" || y6 === "alpha") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y6})) return false;
+    for (const y2 of Object.keys(x)) {
+      if (y2 === "head") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y2})) return false;
     }
   }
   return E === undefined || E.length === N;
@@ -30,32 +26,36 @@ function v1(x, p, E) {
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
     if ((!$.has(x, "n")) && $.fail(E, "required", p, {missingProperty: "n"})) return false;
     if ($.has(x, "n")) {
-      const y2 = x["n"];
-      if ((!((Number.isInteger(y2)))) && $.fail(E, "type", p + "/n", {type: "integer"})) return false;
+      const y1 = x["n"];
+      if ((!((Number.isInteger(y1)))) && $.fail(E, "type", p + "/n", {type: "integer"})) return false;
     }
     if ($.has(x, "beta")) {
-      const y3 = x["beta"];
-      if (!v2(y3, E && (p + "/beta"), E) && E === undefined) return false;
+      const y2 = x["beta"];
+      if (!v2(y2, E && (p + "/beta"), E) && E === undefined) return false;
     }
-    for (const y7 of Object.keys(x)) {
-      if (y7 === "n" || y7 === "beta") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y7})) return false;
+    for (const y3 of Object.keys(x)) {
+      if (y3 === "n" || y3 === "beta") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y3})) return false;
     }
   }
   return E === undefined || E.length === N;
 }
-function v0(x, p, E) {
+function v2(x, p, E) {
   const N = E === undefined ? 0 : E.length;
   if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "head")) && $.fail(E, "required", p, {missingProperty: "head"})) return false;
-    if ($.has(x, "head")) {
-      const y1 = x["head"];
-      if (!v1(y1, E && (p + "/head"), E) && E === undefined) return false;
+    if ((!$.has(x, "s")) && $.fail(E, "required", p, {missingProperty: "s"})) return false;
+    if ($.has(x, "s")) {
+      const y1 = x["s"];
+      if ((!((typeof y1 === "string"))) && $.fail(E, "type", p + "/s", {type: "string"})) return false;
     }
-    for (const y8 of Object.keys(x)) {
-      if (y8 === "head") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y8})) return false;
+    if ($.has(x, "alpha")) {
+      const y2 = x["alpha"];
+      if (!v1(y2, E && (p + "/alpha"), E) && E === undefined) return false;
+    }
+    for (const y3 of Object.keys(x)) {
+      if (y3 === "s" || y3 === "alpha") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y3})) return false;
     }
   }
   return E === undefined || E.length === N;

@@ -4,64 +4,6 @@
 // invalid x.
 "use strict";
 module.exports = ($) => {
-function v2(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
-  if (typeof x === "string") {
-    if ((x.length > 8 && $.length(x) > 8) && $.fail(E, "maxLength", p, {limit: 8})) return false;
-  }
-  return E === undefined || E.length === N;
-}
-function v3(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "number" && isFinite(x)))) && $.fail(E, "type", p, {type: "number"})) return false;
-  return E === undefined || E.length === N;
-}
-function v4(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "boolean"))) && $.fail(E, "type", p, {type: "boolean"})) return false;
-  return E === undefined || E.length === N;
-}
-function v5(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((x === null))) && $.fail(E, "type", p, {type: "null"})) return false;
-  return E === undefined || E.length === N;
-}
-function v6(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((Array.isArray(x)))) && $.fail(E, "type", p, {type: "array"})) return false;
-  if (Array.isArray(x)) {
-    for (let y2 = 0; y2 < x.length; y2++) {
-      const y3 = x[y2];
-      if (!v1(y3, E && (p + "/" + y2), E) && E === undefined) return false;
-    }
-  }
-  return E === undefined || E.length === N;
-}
-function v8(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
-  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    for (const y4 of Object.keys(x)) {
-      const y5 = x[y4];
-      if (!v1(y5, E && (p + "/" + $.esc(y4)), E) && E === undefined) return false;
-    }
-  }
-  return E === undefined || E.length === N;
-}
-function v7(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if (!v8(x, p, E) && E === undefined) return false;
-  return E === undefined || E.length === N;
-}
-function v1(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  {
-    const y6 = E && [];
-    if ((!(v2(x, p, y6) || v3(x, p, y6) || v4(x, p, y6) || v5(x, p, y6) || v6(x, p, y6) || v7(x, p, y6))) && $.fail(E, "anyOf", p, {}, "must match a schema in anyOf", undefined, y6)) return false;
-  }
-  return E === undefined || E.length === N;
-}
 function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
   if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
@@ -69,24 +11,82 @@ function v0(x, p, E) {
     if ((!$.has(x, "payload")) && $.fail(E, "required", p, {missingProperty: "payload"})) return false;
     if ($.has(x, "payload")) {
       const y1 = x["payload"];
-      if (!v1(y1, E && (p + "/payload"), E) && E === undefined) return false;
+      if (!v2(y1, E && (p + "/payload"), E) && E === undefined) return false;
     }
-    for (const y7 of Object.keys(x)) {
-      if (y7 === "payload") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y7})) return false;
+    for (const y2 of Object.keys(x)) {
+      if (y2 === "payload") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y2})) return false;
     }
   }
   return E === undefined || E.length === N;
 }
+function v1(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    for (const y1 of Object.keys(x)) {
+      const y2 = x[y1];
+      if (!v2(y2, E && (p + "/" + $.esc(y1)), E) && E === undefined) return false;
+    }
+  }
+  return E === undefined || E.length === N;
+}
+function v2(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  {
+    const y1 = E && [];
+    if ((!(v3(x, p, y1) || v4(x, p, y1) || v5(x, p, y1) || v6(x, p, y1) || v7(x, p, y1) || v8(x, p, y1))) && $.fail(E, "anyOf", p, {}, "must match a schema in anyOf", undefined, y1)) return false;
+  }
+  return E === undefined || E.length === N;
+}
+function v3(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
+  if (typeof x === "string") {
+    if ((x.length > 8 && $.length(x) > 8) && $.fail(E, "maxLength", p, {limit: 8})) return false;
+  }
+  return E === undefined || E.length === N;
+}
+function v4(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!((typeof x === "number" && isFinite(x)))) && $.fail(E, "type", p, {type: "number"})) return false;
+  return E === undefined || E.length === N;
+}
+function v5(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!((typeof x === "boolean"))) && $.fail(E, "type", p, {type: "boolean"})) return false;
+  return E === undefined || E.length === N;
+}
+function v6(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!((x === null))) && $.fail(E, "type", p, {type: "null"})) return false;
+  return E === undefined || E.length === N;
+}
+function v7(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!((Array.isArray(x)))) && $.fail(E, "type", p, {type: "array"})) return false;
+  if (Array.isArray(x)) {
+    for (let y1 = 0; y1 < x.length; y1++) {
+      const y2 = x[y1];
+      if (!v2(y2, E && (p + "/" + y1), E) && E === undefined) return false;
+    }
+  }
+  return E === undefined || E.length === N;
+}
+function v8(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if (!v1(x, p, E) && E === undefined) return false;
+  return E === undefined || E.length === N;
+}
 return {
   "envelope.json#": v0,
-  "envelope.json#/$defs/JsonValue": v1,
-  "envelope.json#/$defs/JsonValue/anyOf/0": v2,
-  "envelope.json#/$defs/JsonValue/anyOf/1": v3,
-  "envelope.json#/$defs/JsonValue/anyOf/2": v4,
-  "envelope.json#/$defs/JsonValue/anyOf/3": v5,
-  "envelope.json#/$defs/JsonValue/anyOf/4": v6,
-  "envelope.json#/$defs/JsonValue/anyOf/5": v7,
-  "envelope.json#/$defs/JsonObject": v8,
+  "envelope.json#/$defs/JsonObject": v1,
+  "envelope.json#/$defs/JsonValue": v2,
+  "envelope.json#/$defs/JsonValue/anyOf/0": v3,
+  "envelope.json#/$defs/JsonValue/anyOf/1": v4,
+  "envelope.json#/$defs/JsonValue/anyOf/2": v5,
+  "envelope.json#/$defs/JsonValue/anyOf/3": v6,
+  "envelope.json#/$defs/JsonValue/anyOf/4": v7,
+  "envelope.json#/$defs/JsonValue/anyOf/5": v8,
 };
 };

@@ -4,69 +4,8 @@
 // invalid x.
 "use strict";
 module.exports = ($) => {
-const p0 = $.pattern("^[A-Z]{3}$");
-function v1(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
-  if (typeof x === "string") {
-    if ((!$.formats["uuid"](x)) && $.fail(E, "format", p, {format: "uuid"})) return false;
-  }
-  return E === undefined || E.length === N;
-}
-function v2(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
-  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "line1")) && $.fail(E, "required", p, {missingProperty: "line1"})) return false;
-    if ((!$.has(x, "city")) && $.fail(E, "required", p, {missingProperty: "city"})) return false;
-    if ($.has(x, "line1")) {
-      const y4 = x["line1"];
-      if ((!((typeof y4 === "string"))) && $.fail(E, "type", p + "/line1", {type: "string"})) return false;
-    }
-    if ($.has(x, "city")) {
-      const y5 = x["city"];
-      if ((!((typeof y5 === "string"))) && $.fail(E, "type", p + "/city", {type: "string"})) return false;
-    }
-    if ($.has(x, "postal_code")) {
-      const y6 = x["postal_code"];
-      if ((!((typeof y6 === "string"))) && $.fail(E, "type", p + "/postal_code", {type: "string"})) return false;
-    }
-    for (const y7 of Object.keys(x)) {
-      if (y7 === "line1" || y7 === "city" || y7 === "postal_code") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y7})) return false;
-    }
-  }
-  return E === undefined || E.length === N;
-}
-function v4(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
-  if (typeof x === "string") {
-    if ((!p0.test(x)) && $.fail(E, "pattern", p, {pattern: "^[A-Z]{3}$"})) return false;
-  }
-  return E === undefined || E.length === N;
-}
-function v3(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
-  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "amount_minor")) && $.fail(E, "required", p, {missingProperty: "amount_minor"})) return false;
-    if ((!$.has(x, "currency")) && $.fail(E, "required", p, {missingProperty: "currency"})) return false;
-    if ($.has(x, "amount_minor")) {
-      const y9 = x["amount_minor"];
-      if ((!((Number.isInteger(y9)))) && $.fail(E, "type", p + "/amount_minor", {type: "integer"})) return false;
-    }
-    if ($.has(x, "currency")) {
-      const y10 = x["currency"];
-      if (!v4(y10, E && (p + "/currency"), E) && E === undefined) return false;
-    }
-    for (const y11 of Object.keys(x)) {
-      if (y11 === "amount_minor" || y11 === "currency") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y11})) return false;
-    }
-  }
-  return E === undefined || E.length === N;
-}
+const r0 = $.ref("common/defs.json#/$defs/Uuid");
+const r1 = $.ref("common/defs.json#/$defs/Money");
 function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
   if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
@@ -75,7 +14,7 @@ function v0(x, p, E) {
     if ((!$.has(x, "name")) && $.fail(E, "required", p, {missingProperty: "name"})) return false;
     if ($.has(x, "id")) {
       const y1 = x["id"];
-      if (!v1(y1, E && (p + "/id"), E) && E === undefined) return false;
+      if (!r0(y1, E && (p + "/id"), E) && E === undefined) return false;
     }
     if ($.has(x, "name")) {
       const y2 = x["name"];
@@ -86,24 +25,46 @@ function v0(x, p, E) {
     }
     if ($.has(x, "address")) {
       const y3 = x["address"];
-      if (!v2(y3, E && (p + "/address"), E) && E === undefined) return false;
+      if (!v1(y3, E && (p + "/address"), E) && E === undefined) return false;
     }
     if ($.has(x, "credit_limit")) {
-      const y8 = x["credit_limit"];
-      if (!v3(y8, E && (p + "/credit_limit"), E) && E === undefined) return false;
+      const y4 = x["credit_limit"];
+      if (!r1(y4, E && (p + "/credit_limit"), E) && E === undefined) return false;
     }
-    for (const y12 of Object.keys(x)) {
-      if (y12 === "id" || y12 === "name" || y12 === "address" || y12 === "credit_limit") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y12})) return false;
+    for (const y5 of Object.keys(x)) {
+      if (y5 === "id" || y5 === "name" || y5 === "address" || y5 === "credit_limit") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y5})) return false;
+    }
+  }
+  return E === undefined || E.length === N;
+}
+function v1(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if ((!$.has(x, "line1")) && $.fail(E, "required", p, {missingProperty: "line1"})) return false;
+    if ((!$.has(x, "city")) && $.fail(E, "required", p, {missingProperty: "city"})) return false;
+    if ($.has(x, "line1")) {
+      const y1 = x["line1"];
+      if ((!((typeof y1 === "string"))) && $.fail(E, "type", p + "/line1", {type: "string"})) return false;
+    }
+    if ($.has(x, "city")) {
+      const y2 = x["city"];
+      if ((!((typeof y2 === "string"))) && $.fail(E, "type", p + "/city", {type: "string"})) return false;
+    }
+    if ($.has(x, "postal_code")) {
+      const y3 = x["postal_code"];
+      if ((!((typeof y3 === "string"))) && $.fail(E, "type", p + "/postal_code", {type: "string"})) return false;
+    }
+    for (const y4 of Object.keys(x)) {
+      if (y4 === "line1" || y4 === "city" || y4 === "postal_code") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y4})) return false;
     }
   }
   return E === undefined || E.length === N;
 }
 return {
   "customer.json#": v0,
-  "common/defs.json#/$defs/Uuid": v1,
-  "customer.json#/$defs/Address": v2,
-  "common/defs.json#/$defs/Money": v3,
-  "common/defs.json#/$defs/CurrencyCode": v4,
+  "customer.json#/$defs/Address": v1,
 };
 };

@@ -4,101 +4,11 @@
 // invalid x.
 "use strict";
 module.exports = ($) => {
-const p0 = $.pattern("^[A-Z]{3}$");
-function v1(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
-  if (typeof x === "string") {
-    if ((!$.formats["uuid"](x)) && $.fail(E, "format", p, {format: "uuid"})) return false;
-  }
-  return E === undefined || E.length === N;
-}
-function v3(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
-  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "line1")) && $.fail(E, "required", p, {missingProperty: "line1"})) return false;
-    if ((!$.has(x, "city")) && $.fail(E, "required", p, {missingProperty: "city"})) return false;
-    if ($.has(x, "line1")) {
-      const y6 = x["line1"];
-      if ((!((typeof y6 === "string"))) && $.fail(E, "type", p + "/line1", {type: "string"})) return false;
-    }
-    if ($.has(x, "city")) {
-      const y7 = x["city"];
-      if ((!((typeof y7 === "string"))) && $.fail(E, "type", p + "/city", {type: "string"})) return false;
-    }
-    if ($.has(x, "postal_code")) {
-      const y8 = x["postal_code"];
-      if ((!((typeof y8 === "string"))) && $.fail(E, "type", p + "/postal_code", {type: "string"})) return false;
-    }
-    for (const y9 of Object.keys(x)) {
-      if (y9 === "line1" || y9 === "city" || y9 === "postal_code") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y9})) return false;
-    }
-  }
-  return E === undefined || E.length === N;
-}
-function v5(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
-  if (typeof x === "string") {
-    if ((!p0.test(x)) && $.fail(E, "pattern", p, {pattern: "^[A-Z]{3}$"})) return false;
-  }
-  return E === undefined || E.length === N;
-}
-function v4(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
-  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "amount_minor")) && $.fail(E, "required", p, {missingProperty: "amount_minor"})) return false;
-    if ((!$.has(x, "currency")) && $.fail(E, "required", p, {missingProperty: "currency"})) return false;
-    if ($.has(x, "amount_minor")) {
-      const y11 = x["amount_minor"];
-      if ((!((Number.isInteger(y11)))) && $.fail(E, "type", p + "/amount_minor", {type: "integer"})) return false;
-    }
-    if ($.has(x, "currency")) {
-      const y12 = x["currency"];
-      if (!v5(y12, E && (p + "/currency"), E) && E === undefined) return false;
-    }
-    for (const y13 of Object.keys(x)) {
-      if (y13 === "amount_minor" || y13 === "currency") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y13})) return false;
-    }
-  }
-  return E === undefined || E.length === N;
-}
-function v2(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
-  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "id")) && $.fail(E, "required", p, {missingProperty: "id"})) return false;
-    if ((!$.has(x, "name")) && $.fail(E, "required", p, {missingProperty: "name"})) return false;
-    if ($.has(x, "id")) {
-      const y3 = x["id"];
-      if (!v1(y3, E && (p + "/id"), E) && E === undefined) return false;
-    }
-    if ($.has(x, "name")) {
-      const y4 = x["name"];
-      if ((!((typeof y4 === "string"))) && $.fail(E, "type", p + "/name", {type: "string"})) return false;
-      if (typeof y4 === "string") {
-        if ((y4.length < 2 && $.length(y4) < 1) && $.fail(E, "minLength", p + "/name", {limit: 1})) return false;
-      }
-    }
-    if ($.has(x, "address")) {
-      const y5 = x["address"];
-      if (!v3(y5, E && (p + "/address"), E) && E === undefined) return false;
-    }
-    if ($.has(x, "credit_limit")) {
-      const y10 = x["credit_limit"];
-      if (!v4(y10, E && (p + "/credit_limit"), E) && E === undefined) return false;
-    }
-    for (const y14 of Object.keys(x)) {
-      if (y14 === "id" || y14 === "name" || y14 === "address" || y14 === "credit_limit") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y14})) return false;
-    }
-  }
-  return E === undefined || E.length === N;
-}
+const r0 = $.ref("common/defs.json#/$defs/Uuid");
+const r1 = $.ref("customer.json#");
+const r2 = $.ref("customer.json#/$defs/Address");
+const r3 = $.ref("common/defs.json#/$defs/Money");
+const r4 = $.ref("common/defs.json#/$defs/CurrencyCode");
 function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
   if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
@@ -108,37 +18,32 @@ function v0(x, p, E) {
     if ((!$.has(x, "total")) && $.fail(E, "required", p, {missingProperty: "total"})) return false;
     if ($.has(x, "id")) {
       const y1 = x["id"];
-      if (!v1(y1, E && (p + "/id"), E) && E === undefined) return false;
+      if (!r0(y1, E && (p + "/id"), E) && E === undefined) return false;
     }
     if ($.has(x, "customer")) {
       const y2 = x["customer"];
-      if (!v2(y2, E && (p + "/customer"), E) && E === undefined) return false;
+      if (!r1(y2, E && (p + "/customer"), E) && E === undefined) return false;
     }
     if ($.has(x, "shipping_address")) {
-      const y15 = x["shipping_address"];
-      if (!v3(y15, E && (p + "/shipping_address"), E) && E === undefined) return false;
+      const y3 = x["shipping_address"];
+      if (!r2(y3, E && (p + "/shipping_address"), E) && E === undefined) return false;
     }
     if ($.has(x, "total")) {
-      const y16 = x["total"];
-      if (!v4(y16, E && (p + "/total"), E) && E === undefined) return false;
+      const y4 = x["total"];
+      if (!r3(y4, E && (p + "/total"), E) && E === undefined) return false;
     }
     if ($.has(x, "settlement_currency")) {
-      const y17 = x["settlement_currency"];
-      if (!v5(y17, E && (p + "/settlement_currency"), E) && E === undefined) return false;
+      const y5 = x["settlement_currency"];
+      if (!r4(y5, E && (p + "/settlement_currency"), E) && E === undefined) return false;
     }
-    for (const y18 of Object.keys(x)) {
-      if (y18 === "id" || y18 === "customer" || y18 === "shipping_address" || y18 === "total" || y18 === "settlement_currency") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y18})) return false;
+    for (const y6 of Object.keys(x)) {
+      if (y6 === "id" || y6 === "customer" || y6 === "shipping_address" || y6 === "total" || y6 === "settlement_currency") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y6})) return false;
     }
   }
   return E === undefined || E.length === N;
 }
 return {
   "order.json#": v0,
-  "common/defs.json#/$defs/Uuid": v1,
-  "customer.json#": v2,
-  "customer.json#/$defs/Address": v3,
-  "common/defs.json#/$defs/Money": v4,
-  "common/defs.json#/$defs/CurrencyCode": v5,
 };
 };

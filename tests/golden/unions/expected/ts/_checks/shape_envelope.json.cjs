@@ -4,171 +4,6 @@
 // invalid x.
 "use strict";
 module.exports = ($) => {
-function v2(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
-  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "kind")) && $.fail(E, "required", p, {missingProperty: "kind"})) return false;
-    if ((!$.has(x, "radius")) && $.fail(E, "required", p, {missingProperty: "radius"})) return false;
-    if ($.has(x, "kind")) {
-      const y2 = x["kind"];
-      if ((!(y2 === "circle")) && $.fail(E, "const", p + "/kind", {allowedValue: "circle"})) return false;
-    }
-    if ($.has(x, "radius")) {
-      const y3 = x["radius"];
-      if ((!((typeof y3 === "number" && isFinite(y3)))) && $.fail(E, "type", p + "/radius", {type: "number"})) return false;
-      if (typeof y3 === "number" && isFinite(y3)) {
-        if ((!(y3 > 0)) && $.fail(E, "exclusiveMinimum", p + "/radius", {comparison: ">", limit: 0})) return false;
-      }
-    }
-    for (const y4 of Object.keys(x)) {
-      if (y4 === "kind" || y4 === "radius") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y4})) return false;
-    }
-  }
-  return E === undefined || E.length === N;
-}
-function v1(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if (!v2(x, p, E) && E === undefined) return false;
-  return E === undefined || E.length === N;
-}
-function v4(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
-  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "kind")) && $.fail(E, "required", p, {missingProperty: "kind"})) return false;
-    if ((!$.has(x, "side")) && $.fail(E, "required", p, {missingProperty: "side"})) return false;
-    if ($.has(x, "kind")) {
-      const y5 = x["kind"];
-      if ((!(y5 === "square")) && $.fail(E, "const", p + "/kind", {allowedValue: "square"})) return false;
-    }
-    if ($.has(x, "side")) {
-      const y6 = x["side"];
-      if ((!((typeof y6 === "number" && isFinite(y6)))) && $.fail(E, "type", p + "/side", {type: "number"})) return false;
-      if (typeof y6 === "number" && isFinite(y6)) {
-        if ((!(y6 > 0)) && $.fail(E, "exclusiveMinimum", p + "/side", {comparison: ">", limit: 0})) return false;
-      }
-    }
-    for (const y7 of Object.keys(x)) {
-      if (y7 === "kind" || y7 === "side") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y7})) return false;
-    }
-  }
-  return E === undefined || E.length === N;
-}
-function v3(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if (!v4(x, p, E) && E === undefined) return false;
-  return E === undefined || E.length === N;
-}
-function v6(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
-  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "kind")) && $.fail(E, "required", p, {missingProperty: "kind"})) return false;
-    if ((!$.has(x, "width")) && $.fail(E, "required", p, {missingProperty: "width"})) return false;
-    if ((!$.has(x, "height")) && $.fail(E, "required", p, {missingProperty: "height"})) return false;
-    if ($.has(x, "kind")) {
-      const y8 = x["kind"];
-      if ((!(y8 === "rectangle")) && $.fail(E, "const", p + "/kind", {allowedValue: "rectangle"})) return false;
-    }
-    if ($.has(x, "width")) {
-      const y9 = x["width"];
-      if ((!((typeof y9 === "number" && isFinite(y9)))) && $.fail(E, "type", p + "/width", {type: "number"})) return false;
-      if (typeof y9 === "number" && isFinite(y9)) {
-        if ((!(y9 > 0)) && $.fail(E, "exclusiveMinimum", p + "/width", {comparison: ">", limit: 0})) return false;
-      }
-    }
-    if ($.has(x, "height")) {
-      const y10 = x["height"];
-      if ((!((typeof y10 === "number" && isFinite(y10)))) && $.fail(E, "type", p + "/height", {type: "number"})) return false;
-      if (typeof y10 === "number" && isFinite(y10)) {
-        if ((!(y10 > 0)) && $.fail(E, "exclusiveMinimum", p + "/height", {comparison: ">", limit: 0})) return false;
-      }
-    }
-    for (const y11 of Object.keys(x)) {
-      if (y11 === "kind" || y11 === "width" || y11 === "height") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y11})) return false;
-    }
-  }
-  return E === undefined || E.length === N;
-}
-function v5(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if (!v6(x, p, E) && E === undefined) return false;
-  return E === undefined || E.length === N;
-}
-function v7(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
-  if (typeof x === "string") {
-    if ((x.length < 2 && $.length(x) < 1) && $.fail(E, "minLength", p, {limit: 1})) return false;
-  }
-  return E === undefined || E.length === N;
-}
-function v8(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((Number.isInteger(x)))) && $.fail(E, "type", p, {type: "integer"})) return false;
-  return E === undefined || E.length === N;
-}
-function v9(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((Number.isInteger(x)))) && $.fail(E, "type", p, {type: "integer"})) return false;
-  return E === undefined || E.length === N;
-}
-function v10(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "number" && isFinite(x)))) && $.fail(E, "type", p, {type: "number"})) return false;
-  if (typeof x === "number" && isFinite(x)) {
-    if ((!(x >= 10)) && $.fail(E, "minimum", p, {comparison: ">=", limit: 10})) return false;
-  }
-  return E === undefined || E.length === N;
-}
-function v12(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
-  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "email")) && $.fail(E, "required", p, {missingProperty: "email"})) return false;
-    if ($.has(x, "email")) {
-      const y21 = x["email"];
-      if ((!((typeof y21 === "string"))) && $.fail(E, "type", p + "/email", {type: "string"})) return false;
-    }
-  }
-  return E === undefined || E.length === N;
-}
-function v11(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if (!v12(x, p, E) && E === undefined) return false;
-  return E === undefined || E.length === N;
-}
-function v14(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
-  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "phone")) && $.fail(E, "required", p, {missingProperty: "phone"})) return false;
-    if ($.has(x, "phone")) {
-      const y22 = x["phone"];
-      if ((!((typeof y22 === "string"))) && $.fail(E, "type", p + "/phone", {type: "string"})) return false;
-    }
-  }
-  return E === undefined || E.length === N;
-}
-function v13(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if (!v14(x, p, E) && E === undefined) return false;
-  return E === undefined || E.length === N;
-}
-function v15(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if (!v4(x, p, E) && E === undefined) return false;
-  return E === undefined || E.length === N;
-}
-function v16(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((x === null))) && $.fail(E, "type", p, {type: "null"})) return false;
-  return E === undefined || E.length === N;
-}
 function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
   if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
@@ -179,88 +14,253 @@ function v0(x, p, E) {
       if ((!((y1 !== null && typeof y1 === "object" && !Array.isArray(y1)))) && $.fail(E, "type", p + "/shape", {type: "object"})) return false;
       if (y1 !== null && typeof y1 === "object" && !Array.isArray(y1)) {
         {
-          const y12 = y1["kind"];
-          if (typeof y12 === "string" && (y12 === "circle")) {
-            if (!v1(y1, E && (p + "/shape"), E) && E === undefined) return false;
-          } else if (typeof y12 === "string" && (y12 === "square")) {
-            if (!v3(y1, E && (p + "/shape"), E) && E === undefined) return false;
-          } else if (typeof y12 === "string" && (y12 === "rectangle")) {
-            if (!v5(y1, E && (p + "/shape"), E) && E === undefined) return false;
-          } else if (typeof y12 === "string") {
-            if ($.fail(E, "discriminator", p + "/shape", {error: "mapping", tag: "kind", tagValue: y12})) return false;
+          const y2 = y1["kind"];
+          if (typeof y2 === "string" && (y2 === "circle")) {
+            if (!v6(y1, E && (p + "/shape"), E) && E === undefined) return false;
+          } else if (typeof y2 === "string" && (y2 === "square")) {
+            if (!v7(y1, E && (p + "/shape"), E) && E === undefined) return false;
+          } else if (typeof y2 === "string" && (y2 === "rectangle")) {
+            if (!v8(y1, E && (p + "/shape"), E) && E === undefined) return false;
+          } else if (typeof y2 === "string") {
+            if ($.fail(E, "discriminator", p + "/shape", {error: "mapping", tag: "kind", tagValue: y2})) return false;
           } else {
-            if ($.fail(E, "discriminator", p + "/shape", {error: "tag", tag: "kind", tagValue: y12})) return false;
+            if ($.fail(E, "discriminator", p + "/shape", {error: "tag", tag: "kind", tagValue: y2})) return false;
           }
         }
       }
     }
     if ($.has(x, "id")) {
-      const y13 = x["id"];
+      const y3 = x["id"];
       {
-        const y14 = E && [];
-        if ((!(v7(y13, y14 && (p + "/id"), y14) || v8(y13, y14 && (p + "/id"), y14))) && $.fail(E, "anyOf", p + "/id", {}, "must match a schema in anyOf", undefined, y14)) return false;
+        const y4 = E && [];
+        if ((!(v9(y3, y4 && (p + "/id"), y4) || v10(y3, y4 && (p + "/id"), y4))) && $.fail(E, "anyOf", p + "/id", {}, "must match a schema in anyOf", undefined, y4)) return false;
       }
     }
     if ($.has(x, "amount")) {
-      const y15 = x["amount"];
+      const y5 = x["amount"];
       {
-        const y16 = E && [];
-        let y17 = false, y18 = null, y19;
-        y19_: {
-          y19 = v9(y15, y16 && (p + "/amount"), y16);
-          if (y19) { y17 = true; y18 = 0; }
-          y19 = v10(y15, y16 && (p + "/amount"), y16);
-          if (y19 && y17) { y17 = false; y18 = [y18, 1]; break y19_; }
-          if (y19) { y17 = true; y18 = 1; }
+        const y6 = E && [];
+        let y7 = false, y8 = null, y9;
+        y9_: {
+          y9 = v11(y5, y6 && (p + "/amount"), y6);
+          if (y9) { y7 = true; y8 = 0; }
+          y9 = v12(y5, y6 && (p + "/amount"), y6);
+          if (y9 && y7) { y7 = false; y8 = [y8, 1]; break y9_; }
+          if (y9) { y7 = true; y8 = 1; }
         }
-        if ((!y17) && $.fail(E, "oneOf", p + "/amount", {passingSchemas: y18}, "must match exactly one schema in oneOf", undefined, y16)) return false;
+        if ((!y7) && $.fail(E, "oneOf", p + "/amount", {passingSchemas: y8}, "must match exactly one schema in oneOf", undefined, y6)) return false;
       }
     }
     if ($.has(x, "contact")) {
-      const y20 = x["contact"];
+      const y10 = x["contact"];
       {
-        const y23 = E && [];
-        let y24 = false, y25 = null, y26;
-        y26_: {
-          y26 = v11(y20, y23 && (p + "/contact"), y23);
-          if (y26) { y24 = true; y25 = 0; }
-          y26 = v13(y20, y23 && (p + "/contact"), y23);
-          if (y26 && y24) { y24 = false; y25 = [y25, 1]; break y26_; }
-          if (y26) { y24 = true; y25 = 1; }
+        const y11 = E && [];
+        let y12 = false, y13 = null, y14;
+        y14_: {
+          y14 = v13(y10, y11 && (p + "/contact"), y11);
+          if (y14) { y12 = true; y13 = 0; }
+          y14 = v14(y10, y11 && (p + "/contact"), y11);
+          if (y14 && y12) { y12 = false; y13 = [y13, 1]; break y14_; }
+          if (y14) { y12 = true; y13 = 1; }
         }
-        if ((!y24) && $.fail(E, "oneOf", p + "/contact", {passingSchemas: y25}, "must match exactly one schema in oneOf", undefined, y23)) return false;
+        if ((!y12) && $.fail(E, "oneOf", p + "/contact", {passingSchemas: y13}, "must match exactly one schema in oneOf", undefined, y11)) return false;
       }
     }
     if ($.has(x, "previous")) {
-      const y27 = x["previous"];
+      const y15 = x["previous"];
       {
-        const y28 = E && [];
-        if ((!(v15(y27, y28 && (p + "/previous"), y28) || v16(y27, y28 && (p + "/previous"), y28))) && $.fail(E, "anyOf", p + "/previous", {}, "must match a schema in anyOf", undefined, y28)) return false;
+        const y16 = E && [];
+        if ((!(v15(y15, y16 && (p + "/previous"), y16) || v16(y15, y16 && (p + "/previous"), y16))) && $.fail(E, "anyOf", p + "/previous", {}, "must match a schema in anyOf", undefined, y16)) return false;
       }
     }
-    for (const y29 of Object.keys(x)) {
-      if (y29 === "shape" || y29 === "id" || y29 === "amount" || y29 === "contact" || y29 === "previous") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y29})) return false;
+    for (const y17 of Object.keys(x)) {
+      if (y17 === "shape" || y17 === "id" || y17 === "amount" || y17 === "contact" || y17 === "previous") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y17})) return false;
     }
   }
   return E === undefined || E.length === N;
 }
+function v1(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if ((!$.has(x, "email")) && $.fail(E, "required", p, {missingProperty: "email"})) return false;
+    if ($.has(x, "email")) {
+      const y1 = x["email"];
+      if ((!((typeof y1 === "string"))) && $.fail(E, "type", p + "/email", {type: "string"})) return false;
+    }
+  }
+  return E === undefined || E.length === N;
+}
+function v2(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if ((!$.has(x, "phone")) && $.fail(E, "required", p, {missingProperty: "phone"})) return false;
+    if ($.has(x, "phone")) {
+      const y1 = x["phone"];
+      if ((!((typeof y1 === "string"))) && $.fail(E, "type", p + "/phone", {type: "string"})) return false;
+    }
+  }
+  return E === undefined || E.length === N;
+}
+function v3(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if ((!$.has(x, "kind")) && $.fail(E, "required", p, {missingProperty: "kind"})) return false;
+    if ((!$.has(x, "radius")) && $.fail(E, "required", p, {missingProperty: "radius"})) return false;
+    if ($.has(x, "kind")) {
+      const y1 = x["kind"];
+      if ((!(y1 === "circle")) && $.fail(E, "const", p + "/kind", {allowedValue: "circle"})) return false;
+    }
+    if ($.has(x, "radius")) {
+      const y2 = x["radius"];
+      if ((!((typeof y2 === "number" && isFinite(y2)))) && $.fail(E, "type", p + "/radius", {type: "number"})) return false;
+      if (typeof y2 === "number" && isFinite(y2)) {
+        if ((!(y2 > 0)) && $.fail(E, "exclusiveMinimum", p + "/radius", {comparison: ">", limit: 0})) return false;
+      }
+    }
+    for (const y3 of Object.keys(x)) {
+      if (y3 === "kind" || y3 === "radius") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y3})) return false;
+    }
+  }
+  return E === undefined || E.length === N;
+}
+function v4(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if ((!$.has(x, "kind")) && $.fail(E, "required", p, {missingProperty: "kind"})) return false;
+    if ((!$.has(x, "width")) && $.fail(E, "required", p, {missingProperty: "width"})) return false;
+    if ((!$.has(x, "height")) && $.fail(E, "required", p, {missingProperty: "height"})) return false;
+    if ($.has(x, "kind")) {
+      const y1 = x["kind"];
+      if ((!(y1 === "rectangle")) && $.fail(E, "const", p + "/kind", {allowedValue: "rectangle"})) return false;
+    }
+    if ($.has(x, "width")) {
+      const y2 = x["width"];
+      if ((!((typeof y2 === "number" && isFinite(y2)))) && $.fail(E, "type", p + "/width", {type: "number"})) return false;
+      if (typeof y2 === "number" && isFinite(y2)) {
+        if ((!(y2 > 0)) && $.fail(E, "exclusiveMinimum", p + "/width", {comparison: ">", limit: 0})) return false;
+      }
+    }
+    if ($.has(x, "height")) {
+      const y3 = x["height"];
+      if ((!((typeof y3 === "number" && isFinite(y3)))) && $.fail(E, "type", p + "/height", {type: "number"})) return false;
+      if (typeof y3 === "number" && isFinite(y3)) {
+        if ((!(y3 > 0)) && $.fail(E, "exclusiveMinimum", p + "/height", {comparison: ">", limit: 0})) return false;
+      }
+    }
+    for (const y4 of Object.keys(x)) {
+      if (y4 === "kind" || y4 === "width" || y4 === "height") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y4})) return false;
+    }
+  }
+  return E === undefined || E.length === N;
+}
+function v5(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if ((!$.has(x, "kind")) && $.fail(E, "required", p, {missingProperty: "kind"})) return false;
+    if ((!$.has(x, "side")) && $.fail(E, "required", p, {missingProperty: "side"})) return false;
+    if ($.has(x, "kind")) {
+      const y1 = x["kind"];
+      if ((!(y1 === "square")) && $.fail(E, "const", p + "/kind", {allowedValue: "square"})) return false;
+    }
+    if ($.has(x, "side")) {
+      const y2 = x["side"];
+      if ((!((typeof y2 === "number" && isFinite(y2)))) && $.fail(E, "type", p + "/side", {type: "number"})) return false;
+      if (typeof y2 === "number" && isFinite(y2)) {
+        if ((!(y2 > 0)) && $.fail(E, "exclusiveMinimum", p + "/side", {comparison: ">", limit: 0})) return false;
+      }
+    }
+    for (const y3 of Object.keys(x)) {
+      if (y3 === "kind" || y3 === "side") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y3})) return false;
+    }
+  }
+  return E === undefined || E.length === N;
+}
+function v6(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if (!v3(x, p, E) && E === undefined) return false;
+  return E === undefined || E.length === N;
+}
+function v7(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if (!v5(x, p, E) && E === undefined) return false;
+  return E === undefined || E.length === N;
+}
+function v8(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if (!v4(x, p, E) && E === undefined) return false;
+  return E === undefined || E.length === N;
+}
+function v9(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
+  if (typeof x === "string") {
+    if ((x.length < 2 && $.length(x) < 1) && $.fail(E, "minLength", p, {limit: 1})) return false;
+  }
+  return E === undefined || E.length === N;
+}
+function v10(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!((Number.isInteger(x)))) && $.fail(E, "type", p, {type: "integer"})) return false;
+  return E === undefined || E.length === N;
+}
+function v11(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!((Number.isInteger(x)))) && $.fail(E, "type", p, {type: "integer"})) return false;
+  return E === undefined || E.length === N;
+}
+function v12(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!((typeof x === "number" && isFinite(x)))) && $.fail(E, "type", p, {type: "number"})) return false;
+  if (typeof x === "number" && isFinite(x)) {
+    if ((!(x >= 10)) && $.fail(E, "minimum", p, {comparison: ">=", limit: 10})) return false;
+  }
+  return E === undefined || E.length === N;
+}
+function v13(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if (!v1(x, p, E) && E === undefined) return false;
+  return E === undefined || E.length === N;
+}
+function v14(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if (!v2(x, p, E) && E === undefined) return false;
+  return E === undefined || E.length === N;
+}
+function v15(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if (!v5(x, p, E) && E === undefined) return false;
+  return E === undefined || E.length === N;
+}
+function v16(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!((x === null))) && $.fail(E, "type", p, {type: "null"})) return false;
+  return E === undefined || E.length === N;
+}
 return {
   "shape_envelope.json#": v0,
-  "shape_envelope.json#/properties/shape/oneOf/0": v1,
-  "shape_envelope.json#/$defs/Circle": v2,
-  "shape_envelope.json#/properties/shape/oneOf/1": v3,
-  "shape_envelope.json#/$defs/Square": v4,
-  "shape_envelope.json#/properties/shape/oneOf/2": v5,
-  "shape_envelope.json#/$defs/Rectangle": v6,
-  "shape_envelope.json#/properties/id/anyOf/0": v7,
-  "shape_envelope.json#/properties/id/anyOf/1": v8,
-  "shape_envelope.json#/properties/amount/oneOf/0": v9,
-  "shape_envelope.json#/properties/amount/oneOf/1": v10,
-  "shape_envelope.json#/properties/contact/oneOf/0": v11,
-  "shape_envelope.json#/$defs/ByEmail": v12,
-  "shape_envelope.json#/properties/contact/oneOf/1": v13,
-  "shape_envelope.json#/$defs/ByPhone": v14,
+  "shape_envelope.json#/$defs/ByEmail": v1,
+  "shape_envelope.json#/$defs/ByPhone": v2,
+  "shape_envelope.json#/$defs/Circle": v3,
+  "shape_envelope.json#/$defs/Rectangle": v4,
+  "shape_envelope.json#/$defs/Square": v5,
+  "shape_envelope.json#/properties/shape/oneOf/0": v6,
+  "shape_envelope.json#/properties/shape/oneOf/1": v7,
+  "shape_envelope.json#/properties/shape/oneOf/2": v8,
+  "shape_envelope.json#/properties/id/anyOf/0": v9,
+  "shape_envelope.json#/properties/id/anyOf/1": v10,
+  "shape_envelope.json#/properties/amount/oneOf/0": v11,
+  "shape_envelope.json#/properties/amount/oneOf/1": v12,
+  "shape_envelope.json#/properties/contact/oneOf/0": v13,
+  "shape_envelope.json#/properties/contact/oneOf/1": v14,
   "shape_envelope.json#/properties/previous/anyOf/0": v15,
   "shape_envelope.json#/properties/previous/anyOf/1": v16,
 };

@@ -4,7 +4,139 @@
 // invalid x.
 "use strict";
 module.exports = ($) => {
+function v0(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  {
+    const y1 = E && [];
+    let y2 = false, y3 = null, y4;
+    y4_: {
+      y4 = v9(x, p, y1);
+      if (y4) { y2 = true; y3 = 0; }
+      y4 = v10(x, p, y1);
+      if (y4 && y2) { y2 = false; y3 = [y3, 1]; break y4_; }
+      if (y4) { y2 = true; y3 = 1; }
+      y4 = v11(x, p, y1);
+      if (y4 && y2) { y2 = false; y3 = [y3, 2]; break y4_; }
+      if (y4) { y2 = true; y3 = 2; }
+      y4 = v12(x, p, y1);
+      if (y4 && y2) { y2 = false; y3 = [y3, 3]; break y4_; }
+      if (y4) { y2 = true; y3 = 3; }
+      y4 = v13(x, p, y1);
+      if (y4 && y2) { y2 = false; y3 = [y3, 4]; break y4_; }
+      if (y4) { y2 = true; y3 = 4; }
+      y4 = v14(x, p, y1);
+      if (y4 && y2) { y2 = false; y3 = [y3, 5]; break y4_; }
+      if (y4) { y2 = true; y3 = 5; }
+    }
+    if ((!y2) && $.fail(E, "oneOf", p, {passingSchemas: y3}, "must match exactly one schema in oneOf", undefined, y1)) return false;
+  }
+  return E === undefined || E.length === N;
+}
+function v1(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if ((!$.has(x, "forkee")) && $.fail(E, "required", p, {missingProperty: "forkee"})) return false;
+    if ($.has(x, "forkee")) {
+      const y1 = x["forkee"];
+      if ((!((y1 !== null && typeof y1 === "object" && !Array.isArray(y1)))) && $.fail(E, "type", p + "/forkee", {type: "object"})) return false;
+    }
+    for (const y2 of Object.keys(x)) {
+      if (y2 === "forkee") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y2})) return false;
+    }
+  }
+  return E === undefined || E.length === N;
+}
+function v2(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if ((!$.has(x, "forkee")) && $.fail(E, "required", p, {missingProperty: "forkee"})) return false;
+    if ($.has(x, "forkee")) {
+      const y1 = x["forkee"];
+      if ((!((y1 !== null && typeof y1 === "object" && !Array.isArray(y1)))) && $.fail(E, "type", p + "/forkee", {type: "object"})) return false;
+    }
+    if ($.has(x, "legacy")) {
+      const y2 = x["legacy"];
+      if ((!((typeof y2 === "boolean"))) && $.fail(E, "type", p + "/legacy", {type: "boolean"})) return false;
+    }
+    for (const y3 of Object.keys(x)) {
+      if (y3 === "forkee" || y3 === "legacy") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y3})) return false;
+    }
+  }
+  return E === undefined || E.length === N;
+}
+function v3(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if ((!$.has(x, "action")) && $.fail(E, "required", p, {missingProperty: "action"})) return false;
+    if ((!$.has(x, "hook_id")) && $.fail(E, "required", p, {missingProperty: "hook_id"})) return false;
+    if ($.has(x, "action")) {
+      const y1 = x["action"];
+      if ((!(y1 === "deleted")) && $.fail(E, "const", p + "/action", {allowedValue: "deleted"})) return false;
+    }
+    if ($.has(x, "hook_id")) {
+      const y2 = x["hook_id"];
+      if ((!((Number.isInteger(y2)))) && $.fail(E, "type", p + "/hook_id", {type: "integer"})) return false;
+    }
+    for (const y3 of Object.keys(x)) {
+      if (y3 === "action" || y3 === "hook_id") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y3})) return false;
+    }
+  }
+  return E === undefined || E.length === N;
+}
 function v4(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if ((!$.has(x, "zen")) && $.fail(E, "required", p, {missingProperty: "zen"})) return false;
+    if ((!$.has(x, "hook_id")) && $.fail(E, "required", p, {missingProperty: "hook_id"})) return false;
+    if ($.has(x, "zen")) {
+      const y1 = x["zen"];
+      if ((!((typeof y1 === "string"))) && $.fail(E, "type", p + "/zen", {type: "string"})) return false;
+    }
+    if ($.has(x, "hook_id")) {
+      const y2 = x["hook_id"];
+      if ((!((Number.isInteger(y2)))) && $.fail(E, "type", p + "/hook_id", {type: "integer"})) return false;
+    }
+    for (const y3 of Object.keys(x)) {
+      if (y3 === "zen" || y3 === "hook_id") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y3})) return false;
+    }
+  }
+  return E === undefined || E.length === N;
+}
+function v5(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if ((!$.has(x, "ref")) && $.fail(E, "required", p, {missingProperty: "ref"})) return false;
+    if ((!$.has(x, "before")) && $.fail(E, "required", p, {missingProperty: "before"})) return false;
+    if ((!$.has(x, "after")) && $.fail(E, "required", p, {missingProperty: "after"})) return false;
+    if ($.has(x, "ref")) {
+      const y1 = x["ref"];
+      if ((!((typeof y1 === "string"))) && $.fail(E, "type", p + "/ref", {type: "string"})) return false;
+    }
+    if ($.has(x, "before")) {
+      const y2 = x["before"];
+      if ((!((typeof y2 === "string"))) && $.fail(E, "type", p + "/before", {type: "string"})) return false;
+    }
+    if ($.has(x, "after")) {
+      const y3 = x["after"];
+      if ((!((typeof y3 === "string"))) && $.fail(E, "type", p + "/after", {type: "string"})) return false;
+    }
+    for (const y4 of Object.keys(x)) {
+      if (y4 === "ref" || y4 === "before" || y4 === "after") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y4})) return false;
+    }
+  }
+  return E === undefined || E.length === N;
+}
+function v6(x, p, E) {
   const N = E === undefined ? 0 : E.length;
   if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
@@ -28,235 +160,103 @@ function v4(x, p, E) {
   }
   return E === undefined || E.length === N;
 }
-function v3(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if (!v4(x, p, E) && E === undefined) return false;
-  return E === undefined || E.length === N;
-}
-function v6(x, p, E) {
+function v7(x, p, E) {
   const N = E === undefined ? 0 : E.length;
   if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
     if ((!$.has(x, "action")) && $.fail(E, "required", p, {missingProperty: "action"})) return false;
     if ((!$.has(x, "starred_at")) && $.fail(E, "required", p, {missingProperty: "starred_at"})) return false;
     if ($.has(x, "action")) {
-      const y4 = x["action"];
-      if ((!(y4 === "deleted")) && $.fail(E, "const", p + "/action", {allowedValue: "deleted"})) return false;
+      const y1 = x["action"];
+      if ((!(y1 === "deleted")) && $.fail(E, "const", p + "/action", {allowedValue: "deleted"})) return false;
     }
     if ($.has(x, "starred_at")) {
-      const y5 = x["starred_at"];
-      if ((!((y5 === null))) && $.fail(E, "type", p + "/starred_at", {type: "null"})) return false;
+      const y2 = x["starred_at"];
+      if ((!((y2 === null))) && $.fail(E, "type", p + "/starred_at", {type: "null"})) return false;
     }
-    for (const y6 of Object.keys(x)) {
-      if (y6 === "action" || y6 === "starred_at") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y6})) return false;
-    }
-  }
-  return E === undefined || E.length === N;
-}
-function v5(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if (!v6(x, p, E) && E === undefined) return false;
-  return E === undefined || E.length === N;
-}
-function v2(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
-  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    {
-      const y7 = x["action"];
-      if (typeof y7 === "string" && (y7 === "created")) {
-        if (!v3(x, p, E) && E === undefined) return false;
-      } else if (typeof y7 === "string" && (y7 === "deleted")) {
-        if (!v5(x, p, E) && E === undefined) return false;
-      } else if (typeof y7 === "string") {
-        if ($.fail(E, "discriminator", p, {error: "mapping", tag: "action", tagValue: y7})) return false;
-      } else {
-        if ($.fail(E, "discriminator", p, {error: "tag", tag: "action", tagValue: y7})) return false;
-      }
+    for (const y3 of Object.keys(x)) {
+      if (y3 === "action" || y3 === "starred_at") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y3})) return false;
     }
   }
-  return E === undefined || E.length === N;
-}
-function v1(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if (!v2(x, p, E) && E === undefined) return false;
   return E === undefined || E.length === N;
 }
 function v8(x, p, E) {
   const N = E === undefined ? 0 : E.length;
   if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "ref")) && $.fail(E, "required", p, {missingProperty: "ref"})) return false;
-    if ((!$.has(x, "before")) && $.fail(E, "required", p, {missingProperty: "before"})) return false;
-    if ((!$.has(x, "after")) && $.fail(E, "required", p, {missingProperty: "after"})) return false;
-    if ($.has(x, "ref")) {
-      const y8 = x["ref"];
-      if ((!((typeof y8 === "string"))) && $.fail(E, "type", p + "/ref", {type: "string"})) return false;
-    }
-    if ($.has(x, "before")) {
-      const y9 = x["before"];
-      if ((!((typeof y9 === "string"))) && $.fail(E, "type", p + "/before", {type: "string"})) return false;
-    }
-    if ($.has(x, "after")) {
-      const y10 = x["after"];
-      if ((!((typeof y10 === "string"))) && $.fail(E, "type", p + "/after", {type: "string"})) return false;
-    }
-    for (const y11 of Object.keys(x)) {
-      if (y11 === "ref" || y11 === "before" || y11 === "after") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y11})) return false;
-    }
-  }
-  return E === undefined || E.length === N;
-}
-function v7(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if (!v8(x, p, E) && E === undefined) return false;
-  return E === undefined || E.length === N;
-}
-function v10(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
-  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "zen")) && $.fail(E, "required", p, {missingProperty: "zen"})) return false;
-    if ((!$.has(x, "hook_id")) && $.fail(E, "required", p, {missingProperty: "hook_id"})) return false;
-    if ($.has(x, "zen")) {
-      const y12 = x["zen"];
-      if ((!((typeof y12 === "string"))) && $.fail(E, "type", p + "/zen", {type: "string"})) return false;
-    }
-    if ($.has(x, "hook_id")) {
-      const y13 = x["hook_id"];
-      if ((!((Number.isInteger(y13)))) && $.fail(E, "type", p + "/hook_id", {type: "integer"})) return false;
-    }
-    for (const y14 of Object.keys(x)) {
-      if (y14 === "zen" || y14 === "hook_id") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y14})) return false;
+    {
+      const y1 = x["action"];
+      if (typeof y1 === "string" && (y1 === "created")) {
+        if (!v15(x, p, E) && E === undefined) return false;
+      } else if (typeof y1 === "string" && (y1 === "deleted")) {
+        if (!v16(x, p, E) && E === undefined) return false;
+      } else if (typeof y1 === "string") {
+        if ($.fail(E, "discriminator", p, {error: "mapping", tag: "action", tagValue: y1})) return false;
+      } else {
+        if ($.fail(E, "discriminator", p, {error: "tag", tag: "action", tagValue: y1})) return false;
+      }
     }
   }
   return E === undefined || E.length === N;
 }
 function v9(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if (!v10(x, p, E) && E === undefined) return false;
+  if (!v8(x, p, E) && E === undefined) return false;
   return E === undefined || E.length === N;
 }
-function v12(x, p, E) {
+function v10(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
-  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "action")) && $.fail(E, "required", p, {missingProperty: "action"})) return false;
-    if ((!$.has(x, "hook_id")) && $.fail(E, "required", p, {missingProperty: "hook_id"})) return false;
-    if ($.has(x, "action")) {
-      const y15 = x["action"];
-      if ((!(y15 === "deleted")) && $.fail(E, "const", p + "/action", {allowedValue: "deleted"})) return false;
-    }
-    if ($.has(x, "hook_id")) {
-      const y16 = x["hook_id"];
-      if ((!((Number.isInteger(y16)))) && $.fail(E, "type", p + "/hook_id", {type: "integer"})) return false;
-    }
-    for (const y17 of Object.keys(x)) {
-      if (y17 === "action" || y17 === "hook_id") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y17})) return false;
-    }
-  }
+  if (!v5(x, p, E) && E === undefined) return false;
   return E === undefined || E.length === N;
 }
 function v11(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if (!v12(x, p, E) && E === undefined) return false;
+  if (!v4(x, p, E) && E === undefined) return false;
   return E === undefined || E.length === N;
 }
-function v14(x, p, E) {
+function v12(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
-  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "forkee")) && $.fail(E, "required", p, {missingProperty: "forkee"})) return false;
-    if ($.has(x, "forkee")) {
-      const y18 = x["forkee"];
-      if ((!((y18 !== null && typeof y18 === "object" && !Array.isArray(y18)))) && $.fail(E, "type", p + "/forkee", {type: "object"})) return false;
-    }
-    for (const y19 of Object.keys(x)) {
-      if (y19 === "forkee") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y19})) return false;
-    }
-  }
+  if (!v3(x, p, E) && E === undefined) return false;
   return E === undefined || E.length === N;
 }
 function v13(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if (!v14(x, p, E) && E === undefined) return false;
+  if (!v1(x, p, E) && E === undefined) return false;
   return E === undefined || E.length === N;
 }
-function v16(x, p, E) {
+function v14(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
-  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "forkee")) && $.fail(E, "required", p, {missingProperty: "forkee"})) return false;
-    if ($.has(x, "forkee")) {
-      const y20 = x["forkee"];
-      if ((!((y20 !== null && typeof y20 === "object" && !Array.isArray(y20)))) && $.fail(E, "type", p + "/forkee", {type: "object"})) return false;
-    }
-    if ($.has(x, "legacy")) {
-      const y21 = x["legacy"];
-      if ((!((typeof y21 === "boolean"))) && $.fail(E, "type", p + "/legacy", {type: "boolean"})) return false;
-    }
-    for (const y22 of Object.keys(x)) {
-      if (y22 === "forkee" || y22 === "legacy") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y22})) return false;
-    }
-  }
+  if (!v2(x, p, E) && E === undefined) return false;
   return E === undefined || E.length === N;
 }
 function v15(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if (!v16(x, p, E) && E === undefined) return false;
+  if (!v6(x, p, E) && E === undefined) return false;
   return E === undefined || E.length === N;
 }
-function v0(x, p, E) {
+function v16(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  {
-    const y23 = E && [];
-    let y24 = false, y25 = null, y26;
-    y26_: {
-      y26 = v1(x, p, y23);
-      if (y26) { y24 = true; y25 = 0; }
-      y26 = v7(x, p, y23);
-      if (y26 && y24) { y24 = false; y25 = [y25, 1]; break y26_; }
-      if (y26) { y24 = true; y25 = 1; }
-      y26 = v9(x, p, y23);
-      if (y26 && y24) { y24 = false; y25 = [y25, 2]; break y26_; }
-      if (y26) { y24 = true; y25 = 2; }
-      y26 = v11(x, p, y23);
-      if (y26 && y24) { y24 = false; y25 = [y25, 3]; break y26_; }
-      if (y26) { y24 = true; y25 = 3; }
-      y26 = v13(x, p, y23);
-      if (y26 && y24) { y24 = false; y25 = [y25, 4]; break y26_; }
-      if (y26) { y24 = true; y25 = 4; }
-      y26 = v15(x, p, y23);
-      if (y26 && y24) { y24 = false; y25 = [y25, 5]; break y26_; }
-      if (y26) { y24 = true; y25 = 5; }
-    }
-    if ((!y24) && $.fail(E, "oneOf", p, {passingSchemas: y25}, "must match exactly one schema in oneOf", undefined, y23)) return false;
-  }
+  if (!v7(x, p, E) && E === undefined) return false;
   return E === undefined || E.length === N;
 }
 return {
   "webhook_event.json#": v0,
-  "webhook_event.json#/oneOf/0": v1,
-  "webhook_event.json#/$defs/StarEvent": v2,
-  "webhook_event.json#/$defs/StarEvent/oneOf/0": v3,
-  "webhook_event.json#/$defs/StarCreatedEvent": v4,
-  "webhook_event.json#/$defs/StarEvent/oneOf/1": v5,
-  "webhook_event.json#/$defs/StarDeletedEvent": v6,
-  "webhook_event.json#/oneOf/1": v7,
-  "webhook_event.json#/$defs/PushEvent": v8,
-  "webhook_event.json#/oneOf/2": v9,
-  "webhook_event.json#/$defs/PingEvent": v10,
-  "webhook_event.json#/oneOf/3": v11,
-  "webhook_event.json#/$defs/MetaDeletedEvent": v12,
+  "webhook_event.json#/$defs/ForkEvent": v1,
+  "webhook_event.json#/$defs/ForkLegacyEvent": v2,
+  "webhook_event.json#/$defs/MetaDeletedEvent": v3,
+  "webhook_event.json#/$defs/PingEvent": v4,
+  "webhook_event.json#/$defs/PushEvent": v5,
+  "webhook_event.json#/$defs/StarCreatedEvent": v6,
+  "webhook_event.json#/$defs/StarDeletedEvent": v7,
+  "webhook_event.json#/$defs/StarEvent": v8,
+  "webhook_event.json#/oneOf/0": v9,
+  "webhook_event.json#/oneOf/1": v10,
+  "webhook_event.json#/oneOf/2": v11,
+  "webhook_event.json#/oneOf/3": v12,
   "webhook_event.json#/oneOf/4": v13,
-  "webhook_event.json#/$defs/ForkEvent": v14,
-  "webhook_event.json#/oneOf/5": v15,
-  "webhook_event.json#/$defs/ForkLegacyEvent": v16,
+  "webhook_event.json#/oneOf/5": v14,
+  "webhook_event.json#/$defs/StarEvent/oneOf/0": v15,
+  "webhook_event.json#/$defs/StarEvent/oneOf/1": v16,
 };
 };

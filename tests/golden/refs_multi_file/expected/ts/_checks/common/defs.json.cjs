@@ -5,7 +5,7 @@
 "use strict";
 module.exports = ($) => {
 const p0 = $.pattern("^[A-Z]{3}$");
-function v1(x, p, E) {
+function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
   if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
   if (typeof x === "string") {
@@ -13,7 +13,7 @@ function v1(x, p, E) {
   }
   return E === undefined || E.length === N;
 }
-function v0(x, p, E) {
+function v1(x, p, E) {
   const N = E === undefined ? 0 : E.length;
   if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
@@ -25,7 +25,7 @@ function v0(x, p, E) {
     }
     if ($.has(x, "currency")) {
       const y2 = x["currency"];
-      if (!v1(y2, E && (p + "/currency"), E) && E === undefined) return false;
+      if (!v0(y2, E && (p + "/currency"), E) && E === undefined) return false;
     }
     for (const y3 of Object.keys(x)) {
       if (y3 === "amount_minor" || y3 === "currency") continue;
@@ -43,8 +43,8 @@ function v2(x, p, E) {
   return E === undefined || E.length === N;
 }
 return {
-  "common/defs.json#/$defs/Money": v0,
-  "common/defs.json#/$defs/CurrencyCode": v1,
+  "common/defs.json#/$defs/CurrencyCode": v0,
+  "common/defs.json#/$defs/Money": v1,
   "common/defs.json#/$defs/Uuid": v2,
 };
 };

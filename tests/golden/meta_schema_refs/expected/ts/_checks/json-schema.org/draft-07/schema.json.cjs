@@ -5,88 +5,6 @@
 "use strict";
 module.exports = ($) => {
 const c0 = JSON.parse("[\"array\", \"boolean\", \"integer\", \"null\", \"number\", \"object\", \"string\"]");
-function v1(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((Number.isInteger(x)))) && $.fail(E, "type", p, {type: "integer"})) return false;
-  if (typeof x === "number" && isFinite(x)) {
-    if ((!(x >= 0)) && $.fail(E, "minimum", p, {comparison: ">=", limit: 0})) return false;
-  }
-  return E === undefined || E.length === N;
-}
-function v2(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if (!v1(x, p, E) && E === undefined) return false;
-  return E === undefined || E.length === N;
-}
-function v3(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if (!v0(x, p, E) && E === undefined) return false;
-  return E === undefined || E.length === N;
-}
-function v5(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((Array.isArray(x)))) && $.fail(E, "type", p, {type: "array"})) return false;
-  if (Array.isArray(x)) {
-    if ((x.length < 1) && $.fail(E, "minItems", p, {limit: 1})) return false;
-    for (let y19 = 0; y19 < x.length; y19++) {
-      const y20 = x[y19];
-      if (!v0(y20, E && (p + "/" + y19), E) && E === undefined) return false;
-    }
-  }
-  return E === undefined || E.length === N;
-}
-function v4(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if (!v5(x, p, E) && E === undefined) return false;
-  return E === undefined || E.length === N;
-}
-function v6(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((Array.isArray(x)))) && $.fail(E, "type", p, {type: "array"})) return false;
-  if (Array.isArray(x)) {
-    for (let y29 = 0; y29 < x.length; y29++) {
-      const y30 = x[y29];
-      if ((!((typeof y30 === "string"))) && $.fail(E, "type", p + "/" + y29, {type: "string"})) return false;
-    }
-    const y31 = $.duplicate(x, ["string"]);
-    if ((y31 !== null) && $.fail(E, "uniqueItems", p, {i: y31[0], j: y31[1]})) return false;
-  }
-  return E === undefined || E.length === N;
-}
-function v7(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if (!v0(x, p, E) && E === undefined) return false;
-  return E === undefined || E.length === N;
-}
-function v8(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if (!v6(x, p, E) && E === undefined) return false;
-  return E === undefined || E.length === N;
-}
-function v10(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!(x === "array" || x === "boolean" || x === "integer" || x === "null" || x === "number" || x === "object" || x === "string")) && $.fail(E, "enum", p, {allowedValues: c0})) return false;
-  return E === undefined || E.length === N;
-}
-function v9(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if (!v10(x, p, E) && E === undefined) return false;
-  return E === undefined || E.length === N;
-}
-function v11(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!((Array.isArray(x)))) && $.fail(E, "type", p, {type: "array"})) return false;
-  if (Array.isArray(x)) {
-    if ((x.length < 1) && $.fail(E, "minItems", p, {limit: 1})) return false;
-    for (let y51 = 0; y51 < x.length; y51++) {
-      const y52 = x[y51];
-      if (!v10(y52, E && (p + "/" + y51), E) && E === undefined) return false;
-    }
-    const y53 = $.duplicate(x, null);
-    if ((y53 !== null) && $.fail(E, "uniqueItems", p, {i: y53[0], j: y53[1]})) return false;
-  }
-  return E === undefined || E.length === N;
-}
 function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
   if ((!((x !== null && typeof x === "object" && !Array.isArray(x)) || (typeof x === "boolean"))) && $.fail(E, "type", p, {type: ["object", "boolean"]})) return false;
@@ -177,147 +95,229 @@ function v0(x, p, E) {
     if ($.has(x, "items")) {
       const y18 = x["items"];
       {
-        const y21 = E && [];
-        if ((!(v3(y18, y21 && (p + "/items"), y21) || v4(y18, y21 && (p + "/items"), y21))) && $.fail(E, "anyOf", p + "/items", {}, "must match a schema in anyOf", undefined, y21)) return false;
+        const y19 = E && [];
+        if ((!(v6(y18, y19 && (p + "/items"), y19) || v7(y18, y19 && (p + "/items"), y19))) && $.fail(E, "anyOf", p + "/items", {}, "must match a schema in anyOf", undefined, y19)) return false;
       }
     }
     if ($.has(x, "maxItems")) {
-      const y22 = x["maxItems"];
-      if (!v1(y22, E && (p + "/maxItems"), E) && E === undefined) return false;
+      const y20 = x["maxItems"];
+      if (!v1(y20, E && (p + "/maxItems"), E) && E === undefined) return false;
     }
     if ($.has(x, "minItems")) {
-      const y23 = x["minItems"];
-      if (!v2(y23, E && (p + "/minItems"), E) && E === undefined) return false;
+      const y21 = x["minItems"];
+      if (!v2(y21, E && (p + "/minItems"), E) && E === undefined) return false;
     }
     if ($.has(x, "uniqueItems")) {
-      const y24 = x["uniqueItems"];
-      if ((!((typeof y24 === "boolean"))) && $.fail(E, "type", p + "/uniqueItems", {type: "boolean"})) return false;
+      const y22 = x["uniqueItems"];
+      if ((!((typeof y22 === "boolean"))) && $.fail(E, "type", p + "/uniqueItems", {type: "boolean"})) return false;
     }
     if ($.has(x, "contains")) {
-      const y25 = x["contains"];
-      if (!v0(y25, E && (p + "/contains"), E) && E === undefined) return false;
+      const y23 = x["contains"];
+      if (!v0(y23, E && (p + "/contains"), E) && E === undefined) return false;
     }
     if ($.has(x, "maxProperties")) {
-      const y26 = x["maxProperties"];
-      if (!v1(y26, E && (p + "/maxProperties"), E) && E === undefined) return false;
+      const y24 = x["maxProperties"];
+      if (!v1(y24, E && (p + "/maxProperties"), E) && E === undefined) return false;
     }
     if ($.has(x, "minProperties")) {
-      const y27 = x["minProperties"];
-      if (!v2(y27, E && (p + "/minProperties"), E) && E === undefined) return false;
+      const y25 = x["minProperties"];
+      if (!v2(y25, E && (p + "/minProperties"), E) && E === undefined) return false;
     }
     if ($.has(x, "required")) {
-      const y28 = x["required"];
-      if (!v6(y28, E && (p + "/required"), E) && E === undefined) return false;
+      const y26 = x["required"];
+      if (!v5(y26, E && (p + "/required"), E) && E === undefined) return false;
     }
     if ($.has(x, "additionalProperties")) {
-      const y32 = x["additionalProperties"];
-      if (!v0(y32, E && (p + "/additionalProperties"), E) && E === undefined) return false;
+      const y27 = x["additionalProperties"];
+      if (!v0(y27, E && (p + "/additionalProperties"), E) && E === undefined) return false;
     }
     if ($.has(x, "definitions")) {
-      const y33 = x["definitions"];
-      if ((!((y33 !== null && typeof y33 === "object" && !Array.isArray(y33)))) && $.fail(E, "type", p + "/definitions", {type: "object"})) return false;
-      if (y33 !== null && typeof y33 === "object" && !Array.isArray(y33)) {
-        for (const y34 of Object.keys(y33)) {
-          const y35 = y33[y34];
-          if (!v0(y35, E && (p + "/definitions" + "/" + $.esc(y34)), E) && E === undefined) return false;
+      const y28 = x["definitions"];
+      if ((!((y28 !== null && typeof y28 === "object" && !Array.isArray(y28)))) && $.fail(E, "type", p + "/definitions", {type: "object"})) return false;
+      if (y28 !== null && typeof y28 === "object" && !Array.isArray(y28)) {
+        for (const y29 of Object.keys(y28)) {
+          const y30 = y28[y29];
+          if (!v0(y30, E && (p + "/definitions" + "/" + $.esc(y29)), E) && E === undefined) return false;
         }
       }
     }
     if ($.has(x, "properties")) {
-      const y36 = x["properties"];
-      if ((!((y36 !== null && typeof y36 === "object" && !Array.isArray(y36)))) && $.fail(E, "type", p + "/properties", {type: "object"})) return false;
-      if (y36 !== null && typeof y36 === "object" && !Array.isArray(y36)) {
-        for (const y37 of Object.keys(y36)) {
-          const y38 = y36[y37];
-          if (!v0(y38, E && (p + "/properties" + "/" + $.esc(y37)), E) && E === undefined) return false;
+      const y31 = x["properties"];
+      if ((!((y31 !== null && typeof y31 === "object" && !Array.isArray(y31)))) && $.fail(E, "type", p + "/properties", {type: "object"})) return false;
+      if (y31 !== null && typeof y31 === "object" && !Array.isArray(y31)) {
+        for (const y32 of Object.keys(y31)) {
+          const y33 = y31[y32];
+          if (!v0(y33, E && (p + "/properties" + "/" + $.esc(y32)), E) && E === undefined) return false;
         }
       }
     }
     if ($.has(x, "patternProperties")) {
-      const y39 = x["patternProperties"];
-      if ((!((y39 !== null && typeof y39 === "object" && !Array.isArray(y39)))) && $.fail(E, "type", p + "/patternProperties", {type: "object"})) return false;
-      if (y39 !== null && typeof y39 === "object" && !Array.isArray(y39)) {
-        for (const y40 of Object.keys(y39)) {
-          const y41 = E === undefined ? 0 : E.length;
-          if (typeof y40 === "string") {
-            if ((!$.formats["regex"](y40)) && $.fail(E, "format", p + "/patternProperties", {format: "regex"}, undefined, y40)) return false;
+      const y34 = x["patternProperties"];
+      if ((!((y34 !== null && typeof y34 === "object" && !Array.isArray(y34)))) && $.fail(E, "type", p + "/patternProperties", {type: "object"})) return false;
+      if (y34 !== null && typeof y34 === "object" && !Array.isArray(y34)) {
+        for (const y35 of Object.keys(y34)) {
+          const y36 = E === undefined ? 0 : E.length;
+          if (typeof y35 === "string") {
+            if ((!$.formats["regex"](y35)) && $.fail(E, "format", p + "/patternProperties", {format: "regex"}, undefined, y35)) return false;
           }
-          if (E !== undefined && E.length > y41) $.fail(E, "propertyNames", p + "/patternProperties", {propertyName: y40}, "property name must be valid");
+          if (E !== undefined && E.length > y36) $.fail(E, "propertyNames", p + "/patternProperties", {propertyName: y35}, "property name must be valid");
         }
-        for (const y42 of Object.keys(y39)) {
-          const y43 = y39[y42];
-          if (!v0(y43, E && (p + "/patternProperties" + "/" + $.esc(y42)), E) && E === undefined) return false;
+        for (const y37 of Object.keys(y34)) {
+          const y38 = y34[y37];
+          if (!v0(y38, E && (p + "/patternProperties" + "/" + $.esc(y37)), E) && E === undefined) return false;
         }
       }
     }
     if ($.has(x, "dependencies")) {
-      const y44 = x["dependencies"];
-      if ((!((y44 !== null && typeof y44 === "object" && !Array.isArray(y44)))) && $.fail(E, "type", p + "/dependencies", {type: "object"})) return false;
-      if (y44 !== null && typeof y44 === "object" && !Array.isArray(y44)) {
-        for (const y45 of Object.keys(y44)) {
-          const y46 = y44[y45];
+      const y39 = x["dependencies"];
+      if ((!((y39 !== null && typeof y39 === "object" && !Array.isArray(y39)))) && $.fail(E, "type", p + "/dependencies", {type: "object"})) return false;
+      if (y39 !== null && typeof y39 === "object" && !Array.isArray(y39)) {
+        for (const y40 of Object.keys(y39)) {
+          const y41 = y39[y40];
           {
-            const y47 = E && [];
-            if ((!(v7(y46, y47 && (p + "/dependencies" + "/" + $.esc(y45)), y47) || v8(y46, y47 && (p + "/dependencies" + "/" + $.esc(y45)), y47))) && $.fail(E, "anyOf", p + "/dependencies" + "/" + $.esc(y45), {}, "must match a schema in anyOf", undefined, y47)) return false;
+            const y42 = E && [];
+            if ((!(v8(y41, y42 && (p + "/dependencies" + "/" + $.esc(y40)), y42) || v9(y41, y42 && (p + "/dependencies" + "/" + $.esc(y40)), y42))) && $.fail(E, "anyOf", p + "/dependencies" + "/" + $.esc(y40), {}, "must match a schema in anyOf", undefined, y42)) return false;
           }
         }
       }
     }
     if ($.has(x, "propertyNames")) {
-      const y48 = x["propertyNames"];
-      if (!v0(y48, E && (p + "/propertyNames"), E) && E === undefined) return false;
+      const y43 = x["propertyNames"];
+      if (!v0(y43, E && (p + "/propertyNames"), E) && E === undefined) return false;
     }
     if ($.has(x, "enum")) {
-      const y49 = x["enum"];
-      if ((!((Array.isArray(y49)))) && $.fail(E, "type", p + "/enum", {type: "array"})) return false;
+      const y44 = x["enum"];
+      if ((!((Array.isArray(y44)))) && $.fail(E, "type", p + "/enum", {type: "array"})) return false;
     }
     if ($.has(x, "type")) {
-      const y50 = x["type"];
+      const y45 = x["type"];
       {
-        const y54 = E && [];
-        if ((!(v9(y50, y54 && (p + "/type"), y54) || v11(y50, y54 && (p + "/type"), y54))) && $.fail(E, "anyOf", p + "/type", {}, "must match a schema in anyOf", undefined, y54)) return false;
+        const y46 = E && [];
+        if ((!(v10(y45, y46 && (p + "/type"), y46) || v11(y45, y46 && (p + "/type"), y46))) && $.fail(E, "anyOf", p + "/type", {}, "must match a schema in anyOf", undefined, y46)) return false;
       }
     }
     if ($.has(x, "format")) {
-      const y55 = x["format"];
-      if ((!((typeof y55 === "string"))) && $.fail(E, "type", p + "/format", {type: "string"})) return false;
+      const y47 = x["format"];
+      if ((!((typeof y47 === "string"))) && $.fail(E, "type", p + "/format", {type: "string"})) return false;
     }
     if ($.has(x, "contentMediaType")) {
-      const y56 = x["contentMediaType"];
-      if ((!((typeof y56 === "string"))) && $.fail(E, "type", p + "/contentMediaType", {type: "string"})) return false;
+      const y48 = x["contentMediaType"];
+      if ((!((typeof y48 === "string"))) && $.fail(E, "type", p + "/contentMediaType", {type: "string"})) return false;
     }
     if ($.has(x, "contentEncoding")) {
-      const y57 = x["contentEncoding"];
-      if ((!((typeof y57 === "string"))) && $.fail(E, "type", p + "/contentEncoding", {type: "string"})) return false;
+      const y49 = x["contentEncoding"];
+      if ((!((typeof y49 === "string"))) && $.fail(E, "type", p + "/contentEncoding", {type: "string"})) return false;
     }
     if ($.has(x, "if")) {
-      const y58 = x["if"];
-      if (!v0(y58, E && (p + "/if"), E) && E === undefined) return false;
+      const y50 = x["if"];
+      if (!v0(y50, E && (p + "/if"), E) && E === undefined) return false;
     }
     if ($.has(x, "then")) {
-      const y59 = x["then"];
-      if (!v0(y59, E && (p + "/then"), E) && E === undefined) return false;
+      const y51 = x["then"];
+      if (!v0(y51, E && (p + "/then"), E) && E === undefined) return false;
     }
     if ($.has(x, "else")) {
-      const y60 = x["else"];
-      if (!v0(y60, E && (p + "/else"), E) && E === undefined) return false;
+      const y52 = x["else"];
+      if (!v0(y52, E && (p + "/else"), E) && E === undefined) return false;
     }
     if ($.has(x, "allOf")) {
-      const y61 = x["allOf"];
-      if (!v5(y61, E && (p + "/allOf"), E) && E === undefined) return false;
+      const y53 = x["allOf"];
+      if (!v3(y53, E && (p + "/allOf"), E) && E === undefined) return false;
     }
     if ($.has(x, "anyOf")) {
-      const y62 = x["anyOf"];
-      if (!v5(y62, E && (p + "/anyOf"), E) && E === undefined) return false;
+      const y54 = x["anyOf"];
+      if (!v3(y54, E && (p + "/anyOf"), E) && E === undefined) return false;
     }
     if ($.has(x, "oneOf")) {
-      const y63 = x["oneOf"];
-      if (!v5(y63, E && (p + "/oneOf"), E) && E === undefined) return false;
+      const y55 = x["oneOf"];
+      if (!v3(y55, E && (p + "/oneOf"), E) && E === undefined) return false;
     }
     if ($.has(x, "not")) {
-      const y64 = x["not"];
-      if (!v0(y64, E && (p + "/not"), E) && E === undefined) return false;
+      const y56 = x["not"];
+      if (!v0(y56, E && (p + "/not"), E) && E === undefined) return false;
     }
+  }
+  return E === undefined || E.length === N;
+}
+function v1(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!((Number.isInteger(x)))) && $.fail(E, "type", p, {type: "integer"})) return false;
+  if (typeof x === "number" && isFinite(x)) {
+    if ((!(x >= 0)) && $.fail(E, "minimum", p, {comparison: ">=", limit: 0})) return false;
+  }
+  return E === undefined || E.length === N;
+}
+function v2(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if (!v1(x, p, E) && E === undefined) return false;
+  return E === undefined || E.length === N;
+}
+function v3(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!((Array.isArray(x)))) && $.fail(E, "type", p, {type: "array"})) return false;
+  if (Array.isArray(x)) {
+    if ((x.length < 1) && $.fail(E, "minItems", p, {limit: 1})) return false;
+    for (let y1 = 0; y1 < x.length; y1++) {
+      const y2 = x[y1];
+      if (!v0(y2, E && (p + "/" + y1), E) && E === undefined) return false;
+    }
+  }
+  return E === undefined || E.length === N;
+}
+function v4(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!(x === "array" || x === "boolean" || x === "integer" || x === "null" || x === "number" || x === "object" || x === "string")) && $.fail(E, "enum", p, {allowedValues: c0})) return false;
+  return E === undefined || E.length === N;
+}
+function v5(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!((Array.isArray(x)))) && $.fail(E, "type", p, {type: "array"})) return false;
+  if (Array.isArray(x)) {
+    for (let y1 = 0; y1 < x.length; y1++) {
+      const y2 = x[y1];
+      if ((!((typeof y2 === "string"))) && $.fail(E, "type", p + "/" + y1, {type: "string"})) return false;
+    }
+    const y3 = $.duplicate(x, ["string"]);
+    if ((y3 !== null) && $.fail(E, "uniqueItems", p, {i: y3[0], j: y3[1]})) return false;
+  }
+  return E === undefined || E.length === N;
+}
+function v6(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if (!v0(x, p, E) && E === undefined) return false;
+  return E === undefined || E.length === N;
+}
+function v7(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if (!v3(x, p, E) && E === undefined) return false;
+  return E === undefined || E.length === N;
+}
+function v8(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if (!v0(x, p, E) && E === undefined) return false;
+  return E === undefined || E.length === N;
+}
+function v9(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if (!v5(x, p, E) && E === undefined) return false;
+  return E === undefined || E.length === N;
+}
+function v10(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if (!v4(x, p, E) && E === undefined) return false;
+  return E === undefined || E.length === N;
+}
+function v11(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((!((Array.isArray(x)))) && $.fail(E, "type", p, {type: "array"})) return false;
+  if (Array.isArray(x)) {
+    if ((x.length < 1) && $.fail(E, "minItems", p, {limit: 1})) return false;
+    for (let y1 = 0; y1 < x.length; y1++) {
+      const y2 = x[y1];
+      if (!v4(y2, E && (p + "/" + y1), E) && E === undefined) return false;
+    }
+    const y3 = $.duplicate(x, null);
+    if ((y3 !== null) && $.fail(E, "uniqueItems", p, {i: y3[0], j: y3[1]})) return false;
   }
   return E === undefined || E.length === N;
 }
@@ -325,14 +325,14 @@ return {
   "json-schema.org/draft-07/schema.json#": v0,
   "json-schema.org/draft-07/schema.json#/definitions/nonNegativeInteger": v1,
   "json-schema.org/draft-07/schema.json#/definitions/nonNegativeIntegerDefault0": v2,
-  "json-schema.org/draft-07/schema.json#/properties/items/anyOf/0": v3,
-  "json-schema.org/draft-07/schema.json#/properties/items/anyOf/1": v4,
-  "json-schema.org/draft-07/schema.json#/definitions/schemaArray": v5,
-  "json-schema.org/draft-07/schema.json#/definitions/stringArray": v6,
-  "json-schema.org/draft-07/schema.json#/properties/dependencies/additionalProperties/anyOf/0": v7,
-  "json-schema.org/draft-07/schema.json#/properties/dependencies/additionalProperties/anyOf/1": v8,
-  "json-schema.org/draft-07/schema.json#/properties/type/anyOf/0": v9,
-  "json-schema.org/draft-07/schema.json#/definitions/simpleTypes": v10,
+  "json-schema.org/draft-07/schema.json#/definitions/schemaArray": v3,
+  "json-schema.org/draft-07/schema.json#/definitions/simpleTypes": v4,
+  "json-schema.org/draft-07/schema.json#/definitions/stringArray": v5,
+  "json-schema.org/draft-07/schema.json#/properties/items/anyOf/0": v6,
+  "json-schema.org/draft-07/schema.json#/properties/items/anyOf/1": v7,
+  "json-schema.org/draft-07/schema.json#/properties/dependencies/additionalProperties/anyOf/0": v8,
+  "json-schema.org/draft-07/schema.json#/properties/dependencies/additionalProperties/anyOf/1": v9,
+  "json-schema.org/draft-07/schema.json#/properties/type/anyOf/0": v10,
   "json-schema.org/draft-07/schema.json#/properties/type/anyOf/1": v11,
 };
 };

@@ -5,7 +5,7 @@
 "use strict";
 module.exports = ($) => {
 const p0 = $.pattern("^[A-Za-z_][-A-Za-z0-9._]*$");
-function v0(x, p, E) {
+function v1(x, p, E) {
   const N = E === undefined ? 0 : E.length;
   if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
   if (typeof x === "string") {
@@ -13,7 +13,7 @@ function v0(x, p, E) {
   }
   return E === undefined || E.length === N;
 }
-function v1(x, p, E) {
+function v2(x, p, E) {
   const N = E === undefined ? 0 : E.length;
   if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
   if (typeof x === "string") {
@@ -21,7 +21,7 @@ function v1(x, p, E) {
   }
   return E === undefined || E.length === N;
 }
-function v2(x, p, E) {
+function v3(x, p, E) {
   const N = E === undefined ? 0 : E.length;
   if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
   if (typeof x === "string") {
@@ -30,8 +30,8 @@ function v2(x, p, E) {
   return E === undefined || E.length === N;
 }
 return {
-  "json-schema.org/draft/2020-12/meta/core.json#/$defs/anchorString": v0,
-  "json-schema.org/draft/2020-12/meta/core.json#/$defs/uriReferenceString": v1,
-  "json-schema.org/draft/2020-12/meta/core.json#/$defs/uriString": v2,
+  "json-schema.org/draft/2020-12/meta/core.json#/$defs/anchorString": v1,
+  "json-schema.org/draft/2020-12/meta/core.json#/$defs/uriReferenceString": v2,
+  "json-schema.org/draft/2020-12/meta/core.json#/$defs/uriString": v3,
 };
 };

@@ -5,11 +5,6 @@
 "use strict";
 module.exports = ($) => {
 const c0 = JSON.parse("[\"array\", \"boolean\", \"integer\", \"null\", \"number\", \"object\", \"string\"]");
-function v0(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((!(x === "array" || x === "boolean" || x === "integer" || x === "null" || x === "number" || x === "object" || x === "string")) && $.fail(E, "enum", p, {allowedValues: c0})) return false;
-  return E === undefined || E.length === N;
-}
 function v1(x, p, E) {
   const N = E === undefined ? 0 : E.length;
   if ((!((Number.isInteger(x)))) && $.fail(E, "type", p, {type: "integer"})) return false;
@@ -25,6 +20,11 @@ function v2(x, p, E) {
 }
 function v3(x, p, E) {
   const N = E === undefined ? 0 : E.length;
+  if ((!(x === "array" || x === "boolean" || x === "integer" || x === "null" || x === "number" || x === "object" || x === "string")) && $.fail(E, "enum", p, {allowedValues: c0})) return false;
+  return E === undefined || E.length === N;
+}
+function v4(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
   if ((!((Array.isArray(x)))) && $.fail(E, "type", p, {type: "array"})) return false;
   if (Array.isArray(x)) {
     for (let y1 = 0; y1 < x.length; y1++) {
@@ -37,9 +37,9 @@ function v3(x, p, E) {
   return E === undefined || E.length === N;
 }
 return {
-  "json-schema.org/draft/2020-12/meta/validation.json#/$defs/simpleTypes": v0,
   "json-schema.org/draft/2020-12/meta/validation.json#/$defs/nonNegativeInteger": v1,
   "json-schema.org/draft/2020-12/meta/validation.json#/$defs/nonNegativeIntegerDefault0": v2,
-  "json-schema.org/draft/2020-12/meta/validation.json#/$defs/stringArray": v3,
+  "json-schema.org/draft/2020-12/meta/validation.json#/$defs/simpleTypes": v3,
+  "json-schema.org/draft/2020-12/meta/validation.json#/$defs/stringArray": v4,
 };
 };
