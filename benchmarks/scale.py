@@ -12,9 +12,9 @@ processes (start-up and imports included), ``--repeat`` runs each of:
   schemas and grows faster than linearly; the output says which sizes it ran).
 
 Before timing, ``codegen/`` and ``runtime/`` are byte-compiled, as a wheel install
-does (:func:`compile_toolkit`). Per run it prints the median wall time and its range, the CPU time (user +
-system: on a machine shared with other work it moves less than wall time), the
-peak memory (maximum resident
+does (:func:`compile_toolkit`). Per run it prints the median wall time and its
+range, the CPU time (user + system: on a machine shared with other work it moves
+less than wall time), the peak memory (maximum resident
 set size of the process, from ``wait4``), the growth factor against the
 previous size of the same shape (time ratio / size ratio, so linear cost is
 about 1.0 per step whatever the sizes), and ``peer median / our median``.
