@@ -113,7 +113,7 @@ def linear_patterns(schema: Any, translate: Callable[[str], str]) -> Any:
     return out
 
 
-def _subschemas(node: Any, pointer: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
+def subschemas(node: Any, pointer: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
     """Every subschema of ``node`` (a dict) with its JSON pointer, ``node`` first."""
     if not isinstance(node, dict):
         return
@@ -122,12 +122,12 @@ def _subschemas(node: Any, pointer: str = "") -> Iterator[tuple[str, dict[str, A
         here = f"{pointer}/{_escape(key)}"
         if key in _MAP and isinstance(value, dict):
             for name, sub in value.items():
-                yield from _subschemas(sub, f"{here}/{_escape(name)}")
+                yield from subschemas(sub, f"{here}/{_escape(name)}")
         elif key in _LIST and isinstance(value, list):
             for i, sub in enumerate(value):
-                yield from _subschemas(sub, f"{here}/{i}")
+                yield from subschemas(sub, f"{here}/{i}")
         elif key in _ONE:
-            yield from _subschemas(value, here)
+            yield from subschemas(value, here)
 
 
 def _escape(token: str) -> str:
@@ -139,7 +139,7 @@ def dynamic_anchors(documents: Iterable[Any]) -> Counter[str]:
     return Counter(
         node["$dynamicAnchor"]
         for doc in documents
-        for _, node in _subschemas(doc)
+        for _, node in subschemas(doc)
         if isinstance(node.get("$dynamicAnchor"), str)
     )
 
@@ -151,7 +151,7 @@ def static_dynamic_refs(schema: Any, anchors: Counter[str]) -> Any:
     which embeds no other resource, the dynamic scope has nowhere else to go.
     jsonschema-rs panics on a reference to a named anchor there (the OpenAPI 3.1
     schema's ``#meta``), which left such a contract to pure-Python ``jsonschema``."""
-    found = list(_subschemas(schema))
+    found = list(subschemas(schema))
     if any("$id" in node for pointer, node in found if pointer):
         return schema
     named = {node.get("$anchor") for _, node in found}
@@ -202,10 +202,16 @@ class FastCheck:
         self.draft_of: dict[str, str] = {}
         self.canonical: dict[str, str] = {}  # file -> the URI its $refs resolve from
         root = files(package).joinpath("schemas")
-        documents = [(path, json.loads(text)) for path, text in _walk(root, "")]
-        anchors = dynamic_anchors(contents for _, contents in documents)
+        texts = list(_walk(root, ""))
+        documents = [(path, json.loads(text)) for path, text in texts]
+        # Only a file whose text can spell "$dynamicAnchor" (the word, or a \u
+        # escape in a key) can declare one; the others are left as they are by
+        # static_dynamic_refs, so their every subschema need not be walked.
+        dynamic = {p for p, text in texts if "dynamicAnchor" in text or "\\u" in text}
+        anchors = dynamic_anchors(c for p, c in documents if p in dynamic)
         for path, contents in documents:
-            contents = static_dynamic_refs(contents, anchors)
+            if path in dynamic:
+                contents = static_dynamic_refs(contents, anchors)
             is_seven = isinstance(contents, dict) and "draft-07" in str(
                 contents.get("$schema", "")
             )

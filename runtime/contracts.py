@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from pydantic import TypeAdapter, ValidationError
-from pydantic_core import SchemaValidator
+from pydantic_core import ErrorDetails, SchemaValidator
 
 from runtime._dispatch import Branches, Built, tagged_choices
 from runtime._violation_text import from_jsonschema, from_pydantic, show
@@ -270,15 +270,16 @@ class ContractValidator:
                         verdict = _NOT_ASKED
         value: Any = _NO_VALUE
         if self.branches is not None:
-            # The branch the union would pick; a refusal is worded by the union.
+            # The branch the union would pick; its errors are the union's.
             if instance is _UNPARSED:
                 instance = _loads_or_none(raw)
             built = None if instance is _INVALID else self.branches.of(instance)
             if built is not None:
                 try:
                     value = built.core.validate_json(raw, by_alias=True, by_name=False)
-                except ValidationError:
-                    pass
+                except ValidationError as exc:
+                    errors = self._union_errors(exc, instance)
+                    raise self._refused(errors, instance) from None
         if value is _NO_VALUE:
             try:
                 value = self.core.validate_json(raw, by_alias=True, by_name=False)
@@ -288,7 +289,7 @@ class ContractValidator:
                     raise ContractViolation(
                         self.contract, [Violation("", "valid JSON", _json_problem(raw))]
                     ) from None
-                raise self._refused(exc, instance) from None
+                raise self._refused(exc.errors(), instance) from None
         if self.full_check:
             if instance is _INVALID or instance is _UNPARSED:
                 instance = json.loads(raw)
@@ -316,22 +317,35 @@ class ContractValidator:
                     value = built.core.validate_python(
                         instance, by_alias=True, by_name=False
                     )
-                except ValidationError:
-                    pass
+                except ValidationError as exc:
+                    errors = self._union_errors(exc, instance)
+                    raise self._refused(errors, instance) from None
         if value is _NO_VALUE:
             try:
                 value = self.core.validate_python(
                     instance, by_alias=True, by_name=False
                 )
             except ValidationError as exc:
-                raise self._refused(exc, instance) from None
+                raise self._refused(exc.errors(), instance) from None
         if self.full_check:
             self._check_full(instance, verdict)
         return value
 
-    def _refused(self, exc: ValidationError, instance: Any) -> ContractViolation:
+    def _union_errors(self, exc: ValidationError, instance: Any) -> list[ErrorDetails]:
+        """The errors of the branch a tagged union picked, as the whole union
+        reports them: pydantic-core validates with the one choice its tag names
+        and puts the tag in front of each error's location. So a refused message
+        needs no validator of the whole union."""
+        assert self.branches is not None
+        tag = self.branches.tag(instance)
+        errors = exc.errors()
+        for error in errors:
+            error["loc"] = (tag, *error["loc"])
+        return errors
+
+    def _refused(self, errors: list[ErrorDetails], instance: Any) -> ContractViolation:
         """The violation of a message Pydantic refused."""
-        violations = from_pydantic(exc.errors(), instance)
+        violations = from_pydantic(errors, instance)
         with self.contracts.remembering():
             if self.full_check:
                 violations += self._full(instance, self.delegated_keywords)
@@ -495,7 +509,9 @@ class Contracts:
         # jsonschema is imported only by packages that have a full-check contract.
         from runtime._fullcheck import FullCheck
 
-        return FullCheck(self.package, self.support, self._memo)
+        checker = FullCheck(self.package, self.support, self._memo)
+        checker.fast = self.fast_checker  # prunes valid subtrees while wording
+        return checker
 
     @cached_property
     def union_report(self) -> UnionReport:

@@ -1,7 +1,7 @@
 """A union told apart by its keys validates each message with the branch its
 discriminator names, built on first use (runtime/_dispatch.py): same verdicts and
-values as the whole union, which a valid message never builds; refusals are the
-whole union's, word for word."""
+values as the whole union, which only a value with no branch builds; refusals are
+the whole union's, word for word."""
 
 from __future__ import annotations
 
@@ -79,6 +79,16 @@ def test_refusals_are_the_whole_unions(
         for v in caught.value.violations
     ]
     assert got == expected
+    # the branch's errors, located as the union locates them: no whole union
+    assert "core" not in vars(validator)
+
+
+def test_a_value_with_no_branch_goes_to_the_whole_union(events: Contracts) -> None:
+    validator = events.get("webhook_event.json")
+    with pytest.raises(ContractViolation) as caught:
+        validator.validate_json(b"[]")
+    assert caught.value.violations[0].expected == "an object"
+    assert "core" in vars(validator)
 
 
 def test_the_fork_pair_still_fails_its_one_of(events: Contracts) -> None:
