@@ -12,7 +12,9 @@ written inline.
 
 from __future__ import annotations
 
+import functools
 import json
+import re
 from typing import Any
 
 from codegen.compiler import ir
@@ -60,6 +62,41 @@ _TYPES = {
     "object": '{x} !== null && typeof {x} === "object" && !Array.isArray({x})',
     "array": "Array.isArray({x})",
 }
+_NOT_TYPES = {
+    "string": 'typeof {x} !== "string"',
+    "number": '!(typeof {x} === "number" && isFinite({x}))',
+    "integer": "!Number.isInteger({x})",
+    "boolean": 'typeof {x} !== "boolean"',
+    "null": "{x} !== null",
+    "object": '({x} === null || typeof {x} !== "object" || Array.isArray({x}))',
+    "array": "!Array.isArray({x})",
+}
+# A local variable of a generated function (what a params literal may not hoist).
+_LOCAL = re.compile(r"\by[0-9]+\b")
+
+
+def _operand(cond: str) -> str:
+    """``cond`` as the left operand of ``&&``: parenthesised if it holds a ``||``
+    outside brackets and string literals."""
+    if "||" not in cond:
+        return cond
+    depth, i, n = 0, 0, len(cond)
+    while i < n:
+        c = cond[i]
+        if c == '"':
+            i += 1
+            while i < n and cond[i] != '"':
+                i += 2 if cond[i] == "\\" else 1
+        elif c in "([{":
+            depth += 1
+        elif c in ")]}":
+            depth -= 1
+        elif depth == 0 and cond.startswith("||", i):
+            return f"({cond})"
+        i += 1
+    return cond
+
+
 # Ajv's keyword groups by type (rules.ts), draft-07's.
 _GROUPS = {
     "number": ("maximum", "minimum", "exclusiveMaximum", "exclusiveMinimum",
@@ -78,8 +115,20 @@ _REF_KEYWORDS = frozenset(
 
 def lit(value: Any, sort_keys: bool = False) -> str:
     """A JSON value as a JavaScript literal."""
+    if type(value) is str:
+        return _string(value)
     return (
         json.dumps(value, ensure_ascii=False, sort_keys=sort_keys)
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+
+
+@functools.lru_cache(maxsize=65536)
+def _string(value: str) -> str:
+    """A string as a JavaScript literal (names and keywords repeat: cached)."""
+    return (
+        json.dumps(value, ensure_ascii=False)
         .replace("\u2028", "\\u2028")
         .replace("\u2029", "\\u2029")
     )
@@ -114,7 +163,14 @@ def count(schema: dict[str, Any], key: str) -> int:
 
 
 def _child(path: str, token: str) -> str:
-    return f"{path} + {lit('/' + esc(token))}"
+    """The instance path expression one fixed token below ``path``."""
+    tail = lit("/" + esc(token))
+    if path.endswith('"') and not path.endswith('\\"'):
+        return path[:-1] + tail[1:]  # one string literal, not two
+    return f"{path} + {tail}"
+
+
+_NAME = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
 
 
 class Keywords:
@@ -139,6 +195,10 @@ class Keywords:
         raise NotImplementedError
 
     def pattern(self, source: str) -> str:
+        raise NotImplementedError
+
+    def hoisted(self, params: str) -> str:
+        """A module constant holding the JavaScript object literal ``params``."""
         raise NotImplementedError
 
     def dependencies(
@@ -218,6 +278,8 @@ class Keywords:
     ) -> None:
         """``if (cond)``: return false, or push Ajv's error (after the errors of
         ``before``, branches Ajv keeps) and go on: ``$.fail`` is true without E."""
+        if params != "{}" and not _LOCAL.search(params):
+            params = self.hoisted(params)  # one object per module, not per failure
         args = [lit(keyword), path, params]
         if message is not None or name is not None or before is not None:
             args.append(message or "undefined")
@@ -226,13 +288,13 @@ class Keywords:
         if before is not None:
             args.append(before)
         call = f"$.fail(E, {', '.join(args)})"
-        test = call if cond == "true" else f"({cond}) && {call}"
+        test = call if cond == "true" else f"{_operand(cond)} && {call}"
         out.append(f"{ind}if ({test}) return false;")
 
     @staticmethod
     def arg(path: str, errors: str = "E") -> str:
         """The path argument of a call: computed only when errors are collected."""
-        return path if path == "p" else f"{errors} && ({path})"
+        return path if _NAME.match(path) else f"{errors} && ({path})"
 
     def call(self, out: list[str], ind: str, fn: str, x: str, path: str) -> None:
         out.append(
@@ -295,9 +357,16 @@ class Keywords:
             names = [types] if isinstance(types, str) else list(types)
             if not names or any(t not in _TYPES for t in names):
                 raise Unmodelled(f"{uri}#{at}: type {types!r}")
-            test = " || ".join(f"({_TYPES[t].format(x=x)})" for t in names)
+            if len(names) == 1:
+                cond = _NOT_TYPES[names[0]].format(x=x)
+            else:
+                cond = (
+                    "!("
+                    + " || ".join(f"({_TYPES[t].format(x=x)})" for t in names)
+                    + ")"
+                )
             params = f"{{type: {lit(types)}}}"
-            self.fail(out, ind, f"!({test})", "type", path, params, name=name)
+            self.fail(out, ind, cond, "type", path, params, name=name)
         self.values(schema, x, path, uri, at, out, ind, name)
         self.numbers(schema, x, path, out, ind, name)
         self.strings(schema, x, path, out, ind, name)
@@ -469,8 +538,9 @@ class Keywords:
             inner.append(f"{i2}for (const {k} of Object.keys({x})) {{")
             inner.append(f"{i2}  if (!{self.pattern(source)}.test({k})) continue;")
             inner.append(f"{i2}  const {y} = {x}[{k}];")
-            here = f"{path} + " + f'"/" + $.esc({k})'
-            self.check(sub, y, here, uri, pointer, inner, i2 + "  ", None)
+            q = self.var()
+            inner.append(f'{i2}  const {q} = E && ({path} + "/" + $.esc({k}));')
+            self.check(sub, y, q, uri, pointer, inner, i2 + "  ", None)
             inner.append(f"{i2}}}")
         names = schema.get("propertyNames", True)
         if not trivial(names):
@@ -501,7 +571,8 @@ class Keywords:
             else:
                 y = self.var()
                 inner.append(f"{i2}  const {y} = {x}[{k}];")
-                here = f"{path} + " + f'"/" + $.esc({k})'
+                here = self.var()
+                inner.append(f'{i2}  const {here} = E && ({path} + "/" + $.esc({k}));')
                 pointer = f"{at}/additionalProperties"
                 self.check(extra, y, here, uri, pointer, inner, i2 + "  ", None)
             inner.append(f"{i2}}}")
@@ -553,7 +624,7 @@ class Keywords:
             y = self.var()
             inner.append(f"{i2}if ({x}.length > {i}) {{")
             inner.append(f"{i2}  const {y} = {x}[{i}];")
-            here = f"{path} + {lit(f'/{i}')}"
+            here = _child(path, str(i))
             self.check(sub, y, here, uri, f"{at}/{word}/{i}", inner, i2 + "  ", None)
             inner.append(f"{i2}}}")
         start = len(prefix or [])
@@ -566,7 +637,8 @@ class Keywords:
             j, y = self.var(), self.var()
             inner.append(f"{i2}for (let {j} = {start}; {j} < {x}.length; {j}++) {{")
             inner.append(f"{i2}  const {y} = {x}[{j}];")
-            here = f'{path} + "/" + {j}'
+            here = self.var()
+            inner.append(f'{i2}  const {here} = E && ({path} + "/" + {j});')
             self.check(rest, y, here, uri, f"{at}/{rest_word}", inner, i2 + "  ", None)
             inner.append(f"{i2}}}")
         if schema.get("uniqueItems") is True:
