@@ -113,7 +113,7 @@ def linear_patterns(schema: Any, translate: Callable[[str], str]) -> Any:
     return out
 
 
-def _subschemas(node: Any, pointer: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
+def subschemas(node: Any, pointer: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
     """Every subschema of ``node`` (a dict) with its JSON pointer, ``node`` first."""
     if not isinstance(node, dict):
         return
@@ -122,12 +122,12 @@ def _subschemas(node: Any, pointer: str = "") -> Iterator[tuple[str, dict[str, A
         here = f"{pointer}/{_escape(key)}"
         if key in _MAP and isinstance(value, dict):
             for name, sub in value.items():
-                yield from _subschemas(sub, f"{here}/{_escape(name)}")
+                yield from subschemas(sub, f"{here}/{_escape(name)}")
         elif key in _LIST and isinstance(value, list):
             for i, sub in enumerate(value):
-                yield from _subschemas(sub, f"{here}/{i}")
+                yield from subschemas(sub, f"{here}/{i}")
         elif key in _ONE:
-            yield from _subschemas(value, here)
+            yield from subschemas(value, here)
 
 
 def _escape(token: str) -> str:
@@ -147,7 +147,7 @@ def dynamic_anchors(documents: Iterable[Any]) -> Counter[str]:
     return Counter(
         node["$dynamicAnchor"]
         for doc in documents
-        for _, node in _subschemas(doc)
+        for _, node in subschemas(doc)
         if isinstance(node.get("$dynamicAnchor"), str)
     )
 
@@ -159,7 +159,7 @@ def static_dynamic_refs(schema: Any, anchors: Counter[str]) -> Any:
     which embeds no other resource, the dynamic scope has nowhere else to go.
     jsonschema-rs panics on a reference to a named anchor there (the OpenAPI 3.1
     schema's ``#meta``), which left such a contract to pure-Python ``jsonschema``."""
-    found = list(_subschemas(schema))
+    found = list(subschemas(schema))
     if any("$id" in node for pointer, node in found if pointer):
         return schema
     named = {node.get("$anchor") for _, node in found}

@@ -509,7 +509,9 @@ class Contracts:
         # jsonschema is imported only by packages that have a full-check contract.
         from runtime._fullcheck import FullCheck
 
-        return FullCheck(self.package, self.support, self._memo)
+        checker = FullCheck(self.package, self.support, self._memo)
+        checker.fast = self.fast_checker  # prunes valid subtrees while wording
+        return checker
 
     @cached_property
     def union_report(self) -> UnionReport:

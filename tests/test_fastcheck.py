@@ -194,3 +194,38 @@ def test_a_dynamic_ref_is_checked_at_compiled_speed(
     assert "$dynamicRef" not in json.dumps(fast._resources)
     assert fast.is_valid("oas.json", instance) is reference is valid
     assert "oas.json" not in fast.unsupported
+
+
+NESTED_INVALID = [
+    {"schema": {"type": "string", "properties": {"a": {}}}, "n": 1, "extra": 2},
+    {"schema": {"x": [1, 2]}, "n": "one"},
+    {"schema": 3, "n": 1},
+]
+
+
+@pytest.mark.parametrize("instance", NESTED_INVALID)
+def test_wording_skips_what_jsonschema_rs_finds_valid(
+    meta_contracts: Contracts, instance: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While a refused message is worded, a non-empty object or array that
+    jsonschema-rs finds valid against its subschema is not walked by pure-Python
+    jsonschema: the violations are the same as with the whole walk."""
+    full = meta_contracts.full_checker
+    assert full.fast is meta_contracts.fast_checker and full.remembers
+    asked: list[bool] = []
+    is_valid = full.fast.is_valid
+
+    def spy(contract: str, value: Any) -> bool | None:
+        asked.append(verdict := is_valid(contract, value))
+        return verdict
+
+    def worded() -> list[Any]:
+        with pytest.raises(ContractViolation) as refused:
+            meta_contracts.get("oas.json").validate_python(instance)
+        return list(refused.value.violations)
+
+    monkeypatch.setattr(full.fast, "is_valid", spy)
+    pruned = worded()
+    assert asked  # the walk asked jsonschema-rs about a subtree
+    monkeypatch.setattr(full, "fast", None)
+    assert worded() == pruned

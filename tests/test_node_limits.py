@@ -372,3 +372,48 @@ def test_exact_engine_lone_surrogate_name(space: Workspace, tmp_path: Path) -> N
         python = python_verdict(pkg.name, "a.json", text)
         assert (python.valid, js.valid) == (False, False), (text, js.show())
         assert "lone surrogate" in js.show()
+
+
+def test_exact_engine_keeps_the_runtime_semantics(
+    space: Workspace, tmp_path: Path
+) -> None:
+    """On the cfworker engine, formats are the runtime's (an unknown one is an
+    annotation), patterns have ECMA-262's meaning through the linear-time engine,
+    multipleOf is decimal, and JSON text beyond the depth limit is refused: as on
+    the Ajv path and in Python."""
+    schema = {
+        "$schema": DRAFT,
+        "properties": {
+            "at": {"format": "date-time"},
+            "price": {"multipleOf": 0.01},
+            "code": {"pattern": "^[a-z]\\d$", "format": "color"},
+            "deep": {},
+        },
+        "if": {"properties": {"kind": {"const": "x"}}, "required": ["kind"]},
+        "then": {"properties": {"extra": True}},
+        "unevaluatedProperties": False,
+    }
+    files = {"a.json": schema}
+    pkg = build(space, tmp_path, "nl_semantics", files)
+    assert isinstance(pkg, Package), pkg
+    assert 'engine: "cfworker"' in pkg.files["ts/_schemas.js"].decode()
+    expected = [
+        ({"at": "2026-12-04T05:00:00Z"}, True),
+        ({"at": "2026-02-30T05:00:00Z"}, False),  # no Feb 30
+        ({"price": 19.99}, True),  # decimal
+        ({"price": 0.035}, False),
+        ({"code": "a1"}, True),
+        ({"code": "a\u0661"}, False),  # \d is ASCII-only
+        ({"code": "a1\n"}, False),  # $ is the very end
+        ({"kind": "x", "extra": 1}, True),
+        ({"kind": "y", "extra": 1}, False),
+    ]
+    agree(space, tmp_path, "nl_semantics", files, "a.json", expected)
+    deep = json.dumps({"deep": json.loads("[" * 70 + "]" * 70)})
+    [node] = start_node([NodeItem(pkg.ts, "a.json", deep)], 1).result()
+    python = python_verdict(pkg.name, "a.json", deep)
+    assert (
+        node.show()
+        == python.show()
+        == ("invalid (/: expected nesting depth at most 64, got depth 71)")
+    )

@@ -1,4 +1,5 @@
-"""codegen/typescript/reach.py: the files an accept-check would reach, found first.
+"""codegen/typescript/reach.py: the files a precompiled validator would reach, found
+first.
 
 The bound it answers (``MAX_FILES``) is the one validators.py enforces while writing
 a check; reach.py only saves writing checks that would be thrown away, so the
@@ -15,9 +16,9 @@ from codegen.typescript.reach import Reach
 URI = "file:///schemas/"
 
 
-def _bundles(schemas: dict[str, Any]) -> dict[str, ir.Bundle]:
+def _bundles(schemas: dict[str, Any], draft: str = "2020-12") -> dict[str, ir.Bundle]:
     return {
-        URI + path: ir.Bundle(path, URI + path, "2020-12", schema)
+        URI + path: ir.Bundle(path, URI + path, draft, schema)
         for path, schema in schemas.items()
     }
 
@@ -43,39 +44,48 @@ def test_a_chain_is_over_the_bound_exactly_where_it_reaches_more_files() -> None
     assert not reach.over((f"{URI}f12.json", ""), {f"{URI}f15.json"}, 8)
 
 
-def test_every_keyword_the_check_follows_is_followed() -> None:
+def test_every_keyword_followed_is_one_the_validator_follows() -> None:
     ref = {"$ref": URI + "t.json"}
     followed: list[dict[str, Any]] = [
         ref,
         {"properties": {"a/b~": ref}},
         {"additionalProperties": ref},
-        {"propertyNames": ref},
         {"items": ref},
         {"allOf": [{}, ref]},
         {"anyOf": [{}, ref]},
+        {"oneOf": [ref]},
         {"oneOf": [ref], "discriminator": {"propertyName": "kind"}},
         {"properties": {"a": {"items": {"allOf": [ref]}}}},
+        {"$ref": URI + "t.json#/$defs/a%20b"},
     ]
     for schema in followed:
-        reach = Reach(_bundles({"s.json": schema, "t.json": {}}))
+        reach = Reach(_bundles({"s.json": schema, "t.json": {"$defs": {"a b": {}}}}))
         assert reach.over((URI + "s.json", ""), set(), 1), schema
 
 
-def test_what_the_check_does_not_follow_is_not_followed() -> None:
-    """Following more than the check would count files it never reaches, and
-    leave to Ajv a contract the check models."""
+def test_what_the_validator_may_not_follow_is_not_followed() -> None:
+    """Following more than the validator would count files it never reaches, and
+    leave to Ajv a contract it models."""
     ref = {"$ref": URI + "t.json"}
     ignored: list[dict[str, Any]] = [
         {"$defs": {"x": ref}},
-        {"oneOf": [ref]},  # no discriminator: the check refuses it anyway
         {"examples": [ref]},
-        {"$ref": URI + "t.json#anchor"},  # an anchor: the check refuses it
+        {"$ref": URI + "t.json#anchor"},  # an anchor: the validator refuses it
         {"items": [ref]},
         {"properties": {"a": {"const": ref}}},
+        # A $ref target in propertyNames is written inline: its file not counted.
+        {"propertyNames": ref},
     ]
     for schema in ignored:
         reach = Reach(_bundles({"s.json": schema, "t.json": {}}))
         assert not reach.over((URI + "s.json", ""), set(), 1), schema
+
+
+def test_draft_07_ignores_what_is_beside_a_ref() -> None:
+    beside = {"$ref": "#/definitions/x", "properties": {"a": {"$ref": URI + "t.json"}}}
+    schemas = {"s.json": {**beside, "definitions": {"x": {}}}, "t.json": {}}
+    assert not Reach(_bundles(schemas, "7")).over((URI + "s.json", ""), set(), 1)
+    assert Reach(_bundles(schemas)).over((URI + "s.json", ""), set(), 1)
 
 
 def test_locations_and_cycles() -> None:

@@ -1,24 +1,25 @@
-"""Which schema files an accept-check would reach, found before it is written.
+"""Which schema files a precompiled validator would reach, found before it is written.
 
-:mod:`codegen.typescript.validators` leaves a contract to Ajv when its check would
-reach more than ``MAX_FILES`` schema files, but it finds that out by writing the
-check: every function of up to ``MAX_FILES`` files, then thrown away. On a set whose
-references run through the whole set (issue #15's ``events`` shape) almost every
-contract ends that way, and writing them was 95 % of the checks' cost (events-1000:
-2.5 of 2.6 s).
+:mod:`codegen.typescript.validators` leaves a contract to Ajv when its validator
+would reach more than ``MAX_FILES`` schema files, but it finds that out by writing
+the validator: every function of up to ``MAX_FILES`` files, then thrown away. On a
+set whose references run through the whole set (issue #15's ``events`` shape)
+almost every contract ends that way, and writing them was 95 % of the validators'
+cost (events-1000: 2.5 of 2.6 s).
 
 :class:`Reach` answers the question first, from a graph of schema *locations* (a
-``$ref`` target, an ``anyOf`` or tagged ``oneOf`` member: what gets a function of its
+``$ref`` target, an ``anyOf`` or ``oneOf`` member: what gets a function of its
 own): each location's outgoing edges are found once per bundle set, and a
 contract's files by a walk of that graph that stops past the bound.
 
-It follows only what ``_Module.check`` follows (``$ref``, ``properties``,
-``additionalProperties``, ``propertyNames``, ``items``, ``allOf``, ``anyOf``, a
-``oneOf`` that carries a ``discriminator``), never more, so the files it finds are
-files the check reaches unless the check stops earlier on something it does not
-model, which leaves the contract to Ajv as well. So "over the bound" here means
-the check would have been thrown away; anything else is left to the check, which
-decides as before: the output is the same, byte for byte.
+It follows a part of what ``check`` follows (``$ref``, ``properties``,
+``additionalProperties``, ``items``, ``allOf``, ``anyOf``, ``oneOf``; in draft-07
+nothing beside a ``$ref``; never into ``propertyNames``, where a ``$ref`` target is
+written inline and its file not counted), never more. So the files it finds are
+files the validator reaches unless it stops earlier on something it does not model,
+which leaves the contract to Ajv as well: "over the bound" here means the validator
+would have been thrown away. Anything else is left to the validator, which decides
+as before: the output is the same, byte for byte.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from urllib.parse import unquote
 
 from codegen.compiler import ir
 
-Location = tuple[str, str]  # (uri without "#", JSON pointer as the $ref says it)
+Location = tuple[str, str]  # (uri without "#", JSON pointer)
 
 
 class Reach:
@@ -68,9 +69,9 @@ class Reach:
         bundle = self.bundles.get(uri)
         if bundle is None:
             return []
-        schema = _at(bundle.schema, pointer)
+        draft7 = bundle.draft == "7"
         found: list[Location] = []
-        stack: list[tuple[Any, str]] = [(schema, pointer)]
+        stack: list[tuple[Any, str]] = [(_at(bundle.schema, pointer), pointer)]
         while stack:
             node, at = stack.pop()
             if not isinstance(node, dict):
@@ -79,13 +80,15 @@ class Reach:
             if ref is not None:
                 base, _, fragment = str(ref).partition("#")
                 if not fragment or fragment.startswith("/"):
-                    found.append((base or uri, fragment))
+                    found.append((base or uri, unquote(fragment)))
+                if draft7:
+                    continue  # draft-07 ignores what is beside a $ref
             props = node.get("properties")
             if isinstance(props, dict):
                 for name, sub in props.items():
                     escaped = name.replace("~", "~0").replace("/", "~1")
                     stack.append((sub, f"{at}/properties/{escaped}"))
-            for key in ("additionalProperties", "propertyNames", "items"):
+            for key in ("additionalProperties", "items"):
                 if key in node:
                     stack.append((node[key], f"{at}/{key}"))
             members = node.get("allOf")
@@ -94,17 +97,15 @@ class Reach:
                     stack.append((member, f"{at}/allOf/{i}"))
             for key in ("anyOf", "oneOf"):
                 members = node.get(key)
-                if key == "oneOf" and "discriminator" not in node:
-                    continue
                 if isinstance(members, list):
                     found += [(uri, f"{at}/{key}/{i}") for i in range(len(members))]
         return found
 
 
 def _at(schema: Any, pointer: str) -> Any:
-    """The value at ``pointer`` (percent-encoded, as in a ``$ref``), or None."""
+    """The value at JSON pointer ``pointer`` (as validators.py reads it), or None."""
     for token in pointer.split("/")[1:] if pointer else []:
-        token = unquote(token).replace("~1", "/").replace("~0", "~")
+        token = token.replace("~1", "/").replace("~0", "~")
         if isinstance(schema, dict) and token in schema:
             schema = schema[token]
         elif isinstance(schema, list) and token.isdigit() and int(token) < len(schema):

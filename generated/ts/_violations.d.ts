@@ -18,7 +18,11 @@ export declare function capped<T>(violations: readonly T[]): [T[], number];
 export declare function omittedLine(omitted: number): string;
 /** A violation as one line of text: `pointer: expected X, got Y`. */
 export declare function violationText(v: Violation): string;
-/** A short JSON rendering of an offending value (runtime/_pointer.py's show). */
+/**
+ * A short JSON rendering of an offending value (runtime/_pointer.py's show): at most
+ * 80 code points, else the first 77 and "...". Only the first 162 UTF-16 units of
+ * the JSON text are written: 81 code points at least, enough to decide.
+ */
 export declare function show(value: unknown): string;
 /** Strings ordered by code point (as Python compares them), not by UTF-16 unit. */
 export declare function compareCodePoints(a: string, b: string): number;

@@ -33,28 +33,76 @@ export function violationText(v: Violation): string {
   return `${v.pointer || "/"}: expected ${v.expected}, got ${v.got}`;
 }
 
-/** JSON text like Python's json.dumps(sort_keys=True, ensure_ascii=False). */
-function pyJson(value: unknown): string {
+/**
+ * JSON text like Python's json.dumps(sort_keys=True, ensure_ascii=False), written into
+ * `out` until it holds more than `budget` UTF-16 units (then the rest is left out).
+ */
+function pyJson(value: unknown, out: string[], budget: { left: number }): void {
+  const emit = (text: string): void => {
+    if (budget.left < 0) return;
+    out.push(text);
+    budget.left -= text.length;
+  };
+  if (budget.left < 0) return;
   if (typeof value === "number" && !Number.isFinite(value)) {
-    return Number.isNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity";
-  }
-  if (Array.isArray(value)) return `[${value.map(pyJson).join(", ")}]`;
-  if (value !== null && typeof value === "object") {
+    emit(Number.isNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity");
+  } else if (Array.isArray(value)) {
+    emit("[");
+    for (let i = 0; i < value.length && budget.left >= 0; i++) {
+      if (i) emit(", ");
+      if (i in value) pyJson(value[i], out, budget); // a hole: "" (as Array.map's join)
+    }
+    emit("]");
+  } else if (value !== null && typeof value === "object") {
     const object = value as Record<string, unknown>;
+    emit("{");
     const keys = Object.keys(object).sort(compareCodePoints);
-    return `{${keys.map((k) => `${JSON.stringify(k)}: ${pyJson(object[k])}`).join(", ")}}`;
+    for (let i = 0; i < keys.length && budget.left >= 0; i++) {
+      const key = keys[i] as string;
+      emit(`${i ? ", " : ""}${JSON.stringify(key)}: `);
+      pyJson(object[key], out, budget);
+    }
+    emit("}");
+  } else {
+    emit((JSON.stringify(value) as string | undefined) ?? "null");
   }
-  return (JSON.stringify(value) as string | undefined) ?? "null";
 }
 
-/** A short JSON rendering of an offending value (runtime/_pointer.py's show). */
+/**
+ * A short JSON rendering of an offending value (runtime/_pointer.py's show): at most
+ * 80 code points, else the first 77 and "...". Only the first 162 UTF-16 units of
+ * the JSON text are written: 81 code points at least, enough to decide.
+ */
 export function show(value: unknown): string {
-  const chars = Array.from(pyJson(value));
+  const out: string[] = [];
+  pyJson(value, out, { left: 162 });
+  const text = out.join("");
+  if (text.length <= 80) return text;
+  const chars = Array.from(text);
   return chars.length > 80 ? `${chars.slice(0, 77).join("")}...` : chars.join("");
 }
 
+const isSurrogate = (unit: number): boolean => unit >= 0xd800 && unit <= 0xdfff;
+
 /** Strings ordered by code point (as Python compares them), not by UTF-16 unit. */
 export function compareCodePoints(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    // UTF-16 order is code point order but where a surrogate meets U+E000..U+FFFF:
+    // from there (with the lead surrogate before, if any) by code point.
+    if (isSurrogate(x) || isSurrogate(y) || (i > 0 && isSurrogate(a.charCodeAt(i - 1)))) {
+      const from = i > 0 && isSurrogate(a.charCodeAt(i - 1)) ? i - 1 : i;
+      return byCodePoint(a.slice(from), b.slice(from));
+    }
+    return x - y;
+  }
+  return a.length - b.length;
+}
+
+function byCodePoint(a: string, b: string): number {
   const x = Array.from(a, (c) => c.codePointAt(0) as number);
   const y = Array.from(b, (c) => c.codePointAt(0) as number);
   for (let i = 0; i < Math.min(x.length, y.length); i++) {
