@@ -12,16 +12,27 @@ written inline.
 
 from __future__ import annotations
 
-import functools
-import json
-import re
 from typing import Any
 
 from codegen.compiler import ir
+from codegen.typescript.check_js import (
+    GROUPS,
+    LOCAL,
+    NAME,
+    NOT_TYPES,
+    TYPES,
+    Unmodelled,
+    child,
+    count,
+    esc,
+    has_ref,
+    lit,
+    operand,
+    scalar,
+    trivial,
+)
 
-
-class Unmodelled(Exception):
-    """A keyword or reference outside this module's model: Ajv alone."""
+__all__ = ["FORMATS", "Keywords", "Unmodelled", "count", "esc", "lit", "trivial"]
 
 
 # Keywords of either draft that no emitter models: a contract reaching one is left
@@ -53,124 +64,6 @@ FORMATS = frozenset(
         "uri-template", "uuid",
     }
 )  # fmt: skip
-_TYPES = {
-    "string": 'typeof {x} === "string"',
-    "number": 'typeof {x} === "number" && isFinite({x})',
-    "integer": "Number.isInteger({x})",
-    "boolean": 'typeof {x} === "boolean"',
-    "null": "{x} === null",
-    "object": '{x} !== null && typeof {x} === "object" && !Array.isArray({x})',
-    "array": "Array.isArray({x})",
-}
-_NOT_TYPES = {
-    "string": 'typeof {x} !== "string"',
-    "number": '!(typeof {x} === "number" && isFinite({x}))',
-    "integer": "!Number.isInteger({x})",
-    "boolean": 'typeof {x} !== "boolean"',
-    "null": "{x} !== null",
-    "object": '({x} === null || typeof {x} !== "object" || Array.isArray({x}))',
-    "array": "!Array.isArray({x})",
-}
-# A local variable of a generated function (what a params literal may not hoist).
-_LOCAL = re.compile(r"\by[0-9]+\b")
-
-
-def _operand(cond: str) -> str:
-    """``cond`` as the left operand of ``&&``: parenthesised if it holds a ``||``
-    outside brackets and string literals."""
-    if "||" not in cond:
-        return cond
-    depth, i, n = 0, 0, len(cond)
-    while i < n:
-        c = cond[i]
-        if c == '"':
-            i += 1
-            while i < n and cond[i] != '"':
-                i += 2 if cond[i] == "\\" else 1
-        elif c in "([{":
-            depth += 1
-        elif c in ")]}":
-            depth -= 1
-        elif depth == 0 and cond.startswith("||", i):
-            return f"({cond})"
-        i += 1
-    return cond
-
-
-# Ajv's keyword groups by type (rules.ts), draft-07's.
-_GROUPS = {
-    "number": ("maximum", "minimum", "exclusiveMaximum", "exclusiveMinimum",
-               "multipleOf", "format"),
-    "string": ("maxLength", "minLength", "pattern", "format"),
-    "array": ("maxItems", "minItems", "items", "additionalItems", "uniqueItems",
-              "contains"),
-    "object": ("maxProperties", "minProperties", "required", "dependencies",
-               "propertyNames", "additionalProperties", "properties",
-               "patternProperties", "discriminator"),
-}  # fmt: skip
-_REF_KEYWORDS = frozenset(
-    {"$ref", "$recursiveRef", "$recursiveAnchor", "$dynamicRef", "$dynamicAnchor"}
-)
-
-
-def lit(value: Any, sort_keys: bool = False) -> str:
-    """A JSON value as a JavaScript literal."""
-    if type(value) is str:
-        return _string(value)
-    return (
-        json.dumps(value, ensure_ascii=False, sort_keys=sort_keys)
-        .replace("\u2028", "\\u2028")
-        .replace("\u2029", "\\u2029")
-    )
-
-
-@functools.lru_cache(maxsize=65536)
-def _string(value: str) -> str:
-    """A string as a JavaScript literal (names and keywords repeat: cached)."""
-    return (
-        json.dumps(value, ensure_ascii=False)
-        .replace("\u2028", "\\u2028")
-        .replace("\u2029", "\\u2029")
-    )
-
-
-def _scalar(value: Any) -> bool:
-    return value is None or isinstance(value, (str, bool, int, float))
-
-
-def esc(name: str) -> str:
-    return name.replace("~", "~0").replace("/", "~1")
-
-
-def trivial(schema: Any) -> bool:
-    return schema is True or schema == {}
-
-
-def _has_ref(schema: Any) -> bool:
-    """Ajv's hasRef: whether a $ref is written inside (then Ajv calls, not inlines)."""
-    if isinstance(schema, list):
-        return any(_has_ref(s) for s in schema)
-    if not isinstance(schema, dict):
-        return False
-    return any(k in _REF_KEYWORDS or _has_ref(v) for k, v in schema.items())
-
-
-def count(schema: dict[str, Any], key: str) -> int:
-    value = schema[key]
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise Unmodelled(f"{key} {value!r}")
-    return value
-
-
-def _child(path: str, token: str) -> str:
-    """The instance path expression one fixed token below ``path``."""
-    tail = lit("/" + esc(token))
-    if path.endswith('"') and not path.endswith('\\"'):
-        return path[:-1] + tail[1:]  # one string literal, not two
-    return f"{path} + {tail}"
-
-
-_NAME = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
 
 
 class Keywords:
@@ -278,7 +171,7 @@ class Keywords:
     ) -> None:
         """``if (cond)``: return false, or push Ajv's error (after the errors of
         ``before``, branches Ajv keeps) and go on: ``$.fail`` is true without E."""
-        if params != "{}" and not _LOCAL.search(params):
+        if params != "{}" and not LOCAL.search(params):
             params = self.hoisted(params)  # one object per module, not per failure
         args = [lit(keyword), path, params]
         if message is not None or name is not None or before is not None:
@@ -288,13 +181,13 @@ class Keywords:
         if before is not None:
             args.append(before)
         call = f"$.fail(E, {', '.join(args)})"
-        test = call if cond == "true" else f"{_operand(cond)} && {call}"
+        test = call if cond == "true" else f"{operand(cond)} && {call}"
         out.append(f"{ind}if ({test}) return false;")
 
     @staticmethod
     def arg(path: str, errors: str = "E") -> str:
         """The path argument of a call: computed only when errors are collected."""
-        return path if _NAME.match(path) else f"{errors} && ({path})"
+        return path if NAME.match(path) else f"{errors} && ({path})"
 
     def call(self, out: list[str], ind: str, fn: str, x: str, path: str) -> None:
         out.append(
@@ -336,7 +229,7 @@ class Keywords:
                 # Ajv inlines a target without references, else calls its function
                 # (whose errors then lack the property name): only the first here.
                 sub = self.resolve(base, pointer)
-                if _has_ref(sub):
+                if has_ref(sub):
                     raise Unmodelled(f"{uri}#{at}: $ref in propertyNames")
                 self.check(sub, x, path, base, pointer, out, ind, name)
             else:
@@ -348,22 +241,20 @@ class Keywords:
                 types = schema.get("type")
                 if types is None or (
                     isinstance(types, str)
-                    and any(k in schema for k in _GROUPS.get(types, ()))
+                    and any(k in schema for k in GROUPS.get(types, ()))
                 ):
                     return
                 schema = {"type": types}
         types = schema.get("type")
         if types is not None:
             names = [types] if isinstance(types, str) else list(types)
-            if not names or any(t not in _TYPES for t in names):
+            if not names or any(t not in TYPES for t in names):
                 raise Unmodelled(f"{uri}#{at}: type {types!r}")
             if len(names) == 1:
-                cond = _NOT_TYPES[names[0]].format(x=x)
+                cond = NOT_TYPES[names[0]].format(x=x)
             else:
                 cond = (
-                    "!("
-                    + " || ".join(f"({_TYPES[t].format(x=x)})" for t in names)
-                    + ")"
+                    "!(" + " || ".join(f"({TYPES[t].format(x=x)})" for t in names) + ")"
                 )
             params = f"{{type: {lit(types)}}}"
             self.fail(out, ind, cond, "type", path, params, name=name)
@@ -397,7 +288,7 @@ class Keywords:
                 raise Unmodelled(f"{uri}#{at}: {key}")
             tests = [
                 f"{x} === {lit(v)}"
-                if _scalar(v)
+                if scalar(v)
                 else f"$.equal({x}, {self.constant(v)})"
                 for v in values
             ]
@@ -406,7 +297,7 @@ class Keywords:
                 params = f"{{allowedValues: {self.constant(values)}}}"
             else:
                 given = schema[key]
-                shown = lit(given) if _scalar(given) else self.constant(given)
+                shown = lit(given) if scalar(given) else self.constant(given)
                 params = f"{{allowedValue: {shown}}}"
             self.fail(out, ind, f"!({test})", key, path, params, name=name)
 
@@ -529,7 +420,7 @@ class Keywords:
             inner.append(f"{i2}if ($.has({x}, {lit(prop)})) {{")
             inner.append(f"{i2}  const {y} = {x}[{lit(prop)}];")
             pointer = f"{at}/properties/{esc(prop)}"
-            self.check(sub, y, _child(path, prop), uri, pointer, inner, i2 + "  ", None)
+            self.check(sub, y, child(path, prop), uri, pointer, inner, i2 + "  ", None)
             inner.append(f"{i2}}}")
         for source, sub, pointer in matched:
             if trivial(sub):
@@ -579,7 +470,7 @@ class Keywords:
         if "oneOf" in schema and "discriminator" in schema:
             self.tagged(schema, x, path, uri, at, inner, i2)
         if inner:
-            out.append(f"{ind}if ({_TYPES['object'].format(x=x)}) {{")
+            out.append(f"{ind}if ({TYPES['object'].format(x=x)}) {{")
             out += inner
             out.append(f"{ind}}}")
 
@@ -624,7 +515,7 @@ class Keywords:
             y = self.var()
             inner.append(f"{i2}if ({x}.length > {i}) {{")
             inner.append(f"{i2}  const {y} = {x}[{i}];")
-            here = _child(path, str(i))
+            here = child(path, str(i))
             self.check(sub, y, here, uri, f"{at}/{word}/{i}", inner, i2 + "  ", None)
             inner.append(f"{i2}}}")
         start = len(prefix or [])
