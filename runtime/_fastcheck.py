@@ -134,6 +134,14 @@ def _escape(token: str) -> str:
     return token.replace("~", "~0").replace("/", "~1")
 
 
+def may_declare_dynamic_anchor(text: str) -> bool:
+    """Whether a schema file's JSON text can declare a ``$dynamicAnchor``: it holds
+    the word, or a ``\\u`` escape that could spell it in a key. Any other file is
+    left as it is by :func:`static_dynamic_refs` and adds nothing to
+    :func:`dynamic_anchors`, so its every subschema need not be walked."""
+    return "dynamicAnchor" in text or "\\u" in text
+
+
 def dynamic_anchors(documents: Iterable[Any]) -> Counter[str]:
     """How many subschemas of all ``documents`` declare each ``$dynamicAnchor``."""
     return Counter(
@@ -204,10 +212,7 @@ class FastCheck:
         root = files(package).joinpath("schemas")
         texts = list(_walk(root, ""))
         documents = [(path, json.loads(text)) for path, text in texts]
-        # Only a file whose text can spell "$dynamicAnchor" (the word, or a \u
-        # escape in a key) can declare one; the others are left as they are by
-        # static_dynamic_refs, so their every subschema need not be walked.
-        dynamic = {p for p, text in texts if "dynamicAnchor" in text or "\\u" in text}
+        dynamic = {p for p, text in texts if may_declare_dynamic_anchor(text)}
         anchors = dynamic_anchors(c for p, c in documents if p in dynamic)
         for path, contents in documents:
             if path in dynamic:

@@ -25,7 +25,12 @@ from jsonschema.protocols import Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7, DRAFT202012
 
-from runtime._fastcheck import dynamic_anchors, static_dynamic_refs, subschemas
+from runtime._fastcheck import (
+    dynamic_anchors,
+    may_declare_dynamic_anchor,
+    static_dynamic_refs,
+    subschemas,
+)
 
 ROOT_URI = "file:///schemas/"
 
@@ -278,13 +283,16 @@ class FullCheck:
         self.locations: dict[int, str] = {}  # id of a subschema -> "file#pointer"
         root = files(package).joinpath("schemas")
         texts = list(_walk(root, ""))
-        anchors = dynamic_anchors(json.loads(text) for _, text in texts)
+        dynamic = {p for p, text in texts if may_declare_dynamic_anchor(text)}
+        anchors = dynamic_anchors(json.loads(t) for p, t in texts if p in dynamic)
         for path, text in texts:
             shipped = json.loads(text)
             self.documents[path] = shipped
             # A $dynamicRef with one possible target is a $ref (as jsonschema-rs
             # gets it): the same verdicts and words, and it may be remembered.
-            contents = static_dynamic_refs(shipped, anchors)
+            contents = shipped
+            if path in dynamic:
+                contents = static_dynamic_refs(shipped, anchors)
             if contents is not shipped:
                 text = json.dumps(contents)
             if any(word in text for word in _DYNAMIC):

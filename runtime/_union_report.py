@@ -17,9 +17,11 @@ schema at ``path#pointer``, with pointers relative to ``value``.
 
 from __future__ import annotations
 
+import json
 import posixpath
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from runtime._violation_text import show
@@ -50,6 +52,50 @@ def _prefixed(at: str, found: list[Violation]) -> tuple[Violation, ...]:
     return tuple(Violation(at + v.pointer, v.expected, v.got) for v in found)
 
 
+def schema_documents(root: Any) -> tuple[dict[str, Any], dict[str, str]]:
+    """A package's schema files below ``root`` (its ``schemas/`` folder) and their
+    drafts, as runtime._fullcheck.FullCheck reads them, without building it."""
+    documents = {path: json.loads(text) for path, text in _texts(root, "")}
+    drafts = {
+        path: "7"
+        if isinstance(doc, dict) and "draft-07" in str(doc.get("$schema", ""))
+        else "2020-12"
+        for path, doc in documents.items()
+    }
+    return documents, drafts
+
+
+def _texts(node: Any, prefix: str) -> Iterator[tuple[str, str]]:
+    for child in sorted(node.iterdir(), key=lambda c: c.name):
+        rel = f"{prefix}{child.name}"
+        if child.is_dir():
+            yield from _texts(child, rel + "/")
+        elif child.name.endswith(".json"):
+            yield rel, child.read_text(encoding="utf-8")
+
+
+class LazyIds(Mapping[str, str]):
+    """Schema files by their absolute URI (``$id``), from ``canonical`` (file ->
+    URI), which is asked on the first look-up only: a refusal outside any union
+    never needs the full check that knows them."""
+
+    def __init__(self, canonical: Callable[[], dict[str, str]]) -> None:
+        self._canonical = canonical
+
+    @cached_property
+    def _ids(self) -> dict[str, str]:
+        return {uri: path for path, uri in self._canonical().items()}
+
+    def __getitem__(self, uri: str) -> str:
+        return self._ids[uri]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+
 class UnionReport:
     """Explains the failing unions of one package's contracts."""
 
@@ -57,7 +103,7 @@ class UnionReport:
         self,
         documents: dict[str, Any],
         drafts: dict[str, str],
-        ids: dict[str, str],
+        ids: Mapping[str, str],
         raw: Raw,
     ) -> None:
         self.documents = documents  # path -> schema

@@ -517,16 +517,22 @@ class Contracts:
     def union_report(self) -> UnionReport:
         """Failing unions explained (runtime/_union_report.py), with the full check
         as the validator of one schema location (on the failure path only)."""
-        from runtime._union_report import UnionReport
-
-        checker = self.full_checker
+        from runtime._union_report import LazyIds, UnionReport, schema_documents
 
         def raw(path: str, pointer: str, value: Any) -> list[Violation]:
             where = quote(pointer, safe="/~$!&'()*+,;=:@")
             return self.full_violations(f"{path}#{where}" if pointer else path, value)
 
-        ids = {uri: path for path, uri in checker.canonical.items()}
-        return UnionReport(checker.documents, checker.draft_of, ids, raw)
+        # The full check (jsonschema, its registry) is built only when a failing
+        # union asks for a branch's violations, or a $ref names a file by its
+        # $id: a refusal outside any union needs the schema documents only.
+        built = self.__dict__.get("full_checker")
+        if built is not None:
+            documents, drafts = built.documents, built.draft_of
+        else:
+            documents, drafts = schema_documents(files(self.package) / "schemas")
+        ids = LazyIds(lambda: self.full_checker.canonical)
+        return UnionReport(documents, drafts, ids, raw)
 
     def full_violations(
         self, contract: str, instance: Any, keywords: frozenset[str] | None = None

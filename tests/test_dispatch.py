@@ -175,3 +175,38 @@ def test_the_full_check_asks_the_member_the_keys_name(events: Contracts) -> None
         ), event
     # a member is no union: nothing to split
     assert fast.union_members("webhook_event.json#/$defs/PushEvent") == ()
+
+
+def test_a_refusal_outside_any_union_builds_no_full_check(
+    tmp_path: Path, clean_modules: None
+) -> None:
+    """The union report reads the schema documents; jsonschema and its registry
+    (the full check) are built only when a failing union needs a branch's words."""
+    schemas = tmp_path / "schemas"
+    schemas.mkdir()
+    (schemas / "plain.json").write_text(
+        json.dumps(
+            {
+                "type": "object",
+                "required": ["name"],
+                "properties": {"name": {"type": "string"}},
+                "additionalProperties": False,
+            }
+        )
+    )
+    generate_to(schemas, tmp_path / "out", Settings(python_package="plain_refusal"))
+    sys.path.insert(0, str(tmp_path / "out" / "python"))
+    contracts = Contracts("plain_refusal")
+    with pytest.raises(ContractViolation) as caught:
+        contracts.get("plain.json").validate_json(b'{"name": 1}')
+    assert [(v.pointer, v.expected) for v in caught.value.violations] == [
+        ("/name", "a string")
+    ]
+    assert "union_report" in vars(contracts)
+    assert "full_checker" not in vars(contracts)
+
+
+def test_a_failing_union_still_gets_its_branch_words(events: Contracts) -> None:
+    with pytest.raises(ContractViolation):
+        events.get("webhook_event.json").validate_json(b'{"zen": "z"}')
+    assert "full_checker" in vars(events)
