@@ -5,9 +5,11 @@
 "use strict";
 module.exports = ($) => {
 const r0 = $.ref("json-schema.org/draft-07/schema.json#");
+const e0 = {type: "object"};
+const e1 = {type: "string"};
 function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
     if ($.has(x, "schema")) {
       const y1 = x["schema"];
@@ -15,7 +17,7 @@ function v0(x, p, E) {
     }
     if ($.has(x, "name")) {
       const y2 = x["name"];
-      if ((!((typeof y2 === "string"))) && $.fail(E, "type", p + "/name", {type: "string"})) return false;
+      if (typeof y2 !== "string" && $.fail(E, "type", p + "/name", e1)) return false;
     }
     for (const y3 of Object.keys(x)) {
       if (y3 === "schema" || y3 === "name") continue;

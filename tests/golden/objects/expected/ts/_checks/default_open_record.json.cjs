@@ -4,14 +4,17 @@
 // invalid x.
 "use strict";
 module.exports = ($) => {
+const e0 = {type: "object"};
+const e1 = {missingProperty: "id"};
+const e2 = {type: "integer"};
 function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "id")) && $.fail(E, "required", p, {missingProperty: "id"})) return false;
+    if (!$.has(x, "id") && $.fail(E, "required", p, e1)) return false;
     if ($.has(x, "id")) {
       const y1 = x["id"];
-      if ((!((Number.isInteger(y1)))) && $.fail(E, "type", p + "/id", {type: "integer"})) return false;
+      if (!Number.isInteger(y1) && $.fail(E, "type", p + "/id", e2)) return false;
     }
   }
   return E === undefined || E.length === N;

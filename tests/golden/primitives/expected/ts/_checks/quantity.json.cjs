@@ -4,9 +4,10 @@
 // invalid x.
 "use strict";
 module.exports = ($) => {
+const e0 = {type: "integer"};
 function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((Number.isInteger(x)))) && $.fail(E, "type", p, {type: "integer"})) return false;
+  if (!Number.isInteger(x) && $.fail(E, "type", p, e0)) return false;
   return E === undefined || E.length === N;
 }
 return {

@@ -4,11 +4,17 @@
 // invalid x.
 "use strict";
 module.exports = ($) => {
+const e0 = {type: "object"};
+const e1 = {missingProperty: "head"};
+const e2 = {missingProperty: "n"};
+const e3 = {type: "integer"};
+const e4 = {missingProperty: "s"};
+const e5 = {type: "string"};
 function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "head")) && $.fail(E, "required", p, {missingProperty: "head"})) return false;
+    if (!$.has(x, "head") && $.fail(E, "required", p, e1)) return false;
     if ($.has(x, "head")) {
       const y1 = x["head"];
       if (!v1(y1, E && (p + "/head"), E) && E === undefined) return false;
@@ -22,12 +28,12 @@ function v0(x, p, E) {
 }
 function v1(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "n")) && $.fail(E, "required", p, {missingProperty: "n"})) return false;
+    if (!$.has(x, "n") && $.fail(E, "required", p, e2)) return false;
     if ($.has(x, "n")) {
       const y1 = x["n"];
-      if ((!((Number.isInteger(y1)))) && $.fail(E, "type", p + "/n", {type: "integer"})) return false;
+      if (!Number.isInteger(y1) && $.fail(E, "type", p + "/n", e3)) return false;
     }
     if ($.has(x, "beta")) {
       const y2 = x["beta"];
@@ -42,12 +48,12 @@ function v1(x, p, E) {
 }
 function v2(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "s")) && $.fail(E, "required", p, {missingProperty: "s"})) return false;
+    if (!$.has(x, "s") && $.fail(E, "required", p, e4)) return false;
     if ($.has(x, "s")) {
       const y1 = x["s"];
-      if ((!((typeof y1 === "string"))) && $.fail(E, "type", p + "/s", {type: "string"})) return false;
+      if (typeof y1 !== "string" && $.fail(E, "type", p + "/s", e5)) return false;
     }
     if ($.has(x, "alpha")) {
       const y2 = x["alpha"];

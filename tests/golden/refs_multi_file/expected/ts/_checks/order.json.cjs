@@ -9,13 +9,17 @@ const r1 = $.ref("customer.json#");
 const r2 = $.ref("customer.json#/$defs/Address");
 const r3 = $.ref("common/defs.json#/$defs/Money");
 const r4 = $.ref("common/defs.json#/$defs/CurrencyCode");
+const e0 = {type: "object"};
+const e1 = {missingProperty: "id"};
+const e2 = {missingProperty: "customer"};
+const e3 = {missingProperty: "total"};
 function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "id")) && $.fail(E, "required", p, {missingProperty: "id"})) return false;
-    if ((!$.has(x, "customer")) && $.fail(E, "required", p, {missingProperty: "customer"})) return false;
-    if ((!$.has(x, "total")) && $.fail(E, "required", p, {missingProperty: "total"})) return false;
+    if (!$.has(x, "id") && $.fail(E, "required", p, e1)) return false;
+    if (!$.has(x, "customer") && $.fail(E, "required", p, e2)) return false;
+    if (!$.has(x, "total") && $.fail(E, "required", p, e3)) return false;
     if ($.has(x, "id")) {
       const y1 = x["id"];
       if (!r0(y1, E && (p + "/id"), E) && E === undefined) return false;
