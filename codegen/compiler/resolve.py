@@ -69,6 +69,7 @@ class SchemaGraph:
         self.documents = {d.path: d for d in documents}
         self._where: dict[int, _Step] = {}
         self._resolved: dict[tuple[str, str, str], Target] = {}
+        self._by_uri: dict[str, Target] = {}  # by absolute URI, when located
         self._identified = False  # some object has $id or an anchor keyword
         self.base_uri: dict[str, str] = {}
         self.uri_to_file: dict[str, str] = {}
@@ -170,24 +171,34 @@ class SchemaGraph:
         known = self._resolved.get(key)
         if known is not None:
             return known
-        here = pointer_join(pointer, keyword)
+        # The same target, reached from another file: the lookup is by the
+        # absolute URI (as referencing joins it), whoever asks.
+        absolute = urljoin(resolver._base_uri, ref)
+        known = self._by_uri.get(absolute)
+        if known is not None:
+            self._resolved[key] = known
+            return known
         try:
             resolved = resolver.lookup(ref)
         except referencing.exceptions.Unresolvable as exc:
+            here = pointer_join(pointer, keyword)
             raise CompileError(
                 [self._unresolvable(resolver, ref, file, here, exc)]
             ) from None
         node = resolved.contents
         where = self.location(node)
+        located = where is not None
         if where is None:
             # A boolean schema, or a node inside a non-schema value: inline it.
-            target_uri = urldefrag(urljoin(resolver._base_uri, ref)).url
+            target_uri = urldefrag(absolute).url
             target_file = self.uri_to_file.get(target_uri, file)
             where = (target_file, "")
         target_file, target_pointer = where
         draft = self.documents[target_file].draft
         target = Target(node, target_file, target_pointer, resolved.resolver, draft)
         self._resolved[key] = target
+        if located:  # else its file may be the asking one's
+            self._by_uri[absolute] = target
         return target
 
     def canonical_ref(self, resolver: Resolver, ref: str) -> str:

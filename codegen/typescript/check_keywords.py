@@ -12,14 +12,27 @@ written inline.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from codegen.compiler import ir
+from codegen.typescript.check_js import (
+    GROUPS,
+    LOCAL,
+    NAME,
+    NOT_TYPES,
+    TYPES,
+    Unmodelled,
+    child,
+    count,
+    esc,
+    has_ref,
+    lit,
+    operand,
+    scalar,
+    trivial,
+)
 
-
-class Unmodelled(Exception):
-    """A keyword or reference outside this module's model: Ajv alone."""
+__all__ = ["FORMATS", "Keywords", "Unmodelled", "count", "esc", "lit", "trivial"]
 
 
 # Keywords of either draft that no emitter models: a contract reaching one is left
@@ -51,70 +64,6 @@ FORMATS = frozenset(
         "uri-template", "uuid",
     }
 )  # fmt: skip
-_TYPES = {
-    "string": 'typeof {x} === "string"',
-    "number": 'typeof {x} === "number" && isFinite({x})',
-    "integer": "Number.isInteger({x})",
-    "boolean": 'typeof {x} === "boolean"',
-    "null": "{x} === null",
-    "object": '{x} !== null && typeof {x} === "object" && !Array.isArray({x})',
-    "array": "Array.isArray({x})",
-}
-# Ajv's keyword groups by type (rules.ts), draft-07's.
-_GROUPS = {
-    "number": ("maximum", "minimum", "exclusiveMaximum", "exclusiveMinimum",
-               "multipleOf", "format"),
-    "string": ("maxLength", "minLength", "pattern", "format"),
-    "array": ("maxItems", "minItems", "items", "additionalItems", "uniqueItems",
-              "contains"),
-    "object": ("maxProperties", "minProperties", "required", "dependencies",
-               "propertyNames", "additionalProperties", "properties",
-               "patternProperties", "discriminator"),
-}  # fmt: skip
-_REF_KEYWORDS = frozenset(
-    {"$ref", "$recursiveRef", "$recursiveAnchor", "$dynamicRef", "$dynamicAnchor"}
-)
-
-
-def lit(value: Any, sort_keys: bool = False) -> str:
-    """A JSON value as a JavaScript literal."""
-    return (
-        json.dumps(value, ensure_ascii=False, sort_keys=sort_keys)
-        .replace("\u2028", "\\u2028")
-        .replace("\u2029", "\\u2029")
-    )
-
-
-def _scalar(value: Any) -> bool:
-    return value is None or isinstance(value, (str, bool, int, float))
-
-
-def esc(name: str) -> str:
-    return name.replace("~", "~0").replace("/", "~1")
-
-
-def trivial(schema: Any) -> bool:
-    return schema is True or schema == {}
-
-
-def _has_ref(schema: Any) -> bool:
-    """Ajv's hasRef: whether a $ref is written inside (then Ajv calls, not inlines)."""
-    if isinstance(schema, list):
-        return any(_has_ref(s) for s in schema)
-    if not isinstance(schema, dict):
-        return False
-    return any(k in _REF_KEYWORDS or _has_ref(v) for k, v in schema.items())
-
-
-def count(schema: dict[str, Any], key: str) -> int:
-    value = schema[key]
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise Unmodelled(f"{key} {value!r}")
-    return value
-
-
-def _child(path: str, token: str) -> str:
-    return f"{path} + {lit('/' + esc(token))}"
 
 
 class Keywords:
@@ -139,6 +88,10 @@ class Keywords:
         raise NotImplementedError
 
     def pattern(self, source: str) -> str:
+        raise NotImplementedError
+
+    def hoisted(self, params: str) -> str:
+        """A module constant holding the JavaScript object literal ``params``."""
         raise NotImplementedError
 
     def dependencies(
@@ -218,6 +171,8 @@ class Keywords:
     ) -> None:
         """``if (cond)``: return false, or push Ajv's error (after the errors of
         ``before``, branches Ajv keeps) and go on: ``$.fail`` is true without E."""
+        if params != "{}" and not LOCAL.search(params):
+            params = self.hoisted(params)  # one object per module, not per failure
         args = [lit(keyword), path, params]
         if message is not None or name is not None or before is not None:
             args.append(message or "undefined")
@@ -226,13 +181,13 @@ class Keywords:
         if before is not None:
             args.append(before)
         call = f"$.fail(E, {', '.join(args)})"
-        test = call if cond == "true" else f"({cond}) && {call}"
+        test = call if cond == "true" else f"{operand(cond)} && {call}"
         out.append(f"{ind}if ({test}) return false;")
 
     @staticmethod
     def arg(path: str, errors: str = "E") -> str:
         """The path argument of a call: computed only when errors are collected."""
-        return path if path == "p" else f"{errors} && ({path})"
+        return path if NAME.match(path) else f"{errors} && ({path})"
 
     def call(self, out: list[str], ind: str, fn: str, x: str, path: str) -> None:
         out.append(
@@ -274,7 +229,7 @@ class Keywords:
                 # Ajv inlines a target without references, else calls its function
                 # (whose errors then lack the property name): only the first here.
                 sub = self.resolve(base, pointer)
-                if _has_ref(sub):
+                if has_ref(sub):
                     raise Unmodelled(f"{uri}#{at}: $ref in propertyNames")
                 self.check(sub, x, path, base, pointer, out, ind, name)
             else:
@@ -286,18 +241,23 @@ class Keywords:
                 types = schema.get("type")
                 if types is None or (
                     isinstance(types, str)
-                    and any(k in schema for k in _GROUPS.get(types, ()))
+                    and any(k in schema for k in GROUPS.get(types, ()))
                 ):
                     return
                 schema = {"type": types}
         types = schema.get("type")
         if types is not None:
             names = [types] if isinstance(types, str) else list(types)
-            if not names or any(t not in _TYPES for t in names):
+            if not names or any(t not in TYPES for t in names):
                 raise Unmodelled(f"{uri}#{at}: type {types!r}")
-            test = " || ".join(f"({_TYPES[t].format(x=x)})" for t in names)
+            if len(names) == 1:
+                cond = NOT_TYPES[names[0]].format(x=x)
+            else:
+                cond = (
+                    "!(" + " || ".join(f"({TYPES[t].format(x=x)})" for t in names) + ")"
+                )
             params = f"{{type: {lit(types)}}}"
-            self.fail(out, ind, f"!({test})", "type", path, params, name=name)
+            self.fail(out, ind, cond, "type", path, params, name=name)
         self.values(schema, x, path, uri, at, out, ind, name)
         self.numbers(schema, x, path, out, ind, name)
         self.strings(schema, x, path, out, ind, name)
@@ -328,7 +288,7 @@ class Keywords:
                 raise Unmodelled(f"{uri}#{at}: {key}")
             tests = [
                 f"{x} === {lit(v)}"
-                if _scalar(v)
+                if scalar(v)
                 else f"$.equal({x}, {self.constant(v)})"
                 for v in values
             ]
@@ -337,7 +297,7 @@ class Keywords:
                 params = f"{{allowedValues: {self.constant(values)}}}"
             else:
                 given = schema[key]
-                shown = lit(given) if _scalar(given) else self.constant(given)
+                shown = lit(given) if scalar(given) else self.constant(given)
                 params = f"{{allowedValue: {shown}}}"
             self.fail(out, ind, f"!({test})", key, path, params, name=name)
 
@@ -460,7 +420,7 @@ class Keywords:
             inner.append(f"{i2}if ($.has({x}, {lit(prop)})) {{")
             inner.append(f"{i2}  const {y} = {x}[{lit(prop)}];")
             pointer = f"{at}/properties/{esc(prop)}"
-            self.check(sub, y, _child(path, prop), uri, pointer, inner, i2 + "  ", None)
+            self.check(sub, y, child(path, prop), uri, pointer, inner, i2 + "  ", None)
             inner.append(f"{i2}}}")
         for source, sub, pointer in matched:
             if trivial(sub):
@@ -469,8 +429,9 @@ class Keywords:
             inner.append(f"{i2}for (const {k} of Object.keys({x})) {{")
             inner.append(f"{i2}  if (!{self.pattern(source)}.test({k})) continue;")
             inner.append(f"{i2}  const {y} = {x}[{k}];")
-            here = f"{path} + " + f'"/" + $.esc({k})'
-            self.check(sub, y, here, uri, pointer, inner, i2 + "  ", None)
+            q = self.var()
+            inner.append(f'{i2}  const {q} = E && ({path} + "/" + $.esc({k}));')
+            self.check(sub, y, q, uri, pointer, inner, i2 + "  ", None)
             inner.append(f"{i2}}}")
         names = schema.get("propertyNames", True)
         if not trivial(names):
@@ -501,14 +462,15 @@ class Keywords:
             else:
                 y = self.var()
                 inner.append(f"{i2}  const {y} = {x}[{k}];")
-                here = f"{path} + " + f'"/" + $.esc({k})'
+                here = self.var()
+                inner.append(f'{i2}  const {here} = E && ({path} + "/" + $.esc({k}));')
                 pointer = f"{at}/additionalProperties"
                 self.check(extra, y, here, uri, pointer, inner, i2 + "  ", None)
             inner.append(f"{i2}}}")
         if "oneOf" in schema and "discriminator" in schema:
             self.tagged(schema, x, path, uri, at, inner, i2)
         if inner:
-            out.append(f"{ind}if ({_TYPES['object'].format(x=x)}) {{")
+            out.append(f"{ind}if ({TYPES['object'].format(x=x)}) {{")
             out += inner
             out.append(f"{ind}}}")
 
@@ -553,7 +515,7 @@ class Keywords:
             y = self.var()
             inner.append(f"{i2}if ({x}.length > {i}) {{")
             inner.append(f"{i2}  const {y} = {x}[{i}];")
-            here = f"{path} + {lit(f'/{i}')}"
+            here = child(path, str(i))
             self.check(sub, y, here, uri, f"{at}/{word}/{i}", inner, i2 + "  ", None)
             inner.append(f"{i2}}}")
         start = len(prefix or [])
@@ -566,7 +528,8 @@ class Keywords:
             j, y = self.var(), self.var()
             inner.append(f"{i2}for (let {j} = {start}; {j} < {x}.length; {j}++) {{")
             inner.append(f"{i2}  const {y} = {x}[{j}];")
-            here = f'{path} + "/" + {j}'
+            here = self.var()
+            inner.append(f'{i2}  const {here} = E && ({path} + "/" + {j});')
             self.check(rest, y, here, uri, f"{at}/{rest_word}", inner, i2 + "  ", None)
             inner.append(f"{i2}}}")
         if schema.get("uniqueItems") is True:

@@ -65,6 +65,7 @@ class _File:
     patterns: dict[str, str] = field(default_factory=dict)  # source -> constant
     constants: dict[str, str] = field(default_factory=dict)  # JSON -> constant
     refs: dict[str, str] = field(default_factory=dict)  # "path#pointer" -> const
+    params: dict[str, str] = field(default_factory=dict)  # literal -> constant
 
 
 class _Package(Applicators):
@@ -146,7 +147,10 @@ class _Package(Applicators):
         self.uri, self.here, self.current, self.vars = uri, key, file, 0
         self.draft = self.bundles[uri].draft
         self.deps[key] = set()
-        saved = (dict(file.patterns), dict(file.constants), dict(file.refs))
+        saved = (
+            dict(file.patterns), dict(file.constants), dict(file.refs),
+            dict(file.params),
+        )  # fmt: skip
         body: list[str] = []
         try:
             schema = self.resolve(uri, pointer)
@@ -154,7 +158,7 @@ class _Package(Applicators):
         except (Unmodelled, RecursionError) as exc:
             reason = str(exc) if isinstance(exc, Unmodelled) else "nested too deep"
             self.bad[key] = reason
-            file.patterns, file.constants, file.refs = saved
+            file.patterns, file.constants, file.refs, file.params = saved
             return
         if body:
             file.code[name] = (
@@ -201,6 +205,12 @@ class _Package(Applicators):
             patterns[source] = f"p{len(patterns)}"
         return patterns[source]
 
+    def hoisted(self, params: str) -> str:
+        found = self.current.params
+        if params not in found:
+            found[params] = f"e{len(found)}"
+        return found[params]
+
     def text(self, uri: str) -> str | None:
         """The module of one file: its locations not left to Ajv, or None."""
         file = self.files[uri]
@@ -217,17 +227,23 @@ class _Package(Applicators):
             "// whether x is valid; v(x, path, errors) pushes Ajv's errors of an",
             "// invalid x.",
             '"use strict";',
-            "module.exports = ($) => {",
+            "// Top-level functions: V8 compiles each on its first call (inside one",
+            "// factory function, the whole text would be parsed again on the call).",
         ]
-        lines += [f"const {n} = $.pattern({lit(s)});" for s, n in file.patterns.items()]
+        late = ["$", *file.patterns.values(), *file.refs.values()]
+        lines.append(f"let {', '.join(late)};")
         lines += [
             f"const {n} = JSON.parse({lit(t)});" for t, n in file.constants.items()
         ]
-        lines += [f"const {n} = $.ref({lit(k)});" for k, n in file.refs.items()]
+        lines += [f"const {n} = {t};" for t, n in file.params.items()]
         lines += [file.code[name] for _, name in good]
-        lines.append("return {")
-        lines += [f"  {lit(file.path + '#' + ptr)}: {name}," for ptr, name in good]
-        lines += ["};", "};", ""]
+        lines.append("module.exports = (runtime) => {")
+        lines.append("  $ = runtime;")
+        lines += [f"  {n} = $.pattern({lit(s)});" for s, n in file.patterns.items()]
+        lines += [f"  {n} = $.ref({lit(k)});" for k, n in file.refs.items()]
+        lines.append("  return {")
+        lines += [f"    {lit(file.path + '#' + ptr)}: {name}," for ptr, name in good]
+        lines += ["  };", "};", ""]
         return "\n".join(lines)
 
 

@@ -3,61 +3,75 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-module.exports = ($) => {
-const p0 = $.pattern("^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+$");
-const p1 = $.pattern("^sha256:[0-9a-f]{64}$");
-const r0 = $.ref("common/ids.json#/$defs/Uuid");
-const r1 = $.ref("common/trace.json#/$defs/TraceContext");
+// Top-level functions: V8 compiles each on its first call (inside one
+// factory function, the whole text would be parsed again on the call).
+let $, p0, p1, r0, r1;
+const e0 = {type: "object"};
+const e1 = {missingProperty: "id"};
+const e2 = {missingProperty: "type"};
+const e3 = {missingProperty: "version"};
+const e4 = {missingProperty: "fingerprint"};
+const e5 = {missingProperty: "time"};
+const e6 = {missingProperty: "source"};
+const e7 = {missingProperty: "data"};
+const e8 = {type: "string"};
+const e9 = {limit: 200};
+const e10 = {pattern: "^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+$"};
+const e11 = {type: "integer"};
+const e12 = {comparison: ">=", limit: 1};
+const e13 = {pattern: "^sha256:[0-9a-f]{64}$"};
+const e14 = {format: "date-time"};
+const e15 = {limit: 1};
 function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "id")) && $.fail(E, "required", p, {missingProperty: "id"})) return false;
-    if ((!$.has(x, "type")) && $.fail(E, "required", p, {missingProperty: "type"})) return false;
-    if ((!$.has(x, "version")) && $.fail(E, "required", p, {missingProperty: "version"})) return false;
-    if ((!$.has(x, "fingerprint")) && $.fail(E, "required", p, {missingProperty: "fingerprint"})) return false;
-    if ((!$.has(x, "time")) && $.fail(E, "required", p, {missingProperty: "time"})) return false;
-    if ((!$.has(x, "source")) && $.fail(E, "required", p, {missingProperty: "source"})) return false;
-    if ((!$.has(x, "data")) && $.fail(E, "required", p, {missingProperty: "data"})) return false;
+    if (!$.has(x, "id") && $.fail(E, "required", p, e1)) return false;
+    if (!$.has(x, "type") && $.fail(E, "required", p, e2)) return false;
+    if (!$.has(x, "version") && $.fail(E, "required", p, e3)) return false;
+    if (!$.has(x, "fingerprint") && $.fail(E, "required", p, e4)) return false;
+    if (!$.has(x, "time") && $.fail(E, "required", p, e5)) return false;
+    if (!$.has(x, "source") && $.fail(E, "required", p, e6)) return false;
+    if (!$.has(x, "data") && $.fail(E, "required", p, e7)) return false;
     if ($.has(x, "id")) {
       const y1 = x["id"];
       if (!r0(y1, E && (p + "/id"), E) && E === undefined) return false;
     }
     if ($.has(x, "type")) {
       const y2 = x["type"];
-      if ((!((typeof y2 === "string"))) && $.fail(E, "type", p + "/type", {type: "string"})) return false;
+      if (typeof y2 !== "string" && $.fail(E, "type", p + "/type", e8)) return false;
       if (typeof y2 === "string") {
-        if ((y2.length > 200 && $.length(y2) > 200) && $.fail(E, "maxLength", p + "/type", {limit: 200})) return false;
-        if ((!p0.test(y2)) && $.fail(E, "pattern", p + "/type", {pattern: "^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+$"})) return false;
+        if (y2.length > 200 && $.length(y2) > 200 && $.fail(E, "maxLength", p + "/type", e9)) return false;
+        if (!p0.test(y2) && $.fail(E, "pattern", p + "/type", e10)) return false;
       }
     }
     if ($.has(x, "version")) {
       const y3 = x["version"];
-      if ((!((Number.isInteger(y3)))) && $.fail(E, "type", p + "/version", {type: "integer"})) return false;
+      if (!Number.isInteger(y3) && $.fail(E, "type", p + "/version", e11)) return false;
       if (typeof y3 === "number" && isFinite(y3)) {
-        if ((!(y3 >= 1)) && $.fail(E, "minimum", p + "/version", {comparison: ">=", limit: 1})) return false;
+        if (!(y3 >= 1) && $.fail(E, "minimum", p + "/version", e12)) return false;
       }
     }
     if ($.has(x, "fingerprint")) {
       const y4 = x["fingerprint"];
-      if ((!((typeof y4 === "string"))) && $.fail(E, "type", p + "/fingerprint", {type: "string"})) return false;
+      if (typeof y4 !== "string" && $.fail(E, "type", p + "/fingerprint", e8)) return false;
       if (typeof y4 === "string") {
-        if ((!p1.test(y4)) && $.fail(E, "pattern", p + "/fingerprint", {pattern: "^sha256:[0-9a-f]{64}$"})) return false;
+        if (!p1.test(y4) && $.fail(E, "pattern", p + "/fingerprint", e13)) return false;
       }
     }
     if ($.has(x, "time")) {
       const y5 = x["time"];
-      if ((!((typeof y5 === "string"))) && $.fail(E, "type", p + "/time", {type: "string"})) return false;
+      if (typeof y5 !== "string" && $.fail(E, "type", p + "/time", e8)) return false;
       if (typeof y5 === "string") {
-        if ((!$.formats["date-time"](y5)) && $.fail(E, "format", p + "/time", {format: "date-time"})) return false;
+        if (!$.formats["date-time"](y5) && $.fail(E, "format", p + "/time", e14)) return false;
       }
     }
     if ($.has(x, "source")) {
       const y6 = x["source"];
-      if ((!((typeof y6 === "string"))) && $.fail(E, "type", p + "/source", {type: "string"})) return false;
+      if (typeof y6 !== "string" && $.fail(E, "type", p + "/source", e8)) return false;
       if (typeof y6 === "string") {
-        if ((y6.length < 2 && $.length(y6) < 1) && $.fail(E, "minLength", p + "/source", {limit: 1})) return false;
-        if ((y6.length > 200 && $.length(y6) > 200) && $.fail(E, "maxLength", p + "/source", {limit: 200})) return false;
+        if (y6.length < 2 && $.length(y6) < 1 && $.fail(E, "minLength", p + "/source", e15)) return false;
+        if (y6.length > 200 && $.length(y6) > 200 && $.fail(E, "maxLength", p + "/source", e9)) return false;
       }
     }
     if ($.has(x, "trace")) {
@@ -70,7 +84,7 @@ function v0(x, p, E) {
     }
     if ($.has(x, "data")) {
       const y9 = x["data"];
-      if ((!((y9 !== null && typeof y9 === "object" && !Array.isArray(y9)))) && $.fail(E, "type", p + "/data", {type: "object"})) return false;
+      if ((y9 === null || typeof y9 !== "object" || Array.isArray(y9)) && $.fail(E, "type", p + "/data", e0)) return false;
     }
     for (const y10 of Object.keys(x)) {
       if (y10 === "id" || y10 === "type" || y10 === "version" || y10 === "fingerprint" || y10 === "time" || y10 === "source" || y10 === "trace" || y10 === "correlation_id" || y10 === "data") continue;
@@ -79,7 +93,13 @@ function v0(x, p, E) {
   }
   return E === undefined || E.length === N;
 }
-return {
-  "envelope.v1.json#": v0,
-};
+module.exports = (runtime) => {
+  $ = runtime;
+  p0 = $.pattern("^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+$");
+  p1 = $.pattern("^sha256:[0-9a-f]{64}$");
+  r0 = $.ref("common/ids.json#/$defs/Uuid");
+  r1 = $.ref("common/trace.json#/$defs/TraceContext");
+  return {
+    "envelope.v1.json#": v0,
+  };
 };

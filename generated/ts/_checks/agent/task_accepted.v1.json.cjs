@@ -3,20 +3,33 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-module.exports = ($) => {
-const p0 = $.pattern("^[A-Za-z0-9][A-Za-z0-9_.:-]*$");
-const r0 = $.ref("common/ids.json#/$defs/TaskId");
-const r1 = $.ref("common/ids.json#/$defs/AgentId");
-const r2 = $.ref("common/ids.json#/$defs/RunId");
+// Top-level functions: V8 compiles each on its first call (inside one
+// factory function, the whole text would be parsed again on the call).
+let $, p0, r0, r1, r2;
+const e0 = {type: "object"};
+const e1 = {missingProperty: "task_id"};
+const e2 = {missingProperty: "agent_id"};
+const e3 = {missingProperty: "worker_id"};
+const e4 = {missingProperty: "attempt"};
+const e5 = {missingProperty: "accepted_at"};
+const e6 = {type: "string"};
+const e7 = {limit: 1};
+const e8 = {limit: 128};
+const e9 = {pattern: "^[A-Za-z0-9][A-Za-z0-9_.:-]*$"};
+const e10 = {type: "integer"};
+const e11 = {comparison: ">=", limit: 1};
+const e12 = {format: "date-time"};
+const e13 = {type: ["integer", "null"]};
+const e14 = {comparison: ">=", limit: 0};
 function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "task_id")) && $.fail(E, "required", p, {missingProperty: "task_id"})) return false;
-    if ((!$.has(x, "agent_id")) && $.fail(E, "required", p, {missingProperty: "agent_id"})) return false;
-    if ((!$.has(x, "worker_id")) && $.fail(E, "required", p, {missingProperty: "worker_id"})) return false;
-    if ((!$.has(x, "attempt")) && $.fail(E, "required", p, {missingProperty: "attempt"})) return false;
-    if ((!$.has(x, "accepted_at")) && $.fail(E, "required", p, {missingProperty: "accepted_at"})) return false;
+    if (!$.has(x, "task_id") && $.fail(E, "required", p, e1)) return false;
+    if (!$.has(x, "agent_id") && $.fail(E, "required", p, e2)) return false;
+    if (!$.has(x, "worker_id") && $.fail(E, "required", p, e3)) return false;
+    if (!$.has(x, "attempt") && $.fail(E, "required", p, e4)) return false;
+    if (!$.has(x, "accepted_at") && $.fail(E, "required", p, e5)) return false;
     if ($.has(x, "task_id")) {
       const y1 = x["task_id"];
       if (!r0(y1, E && (p + "/task_id"), E) && E === undefined) return false;
@@ -31,32 +44,32 @@ function v0(x, p, E) {
     }
     if ($.has(x, "worker_id")) {
       const y4 = x["worker_id"];
-      if ((!((typeof y4 === "string"))) && $.fail(E, "type", p + "/worker_id", {type: "string"})) return false;
+      if (typeof y4 !== "string" && $.fail(E, "type", p + "/worker_id", e6)) return false;
       if (typeof y4 === "string") {
-        if ((y4.length < 2 && $.length(y4) < 1) && $.fail(E, "minLength", p + "/worker_id", {limit: 1})) return false;
-        if ((y4.length > 128 && $.length(y4) > 128) && $.fail(E, "maxLength", p + "/worker_id", {limit: 128})) return false;
-        if ((!p0.test(y4)) && $.fail(E, "pattern", p + "/worker_id", {pattern: "^[A-Za-z0-9][A-Za-z0-9_.:-]*$"})) return false;
+        if (y4.length < 2 && $.length(y4) < 1 && $.fail(E, "minLength", p + "/worker_id", e7)) return false;
+        if (y4.length > 128 && $.length(y4) > 128 && $.fail(E, "maxLength", p + "/worker_id", e8)) return false;
+        if (!p0.test(y4) && $.fail(E, "pattern", p + "/worker_id", e9)) return false;
       }
     }
     if ($.has(x, "attempt")) {
       const y5 = x["attempt"];
-      if ((!((Number.isInteger(y5)))) && $.fail(E, "type", p + "/attempt", {type: "integer"})) return false;
+      if (!Number.isInteger(y5) && $.fail(E, "type", p + "/attempt", e10)) return false;
       if (typeof y5 === "number" && isFinite(y5)) {
-        if ((!(y5 >= 1)) && $.fail(E, "minimum", p + "/attempt", {comparison: ">=", limit: 1})) return false;
+        if (!(y5 >= 1) && $.fail(E, "minimum", p + "/attempt", e11)) return false;
       }
     }
     if ($.has(x, "accepted_at")) {
       const y6 = x["accepted_at"];
-      if ((!((typeof y6 === "string"))) && $.fail(E, "type", p + "/accepted_at", {type: "string"})) return false;
+      if (typeof y6 !== "string" && $.fail(E, "type", p + "/accepted_at", e6)) return false;
       if (typeof y6 === "string") {
-        if ((!$.formats["date-time"](y6)) && $.fail(E, "format", p + "/accepted_at", {format: "date-time"})) return false;
+        if (!$.formats["date-time"](y6) && $.fail(E, "format", p + "/accepted_at", e12)) return false;
       }
     }
     if ($.has(x, "estimated_seconds")) {
       const y7 = x["estimated_seconds"];
-      if ((!((Number.isInteger(y7)) || (y7 === null))) && $.fail(E, "type", p + "/estimated_seconds", {type: ["integer", "null"]})) return false;
+      if (!((Number.isInteger(y7)) || (y7 === null)) && $.fail(E, "type", p + "/estimated_seconds", e13)) return false;
       if (typeof y7 === "number" && isFinite(y7)) {
-        if ((!(y7 >= 0)) && $.fail(E, "minimum", p + "/estimated_seconds", {comparison: ">=", limit: 0})) return false;
+        if (!(y7 >= 0) && $.fail(E, "minimum", p + "/estimated_seconds", e14)) return false;
       }
     }
     for (const y8 of Object.keys(x)) {
@@ -66,7 +79,13 @@ function v0(x, p, E) {
   }
   return E === undefined || E.length === N;
 }
-return {
-  "agent/task_accepted.v1.json#": v0,
-};
+module.exports = (runtime) => {
+  $ = runtime;
+  p0 = $.pattern("^[A-Za-z0-9][A-Za-z0-9_.:-]*$");
+  r0 = $.ref("common/ids.json#/$defs/TaskId");
+  r1 = $.ref("common/ids.json#/$defs/AgentId");
+  r2 = $.ref("common/ids.json#/$defs/RunId");
+  return {
+    "agent/task_accepted.v1.json#": v0,
+  };
 };

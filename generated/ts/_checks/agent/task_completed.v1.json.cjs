@@ -3,24 +3,46 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-module.exports = ($) => {
-const p0 = $.pattern("^[a-z]+/[a-z0-9.+-]+$");
-const p1 = $.pattern("^[0-9a-f]{64}$");
-const r0 = $.ref("common/ids.json#/$defs/TaskId");
-const r1 = $.ref("common/ids.json#/$defs/AgentId");
-const r2 = $.ref("common/ids.json#/$defs/RunId");
-const r3 = $.ref("common/money.json#/$defs/Money");
+// Top-level functions: V8 compiles each on its first call (inside one
+// factory function, the whole text would be parsed again on the call).
+let $, p0, p1, r0, r1, r2, r3;
+const e0 = {type: "object"};
+const e1 = {missingProperty: "task_id"};
+const e2 = {missingProperty: "agent_id"};
+const e3 = {missingProperty: "completed_at"};
+const e4 = {missingProperty: "duration_ms"};
+const e5 = {missingProperty: "result"};
+const e6 = {missingProperty: "usage"};
+const e7 = {missingProperty: "cost"};
+const e8 = {type: "string"};
+const e9 = {format: "date-time"};
+const e10 = {type: "integer"};
+const e11 = {comparison: ">=", limit: 0};
+const e12 = {missingProperty: "uri"};
+const e13 = {missingProperty: "media_type"};
+const e14 = {format: "uri"};
+const e15 = {limit: 127};
+const e16 = {pattern: "^[a-z]+/[a-z0-9.+-]+$"};
+const e17 = {pattern: "^[0-9a-f]{64}$"};
+const e18 = {missingProperty: "summary"};
+const e19 = {limit: 8000};
+const e20 = {type: "array"};
+const e21 = {limit: 100};
+const e22 = {missingProperty: "model"};
+const e23 = {missingProperty: "input_tokens"};
+const e24 = {missingProperty: "output_tokens"};
+const e25 = {limit: 1};
 function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "task_id")) && $.fail(E, "required", p, {missingProperty: "task_id"})) return false;
-    if ((!$.has(x, "agent_id")) && $.fail(E, "required", p, {missingProperty: "agent_id"})) return false;
-    if ((!$.has(x, "completed_at")) && $.fail(E, "required", p, {missingProperty: "completed_at"})) return false;
-    if ((!$.has(x, "duration_ms")) && $.fail(E, "required", p, {missingProperty: "duration_ms"})) return false;
-    if ((!$.has(x, "result")) && $.fail(E, "required", p, {missingProperty: "result"})) return false;
-    if ((!$.has(x, "usage")) && $.fail(E, "required", p, {missingProperty: "usage"})) return false;
-    if ((!$.has(x, "cost")) && $.fail(E, "required", p, {missingProperty: "cost"})) return false;
+    if (!$.has(x, "task_id") && $.fail(E, "required", p, e1)) return false;
+    if (!$.has(x, "agent_id") && $.fail(E, "required", p, e2)) return false;
+    if (!$.has(x, "completed_at") && $.fail(E, "required", p, e3)) return false;
+    if (!$.has(x, "duration_ms") && $.fail(E, "required", p, e4)) return false;
+    if (!$.has(x, "result") && $.fail(E, "required", p, e5)) return false;
+    if (!$.has(x, "usage") && $.fail(E, "required", p, e6)) return false;
+    if (!$.has(x, "cost") && $.fail(E, "required", p, e7)) return false;
     if ($.has(x, "task_id")) {
       const y1 = x["task_id"];
       if (!r0(y1, E && (p + "/task_id"), E) && E === undefined) return false;
@@ -35,16 +57,16 @@ function v0(x, p, E) {
     }
     if ($.has(x, "completed_at")) {
       const y4 = x["completed_at"];
-      if ((!((typeof y4 === "string"))) && $.fail(E, "type", p + "/completed_at", {type: "string"})) return false;
+      if (typeof y4 !== "string" && $.fail(E, "type", p + "/completed_at", e8)) return false;
       if (typeof y4 === "string") {
-        if ((!$.formats["date-time"](y4)) && $.fail(E, "format", p + "/completed_at", {format: "date-time"})) return false;
+        if (!$.formats["date-time"](y4) && $.fail(E, "format", p + "/completed_at", e9)) return false;
       }
     }
     if ($.has(x, "duration_ms")) {
       const y5 = x["duration_ms"];
-      if ((!((Number.isInteger(y5)))) && $.fail(E, "type", p + "/duration_ms", {type: "integer"})) return false;
+      if (!Number.isInteger(y5) && $.fail(E, "type", p + "/duration_ms", e10)) return false;
       if (typeof y5 === "number" && isFinite(y5)) {
-        if ((!(y5 >= 0)) && $.fail(E, "minimum", p + "/duration_ms", {comparison: ">=", limit: 0})) return false;
+        if (!(y5 >= 0) && $.fail(E, "minimum", p + "/duration_ms", e11)) return false;
       }
     }
     if ($.has(x, "result")) {
@@ -68,37 +90,37 @@ function v0(x, p, E) {
 }
 function v1(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "uri")) && $.fail(E, "required", p, {missingProperty: "uri"})) return false;
-    if ((!$.has(x, "media_type")) && $.fail(E, "required", p, {missingProperty: "media_type"})) return false;
+    if (!$.has(x, "uri") && $.fail(E, "required", p, e12)) return false;
+    if (!$.has(x, "media_type") && $.fail(E, "required", p, e13)) return false;
     if ($.has(x, "uri")) {
       const y1 = x["uri"];
-      if ((!((typeof y1 === "string"))) && $.fail(E, "type", p + "/uri", {type: "string"})) return false;
+      if (typeof y1 !== "string" && $.fail(E, "type", p + "/uri", e8)) return false;
       if (typeof y1 === "string") {
-        if ((!$.formats["uri"](y1)) && $.fail(E, "format", p + "/uri", {format: "uri"})) return false;
+        if (!$.formats["uri"](y1) && $.fail(E, "format", p + "/uri", e14)) return false;
       }
     }
     if ($.has(x, "media_type")) {
       const y2 = x["media_type"];
-      if ((!((typeof y2 === "string"))) && $.fail(E, "type", p + "/media_type", {type: "string"})) return false;
+      if (typeof y2 !== "string" && $.fail(E, "type", p + "/media_type", e8)) return false;
       if (typeof y2 === "string") {
-        if ((y2.length > 127 && $.length(y2) > 127) && $.fail(E, "maxLength", p + "/media_type", {limit: 127})) return false;
-        if ((!p0.test(y2)) && $.fail(E, "pattern", p + "/media_type", {pattern: "^[a-z]+/[a-z0-9.+-]+$"})) return false;
+        if (y2.length > 127 && $.length(y2) > 127 && $.fail(E, "maxLength", p + "/media_type", e15)) return false;
+        if (!p0.test(y2) && $.fail(E, "pattern", p + "/media_type", e16)) return false;
       }
     }
     if ($.has(x, "size_bytes")) {
       const y3 = x["size_bytes"];
-      if ((!((Number.isInteger(y3)))) && $.fail(E, "type", p + "/size_bytes", {type: "integer"})) return false;
+      if (!Number.isInteger(y3) && $.fail(E, "type", p + "/size_bytes", e10)) return false;
       if (typeof y3 === "number" && isFinite(y3)) {
-        if ((!(y3 >= 0)) && $.fail(E, "minimum", p + "/size_bytes", {comparison: ">=", limit: 0})) return false;
+        if (!(y3 >= 0) && $.fail(E, "minimum", p + "/size_bytes", e11)) return false;
       }
     }
     if ($.has(x, "sha256")) {
       const y4 = x["sha256"];
-      if ((!((typeof y4 === "string"))) && $.fail(E, "type", p + "/sha256", {type: "string"})) return false;
+      if (typeof y4 !== "string" && $.fail(E, "type", p + "/sha256", e8)) return false;
       if (typeof y4 === "string") {
-        if ((!p1.test(y4)) && $.fail(E, "pattern", p + "/sha256", {pattern: "^[0-9a-f]{64}$"})) return false;
+        if (!p1.test(y4) && $.fail(E, "pattern", p + "/sha256", e17)) return false;
       }
     }
     for (const y5 of Object.keys(x)) {
@@ -110,79 +132,80 @@ function v1(x, p, E) {
 }
 function v2(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "summary")) && $.fail(E, "required", p, {missingProperty: "summary"})) return false;
+    if (!$.has(x, "summary") && $.fail(E, "required", p, e18)) return false;
     if ($.has(x, "summary")) {
       const y1 = x["summary"];
-      if ((!((typeof y1 === "string"))) && $.fail(E, "type", p + "/summary", {type: "string"})) return false;
+      if (typeof y1 !== "string" && $.fail(E, "type", p + "/summary", e8)) return false;
       if (typeof y1 === "string") {
-        if ((y1.length > 8000 && $.length(y1) > 8000) && $.fail(E, "maxLength", p + "/summary", {limit: 8000})) return false;
+        if (y1.length > 8000 && $.length(y1) > 8000 && $.fail(E, "maxLength", p + "/summary", e19)) return false;
       }
     }
     if ($.has(x, "output")) {
       const y2 = x["output"];
-      if ((!((y2 !== null && typeof y2 === "object" && !Array.isArray(y2)))) && $.fail(E, "type", p + "/output", {type: "object"})) return false;
+      if ((y2 === null || typeof y2 !== "object" || Array.isArray(y2)) && $.fail(E, "type", p + "/output", e0)) return false;
     }
     if ($.has(x, "artifacts")) {
       const y3 = x["artifacts"];
-      if ((!((Array.isArray(y3)))) && $.fail(E, "type", p + "/artifacts", {type: "array"})) return false;
+      if (!Array.isArray(y3) && $.fail(E, "type", p + "/artifacts", e20)) return false;
       if (Array.isArray(y3)) {
-        if ((y3.length > 100) && $.fail(E, "maxItems", p + "/artifacts", {limit: 100})) return false;
+        if (y3.length > 100 && $.fail(E, "maxItems", p + "/artifacts", e21)) return false;
         for (let y4 = 0; y4 < y3.length; y4++) {
           const y5 = y3[y4];
-          if (!v1(y5, E && (p + "/artifacts" + "/" + y4), E) && E === undefined) return false;
+          const y6 = E && (p + "/artifacts" + "/" + y4);
+          if (!v1(y5, y6, E) && E === undefined) return false;
         }
       }
     }
-    for (const y6 of Object.keys(x)) {
-      if (y6 === "summary" || y6 === "output" || y6 === "artifacts") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y6})) return false;
+    for (const y7 of Object.keys(x)) {
+      if (y7 === "summary" || y7 === "output" || y7 === "artifacts") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y7})) return false;
     }
   }
   return E === undefined || E.length === N;
 }
 function v3(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "model")) && $.fail(E, "required", p, {missingProperty: "model"})) return false;
-    if ((!$.has(x, "input_tokens")) && $.fail(E, "required", p, {missingProperty: "input_tokens"})) return false;
-    if ((!$.has(x, "output_tokens")) && $.fail(E, "required", p, {missingProperty: "output_tokens"})) return false;
+    if (!$.has(x, "model") && $.fail(E, "required", p, e22)) return false;
+    if (!$.has(x, "input_tokens") && $.fail(E, "required", p, e23)) return false;
+    if (!$.has(x, "output_tokens") && $.fail(E, "required", p, e24)) return false;
     if ($.has(x, "model")) {
       const y1 = x["model"];
-      if ((!((typeof y1 === "string"))) && $.fail(E, "type", p + "/model", {type: "string"})) return false;
+      if (typeof y1 !== "string" && $.fail(E, "type", p + "/model", e8)) return false;
       if (typeof y1 === "string") {
-        if ((y1.length < 2 && $.length(y1) < 1) && $.fail(E, "minLength", p + "/model", {limit: 1})) return false;
-        if ((y1.length > 100 && $.length(y1) > 100) && $.fail(E, "maxLength", p + "/model", {limit: 100})) return false;
+        if (y1.length < 2 && $.length(y1) < 1 && $.fail(E, "minLength", p + "/model", e25)) return false;
+        if (y1.length > 100 && $.length(y1) > 100 && $.fail(E, "maxLength", p + "/model", e21)) return false;
       }
     }
     if ($.has(x, "input_tokens")) {
       const y2 = x["input_tokens"];
-      if ((!((Number.isInteger(y2)))) && $.fail(E, "type", p + "/input_tokens", {type: "integer"})) return false;
+      if (!Number.isInteger(y2) && $.fail(E, "type", p + "/input_tokens", e10)) return false;
       if (typeof y2 === "number" && isFinite(y2)) {
-        if ((!(y2 >= 0)) && $.fail(E, "minimum", p + "/input_tokens", {comparison: ">=", limit: 0})) return false;
+        if (!(y2 >= 0) && $.fail(E, "minimum", p + "/input_tokens", e11)) return false;
       }
     }
     if ($.has(x, "output_tokens")) {
       const y3 = x["output_tokens"];
-      if ((!((Number.isInteger(y3)))) && $.fail(E, "type", p + "/output_tokens", {type: "integer"})) return false;
+      if (!Number.isInteger(y3) && $.fail(E, "type", p + "/output_tokens", e10)) return false;
       if (typeof y3 === "number" && isFinite(y3)) {
-        if ((!(y3 >= 0)) && $.fail(E, "minimum", p + "/output_tokens", {comparison: ">=", limit: 0})) return false;
+        if (!(y3 >= 0) && $.fail(E, "minimum", p + "/output_tokens", e11)) return false;
       }
     }
     if ($.has(x, "cached_input_tokens")) {
       const y4 = x["cached_input_tokens"];
-      if ((!((Number.isInteger(y4)))) && $.fail(E, "type", p + "/cached_input_tokens", {type: "integer"})) return false;
+      if (!Number.isInteger(y4) && $.fail(E, "type", p + "/cached_input_tokens", e10)) return false;
       if (typeof y4 === "number" && isFinite(y4)) {
-        if ((!(y4 >= 0)) && $.fail(E, "minimum", p + "/cached_input_tokens", {comparison: ">=", limit: 0})) return false;
+        if (!(y4 >= 0) && $.fail(E, "minimum", p + "/cached_input_tokens", e11)) return false;
       }
     }
     if ($.has(x, "llm_calls")) {
       const y5 = x["llm_calls"];
-      if ((!((Number.isInteger(y5)))) && $.fail(E, "type", p + "/llm_calls", {type: "integer"})) return false;
+      if (!Number.isInteger(y5) && $.fail(E, "type", p + "/llm_calls", e10)) return false;
       if (typeof y5 === "number" && isFinite(y5)) {
-        if ((!(y5 >= 0)) && $.fail(E, "minimum", p + "/llm_calls", {comparison: ">=", limit: 0})) return false;
+        if (!(y5 >= 0) && $.fail(E, "minimum", p + "/llm_calls", e11)) return false;
       }
     }
     for (const y6 of Object.keys(x)) {
@@ -192,10 +215,18 @@ function v3(x, p, E) {
   }
   return E === undefined || E.length === N;
 }
-return {
-  "agent/task_completed.v1.json#": v0,
-  "agent/task_completed.v1.json#/$defs/TaskArtifact": v1,
-  "agent/task_completed.v1.json#/$defs/TaskResult": v2,
-  "agent/task_completed.v1.json#/$defs/TokenUsage": v3,
-};
+module.exports = (runtime) => {
+  $ = runtime;
+  p0 = $.pattern("^[a-z]+/[a-z0-9.+-]+$");
+  p1 = $.pattern("^[0-9a-f]{64}$");
+  r0 = $.ref("common/ids.json#/$defs/TaskId");
+  r1 = $.ref("common/ids.json#/$defs/AgentId");
+  r2 = $.ref("common/ids.json#/$defs/RunId");
+  r3 = $.ref("common/money.json#/$defs/Money");
+  return {
+    "agent/task_completed.v1.json#": v0,
+    "agent/task_completed.v1.json#/$defs/TaskArtifact": v1,
+    "agent/task_completed.v1.json#/$defs/TaskResult": v2,
+    "agent/task_completed.v1.json#/$defs/TokenUsage": v3,
+  };
 };

@@ -3,22 +3,37 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-module.exports = ($) => {
+// Top-level functions: V8 compiles each on its first call (inside one
+// factory function, the whole text would be parsed again on the call).
+let $, r0, r1, r2;
 const c0 = JSON.parse("[\"invalid_input\", \"agent_not_found\", \"deadline_exceeded\", \"timeout\", \"rate_limited\", \"model_error\", \"tool_error\", \"content_filtered\", \"cancelled\", \"internal\"]");
-const r0 = $.ref("common/ids.json#/$defs/TaskId");
-const r1 = $.ref("common/ids.json#/$defs/AgentId");
-const r2 = $.ref("common/ids.json#/$defs/RunId");
+const e0 = {type: "object"};
+const e1 = {missingProperty: "task_id"};
+const e2 = {missingProperty: "agent_id"};
+const e3 = {missingProperty: "failed_at"};
+const e4 = {missingProperty: "attempt"};
+const e5 = {missingProperty: "code"};
+const e6 = {missingProperty: "retryable"};
+const e7 = {missingProperty: "message"};
+const e8 = {type: "string"};
+const e9 = {format: "date-time"};
+const e10 = {type: "integer"};
+const e11 = {comparison: ">=", limit: 1};
+const e12 = {type: "boolean"};
+const e13 = {limit: 1};
+const e14 = {limit: 4000};
+const e15 = {allowedValues: c0};
 function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "task_id")) && $.fail(E, "required", p, {missingProperty: "task_id"})) return false;
-    if ((!$.has(x, "agent_id")) && $.fail(E, "required", p, {missingProperty: "agent_id"})) return false;
-    if ((!$.has(x, "failed_at")) && $.fail(E, "required", p, {missingProperty: "failed_at"})) return false;
-    if ((!$.has(x, "attempt")) && $.fail(E, "required", p, {missingProperty: "attempt"})) return false;
-    if ((!$.has(x, "code")) && $.fail(E, "required", p, {missingProperty: "code"})) return false;
-    if ((!$.has(x, "retryable")) && $.fail(E, "required", p, {missingProperty: "retryable"})) return false;
-    if ((!$.has(x, "message")) && $.fail(E, "required", p, {missingProperty: "message"})) return false;
+    if (!$.has(x, "task_id") && $.fail(E, "required", p, e1)) return false;
+    if (!$.has(x, "agent_id") && $.fail(E, "required", p, e2)) return false;
+    if (!$.has(x, "failed_at") && $.fail(E, "required", p, e3)) return false;
+    if (!$.has(x, "attempt") && $.fail(E, "required", p, e4)) return false;
+    if (!$.has(x, "code") && $.fail(E, "required", p, e5)) return false;
+    if (!$.has(x, "retryable") && $.fail(E, "required", p, e6)) return false;
+    if (!$.has(x, "message") && $.fail(E, "required", p, e7)) return false;
     if ($.has(x, "task_id")) {
       const y1 = x["task_id"];
       if (!r0(y1, E && (p + "/task_id"), E) && E === undefined) return false;
@@ -33,16 +48,16 @@ function v0(x, p, E) {
     }
     if ($.has(x, "failed_at")) {
       const y4 = x["failed_at"];
-      if ((!((typeof y4 === "string"))) && $.fail(E, "type", p + "/failed_at", {type: "string"})) return false;
+      if (typeof y4 !== "string" && $.fail(E, "type", p + "/failed_at", e8)) return false;
       if (typeof y4 === "string") {
-        if ((!$.formats["date-time"](y4)) && $.fail(E, "format", p + "/failed_at", {format: "date-time"})) return false;
+        if (!$.formats["date-time"](y4) && $.fail(E, "format", p + "/failed_at", e9)) return false;
       }
     }
     if ($.has(x, "attempt")) {
       const y5 = x["attempt"];
-      if ((!((Number.isInteger(y5)))) && $.fail(E, "type", p + "/attempt", {type: "integer"})) return false;
+      if (!Number.isInteger(y5) && $.fail(E, "type", p + "/attempt", e10)) return false;
       if (typeof y5 === "number" && isFinite(y5)) {
-        if ((!(y5 >= 1)) && $.fail(E, "minimum", p + "/attempt", {comparison: ">=", limit: 1})) return false;
+        if (!(y5 >= 1) && $.fail(E, "minimum", p + "/attempt", e11)) return false;
       }
     }
     if ($.has(x, "code")) {
@@ -51,19 +66,19 @@ function v0(x, p, E) {
     }
     if ($.has(x, "retryable")) {
       const y7 = x["retryable"];
-      if ((!((typeof y7 === "boolean"))) && $.fail(E, "type", p + "/retryable", {type: "boolean"})) return false;
+      if (typeof y7 !== "boolean" && $.fail(E, "type", p + "/retryable", e12)) return false;
     }
     if ($.has(x, "message")) {
       const y8 = x["message"];
-      if ((!((typeof y8 === "string"))) && $.fail(E, "type", p + "/message", {type: "string"})) return false;
+      if (typeof y8 !== "string" && $.fail(E, "type", p + "/message", e8)) return false;
       if (typeof y8 === "string") {
-        if ((y8.length < 2 && $.length(y8) < 1) && $.fail(E, "minLength", p + "/message", {limit: 1})) return false;
-        if ((y8.length > 4000 && $.length(y8) > 4000) && $.fail(E, "maxLength", p + "/message", {limit: 4000})) return false;
+        if (y8.length < 2 && $.length(y8) < 1 && $.fail(E, "minLength", p + "/message", e13)) return false;
+        if (y8.length > 4000 && $.length(y8) > 4000 && $.fail(E, "maxLength", p + "/message", e14)) return false;
       }
     }
     if ($.has(x, "details")) {
       const y9 = x["details"];
-      if ((!((y9 !== null && typeof y9 === "object" && !Array.isArray(y9)))) && $.fail(E, "type", p + "/details", {type: "object"})) return false;
+      if ((y9 === null || typeof y9 !== "object" || Array.isArray(y9)) && $.fail(E, "type", p + "/details", e0)) return false;
     }
     for (const y10 of Object.keys(x)) {
       if (y10 === "task_id" || y10 === "agent_id" || y10 === "run_id" || y10 === "failed_at" || y10 === "attempt" || y10 === "code" || y10 === "retryable" || y10 === "message" || y10 === "details") continue;
@@ -74,12 +89,17 @@ function v0(x, p, E) {
 }
 function v1(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
-  if ((!(x === "invalid_input" || x === "agent_not_found" || x === "deadline_exceeded" || x === "timeout" || x === "rate_limited" || x === "model_error" || x === "tool_error" || x === "content_filtered" || x === "cancelled" || x === "internal")) && $.fail(E, "enum", p, {allowedValues: c0})) return false;
+  if (typeof x !== "string" && $.fail(E, "type", p, e8)) return false;
+  if (!(x === "invalid_input" || x === "agent_not_found" || x === "deadline_exceeded" || x === "timeout" || x === "rate_limited" || x === "model_error" || x === "tool_error" || x === "content_filtered" || x === "cancelled" || x === "internal") && $.fail(E, "enum", p, e15)) return false;
   return E === undefined || E.length === N;
 }
-return {
-  "agent/task_failed.v1.json#": v0,
-  "agent/task_failed.v1.json#/$defs/TaskErrorCode": v1,
-};
+module.exports = (runtime) => {
+  $ = runtime;
+  r0 = $.ref("common/ids.json#/$defs/TaskId");
+  r1 = $.ref("common/ids.json#/$defs/AgentId");
+  r2 = $.ref("common/ids.json#/$defs/RunId");
+  return {
+    "agent/task_failed.v1.json#": v0,
+    "agent/task_failed.v1.json#/$defs/TaskErrorCode": v1,
+  };
 };

@@ -3,29 +3,55 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-module.exports = ($) => {
-const p0 = $.pattern("^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*$");
+// Top-level functions: V8 compiles each on its first call (inside one
+// factory function, the whole text would be parsed again on the call).
+let $, p0, r0;
 const c0 = JSON.parse("[\"debug\", \"info\", \"warning\", \"error\"]");
 const c1 = JSON.parse("[\"queued\", \"planning\", \"retrieving\", \"reasoning\", \"tool_use\", \"generating\", \"finalizing\"]");
-const r0 = $.ref("common/ids.json#/$defs/TaskId");
+const e0 = {type: "object"};
+const e1 = {missingProperty: "task_id"};
+const e2 = {missingProperty: "sequence"};
+const e3 = {missingProperty: "stage"};
+const e4 = {missingProperty: "percent"};
+const e5 = {missingProperty: "reported_at"};
+const e6 = {type: "integer"};
+const e7 = {comparison: ">=", limit: 0};
+const e8 = {type: "number"};
+const e9 = {comparison: "<=", limit: 100};
+const e10 = {type: "string"};
+const e11 = {format: "date-time"};
+const e12 = {allowedValues: c0};
+const e13 = {missingProperty: "kind"};
+const e14 = {missingProperty: "level"};
+const e15 = {missingProperty: "message"};
+const e16 = {allowedValue: "log"};
+const e17 = {limit: 1};
+const e18 = {limit: 4000};
+const e19 = {missingProperty: "name"};
+const e20 = {missingProperty: "value"};
+const e21 = {allowedValue: "metric"};
+const e22 = {limit: 100};
+const e23 = {pattern: "^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*$"};
+const e24 = {limit: 32};
+const e25 = {allowedValues: c1};
 function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "task_id")) && $.fail(E, "required", p, {missingProperty: "task_id"})) return false;
-    if ((!$.has(x, "sequence")) && $.fail(E, "required", p, {missingProperty: "sequence"})) return false;
-    if ((!$.has(x, "stage")) && $.fail(E, "required", p, {missingProperty: "stage"})) return false;
-    if ((!$.has(x, "percent")) && $.fail(E, "required", p, {missingProperty: "percent"})) return false;
-    if ((!$.has(x, "reported_at")) && $.fail(E, "required", p, {missingProperty: "reported_at"})) return false;
+    if (!$.has(x, "task_id") && $.fail(E, "required", p, e1)) return false;
+    if (!$.has(x, "sequence") && $.fail(E, "required", p, e2)) return false;
+    if (!$.has(x, "stage") && $.fail(E, "required", p, e3)) return false;
+    if (!$.has(x, "percent") && $.fail(E, "required", p, e4)) return false;
+    if (!$.has(x, "reported_at") && $.fail(E, "required", p, e5)) return false;
     if ($.has(x, "task_id")) {
       const y1 = x["task_id"];
       if (!r0(y1, E && (p + "/task_id"), E) && E === undefined) return false;
     }
     if ($.has(x, "sequence")) {
       const y2 = x["sequence"];
-      if ((!((Number.isInteger(y2)))) && $.fail(E, "type", p + "/sequence", {type: "integer"})) return false;
+      if (!Number.isInteger(y2) && $.fail(E, "type", p + "/sequence", e6)) return false;
       if (typeof y2 === "number" && isFinite(y2)) {
-        if ((!(y2 >= 0)) && $.fail(E, "minimum", p + "/sequence", {comparison: ">=", limit: 0})) return false;
+        if (!(y2 >= 0) && $.fail(E, "minimum", p + "/sequence", e7)) return false;
       }
     }
     if ($.has(x, "stage")) {
@@ -34,17 +60,17 @@ function v0(x, p, E) {
     }
     if ($.has(x, "percent")) {
       const y4 = x["percent"];
-      if ((!((typeof y4 === "number" && isFinite(y4)))) && $.fail(E, "type", p + "/percent", {type: "number"})) return false;
+      if (!(typeof y4 === "number" && isFinite(y4)) && $.fail(E, "type", p + "/percent", e8)) return false;
       if (typeof y4 === "number" && isFinite(y4)) {
-        if ((!(y4 >= 0)) && $.fail(E, "minimum", p + "/percent", {comparison: ">=", limit: 0})) return false;
-        if ((!(y4 <= 100)) && $.fail(E, "maximum", p + "/percent", {comparison: "<=", limit: 100})) return false;
+        if (!(y4 >= 0) && $.fail(E, "minimum", p + "/percent", e7)) return false;
+        if (!(y4 <= 100) && $.fail(E, "maximum", p + "/percent", e9)) return false;
       }
     }
     if ($.has(x, "reported_at")) {
       const y5 = x["reported_at"];
-      if ((!((typeof y5 === "string"))) && $.fail(E, "type", p + "/reported_at", {type: "string"})) return false;
+      if (typeof y5 !== "string" && $.fail(E, "type", p + "/reported_at", e10)) return false;
       if (typeof y5 === "string") {
-        if ((!$.formats["date-time"](y5)) && $.fail(E, "format", p + "/reported_at", {format: "date-time"})) return false;
+        if (!$.formats["date-time"](y5) && $.fail(E, "format", p + "/reported_at", e11)) return false;
       }
     }
     if ($.has(x, "update")) {
@@ -60,21 +86,21 @@ function v0(x, p, E) {
 }
 function v1(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
-  if ((!(x === "debug" || x === "info" || x === "warning" || x === "error")) && $.fail(E, "enum", p, {allowedValues: c0})) return false;
+  if (typeof x !== "string" && $.fail(E, "type", p, e10)) return false;
+  if (!(x === "debug" || x === "info" || x === "warning" || x === "error") && $.fail(E, "enum", p, e12)) return false;
   return E === undefined || E.length === N;
 }
 function v2(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "kind")) && $.fail(E, "required", p, {missingProperty: "kind"})) return false;
-    if ((!$.has(x, "level")) && $.fail(E, "required", p, {missingProperty: "level"})) return false;
-    if ((!$.has(x, "message")) && $.fail(E, "required", p, {missingProperty: "message"})) return false;
+    if (!$.has(x, "kind") && $.fail(E, "required", p, e13)) return false;
+    if (!$.has(x, "level") && $.fail(E, "required", p, e14)) return false;
+    if (!$.has(x, "message") && $.fail(E, "required", p, e15)) return false;
     if ($.has(x, "kind")) {
       const y1 = x["kind"];
-      if ((!((typeof y1 === "string"))) && $.fail(E, "type", p + "/kind", {type: "string"})) return false;
-      if ((!(y1 === "log")) && $.fail(E, "const", p + "/kind", {allowedValue: "log"})) return false;
+      if (typeof y1 !== "string" && $.fail(E, "type", p + "/kind", e10)) return false;
+      if (!(y1 === "log") && $.fail(E, "const", p + "/kind", e16)) return false;
     }
     if ($.has(x, "level")) {
       const y2 = x["level"];
@@ -82,10 +108,10 @@ function v2(x, p, E) {
     }
     if ($.has(x, "message")) {
       const y3 = x["message"];
-      if ((!((typeof y3 === "string"))) && $.fail(E, "type", p + "/message", {type: "string"})) return false;
+      if (typeof y3 !== "string" && $.fail(E, "type", p + "/message", e10)) return false;
       if (typeof y3 === "string") {
-        if ((y3.length < 2 && $.length(y3) < 1) && $.fail(E, "minLength", p + "/message", {limit: 1})) return false;
-        if ((y3.length > 4000 && $.length(y3) > 4000) && $.fail(E, "maxLength", p + "/message", {limit: 4000})) return false;
+        if (y3.length < 2 && $.length(y3) < 1 && $.fail(E, "minLength", p + "/message", e17)) return false;
+        if (y3.length > 4000 && $.length(y3) > 4000 && $.fail(E, "maxLength", p + "/message", e18)) return false;
       }
     }
     for (const y4 of Object.keys(x)) {
@@ -97,33 +123,33 @@ function v2(x, p, E) {
 }
 function v3(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "kind")) && $.fail(E, "required", p, {missingProperty: "kind"})) return false;
-    if ((!$.has(x, "name")) && $.fail(E, "required", p, {missingProperty: "name"})) return false;
-    if ((!$.has(x, "value")) && $.fail(E, "required", p, {missingProperty: "value"})) return false;
+    if (!$.has(x, "kind") && $.fail(E, "required", p, e13)) return false;
+    if (!$.has(x, "name") && $.fail(E, "required", p, e19)) return false;
+    if (!$.has(x, "value") && $.fail(E, "required", p, e20)) return false;
     if ($.has(x, "kind")) {
       const y1 = x["kind"];
-      if ((!((typeof y1 === "string"))) && $.fail(E, "type", p + "/kind", {type: "string"})) return false;
-      if ((!(y1 === "metric")) && $.fail(E, "const", p + "/kind", {allowedValue: "metric"})) return false;
+      if (typeof y1 !== "string" && $.fail(E, "type", p + "/kind", e10)) return false;
+      if (!(y1 === "metric") && $.fail(E, "const", p + "/kind", e21)) return false;
     }
     if ($.has(x, "name")) {
       const y2 = x["name"];
-      if ((!((typeof y2 === "string"))) && $.fail(E, "type", p + "/name", {type: "string"})) return false;
+      if (typeof y2 !== "string" && $.fail(E, "type", p + "/name", e10)) return false;
       if (typeof y2 === "string") {
-        if ((y2.length > 100 && $.length(y2) > 100) && $.fail(E, "maxLength", p + "/name", {limit: 100})) return false;
-        if ((!p0.test(y2)) && $.fail(E, "pattern", p + "/name", {pattern: "^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*$"})) return false;
+        if (y2.length > 100 && $.length(y2) > 100 && $.fail(E, "maxLength", p + "/name", e22)) return false;
+        if (!p0.test(y2) && $.fail(E, "pattern", p + "/name", e23)) return false;
       }
     }
     if ($.has(x, "value")) {
       const y3 = x["value"];
-      if ((!((typeof y3 === "number" && isFinite(y3)))) && $.fail(E, "type", p + "/value", {type: "number"})) return false;
+      if (!(typeof y3 === "number" && isFinite(y3)) && $.fail(E, "type", p + "/value", e8)) return false;
     }
     if ($.has(x, "unit")) {
       const y4 = x["unit"];
-      if ((!((typeof y4 === "string"))) && $.fail(E, "type", p + "/unit", {type: "string"})) return false;
+      if (typeof y4 !== "string" && $.fail(E, "type", p + "/unit", e10)) return false;
       if (typeof y4 === "string") {
-        if ((y4.length > 32 && $.length(y4) > 32) && $.fail(E, "maxLength", p + "/unit", {limit: 32})) return false;
+        if (y4.length > 32 && $.length(y4) > 32 && $.fail(E, "maxLength", p + "/unit", e24)) return false;
       }
     }
     for (const y5 of Object.keys(x)) {
@@ -135,7 +161,7 @@ function v3(x, p, E) {
 }
 function v4(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
     {
       const y1 = x["kind"];
@@ -154,8 +180,8 @@ function v4(x, p, E) {
 }
 function v5(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
-  if ((!(x === "queued" || x === "planning" || x === "retrieving" || x === "reasoning" || x === "tool_use" || x === "generating" || x === "finalizing")) && $.fail(E, "enum", p, {allowedValues: c1})) return false;
+  if (typeof x !== "string" && $.fail(E, "type", p, e10)) return false;
+  if (!(x === "queued" || x === "planning" || x === "retrieving" || x === "reasoning" || x === "tool_use" || x === "generating" || x === "finalizing") && $.fail(E, "enum", p, e25)) return false;
   return E === undefined || E.length === N;
 }
 function v6(x, p, E) {
@@ -168,14 +194,18 @@ function v7(x, p, E) {
   if (!v3(x, p, E) && E === undefined) return false;
   return E === undefined || E.length === N;
 }
-return {
-  "agent/task_progress.v1.json#": v0,
-  "agent/task_progress.v1.json#/$defs/LogLevel": v1,
-  "agent/task_progress.v1.json#/$defs/TaskLogUpdate": v2,
-  "agent/task_progress.v1.json#/$defs/TaskMetricUpdate": v3,
-  "agent/task_progress.v1.json#/$defs/TaskProgressUpdate": v4,
-  "agent/task_progress.v1.json#/$defs/TaskStage": v5,
-  "agent/task_progress.v1.json#/$defs/TaskProgressUpdate/oneOf/0": v6,
-  "agent/task_progress.v1.json#/$defs/TaskProgressUpdate/oneOf/1": v7,
-};
+module.exports = (runtime) => {
+  $ = runtime;
+  p0 = $.pattern("^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*$");
+  r0 = $.ref("common/ids.json#/$defs/TaskId");
+  return {
+    "agent/task_progress.v1.json#": v0,
+    "agent/task_progress.v1.json#/$defs/LogLevel": v1,
+    "agent/task_progress.v1.json#/$defs/TaskLogUpdate": v2,
+    "agent/task_progress.v1.json#/$defs/TaskMetricUpdate": v3,
+    "agent/task_progress.v1.json#/$defs/TaskProgressUpdate": v4,
+    "agent/task_progress.v1.json#/$defs/TaskStage": v5,
+    "agent/task_progress.v1.json#/$defs/TaskProgressUpdate/oneOf/0": v6,
+    "agent/task_progress.v1.json#/$defs/TaskProgressUpdate/oneOf/1": v7,
+  };
 };

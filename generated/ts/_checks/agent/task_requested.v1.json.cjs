@@ -3,19 +3,33 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-module.exports = ($) => {
-const r0 = $.ref("common/ids.json#/$defs/TaskId");
-const r1 = $.ref("common/ids.json#/$defs/AgentId");
-const r2 = $.ref("common/ids.json#/$defs/RunId");
-const r3 = $.ref("common/metadata.json#/$defs/Metadata");
+// Top-level functions: V8 compiles each on its first call (inside one
+// factory function, the whole text would be parsed again on the call).
+let $, r0, r1, r2, r3;
+const e0 = {type: "object"};
+const e1 = {missingProperty: "task_id"};
+const e2 = {missingProperty: "agent_id"};
+const e3 = {missingProperty: "instruction"};
+const e4 = {missingProperty: "requested_at"};
+const e5 = {type: "string"};
+const e6 = {limit: 1};
+const e7 = {limit: 20000};
+const e8 = {format: "date-time"};
+const e9 = {limit: 200};
+const e10 = {type: "integer"};
+const e11 = {comparison: ">=", limit: 1};
+const e12 = {comparison: "<=", limit: 10};
+const e13 = {comparison: "<=", limit: 3600};
+const e14 = {comparison: ">=", limit: 1000};
+const e15 = {comparison: "<=", limit: 3600000};
 function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "task_id")) && $.fail(E, "required", p, {missingProperty: "task_id"})) return false;
-    if ((!$.has(x, "agent_id")) && $.fail(E, "required", p, {missingProperty: "agent_id"})) return false;
-    if ((!$.has(x, "instruction")) && $.fail(E, "required", p, {missingProperty: "instruction"})) return false;
-    if ((!$.has(x, "requested_at")) && $.fail(E, "required", p, {missingProperty: "requested_at"})) return false;
+    if (!$.has(x, "task_id") && $.fail(E, "required", p, e1)) return false;
+    if (!$.has(x, "agent_id") && $.fail(E, "required", p, e2)) return false;
+    if (!$.has(x, "instruction") && $.fail(E, "required", p, e3)) return false;
+    if (!$.has(x, "requested_at") && $.fail(E, "required", p, e4)) return false;
     if ($.has(x, "task_id")) {
       const y1 = x["task_id"];
       if (!r0(y1, E && (p + "/task_id"), E) && E === undefined) return false;
@@ -30,60 +44,60 @@ function v0(x, p, E) {
     }
     if ($.has(x, "instruction")) {
       const y4 = x["instruction"];
-      if ((!((typeof y4 === "string"))) && $.fail(E, "type", p + "/instruction", {type: "string"})) return false;
+      if (typeof y4 !== "string" && $.fail(E, "type", p + "/instruction", e5)) return false;
       if (typeof y4 === "string") {
-        if ((y4.length < 2 && $.length(y4) < 1) && $.fail(E, "minLength", p + "/instruction", {limit: 1})) return false;
-        if ((y4.length > 20000 && $.length(y4) > 20000) && $.fail(E, "maxLength", p + "/instruction", {limit: 20000})) return false;
+        if (y4.length < 2 && $.length(y4) < 1 && $.fail(E, "minLength", p + "/instruction", e6)) return false;
+        if (y4.length > 20000 && $.length(y4) > 20000 && $.fail(E, "maxLength", p + "/instruction", e7)) return false;
       }
     }
     if ($.has(x, "input")) {
       const y5 = x["input"];
-      if ((!((y5 !== null && typeof y5 === "object" && !Array.isArray(y5)))) && $.fail(E, "type", p + "/input", {type: "object"})) return false;
+      if ((y5 === null || typeof y5 !== "object" || Array.isArray(y5)) && $.fail(E, "type", p + "/input", e0)) return false;
     }
     if ($.has(x, "requested_at")) {
       const y6 = x["requested_at"];
-      if ((!((typeof y6 === "string"))) && $.fail(E, "type", p + "/requested_at", {type: "string"})) return false;
+      if (typeof y6 !== "string" && $.fail(E, "type", p + "/requested_at", e5)) return false;
       if (typeof y6 === "string") {
-        if ((!$.formats["date-time"](y6)) && $.fail(E, "format", p + "/requested_at", {format: "date-time"})) return false;
+        if (!$.formats["date-time"](y6) && $.fail(E, "format", p + "/requested_at", e8)) return false;
       }
     }
     if ($.has(x, "requested_by")) {
       const y7 = x["requested_by"];
-      if ((!((typeof y7 === "string"))) && $.fail(E, "type", p + "/requested_by", {type: "string"})) return false;
+      if (typeof y7 !== "string" && $.fail(E, "type", p + "/requested_by", e5)) return false;
       if (typeof y7 === "string") {
-        if ((y7.length < 2 && $.length(y7) < 1) && $.fail(E, "minLength", p + "/requested_by", {limit: 1})) return false;
-        if ((y7.length > 200 && $.length(y7) > 200) && $.fail(E, "maxLength", p + "/requested_by", {limit: 200})) return false;
+        if (y7.length < 2 && $.length(y7) < 1 && $.fail(E, "minLength", p + "/requested_by", e6)) return false;
+        if (y7.length > 200 && $.length(y7) > 200 && $.fail(E, "maxLength", p + "/requested_by", e9)) return false;
       }
     }
     if ($.has(x, "deadline")) {
       const y8 = x["deadline"];
-      if ((!((typeof y8 === "string"))) && $.fail(E, "type", p + "/deadline", {type: "string"})) return false;
+      if (typeof y8 !== "string" && $.fail(E, "type", p + "/deadline", e5)) return false;
       if (typeof y8 === "string") {
-        if ((!$.formats["date-time"](y8)) && $.fail(E, "format", p + "/deadline", {format: "date-time"})) return false;
+        if (!$.formats["date-time"](y8) && $.fail(E, "format", p + "/deadline", e8)) return false;
       }
     }
     if ($.has(x, "max_attempts")) {
       const y9 = x["max_attempts"];
-      if ((!((Number.isInteger(y9)))) && $.fail(E, "type", p + "/max_attempts", {type: "integer"})) return false;
+      if (!Number.isInteger(y9) && $.fail(E, "type", p + "/max_attempts", e10)) return false;
       if (typeof y9 === "number" && isFinite(y9)) {
-        if ((!(y9 >= 1)) && $.fail(E, "minimum", p + "/max_attempts", {comparison: ">=", limit: 1})) return false;
-        if ((!(y9 <= 10)) && $.fail(E, "maximum", p + "/max_attempts", {comparison: "<=", limit: 10})) return false;
+        if (!(y9 >= 1) && $.fail(E, "minimum", p + "/max_attempts", e11)) return false;
+        if (!(y9 <= 10) && $.fail(E, "maximum", p + "/max_attempts", e12)) return false;
       }
     }
     if ($.has(x, "timeout_seconds")) {
       const y10 = x["timeout_seconds"];
-      if ((!((Number.isInteger(y10)))) && $.fail(E, "type", p + "/timeout_seconds", {type: "integer"})) return false;
+      if (!Number.isInteger(y10) && $.fail(E, "type", p + "/timeout_seconds", e10)) return false;
       if (typeof y10 === "number" && isFinite(y10)) {
-        if ((!(y10 >= 1)) && $.fail(E, "minimum", p + "/timeout_seconds", {comparison: ">=", limit: 1})) return false;
-        if ((!(y10 <= 3600)) && $.fail(E, "maximum", p + "/timeout_seconds", {comparison: "<=", limit: 3600})) return false;
+        if (!(y10 >= 1) && $.fail(E, "minimum", p + "/timeout_seconds", e11)) return false;
+        if (!(y10 <= 3600) && $.fail(E, "maximum", p + "/timeout_seconds", e13)) return false;
       }
     }
     if ($.has(x, "timeout_ms")) {
       const y11 = x["timeout_ms"];
-      if ((!((Number.isInteger(y11)))) && $.fail(E, "type", p + "/timeout_ms", {type: "integer"})) return false;
+      if (!Number.isInteger(y11) && $.fail(E, "type", p + "/timeout_ms", e10)) return false;
       if (typeof y11 === "number" && isFinite(y11)) {
-        if ((!(y11 >= 1000)) && $.fail(E, "minimum", p + "/timeout_ms", {comparison: ">=", limit: 1000})) return false;
-        if ((!(y11 <= 3600000)) && $.fail(E, "maximum", p + "/timeout_ms", {comparison: "<=", limit: 3600000})) return false;
+        if (!(y11 >= 1000) && $.fail(E, "minimum", p + "/timeout_ms", e14)) return false;
+        if (!(y11 <= 3600000) && $.fail(E, "maximum", p + "/timeout_ms", e15)) return false;
       }
     }
     if ($.has(x, "metadata")) {
@@ -97,7 +111,13 @@ function v0(x, p, E) {
   }
   return E === undefined || E.length === N;
 }
-return {
-  "agent/task_requested.v1.json#": v0,
-};
+module.exports = (runtime) => {
+  $ = runtime;
+  r0 = $.ref("common/ids.json#/$defs/TaskId");
+  r1 = $.ref("common/ids.json#/$defs/AgentId");
+  r2 = $.ref("common/ids.json#/$defs/RunId");
+  r3 = $.ref("common/metadata.json#/$defs/Metadata");
+  return {
+    "agent/task_requested.v1.json#": v0,
+  };
 };

@@ -3,64 +3,73 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-module.exports = ($) => {
-const p0 = $.pattern("^[a-z][a-z0-9]*(-[a-z0-9]+)*$");
+// Top-level functions: V8 compiles each on its first call (inside one
+// factory function, the whole text would be parsed again on the call).
+let $, p0;
+const e0 = {type: "string"};
+const e1 = {limit: 3};
+const e2 = {limit: 64};
+const e3 = {pattern: "^[a-z][a-z0-9]*(-[a-z0-9]+)*$"};
+const e4 = {format: "uuid"};
 function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
+  if (typeof x !== "string" && $.fail(E, "type", p, e0)) return false;
   if (typeof x === "string") {
-    if ((x.length < 6 && $.length(x) < 3) && $.fail(E, "minLength", p, {limit: 3})) return false;
-    if ((x.length > 64 && $.length(x) > 64) && $.fail(E, "maxLength", p, {limit: 64})) return false;
-    if ((!p0.test(x)) && $.fail(E, "pattern", p, {pattern: "^[a-z][a-z0-9]*(-[a-z0-9]+)*$"})) return false;
+    if (x.length < 6 && $.length(x) < 3 && $.fail(E, "minLength", p, e1)) return false;
+    if (x.length > 64 && $.length(x) > 64 && $.fail(E, "maxLength", p, e2)) return false;
+    if (!p0.test(x) && $.fail(E, "pattern", p, e3)) return false;
   }
   return E === undefined || E.length === N;
 }
 function v1(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
+  if (typeof x !== "string" && $.fail(E, "type", p, e0)) return false;
   if (typeof x === "string") {
-    if ((!$.formats["uuid"](x)) && $.fail(E, "format", p, {format: "uuid"})) return false;
+    if (!$.formats["uuid"](x) && $.fail(E, "format", p, e4)) return false;
   }
   return E === undefined || E.length === N;
 }
 function v2(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
+  if (typeof x !== "string" && $.fail(E, "type", p, e0)) return false;
   if (typeof x === "string") {
-    if ((!$.formats["uuid"](x)) && $.fail(E, "format", p, {format: "uuid"})) return false;
+    if (!$.formats["uuid"](x) && $.fail(E, "format", p, e4)) return false;
   }
   return E === undefined || E.length === N;
 }
 function v3(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
+  if (typeof x !== "string" && $.fail(E, "type", p, e0)) return false;
   if (typeof x === "string") {
-    if ((!$.formats["uuid"](x)) && $.fail(E, "format", p, {format: "uuid"})) return false;
+    if (!$.formats["uuid"](x) && $.fail(E, "format", p, e4)) return false;
   }
   return E === undefined || E.length === N;
 }
 function v4(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
+  if (typeof x !== "string" && $.fail(E, "type", p, e0)) return false;
   if (typeof x === "string") {
-    if ((!$.formats["uuid"](x)) && $.fail(E, "format", p, {format: "uuid"})) return false;
+    if (!$.formats["uuid"](x) && $.fail(E, "format", p, e4)) return false;
   }
   return E === undefined || E.length === N;
 }
 function v5(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
+  if (typeof x !== "string" && $.fail(E, "type", p, e0)) return false;
   if (typeof x === "string") {
-    if ((!$.formats["uuid"](x)) && $.fail(E, "format", p, {format: "uuid"})) return false;
+    if (!$.formats["uuid"](x) && $.fail(E, "format", p, e4)) return false;
   }
   return E === undefined || E.length === N;
 }
-return {
-  "common/ids.json#/$defs/AgentId": v0,
-  "common/ids.json#/$defs/CustomerId": v1,
-  "common/ids.json#/$defs/OrderId": v2,
-  "common/ids.json#/$defs/RunId": v3,
-  "common/ids.json#/$defs/TaskId": v4,
-  "common/ids.json#/$defs/Uuid": v5,
-};
+module.exports = (runtime) => {
+  $ = runtime;
+  p0 = $.pattern("^[a-z][a-z0-9]*(-[a-z0-9]+)*$");
+  return {
+    "common/ids.json#/$defs/AgentId": v0,
+    "common/ids.json#/$defs/CustomerId": v1,
+    "common/ids.json#/$defs/OrderId": v2,
+    "common/ids.json#/$defs/RunId": v3,
+    "common/ids.json#/$defs/TaskId": v4,
+    "common/ids.json#/$defs/Uuid": v5,
+  };
 };

@@ -3,32 +3,39 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-module.exports = ($) => {
-const p0 = $.pattern("^[A-Z]{3}$");
-const p1 = $.pattern("^-?[0-9]+(\\.[0-9]{1,4})?$");
+// Top-level functions: V8 compiles each on its first call (inside one
+// factory function, the whole text would be parsed again on the call).
+let $, p0, p1;
+const e0 = {type: "string"};
+const e1 = {pattern: "^[A-Z]{3}$"};
+const e2 = {limit: 32};
+const e3 = {pattern: "^-?[0-9]+(\\.[0-9]{1,4})?$"};
+const e4 = {type: "object"};
+const e5 = {missingProperty: "amount"};
+const e6 = {missingProperty: "currency"};
 function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
+  if (typeof x !== "string" && $.fail(E, "type", p, e0)) return false;
   if (typeof x === "string") {
-    if ((!p0.test(x)) && $.fail(E, "pattern", p, {pattern: "^[A-Z]{3}$"})) return false;
+    if (!p0.test(x) && $.fail(E, "pattern", p, e1)) return false;
   }
   return E === undefined || E.length === N;
 }
 function v1(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
+  if (typeof x !== "string" && $.fail(E, "type", p, e0)) return false;
   if (typeof x === "string") {
-    if ((x.length > 32 && $.length(x) > 32) && $.fail(E, "maxLength", p, {limit: 32})) return false;
-    if ((!p1.test(x)) && $.fail(E, "pattern", p, {pattern: "^-?[0-9]+(\\.[0-9]{1,4})?$"})) return false;
+    if (x.length > 32 && $.length(x) > 32 && $.fail(E, "maxLength", p, e2)) return false;
+    if (!p1.test(x) && $.fail(E, "pattern", p, e3)) return false;
   }
   return E === undefined || E.length === N;
 }
 function v2(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e4)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "amount")) && $.fail(E, "required", p, {missingProperty: "amount"})) return false;
-    if ((!$.has(x, "currency")) && $.fail(E, "required", p, {missingProperty: "currency"})) return false;
+    if (!$.has(x, "amount") && $.fail(E, "required", p, e5)) return false;
+    if (!$.has(x, "currency") && $.fail(E, "required", p, e6)) return false;
     if ($.has(x, "amount")) {
       const y1 = x["amount"];
       if (!v1(y1, E && (p + "/amount"), E) && E === undefined) return false;
@@ -44,9 +51,13 @@ function v2(x, p, E) {
   }
   return E === undefined || E.length === N;
 }
-return {
-  "common/money.json#/$defs/CurrencyCode": v0,
-  "common/money.json#/$defs/DecimalAmount": v1,
-  "common/money.json#/$defs/Money": v2,
-};
+module.exports = (runtime) => {
+  $ = runtime;
+  p0 = $.pattern("^[A-Z]{3}$");
+  p1 = $.pattern("^-?[0-9]+(\\.[0-9]{1,4})?$");
+  return {
+    "common/money.json#/$defs/CurrencyCode": v0,
+    "common/money.json#/$defs/DecimalAmount": v1,
+    "common/money.json#/$defs/Money": v2,
+  };
 };

@@ -3,59 +3,81 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-module.exports = ($) => {
-const p0 = $.pattern("^(/([^~/]|~[01])*)*$");
+// Top-level functions: V8 compiles each on its first call (inside one
+// factory function, the whole text would be parsed again on the call).
+let $, p0;
+const e0 = {type: "object"};
+const e1 = {missingProperty: "type"};
+const e2 = {missingProperty: "title"};
+const e3 = {missingProperty: "status"};
+const e4 = {type: "string"};
+const e5 = {format: "uri"};
+const e6 = {limit: 1};
+const e7 = {limit: 200};
+const e8 = {type: "integer"};
+const e9 = {comparison: ">=", limit: 100};
+const e10 = {comparison: "<=", limit: 599};
+const e11 = {limit: 4000};
+const e12 = {limit: 2000};
+const e13 = {type: "array"};
+const e14 = {missingProperty: "pointer"};
+const e15 = {missingProperty: "expected"};
+const e16 = {missingProperty: "got"};
+const e17 = {pattern: "^(/([^~/]|~[01])*)*$"};
+const e18 = {limit: 500};
+const e19 = {limit: 1000};
 function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "type")) && $.fail(E, "required", p, {missingProperty: "type"})) return false;
-    if ((!$.has(x, "title")) && $.fail(E, "required", p, {missingProperty: "title"})) return false;
-    if ((!$.has(x, "status")) && $.fail(E, "required", p, {missingProperty: "status"})) return false;
+    if (!$.has(x, "type") && $.fail(E, "required", p, e1)) return false;
+    if (!$.has(x, "title") && $.fail(E, "required", p, e2)) return false;
+    if (!$.has(x, "status") && $.fail(E, "required", p, e3)) return false;
     if ($.has(x, "type")) {
       const y1 = x["type"];
-      if ((!((typeof y1 === "string"))) && $.fail(E, "type", p + "/type", {type: "string"})) return false;
+      if (typeof y1 !== "string" && $.fail(E, "type", p + "/type", e4)) return false;
       if (typeof y1 === "string") {
-        if ((!$.formats["uri"](y1)) && $.fail(E, "format", p + "/type", {format: "uri"})) return false;
+        if (!$.formats["uri"](y1) && $.fail(E, "format", p + "/type", e5)) return false;
       }
     }
     if ($.has(x, "title")) {
       const y2 = x["title"];
-      if ((!((typeof y2 === "string"))) && $.fail(E, "type", p + "/title", {type: "string"})) return false;
+      if (typeof y2 !== "string" && $.fail(E, "type", p + "/title", e4)) return false;
       if (typeof y2 === "string") {
-        if ((y2.length < 2 && $.length(y2) < 1) && $.fail(E, "minLength", p + "/title", {limit: 1})) return false;
-        if ((y2.length > 200 && $.length(y2) > 200) && $.fail(E, "maxLength", p + "/title", {limit: 200})) return false;
+        if (y2.length < 2 && $.length(y2) < 1 && $.fail(E, "minLength", p + "/title", e6)) return false;
+        if (y2.length > 200 && $.length(y2) > 200 && $.fail(E, "maxLength", p + "/title", e7)) return false;
       }
     }
     if ($.has(x, "status")) {
       const y3 = x["status"];
-      if ((!((Number.isInteger(y3)))) && $.fail(E, "type", p + "/status", {type: "integer"})) return false;
+      if (!Number.isInteger(y3) && $.fail(E, "type", p + "/status", e8)) return false;
       if (typeof y3 === "number" && isFinite(y3)) {
-        if ((!(y3 >= 100)) && $.fail(E, "minimum", p + "/status", {comparison: ">=", limit: 100})) return false;
-        if ((!(y3 <= 599)) && $.fail(E, "maximum", p + "/status", {comparison: "<=", limit: 599})) return false;
+        if (!(y3 >= 100) && $.fail(E, "minimum", p + "/status", e9)) return false;
+        if (!(y3 <= 599) && $.fail(E, "maximum", p + "/status", e10)) return false;
       }
     }
     if ($.has(x, "detail")) {
       const y4 = x["detail"];
-      if ((!((typeof y4 === "string"))) && $.fail(E, "type", p + "/detail", {type: "string"})) return false;
+      if (typeof y4 !== "string" && $.fail(E, "type", p + "/detail", e4)) return false;
       if (typeof y4 === "string") {
-        if ((y4.length > 4000 && $.length(y4) > 4000) && $.fail(E, "maxLength", p + "/detail", {limit: 4000})) return false;
+        if (y4.length > 4000 && $.length(y4) > 4000 && $.fail(E, "maxLength", p + "/detail", e11)) return false;
       }
     }
     if ($.has(x, "instance")) {
       const y5 = x["instance"];
-      if ((!((typeof y5 === "string"))) && $.fail(E, "type", p + "/instance", {type: "string"})) return false;
+      if (typeof y5 !== "string" && $.fail(E, "type", p + "/instance", e4)) return false;
       if (typeof y5 === "string") {
-        if ((y5.length > 2000 && $.length(y5) > 2000) && $.fail(E, "maxLength", p + "/instance", {limit: 2000})) return false;
+        if (y5.length > 2000 && $.length(y5) > 2000 && $.fail(E, "maxLength", p + "/instance", e12)) return false;
       }
     }
     if ($.has(x, "errors")) {
       const y6 = x["errors"];
-      if ((!((Array.isArray(y6)))) && $.fail(E, "type", p + "/errors", {type: "array"})) return false;
+      if (!Array.isArray(y6) && $.fail(E, "type", p + "/errors", e13)) return false;
       if (Array.isArray(y6)) {
         for (let y7 = 0; y7 < y6.length; y7++) {
           const y8 = y6[y7];
-          if (!v1(y8, E && (p + "/errors" + "/" + y7), E) && E === undefined) return false;
+          const y9 = E && (p + "/errors" + "/" + y7);
+          if (!v1(y8, y9, E) && E === undefined) return false;
         }
       }
     }
@@ -64,37 +86,37 @@ function v0(x, p, E) {
 }
 function v1(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "pointer")) && $.fail(E, "required", p, {missingProperty: "pointer"})) return false;
-    if ((!$.has(x, "expected")) && $.fail(E, "required", p, {missingProperty: "expected"})) return false;
-    if ((!$.has(x, "got")) && $.fail(E, "required", p, {missingProperty: "got"})) return false;
+    if (!$.has(x, "pointer") && $.fail(E, "required", p, e14)) return false;
+    if (!$.has(x, "expected") && $.fail(E, "required", p, e15)) return false;
+    if (!$.has(x, "got") && $.fail(E, "required", p, e16)) return false;
     if ($.has(x, "pointer")) {
       const y1 = x["pointer"];
-      if ((!((typeof y1 === "string"))) && $.fail(E, "type", p + "/pointer", {type: "string"})) return false;
+      if (typeof y1 !== "string" && $.fail(E, "type", p + "/pointer", e4)) return false;
       if (typeof y1 === "string") {
-        if ((!p0.test(y1)) && $.fail(E, "pattern", p + "/pointer", {pattern: "^(/([^~/]|~[01])*)*$"})) return false;
+        if (!p0.test(y1) && $.fail(E, "pattern", p + "/pointer", e17)) return false;
       }
     }
     if ($.has(x, "expected")) {
       const y2 = x["expected"];
-      if ((!((typeof y2 === "string"))) && $.fail(E, "type", p + "/expected", {type: "string"})) return false;
+      if (typeof y2 !== "string" && $.fail(E, "type", p + "/expected", e4)) return false;
       if (typeof y2 === "string") {
-        if ((y2.length > 500 && $.length(y2) > 500) && $.fail(E, "maxLength", p + "/expected", {limit: 500})) return false;
+        if (y2.length > 500 && $.length(y2) > 500 && $.fail(E, "maxLength", p + "/expected", e18)) return false;
       }
     }
     if ($.has(x, "got")) {
       const y3 = x["got"];
-      if ((!((typeof y3 === "string"))) && $.fail(E, "type", p + "/got", {type: "string"})) return false;
+      if (typeof y3 !== "string" && $.fail(E, "type", p + "/got", e4)) return false;
       if (typeof y3 === "string") {
-        if ((y3.length > 500 && $.length(y3) > 500) && $.fail(E, "maxLength", p + "/got", {limit: 500})) return false;
+        if (y3.length > 500 && $.length(y3) > 500 && $.fail(E, "maxLength", p + "/got", e18)) return false;
       }
     }
     if ($.has(x, "message")) {
       const y4 = x["message"];
-      if ((!((typeof y4 === "string"))) && $.fail(E, "type", p + "/message", {type: "string"})) return false;
+      if (typeof y4 !== "string" && $.fail(E, "type", p + "/message", e4)) return false;
       if (typeof y4 === "string") {
-        if ((y4.length > 1000 && $.length(y4) > 1000) && $.fail(E, "maxLength", p + "/message", {limit: 1000})) return false;
+        if (y4.length > 1000 && $.length(y4) > 1000 && $.fail(E, "maxLength", p + "/message", e19)) return false;
       }
     }
     for (const y5 of Object.keys(x)) {
@@ -104,8 +126,11 @@ function v1(x, p, E) {
   }
   return E === undefined || E.length === N;
 }
-return {
-  "common/problem.json#/$defs/ProblemDetails": v0,
-  "common/problem.json#/$defs/ProblemFieldError": v1,
-};
+module.exports = (runtime) => {
+  $ = runtime;
+  p0 = $.pattern("^(/([^~/]|~[01])*)*$");
+  return {
+    "common/problem.json#/$defs/ProblemDetails": v0,
+    "common/problem.json#/$defs/ProblemFieldError": v1,
+  };
 };

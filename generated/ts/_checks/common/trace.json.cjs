@@ -3,25 +3,31 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-module.exports = ($) => {
-const p0 = $.pattern("^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$");
+// Top-level functions: V8 compiles each on its first call (inside one
+// factory function, the whole text would be parsed again on the call).
+let $, p0;
+const e0 = {type: "object"};
+const e1 = {missingProperty: "traceparent"};
+const e2 = {type: "string"};
+const e3 = {pattern: "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"};
+const e4 = {limit: 512};
 function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "traceparent")) && $.fail(E, "required", p, {missingProperty: "traceparent"})) return false;
+    if (!$.has(x, "traceparent") && $.fail(E, "required", p, e1)) return false;
     if ($.has(x, "traceparent")) {
       const y1 = x["traceparent"];
-      if ((!((typeof y1 === "string"))) && $.fail(E, "type", p + "/traceparent", {type: "string"})) return false;
+      if (typeof y1 !== "string" && $.fail(E, "type", p + "/traceparent", e2)) return false;
       if (typeof y1 === "string") {
-        if ((!p0.test(y1)) && $.fail(E, "pattern", p + "/traceparent", {pattern: "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"})) return false;
+        if (!p0.test(y1) && $.fail(E, "pattern", p + "/traceparent", e3)) return false;
       }
     }
     if ($.has(x, "tracestate")) {
       const y2 = x["tracestate"];
-      if ((!((typeof y2 === "string"))) && $.fail(E, "type", p + "/tracestate", {type: "string"})) return false;
+      if (typeof y2 !== "string" && $.fail(E, "type", p + "/tracestate", e2)) return false;
       if (typeof y2 === "string") {
-        if ((y2.length > 512 && $.length(y2) > 512) && $.fail(E, "maxLength", p + "/tracestate", {limit: 512})) return false;
+        if (y2.length > 512 && $.length(y2) > 512 && $.fail(E, "maxLength", p + "/tracestate", e4)) return false;
       }
     }
     for (const y3 of Object.keys(x)) {
@@ -31,7 +37,10 @@ function v0(x, p, E) {
   }
   return E === undefined || E.length === N;
 }
-return {
-  "common/trace.json#/$defs/TraceContext": v0,
-};
+module.exports = (runtime) => {
+  $ = runtime;
+  p0 = $.pattern("^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$");
+  return {
+    "common/trace.json#/$defs/TraceContext": v0,
+  };
 };

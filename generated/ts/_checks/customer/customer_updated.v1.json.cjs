@@ -3,101 +3,127 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-module.exports = ($) => {
-const p0 = $.pattern("^\\+[1-9][0-9]{6,14}$");
-const p1 = $.pattern("^[a-z]{2,3}(-[A-Z]{2})?$");
+// Top-level functions: V8 compiles each on its first call (inside one
+// factory function, the whole text would be parsed again on the call).
+let $, p0, p1, r0;
 const c0 = JSON.parse("[\"email\", \"display_name\", \"phone\", \"locale\", \"marketing_opt_in\", \"addresses\"]");
-const r0 = $.ref("common/ids.json#/$defs/CustomerId");
+const e0 = {type: "object"};
+const e1 = {missingProperty: "customer_id"};
+const e2 = {missingProperty: "revision"};
+const e3 = {missingProperty: "email"};
+const e4 = {missingProperty: "display_name"};
+const e5 = {missingProperty: "changed_fields"};
+const e6 = {missingProperty: "updated_at"};
+const e7 = {type: "integer"};
+const e8 = {comparison: ">=", limit: 1};
+const e9 = {type: "string"};
+const e10 = {limit: 254};
+const e11 = {format: "email"};
+const e12 = {limit: 1};
+const e13 = {limit: 200};
+const e14 = {type: ["string", "null"]};
+const e15 = {pattern: "^\\+[1-9][0-9]{6,14}$"};
+const e16 = {pattern: "^[a-z]{2,3}(-[A-Z]{2})?$"};
+const e17 = {type: "boolean"};
+const e18 = {type: "array"};
+const e19 = {format: "date-time"};
+const e20 = {allowedValues: c0};
 function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "customer_id")) && $.fail(E, "required", p, {missingProperty: "customer_id"})) return false;
-    if ((!$.has(x, "revision")) && $.fail(E, "required", p, {missingProperty: "revision"})) return false;
-    if ((!$.has(x, "email")) && $.fail(E, "required", p, {missingProperty: "email"})) return false;
-    if ((!$.has(x, "display_name")) && $.fail(E, "required", p, {missingProperty: "display_name"})) return false;
-    if ((!$.has(x, "changed_fields")) && $.fail(E, "required", p, {missingProperty: "changed_fields"})) return false;
-    if ((!$.has(x, "updated_at")) && $.fail(E, "required", p, {missingProperty: "updated_at"})) return false;
+    if (!$.has(x, "customer_id") && $.fail(E, "required", p, e1)) return false;
+    if (!$.has(x, "revision") && $.fail(E, "required", p, e2)) return false;
+    if (!$.has(x, "email") && $.fail(E, "required", p, e3)) return false;
+    if (!$.has(x, "display_name") && $.fail(E, "required", p, e4)) return false;
+    if (!$.has(x, "changed_fields") && $.fail(E, "required", p, e5)) return false;
+    if (!$.has(x, "updated_at") && $.fail(E, "required", p, e6)) return false;
     if ($.has(x, "customer_id")) {
       const y1 = x["customer_id"];
       if (!r0(y1, E && (p + "/customer_id"), E) && E === undefined) return false;
     }
     if ($.has(x, "revision")) {
       const y2 = x["revision"];
-      if ((!((Number.isInteger(y2)))) && $.fail(E, "type", p + "/revision", {type: "integer"})) return false;
+      if (!Number.isInteger(y2) && $.fail(E, "type", p + "/revision", e7)) return false;
       if (typeof y2 === "number" && isFinite(y2)) {
-        if ((!(y2 >= 1)) && $.fail(E, "minimum", p + "/revision", {comparison: ">=", limit: 1})) return false;
+        if (!(y2 >= 1) && $.fail(E, "minimum", p + "/revision", e8)) return false;
       }
     }
     if ($.has(x, "email")) {
       const y3 = x["email"];
-      if ((!((typeof y3 === "string"))) && $.fail(E, "type", p + "/email", {type: "string"})) return false;
+      if (typeof y3 !== "string" && $.fail(E, "type", p + "/email", e9)) return false;
       if (typeof y3 === "string") {
-        if ((y3.length > 254 && $.length(y3) > 254) && $.fail(E, "maxLength", p + "/email", {limit: 254})) return false;
-        if ((!$.formats["email"](y3)) && $.fail(E, "format", p + "/email", {format: "email"})) return false;
+        if (y3.length > 254 && $.length(y3) > 254 && $.fail(E, "maxLength", p + "/email", e10)) return false;
+        if (!$.formats["email"](y3) && $.fail(E, "format", p + "/email", e11)) return false;
       }
     }
     if ($.has(x, "display_name")) {
       const y4 = x["display_name"];
-      if ((!((typeof y4 === "string"))) && $.fail(E, "type", p + "/display_name", {type: "string"})) return false;
+      if (typeof y4 !== "string" && $.fail(E, "type", p + "/display_name", e9)) return false;
       if (typeof y4 === "string") {
-        if ((y4.length < 2 && $.length(y4) < 1) && $.fail(E, "minLength", p + "/display_name", {limit: 1})) return false;
-        if ((y4.length > 200 && $.length(y4) > 200) && $.fail(E, "maxLength", p + "/display_name", {limit: 200})) return false;
+        if (y4.length < 2 && $.length(y4) < 1 && $.fail(E, "minLength", p + "/display_name", e12)) return false;
+        if (y4.length > 200 && $.length(y4) > 200 && $.fail(E, "maxLength", p + "/display_name", e13)) return false;
       }
     }
     if ($.has(x, "phone")) {
       const y5 = x["phone"];
-      if ((!((typeof y5 === "string") || (y5 === null))) && $.fail(E, "type", p + "/phone", {type: ["string", "null"]})) return false;
+      if (!((typeof y5 === "string") || (y5 === null)) && $.fail(E, "type", p + "/phone", e14)) return false;
       if (typeof y5 === "string") {
-        if ((!p0.test(y5)) && $.fail(E, "pattern", p + "/phone", {pattern: "^\\+[1-9][0-9]{6,14}$"})) return false;
+        if (!p0.test(y5) && $.fail(E, "pattern", p + "/phone", e15)) return false;
       }
     }
     if ($.has(x, "locale")) {
       const y6 = x["locale"];
-      if ((!((typeof y6 === "string"))) && $.fail(E, "type", p + "/locale", {type: "string"})) return false;
+      if (typeof y6 !== "string" && $.fail(E, "type", p + "/locale", e9)) return false;
       if (typeof y6 === "string") {
-        if ((!p1.test(y6)) && $.fail(E, "pattern", p + "/locale", {pattern: "^[a-z]{2,3}(-[A-Z]{2})?$"})) return false;
+        if (!p1.test(y6) && $.fail(E, "pattern", p + "/locale", e16)) return false;
       }
     }
     if ($.has(x, "marketing_opt_in")) {
       const y7 = x["marketing_opt_in"];
-      if ((!((typeof y7 === "boolean"))) && $.fail(E, "type", p + "/marketing_opt_in", {type: "boolean"})) return false;
+      if (typeof y7 !== "boolean" && $.fail(E, "type", p + "/marketing_opt_in", e17)) return false;
     }
     if ($.has(x, "changed_fields")) {
       const y8 = x["changed_fields"];
-      if ((!((Array.isArray(y8)))) && $.fail(E, "type", p + "/changed_fields", {type: "array"})) return false;
+      if (!Array.isArray(y8) && $.fail(E, "type", p + "/changed_fields", e18)) return false;
       if (Array.isArray(y8)) {
-        if ((y8.length < 1) && $.fail(E, "minItems", p + "/changed_fields", {limit: 1})) return false;
+        if (y8.length < 1 && $.fail(E, "minItems", p + "/changed_fields", e12)) return false;
         for (let y9 = 0; y9 < y8.length; y9++) {
           const y10 = y8[y9];
-          if (!v1(y10, E && (p + "/changed_fields" + "/" + y9), E) && E === undefined) return false;
+          const y11 = E && (p + "/changed_fields" + "/" + y9);
+          if (!v1(y10, y11, E) && E === undefined) return false;
         }
-        const y11 = $.duplicate(y8, null);
-        if ((y11 !== null) && $.fail(E, "uniqueItems", p + "/changed_fields", {i: y11[0], j: y11[1]})) return false;
+        const y12 = $.duplicate(y8, null);
+        if (y12 !== null && $.fail(E, "uniqueItems", p + "/changed_fields", {i: y12[0], j: y12[1]})) return false;
       }
     }
     if ($.has(x, "updated_at")) {
-      const y12 = x["updated_at"];
-      if ((!((typeof y12 === "string"))) && $.fail(E, "type", p + "/updated_at", {type: "string"})) return false;
-      if (typeof y12 === "string") {
-        if ((!$.formats["date-time"](y12)) && $.fail(E, "format", p + "/updated_at", {format: "date-time"})) return false;
+      const y13 = x["updated_at"];
+      if (typeof y13 !== "string" && $.fail(E, "type", p + "/updated_at", e9)) return false;
+      if (typeof y13 === "string") {
+        if (!$.formats["date-time"](y13) && $.fail(E, "format", p + "/updated_at", e19)) return false;
       }
     }
-    for (const y13 of Object.keys(x)) {
-      if (y13 === "customer_id" || y13 === "revision" || y13 === "email" || y13 === "display_name" || y13 === "phone" || y13 === "locale" || y13 === "marketing_opt_in" || y13 === "changed_fields" || y13 === "updated_at") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y13})) return false;
+    for (const y14 of Object.keys(x)) {
+      if (y14 === "customer_id" || y14 === "revision" || y14 === "email" || y14 === "display_name" || y14 === "phone" || y14 === "locale" || y14 === "marketing_opt_in" || y14 === "changed_fields" || y14 === "updated_at") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y14})) return false;
     }
   }
   return E === undefined || E.length === N;
 }
 function v1(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
-  if ((!(x === "email" || x === "display_name" || x === "phone" || x === "locale" || x === "marketing_opt_in" || x === "addresses")) && $.fail(E, "enum", p, {allowedValues: c0})) return false;
+  if (typeof x !== "string" && $.fail(E, "type", p, e9)) return false;
+  if (!(x === "email" || x === "display_name" || x === "phone" || x === "locale" || x === "marketing_opt_in" || x === "addresses") && $.fail(E, "enum", p, e20)) return false;
   return E === undefined || E.length === N;
 }
-return {
-  "customer/customer_updated.v1.json#": v0,
-  "customer/customer_updated.v1.json#/$defs/CustomerField": v1,
-};
+module.exports = (runtime) => {
+  $ = runtime;
+  p0 = $.pattern("^\\+[1-9][0-9]{6,14}$");
+  p1 = $.pattern("^[a-z]{2,3}(-[A-Z]{2})?$");
+  r0 = $.ref("common/ids.json#/$defs/CustomerId");
+  return {
+    "customer/customer_updated.v1.json#": v0,
+    "customer/customer_updated.v1.json#/$defs/CustomerField": v1,
+  };
 };

@@ -3,44 +3,56 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-module.exports = ($) => {
-const r0 = $.ref("common/ids.json#/$defs/RunId");
+// Top-level functions: V8 compiles each on its first call (inside one
+// factory function, the whole text would be parsed again on the call).
+let $, r0;
+const e0 = {type: "object"};
+const e1 = {missingProperty: "run_id"};
+const e2 = {missingProperty: "status"};
+const e3 = {missingProperty: "queued_at"};
+const e4 = {missingProperty: "estimated_seconds"};
+const e5 = {type: "string"};
+const e6 = {allowedValue: "accepted"};
+const e7 = {format: "date-time"};
+const e8 = {type: ["integer", "null"]};
+const e9 = {comparison: ">=", limit: 0};
+const e10 = {format: "uri"};
 function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "run_id")) && $.fail(E, "required", p, {missingProperty: "run_id"})) return false;
-    if ((!$.has(x, "status")) && $.fail(E, "required", p, {missingProperty: "status"})) return false;
-    if ((!$.has(x, "queued_at")) && $.fail(E, "required", p, {missingProperty: "queued_at"})) return false;
-    if ((!$.has(x, "estimated_seconds")) && $.fail(E, "required", p, {missingProperty: "estimated_seconds"})) return false;
+    if (!$.has(x, "run_id") && $.fail(E, "required", p, e1)) return false;
+    if (!$.has(x, "status") && $.fail(E, "required", p, e2)) return false;
+    if (!$.has(x, "queued_at") && $.fail(E, "required", p, e3)) return false;
+    if (!$.has(x, "estimated_seconds") && $.fail(E, "required", p, e4)) return false;
     if ($.has(x, "run_id")) {
       const y1 = x["run_id"];
       if (!r0(y1, E && (p + "/run_id"), E) && E === undefined) return false;
     }
     if ($.has(x, "status")) {
       const y2 = x["status"];
-      if ((!((typeof y2 === "string"))) && $.fail(E, "type", p + "/status", {type: "string"})) return false;
-      if ((!(y2 === "accepted")) && $.fail(E, "const", p + "/status", {allowedValue: "accepted"})) return false;
+      if (typeof y2 !== "string" && $.fail(E, "type", p + "/status", e5)) return false;
+      if (!(y2 === "accepted") && $.fail(E, "const", p + "/status", e6)) return false;
     }
     if ($.has(x, "queued_at")) {
       const y3 = x["queued_at"];
-      if ((!((typeof y3 === "string"))) && $.fail(E, "type", p + "/queued_at", {type: "string"})) return false;
+      if (typeof y3 !== "string" && $.fail(E, "type", p + "/queued_at", e5)) return false;
       if (typeof y3 === "string") {
-        if ((!$.formats["date-time"](y3)) && $.fail(E, "format", p + "/queued_at", {format: "date-time"})) return false;
+        if (!$.formats["date-time"](y3) && $.fail(E, "format", p + "/queued_at", e7)) return false;
       }
     }
     if ($.has(x, "estimated_seconds")) {
       const y4 = x["estimated_seconds"];
-      if ((!((Number.isInteger(y4)) || (y4 === null))) && $.fail(E, "type", p + "/estimated_seconds", {type: ["integer", "null"]})) return false;
+      if (!((Number.isInteger(y4)) || (y4 === null)) && $.fail(E, "type", p + "/estimated_seconds", e8)) return false;
       if (typeof y4 === "number" && isFinite(y4)) {
-        if ((!(y4 >= 0)) && $.fail(E, "minimum", p + "/estimated_seconds", {comparison: ">=", limit: 0})) return false;
+        if (!(y4 >= 0) && $.fail(E, "minimum", p + "/estimated_seconds", e9)) return false;
       }
     }
     if ($.has(x, "status_url")) {
       const y5 = x["status_url"];
-      if ((!((typeof y5 === "string"))) && $.fail(E, "type", p + "/status_url", {type: "string"})) return false;
+      if (typeof y5 !== "string" && $.fail(E, "type", p + "/status_url", e5)) return false;
       if (typeof y5 === "string") {
-        if ((!$.formats["uri"](y5)) && $.fail(E, "format", p + "/status_url", {format: "uri"})) return false;
+        if (!$.formats["uri"](y5) && $.fail(E, "format", p + "/status_url", e10)) return false;
       }
     }
     for (const y6 of Object.keys(x)) {
@@ -50,7 +62,10 @@ function v0(x, p, E) {
   }
   return E === undefined || E.length === N;
 }
-return {
-  "http/agent_run_accepted.v1.json#": v0,
-};
+module.exports = (runtime) => {
+  $ = runtime;
+  r0 = $.ref("common/ids.json#/$defs/RunId");
+  return {
+    "http/agent_run_accepted.v1.json#": v0,
+  };
 };

@@ -3,21 +3,35 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-module.exports = ($) => {
+// Top-level functions: V8 compiles each on its first call (inside one
+// factory function, the whole text would be parsed again on the call).
+let $, r0, r1, r2;
 const c0 = JSON.parse("[\"pending\", \"paid\", \"shipped\", \"delivered\", \"cancelled\", \"refunded\"]");
-const r0 = $.ref("common/ids.json#/$defs/OrderId");
-const r1 = $.ref("common/ids.json#/$defs/CustomerId");
-const r2 = $.ref("common/money.json#/$defs/Money");
+const e0 = {type: "object"};
+const e1 = {missingProperty: "order_id"};
+const e2 = {missingProperty: "customer_id"};
+const e3 = {missingProperty: "status"};
+const e4 = {missingProperty: "total"};
+const e5 = {missingProperty: "item_count"};
+const e6 = {missingProperty: "placed_at"};
+const e7 = {type: "integer"};
+const e8 = {comparison: ">=", limit: 1};
+const e9 = {type: "string"};
+const e10 = {format: "date-time"};
+const e11 = {type: ["string", "null"]};
+const e12 = {limit: 2000};
+const e13 = {format: "uri"};
+const e14 = {allowedValues: c0};
 function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "order_id")) && $.fail(E, "required", p, {missingProperty: "order_id"})) return false;
-    if ((!$.has(x, "customer_id")) && $.fail(E, "required", p, {missingProperty: "customer_id"})) return false;
-    if ((!$.has(x, "status")) && $.fail(E, "required", p, {missingProperty: "status"})) return false;
-    if ((!$.has(x, "total")) && $.fail(E, "required", p, {missingProperty: "total"})) return false;
-    if ((!$.has(x, "item_count")) && $.fail(E, "required", p, {missingProperty: "item_count"})) return false;
-    if ((!$.has(x, "placed_at")) && $.fail(E, "required", p, {missingProperty: "placed_at"})) return false;
+    if (!$.has(x, "order_id") && $.fail(E, "required", p, e1)) return false;
+    if (!$.has(x, "customer_id") && $.fail(E, "required", p, e2)) return false;
+    if (!$.has(x, "status") && $.fail(E, "required", p, e3)) return false;
+    if (!$.has(x, "total") && $.fail(E, "required", p, e4)) return false;
+    if (!$.has(x, "item_count") && $.fail(E, "required", p, e5)) return false;
+    if (!$.has(x, "placed_at") && $.fail(E, "required", p, e6)) return false;
     if ($.has(x, "order_id")) {
       const y1 = x["order_id"];
       if (!r0(y1, E && (p + "/order_id"), E) && E === undefined) return false;
@@ -36,31 +50,31 @@ function v0(x, p, E) {
     }
     if ($.has(x, "item_count")) {
       const y5 = x["item_count"];
-      if ((!((Number.isInteger(y5)))) && $.fail(E, "type", p + "/item_count", {type: "integer"})) return false;
+      if (!Number.isInteger(y5) && $.fail(E, "type", p + "/item_count", e7)) return false;
       if (typeof y5 === "number" && isFinite(y5)) {
-        if ((!(y5 >= 1)) && $.fail(E, "minimum", p + "/item_count", {comparison: ">=", limit: 1})) return false;
+        if (!(y5 >= 1) && $.fail(E, "minimum", p + "/item_count", e8)) return false;
       }
     }
     if ($.has(x, "placed_at")) {
       const y6 = x["placed_at"];
-      if ((!((typeof y6 === "string"))) && $.fail(E, "type", p + "/placed_at", {type: "string"})) return false;
+      if (typeof y6 !== "string" && $.fail(E, "type", p + "/placed_at", e9)) return false;
       if (typeof y6 === "string") {
-        if ((!$.formats["date-time"](y6)) && $.fail(E, "format", p + "/placed_at", {format: "date-time"})) return false;
+        if (!$.formats["date-time"](y6) && $.fail(E, "format", p + "/placed_at", e10)) return false;
       }
     }
     if ($.has(x, "shipped_at")) {
       const y7 = x["shipped_at"];
-      if ((!((typeof y7 === "string") || (y7 === null))) && $.fail(E, "type", p + "/shipped_at", {type: ["string", "null"]})) return false;
+      if (!((typeof y7 === "string") || (y7 === null)) && $.fail(E, "type", p + "/shipped_at", e11)) return false;
       if (typeof y7 === "string") {
-        if ((!$.formats["date-time"](y7)) && $.fail(E, "format", p + "/shipped_at", {format: "date-time"})) return false;
+        if (!$.formats["date-time"](y7) && $.fail(E, "format", p + "/shipped_at", e10)) return false;
       }
     }
     if ($.has(x, "tracking_url")) {
       const y8 = x["tracking_url"];
-      if ((!((typeof y8 === "string"))) && $.fail(E, "type", p + "/tracking_url", {type: "string"})) return false;
+      if (typeof y8 !== "string" && $.fail(E, "type", p + "/tracking_url", e9)) return false;
       if (typeof y8 === "string") {
-        if ((y8.length > 2000 && $.length(y8) > 2000) && $.fail(E, "maxLength", p + "/tracking_url", {limit: 2000})) return false;
-        if ((!$.formats["uri"](y8)) && $.fail(E, "format", p + "/tracking_url", {format: "uri"})) return false;
+        if (y8.length > 2000 && $.length(y8) > 2000 && $.fail(E, "maxLength", p + "/tracking_url", e12)) return false;
+        if (!$.formats["uri"](y8) && $.fail(E, "format", p + "/tracking_url", e13)) return false;
       }
     }
     for (const y9 of Object.keys(x)) {
@@ -72,12 +86,17 @@ function v0(x, p, E) {
 }
 function v1(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
-  if ((!(x === "pending" || x === "paid" || x === "shipped" || x === "delivered" || x === "cancelled" || x === "refunded")) && $.fail(E, "enum", p, {allowedValues: c0})) return false;
+  if (typeof x !== "string" && $.fail(E, "type", p, e9)) return false;
+  if (!(x === "pending" || x === "paid" || x === "shipped" || x === "delivered" || x === "cancelled" || x === "refunded") && $.fail(E, "enum", p, e14)) return false;
   return E === undefined || E.length === N;
 }
-return {
-  "http/order_summary.v1.json#": v0,
-  "http/order_summary.v1.json#/$defs/OrderSummaryStatus": v1,
-};
+module.exports = (runtime) => {
+  $ = runtime;
+  r0 = $.ref("common/ids.json#/$defs/OrderId");
+  r1 = $.ref("common/ids.json#/$defs/CustomerId");
+  r2 = $.ref("common/money.json#/$defs/Money");
+  return {
+    "http/order_summary.v1.json#": v0,
+    "http/order_summary.v1.json#/$defs/OrderSummaryStatus": v1,
+  };
 };

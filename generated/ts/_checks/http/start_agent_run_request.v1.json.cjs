@@ -3,31 +3,41 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-module.exports = ($) => {
-const p0 = $.pattern("^[A-Za-z0-9_-]+$");
+// Top-level functions: V8 compiles each on its first call (inside one
+// factory function, the whole text would be parsed again on the call).
+let $, p0, r0, r1;
 const c0 = JSON.parse("[\"low\", \"normal\", \"high\"]");
-const r0 = $.ref("common/ids.json#/$defs/AgentId");
-const r1 = $.ref("common/metadata.json#/$defs/Metadata");
+const e0 = {type: "object"};
+const e1 = {missingProperty: "agent_id"};
+const e2 = {missingProperty: "input"};
+const e3 = {type: "string"};
+const e4 = {limit: 2000};
+const e5 = {format: "uri"};
+const e6 = {format: "date-time"};
+const e7 = {limit: 8};
+const e8 = {limit: 128};
+const e9 = {pattern: "^[A-Za-z0-9_-]+$"};
+const e10 = {allowedValues: c0};
 function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "agent_id")) && $.fail(E, "required", p, {missingProperty: "agent_id"})) return false;
-    if ((!$.has(x, "input")) && $.fail(E, "required", p, {missingProperty: "input"})) return false;
+    if (!$.has(x, "agent_id") && $.fail(E, "required", p, e1)) return false;
+    if (!$.has(x, "input") && $.fail(E, "required", p, e2)) return false;
     if ($.has(x, "agent_id")) {
       const y1 = x["agent_id"];
       if (!r0(y1, E && (p + "/agent_id"), E) && E === undefined) return false;
     }
     if ($.has(x, "input")) {
       const y2 = x["input"];
-      if ((!((y2 !== null && typeof y2 === "object" && !Array.isArray(y2)))) && $.fail(E, "type", p + "/input", {type: "object"})) return false;
+      if ((y2 === null || typeof y2 !== "object" || Array.isArray(y2)) && $.fail(E, "type", p + "/input", e0)) return false;
     }
     if ($.has(x, "callback_url")) {
       const y3 = x["callback_url"];
-      if ((!((typeof y3 === "string"))) && $.fail(E, "type", p + "/callback_url", {type: "string"})) return false;
+      if (typeof y3 !== "string" && $.fail(E, "type", p + "/callback_url", e3)) return false;
       if (typeof y3 === "string") {
-        if ((y3.length > 2000 && $.length(y3) > 2000) && $.fail(E, "maxLength", p + "/callback_url", {limit: 2000})) return false;
-        if ((!$.formats["uri"](y3)) && $.fail(E, "format", p + "/callback_url", {format: "uri"})) return false;
+        if (y3.length > 2000 && $.length(y3) > 2000 && $.fail(E, "maxLength", p + "/callback_url", e4)) return false;
+        if (!$.formats["uri"](y3) && $.fail(E, "format", p + "/callback_url", e5)) return false;
       }
     }
     if ($.has(x, "priority")) {
@@ -36,18 +46,18 @@ function v0(x, p, E) {
     }
     if ($.has(x, "deadline")) {
       const y5 = x["deadline"];
-      if ((!((typeof y5 === "string"))) && $.fail(E, "type", p + "/deadline", {type: "string"})) return false;
+      if (typeof y5 !== "string" && $.fail(E, "type", p + "/deadline", e3)) return false;
       if (typeof y5 === "string") {
-        if ((!$.formats["date-time"](y5)) && $.fail(E, "format", p + "/deadline", {format: "date-time"})) return false;
+        if (!$.formats["date-time"](y5) && $.fail(E, "format", p + "/deadline", e6)) return false;
       }
     }
     if ($.has(x, "idempotency_key")) {
       const y6 = x["idempotency_key"];
-      if ((!((typeof y6 === "string"))) && $.fail(E, "type", p + "/idempotency_key", {type: "string"})) return false;
+      if (typeof y6 !== "string" && $.fail(E, "type", p + "/idempotency_key", e3)) return false;
       if (typeof y6 === "string") {
-        if ((y6.length < 16 && $.length(y6) < 8) && $.fail(E, "minLength", p + "/idempotency_key", {limit: 8})) return false;
-        if ((y6.length > 128 && $.length(y6) > 128) && $.fail(E, "maxLength", p + "/idempotency_key", {limit: 128})) return false;
-        if ((!p0.test(y6)) && $.fail(E, "pattern", p + "/idempotency_key", {pattern: "^[A-Za-z0-9_-]+$"})) return false;
+        if (y6.length < 16 && $.length(y6) < 8 && $.fail(E, "minLength", p + "/idempotency_key", e7)) return false;
+        if (y6.length > 128 && $.length(y6) > 128 && $.fail(E, "maxLength", p + "/idempotency_key", e8)) return false;
+        if (!p0.test(y6) && $.fail(E, "pattern", p + "/idempotency_key", e9)) return false;
       }
     }
     if ($.has(x, "metadata")) {
@@ -63,12 +73,17 @@ function v0(x, p, E) {
 }
 function v1(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
-  if ((!(x === "low" || x === "normal" || x === "high")) && $.fail(E, "enum", p, {allowedValues: c0})) return false;
+  if (typeof x !== "string" && $.fail(E, "type", p, e3)) return false;
+  if (!(x === "low" || x === "normal" || x === "high") && $.fail(E, "enum", p, e10)) return false;
   return E === undefined || E.length === N;
 }
-return {
-  "http/start_agent_run_request.v1.json#": v0,
-  "http/start_agent_run_request.v1.json#/$defs/RunPriority": v1,
-};
+module.exports = (runtime) => {
+  $ = runtime;
+  p0 = $.pattern("^[A-Za-z0-9_-]+$");
+  r0 = $.ref("common/ids.json#/$defs/AgentId");
+  r1 = $.ref("common/metadata.json#/$defs/Metadata");
+  return {
+    "http/start_agent_run_request.v1.json#": v0,
+    "http/start_agent_run_request.v1.json#/$defs/RunPriority": v1,
+  };
 };

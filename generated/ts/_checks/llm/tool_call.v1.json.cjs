@@ -3,20 +3,50 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-module.exports = ($) => {
-const p0 = $.pattern("^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*$");
-const p1 = $.pattern("^[A-Za-z0-9_-]+$");
+// Top-level functions: V8 compiles each on its first call (inside one
+// factory function, the whole text would be parsed again on the call).
+let $, p0, p1, r0;
 const c0 = JSON.parse("[\"image/png\", \"image/jpeg\", \"image/webp\", \"image/gif\"]");
-const r0 = $.ref("common/ids.json#/$defs/TaskId");
+const e0 = {type: "object"};
+const e1 = {missingProperty: "call_id"};
+const e2 = {missingProperty: "task_id"};
+const e3 = {missingProperty: "tool_name"};
+const e4 = {missingProperty: "arguments"};
+const e5 = {missingProperty: "called_at"};
+const e6 = {type: "string"};
+const e7 = {limit: 64};
+const e8 = {pattern: "^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*$"};
+const e9 = {format: "date-time"};
+const e10 = {type: "array"};
+const e11 = {limit: 256};
+const e12 = {allowedValues: c0};
+const e13 = {missingProperty: "kind"};
+const e14 = {missingProperty: "url"};
+const e15 = {missingProperty: "mime"};
+const e16 = {allowedValue: "image"};
+const e17 = {format: "uri"};
+const e18 = {limit: 1000};
+const e19 = {missingProperty: "text"};
+const e20 = {allowedValue: "text"};
+const e21 = {limit: 100000};
+const e22 = {limit: 1};
+const e23 = {limit: 128};
+const e24 = {pattern: "^[A-Za-z0-9_-]+$"};
+const e25 = {missingProperty: "tool_call_id"};
+const e26 = {missingProperty: "content"};
+const e27 = {allowedValue: "tool_result"};
+const e28 = {type: "boolean"};
+const e29 = {type: "null"};
+const e30 = {type: "number"};
 function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "call_id")) && $.fail(E, "required", p, {missingProperty: "call_id"})) return false;
-    if ((!$.has(x, "task_id")) && $.fail(E, "required", p, {missingProperty: "task_id"})) return false;
-    if ((!$.has(x, "tool_name")) && $.fail(E, "required", p, {missingProperty: "tool_name"})) return false;
-    if ((!$.has(x, "arguments")) && $.fail(E, "required", p, {missingProperty: "arguments"})) return false;
-    if ((!$.has(x, "called_at")) && $.fail(E, "required", p, {missingProperty: "called_at"})) return false;
+    if (!$.has(x, "call_id") && $.fail(E, "required", p, e1)) return false;
+    if (!$.has(x, "task_id") && $.fail(E, "required", p, e2)) return false;
+    if (!$.has(x, "tool_name") && $.fail(E, "required", p, e3)) return false;
+    if (!$.has(x, "arguments") && $.fail(E, "required", p, e4)) return false;
+    if (!$.has(x, "called_at") && $.fail(E, "required", p, e5)) return false;
     if ($.has(x, "call_id")) {
       const y1 = x["call_id"];
       if (!v7(y1, E && (p + "/call_id"), E) && E === undefined) return false;
@@ -27,10 +57,10 @@ function v0(x, p, E) {
     }
     if ($.has(x, "tool_name")) {
       const y3 = x["tool_name"];
-      if ((!((typeof y3 === "string"))) && $.fail(E, "type", p + "/tool_name", {type: "string"})) return false;
+      if (typeof y3 !== "string" && $.fail(E, "type", p + "/tool_name", e6)) return false;
       if (typeof y3 === "string") {
-        if ((y3.length > 64 && $.length(y3) > 64) && $.fail(E, "maxLength", p + "/tool_name", {limit: 64})) return false;
-        if ((!p0.test(y3)) && $.fail(E, "pattern", p + "/tool_name", {pattern: "^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*$"})) return false;
+        if (y3.length > 64 && $.length(y3) > 64 && $.fail(E, "maxLength", p + "/tool_name", e7)) return false;
+        if (!p0.test(y3) && $.fail(E, "pattern", p + "/tool_name", e8)) return false;
       }
     }
     if ($.has(x, "arguments")) {
@@ -39,32 +69,33 @@ function v0(x, p, E) {
     }
     if ($.has(x, "called_at")) {
       const y5 = x["called_at"];
-      if ((!((typeof y5 === "string"))) && $.fail(E, "type", p + "/called_at", {type: "string"})) return false;
+      if (typeof y5 !== "string" && $.fail(E, "type", p + "/called_at", e6)) return false;
       if (typeof y5 === "string") {
-        if ((!$.formats["date-time"](y5)) && $.fail(E, "format", p + "/called_at", {format: "date-time"})) return false;
+        if (!$.formats["date-time"](y5) && $.fail(E, "format", p + "/called_at", e9)) return false;
       }
     }
     if ($.has(x, "context")) {
       const y6 = x["context"];
-      if ((!((Array.isArray(y6)))) && $.fail(E, "type", p + "/context", {type: "array"})) return false;
+      if (!Array.isArray(y6) && $.fail(E, "type", p + "/context", e10)) return false;
       if (Array.isArray(y6)) {
-        if ((y6.length > 256) && $.fail(E, "maxItems", p + "/context", {limit: 256})) return false;
+        if (y6.length > 256 && $.fail(E, "maxItems", p + "/context", e11)) return false;
         for (let y7 = 0; y7 < y6.length; y7++) {
           const y8 = y6[y7];
-          if (!v1(y8, E && (p + "/context" + "/" + y7), E) && E === undefined) return false;
+          const y9 = E && (p + "/context" + "/" + y7);
+          if (!v1(y8, y9, E) && E === undefined) return false;
         }
       }
     }
-    for (const y9 of Object.keys(x)) {
-      if (y9 === "call_id" || y9 === "task_id" || y9 === "tool_name" || y9 === "arguments" || y9 === "called_at" || y9 === "context") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y9})) return false;
+    for (const y10 of Object.keys(x)) {
+      if (y10 === "call_id" || y10 === "task_id" || y10 === "tool_name" || y10 === "arguments" || y10 === "called_at" || y10 === "context") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y10})) return false;
     }
   }
   return E === undefined || E.length === N;
 }
 function v1(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
     {
       const y1 = x["kind"];
@@ -85,27 +116,27 @@ function v1(x, p, E) {
 }
 function v2(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
-  if ((!(x === "image/png" || x === "image/jpeg" || x === "image/webp" || x === "image/gif")) && $.fail(E, "enum", p, {allowedValues: c0})) return false;
+  if (typeof x !== "string" && $.fail(E, "type", p, e6)) return false;
+  if (!(x === "image/png" || x === "image/jpeg" || x === "image/webp" || x === "image/gif") && $.fail(E, "enum", p, e12)) return false;
   return E === undefined || E.length === N;
 }
 function v3(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "kind")) && $.fail(E, "required", p, {missingProperty: "kind"})) return false;
-    if ((!$.has(x, "url")) && $.fail(E, "required", p, {missingProperty: "url"})) return false;
-    if ((!$.has(x, "mime")) && $.fail(E, "required", p, {missingProperty: "mime"})) return false;
+    if (!$.has(x, "kind") && $.fail(E, "required", p, e13)) return false;
+    if (!$.has(x, "url") && $.fail(E, "required", p, e14)) return false;
+    if (!$.has(x, "mime") && $.fail(E, "required", p, e15)) return false;
     if ($.has(x, "kind")) {
       const y1 = x["kind"];
-      if ((!((typeof y1 === "string"))) && $.fail(E, "type", p + "/kind", {type: "string"})) return false;
-      if ((!(y1 === "image")) && $.fail(E, "const", p + "/kind", {allowedValue: "image"})) return false;
+      if (typeof y1 !== "string" && $.fail(E, "type", p + "/kind", e6)) return false;
+      if (!(y1 === "image") && $.fail(E, "const", p + "/kind", e16)) return false;
     }
     if ($.has(x, "url")) {
       const y2 = x["url"];
-      if ((!((typeof y2 === "string"))) && $.fail(E, "type", p + "/url", {type: "string"})) return false;
+      if (typeof y2 !== "string" && $.fail(E, "type", p + "/url", e6)) return false;
       if (typeof y2 === "string") {
-        if ((!$.formats["uri"](y2)) && $.fail(E, "format", p + "/url", {format: "uri"})) return false;
+        if (!$.formats["uri"](y2) && $.fail(E, "format", p + "/url", e17)) return false;
       }
     }
     if ($.has(x, "mime")) {
@@ -114,9 +145,9 @@ function v3(x, p, E) {
     }
     if ($.has(x, "alt")) {
       const y4 = x["alt"];
-      if ((!((typeof y4 === "string"))) && $.fail(E, "type", p + "/alt", {type: "string"})) return false;
+      if (typeof y4 !== "string" && $.fail(E, "type", p + "/alt", e6)) return false;
       if (typeof y4 === "string") {
-        if ((y4.length > 1000 && $.length(y4) > 1000) && $.fail(E, "maxLength", p + "/alt", {limit: 1000})) return false;
+        if (y4.length > 1000 && $.length(y4) > 1000 && $.fail(E, "maxLength", p + "/alt", e18)) return false;
       }
     }
     for (const y5 of Object.keys(x)) {
@@ -130,26 +161,26 @@ function v4(x, p, E) {
   const N = E === undefined ? 0 : E.length;
   {
     const y1 = E && [];
-    if ((!(v12(x, p, y1) || v13(x, p, y1) || v14(x, p, y1) || v15(x, p, y1) || v16(x, p, y1) || v17(x, p, y1))) && $.fail(E, "anyOf", p, {}, "must match a schema in anyOf", undefined, y1)) return false;
+    if (!(v12(x, p, y1) || v13(x, p, y1) || v14(x, p, y1) || v15(x, p, y1) || v16(x, p, y1) || v17(x, p, y1)) && $.fail(E, "anyOf", p, {}, "must match a schema in anyOf", undefined, y1)) return false;
   }
   return E === undefined || E.length === N;
 }
 function v5(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "kind")) && $.fail(E, "required", p, {missingProperty: "kind"})) return false;
-    if ((!$.has(x, "text")) && $.fail(E, "required", p, {missingProperty: "text"})) return false;
+    if (!$.has(x, "kind") && $.fail(E, "required", p, e13)) return false;
+    if (!$.has(x, "text") && $.fail(E, "required", p, e19)) return false;
     if ($.has(x, "kind")) {
       const y1 = x["kind"];
-      if ((!((typeof y1 === "string"))) && $.fail(E, "type", p + "/kind", {type: "string"})) return false;
-      if ((!(y1 === "text")) && $.fail(E, "const", p + "/kind", {allowedValue: "text"})) return false;
+      if (typeof y1 !== "string" && $.fail(E, "type", p + "/kind", e6)) return false;
+      if (!(y1 === "text") && $.fail(E, "const", p + "/kind", e20)) return false;
     }
     if ($.has(x, "text")) {
       const y2 = x["text"];
-      if ((!((typeof y2 === "string"))) && $.fail(E, "type", p + "/text", {type: "string"})) return false;
+      if (typeof y2 !== "string" && $.fail(E, "type", p + "/text", e6)) return false;
       if (typeof y2 === "string") {
-        if ((y2.length > 100000 && $.length(y2) > 100000) && $.fail(E, "maxLength", p + "/text", {limit: 100000})) return false;
+        if (y2.length > 100000 && $.length(y2) > 100000 && $.fail(E, "maxLength", p + "/text", e21)) return false;
       }
     }
     for (const y3 of Object.keys(x)) {
@@ -161,30 +192,30 @@ function v5(x, p, E) {
 }
 function v6(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   return E === undefined || E.length === N;
 }
 function v7(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
+  if (typeof x !== "string" && $.fail(E, "type", p, e6)) return false;
   if (typeof x === "string") {
-    if ((x.length < 2 && $.length(x) < 1) && $.fail(E, "minLength", p, {limit: 1})) return false;
-    if ((x.length > 128 && $.length(x) > 128) && $.fail(E, "maxLength", p, {limit: 128})) return false;
-    if ((!p1.test(x)) && $.fail(E, "pattern", p, {pattern: "^[A-Za-z0-9_-]+$"})) return false;
+    if (x.length < 2 && $.length(x) < 1 && $.fail(E, "minLength", p, e22)) return false;
+    if (x.length > 128 && $.length(x) > 128 && $.fail(E, "maxLength", p, e23)) return false;
+    if (!p1.test(x) && $.fail(E, "pattern", p, e24)) return false;
   }
   return E === undefined || E.length === N;
 }
 function v8(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "kind")) && $.fail(E, "required", p, {missingProperty: "kind"})) return false;
-    if ((!$.has(x, "tool_call_id")) && $.fail(E, "required", p, {missingProperty: "tool_call_id"})) return false;
-    if ((!$.has(x, "content")) && $.fail(E, "required", p, {missingProperty: "content"})) return false;
+    if (!$.has(x, "kind") && $.fail(E, "required", p, e13)) return false;
+    if (!$.has(x, "tool_call_id") && $.fail(E, "required", p, e25)) return false;
+    if (!$.has(x, "content") && $.fail(E, "required", p, e26)) return false;
     if ($.has(x, "kind")) {
       const y1 = x["kind"];
-      if ((!((typeof y1 === "string"))) && $.fail(E, "type", p + "/kind", {type: "string"})) return false;
-      if ((!(y1 === "tool_result")) && $.fail(E, "const", p + "/kind", {allowedValue: "tool_result"})) return false;
+      if (typeof y1 !== "string" && $.fail(E, "type", p + "/kind", e6)) return false;
+      if (!(y1 === "tool_result") && $.fail(E, "const", p + "/kind", e27)) return false;
     }
     if ($.has(x, "tool_call_id")) {
       const y2 = x["tool_call_id"];
@@ -192,25 +223,26 @@ function v8(x, p, E) {
     }
     if ($.has(x, "content")) {
       const y3 = x["content"];
-      if ((!((Array.isArray(y3)))) && $.fail(E, "type", p + "/content", {type: "array"})) return false;
+      if (!Array.isArray(y3) && $.fail(E, "type", p + "/content", e10)) return false;
       if (Array.isArray(y3)) {
         for (let y4 = 0; y4 < y3.length; y4++) {
           const y5 = y3[y4];
-          if (!v1(y5, E && (p + "/content" + "/" + y4), E) && E === undefined) return false;
+          const y6 = E && (p + "/content" + "/" + y4);
+          if (!v1(y5, y6, E) && E === undefined) return false;
         }
       }
     }
     if ($.has(x, "is_error")) {
-      const y6 = x["is_error"];
-      if ((!((typeof y6 === "boolean"))) && $.fail(E, "type", p + "/is_error", {type: "boolean"})) return false;
+      const y7 = x["is_error"];
+      if (typeof y7 !== "boolean" && $.fail(E, "type", p + "/is_error", e28)) return false;
     }
     if ($.has(x, "structured")) {
-      const y7 = x["structured"];
-      if (!v4(y7, E && (p + "/structured"), E) && E === undefined) return false;
+      const y8 = x["structured"];
+      if (!v4(y8, E && (p + "/structured"), E) && E === undefined) return false;
     }
-    for (const y8 of Object.keys(x)) {
-      if (y8 === "kind" || y8 === "tool_call_id" || y8 === "content" || y8 === "is_error" || y8 === "structured") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y8})) return false;
+    for (const y9 of Object.keys(x)) {
+      if (y9 === "kind" || y9 === "tool_call_id" || y9 === "content" || y9 === "is_error" || y9 === "structured") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y9})) return false;
     }
   }
   return E === undefined || E.length === N;
@@ -232,64 +264,71 @@ function v11(x, p, E) {
 }
 function v12(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x === null))) && $.fail(E, "type", p, {type: "null"})) return false;
+  if (x !== null && $.fail(E, "type", p, e29)) return false;
   return E === undefined || E.length === N;
 }
 function v13(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "boolean"))) && $.fail(E, "type", p, {type: "boolean"})) return false;
+  if (typeof x !== "boolean" && $.fail(E, "type", p, e28)) return false;
   return E === undefined || E.length === N;
 }
 function v14(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "number" && isFinite(x)))) && $.fail(E, "type", p, {type: "number"})) return false;
+  if (!(typeof x === "number" && isFinite(x)) && $.fail(E, "type", p, e30)) return false;
   return E === undefined || E.length === N;
 }
 function v15(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
+  if (typeof x !== "string" && $.fail(E, "type", p, e6)) return false;
   return E === undefined || E.length === N;
 }
 function v16(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((Array.isArray(x)))) && $.fail(E, "type", p, {type: "array"})) return false;
+  if (!Array.isArray(x) && $.fail(E, "type", p, e10)) return false;
   if (Array.isArray(x)) {
     for (let y1 = 0; y1 < x.length; y1++) {
       const y2 = x[y1];
-      if (!v4(y2, E && (p + "/" + y1), E) && E === undefined) return false;
+      const y3 = E && (p + "/" + y1);
+      if (!v4(y2, y3, E) && E === undefined) return false;
     }
   }
   return E === undefined || E.length === N;
 }
 function v17(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
     for (const y1 of Object.keys(x)) {
       const y2 = x[y1];
-      if (!v4(y2, E && (p + "/" + $.esc(y1)), E) && E === undefined) return false;
+      const y3 = E && (p + "/" + $.esc(y1));
+      if (!v4(y2, y3, E) && E === undefined) return false;
     }
   }
   return E === undefined || E.length === N;
 }
-return {
-  "llm/tool_call.v1.json#": v0,
-  "llm/tool_call.v1.json#/$defs/ContentPart": v1,
-  "llm/tool_call.v1.json#/$defs/ImageMimeType": v2,
-  "llm/tool_call.v1.json#/$defs/ImagePart": v3,
-  "llm/tool_call.v1.json#/$defs/JsonValue": v4,
-  "llm/tool_call.v1.json#/$defs/TextPart": v5,
-  "llm/tool_call.v1.json#/$defs/ToolCallArguments": v6,
-  "llm/tool_call.v1.json#/$defs/ToolCallId": v7,
-  "llm/tool_call.v1.json#/$defs/ToolResultPart": v8,
-  "llm/tool_call.v1.json#/$defs/ContentPart/oneOf/0": v9,
-  "llm/tool_call.v1.json#/$defs/ContentPart/oneOf/1": v10,
-  "llm/tool_call.v1.json#/$defs/ContentPart/oneOf/2": v11,
-  "llm/tool_call.v1.json#/$defs/JsonValue/anyOf/0": v12,
-  "llm/tool_call.v1.json#/$defs/JsonValue/anyOf/1": v13,
-  "llm/tool_call.v1.json#/$defs/JsonValue/anyOf/2": v14,
-  "llm/tool_call.v1.json#/$defs/JsonValue/anyOf/3": v15,
-  "llm/tool_call.v1.json#/$defs/JsonValue/anyOf/4": v16,
-  "llm/tool_call.v1.json#/$defs/JsonValue/anyOf/5": v17,
-};
+module.exports = (runtime) => {
+  $ = runtime;
+  p0 = $.pattern("^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*$");
+  p1 = $.pattern("^[A-Za-z0-9_-]+$");
+  r0 = $.ref("common/ids.json#/$defs/TaskId");
+  return {
+    "llm/tool_call.v1.json#": v0,
+    "llm/tool_call.v1.json#/$defs/ContentPart": v1,
+    "llm/tool_call.v1.json#/$defs/ImageMimeType": v2,
+    "llm/tool_call.v1.json#/$defs/ImagePart": v3,
+    "llm/tool_call.v1.json#/$defs/JsonValue": v4,
+    "llm/tool_call.v1.json#/$defs/TextPart": v5,
+    "llm/tool_call.v1.json#/$defs/ToolCallArguments": v6,
+    "llm/tool_call.v1.json#/$defs/ToolCallId": v7,
+    "llm/tool_call.v1.json#/$defs/ToolResultPart": v8,
+    "llm/tool_call.v1.json#/$defs/ContentPart/oneOf/0": v9,
+    "llm/tool_call.v1.json#/$defs/ContentPart/oneOf/1": v10,
+    "llm/tool_call.v1.json#/$defs/ContentPart/oneOf/2": v11,
+    "llm/tool_call.v1.json#/$defs/JsonValue/anyOf/0": v12,
+    "llm/tool_call.v1.json#/$defs/JsonValue/anyOf/1": v13,
+    "llm/tool_call.v1.json#/$defs/JsonValue/anyOf/2": v14,
+    "llm/tool_call.v1.json#/$defs/JsonValue/anyOf/3": v15,
+    "llm/tool_call.v1.json#/$defs/JsonValue/anyOf/4": v16,
+    "llm/tool_call.v1.json#/$defs/JsonValue/anyOf/5": v17,
+  };
 };

@@ -3,29 +3,60 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-module.exports = ($) => {
-const p0 = $.pattern("^[A-Z0-9]{4,20}$");
-const p1 = $.pattern("^[A-Z0-9]{2,12}(-[A-Z0-9]{1,8}){0,3}$");
-const p2 = $.pattern("^[A-Z]{2}$");
+// Top-level functions: V8 compiles each on its first call (inside one
+// factory function, the whole text would be parsed again on the call).
+let $, p0, p1, p2, r0, r1, r2, r3;
 const c0 = JSON.parse("[\"campaign\", \"referral\", \"support\", \"partner\"]");
 const c1 = JSON.parse("[\"pending\", \"paid\", \"shipped\", \"cancelled\"]");
-const r0 = $.ref("common/ids.json#/$defs/OrderId");
-const r1 = $.ref("common/ids.json#/$defs/CustomerId");
-const r2 = $.ref("common/money.json#/$defs/Money");
-const r3 = $.ref("common/metadata.json#/$defs/Metadata");
+const e0 = {type: "object"};
+const e1 = {missingProperty: "order_id"};
+const e2 = {missingProperty: "customer_id"};
+const e3 = {missingProperty: "lines"};
+const e4 = {missingProperty: "total"};
+const e5 = {missingProperty: "status"};
+const e6 = {missingProperty: "placed_at"};
+const e7 = {missingProperty: "shipping_address"};
+const e8 = {property: "coupon_code", missingProperty: "coupon_source", depsCount: 1, deps: "coupon_source"};
+const e9 = {type: "array"};
+const e10 = {limit: 1};
+const e11 = {limit: 500};
+const e12 = {type: "string"};
+const e13 = {format: "date-time"};
+const e14 = {type: ["string", "null"]};
+const e15 = {limit: 2000};
+const e16 = {pattern: "^[A-Z0-9]{4,20}$"};
+const e17 = {allowedValues: c0};
+const e18 = {missingProperty: "sku"};
+const e19 = {missingProperty: "quantity"};
+const e20 = {missingProperty: "unit_price"};
+const e21 = {limit: 40};
+const e22 = {pattern: "^[A-Z0-9]{2,12}(-[A-Z0-9]{1,8}){0,3}$"};
+const e23 = {type: "integer"};
+const e24 = {comparison: ">=", limit: 1};
+const e25 = {comparison: "<=", limit: 10000};
+const e26 = {limit: 200};
+const e27 = {allowedValues: c1};
+const e28 = {missingProperty: "recipient"};
+const e29 = {missingProperty: "line1"};
+const e30 = {missingProperty: "city"};
+const e31 = {missingProperty: "postal_code"};
+const e32 = {missingProperty: "country_code"};
+const e33 = {limit: 100};
+const e34 = {limit: 16};
+const e35 = {pattern: "^[A-Z]{2}$"};
 function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "order_id")) && $.fail(E, "required", p, {missingProperty: "order_id"})) return false;
-    if ((!$.has(x, "customer_id")) && $.fail(E, "required", p, {missingProperty: "customer_id"})) return false;
-    if ((!$.has(x, "lines")) && $.fail(E, "required", p, {missingProperty: "lines"})) return false;
-    if ((!$.has(x, "total")) && $.fail(E, "required", p, {missingProperty: "total"})) return false;
-    if ((!$.has(x, "status")) && $.fail(E, "required", p, {missingProperty: "status"})) return false;
-    if ((!$.has(x, "placed_at")) && $.fail(E, "required", p, {missingProperty: "placed_at"})) return false;
-    if ((!$.has(x, "shipping_address")) && $.fail(E, "required", p, {missingProperty: "shipping_address"})) return false;
+    if (!$.has(x, "order_id") && $.fail(E, "required", p, e1)) return false;
+    if (!$.has(x, "customer_id") && $.fail(E, "required", p, e2)) return false;
+    if (!$.has(x, "lines") && $.fail(E, "required", p, e3)) return false;
+    if (!$.has(x, "total") && $.fail(E, "required", p, e4)) return false;
+    if (!$.has(x, "status") && $.fail(E, "required", p, e5)) return false;
+    if (!$.has(x, "placed_at") && $.fail(E, "required", p, e6)) return false;
+    if (!$.has(x, "shipping_address") && $.fail(E, "required", p, e7)) return false;
     if ($.has(x, "coupon_code")) {
-      if ((!$.has(x, "coupon_source")) && $.fail(E, "dependentRequired", p, {property: "coupon_code", missingProperty: "coupon_source", depsCount: 1, deps: "coupon_source"})) return false;
+      if (!$.has(x, "coupon_source") && $.fail(E, "dependentRequired", p, e8)) return false;
     }
     if ($.has(x, "order_id")) {
       const y1 = x["order_id"];
@@ -37,91 +68,92 @@ function v0(x, p, E) {
     }
     if ($.has(x, "lines")) {
       const y3 = x["lines"];
-      if ((!((Array.isArray(y3)))) && $.fail(E, "type", p + "/lines", {type: "array"})) return false;
+      if (!Array.isArray(y3) && $.fail(E, "type", p + "/lines", e9)) return false;
       if (Array.isArray(y3)) {
-        if ((y3.length < 1) && $.fail(E, "minItems", p + "/lines", {limit: 1})) return false;
-        if ((y3.length > 500) && $.fail(E, "maxItems", p + "/lines", {limit: 500})) return false;
+        if (y3.length < 1 && $.fail(E, "minItems", p + "/lines", e10)) return false;
+        if (y3.length > 500 && $.fail(E, "maxItems", p + "/lines", e11)) return false;
         for (let y4 = 0; y4 < y3.length; y4++) {
           const y5 = y3[y4];
-          if (!v2(y5, E && (p + "/lines" + "/" + y4), E) && E === undefined) return false;
+          const y6 = E && (p + "/lines" + "/" + y4);
+          if (!v2(y5, y6, E) && E === undefined) return false;
         }
       }
     }
     if ($.has(x, "total")) {
-      const y6 = x["total"];
-      if (!r2(y6, E && (p + "/total"), E) && E === undefined) return false;
+      const y7 = x["total"];
+      if (!r2(y7, E && (p + "/total"), E) && E === undefined) return false;
     }
     if ($.has(x, "status")) {
-      const y7 = x["status"];
-      if (!v3(y7, E && (p + "/status"), E) && E === undefined) return false;
+      const y8 = x["status"];
+      if (!v3(y8, E && (p + "/status"), E) && E === undefined) return false;
     }
     if ($.has(x, "placed_at")) {
-      const y8 = x["placed_at"];
-      if ((!((typeof y8 === "string"))) && $.fail(E, "type", p + "/placed_at", {type: "string"})) return false;
-      if (typeof y8 === "string") {
-        if ((!$.formats["date-time"](y8)) && $.fail(E, "format", p + "/placed_at", {format: "date-time"})) return false;
+      const y9 = x["placed_at"];
+      if (typeof y9 !== "string" && $.fail(E, "type", p + "/placed_at", e12)) return false;
+      if (typeof y9 === "string") {
+        if (!$.formats["date-time"](y9) && $.fail(E, "format", p + "/placed_at", e13)) return false;
       }
     }
     if ($.has(x, "notes")) {
-      const y9 = x["notes"];
-      if ((!((typeof y9 === "string") || (y9 === null))) && $.fail(E, "type", p + "/notes", {type: ["string", "null"]})) return false;
-      if (typeof y9 === "string") {
-        if ((y9.length > 2000 && $.length(y9) > 2000) && $.fail(E, "maxLength", p + "/notes", {limit: 2000})) return false;
+      const y10 = x["notes"];
+      if (!((typeof y10 === "string") || (y10 === null)) && $.fail(E, "type", p + "/notes", e14)) return false;
+      if (typeof y10 === "string") {
+        if (y10.length > 2000 && $.length(y10) > 2000 && $.fail(E, "maxLength", p + "/notes", e15)) return false;
       }
     }
     if ($.has(x, "shipping_address")) {
-      const y10 = x["shipping_address"];
-      if (!v4(y10, E && (p + "/shipping_address"), E) && E === undefined) return false;
+      const y11 = x["shipping_address"];
+      if (!v4(y11, E && (p + "/shipping_address"), E) && E === undefined) return false;
     }
     if ($.has(x, "coupon_code")) {
-      const y11 = x["coupon_code"];
-      if ((!((typeof y11 === "string"))) && $.fail(E, "type", p + "/coupon_code", {type: "string"})) return false;
-      if (typeof y11 === "string") {
-        if ((!p0.test(y11)) && $.fail(E, "pattern", p + "/coupon_code", {pattern: "^[A-Z0-9]{4,20}$"})) return false;
+      const y12 = x["coupon_code"];
+      if (typeof y12 !== "string" && $.fail(E, "type", p + "/coupon_code", e12)) return false;
+      if (typeof y12 === "string") {
+        if (!p0.test(y12) && $.fail(E, "pattern", p + "/coupon_code", e16)) return false;
       }
     }
     if ($.has(x, "coupon_source")) {
-      const y12 = x["coupon_source"];
-      if (!v1(y12, E && (p + "/coupon_source"), E) && E === undefined) return false;
+      const y13 = x["coupon_source"];
+      if (!v1(y13, E && (p + "/coupon_source"), E) && E === undefined) return false;
     }
     if ($.has(x, "metadata")) {
-      const y13 = x["metadata"];
-      if (!r3(y13, E && (p + "/metadata"), E) && E === undefined) return false;
+      const y14 = x["metadata"];
+      if (!r3(y14, E && (p + "/metadata"), E) && E === undefined) return false;
     }
-    for (const y14 of Object.keys(x)) {
-      if (y14 === "order_id" || y14 === "customer_id" || y14 === "lines" || y14 === "total" || y14 === "status" || y14 === "placed_at" || y14 === "notes" || y14 === "shipping_address" || y14 === "coupon_code" || y14 === "coupon_source" || y14 === "metadata") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y14})) return false;
+    for (const y15 of Object.keys(x)) {
+      if (y15 === "order_id" || y15 === "customer_id" || y15 === "lines" || y15 === "total" || y15 === "status" || y15 === "placed_at" || y15 === "notes" || y15 === "shipping_address" || y15 === "coupon_code" || y15 === "coupon_source" || y15 === "metadata") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y15})) return false;
     }
   }
   return E === undefined || E.length === N;
 }
 function v1(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
-  if ((!(x === "campaign" || x === "referral" || x === "support" || x === "partner")) && $.fail(E, "enum", p, {allowedValues: c0})) return false;
+  if (typeof x !== "string" && $.fail(E, "type", p, e12)) return false;
+  if (!(x === "campaign" || x === "referral" || x === "support" || x === "partner") && $.fail(E, "enum", p, e17)) return false;
   return E === undefined || E.length === N;
 }
 function v2(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "sku")) && $.fail(E, "required", p, {missingProperty: "sku"})) return false;
-    if ((!$.has(x, "quantity")) && $.fail(E, "required", p, {missingProperty: "quantity"})) return false;
-    if ((!$.has(x, "unit_price")) && $.fail(E, "required", p, {missingProperty: "unit_price"})) return false;
+    if (!$.has(x, "sku") && $.fail(E, "required", p, e18)) return false;
+    if (!$.has(x, "quantity") && $.fail(E, "required", p, e19)) return false;
+    if (!$.has(x, "unit_price") && $.fail(E, "required", p, e20)) return false;
     if ($.has(x, "sku")) {
       const y1 = x["sku"];
-      if ((!((typeof y1 === "string"))) && $.fail(E, "type", p + "/sku", {type: "string"})) return false;
+      if (typeof y1 !== "string" && $.fail(E, "type", p + "/sku", e12)) return false;
       if (typeof y1 === "string") {
-        if ((y1.length > 40 && $.length(y1) > 40) && $.fail(E, "maxLength", p + "/sku", {limit: 40})) return false;
-        if ((!p1.test(y1)) && $.fail(E, "pattern", p + "/sku", {pattern: "^[A-Z0-9]{2,12}(-[A-Z0-9]{1,8}){0,3}$"})) return false;
+        if (y1.length > 40 && $.length(y1) > 40 && $.fail(E, "maxLength", p + "/sku", e21)) return false;
+        if (!p1.test(y1) && $.fail(E, "pattern", p + "/sku", e22)) return false;
       }
     }
     if ($.has(x, "quantity")) {
       const y2 = x["quantity"];
-      if ((!((Number.isInteger(y2)))) && $.fail(E, "type", p + "/quantity", {type: "integer"})) return false;
+      if (!Number.isInteger(y2) && $.fail(E, "type", p + "/quantity", e23)) return false;
       if (typeof y2 === "number" && isFinite(y2)) {
-        if ((!(y2 >= 1)) && $.fail(E, "minimum", p + "/quantity", {comparison: ">=", limit: 1})) return false;
-        if ((!(y2 <= 10000)) && $.fail(E, "maximum", p + "/quantity", {comparison: "<=", limit: 10000})) return false;
+        if (!(y2 >= 1) && $.fail(E, "minimum", p + "/quantity", e24)) return false;
+        if (!(y2 <= 10000) && $.fail(E, "maximum", p + "/quantity", e25)) return false;
       }
     }
     if ($.has(x, "unit_price")) {
@@ -130,9 +162,9 @@ function v2(x, p, E) {
     }
     if ($.has(x, "name")) {
       const y4 = x["name"];
-      if ((!((typeof y4 === "string"))) && $.fail(E, "type", p + "/name", {type: "string"})) return false;
+      if (typeof y4 !== "string" && $.fail(E, "type", p + "/name", e12)) return false;
       if (typeof y4 === "string") {
-        if ((y4.length > 200 && $.length(y4) > 200) && $.fail(E, "maxLength", p + "/name", {limit: 200})) return false;
+        if (y4.length > 200 && $.length(y4) > 200 && $.fail(E, "maxLength", p + "/name", e26)) return false;
       }
     }
     for (const y5 of Object.keys(x)) {
@@ -144,70 +176,70 @@ function v2(x, p, E) {
 }
 function v3(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
-  if ((!(x === "pending" || x === "paid" || x === "shipped" || x === "cancelled")) && $.fail(E, "enum", p, {allowedValues: c1})) return false;
+  if (typeof x !== "string" && $.fail(E, "type", p, e12)) return false;
+  if (!(x === "pending" || x === "paid" || x === "shipped" || x === "cancelled") && $.fail(E, "enum", p, e27)) return false;
   return E === undefined || E.length === N;
 }
 function v4(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "recipient")) && $.fail(E, "required", p, {missingProperty: "recipient"})) return false;
-    if ((!$.has(x, "line1")) && $.fail(E, "required", p, {missingProperty: "line1"})) return false;
-    if ((!$.has(x, "city")) && $.fail(E, "required", p, {missingProperty: "city"})) return false;
-    if ((!$.has(x, "postal_code")) && $.fail(E, "required", p, {missingProperty: "postal_code"})) return false;
-    if ((!$.has(x, "country_code")) && $.fail(E, "required", p, {missingProperty: "country_code"})) return false;
+    if (!$.has(x, "recipient") && $.fail(E, "required", p, e28)) return false;
+    if (!$.has(x, "line1") && $.fail(E, "required", p, e29)) return false;
+    if (!$.has(x, "city") && $.fail(E, "required", p, e30)) return false;
+    if (!$.has(x, "postal_code") && $.fail(E, "required", p, e31)) return false;
+    if (!$.has(x, "country_code") && $.fail(E, "required", p, e32)) return false;
     if ($.has(x, "recipient")) {
       const y1 = x["recipient"];
-      if ((!((typeof y1 === "string"))) && $.fail(E, "type", p + "/recipient", {type: "string"})) return false;
+      if (typeof y1 !== "string" && $.fail(E, "type", p + "/recipient", e12)) return false;
       if (typeof y1 === "string") {
-        if ((y1.length < 2 && $.length(y1) < 1) && $.fail(E, "minLength", p + "/recipient", {limit: 1})) return false;
-        if ((y1.length > 200 && $.length(y1) > 200) && $.fail(E, "maxLength", p + "/recipient", {limit: 200})) return false;
+        if (y1.length < 2 && $.length(y1) < 1 && $.fail(E, "minLength", p + "/recipient", e10)) return false;
+        if (y1.length > 200 && $.length(y1) > 200 && $.fail(E, "maxLength", p + "/recipient", e26)) return false;
       }
     }
     if ($.has(x, "line1")) {
       const y2 = x["line1"];
-      if ((!((typeof y2 === "string"))) && $.fail(E, "type", p + "/line1", {type: "string"})) return false;
+      if (typeof y2 !== "string" && $.fail(E, "type", p + "/line1", e12)) return false;
       if (typeof y2 === "string") {
-        if ((y2.length < 2 && $.length(y2) < 1) && $.fail(E, "minLength", p + "/line1", {limit: 1})) return false;
-        if ((y2.length > 200 && $.length(y2) > 200) && $.fail(E, "maxLength", p + "/line1", {limit: 200})) return false;
+        if (y2.length < 2 && $.length(y2) < 1 && $.fail(E, "minLength", p + "/line1", e10)) return false;
+        if (y2.length > 200 && $.length(y2) > 200 && $.fail(E, "maxLength", p + "/line1", e26)) return false;
       }
     }
     if ($.has(x, "line2")) {
       const y3 = x["line2"];
-      if ((!((typeof y3 === "string"))) && $.fail(E, "type", p + "/line2", {type: "string"})) return false;
+      if (typeof y3 !== "string" && $.fail(E, "type", p + "/line2", e12)) return false;
       if (typeof y3 === "string") {
-        if ((y3.length > 200 && $.length(y3) > 200) && $.fail(E, "maxLength", p + "/line2", {limit: 200})) return false;
+        if (y3.length > 200 && $.length(y3) > 200 && $.fail(E, "maxLength", p + "/line2", e26)) return false;
       }
     }
     if ($.has(x, "city")) {
       const y4 = x["city"];
-      if ((!((typeof y4 === "string"))) && $.fail(E, "type", p + "/city", {type: "string"})) return false;
+      if (typeof y4 !== "string" && $.fail(E, "type", p + "/city", e12)) return false;
       if (typeof y4 === "string") {
-        if ((y4.length < 2 && $.length(y4) < 1) && $.fail(E, "minLength", p + "/city", {limit: 1})) return false;
-        if ((y4.length > 100 && $.length(y4) > 100) && $.fail(E, "maxLength", p + "/city", {limit: 100})) return false;
+        if (y4.length < 2 && $.length(y4) < 1 && $.fail(E, "minLength", p + "/city", e10)) return false;
+        if (y4.length > 100 && $.length(y4) > 100 && $.fail(E, "maxLength", p + "/city", e33)) return false;
       }
     }
     if ($.has(x, "region")) {
       const y5 = x["region"];
-      if ((!((typeof y5 === "string"))) && $.fail(E, "type", p + "/region", {type: "string"})) return false;
+      if (typeof y5 !== "string" && $.fail(E, "type", p + "/region", e12)) return false;
       if (typeof y5 === "string") {
-        if ((y5.length > 100 && $.length(y5) > 100) && $.fail(E, "maxLength", p + "/region", {limit: 100})) return false;
+        if (y5.length > 100 && $.length(y5) > 100 && $.fail(E, "maxLength", p + "/region", e33)) return false;
       }
     }
     if ($.has(x, "postal_code")) {
       const y6 = x["postal_code"];
-      if ((!((typeof y6 === "string"))) && $.fail(E, "type", p + "/postal_code", {type: "string"})) return false;
+      if (typeof y6 !== "string" && $.fail(E, "type", p + "/postal_code", e12)) return false;
       if (typeof y6 === "string") {
-        if ((y6.length < 2 && $.length(y6) < 1) && $.fail(E, "minLength", p + "/postal_code", {limit: 1})) return false;
-        if ((y6.length > 16 && $.length(y6) > 16) && $.fail(E, "maxLength", p + "/postal_code", {limit: 16})) return false;
+        if (y6.length < 2 && $.length(y6) < 1 && $.fail(E, "minLength", p + "/postal_code", e10)) return false;
+        if (y6.length > 16 && $.length(y6) > 16 && $.fail(E, "maxLength", p + "/postal_code", e34)) return false;
       }
     }
     if ($.has(x, "country_code")) {
       const y7 = x["country_code"];
-      if ((!((typeof y7 === "string"))) && $.fail(E, "type", p + "/country_code", {type: "string"})) return false;
+      if (typeof y7 !== "string" && $.fail(E, "type", p + "/country_code", e12)) return false;
       if (typeof y7 === "string") {
-        if ((!p2.test(y7)) && $.fail(E, "pattern", p + "/country_code", {pattern: "^[A-Z]{2}$"})) return false;
+        if (!p2.test(y7) && $.fail(E, "pattern", p + "/country_code", e35)) return false;
       }
     }
     for (const y8 of Object.keys(x)) {
@@ -217,11 +249,20 @@ function v4(x, p, E) {
   }
   return E === undefined || E.length === N;
 }
-return {
-  "order/order_created.v1.json#": v0,
-  "order/order_created.v1.json#/$defs/CouponSource": v1,
-  "order/order_created.v1.json#/$defs/OrderLine": v2,
-  "order/order_created.v1.json#/$defs/OrderStatus": v3,
-  "order/order_created.v1.json#/$defs/ShippingAddress": v4,
-};
+module.exports = (runtime) => {
+  $ = runtime;
+  p0 = $.pattern("^[A-Z0-9]{4,20}$");
+  p1 = $.pattern("^[A-Z0-9]{2,12}(-[A-Z0-9]{1,8}){0,3}$");
+  p2 = $.pattern("^[A-Z]{2}$");
+  r0 = $.ref("common/ids.json#/$defs/OrderId");
+  r1 = $.ref("common/ids.json#/$defs/CustomerId");
+  r2 = $.ref("common/money.json#/$defs/Money");
+  r3 = $.ref("common/metadata.json#/$defs/Metadata");
+  return {
+    "order/order_created.v1.json#": v0,
+    "order/order_created.v1.json#/$defs/CouponSource": v1,
+    "order/order_created.v1.json#/$defs/OrderLine": v2,
+    "order/order_created.v1.json#/$defs/OrderStatus": v3,
+    "order/order_created.v1.json#/$defs/ShippingAddress": v4,
+  };
 };

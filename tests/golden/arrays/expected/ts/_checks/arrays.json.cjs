@@ -3,163 +3,189 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-module.exports = ($) => {
+// Top-level functions: V8 compiles each on its first call (inside one
+// factory function, the whole text would be parsed again on the call).
+let $;
+const e0 = {type: "object"};
+const e1 = {missingProperty: "tags"};
+const e2 = {type: "array"};
+const e3 = {limit: 1};
+const e4 = {limit: 3};
+const e5 = {type: "string"};
+const e6 = {limit: 2};
+const e7 = {type: "number"};
+const e8 = {type: "integer"};
+const e9 = {type: "boolean"};
+const e10 = {minContains: 2, maxContains: 3};
+const e11 = {minContains: 1};
+const e12 = {missingProperty: "sku"};
+const e13 = {missingProperty: "qty"};
+const e14 = {comparison: ">=", limit: 1};
+const e15 = {comparison: ">=", limit: 10};
+const e16 = {allowedValue: "urgent"};
 function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "tags")) && $.fail(E, "required", p, {missingProperty: "tags"})) return false;
+    if (!$.has(x, "tags") && $.fail(E, "required", p, e1)) return false;
     if ($.has(x, "tags")) {
       const y1 = x["tags"];
-      if ((!((Array.isArray(y1)))) && $.fail(E, "type", p + "/tags", {type: "array"})) return false;
+      if (!Array.isArray(y1) && $.fail(E, "type", p + "/tags", e2)) return false;
       if (Array.isArray(y1)) {
-        if ((y1.length < 1) && $.fail(E, "minItems", p + "/tags", {limit: 1})) return false;
-        if ((y1.length > 3) && $.fail(E, "maxItems", p + "/tags", {limit: 3})) return false;
+        if (y1.length < 1 && $.fail(E, "minItems", p + "/tags", e3)) return false;
+        if (y1.length > 3 && $.fail(E, "maxItems", p + "/tags", e4)) return false;
         for (let y2 = 0; y2 < y1.length; y2++) {
           const y3 = y1[y2];
-          if ((!((typeof y3 === "string"))) && $.fail(E, "type", p + "/tags" + "/" + y2, {type: "string"})) return false;
+          const y4 = E && (p + "/tags" + "/" + y2);
+          if (typeof y3 !== "string" && $.fail(E, "type", y4, e5)) return false;
         }
       }
     }
     if ($.has(x, "point")) {
-      const y4 = x["point"];
-      if ((!((Array.isArray(y4)))) && $.fail(E, "type", p + "/point", {type: "array"})) return false;
-      if (Array.isArray(y4)) {
-        if ((y4.length < 2) && $.fail(E, "minItems", p + "/point", {limit: 2})) return false;
-        if (y4.length > 0) {
-          const y5 = y4[0];
-          if ((!((typeof y5 === "number" && isFinite(y5)))) && $.fail(E, "type", p + "/point" + "/0", {type: "number"})) return false;
+      const y5 = x["point"];
+      if (!Array.isArray(y5) && $.fail(E, "type", p + "/point", e2)) return false;
+      if (Array.isArray(y5)) {
+        if (y5.length < 2 && $.fail(E, "minItems", p + "/point", e6)) return false;
+        if (y5.length > 0) {
+          const y6 = y5[0];
+          if (!(typeof y6 === "number" && isFinite(y6)) && $.fail(E, "type", p + "/point/0", e7)) return false;
         }
-        if (y4.length > 1) {
-          const y6 = y4[1];
-          if ((!((typeof y6 === "number" && isFinite(y6)))) && $.fail(E, "type", p + "/point" + "/1", {type: "number"})) return false;
+        if (y5.length > 1) {
+          const y7 = y5[1];
+          if (!(typeof y7 === "number" && isFinite(y7)) && $.fail(E, "type", p + "/point/1", e7)) return false;
         }
-        if ((y4.length > 2) && $.fail(E, "items", p + "/point", {limit: 2})) return false;
+        if (y5.length > 2 && $.fail(E, "items", p + "/point", e6)) return false;
       }
     }
     if ($.has(x, "header")) {
-      const y7 = x["header"];
-      if ((!((Array.isArray(y7)))) && $.fail(E, "type", p + "/header", {type: "array"})) return false;
-      if (Array.isArray(y7)) {
-        if (y7.length > 0) {
-          const y8 = y7[0];
-          if ((!((typeof y8 === "string"))) && $.fail(E, "type", p + "/header" + "/0", {type: "string"})) return false;
+      const y8 = x["header"];
+      if (!Array.isArray(y8) && $.fail(E, "type", p + "/header", e2)) return false;
+      if (Array.isArray(y8)) {
+        if (y8.length > 0) {
+          const y9 = y8[0];
+          if (typeof y9 !== "string" && $.fail(E, "type", p + "/header/0", e5)) return false;
         }
-        if (y7.length > 1) {
-          const y9 = y7[1];
-          if ((!((Number.isInteger(y9)))) && $.fail(E, "type", p + "/header" + "/1", {type: "integer"})) return false;
+        if (y8.length > 1) {
+          const y10 = y8[1];
+          if (!Number.isInteger(y10) && $.fail(E, "type", p + "/header/1", e8)) return false;
         }
       }
     }
     if ($.has(x, "pair_then_flags")) {
-      const y10 = x["pair_then_flags"];
-      if ((!((Array.isArray(y10)))) && $.fail(E, "type", p + "/pair_then_flags", {type: "array"})) return false;
-      if (Array.isArray(y10)) {
-        if (y10.length > 0) {
-          const y11 = y10[0];
-          if ((!((typeof y11 === "string"))) && $.fail(E, "type", p + "/pair_then_flags" + "/0", {type: "string"})) return false;
+      const y11 = x["pair_then_flags"];
+      if (!Array.isArray(y11) && $.fail(E, "type", p + "/pair_then_flags", e2)) return false;
+      if (Array.isArray(y11)) {
+        if (y11.length > 0) {
+          const y12 = y11[0];
+          if (typeof y12 !== "string" && $.fail(E, "type", p + "/pair_then_flags/0", e5)) return false;
         }
-        for (let y12 = 1; y12 < y10.length; y12++) {
-          const y13 = y10[y12];
-          if ((!((typeof y13 === "boolean"))) && $.fail(E, "type", p + "/pair_then_flags" + "/" + y12, {type: "boolean"})) return false;
+        for (let y13 = 1; y13 < y11.length; y13++) {
+          const y14 = y11[y13];
+          const y15 = E && (p + "/pair_then_flags" + "/" + y13);
+          if (typeof y14 !== "boolean" && $.fail(E, "type", y15, e9)) return false;
         }
       }
     }
     if ($.has(x, "unique_numbers")) {
-      const y14 = x["unique_numbers"];
-      if ((!((Array.isArray(y14)))) && $.fail(E, "type", p + "/unique_numbers", {type: "array"})) return false;
-      if (Array.isArray(y14)) {
-        for (let y15 = 0; y15 < y14.length; y15++) {
-          const y16 = y14[y15];
-          if ((!((typeof y16 === "number" && isFinite(y16)))) && $.fail(E, "type", p + "/unique_numbers" + "/" + y15, {type: "number"})) return false;
+      const y16 = x["unique_numbers"];
+      if (!Array.isArray(y16) && $.fail(E, "type", p + "/unique_numbers", e2)) return false;
+      if (Array.isArray(y16)) {
+        for (let y17 = 0; y17 < y16.length; y17++) {
+          const y18 = y16[y17];
+          const y19 = E && (p + "/unique_numbers" + "/" + y17);
+          if (!(typeof y18 === "number" && isFinite(y18)) && $.fail(E, "type", y19, e7)) return false;
         }
-        const y17 = $.duplicate(y14, ["number"]);
-        if ((y17 !== null) && $.fail(E, "uniqueItems", p + "/unique_numbers", {i: y17[0], j: y17[1]})) return false;
+        const y20 = $.duplicate(y16, ["number"]);
+        if (y20 !== null && $.fail(E, "uniqueItems", p + "/unique_numbers", {i: y20[0], j: y20[1]})) return false;
       }
     }
     if ($.has(x, "unique_any")) {
-      const y18 = x["unique_any"];
-      if ((!((Array.isArray(y18)))) && $.fail(E, "type", p + "/unique_any", {type: "array"})) return false;
-      if (Array.isArray(y18)) {
-        const y19 = $.duplicate(y18, null);
-        if ((y19 !== null) && $.fail(E, "uniqueItems", p + "/unique_any", {i: y19[0], j: y19[1]})) return false;
+      const y21 = x["unique_any"];
+      if (!Array.isArray(y21) && $.fail(E, "type", p + "/unique_any", e2)) return false;
+      if (Array.isArray(y21)) {
+        const y22 = $.duplicate(y21, null);
+        if (y22 !== null && $.fail(E, "uniqueItems", p + "/unique_any", {i: y22[0], j: y22[1]})) return false;
       }
     }
     if ($.has(x, "scores")) {
-      const y20 = x["scores"];
-      if ((!((Array.isArray(y20)))) && $.fail(E, "type", p + "/scores", {type: "array"})) return false;
-      if (Array.isArray(y20)) {
-        for (let y21 = 0; y21 < y20.length; y21++) {
-          const y22 = y20[y21];
-          if ((!((Number.isInteger(y22)))) && $.fail(E, "type", p + "/scores" + "/" + y21, {type: "integer"})) return false;
+      const y23 = x["scores"];
+      if (!Array.isArray(y23) && $.fail(E, "type", p + "/scores", e2)) return false;
+      if (Array.isArray(y23)) {
+        for (let y24 = 0; y24 < y23.length; y24++) {
+          const y25 = y23[y24];
+          const y26 = E && (p + "/scores" + "/" + y24);
+          if (!Number.isInteger(y25) && $.fail(E, "type", y26, e8)) return false;
         }
         {
-          const y23 = E && [];
-          if ((!$.contains(y20, v2, y23 && (p + "/scores"), y23, 2, 3)) && $.fail(E, "contains", p + "/scores", {minContains: 2, maxContains: 3}, "must contain at least 2 and no more than 3 valid item(s)", undefined, y23)) return false;
+          const y27 = E && [];
+          if (!$.contains(y23, v2, y27 && (p + "/scores"), y27, 2, 3) && $.fail(E, "contains", p + "/scores", e10, "must contain at least 2 and no more than 3 valid item(s)", undefined, y27)) return false;
         }
       }
     }
     if ($.has(x, "labels")) {
-      const y24 = x["labels"];
-      if ((!((Array.isArray(y24)))) && $.fail(E, "type", p + "/labels", {type: "array"})) return false;
-      if (Array.isArray(y24)) {
+      const y28 = x["labels"];
+      if (!Array.isArray(y28) && $.fail(E, "type", p + "/labels", e2)) return false;
+      if (Array.isArray(y28)) {
         {
-          const y25 = E && [];
-          if ((!$.contains(y24, v3, y25 && (p + "/labels"), y25, 1, undefined)) && $.fail(E, "contains", p + "/labels", {minContains: 1}, "must contain at least 1 valid item(s)", undefined, y25)) return false;
+          const y29 = E && [];
+          if (!$.contains(y28, v3, y29 && (p + "/labels"), y29, 1, undefined) && $.fail(E, "contains", p + "/labels", e11, "must contain at least 1 valid item(s)", undefined, y29)) return false;
         }
       }
     }
     if ($.has(x, "line_items")) {
-      const y26 = x["line_items"];
-      if ((!((Array.isArray(y26)))) && $.fail(E, "type", p + "/line_items", {type: "array"})) return false;
-      if (Array.isArray(y26)) {
-        for (let y27 = 0; y27 < y26.length; y27++) {
-          const y28 = y26[y27];
-          if (!v1(y28, E && (p + "/line_items" + "/" + y27), E) && E === undefined) return false;
-        }
-        const y29 = $.duplicate(y26, null);
-        if ((y29 !== null) && $.fail(E, "uniqueItems", p + "/line_items", {i: y29[0], j: y29[1]})) return false;
-      }
-    }
-    if ($.has(x, "matrix")) {
-      const y30 = x["matrix"];
-      if ((!((Array.isArray(y30)))) && $.fail(E, "type", p + "/matrix", {type: "array"})) return false;
+      const y30 = x["line_items"];
+      if (!Array.isArray(y30) && $.fail(E, "type", p + "/line_items", e2)) return false;
       if (Array.isArray(y30)) {
         for (let y31 = 0; y31 < y30.length; y31++) {
           const y32 = y30[y31];
-          if ((!((Array.isArray(y32)))) && $.fail(E, "type", p + "/matrix" + "/" + y31, {type: "array"})) return false;
-          if (Array.isArray(y32)) {
-            if ((y32.length < 1) && $.fail(E, "minItems", p + "/matrix" + "/" + y31, {limit: 1})) return false;
-            for (let y33 = 0; y33 < y32.length; y33++) {
-              const y34 = y32[y33];
-              if ((!((typeof y34 === "number" && isFinite(y34)))) && $.fail(E, "type", p + "/matrix" + "/" + y31 + "/" + y33, {type: "number"})) return false;
+          const y33 = E && (p + "/line_items" + "/" + y31);
+          if (!v1(y32, y33, E) && E === undefined) return false;
+        }
+        const y34 = $.duplicate(y30, null);
+        if (y34 !== null && $.fail(E, "uniqueItems", p + "/line_items", {i: y34[0], j: y34[1]})) return false;
+      }
+    }
+    if ($.has(x, "matrix")) {
+      const y35 = x["matrix"];
+      if (!Array.isArray(y35) && $.fail(E, "type", p + "/matrix", e2)) return false;
+      if (Array.isArray(y35)) {
+        for (let y36 = 0; y36 < y35.length; y36++) {
+          const y37 = y35[y36];
+          const y38 = E && (p + "/matrix" + "/" + y36);
+          if (!Array.isArray(y37) && $.fail(E, "type", y38, e2)) return false;
+          if (Array.isArray(y37)) {
+            if (y37.length < 1 && $.fail(E, "minItems", y38, e3)) return false;
+            for (let y39 = 0; y39 < y37.length; y39++) {
+              const y40 = y37[y39];
+              const y41 = E && (y38 + "/" + y39);
+              if (!(typeof y40 === "number" && isFinite(y40)) && $.fail(E, "type", y41, e7)) return false;
             }
           }
         }
       }
     }
-    for (const y35 of Object.keys(x)) {
-      if (y35 === "tags" || y35 === "point" || y35 === "header" || y35 === "pair_then_flags" || y35 === "unique_numbers" || y35 === "unique_any" || y35 === "scores" || y35 === "labels" || y35 === "line_items" || y35 === "matrix") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y35})) return false;
+    for (const y42 of Object.keys(x)) {
+      if (y42 === "tags" || y42 === "point" || y42 === "header" || y42 === "pair_then_flags" || y42 === "unique_numbers" || y42 === "unique_any" || y42 === "scores" || y42 === "labels" || y42 === "line_items" || y42 === "matrix") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y42})) return false;
     }
   }
   return E === undefined || E.length === N;
 }
 function v1(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "sku")) && $.fail(E, "required", p, {missingProperty: "sku"})) return false;
-    if ((!$.has(x, "qty")) && $.fail(E, "required", p, {missingProperty: "qty"})) return false;
+    if (!$.has(x, "sku") && $.fail(E, "required", p, e12)) return false;
+    if (!$.has(x, "qty") && $.fail(E, "required", p, e13)) return false;
     if ($.has(x, "sku")) {
       const y1 = x["sku"];
-      if ((!((typeof y1 === "string"))) && $.fail(E, "type", p + "/sku", {type: "string"})) return false;
+      if (typeof y1 !== "string" && $.fail(E, "type", p + "/sku", e5)) return false;
     }
     if ($.has(x, "qty")) {
       const y2 = x["qty"];
-      if ((!((Number.isInteger(y2)))) && $.fail(E, "type", p + "/qty", {type: "integer"})) return false;
+      if (!Number.isInteger(y2) && $.fail(E, "type", p + "/qty", e8)) return false;
       if (typeof y2 === "number" && isFinite(y2)) {
-        if ((!(y2 >= 1)) && $.fail(E, "minimum", p + "/qty", {comparison: ">=", limit: 1})) return false;
+        if (!(y2 >= 1) && $.fail(E, "minimum", p + "/qty", e14)) return false;
       }
     }
     for (const y3 of Object.keys(x)) {
@@ -171,21 +197,23 @@ function v1(x, p, E) {
 }
 function v2(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((Number.isInteger(x)))) && $.fail(E, "type", p, {type: "integer"})) return false;
+  if (!Number.isInteger(x) && $.fail(E, "type", p, e8)) return false;
   if (typeof x === "number" && isFinite(x)) {
-    if ((!(x >= 10)) && $.fail(E, "minimum", p, {comparison: ">=", limit: 10})) return false;
+    if (!(x >= 10) && $.fail(E, "minimum", p, e15)) return false;
   }
   return E === undefined || E.length === N;
 }
 function v3(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!(x === "urgent")) && $.fail(E, "const", p, {allowedValue: "urgent"})) return false;
+  if (!(x === "urgent") && $.fail(E, "const", p, e16)) return false;
   return E === undefined || E.length === N;
 }
-return {
-  "arrays.json#": v0,
-  "arrays.json#/$defs/LineItem": v1,
-  "arrays.json#/properties/scores/contains": v2,
-  "arrays.json#/properties/labels/contains": v3,
-};
+module.exports = (runtime) => {
+  $ = runtime;
+  return {
+    "arrays.json#": v0,
+    "arrays.json#/$defs/LineItem": v1,
+    "arrays.json#/properties/scores/contains": v2,
+    "arrays.json#/properties/labels/contains": v3,
+  };
 };

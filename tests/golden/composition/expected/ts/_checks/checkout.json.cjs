@@ -3,19 +3,44 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-module.exports = ($) => {
-const p0 = $.pattern("^[A-Z]{2}$");
-const p1 = $.pattern("^[0-9]{12,19}$");
-const p2 = $.pattern("^\\d{5}$");
-const p3 = $.pattern("^[A-Z0-9][A-Z0-9 -]{1,8}[A-Z0-9]$");
+// Top-level functions: V8 compiles each on its first call (inside one
+// factory function, the whole text would be parsed again on the call).
+let $, p0, p1, p2, p3;
 const c0 = JSON.parse("[\"card\", \"invoice\"]");
 const c1 = JSON.parse("[\"admin\", \"root\"]");
+const e0 = {type: "object"};
+const e1 = {missingProperty: "customer"};
+const e2 = {missingProperty: "shipping"};
+const e3 = {type: "string"};
+const e4 = {type: "integer"};
+const e5 = {comparison: ">=", limit: 1};
+const e6 = {type: "boolean"};
+const e7 = {limit: 1};
+const e8 = {missingProperty: "country"};
+const e9 = {missingProperty: "postal_code"};
+const e10 = {pattern: "^[A-Z]{2}$"};
+const e11 = {failingKeyword: "then"};
+const e12 = {failingKeyword: "else"};
+const e13 = {missingProperty: "id"};
+const e14 = {format: "date-time"};
+const e15 = {missingProperty: "name"};
+const e16 = {missingProperty: "method"};
+const e17 = {property: "card_number", missingProperty: "billing_zip", depsCount: 1, deps: "billing_zip"};
+const e18 = {allowedValues: c0};
+const e19 = {pattern: "^[0-9]{12,19}$"};
+const e20 = {missingProperty: "gift_message"};
+const e21 = {allowedValues: c1};
+const e22 = {multipleOf: 13};
+const e23 = {missingProperty: "legacy_zip"};
+const e24 = {allowedValue: "US"};
+const e25 = {pattern: "^\\d{5}$"};
+const e26 = {pattern: "^[A-Z0-9][A-Z0-9 -]{1,8}[A-Z0-9]$"};
 function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "customer")) && $.fail(E, "required", p, {missingProperty: "customer"})) return false;
-    if ((!$.has(x, "shipping")) && $.fail(E, "required", p, {missingProperty: "shipping"})) return false;
+    if (!$.has(x, "customer") && $.fail(E, "required", p, e1)) return false;
+    if (!$.has(x, "shipping") && $.fail(E, "required", p, e2)) return false;
     if ($.has(x, "gift")) {
       if (!v5(x, p, E) && E === undefined) return false;
     }
@@ -33,26 +58,26 @@ function v0(x, p, E) {
     }
     if ($.has(x, "username")) {
       const y4 = x["username"];
-      if ((!((typeof y4 === "string"))) && $.fail(E, "type", p + "/username", {type: "string"})) return false;
-      if ((v6(y4)) && $.fail(E, "not", p + "/username", {}, "must NOT be valid")) return false;
+      if (typeof y4 !== "string" && $.fail(E, "type", p + "/username", e3)) return false;
+      if (v6(y4) && $.fail(E, "not", p + "/username", {}, "must NOT be valid")) return false;
     }
     if ($.has(x, "quantity")) {
       const y5 = x["quantity"];
-      if ((!((Number.isInteger(y5)))) && $.fail(E, "type", p + "/quantity", {type: "integer"})) return false;
+      if (!Number.isInteger(y5) && $.fail(E, "type", p + "/quantity", e4)) return false;
       if (typeof y5 === "number" && isFinite(y5)) {
-        if ((!(y5 >= 1)) && $.fail(E, "minimum", p + "/quantity", {comparison: ">=", limit: 1})) return false;
+        if (!(y5 >= 1) && $.fail(E, "minimum", p + "/quantity", e5)) return false;
       }
-      if ((v7(y5)) && $.fail(E, "not", p + "/quantity", {}, "must NOT be valid")) return false;
+      if (v7(y5) && $.fail(E, "not", p + "/quantity", {}, "must NOT be valid")) return false;
     }
     if ($.has(x, "gift")) {
       const y6 = x["gift"];
-      if ((!((typeof y6 === "boolean"))) && $.fail(E, "type", p + "/gift", {type: "boolean"})) return false;
+      if (typeof y6 !== "boolean" && $.fail(E, "type", p + "/gift", e6)) return false;
     }
     if ($.has(x, "gift_message")) {
       const y7 = x["gift_message"];
-      if ((!((typeof y7 === "string"))) && $.fail(E, "type", p + "/gift_message", {type: "string"})) return false;
+      if (typeof y7 !== "string" && $.fail(E, "type", p + "/gift_message", e3)) return false;
       if (typeof y7 === "string") {
-        if ((y7.length < 2 && $.length(y7) < 1) && $.fail(E, "minLength", p + "/gift_message", {limit: 1})) return false;
+        if (y7.length < 2 && $.length(y7) < 1 && $.fail(E, "minLength", p + "/gift_message", e7)) return false;
       }
     }
     for (const y8 of Object.keys(x)) {
@@ -64,51 +89,51 @@ function v0(x, p, E) {
 }
 function v1(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "country")) && $.fail(E, "required", p, {missingProperty: "country"})) return false;
-    if ((!$.has(x, "postal_code")) && $.fail(E, "required", p, {missingProperty: "postal_code"})) return false;
+    if (!$.has(x, "country") && $.fail(E, "required", p, e8)) return false;
+    if (!$.has(x, "postal_code") && $.fail(E, "required", p, e9)) return false;
     if ($.has(x, "country")) {
       const y1 = x["country"];
-      if ((!((typeof y1 === "string"))) && $.fail(E, "type", p + "/country", {type: "string"})) return false;
+      if (typeof y1 !== "string" && $.fail(E, "type", p + "/country", e3)) return false;
       if (typeof y1 === "string") {
-        if ((!p0.test(y1)) && $.fail(E, "pattern", p + "/country", {pattern: "^[A-Z]{2}$"})) return false;
+        if (!p0.test(y1) && $.fail(E, "pattern", p + "/country", e10)) return false;
       }
     }
     if ($.has(x, "postal_code")) {
       const y2 = x["postal_code"];
-      if ((!((typeof y2 === "string"))) && $.fail(E, "type", p + "/postal_code", {type: "string"})) return false;
+      if (typeof y2 !== "string" && $.fail(E, "type", p + "/postal_code", e3)) return false;
     }
     if ($.has(x, "legacy_zip")) {
       const y3 = x["legacy_zip"];
-      if ((!((typeof y3 === "string"))) && $.fail(E, "type", p + "/legacy_zip", {type: "string"})) return false;
+      if (typeof y3 !== "string" && $.fail(E, "type", p + "/legacy_zip", e3)) return false;
     }
   }
-  if ((v8(x)) && $.fail(E, "not", p, {}, "must NOT be valid")) return false;
+  if (v8(x) && $.fail(E, "not", p, {}, "must NOT be valid")) return false;
   if (v9(x)) {
-    if ((!v10(x, p, E)) && $.fail(E, "if", p, {failingKeyword: "then"}, "must match \"then\" schema")) return false;
+    if (!v10(x, p, E) && $.fail(E, "if", p, e11, "must match \"then\" schema")) return false;
   } else {
-    if ((!v11(x, p, E)) && $.fail(E, "if", p, {failingKeyword: "else"}, "must match \"else\" schema")) return false;
+    if (!v11(x, p, E) && $.fail(E, "if", p, e12, "must match \"else\" schema")) return false;
   }
   return E === undefined || E.length === N;
 }
 function v2(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "id")) && $.fail(E, "required", p, {missingProperty: "id"})) return false;
+    if (!$.has(x, "id") && $.fail(E, "required", p, e13)) return false;
     if ($.has(x, "id")) {
       const y1 = x["id"];
-      if ((!((typeof y1 === "string"))) && $.fail(E, "type", p + "/id", {type: "string"})) return false;
+      if (typeof y1 !== "string" && $.fail(E, "type", p + "/id", e3)) return false;
       if (typeof y1 === "string") {
-        if ((y1.length < 2 && $.length(y1) < 1) && $.fail(E, "minLength", p + "/id", {limit: 1})) return false;
+        if (y1.length < 2 && $.length(y1) < 1 && $.fail(E, "minLength", p + "/id", e7)) return false;
       }
     }
     if ($.has(x, "created_at")) {
       const y2 = x["created_at"];
-      if ((!((typeof y2 === "string"))) && $.fail(E, "type", p + "/created_at", {type: "string"})) return false;
+      if (typeof y2 !== "string" && $.fail(E, "type", p + "/created_at", e3)) return false;
       if (typeof y2 === "string") {
-        if ((!$.formats["date-time"](y2)) && $.fail(E, "format", p + "/created_at", {format: "date-time"})) return false;
+        if (!$.formats["date-time"](y2) && $.fail(E, "format", p + "/created_at", e14)) return false;
       }
     }
   }
@@ -116,45 +141,45 @@ function v2(x, p, E) {
 }
 function v3(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (!v2(x, p, E) && E === undefined) return false;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "name")) && $.fail(E, "required", p, {missingProperty: "name"})) return false;
+    if (!$.has(x, "name") && $.fail(E, "required", p, e15)) return false;
     if ($.has(x, "name")) {
       const y1 = x["name"];
-      if ((!((typeof y1 === "string"))) && $.fail(E, "type", p + "/name", {type: "string"})) return false;
+      if (typeof y1 !== "string" && $.fail(E, "type", p + "/name", e3)) return false;
     }
     if ($.has(x, "vip")) {
       const y2 = x["vip"];
-      if ((!((typeof y2 === "boolean"))) && $.fail(E, "type", p + "/vip", {type: "boolean"})) return false;
+      if (typeof y2 !== "boolean" && $.fail(E, "type", p + "/vip", e6)) return false;
     }
   }
   return E === undefined || E.length === N;
 }
 function v4(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "method")) && $.fail(E, "required", p, {missingProperty: "method"})) return false;
+    if (!$.has(x, "method") && $.fail(E, "required", p, e16)) return false;
     if ($.has(x, "card_number")) {
-      if ((!$.has(x, "billing_zip")) && $.fail(E, "dependentRequired", p, {property: "card_number", missingProperty: "billing_zip", depsCount: 1, deps: "billing_zip"})) return false;
+      if (!$.has(x, "billing_zip") && $.fail(E, "dependentRequired", p, e17)) return false;
     }
     if ($.has(x, "method")) {
       const y1 = x["method"];
-      if ((!((typeof y1 === "string"))) && $.fail(E, "type", p + "/method", {type: "string"})) return false;
-      if ((!(y1 === "card" || y1 === "invoice")) && $.fail(E, "enum", p + "/method", {allowedValues: c0})) return false;
+      if (typeof y1 !== "string" && $.fail(E, "type", p + "/method", e3)) return false;
+      if (!(y1 === "card" || y1 === "invoice") && $.fail(E, "enum", p + "/method", e18)) return false;
     }
     if ($.has(x, "card_number")) {
       const y2 = x["card_number"];
-      if ((!((typeof y2 === "string"))) && $.fail(E, "type", p + "/card_number", {type: "string"})) return false;
+      if (typeof y2 !== "string" && $.fail(E, "type", p + "/card_number", e3)) return false;
       if (typeof y2 === "string") {
-        if ((!p1.test(y2)) && $.fail(E, "pattern", p + "/card_number", {pattern: "^[0-9]{12,19}$"})) return false;
+        if (!p1.test(y2) && $.fail(E, "pattern", p + "/card_number", e19)) return false;
       }
     }
     if ($.has(x, "billing_zip")) {
       const y3 = x["billing_zip"];
-      if ((!((typeof y3 === "string"))) && $.fail(E, "type", p + "/billing_zip", {type: "string"})) return false;
+      if (typeof y3 !== "string" && $.fail(E, "type", p + "/billing_zip", e3)) return false;
     }
   }
   return E === undefined || E.length === N;
@@ -162,36 +187,36 @@ function v4(x, p, E) {
 function v5(x, p, E) {
   const N = E === undefined ? 0 : E.length;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "gift_message")) && $.fail(E, "required", p, {missingProperty: "gift_message"})) return false;
+    if (!$.has(x, "gift_message") && $.fail(E, "required", p, e20)) return false;
   }
   return E === undefined || E.length === N;
 }
 function v6(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!(x === "admin" || x === "root")) && $.fail(E, "enum", p, {allowedValues: c1})) return false;
+  if (!(x === "admin" || x === "root") && $.fail(E, "enum", p, e21)) return false;
   return E === undefined || E.length === N;
 }
 function v7(x, p, E) {
   const N = E === undefined ? 0 : E.length;
   if (typeof x === "number" && isFinite(x)) {
-    if ((!$.isMultiple(x, 13)) && $.fail(E, "multipleOf", p, {multipleOf: 13})) return false;
+    if (!$.isMultiple(x, 13) && $.fail(E, "multipleOf", p, e22)) return false;
   }
   return E === undefined || E.length === N;
 }
 function v8(x, p, E) {
   const N = E === undefined ? 0 : E.length;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "legacy_zip")) && $.fail(E, "required", p, {missingProperty: "legacy_zip"})) return false;
+    if (!$.has(x, "legacy_zip") && $.fail(E, "required", p, e23)) return false;
   }
   return E === undefined || E.length === N;
 }
 function v9(x, p, E) {
   const N = E === undefined ? 0 : E.length;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "country")) && $.fail(E, "required", p, {missingProperty: "country"})) return false;
+    if (!$.has(x, "country") && $.fail(E, "required", p, e8)) return false;
     if ($.has(x, "country")) {
       const y1 = x["country"];
-      if ((!(y1 === "US")) && $.fail(E, "const", p + "/country", {allowedValue: "US"})) return false;
+      if (!(y1 === "US") && $.fail(E, "const", p + "/country", e24)) return false;
     }
   }
   return E === undefined || E.length === N;
@@ -202,7 +227,7 @@ function v10(x, p, E) {
     if ($.has(x, "postal_code")) {
       const y1 = x["postal_code"];
       if (typeof y1 === "string") {
-        if ((!p2.test(y1)) && $.fail(E, "pattern", p + "/postal_code", {pattern: "^\\d{5}$"})) return false;
+        if (!p2.test(y1) && $.fail(E, "pattern", p + "/postal_code", e25)) return false;
       }
     }
   }
@@ -214,24 +239,30 @@ function v11(x, p, E) {
     if ($.has(x, "postal_code")) {
       const y1 = x["postal_code"];
       if (typeof y1 === "string") {
-        if ((!p3.test(y1)) && $.fail(E, "pattern", p + "/postal_code", {pattern: "^[A-Z0-9][A-Z0-9 -]{1,8}[A-Z0-9]$"})) return false;
+        if (!p3.test(y1) && $.fail(E, "pattern", p + "/postal_code", e26)) return false;
       }
     }
   }
   return E === undefined || E.length === N;
 }
-return {
-  "checkout.json#": v0,
-  "checkout.json#/$defs/Address": v1,
-  "checkout.json#/$defs/BaseEntity": v2,
-  "checkout.json#/$defs/Customer": v3,
-  "checkout.json#/$defs/Payment": v4,
-  "checkout.json#/dependentSchemas/gift": v5,
-  "checkout.json#/properties/username/not": v6,
-  "checkout.json#/properties/quantity/not": v7,
-  "checkout.json#/$defs/Address/not": v8,
-  "checkout.json#/$defs/Address/if": v9,
-  "checkout.json#/$defs/Address/then": v10,
-  "checkout.json#/$defs/Address/else": v11,
-};
+module.exports = (runtime) => {
+  $ = runtime;
+  p0 = $.pattern("^[A-Z]{2}$");
+  p1 = $.pattern("^[0-9]{12,19}$");
+  p2 = $.pattern("^\\d{5}$");
+  p3 = $.pattern("^[A-Z0-9][A-Z0-9 -]{1,8}[A-Z0-9]$");
+  return {
+    "checkout.json#": v0,
+    "checkout.json#/$defs/Address": v1,
+    "checkout.json#/$defs/BaseEntity": v2,
+    "checkout.json#/$defs/Customer": v3,
+    "checkout.json#/$defs/Payment": v4,
+    "checkout.json#/dependentSchemas/gift": v5,
+    "checkout.json#/properties/username/not": v6,
+    "checkout.json#/properties/quantity/not": v7,
+    "checkout.json#/$defs/Address/not": v8,
+    "checkout.json#/$defs/Address/if": v9,
+    "checkout.json#/$defs/Address/then": v10,
+    "checkout.json#/$defs/Address/else": v11,
+  };
 };

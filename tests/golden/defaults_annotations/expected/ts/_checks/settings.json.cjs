@@ -3,49 +3,60 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-module.exports = ($) => {
+// Top-level functions: V8 compiles each on its first call (inside one
+// factory function, the whole text would be parsed again on the call).
+let $;
+const e0 = {type: "object"};
+const e1 = {type: "string"};
+const e2 = {type: "integer"};
+const e3 = {comparison: ">=", limit: 0};
+const e4 = {type: "number"};
+const e5 = {type: "boolean"};
+const e6 = {type: ["string", "null"]};
+const e7 = {type: "array"};
+const e8 = {limit: 8};
 function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
     if ($.has(x, "id")) {
       const y1 = x["id"];
-      if ((!((typeof y1 === "string"))) && $.fail(E, "type", p + "/id", {type: "string"})) return false;
+      if (typeof y1 !== "string" && $.fail(E, "type", p + "/id", e1)) return false;
     }
     if ($.has(x, "name")) {
       const y2 = x["name"];
-      if ((!((typeof y2 === "string"))) && $.fail(E, "type", p + "/name", {type: "string"})) return false;
+      if (typeof y2 !== "string" && $.fail(E, "type", p + "/name", e1)) return false;
     }
     if ($.has(x, "retries")) {
       const y3 = x["retries"];
-      if ((!((Number.isInteger(y3)))) && $.fail(E, "type", p + "/retries", {type: "integer"})) return false;
+      if (!Number.isInteger(y3) && $.fail(E, "type", p + "/retries", e2)) return false;
       if (typeof y3 === "number" && isFinite(y3)) {
-        if ((!(y3 >= 0)) && $.fail(E, "minimum", p + "/retries", {comparison: ">=", limit: 0})) return false;
+        if (!(y3 >= 0) && $.fail(E, "minimum", p + "/retries", e3)) return false;
       }
     }
     if ($.has(x, "ratio")) {
       const y4 = x["ratio"];
-      if ((!((typeof y4 === "number" && isFinite(y4)))) && $.fail(E, "type", p + "/ratio", {type: "number"})) return false;
+      if (!(typeof y4 === "number" && isFinite(y4)) && $.fail(E, "type", p + "/ratio", e4)) return false;
     }
     if ($.has(x, "enabled")) {
       const y5 = x["enabled"];
-      if ((!((typeof y5 === "boolean"))) && $.fail(E, "type", p + "/enabled", {type: "boolean"})) return false;
+      if (typeof y5 !== "boolean" && $.fail(E, "type", p + "/enabled", e5)) return false;
     }
     if ($.has(x, "nickname")) {
       const y6 = x["nickname"];
-      if ((!((typeof y6 === "string") || (y6 === null))) && $.fail(E, "type", p + "/nickname", {type: ["string", "null"]})) return false;
+      if (!((typeof y6 === "string") || (y6 === null)) && $.fail(E, "type", p + "/nickname", e6)) return false;
     }
     if ($.has(x, "limits")) {
       const y7 = x["limits"];
-      if ((!((y7 !== null && typeof y7 === "object" && !Array.isArray(y7)))) && $.fail(E, "type", p + "/limits", {type: "object"})) return false;
+      if ((y7 === null || typeof y7 !== "object" || Array.isArray(y7)) && $.fail(E, "type", p + "/limits", e0)) return false;
       if (y7 !== null && typeof y7 === "object" && !Array.isArray(y7)) {
         if ($.has(y7, "cpu")) {
           const y8 = y7["cpu"];
-          if ((!((typeof y8 === "number" && isFinite(y8)))) && $.fail(E, "type", p + "/limits" + "/cpu", {type: "number"})) return false;
+          if (!(typeof y8 === "number" && isFinite(y8)) && $.fail(E, "type", p + "/limits/cpu", e4)) return false;
         }
         if ($.has(y7, "memory_mb")) {
           const y9 = y7["memory_mb"];
-          if ((!((Number.isInteger(y9)))) && $.fail(E, "type", p + "/limits" + "/memory_mb", {type: "integer"})) return false;
+          if (!Number.isInteger(y9) && $.fail(E, "type", p + "/limits/memory_mb", e2)) return false;
         }
         for (const y10 of Object.keys(y7)) {
           if (y10 === "cpu" || y10 === "memory_mb") continue;
@@ -55,43 +66,47 @@ function v0(x, p, E) {
     }
     if ($.has(x, "tags")) {
       const y11 = x["tags"];
-      if ((!((Array.isArray(y11)))) && $.fail(E, "type", p + "/tags", {type: "array"})) return false;
+      if (!Array.isArray(y11) && $.fail(E, "type", p + "/tags", e7)) return false;
       if (Array.isArray(y11)) {
         for (let y12 = 0; y12 < y11.length; y12++) {
           const y13 = y11[y12];
-          if ((!((typeof y13 === "string"))) && $.fail(E, "type", p + "/tags" + "/" + y12, {type: "string"})) return false;
+          const y14 = E && (p + "/tags" + "/" + y12);
+          if (typeof y13 !== "string" && $.fail(E, "type", y14, e1)) return false;
         }
       }
     }
     if ($.has(x, "metadata")) {
-      const y14 = x["metadata"];
-      if ((!((y14 !== null && typeof y14 === "object" && !Array.isArray(y14)))) && $.fail(E, "type", p + "/metadata", {type: "object"})) return false;
-      if (y14 !== null && typeof y14 === "object" && !Array.isArray(y14)) {
-        for (const y15 of Object.keys(y14)) {
-          const y16 = y14[y15];
-          if ((!((typeof y16 === "string"))) && $.fail(E, "type", p + "/metadata" + "/" + $.esc(y15), {type: "string"})) return false;
+      const y15 = x["metadata"];
+      if ((y15 === null || typeof y15 !== "object" || Array.isArray(y15)) && $.fail(E, "type", p + "/metadata", e0)) return false;
+      if (y15 !== null && typeof y15 === "object" && !Array.isArray(y15)) {
+        for (const y16 of Object.keys(y15)) {
+          const y17 = y15[y16];
+          const y18 = E && (p + "/metadata" + "/" + $.esc(y16));
+          if (typeof y17 !== "string" && $.fail(E, "type", y18, e1)) return false;
         }
       }
     }
     if ($.has(x, "legacy_mode")) {
-      const y17 = x["legacy_mode"];
-      if ((!((typeof y17 === "boolean"))) && $.fail(E, "type", p + "/legacy_mode", {type: "boolean"})) return false;
+      const y19 = x["legacy_mode"];
+      if (typeof y19 !== "boolean" && $.fail(E, "type", p + "/legacy_mode", e5)) return false;
     }
     if ($.has(x, "password")) {
-      const y18 = x["password"];
-      if ((!((typeof y18 === "string"))) && $.fail(E, "type", p + "/password", {type: "string"})) return false;
-      if (typeof y18 === "string") {
-        if ((y18.length < 16 && $.length(y18) < 8) && $.fail(E, "minLength", p + "/password", {limit: 8})) return false;
+      const y20 = x["password"];
+      if (typeof y20 !== "string" && $.fail(E, "type", p + "/password", e1)) return false;
+      if (typeof y20 === "string") {
+        if (y20.length < 16 && $.length(y20) < 8 && $.fail(E, "minLength", p + "/password", e8)) return false;
       }
     }
-    for (const y19 of Object.keys(x)) {
-      if (y19 === "id" || y19 === "name" || y19 === "retries" || y19 === "ratio" || y19 === "enabled" || y19 === "nickname" || y19 === "limits" || y19 === "tags" || y19 === "metadata" || y19 === "legacy_mode" || y19 === "password") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y19})) return false;
+    for (const y21 of Object.keys(x)) {
+      if (y21 === "id" || y21 === "name" || y21 === "retries" || y21 === "ratio" || y21 === "enabled" || y21 === "nickname" || y21 === "limits" || y21 === "tags" || y21 === "metadata" || y21 === "legacy_mode" || y21 === "password") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y21})) return false;
     }
   }
   return E === undefined || E.length === N;
 }
-return {
-  "settings.json#": v0,
-};
+module.exports = (runtime) => {
+  $ = runtime;
+  return {
+    "settings.json#": v0,
+  };
 };

@@ -3,14 +3,31 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-module.exports = ($) => {
+// Top-level functions: V8 compiles each on its first call (inside one
+// factory function, the whole text would be parsed again on the call).
+let $;
+const e0 = {type: "object"};
+const e1 = {missingProperty: "customer_name"};
+const e2 = {property: "credit_card", missingProperty: "billing_address", depsCount: 1, deps: "billing_address"};
+const e3 = {type: "array"};
+const e4 = {type: "number"};
+const e5 = {limit: 2};
+const e6 = {type: "string"};
+const e7 = {type: "boolean"};
+const e8 = {type: "integer"};
+const e9 = {missingProperty: "sku"};
+const e10 = {comparison: ">=", limit: 1};
+const e11 = {limit: 1};
+const e12 = {limit: 50};
+const e13 = {missingProperty: "tracking_number"};
+const e14 = {limit: 6};
 function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "customer_name")) && $.fail(E, "required", p, {missingProperty: "customer_name"})) return false;
+    if (!$.has(x, "customer_name") && $.fail(E, "required", p, e1)) return false;
     if ($.has(x, "credit_card")) {
-      if ((!$.has(x, "billing_address")) && $.fail(E, "dependencies", p, {property: "credit_card", missingProperty: "billing_address", depsCount: 1, deps: "billing_address"})) return false;
+      if (!$.has(x, "billing_address") && $.fail(E, "dependencies", p, e2)) return false;
     }
     if ($.has(x, "shipping_method")) {
       if (!v3(x, p, E) && E === undefined) return false;
@@ -25,84 +42,86 @@ function v0(x, p, E) {
     }
     if ($.has(x, "coordinates")) {
       const y3 = x["coordinates"];
-      if ((!((Array.isArray(y3)))) && $.fail(E, "type", p + "/coordinates", {type: "array"})) return false;
+      if (!Array.isArray(y3) && $.fail(E, "type", p + "/coordinates", e3)) return false;
       if (Array.isArray(y3)) {
         if (y3.length > 0) {
           const y4 = y3[0];
-          if ((!((typeof y4 === "number" && isFinite(y4)))) && $.fail(E, "type", p + "/coordinates" + "/0", {type: "number"})) return false;
+          if (!(typeof y4 === "number" && isFinite(y4)) && $.fail(E, "type", p + "/coordinates/0", e4)) return false;
         }
         if (y3.length > 1) {
           const y5 = y3[1];
-          if ((!((typeof y5 === "number" && isFinite(y5)))) && $.fail(E, "type", p + "/coordinates" + "/1", {type: "number"})) return false;
+          if (!(typeof y5 === "number" && isFinite(y5)) && $.fail(E, "type", p + "/coordinates/1", e4)) return false;
         }
-        if ((y3.length > 2) && $.fail(E, "additionalItems", p + "/coordinates", {limit: 2})) return false;
+        if (y3.length > 2 && $.fail(E, "additionalItems", p + "/coordinates", e5)) return false;
       }
     }
     if ($.has(x, "record")) {
       const y6 = x["record"];
-      if ((!((Array.isArray(y6)))) && $.fail(E, "type", p + "/record", {type: "array"})) return false;
+      if (!Array.isArray(y6) && $.fail(E, "type", p + "/record", e3)) return false;
       if (Array.isArray(y6)) {
         if (y6.length > 0) {
           const y7 = y6[0];
-          if ((!((typeof y7 === "string"))) && $.fail(E, "type", p + "/record" + "/0", {type: "string"})) return false;
+          if (typeof y7 !== "string" && $.fail(E, "type", p + "/record/0", e6)) return false;
         }
         if (y6.length > 1) {
           const y8 = y6[1];
-          if ((!((typeof y8 === "boolean"))) && $.fail(E, "type", p + "/record" + "/1", {type: "boolean"})) return false;
+          if (typeof y8 !== "boolean" && $.fail(E, "type", p + "/record/1", e7)) return false;
         }
         for (let y9 = 2; y9 < y6.length; y9++) {
           const y10 = y6[y9];
-          if ((!((Number.isInteger(y10)))) && $.fail(E, "type", p + "/record" + "/" + y9, {type: "integer"})) return false;
+          const y11 = E && (p + "/record" + "/" + y9);
+          if (!Number.isInteger(y10) && $.fail(E, "type", y11, e8)) return false;
         }
       }
     }
     if ($.has(x, "items")) {
-      const y11 = x["items"];
-      if ((!((Array.isArray(y11)))) && $.fail(E, "type", p + "/items", {type: "array"})) return false;
-      if (Array.isArray(y11)) {
-        for (let y12 = 0; y12 < y11.length; y12++) {
-          const y13 = y11[y12];
-          if (!v1(y13, E && (p + "/items" + "/" + y12), E) && E === undefined) return false;
+      const y12 = x["items"];
+      if (!Array.isArray(y12) && $.fail(E, "type", p + "/items", e3)) return false;
+      if (Array.isArray(y12)) {
+        for (let y13 = 0; y13 < y12.length; y13++) {
+          const y14 = y12[y13];
+          const y15 = E && (p + "/items" + "/" + y13);
+          if (!v1(y14, y15, E) && E === undefined) return false;
         }
       }
     }
     if ($.has(x, "credit_card")) {
-      const y14 = x["credit_card"];
-      if ((!((typeof y14 === "string"))) && $.fail(E, "type", p + "/credit_card", {type: "string"})) return false;
+      const y16 = x["credit_card"];
+      if (typeof y16 !== "string" && $.fail(E, "type", p + "/credit_card", e6)) return false;
     }
     if ($.has(x, "billing_address")) {
-      const y15 = x["billing_address"];
-      if ((!((typeof y15 === "string"))) && $.fail(E, "type", p + "/billing_address", {type: "string"})) return false;
+      const y17 = x["billing_address"];
+      if (typeof y17 !== "string" && $.fail(E, "type", p + "/billing_address", e6)) return false;
     }
     if ($.has(x, "shipping_method")) {
-      const y16 = x["shipping_method"];
-      if ((!((typeof y16 === "string"))) && $.fail(E, "type", p + "/shipping_method", {type: "string"})) return false;
+      const y18 = x["shipping_method"];
+      if (typeof y18 !== "string" && $.fail(E, "type", p + "/shipping_method", e6)) return false;
     }
     if ($.has(x, "tracking_number")) {
-      const y17 = x["tracking_number"];
-      if ((!((typeof y17 === "string"))) && $.fail(E, "type", p + "/tracking_number", {type: "string"})) return false;
+      const y19 = x["tracking_number"];
+      if (typeof y19 !== "string" && $.fail(E, "type", p + "/tracking_number", e6)) return false;
     }
-    for (const y18 of Object.keys(x)) {
-      if (y18 === "customer_name" || y18 === "nickname" || y18 === "coordinates" || y18 === "record" || y18 === "items" || y18 === "credit_card" || y18 === "billing_address" || y18 === "shipping_method" || y18 === "tracking_number") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y18})) return false;
+    for (const y20 of Object.keys(x)) {
+      if (y20 === "customer_name" || y20 === "nickname" || y20 === "coordinates" || y20 === "record" || y20 === "items" || y20 === "credit_card" || y20 === "billing_address" || y20 === "shipping_method" || y20 === "tracking_number") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y20})) return false;
     }
   }
   return E === undefined || E.length === N;
 }
 function v1(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "sku")) && $.fail(E, "required", p, {missingProperty: "sku"})) return false;
+    if (!$.has(x, "sku") && $.fail(E, "required", p, e9)) return false;
     if ($.has(x, "sku")) {
       const y1 = x["sku"];
-      if ((!((typeof y1 === "string"))) && $.fail(E, "type", p + "/sku", {type: "string"})) return false;
+      if (typeof y1 !== "string" && $.fail(E, "type", p + "/sku", e6)) return false;
     }
     if ($.has(x, "qty")) {
       const y2 = x["qty"];
-      if ((!((Number.isInteger(y2)))) && $.fail(E, "type", p + "/qty", {type: "integer"})) return false;
+      if (!Number.isInteger(y2) && $.fail(E, "type", p + "/qty", e8)) return false;
       if (typeof y2 === "number" && isFinite(y2)) {
-        if ((!(y2 >= 1)) && $.fail(E, "minimum", p + "/qty", {comparison: ">=", limit: 1})) return false;
+        if (!(y2 >= 1) && $.fail(E, "minimum", p + "/qty", e10)) return false;
       }
     }
     for (const y3 of Object.keys(x)) {
@@ -114,30 +133,32 @@ function v1(x, p, E) {
 }
 function v2(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
+  if (typeof x !== "string" && $.fail(E, "type", p, e6)) return false;
   if (typeof x === "string") {
-    if ((x.length < 2 && $.length(x) < 1) && $.fail(E, "minLength", p, {limit: 1})) return false;
-    if ((x.length > 50 && $.length(x) > 50) && $.fail(E, "maxLength", p, {limit: 50})) return false;
+    if (x.length < 2 && $.length(x) < 1 && $.fail(E, "minLength", p, e11)) return false;
+    if (x.length > 50 && $.length(x) > 50 && $.fail(E, "maxLength", p, e12)) return false;
   }
   return E === undefined || E.length === N;
 }
 function v3(x, p, E) {
   const N = E === undefined ? 0 : E.length;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "tracking_number")) && $.fail(E, "required", p, {missingProperty: "tracking_number"})) return false;
+    if (!$.has(x, "tracking_number") && $.fail(E, "required", p, e13)) return false;
     if ($.has(x, "tracking_number")) {
       const y1 = x["tracking_number"];
       if (typeof y1 === "string") {
-        if ((y1.length < 12 && $.length(y1) < 6) && $.fail(E, "minLength", p + "/tracking_number", {limit: 6})) return false;
+        if (y1.length < 12 && $.length(y1) < 6 && $.fail(E, "minLength", p + "/tracking_number", e14)) return false;
       }
     }
   }
   return E === undefined || E.length === N;
 }
-return {
-  "legacy_order.json#": v0,
-  "legacy_order.json#/definitions/LegacyItem": v1,
-  "legacy_order.json#/definitions/Name": v2,
-  "legacy_order.json#/dependencies/shipping_method": v3,
-};
+module.exports = (runtime) => {
+  $ = runtime;
+  return {
+    "legacy_order.json#": v0,
+    "legacy_order.json#/definitions/LegacyItem": v1,
+    "legacy_order.json#/definitions/Name": v2,
+    "legacy_order.json#/dependencies/shipping_method": v3,
+  };
 };

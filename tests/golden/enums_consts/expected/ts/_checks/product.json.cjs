@@ -3,7 +3,9 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-module.exports = ($) => {
+// Top-level functions: V8 compiles each on its first call (inside one
+// factory function, the whole text would be parsed again on the call).
+let $;
 const c0 = JSON.parse("[\"S\", \"M\", \"L\", \"XL\"]");
 const c1 = JSON.parse("{\"x\": 0, \"y\": 0}");
 const c2 = JSON.parse("[false]");
@@ -11,12 +13,27 @@ const c3 = JSON.parse("[\"red\", \"green\", \"blue\"]");
 const c4 = JSON.parse("[1, \"one\", null]");
 const c5 = JSON.parse("[1, 2, 3]");
 const c6 = JSON.parse("[\"say \\\"hi\\\"\", \"line1\\nline2\", \"back\\\\slash\", \"it's\", \"tab\\there\", \"\"]");
+const e0 = {type: "object"};
+const e1 = {missingProperty: "color"};
+const e2 = {missingProperty: "version"};
+const e3 = {type: "string"};
+const e4 = {allowedValues: c0};
+const e5 = {allowedValue: "v1"};
+const e6 = {allowedValue: 0.5};
+const e7 = {allowedValue: 1};
+const e8 = {allowedValue: c1};
+const e9 = {allowedValues: c2};
+const e10 = {allowedValues: c3};
+const e11 = {allowedValues: c4};
+const e12 = {type: "integer"};
+const e13 = {allowedValues: c5};
+const e14 = {allowedValues: c6};
 function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "color")) && $.fail(E, "required", p, {missingProperty: "color"})) return false;
-    if ((!$.has(x, "version")) && $.fail(E, "required", p, {missingProperty: "version"})) return false;
+    if (!$.has(x, "color") && $.fail(E, "required", p, e1)) return false;
+    if (!$.has(x, "version") && $.fail(E, "required", p, e2)) return false;
     if ($.has(x, "color")) {
       const y1 = x["color"];
       if (!v1(y1, E && (p + "/color"), E) && E === undefined) return false;
@@ -35,28 +52,28 @@ function v0(x, p, E) {
     }
     if ($.has(x, "inline_size")) {
       const y5 = x["inline_size"];
-      if ((!((typeof y5 === "string"))) && $.fail(E, "type", p + "/inline_size", {type: "string"})) return false;
-      if ((!(y5 === "S" || y5 === "M" || y5 === "L" || y5 === "XL")) && $.fail(E, "enum", p + "/inline_size", {allowedValues: c0})) return false;
+      if (typeof y5 !== "string" && $.fail(E, "type", p + "/inline_size", e3)) return false;
+      if (!(y5 === "S" || y5 === "M" || y5 === "L" || y5 === "XL") && $.fail(E, "enum", p + "/inline_size", e4)) return false;
     }
     if ($.has(x, "version")) {
       const y6 = x["version"];
-      if ((!(y6 === "v1")) && $.fail(E, "const", p + "/version", {allowedValue: "v1"})) return false;
+      if (!(y6 === "v1") && $.fail(E, "const", p + "/version", e5)) return false;
     }
     if ($.has(x, "rate")) {
       const y7 = x["rate"];
-      if ((!(y7 === 0.5)) && $.fail(E, "const", p + "/rate", {allowedValue: 0.5})) return false;
+      if (!(y7 === 0.5) && $.fail(E, "const", p + "/rate", e6)) return false;
     }
     if ($.has(x, "scale")) {
       const y8 = x["scale"];
-      if ((!(y8 === 1)) && $.fail(E, "const", p + "/scale", {allowedValue: 1})) return false;
+      if (!(y8 === 1) && $.fail(E, "const", p + "/scale", e7)) return false;
     }
     if ($.has(x, "origin")) {
       const y9 = x["origin"];
-      if ((!($.equal(y9, c1))) && $.fail(E, "const", p + "/origin", {allowedValue: c1})) return false;
+      if (!($.equal(y9, c1)) && $.fail(E, "const", p + "/origin", e8)) return false;
     }
     if ($.has(x, "enabled")) {
       const y10 = x["enabled"];
-      if ((!(y10 === false)) && $.fail(E, "enum", p + "/enabled", {allowedValues: c2})) return false;
+      if (!(y10 === false) && $.fail(E, "enum", p + "/enabled", e9)) return false;
     }
     for (const y11 of Object.keys(x)) {
       if (y11 === "color" || y11 === "priority" || y11 === "mixed" || y11 === "quoted" || y11 === "inline_size" || y11 === "version" || y11 === "rate" || y11 === "scale" || y11 === "origin" || y11 === "enabled") continue;
@@ -67,32 +84,34 @@ function v0(x, p, E) {
 }
 function v1(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
-  if ((!(x === "red" || x === "green" || x === "blue")) && $.fail(E, "enum", p, {allowedValues: c3})) return false;
+  if (typeof x !== "string" && $.fail(E, "type", p, e3)) return false;
+  if (!(x === "red" || x === "green" || x === "blue") && $.fail(E, "enum", p, e10)) return false;
   return E === undefined || E.length === N;
 }
 function v2(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!(x === 1 || x === "one" || x === null)) && $.fail(E, "enum", p, {allowedValues: c4})) return false;
+  if (!(x === 1 || x === "one" || x === null) && $.fail(E, "enum", p, e11)) return false;
   return E === undefined || E.length === N;
 }
 function v3(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((Number.isInteger(x)))) && $.fail(E, "type", p, {type: "integer"})) return false;
-  if ((!(x === 1 || x === 2 || x === 3)) && $.fail(E, "enum", p, {allowedValues: c5})) return false;
+  if (!Number.isInteger(x) && $.fail(E, "type", p, e12)) return false;
+  if (!(x === 1 || x === 2 || x === 3) && $.fail(E, "enum", p, e13)) return false;
   return E === undefined || E.length === N;
 }
 function v4(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
-  if ((!(x === "say \"hi\"" || x === "line1\nline2" || x === "back\\slash" || x === "it's" || x === "tab\there" || x === "")) && $.fail(E, "enum", p, {allowedValues: c6})) return false;
+  if (typeof x !== "string" && $.fail(E, "type", p, e3)) return false;
+  if (!(x === "say \"hi\"" || x === "line1\nline2" || x === "back\\slash" || x === "it's" || x === "tab\there" || x === "") && $.fail(E, "enum", p, e14)) return false;
   return E === undefined || E.length === N;
 }
-return {
-  "product.json#": v0,
-  "product.json#/$defs/Color": v1,
-  "product.json#/$defs/MixedValue": v2,
-  "product.json#/$defs/Priority": v3,
-  "product.json#/$defs/QuotedText": v4,
-};
+module.exports = (runtime) => {
+  $ = runtime;
+  return {
+    "product.json#": v0,
+    "product.json#/$defs/Color": v1,
+    "product.json#/$defs/MixedValue": v2,
+    "product.json#/$defs/Priority": v3,
+    "product.json#/$defs/QuotedText": v4,
+  };
 };

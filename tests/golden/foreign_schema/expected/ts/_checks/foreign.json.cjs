@@ -3,77 +3,90 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-module.exports = ($) => {
-const p0 = $.pattern("^[0-9]{4}-");
+// Top-level functions: V8 compiles each on its first call (inside one
+// factory function, the whole text would be parsed again on the call).
+let $, p0;
 const c0 = JSON.parse("[\"inline\", \"pipeline\"]");
+const e0 = {type: "object"};
+const e1 = {type: "string"};
+const e2 = {allowedValues: c0};
+const e3 = {pattern: "^[0-9]{4}-"};
+const e4 = {type: "array"};
+const e5 = {missingProperty: "run"};
+const e6 = {missingProperty: "kind"};
+const e7 = {allowedValue: "circle"};
+const e8 = {type: "number"};
+const e9 = {allowedValue: "square"};
+const e10 = {missingProperty: "name"};
 function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
     if ($.has(x, "name")) {
       const y1 = x["name"];
-      if ((!((typeof y1 === "string"))) && $.fail(E, "type", p + "/name", {type: "string"})) return false;
+      if (typeof y1 !== "string" && $.fail(E, "type", p + "/name", e1)) return false;
     }
     if ($.has(x, "mode")) {
       const y2 = x["mode"];
-      if ((!(y2 === "inline" || y2 === "pipeline")) && $.fail(E, "enum", p + "/mode", {allowedValues: c0})) return false;
+      if (!(y2 === "inline" || y2 === "pipeline") && $.fail(E, "enum", p + "/mode", e2)) return false;
     }
     if ($.has(x, "clean")) {
       const y3 = x["clean"];
-      if ((!((typeof y3 === "string"))) && $.fail(E, "type", p + "/clean", {type: "string"})) return false;
+      if (typeof y3 !== "string" && $.fail(E, "type", p + "/clean", e1)) return false;
     }
     if ($.has(x, "released")) {
       const y4 = x["released"];
-      if ((!((typeof y4 === "string"))) && $.fail(E, "type", p + "/released", {type: "string"})) return false;
+      if (typeof y4 !== "string" && $.fail(E, "type", p + "/released", e1)) return false;
       if (typeof y4 === "string") {
-        if ((!p0.test(y4)) && $.fail(E, "pattern", p + "/released", {pattern: "^[0-9]{4}-"})) return false;
+        if (!p0.test(y4) && $.fail(E, "pattern", p + "/released", e3)) return false;
       }
     }
     if ($.has(x, "job")) {
       const y5 = x["job"];
-      if ((!((y5 !== null && typeof y5 === "object" && !Array.isArray(y5)))) && $.fail(E, "type", p + "/job", {type: "object"})) return false;
+      if ((y5 === null || typeof y5 !== "object" || Array.isArray(y5)) && $.fail(E, "type", p + "/job", e0)) return false;
       if (y5 !== null && typeof y5 === "object" && !Array.isArray(y5)) {
         if ($.has(y5, "id")) {
           const y6 = y5["id"];
-          if ((!((typeof y6 === "string"))) && $.fail(E, "type", p + "/job" + "/id", {type: "string"})) return false;
+          if (typeof y6 !== "string" && $.fail(E, "type", p + "/job/id", e1)) return false;
         }
       }
     }
     if ($.has(x, "steps")) {
       const y7 = x["steps"];
-      if ((!((Array.isArray(y7)))) && $.fail(E, "type", p + "/steps", {type: "array"})) return false;
+      if (!Array.isArray(y7) && $.fail(E, "type", p + "/steps", e4)) return false;
       if (Array.isArray(y7)) {
         for (let y8 = 0; y8 < y7.length; y8++) {
           const y9 = y7[y8];
-          if ((!((y9 !== null && typeof y9 === "object" && !Array.isArray(y9)))) && $.fail(E, "type", p + "/steps" + "/" + y8, {type: "object"})) return false;
+          const y10 = E && (p + "/steps" + "/" + y8);
+          if ((y9 === null || typeof y9 !== "object" || Array.isArray(y9)) && $.fail(E, "type", y10, e0)) return false;
           if (y9 !== null && typeof y9 === "object" && !Array.isArray(y9)) {
-            if ((!$.has(y9, "run")) && $.fail(E, "required", p + "/steps" + "/" + y8, {missingProperty: "run"})) return false;
+            if (!$.has(y9, "run") && $.fail(E, "required", y10, e5)) return false;
             if ($.has(y9, "run")) {
-              const y10 = y9["run"];
-              if ((!((typeof y10 === "string"))) && $.fail(E, "type", p + "/steps" + "/" + y8 + "/run", {type: "string"})) return false;
+              const y11 = y9["run"];
+              if (typeof y11 !== "string" && $.fail(E, "type", y10 + "/run", e1)) return false;
             }
           }
         }
       }
     }
     if ($.has(x, "plugin")) {
-      const y11 = x["plugin"];
-      if (!v4(y11, E && (p + "/plugin"), E) && E === undefined) return false;
+      const y12 = x["plugin"];
+      if (!v4(y12, E && (p + "/plugin"), E) && E === undefined) return false;
     }
     if ($.has(x, "shape")) {
-      const y12 = x["shape"];
-      if ((!((y12 !== null && typeof y12 === "object" && !Array.isArray(y12)))) && $.fail(E, "type", p + "/shape", {type: "object"})) return false;
-      if (y12 !== null && typeof y12 === "object" && !Array.isArray(y12)) {
+      const y13 = x["shape"];
+      if ((y13 === null || typeof y13 !== "object" || Array.isArray(y13)) && $.fail(E, "type", p + "/shape", e0)) return false;
+      if (y13 !== null && typeof y13 === "object" && !Array.isArray(y13)) {
         {
-          const y13 = y12["kind"];
-          if (typeof y13 === "string" && (y13 === "circle")) {
-            if (!v5(y12, E && (p + "/shape"), E) && E === undefined) return false;
-          } else if (typeof y13 === "string" && (y13 === "square")) {
-            if (!v6(y12, E && (p + "/shape"), E) && E === undefined) return false;
-          } else if (typeof y13 === "string") {
-            if ($.fail(E, "discriminator", p + "/shape", {error: "mapping", tag: "kind", tagValue: y13})) return false;
+          const y14 = y13["kind"];
+          if (typeof y14 === "string" && (y14 === "circle")) {
+            if (!v5(y13, E && (p + "/shape"), E) && E === undefined) return false;
+          } else if (typeof y14 === "string" && (y14 === "square")) {
+            if (!v6(y13, E && (p + "/shape"), E) && E === undefined) return false;
+          } else if (typeof y14 === "string") {
+            if ($.fail(E, "discriminator", p + "/shape", {error: "mapping", tag: "kind", tagValue: y14})) return false;
           } else {
-            if ($.fail(E, "discriminator", p + "/shape", {error: "tag", tag: "kind", tagValue: y13})) return false;
+            if ($.fail(E, "discriminator", p + "/shape", {error: "tag", tag: "kind", tagValue: y14})) return false;
           }
         }
       }
@@ -83,16 +96,16 @@ function v0(x, p, E) {
 }
 function v1(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "kind")) && $.fail(E, "required", p, {missingProperty: "kind"})) return false;
+    if (!$.has(x, "kind") && $.fail(E, "required", p, e6)) return false;
     if ($.has(x, "kind")) {
       const y1 = x["kind"];
-      if ((!(y1 === "circle")) && $.fail(E, "const", p + "/kind", {allowedValue: "circle"})) return false;
+      if (!(y1 === "circle") && $.fail(E, "const", p + "/kind", e7)) return false;
     }
     if ($.has(x, "r")) {
       const y2 = x["r"];
-      if ((!((typeof y2 === "number" && isFinite(y2)))) && $.fail(E, "type", p + "/r", {type: "number"})) return false;
+      if (!(typeof y2 === "number" && isFinite(y2)) && $.fail(E, "type", p + "/r", e8)) return false;
     }
   }
   return E === undefined || E.length === N;
@@ -102,28 +115,28 @@ function v2() {
 }
 function v3(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "kind")) && $.fail(E, "required", p, {missingProperty: "kind"})) return false;
+    if (!$.has(x, "kind") && $.fail(E, "required", p, e6)) return false;
     if ($.has(x, "kind")) {
       const y1 = x["kind"];
-      if ((!(y1 === "square")) && $.fail(E, "const", p + "/kind", {allowedValue: "square"})) return false;
+      if (!(y1 === "square") && $.fail(E, "const", p + "/kind", e9)) return false;
     }
     if ($.has(x, "side")) {
       const y2 = x["side"];
-      if ((!((typeof y2 === "number" && isFinite(y2)))) && $.fail(E, "type", p + "/side", {type: "number"})) return false;
+      if (!(typeof y2 === "number" && isFinite(y2)) && $.fail(E, "type", p + "/side", e8)) return false;
     }
   }
   return E === undefined || E.length === N;
 }
 function v4(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "name")) && $.fail(E, "required", p, {missingProperty: "name"})) return false;
+    if (!$.has(x, "name") && $.fail(E, "required", p, e10)) return false;
     if ($.has(x, "name")) {
       const y1 = x["name"];
-      if ((!((typeof y1 === "string"))) && $.fail(E, "type", p + "/name", {type: "string"})) return false;
+      if (typeof y1 !== "string" && $.fail(E, "type", p + "/name", e1)) return false;
     }
   }
   return E === undefined || E.length === N;
@@ -138,13 +151,16 @@ function v6(x, p, E) {
   if (!v3(x, p, E) && E === undefined) return false;
   return E === undefined || E.length === N;
 }
-return {
-  "foreign.json#": v0,
-  "foreign.json#/$defs/circle": v1,
-  "foreign.json#/$defs/plugins": v2,
-  "foreign.json#/$defs/square": v3,
-  "foreign.json#/$defs/plugins/extractor": v4,
-  "foreign.json#/properties/shape/oneOf/0": v5,
-  "foreign.json#/properties/shape/oneOf/1": v6,
-};
+module.exports = (runtime) => {
+  $ = runtime;
+  p0 = $.pattern("^[0-9]{4}-");
+  return {
+    "foreign.json#": v0,
+    "foreign.json#/$defs/circle": v1,
+    "foreign.json#/$defs/plugins": v2,
+    "foreign.json#/$defs/square": v3,
+    "foreign.json#/$defs/plugins/extractor": v4,
+    "foreign.json#/properties/shape/oneOf/0": v5,
+    "foreign.json#/properties/shape/oneOf/1": v6,
+  };
 };

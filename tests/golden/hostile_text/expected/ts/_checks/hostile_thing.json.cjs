@@ -3,59 +3,68 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-module.exports = ($) => {
-const p0 = $.pattern("^[^\"'\\\\`$]*$");
-const p1 = $.pattern("^__proto__$");
+// Top-level functions: V8 compiles each on its first call (inside one
+// factory function, the whole text would be parsed again on the call).
+let $, p0, p1;
 const c0 = JSON.parse("[\"say \\\"hi\\\"\", \"it's\", \"back\\\\slash\", \"new\\nline\", \"*/ close\", \"${injection}\", \"`tick`\", \"\\\"\\\"\\\"\", \"</script>\", \"NONE\", \"None\", \"class\", \"\"]");
+const e0 = {type: "object"};
+const e1 = {missingProperty: "class"};
+const e2 = {missingProperty: "__proto__"};
+const e3 = {type: "string"};
+const e4 = {type: "integer"};
+const e5 = {type: "boolean"};
+const e6 = {allowedValue: "a \"\"\" b"};
+const e7 = {pattern: "^[^\"'\\\\`$]*$"};
+const e8 = {allowedValues: c0};
 function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "class")) && $.fail(E, "required", p, {missingProperty: "class"})) return false;
-    if ((!$.has(x, "__proto__")) && $.fail(E, "required", p, {missingProperty: "__proto__"})) return false;
+    if (!$.has(x, "class") && $.fail(E, "required", p, e1)) return false;
+    if (!$.has(x, "__proto__") && $.fail(E, "required", p, e2)) return false;
     if ($.has(x, "class")) {
       const y1 = x["class"];
-      if ((!((typeof y1 === "string"))) && $.fail(E, "type", p + "/class", {type: "string"})) return false;
+      if (typeof y1 !== "string" && $.fail(E, "type", p + "/class", e3)) return false;
     }
     if ($.has(x, "import")) {
       const y2 = x["import"];
-      if ((!((typeof y2 === "string"))) && $.fail(E, "type", p + "/import", {type: "string"})) return false;
+      if (typeof y2 !== "string" && $.fail(E, "type", p + "/import", e3)) return false;
     }
     if ($.has(x, "def")) {
       const y3 = x["def"];
-      if ((!((Number.isInteger(y3)))) && $.fail(E, "type", p + "/def", {type: "integer"})) return false;
+      if (!Number.isInteger(y3) && $.fail(E, "type", p + "/def", e4)) return false;
     }
     if ($.has(x, "None")) {
       const y4 = x["None"];
-      if ((!((typeof y4 === "boolean"))) && $.fail(E, "type", p + "/None", {type: "boolean"})) return false;
+      if (typeof y4 !== "boolean" && $.fail(E, "type", p + "/None", e5)) return false;
     }
     if ($.has(x, "__init__")) {
       const y5 = x["__init__"];
-      if ((!((typeof y5 === "string"))) && $.fail(E, "type", p + "/__init__", {type: "string"})) return false;
+      if (typeof y5 !== "string" && $.fail(E, "type", p + "/__init__", e3)) return false;
     }
     if ($.has(x, "model_config")) {
       const y6 = x["model_config"];
-      if ((!((typeof y6 === "string"))) && $.fail(E, "type", p + "/model_config", {type: "string"})) return false;
+      if (typeof y6 !== "string" && $.fail(E, "type", p + "/model_config", e3)) return false;
     }
     if ($.has(x, "model_dump")) {
       const y7 = x["model_dump"];
-      if ((!((Number.isInteger(y7)))) && $.fail(E, "type", p + "/model_dump", {type: "integer"})) return false;
+      if (!Number.isInteger(y7) && $.fail(E, "type", p + "/model_dump", e4)) return false;
     }
     if ($.has(x, "a\"b")) {
       const y8 = x["a\"b"];
-      if ((!((typeof y8 === "string"))) && $.fail(E, "type", p + "/a\"b", {type: "string"})) return false;
+      if (typeof y8 !== "string" && $.fail(E, "type", p + "/a\"b", e3)) return false;
     }
     if ($.has(x, "new\nline")) {
       const y9 = x["new\nline"];
-      if ((!((typeof y9 === "string"))) && $.fail(E, "type", p + "/new\nline", {type: "string"})) return false;
+      if (typeof y9 !== "string" && $.fail(E, "type", p + "/new\nline", e3)) return false;
     }
     if ($.has(x, "constructor")) {
       const y10 = x["constructor"];
-      if ((!((typeof y10 === "string"))) && $.fail(E, "type", p + "/constructor", {type: "string"})) return false;
+      if (typeof y10 !== "string" && $.fail(E, "type", p + "/constructor", e3)) return false;
     }
     if ($.has(x, "toString")) {
       const y11 = x["toString"];
-      if ((!((typeof y11 === "string"))) && $.fail(E, "type", p + "/toString", {type: "string"})) return false;
+      if (typeof y11 !== "string" && $.fail(E, "type", p + "/toString", e3)) return false;
     }
     if ($.has(x, "level")) {
       const y12 = x["level"];
@@ -63,39 +72,44 @@ function v0(x, p, E) {
     }
     if ($.has(x, "marker")) {
       const y13 = x["marker"];
-      if ((!(y13 === "a \"\"\" b")) && $.fail(E, "const", p + "/marker", {allowedValue: "a \"\"\" b"})) return false;
+      if (!(y13 === "a \"\"\" b") && $.fail(E, "const", p + "/marker", e6)) return false;
     }
     if ($.has(x, "greeting")) {
       const y14 = x["greeting"];
-      if ((!((typeof y14 === "string"))) && $.fail(E, "type", p + "/greeting", {type: "string"})) return false;
+      if (typeof y14 !== "string" && $.fail(E, "type", p + "/greeting", e3)) return false;
     }
     if ($.has(x, "safe_text")) {
       const y15 = x["safe_text"];
-      if ((!((typeof y15 === "string"))) && $.fail(E, "type", p + "/safe_text", {type: "string"})) return false;
+      if (typeof y15 !== "string" && $.fail(E, "type", p + "/safe_text", e3)) return false;
       if (typeof y15 === "string") {
-        if ((!p0.test(y15)) && $.fail(E, "pattern", p + "/safe_text", {pattern: "^[^\"'\\\\`$]*$"})) return false;
+        if (!p0.test(y15) && $.fail(E, "pattern", p + "/safe_text", e7)) return false;
       }
     }
     for (const y16 of Object.keys(x)) {
       if (!p1.test(y16)) continue;
       const y17 = x[y16];
-      if ((!((typeof y17 === "string"))) && $.fail(E, "type", p + "/" + $.esc(y16), {type: "string"})) return false;
+      const y18 = E && (p + "/" + $.esc(y16));
+      if (typeof y17 !== "string" && $.fail(E, "type", y18, e3)) return false;
     }
-    for (const y18 of Object.keys(x)) {
-      if (y18 === "class" || y18 === "import" || y18 === "def" || y18 === "None" || y18 === "__init__" || y18 === "model_config" || y18 === "model_dump" || y18 === "a\"b" || y18 === "new\nline" || y18 === "constructor" || y18 === "toString" || y18 === "level" || y18 === "marker" || y18 === "greeting" || y18 === "safe_text" || p1.test(y18)) continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y18})) return false;
+    for (const y19 of Object.keys(x)) {
+      if (y19 === "class" || y19 === "import" || y19 === "def" || y19 === "None" || y19 === "__init__" || y19 === "model_config" || y19 === "model_dump" || y19 === "a\"b" || y19 === "new\nline" || y19 === "constructor" || y19 === "toString" || y19 === "level" || y19 === "marker" || y19 === "greeting" || y19 === "safe_text" || p1.test(y19)) continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y19})) return false;
     }
   }
   return E === undefined || E.length === N;
 }
 function v1(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
-  if ((!(x === "say \"hi\"" || x === "it's" || x === "back\\slash" || x === "new\nline" || x === "*/ close" || x === "${injection}" || x === "`tick`" || x === "\"\"\"" || x === "</script>" || x === "NONE" || x === "None" || x === "class" || x === "")) && $.fail(E, "enum", p, {allowedValues: c0})) return false;
+  if (typeof x !== "string" && $.fail(E, "type", p, e3)) return false;
+  if (!(x === "say \"hi\"" || x === "it's" || x === "back\\slash" || x === "new\nline" || x === "*/ close" || x === "${injection}" || x === "`tick`" || x === "\"\"\"" || x === "</script>" || x === "NONE" || x === "None" || x === "class" || x === "") && $.fail(E, "enum", p, e8)) return false;
   return E === undefined || E.length === N;
 }
-return {
-  "hostile_thing.json#": v0,
-  "hostile_thing.json#/$defs/HostileEnum": v1,
-};
+module.exports = (runtime) => {
+  $ = runtime;
+  p0 = $.pattern("^[^\"'\\\\`$]*$");
+  p1 = $.pattern("^__proto__$");
+  return {
+    "hostile_thing.json#": v0,
+    "hostile_thing.json#/$defs/HostileEnum": v1,
+  };
 };

@@ -3,11 +3,14 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-module.exports = ($) => {
-const r0 = $.ref("json-schema.org/draft-07/schema.json#");
+// Top-level functions: V8 compiles each on its first call (inside one
+// factory function, the whole text would be parsed again on the call).
+let $, r0;
+const e0 = {type: "object"};
+const e1 = {type: "string"};
 function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
     if ($.has(x, "schema")) {
       const y1 = x["schema"];
@@ -15,7 +18,7 @@ function v0(x, p, E) {
     }
     if ($.has(x, "name")) {
       const y2 = x["name"];
-      if ((!((typeof y2 === "string"))) && $.fail(E, "type", p + "/name", {type: "string"})) return false;
+      if (typeof y2 !== "string" && $.fail(E, "type", p + "/name", e1)) return false;
     }
     for (const y3 of Object.keys(x)) {
       if (y3 === "schema" || y3 === "name") continue;
@@ -24,7 +27,10 @@ function v0(x, p, E) {
   }
   return E === undefined || E.length === N;
 }
-return {
-  "holder07.json#": v0,
-};
+module.exports = (runtime) => {
+  $ = runtime;
+  r0 = $.ref("json-schema.org/draft-07/schema.json#");
+  return {
+    "holder07.json#": v0,
+  };
 };

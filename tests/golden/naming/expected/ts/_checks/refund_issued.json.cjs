@@ -3,14 +3,17 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-module.exports = ($) => {
-const r0 = $.ref("payment_received.json#");
-const r1 = $.ref("payment_received.json#/$defs/shipping_address");
+// Top-level functions: V8 compiles each on its first call (inside one
+// factory function, the whole text would be parsed again on the call).
+let $, r0, r1;
+const e0 = {type: "object"};
+const e1 = {missingProperty: "payment"};
+const e2 = {type: "string"};
 function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "payment")) && $.fail(E, "required", p, {missingProperty: "payment"})) return false;
+    if (!$.has(x, "payment") && $.fail(E, "required", p, e1)) return false;
     if ($.has(x, "payment")) {
       const y1 = x["payment"];
       if (!r0(y1, E && (p + "/payment"), E) && E === undefined) return false;
@@ -21,7 +24,7 @@ function v0(x, p, E) {
     }
     if ($.has(x, "reason")) {
       const y3 = x["reason"];
-      if ((!((typeof y3 === "string"))) && $.fail(E, "type", p + "/reason", {type: "string"})) return false;
+      if (typeof y3 !== "string" && $.fail(E, "type", p + "/reason", e2)) return false;
     }
     for (const y4 of Object.keys(x)) {
       if (y4 === "payment" || y4 === "ship_to" || y4 === "reason") continue;
@@ -30,7 +33,11 @@ function v0(x, p, E) {
   }
   return E === undefined || E.length === N;
 }
-return {
-  "refund_issued.json#": v0,
-};
+module.exports = (runtime) => {
+  $ = runtime;
+  r0 = $.ref("payment_received.json#");
+  r1 = $.ref("payment_received.json#/$defs/shipping_address");
+  return {
+    "refund_issued.json#": v0,
+  };
 };

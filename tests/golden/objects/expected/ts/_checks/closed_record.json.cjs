@@ -3,33 +3,41 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-module.exports = ($) => {
+// Top-level functions: V8 compiles each on its first call (inside one
+// factory function, the whole text would be parsed again on the call).
+let $;
+const e0 = {type: "object"};
+const e1 = {missingProperty: "id"};
+const e2 = {missingProperty: "name"};
+const e3 = {type: "integer"};
+const e4 = {type: "string"};
+const e5 = {missingProperty: "email"};
 function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "id")) && $.fail(E, "required", p, {missingProperty: "id"})) return false;
-    if ((!$.has(x, "name")) && $.fail(E, "required", p, {missingProperty: "name"})) return false;
+    if (!$.has(x, "id") && $.fail(E, "required", p, e1)) return false;
+    if (!$.has(x, "name") && $.fail(E, "required", p, e2)) return false;
     if ($.has(x, "id")) {
       const y1 = x["id"];
-      if ((!((Number.isInteger(y1)))) && $.fail(E, "type", p + "/id", {type: "integer"})) return false;
+      if (!Number.isInteger(y1) && $.fail(E, "type", p + "/id", e3)) return false;
     }
     if ($.has(x, "name")) {
       const y2 = x["name"];
-      if ((!((typeof y2 === "string"))) && $.fail(E, "type", p + "/name", {type: "string"})) return false;
+      if (typeof y2 !== "string" && $.fail(E, "type", p + "/name", e4)) return false;
     }
     if ($.has(x, "note")) {
       const y3 = x["note"];
-      if ((!((typeof y3 === "string"))) && $.fail(E, "type", p + "/note", {type: "string"})) return false;
+      if (typeof y3 !== "string" && $.fail(E, "type", p + "/note", e4)) return false;
     }
     if ($.has(x, "owner")) {
       const y4 = x["owner"];
-      if ((!((y4 !== null && typeof y4 === "object" && !Array.isArray(y4)))) && $.fail(E, "type", p + "/owner", {type: "object"})) return false;
+      if ((y4 === null || typeof y4 !== "object" || Array.isArray(y4)) && $.fail(E, "type", p + "/owner", e0)) return false;
       if (y4 !== null && typeof y4 === "object" && !Array.isArray(y4)) {
-        if ((!$.has(y4, "email")) && $.fail(E, "required", p + "/owner", {missingProperty: "email"})) return false;
+        if (!$.has(y4, "email") && $.fail(E, "required", p + "/owner", e5)) return false;
         if ($.has(y4, "email")) {
           const y5 = y4["email"];
-          if ((!((typeof y5 === "string"))) && $.fail(E, "type", p + "/owner" + "/email", {type: "string"})) return false;
+          if (typeof y5 !== "string" && $.fail(E, "type", p + "/owner/email", e4)) return false;
         }
         for (const y6 of Object.keys(y4)) {
           if (y6 === "email") continue;
@@ -44,7 +52,9 @@ function v0(x, p, E) {
   }
   return E === undefined || E.length === N;
 }
-return {
-  "closed_record.json#": v0,
-};
+module.exports = (runtime) => {
+  $ = runtime;
+  return {
+    "closed_record.json#": v0,
+  };
 };

@@ -3,20 +3,27 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-module.exports = ($) => {
+// Top-level functions: V8 compiles each on its first call (inside one
+// factory function, the whole text would be parsed again on the call).
+let $;
+const e0 = {type: "object"};
+const e1 = {missingProperty: "id"};
+const e2 = {type: "integer"};
 function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "id")) && $.fail(E, "required", p, {missingProperty: "id"})) return false;
+    if (!$.has(x, "id") && $.fail(E, "required", p, e1)) return false;
     if ($.has(x, "id")) {
       const y1 = x["id"];
-      if ((!((Number.isInteger(y1)))) && $.fail(E, "type", p + "/id", {type: "integer"})) return false;
+      if (!Number.isInteger(y1) && $.fail(E, "type", p + "/id", e2)) return false;
     }
   }
   return E === undefined || E.length === N;
 }
-return {
-  "default_open_record.json#": v0,
-};
+module.exports = (runtime) => {
+  $ = runtime;
+  return {
+    "default_open_record.json#": v0,
+  };
 };

@@ -3,35 +3,44 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-module.exports = ($) => {
-const p0 = $.pattern("^x-");
-const p1 = $.pattern("^[0-9]+$");
+// Top-level functions: V8 compiles each on its first call (inside one
+// factory function, the whole text would be parsed again on the call).
+let $, p0, p1;
+const e0 = {type: "object"};
+const e1 = {type: "string"};
+const e2 = {type: "integer"};
 function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
     if ($.has(x, "host")) {
       const y1 = x["host"];
-      if ((!((typeof y1 === "string"))) && $.fail(E, "type", p + "/host", {type: "string"})) return false;
+      if (typeof y1 !== "string" && $.fail(E, "type", p + "/host", e1)) return false;
     }
     for (const y2 of Object.keys(x)) {
       if (!p0.test(y2)) continue;
       const y3 = x[y2];
-      if ((!((typeof y3 === "string"))) && $.fail(E, "type", p + "/" + $.esc(y2), {type: "string"})) return false;
+      const y4 = E && (p + "/" + $.esc(y2));
+      if (typeof y3 !== "string" && $.fail(E, "type", y4, e1)) return false;
     }
-    for (const y4 of Object.keys(x)) {
-      if (!p1.test(y4)) continue;
-      const y5 = x[y4];
-      if ((!((Number.isInteger(y5)))) && $.fail(E, "type", p + "/" + $.esc(y4), {type: "integer"})) return false;
+    for (const y5 of Object.keys(x)) {
+      if (!p1.test(y5)) continue;
+      const y6 = x[y5];
+      const y7 = E && (p + "/" + $.esc(y5));
+      if (!Number.isInteger(y6) && $.fail(E, "type", y7, e2)) return false;
     }
-    for (const y6 of Object.keys(x)) {
-      if (y6 === "host" || p0.test(y6) || p1.test(y6)) continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y6})) return false;
+    for (const y8 of Object.keys(x)) {
+      if (y8 === "host" || p0.test(y8) || p1.test(y8)) continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y8})) return false;
     }
   }
   return E === undefined || E.length === N;
 }
-return {
-  "header_set.json#": v0,
-};
+module.exports = (runtime) => {
+  $ = runtime;
+  p0 = $.pattern("^x-");
+  p1 = $.pattern("^[0-9]+$");
+  return {
+    "header_set.json#": v0,
+  };
 };

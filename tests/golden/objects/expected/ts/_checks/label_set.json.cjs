@@ -3,30 +3,41 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-module.exports = ($) => {
-const p0 = $.pattern("^[a-z][a-z0-9_]*$");
+// Top-level functions: V8 compiles each on its first call (inside one
+// factory function, the whole text would be parsed again on the call).
+let $, p0;
+const e0 = {type: "object"};
+const e1 = {limit: 1};
+const e2 = {limit: 3};
+const e3 = {limit: 8};
+const e4 = {pattern: "^[a-z][a-z0-9_]*$"};
+const e5 = {type: "string"};
 function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((Object.keys(x).length < 1) && $.fail(E, "minProperties", p, {limit: 1})) return false;
-    if ((Object.keys(x).length > 3) && $.fail(E, "maxProperties", p, {limit: 3})) return false;
+    if (Object.keys(x).length < 1 && $.fail(E, "minProperties", p, e1)) return false;
+    if (Object.keys(x).length > 3 && $.fail(E, "maxProperties", p, e2)) return false;
     for (const y1 of Object.keys(x)) {
       const y2 = E === undefined ? 0 : E.length;
       if (typeof y1 === "string") {
-        if ((y1.length > 8 && $.length(y1) > 8) && $.fail(E, "maxLength", p, {limit: 8}, undefined, y1)) return false;
-        if ((!p0.test(y1)) && $.fail(E, "pattern", p, {pattern: "^[a-z][a-z0-9_]*$"}, undefined, y1)) return false;
+        if (y1.length > 8 && $.length(y1) > 8 && $.fail(E, "maxLength", p, e3, undefined, y1)) return false;
+        if (!p0.test(y1) && $.fail(E, "pattern", p, e4, undefined, y1)) return false;
       }
       if (E !== undefined && E.length > y2) $.fail(E, "propertyNames", p, {propertyName: y1}, "property name must be valid");
     }
     for (const y3 of Object.keys(x)) {
       const y4 = x[y3];
-      if ((!((typeof y4 === "string"))) && $.fail(E, "type", p + "/" + $.esc(y3), {type: "string"})) return false;
+      const y5 = E && (p + "/" + $.esc(y3));
+      if (typeof y4 !== "string" && $.fail(E, "type", y5, e5)) return false;
     }
   }
   return E === undefined || E.length === N;
 }
-return {
-  "label_set.json#": v0,
-};
+module.exports = (runtime) => {
+  $ = runtime;
+  p0 = $.pattern("^[a-z][a-z0-9_]*$");
+  return {
+    "label_set.json#": v0,
+  };
 };

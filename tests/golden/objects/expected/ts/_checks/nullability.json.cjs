@@ -3,28 +3,36 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-module.exports = ($) => {
+// Top-level functions: V8 compiles each on its first call (inside one
+// factory function, the whole text would be parsed again on the call).
+let $;
+const e0 = {type: "object"};
+const e1 = {missingProperty: "required_nullable"};
+const e2 = {missingProperty: "required_plain"};
+const e3 = {type: "string"};
+const e4 = {type: ["string", "null"]};
+const e5 = {type: "integer"};
 function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "required_nullable")) && $.fail(E, "required", p, {missingProperty: "required_nullable"})) return false;
-    if ((!$.has(x, "required_plain")) && $.fail(E, "required", p, {missingProperty: "required_plain"})) return false;
+    if (!$.has(x, "required_nullable") && $.fail(E, "required", p, e1)) return false;
+    if (!$.has(x, "required_plain") && $.fail(E, "required", p, e2)) return false;
     if ($.has(x, "optional_plain")) {
       const y1 = x["optional_plain"];
-      if ((!((typeof y1 === "string"))) && $.fail(E, "type", p + "/optional_plain", {type: "string"})) return false;
+      if (typeof y1 !== "string" && $.fail(E, "type", p + "/optional_plain", e3)) return false;
     }
     if ($.has(x, "required_nullable")) {
       const y2 = x["required_nullable"];
-      if ((!((typeof y2 === "string") || (y2 === null))) && $.fail(E, "type", p + "/required_nullable", {type: ["string", "null"]})) return false;
+      if (!((typeof y2 === "string") || (y2 === null)) && $.fail(E, "type", p + "/required_nullable", e4)) return false;
     }
     if ($.has(x, "optional_nullable")) {
       const y3 = x["optional_nullable"];
-      if ((!((typeof y3 === "string") || (y3 === null))) && $.fail(E, "type", p + "/optional_nullable", {type: ["string", "null"]})) return false;
+      if (!((typeof y3 === "string") || (y3 === null)) && $.fail(E, "type", p + "/optional_nullable", e4)) return false;
     }
     if ($.has(x, "required_plain")) {
       const y4 = x["required_plain"];
-      if ((!((Number.isInteger(y4)))) && $.fail(E, "type", p + "/required_plain", {type: "integer"})) return false;
+      if (!Number.isInteger(y4) && $.fail(E, "type", p + "/required_plain", e5)) return false;
     }
     for (const y5 of Object.keys(x)) {
       if (y5 === "optional_plain" || y5 === "required_nullable" || y5 === "optional_nullable" || y5 === "required_plain") continue;
@@ -33,7 +41,9 @@ function v0(x, p, E) {
   }
   return E === undefined || E.length === N;
 }
-return {
-  "nullability.json#": v0,
-};
+module.exports = (runtime) => {
+  $ = runtime;
+  return {
+    "nullability.json#": v0,
+  };
 };

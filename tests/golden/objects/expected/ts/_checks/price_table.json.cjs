@@ -3,31 +3,39 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-module.exports = ($) => {
+// Top-level functions: V8 compiles each on its first call (inside one
+// factory function, the whole text would be parsed again on the call).
+let $;
+const e0 = {type: "object"};
+const e1 = {missingProperty: "amount"};
+const e2 = {missingProperty: "currency"};
+const e3 = {type: "integer"};
+const e4 = {type: "string"};
 function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
     for (const y1 of Object.keys(x)) {
       const y2 = x[y1];
-      if (!v1(y2, E && (p + "/" + $.esc(y1)), E) && E === undefined) return false;
+      const y3 = E && (p + "/" + $.esc(y1));
+      if (!v1(y2, y3, E) && E === undefined) return false;
     }
   }
   return E === undefined || E.length === N;
 }
 function v1(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "amount")) && $.fail(E, "required", p, {missingProperty: "amount"})) return false;
-    if ((!$.has(x, "currency")) && $.fail(E, "required", p, {missingProperty: "currency"})) return false;
+    if (!$.has(x, "amount") && $.fail(E, "required", p, e1)) return false;
+    if (!$.has(x, "currency") && $.fail(E, "required", p, e2)) return false;
     if ($.has(x, "amount")) {
       const y1 = x["amount"];
-      if ((!((Number.isInteger(y1)))) && $.fail(E, "type", p + "/amount", {type: "integer"})) return false;
+      if (!Number.isInteger(y1) && $.fail(E, "type", p + "/amount", e3)) return false;
     }
     if ($.has(x, "currency")) {
       const y2 = x["currency"];
-      if ((!((typeof y2 === "string"))) && $.fail(E, "type", p + "/currency", {type: "string"})) return false;
+      if (typeof y2 !== "string" && $.fail(E, "type", p + "/currency", e4)) return false;
     }
     for (const y3 of Object.keys(x)) {
       if (y3 === "amount" || y3 === "currency") continue;
@@ -36,8 +44,10 @@ function v1(x, p, E) {
   }
   return E === undefined || E.length === N;
 }
-return {
-  "price_table.json#": v0,
-  "price_table.json#/$defs/PriceEntry": v1,
-};
+module.exports = (runtime) => {
+  $ = runtime;
+  return {
+    "price_table.json#": v0,
+    "price_table.json#/$defs/PriceEntry": v1,
+  };
 };

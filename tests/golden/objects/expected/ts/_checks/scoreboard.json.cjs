@@ -3,28 +3,38 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-module.exports = ($) => {
+// Top-level functions: V8 compiles each on its first call (inside one
+// factory function, the whole text would be parsed again on the call).
+let $;
+const e0 = {type: "object"};
+const e1 = {missingProperty: "season"};
+const e2 = {type: "string"};
+const e3 = {type: "integer"};
+const e4 = {comparison: ">=", limit: 0};
 function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "season")) && $.fail(E, "required", p, {missingProperty: "season"})) return false;
+    if (!$.has(x, "season") && $.fail(E, "required", p, e1)) return false;
     if ($.has(x, "season")) {
       const y1 = x["season"];
-      if ((!((typeof y1 === "string"))) && $.fail(E, "type", p + "/season", {type: "string"})) return false;
+      if (typeof y1 !== "string" && $.fail(E, "type", p + "/season", e2)) return false;
     }
     for (const y2 of Object.keys(x)) {
       if (y2 === "season") continue;
       const y3 = x[y2];
-      if ((!((Number.isInteger(y3)))) && $.fail(E, "type", p + "/" + $.esc(y2), {type: "integer"})) return false;
+      const y4 = E && (p + "/" + $.esc(y2));
+      if (!Number.isInteger(y3) && $.fail(E, "type", y4, e3)) return false;
       if (typeof y3 === "number" && isFinite(y3)) {
-        if ((!(y3 >= 0)) && $.fail(E, "minimum", p + "/" + $.esc(y2), {comparison: ">=", limit: 0})) return false;
+        if (!(y3 >= 0) && $.fail(E, "minimum", y4, e4)) return false;
       }
     }
   }
   return E === undefined || E.length === N;
 }
-return {
-  "scoreboard.json#": v0,
-};
+module.exports = (runtime) => {
+  $ = runtime;
+  return {
+    "scoreboard.json#": v0,
+  };
 };

@@ -3,41 +3,50 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-module.exports = ($) => {
+// Top-level functions: V8 compiles each on its first call (inside one
+// factory function, the whole text would be parsed again on the call).
+let $;
+const e0 = {type: "object"};
+const e1 = {missingProperty: "first-name"};
+const e2 = {missingProperty: "class"};
+const e3 = {missingProperty: "customerId"};
+const e4 = {type: "string"};
+const e5 = {type: "boolean"};
+const e6 = {type: "integer"};
 function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "first-name")) && $.fail(E, "required", p, {missingProperty: "first-name"})) return false;
-    if ((!$.has(x, "class")) && $.fail(E, "required", p, {missingProperty: "class"})) return false;
-    if ((!$.has(x, "customerId")) && $.fail(E, "required", p, {missingProperty: "customerId"})) return false;
+    if (!$.has(x, "first-name") && $.fail(E, "required", p, e1)) return false;
+    if (!$.has(x, "class") && $.fail(E, "required", p, e2)) return false;
+    if (!$.has(x, "customerId") && $.fail(E, "required", p, e3)) return false;
     if ($.has(x, "first-name")) {
       const y1 = x["first-name"];
-      if ((!((typeof y1 === "string"))) && $.fail(E, "type", p + "/first-name", {type: "string"})) return false;
+      if (typeof y1 !== "string" && $.fail(E, "type", p + "/first-name", e4)) return false;
     }
     if ($.has(x, "class")) {
       const y2 = x["class"];
-      if ((!((typeof y2 === "string"))) && $.fail(E, "type", p + "/class", {type: "string"})) return false;
+      if (typeof y2 !== "string" && $.fail(E, "type", p + "/class", e4)) return false;
     }
     if ($.has(x, "2fa")) {
       const y3 = x["2fa"];
-      if ((!((typeof y3 === "boolean"))) && $.fail(E, "type", p + "/2fa", {type: "boolean"})) return false;
+      if (typeof y3 !== "boolean" && $.fail(E, "type", p + "/2fa", e5)) return false;
     }
     if ($.has(x, "$meta")) {
       const y4 = x["$meta"];
-      if ((!((typeof y4 === "string"))) && $.fail(E, "type", p + "/$meta", {type: "string"})) return false;
+      if (typeof y4 !== "string" && $.fail(E, "type", p + "/$meta", e4)) return false;
     }
     if ($.has(x, "a b")) {
       const y5 = x["a b"];
-      if ((!((Number.isInteger(y5)))) && $.fail(E, "type", p + "/a b", {type: "integer"})) return false;
+      if (!Number.isInteger(y5) && $.fail(E, "type", p + "/a b", e6)) return false;
     }
     if ($.has(x, "_private")) {
       const y6 = x["_private"];
-      if ((!((typeof y6 === "string"))) && $.fail(E, "type", p + "/_private", {type: "string"})) return false;
+      if (typeof y6 !== "string" && $.fail(E, "type", p + "/_private", e4)) return false;
     }
     if ($.has(x, "customerId")) {
       const y7 = x["customerId"];
-      if ((!((typeof y7 === "string"))) && $.fail(E, "type", p + "/customerId", {type: "string"})) return false;
+      if (typeof y7 !== "string" && $.fail(E, "type", p + "/customerId", e4)) return false;
     }
     for (const y8 of Object.keys(x)) {
       if (y8 === "first-name" || y8 === "class" || y8 === "2fa" || y8 === "$meta" || y8 === "a b" || y8 === "_private" || y8 === "customerId") continue;
@@ -46,7 +55,9 @@ function v0(x, p, E) {
   }
   return E === undefined || E.length === N;
 }
-return {
-  "weird_names.json#": v0,
-};
+module.exports = (runtime) => {
+  $ = runtime;
+  return {
+    "weird_names.json#": v0,
+  };
 };

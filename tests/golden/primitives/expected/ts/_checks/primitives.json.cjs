@@ -3,49 +3,67 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-module.exports = ($) => {
+// Top-level functions: V8 compiles each on its first call (inside one
+// factory function, the whole text would be parsed again on the call).
+let $;
+const e0 = {type: "object"};
+const e1 = {missingProperty: "text"};
+const e2 = {missingProperty: "count"};
+const e3 = {missingProperty: "ratio"};
+const e4 = {missingProperty: "flag"};
+const e5 = {missingProperty: "nothing"};
+const e6 = {missingProperty: "maybe_text"};
+const e7 = {missingProperty: "id_or_code"};
+const e8 = {type: "string"};
+const e9 = {type: "integer"};
+const e10 = {type: "number"};
+const e11 = {type: "boolean"};
+const e12 = {type: "null"};
+const e13 = {type: ["string", "null"]};
+const e14 = {type: ["integer", "string"]};
+const e15 = {type: ["number", "null"]};
 function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "text")) && $.fail(E, "required", p, {missingProperty: "text"})) return false;
-    if ((!$.has(x, "count")) && $.fail(E, "required", p, {missingProperty: "count"})) return false;
-    if ((!$.has(x, "ratio")) && $.fail(E, "required", p, {missingProperty: "ratio"})) return false;
-    if ((!$.has(x, "flag")) && $.fail(E, "required", p, {missingProperty: "flag"})) return false;
-    if ((!$.has(x, "nothing")) && $.fail(E, "required", p, {missingProperty: "nothing"})) return false;
-    if ((!$.has(x, "maybe_text")) && $.fail(E, "required", p, {missingProperty: "maybe_text"})) return false;
-    if ((!$.has(x, "id_or_code")) && $.fail(E, "required", p, {missingProperty: "id_or_code"})) return false;
+    if (!$.has(x, "text") && $.fail(E, "required", p, e1)) return false;
+    if (!$.has(x, "count") && $.fail(E, "required", p, e2)) return false;
+    if (!$.has(x, "ratio") && $.fail(E, "required", p, e3)) return false;
+    if (!$.has(x, "flag") && $.fail(E, "required", p, e4)) return false;
+    if (!$.has(x, "nothing") && $.fail(E, "required", p, e5)) return false;
+    if (!$.has(x, "maybe_text") && $.fail(E, "required", p, e6)) return false;
+    if (!$.has(x, "id_or_code") && $.fail(E, "required", p, e7)) return false;
     if ($.has(x, "text")) {
       const y1 = x["text"];
-      if ((!((typeof y1 === "string"))) && $.fail(E, "type", p + "/text", {type: "string"})) return false;
+      if (typeof y1 !== "string" && $.fail(E, "type", p + "/text", e8)) return false;
     }
     if ($.has(x, "count")) {
       const y2 = x["count"];
-      if ((!((Number.isInteger(y2)))) && $.fail(E, "type", p + "/count", {type: "integer"})) return false;
+      if (!Number.isInteger(y2) && $.fail(E, "type", p + "/count", e9)) return false;
     }
     if ($.has(x, "ratio")) {
       const y3 = x["ratio"];
-      if ((!((typeof y3 === "number" && isFinite(y3)))) && $.fail(E, "type", p + "/ratio", {type: "number"})) return false;
+      if (!(typeof y3 === "number" && isFinite(y3)) && $.fail(E, "type", p + "/ratio", e10)) return false;
     }
     if ($.has(x, "flag")) {
       const y4 = x["flag"];
-      if ((!((typeof y4 === "boolean"))) && $.fail(E, "type", p + "/flag", {type: "boolean"})) return false;
+      if (typeof y4 !== "boolean" && $.fail(E, "type", p + "/flag", e11)) return false;
     }
     if ($.has(x, "nothing")) {
       const y5 = x["nothing"];
-      if ((!((y5 === null))) && $.fail(E, "type", p + "/nothing", {type: "null"})) return false;
+      if (y5 !== null && $.fail(E, "type", p + "/nothing", e12)) return false;
     }
     if ($.has(x, "maybe_text")) {
       const y6 = x["maybe_text"];
-      if ((!((typeof y6 === "string") || (y6 === null))) && $.fail(E, "type", p + "/maybe_text", {type: ["string", "null"]})) return false;
+      if (!((typeof y6 === "string") || (y6 === null)) && $.fail(E, "type", p + "/maybe_text", e13)) return false;
     }
     if ($.has(x, "id_or_code")) {
       const y7 = x["id_or_code"];
-      if ((!((Number.isInteger(y7)) || (typeof y7 === "string"))) && $.fail(E, "type", p + "/id_or_code", {type: ["integer", "string"]})) return false;
+      if (!((Number.isInteger(y7)) || (typeof y7 === "string")) && $.fail(E, "type", p + "/id_or_code", e14)) return false;
     }
     if ($.has(x, "maybe_ratio")) {
       const y8 = x["maybe_ratio"];
-      if ((!((typeof y8 === "number" && isFinite(y8)) || (y8 === null))) && $.fail(E, "type", p + "/maybe_ratio", {type: ["number", "null"]})) return false;
+      if (!((typeof y8 === "number" && isFinite(y8)) || (y8 === null)) && $.fail(E, "type", p + "/maybe_ratio", e15)) return false;
     }
     for (const y9 of Object.keys(x)) {
       if (y9 === "text" || y9 === "count" || y9 === "ratio" || y9 === "flag" || y9 === "nothing" || y9 === "maybe_text" || y9 === "id_or_code" || y9 === "maybe_ratio") continue;
@@ -54,7 +72,9 @@ function v0(x, p, E) {
   }
   return E === undefined || E.length === N;
 }
-return {
-  "primitives.json#": v0,
-};
+module.exports = (runtime) => {
+  $ = runtime;
+  return {
+    "primitives.json#": v0,
+  };
 };

@@ -3,12 +3,20 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-module.exports = ($) => {
+// Top-level functions: V8 compiles each on its first call (inside one
+// factory function, the whole text would be parsed again on the call).
+let $;
+const e0 = {type: "object"};
+const e1 = {missingProperty: "head"};
+const e2 = {missingProperty: "n"};
+const e3 = {type: "integer"};
+const e4 = {missingProperty: "s"};
+const e5 = {type: "string"};
 function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "head")) && $.fail(E, "required", p, {missingProperty: "head"})) return false;
+    if (!$.has(x, "head") && $.fail(E, "required", p, e1)) return false;
     if ($.has(x, "head")) {
       const y1 = x["head"];
       if (!v1(y1, E && (p + "/head"), E) && E === undefined) return false;
@@ -22,12 +30,12 @@ function v0(x, p, E) {
 }
 function v1(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "n")) && $.fail(E, "required", p, {missingProperty: "n"})) return false;
+    if (!$.has(x, "n") && $.fail(E, "required", p, e2)) return false;
     if ($.has(x, "n")) {
       const y1 = x["n"];
-      if ((!((Number.isInteger(y1)))) && $.fail(E, "type", p + "/n", {type: "integer"})) return false;
+      if (!Number.isInteger(y1) && $.fail(E, "type", p + "/n", e3)) return false;
     }
     if ($.has(x, "beta")) {
       const y2 = x["beta"];
@@ -42,12 +50,12 @@ function v1(x, p, E) {
 }
 function v2(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "s")) && $.fail(E, "required", p, {missingProperty: "s"})) return false;
+    if (!$.has(x, "s") && $.fail(E, "required", p, e4)) return false;
     if ($.has(x, "s")) {
       const y1 = x["s"];
-      if ((!((typeof y1 === "string"))) && $.fail(E, "type", p + "/s", {type: "string"})) return false;
+      if (typeof y1 !== "string" && $.fail(E, "type", p + "/s", e5)) return false;
     }
     if ($.has(x, "alpha")) {
       const y2 = x["alpha"];
@@ -60,9 +68,11 @@ function v2(x, p, E) {
   }
   return E === undefined || E.length === N;
 }
-return {
-  "chain.json#": v0,
-  "chain.json#/$defs/Alpha": v1,
-  "chain.json#/$defs/Beta": v2,
-};
+module.exports = (runtime) => {
+  $ = runtime;
+  return {
+    "chain.json#": v0,
+    "chain.json#/$defs/Alpha": v1,
+    "chain.json#/$defs/Beta": v2,
+  };
 };

@@ -3,12 +3,22 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-module.exports = ($) => {
+// Top-level functions: V8 compiles each on its first call (inside one
+// factory function, the whole text would be parsed again on the call).
+let $;
+const e0 = {type: "object"};
+const e1 = {missingProperty: "payload"};
+const e2 = {type: "string"};
+const e3 = {limit: 8};
+const e4 = {type: "number"};
+const e5 = {type: "boolean"};
+const e6 = {type: "null"};
+const e7 = {type: "array"};
 function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "payload")) && $.fail(E, "required", p, {missingProperty: "payload"})) return false;
+    if (!$.has(x, "payload") && $.fail(E, "required", p, e1)) return false;
     if ($.has(x, "payload")) {
       const y1 = x["payload"];
       if (!v2(y1, E && (p + "/payload"), E) && E === undefined) return false;
@@ -22,11 +32,12 @@ function v0(x, p, E) {
 }
 function v1(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
     for (const y1 of Object.keys(x)) {
       const y2 = x[y1];
-      if (!v2(y2, E && (p + "/" + $.esc(y1)), E) && E === undefined) return false;
+      const y3 = E && (p + "/" + $.esc(y1));
+      if (!v2(y2, y3, E) && E === undefined) return false;
     }
   }
   return E === undefined || E.length === N;
@@ -35,40 +46,41 @@ function v2(x, p, E) {
   const N = E === undefined ? 0 : E.length;
   {
     const y1 = E && [];
-    if ((!(v3(x, p, y1) || v4(x, p, y1) || v5(x, p, y1) || v6(x, p, y1) || v7(x, p, y1) || v8(x, p, y1))) && $.fail(E, "anyOf", p, {}, "must match a schema in anyOf", undefined, y1)) return false;
+    if (!(v3(x, p, y1) || v4(x, p, y1) || v5(x, p, y1) || v6(x, p, y1) || v7(x, p, y1) || v8(x, p, y1)) && $.fail(E, "anyOf", p, {}, "must match a schema in anyOf", undefined, y1)) return false;
   }
   return E === undefined || E.length === N;
 }
 function v3(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
+  if (typeof x !== "string" && $.fail(E, "type", p, e2)) return false;
   if (typeof x === "string") {
-    if ((x.length > 8 && $.length(x) > 8) && $.fail(E, "maxLength", p, {limit: 8})) return false;
+    if (x.length > 8 && $.length(x) > 8 && $.fail(E, "maxLength", p, e3)) return false;
   }
   return E === undefined || E.length === N;
 }
 function v4(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "number" && isFinite(x)))) && $.fail(E, "type", p, {type: "number"})) return false;
+  if (!(typeof x === "number" && isFinite(x)) && $.fail(E, "type", p, e4)) return false;
   return E === undefined || E.length === N;
 }
 function v5(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "boolean"))) && $.fail(E, "type", p, {type: "boolean"})) return false;
+  if (typeof x !== "boolean" && $.fail(E, "type", p, e5)) return false;
   return E === undefined || E.length === N;
 }
 function v6(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x === null))) && $.fail(E, "type", p, {type: "null"})) return false;
+  if (x !== null && $.fail(E, "type", p, e6)) return false;
   return E === undefined || E.length === N;
 }
 function v7(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((Array.isArray(x)))) && $.fail(E, "type", p, {type: "array"})) return false;
+  if (!Array.isArray(x) && $.fail(E, "type", p, e7)) return false;
   if (Array.isArray(x)) {
     for (let y1 = 0; y1 < x.length; y1++) {
       const y2 = x[y1];
-      if (!v2(y2, E && (p + "/" + y1), E) && E === undefined) return false;
+      const y3 = E && (p + "/" + y1);
+      if (!v2(y2, y3, E) && E === undefined) return false;
     }
   }
   return E === undefined || E.length === N;
@@ -78,15 +90,17 @@ function v8(x, p, E) {
   if (!v1(x, p, E) && E === undefined) return false;
   return E === undefined || E.length === N;
 }
-return {
-  "envelope.json#": v0,
-  "envelope.json#/$defs/JsonObject": v1,
-  "envelope.json#/$defs/JsonValue": v2,
-  "envelope.json#/$defs/JsonValue/anyOf/0": v3,
-  "envelope.json#/$defs/JsonValue/anyOf/1": v4,
-  "envelope.json#/$defs/JsonValue/anyOf/2": v5,
-  "envelope.json#/$defs/JsonValue/anyOf/3": v6,
-  "envelope.json#/$defs/JsonValue/anyOf/4": v7,
-  "envelope.json#/$defs/JsonValue/anyOf/5": v8,
-};
+module.exports = (runtime) => {
+  $ = runtime;
+  return {
+    "envelope.json#": v0,
+    "envelope.json#/$defs/JsonObject": v1,
+    "envelope.json#/$defs/JsonValue": v2,
+    "envelope.json#/$defs/JsonValue/anyOf/0": v3,
+    "envelope.json#/$defs/JsonValue/anyOf/1": v4,
+    "envelope.json#/$defs/JsonValue/anyOf/2": v5,
+    "envelope.json#/$defs/JsonValue/anyOf/3": v6,
+    "envelope.json#/$defs/JsonValue/anyOf/4": v7,
+    "envelope.json#/$defs/JsonValue/anyOf/5": v8,
+  };
 };

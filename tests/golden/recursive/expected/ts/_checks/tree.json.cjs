@@ -3,34 +3,43 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-module.exports = ($) => {
+// Top-level functions: V8 compiles each on its first call (inside one
+// factory function, the whole text would be parsed again on the call).
+let $;
+const e0 = {type: "object"};
+const e1 = {missingProperty: "name"};
+const e2 = {type: "string"};
+const e3 = {type: "array"};
 function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "name")) && $.fail(E, "required", p, {missingProperty: "name"})) return false;
+    if (!$.has(x, "name") && $.fail(E, "required", p, e1)) return false;
     if ($.has(x, "name")) {
       const y1 = x["name"];
-      if ((!((typeof y1 === "string"))) && $.fail(E, "type", p + "/name", {type: "string"})) return false;
+      if (typeof y1 !== "string" && $.fail(E, "type", p + "/name", e2)) return false;
     }
     if ($.has(x, "children")) {
       const y2 = x["children"];
-      if ((!((Array.isArray(y2)))) && $.fail(E, "type", p + "/children", {type: "array"})) return false;
+      if (!Array.isArray(y2) && $.fail(E, "type", p + "/children", e3)) return false;
       if (Array.isArray(y2)) {
         for (let y3 = 0; y3 < y2.length; y3++) {
           const y4 = y2[y3];
-          if (!v0(y4, E && (p + "/children" + "/" + y3), E) && E === undefined) return false;
+          const y5 = E && (p + "/children" + "/" + y3);
+          if (!v0(y4, y5, E) && E === undefined) return false;
         }
       }
     }
-    for (const y5 of Object.keys(x)) {
-      if (y5 === "name" || y5 === "children") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y5})) return false;
+    for (const y6 of Object.keys(x)) {
+      if (y6 === "name" || y6 === "children") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y6})) return false;
     }
   }
   return E === undefined || E.length === N;
 }
-return {
-  "tree.json#": v0,
-};
+module.exports = (runtime) => {
+  $ = runtime;
+  return {
+    "tree.json#": v0,
+  };
 };

@@ -3,24 +3,31 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-module.exports = ($) => {
-const r0 = $.ref("common/defs.json#/$defs/Uuid");
-const r1 = $.ref("common/defs.json#/$defs/Money");
+// Top-level functions: V8 compiles each on its first call (inside one
+// factory function, the whole text would be parsed again on the call).
+let $, r0, r1;
+const e0 = {type: "object"};
+const e1 = {missingProperty: "id"};
+const e2 = {missingProperty: "name"};
+const e3 = {type: "string"};
+const e4 = {limit: 1};
+const e5 = {missingProperty: "line1"};
+const e6 = {missingProperty: "city"};
 function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "id")) && $.fail(E, "required", p, {missingProperty: "id"})) return false;
-    if ((!$.has(x, "name")) && $.fail(E, "required", p, {missingProperty: "name"})) return false;
+    if (!$.has(x, "id") && $.fail(E, "required", p, e1)) return false;
+    if (!$.has(x, "name") && $.fail(E, "required", p, e2)) return false;
     if ($.has(x, "id")) {
       const y1 = x["id"];
       if (!r0(y1, E && (p + "/id"), E) && E === undefined) return false;
     }
     if ($.has(x, "name")) {
       const y2 = x["name"];
-      if ((!((typeof y2 === "string"))) && $.fail(E, "type", p + "/name", {type: "string"})) return false;
+      if (typeof y2 !== "string" && $.fail(E, "type", p + "/name", e3)) return false;
       if (typeof y2 === "string") {
-        if ((y2.length < 2 && $.length(y2) < 1) && $.fail(E, "minLength", p + "/name", {limit: 1})) return false;
+        if (y2.length < 2 && $.length(y2) < 1 && $.fail(E, "minLength", p + "/name", e4)) return false;
       }
     }
     if ($.has(x, "address")) {
@@ -40,21 +47,21 @@ function v0(x, p, E) {
 }
 function v1(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "line1")) && $.fail(E, "required", p, {missingProperty: "line1"})) return false;
-    if ((!$.has(x, "city")) && $.fail(E, "required", p, {missingProperty: "city"})) return false;
+    if (!$.has(x, "line1") && $.fail(E, "required", p, e5)) return false;
+    if (!$.has(x, "city") && $.fail(E, "required", p, e6)) return false;
     if ($.has(x, "line1")) {
       const y1 = x["line1"];
-      if ((!((typeof y1 === "string"))) && $.fail(E, "type", p + "/line1", {type: "string"})) return false;
+      if (typeof y1 !== "string" && $.fail(E, "type", p + "/line1", e3)) return false;
     }
     if ($.has(x, "city")) {
       const y2 = x["city"];
-      if ((!((typeof y2 === "string"))) && $.fail(E, "type", p + "/city", {type: "string"})) return false;
+      if (typeof y2 !== "string" && $.fail(E, "type", p + "/city", e3)) return false;
     }
     if ($.has(x, "postal_code")) {
       const y3 = x["postal_code"];
-      if ((!((typeof y3 === "string"))) && $.fail(E, "type", p + "/postal_code", {type: "string"})) return false;
+      if (typeof y3 !== "string" && $.fail(E, "type", p + "/postal_code", e3)) return false;
     }
     for (const y4 of Object.keys(x)) {
       if (y4 === "line1" || y4 === "city" || y4 === "postal_code") continue;
@@ -63,8 +70,12 @@ function v1(x, p, E) {
   }
   return E === undefined || E.length === N;
 }
-return {
-  "customer.json#": v0,
-  "customer.json#/$defs/Address": v1,
-};
+module.exports = (runtime) => {
+  $ = runtime;
+  r0 = $.ref("common/defs.json#/$defs/Uuid");
+  r1 = $.ref("common/defs.json#/$defs/Money");
+  return {
+    "customer.json#": v0,
+    "customer.json#/$defs/Address": v1,
+  };
 };

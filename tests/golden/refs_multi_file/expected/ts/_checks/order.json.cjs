@@ -3,19 +3,20 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-module.exports = ($) => {
-const r0 = $.ref("common/defs.json#/$defs/Uuid");
-const r1 = $.ref("customer.json#");
-const r2 = $.ref("customer.json#/$defs/Address");
-const r3 = $.ref("common/defs.json#/$defs/Money");
-const r4 = $.ref("common/defs.json#/$defs/CurrencyCode");
+// Top-level functions: V8 compiles each on its first call (inside one
+// factory function, the whole text would be parsed again on the call).
+let $, r0, r1, r2, r3, r4;
+const e0 = {type: "object"};
+const e1 = {missingProperty: "id"};
+const e2 = {missingProperty: "customer"};
+const e3 = {missingProperty: "total"};
 function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "id")) && $.fail(E, "required", p, {missingProperty: "id"})) return false;
-    if ((!$.has(x, "customer")) && $.fail(E, "required", p, {missingProperty: "customer"})) return false;
-    if ((!$.has(x, "total")) && $.fail(E, "required", p, {missingProperty: "total"})) return false;
+    if (!$.has(x, "id") && $.fail(E, "required", p, e1)) return false;
+    if (!$.has(x, "customer") && $.fail(E, "required", p, e2)) return false;
+    if (!$.has(x, "total") && $.fail(E, "required", p, e3)) return false;
     if ($.has(x, "id")) {
       const y1 = x["id"];
       if (!r0(y1, E && (p + "/id"), E) && E === undefined) return false;
@@ -43,7 +44,14 @@ function v0(x, p, E) {
   }
   return E === undefined || E.length === N;
 }
-return {
-  "order.json#": v0,
-};
+module.exports = (runtime) => {
+  $ = runtime;
+  r0 = $.ref("common/defs.json#/$defs/Uuid");
+  r1 = $.ref("customer.json#");
+  r2 = $.ref("customer.json#/$defs/Address");
+  r3 = $.ref("common/defs.json#/$defs/Money");
+  r4 = $.ref("common/defs.json#/$defs/CurrencyCode");
+  return {
+    "order.json#": v0,
+  };
 };

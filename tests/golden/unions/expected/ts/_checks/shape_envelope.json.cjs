@@ -3,15 +3,36 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-module.exports = ($) => {
+// Top-level functions: V8 compiles each on its first call (inside one
+// factory function, the whole text would be parsed again on the call).
+let $;
+const e0 = {type: "object"};
+const e1 = {missingProperty: "shape"};
+const e2 = {missingProperty: "email"};
+const e3 = {type: "string"};
+const e4 = {missingProperty: "phone"};
+const e5 = {missingProperty: "kind"};
+const e6 = {missingProperty: "radius"};
+const e7 = {allowedValue: "circle"};
+const e8 = {type: "number"};
+const e9 = {comparison: ">", limit: 0};
+const e10 = {missingProperty: "width"};
+const e11 = {missingProperty: "height"};
+const e12 = {allowedValue: "rectangle"};
+const e13 = {missingProperty: "side"};
+const e14 = {allowedValue: "square"};
+const e15 = {limit: 1};
+const e16 = {type: "integer"};
+const e17 = {comparison: ">=", limit: 10};
+const e18 = {type: "null"};
 function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "shape")) && $.fail(E, "required", p, {missingProperty: "shape"})) return false;
+    if (!$.has(x, "shape") && $.fail(E, "required", p, e1)) return false;
     if ($.has(x, "shape")) {
       const y1 = x["shape"];
-      if ((!((y1 !== null && typeof y1 === "object" && !Array.isArray(y1)))) && $.fail(E, "type", p + "/shape", {type: "object"})) return false;
+      if ((y1 === null || typeof y1 !== "object" || Array.isArray(y1)) && $.fail(E, "type", p + "/shape", e0)) return false;
       if (y1 !== null && typeof y1 === "object" && !Array.isArray(y1)) {
         {
           const y2 = y1["kind"];
@@ -33,7 +54,7 @@ function v0(x, p, E) {
       const y3 = x["id"];
       {
         const y4 = E && [];
-        if ((!(v9(y3, y4 && (p + "/id"), y4) || v10(y3, y4 && (p + "/id"), y4))) && $.fail(E, "anyOf", p + "/id", {}, "must match a schema in anyOf", undefined, y4)) return false;
+        if (!(v9(y3, y4 && (p + "/id"), y4) || v10(y3, y4 && (p + "/id"), y4)) && $.fail(E, "anyOf", p + "/id", {}, "must match a schema in anyOf", undefined, y4)) return false;
       }
     }
     if ($.has(x, "amount")) {
@@ -48,7 +69,7 @@ function v0(x, p, E) {
           if (y9 && y7) { y7 = false; y8 = [y8, 1]; break y9_; }
           if (y9) { y7 = true; y8 = 1; }
         }
-        if ((!y7) && $.fail(E, "oneOf", p + "/amount", {passingSchemas: y8}, "must match exactly one schema in oneOf", undefined, y6)) return false;
+        if (!y7 && $.fail(E, "oneOf", p + "/amount", {passingSchemas: y8}, "must match exactly one schema in oneOf", undefined, y6)) return false;
       }
     }
     if ($.has(x, "contact")) {
@@ -63,14 +84,14 @@ function v0(x, p, E) {
           if (y14 && y12) { y12 = false; y13 = [y13, 1]; break y14_; }
           if (y14) { y12 = true; y13 = 1; }
         }
-        if ((!y12) && $.fail(E, "oneOf", p + "/contact", {passingSchemas: y13}, "must match exactly one schema in oneOf", undefined, y11)) return false;
+        if (!y12 && $.fail(E, "oneOf", p + "/contact", {passingSchemas: y13}, "must match exactly one schema in oneOf", undefined, y11)) return false;
       }
     }
     if ($.has(x, "previous")) {
       const y15 = x["previous"];
       {
         const y16 = E && [];
-        if ((!(v15(y15, y16 && (p + "/previous"), y16) || v16(y15, y16 && (p + "/previous"), y16))) && $.fail(E, "anyOf", p + "/previous", {}, "must match a schema in anyOf", undefined, y16)) return false;
+        if (!(v15(y15, y16 && (p + "/previous"), y16) || v16(y15, y16 && (p + "/previous"), y16)) && $.fail(E, "anyOf", p + "/previous", {}, "must match a schema in anyOf", undefined, y16)) return false;
       }
     }
     for (const y17 of Object.keys(x)) {
@@ -82,43 +103,43 @@ function v0(x, p, E) {
 }
 function v1(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "email")) && $.fail(E, "required", p, {missingProperty: "email"})) return false;
+    if (!$.has(x, "email") && $.fail(E, "required", p, e2)) return false;
     if ($.has(x, "email")) {
       const y1 = x["email"];
-      if ((!((typeof y1 === "string"))) && $.fail(E, "type", p + "/email", {type: "string"})) return false;
+      if (typeof y1 !== "string" && $.fail(E, "type", p + "/email", e3)) return false;
     }
   }
   return E === undefined || E.length === N;
 }
 function v2(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "phone")) && $.fail(E, "required", p, {missingProperty: "phone"})) return false;
+    if (!$.has(x, "phone") && $.fail(E, "required", p, e4)) return false;
     if ($.has(x, "phone")) {
       const y1 = x["phone"];
-      if ((!((typeof y1 === "string"))) && $.fail(E, "type", p + "/phone", {type: "string"})) return false;
+      if (typeof y1 !== "string" && $.fail(E, "type", p + "/phone", e3)) return false;
     }
   }
   return E === undefined || E.length === N;
 }
 function v3(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "kind")) && $.fail(E, "required", p, {missingProperty: "kind"})) return false;
-    if ((!$.has(x, "radius")) && $.fail(E, "required", p, {missingProperty: "radius"})) return false;
+    if (!$.has(x, "kind") && $.fail(E, "required", p, e5)) return false;
+    if (!$.has(x, "radius") && $.fail(E, "required", p, e6)) return false;
     if ($.has(x, "kind")) {
       const y1 = x["kind"];
-      if ((!(y1 === "circle")) && $.fail(E, "const", p + "/kind", {allowedValue: "circle"})) return false;
+      if (!(y1 === "circle") && $.fail(E, "const", p + "/kind", e7)) return false;
     }
     if ($.has(x, "radius")) {
       const y2 = x["radius"];
-      if ((!((typeof y2 === "number" && isFinite(y2)))) && $.fail(E, "type", p + "/radius", {type: "number"})) return false;
+      if (!(typeof y2 === "number" && isFinite(y2)) && $.fail(E, "type", p + "/radius", e8)) return false;
       if (typeof y2 === "number" && isFinite(y2)) {
-        if ((!(y2 > 0)) && $.fail(E, "exclusiveMinimum", p + "/radius", {comparison: ">", limit: 0})) return false;
+        if (!(y2 > 0) && $.fail(E, "exclusiveMinimum", p + "/radius", e9)) return false;
       }
     }
     for (const y3 of Object.keys(x)) {
@@ -130,27 +151,27 @@ function v3(x, p, E) {
 }
 function v4(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "kind")) && $.fail(E, "required", p, {missingProperty: "kind"})) return false;
-    if ((!$.has(x, "width")) && $.fail(E, "required", p, {missingProperty: "width"})) return false;
-    if ((!$.has(x, "height")) && $.fail(E, "required", p, {missingProperty: "height"})) return false;
+    if (!$.has(x, "kind") && $.fail(E, "required", p, e5)) return false;
+    if (!$.has(x, "width") && $.fail(E, "required", p, e10)) return false;
+    if (!$.has(x, "height") && $.fail(E, "required", p, e11)) return false;
     if ($.has(x, "kind")) {
       const y1 = x["kind"];
-      if ((!(y1 === "rectangle")) && $.fail(E, "const", p + "/kind", {allowedValue: "rectangle"})) return false;
+      if (!(y1 === "rectangle") && $.fail(E, "const", p + "/kind", e12)) return false;
     }
     if ($.has(x, "width")) {
       const y2 = x["width"];
-      if ((!((typeof y2 === "number" && isFinite(y2)))) && $.fail(E, "type", p + "/width", {type: "number"})) return false;
+      if (!(typeof y2 === "number" && isFinite(y2)) && $.fail(E, "type", p + "/width", e8)) return false;
       if (typeof y2 === "number" && isFinite(y2)) {
-        if ((!(y2 > 0)) && $.fail(E, "exclusiveMinimum", p + "/width", {comparison: ">", limit: 0})) return false;
+        if (!(y2 > 0) && $.fail(E, "exclusiveMinimum", p + "/width", e9)) return false;
       }
     }
     if ($.has(x, "height")) {
       const y3 = x["height"];
-      if ((!((typeof y3 === "number" && isFinite(y3)))) && $.fail(E, "type", p + "/height", {type: "number"})) return false;
+      if (!(typeof y3 === "number" && isFinite(y3)) && $.fail(E, "type", p + "/height", e8)) return false;
       if (typeof y3 === "number" && isFinite(y3)) {
-        if ((!(y3 > 0)) && $.fail(E, "exclusiveMinimum", p + "/height", {comparison: ">", limit: 0})) return false;
+        if (!(y3 > 0) && $.fail(E, "exclusiveMinimum", p + "/height", e9)) return false;
       }
     }
     for (const y4 of Object.keys(x)) {
@@ -162,19 +183,19 @@ function v4(x, p, E) {
 }
 function v5(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "kind")) && $.fail(E, "required", p, {missingProperty: "kind"})) return false;
-    if ((!$.has(x, "side")) && $.fail(E, "required", p, {missingProperty: "side"})) return false;
+    if (!$.has(x, "kind") && $.fail(E, "required", p, e5)) return false;
+    if (!$.has(x, "side") && $.fail(E, "required", p, e13)) return false;
     if ($.has(x, "kind")) {
       const y1 = x["kind"];
-      if ((!(y1 === "square")) && $.fail(E, "const", p + "/kind", {allowedValue: "square"})) return false;
+      if (!(y1 === "square") && $.fail(E, "const", p + "/kind", e14)) return false;
     }
     if ($.has(x, "side")) {
       const y2 = x["side"];
-      if ((!((typeof y2 === "number" && isFinite(y2)))) && $.fail(E, "type", p + "/side", {type: "number"})) return false;
+      if (!(typeof y2 === "number" && isFinite(y2)) && $.fail(E, "type", p + "/side", e8)) return false;
       if (typeof y2 === "number" && isFinite(y2)) {
-        if ((!(y2 > 0)) && $.fail(E, "exclusiveMinimum", p + "/side", {comparison: ">", limit: 0})) return false;
+        if (!(y2 > 0) && $.fail(E, "exclusiveMinimum", p + "/side", e9)) return false;
       }
     }
     for (const y3 of Object.keys(x)) {
@@ -201,27 +222,27 @@ function v8(x, p, E) {
 }
 function v9(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
+  if (typeof x !== "string" && $.fail(E, "type", p, e3)) return false;
   if (typeof x === "string") {
-    if ((x.length < 2 && $.length(x) < 1) && $.fail(E, "minLength", p, {limit: 1})) return false;
+    if (x.length < 2 && $.length(x) < 1 && $.fail(E, "minLength", p, e15)) return false;
   }
   return E === undefined || E.length === N;
 }
 function v10(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((Number.isInteger(x)))) && $.fail(E, "type", p, {type: "integer"})) return false;
+  if (!Number.isInteger(x) && $.fail(E, "type", p, e16)) return false;
   return E === undefined || E.length === N;
 }
 function v11(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((Number.isInteger(x)))) && $.fail(E, "type", p, {type: "integer"})) return false;
+  if (!Number.isInteger(x) && $.fail(E, "type", p, e16)) return false;
   return E === undefined || E.length === N;
 }
 function v12(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "number" && isFinite(x)))) && $.fail(E, "type", p, {type: "number"})) return false;
+  if (!(typeof x === "number" && isFinite(x)) && $.fail(E, "type", p, e8)) return false;
   if (typeof x === "number" && isFinite(x)) {
-    if ((!(x >= 10)) && $.fail(E, "minimum", p, {comparison: ">=", limit: 10})) return false;
+    if (!(x >= 10) && $.fail(E, "minimum", p, e17)) return false;
   }
   return E === undefined || E.length === N;
 }
@@ -242,26 +263,28 @@ function v15(x, p, E) {
 }
 function v16(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x === null))) && $.fail(E, "type", p, {type: "null"})) return false;
+  if (x !== null && $.fail(E, "type", p, e18)) return false;
   return E === undefined || E.length === N;
 }
-return {
-  "shape_envelope.json#": v0,
-  "shape_envelope.json#/$defs/ByEmail": v1,
-  "shape_envelope.json#/$defs/ByPhone": v2,
-  "shape_envelope.json#/$defs/Circle": v3,
-  "shape_envelope.json#/$defs/Rectangle": v4,
-  "shape_envelope.json#/$defs/Square": v5,
-  "shape_envelope.json#/properties/shape/oneOf/0": v6,
-  "shape_envelope.json#/properties/shape/oneOf/1": v7,
-  "shape_envelope.json#/properties/shape/oneOf/2": v8,
-  "shape_envelope.json#/properties/id/anyOf/0": v9,
-  "shape_envelope.json#/properties/id/anyOf/1": v10,
-  "shape_envelope.json#/properties/amount/oneOf/0": v11,
-  "shape_envelope.json#/properties/amount/oneOf/1": v12,
-  "shape_envelope.json#/properties/contact/oneOf/0": v13,
-  "shape_envelope.json#/properties/contact/oneOf/1": v14,
-  "shape_envelope.json#/properties/previous/anyOf/0": v15,
-  "shape_envelope.json#/properties/previous/anyOf/1": v16,
-};
+module.exports = (runtime) => {
+  $ = runtime;
+  return {
+    "shape_envelope.json#": v0,
+    "shape_envelope.json#/$defs/ByEmail": v1,
+    "shape_envelope.json#/$defs/ByPhone": v2,
+    "shape_envelope.json#/$defs/Circle": v3,
+    "shape_envelope.json#/$defs/Rectangle": v4,
+    "shape_envelope.json#/$defs/Square": v5,
+    "shape_envelope.json#/properties/shape/oneOf/0": v6,
+    "shape_envelope.json#/properties/shape/oneOf/1": v7,
+    "shape_envelope.json#/properties/shape/oneOf/2": v8,
+    "shape_envelope.json#/properties/id/anyOf/0": v9,
+    "shape_envelope.json#/properties/id/anyOf/1": v10,
+    "shape_envelope.json#/properties/amount/oneOf/0": v11,
+    "shape_envelope.json#/properties/amount/oneOf/1": v12,
+    "shape_envelope.json#/properties/contact/oneOf/0": v13,
+    "shape_envelope.json#/properties/contact/oneOf/1": v14,
+    "shape_envelope.json#/properties/previous/anyOf/0": v15,
+    "shape_envelope.json#/properties/previous/anyOf/1": v16,
+  };
 };

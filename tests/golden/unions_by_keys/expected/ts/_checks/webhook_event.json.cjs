@@ -3,7 +3,25 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-module.exports = ($) => {
+// Top-level functions: V8 compiles each on its first call (inside one
+// factory function, the whole text would be parsed again on the call).
+let $;
+const e0 = {type: "object"};
+const e1 = {missingProperty: "forkee"};
+const e2 = {type: "boolean"};
+const e3 = {missingProperty: "action"};
+const e4 = {missingProperty: "hook_id"};
+const e5 = {allowedValue: "deleted"};
+const e6 = {type: "integer"};
+const e7 = {missingProperty: "zen"};
+const e8 = {type: "string"};
+const e9 = {missingProperty: "ref"};
+const e10 = {missingProperty: "before"};
+const e11 = {missingProperty: "after"};
+const e12 = {missingProperty: "starred_at"};
+const e13 = {allowedValue: "created"};
+const e14 = {format: "date-time"};
+const e15 = {type: "null"};
 function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
   {
@@ -28,18 +46,18 @@ function v0(x, p, E) {
       if (y4 && y2) { y2 = false; y3 = [y3, 5]; break y4_; }
       if (y4) { y2 = true; y3 = 5; }
     }
-    if ((!y2) && $.fail(E, "oneOf", p, {passingSchemas: y3}, "must match exactly one schema in oneOf", undefined, y1)) return false;
+    if (!y2 && $.fail(E, "oneOf", p, {passingSchemas: y3}, "must match exactly one schema in oneOf", undefined, y1)) return false;
   }
   return E === undefined || E.length === N;
 }
 function v1(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "forkee")) && $.fail(E, "required", p, {missingProperty: "forkee"})) return false;
+    if (!$.has(x, "forkee") && $.fail(E, "required", p, e1)) return false;
     if ($.has(x, "forkee")) {
       const y1 = x["forkee"];
-      if ((!((y1 !== null && typeof y1 === "object" && !Array.isArray(y1)))) && $.fail(E, "type", p + "/forkee", {type: "object"})) return false;
+      if ((y1 === null || typeof y1 !== "object" || Array.isArray(y1)) && $.fail(E, "type", p + "/forkee", e0)) return false;
     }
     for (const y2 of Object.keys(x)) {
       if (y2 === "forkee") continue;
@@ -50,16 +68,16 @@ function v1(x, p, E) {
 }
 function v2(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "forkee")) && $.fail(E, "required", p, {missingProperty: "forkee"})) return false;
+    if (!$.has(x, "forkee") && $.fail(E, "required", p, e1)) return false;
     if ($.has(x, "forkee")) {
       const y1 = x["forkee"];
-      if ((!((y1 !== null && typeof y1 === "object" && !Array.isArray(y1)))) && $.fail(E, "type", p + "/forkee", {type: "object"})) return false;
+      if ((y1 === null || typeof y1 !== "object" || Array.isArray(y1)) && $.fail(E, "type", p + "/forkee", e0)) return false;
     }
     if ($.has(x, "legacy")) {
       const y2 = x["legacy"];
-      if ((!((typeof y2 === "boolean"))) && $.fail(E, "type", p + "/legacy", {type: "boolean"})) return false;
+      if (typeof y2 !== "boolean" && $.fail(E, "type", p + "/legacy", e2)) return false;
     }
     for (const y3 of Object.keys(x)) {
       if (y3 === "forkee" || y3 === "legacy") continue;
@@ -70,17 +88,17 @@ function v2(x, p, E) {
 }
 function v3(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "action")) && $.fail(E, "required", p, {missingProperty: "action"})) return false;
-    if ((!$.has(x, "hook_id")) && $.fail(E, "required", p, {missingProperty: "hook_id"})) return false;
+    if (!$.has(x, "action") && $.fail(E, "required", p, e3)) return false;
+    if (!$.has(x, "hook_id") && $.fail(E, "required", p, e4)) return false;
     if ($.has(x, "action")) {
       const y1 = x["action"];
-      if ((!(y1 === "deleted")) && $.fail(E, "const", p + "/action", {allowedValue: "deleted"})) return false;
+      if (!(y1 === "deleted") && $.fail(E, "const", p + "/action", e5)) return false;
     }
     if ($.has(x, "hook_id")) {
       const y2 = x["hook_id"];
-      if ((!((Number.isInteger(y2)))) && $.fail(E, "type", p + "/hook_id", {type: "integer"})) return false;
+      if (!Number.isInteger(y2) && $.fail(E, "type", p + "/hook_id", e6)) return false;
     }
     for (const y3 of Object.keys(x)) {
       if (y3 === "action" || y3 === "hook_id") continue;
@@ -91,17 +109,17 @@ function v3(x, p, E) {
 }
 function v4(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "zen")) && $.fail(E, "required", p, {missingProperty: "zen"})) return false;
-    if ((!$.has(x, "hook_id")) && $.fail(E, "required", p, {missingProperty: "hook_id"})) return false;
+    if (!$.has(x, "zen") && $.fail(E, "required", p, e7)) return false;
+    if (!$.has(x, "hook_id") && $.fail(E, "required", p, e4)) return false;
     if ($.has(x, "zen")) {
       const y1 = x["zen"];
-      if ((!((typeof y1 === "string"))) && $.fail(E, "type", p + "/zen", {type: "string"})) return false;
+      if (typeof y1 !== "string" && $.fail(E, "type", p + "/zen", e8)) return false;
     }
     if ($.has(x, "hook_id")) {
       const y2 = x["hook_id"];
-      if ((!((Number.isInteger(y2)))) && $.fail(E, "type", p + "/hook_id", {type: "integer"})) return false;
+      if (!Number.isInteger(y2) && $.fail(E, "type", p + "/hook_id", e6)) return false;
     }
     for (const y3 of Object.keys(x)) {
       if (y3 === "zen" || y3 === "hook_id") continue;
@@ -112,22 +130,22 @@ function v4(x, p, E) {
 }
 function v5(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "ref")) && $.fail(E, "required", p, {missingProperty: "ref"})) return false;
-    if ((!$.has(x, "before")) && $.fail(E, "required", p, {missingProperty: "before"})) return false;
-    if ((!$.has(x, "after")) && $.fail(E, "required", p, {missingProperty: "after"})) return false;
+    if (!$.has(x, "ref") && $.fail(E, "required", p, e9)) return false;
+    if (!$.has(x, "before") && $.fail(E, "required", p, e10)) return false;
+    if (!$.has(x, "after") && $.fail(E, "required", p, e11)) return false;
     if ($.has(x, "ref")) {
       const y1 = x["ref"];
-      if ((!((typeof y1 === "string"))) && $.fail(E, "type", p + "/ref", {type: "string"})) return false;
+      if (typeof y1 !== "string" && $.fail(E, "type", p + "/ref", e8)) return false;
     }
     if ($.has(x, "before")) {
       const y2 = x["before"];
-      if ((!((typeof y2 === "string"))) && $.fail(E, "type", p + "/before", {type: "string"})) return false;
+      if (typeof y2 !== "string" && $.fail(E, "type", p + "/before", e8)) return false;
     }
     if ($.has(x, "after")) {
       const y3 = x["after"];
-      if ((!((typeof y3 === "string"))) && $.fail(E, "type", p + "/after", {type: "string"})) return false;
+      if (typeof y3 !== "string" && $.fail(E, "type", p + "/after", e8)) return false;
     }
     for (const y4 of Object.keys(x)) {
       if (y4 === "ref" || y4 === "before" || y4 === "after") continue;
@@ -138,19 +156,19 @@ function v5(x, p, E) {
 }
 function v6(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "action")) && $.fail(E, "required", p, {missingProperty: "action"})) return false;
-    if ((!$.has(x, "starred_at")) && $.fail(E, "required", p, {missingProperty: "starred_at"})) return false;
+    if (!$.has(x, "action") && $.fail(E, "required", p, e3)) return false;
+    if (!$.has(x, "starred_at") && $.fail(E, "required", p, e12)) return false;
     if ($.has(x, "action")) {
       const y1 = x["action"];
-      if ((!(y1 === "created")) && $.fail(E, "const", p + "/action", {allowedValue: "created"})) return false;
+      if (!(y1 === "created") && $.fail(E, "const", p + "/action", e13)) return false;
     }
     if ($.has(x, "starred_at")) {
       const y2 = x["starred_at"];
-      if ((!((typeof y2 === "string"))) && $.fail(E, "type", p + "/starred_at", {type: "string"})) return false;
+      if (typeof y2 !== "string" && $.fail(E, "type", p + "/starred_at", e8)) return false;
       if (typeof y2 === "string") {
-        if ((!$.formats["date-time"](y2)) && $.fail(E, "format", p + "/starred_at", {format: "date-time"})) return false;
+        if (!$.formats["date-time"](y2) && $.fail(E, "format", p + "/starred_at", e14)) return false;
       }
     }
     for (const y3 of Object.keys(x)) {
@@ -162,17 +180,17 @@ function v6(x, p, E) {
 }
 function v7(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "action")) && $.fail(E, "required", p, {missingProperty: "action"})) return false;
-    if ((!$.has(x, "starred_at")) && $.fail(E, "required", p, {missingProperty: "starred_at"})) return false;
+    if (!$.has(x, "action") && $.fail(E, "required", p, e3)) return false;
+    if (!$.has(x, "starred_at") && $.fail(E, "required", p, e12)) return false;
     if ($.has(x, "action")) {
       const y1 = x["action"];
-      if ((!(y1 === "deleted")) && $.fail(E, "const", p + "/action", {allowedValue: "deleted"})) return false;
+      if (!(y1 === "deleted") && $.fail(E, "const", p + "/action", e5)) return false;
     }
     if ($.has(x, "starred_at")) {
       const y2 = x["starred_at"];
-      if ((!((y2 === null))) && $.fail(E, "type", p + "/starred_at", {type: "null"})) return false;
+      if (y2 !== null && $.fail(E, "type", p + "/starred_at", e15)) return false;
     }
     for (const y3 of Object.keys(x)) {
       if (y3 === "action" || y3 === "starred_at") continue;
@@ -183,7 +201,7 @@ function v7(x, p, E) {
 }
 function v8(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
     {
       const y1 = x["action"];
@@ -240,23 +258,25 @@ function v16(x, p, E) {
   if (!v7(x, p, E) && E === undefined) return false;
   return E === undefined || E.length === N;
 }
-return {
-  "webhook_event.json#": v0,
-  "webhook_event.json#/$defs/ForkEvent": v1,
-  "webhook_event.json#/$defs/ForkLegacyEvent": v2,
-  "webhook_event.json#/$defs/MetaDeletedEvent": v3,
-  "webhook_event.json#/$defs/PingEvent": v4,
-  "webhook_event.json#/$defs/PushEvent": v5,
-  "webhook_event.json#/$defs/StarCreatedEvent": v6,
-  "webhook_event.json#/$defs/StarDeletedEvent": v7,
-  "webhook_event.json#/$defs/StarEvent": v8,
-  "webhook_event.json#/oneOf/0": v9,
-  "webhook_event.json#/oneOf/1": v10,
-  "webhook_event.json#/oneOf/2": v11,
-  "webhook_event.json#/oneOf/3": v12,
-  "webhook_event.json#/oneOf/4": v13,
-  "webhook_event.json#/oneOf/5": v14,
-  "webhook_event.json#/$defs/StarEvent/oneOf/0": v15,
-  "webhook_event.json#/$defs/StarEvent/oneOf/1": v16,
-};
+module.exports = (runtime) => {
+  $ = runtime;
+  return {
+    "webhook_event.json#": v0,
+    "webhook_event.json#/$defs/ForkEvent": v1,
+    "webhook_event.json#/$defs/ForkLegacyEvent": v2,
+    "webhook_event.json#/$defs/MetaDeletedEvent": v3,
+    "webhook_event.json#/$defs/PingEvent": v4,
+    "webhook_event.json#/$defs/PushEvent": v5,
+    "webhook_event.json#/$defs/StarCreatedEvent": v6,
+    "webhook_event.json#/$defs/StarDeletedEvent": v7,
+    "webhook_event.json#/$defs/StarEvent": v8,
+    "webhook_event.json#/oneOf/0": v9,
+    "webhook_event.json#/oneOf/1": v10,
+    "webhook_event.json#/oneOf/2": v11,
+    "webhook_event.json#/oneOf/3": v12,
+    "webhook_event.json#/oneOf/4": v13,
+    "webhook_event.json#/oneOf/5": v14,
+    "webhook_event.json#/$defs/StarEvent/oneOf/0": v15,
+    "webhook_event.json#/$defs/StarEvent/oneOf/1": v16,
+  };
 };

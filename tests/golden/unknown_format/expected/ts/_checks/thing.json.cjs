@@ -3,20 +3,26 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-module.exports = ($) => {
+// Top-level functions: V8 compiles each on its first call (inside one
+// factory function, the whole text would be parsed again on the call).
+let $;
+const e0 = {type: "object"};
+const e1 = {type: "string"};
+const e2 = {limit: 7};
+const e3 = {format: "uri-reference"};
 function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
     if ($.has(x, "card")) {
       const y1 = x["card"];
-      if ((!((typeof y1 === "string"))) && $.fail(E, "type", p + "/card", {type: "string"})) return false;
+      if (typeof y1 !== "string" && $.fail(E, "type", p + "/card", e1)) return false;
     }
     if ($.has(x, "color")) {
       const y2 = x["color"];
-      if ((!((typeof y2 === "string"))) && $.fail(E, "type", p + "/color", {type: "string"})) return false;
+      if (typeof y2 !== "string" && $.fail(E, "type", p + "/color", e1)) return false;
       if (typeof y2 === "string") {
-        if ((y2.length > 7 && $.length(y2) > 7) && $.fail(E, "maxLength", p + "/color", {limit: 7})) return false;
+        if (y2.length > 7 && $.length(y2) > 7 && $.fail(E, "maxLength", p + "/color", e2)) return false;
       }
     }
     if ($.has(x, "version")) {
@@ -24,9 +30,9 @@ function v0(x, p, E) {
     }
     if ($.has(x, "uri")) {
       const y4 = x["uri"];
-      if ((!((typeof y4 === "string"))) && $.fail(E, "type", p + "/uri", {type: "string"})) return false;
+      if (typeof y4 !== "string" && $.fail(E, "type", p + "/uri", e1)) return false;
       if (typeof y4 === "string") {
-        if ((!$.formats["uri-reference"](y4)) && $.fail(E, "format", p + "/uri", {format: "uri-reference"})) return false;
+        if (!$.formats["uri-reference"](y4) && $.fail(E, "format", p + "/uri", e3)) return false;
       }
     }
     for (const y5 of Object.keys(x)) {
@@ -36,7 +42,9 @@ function v0(x, p, E) {
   }
   return E === undefined || E.length === N;
 }
-return {
-  "thing.json#": v0,
-};
+module.exports = (runtime) => {
+  $ = runtime;
+  return {
+    "thing.json#": v0,
+  };
 };

@@ -3,25 +3,33 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-module.exports = ($) => {
-const p0 = $.pattern("^[A-Z]{3}$");
+// Top-level functions: V8 compiles each on its first call (inside one
+// factory function, the whole text would be parsed again on the call).
+let $, p0;
+const e0 = {type: "string"};
+const e1 = {pattern: "^[A-Z]{3}$"};
+const e2 = {type: "object"};
+const e3 = {missingProperty: "amount_minor"};
+const e4 = {missingProperty: "currency"};
+const e5 = {type: "integer"};
+const e6 = {format: "uuid"};
 function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
+  if (typeof x !== "string" && $.fail(E, "type", p, e0)) return false;
   if (typeof x === "string") {
-    if ((!p0.test(x)) && $.fail(E, "pattern", p, {pattern: "^[A-Z]{3}$"})) return false;
+    if (!p0.test(x) && $.fail(E, "pattern", p, e1)) return false;
   }
   return E === undefined || E.length === N;
 }
 function v1(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)))) && $.fail(E, "type", p, {type: "object"})) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e2)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if ((!$.has(x, "amount_minor")) && $.fail(E, "required", p, {missingProperty: "amount_minor"})) return false;
-    if ((!$.has(x, "currency")) && $.fail(E, "required", p, {missingProperty: "currency"})) return false;
+    if (!$.has(x, "amount_minor") && $.fail(E, "required", p, e3)) return false;
+    if (!$.has(x, "currency") && $.fail(E, "required", p, e4)) return false;
     if ($.has(x, "amount_minor")) {
       const y1 = x["amount_minor"];
-      if ((!((Number.isInteger(y1)))) && $.fail(E, "type", p + "/amount_minor", {type: "integer"})) return false;
+      if (!Number.isInteger(y1) && $.fail(E, "type", p + "/amount_minor", e5)) return false;
     }
     if ($.has(x, "currency")) {
       const y2 = x["currency"];
@@ -36,15 +44,18 @@ function v1(x, p, E) {
 }
 function v2(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
+  if (typeof x !== "string" && $.fail(E, "type", p, e0)) return false;
   if (typeof x === "string") {
-    if ((!$.formats["uuid"](x)) && $.fail(E, "format", p, {format: "uuid"})) return false;
+    if (!$.formats["uuid"](x) && $.fail(E, "format", p, e6)) return false;
   }
   return E === undefined || E.length === N;
 }
-return {
-  "common/defs.json#/$defs/CurrencyCode": v0,
-  "common/defs.json#/$defs/Money": v1,
-  "common/defs.json#/$defs/Uuid": v2,
-};
+module.exports = (runtime) => {
+  $ = runtime;
+  p0 = $.pattern("^[A-Z]{3}$");
+  return {
+    "common/defs.json#/$defs/CurrencyCode": v0,
+    "common/defs.json#/$defs/Money": v1,
+    "common/defs.json#/$defs/Uuid": v2,
+  };
 };

@@ -3,75 +3,91 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-module.exports = ($) => {
+// Top-level functions: V8 compiles each on its first call (inside one
+// factory function, the whole text would be parsed again on the call).
+let $;
 const c0 = JSON.parse("[\"array\", \"boolean\", \"integer\", \"null\", \"number\", \"object\", \"string\"]");
+const e0 = {type: ["object", "boolean"]};
+const e1 = {type: "string"};
+const e2 = {format: "uri-reference"};
+const e3 = {format: "uri"};
+const e4 = {type: "boolean"};
+const e5 = {type: "array"};
+const e6 = {type: "number"};
+const e7 = {comparison: ">", limit: 0};
+const e8 = {format: "regex"};
+const e9 = {type: "object"};
+const e10 = {type: "integer"};
+const e11 = {comparison: ">=", limit: 0};
+const e12 = {limit: 1};
+const e13 = {allowedValues: c0};
 function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((x !== null && typeof x === "object" && !Array.isArray(x)) || (typeof x === "boolean"))) && $.fail(E, "type", p, {type: ["object", "boolean"]})) return false;
+  if (!((x !== null && typeof x === "object" && !Array.isArray(x)) || (typeof x === "boolean")) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
     if ($.has(x, "$id")) {
       const y1 = x["$id"];
-      if ((!((typeof y1 === "string"))) && $.fail(E, "type", p + "/$id", {type: "string"})) return false;
+      if (typeof y1 !== "string" && $.fail(E, "type", p + "/$id", e1)) return false;
       if (typeof y1 === "string") {
-        if ((!$.formats["uri-reference"](y1)) && $.fail(E, "format", p + "/$id", {format: "uri-reference"})) return false;
+        if (!$.formats["uri-reference"](y1) && $.fail(E, "format", p + "/$id", e2)) return false;
       }
     }
     if ($.has(x, "$schema")) {
       const y2 = x["$schema"];
-      if ((!((typeof y2 === "string"))) && $.fail(E, "type", p + "/$schema", {type: "string"})) return false;
+      if (typeof y2 !== "string" && $.fail(E, "type", p + "/$schema", e1)) return false;
       if (typeof y2 === "string") {
-        if ((!$.formats["uri"](y2)) && $.fail(E, "format", p + "/$schema", {format: "uri"})) return false;
+        if (!$.formats["uri"](y2) && $.fail(E, "format", p + "/$schema", e3)) return false;
       }
     }
     if ($.has(x, "$ref")) {
       const y3 = x["$ref"];
-      if ((!((typeof y3 === "string"))) && $.fail(E, "type", p + "/$ref", {type: "string"})) return false;
+      if (typeof y3 !== "string" && $.fail(E, "type", p + "/$ref", e1)) return false;
       if (typeof y3 === "string") {
-        if ((!$.formats["uri-reference"](y3)) && $.fail(E, "format", p + "/$ref", {format: "uri-reference"})) return false;
+        if (!$.formats["uri-reference"](y3) && $.fail(E, "format", p + "/$ref", e2)) return false;
       }
     }
     if ($.has(x, "$comment")) {
       const y4 = x["$comment"];
-      if ((!((typeof y4 === "string"))) && $.fail(E, "type", p + "/$comment", {type: "string"})) return false;
+      if (typeof y4 !== "string" && $.fail(E, "type", p + "/$comment", e1)) return false;
     }
     if ($.has(x, "title")) {
       const y5 = x["title"];
-      if ((!((typeof y5 === "string"))) && $.fail(E, "type", p + "/title", {type: "string"})) return false;
+      if (typeof y5 !== "string" && $.fail(E, "type", p + "/title", e1)) return false;
     }
     if ($.has(x, "description")) {
       const y6 = x["description"];
-      if ((!((typeof y6 === "string"))) && $.fail(E, "type", p + "/description", {type: "string"})) return false;
+      if (typeof y6 !== "string" && $.fail(E, "type", p + "/description", e1)) return false;
     }
     if ($.has(x, "readOnly")) {
       const y7 = x["readOnly"];
-      if ((!((typeof y7 === "boolean"))) && $.fail(E, "type", p + "/readOnly", {type: "boolean"})) return false;
+      if (typeof y7 !== "boolean" && $.fail(E, "type", p + "/readOnly", e4)) return false;
     }
     if ($.has(x, "examples")) {
       const y8 = x["examples"];
-      if ((!((Array.isArray(y8)))) && $.fail(E, "type", p + "/examples", {type: "array"})) return false;
+      if (!Array.isArray(y8) && $.fail(E, "type", p + "/examples", e5)) return false;
     }
     if ($.has(x, "multipleOf")) {
       const y9 = x["multipleOf"];
-      if ((!((typeof y9 === "number" && isFinite(y9)))) && $.fail(E, "type", p + "/multipleOf", {type: "number"})) return false;
+      if (!(typeof y9 === "number" && isFinite(y9)) && $.fail(E, "type", p + "/multipleOf", e6)) return false;
       if (typeof y9 === "number" && isFinite(y9)) {
-        if ((!(y9 > 0)) && $.fail(E, "exclusiveMinimum", p + "/multipleOf", {comparison: ">", limit: 0})) return false;
+        if (!(y9 > 0) && $.fail(E, "exclusiveMinimum", p + "/multipleOf", e7)) return false;
       }
     }
     if ($.has(x, "maximum")) {
       const y10 = x["maximum"];
-      if ((!((typeof y10 === "number" && isFinite(y10)))) && $.fail(E, "type", p + "/maximum", {type: "number"})) return false;
+      if (!(typeof y10 === "number" && isFinite(y10)) && $.fail(E, "type", p + "/maximum", e6)) return false;
     }
     if ($.has(x, "exclusiveMaximum")) {
       const y11 = x["exclusiveMaximum"];
-      if ((!((typeof y11 === "number" && isFinite(y11)))) && $.fail(E, "type", p + "/exclusiveMaximum", {type: "number"})) return false;
+      if (!(typeof y11 === "number" && isFinite(y11)) && $.fail(E, "type", p + "/exclusiveMaximum", e6)) return false;
     }
     if ($.has(x, "minimum")) {
       const y12 = x["minimum"];
-      if ((!((typeof y12 === "number" && isFinite(y12)))) && $.fail(E, "type", p + "/minimum", {type: "number"})) return false;
+      if (!(typeof y12 === "number" && isFinite(y12)) && $.fail(E, "type", p + "/minimum", e6)) return false;
     }
     if ($.has(x, "exclusiveMinimum")) {
       const y13 = x["exclusiveMinimum"];
-      if ((!((typeof y13 === "number" && isFinite(y13)))) && $.fail(E, "type", p + "/exclusiveMinimum", {type: "number"})) return false;
+      if (!(typeof y13 === "number" && isFinite(y13)) && $.fail(E, "type", p + "/exclusiveMinimum", e6)) return false;
     }
     if ($.has(x, "maxLength")) {
       const y14 = x["maxLength"];
@@ -83,9 +99,9 @@ function v0(x, p, E) {
     }
     if ($.has(x, "pattern")) {
       const y16 = x["pattern"];
-      if ((!((typeof y16 === "string"))) && $.fail(E, "type", p + "/pattern", {type: "string"})) return false;
+      if (typeof y16 !== "string" && $.fail(E, "type", p + "/pattern", e1)) return false;
       if (typeof y16 === "string") {
-        if ((!$.formats["regex"](y16)) && $.fail(E, "format", p + "/pattern", {format: "regex"})) return false;
+        if (!$.formats["regex"](y16) && $.fail(E, "format", p + "/pattern", e8)) return false;
       }
     }
     if ($.has(x, "additionalItems")) {
@@ -96,7 +112,7 @@ function v0(x, p, E) {
       const y18 = x["items"];
       {
         const y19 = E && [];
-        if ((!(v6(y18, y19 && (p + "/items"), y19) || v7(y18, y19 && (p + "/items"), y19))) && $.fail(E, "anyOf", p + "/items", {}, "must match a schema in anyOf", undefined, y19)) return false;
+        if (!(v6(y18, y19 && (p + "/items"), y19) || v7(y18, y19 && (p + "/items"), y19)) && $.fail(E, "anyOf", p + "/items", {}, "must match a schema in anyOf", undefined, y19)) return false;
       }
     }
     if ($.has(x, "maxItems")) {
@@ -109,7 +125,7 @@ function v0(x, p, E) {
     }
     if ($.has(x, "uniqueItems")) {
       const y22 = x["uniqueItems"];
-      if ((!((typeof y22 === "boolean"))) && $.fail(E, "type", p + "/uniqueItems", {type: "boolean"})) return false;
+      if (typeof y22 !== "boolean" && $.fail(E, "type", p + "/uniqueItems", e4)) return false;
     }
     if ($.has(x, "contains")) {
       const y23 = x["contains"];
@@ -133,117 +149,121 @@ function v0(x, p, E) {
     }
     if ($.has(x, "definitions")) {
       const y28 = x["definitions"];
-      if ((!((y28 !== null && typeof y28 === "object" && !Array.isArray(y28)))) && $.fail(E, "type", p + "/definitions", {type: "object"})) return false;
+      if ((y28 === null || typeof y28 !== "object" || Array.isArray(y28)) && $.fail(E, "type", p + "/definitions", e9)) return false;
       if (y28 !== null && typeof y28 === "object" && !Array.isArray(y28)) {
         for (const y29 of Object.keys(y28)) {
           const y30 = y28[y29];
-          if (!v0(y30, E && (p + "/definitions" + "/" + $.esc(y29)), E) && E === undefined) return false;
+          const y31 = E && (p + "/definitions" + "/" + $.esc(y29));
+          if (!v0(y30, y31, E) && E === undefined) return false;
         }
       }
     }
     if ($.has(x, "properties")) {
-      const y31 = x["properties"];
-      if ((!((y31 !== null && typeof y31 === "object" && !Array.isArray(y31)))) && $.fail(E, "type", p + "/properties", {type: "object"})) return false;
-      if (y31 !== null && typeof y31 === "object" && !Array.isArray(y31)) {
-        for (const y32 of Object.keys(y31)) {
-          const y33 = y31[y32];
-          if (!v0(y33, E && (p + "/properties" + "/" + $.esc(y32)), E) && E === undefined) return false;
+      const y32 = x["properties"];
+      if ((y32 === null || typeof y32 !== "object" || Array.isArray(y32)) && $.fail(E, "type", p + "/properties", e9)) return false;
+      if (y32 !== null && typeof y32 === "object" && !Array.isArray(y32)) {
+        for (const y33 of Object.keys(y32)) {
+          const y34 = y32[y33];
+          const y35 = E && (p + "/properties" + "/" + $.esc(y33));
+          if (!v0(y34, y35, E) && E === undefined) return false;
         }
       }
     }
     if ($.has(x, "patternProperties")) {
-      const y34 = x["patternProperties"];
-      if ((!((y34 !== null && typeof y34 === "object" && !Array.isArray(y34)))) && $.fail(E, "type", p + "/patternProperties", {type: "object"})) return false;
-      if (y34 !== null && typeof y34 === "object" && !Array.isArray(y34)) {
-        for (const y35 of Object.keys(y34)) {
-          const y36 = E === undefined ? 0 : E.length;
-          if (typeof y35 === "string") {
-            if ((!$.formats["regex"](y35)) && $.fail(E, "format", p + "/patternProperties", {format: "regex"}, undefined, y35)) return false;
+      const y36 = x["patternProperties"];
+      if ((y36 === null || typeof y36 !== "object" || Array.isArray(y36)) && $.fail(E, "type", p + "/patternProperties", e9)) return false;
+      if (y36 !== null && typeof y36 === "object" && !Array.isArray(y36)) {
+        for (const y37 of Object.keys(y36)) {
+          const y38 = E === undefined ? 0 : E.length;
+          if (typeof y37 === "string") {
+            if (!$.formats["regex"](y37) && $.fail(E, "format", p + "/patternProperties", e8, undefined, y37)) return false;
           }
-          if (E !== undefined && E.length > y36) $.fail(E, "propertyNames", p + "/patternProperties", {propertyName: y35}, "property name must be valid");
+          if (E !== undefined && E.length > y38) $.fail(E, "propertyNames", p + "/patternProperties", {propertyName: y37}, "property name must be valid");
         }
-        for (const y37 of Object.keys(y34)) {
-          const y38 = y34[y37];
-          if (!v0(y38, E && (p + "/patternProperties" + "/" + $.esc(y37)), E) && E === undefined) return false;
+        for (const y39 of Object.keys(y36)) {
+          const y40 = y36[y39];
+          const y41 = E && (p + "/patternProperties" + "/" + $.esc(y39));
+          if (!v0(y40, y41, E) && E === undefined) return false;
         }
       }
     }
     if ($.has(x, "dependencies")) {
-      const y39 = x["dependencies"];
-      if ((!((y39 !== null && typeof y39 === "object" && !Array.isArray(y39)))) && $.fail(E, "type", p + "/dependencies", {type: "object"})) return false;
-      if (y39 !== null && typeof y39 === "object" && !Array.isArray(y39)) {
-        for (const y40 of Object.keys(y39)) {
-          const y41 = y39[y40];
+      const y42 = x["dependencies"];
+      if ((y42 === null || typeof y42 !== "object" || Array.isArray(y42)) && $.fail(E, "type", p + "/dependencies", e9)) return false;
+      if (y42 !== null && typeof y42 === "object" && !Array.isArray(y42)) {
+        for (const y43 of Object.keys(y42)) {
+          const y44 = y42[y43];
+          const y45 = E && (p + "/dependencies" + "/" + $.esc(y43));
           {
-            const y42 = E && [];
-            if ((!(v8(y41, y42 && (p + "/dependencies" + "/" + $.esc(y40)), y42) || v9(y41, y42 && (p + "/dependencies" + "/" + $.esc(y40)), y42))) && $.fail(E, "anyOf", p + "/dependencies" + "/" + $.esc(y40), {}, "must match a schema in anyOf", undefined, y42)) return false;
+            const y46 = E && [];
+            if (!(v8(y44, y45, y46) || v9(y44, y45, y46)) && $.fail(E, "anyOf", y45, {}, "must match a schema in anyOf", undefined, y46)) return false;
           }
         }
       }
     }
     if ($.has(x, "propertyNames")) {
-      const y43 = x["propertyNames"];
-      if (!v0(y43, E && (p + "/propertyNames"), E) && E === undefined) return false;
+      const y47 = x["propertyNames"];
+      if (!v0(y47, E && (p + "/propertyNames"), E) && E === undefined) return false;
     }
     if ($.has(x, "enum")) {
-      const y44 = x["enum"];
-      if ((!((Array.isArray(y44)))) && $.fail(E, "type", p + "/enum", {type: "array"})) return false;
+      const y48 = x["enum"];
+      if (!Array.isArray(y48) && $.fail(E, "type", p + "/enum", e5)) return false;
     }
     if ($.has(x, "type")) {
-      const y45 = x["type"];
+      const y49 = x["type"];
       {
-        const y46 = E && [];
-        if ((!(v10(y45, y46 && (p + "/type"), y46) || v11(y45, y46 && (p + "/type"), y46))) && $.fail(E, "anyOf", p + "/type", {}, "must match a schema in anyOf", undefined, y46)) return false;
+        const y50 = E && [];
+        if (!(v10(y49, y50 && (p + "/type"), y50) || v11(y49, y50 && (p + "/type"), y50)) && $.fail(E, "anyOf", p + "/type", {}, "must match a schema in anyOf", undefined, y50)) return false;
       }
     }
     if ($.has(x, "format")) {
-      const y47 = x["format"];
-      if ((!((typeof y47 === "string"))) && $.fail(E, "type", p + "/format", {type: "string"})) return false;
+      const y51 = x["format"];
+      if (typeof y51 !== "string" && $.fail(E, "type", p + "/format", e1)) return false;
     }
     if ($.has(x, "contentMediaType")) {
-      const y48 = x["contentMediaType"];
-      if ((!((typeof y48 === "string"))) && $.fail(E, "type", p + "/contentMediaType", {type: "string"})) return false;
+      const y52 = x["contentMediaType"];
+      if (typeof y52 !== "string" && $.fail(E, "type", p + "/contentMediaType", e1)) return false;
     }
     if ($.has(x, "contentEncoding")) {
-      const y49 = x["contentEncoding"];
-      if ((!((typeof y49 === "string"))) && $.fail(E, "type", p + "/contentEncoding", {type: "string"})) return false;
+      const y53 = x["contentEncoding"];
+      if (typeof y53 !== "string" && $.fail(E, "type", p + "/contentEncoding", e1)) return false;
     }
     if ($.has(x, "if")) {
-      const y50 = x["if"];
-      if (!v0(y50, E && (p + "/if"), E) && E === undefined) return false;
+      const y54 = x["if"];
+      if (!v0(y54, E && (p + "/if"), E) && E === undefined) return false;
     }
     if ($.has(x, "then")) {
-      const y51 = x["then"];
-      if (!v0(y51, E && (p + "/then"), E) && E === undefined) return false;
+      const y55 = x["then"];
+      if (!v0(y55, E && (p + "/then"), E) && E === undefined) return false;
     }
     if ($.has(x, "else")) {
-      const y52 = x["else"];
-      if (!v0(y52, E && (p + "/else"), E) && E === undefined) return false;
+      const y56 = x["else"];
+      if (!v0(y56, E && (p + "/else"), E) && E === undefined) return false;
     }
     if ($.has(x, "allOf")) {
-      const y53 = x["allOf"];
-      if (!v3(y53, E && (p + "/allOf"), E) && E === undefined) return false;
+      const y57 = x["allOf"];
+      if (!v3(y57, E && (p + "/allOf"), E) && E === undefined) return false;
     }
     if ($.has(x, "anyOf")) {
-      const y54 = x["anyOf"];
-      if (!v3(y54, E && (p + "/anyOf"), E) && E === undefined) return false;
+      const y58 = x["anyOf"];
+      if (!v3(y58, E && (p + "/anyOf"), E) && E === undefined) return false;
     }
     if ($.has(x, "oneOf")) {
-      const y55 = x["oneOf"];
-      if (!v3(y55, E && (p + "/oneOf"), E) && E === undefined) return false;
+      const y59 = x["oneOf"];
+      if (!v3(y59, E && (p + "/oneOf"), E) && E === undefined) return false;
     }
     if ($.has(x, "not")) {
-      const y56 = x["not"];
-      if (!v0(y56, E && (p + "/not"), E) && E === undefined) return false;
+      const y60 = x["not"];
+      if (!v0(y60, E && (p + "/not"), E) && E === undefined) return false;
     }
   }
   return E === undefined || E.length === N;
 }
 function v1(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((Number.isInteger(x)))) && $.fail(E, "type", p, {type: "integer"})) return false;
+  if (!Number.isInteger(x) && $.fail(E, "type", p, e10)) return false;
   if (typeof x === "number" && isFinite(x)) {
-    if ((!(x >= 0)) && $.fail(E, "minimum", p, {comparison: ">=", limit: 0})) return false;
+    if (!(x >= 0) && $.fail(E, "minimum", p, e11)) return false;
   }
   return E === undefined || E.length === N;
 }
@@ -254,31 +274,33 @@ function v2(x, p, E) {
 }
 function v3(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((Array.isArray(x)))) && $.fail(E, "type", p, {type: "array"})) return false;
+  if (!Array.isArray(x) && $.fail(E, "type", p, e5)) return false;
   if (Array.isArray(x)) {
-    if ((x.length < 1) && $.fail(E, "minItems", p, {limit: 1})) return false;
+    if (x.length < 1 && $.fail(E, "minItems", p, e12)) return false;
     for (let y1 = 0; y1 < x.length; y1++) {
       const y2 = x[y1];
-      if (!v0(y2, E && (p + "/" + y1), E) && E === undefined) return false;
+      const y3 = E && (p + "/" + y1);
+      if (!v0(y2, y3, E) && E === undefined) return false;
     }
   }
   return E === undefined || E.length === N;
 }
 function v4(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!(x === "array" || x === "boolean" || x === "integer" || x === "null" || x === "number" || x === "object" || x === "string")) && $.fail(E, "enum", p, {allowedValues: c0})) return false;
+  if (!(x === "array" || x === "boolean" || x === "integer" || x === "null" || x === "number" || x === "object" || x === "string") && $.fail(E, "enum", p, e13)) return false;
   return E === undefined || E.length === N;
 }
 function v5(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((Array.isArray(x)))) && $.fail(E, "type", p, {type: "array"})) return false;
+  if (!Array.isArray(x) && $.fail(E, "type", p, e5)) return false;
   if (Array.isArray(x)) {
     for (let y1 = 0; y1 < x.length; y1++) {
       const y2 = x[y1];
-      if ((!((typeof y2 === "string"))) && $.fail(E, "type", p + "/" + y1, {type: "string"})) return false;
+      const y3 = E && (p + "/" + y1);
+      if (typeof y2 !== "string" && $.fail(E, "type", y3, e1)) return false;
     }
-    const y3 = $.duplicate(x, ["string"]);
-    if ((y3 !== null) && $.fail(E, "uniqueItems", p, {i: y3[0], j: y3[1]})) return false;
+    const y4 = $.duplicate(x, ["string"]);
+    if (y4 !== null && $.fail(E, "uniqueItems", p, {i: y4[0], j: y4[1]})) return false;
   }
   return E === undefined || E.length === N;
 }
@@ -309,30 +331,33 @@ function v10(x, p, E) {
 }
 function v11(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((Array.isArray(x)))) && $.fail(E, "type", p, {type: "array"})) return false;
+  if (!Array.isArray(x) && $.fail(E, "type", p, e5)) return false;
   if (Array.isArray(x)) {
-    if ((x.length < 1) && $.fail(E, "minItems", p, {limit: 1})) return false;
+    if (x.length < 1 && $.fail(E, "minItems", p, e12)) return false;
     for (let y1 = 0; y1 < x.length; y1++) {
       const y2 = x[y1];
-      if (!v4(y2, E && (p + "/" + y1), E) && E === undefined) return false;
+      const y3 = E && (p + "/" + y1);
+      if (!v4(y2, y3, E) && E === undefined) return false;
     }
-    const y3 = $.duplicate(x, null);
-    if ((y3 !== null) && $.fail(E, "uniqueItems", p, {i: y3[0], j: y3[1]})) return false;
+    const y4 = $.duplicate(x, null);
+    if (y4 !== null && $.fail(E, "uniqueItems", p, {i: y4[0], j: y4[1]})) return false;
   }
   return E === undefined || E.length === N;
 }
-return {
-  "json-schema.org/draft-07/schema.json#": v0,
-  "json-schema.org/draft-07/schema.json#/definitions/nonNegativeInteger": v1,
-  "json-schema.org/draft-07/schema.json#/definitions/nonNegativeIntegerDefault0": v2,
-  "json-schema.org/draft-07/schema.json#/definitions/schemaArray": v3,
-  "json-schema.org/draft-07/schema.json#/definitions/simpleTypes": v4,
-  "json-schema.org/draft-07/schema.json#/definitions/stringArray": v5,
-  "json-schema.org/draft-07/schema.json#/properties/items/anyOf/0": v6,
-  "json-schema.org/draft-07/schema.json#/properties/items/anyOf/1": v7,
-  "json-schema.org/draft-07/schema.json#/properties/dependencies/additionalProperties/anyOf/0": v8,
-  "json-schema.org/draft-07/schema.json#/properties/dependencies/additionalProperties/anyOf/1": v9,
-  "json-schema.org/draft-07/schema.json#/properties/type/anyOf/0": v10,
-  "json-schema.org/draft-07/schema.json#/properties/type/anyOf/1": v11,
-};
+module.exports = (runtime) => {
+  $ = runtime;
+  return {
+    "json-schema.org/draft-07/schema.json#": v0,
+    "json-schema.org/draft-07/schema.json#/definitions/nonNegativeInteger": v1,
+    "json-schema.org/draft-07/schema.json#/definitions/nonNegativeIntegerDefault0": v2,
+    "json-schema.org/draft-07/schema.json#/definitions/schemaArray": v3,
+    "json-schema.org/draft-07/schema.json#/definitions/simpleTypes": v4,
+    "json-schema.org/draft-07/schema.json#/definitions/stringArray": v5,
+    "json-schema.org/draft-07/schema.json#/properties/items/anyOf/0": v6,
+    "json-schema.org/draft-07/schema.json#/properties/items/anyOf/1": v7,
+    "json-schema.org/draft-07/schema.json#/properties/dependencies/additionalProperties/anyOf/0": v8,
+    "json-schema.org/draft-07/schema.json#/properties/dependencies/additionalProperties/anyOf/1": v9,
+    "json-schema.org/draft-07/schema.json#/properties/type/anyOf/0": v10,
+    "json-schema.org/draft-07/schema.json#/properties/type/anyOf/1": v11,
+  };
 };

@@ -3,35 +3,43 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-module.exports = ($) => {
-const p0 = $.pattern("^[A-Za-z_][-A-Za-z0-9._]*$");
+// Top-level functions: V8 compiles each on its first call (inside one
+// factory function, the whole text would be parsed again on the call).
+let $, p0;
+const e0 = {type: "string"};
+const e1 = {pattern: "^[A-Za-z_][-A-Za-z0-9._]*$"};
+const e2 = {format: "uri-reference"};
+const e3 = {format: "uri"};
 function v1(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
+  if (typeof x !== "string" && $.fail(E, "type", p, e0)) return false;
   if (typeof x === "string") {
-    if ((!p0.test(x)) && $.fail(E, "pattern", p, {pattern: "^[A-Za-z_][-A-Za-z0-9._]*$"})) return false;
+    if (!p0.test(x) && $.fail(E, "pattern", p, e1)) return false;
   }
   return E === undefined || E.length === N;
 }
 function v2(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
+  if (typeof x !== "string" && $.fail(E, "type", p, e0)) return false;
   if (typeof x === "string") {
-    if ((!$.formats["uri-reference"](x)) && $.fail(E, "format", p, {format: "uri-reference"})) return false;
+    if (!$.formats["uri-reference"](x) && $.fail(E, "format", p, e2)) return false;
   }
   return E === undefined || E.length === N;
 }
 function v3(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((typeof x === "string"))) && $.fail(E, "type", p, {type: "string"})) return false;
+  if (typeof x !== "string" && $.fail(E, "type", p, e0)) return false;
   if (typeof x === "string") {
-    if ((!$.formats["uri"](x)) && $.fail(E, "format", p, {format: "uri"})) return false;
+    if (!$.formats["uri"](x) && $.fail(E, "format", p, e3)) return false;
   }
   return E === undefined || E.length === N;
 }
-return {
-  "json-schema.org/draft/2020-12/meta/core.json#/$defs/anchorString": v1,
-  "json-schema.org/draft/2020-12/meta/core.json#/$defs/uriReferenceString": v2,
-  "json-schema.org/draft/2020-12/meta/core.json#/$defs/uriString": v3,
-};
+module.exports = (runtime) => {
+  $ = runtime;
+  p0 = $.pattern("^[A-Za-z_][-A-Za-z0-9._]*$");
+  return {
+    "json-schema.org/draft/2020-12/meta/core.json#/$defs/anchorString": v1,
+    "json-schema.org/draft/2020-12/meta/core.json#/$defs/uriReferenceString": v2,
+    "json-schema.org/draft/2020-12/meta/core.json#/$defs/uriString": v3,
+  };
 };

@@ -3,13 +3,20 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-module.exports = ($) => {
+// Top-level functions: V8 compiles each on its first call (inside one
+// factory function, the whole text would be parsed again on the call).
+let $;
 const c0 = JSON.parse("[\"array\", \"boolean\", \"integer\", \"null\", \"number\", \"object\", \"string\"]");
+const e0 = {type: "integer"};
+const e1 = {comparison: ">=", limit: 0};
+const e2 = {allowedValues: c0};
+const e3 = {type: "array"};
+const e4 = {type: "string"};
 function v1(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((Number.isInteger(x)))) && $.fail(E, "type", p, {type: "integer"})) return false;
+  if (!Number.isInteger(x) && $.fail(E, "type", p, e0)) return false;
   if (typeof x === "number" && isFinite(x)) {
-    if ((!(x >= 0)) && $.fail(E, "minimum", p, {comparison: ">=", limit: 0})) return false;
+    if (!(x >= 0) && $.fail(E, "minimum", p, e1)) return false;
   }
   return E === undefined || E.length === N;
 }
@@ -20,26 +27,29 @@ function v2(x, p, E) {
 }
 function v3(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!(x === "array" || x === "boolean" || x === "integer" || x === "null" || x === "number" || x === "object" || x === "string")) && $.fail(E, "enum", p, {allowedValues: c0})) return false;
+  if (!(x === "array" || x === "boolean" || x === "integer" || x === "null" || x === "number" || x === "object" || x === "string") && $.fail(E, "enum", p, e2)) return false;
   return E === undefined || E.length === N;
 }
 function v4(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if ((!((Array.isArray(x)))) && $.fail(E, "type", p, {type: "array"})) return false;
+  if (!Array.isArray(x) && $.fail(E, "type", p, e3)) return false;
   if (Array.isArray(x)) {
     for (let y1 = 0; y1 < x.length; y1++) {
       const y2 = x[y1];
-      if ((!((typeof y2 === "string"))) && $.fail(E, "type", p + "/" + y1, {type: "string"})) return false;
+      const y3 = E && (p + "/" + y1);
+      if (typeof y2 !== "string" && $.fail(E, "type", y3, e4)) return false;
     }
-    const y3 = $.duplicate(x, ["string"]);
-    if ((y3 !== null) && $.fail(E, "uniqueItems", p, {i: y3[0], j: y3[1]})) return false;
+    const y4 = $.duplicate(x, ["string"]);
+    if (y4 !== null && $.fail(E, "uniqueItems", p, {i: y4[0], j: y4[1]})) return false;
   }
   return E === undefined || E.length === N;
 }
-return {
-  "json-schema.org/draft/2020-12/meta/validation.json#/$defs/nonNegativeInteger": v1,
-  "json-schema.org/draft/2020-12/meta/validation.json#/$defs/nonNegativeIntegerDefault0": v2,
-  "json-schema.org/draft/2020-12/meta/validation.json#/$defs/simpleTypes": v3,
-  "json-schema.org/draft/2020-12/meta/validation.json#/$defs/stringArray": v4,
-};
+module.exports = (runtime) => {
+  $ = runtime;
+  return {
+    "json-schema.org/draft/2020-12/meta/validation.json#/$defs/nonNegativeInteger": v1,
+    "json-schema.org/draft/2020-12/meta/validation.json#/$defs/nonNegativeIntegerDefault0": v2,
+    "json-schema.org/draft/2020-12/meta/validation.json#/$defs/simpleTypes": v3,
+    "json-schema.org/draft/2020-12/meta/validation.json#/$defs/stringArray": v4,
+  };
 };
