@@ -178,10 +178,10 @@ class SchemaGraph:
         if known is not None:
             self._resolved[key] = known
             return known
-        here = pointer_join(pointer, keyword)
         try:
             resolved = resolver.lookup(ref)
         except referencing.exceptions.Unresolvable as exc:
+            here = pointer_join(pointer, keyword)
             raise CompileError(
                 [self._unresolvable(resolver, ref, file, here, exc)]
             ) from None

@@ -416,10 +416,10 @@ def check_document(
             continue
         for key, value in schema.items():
             spec = table.get(key)
-            here = pointer_join(pointer, key)
             if spec is None:
                 if key.startswith(EXTENSION_PREFIX):
                     continue
+                here = pointer_join(pointer, key)
                 error = _unknown_keyword(file, here, key, draft, strict)
                 if error is not None:
                     errors.append(error)
@@ -431,7 +431,7 @@ def check_document(
                 errors.append(
                     ContractError(
                         file,
-                        here,
+                        pointer_join(pointer, key),
                         "keyword-value",
                         f"'{key}' must be {spec.expected}, got {_describe(value)}",
                     )

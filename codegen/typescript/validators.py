@@ -227,18 +227,23 @@ class _Package(Applicators):
             "// whether x is valid; v(x, path, errors) pushes Ajv's errors of an",
             "// invalid x.",
             '"use strict";',
-            "module.exports = ($) => {",
+            "// Top-level functions: V8 compiles each on its first call (inside one",
+            "// factory function, the whole text would be parsed again on the call).",
         ]
-        lines += [f"const {n} = $.pattern({lit(s)});" for s, n in file.patterns.items()]
+        late = ["$", *file.patterns.values(), *file.refs.values()]
+        lines.append(f"let {', '.join(late)};")
         lines += [
             f"const {n} = JSON.parse({lit(t)});" for t, n in file.constants.items()
         ]
-        lines += [f"const {n} = $.ref({lit(k)});" for k, n in file.refs.items()]
         lines += [f"const {n} = {t};" for t, n in file.params.items()]
         lines += [file.code[name] for _, name in good]
-        lines.append("return {")
-        lines += [f"  {lit(file.path + '#' + ptr)}: {name}," for ptr, name in good]
-        lines += ["};", "};", ""]
+        lines.append("module.exports = (runtime) => {")
+        lines.append("  $ = runtime;")
+        lines += [f"  {n} = $.pattern({lit(s)});" for s, n in file.patterns.items()]
+        lines += [f"  {n} = $.ref({lit(k)});" for k, n in file.refs.items()]
+        lines.append("  return {")
+        lines += [f"    {lit(file.path + '#' + ptr)}: {name}," for ptr, name in good]
+        lines += ["  };", "};", ""]
         return "\n".join(lines)
 
 

@@ -3,11 +3,9 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-module.exports = ($) => {
-const p0 = $.pattern("^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+$");
-const p1 = $.pattern("^sha256:[0-9a-f]{64}$");
-const r0 = $.ref("common/ids.json#/$defs/Uuid");
-const r1 = $.ref("common/trace.json#/$defs/TraceContext");
+// Top-level functions: V8 compiles each on its first call (inside one
+// factory function, the whole text would be parsed again on the call).
+let $, p0, p1, r0, r1;
 const e0 = {type: "object"};
 const e1 = {missingProperty: "id"};
 const e2 = {missingProperty: "type"};
@@ -95,7 +93,13 @@ function v0(x, p, E) {
   }
   return E === undefined || E.length === N;
 }
-return {
-  "envelope.v1.json#": v0,
-};
+module.exports = (runtime) => {
+  $ = runtime;
+  p0 = $.pattern("^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+$");
+  p1 = $.pattern("^sha256:[0-9a-f]{64}$");
+  r0 = $.ref("common/ids.json#/$defs/Uuid");
+  r1 = $.ref("common/trace.json#/$defs/TraceContext");
+  return {
+    "envelope.v1.json#": v0,
+  };
 };

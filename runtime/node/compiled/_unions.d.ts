@@ -8,7 +8,10 @@ export declare class UnionReport {
     private readonly raw;
     /** documents: path -> schema; drafts: path -> "7" | "2020-12"; ids: URI -> path. */
     constructor(documents: ReadonlyMap<string, unknown>, drafts: ReadonlyMap<string, string>, ids: ReadonlyMap<string, string>, raw: Raw);
+    private readonly found;
+    /** The schema at `path#pointer` (undefined: none), looked up once per location. */
     private schema;
+    private walk;
     /** Where a `$ref` leads, for references by file and JSON pointer. */
     private target;
     /** A location with its chain of lone `$ref`s followed (20 at most). */

@@ -53,7 +53,17 @@ export class UnionReport {
         this.ids = ids;
         this.raw = raw;
     }
+    found = new Map();
+    /** The schema at `path#pointer` (undefined: none), looked up once per location. */
     schema(path, pointer) {
+        const key = `${path}#${pointer}`;
+        if (this.found.has(key))
+            return this.found.get(key);
+        const node = this.walk(path, pointer);
+        this.found.set(key, node);
+        return node;
+    }
+    walk(path, pointer) {
         let node = this.documents.get(path);
         for (const token of tokensOf(pointer)) {
             if (Array.isArray(node) && /^[0-9]+$/.test(token)) {

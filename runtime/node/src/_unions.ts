@@ -71,7 +71,18 @@ export class UnionReport {
     private readonly raw: Raw,
   ) {}
 
+  private readonly found = new Map<string, unknown>();
+
+  /** The schema at `path#pointer` (undefined: none), looked up once per location. */
   private schema(path: string, pointer: string): unknown {
+    const key = `${path}#${pointer}`;
+    if (this.found.has(key)) return this.found.get(key);
+    const node = this.walk(path, pointer);
+    this.found.set(key, node);
+    return node;
+  }
+
+  private walk(path: string, pointer: string): unknown {
     let node = this.documents.get(path);
     for (const token of tokensOf(pointer)) {
       if (Array.isArray(node) && /^[0-9]+$/.test(token)) {

@@ -3,13 +3,9 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-module.exports = ($) => {
-const p0 = $.pattern("^[a-z]+/[a-z0-9.+-]+$");
-const p1 = $.pattern("^[0-9a-f]{64}$");
-const r0 = $.ref("common/ids.json#/$defs/TaskId");
-const r1 = $.ref("common/ids.json#/$defs/AgentId");
-const r2 = $.ref("common/ids.json#/$defs/RunId");
-const r3 = $.ref("common/money.json#/$defs/Money");
+// Top-level functions: V8 compiles each on its first call (inside one
+// factory function, the whole text would be parsed again on the call).
+let $, p0, p1, r0, r1, r2, r3;
 const e0 = {type: "object"};
 const e1 = {missingProperty: "task_id"};
 const e2 = {missingProperty: "agent_id"};
@@ -219,10 +215,18 @@ function v3(x, p, E) {
   }
   return E === undefined || E.length === N;
 }
-return {
-  "agent/task_completed.v1.json#": v0,
-  "agent/task_completed.v1.json#/$defs/TaskArtifact": v1,
-  "agent/task_completed.v1.json#/$defs/TaskResult": v2,
-  "agent/task_completed.v1.json#/$defs/TokenUsage": v3,
-};
+module.exports = (runtime) => {
+  $ = runtime;
+  p0 = $.pattern("^[a-z]+/[a-z0-9.+-]+$");
+  p1 = $.pattern("^[0-9a-f]{64}$");
+  r0 = $.ref("common/ids.json#/$defs/TaskId");
+  r1 = $.ref("common/ids.json#/$defs/AgentId");
+  r2 = $.ref("common/ids.json#/$defs/RunId");
+  r3 = $.ref("common/money.json#/$defs/Money");
+  return {
+    "agent/task_completed.v1.json#": v0,
+    "agent/task_completed.v1.json#/$defs/TaskArtifact": v1,
+    "agent/task_completed.v1.json#/$defs/TaskResult": v2,
+    "agent/task_completed.v1.json#/$defs/TokenUsage": v3,
+  };
 };

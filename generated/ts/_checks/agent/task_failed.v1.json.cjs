@@ -3,11 +3,10 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-module.exports = ($) => {
+// Top-level functions: V8 compiles each on its first call (inside one
+// factory function, the whole text would be parsed again on the call).
+let $, r0, r1, r2;
 const c0 = JSON.parse("[\"invalid_input\", \"agent_not_found\", \"deadline_exceeded\", \"timeout\", \"rate_limited\", \"model_error\", \"tool_error\", \"content_filtered\", \"cancelled\", \"internal\"]");
-const r0 = $.ref("common/ids.json#/$defs/TaskId");
-const r1 = $.ref("common/ids.json#/$defs/AgentId");
-const r2 = $.ref("common/ids.json#/$defs/RunId");
 const e0 = {type: "object"};
 const e1 = {missingProperty: "task_id"};
 const e2 = {missingProperty: "agent_id"};
@@ -94,8 +93,13 @@ function v1(x, p, E) {
   if (!(x === "invalid_input" || x === "agent_not_found" || x === "deadline_exceeded" || x === "timeout" || x === "rate_limited" || x === "model_error" || x === "tool_error" || x === "content_filtered" || x === "cancelled" || x === "internal") && $.fail(E, "enum", p, e15)) return false;
   return E === undefined || E.length === N;
 }
-return {
-  "agent/task_failed.v1.json#": v0,
-  "agent/task_failed.v1.json#/$defs/TaskErrorCode": v1,
-};
+module.exports = (runtime) => {
+  $ = runtime;
+  r0 = $.ref("common/ids.json#/$defs/TaskId");
+  r1 = $.ref("common/ids.json#/$defs/AgentId");
+  r2 = $.ref("common/ids.json#/$defs/RunId");
+  return {
+    "agent/task_failed.v1.json#": v0,
+    "agent/task_failed.v1.json#/$defs/TaskErrorCode": v1,
+  };
 };

@@ -3,11 +3,11 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-module.exports = ($) => {
-const p0 = $.pattern("^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*$");
+// Top-level functions: V8 compiles each on its first call (inside one
+// factory function, the whole text would be parsed again on the call).
+let $, p0, r0;
 const c0 = JSON.parse("[\"debug\", \"info\", \"warning\", \"error\"]");
 const c1 = JSON.parse("[\"queued\", \"planning\", \"retrieving\", \"reasoning\", \"tool_use\", \"generating\", \"finalizing\"]");
-const r0 = $.ref("common/ids.json#/$defs/TaskId");
 const e0 = {type: "object"};
 const e1 = {missingProperty: "task_id"};
 const e2 = {missingProperty: "sequence"};
@@ -194,14 +194,18 @@ function v7(x, p, E) {
   if (!v3(x, p, E) && E === undefined) return false;
   return E === undefined || E.length === N;
 }
-return {
-  "agent/task_progress.v1.json#": v0,
-  "agent/task_progress.v1.json#/$defs/LogLevel": v1,
-  "agent/task_progress.v1.json#/$defs/TaskLogUpdate": v2,
-  "agent/task_progress.v1.json#/$defs/TaskMetricUpdate": v3,
-  "agent/task_progress.v1.json#/$defs/TaskProgressUpdate": v4,
-  "agent/task_progress.v1.json#/$defs/TaskStage": v5,
-  "agent/task_progress.v1.json#/$defs/TaskProgressUpdate/oneOf/0": v6,
-  "agent/task_progress.v1.json#/$defs/TaskProgressUpdate/oneOf/1": v7,
-};
+module.exports = (runtime) => {
+  $ = runtime;
+  p0 = $.pattern("^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*$");
+  r0 = $.ref("common/ids.json#/$defs/TaskId");
+  return {
+    "agent/task_progress.v1.json#": v0,
+    "agent/task_progress.v1.json#/$defs/LogLevel": v1,
+    "agent/task_progress.v1.json#/$defs/TaskLogUpdate": v2,
+    "agent/task_progress.v1.json#/$defs/TaskMetricUpdate": v3,
+    "agent/task_progress.v1.json#/$defs/TaskProgressUpdate": v4,
+    "agent/task_progress.v1.json#/$defs/TaskStage": v5,
+    "agent/task_progress.v1.json#/$defs/TaskProgressUpdate/oneOf/0": v6,
+    "agent/task_progress.v1.json#/$defs/TaskProgressUpdate/oneOf/1": v7,
+  };
 };

@@ -3,11 +3,9 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-module.exports = ($) => {
-const r0 = $.ref("common/ids.json#/$defs/TaskId");
-const r1 = $.ref("common/ids.json#/$defs/AgentId");
-const r2 = $.ref("common/ids.json#/$defs/RunId");
-const r3 = $.ref("common/metadata.json#/$defs/Metadata");
+// Top-level functions: V8 compiles each on its first call (inside one
+// factory function, the whole text would be parsed again on the call).
+let $, r0, r1, r2, r3;
 const e0 = {type: "object"};
 const e1 = {missingProperty: "task_id"};
 const e2 = {missingProperty: "agent_id"};
@@ -113,7 +111,13 @@ function v0(x, p, E) {
   }
   return E === undefined || E.length === N;
 }
-return {
-  "agent/task_requested.v1.json#": v0,
-};
+module.exports = (runtime) => {
+  $ = runtime;
+  r0 = $.ref("common/ids.json#/$defs/TaskId");
+  r1 = $.ref("common/ids.json#/$defs/AgentId");
+  r2 = $.ref("common/ids.json#/$defs/RunId");
+  r3 = $.ref("common/metadata.json#/$defs/Metadata");
+  return {
+    "agent/task_requested.v1.json#": v0,
+  };
 };

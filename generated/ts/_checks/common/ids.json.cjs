@@ -3,8 +3,9 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-module.exports = ($) => {
-const p0 = $.pattern("^[a-z][a-z0-9]*(-[a-z0-9]+)*$");
+// Top-level functions: V8 compiles each on its first call (inside one
+// factory function, the whole text would be parsed again on the call).
+let $, p0;
 const e0 = {type: "string"};
 const e1 = {limit: 3};
 const e2 = {limit: 64};
@@ -60,12 +61,15 @@ function v5(x, p, E) {
   }
   return E === undefined || E.length === N;
 }
-return {
-  "common/ids.json#/$defs/AgentId": v0,
-  "common/ids.json#/$defs/CustomerId": v1,
-  "common/ids.json#/$defs/OrderId": v2,
-  "common/ids.json#/$defs/RunId": v3,
-  "common/ids.json#/$defs/TaskId": v4,
-  "common/ids.json#/$defs/Uuid": v5,
-};
+module.exports = (runtime) => {
+  $ = runtime;
+  p0 = $.pattern("^[a-z][a-z0-9]*(-[a-z0-9]+)*$");
+  return {
+    "common/ids.json#/$defs/AgentId": v0,
+    "common/ids.json#/$defs/CustomerId": v1,
+    "common/ids.json#/$defs/OrderId": v2,
+    "common/ids.json#/$defs/RunId": v3,
+    "common/ids.json#/$defs/TaskId": v4,
+    "common/ids.json#/$defs/Uuid": v5,
+  };
 };

@@ -3,8 +3,9 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-module.exports = ($) => {
-const p0 = $.pattern("^[a-z][a-z0-9_.-]{0,63}$");
+// Top-level functions: V8 compiles each on its first call (inside one
+// factory function, the whole text would be parsed again on the call).
+let $, p0;
 const e0 = {type: "object"};
 const e1 = {limit: 1};
 const e2 = {limit: 32};
@@ -35,7 +36,10 @@ function v0(x, p, E) {
   }
   return E === undefined || E.length === N;
 }
-return {
-  "common/metadata.json#/$defs/Metadata": v0,
-};
+module.exports = (runtime) => {
+  $ = runtime;
+  p0 = $.pattern("^[a-z][a-z0-9_.-]{0,63}$");
+  return {
+    "common/metadata.json#/$defs/Metadata": v0,
+  };
 };

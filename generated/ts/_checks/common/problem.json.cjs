@@ -3,8 +3,9 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-module.exports = ($) => {
-const p0 = $.pattern("^(/([^~/]|~[01])*)*$");
+// Top-level functions: V8 compiles each on its first call (inside one
+// factory function, the whole text would be parsed again on the call).
+let $, p0;
 const e0 = {type: "object"};
 const e1 = {missingProperty: "type"};
 const e2 = {missingProperty: "title"};
@@ -125,8 +126,11 @@ function v1(x, p, E) {
   }
   return E === undefined || E.length === N;
 }
-return {
-  "common/problem.json#/$defs/ProblemDetails": v0,
-  "common/problem.json#/$defs/ProblemFieldError": v1,
-};
+module.exports = (runtime) => {
+  $ = runtime;
+  p0 = $.pattern("^(/([^~/]|~[01])*)*$");
+  return {
+    "common/problem.json#/$defs/ProblemDetails": v0,
+    "common/problem.json#/$defs/ProblemFieldError": v1,
+  };
 };

@@ -3,8 +3,9 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-module.exports = ($) => {
-const p0 = $.pattern("^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$");
+// Top-level functions: V8 compiles each on its first call (inside one
+// factory function, the whole text would be parsed again on the call).
+let $, p0;
 const e0 = {type: "object"};
 const e1 = {missingProperty: "traceparent"};
 const e2 = {type: "string"};
@@ -36,7 +37,10 @@ function v0(x, p, E) {
   }
   return E === undefined || E.length === N;
 }
-return {
-  "common/trace.json#/$defs/TraceContext": v0,
-};
+module.exports = (runtime) => {
+  $ = runtime;
+  p0 = $.pattern("^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$");
+  return {
+    "common/trace.json#/$defs/TraceContext": v0,
+  };
 };

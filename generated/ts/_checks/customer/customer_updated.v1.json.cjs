@@ -3,11 +3,10 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-module.exports = ($) => {
-const p0 = $.pattern("^\\+[1-9][0-9]{6,14}$");
-const p1 = $.pattern("^[a-z]{2,3}(-[A-Z]{2})?$");
+// Top-level functions: V8 compiles each on its first call (inside one
+// factory function, the whole text would be parsed again on the call).
+let $, p0, p1, r0;
 const c0 = JSON.parse("[\"email\", \"display_name\", \"phone\", \"locale\", \"marketing_opt_in\", \"addresses\"]");
-const r0 = $.ref("common/ids.json#/$defs/CustomerId");
 const e0 = {type: "object"};
 const e1 = {missingProperty: "customer_id"};
 const e2 = {missingProperty: "revision"};
@@ -118,8 +117,13 @@ function v1(x, p, E) {
   if (!(x === "email" || x === "display_name" || x === "phone" || x === "locale" || x === "marketing_opt_in" || x === "addresses") && $.fail(E, "enum", p, e20)) return false;
   return E === undefined || E.length === N;
 }
-return {
-  "customer/customer_updated.v1.json#": v0,
-  "customer/customer_updated.v1.json#/$defs/CustomerField": v1,
-};
+module.exports = (runtime) => {
+  $ = runtime;
+  p0 = $.pattern("^\\+[1-9][0-9]{6,14}$");
+  p1 = $.pattern("^[a-z]{2,3}(-[A-Z]{2})?$");
+  r0 = $.ref("common/ids.json#/$defs/CustomerId");
+  return {
+    "customer/customer_updated.v1.json#": v0,
+    "customer/customer_updated.v1.json#/$defs/CustomerField": v1,
+  };
 };

@@ -3,8 +3,9 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-module.exports = ($) => {
-const r0 = $.ref("common/ids.json#/$defs/RunId");
+// Top-level functions: V8 compiles each on its first call (inside one
+// factory function, the whole text would be parsed again on the call).
+let $, r0;
 const e0 = {type: "object"};
 const e1 = {missingProperty: "run_id"};
 const e2 = {missingProperty: "status"};
@@ -61,7 +62,10 @@ function v0(x, p, E) {
   }
   return E === undefined || E.length === N;
 }
-return {
-  "http/agent_run_accepted.v1.json#": v0,
-};
+module.exports = (runtime) => {
+  $ = runtime;
+  r0 = $.ref("common/ids.json#/$defs/RunId");
+  return {
+    "http/agent_run_accepted.v1.json#": v0,
+  };
 };

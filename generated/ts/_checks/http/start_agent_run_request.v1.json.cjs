@@ -3,11 +3,10 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-module.exports = ($) => {
-const p0 = $.pattern("^[A-Za-z0-9_-]+$");
+// Top-level functions: V8 compiles each on its first call (inside one
+// factory function, the whole text would be parsed again on the call).
+let $, p0, r0, r1;
 const c0 = JSON.parse("[\"low\", \"normal\", \"high\"]");
-const r0 = $.ref("common/ids.json#/$defs/AgentId");
-const r1 = $.ref("common/metadata.json#/$defs/Metadata");
 const e0 = {type: "object"};
 const e1 = {missingProperty: "agent_id"};
 const e2 = {missingProperty: "input"};
@@ -78,8 +77,13 @@ function v1(x, p, E) {
   if (!(x === "low" || x === "normal" || x === "high") && $.fail(E, "enum", p, e10)) return false;
   return E === undefined || E.length === N;
 }
-return {
-  "http/start_agent_run_request.v1.json#": v0,
-  "http/start_agent_run_request.v1.json#/$defs/RunPriority": v1,
-};
+module.exports = (runtime) => {
+  $ = runtime;
+  p0 = $.pattern("^[A-Za-z0-9_-]+$");
+  r0 = $.ref("common/ids.json#/$defs/AgentId");
+  r1 = $.ref("common/metadata.json#/$defs/Metadata");
+  return {
+    "http/start_agent_run_request.v1.json#": v0,
+    "http/start_agent_run_request.v1.json#/$defs/RunPriority": v1,
+  };
 };

@@ -3,11 +3,10 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-module.exports = ($) => {
-const p0 = $.pattern("^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*$");
-const p1 = $.pattern("^[A-Za-z0-9_-]+$");
+// Top-level functions: V8 compiles each on its first call (inside one
+// factory function, the whole text would be parsed again on the call).
+let $, p0, p1, r0;
 const c0 = JSON.parse("[\"image/png\", \"image/jpeg\", \"image/webp\", \"image/gif\"]");
-const r0 = $.ref("common/ids.json#/$defs/TaskId");
 const e0 = {type: "object"};
 const e1 = {missingProperty: "call_id"};
 const e2 = {missingProperty: "task_id"};
@@ -307,24 +306,29 @@ function v17(x, p, E) {
   }
   return E === undefined || E.length === N;
 }
-return {
-  "llm/tool_call.v1.json#": v0,
-  "llm/tool_call.v1.json#/$defs/ContentPart": v1,
-  "llm/tool_call.v1.json#/$defs/ImageMimeType": v2,
-  "llm/tool_call.v1.json#/$defs/ImagePart": v3,
-  "llm/tool_call.v1.json#/$defs/JsonValue": v4,
-  "llm/tool_call.v1.json#/$defs/TextPart": v5,
-  "llm/tool_call.v1.json#/$defs/ToolCallArguments": v6,
-  "llm/tool_call.v1.json#/$defs/ToolCallId": v7,
-  "llm/tool_call.v1.json#/$defs/ToolResultPart": v8,
-  "llm/tool_call.v1.json#/$defs/ContentPart/oneOf/0": v9,
-  "llm/tool_call.v1.json#/$defs/ContentPart/oneOf/1": v10,
-  "llm/tool_call.v1.json#/$defs/ContentPart/oneOf/2": v11,
-  "llm/tool_call.v1.json#/$defs/JsonValue/anyOf/0": v12,
-  "llm/tool_call.v1.json#/$defs/JsonValue/anyOf/1": v13,
-  "llm/tool_call.v1.json#/$defs/JsonValue/anyOf/2": v14,
-  "llm/tool_call.v1.json#/$defs/JsonValue/anyOf/3": v15,
-  "llm/tool_call.v1.json#/$defs/JsonValue/anyOf/4": v16,
-  "llm/tool_call.v1.json#/$defs/JsonValue/anyOf/5": v17,
-};
+module.exports = (runtime) => {
+  $ = runtime;
+  p0 = $.pattern("^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*$");
+  p1 = $.pattern("^[A-Za-z0-9_-]+$");
+  r0 = $.ref("common/ids.json#/$defs/TaskId");
+  return {
+    "llm/tool_call.v1.json#": v0,
+    "llm/tool_call.v1.json#/$defs/ContentPart": v1,
+    "llm/tool_call.v1.json#/$defs/ImageMimeType": v2,
+    "llm/tool_call.v1.json#/$defs/ImagePart": v3,
+    "llm/tool_call.v1.json#/$defs/JsonValue": v4,
+    "llm/tool_call.v1.json#/$defs/TextPart": v5,
+    "llm/tool_call.v1.json#/$defs/ToolCallArguments": v6,
+    "llm/tool_call.v1.json#/$defs/ToolCallId": v7,
+    "llm/tool_call.v1.json#/$defs/ToolResultPart": v8,
+    "llm/tool_call.v1.json#/$defs/ContentPart/oneOf/0": v9,
+    "llm/tool_call.v1.json#/$defs/ContentPart/oneOf/1": v10,
+    "llm/tool_call.v1.json#/$defs/ContentPart/oneOf/2": v11,
+    "llm/tool_call.v1.json#/$defs/JsonValue/anyOf/0": v12,
+    "llm/tool_call.v1.json#/$defs/JsonValue/anyOf/1": v13,
+    "llm/tool_call.v1.json#/$defs/JsonValue/anyOf/2": v14,
+    "llm/tool_call.v1.json#/$defs/JsonValue/anyOf/3": v15,
+    "llm/tool_call.v1.json#/$defs/JsonValue/anyOf/4": v16,
+    "llm/tool_call.v1.json#/$defs/JsonValue/anyOf/5": v17,
+  };
 };

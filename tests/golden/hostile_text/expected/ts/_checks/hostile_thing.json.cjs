@@ -3,9 +3,9 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-module.exports = ($) => {
-const p0 = $.pattern("^[^\"'\\\\`$]*$");
-const p1 = $.pattern("^__proto__$");
+// Top-level functions: V8 compiles each on its first call (inside one
+// factory function, the whole text would be parsed again on the call).
+let $, p0, p1;
 const c0 = JSON.parse("[\"say \\\"hi\\\"\", \"it's\", \"back\\\\slash\", \"new\\nline\", \"*/ close\", \"${injection}\", \"`tick`\", \"\\\"\\\"\\\"\", \"</script>\", \"NONE\", \"None\", \"class\", \"\"]");
 const e0 = {type: "object"};
 const e1 = {missingProperty: "class"};
@@ -104,8 +104,12 @@ function v1(x, p, E) {
   if (!(x === "say \"hi\"" || x === "it's" || x === "back\\slash" || x === "new\nline" || x === "*/ close" || x === "${injection}" || x === "`tick`" || x === "\"\"\"" || x === "</script>" || x === "NONE" || x === "None" || x === "class" || x === "") && $.fail(E, "enum", p, e8)) return false;
   return E === undefined || E.length === N;
 }
-return {
-  "hostile_thing.json#": v0,
-  "hostile_thing.json#/$defs/HostileEnum": v1,
-};
+module.exports = (runtime) => {
+  $ = runtime;
+  p0 = $.pattern("^[^\"'\\\\`$]*$");
+  p1 = $.pattern("^__proto__$");
+  return {
+    "hostile_thing.json#": v0,
+    "hostile_thing.json#/$defs/HostileEnum": v1,
+  };
 };

@@ -3,7 +3,9 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-module.exports = ($) => {
+// Top-level functions: V8 compiles each on its first call (inside one
+// factory function, the whole text would be parsed again on the call).
+let $;
 const e0 = {type: "object"};
 const e1 = {missingProperty: "amount"};
 const e2 = {missingProperty: "currency"};
@@ -42,8 +44,10 @@ function v1(x, p, E) {
   }
   return E === undefined || E.length === N;
 }
-return {
-  "price_table.json#": v0,
-  "price_table.json#/$defs/PriceEntry": v1,
-};
+module.exports = (runtime) => {
+  $ = runtime;
+  return {
+    "price_table.json#": v0,
+    "price_table.json#/$defs/PriceEntry": v1,
+  };
 };

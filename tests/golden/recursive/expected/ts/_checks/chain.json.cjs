@@ -3,7 +3,9 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-module.exports = ($) => {
+// Top-level functions: V8 compiles each on its first call (inside one
+// factory function, the whole text would be parsed again on the call).
+let $;
 const e0 = {type: "object"};
 const e1 = {missingProperty: "head"};
 const e2 = {missingProperty: "n"};
@@ -66,9 +68,11 @@ function v2(x, p, E) {
   }
   return E === undefined || E.length === N;
 }
-return {
-  "chain.json#": v0,
-  "chain.json#/$defs/Alpha": v1,
-  "chain.json#/$defs/Beta": v2,
-};
+module.exports = (runtime) => {
+  $ = runtime;
+  return {
+    "chain.json#": v0,
+    "chain.json#/$defs/Alpha": v1,
+    "chain.json#/$defs/Beta": v2,
+  };
 };

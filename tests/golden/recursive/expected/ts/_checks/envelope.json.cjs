@@ -3,7 +3,9 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-module.exports = ($) => {
+// Top-level functions: V8 compiles each on its first call (inside one
+// factory function, the whole text would be parsed again on the call).
+let $;
 const e0 = {type: "object"};
 const e1 = {missingProperty: "payload"};
 const e2 = {type: "string"};
@@ -88,15 +90,17 @@ function v8(x, p, E) {
   if (!v1(x, p, E) && E === undefined) return false;
   return E === undefined || E.length === N;
 }
-return {
-  "envelope.json#": v0,
-  "envelope.json#/$defs/JsonObject": v1,
-  "envelope.json#/$defs/JsonValue": v2,
-  "envelope.json#/$defs/JsonValue/anyOf/0": v3,
-  "envelope.json#/$defs/JsonValue/anyOf/1": v4,
-  "envelope.json#/$defs/JsonValue/anyOf/2": v5,
-  "envelope.json#/$defs/JsonValue/anyOf/3": v6,
-  "envelope.json#/$defs/JsonValue/anyOf/4": v7,
-  "envelope.json#/$defs/JsonValue/anyOf/5": v8,
-};
+module.exports = (runtime) => {
+  $ = runtime;
+  return {
+    "envelope.json#": v0,
+    "envelope.json#/$defs/JsonObject": v1,
+    "envelope.json#/$defs/JsonValue": v2,
+    "envelope.json#/$defs/JsonValue/anyOf/0": v3,
+    "envelope.json#/$defs/JsonValue/anyOf/1": v4,
+    "envelope.json#/$defs/JsonValue/anyOf/2": v5,
+    "envelope.json#/$defs/JsonValue/anyOf/3": v6,
+    "envelope.json#/$defs/JsonValue/anyOf/4": v7,
+    "envelope.json#/$defs/JsonValue/anyOf/5": v8,
+  };
 };

@@ -3,7 +3,9 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-module.exports = ($) => {
+// Top-level functions: V8 compiles each on its first call (inside one
+// factory function, the whole text would be parsed again on the call).
+let $;
 const e0 = {type: "object"};
 const e1 = {missingProperty: "forkee"};
 const e2 = {type: "boolean"};
@@ -256,23 +258,25 @@ function v16(x, p, E) {
   if (!v7(x, p, E) && E === undefined) return false;
   return E === undefined || E.length === N;
 }
-return {
-  "webhook_event.json#": v0,
-  "webhook_event.json#/$defs/ForkEvent": v1,
-  "webhook_event.json#/$defs/ForkLegacyEvent": v2,
-  "webhook_event.json#/$defs/MetaDeletedEvent": v3,
-  "webhook_event.json#/$defs/PingEvent": v4,
-  "webhook_event.json#/$defs/PushEvent": v5,
-  "webhook_event.json#/$defs/StarCreatedEvent": v6,
-  "webhook_event.json#/$defs/StarDeletedEvent": v7,
-  "webhook_event.json#/$defs/StarEvent": v8,
-  "webhook_event.json#/oneOf/0": v9,
-  "webhook_event.json#/oneOf/1": v10,
-  "webhook_event.json#/oneOf/2": v11,
-  "webhook_event.json#/oneOf/3": v12,
-  "webhook_event.json#/oneOf/4": v13,
-  "webhook_event.json#/oneOf/5": v14,
-  "webhook_event.json#/$defs/StarEvent/oneOf/0": v15,
-  "webhook_event.json#/$defs/StarEvent/oneOf/1": v16,
-};
+module.exports = (runtime) => {
+  $ = runtime;
+  return {
+    "webhook_event.json#": v0,
+    "webhook_event.json#/$defs/ForkEvent": v1,
+    "webhook_event.json#/$defs/ForkLegacyEvent": v2,
+    "webhook_event.json#/$defs/MetaDeletedEvent": v3,
+    "webhook_event.json#/$defs/PingEvent": v4,
+    "webhook_event.json#/$defs/PushEvent": v5,
+    "webhook_event.json#/$defs/StarCreatedEvent": v6,
+    "webhook_event.json#/$defs/StarDeletedEvent": v7,
+    "webhook_event.json#/$defs/StarEvent": v8,
+    "webhook_event.json#/oneOf/0": v9,
+    "webhook_event.json#/oneOf/1": v10,
+    "webhook_event.json#/oneOf/2": v11,
+    "webhook_event.json#/oneOf/3": v12,
+    "webhook_event.json#/oneOf/4": v13,
+    "webhook_event.json#/oneOf/5": v14,
+    "webhook_event.json#/$defs/StarEvent/oneOf/0": v15,
+    "webhook_event.json#/$defs/StarEvent/oneOf/1": v16,
+  };
 };

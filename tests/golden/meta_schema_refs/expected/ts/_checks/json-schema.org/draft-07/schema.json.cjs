@@ -3,7 +3,9 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-module.exports = ($) => {
+// Top-level functions: V8 compiles each on its first call (inside one
+// factory function, the whole text would be parsed again on the call).
+let $;
 const c0 = JSON.parse("[\"array\", \"boolean\", \"integer\", \"null\", \"number\", \"object\", \"string\"]");
 const e0 = {type: ["object", "boolean"]};
 const e1 = {type: "string"};
@@ -342,18 +344,20 @@ function v11(x, p, E) {
   }
   return E === undefined || E.length === N;
 }
-return {
-  "json-schema.org/draft-07/schema.json#": v0,
-  "json-schema.org/draft-07/schema.json#/definitions/nonNegativeInteger": v1,
-  "json-schema.org/draft-07/schema.json#/definitions/nonNegativeIntegerDefault0": v2,
-  "json-schema.org/draft-07/schema.json#/definitions/schemaArray": v3,
-  "json-schema.org/draft-07/schema.json#/definitions/simpleTypes": v4,
-  "json-schema.org/draft-07/schema.json#/definitions/stringArray": v5,
-  "json-schema.org/draft-07/schema.json#/properties/items/anyOf/0": v6,
-  "json-schema.org/draft-07/schema.json#/properties/items/anyOf/1": v7,
-  "json-schema.org/draft-07/schema.json#/properties/dependencies/additionalProperties/anyOf/0": v8,
-  "json-schema.org/draft-07/schema.json#/properties/dependencies/additionalProperties/anyOf/1": v9,
-  "json-schema.org/draft-07/schema.json#/properties/type/anyOf/0": v10,
-  "json-schema.org/draft-07/schema.json#/properties/type/anyOf/1": v11,
-};
+module.exports = (runtime) => {
+  $ = runtime;
+  return {
+    "json-schema.org/draft-07/schema.json#": v0,
+    "json-schema.org/draft-07/schema.json#/definitions/nonNegativeInteger": v1,
+    "json-schema.org/draft-07/schema.json#/definitions/nonNegativeIntegerDefault0": v2,
+    "json-schema.org/draft-07/schema.json#/definitions/schemaArray": v3,
+    "json-schema.org/draft-07/schema.json#/definitions/simpleTypes": v4,
+    "json-schema.org/draft-07/schema.json#/definitions/stringArray": v5,
+    "json-schema.org/draft-07/schema.json#/properties/items/anyOf/0": v6,
+    "json-schema.org/draft-07/schema.json#/properties/items/anyOf/1": v7,
+    "json-schema.org/draft-07/schema.json#/properties/dependencies/additionalProperties/anyOf/0": v8,
+    "json-schema.org/draft-07/schema.json#/properties/dependencies/additionalProperties/anyOf/1": v9,
+    "json-schema.org/draft-07/schema.json#/properties/type/anyOf/0": v10,
+    "json-schema.org/draft-07/schema.json#/properties/type/anyOf/1": v11,
+  };
 };

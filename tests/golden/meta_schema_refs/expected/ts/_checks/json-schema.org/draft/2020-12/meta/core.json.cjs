@@ -3,8 +3,9 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-module.exports = ($) => {
-const p0 = $.pattern("^[A-Za-z_][-A-Za-z0-9._]*$");
+// Top-level functions: V8 compiles each on its first call (inside one
+// factory function, the whole text would be parsed again on the call).
+let $, p0;
 const e0 = {type: "string"};
 const e1 = {pattern: "^[A-Za-z_][-A-Za-z0-9._]*$"};
 const e2 = {format: "uri-reference"};
@@ -33,9 +34,12 @@ function v3(x, p, E) {
   }
   return E === undefined || E.length === N;
 }
-return {
-  "json-schema.org/draft/2020-12/meta/core.json#/$defs/anchorString": v1,
-  "json-schema.org/draft/2020-12/meta/core.json#/$defs/uriReferenceString": v2,
-  "json-schema.org/draft/2020-12/meta/core.json#/$defs/uriString": v3,
-};
+module.exports = (runtime) => {
+  $ = runtime;
+  p0 = $.pattern("^[A-Za-z_][-A-Za-z0-9._]*$");
+  return {
+    "json-schema.org/draft/2020-12/meta/core.json#/$defs/anchorString": v1,
+    "json-schema.org/draft/2020-12/meta/core.json#/$defs/uriReferenceString": v2,
+    "json-schema.org/draft/2020-12/meta/core.json#/$defs/uriString": v3,
+  };
 };

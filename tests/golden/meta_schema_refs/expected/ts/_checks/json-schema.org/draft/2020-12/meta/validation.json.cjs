@@ -3,7 +3,9 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-module.exports = ($) => {
+// Top-level functions: V8 compiles each on its first call (inside one
+// factory function, the whole text would be parsed again on the call).
+let $;
 const c0 = JSON.parse("[\"array\", \"boolean\", \"integer\", \"null\", \"number\", \"object\", \"string\"]");
 const e0 = {type: "integer"};
 const e1 = {comparison: ">=", limit: 0};
@@ -42,10 +44,12 @@ function v4(x, p, E) {
   }
   return E === undefined || E.length === N;
 }
-return {
-  "json-schema.org/draft/2020-12/meta/validation.json#/$defs/nonNegativeInteger": v1,
-  "json-schema.org/draft/2020-12/meta/validation.json#/$defs/nonNegativeIntegerDefault0": v2,
-  "json-schema.org/draft/2020-12/meta/validation.json#/$defs/simpleTypes": v3,
-  "json-schema.org/draft/2020-12/meta/validation.json#/$defs/stringArray": v4,
-};
+module.exports = (runtime) => {
+  $ = runtime;
+  return {
+    "json-schema.org/draft/2020-12/meta/validation.json#/$defs/nonNegativeInteger": v1,
+    "json-schema.org/draft/2020-12/meta/validation.json#/$defs/nonNegativeIntegerDefault0": v2,
+    "json-schema.org/draft/2020-12/meta/validation.json#/$defs/simpleTypes": v3,
+    "json-schema.org/draft/2020-12/meta/validation.json#/$defs/stringArray": v4,
+  };
 };
