@@ -417,3 +417,53 @@ def test_exact_engine_keeps_the_runtime_semantics(
         == python.show()
         == ("invalid (/: expected nesting depth at most 64, got depth 71)")
     )
+
+
+LEAKS = [
+    # cfworker handed `then` the evaluated set of its parent's `if`: the inner
+    # unevaluatedItems saw items 0 and 1 as evaluated (found by the random test).
+    (
+        {"if": {"oneOf": [
+            {"if": {"prefixItems": [{"type": "string"}], "items": {}},
+             "then": {"contains": False, "minContains": 0}},
+            {"minItems": 2, "prefixItems": [{"const": 1}], "items": {"type": "string"}},
+        ]},
+         "then": {"unevaluatedItems": {"const": 1}, "contains": {"const": 1},
+                  "minContains": 0},
+         "unevaluatedItems": {"const": 1}},
+        [(["x", 1], False), ([1, 1], True)],
+    ),
+    # ... and a dependentSchemas subschema what its parent evaluated (found by the
+    # random test too).
+    (
+        {"dependentSchemas": {"c": {"dependentSchemas": {"c": {"oneOf": [
+            {"patternProperties": {"^b": {}}},
+            {"dependentSchemas": {"c": {"unevaluatedProperties": {"type": "string"}}}},
+            {"properties": {"a": True, "c": {"type": "string"}}, "required": ["c"]},
+        ]}}}},
+         "oneOf": [{"anyOf": [{"additionalProperties": {}}]}],
+         "unevaluatedProperties": False},
+        [({"b": "x", "a": 2, "c": 2}, True), ({"b": "x", "c": "s"}, False)],
+    ),
+    # A $ref into a schema the engine scopes (OpenAPI's parameter styles).
+    (
+        {"$defs": {"p": {"properties": {"x": {"type": "string"}},
+                         "unevaluatedProperties": False}},
+         "properties": {"y": {"$ref": "#/$defs/p/properties/x"}},
+         "allOf": [{"$ref": "#/$defs/p"}]},
+        [({"x": "s"}, True), ({"x": "s", "y": 1}, False), ({"y": "t"}, False)],
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("case", range(len(LEAKS)))
+def test_exact_engine_scopes_each_unevaluated(
+    space: Workspace, tmp_path: Path, case: int
+) -> None:
+    """Each unevaluated* sees only what its own schema evaluated (_exact.ts gives
+    it a scope of its own), and a $ref into such a schema still resolves."""
+    schema, expected = LEAKS[case]
+    files = {"a.json": {"$schema": DRAFT, **schema}}
+    reference = jsonschema.Draft202012Validator(files["a.json"])
+    assert [reference.is_valid(d) for d, _ in expected] == [w for _, w in expected]
+    agree(space, tmp_path, f"nl_leak_{case}", files, "a.json", expected)

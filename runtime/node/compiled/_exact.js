@@ -106,6 +106,100 @@ function prepare(schema) {
     }
     return Object.fromEntries(out);
 }
+// -- a scope of its own for each unevaluated* --------------------------------------------
+//
+// cfworker hands a subschema reached by $ref, then, else or dependentSchemas the
+// evaluated set of its parent (and allOf/anyOf/oneOf branches a child of it), so an
+// unevaluated* there also sees what its parent's other keywords evaluated. Each
+// schema S holding one is given to it as {allOf: [{not: {not: S}}, marks]}: `not`
+// validates S in a scope of its own (its verdict is S's), and the marks give the
+// parent what S evaluates when it passes (every property for unevaluatedProperties,
+// every item for unevaluatedItems; for a value of the other kind, S's other
+// keywords through if/then). A failure is explained by S's own errors (expand).
+/** Marks the `{not: {not: S}}` of a scoped schema S. */
+const SCOPE = "x-contracts-scope";
+const UNEVALUATED = new Set(["unevaluatedProperties", "unevaluatedItems"]);
+/** `node` (a prepared schema) with every unevaluated* in a scope of its own. */
+function scoped(node, made) {
+    if (!isObject(node))
+        return node;
+    const entries = Object.entries(node).map(([key, value]) => {
+        if (MAPS.has(key) && isObject(value)) {
+            return [key, Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scoped(v, made)]))];
+        }
+        if ((LISTS.has(key) || key === "items") && Array.isArray(value)) {
+            return [key, value.map((v) => scoped(v, made))];
+        }
+        return [key, ONES.has(key) || key === "items" ? scoped(value, made) : value];
+    });
+    let out = Object.fromEntries(entries);
+    const up = Object.hasOwn(node, "unevaluatedProperties");
+    const ui = Object.hasOwn(node, "unevaluatedItems");
+    if ((up || ui) && !Object.hasOwn(node, "$id")) {
+        const members = [{ not: { not: out }, [SCOPE]: true }];
+        if (up)
+            members.push({ patternProperties: { "": true } });
+        if (ui)
+            members.push({ contains: true, minContains: 0 });
+        const wrapper = { allOf: members };
+        if (up !== ui) {
+            const array = { type: "array" };
+            wrapper["if"] = up ? array : { not: array };
+            wrapper["then"] = Object.fromEntries(entries.filter(([key]) => !UNEVALUATED.has(key)));
+        }
+        out = wrapper;
+    }
+    made.set(node, out);
+    return out;
+}
+/**
+ * Every location of the prepared schema `node` that the scoped one moved, known
+ * to `lookup` by its place in the file (a $ref may point into a scoped schema).
+ */
+function keepPlaces(node, base, pointer, made, lookup) {
+    if (!isObject(node))
+        return;
+    const uri = pointer === "" ? base : `${base}#${pointer}`;
+    if (lookup[uri] === undefined)
+        lookup[uri] = (made.get(node) ?? node);
+    const at = (where, key) => `${where}/${encodeURI(key.replace(/~/g, "~0").replace(/\//g, "~1")).replace(/#/g, "%23")}`;
+    for (const [key, value] of Object.entries(node)) {
+        const here = at(pointer, key);
+        if (MAPS.has(key) && isObject(value)) {
+            for (const [k, v] of Object.entries(value))
+                keepPlaces(v, base, at(here, k), made, lookup);
+        }
+        else if ((LISTS.has(key) || key === "items") && Array.isArray(value)) {
+            value.forEach((v, i) => keepPlaces(v, base, `${here}/${i}`, made, lookup));
+        }
+        else if (ONES.has(key) || key === "items") {
+            keepPlaces(value, base, here, made, lookup);
+        }
+    }
+}
+/** The errors of the scoped schemas that failed, in place of their `not`. */
+function expand(errors, value, draft, root, lookup) {
+    const out = [];
+    for (const e of errors) {
+        const held = e.keyword === "not" ? holder(e.keywordLocation, root, lookup) : null;
+        if (held === null || held[SCOPE] !== true) {
+            out.push(e);
+            continue;
+        }
+        const inner = held["not"]["not"];
+        const at = valueAt(value, pointerOf(e.instanceLocation));
+        const result = load().validate(at, inner, draft, lookup, false, null, e.instanceLocation, `${e.keywordLocation}/not`);
+        out.push(...expand(result.errors, value, draft, root, lookup));
+    }
+    return out;
+}
+function valueAt(value, pointer) {
+    let node = value;
+    for (const token of tokens(pointer)) {
+        node = Array.isArray(node) ? node[Number(token)] : node[token];
+    }
+    return node;
+}
 /** The bundled schemas cfworker knows so far (its lookup), by draft. */
 const lookups = new Map();
 /** The uri of the location `pointer` of a bundled file, as cfworker's lookup keys it. */
@@ -142,7 +236,11 @@ export function exactCheck(at, entries, pointer) {
         if (known.added.has(base))
             continue;
         known.added.add(base);
-        cf.dereference(prepare(entry.schema), known.lookup, new URL(base));
+        const prepared = prepare(entry.schema);
+        const made = new Map();
+        const url = new URL(base);
+        cf.dereference(scoped(prepared, made), known.lookup, url);
+        keepPlaces(prepared, url.href, "", made, known.lookup);
     }
     const lookup = known.lookup;
     const root = { $ref: target(at.uri, pointer) };
@@ -165,7 +263,9 @@ export function exactCheck(at, entries, pointer) {
             check.errors = [{ keyword: "unicode", instancePath: "", params: {}, message }];
             return false;
         }
-        check.errors = result.valid ? null : ajvErrors(result.errors, root, lookup);
+        check.errors = result.valid
+            ? null
+            : ajvErrors(expand(result.errors, value, key, root, lookup), root, lookup);
         return result.valid;
     });
     check.errors = null;

@@ -28,7 +28,8 @@ import type { AjvError } from "./_violations.js";
 
 interface CfWorker {
   validate(instance: unknown, schema: Schema, draft: SchemaDraft, lookup: Lookup,
-    shortCircuit: boolean): ValidationResult;
+    shortCircuit: boolean, recursiveAnchor?: Schema | null, instanceLocation?: string,
+    schemaLocation?: string): ValidationResult;
   dereference(schema: Schema, lookup: Lookup, baseURI: URL): Lookup;
   format: Record<string, (s: string) => boolean>;
 }
@@ -114,6 +115,102 @@ function prepare(schema: unknown): unknown {
   return Object.fromEntries(out);
 }
 
+// -- a scope of its own for each unevaluated* --------------------------------------------
+//
+// cfworker hands a subschema reached by $ref, then, else or dependentSchemas the
+// evaluated set of its parent (and allOf/anyOf/oneOf branches a child of it), so an
+// unevaluated* there also sees what its parent's other keywords evaluated. Each
+// schema S holding one is given to it as {allOf: [{not: {not: S}}, marks]}: `not`
+// validates S in a scope of its own (its verdict is S's), and the marks give the
+// parent what S evaluates when it passes (every property for unevaluatedProperties,
+// every item for unevaluatedItems; for a value of the other kind, S's other
+// keywords through if/then). A failure is explained by S's own errors (expand).
+
+/** Marks the `{not: {not: S}}` of a scoped schema S. */
+const SCOPE = "x-contracts-scope";
+const UNEVALUATED = new Set(["unevaluatedProperties", "unevaluatedItems"]);
+
+/** `node` (a prepared schema) with every unevaluated* in a scope of its own. */
+function scoped(node: unknown, made: Map<object, unknown>): unknown {
+  if (!isObject(node)) return node;
+  const entries = Object.entries(node).map(([key, value]): [string, unknown] => {
+    if (MAPS.has(key) && isObject(value)) {
+      return [key, Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scoped(v, made)]))];
+    }
+    if ((LISTS.has(key) || key === "items") && Array.isArray(value)) {
+      return [key, value.map((v) => scoped(v, made))];
+    }
+    return [key, ONES.has(key) || key === "items" ? scoped(value, made) : value];
+  });
+  let out: unknown = Object.fromEntries(entries);
+  const up = Object.hasOwn(node, "unevaluatedProperties");
+  const ui = Object.hasOwn(node, "unevaluatedItems");
+  if ((up || ui) && !Object.hasOwn(node, "$id")) {
+    const members: Json[] = [{ not: { not: out }, [SCOPE]: true }];
+    if (up) members.push({ patternProperties: { "": true } });
+    if (ui) members.push({ contains: true, minContains: 0 });
+    const wrapper: Json = { allOf: members };
+    if (up !== ui) {
+      const array = { type: "array" };
+      wrapper["if"] = up ? array : { not: array };
+      wrapper["then"] = Object.fromEntries(entries.filter(([key]) => !UNEVALUATED.has(key)));
+    }
+    out = wrapper;
+  }
+  made.set(node, out);
+  return out;
+}
+
+/**
+ * Every location of the prepared schema `node` that the scoped one moved, known
+ * to `lookup` by its place in the file (a $ref may point into a scoped schema).
+ */
+function keepPlaces(node: unknown, base: string, pointer: string, made: Map<object, unknown>,
+  lookup: Lookup): void {
+  if (!isObject(node)) return;
+  const uri = pointer === "" ? base : `${base}#${pointer}`;
+  if (lookup[uri] === undefined) lookup[uri] = (made.get(node) ?? node) as Schema;
+  const at = (where: string, key: string): string =>
+    `${where}/${encodeURI(key.replace(/~/g, "~0").replace(/\//g, "~1")).replace(/#/g, "%23")}`;
+  for (const [key, value] of Object.entries(node)) {
+    const here = at(pointer, key);
+    if (MAPS.has(key) && isObject(value)) {
+      for (const [k, v] of Object.entries(value)) keepPlaces(v, base, at(here, k), made, lookup);
+    } else if ((LISTS.has(key) || key === "items") && Array.isArray(value)) {
+      value.forEach((v, i) => keepPlaces(v, base, `${here}/${i}`, made, lookup));
+    } else if (ONES.has(key) || key === "items") {
+      keepPlaces(value, base, here, made, lookup);
+    }
+  }
+}
+
+/** The errors of the scoped schemas that failed, in place of their `not`. */
+function expand(errors: readonly OutputUnit[], value: unknown, draft: SchemaDraft, root: Schema,
+  lookup: Lookup): OutputUnit[] {
+  const out: OutputUnit[] = [];
+  for (const e of errors) {
+    const held = e.keyword === "not" ? holder(e.keywordLocation, root, lookup) : null;
+    if (held === null || held[SCOPE] !== true) {
+      out.push(e);
+      continue;
+    }
+    const inner = (held["not"] as Json)["not"] as Schema;
+    const at = valueAt(value, pointerOf(e.instanceLocation));
+    const result = load().validate(at, inner, draft, lookup, false, null, e.instanceLocation,
+      `${e.keywordLocation}/not`);
+    out.push(...expand(result.errors, value, draft, root, lookup));
+  }
+  return out;
+}
+
+function valueAt(value: unknown, pointer: string): unknown {
+  let node = value;
+  for (const token of tokens(pointer)) {
+    node = Array.isArray(node) ? node[Number(token)] : (node as Json)[token];
+  }
+  return node;
+}
+
 /** The bundled schemas cfworker knows so far (its lookup), by draft. */
 const lookups = new Map<string, { lookup: Lookup; added: Set<string> }>();
 
@@ -164,7 +261,11 @@ export function exactCheck(at: ExactEntry, entries: readonly ExactEntry[], point
     const base = entry.uri.replace(/#$/, "");
     if (known.added.has(base)) continue;
     known.added.add(base);
-    cf.dereference(prepare(entry.schema) as Schema, known.lookup, new URL(base));
+    const prepared = prepare(entry.schema);
+    const made = new Map<object, unknown>();
+    const url = new URL(base);
+    cf.dereference(scoped(prepared, made) as Schema, known.lookup, url);
+    keepPlaces(prepared, url.href, "", made, known.lookup);
   }
   const lookup = known.lookup;
   const root: Schema = { $ref: target(at.uri, pointer) };
@@ -185,7 +286,9 @@ export function exactCheck(at: ExactEntry, entries: readonly ExactEntry[], point
       check.errors = [{ keyword: "unicode", instancePath: "", params: {}, message }];
       return false;
     }
-    check.errors = result.valid ? null : ajvErrors(result.errors, root, lookup);
+    check.errors = result.valid
+      ? null
+      : ajvErrors(expand(result.errors, value, key as SchemaDraft, root, lookup), root, lookup);
     return result.valid;
   }) as ExactCheck;
   check.errors = null;
