@@ -36,6 +36,7 @@ NOT_TYPES = {
 LOCAL = re.compile(r"\by[0-9]+\b")
 
 
+@functools.lru_cache(maxsize=65536)
 def operand(cond: str) -> str:
     """``cond`` as the left operand of ``&&``: parenthesised if it holds a ``||``
     outside brackets and string literals."""
@@ -78,6 +79,8 @@ def lit(value: Any, sort_keys: bool = False) -> str:
     """A JSON value as a JavaScript literal."""
     if type(value) is str:
         return _string(value)
+    if type(value) is int:
+        return int.__repr__(value)  # what json.dumps writes for an int
     return (
         json.dumps(value, ensure_ascii=False, sort_keys=sort_keys)
         .replace("\u2028", "\\u2028")

@@ -54,6 +54,19 @@ _ONLY_7 = frozenset({"additionalItems"})
 # In a propertyNames subschema Ajv writes its applicators inline (their errors carry
 # the property name); these ones are left to Ajv there.
 _NOT_IN_NAMES = frozenset({"anyOf", "oneOf", "not", "if"})
+# What check() refuses in a file of each draft (tested as sets, then in order).
+_REFUSED_2020 = _UNMODELLED | _ONLY_7
+_REFUSED_7 = _UNMODELLED | _ONLY_2020
+# The keywords that make objects() and arrays() write anything.
+_OBJECT_KEYS = frozenset(
+    {"properties", "required", "additionalProperties", "propertyNames",
+     "minProperties", "maxProperties", "dependentRequired", "dependentSchemas",
+     "dependencies", "patternProperties", "discriminator"}
+)  # fmt: skip
+_ARRAY_KEYS = frozenset(
+    {"items", "prefixItems", "additionalItems", "minItems", "maxItems",
+     "uniqueItems", "contains"}
+)  # fmt: skip
 # The formats the runtime asserts (FORMATS in runtime/node/src/_formats.ts); any
 # other is an annotation there, and here.
 FORMATS = frozenset(
@@ -217,12 +230,16 @@ class Keywords:
             return
         if not isinstance(schema, dict):
             raise Unmodelled(f"{uri}#{at}: not a schema")
-        other = _ONLY_7 if self.draft == "2020-12" else _ONLY_2020
-        for key in schema:
-            if key in _UNMODELLED or key in other:
-                raise Unmodelled(f"{uri}#{at}: {key}")
-            if name is not None and key in _NOT_IN_NAMES:
-                raise Unmodelled(f"{uri}#{at}: {key} in propertyNames")
+        refused = _REFUSED_2020 if self.draft == "2020-12" else _REFUSED_7
+        if name is not None:
+            refused = refused | _NOT_IN_NAMES
+        if not schema.keys().isdisjoint(refused):  # then name the first, in order
+            other = _ONLY_7 if self.draft == "2020-12" else _ONLY_2020
+            for key in schema:
+                if key in _UNMODELLED or key in other:
+                    raise Unmodelled(f"{uri}#{at}: {key}")
+                if name is not None and key in _NOT_IN_NAMES:
+                    raise Unmodelled(f"{uri}#{at}: {key} in propertyNames")
         if "$ref" in schema:
             base, pointer = self.target(schema["$ref"], uri)
             if name is not None:
@@ -380,11 +397,7 @@ class Keywords:
         out: list[str],
         ind: str,
     ) -> None:
-        keys = ("properties", "required", "additionalProperties", "propertyNames",
-                "minProperties", "maxProperties", "dependentRequired",
-                "dependentSchemas", "dependencies", "patternProperties",
-                "discriminator")  # fmt: skip
-        if not any(k in schema for k in keys):
+        if schema.keys().isdisjoint(_OBJECT_KEYS):
             return
         inner: list[str] = []
         i2 = ind + "  "
@@ -484,9 +497,7 @@ class Keywords:
         out: list[str],
         ind: str,
     ) -> None:
-        keys = ("items", "prefixItems", "additionalItems", "minItems", "maxItems",
-                "uniqueItems", "contains")  # fmt: skip
-        if not any(k in schema for k in keys):
+        if schema.keys().isdisjoint(_ARRAY_KEYS):
             return
         inner: list[str] = []
         i2 = ind + "  "
