@@ -257,7 +257,12 @@ class Bundler:
 
         out: dict[str, Any] = {}
         extra: list[Any] = []
+        # draft-07 ignores every keyword beside a $ref. Ajv's draft-07 engine ignores
+        # them too, except "type", which it still checks: leave it out of the bundle.
+        sibling_type = draft == "7" and isinstance(node.get("$ref"), str)
         for key, value in node.items():
+            if sibling_type and key == "type":
+                continue
             ref = self.refs.get((file, pointer, key))
             if ref is not None:
                 uri = self.target_uri(ref, state)

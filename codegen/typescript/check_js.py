@@ -59,17 +59,6 @@ def operand(cond: str) -> str:
     return cond
 
 
-# Ajv's keyword groups by type (rules.ts), draft-07's.
-GROUPS = {
-    "number": ("maximum", "minimum", "exclusiveMaximum", "exclusiveMinimum",
-               "multipleOf", "format"),
-    "string": ("maxLength", "minLength", "pattern", "format"),
-    "array": ("maxItems", "minItems", "items", "additionalItems", "uniqueItems",
-              "contains"),
-    "object": ("maxProperties", "minProperties", "required", "dependencies",
-               "propertyNames", "additionalProperties", "properties",
-               "patternProperties", "discriminator"),
-}  # fmt: skip
 REF_KEYWORDS = frozenset(
     {"$ref", "$recursiveRef", "$recursiveAnchor", "$dynamicRef", "$dynamicAnchor"}
 )

@@ -16,7 +16,6 @@ from typing import Any
 
 from codegen.compiler import ir
 from codegen.typescript.check_js import (
-    GROUPS,
     LOCAL,
     NAME,
     NOT_TYPES,
@@ -252,16 +251,9 @@ class Keywords:
             else:
                 self.call(out, ind, self.location(base, pointer), x, path)
             if self.draft == "7":
-                # draft-07 ignores the keywords beside a $ref; Ajv's draft-07 engine
-                # still checks "type" there, unless it is one type whose keywords
-                # the schema has (then checked with them, and so ignored too).
-                types = schema.get("type")
-                if types is None or (
-                    isinstance(types, str)
-                    and any(k in schema for k in GROUPS.get(types, ()))
-                ):
-                    return
-                schema = {"type": types}
+                # draft-07 ignores the keywords beside a $ref (the bundle leaves out
+                # the "type" that Ajv's draft-07 engine would still check there).
+                return
         types = schema.get("type")
         if types is not None:
             names = [types] if isinstance(types, str) else list(types)

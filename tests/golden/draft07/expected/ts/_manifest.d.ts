@@ -4,7 +4,7 @@ import type { Manifest } from "./_types.js";
 export type { Manifest, ManifestContract } from "./_types.js";
 
 /** The fingerprint of the whole contract set this package was built from. */
-export declare const FINGERPRINT: "sha256:fff7d04a13d313a324e45e9c00cf9b7b453426c19537838d30bf5cc7c679c4b1";
+export declare const FINGERPRINT: "sha256:af6e193d043e918a18b4ed59bec9773a049fc11427b9b9c67484a9cf4d0c6674";
 
 /** What the package was generated from (the same data as manifest.json). */
 export declare const MANIFEST: Manifest;

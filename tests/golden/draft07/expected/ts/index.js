@@ -33,6 +33,20 @@ export function parseNameJson(text) {
   return NameContract.parseJson(text);
 }
 
+const MemoContract = contract("legacy_order.json#/definitions/Memo");
+
+export function isMemo(value) {
+  return MemoContract.is(value);
+}
+
+export function parseMemo(value) {
+  return MemoContract.parse(value);
+}
+
+export function parseMemoJson(text) {
+  return MemoContract.parseJson(text);
+}
+
 const LegacyItemContract = contract("legacy_order.json#/definitions/LegacyItem");
 
 export function isLegacyItem(value) {

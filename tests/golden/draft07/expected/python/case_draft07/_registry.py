@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from importlib import import_module
 from typing import Any
 
-FINGERPRINT = "sha256:fff7d04a13d313a324e45e9c00cf9b7b453426c19537838d30bf5cc7c679c4b1"
+FINGERPRINT = "sha256:af6e193d043e918a18b4ed59bec9773a049fc11427b9b9c67484a9cf4d0c6674"
 _PACKAGE = "case_draft07"
 
 
@@ -35,7 +35,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="legacy_order",
         message_type=None,
         version=None,
-        fingerprint="sha256:b01986800e9893c0b59fdec3e8f9d6a23fe4171856f684363523d9347372a1e5",
+        fingerprint="sha256:fc321260c7e1a6a0c283ba1a245b3077acd5a0719f82e5ff8f932311ac9699bb",
         full_check=True,
     ),
     Contract(
@@ -44,7 +44,16 @@ CONTRACTS: tuple[Contract, ...] = (
         module="legacy_order",
         message_type=None,
         version=None,
-        fingerprint="sha256:b01986800e9893c0b59fdec3e8f9d6a23fe4171856f684363523d9347372a1e5",
+        fingerprint="sha256:fc321260c7e1a6a0c283ba1a245b3077acd5a0719f82e5ff8f932311ac9699bb",
+        full_check=False,
+    ),
+    Contract(
+        contract="legacy_order.json#/definitions/Memo",
+        name="Memo",
+        module="legacy_order",
+        message_type=None,
+        version=None,
+        fingerprint="sha256:fc321260c7e1a6a0c283ba1a245b3077acd5a0719f82e5ff8f932311ac9699bb",
         full_check=False,
     ),
     Contract(
@@ -53,7 +62,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="legacy_order",
         message_type=None,
         version=None,
-        fingerprint="sha256:b01986800e9893c0b59fdec3e8f9d6a23fe4171856f684363523d9347372a1e5",
+        fingerprint="sha256:fc321260c7e1a6a0c283ba1a245b3077acd5a0719f82e5ff8f932311ac9699bb",
         full_check=False,
     ),
 )

@@ -17,10 +17,11 @@ const e7 = {type: "boolean"};
 const e8 = {type: "integer"};
 const e9 = {missingProperty: "sku"};
 const e10 = {comparison: ">=", limit: 1};
-const e11 = {limit: 1};
-const e12 = {limit: 50};
-const e13 = {missingProperty: "tracking_number"};
-const e14 = {limit: 6};
+const e11 = {limit: 20};
+const e12 = {limit: 1};
+const e13 = {limit: 50};
+const e14 = {missingProperty: "tracking_number"};
+const e15 = {limit: 6};
 function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
   if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
@@ -30,80 +31,84 @@ function v0(x, p, E) {
       if (!$.has(x, "billing_address") && $.fail(E, "dependencies", p, e2)) return false;
     }
     if ($.has(x, "shipping_method")) {
-      if (!v3(x, p, E) && E === undefined) return false;
+      if (!v4(x, p, E) && E === undefined) return false;
     }
     if ($.has(x, "customer_name")) {
       const y1 = x["customer_name"];
-      if (!v2(y1, E && (p + "/customer_name"), E) && E === undefined) return false;
+      if (!v3(y1, E && (p + "/customer_name"), E) && E === undefined) return false;
     }
     if ($.has(x, "nickname")) {
       const y2 = x["nickname"];
-      if (!v2(y2, E && (p + "/nickname"), E) && E === undefined) return false;
+      if (!v3(y2, E && (p + "/nickname"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "memo")) {
+      const y3 = x["memo"];
+      if (!v2(y3, E && (p + "/memo"), E) && E === undefined) return false;
     }
     if ($.has(x, "coordinates")) {
-      const y3 = x["coordinates"];
-      if (!Array.isArray(y3) && $.fail(E, "type", p + "/coordinates", e3)) return false;
-      if (Array.isArray(y3)) {
-        if (y3.length > 0) {
-          const y4 = y3[0];
-          if (!(typeof y4 === "number" && isFinite(y4)) && $.fail(E, "type", p + "/coordinates/0", e4)) return false;
+      const y4 = x["coordinates"];
+      if (!Array.isArray(y4) && $.fail(E, "type", p + "/coordinates", e3)) return false;
+      if (Array.isArray(y4)) {
+        if (y4.length > 0) {
+          const y5 = y4[0];
+          if (!(typeof y5 === "number" && isFinite(y5)) && $.fail(E, "type", p + "/coordinates/0", e4)) return false;
         }
-        if (y3.length > 1) {
-          const y5 = y3[1];
-          if (!(typeof y5 === "number" && isFinite(y5)) && $.fail(E, "type", p + "/coordinates/1", e4)) return false;
+        if (y4.length > 1) {
+          const y6 = y4[1];
+          if (!(typeof y6 === "number" && isFinite(y6)) && $.fail(E, "type", p + "/coordinates/1", e4)) return false;
         }
-        if (y3.length > 2 && $.fail(E, "additionalItems", p + "/coordinates", e5)) return false;
+        if (y4.length > 2 && $.fail(E, "additionalItems", p + "/coordinates", e5)) return false;
       }
     }
     if ($.has(x, "record")) {
-      const y6 = x["record"];
-      if (!Array.isArray(y6) && $.fail(E, "type", p + "/record", e3)) return false;
-      if (Array.isArray(y6)) {
-        if (y6.length > 0) {
-          const y7 = y6[0];
-          if (typeof y7 !== "string" && $.fail(E, "type", p + "/record/0", e6)) return false;
+      const y7 = x["record"];
+      if (!Array.isArray(y7) && $.fail(E, "type", p + "/record", e3)) return false;
+      if (Array.isArray(y7)) {
+        if (y7.length > 0) {
+          const y8 = y7[0];
+          if (typeof y8 !== "string" && $.fail(E, "type", p + "/record/0", e6)) return false;
         }
-        if (y6.length > 1) {
-          const y8 = y6[1];
-          if (typeof y8 !== "boolean" && $.fail(E, "type", p + "/record/1", e7)) return false;
+        if (y7.length > 1) {
+          const y9 = y7[1];
+          if (typeof y9 !== "boolean" && $.fail(E, "type", p + "/record/1", e7)) return false;
         }
-        for (let y9 = 2; y9 < y6.length; y9++) {
-          const y10 = y6[y9];
-          const y11 = E && (p + "/record" + "/" + y9);
-          if (!Number.isInteger(y10) && $.fail(E, "type", y11, e8)) return false;
+        for (let y10 = 2; y10 < y7.length; y10++) {
+          const y11 = y7[y10];
+          const y12 = E && (p + "/record" + "/" + y10);
+          if (!Number.isInteger(y11) && $.fail(E, "type", y12, e8)) return false;
         }
       }
     }
     if ($.has(x, "items")) {
-      const y12 = x["items"];
-      if (!Array.isArray(y12) && $.fail(E, "type", p + "/items", e3)) return false;
-      if (Array.isArray(y12)) {
-        for (let y13 = 0; y13 < y12.length; y13++) {
-          const y14 = y12[y13];
-          const y15 = E && (p + "/items" + "/" + y13);
-          if (!v1(y14, y15, E) && E === undefined) return false;
+      const y13 = x["items"];
+      if (!Array.isArray(y13) && $.fail(E, "type", p + "/items", e3)) return false;
+      if (Array.isArray(y13)) {
+        for (let y14 = 0; y14 < y13.length; y14++) {
+          const y15 = y13[y14];
+          const y16 = E && (p + "/items" + "/" + y14);
+          if (!v1(y15, y16, E) && E === undefined) return false;
         }
       }
     }
     if ($.has(x, "credit_card")) {
-      const y16 = x["credit_card"];
-      if (typeof y16 !== "string" && $.fail(E, "type", p + "/credit_card", e6)) return false;
+      const y17 = x["credit_card"];
+      if (typeof y17 !== "string" && $.fail(E, "type", p + "/credit_card", e6)) return false;
     }
     if ($.has(x, "billing_address")) {
-      const y17 = x["billing_address"];
-      if (typeof y17 !== "string" && $.fail(E, "type", p + "/billing_address", e6)) return false;
+      const y18 = x["billing_address"];
+      if (typeof y18 !== "string" && $.fail(E, "type", p + "/billing_address", e6)) return false;
     }
     if ($.has(x, "shipping_method")) {
-      const y18 = x["shipping_method"];
-      if (typeof y18 !== "string" && $.fail(E, "type", p + "/shipping_method", e6)) return false;
+      const y19 = x["shipping_method"];
+      if (typeof y19 !== "string" && $.fail(E, "type", p + "/shipping_method", e6)) return false;
     }
     if ($.has(x, "tracking_number")) {
-      const y19 = x["tracking_number"];
-      if (typeof y19 !== "string" && $.fail(E, "type", p + "/tracking_number", e6)) return false;
+      const y20 = x["tracking_number"];
+      if (typeof y20 !== "string" && $.fail(E, "type", p + "/tracking_number", e6)) return false;
     }
-    for (const y20 of Object.keys(x)) {
-      if (y20 === "customer_name" || y20 === "nickname" || y20 === "coordinates" || y20 === "record" || y20 === "items" || y20 === "credit_card" || y20 === "billing_address" || y20 === "shipping_method" || y20 === "tracking_number") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y20})) return false;
+    for (const y21 of Object.keys(x)) {
+      if (y21 === "customer_name" || y21 === "nickname" || y21 === "memo" || y21 === "coordinates" || y21 === "record" || y21 === "items" || y21 === "credit_card" || y21 === "billing_address" || y21 === "shipping_method" || y21 === "tracking_number") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y21})) return false;
     }
   }
   return E === undefined || E.length === N;
@@ -133,21 +138,28 @@ function v1(x, p, E) {
 }
 function v2(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if (typeof x !== "string" && $.fail(E, "type", p, e6)) return false;
   if (typeof x === "string") {
-    if (x.length < 2 && $.length(x) < 1 && $.fail(E, "minLength", p, e11)) return false;
-    if (x.length > 50 && $.length(x) > 50 && $.fail(E, "maxLength", p, e12)) return false;
+    if (x.length > 20 && $.length(x) > 20 && $.fail(E, "maxLength", p, e11)) return false;
   }
   return E === undefined || E.length === N;
 }
 function v3(x, p, E) {
   const N = E === undefined ? 0 : E.length;
+  if (typeof x !== "string" && $.fail(E, "type", p, e6)) return false;
+  if (typeof x === "string") {
+    if (x.length < 2 && $.length(x) < 1 && $.fail(E, "minLength", p, e12)) return false;
+    if (x.length > 50 && $.length(x) > 50 && $.fail(E, "maxLength", p, e13)) return false;
+  }
+  return E === undefined || E.length === N;
+}
+function v4(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if (!$.has(x, "tracking_number") && $.fail(E, "required", p, e13)) return false;
+    if (!$.has(x, "tracking_number") && $.fail(E, "required", p, e14)) return false;
     if ($.has(x, "tracking_number")) {
       const y1 = x["tracking_number"];
       if (typeof y1 === "string") {
-        if (y1.length < 12 && $.length(y1) < 6 && $.fail(E, "minLength", p + "/tracking_number", e14)) return false;
+        if (y1.length < 12 && $.length(y1) < 6 && $.fail(E, "minLength", p + "/tracking_number", e15)) return false;
       }
     }
   }
@@ -158,7 +170,8 @@ module.exports = (runtime) => {
   return {
     "legacy_order.json#": v0,
     "legacy_order.json#/definitions/LegacyItem": v1,
-    "legacy_order.json#/definitions/Name": v2,
-    "legacy_order.json#/dependencies/shipping_method": v3,
+    "legacy_order.json#/definitions/Memo": v2,
+    "legacy_order.json#/definitions/Name": v3,
+    "legacy_order.json#/dependencies/shipping_method": v4,
   };
 };
