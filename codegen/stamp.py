@@ -63,13 +63,25 @@ def _digest(root: Path, paths: Iterable[str]) -> str:
 
 
 def _files_below(root: Path) -> list[str]:
-    return sorted(
-        p.relative_to(root).as_posix()
-        for p in root.rglob("*")
-        if p.is_file()
-        and "__pycache__" not in p.parts
-        and not any(part.startswith(".") for part in p.relative_to(root).parts)
-    )
+    """The files below ``root`` (symbolic links to files too, not into folders),
+    by POSIX path, sorted; none in a ``__pycache__`` folder or under a name
+    starting with a dot. ``os.walk``, not ``Path.rglob``: it runs at every generate
+    and check, over thousands of schema files."""
+    if "__pycache__" in root.parts:
+        return []
+    found = []
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = [d for d in dirs if d != "__pycache__" and not d.startswith(".")]
+        rel = os.path.relpath(folder, root).replace(os.sep, "/")
+        prefix = "" if rel == "." else rel + "/"
+        found += [
+            prefix + n
+            for n in names
+            if n != "__pycache__"
+            and not n.startswith(".")
+            and os.path.isfile(os.path.join(folder, n))
+        ]
+    return sorted(found)
 
 
 # Below the toolkit's sources, what no generated file comes from: the npm packages

@@ -14,6 +14,7 @@ from benchmarks.shapes import ENVELOPE_FILE, SHAPES, build_shape, write_shape
 from codegen.compiler import ir, lower
 from codegen.compiler.compile import compile_documents
 from codegen.compiler.graph import components, reached_values
+from codegen.compiler.load import load_all
 from codegen.emit import Settings, build_files
 from codegen.errors import CompileError
 
@@ -145,3 +146,21 @@ def test_a_chain_deeper_than_the_limit_is_refused_with_a_code(
     assert ("ref-too-deep", "f00040.json") in codes
     assert all(code == "ref-too-deep" for code, _ in codes)
     assert "more than 40 deep" in caught.value.errors[0].message
+
+
+def test_links_out_of_the_schemas_folder_are_refused(tmp_path: Path) -> None:
+    """load_all resolves only linked files (rglob does not enter a linked folder):
+    a file linked from outside is refused, one linked from inside is read, and a
+    linked folder's files are not schema files."""
+    root, outside = tmp_path / "schemas", tmp_path / "elsewhere"
+    (root / "sub").mkdir(parents=True)
+    outside.mkdir()
+    schema = json.dumps({"$schema": "https://json-schema.org/draft/2020-12/schema"})
+    (root / "sub" / "a.json").write_text(schema)
+    (outside / "b.json").write_text(schema)
+    (root / "out.json").symlink_to(outside / "b.json")
+    (root / "in.json").symlink_to(root / "sub" / "a.json")
+    (root / "folder").symlink_to(outside, target_is_directory=True)
+    documents, errors = load_all(root)
+    assert [d.path for d in documents] == ["in.json", "sub/a.json"]
+    assert [(e.file, e.code) for e in errors] == [("out.json", "outside-root")]

@@ -28,7 +28,7 @@ from typing import Any
 from urllib.parse import quote, unquote, urldefrag, urljoin
 
 from codegen.compiler.resolve import SPECS, Resolver, SchemaGraph
-from codegen.compiler.vocabulary import KEYWORDS, Draft, subschemas
+from codegen.compiler.vocabulary import KEYWORDS, Draft, subschema_values, subschemas
 from runtime.jsonpointer import pointer_join, resolve_pointer
 
 # A node of the schema graph: (file, JSON pointer).
@@ -369,7 +369,7 @@ def drop_annotations_ajv_reads(
                 else:
                     _drop_identifiers(node[key])
             for draft in ("2020-12", "7"):
-                stack.extend(child for child, _ in subschemas(node, draft, ""))
+                stack.extend(subschema_values(node, draft))
 
 
 def _drop_identifiers(value: Any) -> None:

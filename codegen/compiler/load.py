@@ -102,7 +102,8 @@ def load_all(root: Path) -> tuple[list[Document], list[ContractError]]:
         )
     for path in files:
         rel = path.relative_to(root).as_posix()
-        if not path.resolve().is_relative_to(real_root):
+        # rglob does not enter linked folders: only a linked file can lead out.
+        if path.is_symlink() and not path.resolve().is_relative_to(real_root):
             errors.append(
                 ContractError(
                     rel, "", "outside-root", "file links outside the schemas folder"

@@ -137,6 +137,8 @@ class NodeLimits:
         for path, doc in self.graph.documents.items():
             if doc.draft != "2020-12":
                 continue  # draft-07 has no unevaluated* keywords
+            if b"unevaluated" not in doc.text and b"\\u" not in doc.text:
+                continue  # the keyword is nowhere, not even spelt with escapes
             for (file, pointer), node in self._schemas(path):
                 for keyword in ("unevaluatedItems", "unevaluatedProperties"):
                     if keyword in node:
