@@ -14,6 +14,7 @@ from pydantic_core import core_schema
 from .ecma_syntax import is_regex
 from .idn import is_idn_email, is_idn_hostname
 from .references import (
+    URI_TEMPLATE_ASCII,
     is_iri,
     is_iri_reference,
     is_json_pointer,
@@ -244,6 +245,7 @@ FAST_FORMATS: dict[str, str] = {
     "duration": _DURATION.pattern,
     # _URI without the bracketed (IP literal) host, which needs the IPv6 check
     "uri": _uri_pattern(_REG_NAME),
+    "uri-template": rf"^{URI_TEMPLATE_ASCII}$",
 }
 
 

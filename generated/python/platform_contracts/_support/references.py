@@ -101,6 +101,13 @@ URI_TEMPLATE = (
     rf"|\{{[+#./;?&=,!@|]?{_VARSPEC}(?:,{_VARSPEC})*\}})*"
 )
 
+# Its ASCII part: what most templates are (a URL with {variables}). A fast pattern for
+# generated models (pydantic-core matches it in Rust); a match is a valid template.
+URI_TEMPLATE_ASCII = (
+    rf"(?:[!#$&'()*+,\-./0-9:;=?@A-Z\[\]_a-z~]|{_PCT}"
+    rf"|\{{[+#./;?&=,!@|]?{_VARSPEC}(?:,{_VARSPEC})*\}})*"
+)
+
 JSON_POINTER = r"(?:/(?:[^~/]|~[01])*)*"
 # draft-bhutton-relative-json-pointer-00, with its index manipulation
 RELATIVE_JSON_POINTER = (
