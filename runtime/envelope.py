@@ -19,10 +19,9 @@ from typing import Any, Literal, NamedTuple
 import orjson
 from pydantic import BaseModel, TypeAdapter, ValidationError, create_model
 
-from runtime.contracts import Contracts, ContractValidator
+from runtime.contracts import NOT_FAST, Contracts, ContractValidator, orjson_value
 from runtime.errors import ContractViolation, UnknownContract
 
-_LONG_NUMBER = re.compile(rb"[0-9]{19}")
 # How our producers (Python and Node) start an envelope: id, type, version.
 _HEAD = re.compile(
     rb'\A\{"id":"[^"\\]*","type":"(([a-z0-9_.]+)","version":([0-9]{1,9})),'
@@ -33,11 +32,9 @@ def loads(data: bytes) -> Any:
     """Parse JSON fast with orjson; with the standard library when a number has 19
     or more digits (orjson turns integers beyond 64 bits into floats) or orjson
     refuses the text."""
-    if _LONG_NUMBER.search(data) is None:
-        try:
-            return orjson.loads(data)
-        except orjson.JSONDecodeError:
-            pass
+    value = orjson_value(data)
+    if value is not NOT_FAST:
+        return value
     # Strict: UTF-8 only, no NaN/Infinity (orjson refuses them too).
     return json.loads(data.decode("utf-8"), parse_constant=_not_json)
 
