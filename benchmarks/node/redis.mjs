@@ -16,15 +16,14 @@
 //
 // N messages per path, side and round, in chunks of C. Starts its own redis-server on
 // a free loopback port (or uses REDIS_URL).
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { cpSync, mkdtempSync, rmSync } from "node:fs";
-import net from "node:net";
-import { tmpdir } from "node:os";
+import { cpSync, rmSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { Redis } from "ioredis";
+
+import { redisServer } from "./_redis_server.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const { values: args } = parseArgs({
@@ -53,24 +52,8 @@ const KEY = streamKey(STREAM);
 const N = Number(args.messages);
 const BATCH = Number(args.batch);
 
-async function freePort() {
-  const probe = net.createServer();
-  await new Promise((done) => probe.listen(0, "127.0.0.1", done));
-  const { port } = probe.address();
-  await new Promise((done) => probe.close(done));
-  return port;
-}
-
-let server = null;
-let url = process.env.REDIS_URL;
-if (url === undefined) {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), "contracts-bench-redis-"));
-  const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1",
-    "--save", "", "--appendonly", "no", "--dir", dir], { stdio: "ignore" });
-  server = { child, dir };
-  url = `redis://127.0.0.1:${port}/0`;
-}
+const server = await redisServer();
+const url = server.url;
 const redis = new Redis(url, { maxRetriesPerRequest: null, retryStrategy: () => 50 });
 redis.on("error", () => {});
 await redis.ping();
@@ -224,7 +207,4 @@ console.log(`client CPU per message (median): ` + ["publish", "consume"].map((p)
 console.log(JSON.stringify({ benchmark: "redis", messages: N, ratios, cpu: cpuMedians }));
 await redis.del(KEY, RETRY, `${KEY}:dlq`);
 redis.disconnect();
-if (server) {
-  server.child.kill();
-  rmSync(server.dir, { recursive: true, force: true });
-}
+server.stop();

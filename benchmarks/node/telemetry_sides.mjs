@@ -28,16 +28,16 @@
 //
 //   node benchmarks/node/telemetry_sides.mjs [--chunks N] [--chunk C] [--batch B]
 //       [--package DIR] [--sides "no SDK,SDK"] [--paths publish,consume]
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { cpSync, existsSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, existsSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
-import net from "node:net";
-import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { Redis } from "ioredis";
+
+import { redisServer } from "./_redis_server.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const OTEL = join(HERE, "otel");
@@ -122,23 +122,8 @@ const CHUNK = Number(args.chunk);
 const BATCH = Number(args.batch);
 const CHUNKS = Number(args.chunks);
 
-async function freePort() {
-  const probe = net.createServer();
-  await new Promise((done) => probe.listen(0, "127.0.0.1", done));
-  const { port } = probe.address();
-  await new Promise((done) => probe.close(done));
-  return port;
-}
-let server = null;
-let url = process.env.REDIS_URL;
-if (url === undefined) {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), "contracts-bench-redis-"));
-  const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1",
-    "--save", "", "--appendonly", "no", "--dir", dir], { stdio: "ignore" });
-  server = { child, dir };
-  url = `redis://127.0.0.1:${port}/0`;
-}
+const server = await redisServer();
+const url = server.url;
 const redis = new Redis(url, { maxRetriesPerRequest: null, retryStrategy: () => 50 });
 redis.on("error", () => {});
 await redis.ping();
@@ -245,7 +230,4 @@ await Promise.all([tracerProvider.shutdown(), sampled.shutdown(), meterProvider.
 await redis.del(KEY, `${KEY}:dlq`, ...sides.map((s) => s.retry));
 redis.disconnect();
 rmSync(PACKAGE, { recursive: true, force: true });
-if (server) {
-  server.child.kill();
-  rmSync(server.dir, { recursive: true, force: true });
-}
+server.stop();
