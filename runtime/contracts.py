@@ -544,9 +544,15 @@ class Contracts:
         as the validator of one schema location (on the failure path only)."""
         from runtime._union_report import LazyIds, UnionReport, schema_documents
 
-        def raw(path: str, pointer: str, value: Any) -> list[Violation]:
+        def location(path: str, pointer: str) -> str:
             where = quote(pointer, safe="/~$!&'()*+,;=:@")
-            return self.full_violations(f"{path}#{where}" if pointer else path, value)
+            return f"{path}#{where}" if pointer else path
+
+        def raw(path: str, pointer: str, value: Any) -> list[Violation]:
+            return self.full_violations(location(path, pointer), value)
+
+        def doomed(path: str, pointer: str, value: Any) -> bool:
+            return self.full_checker.doomed_at(location(path, pointer), value)
 
         # The full check (jsonschema, its registry) is built only when a failing
         # union asks for a branch's violations, or a $ref names a file by its
@@ -557,7 +563,7 @@ class Contracts:
         else:
             documents, drafts = schema_documents(files(self.package) / "schemas")
         ids = LazyIds(lambda: self.full_checker.canonical)
-        return UnionReport(documents, drafts, ids, raw)
+        return UnionReport(documents, drafts, ids, raw, doomed)
 
     def full_violations(
         self, contract: str, instance: Any, keywords: frozenset[str] | None = None
