@@ -443,6 +443,9 @@ class _Memo(threading.local):
     """runtime._fullcheck.Memo, without importing jsonschema before it is needed."""
 
     errors: dict[tuple[Any, ...], Any] | None = None
+    # Each value's rendering (runtime._violation_text.show), by its id, while
+    # one message is worded: a union report shows the message in every branch.
+    shown: dict[int, tuple[Any, str]] | None = None
 
 
 # orjson turns integers beyond 64 bits into floats: a text with a run of 19 or more
@@ -514,10 +517,12 @@ class Contracts:
             yield
             return
         self._memo.errors = {}
+        self._memo.shown = {}
         try:
             yield
         finally:
             self._memo.errors = None
+            self._memo.shown = None
 
     @cached_property
     def support(self) -> ModuleType:
@@ -571,7 +576,9 @@ class Contracts:
         """The full check's violations of ``instance`` (only those of ``keywords``
         when given), in ``jsonschema`` 's words (see :meth:`remembering`)."""
         validator = self.full_checker.validator(contract)
-        return from_jsonschema(validator.iter_errors(instance), keywords)
+        return from_jsonschema(
+            validator.iter_errors(instance), keywords, self._memo.shown
+        )
 
     def names(self) -> list[str]:
         return sorted(self._entries)
