@@ -212,7 +212,7 @@ class Telemetry:
         if tracer is None:
             return _NULL
         ctx = None if parent is None else self._extract(parent)
-        return _Scope(tracer, name, getattr(_trace.SpanKind, kind), attributes, ctx)
+        return _SpanScope(tracer, name, getattr(_trace.SpanKind, kind), attributes, ctx)
 
     def _extract(self, parent: Mapping[str, str]) -> Any:
         """The context of a W3C trace context (an envelope's ``trace``, HTTP headers).
@@ -305,7 +305,7 @@ class Telemetry:
             "messaging.consumer.group.name": group,
         }
         ctx = None if trace is None else self._extract(trace)
-        return _Scope(
+        return _SpanScope(
             tracer, self._process_name, _CONSUMER, attributes, ctx, message_id
         )
 
@@ -403,7 +403,7 @@ def _http(method: str, route: str, operation: str) -> dict[str, Any]:
     }
 
 
-class _Scope:
+class _SpanScope:
     """``tracer.start_as_current_span(name, ..., record_exception=True,
     set_status_on_exception=True)`` as one object rather than two nested generator
     context managers (``start_as_current_span`` and ``use_span``), which cost the
