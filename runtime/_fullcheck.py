@@ -357,6 +357,7 @@ class FullCheck:
                 resources.append((self.canonical[path], resource))
         # doomed reads type, required, const and enum as drafts 6 and later do.
         self._tests: dict[tuple[Any, int], tuple[_Test | None, Any]] = {}
+        self._located: dict[tuple[str, str], _Test | None] = {}
         early = any(word in text for _, text in texts for word in _EARLY_DRAFTS)
         self.drafts = _drafts(
             support,
@@ -409,12 +410,19 @@ class FullCheck:
         test = found[0]
         return test is not None and test.fails(instance)
 
-    def doomed_at(self, contract: str, instance: Any) -> bool:
-        """:meth:`doomed` for the schema at a location (``file#pointer``)."""
+    def doomed_at(self, path: str, pointer: str, instance: Any) -> bool:
+        """:meth:`doomed` for the schema at a location of a schema file (its
+        test found from the registry, without a validator for the location)."""
         if not self._doomed:
             return False
-        validator: Any = self.validator(contract)
-        return self.doomed(validator, validator.schema, instance)
+        key = (path, pointer)
+        if key not in self._located:
+            where = quote(pointer, safe="/~$!&'()*+,;=:@")
+            target = self.canonical[path] + (f"#{where}" if pointer else "")
+            resolver = self.registry.resolver()
+            self._located[key] = _test(resolver, {"$ref": target})
+        test = self._located[key]
+        return test is not None and test.fails(instance)
 
     def validator(self, contract: str) -> Validator:
         cached = self._cache.get(contract)

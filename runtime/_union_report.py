@@ -153,7 +153,7 @@ class LazyIds(Mapping[str, str]):
         return len(self._ids)
 
 
-class _Local(threading.local):
+class _Walks(threading.local):
     """The walk's step counts per (location, value), while one message is
     worded (see UnionReport._steps)."""
 
@@ -177,7 +177,7 @@ class UnionReport:
         self.raw = raw
         self.doomed = doomed
         self._schemas: dict[tuple[str, str], Any] = {}
-        self._local = _Local()
+        self._local = _Walks()
 
     # -- schema locations ------------------------------------------------------
     def schema(self, path: str, pointer: str) -> Any:

@@ -443,8 +443,7 @@ class _Memo(threading.local):
     """runtime._fullcheck.Memo, without importing jsonschema before it is needed."""
 
     errors: dict[tuple[Any, ...], Any] | None = None
-    # Each value's rendering (runtime._violation_text.show), by its id, while
-    # one message is worded: a union report shows the message in every branch.
+    # Renderings of values by id (runtime._violation_text.from_jsonschema).
     shown: dict[int, tuple[Any, str]] | None = None
 
 
@@ -549,15 +548,12 @@ class Contracts:
         as the validator of one schema location (on the failure path only)."""
         from runtime._union_report import LazyIds, UnionReport, schema_documents
 
-        def location(path: str, pointer: str) -> str:
-            where = quote(pointer, safe="/~$!&'()*+,;=:@")
-            return f"{path}#{where}" if pointer else path
-
         def raw(path: str, pointer: str, value: Any) -> list[Violation]:
-            return self.full_violations(location(path, pointer), value)
+            where = quote(pointer, safe="/~$!&'()*+,;=:@")
+            return self.full_violations(f"{path}#{where}" if pointer else path, value)
 
         def doomed(path: str, pointer: str, value: Any) -> bool:
-            return self.full_checker.doomed_at(location(path, pointer), value)
+            return self.full_checker.doomed_at(path, pointer, value)
 
         # The full check (jsonschema, its registry) is built only when a failing
         # union asks for a branch's violations, or a $ref names a file by its
@@ -576,9 +572,8 @@ class Contracts:
         """The full check's violations of ``instance`` (only those of ``keywords``
         when given), in ``jsonschema`` 's words (see :meth:`remembering`)."""
         validator = self.full_checker.validator(contract)
-        return from_jsonschema(
-            validator.iter_errors(instance), keywords, self._memo.shown
-        )
+        errors = validator.iter_errors(instance)
+        return from_jsonschema(errors, keywords, self._memo.shown)
 
     def names(self) -> list[str]:
         return sorted(self._entries)
