@@ -1,6 +1,7 @@
-"""The TypeScript package rendered and written by a child process
-(``codegen/twocores.py``) gives the same files and the same report as one process,
-and any failure of the child falls back to one process."""
+"""The bundles and the files made from them (precompiled validators, ``_schemas.js``)
+rendered and written by a child process (``codegen/twocores.py``) give the same
+files and the same report as one process, and any failure of the child falls back
+to one process."""
 
 from __future__ import annotations
 
@@ -93,7 +94,7 @@ def test_a_child_that_dies_leaves_the_work_to_the_parent(
     schemas: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     parent = os.getpid()
-    real = twocores.ts_part
+    real = twocores.ts_checks_part
 
     def dying(*args: object, **kwargs: object) -> dict[str, bytes]:
         if os.getpid() != parent:
@@ -101,7 +102,7 @@ def test_a_child_that_dies_leaves_the_work_to_the_parent(
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
     expected = _run(schemas, tmp_path / "one", monkeypatch, child=False)
-    monkeypatch.setattr(twocores, "ts_part", dying)
+    monkeypatch.setattr(twocores, "ts_checks_part", dying)
     assert _run(schemas, tmp_path / "two", monkeypatch, child=True) == expected
     assert _tree(tmp_path / "two") == _tree(tmp_path / "one")
 
@@ -119,7 +120,7 @@ def test_a_failure_in_either_package_writes_nothing(
     def broken(*args: object, **kwargs: object) -> dict[str, bytes]:
         raise RuntimeError("cannot render")
 
-    for part in ("ts_part", "python_part"):
+    for part in ("ts_checks_part", "ts_main_part", "python_part"):
         with monkeypatch.context() as patch:
             patch.setattr(twocores, part, broken)
             with pytest.raises(RuntimeError, match="cannot render"):
