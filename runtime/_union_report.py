@@ -106,6 +106,8 @@ def _covering(pointers: list[str]) -> set[str]:
 
 
 def _prefixed(at: str, found: list[Violation]) -> tuple[Violation, ...]:
+    if not at:
+        return tuple(found)
     return tuple(Violation(at + v.pointer, v.expected, v.got) for v in found)
 
 
