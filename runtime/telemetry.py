@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Mapping
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import AbstractContextManager, nullcontext
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from opentelemetry.trace import Span, TracerProvider
 
 try:  # the otel extra
+    from opentelemetry import context as _context
     from opentelemetry import metrics as _metrics
     from opentelemetry import trace as _trace
     from opentelemetry.metrics import Observation as _Observation
@@ -137,6 +138,10 @@ class Telemetry:
             "contracts.consumer.pending": {},
             "contracts.consumer.lag": {},
         }
+        # the last W3C context extracted: (traceparent, tracestate, its Context)
+        self._last_parent: tuple[str | None, str | None, Any] | None = None
+        self._process_of: str | None = None
+        self._process_name = ""
 
     # -- tracing -----------------------------------------------------------------
 
@@ -206,13 +211,27 @@ class Telemetry:
         tracer = self._get_tracer()
         if tracer is None:
             return _NULL
-        ctx = None
-        if parent is not None:
-            assert _propagator is not None
-            ctx = _propagator.extract(
-                {k: parent[k] for k in TRACE_FIELDS if k in parent}
-            )
-        return _span_cm(tracer, name, kind, attributes, ctx)
+        ctx = None if parent is None else self._extract(parent)
+        return _SpanScope(tracer, name, getattr(_trace.SpanKind, kind), attributes, ctx)
+
+    def _extract(self, parent: Mapping[str, str]) -> Any:
+        """The context of a W3C trace context (an envelope's ``trace``, HTTP headers).
+        The last one is kept: the entries of one traced ``publish_many`` share
+        theirs, so a consumer extracts it once per batch rather than per message."""
+        traceparent = parent.get("traceparent")
+        tracestate = parent.get("tracestate")
+        last = self._last_parent
+        if last is not None and last[0] == traceparent and last[1] == tracestate:
+            return last[2]
+        carrier = {}
+        if traceparent is not None:
+            carrier["traceparent"] = traceparent
+        if tracestate is not None:
+            carrier["tracestate"] = tracestate
+        assert _propagator is not None
+        ctx = _propagator.extract(carrier)
+        self._last_parent = (traceparent, tracestate, ctx)
+        return ctx
 
     def http_client(
         self, method: str, route: str, operation: str
@@ -260,18 +279,34 @@ class Telemetry:
         self,
         destination: str,
         group: str,
-        message_id: str | None,
+        message_id: object,
         trace: Mapping[str, str] | None,
     ) -> AbstractContextManager[Span | None]:
         """Handling of one message, a child of the producer's span when the envelope
-        carries its ``trace``."""
-        return self._span(
-            "process",
-            destination,
-            "CONSUMER",
-            group=group,
-            message_id=message_id,
-            parent=trace,
+        carries its ``trace``.
+
+        The consumer's path per message: the tracer's sampler decides, given the
+        attributes the semantic conventions list for sampling (system, destination,
+        operation, consumer group); ``messaging.message.id``, not among them, is set
+        only on a span that records (``message_id`` is made a string only then). A
+        span that does not record still has its context, so the handler's publishes
+        carry its trace."""
+        tracer = self._get_tracer()
+        if tracer is None:
+            return _NULL
+        if destination != self._process_of:
+            self._process_of = destination
+            self._process_name = f"process {destination}"
+        attributes = {
+            "messaging.system": SYSTEM,
+            "messaging.destination.name": destination,
+            "messaging.operation.type": "process",
+            "messaging.operation.name": "process",
+            "messaging.consumer.group.name": group,
+        }
+        ctx = None if trace is None else self._extract(trace)
+        return _SpanScope(
+            tracer, self._process_name, _CONSUMER, attributes, ctx, message_id
         )
 
     def settle(
@@ -368,22 +403,69 @@ def _http(method: str, route: str, operation: str) -> dict[str, Any]:
     }
 
 
-@contextmanager
-def _span_cm(
-    tracer: Any, name: str, kind: str, attributes: dict[str, Any], ctx: Any
-) -> Iterator[Span]:
-    span_kind = getattr(_trace.SpanKind, kind)
-    with tracer.start_as_current_span(
-        name,
-        context=ctx,
-        kind=span_kind,
-        attributes=attributes,
-        record_exception=True,
-        set_status_on_exception=True,
-    ) as span:
+class _SpanScope:
+    """``tracer.start_as_current_span(name, ..., record_exception=True,
+    set_status_on_exception=True)`` as one object rather than two nested generator
+    context managers (``start_as_current_span`` and ``use_span``), which cost the
+    consumer more than the span's context per message. The span starts on entry and
+    is current inside; an exception sets ``error.type`` (any ``BaseException``) and,
+    for an ``Exception``, records it and sets the status as the SDK does. A
+    ``message_id`` is set as ``messaging.message.id`` when the span records."""
+
+    __slots__ = (
+        "_attributes",
+        "_ctx",
+        "_kind",
+        "_message_id",
+        "_name",
+        "_span",
+        "_token",
+        "_tracer",
+    )
+
+    def __init__(
+        self,
+        tracer: Any,
+        name: str,
+        kind: Any,
+        attributes: dict[str, Any],
+        ctx: Any,
+        message_id: object = None,
+    ) -> None:
+        self._tracer = tracer
+        self._name = name
+        self._kind = kind
+        self._attributes = attributes
+        self._ctx = ctx
+        self._message_id = message_id
+
+    def __enter__(self) -> Span:
+        span = self._tracer.start_span(
+            self._name,
+            context=self._ctx,
+            kind=self._kind,
+            attributes=self._attributes,
+        )
+        if self._message_id is not None and span.is_recording():
+            span.set_attribute("messaging.message.id", str(self._message_id))
+        self._span = span
+        self._token = _context.attach(_trace.set_span_in_context(span, self._ctx))
+        return span  # type: ignore[no-any-return]
+
+    def __exit__(self, kind: Any, exc: BaseException | None, tb: Any) -> None:
+        span = self._span
         try:
-            yield span
-        except BaseException as exc:
-            if span.is_recording():
+            _context.detach(self._token)
+        finally:
+            if exc is not None and span.is_recording():
                 span.set_attribute("error.type", type(exc).__qualname__)
-            raise
+                if isinstance(exc, Exception):
+                    from opentelemetry.trace import Status, StatusCode
+
+                    span.record_exception(exc)
+                    description = f"{type(exc).__name__}: {exc}"
+                    span.set_status(Status(StatusCode.ERROR, description))
+            span.end()
+
+
+_CONSUMER: Any = _trace.SpanKind.CONSUMER if _HAVE_OTEL else None

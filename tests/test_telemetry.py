@@ -215,3 +215,114 @@ def test_the_docs_list_every_metric() -> None:
     text = (ROOT / "docs" / "observability.md").read_text()
     for name, (kind, unit, _) in METRICS.items():
         assert f"| `{name}` | {kind} | {unit} |" in text
+
+
+TRACE_ID = "0af7651916cd43dd8448eb211c80319c"
+PARENT_ID = "b7ad6b7169203331"
+
+
+def test_an_unsampled_parent_gives_a_span_that_records_nothing_and_propagates(
+    telemetry: Telemetry, spans: InMemorySpanExporter
+) -> None:
+    # the default sampler (parent-based) follows the producer's "not sampled" flag
+    parent = {"traceparent": f"00-{TRACE_ID}-{PARENT_ID}-00"}
+    with telemetry.process("agent.tasks", "workers", "m-1", parent) as span:
+        assert span is not None and not span.is_recording()
+        context = span.get_span_context()
+        downstream = telemetry.inject()
+    assert f"{context.trace_id:032x}" == TRACE_ID
+    assert f"{context.span_id:016x}" != PARENT_ID  # a span of its own
+    # what a publish inside the handler writes in its envelope: the same trace, this
+    # span as the parent, not sampled
+    assert downstream == {
+        "traceparent": f"00-{TRACE_ID}-{context.span_id:016x}-00",
+    }
+    assert spans.get_finished_spans() == ()
+
+
+def test_the_sampler_sees_the_sampling_attributes_and_a_recorded_span_the_id(
+    spans: InMemorySpanExporter,
+) -> None:
+    from opentelemetry.sdk.trace.sampling import Decision, Sampler, SamplingResult
+
+    seen: list[dict[str, Any]] = []
+
+    class Recording(Sampler):
+        def should_sample(
+            self, parent_context: Any, trace_id: int, name: str, *args: Any, **kw: Any
+        ) -> SamplingResult:
+            attributes = kw.get("attributes", args[1] if len(args) > 1 else None)
+            seen.append(dict(attributes or {}))
+            return SamplingResult(Decision.RECORD_AND_SAMPLE)
+
+        def get_description(self) -> str:
+            return "recording"
+
+    provider = TracerProvider(sampler=Recording())
+    provider.add_span_processor(SimpleSpanProcessor(spans))
+    telemetry = Telemetry(provider)
+    parent = {"traceparent": f"00-{TRACE_ID}-{PARENT_ID}-01"}
+    with telemetry.process("agent.tasks", "workers", 42, parent):
+        pass
+    assert seen == [
+        {
+            "messaging.system": "redis",
+            "messaging.destination.name": "agent.tasks",
+            "messaging.operation.type": "process",
+            "messaging.operation.name": "process",
+            "messaging.consumer.group.name": "workers",
+        }
+    ]
+    (span,) = spans.get_finished_spans()
+    assert span.attributes is not None
+    assert span.attributes["messaging.message.id"] == "42"  # made a string
+
+
+def test_entries_of_one_producer_share_its_context_and_the_next_gets_its_own(
+    telemetry: Telemetry, spans: InMemorySpanExporter
+) -> None:
+    other = "00f067aa0ba902b7"
+    parents = [
+        {"traceparent": f"00-{TRACE_ID}-{PARENT_ID}-01"},
+        {"traceparent": f"00-{TRACE_ID}-{PARENT_ID}-01"},
+        {"traceparent": f"00-{TRACE_ID}-{other}-01"},
+        {"traceparent": f"00-{TRACE_ID}-{other}-01", "tracestate": "k=v"},
+        None,
+    ]
+    for parent in parents:
+        with telemetry.process("agent.tasks", "workers", "m", parent):
+            pass
+    got = [
+        (
+            None if s.parent is None else f"{s.parent.span_id:016x}",
+            s.context.trace_state,
+        )
+        for s in spans.get_finished_spans()
+    ]
+    assert [p for p, _ in got] == [PARENT_ID, PARENT_ID, other, other, None]
+    assert [dict(state or {}) for _, state in got] == [{}, {}, {}, {"k": "v"}, {}]
+
+
+def test_an_exception_in_a_span_is_recorded_as_the_sdk_does(
+    telemetry: Telemetry, spans: InMemorySpanExporter
+) -> None:
+    class Stop(BaseException):
+        pass
+
+    with pytest.raises(KeyError), telemetry.send("agent.tasks"):
+        raise KeyError("boom")
+    with pytest.raises(Stop), telemetry.send("agent.tasks"):
+        raise Stop
+    failed, stopped = spans.get_finished_spans()
+    assert failed.attributes is not None and stopped.attributes is not None
+    assert failed.attributes["error.type"] == "KeyError"
+    assert failed.status.status_code is StatusCode.ERROR
+    assert failed.status.description == "KeyError: 'boom'"
+    assert [e.name for e in failed.events] == ["exception"]
+    # a BaseException that is not an Exception is not an error of the span's work:
+    # error.type only, as before (the SDK records only an Exception)
+    assert (
+        stopped.attributes["error.type"]
+        == "test_an_exception_in_a_span_is_recorded_as_the_sdk_does.<locals>.Stop"
+    )
+    assert stopped.events == () and stopped.status.status_code is StatusCode.UNSET

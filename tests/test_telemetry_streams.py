@@ -188,3 +188,52 @@ def test_every_metric_after_a_known_sequence(
     assert pending == {tuple(sorted(group.items())): 1}  # read before the 2nd batch
     lags = [v for v, a in points["contracts.consumer.lag"] if a == group]
     assert lags == [0]
+
+
+def test_an_unsampled_producer_trace_goes_on_through_a_handlers_publish(
+    shell: Shell,
+    client: Any,
+    contracts: Contracts,
+    telemetry: Telemetry,
+    spans: InMemorySpanExporter,
+) -> None:
+    """The producer did not sample its trace: the consumer's `process` span records
+    nothing (the default sampler follows the parent), yet it is current in the
+    handler, so a publish there carries the producer's trace id, not sampled."""
+    first, second = (f"test.{uuid.uuid4().hex[:12]}" for _ in range(2))
+    codec = Codec(contracts, source="python:test")
+    catalog = catalog_for(contracts, first)
+    catalog.data["streams"][second] = catalog.data["streams"][first]
+    catalog = type(catalog)(catalog.data, contracts)
+    publisher = Publisher(client, codec, catalog=catalog, telemetry=telemetry)
+    hop = shell.consumer(
+        codec, first, "g1", "c1", catalog=catalog, block_ms=50, telemetry=telemetry
+    )
+    hop.ensure_group("0")
+    trace_id, parent_id = "0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331"
+    current: list[Any] = []
+
+    @hop.on("agent.task.requested", 1)
+    def forward(data: Any, delivery: Delivery) -> None:
+        current.append(trace.get_current_span())
+        publisher.publish(second, (task(), "agent.task.requested", 1))
+
+    traced = codec.encode(
+        task(),
+        message_type="agent.task.requested",
+        version=1,
+        trace={"traceparent": f"00-{trace_id}-{parent_id}-00"},
+    )
+    client.xadd(stream_key(first), {"envelope": traced})
+    assert hop.run_once().handled == 1
+    ((_, fields),) = client.xrange(stream_key(second))
+    downstream = json.loads(fields[b"envelope"])["trace"]["traceparent"]
+    version, trace_hex, span_hex, flags = downstream.split("-")
+    assert (version, trace_hex, flags) == ("00", trace_id, "00")
+    assert span_hex not in (parent_id, "0" * 16)
+    (span,) = current
+    assert not span.is_recording()
+    assert f"{span.get_span_context().trace_id:032x}" == trace_id
+    names = [s.name for s in spans.get_finished_spans()]
+    assert f"process {first}" not in names and f"send {second}" not in names
+    assert f"receive {first}" in names  # a root span: sampled (parent-based, always on)

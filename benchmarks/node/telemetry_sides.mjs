@@ -26,8 +26,12 @@
 // no active span: its publishMany starts a root `send` span (sampled 1 in 10 on the
 // sampled side) and injects it.
 //
+// With --compare DIR (another build of the package, e.g. main's generated/ts), every side
+// also runs on that package, its chunks interleaved with the others; its sides are
+// marked "[compare]" and their overhead is against its own first side.
+//
 //   node benchmarks/node/telemetry_sides.mjs [--chunks N] [--chunk C] [--batch B]
-//       [--package DIR] [--sides "no SDK,SDK"] [--paths publish,consume]
+//       [--package DIR] [--compare DIR] [--sides "no SDK,SDK"] [--paths publish,consume]
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { cpSync, existsSync, rmSync } from "node:fs";
@@ -44,6 +48,7 @@ const OTEL = join(HERE, "otel");
 const { values: args } = parseArgs({
   options: {
     package: { type: "string", default: resolve(HERE, "../../generated/ts") },
+    compare: { type: "string" },
     chunks: { type: "string", default: "20" },
     chunk: { type: "string", default: "1000" },
     batch: { type: "string", default: "100" },
@@ -59,13 +64,23 @@ if (!existsSync(join(OTEL, "node_modules", "@opentelemetry", "core"))) {
 }
 // The package resolves @opentelemetry/api from its own directory: copy it into
 // benchmarks/node/otel/node_modules, where the OpenTelemetry packages are.
-const PACKAGE = join(OTEL, "node_modules", "@platform", "contracts-telemetry-bench");
-rmSync(PACKAGE, { recursive: true, force: true });
-cpSync(args.package, PACKAGE, { recursive: true, filter: (s) => basename(s) !== "node_modules" });
-const load = (name) => import(pathToFileURL(join(PACKAGE, name)).href);
-const { Consumer, Publisher, streamKey, retryKey } = await load("streams.js");
-const { buildEnvelope } = await load("index.js");
-const { Telemetry } = await load("telemetry.js");
+const copies = [];
+async function loadPackage(dir, name) {
+  const copy = join(OTEL, "node_modules", "@platform", name);
+  rmSync(copy, { recursive: true, force: true });
+  cpSync(dir, copy, { recursive: true, filter: (s) => basename(s) !== "node_modules" });
+  copies.push(copy);
+  const load = (file) => import(pathToFileURL(join(copy, file)).href);
+  const [streams, index, telemetry] = await Promise.all(
+    ["streams.js", "index.js", "telemetry.js"].map(load),
+  );
+  return { ...streams, ...index, ...telemetry };
+}
+const packages = [["", await loadPackage(args.package, "contracts-telemetry-bench")]];
+if (args.compare !== undefined) {
+  packages.push([" [compare]", await loadPackage(args.compare, "contracts-telemetry-compare")]);
+}
+const { streamKey, retryKey, buildEnvelope } = packages[0][1];
 
 const otel = createRequire(join(OTEL, "sdk.mjs"));
 const api = otel("@opentelemetry/api");
@@ -131,32 +146,35 @@ await redis.ping();
 const hex = (bytes) => randomBytes(bytes).toString("hex");
 const chosen = args.sides?.split(",") ?? Object.keys(SIDES);
 const picked = Object.entries(SIDES).filter(([name]) => chosen.includes(name));
-const sides = picked.map(([name, { telemetry, every }], i) => {
-  // a producer's trace per publishMany batch; 1 in `every` of them sampled
-  const traces = Array.from({ length: Math.ceil(CHUNK / BATCH) }, (_, t) => ({
-    traceparent: `00-${hex(16)}-${hex(8)}-${t % every === 0 ? "01" : "00"}`,
-  }));
-  const texts = Array.from({ length: CHUNK }, (_, m) =>
-    JSON.stringify(buildEnvelope("agent.task.requested", 1, TASK, {
-      source: "bench", trace: traces[Math.floor(m / BATCH)],
-    })),
-  );
-  const group = `g${i}`;
-  const consumer = new Consumer(redis, {
-    stream: STREAM, group, consumer: "c", batch: BATCH, blockMs: 0,
-    telemetry: new Telemetry(telemetry),
-  });
-  const publisher = new Publisher(redis, {
-    source: "bench", telemetry: new Telemetry(telemetry),
-  });
-  const retry = retryKey(STREAM, group);
-  const cpu = { publish: [], consume: [] };
-  const side = { name, texts, consumer, publisher, retry, handled: 0, cpu };
-  consumer.on("agent.task.requested", 1, () => {
-    side.handled += 1;
-  });
-  return side;
-});
+const sides = packages.flatMap(([mark, { Consumer, Publisher, Telemetry }], p) =>
+  picked.map(([name, { telemetry, every }], i) => {
+    // a producer's trace per publishMany batch; 1 in `every` of them sampled
+    const traces = Array.from({ length: Math.ceil(CHUNK / BATCH) }, (_, t) => ({
+      traceparent: `00-${hex(16)}-${hex(8)}-${t % every === 0 ? "01" : "00"}`,
+    }));
+    const texts = Array.from({ length: CHUNK }, (_, m) =>
+      JSON.stringify(buildEnvelope("agent.task.requested", 1, TASK, {
+        source: "bench", trace: traces[Math.floor(m / BATCH)],
+      })),
+    );
+    const group = `g${p}.${i}`;
+    const consumer = new Consumer(redis, {
+      stream: STREAM, group, consumer: "c", batch: BATCH, blockMs: 0,
+      telemetry: new Telemetry(telemetry),
+    });
+    const publisher = new Publisher(redis, {
+      source: "bench", telemetry: new Telemetry(telemetry),
+    });
+    const retry = retryKey(STREAM, group);
+    const cpu = { publish: [], consume: [] };
+    const side = { name: name + mark, base: p * picked.length, texts, consumer, publisher };
+    Object.assign(side, { retry, handled: 0, cpu });
+    consumer.on("agent.task.requested", 1, () => {
+      side.handled += 1;
+    });
+    return side;
+  }),
+);
 
 const ITEMS = Array.from({ length: BATCH }, () => ({
   type: "agent.task.requested", version: 1, data: TASK,
@@ -206,13 +224,13 @@ const median = (xs) => {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
 const warm = Math.floor(CHUNKS / 4); // the first chunks warm the JIT up
-const [base] = sides;
 const result = { benchmark: "telemetry_sides", chunk: CHUNK, chunks: CHUNKS, sides: {} };
 console.log(
   `${CHUNK} 1 KB messages per chunk, batches of ${BATCH}, ${CHUNKS} chunks per side and` +
     ` path (the first ${warm} not counted); client CPU per message, median`,
 );
 for (const side of sides) {
+  const base = sides[side.base]; // the first side of the same package
   result.sides[side.name] = {};
   const line = [];
   for (const path of Object.keys(PATHS)) {
@@ -222,12 +240,12 @@ for (const side of sides) {
     const tail = side === base ? "" : ` (${(100 * overhead).toFixed(1)}%)`;
     line.push(`${path} ${median(cpu).toFixed(2)} us${tail}`);
   }
-  console.log(`${side.name.padEnd(18)} ${line.join("   ")}`);
+  console.log(`${side.name.padEnd(args.compare === undefined ? 18 : 28)} ${line.join("   ")}`);
 }
 console.log("overhead: the throughput lost against no SDK; goal <= 15% with an SDK");
 console.log(JSON.stringify(result));
 await Promise.all([tracerProvider.shutdown(), sampled.shutdown(), meterProvider.shutdown()]);
 await redis.del(KEY, `${KEY}:dlq`, ...sides.map((s) => s.retry));
 redis.disconnect();
-rmSync(PACKAGE, { recursive: true, force: true });
+for (const copy of copies) rmSync(copy, { recursive: true, force: true });
 server.stop();

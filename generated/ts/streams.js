@@ -289,8 +289,8 @@ export class Consumer {
         if (batch.tracing) {
             const trace = envelope.trace;
             if (trace !== null && typeof trace === "object") {
-                const id = typeof envelope.id === "string" ? envelope.id : String(envelope.id);
-                span = tel.process(this.#stream, this.#group, id, trace);
+                const parent = trace;
+                span = tel.process(this.#stream, this.#group, envelope.id, parent);
             }
         }
         const handling = batch.metering ? performance.now() : 0;

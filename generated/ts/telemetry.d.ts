@@ -49,9 +49,15 @@ export declare class Telemetry {
      * context `parent` (the envelope's `trace`): the consumer's path per message, so
      * nothing is made here that {@link messaging} would make only to be copied (the
      * name is kept per destination, the attributes are one literal of a fixed shape)
-     * and the active context is not read. Undefined when nothing records.
+     * and the active context is not read. The tracer's sampler decides, as for any
+     * span; the attributes it is given are those the semantic conventions list for
+     * sampling (system, destination, operation, consumer group), and the message id,
+     * which is not among them, is set only on a span that records (`messageId`, the
+     * envelope's id, is made a string only then). A span that does not record still
+     * has its context: the handler's publishes carry its trace. Undefined when nothing
+     * records.
      */
-    process(destination: string, group: string, messageId: string, parent: Readonly<Record<string, unknown>>): SpanHandle | undefined;
+    process(destination: string, group: string, messageId: unknown, parent: Readonly<Record<string, unknown>>): SpanHandle | undefined;
     /**
      * `fn(a, b)` with `handle`'s span as the active one: {@link within} without a
      * closure per call (a consumer's handler and its message).

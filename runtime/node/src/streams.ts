@@ -345,8 +345,8 @@ export class Consumer {
     if (batch.tracing) {
       const trace = (envelope as { trace?: unknown }).trace;
       if (trace !== null && typeof trace === "object") {
-        const id = typeof envelope.id === "string" ? envelope.id : String(envelope.id);
-        span = tel.process(this.#stream, this.#group, id, trace as Record<string, unknown>);
+        const parent = trace as Record<string, unknown>;
+        span = tel.process(this.#stream, this.#group, envelope.id, parent);
       }
     }
     const handling = batch.metering ? performance.now() : 0;
