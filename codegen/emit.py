@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Container
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -153,14 +154,36 @@ def ts_part(
     manifest: Manifest,
 ) -> dict[str, bytes]:
     """Every file below ``ts/``."""
+    files = ts_main_part(program, documents, settings, manifest)
+    files.update(ts_checks_part(program, manifest))
+    return files
+
+
+def ts_main_part(
+    program: ir.Program,
+    documents: list[Document],
+    settings: Settings,
+    manifest: Manifest,
+) -> dict[str, bytes]:
+    """The files below ``ts/`` that need no bundle (``program.bundles`` unused):
+    all but :func:`ts_checks_part`'s."""
     files = _shared("ts", program, documents, manifest)
     files["ts/_catalog.js"] = TS_TEMPLATES.render(
         "_catalog.js.j2", catalog=program.catalog
     ).encode()
     files.update(_operations_dts(program.catalog, manifest.entries))
     with recursion_room(RECURSION_ROOM):
-        files.update(ts_files(program, settings, manifest.entries, manifest.data))
+        files.update(
+            ts_module_files(program, settings, manifest.entries, manifest.data)
+        )
     return files
+
+
+def ts_checks_part(program: ir.Program, manifest: Manifest) -> dict[str, bytes]:
+    """The files below ``ts/`` made from the bundles (``program.bundles``): the
+    precompiled validators (``ts/_checks/``) and ``ts/_schemas.js``."""
+    with recursion_room(RECURSION_ROOM):
+        return ts_check_files(program, manifest.entries)
 
 
 def ts_files(
@@ -170,17 +193,17 @@ def ts_files(
     manifest: dict[str, Any],
 ) -> dict[str, bytes]:
     """The npm package: one .js/.d.ts pair per schema file plus the runtime."""
+    files = ts_module_files(program, settings, entries, manifest)
+    files.update(ts_check_files(program, entries))
+    return files
+
+
+def ts_check_files(
+    program: ir.Program, entries: list[dict[str, Any]]
+) -> dict[str, bytes]:
+    """``_checks/<file>.cjs`` per schema file with precompiled locations, and
+    ``_schemas.js`` (the bundles for Ajv)."""
     files: dict[str, bytes] = {}
-    contracts = {ir.TypeName(e["module"], e["name"]): e["contract"] for e in entries}
-    renderer = TypeScriptRenderer(program, contracts)
-    for m in program.modules:
-        js, dts = renderer.module_files(m)
-        path = module_path(m.name)
-        files[f"ts/{path}.js"] = js.encode()
-        files[f"ts/{path}.d.ts"] = dts.encode()
-    envelope = envelope_entry(entries, settings.envelope)
-    for name, source in runtime_files(with_envelope=envelope is not None).items():
-        files[f"ts/{name}"] = source.read_bytes()
     by_uri = {b.uri.rstrip("#"): b for b in program.bundles}
     checks = checks_files(by_uri, sorted({str(e["contract"]) for e in entries}))
     for path, text in checks.items():
@@ -193,6 +216,28 @@ def ts_files(
         patterns=(table := pattern_table(b.schema for b in program.bundles)),
         native=[source for source, _ in table if native_safe(source)],
     ).encode()
+    return files
+
+
+def ts_module_files(
+    program: ir.Program,
+    settings: Settings,
+    entries: list[dict[str, Any]],
+    manifest: dict[str, Any],
+) -> dict[str, bytes]:
+    """One .js/.d.ts pair per schema file, the runtime and the package's index,
+    manifest and envelope modules: all of :func:`ts_files` but the bundles'."""
+    files: dict[str, bytes] = {}
+    contracts = {ir.TypeName(e["module"], e["name"]): e["contract"] for e in entries}
+    renderer = TypeScriptRenderer(program, contracts)
+    for m in program.modules:
+        js, dts = renderer.module_files(m)
+        path = module_path(m.name)
+        files[f"ts/{path}.js"] = js.encode()
+        files[f"ts/{path}.d.ts"] = dts.encode()
+    envelope = envelope_entry(entries, settings.envelope)
+    for name, source in runtime_files(with_envelope=envelope is not None).items():
+        files[f"ts/{name}"] = source.read_bytes()
     context: dict[str, Any] = {
         "modules": [module_path(m.name) for m in program.modules],
         "fingerprint": program.fingerprint,
@@ -292,15 +337,24 @@ def write(
 
     Each file is read at most once and written only when its bytes differ.
     """
+    existing = existing_files(out, owned)
+    lines = write_files(out, files, set(existing))
+    return lines + remove_extra(out, files, existing, owned)
+
+
+def write_files(
+    out: Path, files: dict[str, bytes], present: Container[str]
+) -> list[str]:
+    """Write the ``files`` whose bytes differ from those on disk; return the lines
+    ``missing: x`` or ``changed: x`` of those written, in path order. Only the
+    paths in ``present`` (``existing_files``) are read first: a fresh folder costs
+    no failed opens. Two processes may each write their own share of one folder."""
     lines = []
     made: set[str] = set()
-    existing = existing_files(out, owned)
-    present = set(existing)
     root = os.fspath(out)
     for rel in sorted(files):
         content = files[rel]
         path = os.path.join(root, rel)
-        # Only files that are there are read (a fresh folder costs no failed opens).
         old = _read(Path(path)) if rel in present or _ignored(rel) else None
         if old == content:
             continue
@@ -310,6 +364,20 @@ def write(
             os.makedirs(folder, exist_ok=True)
             made.add(folder)
         _write_bytes(path, content)
+    return lines
+
+
+def remove_extra(
+    out: Path,
+    files: Container[str],
+    existing: list[str],
+    owned: tuple[str, ...] = OWNED,
+) -> list[str]:
+    """Remove the ``existing`` files that are not in ``files``, then the folders of
+    ``owned`` left empty; return the lines ``extra: x``, in path order. After
+    every share of the folders is written (a folder emptied here may be one
+    another writer is about to fill)."""
+    lines = []
     for rel in existing:
         if rel not in files:
             lines.append(f"extra: {rel}")

@@ -443,6 +443,8 @@ class _Memo(threading.local):
     """runtime._fullcheck.Memo, without importing jsonschema before it is needed."""
 
     errors: dict[tuple[Any, ...], Any] | None = None
+    # Renderings of values by id (runtime._violation_text.from_jsonschema).
+    shown: dict[int, tuple[Any, str]] | None = None
 
 
 # orjson turns integers beyond 64 bits into floats: a text with a run of 19 or more
@@ -514,10 +516,12 @@ class Contracts:
             yield
             return
         self._memo.errors = {}
+        self._memo.shown = {}
         try:
             yield
         finally:
             self._memo.errors = None
+            self._memo.shown = None
 
     @cached_property
     def support(self) -> ModuleType:
@@ -548,6 +552,9 @@ class Contracts:
             where = quote(pointer, safe="/~$!&'()*+,;=:@")
             return self.full_violations(f"{path}#{where}" if pointer else path, value)
 
+        def doomed(path: str, pointer: str, value: Any) -> bool:
+            return self.full_checker.doomed_at(path, pointer, value)
+
         # The full check (jsonschema, its registry) is built only when a failing
         # union asks for a branch's violations, or a $ref names a file by its
         # $id: a refusal outside any union needs the schema documents only.
@@ -557,7 +564,7 @@ class Contracts:
         else:
             documents, drafts = schema_documents(files(self.package) / "schemas")
         ids = LazyIds(lambda: self.full_checker.canonical)
-        return UnionReport(documents, drafts, ids, raw)
+        return UnionReport(documents, drafts, ids, raw, doomed)
 
     def full_violations(
         self, contract: str, instance: Any, keywords: frozenset[str] | None = None
@@ -565,7 +572,8 @@ class Contracts:
         """The full check's violations of ``instance`` (only those of ``keywords``
         when given), in ``jsonschema`` 's words (see :meth:`remembering`)."""
         validator = self.full_checker.validator(contract)
-        return from_jsonschema(validator.iter_errors(instance), keywords)
+        errors = validator.iter_errors(instance)
+        return from_jsonschema(errors, keywords, self._memo.shown)
 
     def names(self) -> list[str]:
         return sorted(self._entries)

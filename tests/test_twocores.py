@@ -1,10 +1,12 @@
-"""The TypeScript package rendered and written by a child process
-(``codegen/twocores.py``) gives the same files and the same report as one process,
-and any failure of the child falls back to one process."""
+"""The bundles and the files made from them (precompiled validators, ``_schemas.js``)
+rendered and written by a child process (``codegen/twocores.py``) give the same
+files and the same report as one process, and any failure of the child falls back
+to one process."""
 
 from __future__ import annotations
 
 import os
+import select
 from pathlib import Path
 
 import pytest
@@ -93,7 +95,7 @@ def test_a_child_that_dies_leaves_the_work_to_the_parent(
     schemas: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     parent = os.getpid()
-    real = twocores.ts_part
+    real = twocores.ts_checks_part
 
     def dying(*args: object, **kwargs: object) -> dict[str, bytes]:
         if os.getpid() != parent:
@@ -101,7 +103,7 @@ def test_a_child_that_dies_leaves_the_work_to_the_parent(
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
     expected = _run(schemas, tmp_path / "one", monkeypatch, child=False)
-    monkeypatch.setattr(twocores, "ts_part", dying)
+    monkeypatch.setattr(twocores, "ts_checks_part", dying)
     assert _run(schemas, tmp_path / "two", monkeypatch, child=True) == expected
     assert _tree(tmp_path / "two") == _tree(tmp_path / "one")
 
@@ -119,7 +121,7 @@ def test_a_failure_in_either_package_writes_nothing(
     def broken(*args: object, **kwargs: object) -> dict[str, bytes]:
         raise RuntimeError("cannot render")
 
-    for part in ("ts_part", "python_part"):
+    for part in ("ts_checks_part", "ts_main_part", "python_part"):
         with monkeypatch.context() as patch:
             patch.setattr(twocores, part, broken)
             with pytest.raises(RuntimeError, match="cannot render"):
@@ -128,3 +130,49 @@ def test_a_failure_in_either_package_writes_nothing(
     with pytest.raises(CompileError, match="envelope"):
         api.generate_to(schemas, out, Settings(envelope="missing.json"))
     assert _tree(out) == before
+
+
+def _handing_over(monkeypatch: pytest.MonkeyPatch, die_with_a_share: bool) -> list[int]:
+    """Make the parent hand files over: it writes one file at a time and starts
+    only once the child has written its own (a pipe of the test says so). Returns
+    the number of files each handover gave, as the parent saw it."""
+    parent = os.getpid()
+    signal_read, signal_write = os.pipe()
+    real_write, real_share = twocores.write_files, twocores._share
+    calls: list[int] = []
+    shares: list[int] = []
+
+    def write_files(out: Path, files: dict[str, bytes], present: set[str]) -> object:
+        calls.append(len(files))
+        if os.getpid() != parent:
+            if len(calls) == 2 and die_with_a_share:
+                os._exit(3)  # the child dies with the files it was handed
+            result = real_write(out, files, present)
+            if len(calls) == 1:
+                os.write(signal_write, b"1")
+            return result
+        if len(calls) == 1:
+            ready, _, _ = select.select([signal_read], [], [], 60)
+            assert ready
+        return real_write(out, files, present)
+
+    def share(*args: object) -> object:
+        result = real_share(*args)  # type: ignore[arg-type]
+        shares.append(len(result[1]))
+        return result
+
+    monkeypatch.setattr(twocores, "write_files", write_files)
+    monkeypatch.setattr(twocores, "_share", share)
+    monkeypatch.setattr(twocores, "_STEP", 1)
+    return shares
+
+
+@pytest.mark.parametrize("die", [False, True])
+def test_the_child_writes_files_the_parent_hands_over(
+    schemas: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, die: bool
+) -> None:
+    expected = _run(schemas, tmp_path / "one", monkeypatch, child=False)
+    shares = _handing_over(monkeypatch, die)
+    assert _run(schemas, tmp_path / "two", monkeypatch, child=True) == expected
+    assert _tree(tmp_path / "two") == _tree(tmp_path / "one")
+    assert len(shares) == 2 and shares[0] > 0  # the first run handed files over
