@@ -153,11 +153,28 @@ class LazyIds(Mapping[str, str]):
         return len(self._ids)
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """Where the walk goes from a schema location: the locations of the same
+    value ($ref, allOf), then, for an object, each property's (in name order)
+    and the other properties'; for an array, each prefix item's and the rest's.
+    ``props`` and ``prefix`` are None after a draft-07 $ref (nothing beside it
+    is read)."""
+
+    same: tuple[tuple[str, str], ...]
+    props: tuple[tuple[str, str], ...] | None
+    names: frozenset[str]
+    extra: str | None
+    prefix: tuple[str, ...] | None
+    rest: str | None
+
+
 class _Walks(threading.local):
     """The walk's step counts per (location, value), while one message is
     worded (see UnionReport._steps)."""
 
     sizes: dict[tuple[str, str, int], int] | None = None
+    shown: dict[int, tuple[Any, str]] | None = None  # see UnionReport._show
 
 
 class UnionReport:
@@ -177,7 +194,10 @@ class UnionReport:
         self.raw = raw
         self.doomed = doomed
         self._schemas: dict[tuple[str, str], Any] = {}
-        self._local = _Walks()
+        self._tags: dict[tuple[str, str, str], dict[str, list[str | None]]] = {}
+        self._names: dict[tuple[str, str, str], list[str]] = {}
+        self._plans: dict[tuple[str, str], _Plan] = {}
+        self._walks = _Walks()
 
     # -- schema locations ------------------------------------------------------
     def schema(self, path: str, pointer: str) -> Any:
@@ -277,7 +297,7 @@ class UnionReport:
     def _steps(self, path: str, pointer: str, value: Any) -> int:
         """How many locations the walk from a location visits, MAX_STEPS at most
         (also for a $ref loop), remembered for the message being worded."""
-        sizes = self._local.sizes
+        sizes = self._walks.sizes
         if sizes is None:
             sizes = {}
         top = (path, pointer, id(value))
@@ -326,50 +346,70 @@ class UnionReport:
     ) -> Iterator[tuple[str, str, Any, str | int | None]]:
         """The locations the walk goes on to, with their values, and the token
         that leads to each value (None: the same value)."""
+        plan = self._plans.get((path, pointer))
+        if plan is None:
+            plan = self._plans[(path, pointer)] = self._plan(path, pointer, schema)
+        for where, there in plan.same:
+            yield where, there, value, None
+        if isinstance(value, dict) and plan.props is not None:
+            for key, there in plan.props:
+                if key in value:
+                    yield path, there, value[key], key
+            if plan.extra is not None:
+                for key in sorted(k for k in value if k not in plan.names):
+                    yield path, plan.extra, value[key], key
+        if isinstance(value, list) and plan.prefix is not None:
+            count = min(len(plan.prefix), len(value))
+            for i in range(count):
+                yield path, plan.prefix[i], value[i], i
+            if plan.rest is not None:
+                for i in range(count, len(value)):
+                    yield path, plan.rest, value[i], i
+
+    def _plan(self, path: str, pointer: str, schema: dict[str, Any]) -> _Plan:
+        """Where the walk goes from a location (the same for every value)."""
+        same: list[tuple[str, str]] = []
         ref = schema.get("$ref")
         if isinstance(ref, str):
             goes = self.target(path, ref)
             if goes is not None:
-                yield goes[0], goes[1], value, None
-            if self.drafts.get(path) == "7":
-                return  # draft-07 ignores the keywords beside $ref
+                same.append(goes)
+            if self.drafts.get(path) == "7":  # it ignores the keywords beside $ref
+                return _Plan(tuple(same), None, frozenset(), None, None, None)
         for i, _ in enumerate(schema.get("allOf") or ()):
-            yield path, pointer_join(pointer, "allOf", i), value, None
-        if isinstance(value, dict):
-            props = schema.get("properties")
-            props = props if isinstance(props, dict) else {}
-            for key in sorted(props):
-                if key in value:
-                    where = pointer_join(pointer, "properties", key)
-                    yield path, where, value[key], key
-            extra = schema.get("additionalProperties")
-            if isinstance(extra, dict) and "patternProperties" not in schema:
-                where = pointer_join(pointer, "additionalProperties")
-                for key in sorted(k for k in value if k not in props):
-                    yield path, where, value[key], key
-        if isinstance(value, list):
-            yield from self._items(path, pointer, schema, value)
-
-    def _items(
-        self, path: str, pointer: str, schema: dict[str, Any], value: list[Any]
-    ) -> Iterator[tuple[str, str, Any, str | int | None]]:
+            same.append((path, pointer_join(pointer, "allOf", i)))
+        props = schema.get("properties")
+        props = props if isinstance(props, dict) else {}
+        ordered = tuple(
+            (key, pointer_join(pointer, "properties", key)) for key in sorted(props)
+        )
+        extra = None
+        if isinstance(schema.get("additionalProperties"), dict):
+            if "patternProperties" not in schema:
+                extra = pointer_join(pointer, "additionalProperties")
         if self.drafts.get(path) == "7":
             prefix, word, rest = schema.get("items"), "items", "additionalItems"
         else:
             prefix, word, rest = schema.get("prefixItems"), "prefixItems", "items"
-        count = 0
+        first: tuple[str, ...] = ()
         if isinstance(prefix, list):
-            count = min(len(prefix), len(value))
-            for i in range(count):
-                yield path, pointer_join(pointer, word, i), value[i], i
+            first = tuple(pointer_join(pointer, word, i) for i in range(len(prefix)))
         elif isinstance(prefix, dict):  # draft-07 items: one schema for every item
-            rest, count = word, 0
-        if isinstance(schema.get(rest), dict):
-            where = pointer_join(pointer, rest)
-            for i in range(count, len(value)):
-                yield path, where, value[i], i
+            rest = word
+        after = (
+            pointer_join(pointer, rest) if isinstance(schema.get(rest), dict) else None
+        )
+        return _Plan(tuple(same), ordered, frozenset(props), extra, first, after)
 
     # -- the report ------------------------------------------------------------
+    def names(self, site: _Site) -> list[str]:
+        """Each branch's name (:meth:`name`), remembered per union."""
+        key = (site.path, site.pointer, site.keyword)
+        found = self._names.get(key)
+        if found is None:
+            found = self._names[key] = [self.name(site, i) for i in range(site.count)]
+        return found
+
     def name(self, site: _Site, index: int) -> str:
         here = pointer_join(site.pointer, site.keyword, index)
         branch = self.schema(site.path, here)
@@ -387,7 +427,15 @@ class UnionReport:
         return f"{site.keyword}/{index}"
 
     def tags(self, site: _Site) -> dict[str, list[str | None]]:
-        """Discriminator candidates: property -> each branch's fixed string."""
+        """Discriminator candidates: property -> each branch's fixed string,
+        remembered per union (the documents do not change)."""
+        key = (site.path, site.pointer, site.keyword)
+        found = self._tags.get(key)
+        if found is None:
+            found = self._tags[key] = self._fixed(site)
+        return found
+
+    def _fixed(self, site: _Site) -> dict[str, list[str | None]]:
         count = site.count
         fixed: dict[str, list[str | None]] = {}
         for i in range(count):
@@ -442,7 +490,7 @@ class UnionReport:
         return best, None, explained[best]
 
     def line(self, site: _Site, chosen: int, tag: str | None) -> Violation:
-        names = [self.name(site, i) for i in range(site.count)]
+        names = self.names(site)
         tried = ", ".join(names[:SHOWN])
         if len(names) > SHOWN:
             tried += f" and {len(names) - SHOWN} more"
@@ -454,7 +502,17 @@ class UnionReport:
         else:
             how = f'picked by its "{tag}"' if tag else "the closest"
             expected = f"the {names[chosen]} branch ({how}; tried {tried})"
-        return Violation(site.at, expected, show(site.value))
+        return Violation(site.at, expected, self._show(site.value))
+
+    def _show(self, value: Any) -> str:
+        """:func:`show`, remembered by the value's id while a message is worded."""
+        shown = self._walks.shown
+        if shown is None or not isinstance(value, dict | list):
+            return show(value)
+        found = shown.get(id(value))
+        if found is None:
+            found = shown[id(value)] = (value, show(value))
+        return found[1]
 
     def _summaries(self, site: _Site, found: list[Violation]) -> set[Violation]:
         """A validator's own lines about the union: its oneOf/anyOf summary and
@@ -480,13 +538,14 @@ class UnionReport:
         the value fails no union. Only unions with a violation at or below them in
         ``found`` are looked at."""
         near = [v.pointer for v in found]
-        if self._local.sizes is not None:
+        if self._walks.sizes is not None:
             return self._rewrite(path, pointer, value, found, near)
-        self._local.sizes = {}  # the values' ids stay theirs meanwhile
+        self._walks.sizes = {}  # the values' ids stay theirs meanwhile
+        self._walks.shown = {}
         try:
             return self._rewrite(path, pointer, value, found, near)
         finally:
-            self._local.sizes = None
+            self._walks.sizes = self._walks.shown = None
 
     def _rewrite(
         self,

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -203,16 +204,18 @@ _LIMITS = {
 }  # fmt: skip
 
 
-def _unexpected(message: str) -> list[str]:
-    """The property names of jsonschema's "('a', 'b' were unexpected)"."""
+@functools.lru_cache(maxsize=4096)
+def _unexpected(message: str) -> tuple[str, ...]:
+    """The property names of jsonschema's "('a', 'b' were unexpected)";
+    remembered (a union report meets the same message in many branches)."""
     found = re.search(r"\((.*) (?:was|were) unexpected\)", message)
     if found is None:
-        return []
+        return ()
     try:
         names = ast.literal_eval("[" + found[1] + "]")
     except (ValueError, SyntaxError):
-        return []
-    return [n for n in names if isinstance(n, str)]
+        return ()
+    return tuple(n for n in names if isinstance(n, str))
 
 
 def _number(value: Any) -> Any:
