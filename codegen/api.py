@@ -9,7 +9,7 @@ from codegen import stamp
 from codegen.compiler import ir
 from codegen.compiler.compile import compile_documents, compile_unbundled
 from codegen.emit import Settings, build_files, diff, write
-from codegen.twocores import build_and_write
+from codegen.twocores import Generation
 
 
 @dataclass(frozen=True)
@@ -43,10 +43,13 @@ def generate_into(
     that changed, as :func:`generate` then :func:`write_result` would."""
     settings = settings or Settings()
     made_from = stamp.current(schemas, settings) if schemas.is_dir() else None
-    program, documents, bundles = compile_unbundled(schemas, settings.strict)
-    program, files, changed = build_and_write(
-        out, program, documents, settings, bundles, lambda: stamp.remove_stamp(out)
-    )
+    with Generation(out) as generation:
+        program, documents, bundles = compile_unbundled(
+            schemas, settings.strict, generation.start
+        )
+        program, files, changed = generation.build_and_write(
+            program, documents, settings, bundles, lambda: stamp.remove_stamp(out)
+        )
     if made_from is not None:
         stamp.write_stamp(out, made_from, files)
     return GenerateResult(program, files, made_from), changed
