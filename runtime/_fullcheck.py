@@ -44,6 +44,8 @@ class Memo(threading.local):
 
 # Whether a value surely satisfies a subschema (then it has no errors to word).
 Prune = Callable[[Any, Any], bool]
+# Whether a value surely fails a subschema, reached by a validator (see doomed).
+Doomed = Callable[[Any, Any, Any], bool]
 
 
 def _drafts(
@@ -51,6 +53,7 @@ def _drafts(
     memo: Memo | None = None,
     plain: bool = False,
     prune: Prune | None = None,
+    doomed: Doomed | None = None,
 ) -> dict[str, type[Validator]]:
     """The validator classes of both drafts, with the package's semantics. Unless
     ``plain`` (the words as they were, for tests to compare with), unions decide
@@ -113,8 +116,13 @@ def _drafts(
     def passes(validator: Any, instance: Any, branches: Any) -> Iterator[bool]:
         """Each branch's verdict, from its first error alone (jsonschema lists
         every error of every failing branch, to attach them to the union's one
-        error as its context, which no violation reads)."""
+        error as its context, which no violation reads). A branch that
+        ``doomed`` says fails (its type, a required property, a tag) is not
+        walked: its errors are worded only if a union report asks for them."""
         for index, branch in enumerate(branches):
+            if doomed is not None and doomed(validator, branch, instance):
+                yield False
+                continue
             errors = validator.descend(instance, branch, schema_path=index)
             yield next(errors, None) is None
 
@@ -137,7 +145,29 @@ def _drafts(
         elif passing > 1:
             yield ValidationError(f"{instance!r} is valid under more than one")
 
-    unions = {"anyOf": any_of, "oneOf": one_of}
+    targets: dict[tuple[Any, str], tuple[Any, Any]] = {}
+
+    def ref(
+        validator: Any, ref: str, instance: Any, schema: Any
+    ) -> Iterator[ValidationError]:
+        """jsonschema's ``$ref``, its target looked up once per base URI: the
+        lookup took about a sixth of wording a refused webhook. Only where
+        errors are remembered (no reference depends on the way there)."""
+        resolver = validator._resolver
+        key = (getattr(resolver, "_base_uri", None), ref)
+        found = targets.get(key)
+        if found is None:
+            try:
+                resolved = resolver.lookup(ref)
+            except referencing.exceptions.Unresolvable:
+                yield from validator._validate_reference(ref=ref, instance=instance)
+                return  # jsonschema raised its own error above
+            found = targets[key] = (resolved.contents, resolved.resolver)
+        yield from validator.descend(instance, found[0], resolver=found[1])
+
+    unions: dict[str, Any] = {"anyOf": any_of, "oneOf": one_of}
+    if memo is not None:
+        unions["$ref"] = ref
     overrides = {
         **({} if plain else unions),
         "pattern": pattern,
@@ -325,12 +355,18 @@ class FullCheck:
             if isinstance(declared, str):
                 self.canonical[path] = urldefrag(urljoin(uri, declared)).url
                 resources.append((self.canonical[path], resource))
+        # doomed reads type, required, const and enum as drafts 6 and later do.
+        self._tests: dict[tuple[Any, int], tuple[_Test | None, Any]] = {}
+        self._located: dict[tuple[str, str], _Test | None] = {}
+        early = any(word in text for _, text in texts for word in _EARLY_DRAFTS)
         self.drafts = _drafts(
             support,
             None if plain or not self.remembers else self.memo,
             plain=plain,
             prune=self.prune,
+            doomed=None if early else self.doomed,
         )
+        self._doomed = not early and not plain
         self.registry: Registry[Any] = (
             _offline_registry().with_resources(resources).crawl()
         )
@@ -356,6 +392,38 @@ class FullCheck:
         where = self.locations.get(id(schema))
         return where is not None and fast.is_valid(where, instance) is True
 
+    def doomed(self, validator: Any, schema: Any, instance: Any) -> bool:
+        """Whether ``instance`` surely fails ``schema`` (met by ``validator``), as
+        jsonschema would find: the schema (its lone ``$ref`` s followed as
+        jsonschema resolves them) asserts a type the value is not, a property the
+        value lacks, or a string ``const`` or ``enum`` for a property the value
+        holds otherwise. Checked on the failure path only; the webhook union's 66
+        events, each a union of its actions told apart by ``action``, are mostly
+        ruled out so, without a walk of the payload. False when unsure."""
+        if not isinstance(schema, dict):
+            return False
+        resolver = validator._resolver
+        key = (getattr(resolver, "_base_uri", None), id(schema))
+        found = self._tests.get(key)
+        if found is None:  # the schema is kept with it, so its id stays its own
+            found = self._tests[key] = (_test(resolver, schema), schema)
+        test = found[0]
+        return test is not None and test.fails(instance)
+
+    def doomed_at(self, path: str, pointer: str, instance: Any) -> bool:
+        """:meth:`doomed` for the schema at a location of a schema file (its
+        test found from the registry, without a validator for the location)."""
+        if not self._doomed:
+            return False
+        key = (path, pointer)
+        if key not in self._located:
+            where = quote(pointer, safe="/~$!&'()*+,;=:@")
+            target = self.canonical[path] + (f"#{where}" if pointer else "")
+            resolver = self.registry.resolver()
+            self._located[key] = _test(resolver, {"$ref": target})
+        test = self._located[key]
+        return test is not None and test.fails(instance)
+
     def validator(self, contract: str) -> Validator:
         cached = self._cache.get(contract)
         if cached is None:
@@ -368,6 +436,91 @@ class FullCheck:
             )
             self._cache[contract] = cached
         return cached
+
+
+# Drafts whose type, required or const differ from those doomed reads.
+_EARLY_DRAFTS = ("draft-03", "draft-04")
+# What a type names, for the types whose test no draft changed.
+_KINDS: dict[str, Callable[[Any], bool]] = {
+    "object": lambda v: isinstance(v, dict),
+    "array": lambda v: isinstance(v, list),
+    "string": lambda v: isinstance(v, str),
+    "boolean": lambda v: isinstance(v, bool),
+    "null": lambda v: v is None,
+}
+
+
+@attrs.frozen
+class _Test:
+    """What a schema asserts that doomed reads: its types (when each is one of
+    _KINDS), its required properties, and the strings allowed per property."""
+
+    kinds: tuple[Callable[[Any], bool], ...]
+    required: tuple[str, ...]
+    tags: tuple[tuple[str, frozenset[str]], ...]
+
+    def fails(self, instance: Any) -> bool:
+        if self.kinds and not any(kind(instance) for kind in self.kinds):
+            return True
+        if not isinstance(instance, dict):
+            return False
+        for name in self.required:
+            if name not in instance:
+                return True
+        for name, allowed in self.tags:
+            if name in instance:
+                given = instance[name]
+                if not isinstance(given, str) or given not in allowed:
+                    return True
+        return False
+
+
+def _test(resolver: Any, schema: dict[str, Any]) -> _Test | None:
+    """The test of a schema, its ``$ref`` chain followed with jsonschema's
+    resolver; None where an ``$id`` beside a ``$ref`` could move its base, or
+    the chain does not resolve (jsonschema then says why, when it walks)."""
+    node: Any = schema
+    for _ in range(20):
+        if not isinstance(node, dict):
+            return None
+        ref = node.get("$ref")
+        if ref is None:
+            break
+        if not isinstance(ref, str) or "$id" in node or "id" in node:
+            return None  # an $id beside it could move the base it resolves from
+        try:
+            resolved = resolver.lookup(ref)
+        except referencing.exceptions.Unresolvable:
+            return None
+        node, resolver = resolved.contents, resolved.resolver
+    else:
+        return None
+    kinds: tuple[Callable[[Any], bool], ...] = ()
+    named = node.get("type")
+    names = [named] if isinstance(named, str) else named
+    if isinstance(names, list) and names and all(n in _KINDS for n in names):
+        kinds = tuple(_KINDS[n] for n in names)
+    wanted = node.get("required")
+    required = tuple(
+        n for n in (wanted if isinstance(wanted, list) else ()) if isinstance(n, str)
+    )
+    tags = []
+    props = node.get("properties")
+    for name, prop in (props if isinstance(props, dict) else {}).items():
+        if not isinstance(prop, dict) or "$ref" in prop:
+            continue  # draft-07 reads nothing beside a $ref
+        allowed = None
+        if "const" in prop:
+            if isinstance(prop["const"], str):
+                allowed = frozenset([prop["const"]])
+        elif isinstance(prop.get("enum"), list) and prop["enum"]:
+            if all(isinstance(v, str) for v in prop["enum"]):
+                allowed = frozenset(prop["enum"])
+        if allowed is not None:
+            tags.append((name, allowed))
+    if not (kinds or required or tags):
+        return None
+    return _Test(kinds, required, tuple(tags))
 
 
 def _offline_registry() -> Registry[Any]:

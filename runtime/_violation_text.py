@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -203,16 +204,18 @@ _LIMITS = {
 }  # fmt: skip
 
 
-def _unexpected(message: str) -> list[str]:
-    """The property names of jsonschema's "('a', 'b' were unexpected)"."""
+@functools.lru_cache(maxsize=4096)
+def _unexpected(message: str) -> tuple[str, ...]:
+    """The property names of jsonschema's "('a', 'b' were unexpected)";
+    remembered (a union report meets the same message in many branches)."""
     found = re.search(r"\((.*) (?:was|were) unexpected\)", message)
     if found is None:
-        return []
+        return ()
     try:
         names = ast.literal_eval("[" + found[1] + "]")
     except (ValueError, SyntaxError):
-        return []
-    return [n for n in names if isinstance(n, str)]
+        return ()
+    return tuple(n for n in names if isinstance(n, str))
 
 
 def _number(value: Any) -> Any:
@@ -260,10 +263,25 @@ def _keyword_phrase(error: Any) -> str | None:
     return None
 
 
+def _shown(value: Any, cache: dict[int, tuple[Any, str]] | None) -> str:
+    """:func:`show`, remembered in ``cache`` by the value's id (the value is kept
+    with it, so the id stays its own)."""
+    if cache is None or not isinstance(value, dict | list):
+        return show(value)
+    found = cache.get(id(value))
+    if found is None:
+        found = cache[id(value)] = (value, show(value))
+    return found[1]
+
+
 def from_jsonschema(
-    errors: Iterable[Any], keywords: frozenset[str] | None = None
+    errors: Iterable[Any],
+    keywords: frozenset[str] | None = None,
+    shown: dict[int, tuple[Any, str]] | None = None,
 ) -> list[Violation]:
-    """Violations from jsonschema errors; only those of ``keywords`` when given."""
+    """Violations from jsonschema errors; only those of ``keywords`` when given.
+    ``shown`` remembers the rendering of each object and array (while one
+    message is worded: its values do not change meanwhile)."""
     out = []
     for error in errors:
         if keywords is not None and error.validator not in keywords:
@@ -305,7 +323,7 @@ def from_jsonschema(
                 Violation(
                     pointer(path),
                     f"no such property ({keyword} is false)",
-                    show(error.instance),
+                    _shown(error.instance, shown),
                 )
             )
             continue
@@ -321,7 +339,7 @@ def from_jsonschema(
                         Violation(
                             pointer([*path, name]),
                             f"no such property ({keyword} is false)",
-                            show(error.instance.get(name, _MISSING)),
+                            _shown(error.instance.get(name, _MISSING), shown),
                         )
                     )
                 continue
@@ -336,5 +354,5 @@ def from_jsonschema(
                 else error.message
             )
         )
-        out.append(Violation(pointer(path), expected, show(error.instance)))
+        out.append(Violation(pointer(path), expected, _shown(error.instance, shown)))
     return out

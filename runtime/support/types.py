@@ -223,6 +223,8 @@ def _show(value: Any) -> str:
 
 
 def _hashable(value: Any) -> Any:
+    if type(value) is str or value is None:  # the most common first
+        return ("s", value)
     if isinstance(value, bool):
         return ("b", value)
     if isinstance(value, int | float):
