@@ -239,6 +239,8 @@ def _hashable(value: Any) -> Any:
 
 
 def _check_unique(items: Sequence[Any]) -> Sequence[Any]:
+    if len(items) < 2:  # nothing can repeat: no item is read
+        return items
     seen: set[Any] = set()
     for index, item in enumerate(items):
         key = _hashable(item)
