@@ -4,7 +4,7 @@ What is measured
     Validated publish (``Publisher.publish_many``, pipelines of 100) and validated
     consume (``Consumer.run_once``, batches of 100, a trivial handler) of the same
     ~1 KB ``agent.task.requested`` messages as ``benchmarks/redis_streams.py``, on one
-    throwaway redis-server, in three modes, each in its own process, round-robin,
+    throwaway redis-server, in four modes, each in its own process, round-robin,
     best of ``--repeat`` runs:
 
     - ``without the API``: ``opentelemetry`` cannot be imported (the runtime without
@@ -13,7 +13,18 @@ What is measured
       service that installs the extra and exports nothing;
     - ``SDK, no-op export``: the OpenTelemetry SDK configured globally, spans through a
       ``BatchSpanProcessor`` into an exporter that drops them, metrics into a reader
-      that is never collected: the cost of recording, without the exporter's I/O.
+      that is never collected: the cost of recording, without the exporter's I/O;
+    - ``SDK, 10% sampled``: the same with ``ParentBased(TraceIdRatioBased(0.1))``, and
+      1 producer trace in 10 sampled.
+
+    Every consumed entry carries a producer's ``traceparent``, one trace per 100
+    entries (what a traced ``publish_many`` writes), in every mode: with an SDK, each
+    entry gets its ``process`` span, the child of its producer's context (sampled on
+    all traces, or on 1 in 10 in the sampled mode).
+
+    ``--compare DIR`` runs every mode a second time with the runtime of another
+    checkout of the repository (e.g. the main branch's), interleaved, its rows
+    marked ``[compare]`` and their overhead against its own baseline.
 
 Printed
     msg/s per mode and path (wall clock, and the benchmark process's own CPU time per
@@ -41,9 +52,11 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: import from the repository root
     sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
-MODES = ("without the API", "API, no SDK", "SDK, no-op export")
-TARGETS = {"API, no SDK": 0.02, "SDK, no-op export": 0.15}
+MODES = ("without the API", "API, no SDK", "SDK, no-op export", "SDK, 10% sampled")
+TARGETS = {"API, no SDK": 0.02, "SDK, no-op export": 0.15, "SDK, 10% sampled": 0.15}
 PATHS = ("publish", "consume", "publish cpu", "consume cpu")
+TRACED = 100  # consumed entries per producer trace (a publish_many batch)
+COMPARE = " [compare]"
 
 
 def _configure(mode: str) -> None:
@@ -51,7 +64,7 @@ def _configure(mode: str) -> None:
     if mode == MODES[0]:
         sys.modules["opentelemetry"] = None  # type: ignore[assignment]
         return
-    if mode == MODES[2]:
+    if mode in MODES[2:]:
         from opentelemetry import metrics, trace
         from opentelemetry.sdk.metrics import MeterProvider
         from opentelemetry.sdk.metrics.export import InMemoryMetricReader
@@ -66,7 +79,14 @@ def _configure(mode: str) -> None:
             def export(self, spans: Sequence[Any]) -> SpanExportResult:
                 return SpanExportResult.SUCCESS
 
-        provider = TracerProvider()
+        from opentelemetry.sdk.trace.sampling import ParentBased, TraceIdRatioBased
+
+        sampled = mode == MODES[3]
+        provider = (
+            TracerProvider(sampler=ParentBased(TraceIdRatioBased(0.1)))
+            if sampled
+            else TracerProvider()
+        )
         provider.add_span_processor(BatchSpanProcessor(Dropping()))
         trace.set_tracer_provider(provider)
         metrics.set_meter_provider(
@@ -85,6 +105,20 @@ def child(mode: str, url: str, n: int) -> dict[str, float]:
     from runtime.streams import stream_key
 
     setup = make_setup(url, n, 1024)
+    # the entries a traced producer writes: one trace per TRACED entries, all of
+    # them sampled, or 1 in 10 in the sampled mode
+    every = 10 if mode == MODES[3] else 1
+    traces = [
+        {
+            "traceparent": f"00-{uuid.uuid4().hex}-{uuid.uuid4().hex[:16]}"
+            f"-{'01' if t % every == 0 else '00'}"
+        }
+        for t in range(-(-n // TRACED))
+    ]
+    setup.envelopes = [
+        setup.codec.encode(model, trace=traces[i // TRACED])
+        for i, model in enumerate(setup.models)
+    ]
     # The same heap for every mode: what the imports left is moved out of the
     # collector's sight, so a mode that imports more is not charged for collecting
     # it over and over (a real service's heap dwarfs both anyway).
@@ -106,27 +140,39 @@ def child(mode: str, url: str, n: int) -> dict[str, float]:
     return out
 
 
-def measure(url: str, n: int, repeat: int) -> dict[str, dict[str, list[float]]]:
-    runs: dict[str, dict[str, list[float]]] = {m: {p: [] for p in PATHS} for m in MODES}
-    for _ in range(repeat):
-        for mode in MODES:
+def measure(
+    url: str, n: int, repeat: int, compare: Path | None = None
+) -> dict[str, dict[str, list[float]]]:
+    roots: list[tuple[str, Path | None]] = [("", None)]
+    if compare is not None:
+        roots.append((COMPARE, compare))
+    rows = [(mode + mark, mode, root) for mark, root in roots for mode in MODES]
+    runs: dict[str, dict[str, list[float]]] = {
+        r: {p: [] for p in PATHS} for r, *_ in rows
+    }
+    for r in range(repeat):
+        for row, mode, root in rows if r % 2 == 0 else rows[::-1]:
+            argv = [sys.executable, __file__, "--child", mode, "--redis-url", url,
+                    "-n", str(n)]  # fmt: skip
+            if root is not None:
+                argv += ["--root", str(root)]
             done = subprocess.run(
-                [sys.executable, __file__, "--child", mode, "--redis-url", url,
-                 "-n", str(n)],
-                capture_output=True, text=True, check=True, timeout=1200,
-            )  # fmt: skip
+                argv, capture_output=True, text=True, check=True, timeout=1200
+            )
             result = json.loads(done.stdout.strip().splitlines()[-1])
-            assert bool(result.pop("tracing")) == (mode == MODES[2]), mode
+            assert bool(result.pop("tracing")) == (mode in MODES[2:]), mode
             for path in PATHS:
-                runs[mode][path].append(result[path])
+                runs[row][path].append(result[path])
     return runs
 
 
 def report(runs: dict[str, dict[str, list[float]]], n: int) -> dict[str, Any]:
-    rates = {m: {p: n / min(runs[m][p]) for p in PATHS} for m in MODES}
-    overhead = {
-        m: {p: 1 - rates[m][p] / rates[MODES[0]][p] for p in PATHS} for m in MODES[1:]
-    }
+    rates = {m: {p: n / min(runs[m][p]) for p in PATHS} for m in runs}
+    overhead = {}
+    for row in runs:
+        base = MODES[0] + (COMPARE if row.endswith(COMPARE) else "")
+        if row != base:
+            overhead[row] = {p: 1 - rates[row][p] / rates[base][p] for p in PATHS}
     return {"messages": n, "rates": rates, "overhead": overhead, "runs": runs}
 
 
@@ -136,16 +182,16 @@ def render(data: dict[str, Any]) -> str:
         f"{'mode':<20} {'publish msg/s':>14} {'consume msg/s':>14}"
         f" {'publish us cpu':>15} {'consume us cpu':>15}"
     )
-    for mode in MODES:
-        r = data["rates"][mode]
+    for mode, r in data["rates"].items():
         lines.append(
             f"{mode:<20} {r['publish']:>14,.0f} {r['consume']:>14,.0f}"
             f" {1e6 / r['publish cpu']:>15.1f} {1e6 / r['consume cpu']:>15.1f}"
         )
     lines.append("")
-    for mode, target in TARGETS.items():
+    for mode, paths in data["overhead"].items():
+        target = TARGETS[mode.removesuffix(COMPARE)]
         for path in PATHS:
-            o = data["overhead"][mode][path]
+            o = paths[path]
             met = "met" if o <= target else "NOT met"
             lines.append(
                 f"{mode}: {path} overhead {100 * o:+.1f}%"
@@ -162,19 +208,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="2,000 messages, 1 run")
     parser.add_argument("--redis-url", help="use this Redis, not a throwaway one")
     parser.add_argument("--json", type=Path, help="write the results here")
+    parser.add_argument(
+        "--compare",
+        type=Path,
+        help="also run every mode with the runtime of this checkout (interleaved)",
+    )
     parser.add_argument("--child", choices=MODES, help=argparse.SUPPRESS)
+    parser.add_argument("--root", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
+        if args.root is not None:  # import runtime and benchmarks from there
+            sys.path[0] = str(args.root.resolve())
         print(json.dumps(child(args.child, args.redis_url, args.messages)))
         return 0
     n, repeat = (2_000, 1) if args.quick else (args.messages, args.repeat)
     from runtime.testing import RedisServer
 
     if args.redis_url:
-        data = report(measure(args.redis_url, n, repeat), n)
+        data = report(measure(args.redis_url, n, repeat, args.compare), n)
     else:
         with RedisServer() as server:
-            data = report(measure(server.url, n, repeat), n)
+            data = report(measure(server.url, n, repeat, args.compare), n)
     print(render(data))
     if args.json:
         args.json.write_text(json.dumps(data, indent=1) + "\n")

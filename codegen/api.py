@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -9,7 +12,7 @@ from codegen import stamp
 from codegen.compiler import ir
 from codegen.compiler.compile import compile_documents, compile_unbundled
 from codegen.emit import Settings, build_files, diff, write
-from codegen.twocores import build_and_write
+from codegen.twocores import Generation
 
 
 @dataclass(frozen=True)
@@ -19,9 +22,34 @@ class GenerateResult:
     stamp: stamp.Stamp | None = None  # what it was made from, taken before compiling
 
 
+@contextmanager
+def no_cycle_collection() -> Iterator[None]:
+    """The cyclic garbage collector off for the duration, on again after (if it
+    was). Compiling and rendering make millions of objects that live until the
+    end, and almost no cycles: each automatic collection walked the growing
+    heap again (events-1000 in one process: 658 collections, 0.6-0.7 s of
+    5.4-6.6 s CPU; peak memory the same without them, 183 vs 184 MB; chain-1000
+    384 vs 385 MB). The objects alive at the end are then frozen
+    (``gc.freeze``): the first collection after would walk them all (0.1-0.3 s at
+    1,000 schemas, and at the interpreter's exit). They are still freed by
+    reference counting; a cycle among them is not collected."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
+
+
 def generate(schemas: Path, settings: Settings | None = None) -> GenerateResult:
     """Compile ``schemas`` and render every output file, in memory."""
-    settings = settings or Settings()
+    with no_cycle_collection():
+        return _generate(schemas, settings or Settings())
+
+
+def _generate(schemas: Path, settings: Settings) -> GenerateResult:
     made_from = stamp.current(schemas, settings) if schemas.is_dir() else None
     program, documents = compile_documents(schemas, settings.strict)
     files = build_files(program, documents, settings)
@@ -38,17 +66,20 @@ def generate_to(
 def generate_into(
     schemas: Path, out: Path, settings: Settings | None = None
 ) -> tuple[GenerateResult, list[str]]:
-    """Generate into ``out`` (the TypeScript package in a child process when
-    that is faster: :mod:`codegen.twocores`); return the result and the files
-    that changed, as :func:`generate` then :func:`write_result` would."""
+    """Generate into ``out`` (part of the work in a child process when that is
+    faster: :mod:`codegen.twocores`); return the result and the files that
+    changed, as :func:`generate` then :func:`write_result` would."""
     settings = settings or Settings()
     made_from = stamp.current(schemas, settings) if schemas.is_dir() else None
-    program, documents, bundles = compile_unbundled(schemas, settings.strict)
-    program, files, changed = build_and_write(
-        out, program, documents, settings, bundles, lambda: stamp.remove_stamp(out)
-    )
-    if made_from is not None:
-        stamp.write_stamp(out, made_from, files)
+    with no_cycle_collection(), Generation(out) as generation:
+        program, documents, bundles = compile_unbundled(
+            schemas, settings.strict, generation.start
+        )
+        program, files, changed = generation.build_and_write(
+            program, documents, settings, bundles, lambda: stamp.remove_stamp(out)
+        )
+        if made_from is not None:
+            stamp.write_stamp(out, made_from, files)
     return GenerateResult(program, files, made_from), changed
 
 

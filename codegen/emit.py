@@ -155,7 +155,7 @@ def ts_part(
 ) -> dict[str, bytes]:
     """Every file below ``ts/``."""
     files = ts_main_part(program, documents, settings, manifest)
-    files.update(ts_checks_part(program, manifest))
+    files.update(ts_checks_part(program.bundles, contract_ids(manifest.entries)))
     return files
 
 
@@ -179,11 +179,38 @@ def ts_main_part(
     return files
 
 
-def ts_checks_part(program: ir.Program, manifest: Manifest) -> dict[str, bytes]:
-    """The files below ``ts/`` made from the bundles (``program.bundles``): the
-    precompiled validators (``ts/_checks/``) and ``ts/_schemas.js``."""
+def contract_ids(entries: list[dict[str, Any]]) -> list[str]:
+    """The contracts of manifest entries, sorted."""
+    return sorted({str(e["contract"]) for e in entries})
+
+
+def ts_checks_part(
+    bundles: tuple[ir.Bundle, ...], contracts: list[str]
+) -> dict[str, bytes]:
+    """The files below ``ts/`` made from the bundles: the precompiled validators
+    (``ts/_checks/``, of the locations ``contracts`` reach) and ``ts/_schemas.js``
+    (the bundles for Ajv)."""
     with recursion_room(RECURSION_ROOM):
-        return ts_check_files(program, manifest.entries)
+        return _ts_checks_part(bundles, contracts)
+
+
+def _ts_checks_part(
+    bundles: tuple[ir.Bundle, ...], contracts: list[str]
+) -> dict[str, bytes]:
+    files: dict[str, bytes] = {}
+    by_uri = {b.uri.rstrip("#"): b for b in bundles}
+    checks = checks_files(by_uri, contracts)
+    for path, text in checks.items():
+        files[f"ts/{checks_path(path)}"] = text.encode()
+    checked = set(checks)
+    files["ts/_schemas.js"] = TS_TEMPLATES.render(
+        "schemas.js.j2",
+        bundles=bundles,
+        checked=checked,
+        patterns=(table := pattern_table(b.schema for b in bundles)),
+        native=[source for source, _ in table if native_safe(source)],
+    ).encode()
+    return files
 
 
 def ts_files(
@@ -194,28 +221,7 @@ def ts_files(
 ) -> dict[str, bytes]:
     """The npm package: one .js/.d.ts pair per schema file plus the runtime."""
     files = ts_module_files(program, settings, entries, manifest)
-    files.update(ts_check_files(program, entries))
-    return files
-
-
-def ts_check_files(
-    program: ir.Program, entries: list[dict[str, Any]]
-) -> dict[str, bytes]:
-    """``_checks/<file>.cjs`` per schema file with precompiled locations, and
-    ``_schemas.js`` (the bundles for Ajv)."""
-    files: dict[str, bytes] = {}
-    by_uri = {b.uri.rstrip("#"): b for b in program.bundles}
-    checks = checks_files(by_uri, sorted({str(e["contract"]) for e in entries}))
-    for path, text in checks.items():
-        files[f"ts/{checks_path(path)}"] = text.encode()
-    checked = set(checks)
-    files["ts/_schemas.js"] = TS_TEMPLATES.render(
-        "schemas.js.j2",
-        bundles=program.bundles,
-        checked=checked,
-        patterns=(table := pattern_table(b.schema for b in program.bundles)),
-        native=[source for source, _ in table if native_safe(source)],
-    ).encode()
+    files.update(ts_checks_part(program.bundles, contract_ids(entries)))
     return files
 
 

@@ -1,28 +1,33 @@
-"""Render and write both packages, the bundles' part in a forked child process.
+"""Compile, render and write both packages, the bundles' part in a forked child.
 
 ``contracts generate`` spends about half its time after compiling: rendering
 the Python package, rendering the TypeScript package, and writing them. On a
 machine with two cores or more the work is shared with a child made with
-``fork`` (it inherits the compiled program, nothing is re-parsed):
+``fork`` (it inherits what is compiled, nothing is re-parsed):
 
-- the child makes the bundled schemas (``compile_unbundled``'s ``bundles``) and
-  what only they give (:func:`emit.ts_checks_part`: the precompiled validators
-  ``ts/_checks/`` and ``ts/_schemas.js``), and writes those files;
+- the child is made during compiling, as soon as references are resolved
+  (:func:`compile.compile_unbundled`'s ``early``): it bundles the schemas
+  (:meth:`Bundling.raw`) while this process lowers them; then, told what
+  lowering gave (the unions told apart by a tag, the files for cfworker, the
+  contracts), it finishes the bundles and renders what only they give
+  (:func:`emit.ts_checks_part`: the precompiled validators ``ts/_checks/`` and
+  ``ts/_schemas.js``), and writes those files;
 - this process renders and writes everything else (:func:`emit.python_part` and
   :func:`emit.ts_main_part`: the Python package, the TypeScript modules, the
   schema copies).
 
-The split is by work, not by folder: the bundles and the validators are about
-half the CPU time of both packages (events-1000: 0.6 + 1.2 s of 3.2 s), while
-most files are the other part's (the child writes ~1,000 of ~6,000). The child
-sends its bundles and files back (``marshal``), so the program returned holds
-the bundles as ``compile_documents`` gives them.
+The split is by work, not by folder: bundling and the validators are about
+half the CPU time after references are resolved (events-1000: 0.5 + 1.2 s),
+while most files are the other part's (the child writes ~1,000 of ~6,000). The
+child sends its bundles and files back (``marshal``), so the program returned
+holds the bundles as ``compile_documents`` gives them.
 
 The result is the same as :func:`sequential`, byte for byte and line for line:
 
 - nothing is written until both parts are rendered: the child renders, says
   so, and writes only when this process, which has rendered its part, tells it
   to; a failure on either side writes nothing;
+- a compile error, or any error before writing, stops the child;
 - the files already in the output folders are listed once, before the fork;
   each process writes its own files (:func:`emit.write_files`), and stale files
   and empty folders are removed by this process once both have written;
@@ -48,10 +53,12 @@ from pathlib import Path
 from typing import IO, Any
 
 from codegen.compiler import ir
+from codegen.compiler.compile import Bundles, Bundling
 from codegen.compiler.load import Document
 from codegen.emit import (
     OWNED,
     Settings,
+    contract_ids,
     envelope_entry,
     existing_files,
     manifest_of,
@@ -65,7 +72,7 @@ from codegen.emit import (
 
 # Below this many modules a child costs more than it saves.
 MIN_MODULES = 100
-_RENDERED, _WRITTEN, _FAILED, _GO = b"R", b"D", b"E", b"W"
+_LOWERED, _RENDERED, _WRITTEN, _FAILED, _GO = b"L", b"R", b"D", b"E", b"W"
 _NEED, _CHUNK, _NONE = b"N", b"C", b"X"  # asking for files to write; the answers
 # Files the parent writes between looks at the child's asking (and the fewest it
 # hands over).
@@ -81,54 +88,128 @@ def cores() -> int:
     return os.cpu_count() or 1
 
 
-def use_child(program: ir.Program) -> bool:
-    """Whether a child process should make the bundles and write what they give."""
+def use_child(documents: int) -> bool:
+    """Whether a child process should make the bundles and write what they give,
+    for a program of this many schema documents (one module each)."""
     return (
         hasattr(os, "fork")
         and os.environ.get("CONTRACTS_JOBS") != "1"
-        and len(program.modules) >= MIN_MODULES
+        and documents >= MIN_MODULES
         and cores() > 1
         and threading.active_count() == 1  # fork copies no other thread
     )
 
 
-def build_and_write(
-    out: Path,
-    program: ir.Program,
-    documents: list[Document],
-    settings: Settings,
-    bundles: Callable[[], tuple[ir.Bundle, ...]],
-    before_write: Callable[[], None] = lambda: None,
-) -> tuple[ir.Program, Files, list[str]]:
-    """Render both packages into ``out``; return the program with its bundles (which
-    ``bundles`` makes, for the TypeScript package only), every file, and what
-    changed.
+class Generation:
+    """One ``generate`` into ``out``: ``compile_unbundled(..., early=g.start)``,
+    then :meth:`build_and_write`, inside ``with``; leaving it stops a child still
+    running (a compile error, an error before writing)."""
 
-    ``before_write`` runs once both packages are rendered, before the first file
-    is written (the stamp goes then)."""
-    manifest = manifest_of(program, settings)
-    # The one error rendering raises: before a child or a file is made.
-    envelope_entry(manifest.entries, settings.envelope)
-    made: list[tuple[ir.Bundle, ...]] = []
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.pid: int | None = None
+        self.up: IO[bytes] | None = None  # child -> parent, unbuffered
+        self.down: IO[bytes] | None = None  # parent -> child
+        self.existing: list[str] = []
 
-    def render_child() -> Files:
-        made[:] = [bundles()]
-        return ts_checks_part(replace(program, bundles=made[0]), manifest)
+    def __enter__(self) -> Generation:
+        return self
 
-    def render_parent() -> Files:
-        files = python_part(program, documents, settings, manifest)
-        files.update(ts_main_part(program, documents, settings, manifest))
-        return files
+    def __exit__(self, *exc: object) -> None:
+        self._end(stop=True)
 
-    if not use_child(program):
-        files, changed = sequential(out, render_parent, render_child, before_write)
-    else:
-        files, changed, sent = _with_child(
-            out, render_parent, render_child, before_write, lambda: _plain(made[0])
-        )
-        if sent is not None:  # the child's bundles, as _child sends them
-            made[:] = [tuple(ir.Bundle(*fields) for fields in sent)]
-    return replace(program, bundles=made[0]), files, changed
+    def _end(self, stop: bool) -> None:
+        for pipe in (self.up, self.down):
+            if pipe is not None:
+                try:
+                    pipe.close()
+                except BrokenPipeError:
+                    pass
+        self.up = self.down = None
+        if self.pid is not None:
+            if stop:
+                _stop(self.pid)
+            os.waitpid(self.pid, 0)
+            self.pid = None
+
+    def start(self, bundling: Bundling) -> None:
+        """Fork the child, if one pays (:func:`use_child`): it bundles while
+        this process lowers."""
+        if self.pid is not None or not use_child(len(bundling.documents)):
+            return
+        self.existing = existing_files(self.out, OWNED)
+        present = set(self.existing)
+        up_read, up_write = os.pipe()  # child -> parent
+        down_read, down_write = os.pipe()  # parent -> child
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:  # the child: never returns
+            os.close(up_read)
+            os.close(down_write)
+            _child(self.out, present, bundling, up_write, down_read)
+        os.close(up_write)
+        os.close(down_read)
+        self.pid = pid
+        self.up = os.fdopen(up_read, "rb", buffering=0)
+        self.down = os.fdopen(down_write, "wb")
+
+    def build_and_write(
+        self,
+        program: ir.Program,
+        documents: list[Document],
+        settings: Settings,
+        bundles: Bundles,
+        before_write: Callable[[], None] = lambda: None,
+    ) -> tuple[ir.Program, Files, list[str]]:
+        """Render both packages into ``out``; return the program with its bundles
+        (which ``bundles`` makes, for the TypeScript package only), every file,
+        and what changed.
+
+        ``before_write`` runs once both packages are rendered, before the first
+        file is written (the stamp goes then)."""
+        out = self.out
+        manifest = manifest_of(program, settings)
+        # The one error rendering raises: before a file is made.
+        envelope_entry(manifest.entries, settings.envelope)
+        contracts = contract_ids(manifest.entries)
+        made: list[tuple[ir.Bundle, ...]] = []
+
+        def render_child() -> Files:
+            made[:] = [bundles()]
+            return ts_checks_part(made[0], contracts)
+
+        def render_parent() -> Files:
+            files = python_part(program, documents, settings, manifest)
+            files.update(ts_main_part(program, documents, settings, manifest))
+            return files
+
+        if self.pid is None or self.up is None or self.down is None:
+            files, changed = sequential(out, render_parent, render_child, before_write)
+        else:
+            lowered = marshal.dumps((bundles.tagged, bundles.exact, contracts))
+            header = _LOWERED + struct.pack("<Q", len(lowered))
+            # The child may still be bundling: what the pipe does not take now
+            # goes once this process has rendered its part.
+            rest = _send_now(self.down, header + lowered)
+            try:
+                files, changed, sent = _with_child(
+                    out,
+                    self.existing,
+                    self.up,
+                    self.down,
+                    rest,
+                    render_parent,
+                    render_child,
+                    before_write,
+                )
+            except BaseException:
+                self._end(stop=True)
+                raise
+            self._end(stop=False)
+            if sent is not None:  # the child's bundles, as _child sends them
+                made[:] = [tuple(ir.Bundle(*fields) for fields in sent)]
+        return replace(program, bundles=made[0]), files, changed
 
 
 def sequential(
@@ -149,56 +230,38 @@ def _path(line: str) -> str:
 
 def _with_child(
     out: Path,
+    existing: list[str],
+    up: IO[bytes],
+    down: IO[bytes],
+    unsent: bytes,
     render_parent: Callable[[], Files],
     render_child: Callable[[], Files],
     before_write: Callable[[], None],
-    child_extra: Callable[[], Any],
 ) -> tuple[Files, list[str], Any]:
     """Both parts, this process rendering and writing ``render_parent``'s files
-    and a child ``render_child``'s; with what the child sent of its bundles
-    (``None`` when this process rendered the child's part itself):
-    ``child_extra()`` in the child."""
-    existing = existing_files(out, OWNED)
+    and the child ``render_child``'s; with what the child sent of its bundles
+    (``None`` when this process rendered the child's part itself). ``unsent``:
+    the end of what lowering gave, which the pipe had no room for yet."""
     present = set(existing)
-    up_read, up_write = os.pipe()  # child -> parent
-    down_read, down_write = os.pipe()  # parent -> child
-    sys.stdout.flush()
-    sys.stderr.flush()
-    pid = os.fork()
-    if pid == 0:  # the child: never returns
-        os.close(up_read)
-        os.close(down_write)
-        _child(out, present, render_child, child_extra, up_write, down_read)
-    os.close(up_write)
-    os.close(down_read)
-    finished = False
     sent: Any = None
-    try:
-        with (
-            os.fdopen(up_read, "rb", buffering=0) as up,
-            os.fdopen(down_write, "wb") as down,
-        ):
-            files = render_parent()
-            if _read(up, 1) == _RENDERED:
-                before_write()
-                _send(down, _GO)
-                lines, given, received = _share(out, files, present, up, down)
-                if received is None:  # the child could not write: write here
-                    child_files = render_child()
-                    child_lines = write_files(out, child_files, present)
-                    child_lines += write_files(out, given, present)
-                else:
-                    child_files, child_lines, sent = received
-            else:  # the child failed to render: render here, where errors show
-                child_files = render_child()
-                before_write()
-                lines = write_files(out, files, present)
-                child_lines = write_files(out, child_files, present)
-            finished = True
-    finally:
-        if not finished:
-            _stop(pid)
-        os.waitpid(pid, 0)
+    files = render_parent()
+    if unsent:
+        _send(down, unsent)
+    if _read(up, 1) == _RENDERED:
+        before_write()
+        _send(down, _GO)
+        lines, given, received = _share(out, files, present, up, down)
+        if received is None:  # the child could not write: write here
+            child_files = render_child()
+            child_lines = write_files(out, child_files, present)
+            child_lines += write_files(out, given, present)
+        else:
+            child_files, child_lines, sent = received
+    else:  # the child failed to render: render here, where errors show
+        child_files = render_child()
+        before_write()
+        lines = write_files(out, files, present)
+        child_lines = write_files(out, child_files, present)
     files.update(child_files)
     changed = sorted(lines + child_lines, key=_path)
     return files, changed + remove_extra(out, files, existing, OWNED), sent
@@ -258,6 +321,22 @@ def _read(pipe: IO[bytes], size: int) -> bytes:
     return b"".join(parts)
 
 
+def _send_now(pipe: IO[bytes], data: bytes) -> bytes:
+    """Write what the pipe takes without waiting; return the rest."""
+    pipe.flush()
+    fd = pipe.fileno()
+    view = memoryview(data)
+    os.set_blocking(fd, False)
+    try:
+        while view:
+            view = view[os.write(fd, view) :]
+    except (BlockingIOError, BrokenPipeError):
+        pass
+    finally:
+        os.set_blocking(fd, True)
+    return bytes(view)
+
+
 def _send(pipe: IO[bytes], data: bytes) -> None:
     """Write to a pipe whose reader may have died (it then reads nothing)."""
     try:
@@ -298,8 +377,7 @@ def _stop(pid: int) -> None:
 def _child(
     out: Path,
     present: set[str],
-    render: Callable[[], Files],
-    extra: Callable[[], Any],
+    bundling: Bundling,
     up: int,
     down: int,
 ) -> Any:
@@ -307,7 +385,13 @@ def _child(
     try:
         with os.fdopen(up, "wb") as send, os.fdopen(down, "rb") as receive:
             try:
-                files = render()
+                raw = bundling.raw()  # while the parent lowers
+                if receive.read(1) != _LOWERED:
+                    return  # the parent stopped: a compile error
+                (size,) = struct.unpack("<Q", receive.read(8))
+                tagged, exact, contracts = marshal.loads(receive.read(size))
+                bundles = bundling.finish(raw, tagged, exact)
+                files = ts_checks_part(bundles, contracts)
             except BaseException:
                 send.write(_FAILED)
                 raise
@@ -326,7 +410,7 @@ def _child(
                     return
                 (size,) = struct.unpack("<Q", receive.read(8))
                 lines += write_files(out, marshal.loads(receive.read(size)), present)
-            payload = marshal.dumps((files, lines, extra()))
+            payload = marshal.dumps((files, lines, _plain(bundles)))
             send.write(_WRITTEN + struct.pack("<Q", len(payload)))
             send.write(payload)
             status = 0

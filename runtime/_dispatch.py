@@ -103,7 +103,10 @@ class Branches:
     def of(self, instance: Any) -> Built | None:
         """The built choice the union sends ``instance`` to, or ``None`` when it
         sends it nowhere (no tag: the union reports that)."""
-        tag = self._discriminator(instance)
+        return self.of_tag(self._discriminator(instance))
+
+    def of_tag(self, tag: Any) -> Built | None:
+        """The built choice of a tag :meth:`tag` computed (``None``: none)."""
         if not isinstance(tag, str):
             return None
         built = self._built.get(tag)

@@ -113,6 +113,38 @@ def linear_patterns(schema: Any, translate: Callable[[str], str]) -> Any:
     return out
 
 
+def prefiltered_formats(schema: Any, fast: dict[str, str]) -> Any:
+    """``schema`` with each ``format`` that has a fast pattern (``fast``: the
+    package's ``FAST_FORMATS``, a language inside the format's own, so that a
+    string it matches is one the format's checker accepts) asserted as
+    ``{"anyOf": [{"pattern": fast}, {"format": name}]}``, added to the
+    subschema's ``allOf``: jsonschema-rs matches the pattern in Rust and calls
+    the Python checker only for a string it does not match. The verdict is the
+    format's alone on every value: ``pattern`` and ``format`` both accept any
+    value that is not a string, and neither evaluates a property or an item.
+    Only subschemas are rewritten, never data; the ``format`` is removed and an
+    existing ``allOf`` keeps its members where they were (references by JSON
+    pointer into it still find them)."""
+    if not isinstance(schema, dict):
+        return schema
+    out = dict(schema)
+    for key, value in schema.items():
+        if key in _MAP and isinstance(value, dict):
+            out[key] = {k: prefiltered_formats(v, fast) for k, v in value.items()}
+        elif key in _LIST and isinstance(value, list):
+            out[key] = [prefiltered_formats(v, fast) for v in value]
+        elif key in _ONE and isinstance(value, dict):
+            out[key] = prefiltered_formats(value, fast)
+    name = schema.get("format")
+    pattern = fast.get(name) if isinstance(name, str) else None
+    everything = out.get("allOf", [])
+    if pattern is not None and isinstance(everything, list):
+        del out["format"]
+        either = {"anyOf": [{"pattern": pattern}, {"format": name}]}
+        out["allOf"] = [*everything, either]
+    return out
+
+
 def subschemas(node: Any, pointer: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
     """Every subschema of ``node`` (a dict) with its JSON pointer, ``node`` first."""
     if not isinstance(node, dict):
@@ -205,6 +237,11 @@ class FastCheck:
         self._formats.update(support.FORMATS)
         self._keywords = _keywords(support)
         rust = support.translate_rust
+        fast = {
+            name: pattern
+            for name, pattern in getattr(support, "FAST_FORMATS", {}).items()
+            if name in support.FORMATS
+        }
         self._resources: list[tuple[str, Any]] = []
         self._documents: dict[str, Any] = {}
         self.draft_of: dict[str, str] = {}
@@ -224,15 +261,16 @@ class FastCheck:
                 contents = {k: v for k, v in contents.items() if k != "$schema"}
             contents = linear_patterns(contents, rust)
             self._documents[path] = contents
+            compiled = prefiltered_formats(contents, fast)
             uri = ROOT_URI + path
             self.draft_of[path] = "7" if is_seven else "2020-12"
             self.canonical[path] = uri
-            self._resources.append((uri, contents))
+            self._resources.append((uri, compiled))
             declared = contents.get("$id") if isinstance(contents, dict) else None
             if isinstance(declared, str):
                 self.canonical[path] = urldefrag(urljoin(uri, declared)).url
                 if self.canonical[path] != uri:
-                    self._resources.append((self.canonical[path], contents))
+                    self._resources.append((self.canonical[path], compiled))
         self._registries: dict[str, Any] = {}
         self._cache: dict[str, Any] = {}
         self.unsupported: set[str] = set()

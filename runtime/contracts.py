@@ -10,7 +10,6 @@ compiler marked as needing one.
 from __future__ import annotations
 
 import json
-import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,7 +25,10 @@ import orjson
 from pydantic import TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails, SchemaValidator
 
+from runtime._depth import nesting_depth as nesting_depth
+from runtime._depth import nesting_depth_scan as nesting_depth_scan
 from runtime._dispatch import Branches, Built, tagged_choices
+from runtime._steps import without_steps
 from runtime._violation_text import from_jsonschema, from_pydantic, show
 from runtime.errors import ContractViolation, UnknownContract, Violation
 
@@ -79,58 +81,7 @@ def json_marks(data: bytes) -> bytes:
     return data.translate(None, _UNMARKED)
 
 
-# A JSON string: what a left-to-right scan skips from an opening quote to its closing
-# one, escapes included (DOTALL: any byte may follow a backslash).
-_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
-_NOT_BRACKET = bytes(b for b in range(256) if b not in b"[]{}")
-
-
-def nesting_depth(data: bytes) -> int:
-    """The deepest nesting of arrays and objects in JSON text (strings skipped).
-
-    The same count as a scan byte by byte (:func:`nesting_depth_scan`), in passes
-    that run in C: strings removed, then the brackets counted. A string left open
-    (no closing quote) runs to the end of the text, as in the scan: the text is cut
-    at the first quote no string removal took. 24 ms of CPU became 3.5 ms on a
-    560 kB OpenAPI description."""
-    bare = _STRING.sub(b"", data)
-    quote_at = bare.find(b'"')
-    if quote_at >= 0:
-        bare = bare[:quote_at]
-    brackets = bare.translate(None, _NOT_BRACKET)
-    depth = deepest = 0
-    for run in _RUNS.findall(brackets):
-        if run[0] in (0x5B, 0x7B):
-            depth += len(run)
-            deepest = max(deepest, depth)
-        else:
-            depth -= len(run)
-    return deepest
-
-
-_RUNS = re.compile(rb"[\[{]+|[\]}]+")
-
-
-def nesting_depth_scan(data: bytes) -> int:
-    """:func:`nesting_depth`, byte by byte (the reference its tests compare with)."""
-    depth = deepest = 0
-    in_string = escaped = False
-    for byte in data:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif byte == 0x5C:
-                escaped = True
-            elif byte == 0x22:
-                in_string = False
-        elif byte == 0x22:
-            in_string = True
-        elif byte in (0x5B, 0x7B):
-            depth += 1
-            deepest = max(deepest, depth)
-        elif byte in (0x5D, 0x7D):
-            depth -= 1
-    return deepest
+_UNTAGGED = object()  # a tag not computed yet
 
 
 class ContractValidator:
@@ -184,7 +135,13 @@ class ContractValidator:
         entries = self.contracts._entries
         return {entries[m]["name"]: m for m in members if m in entries}
 
-    def _fast_verdict(self, instance: Any) -> bool | None:
+    def _tag(self, instance: Any) -> Any:
+        """The tag :attr:`branches` computes for ``instance`` (``None``: no
+        branches), computed once per message."""
+        branches = self.branches
+        return None if branches is None else branches.tag(instance)
+
+    def _fast_verdict(self, instance: Any, tag: Any = _UNTAGGED) -> bool | None:
         """The compiled full check's verdict. For a union told apart by its keys,
         the verdict of the member the keys name: the compiler split the union
         only where a message valid for a member is sent to that member and none
@@ -193,7 +150,8 @@ class ContractValidator:
         66-event webhook root took 16 ms."""
         contract = self.contract
         if self.branches is not None:
-            tag = self.branches.tag(instance)
+            if tag is _UNTAGGED:
+                tag = self.branches.tag(instance)
             if isinstance(tag, str):
                 contract = self._member_contracts.get(tag, contract)
         return self.contracts.fast_checker.is_valid(contract, instance)
@@ -209,16 +167,23 @@ class ContractValidator:
             return self.core
         return self._built_for(instance).core
 
-    def _built_for(self, instance: Any) -> Built:
-        """What validates ``instance``: its union branch, or the whole type."""
+    def _built_for(self, instance: Any, tag: Any = _UNTAGGED) -> Built:
+        """What validates ``instance``: its union branch, or the whole type
+        (``tag``: the branches' tag for it, when computed already)."""
         branches = self.branches
         if branches is not None:
-            built = branches.of(instance)
+            if tag is _UNTAGGED:
+                tag = branches.tag(instance)
+            built = branches.of_tag(tag)
             if built is not None:
                 return built
         return self._whole
 
-    def _limits(self, data: bytes) -> None:
+    def _limits(self, data: bytes, parse: bool = False) -> Any:
+        """Refuse text too big, too deep or with a ``NaN``; when ``parse``, return
+        its parsed value (:data:`_INVALID` if it is not JSON), parsed before the
+        depth is counted: orjson has a depth limit of its own, and a text it
+        parses is well-formed, which counts faster (:func:`nesting_depth`)."""
         limits = self.contracts.limits
         if len(data) > limits.max_bytes:
             raise ContractViolation(
@@ -232,14 +197,17 @@ class ContractValidator:
         # One pass keeps the bytes the two checks below look for: "N" and "I" (of
         # NaN and Infinity) and the brackets, which bound the depth from above.
         marks = json_marks(data)
-        if b"N" in marks or b"I" in marks:
+        value: Any = orjson_value(data) if parse else _UNPARSED
+        parsed = value is not _UNPARSED and value is not NOT_FAST
+        # A text orjson parsed is JSON (RFC 8259): no NaN nor Infinity outside strings.
+        if not parsed and (b"N" in marks or b"I" in marks):
             constant = non_json_constant(data)
             if constant is not None:
                 raise ContractViolation(
                     self.contract, [Violation("", "valid JSON", constant)]
                 )
         if marks.count(b"[") + marks.count(b"{") > limits.max_depth:
-            depth = nesting_depth(data)
+            depth = nesting_depth(data, valid_json=parsed)
             if depth > limits.max_depth:
                 raise ContractViolation(
                     self.contract,
@@ -251,24 +219,23 @@ class ContractValidator:
                         )
                     ],
                 )
+        return _standard_or_invalid(data) if value is NOT_FAST else value
 
     def validate_json(self, data: bytes | str) -> Any:
         """Raw JSON to the typed value, or :class:`ContractViolation`."""
         raw = data.encode() if isinstance(data, str) else bytes(data)
-        self._limits(raw)
+        instance: Any = self._limits(raw, parse=bool(self.full_check))
         verdict: Any = _NOT_ASKED
-        instance: Any = _UNPARSED
-        if self.full_check:
-            instance = _loads_or_none(raw)
-            if instance is not _INVALID:
-                verdict = self._fast_verdict(instance)
-                if verdict:
-                    try:
-                        return self._built_for(instance).unpatterned.validate_json(
-                            raw, by_alias=True, by_name=False
-                        )
-                    except ValidationError:  # not expected: decided and worded below
-                        verdict = _NOT_ASKED
+        if self.full_check and instance is not _INVALID:
+            tag = self._tag(instance)
+            verdict = self._fast_verdict(instance, tag)
+            if verdict:
+                try:
+                    return self._built_for(instance, tag).unpatterned.validate_json(
+                        raw, by_alias=True, by_name=False
+                    )
+                except ValidationError:  # not expected: decided and worded below
+                    verdict = _NOT_ASKED
         value: Any = _NO_VALUE
         if self.branches is not None:
             # The branch the union would pick; its errors are the union's.
@@ -377,13 +344,16 @@ class ContractValidator:
         return self._whole.unpatterned
 
     def _strip_patterns(self, schema: Any) -> Any:
-        """``schema`` without its ``pattern`` steps, or ``None`` for a package
+        """``schema`` without its ``pattern`` steps and, outside union choices,
+        its ``format`` steps (runtime/_steps.py), or ``None`` for a package
         generated before the steps were marked."""
-        patterns = getattr(self.contracts.support, "patterns", None)
-        marker = getattr(patterns, "PATTERN_STEP", None)
-        if not isinstance(marker, str):
+        support = self.contracts.support
+        pattern = getattr(getattr(support, "patterns", None), "PATTERN_STEP", None)
+        if not isinstance(pattern, str):
             return None
-        return _without_steps(schema, marker)
+        format_ = getattr(getattr(support, "formats", None), "FORMAT_STEP", None)
+        formats = frozenset({format_} if isinstance(format_, str) else ())
+        return without_steps(schema, frozenset({pattern}), formats)
 
     def _check_full(self, instance: Any, verdict: Any = None) -> None:
         """The full check of a message Pydantic accepted: the verdict from the
@@ -410,33 +380,6 @@ _INVALID = object()
 _NOT_ASKED = object()
 _UNPARSED = object()
 _NO_VALUE = object()
-
-
-def _without_steps(schema: Any, marker: str) -> Any:
-    """A copy of the core schema ``schema`` without the ``chain`` steps whose
-    metadata holds ``marker``; anything but dicts and lists (classes, functions) is
-    shared, not copied."""
-    if isinstance(schema, list):
-        return [_without_steps(item, marker) for item in schema]
-    if not isinstance(schema, dict):
-        return schema
-    out = {key: _without_steps(value, marker) for key, value in schema.items()}
-    if out.get("type") == "chain" and isinstance(out.get("steps"), list):
-        steps = [
-            step
-            for step in out["steps"]
-            if not (
-                isinstance(step, dict)
-                and isinstance(step.get("metadata"), dict)
-                and marker in step["metadata"]
-            )
-        ]
-        if not steps:
-            return {"type": "any"}
-        if len(steps) == 1 and set(out) <= {"type", "steps"}:
-            return steps[0]
-        out["steps"] = steps
-    return out
 
 
 class _Memo(threading.local):
@@ -470,8 +413,10 @@ def orjson_value(data: bytes) -> Any:
 
 def _loads_or_none(raw: bytes) -> Any:
     value = orjson_value(raw)
-    if value is not NOT_FAST:
-        return value
+    return _standard_or_invalid(raw) if value is NOT_FAST else value
+
+
+def _standard_or_invalid(raw: bytes) -> Any:
     try:
         return json.loads(raw)
     except (ValueError, RecursionError):

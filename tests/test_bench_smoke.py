@@ -25,8 +25,8 @@ def test_quick_run_prints_the_three_ratios() -> None:
 
 
 def test_telemetry_benchmark_prints_every_overhead(tmp_path: object) -> None:
-    """benchmarks/telemetry.py: three modes in their own processes (the child
-    asserts that tracing is on in the SDK mode only), an overhead line for each
+    """benchmarks/telemetry.py: four modes in their own processes (the child
+    asserts that tracing is on in the SDK modes only), an overhead line for each
     target."""
     argv = [sys.executable, str(ROOT / "benchmarks" / "telemetry.py"), "--quick"]
     if os.environ.get("REDIS_URL"):
@@ -35,7 +35,7 @@ def test_telemetry_benchmark_prints_every_overhead(tmp_path: object) -> None:
         argv, cwd=ROOT, capture_output=True, text=True, timeout=600, check=False
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    for mode in ("API, no SDK", "SDK, no-op export"):
+    for mode in ("API, no SDK", "SDK, no-op export", "SDK, 10% sampled"):
         for path in ("publish", "consume", "publish cpu", "consume cpu"):
             assert any(
                 line.startswith(f"{mode}: {path} overhead ")

@@ -229,3 +229,125 @@ def test_wording_skips_what_jsonschema_rs_finds_valid(
     assert asked  # the walk asked jsonschema-rs about a subtree
     monkeypatch.setattr(full, "fast", None)
     assert worded() == pruned
+
+
+def _format_inputs() -> list[tuple[str, str]]:
+    from tests.test_ts_runtime import TRICKY, fuzz_cases, suite_cases
+
+    inputs = [(n, s) for n, s, _ in suite_cases()]
+    inputs += [(n, s) for n, strings in TRICKY.items() for s in strings]
+    inputs += fuzz_cases()
+    inputs += [
+        ("uri-reference", s)
+        for s in ["#/components/x", "a:b", "./a:b", "/a:b", "//h/p", "", "?q", "a/b"]
+    ]
+    return inputs
+
+
+def _compiled(schema: Any, draft7: bool = False) -> Any:
+    import jsonschema_rs
+
+    from runtime.support import FORMATS
+
+    rs = jsonschema_rs
+    return (rs.Draft7Validator if draft7 else rs.Draft202012Validator)(
+        schema,
+        formats=FORMATS,
+        validate_formats=True,
+        pattern_options=jsonschema_rs.RegexOptions(),
+    )
+
+
+def test_formats_prefiltered_in_rust_keep_every_verdict() -> None:
+    """jsonschema-rs matches a format's fast pattern first and calls the Python
+    checker only for a string it does not match (runtime._fastcheck
+    .prefiltered_formats): its verdict must be the checker's on every string, and
+    both ways must be taken for every format."""
+    import re
+
+    from runtime._fastcheck import prefiltered_formats
+    from runtime.support import FAST_FORMATS, FORMATS
+
+    validators = {
+        name: _compiled(prefiltered_formats({"format": name}, FAST_FORMATS))
+        for name in FAST_FORMATS
+    }
+    fast: dict[str, set[bool]] = {name: set() for name in FAST_FORMATS}
+    for name, text in _format_inputs():
+        if name not in FAST_FORMATS:
+            continue
+        try:
+            got = validators[name].is_valid(text)
+        except BaseException:  # a lone surrogate: not Unicode text for Rust
+            continue
+        assert got == FORMATS[name](text), (name, text)
+        fast[name].add(re.search(FAST_FORMATS[name], text) is not None)
+    assert all(taken == {True, False} for taken in fast.values()), fast
+
+
+def test_prefiltered_formats_keep_their_place() -> None:
+    """The rewritten ``format`` is asserted where it was, with an ``allOf`` already
+    there, beside ``unevaluatedProperties``, and ignored beside a draft-07 ``$ref``
+    as before; data (``const``, ``enum``) is never rewritten."""
+    from runtime._fastcheck import prefiltered_formats
+    from runtime.support import FAST_FORMATS
+
+    schema = {
+        "type": "object",
+        "properties": {
+            "a": {"format": "uri", "allOf": [{"maxLength": 30}]},
+            "b": {"items": {"format": "date"}},
+            "c": {"const": {"format": "uri"}},
+        },
+        "unevaluatedProperties": False,
+    }
+    draft7 = {
+        "definitions": {"s": {"type": "string"}},
+        "properties": {
+            "a": {"$ref": "#/definitions/s", "format": "uri"},
+            "b": {"items": {"format": "date"}},
+        },
+    }
+    rewritten = prefiltered_formats(schema, FAST_FORMATS)
+    assert rewritten["properties"]["c"] == {"const": {"format": "uri"}}
+    assert "format" not in rewritten["properties"]["a"]
+    assert rewritten["properties"]["a"]["allOf"][0] == {"maxLength": 30}
+    cases = [
+        {"a": "http://example.com"},
+        {"a": "not a uri"},
+        {"a": "http://example.com/" + "x" * 30},
+        {"b": ["2024-02-29", "2023-02-29"]},
+        {"b": ["2024-12-31"]},
+        {"c": {"format": "uri"}},
+        {"a": "http://example.com", "d": 1},
+    ]
+    for original, draft in ((schema, False), (draft7, True)):
+        before = _compiled(original, draft)
+        after = _compiled(prefiltered_formats(original, FAST_FORMATS), draft)
+        verdicts = [before.is_valid(case) for case in cases]
+        assert [after.is_valid(case) for case in cases] == verdicts
+        assert True in verdicts and False in verdicts
+
+
+def test_limits_of_a_full_check_contract(contracts: Contracts) -> None:
+    """A full-check contract parses before the depth is counted: the refusals of
+    NaN, of too deep a text (with escapes in its strings) and of malformed JSON
+    are the ones the limits always gave."""
+    validator = contracts.get("a.json")
+    deep = b'{"code": "a1", "x": ' + b'["\\\\\\"[", ' * 70 + b"1" + b"]" * 70 + b"}"
+    for text, expected in (
+        (b'{"code": "a1", "price": NaN}', "valid JSON"),
+        (b'{"code": "a1", "price": -Infinity}', "valid JSON"),
+        (deep, "nesting depth at most 64"),
+        (b'{"code": "a1", "x": [[' + b'"\\\\"]', "valid JSON"),
+    ):
+        with pytest.raises(ContractViolation) as caught:
+            validator.validate_json(text)
+        assert [v.expected for v in caught.value.violations] == [expected], text
+    assert "line 1" in caught.value.violations[0].got
+    with pytest.raises(ContractViolation) as caught:
+        validator.validate_json(b'{"code": "a1", "price": NaN}')
+    assert caught.value.violations[0].got == "NaN (not a JSON number)"
+    with pytest.raises(ContractViolation) as caught:
+        validator.validate_json(deep)
+    assert caught.value.violations[0].got == "depth 71"

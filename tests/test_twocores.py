@@ -5,6 +5,7 @@ to one process."""
 
 from __future__ import annotations
 
+import json
 import os
 import select
 from pathlib import Path
@@ -176,3 +177,32 @@ def test_the_child_writes_files_the_parent_hands_over(
     assert _run(schemas, tmp_path / "two", monkeypatch, child=True) == expected
     assert _tree(tmp_path / "two") == _tree(tmp_path / "one")
     assert len(shares) == 2 and shares[0] > 0  # the first run handed files over
+
+
+def test_a_compile_error_after_the_child_started_stops_it(
+    schemas: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The child starts once references are resolved, before lowering: files that
+    import each other (found after lowering) stop it and write nothing."""
+    monkeypatch.setattr(twocores, "MIN_MODULES", 0)
+    monkeypatch.setattr(twocores, "cores", lambda: 2)
+    started: list[int] = []
+    real_start = twocores.Generation.start
+
+    def start(self: twocores.Generation, bundling: object) -> None:
+        real_start(self, bundling)  # type: ignore[arg-type]
+        started.append(self.pid or 0)
+
+    monkeypatch.setattr(twocores.Generation, "start", start)
+    out = tmp_path / "out"
+    api.generate_to(schemas, out)
+    before = _tree(out)
+    for name, other in (("a", "b"), ("b", "a")):
+        schema = {"type": "object", "properties": {"x": {"$ref": f"{other}.v1.json"}}}
+        (schemas / f"{name}.v1.json").write_text(json.dumps(schema))
+    with pytest.raises(CompileError, match="file-cycle|cycle"):
+        api.generate_to(schemas, out)
+    assert len(started) == 2 and all(started)  # a child was running both times
+    assert _tree(out) == before
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # no child left behind

@@ -103,18 +103,91 @@ def compile_documents(
 
 
 def compile_unbundled(
-    root: Path, strict: bool = False
-) -> tuple[ir.Program, list[Document], Callable[[], tuple[ir.Bundle, ...]]]:
+    root: Path,
+    strict: bool = False,
+    early: Callable[[Bundling], None] = lambda bundling: None,
+) -> tuple[ir.Program, list[Document], Bundles]:
     """:func:`compile_documents`, but the program's ``bundles`` (what only the
-    TypeScript package holds) are left empty, made by the function returned:
-    ``generate`` has its TypeScript child process make them."""
+    TypeScript package holds) are left empty, made by the :class:`Bundles`
+    returned: ``generate`` has a child process make them. ``early`` is called
+    with what they are made of as soon as it is known, before lowering (the
+    child starts then: the longest part of bundling needs nothing lowering
+    gives)."""
     with recursion_room(RECURSION_ROOM):
-        return _compile(root, strict)
+        return _compile(root, strict, early)
+
+
+class Bundling:
+    """What the bundles are made of, known before lowering: :meth:`raw` (most of
+    the work) needs nothing lowering gives; :meth:`finish` adds the
+    discriminators of the unions lowering tells apart and each file's engine."""
+
+    def __init__(
+        self,
+        bundler: Bundler,
+        documents: list[Document],
+        base_uri: dict[str, str],
+        deps: dict[str, set[str]],
+    ) -> None:
+        self.bundler = bundler
+        self.documents = documents
+        self.base_uri = base_uri
+        self.deps = deps
+
+    def exact(self) -> frozenset[str]:
+        """The files Node validates with cfworker (as :func:`_compile` finds them;
+        before :meth:`raw`, as there)."""
+        return exact_files(self.bundler, reaches(self.documents, self.deps))[0]
+
+    def raw(self) -> dict[str, Any]:
+        """Every document's bundle, by path, without discriminators."""
+        with recursion_room(RECURSION_ROOM):
+            bundled = self.bundler.bundle()
+            drafts = {d.path: d.draft for d in self.documents}
+            drop_annotations_ajv_reads(bundled, drafts)
+        return bundled
+
+    def finish(
+        self,
+        bundled: dict[str, Any],
+        tagged: dict[tuple[str, str], tuple[str, str]],
+        exact: frozenset[str],
+    ) -> tuple[ir.Bundle, ...]:
+        with recursion_room(RECURSION_ROOM):
+            add_discriminators(bundled, tagged, self.base_uri)
+        return tuple(
+            ir.Bundle(
+                d.path,
+                self.base_uri[d.path],
+                d.draft,
+                bundled[d.path],
+                "cfworker" if d.path in exact else "ajv",
+            )
+            for d in self.documents
+        )
+
+
+class Bundles:
+    """Makes the bundles of a compiled program (``bundles()``); ``tagged`` and
+    ``exact`` are what lowering gave :meth:`Bundling.finish`."""
+
+    def __init__(
+        self,
+        bundling: Bundling,
+        tagged: dict[tuple[str, str], tuple[str, str]],
+        exact: frozenset[str],
+    ) -> None:
+        self.bundling = bundling
+        self.tagged = tagged
+        self.exact = exact
+
+    def __call__(self) -> tuple[ir.Bundle, ...]:
+        return self.bundling.finish(self.bundling.raw(), self.tagged, self.exact)
 
 
 def _compile(
-    root: Path, strict: bool
-) -> tuple[ir.Program, list[Document], Callable[[], tuple[ir.Bundle, ...]]]:
+    root: Path, strict: bool, early: Callable[[Bundling], None]
+) -> tuple[ir.Program, list[Document], Bundles]:
     documents, errors = load_all(root)
     annotations: Counter[str] = Counter()
     formats: Counter[str] = Counter()
@@ -132,6 +205,8 @@ def _compile(
     if ref_errors:
         raise CompileError(ref_errors)
     bundler = Bundler(graph)  # resolves $dynamicRef, for the Node bundle
+    bundling = Bundling(bundler, documents, graph.base_uri, deps)
+    early(bundling)
     names = module_names(documents)
     lowerer = Lowerer(graph, names, strict)
     roots: dict[str, ir.TypeName | None] = {}
@@ -203,24 +278,6 @@ def _compile(
     program_hash = hashlib.sha256()
     for m in modules:
         program_hash.update(f"{m.source}\0{m.fingerprint}\0".encode())
-    tagged = lowerer.tagged
-
-    def bundles() -> tuple[ir.Bundle, ...]:
-        with recursion_room(RECURSION_ROOM):
-            bundled = bundler.bundle()
-            drop_annotations_ajv_reads(bundled, {d.path: d.draft for d in documents})
-            add_discriminators(bundled, tagged, graph.base_uri)
-        return tuple(
-            ir.Bundle(
-                d.path,
-                graph.base_uri[d.path],
-                d.draft,
-                bundled[d.path],
-                "cfworker" if d.path in exact else "ajv",
-            )
-            for d in documents
-        )
-
     contracts = contracts_of(modules, all_decls, checks_of)
     catalog = load_catalog(root, {c.id for c in contracts})
     program = ir.Program(
@@ -232,7 +289,7 @@ def _compile(
         tuple(sorted(annotations.items(), key=lambda kv: (-kv[1], kv[0]))),
         tuple(sorted(formats.items(), key=lambda kv: (-kv[1], kv[0]))),
     )
-    return program, documents, bundles
+    return program, documents, Bundles(bundling, lowerer.tagged, exact)
 
 
 def contracts_of(

@@ -95,6 +95,26 @@ def _base(document: Any, fallback: str) -> str:
     return urljoin(fallback, declared) if isinstance(declared, str) else fallback
 
 
+def _names_no_meta_schema(document: Document) -> bool:
+    """Whether the document's text shows that none of its ``$id``s and ``$ref``s
+    can be a packaged meta-schema's URI: each such URI holds "json-schema.org",
+    and so would the ``$id`` or base it is resolved against; the text holds it
+    once, in the root's ``$schema`` (which is no reference), and no ``\\u``
+    escape could spell it otherwise."""
+    contents, text = document.contents, document.text
+    schema = contents.get("$schema") if isinstance(contents, dict) else None
+    return (
+        isinstance(schema, str)
+        and _HOST in schema
+        and text.count(_HOST_BYTES) == 1
+        and b"\\u" not in text
+    )
+
+
+_HOST = "json-schema.org"
+_HOST_BYTES = _HOST.encode()
+
+
 def meta_documents(documents: list[Document]) -> list[Document]:
     """The meta-schemas the ``documents`` reach by ``$ref``, transitively (none
     the folder already holds under the same path)."""
@@ -102,6 +122,8 @@ def meta_documents(documents: list[Document]) -> list[Document]:
     declared: set[str] = set()
     pending: list[tuple[list[str], str]] = []
     for d in documents:
+        if _names_no_meta_schema(d):
+            continue  # most documents: no walk (events-1000: 41 -> 8 ms)
         ids, refs = _ids_and_refs(d)
         declared.update(ids)
         pending.append((refs, _base(d.contents, f"file:///schemas/{d.path}")))

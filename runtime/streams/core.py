@@ -239,7 +239,8 @@ class ConsumerCore(Router):
                 continue
             message = routed.delivery.message
             parent = trace_of(message) if tracing else None
-            message_id = message.envelope.id  # made a string only for a recorded span
+            # made a string only for a span that records
+            message_id = message.envelope.id if tracing else None
             scope = (
                 tel.process(self.stream, self.group, message_id, parent)
                 if parent

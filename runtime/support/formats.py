@@ -69,6 +69,13 @@ def _uri_pattern(host: str) -> str:
     )
 
 
+# A relative reference (RFC 3986 section 4.2) without an authority, its first
+# segment without a colon (which would read as a scheme)
+_PCHAR_NO_COLON = rf"(?:[{_UNRESERVED}{_SUB_DELIMS}@]|{_PCT})"
+_RELATIVE_PATH = rf"/?(?:{_PCHAR_NO_COLON}+(?:/{_PCHAR}*)*)?"
+_QUERY_FRAGMENT = rf"(?:\?(?:{_PCHAR}|[/?])*)?(?:#(?:{_PCHAR}|[/?])*)?"
+
+
 _URI = re.compile(
     _uri_pattern(
         rf"(?P<host>\[[0-9A-Fa-f:.vV\-{_UNRESERVED}{_SUB_DELIMS}]*\]|{_REG_NAME})"
@@ -246,12 +253,25 @@ FAST_FORMATS: dict[str, str] = {
     # _URI without the bracketed (IP literal) host, which needs the IPv6 check
     "uri": _uri_pattern(_REG_NAME),
     "uri-template": rf"^{URI_TEMPLATE_ASCII}$",
+    # "uri"'s fast pattern, or a relative reference with neither an authority nor
+    # a colon before its first "/", "?" or "#"
+    "uri-reference": (
+        rf"^(?:{_uri_pattern(_REG_NAME)[1:-1]}|{_RELATIVE_PATH}{_QUERY_FRAGMENT})$"
+    ),
 }
+
+
+# The metadata key that marks a ``format`` step in a model's core schema: for a
+# contract that needs the full check, the runtime builds a validator without these
+# steps where no union's choice can depend on them (the full check has asserted
+# every format already), so each format is checked once per value.
+FORMAT_STEP = "contracts_format"
 
 
 class _Format:
     """The ``format`` assertion: after the string checks, the fast pattern in
-    :data:`FAST_FORMATS` (if any), and only when it does not match, the checker."""
+    :data:`FAST_FORMATS` (if any), and only when it does not match, the checker.
+    The step is marked with :data:`FORMAT_STEP` in its metadata."""
 
     def __init__(self, name: str) -> None:
         self.name = name
@@ -270,7 +290,9 @@ class _Format:
         inner = handler(source)
         fast = FAST_FORMATS.get(name)
         if fast is None:
-            return core_schema.no_info_after_validator_function(check, inner)
+            return core_schema.no_info_after_validator_function(
+                check, inner, metadata={FORMAT_STEP: name}
+            )
         return core_schema.chain_schema(
             [
                 inner,
@@ -283,6 +305,7 @@ class _Format:
                     custom_error_type="format",
                     custom_error_message="a valid {format} string",
                     custom_error_context={"format": name},
+                    metadata={FORMAT_STEP: name},
                 ),
             ]
         )

@@ -61,8 +61,6 @@ _IPVFUTURE = rf"[vV][0-9A-Fa-f]+\.[{_UNRESERVED}{_SUB_DELIMS}:]+"
 
 
 def _reference(iri: bool, value: str, absolute: bool) -> bool:
-    from .formats import is_ipv6
-
     m = _reference_regex(iri).fullmatch(value)
     if m is None:
         return False
@@ -77,6 +75,8 @@ def _reference(iri: bool, value: str, absolute: bool) -> bool:
         inner = host[1:-1]
         if inner[:1] in ("v", "V"):
             return _compiled(_IPVFUTURE).fullmatch(inner) is not None
+        from .formats import is_ipv6  # imported here: formats imports this module
+
         return is_ipv6(inner)
     return True
 

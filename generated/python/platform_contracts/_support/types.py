@@ -223,6 +223,8 @@ def _show(value: Any) -> str:
 
 
 def _hashable(value: Any) -> Any:
+    if type(value) is str or value is None:  # the most common first
+        return ("s", value)
     if isinstance(value, bool):
         return ("b", value)
     if isinstance(value, int | float):
@@ -237,6 +239,8 @@ def _hashable(value: Any) -> Any:
 
 
 def _check_unique(items: Sequence[Any]) -> Sequence[Any]:
+    if len(items) < 2:  # nothing can repeat: no item is read
+        return items
     seen: set[Any] = set()
     for index, item in enumerate(items):
         key = _hashable(item)
