@@ -234,7 +234,11 @@ def _hashable(value: Any) -> Any:
     if isinstance(value, dict):
         return ("o", frozenset((k, _hashable(v)) for k, v in value.items()))
     if isinstance(value, BaseModel):
-        return _hashable(value.model_dump(mode="json", by_alias=True))
+        # The JSON the item came from: a property it left out is not filled in
+        # with its default or None (`{}` and `{"a": null}` are distinct items).
+        return _hashable(
+            value.model_dump(mode="json", by_alias=True, exclude_unset=True)
+        )
     return ("s", value)
 
 

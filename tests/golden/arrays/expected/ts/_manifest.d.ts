@@ -4,7 +4,7 @@ import type { Manifest } from "./_types.js";
 export type { Manifest, ManifestContract } from "./_types.js";
 
 /** The fingerprint of the whole contract set this package was built from. */
-export declare const FINGERPRINT: "sha256:3f63bc39a05e3439212b87caebf71ed7c52129a6b8572e42504a4c3bba8347aa";
+export declare const FINGERPRINT: "sha256:28a22f07bd33d7bf875ef97840b8bc5d6c4176fedde1275ea72dae337bdbc28a";
 
 /** What the package was generated from (the same data as manifest.json). */
 export declare const MANIFEST: Manifest;

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from importlib import import_module
 from typing import Any
 
-FINGERPRINT = "sha256:3f63bc39a05e3439212b87caebf71ed7c52129a6b8572e42504a4c3bba8347aa"
+FINGERPRINT = "sha256:28a22f07bd33d7bf875ef97840b8bc5d6c4176fedde1275ea72dae337bdbc28a"
 _PACKAGE = "case_arrays"
 
 
@@ -35,7 +35,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="arrays",
         message_type=None,
         version=None,
-        fingerprint="sha256:e976afd544f3357f3c4a44dc14db1785b592a16c81d684687f87eb3814e08e6c",
+        fingerprint="sha256:3f70cd82dd1972cfc7f95f8696b8176ec005dbfd64af8f70a02c5d41804c5f32",
         full_check=True,
     ),
     Contract(
@@ -44,7 +44,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="arrays",
         message_type=None,
         version=None,
-        fingerprint="sha256:e976afd544f3357f3c4a44dc14db1785b592a16c81d684687f87eb3814e08e6c",
+        fingerprint="sha256:3f70cd82dd1972cfc7f95f8696b8176ec005dbfd64af8f70a02c5d41804c5f32",
         full_check=False,
     ),
 )

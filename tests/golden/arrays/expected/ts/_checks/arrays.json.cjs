@@ -21,8 +21,9 @@ const e11 = {minContains: 1};
 const e12 = {missingProperty: "sku"};
 const e13 = {missingProperty: "qty"};
 const e14 = {comparison: ">=", limit: 1};
-const e15 = {comparison: ">=", limit: 10};
-const e16 = {allowedValue: "urgent"};
+const e15 = {type: ["string", "null"]};
+const e16 = {comparison: ">=", limit: 10};
+const e17 = {allowedValue: "urgent"};
 function v0(x, p, E) {
   const N = E === undefined ? 0 : E.length;
   if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
@@ -188,9 +189,17 @@ function v1(x, p, E) {
         if (!(y2 >= 1) && $.fail(E, "minimum", p + "/qty", e14)) return false;
       }
     }
-    for (const y3 of Object.keys(x)) {
-      if (y3 === "sku" || y3 === "qty") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y3})) return false;
+    if ($.has(x, "note")) {
+      const y3 = x["note"];
+      if (!((typeof y3 === "string") || (y3 === null)) && $.fail(E, "type", p + "/note", e15)) return false;
+    }
+    if ($.has(x, "gift")) {
+      const y4 = x["gift"];
+      if (typeof y4 !== "boolean" && $.fail(E, "type", p + "/gift", e9)) return false;
+    }
+    for (const y5 of Object.keys(x)) {
+      if (y5 === "sku" || y5 === "qty" || y5 === "note" || y5 === "gift") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y5})) return false;
     }
   }
   return E === undefined || E.length === N;
@@ -199,13 +208,13 @@ function v2(x, p, E) {
   const N = E === undefined ? 0 : E.length;
   if (!Number.isInteger(x) && $.fail(E, "type", p, e8)) return false;
   if (typeof x === "number" && isFinite(x)) {
-    if (!(x >= 10) && $.fail(E, "minimum", p, e15)) return false;
+    if (!(x >= 10) && $.fail(E, "minimum", p, e16)) return false;
   }
   return E === undefined || E.length === N;
 }
 function v3(x, p, E) {
   const N = E === undefined ? 0 : E.length;
-  if (!(x === "urgent") && $.fail(E, "const", p, e16)) return false;
+  if (!(x === "urgent") && $.fail(E, "const", p, e17)) return false;
   return E === undefined || E.length === N;
 }
 module.exports = (runtime) => {
