@@ -93,24 +93,7 @@ def linear_patterns(schema: Any, translate: Callable[[str], str]) -> Any:
     as the models and Node do. Its own ECMA-262 reading differs at the edges (``.``
     matches U+2028, ``\b`` is Unicode, ``[^]`` is refused). Only subschemas are
     rewritten, never data (``const``, ``enum``, ``default``)."""
-    if not isinstance(schema, dict):
-        return schema
-    out = dict(schema)
-    if isinstance(out.get("pattern"), str):
-        out["pattern"] = translate(out["pattern"])
-    for key, value in schema.items():
-        if key in _MAP and isinstance(value, dict):
-            out[key] = {
-                (translate(k) if key == "patternProperties" else k): (
-                    linear_patterns(v, translate)
-                )
-                for k, v in value.items()
-            }
-        elif key in _LIST and isinstance(value, list):
-            out[key] = [linear_patterns(v, translate) for v in value]
-        elif key in _ONE and isinstance(value, dict):
-            out[key] = linear_patterns(value, translate)
-    return out
+    return _rewritten(schema, translate, {})
 
 
 def prefiltered_formats(schema: Any, fast: dict[str, str]) -> Any:
@@ -125,16 +108,30 @@ def prefiltered_formats(schema: Any, fast: dict[str, str]) -> Any:
     Only subschemas are rewritten, never data; the ``format`` is removed and an
     existing ``allOf`` keeps its members where they were (references by JSON
     pointer into it still find them)."""
+    return _rewritten(schema, None, fast)
+
+
+def _rewritten(
+    schema: Any, translate: Callable[[str], str] | None, fast: dict[str, str]
+) -> Any:
+    """:func:`linear_patterns` (with ``translate``) and :func:`prefiltered_formats`
+    (with ``fast``) in one walk."""
     if not isinstance(schema, dict):
         return schema
     out = dict(schema)
+    if translate is not None and isinstance(out.get("pattern"), str):
+        out["pattern"] = translate(out["pattern"])
     for key, value in schema.items():
         if key in _MAP and isinstance(value, dict):
-            out[key] = {k: prefiltered_formats(v, fast) for k, v in value.items()}
+            rename = translate if key == "patternProperties" else None
+            out[key] = {
+                (rename(k) if rename else k): _rewritten(v, translate, fast)
+                for k, v in value.items()
+            }
         elif key in _LIST and isinstance(value, list):
-            out[key] = [prefiltered_formats(v, fast) for v in value]
+            out[key] = [_rewritten(v, translate, fast) for v in value]
         elif key in _ONE and isinstance(value, dict):
-            out[key] = prefiltered_formats(value, fast)
+            out[key] = _rewritten(value, translate, fast)
     name = schema.get("format")
     pattern = fast.get(name) if isinstance(name, str) else None
     everything = out.get("allOf", [])
@@ -259,9 +256,10 @@ class FastCheck:
             )
             if isinstance(contents, dict):
                 contents = {k: v for k, v in contents.items() if k != "$schema"}
-            contents = linear_patterns(contents, rust)
-            self._documents[path] = contents
-            compiled = prefiltered_formats(contents, fast)
+            # patterns in Rust's syntax, formats prefiltered (one walk); a union's
+            # members (union_members) read the same with its formats rewritten
+            compiled = _rewritten(contents, rust, fast)
+            self._documents[path] = compiled
             uri = ROOT_URI + path
             self.draft_of[path] = "7" if is_seven else "2020-12"
             self.canonical[path] = uri

@@ -12,6 +12,7 @@ import json
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator
+from functools import cached_property
 from importlib.resources import files
 from types import ModuleType
 from typing import Any
@@ -312,7 +313,7 @@ class FullCheck:
         # The compiled check (runtime._fastcheck.FastCheck), when the package's
         # Contracts set it: see prune.
         self.fast: Any = None
-        self.locations: dict[int, str] = {}  # id of a subschema -> "file#pointer"
+        self._resources: list[tuple[str, Any]] = []  # file -> contents registered
         # Whether a schema holds unevaluated*: jsonschema walks again every
         # subschema of its scope for each value, which prune spares (see there).
         self.walks_scopes = False
@@ -342,10 +343,7 @@ class FullCheck:
                 # Without $schema, jsonschema keeps our validator class (ECMA
                 # patterns, decimal multipleOf, our formats) across $refs.
                 contents = {k: v for k, v in contents.items() if k != "$schema"}
-            for pointer, node in subschemas(contents):
-                if "$schema" not in node:  # its own draft: jsonschema's class
-                    where = quote(pointer, safe="/~$!&'()*+,;=:@")
-                    self.locations[id(node)] = f"{path}#{where}" if pointer else path
+            self._resources.append((path, contents))
             resource: Resource[Any] = spec.create_resource(contents)
             uri = ROOT_URI + path
             self.draft_of[path] = "7" if is_seven else "2020-12"
@@ -371,6 +369,18 @@ class FullCheck:
             _offline_registry().with_resources(resources).crawl()
         )
         self._cache: dict[str, Validator] = {}
+
+    @cached_property
+    def locations(self) -> dict[int, str]:
+        """Each subschema's location (``file#pointer``) by its id, for
+        :meth:`prune` (found on its first use, not by every refusal)."""
+        found = {}
+        for path, contents in self._resources:
+            for pointer, node in subschemas(contents):
+                if "$schema" not in node:  # its own draft: jsonschema's class
+                    where = quote(pointer, safe="/~$!&'()*+,;=:@")
+                    found[id(node)] = f"{path}#{where}" if pointer else path
+        return found
 
     def prune(self, schema: Any, instance: Any) -> bool:
         """Whether jsonschema-rs finds a non-empty object or array valid against a

@@ -74,32 +74,42 @@ def _strip(
 
 def _reached_from_unions(schema: Any) -> set[str]:
     """The ``ref`` of every schema a ``union`` 's choices reach by reference
-    (``definition-ref``), directly or through other references."""
-    by_ref = {node["ref"]: node for node in _nodes(schema) if _has_ref(node)}
-    todo = [
-        choice
-        for node in _nodes(schema)
-        if node.get("type") == "union"
-        for choice in _as_list(node.get("choices"))
-    ]
+    (``definition-ref``), directly or through other references: one walk of
+    ``schema``, then one of each schema reached."""
+    by_ref: dict[str, dict[str, Any]] = {}
+    todo: list[Any] = []  # the refs to follow (a string each, in a valid schema)
+    stack: list[tuple[Any, bool]] = [(schema, False)]
+    while stack:
+        node, in_choice = stack.pop()
+        if isinstance(node, list | tuple):
+            stack.extend((item, in_choice) for item in node)
+            continue
+        if not isinstance(node, dict):
+            continue
+        if _has_ref(node):
+            by_ref[node["ref"]] = node
+        kind = node.get("type")
+        if in_choice and kind == "definition-ref":
+            todo.append(node.get("schema_ref"))
+        for key, value in node.items():
+            stack.append((value, in_choice or (kind == "union" and key == "choices")))
     reached: set[str] = set()
     while todo:
-        for node in _nodes(todo.pop()):
-            target = node.get("schema_ref")
-            if node.get("type") == "definition-ref" and isinstance(target, str):
-                if target not in reached:
-                    reached.add(target)
-                    if target in by_ref:
-                        todo.append(by_ref[target])
+        target = todo.pop()
+        if not isinstance(target, str) or target in reached:
+            continue
+        reached.add(target)
+        if target in by_ref:
+            todo += [
+                node.get("schema_ref")
+                for node in _nodes(by_ref[target])
+                if node.get("type") == "definition-ref"
+            ]
     return reached
 
 
 def _has_ref(node: dict[str, Any]) -> bool:
     return isinstance(node.get("ref"), str)
-
-
-def _as_list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
 
 
 def _nodes(schema: Any) -> Iterator[dict[str, Any]]:

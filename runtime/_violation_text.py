@@ -205,6 +205,16 @@ _LIMITS = {
 
 
 @functools.lru_cache(maxsize=4096)
+def _required(message: str) -> Any:
+    """The property name of jsonschema's "'a' is a required property"."""
+    missing = message.split(" is a required property")[0]
+    try:
+        return json.loads(missing.replace("'", '"'))
+    except ValueError:
+        return missing
+
+
+@functools.lru_cache(maxsize=4096)
 def _unexpected(message: str) -> tuple[str, ...]:
     """The property names of jsonschema's "('a', 'b' were unexpected)";
     remembered (a union report meets the same message in many branches)."""
@@ -290,11 +300,7 @@ def from_jsonschema(
         keyword = error.validator
         value = error.validator_value
         if keyword == "required":
-            missing = error.message.split(" is a required property")[0]
-            try:
-                name = json.loads(missing.replace("'", '"'))
-            except ValueError:
-                name = missing
+            name = _required(error.message)
             out.append(
                 Violation(pointer([*path, name]), "a required property", "nothing")
             )

@@ -197,15 +197,17 @@ class ContractValidator:
         # One pass keeps the bytes the two checks below look for: "N" and "I" (of
         # NaN and Infinity) and the brackets, which bound the depth from above.
         marks = json_marks(data)
-        if b"N" in marks or b"I" in marks:
+        value: Any = orjson_value(data) if parse else _UNPARSED
+        parsed = value is not _UNPARSED and value is not NOT_FAST
+        # A text orjson parsed is JSON (RFC 8259): no NaN nor Infinity outside strings.
+        if not parsed and (b"N" in marks or b"I" in marks):
             constant = non_json_constant(data)
             if constant is not None:
                 raise ContractViolation(
                     self.contract, [Violation("", "valid JSON", constant)]
                 )
-        value: Any = orjson_value(data) if parse else _UNPARSED
         if marks.count(b"[") + marks.count(b"{") > limits.max_depth:
-            depth = nesting_depth(data, valid_json=parse and value is not NOT_FAST)
+            depth = nesting_depth(data, valid_json=parsed)
             if depth > limits.max_depth:
                 raise ContractViolation(
                     self.contract,

@@ -327,3 +327,27 @@ def test_prefiltered_formats_keep_their_place() -> None:
         verdicts = [before.is_valid(case) for case in cases]
         assert [after.is_valid(case) for case in cases] == verdicts
         assert True in verdicts and False in verdicts
+
+
+def test_limits_of_a_full_check_contract(contracts: Contracts) -> None:
+    """A full-check contract parses before the depth is counted: the refusals of
+    NaN, of too deep a text (with escapes in its strings) and of malformed JSON
+    are the ones the limits always gave."""
+    validator = contracts.get("a.json")
+    deep = b'{"code": "a1", "x": ' + b'["\\\\\\"[", ' * 70 + b"1" + b"]" * 70 + b"}"
+    for text, expected in (
+        (b'{"code": "a1", "price": NaN}', "valid JSON"),
+        (b'{"code": "a1", "price": -Infinity}', "valid JSON"),
+        (deep, "nesting depth at most 64"),
+        (b'{"code": "a1", "x": [[' + b'"\\\\"]', "valid JSON"),
+    ):
+        with pytest.raises(ContractViolation) as caught:
+            validator.validate_json(text)
+        assert [v.expected for v in caught.value.violations] == [expected], text
+    assert "line 1" in caught.value.violations[0].got
+    with pytest.raises(ContractViolation) as caught:
+        validator.validate_json(b'{"code": "a1", "price": NaN}')
+    assert caught.value.violations[0].got == "NaN (not a JSON number)"
+    with pytest.raises(ContractViolation) as caught:
+        validator.validate_json(deep)
+    assert caught.value.violations[0].got == "depth 71"

@@ -31,12 +31,24 @@ class Name(Model):
     note: Annotated[Str, format_("uri-reference")] | None = None
 
 
+class Leaf(Model):
+    at: Annotated[Str, format_("date")]
+
+
+class Mid(Model):
+    leaf: Leaf
+
+
 class Page(Model):
     when: Annotated[Str, format_("date-time")]
     code: Annotated[Str, pattern("^[a-z]+$")]
     email: Annotated[Str, format_("email")] | None = None  # no fast pattern
     target: Link | Name  # a union told apart by a format only
     links: list[Link] = []
+    # a union's choice that reaches a format through two references
+    pick: Mid | Name | None = None
+    mids: list[Mid] = []
+    leaves: list[Leaf] = []
 
 
 def marked(schema: Any, marker: str) -> int:
@@ -61,12 +73,12 @@ def stripped() -> tuple[TypeAdapter[Page], SchemaValidator, Any]:
 
 def test_format_steps_go_outside_unions_only() -> None:
     adapter, _, schema = stripped()
-    assert marked(adapter.core_schema, FORMAT_STEP) == 4  # Link once, by reference
+    assert marked(adapter.core_schema, FORMAT_STEP) == 5  # Link, Leaf once each
     assert marked(adapter.core_schema, PATTERN_STEP) == 2
     assert marked(schema, PATTERN_STEP) == 0
-    # Link's and Name's formats (in the union's choices, and Link again by
-    # reference in ``links``) stay; ``when`` and ``email`` go
-    assert marked(schema, FORMAT_STEP) == 2
+    # Link's, Name's and Leaf's formats (in the unions' choices, by reference for
+    # Link and, through Mid, for Leaf) stay; ``when`` and ``email`` go
+    assert marked(schema, FORMAT_STEP) == 3
 
 
 def test_the_typed_value_is_the_models() -> None:
@@ -77,10 +89,15 @@ def test_the_typed_value_is_the_models() -> None:
         b' "target": {"href": "http://x"}, "links": [{"href": "http://y"}]}',
         b'{"when": "2024-01-01T00:00:00Z", "code": "ab", "email": "a@b.c",'
         b' "target": {"href": "n:1", "note": "#/a"}}',
+        b'{"when": "2024-01-01T00:00:00Z", "code": "ab", "target": {"href": "n1"},'
+        b' "pick": {"leaf": {"at": "not a date"}, "href": "n2"}}',
+        b'{"when": "2024-01-01T00:00:00Z", "code": "ab", "target": {"href": "n1"},'
+        b' "pick": {"leaf": {"at": "2024-02-29"}}, "mids": [], "leaves": []}',
     ):
         whole = adapter.validate_json(text)
         fast = validator.validate_json(text)
         assert type(fast.target) is type(whole.target)
+        assert type(fast.pick) is type(whole.pick)
         assert fast == whole
 
 
