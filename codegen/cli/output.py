@@ -74,9 +74,8 @@ def show(report: Report, fmt: Format, *, err: bool = False) -> None:
     elif fmt is Format.github_actions:
         for annotation in report.annotations:
             typer.echo(annotation.command(), err=err)
-    else:
-        for line in report.text:
-            typer.echo(line, err=err)
+    elif report.text:  # one write: a line per file is thousands of writes
+        typer.echo("\n".join(report.text), err=err)
 
 
 def errors_report(errors: Sequence[ContractError]) -> Report:
