@@ -40,3 +40,54 @@ def test_generate_turns_the_collector_off_and_back(
     finally:
         (gc.enable if was else gc.disable)()
     assert seen and not any(seen)  # off while compiling, in generate and check
+
+
+def test_generate_freezes_nothing_a_long_lived_process_must_collect(
+    tmp_path: Path,
+) -> None:
+    """A test run or a dev server calls ``generate`` many times: nothing may be
+    moved to the permanent generation, and a cycle made while the collector was
+    off is still collected once it is on again."""
+    write_shape(tmp_path / "schemas", "events", 4)
+    frozen = gc.get_freeze_count()
+    was = gc.isenabled()
+    gc.enable()
+    try:
+
+        class Node:
+            other: object = None
+
+        with api.no_cycle_collection():
+            a, b = Node(), Node()
+            a.other, b.other = b, a  # a cycle, garbage once the names are gone
+            cycle = id(a)
+            del a, b
+            api.generate_to(tmp_path / "schemas", tmp_path / "out")
+        assert gc.get_freeze_count() == frozen
+        gc.collect()
+        assert all(id(o) != cycle for o in gc.get_objects() if isinstance(o, Node))
+    finally:
+        (gc.enable if was else gc.disable)()
+
+
+def test_the_command_keeps_the_collector_off_until_exit(tmp_path: Path) -> None:
+    """``contracts`` is a short-lived process: ``main`` turns the collector off
+    for its whole life (no walk of the heap per generation, none at exit)."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import gc, sys\n"
+        "from codegen import cli\n"
+        "sys.argv = ['contracts', '--help']\n"
+        "try:\n"
+        "    cli.main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(gc.isenabled())\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "False"
