@@ -32,8 +32,9 @@ def no_cycle_collection() -> Iterator[None]:
     384 vs 385 MB). Nothing is frozen: in a long-lived process (a test run, a
     dev server) the objects of one generation must stay collectable, so the
     first collection after walks what is still alive (0.1-0.3 s at 1,000
-    schemas). The ``contracts`` command, a short-lived process, keeps the
-    collector off from start to exit (:func:`codegen.cli.main`)."""
+    schemas). ``contracts generate`` and ``contracts check``, whose process
+    ends with the command, keep it off until exit
+    (:func:`collector_off_until_exit`)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -41,6 +42,14 @@ def no_cycle_collection() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def collector_off_until_exit() -> None:
+    """For a command whose process ends when it does (``generate``, ``check``):
+    the cyclic collector off until exit, so neither the heap a generation leaves
+    nor the interpreter's exit is walked. Commands that may run long (``dlq``,
+    ``drift --redis``) keep it."""
+    gc.disable()
 
 
 def generate(schemas: Path, settings: Settings | None = None) -> GenerateResult:

@@ -70,24 +70,39 @@ def test_generate_freezes_nothing_a_long_lived_process_must_collect(
         (gc.enable if was else gc.disable)()
 
 
-def test_the_command_keeps_the_collector_off_until_exit(tmp_path: Path) -> None:
-    """``contracts`` is a short-lived process: ``main`` turns the collector off
-    for its whole life (no walk of the heap per generation, none at exit)."""
+@pytest.mark.parametrize(
+    ("command", "off"),
+    [(["generate"], True), (["check"], True), (["dlq", "--help"], False)],
+)
+def test_the_command_keeps_the_collector_off_until_exit(
+    tmp_path: Path, command: list[str], off: bool
+) -> None:
+    """``contracts generate`` and ``check`` end with their process: the collector
+    stays off for the rest of its life (no walk of the heap the generation leaves,
+    none at exit). A command that may run long (``dlq``) leaves it on."""
     import subprocess
     import sys
 
+    write_shape(tmp_path / "schemas", "events", 4)
+    args = [*command]
+    if command[0] != "dlq":
+        args += ["--schemas", str(tmp_path / "schemas"), "--out", str(tmp_path / "out")]
     probe = (
         "import gc, sys\n"
         "from codegen import cli\n"
-        "sys.argv = ['contracts', '--help']\n"
+        f"sys.argv = ['contracts', *{args!r}]\n"
         "try:\n"
         "    cli.main()\n"
         "except SystemExit:\n"
         "    pass\n"
         "print(gc.isenabled())\n"
     )
+    if command == ["check"]:  # something to check
+        from codegen import api as _api
+
+        _api.generate_to(tmp_path / "schemas", tmp_path / "out")
     done = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, check=False
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip().splitlines()[-1] == "False"
+    assert done.stdout.strip().splitlines()[-1] == str(not off)

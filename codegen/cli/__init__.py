@@ -9,7 +9,6 @@ incompatible changes), 2 usage or input error.
 
 from __future__ import annotations
 
-import gc
 import sys
 
 import typer
@@ -33,10 +32,6 @@ app.add_typer(dlq_app, name="dlq")
 
 
 def main() -> None:
-    # A short-lived process that builds millions of objects with almost no cycles
-    # (codegen.api.no_cycle_collection): the cyclic collector stays off until exit,
-    # where the interpreter then skips its final walk of the heap too.
-    gc.disable()
     try:
         app()
     except KeyboardInterrupt:

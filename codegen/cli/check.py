@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from codegen import api
 from codegen.api import check as stale_files
 from codegen.cli.config import resolve_config
 from codegen.cli.options import EnvelopeOpt, OutOpt, SchemasOpt, StrictOpt
@@ -26,6 +27,7 @@ def check(
     error_format: FormatOpt = Format.text,
 ) -> None:
     """Exit 1 when the generated files are not what the schemas give."""
+    api.collector_off_until_exit()
     config = resolve_config(schemas, out, envelope, strict)
     try:
         problems = stale_files(config.schemas, config.out, config.settings)

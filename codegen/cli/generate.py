@@ -21,6 +21,7 @@ def generate(
     error_format: FormatOpt = Format.text,
 ) -> None:
     """Generate the Python package (and TypeScript package) from the schemas."""
+    api.collector_off_until_exit()
     config = resolve_config(schemas, out, envelope, strict)
     try:
         result, changed = api.generate_into(config.schemas, config.out, config.settings)
