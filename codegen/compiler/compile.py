@@ -272,6 +272,7 @@ def _compile(
                 tuple(checks),
                 tuple(imports),
                 reached[doc.path],
+                tuple(sorted(deps[doc.path] - {doc.path})),
             )
         )
     _check_import_cycles(modules)
