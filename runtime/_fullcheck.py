@@ -11,9 +11,8 @@ from __future__ import annotations
 import json
 import threading
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from functools import cached_property
-from importlib.resources import files
 from types import ModuleType
 from typing import Any
 from urllib.parse import quote, urldefrag, urljoin
@@ -27,8 +26,10 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7, DRAFT202012
 
 from runtime._fastcheck import (
+    SchemaFiles,
     dynamic_anchors,
     may_declare_dynamic_anchor,
+    schema_files,
     static_dynamic_refs,
     subschemas,
 )
@@ -55,7 +56,7 @@ def _drafts(
     plain: bool = False,
     prune: Prune | None = None,
     doomed: Doomed | None = None,
-) -> dict[str, type[Validator]]:
+) -> Mapping[str, type[Validator]]:
     """The validator classes of both drafts, with the package's semantics. Unless
     ``plain`` (the words as they were, for tests to compare with), unions decide
     branches by their first error and ``memo`` remembers errors: faster, and no
@@ -176,30 +177,48 @@ def _drafts(
         "patternProperties": pattern_properties,
         "additionalProperties": additional_properties,
     }
-    ours: dict[str, type[Validator]] = {
-        "2020-12": validators.extend(  # type: ignore[no-untyped-call]
-            validators.Draft202012Validator, overrides
-        ),
-        "7": validators.extend(  # type: ignore[no-untyped-call]
-            validators.Draft7Validator, overrides
-        ),
+    bases = {
+        "2020-12": validators.Draft202012Validator,
+        "7": validators.Draft7Validator,
     }
-    if plain:
-        return ours
+
+    # Each class is made on first use (about 0.5 ms each, attrs writing its
+    # methods): a package meets one or two of the eight.
+    def our_class(draft: str) -> type[Validator]:
+        cls: type[Validator] = validators.extend(  # type: ignore[no-untyped-call]
+            bases[draft], overrides
+        )
+        return cls if plain else adapted(cls)
+
     # A subschema with a "$schema" of its own is judged by jsonschema's class for
     # that draft (validator_for), without our keywords, as it always was; it gets
     # the unions and $ref above, which change no violation, only the time taken.
-    theirs: dict[Any, type[Validator]] = {
-        cls: validators.extend(  # type: ignore[no-untyped-call]
+    def their_class(cls: Any) -> type[Validator]:
+        made = validators.extend(  # type: ignore[no-untyped-call]
             cls, {k: v for k, v in unions.items() if k in cls.VALIDATORS}
         )
-        for cls in _BUILTIN
-    }
-    for cls in [*ours.values(), *theirs.values()]:
-        cls.evolve = _evolve(cls, theirs)  # type: ignore[method-assign]
+        return adapted(made)
+
+    def adapted(cls: Any) -> type[Validator]:
+        cls.evolve = _evolve(cls, theirs)
         if memo is not None:
-            cls.descend = _descend(cls.descend, memo, prune)  # type: ignore[attr-defined]
-    return ours
+            cls.descend = _descend(cls.descend, memo, prune)
+        return cls  # type: ignore[no-any-return]
+
+    theirs = _Classes(their_class)
+    return _Classes(our_class)
+
+
+class _Classes(dict[Any, Any]):
+    """Validator classes by draft, each made on its first look-up."""
+
+    def __init__(self, make: Callable[[Any], type[Validator]]) -> None:
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, key: Any) -> type[Validator]:
+        made = self[key] = self._make(key)
+        return made
 
 
 # In a schema's text: its keywords, or an escape that could spell them.
@@ -212,7 +231,7 @@ _BUILTIN = (
 )  # fmt: skip
 
 
-def _evolve(cls: Any, swaps: dict[Any, type[Validator]]) -> Any:
+def _evolve(cls: Any, swaps: _Classes) -> Any:
     """jsonschema's ``evolve`` (a validator for a subschema), with its own draft
     classes swapped for the ones of ``swaps``."""
     fields = [(f.name, f.alias) for f in attrs.fields(cls) if f.init]
@@ -220,7 +239,8 @@ def _evolve(cls: Any, swaps: dict[Any, type[Validator]]) -> Any:
     def evolve(self: Any, **changes: Any) -> Any:
         schema = changes.setdefault("schema", self.schema)
         new = validators.validator_for(schema, default=self.__class__)
-        new = swaps.get(new, new)
+        if new in _BUILTIN:
+            new = swaps[new]
         for name, alias in fields:
             if alias not in changes:
                 changes[alias] = getattr(self, name)
@@ -299,7 +319,12 @@ class FullCheck:
     """Builds and caches one jsonschema validator per contract of a package."""
 
     def __init__(
-        self, package: str, support: ModuleType, memo: Any = None, plain: bool = False
+        self,
+        package: str,
+        support: ModuleType,
+        memo: Any = None,
+        plain: bool = False,
+        schemas: SchemaFiles | None = None,
     ) -> None:
         self.memo = memo if memo is not None else Memo()
         self.format_checker = _format_checker(support)
@@ -317,12 +342,11 @@ class FullCheck:
         # Whether a schema holds unevaluated*: jsonschema walks again every
         # subschema of its scope for each value, which prune spares (see there).
         self.walks_scopes = False
-        root = files(package).joinpath("schemas")
-        texts = list(_walk(root, ""))
-        dynamic = {p for p, text in texts if may_declare_dynamic_anchor(text)}
-        anchors = dynamic_anchors(json.loads(t) for p, t in texts if p in dynamic)
-        for path, text in texts:
-            shipped = json.loads(text)
+        found = schema_files(package) if schemas is None else schemas
+        identified = False  # some subschema may have an $id or an anchor
+        dynamic = {p for p, text, _ in found if may_declare_dynamic_anchor(text)}
+        anchors = dynamic_anchors(d for p, _, d in found if p in dynamic)
+        for path, text, shipped in found:
             self.documents[path] = shipped
             # A $dynamicRef with one possible target is a $ref (as jsonschema-rs
             # gets it): the same verdicts and words, and it may be remembered.
@@ -335,6 +359,8 @@ class FullCheck:
                 self.remembers = False
             if "unevaluatedProperties" in text or "unevaluatedItems" in text:
                 self.walks_scopes = True
+            if not identified:
+                identified = _identifies(text, contents)
             is_seven = isinstance(contents, dict) and "draft-07" in str(
                 contents.get("$schema", "")
             )
@@ -356,7 +382,7 @@ class FullCheck:
         # doomed reads type, required, const and enum as drafts 6 and later do.
         self._tests: dict[tuple[Any, int], tuple[_Test | None, Any]] = {}
         self._located: dict[tuple[str, str], _Test | None] = {}
-        early = any(word in text for _, text in texts for word in _EARLY_DRAFTS)
+        early = any(word in text for _, text, _ in found for word in _EARLY_DRAFTS)
         self.drafts = _drafts(
             support,
             None if plain or not self.remembers else self.memo,
@@ -365,9 +391,14 @@ class FullCheck:
             doomed=None if early else self.doomed,
         )
         self._doomed = not early and not plain
-        self.registry: Registry[Any] = (
-            _offline_registry().with_resources(resources).crawl()
-        )
+        # Crawling finds the resources and anchors embedded in the documents:
+        # with no $id but a document's own and no anchor, there are none, and a
+        # lookup is of a file (by its path or its $id) and a JSON pointer, found
+        # without. referencing crawls by itself when a lookup misses, so this
+        # changes no resolution, only when the walk is paid: the GitHub webhook
+        # bundle's 6,162 subschemas took a fifth of the first refusal.
+        registry = _offline_registry().with_resources(resources)
+        self.registry: Registry[Any] = registry.crawl() if identified else registry
         self._cache: dict[str, Validator] = {}
 
     @cached_property
@@ -446,6 +477,25 @@ class FullCheck:
             )
             self._cache[contract] = cached
         return cached
+
+
+# Keywords that identify a subschema (and a "\\u" escape that could spell one).
+_IDENTIFYING = ('"$anchor"', '"$dynamicAnchor"', '"$recursiveAnchor"', "\\u")
+
+
+def _identifies(text: str, contents: Any) -> bool:
+    """Whether a schema file's JSON text may give a subschema a URI or an anchor
+    that only a crawl of the registry finds: an anchor keyword, an ``$id`` below
+    the top (or one that is an anchor, ``#name``), or an ``id`` of drafts 3 and
+    4; false only when surely not."""
+    own = isinstance(contents, dict) and isinstance(contents.get("$id"), str)
+    if own and "#" in contents["$id"]:
+        return True
+    return (
+        text.count('"$id"') > int(own)
+        or any(word in text for word in _IDENTIFYING)
+        or any(word in text for word in _EARLY_DRAFTS)
+    )
 
 
 # Drafts whose type, required or const differ from those doomed reads.
@@ -540,15 +590,6 @@ def _offline_registry() -> Registry[Any]:
 
 def _refuse(uri: str) -> Resource[Any]:
     raise referencing.exceptions.NoSuchResource(ref=uri)  # type: ignore[call-arg]
-
-
-def _walk(node: Any, prefix: str) -> Iterator[tuple[str, str]]:
-    for child in sorted(node.iterdir(), key=lambda c: c.name):
-        rel = f"{prefix}{child.name}"
-        if child.is_dir():
-            yield from _walk(child, rel + "/")
-        elif child.name.endswith(".json"):
-            yield rel, child.read_text(encoding="utf-8")
 
 
 def _strings_only(check: Any) -> Any:
