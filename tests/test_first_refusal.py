@@ -12,6 +12,7 @@ what it stands for.
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ from codegen.api import generate_to
 from codegen.emit import Settings
 from runtime import Contracts
 from runtime._fullcheck import _identifies
-from tests.conftest import GOLDEN, package_name
+from tests.conftest import GOLDEN, ROOT, package_name
 from tests.test_wording_speed import _mutations
 
 
@@ -122,3 +123,19 @@ def test_the_schema_files_are_read_once(tmp_path: Path, clean_modules: None) -> 
         assert full.documents[path] is value
         assert report.documents[path] is value
     assert fast.draft_of == full.draft_of
+
+
+def test_the_benchmark_children_import_what_a_service_imports() -> None:
+    """benchmarks/corpus_children.py times the first validation in a process that
+    has loaded the standard library only: a refusal's import of jsonschema (and
+    of what it imports) is timed with it, as a service pays it."""
+    script = (
+        "import sys, runpy; sys.argv = ['corpus_children.py'];"
+        f"runpy.run_path({str(ROOT / 'benchmarks' / 'corpus_children.py')!r});"
+        "print(sorted(m for m in ('jsonschema', 'referencing', 'attrs', 'codegen',"
+        " 'pydantic', 'runtime') if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False
+    )
+    assert done.stdout.strip() == "[]", done.stdout + done.stderr
