@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Mapping
 from functools import cached_property
 from types import ModuleType
 from typing import Any
-from urllib.parse import quote, urldefrag, urljoin
+from urllib.parse import quote, unquote, urldefrag, urljoin
 
 import attrs
 import referencing.exceptions
@@ -399,6 +399,11 @@ class FullCheck:
         # bundle's 6,162 subschemas took a fifth of the first refusal.
         registry = _offline_registry().with_resources(resources)
         self.registry: Registry[Any] = registry.crawl() if identified else registry
+        # Without one, a reference's target is found in the documents directly
+        # (see follow): doomed follows about 570 chains for a refused webhook.
+        self._by_uri: dict[str, Any] | None = None
+        if not identified:
+            self._by_uri = {uri: resource.contents for uri, resource in resources}
         self._cache: dict[str, Validator] = {}
 
     @cached_property
@@ -447,7 +452,7 @@ class FullCheck:
         key = (getattr(resolver, "_base_uri", None), id(schema))
         found = self._tests.get(key)
         if found is None:  # the schema is kept with it, so its id stays its own
-            found = self._tests[key] = (_test(resolver, schema), schema)
+            found = self._tests[key] = (_test(resolver, schema, self.follow), schema)
         test = found[0]
         return test is not None and test.fails(instance)
 
@@ -458,12 +463,48 @@ class FullCheck:
             return False
         key = (path, pointer)
         if key not in self._located:
+            # From the file's URI, as a reference to the file itself and the
+            # location would be looked up (its URI has no fragment).
             where = quote(pointer, safe="/~$!&'()*+,;=:@")
-            target = self.canonical[path] + (f"#{where}" if pointer else "")
-            resolver = self.registry.resolver()
-            self._located[key] = _test(resolver, {"$ref": target})
+            resolver = self.registry.resolver(base_uri=self.canonical[path])
+            self._located[key] = _test(resolver, {"$ref": f"#{where}"}, self.follow)
         test = self._located[key]
         return test is not None and test.fails(instance)
+
+    def follow(self, base: str, ref: str) -> tuple[Any, str] | None:
+        """The target of a ``$ref`` met at ``base`` and the base URI it resolves
+        from, as referencing finds them, read from the documents; None where
+        unsure (referencing then looks it up): a package whose subschemas may
+        have an $id or an anchor (nothing but a file and a JSON pointer is looked
+        up otherwise), a URI not registered (the meta-schemas jsonschema adds), a
+        fragment that is not a JSON pointer, a pointer that leads nowhere."""
+        documents = self._by_uri
+        if documents is None:
+            return None
+        if ref[:1] == "#":
+            uri, fragment = base, ref[1:]
+        else:
+            uri, fragment = urldefrag(urljoin(base, ref))
+        node = documents.get(uri, _ABSENT)
+        if node is _ABSENT or (fragment and fragment[0] != "/"):
+            return None
+        if fragment:
+            for segment in unquote(fragment[1:]).split("/"):
+                if isinstance(node, list):
+                    if not (segment.isascii() and segment.isdigit()):
+                        return None
+                    index = int(segment)
+                    if index >= len(node):
+                        return None
+                    node = node[index]
+                elif isinstance(node, dict):
+                    key = segment.replace("~1", "/").replace("~0", "~")
+                    if key not in node:
+                        return None
+                    node = node[key]
+                else:
+                    return None
+        return node, uri
 
     def validator(self, contract: str) -> Validator:
         cached = self._cache.get(contract)
@@ -535,25 +576,19 @@ class _Test:
         return False
 
 
-def _test(resolver: Any, schema: dict[str, Any]) -> _Test | None:
+def _test(
+    resolver: Any,
+    schema: dict[str, Any],
+    follow: Callable[[str, str], tuple[Any, str] | None] | None = None,
+) -> _Test | None:
     """The test of a schema, its ``$ref`` chain followed with jsonschema's
-    resolver; None where an ``$id`` beside a ``$ref`` could move its base, or
+    resolver (or ``follow``, FullCheck.follow, where it is sure: the same
+    targets); None where an ``$id`` beside a ``$ref`` could move its base, or
     the chain does not resolve (jsonschema then says why, when it walks)."""
-    node: Any = schema
-    for _ in range(20):
-        if not isinstance(node, dict):
-            return None
-        ref = node.get("$ref")
-        if ref is None:
-            break
-        if not isinstance(ref, str) or "$id" in node or "id" in node:
-            return None  # an $id beside it could move the base it resolves from
-        try:
-            resolved = resolver.lookup(ref)
-        except referencing.exceptions.Unresolvable:
-            return None
-        node, resolver = resolved.contents, resolved.resolver
-    else:
+    node = _target(resolver, schema, follow) if follow is not None else None
+    if node is None:
+        node = _target(resolver, schema)
+    if node is None:
         return None
     kinds: tuple[Callable[[Any], bool], ...] = ()
     named = node.get("type")
@@ -581,6 +616,43 @@ def _test(resolver: Any, schema: dict[str, Any]) -> _Test | None:
     if not (kinds or required or tags):
         return None
     return _Test(kinds, required, tuple(tags))
+
+
+_ABSENT = object()
+_NOWHERE = None  # no target: the chain loops, is unsure or does not resolve
+
+
+def _target(
+    resolver: Any,
+    schema: dict[str, Any],
+    follow: Callable[[str, str], tuple[Any, str] | None] | None = None,
+) -> Any:
+    """The schema at the end of a chain of lone ``$ref`` s, found with ``follow``
+    at every step (when given) or with jsonschema's resolver; None where there is
+    none to read: a chain ``follow`` is unsure of, a loop, a reference that does
+    not resolve or beside an ``$id``."""
+    node: Any = schema
+    base = getattr(resolver, "_base_uri", "")
+    for _ in range(20):
+        if not isinstance(node, dict):
+            return _NOWHERE
+        ref = node.get("$ref")
+        if ref is None:
+            return node
+        if not isinstance(ref, str) or "$id" in node or "id" in node:
+            return _NOWHERE  # an $id beside it could move the base it resolves from
+        if follow is not None:
+            found = follow(base, ref)
+            if found is None:
+                return _NOWHERE
+            node, base = found
+            continue
+        try:
+            resolved = resolver.lookup(ref)
+        except referencing.exceptions.Unresolvable:
+            return _NOWHERE
+        node, resolver = resolved.contents, resolved.resolver
+    return _NOWHERE
 
 
 def _offline_registry() -> Registry[Any]:

@@ -18,13 +18,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import referencing.exceptions
 
 import runtime._fullcheck
 from codegen.api import generate_to
 from codegen.emit import Settings
 from runtime import Contracts
+from runtime._fastcheck import subschemas
 from runtime._fullcheck import _identifies
-from tests.conftest import GOLDEN, ROOT, package_name
+from tests.conftest import GOLDEN, ROOT, package_name, sample_cases
 from tests.test_wording_speed import _mutations
 
 
@@ -139,3 +141,38 @@ def test_the_benchmark_children_import_what_a_service_imports() -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, check=False
     )
     assert done.stdout.strip() == "[]", done.stdout + done.stderr
+
+
+def test_follow_finds_what_referencing_finds(
+    tmp_path: Path, clean_modules: None
+) -> None:
+    """FullCheck.follow reads a reference's target from the documents (doomed
+    follows hundreds of chains on a first refusal): for every $ref of the golden
+    cases without $id or anchors below the top, the same object and base URI as
+    referencing's lookup, or None (unsure: referencing then decides)."""
+    followed = unsure = 0
+    for case in sample_cases():
+        package = _package(case.name, tmp_path / case.name)
+        checker = Contracts(package).full_checker
+        if checker._by_uri is None:
+            continue
+        for path, document in checker.documents.items():
+            base = checker.canonical[path]
+            refs = [n["$ref"] for _, n in subschemas(document) if "$ref" in n]
+            for ref in [*refs, "#", "#/nowhere", "#an-anchor", "other.json#/a"]:
+                if not isinstance(ref, str):
+                    continue
+                found = checker.follow(base, ref)
+                try:
+                    resolved = checker.registry.resolver(base_uri=base).lookup(ref)
+                except referencing.exceptions.Unresolvable:
+                    assert found is None, (case.name, ref)
+                    unsure += 1
+                    continue
+                if found is None:
+                    unsure += 1
+                    continue
+                assert found[0] is resolved.contents, (case.name, ref)
+                assert found[1] == resolved.resolver._base_uri, (case.name, ref)
+                followed += 1
+    assert followed >= 50 and unsure >= 10
