@@ -25,6 +25,7 @@ from jsonschema.protocols import Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7, DRAFT202012
 
+from runtime._doomed import EARLY_DRAFTS, Test, schema_test
 from runtime._fastcheck import (
     SchemaFiles,
     dynamic_anchors,
@@ -380,9 +381,9 @@ class FullCheck:
                 self.canonical[path] = urldefrag(urljoin(uri, declared)).url
                 resources.append((self.canonical[path], resource))
         # doomed reads type, required, const and enum as drafts 6 and later do.
-        self._tests: dict[tuple[Any, int], tuple[_Test | None, Any]] = {}
-        self._located: dict[tuple[str, str], _Test | None] = {}
-        early = any(word in text for _, text, _ in found for word in _EARLY_DRAFTS)
+        self._tests: dict[tuple[Any, int], tuple[Test | None, Any]] = {}
+        self._located: dict[tuple[str, str], Test | None] = {}
+        early = any(word in text for _, text, _ in found for word in EARLY_DRAFTS)
         self.drafts = _drafts(
             support,
             None if plain or not self.remembers else self.memo,
@@ -452,7 +453,10 @@ class FullCheck:
         key = (getattr(resolver, "_base_uri", None), id(schema))
         found = self._tests.get(key)
         if found is None:  # the schema is kept with it, so its id stays its own
-            found = self._tests[key] = (_test(resolver, schema, self.follow), schema)
+            found = self._tests[key] = (
+                schema_test(resolver, schema, self.follow),
+                schema,
+            )
         test = found[0]
         return test is not None and test.fails(instance)
 
@@ -467,7 +471,9 @@ class FullCheck:
             # location would be looked up (its URI has no fragment).
             where = quote(pointer, safe="/~$!&'()*+,;=:@")
             resolver = self.registry.resolver(base_uri=self.canonical[path])
-            self._located[key] = _test(resolver, {"$ref": f"#{where}"}, self.follow)
+            self._located[key] = schema_test(
+                resolver, {"$ref": f"#{where}"}, self.follow
+            )
         test = self._located[key]
         return test is not None and test.fails(instance)
 
@@ -535,124 +541,11 @@ def _identifies(text: str, contents: Any) -> bool:
     return (
         text.count('"$id"') > int(own)
         or any(word in text for word in _IDENTIFYING)
-        or any(word in text for word in _EARLY_DRAFTS)
+        or any(word in text for word in EARLY_DRAFTS)
     )
-
-
-# Drafts whose type, required or const differ from those doomed reads.
-_EARLY_DRAFTS = ("draft-03", "draft-04")
-# What a type names, for the types whose test no draft changed.
-_KINDS: dict[str, Callable[[Any], bool]] = {
-    "object": lambda v: isinstance(v, dict),
-    "array": lambda v: isinstance(v, list),
-    "string": lambda v: isinstance(v, str),
-    "boolean": lambda v: isinstance(v, bool),
-    "null": lambda v: v is None,
-}
-
-
-@attrs.frozen
-class _Test:
-    """What a schema asserts that doomed reads: its types (when each is one of
-    _KINDS), its required properties, and the strings allowed per property."""
-
-    kinds: tuple[Callable[[Any], bool], ...]
-    required: tuple[str, ...]
-    tags: tuple[tuple[str, frozenset[str]], ...]
-
-    def fails(self, instance: Any) -> bool:
-        if self.kinds and not any(kind(instance) for kind in self.kinds):
-            return True
-        if not isinstance(instance, dict):
-            return False
-        for name in self.required:
-            if name not in instance:
-                return True
-        for name, allowed in self.tags:
-            if name in instance:
-                given = instance[name]
-                if not isinstance(given, str) or given not in allowed:
-                    return True
-        return False
-
-
-def _test(
-    resolver: Any,
-    schema: dict[str, Any],
-    follow: Callable[[str, str], tuple[Any, str] | None] | None = None,
-) -> _Test | None:
-    """The test of a schema, its ``$ref`` chain followed with jsonschema's
-    resolver (or ``follow``, FullCheck.follow, where it is sure: the same
-    targets); None where an ``$id`` beside a ``$ref`` could move its base, or
-    the chain does not resolve (jsonschema then says why, when it walks)."""
-    node = _target(resolver, schema, follow) if follow is not None else None
-    if node is None:
-        node = _target(resolver, schema)
-    if node is None:
-        return None
-    kinds: tuple[Callable[[Any], bool], ...] = ()
-    named = node.get("type")
-    names = [named] if isinstance(named, str) else named
-    if isinstance(names, list) and names and all(n in _KINDS for n in names):
-        kinds = tuple(_KINDS[n] for n in names)
-    wanted = node.get("required")
-    required = tuple(
-        n for n in (wanted if isinstance(wanted, list) else ()) if isinstance(n, str)
-    )
-    tags = []
-    props = node.get("properties")
-    for name, prop in (props if isinstance(props, dict) else {}).items():
-        if not isinstance(prop, dict) or "$ref" in prop:
-            continue  # draft-07 reads nothing beside a $ref
-        allowed = None
-        if "const" in prop:
-            if isinstance(prop["const"], str):
-                allowed = frozenset([prop["const"]])
-        elif isinstance(prop.get("enum"), list) and prop["enum"]:
-            if all(isinstance(v, str) for v in prop["enum"]):
-                allowed = frozenset(prop["enum"])
-        if allowed is not None:
-            tags.append((name, allowed))
-    if not (kinds or required or tags):
-        return None
-    return _Test(kinds, required, tuple(tags))
 
 
 _ABSENT = object()
-_NOWHERE = None  # no target: the chain loops, is unsure or does not resolve
-
-
-def _target(
-    resolver: Any,
-    schema: dict[str, Any],
-    follow: Callable[[str, str], tuple[Any, str] | None] | None = None,
-) -> Any:
-    """The schema at the end of a chain of lone ``$ref`` s, found with ``follow``
-    at every step (when given) or with jsonschema's resolver; None where there is
-    none to read: a chain ``follow`` is unsure of, a loop, a reference that does
-    not resolve or beside an ``$id``."""
-    node: Any = schema
-    base = getattr(resolver, "_base_uri", "")
-    for _ in range(20):
-        if not isinstance(node, dict):
-            return _NOWHERE
-        ref = node.get("$ref")
-        if ref is None:
-            return node
-        if not isinstance(ref, str) or "$id" in node or "id" in node:
-            return _NOWHERE  # an $id beside it could move the base it resolves from
-        if follow is not None:
-            found = follow(base, ref)
-            if found is None:
-                return _NOWHERE
-            node, base = found
-            continue
-        try:
-            resolved = resolver.lookup(ref)
-        except referencing.exceptions.Unresolvable:
-            return _NOWHERE
-        node, resolver = resolved.contents, resolved.resolver
-    return _NOWHERE
 
 
 def _offline_registry() -> Registry[Any]:
