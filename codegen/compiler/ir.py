@@ -241,6 +241,7 @@ class Module:
     full_check: tuple[str, ...] = ()  # "file#/pointer" locations Pydantic can't express
     imports: tuple[TypeName, ...] = field(default=())
     documents: tuple[str, ...] = ()  # the files it reaches, itself included (sorted)
+    references: tuple[str, ...] = ()  # the other files its $refs name directly (sorted)
 
 
 @dataclass(frozen=True)
