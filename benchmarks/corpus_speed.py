@@ -34,10 +34,10 @@ from __future__ import annotations
 import argparse
 import compileall
 import json
+import re
 import subprocess
 import sys
 import tempfile
-import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -56,6 +56,11 @@ from benchmarks.differential import (
 from codegen.errors import ContractError
 
 TIMING_JS = Path(__file__).resolve().parent / "corpora" / "timing.mjs"
+RUNTIME = Path(__file__).resolve().parent.parent / "runtime"
+_NODE = re.compile(r"[/\\]node[/\\]")  # runtime/node: TypeScript, no Python
+# The Python children: a script that imports what a service imports (the runtime),
+# not this one's imports (the compiler, jsonschema for the reference verdicts).
+CHILDREN = Path(__file__).resolve().parent / "corpus_children.py"
 
 
 def build(corpus: Corpus, work: Path, space: Workspace) -> tuple[Corpus, Package]:
@@ -92,106 +97,6 @@ def _preparable(errors: tuple[ContractError, ...]) -> bool:
     return bool(errors) and all(e.code in PREPARABLE for e in errors)
 
 
-def python_child(root: str, package: str, docs: str, rounds: int) -> None:
-    """In a fresh interpreter: the Python figures, as one JSON line. ``docs``
-    holds ``[contract, JSON text]`` pairs; the first contract's module is the one
-    whose import is timed."""
-    sys.path.insert(0, root)
-    from importlib import import_module
-
-    from runtime import Contracts, ContractViolation
-
-    contracts = Contracts(package)
-    pairs = [(c, t.encode()) for c, t in json.loads(Path(docs).read_text("utf-8"))]
-    validators = {c: contracts.get(c) for c in dict.fromkeys(c for c, _ in pairs)}
-    module = validators[pairs[0][0]]._module
-    started, cpu = time.perf_counter(), time.process_time()
-    import_module(f"{package}.{module}")
-    import_s = time.perf_counter() - started
-    import_cpu = time.process_time() - cpu
-
-    def verdict(contract: str, text: bytes) -> bool:
-        try:
-            validators[contract].validate_json(text)
-        except ContractViolation:
-            return False
-        return True
-
-    started, cpu = time.perf_counter(), time.process_time()
-    verdict(*pairs[0])
-    first_s = time.perf_counter() - started
-    first_cpu = time.process_time() - cpu
-    valid = [verdict(*p) for p in pairs]
-    rounds_ms: list[list[float]] = []
-    for _ in range(rounds):
-        spent = [0.0, 0.0]  # invalid, valid
-        for pair, ok in zip(pairs, valid, strict=True):
-            started = time.perf_counter()
-            verdict(*pair)
-            spent[ok] += time.perf_counter() - started
-        rounds_ms.append([x * 1000 for x in spent])
-    figures = {
-        "import_ms": import_s * 1000,
-        "first_ms": first_s * 1000,
-        "import_cpu_ms": import_cpu * 1000,
-        "first_cpu_ms": first_cpu * 1000,
-        "rounds_ms": rounds_ms,
-        "valid": valid,
-    }
-    print(json.dumps(figures))
-
-
-def import_child(root: str, package: str) -> None:
-    """In a fresh interpreter: import every module of a package (every model), and
-    in another, the first validation of one contract; one JSON line."""
-    sys.path.insert(0, root)
-    from importlib import import_module
-
-    from runtime import Contracts
-
-    contracts = Contracts(package)
-    modules = sorted({e["module"] for e in contracts.manifest["contracts"]})
-    started, cpu = time.perf_counter(), time.process_time()
-    loaded = [import_module(f"{package}.{m}") for m in modules]
-    import_s = time.perf_counter() - started
-    import_cpu = time.process_time() - cpu
-    classes = sum(
-        isinstance(v, type) and v.__module__ == m.__name__
-        for m in loaded
-        for v in vars(m).values()
-    )
-    print(
-        json.dumps(
-            {
-                "import_ms": import_s * 1000,
-                "import_cpu_ms": import_cpu * 1000,
-                "classes": classes,
-            }
-        )
-    )
-
-
-def first_child(root: str, package: str, contract: str) -> None:
-    sys.path.insert(0, root)
-    from runtime import Contracts, ContractViolation
-
-    validator = Contracts(package).get(contract)
-    started, cpu = time.perf_counter(), time.process_time()
-    try:
-        validator.validate_json(b"{}")
-    except ContractViolation:
-        pass
-    spent = time.perf_counter() - started
-    print(
-        json.dumps(
-            {
-                "first_ms": spent * 1000,
-                "first_cpu_ms": (time.process_time() - cpu) * 1000,
-            }
-        )
-    )
-
-
 def synthetic(work: Path, count: int) -> dict[str, Any]:
     """Import and first validation of a package compiled from ``count`` synthetic
     events (``benchmarks/synth.py``): every model, and one contract alone."""
@@ -204,18 +109,24 @@ def synthetic(work: Path, count: int) -> dict[str, Any]:
         raise SystemExit(f"the synthetic set is refused: {package.reasons()}")
     root = str(space.root / "python")
     _bytecode(space, package.name)
-    figures = _run([sys.executable, __file__, "--import-child", root, package.name])
+    figures = _run(
+        [sys.executable, str(CHILDREN), "--import-child", root, package.name]
+    )
     contract = next(c for c in package.contracts if "#" not in c)
     first = _run(
-        [sys.executable, __file__, "--first-child", root, package.name, contract]
+        [sys.executable, str(CHILDREN), "--first-child", root, package.name, contract]
     )
     return {"events": count, "contract": contract, **figures, **first}
 
 
 def _bytecode(space: Workspace, package: str) -> None:
-    """Compile the package's bytecode first, as installing it does (pip), so imports
-    are timed without compiling sources."""
+    """Compile the bytecode of the package and of the runtime first, as installing
+    them does (pip), so imports are timed without compiling sources. (Where
+    PYTHONDONTWRITEBYTECODE is set, as on the dev machines, the runtime's modules
+    were compiled from source in every child: the first refused message compiled
+    runtime/_fullcheck.py, _union_report.py and _fastcheck.py, about 12 ms.)"""
     compileall.compile_dir(str(space.root / "python" / package), quiet=1)
+    compileall.compile_dir(str(RUNTIME), quiet=1, rx=_NODE)
 
 
 def _run(args: list[str]) -> dict[str, Any]:
@@ -244,7 +155,7 @@ def run(
     python = _run(
         [
             sys.executable,
-            __file__,
+            str(CHILDREN),
             "--python-child",
             json.dumps([str(space.root / "python"), package.name, str(docs), rounds]),
         ]
@@ -261,7 +172,7 @@ def run(
                 python,
                 [
                     sys.executable,
-                    __file__,
+                    str(CHILDREN),
                     "--python-child",
                     json.dumps([str(space.root / "python"), package.name, str(one), 0]),
                 ],
@@ -381,19 +292,7 @@ def main(argv: list[str] | None = None) -> int:
         default=120,
         help="events of the synthetic package to import (120: about 650 models)",
     )
-    parser.add_argument("--python-child", help=argparse.SUPPRESS)
-    parser.add_argument("--import-child", nargs=2, help=argparse.SUPPRESS)
-    parser.add_argument("--first-child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.python_child:
-        python_child(*json.loads(args.python_child))
-        return 0
-    if args.import_child:
-        import_child(*args.import_child)
-        return 0
-    if args.first_child:
-        first_child(*args.first_child)
-        return 0
     names = list(CORPORA) if args.corpus == "all" else [args.corpus]
     reports = []
     for i, name in enumerate(names):

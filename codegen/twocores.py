@@ -6,8 +6,10 @@ machine with two cores or more the work is shared with a child made with
 ``fork`` (it inherits what is compiled, nothing is re-parsed):
 
 - the child is made during compiling, as soon as references are resolved
-  (:func:`compile.compile_unbundled`'s ``early``): it bundles the schemas
-  (:meth:`Bundling.raw`) while this process lowers them; then, told what
+  (:func:`compile.compile_unbundled`'s ``early``): while this process lowers
+  the schemas it hashes the files' fingerprints (:meth:`Bundling.prints`,
+  quadratic in a chain of references; sent back at once, this process waits
+  for them once lowered) and bundles the schemas (:meth:`Bundling.raw`); then, told what
   lowering gave (the unions told apart by a tag, the files for cfworker, the
   contracts), it finishes the bundles and renders what only they give
   (:func:`emit.ts_checks_part`: the precompiled validators ``ts/_checks/`` and
@@ -73,6 +75,7 @@ from codegen.emit import (
 # Below this many modules a child costs more than it saves.
 MIN_MODULES = 100
 _LOWERED, _RENDERED, _WRITTEN, _FAILED, _GO = b"L", b"R", b"D", b"E", b"W"
+_PRINTS = b"P"  # the fingerprints, the child's first message
 _NEED, _CHUNK, _NONE = b"N", b"C", b"X"  # asking for files to write; the answers
 # Files the parent writes between looks at the child's asking (and the fewest it
 # hands over).
@@ -132,11 +135,12 @@ class Generation:
             os.waitpid(self.pid, 0)
             self.pid = None
 
-    def start(self, bundling: Bundling) -> None:
-        """Fork the child, if one pays (:func:`use_child`): it bundles while
-        this process lowers."""
+    def start(self, bundling: Bundling) -> Callable[[], dict[str, str] | None] | None:
+        """Fork the child, if one pays (:func:`use_child`): it hashes the
+        fingerprints and bundles while this process lowers. Return what reads
+        the child's fingerprints (:meth:`prints`), or ``None`` without a child."""
         if self.pid is not None or not use_child(len(bundling.documents)):
-            return
+            return None
         self.existing = existing_files(self.out, OWNED)
         present = set(self.existing)
         up_read, up_write = os.pipe()  # child -> parent
@@ -153,6 +157,23 @@ class Generation:
         self.pid = pid
         self.up = os.fdopen(up_read, "rb", buffering=0)
         self.down = os.fdopen(down_write, "wb")
+        return self.prints
+
+    def prints(self) -> dict[str, str] | None:
+        """The fingerprints the child made (waiting for them if need be), or
+        ``None`` if it failed first (this process makes them then; the child's
+        failure shows again when its files are asked for)."""
+        if self.up is None or _read(self.up, 1) != _PRINTS:
+            return None
+        header = _read(self.up, 8)
+        if len(header) != 8:
+            return None
+        (size,) = struct.unpack("<Q", header)
+        payload = _read(self.up, size)
+        if len(payload) != size:
+            return None
+        prints: dict[str, str] = marshal.loads(payload)
+        return prints
 
     def build_and_write(
         self,
@@ -385,7 +406,12 @@ def _child(
     try:
         with os.fdopen(up, "wb") as send, os.fdopen(down, "rb") as receive:
             try:
-                raw = bundling.raw()  # while the parent lowers
+                # While the parent lowers: the fingerprints first (it waits for
+                # them once lowered), then the longest part of bundling.
+                prints = marshal.dumps(bundling.prints())
+                send.write(_PRINTS + struct.pack("<Q", len(prints)) + prints)
+                send.flush()
+                raw = bundling.raw()
                 if receive.read(1) != _LOWERED:
                     return  # the parent stopped: a compile error
                 (size,) = struct.unpack("<Q", receive.read(8))

@@ -224,10 +224,25 @@ def static_dynamic_refs(schema: Any, anchors: Counter[str]) -> Any:
 _DATA = frozenset({"const", "enum", "default", "examples"})
 
 
+# A package's schema files: each one's path (below ``schemas/``), JSON text and
+# parsed value.
+SchemaFiles = list[tuple[str, str, Any]]
+
+
+def schema_files(package: str) -> SchemaFiles:
+    """A package's schema files, in path order, read and parsed once for all the
+    checkers of a package (none of them changes a parsed value): the GitHub
+    webhook bundle is 629 kB of JSON."""
+    root = files(package).joinpath("schemas")
+    return [(path, text, json.loads(text)) for path, text in _walk(root, "")]
+
+
 class FastCheck:
     """One compiled validator per contract of a package, built on first use."""
 
-    def __init__(self, package: str, support: ModuleType) -> None:
+    def __init__(
+        self, package: str, support: ModuleType, schemas: SchemaFiles | None = None
+    ) -> None:
         self._formats: dict[str, Callable[[str], bool]] = dict.fromkeys(
             _BUILTIN_FORMATS, _accept
         )
@@ -243,10 +258,9 @@ class FastCheck:
         self._documents: dict[str, Any] = {}
         self.draft_of: dict[str, str] = {}
         self.canonical: dict[str, str] = {}  # file -> the URI its $refs resolve from
-        root = files(package).joinpath("schemas")
-        texts = list(_walk(root, ""))
-        documents = [(path, json.loads(text)) for path, text in texts]
-        dynamic = {p for p, text in texts if may_declare_dynamic_anchor(text)}
+        found = schema_files(package) if schemas is None else schemas
+        documents = [(path, parsed) for path, _, parsed in found]
+        dynamic = {p for p, text, _ in found if may_declare_dynamic_anchor(text)}
         anchors = dynamic_anchors(c for p, c in documents if p in dynamic)
         for path, contents in documents:
             if path in dynamic:

@@ -11,12 +11,11 @@ from __future__ import annotations
 import json
 import threading
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from functools import cached_property
-from importlib.resources import files
 from types import ModuleType
 from typing import Any
-from urllib.parse import quote, urldefrag, urljoin
+from urllib.parse import quote, unquote, urldefrag, urljoin
 
 import attrs
 import referencing.exceptions
@@ -26,9 +25,12 @@ from jsonschema.protocols import Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7, DRAFT202012
 
+from runtime._doomed import EARLY_DRAFTS, Test, schema_test
 from runtime._fastcheck import (
+    SchemaFiles,
     dynamic_anchors,
     may_declare_dynamic_anchor,
+    schema_files,
     static_dynamic_refs,
     subschemas,
 )
@@ -55,7 +57,7 @@ def _drafts(
     plain: bool = False,
     prune: Prune | None = None,
     doomed: Doomed | None = None,
-) -> dict[str, type[Validator]]:
+) -> Mapping[str, type[Validator]]:
     """The validator classes of both drafts, with the package's semantics. Unless
     ``plain`` (the words as they were, for tests to compare with), unions decide
     branches by their first error and ``memo`` remembers errors: faster, and no
@@ -176,30 +178,48 @@ def _drafts(
         "patternProperties": pattern_properties,
         "additionalProperties": additional_properties,
     }
-    ours: dict[str, type[Validator]] = {
-        "2020-12": validators.extend(  # type: ignore[no-untyped-call]
-            validators.Draft202012Validator, overrides
-        ),
-        "7": validators.extend(  # type: ignore[no-untyped-call]
-            validators.Draft7Validator, overrides
-        ),
+    bases = {
+        "2020-12": validators.Draft202012Validator,
+        "7": validators.Draft7Validator,
     }
-    if plain:
-        return ours
+
+    # Each class is made on first use (about 0.5 ms each, attrs writing its
+    # methods): a package meets one or two of the eight.
+    def our_class(draft: str) -> type[Validator]:
+        cls: type[Validator] = validators.extend(  # type: ignore[no-untyped-call]
+            bases[draft], overrides
+        )
+        return cls if plain else adapted(cls)
+
     # A subschema with a "$schema" of its own is judged by jsonschema's class for
     # that draft (validator_for), without our keywords, as it always was; it gets
     # the unions and $ref above, which change no violation, only the time taken.
-    theirs: dict[Any, type[Validator]] = {
-        cls: validators.extend(  # type: ignore[no-untyped-call]
+    def their_class(cls: Any) -> type[Validator]:
+        made = validators.extend(  # type: ignore[no-untyped-call]
             cls, {k: v for k, v in unions.items() if k in cls.VALIDATORS}
         )
-        for cls in _BUILTIN
-    }
-    for cls in [*ours.values(), *theirs.values()]:
-        cls.evolve = _evolve(cls, theirs)  # type: ignore[method-assign]
+        return adapted(made)
+
+    def adapted(cls: Any) -> type[Validator]:
+        cls.evolve = _evolve(cls, theirs)
         if memo is not None:
-            cls.descend = _descend(cls.descend, memo, prune)  # type: ignore[attr-defined]
-    return ours
+            cls.descend = _descend(cls.descend, memo, prune)
+        return cls  # type: ignore[no-any-return]
+
+    theirs = _Classes(their_class)
+    return _Classes(our_class)
+
+
+class _Classes(dict[Any, Any]):
+    """Validator classes by draft, each made on its first look-up."""
+
+    def __init__(self, make: Callable[[Any], type[Validator]]) -> None:
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, key: Any) -> type[Validator]:
+        made = self[key] = self._make(key)
+        return made
 
 
 # In a schema's text: its keywords, or an escape that could spell them.
@@ -212,7 +232,7 @@ _BUILTIN = (
 )  # fmt: skip
 
 
-def _evolve(cls: Any, swaps: dict[Any, type[Validator]]) -> Any:
+def _evolve(cls: Any, swaps: _Classes) -> Any:
     """jsonschema's ``evolve`` (a validator for a subschema), with its own draft
     classes swapped for the ones of ``swaps``."""
     fields = [(f.name, f.alias) for f in attrs.fields(cls) if f.init]
@@ -220,7 +240,8 @@ def _evolve(cls: Any, swaps: dict[Any, type[Validator]]) -> Any:
     def evolve(self: Any, **changes: Any) -> Any:
         schema = changes.setdefault("schema", self.schema)
         new = validators.validator_for(schema, default=self.__class__)
-        new = swaps.get(new, new)
+        if new in _BUILTIN:
+            new = swaps[new]
         for name, alias in fields:
             if alias not in changes:
                 changes[alias] = getattr(self, name)
@@ -299,7 +320,12 @@ class FullCheck:
     """Builds and caches one jsonschema validator per contract of a package."""
 
     def __init__(
-        self, package: str, support: ModuleType, memo: Any = None, plain: bool = False
+        self,
+        package: str,
+        support: ModuleType,
+        memo: Any = None,
+        plain: bool = False,
+        schemas: SchemaFiles | None = None,
     ) -> None:
         self.memo = memo if memo is not None else Memo()
         self.format_checker = _format_checker(support)
@@ -317,12 +343,11 @@ class FullCheck:
         # Whether a schema holds unevaluated*: jsonschema walks again every
         # subschema of its scope for each value, which prune spares (see there).
         self.walks_scopes = False
-        root = files(package).joinpath("schemas")
-        texts = list(_walk(root, ""))
-        dynamic = {p for p, text in texts if may_declare_dynamic_anchor(text)}
-        anchors = dynamic_anchors(json.loads(t) for p, t in texts if p in dynamic)
-        for path, text in texts:
-            shipped = json.loads(text)
+        found = schema_files(package) if schemas is None else schemas
+        identified = False  # some subschema may have an $id or an anchor
+        dynamic = {p for p, text, _ in found if may_declare_dynamic_anchor(text)}
+        anchors = dynamic_anchors(d for p, _, d in found if p in dynamic)
+        for path, text, shipped in found:
             self.documents[path] = shipped
             # A $dynamicRef with one possible target is a $ref (as jsonschema-rs
             # gets it): the same verdicts and words, and it may be remembered.
@@ -335,6 +360,8 @@ class FullCheck:
                 self.remembers = False
             if "unevaluatedProperties" in text or "unevaluatedItems" in text:
                 self.walks_scopes = True
+            if not identified:
+                identified = _identifies(text, contents)
             is_seven = isinstance(contents, dict) and "draft-07" in str(
                 contents.get("$schema", "")
             )
@@ -354,9 +381,9 @@ class FullCheck:
                 self.canonical[path] = urldefrag(urljoin(uri, declared)).url
                 resources.append((self.canonical[path], resource))
         # doomed reads type, required, const and enum as drafts 6 and later do.
-        self._tests: dict[tuple[Any, int], tuple[_Test | None, Any]] = {}
-        self._located: dict[tuple[str, str], _Test | None] = {}
-        early = any(word in text for _, text in texts for word in _EARLY_DRAFTS)
+        self._tests: dict[tuple[Any, int], tuple[Test | None, Any]] = {}
+        self._located: dict[tuple[str, str], Test | None] = {}
+        early = any(word in text for _, text, _ in found for word in EARLY_DRAFTS)
         self.drafts = _drafts(
             support,
             None if plain or not self.remembers else self.memo,
@@ -365,9 +392,19 @@ class FullCheck:
             doomed=None if early else self.doomed,
         )
         self._doomed = not early and not plain
-        self.registry: Registry[Any] = (
-            _offline_registry().with_resources(resources).crawl()
-        )
+        # Crawling finds the resources and anchors embedded in the documents:
+        # with no $id but a document's own and no anchor, there are none, and a
+        # lookup is of a file (by its path or its $id) and a JSON pointer, found
+        # without. referencing crawls by itself when a lookup misses, so this
+        # changes no resolution, only when the walk is paid: the GitHub webhook
+        # bundle's 6,162 subschemas took a fifth of the first refusal.
+        registry = _offline_registry().with_resources(resources)
+        self.registry: Registry[Any] = registry.crawl() if identified else registry
+        # Without one, a reference's target is found in the documents directly
+        # (see follow): doomed follows about 570 chains for a refused webhook.
+        self._by_uri: dict[str, Any] | None = None
+        if not identified:
+            self._by_uri = {uri: resource.contents for uri, resource in resources}
         self._cache: dict[str, Validator] = {}
 
     @cached_property
@@ -416,7 +453,10 @@ class FullCheck:
         key = (getattr(resolver, "_base_uri", None), id(schema))
         found = self._tests.get(key)
         if found is None:  # the schema is kept with it, so its id stays its own
-            found = self._tests[key] = (_test(resolver, schema), schema)
+            found = self._tests[key] = (
+                schema_test(resolver, schema, self.follow),
+                schema,
+            )
         test = found[0]
         return test is not None and test.fails(instance)
 
@@ -427,12 +467,50 @@ class FullCheck:
             return False
         key = (path, pointer)
         if key not in self._located:
+            # From the file's URI, as a reference to the file itself and the
+            # location would be looked up (its URI has no fragment).
             where = quote(pointer, safe="/~$!&'()*+,;=:@")
-            target = self.canonical[path] + (f"#{where}" if pointer else "")
-            resolver = self.registry.resolver()
-            self._located[key] = _test(resolver, {"$ref": target})
+            resolver = self.registry.resolver(base_uri=self.canonical[path])
+            self._located[key] = schema_test(
+                resolver, {"$ref": f"#{where}"}, self.follow
+            )
         test = self._located[key]
         return test is not None and test.fails(instance)
+
+    def follow(self, base: str, ref: str) -> tuple[Any, str] | None:
+        """The target of a ``$ref`` met at ``base`` and the base URI it resolves
+        from, as referencing finds them, read from the documents; None where
+        unsure (referencing then looks it up): a package whose subschemas may
+        have an $id or an anchor (nothing but a file and a JSON pointer is looked
+        up otherwise), a URI not registered (the meta-schemas jsonschema adds), a
+        fragment that is not a JSON pointer, a pointer that leads nowhere."""
+        documents = self._by_uri
+        if documents is None:
+            return None
+        if ref[:1] == "#":
+            uri, fragment = base, ref[1:]
+        else:
+            uri, fragment = urldefrag(urljoin(base, ref))
+        node = documents.get(uri, _ABSENT)
+        if node is _ABSENT or (fragment and fragment[0] != "/"):
+            return None
+        if fragment:
+            for segment in unquote(fragment[1:]).split("/"):
+                if isinstance(node, list):
+                    if not (segment.isascii() and segment.isdigit()):
+                        return None
+                    index = int(segment)
+                    if index >= len(node):
+                        return None
+                    node = node[index]
+                elif isinstance(node, dict):
+                    key = segment.replace("~1", "/").replace("~0", "~")
+                    if key not in node:
+                        return None
+                    node = node[key]
+                else:
+                    return None
+        return node, uri
 
     def validator(self, contract: str) -> Validator:
         cached = self._cache.get(contract)
@@ -448,89 +526,26 @@ class FullCheck:
         return cached
 
 
-# Drafts whose type, required or const differ from those doomed reads.
-_EARLY_DRAFTS = ("draft-03", "draft-04")
-# What a type names, for the types whose test no draft changed.
-_KINDS: dict[str, Callable[[Any], bool]] = {
-    "object": lambda v: isinstance(v, dict),
-    "array": lambda v: isinstance(v, list),
-    "string": lambda v: isinstance(v, str),
-    "boolean": lambda v: isinstance(v, bool),
-    "null": lambda v: v is None,
-}
+# Keywords that identify a subschema (and a "\\u" escape that could spell one).
+_IDENTIFYING = ('"$anchor"', '"$dynamicAnchor"', '"$recursiveAnchor"', "\\u")
 
 
-@attrs.frozen
-class _Test:
-    """What a schema asserts that doomed reads: its types (when each is one of
-    _KINDS), its required properties, and the strings allowed per property."""
-
-    kinds: tuple[Callable[[Any], bool], ...]
-    required: tuple[str, ...]
-    tags: tuple[tuple[str, frozenset[str]], ...]
-
-    def fails(self, instance: Any) -> bool:
-        if self.kinds and not any(kind(instance) for kind in self.kinds):
-            return True
-        if not isinstance(instance, dict):
-            return False
-        for name in self.required:
-            if name not in instance:
-                return True
-        for name, allowed in self.tags:
-            if name in instance:
-                given = instance[name]
-                if not isinstance(given, str) or given not in allowed:
-                    return True
-        return False
-
-
-def _test(resolver: Any, schema: dict[str, Any]) -> _Test | None:
-    """The test of a schema, its ``$ref`` chain followed with jsonschema's
-    resolver; None where an ``$id`` beside a ``$ref`` could move its base, or
-    the chain does not resolve (jsonschema then says why, when it walks)."""
-    node: Any = schema
-    for _ in range(20):
-        if not isinstance(node, dict):
-            return None
-        ref = node.get("$ref")
-        if ref is None:
-            break
-        if not isinstance(ref, str) or "$id" in node or "id" in node:
-            return None  # an $id beside it could move the base it resolves from
-        try:
-            resolved = resolver.lookup(ref)
-        except referencing.exceptions.Unresolvable:
-            return None
-        node, resolver = resolved.contents, resolved.resolver
-    else:
-        return None
-    kinds: tuple[Callable[[Any], bool], ...] = ()
-    named = node.get("type")
-    names = [named] if isinstance(named, str) else named
-    if isinstance(names, list) and names and all(n in _KINDS for n in names):
-        kinds = tuple(_KINDS[n] for n in names)
-    wanted = node.get("required")
-    required = tuple(
-        n for n in (wanted if isinstance(wanted, list) else ()) if isinstance(n, str)
+def _identifies(text: str, contents: Any) -> bool:
+    """Whether a schema file's JSON text may give a subschema a URI or an anchor
+    that only a crawl of the registry finds: an anchor keyword, an ``$id`` below
+    the top (or one that is an anchor, ``#name``), or an ``id`` of drafts 3 and
+    4; false only when surely not."""
+    own = isinstance(contents, dict) and isinstance(contents.get("$id"), str)
+    if own and "#" in contents["$id"]:
+        return True
+    return (
+        text.count('"$id"') > int(own)
+        or any(word in text for word in _IDENTIFYING)
+        or any(word in text for word in EARLY_DRAFTS)
     )
-    tags = []
-    props = node.get("properties")
-    for name, prop in (props if isinstance(props, dict) else {}).items():
-        if not isinstance(prop, dict) or "$ref" in prop:
-            continue  # draft-07 reads nothing beside a $ref
-        allowed = None
-        if "const" in prop:
-            if isinstance(prop["const"], str):
-                allowed = frozenset([prop["const"]])
-        elif isinstance(prop.get("enum"), list) and prop["enum"]:
-            if all(isinstance(v, str) for v in prop["enum"]):
-                allowed = frozenset(prop["enum"])
-        if allowed is not None:
-            tags.append((name, allowed))
-    if not (kinds or required or tags):
-        return None
-    return _Test(kinds, required, tuple(tags))
+
+
+_ABSENT = object()
 
 
 def _offline_registry() -> Registry[Any]:
@@ -540,15 +555,6 @@ def _offline_registry() -> Registry[Any]:
 
 def _refuse(uri: str) -> Resource[Any]:
     raise referencing.exceptions.NoSuchResource(ref=uri)  # type: ignore[call-arg]
-
-
-def _walk(node: Any, prefix: str) -> Iterator[tuple[str, str]]:
-    for child in sorted(node.iterdir(), key=lambda c: c.name):
-        rel = f"{prefix}{child.name}"
-        if child.is_dir():
-            yield from _walk(child, rel + "/")
-        elif child.name.endswith(".json"):
-            yield rel, child.read_text(encoding="utf-8")
 
 
 def _strings_only(check: Any) -> Any:

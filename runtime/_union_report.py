@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import posixpath
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -111,10 +111,15 @@ def _prefixed(at: str, found: list[Violation]) -> tuple[Violation, ...]:
     return tuple(Violation(at + v.pointer, v.expected, v.got) for v in found)
 
 
-def schema_documents(root: Any) -> tuple[dict[str, Any], dict[str, str]]:
-    """A package's schema files below ``root`` (its ``schemas/`` folder) and their
-    drafts, as runtime._fullcheck.FullCheck reads them, without building it."""
-    documents = {path: json.loads(text) for path, text in _texts(root, "")}
+def schema_documents(
+    root: Any, parsed: Iterable[tuple[str, Any]] | None = None
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """A package's schema files below ``root`` (its ``schemas/`` folder), or
+    ``parsed`` (each file's path and value, read already), and their drafts, as
+    runtime._fullcheck.FullCheck reads them, without building it."""
+    if parsed is None:
+        parsed = ((path, json.loads(text)) for path, text in _texts(root, ""))
+    documents = dict(parsed)
     drafts = {
         path: "7"
         if isinstance(doc, dict) and "draft-07" in str(doc.get("$schema", ""))

@@ -33,7 +33,7 @@ from runtime._violation_text import from_jsonschema, from_pydantic, show
 from runtime.errors import ContractViolation, UnknownContract, Violation
 
 if TYPE_CHECKING:
-    from runtime._fastcheck import FastCheck
+    from runtime._fastcheck import FastCheck, SchemaFiles
     from runtime._fullcheck import FullCheck
     from runtime._union_report import UnionReport
 
@@ -473,17 +473,26 @@ class Contracts:
         return import_module(f"{self.package}._support")
 
     @cached_property
+    def _schemas(self) -> SchemaFiles:
+        """The package's schema files, read and parsed once for every checker."""
+        from runtime._fastcheck import schema_files
+
+        return schema_files(self.package)
+
+    @cached_property
     def fast_checker(self) -> FastCheck:
         from runtime._fastcheck import FastCheck
 
-        return FastCheck(self.package, self.support)
+        return FastCheck(self.package, self.support, self._schemas)
 
     @cached_property
     def full_checker(self) -> FullCheck:
         # jsonschema is imported only by packages that have a full-check contract.
         from runtime._fullcheck import FullCheck
 
-        checker = FullCheck(self.package, self.support, self._memo)
+        checker = FullCheck(
+            self.package, self.support, self._memo, schemas=self._schemas
+        )
         checker.fast = self.fast_checker  # prunes valid subtrees while wording
         return checker
 
@@ -507,7 +516,8 @@ class Contracts:
         if built is not None:
             documents, drafts = built.documents, built.draft_of
         else:
-            documents, drafts = schema_documents(files(self.package) / "schemas")
+            parsed = ((path, value) for path, _, value in self._schemas)
+            documents, drafts = schema_documents(None, parsed)
         ids = LazyIds(lambda: self.full_checker.canonical)
         return UnionReport(documents, drafts, ids, raw, doomed)
 

@@ -9,11 +9,13 @@ import json
 import os
 import select
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from benchmarks.shapes import write_shape
 from codegen import api, stamp, twocores
+from codegen.compiler import compile as compile_module
 from codegen.compiler.compile import compile_documents
 from codegen.emit import Settings
 from codegen.errors import CompileError
@@ -109,6 +111,51 @@ def test_a_child_that_dies_leaves_the_work_to_the_parent(
     assert _tree(tmp_path / "two") == _tree(tmp_path / "one")
 
 
+def test_the_child_hashes_the_fingerprints_while_the_parent_lowers(
+    schemas: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The parent takes the child's fingerprints (quadratic in a chain) instead of
+    hashing them again; they are those one process makes."""
+    parent = os.getpid()
+    log = tmp_path / "hashed_in"  # a file: the child's memory is its own
+    real = compile_module.fingerprints
+
+    def spying(*args: Any) -> dict[str, str]:
+        with log.open("a") as f:
+            f.write(f"{os.getpid()}\n")
+        return real(*args)
+
+    def hashed_in() -> list[int]:
+        pids = [int(line) for line in log.read_text().split()]
+        log.unlink()
+        return pids
+
+    monkeypatch.setattr(compile_module, "fingerprints", spying)
+    expected = _run(schemas, tmp_path / "one", monkeypatch, child=False)
+    assert hashed_in() == [parent, parent]
+    assert _run(schemas, tmp_path / "two", monkeypatch, child=True) == expected
+    children = hashed_in()
+    assert len(children) == 2 and parent not in children
+    assert _tree(tmp_path / "two") == _tree(tmp_path / "one")
+
+
+def test_a_child_that_dies_hashing_leaves_the_fingerprints_to_the_parent(
+    schemas: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parent = os.getpid()
+    real = compile_module.Bundling.prints
+
+    def dying(self: compile_module.Bundling) -> dict[str, str]:
+        if os.getpid() != parent:
+            os._exit(3)
+        return real(self)
+
+    expected = _run(schemas, tmp_path / "one", monkeypatch, child=False)
+    monkeypatch.setattr(compile_module.Bundling, "prints", dying)
+    assert _run(schemas, tmp_path / "two", monkeypatch, child=True) == expected
+    assert _tree(tmp_path / "two") == _tree(tmp_path / "one")
+
+
 def test_a_failure_in_either_package_writes_nothing(
     schemas: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -189,9 +236,10 @@ def test_a_compile_error_after_the_child_started_stops_it(
     started: list[int] = []
     real_start = twocores.Generation.start
 
-    def start(self: twocores.Generation, bundling: object) -> None:
-        real_start(self, bundling)  # type: ignore[arg-type]
+    def start(self: twocores.Generation, bundling: object) -> object:
+        prints = real_start(self, bundling)  # type: ignore[arg-type]
         started.append(self.pid or 0)
+        return prints
 
     monkeypatch.setattr(twocores.Generation, "start", start)
     out = tmp_path / "out"

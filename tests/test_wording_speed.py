@@ -35,7 +35,9 @@ class Plain(Contracts):
 
     def __init__(self, package: str) -> None:
         super().__init__(package)
-        self.__dict__["full_checker"] = FullCheck(package, self.support, plain=True)
+        checker = FullCheck(package, self.support, plain=True)
+        checker.registry = checker.registry.crawl()  # as it was: crawled up front
+        self.__dict__["full_checker"] = checker
 
     def full_violations(
         self, contract: str, instance: Any, keywords: frozenset[str] | None = None

@@ -28,6 +28,7 @@ from codegen.compiler.load import Document, parse_json
 from codegen.compiler.resolve import walk_refs
 from codegen.compiler.vocabulary import check_document, draft_of
 from codegen.errors import CompileError, ContractError
+from runtime.manifest import contract_documents
 
 if TYPE_CHECKING:  # the Redis client and the presence records: read when used only
     from runtime.connect import Client
@@ -262,7 +263,8 @@ def package_drift(
         )
     ]
     problems: list[str] = []
-    sources: dict[str, tuple[Path, dict[str, Any]]] = {}  # fingerprint -> where
+    # fingerprint -> where: the package, its manifest and the contract's entry
+    sources: dict[str, tuple[Path, dict[str, Any], dict[str, Any]]] = {}
     for folder in packages:
         try:
             manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
@@ -275,7 +277,7 @@ def package_drift(
             continue
         runtime = "node" if (folder / "package.json").is_file() else "python"
         for contract, entry in entries.items():
-            sources.setdefault(files[contract], (folder, entry))
+            sources.setdefault(files[contract], (folder, manifest, entry))
         services.append(
             LiveService(
                 service=str(folder),
@@ -297,11 +299,11 @@ def package_drift(
         found = sources.get(fingerprint)
         if found is None:
             return f"no package holds the schemas of {fingerprint}"
-        folder, entry = found
+        folder, manifest, entry = found
         try:
             documents = {
                 path: (folder / "schemas" / path).read_text("utf-8-sig")
-                for path in entry.get("documents", [contract])
+                for path in contract_documents(manifest, entry)
             }
         except OSError as exc:
             return f"{folder}: schema sources missing ({exc})"

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from runtime.support.types import JsonKind as JsonKind  # re-exported: IR vocabulary
+from runtime.support.kinds import JsonKind as JsonKind  # re-exported: IR vocabulary
 
 JsonScalar = str | int | float | bool | None
 JsonValue = JsonScalar | list["JsonValue"] | dict[str, "JsonValue"]
@@ -241,6 +241,7 @@ class Module:
     full_check: tuple[str, ...] = ()  # "file#/pointer" locations Pydantic can't express
     imports: tuple[TypeName, ...] = field(default=())
     documents: tuple[str, ...] = ()  # the files it reaches, itself included (sorted)
+    references: tuple[str, ...] = ()  # the other files its $refs name directly (sorted)
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,6 @@ export interface ManifestContract {
     readonly type: string | null;
     readonly version: number | null;
     readonly fingerprint: string;
-    /** The schema files the contract reaches, itself included (sorted). */
-    readonly documents: readonly string[];
     readonly full_check: readonly string[];
 }
 export interface Manifest {
@@ -18,4 +16,11 @@ export interface Manifest {
         readonly npm: string;
     };
     readonly contracts: readonly ManifestContract[];
+    /**
+     * Per schema file, the other files its $refs name directly (sorted); the files a
+     * contract reaches are the closure of its file (`_reach.ts`).
+     */
+    readonly references: {
+        readonly [file: string]: readonly string[];
+    };
 }

@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { MANIFEST } from "./_manifest.js";
+import { reachedFiles } from "./_reach.js";
 const PREFIX = "contracts:{presence}";
 /** The sorted set of live instances: instance id -> expiry (Unix ms). */
 export const SERVICES_KEY = `${PREFIX}:services`;
@@ -128,7 +129,7 @@ export class Presence {
     /** The schema files behind a contract's fingerprint, as stored in Redis. */
     async bundle(entry) {
         const documents = {};
-        for (const path of entry.documents) {
+        for (const path of reachedFiles(entry.file) ?? [entry.file]) {
             const url = new URL(`./schemas/${path}`, import.meta.url);
             documents[path] = (await readFile(url, "utf8")).replace(/^\uFEFF/, "");
         }

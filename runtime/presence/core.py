@@ -18,6 +18,7 @@ import redis
 
 from runtime._sansio import Send, Steps, command
 from runtime.contracts import Contracts
+from runtime.manifest import contract_documents
 from runtime.presence.keys import (
     RECORD_VERSION,
     SCHEMA_TTL,
@@ -107,7 +108,7 @@ class PresenceCore:
         root = files(self.contracts.package).joinpath("schemas")
         documents = {
             path: root.joinpath(*path.split("/")).read_text("utf-8-sig")
-            for path in entry["documents"]
+            for path in contract_documents(self.contracts.manifest, entry)
         }
         return json.dumps(
             {

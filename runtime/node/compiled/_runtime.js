@@ -4,7 +4,7 @@ import { readJson } from "./_jsontext.js";
 import { FORMATS, isMultiple } from "./_formats.js";
 import { precompiled, remembering } from "./_precompiled.js";
 import { regExp } from "./_regex.js";
-import { MANIFEST } from "./_manifest.js";
+import { reachedFiles } from "./_reach.js";
 import { SCHEMAS } from "./_schemas.js";
 import { UnionReport } from "./_unions.js";
 import { ContractViolation, UnknownContract, normalise, toViolations, wording } from "./_violations.js";
@@ -220,22 +220,12 @@ function engine(draft, paths) {
     }
     return found.ajv;
 }
-let filesOf = null;
 /**
- * The schema files a contract id can reach: those of every manifest contract of its
- * file (the manifest lists each contract's files), or null (every file) when the
- * manifest does not know the file.
+ * The schema files a contract id can reach (those its file reaches), or null (every
+ * file) when the manifest does not know the file.
  */
 function documentsOf(id) {
-    if (filesOf === null) {
-        filesOf = new Map();
-        for (const c of MANIFEST?.contracts ?? []) {
-            const file = c.contract.split("#")[0];
-            const known = filesOf.get(file) ?? [];
-            filesOf.set(file, [...new Set([...known, ...c.documents])]);
-        }
-    }
-    return filesOf.get(id.split("#")[0]) ?? null;
+    return reachedFiles(id.split("#")[0]);
 }
 let byPath = null;
 function entryFor(path) {

@@ -22,7 +22,7 @@ import { FORMATS, isMultiple } from "./_formats.js";
 import { precompiled, remembering } from "./_precompiled.js";
 import type { Precompiled } from "./_precompiled.js";
 import { regExp } from "./_regex.js";
-import { MANIFEST } from "./_manifest.js";
+import { reachedFiles } from "./_reach.js";
 import { SCHEMAS, type SchemaEntry } from "./_schemas.js";
 import { UnionReport } from "./_unions.js";
 import { ContractViolation, UnknownContract, normalise, toViolations, wording } from "./_violations.js";
@@ -287,23 +287,12 @@ function engine(draft: string, paths: readonly string[] | null): AjvInstance {
   return found.ajv;
 }
 
-let filesOf: Map<string, string[]> | null = null;
-
 /**
- * The schema files a contract id can reach: those of every manifest contract of its
- * file (the manifest lists each contract's files), or null (every file) when the
- * manifest does not know the file.
+ * The schema files a contract id can reach (those its file reaches), or null (every
+ * file) when the manifest does not know the file.
  */
 function documentsOf(id: string): readonly string[] | null {
-  if (filesOf === null) {
-    filesOf = new Map();
-    for (const c of MANIFEST?.contracts ?? []) {
-      const file = c.contract.split("#")[0] as string;
-      const known = filesOf.get(file) ?? [];
-      filesOf.set(file, [...new Set([...known, ...c.documents])]);
-    }
-  }
-  return filesOf.get(id.split("#")[0] as string) ?? null;
+  return reachedFiles(id.split("#")[0] as string);
 }
 
 let byPath: Map<string, SchemaEntry> | null = null;

@@ -9,6 +9,7 @@ import { hostname } from "node:os";
 import type { Redis } from "ioredis";
 import { MANIFEST } from "./_manifest.js";
 import type { ManifestContract } from "./_manifest.js";
+import { reachedFiles } from "./_reach.js";
 
 const PREFIX = "contracts:{presence}";
 /** The sorted set of live instances: instance id -> expiry (Unix ms). */
@@ -186,7 +187,7 @@ export class Presence {
   /** The schema files behind a contract's fingerprint, as stored in Redis. */
   async bundle(entry: FileEntry): Promise<string> {
     const documents: Record<string, string> = {};
-    for (const path of entry.documents) {
+    for (const path of reachedFiles(entry.file) ?? [entry.file]) {
       const url = new URL(`./schemas/${path}`, import.meta.url);
       documents[path] = (await readFile(url, "utf8")).replace(/^\uFEFF/, "");
     }

@@ -1,0 +1,130 @@
+"""What a schema surely rules out, for the full check's ``doomed``.
+
+A union branch whose type, required properties or string ``const``/``enum`` tags a
+value breaks fails without a walk of the value (runtime/_fullcheck.py): on the
+failure path, the webhook union's 66 events, each a union of its actions told apart
+by ``action``, are mostly ruled out so. Each test is found by following the
+branch's chain of lone ``$ref`` s, as jsonschema resolves them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+import referencing.exceptions
+
+# Drafts whose type, required or const differ from those doomed reads.
+EARLY_DRAFTS = ("draft-03", "draft-04")
+# What a type names, for the types whose test no draft changed.
+_KINDS: dict[str, Callable[[Any], bool]] = {
+    "object": lambda v: isinstance(v, dict),
+    "array": lambda v: isinstance(v, list),
+    "string": lambda v: isinstance(v, str),
+    "boolean": lambda v: isinstance(v, bool),
+    "null": lambda v: v is None,
+}
+
+
+@attrs.frozen
+class Test:
+    """What a schema asserts that doomed reads: its types (when each is one of
+    _KINDS), its required properties, and the strings allowed per property."""
+
+    kinds: tuple[Callable[[Any], bool], ...]
+    required: tuple[str, ...]
+    tags: tuple[tuple[str, frozenset[str]], ...]
+
+    def fails(self, instance: Any) -> bool:
+        if self.kinds and not any(kind(instance) for kind in self.kinds):
+            return True
+        if not isinstance(instance, dict):
+            return False
+        for name in self.required:
+            if name not in instance:
+                return True
+        for name, allowed in self.tags:
+            if name in instance:
+                given = instance[name]
+                if not isinstance(given, str) or given not in allowed:
+                    return True
+        return False
+
+
+def schema_test(
+    resolver: Any,
+    schema: dict[str, Any],
+    follow: Callable[[str, str], tuple[Any, str] | None] | None = None,
+) -> Test | None:
+    """The test of a schema, its ``$ref`` chain followed with jsonschema's
+    resolver (or ``follow``, FullCheck.follow, where it is sure: the same
+    targets); None where an ``$id`` beside a ``$ref`` could move its base, or
+    the chain does not resolve (jsonschema then says why, when it walks)."""
+    node = chain_end(resolver, schema, follow) if follow is not None else None
+    if node is None:
+        node = chain_end(resolver, schema)
+    if node is None:
+        return None
+    kinds: tuple[Callable[[Any], bool], ...] = ()
+    named = node.get("type")
+    names = [named] if isinstance(named, str) else named
+    if isinstance(names, list) and names and all(n in _KINDS for n in names):
+        kinds = tuple(_KINDS[n] for n in names)
+    wanted = node.get("required")
+    required = tuple(
+        n for n in (wanted if isinstance(wanted, list) else ()) if isinstance(n, str)
+    )
+    tags = []
+    props = node.get("properties")
+    for name, prop in (props if isinstance(props, dict) else {}).items():
+        if not isinstance(prop, dict) or "$ref" in prop:
+            continue  # draft-07 reads nothing beside a $ref
+        allowed = None
+        if "const" in prop:
+            if isinstance(prop["const"], str):
+                allowed = frozenset([prop["const"]])
+        elif isinstance(prop.get("enum"), list) and prop["enum"]:
+            if all(isinstance(v, str) for v in prop["enum"]):
+                allowed = frozenset(prop["enum"])
+        if allowed is not None:
+            tags.append((name, allowed))
+    if not (kinds or required or tags):
+        return None
+    return Test(kinds, required, tuple(tags))
+
+
+_NOWHERE = None  # no target: the chain loops, is unsure or does not resolve
+
+
+def chain_end(
+    resolver: Any,
+    schema: dict[str, Any],
+    follow: Callable[[str, str], tuple[Any, str] | None] | None = None,
+) -> Any:
+    """The schema at the end of a chain of lone ``$ref`` s, found with ``follow``
+    at every step (when given) or with jsonschema's resolver; None where there is
+    none to read: a chain ``follow`` is unsure of, a loop, a reference that does
+    not resolve or beside an ``$id``."""
+    node: Any = schema
+    base = getattr(resolver, "_base_uri", "")
+    for _ in range(20):
+        if not isinstance(node, dict):
+            return _NOWHERE
+        ref = node.get("$ref")
+        if ref is None:
+            return node
+        if not isinstance(ref, str) or "$id" in node or "id" in node:
+            return _NOWHERE  # an $id beside it could move the base it resolves from
+        if follow is not None:
+            found = follow(base, ref)
+            if found is None:
+                return _NOWHERE
+            node, base = found
+            continue
+        try:
+            resolved = resolver.lookup(ref)
+        except referencing.exceptions.Unresolvable:
+            return _NOWHERE
+        node, resolver = resolved.contents, resolved.resolver
+    return _NOWHERE
