@@ -56,12 +56,13 @@ def tagged_choices(
     return discriminator, choices
 
 
-def core_schema_of(python_type: Any) -> Any:
-    """The core schema ``TypeAdapter(python_type)`` builds (a type without a
-    config of its own, nor names to resolve in its caller's namespace: a
-    generated model or a union of them), without its validator; ``None`` where
-    pydantic's schema generator (internal) is not there as in pydantic 2.11 to
-    2.14, or fails: the adapter then builds it, and raises what it raises."""
+def core_schema_of(python_type: Any) -> tuple[Any, Any] | None:
+    """The core schema and core config ``TypeAdapter(python_type)`` builds its
+    validator with (a type without a config of its own, nor names to resolve in
+    its caller's namespace: a generated model or a union of them), without
+    building it; ``None`` where pydantic's schema generator (internal) is not
+    there as in pydantic 2.11 to 2.14, or fails: the adapter then builds it, and
+    raises what it raises."""
     try:
         from pydantic._internal._config import ConfigWrapper
         from pydantic._internal._generate_schema import GenerateSchema
@@ -69,19 +70,32 @@ def core_schema_of(python_type: Any) -> Any:
     except ImportError:  # pragma: no cover - another pydantic
         return None
     try:
-        generator = GenerateSchema(ConfigWrapper(None), ns_resolver=NsResolver())
-        return generator.clean_schema(generator.generate_schema(python_type))
+        config = ConfigWrapper(None)
+        generator = GenerateSchema(config, ns_resolver=NsResolver())
+        schema = generator.clean_schema(generator.generate_schema(python_type))
+        return schema, config.core_config(None)
     except Exception:  # the adapter reports it
         return None
 
 
 class Built:
     """The validators of one type: the adapter's, and the one without ``pattern``
-    steps (see ``ContractValidator.unpatterned``)."""
+    steps (see ``ContractValidator.unpatterned``). A ``choice`` of a union
+    (:class:`Branches`) builds no adapter: its :attr:`core` is made from the core
+    schema and config the adapter would use, as pydantic-core's own validator,
+    not wrapped for pydantic plugins (the runtime's other validators without
+    ``pattern`` steps are not either)."""
 
-    def __init__(self, python_type: Any, without_steps: Callable[[Any], Any]):
+    def __init__(
+        self,
+        python_type: Any,
+        without_steps: Callable[[Any], Any],
+        choice: bool = False,
+    ):
         self.python_type = python_type
         self._without_steps = without_steps
+        self._choice = choice
+        self._config: Any = None  # the core config, when built without the adapter
 
     @cached_property
     def adapter(self) -> TypeAdapter[Any]:
@@ -89,6 +103,10 @@ class Built:
 
     @cached_property
     def core(self) -> SchemaValidator:
+        if self._choice:
+            schema = self.core_schema
+            if "adapter" not in self.__dict__:  # generated without the adapter
+                return SchemaValidator(schema, self._config)
         return self.adapter.validator  # type: ignore[return-value]
 
     @cached_property
@@ -101,8 +119,9 @@ class Built:
         installed distribution's entry points: 12 ms in the dev venv)."""
         built = self.__dict__.get("adapter")
         if built is None:
-            schema = core_schema_of(self.python_type)
-            if schema is not None:
+            found = core_schema_of(self.python_type)
+            if found is not None:
+                schema, self._config = found
                 return schema
             built = self.adapter
         schema = built.core_schema
@@ -149,7 +168,7 @@ class Branches:
             choice = self._choices.get(tag)
             if choice is None:
                 return None
-            built = self._built[tag] = Built(choice, self._without_steps)
+            built = self._built[tag] = Built(choice, self._without_steps, True)
         return built
 
     def built_tags(self) -> list[str]:

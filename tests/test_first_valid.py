@@ -7,7 +7,8 @@ Two costs of the first message of a contract with a full check are avoided:
   rewritten whole: each verdict is checked here against the whole file's;
 - the branch's model is read by a validator built from its core schema alone
   (runtime/_dispatch.py): pydantic's ``TypeAdapter`` is not built for a valid
-  message, so neither is its validator, nor its look-up of plugins.
+  message, so neither is its validator, nor its look-up of plugins; nor for a
+  refused one (the branch's errors come from pydantic-core's own validator).
 """
 
 from __future__ import annotations
@@ -21,12 +22,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pydantic import TypeAdapter
+from pydantic import TypeAdapter, ValidationError
 
 import runtime._fastcheck
 from codegen.api import generate_to
 from codegen.emit import Settings
-from runtime import Contracts
+from runtime import Contracts, ContractViolation
 from runtime._dispatch import Built, core_schema_of, tagged_choices
 from runtime._reach import prunable, reached_document
 from tests.conftest import GOLDEN, ROOT, package_name, sample_cases
@@ -196,7 +197,9 @@ def test_the_core_schema_alone_is_the_adapters(
 ) -> None:
     package = _package(GOLDEN / case, tmp_path)
     contracts = Contracts(package)
-    met = 0
+    samples = json.loads((GOLDEN / case / "samples.json").read_text())
+    instances = [m for s in samples for m in islice(_mutations(s["data"]), 80)]
+    met = errors = 0
     for name in contracts.names():
         python_type = contracts.get(name).python_type
         found = tagged_choices(python_type)
@@ -205,9 +208,23 @@ def test_the_core_schema_alone_is_the_adapters(
             assert alone is not None
             adapter = TypeAdapter(each)
             adapter.rebuild(force=True)  # a model defers its build
-            assert _normal(alone) == _normal(adapter.core_schema)
+            assert _normal(alone[0]) == _normal(adapter.core_schema)
+            # A choice's validator built from them: the adapter's verdicts and
+            # errors, word for word.
+            core = Built(each, _keep, choice=True).core
+            for instance in instances:
+                assert _outcome(core, instance) == _outcome(adapter, instance)
+                errors += _outcome(core, instance)[0] == "refused"
             met += 1
-    assert met >= 3
+    assert met >= 3 and errors
+
+
+def _outcome(validator: Any, instance: Any) -> tuple[str, Any]:
+    try:
+        value = validator.validate_python(instance, by_alias=True, by_name=False)
+    except ValidationError as exc:
+        return "refused", exc.errors(include_url=False)
+    return "accepted", repr(value)
 
 
 def test_a_valid_message_builds_no_adapter(tmp_path: Path, clean_modules: None) -> None:
@@ -224,6 +241,11 @@ def test_a_valid_message_builds_no_adapter(tmp_path: Path, clean_modules: None) 
     built: list[Built] = list(branches._built.values())
     assert built and all("adapter" not in b.__dict__ for b in built)
     assert all("unpatterned" in b.__dict__ for b in built)
+    # A refusal reads the branch with its core validator, built without one too.
+    with pytest.raises(ContractViolation):
+        validator.validate_json(json.dumps({**sample["data"], "sender": 3}))
+    assert any("core" in b.__dict__ for b in branches._built.values())
+    assert all("adapter" not in b.__dict__ for b in branches._built.values())
 
 
 def test_a_valid_message_looks_up_no_pydantic_plugin(tmp_path: Path) -> None:
