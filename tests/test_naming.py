@@ -10,6 +10,7 @@ import pytest
 
 from codegen.api import generate
 from codegen.compiler.naming import (
+    MODEL_ATTRIBUTES,
     fallback_type_names,
     module_part,
     pascal_case,
@@ -224,3 +225,14 @@ def test_foreign_names_qualified_and_strict_names_refused(tmp_path: Path) -> Non
         "bad-type-name /$defs/date",
         "name-collision /properties/tasks/items",
     ]
+
+
+def test_the_listed_model_attributes_are_those_of_the_installed_pydantic() -> None:
+    """A field name is never one of ``BaseModel``'s public attributes (the list is
+    written out so that compiling does not import Pydantic's models)."""
+    from pydantic import BaseModel
+
+    public = {n for n in dir(BaseModel) if not n.startswith(("_", "model_"))}
+    assert public == MODEL_ATTRIBUTES
+    assert python_field_name("schema_json") == "schema_json_"
+    assert python_field_name("parse_obj") == "parse_obj_"

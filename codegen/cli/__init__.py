@@ -13,6 +13,7 @@ import sys
 
 import typer
 
+from codegen.cli import plain
 from codegen.cli.breaking import breaking
 from codegen.cli.check import check
 from codegen.cli.dlq import dlq_app
@@ -33,6 +34,8 @@ app.add_typer(dlq_app, name="dlq")
 
 def main() -> None:
     try:
-        app()
+        # generate and check with plain arguments skip typer's parsing (plain.py)
+        if not plain.run(sys.argv[1:], {"generate": generate, "check": check}):
+            app()
     except KeyboardInterrupt:
         sys.exit(130)

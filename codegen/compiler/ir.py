@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from runtime.support.types import JsonKind as JsonKind  # re-exported: IR vocabulary
+from runtime.support.kinds import JsonKind as JsonKind  # re-exported: IR vocabulary
 
 JsonScalar = str | int | float | bool | None
 JsonValue = JsonScalar | list["JsonValue"] | dict[str, "JsonValue"]

@@ -50,7 +50,7 @@ from codegen.compiler.vocabulary import (
 )
 from codegen.errors import CompileError, ContractError
 from runtime.jsonpointer import pointer_join
-from runtime.support.types import json_kind
+from runtime.support.kinds import json_kind
 
 
 class Lowerer:

@@ -14,8 +14,6 @@ import re
 import unicodedata
 from typing import Any, cast
 
-from pydantic import BaseModel
-
 from runtime.jsonpointer import pointer_tokens
 
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z0-9])|[A-Z]?[a-z0-9]+|[A-Z]+|[0-9]+")
@@ -72,7 +70,17 @@ TS_KEYWORDS = frozenset(
     global""".split()
 )
 
-_MODEL_ATTRIBUTES = frozenset(dir(BaseModel))
+# The attributes of Pydantic's ``BaseModel`` a field name could shadow: those not
+# starting with an underscore (a field name never does) nor in the ``model_``
+# namespace (refused as a whole below). Listed, not read from ``dir(BaseModel)``:
+# importing ``BaseModel`` cost every ``contracts`` command 20 ms of its start;
+# tests/test_naming.py fails if the installed Pydantic has others.
+MODEL_ATTRIBUTES = frozenset(
+    {
+        "construct", "copy", "dict", "from_orm", "json", "parse_file", "parse_obj",
+        "parse_raw", "schema", "schema_json", "update_forward_refs", "validate",
+    }
+)  # fmt: skip
 # Builtins generated annotations use: a field of that name would shadow them in the
 # class body, where Pydantic evaluates the annotations.
 _ANNOTATION_BUILTINS = frozenset({"list", "dict", "str", "int", "float", "bool"})
@@ -126,7 +134,7 @@ def python_field_name(json_name: str) -> str:
     if (
         keyword.iskeyword(name)
         or keyword.issoftkeyword(name)
-        or name in _MODEL_ATTRIBUTES
+        or name in MODEL_ATTRIBUTES
         or name in _ANNOTATION_BUILTINS
         or name.startswith("model_")
     ):

@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import Any, cast
 
 from codegen.compiler import ir
-from runtime.support.types import json_kind
+from runtime.support.kinds import json_kind
 
 ALL_KINDS: tuple[ir.JsonKind, ...] = (
     "object", "array", "string", "number", "boolean", "null",

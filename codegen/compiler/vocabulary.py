@@ -26,8 +26,8 @@ from typing import Any, Literal
 from codegen.compiler.ir import MessageType
 from codegen.errors import CompileError, ContractError
 from runtime.jsonpointer import pointer_join
+from runtime.support.kinds import JsonKind, json_kind
 from runtime.support.patterns import RegexError, ecma_regex
-from runtime.support.types import JsonKind, json_kind
 
 Draft = Literal["2020-12", "7"]
 

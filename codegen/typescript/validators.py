@@ -15,7 +15,10 @@ runtime configures it, ``allErrors``) reports: the same keyword, instancePath,
 params, message and propertyName, so the runtime's wording (_violations.ts) and its
 union report (_unions.ts) turn them into the same text. Order is not kept (the
 wording sorts). So an invalid message is explained without Ajv too; formats, decimal
-``multipleOf`` and patterns are the runtime's own functions, by construction.
+``multipleOf`` and patterns are the runtime's own functions, by construction. The
+function of a union's branch also asks ``$.recall`` before collecting errors and tells
+``$.keep`` after: while one message is worded, the runtime remembers a branch's errors
+per value (_precompiled.ts), which the union report asks for again.
 
 The keywords modelled (check_keywords.py, check_applicators.py): every assertion and
 applicator of draft 2020-12 and draft-07 except ``unevaluatedProperties``,
@@ -53,6 +56,14 @@ Key = tuple[str, str]  # (uri without "#", JSON pointer)
 
 def _token(token: str) -> str:
     return token.replace("~1", "/").replace("~0", "~")
+
+
+def _branch(pointer: str) -> bool:
+    """Whether a location is a branch of an anyOf or a oneOf."""
+    tokens = pointer.split("/")
+    return (
+        len(tokens) >= 3 and tokens[-2] in ("anyOf", "oneOf") and tokens[-1].isdigit()
+    )
 
 
 @dataclass
@@ -160,7 +171,20 @@ class _Package(Applicators):
             self.bad[key] = reason
             file.patterns, file.constants, file.refs, file.params = saved
             return
-        if body:
+        if body and _branch(pointer):
+            # A union's branch: the union report asks for its errors apart, on a
+            # value the contract's own validation often tried it on already, so
+            # they are remembered per value while one message is worded.
+            recall = f"$.recall({name}, x, p, E)"
+            file.code[name] = (
+                f"function {name}(x, p, E) {{\n"
+                "  const N = E === undefined ? 0 : E.length;\n"
+                f"  const R = E === undefined ? undefined : {recall};\n"
+                "  if (R !== undefined) return R;\n"
+                + "\n".join(body)
+                + f"\n  return E === undefined || $.keep({name}, x, p, E, N);\n}}"
+            )
+        elif body:
             file.code[name] = (
                 f"function {name}(x, p, E) {{\n"
                 "  const N = E === undefined ? 0 : E.length;\n"

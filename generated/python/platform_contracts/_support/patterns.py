@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import GetCoreSchemaHandler
 from pydantic_core import SchemaError, SchemaValidator, core_schema
+
+if TYPE_CHECKING:  # Pydantic is not loaded for this module (the compiler uses it)
+    from pydantic import GetCoreSchemaHandler
 
 from .ecma import UNSUPPORTED, RegexError, check_syntax, translate
 

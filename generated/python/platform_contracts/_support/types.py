@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from fractions import Fraction
-from typing import Annotated, Any, Literal, Self, TypeVar
+from typing import Annotated, Any, Self, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -24,7 +24,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError, core_schema
 
-JsonKind = Literal["array", "boolean", "null", "number", "object", "string"]
+from .kinds import JsonKind as JsonKind
+from .kinds import json_kind as json_kind
 
 
 def fail(kind: str, message: str, **context: Any) -> PydanticCustomError:
@@ -146,21 +147,6 @@ def loose_default(value: Any) -> Any:
     as JSON Schema keeps a default (an annotation, never validated), and typed
     ``Any`` so that the generated module still type-checks."""
     return value
-
-
-def json_kind(value: Any) -> JsonKind:
-    """The JSON kind of a parsed value (integers and fractions are both numbers)."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "object"
 
 
 def not_kinds(*kinds: str) -> AfterValidator:

@@ -249,41 +249,57 @@ function v8(x, p, E) {
 }
 function v9(x, p, E) {
   const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v9, x, p, E);
+  if (R !== undefined) return R;
   if (!v5(x, p, E) && E === undefined) return false;
-  return E === undefined || E.length === N;
+  return E === undefined || $.keep(v9, x, p, E, N);
 }
 function v10(x, p, E) {
   const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v10, x, p, E);
+  if (R !== undefined) return R;
   if (!v3(x, p, E) && E === undefined) return false;
-  return E === undefined || E.length === N;
+  return E === undefined || $.keep(v10, x, p, E, N);
 }
 function v11(x, p, E) {
   const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v11, x, p, E);
+  if (R !== undefined) return R;
   if (!v8(x, p, E) && E === undefined) return false;
-  return E === undefined || E.length === N;
+  return E === undefined || $.keep(v11, x, p, E, N);
 }
 function v12(x, p, E) {
   const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v12, x, p, E);
+  if (R !== undefined) return R;
   if (x !== null && $.fail(E, "type", p, e29)) return false;
-  return E === undefined || E.length === N;
+  return E === undefined || $.keep(v12, x, p, E, N);
 }
 function v13(x, p, E) {
   const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v13, x, p, E);
+  if (R !== undefined) return R;
   if (typeof x !== "boolean" && $.fail(E, "type", p, e28)) return false;
-  return E === undefined || E.length === N;
+  return E === undefined || $.keep(v13, x, p, E, N);
 }
 function v14(x, p, E) {
   const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v14, x, p, E);
+  if (R !== undefined) return R;
   if (!(typeof x === "number" && isFinite(x)) && $.fail(E, "type", p, e30)) return false;
-  return E === undefined || E.length === N;
+  return E === undefined || $.keep(v14, x, p, E, N);
 }
 function v15(x, p, E) {
   const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v15, x, p, E);
+  if (R !== undefined) return R;
   if (typeof x !== "string" && $.fail(E, "type", p, e6)) return false;
-  return E === undefined || E.length === N;
+  return E === undefined || $.keep(v15, x, p, E, N);
 }
 function v16(x, p, E) {
   const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v16, x, p, E);
+  if (R !== undefined) return R;
   if (!Array.isArray(x) && $.fail(E, "type", p, e10)) return false;
   if (Array.isArray(x)) {
     for (let y1 = 0; y1 < x.length; y1++) {
@@ -292,10 +308,12 @@ function v16(x, p, E) {
       if (!v4(y2, y3, E) && E === undefined) return false;
     }
   }
-  return E === undefined || E.length === N;
+  return E === undefined || $.keep(v16, x, p, E, N);
 }
 function v17(x, p, E) {
   const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v17, x, p, E);
+  if (R !== undefined) return R;
   if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
   if (x !== null && typeof x === "object" && !Array.isArray(x)) {
     for (const y1 of Object.keys(x)) {
@@ -304,7 +322,7 @@ function v17(x, p, E) {
       if (!v4(y2, y3, E) && E === undefined) return false;
     }
   }
-  return E === undefined || E.length === N;
+  return E === undefined || $.keep(v17, x, p, E, N);
 }
 module.exports = (runtime) => {
   $ = runtime;

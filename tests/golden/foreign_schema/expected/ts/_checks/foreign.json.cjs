@@ -143,13 +143,17 @@ function v4(x, p, E) {
 }
 function v5(x, p, E) {
   const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v5, x, p, E);
+  if (R !== undefined) return R;
   if (!v1(x, p, E) && E === undefined) return false;
-  return E === undefined || E.length === N;
+  return E === undefined || $.keep(v5, x, p, E, N);
 }
 function v6(x, p, E) {
   const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v6, x, p, E);
+  if (R !== undefined) return R;
   if (!v3(x, p, E) && E === undefined) return false;
-  return E === undefined || E.length === N;
+  return E === undefined || $.keep(v6, x, p, E, N);
 }
 module.exports = (runtime) => {
   $ = runtime;

@@ -52,29 +52,39 @@ function v2(x, p, E) {
 }
 function v3(x, p, E) {
   const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v3, x, p, E);
+  if (R !== undefined) return R;
   if (typeof x !== "string" && $.fail(E, "type", p, e2)) return false;
   if (typeof x === "string") {
     if (x.length > 8 && $.length(x) > 8 && $.fail(E, "maxLength", p, e3)) return false;
   }
-  return E === undefined || E.length === N;
+  return E === undefined || $.keep(v3, x, p, E, N);
 }
 function v4(x, p, E) {
   const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v4, x, p, E);
+  if (R !== undefined) return R;
   if (!(typeof x === "number" && isFinite(x)) && $.fail(E, "type", p, e4)) return false;
-  return E === undefined || E.length === N;
+  return E === undefined || $.keep(v4, x, p, E, N);
 }
 function v5(x, p, E) {
   const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v5, x, p, E);
+  if (R !== undefined) return R;
   if (typeof x !== "boolean" && $.fail(E, "type", p, e5)) return false;
-  return E === undefined || E.length === N;
+  return E === undefined || $.keep(v5, x, p, E, N);
 }
 function v6(x, p, E) {
   const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v6, x, p, E);
+  if (R !== undefined) return R;
   if (x !== null && $.fail(E, "type", p, e6)) return false;
-  return E === undefined || E.length === N;
+  return E === undefined || $.keep(v6, x, p, E, N);
 }
 function v7(x, p, E) {
   const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v7, x, p, E);
+  if (R !== undefined) return R;
   if (!Array.isArray(x) && $.fail(E, "type", p, e7)) return false;
   if (Array.isArray(x)) {
     for (let y1 = 0; y1 < x.length; y1++) {
@@ -83,12 +93,14 @@ function v7(x, p, E) {
       if (!v2(y2, y3, E) && E === undefined) return false;
     }
   }
-  return E === undefined || E.length === N;
+  return E === undefined || $.keep(v7, x, p, E, N);
 }
 function v8(x, p, E) {
   const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v8, x, p, E);
+  if (R !== undefined) return R;
   if (!v1(x, p, E) && E === undefined) return false;
-  return E === undefined || E.length === N;
+  return E === undefined || $.keep(v8, x, p, E, N);
 }
 module.exports = (runtime) => {
   $ = runtime;

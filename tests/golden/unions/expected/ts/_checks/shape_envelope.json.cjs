@@ -207,64 +207,86 @@ function v5(x, p, E) {
 }
 function v6(x, p, E) {
   const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v6, x, p, E);
+  if (R !== undefined) return R;
   if (!v3(x, p, E) && E === undefined) return false;
-  return E === undefined || E.length === N;
+  return E === undefined || $.keep(v6, x, p, E, N);
 }
 function v7(x, p, E) {
   const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v7, x, p, E);
+  if (R !== undefined) return R;
   if (!v5(x, p, E) && E === undefined) return false;
-  return E === undefined || E.length === N;
+  return E === undefined || $.keep(v7, x, p, E, N);
 }
 function v8(x, p, E) {
   const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v8, x, p, E);
+  if (R !== undefined) return R;
   if (!v4(x, p, E) && E === undefined) return false;
-  return E === undefined || E.length === N;
+  return E === undefined || $.keep(v8, x, p, E, N);
 }
 function v9(x, p, E) {
   const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v9, x, p, E);
+  if (R !== undefined) return R;
   if (typeof x !== "string" && $.fail(E, "type", p, e3)) return false;
   if (typeof x === "string") {
     if (x.length < 2 && $.length(x) < 1 && $.fail(E, "minLength", p, e15)) return false;
   }
-  return E === undefined || E.length === N;
+  return E === undefined || $.keep(v9, x, p, E, N);
 }
 function v10(x, p, E) {
   const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v10, x, p, E);
+  if (R !== undefined) return R;
   if (!Number.isInteger(x) && $.fail(E, "type", p, e16)) return false;
-  return E === undefined || E.length === N;
+  return E === undefined || $.keep(v10, x, p, E, N);
 }
 function v11(x, p, E) {
   const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v11, x, p, E);
+  if (R !== undefined) return R;
   if (!Number.isInteger(x) && $.fail(E, "type", p, e16)) return false;
-  return E === undefined || E.length === N;
+  return E === undefined || $.keep(v11, x, p, E, N);
 }
 function v12(x, p, E) {
   const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v12, x, p, E);
+  if (R !== undefined) return R;
   if (!(typeof x === "number" && isFinite(x)) && $.fail(E, "type", p, e8)) return false;
   if (typeof x === "number" && isFinite(x)) {
     if (!(x >= 10) && $.fail(E, "minimum", p, e17)) return false;
   }
-  return E === undefined || E.length === N;
+  return E === undefined || $.keep(v12, x, p, E, N);
 }
 function v13(x, p, E) {
   const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v13, x, p, E);
+  if (R !== undefined) return R;
   if (!v1(x, p, E) && E === undefined) return false;
-  return E === undefined || E.length === N;
+  return E === undefined || $.keep(v13, x, p, E, N);
 }
 function v14(x, p, E) {
   const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v14, x, p, E);
+  if (R !== undefined) return R;
   if (!v2(x, p, E) && E === undefined) return false;
-  return E === undefined || E.length === N;
+  return E === undefined || $.keep(v14, x, p, E, N);
 }
 function v15(x, p, E) {
   const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v15, x, p, E);
+  if (R !== undefined) return R;
   if (!v5(x, p, E) && E === undefined) return false;
-  return E === undefined || E.length === N;
+  return E === undefined || $.keep(v15, x, p, E, N);
 }
 function v16(x, p, E) {
   const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v16, x, p, E);
+  if (R !== undefined) return R;
   if (x !== null && $.fail(E, "type", p, e18)) return false;
-  return E === undefined || E.length === N;
+  return E === undefined || $.keep(v16, x, p, E, N);
 }
 module.exports = (runtime) => {
   $ = runtime;

@@ -220,43 +220,59 @@ function v8(x, p, E) {
 }
 function v9(x, p, E) {
   const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v9, x, p, E);
+  if (R !== undefined) return R;
   if (!v8(x, p, E) && E === undefined) return false;
-  return E === undefined || E.length === N;
+  return E === undefined || $.keep(v9, x, p, E, N);
 }
 function v10(x, p, E) {
   const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v10, x, p, E);
+  if (R !== undefined) return R;
   if (!v5(x, p, E) && E === undefined) return false;
-  return E === undefined || E.length === N;
+  return E === undefined || $.keep(v10, x, p, E, N);
 }
 function v11(x, p, E) {
   const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v11, x, p, E);
+  if (R !== undefined) return R;
   if (!v4(x, p, E) && E === undefined) return false;
-  return E === undefined || E.length === N;
+  return E === undefined || $.keep(v11, x, p, E, N);
 }
 function v12(x, p, E) {
   const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v12, x, p, E);
+  if (R !== undefined) return R;
   if (!v3(x, p, E) && E === undefined) return false;
-  return E === undefined || E.length === N;
+  return E === undefined || $.keep(v12, x, p, E, N);
 }
 function v13(x, p, E) {
   const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v13, x, p, E);
+  if (R !== undefined) return R;
   if (!v1(x, p, E) && E === undefined) return false;
-  return E === undefined || E.length === N;
+  return E === undefined || $.keep(v13, x, p, E, N);
 }
 function v14(x, p, E) {
   const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v14, x, p, E);
+  if (R !== undefined) return R;
   if (!v2(x, p, E) && E === undefined) return false;
-  return E === undefined || E.length === N;
+  return E === undefined || $.keep(v14, x, p, E, N);
 }
 function v15(x, p, E) {
   const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v15, x, p, E);
+  if (R !== undefined) return R;
   if (!v6(x, p, E) && E === undefined) return false;
-  return E === undefined || E.length === N;
+  return E === undefined || $.keep(v15, x, p, E, N);
 }
 function v16(x, p, E) {
   const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v16, x, p, E);
+  if (R !== undefined) return R;
   if (!v7(x, p, E) && E === undefined) return false;
-  return E === undefined || E.length === N;
+  return E === undefined || $.keep(v16, x, p, E, N);
 }
 module.exports = (runtime) => {
   $ = runtime;

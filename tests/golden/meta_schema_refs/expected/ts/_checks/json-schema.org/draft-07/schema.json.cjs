@@ -306,31 +306,43 @@ function v5(x, p, E) {
 }
 function v6(x, p, E) {
   const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v6, x, p, E);
+  if (R !== undefined) return R;
   if (!v0(x, p, E) && E === undefined) return false;
-  return E === undefined || E.length === N;
+  return E === undefined || $.keep(v6, x, p, E, N);
 }
 function v7(x, p, E) {
   const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v7, x, p, E);
+  if (R !== undefined) return R;
   if (!v3(x, p, E) && E === undefined) return false;
-  return E === undefined || E.length === N;
+  return E === undefined || $.keep(v7, x, p, E, N);
 }
 function v8(x, p, E) {
   const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v8, x, p, E);
+  if (R !== undefined) return R;
   if (!v0(x, p, E) && E === undefined) return false;
-  return E === undefined || E.length === N;
+  return E === undefined || $.keep(v8, x, p, E, N);
 }
 function v9(x, p, E) {
   const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v9, x, p, E);
+  if (R !== undefined) return R;
   if (!v5(x, p, E) && E === undefined) return false;
-  return E === undefined || E.length === N;
+  return E === undefined || $.keep(v9, x, p, E, N);
 }
 function v10(x, p, E) {
   const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v10, x, p, E);
+  if (R !== undefined) return R;
   if (!v4(x, p, E) && E === undefined) return false;
-  return E === undefined || E.length === N;
+  return E === undefined || $.keep(v10, x, p, E, N);
 }
 function v11(x, p, E) {
   const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v11, x, p, E);
+  if (R !== undefined) return R;
   if (!Array.isArray(x) && $.fail(E, "type", p, e5)) return false;
   if (Array.isArray(x)) {
     if (x.length < 1 && $.fail(E, "minItems", p, e12)) return false;
@@ -342,7 +354,7 @@ function v11(x, p, E) {
     const y4 = $.duplicate(x, null);
     if (y4 !== null && $.fail(E, "uniqueItems", p, {i: y4[0], j: y4[1]})) return false;
   }
-  return E === undefined || E.length === N;
+  return E === undefined || $.keep(v11, x, p, E, N);
 }
 module.exports = (runtime) => {
   $ = runtime;
