@@ -42,7 +42,6 @@ is raised here as in a sequential run. ``CONTRACTS_JOBS=1`` turns the child off.
 
 from __future__ import annotations
 
-import fcntl
 import marshal
 import os
 import select
@@ -50,14 +49,13 @@ import signal
 import struct
 import sys
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import IO, Any
 
 from codegen.compiler import ir
-from codegen.compiler.compile import Bundles, Bundling, Fingerprints
+from codegen.compiler.compile import Bundles, Bundling
 from codegen.compiler.load import Document
 from codegen.emit import (
     OWNED,
@@ -77,11 +75,11 @@ from codegen.emit import (
 # Below this many modules a child costs more than it saves.
 MIN_MODULES = 100
 _LOWERED, _RENDERED, _WRITTEN, _FAILED, _GO = b"L", b"R", b"D", b"E", b"W"
-# The child's first messages: fingerprints, in file order, a batch at a time (an
-# empty batch ends them); the parent's first: it has them all (_ENOUGH).
-_PRINTS, _ENOUGH = b"P", b"F"
-_BATCH_SECONDS = 0.005  # how long the child hashes between two batches (at most)
-_PIPE_SIZE = 1 << 20  # room for every fingerprint: the child never waits to send
+_PRINTS = b"P"  # the fingerprints, the child's first message
+# Room in the child's pipe for its first message (the fingerprints: 130 kB at 1,000
+# files), so that it bundles while the parent lowers instead of waiting for the
+# parent to read them (a pipe holds 64 kB by default).
+_PIPE_SIZE = 1 << 20
 _NEED, _CHUNK, _NONE = b"N", b"C", b"X"  # asking for files to write; the answers
 # Files the parent writes between looks at the child's asking (and the fewest it
 # hands over).
@@ -151,10 +149,12 @@ class Generation:
         present = set(self.existing)
         up_read, up_write = os.pipe()  # child -> parent
         down_read, down_write = os.pipe()  # parent -> child
+        import fcntl  # POSIX, as fork is
+
         if hasattr(fcntl, "F_SETPIPE_SZ"):  # Linux
             try:
                 fcntl.fcntl(up_write, fcntl.F_SETPIPE_SZ, _PIPE_SIZE)
-            except OSError:  # above /proc/sys/fs/pipe-max-size: the default then
+            except OSError:  # above /proc/sys/fs/pipe-max-size: 64 kB then
                 pass
         sys.stdout.flush()
         sys.stderr.flush()
@@ -168,42 +168,23 @@ class Generation:
         self.pid = pid
         self.up = os.fdopen(up_read, "rb", buffering=0)
         self.down = os.fdopen(down_write, "wb")
-        return lambda: self.prints(bundling)
+        return self.prints
 
-    def prints(self, bundling: Bundling) -> dict[str, str] | None:
-        """Every file's fingerprint, once lowered: the child hashes them from the
-        first file on since the fork, this process from the last file back until
-        they meet (a chain of 1,000 files: 0.8 s of hashing, most of it done by
-        the child meanwhile). If the child fails, this process hashes the rest;
-        the failure shows again when the child's files are asked for."""
-        up, down = self.up, self.down
-        if up is None or down is None:
+    def prints(self) -> dict[str, str] | None:
+        """The fingerprints the child made (waiting for them if need be), or
+        ``None`` if it failed first (this process makes them then; the child's
+        failure shows again when its files are asked for)."""
+        if self.up is None or _read(self.up, 1) != _PRINTS:
             return None
-        mine: Fingerprints | None = None
-        paths = [d.path for d in bundling.documents]
-        made: list[str] = [""] * len(paths)
-        known, back = 0, len(paths)  # the child's first `known`, this one's from `back`
-        ended = failed = False
-        while known < back:
-            if not (ended or failed) and select.select([up], [], [], 0)[0]:
-                batch = _batch(up)
-                if batch is None:
-                    failed = True
-                elif not batch:
-                    ended = True
-                else:
-                    made[known : known + len(batch)] = batch
-                    known += len(batch)
-                continue
-            mine = mine or bundling.prints()
-            back -= 1
-            made[back] = mine.of(paths[back])
-        _send(down, _ENOUGH)  # stop hashing; the child's last batches are read here
-        while not (ended or failed):
-            batch = _batch(up)
-            failed = batch is None
-            ended = batch == []
-        return dict(zip(paths, made, strict=True))
+        header = _read(self.up, 8)
+        if len(header) != 8:
+            return None
+        (size,) = struct.unpack("<Q", header)
+        payload = _read(self.up, size)
+        if len(payload) != size:
+            return None
+        prints: dict[str, str] = marshal.loads(payload)
+        return prints
 
     def build_and_write(
         self,
@@ -360,50 +341,6 @@ def _share(
     return lines, given, None if failed else _receive(up)
 
 
-def _hash(prints: Fingerprints, send: IO[bytes], down: int) -> bool:
-    """In the child: send the fingerprints in file order, a batch at a time, until
-    all are sent or the parent has the rest; then an empty batch. Whether the
-    parent said so (its :data:`_ENOUGH`, read here)."""
-    batch: list[str] = []
-    last = time.perf_counter()
-    told = False
-    for path in prints.paths:
-        batch.append(prints.of(path))
-        if time.perf_counter() - last < _BATCH_SECONDS:
-            continue
-        _send_batch(send, batch)
-        batch, last = [], time.perf_counter()
-        if select.select([down], [], [], 0)[0]:
-            told = os.read(down, 1) == _ENOUGH
-            break
-    if batch:
-        _send_batch(send, batch)
-    _send_batch(send, [])  # the end
-    return told
-
-
-def _send_batch(send: IO[bytes], batch: list[str]) -> None:
-    payload = marshal.dumps(batch)
-    send.write(_PRINTS + struct.pack("<Q", len(payload)) + payload)
-    send.flush()
-
-
-def _batch(up: IO[bytes]) -> list[str] | None:
-    """A batch of the child's fingerprints (empty: the last), or ``None`` if the
-    child failed or died."""
-    if _read(up, 1) != _PRINTS:
-        return None
-    header = _read(up, 8)
-    if len(header) != 8:
-        return None
-    (size,) = struct.unpack("<Q", header)
-    payload = _read(up, size)
-    if len(payload) != size:
-        return None
-    batch: list[str] = marshal.loads(payload)
-    return batch
-
-
 def _read(pipe: IO[bytes], size: int) -> bytes:
     """``size`` bytes from an unbuffered pipe, or fewer at its end."""
     parts = []
@@ -418,10 +355,7 @@ def _read(pipe: IO[bytes], size: int) -> bytes:
 
 def _send_now(pipe: IO[bytes], data: bytes) -> bytes:
     """Write what the pipe takes without waiting; return the rest."""
-    try:
-        pipe.flush()
-    except BrokenPipeError:  # the child died (its failure shows when it is read)
-        return data
+    pipe.flush()
     fd = pipe.fileno()
     view = memoryview(data)
     os.set_blocking(fd, False)
@@ -483,12 +417,11 @@ def _child(
     try:
         with os.fdopen(up, "wb") as send, os.fdopen(down, "rb") as receive:
             try:
-                # While the parent lowers: the fingerprints first (it takes them
-                # once lowered), then the longest part of bundling.
-                if not _hash(bundling.prints(), send, down) and (
-                    receive.read(1) != _ENOUGH
-                ):
-                    return  # the parent stopped: a compile error
+                # While the parent lowers: the fingerprints first (it waits for
+                # them once lowered), then the longest part of bundling.
+                prints = marshal.dumps(bundling.prints())
+                send.write(_PRINTS + struct.pack("<Q", len(prints)) + prints)
+                send.flush()
                 raw = bundling.raw()
                 if receive.read(1) != _LOWERED:
                     return  # the parent stopped: a compile error

@@ -8,8 +8,6 @@ from __future__ import annotations
 import json
 import os
 import select
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -113,75 +111,31 @@ def test_a_child_that_dies_leaves_the_work_to_the_parent(
     assert _tree(tmp_path / "two") == _tree(tmp_path / "one")
 
 
-def _hashing_log(
-    monkeypatch: pytest.MonkeyPatch, log: Path, child_sleeps: float = 0.0
-) -> Callable[[], list[tuple[int, str]]]:
-    """Record which process hashes each fingerprint (a file: the child's memory is
-    its own); the child may be made slow. Returns what reads the record."""
-    parent = os.getpid()
-    real = compile_module.Fingerprints.of
-
-    def of(self: compile_module.Fingerprints, path: str) -> str:
-        if os.getpid() != parent:
-            time.sleep(child_sleeps)
-        with log.open("a") as f:
-            f.write(f"{os.getpid()} {path}\n")
-        return real(self, path)
-
-    def hashed() -> list[tuple[int, str]]:
-        rows = [line.split(" ", 1) for line in log.read_text().splitlines()]
-        log.unlink()
-        return [(int(pid), path) for pid, path in rows]
-
-    monkeypatch.setattr(compile_module.Fingerprints, "of", of)
-    return hashed
-
-
 def test_the_child_hashes_the_fingerprints_while_the_parent_lowers(
     schemas: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The parent takes the child's fingerprints (quadratic in a chain) instead of
     hashing them again; they are those one process makes."""
     parent = os.getpid()
-    hashed = _hashing_log(monkeypatch, tmp_path / "hashed")
+    log = tmp_path / "hashed_in"  # a file: the child's memory is its own
+    real = compile_module.fingerprints
+
+    def spying(*args: Any) -> dict[str, str]:
+        with log.open("a") as f:
+            f.write(f"{os.getpid()}\n")
+        return real(*args)
+
+    def hashed_in() -> list[int]:
+        pids = [int(line) for line in log.read_text().split()]
+        log.unlink()
+        return pids
+
+    monkeypatch.setattr(compile_module, "fingerprints", spying)
     expected = _run(schemas, tmp_path / "one", monkeypatch, child=False)
-    alone = hashed()
-    assert {pid for pid, _ in alone} == {parent} and len(alone) == 2 * 13
-    real_start = twocores.Generation.start
-
-    def start(self: twocores.Generation, bundling: Any) -> Any:
-        prints = real_start(self, bundling)
-        assert prints is not None
-
-        def later() -> Any:  # lowering as long as a large set's: the child is done
-            time.sleep(0.5)
-            return prints()
-
-        return later
-
-    monkeypatch.setattr(twocores.Generation, "start", start)
+    assert hashed_in() == [parent, parent]
     assert _run(schemas, tmp_path / "two", monkeypatch, child=True) == expected
-    paired = hashed()
-    assert parent not in {pid for pid, _ in paired}
-    assert sorted(path for _, path in paired) == sorted(path for _, path in alone)
-    assert _tree(tmp_path / "two") == _tree(tmp_path / "one")
-
-
-def test_a_slow_child_and_the_parent_meet_in_the_middle(
-    schemas: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Once lowered, the parent hashes from the last file back while the child
-    hashes from the first on; each file once or twice at most, every one."""
-    parent = os.getpid()
-    expected = _run(schemas, tmp_path / "one", monkeypatch, child=False)
-    hashed = _hashing_log(monkeypatch, tmp_path / "hashed", child_sleeps=0.05)
-    assert _run(schemas, tmp_path / "two", monkeypatch, child=True) == expected
-    rows = hashed()  # two generations
-    by_parent = [path for pid, path in rows if pid == parent]
-    by_children = [path for pid, path in rows if pid != parent]
-    assert by_parent and by_children  # both took part
-    assert len({path for _, path in rows}) == 13
-    assert len(rows) <= 2 * (13 + 2)  # a file or two of each run hashed twice
+    children = hashed_in()
+    assert len(children) == 2 and parent not in children
     assert _tree(tmp_path / "two") == _tree(tmp_path / "one")
 
 
@@ -189,19 +143,15 @@ def test_a_child_that_dies_hashing_leaves_the_fingerprints_to_the_parent(
     schemas: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     parent = os.getpid()
-    real = compile_module.Fingerprints.of
-    count = [0]
+    real = compile_module.Bundling.prints
 
-    def dying(self: compile_module.Fingerprints, path: str) -> str:
-        count[0] += 1
-        if os.getpid() != parent and count[0] > 3:
-            os._exit(3)  # after a batch or none, as the timing goes
+    def dying(self: compile_module.Bundling) -> dict[str, str]:
         if os.getpid() != parent:
-            time.sleep(0.01)  # batches of one or two files
-        return real(self, path)
+            os._exit(3)
+        return real(self)
 
     expected = _run(schemas, tmp_path / "one", monkeypatch, child=False)
-    monkeypatch.setattr(compile_module.Fingerprints, "of", dying)
+    monkeypatch.setattr(compile_module.Bundling, "prints", dying)
     assert _run(schemas, tmp_path / "two", monkeypatch, child=True) == expected
     assert _tree(tmp_path / "two") == _tree(tmp_path / "one")
 

@@ -69,34 +69,21 @@ def reaches(
     return {d.path: tuple(sorted(reached[d.path])) for d in documents}
 
 
-class Fingerprints:
-    """Files' fingerprints one at a time: the sha256 of a file's canonical JSON and
-    of every file it reaches, each preceded by its path (:func:`fingerprints` makes
-    them all; ``generate`` shares them between two processes)."""
-
-    def __init__(
-        self, documents: list[Document], reached: dict[str, tuple[str, ...]]
-    ) -> None:
-        self.paths = [d.path for d in documents]
-        self.reached = reached
-        self.chunk = {
-            d.path: d.path.encode() + b"\0" + canonical(d.contents) + b"\0"
-            for d in documents
-        }
-
-    def of(self, path: str) -> str:
-        h = hashlib.sha256()
-        for reached in self.reached[path]:
-            h.update(self.chunk[reached])
-        return "sha256:" + h.hexdigest()
-
-
 def fingerprints(
     documents: list[Document], reached: dict[str, tuple[str, ...]]
 ) -> dict[str, str]:
-    """Every file's fingerprint (:class:`Fingerprints`), by path."""
-    made = Fingerprints(documents, reached)
-    return {path: made.of(path) for path in made.paths}
+    """sha256 of a file's canonical JSON and of every file it reaches, by path."""
+    chunk = {
+        d.path: d.path.encode() + b"\0" + canonical(d.contents) + b"\0"
+        for d in documents
+    }
+    result = {}
+    for doc in documents:
+        h = hashlib.sha256()
+        for path in reached[doc.path]:
+            h.update(chunk[path])
+        result[doc.path] = "sha256:" + h.hexdigest()
+    return result
 
 
 # Python frames of room per level of nested declarations (lowering takes fewer).
@@ -153,12 +140,12 @@ class Bundling:
         self.base_uri = base_uri
         self.deps = deps
 
-    def prints(self) -> Fingerprints:
-        """The files' fingerprints, as :func:`_compile` makes them. They need
-        nothing lowering gives: a file's fingerprint hashes the files it reaches,
-        which is quadratic in a chain of references (0.8 s of CPU for a chain of
-        1,000 files)."""
-        return Fingerprints(self.documents, reaches(self.documents, self.deps))
+    def prints(self) -> dict[str, str]:
+        """Every file's fingerprint (:func:`fingerprints`; as :func:`_compile`
+        makes them). Needs nothing lowering gives: a file's fingerprint hashes
+        the files it reaches, which is quadratic in a chain of references
+        (0.8 s of CPU for a chain of 1,000 files)."""
+        return fingerprints(self.documents, reaches(self.documents, self.deps))
 
     def exact(self) -> frozenset[str]:
         """The files Node validates with cfworker (as :func:`_compile` finds them;
