@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from functools import cached_property
 from importlib.resources import files
 from types import ModuleType
 from typing import Any
@@ -26,9 +27,15 @@ from urllib.parse import quote, urldefrag, urljoin
 
 import jsonschema_rs
 
+from runtime._reach import Tokens, prunable, reached_document
 from runtime.jsonpointer import resolve_pointer
 
 ROOT_URI = "file:///schemas/"
+
+# How many contracts a FastCheck compiles against the part of their file they
+# reach (each with a registry of its own, its parts rewritten once for all),
+# before it builds one registry of every file for the others.
+ALONE = 16
 
 # Keywords that assert nothing at the level of a union schema (see union_members).
 _NOT_ASSERTING = frozenset(
@@ -254,15 +261,17 @@ class FastCheck:
             for name, pattern in getattr(support, "FAST_FORMATS", {}).items()
             if name in support.FORMATS
         }
-        self._resources: list[tuple[str, Any]] = []
-        self._documents: dict[str, Any] = {}
+        self._rewrite: Callable[[Any], Any] = lambda node: _rewritten(node, rust, fast)
+        self._sources: dict[str, Any] = {}  # each file's schema before the rewrite
+        self._prunable: dict[str, bool] = {}
+        self._rewritten: dict[str, dict[Tokens, Any]] = {}  # by file, by pointer
         self.draft_of: dict[str, str] = {}
         self.canonical: dict[str, str] = {}  # file -> the URI its $refs resolve from
         found = schema_files(package) if schemas is None else schemas
         documents = [(path, parsed) for path, _, parsed in found]
         dynamic = {p for p, text, _ in found if may_declare_dynamic_anchor(text)}
         anchors = dynamic_anchors(c for p, c in documents if p in dynamic)
-        for path, contents in documents:
+        for path, text, contents in found:
             if path in dynamic:
                 contents = static_dynamic_refs(contents, anchors)
             is_seven = isinstance(contents, dict) and "draft-07" in str(
@@ -270,22 +279,32 @@ class FastCheck:
             )
             if isinstance(contents, dict):
                 contents = {k: v for k, v in contents.items() if k != "$schema"}
-            # patterns in Rust's syntax, formats prefiltered (one walk); a union's
-            # members (union_members) read the same with its formats rewritten
-            compiled = _rewritten(contents, rust, fast)
-            self._documents[path] = compiled
+            self._sources[path] = contents
+            self._prunable[path] = path not in dynamic and prunable(text, contents)
+            self._rewritten[path] = {}
             uri = ROOT_URI + path
             self.draft_of[path] = "7" if is_seven else "2020-12"
             self.canonical[path] = uri
-            self._resources.append((uri, compiled))
             declared = contents.get("$id") if isinstance(contents, dict) else None
             if isinstance(declared, str):
                 self.canonical[path] = urldefrag(urljoin(uri, declared)).url
-                if self.canonical[path] != uri:
-                    self._resources.append((self.canonical[path], compiled))
         self._registries: dict[str, Any] = {}
         self._cache: dict[str, Any] = {}
         self.unsupported: set[str] = set()
+        self.alone = 0  # contracts compiled against the part they reach
+
+    @cached_property
+    def _resources(self) -> list[tuple[str, Any]]:
+        """Every schema file, rewritten (patterns in Rust's syntax, formats
+        prefiltered: one walk each), under its URI and the one its ``$id`` gives."""
+        resources = []
+        for path, contents in self._sources.items():
+            compiled = self._rewrite(contents)
+            uri = ROOT_URI + path
+            resources.append((uri, compiled))
+            if self.canonical[path] != uri:
+                resources.append((self.canonical[path], compiled))
+        return resources
 
     def _registry(self, draft: str) -> Any:
         registry = self._registries.get(draft)
@@ -294,6 +313,28 @@ class FastCheck:
             registry = jsonschema_rs.Registry(self._resources, draft=spec)
             self._registries[draft] = registry
         return registry
+
+    def _reached_registry(self, path: str, fragment: str, draft: str) -> Any:
+        """A registry of the part of ``path`` that the subschema at ``fragment``
+        reaches (runtime/_reach.py), or ``None``: the file is not one where that
+        is sure, the fragment reaches another file or the whole one, or the
+        whole-package registry is built already (a contract reached the root, or
+        more than :data:`ALONE` contracts were compiled alone: the wording's
+        pruning asks about many locations)."""
+        if draft in self._registries or self.alone >= ALONE or not self._prunable[path]:
+            return None
+        reached = reached_document(
+            self._sources[path], fragment, self._rewrite, self._rewritten[path]
+        )
+        if reached is None:
+            return None
+        self.alone += 1
+        uri = ROOT_URI + path
+        resources = [(uri, reached)]
+        if self.canonical[path] != uri:
+            resources.append((self.canonical[path], reached))
+        spec = jsonschema_rs.Draft7 if draft == "7" else jsonschema_rs.Draft202012
+        return jsonschema_rs.Registry(resources, draft=spec)
 
     def validator(self, contract: str) -> Any:
         cached = self._cache.get(contract)
@@ -306,9 +347,10 @@ class FastCheck:
                 else jsonschema_rs.Draft202012Validator
             )
             target = self.canonical[path] + (f"#{fragment}" if fragment else "")
+            registry = self._reached_registry(path, fragment, draft)
             cached = self._cache[contract] = cls(
                 {"$ref": target},
-                registry=self._registry(draft),
+                registry=registry or self._registry(draft),
                 formats=self._formats,
                 validate_formats=True,
                 keywords=self._keywords,
@@ -323,7 +365,7 @@ class FastCheck:
         verdict of the member a message's keys name (see ContractValidator)."""
         path, _, fragment = contract.partition("#")
         try:
-            node = resolve_pointer(self._documents[path], fragment, fragment=True)
+            node = resolve_pointer(self._sources[path], fragment, fragment=True)
         except (LookupError, ValueError):
             return ()
         if not isinstance(node, dict):

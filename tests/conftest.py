@@ -41,7 +41,7 @@ NODE_MODULES = frozenset(
         "test_presence", "test_realworld", "test_streams_cross", "test_regex_node",
         "test_streams_node", "test_ts_runtime", "test_formats", "test_union_report",
         "test_bench_regex_smoke", "test_deadletter_node", "test_bench_node_smoke",
-        "test_telemetry_cross", "test_streams_faults_node",
+        "test_telemetry_cross", "test_streams_faults_node", "test_union_prune_node",
     }
 )  # fmt: skip
 SLOW_MODULES = frozenset(

@@ -181,28 +181,27 @@ def test_a_failure_in_either_package_writes_nothing(
 
 
 def _handing_over(monkeypatch: pytest.MonkeyPatch, die_with_a_share: bool) -> list[int]:
-    """Make the parent hand files over: it writes one file at a time and starts
-    only once the child has written its own (a pipe of the test says so). Returns
-    the number of files each handover gave, as the parent saw it."""
+    """Make the parent hand files over: it writes one file at a time, and its first
+    look for the child's request waits for it (the child asks once it has written
+    its own files), so a share is handed however the two processes are scheduled.
+    Returns the number of files each handover gave, as the parent saw it."""
     parent = os.getpid()
-    signal_read, signal_write = os.pipe()
     real_write, real_share = twocores.write_files, twocores._share
     calls: list[int] = []
     shares: list[int] = []
+    polls: list[float] = []
 
     def write_files(out: Path, files: dict[str, bytes], present: set[str]) -> object:
         calls.append(len(files))
-        if os.getpid() != parent:
-            if len(calls) == 2 and die_with_a_share:
-                os._exit(3)  # the child dies with the files it was handed
-            result = real_write(out, files, present)
-            if len(calls) == 1:
-                os.write(signal_write, b"1")
-            return result
-        if len(calls) == 1:
-            ready, _, _ = select.select([signal_read], [], [], 60)
-            assert ready
+        if os.getpid() != parent and len(calls) == 2 and die_with_a_share:
+            os._exit(3)  # the child dies with the files it was handed
         return real_write(out, files, present)
+
+    class FirstPollWaits:
+        @staticmethod
+        def select(read: Any, write: Any, error: Any, timeout: float) -> Any:
+            polls.append(timeout)
+            return select.select(read, write, error, 60 if len(polls) == 1 else timeout)
 
     def share(*args: object) -> object:
         result = real_share(*args)  # type: ignore[arg-type]
@@ -211,6 +210,7 @@ def _handing_over(monkeypatch: pytest.MonkeyPatch, die_with_a_share: bool) -> li
 
     monkeypatch.setattr(twocores, "write_files", write_files)
     monkeypatch.setattr(twocores, "_share", share)
+    monkeypatch.setattr(twocores, "select", FirstPollWaits)
     monkeypatch.setattr(twocores, "_STEP", 1)
     return shares
 

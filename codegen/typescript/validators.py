@@ -15,7 +15,10 @@ runtime configures it, ``allErrors``) reports: the same keyword, instancePath,
 params, message and propertyName, so the runtime's wording (_violations.ts) and its
 union report (_unions.ts) turn them into the same text. Order is not kept (the
 wording sorts). So an invalid message is explained without Ajv too; formats, decimal
-``multipleOf`` and patterns are the runtime's own functions, by construction.
+``multipleOf`` and patterns are the runtime's own functions, by construction. The
+function of a union's branch also asks ``$.recall`` before collecting errors and tells
+``$.keep`` after: while one message is worded, the runtime remembers a branch's errors
+per value (_precompiled.ts), which the union report asks for again.
 
 The keywords modelled (check_keywords.py, check_applicators.py): every assertion and
 applicator of draft 2020-12 and draft-07 except ``unevaluatedProperties``,
@@ -46,13 +49,28 @@ from codegen.compiler import ir
 from codegen.typescript.check_applicators import Applicators
 from codegen.typescript.check_keywords import FORMATS, Unmodelled, lit
 
-__all__ = ["FORMATS", "Unmodelled", "checks_files", "checks_path", "modelled"]
+__all__ = [
+    "FORMATS",
+    "Unmodelled",
+    "checks_files",
+    "checks_path",
+    "functions_path",
+    "modelled",
+]
 
 Key = tuple[str, str]  # (uri without "#", JSON pointer)
 
 
 def _token(token: str) -> str:
     return token.replace("~1", "/").replace("~0", "~")
+
+
+def _branch(pointer: str) -> bool:
+    """Whether a location is a branch of an anyOf or a oneOf."""
+    tokens = pointer.split("/")
+    return (
+        len(tokens) >= 3 and tokens[-2] in ("anyOf", "oneOf") and tokens[-1].isdigit()
+    )
 
 
 @dataclass
@@ -160,7 +178,20 @@ class _Package(Applicators):
             self.bad[key] = reason
             file.patterns, file.constants, file.refs, file.params = saved
             return
-        if body:
+        if body and _branch(pointer):
+            # A union's branch: the union report asks for its errors apart, on a
+            # value the contract's own validation often tried it on already, so
+            # they are remembered per value while one message is worded.
+            recall = f"$.recall({name}, x, p, E)"
+            file.code[name] = (
+                f"function {name}(x, p, E) {{\n"
+                "  const N = E === undefined ? 0 : E.length;\n"
+                f"  const R = E === undefined ? undefined : {recall};\n"
+                "  if (R !== undefined) return R;\n"
+                + "\n".join(body)
+                + f"\n  return E === undefined || $.keep({name}, x, p, E, N);\n}}"
+            )
+        elif body:
             file.code[name] = (
                 f"function {name}(x, p, E) {{\n"
                 "  const N = E === undefined ? 0 : E.length;\n"
@@ -211,8 +242,9 @@ class _Package(Applicators):
             found[params] = f"e{len(found)}"
         return found[params]
 
-    def text(self, uri: str) -> str | None:
-        """The module of one file: its locations not left to Ajv, or None."""
+    def text(self, uri: str) -> tuple[str, str] | None:
+        """The module of one file, its locations not left to Ajv, and the text of
+        their functions (see _LAZY); or None."""
         file = self.files[uri]
         good = [
             (pointer, name)
@@ -227,8 +259,6 @@ class _Package(Applicators):
             "// whether x is valid; v(x, path, errors) pushes Ajv's errors of an",
             "// invalid x.",
             '"use strict";',
-            "// Top-level functions: V8 compiles each on its first call (inside one",
-            "// factory function, the whole text would be parsed again on the call).",
         ]
         late = ["$", *file.patterns.values(), *file.refs.values()]
         lines.append(f"let {', '.join(late)};")
@@ -236,15 +266,72 @@ class _Package(Applicators):
             f"const {n} = JSON.parse({lit(t)});" for t, n in file.constants.items()
         ]
         lines += [f"const {n} = {t};" for t, n in file.params.items()]
-        lines += [file.code[name] for _, name in good]
-        lines.append("module.exports = (runtime) => {")
-        lines.append("  $ = runtime;")
-        lines += [f"  {n} = $.pattern({lit(s)});" for s, n in file.patterns.items()]
-        lines += [f"  {n} = $.ref({lit(k)});" for k, n in file.refs.items()]
-        lines.append("  return {")
-        lines += [f"    {lit(file.path + '#' + ptr)}: {name}," for ptr, name in good]
-        lines += ["  };", "};", ""]
-        return "\n".join(lines)
+        lines += _LAZY
+        names = [name for _, name in good]
+        # var, not let: a call from another function then checks no temporal dead zone
+        lines.append("var " + ", ".join(f"{n} = stub({n[1:]})" for n in names) + ";")
+        lines.append("function bind(n, f) {")
+        lines.append("  switch (n) {")
+        lines += [f"    case {n[1:]}: {n} = f; break;" for n in names]
+        lines += ["  }", "}"]
+        tail = [
+            "module.exports = (runtime) => {",
+            "  $ = runtime;",
+            *[f"  {n} = $.pattern({lit(s)});" for s, n in file.patterns.items()],
+            *[f"  {n} = $.ref({lit(k)});" for k, n in file.refs.items()],
+            "  return {",
+            *[f"    {lit(file.path + '#' + ptr)}: {name}," for ptr, name in good],
+            "  };",
+            "};",
+        ]
+        lines += [*tail, ""]
+        functions = [
+            "// Generated by `contracts generate`. Do not edit. The functions of"
+            f" {file.path}.cjs, each compiled there on its first call.",
+            *[f"({file.code[name]})" for name in names],
+            "",
+        ]
+        return "\n".join(lines), "\n".join(functions)
+
+
+# How a module finds and compiles its functions: each is a stub until its first call,
+# which reads the function's text from the module's `.functions.js` file (found by
+# the line it starts with, so a change of line endings does not matter), compiles it
+# with a direct eval (it then sees the module's constants and functions) and binds
+# its name to it. Loading a module costs its constants and stubs: V8 need not read
+# and pre-parse megabytes of functions of which a message runs a quarter (GitHub's
+# webhooks: 2 MB, 18 ms to load before, 251 of 869 functions run by a refusal).
+_LAZY = [
+    "const F = [];",
+    "let spans = null;",
+    "let text = null;",
+    "function compiled(n) {",
+    "  if (spans === null) {",
+    '    const file = __filename.replace(/\\.cjs$/, ".functions.js");',
+    '    text = require("node:fs").readFileSync(file);',
+    "    spans = [];",
+    '    const mark = Buffer.from("\\n(function v");',
+    "    let at = text.indexOf(mark);",
+    "    while (at >= 0) {",
+    "      const next = text.indexOf(mark, at + 1);",
+    "      const from = at + mark.length;",
+    '      const number = parseInt(text.toString("latin1", from, from + 12), 10);',
+    "      spans[number] = [at + 1, next < 0 ? text.length : next];",
+    "      at = next;",
+    "    }",
+    "  }",
+    "  const [start, end] = spans[n];",
+    '  return eval(text.toString("utf8", start, end));',
+    "}",
+    "function load(n) {",
+    "  const f = (F[n] = compiled(n));",
+    "  bind(n, f);",
+    "  return f;",
+    "}",
+    "function stub(n) {",
+    "  return (x, p, E) => (F[n] ?? load(n))(x, p, E);",
+    "}",
+]
 
 
 def _package(by_uri: dict[str, ir.Bundle], contracts: list[str]) -> _Package:
@@ -258,13 +345,16 @@ def _package(by_uri: dict[str, ir.Bundle], contracts: list[str]) -> _Package:
     return package
 
 
-def checks_files(by_uri: dict[str, ir.Bundle], contracts: list[str]) -> dict[str, str]:
+def checks_files(
+    by_uri: dict[str, ir.Bundle], contracts: list[str]
+) -> dict[str, tuple[str, str]]:
     """The ``_checks/<file>.cjs`` texts, by schema path, of the locations the
-    ``contracts`` (ids) reach; bundles by uri (without "#"). CommonJS, so that the
-    runtime loads one synchronously on the first call into it, and a package import
-    reads none. Each exports its locations by "<path>#<JSON pointer>": the contracts
-    and the branches of their unions, which the runtime's union report validates
-    apart."""
+    ``contracts`` (ids) reach, each with the text of its functions
+    (``_checks/<file>.functions.js``); bundles by uri (without "#"). CommonJS, so
+    that the runtime loads one synchronously on the first call into it, and a package
+    import reads none. Each exports its locations by "<path>#<JSON pointer>": the
+    contracts and the branches of their unions, which the runtime's union report
+    validates apart."""
     package = _package(by_uri, contracts)
     out = {}
     for uri in sorted(package.files, key=lambda u: package.files[u].path):
@@ -293,3 +383,8 @@ def modelled(by_uri: dict[str, ir.Bundle], contracts: list[str]) -> dict[str, st
 def checks_path(schema_path: str) -> str:
     """Where the checks of a schema file are, below the package."""
     return f"_checks/{schema_path}.cjs"
+
+
+def functions_path(schema_path: str) -> str:
+    """Where the text of those checks' functions is, below the package."""
+    return f"_checks/{schema_path}.functions.js"

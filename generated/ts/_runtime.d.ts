@@ -31,6 +31,20 @@ export declare function verdicts(id: string, value: unknown): {
     theirs: Violation[];
 };
 /**
+ * For tests (tests/test_union_prune_node.py): `run()` with the union report's
+ * shortcuts off: every branch's violations asked for, every value walked, nothing
+ * remembered while a message is worded. The words must be the same.
+ */
+export declare function plainly<T>(run: () => T): T;
+/**
+ * For tests: whether the union report rules out the schema at `path#pointer` for
+ * `value` without a validation, and if so, the violations a validation finds there.
+ */
+export declare function ruledOut(path: string, pointer: string, value: unknown): {
+    doomed: boolean;
+    violations: Violation[] | null;
+};
+/**
  * The contract of a schema file or of a location inside one, e.g.
  * "order/order_created.v1.json" or "common/problem.json#/$defs/ProblemDetails".
  * Compiled on first use, once. Throws UnknownContract when the package has no

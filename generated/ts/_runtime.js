@@ -2,12 +2,12 @@ import { createRequire } from "node:module";
 import { exactCheck, fragmentPointer } from "./_exact.js";
 import { readJson } from "./_jsontext.js";
 import { FORMATS, isMultiple } from "./_formats.js";
-import { precompiled } from "./_precompiled.js";
+import { precompiled, remembering } from "./_precompiled.js";
 import { regExp } from "./_regex.js";
 import { reachedFiles } from "./_reach.js";
 import { SCHEMAS } from "./_schemas.js";
 import { UnionReport } from "./_unions.js";
-import { ContractViolation, UnknownContract, normalise, toViolations } from "./_violations.js";
+import { ContractViolation, UnknownContract, normalise, toViolations, wording } from "./_violations.js";
 export { FORMATS, isDate, isDateTime, isDuration, isEmail, isHostname, isIpv4, isIpv6, isMultiple, isTime, isUri, isUuid, punycodeDecode, } from "./_formats.js";
 export { ContractViolation, MAX_VIOLATIONS, RuntimeContractError, UnknownContract, capped, omittedLine, violationText, } from "./_violations.js";
 export { DEFAULT_LIMITS, checkLimits, depthOver, nestingDepth, utf8Length } from "./_jsontext.js";
@@ -287,13 +287,16 @@ function ajvIs(id, value) {
 // -- failing unions explained (_unions.ts) ------------------------------------------------
 const FRAGMENT_UNSAFE = /[^A-Za-z0-9_.\-~/$!&'()*+,;=:@]/gu;
 const located = new Map();
-/** The violations of `value` against the schema at `path#pointer`, unexplained. */
+/**
+ * The violations of `value` against the schema at `path#pointer`, unexplained, in no
+ * order and maybe repeated (the union report counts and sorts them as a set).
+ */
 function locationErrors(path, pointer, value) {
     const id = `${path}#${pointer}`;
     const fn = precompiledOf(path, id);
     if (fn !== null) {
         const raw = [];
-        return fn(value, "", raw) ? [] : normalise(toViolations(raw, value));
+        return fn(value, "", raw) ? [] : toViolations(raw, value);
     }
     let check = located.get(id);
     if (check === undefined) {
@@ -302,11 +305,42 @@ function locationErrors(path, pointer, value) {
         check = compileAt(entry, pointer, path, `${entry.uri}#${fragment}`);
         located.set(id, check);
     }
-    return check(value) ? [] : normalise(toViolations(check.errors, value));
+    return check(value) ? [] : toViolations(check.errors, value);
 }
 let unionReport = null;
+let plain = false;
+/**
+ * For tests (tests/test_union_prune_node.py): `run()` with the union report's
+ * shortcuts off: every branch's violations asked for, every value walked, nothing
+ * remembered while a message is worded. The words must be the same.
+ */
+export function plainly(run) {
+    const report = unions();
+    const outer = { plain, skips: report.skips, rulesOut: report.rulesOut };
+    plain = true;
+    report.skips = false;
+    report.rulesOut = false;
+    try {
+        return run();
+    }
+    finally {
+        plain = outer.plain;
+        report.skips = outer.skips;
+        report.rulesOut = outer.rulesOut;
+    }
+}
+/**
+ * For tests: whether the union report rules out the schema at `path#pointer` for
+ * `value` without a validation, and if so, the violations a validation finds there.
+ */
+export function ruledOut(path, pointer, value) {
+    const doomed = unions().doomed(path, pointer, value);
+    return { doomed, violations: doomed ? normalise(locationErrors(path, pointer, value)) : null };
+}
 function unions() {
-    unionReport ??= new UnionReport(new Map(SCHEMAS.map((entry) => [pathOf(entry), entry.schema])), new Map(SCHEMAS.map((entry) => [pathOf(entry), String(entry.draft)])), new Map(SCHEMAS.map((entry) => [entry.uri.replace(/#$/, ""), pathOf(entry)])), locationErrors);
+    unionReport ??= new UnionReport(
+    // Each schema file is parsed when the report first reads it.
+    (path) => entryFor(path)?.schema, new Map(SCHEMAS.map((entry) => [pathOf(entry), String(entry.draft)])), new Map(SCHEMAS.map((entry) => [entry.uri.replace(/#$/, ""), pathOf(entry)])), locationErrors);
     return unionReport;
 }
 /**
@@ -335,21 +369,26 @@ export function contract(id) {
     const check = () => usePrecompiled ? (known === undefined ? (known = precompiledOf(path, id)) : known) : null;
     const errors = (value) => {
         const fn = check();
-        let found;
         if (fn !== null) {
             if (fn(value))
                 return [];
-            const raw = [];
-            if (fn(value, "", raw))
-                return [];
-            found = normalise(toViolations(raw, value));
+            const worded = () => {
+                const raw = [];
+                if (fn(value, "", raw))
+                    return [];
+                // What locationErrors gives at the contract's location, sorted once at the end.
+                const found = toViolations(raw, value);
+                return normalise(unions().rewrite(path, pointer, value, found, plain ? undefined : found));
+            };
+            // Each union branch's errors (_precompiled.ts) and each error's words are
+            // remembered while the violations are found and the union report asks for
+            // them again.
+            return plain ? worded() : remembering(() => wording(worded));
         }
-        else {
-            const validate = compiled();
-            if (validate(value))
-                return [];
-            found = normalise(toViolations(validate.errors, value));
-        }
+        const validate = compiled();
+        if (validate(value))
+            return [];
+        const found = normalise(toViolations(validate.errors, value));
         return normalise(unions().rewrite(path, pointer, value, found));
     };
     const parse = (value) => {

@@ -1,30 +1,42 @@
 // Failing unions explain themselves: the steps of the Python runtime's
-// runtime/_union_report.py, line for line, so both runtimes print the same report.
+// runtime/_union_report.py, so both runtimes print the same report.
 // For each oneOf/anyOf a value fails, one line names the branch the value was meant
 // for (the one its discriminator names, otherwise the closest: the deepest error,
 // then the fewest errors, then the first) and the alternatives tried, followed by
 // that branch's errors only.
 //
 // `raw(path, pointer, value)` gives the violations of `value` against the schema at
-// `path#pointer`, with pointers relative to `value`. Only the failure path runs this.
-import { compareCodePoints, show } from "./_violations.js";
+// `path#pointer`, with pointers relative to `value`, in any order, maybe repeated (they
+// are read as a set). Only the failure path runs this.
+//
+// What makes it fast, without changing a word (tests/test_union_prune.py compares
+// each shortcut with what it stands for, in both runtimes):
+// - a branch's violations are asked of `raw` only when the report needs them, and a
+//   branch its type, required properties or string tags rule out (`doomed`) needs
+//   none to be known as failing: of the webhook union's 66 events, each a union of
+//   its actions told apart by "action", most are ruled out without a validation;
+// - the walk skips values no violation is at or below, unless the whole walk would
+//   reach its step limit (then it walks everything, as it always did);
+// - schema look-ups, walk plans, branch names, tags and doomed tests are kept per
+//   location (the documents do not change); step counts and renderings per message.
+import { fails, testAt } from "./_doomed.js";
+import { compareCodePoints, show, violationKey } from "./_violations.js";
+import { MAX_STEPS, childrenOf, countSteps, covering, isObject, join, planOf, tokensOf, } from "./_walk.js";
+export { MAX_STEPS } from "./_walk.js";
 const ROOT_URI = "file:///schemas/";
 const SHOWN = 8; // branch names listed before "and N more"
-const MAX_STEPS = 10000; // schema locations visited per value, at most ($ref loops)
-const escapeToken = (key) => String(key).replace(/~/g, "~0").replace(/\//g, "~1");
-const join = (pointer, ...tokens) => pointer + tokens.map((t) => `/${escapeToken(t)}`).join("");
-const tokensOf = (pointer) => pointer === ""
-    ? []
-    : pointer.split("/").slice(1).map((t) => t.replace(/~1/g, "/").replace(/~0/g, "~"));
-const isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
 const under = (pointer, at) => pointer === at || pointer.startsWith(`${at}/`);
-const key = (v) => JSON.stringify([v.pointer, v.expected, v.got]);
-const sortedKeys = (object) => Object.keys(object).sort(compareCodePoints);
+const key = violationKey;
 const order = (a, b) => compareCodePoints(a.pointer, b.pointer) ||
     compareCodePoints(a.expected, b.expected) ||
     compareCodePoints(a.got, b.got);
-const prefixed = (at, found) => found.map((v) => ({ pointer: at + v.pointer, expected: v.expected, got: v.got }));
-const depth = (pointer) => pointer.split("/").length - 1;
+const prefixed = (at, found) => at === "" ? found : found.map((v) => ({ pointer: at + v.pointer, expected: v.expected, got: v.got }));
+const depth = (pointer) => {
+    let count = 0;
+    for (let i = pointer.indexOf("/"); i >= 0; i = pointer.indexOf("/", i + 1))
+        count += 1;
+    return count;
+};
 /** posixpath.normpath of a relative path. */
 function normpath(path) {
     const out = [];
@@ -40,6 +52,71 @@ function normpath(path) {
 }
 const dirname = (path) => path.slice(0, path.lastIndexOf("/") + 1);
 const basename = (path) => path.slice(path.lastIndexOf("/") + 1);
+/** A union and a value. Each branch's violations (pointers absolute) are asked of
+ * `raw` when first needed; whether a branch fails, of `doomed` first. */
+class Site {
+    path;
+    pointer;
+    keyword;
+    at;
+    value;
+    count;
+    raw;
+    doomed;
+    found = new Map();
+    failing = new Map();
+    constructor(path, pointer, // of the schema holding the union
+    keyword, // oneOf or anyOf
+    at, // the value's pointer
+    value, count, // branches
+    raw, doomed) {
+        this.path = path;
+        this.pointer = pointer;
+        this.keyword = keyword;
+        this.at = at;
+        this.value = value;
+        this.count = count;
+        this.raw = raw;
+        this.doomed = doomed;
+    }
+    here(index) {
+        return join(this.pointer, this.keyword, index);
+    }
+    /** Whether the branch's violations are known already. */
+    known(index) {
+        return this.found.has(index);
+    }
+    errors(index) {
+        let found = this.found.get(index);
+        if (found === undefined) {
+            found = prefixed(this.at, this.raw(this.path, this.here(index), this.value));
+            this.found.set(index, found);
+        }
+        return found;
+    }
+    /** Whether the value fails a branch (it then has violations). */
+    fails(index) {
+        let found = this.failing.get(index);
+        if (found === undefined) {
+            found =
+                (!this.found.has(index) &&
+                    this.doomed !== null &&
+                    this.doomed(this.path, this.here(index), this.value)) ||
+                    this.errors(index).length > 0;
+            this.failing.set(index, found);
+        }
+        return found;
+    }
+    /** How many branches the value passes, counted up to `enough`. */
+    passing(enough) {
+        let count = 0;
+        for (let i = 0; i < this.count; i++) {
+            if (!this.fails(i) && ++count >= enough)
+                break;
+        }
+        return count;
+    }
+}
 /** Explains the failing unions of one package's contracts. */
 export class UnionReport {
     documents;
@@ -53,7 +130,26 @@ export class UnionReport {
         this.ids = ids;
         this.raw = raw;
     }
+    /** False: walk every value (tests compare the two). */
+    skips = true;
+    /** False: no branch is ruled out without its violations (tests compare the two). */
+    rulesOut = true;
     found = new Map();
+    plans = new Map();
+    namesOf = new Map();
+    tagsOf = new Map();
+    tests = new Map();
+    message = null;
+    ruledOut = (path, pointer, value) => this.doomed(path, pointer, value);
+    files = new Map();
+    /** The schema document of a path (undefined: none), looked up once. */
+    document(path) {
+        if (this.files.has(path))
+            return this.files.get(path);
+        const found = this.documents(path);
+        this.files.set(path, found);
+        return found;
+    }
     /** The schema at `path#pointer` (undefined: none), looked up once per location. */
     schema(path, pointer) {
         const key = `${path}#${pointer}`;
@@ -64,7 +160,7 @@ export class UnionReport {
         return node;
     }
     walk(path, pointer) {
-        let node = this.documents.get(path);
+        let node = this.document(path);
         for (const token of tokensOf(pointer)) {
             if (Array.isArray(node) && /^[0-9]+$/.test(token)) {
                 if (Number(token) >= node.length)
@@ -97,7 +193,7 @@ export class UnionReport {
         else {
             where = path;
         }
-        return this.documents.has(where) ? [where, fragment] : null;
+        return this.document(where) !== undefined ? [where, fragment] : null;
     }
     /** A location with its chain of lone `$ref`s followed (20 at most). */
     resolved(path, pointer) {
@@ -107,96 +203,135 @@ export class UnionReport {
             const goes = typeof ref === "string" ? this.target(path, ref) : null;
             if (goes === null)
                 return [path, pointer, schema];
-            [path, pointer] = goes;
+            path = goes[0];
+            pointer = goes[1];
         }
         return [path, pointer, this.schema(path, pointer)];
     }
+    // -- doomed ---------------------------------------------------------------------------
+    /**
+     * Whether `value` surely fails the schema at `path#pointer`, as every validator of
+     * the runtime finds: the schema (its `$ref`s followed, each the way the validators
+     * resolve it: an absolute URI of a bundled file and a JSON pointer) asserts a type
+     * the value is not, a property the value lacks, or a string `const` or `enum` for a
+     * property the value holds otherwise. False when unsure.
+     */
+    doomed(path, pointer, value) {
+        const key = `${path}#${pointer}`;
+        let test = this.tests.get(key);
+        if (test === undefined) {
+            test = testAt(path, pointer, (p, q) => this.schema(p, q), this.ids);
+            this.tests.set(key, test);
+        }
+        return test !== null && fails(test, value);
+    }
+    // -- the walk -------------------------------------------------------------------------
     /** The unions the value fails, reached from a location through $ref, allOf,
      * properties, additionalProperties and items (not through other unions), where
-     * a violation pointer in `near` is at or below the value. */
+     * a violation pointer in `near` is at or below the value.
+     *
+     * The walk stops after MAX_STEPS locations (a $ref loop). It skips each value no
+     * pointer in `near` is at or below: no union there or deeper can be reported. The
+     * walk that skips visits a part of the whole walk's locations, in the same order, so
+     * it finds the unions the whole walk finds, and more only if the whole walk stops
+     * before them: when it finds any, and the whole walk would take MAX_STEPS
+     * locations or more, the whole walk is taken instead. */
     sites(path, pointer, value, at, near) {
+        if (!near.length)
+            return [];
+        const covered = covering(near);
+        if (!this.skips)
+            return this.walkSites(path, pointer, value, at, covered, true);
+        const found = this.walkSites(path, pointer, value, at, covered, false);
+        if (!found.length || this.steps(path, pointer, value) < MAX_STEPS)
+            return found;
+        return this.walkSites(path, pointer, value, at, covered, true);
+    }
+    walkSites(path, pointer, value, at, covered, whole) {
+        const doomed = this.rulesOut ? this.ruledOut : null;
         const found = [];
         const stack = [[path, pointer, value, at]];
         let steps = 0;
         while (stack.length && steps < MAX_STEPS) {
             steps += 1;
-            const [p, ptr, v, here] = stack.pop();
+            const step = stack.pop();
+            const p = step[0];
+            const ptr = step[1];
+            const v = step[2];
+            const here = step[3];
             const schema = this.schema(p, ptr);
             if (!isObject(schema))
                 continue;
-            stack.push(...this.children(p, ptr, schema, v, here).reverse());
+            const children = this.children(p, ptr, schema, v);
+            for (let k = children.length - 1; k >= 0; k--) {
+                const child = children[k];
+                const token = child[3];
+                if (token === null) {
+                    stack.push([child[0], child[1], child[2], here]);
+                    continue;
+                }
+                const below = join(here, token);
+                if (whole || covered.has(below))
+                    stack.push([child[0], child[1], child[2], below]);
+            }
+            if (!covered.has(here))
+                continue;
             for (const keyword of ["anyOf", "oneOf"]) {
                 const branches = schema[keyword];
-                if (!Array.isArray(branches) || !near.some((n) => under(n, here)))
+                if (!Array.isArray(branches))
                     continue;
-                const union = join(ptr, keyword);
-                const errors = branches.map((_, i) => prefixed(here, this.raw(p, join(union, i), v)));
-                const passing = errors.filter((e) => e.length === 0).length;
-                if (passing === 0 || (keyword === "oneOf" && passing > 1)) {
-                    found.push({ path: p, pointer: ptr, keyword, at: here, value: v, errors });
-                }
+                const site = new Site(p, ptr, keyword, here, v, branches.length, this.raw, doomed);
+                const passing = site.passing(keyword === "oneOf" ? 2 : 1);
+                if (passing === 0 || (keyword === "oneOf" && passing > 1))
+                    found.push(site);
             }
         }
         return found;
     }
-    children(path, pointer, schema, value, at) {
-        const out = [];
-        const ref = schema["$ref"];
-        if (typeof ref === "string") {
-            const goes = this.target(path, ref);
-            if (goes !== null)
-                out.push([goes[0], goes[1], value, at]);
-            if (this.drafts.get(path) === "7")
-                return out; // draft-07 ignores what is beside $ref
-        }
-        const allOf = schema["allOf"];
-        if (Array.isArray(allOf)) {
-            allOf.forEach((_, i) => out.push([path, join(pointer, "allOf", i), value, at]));
-        }
-        if (isObject(value)) {
-            const props = isObject(schema["properties"]) ? schema["properties"] : {};
-            for (const name of sortedKeys(props)) {
-                if (Object.hasOwn(value, name)) {
-                    out.push([path, join(pointer, "properties", name), value[name], join(at, name)]);
-                }
-            }
-            if (isObject(schema["additionalProperties"]) && !Object.hasOwn(schema, "patternProperties")) {
-                const where = join(pointer, "additionalProperties");
-                for (const name of sortedKeys(value)) {
-                    if (!Object.hasOwn(props, name))
-                        out.push([path, where, value[name], join(at, name)]);
-                }
-            }
-        }
-        if (Array.isArray(value)) {
+    /** How many locations the whole walk from a location visits, MAX_STEPS at most,
+     * remembered for the message being worded. */
+    steps(path, pointer, value) {
+        const sizes = this.message?.sizes ?? new Map();
+        const children = (p, q, v) => {
+            const schema = this.schema(p, q);
+            return isObject(schema) ? this.children(p, q, schema, v) : [];
+        };
+        return countSteps(path, pointer, value, children, sizes);
+    }
+    /** The locations the walk goes on to from a schema location, with their values. */
+    children(path, pointer, schema, value) {
+        const location = `${path}#${pointer}`;
+        let plan = this.plans.get(location);
+        if (plan === undefined) {
             const seven = this.drafts.get(path) === "7";
-            const prefix = seven ? schema["items"] : schema["prefixItems"];
-            const word = seven ? "items" : "prefixItems";
-            let rest = seven ? "additionalItems" : "items";
-            let count = 0;
-            if (Array.isArray(prefix)) {
-                count = Math.min(prefix.length, value.length);
-                for (let i = 0; i < count; i++)
-                    out.push([path, join(pointer, word, i), value[i], join(at, i)]);
-            }
-            else if (isObject(prefix)) {
-                rest = word; // draft-07 items: one schema for every item
-            }
-            if (isObject(schema[rest])) {
-                const where = join(pointer, rest);
-                for (let i = count; i < value.length; i++)
-                    out.push([path, where, value[i], join(at, i)]);
-            }
+            plan = planOf(path, pointer, schema, seven, (p, ref) => this.target(p, ref));
+            this.plans.set(location, plan);
         }
-        return out;
+        return childrenOf(plan, path, value);
+    }
+    // -- the report -----------------------------------------------------------------------
+    /** Each branch's name, remembered per union. */
+    names(site) {
+        const key = `${site.path}#${site.pointer}#${site.keyword}`;
+        let found = this.namesOf.get(key);
+        if (found === undefined) {
+            found = [];
+            for (let i = 0; i < site.count; i++)
+                found.push(this.name(site, i));
+            this.namesOf.set(key, found);
+        }
+        return found;
     }
     name(site, index) {
-        const here = join(site.pointer, site.keyword, index);
+        const here = site.here(index);
         const branch = this.schema(site.path, here);
         if (isObject(branch)) {
             if (typeof branch["title"] === "string")
                 return branch["title"];
-            const [path, pointer, target] = this.resolved(site.path, here);
+            const found = this.resolved(site.path, here);
+            const path = found[0];
+            const pointer = found[1];
+            const target = found[2];
             if (path !== site.path || pointer !== here) {
                 if (isObject(target) && typeof target["title"] === "string")
                     return target["title"];
@@ -208,16 +343,27 @@ export class UnionReport {
         }
         return `${site.keyword}/${index}`;
     }
-    /** Discriminator candidates: property -> each branch's fixed string. */
+    /** Discriminator candidates: property -> each branch's fixed string, remembered per
+     * union. */
     tags(site) {
-        const count = site.errors.length;
+        const key = `${site.path}#${site.pointer}#${site.keyword}`;
+        let found = this.tagsOf.get(key);
+        if (found === undefined) {
+            found = this.fixed(site);
+            this.tagsOf.set(key, found);
+        }
+        return found;
+    }
+    fixed(site) {
+        const count = site.count;
         const fixed = new Map();
         for (let i = 0; i < count; i++) {
-            const [, , branch] = this.resolved(site.path, join(site.pointer, site.keyword, i));
+            const branch = this.resolved(site.path, site.here(i))[2];
             const props = isObject(branch) ? branch["properties"] : undefined;
             if (!isObject(props))
                 return new Map();
-            for (const [name, prop] of Object.entries(props)) {
+            for (const name of Object.keys(props)) {
+                const prop = props[name];
                 let fix = isObject(prop) ? prop["const"] : undefined;
                 const one = isObject(prop) ? prop["enum"] : undefined;
                 if (Array.isArray(one) && one.length === 1)
@@ -238,8 +384,7 @@ export class UnionReport {
     }
     /** A branch's errors, its own failing unions explained in turn. */
     branch(site, index) {
-        const here = join(site.pointer, site.keyword, index);
-        return this.explain(site.path, here, site.value, site.errors[index] ?? [], site.at);
+        return this.explain(site.path, site.here(index), site.value, site.errors(index), site.at);
     }
     /** [the branch meant (-1: the discriminator value names none), the discriminator
      * that named it or null, the branch's errors]. */
@@ -265,25 +410,27 @@ export class UnionReport {
             }
         }
         // The closest: the deepest error, then the fewest errors, then the first.
-        const explained = site.errors.map((_, i) => this.branch(site, i));
-        const score = (errors) => [
-            -Math.max(0, ...errors.map((v) => depth(v.pointer))),
-            errors.length,
-        ];
         let best = 0;
-        for (let i = 1; i < explained.length; i++) {
-            const [a, b] = [score(explained[i] ?? []), score(explained[best] ?? [])];
-            if (a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]))
-                best = i;
+        let bestErrors = [];
+        let bestScore = [0, 0];
+        for (let i = 0; i < site.count; i++) {
+            const explained = this.branch(site, i);
+            let deepest = 0;
+            for (const v of explained)
+                deepest = Math.max(deepest, depth(v.pointer));
+            const score = [-deepest, explained.length];
+            if (i === 0 || score[0] < bestScore[0] || (score[0] === bestScore[0] && score[1] < bestScore[1])) {
+                [best, bestErrors, bestScore] = [i, explained, score];
+            }
         }
-        return [best, null, explained[best] ?? []];
+        return [best, null, bestErrors];
     }
     line(site, chosen, tag) {
-        const names = site.errors.map((_, i) => this.name(site, i));
+        const names = this.names(site);
         let tried = names.slice(0, SHOWN).join(", ");
         if (names.length > SHOWN)
             tried += ` and ${names.length - SHOWN} more`;
-        const passing = names.filter((_, i) => site.errors[i]?.length === 0);
+        const passing = names.filter((_, i) => !site.fails(i));
         let expected;
         if (passing.length) {
             expected = `exactly one branch to match (${passing.join(", ")} match)`;
@@ -295,7 +442,19 @@ export class UnionReport {
             const how = tag !== null ? `picked by its "${tag}"` : "the closest";
             expected = `the ${names[chosen]} branch (${how}; tried ${tried})`;
         }
-        return { pointer: site.at, expected, got: show(site.value) };
+        return { pointer: site.at, expected, got: this.show(site.value) };
+    }
+    /** show(), remembered by the value while a message is worded. */
+    show(value) {
+        const shown = this.message?.shown;
+        if (shown === undefined || value === null || typeof value !== "object")
+            return show(value);
+        let found = shown.get(value);
+        if (found === undefined) {
+            found = show(value);
+            shown.set(value, found);
+        }
+        return found;
     }
     /** A validator's own lines about the union: its oneOf/anyOf summary and Ajv's
      * discriminator errors (the bundle marks tagged unions). */
@@ -310,13 +469,20 @@ export class UnionReport {
             (v.pointer === tagAt && tagLines.has(v.expected)));
     }
     /** `found` (a validator's violations of `value` against the contract at
-     * `path#pointer`) with each failing union explained; `found` itself when the
-     * value fails no union. */
-    rewrite(path, pointer, value, found) {
-        const sites = this.sites(path, pointer, value, "", found.map((v) => v.pointer));
-        if (!sites.length)
-            return found;
-        return this.apply(sites, prefixed("", this.raw(path, pointer, value)));
+     * `path#pointer`) with each failing union explained; `found` itself when the value
+     * fails no union. `whole`: raw(path, pointer, value), when the caller has it. */
+    rewrite(path, pointer, value, found, whole) {
+        const outer = this.message;
+        this.message ??= { sizes: new Map(), shown: new Map() };
+        try {
+            const sites = this.sites(path, pointer, value, "", found.map((v) => v.pointer));
+            if (!sites.length)
+                return found;
+            return this.apply(sites, whole ?? this.raw(path, pointer, value));
+        }
+        finally {
+            this.message = outer;
+        }
     }
     explain(path, pointer, value, raw, at) {
         const near = raw.map((v) => v.pointer);
@@ -326,13 +492,45 @@ export class UnionReport {
         let result = [...raw];
         const ordered = [...sites].sort((a, b) => compareCodePoints(a.at, b.at) || compareCodePoints(a.pointer, b.pointer));
         for (const site of ordered) {
-            const noise = new Set(site.errors.flat().map(key));
-            for (const v of this.summaries(site, result))
-                noise.add(key(v));
+            let all = true;
+            for (let i = 0; i < site.count && all; i++)
+                all = site.fails(i);
+            // The branch meant first: its violations are then known, and often all the
+            // noise there is (a tagged union's validator reports that branch's alone).
+            const chosen = all ? this.choose(site) : null;
+            // The noise: the summaries and every branch's violations. Only a violation at or
+            // below the union can be one of a branch's: the branches' are asked of `raw`
+            // only while one is left (those known already first).
+            const noise = new Set(this.summaries(site, result).map(key));
+            const left = new Set();
+            for (const v of result) {
+                const k = key(v);
+                if (!noise.has(k) && under(v.pointer, site.at))
+                    left.add(k);
+            }
+            const branches = [];
+            for (let i = 0; i < site.count; i++)
+                if (site.known(i))
+                    branches.push(i);
+            for (let i = 0; i < site.count; i++)
+                if (!site.known(i))
+                    branches.push(i);
+            for (const i of branches) {
+                if (!left.size)
+                    break;
+                if (!site.fails(i))
+                    continue;
+                for (const v of site.errors(i)) {
+                    const k = key(v);
+                    noise.add(k);
+                    left.delete(k);
+                }
+            }
             result = result.filter((v) => !noise.has(key(v)));
-            if (site.errors.every((e) => e.length > 0)) {
-                const [chosen, tag, errors] = this.choose(site);
-                result.push(this.line(site, chosen, tag), ...errors);
+            if (chosen !== null) {
+                result.push(this.line(site, chosen[0], chosen[1]));
+                for (const v of chosen[2])
+                    result.push(v);
             }
             else {
                 result.push(this.line(site, 0, null));

@@ -34,8 +34,18 @@ export interface AjvError {
     readonly message?: string | undefined;
     readonly propertyName?: string | undefined;
 }
+/**
+ * `run()`, with each Ajv error's violation and each value's rendering remembered
+ * meanwhile: the union report asks for a branch's errors apart, and the precompiled
+ * validators give it the very error objects the contract's validation made
+ * (_precompiled.ts's remembering); the branches of a union render the same values.
+ * Only while one message is worded: a caller's objects may change after.
+ */
+export declare function wording<T>(run: () => T): T;
 /** Ajv's errors of one value as violations (not yet sorted). */
 export declare function toViolations(errors: readonly AjvError[] | null | undefined, instance: unknown): Violation[];
+/** A violation's three texts as one string, different for different violations. */
+export declare function violationKey(v: Violation): string;
 /** Sorted (by pointer, expected, got) and without duplicates, like the Python runtime. */
 export declare function normalise(violations: Iterable<Violation>): Violation[];
 /** Base of the runtime's errors. */

@@ -63,6 +63,16 @@ function pyJson(value, out, budget) {
  * the JSON text are written: 81 code points at least, enough to decide.
  */
 export function show(value) {
+    if (shown === null || value === null || typeof value !== "object")
+        return render(value);
+    let found = shown.get(value);
+    if (found === undefined) {
+        found = render(value);
+        shown.set(value, found);
+    }
+    return found;
+}
+function render(value) {
     const out = [];
     pyJson(value, out, { left: 162 });
     const text = out.join("");
@@ -72,8 +82,15 @@ export function show(value) {
     return chars.length > 80 ? `${chars.slice(0, 77).join("")}...` : chars.join("");
 }
 const isSurrogate = (unit) => unit >= 0xd800 && unit <= 0xdfff;
+// A UTF-16 unit from the surrogates up: where UTF-16 order may not be code point order.
+const HIGH = /[\ud800-\uffff]/;
 /** Strings ordered by code point (as Python compares them), not by UTF-16 unit. */
 export function compareCodePoints(a, b) {
+    if (a === b)
+        return 0;
+    // Below the surrogates, a unit is a code point: the engine's own order is the same.
+    if (!HIGH.test(a) && !HIGH.test(b))
+        return a < b ? -1 : 1;
     const n = Math.min(a.length, b.length);
     for (let i = 0; i < n; i++) {
         const x = a.charCodeAt(i);
@@ -212,6 +229,38 @@ function describeError(e, instance) {
         }
     }
 }
+/** While one message is worded: each error's violation, with the value it was read in. */
+let worded = null;
+/** While one message is worded: show() of each object or array. */
+let shown = null;
+/**
+ * `run()`, with each Ajv error's violation and each value's rendering remembered
+ * meanwhile: the union report asks for a branch's errors apart, and the precompiled
+ * validators give it the very error objects the contract's validation made
+ * (_precompiled.ts's remembering); the branches of a union render the same values.
+ * Only while one message is worded: a caller's objects may change after.
+ */
+export function wording(run) {
+    const outer = [worded, shown];
+    worded ??= new WeakMap();
+    shown ??= new WeakMap();
+    try {
+        return run();
+    }
+    finally {
+        [worded, shown] = outer;
+    }
+}
+function described(e, instance) {
+    if (worded === null)
+        return describeError(e, instance);
+    const known = worded.get(e);
+    if (known !== undefined && known[0] === instance)
+        return known[1];
+    const found = describeError(e, instance);
+    worded.set(e, [instance, found]);
+    return found;
+}
 // Ajv's summaries of a failed anyOf or if/then add nothing to the errors it reports
 // inside them (the Python runtime reports those alone): kept only when alone.
 const SUMMARIES = new Set(["anyOf", "if"]);
@@ -226,7 +275,7 @@ export function toViolations(errors, instance) {
         if (SUMMARIES.has(e.keyword) && inner(e))
             continue;
         for (const one of perType(e)) {
-            const v = describeError(one, instance);
+            const v = described(one, instance);
             if (v !== null)
                 out.push(v);
         }
@@ -248,12 +297,16 @@ function perType(e) {
         return [e];
     return named.map((type) => ({ ...e, params: { ...e.params, type } }));
 }
+/** A violation's three texts as one string, different for different violations. */
+export function violationKey(v) {
+    return `${v.pointer.length}:${v.pointer}${v.expected.length}:${v.expected}${v.got}`;
+}
 /** Sorted (by pointer, expected, got) and without duplicates, like the Python runtime. */
 export function normalise(violations) {
     const seen = new Map();
     for (const { pointer, expected, got } of violations) {
         const v = { pointer: String(pointer), expected: String(expected), got: String(got) };
-        seen.set(JSON.stringify([v.pointer, v.expected, v.got]), Object.freeze(v));
+        seen.set(violationKey(v), Object.freeze(v));
     }
     const order = (a, b) => compareCodePoints(a.pointer, b.pointer) ||
         compareCodePoints(a.expected, b.expected) ||

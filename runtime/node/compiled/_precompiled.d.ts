@@ -3,8 +3,25 @@ import type { LinearRegExp } from "./_regex.js";
 import type { AjvError } from "./_violations.js";
 /** A precompiled validator of one schema location. */
 export type Precompiled = (value: unknown, path?: string, errors?: AjvError[]) => boolean;
+/**
+ * `run()`, with every union branch's errors on an object remembered meanwhile (the
+ * generated branch validators ask `recall` first and tell `keep`): the union report
+ * asks for a branch's errors apart, on a value the contract's validation tried it on
+ * already. Only while one message is worded: a caller's objects may change after.
+ */
+export declare function remembering<T>(run: () => T): T;
 /** What the generated validators call. */
 export declare const CHECKS: Readonly<{
+    /**
+     * A union branch's remembered verdict on `value`, its errors pushed (their
+     * instancePath moved to `path`), or undefined (not remembered).
+     */
+    recall: (check: Precompiled, value: unknown, path: string, errors: AjvError[]) => boolean | undefined;
+    /**
+     * A union branch's verdict on `value` (whether it pushed no error after the first
+     * `count`), remembered with its errors while a message is worded.
+     */
+    keep: (check: Precompiled, value: unknown, path: string, errors: AjvError[], count: number) => boolean;
     /** An own property that is not undefined: Ajv's `required` with ownProperties. */
     has: (value: object, key: string) => boolean;
     /** Length in code points, as Ajv counts it for minLength and maxLength. */

@@ -8,7 +8,8 @@
 // which _violations.ts words. A file's module holds the validators of that file's
 // locations; it is read (synchronously, once) on the first validation of one of its
 // contracts or the first call into it from another file's, so importing the package
-// reads none.
+// reads none. Its functions' text is in `_checks/<schema file>.functions.js`: each is
+// compiled on its first call (codegen/typescript/validators.py's _LAZY).
 import { createRequire } from "node:module";
 import equalModule from "ajv/dist/runtime/equal.js";
 import ucs2lengthModule from "ajv/dist/runtime/ucs2length.js";
@@ -35,8 +36,64 @@ const TYPES: Readonly<Record<string, (v: unknown) => boolean>> = {
   array: (v) => Array.isArray(v),
 };
 
+/** A union branch's errors on one value, at instance path `path`. */
+interface Remembered {
+  readonly path: string;
+  readonly errors: readonly AjvError[];
+  readonly ok: boolean;
+}
+
+/** While one message is worded: each union branch's errors, by value (objects). */
+let remembered: Map<Precompiled, WeakMap<object, Remembered>> | null = null;
+
+/**
+ * `run()`, with every union branch's errors on an object remembered meanwhile (the
+ * generated branch validators ask `recall` first and tell `keep`): the union report
+ * asks for a branch's errors apart, on a value the contract's validation tried it on
+ * already. Only while one message is worded: a caller's objects may change after.
+ */
+export function remembering<T>(run: () => T): T {
+  const outer = remembered;
+  remembered ??= new Map();
+  try {
+    return run();
+  } finally {
+    remembered = outer;
+  }
+}
+
 /** What the generated validators call. */
 export const CHECKS = Object.freeze({
+  /**
+   * A union branch's remembered verdict on `value`, its errors pushed (their
+   * instancePath moved to `path`), or undefined (not remembered).
+   */
+  recall: (check: Precompiled, value: unknown, path: string, errors: AjvError[]): boolean | undefined => {
+    if (remembered === null || value === null || typeof value !== "object") return undefined;
+    const found = remembered.get(check)?.get(value);
+    if (found === undefined) return undefined;
+    if (found.path === path) {
+      for (const error of found.errors) errors.push(error);
+    } else {
+      const from = found.path.length;
+      for (const error of found.errors) {
+        errors.push({ ...error, instancePath: path + error.instancePath.slice(from) });
+      }
+    }
+    return found.ok;
+  },
+  /**
+   * A union branch's verdict on `value` (whether it pushed no error after the first
+   * `count`), remembered with its errors while a message is worded.
+   */
+  keep: (check: Precompiled, value: unknown, path: string, errors: AjvError[], count: number): boolean => {
+    const ok = errors.length === count;
+    if (remembered === null || value === null || typeof value !== "object") return ok;
+    let byValue = remembered.get(check);
+    if (byValue === undefined) remembered.set(check, (byValue = new WeakMap()));
+    byValue.set(value, { path, errors: errors.slice(count), ok });
+    return ok;
+  },
   /** An own property that is not undefined: Ajv's `required` with ownProperties. */
   has: (value: object, key: string): boolean =>
     (value as Record<string, unknown>)[key] !== undefined && hasOwn.call(value, key),

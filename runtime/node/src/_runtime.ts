@@ -19,13 +19,13 @@ import type { ExactCheck } from "./_exact.js";
 import { readJson } from "./_jsontext.js";
 import type { Limits } from "./_jsontext.js";
 import { FORMATS, isMultiple } from "./_formats.js";
-import { precompiled } from "./_precompiled.js";
+import { precompiled, remembering } from "./_precompiled.js";
 import type { Precompiled } from "./_precompiled.js";
 import { regExp } from "./_regex.js";
 import { reachedFiles } from "./_reach.js";
 import { SCHEMAS, type SchemaEntry } from "./_schemas.js";
 import { UnionReport } from "./_unions.js";
-import { ContractViolation, UnknownContract, normalise, toViolations } from "./_violations.js";
+import { ContractViolation, UnknownContract, normalise, toViolations, wording } from "./_violations.js";
 import type { AjvError, Violation } from "./_violations.js";
 
 export {
@@ -384,13 +384,16 @@ function ajvIs(id: string, value: unknown): boolean {
 const FRAGMENT_UNSAFE = /[^A-Za-z0-9_.\-~/$!&'()*+,;=:@]/gu;
 const located = new Map<string, Check>();
 
-/** The violations of `value` against the schema at `path#pointer`, unexplained. */
+/**
+ * The violations of `value` against the schema at `path#pointer`, unexplained, in no
+ * order and maybe repeated (the union report counts and sorts them as a set).
+ */
 function locationErrors(path: string, pointer: string, value: unknown): Violation[] {
   const id = `${path}#${pointer}`;
   const fn = precompiledOf(path, id);
   if (fn !== null) {
     const raw: AjvError[] = [];
-    return fn(value, "", raw) ? [] : normalise(toViolations(raw, value));
+    return fn(value, "", raw) ? [] : toViolations(raw, value);
   }
   let check = located.get(id);
   if (check === undefined) {
@@ -399,14 +402,49 @@ function locationErrors(path: string, pointer: string, value: unknown): Violatio
     check = compileAt(entry, pointer, path, `${entry.uri}#${fragment}`);
     located.set(id, check);
   }
-  return check(value) ? [] : normalise(toViolations(check.errors, value));
+  return check(value) ? [] : toViolations(check.errors, value);
 }
 
 let unionReport: UnionReport | null = null;
+let plain = false;
+
+/**
+ * For tests (tests/test_union_prune_node.py): `run()` with the union report's
+ * shortcuts off: every branch's violations asked for, every value walked, nothing
+ * remembered while a message is worded. The words must be the same.
+ */
+export function plainly<T>(run: () => T): T {
+  const report = unions();
+  const outer = { plain, skips: report.skips, rulesOut: report.rulesOut };
+  plain = true;
+  report.skips = false;
+  report.rulesOut = false;
+  try {
+    return run();
+  } finally {
+    plain = outer.plain;
+    report.skips = outer.skips;
+    report.rulesOut = outer.rulesOut;
+  }
+}
+
+/**
+ * For tests: whether the union report rules out the schema at `path#pointer` for
+ * `value` without a validation, and if so, the violations a validation finds there.
+ */
+export function ruledOut(
+  path: string,
+  pointer: string,
+  value: unknown,
+): { doomed: boolean; violations: Violation[] | null } {
+  const doomed = unions().doomed(path, pointer, value);
+  return { doomed, violations: doomed ? normalise(locationErrors(path, pointer, value)) : null };
+}
 
 function unions(): UnionReport {
   unionReport ??= new UnionReport(
-    new Map(SCHEMAS.map((entry) => [pathOf(entry), entry.schema])),
+    // Each schema file is parsed when the report first reads it.
+    (path) => entryFor(path)?.schema,
     new Map(SCHEMAS.map((entry) => [pathOf(entry), String(entry.draft)])),
     new Map(SCHEMAS.map((entry) => [entry.uri.replace(/#$/, ""), pathOf(entry)])),
     locationErrors,
@@ -439,17 +477,23 @@ export function contract<T = unknown>(id: string): Contract<T> {
     usePrecompiled ? (known === undefined ? (known = precompiledOf(path, id)) : known) : null;
   const errors = (value: unknown): Violation[] => {
     const fn = check();
-    let found: Violation[];
     if (fn !== null) {
       if (fn(value)) return [];
-      const raw: AjvError[] = [];
-      if (fn(value, "", raw)) return [];
-      found = normalise(toViolations(raw, value));
-    } else {
-      const validate = compiled();
-      if (validate(value)) return [];
-      found = normalise(toViolations(validate.errors, value));
+      const worded = (): Violation[] => {
+        const raw: AjvError[] = [];
+        if (fn(value, "", raw)) return [];
+        // What locationErrors gives at the contract's location, sorted once at the end.
+        const found = toViolations(raw, value);
+        return normalise(unions().rewrite(path, pointer, value, found, plain ? undefined : found));
+      };
+      // Each union branch's errors (_precompiled.ts) and each error's words are
+      // remembered while the violations are found and the union report asks for
+      // them again.
+      return plain ? worded() : remembering(() => wording(worded));
     }
+    const validate = compiled();
+    if (validate(value)) return [];
+    const found = normalise(toViolations(validate.errors, value));
     return normalise(unions().rewrite(path, pointer, value, found));
   };
   const parse = (value: unknown): T => {

@@ -74,6 +74,16 @@ function pyJson(value: unknown, out: string[], budget: { left: number }): void {
  * the JSON text are written: 81 code points at least, enough to decide.
  */
 export function show(value: unknown): string {
+  if (shown === null || value === null || typeof value !== "object") return render(value);
+  let found = shown.get(value);
+  if (found === undefined) {
+    found = render(value);
+    shown.set(value, found);
+  }
+  return found;
+}
+
+function render(value: unknown): string {
   const out: string[] = [];
   pyJson(value, out, { left: 162 });
   const text = out.join("");
@@ -84,8 +94,14 @@ export function show(value: unknown): string {
 
 const isSurrogate = (unit: number): boolean => unit >= 0xd800 && unit <= 0xdfff;
 
+// A UTF-16 unit from the surrogates up: where UTF-16 order may not be code point order.
+const HIGH = /[\ud800-\uffff]/;
+
 /** Strings ordered by code point (as Python compares them), not by UTF-16 unit. */
 export function compareCodePoints(a: string, b: string): number {
+  if (a === b) return 0;
+  // Below the surrogates, a unit is a code point: the engine's own order is the same.
+  if (!HIGH.test(a) && !HIGH.test(b)) return a < b ? -1 : 1;
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
     const x = a.charCodeAt(i);
@@ -239,6 +255,38 @@ function describeError(e: AjvError, instance: unknown): Violation | null {
   }
 }
 
+/** While one message is worded: each error's violation, with the value it was read in. */
+let worded: WeakMap<AjvError, readonly [unknown, Violation | null]> | null = null;
+/** While one message is worded: show() of each object or array. */
+let shown: WeakMap<object, string> | null = null;
+
+/**
+ * `run()`, with each Ajv error's violation and each value's rendering remembered
+ * meanwhile: the union report asks for a branch's errors apart, and the precompiled
+ * validators give it the very error objects the contract's validation made
+ * (_precompiled.ts's remembering); the branches of a union render the same values.
+ * Only while one message is worded: a caller's objects may change after.
+ */
+export function wording<T>(run: () => T): T {
+  const outer = [worded, shown] as const;
+  worded ??= new WeakMap();
+  shown ??= new WeakMap();
+  try {
+    return run();
+  } finally {
+    [worded, shown] = outer;
+  }
+}
+
+function described(e: AjvError, instance: unknown): Violation | null {
+  if (worded === null) return describeError(e, instance);
+  const known = worded.get(e);
+  if (known !== undefined && known[0] === instance) return known[1];
+  const found = describeError(e, instance);
+  worded.set(e, [instance, found]);
+  return found;
+}
+
 // Ajv's summaries of a failed anyOf or if/then add nothing to the errors it reports
 // inside them (the Python runtime reports those alone): kept only when alone.
 const SUMMARIES = new Set(["anyOf", "if"]);
@@ -260,7 +308,7 @@ export function toViolations(
   for (const e of list) {
     if (SUMMARIES.has(e.keyword) && inner(e)) continue;
     for (const one of perType(e)) {
-      const v = describeError(one, instance);
+      const v = described(one, instance);
       if (v !== null) out.push(v);
     }
   }
@@ -281,12 +329,17 @@ function perType(e: AjvError): AjvError[] {
   return named.map((type) => ({ ...e, params: { ...e.params, type } }));
 }
 
+/** A violation's three texts as one string, different for different violations. */
+export function violationKey(v: Violation): string {
+  return `${v.pointer.length}:${v.pointer}${v.expected.length}:${v.expected}${v.got}`;
+}
+
 /** Sorted (by pointer, expected, got) and without duplicates, like the Python runtime. */
 export function normalise(violations: Iterable<Violation>): Violation[] {
   const seen = new Map<string, Violation>();
   for (const { pointer, expected, got } of violations) {
     const v = { pointer: String(pointer), expected: String(expected), got: String(got) };
-    seen.set(JSON.stringify([v.pointer, v.expected, v.got]), Object.freeze(v));
+    seen.set(violationKey(v), Object.freeze(v));
   }
   const order = (a: Violation, b: Violation): number =>
     compareCodePoints(a.pointer, b.pointer) ||

@@ -1,0 +1,94 @@
+// Whether a value surely fails a schema, without a validation (the union report's
+// `doomed`, _unions.ts; the Python runtime's is _fullcheck.py's FullCheck.doomed): the
+// schema asserts a type the value is not, a property the value lacks, or a string
+// `const` or `enum` for a property the value holds otherwise. Each validator of the
+// runtime (the precompiled ones, Ajv, cfworker) reads these keywords the same way.
+import { isObject } from "./_walk.js";
+// The types whose test is the same for Ajv, cfworker and jsonschema.
+const KINDS = {
+    object: isObject,
+    array: (v) => Array.isArray(v),
+    string: (v) => typeof v === "string",
+    boolean: (v) => typeof v === "boolean",
+    null: (v) => v === null,
+};
+/** Whether `value` surely fails a schema with test `test`. */
+export function fails(test, value) {
+    if (test.kinds.length && !test.kinds.some((kind) => kind(value)))
+        return true;
+    if (!isObject(value))
+        return false;
+    for (const name of test.required)
+        if (!Object.hasOwn(value, name))
+            return true;
+    for (const tag of test.tags) {
+        const name = tag[0];
+        const allowed = tag[1];
+        if (!Object.hasOwn(value, name))
+            continue;
+        const given = value[name];
+        // undefined: no value (Ajv's ownProperties reads it as absent).
+        if (given !== undefined && (typeof given !== "string" || !allowed.has(given)))
+            return true;
+    }
+    return false;
+}
+/**
+ * The test of the schema at `path#pointer` (`schema` looks locations up), its `$ref`s
+ * followed each the way the validators resolve it: an absolute URI of a bundled file
+ * (`ids`: URI -> path; the bundle makes every $ref absolute) and a JSON pointer. Null
+ * when unsure (an `$id` beside a `$ref` could move its base; a reference of another
+ * kind) or when the schema asserts none of what a test reads.
+ */
+export function testAt(path, pointer, schema, ids) {
+    let node = schema(path, pointer);
+    for (let i = 0;; i++) {
+        if (!isObject(node))
+            return null;
+        const ref = node["$ref"];
+        if (ref === undefined)
+            break;
+        if (typeof ref !== "string" || Object.hasOwn(node, "$id") || i >= 20)
+            return null;
+        const hash = ref.indexOf("#");
+        const base = hash < 0 ? ref : ref.slice(0, hash);
+        const fragment = hash < 0 ? "" : ref.slice(hash + 1);
+        const where = ids.get(base);
+        if (where === undefined || fragment.includes("%") || (fragment && !fragment.startsWith("/"))) {
+            return null;
+        }
+        node = schema(where, fragment);
+    }
+    const named = node["type"];
+    const names = typeof named === "string" ? [named] : named;
+    let kinds = [];
+    if (Array.isArray(names) && names.length && names.every((n) => Object.hasOwn(KINDS, n))) {
+        kinds = names.map((n) => KINDS[n]);
+    }
+    const wanted = node["required"];
+    const required = (Array.isArray(wanted) ? wanted : []).filter((n) => typeof n === "string");
+    const tags = [];
+    const props = node["properties"];
+    const byName = isObject(props) ? props : {};
+    for (const name of Object.keys(byName)) {
+        const prop = byName[name];
+        // draft-07 reads nothing beside a $ref; Ajv reads no "__proto__" property
+        if (!isObject(prop) || Object.hasOwn(prop, "$ref") || name === "__proto__")
+            continue;
+        let allowed = null;
+        const fixed = prop["const"];
+        const one = prop["enum"];
+        if (Object.hasOwn(prop, "const")) {
+            if (typeof fixed === "string")
+                allowed = new Set([fixed]);
+        }
+        else if (Array.isArray(one) && one.length && one.every((v) => typeof v === "string")) {
+            allowed = new Set(one);
+        }
+        if (allowed !== null)
+            tags.push([name, allowed]);
+    }
+    if (!(kinds.length || required.length || tags.length))
+        return null;
+    return { kinds, required, tags };
+}

@@ -1,0 +1,17 @@
+/** What a schema asserts that a test reads: its types, its required properties and
+ * the strings allowed per property. */
+export interface Test {
+    readonly kinds: readonly ((v: unknown) => boolean)[];
+    readonly required: readonly string[];
+    readonly tags: readonly [string, ReadonlySet<string>][];
+}
+/** Whether `value` surely fails a schema with test `test`. */
+export declare function fails(test: Test, value: unknown): boolean;
+/**
+ * The test of the schema at `path#pointer` (`schema` looks locations up), its `$ref`s
+ * followed each the way the validators resolve it: an absolute URI of a bundled file
+ * (`ids`: URI -> path; the bundle makes every $ref absolute) and a JSON pointer. Null
+ * when unsure (an `$id` beside a `$ref` could move its base; a reference of another
+ * kind) or when the schema asserts none of what a test reads.
+ */
+export declare function testAt(path: string, pointer: string, schema: (path: string, pointer: string) => unknown, ids: ReadonlyMap<string, string>): Test | null;

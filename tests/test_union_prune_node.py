@@ -1,0 +1,122 @@
+"""The Node refusal path's shortcuts decide nothing the plain report would decide
+otherwise (runtime/node/src/_unions.ts, _precompiled.ts, _violations.ts; the Python
+side's are tests/test_union_prune.py's):
+
+- a union branch the report rules out by its type, required properties or string
+  ``const``/``enum`` tags (``UnionReport.doomed``) is one a validation finds
+  violations in;
+- the words of a refused message are the same with the shortcuts off (``plainly``:
+  every branch's violations asked for, every value walked, no branch's errors and
+  no error's words remembered while the message is worded), on every golden sample,
+  its one-place mutations, a 66-event union and a walk past MAX_STEPS.
+
+Each package runs through its own runtime (runtime/node/test/prune.mjs).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from benchmarks.npm import npm_ci
+from codegen.api import generate_to
+from codegen.emit import Settings
+from tests.conftest import ROOT, sample_cases
+from tests.test_union_prune import DRAFT7, _events, _instances
+
+NODE_DIR = ROOT / "runtime" / "node"
+MAX_STEPS = 10_000  # runtime/node/src/_unions.ts
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _installed() -> None:
+    npm_ci(NODE_DIR)
+
+
+def _package(schemas: Path, tmp: Path) -> Path:
+    generate_to(schemas, tmp / "out", Settings(python_package="prune_pkg"))
+    package = tmp / "pkg"
+    shutil.copytree(
+        tmp / "out" / "ts", package, ignore=shutil.ignore_patterns("node_modules")
+    )
+    (package / "node_modules").symlink_to(NODE_DIR / "node_modules")
+    return package
+
+
+def _prune(package: Path, items: list[tuple[str, Any]]) -> dict[str, Any]:
+    payload = {"package": str(package), "items": [[c, json.dumps(v)] for c, v in items]}
+    done = subprocess.run(
+        ["node", str(NODE_DIR / "test" / "prune.mjs")],
+        input=json.dumps(payload),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    found: dict[str, Any] = json.loads(done.stdout)
+    assert not found["differ"], found["differ"][:3]
+    assert not found["unsound"], found["unsound"][:5]
+    return found
+
+
+@pytest.mark.parametrize("case", sample_cases(), ids=lambda p: p.name)
+def test_golden_samples_keep_their_words(case: Path, tmp_path: Path) -> None:
+    samples = json.loads((case / "samples.json").read_text())
+    items = [
+        (s["contract"], instance)
+        for s in samples
+        for instance in _instances([s["data"]], 60)
+    ]
+    _prune(_package(case / "schemas", tmp_path), items)
+
+
+def test_most_events_of_a_66_event_union_are_ruled_out(tmp_path: Path) -> None:
+    (tmp_path / "schemas").mkdir()
+    (tmp_path / "schemas" / "hook.json").write_text(json.dumps(_events(66)))
+    docs = [
+        {"action": "created", "item_41": "x", "sender": {"login": "ada"}},
+        {"action": "opened", "item_40": 1, "sender": {}},
+        {"item_7": 1, "sender": {"login": "ada"}},
+    ]
+    items = [("hook.json", d) for d in _instances(docs, 200)]
+    found = _prune(_package(tmp_path / "schemas", tmp_path), items)
+    assert found["ruledOut"] > 1000
+
+
+def test_a_walk_past_max_steps_keeps_its_words(tmp_path: Path) -> None:
+    """Past MAX_STEPS locations the walk stops (a $ref loop would never end): a
+    union beyond that point is not explained, with the shortcuts or without."""
+    schema = {
+        "$schema": DRAFT7,
+        "type": "array",
+        "items": {"oneOf": [{"type": "integer"}, {"type": "null"}]},
+    }
+    (tmp_path / "schemas").mkdir()
+    (tmp_path / "schemas" / "list.json").write_text(json.dumps(schema))
+    near_end: list[Any] = [1] * (MAX_STEPS + 50)
+    near_end[-1] = "x"
+    early: list[Any] = [1] * (MAX_STEPS + 50)
+    early[5] = "x"
+    package = _package(tmp_path / "schemas", tmp_path)
+    _prune(package, [("list.json", near_end), ("list.json", early)])
+    script = (
+        "const { contract } = await import(process.argv[1]);"
+        "const n = 10050, words = (at) => { const v = Array(n).fill(1); v[at] = 'x';"
+        " return contract('list.json').errors(v).map((e) => e.pointer + ': ' +"
+        " e.expected); };"
+        "console.log(JSON.stringify([words(5), words(n - 1)]));"
+    )
+    done = subprocess.run(
+        ["node", "--input-type=module", "-e", script, str(package / "_runtime.js")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    early_words, late_words = json.loads(done.stdout)
+    assert "/5: the integer branch (the closest; tried integer, null)" in early_words
+    assert not any("branch" in w for w in late_words)
