@@ -32,7 +32,7 @@ from codegen.typescript.render import (
     pattern_table,
 )
 from codegen.typescript.runtime import runtime_files, runtime_source
-from codegen.typescript.validators import checks_files, checks_path
+from codegen.typescript.validators import checks_files, checks_path, functions_path
 
 GENERATOR = "contracts 0.1.0"
 # Folders below the output folder that the generator owns entirely.
@@ -206,8 +206,9 @@ def _ts_checks_part(
     files: dict[str, bytes] = {}
     by_uri = {b.uri.rstrip("#"): b for b in bundles}
     checks = checks_files(by_uri, contracts)
-    for path, text in checks.items():
+    for path, (text, functions) in checks.items():
         files[f"ts/{checks_path(path)}"] = text.encode()
+        files[f"ts/{functions_path(path)}"] = functions.encode()
     checked = set(checks)
     files["ts/_schemas.js"] = TS_TEMPLATES.render(
         "schemas.js.j2",

@@ -3,8 +3,6 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-// Top-level functions: V8 compiles each on its first call (inside one
-// factory function, the whole text would be parsed again on the call).
 let $, p0, p1, r0, r1;
 const e0 = {type: "object"};
 const e1 = {missingProperty: "id"};
@@ -22,76 +20,40 @@ const e12 = {comparison: ">=", limit: 1};
 const e13 = {pattern: "^sha256:[0-9a-f]{64}$"};
 const e14 = {format: "date-time"};
 const e15 = {limit: 1};
-function v0(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
-  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if (!$.has(x, "id") && $.fail(E, "required", p, e1)) return false;
-    if (!$.has(x, "type") && $.fail(E, "required", p, e2)) return false;
-    if (!$.has(x, "version") && $.fail(E, "required", p, e3)) return false;
-    if (!$.has(x, "fingerprint") && $.fail(E, "required", p, e4)) return false;
-    if (!$.has(x, "time") && $.fail(E, "required", p, e5)) return false;
-    if (!$.has(x, "source") && $.fail(E, "required", p, e6)) return false;
-    if (!$.has(x, "data") && $.fail(E, "required", p, e7)) return false;
-    if ($.has(x, "id")) {
-      const y1 = x["id"];
-      if (!r0(y1, E && (p + "/id"), E) && E === undefined) return false;
-    }
-    if ($.has(x, "type")) {
-      const y2 = x["type"];
-      if (typeof y2 !== "string" && $.fail(E, "type", p + "/type", e8)) return false;
-      if (typeof y2 === "string") {
-        if (y2.length > 200 && $.length(y2) > 200 && $.fail(E, "maxLength", p + "/type", e9)) return false;
-        if (!p0.test(y2) && $.fail(E, "pattern", p + "/type", e10)) return false;
-      }
-    }
-    if ($.has(x, "version")) {
-      const y3 = x["version"];
-      if (!Number.isInteger(y3) && $.fail(E, "type", p + "/version", e11)) return false;
-      if (typeof y3 === "number" && isFinite(y3)) {
-        if (!(y3 >= 1) && $.fail(E, "minimum", p + "/version", e12)) return false;
-      }
-    }
-    if ($.has(x, "fingerprint")) {
-      const y4 = x["fingerprint"];
-      if (typeof y4 !== "string" && $.fail(E, "type", p + "/fingerprint", e8)) return false;
-      if (typeof y4 === "string") {
-        if (!p1.test(y4) && $.fail(E, "pattern", p + "/fingerprint", e13)) return false;
-      }
-    }
-    if ($.has(x, "time")) {
-      const y5 = x["time"];
-      if (typeof y5 !== "string" && $.fail(E, "type", p + "/time", e8)) return false;
-      if (typeof y5 === "string") {
-        if (!$.formats["date-time"](y5) && $.fail(E, "format", p + "/time", e14)) return false;
-      }
-    }
-    if ($.has(x, "source")) {
-      const y6 = x["source"];
-      if (typeof y6 !== "string" && $.fail(E, "type", p + "/source", e8)) return false;
-      if (typeof y6 === "string") {
-        if (y6.length < 2 && $.length(y6) < 1 && $.fail(E, "minLength", p + "/source", e15)) return false;
-        if (y6.length > 200 && $.length(y6) > 200 && $.fail(E, "maxLength", p + "/source", e9)) return false;
-      }
-    }
-    if ($.has(x, "trace")) {
-      const y7 = x["trace"];
-      if (!r1(y7, E && (p + "/trace"), E) && E === undefined) return false;
-    }
-    if ($.has(x, "correlation_id")) {
-      const y8 = x["correlation_id"];
-      if (!r0(y8, E && (p + "/correlation_id"), E) && E === undefined) return false;
-    }
-    if ($.has(x, "data")) {
-      const y9 = x["data"];
-      if ((y9 === null || typeof y9 !== "object" || Array.isArray(y9)) && $.fail(E, "type", p + "/data", e0)) return false;
-    }
-    for (const y10 of Object.keys(x)) {
-      if (y10 === "id" || y10 === "type" || y10 === "version" || y10 === "fingerprint" || y10 === "time" || y10 === "source" || y10 === "trace" || y10 === "correlation_id" || y10 === "data") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y10})) return false;
+const F = [];
+let spans = null;
+let text = null;
+function compiled(n) {
+  if (spans === null) {
+    const file = __filename.replace(/\.cjs$/, ".functions.js");
+    text = require("node:fs").readFileSync(file);
+    spans = [];
+    const mark = Buffer.from("\n(function v");
+    let at = text.indexOf(mark);
+    while (at >= 0) {
+      const next = text.indexOf(mark, at + 1);
+      const from = at + mark.length;
+      const number = parseInt(text.toString("latin1", from, from + 12), 10);
+      spans[number] = [at + 1, next < 0 ? text.length : next];
+      at = next;
     }
   }
-  return E === undefined || E.length === N;
+  const [start, end] = spans[n];
+  return eval(text.toString("utf8", start, end));
+}
+function load(n) {
+  const f = (F[n] = compiled(n));
+  bind(n, f);
+  return f;
+}
+function stub(n) {
+  return (x, p, E) => (F[n] ?? load(n))(x, p, E);
+}
+var v0 = stub(0);
+function bind(n, f) {
+  switch (n) {
+    case 0: v0 = f; break;
+  }
 }
 module.exports = (runtime) => {
   $ = runtime;

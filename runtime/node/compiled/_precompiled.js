@@ -8,7 +8,8 @@
 // which _violations.ts words. A file's module holds the validators of that file's
 // locations; it is read (synchronously, once) on the first validation of one of its
 // contracts or the first call into it from another file's, so importing the package
-// reads none.
+// reads none. Its functions' text is in `_checks/<schema file>.functions.js`: each is
+// compiled on its first call (codegen/typescript/validators.py's _LAZY).
 import { createRequire } from "node:module";
 import equalModule from "ajv/dist/runtime/equal.js";
 import ucs2lengthModule from "ajv/dist/runtime/ucs2length.js";

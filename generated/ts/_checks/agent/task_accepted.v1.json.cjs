@@ -3,8 +3,6 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-// Top-level functions: V8 compiles each on its first call (inside one
-// factory function, the whole text would be parsed again on the call).
 let $, p0, r0, r1, r2;
 const e0 = {type: "object"};
 const e1 = {missingProperty: "task_id"};
@@ -21,63 +19,40 @@ const e11 = {comparison: ">=", limit: 1};
 const e12 = {format: "date-time"};
 const e13 = {type: ["integer", "null"]};
 const e14 = {comparison: ">=", limit: 0};
-function v0(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
-  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if (!$.has(x, "task_id") && $.fail(E, "required", p, e1)) return false;
-    if (!$.has(x, "agent_id") && $.fail(E, "required", p, e2)) return false;
-    if (!$.has(x, "worker_id") && $.fail(E, "required", p, e3)) return false;
-    if (!$.has(x, "attempt") && $.fail(E, "required", p, e4)) return false;
-    if (!$.has(x, "accepted_at") && $.fail(E, "required", p, e5)) return false;
-    if ($.has(x, "task_id")) {
-      const y1 = x["task_id"];
-      if (!r0(y1, E && (p + "/task_id"), E) && E === undefined) return false;
-    }
-    if ($.has(x, "agent_id")) {
-      const y2 = x["agent_id"];
-      if (!r1(y2, E && (p + "/agent_id"), E) && E === undefined) return false;
-    }
-    if ($.has(x, "run_id")) {
-      const y3 = x["run_id"];
-      if (!r2(y3, E && (p + "/run_id"), E) && E === undefined) return false;
-    }
-    if ($.has(x, "worker_id")) {
-      const y4 = x["worker_id"];
-      if (typeof y4 !== "string" && $.fail(E, "type", p + "/worker_id", e6)) return false;
-      if (typeof y4 === "string") {
-        if (y4.length < 2 && $.length(y4) < 1 && $.fail(E, "minLength", p + "/worker_id", e7)) return false;
-        if (y4.length > 128 && $.length(y4) > 128 && $.fail(E, "maxLength", p + "/worker_id", e8)) return false;
-        if (!p0.test(y4) && $.fail(E, "pattern", p + "/worker_id", e9)) return false;
-      }
-    }
-    if ($.has(x, "attempt")) {
-      const y5 = x["attempt"];
-      if (!Number.isInteger(y5) && $.fail(E, "type", p + "/attempt", e10)) return false;
-      if (typeof y5 === "number" && isFinite(y5)) {
-        if (!(y5 >= 1) && $.fail(E, "minimum", p + "/attempt", e11)) return false;
-      }
-    }
-    if ($.has(x, "accepted_at")) {
-      const y6 = x["accepted_at"];
-      if (typeof y6 !== "string" && $.fail(E, "type", p + "/accepted_at", e6)) return false;
-      if (typeof y6 === "string") {
-        if (!$.formats["date-time"](y6) && $.fail(E, "format", p + "/accepted_at", e12)) return false;
-      }
-    }
-    if ($.has(x, "estimated_seconds")) {
-      const y7 = x["estimated_seconds"];
-      if (!((Number.isInteger(y7)) || (y7 === null)) && $.fail(E, "type", p + "/estimated_seconds", e13)) return false;
-      if (typeof y7 === "number" && isFinite(y7)) {
-        if (!(y7 >= 0) && $.fail(E, "minimum", p + "/estimated_seconds", e14)) return false;
-      }
-    }
-    for (const y8 of Object.keys(x)) {
-      if (y8 === "task_id" || y8 === "agent_id" || y8 === "run_id" || y8 === "worker_id" || y8 === "attempt" || y8 === "accepted_at" || y8 === "estimated_seconds") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y8})) return false;
+const F = [];
+let spans = null;
+let text = null;
+function compiled(n) {
+  if (spans === null) {
+    const file = __filename.replace(/\.cjs$/, ".functions.js");
+    text = require("node:fs").readFileSync(file);
+    spans = [];
+    const mark = Buffer.from("\n(function v");
+    let at = text.indexOf(mark);
+    while (at >= 0) {
+      const next = text.indexOf(mark, at + 1);
+      const from = at + mark.length;
+      const number = parseInt(text.toString("latin1", from, from + 12), 10);
+      spans[number] = [at + 1, next < 0 ? text.length : next];
+      at = next;
     }
   }
-  return E === undefined || E.length === N;
+  const [start, end] = spans[n];
+  return eval(text.toString("utf8", start, end));
+}
+function load(n) {
+  const f = (F[n] = compiled(n));
+  bind(n, f);
+  return f;
+}
+function stub(n) {
+  return (x, p, E) => (F[n] ?? load(n))(x, p, E);
+}
+var v0 = stub(0);
+function bind(n, f) {
+  switch (n) {
+    case 0: v0 = f; break;
+  }
 }
 module.exports = (runtime) => {
   $ = runtime;

@@ -3,63 +3,51 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-// Top-level functions: V8 compiles each on its first call (inside one
-// factory function, the whole text would be parsed again on the call).
 let $, p0;
 const e0 = {type: "string"};
 const e1 = {limit: 3};
 const e2 = {limit: 64};
 const e3 = {pattern: "^[a-z][a-z0-9]*(-[a-z0-9]+)*$"};
 const e4 = {format: "uuid"};
-function v0(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if (typeof x !== "string" && $.fail(E, "type", p, e0)) return false;
-  if (typeof x === "string") {
-    if (x.length < 6 && $.length(x) < 3 && $.fail(E, "minLength", p, e1)) return false;
-    if (x.length > 64 && $.length(x) > 64 && $.fail(E, "maxLength", p, e2)) return false;
-    if (!p0.test(x) && $.fail(E, "pattern", p, e3)) return false;
+const F = [];
+let spans = null;
+let text = null;
+function compiled(n) {
+  if (spans === null) {
+    const file = __filename.replace(/\.cjs$/, ".functions.js");
+    text = require("node:fs").readFileSync(file);
+    spans = [];
+    const mark = Buffer.from("\n(function v");
+    let at = text.indexOf(mark);
+    while (at >= 0) {
+      const next = text.indexOf(mark, at + 1);
+      const from = at + mark.length;
+      const number = parseInt(text.toString("latin1", from, from + 12), 10);
+      spans[number] = [at + 1, next < 0 ? text.length : next];
+      at = next;
+    }
   }
-  return E === undefined || E.length === N;
+  const [start, end] = spans[n];
+  return eval(text.toString("utf8", start, end));
 }
-function v1(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if (typeof x !== "string" && $.fail(E, "type", p, e0)) return false;
-  if (typeof x === "string") {
-    if (!$.formats["uuid"](x) && $.fail(E, "format", p, e4)) return false;
-  }
-  return E === undefined || E.length === N;
+function load(n) {
+  const f = (F[n] = compiled(n));
+  bind(n, f);
+  return f;
 }
-function v2(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if (typeof x !== "string" && $.fail(E, "type", p, e0)) return false;
-  if (typeof x === "string") {
-    if (!$.formats["uuid"](x) && $.fail(E, "format", p, e4)) return false;
-  }
-  return E === undefined || E.length === N;
+function stub(n) {
+  return (x, p, E) => (F[n] ?? load(n))(x, p, E);
 }
-function v3(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if (typeof x !== "string" && $.fail(E, "type", p, e0)) return false;
-  if (typeof x === "string") {
-    if (!$.formats["uuid"](x) && $.fail(E, "format", p, e4)) return false;
+var v0 = stub(0), v1 = stub(1), v2 = stub(2), v3 = stub(3), v4 = stub(4), v5 = stub(5);
+function bind(n, f) {
+  switch (n) {
+    case 0: v0 = f; break;
+    case 1: v1 = f; break;
+    case 2: v2 = f; break;
+    case 3: v3 = f; break;
+    case 4: v4 = f; break;
+    case 5: v5 = f; break;
   }
-  return E === undefined || E.length === N;
-}
-function v4(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if (typeof x !== "string" && $.fail(E, "type", p, e0)) return false;
-  if (typeof x === "string") {
-    if (!$.formats["uuid"](x) && $.fail(E, "format", p, e4)) return false;
-  }
-  return E === undefined || E.length === N;
-}
-function v5(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if (typeof x !== "string" && $.fail(E, "type", p, e0)) return false;
-  if (typeof x === "string") {
-    if (!$.formats["uuid"](x) && $.fail(E, "format", p, e4)) return false;
-  }
-  return E === undefined || E.length === N;
 }
 module.exports = (runtime) => {
   $ = runtime;

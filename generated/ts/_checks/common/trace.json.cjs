@@ -3,39 +3,46 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-// Top-level functions: V8 compiles each on its first call (inside one
-// factory function, the whole text would be parsed again on the call).
 let $, p0;
 const e0 = {type: "object"};
 const e1 = {missingProperty: "traceparent"};
 const e2 = {type: "string"};
 const e3 = {pattern: "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"};
 const e4 = {limit: 512};
-function v0(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
-  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if (!$.has(x, "traceparent") && $.fail(E, "required", p, e1)) return false;
-    if ($.has(x, "traceparent")) {
-      const y1 = x["traceparent"];
-      if (typeof y1 !== "string" && $.fail(E, "type", p + "/traceparent", e2)) return false;
-      if (typeof y1 === "string") {
-        if (!p0.test(y1) && $.fail(E, "pattern", p + "/traceparent", e3)) return false;
-      }
-    }
-    if ($.has(x, "tracestate")) {
-      const y2 = x["tracestate"];
-      if (typeof y2 !== "string" && $.fail(E, "type", p + "/tracestate", e2)) return false;
-      if (typeof y2 === "string") {
-        if (y2.length > 512 && $.length(y2) > 512 && $.fail(E, "maxLength", p + "/tracestate", e4)) return false;
-      }
-    }
-    for (const y3 of Object.keys(x)) {
-      if (y3 === "traceparent" || y3 === "tracestate") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y3})) return false;
+const F = [];
+let spans = null;
+let text = null;
+function compiled(n) {
+  if (spans === null) {
+    const file = __filename.replace(/\.cjs$/, ".functions.js");
+    text = require("node:fs").readFileSync(file);
+    spans = [];
+    const mark = Buffer.from("\n(function v");
+    let at = text.indexOf(mark);
+    while (at >= 0) {
+      const next = text.indexOf(mark, at + 1);
+      const from = at + mark.length;
+      const number = parseInt(text.toString("latin1", from, from + 12), 10);
+      spans[number] = [at + 1, next < 0 ? text.length : next];
+      at = next;
     }
   }
-  return E === undefined || E.length === N;
+  const [start, end] = spans[n];
+  return eval(text.toString("utf8", start, end));
+}
+function load(n) {
+  const f = (F[n] = compiled(n));
+  bind(n, f);
+  return f;
+}
+function stub(n) {
+  return (x, p, E) => (F[n] ?? load(n))(x, p, E);
+}
+var v0 = stub(0);
+function bind(n, f) {
+  switch (n) {
+    case 0: v0 = f; break;
+  }
 }
 module.exports = (runtime) => {
   $ = runtime;

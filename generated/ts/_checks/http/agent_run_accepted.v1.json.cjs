@@ -3,8 +3,6 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-// Top-level functions: V8 compiles each on its first call (inside one
-// factory function, the whole text would be parsed again on the call).
 let $, r0;
 const e0 = {type: "object"};
 const e1 = {missingProperty: "run_id"};
@@ -17,50 +15,40 @@ const e7 = {format: "date-time"};
 const e8 = {type: ["integer", "null"]};
 const e9 = {comparison: ">=", limit: 0};
 const e10 = {format: "uri"};
-function v0(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
-  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if (!$.has(x, "run_id") && $.fail(E, "required", p, e1)) return false;
-    if (!$.has(x, "status") && $.fail(E, "required", p, e2)) return false;
-    if (!$.has(x, "queued_at") && $.fail(E, "required", p, e3)) return false;
-    if (!$.has(x, "estimated_seconds") && $.fail(E, "required", p, e4)) return false;
-    if ($.has(x, "run_id")) {
-      const y1 = x["run_id"];
-      if (!r0(y1, E && (p + "/run_id"), E) && E === undefined) return false;
-    }
-    if ($.has(x, "status")) {
-      const y2 = x["status"];
-      if (typeof y2 !== "string" && $.fail(E, "type", p + "/status", e5)) return false;
-      if (!(y2 === "accepted") && $.fail(E, "const", p + "/status", e6)) return false;
-    }
-    if ($.has(x, "queued_at")) {
-      const y3 = x["queued_at"];
-      if (typeof y3 !== "string" && $.fail(E, "type", p + "/queued_at", e5)) return false;
-      if (typeof y3 === "string") {
-        if (!$.formats["date-time"](y3) && $.fail(E, "format", p + "/queued_at", e7)) return false;
-      }
-    }
-    if ($.has(x, "estimated_seconds")) {
-      const y4 = x["estimated_seconds"];
-      if (!((Number.isInteger(y4)) || (y4 === null)) && $.fail(E, "type", p + "/estimated_seconds", e8)) return false;
-      if (typeof y4 === "number" && isFinite(y4)) {
-        if (!(y4 >= 0) && $.fail(E, "minimum", p + "/estimated_seconds", e9)) return false;
-      }
-    }
-    if ($.has(x, "status_url")) {
-      const y5 = x["status_url"];
-      if (typeof y5 !== "string" && $.fail(E, "type", p + "/status_url", e5)) return false;
-      if (typeof y5 === "string") {
-        if (!$.formats["uri"](y5) && $.fail(E, "format", p + "/status_url", e10)) return false;
-      }
-    }
-    for (const y6 of Object.keys(x)) {
-      if (y6 === "run_id" || y6 === "status" || y6 === "queued_at" || y6 === "estimated_seconds" || y6 === "status_url") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y6})) return false;
+const F = [];
+let spans = null;
+let text = null;
+function compiled(n) {
+  if (spans === null) {
+    const file = __filename.replace(/\.cjs$/, ".functions.js");
+    text = require("node:fs").readFileSync(file);
+    spans = [];
+    const mark = Buffer.from("\n(function v");
+    let at = text.indexOf(mark);
+    while (at >= 0) {
+      const next = text.indexOf(mark, at + 1);
+      const from = at + mark.length;
+      const number = parseInt(text.toString("latin1", from, from + 12), 10);
+      spans[number] = [at + 1, next < 0 ? text.length : next];
+      at = next;
     }
   }
-  return E === undefined || E.length === N;
+  const [start, end] = spans[n];
+  return eval(text.toString("utf8", start, end));
+}
+function load(n) {
+  const f = (F[n] = compiled(n));
+  bind(n, f);
+  return f;
+}
+function stub(n) {
+  return (x, p, E) => (F[n] ?? load(n))(x, p, E);
+}
+var v0 = stub(0);
+function bind(n, f) {
+  switch (n) {
+    case 0: v0 = f; break;
+  }
 }
 module.exports = (runtime) => {
   $ = runtime;

@@ -3,8 +3,6 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-// Top-level functions: V8 compiles each on its first call (inside one
-// factory function, the whole text would be parsed again on the call).
 let $, r0, r1, r2;
 const c0 = JSON.parse("[\"pending\", \"paid\", \"shipped\", \"delivered\", \"cancelled\", \"refunded\"]");
 const e0 = {type: "object"};
@@ -22,73 +20,41 @@ const e11 = {type: ["string", "null"]};
 const e12 = {limit: 2000};
 const e13 = {format: "uri"};
 const e14 = {allowedValues: c0};
-function v0(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
-  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if (!$.has(x, "order_id") && $.fail(E, "required", p, e1)) return false;
-    if (!$.has(x, "customer_id") && $.fail(E, "required", p, e2)) return false;
-    if (!$.has(x, "status") && $.fail(E, "required", p, e3)) return false;
-    if (!$.has(x, "total") && $.fail(E, "required", p, e4)) return false;
-    if (!$.has(x, "item_count") && $.fail(E, "required", p, e5)) return false;
-    if (!$.has(x, "placed_at") && $.fail(E, "required", p, e6)) return false;
-    if ($.has(x, "order_id")) {
-      const y1 = x["order_id"];
-      if (!r0(y1, E && (p + "/order_id"), E) && E === undefined) return false;
-    }
-    if ($.has(x, "customer_id")) {
-      const y2 = x["customer_id"];
-      if (!r1(y2, E && (p + "/customer_id"), E) && E === undefined) return false;
-    }
-    if ($.has(x, "status")) {
-      const y3 = x["status"];
-      if (!v1(y3, E && (p + "/status"), E) && E === undefined) return false;
-    }
-    if ($.has(x, "total")) {
-      const y4 = x["total"];
-      if (!r2(y4, E && (p + "/total"), E) && E === undefined) return false;
-    }
-    if ($.has(x, "item_count")) {
-      const y5 = x["item_count"];
-      if (!Number.isInteger(y5) && $.fail(E, "type", p + "/item_count", e7)) return false;
-      if (typeof y5 === "number" && isFinite(y5)) {
-        if (!(y5 >= 1) && $.fail(E, "minimum", p + "/item_count", e8)) return false;
-      }
-    }
-    if ($.has(x, "placed_at")) {
-      const y6 = x["placed_at"];
-      if (typeof y6 !== "string" && $.fail(E, "type", p + "/placed_at", e9)) return false;
-      if (typeof y6 === "string") {
-        if (!$.formats["date-time"](y6) && $.fail(E, "format", p + "/placed_at", e10)) return false;
-      }
-    }
-    if ($.has(x, "shipped_at")) {
-      const y7 = x["shipped_at"];
-      if (!((typeof y7 === "string") || (y7 === null)) && $.fail(E, "type", p + "/shipped_at", e11)) return false;
-      if (typeof y7 === "string") {
-        if (!$.formats["date-time"](y7) && $.fail(E, "format", p + "/shipped_at", e10)) return false;
-      }
-    }
-    if ($.has(x, "tracking_url")) {
-      const y8 = x["tracking_url"];
-      if (typeof y8 !== "string" && $.fail(E, "type", p + "/tracking_url", e9)) return false;
-      if (typeof y8 === "string") {
-        if (y8.length > 2000 && $.length(y8) > 2000 && $.fail(E, "maxLength", p + "/tracking_url", e12)) return false;
-        if (!$.formats["uri"](y8) && $.fail(E, "format", p + "/tracking_url", e13)) return false;
-      }
-    }
-    for (const y9 of Object.keys(x)) {
-      if (y9 === "order_id" || y9 === "customer_id" || y9 === "status" || y9 === "total" || y9 === "item_count" || y9 === "placed_at" || y9 === "shipped_at" || y9 === "tracking_url") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y9})) return false;
+const F = [];
+let spans = null;
+let text = null;
+function compiled(n) {
+  if (spans === null) {
+    const file = __filename.replace(/\.cjs$/, ".functions.js");
+    text = require("node:fs").readFileSync(file);
+    spans = [];
+    const mark = Buffer.from("\n(function v");
+    let at = text.indexOf(mark);
+    while (at >= 0) {
+      const next = text.indexOf(mark, at + 1);
+      const from = at + mark.length;
+      const number = parseInt(text.toString("latin1", from, from + 12), 10);
+      spans[number] = [at + 1, next < 0 ? text.length : next];
+      at = next;
     }
   }
-  return E === undefined || E.length === N;
+  const [start, end] = spans[n];
+  return eval(text.toString("utf8", start, end));
 }
-function v1(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if (typeof x !== "string" && $.fail(E, "type", p, e9)) return false;
-  if (!(x === "pending" || x === "paid" || x === "shipped" || x === "delivered" || x === "cancelled" || x === "refunded") && $.fail(E, "enum", p, e14)) return false;
-  return E === undefined || E.length === N;
+function load(n) {
+  const f = (F[n] = compiled(n));
+  bind(n, f);
+  return f;
+}
+function stub(n) {
+  return (x, p, E) => (F[n] ?? load(n))(x, p, E);
+}
+var v0 = stub(0), v1 = stub(1);
+function bind(n, f) {
+  switch (n) {
+    case 0: v0 = f; break;
+    case 1: v1 = f; break;
+  }
 }
 module.exports = (runtime) => {
   $ = runtime;

@@ -3,8 +3,6 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-// Top-level functions: V8 compiles each on its first call (inside one
-// factory function, the whole text would be parsed again on the call).
 let $, p0, r0, r1;
 const c0 = JSON.parse("[\"low\", \"normal\", \"high\"]");
 const e0 = {type: "object"};
@@ -18,64 +16,41 @@ const e7 = {limit: 8};
 const e8 = {limit: 128};
 const e9 = {pattern: "^[A-Za-z0-9_-]+$"};
 const e10 = {allowedValues: c0};
-function v0(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
-  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if (!$.has(x, "agent_id") && $.fail(E, "required", p, e1)) return false;
-    if (!$.has(x, "input") && $.fail(E, "required", p, e2)) return false;
-    if ($.has(x, "agent_id")) {
-      const y1 = x["agent_id"];
-      if (!r0(y1, E && (p + "/agent_id"), E) && E === undefined) return false;
-    }
-    if ($.has(x, "input")) {
-      const y2 = x["input"];
-      if ((y2 === null || typeof y2 !== "object" || Array.isArray(y2)) && $.fail(E, "type", p + "/input", e0)) return false;
-    }
-    if ($.has(x, "callback_url")) {
-      const y3 = x["callback_url"];
-      if (typeof y3 !== "string" && $.fail(E, "type", p + "/callback_url", e3)) return false;
-      if (typeof y3 === "string") {
-        if (y3.length > 2000 && $.length(y3) > 2000 && $.fail(E, "maxLength", p + "/callback_url", e4)) return false;
-        if (!$.formats["uri"](y3) && $.fail(E, "format", p + "/callback_url", e5)) return false;
-      }
-    }
-    if ($.has(x, "priority")) {
-      const y4 = x["priority"];
-      if (!v1(y4, E && (p + "/priority"), E) && E === undefined) return false;
-    }
-    if ($.has(x, "deadline")) {
-      const y5 = x["deadline"];
-      if (typeof y5 !== "string" && $.fail(E, "type", p + "/deadline", e3)) return false;
-      if (typeof y5 === "string") {
-        if (!$.formats["date-time"](y5) && $.fail(E, "format", p + "/deadline", e6)) return false;
-      }
-    }
-    if ($.has(x, "idempotency_key")) {
-      const y6 = x["idempotency_key"];
-      if (typeof y6 !== "string" && $.fail(E, "type", p + "/idempotency_key", e3)) return false;
-      if (typeof y6 === "string") {
-        if (y6.length < 16 && $.length(y6) < 8 && $.fail(E, "minLength", p + "/idempotency_key", e7)) return false;
-        if (y6.length > 128 && $.length(y6) > 128 && $.fail(E, "maxLength", p + "/idempotency_key", e8)) return false;
-        if (!p0.test(y6) && $.fail(E, "pattern", p + "/idempotency_key", e9)) return false;
-      }
-    }
-    if ($.has(x, "metadata")) {
-      const y7 = x["metadata"];
-      if (!r1(y7, E && (p + "/metadata"), E) && E === undefined) return false;
-    }
-    for (const y8 of Object.keys(x)) {
-      if (y8 === "agent_id" || y8 === "input" || y8 === "callback_url" || y8 === "priority" || y8 === "deadline" || y8 === "idempotency_key" || y8 === "metadata") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y8})) return false;
+const F = [];
+let spans = null;
+let text = null;
+function compiled(n) {
+  if (spans === null) {
+    const file = __filename.replace(/\.cjs$/, ".functions.js");
+    text = require("node:fs").readFileSync(file);
+    spans = [];
+    const mark = Buffer.from("\n(function v");
+    let at = text.indexOf(mark);
+    while (at >= 0) {
+      const next = text.indexOf(mark, at + 1);
+      const from = at + mark.length;
+      const number = parseInt(text.toString("latin1", from, from + 12), 10);
+      spans[number] = [at + 1, next < 0 ? text.length : next];
+      at = next;
     }
   }
-  return E === undefined || E.length === N;
+  const [start, end] = spans[n];
+  return eval(text.toString("utf8", start, end));
 }
-function v1(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if (typeof x !== "string" && $.fail(E, "type", p, e3)) return false;
-  if (!(x === "low" || x === "normal" || x === "high") && $.fail(E, "enum", p, e10)) return false;
-  return E === undefined || E.length === N;
+function load(n) {
+  const f = (F[n] = compiled(n));
+  bind(n, f);
+  return f;
+}
+function stub(n) {
+  return (x, p, E) => (F[n] ?? load(n))(x, p, E);
+}
+var v0 = stub(0), v1 = stub(1);
+function bind(n, f) {
+  switch (n) {
+    case 0: v0 = f; break;
+    case 1: v1 = f; break;
+  }
 }
 module.exports = (runtime) => {
   $ = runtime;

@@ -3,8 +3,6 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-// Top-level functions: V8 compiles each on its first call (inside one
-// factory function, the whole text would be parsed again on the call).
 let $, p0;
 const e0 = {type: "object"};
 const e1 = {limit: 1};
@@ -12,27 +10,40 @@ const e2 = {limit: 3};
 const e3 = {limit: 8};
 const e4 = {pattern: "^[a-z][a-z0-9_]*$"};
 const e5 = {type: "string"};
-function v0(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
-  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if (Object.keys(x).length < 1 && $.fail(E, "minProperties", p, e1)) return false;
-    if (Object.keys(x).length > 3 && $.fail(E, "maxProperties", p, e2)) return false;
-    for (const y1 of Object.keys(x)) {
-      const y2 = E === undefined ? 0 : E.length;
-      if (typeof y1 === "string") {
-        if (y1.length > 8 && $.length(y1) > 8 && $.fail(E, "maxLength", p, e3, undefined, y1)) return false;
-        if (!p0.test(y1) && $.fail(E, "pattern", p, e4, undefined, y1)) return false;
-      }
-      if (E !== undefined && E.length > y2) $.fail(E, "propertyNames", p, {propertyName: y1}, "property name must be valid");
-    }
-    for (const y3 of Object.keys(x)) {
-      const y4 = x[y3];
-      const y5 = E && (p + "/" + $.esc(y3));
-      if (typeof y4 !== "string" && $.fail(E, "type", y5, e5)) return false;
+const F = [];
+let spans = null;
+let text = null;
+function compiled(n) {
+  if (spans === null) {
+    const file = __filename.replace(/\.cjs$/, ".functions.js");
+    text = require("node:fs").readFileSync(file);
+    spans = [];
+    const mark = Buffer.from("\n(function v");
+    let at = text.indexOf(mark);
+    while (at >= 0) {
+      const next = text.indexOf(mark, at + 1);
+      const from = at + mark.length;
+      const number = parseInt(text.toString("latin1", from, from + 12), 10);
+      spans[number] = [at + 1, next < 0 ? text.length : next];
+      at = next;
     }
   }
-  return E === undefined || E.length === N;
+  const [start, end] = spans[n];
+  return eval(text.toString("utf8", start, end));
+}
+function load(n) {
+  const f = (F[n] = compiled(n));
+  bind(n, f);
+  return f;
+}
+function stub(n) {
+  return (x, p, E) => (F[n] ?? load(n))(x, p, E);
+}
+var v0 = stub(0);
+function bind(n, f) {
+  switch (n) {
+    case 0: v0 = f; break;
+  }
 }
 module.exports = (runtime) => {
   $ = runtime;

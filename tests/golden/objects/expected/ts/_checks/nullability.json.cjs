@@ -3,8 +3,6 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-// Top-level functions: V8 compiles each on its first call (inside one
-// factory function, the whole text would be parsed again on the call).
 let $;
 const e0 = {type: "object"};
 const e1 = {missingProperty: "required_nullable"};
@@ -12,34 +10,40 @@ const e2 = {missingProperty: "required_plain"};
 const e3 = {type: "string"};
 const e4 = {type: ["string", "null"]};
 const e5 = {type: "integer"};
-function v0(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
-  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if (!$.has(x, "required_nullable") && $.fail(E, "required", p, e1)) return false;
-    if (!$.has(x, "required_plain") && $.fail(E, "required", p, e2)) return false;
-    if ($.has(x, "optional_plain")) {
-      const y1 = x["optional_plain"];
-      if (typeof y1 !== "string" && $.fail(E, "type", p + "/optional_plain", e3)) return false;
-    }
-    if ($.has(x, "required_nullable")) {
-      const y2 = x["required_nullable"];
-      if (!((typeof y2 === "string") || (y2 === null)) && $.fail(E, "type", p + "/required_nullable", e4)) return false;
-    }
-    if ($.has(x, "optional_nullable")) {
-      const y3 = x["optional_nullable"];
-      if (!((typeof y3 === "string") || (y3 === null)) && $.fail(E, "type", p + "/optional_nullable", e4)) return false;
-    }
-    if ($.has(x, "required_plain")) {
-      const y4 = x["required_plain"];
-      if (!Number.isInteger(y4) && $.fail(E, "type", p + "/required_plain", e5)) return false;
-    }
-    for (const y5 of Object.keys(x)) {
-      if (y5 === "optional_plain" || y5 === "required_nullable" || y5 === "optional_nullable" || y5 === "required_plain") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y5})) return false;
+const F = [];
+let spans = null;
+let text = null;
+function compiled(n) {
+  if (spans === null) {
+    const file = __filename.replace(/\.cjs$/, ".functions.js");
+    text = require("node:fs").readFileSync(file);
+    spans = [];
+    const mark = Buffer.from("\n(function v");
+    let at = text.indexOf(mark);
+    while (at >= 0) {
+      const next = text.indexOf(mark, at + 1);
+      const from = at + mark.length;
+      const number = parseInt(text.toString("latin1", from, from + 12), 10);
+      spans[number] = [at + 1, next < 0 ? text.length : next];
+      at = next;
     }
   }
-  return E === undefined || E.length === N;
+  const [start, end] = spans[n];
+  return eval(text.toString("utf8", start, end));
+}
+function load(n) {
+  const f = (F[n] = compiled(n));
+  bind(n, f);
+  return f;
+}
+function stub(n) {
+  return (x, p, E) => (F[n] ?? load(n))(x, p, E);
+}
+var v0 = stub(0);
+function bind(n, f) {
+  switch (n) {
+    case 0: v0 = f; break;
+  }
 }
 module.exports = (runtime) => {
   $ = runtime;

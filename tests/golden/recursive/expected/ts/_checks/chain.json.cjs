@@ -3,8 +3,6 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-// Top-level functions: V8 compiles each on its first call (inside one
-// factory function, the whole text would be parsed again on the call).
 let $;
 const e0 = {type: "object"};
 const e1 = {missingProperty: "head"};
@@ -12,61 +10,42 @@ const e2 = {missingProperty: "n"};
 const e3 = {type: "integer"};
 const e4 = {missingProperty: "s"};
 const e5 = {type: "string"};
-function v0(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
-  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if (!$.has(x, "head") && $.fail(E, "required", p, e1)) return false;
-    if ($.has(x, "head")) {
-      const y1 = x["head"];
-      if (!v1(y1, E && (p + "/head"), E) && E === undefined) return false;
-    }
-    for (const y2 of Object.keys(x)) {
-      if (y2 === "head") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y2})) return false;
+const F = [];
+let spans = null;
+let text = null;
+function compiled(n) {
+  if (spans === null) {
+    const file = __filename.replace(/\.cjs$/, ".functions.js");
+    text = require("node:fs").readFileSync(file);
+    spans = [];
+    const mark = Buffer.from("\n(function v");
+    let at = text.indexOf(mark);
+    while (at >= 0) {
+      const next = text.indexOf(mark, at + 1);
+      const from = at + mark.length;
+      const number = parseInt(text.toString("latin1", from, from + 12), 10);
+      spans[number] = [at + 1, next < 0 ? text.length : next];
+      at = next;
     }
   }
-  return E === undefined || E.length === N;
+  const [start, end] = spans[n];
+  return eval(text.toString("utf8", start, end));
 }
-function v1(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
-  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if (!$.has(x, "n") && $.fail(E, "required", p, e2)) return false;
-    if ($.has(x, "n")) {
-      const y1 = x["n"];
-      if (!Number.isInteger(y1) && $.fail(E, "type", p + "/n", e3)) return false;
-    }
-    if ($.has(x, "beta")) {
-      const y2 = x["beta"];
-      if (!v2(y2, E && (p + "/beta"), E) && E === undefined) return false;
-    }
-    for (const y3 of Object.keys(x)) {
-      if (y3 === "n" || y3 === "beta") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y3})) return false;
-    }
-  }
-  return E === undefined || E.length === N;
+function load(n) {
+  const f = (F[n] = compiled(n));
+  bind(n, f);
+  return f;
 }
-function v2(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
-  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if (!$.has(x, "s") && $.fail(E, "required", p, e4)) return false;
-    if ($.has(x, "s")) {
-      const y1 = x["s"];
-      if (typeof y1 !== "string" && $.fail(E, "type", p + "/s", e5)) return false;
-    }
-    if ($.has(x, "alpha")) {
-      const y2 = x["alpha"];
-      if (!v1(y2, E && (p + "/alpha"), E) && E === undefined) return false;
-    }
-    for (const y3 of Object.keys(x)) {
-      if (y3 === "s" || y3 === "alpha") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y3})) return false;
-    }
+function stub(n) {
+  return (x, p, E) => (F[n] ?? load(n))(x, p, E);
+}
+var v0 = stub(0), v1 = stub(1), v2 = stub(2);
+function bind(n, f) {
+  switch (n) {
+    case 0: v0 = f; break;
+    case 1: v1 = f; break;
+    case 2: v2 = f; break;
   }
-  return E === undefined || E.length === N;
 }
 module.exports = (runtime) => {
   $ = runtime;

@@ -3,39 +3,45 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-// Top-level functions: V8 compiles each on its first call (inside one
-// factory function, the whole text would be parsed again on the call).
 let $;
 const e0 = {type: "object"};
 const e1 = {missingProperty: "name"};
 const e2 = {type: "string"};
 const e3 = {type: "array"};
-function v0(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
-  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if (!$.has(x, "name") && $.fail(E, "required", p, e1)) return false;
-    if ($.has(x, "name")) {
-      const y1 = x["name"];
-      if (typeof y1 !== "string" && $.fail(E, "type", p + "/name", e2)) return false;
-    }
-    if ($.has(x, "children")) {
-      const y2 = x["children"];
-      if (!Array.isArray(y2) && $.fail(E, "type", p + "/children", e3)) return false;
-      if (Array.isArray(y2)) {
-        for (let y3 = 0; y3 < y2.length; y3++) {
-          const y4 = y2[y3];
-          const y5 = E && (p + "/children" + "/" + y3);
-          if (!v0(y4, y5, E) && E === undefined) return false;
-        }
-      }
-    }
-    for (const y6 of Object.keys(x)) {
-      if (y6 === "name" || y6 === "children") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y6})) return false;
+const F = [];
+let spans = null;
+let text = null;
+function compiled(n) {
+  if (spans === null) {
+    const file = __filename.replace(/\.cjs$/, ".functions.js");
+    text = require("node:fs").readFileSync(file);
+    spans = [];
+    const mark = Buffer.from("\n(function v");
+    let at = text.indexOf(mark);
+    while (at >= 0) {
+      const next = text.indexOf(mark, at + 1);
+      const from = at + mark.length;
+      const number = parseInt(text.toString("latin1", from, from + 12), 10);
+      spans[number] = [at + 1, next < 0 ? text.length : next];
+      at = next;
     }
   }
-  return E === undefined || E.length === N;
+  const [start, end] = spans[n];
+  return eval(text.toString("utf8", start, end));
+}
+function load(n) {
+  const f = (F[n] = compiled(n));
+  bind(n, f);
+  return f;
+}
+function stub(n) {
+  return (x, p, E) => (F[n] ?? load(n))(x, p, E);
+}
+var v0 = stub(0);
+function bind(n, f) {
+  switch (n) {
+    case 0: v0 = f; break;
+  }
 }
 module.exports = (runtime) => {
   $ = runtime;

@@ -3,8 +3,6 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-// Top-level functions: V8 compiles each on its first call (inside one
-// factory function, the whole text would be parsed again on the call).
 let $, p0;
 const e0 = {type: "string"};
 const e1 = {pattern: "^[A-Z]{3}$"};
@@ -13,42 +11,42 @@ const e3 = {missingProperty: "amount_minor"};
 const e4 = {missingProperty: "currency"};
 const e5 = {type: "integer"};
 const e6 = {format: "uuid"};
-function v0(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if (typeof x !== "string" && $.fail(E, "type", p, e0)) return false;
-  if (typeof x === "string") {
-    if (!p0.test(x) && $.fail(E, "pattern", p, e1)) return false;
+const F = [];
+let spans = null;
+let text = null;
+function compiled(n) {
+  if (spans === null) {
+    const file = __filename.replace(/\.cjs$/, ".functions.js");
+    text = require("node:fs").readFileSync(file);
+    spans = [];
+    const mark = Buffer.from("\n(function v");
+    let at = text.indexOf(mark);
+    while (at >= 0) {
+      const next = text.indexOf(mark, at + 1);
+      const from = at + mark.length;
+      const number = parseInt(text.toString("latin1", from, from + 12), 10);
+      spans[number] = [at + 1, next < 0 ? text.length : next];
+      at = next;
+    }
   }
-  return E === undefined || E.length === N;
+  const [start, end] = spans[n];
+  return eval(text.toString("utf8", start, end));
 }
-function v1(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e2)) return false;
-  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
-    if (!$.has(x, "amount_minor") && $.fail(E, "required", p, e3)) return false;
-    if (!$.has(x, "currency") && $.fail(E, "required", p, e4)) return false;
-    if ($.has(x, "amount_minor")) {
-      const y1 = x["amount_minor"];
-      if (!Number.isInteger(y1) && $.fail(E, "type", p + "/amount_minor", e5)) return false;
-    }
-    if ($.has(x, "currency")) {
-      const y2 = x["currency"];
-      if (!v0(y2, E && (p + "/currency"), E) && E === undefined) return false;
-    }
-    for (const y3 of Object.keys(x)) {
-      if (y3 === "amount_minor" || y3 === "currency") continue;
-      if ($.fail(E, "additionalProperties", p, {additionalProperty: y3})) return false;
-    }
-  }
-  return E === undefined || E.length === N;
+function load(n) {
+  const f = (F[n] = compiled(n));
+  bind(n, f);
+  return f;
 }
-function v2(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if (typeof x !== "string" && $.fail(E, "type", p, e0)) return false;
-  if (typeof x === "string") {
-    if (!$.formats["uuid"](x) && $.fail(E, "format", p, e6)) return false;
+function stub(n) {
+  return (x, p, E) => (F[n] ?? load(n))(x, p, E);
+}
+var v0 = stub(0), v1 = stub(1), v2 = stub(2);
+function bind(n, f) {
+  switch (n) {
+    case 0: v0 = f; break;
+    case 1: v1 = f; break;
+    case 2: v2 = f; break;
   }
-  return E === undefined || E.length === N;
 }
 module.exports = (runtime) => {
   $ = runtime;

@@ -3,36 +3,47 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-// Top-level functions: V8 compiles each on its first call (inside one
-// factory function, the whole text would be parsed again on the call).
 let $, p0;
 const e0 = {type: "string"};
 const e1 = {pattern: "^[A-Za-z_][-A-Za-z0-9._]*$"};
 const e2 = {format: "uri-reference"};
 const e3 = {format: "uri"};
-function v1(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if (typeof x !== "string" && $.fail(E, "type", p, e0)) return false;
-  if (typeof x === "string") {
-    if (!p0.test(x) && $.fail(E, "pattern", p, e1)) return false;
+const F = [];
+let spans = null;
+let text = null;
+function compiled(n) {
+  if (spans === null) {
+    const file = __filename.replace(/\.cjs$/, ".functions.js");
+    text = require("node:fs").readFileSync(file);
+    spans = [];
+    const mark = Buffer.from("\n(function v");
+    let at = text.indexOf(mark);
+    while (at >= 0) {
+      const next = text.indexOf(mark, at + 1);
+      const from = at + mark.length;
+      const number = parseInt(text.toString("latin1", from, from + 12), 10);
+      spans[number] = [at + 1, next < 0 ? text.length : next];
+      at = next;
+    }
   }
-  return E === undefined || E.length === N;
+  const [start, end] = spans[n];
+  return eval(text.toString("utf8", start, end));
 }
-function v2(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if (typeof x !== "string" && $.fail(E, "type", p, e0)) return false;
-  if (typeof x === "string") {
-    if (!$.formats["uri-reference"](x) && $.fail(E, "format", p, e2)) return false;
-  }
-  return E === undefined || E.length === N;
+function load(n) {
+  const f = (F[n] = compiled(n));
+  bind(n, f);
+  return f;
 }
-function v3(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if (typeof x !== "string" && $.fail(E, "type", p, e0)) return false;
-  if (typeof x === "string") {
-    if (!$.formats["uri"](x) && $.fail(E, "format", p, e3)) return false;
+function stub(n) {
+  return (x, p, E) => (F[n] ?? load(n))(x, p, E);
+}
+var v1 = stub(1), v2 = stub(2), v3 = stub(3);
+function bind(n, f) {
+  switch (n) {
+    case 1: v1 = f; break;
+    case 2: v2 = f; break;
+    case 3: v3 = f; break;
   }
-  return E === undefined || E.length === N;
 }
 module.exports = (runtime) => {
   $ = runtime;

@@ -3,8 +3,6 @@
 // whether x is valid; v(x, path, errors) pushes Ajv's errors of an
 // invalid x.
 "use strict";
-// Top-level functions: V8 compiles each on its first call (inside one
-// factory function, the whole text would be parsed again on the call).
 let $;
 const c0 = JSON.parse("[\"array\", \"boolean\", \"integer\", \"null\", \"number\", \"object\", \"string\"]");
 const e0 = {type: "integer"};
@@ -12,37 +10,43 @@ const e1 = {comparison: ">=", limit: 0};
 const e2 = {allowedValues: c0};
 const e3 = {type: "array"};
 const e4 = {type: "string"};
-function v1(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if (!Number.isInteger(x) && $.fail(E, "type", p, e0)) return false;
-  if (typeof x === "number" && isFinite(x)) {
-    if (!(x >= 0) && $.fail(E, "minimum", p, e1)) return false;
-  }
-  return E === undefined || E.length === N;
-}
-function v2(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if (!v1(x, p, E) && E === undefined) return false;
-  return E === undefined || E.length === N;
-}
-function v3(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if (!(x === "array" || x === "boolean" || x === "integer" || x === "null" || x === "number" || x === "object" || x === "string") && $.fail(E, "enum", p, e2)) return false;
-  return E === undefined || E.length === N;
-}
-function v4(x, p, E) {
-  const N = E === undefined ? 0 : E.length;
-  if (!Array.isArray(x) && $.fail(E, "type", p, e3)) return false;
-  if (Array.isArray(x)) {
-    for (let y1 = 0; y1 < x.length; y1++) {
-      const y2 = x[y1];
-      const y3 = E && (p + "/" + y1);
-      if (typeof y2 !== "string" && $.fail(E, "type", y3, e4)) return false;
+const F = [];
+let spans = null;
+let text = null;
+function compiled(n) {
+  if (spans === null) {
+    const file = __filename.replace(/\.cjs$/, ".functions.js");
+    text = require("node:fs").readFileSync(file);
+    spans = [];
+    const mark = Buffer.from("\n(function v");
+    let at = text.indexOf(mark);
+    while (at >= 0) {
+      const next = text.indexOf(mark, at + 1);
+      const from = at + mark.length;
+      const number = parseInt(text.toString("latin1", from, from + 12), 10);
+      spans[number] = [at + 1, next < 0 ? text.length : next];
+      at = next;
     }
-    const y4 = $.duplicate(x, ["string"]);
-    if (y4 !== null && $.fail(E, "uniqueItems", p, {i: y4[0], j: y4[1]})) return false;
   }
-  return E === undefined || E.length === N;
+  const [start, end] = spans[n];
+  return eval(text.toString("utf8", start, end));
+}
+function load(n) {
+  const f = (F[n] = compiled(n));
+  bind(n, f);
+  return f;
+}
+function stub(n) {
+  return (x, p, E) => (F[n] ?? load(n))(x, p, E);
+}
+var v1 = stub(1), v2 = stub(2), v3 = stub(3), v4 = stub(4);
+function bind(n, f) {
+  switch (n) {
+    case 1: v1 = f; break;
+    case 2: v2 = f; break;
+    case 3: v3 = f; break;
+    case 4: v4 = f; break;
+  }
 }
 module.exports = (runtime) => {
   $ = runtime;
