@@ -76,6 +76,10 @@ from codegen.emit import (
 MIN_MODULES = 100
 _LOWERED, _RENDERED, _WRITTEN, _FAILED, _GO = b"L", b"R", b"D", b"E", b"W"
 _PRINTS = b"P"  # the fingerprints, the child's first message
+# Room in the child's pipe for its first message (the fingerprints: 130 kB at 1,000
+# files), so that it bundles while the parent lowers instead of waiting for the
+# parent to read them (a pipe holds 64 kB by default).
+_PIPE_SIZE = 1 << 20
 _NEED, _CHUNK, _NONE = b"N", b"C", b"X"  # asking for files to write; the answers
 # Files the parent writes between looks at the child's asking (and the fewest it
 # hands over).
@@ -145,6 +149,13 @@ class Generation:
         present = set(self.existing)
         up_read, up_write = os.pipe()  # child -> parent
         down_read, down_write = os.pipe()  # parent -> child
+        import fcntl  # POSIX, as fork is
+
+        if hasattr(fcntl, "F_SETPIPE_SZ"):  # Linux
+            try:
+                fcntl.fcntl(up_write, fcntl.F_SETPIPE_SZ, _PIPE_SIZE)
+            except OSError:  # above /proc/sys/fs/pipe-max-size: 64 kB then
+                pass
         sys.stdout.flush()
         sys.stderr.flush()
         pid = os.fork()
