@@ -29,6 +29,11 @@ export declare function planOf(path: string, pointer: string, schema: Json, seve
 /** The locations the walk goes on to from a location of `path` with plan `plan`, over
  * `value`. */
 export declare function childrenOf(plan: Plan, path: string, value: unknown): Child[];
+/** A location of the walk, its value and the value's pointer. */
+export type Step = [path: string, pointer: string, value: unknown, at: string];
+/** childrenOf's locations whose value's pointer is in `covered` (`here`: the value's
+ * pointer), in the same order, as steps of the walk. */
+export declare function childrenWithin(plan: Plan, path: string, value: unknown, here: string, covered: ReadonlySet<string>): Step[];
 /** Step counts of whole walks, by location ("path#pointer"), by value (objects and
  * arrays; SCALAR for any other value: its walk depends on the location alone). */
 export type Sizes = Map<string, Map<unknown, number>>;

@@ -86,6 +86,8 @@ export declare class UnionReport {
     private steps;
     /** The locations the walk goes on to from a schema location, with their values. */
     private children;
+    /** The walk's plan at a schema location, found once. */
+    private plan;
     /** Each branch's name, remembered per union. */
     private names;
     private name;

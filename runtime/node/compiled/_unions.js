@@ -21,7 +21,7 @@
 //   location (the documents do not change); step counts and renderings per message.
 import { fails, testAt } from "./_doomed.js";
 import { compareCodePoints, show, violationKey } from "./_violations.js";
-import { MAX_STEPS, childrenOf, countSteps, covering, isObject, join, planOf, tokensOf, } from "./_walk.js";
+import { MAX_STEPS, childrenOf, childrenWithin, countSteps, covering, isObject, join, planOf, tokensOf, } from "./_walk.js";
 export { MAX_STEPS } from "./_walk.js";
 const ROOT_URI = "file:///schemas/";
 const SHOWN = 8; // branch names listed before "and N more"
@@ -262,17 +262,19 @@ export class UnionReport {
             const schema = this.schema(p, ptr);
             if (!isObject(schema))
                 continue;
-            const children = this.children(p, ptr, schema, v);
-            for (let k = children.length - 1; k >= 0; k--) {
-                const child = children[k];
-                const token = child[3];
-                if (token === null) {
-                    stack.push([child[0], child[1], child[2], here]);
-                    continue;
-                }
-                const below = join(here, token);
-                if (whole || covered.has(below))
+            if (whole) {
+                const children = this.children(p, ptr, schema, v);
+                for (let k = children.length - 1; k >= 0; k--) {
+                    const child = children[k];
+                    const token = child[3];
+                    const below = token === null ? here : join(here, token);
                     stack.push([child[0], child[1], child[2], below]);
+                }
+            }
+            else {
+                const kept = childrenWithin(this.plan(p, ptr, schema), p, v, here, covered);
+                for (let k = kept.length - 1; k >= 0; k--)
+                    stack.push(kept[k]);
             }
             if (!covered.has(here))
                 continue;
@@ -300,6 +302,10 @@ export class UnionReport {
     }
     /** The locations the walk goes on to from a schema location, with their values. */
     children(path, pointer, schema, value) {
+        return childrenOf(this.plan(path, pointer, schema), path, value);
+    }
+    /** The walk's plan at a schema location, found once. */
+    plan(path, pointer, schema) {
         const location = `${path}#${pointer}`;
         let plan = this.plans.get(location);
         if (plan === undefined) {
@@ -307,7 +313,7 @@ export class UnionReport {
             plan = planOf(path, pointer, schema, seven, (p, ref) => this.target(p, ref));
             this.plans.set(location, plan);
         }
-        return childrenOf(plan, path, value);
+        return plan;
     }
     // -- the report -----------------------------------------------------------------------
     /** Each branch's name, remembered per union. */

@@ -104,6 +104,46 @@ export function childrenOf(plan, path, value) {
     }
     return out;
 }
+/** childrenOf's locations whose value's pointer is in `covered` (`here`: the value's
+ * pointer), in the same order, as steps of the walk. */
+export function childrenWithin(plan, path, value, here, covered) {
+    const out = [];
+    for (const same of plan.same)
+        out.push([same[0], same[1], value, here]);
+    if (isObject(value) && plan.props !== null) {
+        for (const prop of plan.props) {
+            const name = prop[0];
+            if (!Object.hasOwn(value, name))
+                continue;
+            const below = join(here, name);
+            if (covered.has(below))
+                out.push([path, prop[1], value[name], below]);
+        }
+        if (plan.extra !== null) {
+            // The names kept, then sorted: the order of childrenOf's.
+            const kept = Object.keys(value).filter((name) => !plan.names.has(name) && covered.has(join(here, name)));
+            for (const name of kept.sort(compareCodePoints)) {
+                out.push([path, plan.extra, value[name], join(here, name)]);
+            }
+        }
+    }
+    if (Array.isArray(value) && plan.prefix !== null) {
+        const count = Math.min(plan.prefix.length, value.length);
+        for (let i = 0; i < count; i++) {
+            const below = join(here, i);
+            if (covered.has(below))
+                out.push([path, plan.prefix[i], value[i], below]);
+        }
+        if (plan.rest !== null) {
+            for (let i = count; i < value.length; i++) {
+                const below = join(here, i);
+                if (covered.has(below))
+                    out.push([path, plan.rest, value[i], below]);
+            }
+        }
+    }
+    return out;
+}
 const SCALAR = Symbol("a value that is not an object or an array");
 const identity = (v) => (v !== null && typeof v === "object" ? v : SCALAR);
 /** How many locations the whole walk from `path#pointer` over `value` visits,

@@ -26,6 +26,7 @@ import type { Violation } from "./_violations.js";
 import {
   MAX_STEPS,
   childrenOf,
+  childrenWithin,
   countSteps,
   covering,
   isObject,
@@ -33,14 +34,13 @@ import {
   planOf,
   tokensOf,
 } from "./_walk.js";
-import type { Child, Json, Plan, Sizes } from "./_walk.js";
+import type { Child, Json, Plan, Sizes, Step } from "./_walk.js";
 
 export { MAX_STEPS } from "./_walk.js";
 
 const ROOT_URI = "file:///schemas/";
 const SHOWN = 8; // branch names listed before "and N more"
 
-type Step = [path: string, pointer: string, value: unknown, at: string];
 export type Raw = (path: string, pointer: string, value: unknown) => Violation[];
 /** Whether the value surely fails the schema at `path#pointer`. */
 export type Doomed = (path: string, pointer: string, value: unknown) => boolean;
@@ -294,16 +294,17 @@ export class UnionReport {
       const here = step[3];
       const schema = this.schema(p, ptr);
       if (!isObject(schema)) continue;
-      const children = this.children(p, ptr, schema, v);
-      for (let k = children.length - 1; k >= 0; k--) {
-        const child = children[k] as Child;
-        const token = child[3];
-        if (token === null) {
-          stack.push([child[0], child[1], child[2], here]);
-          continue;
+      if (whole) {
+        const children = this.children(p, ptr, schema, v);
+        for (let k = children.length - 1; k >= 0; k--) {
+          const child = children[k] as Child;
+          const token = child[3];
+          const below = token === null ? here : join(here, token);
+          stack.push([child[0], child[1], child[2], below]);
         }
-        const below = join(here, token);
-        if (whole || covered.has(below)) stack.push([child[0], child[1], child[2], below]);
+      } else {
+        const kept = childrenWithin(this.plan(p, ptr, schema), p, v, here, covered);
+        for (let k = kept.length - 1; k >= 0; k--) stack.push(kept[k] as Step);
       }
       if (!covered.has(here)) continue;
       for (const keyword of ["anyOf", "oneOf"]) {
@@ -333,6 +334,11 @@ export class UnionReport {
 
   /** The locations the walk goes on to from a schema location, with their values. */
   private children(path: string, pointer: string, schema: Json, value: unknown): Child[] {
+    return childrenOf(this.plan(path, pointer, schema), path, value);
+  }
+
+  /** The walk's plan at a schema location, found once. */
+  private plan(path: string, pointer: string, schema: Json): Plan {
     const location = `${path}#${pointer}`;
     let plan = this.plans.get(location);
     if (plan === undefined) {
@@ -340,7 +346,7 @@ export class UnionReport {
       plan = planOf(path, pointer, schema, seven, (p, ref) => this.target(p, ref));
       this.plans.set(location, plan);
     }
-    return childrenOf(plan, path, value);
+    return plan;
   }
 
   // -- the report -----------------------------------------------------------------------

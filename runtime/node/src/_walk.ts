@@ -127,6 +127,53 @@ export function childrenOf(plan: Plan, path: string, value: unknown): Child[] {
   return out;
 }
 
+/** A location of the walk, its value and the value's pointer. */
+export type Step = [path: string, pointer: string, value: unknown, at: string];
+
+/** childrenOf's locations whose value's pointer is in `covered` (`here`: the value's
+ * pointer), in the same order, as steps of the walk. */
+export function childrenWithin(
+  plan: Plan,
+  path: string,
+  value: unknown,
+  here: string,
+  covered: ReadonlySet<string>,
+): Step[] {
+  const out: Step[] = [];
+  for (const same of plan.same) out.push([same[0], same[1], value, here]);
+  if (isObject(value) && plan.props !== null) {
+    for (const prop of plan.props) {
+      const name = prop[0];
+      if (!Object.hasOwn(value, name)) continue;
+      const below = join(here, name);
+      if (covered.has(below)) out.push([path, prop[1], value[name], below]);
+    }
+    if (plan.extra !== null) {
+      // The names kept, then sorted: the order of childrenOf's.
+      const kept = Object.keys(value).filter(
+        (name) => !plan.names.has(name) && covered.has(join(here, name)),
+      );
+      for (const name of kept.sort(compareCodePoints)) {
+        out.push([path, plan.extra, value[name], join(here, name)]);
+      }
+    }
+  }
+  if (Array.isArray(value) && plan.prefix !== null) {
+    const count = Math.min(plan.prefix.length, value.length);
+    for (let i = 0; i < count; i++) {
+      const below = join(here, i);
+      if (covered.has(below)) out.push([path, plan.prefix[i] as string, value[i], below]);
+    }
+    if (plan.rest !== null) {
+      for (let i = count; i < value.length; i++) {
+        const below = join(here, i);
+        if (covered.has(below)) out.push([path, plan.rest, value[i], below]);
+      }
+    }
+  }
+  return out;
+}
+
 /** Step counts of whole walks, by location ("path#pointer"), by value (objects and
  * arrays; SCALAR for any other value: its walk depends on the location alone). */
 export type Sizes = Map<string, Map<unknown, number>>;
