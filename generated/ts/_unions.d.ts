@@ -56,7 +56,6 @@ export declare class UnionReport {
     private document;
     /** The schema at `path#pointer` (undefined: none), looked up once per location. */
     schema(path: string, pointer: string): unknown;
-    private walk;
     /** Where a `$ref` leads, for references by file and JSON pointer. */
     private target;
     /** A location with its chain of lone `$ref`s followed (20 at most). */

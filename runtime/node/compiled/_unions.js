@@ -25,8 +25,23 @@ import { MAX_STEPS, childrenOf, childrenWithin, countSteps, covering, isObject, 
 export { MAX_STEPS } from "./_walk.js";
 const ROOT_URI = "file:///schemas/";
 const SHOWN = 8; // branch names listed before "and N more"
+/** The schema below `node` at one JSON Pointer token (undefined: none). */
+function step(node, token) {
+    if (Array.isArray(node) && /^[0-9]+$/.test(token)) {
+        return Number(token) >= node.length ? undefined : node[Number(token)];
+    }
+    return isObject(node) && Object.hasOwn(node, token) ? node[token] : undefined;
+}
 const under = (pointer, at) => pointer === at || pointer.startsWith(`${at}/`);
-const key = violationKey;
+const keys = new WeakMap();
+/** violationKey, found once per violation object (the same objects come back: the
+ * contract's violations are its unions' branches' ones). */
+const key = (v) => {
+    let found = keys.get(v);
+    if (found === undefined)
+        keys.set(v, (found = violationKey(v)));
+    return found;
+};
 const order = (a, b) => compareCodePoints(a.pointer, b.pointer) ||
     compareCodePoints(a.expected, b.expected) ||
     compareCodePoints(a.got, b.got);
@@ -155,25 +170,12 @@ export class UnionReport {
         const key = `${path}#${pointer}`;
         if (this.found.has(key))
             return this.found.get(key);
-        const node = this.walk(path, pointer);
+        // One token down from the parent location's schema (itself looked up once).
+        const slash = pointer.lastIndexOf("/");
+        const node = pointer.startsWith("/")
+            ? step(this.schema(path, pointer.slice(0, slash)), tokensOf(pointer.slice(slash))[0])
+            : tokensOf(pointer).reduce(step, this.document(path));
         this.found.set(key, node);
-        return node;
-    }
-    walk(path, pointer) {
-        let node = this.document(path);
-        for (const token of tokensOf(pointer)) {
-            if (Array.isArray(node) && /^[0-9]+$/.test(token)) {
-                if (Number(token) >= node.length)
-                    return undefined;
-                node = node[Number(token)];
-            }
-            else if (isObject(node) && Object.hasOwn(node, token)) {
-                node = node[token];
-            }
-            else {
-                return undefined;
-            }
-        }
         return node;
     }
     /** Where a `$ref` leads, for references by file and JSON pointer. */

@@ -47,8 +47,23 @@ export type Doomed = (path: string, pointer: string, value: unknown) => boolean;
 /** The schema documents: the schema of a path, or undefined. */
 export type Documents = (path: string) => unknown;
 
+/** The schema below `node` at one JSON Pointer token (undefined: none). */
+function step(node: unknown, token: string): unknown {
+  if (Array.isArray(node) && /^[0-9]+$/.test(token)) {
+    return Number(token) >= node.length ? undefined : (node[Number(token)] as unknown);
+  }
+  return isObject(node) && Object.hasOwn(node, token) ? node[token] : undefined;
+}
+
 const under = (pointer: string, at: string): boolean => pointer === at || pointer.startsWith(`${at}/`);
-const key = violationKey;
+const keys = new WeakMap<Violation, string>();
+/** violationKey, found once per violation object (the same objects come back: the
+ * contract's violations are its unions' branches' ones). */
+const key = (v: Violation): string => {
+  let found = keys.get(v);
+  if (found === undefined) keys.set(v, (found = violationKey(v)));
+  return found;
+};
 const order = (a: Violation, b: Violation): number =>
   compareCodePoints(a.pointer, b.pointer) ||
   compareCodePoints(a.expected, b.expected) ||
@@ -182,23 +197,12 @@ export class UnionReport {
   schema(path: string, pointer: string): unknown {
     const key = `${path}#${pointer}`;
     if (this.found.has(key)) return this.found.get(key);
-    const node = this.walk(path, pointer);
+    // One token down from the parent location's schema (itself looked up once).
+    const slash = pointer.lastIndexOf("/");
+    const node = pointer.startsWith("/")
+      ? step(this.schema(path, pointer.slice(0, slash)), tokensOf(pointer.slice(slash))[0] as string)
+      : tokensOf(pointer).reduce(step, this.document(path));
     this.found.set(key, node);
-    return node;
-  }
-
-  private walk(path: string, pointer: string): unknown {
-    let node = this.document(path);
-    for (const token of tokensOf(pointer)) {
-      if (Array.isArray(node) && /^[0-9]+$/.test(token)) {
-        if (Number(token) >= node.length) return undefined;
-        node = node[Number(token)] as unknown;
-      } else if (isObject(node) && Object.hasOwn(node, token)) {
-        node = node[token];
-      } else {
-        return undefined;
-      }
-    }
     return node;
   }
 
