@@ -112,8 +112,9 @@ class ContractValidator:
 
     @cached_property
     def core(self) -> SchemaValidator:
-        """The adapter's pydantic-core validator, called without the adapter's
-        Python wrapper on the hot paths."""
+        """The type's pydantic-core validator, built from the core schema and
+        config of its adapter without building the adapter (runtime/_dispatch.py:
+        no look-up of pydantic plugins), called on the hot paths."""
         return self._whole.core
 
     @cached_property

@@ -5,10 +5,9 @@ Two costs of the first message of a contract with a full check are avoided:
 - the compiled check (runtime/_fastcheck.py) compiles a contract against the part
   of its schema file it reaches (runtime/_reach.py), not a registry of every file
   rewritten whole: each verdict is checked here against the whole file's;
-- the branch's model is read by a validator built from its core schema alone
-  (runtime/_dispatch.py): pydantic's ``TypeAdapter`` is not built for a valid
-  message, so neither is its validator, nor its look-up of plugins; nor for a
-  refused one (the branch's errors come from pydantic-core's own validator).
+- a model is read by pydantic-core's validator built from the core schema and
+  config ``TypeAdapter`` would use (runtime/_dispatch.py), without building the
+  adapter, its validator and serializer, nor pydantic's look-up of plugins.
 """
 
 from __future__ import annotations
@@ -209,9 +208,9 @@ def test_the_core_schema_alone_is_the_adapters(
             adapter = TypeAdapter(each)
             adapter.rebuild(force=True)  # a model defers its build
             assert _normal(alone[0]) == _normal(adapter.core_schema)
-            # A choice's validator built from them: the adapter's verdicts and
-            # errors, word for word.
-            core = Built(each, _keep, choice=True).core
+            # The validator built from them: the adapter's verdicts and errors,
+            # word for word.
+            core = Built(each, _keep).core
             for instance in instances:
                 assert _outcome(core, instance) == _outcome(adapter, instance)
                 errors += _outcome(core, instance)[0] == "refused"
@@ -248,9 +247,11 @@ def test_a_valid_message_builds_no_adapter(tmp_path: Path, clean_modules: None) 
     assert all("adapter" not in b.__dict__ for b in branches._built.values())
 
 
-def test_a_valid_message_looks_up_no_pydantic_plugin(tmp_path: Path) -> None:
+def test_a_first_message_looks_up_no_pydantic_plugin(tmp_path: Path) -> None:
     """In a fresh process: pydantic reads every installed distribution's entry
-    points when it builds its first validator; a valid message needs none."""
+    points when it builds its first validator through its API; the runtime
+    builds none so (a valid message of a contract with a full check, a refused
+    one of a contract without)."""
     package = package_name(GOLDEN / "unions_by_keys")
     generate_to(
         GOLDEN / "unions_by_keys" / "schemas",
@@ -268,6 +269,14 @@ def test_a_valid_message_looks_up_no_pydantic_plugin(tmp_path: Path) -> None:
         "from runtime import Contracts\n"
         f"v = Contracts({package!r}).get('webhook_event.json')\n"
         f"v.validate_json({json.dumps(sample['data'])!r})\n"
+        f"plain = Contracts({package!r}).get('webhook_event.json#/$defs/StarEvent')\n"
+        "assert not plain.full_check\n"
+        "try:\n"
+        "    plain.validate_json(b'{}')\n"
+        "except Exception as exc:\n"
+        "    assert type(exc).__name__ == 'ContractViolation', exc\n"
+        "else:\n"
+        "    raise AssertionError('accepted')\n"
         "loader = sys.modules.get('pydantic.plugin._loader')\n"
         "print(json.dumps(loader is None or loader._plugins is None))\n"
     )
