@@ -120,3 +120,41 @@ def test_a_walk_past_max_steps_keeps_its_words(tmp_path: Path) -> None:
     early_words, late_words = json.loads(done.stdout)
     assert "/5: the integer branch (the closest; tried integer, null)" in early_words
     assert not any("branch" in w for w in late_words)
+
+
+def _words(package: Path, items: list[tuple[str, Any]]) -> list[Any]:
+    script = (
+        "const { contract } = await import(process.argv[1]);"
+        "const items = JSON.parse(process.argv[2]);"
+        "console.log(JSON.stringify(items.map(([c, v]) => contract(c).errors(v))));"
+    )
+    done = subprocess.run(
+        ["node", "--input-type=module", "-e", script, str(package / "_runtime.js"),
+         json.dumps(items)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    words: list[Any] = json.loads(done.stdout)
+    return words
+
+
+def test_functions_are_found_whatever_the_line_endings(tmp_path: Path) -> None:
+    """A precompiled module finds each function's text in its .functions.js by
+    offset, and by the line it starts with when the offsets are off (a checkout
+    that turned the line endings into CRLF)."""
+    case = ROOT / "tests" / "golden" / "unions"
+    samples = json.loads((case / "samples.json").read_text())
+    items = [
+        (s["contract"], instance)
+        for s in samples
+        for instance in _instances([s["data"]], 20)
+    ]
+    package = _package(case / "schemas", tmp_path / "lf")
+    crlf = tmp_path / "crlf"
+    shutil.copytree(package, crlf, symlinks=True)
+    texts = sorted(crlf.glob("_checks/**/*.functions.js"))
+    assert texts
+    for text in texts:
+        text.write_bytes(text.read_bytes().replace(b"\n", b"\r\n"))
+    words = _words(package, items)
+    assert any(words)
+    assert _words(crlf, items) == words

@@ -39,10 +39,14 @@ const e30 = {type: "number"};
 const F = [];
 let spans = null;
 let text = null;
-function compiled(n) {
+function compiled(n, start, end) {
+  const file = __filename.replace(/\.cjs$/, ".functions.js");
+  text ??= require("node:fs").readFileSync(file);
+  const head = `(function v${n}(`;
+  if (text.toString("latin1", start, start + head.length) === head) {
+    return eval(text.toString("utf8", start, end));
+  }
   if (spans === null) {
-    const file = __filename.replace(/\.cjs$/, ".functions.js");
-    text = require("node:fs").readFileSync(file);
     spans = [];
     const mark = Buffer.from("\n(function v");
     let at = text.indexOf(mark);
@@ -54,18 +58,18 @@ function compiled(n) {
       at = next;
     }
   }
-  const [start, end] = spans[n];
-  return eval(text.toString("utf8", start, end));
+  const span = spans[n];
+  return eval(text.toString("utf8", span[0], span[1]));
 }
-function load(n) {
-  const f = (F[n] = compiled(n));
+function load(n, start, end) {
+  const f = (F[n] = compiled(n, start, end));
   bind(n, f);
   return f;
 }
-function stub(n) {
-  return (x, p, E) => (F[n] ?? load(n))(x, p, E);
+function stub(n, start, end) {
+  return (x, p, E) => (F[n] ?? load(n, start, end))(x, p, E);
 }
-var v0 = stub(0), v1 = stub(1), v2 = stub(2), v3 = stub(3), v4 = stub(4), v5 = stub(5), v6 = stub(6), v7 = stub(7), v8 = stub(8), v9 = stub(9), v10 = stub(10), v11 = stub(11), v12 = stub(12), v13 = stub(13), v14 = stub(14), v15 = stub(15), v16 = stub(16), v17 = stub(17);
+var v0 = stub(0, 134, 2739), v1 = stub(1, 2740, 3707), v2 = stub(2, 3708, 4029), v3 = stub(3, 4030, 5704), v4 = stub(4, 5705, 6052), v5 = stub(5, 6053, 7214), v6 = stub(6, 7215, 7436), v7 = stub(7, 7437, 7906), v8 = stub(8, 7907, 9802), v9 = stub(9, 9803, 10076), v10 = stub(10, 10077, 10353), v11 = stub(11, 10354, 10630), v12 = stub(12, 10631, 10915), v13 = stub(13, 10916, 11212), v14 = stub(14, 11213, 11526), v15 = stub(15, 11527, 11821), v16 = stub(16, 11822, 12314), v17 = stub(17, 12315, 12888);
 function bind(n, f) {
   switch (n) {
     case 0: v0 = f; break;

@@ -46,10 +46,14 @@ const e36 = {pattern: "^[A-Z]{2}$"};
 const F = [];
 let spans = null;
 let text = null;
-function compiled(n) {
+function compiled(n, start, end) {
+  const file = __filename.replace(/\.cjs$/, ".functions.js");
+  text ??= require("node:fs").readFileSync(file);
+  const head = `(function v${n}(`;
+  if (text.toString("latin1", start, start + head.length) === head) {
+    return eval(text.toString("utf8", start, end));
+  }
   if (spans === null) {
-    const file = __filename.replace(/\.cjs$/, ".functions.js");
-    text = require("node:fs").readFileSync(file);
     spans = [];
     const mark = Buffer.from("\n(function v");
     let at = text.indexOf(mark);
@@ -61,18 +65,18 @@ function compiled(n) {
       at = next;
     }
   }
-  const [start, end] = spans[n];
-  return eval(text.toString("utf8", start, end));
+  const span = spans[n];
+  return eval(text.toString("utf8", span[0], span[1]));
 }
-function load(n) {
-  const f = (F[n] = compiled(n));
+function load(n, start, end) {
+  const f = (F[n] = compiled(n, start, end));
   bind(n, f);
   return f;
 }
-function stub(n) {
-  return (x, p, E) => (F[n] ?? load(n))(x, p, E);
+function stub(n, start, end) {
+  return (x, p, E) => (F[n] ?? load(n, start, end))(x, p, E);
 }
-var v0 = stub(0), v1 = stub(1), v2 = stub(2), v3 = stub(3), v4 = stub(4);
+var v0 = stub(0, 140, 4351), v1 = stub(1, 4352, 4666), v2 = stub(2, 4667, 6643), v3 = stub(3, 6644, 6955), v4 = stub(4, 6956, 10546);
 function bind(n, f) {
   switch (n) {
     case 0: v0 = f; break;

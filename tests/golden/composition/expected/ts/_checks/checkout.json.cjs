@@ -36,10 +36,14 @@ const e26 = {pattern: "^[A-Z0-9][A-Z0-9 -]{1,8}[A-Z0-9]$"};
 const F = [];
 let spans = null;
 let text = null;
-function compiled(n) {
+function compiled(n, start, end) {
+  const file = __filename.replace(/\.cjs$/, ".functions.js");
+  text ??= require("node:fs").readFileSync(file);
+  const head = `(function v${n}(`;
+  if (text.toString("latin1", start, start + head.length) === head) {
+    return eval(text.toString("utf8", start, end));
+  }
   if (spans === null) {
-    const file = __filename.replace(/\.cjs$/, ".functions.js");
-    text = require("node:fs").readFileSync(file);
     spans = [];
     const mark = Buffer.from("\n(function v");
     let at = text.indexOf(mark);
@@ -51,18 +55,18 @@ function compiled(n) {
       at = next;
     }
   }
-  const [start, end] = spans[n];
-  return eval(text.toString("utf8", start, end));
+  const span = spans[n];
+  return eval(text.toString("utf8", span[0], span[1]));
 }
-function load(n) {
-  const f = (F[n] = compiled(n));
+function load(n, start, end) {
+  const f = (F[n] = compiled(n, start, end));
   bind(n, f);
   return f;
 }
-function stub(n) {
-  return (x, p, E) => (F[n] ?? load(n))(x, p, E);
+function stub(n, start, end) {
+  return (x, p, E) => (F[n] ?? load(n, start, end))(x, p, E);
 }
-var v0 = stub(0), v1 = stub(1), v2 = stub(2), v3 = stub(3), v4 = stub(4), v5 = stub(5), v6 = stub(6), v7 = stub(7), v8 = stub(8), v9 = stub(9), v10 = stub(10), v11 = stub(11);
+var v0 = stub(0, 126, 2530), v1 = stub(1, 2531, 3892), v2 = stub(2, 3893, 4856), v3 = stub(3, 4857, 5676), v4 = stub(4, 5677, 6905), v5 = stub(5, 6906, 7172), v6 = stub(6, 7173, 7370), v7 = stub(7, 7371, 7614), v8 = stub(8, 7615, 7879), v9 = stub(9, 7880, 8291), v10 = stub(10, 8292, 8686), v11 = stub(11, 8687, 9081);
 function bind(n, f) {
   switch (n) {
     case 0: v0 = f; break;

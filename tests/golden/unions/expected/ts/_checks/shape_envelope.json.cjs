@@ -26,10 +26,14 @@ const e18 = {type: "null"};
 const F = [];
 let spans = null;
 let text = null;
-function compiled(n) {
+function compiled(n, start, end) {
+  const file = __filename.replace(/\.cjs$/, ".functions.js");
+  text ??= require("node:fs").readFileSync(file);
+  const head = `(function v${n}(`;
+  if (text.toString("latin1", start, start + head.length) === head) {
+    return eval(text.toString("utf8", start, end));
+  }
   if (spans === null) {
-    const file = __filename.replace(/\.cjs$/, ".functions.js");
-    text = require("node:fs").readFileSync(file);
     spans = [];
     const mark = Buffer.from("\n(function v");
     let at = text.indexOf(mark);
@@ -41,18 +45,18 @@ function compiled(n) {
       at = next;
     }
   }
-  const [start, end] = spans[n];
-  return eval(text.toString("utf8", start, end));
+  const span = spans[n];
+  return eval(text.toString("utf8", span[0], span[1]));
 }
-function load(n) {
-  const f = (F[n] = compiled(n));
+function load(n, start, end) {
+  const f = (F[n] = compiled(n, start, end));
   bind(n, f);
   return f;
 }
-function stub(n) {
-  return (x, p, E) => (F[n] ?? load(n))(x, p, E);
+function stub(n, start, end) {
+  return (x, p, E) => (F[n] ?? load(n, start, end))(x, p, E);
 }
-var v0 = stub(0), v1 = stub(1), v2 = stub(2), v3 = stub(3), v4 = stub(4), v5 = stub(5), v6 = stub(6), v7 = stub(7), v8 = stub(8), v9 = stub(9), v10 = stub(10), v11 = stub(11), v12 = stub(12), v13 = stub(13), v14 = stub(14), v15 = stub(15), v16 = stub(16);
+var v0 = stub(0, 132, 3603), v1 = stub(1, 3604, 4120), v2 = stub(2, 4121, 4637), v3 = stub(3, 4638, 5731), v4 = stub(4, 5732, 7241), v5 = stub(5, 7242, 8325), v6 = stub(6, 8326, 8599), v7 = stub(7, 8600, 8873), v8 = stub(8, 8874, 9147), v9 = stub(9, 9148, 9563), v10 = stub(10, 9564, 9858), v11 = stub(11, 9859, 10153), v12 = stub(12, 10154, 10582), v13 = stub(13, 10583, 10859), v14 = stub(14, 10860, 11136), v15 = stub(15, 11137, 11413), v16 = stub(16, 11414, 11698);
 function bind(n, f) {
   switch (n) {
     case 0: v0 = f; break;

@@ -23,10 +23,14 @@ const e15 = {type: "null"};
 const F = [];
 let spans = null;
 let text = null;
-function compiled(n) {
+function compiled(n, start, end) {
+  const file = __filename.replace(/\.cjs$/, ".functions.js");
+  text ??= require("node:fs").readFileSync(file);
+  const head = `(function v${n}(`;
+  if (text.toString("latin1", start, start + head.length) === head) {
+    return eval(text.toString("utf8", start, end));
+  }
   if (spans === null) {
-    const file = __filename.replace(/\.cjs$/, ".functions.js");
-    text = require("node:fs").readFileSync(file);
     spans = [];
     const mark = Buffer.from("\n(function v");
     let at = text.indexOf(mark);
@@ -38,18 +42,18 @@ function compiled(n) {
       at = next;
     }
   }
-  const [start, end] = spans[n];
-  return eval(text.toString("utf8", start, end));
+  const span = spans[n];
+  return eval(text.toString("utf8", span[0], span[1]));
 }
-function load(n) {
-  const f = (F[n] = compiled(n));
+function load(n, start, end) {
+  const f = (F[n] = compiled(n, start, end));
   bind(n, f);
   return f;
 }
-function stub(n) {
-  return (x, p, E) => (F[n] ?? load(n))(x, p, E);
+function stub(n, start, end) {
+  return (x, p, E) => (F[n] ?? load(n, start, end))(x, p, E);
 }
-var v0 = stub(0), v1 = stub(1), v2 = stub(2), v3 = stub(3), v4 = stub(4), v5 = stub(5), v6 = stub(6), v7 = stub(7), v8 = stub(8), v9 = stub(9), v10 = stub(10), v11 = stub(11), v12 = stub(12), v13 = stub(13), v14 = stub(14), v15 = stub(15), v16 = stub(16);
+var v0 = stub(0, 131, 1142), v1 = stub(1, 1143, 1871), v2 = stub(2, 1872, 2774), v3 = stub(3, 2775, 3715), v4 = stub(4, 3716, 4643), v5 = stub(5, 4644, 5812), v6 = stub(6, 5813, 6917), v7 = stub(7, 6918, 7865), v8 = stub(8, 7866, 8716), v9 = stub(9, 8717, 8990), v10 = stub(10, 8991, 9267), v11 = stub(11, 9268, 9544), v12 = stub(12, 9545, 9821), v13 = stub(13, 9822, 10098), v14 = stub(14, 10099, 10375), v15 = stub(15, 10376, 10652), v16 = stub(16, 10653, 10929);
 function bind(n, f) {
   switch (n) {
     case 0: v0 = f; break;

@@ -22,10 +22,14 @@ const e13 = {allowedValues: c0};
 const F = [];
 let spans = null;
 let text = null;
-function compiled(n) {
+function compiled(n, start, end) {
+  const file = __filename.replace(/\.cjs$/, ".functions.js");
+  text ??= require("node:fs").readFileSync(file);
+  const head = `(function v${n}(`;
+  if (text.toString("latin1", start, start + head.length) === head) {
+    return eval(text.toString("utf8", start, end));
+  }
   if (spans === null) {
-    const file = __filename.replace(/\.cjs$/, ".functions.js");
-    text = require("node:fs").readFileSync(file);
     spans = [];
     const mark = Buffer.from("\n(function v");
     let at = text.indexOf(mark);
@@ -37,18 +41,18 @@ function compiled(n) {
       at = next;
     }
   }
-  const [start, end] = spans[n];
-  return eval(text.toString("utf8", start, end));
+  const span = spans[n];
+  return eval(text.toString("utf8", span[0], span[1]));
 }
-function load(n) {
-  const f = (F[n] = compiled(n));
+function load(n, start, end) {
+  const f = (F[n] = compiled(n, start, end));
   bind(n, f);
   return f;
 }
-function stub(n) {
-  return (x, p, E) => (F[n] ?? load(n))(x, p, E);
+function stub(n, start, end) {
+  return (x, p, E) => (F[n] ?? load(n, start, end))(x, p, E);
 }
-var v0 = stub(0), v1 = stub(1), v2 = stub(2), v3 = stub(3), v4 = stub(4), v5 = stub(5), v6 = stub(6), v7 = stub(7), v8 = stub(8), v9 = stub(9), v10 = stub(10), v11 = stub(11);
+var v0 = stub(0, 149, 10410), v1 = stub(1, 10411, 10711), v2 = stub(2, 10712, 10879), v3 = stub(3, 10880, 11331), v4 = stub(4, 11332, 11621), v5 = stub(5, 11622, 12153), v6 = stub(6, 12154, 12427), v7 = stub(7, 12428, 12701), v8 = stub(8, 12702, 12975), v9 = stub(9, 12976, 13249), v10 = stub(10, 13250, 13526), v11 = stub(11, 13527, 14212);
 function bind(n, f) {
   switch (n) {
     case 0: v0 = f; break;
