@@ -25,6 +25,7 @@ import orjson
 from pydantic import TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails, SchemaValidator
 
+from runtime._collector import paused
 from runtime._depth import nesting_depth as nesting_depth
 from runtime._depth import nesting_depth_scan as nesting_depth_scan
 from runtime._dispatch import Branches, Built, tagged_choices
@@ -457,17 +458,19 @@ class Contracts:
     @contextmanager
     def remembering(self) -> Iterator[None]:
         """While one message's violations are worded, ``jsonschema`` remembers
-        the errors of each reference it follows (runtime/_fullcheck.py)."""
+        the errors of each reference it follows (runtime/_fullcheck.py), and the
+        cyclic garbage collector waits (runtime/_collector.py)."""
         if self._memo.errors is not None:
             yield
             return
-        self._memo.errors = {}
-        self._memo.shown = {}
-        try:
-            yield
-        finally:
-            self._memo.errors = None
-            self._memo.shown = None
+        with paused():  # on again once what was remembered is freed
+            self._memo.errors = {}
+            self._memo.shown = {}
+            try:
+                yield
+            finally:
+                self._memo.errors = None
+                self._memo.shown = None
 
     @cached_property
     def support(self) -> ModuleType:
