@@ -208,7 +208,8 @@ def _ts_checks_part(
     checks = checks_files(by_uri, contracts)
     for path, (text, functions) in checks.items():
         files[f"ts/{checks_path(path)}"] = text.encode()
-        files[f"ts/{functions_path(path)}"] = functions.encode()
+        if functions is not None:
+            files[f"ts/{functions_path(path)}"] = functions.encode()
     checked = set(checks)
     files["ts/_schemas.js"] = TS_TEMPLATES.render(
         "schemas.js.j2",

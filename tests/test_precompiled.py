@@ -24,6 +24,7 @@ from benchmarks.npm import npm_ci
 from codegen.api import generate_to
 from codegen.compiler import ir
 from codegen.emit import Settings
+from codegen.typescript import validators
 from codegen.typescript.validators import checks_files, modelled
 from tests.conftest import ROOT
 
@@ -144,6 +145,12 @@ def _installed() -> None:
 
 
 def test_repository_package(tmp_path: Path) -> None:
+    """The repository's modules are small: they hold their functions (no
+    ``.functions.js``, no code generated from strings), and agree with Ajv."""
+    checks = ROOT / "generated" / "ts" / "_checks"
+    modules = sorted(checks.rglob("*.cjs"))
+    assert modules and not list(checks.rglob("*.functions.js"))
+    assert not [m for m in modules if "eval(" in m.read_text()]
     items = _repo_items()
     checked = _check(ROOT / "generated" / "ts", items, tmp_path)
     assert checked == len(items) * 26  # every repository contract has its check
@@ -154,9 +161,20 @@ def test_repository_package(tmp_path: Path) -> None:
     sorted(p for p in GOLDEN.iterdir() if (p / "samples.json").is_file()),
     ids=lambda p: p.name,
 )
-def test_golden_packages(case: Path, tmp_path: Path) -> None:
+def test_golden_packages(
+    case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each golden case with its functions compiled on first call, as a big
+    module's are (its golden files hold them in the module: tests/test_golden.py,
+    and the repository's package runs that form above)."""
+    monkeypatch.setattr(validators, "LAZY_BYTES", 0)
     generate_to(
         case / "schemas", tmp_path / "out", Settings(python_package="golden_pkg")
+    )
+    checks = tmp_path / "out" / "ts" / "_checks"
+    lazy = sorted(str(p).removesuffix(".functions.js") for p in checks.rglob("*.js"))
+    assert lazy and lazy == sorted(
+        str(p).removesuffix(".cjs") for p in checks.rglob("*.cjs")
     )
     _check(tmp_path / "out" / "ts", _golden_items(case), tmp_path)
 
@@ -229,7 +247,10 @@ def test_each_location_is_written_once_in_the_module_of_its_file() -> None:
     texts = checks_files(by_uri, contracts)
     assert modelled(by_uri, contracts) == {}
     assert sorted(texts) == sorted(contracts)
-    assert all(code.count("\n(function v") == 1 for _, code in texts.values())
+    assert all(
+        text.count("\nfunction v") == 1 and code is None  # small: no .functions.js
+        for text, code in texts.values()
+    )
     assert '$.ref("f1.json#")' in texts["f0.json"][0]
     assert checks_files(by_uri, ["f0.json"]) == texts  # reached, so written
 

@@ -20,44 +20,76 @@ const e12 = {comparison: ">=", limit: 1};
 const e13 = {pattern: "^sha256:[0-9a-f]{64}$"};
 const e14 = {format: "date-time"};
 const e15 = {limit: 1};
-const F = [];
-let spans = null;
-let text = null;
-function compiled(n, start, end) {
-  const file = __filename.replace(/\.cjs$/, ".functions.js");
-  text ??= require("node:fs").readFileSync(file);
-  const head = `(function v${n}(`;
-  if (text.toString("latin1", start, start + head.length) === head) {
-    return eval(text.toString("utf8", start, end));
-  }
-  if (spans === null) {
-    spans = [];
-    const mark = Buffer.from("\n(function v");
-    let at = text.indexOf(mark);
-    while (at >= 0) {
-      const next = text.indexOf(mark, at + 1);
-      const from = at + mark.length;
-      const number = parseInt(text.toString("latin1", from, from + 12), 10);
-      spans[number] = [at + 1, next < 0 ? text.length : next];
-      at = next;
+function v0(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if (!$.has(x, "id") && $.fail(E, "required", p, e1)) return false;
+    if (!$.has(x, "type") && $.fail(E, "required", p, e2)) return false;
+    if (!$.has(x, "version") && $.fail(E, "required", p, e3)) return false;
+    if (!$.has(x, "fingerprint") && $.fail(E, "required", p, e4)) return false;
+    if (!$.has(x, "time") && $.fail(E, "required", p, e5)) return false;
+    if (!$.has(x, "source") && $.fail(E, "required", p, e6)) return false;
+    if (!$.has(x, "data") && $.fail(E, "required", p, e7)) return false;
+    if ($.has(x, "id")) {
+      const y1 = x["id"];
+      if (!r0(y1, E && (p + "/id"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "type")) {
+      const y2 = x["type"];
+      if (typeof y2 !== "string" && $.fail(E, "type", p + "/type", e8)) return false;
+      if (typeof y2 === "string") {
+        if (y2.length > 200 && $.length(y2) > 200 && $.fail(E, "maxLength", p + "/type", e9)) return false;
+        if (!p0.test(y2) && $.fail(E, "pattern", p + "/type", e10)) return false;
+      }
+    }
+    if ($.has(x, "version")) {
+      const y3 = x["version"];
+      if (!Number.isInteger(y3) && $.fail(E, "type", p + "/version", e11)) return false;
+      if (typeof y3 === "number" && isFinite(y3)) {
+        if (!(y3 >= 1) && $.fail(E, "minimum", p + "/version", e12)) return false;
+      }
+    }
+    if ($.has(x, "fingerprint")) {
+      const y4 = x["fingerprint"];
+      if (typeof y4 !== "string" && $.fail(E, "type", p + "/fingerprint", e8)) return false;
+      if (typeof y4 === "string") {
+        if (!p1.test(y4) && $.fail(E, "pattern", p + "/fingerprint", e13)) return false;
+      }
+    }
+    if ($.has(x, "time")) {
+      const y5 = x["time"];
+      if (typeof y5 !== "string" && $.fail(E, "type", p + "/time", e8)) return false;
+      if (typeof y5 === "string") {
+        if (!$.formats["date-time"](y5) && $.fail(E, "format", p + "/time", e14)) return false;
+      }
+    }
+    if ($.has(x, "source")) {
+      const y6 = x["source"];
+      if (typeof y6 !== "string" && $.fail(E, "type", p + "/source", e8)) return false;
+      if (typeof y6 === "string") {
+        if (y6.length < 2 && $.length(y6) < 1 && $.fail(E, "minLength", p + "/source", e15)) return false;
+        if (y6.length > 200 && $.length(y6) > 200 && $.fail(E, "maxLength", p + "/source", e9)) return false;
+      }
+    }
+    if ($.has(x, "trace")) {
+      const y7 = x["trace"];
+      if (!r1(y7, E && (p + "/trace"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "correlation_id")) {
+      const y8 = x["correlation_id"];
+      if (!r0(y8, E && (p + "/correlation_id"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "data")) {
+      const y9 = x["data"];
+      if ((y9 === null || typeof y9 !== "object" || Array.isArray(y9)) && $.fail(E, "type", p + "/data", e0)) return false;
+    }
+    for (const y10 of Object.keys(x)) {
+      if (y10 === "id" || y10 === "type" || y10 === "version" || y10 === "fingerprint" || y10 === "time" || y10 === "source" || y10 === "trace" || y10 === "correlation_id" || y10 === "data") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y10})) return false;
     }
   }
-  const span = spans[n];
-  return eval(text.toString("utf8", span[0], span[1]));
-}
-function load(n, start, end) {
-  const f = (F[n] = compiled(n, start, end));
-  bind(n, f);
-  return f;
-}
-function stub(n, start, end) {
-  return (x, p, E) => (F[n] ?? load(n, start, end))(x, p, E);
-}
-var v0 = stub(0, 129, 3588);
-function bind(n, f) {
-  switch (n) {
-    case 0: v0 = f; break;
-  }
+  return E === undefined || E.length === N;
 }
 module.exports = (runtime) => {
   $ = runtime;

@@ -19,44 +19,63 @@ const e11 = {comparison: ">=", limit: 1};
 const e12 = {format: "date-time"};
 const e13 = {type: ["integer", "null"]};
 const e14 = {comparison: ">=", limit: 0};
-const F = [];
-let spans = null;
-let text = null;
-function compiled(n, start, end) {
-  const file = __filename.replace(/\.cjs$/, ".functions.js");
-  text ??= require("node:fs").readFileSync(file);
-  const head = `(function v${n}(`;
-  if (text.toString("latin1", start, start + head.length) === head) {
-    return eval(text.toString("utf8", start, end));
-  }
-  if (spans === null) {
-    spans = [];
-    const mark = Buffer.from("\n(function v");
-    let at = text.indexOf(mark);
-    while (at >= 0) {
-      const next = text.indexOf(mark, at + 1);
-      const from = at + mark.length;
-      const number = parseInt(text.toString("latin1", from, from + 12), 10);
-      spans[number] = [at + 1, next < 0 ? text.length : next];
-      at = next;
+function v0(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if (!$.has(x, "task_id") && $.fail(E, "required", p, e1)) return false;
+    if (!$.has(x, "agent_id") && $.fail(E, "required", p, e2)) return false;
+    if (!$.has(x, "worker_id") && $.fail(E, "required", p, e3)) return false;
+    if (!$.has(x, "attempt") && $.fail(E, "required", p, e4)) return false;
+    if (!$.has(x, "accepted_at") && $.fail(E, "required", p, e5)) return false;
+    if ($.has(x, "task_id")) {
+      const y1 = x["task_id"];
+      if (!r0(y1, E && (p + "/task_id"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "agent_id")) {
+      const y2 = x["agent_id"];
+      if (!r1(y2, E && (p + "/agent_id"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "run_id")) {
+      const y3 = x["run_id"];
+      if (!r2(y3, E && (p + "/run_id"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "worker_id")) {
+      const y4 = x["worker_id"];
+      if (typeof y4 !== "string" && $.fail(E, "type", p + "/worker_id", e6)) return false;
+      if (typeof y4 === "string") {
+        if (y4.length < 2 && $.length(y4) < 1 && $.fail(E, "minLength", p + "/worker_id", e7)) return false;
+        if (y4.length > 128 && $.length(y4) > 128 && $.fail(E, "maxLength", p + "/worker_id", e8)) return false;
+        if (!p0.test(y4) && $.fail(E, "pattern", p + "/worker_id", e9)) return false;
+      }
+    }
+    if ($.has(x, "attempt")) {
+      const y5 = x["attempt"];
+      if (!Number.isInteger(y5) && $.fail(E, "type", p + "/attempt", e10)) return false;
+      if (typeof y5 === "number" && isFinite(y5)) {
+        if (!(y5 >= 1) && $.fail(E, "minimum", p + "/attempt", e11)) return false;
+      }
+    }
+    if ($.has(x, "accepted_at")) {
+      const y6 = x["accepted_at"];
+      if (typeof y6 !== "string" && $.fail(E, "type", p + "/accepted_at", e6)) return false;
+      if (typeof y6 === "string") {
+        if (!$.formats["date-time"](y6) && $.fail(E, "format", p + "/accepted_at", e12)) return false;
+      }
+    }
+    if ($.has(x, "estimated_seconds")) {
+      const y7 = x["estimated_seconds"];
+      if (!((Number.isInteger(y7)) || (y7 === null)) && $.fail(E, "type", p + "/estimated_seconds", e13)) return false;
+      if (typeof y7 === "number" && isFinite(y7)) {
+        if (!(y7 >= 0) && $.fail(E, "minimum", p + "/estimated_seconds", e14)) return false;
+      }
+    }
+    for (const y8 of Object.keys(x)) {
+      if (y8 === "task_id" || y8 === "agent_id" || y8 === "run_id" || y8 === "worker_id" || y8 === "attempt" || y8 === "accepted_at" || y8 === "estimated_seconds") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y8})) return false;
     }
   }
-  const span = spans[n];
-  return eval(text.toString("utf8", span[0], span[1]));
-}
-function load(n, start, end) {
-  const f = (F[n] = compiled(n, start, end));
-  bind(n, f);
-  return f;
-}
-function stub(n, start, end) {
-  return (x, p, E) => (F[n] ?? load(n, start, end))(x, p, E);
-}
-var v0 = stub(0, 140, 3055);
-function bind(n, f) {
-  switch (n) {
-    case 0: v0 = f; break;
-  }
+  return E === undefined || E.length === N;
 }
 module.exports = (runtime) => {
   $ = runtime;

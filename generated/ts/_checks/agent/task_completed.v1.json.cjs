@@ -30,47 +30,188 @@ const e22 = {missingProperty: "model"};
 const e23 = {missingProperty: "input_tokens"};
 const e24 = {missingProperty: "output_tokens"};
 const e25 = {limit: 1};
-const F = [];
-let spans = null;
-let text = null;
-function compiled(n, start, end) {
-  const file = __filename.replace(/\.cjs$/, ".functions.js");
-  text ??= require("node:fs").readFileSync(file);
-  const head = `(function v${n}(`;
-  if (text.toString("latin1", start, start + head.length) === head) {
-    return eval(text.toString("utf8", start, end));
-  }
-  if (spans === null) {
-    spans = [];
-    const mark = Buffer.from("\n(function v");
-    let at = text.indexOf(mark);
-    while (at >= 0) {
-      const next = text.indexOf(mark, at + 1);
-      const from = at + mark.length;
-      const number = parseInt(text.toString("latin1", from, from + 12), 10);
-      spans[number] = [at + 1, next < 0 ? text.length : next];
-      at = next;
+function v0(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if (!$.has(x, "task_id") && $.fail(E, "required", p, e1)) return false;
+    if (!$.has(x, "agent_id") && $.fail(E, "required", p, e2)) return false;
+    if (!$.has(x, "completed_at") && $.fail(E, "required", p, e3)) return false;
+    if (!$.has(x, "duration_ms") && $.fail(E, "required", p, e4)) return false;
+    if (!$.has(x, "result") && $.fail(E, "required", p, e5)) return false;
+    if (!$.has(x, "usage") && $.fail(E, "required", p, e6)) return false;
+    if (!$.has(x, "cost") && $.fail(E, "required", p, e7)) return false;
+    if ($.has(x, "task_id")) {
+      const y1 = x["task_id"];
+      if (!r0(y1, E && (p + "/task_id"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "agent_id")) {
+      const y2 = x["agent_id"];
+      if (!r1(y2, E && (p + "/agent_id"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "run_id")) {
+      const y3 = x["run_id"];
+      if (!r2(y3, E && (p + "/run_id"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "completed_at")) {
+      const y4 = x["completed_at"];
+      if (typeof y4 !== "string" && $.fail(E, "type", p + "/completed_at", e8)) return false;
+      if (typeof y4 === "string") {
+        if (!$.formats["date-time"](y4) && $.fail(E, "format", p + "/completed_at", e9)) return false;
+      }
+    }
+    if ($.has(x, "duration_ms")) {
+      const y5 = x["duration_ms"];
+      if (!Number.isInteger(y5) && $.fail(E, "type", p + "/duration_ms", e10)) return false;
+      if (typeof y5 === "number" && isFinite(y5)) {
+        if (!(y5 >= 0) && $.fail(E, "minimum", p + "/duration_ms", e11)) return false;
+      }
+    }
+    if ($.has(x, "result")) {
+      const y6 = x["result"];
+      if (!v2(y6, E && (p + "/result"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "usage")) {
+      const y7 = x["usage"];
+      if (!v3(y7, E && (p + "/usage"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "cost")) {
+      const y8 = x["cost"];
+      if (!r3(y8, E && (p + "/cost"), E) && E === undefined) return false;
+    }
+    for (const y9 of Object.keys(x)) {
+      if (y9 === "task_id" || y9 === "agent_id" || y9 === "run_id" || y9 === "completed_at" || y9 === "duration_ms" || y9 === "result" || y9 === "usage" || y9 === "cost") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y9})) return false;
     }
   }
-  const span = spans[n];
-  return eval(text.toString("utf8", span[0], span[1]));
+  return E === undefined || E.length === N;
 }
-function load(n, start, end) {
-  const f = (F[n] = compiled(n, start, end));
-  bind(n, f);
-  return f;
-}
-function stub(n, start, end) {
-  return (x, p, E) => (F[n] ?? load(n, start, end))(x, p, E);
-}
-var v0 = stub(0, 141, 2775), v1 = stub(1, 2776, 4737), v2 = stub(2, 4738, 6323), v3 = stub(3, 6324, 8840);
-function bind(n, f) {
-  switch (n) {
-    case 0: v0 = f; break;
-    case 1: v1 = f; break;
-    case 2: v2 = f; break;
-    case 3: v3 = f; break;
+function v1(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if (!$.has(x, "uri") && $.fail(E, "required", p, e12)) return false;
+    if (!$.has(x, "media_type") && $.fail(E, "required", p, e13)) return false;
+    if ($.has(x, "uri")) {
+      const y1 = x["uri"];
+      if (typeof y1 !== "string" && $.fail(E, "type", p + "/uri", e8)) return false;
+      if (typeof y1 === "string") {
+        if (!$.formats["uri"](y1) && $.fail(E, "format", p + "/uri", e14)) return false;
+      }
+    }
+    if ($.has(x, "media_type")) {
+      const y2 = x["media_type"];
+      if (typeof y2 !== "string" && $.fail(E, "type", p + "/media_type", e8)) return false;
+      if (typeof y2 === "string") {
+        if (y2.length > 127 && $.length(y2) > 127 && $.fail(E, "maxLength", p + "/media_type", e15)) return false;
+        if (!p0.test(y2) && $.fail(E, "pattern", p + "/media_type", e16)) return false;
+      }
+    }
+    if ($.has(x, "size_bytes")) {
+      const y3 = x["size_bytes"];
+      if (!Number.isInteger(y3) && $.fail(E, "type", p + "/size_bytes", e10)) return false;
+      if (typeof y3 === "number" && isFinite(y3)) {
+        if (!(y3 >= 0) && $.fail(E, "minimum", p + "/size_bytes", e11)) return false;
+      }
+    }
+    if ($.has(x, "sha256")) {
+      const y4 = x["sha256"];
+      if (typeof y4 !== "string" && $.fail(E, "type", p + "/sha256", e8)) return false;
+      if (typeof y4 === "string") {
+        if (!p1.test(y4) && $.fail(E, "pattern", p + "/sha256", e17)) return false;
+      }
+    }
+    for (const y5 of Object.keys(x)) {
+      if (y5 === "uri" || y5 === "media_type" || y5 === "size_bytes" || y5 === "sha256") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y5})) return false;
+    }
   }
+  return E === undefined || E.length === N;
+}
+function v2(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if (!$.has(x, "summary") && $.fail(E, "required", p, e18)) return false;
+    if ($.has(x, "summary")) {
+      const y1 = x["summary"];
+      if (typeof y1 !== "string" && $.fail(E, "type", p + "/summary", e8)) return false;
+      if (typeof y1 === "string") {
+        if (y1.length > 8000 && $.length(y1) > 8000 && $.fail(E, "maxLength", p + "/summary", e19)) return false;
+      }
+    }
+    if ($.has(x, "output")) {
+      const y2 = x["output"];
+      if ((y2 === null || typeof y2 !== "object" || Array.isArray(y2)) && $.fail(E, "type", p + "/output", e0)) return false;
+    }
+    if ($.has(x, "artifacts")) {
+      const y3 = x["artifacts"];
+      if (!Array.isArray(y3) && $.fail(E, "type", p + "/artifacts", e20)) return false;
+      if (Array.isArray(y3)) {
+        if (y3.length > 100 && $.fail(E, "maxItems", p + "/artifacts", e21)) return false;
+        for (let y4 = 0; y4 < y3.length; y4++) {
+          const y5 = y3[y4];
+          const y6 = E && (p + "/artifacts" + "/" + y4);
+          if (!v1(y5, y6, E) && E === undefined) return false;
+        }
+      }
+    }
+    for (const y7 of Object.keys(x)) {
+      if (y7 === "summary" || y7 === "output" || y7 === "artifacts") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y7})) return false;
+    }
+  }
+  return E === undefined || E.length === N;
+}
+function v3(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if (!$.has(x, "model") && $.fail(E, "required", p, e22)) return false;
+    if (!$.has(x, "input_tokens") && $.fail(E, "required", p, e23)) return false;
+    if (!$.has(x, "output_tokens") && $.fail(E, "required", p, e24)) return false;
+    if ($.has(x, "model")) {
+      const y1 = x["model"];
+      if (typeof y1 !== "string" && $.fail(E, "type", p + "/model", e8)) return false;
+      if (typeof y1 === "string") {
+        if (y1.length < 2 && $.length(y1) < 1 && $.fail(E, "minLength", p + "/model", e25)) return false;
+        if (y1.length > 100 && $.length(y1) > 100 && $.fail(E, "maxLength", p + "/model", e21)) return false;
+      }
+    }
+    if ($.has(x, "input_tokens")) {
+      const y2 = x["input_tokens"];
+      if (!Number.isInteger(y2) && $.fail(E, "type", p + "/input_tokens", e10)) return false;
+      if (typeof y2 === "number" && isFinite(y2)) {
+        if (!(y2 >= 0) && $.fail(E, "minimum", p + "/input_tokens", e11)) return false;
+      }
+    }
+    if ($.has(x, "output_tokens")) {
+      const y3 = x["output_tokens"];
+      if (!Number.isInteger(y3) && $.fail(E, "type", p + "/output_tokens", e10)) return false;
+      if (typeof y3 === "number" && isFinite(y3)) {
+        if (!(y3 >= 0) && $.fail(E, "minimum", p + "/output_tokens", e11)) return false;
+      }
+    }
+    if ($.has(x, "cached_input_tokens")) {
+      const y4 = x["cached_input_tokens"];
+      if (!Number.isInteger(y4) && $.fail(E, "type", p + "/cached_input_tokens", e10)) return false;
+      if (typeof y4 === "number" && isFinite(y4)) {
+        if (!(y4 >= 0) && $.fail(E, "minimum", p + "/cached_input_tokens", e11)) return false;
+      }
+    }
+    if ($.has(x, "llm_calls")) {
+      const y5 = x["llm_calls"];
+      if (!Number.isInteger(y5) && $.fail(E, "type", p + "/llm_calls", e10)) return false;
+      if (typeof y5 === "number" && isFinite(y5)) {
+        if (!(y5 >= 0) && $.fail(E, "minimum", p + "/llm_calls", e11)) return false;
+      }
+    }
+    for (const y6 of Object.keys(x)) {
+      if (y6 === "model" || y6 === "input_tokens" || y6 === "output_tokens" || y6 === "cached_input_tokens" || y6 === "llm_calls") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y6})) return false;
+    }
+  }
+  return E === undefined || E.length === N;
 }
 module.exports = (runtime) => {
   $ = runtime;

@@ -21,45 +21,75 @@ const e12 = {type: "boolean"};
 const e13 = {limit: 1};
 const e14 = {limit: 4000};
 const e15 = {allowedValues: c0};
-const F = [];
-let spans = null;
-let text = null;
-function compiled(n, start, end) {
-  const file = __filename.replace(/\.cjs$/, ".functions.js");
-  text ??= require("node:fs").readFileSync(file);
-  const head = `(function v${n}(`;
-  if (text.toString("latin1", start, start + head.length) === head) {
-    return eval(text.toString("utf8", start, end));
-  }
-  if (spans === null) {
-    spans = [];
-    const mark = Buffer.from("\n(function v");
-    let at = text.indexOf(mark);
-    while (at >= 0) {
-      const next = text.indexOf(mark, at + 1);
-      const from = at + mark.length;
-      const number = parseInt(text.toString("latin1", from, from + 12), 10);
-      spans[number] = [at + 1, next < 0 ? text.length : next];
-      at = next;
+function v0(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if (!$.has(x, "task_id") && $.fail(E, "required", p, e1)) return false;
+    if (!$.has(x, "agent_id") && $.fail(E, "required", p, e2)) return false;
+    if (!$.has(x, "failed_at") && $.fail(E, "required", p, e3)) return false;
+    if (!$.has(x, "attempt") && $.fail(E, "required", p, e4)) return false;
+    if (!$.has(x, "code") && $.fail(E, "required", p, e5)) return false;
+    if (!$.has(x, "retryable") && $.fail(E, "required", p, e6)) return false;
+    if (!$.has(x, "message") && $.fail(E, "required", p, e7)) return false;
+    if ($.has(x, "task_id")) {
+      const y1 = x["task_id"];
+      if (!r0(y1, E && (p + "/task_id"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "agent_id")) {
+      const y2 = x["agent_id"];
+      if (!r1(y2, E && (p + "/agent_id"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "run_id")) {
+      const y3 = x["run_id"];
+      if (!r2(y3, E && (p + "/run_id"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "failed_at")) {
+      const y4 = x["failed_at"];
+      if (typeof y4 !== "string" && $.fail(E, "type", p + "/failed_at", e8)) return false;
+      if (typeof y4 === "string") {
+        if (!$.formats["date-time"](y4) && $.fail(E, "format", p + "/failed_at", e9)) return false;
+      }
+    }
+    if ($.has(x, "attempt")) {
+      const y5 = x["attempt"];
+      if (!Number.isInteger(y5) && $.fail(E, "type", p + "/attempt", e10)) return false;
+      if (typeof y5 === "number" && isFinite(y5)) {
+        if (!(y5 >= 1) && $.fail(E, "minimum", p + "/attempt", e11)) return false;
+      }
+    }
+    if ($.has(x, "code")) {
+      const y6 = x["code"];
+      if (!v1(y6, E && (p + "/code"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "retryable")) {
+      const y7 = x["retryable"];
+      if (typeof y7 !== "boolean" && $.fail(E, "type", p + "/retryable", e12)) return false;
+    }
+    if ($.has(x, "message")) {
+      const y8 = x["message"];
+      if (typeof y8 !== "string" && $.fail(E, "type", p + "/message", e8)) return false;
+      if (typeof y8 === "string") {
+        if (y8.length < 2 && $.length(y8) < 1 && $.fail(E, "minLength", p + "/message", e13)) return false;
+        if (y8.length > 4000 && $.length(y8) > 4000 && $.fail(E, "maxLength", p + "/message", e14)) return false;
+      }
+    }
+    if ($.has(x, "details")) {
+      const y9 = x["details"];
+      if ((y9 === null || typeof y9 !== "object" || Array.isArray(y9)) && $.fail(E, "type", p + "/details", e0)) return false;
+    }
+    for (const y10 of Object.keys(x)) {
+      if (y10 === "task_id" || y10 === "agent_id" || y10 === "run_id" || y10 === "failed_at" || y10 === "attempt" || y10 === "code" || y10 === "retryable" || y10 === "message" || y10 === "details") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y10})) return false;
     }
   }
-  const span = spans[n];
-  return eval(text.toString("utf8", span[0], span[1]));
+  return E === undefined || E.length === N;
 }
-function load(n, start, end) {
-  const f = (F[n] = compiled(n, start, end));
-  bind(n, f);
-  return f;
-}
-function stub(n, start, end) {
-  return (x, p, E) => (F[n] ?? load(n, start, end))(x, p, E);
-}
-var v0 = stub(0, 138, 3271), v1 = stub(1, 3272, 3745);
-function bind(n, f) {
-  switch (n) {
-    case 0: v0 = f; break;
-    case 1: v1 = f; break;
-  }
+function v1(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if (typeof x !== "string" && $.fail(E, "type", p, e8)) return false;
+  if (!(x === "invalid_input" || x === "agent_not_found" || x === "deadline_exceeded" || x === "timeout" || x === "rate_limited" || x === "model_error" || x === "tool_error" || x === "content_filtered" || x === "cancelled" || x === "internal") && $.fail(E, "enum", p, e15)) return false;
+  return E === undefined || E.length === N;
 }
 module.exports = (runtime) => {
   $ = runtime;

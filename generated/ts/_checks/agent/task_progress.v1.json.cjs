@@ -32,51 +32,169 @@ const e22 = {limit: 100};
 const e23 = {pattern: "^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*$"};
 const e24 = {limit: 32};
 const e25 = {allowedValues: c1};
-const F = [];
-let spans = null;
-let text = null;
-function compiled(n, start, end) {
-  const file = __filename.replace(/\.cjs$/, ".functions.js");
-  text ??= require("node:fs").readFileSync(file);
-  const head = `(function v${n}(`;
-  if (text.toString("latin1", start, start + head.length) === head) {
-    return eval(text.toString("utf8", start, end));
-  }
-  if (spans === null) {
-    spans = [];
-    const mark = Buffer.from("\n(function v");
-    let at = text.indexOf(mark);
-    while (at >= 0) {
-      const next = text.indexOf(mark, at + 1);
-      const from = at + mark.length;
-      const number = parseInt(text.toString("latin1", from, from + 12), 10);
-      spans[number] = [at + 1, next < 0 ? text.length : next];
-      at = next;
+function v0(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if (!$.has(x, "task_id") && $.fail(E, "required", p, e1)) return false;
+    if (!$.has(x, "sequence") && $.fail(E, "required", p, e2)) return false;
+    if (!$.has(x, "stage") && $.fail(E, "required", p, e3)) return false;
+    if (!$.has(x, "percent") && $.fail(E, "required", p, e4)) return false;
+    if (!$.has(x, "reported_at") && $.fail(E, "required", p, e5)) return false;
+    if ($.has(x, "task_id")) {
+      const y1 = x["task_id"];
+      if (!r0(y1, E && (p + "/task_id"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "sequence")) {
+      const y2 = x["sequence"];
+      if (!Number.isInteger(y2) && $.fail(E, "type", p + "/sequence", e6)) return false;
+      if (typeof y2 === "number" && isFinite(y2)) {
+        if (!(y2 >= 0) && $.fail(E, "minimum", p + "/sequence", e7)) return false;
+      }
+    }
+    if ($.has(x, "stage")) {
+      const y3 = x["stage"];
+      if (!v5(y3, E && (p + "/stage"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "percent")) {
+      const y4 = x["percent"];
+      if (!(typeof y4 === "number" && isFinite(y4)) && $.fail(E, "type", p + "/percent", e8)) return false;
+      if (typeof y4 === "number" && isFinite(y4)) {
+        if (!(y4 >= 0) && $.fail(E, "minimum", p + "/percent", e7)) return false;
+        if (!(y4 <= 100) && $.fail(E, "maximum", p + "/percent", e9)) return false;
+      }
+    }
+    if ($.has(x, "reported_at")) {
+      const y5 = x["reported_at"];
+      if (typeof y5 !== "string" && $.fail(E, "type", p + "/reported_at", e10)) return false;
+      if (typeof y5 === "string") {
+        if (!$.formats["date-time"](y5) && $.fail(E, "format", p + "/reported_at", e11)) return false;
+      }
+    }
+    if ($.has(x, "update")) {
+      const y6 = x["update"];
+      if (!v4(y6, E && (p + "/update"), E) && E === undefined) return false;
+    }
+    for (const y7 of Object.keys(x)) {
+      if (y7 === "task_id" || y7 === "sequence" || y7 === "stage" || y7 === "percent" || y7 === "reported_at" || y7 === "update") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y7})) return false;
     }
   }
-  const span = spans[n];
-  return eval(text.toString("utf8", span[0], span[1]));
+  return E === undefined || E.length === N;
 }
-function load(n, start, end) {
-  const f = (F[n] = compiled(n, start, end));
-  bind(n, f);
-  return f;
+function v1(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if (typeof x !== "string" && $.fail(E, "type", p, e10)) return false;
+  if (!(x === "debug" || x === "info" || x === "warning" || x === "error") && $.fail(E, "enum", p, e12)) return false;
+  return E === undefined || E.length === N;
 }
-function stub(n, start, end) {
-  return (x, p, E) => (F[n] ?? load(n, start, end))(x, p, E);
-}
-var v0 = stub(0, 140, 2537), v1 = stub(1, 2538, 2843), v2 = stub(2, 2844, 4361), v3 = stub(3, 4362, 6183), v4 = stub(4, 6184, 7021), v5 = stub(5, 7022, 7403), v6 = stub(6, 7404, 7677), v7 = stub(7, 7678, 7951);
-function bind(n, f) {
-  switch (n) {
-    case 0: v0 = f; break;
-    case 1: v1 = f; break;
-    case 2: v2 = f; break;
-    case 3: v3 = f; break;
-    case 4: v4 = f; break;
-    case 5: v5 = f; break;
-    case 6: v6 = f; break;
-    case 7: v7 = f; break;
+function v2(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if (!$.has(x, "kind") && $.fail(E, "required", p, e13)) return false;
+    if (!$.has(x, "level") && $.fail(E, "required", p, e14)) return false;
+    if (!$.has(x, "message") && $.fail(E, "required", p, e15)) return false;
+    if ($.has(x, "kind")) {
+      const y1 = x["kind"];
+      if (typeof y1 !== "string" && $.fail(E, "type", p + "/kind", e10)) return false;
+      if (!(y1 === "log") && $.fail(E, "const", p + "/kind", e16)) return false;
+    }
+    if ($.has(x, "level")) {
+      const y2 = x["level"];
+      if (!v1(y2, E && (p + "/level"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "message")) {
+      const y3 = x["message"];
+      if (typeof y3 !== "string" && $.fail(E, "type", p + "/message", e10)) return false;
+      if (typeof y3 === "string") {
+        if (y3.length < 2 && $.length(y3) < 1 && $.fail(E, "minLength", p + "/message", e17)) return false;
+        if (y3.length > 4000 && $.length(y3) > 4000 && $.fail(E, "maxLength", p + "/message", e18)) return false;
+      }
+    }
+    for (const y4 of Object.keys(x)) {
+      if (y4 === "kind" || y4 === "level" || y4 === "message") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y4})) return false;
+    }
   }
+  return E === undefined || E.length === N;
+}
+function v3(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if (!$.has(x, "kind") && $.fail(E, "required", p, e13)) return false;
+    if (!$.has(x, "name") && $.fail(E, "required", p, e19)) return false;
+    if (!$.has(x, "value") && $.fail(E, "required", p, e20)) return false;
+    if ($.has(x, "kind")) {
+      const y1 = x["kind"];
+      if (typeof y1 !== "string" && $.fail(E, "type", p + "/kind", e10)) return false;
+      if (!(y1 === "metric") && $.fail(E, "const", p + "/kind", e21)) return false;
+    }
+    if ($.has(x, "name")) {
+      const y2 = x["name"];
+      if (typeof y2 !== "string" && $.fail(E, "type", p + "/name", e10)) return false;
+      if (typeof y2 === "string") {
+        if (y2.length > 100 && $.length(y2) > 100 && $.fail(E, "maxLength", p + "/name", e22)) return false;
+        if (!p0.test(y2) && $.fail(E, "pattern", p + "/name", e23)) return false;
+      }
+    }
+    if ($.has(x, "value")) {
+      const y3 = x["value"];
+      if (!(typeof y3 === "number" && isFinite(y3)) && $.fail(E, "type", p + "/value", e8)) return false;
+    }
+    if ($.has(x, "unit")) {
+      const y4 = x["unit"];
+      if (typeof y4 !== "string" && $.fail(E, "type", p + "/unit", e10)) return false;
+      if (typeof y4 === "string") {
+        if (y4.length > 32 && $.length(y4) > 32 && $.fail(E, "maxLength", p + "/unit", e24)) return false;
+      }
+    }
+    for (const y5 of Object.keys(x)) {
+      if (y5 === "kind" || y5 === "name" || y5 === "value" || y5 === "unit") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y5})) return false;
+    }
+  }
+  return E === undefined || E.length === N;
+}
+function v4(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    {
+      const y1 = x["kind"];
+      if (typeof y1 === "string" && (y1 === "log")) {
+        if (!v6(x, p, E) && E === undefined) return false;
+      } else if (typeof y1 === "string" && (y1 === "metric")) {
+        if (!v7(x, p, E) && E === undefined) return false;
+      } else if (typeof y1 === "string") {
+        if ($.fail(E, "discriminator", p, {error: "mapping", tag: "kind", tagValue: y1})) return false;
+      } else {
+        if ($.fail(E, "discriminator", p, {error: "tag", tag: "kind", tagValue: y1})) return false;
+      }
+    }
+  }
+  return E === undefined || E.length === N;
+}
+function v5(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if (typeof x !== "string" && $.fail(E, "type", p, e10)) return false;
+  if (!(x === "queued" || x === "planning" || x === "retrieving" || x === "reasoning" || x === "tool_use" || x === "generating" || x === "finalizing") && $.fail(E, "enum", p, e25)) return false;
+  return E === undefined || E.length === N;
+}
+function v6(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v6, x, p, E);
+  if (R !== undefined) return R;
+  if (!v2(x, p, E) && E === undefined) return false;
+  return E === undefined || $.keep(v6, x, p, E, N);
+}
+function v7(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v7, x, p, E);
+  if (R !== undefined) return R;
+  if (!v3(x, p, E) && E === undefined) return false;
+  return E === undefined || $.keep(v7, x, p, E, N);
 }
 module.exports = (runtime) => {
   $ = runtime;

@@ -20,44 +20,94 @@ const e12 = {comparison: "<=", limit: 10};
 const e13 = {comparison: "<=", limit: 3600};
 const e14 = {comparison: ">=", limit: 1000};
 const e15 = {comparison: "<=", limit: 3600000};
-const F = [];
-let spans = null;
-let text = null;
-function compiled(n, start, end) {
-  const file = __filename.replace(/\.cjs$/, ".functions.js");
-  text ??= require("node:fs").readFileSync(file);
-  const head = `(function v${n}(`;
-  if (text.toString("latin1", start, start + head.length) === head) {
-    return eval(text.toString("utf8", start, end));
-  }
-  if (spans === null) {
-    spans = [];
-    const mark = Buffer.from("\n(function v");
-    let at = text.indexOf(mark);
-    while (at >= 0) {
-      const next = text.indexOf(mark, at + 1);
-      const from = at + mark.length;
-      const number = parseInt(text.toString("latin1", from, from + 12), 10);
-      spans[number] = [at + 1, next < 0 ? text.length : next];
-      at = next;
+function v0(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if (!$.has(x, "task_id") && $.fail(E, "required", p, e1)) return false;
+    if (!$.has(x, "agent_id") && $.fail(E, "required", p, e2)) return false;
+    if (!$.has(x, "instruction") && $.fail(E, "required", p, e3)) return false;
+    if (!$.has(x, "requested_at") && $.fail(E, "required", p, e4)) return false;
+    if ($.has(x, "task_id")) {
+      const y1 = x["task_id"];
+      if (!r0(y1, E && (p + "/task_id"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "agent_id")) {
+      const y2 = x["agent_id"];
+      if (!r1(y2, E && (p + "/agent_id"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "run_id")) {
+      const y3 = x["run_id"];
+      if (!r2(y3, E && (p + "/run_id"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "instruction")) {
+      const y4 = x["instruction"];
+      if (typeof y4 !== "string" && $.fail(E, "type", p + "/instruction", e5)) return false;
+      if (typeof y4 === "string") {
+        if (y4.length < 2 && $.length(y4) < 1 && $.fail(E, "minLength", p + "/instruction", e6)) return false;
+        if (y4.length > 20000 && $.length(y4) > 20000 && $.fail(E, "maxLength", p + "/instruction", e7)) return false;
+      }
+    }
+    if ($.has(x, "input")) {
+      const y5 = x["input"];
+      if ((y5 === null || typeof y5 !== "object" || Array.isArray(y5)) && $.fail(E, "type", p + "/input", e0)) return false;
+    }
+    if ($.has(x, "requested_at")) {
+      const y6 = x["requested_at"];
+      if (typeof y6 !== "string" && $.fail(E, "type", p + "/requested_at", e5)) return false;
+      if (typeof y6 === "string") {
+        if (!$.formats["date-time"](y6) && $.fail(E, "format", p + "/requested_at", e8)) return false;
+      }
+    }
+    if ($.has(x, "requested_by")) {
+      const y7 = x["requested_by"];
+      if (typeof y7 !== "string" && $.fail(E, "type", p + "/requested_by", e5)) return false;
+      if (typeof y7 === "string") {
+        if (y7.length < 2 && $.length(y7) < 1 && $.fail(E, "minLength", p + "/requested_by", e6)) return false;
+        if (y7.length > 200 && $.length(y7) > 200 && $.fail(E, "maxLength", p + "/requested_by", e9)) return false;
+      }
+    }
+    if ($.has(x, "deadline")) {
+      const y8 = x["deadline"];
+      if (typeof y8 !== "string" && $.fail(E, "type", p + "/deadline", e5)) return false;
+      if (typeof y8 === "string") {
+        if (!$.formats["date-time"](y8) && $.fail(E, "format", p + "/deadline", e8)) return false;
+      }
+    }
+    if ($.has(x, "max_attempts")) {
+      const y9 = x["max_attempts"];
+      if (!Number.isInteger(y9) && $.fail(E, "type", p + "/max_attempts", e10)) return false;
+      if (typeof y9 === "number" && isFinite(y9)) {
+        if (!(y9 >= 1) && $.fail(E, "minimum", p + "/max_attempts", e11)) return false;
+        if (!(y9 <= 10) && $.fail(E, "maximum", p + "/max_attempts", e12)) return false;
+      }
+    }
+    if ($.has(x, "timeout_seconds")) {
+      const y10 = x["timeout_seconds"];
+      if (!Number.isInteger(y10) && $.fail(E, "type", p + "/timeout_seconds", e10)) return false;
+      if (typeof y10 === "number" && isFinite(y10)) {
+        if (!(y10 >= 1) && $.fail(E, "minimum", p + "/timeout_seconds", e11)) return false;
+        if (!(y10 <= 3600) && $.fail(E, "maximum", p + "/timeout_seconds", e13)) return false;
+      }
+    }
+    if ($.has(x, "timeout_ms")) {
+      const y11 = x["timeout_ms"];
+      if (!Number.isInteger(y11) && $.fail(E, "type", p + "/timeout_ms", e10)) return false;
+      if (typeof y11 === "number" && isFinite(y11)) {
+        if (!(y11 >= 1000) && $.fail(E, "minimum", p + "/timeout_ms", e14)) return false;
+        if (!(y11 <= 3600000) && $.fail(E, "maximum", p + "/timeout_ms", e15)) return false;
+      }
+    }
+    if ($.has(x, "metadata")) {
+      const y12 = x["metadata"];
+      if (!r3(y12, E && (p + "/metadata"), E) && E === undefined) return false;
+    }
+    for (const y13 of Object.keys(x)) {
+      if (y13 === "task_id" || y13 === "agent_id" || y13 === "run_id" || y13 === "instruction" || y13 === "input" || y13 === "requested_at" || y13 === "requested_by" || y13 === "deadline" || y13 === "max_attempts" || y13 === "timeout_seconds" || y13 === "timeout_ms" || y13 === "metadata") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y13})) return false;
     }
   }
-  const span = spans[n];
-  return eval(text.toString("utf8", span[0], span[1]));
-}
-function load(n, start, end) {
-  const f = (F[n] = compiled(n, start, end));
-  bind(n, f);
-  return f;
-}
-function stub(n, start, end) {
-  return (x, p, E) => (F[n] ?? load(n, start, end))(x, p, E);
-}
-var v0 = stub(0, 141, 4722);
-function bind(n, f) {
-  switch (n) {
-    case 0: v0 = f; break;
-  }
+  return E === undefined || E.length === N;
 }
 module.exports = (runtime) => {
   $ = runtime;

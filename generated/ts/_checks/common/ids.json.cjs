@@ -9,49 +9,55 @@ const e1 = {limit: 3};
 const e2 = {limit: 64};
 const e3 = {pattern: "^[a-z][a-z0-9]*(-[a-z0-9]+)*$"};
 const e4 = {format: "uuid"};
-const F = [];
-let spans = null;
-let text = null;
-function compiled(n, start, end) {
-  const file = __filename.replace(/\.cjs$/, ".functions.js");
-  text ??= require("node:fs").readFileSync(file);
-  const head = `(function v${n}(`;
-  if (text.toString("latin1", start, start + head.length) === head) {
-    return eval(text.toString("utf8", start, end));
+function v0(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if (typeof x !== "string" && $.fail(E, "type", p, e0)) return false;
+  if (typeof x === "string") {
+    if (x.length < 6 && $.length(x) < 3 && $.fail(E, "minLength", p, e1)) return false;
+    if (x.length > 64 && $.length(x) > 64 && $.fail(E, "maxLength", p, e2)) return false;
+    if (!p0.test(x) && $.fail(E, "pattern", p, e3)) return false;
   }
-  if (spans === null) {
-    spans = [];
-    const mark = Buffer.from("\n(function v");
-    let at = text.indexOf(mark);
-    while (at >= 0) {
-      const next = text.indexOf(mark, at + 1);
-      const from = at + mark.length;
-      const number = parseInt(text.toString("latin1", from, from + 12), 10);
-      spans[number] = [at + 1, next < 0 ? text.length : next];
-      at = next;
-    }
+  return E === undefined || E.length === N;
+}
+function v1(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if (typeof x !== "string" && $.fail(E, "type", p, e0)) return false;
+  if (typeof x === "string") {
+    if (!$.formats["uuid"](x) && $.fail(E, "format", p, e4)) return false;
   }
-  const span = spans[n];
-  return eval(text.toString("utf8", span[0], span[1]));
+  return E === undefined || E.length === N;
 }
-function load(n, start, end) {
-  const f = (F[n] = compiled(n, start, end));
-  bind(n, f);
-  return f;
-}
-function stub(n, start, end) {
-  return (x, p, E) => (F[n] ?? load(n, start, end))(x, p, E);
-}
-var v0 = stub(0, 128, 592), v1 = stub(1, 593, 888), v2 = stub(2, 889, 1184), v3 = stub(3, 1185, 1480), v4 = stub(4, 1481, 1776), v5 = stub(5, 1777, 2072);
-function bind(n, f) {
-  switch (n) {
-    case 0: v0 = f; break;
-    case 1: v1 = f; break;
-    case 2: v2 = f; break;
-    case 3: v3 = f; break;
-    case 4: v4 = f; break;
-    case 5: v5 = f; break;
+function v2(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if (typeof x !== "string" && $.fail(E, "type", p, e0)) return false;
+  if (typeof x === "string") {
+    if (!$.formats["uuid"](x) && $.fail(E, "format", p, e4)) return false;
   }
+  return E === undefined || E.length === N;
+}
+function v3(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if (typeof x !== "string" && $.fail(E, "type", p, e0)) return false;
+  if (typeof x === "string") {
+    if (!$.formats["uuid"](x) && $.fail(E, "format", p, e4)) return false;
+  }
+  return E === undefined || E.length === N;
+}
+function v4(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if (typeof x !== "string" && $.fail(E, "type", p, e0)) return false;
+  if (typeof x === "string") {
+    if (!$.formats["uuid"](x) && $.fail(E, "format", p, e4)) return false;
+  }
+  return E === undefined || E.length === N;
+}
+function v5(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if (typeof x !== "string" && $.fail(E, "type", p, e0)) return false;
+  if (typeof x === "string") {
+    if (!$.formats["uuid"](x) && $.fail(E, "format", p, e4)) return false;
+  }
+  return E === undefined || E.length === N;
 }
 module.exports = (runtime) => {
   $ = runtime;

@@ -10,44 +10,29 @@ const e2 = {limit: 32};
 const e3 = {pattern: "^[a-z][a-z0-9_.-]{0,63}$"};
 const e4 = {type: "string"};
 const e5 = {limit: 256};
-const F = [];
-let spans = null;
-let text = null;
-function compiled(n, start, end) {
-  const file = __filename.replace(/\.cjs$/, ".functions.js");
-  text ??= require("node:fs").readFileSync(file);
-  const head = `(function v${n}(`;
-  if (text.toString("latin1", start, start + head.length) === head) {
-    return eval(text.toString("utf8", start, end));
-  }
-  if (spans === null) {
-    spans = [];
-    const mark = Buffer.from("\n(function v");
-    let at = text.indexOf(mark);
-    while (at >= 0) {
-      const next = text.indexOf(mark, at + 1);
-      const from = at + mark.length;
-      const number = parseInt(text.toString("latin1", from, from + 12), 10);
-      spans[number] = [at + 1, next < 0 ? text.length : next];
-      at = next;
+function v0(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if (Object.keys(x).length < 1 && $.fail(E, "minProperties", p, e1)) return false;
+    if (Object.keys(x).length > 32 && $.fail(E, "maxProperties", p, e2)) return false;
+    for (const y1 of Object.keys(x)) {
+      const y2 = E === undefined ? 0 : E.length;
+      if (typeof y1 === "string") {
+        if (!p0.test(y1) && $.fail(E, "pattern", p, e3, undefined, y1)) return false;
+      }
+      if (E !== undefined && E.length > y2) $.fail(E, "propertyNames", p, {propertyName: y1}, "property name must be valid");
+    }
+    for (const y3 of Object.keys(x)) {
+      const y4 = x[y3];
+      const y5 = E && (p + "/" + $.esc(y3));
+      if (typeof y4 !== "string" && $.fail(E, "type", y5, e4)) return false;
+      if (typeof y4 === "string") {
+        if (y4.length > 256 && $.length(y4) > 256 && $.fail(E, "maxLength", y5, e5)) return false;
+      }
     }
   }
-  const span = spans[n];
-  return eval(text.toString("utf8", span[0], span[1]));
-}
-function load(n, start, end) {
-  const f = (F[n] = compiled(n, start, end));
-  bind(n, f);
-  return f;
-}
-function stub(n, start, end) {
-  return (x, p, E) => (F[n] ?? load(n, start, end))(x, p, E);
-}
-var v0 = stub(0, 133, 1281);
-function bind(n, f) {
-  switch (n) {
-    case 0: v0 = f; break;
-  }
+  return E === undefined || E.length === N;
 }
 module.exports = (runtime) => {
   $ = runtime;

@@ -11,46 +11,43 @@ const e3 = {pattern: "^-?[0-9]+(\\.[0-9]{1,4})?$"};
 const e4 = {type: "object"};
 const e5 = {missingProperty: "amount"};
 const e6 = {missingProperty: "currency"};
-const F = [];
-let spans = null;
-let text = null;
-function compiled(n, start, end) {
-  const file = __filename.replace(/\.cjs$/, ".functions.js");
-  text ??= require("node:fs").readFileSync(file);
-  const head = `(function v${n}(`;
-  if (text.toString("latin1", start, start + head.length) === head) {
-    return eval(text.toString("utf8", start, end));
+function v0(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if (typeof x !== "string" && $.fail(E, "type", p, e0)) return false;
+  if (typeof x === "string") {
+    if (!p0.test(x) && $.fail(E, "pattern", p, e1)) return false;
   }
-  if (spans === null) {
-    spans = [];
-    const mark = Buffer.from("\n(function v");
-    let at = text.indexOf(mark);
-    while (at >= 0) {
-      const next = text.indexOf(mark, at + 1);
-      const from = at + mark.length;
-      const number = parseInt(text.toString("latin1", from, from + 12), 10);
-      spans[number] = [at + 1, next < 0 ? text.length : next];
-      at = next;
+  return E === undefined || E.length === N;
+}
+function v1(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if (typeof x !== "string" && $.fail(E, "type", p, e0)) return false;
+  if (typeof x === "string") {
+    if (x.length > 32 && $.length(x) > 32 && $.fail(E, "maxLength", p, e2)) return false;
+    if (!p1.test(x) && $.fail(E, "pattern", p, e3)) return false;
+  }
+  return E === undefined || E.length === N;
+}
+function v2(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e4)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if (!$.has(x, "amount") && $.fail(E, "required", p, e5)) return false;
+    if (!$.has(x, "currency") && $.fail(E, "required", p, e6)) return false;
+    if ($.has(x, "amount")) {
+      const y1 = x["amount"];
+      if (!v1(y1, E && (p + "/amount"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "currency")) {
+      const y2 = x["currency"];
+      if (!v0(y2, E && (p + "/currency"), E) && E === undefined) return false;
+    }
+    for (const y3 of Object.keys(x)) {
+      if (y3 === "amount" || y3 === "currency") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y3})) return false;
     }
   }
-  const span = spans[n];
-  return eval(text.toString("utf8", span[0], span[1]));
-}
-function load(n, start, end) {
-  const f = (F[n] = compiled(n, start, end));
-  bind(n, f);
-  return f;
-}
-function stub(n, start, end) {
-  return (x, p, E) => (F[n] ?? load(n, start, end))(x, p, E);
-}
-var v0 = stub(0, 130, 416), v1 = stub(1, 417, 793), v2 = stub(2, 794, 1720);
-function bind(n, f) {
-  switch (n) {
-    case 0: v0 = f; break;
-    case 1: v1 = f; break;
-    case 2: v2 = f; break;
-  }
+  return E === undefined || E.length === N;
 }
 module.exports = (runtime) => {
   $ = runtime;

@@ -24,45 +24,105 @@ const e16 = {missingProperty: "got"};
 const e17 = {pattern: "^(/([^~/]|~[01])*)*$"};
 const e18 = {limit: 500};
 const e19 = {limit: 1000};
-const F = [];
-let spans = null;
-let text = null;
-function compiled(n, start, end) {
-  const file = __filename.replace(/\.cjs$/, ".functions.js");
-  text ??= require("node:fs").readFileSync(file);
-  const head = `(function v${n}(`;
-  if (text.toString("latin1", start, start + head.length) === head) {
-    return eval(text.toString("utf8", start, end));
-  }
-  if (spans === null) {
-    spans = [];
-    const mark = Buffer.from("\n(function v");
-    let at = text.indexOf(mark);
-    while (at >= 0) {
-      const next = text.indexOf(mark, at + 1);
-      const from = at + mark.length;
-      const number = parseInt(text.toString("latin1", from, from + 12), 10);
-      spans[number] = [at + 1, next < 0 ? text.length : next];
-      at = next;
+function v0(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if (!$.has(x, "type") && $.fail(E, "required", p, e1)) return false;
+    if (!$.has(x, "title") && $.fail(E, "required", p, e2)) return false;
+    if (!$.has(x, "status") && $.fail(E, "required", p, e3)) return false;
+    if ($.has(x, "type")) {
+      const y1 = x["type"];
+      if (typeof y1 !== "string" && $.fail(E, "type", p + "/type", e4)) return false;
+      if (typeof y1 === "string") {
+        if (!$.formats["uri"](y1) && $.fail(E, "format", p + "/type", e5)) return false;
+      }
+    }
+    if ($.has(x, "title")) {
+      const y2 = x["title"];
+      if (typeof y2 !== "string" && $.fail(E, "type", p + "/title", e4)) return false;
+      if (typeof y2 === "string") {
+        if (y2.length < 2 && $.length(y2) < 1 && $.fail(E, "minLength", p + "/title", e6)) return false;
+        if (y2.length > 200 && $.length(y2) > 200 && $.fail(E, "maxLength", p + "/title", e7)) return false;
+      }
+    }
+    if ($.has(x, "status")) {
+      const y3 = x["status"];
+      if (!Number.isInteger(y3) && $.fail(E, "type", p + "/status", e8)) return false;
+      if (typeof y3 === "number" && isFinite(y3)) {
+        if (!(y3 >= 100) && $.fail(E, "minimum", p + "/status", e9)) return false;
+        if (!(y3 <= 599) && $.fail(E, "maximum", p + "/status", e10)) return false;
+      }
+    }
+    if ($.has(x, "detail")) {
+      const y4 = x["detail"];
+      if (typeof y4 !== "string" && $.fail(E, "type", p + "/detail", e4)) return false;
+      if (typeof y4 === "string") {
+        if (y4.length > 4000 && $.length(y4) > 4000 && $.fail(E, "maxLength", p + "/detail", e11)) return false;
+      }
+    }
+    if ($.has(x, "instance")) {
+      const y5 = x["instance"];
+      if (typeof y5 !== "string" && $.fail(E, "type", p + "/instance", e4)) return false;
+      if (typeof y5 === "string") {
+        if (y5.length > 2000 && $.length(y5) > 2000 && $.fail(E, "maxLength", p + "/instance", e12)) return false;
+      }
+    }
+    if ($.has(x, "errors")) {
+      const y6 = x["errors"];
+      if (!Array.isArray(y6) && $.fail(E, "type", p + "/errors", e13)) return false;
+      if (Array.isArray(y6)) {
+        for (let y7 = 0; y7 < y6.length; y7++) {
+          const y8 = y6[y7];
+          const y9 = E && (p + "/errors" + "/" + y7);
+          if (!v1(y8, y9, E) && E === undefined) return false;
+        }
+      }
     }
   }
-  const span = spans[n];
-  return eval(text.toString("utf8", span[0], span[1]));
+  return E === undefined || E.length === N;
 }
-function load(n, start, end) {
-  const f = (F[n] = compiled(n, start, end));
-  bind(n, f);
-  return f;
-}
-function stub(n, start, end) {
-  return (x, p, E) => (F[n] ?? load(n, start, end))(x, p, E);
-}
-var v0 = stub(0, 132, 2740), v1 = stub(1, 2741, 4703);
-function bind(n, f) {
-  switch (n) {
-    case 0: v0 = f; break;
-    case 1: v1 = f; break;
+function v1(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if (!$.has(x, "pointer") && $.fail(E, "required", p, e14)) return false;
+    if (!$.has(x, "expected") && $.fail(E, "required", p, e15)) return false;
+    if (!$.has(x, "got") && $.fail(E, "required", p, e16)) return false;
+    if ($.has(x, "pointer")) {
+      const y1 = x["pointer"];
+      if (typeof y1 !== "string" && $.fail(E, "type", p + "/pointer", e4)) return false;
+      if (typeof y1 === "string") {
+        if (!p0.test(y1) && $.fail(E, "pattern", p + "/pointer", e17)) return false;
+      }
+    }
+    if ($.has(x, "expected")) {
+      const y2 = x["expected"];
+      if (typeof y2 !== "string" && $.fail(E, "type", p + "/expected", e4)) return false;
+      if (typeof y2 === "string") {
+        if (y2.length > 500 && $.length(y2) > 500 && $.fail(E, "maxLength", p + "/expected", e18)) return false;
+      }
+    }
+    if ($.has(x, "got")) {
+      const y3 = x["got"];
+      if (typeof y3 !== "string" && $.fail(E, "type", p + "/got", e4)) return false;
+      if (typeof y3 === "string") {
+        if (y3.length > 500 && $.length(y3) > 500 && $.fail(E, "maxLength", p + "/got", e18)) return false;
+      }
+    }
+    if ($.has(x, "message")) {
+      const y4 = x["message"];
+      if (typeof y4 !== "string" && $.fail(E, "type", p + "/message", e4)) return false;
+      if (typeof y4 === "string") {
+        if (y4.length > 1000 && $.length(y4) > 1000 && $.fail(E, "maxLength", p + "/message", e19)) return false;
+      }
+    }
+    for (const y5 of Object.keys(x)) {
+      if (y5 === "pointer" || y5 === "expected" || y5 === "got" || y5 === "message") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y5})) return false;
+    }
   }
+  return E === undefined || E.length === N;
 }
 module.exports = (runtime) => {
   $ = runtime;

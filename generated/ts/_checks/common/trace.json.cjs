@@ -9,44 +9,31 @@ const e1 = {missingProperty: "traceparent"};
 const e2 = {type: "string"};
 const e3 = {pattern: "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"};
 const e4 = {limit: 512};
-const F = [];
-let spans = null;
-let text = null;
-function compiled(n, start, end) {
-  const file = __filename.replace(/\.cjs$/, ".functions.js");
-  text ??= require("node:fs").readFileSync(file);
-  const head = `(function v${n}(`;
-  if (text.toString("latin1", start, start + head.length) === head) {
-    return eval(text.toString("utf8", start, end));
-  }
-  if (spans === null) {
-    spans = [];
-    const mark = Buffer.from("\n(function v");
-    let at = text.indexOf(mark);
-    while (at >= 0) {
-      const next = text.indexOf(mark, at + 1);
-      const from = at + mark.length;
-      const number = parseInt(text.toString("latin1", from, from + 12), 10);
-      spans[number] = [at + 1, next < 0 ? text.length : next];
-      at = next;
+function v0(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if (!$.has(x, "traceparent") && $.fail(E, "required", p, e1)) return false;
+    if ($.has(x, "traceparent")) {
+      const y1 = x["traceparent"];
+      if (typeof y1 !== "string" && $.fail(E, "type", p + "/traceparent", e2)) return false;
+      if (typeof y1 === "string") {
+        if (!p0.test(y1) && $.fail(E, "pattern", p + "/traceparent", e3)) return false;
+      }
+    }
+    if ($.has(x, "tracestate")) {
+      const y2 = x["tracestate"];
+      if (typeof y2 !== "string" && $.fail(E, "type", p + "/tracestate", e2)) return false;
+      if (typeof y2 === "string") {
+        if (y2.length > 512 && $.length(y2) > 512 && $.fail(E, "maxLength", p + "/tracestate", e4)) return false;
+      }
+    }
+    for (const y3 of Object.keys(x)) {
+      if (y3 === "traceparent" || y3 === "tracestate") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y3})) return false;
     }
   }
-  const span = spans[n];
-  return eval(text.toString("utf8", span[0], span[1]));
-}
-function load(n, start, end) {
-  const f = (F[n] = compiled(n, start, end));
-  bind(n, f);
-  return f;
-}
-function stub(n, start, end) {
-  return (x, p, E) => (F[n] ?? load(n, start, end))(x, p, E);
-}
-var v0 = stub(0, 130, 1324);
-function bind(n, f) {
-  switch (n) {
-    case 0: v0 = f; break;
-  }
+  return E === undefined || E.length === N;
 }
 module.exports = (runtime) => {
   $ = runtime;

@@ -26,45 +26,94 @@ const e17 = {type: "boolean"};
 const e18 = {type: "array"};
 const e19 = {format: "date-time"};
 const e20 = {allowedValues: c0};
-const F = [];
-let spans = null;
-let text = null;
-function compiled(n, start, end) {
-  const file = __filename.replace(/\.cjs$/, ".functions.js");
-  text ??= require("node:fs").readFileSync(file);
-  const head = `(function v${n}(`;
-  if (text.toString("latin1", start, start + head.length) === head) {
-    return eval(text.toString("utf8", start, end));
-  }
-  if (spans === null) {
-    spans = [];
-    const mark = Buffer.from("\n(function v");
-    let at = text.indexOf(mark);
-    while (at >= 0) {
-      const next = text.indexOf(mark, at + 1);
-      const from = at + mark.length;
-      const number = parseInt(text.toString("latin1", from, from + 12), 10);
-      spans[number] = [at + 1, next < 0 ? text.length : next];
-      at = next;
+function v0(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if (!$.has(x, "customer_id") && $.fail(E, "required", p, e1)) return false;
+    if (!$.has(x, "revision") && $.fail(E, "required", p, e2)) return false;
+    if (!$.has(x, "email") && $.fail(E, "required", p, e3)) return false;
+    if (!$.has(x, "display_name") && $.fail(E, "required", p, e4)) return false;
+    if (!$.has(x, "changed_fields") && $.fail(E, "required", p, e5)) return false;
+    if (!$.has(x, "updated_at") && $.fail(E, "required", p, e6)) return false;
+    if ($.has(x, "customer_id")) {
+      const y1 = x["customer_id"];
+      if (!r0(y1, E && (p + "/customer_id"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "revision")) {
+      const y2 = x["revision"];
+      if (!Number.isInteger(y2) && $.fail(E, "type", p + "/revision", e7)) return false;
+      if (typeof y2 === "number" && isFinite(y2)) {
+        if (!(y2 >= 1) && $.fail(E, "minimum", p + "/revision", e8)) return false;
+      }
+    }
+    if ($.has(x, "email")) {
+      const y3 = x["email"];
+      if (typeof y3 !== "string" && $.fail(E, "type", p + "/email", e9)) return false;
+      if (typeof y3 === "string") {
+        if (y3.length > 254 && $.length(y3) > 254 && $.fail(E, "maxLength", p + "/email", e10)) return false;
+        if (!$.formats["email"](y3) && $.fail(E, "format", p + "/email", e11)) return false;
+      }
+    }
+    if ($.has(x, "display_name")) {
+      const y4 = x["display_name"];
+      if (typeof y4 !== "string" && $.fail(E, "type", p + "/display_name", e9)) return false;
+      if (typeof y4 === "string") {
+        if (y4.length < 2 && $.length(y4) < 1 && $.fail(E, "minLength", p + "/display_name", e12)) return false;
+        if (y4.length > 200 && $.length(y4) > 200 && $.fail(E, "maxLength", p + "/display_name", e13)) return false;
+      }
+    }
+    if ($.has(x, "phone")) {
+      const y5 = x["phone"];
+      if (!((typeof y5 === "string") || (y5 === null)) && $.fail(E, "type", p + "/phone", e14)) return false;
+      if (typeof y5 === "string") {
+        if (!p0.test(y5) && $.fail(E, "pattern", p + "/phone", e15)) return false;
+      }
+    }
+    if ($.has(x, "locale")) {
+      const y6 = x["locale"];
+      if (typeof y6 !== "string" && $.fail(E, "type", p + "/locale", e9)) return false;
+      if (typeof y6 === "string") {
+        if (!p1.test(y6) && $.fail(E, "pattern", p + "/locale", e16)) return false;
+      }
+    }
+    if ($.has(x, "marketing_opt_in")) {
+      const y7 = x["marketing_opt_in"];
+      if (typeof y7 !== "boolean" && $.fail(E, "type", p + "/marketing_opt_in", e17)) return false;
+    }
+    if ($.has(x, "changed_fields")) {
+      const y8 = x["changed_fields"];
+      if (!Array.isArray(y8) && $.fail(E, "type", p + "/changed_fields", e18)) return false;
+      if (Array.isArray(y8)) {
+        if (y8.length < 1 && $.fail(E, "minItems", p + "/changed_fields", e12)) return false;
+        for (let y9 = 0; y9 < y8.length; y9++) {
+          const y10 = y8[y9];
+          const y11 = E && (p + "/changed_fields" + "/" + y9);
+          if (!v1(y10, y11, E) && E === undefined) return false;
+        }
+        const y12 = $.duplicate(y8, null);
+        if (y12 !== null && $.fail(E, "uniqueItems", p + "/changed_fields", {i: y12[0], j: y12[1]})) return false;
+      }
+    }
+    if ($.has(x, "updated_at")) {
+      const y13 = x["updated_at"];
+      if (typeof y13 !== "string" && $.fail(E, "type", p + "/updated_at", e9)) return false;
+      if (typeof y13 === "string") {
+        if (!$.formats["date-time"](y13) && $.fail(E, "format", p + "/updated_at", e19)) return false;
+      }
+    }
+    for (const y14 of Object.keys(x)) {
+      if (y14 === "customer_id" || y14 === "revision" || y14 === "email" || y14 === "display_name" || y14 === "phone" || y14 === "locale" || y14 === "marketing_opt_in" || y14 === "changed_fields" || y14 === "updated_at") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y14})) return false;
     }
   }
-  const span = spans[n];
-  return eval(text.toString("utf8", span[0], span[1]));
+  return E === undefined || E.length === N;
 }
-function load(n, start, end) {
-  const f = (F[n] = compiled(n, start, end));
-  bind(n, f);
-  return f;
-}
-function stub(n, start, end) {
-  return (x, p, E) => (F[n] ?? load(n, start, end))(x, p, E);
-}
-var v0 = stub(0, 146, 4349), v1 = stub(1, 4350, 4710);
-function bind(n, f) {
-  switch (n) {
-    case 0: v0 = f; break;
-    case 1: v1 = f; break;
-  }
+function v1(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if (typeof x !== "string" && $.fail(E, "type", p, e9)) return false;
+  if (!(x === "email" || x === "display_name" || x === "phone" || x === "locale" || x === "marketing_opt_in" || x === "addresses") && $.fail(E, "enum", p, e20)) return false;
+  return E === undefined || E.length === N;
 }
 module.exports = (runtime) => {
   $ = runtime;

@@ -15,44 +15,50 @@ const e7 = {format: "date-time"};
 const e8 = {type: ["integer", "null"]};
 const e9 = {comparison: ">=", limit: 0};
 const e10 = {format: "uri"};
-const F = [];
-let spans = null;
-let text = null;
-function compiled(n, start, end) {
-  const file = __filename.replace(/\.cjs$/, ".functions.js");
-  text ??= require("node:fs").readFileSync(file);
-  const head = `(function v${n}(`;
-  if (text.toString("latin1", start, start + head.length) === head) {
-    return eval(text.toString("utf8", start, end));
-  }
-  if (spans === null) {
-    spans = [];
-    const mark = Buffer.from("\n(function v");
-    let at = text.indexOf(mark);
-    while (at >= 0) {
-      const next = text.indexOf(mark, at + 1);
-      const from = at + mark.length;
-      const number = parseInt(text.toString("latin1", from, from + 12), 10);
-      spans[number] = [at + 1, next < 0 ? text.length : next];
-      at = next;
+function v0(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if (!$.has(x, "run_id") && $.fail(E, "required", p, e1)) return false;
+    if (!$.has(x, "status") && $.fail(E, "required", p, e2)) return false;
+    if (!$.has(x, "queued_at") && $.fail(E, "required", p, e3)) return false;
+    if (!$.has(x, "estimated_seconds") && $.fail(E, "required", p, e4)) return false;
+    if ($.has(x, "run_id")) {
+      const y1 = x["run_id"];
+      if (!r0(y1, E && (p + "/run_id"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "status")) {
+      const y2 = x["status"];
+      if (typeof y2 !== "string" && $.fail(E, "type", p + "/status", e5)) return false;
+      if (!(y2 === "accepted") && $.fail(E, "const", p + "/status", e6)) return false;
+    }
+    if ($.has(x, "queued_at")) {
+      const y3 = x["queued_at"];
+      if (typeof y3 !== "string" && $.fail(E, "type", p + "/queued_at", e5)) return false;
+      if (typeof y3 === "string") {
+        if (!$.formats["date-time"](y3) && $.fail(E, "format", p + "/queued_at", e7)) return false;
+      }
+    }
+    if ($.has(x, "estimated_seconds")) {
+      const y4 = x["estimated_seconds"];
+      if (!((Number.isInteger(y4)) || (y4 === null)) && $.fail(E, "type", p + "/estimated_seconds", e8)) return false;
+      if (typeof y4 === "number" && isFinite(y4)) {
+        if (!(y4 >= 0) && $.fail(E, "minimum", p + "/estimated_seconds", e9)) return false;
+      }
+    }
+    if ($.has(x, "status_url")) {
+      const y5 = x["status_url"];
+      if (typeof y5 !== "string" && $.fail(E, "type", p + "/status_url", e5)) return false;
+      if (typeof y5 === "string") {
+        if (!$.formats["uri"](y5) && $.fail(E, "format", p + "/status_url", e10)) return false;
+      }
+    }
+    for (const y6 of Object.keys(x)) {
+      if (y6 === "run_id" || y6 === "status" || y6 === "queued_at" || y6 === "estimated_seconds" || y6 === "status_url") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y6})) return false;
     }
   }
-  const span = spans[n];
-  return eval(text.toString("utf8", span[0], span[1]));
-}
-function load(n, start, end) {
-  const f = (F[n] = compiled(n, start, end));
-  bind(n, f);
-  return f;
-}
-function stub(n, start, end) {
-  return (x, p, E) => (F[n] ?? load(n, start, end))(x, p, E);
-}
-var v0 = stub(0, 144, 2369);
-function bind(n, f) {
-  switch (n) {
-    case 0: v0 = f; break;
-  }
+  return E === undefined || E.length === N;
 }
 module.exports = (runtime) => {
   $ = runtime;

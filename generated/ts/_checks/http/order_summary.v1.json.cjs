@@ -20,45 +20,73 @@ const e11 = {type: ["string", "null"]};
 const e12 = {limit: 2000};
 const e13 = {format: "uri"};
 const e14 = {allowedValues: c0};
-const F = [];
-let spans = null;
-let text = null;
-function compiled(n, start, end) {
-  const file = __filename.replace(/\.cjs$/, ".functions.js");
-  text ??= require("node:fs").readFileSync(file);
-  const head = `(function v${n}(`;
-  if (text.toString("latin1", start, start + head.length) === head) {
-    return eval(text.toString("utf8", start, end));
-  }
-  if (spans === null) {
-    spans = [];
-    const mark = Buffer.from("\n(function v");
-    let at = text.indexOf(mark);
-    while (at >= 0) {
-      const next = text.indexOf(mark, at + 1);
-      const from = at + mark.length;
-      const number = parseInt(text.toString("latin1", from, from + 12), 10);
-      spans[number] = [at + 1, next < 0 ? text.length : next];
-      at = next;
+function v0(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if (!$.has(x, "order_id") && $.fail(E, "required", p, e1)) return false;
+    if (!$.has(x, "customer_id") && $.fail(E, "required", p, e2)) return false;
+    if (!$.has(x, "status") && $.fail(E, "required", p, e3)) return false;
+    if (!$.has(x, "total") && $.fail(E, "required", p, e4)) return false;
+    if (!$.has(x, "item_count") && $.fail(E, "required", p, e5)) return false;
+    if (!$.has(x, "placed_at") && $.fail(E, "required", p, e6)) return false;
+    if ($.has(x, "order_id")) {
+      const y1 = x["order_id"];
+      if (!r0(y1, E && (p + "/order_id"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "customer_id")) {
+      const y2 = x["customer_id"];
+      if (!r1(y2, E && (p + "/customer_id"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "status")) {
+      const y3 = x["status"];
+      if (!v1(y3, E && (p + "/status"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "total")) {
+      const y4 = x["total"];
+      if (!r2(y4, E && (p + "/total"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "item_count")) {
+      const y5 = x["item_count"];
+      if (!Number.isInteger(y5) && $.fail(E, "type", p + "/item_count", e7)) return false;
+      if (typeof y5 === "number" && isFinite(y5)) {
+        if (!(y5 >= 1) && $.fail(E, "minimum", p + "/item_count", e8)) return false;
+      }
+    }
+    if ($.has(x, "placed_at")) {
+      const y6 = x["placed_at"];
+      if (typeof y6 !== "string" && $.fail(E, "type", p + "/placed_at", e9)) return false;
+      if (typeof y6 === "string") {
+        if (!$.formats["date-time"](y6) && $.fail(E, "format", p + "/placed_at", e10)) return false;
+      }
+    }
+    if ($.has(x, "shipped_at")) {
+      const y7 = x["shipped_at"];
+      if (!((typeof y7 === "string") || (y7 === null)) && $.fail(E, "type", p + "/shipped_at", e11)) return false;
+      if (typeof y7 === "string") {
+        if (!$.formats["date-time"](y7) && $.fail(E, "format", p + "/shipped_at", e10)) return false;
+      }
+    }
+    if ($.has(x, "tracking_url")) {
+      const y8 = x["tracking_url"];
+      if (typeof y8 !== "string" && $.fail(E, "type", p + "/tracking_url", e9)) return false;
+      if (typeof y8 === "string") {
+        if (y8.length > 2000 && $.length(y8) > 2000 && $.fail(E, "maxLength", p + "/tracking_url", e12)) return false;
+        if (!$.formats["uri"](y8) && $.fail(E, "format", p + "/tracking_url", e13)) return false;
+      }
+    }
+    for (const y9 of Object.keys(x)) {
+      if (y9 === "order_id" || y9 === "customer_id" || y9 === "status" || y9 === "total" || y9 === "item_count" || y9 === "placed_at" || y9 === "shipped_at" || y9 === "tracking_url") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y9})) return false;
     }
   }
-  const span = spans[n];
-  return eval(text.toString("utf8", span[0], span[1]));
+  return E === undefined || E.length === N;
 }
-function load(n, start, end) {
-  const f = (F[n] = compiled(n, start, end));
-  bind(n, f);
-  return f;
-}
-function stub(n, start, end) {
-  return (x, p, E) => (F[n] ?? load(n, start, end))(x, p, E);
-}
-var v0 = stub(0, 139, 3195), v1 = stub(1, 3196, 3547);
-function bind(n, f) {
-  switch (n) {
-    case 0: v0 = f; break;
-    case 1: v1 = f; break;
-  }
+function v1(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if (typeof x !== "string" && $.fail(E, "type", p, e9)) return false;
+  if (!(x === "pending" || x === "paid" || x === "shipped" || x === "delivered" || x === "cancelled" || x === "refunded") && $.fail(E, "enum", p, e14)) return false;
+  return E === undefined || E.length === N;
 }
 module.exports = (runtime) => {
   $ = runtime;

@@ -16,45 +16,64 @@ const e7 = {limit: 8};
 const e8 = {limit: 128};
 const e9 = {pattern: "^[A-Za-z0-9_-]+$"};
 const e10 = {allowedValues: c0};
-const F = [];
-let spans = null;
-let text = null;
-function compiled(n, start, end) {
-  const file = __filename.replace(/\.cjs$/, ".functions.js");
-  text ??= require("node:fs").readFileSync(file);
-  const head = `(function v${n}(`;
-  if (text.toString("latin1", start, start + head.length) === head) {
-    return eval(text.toString("utf8", start, end));
-  }
-  if (spans === null) {
-    spans = [];
-    const mark = Buffer.from("\n(function v");
-    let at = text.indexOf(mark);
-    while (at >= 0) {
-      const next = text.indexOf(mark, at + 1);
-      const from = at + mark.length;
-      const number = parseInt(text.toString("latin1", from, from + 12), 10);
-      spans[number] = [at + 1, next < 0 ? text.length : next];
-      at = next;
+function v0(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if (!$.has(x, "agent_id") && $.fail(E, "required", p, e1)) return false;
+    if (!$.has(x, "input") && $.fail(E, "required", p, e2)) return false;
+    if ($.has(x, "agent_id")) {
+      const y1 = x["agent_id"];
+      if (!r0(y1, E && (p + "/agent_id"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "input")) {
+      const y2 = x["input"];
+      if ((y2 === null || typeof y2 !== "object" || Array.isArray(y2)) && $.fail(E, "type", p + "/input", e0)) return false;
+    }
+    if ($.has(x, "callback_url")) {
+      const y3 = x["callback_url"];
+      if (typeof y3 !== "string" && $.fail(E, "type", p + "/callback_url", e3)) return false;
+      if (typeof y3 === "string") {
+        if (y3.length > 2000 && $.length(y3) > 2000 && $.fail(E, "maxLength", p + "/callback_url", e4)) return false;
+        if (!$.formats["uri"](y3) && $.fail(E, "format", p + "/callback_url", e5)) return false;
+      }
+    }
+    if ($.has(x, "priority")) {
+      const y4 = x["priority"];
+      if (!v1(y4, E && (p + "/priority"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "deadline")) {
+      const y5 = x["deadline"];
+      if (typeof y5 !== "string" && $.fail(E, "type", p + "/deadline", e3)) return false;
+      if (typeof y5 === "string") {
+        if (!$.formats["date-time"](y5) && $.fail(E, "format", p + "/deadline", e6)) return false;
+      }
+    }
+    if ($.has(x, "idempotency_key")) {
+      const y6 = x["idempotency_key"];
+      if (typeof y6 !== "string" && $.fail(E, "type", p + "/idempotency_key", e3)) return false;
+      if (typeof y6 === "string") {
+        if (y6.length < 16 && $.length(y6) < 8 && $.fail(E, "minLength", p + "/idempotency_key", e7)) return false;
+        if (y6.length > 128 && $.length(y6) > 128 && $.fail(E, "maxLength", p + "/idempotency_key", e8)) return false;
+        if (!p0.test(y6) && $.fail(E, "pattern", p + "/idempotency_key", e9)) return false;
+      }
+    }
+    if ($.has(x, "metadata")) {
+      const y7 = x["metadata"];
+      if (!r1(y7, E && (p + "/metadata"), E) && E === undefined) return false;
+    }
+    for (const y8 of Object.keys(x)) {
+      if (y8 === "agent_id" || y8 === "input" || y8 === "callback_url" || y8 === "priority" || y8 === "deadline" || y8 === "idempotency_key" || y8 === "metadata") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y8})) return false;
     }
   }
-  const span = spans[n];
-  return eval(text.toString("utf8", span[0], span[1]));
+  return E === undefined || E.length === N;
 }
-function load(n, start, end) {
-  const f = (F[n] = compiled(n, start, end));
-  bind(n, f);
-  return f;
-}
-function stub(n, start, end) {
-  return (x, p, E) => (F[n] ?? load(n, start, end))(x, p, E);
-}
-var v0 = stub(0, 149, 2819), v1 = stub(1, 2820, 3104);
-function bind(n, f) {
-  switch (n) {
-    case 0: v0 = f; break;
-    case 1: v1 = f; break;
-  }
+function v1(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if (typeof x !== "string" && $.fail(E, "type", p, e3)) return false;
+  if (!(x === "low" || x === "normal" || x === "high") && $.fail(E, "enum", p, e10)) return false;
+  return E === undefined || E.length === N;
 }
 module.exports = (runtime) => {
   $ = runtime;

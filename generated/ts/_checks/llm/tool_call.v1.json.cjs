@@ -36,61 +36,291 @@ const e27 = {allowedValue: "tool_result"};
 const e28 = {type: "boolean"};
 const e29 = {type: "null"};
 const e30 = {type: "number"};
-const F = [];
-let spans = null;
-let text = null;
-function compiled(n, start, end) {
-  const file = __filename.replace(/\.cjs$/, ".functions.js");
-  text ??= require("node:fs").readFileSync(file);
-  const head = `(function v${n}(`;
-  if (text.toString("latin1", start, start + head.length) === head) {
-    return eval(text.toString("utf8", start, end));
-  }
-  if (spans === null) {
-    spans = [];
-    const mark = Buffer.from("\n(function v");
-    let at = text.indexOf(mark);
-    while (at >= 0) {
-      const next = text.indexOf(mark, at + 1);
-      const from = at + mark.length;
-      const number = parseInt(text.toString("latin1", from, from + 12), 10);
-      spans[number] = [at + 1, next < 0 ? text.length : next];
-      at = next;
+function v0(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if (!$.has(x, "call_id") && $.fail(E, "required", p, e1)) return false;
+    if (!$.has(x, "task_id") && $.fail(E, "required", p, e2)) return false;
+    if (!$.has(x, "tool_name") && $.fail(E, "required", p, e3)) return false;
+    if (!$.has(x, "arguments") && $.fail(E, "required", p, e4)) return false;
+    if (!$.has(x, "called_at") && $.fail(E, "required", p, e5)) return false;
+    if ($.has(x, "call_id")) {
+      const y1 = x["call_id"];
+      if (!v7(y1, E && (p + "/call_id"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "task_id")) {
+      const y2 = x["task_id"];
+      if (!r0(y2, E && (p + "/task_id"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "tool_name")) {
+      const y3 = x["tool_name"];
+      if (typeof y3 !== "string" && $.fail(E, "type", p + "/tool_name", e6)) return false;
+      if (typeof y3 === "string") {
+        if (y3.length > 64 && $.length(y3) > 64 && $.fail(E, "maxLength", p + "/tool_name", e7)) return false;
+        if (!p0.test(y3) && $.fail(E, "pattern", p + "/tool_name", e8)) return false;
+      }
+    }
+    if ($.has(x, "arguments")) {
+      const y4 = x["arguments"];
+      if (!v6(y4, E && (p + "/arguments"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "called_at")) {
+      const y5 = x["called_at"];
+      if (typeof y5 !== "string" && $.fail(E, "type", p + "/called_at", e6)) return false;
+      if (typeof y5 === "string") {
+        if (!$.formats["date-time"](y5) && $.fail(E, "format", p + "/called_at", e9)) return false;
+      }
+    }
+    if ($.has(x, "context")) {
+      const y6 = x["context"];
+      if (!Array.isArray(y6) && $.fail(E, "type", p + "/context", e10)) return false;
+      if (Array.isArray(y6)) {
+        if (y6.length > 256 && $.fail(E, "maxItems", p + "/context", e11)) return false;
+        for (let y7 = 0; y7 < y6.length; y7++) {
+          const y8 = y6[y7];
+          const y9 = E && (p + "/context" + "/" + y7);
+          if (!v1(y8, y9, E) && E === undefined) return false;
+        }
+      }
+    }
+    for (const y10 of Object.keys(x)) {
+      if (y10 === "call_id" || y10 === "task_id" || y10 === "tool_name" || y10 === "arguments" || y10 === "called_at" || y10 === "context") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y10})) return false;
     }
   }
-  const span = spans[n];
-  return eval(text.toString("utf8", span[0], span[1]));
+  return E === undefined || E.length === N;
 }
-function load(n, start, end) {
-  const f = (F[n] = compiled(n, start, end));
-  bind(n, f);
-  return f;
-}
-function stub(n, start, end) {
-  return (x, p, E) => (F[n] ?? load(n, start, end))(x, p, E);
-}
-var v0 = stub(0, 134, 2739), v1 = stub(1, 2740, 3707), v2 = stub(2, 3708, 4029), v3 = stub(3, 4030, 5704), v4 = stub(4, 5705, 6052), v5 = stub(5, 6053, 7214), v6 = stub(6, 7215, 7436), v7 = stub(7, 7437, 7906), v8 = stub(8, 7907, 9802), v9 = stub(9, 9803, 10076), v10 = stub(10, 10077, 10353), v11 = stub(11, 10354, 10630), v12 = stub(12, 10631, 10915), v13 = stub(13, 10916, 11212), v14 = stub(14, 11213, 11526), v15 = stub(15, 11527, 11821), v16 = stub(16, 11822, 12314), v17 = stub(17, 12315, 12888);
-function bind(n, f) {
-  switch (n) {
-    case 0: v0 = f; break;
-    case 1: v1 = f; break;
-    case 2: v2 = f; break;
-    case 3: v3 = f; break;
-    case 4: v4 = f; break;
-    case 5: v5 = f; break;
-    case 6: v6 = f; break;
-    case 7: v7 = f; break;
-    case 8: v8 = f; break;
-    case 9: v9 = f; break;
-    case 10: v10 = f; break;
-    case 11: v11 = f; break;
-    case 12: v12 = f; break;
-    case 13: v13 = f; break;
-    case 14: v14 = f; break;
-    case 15: v15 = f; break;
-    case 16: v16 = f; break;
-    case 17: v17 = f; break;
+function v1(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    {
+      const y1 = x["kind"];
+      if (typeof y1 === "string" && (y1 === "text")) {
+        if (!v9(x, p, E) && E === undefined) return false;
+      } else if (typeof y1 === "string" && (y1 === "image")) {
+        if (!v10(x, p, E) && E === undefined) return false;
+      } else if (typeof y1 === "string" && (y1 === "tool_result")) {
+        if (!v11(x, p, E) && E === undefined) return false;
+      } else if (typeof y1 === "string") {
+        if ($.fail(E, "discriminator", p, {error: "mapping", tag: "kind", tagValue: y1})) return false;
+      } else {
+        if ($.fail(E, "discriminator", p, {error: "tag", tag: "kind", tagValue: y1})) return false;
+      }
+    }
   }
+  return E === undefined || E.length === N;
+}
+function v2(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if (typeof x !== "string" && $.fail(E, "type", p, e6)) return false;
+  if (!(x === "image/png" || x === "image/jpeg" || x === "image/webp" || x === "image/gif") && $.fail(E, "enum", p, e12)) return false;
+  return E === undefined || E.length === N;
+}
+function v3(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if (!$.has(x, "kind") && $.fail(E, "required", p, e13)) return false;
+    if (!$.has(x, "url") && $.fail(E, "required", p, e14)) return false;
+    if (!$.has(x, "mime") && $.fail(E, "required", p, e15)) return false;
+    if ($.has(x, "kind")) {
+      const y1 = x["kind"];
+      if (typeof y1 !== "string" && $.fail(E, "type", p + "/kind", e6)) return false;
+      if (!(y1 === "image") && $.fail(E, "const", p + "/kind", e16)) return false;
+    }
+    if ($.has(x, "url")) {
+      const y2 = x["url"];
+      if (typeof y2 !== "string" && $.fail(E, "type", p + "/url", e6)) return false;
+      if (typeof y2 === "string") {
+        if (!$.formats["uri"](y2) && $.fail(E, "format", p + "/url", e17)) return false;
+      }
+    }
+    if ($.has(x, "mime")) {
+      const y3 = x["mime"];
+      if (!v2(y3, E && (p + "/mime"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "alt")) {
+      const y4 = x["alt"];
+      if (typeof y4 !== "string" && $.fail(E, "type", p + "/alt", e6)) return false;
+      if (typeof y4 === "string") {
+        if (y4.length > 1000 && $.length(y4) > 1000 && $.fail(E, "maxLength", p + "/alt", e18)) return false;
+      }
+    }
+    for (const y5 of Object.keys(x)) {
+      if (y5 === "kind" || y5 === "url" || y5 === "mime" || y5 === "alt") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y5})) return false;
+    }
+  }
+  return E === undefined || E.length === N;
+}
+function v4(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  {
+    const y1 = E && [];
+    if (!(v12(x, p, y1) || v13(x, p, y1) || v14(x, p, y1) || v15(x, p, y1) || v16(x, p, y1) || v17(x, p, y1)) && $.fail(E, "anyOf", p, {}, "must match a schema in anyOf", undefined, y1)) return false;
+  }
+  return E === undefined || E.length === N;
+}
+function v5(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if (!$.has(x, "kind") && $.fail(E, "required", p, e13)) return false;
+    if (!$.has(x, "text") && $.fail(E, "required", p, e19)) return false;
+    if ($.has(x, "kind")) {
+      const y1 = x["kind"];
+      if (typeof y1 !== "string" && $.fail(E, "type", p + "/kind", e6)) return false;
+      if (!(y1 === "text") && $.fail(E, "const", p + "/kind", e20)) return false;
+    }
+    if ($.has(x, "text")) {
+      const y2 = x["text"];
+      if (typeof y2 !== "string" && $.fail(E, "type", p + "/text", e6)) return false;
+      if (typeof y2 === "string") {
+        if (y2.length > 100000 && $.length(y2) > 100000 && $.fail(E, "maxLength", p + "/text", e21)) return false;
+      }
+    }
+    for (const y3 of Object.keys(x)) {
+      if (y3 === "kind" || y3 === "text") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y3})) return false;
+    }
+  }
+  return E === undefined || E.length === N;
+}
+function v6(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  return E === undefined || E.length === N;
+}
+function v7(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if (typeof x !== "string" && $.fail(E, "type", p, e6)) return false;
+  if (typeof x === "string") {
+    if (x.length < 2 && $.length(x) < 1 && $.fail(E, "minLength", p, e22)) return false;
+    if (x.length > 128 && $.length(x) > 128 && $.fail(E, "maxLength", p, e23)) return false;
+    if (!p1.test(x) && $.fail(E, "pattern", p, e24)) return false;
+  }
+  return E === undefined || E.length === N;
+}
+function v8(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if (!$.has(x, "kind") && $.fail(E, "required", p, e13)) return false;
+    if (!$.has(x, "tool_call_id") && $.fail(E, "required", p, e25)) return false;
+    if (!$.has(x, "content") && $.fail(E, "required", p, e26)) return false;
+    if ($.has(x, "kind")) {
+      const y1 = x["kind"];
+      if (typeof y1 !== "string" && $.fail(E, "type", p + "/kind", e6)) return false;
+      if (!(y1 === "tool_result") && $.fail(E, "const", p + "/kind", e27)) return false;
+    }
+    if ($.has(x, "tool_call_id")) {
+      const y2 = x["tool_call_id"];
+      if (!v7(y2, E && (p + "/tool_call_id"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "content")) {
+      const y3 = x["content"];
+      if (!Array.isArray(y3) && $.fail(E, "type", p + "/content", e10)) return false;
+      if (Array.isArray(y3)) {
+        for (let y4 = 0; y4 < y3.length; y4++) {
+          const y5 = y3[y4];
+          const y6 = E && (p + "/content" + "/" + y4);
+          if (!v1(y5, y6, E) && E === undefined) return false;
+        }
+      }
+    }
+    if ($.has(x, "is_error")) {
+      const y7 = x["is_error"];
+      if (typeof y7 !== "boolean" && $.fail(E, "type", p + "/is_error", e28)) return false;
+    }
+    if ($.has(x, "structured")) {
+      const y8 = x["structured"];
+      if (!v4(y8, E && (p + "/structured"), E) && E === undefined) return false;
+    }
+    for (const y9 of Object.keys(x)) {
+      if (y9 === "kind" || y9 === "tool_call_id" || y9 === "content" || y9 === "is_error" || y9 === "structured") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y9})) return false;
+    }
+  }
+  return E === undefined || E.length === N;
+}
+function v9(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v9, x, p, E);
+  if (R !== undefined) return R;
+  if (!v5(x, p, E) && E === undefined) return false;
+  return E === undefined || $.keep(v9, x, p, E, N);
+}
+function v10(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v10, x, p, E);
+  if (R !== undefined) return R;
+  if (!v3(x, p, E) && E === undefined) return false;
+  return E === undefined || $.keep(v10, x, p, E, N);
+}
+function v11(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v11, x, p, E);
+  if (R !== undefined) return R;
+  if (!v8(x, p, E) && E === undefined) return false;
+  return E === undefined || $.keep(v11, x, p, E, N);
+}
+function v12(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v12, x, p, E);
+  if (R !== undefined) return R;
+  if (x !== null && $.fail(E, "type", p, e29)) return false;
+  return E === undefined || $.keep(v12, x, p, E, N);
+}
+function v13(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v13, x, p, E);
+  if (R !== undefined) return R;
+  if (typeof x !== "boolean" && $.fail(E, "type", p, e28)) return false;
+  return E === undefined || $.keep(v13, x, p, E, N);
+}
+function v14(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v14, x, p, E);
+  if (R !== undefined) return R;
+  if (!(typeof x === "number" && isFinite(x)) && $.fail(E, "type", p, e30)) return false;
+  return E === undefined || $.keep(v14, x, p, E, N);
+}
+function v15(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v15, x, p, E);
+  if (R !== undefined) return R;
+  if (typeof x !== "string" && $.fail(E, "type", p, e6)) return false;
+  return E === undefined || $.keep(v15, x, p, E, N);
+}
+function v16(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v16, x, p, E);
+  if (R !== undefined) return R;
+  if (!Array.isArray(x) && $.fail(E, "type", p, e10)) return false;
+  if (Array.isArray(x)) {
+    for (let y1 = 0; y1 < x.length; y1++) {
+      const y2 = x[y1];
+      const y3 = E && (p + "/" + y1);
+      if (!v4(y2, y3, E) && E === undefined) return false;
+    }
+  }
+  return E === undefined || $.keep(v16, x, p, E, N);
+}
+function v17(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v17, x, p, E);
+  if (R !== undefined) return R;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    for (const y1 of Object.keys(x)) {
+      const y2 = x[y1];
+      const y3 = E && (p + "/" + $.esc(y1));
+      if (!v4(y2, y3, E) && E === undefined) return false;
+    }
+  }
+  return E === undefined || $.keep(v17, x, p, E, N);
 }
 module.exports = (runtime) => {
   $ = runtime;

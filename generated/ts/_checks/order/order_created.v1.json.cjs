@@ -42,48 +42,210 @@ const e32 = {missingProperty: "country_code"};
 const e33 = {limit: 100};
 const e34 = {limit: 16};
 const e35 = {pattern: "^[A-Z]{2}$"};
-const F = [];
-let spans = null;
-let text = null;
-function compiled(n, start, end) {
-  const file = __filename.replace(/\.cjs$/, ".functions.js");
-  text ??= require("node:fs").readFileSync(file);
-  const head = `(function v${n}(`;
-  if (text.toString("latin1", start, start + head.length) === head) {
-    return eval(text.toString("utf8", start, end));
-  }
-  if (spans === null) {
-    spans = [];
-    const mark = Buffer.from("\n(function v");
-    let at = text.indexOf(mark);
-    while (at >= 0) {
-      const next = text.indexOf(mark, at + 1);
-      const from = at + mark.length;
-      const number = parseInt(text.toString("latin1", from, from + 12), 10);
-      spans[number] = [at + 1, next < 0 ? text.length : next];
-      at = next;
+function v0(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if (!$.has(x, "order_id") && $.fail(E, "required", p, e1)) return false;
+    if (!$.has(x, "customer_id") && $.fail(E, "required", p, e2)) return false;
+    if (!$.has(x, "lines") && $.fail(E, "required", p, e3)) return false;
+    if (!$.has(x, "total") && $.fail(E, "required", p, e4)) return false;
+    if (!$.has(x, "status") && $.fail(E, "required", p, e5)) return false;
+    if (!$.has(x, "placed_at") && $.fail(E, "required", p, e6)) return false;
+    if (!$.has(x, "shipping_address") && $.fail(E, "required", p, e7)) return false;
+    if ($.has(x, "coupon_code")) {
+      if (!$.has(x, "coupon_source") && $.fail(E, "dependentRequired", p, e8)) return false;
+    }
+    if ($.has(x, "order_id")) {
+      const y1 = x["order_id"];
+      if (!r0(y1, E && (p + "/order_id"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "customer_id")) {
+      const y2 = x["customer_id"];
+      if (!r1(y2, E && (p + "/customer_id"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "lines")) {
+      const y3 = x["lines"];
+      if (!Array.isArray(y3) && $.fail(E, "type", p + "/lines", e9)) return false;
+      if (Array.isArray(y3)) {
+        if (y3.length < 1 && $.fail(E, "minItems", p + "/lines", e10)) return false;
+        if (y3.length > 500 && $.fail(E, "maxItems", p + "/lines", e11)) return false;
+        for (let y4 = 0; y4 < y3.length; y4++) {
+          const y5 = y3[y4];
+          const y6 = E && (p + "/lines" + "/" + y4);
+          if (!v2(y5, y6, E) && E === undefined) return false;
+        }
+      }
+    }
+    if ($.has(x, "total")) {
+      const y7 = x["total"];
+      if (!r2(y7, E && (p + "/total"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "status")) {
+      const y8 = x["status"];
+      if (!v3(y8, E && (p + "/status"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "placed_at")) {
+      const y9 = x["placed_at"];
+      if (typeof y9 !== "string" && $.fail(E, "type", p + "/placed_at", e12)) return false;
+      if (typeof y9 === "string") {
+        if (!$.formats["date-time"](y9) && $.fail(E, "format", p + "/placed_at", e13)) return false;
+      }
+    }
+    if ($.has(x, "notes")) {
+      const y10 = x["notes"];
+      if (!((typeof y10 === "string") || (y10 === null)) && $.fail(E, "type", p + "/notes", e14)) return false;
+      if (typeof y10 === "string") {
+        if (y10.length > 2000 && $.length(y10) > 2000 && $.fail(E, "maxLength", p + "/notes", e15)) return false;
+      }
+    }
+    if ($.has(x, "shipping_address")) {
+      const y11 = x["shipping_address"];
+      if (!v4(y11, E && (p + "/shipping_address"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "coupon_code")) {
+      const y12 = x["coupon_code"];
+      if (typeof y12 !== "string" && $.fail(E, "type", p + "/coupon_code", e12)) return false;
+      if (typeof y12 === "string") {
+        if (!p0.test(y12) && $.fail(E, "pattern", p + "/coupon_code", e16)) return false;
+      }
+    }
+    if ($.has(x, "coupon_source")) {
+      const y13 = x["coupon_source"];
+      if (!v1(y13, E && (p + "/coupon_source"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "metadata")) {
+      const y14 = x["metadata"];
+      if (!r3(y14, E && (p + "/metadata"), E) && E === undefined) return false;
+    }
+    for (const y15 of Object.keys(x)) {
+      if (y15 === "order_id" || y15 === "customer_id" || y15 === "lines" || y15 === "total" || y15 === "status" || y15 === "placed_at" || y15 === "notes" || y15 === "shipping_address" || y15 === "coupon_code" || y15 === "coupon_source" || y15 === "metadata") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y15})) return false;
     }
   }
-  const span = spans[n];
-  return eval(text.toString("utf8", span[0], span[1]));
+  return E === undefined || E.length === N;
 }
-function load(n, start, end) {
-  const f = (F[n] = compiled(n, start, end));
-  bind(n, f);
-  return f;
+function v1(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if (typeof x !== "string" && $.fail(E, "type", p, e12)) return false;
+  if (!(x === "campaign" || x === "referral" || x === "support" || x === "partner") && $.fail(E, "enum", p, e17)) return false;
+  return E === undefined || E.length === N;
 }
-function stub(n, start, end) {
-  return (x, p, E) => (F[n] ?? load(n, start, end))(x, p, E);
-}
-var v0 = stub(0, 140, 4108), v1 = stub(1, 4109, 4423), v2 = stub(2, 4424, 6400), v3 = stub(3, 6401, 6712), v4 = stub(4, 6713, 10303);
-function bind(n, f) {
-  switch (n) {
-    case 0: v0 = f; break;
-    case 1: v1 = f; break;
-    case 2: v2 = f; break;
-    case 3: v3 = f; break;
-    case 4: v4 = f; break;
+function v2(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if (!$.has(x, "sku") && $.fail(E, "required", p, e18)) return false;
+    if (!$.has(x, "quantity") && $.fail(E, "required", p, e19)) return false;
+    if (!$.has(x, "unit_price") && $.fail(E, "required", p, e20)) return false;
+    if ($.has(x, "sku")) {
+      const y1 = x["sku"];
+      if (typeof y1 !== "string" && $.fail(E, "type", p + "/sku", e12)) return false;
+      if (typeof y1 === "string") {
+        if (y1.length > 40 && $.length(y1) > 40 && $.fail(E, "maxLength", p + "/sku", e21)) return false;
+        if (!p1.test(y1) && $.fail(E, "pattern", p + "/sku", e22)) return false;
+      }
+    }
+    if ($.has(x, "quantity")) {
+      const y2 = x["quantity"];
+      if (!Number.isInteger(y2) && $.fail(E, "type", p + "/quantity", e23)) return false;
+      if (typeof y2 === "number" && isFinite(y2)) {
+        if (!(y2 >= 1) && $.fail(E, "minimum", p + "/quantity", e24)) return false;
+        if (!(y2 <= 10000) && $.fail(E, "maximum", p + "/quantity", e25)) return false;
+      }
+    }
+    if ($.has(x, "unit_price")) {
+      const y3 = x["unit_price"];
+      if (!r2(y3, E && (p + "/unit_price"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "name")) {
+      const y4 = x["name"];
+      if (typeof y4 !== "string" && $.fail(E, "type", p + "/name", e12)) return false;
+      if (typeof y4 === "string") {
+        if (y4.length > 200 && $.length(y4) > 200 && $.fail(E, "maxLength", p + "/name", e26)) return false;
+      }
+    }
+    for (const y5 of Object.keys(x)) {
+      if (y5 === "sku" || y5 === "quantity" || y5 === "unit_price" || y5 === "name") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y5})) return false;
+    }
   }
+  return E === undefined || E.length === N;
+}
+function v3(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if (typeof x !== "string" && $.fail(E, "type", p, e12)) return false;
+  if (!(x === "pending" || x === "paid" || x === "shipped" || x === "cancelled") && $.fail(E, "enum", p, e27)) return false;
+  return E === undefined || E.length === N;
+}
+function v4(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if (!$.has(x, "recipient") && $.fail(E, "required", p, e28)) return false;
+    if (!$.has(x, "line1") && $.fail(E, "required", p, e29)) return false;
+    if (!$.has(x, "city") && $.fail(E, "required", p, e30)) return false;
+    if (!$.has(x, "postal_code") && $.fail(E, "required", p, e31)) return false;
+    if (!$.has(x, "country_code") && $.fail(E, "required", p, e32)) return false;
+    if ($.has(x, "recipient")) {
+      const y1 = x["recipient"];
+      if (typeof y1 !== "string" && $.fail(E, "type", p + "/recipient", e12)) return false;
+      if (typeof y1 === "string") {
+        if (y1.length < 2 && $.length(y1) < 1 && $.fail(E, "minLength", p + "/recipient", e10)) return false;
+        if (y1.length > 200 && $.length(y1) > 200 && $.fail(E, "maxLength", p + "/recipient", e26)) return false;
+      }
+    }
+    if ($.has(x, "line1")) {
+      const y2 = x["line1"];
+      if (typeof y2 !== "string" && $.fail(E, "type", p + "/line1", e12)) return false;
+      if (typeof y2 === "string") {
+        if (y2.length < 2 && $.length(y2) < 1 && $.fail(E, "minLength", p + "/line1", e10)) return false;
+        if (y2.length > 200 && $.length(y2) > 200 && $.fail(E, "maxLength", p + "/line1", e26)) return false;
+      }
+    }
+    if ($.has(x, "line2")) {
+      const y3 = x["line2"];
+      if (typeof y3 !== "string" && $.fail(E, "type", p + "/line2", e12)) return false;
+      if (typeof y3 === "string") {
+        if (y3.length > 200 && $.length(y3) > 200 && $.fail(E, "maxLength", p + "/line2", e26)) return false;
+      }
+    }
+    if ($.has(x, "city")) {
+      const y4 = x["city"];
+      if (typeof y4 !== "string" && $.fail(E, "type", p + "/city", e12)) return false;
+      if (typeof y4 === "string") {
+        if (y4.length < 2 && $.length(y4) < 1 && $.fail(E, "minLength", p + "/city", e10)) return false;
+        if (y4.length > 100 && $.length(y4) > 100 && $.fail(E, "maxLength", p + "/city", e33)) return false;
+      }
+    }
+    if ($.has(x, "region")) {
+      const y5 = x["region"];
+      if (typeof y5 !== "string" && $.fail(E, "type", p + "/region", e12)) return false;
+      if (typeof y5 === "string") {
+        if (y5.length > 100 && $.length(y5) > 100 && $.fail(E, "maxLength", p + "/region", e33)) return false;
+      }
+    }
+    if ($.has(x, "postal_code")) {
+      const y6 = x["postal_code"];
+      if (typeof y6 !== "string" && $.fail(E, "type", p + "/postal_code", e12)) return false;
+      if (typeof y6 === "string") {
+        if (y6.length < 2 && $.length(y6) < 1 && $.fail(E, "minLength", p + "/postal_code", e10)) return false;
+        if (y6.length > 16 && $.length(y6) > 16 && $.fail(E, "maxLength", p + "/postal_code", e34)) return false;
+      }
+    }
+    if ($.has(x, "country_code")) {
+      const y7 = x["country_code"];
+      if (typeof y7 !== "string" && $.fail(E, "type", p + "/country_code", e12)) return false;
+      if (typeof y7 === "string") {
+        if (!p2.test(y7) && $.fail(E, "pattern", p + "/country_code", e35)) return false;
+      }
+    }
+    for (const y8 of Object.keys(x)) {
+      if (y8 === "recipient" || y8 === "line1" || y8 === "line2" || y8 === "city" || y8 === "region" || y8 === "postal_code" || y8 === "country_code") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y8})) return false;
+    }
+  }
+  return E === undefined || E.length === N;
 }
 module.exports = (runtime) => {
   $ = runtime;

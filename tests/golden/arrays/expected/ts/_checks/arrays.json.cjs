@@ -22,47 +22,198 @@ const e14 = {comparison: ">=", limit: 1};
 const e15 = {type: ["string", "null"]};
 const e16 = {comparison: ">=", limit: 10};
 const e17 = {allowedValue: "urgent"};
-const F = [];
-let spans = null;
-let text = null;
-function compiled(n, start, end) {
-  const file = __filename.replace(/\.cjs$/, ".functions.js");
-  text ??= require("node:fs").readFileSync(file);
-  const head = `(function v${n}(`;
-  if (text.toString("latin1", start, start + head.length) === head) {
-    return eval(text.toString("utf8", start, end));
-  }
-  if (spans === null) {
-    spans = [];
-    const mark = Buffer.from("\n(function v");
-    let at = text.indexOf(mark);
-    while (at >= 0) {
-      const next = text.indexOf(mark, at + 1);
-      const from = at + mark.length;
-      const number = parseInt(text.toString("latin1", from, from + 12), 10);
-      spans[number] = [at + 1, next < 0 ? text.length : next];
-      at = next;
+function v0(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if (!$.has(x, "tags") && $.fail(E, "required", p, e1)) return false;
+    if ($.has(x, "tags")) {
+      const y1 = x["tags"];
+      if (!Array.isArray(y1) && $.fail(E, "type", p + "/tags", e2)) return false;
+      if (Array.isArray(y1)) {
+        if (y1.length < 1 && $.fail(E, "minItems", p + "/tags", e3)) return false;
+        if (y1.length > 3 && $.fail(E, "maxItems", p + "/tags", e4)) return false;
+        for (let y2 = 0; y2 < y1.length; y2++) {
+          const y3 = y1[y2];
+          const y4 = E && (p + "/tags" + "/" + y2);
+          if (typeof y3 !== "string" && $.fail(E, "type", y4, e5)) return false;
+        }
+      }
+    }
+    if ($.has(x, "point")) {
+      const y5 = x["point"];
+      if (!Array.isArray(y5) && $.fail(E, "type", p + "/point", e2)) return false;
+      if (Array.isArray(y5)) {
+        if (y5.length < 2 && $.fail(E, "minItems", p + "/point", e6)) return false;
+        if (y5.length > 0) {
+          const y6 = y5[0];
+          if (!(typeof y6 === "number" && isFinite(y6)) && $.fail(E, "type", p + "/point/0", e7)) return false;
+        }
+        if (y5.length > 1) {
+          const y7 = y5[1];
+          if (!(typeof y7 === "number" && isFinite(y7)) && $.fail(E, "type", p + "/point/1", e7)) return false;
+        }
+        if (y5.length > 2 && $.fail(E, "items", p + "/point", e6)) return false;
+      }
+    }
+    if ($.has(x, "header")) {
+      const y8 = x["header"];
+      if (!Array.isArray(y8) && $.fail(E, "type", p + "/header", e2)) return false;
+      if (Array.isArray(y8)) {
+        if (y8.length > 0) {
+          const y9 = y8[0];
+          if (typeof y9 !== "string" && $.fail(E, "type", p + "/header/0", e5)) return false;
+        }
+        if (y8.length > 1) {
+          const y10 = y8[1];
+          if (!Number.isInteger(y10) && $.fail(E, "type", p + "/header/1", e8)) return false;
+        }
+      }
+    }
+    if ($.has(x, "pair_then_flags")) {
+      const y11 = x["pair_then_flags"];
+      if (!Array.isArray(y11) && $.fail(E, "type", p + "/pair_then_flags", e2)) return false;
+      if (Array.isArray(y11)) {
+        if (y11.length > 0) {
+          const y12 = y11[0];
+          if (typeof y12 !== "string" && $.fail(E, "type", p + "/pair_then_flags/0", e5)) return false;
+        }
+        for (let y13 = 1; y13 < y11.length; y13++) {
+          const y14 = y11[y13];
+          const y15 = E && (p + "/pair_then_flags" + "/" + y13);
+          if (typeof y14 !== "boolean" && $.fail(E, "type", y15, e9)) return false;
+        }
+      }
+    }
+    if ($.has(x, "unique_numbers")) {
+      const y16 = x["unique_numbers"];
+      if (!Array.isArray(y16) && $.fail(E, "type", p + "/unique_numbers", e2)) return false;
+      if (Array.isArray(y16)) {
+        for (let y17 = 0; y17 < y16.length; y17++) {
+          const y18 = y16[y17];
+          const y19 = E && (p + "/unique_numbers" + "/" + y17);
+          if (!(typeof y18 === "number" && isFinite(y18)) && $.fail(E, "type", y19, e7)) return false;
+        }
+        const y20 = $.duplicate(y16, ["number"]);
+        if (y20 !== null && $.fail(E, "uniqueItems", p + "/unique_numbers", {i: y20[0], j: y20[1]})) return false;
+      }
+    }
+    if ($.has(x, "unique_any")) {
+      const y21 = x["unique_any"];
+      if (!Array.isArray(y21) && $.fail(E, "type", p + "/unique_any", e2)) return false;
+      if (Array.isArray(y21)) {
+        const y22 = $.duplicate(y21, null);
+        if (y22 !== null && $.fail(E, "uniqueItems", p + "/unique_any", {i: y22[0], j: y22[1]})) return false;
+      }
+    }
+    if ($.has(x, "scores")) {
+      const y23 = x["scores"];
+      if (!Array.isArray(y23) && $.fail(E, "type", p + "/scores", e2)) return false;
+      if (Array.isArray(y23)) {
+        for (let y24 = 0; y24 < y23.length; y24++) {
+          const y25 = y23[y24];
+          const y26 = E && (p + "/scores" + "/" + y24);
+          if (!Number.isInteger(y25) && $.fail(E, "type", y26, e8)) return false;
+        }
+        {
+          const y27 = E && [];
+          if (!$.contains(y23, v2, y27 && (p + "/scores"), y27, 2, 3) && $.fail(E, "contains", p + "/scores", e10, "must contain at least 2 and no more than 3 valid item(s)", undefined, y27)) return false;
+        }
+      }
+    }
+    if ($.has(x, "labels")) {
+      const y28 = x["labels"];
+      if (!Array.isArray(y28) && $.fail(E, "type", p + "/labels", e2)) return false;
+      if (Array.isArray(y28)) {
+        {
+          const y29 = E && [];
+          if (!$.contains(y28, v3, y29 && (p + "/labels"), y29, 1, undefined) && $.fail(E, "contains", p + "/labels", e11, "must contain at least 1 valid item(s)", undefined, y29)) return false;
+        }
+      }
+    }
+    if ($.has(x, "line_items")) {
+      const y30 = x["line_items"];
+      if (!Array.isArray(y30) && $.fail(E, "type", p + "/line_items", e2)) return false;
+      if (Array.isArray(y30)) {
+        for (let y31 = 0; y31 < y30.length; y31++) {
+          const y32 = y30[y31];
+          const y33 = E && (p + "/line_items" + "/" + y31);
+          if (!v1(y32, y33, E) && E === undefined) return false;
+        }
+        const y34 = $.duplicate(y30, null);
+        if (y34 !== null && $.fail(E, "uniqueItems", p + "/line_items", {i: y34[0], j: y34[1]})) return false;
+      }
+    }
+    if ($.has(x, "matrix")) {
+      const y35 = x["matrix"];
+      if (!Array.isArray(y35) && $.fail(E, "type", p + "/matrix", e2)) return false;
+      if (Array.isArray(y35)) {
+        for (let y36 = 0; y36 < y35.length; y36++) {
+          const y37 = y35[y36];
+          const y38 = E && (p + "/matrix" + "/" + y36);
+          if (!Array.isArray(y37) && $.fail(E, "type", y38, e2)) return false;
+          if (Array.isArray(y37)) {
+            if (y37.length < 1 && $.fail(E, "minItems", y38, e3)) return false;
+            for (let y39 = 0; y39 < y37.length; y39++) {
+              const y40 = y37[y39];
+              const y41 = E && (y38 + "/" + y39);
+              if (!(typeof y40 === "number" && isFinite(y40)) && $.fail(E, "type", y41, e7)) return false;
+            }
+          }
+        }
+      }
+    }
+    for (const y42 of Object.keys(x)) {
+      if (y42 === "tags" || y42 === "point" || y42 === "header" || y42 === "pair_then_flags" || y42 === "unique_numbers" || y42 === "unique_any" || y42 === "scores" || y42 === "labels" || y42 === "line_items" || y42 === "matrix") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y42})) return false;
     }
   }
-  const span = spans[n];
-  return eval(text.toString("utf8", span[0], span[1]));
+  return E === undefined || E.length === N;
 }
-function load(n, start, end) {
-  const f = (F[n] = compiled(n, start, end));
-  bind(n, f);
-  return f;
-}
-function stub(n, start, end) {
-  return (x, p, E) => (F[n] ?? load(n, start, end))(x, p, E);
-}
-var v0 = stub(0, 124, 6806), v1 = stub(1, 6807, 8209), v2 = stub(2, 8210, 8510), v3 = stub(3, 8511, 8694);
-function bind(n, f) {
-  switch (n) {
-    case 0: v0 = f; break;
-    case 1: v1 = f; break;
-    case 2: v2 = f; break;
-    case 3: v3 = f; break;
+function v1(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if (!$.has(x, "sku") && $.fail(E, "required", p, e12)) return false;
+    if (!$.has(x, "qty") && $.fail(E, "required", p, e13)) return false;
+    if ($.has(x, "sku")) {
+      const y1 = x["sku"];
+      if (typeof y1 !== "string" && $.fail(E, "type", p + "/sku", e5)) return false;
+    }
+    if ($.has(x, "qty")) {
+      const y2 = x["qty"];
+      if (!Number.isInteger(y2) && $.fail(E, "type", p + "/qty", e8)) return false;
+      if (typeof y2 === "number" && isFinite(y2)) {
+        if (!(y2 >= 1) && $.fail(E, "minimum", p + "/qty", e14)) return false;
+      }
+    }
+    if ($.has(x, "note")) {
+      const y3 = x["note"];
+      if (!((typeof y3 === "string") || (y3 === null)) && $.fail(E, "type", p + "/note", e15)) return false;
+    }
+    if ($.has(x, "gift")) {
+      const y4 = x["gift"];
+      if (typeof y4 !== "boolean" && $.fail(E, "type", p + "/gift", e9)) return false;
+    }
+    for (const y5 of Object.keys(x)) {
+      if (y5 === "sku" || y5 === "qty" || y5 === "note" || y5 === "gift") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y5})) return false;
+    }
   }
+  return E === undefined || E.length === N;
+}
+function v2(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if (!Number.isInteger(x) && $.fail(E, "type", p, e8)) return false;
+  if (typeof x === "number" && isFinite(x)) {
+    if (!(x >= 10) && $.fail(E, "minimum", p, e16)) return false;
+  }
+  return E === undefined || E.length === N;
+}
+function v3(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if (!(x === "urgent") && $.fail(E, "const", p, e17)) return false;
+  return E === undefined || E.length === N;
 }
 module.exports = (runtime) => {
   $ = runtime;

@@ -33,55 +33,215 @@ const e23 = {missingProperty: "legacy_zip"};
 const e24 = {allowedValue: "US"};
 const e25 = {pattern: "^\\d{5}$"};
 const e26 = {pattern: "^[A-Z0-9][A-Z0-9 -]{1,8}[A-Z0-9]$"};
-const F = [];
-let spans = null;
-let text = null;
-function compiled(n, start, end) {
-  const file = __filename.replace(/\.cjs$/, ".functions.js");
-  text ??= require("node:fs").readFileSync(file);
-  const head = `(function v${n}(`;
-  if (text.toString("latin1", start, start + head.length) === head) {
-    return eval(text.toString("utf8", start, end));
-  }
-  if (spans === null) {
-    spans = [];
-    const mark = Buffer.from("\n(function v");
-    let at = text.indexOf(mark);
-    while (at >= 0) {
-      const next = text.indexOf(mark, at + 1);
-      const from = at + mark.length;
-      const number = parseInt(text.toString("latin1", from, from + 12), 10);
-      spans[number] = [at + 1, next < 0 ? text.length : next];
-      at = next;
+function v0(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if (!$.has(x, "customer") && $.fail(E, "required", p, e1)) return false;
+    if (!$.has(x, "shipping") && $.fail(E, "required", p, e2)) return false;
+    if ($.has(x, "gift")) {
+      if (!v5(x, p, E) && E === undefined) return false;
+    }
+    if ($.has(x, "customer")) {
+      const y1 = x["customer"];
+      if (!v3(y1, E && (p + "/customer"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "shipping")) {
+      const y2 = x["shipping"];
+      if (!v1(y2, E && (p + "/shipping"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "payment")) {
+      const y3 = x["payment"];
+      if (!v4(y3, E && (p + "/payment"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "username")) {
+      const y4 = x["username"];
+      if (typeof y4 !== "string" && $.fail(E, "type", p + "/username", e3)) return false;
+      if (v6(y4) && $.fail(E, "not", p + "/username", {}, "must NOT be valid")) return false;
+    }
+    if ($.has(x, "quantity")) {
+      const y5 = x["quantity"];
+      if (!Number.isInteger(y5) && $.fail(E, "type", p + "/quantity", e4)) return false;
+      if (typeof y5 === "number" && isFinite(y5)) {
+        if (!(y5 >= 1) && $.fail(E, "minimum", p + "/quantity", e5)) return false;
+      }
+      if (v7(y5) && $.fail(E, "not", p + "/quantity", {}, "must NOT be valid")) return false;
+    }
+    if ($.has(x, "gift")) {
+      const y6 = x["gift"];
+      if (typeof y6 !== "boolean" && $.fail(E, "type", p + "/gift", e6)) return false;
+    }
+    if ($.has(x, "gift_message")) {
+      const y7 = x["gift_message"];
+      if (typeof y7 !== "string" && $.fail(E, "type", p + "/gift_message", e3)) return false;
+      if (typeof y7 === "string") {
+        if (y7.length < 2 && $.length(y7) < 1 && $.fail(E, "minLength", p + "/gift_message", e7)) return false;
+      }
+    }
+    for (const y8 of Object.keys(x)) {
+      if (y8 === "customer" || y8 === "shipping" || y8 === "payment" || y8 === "username" || y8 === "quantity" || y8 === "gift" || y8 === "gift_message") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y8})) return false;
     }
   }
-  const span = spans[n];
-  return eval(text.toString("utf8", span[0], span[1]));
+  return E === undefined || E.length === N;
 }
-function load(n, start, end) {
-  const f = (F[n] = compiled(n, start, end));
-  bind(n, f);
-  return f;
-}
-function stub(n, start, end) {
-  return (x, p, E) => (F[n] ?? load(n, start, end))(x, p, E);
-}
-var v0 = stub(0, 126, 2530), v1 = stub(1, 2531, 3892), v2 = stub(2, 3893, 4856), v3 = stub(3, 4857, 5676), v4 = stub(4, 5677, 6905), v5 = stub(5, 6906, 7172), v6 = stub(6, 7173, 7370), v7 = stub(7, 7371, 7614), v8 = stub(8, 7615, 7879), v9 = stub(9, 7880, 8291), v10 = stub(10, 8292, 8686), v11 = stub(11, 8687, 9081);
-function bind(n, f) {
-  switch (n) {
-    case 0: v0 = f; break;
-    case 1: v1 = f; break;
-    case 2: v2 = f; break;
-    case 3: v3 = f; break;
-    case 4: v4 = f; break;
-    case 5: v5 = f; break;
-    case 6: v6 = f; break;
-    case 7: v7 = f; break;
-    case 8: v8 = f; break;
-    case 9: v9 = f; break;
-    case 10: v10 = f; break;
-    case 11: v11 = f; break;
+function v1(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if (!$.has(x, "country") && $.fail(E, "required", p, e8)) return false;
+    if (!$.has(x, "postal_code") && $.fail(E, "required", p, e9)) return false;
+    if ($.has(x, "country")) {
+      const y1 = x["country"];
+      if (typeof y1 !== "string" && $.fail(E, "type", p + "/country", e3)) return false;
+      if (typeof y1 === "string") {
+        if (!p0.test(y1) && $.fail(E, "pattern", p + "/country", e10)) return false;
+      }
+    }
+    if ($.has(x, "postal_code")) {
+      const y2 = x["postal_code"];
+      if (typeof y2 !== "string" && $.fail(E, "type", p + "/postal_code", e3)) return false;
+    }
+    if ($.has(x, "legacy_zip")) {
+      const y3 = x["legacy_zip"];
+      if (typeof y3 !== "string" && $.fail(E, "type", p + "/legacy_zip", e3)) return false;
+    }
   }
+  if (v8(x) && $.fail(E, "not", p, {}, "must NOT be valid")) return false;
+  if (v9(x)) {
+    if (!v10(x, p, E) && $.fail(E, "if", p, e11, "must match \"then\" schema")) return false;
+  } else {
+    if (!v11(x, p, E) && $.fail(E, "if", p, e12, "must match \"else\" schema")) return false;
+  }
+  return E === undefined || E.length === N;
+}
+function v2(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if (!$.has(x, "id") && $.fail(E, "required", p, e13)) return false;
+    if ($.has(x, "id")) {
+      const y1 = x["id"];
+      if (typeof y1 !== "string" && $.fail(E, "type", p + "/id", e3)) return false;
+      if (typeof y1 === "string") {
+        if (y1.length < 2 && $.length(y1) < 1 && $.fail(E, "minLength", p + "/id", e7)) return false;
+      }
+    }
+    if ($.has(x, "created_at")) {
+      const y2 = x["created_at"];
+      if (typeof y2 !== "string" && $.fail(E, "type", p + "/created_at", e3)) return false;
+      if (typeof y2 === "string") {
+        if (!$.formats["date-time"](y2) && $.fail(E, "format", p + "/created_at", e14)) return false;
+      }
+    }
+  }
+  return E === undefined || E.length === N;
+}
+function v3(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (!v2(x, p, E) && E === undefined) return false;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if (!$.has(x, "name") && $.fail(E, "required", p, e15)) return false;
+    if ($.has(x, "name")) {
+      const y1 = x["name"];
+      if (typeof y1 !== "string" && $.fail(E, "type", p + "/name", e3)) return false;
+    }
+    if ($.has(x, "vip")) {
+      const y2 = x["vip"];
+      if (typeof y2 !== "boolean" && $.fail(E, "type", p + "/vip", e6)) return false;
+    }
+  }
+  return E === undefined || E.length === N;
+}
+function v4(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if (!$.has(x, "method") && $.fail(E, "required", p, e16)) return false;
+    if ($.has(x, "card_number")) {
+      if (!$.has(x, "billing_zip") && $.fail(E, "dependentRequired", p, e17)) return false;
+    }
+    if ($.has(x, "method")) {
+      const y1 = x["method"];
+      if (typeof y1 !== "string" && $.fail(E, "type", p + "/method", e3)) return false;
+      if (!(y1 === "card" || y1 === "invoice") && $.fail(E, "enum", p + "/method", e18)) return false;
+    }
+    if ($.has(x, "card_number")) {
+      const y2 = x["card_number"];
+      if (typeof y2 !== "string" && $.fail(E, "type", p + "/card_number", e3)) return false;
+      if (typeof y2 === "string") {
+        if (!p1.test(y2) && $.fail(E, "pattern", p + "/card_number", e19)) return false;
+      }
+    }
+    if ($.has(x, "billing_zip")) {
+      const y3 = x["billing_zip"];
+      if (typeof y3 !== "string" && $.fail(E, "type", p + "/billing_zip", e3)) return false;
+    }
+  }
+  return E === undefined || E.length === N;
+}
+function v5(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if (!$.has(x, "gift_message") && $.fail(E, "required", p, e20)) return false;
+  }
+  return E === undefined || E.length === N;
+}
+function v6(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if (!(x === "admin" || x === "root") && $.fail(E, "enum", p, e21)) return false;
+  return E === undefined || E.length === N;
+}
+function v7(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if (typeof x === "number" && isFinite(x)) {
+    if (!$.isMultiple(x, 13) && $.fail(E, "multipleOf", p, e22)) return false;
+  }
+  return E === undefined || E.length === N;
+}
+function v8(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if (!$.has(x, "legacy_zip") && $.fail(E, "required", p, e23)) return false;
+  }
+  return E === undefined || E.length === N;
+}
+function v9(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if (!$.has(x, "country") && $.fail(E, "required", p, e8)) return false;
+    if ($.has(x, "country")) {
+      const y1 = x["country"];
+      if (!(y1 === "US") && $.fail(E, "const", p + "/country", e24)) return false;
+    }
+  }
+  return E === undefined || E.length === N;
+}
+function v10(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if ($.has(x, "postal_code")) {
+      const y1 = x["postal_code"];
+      if (typeof y1 === "string") {
+        if (!p2.test(y1) && $.fail(E, "pattern", p + "/postal_code", e25)) return false;
+      }
+    }
+  }
+  return E === undefined || E.length === N;
+}
+function v11(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if ($.has(x, "postal_code")) {
+      const y1 = x["postal_code"];
+      if (typeof y1 === "string") {
+        if (!p3.test(y1) && $.fail(E, "pattern", p + "/postal_code", e26)) return false;
+      }
+    }
+  }
+  return E === undefined || E.length === N;
 }
 module.exports = (runtime) => {
   $ = runtime;

@@ -13,44 +13,94 @@ const e5 = {type: "boolean"};
 const e6 = {type: ["string", "null"]};
 const e7 = {type: "array"};
 const e8 = {limit: 8};
-const F = [];
-let spans = null;
-let text = null;
-function compiled(n, start, end) {
-  const file = __filename.replace(/\.cjs$/, ".functions.js");
-  text ??= require("node:fs").readFileSync(file);
-  const head = `(function v${n}(`;
-  if (text.toString("latin1", start, start + head.length) === head) {
-    return eval(text.toString("utf8", start, end));
-  }
-  if (spans === null) {
-    spans = [];
-    const mark = Buffer.from("\n(function v");
-    let at = text.indexOf(mark);
-    while (at >= 0) {
-      const next = text.indexOf(mark, at + 1);
-      const from = at + mark.length;
-      const number = parseInt(text.toString("latin1", from, from + 12), 10);
-      spans[number] = [at + 1, next < 0 ? text.length : next];
-      at = next;
+function v0(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if ($.has(x, "id")) {
+      const y1 = x["id"];
+      if (typeof y1 !== "string" && $.fail(E, "type", p + "/id", e1)) return false;
+    }
+    if ($.has(x, "name")) {
+      const y2 = x["name"];
+      if (typeof y2 !== "string" && $.fail(E, "type", p + "/name", e1)) return false;
+    }
+    if ($.has(x, "retries")) {
+      const y3 = x["retries"];
+      if (!Number.isInteger(y3) && $.fail(E, "type", p + "/retries", e2)) return false;
+      if (typeof y3 === "number" && isFinite(y3)) {
+        if (!(y3 >= 0) && $.fail(E, "minimum", p + "/retries", e3)) return false;
+      }
+    }
+    if ($.has(x, "ratio")) {
+      const y4 = x["ratio"];
+      if (!(typeof y4 === "number" && isFinite(y4)) && $.fail(E, "type", p + "/ratio", e4)) return false;
+    }
+    if ($.has(x, "enabled")) {
+      const y5 = x["enabled"];
+      if (typeof y5 !== "boolean" && $.fail(E, "type", p + "/enabled", e5)) return false;
+    }
+    if ($.has(x, "nickname")) {
+      const y6 = x["nickname"];
+      if (!((typeof y6 === "string") || (y6 === null)) && $.fail(E, "type", p + "/nickname", e6)) return false;
+    }
+    if ($.has(x, "limits")) {
+      const y7 = x["limits"];
+      if ((y7 === null || typeof y7 !== "object" || Array.isArray(y7)) && $.fail(E, "type", p + "/limits", e0)) return false;
+      if (y7 !== null && typeof y7 === "object" && !Array.isArray(y7)) {
+        if ($.has(y7, "cpu")) {
+          const y8 = y7["cpu"];
+          if (!(typeof y8 === "number" && isFinite(y8)) && $.fail(E, "type", p + "/limits/cpu", e4)) return false;
+        }
+        if ($.has(y7, "memory_mb")) {
+          const y9 = y7["memory_mb"];
+          if (!Number.isInteger(y9) && $.fail(E, "type", p + "/limits/memory_mb", e2)) return false;
+        }
+        for (const y10 of Object.keys(y7)) {
+          if (y10 === "cpu" || y10 === "memory_mb") continue;
+          if ($.fail(E, "additionalProperties", p + "/limits", {additionalProperty: y10})) return false;
+        }
+      }
+    }
+    if ($.has(x, "tags")) {
+      const y11 = x["tags"];
+      if (!Array.isArray(y11) && $.fail(E, "type", p + "/tags", e7)) return false;
+      if (Array.isArray(y11)) {
+        for (let y12 = 0; y12 < y11.length; y12++) {
+          const y13 = y11[y12];
+          const y14 = E && (p + "/tags" + "/" + y12);
+          if (typeof y13 !== "string" && $.fail(E, "type", y14, e1)) return false;
+        }
+      }
+    }
+    if ($.has(x, "metadata")) {
+      const y15 = x["metadata"];
+      if ((y15 === null || typeof y15 !== "object" || Array.isArray(y15)) && $.fail(E, "type", p + "/metadata", e0)) return false;
+      if (y15 !== null && typeof y15 === "object" && !Array.isArray(y15)) {
+        for (const y16 of Object.keys(y15)) {
+          const y17 = y15[y16];
+          const y18 = E && (p + "/metadata" + "/" + $.esc(y16));
+          if (typeof y17 !== "string" && $.fail(E, "type", y18, e1)) return false;
+        }
+      }
+    }
+    if ($.has(x, "legacy_mode")) {
+      const y19 = x["legacy_mode"];
+      if (typeof y19 !== "boolean" && $.fail(E, "type", p + "/legacy_mode", e5)) return false;
+    }
+    if ($.has(x, "password")) {
+      const y20 = x["password"];
+      if (typeof y20 !== "string" && $.fail(E, "type", p + "/password", e1)) return false;
+      if (typeof y20 === "string") {
+        if (y20.length < 16 && $.length(y20) < 8 && $.fail(E, "minLength", p + "/password", e8)) return false;
+      }
+    }
+    for (const y21 of Object.keys(x)) {
+      if (y21 === "id" || y21 === "name" || y21 === "retries" || y21 === "ratio" || y21 === "enabled" || y21 === "nickname" || y21 === "limits" || y21 === "tags" || y21 === "metadata" || y21 === "legacy_mode" || y21 === "password") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y21})) return false;
     }
   }
-  const span = spans[n];
-  return eval(text.toString("utf8", span[0], span[1]));
-}
-function load(n, start, end) {
-  const f = (F[n] = compiled(n, start, end));
-  bind(n, f);
-  return f;
-}
-function stub(n, start, end) {
-  return (x, p, E) => (F[n] ?? load(n, start, end))(x, p, E);
-}
-var v0 = stub(0, 126, 4193);
-function bind(n, f) {
-  switch (n) {
-    case 0: v0 = f; break;
-  }
+  return E === undefined || E.length === N;
 }
 module.exports = (runtime) => {
   $ = runtime;

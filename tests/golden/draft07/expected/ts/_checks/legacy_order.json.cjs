@@ -20,48 +20,148 @@ const e12 = {limit: 1};
 const e13 = {limit: 50};
 const e14 = {missingProperty: "tracking_number"};
 const e15 = {limit: 6};
-const F = [];
-let spans = null;
-let text = null;
-function compiled(n, start, end) {
-  const file = __filename.replace(/\.cjs$/, ".functions.js");
-  text ??= require("node:fs").readFileSync(file);
-  const head = `(function v${n}(`;
-  if (text.toString("latin1", start, start + head.length) === head) {
-    return eval(text.toString("utf8", start, end));
-  }
-  if (spans === null) {
-    spans = [];
-    const mark = Buffer.from("\n(function v");
-    let at = text.indexOf(mark);
-    while (at >= 0) {
-      const next = text.indexOf(mark, at + 1);
-      const from = at + mark.length;
-      const number = parseInt(text.toString("latin1", from, from + 12), 10);
-      spans[number] = [at + 1, next < 0 ? text.length : next];
-      at = next;
+function v0(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if (!$.has(x, "customer_name") && $.fail(E, "required", p, e1)) return false;
+    if ($.has(x, "credit_card")) {
+      if (!$.has(x, "billing_address") && $.fail(E, "dependencies", p, e2)) return false;
+    }
+    if ($.has(x, "shipping_method")) {
+      if (!v4(x, p, E) && E === undefined) return false;
+    }
+    if ($.has(x, "customer_name")) {
+      const y1 = x["customer_name"];
+      if (!v3(y1, E && (p + "/customer_name"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "nickname")) {
+      const y2 = x["nickname"];
+      if (!v3(y2, E && (p + "/nickname"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "memo")) {
+      const y3 = x["memo"];
+      if (!v2(y3, E && (p + "/memo"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "coordinates")) {
+      const y4 = x["coordinates"];
+      if (!Array.isArray(y4) && $.fail(E, "type", p + "/coordinates", e3)) return false;
+      if (Array.isArray(y4)) {
+        if (y4.length > 0) {
+          const y5 = y4[0];
+          if (!(typeof y5 === "number" && isFinite(y5)) && $.fail(E, "type", p + "/coordinates/0", e4)) return false;
+        }
+        if (y4.length > 1) {
+          const y6 = y4[1];
+          if (!(typeof y6 === "number" && isFinite(y6)) && $.fail(E, "type", p + "/coordinates/1", e4)) return false;
+        }
+        if (y4.length > 2 && $.fail(E, "additionalItems", p + "/coordinates", e5)) return false;
+      }
+    }
+    if ($.has(x, "record")) {
+      const y7 = x["record"];
+      if (!Array.isArray(y7) && $.fail(E, "type", p + "/record", e3)) return false;
+      if (Array.isArray(y7)) {
+        if (y7.length > 0) {
+          const y8 = y7[0];
+          if (typeof y8 !== "string" && $.fail(E, "type", p + "/record/0", e6)) return false;
+        }
+        if (y7.length > 1) {
+          const y9 = y7[1];
+          if (typeof y9 !== "boolean" && $.fail(E, "type", p + "/record/1", e7)) return false;
+        }
+        for (let y10 = 2; y10 < y7.length; y10++) {
+          const y11 = y7[y10];
+          const y12 = E && (p + "/record" + "/" + y10);
+          if (!Number.isInteger(y11) && $.fail(E, "type", y12, e8)) return false;
+        }
+      }
+    }
+    if ($.has(x, "items")) {
+      const y13 = x["items"];
+      if (!Array.isArray(y13) && $.fail(E, "type", p + "/items", e3)) return false;
+      if (Array.isArray(y13)) {
+        for (let y14 = 0; y14 < y13.length; y14++) {
+          const y15 = y13[y14];
+          const y16 = E && (p + "/items" + "/" + y14);
+          if (!v1(y15, y16, E) && E === undefined) return false;
+        }
+      }
+    }
+    if ($.has(x, "credit_card")) {
+      const y17 = x["credit_card"];
+      if (typeof y17 !== "string" && $.fail(E, "type", p + "/credit_card", e6)) return false;
+    }
+    if ($.has(x, "billing_address")) {
+      const y18 = x["billing_address"];
+      if (typeof y18 !== "string" && $.fail(E, "type", p + "/billing_address", e6)) return false;
+    }
+    if ($.has(x, "shipping_method")) {
+      const y19 = x["shipping_method"];
+      if (typeof y19 !== "string" && $.fail(E, "type", p + "/shipping_method", e6)) return false;
+    }
+    if ($.has(x, "tracking_number")) {
+      const y20 = x["tracking_number"];
+      if (typeof y20 !== "string" && $.fail(E, "type", p + "/tracking_number", e6)) return false;
+    }
+    for (const y21 of Object.keys(x)) {
+      if (y21 === "customer_name" || y21 === "nickname" || y21 === "memo" || y21 === "coordinates" || y21 === "record" || y21 === "items" || y21 === "credit_card" || y21 === "billing_address" || y21 === "shipping_method" || y21 === "tracking_number") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y21})) return false;
     }
   }
-  const span = spans[n];
-  return eval(text.toString("utf8", span[0], span[1]));
+  return E === undefined || E.length === N;
 }
-function load(n, start, end) {
-  const f = (F[n] = compiled(n, start, end));
-  bind(n, f);
-  return f;
-}
-function stub(n, start, end) {
-  return (x, p, E) => (F[n] ?? load(n, start, end))(x, p, E);
-}
-var v0 = stub(0, 130, 4120), v1 = stub(1, 4121, 5095), v2 = stub(2, 5096, 5336), v3 = stub(3, 5337, 5737), v4 = stub(4, 5738, 6252);
-function bind(n, f) {
-  switch (n) {
-    case 0: v0 = f; break;
-    case 1: v1 = f; break;
-    case 2: v2 = f; break;
-    case 3: v3 = f; break;
-    case 4: v4 = f; break;
+function v1(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if (!$.has(x, "sku") && $.fail(E, "required", p, e9)) return false;
+    if ($.has(x, "sku")) {
+      const y1 = x["sku"];
+      if (typeof y1 !== "string" && $.fail(E, "type", p + "/sku", e6)) return false;
+    }
+    if ($.has(x, "qty")) {
+      const y2 = x["qty"];
+      if (!Number.isInteger(y2) && $.fail(E, "type", p + "/qty", e8)) return false;
+      if (typeof y2 === "number" && isFinite(y2)) {
+        if (!(y2 >= 1) && $.fail(E, "minimum", p + "/qty", e10)) return false;
+      }
+    }
+    for (const y3 of Object.keys(x)) {
+      if (y3 === "sku" || y3 === "qty") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y3})) return false;
+    }
   }
+  return E === undefined || E.length === N;
+}
+function v2(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if (typeof x === "string") {
+    if (x.length > 20 && $.length(x) > 20 && $.fail(E, "maxLength", p, e11)) return false;
+  }
+  return E === undefined || E.length === N;
+}
+function v3(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if (typeof x !== "string" && $.fail(E, "type", p, e6)) return false;
+  if (typeof x === "string") {
+    if (x.length < 2 && $.length(x) < 1 && $.fail(E, "minLength", p, e12)) return false;
+    if (x.length > 50 && $.length(x) > 50 && $.fail(E, "maxLength", p, e13)) return false;
+  }
+  return E === undefined || E.length === N;
+}
+function v4(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if (!$.has(x, "tracking_number") && $.fail(E, "required", p, e14)) return false;
+    if ($.has(x, "tracking_number")) {
+      const y1 = x["tracking_number"];
+      if (typeof y1 === "string") {
+        if (y1.length < 12 && $.length(y1) < 6 && $.fail(E, "minLength", p + "/tracking_number", e15)) return false;
+      }
+    }
+  }
+  return E === undefined || E.length === N;
 }
 module.exports = (runtime) => {
   $ = runtime;

@@ -26,48 +26,82 @@ const e11 = {allowedValues: c4};
 const e12 = {type: "integer"};
 const e13 = {allowedValues: c5};
 const e14 = {allowedValues: c6};
-const F = [];
-let spans = null;
-let text = null;
-function compiled(n, start, end) {
-  const file = __filename.replace(/\.cjs$/, ".functions.js");
-  text ??= require("node:fs").readFileSync(file);
-  const head = `(function v${n}(`;
-  if (text.toString("latin1", start, start + head.length) === head) {
-    return eval(text.toString("utf8", start, end));
-  }
-  if (spans === null) {
-    spans = [];
-    const mark = Buffer.from("\n(function v");
-    let at = text.indexOf(mark);
-    while (at >= 0) {
-      const next = text.indexOf(mark, at + 1);
-      const from = at + mark.length;
-      const number = parseInt(text.toString("latin1", from, from + 12), 10);
-      spans[number] = [at + 1, next < 0 ? text.length : next];
-      at = next;
+function v0(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if (!$.has(x, "color") && $.fail(E, "required", p, e1)) return false;
+    if (!$.has(x, "version") && $.fail(E, "required", p, e2)) return false;
+    if ($.has(x, "color")) {
+      const y1 = x["color"];
+      if (!v1(y1, E && (p + "/color"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "priority")) {
+      const y2 = x["priority"];
+      if (!v3(y2, E && (p + "/priority"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "mixed")) {
+      const y3 = x["mixed"];
+      if (!v2(y3, E && (p + "/mixed"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "quoted")) {
+      const y4 = x["quoted"];
+      if (!v4(y4, E && (p + "/quoted"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "inline_size")) {
+      const y5 = x["inline_size"];
+      if (typeof y5 !== "string" && $.fail(E, "type", p + "/inline_size", e3)) return false;
+      if (!(y5 === "S" || y5 === "M" || y5 === "L" || y5 === "XL") && $.fail(E, "enum", p + "/inline_size", e4)) return false;
+    }
+    if ($.has(x, "version")) {
+      const y6 = x["version"];
+      if (!(y6 === "v1") && $.fail(E, "const", p + "/version", e5)) return false;
+    }
+    if ($.has(x, "rate")) {
+      const y7 = x["rate"];
+      if (!(y7 === 0.5) && $.fail(E, "const", p + "/rate", e6)) return false;
+    }
+    if ($.has(x, "scale")) {
+      const y8 = x["scale"];
+      if (!(y8 === 1) && $.fail(E, "const", p + "/scale", e7)) return false;
+    }
+    if ($.has(x, "origin")) {
+      const y9 = x["origin"];
+      if (!($.equal(y9, c1)) && $.fail(E, "const", p + "/origin", e8)) return false;
+    }
+    if ($.has(x, "enabled")) {
+      const y10 = x["enabled"];
+      if (!(y10 === false) && $.fail(E, "enum", p + "/enabled", e9)) return false;
+    }
+    for (const y11 of Object.keys(x)) {
+      if (y11 === "color" || y11 === "priority" || y11 === "mixed" || y11 === "quoted" || y11 === "inline_size" || y11 === "version" || y11 === "rate" || y11 === "scale" || y11 === "origin" || y11 === "enabled") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y11})) return false;
     }
   }
-  const span = spans[n];
-  return eval(text.toString("utf8", span[0], span[1]));
+  return E === undefined || E.length === N;
 }
-function load(n, start, end) {
-  const f = (F[n] = compiled(n, start, end));
-  bind(n, f);
-  return f;
+function v1(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if (typeof x !== "string" && $.fail(E, "type", p, e3)) return false;
+  if (!(x === "red" || x === "green" || x === "blue") && $.fail(E, "enum", p, e10)) return false;
+  return E === undefined || E.length === N;
 }
-function stub(n, start, end) {
-  return (x, p, E) => (F[n] ?? load(n, start, end))(x, p, E);
+function v2(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if (!(x === 1 || x === "one" || x === null) && $.fail(E, "enum", p, e11)) return false;
+  return E === undefined || E.length === N;
 }
-var v0 = stub(0, 125, 2525), v1 = stub(1, 2526, 2809), v2 = stub(2, 2810, 3014), v3 = stub(3, 3015, 3283), v4 = stub(4, 3284, 3637);
-function bind(n, f) {
-  switch (n) {
-    case 0: v0 = f; break;
-    case 1: v1 = f; break;
-    case 2: v2 = f; break;
-    case 3: v3 = f; break;
-    case 4: v4 = f; break;
-  }
+function v3(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if (!Number.isInteger(x) && $.fail(E, "type", p, e12)) return false;
+  if (!(x === 1 || x === 2 || x === 3) && $.fail(E, "enum", p, e13)) return false;
+  return E === undefined || E.length === N;
+}
+function v4(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if (typeof x !== "string" && $.fail(E, "type", p, e3)) return false;
+  if (!(x === "say \"hi\"" || x === "line1\nline2" || x === "back\\slash" || x === "it's" || x === "tab\there" || x === "") && $.fail(E, "enum", p, e14)) return false;
+  return E === undefined || E.length === N;
 }
 module.exports = (runtime) => {
   $ = runtime;

@@ -16,50 +16,142 @@ const e7 = {allowedValue: "circle"};
 const e8 = {type: "number"};
 const e9 = {allowedValue: "square"};
 const e10 = {missingProperty: "name"};
-const F = [];
-let spans = null;
-let text = null;
-function compiled(n, start, end) {
-  const file = __filename.replace(/\.cjs$/, ".functions.js");
-  text ??= require("node:fs").readFileSync(file);
-  const head = `(function v${n}(`;
-  if (text.toString("latin1", start, start + head.length) === head) {
-    return eval(text.toString("utf8", start, end));
-  }
-  if (spans === null) {
-    spans = [];
-    const mark = Buffer.from("\n(function v");
-    let at = text.indexOf(mark);
-    while (at >= 0) {
-      const next = text.indexOf(mark, at + 1);
-      const from = at + mark.length;
-      const number = parseInt(text.toString("latin1", from, from + 12), 10);
-      spans[number] = [at + 1, next < 0 ? text.length : next];
-      at = next;
+function v0(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if ($.has(x, "name")) {
+      const y1 = x["name"];
+      if (typeof y1 !== "string" && $.fail(E, "type", p + "/name", e1)) return false;
+    }
+    if ($.has(x, "mode")) {
+      const y2 = x["mode"];
+      if (!(y2 === "inline" || y2 === "pipeline") && $.fail(E, "enum", p + "/mode", e2)) return false;
+    }
+    if ($.has(x, "clean")) {
+      const y3 = x["clean"];
+      if (typeof y3 !== "string" && $.fail(E, "type", p + "/clean", e1)) return false;
+    }
+    if ($.has(x, "released")) {
+      const y4 = x["released"];
+      if (typeof y4 !== "string" && $.fail(E, "type", p + "/released", e1)) return false;
+      if (typeof y4 === "string") {
+        if (!p0.test(y4) && $.fail(E, "pattern", p + "/released", e3)) return false;
+      }
+    }
+    if ($.has(x, "job")) {
+      const y5 = x["job"];
+      if ((y5 === null || typeof y5 !== "object" || Array.isArray(y5)) && $.fail(E, "type", p + "/job", e0)) return false;
+      if (y5 !== null && typeof y5 === "object" && !Array.isArray(y5)) {
+        if ($.has(y5, "id")) {
+          const y6 = y5["id"];
+          if (typeof y6 !== "string" && $.fail(E, "type", p + "/job/id", e1)) return false;
+        }
+      }
+    }
+    if ($.has(x, "steps")) {
+      const y7 = x["steps"];
+      if (!Array.isArray(y7) && $.fail(E, "type", p + "/steps", e4)) return false;
+      if (Array.isArray(y7)) {
+        for (let y8 = 0; y8 < y7.length; y8++) {
+          const y9 = y7[y8];
+          const y10 = E && (p + "/steps" + "/" + y8);
+          if ((y9 === null || typeof y9 !== "object" || Array.isArray(y9)) && $.fail(E, "type", y10, e0)) return false;
+          if (y9 !== null && typeof y9 === "object" && !Array.isArray(y9)) {
+            if (!$.has(y9, "run") && $.fail(E, "required", y10, e5)) return false;
+            if ($.has(y9, "run")) {
+              const y11 = y9["run"];
+              if (typeof y11 !== "string" && $.fail(E, "type", y10 + "/run", e1)) return false;
+            }
+          }
+        }
+      }
+    }
+    if ($.has(x, "plugin")) {
+      const y12 = x["plugin"];
+      if (!v4(y12, E && (p + "/plugin"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "shape")) {
+      const y13 = x["shape"];
+      if ((y13 === null || typeof y13 !== "object" || Array.isArray(y13)) && $.fail(E, "type", p + "/shape", e0)) return false;
+      if (y13 !== null && typeof y13 === "object" && !Array.isArray(y13)) {
+        {
+          const y14 = y13["kind"];
+          if (typeof y14 === "string" && (y14 === "circle")) {
+            if (!v5(y13, E && (p + "/shape"), E) && E === undefined) return false;
+          } else if (typeof y14 === "string" && (y14 === "square")) {
+            if (!v6(y13, E && (p + "/shape"), E) && E === undefined) return false;
+          } else if (typeof y14 === "string") {
+            if ($.fail(E, "discriminator", p + "/shape", {error: "mapping", tag: "kind", tagValue: y14})) return false;
+          } else {
+            if ($.fail(E, "discriminator", p + "/shape", {error: "tag", tag: "kind", tagValue: y14})) return false;
+          }
+        }
+      }
     }
   }
-  const span = spans[n];
-  return eval(text.toString("utf8", span[0], span[1]));
+  return E === undefined || E.length === N;
 }
-function load(n, start, end) {
-  const f = (F[n] = compiled(n, start, end));
-  bind(n, f);
-  return f;
-}
-function stub(n, start, end) {
-  return (x, p, E) => (F[n] ?? load(n, start, end))(x, p, E);
-}
-var v0 = stub(0, 125, 3491), v1 = stub(1, 3492, 4159), v2 = stub(2, 4160, 4194), v3 = stub(3, 4195, 4871), v4 = stub(4, 4872, 5385), v5 = stub(5, 5386, 5659), v6 = stub(6, 5660, 5933);
-function bind(n, f) {
-  switch (n) {
-    case 0: v0 = f; break;
-    case 1: v1 = f; break;
-    case 2: v2 = f; break;
-    case 3: v3 = f; break;
-    case 4: v4 = f; break;
-    case 5: v5 = f; break;
-    case 6: v6 = f; break;
+function v1(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if (!$.has(x, "kind") && $.fail(E, "required", p, e6)) return false;
+    if ($.has(x, "kind")) {
+      const y1 = x["kind"];
+      if (!(y1 === "circle") && $.fail(E, "const", p + "/kind", e7)) return false;
+    }
+    if ($.has(x, "r")) {
+      const y2 = x["r"];
+      if (!(typeof y2 === "number" && isFinite(y2)) && $.fail(E, "type", p + "/r", e8)) return false;
+    }
   }
+  return E === undefined || E.length === N;
+}
+function v2() {
+  return true;
+}
+function v3(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if (!$.has(x, "kind") && $.fail(E, "required", p, e6)) return false;
+    if ($.has(x, "kind")) {
+      const y1 = x["kind"];
+      if (!(y1 === "square") && $.fail(E, "const", p + "/kind", e9)) return false;
+    }
+    if ($.has(x, "side")) {
+      const y2 = x["side"];
+      if (!(typeof y2 === "number" && isFinite(y2)) && $.fail(E, "type", p + "/side", e8)) return false;
+    }
+  }
+  return E === undefined || E.length === N;
+}
+function v4(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if (!$.has(x, "name") && $.fail(E, "required", p, e10)) return false;
+    if ($.has(x, "name")) {
+      const y1 = x["name"];
+      if (typeof y1 !== "string" && $.fail(E, "type", p + "/name", e1)) return false;
+    }
+  }
+  return E === undefined || E.length === N;
+}
+function v5(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v5, x, p, E);
+  if (R !== undefined) return R;
+  if (!v1(x, p, E) && E === undefined) return false;
+  return E === undefined || $.keep(v5, x, p, E, N);
+}
+function v6(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v6, x, p, E);
+  if (R !== undefined) return R;
+  if (!v3(x, p, E) && E === undefined) return false;
+  return E === undefined || $.keep(v6, x, p, E, N);
 }
 module.exports = (runtime) => {
   $ = runtime;

@@ -14,45 +14,93 @@ const e5 = {type: "boolean"};
 const e6 = {allowedValue: "a \"\"\" b"};
 const e7 = {pattern: "^[^\"'\\\\`$]*$"};
 const e8 = {allowedValues: c0};
-const F = [];
-let spans = null;
-let text = null;
-function compiled(n, start, end) {
-  const file = __filename.replace(/\.cjs$/, ".functions.js");
-  text ??= require("node:fs").readFileSync(file);
-  const head = `(function v${n}(`;
-  if (text.toString("latin1", start, start + head.length) === head) {
-    return eval(text.toString("utf8", start, end));
-  }
-  if (spans === null) {
-    spans = [];
-    const mark = Buffer.from("\n(function v");
-    let at = text.indexOf(mark);
-    while (at >= 0) {
-      const next = text.indexOf(mark, at + 1);
-      const from = at + mark.length;
-      const number = parseInt(text.toString("latin1", from, from + 12), 10);
-      spans[number] = [at + 1, next < 0 ? text.length : next];
-      at = next;
+function v0(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if (!$.has(x, "class") && $.fail(E, "required", p, e1)) return false;
+    if (!$.has(x, "__proto__") && $.fail(E, "required", p, e2)) return false;
+    if ($.has(x, "class")) {
+      const y1 = x["class"];
+      if (typeof y1 !== "string" && $.fail(E, "type", p + "/class", e3)) return false;
+    }
+    if ($.has(x, "import")) {
+      const y2 = x["import"];
+      if (typeof y2 !== "string" && $.fail(E, "type", p + "/import", e3)) return false;
+    }
+    if ($.has(x, "def")) {
+      const y3 = x["def"];
+      if (!Number.isInteger(y3) && $.fail(E, "type", p + "/def", e4)) return false;
+    }
+    if ($.has(x, "None")) {
+      const y4 = x["None"];
+      if (typeof y4 !== "boolean" && $.fail(E, "type", p + "/None", e5)) return false;
+    }
+    if ($.has(x, "__init__")) {
+      const y5 = x["__init__"];
+      if (typeof y5 !== "string" && $.fail(E, "type", p + "/__init__", e3)) return false;
+    }
+    if ($.has(x, "model_config")) {
+      const y6 = x["model_config"];
+      if (typeof y6 !== "string" && $.fail(E, "type", p + "/model_config", e3)) return false;
+    }
+    if ($.has(x, "model_dump")) {
+      const y7 = x["model_dump"];
+      if (!Number.isInteger(y7) && $.fail(E, "type", p + "/model_dump", e4)) return false;
+    }
+    if ($.has(x, "a\"b")) {
+      const y8 = x["a\"b"];
+      if (typeof y8 !== "string" && $.fail(E, "type", p + "/a\"b", e3)) return false;
+    }
+    if ($.has(x, "new\nline")) {
+      const y9 = x["new\nline"];
+      if (typeof y9 !== "string" && $.fail(E, "type", p + "/new\nline", e3)) return false;
+    }
+    if ($.has(x, "constructor")) {
+      const y10 = x["constructor"];
+      if (typeof y10 !== "string" && $.fail(E, "type", p + "/constructor", e3)) return false;
+    }
+    if ($.has(x, "toString")) {
+      const y11 = x["toString"];
+      if (typeof y11 !== "string" && $.fail(E, "type", p + "/toString", e3)) return false;
+    }
+    if ($.has(x, "level")) {
+      const y12 = x["level"];
+      if (!v1(y12, E && (p + "/level"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "marker")) {
+      const y13 = x["marker"];
+      if (!(y13 === "a \"\"\" b") && $.fail(E, "const", p + "/marker", e6)) return false;
+    }
+    if ($.has(x, "greeting")) {
+      const y14 = x["greeting"];
+      if (typeof y14 !== "string" && $.fail(E, "type", p + "/greeting", e3)) return false;
+    }
+    if ($.has(x, "safe_text")) {
+      const y15 = x["safe_text"];
+      if (typeof y15 !== "string" && $.fail(E, "type", p + "/safe_text", e3)) return false;
+      if (typeof y15 === "string") {
+        if (!p0.test(y15) && $.fail(E, "pattern", p + "/safe_text", e7)) return false;
+      }
+    }
+    for (const y16 of Object.keys(x)) {
+      if (!p1.test(y16)) continue;
+      const y17 = x[y16];
+      const y18 = E && (p + "/" + $.esc(y16));
+      if (typeof y17 !== "string" && $.fail(E, "type", y18, e3)) return false;
+    }
+    for (const y19 of Object.keys(x)) {
+      if (y19 === "class" || y19 === "import" || y19 === "def" || y19 === "None" || y19 === "__init__" || y19 === "model_config" || y19 === "model_dump" || y19 === "a\"b" || y19 === "new\nline" || y19 === "constructor" || y19 === "toString" || y19 === "level" || y19 === "marker" || y19 === "greeting" || y19 === "safe_text" || p1.test(y19)) continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y19})) return false;
     }
   }
-  const span = spans[n];
-  return eval(text.toString("utf8", span[0], span[1]));
+  return E === undefined || E.length === N;
 }
-function load(n, start, end) {
-  const f = (F[n] = compiled(n, start, end));
-  bind(n, f);
-  return f;
-}
-function stub(n, start, end) {
-  return (x, p, E) => (F[n] ?? load(n, start, end))(x, p, E);
-}
-var v0 = stub(0, 131, 3791), v1 = stub(1, 3792, 4270);
-function bind(n, f) {
-  switch (n) {
-    case 0: v0 = f; break;
-    case 1: v1 = f; break;
-  }
+function v1(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if (typeof x !== "string" && $.fail(E, "type", p, e3)) return false;
+  if (!(x === "say \"hi\"" || x === "it's" || x === "back\\slash" || x === "new\nline" || x === "*/ close" || x === "${injection}" || x === "`tick`" || x === "\"\"\"" || x === "</script>" || x === "NONE" || x === "None" || x === "class" || x === "") && $.fail(E, "enum", p, e8)) return false;
+  return E === undefined || E.length === N;
 }
 module.exports = (runtime) => {
   $ = runtime;

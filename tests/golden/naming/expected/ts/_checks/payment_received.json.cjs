@@ -17,47 +17,155 @@ const e9 = {missingProperty: "sku"};
 const e10 = {missingProperty: "zip"};
 const e11 = {missingProperty: "iban"};
 const e12 = {missingProperty: "city"};
-const F = [];
-let spans = null;
-let text = null;
-function compiled(n, start, end) {
-  const file = __filename.replace(/\.cjs$/, ".functions.js");
-  text ??= require("node:fs").readFileSync(file);
-  const head = `(function v${n}(`;
-  if (text.toString("latin1", start, start + head.length) === head) {
-    return eval(text.toString("utf8", start, end));
-  }
-  if (spans === null) {
-    spans = [];
-    const mark = Buffer.from("\n(function v");
-    let at = text.indexOf(mark);
-    while (at >= 0) {
-      const next = text.indexOf(mark, at + 1);
-      const from = at + mark.length;
-      const number = parseInt(text.toString("latin1", from, from + 12), 10);
-      spans[number] = [at + 1, next < 0 ? text.length : next];
-      at = next;
+function v0(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if (!$.has(x, "payment_id") && $.fail(E, "required", p, e1)) return false;
+    if (!$.has(x, "userId") && $.fail(E, "required", p, e2)) return false;
+    if (!$.has(x, "user_id") && $.fail(E, "required", p, e3)) return false;
+    if ($.has(x, "payment_id")) {
+      const y1 = x["payment_id"];
+      if (typeof y1 !== "string" && $.fail(E, "type", p + "/payment_id", e4)) return false;
+    }
+    if ($.has(x, "userId")) {
+      const y2 = x["userId"];
+      if (typeof y2 !== "string" && $.fail(E, "type", p + "/userId", e4)) return false;
+    }
+    if ($.has(x, "user_id")) {
+      const y3 = x["user_id"];
+      if (!Number.isInteger(y3) && $.fail(E, "type", p + "/user_id", e5)) return false;
+    }
+    if ($.has(x, "shipping")) {
+      const y4 = x["shipping"];
+      if (!v3(y4, E && (p + "/shipping"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "billing")) {
+      const y5 = x["billing"];
+      if (!v2(y5, E && (p + "/billing"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "postal")) {
+      const y6 = x["postal"];
+      if (!v1(y6, E && (p + "/postal"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "payer")) {
+      const y7 = x["payer"];
+      if ((y7 === null || typeof y7 !== "object" || Array.isArray(y7)) && $.fail(E, "type", p + "/payer", e0)) return false;
+      if (y7 !== null && typeof y7 === "object" && !Array.isArray(y7)) {
+        if (!$.has(y7, "name") && $.fail(E, "required", p + "/payer", e6)) return false;
+        if ($.has(y7, "name")) {
+          const y8 = y7["name"];
+          if (typeof y8 !== "string" && $.fail(E, "type", p + "/payer/name", e4)) return false;
+        }
+        if ($.has(y7, "contact")) {
+          const y9 = y7["contact"];
+          if ((y9 === null || typeof y9 !== "object" || Array.isArray(y9)) && $.fail(E, "type", p + "/payer/contact", e0)) return false;
+          if (y9 !== null && typeof y9 === "object" && !Array.isArray(y9)) {
+            if (!$.has(y9, "email") && $.fail(E, "required", p + "/payer/contact", e7)) return false;
+            if ($.has(y9, "email")) {
+              const y10 = y9["email"];
+              if (typeof y10 !== "string" && $.fail(E, "type", p + "/payer/contact/email", e4)) return false;
+            }
+            if ($.has(y9, "phone")) {
+              const y11 = y9["phone"];
+              if (typeof y11 !== "string" && $.fail(E, "type", p + "/payer/contact/phone", e4)) return false;
+            }
+            for (const y12 of Object.keys(y9)) {
+              if (y12 === "email" || y12 === "phone") continue;
+              if ($.fail(E, "additionalProperties", p + "/payer/contact", {additionalProperty: y12})) return false;
+            }
+          }
+        }
+        for (const y13 of Object.keys(y7)) {
+          if (y13 === "name" || y13 === "contact") continue;
+          if ($.fail(E, "additionalProperties", p + "/payer", {additionalProperty: y13})) return false;
+        }
+      }
+    }
+    if ($.has(x, "line_items")) {
+      const y14 = x["line_items"];
+      if (!Array.isArray(y14) && $.fail(E, "type", p + "/line_items", e8)) return false;
+      if (Array.isArray(y14)) {
+        for (let y15 = 0; y15 < y14.length; y15++) {
+          const y16 = y14[y15];
+          const y17 = E && (p + "/line_items" + "/" + y15);
+          if ((y16 === null || typeof y16 !== "object" || Array.isArray(y16)) && $.fail(E, "type", y17, e0)) return false;
+          if (y16 !== null && typeof y16 === "object" && !Array.isArray(y16)) {
+            if (!$.has(y16, "sku") && $.fail(E, "required", y17, e9)) return false;
+            if ($.has(y16, "sku")) {
+              const y18 = y16["sku"];
+              if (typeof y18 !== "string" && $.fail(E, "type", y17 + "/sku", e4)) return false;
+            }
+            if ($.has(y16, "qty")) {
+              const y19 = y16["qty"];
+              if (!Number.isInteger(y19) && $.fail(E, "type", y17 + "/qty", e5)) return false;
+            }
+            for (const y20 of Object.keys(y16)) {
+              if (y20 === "sku" || y20 === "qty") continue;
+              if ($.fail(E, "additionalProperties", y17, {additionalProperty: y20})) return false;
+            }
+          }
+        }
+      }
+    }
+    for (const y21 of Object.keys(x)) {
+      if (y21 === "payment_id" || y21 === "userId" || y21 === "user_id" || y21 === "shipping" || y21 === "billing" || y21 === "postal" || y21 === "payer" || y21 === "line_items") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y21})) return false;
     }
   }
-  const span = spans[n];
-  return eval(text.toString("utf8", span[0], span[1]));
+  return E === undefined || E.length === N;
 }
-function load(n, start, end) {
-  const f = (F[n] = compiled(n, start, end));
-  bind(n, f);
-  return f;
-}
-function stub(n, start, end) {
-  return (x, p, E) => (F[n] ?? load(n, start, end))(x, p, E);
-}
-var v0 = stub(0, 134, 4949), v1 = stub(1, 4950, 5626), v2 = stub(2, 5627, 6308), v3 = stub(3, 6309, 7163);
-function bind(n, f) {
-  switch (n) {
-    case 0: v0 = f; break;
-    case 1: v1 = f; break;
-    case 2: v2 = f; break;
-    case 3: v3 = f; break;
+function v1(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if (!$.has(x, "zip") && $.fail(E, "required", p, e10)) return false;
+    if ($.has(x, "zip")) {
+      const y1 = x["zip"];
+      if (typeof y1 !== "string" && $.fail(E, "type", p + "/zip", e4)) return false;
+    }
+    for (const y2 of Object.keys(x)) {
+      if (y2 === "zip") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y2})) return false;
+    }
   }
+  return E === undefined || E.length === N;
+}
+function v2(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if (!$.has(x, "iban") && $.fail(E, "required", p, e11)) return false;
+    if ($.has(x, "iban")) {
+      const y1 = x["iban"];
+      if (typeof y1 !== "string" && $.fail(E, "type", p + "/iban", e4)) return false;
+    }
+    for (const y2 of Object.keys(x)) {
+      if (y2 === "iban") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y2})) return false;
+    }
+  }
+  return E === undefined || E.length === N;
+}
+function v3(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if (!$.has(x, "city") && $.fail(E, "required", p, e12)) return false;
+    if ($.has(x, "street")) {
+      const y1 = x["street"];
+      if (typeof y1 !== "string" && $.fail(E, "type", p + "/street", e4)) return false;
+    }
+    if ($.has(x, "city")) {
+      const y2 = x["city"];
+      if (typeof y2 !== "string" && $.fail(E, "type", p + "/city", e4)) return false;
+    }
+    for (const y3 of Object.keys(x)) {
+      if (y3 === "street" || y3 === "city") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y3})) return false;
+    }
+  }
+  return E === undefined || E.length === N;
 }
 module.exports = (runtime) => {
   $ = runtime;

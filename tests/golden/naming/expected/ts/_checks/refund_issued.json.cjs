@@ -7,44 +7,29 @@ let $, r0, r1;
 const e0 = {type: "object"};
 const e1 = {missingProperty: "payment"};
 const e2 = {type: "string"};
-const F = [];
-let spans = null;
-let text = null;
-function compiled(n, start, end) {
-  const file = __filename.replace(/\.cjs$/, ".functions.js");
-  text ??= require("node:fs").readFileSync(file);
-  const head = `(function v${n}(`;
-  if (text.toString("latin1", start, start + head.length) === head) {
-    return eval(text.toString("utf8", start, end));
-  }
-  if (spans === null) {
-    spans = [];
-    const mark = Buffer.from("\n(function v");
-    let at = text.indexOf(mark);
-    while (at >= 0) {
-      const next = text.indexOf(mark, at + 1);
-      const from = at + mark.length;
-      const number = parseInt(text.toString("latin1", from, from + 12), 10);
-      spans[number] = [at + 1, next < 0 ? text.length : next];
-      at = next;
+function v0(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if (!$.has(x, "payment") && $.fail(E, "required", p, e1)) return false;
+    if ($.has(x, "payment")) {
+      const y1 = x["payment"];
+      if (!r0(y1, E && (p + "/payment"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "ship_to")) {
+      const y2 = x["ship_to"];
+      if (!r1(y2, E && (p + "/ship_to"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "reason")) {
+      const y3 = x["reason"];
+      if (typeof y3 !== "string" && $.fail(E, "type", p + "/reason", e2)) return false;
+    }
+    for (const y4 of Object.keys(x)) {
+      if (y4 === "payment" || y4 === "ship_to" || y4 === "reason") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y4})) return false;
     }
   }
-  const span = spans[n];
-  return eval(text.toString("utf8", span[0], span[1]));
-}
-function load(n, start, end) {
-  const f = (F[n] = compiled(n, start, end));
-  bind(n, f);
-  return f;
-}
-function stub(n, start, end) {
-  return (x, p, E) => (F[n] ?? load(n, start, end))(x, p, E);
-}
-var v0 = stub(0, 131, 1154);
-function bind(n, f) {
-  switch (n) {
-    case 0: v0 = f; break;
-  }
+  return E === undefined || E.length === N;
 }
 module.exports = (runtime) => {
   $ = runtime;

@@ -22,44 +22,97 @@ const e14 = {multipleOf: 0.0001};
 const e15 = {comparison: "<=", limit: 18446744073709551615};
 const e16 = {comparison: ">=", limit: -9223372036854775808};
 const e17 = {comparison: "<=", limit: 9223372036854775807};
-const F = [];
-let spans = null;
-let text = null;
-function compiled(n, start, end) {
-  const file = __filename.replace(/\.cjs$/, ".functions.js");
-  text ??= require("node:fs").readFileSync(file);
-  const head = `(function v${n}(`;
-  if (text.toString("latin1", start, start + head.length) === head) {
-    return eval(text.toString("utf8", start, end));
-  }
-  if (spans === null) {
-    spans = [];
-    const mark = Buffer.from("\n(function v");
-    let at = text.indexOf(mark);
-    while (at >= 0) {
-      const next = text.indexOf(mark, at + 1);
-      const from = at + mark.length;
-      const number = parseInt(text.toString("latin1", from, from + 12), 10);
-      spans[number] = [at + 1, next < 0 ? text.length : next];
-      at = next;
+function v0(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if ($.has(x, "qty")) {
+      const y1 = x["qty"];
+      if (!Number.isInteger(y1) && $.fail(E, "type", p + "/qty", e1)) return false;
+      if (typeof y1 === "number" && isFinite(y1)) {
+        if (!(y1 >= 1) && $.fail(E, "minimum", p + "/qty", e2)) return false;
+        if (!(y1 <= 100) && $.fail(E, "maximum", p + "/qty", e3)) return false;
+      }
+    }
+    if ($.has(x, "level")) {
+      const y2 = x["level"];
+      if (!Number.isInteger(y2) && $.fail(E, "type", p + "/level", e1)) return false;
+      if (typeof y2 === "number" && isFinite(y2)) {
+        if (!(y2 > 0) && $.fail(E, "exclusiveMinimum", p + "/level", e4)) return false;
+        if (!(y2 < 10) && $.fail(E, "exclusiveMaximum", p + "/level", e5)) return false;
+      }
+    }
+    if ($.has(x, "score")) {
+      const y3 = x["score"];
+      if (!(typeof y3 === "number" && isFinite(y3)) && $.fail(E, "type", p + "/score", e6)) return false;
+      if (typeof y3 === "number" && isFinite(y3)) {
+        if (!(y3 > 0) && $.fail(E, "exclusiveMinimum", p + "/score", e4)) return false;
+        if (!(y3 < 1) && $.fail(E, "exclusiveMaximum", p + "/score", e7)) return false;
+      }
+    }
+    if ($.has(x, "temperature")) {
+      const y4 = x["temperature"];
+      if (!(typeof y4 === "number" && isFinite(y4)) && $.fail(E, "type", p + "/temperature", e6)) return false;
+      if (typeof y4 === "number" && isFinite(y4)) {
+        if (!(y4 >= -273.15) && $.fail(E, "minimum", p + "/temperature", e8)) return false;
+        if (!(y4 <= 1000) && $.fail(E, "maximum", p + "/temperature", e9)) return false;
+      }
+    }
+    if ($.has(x, "even")) {
+      const y5 = x["even"];
+      if (!Number.isInteger(y5) && $.fail(E, "type", p + "/even", e1)) return false;
+      if (typeof y5 === "number" && isFinite(y5)) {
+        if (!$.isMultiple(y5, 2) && $.fail(E, "multipleOf", p + "/even", e10)) return false;
+      }
+    }
+    if ($.has(x, "half_steps")) {
+      const y6 = x["half_steps"];
+      if (!(typeof y6 === "number" && isFinite(y6)) && $.fail(E, "type", p + "/half_steps", e6)) return false;
+      if (typeof y6 === "number" && isFinite(y6)) {
+        if (!$.isMultiple(y6, 0.5) && $.fail(E, "multipleOf", p + "/half_steps", e11)) return false;
+      }
+    }
+    if ($.has(x, "price")) {
+      const y7 = x["price"];
+      if (!(typeof y7 === "number" && isFinite(y7)) && $.fail(E, "type", p + "/price", e6)) return false;
+      if (typeof y7 === "number" && isFinite(y7)) {
+        if (!(y7 >= 0) && $.fail(E, "minimum", p + "/price", e12)) return false;
+        if (!$.isMultiple(y7, 0.01) && $.fail(E, "multipleOf", p + "/price", e13)) return false;
+      }
+    }
+    if ($.has(x, "rate")) {
+      const y8 = x["rate"];
+      if (!(typeof y8 === "number" && isFinite(y8)) && $.fail(E, "type", p + "/rate", e6)) return false;
+      if (typeof y8 === "number" && isFinite(y8)) {
+        if (!$.isMultiple(y8, 0.0001) && $.fail(E, "multipleOf", p + "/rate", e14)) return false;
+      }
+    }
+    if ($.has(x, "big")) {
+      const y9 = x["big"];
+      if (!Number.isInteger(y9) && $.fail(E, "type", p + "/big", e1)) return false;
+    }
+    if ($.has(x, "u64")) {
+      const y10 = x["u64"];
+      if (!Number.isInteger(y10) && $.fail(E, "type", p + "/u64", e1)) return false;
+      if (typeof y10 === "number" && isFinite(y10)) {
+        if (!(y10 >= 0) && $.fail(E, "minimum", p + "/u64", e12)) return false;
+        if (!(y10 <= 18446744073709551615) && $.fail(E, "maximum", p + "/u64", e15)) return false;
+      }
+    }
+    if ($.has(x, "i64")) {
+      const y11 = x["i64"];
+      if (!Number.isInteger(y11) && $.fail(E, "type", p + "/i64", e1)) return false;
+      if (typeof y11 === "number" && isFinite(y11)) {
+        if (!(y11 >= -9223372036854775808) && $.fail(E, "minimum", p + "/i64", e16)) return false;
+        if (!(y11 <= 9223372036854775807) && $.fail(E, "maximum", p + "/i64", e17)) return false;
+      }
+    }
+    for (const y12 of Object.keys(x)) {
+      if (y12 === "qty" || y12 === "level" || y12 === "score" || y12 === "temperature" || y12 === "even" || y12 === "half_steps" || y12 === "price" || y12 === "rate" || y12 === "big" || y12 === "u64" || y12 === "i64") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y12})) return false;
     }
   }
-  const span = spans[n];
-  return eval(text.toString("utf8", span[0], span[1]));
-}
-function load(n, start, end) {
-  const f = (F[n] = compiled(n, start, end));
-  bind(n, f);
-  return f;
-}
-function stub(n, start, end) {
-  return (x, p, E) => (F[n] ?? load(n, start, end))(x, p, E);
-}
-var v0 = stub(0, 125, 4678);
-function bind(n, f) {
-  switch (n) {
-    case 0: v0 = f; break;
-  }
+  return E === undefined || E.length === N;
 }
 module.exports = (runtime) => {
   $ = runtime;

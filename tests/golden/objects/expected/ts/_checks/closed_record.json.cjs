@@ -10,44 +10,45 @@ const e2 = {missingProperty: "name"};
 const e3 = {type: "integer"};
 const e4 = {type: "string"};
 const e5 = {missingProperty: "email"};
-const F = [];
-let spans = null;
-let text = null;
-function compiled(n, start, end) {
-  const file = __filename.replace(/\.cjs$/, ".functions.js");
-  text ??= require("node:fs").readFileSync(file);
-  const head = `(function v${n}(`;
-  if (text.toString("latin1", start, start + head.length) === head) {
-    return eval(text.toString("utf8", start, end));
-  }
-  if (spans === null) {
-    spans = [];
-    const mark = Buffer.from("\n(function v");
-    let at = text.indexOf(mark);
-    while (at >= 0) {
-      const next = text.indexOf(mark, at + 1);
-      const from = at + mark.length;
-      const number = parseInt(text.toString("latin1", from, from + 12), 10);
-      spans[number] = [at + 1, next < 0 ? text.length : next];
-      at = next;
+function v0(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if (!$.has(x, "id") && $.fail(E, "required", p, e1)) return false;
+    if (!$.has(x, "name") && $.fail(E, "required", p, e2)) return false;
+    if ($.has(x, "id")) {
+      const y1 = x["id"];
+      if (!Number.isInteger(y1) && $.fail(E, "type", p + "/id", e3)) return false;
+    }
+    if ($.has(x, "name")) {
+      const y2 = x["name"];
+      if (typeof y2 !== "string" && $.fail(E, "type", p + "/name", e4)) return false;
+    }
+    if ($.has(x, "note")) {
+      const y3 = x["note"];
+      if (typeof y3 !== "string" && $.fail(E, "type", p + "/note", e4)) return false;
+    }
+    if ($.has(x, "owner")) {
+      const y4 = x["owner"];
+      if ((y4 === null || typeof y4 !== "object" || Array.isArray(y4)) && $.fail(E, "type", p + "/owner", e0)) return false;
+      if (y4 !== null && typeof y4 === "object" && !Array.isArray(y4)) {
+        if (!$.has(y4, "email") && $.fail(E, "required", p + "/owner", e5)) return false;
+        if ($.has(y4, "email")) {
+          const y5 = y4["email"];
+          if (typeof y5 !== "string" && $.fail(E, "type", p + "/owner/email", e4)) return false;
+        }
+        for (const y6 of Object.keys(y4)) {
+          if (y6 === "email") continue;
+          if ($.fail(E, "additionalProperties", p + "/owner", {additionalProperty: y6})) return false;
+        }
+      }
+    }
+    for (const y7 of Object.keys(x)) {
+      if (y7 === "id" || y7 === "name" || y7 === "note" || y7 === "owner") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y7})) return false;
     }
   }
-  const span = spans[n];
-  return eval(text.toString("utf8", span[0], span[1]));
-}
-function load(n, start, end) {
-  const f = (F[n] = compiled(n, start, end));
-  bind(n, f);
-  return f;
-}
-function stub(n, start, end) {
-  return (x, p, E) => (F[n] ?? load(n, start, end))(x, p, E);
-}
-var v0 = stub(0, 131, 1953);
-function bind(n, f) {
-  switch (n) {
-    case 0: v0 = f; break;
-  }
+  return E === undefined || E.length === N;
 }
 module.exports = (runtime) => {
   $ = runtime;

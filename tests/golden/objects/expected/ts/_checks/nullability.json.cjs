@@ -10,44 +10,34 @@ const e2 = {missingProperty: "required_plain"};
 const e3 = {type: "string"};
 const e4 = {type: ["string", "null"]};
 const e5 = {type: "integer"};
-const F = [];
-let spans = null;
-let text = null;
-function compiled(n, start, end) {
-  const file = __filename.replace(/\.cjs$/, ".functions.js");
-  text ??= require("node:fs").readFileSync(file);
-  const head = `(function v${n}(`;
-  if (text.toString("latin1", start, start + head.length) === head) {
-    return eval(text.toString("utf8", start, end));
-  }
-  if (spans === null) {
-    spans = [];
-    const mark = Buffer.from("\n(function v");
-    let at = text.indexOf(mark);
-    while (at >= 0) {
-      const next = text.indexOf(mark, at + 1);
-      const from = at + mark.length;
-      const number = parseInt(text.toString("latin1", from, from + 12), 10);
-      spans[number] = [at + 1, next < 0 ? text.length : next];
-      at = next;
+function v0(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if (!$.has(x, "required_nullable") && $.fail(E, "required", p, e1)) return false;
+    if (!$.has(x, "required_plain") && $.fail(E, "required", p, e2)) return false;
+    if ($.has(x, "optional_plain")) {
+      const y1 = x["optional_plain"];
+      if (typeof y1 !== "string" && $.fail(E, "type", p + "/optional_plain", e3)) return false;
+    }
+    if ($.has(x, "required_nullable")) {
+      const y2 = x["required_nullable"];
+      if (!((typeof y2 === "string") || (y2 === null)) && $.fail(E, "type", p + "/required_nullable", e4)) return false;
+    }
+    if ($.has(x, "optional_nullable")) {
+      const y3 = x["optional_nullable"];
+      if (!((typeof y3 === "string") || (y3 === null)) && $.fail(E, "type", p + "/optional_nullable", e4)) return false;
+    }
+    if ($.has(x, "required_plain")) {
+      const y4 = x["required_plain"];
+      if (!Number.isInteger(y4) && $.fail(E, "type", p + "/required_plain", e5)) return false;
+    }
+    for (const y5 of Object.keys(x)) {
+      if (y5 === "optional_plain" || y5 === "required_nullable" || y5 === "optional_nullable" || y5 === "required_plain") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y5})) return false;
     }
   }
-  const span = spans[n];
-  return eval(text.toString("utf8", span[0], span[1]));
-}
-function load(n, start, end) {
-  const f = (F[n] = compiled(n, start, end));
-  bind(n, f);
-  return f;
-}
-function stub(n, start, end) {
-  return (x, p, E) => (F[n] ?? load(n, start, end))(x, p, E);
-}
-var v0 = stub(0, 129, 1627);
-function bind(n, f) {
-  switch (n) {
-    case 0: v0 = f; break;
-  }
+  return E === undefined || E.length === N;
 }
 module.exports = (runtime) => {
   $ = runtime;

@@ -9,45 +9,38 @@ const e1 = {missingProperty: "amount"};
 const e2 = {missingProperty: "currency"};
 const e3 = {type: "integer"};
 const e4 = {type: "string"};
-const F = [];
-let spans = null;
-let text = null;
-function compiled(n, start, end) {
-  const file = __filename.replace(/\.cjs$/, ".functions.js");
-  text ??= require("node:fs").readFileSync(file);
-  const head = `(function v${n}(`;
-  if (text.toString("latin1", start, start + head.length) === head) {
-    return eval(text.toString("utf8", start, end));
-  }
-  if (spans === null) {
-    spans = [];
-    const mark = Buffer.from("\n(function v");
-    let at = text.indexOf(mark);
-    while (at >= 0) {
-      const next = text.indexOf(mark, at + 1);
-      const from = at + mark.length;
-      const number = parseInt(text.toString("latin1", from, from + 12), 10);
-      spans[number] = [at + 1, next < 0 ? text.length : next];
-      at = next;
+function v0(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    for (const y1 of Object.keys(x)) {
+      const y2 = x[y1];
+      const y3 = E && (p + "/" + $.esc(y1));
+      if (!v1(y2, y3, E) && E === undefined) return false;
     }
   }
-  const span = spans[n];
-  return eval(text.toString("utf8", span[0], span[1]));
+  return E === undefined || E.length === N;
 }
-function load(n, start, end) {
-  const f = (F[n] = compiled(n, start, end));
-  bind(n, f);
-  return f;
-}
-function stub(n, start, end) {
-  return (x, p, E) => (F[n] ?? load(n, start, end))(x, p, E);
-}
-var v0 = stub(0, 129, 593), v1 = stub(1, 594, 1541);
-function bind(n, f) {
-  switch (n) {
-    case 0: v0 = f; break;
-    case 1: v1 = f; break;
+function v1(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if (!$.has(x, "amount") && $.fail(E, "required", p, e1)) return false;
+    if (!$.has(x, "currency") && $.fail(E, "required", p, e2)) return false;
+    if ($.has(x, "amount")) {
+      const y1 = x["amount"];
+      if (!Number.isInteger(y1) && $.fail(E, "type", p + "/amount", e3)) return false;
+    }
+    if ($.has(x, "currency")) {
+      const y2 = x["currency"];
+      if (typeof y2 !== "string" && $.fail(E, "type", p + "/currency", e4)) return false;
+    }
+    for (const y3 of Object.keys(x)) {
+      if (y3 === "amount" || y3 === "currency") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y3})) return false;
+    }
   }
+  return E === undefined || E.length === N;
 }
 module.exports = (runtime) => {
   $ = runtime;

@@ -11,44 +11,47 @@ const e3 = {missingProperty: "customerId"};
 const e4 = {type: "string"};
 const e5 = {type: "boolean"};
 const e6 = {type: "integer"};
-const F = [];
-let spans = null;
-let text = null;
-function compiled(n, start, end) {
-  const file = __filename.replace(/\.cjs$/, ".functions.js");
-  text ??= require("node:fs").readFileSync(file);
-  const head = `(function v${n}(`;
-  if (text.toString("latin1", start, start + head.length) === head) {
-    return eval(text.toString("utf8", start, end));
-  }
-  if (spans === null) {
-    spans = [];
-    const mark = Buffer.from("\n(function v");
-    let at = text.indexOf(mark);
-    while (at >= 0) {
-      const next = text.indexOf(mark, at + 1);
-      const from = at + mark.length;
-      const number = parseInt(text.toString("latin1", from, from + 12), 10);
-      spans[number] = [at + 1, next < 0 ? text.length : next];
-      at = next;
+function v0(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if (!$.has(x, "first-name") && $.fail(E, "required", p, e1)) return false;
+    if (!$.has(x, "class") && $.fail(E, "required", p, e2)) return false;
+    if (!$.has(x, "customerId") && $.fail(E, "required", p, e3)) return false;
+    if ($.has(x, "first-name")) {
+      const y1 = x["first-name"];
+      if (typeof y1 !== "string" && $.fail(E, "type", p + "/first-name", e4)) return false;
+    }
+    if ($.has(x, "class")) {
+      const y2 = x["class"];
+      if (typeof y2 !== "string" && $.fail(E, "type", p + "/class", e4)) return false;
+    }
+    if ($.has(x, "2fa")) {
+      const y3 = x["2fa"];
+      if (typeof y3 !== "boolean" && $.fail(E, "type", p + "/2fa", e5)) return false;
+    }
+    if ($.has(x, "$meta")) {
+      const y4 = x["$meta"];
+      if (typeof y4 !== "string" && $.fail(E, "type", p + "/$meta", e4)) return false;
+    }
+    if ($.has(x, "a b")) {
+      const y5 = x["a b"];
+      if (!Number.isInteger(y5) && $.fail(E, "type", p + "/a b", e6)) return false;
+    }
+    if ($.has(x, "_private")) {
+      const y6 = x["_private"];
+      if (typeof y6 !== "string" && $.fail(E, "type", p + "/_private", e4)) return false;
+    }
+    if ($.has(x, "customerId")) {
+      const y7 = x["customerId"];
+      if (typeof y7 !== "string" && $.fail(E, "type", p + "/customerId", e4)) return false;
+    }
+    for (const y8 of Object.keys(x)) {
+      if (y8 === "first-name" || y8 === "class" || y8 === "2fa" || y8 === "$meta" || y8 === "a b" || y8 === "_private" || y8 === "customerId") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y8})) return false;
     }
   }
-  const span = spans[n];
-  return eval(text.toString("utf8", span[0], span[1]));
-}
-function load(n, start, end) {
-  const f = (F[n] = compiled(n, start, end));
-  bind(n, f);
-  return f;
-}
-function stub(n, start, end) {
-  return (x, p, E) => (F[n] ?? load(n, start, end))(x, p, E);
-}
-var v0 = stub(0, 129, 2022);
-function bind(n, f) {
-  switch (n) {
-    case 0: v0 = f; break;
-  }
+  return E === undefined || E.length === N;
 }
 module.exports = (runtime) => {
   $ = runtime;

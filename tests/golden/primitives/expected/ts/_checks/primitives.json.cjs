@@ -20,44 +20,55 @@ const e12 = {type: "null"};
 const e13 = {type: ["string", "null"]};
 const e14 = {type: ["integer", "string"]};
 const e15 = {type: ["number", "null"]};
-const F = [];
-let spans = null;
-let text = null;
-function compiled(n, start, end) {
-  const file = __filename.replace(/\.cjs$/, ".functions.js");
-  text ??= require("node:fs").readFileSync(file);
-  const head = `(function v${n}(`;
-  if (text.toString("latin1", start, start + head.length) === head) {
-    return eval(text.toString("utf8", start, end));
-  }
-  if (spans === null) {
-    spans = [];
-    const mark = Buffer.from("\n(function v");
-    let at = text.indexOf(mark);
-    while (at >= 0) {
-      const next = text.indexOf(mark, at + 1);
-      const from = at + mark.length;
-      const number = parseInt(text.toString("latin1", from, from + 12), 10);
-      spans[number] = [at + 1, next < 0 ? text.length : next];
-      at = next;
+function v0(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if (!$.has(x, "text") && $.fail(E, "required", p, e1)) return false;
+    if (!$.has(x, "count") && $.fail(E, "required", p, e2)) return false;
+    if (!$.has(x, "ratio") && $.fail(E, "required", p, e3)) return false;
+    if (!$.has(x, "flag") && $.fail(E, "required", p, e4)) return false;
+    if (!$.has(x, "nothing") && $.fail(E, "required", p, e5)) return false;
+    if (!$.has(x, "maybe_text") && $.fail(E, "required", p, e6)) return false;
+    if (!$.has(x, "id_or_code") && $.fail(E, "required", p, e7)) return false;
+    if ($.has(x, "text")) {
+      const y1 = x["text"];
+      if (typeof y1 !== "string" && $.fail(E, "type", p + "/text", e8)) return false;
+    }
+    if ($.has(x, "count")) {
+      const y2 = x["count"];
+      if (!Number.isInteger(y2) && $.fail(E, "type", p + "/count", e9)) return false;
+    }
+    if ($.has(x, "ratio")) {
+      const y3 = x["ratio"];
+      if (!(typeof y3 === "number" && isFinite(y3)) && $.fail(E, "type", p + "/ratio", e10)) return false;
+    }
+    if ($.has(x, "flag")) {
+      const y4 = x["flag"];
+      if (typeof y4 !== "boolean" && $.fail(E, "type", p + "/flag", e11)) return false;
+    }
+    if ($.has(x, "nothing")) {
+      const y5 = x["nothing"];
+      if (y5 !== null && $.fail(E, "type", p + "/nothing", e12)) return false;
+    }
+    if ($.has(x, "maybe_text")) {
+      const y6 = x["maybe_text"];
+      if (!((typeof y6 === "string") || (y6 === null)) && $.fail(E, "type", p + "/maybe_text", e13)) return false;
+    }
+    if ($.has(x, "id_or_code")) {
+      const y7 = x["id_or_code"];
+      if (!((Number.isInteger(y7)) || (typeof y7 === "string")) && $.fail(E, "type", p + "/id_or_code", e14)) return false;
+    }
+    if ($.has(x, "maybe_ratio")) {
+      const y8 = x["maybe_ratio"];
+      if (!((typeof y8 === "number" && isFinite(y8)) || (y8 === null)) && $.fail(E, "type", p + "/maybe_ratio", e15)) return false;
+    }
+    for (const y9 of Object.keys(x)) {
+      if (y9 === "text" || y9 === "count" || y9 === "ratio" || y9 === "flag" || y9 === "nothing" || y9 === "maybe_text" || y9 === "id_or_code" || y9 === "maybe_ratio") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y9})) return false;
     }
   }
-  const span = spans[n];
-  return eval(text.toString("utf8", span[0], span[1]));
-}
-function load(n, start, end) {
-  const f = (F[n] = compiled(n, start, end));
-  bind(n, f);
-  return f;
-}
-function stub(n, start, end) {
-  return (x, p, E) => (F[n] ?? load(n, start, end))(x, p, E);
-}
-var v0 = stub(0, 128, 2619);
-function bind(n, f) {
-  switch (n) {
-    case 0: v0 = f; break;
-  }
+  return E === undefined || E.length === N;
 }
 module.exports = (runtime) => {
   $ = runtime;

@@ -10,46 +10,61 @@ const e2 = {missingProperty: "n"};
 const e3 = {type: "integer"};
 const e4 = {missingProperty: "s"};
 const e5 = {type: "string"};
-const F = [];
-let spans = null;
-let text = null;
-function compiled(n, start, end) {
-  const file = __filename.replace(/\.cjs$/, ".functions.js");
-  text ??= require("node:fs").readFileSync(file);
-  const head = `(function v${n}(`;
-  if (text.toString("latin1", start, start + head.length) === head) {
-    return eval(text.toString("utf8", start, end));
-  }
-  if (spans === null) {
-    spans = [];
-    const mark = Buffer.from("\n(function v");
-    let at = text.indexOf(mark);
-    while (at >= 0) {
-      const next = text.indexOf(mark, at + 1);
-      const from = at + mark.length;
-      const number = parseInt(text.toString("latin1", from, from + 12), 10);
-      spans[number] = [at + 1, next < 0 ? text.length : next];
-      at = next;
+function v0(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if (!$.has(x, "head") && $.fail(E, "required", p, e1)) return false;
+    if ($.has(x, "head")) {
+      const y1 = x["head"];
+      if (!v1(y1, E && (p + "/head"), E) && E === undefined) return false;
+    }
+    for (const y2 of Object.keys(x)) {
+      if (y2 === "head") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y2})) return false;
     }
   }
-  const span = spans[n];
-  return eval(text.toString("utf8", span[0], span[1]));
+  return E === undefined || E.length === N;
 }
-function load(n, start, end) {
-  const f = (F[n] = compiled(n, start, end));
-  bind(n, f);
-  return f;
-}
-function stub(n, start, end) {
-  return (x, p, E) => (F[n] ?? load(n, start, end))(x, p, E);
-}
-var v0 = stub(0, 123, 792), v1 = stub(1, 793, 1611), v2 = stub(2, 1612, 2435);
-function bind(n, f) {
-  switch (n) {
-    case 0: v0 = f; break;
-    case 1: v1 = f; break;
-    case 2: v2 = f; break;
+function v1(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if (!$.has(x, "n") && $.fail(E, "required", p, e2)) return false;
+    if ($.has(x, "n")) {
+      const y1 = x["n"];
+      if (!Number.isInteger(y1) && $.fail(E, "type", p + "/n", e3)) return false;
+    }
+    if ($.has(x, "beta")) {
+      const y2 = x["beta"];
+      if (!v2(y2, E && (p + "/beta"), E) && E === undefined) return false;
+    }
+    for (const y3 of Object.keys(x)) {
+      if (y3 === "n" || y3 === "beta") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y3})) return false;
+    }
   }
+  return E === undefined || E.length === N;
+}
+function v2(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if (!$.has(x, "s") && $.fail(E, "required", p, e4)) return false;
+    if ($.has(x, "s")) {
+      const y1 = x["s"];
+      if (typeof y1 !== "string" && $.fail(E, "type", p + "/s", e5)) return false;
+    }
+    if ($.has(x, "alpha")) {
+      const y2 = x["alpha"];
+      if (!v1(y2, E && (p + "/alpha"), E) && E === undefined) return false;
+    }
+    for (const y3 of Object.keys(x)) {
+      if (y3 === "s" || y3 === "alpha") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y3})) return false;
+    }
+  }
+  return E === undefined || E.length === N;
 }
 module.exports = (runtime) => {
   $ = runtime;

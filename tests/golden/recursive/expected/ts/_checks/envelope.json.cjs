@@ -12,52 +12,93 @@ const e4 = {type: "number"};
 const e5 = {type: "boolean"};
 const e6 = {type: "null"};
 const e7 = {type: "array"};
-const F = [];
-let spans = null;
-let text = null;
-function compiled(n, start, end) {
-  const file = __filename.replace(/\.cjs$/, ".functions.js");
-  text ??= require("node:fs").readFileSync(file);
-  const head = `(function v${n}(`;
-  if (text.toString("latin1", start, start + head.length) === head) {
-    return eval(text.toString("utf8", start, end));
-  }
-  if (spans === null) {
-    spans = [];
-    const mark = Buffer.from("\n(function v");
-    let at = text.indexOf(mark);
-    while (at >= 0) {
-      const next = text.indexOf(mark, at + 1);
-      const from = at + mark.length;
-      const number = parseInt(text.toString("latin1", from, from + 12), 10);
-      spans[number] = [at + 1, next < 0 ? text.length : next];
-      at = next;
+function v0(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if (!$.has(x, "payload") && $.fail(E, "required", p, e1)) return false;
+    if ($.has(x, "payload")) {
+      const y1 = x["payload"];
+      if (!v2(y1, E && (p + "/payload"), E) && E === undefined) return false;
+    }
+    for (const y2 of Object.keys(x)) {
+      if (y2 === "payload") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y2})) return false;
     }
   }
-  const span = spans[n];
-  return eval(text.toString("utf8", span[0], span[1]));
+  return E === undefined || E.length === N;
 }
-function load(n, start, end) {
-  const f = (F[n] = compiled(n, start, end));
-  bind(n, f);
-  return f;
-}
-function stub(n, start, end) {
-  return (x, p, E) => (F[n] ?? load(n, start, end))(x, p, E);
-}
-var v0 = stub(0, 126, 810), v1 = stub(1, 811, 1275), v2 = stub(2, 1276, 1617), v3 = stub(3, 1618, 2032), v4 = stub(4, 2033, 2342), v5 = stub(5, 2343, 2635), v6 = stub(6, 2636, 2916), v7 = stub(7, 2917, 3405), v8 = stub(8, 3406, 3679);
-function bind(n, f) {
-  switch (n) {
-    case 0: v0 = f; break;
-    case 1: v1 = f; break;
-    case 2: v2 = f; break;
-    case 3: v3 = f; break;
-    case 4: v4 = f; break;
-    case 5: v5 = f; break;
-    case 6: v6 = f; break;
-    case 7: v7 = f; break;
-    case 8: v8 = f; break;
+function v1(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    for (const y1 of Object.keys(x)) {
+      const y2 = x[y1];
+      const y3 = E && (p + "/" + $.esc(y1));
+      if (!v2(y2, y3, E) && E === undefined) return false;
+    }
   }
+  return E === undefined || E.length === N;
+}
+function v2(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  {
+    const y1 = E && [];
+    if (!(v3(x, p, y1) || v4(x, p, y1) || v5(x, p, y1) || v6(x, p, y1) || v7(x, p, y1) || v8(x, p, y1)) && $.fail(E, "anyOf", p, {}, "must match a schema in anyOf", undefined, y1)) return false;
+  }
+  return E === undefined || E.length === N;
+}
+function v3(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v3, x, p, E);
+  if (R !== undefined) return R;
+  if (typeof x !== "string" && $.fail(E, "type", p, e2)) return false;
+  if (typeof x === "string") {
+    if (x.length > 8 && $.length(x) > 8 && $.fail(E, "maxLength", p, e3)) return false;
+  }
+  return E === undefined || $.keep(v3, x, p, E, N);
+}
+function v4(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v4, x, p, E);
+  if (R !== undefined) return R;
+  if (!(typeof x === "number" && isFinite(x)) && $.fail(E, "type", p, e4)) return false;
+  return E === undefined || $.keep(v4, x, p, E, N);
+}
+function v5(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v5, x, p, E);
+  if (R !== undefined) return R;
+  if (typeof x !== "boolean" && $.fail(E, "type", p, e5)) return false;
+  return E === undefined || $.keep(v5, x, p, E, N);
+}
+function v6(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v6, x, p, E);
+  if (R !== undefined) return R;
+  if (x !== null && $.fail(E, "type", p, e6)) return false;
+  return E === undefined || $.keep(v6, x, p, E, N);
+}
+function v7(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v7, x, p, E);
+  if (R !== undefined) return R;
+  if (!Array.isArray(x) && $.fail(E, "type", p, e7)) return false;
+  if (Array.isArray(x)) {
+    for (let y1 = 0; y1 < x.length; y1++) {
+      const y2 = x[y1];
+      const y3 = E && (p + "/" + y1);
+      if (!v2(y2, y3, E) && E === undefined) return false;
+    }
+  }
+  return E === undefined || $.keep(v7, x, p, E, N);
+}
+function v8(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v8, x, p, E);
+  if (R !== undefined) return R;
+  if (!v1(x, p, E) && E === undefined) return false;
+  return E === undefined || $.keep(v8, x, p, E, N);
 }
 module.exports = (runtime) => {
   $ = runtime;

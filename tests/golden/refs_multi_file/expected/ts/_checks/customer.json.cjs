@@ -11,45 +11,62 @@ const e3 = {type: "string"};
 const e4 = {limit: 1};
 const e5 = {missingProperty: "line1"};
 const e6 = {missingProperty: "city"};
-const F = [];
-let spans = null;
-let text = null;
-function compiled(n, start, end) {
-  const file = __filename.replace(/\.cjs$/, ".functions.js");
-  text ??= require("node:fs").readFileSync(file);
-  const head = `(function v${n}(`;
-  if (text.toString("latin1", start, start + head.length) === head) {
-    return eval(text.toString("utf8", start, end));
-  }
-  if (spans === null) {
-    spans = [];
-    const mark = Buffer.from("\n(function v");
-    let at = text.indexOf(mark);
-    while (at >= 0) {
-      const next = text.indexOf(mark, at + 1);
-      const from = at + mark.length;
-      const number = parseInt(text.toString("latin1", from, from + 12), 10);
-      spans[number] = [at + 1, next < 0 ? text.length : next];
-      at = next;
+function v0(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if (!$.has(x, "id") && $.fail(E, "required", p, e1)) return false;
+    if (!$.has(x, "name") && $.fail(E, "required", p, e2)) return false;
+    if ($.has(x, "id")) {
+      const y1 = x["id"];
+      if (!r0(y1, E && (p + "/id"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "name")) {
+      const y2 = x["name"];
+      if (typeof y2 !== "string" && $.fail(E, "type", p + "/name", e3)) return false;
+      if (typeof y2 === "string") {
+        if (y2.length < 2 && $.length(y2) < 1 && $.fail(E, "minLength", p + "/name", e4)) return false;
+      }
+    }
+    if ($.has(x, "address")) {
+      const y3 = x["address"];
+      if (!v1(y3, E && (p + "/address"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "credit_limit")) {
+      const y4 = x["credit_limit"];
+      if (!r1(y4, E && (p + "/credit_limit"), E) && E === undefined) return false;
+    }
+    for (const y5 of Object.keys(x)) {
+      if (y5 === "id" || y5 === "name" || y5 === "address" || y5 === "credit_limit") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y5})) return false;
     }
   }
-  const span = spans[n];
-  return eval(text.toString("utf8", span[0], span[1]));
+  return E === undefined || E.length === N;
 }
-function load(n, start, end) {
-  const f = (F[n] = compiled(n, start, end));
-  bind(n, f);
-  return f;
-}
-function stub(n, start, end) {
-  return (x, p, E) => (F[n] ?? load(n, start, end))(x, p, E);
-}
-var v0 = stub(0, 126, 1523), v1 = stub(1, 1524, 2640);
-function bind(n, f) {
-  switch (n) {
-    case 0: v0 = f; break;
-    case 1: v1 = f; break;
+function v1(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if (!$.has(x, "line1") && $.fail(E, "required", p, e5)) return false;
+    if (!$.has(x, "city") && $.fail(E, "required", p, e6)) return false;
+    if ($.has(x, "line1")) {
+      const y1 = x["line1"];
+      if (typeof y1 !== "string" && $.fail(E, "type", p + "/line1", e3)) return false;
+    }
+    if ($.has(x, "city")) {
+      const y2 = x["city"];
+      if (typeof y2 !== "string" && $.fail(E, "type", p + "/city", e3)) return false;
+    }
+    if ($.has(x, "postal_code")) {
+      const y3 = x["postal_code"];
+      if (typeof y3 !== "string" && $.fail(E, "type", p + "/postal_code", e3)) return false;
+    }
+    for (const y4 of Object.keys(x)) {
+      if (y4 === "line1" || y4 === "city" || y4 === "postal_code") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y4})) return false;
+    }
   }
+  return E === undefined || E.length === N;
 }
 module.exports = (runtime) => {
   $ = runtime;

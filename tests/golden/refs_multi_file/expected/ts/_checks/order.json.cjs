@@ -8,44 +8,39 @@ const e0 = {type: "object"};
 const e1 = {missingProperty: "id"};
 const e2 = {missingProperty: "customer"};
 const e3 = {missingProperty: "total"};
-const F = [];
-let spans = null;
-let text = null;
-function compiled(n, start, end) {
-  const file = __filename.replace(/\.cjs$/, ".functions.js");
-  text ??= require("node:fs").readFileSync(file);
-  const head = `(function v${n}(`;
-  if (text.toString("latin1", start, start + head.length) === head) {
-    return eval(text.toString("utf8", start, end));
-  }
-  if (spans === null) {
-    spans = [];
-    const mark = Buffer.from("\n(function v");
-    let at = text.indexOf(mark);
-    while (at >= 0) {
-      const next = text.indexOf(mark, at + 1);
-      const from = at + mark.length;
-      const number = parseInt(text.toString("latin1", from, from + 12), 10);
-      spans[number] = [at + 1, next < 0 ? text.length : next];
-      at = next;
+function v0(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if (!$.has(x, "id") && $.fail(E, "required", p, e1)) return false;
+    if (!$.has(x, "customer") && $.fail(E, "required", p, e2)) return false;
+    if (!$.has(x, "total") && $.fail(E, "required", p, e3)) return false;
+    if ($.has(x, "id")) {
+      const y1 = x["id"];
+      if (!r0(y1, E && (p + "/id"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "customer")) {
+      const y2 = x["customer"];
+      if (!r1(y2, E && (p + "/customer"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "shipping_address")) {
+      const y3 = x["shipping_address"];
+      if (!r2(y3, E && (p + "/shipping_address"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "total")) {
+      const y4 = x["total"];
+      if (!r3(y4, E && (p + "/total"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "settlement_currency")) {
+      const y5 = x["settlement_currency"];
+      if (!r4(y5, E && (p + "/settlement_currency"), E) && E === undefined) return false;
+    }
+    for (const y6 of Object.keys(x)) {
+      if (y6 === "id" || y6 === "customer" || y6 === "shipping_address" || y6 === "total" || y6 === "settlement_currency") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y6})) return false;
     }
   }
-  const span = spans[n];
-  return eval(text.toString("utf8", span[0], span[1]));
-}
-function load(n, start, end) {
-  const f = (F[n] = compiled(n, start, end));
-  bind(n, f);
-  return f;
-}
-function stub(n, start, end) {
-  return (x, p, E) => (F[n] ?? load(n, start, end))(x, p, E);
-}
-var v0 = stub(0, 123, 1677);
-function bind(n, f) {
-  switch (n) {
-    case 0: v0 = f; break;
-  }
+  return E === undefined || E.length === N;
 }
 module.exports = (runtime) => {
   $ = runtime;

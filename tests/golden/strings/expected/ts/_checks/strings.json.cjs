@@ -20,44 +20,114 @@ const e12 = {format: "uri"};
 const e13 = {format: "hostname"};
 const e14 = {format: "ipv4"};
 const e15 = {format: "ipv6"};
-const F = [];
-let spans = null;
-let text = null;
-function compiled(n, start, end) {
-  const file = __filename.replace(/\.cjs$/, ".functions.js");
-  text ??= require("node:fs").readFileSync(file);
-  const head = `(function v${n}(`;
-  if (text.toString("latin1", start, start + head.length) === head) {
-    return eval(text.toString("utf8", start, end));
-  }
-  if (spans === null) {
-    spans = [];
-    const mark = Buffer.from("\n(function v");
-    let at = text.indexOf(mark);
-    while (at >= 0) {
-      const next = text.indexOf(mark, at + 1);
-      const from = at + mark.length;
-      const number = parseInt(text.toString("latin1", from, from + 12), 10);
-      spans[number] = [at + 1, next < 0 ? text.length : next];
-      at = next;
+function v0(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if ($.has(x, "short")) {
+      const y1 = x["short"];
+      if (typeof y1 !== "string" && $.fail(E, "type", p + "/short", e1)) return false;
+      if (typeof y1 === "string") {
+        if (y1.length > 3 && $.length(y1) > 3 && $.fail(E, "maxLength", p + "/short", e2)) return false;
+      }
+    }
+    if ($.has(x, "nickname")) {
+      const y2 = x["nickname"];
+      if (typeof y2 !== "string" && $.fail(E, "type", p + "/nickname", e1)) return false;
+      if (typeof y2 === "string") {
+        if (y2.length < 4 && $.length(y2) < 2 && $.fail(E, "minLength", p + "/nickname", e3)) return false;
+      }
+    }
+    if ($.has(x, "contains_abc")) {
+      const y3 = x["contains_abc"];
+      if (typeof y3 !== "string" && $.fail(E, "type", p + "/contains_abc", e1)) return false;
+      if (typeof y3 === "string") {
+        if (!p0.test(y3) && $.fail(E, "pattern", p + "/contains_abc", e4)) return false;
+      }
+    }
+    if ($.has(x, "sku")) {
+      const y4 = x["sku"];
+      if (typeof y4 !== "string" && $.fail(E, "type", p + "/sku", e1)) return false;
+      if (typeof y4 === "string") {
+        if (!p1.test(y4) && $.fail(E, "pattern", p + "/sku", e5)) return false;
+      }
+    }
+    if ($.has(x, "created_at")) {
+      const y5 = x["created_at"];
+      if (typeof y5 !== "string" && $.fail(E, "type", p + "/created_at", e1)) return false;
+      if (typeof y5 === "string") {
+        if (!$.formats["date-time"](y5) && $.fail(E, "format", p + "/created_at", e6)) return false;
+      }
+    }
+    if ($.has(x, "birthday")) {
+      const y6 = x["birthday"];
+      if (typeof y6 !== "string" && $.fail(E, "type", p + "/birthday", e1)) return false;
+      if (typeof y6 === "string") {
+        if (!$.formats["date"](y6) && $.fail(E, "format", p + "/birthday", e7)) return false;
+      }
+    }
+    if ($.has(x, "alarm")) {
+      const y7 = x["alarm"];
+      if (typeof y7 !== "string" && $.fail(E, "type", p + "/alarm", e1)) return false;
+      if (typeof y7 === "string") {
+        if (!$.formats["time"](y7) && $.fail(E, "format", p + "/alarm", e8)) return false;
+      }
+    }
+    if ($.has(x, "ttl")) {
+      const y8 = x["ttl"];
+      if (typeof y8 !== "string" && $.fail(E, "type", p + "/ttl", e1)) return false;
+      if (typeof y8 === "string") {
+        if (!$.formats["duration"](y8) && $.fail(E, "format", p + "/ttl", e9)) return false;
+      }
+    }
+    if ($.has(x, "id")) {
+      const y9 = x["id"];
+      if (typeof y9 !== "string" && $.fail(E, "type", p + "/id", e1)) return false;
+      if (typeof y9 === "string") {
+        if (!$.formats["uuid"](y9) && $.fail(E, "format", p + "/id", e10)) return false;
+      }
+    }
+    if ($.has(x, "email")) {
+      const y10 = x["email"];
+      if (typeof y10 !== "string" && $.fail(E, "type", p + "/email", e1)) return false;
+      if (typeof y10 === "string") {
+        if (!$.formats["email"](y10) && $.fail(E, "format", p + "/email", e11)) return false;
+      }
+    }
+    if ($.has(x, "homepage")) {
+      const y11 = x["homepage"];
+      if (typeof y11 !== "string" && $.fail(E, "type", p + "/homepage", e1)) return false;
+      if (typeof y11 === "string") {
+        if (!$.formats["uri"](y11) && $.fail(E, "format", p + "/homepage", e12)) return false;
+      }
+    }
+    if ($.has(x, "host")) {
+      const y12 = x["host"];
+      if (typeof y12 !== "string" && $.fail(E, "type", p + "/host", e1)) return false;
+      if (typeof y12 === "string") {
+        if (!$.formats["hostname"](y12) && $.fail(E, "format", p + "/host", e13)) return false;
+      }
+    }
+    if ($.has(x, "ip4")) {
+      const y13 = x["ip4"];
+      if (typeof y13 !== "string" && $.fail(E, "type", p + "/ip4", e1)) return false;
+      if (typeof y13 === "string") {
+        if (!$.formats["ipv4"](y13) && $.fail(E, "format", p + "/ip4", e14)) return false;
+      }
+    }
+    if ($.has(x, "ip6")) {
+      const y14 = x["ip6"];
+      if (typeof y14 !== "string" && $.fail(E, "type", p + "/ip6", e1)) return false;
+      if (typeof y14 === "string") {
+        if (!$.formats["ipv6"](y14) && $.fail(E, "format", p + "/ip6", e15)) return false;
+      }
+    }
+    for (const y15 of Object.keys(x)) {
+      if (y15 === "short" || y15 === "nickname" || y15 === "contains_abc" || y15 === "sku" || y15 === "created_at" || y15 === "birthday" || y15 === "alarm" || y15 === "ttl" || y15 === "id" || y15 === "email" || y15 === "homepage" || y15 === "host" || y15 === "ip4" || y15 === "ip6") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y15})) return false;
     }
   }
-  const span = spans[n];
-  return eval(text.toString("utf8", span[0], span[1]));
-}
-function load(n, start, end) {
-  const f = (F[n] = compiled(n, start, end));
-  bind(n, f);
-  return f;
-}
-function stub(n, start, end) {
-  return (x, p, E) => (F[n] ?? load(n, start, end))(x, p, E);
-}
-var v0 = stub(0, 125, 4933);
-function bind(n, f) {
-  switch (n) {
-    case 0: v0 = f; break;
-  }
+  return E === undefined || E.length === N;
 }
 module.exports = (runtime) => {
   $ = runtime;

@@ -23,60 +23,268 @@ const e15 = {limit: 1};
 const e16 = {type: "integer"};
 const e17 = {comparison: ">=", limit: 10};
 const e18 = {type: "null"};
-const F = [];
-let spans = null;
-let text = null;
-function compiled(n, start, end) {
-  const file = __filename.replace(/\.cjs$/, ".functions.js");
-  text ??= require("node:fs").readFileSync(file);
-  const head = `(function v${n}(`;
-  if (text.toString("latin1", start, start + head.length) === head) {
-    return eval(text.toString("utf8", start, end));
-  }
-  if (spans === null) {
-    spans = [];
-    const mark = Buffer.from("\n(function v");
-    let at = text.indexOf(mark);
-    while (at >= 0) {
-      const next = text.indexOf(mark, at + 1);
-      const from = at + mark.length;
-      const number = parseInt(text.toString("latin1", from, from + 12), 10);
-      spans[number] = [at + 1, next < 0 ? text.length : next];
-      at = next;
+function v0(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if (!$.has(x, "shape") && $.fail(E, "required", p, e1)) return false;
+    if ($.has(x, "shape")) {
+      const y1 = x["shape"];
+      if ((y1 === null || typeof y1 !== "object" || Array.isArray(y1)) && $.fail(E, "type", p + "/shape", e0)) return false;
+      if (y1 !== null && typeof y1 === "object" && !Array.isArray(y1)) {
+        {
+          const y2 = y1["kind"];
+          if (typeof y2 === "string" && (y2 === "circle")) {
+            if (!v6(y1, E && (p + "/shape"), E) && E === undefined) return false;
+          } else if (typeof y2 === "string" && (y2 === "square")) {
+            if (!v7(y1, E && (p + "/shape"), E) && E === undefined) return false;
+          } else if (typeof y2 === "string" && (y2 === "rectangle")) {
+            if (!v8(y1, E && (p + "/shape"), E) && E === undefined) return false;
+          } else if (typeof y2 === "string") {
+            if ($.fail(E, "discriminator", p + "/shape", {error: "mapping", tag: "kind", tagValue: y2})) return false;
+          } else {
+            if ($.fail(E, "discriminator", p + "/shape", {error: "tag", tag: "kind", tagValue: y2})) return false;
+          }
+        }
+      }
+    }
+    if ($.has(x, "id")) {
+      const y3 = x["id"];
+      {
+        const y4 = E && [];
+        if (!(v9(y3, y4 && (p + "/id"), y4) || v10(y3, y4 && (p + "/id"), y4)) && $.fail(E, "anyOf", p + "/id", {}, "must match a schema in anyOf", undefined, y4)) return false;
+      }
+    }
+    if ($.has(x, "amount")) {
+      const y5 = x["amount"];
+      {
+        const y6 = E && [];
+        let y7 = false, y8 = null, y9;
+        y9_: {
+          y9 = v11(y5, y6 && (p + "/amount"), y6);
+          if (y9) { y7 = true; y8 = 0; }
+          y9 = v12(y5, y6 && (p + "/amount"), y6);
+          if (y9 && y7) { y7 = false; y8 = [y8, 1]; break y9_; }
+          if (y9) { y7 = true; y8 = 1; }
+        }
+        if (!y7 && $.fail(E, "oneOf", p + "/amount", {passingSchemas: y8}, "must match exactly one schema in oneOf", undefined, y6)) return false;
+      }
+    }
+    if ($.has(x, "contact")) {
+      const y10 = x["contact"];
+      {
+        const y11 = E && [];
+        let y12 = false, y13 = null, y14;
+        y14_: {
+          y14 = v13(y10, y11 && (p + "/contact"), y11);
+          if (y14) { y12 = true; y13 = 0; }
+          y14 = v14(y10, y11 && (p + "/contact"), y11);
+          if (y14 && y12) { y12 = false; y13 = [y13, 1]; break y14_; }
+          if (y14) { y12 = true; y13 = 1; }
+        }
+        if (!y12 && $.fail(E, "oneOf", p + "/contact", {passingSchemas: y13}, "must match exactly one schema in oneOf", undefined, y11)) return false;
+      }
+    }
+    if ($.has(x, "previous")) {
+      const y15 = x["previous"];
+      {
+        const y16 = E && [];
+        if (!(v15(y15, y16 && (p + "/previous"), y16) || v16(y15, y16 && (p + "/previous"), y16)) && $.fail(E, "anyOf", p + "/previous", {}, "must match a schema in anyOf", undefined, y16)) return false;
+      }
+    }
+    for (const y17 of Object.keys(x)) {
+      if (y17 === "shape" || y17 === "id" || y17 === "amount" || y17 === "contact" || y17 === "previous") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y17})) return false;
     }
   }
-  const span = spans[n];
-  return eval(text.toString("utf8", span[0], span[1]));
+  return E === undefined || E.length === N;
 }
-function load(n, start, end) {
-  const f = (F[n] = compiled(n, start, end));
-  bind(n, f);
-  return f;
-}
-function stub(n, start, end) {
-  return (x, p, E) => (F[n] ?? load(n, start, end))(x, p, E);
-}
-var v0 = stub(0, 132, 3603), v1 = stub(1, 3604, 4120), v2 = stub(2, 4121, 4637), v3 = stub(3, 4638, 5731), v4 = stub(4, 5732, 7241), v5 = stub(5, 7242, 8325), v6 = stub(6, 8326, 8599), v7 = stub(7, 8600, 8873), v8 = stub(8, 8874, 9147), v9 = stub(9, 9148, 9563), v10 = stub(10, 9564, 9858), v11 = stub(11, 9859, 10153), v12 = stub(12, 10154, 10582), v13 = stub(13, 10583, 10859), v14 = stub(14, 10860, 11136), v15 = stub(15, 11137, 11413), v16 = stub(16, 11414, 11698);
-function bind(n, f) {
-  switch (n) {
-    case 0: v0 = f; break;
-    case 1: v1 = f; break;
-    case 2: v2 = f; break;
-    case 3: v3 = f; break;
-    case 4: v4 = f; break;
-    case 5: v5 = f; break;
-    case 6: v6 = f; break;
-    case 7: v7 = f; break;
-    case 8: v8 = f; break;
-    case 9: v9 = f; break;
-    case 10: v10 = f; break;
-    case 11: v11 = f; break;
-    case 12: v12 = f; break;
-    case 13: v13 = f; break;
-    case 14: v14 = f; break;
-    case 15: v15 = f; break;
-    case 16: v16 = f; break;
+function v1(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if (!$.has(x, "email") && $.fail(E, "required", p, e2)) return false;
+    if ($.has(x, "email")) {
+      const y1 = x["email"];
+      if (typeof y1 !== "string" && $.fail(E, "type", p + "/email", e3)) return false;
+    }
   }
+  return E === undefined || E.length === N;
+}
+function v2(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if (!$.has(x, "phone") && $.fail(E, "required", p, e4)) return false;
+    if ($.has(x, "phone")) {
+      const y1 = x["phone"];
+      if (typeof y1 !== "string" && $.fail(E, "type", p + "/phone", e3)) return false;
+    }
+  }
+  return E === undefined || E.length === N;
+}
+function v3(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if (!$.has(x, "kind") && $.fail(E, "required", p, e5)) return false;
+    if (!$.has(x, "radius") && $.fail(E, "required", p, e6)) return false;
+    if ($.has(x, "kind")) {
+      const y1 = x["kind"];
+      if (!(y1 === "circle") && $.fail(E, "const", p + "/kind", e7)) return false;
+    }
+    if ($.has(x, "radius")) {
+      const y2 = x["radius"];
+      if (!(typeof y2 === "number" && isFinite(y2)) && $.fail(E, "type", p + "/radius", e8)) return false;
+      if (typeof y2 === "number" && isFinite(y2)) {
+        if (!(y2 > 0) && $.fail(E, "exclusiveMinimum", p + "/radius", e9)) return false;
+      }
+    }
+    for (const y3 of Object.keys(x)) {
+      if (y3 === "kind" || y3 === "radius") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y3})) return false;
+    }
+  }
+  return E === undefined || E.length === N;
+}
+function v4(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if (!$.has(x, "kind") && $.fail(E, "required", p, e5)) return false;
+    if (!$.has(x, "width") && $.fail(E, "required", p, e10)) return false;
+    if (!$.has(x, "height") && $.fail(E, "required", p, e11)) return false;
+    if ($.has(x, "kind")) {
+      const y1 = x["kind"];
+      if (!(y1 === "rectangle") && $.fail(E, "const", p + "/kind", e12)) return false;
+    }
+    if ($.has(x, "width")) {
+      const y2 = x["width"];
+      if (!(typeof y2 === "number" && isFinite(y2)) && $.fail(E, "type", p + "/width", e8)) return false;
+      if (typeof y2 === "number" && isFinite(y2)) {
+        if (!(y2 > 0) && $.fail(E, "exclusiveMinimum", p + "/width", e9)) return false;
+      }
+    }
+    if ($.has(x, "height")) {
+      const y3 = x["height"];
+      if (!(typeof y3 === "number" && isFinite(y3)) && $.fail(E, "type", p + "/height", e8)) return false;
+      if (typeof y3 === "number" && isFinite(y3)) {
+        if (!(y3 > 0) && $.fail(E, "exclusiveMinimum", p + "/height", e9)) return false;
+      }
+    }
+    for (const y4 of Object.keys(x)) {
+      if (y4 === "kind" || y4 === "width" || y4 === "height") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y4})) return false;
+    }
+  }
+  return E === undefined || E.length === N;
+}
+function v5(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if (!$.has(x, "kind") && $.fail(E, "required", p, e5)) return false;
+    if (!$.has(x, "side") && $.fail(E, "required", p, e13)) return false;
+    if ($.has(x, "kind")) {
+      const y1 = x["kind"];
+      if (!(y1 === "square") && $.fail(E, "const", p + "/kind", e14)) return false;
+    }
+    if ($.has(x, "side")) {
+      const y2 = x["side"];
+      if (!(typeof y2 === "number" && isFinite(y2)) && $.fail(E, "type", p + "/side", e8)) return false;
+      if (typeof y2 === "number" && isFinite(y2)) {
+        if (!(y2 > 0) && $.fail(E, "exclusiveMinimum", p + "/side", e9)) return false;
+      }
+    }
+    for (const y3 of Object.keys(x)) {
+      if (y3 === "kind" || y3 === "side") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y3})) return false;
+    }
+  }
+  return E === undefined || E.length === N;
+}
+function v6(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v6, x, p, E);
+  if (R !== undefined) return R;
+  if (!v3(x, p, E) && E === undefined) return false;
+  return E === undefined || $.keep(v6, x, p, E, N);
+}
+function v7(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v7, x, p, E);
+  if (R !== undefined) return R;
+  if (!v5(x, p, E) && E === undefined) return false;
+  return E === undefined || $.keep(v7, x, p, E, N);
+}
+function v8(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v8, x, p, E);
+  if (R !== undefined) return R;
+  if (!v4(x, p, E) && E === undefined) return false;
+  return E === undefined || $.keep(v8, x, p, E, N);
+}
+function v9(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v9, x, p, E);
+  if (R !== undefined) return R;
+  if (typeof x !== "string" && $.fail(E, "type", p, e3)) return false;
+  if (typeof x === "string") {
+    if (x.length < 2 && $.length(x) < 1 && $.fail(E, "minLength", p, e15)) return false;
+  }
+  return E === undefined || $.keep(v9, x, p, E, N);
+}
+function v10(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v10, x, p, E);
+  if (R !== undefined) return R;
+  if (!Number.isInteger(x) && $.fail(E, "type", p, e16)) return false;
+  return E === undefined || $.keep(v10, x, p, E, N);
+}
+function v11(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v11, x, p, E);
+  if (R !== undefined) return R;
+  if (!Number.isInteger(x) && $.fail(E, "type", p, e16)) return false;
+  return E === undefined || $.keep(v11, x, p, E, N);
+}
+function v12(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v12, x, p, E);
+  if (R !== undefined) return R;
+  if (!(typeof x === "number" && isFinite(x)) && $.fail(E, "type", p, e8)) return false;
+  if (typeof x === "number" && isFinite(x)) {
+    if (!(x >= 10) && $.fail(E, "minimum", p, e17)) return false;
+  }
+  return E === undefined || $.keep(v12, x, p, E, N);
+}
+function v13(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v13, x, p, E);
+  if (R !== undefined) return R;
+  if (!v1(x, p, E) && E === undefined) return false;
+  return E === undefined || $.keep(v13, x, p, E, N);
+}
+function v14(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v14, x, p, E);
+  if (R !== undefined) return R;
+  if (!v2(x, p, E) && E === undefined) return false;
+  return E === undefined || $.keep(v14, x, p, E, N);
+}
+function v15(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v15, x, p, E);
+  if (R !== undefined) return R;
+  if (!v5(x, p, E) && E === undefined) return false;
+  return E === undefined || $.keep(v15, x, p, E, N);
+}
+function v16(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v16, x, p, E);
+  if (R !== undefined) return R;
+  if (x !== null && $.fail(E, "type", p, e18)) return false;
+  return E === undefined || $.keep(v16, x, p, E, N);
 }
 module.exports = (runtime) => {
   $ = runtime;

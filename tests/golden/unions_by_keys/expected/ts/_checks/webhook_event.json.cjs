@@ -20,60 +20,257 @@ const e12 = {missingProperty: "starred_at"};
 const e13 = {allowedValue: "created"};
 const e14 = {format: "date-time"};
 const e15 = {type: "null"};
-const F = [];
-let spans = null;
-let text = null;
-function compiled(n, start, end) {
-  const file = __filename.replace(/\.cjs$/, ".functions.js");
-  text ??= require("node:fs").readFileSync(file);
-  const head = `(function v${n}(`;
-  if (text.toString("latin1", start, start + head.length) === head) {
-    return eval(text.toString("utf8", start, end));
+function v0(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  {
+    const y1 = E && [];
+    let y2 = false, y3 = null, y4;
+    y4_: {
+      y4 = v9(x, p, y1);
+      if (y4) { y2 = true; y3 = 0; }
+      y4 = v10(x, p, y1);
+      if (y4 && y2) { y2 = false; y3 = [y3, 1]; break y4_; }
+      if (y4) { y2 = true; y3 = 1; }
+      y4 = v11(x, p, y1);
+      if (y4 && y2) { y2 = false; y3 = [y3, 2]; break y4_; }
+      if (y4) { y2 = true; y3 = 2; }
+      y4 = v12(x, p, y1);
+      if (y4 && y2) { y2 = false; y3 = [y3, 3]; break y4_; }
+      if (y4) { y2 = true; y3 = 3; }
+      y4 = v13(x, p, y1);
+      if (y4 && y2) { y2 = false; y3 = [y3, 4]; break y4_; }
+      if (y4) { y2 = true; y3 = 4; }
+      y4 = v14(x, p, y1);
+      if (y4 && y2) { y2 = false; y3 = [y3, 5]; break y4_; }
+      if (y4) { y2 = true; y3 = 5; }
+    }
+    if (!y2 && $.fail(E, "oneOf", p, {passingSchemas: y3}, "must match exactly one schema in oneOf", undefined, y1)) return false;
   }
-  if (spans === null) {
-    spans = [];
-    const mark = Buffer.from("\n(function v");
-    let at = text.indexOf(mark);
-    while (at >= 0) {
-      const next = text.indexOf(mark, at + 1);
-      const from = at + mark.length;
-      const number = parseInt(text.toString("latin1", from, from + 12), 10);
-      spans[number] = [at + 1, next < 0 ? text.length : next];
-      at = next;
+  return E === undefined || E.length === N;
+}
+function v1(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if (!$.has(x, "forkee") && $.fail(E, "required", p, e1)) return false;
+    if ($.has(x, "forkee")) {
+      const y1 = x["forkee"];
+      if ((y1 === null || typeof y1 !== "object" || Array.isArray(y1)) && $.fail(E, "type", p + "/forkee", e0)) return false;
+    }
+    for (const y2 of Object.keys(x)) {
+      if (y2 === "forkee") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y2})) return false;
     }
   }
-  const span = spans[n];
-  return eval(text.toString("utf8", span[0], span[1]));
+  return E === undefined || E.length === N;
 }
-function load(n, start, end) {
-  const f = (F[n] = compiled(n, start, end));
-  bind(n, f);
-  return f;
-}
-function stub(n, start, end) {
-  return (x, p, E) => (F[n] ?? load(n, start, end))(x, p, E);
-}
-var v0 = stub(0, 131, 1142), v1 = stub(1, 1143, 1871), v2 = stub(2, 1872, 2774), v3 = stub(3, 2775, 3715), v4 = stub(4, 3716, 4643), v5 = stub(5, 4644, 5812), v6 = stub(6, 5813, 6917), v7 = stub(7, 6918, 7865), v8 = stub(8, 7866, 8716), v9 = stub(9, 8717, 8990), v10 = stub(10, 8991, 9267), v11 = stub(11, 9268, 9544), v12 = stub(12, 9545, 9821), v13 = stub(13, 9822, 10098), v14 = stub(14, 10099, 10375), v15 = stub(15, 10376, 10652), v16 = stub(16, 10653, 10929);
-function bind(n, f) {
-  switch (n) {
-    case 0: v0 = f; break;
-    case 1: v1 = f; break;
-    case 2: v2 = f; break;
-    case 3: v3 = f; break;
-    case 4: v4 = f; break;
-    case 5: v5 = f; break;
-    case 6: v6 = f; break;
-    case 7: v7 = f; break;
-    case 8: v8 = f; break;
-    case 9: v9 = f; break;
-    case 10: v10 = f; break;
-    case 11: v11 = f; break;
-    case 12: v12 = f; break;
-    case 13: v13 = f; break;
-    case 14: v14 = f; break;
-    case 15: v15 = f; break;
-    case 16: v16 = f; break;
+function v2(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if (!$.has(x, "forkee") && $.fail(E, "required", p, e1)) return false;
+    if ($.has(x, "forkee")) {
+      const y1 = x["forkee"];
+      if ((y1 === null || typeof y1 !== "object" || Array.isArray(y1)) && $.fail(E, "type", p + "/forkee", e0)) return false;
+    }
+    if ($.has(x, "legacy")) {
+      const y2 = x["legacy"];
+      if (typeof y2 !== "boolean" && $.fail(E, "type", p + "/legacy", e2)) return false;
+    }
+    for (const y3 of Object.keys(x)) {
+      if (y3 === "forkee" || y3 === "legacy") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y3})) return false;
+    }
   }
+  return E === undefined || E.length === N;
+}
+function v3(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if (!$.has(x, "action") && $.fail(E, "required", p, e3)) return false;
+    if (!$.has(x, "hook_id") && $.fail(E, "required", p, e4)) return false;
+    if ($.has(x, "action")) {
+      const y1 = x["action"];
+      if (!(y1 === "deleted") && $.fail(E, "const", p + "/action", e5)) return false;
+    }
+    if ($.has(x, "hook_id")) {
+      const y2 = x["hook_id"];
+      if (!Number.isInteger(y2) && $.fail(E, "type", p + "/hook_id", e6)) return false;
+    }
+    for (const y3 of Object.keys(x)) {
+      if (y3 === "action" || y3 === "hook_id") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y3})) return false;
+    }
+  }
+  return E === undefined || E.length === N;
+}
+function v4(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if (!$.has(x, "zen") && $.fail(E, "required", p, e7)) return false;
+    if (!$.has(x, "hook_id") && $.fail(E, "required", p, e4)) return false;
+    if ($.has(x, "zen")) {
+      const y1 = x["zen"];
+      if (typeof y1 !== "string" && $.fail(E, "type", p + "/zen", e8)) return false;
+    }
+    if ($.has(x, "hook_id")) {
+      const y2 = x["hook_id"];
+      if (!Number.isInteger(y2) && $.fail(E, "type", p + "/hook_id", e6)) return false;
+    }
+    for (const y3 of Object.keys(x)) {
+      if (y3 === "zen" || y3 === "hook_id") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y3})) return false;
+    }
+  }
+  return E === undefined || E.length === N;
+}
+function v5(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if (!$.has(x, "ref") && $.fail(E, "required", p, e9)) return false;
+    if (!$.has(x, "before") && $.fail(E, "required", p, e10)) return false;
+    if (!$.has(x, "after") && $.fail(E, "required", p, e11)) return false;
+    if ($.has(x, "ref")) {
+      const y1 = x["ref"];
+      if (typeof y1 !== "string" && $.fail(E, "type", p + "/ref", e8)) return false;
+    }
+    if ($.has(x, "before")) {
+      const y2 = x["before"];
+      if (typeof y2 !== "string" && $.fail(E, "type", p + "/before", e8)) return false;
+    }
+    if ($.has(x, "after")) {
+      const y3 = x["after"];
+      if (typeof y3 !== "string" && $.fail(E, "type", p + "/after", e8)) return false;
+    }
+    for (const y4 of Object.keys(x)) {
+      if (y4 === "ref" || y4 === "before" || y4 === "after") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y4})) return false;
+    }
+  }
+  return E === undefined || E.length === N;
+}
+function v6(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if (!$.has(x, "action") && $.fail(E, "required", p, e3)) return false;
+    if (!$.has(x, "starred_at") && $.fail(E, "required", p, e12)) return false;
+    if ($.has(x, "action")) {
+      const y1 = x["action"];
+      if (!(y1 === "created") && $.fail(E, "const", p + "/action", e13)) return false;
+    }
+    if ($.has(x, "starred_at")) {
+      const y2 = x["starred_at"];
+      if (typeof y2 !== "string" && $.fail(E, "type", p + "/starred_at", e8)) return false;
+      if (typeof y2 === "string") {
+        if (!$.formats["date-time"](y2) && $.fail(E, "format", p + "/starred_at", e14)) return false;
+      }
+    }
+    for (const y3 of Object.keys(x)) {
+      if (y3 === "action" || y3 === "starred_at") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y3})) return false;
+    }
+  }
+  return E === undefined || E.length === N;
+}
+function v7(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if (!$.has(x, "action") && $.fail(E, "required", p, e3)) return false;
+    if (!$.has(x, "starred_at") && $.fail(E, "required", p, e12)) return false;
+    if ($.has(x, "action")) {
+      const y1 = x["action"];
+      if (!(y1 === "deleted") && $.fail(E, "const", p + "/action", e5)) return false;
+    }
+    if ($.has(x, "starred_at")) {
+      const y2 = x["starred_at"];
+      if (y2 !== null && $.fail(E, "type", p + "/starred_at", e15)) return false;
+    }
+    for (const y3 of Object.keys(x)) {
+      if (y3 === "action" || y3 === "starred_at") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y3})) return false;
+    }
+  }
+  return E === undefined || E.length === N;
+}
+function v8(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    {
+      const y1 = x["action"];
+      if (typeof y1 === "string" && (y1 === "created")) {
+        if (!v15(x, p, E) && E === undefined) return false;
+      } else if (typeof y1 === "string" && (y1 === "deleted")) {
+        if (!v16(x, p, E) && E === undefined) return false;
+      } else if (typeof y1 === "string") {
+        if ($.fail(E, "discriminator", p, {error: "mapping", tag: "action", tagValue: y1})) return false;
+      } else {
+        if ($.fail(E, "discriminator", p, {error: "tag", tag: "action", tagValue: y1})) return false;
+      }
+    }
+  }
+  return E === undefined || E.length === N;
+}
+function v9(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v9, x, p, E);
+  if (R !== undefined) return R;
+  if (!v8(x, p, E) && E === undefined) return false;
+  return E === undefined || $.keep(v9, x, p, E, N);
+}
+function v10(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v10, x, p, E);
+  if (R !== undefined) return R;
+  if (!v5(x, p, E) && E === undefined) return false;
+  return E === undefined || $.keep(v10, x, p, E, N);
+}
+function v11(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v11, x, p, E);
+  if (R !== undefined) return R;
+  if (!v4(x, p, E) && E === undefined) return false;
+  return E === undefined || $.keep(v11, x, p, E, N);
+}
+function v12(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v12, x, p, E);
+  if (R !== undefined) return R;
+  if (!v3(x, p, E) && E === undefined) return false;
+  return E === undefined || $.keep(v12, x, p, E, N);
+}
+function v13(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v13, x, p, E);
+  if (R !== undefined) return R;
+  if (!v1(x, p, E) && E === undefined) return false;
+  return E === undefined || $.keep(v13, x, p, E, N);
+}
+function v14(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v14, x, p, E);
+  if (R !== undefined) return R;
+  if (!v2(x, p, E) && E === undefined) return false;
+  return E === undefined || $.keep(v14, x, p, E, N);
+}
+function v15(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v15, x, p, E);
+  if (R !== undefined) return R;
+  if (!v6(x, p, E) && E === undefined) return false;
+  return E === undefined || $.keep(v15, x, p, E, N);
+}
+function v16(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v16, x, p, E);
+  if (R !== undefined) return R;
+  if (!v7(x, p, E) && E === undefined) return false;
+  return E === undefined || $.keep(v16, x, p, E, N);
 }
 module.exports = (runtime) => {
   $ = runtime;

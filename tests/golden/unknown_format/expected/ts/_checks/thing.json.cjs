@@ -8,44 +8,37 @@ const e0 = {type: "object"};
 const e1 = {type: "string"};
 const e2 = {limit: 7};
 const e3 = {format: "uri-reference"};
-const F = [];
-let spans = null;
-let text = null;
-function compiled(n, start, end) {
-  const file = __filename.replace(/\.cjs$/, ".functions.js");
-  text ??= require("node:fs").readFileSync(file);
-  const head = `(function v${n}(`;
-  if (text.toString("latin1", start, start + head.length) === head) {
-    return eval(text.toString("utf8", start, end));
-  }
-  if (spans === null) {
-    spans = [];
-    const mark = Buffer.from("\n(function v");
-    let at = text.indexOf(mark);
-    while (at >= 0) {
-      const next = text.indexOf(mark, at + 1);
-      const from = at + mark.length;
-      const number = parseInt(text.toString("latin1", from, from + 12), 10);
-      spans[number] = [at + 1, next < 0 ? text.length : next];
-      at = next;
+function v0(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if ((x === null || typeof x !== "object" || Array.isArray(x)) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if ($.has(x, "card")) {
+      const y1 = x["card"];
+      if (typeof y1 !== "string" && $.fail(E, "type", p + "/card", e1)) return false;
+    }
+    if ($.has(x, "color")) {
+      const y2 = x["color"];
+      if (typeof y2 !== "string" && $.fail(E, "type", p + "/color", e1)) return false;
+      if (typeof y2 === "string") {
+        if (y2.length > 7 && $.length(y2) > 7 && $.fail(E, "maxLength", p + "/color", e2)) return false;
+      }
+    }
+    if ($.has(x, "version")) {
+      const y3 = x["version"];
+    }
+    if ($.has(x, "uri")) {
+      const y4 = x["uri"];
+      if (typeof y4 !== "string" && $.fail(E, "type", p + "/uri", e1)) return false;
+      if (typeof y4 === "string") {
+        if (!$.formats["uri-reference"](y4) && $.fail(E, "format", p + "/uri", e3)) return false;
+      }
+    }
+    for (const y5 of Object.keys(x)) {
+      if (y5 === "card" || y5 === "color" || y5 === "version" || y5 === "uri") continue;
+      if ($.fail(E, "additionalProperties", p, {additionalProperty: y5})) return false;
     }
   }
-  const span = spans[n];
-  return eval(text.toString("utf8", span[0], span[1]));
-}
-function load(n, start, end) {
-  const f = (F[n] = compiled(n, start, end));
-  bind(n, f);
-  return f;
-}
-function stub(n, start, end) {
-  return (x, p, E) => (F[n] ?? load(n, start, end))(x, p, E);
-}
-var v0 = stub(0, 123, 1439);
-function bind(n, f) {
-  switch (n) {
-    case 0: v0 = f; break;
-  }
+  return E === undefined || E.length === N;
 }
 module.exports = (runtime) => {
   $ = runtime;

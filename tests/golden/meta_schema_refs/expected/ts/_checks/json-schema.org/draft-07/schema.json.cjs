@@ -19,55 +19,340 @@ const e10 = {type: "integer"};
 const e11 = {comparison: ">=", limit: 0};
 const e12 = {limit: 1};
 const e13 = {allowedValues: c0};
-const F = [];
-let spans = null;
-let text = null;
-function compiled(n, start, end) {
-  const file = __filename.replace(/\.cjs$/, ".functions.js");
-  text ??= require("node:fs").readFileSync(file);
-  const head = `(function v${n}(`;
-  if (text.toString("latin1", start, start + head.length) === head) {
-    return eval(text.toString("utf8", start, end));
-  }
-  if (spans === null) {
-    spans = [];
-    const mark = Buffer.from("\n(function v");
-    let at = text.indexOf(mark);
-    while (at >= 0) {
-      const next = text.indexOf(mark, at + 1);
-      const from = at + mark.length;
-      const number = parseInt(text.toString("latin1", from, from + 12), 10);
-      spans[number] = [at + 1, next < 0 ? text.length : next];
-      at = next;
+function v0(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if (!((x !== null && typeof x === "object" && !Array.isArray(x)) || (typeof x === "boolean")) && $.fail(E, "type", p, e0)) return false;
+  if (x !== null && typeof x === "object" && !Array.isArray(x)) {
+    if ($.has(x, "$id")) {
+      const y1 = x["$id"];
+      if (typeof y1 !== "string" && $.fail(E, "type", p + "/$id", e1)) return false;
+      if (typeof y1 === "string") {
+        if (!$.formats["uri-reference"](y1) && $.fail(E, "format", p + "/$id", e2)) return false;
+      }
+    }
+    if ($.has(x, "$schema")) {
+      const y2 = x["$schema"];
+      if (typeof y2 !== "string" && $.fail(E, "type", p + "/$schema", e1)) return false;
+      if (typeof y2 === "string") {
+        if (!$.formats["uri"](y2) && $.fail(E, "format", p + "/$schema", e3)) return false;
+      }
+    }
+    if ($.has(x, "$ref")) {
+      const y3 = x["$ref"];
+      if (typeof y3 !== "string" && $.fail(E, "type", p + "/$ref", e1)) return false;
+      if (typeof y3 === "string") {
+        if (!$.formats["uri-reference"](y3) && $.fail(E, "format", p + "/$ref", e2)) return false;
+      }
+    }
+    if ($.has(x, "$comment")) {
+      const y4 = x["$comment"];
+      if (typeof y4 !== "string" && $.fail(E, "type", p + "/$comment", e1)) return false;
+    }
+    if ($.has(x, "title")) {
+      const y5 = x["title"];
+      if (typeof y5 !== "string" && $.fail(E, "type", p + "/title", e1)) return false;
+    }
+    if ($.has(x, "description")) {
+      const y6 = x["description"];
+      if (typeof y6 !== "string" && $.fail(E, "type", p + "/description", e1)) return false;
+    }
+    if ($.has(x, "readOnly")) {
+      const y7 = x["readOnly"];
+      if (typeof y7 !== "boolean" && $.fail(E, "type", p + "/readOnly", e4)) return false;
+    }
+    if ($.has(x, "examples")) {
+      const y8 = x["examples"];
+      if (!Array.isArray(y8) && $.fail(E, "type", p + "/examples", e5)) return false;
+    }
+    if ($.has(x, "multipleOf")) {
+      const y9 = x["multipleOf"];
+      if (!(typeof y9 === "number" && isFinite(y9)) && $.fail(E, "type", p + "/multipleOf", e6)) return false;
+      if (typeof y9 === "number" && isFinite(y9)) {
+        if (!(y9 > 0) && $.fail(E, "exclusiveMinimum", p + "/multipleOf", e7)) return false;
+      }
+    }
+    if ($.has(x, "maximum")) {
+      const y10 = x["maximum"];
+      if (!(typeof y10 === "number" && isFinite(y10)) && $.fail(E, "type", p + "/maximum", e6)) return false;
+    }
+    if ($.has(x, "exclusiveMaximum")) {
+      const y11 = x["exclusiveMaximum"];
+      if (!(typeof y11 === "number" && isFinite(y11)) && $.fail(E, "type", p + "/exclusiveMaximum", e6)) return false;
+    }
+    if ($.has(x, "minimum")) {
+      const y12 = x["minimum"];
+      if (!(typeof y12 === "number" && isFinite(y12)) && $.fail(E, "type", p + "/minimum", e6)) return false;
+    }
+    if ($.has(x, "exclusiveMinimum")) {
+      const y13 = x["exclusiveMinimum"];
+      if (!(typeof y13 === "number" && isFinite(y13)) && $.fail(E, "type", p + "/exclusiveMinimum", e6)) return false;
+    }
+    if ($.has(x, "maxLength")) {
+      const y14 = x["maxLength"];
+      if (!v1(y14, E && (p + "/maxLength"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "minLength")) {
+      const y15 = x["minLength"];
+      if (!v2(y15, E && (p + "/minLength"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "pattern")) {
+      const y16 = x["pattern"];
+      if (typeof y16 !== "string" && $.fail(E, "type", p + "/pattern", e1)) return false;
+      if (typeof y16 === "string") {
+        if (!$.formats["regex"](y16) && $.fail(E, "format", p + "/pattern", e8)) return false;
+      }
+    }
+    if ($.has(x, "additionalItems")) {
+      const y17 = x["additionalItems"];
+      if (!v0(y17, E && (p + "/additionalItems"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "items")) {
+      const y18 = x["items"];
+      {
+        const y19 = E && [];
+        if (!(v6(y18, y19 && (p + "/items"), y19) || v7(y18, y19 && (p + "/items"), y19)) && $.fail(E, "anyOf", p + "/items", {}, "must match a schema in anyOf", undefined, y19)) return false;
+      }
+    }
+    if ($.has(x, "maxItems")) {
+      const y20 = x["maxItems"];
+      if (!v1(y20, E && (p + "/maxItems"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "minItems")) {
+      const y21 = x["minItems"];
+      if (!v2(y21, E && (p + "/minItems"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "uniqueItems")) {
+      const y22 = x["uniqueItems"];
+      if (typeof y22 !== "boolean" && $.fail(E, "type", p + "/uniqueItems", e4)) return false;
+    }
+    if ($.has(x, "contains")) {
+      const y23 = x["contains"];
+      if (!v0(y23, E && (p + "/contains"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "maxProperties")) {
+      const y24 = x["maxProperties"];
+      if (!v1(y24, E && (p + "/maxProperties"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "minProperties")) {
+      const y25 = x["minProperties"];
+      if (!v2(y25, E && (p + "/minProperties"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "required")) {
+      const y26 = x["required"];
+      if (!v5(y26, E && (p + "/required"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "additionalProperties")) {
+      const y27 = x["additionalProperties"];
+      if (!v0(y27, E && (p + "/additionalProperties"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "definitions")) {
+      const y28 = x["definitions"];
+      if ((y28 === null || typeof y28 !== "object" || Array.isArray(y28)) && $.fail(E, "type", p + "/definitions", e9)) return false;
+      if (y28 !== null && typeof y28 === "object" && !Array.isArray(y28)) {
+        for (const y29 of Object.keys(y28)) {
+          const y30 = y28[y29];
+          const y31 = E && (p + "/definitions" + "/" + $.esc(y29));
+          if (!v0(y30, y31, E) && E === undefined) return false;
+        }
+      }
+    }
+    if ($.has(x, "properties")) {
+      const y32 = x["properties"];
+      if ((y32 === null || typeof y32 !== "object" || Array.isArray(y32)) && $.fail(E, "type", p + "/properties", e9)) return false;
+      if (y32 !== null && typeof y32 === "object" && !Array.isArray(y32)) {
+        for (const y33 of Object.keys(y32)) {
+          const y34 = y32[y33];
+          const y35 = E && (p + "/properties" + "/" + $.esc(y33));
+          if (!v0(y34, y35, E) && E === undefined) return false;
+        }
+      }
+    }
+    if ($.has(x, "patternProperties")) {
+      const y36 = x["patternProperties"];
+      if ((y36 === null || typeof y36 !== "object" || Array.isArray(y36)) && $.fail(E, "type", p + "/patternProperties", e9)) return false;
+      if (y36 !== null && typeof y36 === "object" && !Array.isArray(y36)) {
+        for (const y37 of Object.keys(y36)) {
+          const y38 = E === undefined ? 0 : E.length;
+          if (typeof y37 === "string") {
+            if (!$.formats["regex"](y37) && $.fail(E, "format", p + "/patternProperties", e8, undefined, y37)) return false;
+          }
+          if (E !== undefined && E.length > y38) $.fail(E, "propertyNames", p + "/patternProperties", {propertyName: y37}, "property name must be valid");
+        }
+        for (const y39 of Object.keys(y36)) {
+          const y40 = y36[y39];
+          const y41 = E && (p + "/patternProperties" + "/" + $.esc(y39));
+          if (!v0(y40, y41, E) && E === undefined) return false;
+        }
+      }
+    }
+    if ($.has(x, "dependencies")) {
+      const y42 = x["dependencies"];
+      if ((y42 === null || typeof y42 !== "object" || Array.isArray(y42)) && $.fail(E, "type", p + "/dependencies", e9)) return false;
+      if (y42 !== null && typeof y42 === "object" && !Array.isArray(y42)) {
+        for (const y43 of Object.keys(y42)) {
+          const y44 = y42[y43];
+          const y45 = E && (p + "/dependencies" + "/" + $.esc(y43));
+          {
+            const y46 = E && [];
+            if (!(v8(y44, y45, y46) || v9(y44, y45, y46)) && $.fail(E, "anyOf", y45, {}, "must match a schema in anyOf", undefined, y46)) return false;
+          }
+        }
+      }
+    }
+    if ($.has(x, "propertyNames")) {
+      const y47 = x["propertyNames"];
+      if (!v0(y47, E && (p + "/propertyNames"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "enum")) {
+      const y48 = x["enum"];
+      if (!Array.isArray(y48) && $.fail(E, "type", p + "/enum", e5)) return false;
+    }
+    if ($.has(x, "type")) {
+      const y49 = x["type"];
+      {
+        const y50 = E && [];
+        if (!(v10(y49, y50 && (p + "/type"), y50) || v11(y49, y50 && (p + "/type"), y50)) && $.fail(E, "anyOf", p + "/type", {}, "must match a schema in anyOf", undefined, y50)) return false;
+      }
+    }
+    if ($.has(x, "format")) {
+      const y51 = x["format"];
+      if (typeof y51 !== "string" && $.fail(E, "type", p + "/format", e1)) return false;
+    }
+    if ($.has(x, "contentMediaType")) {
+      const y52 = x["contentMediaType"];
+      if (typeof y52 !== "string" && $.fail(E, "type", p + "/contentMediaType", e1)) return false;
+    }
+    if ($.has(x, "contentEncoding")) {
+      const y53 = x["contentEncoding"];
+      if (typeof y53 !== "string" && $.fail(E, "type", p + "/contentEncoding", e1)) return false;
+    }
+    if ($.has(x, "if")) {
+      const y54 = x["if"];
+      if (!v0(y54, E && (p + "/if"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "then")) {
+      const y55 = x["then"];
+      if (!v0(y55, E && (p + "/then"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "else")) {
+      const y56 = x["else"];
+      if (!v0(y56, E && (p + "/else"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "allOf")) {
+      const y57 = x["allOf"];
+      if (!v3(y57, E && (p + "/allOf"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "anyOf")) {
+      const y58 = x["anyOf"];
+      if (!v3(y58, E && (p + "/anyOf"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "oneOf")) {
+      const y59 = x["oneOf"];
+      if (!v3(y59, E && (p + "/oneOf"), E) && E === undefined) return false;
+    }
+    if ($.has(x, "not")) {
+      const y60 = x["not"];
+      if (!v0(y60, E && (p + "/not"), E) && E === undefined) return false;
     }
   }
-  const span = spans[n];
-  return eval(text.toString("utf8", span[0], span[1]));
+  return E === undefined || E.length === N;
 }
-function load(n, start, end) {
-  const f = (F[n] = compiled(n, start, end));
-  bind(n, f);
-  return f;
-}
-function stub(n, start, end) {
-  return (x, p, E) => (F[n] ?? load(n, start, end))(x, p, E);
-}
-var v0 = stub(0, 149, 10410), v1 = stub(1, 10411, 10711), v2 = stub(2, 10712, 10879), v3 = stub(3, 10880, 11331), v4 = stub(4, 11332, 11621), v5 = stub(5, 11622, 12153), v6 = stub(6, 12154, 12427), v7 = stub(7, 12428, 12701), v8 = stub(8, 12702, 12975), v9 = stub(9, 12976, 13249), v10 = stub(10, 13250, 13526), v11 = stub(11, 13527, 14212);
-function bind(n, f) {
-  switch (n) {
-    case 0: v0 = f; break;
-    case 1: v1 = f; break;
-    case 2: v2 = f; break;
-    case 3: v3 = f; break;
-    case 4: v4 = f; break;
-    case 5: v5 = f; break;
-    case 6: v6 = f; break;
-    case 7: v7 = f; break;
-    case 8: v8 = f; break;
-    case 9: v9 = f; break;
-    case 10: v10 = f; break;
-    case 11: v11 = f; break;
+function v1(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if (!Number.isInteger(x) && $.fail(E, "type", p, e10)) return false;
+  if (typeof x === "number" && isFinite(x)) {
+    if (!(x >= 0) && $.fail(E, "minimum", p, e11)) return false;
   }
+  return E === undefined || E.length === N;
+}
+function v2(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if (!v1(x, p, E) && E === undefined) return false;
+  return E === undefined || E.length === N;
+}
+function v3(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if (!Array.isArray(x) && $.fail(E, "type", p, e5)) return false;
+  if (Array.isArray(x)) {
+    if (x.length < 1 && $.fail(E, "minItems", p, e12)) return false;
+    for (let y1 = 0; y1 < x.length; y1++) {
+      const y2 = x[y1];
+      const y3 = E && (p + "/" + y1);
+      if (!v0(y2, y3, E) && E === undefined) return false;
+    }
+  }
+  return E === undefined || E.length === N;
+}
+function v4(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if (!(x === "array" || x === "boolean" || x === "integer" || x === "null" || x === "number" || x === "object" || x === "string") && $.fail(E, "enum", p, e13)) return false;
+  return E === undefined || E.length === N;
+}
+function v5(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if (!Array.isArray(x) && $.fail(E, "type", p, e5)) return false;
+  if (Array.isArray(x)) {
+    for (let y1 = 0; y1 < x.length; y1++) {
+      const y2 = x[y1];
+      const y3 = E && (p + "/" + y1);
+      if (typeof y2 !== "string" && $.fail(E, "type", y3, e1)) return false;
+    }
+    const y4 = $.duplicate(x, ["string"]);
+    if (y4 !== null && $.fail(E, "uniqueItems", p, {i: y4[0], j: y4[1]})) return false;
+  }
+  return E === undefined || E.length === N;
+}
+function v6(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v6, x, p, E);
+  if (R !== undefined) return R;
+  if (!v0(x, p, E) && E === undefined) return false;
+  return E === undefined || $.keep(v6, x, p, E, N);
+}
+function v7(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v7, x, p, E);
+  if (R !== undefined) return R;
+  if (!v3(x, p, E) && E === undefined) return false;
+  return E === undefined || $.keep(v7, x, p, E, N);
+}
+function v8(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v8, x, p, E);
+  if (R !== undefined) return R;
+  if (!v0(x, p, E) && E === undefined) return false;
+  return E === undefined || $.keep(v8, x, p, E, N);
+}
+function v9(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v9, x, p, E);
+  if (R !== undefined) return R;
+  if (!v5(x, p, E) && E === undefined) return false;
+  return E === undefined || $.keep(v9, x, p, E, N);
+}
+function v10(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v10, x, p, E);
+  if (R !== undefined) return R;
+  if (!v4(x, p, E) && E === undefined) return false;
+  return E === undefined || $.keep(v10, x, p, E, N);
+}
+function v11(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  const R = E === undefined ? undefined : $.recall(v11, x, p, E);
+  if (R !== undefined) return R;
+  if (!Array.isArray(x) && $.fail(E, "type", p, e5)) return false;
+  if (Array.isArray(x)) {
+    if (x.length < 1 && $.fail(E, "minItems", p, e12)) return false;
+    for (let y1 = 0; y1 < x.length; y1++) {
+      const y2 = x[y1];
+      const y3 = E && (p + "/" + y1);
+      if (!v4(y2, y3, E) && E === undefined) return false;
+    }
+    const y4 = $.duplicate(x, null);
+    if (y4 !== null && $.fail(E, "uniqueItems", p, {i: y4[0], j: y4[1]})) return false;
+  }
+  return E === undefined || $.keep(v11, x, p, E, N);
 }
 module.exports = (runtime) => {
   $ = runtime;

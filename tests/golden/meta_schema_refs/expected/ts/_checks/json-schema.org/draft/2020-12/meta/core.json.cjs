@@ -8,46 +8,29 @@ const e0 = {type: "string"};
 const e1 = {pattern: "^[A-Za-z_][-A-Za-z0-9._]*$"};
 const e2 = {format: "uri-reference"};
 const e3 = {format: "uri"};
-const F = [];
-let spans = null;
-let text = null;
-function compiled(n, start, end) {
-  const file = __filename.replace(/\.cjs$/, ".functions.js");
-  text ??= require("node:fs").readFileSync(file);
-  const head = `(function v${n}(`;
-  if (text.toString("latin1", start, start + head.length) === head) {
-    return eval(text.toString("utf8", start, end));
+function v1(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if (typeof x !== "string" && $.fail(E, "type", p, e0)) return false;
+  if (typeof x === "string") {
+    if (!p0.test(x) && $.fail(E, "pattern", p, e1)) return false;
   }
-  if (spans === null) {
-    spans = [];
-    const mark = Buffer.from("\n(function v");
-    let at = text.indexOf(mark);
-    while (at >= 0) {
-      const next = text.indexOf(mark, at + 1);
-      const from = at + mark.length;
-      const number = parseInt(text.toString("latin1", from, from + 12), 10);
-      spans[number] = [at + 1, next < 0 ? text.length : next];
-      at = next;
-    }
+  return E === undefined || E.length === N;
+}
+function v2(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if (typeof x !== "string" && $.fail(E, "type", p, e0)) return false;
+  if (typeof x === "string") {
+    if (!$.formats["uri-reference"](x) && $.fail(E, "format", p, e2)) return false;
   }
-  const span = spans[n];
-  return eval(text.toString("utf8", span[0], span[1]));
+  return E === undefined || E.length === N;
 }
-function load(n, start, end) {
-  const f = (F[n] = compiled(n, start, end));
-  bind(n, f);
-  return f;
-}
-function stub(n, start, end) {
-  return (x, p, E) => (F[n] ?? load(n, start, end))(x, p, E);
-}
-var v1 = stub(1, 157, 443), v2 = stub(2, 444, 748), v3 = stub(3, 749, 1043);
-function bind(n, f) {
-  switch (n) {
-    case 1: v1 = f; break;
-    case 2: v2 = f; break;
-    case 3: v3 = f; break;
+function v3(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if (typeof x !== "string" && $.fail(E, "type", p, e0)) return false;
+  if (typeof x === "string") {
+    if (!$.formats["uri"](x) && $.fail(E, "format", p, e3)) return false;
   }
+  return E === undefined || E.length === N;
 }
 module.exports = (runtime) => {
   $ = runtime;

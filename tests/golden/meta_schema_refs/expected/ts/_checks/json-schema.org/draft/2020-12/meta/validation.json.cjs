@@ -10,47 +10,37 @@ const e1 = {comparison: ">=", limit: 0};
 const e2 = {allowedValues: c0};
 const e3 = {type: "array"};
 const e4 = {type: "string"};
-const F = [];
-let spans = null;
-let text = null;
-function compiled(n, start, end) {
-  const file = __filename.replace(/\.cjs$/, ".functions.js");
-  text ??= require("node:fs").readFileSync(file);
-  const head = `(function v${n}(`;
-  if (text.toString("latin1", start, start + head.length) === head) {
-    return eval(text.toString("utf8", start, end));
+function v1(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if (!Number.isInteger(x) && $.fail(E, "type", p, e0)) return false;
+  if (typeof x === "number" && isFinite(x)) {
+    if (!(x >= 0) && $.fail(E, "minimum", p, e1)) return false;
   }
-  if (spans === null) {
-    spans = [];
-    const mark = Buffer.from("\n(function v");
-    let at = text.indexOf(mark);
-    while (at >= 0) {
-      const next = text.indexOf(mark, at + 1);
-      const from = at + mark.length;
-      const number = parseInt(text.toString("latin1", from, from + 12), 10);
-      spans[number] = [at + 1, next < 0 ? text.length : next];
-      at = next;
+  return E === undefined || E.length === N;
+}
+function v2(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if (!v1(x, p, E) && E === undefined) return false;
+  return E === undefined || E.length === N;
+}
+function v3(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if (!(x === "array" || x === "boolean" || x === "integer" || x === "null" || x === "number" || x === "object" || x === "string") && $.fail(E, "enum", p, e2)) return false;
+  return E === undefined || E.length === N;
+}
+function v4(x, p, E) {
+  const N = E === undefined ? 0 : E.length;
+  if (!Array.isArray(x) && $.fail(E, "type", p, e3)) return false;
+  if (Array.isArray(x)) {
+    for (let y1 = 0; y1 < x.length; y1++) {
+      const y2 = x[y1];
+      const y3 = E && (p + "/" + y1);
+      if (typeof y2 !== "string" && $.fail(E, "type", y3, e4)) return false;
     }
+    const y4 = $.duplicate(x, ["string"]);
+    if (y4 !== null && $.fail(E, "uniqueItems", p, {i: y4[0], j: y4[1]})) return false;
   }
-  const span = spans[n];
-  return eval(text.toString("utf8", span[0], span[1]));
-}
-function load(n, start, end) {
-  const f = (F[n] = compiled(n, start, end));
-  bind(n, f);
-  return f;
-}
-function stub(n, start, end) {
-  return (x, p, E) => (F[n] ?? load(n, start, end))(x, p, E);
-}
-var v1 = stub(1, 163, 461), v2 = stub(2, 462, 629), v3 = stub(3, 630, 918), v4 = stub(4, 919, 1450);
-function bind(n, f) {
-  switch (n) {
-    case 1: v1 = f; break;
-    case 2: v2 = f; break;
-    case 3: v3 = f; break;
-    case 4: v4 = f; break;
-  }
+  return E === undefined || E.length === N;
 }
 module.exports = (runtime) => {
   $ = runtime;
