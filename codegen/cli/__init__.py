@@ -10,32 +10,33 @@ incompatible changes), 2 usage or input error.
 from __future__ import annotations
 
 import sys
-
-import typer
+from typing import TYPE_CHECKING
 
 from codegen.cli import plain
-from codegen.cli.breaking import breaking
 from codegen.cli.check import check
-from codegen.cli.dlq import dlq_app
-from codegen.cli.docs import docs
-from codegen.cli.drift import drift
 from codegen.cli.generate import generate
-from codegen.cli.validate import validate
 
-app = typer.Typer(
-    add_completion=False,
-    no_args_is_help=True,
-    help="Compile JSON Schema contracts to Pydantic v2 and TypeScript; check them.",
-)
-for command in (generate, check, validate, drift, docs, breaking):
-    app.command()(command)
-app.add_typer(dlq_app, name="dlq")
+if TYPE_CHECKING:
+    import typer
+
+
+def __getattr__(name: str) -> typer.Typer:
+    """``app``, the typer application (:mod:`codegen.cli.typer_app`), imported
+    when asked for: ``generate`` and ``check`` with plain arguments run without
+    typer."""
+    if name == "app":
+        from codegen.cli.typer_app import app
+
+        return app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def main() -> None:
     try:
-        # generate and check with plain arguments skip typer's parsing (plain.py)
+        # generate and check with plain arguments skip typer (plain.py)
         if not plain.run(sys.argv[1:], {"generate": generate, "check": check}):
+            from codegen.cli.typer_app import app
+
             app()
     except KeyboardInterrupt:
         sys.exit(130)

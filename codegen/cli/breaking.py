@@ -9,11 +9,10 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from codegen.cli.config import resolve_config
-from codegen.cli.options import EnvelopeOpt, SchemasOpt, StrictOpt
+from codegen.cli.options import EnvelopeOpt, FormatOpt, SchemasOpt, StrictOpt
 from codegen.cli.output import (
     Annotation,
     Format,
-    FormatOpt,
     Level,
     Report,
     compile_failure,

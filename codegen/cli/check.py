@@ -1,30 +1,25 @@
-"""``contracts check``: exit 1 when generated/ is not what the schemas give."""
+"""``contracts check``: exit 1 when generated/ is not what the schemas give.
+
+Without typer (its flags: :mod:`codegen.cli.typer_app`), so that plain arguments run it
+without importing typer (:mod:`codegen.cli.plain`)."""
 
 from __future__ import annotations
 
-import typer
+from pathlib import Path
 
 from codegen import api
 from codegen.api import check as stale_files
 from codegen.cli.config import resolve_config
-from codegen.cli.options import EnvelopeOpt, OutOpt, SchemasOpt, StrictOpt
-from codegen.cli.output import (
-    Annotation,
-    Format,
-    FormatOpt,
-    Report,
-    compile_failure,
-    show,
-)
+from codegen.cli.output import Annotation, Format, Report, compile_failure, show
 from codegen.errors import CompileError
 
 
 def check(
-    schemas: SchemasOpt = None,
-    out: OutOpt = None,
-    envelope: EnvelopeOpt = None,
-    strict: StrictOpt = None,
-    error_format: FormatOpt = Format.text,
+    schemas: Path | None = None,
+    out: Path | None = None,
+    envelope: str | None = None,
+    strict: bool | None = None,
+    error_format: Format = Format.text,
 ) -> None:
     """Exit 1 when the generated files are not what the schemas give."""
     api.collector_off_until_exit()
@@ -55,4 +50,4 @@ def check(
         ),
         error_format,
     )
-    raise typer.Exit(1)
+    raise SystemExit(1)

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from codegen.cli.config import resolve_config
-from codegen.cli.options import OutOpt, RedisOpt, StreamOpt
-from codegen.cli.output import Annotation, Format, FormatOpt, Report, show, usage_error
+from codegen.cli.options import FormatOpt, OutOpt, RedisOpt, StreamOpt
+from codegen.cli.output import Annotation, Format, Report, show, usage_error
 
 if TYPE_CHECKING:
     from runtime.connect import Client

@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 
 from codegen.cli.config import resolve_config
-from codegen.cli.options import EnvelopeOpt, SchemasOpt
-from codegen.cli.output import Format, FormatOpt, Report, compile_failure, show
+from codegen.cli.options import EnvelopeOpt, FormatOpt, SchemasOpt
+from codegen.cli.output import Format, Report, compile_failure, show
 from codegen.errors import CompileError
 
 

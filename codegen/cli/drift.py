@@ -9,11 +9,10 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from codegen.cli.config import Config, resolve_config
-from codegen.cli.options import EnvelopeOpt, OutOpt, SchemasOpt
+from codegen.cli.options import EnvelopeOpt, FormatOpt, OutOpt, SchemasOpt
 from codegen.cli.output import (
     Annotation,
     Format,
-    FormatOpt,
     Report,
     compile_failure,
     show,

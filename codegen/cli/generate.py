@@ -1,24 +1,26 @@
-"""``contracts generate``: write both packages from the schemas."""
+"""``contracts generate``: write both packages from the schemas.
+
+Without typer (its flags: :mod:`codegen.cli.typer_app`), so that plain arguments run it
+without importing typer (:mod:`codegen.cli.plain`)."""
 
 from __future__ import annotations
 
-import typer
+from pathlib import Path
 
 from codegen import api
 from codegen.cli.config import resolve_config
-from codegen.cli.options import EnvelopeOpt, OutOpt, SchemasOpt, StrictOpt
-from codegen.cli.output import Format, FormatOpt, Report, compile_failure, show
+from codegen.cli.output import Format, Report, compile_failure, echo, show
 from codegen.errors import CompileError
 
 _DONE = {"missing": "wrote", "changed": "updated", "extra": "removed"}
 
 
 def generate(
-    schemas: SchemasOpt = None,
-    out: OutOpt = None,
-    envelope: EnvelopeOpt = None,
-    strict: StrictOpt = None,
-    error_format: FormatOpt = Format.text,
+    schemas: Path | None = None,
+    out: Path | None = None,
+    envelope: str | None = None,
+    strict: bool | None = None,
+    error_format: Format = Format.text,
 ) -> None:
     """Generate the Python package (and TypeScript package) from the schemas."""
     api.collector_off_until_exit()
@@ -32,7 +34,7 @@ def generate(
         api.format_summary(result.program),
     ):
         if summary:
-            typer.echo(summary, err=True)
+            echo(summary, err=True)
     rows = [line.split(": ", 1) for line in changed]
     show(
         Report(

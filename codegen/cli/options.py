@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from codegen.cli.output import Format
+
 SchemasOpt = Annotated[
     Path | None,
     typer.Option("--schemas", help="Schemas folder [tool.contracts] schemas"),
@@ -35,4 +37,12 @@ StreamOpt = Annotated[str, typer.Option("--stream", help="Catalogue stream name"
 RedisOpt = Annotated[
     str,
     typer.Option("--redis", envvar="REDIS_URL", help="Redis URL (env REDIS_URL)"),
+]
+FormatOpt = Annotated[
+    Format,
+    typer.Option(
+        "--error-format",
+        "--format",  # the name `breaking` had; kept working for existing CI files
+        help="How to print results: text, json or github-actions",
+    ),
 ]

@@ -3,17 +3,21 @@
 A command turns its result into a :class:`Report` (lines for people, a JSON value
 for machines, annotations for a CI log) and :func:`show` prints the form the user
 chose with ``--error-format``. Commands never branch on the format themselves.
+
+No typer here (its flag, :data:`~codegen.cli.options.FormatOpt`, is declared with
+the others): ``generate`` and ``check`` with plain arguments run without importing
+it (:mod:`codegen.cli.plain`). An exit is a ``SystemExit``, which typer lets
+through as it is.
 """
 
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Annotated, Any, Literal
-
-import typer
+from typing import Any, Literal
 
 from codegen.errors import CompileError, ContractError
 
@@ -23,15 +27,6 @@ class Format(StrEnum):
     json = "json"
     github_actions = "github-actions"
 
-
-FormatOpt = Annotated[
-    Format,
-    typer.Option(
-        "--error-format",
-        "--format",  # the name `breaking` had; kept working for existing CI files
-        help="How to print results: text, json or github-actions",
-    ),
-]
 
 Level = Literal["error", "warning", "notice"]
 
@@ -68,14 +63,19 @@ class Report:
     annotations: list[Annotation] = field(default_factory=list)
 
 
+def echo(text: str, *, err: bool = False) -> None:
+    """One line on standard output (or error), flushed."""
+    print(text, file=sys.stderr if err else sys.stdout, flush=True)
+
+
 def show(report: Report, fmt: Format, *, err: bool = False) -> None:
     if fmt is Format.json:
-        typer.echo(json.dumps(report.data, indent=2, ensure_ascii=False), err=err)
+        echo(json.dumps(report.data, indent=2, ensure_ascii=False), err=err)
     elif fmt is Format.github_actions:
         for annotation in report.annotations:
-            typer.echo(annotation.command(), err=err)
+            echo(annotation.command(), err=err)
     elif report.text:  # one write: a line per file is thousands of writes
-        typer.echo("\n".join(report.text), err=err)
+        echo("\n".join(report.text), err=err)
 
 
 def errors_report(errors: Sequence[ContractError]) -> Report:
@@ -104,15 +104,15 @@ def errors_report(errors: Sequence[ContractError]) -> Report:
     )
 
 
-def compile_failure(exc: CompileError, fmt: Format) -> typer.Exit:
+def compile_failure(exc: CompileError, fmt: Format) -> SystemExit:
     """Print why the schemas cannot be compiled; the exit to raise (code 2)."""
     show(errors_report(exc.errors), fmt, err=True)
     if fmt is Format.text:
-        typer.echo(f"{len(exc.errors)} error(s); nothing was written", err=True)
-    return typer.Exit(2)
+        echo(f"{len(exc.errors)} error(s); nothing was written", err=True)
+    return SystemExit(2)
 
 
-def usage_error(message: str) -> typer.Exit:
+def usage_error(message: str) -> SystemExit:
     """A one-line error about the command's input (never a traceback); exit 2."""
-    typer.echo(f"error: {message}", err=True)
-    return typer.Exit(2)
+    echo(f"error: {message}", err=True)
+    return SystemExit(2)

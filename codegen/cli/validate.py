@@ -9,11 +9,10 @@ from typing import Annotated
 import typer
 
 from codegen.cli.config import resolve_config
-from codegen.cli.options import EnvelopeOpt, OutOpt, SchemasOpt, StrictOpt
+from codegen.cli.options import EnvelopeOpt, FormatOpt, OutOpt, SchemasOpt, StrictOpt
 from codegen.cli.output import (
     Annotation,
     Format,
-    FormatOpt,
     Report,
     compile_failure,
     show,
