@@ -12,6 +12,7 @@ import gc
 import json
 import sys
 import threading
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ import pytest
 from codegen.api import generate_to
 from codegen.emit import Settings
 from runtime import Contracts, ContractViolation
+from runtime import _collector as collector_module
 from runtime._collector import paused
 from tests.conftest import package_name, sample_cases
 from tests.test_wording_speed import _mutations
@@ -147,3 +149,38 @@ def test_overlapping_wordings_in_threads_give_the_collector_back_once(
     with paused():
         pass
     assert not gc.isenabled()  # off before: left off
+
+
+class _Cycle:
+    def __init__(self) -> None:
+        self.me = self
+
+
+@pytest.mark.parametrize("hold", [0.0, 1e9])
+def test_overlapping_wordings_without_end_still_collect(
+    collector: None, monkeypatch: pytest.MonkeyPatch, hold: float
+) -> None:
+    """While one wording goes on, another that ends collects the host's cyclic
+    garbage once the collector has been held off for HOLD_SECONDS (0 here), and
+    not before (an hour here)."""
+    monkeypatch.setattr(collector_module, "HOLD_SECONDS", hold)
+    gc.enable()
+    gc.collect()
+    with paused():
+        garbage = _Cycle()
+        gone = weakref.ref(garbage)
+        del garbage
+        done = threading.Event()
+
+        def other() -> None:
+            with paused():
+                pass
+            done.set()
+
+        thread = threading.Thread(target=other)
+        thread.start()
+        assert done.wait(10)
+        thread.join(10)
+        assert (gone() is None) is (hold == 0.0)
+        assert not gc.isenabled()  # the first wording goes on
+    assert gc.isenabled()
