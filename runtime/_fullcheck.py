@@ -236,10 +236,24 @@ def _evolve(cls: Any, swaps: _Classes) -> Any:
     """jsonschema's ``evolve`` (a validator for a subschema), with its own draft
     classes swapped for the ones of ``swaps``."""
     fields = [(f.name, f.alias) for f in attrs.fields(cls) if f.init]
+    # validator_for's answer by (the "$schema" string, the default class): it
+    # looks the URI up normalized (urlsplit) on every call, about 2% of wording
+    # a refused webhook (the schema files' roots carry "$schema").
+    drafts: dict[tuple[str, Any], Any] = {}
 
     def evolve(self: Any, **changes: Any) -> Any:
         schema = changes.setdefault("schema", self.schema)
-        new = validators.validator_for(schema, default=self.__class__)
+        default = self.__class__
+        uri = schema.get("$schema") if isinstance(schema, dict) else None
+        new: Any
+        if not isinstance(uri, str):
+            new = validators.validator_for(schema, default=default)
+        else:
+            new = drafts.get((uri, default))
+            if new is None:
+                new = drafts[(uri, default)] = validators.validator_for(
+                    schema, default=default
+                )
         if new in _BUILTIN:
             new = swaps[new]
         for name, alias in fields:

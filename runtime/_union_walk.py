@@ -84,28 +84,26 @@ class _Site:
         return count
 
 
-def _covering(pointers: list[str]) -> set[str]:
-    """The pointers at or above any of ``pointers``: ``at`` is one of them exactly
-    when some pointer is ``_under(pointer, at)``."""
-    found = set()
-    for pointer in pointers:
-        found.add(pointer)
-        slash = pointer.find("/")
-        while slash >= 0:
-            found.add(pointer[:slash])
-            slash = pointer.find("/", slash + 1)
-    return found
-
-
 def _covering_tokens(pointers: list[str]) -> tuple[set[str], dict[str, set[str]]]:
-    """:func:`_covering`, and for each pointer in it, the tokens (escaped) that
-    lead from it to the others one level down."""
-    covered = _covering(pointers)
+    """The pointers at or above any of ``pointers`` (``at`` is one of them exactly
+    when some pointer is ``_under(pointer, at)``), and for each of them, the
+    tokens (escaped) that lead from it to the others one level down. One pass:
+    a pointer met again has its ancestors in already."""
+    covered: set[str] = set()
     below: dict[str, set[str]] = {}
-    for pointer in covered:
-        if pointer:
+    for pointer in pointers:
+        while pointer not in covered:
+            covered.add(pointer)
             slash = pointer.rfind("/")
-            below.setdefault(pointer[:slash], set()).add(pointer[slash + 1 :])
+            if slash < 0:
+                break
+            parent = pointer[:slash]
+            found = below.get(parent)
+            if found is None:
+                below[parent] = {pointer[slash + 1 :]}
+            else:
+                found.add(pointer[slash + 1 :])
+            pointer = parent
     return covered, below
 
 
