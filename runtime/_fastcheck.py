@@ -27,7 +27,7 @@ from urllib.parse import quote, urldefrag, urljoin
 
 import jsonschema_rs
 
-from runtime._reach import Tokens, prunable, reached_document
+from runtime._reach import LIST, MAP, ONE, Tokens, prunable, reached_document
 from runtime.jsonpointer import resolve_pointer
 
 ROOT_URI = "file:///schemas/"
@@ -78,21 +78,6 @@ def _keywords(support: ModuleType) -> dict[str, Any]:
     return {"multipleOf": MultipleOf}
 
 
-# Where a schema holds subschemas (both drafts): one, a list, or a map of them.
-_ONE = frozenset(
-    {
-        "additionalProperties", "unevaluatedProperties", "unevaluatedItems",
-        "contains", "propertyNames", "not", "if", "then", "else", "additionalItems",
-        "contentSchema", "items",
-    }
-)  # fmt: skip
-_LIST = frozenset({"allOf", "anyOf", "oneOf", "prefixItems", "items"})
-_MAP = frozenset(
-    {"properties", "patternProperties", "$defs", "definitions", "dependentSchemas",
-     "dependencies"}
-)  # fmt: skip
-
-
 def linear_patterns(schema: Any, translate: Callable[[str], str]) -> Any:
     """``schema`` with every ``pattern`` and ``patternProperties`` key in the syntax
     of Rust's regex with ECMA-262's meaning (``translate``, the models' translation):
@@ -129,15 +114,15 @@ def _rewritten(
     if translate is not None and isinstance(out.get("pattern"), str):
         out["pattern"] = translate(out["pattern"])
     for key, value in schema.items():
-        if key in _MAP and isinstance(value, dict):
+        if key in MAP and isinstance(value, dict):
             rename = translate if key == "patternProperties" else None
             out[key] = {
                 (rename(k) if rename else k): _rewritten(v, translate, fast)
                 for k, v in value.items()
             }
-        elif key in _LIST and isinstance(value, list):
+        elif key in LIST and isinstance(value, list):
             out[key] = [_rewritten(v, translate, fast) for v in value]
-        elif key in _ONE and isinstance(value, dict):
+        elif key in ONE and isinstance(value, dict):
             out[key] = _rewritten(value, translate, fast)
     name = schema.get("format")
     pattern = fast.get(name) if isinstance(name, str) else None
@@ -156,13 +141,13 @@ def subschemas(node: Any, pointer: str = "") -> Iterator[tuple[str, dict[str, An
     yield pointer, node
     for key, value in node.items():
         here = f"{pointer}/{_escape(key)}"
-        if key in _MAP and isinstance(value, dict):
+        if key in MAP and isinstance(value, dict):
             for name, sub in value.items():
                 yield from subschemas(sub, f"{here}/{_escape(name)}")
-        elif key in _LIST and isinstance(value, list):
+        elif key in LIST and isinstance(value, list):
             for i, sub in enumerate(value):
                 yield from subschemas(sub, f"{here}/{i}")
-        elif key in _ONE:
+        elif key in ONE:
             yield from subschemas(value, here)
 
 

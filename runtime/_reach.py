@@ -25,19 +25,22 @@ from typing import Any
 
 from runtime.jsonpointer import pointer_tokens
 
-# Where a schema holds subschemas (both drafts), as runtime._fastcheck rewrites them.
-_ONE = frozenset(
+# Where a schema holds subschemas (both drafts): one, a list, or a map of them
+# (runtime._fastcheck rewrites them too).
+ONE = frozenset(
     {
         "additionalProperties", "unevaluatedProperties", "unevaluatedItems",
         "contains", "propertyNames", "not", "if", "then", "else", "additionalItems",
         "contentSchema", "items",
     }
 )  # fmt: skip
-_LIST = frozenset({"allOf", "anyOf", "oneOf", "prefixItems", "items"})
-# patternProperties is left out: its keys are rewritten (Rust's regex syntax).
-_MAP = frozenset(
-    {"properties", "$defs", "definitions", "dependentSchemas", "dependencies"}
+LIST = frozenset({"allOf", "anyOf", "oneOf", "prefixItems", "items"})
+MAP = frozenset(
+    {"properties", "patternProperties", "$defs", "definitions", "dependentSchemas",
+     "dependencies"}
 )  # fmt: skip
+# patternProperties is left out here: its keys are rewritten (Rust's regex syntax).
+_MAP = MAP - {"patternProperties"}
 
 # Text that may change what a JSON pointer reference resolves to, or makes a
 # reference that is not one: the file is then used whole.
@@ -120,13 +123,13 @@ def _schema_at(contents: Any, tokens: Tokens) -> Any:
         if key in _MAP and isinstance(value, dict) and i + 1 < len(tokens):
             node = value.get(tokens[i + 1])
             i += 2
-        elif key in _LIST and isinstance(value, list) and i + 1 < len(tokens):
+        elif key in LIST and isinstance(value, list) and i + 1 < len(tokens):
             index = _index(tokens[i + 1], len(value))
             if index is None:
                 return None
             node = value[index]
             i += 2
-        elif key in _ONE and isinstance(value, dict | bool):
+        elif key in ONE and isinstance(value, dict | bool):
             node = value
             i += 1
         else:
