@@ -23,6 +23,7 @@ import json
 import posixpath
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cached_property
+from operator import attrgetter
 from typing import Any
 
 from runtime._union_walk import (
@@ -42,6 +43,9 @@ from runtime.jsonpointer import pointer_join, pointer_tokens
 
 __all__ = ["MAX_STEPS", "ROOT_URI", "LazyIds", "UnionReport", "schema_documents"]
 SHOWN = 8  # branch names listed before "and N more"
+# Violation's own order (its fields' tuple), one key per violation instead of
+# two tuples per comparison.
+_ORDER = attrgetter("pointer", "expected", "got")
 
 
 def _under(pointer: str, at: str) -> bool:
@@ -302,4 +306,4 @@ class UnionReport(UnionWalk):
                 result += [self.line(site, chosen, tag), *errors]
             else:
                 result.append(self.line(site, 0, None))
-        return sorted(set(result))
+        return sorted(set(result), key=_ORDER)

@@ -48,6 +48,8 @@ class Violation:
         # Text from the wire may hold a lone surrogate, which UTF-8 cannot carry:
         # it is kept as its escape (\ud800), so a violation can always be printed,
         # logged and stored.
+        if self.pointer.isascii() and self.expected.isascii() and self.got.isascii():
+            return
         for name in ("pointer", "expected", "got"):
             value = getattr(self, name)
             if not value.isascii():
