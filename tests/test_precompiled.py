@@ -269,3 +269,51 @@ def test_every_modelled_keyword_reports_what_ajv_reports(tmp_path: Path) -> None
     values = json.loads((folder / "values.json").read_text())
     items = [(c, v) for c, vs in sorted(values.items()) for v in vs]
     assert _check(tmp_path / "out" / "ts", items, tmp_path) == len(items) * 26
+
+
+_WORDS = (
+    "import { readFileSync } from 'node:fs';"
+    "const { contract } = await import(process.argv[1]);"
+    "const items = JSON.parse(readFileSync(0, 'utf8'));"
+    "console.log(JSON.stringify(items.map(([c, v]) => contract(c).errors(v))));"
+)
+
+
+def _words_in_node(
+    package: Path, items: list[tuple[str, Any]], *flags: str
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["node", *flags, "--input-type=module", "-e", _WORDS,
+         str(package / "_runtime.js")],
+        input=json.dumps(items), capture_output=True, text=True, check=False,
+    )  # fmt: skip
+
+
+def test_small_modules_need_no_code_generation_from_strings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The repository's package validates and words every contract's refusals in
+    a process run with --disallow-code-generation-from-strings, as without it; a
+    package in the big modules' form (functions compiled by eval on first call)
+    cannot, so the flag is in force."""
+    strict = "--disallow-code-generation-from-strings"
+    items = [(c, m) for c, v in _repo_items() for m in (v, {}, [1])]
+    package = tmp_path / "repo"
+    shutil.copytree(
+        ROOT / "generated" / "ts",
+        package,
+        ignore=shutil.ignore_patterns("node_modules"),
+    )
+    (package / "node_modules").symlink_to(NODE_DIR / "node_modules")
+    plain, hardened = (
+        _words_in_node(package, items),
+        _words_in_node(package, items, strict),
+    )
+    assert plain.returncode == 0 and hardened.returncode == 0, hardened.stderr
+    assert hardened.stdout == plain.stdout
+    assert sum(1 for words in json.loads(plain.stdout) if words) >= len(items) // 2
+    monkeypatch.setattr(validators, "LAZY_BYTES", 0)
+    generate_to(ROOT / "schemas", tmp_path / "lazy")
+    (tmp_path / "lazy" / "ts" / "node_modules").symlink_to(NODE_DIR / "node_modules")
+    refused = _words_in_node(tmp_path / "lazy" / "ts", items, strict)
+    assert refused.returncode != 0 and "EvalError" in refused.stderr
