@@ -7,8 +7,11 @@ alternatives tried, followed by that branch's errors only. The Node runtime
 (``_unions.js``) runs the same steps, so both print the same lines.
 
 The branch meant: the one a discriminator names (a property every branch fixes to
-a string ``const``, or a one-string ``enum``, whose value the message carries),
-otherwise the closest: fewest errors, then the deepest error, then the first.
+strings, no string fixed by two branches, whose value the message carries: a
+string ``const`` or a one-string ``enum``; a branch that is itself a union every
+member of which fixes the property fixes it to all their strings, recursively),
+otherwise the closest, among the branches whose own such strings name the value
+if any: the deepest error, then the fewest errors, then the first.
 
 Only the failure path runs this. It needs the package's schema documents and one
 primitive, ``raw(path, pointer, value)``: the violations of ``value`` against the

@@ -1,9 +1,10 @@
 // Failing unions explain themselves: the steps of the Python runtime's
 // runtime/_union_report.py, so both runtimes print the same report.
 // For each oneOf/anyOf a value fails, one line names the branch the value was meant
-// for (the one its discriminator names, otherwise the closest: the deepest error,
-// then the fewest errors, then the first) and the alternatives tried, followed by
-// that branch's errors only.
+// for (the one its discriminator names, found through nested unions too, otherwise
+// the closest, among the branches whose own tags name the value if any: the deepest
+// error, then the fewest errors, then the first) and the alternatives tried, followed
+// by that branch's errors only.
 //
 // `raw(path, pointer, value)` gives the violations of `value` against the schema at
 // `path#pointer`, with pointers relative to `value`, in any order, maybe repeated (they
