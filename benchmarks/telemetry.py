@@ -43,7 +43,6 @@ import gc
 import json
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
@@ -128,9 +127,10 @@ def child(mode: str, url: str, n: int) -> dict[str, float]:
     for path, run in (("publish", validated_publish), ("consume", validated_consume)):
         stream = f"bench.{uuid.uuid4().hex[:12]}"
         try:
-            cpu = time.process_time()
             out[path] = run(setup, stream)
-            out[f"{path} cpu"] = time.process_time() - cpu
+            # CPU of the timed part only: filling the stream before a consume
+            # (untimed) was counted in it before, which diluted the overhead
+            out[f"{path} cpu"] = setup.cpu
         finally:
             setup.client.delete(stream_key(stream), f"{stream_key(stream)}:dlq")
     from runtime.telemetry import Telemetry
@@ -191,11 +191,12 @@ def render(data: dict[str, Any]) -> str:
     for mode, paths in data["overhead"].items():
         target = TARGETS[mode.removesuffix(COMPARE)]
         for path in PATHS:
-            o = paths[path]
-            met = "met" if o <= target else "NOT met"
+            o = paths[path]  # throughput lost
+            added = 1 / (1 - o) - 1  # time (or CPU) added per message
+            met = "met" if added <= target else "NOT met"
             lines.append(
-                f"{mode}: {path} overhead {100 * o:+.1f}%"
-                f" (target <= {100 * target:.0f}%,"
+                f"{mode}: {path} overhead {100 * added:+.1f}% per message"
+                f" ({100 * o:.1f}% throughput lost; target <= {100 * target:.0f}%,"
                 f" {met})"
             )
     return "\n".join(lines)
