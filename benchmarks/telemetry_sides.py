@@ -122,8 +122,8 @@ def _side(setup: Any, side: str, chunk: int) -> Callable[[], float]:
     """A function that fills a fresh stream with one chunk (untimed), consumes it
     with this side's consumer and returns the CPU seconds of consuming."""
     import runtime.telemetry as telemetry_module
-    from benchmarks.redis_streams import BATCH, FIELD, GROUP, catalog, fill
-    from runtime.streams import Consumer, stream_key
+    from benchmarks.redis_streams import BATCH, GROUP, catalog, fill
+    from runtime.streams import FIELD, Consumer, stream_key
     from runtime.telemetry import Telemetry
 
     tracer, meter = _providers(side)
