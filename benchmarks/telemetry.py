@@ -58,6 +58,33 @@ TRACED = 100  # consumed entries per producer trace (a publish_many batch)
 COMPARE = " [compare]"
 
 
+def sdk_providers(sampled: bool) -> tuple[Any, Any]:
+    """An SDK tracer provider whose spans go through a ``BatchSpanProcessor`` into an
+    exporter that drops them (``ParentBased(TraceIdRatioBased(0.1))`` if ``sampled``),
+    and a meter provider whose reader is never collected."""
+    from opentelemetry.sdk.metrics import MeterProvider
+    from opentelemetry.sdk.metrics.export import InMemoryMetricReader
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import (
+        BatchSpanProcessor,
+        SpanExporter,
+        SpanExportResult,
+    )
+    from opentelemetry.sdk.trace.sampling import ParentBased, TraceIdRatioBased
+
+    class Dropping(SpanExporter):
+        def export(self, spans: Sequence[Any]) -> SpanExportResult:
+            return SpanExportResult.SUCCESS
+
+    tracer = (
+        TracerProvider(sampler=ParentBased(TraceIdRatioBased(0.1)))
+        if sampled
+        else TracerProvider()
+    )
+    tracer.add_span_processor(BatchSpanProcessor(Dropping()))
+    return tracer, MeterProvider(metric_readers=[InMemoryMetricReader()])
+
+
 def _configure(mode: str) -> None:
     """Set the process up for ``mode`` before the runtime is imported."""
     if mode == MODES[0]:
@@ -65,32 +92,10 @@ def _configure(mode: str) -> None:
         return
     if mode in MODES[2:]:
         from opentelemetry import metrics, trace
-        from opentelemetry.sdk.metrics import MeterProvider
-        from opentelemetry.sdk.metrics.export import InMemoryMetricReader
-        from opentelemetry.sdk.trace import TracerProvider
-        from opentelemetry.sdk.trace.export import (
-            BatchSpanProcessor,
-            SpanExporter,
-            SpanExportResult,
-        )
 
-        class Dropping(SpanExporter):
-            def export(self, spans: Sequence[Any]) -> SpanExportResult:
-                return SpanExportResult.SUCCESS
-
-        from opentelemetry.sdk.trace.sampling import ParentBased, TraceIdRatioBased
-
-        sampled = mode == MODES[3]
-        provider = (
-            TracerProvider(sampler=ParentBased(TraceIdRatioBased(0.1)))
-            if sampled
-            else TracerProvider()
-        )
-        provider.add_span_processor(BatchSpanProcessor(Dropping()))
-        trace.set_tracer_provider(provider)
-        metrics.set_meter_provider(
-            MeterProvider(metric_readers=[InMemoryMetricReader()])
-        )
+        tracer, meter = sdk_providers(sampled=mode == MODES[3])
+        trace.set_tracer_provider(tracer)
+        metrics.set_meter_provider(meter)
 
 
 def child(mode: str, url: str, n: int) -> dict[str, float]:

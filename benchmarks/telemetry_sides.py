@@ -72,33 +72,13 @@ def _providers(side: str) -> tuple[Any, Any]:
     """The (tracer provider, meter provider) of a side; ``None`` for the global one."""
     if not side.startswith("SDK"):
         return None, None
-    from opentelemetry.sdk.metrics import MeterProvider
-    from opentelemetry.sdk.metrics.export import InMemoryMetricReader
-    from opentelemetry.sdk.trace import TracerProvider
-    from opentelemetry.sdk.trace.export import (
-        BatchSpanProcessor,
-        SpanExporter,
-        SpanExportResult,
+    from benchmarks.telemetry import sdk_providers
+
+    tracer, meter = sdk_providers(sampled=side == "SDK 10% sampled")
+    return (
+        None if side == "SDK metrics only" else tracer,
+        None if side == "SDK traces only" else meter,
     )
-    from opentelemetry.sdk.trace.sampling import ParentBased, TraceIdRatioBased
-
-    class Dropping(SpanExporter):
-        def export(self, spans: Sequence[Any]) -> SpanExportResult:
-            return SpanExportResult.SUCCESS
-
-    tracer = None
-    if side != "SDK metrics only":
-        sampled = side == "SDK 10% sampled"
-        tracer = (
-            TracerProvider(sampler=ParentBased(TraceIdRatioBased(0.1)))
-            if sampled
-            else TracerProvider()
-        )
-        tracer.add_span_processor(BatchSpanProcessor(Dropping()))
-    meter = None
-    if side != "SDK traces only":
-        meter = MeterProvider(metric_readers=[InMemoryMetricReader()])
-    return tracer, meter
 
 
 def _envelopes(setup: Any, n: int, every: int) -> list[bytes]:
