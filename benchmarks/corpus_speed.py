@@ -135,11 +135,9 @@ def foreign_modules(dist: str = "contracts-toolkit") -> list[str]:
     service with the runtime alone would not have."""
     from importlib import metadata
 
-    from packaging.markers import default_environment
     from packaging.requirements import Requirement
     from packaging.utils import canonicalize_name
 
-    env = default_environment()
     needed, todo = set(), [(dist, frozenset[str]())]
     while todo:
         name, extras = todo.pop()
@@ -154,7 +152,7 @@ def foreign_modules(dist: str = "contracts-toolkit") -> list[str]:
         for line in requires:
             req = Requirement(line)
             if req.marker is None or any(
-                req.marker.evaluate({**env, "extra": e}) for e in extras or {""}
+                req.marker.evaluate({"extra": e}) for e in extras or {""}
             ):
                 todo.append((req.name, frozenset(req.extras)))
     kept = {name for name, _ in needed}
