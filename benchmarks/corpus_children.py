@@ -10,6 +10,10 @@ before any timing, which hid that import from the first refused message.)
     python benchmarks/corpus_children.py --python-child JSON
     python benchmarks/corpus_children.py --import-child ROOT PACKAGE
     python benchmarks/corpus_children.py --first-child ROOT PACKAGE CONTRACT
+
+``--block JSON`` hides top-level modules first (``corpus_speed.foreign_modules``:
+those of distributions the runtime does not depend on), so a child imports what a
+service with the runtime alone would.
 """
 
 from __future__ import annotations
@@ -124,12 +128,25 @@ def first_child(root: str, package: str, contract: str) -> None:
     )
 
 
+def _block(names: list[str]) -> None:
+    """Make these top-level modules unimportable, as if their distributions were not
+    installed: a service that installed the runtime alone does not have the format
+    checkers and tools this repository's dev environment adds (``jsonschema`` imports
+    every format checker it finds, ``arrow`` among them, when it is imported)."""
+    for name in names:
+        sys.modules.setdefault(name, None)  # type: ignore[arg-type]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--block", default="[]", help="JSON list of top-level modules to hide"
+    )
     parser.add_argument("--python-child", help="[root, package, docs, rounds]")
     parser.add_argument("--import-child", nargs=2)
     parser.add_argument("--first-child", nargs=3)
     args = parser.parse_args(argv)
+    _block(json.loads(args.block))
     if args.python_child:
         python_child(*json.loads(args.python_child))
     elif args.import_child:

@@ -7,11 +7,11 @@ machine with two cores or more the work is shared with a child made with
 
 - the child is made during compiling, as soon as references are resolved
   (:func:`compile.compile_unbundled`'s ``early``): while this process lowers
-  the schemas it hashes the files' fingerprints (:meth:`Bundling.prints`,
-  quadratic in a chain of references; sent back at once, this process waits
-  for them once lowered) and bundles the schemas (:meth:`Bundling.raw`); then, told what
-  lowering gave (the unions told apart by a tag, the files for cfworker, the
-  contracts), it finishes the bundles and renders what only they give
+  the schemas it hashes the files' fingerprints (:meth:`Bundling.prints`;
+  sent back at once, this process waits for them once lowered) and bundles
+  the schemas (:meth:`Bundling.raw`); then, told what lowering gave (the
+  unions told apart by a tag, the files for cfworker, the contracts), it
+  finishes the bundles and renders what only they give
   (:func:`emit.ts_checks_part`: the precompiled validators ``ts/_checks/`` and
   ``ts/_schemas.js``), and writes those files;
 - this process renders and writes everything else (:func:`emit.python_part` and

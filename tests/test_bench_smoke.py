@@ -43,6 +43,27 @@ def test_telemetry_benchmark_prints_every_overhead(tmp_path: object) -> None:
             ), done.stdout
 
 
+def test_telemetry_sides_benchmark_prints_every_side() -> None:
+    """benchmarks/telemetry_sides.py: every side consumes in one process (each chunk
+    asserts its handler saw every entry and that tracing is on for the sides with a
+    tracer provider), and prints a row with its target for each side."""
+    argv = [sys.executable, str(ROOT / "benchmarks" / "telemetry_sides.py"),
+            "--chunks", "2", "--chunk", "200"]  # fmt: skip
+    if os.environ.get("REDIS_URL"):
+        argv += ["--redis-url", os.environ["REDIS_URL"]]
+    done = subprocess.run(
+        argv, cwd=ROOT, capture_output=True, text=True, timeout=600, check=False
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    rows = done.stdout.splitlines()
+    assert any(line.startswith("without the API ") for line in rows), done.stdout
+    for side in ("API, no SDK", "SDK", "SDK traces only", "SDK metrics only",
+                 "SDK 10% sampled"):  # fmt: skip
+        assert any(line.startswith(f"{side} ") and "% <=" in line for line in rows), (
+            done.stdout
+        )
+
+
 def test_batch_memory_runs_every_variant() -> None:
     """benchmarks/batch_memory.py on a small batch: every variant reports."""
     script = ROOT / "benchmarks" / "batch_memory.py"

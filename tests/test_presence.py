@@ -11,6 +11,7 @@ older producer with a tighter length limit is compatible.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -365,6 +366,42 @@ def test_stored_schemas_must_match_their_fingerprint(client: redis.Redis) -> Non
     (pair,) = report["contracts"][0]["pairs"]
     assert pair["status"] == "unknown"
     assert f"hash to {real}" in pair["reason"]
+
+
+def test_a_service_on_a_package_from_before_the_fingerprint_change_is_judged(
+    client: redis.Redis,
+) -> None:
+    """A package generated before Dec 5 2026 fingerprints a contract as the sha256
+    of (path NUL canonical JSON NUL) of every file it reaches; its service stored its
+    files under that value. The same schemas then run "in two versions" until it is
+    redeployed, and the pair is judged (compatible), not refused as forged."""
+    contracts = Contracts("platform_contracts")
+    real = contracts.get(ORDER).fingerprint
+    with Presence(client, contracts, "planner-agent"):
+        stored = json.loads(client.get(schema_key(real)) or b"")
+        old = hashlib.sha256()
+        for path, text in sorted(stored["documents"].items()):
+            canonical = json.dumps(
+                json.loads(text),
+                sort_keys=True,
+                separators=(",", ":"),
+                ensure_ascii=False,
+            )
+            old.update(f"{path}\0{canonical}\0".encode())
+        before = "sha256:" + old.hexdigest()
+        assert before != real and len(stored["documents"]) > 1
+        client.set(schema_key(before), json.dumps({**stored, "fingerprint": before}))
+        fake_service(
+            client, "old-node/1", record_for("old-node", "node", {ORDER: before})
+        )
+        code, report = drift_json(url_of(client))
+    (order,) = report["contracts"]
+    assert order["running"] == {
+        before: ["old-node (node)"],
+        real: ["planner-agent (python)"],
+    }
+    assert [p["status"] for p in order["pairs"]] == ["compatible"], order["pairs"]
+    assert code == 0
 
 
 # -- the live test: Python and Node services, one built from older schemas ----------

@@ -114,7 +114,7 @@ def test_a_child_that_dies_leaves_the_work_to_the_parent(
 def test_the_child_hashes_the_fingerprints_while_the_parent_lowers(
     schemas: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The parent takes the child's fingerprints (quadratic in a chain) instead of
+    """The parent takes the child's fingerprints instead of
     hashing them again; they are those one process makes."""
     parent = os.getpid()
     log = tmp_path / "hashed_in"  # a file: the child's memory is its own

@@ -7,11 +7,14 @@ different fingerprints, and for each writer and reader pair the catalogue allows
 two schema versions are compared with the ``breaking`` rules: does the reader
 accept what the writer sends? The versions come from the schemas folder when it
 holds one, else from the schema files a service stored in Redis beside its record,
-checked like any other schema input and against their fingerprint.
+checked like any other schema input and against their fingerprint (the current
+definition, or the one before Dec 5 2026 that older packages carry:
+:func:`fingerprint_before_dec_2026`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Callable
@@ -23,7 +26,7 @@ from codegen.checks.breaking.compare import Comparer, merge
 from codegen.checks.breaking.normalize import Side
 from codegen.checks.breaking.report import catalogue_exchanges, load_side
 from codegen.checks.breaking.rules import Direction, Finding
-from codegen.compiler.compile import fingerprints, reaches
+from codegen.compiler.compile import canonical, fingerprints, reaches
 from codegen.compiler.load import Document, parse_json
 from codegen.compiler.resolve import walk_refs
 from codegen.compiler.vocabulary import check_document, draft_of
@@ -184,10 +187,28 @@ def _bundle_side(raw: bytes, contract: str, fingerprint: str) -> Side | str:
             errors.extend(ref_errors)
     if errors:
         return f"stored schemas of {fingerprint}: {errors[0]}"
-    actual = fingerprints(docs, reaches(docs, deps))[contract]
-    if actual != fingerprint:
+    reached = reaches(docs, deps)
+    actual = fingerprints(docs, reached)[contract]
+    if actual != fingerprint and fingerprint != fingerprint_before_dec_2026(
+        docs, reached[contract]
+    ):
         return f"stored schemas of {fingerprint} hash to {actual}"
     return side
+
+
+def fingerprint_before_dec_2026(
+    documents: list[Document], reached: tuple[str, ...]
+) -> str:
+    """A contract's fingerprint as packages generated before Dec 5 2026 made it: the
+    sha256 of (path NUL canonical JSON NUL) of every file in ``reached`` (the files
+    its file reaches, sorted). Services on such packages stored their schema files
+    under it, so they are judged, not refused, during a rollout
+    (docs/architecture.md#fingerprints)."""
+    contents = {d.path: d.contents for d in documents}
+    h = hashlib.sha256()
+    for path in sorted(reached):
+        h.update(path.encode() + b"\0" + canonical(contents[path]) + b"\0")
+    return "sha256:" + h.hexdigest()
 
 
 def _pair_status(findings: list[Finding], direction: Direction) -> PairStatus:

@@ -4,7 +4,7 @@ import type { Manifest } from "./_types.js";
 export type { Manifest, ManifestContract } from "./_types.js";
 
 /** The fingerprint of the whole contract set this package was built from. */
-export declare const FINGERPRINT: "sha256:909258469864b83ae71891eecdd17d85e5af49208196187c8c071cee14dde77f";
+export declare const FINGERPRINT: "sha256:305cc470e5e109bf10f3de0ce45ba81007970a14602d07784131e8f8fdbd89ea";
 
 /** What the package was generated from (the same data as manifest.json). */
 export declare const MANIFEST: Manifest;

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from importlib import import_module
 from typing import Any
 
-FINGERPRINT = "sha256:909258469864b83ae71891eecdd17d85e5af49208196187c8c071cee14dde77f"
+FINGERPRINT = "sha256:305cc470e5e109bf10f3de0ce45ba81007970a14602d07784131e8f8fdbd89ea"
 _PACKAGE = "platform_contracts"
 
 
@@ -35,7 +35,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="agent.task_accepted_v1",
         message_type="agent.task.accepted",
         version=1,
-        fingerprint="sha256:6e602ba2b5d9dfdbd0b8b1437e8ea216b27361cb4cd803e425db01a94f39b98a",
+        fingerprint="sha256:2719df78a5cb6a695d28474e5b9481b6531a32012383c1ab9494bf81882ed641",
         full_check=False,
     ),
     Contract(
@@ -44,7 +44,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="agent.task_completed_v1",
         message_type="agent.task.completed",
         version=1,
-        fingerprint="sha256:4fee28534eca7d79752dca5f4e5530e3778258f66ea6b37149fa69e7f1bd187b",
+        fingerprint="sha256:e04a09e07a3655f3fc628a7c2c5894146c807404d7e872737f9b4cf13c470572",
         full_check=False,
     ),
     Contract(
@@ -53,7 +53,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="agent.task_completed_v1",
         message_type=None,
         version=None,
-        fingerprint="sha256:4fee28534eca7d79752dca5f4e5530e3778258f66ea6b37149fa69e7f1bd187b",
+        fingerprint="sha256:e04a09e07a3655f3fc628a7c2c5894146c807404d7e872737f9b4cf13c470572",
         full_check=False,
     ),
     Contract(
@@ -62,7 +62,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="agent.task_completed_v1",
         message_type=None,
         version=None,
-        fingerprint="sha256:4fee28534eca7d79752dca5f4e5530e3778258f66ea6b37149fa69e7f1bd187b",
+        fingerprint="sha256:e04a09e07a3655f3fc628a7c2c5894146c807404d7e872737f9b4cf13c470572",
         full_check=False,
     ),
     Contract(
@@ -71,7 +71,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="agent.task_completed_v1",
         message_type=None,
         version=None,
-        fingerprint="sha256:4fee28534eca7d79752dca5f4e5530e3778258f66ea6b37149fa69e7f1bd187b",
+        fingerprint="sha256:e04a09e07a3655f3fc628a7c2c5894146c807404d7e872737f9b4cf13c470572",
         full_check=False,
     ),
     Contract(
@@ -80,7 +80,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="agent.task_failed_v1",
         message_type="agent.task.failed",
         version=1,
-        fingerprint="sha256:2eef137446376b556f5fdf1d0ad04bb48963205936d13f6daea77c31852a151f",
+        fingerprint="sha256:57d7502ad7e7cce8420dc470813c5bfb96912b1558220904c0504f6499245bb5",
         full_check=False,
     ),
     Contract(
@@ -89,7 +89,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="agent.task_failed_v1",
         message_type=None,
         version=None,
-        fingerprint="sha256:2eef137446376b556f5fdf1d0ad04bb48963205936d13f6daea77c31852a151f",
+        fingerprint="sha256:57d7502ad7e7cce8420dc470813c5bfb96912b1558220904c0504f6499245bb5",
         full_check=False,
     ),
     Contract(
@@ -98,7 +98,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="agent.task_progress_v1",
         message_type="agent.task.progress",
         version=1,
-        fingerprint="sha256:ad74c3164c7092cf86e1e1eb29b0514cfa7b4cc26d66cd8154c46598f83f2f9c",
+        fingerprint="sha256:de445b1c59640d07384f11259a92cbc794874ff7521db0053fa18be19191565c",
         full_check=False,
     ),
     Contract(
@@ -107,7 +107,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="agent.task_progress_v1",
         message_type=None,
         version=None,
-        fingerprint="sha256:ad74c3164c7092cf86e1e1eb29b0514cfa7b4cc26d66cd8154c46598f83f2f9c",
+        fingerprint="sha256:de445b1c59640d07384f11259a92cbc794874ff7521db0053fa18be19191565c",
         full_check=False,
     ),
     Contract(
@@ -116,7 +116,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="agent.task_progress_v1",
         message_type=None,
         version=None,
-        fingerprint="sha256:ad74c3164c7092cf86e1e1eb29b0514cfa7b4cc26d66cd8154c46598f83f2f9c",
+        fingerprint="sha256:de445b1c59640d07384f11259a92cbc794874ff7521db0053fa18be19191565c",
         full_check=False,
     ),
     Contract(
@@ -125,7 +125,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="agent.task_progress_v1",
         message_type=None,
         version=None,
-        fingerprint="sha256:ad74c3164c7092cf86e1e1eb29b0514cfa7b4cc26d66cd8154c46598f83f2f9c",
+        fingerprint="sha256:de445b1c59640d07384f11259a92cbc794874ff7521db0053fa18be19191565c",
         full_check=False,
     ),
     Contract(
@@ -134,7 +134,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="agent.task_progress_v1",
         message_type=None,
         version=None,
-        fingerprint="sha256:ad74c3164c7092cf86e1e1eb29b0514cfa7b4cc26d66cd8154c46598f83f2f9c",
+        fingerprint="sha256:de445b1c59640d07384f11259a92cbc794874ff7521db0053fa18be19191565c",
         full_check=False,
     ),
     Contract(
@@ -143,7 +143,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="agent.task_progress_v1",
         message_type=None,
         version=None,
-        fingerprint="sha256:ad74c3164c7092cf86e1e1eb29b0514cfa7b4cc26d66cd8154c46598f83f2f9c",
+        fingerprint="sha256:de445b1c59640d07384f11259a92cbc794874ff7521db0053fa18be19191565c",
         full_check=False,
     ),
     Contract(
@@ -152,7 +152,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="agent.task_requested_v1",
         message_type="agent.task.requested",
         version=1,
-        fingerprint="sha256:20d0a06235a7789c205e8c9959efc1429e1ac2985369a80de46fd6b97e08f961",
+        fingerprint="sha256:692a5caf9bff31c6e6c771d8f21fe6ab1ccd536ab42aa984db6fe183849c784f",
         full_check=False,
     ),
     Contract(
@@ -161,7 +161,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="common.ids",
         message_type=None,
         version=None,
-        fingerprint="sha256:cb5f09d6ac85ba867bfdfe9060b788e8c5bf2884d3dc9a70d517aab3df1db76a",
+        fingerprint="sha256:8213cfcf6d3b24bc3e31ef0ac82b50376258da3001d984333f0d2747638acfc1",
         full_check=False,
     ),
     Contract(
@@ -170,7 +170,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="common.ids",
         message_type=None,
         version=None,
-        fingerprint="sha256:cb5f09d6ac85ba867bfdfe9060b788e8c5bf2884d3dc9a70d517aab3df1db76a",
+        fingerprint="sha256:8213cfcf6d3b24bc3e31ef0ac82b50376258da3001d984333f0d2747638acfc1",
         full_check=False,
     ),
     Contract(
@@ -179,7 +179,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="common.ids",
         message_type=None,
         version=None,
-        fingerprint="sha256:cb5f09d6ac85ba867bfdfe9060b788e8c5bf2884d3dc9a70d517aab3df1db76a",
+        fingerprint="sha256:8213cfcf6d3b24bc3e31ef0ac82b50376258da3001d984333f0d2747638acfc1",
         full_check=False,
     ),
     Contract(
@@ -188,7 +188,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="common.ids",
         message_type=None,
         version=None,
-        fingerprint="sha256:cb5f09d6ac85ba867bfdfe9060b788e8c5bf2884d3dc9a70d517aab3df1db76a",
+        fingerprint="sha256:8213cfcf6d3b24bc3e31ef0ac82b50376258da3001d984333f0d2747638acfc1",
         full_check=False,
     ),
     Contract(
@@ -197,7 +197,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="common.ids",
         message_type=None,
         version=None,
-        fingerprint="sha256:cb5f09d6ac85ba867bfdfe9060b788e8c5bf2884d3dc9a70d517aab3df1db76a",
+        fingerprint="sha256:8213cfcf6d3b24bc3e31ef0ac82b50376258da3001d984333f0d2747638acfc1",
         full_check=False,
     ),
     Contract(
@@ -206,7 +206,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="common.ids",
         message_type=None,
         version=None,
-        fingerprint="sha256:cb5f09d6ac85ba867bfdfe9060b788e8c5bf2884d3dc9a70d517aab3df1db76a",
+        fingerprint="sha256:8213cfcf6d3b24bc3e31ef0ac82b50376258da3001d984333f0d2747638acfc1",
         full_check=False,
     ),
     Contract(
@@ -215,7 +215,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="common.metadata",
         message_type=None,
         version=None,
-        fingerprint="sha256:7bdf4601001578bb513383a2e96937d3a96242c781f7fb705b06f4956f276d91",
+        fingerprint="sha256:95c2ab62edf3980ffbec0f82962b174c0da0c6a61b5a779382251c31c45c1b28",
         full_check=False,
     ),
     Contract(
@@ -224,7 +224,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="common.money",
         message_type=None,
         version=None,
-        fingerprint="sha256:717de051f1306d8f54cc9616f518957a25ba0ef960d4392b3576c7d6d6b09d54",
+        fingerprint="sha256:95f1f201066fe6b36606708972ef1237336b7ae1a85c989338d1458d6e34786c",
         full_check=False,
     ),
     Contract(
@@ -233,7 +233,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="common.money",
         message_type=None,
         version=None,
-        fingerprint="sha256:717de051f1306d8f54cc9616f518957a25ba0ef960d4392b3576c7d6d6b09d54",
+        fingerprint="sha256:95f1f201066fe6b36606708972ef1237336b7ae1a85c989338d1458d6e34786c",
         full_check=False,
     ),
     Contract(
@@ -242,7 +242,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="common.money",
         message_type=None,
         version=None,
-        fingerprint="sha256:717de051f1306d8f54cc9616f518957a25ba0ef960d4392b3576c7d6d6b09d54",
+        fingerprint="sha256:95f1f201066fe6b36606708972ef1237336b7ae1a85c989338d1458d6e34786c",
         full_check=False,
     ),
     Contract(
@@ -251,7 +251,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="common.problem",
         message_type=None,
         version=None,
-        fingerprint="sha256:f86267d8f05f1c6fc34283ef130a3a7c1a9f19ce52d2fc0b7701af94f26459b6",
+        fingerprint="sha256:59d204e1407ed625cb20b1819472ea6da9c2e9270a74d4dfa1628ae6fc1d003e",
         full_check=False,
     ),
     Contract(
@@ -260,7 +260,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="common.problem",
         message_type=None,
         version=None,
-        fingerprint="sha256:f86267d8f05f1c6fc34283ef130a3a7c1a9f19ce52d2fc0b7701af94f26459b6",
+        fingerprint="sha256:59d204e1407ed625cb20b1819472ea6da9c2e9270a74d4dfa1628ae6fc1d003e",
         full_check=False,
     ),
     Contract(
@@ -269,7 +269,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="common.trace",
         message_type=None,
         version=None,
-        fingerprint="sha256:7dfc1a2fe0a45099fcc5b2b7db85682f7f5efb814bae0da02d7db38003b9fcc8",
+        fingerprint="sha256:ae434b5e98cc283f794c242202c0d85f6969853deb5deea91ef5e64af2f31c3e",
         full_check=False,
     ),
     Contract(
@@ -278,7 +278,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="customer.customer_updated_v1",
         message_type="customer.updated",
         version=1,
-        fingerprint="sha256:27fd7f7c0028e79ea3ca13302ba9edfe27587939663f9934dc6e0e448d61be6a",
+        fingerprint="sha256:6e59d221458aed596be97a2d5cad1eca421a5c1b6cd0fbf90781f58556024888",
         full_check=False,
     ),
     Contract(
@@ -287,7 +287,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="customer.customer_updated_v1",
         message_type=None,
         version=None,
-        fingerprint="sha256:27fd7f7c0028e79ea3ca13302ba9edfe27587939663f9934dc6e0e448d61be6a",
+        fingerprint="sha256:6e59d221458aed596be97a2d5cad1eca421a5c1b6cd0fbf90781f58556024888",
         full_check=False,
     ),
     Contract(
@@ -296,7 +296,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="envelope_v1",
         message_type=None,
         version=None,
-        fingerprint="sha256:77227b4ee44d2fbf9bbc5a871bfbfe14ff1f5cdab1c12963fc74324d2c60cf21",
+        fingerprint="sha256:914288c42e26dc2df82b3bf0df330c250f3fc70ea6815ec5e2f0481d6e54eaa5",
         full_check=False,
     ),
     Contract(
@@ -305,7 +305,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="http.agent_run_accepted_v1",
         message_type="http.agent_run.accepted",
         version=1,
-        fingerprint="sha256:47826987460844955c04c2c1eef0e5775b14422c2486936024dcf48f34c3d3ae",
+        fingerprint="sha256:21d804646ad8be37ad9c9a25a97f86e68f038ca5acbc9f78b678a2f308e7aa09",
         full_check=False,
     ),
     Contract(
@@ -314,7 +314,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="http.order_summary_v1",
         message_type="http.order_summary",
         version=1,
-        fingerprint="sha256:22873a1c0528d09e3c5ceab726568c79475aa8e5c17caf3c9825375cf8fc5efc",
+        fingerprint="sha256:3128cc61fe52f801b4aa18033ccddb5aa7676ea8faf32b630ec2310463840fb5",
         full_check=False,
     ),
     Contract(
@@ -323,7 +323,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="http.order_summary_v1",
         message_type=None,
         version=None,
-        fingerprint="sha256:22873a1c0528d09e3c5ceab726568c79475aa8e5c17caf3c9825375cf8fc5efc",
+        fingerprint="sha256:3128cc61fe52f801b4aa18033ccddb5aa7676ea8faf32b630ec2310463840fb5",
         full_check=False,
     ),
     Contract(
@@ -332,7 +332,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="http.start_agent_run_request_v1",
         message_type="http.start_agent_run.request",
         version=1,
-        fingerprint="sha256:8a08a31f557d2f1e475cab40b9b50e62b0838351c12eba6d258a4c2852e8f5e8",
+        fingerprint="sha256:a746e10a9080df69b32850f409bc256f0ac429892b47d62858096da1b04e4d2e",
         full_check=False,
     ),
     Contract(
@@ -341,7 +341,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="http.start_agent_run_request_v1",
         message_type=None,
         version=None,
-        fingerprint="sha256:8a08a31f557d2f1e475cab40b9b50e62b0838351c12eba6d258a4c2852e8f5e8",
+        fingerprint="sha256:a746e10a9080df69b32850f409bc256f0ac429892b47d62858096da1b04e4d2e",
         full_check=False,
     ),
     Contract(
@@ -350,7 +350,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="llm.tool_call_v1",
         message_type="llm.tool.called",
         version=1,
-        fingerprint="sha256:db3eee4206e72ef37207c12d5df27f4d842c3203ec3d4496ea0643ddb2a3f11e",
+        fingerprint="sha256:7a7dbf4761c5dcd5e7604a9bb556124dc9b22082624c7ba05f70d5a92bc32910",
         full_check=False,
     ),
     Contract(
@@ -359,7 +359,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="llm.tool_call_v1",
         message_type=None,
         version=None,
-        fingerprint="sha256:db3eee4206e72ef37207c12d5df27f4d842c3203ec3d4496ea0643ddb2a3f11e",
+        fingerprint="sha256:7a7dbf4761c5dcd5e7604a9bb556124dc9b22082624c7ba05f70d5a92bc32910",
         full_check=False,
     ),
     Contract(
@@ -368,7 +368,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="llm.tool_call_v1",
         message_type=None,
         version=None,
-        fingerprint="sha256:db3eee4206e72ef37207c12d5df27f4d842c3203ec3d4496ea0643ddb2a3f11e",
+        fingerprint="sha256:7a7dbf4761c5dcd5e7604a9bb556124dc9b22082624c7ba05f70d5a92bc32910",
         full_check=False,
     ),
     Contract(
@@ -377,7 +377,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="llm.tool_call_v1",
         message_type=None,
         version=None,
-        fingerprint="sha256:db3eee4206e72ef37207c12d5df27f4d842c3203ec3d4496ea0643ddb2a3f11e",
+        fingerprint="sha256:7a7dbf4761c5dcd5e7604a9bb556124dc9b22082624c7ba05f70d5a92bc32910",
         full_check=False,
     ),
     Contract(
@@ -386,7 +386,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="llm.tool_call_v1",
         message_type=None,
         version=None,
-        fingerprint="sha256:db3eee4206e72ef37207c12d5df27f4d842c3203ec3d4496ea0643ddb2a3f11e",
+        fingerprint="sha256:7a7dbf4761c5dcd5e7604a9bb556124dc9b22082624c7ba05f70d5a92bc32910",
         full_check=False,
     ),
     Contract(
@@ -395,7 +395,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="llm.tool_call_v1",
         message_type=None,
         version=None,
-        fingerprint="sha256:db3eee4206e72ef37207c12d5df27f4d842c3203ec3d4496ea0643ddb2a3f11e",
+        fingerprint="sha256:7a7dbf4761c5dcd5e7604a9bb556124dc9b22082624c7ba05f70d5a92bc32910",
         full_check=False,
     ),
     Contract(
@@ -404,7 +404,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="llm.tool_call_v1",
         message_type=None,
         version=None,
-        fingerprint="sha256:db3eee4206e72ef37207c12d5df27f4d842c3203ec3d4496ea0643ddb2a3f11e",
+        fingerprint="sha256:7a7dbf4761c5dcd5e7604a9bb556124dc9b22082624c7ba05f70d5a92bc32910",
         full_check=False,
     ),
     Contract(
@@ -413,7 +413,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="llm.tool_call_v1",
         message_type=None,
         version=None,
-        fingerprint="sha256:db3eee4206e72ef37207c12d5df27f4d842c3203ec3d4496ea0643ddb2a3f11e",
+        fingerprint="sha256:7a7dbf4761c5dcd5e7604a9bb556124dc9b22082624c7ba05f70d5a92bc32910",
         full_check=False,
     ),
     Contract(
@@ -422,7 +422,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="llm.tool_call_v1",
         message_type=None,
         version=None,
-        fingerprint="sha256:db3eee4206e72ef37207c12d5df27f4d842c3203ec3d4496ea0643ddb2a3f11e",
+        fingerprint="sha256:7a7dbf4761c5dcd5e7604a9bb556124dc9b22082624c7ba05f70d5a92bc32910",
         full_check=False,
     ),
     Contract(
@@ -431,7 +431,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="order.order_created_v1",
         message_type="order.created",
         version=1,
-        fingerprint="sha256:77c1d197585cb838412a0b099361ccd6bdb39ec176f2d8af8ee6948787bf582f",
+        fingerprint="sha256:81f2c30e457d1d1ac2fe0d718f6bfce7239329fdcb126e0c2553e858ad0871a4",
         full_check=False,
     ),
     Contract(
@@ -440,7 +440,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="order.order_created_v1",
         message_type=None,
         version=None,
-        fingerprint="sha256:77c1d197585cb838412a0b099361ccd6bdb39ec176f2d8af8ee6948787bf582f",
+        fingerprint="sha256:81f2c30e457d1d1ac2fe0d718f6bfce7239329fdcb126e0c2553e858ad0871a4",
         full_check=False,
     ),
     Contract(
@@ -449,7 +449,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="order.order_created_v1",
         message_type=None,
         version=None,
-        fingerprint="sha256:77c1d197585cb838412a0b099361ccd6bdb39ec176f2d8af8ee6948787bf582f",
+        fingerprint="sha256:81f2c30e457d1d1ac2fe0d718f6bfce7239329fdcb126e0c2553e858ad0871a4",
         full_check=False,
     ),
     Contract(
@@ -458,7 +458,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="order.order_created_v1",
         message_type=None,
         version=None,
-        fingerprint="sha256:77c1d197585cb838412a0b099361ccd6bdb39ec176f2d8af8ee6948787bf582f",
+        fingerprint="sha256:81f2c30e457d1d1ac2fe0d718f6bfce7239329fdcb126e0c2553e858ad0871a4",
         full_check=False,
     ),
     Contract(
@@ -467,7 +467,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="order.order_created_v1",
         message_type=None,
         version=None,
-        fingerprint="sha256:77c1d197585cb838412a0b099361ccd6bdb39ec176f2d8af8ee6948787bf582f",
+        fingerprint="sha256:81f2c30e457d1d1ac2fe0d718f6bfce7239329fdcb126e0c2553e858ad0871a4",
         full_check=False,
     ),
     Contract(
@@ -476,7 +476,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="order.order_created_v2",
         message_type="order.created",
         version=2,
-        fingerprint="sha256:89517967a6780b34a3ddfdd0fda2cdec71746b16dd43978aa79da64adc66b52d",
+        fingerprint="sha256:390098135b8274bac327400289d745fc861d71cb01edf20f5f83ce99977bf1ac",
         full_check=False,
     ),
     Contract(
@@ -485,7 +485,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="order.order_created_v2",
         message_type=None,
         version=None,
-        fingerprint="sha256:89517967a6780b34a3ddfdd0fda2cdec71746b16dd43978aa79da64adc66b52d",
+        fingerprint="sha256:390098135b8274bac327400289d745fc861d71cb01edf20f5f83ce99977bf1ac",
         full_check=False,
     ),
     Contract(
@@ -494,7 +494,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="order.order_created_v2",
         message_type=None,
         version=None,
-        fingerprint="sha256:89517967a6780b34a3ddfdd0fda2cdec71746b16dd43978aa79da64adc66b52d",
+        fingerprint="sha256:390098135b8274bac327400289d745fc861d71cb01edf20f5f83ce99977bf1ac",
         full_check=False,
     ),
     Contract(
@@ -503,7 +503,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="order.order_created_v2",
         message_type=None,
         version=None,
-        fingerprint="sha256:89517967a6780b34a3ddfdd0fda2cdec71746b16dd43978aa79da64adc66b52d",
+        fingerprint="sha256:390098135b8274bac327400289d745fc861d71cb01edf20f5f83ce99977bf1ac",
         full_check=False,
     ),
     Contract(
@@ -512,7 +512,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="order.order_created_v2",
         message_type=None,
         version=None,
-        fingerprint="sha256:89517967a6780b34a3ddfdd0fda2cdec71746b16dd43978aa79da64adc66b52d",
+        fingerprint="sha256:390098135b8274bac327400289d745fc861d71cb01edf20f5f83ce99977bf1ac",
         full_check=False,
     ),
 )

@@ -4,7 +4,7 @@ import type { Manifest } from "./_types.js";
 export type { Manifest, ManifestContract } from "./_types.js";
 
 /** The fingerprint of the whole contract set this package was built from. */
-export declare const FINGERPRINT: "sha256:28a22f07bd33d7bf875ef97840b8bc5d6c4176fedde1275ea72dae337bdbc28a";
+export declare const FINGERPRINT: "sha256:27995991463818a92d39a6aa1614fe666fc4bd596f111b3ddd2cc4264e0a0544";
 
 /** What the package was generated from (the same data as manifest.json). */
 export declare const MANIFEST: Manifest;

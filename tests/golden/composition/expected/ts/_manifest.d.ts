@@ -4,7 +4,7 @@ import type { Manifest } from "./_types.js";
 export type { Manifest, ManifestContract } from "./_types.js";
 
 /** The fingerprint of the whole contract set this package was built from. */
-export declare const FINGERPRINT: "sha256:8d8c1f9138a952c977b600658a48198880668236cf3204f758e9100c5236fcc0";
+export declare const FINGERPRINT: "sha256:9c51db4c140883b6849cc966295b6bf2bbe7f27fcdfed1b5ef519e9806594417";
 
 /** What the package was generated from (the same data as manifest.json). */
 export declare const MANIFEST: Manifest;

@@ -4,7 +4,7 @@ import type { Manifest } from "./_types.js";
 export type { Manifest, ManifestContract } from "./_types.js";
 
 /** The fingerprint of the whole contract set this package was built from. */
-export declare const FINGERPRINT: "sha256:b6600c571823a1b58acc3cf9d9706cd66c8965f96d53e968b37c1a9d0fdc8ebf";
+export declare const FINGERPRINT: "sha256:a0c064b10283964dc2018dff5ca11e202d6eca4127595f01683a7213f564811e";
 
 /** What the package was generated from (the same data as manifest.json). */
 export declare const MANIFEST: Manifest;

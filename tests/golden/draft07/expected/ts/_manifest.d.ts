@@ -4,7 +4,7 @@ import type { Manifest } from "./_types.js";
 export type { Manifest, ManifestContract } from "./_types.js";
 
 /** The fingerprint of the whole contract set this package was built from. */
-export declare const FINGERPRINT: "sha256:af6e193d043e918a18b4ed59bec9773a049fc11427b9b9c67484a9cf4d0c6674";
+export declare const FINGERPRINT: "sha256:bde9749d3a48258ba75e359daa07a48725623c44d789d0529517fcb7fe12caf4";
 
 /** What the package was generated from (the same data as manifest.json). */
 export declare const MANIFEST: Manifest;

@@ -4,7 +4,7 @@ import type { Manifest } from "./_types.js";
 export type { Manifest, ManifestContract } from "./_types.js";
 
 /** The fingerprint of the whole contract set this package was built from. */
-export declare const FINGERPRINT: "sha256:6bea897fa44b2c19b7df32e4135b4839074998367504980f435bacb11c4da510";
+export declare const FINGERPRINT: "sha256:ff8c218e22eb1b25a14ec52b787cc1ad19bfaef0e69ea7d3d0cfe98d5abb8521";
 
 /** What the package was generated from (the same data as manifest.json). */
 export declare const MANIFEST: Manifest;

@@ -4,7 +4,7 @@ import type { Manifest } from "./_types.js";
 export type { Manifest, ManifestContract } from "./_types.js";
 
 /** The fingerprint of the whole contract set this package was built from. */
-export declare const FINGERPRINT: "sha256:549f4f45c31b397d18eb85d2d6a860064db446850d453373b0ec6cda296ed837";
+export declare const FINGERPRINT: "sha256:9651fc6ca8c0f202f0a18bbca10d988589a5b9741baa0431c8144da58fd5c4c8";
 
 /** What the package was generated from (the same data as manifest.json). */
 export declare const MANIFEST: Manifest;

@@ -4,7 +4,7 @@ import type { Manifest } from "./_types.js";
 export type { Manifest, ManifestContract } from "./_types.js";
 
 /** The fingerprint of the whole contract set this package was built from. */
-export declare const FINGERPRINT: "sha256:53d9594656a5737640faf554fe1381169c799e541986ca4b73fd3172a92e4e81";
+export declare const FINGERPRINT: "sha256:474365135ada701af06cc31ed470b4a5021c5392ad4df94a86dd718dbce012e8";
 
 /** What the package was generated from (the same data as manifest.json). */
 export declare const MANIFEST: Manifest;

@@ -4,7 +4,7 @@ import type { Manifest } from "./_types.js";
 export type { Manifest, ManifestContract } from "./_types.js";
 
 /** The fingerprint of the whole contract set this package was built from. */
-export declare const FINGERPRINT: "sha256:e96e584dd37ed0e1e281ce725383baa35db6bce39539dd06ce7b15051d5152d5";
+export declare const FINGERPRINT: "sha256:f18fdcbdb76b5653ec3eba7db2ea0bf9b2d4d3b66a8e2b236b0cf216f770d8f9";
 
 /** What the package was generated from (the same data as manifest.json). */
 export declare const MANIFEST: Manifest;

@@ -4,7 +4,7 @@ import type { Manifest } from "./_types.js";
 export type { Manifest, ManifestContract } from "./_types.js";
 
 /** The fingerprint of the whole contract set this package was built from. */
-export declare const FINGERPRINT: "sha256:f2a83325d5a76bc32d88d7039754988c9ec9c0f37950dd73ae4b541da0c82770";
+export declare const FINGERPRINT: "sha256:4f7829c429a893f2ac8eda4a5329fbb3b4996369a74e44d2bb1554ad67bbe6fc";
 
 /** What the package was generated from (the same data as manifest.json). */
 export declare const MANIFEST: Manifest;

@@ -4,7 +4,7 @@ import type { Manifest } from "./_types.js";
 export type { Manifest, ManifestContract } from "./_types.js";
 
 /** The fingerprint of the whole contract set this package was built from. */
-export declare const FINGERPRINT: "sha256:c41cdb47d36375157126e5466515388ccffeb9346f6debb36d89b1b6d7f97302";
+export declare const FINGERPRINT: "sha256:42feee66f1513880d9296559295a0b227d7dda8192186128dcc6852421cbc74a";
 
 /** What the package was generated from (the same data as manifest.json). */
 export declare const MANIFEST: Manifest;

@@ -4,7 +4,7 @@ import type { Manifest } from "./_types.js";
 export type { Manifest, ManifestContract } from "./_types.js";
 
 /** The fingerprint of the whole contract set this package was built from. */
-export declare const FINGERPRINT: "sha256:e9935dfde5df30c6d800eec9493c473af3470d631fb0bc96b09143a14d658733";
+export declare const FINGERPRINT: "sha256:b5533415006b87765d967e663a76b04b42af70736563b8331d668c5336af6b2d";
 
 /** What the package was generated from (the same data as manifest.json). */
 export declare const MANIFEST: Manifest;

@@ -4,7 +4,7 @@ import type { Manifest } from "./_types.js";
 export type { Manifest, ManifestContract } from "./_types.js";
 
 /** The fingerprint of the whole contract set this package was built from. */
-export declare const FINGERPRINT: "sha256:302706194598b593b138b1790484d13d7adf41eef41efe5ce439bcad21f46986";
+export declare const FINGERPRINT: "sha256:c368625451a57fbb3781f867a2a9bfab0ef408eab1f321263b27e310ca76e1e7";
 
 /** What the package was generated from (the same data as manifest.json). */
 export declare const MANIFEST: Manifest;

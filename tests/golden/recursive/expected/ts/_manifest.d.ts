@@ -4,7 +4,7 @@ import type { Manifest } from "./_types.js";
 export type { Manifest, ManifestContract } from "./_types.js";
 
 /** The fingerprint of the whole contract set this package was built from. */
-export declare const FINGERPRINT: "sha256:ccb75dfa11c92eaceeb1c65212d3a7fc9b1c3ea8cf0731896b9353b79f0c2c80";
+export declare const FINGERPRINT: "sha256:dff7dc8ed5ea90be526765611d4811b61b6d9a98eedc447430118e646bfb2c11";
 
 /** What the package was generated from (the same data as manifest.json). */
 export declare const MANIFEST: Manifest;

@@ -4,7 +4,7 @@ import type { Manifest } from "./_types.js";
 export type { Manifest, ManifestContract } from "./_types.js";
 
 /** The fingerprint of the whole contract set this package was built from. */
-export declare const FINGERPRINT: "sha256:8123fc9cf8a52daeae084fac690671b3cd4519d7323f4296aee78d4ae583c975";
+export declare const FINGERPRINT: "sha256:87a52d254e3a5592617218d953dd8991a294f84d75d39117559e9a70c1649a2c";
 
 /** What the package was generated from (the same data as manifest.json). */
 export declare const MANIFEST: Manifest;

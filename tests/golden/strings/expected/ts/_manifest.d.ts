@@ -4,7 +4,7 @@ import type { Manifest } from "./_types.js";
 export type { Manifest, ManifestContract } from "./_types.js";
 
 /** The fingerprint of the whole contract set this package was built from. */
-export declare const FINGERPRINT: "sha256:8af251f441af01f16e57f18073ca40b6b74b68734b401c8a901ce414eec0e4d8";
+export declare const FINGERPRINT: "sha256:39ffdfe2abcfda1f1dff1e4ba7aaad12f8609071a25c4938d030c62f55fbefeb";
 
 /** What the package was generated from (the same data as manifest.json). */
 export declare const MANIFEST: Manifest;

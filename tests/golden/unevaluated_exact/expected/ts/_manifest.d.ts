@@ -4,7 +4,7 @@ import type { Manifest } from "./_types.js";
 export type { Manifest, ManifestContract } from "./_types.js";
 
 /** The fingerprint of the whole contract set this package was built from. */
-export declare const FINGERPRINT: "sha256:d85a0d69d08b9f38fa9cf140e6540741a36a5ecb650eb2c48592ddec8ffd5413";
+export declare const FINGERPRINT: "sha256:8a9f885e831e63a428fbf6f93063a581e5c6565996c887c8452dedd486d8c7cc";
 
 /** What the package was generated from (the same data as manifest.json). */
 export declare const MANIFEST: Manifest;

@@ -4,7 +4,7 @@ import type { Manifest } from "./_types.js";
 export type { Manifest, ManifestContract } from "./_types.js";
 
 /** The fingerprint of the whole contract set this package was built from. */
-export declare const FINGERPRINT: "sha256:fb7570dd8deb8dff0048db4514005b17c0a478bb8bbb6d1f6378e02cc1b450a6";
+export declare const FINGERPRINT: "sha256:12cab21852f54aef0aad8d86b5fe1bf3e30659c59f98fe9323ef2eb31a523cc6";
 
 /** What the package was generated from (the same data as manifest.json). */
 export declare const MANIFEST: Manifest;

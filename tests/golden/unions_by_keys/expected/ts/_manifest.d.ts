@@ -4,7 +4,7 @@ import type { Manifest } from "./_types.js";
 export type { Manifest, ManifestContract } from "./_types.js";
 
 /** The fingerprint of the whole contract set this package was built from. */
-export declare const FINGERPRINT: "sha256:07e14190db951e4db44ca3d704eb26ef2686c93f76be309b462a1a9f1f874bd4";
+export declare const FINGERPRINT: "sha256:f8b8134845614fec479b7a12a5c5fb7de5d723a609888f9a81a15c87804472e9";
 
 /** What the package was generated from (the same data as manifest.json). */
 export declare const MANIFEST: Manifest;

@@ -4,7 +4,7 @@ import type { Manifest } from "./_types.js";
 export type { Manifest, ManifestContract } from "./_types.js";
 
 /** The fingerprint of the whole contract set this package was built from. */
-export declare const FINGERPRINT: "sha256:f2f59fcd43b035fdfad5113c2bd1adb5eae356bd467385d0e0d0ec3ead4a5679";
+export declare const FINGERPRINT: "sha256:0544cac0c4e6f16e1c71f968f4fa9be2927792204e3cf7b2dac78c01e1cdd0be";
 
 /** What the package was generated from (the same data as manifest.json). */
 export declare const MANIFEST: Manifest;

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from importlib import import_module
 from typing import Any
 
-FINGERPRINT = "sha256:28a22f07bd33d7bf875ef97840b8bc5d6c4176fedde1275ea72dae337bdbc28a"
+FINGERPRINT = "sha256:27995991463818a92d39a6aa1614fe666fc4bd596f111b3ddd2cc4264e0a0544"
 _PACKAGE = "case_arrays"
 
 
@@ -35,7 +35,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="arrays",
         message_type=None,
         version=None,
-        fingerprint="sha256:3f70cd82dd1972cfc7f95f8696b8176ec005dbfd64af8f70a02c5d41804c5f32",
+        fingerprint="sha256:0c0d2973636abb4c74abe65a3d034eb8807dab1fb8466429d24efe03e1c6b2ab",
         full_check=True,
     ),
     Contract(
@@ -44,7 +44,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="arrays",
         message_type=None,
         version=None,
-        fingerprint="sha256:3f70cd82dd1972cfc7f95f8696b8176ec005dbfd64af8f70a02c5d41804c5f32",
+        fingerprint="sha256:0c0d2973636abb4c74abe65a3d034eb8807dab1fb8466429d24efe03e1c6b2ab",
         full_check=False,
     ),
 )

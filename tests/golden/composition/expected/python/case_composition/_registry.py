@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from importlib import import_module
 from typing import Any
 
-FINGERPRINT = "sha256:8d8c1f9138a952c977b600658a48198880668236cf3204f758e9100c5236fcc0"
+FINGERPRINT = "sha256:9c51db4c140883b6849cc966295b6bf2bbe7f27fcdfed1b5ef519e9806594417"
 _PACKAGE = "case_composition"
 
 
@@ -35,7 +35,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="checkout",
         message_type=None,
         version=None,
-        fingerprint="sha256:8a1a67b6d0b024d308afe6349a5ef3094660ffe5fd6d7061a4d9c446dac10280",
+        fingerprint="sha256:4b438e81fac5f16e4a7de1ab238ae8dae17b2c6c94c6a93013770ee1c30afde6",
         full_check=True,
     ),
     Contract(
@@ -44,7 +44,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="checkout",
         message_type=None,
         version=None,
-        fingerprint="sha256:8a1a67b6d0b024d308afe6349a5ef3094660ffe5fd6d7061a4d9c446dac10280",
+        fingerprint="sha256:4b438e81fac5f16e4a7de1ab238ae8dae17b2c6c94c6a93013770ee1c30afde6",
         full_check=True,
     ),
     Contract(
@@ -53,7 +53,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="checkout",
         message_type=None,
         version=None,
-        fingerprint="sha256:8a1a67b6d0b024d308afe6349a5ef3094660ffe5fd6d7061a4d9c446dac10280",
+        fingerprint="sha256:4b438e81fac5f16e4a7de1ab238ae8dae17b2c6c94c6a93013770ee1c30afde6",
         full_check=True,
     ),
     Contract(
@@ -62,7 +62,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="checkout",
         message_type=None,
         version=None,
-        fingerprint="sha256:8a1a67b6d0b024d308afe6349a5ef3094660ffe5fd6d7061a4d9c446dac10280",
+        fingerprint="sha256:4b438e81fac5f16e4a7de1ab238ae8dae17b2c6c94c6a93013770ee1c30afde6",
         full_check=False,
     ),
     Contract(
@@ -71,7 +71,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="checkout",
         message_type=None,
         version=None,
-        fingerprint="sha256:8a1a67b6d0b024d308afe6349a5ef3094660ffe5fd6d7061a4d9c446dac10280",
+        fingerprint="sha256:4b438e81fac5f16e4a7de1ab238ae8dae17b2c6c94c6a93013770ee1c30afde6",
         full_check=False,
     ),
 )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from importlib import import_module
 from typing import Any
 
-FINGERPRINT = "sha256:b6600c571823a1b58acc3cf9d9706cd66c8965f96d53e968b37c1a9d0fdc8ebf"
+FINGERPRINT = "sha256:a0c064b10283964dc2018dff5ca11e202d6eca4127595f01683a7213f564811e"
 _PACKAGE = "case_defaults_annotations"
 
 
@@ -35,7 +35,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="settings",
         message_type=None,
         version=None,
-        fingerprint="sha256:0c37ae25340a18909c680e6e4d384e4a7b926654f84dd67a35027e62ee966891",
+        fingerprint="sha256:7c1412cbbf33983d0a28b949eb925a0436ce035aa1d07bfff4dfde8e3dabd4b8",
         full_check=False,
     ),
 )

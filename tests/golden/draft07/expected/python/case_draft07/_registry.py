@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from importlib import import_module
 from typing import Any
 
-FINGERPRINT = "sha256:af6e193d043e918a18b4ed59bec9773a049fc11427b9b9c67484a9cf4d0c6674"
+FINGERPRINT = "sha256:bde9749d3a48258ba75e359daa07a48725623c44d789d0529517fcb7fe12caf4"
 _PACKAGE = "case_draft07"
 
 
@@ -35,7 +35,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="legacy_order",
         message_type=None,
         version=None,
-        fingerprint="sha256:fc321260c7e1a6a0c283ba1a245b3077acd5a0719f82e5ff8f932311ac9699bb",
+        fingerprint="sha256:213953c780e6fb7e1fd81bfaac504d8d7f814985d71dbf0c3b8f52cb4cd92752",
         full_check=True,
     ),
     Contract(
@@ -44,7 +44,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="legacy_order",
         message_type=None,
         version=None,
-        fingerprint="sha256:fc321260c7e1a6a0c283ba1a245b3077acd5a0719f82e5ff8f932311ac9699bb",
+        fingerprint="sha256:213953c780e6fb7e1fd81bfaac504d8d7f814985d71dbf0c3b8f52cb4cd92752",
         full_check=False,
     ),
     Contract(
@@ -53,7 +53,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="legacy_order",
         message_type=None,
         version=None,
-        fingerprint="sha256:fc321260c7e1a6a0c283ba1a245b3077acd5a0719f82e5ff8f932311ac9699bb",
+        fingerprint="sha256:213953c780e6fb7e1fd81bfaac504d8d7f814985d71dbf0c3b8f52cb4cd92752",
         full_check=False,
     ),
     Contract(
@@ -62,7 +62,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="legacy_order",
         message_type=None,
         version=None,
-        fingerprint="sha256:fc321260c7e1a6a0c283ba1a245b3077acd5a0719f82e5ff8f932311ac9699bb",
+        fingerprint="sha256:213953c780e6fb7e1fd81bfaac504d8d7f814985d71dbf0c3b8f52cb4cd92752",
         full_check=False,
     ),
 )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from importlib import import_module
 from typing import Any
 
-FINGERPRINT = "sha256:6bea897fa44b2c19b7df32e4135b4839074998367504980f435bacb11c4da510"
+FINGERPRINT = "sha256:ff8c218e22eb1b25a14ec52b787cc1ad19bfaef0e69ea7d3d0cfe98d5abb8521"
 _PACKAGE = "case_enums_consts"
 
 
@@ -35,7 +35,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="product",
         message_type=None,
         version=None,
-        fingerprint="sha256:7c67e3ad2e3136c413f7459092953f8dae3d7bac6f04a7541febae128632b6f4",
+        fingerprint="sha256:eb67f08d3bcdda3f4e0a787d68fade22dfa7581f140d37dd6a0a228d7854ee12",
         full_check=False,
     ),
     Contract(
@@ -44,7 +44,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="product",
         message_type=None,
         version=None,
-        fingerprint="sha256:7c67e3ad2e3136c413f7459092953f8dae3d7bac6f04a7541febae128632b6f4",
+        fingerprint="sha256:eb67f08d3bcdda3f4e0a787d68fade22dfa7581f140d37dd6a0a228d7854ee12",
         full_check=False,
     ),
     Contract(
@@ -53,7 +53,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="product",
         message_type=None,
         version=None,
-        fingerprint="sha256:7c67e3ad2e3136c413f7459092953f8dae3d7bac6f04a7541febae128632b6f4",
+        fingerprint="sha256:eb67f08d3bcdda3f4e0a787d68fade22dfa7581f140d37dd6a0a228d7854ee12",
         full_check=False,
     ),
     Contract(
@@ -62,7 +62,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="product",
         message_type=None,
         version=None,
-        fingerprint="sha256:7c67e3ad2e3136c413f7459092953f8dae3d7bac6f04a7541febae128632b6f4",
+        fingerprint="sha256:eb67f08d3bcdda3f4e0a787d68fade22dfa7581f140d37dd6a0a228d7854ee12",
         full_check=False,
     ),
     Contract(
@@ -71,7 +71,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="product",
         message_type=None,
         version=None,
-        fingerprint="sha256:7c67e3ad2e3136c413f7459092953f8dae3d7bac6f04a7541febae128632b6f4",
+        fingerprint="sha256:eb67f08d3bcdda3f4e0a787d68fade22dfa7581f140d37dd6a0a228d7854ee12",
         full_check=False,
     ),
 )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from importlib import import_module
 from typing import Any
 
-FINGERPRINT = "sha256:549f4f45c31b397d18eb85d2d6a860064db446850d453373b0ec6cda296ed837"
+FINGERPRINT = "sha256:9651fc6ca8c0f202f0a18bbca10d988589a5b9741baa0431c8144da58fd5c4c8"
 _PACKAGE = "case_foreign_schema"
 
 
@@ -35,7 +35,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="foreign",
         message_type=None,
         version=None,
-        fingerprint="sha256:67ad06a7621c2832ac7e80c3e2f537fab3f3996e9f7d61232a9c754e5d0fb489",
+        fingerprint="sha256:517079e3ab7959026f7fc2a963514cf0d32c2254d6b2115da3af42b5c1c75a74",
         full_check=False,
     ),
     Contract(
@@ -44,7 +44,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="foreign",
         message_type=None,
         version=None,
-        fingerprint="sha256:67ad06a7621c2832ac7e80c3e2f537fab3f3996e9f7d61232a9c754e5d0fb489",
+        fingerprint="sha256:517079e3ab7959026f7fc2a963514cf0d32c2254d6b2115da3af42b5c1c75a74",
         full_check=False,
     ),
     Contract(
@@ -53,7 +53,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="foreign",
         message_type=None,
         version=None,
-        fingerprint="sha256:67ad06a7621c2832ac7e80c3e2f537fab3f3996e9f7d61232a9c754e5d0fb489",
+        fingerprint="sha256:517079e3ab7959026f7fc2a963514cf0d32c2254d6b2115da3af42b5c1c75a74",
         full_check=False,
     ),
     Contract(
@@ -62,7 +62,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="foreign",
         message_type=None,
         version=None,
-        fingerprint="sha256:67ad06a7621c2832ac7e80c3e2f537fab3f3996e9f7d61232a9c754e5d0fb489",
+        fingerprint="sha256:517079e3ab7959026f7fc2a963514cf0d32c2254d6b2115da3af42b5c1c75a74",
         full_check=False,
     ),
 )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from importlib import import_module
 from typing import Any
 
-FINGERPRINT = "sha256:53d9594656a5737640faf554fe1381169c799e541986ca4b73fd3172a92e4e81"
+FINGERPRINT = "sha256:474365135ada701af06cc31ed470b4a5021c5392ad4df94a86dd718dbce012e8"
 _PACKAGE = "case_hostile_text"
 
 
@@ -35,7 +35,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="hostile_thing",
         message_type=None,
         version=None,
-        fingerprint="sha256:0715874a16c72d5386692ec92e14742d0c7d1e194f830f05d9557c66f6908b7a",
+        fingerprint="sha256:cdf47d05ed3fa39b0f067386628211e95e6578c8fdb46e740f3d9bc7f15c7ed7",
         full_check=False,
     ),
     Contract(
@@ -44,7 +44,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="hostile_thing",
         message_type=None,
         version=None,
-        fingerprint="sha256:0715874a16c72d5386692ec92e14742d0c7d1e194f830f05d9557c66f6908b7a",
+        fingerprint="sha256:cdf47d05ed3fa39b0f067386628211e95e6578c8fdb46e740f3d9bc7f15c7ed7",
         full_check=False,
     ),
 )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from importlib import import_module
 from typing import Any
 
-FINGERPRINT = "sha256:e96e584dd37ed0e1e281ce725383baa35db6bce39539dd06ce7b15051d5152d5"
+FINGERPRINT = "sha256:f18fdcbdb76b5653ec3eba7db2ea0bf9b2d4d3b66a8e2b236b0cf216f770d8f9"
 _PACKAGE = "case_meta_schema_refs"
 
 
@@ -35,7 +35,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="holder07",
         message_type=None,
         version=None,
-        fingerprint="sha256:8c2db45e382ec021380f8902f38b54047347d96c092306e2d6d5b03225ccd465",
+        fingerprint="sha256:59e4eee57109c8888c153645bdb7232c8a7c0f60cb7de394f2c5e52e68c85d01",
         full_check=True,
     ),
     Contract(
@@ -44,7 +44,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="holder2020",
         message_type=None,
         version=None,
-        fingerprint="sha256:d781d9d172476461c295db6da0927e6e1c4f7005a967ef617a0f5eb58afd3241",
+        fingerprint="sha256:156fd4d18cef1c7a93a0fe1933875c30e9dbe49ecb65d37dbbb70f351ff74fe1",
         full_check=True,
     ),
     Contract(
@@ -53,7 +53,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="json_schema_org.draft_07.schema",
         message_type=None,
         version=None,
-        fingerprint="sha256:b434ab3a861edfc5c76af8e63a213777b02f5f8b520fd2380860a23477c13b50",
+        fingerprint="sha256:8e36b9ac38c0297889eaaa40d90a7f14d42112ec0b73da787de6a67fbdb3949c",
         full_check=True,
     ),
     Contract(
@@ -62,7 +62,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="json_schema_org.draft_07.schema",
         message_type=None,
         version=None,
-        fingerprint="sha256:b434ab3a861edfc5c76af8e63a213777b02f5f8b520fd2380860a23477c13b50",
+        fingerprint="sha256:8e36b9ac38c0297889eaaa40d90a7f14d42112ec0b73da787de6a67fbdb3949c",
         full_check=False,
     ),
     Contract(
@@ -71,7 +71,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="json_schema_org.draft_07.schema",
         message_type=None,
         version=None,
-        fingerprint="sha256:b434ab3a861edfc5c76af8e63a213777b02f5f8b520fd2380860a23477c13b50",
+        fingerprint="sha256:8e36b9ac38c0297889eaaa40d90a7f14d42112ec0b73da787de6a67fbdb3949c",
         full_check=True,
     ),
     Contract(
@@ -80,7 +80,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="json_schema_org.draft_07.schema",
         message_type=None,
         version=None,
-        fingerprint="sha256:b434ab3a861edfc5c76af8e63a213777b02f5f8b520fd2380860a23477c13b50",
+        fingerprint="sha256:8e36b9ac38c0297889eaaa40d90a7f14d42112ec0b73da787de6a67fbdb3949c",
         full_check=True,
     ),
     Contract(
@@ -89,7 +89,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="json_schema_org.draft_07.schema",
         message_type=None,
         version=None,
-        fingerprint="sha256:b434ab3a861edfc5c76af8e63a213777b02f5f8b520fd2380860a23477c13b50",
+        fingerprint="sha256:8e36b9ac38c0297889eaaa40d90a7f14d42112ec0b73da787de6a67fbdb3949c",
         full_check=False,
     ),
     Contract(
@@ -98,7 +98,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="json_schema_org.draft_07.schema",
         message_type=None,
         version=None,
-        fingerprint="sha256:b434ab3a861edfc5c76af8e63a213777b02f5f8b520fd2380860a23477c13b50",
+        fingerprint="sha256:8e36b9ac38c0297889eaaa40d90a7f14d42112ec0b73da787de6a67fbdb3949c",
         full_check=False,
     ),
     Contract(
@@ -107,7 +107,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="json_schema_org.draft.m2020_12.meta.applicator",
         message_type=None,
         version=None,
-        fingerprint="sha256:49832d97755b2b5993496094c27fcf50b440f0ba62e44c2fad8b8175c899aa49",
+        fingerprint="sha256:8de87bc83d54f0b5cf945da8800472d2e53fc46afb46dbded10759d794668fff",
         full_check=True,
     ),
     Contract(
@@ -116,7 +116,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="json_schema_org.draft.m2020_12.meta.applicator",
         message_type=None,
         version=None,
-        fingerprint="sha256:49832d97755b2b5993496094c27fcf50b440f0ba62e44c2fad8b8175c899aa49",
+        fingerprint="sha256:8de87bc83d54f0b5cf945da8800472d2e53fc46afb46dbded10759d794668fff",
         full_check=True,
     ),
     Contract(
@@ -125,7 +125,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="json_schema_org.draft.m2020_12.meta.content",
         message_type=None,
         version=None,
-        fingerprint="sha256:be8195c83d1e574956a3e4702e601df62edd4dad6d5991d202bb9461eb12350d",
+        fingerprint="sha256:c0fece809e42868b3623a6ebf8cf11244eee089ccdd2a8d1d32e79178d4a9fa0",
         full_check=True,
     ),
     Contract(
@@ -134,7 +134,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="json_schema_org.draft.m2020_12.meta.core",
         message_type=None,
         version=None,
-        fingerprint="sha256:50a93fee500a4df2d9e56c610981c4bffdd2362727a19171de209d2ac15d297a",
+        fingerprint="sha256:734960f900195a589547c2df254c5c29a78a22526f01d0d26fb3690aaf82e021",
         full_check=True,
     ),
     Contract(
@@ -143,7 +143,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="json_schema_org.draft.m2020_12.meta.core",
         message_type=None,
         version=None,
-        fingerprint="sha256:50a93fee500a4df2d9e56c610981c4bffdd2362727a19171de209d2ac15d297a",
+        fingerprint="sha256:734960f900195a589547c2df254c5c29a78a22526f01d0d26fb3690aaf82e021",
         full_check=False,
     ),
     Contract(
@@ -152,7 +152,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="json_schema_org.draft.m2020_12.meta.core",
         message_type=None,
         version=None,
-        fingerprint="sha256:50a93fee500a4df2d9e56c610981c4bffdd2362727a19171de209d2ac15d297a",
+        fingerprint="sha256:734960f900195a589547c2df254c5c29a78a22526f01d0d26fb3690aaf82e021",
         full_check=False,
     ),
     Contract(
@@ -161,7 +161,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="json_schema_org.draft.m2020_12.meta.core",
         message_type=None,
         version=None,
-        fingerprint="sha256:50a93fee500a4df2d9e56c610981c4bffdd2362727a19171de209d2ac15d297a",
+        fingerprint="sha256:734960f900195a589547c2df254c5c29a78a22526f01d0d26fb3690aaf82e021",
         full_check=False,
     ),
     Contract(
@@ -170,7 +170,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="json_schema_org.draft.m2020_12.meta.format_annotation",
         message_type=None,
         version=None,
-        fingerprint="sha256:66459382dbc37a5bc8220fcb2a7c60693c0121d69a2c02562ab1058b7030ed12",
+        fingerprint="sha256:455b5fc23a6bfd622b951a4d0d6a6d86e54ac012a3ae3ebf3435f61317b9c228",
         full_check=False,
     ),
     Contract(
@@ -179,7 +179,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="json_schema_org.draft.m2020_12.meta.meta_data",
         message_type=None,
         version=None,
-        fingerprint="sha256:93df5f99806d827b81b3407a7c529428a5ae20784556bac762e7e53f06bc6c9a",
+        fingerprint="sha256:8d7b6d5f0a41f0109d5a40455d48fd48f6d36455d2e6a884c324f1f7d89abcbd",
         full_check=False,
     ),
     Contract(
@@ -188,7 +188,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="json_schema_org.draft.m2020_12.meta.unevaluated",
         message_type=None,
         version=None,
-        fingerprint="sha256:72d52365b54ca57a43fee388ade25e041abc09f455f2ef9bbabe788047f097a9",
+        fingerprint="sha256:a94eb00fa477745f49706d2f576cf8c5adfa5b2191ec5b3c86b74496f8e70fe1",
         full_check=True,
     ),
     Contract(
@@ -197,7 +197,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="json_schema_org.draft.m2020_12.meta.validation",
         message_type=None,
         version=None,
-        fingerprint="sha256:10cc3147bf2320a0cc97aca1bb868ab0aef6fdbfc91a2fd846d4571720ccfc05",
+        fingerprint="sha256:77a689f799808124ab22908a978d9286998c47736686db2a41b2ce68952cfb2c",
         full_check=False,
     ),
     Contract(
@@ -206,7 +206,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="json_schema_org.draft.m2020_12.meta.validation",
         message_type=None,
         version=None,
-        fingerprint="sha256:10cc3147bf2320a0cc97aca1bb868ab0aef6fdbfc91a2fd846d4571720ccfc05",
+        fingerprint="sha256:77a689f799808124ab22908a978d9286998c47736686db2a41b2ce68952cfb2c",
         full_check=False,
     ),
     Contract(
@@ -215,7 +215,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="json_schema_org.draft.m2020_12.meta.validation",
         message_type=None,
         version=None,
-        fingerprint="sha256:10cc3147bf2320a0cc97aca1bb868ab0aef6fdbfc91a2fd846d4571720ccfc05",
+        fingerprint="sha256:77a689f799808124ab22908a978d9286998c47736686db2a41b2ce68952cfb2c",
         full_check=False,
     ),
     Contract(
@@ -224,7 +224,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="json_schema_org.draft.m2020_12.meta.validation",
         message_type=None,
         version=None,
-        fingerprint="sha256:10cc3147bf2320a0cc97aca1bb868ab0aef6fdbfc91a2fd846d4571720ccfc05",
+        fingerprint="sha256:77a689f799808124ab22908a978d9286998c47736686db2a41b2ce68952cfb2c",
         full_check=False,
     ),
     Contract(
@@ -233,7 +233,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="json_schema_org.draft.m2020_12.meta.validation",
         message_type=None,
         version=None,
-        fingerprint="sha256:10cc3147bf2320a0cc97aca1bb868ab0aef6fdbfc91a2fd846d4571720ccfc05",
+        fingerprint="sha256:77a689f799808124ab22908a978d9286998c47736686db2a41b2ce68952cfb2c",
         full_check=False,
     ),
     Contract(
@@ -242,7 +242,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="json_schema_org.draft.m2020_12.schema",
         message_type=None,
         version=None,
-        fingerprint="sha256:229056bcee4b516a79f9e7a8fbf9c79a25586136437a758a66d8db5ea2055a6c",
+        fingerprint="sha256:9bb33f13521aa7a89855a6be939d7de0107c85542b7c4c7d6c13bef11c5ac953",
         full_check=True,
     ),
 )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from importlib import import_module
 from typing import Any
 
-FINGERPRINT = "sha256:f2a83325d5a76bc32d88d7039754988c9ec9c0f37950dd73ae4b541da0c82770"
+FINGERPRINT = "sha256:4f7829c429a893f2ac8eda4a5329fbb3b4996369a74e44d2bb1554ad67bbe6fc"
 _PACKAGE = "case_naming"
 
 
@@ -35,7 +35,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="payment_received",
         message_type=None,
         version=None,
-        fingerprint="sha256:ae10ad91d1d49697081b54f280815fa0d22c9cf43bee848443ad0d4d35d86a97",
+        fingerprint="sha256:c87734fb095b847338aaac4b0524daf80098c75e2e08ff8eaef5893d8ef5a78c",
         full_check=False,
     ),
     Contract(
@@ -44,7 +44,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="payment_received",
         message_type=None,
         version=None,
-        fingerprint="sha256:ae10ad91d1d49697081b54f280815fa0d22c9cf43bee848443ad0d4d35d86a97",
+        fingerprint="sha256:c87734fb095b847338aaac4b0524daf80098c75e2e08ff8eaef5893d8ef5a78c",
         full_check=False,
     ),
     Contract(
@@ -53,7 +53,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="payment_received",
         message_type=None,
         version=None,
-        fingerprint="sha256:ae10ad91d1d49697081b54f280815fa0d22c9cf43bee848443ad0d4d35d86a97",
+        fingerprint="sha256:c87734fb095b847338aaac4b0524daf80098c75e2e08ff8eaef5893d8ef5a78c",
         full_check=False,
     ),
     Contract(
@@ -62,7 +62,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="payment_received",
         message_type=None,
         version=None,
-        fingerprint="sha256:ae10ad91d1d49697081b54f280815fa0d22c9cf43bee848443ad0d4d35d86a97",
+        fingerprint="sha256:c87734fb095b847338aaac4b0524daf80098c75e2e08ff8eaef5893d8ef5a78c",
         full_check=False,
     ),
     Contract(
@@ -71,7 +71,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="refund_issued",
         message_type=None,
         version=None,
-        fingerprint="sha256:48d44081defe14fa52ddf6769323ea9e459d187c0cb5264a6c66be36308bb553",
+        fingerprint="sha256:5ae05e9d3abe8c1a4d43d40ad3566ec5e76da6e4454659557ca892eb444bbc0c",
         full_check=False,
     ),
 )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from importlib import import_module
 from typing import Any
 
-FINGERPRINT = "sha256:c41cdb47d36375157126e5466515388ccffeb9346f6debb36d89b1b6d7f97302"
+FINGERPRINT = "sha256:42feee66f1513880d9296559295a0b227d7dda8192186128dcc6852421cbc74a"
 _PACKAGE = "case_numbers"
 
 
@@ -35,7 +35,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="numbers",
         message_type=None,
         version=None,
-        fingerprint="sha256:04ab229c666fd4a9c71a4615aebad62f9e30173ddf56087f34c33bd25488d08e",
+        fingerprint="sha256:9c30300df5e2b1cda87cea12e687332603a233b5a4420786961ede623415fe61",
         full_check=False,
     ),
 )

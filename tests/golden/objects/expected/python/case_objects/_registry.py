@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from importlib import import_module
 from typing import Any
 
-FINGERPRINT = "sha256:e9935dfde5df30c6d800eec9493c473af3470d631fb0bc96b09143a14d658733"
+FINGERPRINT = "sha256:b5533415006b87765d967e663a76b04b42af70736563b8331d668c5336af6b2d"
 _PACKAGE = "case_objects"
 
 
@@ -35,7 +35,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="closed_record",
         message_type=None,
         version=None,
-        fingerprint="sha256:fd954edd352c0dabeebfcdcb032a80f9a0fa5a2d165d4b9b54714c5936be4770",
+        fingerprint="sha256:9fd16642847b0db1258e88d6cdc93bd3e6b3d833a39a8ee462315aaf44e43df5",
         full_check=False,
     ),
     Contract(
@@ -44,7 +44,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="default_open_record",
         message_type=None,
         version=None,
-        fingerprint="sha256:a6f1d625fa8f51290fe68889043e92e4eb51480443c573ae0bd5842044d4571e",
+        fingerprint="sha256:d6c7e29b729fe869bca4272c615dfa9cc8c301135d46193cc50138e619becd16",
         full_check=False,
     ),
     Contract(
@@ -53,7 +53,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="header_set",
         message_type=None,
         version=None,
-        fingerprint="sha256:6ea37730571a81e52378ad4b4c21a640fea0c970c8a2e0d32a6c70cede93530a",
+        fingerprint="sha256:1a3c5b3eb371b7eaaef7cbfe56565f51a302089de5f1dc3b6d582219947312a0",
         full_check=True,
     ),
     Contract(
@@ -62,7 +62,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="label_set",
         message_type=None,
         version=None,
-        fingerprint="sha256:aacd5d93bf1bc1ca882551dd566caa1cfb810ffd7df4cd97db160f798862cae3",
+        fingerprint="sha256:6dda9b1ebfbda9358c806e83ec87f0b69501c4675a4656caa6d0481fe5d5f9a5",
         full_check=False,
     ),
     Contract(
@@ -71,7 +71,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="nullability",
         message_type=None,
         version=None,
-        fingerprint="sha256:6e889719dad6a49c94f288305f452974fdbc8b3a3fe8f854aa36f9b8d48d9ee5",
+        fingerprint="sha256:7d80cb2bf7d268a780d1ffc0ca998d0bf1bff6a31668487ba920956bb8e04c76",
         full_check=False,
     ),
     Contract(
@@ -80,7 +80,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="open_record",
         message_type=None,
         version=None,
-        fingerprint="sha256:3f04d0ee052c1c0ff5cd0babfa0b31ef6d22b0589b8f6f455b22140e90944a9d",
+        fingerprint="sha256:08875e86885ae56e33533fdc802be0c9e3f686e71d94065b64d198eec3a6226b",
         full_check=False,
     ),
     Contract(
@@ -89,7 +89,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="price_table",
         message_type=None,
         version=None,
-        fingerprint="sha256:5ded7f8b63cc32abc93160b9864e93af371075263d865f1210df844b35e9f130",
+        fingerprint="sha256:cff65c5b1937cc9272ee3c515f1f815e124a30d7d360efa4c3cbda422e389135",
         full_check=False,
     ),
     Contract(
@@ -98,7 +98,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="price_table",
         message_type=None,
         version=None,
-        fingerprint="sha256:5ded7f8b63cc32abc93160b9864e93af371075263d865f1210df844b35e9f130",
+        fingerprint="sha256:cff65c5b1937cc9272ee3c515f1f815e124a30d7d360efa4c3cbda422e389135",
         full_check=False,
     ),
     Contract(
@@ -107,7 +107,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="scoreboard",
         message_type=None,
         version=None,
-        fingerprint="sha256:b4dd56677e8c1511b9771ec15abc162de13644269c2643c2a694f55fe5e1b9a0",
+        fingerprint="sha256:24b4b6056f40700f6587cee0c6a15ff33856d4b6bba34afbb79ef14b0fe9cc7a",
         full_check=False,
     ),
     Contract(
@@ -116,7 +116,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="weird_names",
         message_type=None,
         version=None,
-        fingerprint="sha256:9dc09219eb21cb5004512d756e6f594c6b802f6794ad25603f7fc782e79a1d56",
+        fingerprint="sha256:c9547076aa2214af212dcac357263aebb47e844b393fd1833663e44a976f7b90",
         full_check=False,
     ),
 )

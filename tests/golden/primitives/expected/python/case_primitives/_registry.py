@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from importlib import import_module
 from typing import Any
 
-FINGERPRINT = "sha256:302706194598b593b138b1790484d13d7adf41eef41efe5ce439bcad21f46986"
+FINGERPRINT = "sha256:c368625451a57fbb3781f867a2a9bfab0ef408eab1f321263b27e310ca76e1e7"
 _PACKAGE = "case_primitives"
 
 
@@ -35,7 +35,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="primitives",
         message_type=None,
         version=None,
-        fingerprint="sha256:23b3cafdf685c83a6cc5c6ce4bb03897129f7866dd6627767a975e13df1e64b3",
+        fingerprint="sha256:f4d546be4d8a6ca8890d16b66e6c6c8a6c043749de293d9312ec1cd44822b860",
         full_check=False,
     ),
     Contract(
@@ -44,7 +44,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="quantity",
         message_type=None,
         version=None,
-        fingerprint="sha256:e36fdbc172689577dbdb88972407be84dff23ea0d99801693faf80ea34f5843c",
+        fingerprint="sha256:878affeb3ff4ea2737b1760b8fcd79ed0eee839b633e269f18b7dc2a3a2804a2",
         full_check=False,
     ),
 )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from importlib import import_module
 from typing import Any
 
-FINGERPRINT = "sha256:ccb75dfa11c92eaceeb1c65212d3a7fc9b1c3ea8cf0731896b9353b79f0c2c80"
+FINGERPRINT = "sha256:dff7dc8ed5ea90be526765611d4811b61b6d9a98eedc447430118e646bfb2c11"
 _PACKAGE = "case_recursive"
 
 
@@ -35,7 +35,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="chain",
         message_type=None,
         version=None,
-        fingerprint="sha256:ccadf8854d292c261a82e5047199b7d8fa539ac81b5a732cb2424c86205dfebe",
+        fingerprint="sha256:21bbb2fab775188312d2255d1216e7c54508b78fca2b3e50b70c68131d5d61fa",
         full_check=False,
     ),
     Contract(
@@ -44,7 +44,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="chain",
         message_type=None,
         version=None,
-        fingerprint="sha256:ccadf8854d292c261a82e5047199b7d8fa539ac81b5a732cb2424c86205dfebe",
+        fingerprint="sha256:21bbb2fab775188312d2255d1216e7c54508b78fca2b3e50b70c68131d5d61fa",
         full_check=False,
     ),
     Contract(
@@ -53,7 +53,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="chain",
         message_type=None,
         version=None,
-        fingerprint="sha256:ccadf8854d292c261a82e5047199b7d8fa539ac81b5a732cb2424c86205dfebe",
+        fingerprint="sha256:21bbb2fab775188312d2255d1216e7c54508b78fca2b3e50b70c68131d5d61fa",
         full_check=False,
     ),
     Contract(
@@ -62,7 +62,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="envelope",
         message_type=None,
         version=None,
-        fingerprint="sha256:a54f872b8131406d812930ee9ee651fc68661047706fbf109c48b90fa3cc30de",
+        fingerprint="sha256:28a45c6beac3a507b53c70be154bdd9edaa9aa5d0d99689f2ef5f36edc34d2dc",
         full_check=False,
     ),
     Contract(
@@ -71,7 +71,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="envelope",
         message_type=None,
         version=None,
-        fingerprint="sha256:a54f872b8131406d812930ee9ee651fc68661047706fbf109c48b90fa3cc30de",
+        fingerprint="sha256:28a45c6beac3a507b53c70be154bdd9edaa9aa5d0d99689f2ef5f36edc34d2dc",
         full_check=False,
     ),
     Contract(
@@ -80,7 +80,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="envelope",
         message_type=None,
         version=None,
-        fingerprint="sha256:a54f872b8131406d812930ee9ee651fc68661047706fbf109c48b90fa3cc30de",
+        fingerprint="sha256:28a45c6beac3a507b53c70be154bdd9edaa9aa5d0d99689f2ef5f36edc34d2dc",
         full_check=False,
     ),
     Contract(
@@ -89,7 +89,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="tree",
         message_type=None,
         version=None,
-        fingerprint="sha256:c31bc7f9d3196d2beb8817bae12ba65ac013f8f9dbddea3ea703c5c887194622",
+        fingerprint="sha256:90c9d6592d03510d2a13f3ed0a49242729c02b815294be645f2165a9d7798da0",
         full_check=False,
     ),
 )

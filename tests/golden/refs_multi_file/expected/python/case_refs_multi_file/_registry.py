@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from importlib import import_module
 from typing import Any
 
-FINGERPRINT = "sha256:8123fc9cf8a52daeae084fac690671b3cd4519d7323f4296aee78d4ae583c975"
+FINGERPRINT = "sha256:87a52d254e3a5592617218d953dd8991a294f84d75d39117559e9a70c1649a2c"
 _PACKAGE = "case_refs_multi_file"
 
 
@@ -35,7 +35,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="common.defs",
         message_type=None,
         version=None,
-        fingerprint="sha256:b0e9b4c73d226dec8229311b6f4406d9bfd8184e9c8aa08a6a65840c7a8187c0",
+        fingerprint="sha256:6f5eeda61eeb6108e3d6052de90c290cc7e6a1c3abe02bfe531d6ffee5f5868f",
         full_check=False,
     ),
     Contract(
@@ -44,7 +44,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="common.defs",
         message_type=None,
         version=None,
-        fingerprint="sha256:b0e9b4c73d226dec8229311b6f4406d9bfd8184e9c8aa08a6a65840c7a8187c0",
+        fingerprint="sha256:6f5eeda61eeb6108e3d6052de90c290cc7e6a1c3abe02bfe531d6ffee5f5868f",
         full_check=False,
     ),
     Contract(
@@ -53,7 +53,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="common.defs",
         message_type=None,
         version=None,
-        fingerprint="sha256:b0e9b4c73d226dec8229311b6f4406d9bfd8184e9c8aa08a6a65840c7a8187c0",
+        fingerprint="sha256:6f5eeda61eeb6108e3d6052de90c290cc7e6a1c3abe02bfe531d6ffee5f5868f",
         full_check=False,
     ),
     Contract(
@@ -62,7 +62,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="customer",
         message_type=None,
         version=None,
-        fingerprint="sha256:b16f8f6bf620f50d25626fc45ab8296ac4da2d701c7af42c12744152ef0359cd",
+        fingerprint="sha256:6d48cbad2bc5765676133b2edcc26f1f1fe6858977567e3a059268a82b40d312",
         full_check=False,
     ),
     Contract(
@@ -71,7 +71,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="customer",
         message_type=None,
         version=None,
-        fingerprint="sha256:b16f8f6bf620f50d25626fc45ab8296ac4da2d701c7af42c12744152ef0359cd",
+        fingerprint="sha256:6d48cbad2bc5765676133b2edcc26f1f1fe6858977567e3a059268a82b40d312",
         full_check=False,
     ),
     Contract(
@@ -80,7 +80,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="order",
         message_type=None,
         version=None,
-        fingerprint="sha256:dfd1ac59a7251ba7520515202f773a6d7b35dc0c2bb5377024612b9d15e92cb8",
+        fingerprint="sha256:63d0577e324dceb8b44413658c44684c1a4bee8bf44aa579f90d22d96429169c",
         full_check=False,
     ),
 )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from importlib import import_module
 from typing import Any
 
-FINGERPRINT = "sha256:8af251f441af01f16e57f18073ca40b6b74b68734b401c8a901ce414eec0e4d8"
+FINGERPRINT = "sha256:39ffdfe2abcfda1f1dff1e4ba7aaad12f8609071a25c4938d030c62f55fbefeb"
 _PACKAGE = "case_strings"
 
 
@@ -35,7 +35,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="strings",
         message_type=None,
         version=None,
-        fingerprint="sha256:03707ae3141cf3263d0b8cb7d5281bb6332ff0c9bdaa9ac55dd7e6fedaca561b",
+        fingerprint="sha256:1ce120dfb2b3c0d7d6e90ef95a1f2a7675afa300c3bc5eb8a65997535e1962e8",
         full_check=False,
     ),
 )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from importlib import import_module
 from typing import Any
 
-FINGERPRINT = "sha256:d85a0d69d08b9f38fa9cf140e6540741a36a5ecb650eb2c48592ddec8ffd5413"
+FINGERPRINT = "sha256:8a9f885e831e63a428fbf6f93063a581e5c6565996c887c8452dedd486d8c7cc"
 _PACKAGE = "case_unevaluated_exact"
 
 
@@ -35,7 +35,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="shipment",
         message_type=None,
         version=None,
-        fingerprint="sha256:4ab2700aaa2d059378d4ff4b246cb6ca4b9b709cce6dad4ad0d814896680c2b8",
+        fingerprint="sha256:b941e76675f5524ee8a1fb789cab7c6503580204b58832c6a8eedb4dbacc160b",
         full_check=True,
     ),
 )

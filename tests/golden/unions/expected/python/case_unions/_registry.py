@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from importlib import import_module
 from typing import Any
 
-FINGERPRINT = "sha256:fb7570dd8deb8dff0048db4514005b17c0a478bb8bbb6d1f6378e02cc1b450a6"
+FINGERPRINT = "sha256:12cab21852f54aef0aad8d86b5fe1bf3e30659c59f98fe9323ef2eb31a523cc6"
 _PACKAGE = "case_unions"
 
 
@@ -35,7 +35,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="shape_envelope",
         message_type=None,
         version=None,
-        fingerprint="sha256:67b46938eb02c738a9e59ece0995faf137497df6999c951db7d26e3cc7875481",
+        fingerprint="sha256:e0f0e93e7b7bd2243b5fc342dedf9da189650e8a5650a3cfb4338040353648e8",
         full_check=True,
     ),
     Contract(
@@ -44,7 +44,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="shape_envelope",
         message_type=None,
         version=None,
-        fingerprint="sha256:67b46938eb02c738a9e59ece0995faf137497df6999c951db7d26e3cc7875481",
+        fingerprint="sha256:e0f0e93e7b7bd2243b5fc342dedf9da189650e8a5650a3cfb4338040353648e8",
         full_check=False,
     ),
     Contract(
@@ -53,7 +53,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="shape_envelope",
         message_type=None,
         version=None,
-        fingerprint="sha256:67b46938eb02c738a9e59ece0995faf137497df6999c951db7d26e3cc7875481",
+        fingerprint="sha256:e0f0e93e7b7bd2243b5fc342dedf9da189650e8a5650a3cfb4338040353648e8",
         full_check=False,
     ),
     Contract(
@@ -62,7 +62,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="shape_envelope",
         message_type=None,
         version=None,
-        fingerprint="sha256:67b46938eb02c738a9e59ece0995faf137497df6999c951db7d26e3cc7875481",
+        fingerprint="sha256:e0f0e93e7b7bd2243b5fc342dedf9da189650e8a5650a3cfb4338040353648e8",
         full_check=False,
     ),
     Contract(
@@ -71,7 +71,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="shape_envelope",
         message_type=None,
         version=None,
-        fingerprint="sha256:67b46938eb02c738a9e59ece0995faf137497df6999c951db7d26e3cc7875481",
+        fingerprint="sha256:e0f0e93e7b7bd2243b5fc342dedf9da189650e8a5650a3cfb4338040353648e8",
         full_check=False,
     ),
     Contract(
@@ -80,7 +80,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="shape_envelope",
         message_type=None,
         version=None,
-        fingerprint="sha256:67b46938eb02c738a9e59ece0995faf137497df6999c951db7d26e3cc7875481",
+        fingerprint="sha256:e0f0e93e7b7bd2243b5fc342dedf9da189650e8a5650a3cfb4338040353648e8",
         full_check=False,
     ),
 )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from importlib import import_module
 from typing import Any
 
-FINGERPRINT = "sha256:07e14190db951e4db44ca3d704eb26ef2686c93f76be309b462a1a9f1f874bd4"
+FINGERPRINT = "sha256:f8b8134845614fec479b7a12a5c5fb7de5d723a609888f9a81a15c87804472e9"
 _PACKAGE = "case_unions_by_keys"
 
 
@@ -35,7 +35,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="webhook_event",
         message_type=None,
         version=None,
-        fingerprint="sha256:2c825c6e29f3dc56e89285de06d426195a78b6ccb8c6a06f11f514c65bc4539e",
+        fingerprint="sha256:9f7cb263541feef33e8a0d8db3327836d4b778d5262f9ba5914c55b14b429b99",
         full_check=True,
     ),
     Contract(
@@ -44,7 +44,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="webhook_event",
         message_type=None,
         version=None,
-        fingerprint="sha256:2c825c6e29f3dc56e89285de06d426195a78b6ccb8c6a06f11f514c65bc4539e",
+        fingerprint="sha256:9f7cb263541feef33e8a0d8db3327836d4b778d5262f9ba5914c55b14b429b99",
         full_check=False,
     ),
     Contract(
@@ -53,7 +53,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="webhook_event",
         message_type=None,
         version=None,
-        fingerprint="sha256:2c825c6e29f3dc56e89285de06d426195a78b6ccb8c6a06f11f514c65bc4539e",
+        fingerprint="sha256:9f7cb263541feef33e8a0d8db3327836d4b778d5262f9ba5914c55b14b429b99",
         full_check=False,
     ),
     Contract(
@@ -62,7 +62,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="webhook_event",
         message_type=None,
         version=None,
-        fingerprint="sha256:2c825c6e29f3dc56e89285de06d426195a78b6ccb8c6a06f11f514c65bc4539e",
+        fingerprint="sha256:9f7cb263541feef33e8a0d8db3327836d4b778d5262f9ba5914c55b14b429b99",
         full_check=False,
     ),
     Contract(
@@ -71,7 +71,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="webhook_event",
         message_type=None,
         version=None,
-        fingerprint="sha256:2c825c6e29f3dc56e89285de06d426195a78b6ccb8c6a06f11f514c65bc4539e",
+        fingerprint="sha256:9f7cb263541feef33e8a0d8db3327836d4b778d5262f9ba5914c55b14b429b99",
         full_check=False,
     ),
     Contract(
@@ -80,7 +80,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="webhook_event",
         message_type=None,
         version=None,
-        fingerprint="sha256:2c825c6e29f3dc56e89285de06d426195a78b6ccb8c6a06f11f514c65bc4539e",
+        fingerprint="sha256:9f7cb263541feef33e8a0d8db3327836d4b778d5262f9ba5914c55b14b429b99",
         full_check=False,
     ),
     Contract(
@@ -89,7 +89,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="webhook_event",
         message_type=None,
         version=None,
-        fingerprint="sha256:2c825c6e29f3dc56e89285de06d426195a78b6ccb8c6a06f11f514c65bc4539e",
+        fingerprint="sha256:9f7cb263541feef33e8a0d8db3327836d4b778d5262f9ba5914c55b14b429b99",
         full_check=False,
     ),
     Contract(
@@ -98,7 +98,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="webhook_event",
         message_type=None,
         version=None,
-        fingerprint="sha256:2c825c6e29f3dc56e89285de06d426195a78b6ccb8c6a06f11f514c65bc4539e",
+        fingerprint="sha256:9f7cb263541feef33e8a0d8db3327836d4b778d5262f9ba5914c55b14b429b99",
         full_check=False,
     ),
     Contract(
@@ -107,7 +107,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="webhook_event",
         message_type=None,
         version=None,
-        fingerprint="sha256:2c825c6e29f3dc56e89285de06d426195a78b6ccb8c6a06f11f514c65bc4539e",
+        fingerprint="sha256:9f7cb263541feef33e8a0d8db3327836d4b778d5262f9ba5914c55b14b429b99",
         full_check=False,
     ),
 )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from importlib import import_module
 from typing import Any
 
-FINGERPRINT = "sha256:f2f59fcd43b035fdfad5113c2bd1adb5eae356bd467385d0e0d0ec3ead4a5679"
+FINGERPRINT = "sha256:0544cac0c4e6f16e1c71f968f4fa9be2927792204e3cf7b2dac78c01e1cdd0be"
 _PACKAGE = "case_unknown_format"
 
 
@@ -35,7 +35,7 @@ CONTRACTS: tuple[Contract, ...] = (
         module="thing",
         message_type=None,
         version=None,
-        fingerprint="sha256:19b8d5de4fdb1d0753eb41b6b5f2303f60662b2dcd2203279bb819d58df99af4",
+        fingerprint="sha256:7cf90a4bc06f773aa9e00e59e61b02061ccf7dd982f1185130fe2c51b68cebe0",
         full_check=False,
     ),
 )
