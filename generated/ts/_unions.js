@@ -21,6 +21,7 @@
 // - schema look-ups, walk plans, branch names, tags and doomed tests are kept per
 //   location (the documents do not change); step counts and renderings per message.
 import { fails, testAt } from "./_doomed.js";
+import { Tags } from "./_tags.js";
 import { compareCodePoints, show, violationKey } from "./_violations.js";
 import { MAX_STEPS, childrenOf, childrenWithin, countSteps, covering, isObject, join, planOf, tokensOf, } from "./_walk.js";
 export { MAX_STEPS } from "./_walk.js";
@@ -153,8 +154,7 @@ export class UnionReport {
     found = new Map();
     plans = new Map();
     namesOf = new Map();
-    tagsOf = new Map();
-    carriesOf = new Map();
+    tagging = new Tags((path, pointer) => this.resolved(path, pointer));
     tests = new Map();
     message = null;
     ruledOut = (path, pointer, value) => this.doomed(path, pointer, value);
@@ -354,104 +354,9 @@ export class UnionReport {
         return `${site.keyword}/${index}`;
     }
     /** Discriminator candidates: property -> each string it may hold -> the branch it
-     * names, remembered per union. */
+     * names (_tags.ts), remembered per union. */
     tags(site) {
-        const key = `${site.path}#${site.pointer}#${site.keyword}`;
-        let found = this.tagsOf.get(key);
-        if (found === undefined) {
-            found = this.fixed(site);
-            this.tagsOf.set(key, found);
-        }
-        return found;
-    }
-    /** The properties every branch fixes (carries) where no string is fixed by two
-     * branches, each string with the branch it names, in branch order. */
-    fixed(site) {
-        const carried = [];
-        for (let i = 0; i < site.count; i++) {
-            const found = this.carries(site.path, site.here(i));
-            if (!found.size)
-                return new Map();
-            carried.push(found);
-        }
-        const fixed = new Map();
-        for (const name of carried[0].keys()) {
-            let owners = new Map();
-            for (let i = 0; i < carried.length && owners !== null; i++) {
-                const strings = carried[i].get(name);
-                if (strings === undefined) {
-                    owners = null;
-                    break;
-                }
-                for (const string of strings) {
-                    const owner = owners.get(string);
-                    if (owner === undefined) {
-                        owners.set(string, i);
-                    }
-                    else if (owner !== i) {
-                        owners = null; // a string two branches hold names neither
-                        break;
-                    }
-                }
-            }
-            if (owners !== null)
-                fixed.set(name, owners);
-        }
-        return fixed;
-    }
-    /** The strings the schema at a location fixes properties to (carried), remembered
-     * per location. */
-    carries(path, pointer) {
-        const key = `${path}#${pointer}`;
-        let found = this.carriesOf.get(key);
-        if (found === undefined) {
-            found = this.carried(path, pointer, new Map());
-            this.carriesOf.set(key, found);
-        }
-        return found;
-    }
-    /** The strings a schema (its chain of lone `$ref`s followed) fixes properties to: a
-     * string `const` (or one-string `enum`) of its `properties`; and for a property not
-     * fixed so, where the schema is a `oneOf` (else `anyOf`) every member of which fixes
-     * it, all their strings, in member order, recursively. `seen`: the locations met in
-     * this search (a location met again, in a loop, fixes nothing). */
-    carried(path, pointer, seen) {
-        const found = this.resolved(path, pointer);
-        const where = `${found[0]}#${found[1]}`;
-        const known = seen.get(where);
-        if (known !== undefined)
-            return known;
-        seen.set(where, new Map());
-        const schema = found[2];
-        const fixed = new Map();
-        const props = isObject(schema) ? schema["properties"] : undefined;
-        if (isObject(props)) {
-            for (const name of Object.keys(props)) {
-                const prop = props[name];
-                let fix = isObject(prop) ? prop["const"] : undefined;
-                const one = isObject(prop) ? prop["enum"] : undefined;
-                if (Array.isArray(one) && one.length === 1)
-                    fix = one[0];
-                if (typeof fix === "string")
-                    fixed.set(name, [fix]);
-            }
-        }
-        for (const keyword of ["oneOf", "anyOf"]) {
-            const branches = isObject(schema) ? schema[keyword] : undefined;
-            if (!Array.isArray(branches) || !branches.length)
-                continue;
-            const members = [];
-            for (let j = 0; j < branches.length; j++) {
-                members.push(this.carried(found[0], join(found[1], keyword, j), seen));
-            }
-            for (const name of members[0].keys()) {
-                if (fixed.has(name) || !members.every((m) => m.has(name)))
-                    continue;
-                fixed.set(name, [...new Set(members.flatMap((m) => m.get(name)))]);
-            }
-        }
-        seen.set(where, fixed);
-        return fixed;
+        return this.tagging.of(site.path, site.pointer, site.keyword, site.count);
     }
     /** A branch's errors, its own failing unions explained in turn. */
     branch(site, index) {
@@ -482,9 +387,10 @@ export class UnionReport {
         // errors are then not worded), else of all, the deepest error, then the fewest
         // errors, then the first.
         const named = [];
-        for (let i = 0; i < site.count; i++)
-            if (this.named(site, i))
+        for (let i = 0; i < site.count; i++) {
+            if (this.tagging.named(site.value, site.path, site.here(i)))
                 named.push(i);
+        }
         if (!named.length)
             for (let i = 0; i < site.count; i++)
                 named.push(i);
@@ -502,23 +408,6 @@ export class UnionReport {
             }
         }
         return [best, null, bestErrors];
-    }
-    /** Whether the branch's own tags (carries) name the value: it holds a property the
-     * branch fixes, as one of the branch's strings, and none otherwise. */
-    named(site, index) {
-        const value = site.value;
-        if (!isObject(value))
-            return false;
-        let found = false;
-        for (const [name, strings] of this.carries(site.path, site.here(index))) {
-            if (!Object.hasOwn(value, name))
-                continue;
-            const given = value[name];
-            if (typeof given !== "string" || !strings.includes(given))
-                return false;
-            found = true;
-        }
-        return found;
     }
     line(site, chosen, tag) {
         const names = this.names(site);

@@ -47,8 +47,7 @@ export declare class UnionReport {
     private readonly found;
     private readonly plans;
     private readonly namesOf;
-    private readonly tagsOf;
-    private readonly carriesOf;
+    private readonly tagging;
     private readonly tests;
     private message;
     private readonly ruledOut;
@@ -92,28 +91,13 @@ export declare class UnionReport {
     private names;
     private name;
     /** Discriminator candidates: property -> each string it may hold -> the branch it
-     * names, remembered per union. */
+     * names (_tags.ts), remembered per union. */
     private tags;
-    /** The properties every branch fixes (carries) where no string is fixed by two
-     * branches, each string with the branch it names, in branch order. */
-    private fixed;
-    /** The strings the schema at a location fixes properties to (carried), remembered
-     * per location. */
-    private carries;
-    /** The strings a schema (its chain of lone `$ref`s followed) fixes properties to: a
-     * string `const` (or one-string `enum`) of its `properties`; and for a property not
-     * fixed so, where the schema is a `oneOf` (else `anyOf`) every member of which fixes
-     * it, all their strings, in member order, recursively. `seen`: the locations met in
-     * this search (a location met again, in a loop, fixes nothing). */
-    private carried;
     /** A branch's errors, its own failing unions explained in turn. */
     private branch;
     /** [the branch meant (-1: the discriminator value names none), the discriminator
      * that named it or null, the branch's errors]. */
     private choose;
-    /** Whether the branch's own tags (carries) name the value: it holds a property the
-     * branch fixes, as one of the branch's strings, and none otherwise. */
-    private named;
     private line;
     /** show(), remembered by the value while a message is worded. */
     private show;

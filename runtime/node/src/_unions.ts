@@ -22,6 +22,7 @@
 //   location (the documents do not change); step counts and renderings per message.
 import { fails, testAt } from "./_doomed.js";
 import type { Test } from "./_doomed.js";
+import { Tags } from "./_tags.js";
 import { compareCodePoints, show, violationKey } from "./_violations.js";
 import type { Violation } from "./_violations.js";
 import {
@@ -179,8 +180,7 @@ export class UnionReport {
   private readonly found = new Map<string, unknown>();
   private readonly plans = new Map<string, Plan>();
   private readonly namesOf = new Map<string, string[]>();
-  private readonly tagsOf = new Map<string, Map<string, Map<string, number>>>();
-  private readonly carriesOf = new Map<string, Map<string, string[]>>();
+  private readonly tagging = new Tags((path, pointer) => this.resolved(path, pointer));
   private readonly tests = new Map<string, Test | null>();
   private message: Message | null = null;
   private readonly ruledOut: Doomed = (path, pointer, value) => this.doomed(path, pointer, value);
@@ -389,99 +389,9 @@ export class UnionReport {
   }
 
   /** Discriminator candidates: property -> each string it may hold -> the branch it
-   * names, remembered per union. */
+   * names (_tags.ts), remembered per union. */
   private tags(site: Site): Map<string, Map<string, number>> {
-    const key = `${site.path}#${site.pointer}#${site.keyword}`;
-    let found = this.tagsOf.get(key);
-    if (found === undefined) {
-      found = this.fixed(site);
-      this.tagsOf.set(key, found);
-    }
-    return found;
-  }
-
-  /** The properties every branch fixes (carries) where no string is fixed by two
-   * branches, each string with the branch it names, in branch order. */
-  private fixed(site: Site): Map<string, Map<string, number>> {
-    const carried: Map<string, string[]>[] = [];
-    for (let i = 0; i < site.count; i++) {
-      const found = this.carries(site.path, site.here(i));
-      if (!found.size) return new Map();
-      carried.push(found);
-    }
-    const fixed = new Map<string, Map<string, number>>();
-    for (const name of (carried[0] as Map<string, string[]>).keys()) {
-      let owners: Map<string, number> | null = new Map();
-      for (let i = 0; i < carried.length && owners !== null; i++) {
-        const strings = (carried[i] as Map<string, string[]>).get(name);
-        if (strings === undefined) {
-          owners = null;
-          break;
-        }
-        for (const string of strings) {
-          const owner = owners.get(string);
-          if (owner === undefined) {
-            owners.set(string, i);
-          } else if (owner !== i) {
-            owners = null; // a string two branches hold names neither
-            break;
-          }
-        }
-      }
-      if (owners !== null) fixed.set(name, owners);
-    }
-    return fixed;
-  }
-
-  /** The strings the schema at a location fixes properties to (carried), remembered
-   * per location. */
-  private carries(path: string, pointer: string): Map<string, string[]> {
-    const key = `${path}#${pointer}`;
-    let found = this.carriesOf.get(key);
-    if (found === undefined) {
-      found = this.carried(path, pointer, new Map());
-      this.carriesOf.set(key, found);
-    }
-    return found;
-  }
-
-  /** The strings a schema (its chain of lone `$ref`s followed) fixes properties to: a
-   * string `const` (or one-string `enum`) of its `properties`; and for a property not
-   * fixed so, where the schema is a `oneOf` (else `anyOf`) every member of which fixes
-   * it, all their strings, in member order, recursively. `seen`: the locations met in
-   * this search (a location met again, in a loop, fixes nothing). */
-  private carried(path: string, pointer: string, seen: Map<string, Map<string, string[]>>): Map<string, string[]> {
-    const found = this.resolved(path, pointer);
-    const where = `${found[0]}#${found[1]}`;
-    const known = seen.get(where);
-    if (known !== undefined) return known;
-    seen.set(where, new Map());
-    const schema = found[2];
-    const fixed = new Map<string, string[]>();
-    const props = isObject(schema) ? schema["properties"] : undefined;
-    if (isObject(props)) {
-      for (const name of Object.keys(props)) {
-        const prop = props[name];
-        let fix = isObject(prop) ? prop["const"] : undefined;
-        const one = isObject(prop) ? prop["enum"] : undefined;
-        if (Array.isArray(one) && one.length === 1) fix = one[0];
-        if (typeof fix === "string") fixed.set(name, [fix]);
-      }
-    }
-    for (const keyword of ["oneOf", "anyOf"]) {
-      const branches = isObject(schema) ? schema[keyword] : undefined;
-      if (!Array.isArray(branches) || !branches.length) continue;
-      const members: Map<string, string[]>[] = [];
-      for (let j = 0; j < branches.length; j++) {
-        members.push(this.carried(found[0], join(found[1], keyword, j), seen));
-      }
-      for (const name of (members[0] as Map<string, string[]>).keys()) {
-        if (fixed.has(name) || !members.every((m) => m.has(name))) continue;
-        fixed.set(name, [...new Set(members.flatMap((m) => m.get(name) as string[]))]);
-      }
-    }
-    seen.set(where, fixed);
-    return fixed;
+    return this.tagging.of(site.path, site.pointer, site.keyword, site.count);
   }
 
   /** A branch's errors, its own failing unions explained in turn. */
@@ -513,7 +423,9 @@ export class UnionReport {
     // errors are then not worded), else of all, the deepest error, then the fewest
     // errors, then the first.
     const named: number[] = [];
-    for (let i = 0; i < site.count; i++) if (this.named(site, i)) named.push(i);
+    for (let i = 0; i < site.count; i++) {
+      if (this.tagging.named(site.value, site.path, site.here(i))) named.push(i);
+    }
     if (!named.length) for (let i = 0; i < site.count; i++) named.push(i);
     let best = -1;
     let bestErrors: Violation[] = [];
@@ -528,21 +440,6 @@ export class UnionReport {
       }
     }
     return [best, null, bestErrors];
-  }
-
-  /** Whether the branch's own tags (carries) name the value: it holds a property the
-   * branch fixes, as one of the branch's strings, and none otherwise. */
-  private named(site: Site, index: number): boolean {
-    const value = site.value;
-    if (!isObject(value)) return false;
-    let found = false;
-    for (const [name, strings] of this.carries(site.path, site.here(index))) {
-      if (!Object.hasOwn(value, name)) continue;
-      const given = value[name];
-      if (typeof given !== "string" || !strings.includes(given)) return false;
-      found = true;
-    }
-    return found;
   }
 
   private line(site: Site, chosen: number, tag: string | null): Violation {
