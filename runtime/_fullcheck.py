@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import threading
 from collections import deque
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from functools import cached_property
 from types import ModuleType
 from typing import Any
@@ -26,6 +26,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7, DRAFT202012
 
 from runtime._doomed import EARLY_DRAFTS, Test, schema_test
+from runtime._errorwalk import ErrorWalk
 from runtime._fastcheck import (
     SchemaFiles,
     dynamic_anchors,
@@ -57,7 +58,7 @@ def _drafts(
     plain: bool = False,
     prune: Prune | None = None,
     doomed: Doomed | None = None,
-) -> Mapping[str, type[Validator]]:
+) -> _Classes:
     """The validator classes of both drafts, with the package's semantics. Unless
     ``plain`` (the words as they were, for tests to compare with), unions decide
     branches by their first error and ``memo`` remembers errors: faster, and no
@@ -207,7 +208,9 @@ def _drafts(
         return cls  # type: ignore[no-any-return]
 
     theirs = _Classes(their_class)
-    return _Classes(our_class)
+    ours = _Classes(our_class)
+    ours.theirs = theirs
+    return ours
 
 
 class _Classes(dict[Any, Any]):
@@ -216,6 +219,8 @@ class _Classes(dict[Any, Any]):
     def __init__(self, make: Callable[[Any], type[Validator]]) -> None:
         super().__init__()
         self._make = make
+        # Ours: the classes of subschemas that name their own $schema (_evolve).
+        self.theirs: _Classes | None = None
 
     def __missing__(self, key: Any) -> type[Validator]:
         made = self[key] = self._make(key)
@@ -420,6 +425,11 @@ class FullCheck:
         if not identified:
             self._by_uri = {uri: resource.contents for uri, resource in resources}
         self._cache: dict[str, Validator] = {}
+        # The violations found by a walk of our own where it follows references
+        # as jsonschema does (see runtime/_errorwalk.py), else by jsonschema.
+        self.walk: ErrorWalk | None = None
+        if self._doomed and self.remembers and self._by_uri is not None:
+            self.walk = ErrorWalk(self, support)
 
     @cached_property
     def locations(self) -> dict[int, str]:

@@ -529,7 +529,12 @@ class Contracts:
         self, contract: str, instance: Any, keywords: frozenset[str] | None = None
     ) -> list[Violation]:
         """The full check's violations of ``instance`` (only those of ``keywords``
-        when given), in ``jsonschema`` 's words (see :meth:`remembering`)."""
+        when given), in ``jsonschema`` 's words (see :meth:`remembering`): found
+        by runtime._errorwalk where its walk goes, else by jsonschema itself."""
+        walk = self.full_checker.walk
+        walked = None if walk is None else walk.violations(contract, instance, keywords)
+        if walked is not None:
+            return walked
         validator = self.full_checker.validator(contract)
         errors = validator.iter_errors(instance)
         return from_jsonschema(errors, keywords, self._memo.shown)

@@ -1,0 +1,242 @@
+"""runtime._errorwalk words what jsonschema words, in the same order.
+
+The refusal path asks for the violations of a value at many schema locations (a
+union report asks about every branch). runtime/_errorwalk.py finds them by a walk
+of its own where it follows jsonschema step by step, and gives up where it does
+not (then jsonschema is asked, as before). Here, at every location of each golden
+case's schemas and of a schema that holds every keyword the walk follows, for
+the samples and their one-place mutations, the walk's violations are compared
+with those ``from_jsonschema`` words from FullCheck's validator, while one message
+is worded (as the runtime asks): the same list, or no answer.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+
+from codegen.api import generate_to
+from codegen.emit import Settings
+from runtime import Contracts
+from runtime._fastcheck import subschemas
+from runtime._violation_text import from_jsonschema
+from tests.conftest import package_name, sample_cases
+from tests.test_wording_speed import _mutations
+
+DRAFT7 = "http://json-schema.org/draft-07/schema#"
+DRAFT2020 = "https://json-schema.org/draft/2020-12/schema"
+
+
+def _locations(contracts: Contracts) -> list[str]:
+    """Every subschema of every schema file, as a contract (``file#pointer``)."""
+    full = contracts.full_checker
+    return [
+        f"{path}#{quote(pointer, safe='/~$!&()*+,;=:@')}" if pointer else path
+        for path, document in full.documents.items()
+        for pointer, _ in subschemas(document)
+    ]
+
+
+def _agree(contracts: Contracts, instances: list[Any]) -> tuple[int, int]:
+    """How many (location, value) pairs the walk worded and how many it left to
+    jsonschema; asserts the walk's words are jsonschema's wherever it answers."""
+    walk = contracts.full_checker.walk
+    assert walk is not None
+    walked = left = 0
+    differ = []
+    for contract in _locations(contracts):
+        validator = contracts.full_checker.validator(contract)
+        for instance in instances:
+            for keywords in (None, frozenset({"required", "oneOf"})):
+                with contracts.remembering():
+                    words = walk.violations(contract, instance, keywords)
+                    errors = validator.iter_errors(instance)
+                    expected = from_jsonschema(errors, keywords, None)
+                if words is None:
+                    left += 1
+                    continue
+                walked += 1
+                if words != expected:
+                    differ.append(f"{contract} {json.dumps(instance)[:200]}")
+    assert not differ, f"{len(differ)} differ:\n" + "\n".join(differ[:10])
+    return walked, left
+
+
+def _instances(samples: list[Any], most: int = 120) -> list[Any]:
+    found = [m for s in samples for m in _mutations(s)]
+    return found[:: max(1, len(found) // most)]
+
+
+@pytest.mark.parametrize("case", sample_cases(), ids=lambda p: p.name)
+def test_golden_cases_are_worded_alike(
+    case: Path, tmp_path: Path, clean_modules: None
+) -> None:
+    package = package_name(case)
+    generate_to(case / "schemas", tmp_path, Settings(python_package=package))
+    sys.path.insert(0, str(tmp_path / "python"))
+    contracts = Contracts(package)
+    if contracts.full_checker.walk is None:
+        pytest.skip("the walk does not go through this package (jsonschema words)")
+    samples = json.loads((case / "samples.json").read_text())
+    walked, _ = _agree(contracts, _instances([s["data"] for s in samples], 40))
+    assert walked > 0
+
+
+ITEM = {
+    "type": "object",
+    "required": ["kind", "size"],
+    "properties": {
+        "kind": {"const": "item"},
+        "size": {"type": "integer", "minimum": 1, "maximum": 9},
+        "tags": {
+            "type": "array",
+            "items": {"type": "string", "maxLength": 3},
+            "maxItems": 2,
+            "uniqueItems": True,
+        },
+        "when": {"type": "string", "format": "date"},
+        "ratio": {"type": ["number", "null"], "multipleOf": 0.5},
+    },
+    "additionalProperties": False,
+}
+NOTE = {
+    "type": "object",
+    "required": ["kind", "text"],
+    "properties": {
+        "kind": {"enum": ["note", "memo"]},
+        "text": {"type": "string", "minLength": 1, "pattern": "^[a-z ]+$"},
+    },
+    "patternProperties": {"^x-": {"type": "integer"}},
+    "additionalProperties": {"type": "boolean"},
+}
+DRAFT7_FILE = {
+    "$schema": DRAFT7,
+    "type": "object",
+    "required": ["entries", "pair"],
+    "properties": {
+        "entries": {
+            "type": "array",
+            "items": {
+                "oneOf": [
+                    {"$ref": "#/definitions/item"},
+                    {"$ref": "#/definitions/note"},
+                ]
+            },
+        },
+        "pair": {
+            "type": "array",
+            "items": [{"type": "integer"}, {"enum": [1, 1.5, True, None]}],
+        },
+        "either": {"anyOf": [{"type": "string"}, {"$ref": "#/definitions/item"}]},
+        "both": {
+            "allOf": [{"required": ["a"]}, {"properties": {"a": {"type": "null"}}}]
+        },
+        "legacy": {"$ref": "#/definitions/legacy"},
+        "other": {"$ref": "other.json#/$defs/point"},
+        "nothing": False,
+        "anything": True,
+    },
+    "definitions": {
+        "item": ITEM,
+        "note": NOTE,
+        # A subschema that names its draft: jsonschema's own keywords there.
+        "legacy": {
+            "$schema": DRAFT7,
+            "type": "object",
+            "properties": {"n": {"type": "integer"}},
+            "patternProperties": {"^x-": {"type": "string"}},
+            "additionalProperties": False,
+        },
+    },
+}
+OTHER_FILE = {
+    "$schema": DRAFT2020,
+    "$defs": {
+        "point": {
+            "type": "array",
+            "prefixItems": [{"type": "number"}, {"type": "number"}],
+            "items": False,
+            "minItems": 2,
+        },
+        "shape": {
+            "$ref": "#/$defs/point",
+            "maxItems": 2,
+            "oneOf": [{"type": "array"}, {"minItems": 1}],
+        },
+    },
+}
+SAMPLE = {
+    "entries": [
+        {"kind": "item", "size": 3, "tags": ["a", "b"], "when": "2024-01-31"},
+        {"kind": "note", "text": "hello", "x-n": 1, "flag": True},
+    ],
+    "pair": [1, 1.5],
+    "either": {"kind": "item", "size": 2},
+    "both": {"a": None},
+    "legacy": {"n": 1, "x-y": "z"},
+    "other": [1, 2.5],
+    "anything": [1],
+}
+ODD = [
+    {
+        **SAMPLE,
+        "entries": [
+            {"kind": "item", "size": 1.0, "ratio": 2.5},
+            {"kind": "memo", "text": "A"},
+        ],
+    },
+    {**SAMPLE, "pair": [True, 1.0], "legacy": {"q": 1, "x-a": 2}, "other": [1, 2, 3]},
+    {
+        **SAMPLE,
+        "entries": [
+            {"kind": "item", "size": 2, "tags": ["aa", "aa", "abcd"], "when": "x"}
+        ],
+    },
+    {**SAMPLE, "nothing": 1, "entries": "no", "either": 3},
+]
+
+
+def test_every_walked_keyword_is_worded_alike(
+    tmp_path: Path, clean_modules: None
+) -> None:
+    schemas = tmp_path / "schemas"
+    schemas.mkdir()
+    (schemas / "main.json").write_text(json.dumps(DRAFT7_FILE))
+    (schemas / "other.json").write_text(json.dumps(OTHER_FILE))
+    generate_to(schemas, tmp_path, Settings(python_package="walk_all"))
+    sys.path.insert(0, str(tmp_path / "python"))
+    contracts = Contracts("walk_all")
+    instances = _instances([SAMPLE, *ODD], 400)
+    walked, left = _agree(contracts, instances)
+    # The walk goes everywhere here: no keyword it leaves to jsonschema.
+    assert left == 0
+    assert walked == 2 * len(_locations(contracts)) * len(instances)
+
+
+def test_a_keyword_the_walk_does_not_follow_is_left_to_jsonschema(
+    tmp_path: Path, clean_modules: None
+) -> None:
+    schema = {
+        "$schema": DRAFT7,
+        "type": "object",
+        "properties": {"a": {"not": {"type": "string"}}, "b": {"type": "integer"}},
+    }
+    (tmp_path / "schemas").mkdir()
+    (tmp_path / "schemas" / "not.json").write_text(json.dumps(schema))
+    generate_to(tmp_path / "schemas", tmp_path, Settings(python_package="walk_not"))
+    sys.path.insert(0, str(tmp_path / "python"))
+    contracts = Contracts("walk_not")
+    walk = contracts.full_checker.walk
+    assert walk is not None
+    with contracts.remembering():
+        # "not" is met only when the value has an "a": the walk gives up there.
+        assert walk.violations("not.json", {"b": "x"}) is not None
+        assert walk.violations("not.json", {"a": "x"}) is None
+        assert walk.violations("not.json", {"b": "x"}) is None  # given up for good
+        found = contracts.full_violations("not.json", {"a": "x", "b": "y"})
+    assert [v.pointer for v in found] == ["/a", "/b"]
