@@ -365,8 +365,7 @@ def subschemas(
             for name, item in value.items():
                 if deps and isinstance(item, list):
                     continue
-                # pointer_join, its call saved for the names that need no escape
-                # (every property name walked, four walks a compile)
+                # pointer_join's call saved where no escape is needed (hot: 4 walks)
                 if "~" in name or "/" in name:
                     yield item, join(here, name)
                 else:
