@@ -7,8 +7,11 @@ alternatives tried, followed by that branch's errors only. The Node runtime
 (``_unions.js``) runs the same steps, so both print the same lines.
 
 The branch meant: the one a discriminator names (a property every branch fixes to
-a string ``const``, or a one-string ``enum``, whose value the message carries),
-otherwise the closest: fewest errors, then the deepest error, then the first.
+strings, no string fixed by two branches, whose value the message carries: a
+string ``const`` or a one-string ``enum``; a branch that is itself a union every
+member of which fixes the property fixes it to all their strings, recursively),
+otherwise the closest, among the branches whose own such strings name the value
+if any: the deepest error, then the fewest errors, then the first.
 
 Only the failure path runs this. It needs the package's schema documents and one
 primitive, ``raw(path, pointer, value)``: the violations of ``value`` against the
@@ -118,7 +121,8 @@ class UnionReport(UnionWalk):
         self.raw = raw
         self.doomed = doomed
         self._schemas: dict[tuple[str, str], Any] = {}
-        self._tags: dict[tuple[str, str, str], dict[str, list[str | None]]] = {}
+        self._tags: dict[tuple[str, str, str], dict[str, dict[str, int]]] = {}
+        self._carries: dict[tuple[str, str], dict[str, tuple[str, ...]]] = {}
         self._names: dict[tuple[str, str, str], list[str]] = {}
         self._plans: dict[tuple[str, str], _Plan] = {}
         self._walks = _Walks()
@@ -149,32 +153,87 @@ class UnionReport(UnionWalk):
                 return str(branch["type"])
         return f"{site.keyword}/{index}"
 
-    def tags(self, site: _Site) -> dict[str, list[str | None]]:
-        """Discriminator candidates: property -> each branch's fixed string,
-        remembered per union (the documents do not change)."""
+    def tags(self, site: _Site) -> dict[str, dict[str, int]]:
+        """Discriminator candidates: property -> each string it may hold -> the
+        branch it names, remembered per union (the documents do not change)."""
         key = (site.path, site.pointer, site.keyword)
         found = self._tags.get(key)
         if found is None:
             found = self._tags[key] = self._fixed(site)
         return found
 
-    def _fixed(self, site: _Site) -> dict[str, list[str | None]]:
-        count = site.count
-        fixed: dict[str, list[str | None]] = {}
-        for i in range(count):
-            here = pointer_join(site.pointer, site.keyword, i)
-            _, _, branch = self.resolved(site.path, here)
-            props = branch.get("properties") if isinstance(branch, dict) else None
-            if not isinstance(props, dict):
+    def _fixed(self, site: _Site) -> dict[str, dict[str, int]]:
+        """The properties every branch fixes (:meth:`carries`) where no string
+        is fixed by two branches, each string with the branch it names, in
+        branch order."""
+        carried = []
+        for i in range(site.count):
+            found = self.carries(site.path, site.here(i))
+            if not found:
                 return {}
-            for key, prop in props.items():
-                const = prop.get("const") if isinstance(prop, dict) else None
-                enum = prop.get("enum") if isinstance(prop, dict) else None
-                if isinstance(enum, list) and len(enum) == 1:
-                    const = enum[0]
-                if isinstance(const, str):
-                    fixed.setdefault(key, [None] * count)[i] = const
-        return {k: v for k, v in fixed.items() if None not in v}
+            carried.append(found)
+        fixed: dict[str, dict[str, int]] = {}
+        for key in carried[0]:
+            owners: dict[str, int] | None = {}
+            for i, found in enumerate(carried):
+                if owners is None or key not in found:
+                    owners = None
+                    break
+                for string in found[key]:
+                    if owners.setdefault(string, i) != i:
+                        owners = None  # a string two branches hold names neither
+                        break
+            if owners is not None:
+                fixed[key] = owners
+        return fixed
+
+    def carries(self, path: str, pointer: str) -> dict[str, tuple[str, ...]]:
+        """The strings the schema at a location fixes properties to
+        (:meth:`_carried`), remembered per location."""
+        found = self._carries.get((path, pointer))
+        if found is None:
+            found = self._carries[(path, pointer)] = self._carried(path, pointer, {})
+        return found
+
+    def _carried(
+        self,
+        path: str,
+        pointer: str,
+        seen: dict[tuple[str, str], dict[str, tuple[str, ...]]],
+    ) -> dict[str, tuple[str, ...]]:
+        """The strings a schema (its chain of lone ``$ref`` s followed) fixes
+        properties to: a string ``const`` (or one-string ``enum``) of its
+        ``properties``; and for a property not fixed so, where the schema is a
+        ``oneOf`` (else ``anyOf``) every member of which fixes it, all their
+        strings, in member order, recursively. ``seen``: the locations met in this
+        search (a location met again, in a loop, fixes nothing)."""
+        path, pointer, schema = self.resolved(path, pointer)
+        if (path, pointer) in seen:
+            return seen[(path, pointer)]
+        seen[(path, pointer)] = {}
+        fixed: dict[str, tuple[str, ...]] = {}
+        props = schema.get("properties") if isinstance(schema, dict) else None
+        for key, prop in (props if isinstance(props, dict) else {}).items():
+            const = prop.get("const") if isinstance(prop, dict) else None
+            enum = prop.get("enum") if isinstance(prop, dict) else None
+            if isinstance(enum, list) and len(enum) == 1:
+                const = enum[0]
+            if isinstance(const, str):
+                fixed[key] = (const,)
+        for keyword in ("oneOf", "anyOf"):
+            branches = schema.get(keyword) if isinstance(schema, dict) else None
+            if not isinstance(branches, list) or not branches:
+                continue
+            members = [
+                self._carried(path, pointer_join(pointer, keyword, j), seen)
+                for j in range(len(branches))
+            ]
+            for key in members[0]:
+                if key not in fixed and all(key in m for m in members):
+                    strings = (s for m in members for s in m[key])
+                    fixed[key] = tuple(dict.fromkeys(strings))
+        seen[(path, pointer)] = fixed
+        return fixed
 
     def branch(self, site: _Site, index: int) -> list[Violation]:
         """A branch's errors, its own failing unions explained in turn."""
@@ -185,32 +244,51 @@ class UnionReport(UnionWalk):
     def choose(self, site: _Site) -> tuple[int, str | None, list[Violation]]:
         """The branch meant, the discriminator that named it (if one did), and
         the branch's errors. A discriminator value that names no branch is the
-        error (index -1). Otherwise the closest: the deepest error, then the
+        error (index -1). Otherwise the closest: of the branches whose own tags
+        name the value (:meth:`named`), else of all, the deepest error, then the
         fewest errors, then the first branch."""
         if isinstance(site.value, dict):
             tags = sorted(self.tags(site).items())
-            for key, consts in tags:
+            for key, owners in tags:
                 given = site.value.get(key)
-                if isinstance(given, str) and given in consts:
-                    index = consts.index(given)
+                if isinstance(given, str) and given in owners:
+                    index = owners[given]
                     return index, key, self.branch(site, index)
-            for key, consts in tags:
+            for key, owners in tags:
                 if key in site.value:
-                    named = ", ".join(show(c) for c in dict.fromkeys(consts))
+                    named = ", ".join(show(c) for c in owners)
                     wrong = Violation(
                         pointer_join(site.at, key),
                         f"one of {named}",
                         show(site.value[key]),
                     )
                     return -1, key, [wrong]
-        explained = [self.branch(site, i) for i in range(site.count)]
+        # The branches whose own tags name the value, if any (the others'
+        # errors are then not worded).
+        meant = [i for i in range(site.count) if self.named(site, i)]
+        explained = {i: self.branch(site, i) for i in meant or range(site.count)}
 
         def score(i: int) -> tuple[int, int, int]:
             depth = max((v.pointer.count("/") for v in explained[i]), default=0)
             return -depth, len(explained[i]), i
 
-        best = min(range(len(explained)), key=score)
+        best = min(explained, key=score)
         return best, None, explained[best]
+
+    def named(self, site: _Site, index: int) -> bool:
+        """Whether the branch's own tags (:meth:`carries`) name the value: it
+        holds a property the branch fixes, as one of the branch's strings, and
+        none otherwise."""
+        if not isinstance(site.value, dict):
+            return False
+        found = False
+        for key, strings in self.carries(site.path, site.here(index)).items():
+            if key in site.value:
+                given = site.value[key]
+                if not isinstance(given, str) or given not in strings:
+                    return False
+                found = True
+        return found
 
     def line(self, site: _Site, chosen: int, tag: str | None) -> Violation:
         names = self.names(site)

@@ -215,3 +215,199 @@ def test_the_webhook_events_of_the_key_split_case(tmp_path: Path) -> None:
     docs = [event for event, _ in EVENT_REPORTS]
     got = reports(tmp_path, GOLDEN_EVENTS, "webhook_event.json", docs)
     assert got == [expected for _, expected in EVENT_REPORTS]
+
+
+def _action(title: str, action: str, **props: Any) -> dict[str, Any]:
+    """An event object of one action: ``action`` fixed by a one-string enum."""
+    return {
+        "title": title,
+        "type": "object",
+        "required": ["action", *props],
+        "properties": {"action": {"enum": [action]}, **props},
+        "additionalProperties": False,
+    }
+
+
+def nested_events() -> dict[str, Any]:
+    """GitHub's shape: a root oneOf of events; the pull request event is a oneOf of
+    its actions, one of which (Requested) is itself a oneOf of two members sharing
+    its action, in another file; the issue event shares "opened" with it; the push
+    event has no action."""
+    number = {"type": "integer"}
+    member = {
+        "type": "object",
+        "required": ["action", "number"],
+        "properties": {"action": {"const": "requested"}, "number": number},
+        "additionalProperties": False,
+    }
+    requested = {
+        "$schema": DRAFT7,
+        "title": "Requested",
+        "oneOf": [
+            {**member, "title": "ByReviewer", "required": ["action", "number",
+             "reviewer"], "properties": {**member["properties"],
+             "reviewer": {"type": "string"}}},
+            {**member, "title": "ByTeam", "required": ["action", "number", "team"],
+             "properties": {**member["properties"], "team": {"type": "string"}}},
+        ],
+    }  # fmt: skip
+    webhook = {
+        "$schema": DRAFT7,
+        "title": "Webhook",
+        "oneOf": [
+            {"$ref": "#/definitions/PullRequestEvent"},
+            {"$ref": "#/definitions/IssueEvent"},
+            {"$ref": "#/definitions/PushEvent"},
+        ],
+        "definitions": {
+            "PullRequestEvent": {
+                "title": "PullRequestEvent",
+                "oneOf": [
+                    {"$ref": "#/definitions/Opened"},
+                    {"$ref": "#/definitions/Closed"},
+                    {"$ref": "requested.json"},
+                ],
+            },
+            "Opened": _action("Opened", "opened", number=number),
+            "Closed": _action(
+                "Closed", "closed", number=number, merged={"type": "boolean"}
+            ),
+            "IssueEvent": {
+                "title": "IssueEvent",
+                "oneOf": [
+                    _action("IssueOpened", "opened", issue={"type": "object"}),
+                    _action("IssueDeleted", "deleted", issue={"type": "object"}),
+                ],
+            },
+            "PushEvent": {
+                "title": "PushEvent",
+                "type": "object",
+                "required": ["ref"],
+                "properties": {"ref": {"type": "string"}},
+                "additionalProperties": False,
+            },
+        },
+    }
+    return {"webhook.json": webhook, "requested.json": requested}
+
+
+def test_a_tag_found_through_nested_unions(tmp_path: Path) -> None:
+    folder = write(tmp_path, nested_events())
+    docs = [
+        {"action": "requested", "number": 7, "team": 5},
+        {"action": "closed", "number": 7},
+        {"action": "opened", "number": "7"},
+        {"action": "deleted", "number": 7, "issue": {}},
+    ]
+    tried = "tried PullRequestEvent, IssueEvent, PushEvent"
+    pulls = "tried Opened, Closed, Requested"
+    assert reports(tmp_path, folder, "webhook.json", docs) == [
+        [  # "requested" names one branch of the pull request event: it is picked,
+            # and its two members, which share it, are told apart as the closest
+            "/: expected the ByTeam branch (the closest; tried ByReviewer, ByTeam),"
+            ' got {"action": "requested", "number": 7, "team": 5}',
+            f"/: expected the PullRequestEvent branch (the closest; {tried}), got"
+            ' {"action": "requested", "number": 7, "team": 5}',
+            f'/: expected the Requested branch (picked by its "action"; {pulls}),'
+            ' got {"action": "requested", "number": 7, "team": 5}',
+            "/team: expected a string, got 5",
+        ],
+        [
+            f'/: expected the Closed branch (picked by its "action"; {pulls}), got'
+            ' {"action": "closed", "number": 7}',
+            f"/: expected the PullRequestEvent branch (the closest; {tried}), got"
+            ' {"action": "closed", "number": 7}',
+            "/merged: expected a required property, got nothing",
+        ],
+        [  # "opened" names a branch of both events: the root has no tag, and
+            # of the two events whose tags name the value, the closest
+            f'/: expected the Opened branch (picked by its "action"; {pulls}), got'
+            ' {"action": "opened", "number": "7"}',
+            f"/: expected the PullRequestEvent branch (the closest; {tried}), got"
+            ' {"action": "opened", "number": "7"}',
+            '/number: expected an integer, got "7"',
+        ],
+        [  # no pull request action is "deleted": the issue event's is
+            '/: expected the IssueDeleted branch (picked by its "action"; tried'
+            ' IssueOpened, IssueDeleted), got {"action": "deleted", "issue": {},'
+            ' "number": 7}',
+            f"/: expected the IssueEvent branch (the closest; {tried}), got"
+            ' {"action": "deleted", "issue": {}, "number": 7}',
+            "/number: expected no such property (additionalProperties is false), got 7",
+        ],
+    ]
+    # A value no branch names: the strings of the nested union are listed too.
+    assert reports(
+        tmp_path, folder, "webhook.json#/definitions/PullRequestEvent",
+        [{"action": "reopened", "number": 7}],
+    ) == [
+        [
+            f'/: expected a branch its "action" names ({pulls}), got'
+            ' {"action": "reopened", "number": 7}',
+            '/action: expected one of "opened", "closed", "requested", got'
+            ' "reopened"',
+        ]
+    ]  # fmt: skip
+
+
+TAGS_JS = """
+import { UnionReport } from "./runtime/node/compiled/_unions.js";
+const [documents, sites] = JSON.parse(process.argv[1]);
+const report = new UnionReport((p) => documents[p], new Map(), new Map(), () => []);
+const tags = sites.map(([path, pointer, keyword, count]) => {
+  const here = (i) => `${pointer}/${keyword}/${i}`;
+  const site = { path, pointer, keyword, count, here };
+  return Object.fromEntries([...report.tags(site)].map(([k, v]) => [k, [...v]]));
+});
+console.log(JSON.stringify(tags));
+"""
+
+
+def test_the_tags_of_nested_unions_and_of_a_loop() -> None:
+    """The discriminator candidates (property -> string -> branch) the report finds,
+    the same in both runtimes: through a $ref to a union in another file, and a
+    union that reaches itself (a loop fixes nothing; the search ends)."""
+    from runtime._union_report import UnionReport
+    from runtime._union_walk import _Site
+
+    leaf = {"type": "object", "properties": {"kind": {"const": "a"}}}
+    documents = {
+        **nested_events(),
+        "loop.json": {
+            "oneOf": [{"$ref": "#/definitions/B"}, leaf],
+            "definitions": {
+                "B": {"anyOf": [{"$ref": "#"}, {"properties": {"kind": {
+                    "enum": ["b"]}}}]}
+            },
+        },
+    }  # fmt: skip
+    sites = [
+        ("webhook.json", "", "oneOf", 3),
+        ("webhook.json", "/definitions/PullRequestEvent", "oneOf", 3),
+        ("requested.json", "", "oneOf", 2),
+        ("loop.json", "", "oneOf", 2),
+        ("loop.json", "/definitions/B", "anyOf", 2),
+    ]
+    report = UnionReport(documents, {}, {}, lambda *_: [])
+    python = [
+        {k: [list(pair) for pair in v.items()] for k, v in report.tags(
+            _Site(path, pointer, keyword, "", None, count, report.raw, None)
+        ).items()}
+        for path, pointer, keyword, count in sites
+    ]  # fmt: skip
+    done = subprocess.run(
+        ["node", "--input-type=module", "-e", TAGS_JS, json.dumps([documents, sites])],
+        capture_output=True, text=True, check=False, cwd=ROOT,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert (
+        json.loads(done.stdout)
+        == python
+        == [
+            {},  # "opened" is fixed by two events, and the push event fixes nothing
+            {"action": [["opened", 0], ["closed", 1], ["requested", 2]]},
+            {},  # both members fix "requested": it names neither
+            {},
+            {},
+        ]
+    )

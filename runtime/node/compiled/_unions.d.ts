@@ -47,7 +47,7 @@ export declare class UnionReport {
     private readonly found;
     private readonly plans;
     private readonly namesOf;
-    private readonly tagsOf;
+    private readonly tagging;
     private readonly tests;
     private message;
     private readonly ruledOut;
@@ -90,10 +90,9 @@ export declare class UnionReport {
     /** Each branch's name, remembered per union. */
     private names;
     private name;
-    /** Discriminator candidates: property -> each branch's fixed string, remembered per
-     * union. */
+    /** Discriminator candidates: property -> each string it may hold -> the branch it
+     * names (_tags.ts), remembered per union. */
     private tags;
-    private fixed;
     /** A branch's errors, its own failing unions explained in turn. */
     private branch;
     /** [the branch meant (-1: the discriminator value names none), the discriminator

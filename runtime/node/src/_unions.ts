@@ -1,9 +1,10 @@
 // Failing unions explain themselves: the steps of the Python runtime's
 // runtime/_union_report.py, so both runtimes print the same report.
 // For each oneOf/anyOf a value fails, one line names the branch the value was meant
-// for (the one its discriminator names, otherwise the closest: the deepest error,
-// then the fewest errors, then the first) and the alternatives tried, followed by
-// that branch's errors only.
+// for (the one its discriminator names, found through nested unions too, otherwise
+// the closest, among the branches whose own tags name the value if any: the deepest
+// error, then the fewest errors, then the first) and the alternatives tried, followed
+// by that branch's errors only.
 //
 // `raw(path, pointer, value)` gives the violations of `value` against the schema at
 // `path#pointer`, with pointers relative to `value`, in any order, maybe repeated (they
@@ -21,6 +22,7 @@
 //   location (the documents do not change); step counts and renderings per message.
 import { fails, testAt } from "./_doomed.js";
 import type { Test } from "./_doomed.js";
+import { Tags } from "./_tags.js";
 import { compareCodePoints, show, violationKey } from "./_violations.js";
 import type { Violation } from "./_violations.js";
 import {
@@ -178,7 +180,7 @@ export class UnionReport {
   private readonly found = new Map<string, unknown>();
   private readonly plans = new Map<string, Plan>();
   private readonly namesOf = new Map<string, string[]>();
-  private readonly tagsOf = new Map<string, Map<string, string[]>>();
+  private readonly tagging = new Tags((path, pointer) => this.resolved(path, pointer));
   private readonly tests = new Map<string, Test | null>();
   private message: Message | null = null;
   private readonly ruledOut: Doomed = (path, pointer, value) => this.doomed(path, pointer, value);
@@ -386,42 +388,10 @@ export class UnionReport {
     return `${site.keyword}/${index}`;
   }
 
-  /** Discriminator candidates: property -> each branch's fixed string, remembered per
-   * union. */
-  private tags(site: Site): Map<string, string[]> {
-    const key = `${site.path}#${site.pointer}#${site.keyword}`;
-    let found = this.tagsOf.get(key);
-    if (found === undefined) {
-      found = this.fixed(site);
-      this.tagsOf.set(key, found);
-    }
-    return found;
-  }
-
-  private fixed(site: Site): Map<string, string[]> {
-    const count = site.count;
-    const fixed = new Map<string, (string | null)[]>();
-    for (let i = 0; i < count; i++) {
-      const branch = this.resolved(site.path, site.here(i))[2];
-      const props = isObject(branch) ? branch["properties"] : undefined;
-      if (!isObject(props)) return new Map();
-      for (const name of Object.keys(props)) {
-        const prop = props[name];
-        let fix = isObject(prop) ? prop["const"] : undefined;
-        const one = isObject(prop) ? prop["enum"] : undefined;
-        if (Array.isArray(one) && one.length === 1) fix = one[0];
-        if (typeof fix === "string") {
-          const consts = fixed.get(name) ?? new Array<string | null>(count).fill(null);
-          consts[i] = fix;
-          fixed.set(name, consts);
-        }
-      }
-    }
-    const out = new Map<string, string[]>();
-    for (const [name, consts] of fixed) {
-      if (!consts.includes(null)) out.set(name, consts as string[]);
-    }
-    return out;
+  /** Discriminator candidates: property -> each string it may hold -> the branch it
+   * names (_tags.ts), remembered per union. */
+  private tags(site: Site): Map<string, Map<string, number>> {
+    return this.tagging.of(site.path, site.pointer, site.keyword, site.count);
   }
 
   /** A branch's errors, its own failing unions explained in turn. */
@@ -438,30 +408,34 @@ export class UnionReport {
       const names = [...tags.keys()].sort(compareCodePoints);
       for (const name of names) {
         const given = Object.hasOwn(value, name) ? value[name] : undefined;
-        const consts = tags.get(name) as string[];
-        if (typeof given === "string" && consts.includes(given)) {
-          const index = consts.indexOf(given);
-          return [index, name, this.branch(site, index)];
-        }
+        const index = typeof given === "string" ? (tags.get(name) as Map<string, number>).get(given) : undefined;
+        if (index !== undefined) return [index, name, this.branch(site, index)];
       }
       for (const name of names) {
         if (Object.hasOwn(value, name)) {
-          const named = [...new Set(tags.get(name))].map(show).join(", ");
+          const named = [...(tags.get(name) as Map<string, number>).keys()].map(show).join(", ");
           const wrong = { pointer: join(site.at, name), expected: `one of ${named}`, got: show(value[name]) };
           return [-1, name, [wrong]];
         }
       }
     }
-    // The closest: the deepest error, then the fewest errors, then the first.
-    let best = 0;
+    // The closest: of the branches whose own tags name the value, if any (the others'
+    // errors are then not worded), else of all, the deepest error, then the fewest
+    // errors, then the first.
+    const named: number[] = [];
+    for (let i = 0; i < site.count; i++) {
+      if (this.tagging.named(site.value, site.path, site.here(i))) named.push(i);
+    }
+    if (!named.length) for (let i = 0; i < site.count; i++) named.push(i);
+    let best = -1;
     let bestErrors: Violation[] = [];
     let bestScore: [number, number] = [0, 0];
-    for (let i = 0; i < site.count; i++) {
+    for (const i of named) {
       const explained = this.branch(site, i);
       let deepest = 0;
       for (const v of explained) deepest = Math.max(deepest, depth(v.pointer));
       const score: [number, number] = [-deepest, explained.length];
-      if (i === 0 || score[0] < bestScore[0] || (score[0] === bestScore[0] && score[1] < bestScore[1])) {
+      if (best < 0 || score[0] < bestScore[0] || (score[0] === bestScore[0] && score[1] < bestScore[1])) {
         [best, bestErrors, bestScore] = [i, explained, score];
       }
     }
