@@ -44,12 +44,24 @@ def no_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
+_ENDS_WITH_PROCESS = [False]
+
+
 def collector_off_until_exit() -> None:
     """For a command whose process ends when it does (``generate``, ``check``):
     the cyclic collector off until exit, so neither the heap a generation leaves
     nor the interpreter's exit is walked. Commands that may run long (``dlq``,
-    ``drift --redis``) keep it."""
+    ``drift --redis``) keep it. The ``contracts`` script then ends the process
+    without the interpreter's teardown (:func:`ends_with_process`)."""
     gc.disable()
+    _ENDS_WITH_PROCESS[0] = True
+
+
+def ends_with_process() -> bool:
+    """Whether the command run is one that ends with its process and holds
+    nothing that needs the interpreter's teardown (no open file it wrote, no
+    ``atexit`` work, no thread): ``generate`` and ``check``."""
+    return _ENDS_WITH_PROCESS[0]
 
 
 def generate(schemas: Path, settings: Settings | None = None) -> GenerateResult:
