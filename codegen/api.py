@@ -44,12 +44,24 @@ def no_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
+_ENDS_WITH_PROCESS = [False]
+
+
 def collector_off_until_exit() -> None:
     """For a command whose process ends when it does (``generate``, ``check``):
     the cyclic collector off until exit, so neither the heap a generation leaves
     nor the interpreter's exit is walked. Commands that may run long (``dlq``,
-    ``drift --redis``) keep it."""
+    ``drift --redis``) keep it. The ``contracts`` script then ends the process
+    without the interpreter's teardown (:func:`ends_with_process`)."""
     gc.disable()
+    _ENDS_WITH_PROCESS[0] = True
+
+
+def ends_with_process() -> bool:
+    """Whether the command run is one that ends with its process and holds
+    nothing that needs the interpreter's teardown (no open file it wrote, no
+    ``atexit`` work, no thread): ``generate`` and ``check``."""
+    return _ENDS_WITH_PROCESS[0]
 
 
 def generate(schemas: Path, settings: Settings | None = None) -> GenerateResult:
@@ -69,23 +81,30 @@ def generate_to(
     schemas: Path, out: Path, settings: Settings | None = None
 ) -> list[str]:
     """Generate into ``out``; return the files that changed."""
-    return generate_into(schemas, out, settings)[1]
+    return generate_into(schemas, out, settings, bundles=False)[1]
 
 
 def generate_into(
-    schemas: Path, out: Path, settings: Settings | None = None
+    schemas: Path, out: Path, settings: Settings | None = None, bundles: bool = True
 ) -> tuple[GenerateResult, list[str]]:
     """Generate into ``out`` (part of the work in a child process when that is
     faster: :mod:`codegen.twocores`); return the result and the files that
-    changed, as :func:`generate` then :func:`write_result` would."""
+    changed, as :func:`generate` then :func:`write_result` would, except that
+    the program holds no bundles unless ``bundles`` (``contracts generate``
+    needs none: the child then keeps them)."""
     settings = settings or Settings()
     made_from = stamp.current(schemas, settings) if schemas.is_dir() else None
     with no_cycle_collection(), Generation(out) as generation:
-        program, documents, bundles = compile_unbundled(
+        program, documents, made = compile_unbundled(
             schemas, settings.strict, generation.start
         )
         program, files, changed = generation.build_and_write(
-            program, documents, settings, bundles, lambda: stamp.remove_stamp(out)
+            program,
+            documents,
+            settings,
+            made,
+            lambda: stamp.remove_stamp(out),
+            keep_bundles=bundles,
         )
         if made_from is not None:
             stamp.write_stamp(out, made_from, files)

@@ -10,10 +10,9 @@ branch's chain of lone ``$ref`` s, as jsonschema resolves them.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
-
-import attrs
-import referencing.exceptions
+from urllib.parse import unquote, urldefrag, urljoin
 
 # Drafts whose type, required or const differ from those doomed reads.
 EARLY_DRAFTS = ("draft-03", "draft-04")
@@ -27,7 +26,7 @@ _KINDS: dict[str, Callable[[Any], bool]] = {
 }
 
 
-@attrs.frozen
+@dataclass(frozen=True)
 class Test:
     """What a schema asserts that doomed reads: its types (when each is one of
     _KINDS), its required properties, and the strings allowed per property."""
@@ -64,8 +63,11 @@ def schema_test(
     node = chain_end(resolver, schema, follow) if follow is not None else None
     if node is None:
         node = chain_end(resolver, schema)
-    if node is None:
-        return None
+    return None if node is None else test_of(node)
+
+
+def test_of(node: dict[str, Any]) -> Test | None:
+    """The test of a schema that is not a ``$ref`` (:func:`schema_test`)."""
     kinds: tuple[Callable[[Any], bool], ...] = ()
     named = node.get("type")
     names = [named] if isinstance(named, str) else named
@@ -122,9 +124,52 @@ def chain_end(
                 return _NOWHERE
             node, base = found
             continue
+        import referencing.exceptions  # here only: a refusal may need none
+
         try:
             resolved = resolver.lookup(ref)
         except referencing.exceptions.Unresolvable:
             return _NOWHERE
         node, resolver = resolved.contents, resolved.resolver
     return _NOWHERE
+
+
+def follow_in(
+    documents: dict[str, Any] | None, base: str, ref: str
+) -> tuple[Any, str] | None:
+    """The target of a ``$ref`` met at ``base`` and the base URI it resolves
+    from, as referencing finds them, read from ``documents`` (by URI); None
+    where unsure (referencing then looks it up): no ``documents`` (a package
+    whose subschemas may have an $id or an anchor: nothing but a file and a JSON
+    pointer is looked up otherwise), a URI not registered (the meta-schemas
+    jsonschema adds), a fragment that is not a JSON pointer, a pointer that
+    leads nowhere."""
+    if documents is None:
+        return None
+    if ref[:1] == "#":
+        uri, fragment = base, ref[1:]
+    else:
+        uri, fragment = urldefrag(urljoin(base, ref))
+    node = documents.get(uri, _ABSENT)
+    if node is _ABSENT or (fragment and fragment[0] != "/"):
+        return None
+    if fragment:
+        for segment in unquote(fragment[1:]).split("/"):
+            if isinstance(node, list):
+                if not (segment.isascii() and segment.isdigit()):
+                    return None
+                index = int(segment)
+                if index >= len(node):
+                    return None
+                node = node[index]
+            elif isinstance(node, dict):
+                key = segment.replace("~1", "/").replace("~0", "~")
+                if key not in node:
+                    return None
+                node = node[key]
+            else:
+                return None
+    return node, uri
+
+
+_ABSENT = object()

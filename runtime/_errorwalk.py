@@ -1,29 +1,28 @@
-"""A union branch's violations without jsonschema's machinery: the same set of
-violations, found by a walk of our own (runtime._fullcheck.FullCheck.walk).
+"""The full check's violations without jsonschema: the same list, in the same
+order and words, found by a walk of our own.
 
-A union report (runtime/_union_report.py) asks for the violations of a value
-against each branch of each union it explains: about 144 schema locations per
-refused GitHub webhook. Through ``jsonschema`` each one builds a validator per
-subschema, an error object per violation at every level it passes (copied at
-each level from the errors remembered), and a walk of generators: about 80% of
-wording a refused webhook. The report reads those violations as a set (it sorts
-them, and takes away the union noise by equality), so their order is free; this
-walk gives the same set.
+A refused message is worded from the full check's violations: of the message
+(``Contracts.full_violations``) and of each branch of each union the union report
+(runtime/_union_report.py) explains: about 146 schema locations per refused GitHub
+webhook. Through ``jsonschema`` (runtime/_fullcheck.py) each builds a validator
+per subschema, an error object per violation at every level it passes (copied
+at each level from the errors remembered), and a walk of generators; and the
+first refusal of a process imported ``jsonschema`` and ``referencing`` and built
+their registry.
 
-It follows jsonschema step by step: the keywords a subschema applies are those
-the validator class would apply (its ``VALIDATORS`` and ``$ref`` handling), the
-class changes where a subschema names its ``$schema`` as jsonschema's ``evolve``
-changes it (runtime._fullcheck), references resolve with ``FullCheck.follow``,
-and every violation is worded by ``from_jsonschema`` from an error with the
-fields jsonschema would give it. Keywords that only look at the value itself
-(``minLength``, ``uniqueItems``...) are asked of jsonschema's own function; the
-keywords that descend (``properties``, ``items``, ``allOf``, the unions, ``$ref``,
-``additionalProperties``, ``patternProperties``) are walked here, and any other
-that descends (``not``, ``if``, ``contains``, ``unevaluated*``, dynamic
-references...) is not: the walk gives up (:class:`Unsupported`) and the caller
-asks jsonschema, as before. A union's branches are decided as
-runtime._fullcheck's unions decide them: ``doomed`` first, then by whether the
-branch has a violation.
+This walk follows jsonschema step by step: the keywords a subschema applies are
+those runtime._fullcheck's validator class applies (runtime/_walk_keywords.py:
+draft-07 reads nothing beside a ``$ref``), the class changes where a subschema
+names its ``$schema`` as runtime._fullcheck's ``evolve`` changes it, references
+resolve as referencing resolves them (runtime._doomed.follow_in), a union's
+branches are decided as runtime._fullcheck's unions decide them (``doomed``
+first, then whether the branch has a violation), and every violation is worded
+by ``from_jsonschema`` from an error with the fields jsonschema would give it. A
+keyword that descends and that it does not follow (``not``, ``if``,
+``contains``, ``unevaluated*``, dynamic references...) makes it give up
+(:class:`Unsupported`) for that contract: jsonschema words it, as before. A
+package where a subschema may have an ``$id`` or an anchor, with a dynamic
+reference or a draft-03/04 keyword has no walk (:func:`walk_of`).
 
 The violations of each (class, base URI, subschema, value) are remembered while a
 message is worded, as runtime._fullcheck remembers jsonschema's errors.
@@ -31,48 +30,120 @@ message is worded, as runtime._fullcheck remembers jsonschema's errors.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote, urldefrag, urljoin
 
-import referencing.exceptions
-from jsonschema import validators
-
-from runtime._doomed import Test, schema_test
+from runtime._doomed import EARLY_DRAFTS, Test, chain_end, follow_in, test_of
 from runtime._violation_text import _shown, from_jsonschema
 from runtime._walk_keywords import (
     _PHRASED,
     _UNSUPPORTED,
+    Mode,
     Unsupported,
     Word,
     Words,
     _Error,
-    _handler,
-    _Stub,
     _under,
+    draft_named,
 )
 from runtime.errors import Violation
 
+ROOT_URI = "file:///schemas/"
+# In a schema's text: a dynamic reference keyword, or an escape that could spell
+# one (runtime._fullcheck remembers no error in such a package).
+DYNAMIC = ("$dynamicRef", "$recursiveRef", "\\u0024")
+# In a schema's text: keywords that identify a subschema, or an escape that could
+# spell them.
+_IDENTIFYING = ('"$anchor"', '"$dynamicAnchor"', '"$recursiveAnchor"', "\\u")
+
+
+def identifies(text: str, contents: Any) -> bool:
+    """Whether a schema file's JSON text may give a subschema a URI or an anchor
+    that only a crawl of the registry finds: an anchor keyword, an ``$id`` below
+    the top (or one that is an anchor, ``#name``), or an ``id`` of drafts 3 and
+    4; false only when surely not."""
+    own = isinstance(contents, dict) and isinstance(contents.get("$id"), str)
+    if own and "#" in contents["$id"]:
+        return True
+    return (
+        text.count('"$id"') > int(own)
+        or any(word in text for word in _IDENTIFYING)
+        or any(word in text for word in EARLY_DRAFTS)
+    )
+
+
+def walk_of(
+    schemas: list[tuple[str, str, Any]], support: Any, memo: Any
+) -> ErrorWalk | None:
+    """The walk of a package's schema files (path, JSON text, parsed value), or
+    None where it does not follow jsonschema surely: a file that may declare a
+    dynamic anchor or hold a dynamic reference, may identify a subschema
+    (:func:`identifies`) or names an early draft, or a draft-07 root with an
+    ``$id`` beside a ``$ref`` (referencing reads no ``$id`` there)."""
+    documents: dict[str, Any] = {}
+    canonical: dict[str, str] = {}
+    drafts: dict[str, str] = {}
+    for path, text, parsed in schemas:
+        if (
+            "dynamicAnchor" in text
+            or any(word in text for word in DYNAMIC)
+            or any(word in text for word in EARLY_DRAFTS)
+            or identifies(text, parsed)
+        ):
+            return None
+        is_seven = isinstance(parsed, dict) and "draft-07" in str(
+            parsed.get("$schema", "")
+        )
+        contents = parsed
+        if isinstance(parsed, dict):
+            # As the full check registers it: judged by its file's draft.
+            contents = {k: v for k, v in parsed.items() if k != "$schema"}
+        uri = ROOT_URI + path
+        drafts[path] = "7" if is_seven else "2020-12"
+        canonical[path] = uri
+        documents[uri] = contents
+        declared = contents.get("$id") if isinstance(contents, dict) else None
+        if isinstance(declared, str):
+            if is_seven and "$ref" in contents:
+                return None
+            canonical[path] = urldefrag(urljoin(uri, declared)).url
+            documents[canonical[path]] = contents
+    return ErrorWalk(documents, canonical, drafts, support, memo)
+
 
 class ErrorWalk:
-    """The walk for one FullCheck: its classes, references and doomed tests."""
+    """The walk of one package's schema files (see :func:`walk_of`)."""
 
-    def __init__(self, full: Any, support: Any) -> None:
-        self.full = full  # runtime._fullcheck.FullCheck
-        self.follow: Callable[[str, str], tuple[Any, str] | None] = full.follow
-        self.theirs = full.drafts.theirs  # jsonschema's classes swapped for ours
-        self.format_checker = full.format_checker
+    def __init__(
+        self,
+        documents: dict[str, Any],
+        canonical: dict[str, str],
+        drafts: dict[str, str],
+        support: Any,
+        memo: Any,
+    ) -> None:
+        self.documents = documents  # by URI: a file's and its $id's
+        self.canonical = canonical  # file -> the URI its $refs resolve from
+        self.drafts = drafts  # file -> "7" or "2020-12"
         self.support = support
-        self.memo = full.memo
+        self.memo = memo  # runtime.contracts' _Memo: errors and shown, per message
         self.unwalkable: set[str] = set()  # contracts the walk does not go through
-        self._tables: dict[Any, dict[str, Any]] = {}
-        self._classes: dict[tuple[str, Any], Any] = {}
-        self._stubs: dict[Any, _Stub] = {}
+        self._modes = {
+            (draft, ours): Mode(draft, ours)
+            for draft in ("7", "2020-12")
+            for ours in (True, False)
+        }
+        self._switch: dict[tuple[str, Mode], Mode] = {}  # by $schema, from a mode
         self._tests: dict[tuple[str, int], tuple[Test | None, Any]] = {}
+        self._located: dict[tuple[str, str], Test | None] = {}
         self._targets: dict[tuple[str, str], Any] = {}  # follow's, remembered
         self.missing: dict[str, Words] = {}  # a required property's words
         # The expected phrase of an error whose phrase is its keyword's and
         # value's (and schema's) alone, remembered with them (see _worded).
         self._phrases: dict[tuple[Any, int, int], tuple[str, Any, Any]] = {}
+
+    def follow(self, base: str, ref: str) -> tuple[Any, str] | None:
+        return follow_in(self.documents, base, ref)
 
     def violations(
         self, contract: str, instance: Any, keywords: frozenset[str] | None = None
@@ -84,13 +155,12 @@ class ErrorWalk:
         keyword it does not follow: jsonschema is asked then, as before)."""
         if contract in self.unwalkable:
             return None
-        full = self.full
         path, _, fragment = contract.partition("#")
-        cls = full.drafts[full.draft_of[path]]
-        target = full.canonical[path] + (f"#{fragment}" if fragment else "")
+        mode = self._modes[(self.drafts[path], True)]
+        target = self.canonical[path] + (f"#{fragment}" if fragment else "")
         try:
             # FullCheck's validator of a contract is {"$ref": target}: no base.
-            words = self.via_ref(cls, "", target, instance)
+            words = self.via_ref(mode, "", target, instance)
         except (Unsupported, RecursionError):
             self.unwalkable.add(contract)
             return None
@@ -100,11 +170,24 @@ class ErrorWalk:
             if keywords is None or k in keywords
         ]
 
+    def doomed_at(self, path: str, pointer: str, instance: Any) -> bool:
+        """FullCheck.doomed_at: whether the value surely fails the schema at a
+        location (its type, a required property, a tag); False when unsure."""
+        key = (path, pointer)
+        if key not in self._located:
+            where = quote(pointer, safe="/~$!&'()*+,;=:@")
+            node = chain_end(
+                _AtBase(self.canonical[path]), {"$ref": f"#{where}"}, self.follow
+            )
+            self._located[key] = None if node is None else test_of(node)
+        test = self._located[key]
+        return test is not None and test.fails(instance)
+
     # -- the walk ----------------------------------------------------------------
-    def words(self, cls: Any, base: str, schema: Any, instance: Any) -> Words:
-        """The violations of ``instance`` against ``schema`` reached by a
-        validator of class ``cls`` whose references resolve from ``base``, with
-        pointers relative to the value (each once: a set)."""
+    def words(self, mode: Mode, base: str, schema: Any, instance: Any) -> Words:
+        """The violations of ``instance`` against ``schema`` met by a validator
+        of ``mode`` whose references resolve from ``base``, pointers relative to
+        the value, in jsonschema's order."""
         if schema is True:
             return ()
         if schema is False:
@@ -112,45 +195,46 @@ class ErrorWalk:
         if not isinstance(schema, dict):
             raise Unsupported
         remembered = self.memo.errors
-        key = (_WALK, cls, base, id(schema), id(instance))
+        key = (_WALK, mode, base, id(schema), id(instance))
         if remembered is not None:
             found = remembered.get(key)
             if found is not None:
                 return found[0]  # type: ignore[no-any-return]
         if "$id" in schema:
             raise Unsupported  # it may move the base URI (a subresource)
-        words = self._walk(cls, base, schema, instance)
+        words = self._walk(mode, base, schema, instance)
         if remembered is not None:
             remembered[key] = (words, schema, instance)
         return words
 
     def _walk(
-        self, cls: Any, base: str, schema: dict[str, Any], instance: Any
+        self, mode: Mode, base: str, schema: dict[str, Any], instance: Any
     ) -> Words:
-        cls = self._class_of(schema, cls)
-        table = self._table(cls)
+        if "$schema" in schema:
+            mode = self._mode_of(schema["$schema"], mode)
+        table = mode.table
         out: list[Word] = []
-        for keyword, value in cls._APPLICABLE_VALIDATORS(schema):
+        for keyword, value in mode.applicable(schema):
             how = table.get(keyword)
             if how is None:
                 continue
             if how is _UNSUPPORTED:
                 raise Unsupported
-            how(self, cls, base, keyword, value, instance, schema, out)
+            how(self, mode, base, keyword, value, instance, schema, out)
         return tuple(out)
 
     def below(
-        self, token: str | int, cls: Any, base: str, schema: Any, instance: Any
+        self, token: str | int, mode: Mode, base: str, schema: Any, instance: Any
     ) -> Words | list[Word]:
         """:meth:`words` of an item or property (``token``), pointers from the
         value that holds it; but jsonschema's descend gives the error of a
         ``false`` schema no path: its pointer stays the holder's."""
-        found = self.words(cls, base, schema, instance)
+        found = self.words(mode, base, schema, instance)
         if not found or schema is False:
             return found
         return _under(token, found)
 
-    def via_ref(self, cls: Any, base: str, ref: Any, instance: Any) -> Words:
+    def via_ref(self, mode: Mode, base: str, ref: Any, instance: Any) -> Words:
         if not isinstance(ref, str):
             raise Unsupported
         found = self._targets.get((base, ref), _ABSENT)
@@ -159,36 +243,36 @@ class ErrorWalk:
         if found is None:
             raise Unsupported
         target, uri = found
-        if target is True:
-            return ()
         if not isinstance(target, dict):
-            return self.words(cls, uri, target, instance)
+            return self.words(mode, uri, target, instance)
         remembered = self.memo.errors
-        key = (_WALK, cls, uri, id(target), id(instance))
+        key = (_WALK, mode, uri, id(target), id(instance))
         if remembered is not None:
             hit = remembered.get(key)
             if hit is not None:
                 return hit[0]  # type: ignore[no-any-return]
         # Reached by a reference: its $id is the base the reference resolved to.
-        words = self._walk(cls, uri, target, instance)
+        words = self._walk(mode, uri, target, instance)
         if remembered is not None:
             remembered[key] = (words, target, instance)
         return words
 
-    def _class_of(self, schema: dict[str, Any], cls: Any) -> Any:
-        """The class jsonschema's evolve (runtime._fullcheck._evolve) gives."""
-        uri = schema.get("$schema")
-        if uri is None:
-            return cls
-        if not isinstance(uri, str):
-            raise Unsupported
-        key = (uri, cls)
-        found = self._classes.get(key)
+    def _mode_of(self, uri: Any, mode: Mode) -> Mode:
+        """The class runtime._fullcheck's evolve gives a subschema that names
+        its ``$schema``: jsonschema's own class of that draft (with the unions
+        and $ref of runtime._fullcheck), or the same for a URI jsonschema does
+        not know."""
+        key = (uri, mode)
+        found = self._switch.get(key) if isinstance(uri, str) else None
         if found is None:
-            found = validators.validator_for(schema, default=cls)
-            if found in _BUILTIN:
-                found = self.theirs[found]
-            self._classes[key] = found
+            draft = draft_named(uri)
+            if draft is None:
+                found = mode
+            elif draft in ("7", "2020-12"):
+                found = self._modes[(draft, False)]
+            else:
+                raise Unsupported  # an earlier draft: jsonschema's class
+            self._switch[key] = found
         return found
 
     def _worded(self, error: Any) -> Words:
@@ -213,49 +297,28 @@ class ErrorWalk:
             for v in from_jsonschema([error], None, shown)
         )
 
-    def _fails(self, cls: Any, base: str, branch: Any, instance: Any) -> bool:
+    def fails(self, mode: Mode, base: str, branch: Any, instance: Any) -> bool:
         """Whether a union's branch fails, as runtime._fullcheck's unions decide."""
         if isinstance(branch, dict):
             key = (base, id(branch))
             found = self._tests.get(key)
             if found is None:  # FullCheck.doomed's test, at the walk's base URI
-                test = schema_test(_AtBase(base), branch, self.follow)
-                found = self._tests[key] = (test, branch)
+                node = chain_end(_AtBase(base), branch, self.follow)
+                found = self._tests[key] = (
+                    None if node is None else test_of(node),
+                    branch,
+                )
             if found[0] is not None and found[0].fails(instance):
                 return True
-        return bool(self.words(cls, base, branch, instance))
-
-    # -- the keywords' tables ------------------------------------------------------
-    def _table(self, cls: Any) -> dict[str, Any]:
-        table = self._tables.get(cls)
-        if table is None:
-            table = self._tables[cls] = {
-                k: _handler(fn, cls) for k, fn in cls.VALIDATORS.items()
-            }
-        return table
-
-    def stub(self, cls: Any) -> _Stub:
-        found = self._stubs.get(cls)
-        if found is None:
-            found = self._stubs[cls] = _Stub(cls.TYPE_CHECKER, self.format_checker)
-        return found
+        return bool(self.words(mode, base, branch, instance))
 
 
 class _AtBase:
-    """A resolver at a base URI that looks nothing up: a test of a chain
-    FullCheck.follow is unsure of is no test (runtime._doomed)."""
+    """A resolver at a base URI (chain_end follows with ``follow`` alone)."""
 
     def __init__(self, base: str) -> None:
         self._base_uri = base
 
-    def lookup(self, ref: str) -> Any:
-        raise referencing.exceptions.Unresolvable(ref=ref)
-
 
 _WALK = object()  # the memo's keys of this walk
 _ABSENT = object()
-_BUILTIN = (
-    validators.Draft3Validator, validators.Draft4Validator,
-    validators.Draft6Validator, validators.Draft7Validator,
-    validators.Draft201909Validator, validators.Draft202012Validator,
-)  # fmt: skip

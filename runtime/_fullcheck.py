@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from functools import cached_property
 from types import ModuleType
 from typing import Any
-from urllib.parse import quote, unquote, urldefrag, urljoin
+from urllib.parse import quote, urldefrag, urljoin
 
 import attrs
 import referencing.exceptions
@@ -25,8 +25,9 @@ from jsonschema.protocols import Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7, DRAFT202012
 
-from runtime._doomed import EARLY_DRAFTS, Test, schema_test
-from runtime._errorwalk import ErrorWalk
+from runtime._doomed import EARLY_DRAFTS, Test, follow_in, schema_test
+from runtime._errorwalk import DYNAMIC as _DYNAMIC
+from runtime._errorwalk import identifies as _identifies
 from runtime._fastcheck import (
     SchemaFiles,
     dynamic_anchors,
@@ -227,9 +228,6 @@ class _Classes(dict[Any, Any]):
         return made
 
 
-# In a schema's text: its keywords, or an escape that could spell them.
-_DYNAMIC = ("$dynamicRef", "$recursiveRef", "\\u0024")
-
 _BUILTIN = (
     validators.Draft3Validator, validators.Draft4Validator,
     validators.Draft6Validator, validators.Draft7Validator,
@@ -425,11 +423,6 @@ class FullCheck:
         if not identified:
             self._by_uri = {uri: resource.contents for uri, resource in resources}
         self._cache: dict[str, Validator] = {}
-        # The violations found by a walk of our own where it follows references
-        # as jsonschema does (see runtime/_errorwalk.py), else by jsonschema.
-        self.walk: ErrorWalk | None = None
-        if self._doomed and self.remembers and self._by_uri is not None:
-            self.walk = ErrorWalk(self, support)
 
     @cached_property
     def locations(self) -> dict[int, str]:
@@ -502,39 +495,9 @@ class FullCheck:
         return test is not None and test.fails(instance)
 
     def follow(self, base: str, ref: str) -> tuple[Any, str] | None:
-        """The target of a ``$ref`` met at ``base`` and the base URI it resolves
-        from, as referencing finds them, read from the documents; None where
-        unsure (referencing then looks it up): a package whose subschemas may
-        have an $id or an anchor (nothing but a file and a JSON pointer is looked
-        up otherwise), a URI not registered (the meta-schemas jsonschema adds), a
-        fragment that is not a JSON pointer, a pointer that leads nowhere."""
-        documents = self._by_uri
-        if documents is None:
-            return None
-        if ref[:1] == "#":
-            uri, fragment = base, ref[1:]
-        else:
-            uri, fragment = urldefrag(urljoin(base, ref))
-        node = documents.get(uri, _ABSENT)
-        if node is _ABSENT or (fragment and fragment[0] != "/"):
-            return None
-        if fragment:
-            for segment in unquote(fragment[1:]).split("/"):
-                if isinstance(node, list):
-                    if not (segment.isascii() and segment.isdigit()):
-                        return None
-                    index = int(segment)
-                    if index >= len(node):
-                        return None
-                    node = node[index]
-                elif isinstance(node, dict):
-                    key = segment.replace("~1", "/").replace("~0", "~")
-                    if key not in node:
-                        return None
-                    node = node[key]
-                else:
-                    return None
-        return node, uri
+        """runtime._doomed.follow_in over the package's documents by URI (none
+        where a subschema may have an $id or an anchor)."""
+        return follow_in(self._by_uri, base, ref)
 
     def validator(self, contract: str) -> Validator:
         cached = self._cache.get(contract)
@@ -548,28 +511,6 @@ class FullCheck:
             )
             self._cache[contract] = cached
         return cached
-
-
-# Keywords that identify a subschema (and a "\\u" escape that could spell one).
-_IDENTIFYING = ('"$anchor"', '"$dynamicAnchor"', '"$recursiveAnchor"', "\\u")
-
-
-def _identifies(text: str, contents: Any) -> bool:
-    """Whether a schema file's JSON text may give a subschema a URI or an anchor
-    that only a crawl of the registry finds: an anchor keyword, an ``$id`` below
-    the top (or one that is an anchor, ``#name``), or an ``id`` of drafts 3 and
-    4; false only when surely not."""
-    own = isinstance(contents, dict) and isinstance(contents.get("$id"), str)
-    if own and "#" in contents["$id"]:
-        return True
-    return (
-        text.count('"$id"') > int(own)
-        or any(word in text for word in _IDENTIFYING)
-        or any(word in text for word in EARLY_DRAFTS)
-    )
-
-
-_ABSENT = object()
 
 
 def _offline_registry() -> Registry[Any]:

@@ -1,17 +1,19 @@
-"""The keywords of runtime/_errorwalk.py's walk: how each keyword function of a
-jsonschema validator class (jsonschema's own, or runtime._fullcheck's) is applied,
-with the same verdicts and errors. Split from _errorwalk.py (the module bound of
-600 lines)."""
+"""The keywords of runtime/_errorwalk.py's walk: for each validator class of
+runtime._fullcheck (a draft, with runtime._fullcheck's own keywords or, in a
+subschema that names its ``$schema``, jsonschema's), the keywords it applies and
+how, with jsonschema's verdicts and errors; without importing jsonschema (its
+functions are imported for the few value-only keywords written nowhere else:
+``uniqueItems``, ``dependentRequired`` and jsonschema's own ``multipleOf``).
+tests/test_errorwalk.py checks the tables against jsonschema's. Split from
+_errorwalk.py (the module bound of 600 lines)."""
 
 from __future__ import annotations
 
 import numbers
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
-
-from jsonschema import _keywords, _legacy_keywords, _types
-from jsonschema._utils import equal, extras_msg, find_additional_properties
+from urllib.parse import urlsplit
 
 from runtime._violation_text import _shown
 
@@ -54,22 +56,6 @@ class _Error:
         self.absolute_path = path
 
 
-# jsonschema's keyword functions that look at the value only (no subschema).
-_LEAVES = frozenset(
-    getattr(_keywords, name)
-    for name in (
-        "type", "enum", "const", "format", "minLength", "maxLength", "minItems",
-        "maxItems", "minProperties", "maxProperties", "minimum", "maximum",
-        "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "uniqueItems",
-        "pattern", "required", "dependentRequired",
-    )
-)  # fmt: skip
-# runtime._fullcheck's own keyword functions (in _drafts), by name.
-_OURS = "_drafts.<locals>."
-_OUR_LEAVES = frozenset({"pattern", "multiple_of"})
-_SIX_ON = _types.draft202012_type_checker  # drafts 6 to 2020-12 test types alike
-
-
 def _is_integer(value: Any) -> bool:
     if isinstance(value, bool):
         return False
@@ -92,17 +78,17 @@ _TYPES: dict[str, Callable[[Any], bool]] = {
 
 
 class _Stub:
-    """The validator a value-only keyword function reads: its types, formats."""
-
-    def __init__(self, checker: Any, format_checker: Any) -> None:
-        self._checker = checker
-        self.format_checker = format_checker
+    """The validator a jsonschema keyword function that looks at the value only
+    reads: its type test (drafts 6 to 2020-12 test types alike)."""
 
     def is_type(self, instance: Any, kind: str) -> bool:
-        try:
-            return bool(self._checker.is_type(instance, kind))
-        except Exception as exc:  # an unknown type: jsonschema's own words
-            raise Unsupported from exc
+        test = _TYPES.get(kind) if isinstance(kind, str) else None
+        if test is None:
+            raise Unsupported  # an unknown type: jsonschema's own words
+        return test(instance)
+
+
+_STUB = _Stub()
 
 
 def _escape(token: str | int) -> str:
@@ -137,15 +123,72 @@ _UNSUPPORTED = object()
 Out = list[Word]
 
 
-def _leaf(
+def _jsonschema_leaf(
     walk: ErrorWalk, cls: Any, base: str, k: str, v: Any, instance: Any,
     schema: Any, out: Out,
 ) -> None:  # fmt: skip
-    """A value-only keyword: jsonschema's (or runtime._fullcheck's) own function."""
-    fn = cls.VALIDATORS[k]
-    for error in fn(walk.stub(cls), v, instance, schema) or ():
+    """A value-only keyword written nowhere else: jsonschema's own function."""
+    from jsonschema import _keywords  # only where such a keyword is met
+
+    for error in getattr(_keywords, k)(_STUB, v, instance, schema) or ():
         error._set(validator=k, validator_value=v, instance=instance, schema=schema)
         out.extend(walk._worded(error))
+
+
+def _failed(
+    walk: ErrorWalk, k: str, v: Any, instance: Any, schema: Any, out: Out
+) -> None:
+    """The error of a keyword whose words are its phrase and the value's."""
+    out.extend(walk._worded(_Error(k, v, instance, schema)))
+
+
+def _length(
+    walk: ErrorWalk, cls: Any, base: str, k: str, v: Any, instance: Any,
+    schema: Any, out: Out,
+) -> None:  # fmt: skip
+    """minLength ... maxProperties, as jsonschema's (a string, array or object
+    too short or too long)."""
+    kind, longest = _LENGTHS[k]
+    if isinstance(instance, kind) and (
+        len(instance) > v if longest else len(instance) < v  # type: ignore[arg-type]
+    ):
+        _failed(walk, k, v, instance, schema, out)
+
+
+def _bound(
+    walk: ErrorWalk, cls: Any, base: str, k: str, v: Any, instance: Any,
+    schema: Any, out: Out,
+) -> None:  # fmt: skip
+    """minimum ... exclusiveMaximum, as jsonschema's (a number)."""
+    if _is_number(instance) and _BOUNDS[k](instance, v):
+        _failed(walk, k, v, instance, schema, out)
+
+
+def _our_pattern(
+    walk: ErrorWalk, cls: Any, base: str, k: str, v: Any, instance: Any,
+    schema: Any, out: Out,
+) -> None:  # fmt: skip
+    """runtime._fullcheck's pattern (ECMA-262, Rust's regex)."""
+    if isinstance(instance, str) and not walk.support.ecma_regex(v).search(instance):
+        _failed(walk, k, v, instance, schema, out)
+
+
+def _their_pattern(
+    walk: ErrorWalk, cls: Any, base: str, k: str, v: Any, instance: Any,
+    schema: Any, out: Out,
+) -> None:  # fmt: skip
+    """jsonschema's own pattern (Python's re)."""
+    if isinstance(instance, str) and not re.search(v, instance):
+        _failed(walk, k, v, instance, schema, out)
+
+
+def _our_multiple_of(
+    walk: ErrorWalk, cls: Any, base: str, k: str, v: Any, instance: Any,
+    schema: Any, out: Out,
+) -> None:  # fmt: skip
+    """runtime._fullcheck's multipleOf (decimal)."""
+    if _is_number(instance) and not walk.support.is_multiple(instance, v):
+        _failed(walk, k, v, instance, schema, out)
 
 
 def _type(
@@ -200,8 +243,13 @@ def _format(
     walk: ErrorWalk, cls: Any, base: str, k: str, v: Any, instance: Any,
     schema: Any, out: Out,
 ) -> None:  # fmt: skip
-    if not walk.format_checker.conforms(instance, v):
-        out.extend(walk._worded(_Error(k, v, instance, schema)))
+    """runtime._fullcheck's format checker: the package's checkers, of strings
+    only; any other format is not asserted."""
+    if not isinstance(instance, str):
+        return
+    check = walk.support.FORMATS.get(v) if isinstance(v, str) else None
+    if check is not None and not check(instance):
+        _failed(walk, k, v, instance, schema, out)
 
 
 def _ref(
@@ -256,7 +304,7 @@ def _items(
     if len(instance) - prefix <= 0:
         return
     if v is False:
-        _leaf(walk, cls, base, k, v, instance, schema, out)
+        _failed(walk, k, v, instance, schema, out)
         return
     for index in range(prefix, len(instance)):
         out.extend(walk.below(index, cls, base, v, instance[index]))
@@ -279,10 +327,10 @@ def _union(
     """runtime._fullcheck's any_of and one_of: one error, when the value passes
     no branch (or, for oneOf, more than one)."""
     if k == "anyOf":
-        if any(not walk._fails(cls, base, b, instance) for b in v):
+        if any(not walk.fails(cls, base, b, instance) for b in v):
             return
     else:
-        passing = sum(not walk._fails(cls, base, b, instance) for b in v)
+        passing = sum(not walk.fails(cls, base, b, instance) for b in v)
         if passing == 1:
             return
     out.extend(walk._worded(_Error(k, v, instance, schema)))
@@ -365,40 +413,152 @@ def _their_additional_properties(
         out.extend(walk._worded(_Error(k, v, instance, schema, message)))
 
 
-_BY_FUNCTION: dict[Any, Any] = {
-    _keywords.type: _type,
-    _keywords.required: _required,
-    _keywords.enum: _enum,
-    _keywords.const: _const,
-    _keywords.format: _format,
-    _keywords.properties: _properties,
-    _keywords.allOf: _all_of,
-    _keywords.items: _items,
-    _keywords.prefixItems: _prefix_items,
-    _keywords.additionalProperties: _their_additional_properties,
-    _keywords.patternProperties: _their_pattern_properties,
-    _legacy_keywords.items_draft6_draft7_draft201909: _items_legacy,
+_LENGTHS: dict[str, tuple[type, bool]] = {
+    "minLength": (str, False), "maxLength": (str, True),
+    "minItems": (list, False), "maxItems": (list, True),
+    "minProperties": (dict, False), "maxProperties": (dict, True),
+}  # fmt: skip
+_BOUNDS: dict[str, Callable[[Any, Any], bool]] = {
+    "minimum": lambda x, v: x < v,
+    "maximum": lambda x, v: x > v,
+    "exclusiveMinimum": lambda x, v: x <= v,
+    "exclusiveMaximum": lambda x, v: x >= v,
 }
-_BY_OUR_NAME: dict[str, Any] = {
-    "ref": _ref,
-    "any_of": _union,
-    "one_of": _union,
-    "pattern_properties": _our_pattern_properties,
-    "additional_properties": _our_additional_properties,
+
+# The keywords of jsonschema's validator classes (their VALIDATORS).
+DRAFT7_KEYWORDS = frozenset(
+    {
+        "$ref", "additionalItems", "additionalProperties", "allOf", "anyOf",
+        "const", "contains", "dependencies", "enum", "exclusiveMaximum",
+        "exclusiveMinimum", "format", "if", "items", "maxItems", "maxLength",
+        "maxProperties", "maximum", "minItems", "minLength", "minProperties",
+        "minimum", "multipleOf", "not", "oneOf", "pattern", "patternProperties",
+        "properties", "propertyNames", "required", "type", "uniqueItems",
+    }
+)  # fmt: skip
+DRAFT2020_KEYWORDS = (
+    DRAFT7_KEYWORDS - {"additionalItems", "dependencies"}
+) | {
+    "$dynamicRef", "dependentRequired", "dependentSchemas", "prefixItems",
+    "unevaluatedItems", "unevaluatedProperties",
+}  # fmt: skip
+# The keywords runtime._fullcheck's classes apply their own way (_drafts), and
+# those it gives a subschema that names its $schema (their_class).
+OUR_KEYWORDS = frozenset(
+    {"anyOf", "oneOf", "$ref", "pattern", "multipleOf", "patternProperties",
+     "additionalProperties"}
+)  # fmt: skip
+THEIR_KEYWORDS = frozenset({"anyOf", "oneOf", "$ref"})
+
+_COMMON: dict[str, Any] = {
+    "$ref": _ref, "anyOf": _union, "oneOf": _union, "allOf": _all_of,
+    "properties": _properties, "type": _type, "required": _required,
+    "enum": _enum, "const": _const, "format": _format,
+    "uniqueItems": _jsonschema_leaf, "dependentRequired": _jsonschema_leaf,
+    **dict.fromkeys(_LENGTHS, _length), **dict.fromkeys(_BOUNDS, _bound),
+}  # fmt: skip
+_OUR_WAY: dict[str, Any] = {
+    "pattern": _our_pattern, "multipleOf": _our_multiple_of,
+    "patternProperties": _our_pattern_properties,
+    "additionalProperties": _our_additional_properties,
+}  # fmt: skip
+_THEIR_WAY: dict[str, Any] = {
+    "pattern": _their_pattern, "multipleOf": _jsonschema_leaf,
+    "patternProperties": _their_pattern_properties,
+    "additionalProperties": _their_additional_properties,
+}  # fmt: skip
+
+
+class Mode:
+    """A validator class of runtime._fullcheck: a draft ("7" or "2020-12"), with
+    its own keywords (``ours``) or jsonschema's; what each keyword does (a
+    function of this module, or _UNSUPPORTED: the walk gives up)."""
+
+    def __init__(self, draft: str, ours: bool) -> None:
+        self.draft = draft
+        self.ours = ours
+        keywords = DRAFT7_KEYWORDS if draft == "7" else DRAFT2020_KEYWORDS
+        own = _OUR_WAY if ours else _THEIR_WAY
+        items = _items_legacy if draft == "7" else _items
+        self.table: dict[str, Any] = {
+            k: own.get(k)
+            or _COMMON.get(k)
+            or {"items": items, "prefixItems": _prefix_items}.get(k, _UNSUPPORTED)
+            for k in keywords
+        }
+        # Drafts before 2019-09 read nothing beside a $ref (ignore_ref_siblings).
+        self.ref_alone = draft == "7"
+
+    def applicable(self, schema: dict[str, Any]) -> Iterable[tuple[str, Any]]:
+        if self.ref_alone:
+            ref = schema.get("$ref")
+            if ref is not None:
+                return (("$ref", ref),)
+        return schema.items()
+
+
+# jsonschema's meta-schemas by URI, as validator_for finds them (its URIDict:
+# the URI normalized by urlsplit), and their drafts.
+_META_SCHEMAS = {
+    "http://json-schema.org/draft-03/schema": "3",
+    "http://json-schema.org/draft-04/schema": "4",
+    "http://json-schema.org/draft-06/schema": "6",
+    "http://json-schema.org/draft-07/schema": "7",
+    "https://json-schema.org/draft/2019-09/schema": "2019-09",
+    "https://json-schema.org/draft/2020-12/schema": "2020-12",
 }
 
 
-def _handler(fn: Any, cls: Any) -> Any:
-    """How the walk applies a class's keyword function."""
-    name = getattr(fn, "__qualname__", "")
-    if getattr(fn, "__module__", "") == "runtime._fullcheck" and name.startswith(_OURS):
-        own = name.removeprefix(_OURS)
-        if own in _OUR_LEAVES:
-            return _leaf
-        return _BY_OUR_NAME.get(own, _UNSUPPORTED)
-    how = _BY_FUNCTION.get(fn)
-    if how is _type and cls.TYPE_CHECKER is not _SIX_ON:
-        return _leaf if fn in _LEAVES else _UNSUPPORTED
-    if how is not None:
-        return how
-    return _leaf if fn in _LEAVES else _UNSUPPORTED
+def draft_named(uri: Any) -> str | None:
+    """The draft of the meta-schema a ``$schema`` names, as jsonschema's
+    validator_for finds it; None for one it does not know."""
+    if not isinstance(uri, str):
+        raise Unsupported
+    return _META_SCHEMAS.get(urlsplit(uri).geturl())
+
+
+def equal(one: Any, two: Any) -> bool:
+    """jsonschema's equal (its _utils): ``True`` is not ``1``, in lists too."""
+    if one is two:
+        return True
+    if isinstance(one, str) or isinstance(two, str):
+        return bool(one == two)
+    if isinstance(one, Sequence) and isinstance(two, Sequence):
+        pairs = zip(one, two, strict=False)
+        return len(one) == len(two) and all(equal(i, j) for i, j in pairs)
+    if isinstance(one, Mapping) and isinstance(two, Mapping):
+        return len(one) == len(two) and all(
+            key in two and equal(value, two[key]) for key, value in one.items()
+        )
+    return bool(_unbool(one) == _unbool(two))
+
+
+_TRUE, _FALSE = object(), object()
+
+
+def _unbool(element: Any) -> Any:
+    if element is True:
+        return _TRUE
+    if element is False:
+        return _FALSE
+    return element
+
+
+def find_additional_properties(
+    instance: dict[str, Any], schema: dict[str, Any]
+) -> Iterator[str]:
+    """jsonschema's (its _utils): the properties neither named nor matched by a
+    patternProperties key (Python's re)."""
+    properties = schema.get("properties", {})
+    patterns = "|".join(schema.get("patternProperties", {}))
+    for name in instance:
+        if name not in properties:
+            if patterns and re.search(patterns, name):
+                continue
+            yield name
+
+
+def extras_msg(extras: list[Any]) -> tuple[str, str]:
+    """jsonschema's (its _utils)."""
+    verb = "was" if len(extras) == 1 else "were"
+    return ", ".join(repr(extra) for extra in extras), verb

@@ -34,6 +34,7 @@ from runtime._violation_text import from_jsonschema, from_pydantic, show
 from runtime.errors import ContractViolation, UnknownContract, Violation
 
 if TYPE_CHECKING:
+    from runtime._errorwalk import ErrorWalk
     from runtime._fastcheck import FastCheck, SchemaFiles
     from runtime._fullcheck import FullCheck
     from runtime._union_report import UnionReport
@@ -501,6 +502,14 @@ class Contracts:
         return checker
 
     @cached_property
+    def walk(self) -> ErrorWalk | None:
+        """The full check's violations found without jsonschema, where they can
+        be (runtime/_errorwalk.py); None for a package where they cannot."""
+        from runtime._errorwalk import walk_of
+
+        return walk_of(self._schemas, self.support, self._memo)
+
+    @cached_property
     def union_report(self) -> UnionReport:
         """Failing unions explained (runtime/_union_report.py), with the full check
         as the validator of one schema location (on the failure path only)."""
@@ -511,6 +520,9 @@ class Contracts:
             return self.full_violations(f"{path}#{where}" if pointer else path, value)
 
         def doomed(path: str, pointer: str, value: Any) -> bool:
+            walk = self.walk
+            if walk is not None:  # no jsonschema needed
+                return walk.doomed_at(path, pointer, value)
             return self.full_checker.doomed_at(path, pointer, value)
 
         # The full check (jsonschema, its registry) is built only when a failing
@@ -522,7 +534,9 @@ class Contracts:
         else:
             parsed = ((path, value) for path, _, value in self._schemas)
             documents, drafts = schema_documents(None, parsed)
-        ids = LazyIds(lambda: self.full_checker.canonical)
+        ids = LazyIds(
+            lambda: (self.full_checker if self.walk is None else self.walk).canonical
+        )
         return UnionReport(documents, drafts, ids, raw, doomed)
 
     def full_violations(
@@ -531,7 +545,7 @@ class Contracts:
         """The full check's violations of ``instance`` (only those of ``keywords``
         when given), in ``jsonschema`` 's words (see :meth:`remembering`): found
         by runtime._errorwalk where its walk goes, else by jsonschema itself."""
-        walk = self.full_checker.walk
+        walk = self.walk
         walked = None if walk is None else walk.violations(contract, instance, keywords)
         if walked is not None:
             return walked

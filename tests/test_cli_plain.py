@@ -122,3 +122,48 @@ def test_the_plain_path_imports_no_typer(tmp_path: Path) -> None:
             [sys.executable, "-c", code, *args], capture_output=True, text=True
         )
         assert f"typer loaded: {loaded}" in done.stdout, done.stdout + done.stderr
+
+
+def test_generate_and_check_end_without_the_interpreters_teardown(
+    tmp_path: Path,
+) -> None:
+    """The ``contracts`` script ends ``generate`` and ``check`` with ``os._exit``
+    once their output is flushed (no teardown of the generation's objects: an
+    ``atexit`` probe never runs), with their exit codes and every line of their
+    output; any other command exits as Python does."""
+    schemas = tmp_path / "schemas"
+    schemas.mkdir()
+    (schemas / "a.v1.json").write_text('{"type": "object", "title": "A"}')
+    code = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print('teardown', flush=True))\n"
+        "from codegen.cli import entry\n"
+        "sys.argv[0] = 'contracts'\n"
+        "entry()\n"
+    )
+    io = ["--schemas", str(schemas), "--out", str(tmp_path / "out")]
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-c", code, *args], capture_output=True, text=True
+        )
+
+    done = run("generate", *io)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[-1].endswith("file(s) changed") and "teardown" not in lines
+    assert len(lines) > 10  # every "wrote:" line reached the pipe
+    fresh = run("check", *io)
+    assert fresh.returncode == 0 and fresh.stdout.endswith(
+        "is up to date with " + str(schemas) + "\n"
+    )
+    (schemas / "a.v1.json").write_text('{"type": "object", "title": "B"}')
+    stale = run("check", *io)
+    assert stale.returncode == 1 and "teardown" not in stale.stdout
+    assert "a_v1.py" in stale.stdout
+    (schemas / "a.v1.json").write_text('{"$ref": "missing.json"}')
+    failed = run("generate", *io)
+    assert failed.returncode == 2 and "nothing was written" in failed.stderr
+    assert "teardown" not in failed.stdout
+    other = run("docs", "--help")
+    assert other.returncode == 0 and other.stdout.rstrip().endswith("teardown")

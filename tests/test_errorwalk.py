@@ -13,6 +13,7 @@ is worded (as the runtime asks): the same list, or no answer.
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ from codegen.emit import Settings
 from runtime import Contracts
 from runtime._fastcheck import subschemas
 from runtime._violation_text import from_jsonschema
-from tests.conftest import package_name, sample_cases
+from tests.conftest import GOLDEN, ROOT, package_name, sample_cases
 from tests.test_wording_speed import _mutations
 
 DRAFT7 = "http://json-schema.org/draft-07/schema#"
@@ -45,7 +46,7 @@ def _locations(contracts: Contracts) -> list[str]:
 def _agree(contracts: Contracts, instances: list[Any]) -> tuple[int, int]:
     """How many (location, value) pairs the walk worded and how many it left to
     jsonschema; asserts the walk's words are jsonschema's wherever it answers."""
-    walk = contracts.full_checker.walk
+    walk = contracts.walk
     assert walk is not None
     walked = left = 0
     differ = []
@@ -80,7 +81,7 @@ def test_golden_cases_are_worded_alike(
     generate_to(case / "schemas", tmp_path, Settings(python_package=package))
     sys.path.insert(0, str(tmp_path / "python"))
     contracts = Contracts(package)
-    if contracts.full_checker.walk is None:
+    if contracts.walk is None:
         pytest.skip("the walk does not go through this package (jsonschema words)")
     samples = json.loads((case / "samples.json").read_text())
     walked, _ = _agree(contracts, _instances([s["data"] for s in samples], 40))
@@ -231,7 +232,7 @@ def test_a_keyword_the_walk_does_not_follow_is_left_to_jsonschema(
     generate_to(tmp_path / "schemas", tmp_path, Settings(python_package="walk_not"))
     sys.path.insert(0, str(tmp_path / "python"))
     contracts = Contracts("walk_not")
-    walk = contracts.full_checker.walk
+    walk = contracts.walk
     assert walk is not None
     with contracts.remembering():
         # "not" is met only when the value has an "a": the walk gives up there.
@@ -240,3 +241,128 @@ def test_a_keyword_the_walk_does_not_follow_is_left_to_jsonschema(
         assert walk.violations("not.json", {"b": "x"}) is None  # given up for good
         found = contracts.full_violations("not.json", {"a": "x", "b": "y"})
     assert [v.pointer for v in found] == ["/a", "/b"]
+
+
+def test_the_tables_are_jsonschemas(tmp_path: Path, clean_modules: None) -> None:
+    """The walk's keywords per draft are those of jsonschema's classes, and the
+    keywords runtime._fullcheck applies its own way are the ones it overrides."""
+    from jsonschema import validators
+
+    from runtime._walk_keywords import (
+        DRAFT7_KEYWORDS,
+        DRAFT2020_KEYWORDS,
+        OUR_KEYWORDS,
+        THEIR_KEYWORDS,
+    )
+
+    assert set(validators.Draft7Validator.VALIDATORS) == DRAFT7_KEYWORDS
+    assert set(validators.Draft202012Validator.VALIDATORS) == DRAFT2020_KEYWORDS
+    package = package_name(GOLDEN / "unions")
+    generate_to(
+        GOLDEN / "unions" / "schemas", tmp_path, Settings(python_package=package)
+    )
+    sys.path.insert(0, str(tmp_path / "python"))
+    drafts = Contracts(package).full_checker.drafts
+    assert drafts.theirs is not None
+    for draft in ("7", "2020-12"):
+        for classes, expected in (
+            (drafts, OUR_KEYWORDS),
+            (drafts.theirs, THEIR_KEYWORDS),
+        ):
+            base = (
+                validators.Draft7Validator
+                if draft == "7"
+                else validators.Draft202012Validator
+            )
+            cls = drafts[draft] if classes is drafts else classes[base]
+            own = {
+                k
+                for k, fn in cls.VALIDATORS.items()
+                if getattr(fn, "__module__", "") == "runtime._fullcheck"
+            }
+            assert own == expected, (draft, classes is drafts)
+
+
+@pytest.mark.parametrize(
+    "uri",
+    [
+        DRAFT7,
+        DRAFT7.rstrip("#"),
+        DRAFT2020,
+        DRAFT2020 + "#",
+        "http://json-schema.org/draft-04/schema#",
+        "https://json-schema.org/draft/2019-09/schema",
+        "http://json-schema.org/draft-07/schema#/x",
+        "HTTP://json-schema.org/draft-07/schema#",
+        "https://example.com/mine",
+        "",
+    ],
+)
+def test_a_named_draft_is_the_one_jsonschema_finds(uri: str) -> None:
+    from jsonschema import validators
+
+    from runtime._walk_keywords import draft_named
+
+    names = {
+        validators.Draft3Validator: "3", validators.Draft4Validator: "4",
+        validators.Draft6Validator: "6", validators.Draft7Validator: "7",
+        validators.Draft201909Validator: "2019-09",
+        validators.Draft202012Validator: "2020-12",
+    }  # fmt: skip
+    unknown = object()
+    found = validators.validator_for({"$schema": uri}, default=unknown)
+    assert draft_named(uri) == (None if found is unknown else names[found])
+
+
+def test_equal_is_jsonschemas() -> None:
+    from jsonschema._utils import equal as theirs
+
+    from runtime._walk_keywords import equal
+
+    values: list[Any] = [
+        0, 1, 1.0, -0.0, True, False, None, "1", "", [], [1], [True], [1.0],
+        {}, {"a": 1}, {"a": True}, {"a": 1.0}, {"b": 1}, [[1, {"a": [True]}]],
+        [[1.0, {"a": [1]}]], (1,), 2**64, float(2**64),
+    ]  # fmt: skip
+    for one in values:
+        for two in values:
+            assert equal(one, two) == bool(theirs(one, two)), (one, two)
+
+
+def test_a_first_refusal_imports_no_jsonschema(tmp_path: Path) -> None:
+    """In a fresh process, refusing a message that fails a union (every branch
+    worded) imports neither jsonschema nor referencing: the walk words it."""
+    package = package_name(GOLDEN / "unions")
+    generate_to(
+        GOLDEN / "unions" / "schemas", tmp_path, Settings(python_package=package)
+    )
+    samples = json.loads((GOLDEN / "unions" / "samples.json").read_text())
+    refused = [s for s in samples if not s["valid"]]
+    assert refused
+    script = f"""
+import json, sys
+sys.path.insert(0, {str(tmp_path / "python")!r})
+from runtime import Contracts, ContractViolation
+contracts = Contracts({package!r})
+words = []
+for contract, data in json.loads(sys.argv[1]):
+    try:
+        contracts.get(contract).validate_python(data)
+    except ContractViolation as exc:
+        words.append(str(exc))
+walked = bool(contracts.__dict__.get("walk") and contracts.walk._targets)
+imported = [m in sys.modules for m in ("jsonschema", "referencing")]
+print(json.dumps([len(words), walked, *imported]))
+"""
+    pairs = json.dumps([[s["contract"], s["data"]] for s in refused])
+    done = subprocess.run(
+        [sys.executable, "-c", script, pairs],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr
+    # Every refusal worded; the walk asked (a union's branches); no jsonschema.
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    assert found == [len(refused), True, False, False]

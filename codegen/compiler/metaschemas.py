@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from importlib.resources import files
 from typing import Any
 from urllib.parse import urldefrag, urljoin
 
@@ -139,6 +138,10 @@ def meta_documents(documents: list[Document]) -> list[Document]:
             path = meta_path(uri)
             if path in taken:
                 continue
+            # Imported here: importlib.resources (tempfile, shutil, zipfile's
+            # machinery) is ~5% of every run's imports, and few folders need it.
+            from importlib.resources import files
+
             text = (
                 files("jsonschema_specifications") / "schemas" / _PACKAGED[uri]
             ).read_bytes()

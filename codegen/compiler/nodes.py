@@ -3,8 +3,7 @@ scalars, types and documentation, and the nesting bound of declarations."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from codegen.compiler import ir
 from codegen.compiler.resolve import Resolver
@@ -40,8 +39,7 @@ def too_deep(ctx: Ctx, limit: int) -> ContractError:
     )
 
 
-@dataclass(frozen=True)
-class Ctx:
+class Ctx(NamedTuple):
     """Where a schema node is: file, JSON pointer, resolver and draft.
 
     The resolver is already in the node's own ``$id`` scope (as ``referencing``

@@ -19,6 +19,7 @@ from referencing._core import Resolver as _Resolver
 from referencing.jsonschema import DRAFT7, DRAFT202012
 
 from codegen.compiler.load import Document
+from codegen.compiler.loops import IN_PLACE, Location, loop_errors
 from codegen.compiler.vocabulary import Draft, subschemas
 from codegen.errors import CompileError, ContractError
 from runtime.jsonpointer import pointer_join
@@ -270,6 +271,8 @@ def walk_refs(graph: SchemaGraph) -> tuple[list[ContractError], dict[str, set[st
     """
     errors: list[ContractError] = []
     deps: dict[str, set[str]] = {path: set() for path in graph.documents}
+    # the subschemas each schema applies to its own value (codegen/compiler/loops.py)
+    in_place: dict[Location, list[Location]] = {}
     for doc in graph.documents.values():
         stack: list[tuple[Any, str, Resolver]] = [
             (doc.contents, "", graph.root_resolver(doc.path))
@@ -288,6 +291,17 @@ def walk_refs(graph: SchemaGraph) -> tuple[list[ContractError], dict[str, set[st
                 else:
                     if target.file != doc.path:
                         deps[doc.path].add(target.file)
+                    if isinstance(target.node, dict):  # true and false apply nothing
+                        in_place.setdefault((doc.path, pointer), []).append(
+                            (target.file, target.pointer)
+                        )
+            siblings = ref is None or doc.draft != "7"  # draft-07: $ref hides them
             for child, child_pointer in subschemas(node, doc.draft, pointer):
                 stack.append((child, child_pointer, resolver))
+                keyword = child_pointer[len(pointer) + 1 :].split("/", 1)[0]
+                if siblings and keyword in IN_PLACE:
+                    in_place.setdefault((doc.path, pointer), []).append(
+                        (doc.path, child_pointer)
+                    )
+    errors.extend(loop_errors(in_place))
     return errors, deps

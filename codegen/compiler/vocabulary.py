@@ -346,6 +346,7 @@ def subschemas(
 ) -> Iterator[tuple[Any, str]]:
     """Each direct subschema of ``schema`` with its pointer (only well-shaped ones)."""
     shapes = _SHAPES[draft]
+    join = pointer_join
     for key, value in schema.items():
         shape = shapes.get(key)
         if shape is None:
@@ -364,7 +365,11 @@ def subschemas(
             for name, item in value.items():
                 if deps and isinstance(item, list):
                     continue
-                yield item, pointer_join(here, name)
+                # pointer_join's call saved where no escape is needed (hot: 4 walks)
+                if "~" in name or "/" in name:
+                    yield item, join(here, name)
+                else:
+                    yield item, here + "/" + name
 
 
 def subschema_values(schema: dict[str, Any], draft: Draft) -> list[Any]:

@@ -7,8 +7,7 @@ item a line with a magic trailing comma (recursively), as ruff does.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 LINE_LENGTH = 88
 
@@ -80,17 +79,19 @@ def docstring(text: str, indent: str) -> str:
     return "\n".join(out)
 
 
-@dataclass(frozen=True)
-class Group:
-    """``head`` item, item, ... ``tail``: a call, subscript or literal (may explode)."""
+class Group(NamedTuple):
+    """``head`` item, item, ... ``tail``: a call, subscript or literal (may explode).
+
+    Named tuples, as :class:`Union` and ``render.Typed``: made for every field of
+    every model, and a tuple is made in C where a frozen dataclass's ``__init__``
+    sets each attribute through ``object.__setattr__``."""
 
     head: str
     items: tuple[Expr, ...]
     tail: str
 
 
-@dataclass(frozen=True)
-class Union:
+class Union(NamedTuple):
     """``a | b | c``: split before each ``|`` when too long, as ruff does."""
 
     items: tuple[Expr, ...]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from codegen.compiler import ir
 from codegen.python.layout import (
@@ -40,8 +40,7 @@ class Used:
     type_alias_type: bool = False
 
 
-@dataclass(frozen=True)
-class Typed:
+class Typed(NamedTuple):
     """A type as a base expression plus ``Annotated`` metadata and Field kwargs."""
 
     base: Expr
