@@ -140,7 +140,7 @@ class ErrorWalk:
         self.missing: dict[str, Words] = {}  # a required property's words
         # The expected phrase of an error whose phrase is its keyword's and
         # value's (and schema's) alone, remembered with them (see _worded).
-        self._phrases: dict[tuple[Any, int, int], tuple[str, Any, Any]] = {}
+        self._phrases: dict[tuple[Any, int, int], tuple[tuple[str, ...], Any, Any]] = {}
 
     def follow(self, base: str, ref: str) -> tuple[Any, str] | None:
         return follow_in(self.documents, base, ref)
@@ -287,11 +287,13 @@ class ErrorWalk:
             found = self._phrases.get(key)
             if found is None:
                 worded = from_jsonschema([error], None, shown)
-                if len(worded) != 1 or worded[0].pointer:
+                if not worded or any(v.pointer for v in worded):
                     raise Unsupported  # not so: a new from_jsonschema
-                found = self._phrases[key] = (worded[0].expected, value, schema)
-                return ((worded[0].pointer, found[0], worded[0].got, keyword),)
-            return (("", found[0], _shown(error.instance, shown), keyword),)
+                expected = tuple(v.expected for v in worded)  # a list of types: several
+                found = self._phrases[key] = (expected, value, schema)
+                return tuple((v.pointer, v.expected, v.got, keyword) for v in worded)
+            got = _shown(error.instance, shown)
+            return tuple(("", expected, got, keyword) for expected in found[0])
         return tuple(
             (v.pointer, v.expected, v.got, keyword)
             for v in from_jsonschema([error], None, shown)
