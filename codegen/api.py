@@ -81,23 +81,30 @@ def generate_to(
     schemas: Path, out: Path, settings: Settings | None = None
 ) -> list[str]:
     """Generate into ``out``; return the files that changed."""
-    return generate_into(schemas, out, settings)[1]
+    return generate_into(schemas, out, settings, bundles=False)[1]
 
 
 def generate_into(
-    schemas: Path, out: Path, settings: Settings | None = None
+    schemas: Path, out: Path, settings: Settings | None = None, bundles: bool = True
 ) -> tuple[GenerateResult, list[str]]:
     """Generate into ``out`` (part of the work in a child process when that is
     faster: :mod:`codegen.twocores`); return the result and the files that
-    changed, as :func:`generate` then :func:`write_result` would."""
+    changed, as :func:`generate` then :func:`write_result` would, except that
+    the program holds no bundles unless ``bundles`` (``contracts generate``
+    needs none: the child then keeps them)."""
     settings = settings or Settings()
     made_from = stamp.current(schemas, settings) if schemas.is_dir() else None
     with no_cycle_collection(), Generation(out) as generation:
-        program, documents, bundles = compile_unbundled(
+        program, documents, made = compile_unbundled(
             schemas, settings.strict, generation.start
         )
         program, files, changed = generation.build_and_write(
-            program, documents, settings, bundles, lambda: stamp.remove_stamp(out)
+            program,
+            documents,
+            settings,
+            made,
+            lambda: stamp.remove_stamp(out),
+            keep_bundles=bundles,
         )
         if made_from is not None:
             stamp.write_stamp(out, made_from, files)

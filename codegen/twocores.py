@@ -193,10 +193,12 @@ class Generation:
         settings: Settings,
         bundles: Bundles,
         before_write: Callable[[], None] = lambda: None,
+        keep_bundles: bool = True,
     ) -> tuple[ir.Program, Files, list[str]]:
         """Render both packages into ``out``; return the program with its bundles
-        (which ``bundles`` makes, for the TypeScript package only), every file,
-        and what changed.
+        (which ``bundles`` makes, for the TypeScript package only; none unless
+        ``keep_bundles``: the child then does not send them back, 3 MB of
+        ``marshal`` at 1,000 schemas), every file, and what changed.
 
         ``before_write`` runs once both packages are rendered, before the first
         file is written (the stamp goes then)."""
@@ -219,7 +221,9 @@ class Generation:
         if self.pid is None or self.up is None or self.down is None:
             files, changed = sequential(out, render_parent, render_child, before_write)
         else:
-            lowered = marshal.dumps((bundles.tagged, bundles.exact, contracts))
+            lowered = marshal.dumps(
+                (bundles.tagged, bundles.exact, contracts, keep_bundles)
+            )
             header = _LOWERED + struct.pack("<Q", len(lowered))
             # The child may still be bundling: what the pipe does not take now
             # goes once this process has rendered its part.
@@ -241,7 +245,8 @@ class Generation:
             self._end(stop=False)
             if sent is not None:  # the child's bundles, as _child sends them
                 made[:] = [tuple(ir.Bundle(*fields) for fields in sent)]
-        return replace(program, bundles=made[0]), files, changed
+        kept = made[0] if keep_bundles else ()
+        return replace(program, bundles=kept), files, changed
 
 
 def sequential(
@@ -426,7 +431,7 @@ def _child(
                 if receive.read(1) != _LOWERED:
                     return  # the parent stopped: a compile error
                 (size,) = struct.unpack("<Q", receive.read(8))
-                tagged, exact, contracts = marshal.loads(receive.read(size))
+                tagged, exact, contracts, keep = marshal.loads(receive.read(size))
                 bundles = bundling.finish(raw, tagged, exact)
                 files = ts_checks_part(bundles, contracts)
             except BaseException:
@@ -447,7 +452,7 @@ def _child(
                     return
                 (size,) = struct.unpack("<Q", receive.read(8))
                 lines += write_files(out, marshal.loads(receive.read(size)), present)
-            payload = marshal.dumps((files, lines, _plain(bundles)))
+            payload = marshal.dumps((files, lines, _plain(bundles) if keep else None))
             send.write(_WRITTEN + struct.pack("<Q", len(payload)))
             send.write(payload)
             status = 0

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import select
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -89,9 +90,17 @@ def test_a_child_gives_the_same_files_and_report(
     expected, _ = compile_documents(schemas)
     assert result.program == expected
     assert len(result.program.bundles) == 13
+    # Without bundles asked for (contracts generate), the child keeps them: the
+    # same files and program, no bundles, with a child or without.
+    lean, _ = api.generate_into(schemas, tmp_path / "two", bundles=False)
+    assert len(spawned) == 4
+    assert lean.program == replace(expected, bundles=())
+    assert lean.files == result.files
     monkeypatch.setattr(twocores, "MIN_MODULES", 10**9)
     assert api.generate_into(schemas, tmp_path / "one")[0].program == expected
-    assert len(spawned) == 3
+    alone_lean, _ = api.generate_into(schemas, tmp_path / "one", bundles=False)
+    assert alone_lean.program == lean.program and alone_lean.files == lean.files
+    assert len(spawned) == 4
 
 
 def test_a_child_that_dies_leaves_the_work_to_the_parent(

@@ -26,7 +26,9 @@ def generate(
     api.collector_off_until_exit()
     config = resolve_config(schemas, out, envelope, strict)
     try:
-        result, changed = api.generate_into(config.schemas, config.out, config.settings)
+        result, changed = api.generate_into(
+            config.schemas, config.out, config.settings, bundles=False
+        )
     except CompileError as exc:
         raise compile_failure(exc, error_format) from None
     for summary in (
