@@ -57,6 +57,12 @@ DYNAMIC = ("$dynamicRef", "$recursiveRef", "\\u0024")
 _IDENTIFYING = ('"$anchor"', '"$dynamicAnchor"', '"$recursiveAnchor"', "\\u")
 
 
+_UNWALKABLE = (
+    "dynamicAnchor", "$dynamicRef", "$recursiveRef", "\\u", '"$anchor"',
+    '"$recursiveAnchor"', *EARLY_DRAFTS,
+)  # fmt: skip
+
+
 def identifies(text: str, contents: Any) -> bool:
     """Whether a schema file's JSON text may give a subschema a URI or an anchor
     that only a crawl of the registry finds: an anchor keyword, an ``$id`` below
@@ -84,12 +90,12 @@ def walk_of(
     canonical: dict[str, str] = {}
     drafts: dict[str, str] = {}
     for path, text, parsed in schemas:
-        if (
-            "dynamicAnchor" in text
-            or any(word in text for word in DYNAMIC)
-            or any(word in text for word in EARLY_DRAFTS)
-            or identifies(text, parsed)
-        ):
+        # dynamicAnchor, DYNAMIC, EARLY_DRAFTS and identifies, each word once
+        # (a scan of the webhooks' 630 kB text is 0.2-0.7 ms).
+        if any(word in text for word in _UNWALKABLE):
+            return None
+        own = isinstance(parsed, dict) and isinstance(parsed.get("$id"), str)
+        if (own and "#" in parsed["$id"]) or text.count('"$id"') > int(own):
             return None
         is_seven = isinstance(parsed, dict) and "draft-07" in str(
             parsed.get("$schema", "")
