@@ -76,9 +76,13 @@ from codegen.emit import (
 MIN_MODULES = 100
 _LOWERED, _RENDERED, _WRITTEN, _FAILED, _GO = b"L", b"R", b"D", b"E", b"W"
 _PRINTS = b"P"  # the fingerprints, the child's first message
-# Room in the child's pipe for its first message (the fingerprints: 130 kB at 1,000
-# files), so that it bundles while the parent lowers instead of waiting for the
-# parent to read them (a pipe holds 64 kB by default).
+# Room in each pipe (a pipe holds 64 kB by default) for the first message of each
+# side: the child's fingerprints (130 kB at 1,000 files), so that it bundles while
+# the parent lowers instead of waiting for the parent to read them; and what
+# lowering gave (124 kB at 1,000 files: the contract ids), so that the child
+# renders the validators while the parent renders its part, instead of getting
+# the rest of the message once the parent has rendered (the child then started
+# its ~1 s of work only then, whenever it had not drained the pipe in time).
 _PIPE_SIZE = 1 << 20
 _NEED, _CHUNK, _NONE = b"N", b"C", b"X"  # asking for files to write; the answers
 # Files the parent writes between looks at the child's asking (and the fewest it
@@ -152,10 +156,11 @@ class Generation:
         import fcntl  # POSIX, as fork is
 
         if hasattr(fcntl, "F_SETPIPE_SZ"):  # Linux
-            try:
-                fcntl.fcntl(up_write, fcntl.F_SETPIPE_SZ, _PIPE_SIZE)
-            except OSError:  # above /proc/sys/fs/pipe-max-size: 64 kB then
-                pass
+            for end in (up_write, down_write):
+                try:
+                    fcntl.fcntl(end, fcntl.F_SETPIPE_SZ, _PIPE_SIZE)
+                except OSError:  # above /proc/sys/fs/pipe-max-size: 64 kB then
+                    pass
         sys.stdout.flush()
         sys.stderr.flush()
         pid = os.fork()
