@@ -63,9 +63,11 @@ _NODE = re.compile(r"[/\\]node[/\\]")  # runtime/node: TypeScript, no Python
 CHILDREN = Path(__file__).resolve().parent / "corpus_children.py"
 
 
-def build(corpus: Corpus, work: Path, space: Workspace) -> tuple[Corpus, Package]:
+def build(
+    corpus: Corpus, work: Path, space: Workspace, name: str = "bench_corpus"
+) -> tuple[Corpus, Package]:
     """The corpus compiled as shipped, else from a prepared copy (see corpora.py)."""
-    package = space.build(corpus.write(work / "src"), "bench_corpus")
+    package = space.build(corpus.write(work / "src"), name)
     if isinstance(package, Refusal) and _preparable(package.errors):
         keywords = {
             e.pointer.rsplit("/", 1)[-1]
@@ -78,7 +80,7 @@ def build(corpus: Corpus, work: Path, space: Workspace) -> tuple[Corpus, Package
             if e.code == "unsupported-format"
         }
         corpus = prepared(corpus, keywords, formats)
-        package = space.build(corpus.write(work / "prepared"), "bench_corpus")
+        package = space.build(corpus.write(work / "prepared"), name)
     if isinstance(package, Refusal):
         raise CorpusRefused(corpus.name, package)
     return corpus, package

@@ -10,7 +10,6 @@ branch's chain of lone ``$ref`` s, as jsonschema resolves them.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urldefrag, urljoin
 
@@ -26,14 +25,23 @@ _KINDS: dict[str, Callable[[Any], bool]] = {
 }
 
 
-@dataclass(frozen=True)
 class Test:
     """What a schema asserts that doomed reads: its types (when each is one of
-    _KINDS), its required properties, and the strings allowed per property."""
+    _KINDS), its required properties, and the strings allowed per property.
+    (A plain class: a dataclass or attrs class costs about a millisecond to
+    make, on a first refusal.)"""
 
-    kinds: tuple[Callable[[Any], bool], ...]
-    required: tuple[str, ...]
-    tags: tuple[tuple[str, frozenset[str]], ...]
+    __slots__ = ("kinds", "required", "tags")
+
+    def __init__(
+        self,
+        kinds: tuple[Callable[[Any], bool], ...],
+        required: tuple[str, ...],
+        tags: tuple[tuple[str, frozenset[str]], ...],
+    ) -> None:
+        self.kinds = kinds
+        self.required = required
+        self.tags = tags
 
     def fails(self, instance: Any) -> bool:
         if self.kinds and not any(kind(instance) for kind in self.kinds):

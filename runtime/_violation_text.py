@@ -349,6 +349,14 @@ def from_jsonschema(
                         )
                     )
                 continue
+        if keyword == "type" and isinstance(value, list):
+            # A failed list of types as Pydantic words it (and so Node): one
+            # violation per type, none for "null" beside others.
+            named = [t for t in value if t != "null"]
+            if len(value) > 1 and named:
+                got = _shown(error.instance, shown)
+                out += [Violation(pointer(path), _TYPES.get(t, t), got) for t in named]
+                continue
         # In the words the Node runtime uses; jsonschema's own messages quote the
         # instance and the schema as Python reprs.
         expected = (

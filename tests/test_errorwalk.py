@@ -366,3 +366,37 @@ print(json.dumps([len(words), walked, *imported]))
     # Every refusal worded; the walk asked (a union's branches); no jsonschema.
     found = json.loads(done.stdout.strip().splitlines()[-1])
     assert found == [len(refused), True, False, False]
+
+
+@pytest.mark.parametrize("case", sample_cases(), ids=lambda p: p.name)
+def test_the_walks_doomed_never_rules_out_a_valid_branch(
+    case: Path, tmp_path: Path, clean_modules: None
+) -> None:
+    """The union report asks the walk's doomed_at (no jsonschema) where the
+    package has a walk: a branch it rules out is one jsonschema finds invalid,
+    and it rules out what FullCheck.doomed_at rules out where both are sure."""
+    from runtime._fullcheck import FullCheck
+    from tests.test_union_prune import _branches
+
+    package = package_name(case)
+    generate_to(case / "schemas", tmp_path, Settings(python_package=package))
+    sys.path.insert(0, str(tmp_path / "python"))
+    contracts = Contracts(package)
+    walk = contracts.walk
+    if walk is None:
+        pytest.skip("the walk does not go through this package")
+    full = contracts.full_checker
+    plain = FullCheck(package, contracts.support, plain=True)
+    samples = json.loads((case / "samples.json").read_text())
+    ruled_out = 0
+    for path, pointer in _branches(full.documents):
+        where = path + "#" + quote(pointer, safe="/~$!&'()*+,;=:@")
+        judge = plain.validator(where)
+        for instance in _instances([s["data"] for s in samples], 60):
+            doomed = walk.doomed_at(path, pointer, instance)
+            assert doomed == full.doomed_at(path, pointer, instance), (where, instance)
+            if doomed:
+                ruled_out += 1
+                assert not judge.is_valid(instance), (where, instance)
+    if case.name in ("unions", "unions_by_keys", "recursive"):
+        assert ruled_out > 100  # it does rule branches out

@@ -158,6 +158,44 @@ def test_a_bad_field_in_a_66_branch_union_gives_two_lines(tmp_path: Path) -> Non
     ]
 
 
+def test_a_list_of_types_in_a_branch_reads_as_outside_a_union(tmp_path: Path) -> None:
+    """A branch's ``["string", "null"]`` reads "a string", as the same property of
+    a plain object does (Pydantic's words, so Node's): one violation per type, none
+    for null beside others. Python's union report once read "a string or null" there
+    (GitHub webhooks: organization/description = 12345)."""
+    props = {
+        "x": {"type": ["string", "null"]},
+        "y": {"type": ["string", "integer"]},
+        "z": {"type": ["string", "integer", "null"]},
+    }
+    branch = {
+        "type": "object",
+        "properties": {"kind": {"const": "a"}, **props},
+        "required": ["kind"],
+    }
+    other = {"type": "object", "properties": {"kind": {"const": "b"}}}
+    schemas = write(
+        tmp_path,
+        {
+            "u.json": {"title": "U", "oneOf": [branch, other]},
+            "p.json": {"title": "P", "type": "object", "properties": props},
+        },
+    )
+    doc = {"x": 1, "y": True, "z": False}
+    fields = [
+        "/x: expected a string, got 1",
+        "/y: expected a string, got true",
+        "/y: expected an integer, got true",
+        "/z: expected a string, got false",
+        "/z: expected an integer, got false",
+    ]
+    plain = reports(tmp_path / "p", schemas, "p.json", [doc])
+    union = reports(tmp_path / "u", schemas, "u.json", [{"kind": "a", **doc}])
+    assert plain == [fields]
+    assert union[0][1:] == fields
+    assert union[0][0].startswith('/: expected the object branch (picked by its "kind"')
+
+
 def test_nested_unions_and_the_keywords_beside_a_union(tmp_path: Path) -> None:
     schema = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
