@@ -179,9 +179,12 @@ class Default:
     value: JsonValue
 
 
-@dataclass(frozen=True)
-class Field:
-    """A property of an object. ``required`` is about presence, not nullability."""
+class Field(NamedTuple):
+    """A property of an object. ``required`` is about presence, not nullability.
+
+    A named tuple, as :class:`TypeName`: one is made for every property of every
+    object (a frozen dataclass set each of its six attributes through
+    ``object.__setattr__``); equality and hash are the dataclass's."""
 
     json_name: str
     py_name: str

@@ -276,14 +276,15 @@ def pattern_table(schemas: Iterable[Any]) -> list[list[str]]:
     stack = list(schemas)
     while stack:
         node = stack.pop()
-        if isinstance(node, dict):
-            if isinstance(node.get("pattern"), str):
+        if type(node) is dict:
+            if type(node.get("pattern")) is str:
                 found.add(node["pattern"])
-            if isinstance(node.get("patternProperties"), dict):
+            if type(node.get("patternProperties")) is dict:
                 found.update(node["patternProperties"])
-            stack.extend(node.values())
-        elif isinstance(node, list):
-            stack.extend(node)
+            # containers only: most values are scalars, not worth a turn each
+            stack += [v for v in node.values() if type(v) is dict or type(v) is list]
+        elif type(node) is list:
+            stack += [v for v in node if type(v) is dict or type(v) is list]
     table = []
     for source in sorted(found):
         try:
