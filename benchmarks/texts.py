@@ -148,9 +148,6 @@ _UNEVALUATED = "expected no such property (unevaluatedProperties is false), got 
 def known(mine: list[str], theirs: list[str]) -> str | None:
     """The known difference that explains two reports, or None (see docs/runtime.md).
 
-    - ``type beside enum``: Node adds the type error beside a failed ``enum`` or
-      ``const`` of the same value (``{"type": "string", "enum": [...]}`` given a
-      number); Python (Pydantic's Literal) reports the enum alone.
     - ``full check after Pydantic``: Node lists the properties
       ``additionalProperties`` forbids beside another error; Python's full check,
       which forbids them where a ``patternProperties`` sits beside, does not run once
@@ -161,18 +158,6 @@ def known(mine: list[str], theirs: list[str]) -> str | None:
     """
     only_mine = [x for x in mine if x not in theirs]
     only_theirs = [x for x in theirs if x not in mine]
-    enums = {
-        x.split(": expected one of ", 1)[0] for x in mine if ": expected one of " in x
-    }
-    if (
-        not only_mine
-        and only_theirs
-        and all(
-            x.split(": expected ", 1)[0] in enums and ": expected one of " not in x
-            for x in only_theirs
-        )
-    ):
-        return "type beside enum"
     if mine and not only_mine and all(_ADDITIONAL in x for x in only_theirs):
         return "full check after Pydantic"
     if not only_theirs and only_mine and all(_UNEVALUATED in x for x in only_mine):

@@ -72,6 +72,25 @@ class UnknownContract(RuntimeContractError):
     """The contract (file, message type or version) is not in the generated package."""
 
 
+_TYPE_PHRASES = frozenset(
+    {"a string", "an integer", "a number", "a boolean", "null", "an array", "an object"}
+)
+
+
+def beside_enum(violations: list[Violation]) -> list[Violation]:
+    """Without a type error beside a failed ``enum`` or ``const`` of the same value
+    (``{"type": "string", "enum": ["a"]}`` given 5): the allowed values say it, as
+    Pydantic's Literal does alone. The Node runtime drops the same lines."""
+    enums = {(v.pointer, v.got) for v in violations if v.expected.startswith("one of ")}
+    if not enums:
+        return violations
+    return [
+        v
+        for v in violations
+        if v.expected not in _TYPE_PHRASES or (v.pointer, v.got) not in enums
+    ]
+
+
 class ContractViolation(RuntimeContractError):
     """A message does not satisfy its contract; ``violations`` lists every error."""
 
@@ -82,7 +101,7 @@ class ContractViolation(RuntimeContractError):
         where: dict[str, Any] | None = None,
     ) -> None:
         self.contract = contract
-        self.violations = sorted(set(violations))
+        self.violations = sorted(set(beside_enum(violations)))
         self.where = dict(where or {})
         super().__init__(self.describe())
 

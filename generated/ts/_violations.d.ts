@@ -46,6 +46,12 @@ export declare function wording<T>(run: () => T): T;
 export declare function toViolations(errors: readonly AjvError[] | null | undefined, instance: unknown): Violation[];
 /** A violation's three texts as one string, different for different violations. */
 export declare function violationKey(v: Violation): string;
+/**
+ * Without a type error beside a failed `enum` or `const` of the same value
+ * (`{"type": "string", "enum": ["a"]}` given 5): the allowed values say it, as the Python
+ * runtime words it (Pydantic's Literal reports the enum alone; runtime/errors.py).
+ */
+export declare function besideEnum(violations: readonly Violation[]): Violation[];
 /** Sorted (by pointer, expected, got) and without duplicates, like the Python runtime. */
 export declare function normalise(violations: Iterable<Violation>): Violation[];
 /** Base of the runtime's errors. */

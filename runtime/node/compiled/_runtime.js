@@ -7,7 +7,7 @@ import { regExp } from "./_regex.js";
 import { reachedFiles } from "./_reach.js";
 import { SCHEMAS } from "./_schemas.js";
 import { UnionReport } from "./_unions.js";
-import { ContractViolation, UnknownContract, normalise, toViolations, wording } from "./_violations.js";
+import { ContractViolation, UnknownContract, besideEnum, normalise, toViolations, wording } from "./_violations.js";
 export { FORMATS, isDate, isDateTime, isDuration, isEmail, isHostname, isIpv4, isIpv6, isMultiple, isTime, isUri, isUuid, punycodeDecode, } from "./_formats.js";
 export { ContractViolation, MAX_VIOLATIONS, RuntimeContractError, UnknownContract, capped, omittedLine, violationText, } from "./_violations.js";
 export { DEFAULT_LIMITS, checkLimits, depthOver, nestingDepth, utf8Length } from "./_jsontext.js";
@@ -378,7 +378,7 @@ export function contract(id) {
                     return [];
                 // What locationErrors gives at the contract's location, sorted once at the end.
                 const found = toViolations(raw, value);
-                return normalise(unions().rewrite(path, pointer, value, found, plain ? undefined : found));
+                return normalise(besideEnum(unions().rewrite(path, pointer, value, found, plain ? undefined : found)));
             };
             // Each union branch's errors (_precompiled.ts) and each error's words are
             // remembered while the violations are found and the union report asks for
@@ -389,7 +389,7 @@ export function contract(id) {
         if (validate(value))
             return [];
         const found = normalise(toViolations(validate.errors, value));
-        return normalise(unions().rewrite(path, pointer, value, found));
+        return normalise(besideEnum(unions().rewrite(path, pointer, value, found)));
     };
     const parse = (value) => {
         const found = errors(value);

@@ -301,6 +301,19 @@ function perType(e) {
 export function violationKey(v) {
     return `${v.pointer.length}:${v.pointer}${v.expected.length}:${v.expected}${v.got}`;
 }
+const TYPE_PHRASES = new Set(["a string", "an integer", "a number", "a boolean", "null", "an array",
+    "an object"]);
+/**
+ * Without a type error beside a failed `enum` or `const` of the same value
+ * (`{"type": "string", "enum": ["a"]}` given 5): the allowed values say it, as the Python
+ * runtime words it (Pydantic's Literal reports the enum alone; runtime/errors.py).
+ */
+export function besideEnum(violations) {
+    const enums = new Set(violations.filter((v) => v.expected.startsWith("one of ")).map((v) => violationKey({ ...v, expected: "" })));
+    if (enums.size === 0)
+        return [...violations];
+    return violations.filter((v) => !TYPE_PHRASES.has(v.expected) || !enums.has(violationKey({ ...v, expected: "" })));
+}
 /** Sorted (by pointer, expected, got) and without duplicates, like the Python runtime. */
 export function normalise(violations) {
     const seen = new Map();
@@ -332,7 +345,7 @@ export class ContractViolation extends RuntimeContractError {
     /** Where the value was (stream and entry id, or HTTP route), when known. */
     where;
     constructor(contract, violations, where = {}) {
-        const sorted = normalise(violations);
+        const sorted = normalise(besideEnum([...violations]));
         const place = Object.keys(where)
             .sort(compareCodePoints)
             .map((k) => ` ${k}=${where[k]}`)

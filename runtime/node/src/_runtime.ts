@@ -25,7 +25,7 @@ import { regExp } from "./_regex.js";
 import { reachedFiles } from "./_reach.js";
 import { SCHEMAS, type SchemaEntry } from "./_schemas.js";
 import { UnionReport } from "./_unions.js";
-import { ContractViolation, UnknownContract, normalise, toViolations, wording } from "./_violations.js";
+import { ContractViolation, UnknownContract, besideEnum, normalise, toViolations, wording } from "./_violations.js";
 import type { AjvError, Violation } from "./_violations.js";
 
 export {
@@ -484,7 +484,7 @@ export function contract<T = unknown>(id: string): Contract<T> {
         if (fn(value, "", raw)) return [];
         // What locationErrors gives at the contract's location, sorted once at the end.
         const found = toViolations(raw, value);
-        return normalise(unions().rewrite(path, pointer, value, found, plain ? undefined : found));
+        return normalise(besideEnum(unions().rewrite(path, pointer, value, found, plain ? undefined : found)));
       };
       // Each union branch's errors (_precompiled.ts) and each error's words are
       // remembered while the violations are found and the union report asks for
@@ -494,7 +494,7 @@ export function contract<T = unknown>(id: string): Contract<T> {
     const validate = compiled();
     if (validate(value)) return [];
     const found = normalise(toViolations(validate.errors, value));
-    return normalise(unions().rewrite(path, pointer, value, found));
+    return normalise(besideEnum(unions().rewrite(path, pointer, value, found)));
   };
   const parse = (value: unknown): T => {
     const found = errors(value);

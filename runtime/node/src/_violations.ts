@@ -334,6 +334,22 @@ export function violationKey(v: Violation): string {
   return `${v.pointer.length}:${v.pointer}${v.expected.length}:${v.expected}${v.got}`;
 }
 
+const TYPE_PHRASES = new Set(["a string", "an integer", "a number", "a boolean", "null", "an array",
+  "an object"]);
+
+/**
+ * Without a type error beside a failed `enum` or `const` of the same value
+ * (`{"type": "string", "enum": ["a"]}` given 5): the allowed values say it, as the Python
+ * runtime words it (Pydantic's Literal reports the enum alone; runtime/errors.py).
+ */
+export function besideEnum(violations: readonly Violation[]): Violation[] {
+  const enums = new Set(
+    violations.filter((v) => v.expected.startsWith("one of ")).map((v) => violationKey({ ...v, expected: "" })),
+  );
+  if (enums.size === 0) return [...violations];
+  return violations.filter((v) => !TYPE_PHRASES.has(v.expected) || !enums.has(violationKey({ ...v, expected: "" })));
+}
+
 /** Sorted (by pointer, expected, got) and without duplicates, like the Python runtime. */
 export function normalise(violations: Iterable<Violation>): Violation[] {
   const seen = new Map<string, Violation>();
@@ -369,7 +385,7 @@ export class ContractViolation extends RuntimeContractError {
   readonly where: Where;
 
   constructor(contract: string, violations: Iterable<Violation>, where: Where = {}) {
-    const sorted = normalise(violations);
+    const sorted = normalise(besideEnum([...violations]));
     const place = Object.keys(where)
       .sort(compareCodePoints)
       .map((k) => ` ${k}=${where[k]}`)
