@@ -12,6 +12,7 @@ import posixpath
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from runtime.errors import Violation
@@ -25,6 +26,7 @@ from runtime.jsonpointer import (
 Raw = Callable[[str, str, Any], list[Violation]]
 Doomed = Callable[[str, str, Any], bool]
 ROOT_URI = "file:///schemas/"
+_DATA = frozenset({"enum", "const", "examples", "default"})  # values, not schemas
 MAX_STEPS = 10_000  # schema locations visited per value, at most ($ref loops)
 
 
@@ -175,6 +177,10 @@ class UnionWalk:
             return None  # an anchor
         if ":" in base:
             where = self.ids.get(base, base.removeprefix(ROOT_URI))
+            if where not in self.documents and base in self._embedded:
+                # a subschema's own $id (the Node bundle makes it file#pointer)
+                where, at = self._embedded[base]
+                return where, at + fragment
         elif base:
             where = posixpath.normpath(posixpath.join(posixpath.dirname(path), base))
         else:
@@ -182,6 +188,27 @@ class UnionWalk:
         if where not in self.documents:
             return None
         return where, fragment
+
+    @cached_property
+    def _embedded(self) -> dict[str, tuple[str, str]]:
+        """The absolute ``$id`` of each subschema that has one -> (path, pointer)."""
+        found: dict[str, tuple[str, str]] = {}
+
+        def visit(node: Any, path: str, at: str) -> None:
+            if isinstance(node, dict):
+                uri = node.get("$id")
+                if at and isinstance(uri, str) and ":" in uri:
+                    found.setdefault(uri.rstrip("#"), (path, at))
+                for key, value in node.items():
+                    if key not in _DATA:
+                        visit(value, path, pointer_join(at, key))
+            elif isinstance(node, list):
+                for i, value in enumerate(node):
+                    visit(value, path, pointer_join(at, i))
+
+        for path in list(self.documents):
+            visit(self.documents[path], path, "")
+        return found
 
     def resolved(self, path: str, pointer: str) -> tuple[str, str, Any]:
         """A location with its chain of lone ``$ref`` s followed (20 at most)."""

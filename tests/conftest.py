@@ -42,6 +42,7 @@ NODE_MODULES = frozenset(
         "test_streams_node", "test_ts_runtime", "test_formats", "test_union_report",
         "test_bench_regex_smoke", "test_deadletter_node", "test_bench_node_smoke",
         "test_telemetry_cross", "test_streams_faults_node", "test_union_prune_node",
+        "test_texts",
     }
 )  # fmt: skip
 SLOW_MODULES = frozenset(
@@ -51,6 +52,7 @@ SLOW_MODULES = frozenset(
         "test_cli", "test_cli_redis", "test_compat_cli",
         "test_conformance", "test_determinism", "test_fuzz", "test_idna_table",
         "test_node", "test_realworld", "test_typecheck", "test_union_report",
+        "test_texts",
     }
 )  # fmt: skip
 

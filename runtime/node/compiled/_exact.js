@@ -293,7 +293,8 @@ function holder(location, root, lookup) {
     let node = root;
     const path = tokens(pointerOf(location));
     for (const token of path.slice(0, -1)) {
-        if (token === "$ref" && isObject(node)) {
+        // A reference (not a property named "$ref": a map of subschemas holds a schema).
+        if (token === "$ref" && isObject(node) && typeof node["$ref"] === "string") {
             const ref = node;
             node = lookup[ref.__absolute_ref__ ?? ref.$ref];
         }
@@ -440,8 +441,13 @@ function leaf(keyword, instancePath, parent, e) {
  */
 function evaluatedOnce(errors) {
     const escape = (key) => key.replace(/~/g, "~0").replace(/\//g, "~1");
-    const failed = (child) => errors.some((o) => o.keyword !== "unevaluatedProperties" && o.propertyName === undefined &&
-        (o.instancePath === child || o.instancePath.startsWith(`${child}/`)));
+    // Failed: an error at the property or below it (an unevaluated property inside its
+    // value counts too: cfworker reports each ancestor of one as unevaluated again).
+    const failed = (child) => errors.some((o) => o.propertyName === undefined &&
+        ((o.keyword !== "unevaluatedProperties" && o.instancePath === child) ||
+            o.instancePath.startsWith(`${child}/`) ||
+            (o.keyword === "unevaluatedProperties" && o.instancePath === child &&
+                typeof o.params["unevaluatedProperty"] === "string")));
     return errors.filter((e) => {
         const key = e.params["unevaluatedProperty"];
         return typeof key !== "string" || !failed(`${e.instancePath}/${escape(key)}`);

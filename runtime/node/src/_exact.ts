@@ -319,7 +319,8 @@ function holder(location: string, root: Schema, lookup: Lookup): Json {
   let node: unknown = root;
   const path = tokens(pointerOf(location));
   for (const token of path.slice(0, -1)) {
-    if (token === "$ref" && isObject(node)) {
+    // A reference (not a property named "$ref": a map of subschemas holds a schema).
+    if (token === "$ref" && isObject(node) && typeof node["$ref"] === "string") {
       const ref = node as Schema;
       node = lookup[ref.__absolute_ref__ ?? (ref.$ref as string)];
     } else if (Array.isArray(node)) node = node[Number(token)];
@@ -466,9 +467,14 @@ function leaf(keyword: string, instancePath: string, parent: Json, e: OutputUnit
  */
 function evaluatedOnce(errors: AjvError[]): AjvError[] {
   const escape = (key: string): string => key.replace(/~/g, "~0").replace(/\//g, "~1");
+  // Failed: an error at the property or below it (an unevaluated property inside its
+  // value counts too: cfworker reports each ancestor of one as unevaluated again).
   const failed = (child: string): boolean =>
-    errors.some((o) => o.keyword !== "unevaluatedProperties" && o.propertyName === undefined &&
-      (o.instancePath === child || o.instancePath.startsWith(`${child}/`)));
+    errors.some((o) => o.propertyName === undefined &&
+      ((o.keyword !== "unevaluatedProperties" && o.instancePath === child) ||
+        o.instancePath.startsWith(`${child}/`) ||
+        (o.keyword === "unevaluatedProperties" && o.instancePath === child &&
+          typeof o.params["unevaluatedProperty"] === "string")));
   return errors.filter((e) => {
     const key = e.params["unevaluatedProperty"];
     return typeof key !== "string" || !failed(`${e.instancePath}/${escape(key)}`);
