@@ -185,7 +185,7 @@ def test_a_list_of_types_in_a_branch_reads_as_outside_a_union(tmp_path: Path) ->
     )
     doc = {"x": 1, "y": True, "z": False, "w": 5}
     fields = [
-        '/w: expected one of "a", "b", got 5',  # no type error beside: the values say it
+        '/w: expected one of "a", "b", got 5',  # no type error beside it
         "/x: expected a string, got 1",
         "/y: expected a string, got true",
         "/y: expected an integer, got true",
