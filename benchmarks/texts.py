@@ -135,6 +135,7 @@ class Compared:
     invalid: int = 0
     differ: list[tuple[str, list[str], list[str]]] = field(default_factory=list)
     known: dict[str, int] = field(default_factory=dict)  # known differences, by kind
+    worst: tuple[int, str] = (0, "")  # the longest single-bad-field report (Python)
     crashes: list[str] = field(default_factory=list)
     lines: dict[str, list[int]] = field(
         default_factory=lambda: {"python": [], "node": []}
@@ -251,6 +252,7 @@ def compare(
             for runtime, report in (("python", mine), ("node", theirs)):
                 if report:
                     result.lines[runtime].append(len(report))
+            result.worst = max(result.worst, (len(mine), name))
     return result
 
 
@@ -270,6 +272,8 @@ def render(r: Compared, show: int) -> list[str]:
                 f"{statistics.median(counts):g}, max {max(counts)} "
                 f"({len(counts)} reports)"
             )
+    if r.worst[0]:
+        lines.append(f"  longest: {r.worst[1]} ({r.worst[0]} lines in Python)")
     for name, mine, theirs in r.differ[:show]:
         lines.append(f"  DIFFER {name}")
         lines += [f"    python  {x}" for x in mine if x not in theirs]
