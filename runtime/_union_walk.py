@@ -305,9 +305,7 @@ class UnionWalk:
         """:meth:`_children`, in the same order, with only the values whose token
         (escaped, as in a pointer) is one of ``tokens``: the same value's
         locations, and of the rest, those the whole list leads to by ``tokens``."""
-        plan = self._plans.get((path, pointer))
-        if plan is None:
-            plan = self._plans[(path, pointer)] = self._plan(path, pointer, schema)
+        plan = self._plan_at(path, pointer, schema)
         for where, there in plan.same:
             yield where, there, value, None
         if isinstance(value, dict) and plan.props is not None:
@@ -395,9 +393,7 @@ class UnionWalk:
     ) -> Iterator[tuple[str, str, Any, str | int | None]]:
         """The locations the walk goes on to, with their values, and the token
         that leads to each value (None: the same value)."""
-        plan = self._plans.get((path, pointer))
-        if plan is None:
-            plan = self._plans[(path, pointer)] = self._plan(path, pointer, schema)
+        plan = self._plan_at(path, pointer, schema)
         for where, there in plan.same:
             yield where, there, value, None
         if isinstance(value, dict) and plan.props is not None:
@@ -414,6 +410,13 @@ class UnionWalk:
             if plan.rest is not None:
                 for i in range(count, len(value)):
                     yield path, plan.rest, value[i], i
+
+    def _plan_at(self, path: str, pointer: str, schema: dict[str, Any]) -> _Plan:
+        """The location's :class:`_Plan`, made on its first use."""
+        plan = self._plans.get((path, pointer))
+        if plan is None:
+            plan = self._plans[(path, pointer)] = self._plan(path, pointer, schema)
+        return plan
 
     def _plan(self, path: str, pointer: str, schema: dict[str, Any]) -> _Plan:
         """Where the walk goes from a location (the same for every value)."""
