@@ -153,9 +153,9 @@ def reference_validator(schemas: Path, contract: str) -> Any:
     registry: referencing.Registry[Any] = referencing.Registry().with_resources(
         resources
     )
-    path, _, fragment = contract.partition("#")
-    cls = drafts[path]
-    base = canonical.get(path, f"file:///schemas/{path}")
+    file, _, fragment = contract.partition("#")
+    cls = drafts[file]
+    base = canonical.get(file, f"file:///schemas/{file}")
     return cls(
         {"$ref": base + (f"#{fragment}" if fragment else "")},
         registry=registry,
