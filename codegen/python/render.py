@@ -395,10 +395,10 @@ class PythonRenderer:
             "docstring": docstring(doc, "    ") if doc else "",
             "config": f"    model_config = ConfigDict({config})",
             "extra_line": extra_line,
-            "fields": [
+            "fields": "\n".join(
                 self.field_lines(f, used, module, _names_any(f.type, pending))
                 for f in decl.fields
-            ],
+            ),
             "check_call": check_call,
         }
 
