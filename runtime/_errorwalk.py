@@ -118,7 +118,11 @@ def walk_of(
         if declared is not None:
             canonical[path] = urldefrag(urljoin(uri, declared)).url
             files.append((canonical[path], contents, spec))
-        crawl = crawl or identifies(text, contents)
+        # A subschema's $id (or a draft-07 anchor): crawled at once, as the
+        # full check crawls (anchors alone are found by a crawl on a miss).
+        crawl = crawl or text.count('"$id"') > (declared is not None)
+        if declared is None and isinstance(contents, dict) and "$id" in contents:
+            crawl = True  # an $id referencing reads not (draft 7: "#name", $ref)
     registry = crawled(files, crawl)
     if registry is None:
         return None
