@@ -108,8 +108,8 @@ def flat(expr: Expr) -> str:
     if isinstance(expr, str):
         return expr
     if isinstance(expr, Union):
-        return " | ".join(flat(i) for i in expr.items)
-    return expr.head + ", ".join(flat(i) for i in expr.items) + expr.tail
+        return " | ".join([flat(i) for i in expr.items])
+    return expr.head + ", ".join([flat(i) for i in expr.items]) + expr.tail
 
 
 def layout(

@@ -487,7 +487,15 @@ class PythonRenderer:
         return lines
 
 
+# IR types that hold no reference: most fields' (refs_in's walk skipped).
+_LEAVES = (ir.StrT, ir.NumericT, ir.BoolT, ir.NullT, ir.AnyT, ir.LiteralT, ir.NeverT)
+
+
 def _names_any(t: ir.IrType, names: frozenset[ir.TypeName] | set[ir.TypeName]) -> bool:
+    if isinstance(t, ir.Ref):
+        return t.target in names
+    if not names or isinstance(t, _LEAVES):
+        return False
     return any(r in names for r in ir.refs_in(t))
 
 
