@@ -13,7 +13,7 @@ import re
 from collections.abc import Container
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from codegen.compiler import ir
 from codegen.compiler.compile import RECURSION_ROOM
@@ -27,6 +27,7 @@ from codegen.typescript.render import (
 )
 from codegen.typescript.render import (
     TypeScriptRenderer,
+    js_literal,
     messages_view,
     module_path,
     pattern_table,
@@ -190,18 +191,57 @@ def contract_ids(entries: list[dict[str, Any]]) -> list[str]:
     return sorted({str(e["contract"]) for e in entries})
 
 
+class BundleTexts(NamedTuple):
+    """What ``ts/_schemas.js`` holds of the bundles but their names: each one's
+    schema as the JavaScript string of its JSON text (by path), and the table of
+    their patterns (:func:`pattern_table`) with those V8 runs itself.
+
+    ``generate``'s child makes it (:func:`bundle_texts`) from the bundles before
+    their discriminators are added, while the parent lowers; :meth:`again` then
+    makes the texts of the files given discriminators again (a discriminator
+    holds no pattern: the table stays)."""
+
+    literals: dict[str, str]
+    patterns: list[list[str]]
+    native: list[str]
+
+    def again(self, bundles: tuple[ir.Bundle, ...], paths: Container[str]) -> None:
+        for b in bundles:
+            if b.path in paths:
+                self.literals[b.path] = _schema_literal(b.schema)
+
+
+def bundle_texts(schemas: dict[str, Any]) -> BundleTexts:
+    """:class:`BundleTexts` of bundled schemas, by path."""
+    table = pattern_table(schemas.values())
+    return BundleTexts(
+        {path: _schema_literal(schema) for path, schema in schemas.items()},
+        table,
+        [source for source, _ in table if native_safe(source)],
+    )
+
+
+def _schema_literal(schema: Any) -> str:
+    return js_literal(json.dumps(schema, ensure_ascii=False, separators=(",", ":")))
+
+
 def ts_checks_part(
-    bundles: tuple[ir.Bundle, ...], contracts: list[str]
+    bundles: tuple[ir.Bundle, ...],
+    contracts: list[str],
+    texts: BundleTexts | None = None,
 ) -> dict[str, bytes]:
     """The files below ``ts/`` made from the bundles: the precompiled validators
     (``ts/_checks/``, of the locations ``contracts`` reach) and ``ts/_schemas.js``
-    (the bundles for Ajv)."""
+    (the bundles for Ajv; ``texts``, if given, are :func:`bundle_texts` of
+    ``bundles``)."""
     with recursion_room(RECURSION_ROOM):
-        return _ts_checks_part(bundles, contracts)
+        return _ts_checks_part(bundles, contracts, texts)
 
 
 def _ts_checks_part(
-    bundles: tuple[ir.Bundle, ...], contracts: list[str]
+    bundles: tuple[ir.Bundle, ...],
+    contracts: list[str],
+    texts: BundleTexts | None,
 ) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     by_uri = {b.uri.rstrip("#"): b for b in bundles}
@@ -211,12 +251,15 @@ def _ts_checks_part(
         if functions is not None:
             files[f"ts/{functions_path(path)}"] = functions.encode()
     checked = set(checks)
+    if texts is None:
+        texts = bundle_texts({b.path: b.schema for b in bundles})
     files["ts/_schemas.js"] = TS_TEMPLATES.render(
         "schemas.js.j2",
         bundles=bundles,
         checked=checked,
-        patterns=(table := pattern_table(b.schema for b in bundles)),
-        native=[source for source, _ in table if native_safe(source)],
+        literals=texts.literals,
+        patterns=texts.patterns,
+        native=texts.native,
     ).encode()
     return files
 

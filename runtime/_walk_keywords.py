@@ -320,6 +320,29 @@ def _prefix_items(
         out.extend(walk.below(index, cls, base, sub, item))
 
 
+def _not(
+    walk: ErrorWalk, cls: Any, base: str, k: str, v: Any, instance: Any,
+    schema: Any, out: Out,
+) -> None:  # fmt: skip
+    """jsonschema's not: one error when the value is valid under the subschema
+    (a validator evolved for it: the holder's base URI)."""
+    if not walk.in_place(cls, base, v, instance):
+        _failed(walk, k, v, instance, schema, out)
+
+
+def _if(
+    walk: ErrorWalk, cls: Any, base: str, k: str, v: Any, instance: Any,
+    schema: Any, out: Out,
+) -> None:  # fmt: skip
+    """jsonschema's if: the errors of then where the value is valid under the
+    subschema (evolved, as for not), else those of else (descended into)."""
+    if not walk.in_place(cls, base, v, instance):
+        if "then" in schema:
+            out.extend(walk.words(cls, base, schema["then"], instance))
+    elif "else" in schema:
+        out.extend(walk.words(cls, base, schema["else"], instance))
+
+
 def _union(
     walk: ErrorWalk, cls: Any, base: str, k: str, v: Any, instance: Any,
     schema: Any, out: Out,
@@ -452,6 +475,7 @@ THEIR_KEYWORDS = frozenset({"anyOf", "oneOf", "$ref"})
 
 _COMMON: dict[str, Any] = {
     "$ref": _ref, "anyOf": _union, "oneOf": _union, "allOf": _all_of,
+    "not": _not, "if": _if,
     "properties": _properties, "type": _type, "required": _required,
     "enum": _enum, "const": _const, "format": _format,
     "uniqueItems": _jsonschema_leaf, "dependentRequired": _jsonschema_leaf,

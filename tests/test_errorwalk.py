@@ -74,8 +74,8 @@ def _instances(samples: list[Any], most: int = 120) -> list[Any]:
 
 
 # Golden cases the walk does not go through: their schemas reach the meta-schema
-# (dynamic references) or name an `$id` below a file's root.
-UNWALKED = frozenset({"meta_schema_refs", "refs_multi_file"})
+# (dynamic references).
+UNWALKED = frozenset({"meta_schema_refs"})
 
 
 def _unwalked(case: Path, contracts: Contracts) -> bool:
@@ -156,6 +156,15 @@ DRAFT7_FILE = {
         "other": {"$ref": "other.json#/$defs/point"},
         "nothing": False,
         "anything": True,
+        "unlike": {"not": {"type": "string"}, "maximum": 5},
+        "never": {"not": True},
+        "when": {
+            "if": {"required": ["kind"], "properties": {"kind": {"const": "a"}}},
+            "then": {"required": ["a"]},
+            "else": {"$ref": "#/definitions/item"},
+        },
+        "unless": {"if": False, "then": False, "else": {"type": "object"}},
+        "odd": {"$ref": "other.json#/$defs/odd"},
     },
     "definitions": {
         "item": ITEM,
@@ -184,6 +193,10 @@ OTHER_FILE = {
             "maxItems": 2,
             "oneOf": [{"type": "array"}, {"minItems": 1}],
         },
+        "odd": {
+            "if": {"$ref": "#/$defs/point"},
+            "then": {"not": {"prefixItems": [{"const": 0}]}},
+        },
     },
 }
 SAMPLE = {
@@ -197,6 +210,10 @@ SAMPLE = {
     "legacy": {"n": 1, "x-y": "z"},
     "other": [1, 2.5],
     "anything": [1],
+    "unlike": 3,
+    "when": {"kind": "a", "a": 1},
+    "unless": {},
+    "odd": [1, 2],
 }
 ODD = [
     {
@@ -214,6 +231,8 @@ ODD = [
         ],
     },
     {**SAMPLE, "nothing": 1, "entries": "no", "either": 3},
+    {**SAMPLE, "unlike": "x", "never": 1, "when": {"kind": "b"}, "unless": 1},
+    {**SAMPLE, "when": {"kind": "item", "size": 1}, "odd": [0, 1]},
 ]
 
 
@@ -227,11 +246,174 @@ def test_every_walked_keyword_is_worded_alike(
     generate_to(schemas, tmp_path, Settings(python_package="walk_all"))
     sys.path.insert(0, str(tmp_path / "python"))
     contracts = Contracts("walk_all")
-    instances = _instances([SAMPLE, *ODD], 400)
+    instances = _instances([SAMPLE, *ODD], 250)
     walked, left = _agree(contracts, instances)
     # The walk goes everywhere here: no keyword it leaves to jsonschema.
     assert left == 0
     assert walked == 2 * len(_locations(contracts)) * len(instances)
+
+
+# Subschemas with an $id of their own (AsyncAPI names each definition so): a
+# reference resolves from the base URI its nearest $id gives, as referencing
+# resolves it. Each reference below would find another target (or none) if the
+# walk took the wrong base: "#/$defs/name" and "#/definitions/k" exist at the
+# root and in the subschema, with other constraints.
+IDS_FILE = {
+    "$schema": DRAFT2020,
+    "$id": "https://example.com/root/ids.json",
+    "type": "object",
+    "properties": {
+        # By the subschema's absolute $id; relative to the root's, with a pointer
+        # inside the subschema; a pointer through an $id (the base moves there).
+        "a": {"$ref": "https://example.com/root/inner/a.json"},
+        "b": {"$ref": "inner/a.json#/$defs/name"},
+        "c": {"$ref": "#/$defs/nested/properties/x"},
+        # Anchors: the root's, and one inside a subschema with an $id.
+        "d": {"$ref": "#tag"},
+        "e": {"$ref": "inner/a.json#inner-tag"},
+        # Descended into: "#/$defs/local" is this subschema's own.
+        "f": {
+            "$id": "other/f.json",
+            "type": "object",
+            "properties": {"g": {"$ref": "#/$defs/local"}},
+            "$defs": {"local": {"type": "integer", "maximum": 3}},
+        },
+        "u": {
+            "oneOf": [
+                {"$ref": "inner/a.json"},
+                {"$ref": "nested/sibling.json"},
+                {"$ref": "#tag"},
+            ]
+        },
+        "v": {"not": {"$ref": "inner/a.json#/$defs/name"}},
+    },
+    "$defs": {
+        "a": {
+            "$id": "inner/a.json",
+            "type": "object",
+            "required": ["n"],
+            "not": {"required": ["n"], "properties": {"n": {"$ref": "#inner-tag"}}},
+            "properties": {
+                "n": {"$ref": "#/$defs/name"},
+                "up": {"$ref": "../ids.json#/$defs/leaf"},
+            },
+            "$defs": {
+                "name": {"type": "string", "minLength": 2},
+                "t": {
+                    "$anchor": "inner-tag",
+                    "enum": ["x", "y", 1],
+                    "allOf": [{"$ref": "#/$defs/flag"}],
+                },
+                "flag": {"type": "string"},
+            },
+        },
+        "nested": {"$id": "nested/", "properties": {"x": {"$ref": "sibling.json"}}},
+        "sib": {
+            "$id": "nested/sibling.json",
+            "type": "array",
+            "items": {"type": "integer"},
+        },
+        "tagged": {"$anchor": "tag", "type": "string", "pattern": "^[a-z]+$"},
+        "leaf": {"type": "boolean"},
+        "name": {"type": "integer", "minimum": 10},
+        "local": {"type": "string"},
+        "flag": {"type": "integer"},
+    },
+}
+# Draft 7: an $id "#name" is an anchor, and an $id beside a $ref is not read.
+SEVEN_FILE = {
+    "$schema": DRAFT7,
+    "$id": "http://example.com/seven/main.json",
+    "type": "object",
+    "properties": {
+        "p": {"$ref": "#point"},
+        "q": {"$ref": "defs/q.json"},
+        "r": {"$id": "defs/q.json", "$ref": "#/definitions/r"},
+        "s": {"$ref": "http://example.com/seven/defs/q.json#/properties/k"},
+        "t": {"anyOf": [{"$ref": "#point"}, {"$ref": "defs/q.json"}]},
+        "w": {
+            "if": {"properties": {"k": {"$ref": "#/definitions/k"}}},
+            "then": {"$ref": "#/definitions/point"},
+        },
+    },
+    "definitions": {
+        "point": {
+            "$id": "#point",
+            "type": "object",
+            "required": ["x"],
+            "properties": {"x": {"type": "number"}},
+        },
+        "q": {
+            "$id": "defs/q.json",
+            "type": "object",
+            "properties": {"k": {"$ref": "#/definitions/k"}},
+            "if": {"required": ["k"]},
+            "else": {"$ref": "#/definitions/r"},
+            "definitions": {
+                "k": {"type": "string", "maxLength": 2},
+                "r": {"required": ["z"]},
+            },
+        },
+        "r": {"type": "integer", "minimum": 0},
+        "k": {"type": "integer"},
+    },
+}
+IDS_SAMPLES = [
+    {
+        "a": {"n": "ab", "up": True},
+        "b": "xy",
+        "c": [1, 2],
+        "d": "abc",
+        "e": "x",
+        "f": {"g": 2},
+        "u": "abc",
+        "v": "a",
+    },
+    {"p": {"x": 1}, "q": {"k": "ab"}, "r": 3, "s": "a", "t": {"x": 2}, "w": {"k": 1}},
+    {
+        "a": {"up": 1, "n": "a"},
+        "b": 1,
+        "c": [1, "x"],
+        "d": "A",
+        "e": "z",
+        "f": {"g": 9},
+        "u": {"n": 1},
+        "v": "ab",
+    },
+    {"p": {}, "q": {"k": "abc"}, "r": -1, "s": "abc", "t": {"k": 5}, "w": {"k": []}},
+    {"u": [1, "a"], "t": 5},
+]
+
+
+def test_references_resolve_from_each_subschemas_id(
+    tmp_path: Path, clean_modules: None
+) -> None:
+    """Relative and absolute references to subschemas with their own $id, through
+    them by JSON pointer, to anchors: the walk resolves each as referencing does
+    (every one of these would be worded otherwise with a wrong base), and the
+    union report's doomed_at rules out what FullCheck.doomed_at does."""
+    from tests.test_union_prune import _branches
+
+    schemas = tmp_path / "schemas"
+    schemas.mkdir()
+    (schemas / "ids.json").write_text(json.dumps(IDS_FILE))
+    (schemas / "seven.json").write_text(json.dumps(SEVEN_FILE))
+    generate_to(schemas, tmp_path, Settings(python_package="walk_ids"))
+    sys.path.insert(0, str(tmp_path / "python"))
+    contracts = Contracts("walk_ids")
+    instances = _instances(IDS_SAMPLES, 400)
+    walked, left = _agree(contracts, instances)
+    assert left == 0
+    assert walked == 2 * len(_locations(contracts)) * len(instances)
+    walk, full = contracts.walk, contracts.full_checker
+    assert walk is not None
+    ruled_out = 0
+    for path, pointer in _branches(full.documents):
+        for instance in instances:
+            doomed = walk.doomed_at(path, pointer, instance)
+            assert doomed == full.doomed_at(path, pointer, instance)
+            ruled_out += doomed
+    assert ruled_out > 0
 
 
 def test_a_keyword_the_walk_does_not_follow_is_left_to_jsonschema(
@@ -240,21 +422,24 @@ def test_a_keyword_the_walk_does_not_follow_is_left_to_jsonschema(
     schema = {
         "$schema": DRAFT7,
         "type": "object",
-        "properties": {"a": {"not": {"type": "string"}}, "b": {"type": "integer"}},
+        "properties": {
+            "a": {"contains": {"type": "string"}},
+            "b": {"type": "integer"},
+        },
     }
     (tmp_path / "schemas").mkdir()
-    (tmp_path / "schemas" / "not.json").write_text(json.dumps(schema))
-    generate_to(tmp_path / "schemas", tmp_path, Settings(python_package="walk_not"))
+    (tmp_path / "schemas" / "has.json").write_text(json.dumps(schema))
+    generate_to(tmp_path / "schemas", tmp_path, Settings(python_package="walk_has"))
     sys.path.insert(0, str(tmp_path / "python"))
-    contracts = Contracts("walk_not")
+    contracts = Contracts("walk_has")
     walk = contracts.walk
     assert walk is not None
     with contracts.remembering():
-        # "not" is met only when the value has an "a": the walk gives up there.
-        assert walk.violations("not.json", {"b": "x"}) is not None
-        assert walk.violations("not.json", {"a": "x"}) is None
-        assert walk.violations("not.json", {"b": "x"}) is None  # given up for good
-        found = contracts.full_violations("not.json", {"a": "x", "b": "y"})
+        # "contains" is met only when the value has an "a": the walk gives up there.
+        assert walk.violations("has.json", {"b": "x"}) is not None
+        assert walk.violations("has.json", {"a": [1]}) is None
+        assert walk.violations("has.json", {"b": "x"}) is None  # given up for good
+        found = contracts.full_violations("has.json", {"a": [1], "b": "y"})
     assert [v.pointer for v in found] == ["/a", "/b"]
 
 
