@@ -417,16 +417,10 @@ export class UnionReport {
         for (const i of named) {
             const explained = this.branch(site, i);
             const score = this.closeness(site, explained);
-            let closer = best < 0;
-            for (let k = 0; k < score.length && !closer; k++) {
-                if (score[k] !== bestScore[k]) {
-                    if (score[k] > bestScore[k])
-                        break;
-                    closer = true;
-                }
-            }
-            if (closer)
+            const k = score.findIndex((n, j) => n !== bestScore[j]); // compared in order
+            if (best < 0 || (k >= 0 && score[k] < bestScore[k])) {
                 [best, bestErrors, bestScore] = [i, explained, score];
+            }
         }
         return [best, null, bestErrors];
     }

@@ -78,7 +78,6 @@ const depth = (pointer: string): number => {
   return count;
 };
 
-
 /** posixpath.normpath of a relative path. */
 function normpath(path: string): string {
   const out: string[] = [];
@@ -152,8 +151,6 @@ class Site {
   }
 }
 
-
-
 /** One value's walk counts and renderings, while its violations are worded. */
 interface Message {
   /** Steps of the whole walk per location, by value (objects) or for any other value. */
@@ -162,7 +159,6 @@ interface Message {
   /** The union lines worded (their violationKey): closeness() does not count them. */
   readonly lines: Set<string>;
 }
-
 
 /** Explains the failing unions of one package's contracts. */
 export class UnionReport {
@@ -259,7 +255,6 @@ export class UnionReport {
     return test !== null && fails(test, value);
   }
 
-
   // -- the walk -------------------------------------------------------------------------
 
   /** The unions the value fails, reached from a location through $ref, allOf,
@@ -326,9 +321,6 @@ export class UnionReport {
     }
     return found;
   }
-
-
-
 
   /** How many locations the whole walk from a location visits, MAX_STEPS at most,
    * remembered for the message being worded. Both the then and the else of an if
@@ -451,14 +443,10 @@ export class UnionReport {
     for (const i of named) {
       const explained = this.branch(site, i);
       const score = this.closeness(site, explained);
-      let closer = best < 0;
-      for (let k = 0; k < score.length && !closer; k++) {
-        if (score[k] !== bestScore[k]) {
-          if ((score[k] as number) > (bestScore[k] as number)) break;
-          closer = true;
-        }
+      const k = score.findIndex((n, j) => n !== bestScore[j]); // compared in order
+      if (best < 0 || (k >= 0 && (score[k] as number) < (bestScore[k] as number))) {
+        [best, bestErrors, bestScore] = [i, explained, score];
       }
-      if (closer) [best, bestErrors, bestScore] = [i, explained, score];
     }
     return [best, null, bestErrors];
   }
