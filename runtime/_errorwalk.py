@@ -118,7 +118,11 @@ def walk_of(
         if declared is not None:
             canonical[path] = urldefrag(urljoin(uri, declared)).url
             files.append((canonical[path], contents, spec))
-        crawl = crawl or identifies(text, contents)
+        # A subschema's $id (or a draft-07 anchor): crawled at once, as the
+        # full check crawls (anchors alone are found by a crawl on a miss).
+        crawl = crawl or text.count('"$id"') > (declared is not None)
+        if declared is None and isinstance(contents, dict) and "$id" in contents:
+            crawl = True  # an $id referencing reads not (draft 7: "#name", $ref)
     registry = crawled(files, crawl)
     if registry is None:
         return None
@@ -151,6 +155,7 @@ class ErrorWalk:
         self._tests: dict[tuple[str, int], tuple[Test | None, Any]] = {}
         self._located: dict[tuple[str, str], Test | None] = {}
         self._targets: dict[tuple[str, str], Any] = {}  # follow's, remembered
+        self._plans: dict[tuple[Mode, int], Any] = {}  # see _plan
         # The base URI inside a subschema with an $id, by (draft, base, its id).
         self._moved: dict[tuple[str, str, int], str] = {}
         self.missing: dict[str, Words] = {}  # a required property's words
@@ -180,11 +185,21 @@ class ErrorWalk:
         except (Unsupported, RecursionError):
             self.unwalkable.add(contract)
             return None
-        return [
-            Violation(p, e, g)
-            for p, e, g, k in words
-            if keywords is None or k in keywords
-        ]
+        # One Violation per word while a message is worded: the union report
+        # asks about locations whose words are mostly the same (a branch's
+        # nested unions), and a Violation costs about a microsecond to make.
+        made = self.memo.errors
+        if made is None:
+            made = {}
+        out = []
+        for word in words:
+            if keywords is None or word[3] in keywords:
+                key = (_MADE, word)
+                found = made.get(key)
+                if found is None:
+                    found = made[key] = Violation(word[0], word[1], word[2])
+                out.append(found)
+        return out
 
     def doomed_at(self, path: str, pointer: str, instance: Any) -> bool:
         """FullCheck.doomed_at: whether the value surely fails the schema at a
@@ -243,18 +258,40 @@ class ErrorWalk:
     def _walk(
         self, mode: Mode, base: str, schema: dict[str, Any], instance: Any
     ) -> Words:
-        if "$schema" in schema:
-            mode = self._mode_of(schema["$schema"], mode)
-        table = mode.table
+        plan = self._plans.get((mode, id(schema)))
+        if plan is None:
+            plan = self._plan(mode, schema)
+        if plan is _GIVE_UP:
+            raise Unsupported
+        mode, steps = plan
         out: list[Word] = []
-        for keyword, value in mode.applicable(schema):
-            how = table.get(keyword)
-            if how is None:
-                continue
-            if how is _UNSUPPORTED:
-                raise Unsupported
+        for how, keyword, value in steps:
             how(self, mode, base, keyword, value, instance, schema, out)
         return tuple(out)
+
+    def _plan(self, mode: Mode, schema: dict[str, Any]) -> Any:
+        """The keywords a validator of ``mode`` applies to ``schema``, in its
+        order, each with what does it (the class switched by its ``$schema``);
+        _GIVE_UP where one is not followed. Made once per (mode, schema): most
+        of a schema's keywords are annotations (AsyncAPI's description, title,
+        examples, $id)."""
+        key = (mode, id(schema))
+        try:
+            if "$schema" in schema:
+                mode = self._mode_of(schema["$schema"], mode)
+            table = mode.table
+            steps = []
+            for keyword, value in mode.applicable(schema):
+                how = table.get(keyword)
+                if how is _UNSUPPORTED:
+                    raise Unsupported
+                if how is not None:
+                    steps.append((how, keyword, value))
+            plan: Any = (mode, tuple(steps))
+        except Unsupported:
+            plan = _GIVE_UP
+        self._plans[key] = plan  # the schema outlives it (a package's document)
+        return plan
 
     def below(
         self, token: str | int, mode: Mode, base: str, schema: Any, instance: Any
@@ -366,4 +403,6 @@ class _AtBase:
 
 
 _WALK = object()  # the memo's keys of this walk
+_MADE = object()  # the memo's keys of the Violations made (see violations)
+_GIVE_UP = object()  # a plan with a keyword the walk does not follow
 _ABSENT = object()

@@ -33,6 +33,11 @@ _DIALECTS: dict[str, str | None] = {
 }
 
 
+# How a keyword holds subschemas (Spec.subresources): its value, the items of its
+# array, the values of its object; draft 7's items (either) and dependencies.
+_VALUE, _ARRAY, _VALUES, _ITEMS, _DEPENDENCIES = (object() for _ in range(5))
+
+
 class Spec:
     """referencing.jsonschema's DRAFT7 (``legacy``) or DRAFT202012."""
 
@@ -59,6 +64,12 @@ class Spec:
                  "properties"}
             )  # fmt: skip
         self.in_child = self.in_subarray | self.in_subvalues
+        self.kinds: dict[str, object] = {
+            **dict.fromkeys(self.in_value, _VALUE),
+            **dict.fromkeys(self.in_subarray, _ARRAY),
+            **dict.fromkeys(self.in_subvalues, _VALUES),
+            **({"items": _ITEMS, "dependencies": _DEPENDENCIES} if legacy else {}),
+        }
 
     def id_of(self, contents: Any) -> str | None:
         """Resource.id(): the subschema's ``$id`` (draft 7: not beside a
@@ -94,42 +105,42 @@ class Spec:
                 raise Unsure
             yield name
 
-    def subresources(self, contents: Any) -> Iterator[Any]:
-        """subresources_of (draft 7's "items" and "dependencies" as well)."""
+    def subresources(self, contents: Any) -> list[Any]:
+        """subresources_of (draft 7's "items" and "dependencies" as well), by
+        the subschema's own keys (a handful; the keywords are about twenty)."""
         if contents is True or contents is False:
-            return
+            return []
         if not isinstance(contents, dict):
             raise Unsure
-        for each in self.in_value:
-            if each in contents:
-                yield contents[each]
-        for each in self.in_subarray:
-            if each in contents:
-                if not isinstance(contents[each], list):
+        found: list[Any] = []
+        kinds = self.kinds
+        for key, value in contents.items():
+            kind = kinds.get(key)
+            if kind is None:
+                continue
+            if kind is _VALUE:
+                found.append(value)
+            elif kind is _ARRAY or (kind is _ITEMS and isinstance(value, list)):
+                if not isinstance(value, list):
                     raise Unsure
-                yield from contents[each]
-        for each in self.in_subvalues:
-            if each in contents:
-                if not isinstance(contents[each], dict):
+                found += value
+            elif kind is _VALUES:
+                if not isinstance(value, dict):
                     raise Unsure
-                yield from contents[each].values()
-        if not self.legacy:
-            return
-        items = contents.get("items")
-        if items is not None:
-            if isinstance(items, list):
-                yield from items
-            elif isinstance(items, dict | bool):
-                yield items
-            else:
-                raise Unsure
-        dependencies = contents.get("dependencies")
-        if dependencies is not None:
-            if not isinstance(dependencies, dict):
-                raise Unsure
-            values = list(dependencies.values())
-            if values and isinstance(values[0], dict):
-                yield from values
+                found += value.values()
+            elif kind is _ITEMS:
+                if value is None:
+                    continue
+                if not isinstance(value, dict | bool):
+                    raise Unsure
+                found.append(value)
+            elif value is not None:  # draft 7's dependencies
+                if not isinstance(value, dict):
+                    raise Unsure
+                values = list(value.values())
+                if values and isinstance(values[0], dict):
+                    found += values
+        return found
 
     def entered(self, segments: list[Any], contents: Any) -> bool:
         """maybe_in_subresource: whether the pointer's steps since the last
@@ -163,17 +174,56 @@ def moved(spec: Spec, base: str, contents: Any) -> str:
 
 
 class Registry:
-    """The package's resources and anchors as referencing's crawled registry
-    holds them: contents and specification by URI; contents by (URI, anchor)."""
+    """The package's resources and anchors as referencing's registry holds them:
+    contents and specification by URI; contents by (URI, anchor). Crawled at
+    once where some subschema may have an ``$id`` (see :func:`crawled`), else
+    on the first look-up that misses, as referencing crawls on a miss."""
 
     def __init__(self) -> None:
         self.resources: dict[str, tuple[Any, Spec]] = {}
         self.anchors: dict[tuple[str, str], Any] = {}
+        self._uncrawled: list[tuple[str, Any, Spec]] = []
+        self._unsure = False  # a crawl met what this port does not hold
+
+    def crawl(self) -> bool:
+        """Registry.crawl: each subresource's ``$id`` joined to its enclosing
+        one, and its anchors; false (and every look-up unsure) where
+        referencing's registry could differ: a subschema whose ``$schema``
+        names a dialect not ported, two resources or anchors under one URI
+        (which one referencing keeps depends on its crawl's order), or what
+        referencing fails on."""
+        pending, self._uncrawled = self._uncrawled, []
+        resources, anchors = self.resources, self.anchors
+        try:
+            while pending:
+                uri, contents, spec = pending.pop()
+                found = spec.id_of(contents)
+                if found is not None:
+                    uri = urljoin(uri, found)
+                    if not _put(resources, uri, (contents, spec)):
+                        raise Unsure
+                for name in spec.anchors(contents):
+                    if not _put(anchors, (uri, name), contents):
+                        raise Unsure
+                for each in spec.subresources(contents):
+                    if isinstance(each, dict) and "$schema" in each:
+                        pending.append((uri, each, _detected(each, spec)))
+                    else:
+                        pending.append((uri, each, spec))
+        except Unsure:
+            self._unsure = True
+        return not self._unsure
+
+    def _missed(self) -> bool:
+        """Whether a look-up that missed may find more after a crawl."""
+        return bool(self._uncrawled) and self.crawl()
 
     def follow(self, base: str, ref: str) -> tuple[Any, str] | None:
         """Resolver.lookup: the target of a ``$ref`` met at ``base`` and the base
         URI it resolves from; None where unsure (referencing then looks it up,
         or says it cannot)."""
+        if self._unsure:
+            return None
         try:
             return self._lookup(base, ref)
         except Unsure:
@@ -186,6 +236,8 @@ class Registry:
             uri, fragment = urldefrag(urljoin(base, ref))
         found = self.resources.get(uri)
         if found is None:
+            if self._missed():
+                return self._lookup(base, ref)
             return None  # not ours: a meta-schema jsonschema adds, or none
         contents, spec = found
         if not fragment:
@@ -197,6 +249,8 @@ class Registry:
                 if canonical is not None:
                     anchored = self.anchors.get((canonical, fragment), _ABSENT)
             if anchored is _ABSENT:
+                if self._missed():
+                    return self._lookup(base, ref)
                 return None
             return anchored, uri
         node, at, segments = contents, uri, []
@@ -222,39 +276,18 @@ class Registry:
         return node, at
 
 
-def crawled(files: list[tuple[str, Any, Spec]], crawl: bool = True) -> Registry | None:
-    """The files registered (URI, contents, specification) and, with ``crawl``,
-    Registry.crawl over them: each subresource's ``$id`` joined to its
-    enclosing one, and its anchors (runtime._fullcheck crawls where a
-    subschema may have either; referencing crawls by itself on a miss, which
-    then finds none). None where referencing's registry could differ: a
-    subschema whose ``$schema`` names a dialect not ported, two resources or
-    anchors under one URI (which one referencing keeps depends on its crawl's
-    order), or what referencing fails on."""
+def crawled(files: list[tuple[str, Any, Spec]], crawl: bool) -> Registry | None:
+    """The files registered (URI, contents, specification), crawled at once
+    with ``crawl`` (runtime._fullcheck crawls where some subschema may have an
+    ``$id``: a file URI may then name another resource), else on a miss; None
+    where two files have one URI or the crawl is unsure (see Registry.crawl)."""
     registry = Registry()
-    resources, anchors = registry.resources, registry.anchors
-    pending: list[tuple[str, Any, Spec]] = []
     for uri, contents, spec in files:
         uri = uri.rstrip("#")
-        if not _put(resources, uri, (contents, spec)):
+        if not _put(registry.resources, uri, (contents, spec)):
             return None
-        pending.append((uri, contents, spec))
-    if not crawl:
-        return registry
-    try:
-        while pending:
-            uri, contents, spec = pending.pop()
-            found = spec.id_of(contents)
-            if found is not None:
-                uri = urljoin(uri, found)
-                if not _put(resources, uri, (contents, spec)):
-                    return None
-            for name in spec.anchors(contents):
-                if not _put(anchors, (uri, name), contents):
-                    return None
-            for each in spec.subresources(contents):
-                pending.append((uri, each, _detected(each, spec)))
-    except Unsure:
+        registry._uncrawled.append((uri, contents, spec))
+    if crawl and not registry.crawl():
         return None
     return registry
 

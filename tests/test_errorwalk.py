@@ -68,6 +68,25 @@ def _agree(contracts: Contracts, instances: list[Any]) -> tuple[int, int]:
     return walked, left
 
 
+def _same_registry(contracts: Contracts) -> int:
+    """Asserts the walk's registry (runtime/_walk_uris.py), crawled, holds what
+    referencing's registry of the full check holds, crawled: the same contents
+    under the same URIs and anchors; how many URIs."""
+    walk = contracts.walk
+    assert walk is not None
+    ours = walk.registry
+    assert ours.crawl()
+    theirs = contracts.full_checker.registry.crawl()
+    assert set(ours.resources) == set(theirs)
+    for uri, (contents, spec) in ours.resources.items():
+        resource = theirs[uri]
+        assert contents == resource.contents, uri
+        assert spec.legacy == (resource._specification.name == "draft-07"), uri
+    anchors = {k: v.resource.contents for k, v in theirs._anchors.items()}
+    assert ours.anchors == anchors
+    return len(ours.resources)
+
+
 def _instances(samples: list[Any], most: int = 120) -> list[Any]:
     found = [m for s in samples for m in _mutations(s)]
     return found[:: max(1, len(found) // most)]
@@ -101,6 +120,7 @@ def test_golden_cases_are_worded_alike(
     samples = json.loads((case / "samples.json").read_text())
     walked, _ = _agree(contracts, _instances([s["data"] for s in samples], 40))
     assert walked > 0
+    assert _same_registry(contracts) > 0
 
 
 ITEM = {
@@ -405,6 +425,7 @@ def test_references_resolve_from_each_subschemas_id(
     walked, left = _agree(contracts, instances)
     assert left == 0
     assert walked == 2 * len(_locations(contracts)) * len(instances)
+    assert _same_registry(contracts) == 2 * 2 + 5  # two URIs per file, 5 $ids
     walk, full = contracts.walk, contracts.full_checker
     assert walk is not None
     ruled_out = 0
