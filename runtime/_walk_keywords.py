@@ -2,8 +2,8 @@
 runtime._fullcheck (a draft, with runtime._fullcheck's own keywords or, in a
 subschema that names its ``$schema``, jsonschema's), the keywords it applies and
 how, with jsonschema's verdicts and errors; without importing jsonschema (its
-functions are imported for the few value-only keywords written nowhere else:
-``uniqueItems``, ``dependentRequired`` and jsonschema's own ``multipleOf``).
+function is imported for jsonschema's own ``multipleOf``, in a subschema that
+names its ``$schema``).
 tests/test_errorwalk.py checks the tables against jsonschema's. Split from
 _errorwalk.py (the module bound of 600 lines)."""
 
@@ -133,6 +133,33 @@ def _jsonschema_leaf(
     for error in getattr(_keywords, k)(_STUB, v, instance, schema) or ():
         error._set(validator=k, validator_value=v, instance=instance, schema=schema)
         out.extend(walk._worded(error))
+
+
+def _unique_items(
+    walk: ErrorWalk, cls: Any, base: str, k: str, v: Any, instance: Any,
+    schema: Any, out: Out,
+) -> None:  # fmt: skip
+    """jsonschema's uniqueItems (AsyncAPI's tags, required...: its own
+    function imported jsonschema on a first refusal)."""
+    if v and isinstance(instance, list) and not uniq(instance):
+        _failed(walk, k, v, instance, schema, out)
+
+
+def _dependent_required(
+    walk: ErrorWalk, cls: Any, base: str, k: str, v: Any, instance: Any,
+    schema: Any, out: Out,
+) -> None:  # fmt: skip
+    """jsonschema's dependentRequired: an error per name missing beside a
+    property present."""
+    if not isinstance(instance, dict):
+        return
+    for name, dependency in v.items():
+        if name not in instance:
+            continue
+        for each in dependency:
+            if each not in instance:
+                message = f"{each!r} is a dependency of {name!r}"
+                out.extend(walk._worded(_Error(k, v, instance, schema, message)))
 
 
 def _failed(
@@ -478,7 +505,7 @@ _COMMON: dict[str, Any] = {
     "not": _not, "if": _if,
     "properties": _properties, "type": _type, "required": _required,
     "enum": _enum, "const": _const, "format": _format,
-    "uniqueItems": _jsonschema_leaf, "dependentRequired": _jsonschema_leaf,
+    "uniqueItems": _unique_items, "dependentRequired": _dependent_required,
     **dict.fromkeys(_LENGTHS, _length), **dict.fromkeys(_BOUNDS, _bound),
 }  # fmt: skip
 _OUR_WAY: dict[str, Any] = {
@@ -566,6 +593,25 @@ def _unbool(element: Any) -> Any:
     if element is False:
         return _FALSE
     return element
+
+
+def uniq(container: list[Any]) -> bool:
+    """jsonschema's uniq (its _utils): sorted neighbours compared where the
+    items sort (True and False apart from 1 and 0), else every pair."""
+    try:
+        ordered = sorted(_unbool(i) for i in container)
+        for i, j in zip(ordered, ordered[1:], strict=False):
+            if equal(i, j):
+                return False
+    except (NotImplementedError, TypeError):
+        seen: list[Any] = []
+        for e in container:
+            e = _unbool(e)
+            for i in seen:
+                if equal(i, e):
+                    return False
+            seen.append(e)
+    return True
 
 
 def find_additional_properties(
