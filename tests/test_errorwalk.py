@@ -541,7 +541,7 @@ def test_a_named_draft_is_the_one_jsonschema_finds(uri: str) -> None:
 def test_equal_is_jsonschemas() -> None:
     from jsonschema._utils import equal as theirs
 
-    from runtime._walk_keywords import equal
+    from runtime._walk_utils import equal
 
     values: list[Any] = [
         0, 1, 1.0, -0.0, True, False, None, "1", "", [], [1], [True], [1.0],
@@ -558,7 +558,7 @@ def test_uniq_is_jsonschemas() -> None:
     and [1] sort as equal, so jsonschema finds no duplicate there)."""
     from jsonschema._utils import uniq as theirs
 
-    from runtime._walk_keywords import uniq
+    from runtime._walk_utils import uniq
 
     items: list[Any] = [
         0, 1, 1.0, True, False, None, "1", "a", [], [1], [True], [1.0], {},
