@@ -307,6 +307,12 @@ function locationErrors(path, pointer, value) {
     }
     return check(value) ? [] : toViolations(check.errors, value);
 }
+/** Whether `value` fails the schema at `path#pointer` by its precompiled function,
+ * asked for no errors (false without one). */
+function locationFails(path, pointer, value) {
+    const fn = precompiledOf(path, `${path}#${pointer}`);
+    return fn !== null && !fn(value);
+}
 let unionReport = null;
 let plain = false;
 /**
@@ -340,7 +346,7 @@ export function ruledOut(path, pointer, value) {
 function unions() {
     unionReport ??= new UnionReport(
     // Each schema file is parsed when the report first reads it.
-    (path) => entryFor(path)?.schema, new Map(SCHEMAS.map((entry) => [pathOf(entry), String(entry.draft)])), new Map(SCHEMAS.map((entry) => [entry.uri.replace(/#$/, ""), pathOf(entry)])), locationErrors);
+    (path) => entryFor(path)?.schema, new Map(SCHEMAS.map((entry) => [pathOf(entry), String(entry.draft)])), new Map(SCHEMAS.map((entry) => [entry.uri.replace(/#$/, ""), pathOf(entry)])), locationErrors, locationFails);
     return unionReport;
 }
 // Keywords that assert nothing beside a union (as runtime/_fastcheck.py's _NOT_ASSERTING).

@@ -38,8 +38,9 @@ export declare class UnionReport {
     private readonly drafts;
     private readonly ids;
     private readonly raw;
-    /** documents: path -> schema; drafts: path -> "7" | "2020-12"; ids: URI -> path. */
-    constructor(documents: Documents, drafts: ReadonlyMap<string, string>, ids: ReadonlyMap<string, string>, raw: Raw);
+    private readonly failsAt;
+    /** documents: path -> schema; drafts: path -> "7" | "2020-12"; ids: URI -> path; failsAt: a verdict. */
+    constructor(documents: Documents, drafts: ReadonlyMap<string, string>, ids: ReadonlyMap<string, string>, raw: Raw, failsAt?: Doomed);
     /** False: walk every value (tests compare the two). */
     skips: boolean;
     /** False: no branch is ruled out without its violations (tests compare the two). */

@@ -140,12 +140,14 @@ export class UnionReport {
     drafts;
     ids;
     raw;
-    /** documents: path -> schema; drafts: path -> "7" | "2020-12"; ids: URI -> path. */
-    constructor(documents, drafts, ids, raw) {
+    failsAt;
+    /** documents: path -> schema; drafts: path -> "7" | "2020-12"; ids: URI -> path; failsAt: a verdict. */
+    constructor(documents, drafts, ids, raw, failsAt = () => false) {
         this.documents = documents;
         this.drafts = drafts;
         this.ids = ids;
         this.raw = raw;
+        this.failsAt = failsAt;
     }
     /** False: walk every value (tests compare the two). */
     skips = true;
@@ -157,7 +159,7 @@ export class UnionReport {
     tagging = new Tags((path, pointer) => this.resolved(path, pointer));
     tests = new Map();
     message = null;
-    ruledOut = (path, pointer, value) => this.doomed(path, pointer, value);
+    ruledOut = (p, q, v) => this.doomed(p, q, v) || this.failsAt(p, q, v);
     files = new Map();
     /** The schema document of a path (undefined: none), looked up once. */
     document(path) {

@@ -405,6 +405,13 @@ function locationErrors(path: string, pointer: string, value: unknown): Violatio
   return check(value) ? [] : toViolations(check.errors, value);
 }
 
+/** Whether `value` fails the schema at `path#pointer` by its precompiled function,
+ * asked for no errors (false without one). */
+function locationFails(path: string, pointer: string, value: unknown): boolean {
+  const fn = precompiledOf(path, `${path}#${pointer}`);
+  return fn !== null && !fn(value);
+}
+
 let unionReport: UnionReport | null = null;
 let plain = false;
 
@@ -448,6 +455,7 @@ function unions(): UnionReport {
     new Map(SCHEMAS.map((entry) => [pathOf(entry), String(entry.draft)])),
     new Map(SCHEMAS.map((entry) => [entry.uri.replace(/#$/, ""), pathOf(entry)])),
     locationErrors,
+    locationFails,
   );
   return unionReport;
 }

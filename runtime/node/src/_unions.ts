@@ -162,12 +162,13 @@ interface Message {
 
 /** Explains the failing unions of one package's contracts. */
 export class UnionReport {
-  /** documents: path -> schema; drafts: path -> "7" | "2020-12"; ids: URI -> path. */
+  /** documents: path -> schema; drafts: path -> "7" | "2020-12"; ids: URI -> path; failsAt: a verdict. */
   constructor(
     private readonly documents: Documents,
     private readonly drafts: ReadonlyMap<string, string>,
     private readonly ids: ReadonlyMap<string, string>,
     private readonly raw: Raw,
+    private readonly failsAt: Doomed = () => false,
   ) {}
 
   /** False: walk every value (tests compare the two). */
@@ -181,7 +182,7 @@ export class UnionReport {
   private readonly tagging = new Tags((path, pointer) => this.resolved(path, pointer));
   private readonly tests = new Map<string, Test | null>();
   private message: Message | null = null;
-  private readonly ruledOut: Doomed = (path, pointer, value) => this.doomed(path, pointer, value);
+  private readonly ruledOut: Doomed = (p, q, v) => this.doomed(p, q, v) || this.failsAt(p, q, v);
 
   private readonly files = new Map<string, unknown>();
 
