@@ -20,6 +20,13 @@ from codegen.compiler.compile import RECURSION_ROOM
 from codegen.compiler.graph import recursion_room
 from codegen.compiler.load import Document
 from codegen.errors import CompileError, ContractError
+
+# codegen.outputs's names, re-exported: callers of emit find them here too
+from codegen.outputs import GENERATOR as GENERATOR
+from codegen.outputs import IGNORED
+from codegen.outputs import OWNED as OWNED
+from codegen.outputs import Settings as Settings
+from codegen.outputs import existing_files as existing_files
 from codegen.python.package import python_files, python_verbatim_source
 from codegen.typescript.native_patterns import native_safe
 from codegen.typescript.render import (
@@ -34,20 +41,6 @@ from codegen.typescript.render import (
 )
 from codegen.typescript.runtime import runtime_files, runtime_source
 from codegen.typescript.validators import checks_files, checks_path, functions_path
-
-GENERATOR = "contracts 0.1.0"
-# Folders below the output folder that the generator owns entirely.
-OWNED = ("python", "ts")
-# Build artefacts inside owned folders that are not generated files.
-_IGNORED = frozenset({"__pycache__", "node_modules", "build", "dist"})
-
-
-@dataclass(frozen=True)
-class Settings:
-    python_package: str = "platform_contracts"
-    npm_package: str = "@platform/contracts"
-    envelope: str | None = None  # the envelope contract, for envelope helpers
-    strict: bool = False  # unknown keywords are errors, not annotations
 
 
 def _json(value: Any) -> bytes:
@@ -479,28 +472,7 @@ def _remove_empty_folders(root: Path) -> None:
 def _ignored(rel: str) -> bool:
     """Whether ``existing_files`` leaves out the path (a build artefact's name)."""
     parts = rel.split("/")[1:]
-    return any(p in _IGNORED or p.endswith(".egg-info") for p in parts)
-
-
-def existing_files(out: Path, owned: tuple[str, ...] = OWNED) -> list[str]:
-    """The files now in the owned folders of ``out``, sorted (build artefacts not)."""
-    result = []
-    for name in owned:
-        stack = [(out / name, name)]
-        while stack:
-            folder, rel = stack.pop()
-            try:
-                entries = list(os.scandir(folder))
-            except OSError:
-                continue
-            for entry in entries:
-                if entry.name in _IGNORED or entry.name.endswith(".egg-info"):
-                    continue
-                if entry.is_dir(follow_symlinks=False):
-                    stack.append((Path(entry.path), f"{rel}/{entry.name}"))
-                elif entry.is_file():
-                    result.append(f"{rel}/{entry.name}")
-    return sorted(result)
+    return any(p in IGNORED or p.endswith(".egg-info") for p in parts)
 
 
 def diff(out: Path, files: dict[str, bytes]) -> list[str]:

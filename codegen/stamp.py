@@ -32,7 +32,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from codegen.emit import GENERATOR, Settings, existing_files
+from codegen.outputs import GENERATOR, Settings, existing_files
 from runtime import jsonpointer
 
 STAMP_FILE = "contracts-stamp.json"

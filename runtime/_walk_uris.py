@@ -12,6 +12,7 @@ as before), or no registry at all (:func:`crawled`: the package has no walk).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import unquote, urldefrag, urljoin
@@ -184,6 +185,8 @@ class Registry:
         self.anchors: dict[tuple[str, str], Any] = {}
         self._uncrawled: list[tuple[str, Any, Spec]] = []
         self._unsure = False  # a crawl met what this port does not hold
+        self._crawled = False
+        self._lock = threading.Lock()  # a service may word refusals in threads
 
     def crawl(self) -> bool:
         """Registry.crawl: each subresource's ``$id`` joined to its enclosing
@@ -212,11 +215,18 @@ class Registry:
                         pending.append((uri, each, spec))
         except Unsure:
             self._unsure = True
+        self._crawled = True
         return not self._unsure
 
     def _missed(self) -> bool:
-        """Whether a look-up that missed may find more after a crawl."""
-        return bool(self._uncrawled) and self.crawl()
+        """Whether a look-up that missed may find more: the first miss crawls
+        (once: other threads wait for it)."""
+        if self._crawled:
+            return False
+        with self._lock:
+            if not self._crawled:
+                self.crawl()
+        return not self._unsure
 
     def follow(self, base: str, ref: str) -> tuple[Any, str] | None:
         """Resolver.lookup: the target of a ``$ref`` met at ``base`` and the base

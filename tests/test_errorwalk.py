@@ -185,6 +185,7 @@ DRAFT7_FILE = {
         },
         "unless": {"if": False, "then": False, "else": {"type": "object"}},
         "odd": {"$ref": "other.json#/$defs/odd"},
+        "deps": {"$ref": "other.json#/$defs/deps"},
     },
     "definitions": {
         "item": ITEM,
@@ -213,6 +214,7 @@ OTHER_FILE = {
             "maxItems": 2,
             "oneOf": [{"type": "array"}, {"minItems": 1}],
         },
+        "deps": {"dependentRequired": {"a": ["b", "c"], "d": []}},
         "odd": {
             "if": {"$ref": "#/$defs/point"},
             "then": {"not": {"prefixItems": [{"const": 0}]}},
@@ -234,6 +236,7 @@ SAMPLE = {
     "when": {"kind": "a", "a": 1},
     "unless": {},
     "odd": [1, 2],
+    "deps": {"a": 1, "b": 2, "c": 3},
 }
 ODD = [
     {
@@ -252,7 +255,7 @@ ODD = [
     },
     {**SAMPLE, "nothing": 1, "entries": "no", "either": 3},
     {**SAMPLE, "unlike": "x", "never": 1, "when": {"kind": "b"}, "unless": 1},
-    {**SAMPLE, "when": {"kind": "item", "size": 1}, "odd": [0, 1]},
+    {**SAMPLE, "when": {"kind": "item", "size": 1}, "odd": [0, 1], "deps": {"a": 1}},
 ]
 
 
@@ -538,7 +541,7 @@ def test_a_named_draft_is_the_one_jsonschema_finds(uri: str) -> None:
 def test_equal_is_jsonschemas() -> None:
     from jsonschema._utils import equal as theirs
 
-    from runtime._walk_keywords import equal
+    from runtime._walk_utils import equal
 
     values: list[Any] = [
         0, 1, 1.0, -0.0, True, False, None, "1", "", [], [1], [True], [1.0],
@@ -548,6 +551,24 @@ def test_equal_is_jsonschemas() -> None:
     for one in values:
         for two in values:
             assert equal(one, two) == bool(theirs(one, two)), (one, two)
+
+
+def test_uniq_is_jsonschemas() -> None:
+    """uniqueItems' test is jsonschema's, sorting quirks included ([1], [True]
+    and [1] sort as equal, so jsonschema finds no duplicate there)."""
+    from jsonschema._utils import uniq as theirs
+
+    from runtime._walk_utils import uniq
+
+    items: list[Any] = [
+        0, 1, 1.0, True, False, None, "1", "a", [], [1], [True], [1.0], {},
+        {"a": 1}, {"a": True}, {"a": 1.0}, [[1, {"a": [True]}]], 2**64,
+    ]  # fmt: skip
+    lists: list[list[Any]] = [[], [True], [True, True], [[1], [True], [1]]]
+    lists += [[one, two] for one in items for two in items]
+    lists += [[one, two, one] for one in items for two in items]
+    for each in lists:
+        assert uniq(each) == bool(theirs(each)), each
 
 
 def test_a_first_refusal_imports_no_jsonschema(tmp_path: Path) -> None:

@@ -247,3 +247,42 @@ def test_a_refusal_by_the_model_imports_no_compiled_check(tmp_path: Path) -> Non
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     )
     assert json.loads(done.stdout) == [False, True, True]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"a": 1, "b": [1.0, -0, -0.0, 1e2, 5e-324, 1.7976931348623157e308]}',
+        '{"a": 1, "a": 2, "b": {"c": null, "d": true}}',
+        '{"big": 18446744073709551616, "neg": -9223372036854775809}',
+        '{"n": 1234567890123456789012345678901234567890}',
+        '{"in a string": "1234567890123456789012345"}',
+        '{"x": NaN, "y": -Infinity}',
+        '{"x": 1e400}',
+        '{"s": "\\ud800 lone", "t": "\\u00e9\\ud83d\\ude00"}',
+        '{"multipleOf": 0.1, "const": 9007199254740993}',
+    ],
+)
+def test_schema_files_parse_as_the_standard_library(text: str) -> None:
+    """runtime/_schemafiles.py parses with orjson where it gives json.loads's
+    value, types included (an integer beyond 64 bits, NaN, a lone surrogate,
+    1e400 are the standard library's)."""
+    from runtime._schemafiles import _parsed
+
+    assert repr(_parsed(text.encode(), text)) == repr(json.loads(text))
+
+
+def test_schema_files_read_as_text(tmp_path: Path) -> None:
+    """Each file's text as read_text gives it (universal newlines), its value
+    parsed from it."""
+    from runtime._schemafiles import _walk
+
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "a.json").write_bytes(b'{"a":\r\n 1,\r "b": "x"}')
+    (tmp_path / "sub" / "b.json").write_bytes(b'{"c": [1]}\n')
+    (tmp_path / "notes.txt").write_bytes(b"not a schema")
+    found = list(_walk(tmp_path, ""))
+    assert [p for p, _, _ in found] == ["a.json", "sub/b.json"]
+    for path, data, text in found:
+        assert data == (tmp_path / path).read_bytes()
+        assert text == (tmp_path / path).read_text(encoding="utf-8")

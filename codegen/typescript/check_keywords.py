@@ -63,6 +63,10 @@ _OBJECT_KEYS = frozenset(
      "minProperties", "maxProperties", "dependentRequired", "dependentSchemas",
      "dependencies", "patternProperties", "discriminator"}
 )  # fmt: skip
+_NUMBER_KEYS = frozenset(
+    {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"}
+)
+_STRING_KEYS = frozenset({"minLength", "maxLength", "pattern", "format"})
 _ARRAY_KEYS = frozenset(
     {"items", "prefixItems", "additionalItems", "minItems", "maxItems",
      "uniqueItems", "contains"}
@@ -329,6 +333,8 @@ class Keywords:
         ind: str,
         name: str | None,
     ) -> None:
+        if schema.keys().isdisjoint(_NUMBER_KEYS):
+            return
         inner: list[str] = []
         for key, op in (
             ("minimum", ">="),
@@ -364,6 +370,8 @@ class Keywords:
         ind: str,
         name: str | None,
     ) -> None:
+        if schema.keys().isdisjoint(_STRING_KEYS):
+            return
         inner: list[str] = []
         i2 = ind + "  "
         if "minLength" in schema:
