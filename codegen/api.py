@@ -7,12 +7,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from codegen import stamp
-from codegen.compiler import ir
-from codegen.compiler.compile import compile_documents, compile_unbundled
-from codegen.emit import Settings, build_files, diff, write
-from codegen.twocores import Generation
+from codegen.outputs import Settings
+
+if TYPE_CHECKING:
+    from codegen.compiler import ir
+
+# The compiler and the renderers (codegen.compiler.compile, codegen.emit,
+# codegen.twocores) are imported by the functions that use them: `contracts
+# check` with a stamp that matches needs none of them (their imports, jinja2,
+# referencing and pydantic-core were most of its time).
 
 
 @dataclass(frozen=True)
@@ -71,6 +77,9 @@ def generate(schemas: Path, settings: Settings | None = None) -> GenerateResult:
 
 
 def _generate(schemas: Path, settings: Settings) -> GenerateResult:
+    from codegen.compiler.compile import compile_documents
+    from codegen.emit import build_files
+
     made_from = stamp.current(schemas, settings) if schemas.is_dir() else None
     program, documents = compile_documents(schemas, settings.strict)
     files = build_files(program, documents, settings)
@@ -92,6 +101,9 @@ def generate_into(
     changed, as :func:`generate` then :func:`write_result` would, except that
     the program holds no bundles unless ``bundles`` (``contracts generate``
     needs none: the child then keeps them)."""
+    from codegen.compiler.compile import compile_unbundled
+    from codegen.twocores import Generation
+
     settings = settings or Settings()
     made_from = stamp.current(schemas, settings) if schemas.is_dir() else None
     with no_cycle_collection(), Generation(out) as generation:
@@ -113,6 +125,8 @@ def generate_into(
 
 def write_result(out: Path, result: GenerateResult) -> list[str]:
     """Write a generation into ``out`` and its stamp; return the files that changed."""
+    from codegen.emit import write
+
     stamp.remove_stamp(out)
     changed = write(out, result.files)
     if result.stamp is not None:
@@ -157,4 +171,6 @@ def check(schemas: Path, out: Path, settings: Settings | None = None) -> list[st
     settings = settings or Settings()
     if schemas.is_dir() and stamp.is_fresh(schemas, out, settings):
         return []
+    from codegen.emit import diff
+
     return diff(out, generate(schemas, settings).files)

@@ -13,13 +13,20 @@ import re
 from collections.abc import Container
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from codegen.compiler import ir
 from codegen.compiler.compile import RECURSION_ROOM
 from codegen.compiler.graph import recursion_room
 from codegen.compiler.load import Document
 from codegen.errors import CompileError, ContractError
+
+# codegen.outputs's names, re-exported: callers of emit find them here too
+from codegen.outputs import GENERATOR as GENERATOR
+from codegen.outputs import IGNORED
+from codegen.outputs import OWNED as OWNED
+from codegen.outputs import Settings as Settings
+from codegen.outputs import existing_files as existing_files
 from codegen.python.package import python_files, python_verbatim_source
 from codegen.typescript.native_patterns import native_safe
 from codegen.typescript.render import (
@@ -27,26 +34,13 @@ from codegen.typescript.render import (
 )
 from codegen.typescript.render import (
     TypeScriptRenderer,
+    js_literal,
     messages_view,
     module_path,
     pattern_table,
 )
 from codegen.typescript.runtime import runtime_files, runtime_source
 from codegen.typescript.validators import checks_files, checks_path, functions_path
-
-GENERATOR = "contracts 0.1.0"
-# Folders below the output folder that the generator owns entirely.
-OWNED = ("python", "ts")
-# Build artefacts inside owned folders that are not generated files.
-_IGNORED = frozenset({"__pycache__", "node_modules", "build", "dist"})
-
-
-@dataclass(frozen=True)
-class Settings:
-    python_package: str = "platform_contracts"
-    npm_package: str = "@platform/contracts"
-    envelope: str | None = None  # the envelope contract, for envelope helpers
-    strict: bool = False  # unknown keywords are errors, not annotations
 
 
 def _json(value: Any) -> bytes:
@@ -190,18 +184,57 @@ def contract_ids(entries: list[dict[str, Any]]) -> list[str]:
     return sorted({str(e["contract"]) for e in entries})
 
 
+class BundleTexts(NamedTuple):
+    """What ``ts/_schemas.js`` holds of the bundles but their names: each one's
+    schema as the JavaScript string of its JSON text (by path), and the table of
+    their patterns (:func:`pattern_table`) with those V8 runs itself.
+
+    ``generate``'s child makes it (:func:`bundle_texts`) from the bundles before
+    their discriminators are added, while the parent lowers; :meth:`again` then
+    makes the texts of the files given discriminators again (a discriminator
+    holds no pattern: the table stays)."""
+
+    literals: dict[str, str]
+    patterns: list[list[str]]
+    native: list[str]
+
+    def again(self, bundles: tuple[ir.Bundle, ...], paths: Container[str]) -> None:
+        for b in bundles:
+            if b.path in paths:
+                self.literals[b.path] = _schema_literal(b.schema)
+
+
+def bundle_texts(schemas: dict[str, Any]) -> BundleTexts:
+    """:class:`BundleTexts` of bundled schemas, by path."""
+    table = pattern_table(schemas.values())
+    return BundleTexts(
+        {path: _schema_literal(schema) for path, schema in schemas.items()},
+        table,
+        [source for source, _ in table if native_safe(source)],
+    )
+
+
+def _schema_literal(schema: Any) -> str:
+    return js_literal(json.dumps(schema, ensure_ascii=False, separators=(",", ":")))
+
+
 def ts_checks_part(
-    bundles: tuple[ir.Bundle, ...], contracts: list[str]
+    bundles: tuple[ir.Bundle, ...],
+    contracts: list[str],
+    texts: BundleTexts | None = None,
 ) -> dict[str, bytes]:
     """The files below ``ts/`` made from the bundles: the precompiled validators
     (``ts/_checks/``, of the locations ``contracts`` reach) and ``ts/_schemas.js``
-    (the bundles for Ajv)."""
+    (the bundles for Ajv; ``texts``, if given, are :func:`bundle_texts` of
+    ``bundles``)."""
     with recursion_room(RECURSION_ROOM):
-        return _ts_checks_part(bundles, contracts)
+        return _ts_checks_part(bundles, contracts, texts)
 
 
 def _ts_checks_part(
-    bundles: tuple[ir.Bundle, ...], contracts: list[str]
+    bundles: tuple[ir.Bundle, ...],
+    contracts: list[str],
+    texts: BundleTexts | None,
 ) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     by_uri = {b.uri.rstrip("#"): b for b in bundles}
@@ -211,12 +244,15 @@ def _ts_checks_part(
         if functions is not None:
             files[f"ts/{functions_path(path)}"] = functions.encode()
     checked = set(checks)
+    if texts is None:
+        texts = bundle_texts({b.path: b.schema for b in bundles})
     files["ts/_schemas.js"] = TS_TEMPLATES.render(
         "schemas.js.j2",
         bundles=bundles,
         checked=checked,
-        patterns=(table := pattern_table(b.schema for b in bundles)),
-        native=[source for source, _ in table if native_safe(source)],
+        literals=texts.literals,
+        patterns=texts.patterns,
+        native=texts.native,
     ).encode()
     return files
 
@@ -436,28 +472,7 @@ def _remove_empty_folders(root: Path) -> None:
 def _ignored(rel: str) -> bool:
     """Whether ``existing_files`` leaves out the path (a build artefact's name)."""
     parts = rel.split("/")[1:]
-    return any(p in _IGNORED or p.endswith(".egg-info") for p in parts)
-
-
-def existing_files(out: Path, owned: tuple[str, ...] = OWNED) -> list[str]:
-    """The files now in the owned folders of ``out``, sorted (build artefacts not)."""
-    result = []
-    for name in owned:
-        stack = [(out / name, name)]
-        while stack:
-            folder, rel = stack.pop()
-            try:
-                entries = list(os.scandir(folder))
-            except OSError:
-                continue
-            for entry in entries:
-                if entry.name in _IGNORED or entry.name.endswith(".egg-info"):
-                    continue
-                if entry.is_dir(follow_symlinks=False):
-                    stack.append((Path(entry.path), f"{rel}/{entry.name}"))
-                elif entry.is_file():
-                    result.append(f"{rel}/{entry.name}")
-    return sorted(result)
+    return any(p in IGNORED or p.endswith(".egg-info") for p in parts)
 
 
 def diff(out: Path, files: dict[str, bytes]) -> list[str]:

@@ -32,7 +32,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from codegen.emit import GENERATOR, Settings, existing_files
+from codegen.outputs import GENERATOR, Settings, existing_files
 from runtime import jsonpointer
 
 STAMP_FILE = "contracts-stamp.json"
@@ -57,8 +57,10 @@ class Stamp:
 
 def _digest(root: Path, paths: Iterable[str]) -> str:
     h = hashlib.sha256()
-    for rel in paths:
-        h.update(rel.encode() + b"\0" + (root / rel).read_bytes() + b"\0")
+    for rel in paths:  # each file's bytes hashed where they are, not copied
+        h.update(rel.encode() + b"\0")
+        h.update((root / rel).read_bytes())
+        h.update(b"\0")
     return "sha256:" + h.hexdigest()
 
 
@@ -155,8 +157,10 @@ def current(schemas: Path, settings: Settings) -> Stamp:
 def outputs_digest(files: dict[str, bytes]) -> str:
     """The ``outputs`` digest of generated files held in memory."""
     h = hashlib.sha256()
-    for rel in sorted(files):
-        h.update(rel.encode() + b"\0" + files[rel] + b"\0")
+    for rel in sorted(files):  # the bytes :func:`_digest` hashes
+        h.update(rel.encode() + b"\0")
+        h.update(files[rel])
+        h.update(b"\0")
     return "sha256:" + h.hexdigest()
 
 

@@ -7,11 +7,13 @@ machine with two cores or more the work is shared with a child made with
 
 - the child is made during compiling, as soon as references are resolved
   (:func:`compile.compile_unbundled`'s ``early``): while this process lowers
-  the schemas it hashes the files' fingerprints (:meth:`Bundling.prints`;
-  sent back at once, this process waits for them once lowered) and bundles
-  the schemas (:meth:`Bundling.raw`); then, told what lowering gave (the
-  unions told apart by a tag, the files for cfworker, the contracts), it
-  finishes the bundles and renders what only they give
+  the schemas it hashes the files' fingerprints and finds the files Node
+  validates with cfworker (:meth:`Bundling.ahead`; sent back at once, this
+  process waits for them once lowered; it never makes the :class:`Bundler`
+  then), bundles the schemas (:meth:`Bundling.raw`) and makes their JSON
+  texts for ``ts/_schemas.js`` (:func:`emit.bundle_texts`); then, told what
+  lowering gave (the unions told apart by a tag, the files for cfworker, the
+  contracts), it finishes the bundles and renders what only they give
   (:func:`emit.ts_checks_part`: the precompiled validators ``ts/_checks/`` and
   ``ts/_schemas.js``), and writes those files;
 - this process renders and writes everything else (:func:`emit.python_part` and
@@ -50,16 +52,17 @@ import struct
 import sys
 import threading
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import astuple, replace
 from pathlib import Path
 from typing import IO, Any
 
 from codegen.compiler import ir
-from codegen.compiler.compile import Bundles, Bundling
+from codegen.compiler.compile import Ahead, Bundles, Bundling
 from codegen.compiler.load import Document
 from codegen.emit import (
     OWNED,
     Settings,
+    bundle_texts,
     contract_ids,
     envelope_entry,
     existing_files,
@@ -71,11 +74,12 @@ from codegen.emit import (
     write,
     write_files,
 )
+from codegen.errors import ContractError
 
 # Below this many modules a child costs more than it saves.
 MIN_MODULES = 100
 _LOWERED, _RENDERED, _WRITTEN, _FAILED, _GO = b"L", b"R", b"D", b"E", b"W"
-_PRINTS = b"P"  # the fingerprints, the child's first message
+_AHEAD = b"P"  # the fingerprints and cfworker's files, the child's first message
 # Room in each pipe (a pipe holds 64 kB by default) for the first message of each
 # side: the child's fingerprints (130 kB at 1,000 files), so that it bundles while
 # the parent lowers instead of waiting for the parent to read them; and what
@@ -143,10 +147,10 @@ class Generation:
             os.waitpid(self.pid, 0)
             self.pid = None
 
-    def start(self, bundling: Bundling) -> Callable[[], dict[str, str] | None] | None:
+    def start(self, bundling: Bundling) -> Callable[[], Ahead | None] | None:
         """Fork the child, if one pays (:func:`use_child`): it hashes the
         fingerprints and bundles while this process lowers. Return what reads
-        the child's fingerprints (:meth:`prints`), or ``None`` without a child."""
+        the child's :class:`Ahead` (:meth:`ahead`), or ``None`` without a child."""
         if self.pid is not None or not use_child(len(bundling.documents)):
             return None
         self.existing = existing_files(self.out, OWNED)
@@ -173,13 +177,14 @@ class Generation:
         self.pid = pid
         self.up = os.fdopen(up_read, "rb", buffering=0)
         self.down = os.fdopen(down_write, "wb")
-        return self.prints
+        return self.ahead
 
-    def prints(self) -> dict[str, str] | None:
-        """The fingerprints the child made (waiting for them if need be), or
-        ``None`` if it failed first (this process makes them then; the child's
-        failure shows again when its files are asked for)."""
-        if self.up is None or _read(self.up, 1) != _PRINTS:
+    def ahead(self) -> Ahead | None:
+        """The fingerprints and cfworker's files the child found (waiting for
+        them if need be), or ``None`` if it failed first (this process makes
+        them then; the child's failure shows again when its files are asked
+        for)."""
+        if self.up is None or _read(self.up, 1) != _AHEAD:
             return None
         header = _read(self.up, 8)
         if len(header) != 8:
@@ -188,8 +193,8 @@ class Generation:
         payload = _read(self.up, size)
         if len(payload) != size:
             return None
-        prints: dict[str, str] = marshal.loads(payload)
-        return prints
+        prints, exact, errors = marshal.loads(payload)
+        return Ahead(prints, frozenset(exact), [ContractError(*e) for e in errors])
 
     def build_and_write(
         self,
@@ -427,18 +432,22 @@ def _child(
     try:
         with os.fdopen(up, "wb") as send, os.fdopen(down, "rb") as receive:
             try:
-                # While the parent lowers: the fingerprints first (it waits for
-                # them once lowered), then the longest part of bundling.
-                prints = marshal.dumps(bundling.prints())
-                send.write(_PRINTS + struct.pack("<Q", len(prints)) + prints)
+                # While the parent lowers: the fingerprints and cfworker's files
+                # first (it waits for them once lowered), then the longest part of
+                # bundling.
+                prints, exact, errors = bundling.ahead()
+                ahead = marshal.dumps((prints, exact, [astuple(e) for e in errors]))
+                send.write(_AHEAD + struct.pack("<Q", len(ahead)) + ahead)
                 send.flush()
                 raw = bundling.raw()
+                texts = bundle_texts({d.path: raw[d.path] for d in bundling.documents})
                 if receive.read(1) != _LOWERED:
                     return  # the parent stopped: a compile error
                 (size,) = struct.unpack("<Q", receive.read(8))
                 tagged, exact, contracts, keep = marshal.loads(receive.read(size))
                 bundles = bundling.finish(raw, tagged, exact)
-                files = ts_checks_part(bundles, contracts)
+                texts.again(bundles, {file for file, _ in tagged})
+                files = ts_checks_part(bundles, contracts, texts)
             except BaseException:
                 send.write(_FAILED)
                 raise

@@ -13,16 +13,19 @@ their registry.
 This walk follows jsonschema step by step: the keywords a subschema applies are
 those runtime._fullcheck's validator class applies (runtime/_walk_keywords.py:
 draft-07 reads nothing beside a ``$ref``), the class changes where a subschema
-names its ``$schema`` as runtime._fullcheck's ``evolve`` changes it, references
-resolve as referencing resolves them (runtime._doomed.follow_in), a union's
-branches are decided as runtime._fullcheck's unions decide them (``doomed``
-first, then whether the branch has a violation), and every violation is worded
-by ``from_jsonschema`` from an error with the fields jsonschema would give it. A
-keyword that descends and that it does not follow (``not``, ``if``,
-``contains``, ``unevaluated*``, dynamic references...) makes it give up
-(:class:`Unsupported`) for that contract: jsonschema words it, as before. A
-package where a subschema may have an ``$id`` or an anchor, with a dynamic
-reference or a draft-03/04 keyword has no walk (:func:`walk_of`).
+names its ``$schema`` as runtime._fullcheck's ``evolve`` changes it, the base
+URI moves into a subschema with an ``$id`` where jsonschema's ``descend`` moves
+it (not in ``not`` and ``if``, which ``evolve`` a validator in place), references
+resolve as referencing resolves them, to a file, an embedded ``$id`` or an anchor
+(runtime/_walk_uris.py), a union's branches are decided as runtime._fullcheck's
+unions decide them (``doomed`` first, then whether the branch has a violation),
+and every violation is worded by ``from_jsonschema`` from an error with the
+fields jsonschema would give it. A keyword that descends and that it does not
+follow (``contains``, ``propertyNames``, ``dependencies``, ``unevaluated*``,
+dynamic references...) makes it give up (:class:`Unsupported`) for that
+contract: jsonschema words it, as before. A package with a dynamic reference or
+anchor or a draft-03/04 keyword has no walk, nor one whose ``$id`` s referencing
+could hold otherwise (:func:`walk_of`).
 
 The violations of each (class, base URI, subschema, value) are remembered while a
 message is worded, as runtime._fullcheck remembers jsonschema's errors.
@@ -33,7 +36,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote, urldefrag, urljoin
 
-from runtime._doomed import EARLY_DRAFTS, Test, chain_end, follow_in, test_of
+from runtime._doomed import EARLY_DRAFTS, Test, chain_end, test_of
 from runtime._violation_text import _shown, from_jsonschema
 from runtime._walk_keywords import (
     _PHRASED,
@@ -46,6 +49,7 @@ from runtime._walk_keywords import (
     _under,
     draft_named,
 )
+from runtime._walk_uris import SPECS, Registry, Spec, Unsure, crawled, moved
 from runtime.errors import Violation
 
 ROOT_URI = "file:///schemas/"
@@ -58,8 +62,8 @@ _IDENTIFYING = ('"$anchor"', '"$dynamicAnchor"', '"$recursiveAnchor"', "\\u")
 
 
 _UNWALKABLE = (
-    "dynamicAnchor", "$dynamicRef", "$recursiveRef", "\\u", '"$anchor"',
-    '"$recursiveAnchor"', *EARLY_DRAFTS,
+    "dynamicAnchor", "$dynamicRef", "$recursiveRef", "\\u", '"$recursiveAnchor"',
+    *EARLY_DRAFTS,
 )  # fmt: skip
 
 
@@ -83,19 +87,17 @@ def walk_of(
 ) -> ErrorWalk | None:
     """The walk of a package's schema files (path, JSON text, parsed value), or
     None where it does not follow jsonschema surely: a file that may declare a
-    dynamic anchor or hold a dynamic reference, may identify a subschema
-    (:func:`identifies`) or names an early draft, or a draft-07 root with an
-    ``$id`` beside a ``$ref`` (referencing reads no ``$id`` there)."""
-    documents: dict[str, Any] = {}
+    dynamic anchor or hold a dynamic reference, or names an early draft, or
+    resources referencing's registry would hold otherwise than the port of
+    runtime/_walk_uris.py (see ``crawled`` there)."""
+    files: list[tuple[str, Any, Spec]] = []
     canonical: dict[str, str] = {}
     drafts: dict[str, str] = {}
+    crawl = False  # as runtime._fullcheck crawls: some subschema may be identified
     for path, text, parsed in schemas:
-        # dynamicAnchor, DYNAMIC, EARLY_DRAFTS and identifies, each word once
-        # (a scan of the webhooks' 630 kB text is 0.2-0.7 ms).
+        # dynamicAnchor, DYNAMIC and EARLY_DRAFTS, each word once (a scan of the
+        # webhooks' 630 kB text is 0.2-0.7 ms).
         if any(word in text for word in _UNWALKABLE):
-            return None
-        own = isinstance(parsed, dict) and isinstance(parsed.get("$id"), str)
-        if (own and "#" in parsed["$id"]) or text.count('"$id"') > int(own):
             return None
         is_seven = isinstance(parsed, dict) and "draft-07" in str(
             parsed.get("$schema", "")
@@ -106,15 +108,25 @@ def walk_of(
             contents = {k: v for k, v in parsed.items() if k != "$schema"}
         uri = ROOT_URI + path
         drafts[path] = "7" if is_seven else "2020-12"
+        spec = SPECS[drafts[path]]
         canonical[path] = uri
-        documents[uri] = contents
-        declared = contents.get("$id") if isinstance(contents, dict) else None
-        if isinstance(declared, str):
-            if is_seven and "$ref" in contents:
-                return None
+        files.append((uri, contents, spec))
+        try:
+            declared = spec.id_of(contents)
+        except Unsure:
+            return None
+        if declared is not None:
             canonical[path] = urldefrag(urljoin(uri, declared)).url
-            documents[canonical[path]] = contents
-    return ErrorWalk(documents, canonical, drafts, support, memo)
+            files.append((canonical[path], contents, spec))
+        # A subschema's $id (or a draft-07 anchor): crawled at once, as the
+        # full check crawls (anchors alone are found by a crawl on a miss).
+        crawl = crawl or text.count('"$id"') > (declared is not None)
+        if declared is None and isinstance(contents, dict) and "$id" in contents:
+            crawl = True  # an $id referencing reads not (draft 7: "#name", $ref)
+    registry = crawled(files, crawl)
+    if registry is None:
+        return None
+    return ErrorWalk(registry, canonical, drafts, support, memo)
 
 
 class ErrorWalk:
@@ -122,13 +134,13 @@ class ErrorWalk:
 
     def __init__(
         self,
-        documents: dict[str, Any],
+        registry: Registry,
         canonical: dict[str, str],
         drafts: dict[str, str],
         support: Any,
         memo: Any,
     ) -> None:
-        self.documents = documents  # by URI: a file's and its $id's
+        self.registry = registry  # the files and subschemas by URI, anchors
         self.canonical = canonical  # file -> the URI its $refs resolve from
         self.drafts = drafts  # file -> "7" or "2020-12"
         self.support = support
@@ -143,13 +155,16 @@ class ErrorWalk:
         self._tests: dict[tuple[str, int], tuple[Test | None, Any]] = {}
         self._located: dict[tuple[str, str], Test | None] = {}
         self._targets: dict[tuple[str, str], Any] = {}  # follow's, remembered
+        self._plans: dict[tuple[Mode, int], Any] = {}  # see _plan
+        # The base URI inside a subschema with an $id, by (draft, base, its id).
+        self._moved: dict[tuple[str, str, int], str] = {}
         self.missing: dict[str, Words] = {}  # a required property's words
         # The expected phrase of an error whose phrase is its keyword's and
         # value's (and schema's) alone, remembered with them (see _worded).
         self._phrases: dict[tuple[Any, int, int], tuple[tuple[str, ...], Any, Any]] = {}
 
     def follow(self, base: str, ref: str) -> tuple[Any, str] | None:
-        return follow_in(self.documents, base, ref)
+        return self.registry.follow(base, ref)
 
     def violations(
         self, contract: str, instance: Any, keywords: frozenset[str] | None = None
@@ -170,11 +185,21 @@ class ErrorWalk:
         except (Unsupported, RecursionError):
             self.unwalkable.add(contract)
             return None
-        return [
-            Violation(p, e, g)
-            for p, e, g, k in words
-            if keywords is None or k in keywords
-        ]
+        # One Violation per word while a message is worded: the union report
+        # asks about locations whose words are mostly the same (a branch's
+        # nested unions), and a Violation costs about a microsecond to make.
+        made = self.memo.errors
+        if made is None:
+            made = {}
+        out = []
+        for word in words:
+            if keywords is None or word[3] in keywords:
+                key = (_MADE, word)
+                found = made.get(key)
+                if found is None:
+                    found = made[key] = Violation(word[0], word[1], word[2])
+                out.append(found)
+        return out
 
     def doomed_at(self, path: str, pointer: str, instance: Any) -> bool:
         """FullCheck.doomed_at: whether the value surely fails the schema at a
@@ -215,14 +240,16 @@ class ErrorWalk:
             return self._worded(_Error(None, None, instance, schema))
         if not isinstance(schema, dict):
             raise Unsupported
+        if "$id" in schema:
+            # jsonschema's descend: the resolver in the subresource (by the
+            # draft of the class that descends, before the subschema's own).
+            base = self._in_subresource(mode, base, schema)
         remembered = self.memo.errors
         key = (_WALK, mode, base, id(schema), id(instance))
         if remembered is not None:
             found = remembered.get(key)
             if found is not None:
                 return found[0]  # type: ignore[no-any-return]
-        if "$id" in schema:
-            raise Unsupported  # it may move the base URI (a subresource)
         words = self._walk(mode, base, schema, instance)
         if remembered is not None:
             remembered[key] = (words, schema, instance)
@@ -231,18 +258,40 @@ class ErrorWalk:
     def _walk(
         self, mode: Mode, base: str, schema: dict[str, Any], instance: Any
     ) -> Words:
-        if "$schema" in schema:
-            mode = self._mode_of(schema["$schema"], mode)
-        table = mode.table
+        plan = self._plans.get((mode, id(schema)))
+        if plan is None:
+            plan = self._plan(mode, schema)
+        if plan is _GIVE_UP:
+            raise Unsupported
+        mode, steps = plan
         out: list[Word] = []
-        for keyword, value in mode.applicable(schema):
-            how = table.get(keyword)
-            if how is None:
-                continue
-            if how is _UNSUPPORTED:
-                raise Unsupported
+        for how, keyword, value in steps:
             how(self, mode, base, keyword, value, instance, schema, out)
         return tuple(out)
+
+    def _plan(self, mode: Mode, schema: dict[str, Any]) -> Any:
+        """The keywords a validator of ``mode`` applies to ``schema``, in its
+        order, each with what does it (the class switched by its ``$schema``);
+        _GIVE_UP where one is not followed. Made once per (mode, schema): most
+        of a schema's keywords are annotations (AsyncAPI's description, title,
+        examples, $id)."""
+        key = (mode, id(schema))
+        try:
+            if "$schema" in schema:
+                mode = self._mode_of(schema["$schema"], mode)
+            table = mode.table
+            steps = []
+            for keyword, value in mode.applicable(schema):
+                how = table.get(keyword)
+                if how is _UNSUPPORTED:
+                    raise Unsupported
+                if how is not None:
+                    steps.append((how, keyword, value))
+            plan: Any = (mode, tuple(steps))
+        except Unsupported:
+            plan = _GIVE_UP
+        self._plans[key] = plan  # the schema outlives it (a package's document)
+        return plan
 
     def below(
         self, token: str | int, mode: Mode, base: str, schema: Any, instance: Any
@@ -264,19 +313,36 @@ class ErrorWalk:
         if found is None:
             raise Unsupported
         target, uri = found
-        if not isinstance(target, dict):
-            return self.words(mode, uri, target, instance)
+        # Reached by a reference: its $id is the base the reference resolved to.
+        return self.in_place(mode, uri, target, instance)
+
+    def in_place(self, mode: Mode, base: str, schema: Any, instance: Any) -> Words:
+        """:meth:`words` of a schema whose ``$id`` moves no base: a reference's
+        target (the base it resolved to), and jsonschema's ``evolve`` (``not``
+        and ``if``: a validator for the subschema, its resolver the holder's)."""
+        if not isinstance(schema, dict):
+            return self.words(mode, base, schema, instance)
         remembered = self.memo.errors
-        key = (_WALK, mode, uri, id(target), id(instance))
+        key = (_WALK, mode, base, id(schema), id(instance))
         if remembered is not None:
             hit = remembered.get(key)
             if hit is not None:
                 return hit[0]  # type: ignore[no-any-return]
-        # Reached by a reference: its $id is the base the reference resolved to.
-        words = self._walk(mode, uri, target, instance)
+        words = self._walk(mode, base, schema, instance)
         if remembered is not None:
-            remembered[key] = (words, target, instance)
+            remembered[key] = (words, schema, instance)
         return words
+
+    def _in_subresource(self, mode: Mode, base: str, schema: dict[str, Any]) -> str:
+        key = (mode.draft, base, id(schema))
+        found = self._moved.get(key)
+        if found is None:
+            try:
+                found = moved(SPECS[mode.draft], base, schema)
+            except Unsure:
+                raise Unsupported from None
+            self._moved[key] = found
+        return found
 
     def _mode_of(self, uri: Any, mode: Mode) -> Mode:
         """The class runtime._fullcheck's evolve gives a subschema that names
@@ -337,4 +403,6 @@ class _AtBase:
 
 
 _WALK = object()  # the memo's keys of this walk
+_MADE = object()  # the memo's keys of the Violations made (see violations)
+_GIVE_UP = object()  # a plan with a keyword the walk does not follow
 _ABSENT = object()

@@ -16,11 +16,9 @@ inside the bundle only (nothing is fetched).
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property
-from importlib.resources import files
 from types import ModuleType
 from typing import Any
 from urllib.parse import quote, urldefrag, urljoin
@@ -28,6 +26,8 @@ from urllib.parse import quote, urldefrag, urljoin
 import jsonschema_rs
 
 from runtime._reach import LIST, MAP, ONE, Tokens, prunable, reached_document
+from runtime._schemafiles import SchemaFiles as SchemaFiles
+from runtime._schemafiles import schema_files as schema_files
 from runtime.jsonpointer import resolve_pointer
 
 ROOT_URI = "file:///schemas/"
@@ -216,19 +216,6 @@ def static_dynamic_refs(schema: Any, anchors: Counter[str]) -> Any:
 _DATA = frozenset({"const", "enum", "default", "examples"})
 
 
-# A package's schema files: each one's path (below ``schemas/``), JSON text and
-# parsed value.
-SchemaFiles = list[tuple[str, str, Any]]
-
-
-def schema_files(package: str) -> SchemaFiles:
-    """A package's schema files, in path order, read and parsed once for all the
-    checkers of a package (none of them changes a parsed value): the GitHub
-    webhook bundle is 629 kB of JSON."""
-    root = files(package).joinpath("schemas")
-    return [(path, text, json.loads(text)) for path, text in _walk(root, "")]
-
-
 class FastCheck:
     """One compiled validator per contract of a package, built on first use."""
 
@@ -387,12 +374,3 @@ class FastCheck:
             raise
         except BaseException:
             return None
-
-
-def _walk(node: Any, prefix: str) -> Any:
-    for child in sorted(node.iterdir(), key=lambda c: c.name):
-        rel = f"{prefix}{child.name}"
-        if child.is_dir():
-            yield from _walk(child, rel + "/")
-        elif child.name.endswith(".json"):
-            yield rel, child.read_text(encoding="utf-8")

@@ -11,7 +11,8 @@ strings, no string fixed by two branches, whose value the message carries: a
 string ``const`` or a one-string ``enum``; a branch that is itself a union every
 member of which fixes the property fixes it to all their strings, recursively),
 otherwise the closest, among the branches whose own such strings name the value
-if any: the deepest error, then the fewest errors, then the first.
+if any: the fewest of the value's members in error, then the deepest error, then
+the fewest errors, then the first (:meth:`UnionReport.closeness`).
 
 Only the failure path runs this. It needs the package's schema documents and one
 primitive, ``raw(path, pointer, value)``: the violations of ``value`` against the
@@ -245,8 +246,9 @@ class UnionReport(UnionWalk):
         """The branch meant, the discriminator that named it (if one did), and
         the branch's errors. A discriminator value that names no branch is the
         error (index -1). Otherwise the closest: of the branches whose own tags
-        name the value (:meth:`named`), else of all, the deepest error, then the
-        fewest errors, then the first branch."""
+        name the value (:meth:`named`), else of all, the one with the fewest
+        members in error, then the deepest error, then the fewest errors
+        (:meth:`closeness`), then the first branch."""
         if isinstance(site.value, dict):
             tags = sorted(self.tags(site).items())
             for key, owners in tags:
@@ -267,13 +269,33 @@ class UnionReport(UnionWalk):
         # errors are then not worded).
         meant = [i for i in range(site.count) if self.named(site, i)]
         explained = {i: self.branch(site, i) for i in meant or range(site.count)}
-
-        def score(i: int) -> tuple[int, int, int]:
-            depth = max((v.pointer.count("/") for v in explained[i]), default=0)
-            return -depth, len(explained[i]), i
-
-        best = min(explained, key=score)
+        best = min(explained, key=lambda i: (*self.closeness(site, explained[i]), i))
         return best, None, explained[best]
+
+    def closeness(self, site: _Site, errors: list[Violation]) -> tuple[int, int, int]:
+        """How far a branch is from the value (less is closer): how many of the
+        value's members (properties or items, present or required) have an error
+        at or below them, an error about the value itself counting every member
+        (one at least), a union's own line not counted (its branch's errors are);
+        then the deepest error, negated (the branch matched furthest); then how
+        many errors."""
+        lines = self._walks.lines or ()
+        members: set[str] = set()
+        whole = False
+        depth = 0
+        start = len(site.at) + 1
+        for v in errors:
+            depth = max(depth, v.pointer.count("/"))
+            if v.pointer == site.at:
+                whole = whole or v not in lines
+            else:
+                slash = v.pointer.find("/", start)
+                members.add(v.pointer[start:] if slash < 0 else v.pointer[start:slash])
+        touched = len(members)
+        if whole:
+            size = len(site.value) if isinstance(site.value, dict | list) else 0
+            touched = max(touched, size, 1)
+        return touched, -depth, len(errors)
 
     def named(self, site: _Site, index: int) -> bool:
         """Whether the branch's own tags (:meth:`carries`) name the value: it
@@ -343,10 +365,11 @@ class UnionReport(UnionWalk):
             return self._rewrite(path, pointer, value, found, near)
         self._walks.sizes = {}  # the values' ids stay theirs meanwhile
         self._walks.shown = {}
+        self._walks.lines = set()
         try:
             return self._rewrite(path, pointer, value, found, near)
         finally:
-            self._walks.sizes = self._walks.shown = None
+            self._walks.sizes = self._walks.shown = self._walks.lines = None
 
     def _rewrite(
         self,
@@ -381,7 +404,10 @@ class UnionReport(UnionWalk):
             result = [v for v in result if v not in noise]
             if all(site.fails(i) for i in range(site.count)):
                 chosen, tag, errors = self.choose(site)
-                result += [self.line(site, chosen, tag), *errors]
+                line = self.line(site, chosen, tag)
+                if self._walks.lines is not None:
+                    self._walks.lines.add(line)  # see closeness
+                result += [line, *errors]
             else:
                 result.append(self.line(site, 0, None))
         return sorted(set(result), key=_ORDER)

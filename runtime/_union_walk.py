@@ -1,6 +1,7 @@
 """The walk of a union report (runtime/_union_report.py): from a schema location
-and a value, the unions the value fails, through $ref, allOf, properties,
-additionalProperties and items; and the schema locations it reads.
+and a value, the unions the value fails, through $ref, allOf, the ``then`` or
+``else`` an ``if`` picks, properties, additionalProperties and items; and the
+schema locations it reads.
 
 Split from _union_report.py (the module bound of 600 lines); the report's steps
 are in runtime/_union_report.py's docstring.
@@ -112,10 +113,10 @@ def _covering_tokens(pointers: list[str]) -> tuple[set[str], dict[str, set[str]]
 @dataclass(frozen=True)
 class _Plan:
     """Where the walk goes from a schema location: the locations of the same
-    value ($ref, allOf), then, for an object, each property's (in name order)
-    and the other properties'; for an array, each prefix item's and the rest's.
-    ``props`` and ``prefix`` are None after a draft-07 $ref (nothing beside it
-    is read)."""
+    value ($ref, allOf, then the ``then`` or ``else`` its ``if`` picks), then,
+    for an object, each property's (in name order) and the other properties';
+    for an array, each prefix item's and the rest's. ``props`` and ``prefix``
+    are None after a draft-07 $ref (nothing beside it is read)."""
 
     same: tuple[tuple[str, str], ...]
     props: tuple[tuple[str, str], ...] | None
@@ -123,6 +124,7 @@ class _Plan:
     extra: str | None
     prefix: tuple[str, ...] | None
     rest: str | None
+    cond: tuple[str, str | None, str | None] | None = None  # if, then, else
 
 
 class _Walks(threading.local):
@@ -131,6 +133,7 @@ class _Walks(threading.local):
 
     sizes: dict[tuple[str, str, int], int] | None = None
     shown: dict[int, tuple[Any, str]] | None = None  # see UnionReport._show
+    lines: set[Violation] | None = None  # the union lines worded (closeness)
 
 
 class UnionWalk:
@@ -226,8 +229,9 @@ class UnionWalk:
         self, path: str, pointer: str, value: Any, at: str, near: list[str]
     ) -> list[_Site]:
         """The unions the value fails, reached from a location through $ref, allOf,
-        properties, additionalProperties and items (not through other unions),
-        where a violation pointer in ``near`` is at or below the value.
+        the ``then`` or ``else`` an ``if`` picks, properties, additionalProperties
+        and items (not through other unions), where a violation pointer in
+        ``near`` is at or below the value.
 
         The walk stops after MAX_STEPS locations (a $ref loop). When the whole
         walk takes fewer, it skips each value no pointer in ``near`` is at or
@@ -308,6 +312,8 @@ class UnionWalk:
         plan = self._plan_at(path, pointer, schema)
         for where, there in plan.same:
             yield where, there, value, None
+        for there in self._conditional(path, plan, value):
+            yield path, there, value, None
         if isinstance(value, dict) and plan.props is not None:
             keys = []
             for token in tokens:
@@ -343,7 +349,10 @@ class UnionWalk:
 
     def _steps(self, path: str, pointer: str, value: Any) -> int:
         """How many locations the walk from a location visits, MAX_STEPS at most
-        (also for a $ref loop), remembered for the message being worded."""
+        (also for a $ref loop), remembered for the message being worded. Both the
+        ``then`` and the ``else`` of an ``if`` are counted: a bound, the same for
+        every value, so no ``if`` is asked for it (above the bound, the whole walk
+        is taken, which finds what the skipping one finds when both are below)."""
         sizes = self._walks.sizes
         if sizes is None:
             sizes = {}
@@ -358,7 +367,7 @@ class UnionWalk:
             schema = self.schema(path, pointer)
             kids = []
             if isinstance(schema, dict):
-                found = self._children(path, pointer, schema, value)
+                found = self._children(path, pointer, schema, value, both=True)
                 kids = [(p, q, v) for p, q, v, _ in found]
             kids.reverse()
             key = (path, pointer, id(value))
@@ -389,13 +398,21 @@ class UnionWalk:
         return result
 
     def _children(
-        self, path: str, pointer: str, schema: dict[str, Any], value: Any
+        self,
+        path: str,
+        pointer: str,
+        schema: dict[str, Any],
+        value: Any,
+        both: bool = False,
     ) -> Iterator[tuple[str, str, Any, str | int | None]]:
         """The locations the walk goes on to, with their values, and the token
-        that leads to each value (None: the same value)."""
+        that leads to each value (None: the same value). ``both``: ``then`` and
+        ``else`` whatever the ``if`` says (a step count's bound, see _steps)."""
         plan = self._plan_at(path, pointer, schema)
         for where, there in plan.same:
             yield where, there, value, None
+        for there in self._conditional(path, plan, value, both):
+            yield path, there, value, None
         if isinstance(value, dict) and plan.props is not None:
             for key, there in plan.props:
                 if key in value:
@@ -410,6 +427,19 @@ class UnionWalk:
             if plan.rest is not None:
                 for i in range(count, len(value)):
                     yield path, plan.rest, value[i], i
+
+    def _conditional(
+        self, path: str, plan: _Plan, value: Any, both: bool = False
+    ) -> tuple[str, ...]:
+        """The ``then`` the value passing the location's ``if`` leads to, else its
+        ``else`` (asked of ``raw``); with ``both``, the two."""
+        if plan.cond is None:
+            return ()
+        test, then, other = plan.cond
+        if both:
+            return tuple(x for x in (then, other) if x is not None)
+        picked = other if self.raw(path, test, value) else then
+        return () if picked is None else (picked,)
 
     def _plan_at(self, path: str, pointer: str, schema: dict[str, Any]) -> _Plan:
         """The location's :class:`_Plan`, made on its first use."""
@@ -451,4 +481,12 @@ class UnionWalk:
         after = (
             pointer_join(pointer, rest) if isinstance(schema.get(rest), dict) else None
         )
-        return _Plan(tuple(same), ordered, frozenset(props), extra, first, after)
+        cond = None
+        if isinstance(schema.get("if"), dict):
+            then, other = (
+                pointer_join(pointer, w) if isinstance(schema.get(w), dict) else None
+                for w in ("then", "else")
+            )
+            if then is not None or other is not None:
+                cond = (pointer_join(pointer, "if"), then, other)
+        return _Plan(tuple(same), ordered, frozenset(props), extra, first, after, cond)

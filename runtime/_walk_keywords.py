@@ -2,8 +2,8 @@
 runtime._fullcheck (a draft, with runtime._fullcheck's own keywords or, in a
 subschema that names its ``$schema``, jsonschema's), the keywords it applies and
 how, with jsonschema's verdicts and errors; without importing jsonschema (its
-functions are imported for the few value-only keywords written nowhere else:
-``uniqueItems``, ``dependentRequired`` and jsonschema's own ``multipleOf``).
+function is imported for jsonschema's own ``multipleOf``, in a subschema that
+names its ``$schema``).
 tests/test_errorwalk.py checks the tables against jsonschema's. Split from
 _errorwalk.py (the module bound of 600 lines)."""
 
@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import numbers
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
 from runtime._violation_text import _shown
+from runtime._walk_utils import equal, extras_msg, find_additional_properties, uniq
 
 # runtime._errorwalk.ErrorWalk, which imports this module.
 ErrorWalk = Any
@@ -133,6 +134,33 @@ def _jsonschema_leaf(
     for error in getattr(_keywords, k)(_STUB, v, instance, schema) or ():
         error._set(validator=k, validator_value=v, instance=instance, schema=schema)
         out.extend(walk._worded(error))
+
+
+def _unique_items(
+    walk: ErrorWalk, cls: Any, base: str, k: str, v: Any, instance: Any,
+    schema: Any, out: Out,
+) -> None:  # fmt: skip
+    """jsonschema's uniqueItems (AsyncAPI's tags, required...: its own
+    function imported jsonschema on a first refusal)."""
+    if v and isinstance(instance, list) and not uniq(instance):
+        _failed(walk, k, v, instance, schema, out)
+
+
+def _dependent_required(
+    walk: ErrorWalk, cls: Any, base: str, k: str, v: Any, instance: Any,
+    schema: Any, out: Out,
+) -> None:  # fmt: skip
+    """jsonschema's dependentRequired: an error per name missing beside a
+    property present."""
+    if not isinstance(instance, dict):
+        return
+    for name, dependency in v.items():
+        if name not in instance:
+            continue
+        for each in dependency:
+            if each not in instance:
+                message = f"{each!r} is a dependency of {name!r}"
+                out.extend(walk._worded(_Error(k, v, instance, schema, message)))
 
 
 def _failed(
@@ -320,6 +348,29 @@ def _prefix_items(
         out.extend(walk.below(index, cls, base, sub, item))
 
 
+def _not(
+    walk: ErrorWalk, cls: Any, base: str, k: str, v: Any, instance: Any,
+    schema: Any, out: Out,
+) -> None:  # fmt: skip
+    """jsonschema's not: one error when the value is valid under the subschema
+    (a validator evolved for it: the holder's base URI)."""
+    if not walk.in_place(cls, base, v, instance):
+        _failed(walk, k, v, instance, schema, out)
+
+
+def _if(
+    walk: ErrorWalk, cls: Any, base: str, k: str, v: Any, instance: Any,
+    schema: Any, out: Out,
+) -> None:  # fmt: skip
+    """jsonschema's if: the errors of then where the value is valid under the
+    subschema (evolved, as for not), else those of else (descended into)."""
+    if not walk.in_place(cls, base, v, instance):
+        if "then" in schema:
+            out.extend(walk.words(cls, base, schema["then"], instance))
+    elif "else" in schema:
+        out.extend(walk.words(cls, base, schema["else"], instance))
+
+
 def _union(
     walk: ErrorWalk, cls: Any, base: str, k: str, v: Any, instance: Any,
     schema: Any, out: Out,
@@ -452,9 +503,10 @@ THEIR_KEYWORDS = frozenset({"anyOf", "oneOf", "$ref"})
 
 _COMMON: dict[str, Any] = {
     "$ref": _ref, "anyOf": _union, "oneOf": _union, "allOf": _all_of,
+    "not": _not, "if": _if,
     "properties": _properties, "type": _type, "required": _required,
     "enum": _enum, "const": _const, "format": _format,
-    "uniqueItems": _jsonschema_leaf, "dependentRequired": _jsonschema_leaf,
+    "uniqueItems": _unique_items, "dependentRequired": _dependent_required,
     **dict.fromkeys(_LENGTHS, _length), **dict.fromkeys(_BOUNDS, _bound),
 }  # fmt: skip
 _OUR_WAY: dict[str, Any] = {
@@ -515,50 +567,3 @@ def draft_named(uri: Any) -> str | None:
     if not isinstance(uri, str):
         raise Unsupported
     return _META_SCHEMAS.get(urlsplit(uri).geturl())
-
-
-def equal(one: Any, two: Any) -> bool:
-    """jsonschema's equal (its _utils): ``True`` is not ``1``, in lists too."""
-    if one is two:
-        return True
-    if isinstance(one, str) or isinstance(two, str):
-        return bool(one == two)
-    if isinstance(one, Sequence) and isinstance(two, Sequence):
-        pairs = zip(one, two, strict=False)
-        return len(one) == len(two) and all(equal(i, j) for i, j in pairs)
-    if isinstance(one, Mapping) and isinstance(two, Mapping):
-        return len(one) == len(two) and all(
-            key in two and equal(value, two[key]) for key, value in one.items()
-        )
-    return bool(_unbool(one) == _unbool(two))
-
-
-_TRUE, _FALSE = object(), object()
-
-
-def _unbool(element: Any) -> Any:
-    if element is True:
-        return _TRUE
-    if element is False:
-        return _FALSE
-    return element
-
-
-def find_additional_properties(
-    instance: dict[str, Any], schema: dict[str, Any]
-) -> Iterator[str]:
-    """jsonschema's (its _utils): the properties neither named nor matched by a
-    patternProperties key (Python's re)."""
-    properties = schema.get("properties", {})
-    patterns = "|".join(schema.get("patternProperties", {}))
-    for name in instance:
-        if name not in properties:
-            if patterns and re.search(patterns, name):
-                continue
-            yield name
-
-
-def extras_msg(extras: list[Any]) -> tuple[str, str]:
-    """jsonschema's (its _utils)."""
-    verb = "was" if len(extras) == 1 else "were"
-    return ", ".join(repr(extra) for extra in extras), verb

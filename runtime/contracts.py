@@ -35,8 +35,9 @@ from runtime.errors import ContractViolation, UnknownContract, Violation
 
 if TYPE_CHECKING:
     from runtime._errorwalk import ErrorWalk
-    from runtime._fastcheck import FastCheck, SchemaFiles
+    from runtime._fastcheck import FastCheck
     from runtime._fullcheck import FullCheck
+    from runtime._schemafiles import SchemaFiles
     from runtime._union_report import UnionReport
 
 DEFAULT_MAX_BYTES = 1 << 20
@@ -159,6 +160,22 @@ class ContractValidator:
                 contract = self._member_contracts.get(tag, contract)
         return self.contracts.fast_checker.is_valid(contract, instance)
 
+    @property
+    def _compiled_first(self) -> bool:
+        """Whether a message is put to the compiled full check before the model:
+        once the package's compiled check is built. Until then (the first
+        messages of a process) the model decides first, and the compiled check
+        is asked only of a message the model accepts (:meth:`_check_full`): a
+        refusal by the model, the full check's verdict unasked, is worded
+        without it, and the compiled check's import (jsonschema-rs loads
+        ``email.utils`` and ``socket``), its schema rewrite and its compile, 25
+        to 30 ms, wait for a message the model accepts. The verdicts are the
+        same in either order: a message is valid when the model accepts it and
+        the full check does (the compiled check's verdict, or the walk finding
+        no violation); the order only decides which of them runs first, and
+        whether the model runs with its patterns (see :attr:`unpatterned`)."""
+        return "fast_checker" in self.contracts.__dict__
+
     def core_for_json(self, raw: bytes) -> SchemaValidator:
         """The validator that takes ``raw`` when it is valid: its union branch
         (:attr:`branches`), else :attr:`core`. A refusal of the branch is worded
@@ -229,7 +246,7 @@ class ContractValidator:
         raw = data.encode() if isinstance(data, str) else bytes(data)
         instance: Any = self._limits(raw, parse=bool(self.full_check))
         verdict: Any = _NOT_ASKED
-        if self.full_check and instance is not _INVALID:
+        if self.full_check and instance is not _INVALID and self._compiled_first:
             tag = self._tag(instance)
             verdict = self._fast_verdict(instance, tag)
             if verdict:
@@ -271,7 +288,7 @@ class ContractValidator:
         """A parsed JSON value (dicts, lists, str, int, float, bool, None) to the
         typed value. Same verdicts as :meth:`validate_json` on its JSON text."""
         verdict: Any = _NOT_ASKED
-        if self.full_check:
+        if self.full_check and self._compiled_first:
             verdict = self._fast_verdict(instance)
             if verdict:
                 try:
@@ -480,7 +497,7 @@ class Contracts:
     @cached_property
     def _schemas(self) -> SchemaFiles:
         """The package's schema files, read and parsed once for every checker."""
-        from runtime._fastcheck import schema_files
+        from runtime._schemafiles import schema_files
 
         return schema_files(self.package)
 

@@ -68,14 +68,33 @@ def _agree(contracts: Contracts, instances: list[Any]) -> tuple[int, int]:
     return walked, left
 
 
+def _same_registry(contracts: Contracts) -> int:
+    """Asserts the walk's registry (runtime/_walk_uris.py), crawled, holds what
+    referencing's registry of the full check holds, crawled: the same contents
+    under the same URIs and anchors; how many URIs."""
+    walk = contracts.walk
+    assert walk is not None
+    ours = walk.registry
+    assert ours.crawl()
+    theirs = contracts.full_checker.registry.crawl()
+    assert set(ours.resources) == set(theirs)
+    for uri, (contents, spec) in ours.resources.items():
+        resource = theirs[uri]
+        assert contents == resource.contents, uri
+        assert spec.legacy == (resource._specification.name == "draft-07"), uri
+    anchors = {k: v.resource.contents for k, v in theirs._anchors.items()}
+    assert ours.anchors == anchors
+    return len(ours.resources)
+
+
 def _instances(samples: list[Any], most: int = 120) -> list[Any]:
     found = [m for s in samples for m in _mutations(s)]
     return found[:: max(1, len(found) // most)]
 
 
 # Golden cases the walk does not go through: their schemas reach the meta-schema
-# (dynamic references) or name an `$id` below a file's root.
-UNWALKED = frozenset({"meta_schema_refs", "refs_multi_file"})
+# (dynamic references).
+UNWALKED = frozenset({"meta_schema_refs"})
 
 
 def _unwalked(case: Path, contracts: Contracts) -> bool:
@@ -101,6 +120,7 @@ def test_golden_cases_are_worded_alike(
     samples = json.loads((case / "samples.json").read_text())
     walked, _ = _agree(contracts, _instances([s["data"] for s in samples], 40))
     assert walked > 0
+    assert _same_registry(contracts) > 0
 
 
 ITEM = {
@@ -156,6 +176,16 @@ DRAFT7_FILE = {
         "other": {"$ref": "other.json#/$defs/point"},
         "nothing": False,
         "anything": True,
+        "unlike": {"not": {"type": "string"}, "maximum": 5},
+        "never": {"not": True},
+        "when": {
+            "if": {"required": ["kind"], "properties": {"kind": {"const": "a"}}},
+            "then": {"required": ["a"]},
+            "else": {"$ref": "#/definitions/item"},
+        },
+        "unless": {"if": False, "then": False, "else": {"type": "object"}},
+        "odd": {"$ref": "other.json#/$defs/odd"},
+        "deps": {"$ref": "other.json#/$defs/deps"},
     },
     "definitions": {
         "item": ITEM,
@@ -184,6 +214,11 @@ OTHER_FILE = {
             "maxItems": 2,
             "oneOf": [{"type": "array"}, {"minItems": 1}],
         },
+        "deps": {"dependentRequired": {"a": ["b", "c"], "d": []}},
+        "odd": {
+            "if": {"$ref": "#/$defs/point"},
+            "then": {"not": {"prefixItems": [{"const": 0}]}},
+        },
     },
 }
 SAMPLE = {
@@ -197,6 +232,11 @@ SAMPLE = {
     "legacy": {"n": 1, "x-y": "z"},
     "other": [1, 2.5],
     "anything": [1],
+    "unlike": 3,
+    "when": {"kind": "a", "a": 1},
+    "unless": {},
+    "odd": [1, 2],
+    "deps": {"a": 1, "b": 2, "c": 3},
 }
 ODD = [
     {
@@ -214,6 +254,8 @@ ODD = [
         ],
     },
     {**SAMPLE, "nothing": 1, "entries": "no", "either": 3},
+    {**SAMPLE, "unlike": "x", "never": 1, "when": {"kind": "b"}, "unless": 1},
+    {**SAMPLE, "when": {"kind": "item", "size": 1}, "odd": [0, 1], "deps": {"a": 1}},
 ]
 
 
@@ -227,11 +269,175 @@ def test_every_walked_keyword_is_worded_alike(
     generate_to(schemas, tmp_path, Settings(python_package="walk_all"))
     sys.path.insert(0, str(tmp_path / "python"))
     contracts = Contracts("walk_all")
-    instances = _instances([SAMPLE, *ODD], 400)
+    instances = _instances([SAMPLE, *ODD], 250)
     walked, left = _agree(contracts, instances)
     # The walk goes everywhere here: no keyword it leaves to jsonschema.
     assert left == 0
     assert walked == 2 * len(_locations(contracts)) * len(instances)
+
+
+# Subschemas with an $id of their own (AsyncAPI names each definition so): a
+# reference resolves from the base URI its nearest $id gives, as referencing
+# resolves it. Each reference below would find another target (or none) if the
+# walk took the wrong base: "#/$defs/name" and "#/definitions/k" exist at the
+# root and in the subschema, with other constraints.
+IDS_FILE = {
+    "$schema": DRAFT2020,
+    "$id": "https://example.com/root/ids.json",
+    "type": "object",
+    "properties": {
+        # By the subschema's absolute $id; relative to the root's, with a pointer
+        # inside the subschema; a pointer through an $id (the base moves there).
+        "a": {"$ref": "https://example.com/root/inner/a.json"},
+        "b": {"$ref": "inner/a.json#/$defs/name"},
+        "c": {"$ref": "#/$defs/nested/properties/x"},
+        # Anchors: the root's, and one inside a subschema with an $id.
+        "d": {"$ref": "#tag"},
+        "e": {"$ref": "inner/a.json#inner-tag"},
+        # Descended into: "#/$defs/local" is this subschema's own.
+        "f": {
+            "$id": "other/f.json",
+            "type": "object",
+            "properties": {"g": {"$ref": "#/$defs/local"}},
+            "$defs": {"local": {"type": "integer", "maximum": 3}},
+        },
+        "u": {
+            "oneOf": [
+                {"$ref": "inner/a.json"},
+                {"$ref": "nested/sibling.json"},
+                {"$ref": "#tag"},
+            ]
+        },
+        "v": {"not": {"$ref": "inner/a.json#/$defs/name"}},
+    },
+    "$defs": {
+        "a": {
+            "$id": "inner/a.json",
+            "type": "object",
+            "required": ["n"],
+            "not": {"required": ["n"], "properties": {"n": {"$ref": "#inner-tag"}}},
+            "properties": {
+                "n": {"$ref": "#/$defs/name"},
+                "up": {"$ref": "../ids.json#/$defs/leaf"},
+            },
+            "$defs": {
+                "name": {"type": "string", "minLength": 2},
+                "t": {
+                    "$anchor": "inner-tag",
+                    "enum": ["x", "y", 1],
+                    "allOf": [{"$ref": "#/$defs/flag"}],
+                },
+                "flag": {"type": "string"},
+            },
+        },
+        "nested": {"$id": "nested/", "properties": {"x": {"$ref": "sibling.json"}}},
+        "sib": {
+            "$id": "nested/sibling.json",
+            "type": "array",
+            "items": {"type": "integer"},
+        },
+        "tagged": {"$anchor": "tag", "type": "string", "pattern": "^[a-z]+$"},
+        "leaf": {"type": "boolean"},
+        "name": {"type": "integer", "minimum": 10},
+        "local": {"type": "string"},
+        "flag": {"type": "integer"},
+    },
+}
+# Draft 7: an $id "#name" is an anchor, and an $id beside a $ref is not read.
+SEVEN_FILE = {
+    "$schema": DRAFT7,
+    "$id": "http://example.com/seven/main.json",
+    "type": "object",
+    "properties": {
+        "p": {"$ref": "#point"},
+        "q": {"$ref": "defs/q.json"},
+        "r": {"$id": "defs/q.json", "$ref": "#/definitions/r"},
+        "s": {"$ref": "http://example.com/seven/defs/q.json#/properties/k"},
+        "t": {"anyOf": [{"$ref": "#point"}, {"$ref": "defs/q.json"}]},
+        "w": {
+            "if": {"properties": {"k": {"$ref": "#/definitions/k"}}},
+            "then": {"$ref": "#/definitions/point"},
+        },
+    },
+    "definitions": {
+        "point": {
+            "$id": "#point",
+            "type": "object",
+            "required": ["x"],
+            "properties": {"x": {"type": "number"}},
+        },
+        "q": {
+            "$id": "defs/q.json",
+            "type": "object",
+            "properties": {"k": {"$ref": "#/definitions/k"}},
+            "if": {"required": ["k"]},
+            "else": {"$ref": "#/definitions/r"},
+            "definitions": {
+                "k": {"type": "string", "maxLength": 2},
+                "r": {"required": ["z"]},
+            },
+        },
+        "r": {"type": "integer", "minimum": 0},
+        "k": {"type": "integer"},
+    },
+}
+IDS_SAMPLES = [
+    {
+        "a": {"n": "ab", "up": True},
+        "b": "xy",
+        "c": [1, 2],
+        "d": "abc",
+        "e": "x",
+        "f": {"g": 2},
+        "u": "abc",
+        "v": "a",
+    },
+    {"p": {"x": 1}, "q": {"k": "ab"}, "r": 3, "s": "a", "t": {"x": 2}, "w": {"k": 1}},
+    {
+        "a": {"up": 1, "n": "a"},
+        "b": 1,
+        "c": [1, "x"],
+        "d": "A",
+        "e": "z",
+        "f": {"g": 9},
+        "u": {"n": 1},
+        "v": "ab",
+    },
+    {"p": {}, "q": {"k": "abc"}, "r": -1, "s": "abc", "t": {"k": 5}, "w": {"k": []}},
+    {"u": [1, "a"], "t": 5},
+]
+
+
+def test_references_resolve_from_each_subschemas_id(
+    tmp_path: Path, clean_modules: None
+) -> None:
+    """Relative and absolute references to subschemas with their own $id, through
+    them by JSON pointer, to anchors: the walk resolves each as referencing does
+    (every one of these would be worded otherwise with a wrong base), and the
+    union report's doomed_at rules out what FullCheck.doomed_at does."""
+    from tests.test_union_prune import _branches
+
+    schemas = tmp_path / "schemas"
+    schemas.mkdir()
+    (schemas / "ids.json").write_text(json.dumps(IDS_FILE))
+    (schemas / "seven.json").write_text(json.dumps(SEVEN_FILE))
+    generate_to(schemas, tmp_path, Settings(python_package="walk_ids"))
+    sys.path.insert(0, str(tmp_path / "python"))
+    contracts = Contracts("walk_ids")
+    instances = _instances(IDS_SAMPLES, 400)
+    walked, left = _agree(contracts, instances)
+    assert left == 0
+    assert walked == 2 * len(_locations(contracts)) * len(instances)
+    assert _same_registry(contracts) == 2 * 2 + 5  # two URIs per file, 5 $ids
+    walk, full = contracts.walk, contracts.full_checker
+    assert walk is not None
+    ruled_out = 0
+    for path, pointer in _branches(full.documents):
+        for instance in instances:
+            doomed = walk.doomed_at(path, pointer, instance)
+            assert doomed == full.doomed_at(path, pointer, instance)
+            ruled_out += doomed
+    assert ruled_out > 0
 
 
 def test_a_keyword_the_walk_does_not_follow_is_left_to_jsonschema(
@@ -240,21 +446,24 @@ def test_a_keyword_the_walk_does_not_follow_is_left_to_jsonschema(
     schema = {
         "$schema": DRAFT7,
         "type": "object",
-        "properties": {"a": {"not": {"type": "string"}}, "b": {"type": "integer"}},
+        "properties": {
+            "a": {"contains": {"type": "string"}},
+            "b": {"type": "integer"},
+        },
     }
     (tmp_path / "schemas").mkdir()
-    (tmp_path / "schemas" / "not.json").write_text(json.dumps(schema))
-    generate_to(tmp_path / "schemas", tmp_path, Settings(python_package="walk_not"))
+    (tmp_path / "schemas" / "has.json").write_text(json.dumps(schema))
+    generate_to(tmp_path / "schemas", tmp_path, Settings(python_package="walk_has"))
     sys.path.insert(0, str(tmp_path / "python"))
-    contracts = Contracts("walk_not")
+    contracts = Contracts("walk_has")
     walk = contracts.walk
     assert walk is not None
     with contracts.remembering():
-        # "not" is met only when the value has an "a": the walk gives up there.
-        assert walk.violations("not.json", {"b": "x"}) is not None
-        assert walk.violations("not.json", {"a": "x"}) is None
-        assert walk.violations("not.json", {"b": "x"}) is None  # given up for good
-        found = contracts.full_violations("not.json", {"a": "x", "b": "y"})
+        # "contains" is met only when the value has an "a": the walk gives up there.
+        assert walk.violations("has.json", {"b": "x"}) is not None
+        assert walk.violations("has.json", {"a": [1]}) is None
+        assert walk.violations("has.json", {"b": "x"}) is None  # given up for good
+        found = contracts.full_violations("has.json", {"a": [1], "b": "y"})
     assert [v.pointer for v in found] == ["/a", "/b"]
 
 
@@ -332,7 +541,7 @@ def test_a_named_draft_is_the_one_jsonschema_finds(uri: str) -> None:
 def test_equal_is_jsonschemas() -> None:
     from jsonschema._utils import equal as theirs
 
-    from runtime._walk_keywords import equal
+    from runtime._walk_utils import equal
 
     values: list[Any] = [
         0, 1, 1.0, -0.0, True, False, None, "1", "", [], [1], [True], [1.0],
@@ -342,6 +551,24 @@ def test_equal_is_jsonschemas() -> None:
     for one in values:
         for two in values:
             assert equal(one, two) == bool(theirs(one, two)), (one, two)
+
+
+def test_uniq_is_jsonschemas() -> None:
+    """uniqueItems' test is jsonschema's, sorting quirks included ([1], [True]
+    and [1] sort as equal, so jsonschema finds no duplicate there)."""
+    from jsonschema._utils import uniq as theirs
+
+    from runtime._walk_utils import uniq
+
+    items: list[Any] = [
+        0, 1, 1.0, True, False, None, "1", "a", [], [1], [True], [1.0], {},
+        {"a": 1}, {"a": True}, {"a": 1.0}, [[1, {"a": [True]}]], 2**64,
+    ]  # fmt: skip
+    lists: list[list[Any]] = [[], [True], [True, True], [[1], [True], [1]]]
+    lists += [[one, two] for one in items for two in items]
+    lists += [[one, two, one] for one in items for two in items]
+    for each in lists:
+        assert uniq(each) == bool(theirs(each)), each
 
 
 def test_a_first_refusal_imports_no_jsonschema(tmp_path: Path) -> None:

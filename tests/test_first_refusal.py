@@ -23,7 +23,7 @@ import referencing.exceptions
 import runtime._fullcheck
 from codegen.api import generate_to
 from codegen.emit import Settings
-from runtime import Contracts
+from runtime import Contracts, ContractViolation
 from runtime._fastcheck import subschemas
 from runtime._fullcheck import _identifies
 from tests.conftest import GOLDEN, ROOT, package_name, sample_cases
@@ -176,3 +176,113 @@ def test_follow_finds_what_referencing_finds(
                 assert found[1] == resolved.resolver._base_uri, (case.name, ref)
                 followed += 1
     assert followed >= 50 and unsure >= 10
+
+
+def _outcome(contracts: Contracts, contract: str, raw: bytes) -> str:
+    try:
+        value = contracts.get(contract).validate_json(raw)
+    except ContractViolation as exc:
+        return str(exc)
+    return f"valid {value!r}"
+
+
+@pytest.mark.parametrize("case", [c.name for c in sample_cases()])
+def test_the_first_messages_are_judged_and_worded_as_later_ones(
+    case: str, tmp_path: Path, clean_modules: None
+) -> None:
+    """Until the compiled check is built (ContractValidator._compiled_first), the
+    model decides first and a refusal by the model is worded without the
+    compiled check: each message, valid or not, gets the same verdict, value and
+    words from a package where nothing was built yet as from one whose compiled
+    check is built."""
+    package = _package(case, tmp_path)
+    warm = Contracts(package)
+    assert warm.fast_checker is not None  # built: the compiled check decides first
+    samples = json.loads((GOLDEN / case / "samples.json").read_text())
+    compared = 0
+    for sample in samples:
+        for instance in _mutations(sample["data"]):
+            raw = json.dumps(instance).encode()
+            cold = Contracts(package)  # nothing built: as in a fresh process
+            first = _outcome(cold, sample["contract"], raw)
+            assert first == _outcome(warm, sample["contract"], raw), instance
+            compared += 1
+    assert compared >= len(samples)
+
+
+def test_a_refusal_by_the_model_imports_no_compiled_check(tmp_path: Path) -> None:
+    """In a fresh process: a message the model refuses (a contract with a full
+    check) is worded without importing jsonschema-rs, which imports email.utils
+    and socket (about 25 ms with its schema rewrite and compile); a message the
+    model accepts then builds the compiled check, and a refusal after it gets
+    the same words as the first one."""
+    case = GOLDEN / "unions_by_keys"
+    package = package_name(case)
+    generate_to(case / "schemas", tmp_path, Settings(python_package=package))
+    sample = next(
+        s
+        for s in json.loads((case / "samples.json").read_text())
+        if s["valid"] and s["contract"] == "webhook_event.json"
+    )
+    refused = {**sample["data"], "sender": 3}
+    script = (
+        "import json, sys\n"
+        f"sys.path[:0] = [{str(ROOT)!r}, {str(tmp_path / 'python')!r}]\n"
+        "from runtime import Contracts, ContractViolation\n"
+        f"v = Contracts({package!r}).get('webhook_event.json')\n"
+        "assert v.full_check\n"
+        "def words(data):\n"
+        "    try:\n"
+        "        v.validate_json(json.dumps(data))\n"
+        "    except ContractViolation as exc:\n"
+        "        return str(exc)\n"
+        "    raise AssertionError('accepted')\n"
+        f"first = words({refused!r})\n"
+        "loaded = 'jsonschema_rs' in sys.modules\n"
+        f"v.validate_json(json.dumps({sample['data']!r}))\n"
+        f"again = words({refused!r})\n"
+        "print(json.dumps([loaded, 'jsonschema_rs' in sys.modules, first == again]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert json.loads(done.stdout) == [False, True, True]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"a": 1, "b": [1.0, -0, -0.0, 1e2, 5e-324, 1.7976931348623157e308]}',
+        '{"a": 1, "a": 2, "b": {"c": null, "d": true}}',
+        '{"big": 18446744073709551616, "neg": -9223372036854775809}',
+        '{"n": 1234567890123456789012345678901234567890}',
+        '{"in a string": "1234567890123456789012345"}',
+        '{"x": NaN, "y": -Infinity}',
+        '{"x": 1e400}',
+        '{"s": "\\ud800 lone", "t": "\\u00e9\\ud83d\\ude00"}',
+        '{"multipleOf": 0.1, "const": 9007199254740993}',
+    ],
+)
+def test_schema_files_parse_as_the_standard_library(text: str) -> None:
+    """runtime/_schemafiles.py parses with orjson where it gives json.loads's
+    value, types included (an integer beyond 64 bits, NaN, a lone surrogate,
+    1e400 are the standard library's)."""
+    from runtime._schemafiles import _parsed
+
+    assert repr(_parsed(text.encode(), text)) == repr(json.loads(text))
+
+
+def test_schema_files_read_as_text(tmp_path: Path) -> None:
+    """Each file's text as read_text gives it (universal newlines), its value
+    parsed from it."""
+    from runtime._schemafiles import _walk
+
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "a.json").write_bytes(b'{"a":\r\n 1,\r "b": "x"}')
+    (tmp_path / "sub" / "b.json").write_bytes(b'{"c": [1]}\n')
+    (tmp_path / "notes.txt").write_bytes(b"not a schema")
+    found = list(_walk(tmp_path, ""))
+    assert [p for p, _, _ in found] == ["a.json", "sub/b.json"]
+    for path, data, text in found:
+        assert data == (tmp_path / path).read_bytes()
+        assert text == (tmp_path / path).read_text(encoding="utf-8")

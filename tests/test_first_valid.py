@@ -239,7 +239,15 @@ def test_a_valid_message_builds_no_adapter(tmp_path: Path, clean_modules: None) 
     assert branches is not None
     built: list[Built] = list(branches._built.values())
     assert built and all("adapter" not in b.__dict__ for b in built)
-    assert all("unpatterned" in b.__dict__ for b in built)
+    # The first message met no compiled check: the model (its core validator,
+    # patterns included) decided first, then the compiled check was built.
+    assert all("core" in b.__dict__ for b in built)
+    assert "fast_checker" in vars(validator.contracts)
+    # From then on the compiled check decides first, and the model reads a valid
+    # message without its patterns.
+    validator.validate_json(json.dumps(sample["data"]))
+    assert all("unpatterned" in b.__dict__ for b in branches._built.values())
+    assert all("adapter" not in b.__dict__ for b in branches._built.values())
     # A refusal reads the branch with its core validator, built without one too.
     with pytest.raises(ContractViolation):
         validator.validate_json(json.dumps({**sample["data"], "sender": 3}))

@@ -317,3 +317,35 @@ def test_small_modules_need_no_code_generation_from_strings(
     (tmp_path / "lazy" / "ts" / "node_modules").symlink_to(NODE_DIR / "node_modules")
     refused = _words_in_node(tmp_path / "lazy" / "ts", items, strict)
     assert refused.returncode != 0 and "EvalError" in refused.stderr
+
+
+def test_a_lazy_branch_stub_rules_out_only_what_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A big module's union branch is a stub that answers false, without compiling
+    the branch, for a value its schema surely fails (validators.py `doom`: type
+    object, required, string const/enum properties, through $ref, allOf and every
+    member of a union; draft-07 ignores what is beside a $ref). Verdicts and words
+    stay Ajv's on values each rule takes or must not take."""
+    monkeypatch.setattr(validators, "LAZY_BYTES", 0)
+    folder = ROOT / "tests" / "precompiled"
+    schemas = tmp_path / "schemas"
+    schemas.mkdir()
+    for name in ("doom.json", "doom7.json"):
+        shutil.copy(folder / name, schemas / name)
+    generate_to(schemas, tmp_path / "out", Settings(python_package="doom_pkg"))
+    module = (tmp_path / "out" / "ts" / "_checks" / "doom.json.cjs").read_text()
+    assert '[1, "kind", "a"], [["kind", "a"]]' in module  # oneOf/0
+    assert '[1, "kind"], [["kind", "a", "b1", "b2"]]' in module  # oneOf/2
+    assert '[1, "kind", "a", "d"], [["kind"]]' in module  # oneOf/3: no kind fits
+    seven = (tmp_path / "out" / "ts" / "_checks" / "doom7.json.cjs").read_text()
+    assert '"never"' not in seven and '"no"' not in seven
+    values: list[Any] = [
+        {"kind": "a", "a": 1}, {"kind": "a"}, {"kind": "a", "a": 1, "c": 1},
+        {"kind": "b1"}, {"kind": "b3"}, {"kind": "b2", "c": 1}, {"kind": 5},
+        {"kind": "d", "d": 1, "a": 1}, {"kind": "s"}, {"kind": None, "z": 1},
+        {"z": 1}, None, "s", 1, [], {}, {"x": "1"}, {"x": 1}, {"kind": "a", "never": 1},
+        {"kind": "no", "x": "2"},
+    ]  # fmt: skip
+    items = [(c, v) for c in ("doom.json", "doom7.json") for v in values]
+    assert _check(tmp_path / "out" / "ts", items, tmp_path) == len(items) * 26

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -51,6 +53,24 @@ def test_an_unchanged_folder_is_checked_by_the_stamp_alone(
     assert (out / stamp.STAMP_FILE).is_file()
     _no_compiling(monkeypatch)
     assert api.check(schemas, out) == []
+
+
+def test_a_check_answered_by_the_stamp_imports_no_compiler(
+    generated: tuple[Path, Path],
+) -> None:
+    """The compiler, the renderers and their libraries stay unloaded (most of the
+    command's time when they were imported at its start)."""
+    schemas, out = generated
+    probe = (
+        "import sys; from pathlib import Path; from codegen import api; "
+        f"assert api.check(Path({str(schemas)!r}), Path({str(out)!r})) == []; "
+        "print(sorted(m for m in ('jinja2', 'referencing', 'pydantic_core',"
+        " 'codegen.compiler.compile', 'codegen.emit') if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "[]"
 
 
 def test_the_stamp_is_the_same_on_every_run_and_holds_no_time(

@@ -162,3 +162,84 @@ def test_functions_are_found_whatever_the_line_endings(
     words = _words(package, items)
     assert any(words)
     assert _words(crlf, items) == words
+
+
+def test_a_union_alone_is_worded_from_its_own_error(tmp_path: Path) -> None:
+    """A contract whose schema is a oneOf or anyOf and nothing else that asserts
+    (the webhook root) is worded from the union's own error, its branches
+    validated only where the report needs them (``unionAlone``; _runtime.ts's
+    unionSummary): the same words as from every branch's errors (``plainly``),
+    for refusals by no branch, by every branch, and by two branches of a oneOf.
+    A union beside other keywords keeps the validator's errors."""
+    schemas = tmp_path / "schemas"
+    schemas.mkdir()
+    (schemas / "hook.json").write_text(json.dumps(_events(66)))
+    branches = [
+        {"type": "object", "required": ["a"], "properties": {"a": {"type": "string"}}},
+        {"type": "object", "required": ["b"], "properties": {"b": {"minimum": 3}}},
+        {"type": "object", "properties": {"a": {"maxLength": 2}}},
+    ]
+    for name, schema in {
+        "one.json": {"$schema": DRAFT7, "title": "One", "oneOf": branches},
+        "any.json": {"anyOf": branches, "$defs": {"unused": {"type": "null"}}},
+        "beside.json": {"type": "object", "required": ["c"], "oneOf": branches},
+        "consts.json": {
+            "oneOf": [
+                {"properties": {"k": {"const": "x"}, "n": {"type": "integer"}},
+                 "required": ["k", "n"]},
+                {"properties": {"k": {"const": "y"}}, "required": ["k"]},
+            ]
+        },
+    }.items():  # fmt: skip
+        (schemas / name).write_text(json.dumps(schema))
+    package = _package(schemas, tmp_path)
+    script = (
+        "const { unionAlone } = await import(process.argv[1]);"
+        "console.log(JSON.stringify(['hook.json', 'one.json', 'any.json',"
+        " 'beside.json', 'consts.json'].map(unionAlone)));"
+    )
+    done = subprocess.run(
+        ["node", "--input-type=module", "-e", script, str(package / "_runtime.js")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert json.loads(done.stdout) == [True, True, True, False, True]
+    docs: list[Any] = [
+        {"a": "xyz", "b": 1},  # one.json: a fails branch 3, b fails branch 2
+        {"a": "x", "b": 5},  # passes all three: two or more of a oneOf
+        {"a": 1},
+        {},
+        [],
+        "text",
+        {"k": "x", "n": "1"},
+    ]
+    items = [
+        (contract, instance)
+        for contract in ("one.json", "any.json", "beside.json", "consts.json")
+        for instance in _instances(docs, 40)
+    ]
+    events = [{"action": "created", "item_41": "x", "sender": {"login": "ada"}}, {}]
+    items += [("hook.json", d) for d in _instances(events, 80)]
+    _prune(package, items)
+
+
+def test_a_first_refusal_has_the_words_of_a_later_one(tmp_path: Path) -> None:
+    """In a fresh Node process, a contract's first refused message (its validators
+    compiled then, its union's own error in place of its branches') is worded as
+    the same message is after others were worded."""
+    (tmp_path / "schemas").mkdir()
+    (tmp_path / "schemas" / "hook.json").write_text(json.dumps(_events(66)))
+    package = _package(tmp_path / "schemas", tmp_path)
+    docs: list[Any] = [
+        {"action": "created", "item_41": "x", "sender": {"login": "ada"}},
+        {"action": "opened", "item_40": 1, "sender": {}},
+        {"item_7": 1, "sender": {"login": "ada"}},
+        {"action": "deleted", "item_3": 1, "sender": {"login": "ada"}, "x": 1},
+    ]
+    items = [("hook.json", d) for d in docs]
+    warm = _words(package, items * 2)
+    assert warm[: len(docs)] == warm[len(docs) :]
+    first = [_words(package, [item])[0] for item in items]
+    assert first == warm[: len(docs)]
+    assert all(first)

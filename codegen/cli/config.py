@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from codegen.cli.output import usage_error
-from codegen.emit import Settings
+from codegen.outputs import Settings
 
 
 @dataclass(frozen=True)

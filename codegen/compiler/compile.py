@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from codegen.compiler import ir
 from codegen.compiler.bundle import (
@@ -116,23 +116,33 @@ def compile_documents(
     return replace(program, bundles=bundles()), documents
 
 
-# What ``early`` may give back: a call that returns the files' fingerprints made
-# elsewhere while lowering ran, or ``None`` (then they are made here).
-Prints = Callable[[], dict[str, str] | None]
+class Ahead(NamedTuple):
+    """What a child process makes while this one lowers (:meth:`Bundling.ahead`):
+    every file's fingerprint, the files Node validates with cfworker, and the
+    ``exact-pattern-properties`` refusals (:func:`exact_files`)."""
+
+    prints: dict[str, str]
+    exact: frozenset[str]
+    errors: list[ContractError]
+
+
+# What ``early`` may give back: a call that returns :class:`Ahead` made elsewhere
+# while lowering ran, or ``None`` (then it is made here).
+Made = Callable[[], Ahead | None]
 
 
 def compile_unbundled(
     root: Path,
     strict: bool = False,
-    early: Callable[[Bundling], Prints | None] = lambda bundling: None,
+    early: Callable[[Bundling], Made | None] = lambda bundling: None,
 ) -> tuple[ir.Program, list[Document], Bundles]:
     """:func:`compile_documents`, but the program's ``bundles`` (what only the
     TypeScript package holds) are left empty, made by the :class:`Bundles`
     returned: ``generate`` has a child process make them. ``early`` is called
     with what they are made of as soon as it is known, before lowering (the
     child starts then: the longest part of bundling needs nothing lowering
-    gives); it may return where to get the fingerprints from once lowering is
-    done (the child hashes while this process lowers: :meth:`Bundling.prints`)."""
+    gives); it may return where to get :class:`Ahead` from once lowering is
+    done (the child makes it while this process lowers: :meth:`Bundling.ahead`)."""
     with recursion_room(RECURSION_ROOM):
         return _compile(root, strict, early)
 
@@ -140,29 +150,49 @@ def compile_unbundled(
 class Bundling:
     """What the bundles are made of, known before lowering: :meth:`raw` (most of
     the work) needs nothing lowering gives; :meth:`finish` adds the
-    discriminators of the unions lowering tells apart and each file's engine."""
+    discriminators of the unions lowering tells apart and each file's engine.
+    The :class:`Bundler` is made on first use: with a child process, by the
+    child only (lowering does not need it; 0.1 s at 1,000 schemas)."""
 
     def __init__(
         self,
-        bundler: Bundler,
+        graph: SchemaGraph,
         documents: list[Document],
-        base_uri: dict[str, str],
         deps: dict[str, set[str]],
     ) -> None:
-        self.bundler = bundler
+        self.graph = graph
         self.documents = documents
-        self.base_uri = base_uri
+        self.base_uri = graph.base_uri
         self.deps = deps
+        self._bundler: Bundler | None = None
+        self._reached: dict[str, tuple[str, ...]] | None = None
+
+    @property
+    def bundler(self) -> Bundler:
+        """The graph's bundler (it resolves ``$dynamicRef``, for the Node bundle)."""
+        if self._bundler is None:
+            self._bundler = Bundler(self.graph)
+        return self._bundler
+
+    def reached(self) -> dict[str, tuple[str, ...]]:
+        """:func:`reaches` of the documents, made once."""
+        if self._reached is None:
+            self._reached = reaches(self.documents, self.deps)
+        return self._reached
 
     def prints(self) -> dict[str, str]:
         """Every file's fingerprint (:func:`fingerprints`; as :func:`_compile`
         makes them). Needs nothing lowering gives."""
-        return fingerprints(self.documents, reaches(self.documents, self.deps))
+        return fingerprints(self.documents, self.reached())
 
-    def exact(self) -> frozenset[str]:
-        """The files Node validates with cfworker (as :func:`_compile` finds them;
-        before :meth:`raw`, as there)."""
-        return exact_files(self.bundler, reaches(self.documents, self.deps))[0]
+    def exact(self) -> tuple[frozenset[str], list[ContractError]]:
+        """:func:`exact_files` of the documents. Needs nothing lowering gives."""
+        return exact_files(self.bundler, self.reached())
+
+    def ahead(self) -> Ahead:
+        """What :func:`_compile` needs of this once it has lowered."""
+        prints = self.prints()
+        return Ahead(prints, *self.exact())
 
     def raw(self) -> dict[str, Any]:
         """Every document's bundle, by path, without discriminators."""
@@ -211,7 +241,7 @@ class Bundles:
 
 
 def _compile(
-    root: Path, strict: bool, early: Callable[[Bundling], Prints | None]
+    root: Path, strict: bool, early: Callable[[Bundling], Made | None]
 ) -> tuple[ir.Program, list[Document], Bundles]:
     documents, errors = load_all(root)
     annotations: Counter[str] = Counter()
@@ -229,9 +259,8 @@ def _compile(
     ref_errors, deps = walk_refs(graph)
     if ref_errors:
         raise CompileError(ref_errors)
-    bundler = Bundler(graph)  # resolves $dynamicRef, for the Node bundle
-    bundling = Bundling(bundler, documents, graph.base_uri, deps)
-    prints_made_elsewhere = early(bundling)
+    bundling = Bundling(graph, documents, deps)
+    made_elsewhere = early(bundling)
     names = module_names(documents)
     lowerer = Lowerer(graph, names, strict)
     roots: dict[str, ir.TypeName | None] = {}
@@ -259,12 +288,15 @@ def _compile(
     errors.extend(lowerer.errors)
     if errors:
         raise CompileError(errors)
-    reached = reaches(documents, deps)
-    exact, pattern_errors = exact_files(bundler, reached)
+    reached = bundling.reached()
+    given = made_elsewhere() if made_elsewhere else None
+    if given is None:
+        exact, pattern_errors = bundling.exact()
+    else:
+        exact, pattern_errors = given.exact, given.errors
     if pattern_errors:
         raise CompileError(pattern_errors)
-    given = prints_made_elsewhere() if prints_made_elsewhere else None
-    prints = given if given is not None else fingerprints(documents, reached)
+    prints = given.prints if given is not None else fingerprints(documents, reached)
     all_decls: dict[ir.TypeName, ir.Decl] = {}
     for n, d in lowerer.decls.items():
         full_check = tuple(sorted(lowerer.full_check.get(n, ())))

@@ -460,9 +460,18 @@ class Lowerer:
         json_names = list(props) + [r for r in required if r not in props]
         py_names = unique_field_names(json_names)
         fields: list[ir.Field] = []
+        # self.child(schema, ctx, "properties", json_name), spelt out (hot: a call
+        # per property)
+        here = ctx.pointer + "/properties"
+        descend, resolver, draft = self.graph.descend, ctx.resolver, ctx.draft
         for json_name in json_names:
             sub = props.get(json_name, True)
-            sub_ctx = self.child(schema, ctx, "properties", json_name)
+            sub_ctx = Ctx(
+                ctx.file,
+                pointer_join(here, json_name),
+                descend(resolver, sub, draft),
+                draft,
+            )
             t = self.lower(sub, sub_ctx)
             if isinstance(t, ir.NeverT):
                 if additional is not False or patterns:

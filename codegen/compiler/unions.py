@@ -109,9 +109,15 @@ def kinds_of_types(types: Iterable[str]) -> set[ir.JsonKind]:
     return {cast(ir.JsonKind, "number" if t == "integer" else t) for t in types}
 
 
+# What union_of must look into even as the only member.
+_NOT_ALONE = (ir.UnionT, ir.NeverT, ir.AnyT)
+
+
 def union_of(members: list[ir.IrType], discriminator: str | None = None) -> ir.IrType:
     """The union of ``members``: nested plain unions flattened, duplicates and
     ``never`` dropped, ``any`` absorbing everything, one member standing alone."""
+    if len(members) == 1 and not isinstance(members[0], _NOT_ALONE):
+        return members[0]  # most calls: one kind's type, as the loop would give it
     flat: list[ir.IrType] = []
     for m in members:
         parts = (

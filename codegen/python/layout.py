@@ -59,10 +59,14 @@ def py_literal(value: Any) -> str:
 
 def docstring(text: str, indent: str) -> str:
     """A docstring at ``indent``, escaped so that schema text can never end it."""
-    body = "".join(
-        "\\\\" if c == "\\" else _escape_char(c, "") if c not in "\n" else c
-        for c in text.strip()
-    )
+    text = text.strip()
+    if text.isascii() and text.replace("\n", "").isprintable():
+        body = text.replace("\\", "\\\\")  # the one escape such text needs
+    else:
+        body = "".join(
+            "\\\\" if c == "\\" else _escape_char(c, "") if c not in "\n" else c
+            for c in text
+        )
     body = body.replace('"""', '\\"\\"\\"')
     lines = [line.rstrip() for line in body.split("\n")]
     rest = [line for line in lines[1:] if line]
@@ -104,8 +108,8 @@ def flat(expr: Expr) -> str:
     if isinstance(expr, str):
         return expr
     if isinstance(expr, Union):
-        return " | ".join(flat(i) for i in expr.items)
-    return expr.head + ", ".join(flat(i) for i in expr.items) + expr.tail
+        return " | ".join([flat(i) for i in expr.items])
+    return expr.head + ", ".join([flat(i) for i in expr.items]) + expr.tail
 
 
 def layout(

@@ -395,10 +395,10 @@ class PythonRenderer:
             "docstring": docstring(doc, "    ") if doc else "",
             "config": f"    model_config = ConfigDict({config})",
             "extra_line": extra_line,
-            "fields": [
+            "fields": "\n".join(
                 self.field_lines(f, used, module, _names_any(f.type, pending))
                 for f in decl.fields
-            ],
+            ),
             "check_call": check_call,
         }
 
@@ -487,7 +487,15 @@ class PythonRenderer:
         return lines
 
 
+# IR types that hold no reference: most fields' (refs_in's walk skipped).
+_LEAVES = (ir.StrT, ir.NumericT, ir.BoolT, ir.NullT, ir.AnyT, ir.LiteralT, ir.NeverT)
+
+
 def _names_any(t: ir.IrType, names: frozenset[ir.TypeName] | set[ir.TypeName]) -> bool:
+    if isinstance(t, ir.Ref):
+        return t.target in names
+    if not names or isinstance(t, _LEAVES):
+        return False
     return any(r in names for r in ir.refs_in(t))
 
 

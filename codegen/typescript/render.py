@@ -175,7 +175,7 @@ class TypeScriptRenderer:
             if decl.extra is not None:
                 body.append("  [key: string]: unknown;")
             view["kind"] = "interface"
-            view["body"] = body
+            view["body"] = "\n".join(body)
         else:
             view["kind"] = "alias"
             view["type"] = self.ts(decl.type, used, module)

@@ -59,6 +59,10 @@ __all__ = [
 ]
 
 Key = tuple[str, str]  # (uri without "#", JSON pointer)
+# What fails a schema for sure (_Package.doom): a value that is no object, if True;
+# an object without one of these properties; or whose property's value is none of
+# those strings.
+Doom = tuple[bool, list[str], dict[str, list[str]]]
 
 
 def _token(token: str) -> str:
@@ -242,6 +246,67 @@ class _Package(Applicators):
             found[params] = f"e{len(found)}"
         return found[params]
 
+    def doom(self, uri: str, pointer: str, depth: int = 0) -> Doom:
+        """What fails the location's schema for sure: whether a value that is no
+        object does (its "type" is "object"); for an object, a property missing of
+        those it requires, or one whose value is none of the strings its
+        "properties" fix it to ("const", "enum"); through "$ref", "allOf" and what
+        every member of a union asks. A lazy function's stub answers false from
+        these without compiling it (_LAZY): a union's branch that the value cannot
+        match costs no compile."""
+        try:
+            schema = self.resolve(uri, pointer)
+        except Unmodelled:
+            return False, [], {}
+        if not isinstance(schema, dict) or depth > 16:
+            return False, [], {}
+        parts: list[Doom] = []
+        if isinstance(schema.get("$ref"), str):
+            try:
+                parts.append(self.doom(*self.target(schema["$ref"], uri), depth + 1))
+            except Unmodelled:
+                pass
+            if self.draft == "7":
+                return parts[0] if parts else (False, [], {})
+        required = schema.get("required")
+        if not isinstance(required, list) or not all(
+            isinstance(k, str) for k in required
+        ):
+            required = []
+        tags: dict[str, list[str]] = {}
+        props = schema.get("properties")
+        for prop, sub in props.items() if isinstance(props, dict) else ():
+            if not isinstance(sub, dict) or "$ref" in sub:
+                continue
+            fixed = [sub["const"]] if "const" in sub else sub.get("enum")
+            if isinstance(fixed, list) and all(isinstance(v, str) for v in fixed):
+                tags[prop] = fixed
+        parts.append((schema.get("type") in ("object", ["object"]), required, tags))
+        for i in range(len(schema.get("allOf", []))):
+            parts.append(self.doom(uri, f"{pointer}/allOf/{i}", depth + 1))
+        for word in ("anyOf", "oneOf"):
+            members = [
+                self.doom(uri, f"{pointer}/{word}/{i}", depth + 1)
+                for i in range(len(schema.get(word, [])))
+            ]
+            if members:
+                # every member fails: what each one fails for
+                first, rest = members[0], members[1:]
+                keys = [k for k in first[1] if all(k in m[1] for m in rest)]
+                union = {
+                    k: list(dict.fromkeys(v for m in members for v in m[2][k]))
+                    for k in first[2]
+                    if all(k in m[2] for m in rest)
+                }
+                parts.append((all(m[0] for m in members), keys, union))
+        # any part fails: what any one fails for
+        out: dict[str, list[str]] = {}
+        for part in parts:
+            for k, values in part[2].items():
+                out[k] = [v for v in out[k] if v in values] if k in out else values
+        keys = list(dict.fromkeys(k for part in parts for k in part[1]))
+        return any(part[0] for part in parts), keys, out
+
     def text(self, uri: str) -> tuple[str, str | None] | None:
         """The module of one file, its locations not left to Ajv, and, when their
         functions are compiled on first call (see LAZY_BYTES), the text of those
@@ -294,9 +359,19 @@ class _Package(Applicators):
         # endings changed, the functions are found by the line each starts with).
         at = len(header.encode()) + 1
         stubs = []
+        self.draft = self.bundles[uri].draft
+        pointers = {name: pointer for pointer, name in good}
         for name, code in zip(names, functions[1:], strict=False):
             size = len(code.encode())
-            stubs.append(f"{name} = stub({name[1:]}, {at}, {at + size})")
+            # a union's branch: the union and the union report call them all
+            no: Doom = (False, [], {})
+            branch = _branch(pointers[name])
+            fails, keys, tags = self.doom(uri, pointers[name]) if branch else no
+            doom = ""
+            if fails or keys or tags:
+                tagged = [[k, *values] for k, values in tags.items()]
+                doom = f", {lit([int(fails), *keys])}, {lit(tagged)}"
+            stubs.append(f"{name} = stub({name[1:]}, {at}, {at + size}{doom})")
             at += size + 1
         # var, not let: a call from another function then checks no temporal dead zone
         lines.append("var " + ", ".join(stubs) + ";")
@@ -352,8 +427,22 @@ _LAZY = [
     "  bind(n, f);",
     "  return f;",
     "}",
-    "function stub(n, start, end) {",
-    "  return (x, p, E) => (F[n] ?? load(n, start, end))(x, p, E);",
+    "function doomed(D, T, x) {",
+    '  if (x === null || typeof x !== "object" || Array.isArray(x)) return D[0] === 1;',
+    "  for (let i = 1; i < D.length; i++) if (!$.has(x, D[i])) return true;",
+    "  for (const t of T) {",
+    "    if ($.has(x, t[0]) && t.indexOf(x[t[0]], 1) < 0) return true;",
+    "  }",
+    "  return false;",
+    "}",
+    "function stub(n, start, end, D, T) {",
+    "  if (D === undefined) {",
+    "    return (x, p, E) => (F[n] ?? load(n, start, end))(x, p, E);",
+    "  }",
+    "  return (x, p, E) =>",
+    "    E === undefined && doomed(D, T, x)",
+    "      ? false",
+    "      : (F[n] ?? load(n, start, end))(x, p, E);",
     "}",
 ]
 

@@ -307,6 +307,12 @@ function locationErrors(path, pointer, value) {
     }
     return check(value) ? [] : toViolations(check.errors, value);
 }
+/** Whether `value` fails the schema at `path#pointer` by its precompiled function,
+ * asked for no errors (false without one). */
+function locationFails(path, pointer, value) {
+    const fn = precompiledOf(path, `${path}#${pointer}`);
+    return fn !== null && !fn(value);
+}
 let unionReport = null;
 let plain = false;
 /**
@@ -340,8 +346,47 @@ export function ruledOut(path, pointer, value) {
 function unions() {
     unionReport ??= new UnionReport(
     // Each schema file is parsed when the report first reads it.
-    (path) => entryFor(path)?.schema, new Map(SCHEMAS.map((entry) => [pathOf(entry), String(entry.draft)])), new Map(SCHEMAS.map((entry) => [entry.uri.replace(/#$/, ""), pathOf(entry)])), locationErrors);
+    (path) => entryFor(path)?.schema, new Map(SCHEMAS.map((entry) => [pathOf(entry), String(entry.draft)])), new Map(SCHEMAS.map((entry) => [entry.uri.replace(/#$/, ""), pathOf(entry)])), locationErrors, locationFails);
     return unionReport;
+}
+// Keywords that assert nothing beside a union (as runtime/_fastcheck.py's _NOT_ASSERTING).
+const NOT_ASSERTING = new Set([
+    "$schema", "$id", "$comment", "$anchor", "$defs", "definitions", "title", "description",
+    "examples", "default", "deprecated", "readOnly", "writeOnly",
+]);
+/**
+ * For a contract whose schema is one oneOf or anyOf and nothing else that asserts (the
+ * webhook root: a oneOf of 66 events), the error its validator reports for the union
+ * itself; null for any other schema. The union report explains such a union from its
+ * branches alone: all the branch errors the validator reports with the union's (every
+ * failing branch's, for the 66 events 685 errors) are noise it removes, so the message's
+ * violations are found from this error alone, with the branches validated only where
+ * the report needs their errors (the branch meant, those `doomed` does not rule out).
+ * The words are the same (tests/test_union_prune_node.py compares them with the
+ * words from the validator's own errors, `plainly`); a first refusal validates and words 66 events once, not twice.
+ */
+function unionSummary(path, pointer) {
+    const schema = unions().schema(path, pointer);
+    if (schema === null || typeof schema !== "object" || Array.isArray(schema))
+        return null;
+    const asserting = Object.keys(schema).filter((key) => !NOT_ASSERTING.has(key));
+    const keyword = asserting.length === 1 ? asserting[0] : undefined;
+    if (keyword === "oneOf" && Array.isArray(schema["oneOf"])) {
+        const params = { passingSchemas: null };
+        return { keyword, instancePath: "", params, message: "must match exactly one schema in oneOf" };
+    }
+    if (keyword === "anyOf" && Array.isArray(schema["anyOf"])) {
+        return { keyword, instancePath: "", params: {}, message: "must match a schema in anyOf" };
+    }
+    return null;
+}
+/**
+ * For tests: whether contract `id`'s refusals are worded from its union's own error
+ * (unionSummary), its branches left to the union report.
+ */
+export function unionAlone(id) {
+    const hash = id.indexOf("#");
+    return unionSummary(hash < 0 ? id : id.slice(0, hash), hash < 0 ? "" : id.slice(hash + 1)) !== null;
 }
 /**
  * The contract of a schema file or of a location inside one, e.g.
@@ -366,6 +411,7 @@ export function contract(id) {
         return validate;
     };
     let known;
+    let summary;
     const check = () => usePrecompiled ? (known === undefined ? (known = precompiledOf(path, id)) : known) : null;
     const errors = (value) => {
         const fn = check();
@@ -374,7 +420,12 @@ export function contract(id) {
                 return [];
             const worded = () => {
                 const raw = [];
-                if (fn(value, "", raw))
+                // A union alone (unionSummary): its own error, its branches left to the report.
+                if (summary === undefined)
+                    summary = unionSummary(path, pointer);
+                if (summary !== null && !plain)
+                    raw.push({ ...summary });
+                else if (fn(value, "", raw))
                     return [];
                 // What locationErrors gives at the contract's location, sorted once at the end.
                 const found = toViolations(raw, value);

@@ -2,9 +2,9 @@
 // runtime/_union_report.py, so both runtimes print the same report.
 // For each oneOf/anyOf a value fails, one line names the branch the value was meant
 // for (the one its discriminator names, found through nested unions too, otherwise
-// the closest, among the branches whose own tags name the value if any: the deepest
-// error, then the fewest errors, then the first) and the alternatives tried, followed
-// by that branch's errors only.
+// the closest, among the branches whose own tags name the value if any: the fewest of
+// the value's members in error, then the deepest error, then the fewest errors, then
+// the first) and the alternatives tried, followed by that branch's errors only.
 //
 // `raw(path, pointer, value)` gives the violations of `value` against the schema at
 // `path#pointer`, with pointers relative to `value`, in any order, maybe repeated (they
@@ -140,12 +140,14 @@ export class UnionReport {
     drafts;
     ids;
     raw;
-    /** documents: path -> schema; drafts: path -> "7" | "2020-12"; ids: URI -> path. */
-    constructor(documents, drafts, ids, raw) {
+    failsAt;
+    /** documents: path -> schema; drafts: path -> "7" | "2020-12"; ids: URI -> path; failsAt: a verdict. */
+    constructor(documents, drafts, ids, raw, failsAt = () => false) {
         this.documents = documents;
         this.drafts = drafts;
         this.ids = ids;
         this.raw = raw;
+        this.failsAt = failsAt;
     }
     /** False: walk every value (tests compare the two). */
     skips = true;
@@ -157,7 +159,7 @@ export class UnionReport {
     tagging = new Tags((path, pointer) => this.resolved(path, pointer));
     tests = new Map();
     message = null;
-    ruledOut = (path, pointer, value) => this.doomed(path, pointer, value);
+    ruledOut = (p, q, v) => this.doomed(p, q, v) || this.failsAt(p, q, v);
     files = new Map();
     /** The schema document of a path (undefined: none), looked up once. */
     document(path) {
@@ -276,7 +278,8 @@ export class UnionReport {
                 }
             }
             else {
-                const kept = childrenWithin(this.plan(p, ptr, schema), p, v, here, covered);
+                const plan = this.plan(p, ptr, schema);
+                const kept = childrenWithin(plan, p, v, here, covered, this.conditional(p, plan, v, false));
                 for (let k = kept.length - 1; k >= 0; k--)
                     stack.push(kept[k]);
             }
@@ -295,18 +298,34 @@ export class UnionReport {
         return found;
     }
     /** How many locations the whole walk from a location visits, MAX_STEPS at most,
-     * remembered for the message being worded. */
+     * remembered for the message being worded. Both the then and the else of an if
+     * are counted: a bound, the same for every value, so no if is asked for it (above
+     * the bound, the whole walk is taken, which finds what the skipping one finds when
+     * both are below). */
     steps(path, pointer, value) {
         const sizes = this.message?.sizes ?? new Map();
         const children = (p, q, v) => {
             const schema = this.schema(p, q);
-            return isObject(schema) ? this.children(p, q, schema, v) : [];
+            return isObject(schema) ? this.children(p, q, schema, v, true) : [];
         };
         return countSteps(path, pointer, value, children, sizes);
     }
-    /** The locations the walk goes on to from a schema location, with their values. */
-    children(path, pointer, schema, value) {
-        return childrenOf(this.plan(path, pointer, schema), path, value);
+    /** The locations the walk goes on to from a schema location, with their values;
+     * `both`: the then and the else of an if, whatever it says. */
+    children(path, pointer, schema, value, both = false) {
+        const plan = this.plan(path, pointer, schema);
+        return childrenOf(plan, path, value, this.conditional(path, plan, value, both));
+    }
+    /** The then the value passing the location's if leads to, else its else (asked of
+     * raw); with `both`, the two. */
+    conditional(path, plan, value, both) {
+        if (plan.cond === null)
+            return [];
+        const [test, then, other] = plan.cond;
+        if (both)
+            return [then, other].filter((x) => x !== null);
+        const picked = this.raw(path, test, value).length ? other : then;
+        return picked === null ? [] : [picked];
     }
     /** The walk's plan at a schema location, found once. */
     plan(path, pointer, schema) {
@@ -384,8 +403,8 @@ export class UnionReport {
             }
         }
         // The closest: of the branches whose own tags name the value, if any (the others'
-        // errors are then not worded), else of all, the deepest error, then the fewest
-        // errors, then the first.
+        // errors are then not worded), else of all, the fewest members in error, then the
+        // deepest error, then the fewest errors (closeness), then the first.
         const named = [];
         for (let i = 0; i < site.count; i++) {
             if (this.tagging.named(site.value, site.path, site.here(i)))
@@ -396,18 +415,45 @@ export class UnionReport {
                 named.push(i);
         let best = -1;
         let bestErrors = [];
-        let bestScore = [0, 0];
+        let bestScore = [];
         for (const i of named) {
             const explained = this.branch(site, i);
-            let deepest = 0;
-            for (const v of explained)
-                deepest = Math.max(deepest, depth(v.pointer));
-            const score = [-deepest, explained.length];
-            if (best < 0 || score[0] < bestScore[0] || (score[0] === bestScore[0] && score[1] < bestScore[1])) {
+            const score = this.closeness(site, explained);
+            const k = score.findIndex((n, j) => n !== bestScore[j]); // compared in order
+            if (best < 0 || (k >= 0 && score[k] < bestScore[k])) {
                 [best, bestErrors, bestScore] = [i, explained, score];
             }
         }
         return [best, null, bestErrors];
+    }
+    /** How far a branch is from the value (less is closer): how many of the value's
+     * members (properties or items, present or required) have an error at or below
+     * them, an error about the value itself counting every member (one at least), a
+     * union's own line not counted (its branch's errors are); then the deepest error,
+     * negated (the branch matched furthest); then how many errors. */
+    closeness(site, errors) {
+        const lines = this.message?.lines;
+        const members = new Set();
+        let whole = false;
+        let deepest = 0;
+        const start = site.at.length + 1;
+        for (const v of errors) {
+            deepest = Math.max(deepest, depth(v.pointer));
+            if (v.pointer === site.at) {
+                whole ||= !lines?.has(key(v));
+            }
+            else {
+                const slash = v.pointer.indexOf("/", start);
+                members.add(slash < 0 ? v.pointer.slice(start) : v.pointer.slice(start, slash));
+            }
+        }
+        let touched = members.size;
+        if (whole) {
+            const value = site.value;
+            const size = Array.isArray(value) ? value.length : isObject(value) ? Object.keys(value).length : 0;
+            touched = Math.max(touched, size, 1);
+        }
+        return [touched, -deepest, errors.length];
     }
     line(site, chosen, tag) {
         const names = this.names(site);
@@ -457,7 +503,7 @@ export class UnionReport {
      * fails no union. `whole`: raw(path, pointer, value), when the caller has it. */
     rewrite(path, pointer, value, found, whole) {
         const outer = this.message;
-        this.message ??= { sizes: new Map(), shown: new Map() };
+        this.message ??= { sizes: new Map(), shown: new Map(), lines: new Set() };
         try {
             const sites = this.sites(path, pointer, value, "", found.map((v) => v.pointer));
             if (!sites.length)
@@ -512,7 +558,9 @@ export class UnionReport {
             }
             result = result.filter((v) => !noise.has(key(v)));
             if (chosen !== null) {
-                result.push(this.line(site, chosen[0], chosen[1]));
+                const line = this.line(site, chosen[0], chosen[1]);
+                this.message?.lines.add(key(line)); // see closeness
+                result.push(line);
                 for (const v of chosen[2])
                     result.push(v);
             }

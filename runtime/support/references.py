@@ -122,6 +122,18 @@ def _full(pattern: str, flags: int = 0) -> Callable[[str], bool]:
     return check
 
 
-is_uri_template = _full(URI_TEMPLATE)
+_uri_template_ascii = _full(URI_TEMPLATE_ASCII)
+_uri_template = _full(URI_TEMPLATE)
+
+
+def is_uri_template(value: str) -> bool:
+    """RFC 6570: its ASCII part first (:data:`URI_TEMPLATE_ASCII`, a language
+    inside the full one: a template it matches is valid), the full expression
+    only for a value it does not match. The same verdicts; the full one's Unicode
+    classes take 8-10 ms to compile, which the first refusal that words a URL
+    template (GitHub's ``events_url``) paid, the ASCII one under 1 ms."""
+    return _uri_template_ascii(value) or _uri_template(value)
+
+
 is_json_pointer = _full(JSON_POINTER, re.DOTALL)
 is_relative_json_pointer = _full(RELATIVE_JSON_POINTER, re.DOTALL)

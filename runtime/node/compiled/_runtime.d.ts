@@ -45,6 +45,11 @@ export declare function ruledOut(path: string, pointer: string, value: unknown):
     violations: Violation[] | null;
 };
 /**
+ * For tests: whether contract `id`'s refusals are worded from its union's own error
+ * (unionSummary), its branches left to the union report.
+ */
+export declare function unionAlone(id: string): boolean;
+/**
  * The contract of a schema file or of a location inside one, e.g.
  * "order/order_created.v1.json" or "common/problem.json#/$defs/ProblemDetails".
  * Compiled on first use, once. Throws UnknownContract when the package has no

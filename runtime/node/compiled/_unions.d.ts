@@ -38,8 +38,9 @@ export declare class UnionReport {
     private readonly drafts;
     private readonly ids;
     private readonly raw;
-    /** documents: path -> schema; drafts: path -> "7" | "2020-12"; ids: URI -> path. */
-    constructor(documents: Documents, drafts: ReadonlyMap<string, string>, ids: ReadonlyMap<string, string>, raw: Raw);
+    private readonly failsAt;
+    /** documents: path -> schema; drafts: path -> "7" | "2020-12"; ids: URI -> path; failsAt: a verdict. */
+    constructor(documents: Documents, drafts: ReadonlyMap<string, string>, ids: ReadonlyMap<string, string>, raw: Raw, failsAt?: Doomed);
     /** False: walk every value (tests compare the two). */
     skips: boolean;
     /** False: no branch is ruled out without its violations (tests compare the two). */
@@ -81,10 +82,17 @@ export declare class UnionReport {
     sites(path: string, pointer: string, value: unknown, at: string, near: readonly string[]): Site[];
     private walkSites;
     /** How many locations the whole walk from a location visits, MAX_STEPS at most,
-     * remembered for the message being worded. */
+     * remembered for the message being worded. Both the then and the else of an if
+     * are counted: a bound, the same for every value, so no if is asked for it (above
+     * the bound, the whole walk is taken, which finds what the skipping one finds when
+     * both are below). */
     private steps;
-    /** The locations the walk goes on to from a schema location, with their values. */
+    /** The locations the walk goes on to from a schema location, with their values;
+     * `both`: the then and the else of an if, whatever it says. */
     private children;
+    /** The then the value passing the location's if leads to, else its else (asked of
+     * raw); with `both`, the two. */
+    private conditional;
     /** The walk's plan at a schema location, found once. */
     private plan;
     /** Each branch's name, remembered per union. */
@@ -98,6 +106,12 @@ export declare class UnionReport {
     /** [the branch meant (-1: the discriminator value names none), the discriminator
      * that named it or null, the branch's errors]. */
     private choose;
+    /** How far a branch is from the value (less is closer): how many of the value's
+     * members (properties or items, present or required) have an error at or below
+     * them, an error about the value itself counting every member (one at least), a
+     * union's own line not counted (its branch's errors are); then the deepest error,
+     * negated (the branch matched furthest); then how many errors. */
+    private closeness;
     private line;
     /** show(), remembered by the value while a message is worded. */
     private show;

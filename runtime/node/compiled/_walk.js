@@ -1,6 +1,7 @@
 // The union report's walk (_unions.ts): from a schema location, through $ref, allOf,
-// properties, additionalProperties and items, over a value, and how many locations
-// the whole walk visits (runtime/_union_report.py's _plan, _children and _steps).
+// the then or else an if picks, properties, additionalProperties and items, over a
+// value, and how many locations the whole walk visits (runtime/_union_walk.py's
+// _plan, _children and _steps).
 import { compareCodePoints } from "./_violations.js";
 export const MAX_STEPS = 10000; // schema locations visited per value, at most ($ref loops)
 export const isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
@@ -46,7 +47,7 @@ export function planOf(path, pointer, schema, seven, target) {
             same.push(goes);
         if (seven) {
             // draft-07 ignores the keywords beside $ref
-            return { same, props: null, names: new Set(), extra: null, prefix: null, rest: null };
+            return { same, props: null, names: new Set(), extra: null, prefix: null, rest: null, cond: null };
         }
     }
     const allOf = schema["allOf"];
@@ -72,14 +73,24 @@ export function planOf(path, pointer, schema, seven, target) {
         rest = word; // draft-07 items: one schema for every item
     }
     const after = isObject(schema[rest]) ? join(pointer, rest) : null;
-    return { same, props: ordered, names: new Set(Object.keys(props)), extra, prefix: first, rest: after };
+    let cond = null;
+    if (isObject(schema["if"])) {
+        const then = isObject(schema["then"]) ? join(pointer, "then") : null;
+        const other = isObject(schema["else"]) ? join(pointer, "else") : null;
+        if (then !== null || other !== null)
+            cond = [join(pointer, "if"), then, other];
+    }
+    return { same, props: ordered, names: new Set(Object.keys(props)), extra, prefix: first, rest: after, cond };
 }
 /** The locations the walk goes on to from a location of `path` with plan `plan`, over
- * `value`. */
-export function childrenOf(plan, path, value) {
+ * `value`; `picked`: the then or else of the plan's if the walk goes to (the caller
+ * asks the if). */
+export function childrenOf(plan, path, value, picked) {
     const out = [];
     for (const same of plan.same)
         out.push([same[0], same[1], value, null]);
+    for (const there of picked)
+        out.push([path, there, value, null]);
     if (isObject(value) && plan.props !== null) {
         for (const prop of plan.props) {
             const name = prop[0];
@@ -106,10 +117,12 @@ export function childrenOf(plan, path, value) {
 }
 /** childrenOf's locations whose value's pointer is in `covered` (`here`: the value's
  * pointer), in the same order, as steps of the walk. */
-export function childrenWithin(plan, path, value, here, covered) {
+export function childrenWithin(plan, path, value, here, covered, picked) {
     const out = [];
     for (const same of plan.same)
         out.push([same[0], same[1], value, here]);
+    for (const there of picked)
+        out.push([path, there, value, here]);
     if (isObject(value) && plan.props !== null) {
         for (const prop of plan.props) {
             const name = prop[0];

@@ -2,9 +2,9 @@
 // runtime/_union_report.py, so both runtimes print the same report.
 // For each oneOf/anyOf a value fails, one line names the branch the value was meant
 // for (the one its discriminator names, found through nested unions too, otherwise
-// the closest, among the branches whose own tags name the value if any: the deepest
-// error, then the fewest errors, then the first) and the alternatives tried, followed
-// by that branch's errors only.
+// the closest, among the branches whose own tags name the value if any: the fewest of
+// the value's members in error, then the deepest error, then the fewest errors, then
+// the first) and the alternatives tried, followed by that branch's errors only.
 //
 // `raw(path, pointer, value)` gives the violations of `value` against the schema at
 // `path#pointer`, with pointers relative to `value`, in any order, maybe repeated (they
@@ -77,7 +77,6 @@ const depth = (pointer: string): number => {
   for (let i = pointer.indexOf("/"); i >= 0; i = pointer.indexOf("/", i + 1)) count += 1;
   return count;
 };
-
 
 /** posixpath.normpath of a relative path. */
 function normpath(path: string): string {
@@ -152,24 +151,24 @@ class Site {
   }
 }
 
-
-
 /** One value's walk counts and renderings, while its violations are worded. */
 interface Message {
   /** Steps of the whole walk per location, by value (objects) or for any other value. */
   readonly sizes: Sizes;
   readonly shown: Map<object, string>;
+  /** The union lines worded (their violationKey): closeness() does not count them. */
+  readonly lines: Set<string>;
 }
-
 
 /** Explains the failing unions of one package's contracts. */
 export class UnionReport {
-  /** documents: path -> schema; drafts: path -> "7" | "2020-12"; ids: URI -> path. */
+  /** documents: path -> schema; drafts: path -> "7" | "2020-12"; ids: URI -> path; failsAt: a verdict. */
   constructor(
     private readonly documents: Documents,
     private readonly drafts: ReadonlyMap<string, string>,
     private readonly ids: ReadonlyMap<string, string>,
     private readonly raw: Raw,
+    private readonly failsAt: Doomed = () => false,
   ) {}
 
   /** False: walk every value (tests compare the two). */
@@ -183,7 +182,7 @@ export class UnionReport {
   private readonly tagging = new Tags((path, pointer) => this.resolved(path, pointer));
   private readonly tests = new Map<string, Test | null>();
   private message: Message | null = null;
-  private readonly ruledOut: Doomed = (path, pointer, value) => this.doomed(path, pointer, value);
+  private readonly ruledOut: Doomed = (p, q, v) => this.doomed(p, q, v) || this.failsAt(p, q, v);
 
   private readonly files = new Map<string, unknown>();
 
@@ -257,7 +256,6 @@ export class UnionReport {
     return test !== null && fails(test, value);
   }
 
-
   // -- the walk -------------------------------------------------------------------------
 
   /** The unions the value fails, reached from a location through $ref, allOf,
@@ -309,7 +307,8 @@ export class UnionReport {
           stack.push([child[0], child[1], child[2], below]);
         }
       } else {
-        const kept = childrenWithin(this.plan(p, ptr, schema), p, v, here, covered);
+        const plan = this.plan(p, ptr, schema);
+        const kept = childrenWithin(plan, p, v, here, covered, this.conditional(p, plan, v, false));
         for (let k = kept.length - 1; k >= 0; k--) stack.push(kept[k] as Step);
       }
       if (!covered.has(here)) continue;
@@ -324,23 +323,35 @@ export class UnionReport {
     return found;
   }
 
-
-
-
   /** How many locations the whole walk from a location visits, MAX_STEPS at most,
-   * remembered for the message being worded. */
+   * remembered for the message being worded. Both the then and the else of an if
+   * are counted: a bound, the same for every value, so no if is asked for it (above
+   * the bound, the whole walk is taken, which finds what the skipping one finds when
+   * both are below). */
   private steps(path: string, pointer: string, value: unknown): number {
     const sizes = this.message?.sizes ?? new Map();
     const children = (p: string, q: string, v: unknown): Child[] => {
       const schema = this.schema(p, q);
-      return isObject(schema) ? this.children(p, q, schema, v) : [];
+      return isObject(schema) ? this.children(p, q, schema, v, true) : [];
     };
     return countSteps(path, pointer, value, children, sizes);
   }
 
-  /** The locations the walk goes on to from a schema location, with their values. */
-  private children(path: string, pointer: string, schema: Json, value: unknown): Child[] {
-    return childrenOf(this.plan(path, pointer, schema), path, value);
+  /** The locations the walk goes on to from a schema location, with their values;
+   * `both`: the then and the else of an if, whatever it says. */
+  private children(path: string, pointer: string, schema: Json, value: unknown, both = false): Child[] {
+    const plan = this.plan(path, pointer, schema);
+    return childrenOf(plan, path, value, this.conditional(path, plan, value, both));
+  }
+
+  /** The then the value passing the location's if leads to, else its else (asked of
+   * raw); with `both`, the two. */
+  private conditional(path: string, plan: Plan, value: unknown, both: boolean): string[] {
+    if (plan.cond === null) return [];
+    const [test, then, other] = plan.cond;
+    if (both) return [then, other].filter((x): x is string => x !== null);
+    const picked = this.raw(path, test, value).length ? other : then;
+    return picked === null ? [] : [picked];
   }
 
   /** The walk's plan at a schema location, found once. */
@@ -420,8 +431,8 @@ export class UnionReport {
       }
     }
     // The closest: of the branches whose own tags name the value, if any (the others'
-    // errors are then not worded), else of all, the deepest error, then the fewest
-    // errors, then the first.
+    // errors are then not worded), else of all, the fewest members in error, then the
+    // deepest error, then the fewest errors (closeness), then the first.
     const named: number[] = [];
     for (let i = 0; i < site.count; i++) {
       if (this.tagging.named(site.value, site.path, site.here(i))) named.push(i);
@@ -429,17 +440,45 @@ export class UnionReport {
     if (!named.length) for (let i = 0; i < site.count; i++) named.push(i);
     let best = -1;
     let bestErrors: Violation[] = [];
-    let bestScore: [number, number] = [0, 0];
+    let bestScore: number[] = [];
     for (const i of named) {
       const explained = this.branch(site, i);
-      let deepest = 0;
-      for (const v of explained) deepest = Math.max(deepest, depth(v.pointer));
-      const score: [number, number] = [-deepest, explained.length];
-      if (best < 0 || score[0] < bestScore[0] || (score[0] === bestScore[0] && score[1] < bestScore[1])) {
+      const score = this.closeness(site, explained);
+      const k = score.findIndex((n, j) => n !== bestScore[j]); // compared in order
+      if (best < 0 || (k >= 0 && (score[k] as number) < (bestScore[k] as number))) {
         [best, bestErrors, bestScore] = [i, explained, score];
       }
     }
     return [best, null, bestErrors];
+  }
+
+  /** How far a branch is from the value (less is closer): how many of the value's
+   * members (properties or items, present or required) have an error at or below
+   * them, an error about the value itself counting every member (one at least), a
+   * union's own line not counted (its branch's errors are); then the deepest error,
+   * negated (the branch matched furthest); then how many errors. */
+  private closeness(site: Site, errors: readonly Violation[]): number[] {
+    const lines = this.message?.lines;
+    const members = new Set<string>();
+    let whole = false;
+    let deepest = 0;
+    const start = site.at.length + 1;
+    for (const v of errors) {
+      deepest = Math.max(deepest, depth(v.pointer));
+      if (v.pointer === site.at) {
+        whole ||= !lines?.has(key(v));
+      } else {
+        const slash = v.pointer.indexOf("/", start);
+        members.add(slash < 0 ? v.pointer.slice(start) : v.pointer.slice(start, slash));
+      }
+    }
+    let touched = members.size;
+    if (whole) {
+      const value = site.value;
+      const size = Array.isArray(value) ? value.length : isObject(value) ? Object.keys(value).length : 0;
+      touched = Math.max(touched, size, 1);
+    }
+    return [touched, -deepest, errors.length];
   }
 
   private line(site: Site, chosen: number, tag: string | null): Violation {
@@ -498,7 +537,7 @@ export class UnionReport {
     whole?: Violation[],
   ): Violation[] {
     const outer = this.message;
-    this.message ??= { sizes: new Map(), shown: new Map() };
+    this.message ??= { sizes: new Map(), shown: new Map(), lines: new Set() };
     try {
       const sites = this.sites(path, pointer, value, "", found.map((v) => v.pointer));
       if (!sites.length) return found;
@@ -547,7 +586,9 @@ export class UnionReport {
       }
       result = result.filter((v) => !noise.has(key(v)));
       if (chosen !== null) {
-        result.push(this.line(site, chosen[0], chosen[1]));
+        const line = this.line(site, chosen[0], chosen[1]);
+        this.message?.lines.add(key(line)); // see closeness
+        result.push(line);
         for (const v of chosen[2]) result.push(v);
       } else {
         result.push(this.line(site, 0, null));

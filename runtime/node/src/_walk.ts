@@ -1,6 +1,7 @@
 // The union report's walk (_unions.ts): from a schema location, through $ref, allOf,
-// properties, additionalProperties and items, over a value, and how many locations
-// the whole walk visits (runtime/_union_report.py's _plan, _children and _steps).
+// the then or else an if picks, properties, additionalProperties and items, over a
+// value, and how many locations the whole walk visits (runtime/_union_walk.py's
+// _plan, _children and _steps).
 import { compareCodePoints } from "./_violations.js";
 
 export const MAX_STEPS = 10000; // schema locations visited per value, at most ($ref loops)
@@ -46,9 +47,10 @@ export function covering(pointers: readonly string[]): Set<string> {
 }
 
 /** Where the walk goes from a schema location: the locations of the same value
- * ($ref, allOf), then, for an object, each property's (in name order) and the other
- * properties'; for an array, each prefix item's and the rest's. `props` and `prefix`
- * are null after a draft-07 $ref (nothing beside it is read). */
+ * ($ref, allOf, then the then or else its if picks), then, for an object, each
+ * property's (in name order) and the other properties'; for an array, each prefix
+ * item's and the rest's. `props` and `prefix` are null after a draft-07 $ref (nothing
+ * beside it is read). */
 export interface Plan {
   readonly same: readonly [string, string][];
   readonly props: readonly [string, string][] | null;
@@ -56,6 +58,7 @@ export interface Plan {
   readonly extra: string | null;
   readonly prefix: readonly string[] | null;
   readonly rest: string | null;
+  readonly cond: readonly [test: string, then: string | null, other: string | null] | null;
 }
 
 /** Where the walk goes from the location `path#pointer` holding `schema` (the same
@@ -74,7 +77,7 @@ export function planOf(
     if (goes !== null) same.push(goes);
     if (seven) {
       // draft-07 ignores the keywords beside $ref
-      return { same, props: null, names: new Set(), extra: null, prefix: null, rest: null };
+      return { same, props: null, names: new Set(), extra: null, prefix: null, rest: null, cond: null };
     }
   }
   const allOf = schema["allOf"];
@@ -98,14 +101,22 @@ export function planOf(
     rest = word; // draft-07 items: one schema for every item
   }
   const after = isObject(schema[rest]) ? join(pointer, rest) : null;
-  return { same, props: ordered, names: new Set(Object.keys(props)), extra, prefix: first, rest: after };
+  let cond: Plan["cond"] = null;
+  if (isObject(schema["if"])) {
+    const then = isObject(schema["then"]) ? join(pointer, "then") : null;
+    const other = isObject(schema["else"]) ? join(pointer, "else") : null;
+    if (then !== null || other !== null) cond = [join(pointer, "if"), then, other];
+  }
+  return { same, props: ordered, names: new Set(Object.keys(props)), extra, prefix: first, rest: after, cond };
 }
 
 /** The locations the walk goes on to from a location of `path` with plan `plan`, over
- * `value`. */
-export function childrenOf(plan: Plan, path: string, value: unknown): Child[] {
+ * `value`; `picked`: the then or else of the plan's if the walk goes to (the caller
+ * asks the if). */
+export function childrenOf(plan: Plan, path: string, value: unknown, picked: readonly string[]): Child[] {
   const out: Child[] = [];
   for (const same of plan.same) out.push([same[0], same[1], value, null]);
+  for (const there of picked) out.push([path, there, value, null]);
   if (isObject(value) && plan.props !== null) {
     for (const prop of plan.props) {
       const name = prop[0];
@@ -138,9 +149,11 @@ export function childrenWithin(
   value: unknown,
   here: string,
   covered: ReadonlySet<string>,
+  picked: readonly string[],
 ): Step[] {
   const out: Step[] = [];
   for (const same of plan.same) out.push([same[0], same[1], value, here]);
+  for (const there of picked) out.push([path, there, value, here]);
   if (isObject(value) && plan.props !== null) {
     for (const prop of plan.props) {
       const name = prop[0];
