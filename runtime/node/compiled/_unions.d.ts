@@ -6,6 +6,7 @@ export type { Documents, Doomed, Raw } from "./_union_walk.js";
 export declare class UnionReport extends UnionWalk {
     private readonly namesOf;
     private readonly tagging;
+    private readonly shaping;
     /** Each branch's name, remembered per union. */
     private names;
     private name;

@@ -2,8 +2,9 @@
 // runtime/_union_report.py, so both runtimes print the same report.
 // For each oneOf/anyOf a value fails, one line names the branch the value was meant
 // for (the one its discriminator names, found through nested unions too, otherwise
-// the closest, among the branches whose own tags name the value if any: the fewest of
-// the value's members in error, then the deepest error, then the fewest errors, then
+// the closest, among the branches whose own tags name the value if any: first those
+// whose shape the value fits (_shapes.ts), then the fewest of the value's members in
+// error, then the deepest error, then the fewest errors, then the fewest misfits, then
 // the first) and the alternatives tried, followed by that branch's errors only.
 //
 // `raw(path, pointer, value)` gives the violations of `value` against the schema at
@@ -23,6 +24,7 @@
 //
 // The walk to the failing unions, the schema look-ups and the doomed tests are
 // _union_walk.ts (UnionWalk, which UnionReport extends); the wording is here.
+import { Shapes } from "./_shapes.js";
 import { Tags } from "./_tags.js";
 import { UnionWalk } from "./_union_walk.js";
 import type { Site } from "./_union_walk.js";
@@ -59,6 +61,7 @@ const basename = (path: string): string => path.slice(path.lastIndexOf("/") + 1)
 export class UnionReport extends UnionWalk {
   private readonly namesOf = new Map<string, string[]>();
   private readonly tagging = new Tags((path, pointer) => this.resolved(path, pointer));
+  private readonly shaping = new Shapes((path, pointer) => this.resolved(path, pointer));
 
   // -- the report -----------------------------------------------------------------------
 
@@ -125,19 +128,27 @@ export class UnionReport extends UnionWalk {
       }
     }
     // The closest: of the branches whose own tags name the value, if any (the others'
-    // errors are then not worded), else of all, the fewest members in error, then the
-    // deepest error, then the fewest errors (closeness), then the first.
+    // errors are then not worded), else of all, first those whose shape the value fits
+    // (misfit 0), then the fewest members in error, the deepest error, the fewest errors
+    // (closeness), then the fewest misfits (a branch with no shape after any count),
+    // then the first. The properties the schema holding the union declares beside it
+    // are no misfit.
     const named: number[] = [];
     for (let i = 0; i < site.count; i++) {
       if (this.tagging.named(site.value, site.path, site.here(i))) named.push(i);
     }
     if (!named.length) for (let i = 0; i < site.count; i++) named.push(i);
+    const holder = this.schema(site.path, site.pointer);
+    const props = isObject(holder) ? holder["properties"] : undefined;
+    const beside = new Set(isObject(props) ? Object.keys(props) : []);
     let best = -1;
     let bestErrors: Violation[] = [];
     let bestScore: number[] = [];
     for (const i of named) {
       const explained = this.branch(site, i);
-      const score = this.closeness(site, explained);
+      const fit = this.shaping.misfit(site.value, site.path, site.here(i), beside);
+      const [touched, deepest, count] = this.closeness(site, explained);
+      const score = [fit !== 0 ? 1 : 0, touched, deepest, count, fit === null ? 1 : 0, fit ?? 0];
       const k = score.findIndex((n, j) => n !== bestScore[j]); // compared in order
       if (best < 0 || (k >= 0 && (score[k] as number) < (bestScore[k] as number))) {
         [best, bestErrors, bestScore] = [i, explained, score];
@@ -151,7 +162,7 @@ export class UnionReport extends UnionWalk {
    * them, an error about the value itself counting every member (one at least), a
    * union's own line not counted (its branch's errors are); then the deepest error,
    * negated (the branch matched furthest); then how many errors. */
-  private closeness(site: Site, errors: readonly Violation[]): number[] {
+  private closeness(site: Site, errors: readonly Violation[]): [number, number, number] {
     const lines = this.message?.lines;
     const members = new Set<string>();
     let whole = false;
