@@ -280,6 +280,10 @@ class Registry:
                 return None
             node = node[step]
             segments.append(step)
+            # id_of is None for a dict without "$id" and for a boolean, whatever
+            # entered says: the common steps skip both.
+            if (isinstance(node, dict) and "$id" not in node) or isinstance(node, bool):
+                continue
             if spec.entered(segments, node) and spec.id_of(node) is not None:
                 at = moved(spec, at, node)
                 segments = []
