@@ -1,100 +1,11 @@
+import { UnionWalk } from "./_union_walk.js";
 import type { Violation } from "./_violations.js";
 export { MAX_STEPS } from "./_walk.js";
-export type Raw = (path: string, pointer: string, value: unknown) => Violation[];
-/** Whether the value surely fails the schema at `path#pointer`. */
-export type Doomed = (path: string, pointer: string, value: unknown) => boolean;
-/** The schema documents: the schema of a path, or undefined. */
-export type Documents = (path: string) => unknown;
-/** A union and a value. Each branch's violations (pointers absolute) are asked of
- * `raw` when first needed; whether a branch fails, of `doomed` first. */
-declare class Site {
-    readonly path: string;
-    readonly pointer: string;
-    readonly keyword: string;
-    readonly at: string;
-    readonly value: unknown;
-    readonly count: number;
-    private readonly raw;
-    private readonly doomed;
-    private readonly found;
-    private readonly failing;
-    constructor(path: string, pointer: string, // of the schema holding the union
-    keyword: string, // oneOf or anyOf
-    at: string, // the value's pointer
-    value: unknown, count: number, // branches
-    raw: Raw, doomed: Doomed | null);
-    here(index: number): string;
-    /** Whether the branch's violations are known already. */
-    known(index: number): boolean;
-    errors(index: number): Violation[];
-    /** Whether the value fails a branch (it then has violations). */
-    fails(index: number): boolean;
-    /** How many branches the value passes, counted up to `enough`. */
-    passing(enough: number): number;
-}
+export type { Documents, Doomed, Raw } from "./_union_walk.js";
 /** Explains the failing unions of one package's contracts. */
-export declare class UnionReport {
-    private readonly documents;
-    private readonly drafts;
-    private readonly ids;
-    private readonly raw;
-    private readonly failsAt;
-    /** documents: path -> schema; drafts: path -> "7" | "2020-12"; ids: URI -> path; failsAt: a verdict. */
-    constructor(documents: Documents, drafts: ReadonlyMap<string, string>, ids: ReadonlyMap<string, string>, raw: Raw, failsAt?: Doomed);
-    /** False: walk every value (tests compare the two). */
-    skips: boolean;
-    /** False: no branch is ruled out without its violations (tests compare the two). */
-    rulesOut: boolean;
-    private readonly found;
-    private readonly plans;
+export declare class UnionReport extends UnionWalk {
     private readonly namesOf;
     private readonly tagging;
-    private readonly tests;
-    private message;
-    private readonly ruledOut;
-    private readonly files;
-    /** The schema document of a path (undefined: none), looked up once. */
-    private document;
-    /** The schema at `path#pointer` (undefined: none), looked up once per location. */
-    schema(path: string, pointer: string): unknown;
-    /** Where a `$ref` leads, for references by file and JSON pointer. */
-    private target;
-    /** A location with its chain of lone `$ref`s followed (20 at most). */
-    private resolved;
-    /**
-     * Whether `value` surely fails the schema at `path#pointer`, as every validator of
-     * the runtime finds: the schema (its `$ref`s followed, each the way the validators
-     * resolve it: an absolute URI of a bundled file and a JSON pointer) asserts a type
-     * the value is not, a property the value lacks, or a string `const` or `enum` for a
-     * property the value holds otherwise. False when unsure.
-     */
-    doomed(path: string, pointer: string, value: unknown): boolean;
-    /** The unions the value fails, reached from a location through $ref, allOf,
-     * properties, additionalProperties and items (not through other unions), where
-     * a violation pointer in `near` is at or below the value.
-     *
-     * The walk stops after MAX_STEPS locations (a $ref loop). It skips each value no
-     * pointer in `near` is at or below: no union there or deeper can be reported. The
-     * walk that skips visits a part of the whole walk's locations, in the same order, so
-     * it finds the unions the whole walk finds, and more only if the whole walk stops
-     * before them: when it finds any, and the whole walk would take MAX_STEPS
-     * locations or more, the whole walk is taken instead. */
-    sites(path: string, pointer: string, value: unknown, at: string, near: readonly string[]): Site[];
-    private walkSites;
-    /** How many locations the whole walk from a location visits, MAX_STEPS at most,
-     * remembered for the message being worded. Both the then and the else of an if
-     * are counted: a bound, the same for every value, so no if is asked for it (above
-     * the bound, the whole walk is taken, which finds what the skipping one finds when
-     * both are below). */
-    private steps;
-    /** The locations the walk goes on to from a schema location, with their values;
-     * `both`: the then and the else of an if, whatever it says. */
-    private children;
-    /** The then the value passing the location's if leads to, else its else (asked of
-     * raw); with `both`, the two. */
-    private conditional;
-    /** The walk's plan at a schema location, found once. */
-    private plan;
     /** Each branch's name, remembered per union. */
     private names;
     private name;

@@ -20,42 +20,20 @@
 //   reach its step limit (then it walks everything, as it always did);
 // - schema look-ups, walk plans, branch names, tags and doomed tests are kept per
 //   location (the documents do not change); step counts and renderings per message.
-import { fails, testAt } from "./_doomed.js";
-import type { Test } from "./_doomed.js";
+//
+// The walk to the failing unions, the schema look-ups and the doomed tests are
+// _union_walk.ts (UnionWalk, which UnionReport extends); the wording is here.
 import { Tags } from "./_tags.js";
+import { UnionWalk } from "./_union_walk.js";
+import type { Site } from "./_union_walk.js";
 import { compareCodePoints, show, violationKey } from "./_violations.js";
 import type { Violation } from "./_violations.js";
-import {
-  MAX_STEPS,
-  childrenOf,
-  childrenWithin,
-  countSteps,
-  covering,
-  isObject,
-  join,
-  planOf,
-  tokensOf,
-} from "./_walk.js";
-import type { Child, Json, Plan, Sizes, Step } from "./_walk.js";
+import { isObject, join, tokensOf } from "./_walk.js";
 
 export { MAX_STEPS } from "./_walk.js";
+export type { Documents, Doomed, Raw } from "./_union_walk.js";
 
-const ROOT_URI = "file:///schemas/";
 const SHOWN = 8; // branch names listed before "and N more"
-
-export type Raw = (path: string, pointer: string, value: unknown) => Violation[];
-/** Whether the value surely fails the schema at `path#pointer`. */
-export type Doomed = (path: string, pointer: string, value: unknown) => boolean;
-/** The schema documents: the schema of a path, or undefined. */
-export type Documents = (path: string) => unknown;
-
-/** The schema below `node` at one JSON Pointer token (undefined: none). */
-function step(node: unknown, token: string): unknown {
-  if (Array.isArray(node) && /^[0-9]+$/.test(token)) {
-    return Number(token) >= node.length ? undefined : (node[Number(token)] as unknown);
-  }
-  return isObject(node) && Object.hasOwn(node, token) ? node[token] : undefined;
-}
 
 const under = (pointer: string, at: string): boolean => pointer === at || pointer.startsWith(`${at}/`);
 const keys = new WeakMap<Violation, string>();
@@ -70,301 +48,17 @@ const order = (a: Violation, b: Violation): number =>
   compareCodePoints(a.pointer, b.pointer) ||
   compareCodePoints(a.expected, b.expected) ||
   compareCodePoints(a.got, b.got);
-const prefixed = (at: string, found: Violation[]): Violation[] =>
-  at === "" ? found : found.map((v) => ({ pointer: at + v.pointer, expected: v.expected, got: v.got }));
 const depth = (pointer: string): number => {
   let count = 0;
   for (let i = pointer.indexOf("/"); i >= 0; i = pointer.indexOf("/", i + 1)) count += 1;
   return count;
 };
-
-/** posixpath.normpath of a relative path. */
-function normpath(path: string): string {
-  const out: string[] = [];
-  for (const part of path.split("/")) {
-    if (part === "" || part === ".") continue;
-    if (part === ".." && out.length && out[out.length - 1] !== "..") out.pop();
-    else out.push(part);
-  }
-  return out.join("/") || ".";
-}
-
-const dirname = (path: string): string => path.slice(0, path.lastIndexOf("/") + 1);
 const basename = (path: string): string => path.slice(path.lastIndexOf("/") + 1);
 
-/** A union and a value. Each branch's violations (pointers absolute) are asked of
- * `raw` when first needed; whether a branch fails, of `doomed` first. */
-class Site {
-  private readonly found = new Map<number, Violation[]>();
-  private readonly failing = new Map<number, boolean>();
-
-  constructor(
-    readonly path: string,
-    readonly pointer: string, // of the schema holding the union
-    readonly keyword: string, // oneOf or anyOf
-    readonly at: string, // the value's pointer
-    readonly value: unknown,
-    readonly count: number, // branches
-    private readonly raw: Raw,
-    private readonly doomed: Doomed | null,
-  ) {}
-
-  here(index: number): string {
-    return join(this.pointer, this.keyword, index);
-  }
-
-  /** Whether the branch's violations are known already. */
-  known(index: number): boolean {
-    return this.found.has(index);
-  }
-
-  errors(index: number): Violation[] {
-    let found = this.found.get(index);
-    if (found === undefined) {
-      found = prefixed(this.at, this.raw(this.path, this.here(index), this.value));
-      this.found.set(index, found);
-    }
-    return found;
-  }
-
-  /** Whether the value fails a branch (it then has violations). */
-  fails(index: number): boolean {
-    let found = this.failing.get(index);
-    if (found === undefined) {
-      found =
-        (!this.found.has(index) &&
-          this.doomed !== null &&
-          this.doomed(this.path, this.here(index), this.value)) ||
-        this.errors(index).length > 0;
-      this.failing.set(index, found);
-    }
-    return found;
-  }
-
-  /** How many branches the value passes, counted up to `enough`. */
-  passing(enough: number): number {
-    let count = 0;
-    for (let i = 0; i < this.count; i++) {
-      if (!this.fails(i) && ++count >= enough) break;
-    }
-    return count;
-  }
-}
-
-/** One value's walk counts and renderings, while its violations are worded. */
-interface Message {
-  /** Steps of the whole walk per location, by value (objects) or for any other value. */
-  readonly sizes: Sizes;
-  readonly shown: Map<object, string>;
-  /** The union lines worded (their violationKey): closeness() does not count them. */
-  readonly lines: Set<string>;
-}
-
 /** Explains the failing unions of one package's contracts. */
-export class UnionReport {
-  /** documents: path -> schema; drafts: path -> "7" | "2020-12"; ids: URI -> path; failsAt: a verdict. */
-  constructor(
-    private readonly documents: Documents,
-    private readonly drafts: ReadonlyMap<string, string>,
-    private readonly ids: ReadonlyMap<string, string>,
-    private readonly raw: Raw,
-    private readonly failsAt: Doomed = () => false,
-  ) {}
-
-  /** False: walk every value (tests compare the two). */
-  skips = true;
-  /** False: no branch is ruled out without its violations (tests compare the two). */
-  rulesOut = true;
-
-  private readonly found = new Map<string, unknown>();
-  private readonly plans = new Map<string, Plan>();
+export class UnionReport extends UnionWalk {
   private readonly namesOf = new Map<string, string[]>();
   private readonly tagging = new Tags((path, pointer) => this.resolved(path, pointer));
-  private readonly tests = new Map<string, Test | null>();
-  private message: Message | null = null;
-  private readonly ruledOut: Doomed = (p, q, v) => this.doomed(p, q, v) || this.failsAt(p, q, v);
-
-  private readonly files = new Map<string, unknown>();
-
-  /** The schema document of a path (undefined: none), looked up once. */
-  private document(path: string): unknown {
-    if (this.files.has(path)) return this.files.get(path);
-    const found = this.documents(path);
-    this.files.set(path, found);
-    return found;
-  }
-
-  /** The schema at `path#pointer` (undefined: none), looked up once per location. */
-  schema(path: string, pointer: string): unknown {
-    const key = `${path}#${pointer}`;
-    if (this.found.has(key)) return this.found.get(key);
-    // One token down from the parent location's schema (itself looked up once).
-    const slash = pointer.lastIndexOf("/");
-    const node = pointer.startsWith("/")
-      ? step(this.schema(path, pointer.slice(0, slash)), tokensOf(pointer.slice(slash))[0] as string)
-      : tokensOf(pointer).reduce(step, this.document(path));
-    this.found.set(key, node);
-    return node;
-  }
-
-  /** Where a `$ref` leads, for references by file and JSON pointer. */
-  private target(path: string, ref: string): [string, string] | null {
-    const hash = ref.indexOf("#");
-    const base = hash < 0 ? ref : ref.slice(0, hash);
-    const fragment = hash < 0 ? "" : ref.slice(hash + 1);
-    if (fragment && !fragment.startsWith("/")) return null; // an anchor
-    let where: string;
-    if (base.includes(":")) {
-      where = this.ids.get(base) ?? (base.startsWith(ROOT_URI) ? base.slice(ROOT_URI.length) : base);
-    } else if (base) {
-      where = normpath(dirname(path) + base);
-    } else {
-      where = path;
-    }
-    return this.document(where) !== undefined ? [where, fragment] : null;
-  }
-
-  /** A location with its chain of lone `$ref`s followed (20 at most). */
-  private resolved(path: string, pointer: string): [string, string, unknown] {
-    for (let i = 0; i < 20; i++) {
-      const schema = this.schema(path, pointer);
-      const ref = isObject(schema) ? schema["$ref"] : undefined;
-      const goes = typeof ref === "string" ? this.target(path, ref) : null;
-      if (goes === null) return [path, pointer, schema];
-      path = goes[0];
-      pointer = goes[1];
-    }
-    return [path, pointer, this.schema(path, pointer)];
-  }
-
-  // -- doomed ---------------------------------------------------------------------------
-
-  /**
-   * Whether `value` surely fails the schema at `path#pointer`, as every validator of
-   * the runtime finds: the schema (its `$ref`s followed, each the way the validators
-   * resolve it: an absolute URI of a bundled file and a JSON pointer) asserts a type
-   * the value is not, a property the value lacks, or a string `const` or `enum` for a
-   * property the value holds otherwise. False when unsure.
-   */
-  doomed(path: string, pointer: string, value: unknown): boolean {
-    const key = `${path}#${pointer}`;
-    let test = this.tests.get(key);
-    if (test === undefined) {
-      test = testAt(path, pointer, (p, q) => this.schema(p, q), this.ids);
-      this.tests.set(key, test);
-    }
-    return test !== null && fails(test, value);
-  }
-
-  // -- the walk -------------------------------------------------------------------------
-
-  /** The unions the value fails, reached from a location through $ref, allOf,
-   * properties, additionalProperties and items (not through other unions), where
-   * a violation pointer in `near` is at or below the value.
-   *
-   * The walk stops after MAX_STEPS locations (a $ref loop). It skips each value no
-   * pointer in `near` is at or below: no union there or deeper can be reported. The
-   * walk that skips visits a part of the whole walk's locations, in the same order, so
-   * it finds the unions the whole walk finds, and more only if the whole walk stops
-   * before them: when it finds any, and the whole walk would take MAX_STEPS
-   * locations or more, the whole walk is taken instead. */
-  sites(path: string, pointer: string, value: unknown, at: string, near: readonly string[]): Site[] {
-    if (!near.length) return [];
-    const covered = covering(near);
-    if (!this.skips) return this.walkSites(path, pointer, value, at, covered, true);
-    const found = this.walkSites(path, pointer, value, at, covered, false);
-    if (!found.length || this.steps(path, pointer, value) < MAX_STEPS) return found;
-    return this.walkSites(path, pointer, value, at, covered, true);
-  }
-
-  private walkSites(
-    path: string,
-    pointer: string,
-    value: unknown,
-    at: string,
-    covered: ReadonlySet<string>,
-    whole: boolean,
-  ): Site[] {
-    const doomed = this.rulesOut ? this.ruledOut : null;
-    const found: Site[] = [];
-    const stack: Step[] = [[path, pointer, value, at]];
-    let steps = 0;
-    while (stack.length && steps < MAX_STEPS) {
-      steps += 1;
-      const step = stack.pop() as Step;
-      const p = step[0];
-      const ptr = step[1];
-      const v = step[2];
-      const here = step[3];
-      const schema = this.schema(p, ptr);
-      if (!isObject(schema)) continue;
-      if (whole) {
-        const children = this.children(p, ptr, schema, v);
-        for (let k = children.length - 1; k >= 0; k--) {
-          const child = children[k] as Child;
-          const token = child[3];
-          const below = token === null ? here : join(here, token);
-          stack.push([child[0], child[1], child[2], below]);
-        }
-      } else {
-        const plan = this.plan(p, ptr, schema);
-        const kept = childrenWithin(plan, p, v, here, covered, this.conditional(p, plan, v, false));
-        for (let k = kept.length - 1; k >= 0; k--) stack.push(kept[k] as Step);
-      }
-      if (!covered.has(here)) continue;
-      for (const keyword of ["anyOf", "oneOf"]) {
-        const branches = schema[keyword];
-        if (!Array.isArray(branches)) continue;
-        const site = new Site(p, ptr, keyword, here, v, branches.length, this.raw, doomed);
-        const passing = site.passing(keyword === "oneOf" ? 2 : 1);
-        if (passing === 0 || (keyword === "oneOf" && passing > 1)) found.push(site);
-      }
-    }
-    return found;
-  }
-
-  /** How many locations the whole walk from a location visits, MAX_STEPS at most,
-   * remembered for the message being worded. Both the then and the else of an if
-   * are counted: a bound, the same for every value, so no if is asked for it (above
-   * the bound, the whole walk is taken, which finds what the skipping one finds when
-   * both are below). */
-  private steps(path: string, pointer: string, value: unknown): number {
-    const sizes = this.message?.sizes ?? new Map();
-    const children = (p: string, q: string, v: unknown): Child[] => {
-      const schema = this.schema(p, q);
-      return isObject(schema) ? this.children(p, q, schema, v, true) : [];
-    };
-    return countSteps(path, pointer, value, children, sizes);
-  }
-
-  /** The locations the walk goes on to from a schema location, with their values;
-   * `both`: the then and the else of an if, whatever it says. */
-  private children(path: string, pointer: string, schema: Json, value: unknown, both = false): Child[] {
-    const plan = this.plan(path, pointer, schema);
-    return childrenOf(plan, path, value, this.conditional(path, plan, value, both));
-  }
-
-  /** The then the value passing the location's if leads to, else its else (asked of
-   * raw); with `both`, the two. */
-  private conditional(path: string, plan: Plan, value: unknown, both: boolean): string[] {
-    if (plan.cond === null) return [];
-    const [test, then, other] = plan.cond;
-    if (both) return [then, other].filter((x): x is string => x !== null);
-    const picked = this.raw(path, test, value).length ? other : then;
-    return picked === null ? [] : [picked];
-  }
-
-  /** The walk's plan at a schema location, found once. */
-  private plan(path: string, pointer: string, schema: Json): Plan {
-    const location = `${path}#${pointer}`;
-    let plan = this.plans.get(location);
-    if (plan === undefined) {
-      const seven = this.drafts.get(path) === "7";
-      plan = planOf(path, pointer, schema, seven, (p, ref) => this.target(p, ref));
-      this.plans.set(location, plan);
-    }
-    return plan;
-  }
 
   // -- the report -----------------------------------------------------------------------
 
