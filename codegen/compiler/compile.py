@@ -69,7 +69,8 @@ def reaches(
 
     Files are numbered in path order, so that the sets are of numbers and sort as
     such: chain-1000's files reach 500,000 files in all (each the rest of the
-    chain), whose sorting by path took 66 ms of the 0.2 s this takes."""
+    chain); sorting them by path, this took 81 ms, now 36 (both processes of
+    ``generate`` ask it)."""
     names = sorted(set(deps).union(*deps.values(), (d.path for d in documents)))
     number = {name: i for i, name in enumerate(names)}
     edges = {number[p]: [number[q] for q in targets] for p, targets in deps.items()}
