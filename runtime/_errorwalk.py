@@ -67,6 +67,28 @@ _UNWALKABLE = (
 )  # fmt: skip
 
 
+def unwalkable(text: str) -> bool:
+    """Whether a schema file's text holds one of :data:`_UNWALKABLE`, in four
+    scans instead of seven (each is 0.2-0.6 ms over the webhooks' 630 kB): the
+    two dynamic words share "dynamic", the two recursive ones "$recursive",
+    and the early drafts "draft-0" (which draft-07's ``$schema`` holds too:
+    the digit after each one found is read)."""
+    if "\\u" in text:
+        return True
+    if "dynamic" in text and ("dynamicAnchor" in text or "$dynamicRef" in text):
+        return True
+    if "$recursive" in text and (
+        "$recursiveRef" in text or '"$recursiveAnchor"' in text
+    ):
+        return True
+    at = text.find("draft-0")
+    while at >= 0:
+        if f"draft-0{text[at + 7 : at + 8]}" in EARLY_DRAFTS:
+            return True
+        at = text.find("draft-0", at + 7)
+    return False
+
+
 def identifies(text: str, contents: Any) -> bool:
     """Whether a schema file's JSON text may give a subschema a URI or an anchor
     that only a crawl of the registry finds: an anchor keyword, an ``$id`` below
@@ -97,7 +119,7 @@ def walk_of(
     for path, text, parsed in schemas:
         # dynamicAnchor, DYNAMIC and EARLY_DRAFTS, each word once (a scan of the
         # webhooks' 630 kB text is 0.2-0.7 ms).
-        if any(word in text for word in _UNWALKABLE):
+        if unwalkable(text):
             return None
         is_seven = isinstance(parsed, dict) and "draft-07" in str(
             parsed.get("$schema", "")

@@ -124,6 +124,8 @@ class UnionReport(UnionWalk):
         self._schemas: dict[tuple[str, str], Any] = {}
         self._tags: dict[tuple[str, str, str], dict[str, dict[str, int]]] = {}
         self._carries: dict[tuple[str, str], dict[str, tuple[str, ...]]] = {}
+        # _carried's strings of the locations no loop is met below (resolved).
+        self._carried_at: dict[tuple[str, str], dict[str, tuple[str, ...]]] = {}
         self._names: dict[tuple[str, str, str], list[str]] = {}
         self._plans: dict[tuple[str, str], _Plan] = {}
         self._walks = _Walks()
@@ -193,48 +195,63 @@ class UnionReport(UnionWalk):
         (:meth:`_carried`), remembered per location."""
         found = self._carries.get((path, pointer))
         if found is None:
-            found = self._carries[(path, pointer)] = self._carried(path, pointer, {})
+            found = self._carries[(path, pointer)] = self._carried(path, pointer, {})[0]
         return found
 
     def _carried(
         self,
         path: str,
         pointer: str,
-        seen: dict[tuple[str, str], dict[str, tuple[str, ...]]],
-    ) -> dict[str, tuple[str, ...]]:
+        seen: dict[tuple[str, str], tuple[dict[str, tuple[str, ...]], bool]],
+    ) -> tuple[dict[str, tuple[str, ...]], bool]:
         """The strings a schema (its chain of lone ``$ref`` s followed) fixes
         properties to: a string ``const`` (or one-string ``enum``) of its
         ``properties``; and for a property not fixed so, where the schema is a
         ``oneOf`` (else ``anyOf``) every member of which fixes it, all their
         strings, in member order, recursively. ``seen``: the locations met in this
-        search (a location met again, in a loop, fixes nothing)."""
+        search (a location met again, in a loop, fixes nothing).
+
+        With whether the search met a loop (a location still being searched)
+        below it: where it did not, the strings are the location's whatever
+        search meets it, and are remembered for the next one (a union's
+        members, asked again as the branches of their own union)."""
         path, pointer, schema = self.resolved(path, pointer)
-        if (path, pointer) in seen:
-            return seen[(path, pointer)]
-        seen[(path, pointer)] = {}
+        key = (path, pointer)
+        known = self._carried_at.get(key)
+        if known is not None:
+            return known, False
+        if key in seen:
+            return seen[key]
+        seen[key] = ({}, True)  # a loop back here: nothing, and not remembered
         fixed: dict[str, tuple[str, ...]] = {}
+        looped = False
         props = schema.get("properties") if isinstance(schema, dict) else None
-        for key, prop in (props if isinstance(props, dict) else {}).items():
+        for name, prop in (props if isinstance(props, dict) else {}).items():
             const = prop.get("const") if isinstance(prop, dict) else None
             enum = prop.get("enum") if isinstance(prop, dict) else None
             if isinstance(enum, list) and len(enum) == 1:
                 const = enum[0]
             if isinstance(const, str):
-                fixed[key] = (const,)
+                fixed[name] = (const,)
         for keyword in ("oneOf", "anyOf"):
             branches = schema.get(keyword) if isinstance(schema, dict) else None
             if not isinstance(branches, list) or not branches:
                 continue
-            members = [
-                self._carried(path, pointer_join(pointer, keyword, j), seen)
-                for j in range(len(branches))
-            ]
-            for key in members[0]:
-                if key not in fixed and all(key in m for m in members):
-                    strings = (s for m in members for s in m[key])
-                    fixed[key] = tuple(dict.fromkeys(strings))
-        seen[(path, pointer)] = fixed
-        return fixed
+            members = []
+            for j in range(len(branches)):
+                found, loop = self._carried(
+                    path, pointer_join(pointer, keyword, j), seen
+                )
+                members.append(found)
+                looped = looped or loop
+            for name in members[0]:
+                if name not in fixed and all(name in m for m in members):
+                    strings = (s for m in members for s in m[name])
+                    fixed[name] = tuple(dict.fromkeys(strings))
+        seen[key] = (fixed, looped)
+        if not looped:
+            self._carried_at[key] = fixed
+        return fixed, looped
 
     def branch(self, site: _Site, index: int) -> list[Violation]:
         """A branch's errors, its own failing unions explained in turn."""

@@ -12,7 +12,6 @@ from __future__ import annotations
 import posixpath
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
@@ -37,22 +36,40 @@ def _prefixed(at: str, found: list[Violation]) -> tuple[Violation, ...]:
     return tuple(Violation(at + v.pointer, v.expected, v.got) for v in found)
 
 
-@dataclass(eq=False)
 class _Site:
     """A union and a value. Each branch's violations (pointers absolute) are
     asked of ``raw`` when first needed; whether a branch fails, of ``doomed``
-    first (a branch it rules out needs no walk of the value to say so)."""
+    first (a branch it rules out needs no walk of the value to say so).
 
-    path: str
-    pointer: str  # of the schema holding the union
-    keyword: str  # oneOf or anyOf
-    at: str  # the value's pointer
-    value: Any
-    count: int  # branches
-    raw: Raw
-    doomed: Doomed | None
-    _errors: dict[int, tuple[Violation, ...]] = field(default_factory=dict)
-    _fails: dict[int, bool] = field(default_factory=dict)
+    A plain class (no dataclass): the failure path imports this module, and
+    making a dataclass costs about 0.4 ms at import."""
+
+    __slots__ = (
+        "path", "pointer", "keyword", "at", "value", "count", "raw", "doomed",
+        "_errors", "_fails",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        path: str,
+        pointer: str,  # of the schema holding the union
+        keyword: str,  # oneOf or anyOf
+        at: str,  # the value's pointer
+        value: Any,
+        count: int,  # branches
+        raw: Raw,
+        doomed: Doomed | None,
+    ) -> None:
+        self.path = path
+        self.pointer = pointer
+        self.keyword = keyword
+        self.at = at
+        self.value = value
+        self.count = count
+        self.raw = raw
+        self.doomed = doomed
+        self._errors: dict[int, tuple[Violation, ...]] = {}
+        self._fails: dict[int, bool] = {}
 
     def here(self, index: int) -> str:
         return pointer_join(self.pointer, self.keyword, index)
@@ -87,6 +104,15 @@ class _Site:
         return count
 
 
+def _step(node: Any, token: str) -> Any:
+    """The child a reference token (unescaped) names, or None."""
+    if isinstance(node, list) and token.isascii() and token.isdigit():
+        return node[int(token)] if int(token) < len(node) else None
+    if isinstance(node, dict) and token in node:
+        return node[token]
+    return None
+
+
 def _covering_tokens(pointers: list[str]) -> tuple[set[str], dict[str, set[str]]]:
     """The pointers at or above any of ``pointers`` (``at`` is one of them exactly
     when some pointer is ``_under(pointer, at)``), and for each of them, the
@@ -110,21 +136,33 @@ def _covering_tokens(pointers: list[str]) -> tuple[set[str], dict[str, set[str]]
     return covered, below
 
 
-@dataclass(frozen=True)
 class _Plan:
     """Where the walk goes from a schema location: the locations of the same
     value ($ref, allOf, then the ``then`` or ``else`` its ``if`` picks), then,
     for an object, each property's (in name order) and the other properties';
     for an array, each prefix item's and the rest's. ``props`` and ``prefix``
-    are None after a draft-07 $ref (nothing beside it is read)."""
+    are None after a draft-07 $ref (nothing beside it is read). Never changed
+    once made (a plain class, as :class:`_Site`)."""
 
-    same: tuple[tuple[str, str], ...]
-    props: tuple[tuple[str, str], ...] | None
-    names: frozenset[str]
-    extra: str | None
-    prefix: tuple[str, ...] | None
-    rest: str | None
-    cond: tuple[str, str | None, str | None] | None = None  # if, then, else
+    __slots__ = ("same", "props", "names", "extra", "prefix", "rest", "cond")
+
+    def __init__(
+        self,
+        same: tuple[tuple[str, str], ...],
+        props: tuple[tuple[str, str], ...] | None,
+        names: frozenset[str],
+        extra: str | None,
+        prefix: tuple[str, ...] | None,
+        rest: str | None,
+        cond: tuple[str, str | None, str | None] | None = None,  # if, then, else
+    ) -> None:
+        self.same = same
+        self.props = props
+        self.names = names
+        self.extra = extra
+        self.prefix = prefix
+        self.rest = rest
+        self.cond = cond
 
 
 class _Walks(threading.local):
@@ -155,21 +193,25 @@ class UnionWalk:
         """The schema at a location (None if there is none), remembered: the
         documents do not change."""
         key = (path, pointer)
-        if key in self._schemas:
-            return self._schemas[key]
-        found = self._schemas[key] = self._lookup(path, pointer)
+        schemas = self._schemas
+        if key in schemas:
+            return schemas[key]
+        # Most locations asked are a child of one asked before (a union's
+        # branches, a schema's properties): one step from there.
+        slash = pointer.rfind("/")
+        parent = (path, pointer[:slash])
+        if slash >= 0 and parent in schemas:
+            found = _step(schemas[parent], unescape_token(pointer[slash + 1 :]))
+        else:
+            found = self._lookup(path, pointer)
+        schemas[key] = found
         return found
 
     def _lookup(self, path: str, pointer: str) -> Any:
         node = self.documents.get(path)
         for token in pointer_tokens(pointer):
-            if isinstance(node, list) and token.isascii() and token.isdigit():
-                if int(token) >= len(node):
-                    return None
-                node = node[int(token)]
-            elif isinstance(node, dict) and token in node:
-                node = node[token]
-            else:
+            node = _step(node, token)
+            if node is None:
                 return None
         return node
 

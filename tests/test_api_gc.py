@@ -19,13 +19,13 @@ def test_generate_turns_the_collector_off_and_back(
 ) -> None:
     write_shape(tmp_path / "schemas", "events", 4)
     seen: list[bool] = []
-    real = compile_module.check_document
+    real = compile_module.scan_document
 
-    def check_document(*args: object) -> object:
+    def scan_document(*args: object) -> object:
         seen.append(gc.isenabled())
         return real(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(compile_module, "check_document", check_document)
+    monkeypatch.setattr(compile_module, "scan_document", scan_document)
     was = gc.isenabled()
     (gc.enable if enabled else gc.disable)()
     try:

@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from codegen.api import annotation_summary, generate
-from codegen.compiler.vocabulary import check_document, likely_typo
+from codegen.compiler.scan import check_document
+from codegen.compiler.vocabulary import likely_typo
 from codegen.emit import Settings
 from codegen.errors import CompileError
 from tests.test_regressions import verdicts

@@ -29,7 +29,8 @@ from codegen.checks.breaking.rules import Direction, Finding
 from codegen.compiler.compile import canonical, fingerprints, reaches
 from codegen.compiler.load import Document, parse_json
 from codegen.compiler.resolve import walk_refs
-from codegen.compiler.vocabulary import check_document, draft_of
+from codegen.compiler.scan import check_document
+from codegen.compiler.vocabulary import draft_of
 from codegen.errors import CompileError, ContractError
 from runtime.manifest import contract_documents
 

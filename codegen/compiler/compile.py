@@ -25,7 +25,8 @@ from codegen.compiler.naming import module_part
 from codegen.compiler.nodelimits import exact_files
 from codegen.compiler.nodes import MAX_NESTING, Ctx
 from codegen.compiler.resolve import SchemaGraph, walk_refs
-from codegen.compiler.vocabulary import check_document, is_definitions_only, message_of
+from codegen.compiler.scan import RefSite, scan_document
+from codegen.compiler.vocabulary import is_definitions_only, message_of
 from codegen.errors import CompileError, ContractError
 from runtime.jsonpointer import pointer_join
 
@@ -246,17 +247,17 @@ def _compile(
     documents, errors = load_all(root)
     annotations: Counter[str] = Counter()
     formats: Counter[str] = Counter()
-    for doc in documents:
-        errors.extend(
-            check_document(
-                doc.path, doc.contents, doc.draft, strict, annotations, formats
-            )
+    sites: dict[str, list[RefSite]] = {}
+    for doc in documents:  # one walk: the check, and what walk_refs resolves
+        found, sites[doc.path] = scan_document(
+            doc.path, doc.contents, doc.draft, strict, annotations, formats
         )
+        errors.extend(found)
     if errors:
         raise CompileError(errors)
     documents += meta_documents(documents)  # the official ones a $ref reaches
     graph = SchemaGraph(documents)
-    ref_errors, deps = walk_refs(graph)
+    ref_errors, deps = walk_refs(graph, sites)
     if ref_errors:
         raise CompileError(ref_errors)
     bundling = Bundling(graph, documents, deps)

@@ -1,10 +1,9 @@
-"""The JSON Schema keywords the compiler knows, and a checked walk over schemas.
+"""The JSON Schema keywords the compiler knows, and the walk over subschemas.
 
 One table says, per draft, what each keyword's value must be and where its
-subschemas are. :func:`check_document` walks every subschema of a document and
-reports each malformed keyword with a JSON pointer. It replaces a meta-schema
-validation (slow with 2020-12's ``$dynamicRef``) with messages that say what was
-expected.
+subschemas are (:func:`subschemas`). The check that walks every subschema of a
+document and reports each malformed keyword with a JSON pointer is
+:func:`codegen.compiler.scan.check_document`.
 
 A keyword the document's draft does not define is an annotation, as the
 specification says: it stays in the schema and takes no part in validation
@@ -18,7 +17,6 @@ outside the ``x-`` extension prefix is an error.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -26,8 +24,7 @@ from typing import Any, Literal
 from codegen.compiler.ir import MessageType
 from codegen.errors import CompileError, ContractError
 from runtime.jsonpointer import pointer_join
-from runtime.support.kinds import JsonKind, json_kind
-from runtime.support.patterns import RegexError, ecma_regex
+from runtime.support.kinds import JsonKind
 
 Draft = Literal["2020-12", "7"]
 
@@ -329,7 +326,7 @@ def likely_typo(key: str, draft: Draft) -> str | None:
     return best[1] if best else None
 
 
-def _other_draft(key: str, draft: Draft) -> Draft | None:
+def other_draft(key: str, draft: Draft) -> Draft | None:
     return next((d for d in KEYWORDS if d != draft and key in KEYWORDS[d]), None)
 
 
@@ -388,7 +385,7 @@ def subschema_values(schema: dict[str, Any], draft: Draft) -> list[Any]:
     return found
 
 
-def _shape_error(value: Any, spec: Keyword) -> bool:
+def shape_error(value: Any, spec: Keyword) -> bool:
     shape = spec.shape
     if shape == "schema":
         return False  # checked as a schema when walked
@@ -403,162 +400,6 @@ def _shape_error(value: Any, spec: Keyword) -> bool:
             isinstance(v, dict | bool) or _string_list(v) for v in value.values()
         )
     return False
-
-
-def check_document(
-    file: str,
-    document: Any,
-    draft: Draft,
-    strict: bool = False,
-    annotations: Counter[str] | None = None,
-    unknown_formats: Counter[str] | None = None,
-) -> list[ContractError]:
-    """Every malformed or misspelt keyword in a document (and, when ``strict``,
-    every unknown one, and every unknown format). Unknown keywords kept as
-    annotations are counted by name in ``annotations`` (``x-`` extensions are not:
-    they are declared as such), unknown formats in ``unknown_formats``."""
-    errors: list[ContractError] = []
-    table = KEYWORDS[draft]
-    stack: list[tuple[Any, str]] = [(document, "")]
-    while stack:
-        schema, pointer = stack.pop()
-        if isinstance(schema, bool):
-            continue
-        if not isinstance(schema, dict):
-            errors.append(
-                ContractError(
-                    file,
-                    pointer,
-                    "schema-type",
-                    "expected a schema (an object or a boolean),"
-                    f" got {json_kind(schema)}",
-                )
-            )
-            continue
-        for key, value in schema.items():
-            spec = table.get(key)
-            if spec is None:
-                if key.startswith(EXTENSION_PREFIX):
-                    continue
-                here = pointer_join(pointer, key)
-                error = _unknown_keyword(file, here, key, draft, strict)
-                if error is not None:
-                    errors.append(error)
-                elif annotations is not None:
-                    annotations[key] += 1
-            elif (spec.shape is None and not spec.check(value)) or (
-                spec.shape is not None and _shape_error(value, spec)
-            ):
-                errors.append(
-                    ContractError(
-                        file,
-                        pointer_join(pointer, key),
-                        "keyword-value",
-                        f"'{key}' must be {spec.expected}, got {_describe(value)}",
-                    )
-                )
-        name = schema.get("format")
-        if isinstance(name, str) and name not in SUPPORTED_FORMATS:
-            if strict:
-                errors.append(
-                    ContractError(
-                        file,
-                        pointer_join(pointer, "format"),
-                        "unsupported-format",
-                        f"format '{name}' is not one JSON Schema defines; the strict"
-                        " setting refuses unknown formats (otherwise an annotation)",
-                        "supported: " + ", ".join(sorted(SUPPORTED_FORMATS)),
-                    )
-                )
-            elif unknown_formats is not None:
-                unknown_formats[name] += 1
-        errors += pattern_errors(file, pointer, schema)
-        stack.extend(reversed(list(subschemas(schema, draft, pointer))))
-    return errors
-
-
-def _unknown_keyword(
-    file: str, pointer: str, key: str, draft: Draft, strict: bool
-) -> ContractError | None:
-    """The error for a keyword ``draft`` does not define; ``None`` when it is
-    an annotation."""
-    typo = likely_typo(key, draft)
-    if typo is None and not strict:
-        return None
-    other = _other_draft(key, draft)
-    if typo is not None:
-        hint = (
-            f"did you mean '{typo}'? an unknown keyword is only an annotation,"
-            f" so this one would not be checked; name it 'x-{key}' if it is one"
-        )
-    elif other is not None:
-        hint = (
-            f"'{key}' is a keyword of draft {other}, not of draft {draft};"
-            " the strict setting refuses unknown keywords"
-        )
-    else:
-        hint = (
-            "the strict setting refuses unknown keywords;"
-            " custom annotations must start with 'x-'"
-        )
-    return ContractError(
-        file,
-        pointer,
-        "unknown-keyword",
-        f"unknown keyword '{key}' for draft {draft}",
-        hint,
-    )
-
-
-def pattern_errors(
-    file: str, pointer: str, schema: dict[str, Any]
-) -> list[ContractError]:
-    """``pattern``, ``patternProperties`` keys and ``propertyNames``' pattern (a
-    subschema, checked as such): ECMA-262, in the linear-time engines' language."""
-    found: list[tuple[str, str]] = []
-    if isinstance(schema.get("pattern"), str):
-        found.append((pointer_join(pointer, "pattern"), schema["pattern"]))
-    if isinstance(schema.get("patternProperties"), dict):
-        found += [
-            (pointer_join(pointer, "patternProperties", key), key)
-            for key in schema["patternProperties"]
-        ]
-    errors = []
-    for where, source in found:
-        try:
-            ecma_regex(source)
-        except RegexError as exc:
-            what = "not an ECMA-262 regular expression"
-            if exc.code != "bad-pattern":
-                what = "outside the linear-time engines' language"
-            errors.append(
-                ContractError(
-                    file,
-                    where,
-                    exc.code,
-                    f"pattern {_quote(source)} is {what}: {exc.reason}",
-                    _PATTERN_HINT if exc.code != "bad-pattern" else "",
-                )
-            )
-    return errors
-
-
-def _quote(source: str) -> str:
-    import json
-
-    return json.dumps(source, ensure_ascii=False)
-
-
-_PATTERN_HINT = "see docs/regex.md for the syntax contracts may use"
-
-
-def _describe(value: Any) -> str:
-    import json
-
-    text = json.dumps(value, ensure_ascii=False)
-    if len(text) > 60:
-        text = text[:57] + "..."
-    return f"{json_kind(value)} {text}"
 
 
 def message_of(file: str, schema: Any) -> MessageType | None:

@@ -41,7 +41,7 @@ from codegen.compiler.catalog import load_catalog
 from codegen.compiler.load import CATALOG_FILE, load_all, parse_json
 from codegen.compiler.metaschemas import meta_documents
 from codegen.compiler.resolve import walk_refs
-from codegen.compiler.vocabulary import check_document
+from codegen.compiler.scan import check_document
 from codegen.errors import CompileError, ContractError
 
 REQUIRED: dict[str, frozenset[Direction]] = {
