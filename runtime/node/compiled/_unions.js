@@ -23,6 +23,7 @@
 //
 // The walk to the failing unions, the schema look-ups and the doomed tests are
 // _union_walk.ts (UnionWalk, which UnionReport extends); the wording is here.
+import { Bounds } from "./_bounds.js";
 import { Tags } from "./_tags.js";
 import { UnionWalk } from "./_union_walk.js";
 import { compareCodePoints, show, violationKey } from "./_violations.js";
@@ -53,6 +54,17 @@ const basename = (path) => path.slice(path.lastIndexOf("/") + 1);
 export class UnionReport extends UnionWalk {
     namesOf = new Map();
     tagging = new Tags((path, pointer) => this.resolved(path, pointer));
+    bounds = new Bounds({
+        schema: (path, pointer) => this.schema(path, pointer),
+        doomed: (path, pointer, value) => this.doomed(path, pointer, value),
+        tags: (path, pointer, keyword, count) => this.tagging.of(path, pointer, keyword, count),
+    }, this.ids);
+    /** False: every branch a closest one is picked from is asked for its errors (tests
+     * compare the two). */
+    floors = true;
+    /** For tests: when set, every branch a closest one is picked from is asked for its
+     * errors all the same, and [its floor, closeness's first number] is added here. */
+    audit = null;
     // -- the report -----------------------------------------------------------------------
     /** Each branch's name, remembered per union. */
     names(site) {
@@ -128,14 +140,24 @@ export class UnionReport extends UnionWalk {
         if (!named.length)
             for (let i = 0; i < site.count; i++)
                 named.push(i);
+        // Asked lowest floor first (_bounds.ts: members surely in error, closeness's first
+        // number at least): once the floor is above the closest's count, none is closer.
+        const floors = named.map((i) => [
+            this.floors && named.length > 1 ? this.bounds.sure(site.path, site.here(i), value).size : 0,
+            i,
+        ]);
+        floors.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
         let best = -1;
         let bestErrors = [];
         let bestScore = [];
-        for (const i of named) {
+        for (const [floor, i] of floors) {
+            if (best >= 0 && floor > bestScore[0] && this.audit === null)
+                break;
             const explained = this.branch(site, i);
             const score = this.closeness(site, explained);
+            this.audit?.push([floor, score[0]]);
             const k = score.findIndex((n, j) => n !== bestScore[j]); // compared in order
-            if (best < 0 || (k >= 0 && score[k] < bestScore[k])) {
+            if (best < 0 || (k >= 0 ? score[k] < bestScore[k] : i < best)) {
                 [best, bestErrors, bestScore] = [i, explained, score];
             }
         }
@@ -145,7 +167,8 @@ export class UnionReport extends UnionWalk {
      * members (properties or items, present or required) have an error at or below
      * them, an error about the value itself counting every member (one at least), a
      * union's own line not counted (its branch's errors are); then the deepest error,
-     * negated (the branch matched furthest); then how many errors. */
+     * negated (the branch matched furthest); then how many errors. The first number is
+     * never below _bounds.ts's floor. */
     closeness(site, errors) {
         const lines = this.message?.lines;
         const members = new Set();

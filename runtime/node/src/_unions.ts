@@ -23,6 +23,7 @@
 //
 // The walk to the failing unions, the schema look-ups and the doomed tests are
 // _union_walk.ts (UnionWalk, which UnionReport extends); the wording is here.
+import { Bounds } from "./_bounds.js";
 import { Tags } from "./_tags.js";
 import { UnionWalk } from "./_union_walk.js";
 import type { Site } from "./_union_walk.js";
@@ -59,6 +60,20 @@ const basename = (path: string): string => path.slice(path.lastIndexOf("/") + 1)
 export class UnionReport extends UnionWalk {
   private readonly namesOf = new Map<string, string[]>();
   private readonly tagging = new Tags((path, pointer) => this.resolved(path, pointer));
+  private readonly bounds = new Bounds(
+    {
+      schema: (path, pointer) => this.schema(path, pointer),
+      doomed: (path, pointer, value) => this.doomed(path, pointer, value),
+      tags: (path, pointer, keyword, count) => this.tagging.of(path, pointer, keyword, count),
+    },
+    this.ids,
+  );
+  /** False: every branch a closest one is picked from is asked for its errors (tests
+   * compare the two). */
+  floors = true;
+  /** For tests: when set, every branch a closest one is picked from is asked for its
+   * errors all the same, and [its floor, closeness's first number] is added here. */
+  audit: [number, number][] | null = null;
 
   // -- the report -----------------------------------------------------------------------
 
@@ -132,14 +147,23 @@ export class UnionReport extends UnionWalk {
       if (this.tagging.named(site.value, site.path, site.here(i))) named.push(i);
     }
     if (!named.length) for (let i = 0; i < site.count; i++) named.push(i);
+    // Asked lowest floor first (_bounds.ts: members surely in error, closeness's first
+    // number at least): once the floor is above the closest's count, none is closer.
+    const floors = named.map((i): [number, number] => [
+      this.floors && named.length > 1 ? this.bounds.sure(site.path, site.here(i), value).size : 0,
+      i,
+    ]);
+    floors.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
     let best = -1;
     let bestErrors: Violation[] = [];
     let bestScore: number[] = [];
-    for (const i of named) {
+    for (const [floor, i] of floors) {
+      if (best >= 0 && floor > (bestScore[0] as number) && this.audit === null) break;
       const explained = this.branch(site, i);
       const score = this.closeness(site, explained);
+      this.audit?.push([floor, score[0] as number]);
       const k = score.findIndex((n, j) => n !== bestScore[j]); // compared in order
-      if (best < 0 || (k >= 0 && (score[k] as number) < (bestScore[k] as number))) {
+      if (best < 0 || (k >= 0 ? (score[k] as number) < (bestScore[k] as number) : i < best)) {
         [best, bestErrors, bestScore] = [i, explained, score];
       }
     }
@@ -150,7 +174,8 @@ export class UnionReport extends UnionWalk {
    * members (properties or items, present or required) have an error at or below
    * them, an error about the value itself counting every member (one at least), a
    * union's own line not counted (its branch's errors are); then the deepest error,
-   * negated (the branch matched furthest); then how many errors. */
+   * negated (the branch matched furthest); then how many errors. The first number is
+   * never below _bounds.ts's floor. */
   private closeness(site: Site, errors: readonly Violation[]): number[] {
     const lines = this.message?.lines;
     const members = new Set<string>();
