@@ -8,7 +8,10 @@ side's are tests/test_union_prune.py's):
 - the words of a refused message are the same with the shortcuts off (``plainly``:
   every branch's violations asked for, every value walked, no branch's errors and
   no error's words remembered while the message is worded), on every golden sample,
-  its one-place mutations, a 66-event union and a walk past MAX_STEPS.
+  its one-place mutations, a 66-event union and a walk past MAX_STEPS;
+- a branch's floor (_bounds.ts: the members its errors surely touch, by which the
+  closest branch is found without asking every branch) is never above the count
+  closeness finds when the branch is asked (``auditFloors``), with the same words.
 
 Each package runs through its own runtime (runtime/node/test/prune.mjs).
 """
@@ -62,6 +65,7 @@ def _prune(package: Path, items: list[tuple[str, Any]]) -> dict[str, Any]:
     found: dict[str, Any] = json.loads(done.stdout)
     assert not found["differ"], found["differ"][:3]
     assert not found["unsound"], found["unsound"][:5]
+    assert not found["above"], found["above"][:5]
     return found
 
 
@@ -87,6 +91,89 @@ def test_most_events_of_a_66_event_union_are_ruled_out(tmp_path: Path) -> None:
     items = [("hook.json", d) for d in _instances(docs, 200)]
     found = _prune(_package(tmp_path / "schemas", tmp_path), items)
     assert found["ruledOut"] > 1000
+    assert found["floors"] > 1000  # "created" names 33 events: the closest is picked
+
+
+def _edited(name: str, required: list[str], **extra: Any) -> dict[str, Any]:
+    """An "edited" event: its own object required, changes of a title only."""
+    properties = {
+        "action": {"type": "string", "enum": ["edited"]},
+        "changes": {
+            "type": "object",
+            "properties": {"title": {"type": "object", "required": ["from"]}},
+            "additionalProperties": False,
+        },
+        name: {"type": "object", "required": ["id"]},
+        "repository": {"$ref": "#/definitions/Repo"},
+    }
+    schema = {
+        "type": "object",
+        "required": ["action", *required],
+        "properties": properties,
+        "additionalProperties": False,
+    }
+    return {**schema, **extra}
+
+
+def _action(schema: dict[str, Any], tag: dict[str, Any], **more: Any) -> dict[str, Any]:
+    """``schema`` with another ``action`` (and more properties)."""
+    return {**schema, "properties": {**schema["properties"], "action": tag, **more}}
+
+
+def _union(*names: str) -> dict[str, Any]:
+    return {"oneOf": [{"$ref": f"#/definitions/{n}"} for n in names]}
+
+
+def test_floors_find_the_closest_branch(tmp_path: Path) -> None:
+    """Events that share their "edited" action (the webhook union's 19): the closest
+    is found from the floors, whatever its place, through nested and tagged unions,
+    with a pattern, an additionalProperties schema, a type list and a union beside
+    the properties (no floor there); the words and the pick are the plain ones."""
+    requested = {"enum": ["review_requested"]}
+    defs: dict[str, Any] = {
+        "Repo": {"type": "object", "required": ["id", "name"]},
+        "issue_edited": _edited("issue", ["issue", "changes"]),
+        "label_edited": _edited("label", ["label"], patternProperties={"^x-": {}}),
+        "team_edited": _edited("team", ["team", "repository"], type=["object", "null"]),
+        "rule_edited": _edited(
+            "rule", ["rule"], additionalProperties={"type": "string"}
+        ),
+        "odd_edited": _edited("odd", ["odd"], anyOf=[{"required": ["odd"]}, {}]),
+        "pr_edited": _edited("pull_request", ["pull_request", "number"]),
+        "pr_by_user": _action(
+            _edited("pull_request", ["pull_request", "reviewer"]),
+            requested,
+            reviewer={},
+        ),
+        "pr_by_team": _action(
+            _edited("pull_request", ["pull_request", "team"]), requested, team={}
+        ),
+        "pr_requested": _union("pr_by_user", "pr_by_team"),
+    }
+    defs["pr_closed"] = _action(defs["pr_edited"], {"const": "closed"})
+    defs["pr_event"] = _union("pr_closed", "pr_requested", "pr_edited")
+    events = ["issue", "label", "team", "rule", "odd"]
+    for name in events:
+        defs[f"{name}_closed"] = _action(defs[f"{name}_edited"], {"enum": ["closed"]})
+        defs[f"{name}_event"] = _union(f"{name}_closed", f"{name}_edited")
+    schema = {"$schema": DRAFT7, "definitions": defs}
+    schema |= _union(*(f"{e}_event" for e in [*events, "pr"]))
+    (tmp_path / "schemas").mkdir()
+    (tmp_path / "schemas" / "hook.json").write_text(json.dumps(schema))
+    repo = {"id": 1, "name": "r"}
+    docs: list[Any] = [
+        {"action": "edited", name: {"id": 1}, "repository": repo, "changes": {}}
+        for name in ("issue", "label", "team", "rule", "odd", "pull_request")
+    ]
+    docs += [
+        {"action": "edited", "pull_request": {}, "number": 1, "x-a": 1, "more": "s"},
+        {"action": "edited", "changes": {"title": {}, "body": 1}, "rule": {"id": 2}},
+        {"action": "review_requested", "pull_request": {"id": 1}, "team": {}},
+        {"action": "edited"},
+    ]
+    items = [("hook.json", d) for d in _instances(docs, 400)]
+    found = _prune(_package(tmp_path / "schemas", tmp_path), items)
+    assert found["floors"] > 300
 
 
 def test_a_walk_past_max_steps_keeps_its_words(tmp_path: Path) -> None:

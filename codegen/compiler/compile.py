@@ -65,9 +65,19 @@ def module_names(documents: list[Document]) -> dict[str, str]:
 def reaches(
     documents: list[Document], deps: dict[str, set[str]]
 ) -> dict[str, tuple[str, ...]]:
-    """Every file a file reaches through ``$ref`` (itself included), sorted, by path."""
-    reached = reached_values(deps, {d.path: (d.path,) for d in documents})
-    return {d.path: tuple(sorted(reached[d.path])) for d in documents}
+    """Every file a file reaches through ``$ref`` (itself included), sorted, by path.
+
+    Files are numbered in path order, so that the sets are of numbers and sort as
+    such: chain-1000's files reach 500,000 files in all (each the rest of the
+    chain); sorting them by path, this took 81 ms, now 36 (both processes of
+    ``generate`` ask it)."""
+    names = sorted(set(deps).union(*deps.values(), (d.path for d in documents)))
+    number = {name: i for i, name in enumerate(names)}
+    edges = {number[p]: [number[q] for q in targets] for p, targets in deps.items()}
+    own = {number[d.path]: (number[d.path],) for d in documents}
+    reached = reached_values(edges, own)
+    at = names.__getitem__
+    return {d.path: tuple(map(at, sorted(reached[number[d.path]]))) for d in documents}
 
 
 def file_digests(documents: list[Document]) -> dict[str, str]:
@@ -92,11 +102,10 @@ def fingerprints(
         path: path.encode() + b"\0" + digest.encode() + b"\0"
         for path, digest in file_digests(documents).items()
     }
+    of = entry.__getitem__
     return {
         d.path: "sha256:"
-        + hashlib.sha256(
-            b"".join([entry[p] for p in sorted(reached[d.path])])
-        ).hexdigest()
+        + hashlib.sha256(b"".join(map(of, sorted(reached[d.path])))).hexdigest()
         for d in documents
     }
 

@@ -37,6 +37,12 @@ export declare function verdicts(id: string, value: unknown): {
  */
 export declare function plainly<T>(run: () => T): T;
 /**
+ * For tests (tests/test_union_prune_node.py): `run()` with every branch a closest one
+ * is picked from asked for its errors, and each such branch's [floor, members in
+ * error] (_bounds.ts: the floor is never above the count).
+ */
+export declare function auditFloors<T>(run: () => T): [T, [number, number][]];
+/**
  * For tests: whether the union report rules out the schema at `path#pointer` for
  * `value` without a validation, and if so, the violations a validation finds there.
  */

@@ -7,6 +7,13 @@ export declare class UnionReport extends UnionWalk {
     private readonly namesOf;
     private readonly tagging;
     private readonly shaping;
+    private readonly bounds;
+    /** False: every branch a closest one is picked from is asked for its errors (tests
+     * compare the two). */
+    floors: boolean;
+    /** For tests: when set, every branch a closest one is picked from is asked for its
+     * errors all the same, and [its floor, its count of members in error] is added here. */
+    audit: [number, number][] | null;
     /** Each branch's name, remembered per union. */
     private names;
     private name;
@@ -22,7 +29,8 @@ export declare class UnionReport extends UnionWalk {
      * members (properties or items, present or required) have an error at or below
      * them, an error about the value itself counting every member (one at least), a
      * union's own line not counted (its branch's errors are); then the deepest error,
-     * negated (the branch matched furthest); then how many errors. */
+     * negated (the branch matched furthest); then how many errors. The first number is
+     * never below _bounds.ts's floor. */
     private closeness;
     private line;
     /** show(), remembered by the value while a message is worded. */

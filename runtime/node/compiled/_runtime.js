@@ -6,6 +6,7 @@ import { precompiled, remembering } from "./_precompiled.js";
 import { regExp } from "./_regex.js";
 import { reachedFiles } from "./_reach.js";
 import { SCHEMAS } from "./_schemas.js";
+import { NOT_ASSERTING } from "./_bounds.js";
 import { UnionReport } from "./_unions.js";
 import { ContractViolation, UnknownContract, besideEnum, normalise, toViolations, wording } from "./_violations.js";
 export { FORMATS, isDate, isDateTime, isDuration, isEmail, isHostname, isIpv4, isIpv6, isMultiple, isTime, isUri, isUuid, punycodeDecode, } from "./_formats.js";
@@ -322,10 +323,11 @@ let plain = false;
  */
 export function plainly(run) {
     const report = unions();
-    const outer = { plain, skips: report.skips, rulesOut: report.rulesOut };
+    const outer = { plain, skips: report.skips, rulesOut: report.rulesOut, floors: report.floors };
     plain = true;
     report.skips = false;
     report.rulesOut = false;
+    report.floors = false;
     try {
         return run();
     }
@@ -333,6 +335,24 @@ export function plainly(run) {
         plain = outer.plain;
         report.skips = outer.skips;
         report.rulesOut = outer.rulesOut;
+        report.floors = outer.floors;
+    }
+}
+/**
+ * For tests (tests/test_union_prune_node.py): `run()` with every branch a closest one
+ * is picked from asked for its errors, and each such branch's [floor, members in
+ * error] (_bounds.ts: the floor is never above the count).
+ */
+export function auditFloors(run) {
+    const report = unions();
+    const outer = report.audit;
+    const found = [];
+    report.audit = found;
+    try {
+        return [run(), found];
+    }
+    finally {
+        report.audit = outer;
     }
 }
 /**
@@ -349,11 +369,6 @@ function unions() {
     (path) => entryFor(path)?.schema, new Map(SCHEMAS.map((entry) => [pathOf(entry), String(entry.draft)])), new Map(SCHEMAS.map((entry) => [entry.uri.replace(/#$/, ""), pathOf(entry)])), locationErrors, locationFails);
     return unionReport;
 }
-// Keywords that assert nothing beside a union (as runtime/_fastcheck.py's _NOT_ASSERTING).
-const NOT_ASSERTING = new Set([
-    "$schema", "$id", "$comment", "$anchor", "$defs", "definitions", "title", "description",
-    "examples", "default", "deprecated", "readOnly", "writeOnly",
-]);
 /**
  * For a contract whose schema is one oneOf or anyOf and nothing else that asserts (the
  * webhook root: a oneOf of 66 events), the error its validator reports for the union

@@ -45,7 +45,7 @@ export interface Message {
 export declare class UnionWalk {
     private readonly documents;
     private readonly drafts;
-    private readonly ids;
+    protected readonly ids: ReadonlyMap<string, string>;
     protected readonly raw: Raw;
     private readonly failsAt;
     /** documents: path -> schema; drafts: path -> "7" | "2020-12"; ids: URI -> path; failsAt: a verdict. */

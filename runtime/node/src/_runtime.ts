@@ -24,6 +24,7 @@ import type { Precompiled } from "./_precompiled.js";
 import { regExp } from "./_regex.js";
 import { reachedFiles } from "./_reach.js";
 import { SCHEMAS, type SchemaEntry } from "./_schemas.js";
+import { NOT_ASSERTING } from "./_bounds.js";
 import { UnionReport } from "./_unions.js";
 import { ContractViolation, UnknownContract, besideEnum, normalise, toViolations, wording } from "./_violations.js";
 import type { AjvError, Violation } from "./_violations.js";
@@ -422,16 +423,35 @@ let plain = false;
  */
 export function plainly<T>(run: () => T): T {
   const report = unions();
-  const outer = { plain, skips: report.skips, rulesOut: report.rulesOut };
+  const outer = { plain, skips: report.skips, rulesOut: report.rulesOut, floors: report.floors };
   plain = true;
   report.skips = false;
   report.rulesOut = false;
+  report.floors = false;
   try {
     return run();
   } finally {
     plain = outer.plain;
     report.skips = outer.skips;
     report.rulesOut = outer.rulesOut;
+    report.floors = outer.floors;
+  }
+}
+
+/**
+ * For tests (tests/test_union_prune_node.py): `run()` with every branch a closest one
+ * is picked from asked for its errors, and each such branch's [floor, members in
+ * error] (_bounds.ts: the floor is never above the count).
+ */
+export function auditFloors<T>(run: () => T): [T, [number, number][]] {
+  const report = unions();
+  const outer = report.audit;
+  const found: [number, number][] = [];
+  report.audit = found;
+  try {
+    return [run(), found];
+  } finally {
+    report.audit = outer;
   }
 }
 
@@ -459,12 +479,6 @@ function unions(): UnionReport {
   );
   return unionReport;
 }
-
-// Keywords that assert nothing beside a union (as runtime/_fastcheck.py's _NOT_ASSERTING).
-const NOT_ASSERTING = new Set([
-  "$schema", "$id", "$comment", "$anchor", "$defs", "definitions", "title", "description",
-  "examples", "default", "deprecated", "readOnly", "writeOnly",
-]);
 
 /**
  * For a contract whose schema is one oneOf or anyOf and nothing else that asserts (the

@@ -127,7 +127,7 @@ export class UnionWalk {
   constructor(
     private readonly documents: Documents,
     private readonly drafts: ReadonlyMap<string, string>,
-    private readonly ids: ReadonlyMap<string, string>,
+    protected readonly ids: ReadonlyMap<string, string>,
     protected readonly raw: Raw,
     private readonly failsAt: Doomed = () => false,
   ) {}

@@ -24,6 +24,7 @@
 //
 // The walk to the failing unions, the schema look-ups and the doomed tests are
 // _union_walk.ts (UnionWalk, which UnionReport extends); the wording is here.
+import { Bounds } from "./_bounds.js";
 import { Shapes } from "./_shapes.js";
 import { Tags } from "./_tags.js";
 import { UnionWalk } from "./_union_walk.js";
@@ -62,6 +63,20 @@ export class UnionReport extends UnionWalk {
   private readonly namesOf = new Map<string, string[]>();
   private readonly tagging = new Tags((path, pointer) => this.resolved(path, pointer));
   private readonly shaping = new Shapes((path, pointer) => this.resolved(path, pointer));
+  private readonly bounds = new Bounds(
+    {
+      schema: (path, pointer) => this.schema(path, pointer),
+      doomed: (path, pointer, value) => this.doomed(path, pointer, value),
+      tags: (path, pointer, keyword, count) => this.tagging.of(path, pointer, keyword, count),
+    },
+    this.ids,
+  );
+  /** False: every branch a closest one is picked from is asked for its errors (tests
+   * compare the two). */
+  floors = true;
+  /** For tests: when set, every branch a closest one is picked from is asked for its
+   * errors all the same, and [its floor, its count of members in error] is added here. */
+  audit: [number, number][] | null = null;
 
   // -- the report -----------------------------------------------------------------------
 
@@ -141,16 +156,27 @@ export class UnionReport extends UnionWalk {
     const holder = this.schema(site.path, site.pointer);
     const props = isObject(holder) ? holder["properties"] : undefined;
     const beside = new Set(isObject(props) ? Object.keys(props) : []);
+    // Asked fitting shapes first, then lowest floor first (_bounds.ts: members surely in
+    // error, closeness's first number at least): once a branch fits worse than the
+    // closest, or as well with its floor above the closest's count, none is closer.
+    const floors = named.map((i): [number, number, number, number | null] => {
+      const fit = this.shaping.misfit(value, site.path, site.here(i), beside);
+      const floor = this.floors && named.length > 1 ? this.bounds.sure(site.path, site.here(i), value).size : 0;
+      return [fit !== 0 ? 1 : 0, floor, i, fit];
+    });
+    floors.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]);
     let best = -1;
     let bestErrors: Violation[] = [];
     let bestScore: number[] = [];
-    for (const i of named) {
+    for (const [unfit, floor, i, fit] of floors) {
+      const worse = unfit > (bestScore[0] as number) || floor > (bestScore[1] as number);
+      if (best >= 0 && worse && this.audit === null) break;
       const explained = this.branch(site, i);
-      const fit = this.shaping.misfit(site.value, site.path, site.here(i), beside);
       const [touched, deepest, count] = this.closeness(site, explained);
-      const score = [fit !== 0 ? 1 : 0, touched, deepest, count, fit === null ? 1 : 0, fit ?? 0];
+      const score = [unfit, touched, deepest, count, fit === null ? 1 : 0, fit ?? 0];
+      this.audit?.push([floor, touched]);
       const k = score.findIndex((n, j) => n !== bestScore[j]); // compared in order
-      if (best < 0 || (k >= 0 && (score[k] as number) < (bestScore[k] as number))) {
+      if (best < 0 || (k >= 0 ? (score[k] as number) < (bestScore[k] as number) : i < best)) {
         [best, bestErrors, bestScore] = [i, explained, score];
       }
     }
@@ -161,7 +187,8 @@ export class UnionReport extends UnionWalk {
    * members (properties or items, present or required) have an error at or below
    * them, an error about the value itself counting every member (one at least), a
    * union's own line not counted (its branch's errors are); then the deepest error,
-   * negated (the branch matched furthest); then how many errors. */
+   * negated (the branch matched furthest); then how many errors. The first number is
+   * never below _bounds.ts's floor. */
   private closeness(site: Site, errors: readonly Violation[]): [number, number, number] {
     const lines = this.message?.lines;
     const members = new Set<string>();

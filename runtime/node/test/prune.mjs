@@ -1,8 +1,13 @@
 // Reads {"package": dir, "items": [[contract id, JSON text], ...]} on stdin; prints
-// {"differ": [...], "ruledOut": n, "unsound": [...]} (tests/test_union_prune_node.py):
+// {"differ": [...], "ruledOut": n, "unsound": [...], "floors": n, "above": [...]}
+// (tests/test_union_prune_node.py):
 // - each item's violations as the runtime words them, and as it words them with the
 //   union report's shortcuts off (`plainly`): "differ" lists the items where they
 //   are not the same;
+// - for every branch a closest one is picked from, in each item's report: how often
+//   its floor (_bounds.ts) is above 0 ("floors"), and where it is above the count of
+//   members the branch's errors touch ("above"; the words are the same with every
+//   such branch asked, `auditFloors`, or "differ" lists the item);
 // - for every branch of every oneOf/anyOf of the package's schemas and every value
 //   inside each item: how often the report rules the branch out without a validation
 //   ("ruledOut"), and where the validation then finds no violation ("unsound").
@@ -13,7 +18,7 @@ const chunks = [];
 for await (const chunk of process.stdin) chunks.push(chunk);
 const input = JSON.parse(Buffer.concat(chunks).toString("utf8"));
 const load = (name) => import(pathToFileURL(join(input.package, name)).href);
-const { contract, plainly, ruledOut } = await load("_runtime.js");
+const { auditFloors, contract, plainly, ruledOut } = await load("_runtime.js");
 const { SCHEMAS } = await load("_schemas.js");
 
 const token = (key) => String(key).replace(/~/g, "~0").replace(/\//g, "~1");
@@ -52,10 +57,17 @@ const words = (id, text) => {
   }
 };
 const differ = [];
+const above = [];
+let floors = 0;
 for (const [id, text] of input.items) {
   const mine = JSON.stringify(words(id, text));
   const plain = JSON.stringify(plainly(() => words(id, text)));
-  if (mine !== plain) differ.push({ id, text: text.slice(0, 300), mine, plain });
+  const [audited, pairs] = auditFloors(() => JSON.stringify(words(id, text)));
+  if (mine !== plain || mine !== audited) differ.push({ id, text: text.slice(0, 300), mine, plain, audited });
+  for (const [floor, touched] of pairs) {
+    if (floor > 0) floors += 1;
+    if (floor > touched) above.push({ id, text: text.slice(0, 300), floor, touched });
+  }
 }
 
 const unsound = [];
@@ -78,4 +90,4 @@ for (const [, text] of input.items) {
     }
   }
 }
-process.stdout.write(JSON.stringify({ differ, ruledOut: ruled, unsound }));
+process.stdout.write(JSON.stringify({ differ, ruledOut: ruled, unsound, floors, above }));
