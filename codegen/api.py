@@ -106,6 +106,12 @@ def generate_into(
 
     settings = settings or Settings()
     made_from = stamp.current(schemas, settings) if schemas.is_dir() else None
+    digests: list[str] = []  # the stamp's, of the files, made while writing them
+
+    def digest(files: dict[str, bytes]) -> None:
+        if made_from is not None:
+            digests.append(stamp.outputs_digest(files))
+
     with no_cycle_collection(), Generation(out) as generation:
         program, documents, made = compile_unbundled(
             schemas, settings.strict, generation.start
@@ -117,9 +123,10 @@ def generate_into(
             made,
             lambda: stamp.remove_stamp(out),
             keep_bundles=bundles,
+            rendered=digest,
         )
         if made_from is not None:
-            stamp.write_stamp(out, made_from, files)
+            stamp.write_stamp(out, made_from, files, digests[-1] if digests else None)
     return GenerateResult(program, files, made_from), changed
 
 

@@ -164,9 +164,12 @@ def outputs_digest(files: dict[str, bytes]) -> str:
     return "sha256:" + h.hexdigest()
 
 
-def write_stamp(out: Path, stamp: Stamp, files: dict[str, bytes]) -> None:
-    """Record ``stamp`` for the files just written to ``out``."""
-    data = asdict(stamp) | {"outputs": outputs_digest(files)}
+def write_stamp(
+    out: Path, stamp: Stamp, files: dict[str, bytes], outputs: str | None = None
+) -> None:
+    """Record ``stamp`` for the files just written to ``out`` (``outputs``: their
+    :func:`outputs_digest`, when made already)."""
+    data = asdict(stamp) | {"outputs": outputs or outputs_digest(files)}
     text = json.dumps(data, indent=2, sort_keys=True) + "\n"
     out.mkdir(parents=True, exist_ok=True)
     (out / STAMP_FILE).write_text(text, encoding="utf-8")

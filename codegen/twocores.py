@@ -12,8 +12,9 @@ machine with two cores or more the work is shared with a child made with
   process waits for them once lowered; it never makes the :class:`Bundler`
   then), bundles the schemas (:meth:`Bundling.raw`) and makes their JSON
   texts for ``ts/_schemas.js`` (:func:`emit.bundle_texts`); then, told what
-  lowering gave (the unions told apart by a tag, the files for cfworker, the
-  contracts), it finishes the bundles and renders what only they give
+  lowering gave (the unions told apart by a tag, the contracts' ids: sent as
+  soon as lowered, before this process makes the program and its manifest),
+  it finishes the bundles and renders what only they give
   (:func:`emit.ts_checks_part`: the precompiled validators ``ts/_checks/`` and
   ``ts/_schemas.js``), and writes those files;
 - this process renders and writes everything else (:func:`emit.python_part` and
@@ -23,8 +24,9 @@ machine with two cores or more the work is shared with a child made with
 The split is by work, not by folder: bundling and the validators are about
 half the CPU time after references are resolved (events-1000: 0.5 + 1.2 s),
 while most files are the other part's (the child writes ~1,000 of ~6,000). The
-child sends its bundles and files back (``marshal``), so the program returned
-holds the bundles as ``compile_documents`` gives them.
+child sends its files (``marshal``) as soon as they are rendered, and its
+bundles at the end, so the files and the program returned are what
+``compile_documents`` and one process give.
 
 The result is the same as :func:`sequential`, byte for byte and line for line:
 
@@ -57,7 +59,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from codegen.compiler import ir
-from codegen.compiler.compile import Ahead, Bundles, Bundling
+from codegen.compiler.compile import Ahead, Bundles, Bundling, Made
 from codegen.compiler.load import Document
 from codegen.emit import (
     OWNED,
@@ -79,6 +81,7 @@ from codegen.errors import ContractError
 # Below this many modules a child costs more than it saves.
 MIN_MODULES = 100
 _LOWERED, _RENDERED, _WRITTEN, _FAILED, _GO = b"L", b"R", b"D", b"E", b"W"
+_GO_LEAN = b"w"  # go, and keep the bundles (none sent back: keep_bundles false)
 _AHEAD = b"P"  # the fingerprints and cfworker's files, the child's first message
 # Room in each pipe (a pipe holds 64 kB by default) for the first message of each
 # side: the child's fingerprints (130 kB at 1,000 files), so that it bundles while
@@ -126,6 +129,7 @@ class Generation:
         self.up: IO[bytes] | None = None  # child -> parent, unbuffered
         self.down: IO[bytes] | None = None  # parent -> child
         self.existing: list[str] = []
+        self.unsent = b""  # what lowering gave, that the pipe had no room for yet
 
     def __enter__(self) -> Generation:
         return self
@@ -147,10 +151,11 @@ class Generation:
             os.waitpid(self.pid, 0)
             self.pid = None
 
-    def start(self, bundling: Bundling) -> Callable[[], Ahead | None] | None:
+    def start(self, bundling: Bundling) -> Made | None:
         """Fork the child, if one pays (:func:`use_child`): it hashes the
-        fingerprints and bundles while this process lowers. Return what reads
-        the child's :class:`Ahead` (:meth:`ahead`), or ``None`` without a child."""
+        fingerprints and bundles while this process lowers. Return what tells it
+        what lowering gave and reads the child's :class:`Ahead` (:meth:`ahead`),
+        or ``None`` without a child."""
         if self.pid is not None or not use_child(len(bundling.documents)):
             return None
         self.existing = existing_files(self.out, OWNED)
@@ -179,12 +184,25 @@ class Generation:
         self.down = os.fdopen(down_write, "wb")
         return self.ahead
 
-    def ahead(self) -> Ahead | None:
-        """The fingerprints and cfworker's files the child found (waiting for
-        them if need be), or ``None`` if it failed first (this process makes
-        them then; the child's failure shows again when its files are asked
-        for)."""
-        if self.up is None or _read(self.up, 1) != _AHEAD:
+    def ahead(
+        self, tagged: dict[tuple[str, str], tuple[str, str]], contracts: list[str]
+    ) -> Ahead | None:
+        """Tell the child what lowering gave (the unions told apart by a tag, the
+        contracts' ids), so that it finishes the bundles and renders the
+        validators while this process makes the program, its manifest and its
+        own part; then the fingerprints and cfworker's files the child found
+        (waiting for them if need be), or ``None`` if it failed first (this
+        process makes them then; the child's failure shows again when its files
+        are asked for)."""
+        if self.up is None or self.down is None:
+            return None
+        lowered = marshal.dumps((tagged, contracts))
+        # The child may still be bundling: what the pipe does not take now goes
+        # once this process has rendered its part.
+        self.unsent = _send_now(
+            self.down, _LOWERED + struct.pack("<Q", len(lowered)) + lowered
+        )
+        if _read(self.up, 1) != _AHEAD:
             return None
         header = _read(self.up, 8)
         if len(header) != 8:
@@ -204,6 +222,7 @@ class Generation:
         bundles: Bundles,
         before_write: Callable[[], None] = lambda: None,
         keep_bundles: bool = True,
+        rendered: Callable[[Files], None] = lambda files: None,
     ) -> tuple[ir.Program, Files, list[str]]:
         """Render both packages into ``out``; return the program with its bundles
         (which ``bundles`` makes, for the TypeScript package only; none unless
@@ -211,7 +230,10 @@ class Generation:
         ``marshal`` at 1,000 schemas), every file, and what changed.
 
         ``before_write`` runs once both packages are rendered, before the first
-        file is written (the stamp goes then)."""
+        file is written (the stamp goes then); ``rendered`` then, with every file,
+        while the child writes its own (the stamp's digest of the files is made
+        then: their writing is shared as it goes, so this costs half, not all of
+        it at the end)."""
         out = self.out
         manifest = manifest_of(program, settings)
         # The one error rendering raises: before a file is made.
@@ -229,25 +251,22 @@ class Generation:
             return files
 
         if self.pid is None or self.up is None or self.down is None:
-            files, changed = sequential(out, render_parent, render_child, before_write)
-        else:
-            lowered = marshal.dumps(
-                (bundles.tagged, bundles.exact, contracts, keep_bundles)
+            files, changed = sequential(
+                out, render_parent, render_child, before_write, rendered
             )
-            header = _LOWERED + struct.pack("<Q", len(lowered))
-            # The child may still be bundling: what the pipe does not take now
-            # goes once this process has rendered its part.
-            rest = _send_now(self.down, header + lowered)
+        else:
             try:
                 files, changed, sent = _with_child(
                     out,
                     self.existing,
                     self.up,
                     self.down,
-                    rest,
+                    self.unsent,
                     render_parent,
                     render_child,
                     before_write,
+                    rendered,
+                    keep_bundles,
                 )
             except BaseException:
                 self._end(stop=True)
@@ -264,10 +283,12 @@ def sequential(
     render_parent: Callable[[], Files],
     render_child: Callable[[], Files],
     before_write: Callable[[], None],
+    rendered: Callable[[Files], None] = lambda files: None,
 ) -> tuple[Files, list[str]]:
     files = render_parent()
     files.update(render_child())
     before_write()
+    rendered(files)
     return files, write(out, files)
 
 
@@ -284,39 +305,64 @@ def _with_child(
     render_parent: Callable[[], Files],
     render_child: Callable[[], Files],
     before_write: Callable[[], None],
+    rendered: Callable[[Files], None] = lambda files: None,
+    keep_bundles: bool = True,
 ) -> tuple[Files, list[str], Any]:
     """Both parts, this process rendering and writing ``render_parent``'s files
     and the child ``render_child``'s; with what the child sent of its bundles
     (``None`` when this process rendered the child's part itself). ``unsent``:
-    the end of what lowering gave, which the pipe had no room for yet."""
+    the end of what lowering gave, which the pipe had no room for yet.
+
+    The child sends its files once rendered (this process reads them while the
+    child would wait for it anyway, or while it would wait for the child), not
+    once written: at the end, after both have written, they cost every run
+    0.05-0.09 s of CPU while the child had nothing left to do."""
     present = set(existing)
     sent: Any = None
     files = render_parent()
     if unsent:
         _send(down, unsent)
-    if _read(up, 1) == _RENDERED:
+    child_files = _rendered(up)
+    if child_files is not None:
         before_write()
-        _send(down, _GO)
+        _send(down, _GO if keep_bundles else _GO_LEAN)
+        every = files | child_files
+        rendered(every)
         lines, given, received = _share(out, files, present, up, down)
         if received is None:  # the child could not write: write here
-            child_files = render_child()
             child_lines = write_files(out, child_files, present)
             child_lines += write_files(out, given, present)
         else:
-            child_files, child_lines, sent = received
+            child_lines, sent = received
     else:  # the child failed to render: render here, where errors show
         child_files = render_child()
         before_write()
+        every = files | child_files
+        rendered(every)
         lines = write_files(out, files, present)
         child_lines = write_files(out, child_files, present)
-    files.update(child_files)
     changed = sorted(lines + child_lines, key=_path)
-    return files, changed + remove_extra(out, files, existing, OWNED), sent
+    return every, changed + remove_extra(out, every, existing, OWNED), sent
+
+
+def _rendered(up: IO[bytes]) -> Files | None:
+    """The files the child rendered, or ``None`` if it failed."""
+    if _read(up, 1) != _RENDERED:
+        return None
+    header = _read(up, 8)
+    if len(header) != 8:
+        return None
+    (size,) = struct.unpack("<Q", header)
+    payload = _read(up, size)
+    if len(payload) != size:
+        return None
+    files: Files = marshal.loads(payload)
+    return files
 
 
 def _share(
     out: Path, files: Files, present: set[str], up: IO[bytes], down: IO[bytes]
-) -> tuple[list[str], Files, tuple[Files, list[str], Any] | None]:
+) -> tuple[list[str], Files, tuple[list[str], Any] | None]:
     """Write ``files`` from the first path on, and hand the child, each time it
     has written what it holds and asks for more, the last half of those not yet
     written. Return the lines of the files written here, the files handed over,
@@ -393,9 +439,9 @@ def _send(pipe: IO[bytes], data: bytes) -> None:
         pass
 
 
-def _receive(up: IO[bytes]) -> tuple[Files, list[str], Any] | None:
-    """The child's files, changes and bundles, or ``None`` if it failed to write
-    them."""
+def _receive(up: IO[bytes]) -> tuple[list[str], Any] | None:
+    """The child's changes and bundles, or ``None`` if it failed to write its
+    files."""
     if _read(up, 1) != _WRITTEN:
         return None
     header = _read(up, 8)
@@ -405,8 +451,8 @@ def _receive(up: IO[bytes]) -> tuple[Files, list[str], Any] | None:
     payload = _read(up, size)
     if len(payload) != size:
         return None
-    files, lines, bundles = marshal.loads(payload)
-    return files, lines, bundles
+    lines, bundles = marshal.loads(payload)
+    return lines, bundles
 
 
 def _plain(bundles: tuple[ir.Bundle, ...]) -> list[tuple[Any, ...]]:
@@ -444,17 +490,22 @@ def _child(
                 if receive.read(1) != _LOWERED:
                     return  # the parent stopped: a compile error
                 (size,) = struct.unpack("<Q", receive.read(8))
-                tagged, exact, contracts, keep = marshal.loads(receive.read(size))
+                tagged, contracts = marshal.loads(receive.read(size))
                 bundles = bundling.finish(raw, tagged, exact)
                 texts.again(bundles, {file for file, _ in tagged})
                 files = ts_checks_part(bundles, contracts, texts)
+                rendered = marshal.dumps(files)
             except BaseException:
                 send.write(_FAILED)
                 raise
-            send.write(_RENDERED)
+            send.write(_RENDERED + struct.pack("<Q", len(rendered)))
+            send.write(rendered)
             send.flush()
-            if receive.read(1) != _GO:
+            del rendered
+            go = receive.read(1)
+            if go not in (_GO, _GO_LEAN):
                 return
+            keep = go == _GO
             lines = write_files(out, files, present)
             while True:  # then what the parent hands over, until it has no more
                 send.write(_NEED)
@@ -466,7 +517,7 @@ def _child(
                     return
                 (size,) = struct.unpack("<Q", receive.read(8))
                 lines += write_files(out, marshal.loads(receive.read(size)), present)
-            payload = marshal.dumps((files, lines, _plain(bundles) if keep else None))
+            payload = marshal.dumps((lines, _plain(bundles) if keep else None))
             send.write(_WRITTEN + struct.pack("<Q", len(payload)))
             send.write(payload)
             status = 0
