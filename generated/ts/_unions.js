@@ -17,6 +17,12 @@
 //   branch its type, required properties or string tags rule out (`doomed`) needs
 //   none to be known as failing: of the webhook union's 66 events, each a union of
 //   its actions told apart by "action", most are ruled out without a validation;
+// - the closest branch is found asking the named branches lowest floor first
+//   (_bounds.ts: the members their errors surely touch, without a validation), none
+//   whose floor is above the closest's count (a webhook "edited" message: 1 of 19);
+// - a branch whose schema is a union alone (a webhook event, a oneOf of its actions)
+//   is explained from its validator's own error for the union (`brief`), its other
+//   branches' errors asked only where a union's noise needs them;
 // - the walk skips values no violation is at or below, unless the whole walk would
 //   reach its step limit (then it walks everything, as it always did);
 // - schema look-ups, walk plans, branch names, tags and doomed tests are kept per
@@ -68,6 +74,11 @@ export class UnionReport extends UnionWalk {
     /** For tests: when set, every branch a closest one is picked from is asked for its
      * errors all the same, and [its floor, its count of members in error] is added here. */
     audit = null;
+    /** The keyword of the union the schema at a location is, alone (_bounds.ts), for an
+     * object: null when it is not one. */
+    alone(path, pointer) {
+        return this.bounds.alone(path, pointer);
+    }
     // -- the report -----------------------------------------------------------------------
     /** Each branch's name, remembered per union. */
     names(site) {
@@ -301,7 +312,7 @@ export class UnionReport extends UnionWalk {
                     break;
                 if (!site.fails(i))
                     continue;
-                for (const v of site.errors(i)) {
+                for (const v of site.noise(i)) {
                     const k = key(v);
                     noise.add(k);
                     left.delete(k);
