@@ -527,15 +527,20 @@ class Mode:
     function of this module, or _UNSUPPORTED: the walk gives up)."""
 
     def __init__(self, draft: str, ours: bool) -> None:
+        from runtime._walk_more import DRAFT7_MORE, DRAFT2020_MORE
+
         self.draft = draft
         self.ours = ours
         keywords = DRAFT7_KEYWORDS if draft == "7" else DRAFT2020_KEYWORDS
         own = _OUR_WAY if ours else _THEIR_WAY
         items = _items_legacy if draft == "7" else _items
+        more = {
+            **(DRAFT7_MORE if draft == "7" else DRAFT2020_MORE),
+            "items": items,
+            "prefixItems": _prefix_items,
+        }
         self.table: dict[str, Any] = {
-            k: own.get(k)
-            or _COMMON.get(k)
-            or {"items": items, "prefixItems": _prefix_items}.get(k, _UNSUPPORTED)
+            k: own.get(k) or _COMMON.get(k) or more.get(k, _UNSUPPORTED)
             for k in keywords
         }
         # Drafts before 2019-09 read nothing beside a $ref (ignore_ref_siblings).

@@ -186,6 +186,14 @@ DRAFT7_FILE = {
         "unless": {"if": False, "then": False, "else": {"type": "object"}},
         "odd": {"$ref": "other.json#/$defs/odd"},
         "deps": {"$ref": "other.json#/$defs/deps"},
+        # contains (drafts 6 and 7: one error when no item is valid) and
+        # propertyNames (each name's errors, at the object).
+        "has": {"contains": {"type": "string", "maxLength": 2}},
+        "names": {"propertyNames": {"pattern": "^[a-z]+$", "maxLength": 3}},
+        "nonames": {"propertyNames": False},
+        "counted": {"$ref": "other.json#/$defs/counted"},
+        "some": {"$ref": "other.json#/$defs/some"},
+        "named": {"$ref": "other.json#/$defs/named"},
     },
     "definitions": {
         "item": ITEM,
@@ -197,6 +205,7 @@ DRAFT7_FILE = {
             "properties": {"n": {"type": "integer"}},
             "patternProperties": {"^x-": {"type": "string"}},
             "additionalProperties": False,
+            "propertyNames": {"maxLength": 3},
         },
     },
 }
@@ -215,10 +224,30 @@ OTHER_FILE = {
             "oneOf": [{"type": "array"}, {"minItems": 1}],
         },
         "deps": {"dependentRequired": {"a": ["b", "c"], "d": []}},
+        # 2020-12's contains: minContains and maxContains beside it.
+        "counted": {
+            "type": "array",
+            "contains": {"const": 1},
+            "minContains": 2,
+            "maxContains": 3,
+        },
+        "some": {"contains": {"type": "integer"}},
+        "named": {"propertyNames": {"minLength": 2, "not": {"const": "no"}}},
         "odd": {
             "if": {"$ref": "#/$defs/point"},
             "then": {"not": {"prefixItems": [{"const": 0}]}},
         },
+    },
+}
+# The same values read by 2020-12's classes (from main.json, draft 7's apply).
+MODERN_FILE = {
+    "$schema": DRAFT2020,
+    "type": "object",
+    "properties": {
+        "counted": {"$ref": "other.json#/$defs/counted"},
+        "some": {"$ref": "other.json#/$defs/some"},
+        "named": {"$ref": "other.json#/$defs/named"},
+        "names": {"propertyNames": {"pattern": "^[a-z]+$", "maxLength": 3}},
     },
 }
 SAMPLE = {
@@ -237,6 +266,12 @@ SAMPLE = {
     "unless": {},
     "odd": [1, 2],
     "deps": {"a": 1, "b": 2, "c": 3},
+    "has": [1, "ab"],
+    "names": {"ab": 1, "cd": 2},
+    "nonames": {},
+    "counted": [1, 1, 0],
+    "some": [1, "x"],
+    "named": {"ab": 1},
 }
 ODD = [
     {
@@ -256,6 +291,20 @@ ODD = [
     {**SAMPLE, "nothing": 1, "entries": "no", "either": 3},
     {**SAMPLE, "unlike": "x", "never": 1, "when": {"kind": "b"}, "unless": 1},
     {**SAMPLE, "when": {"kind": "item", "size": 1}, "odd": [0, 1], "deps": {"a": 1}},
+    {
+        **SAMPLE,
+        "has": [1, "abc"],
+        "names": {"Ab": 1, "abcd": 2, "x": 3},
+        "nonames": {"a": 1},
+        "counted": [1, 1, 1, 1],
+        "some": [],
+        "named": {"a": 1, "no": 2},
+        "legacy": {"n": 1, "long": 2},
+    },
+    {**SAMPLE, "counted": [1, 0], "has": "x", "names": [1], "some": ["x"]},
+    {**SAMPLE, "counted": [0], "has": [], "named": {}},
+    {**SAMPLE, "counted": [1, 1, 1], "some": [0.5, "x"]},
+    {**SAMPLE, "some": [1, 2, 3], "named": {"ab": 1, "n": 2, "no": 3}},
 ]
 
 
@@ -266,10 +315,12 @@ def test_every_walked_keyword_is_worded_alike(
     schemas.mkdir()
     (schemas / "main.json").write_text(json.dumps(DRAFT7_FILE))
     (schemas / "other.json").write_text(json.dumps(OTHER_FILE))
+    (schemas / "modern.json").write_text(json.dumps(MODERN_FILE))
     generate_to(schemas, tmp_path, Settings(python_package="walk_all"))
     sys.path.insert(0, str(tmp_path / "python"))
     contracts = Contracts("walk_all")
-    instances = _instances([SAMPLE, *ODD], 250)
+    # The odd values themselves too (the mutations are a sample).
+    instances = [*_instances([SAMPLE, *ODD], 250), *ODD]
     walked, left = _agree(contracts, instances)
     # The walk goes everywhere here: no keyword it leaves to jsonschema.
     assert left == 0
@@ -444,10 +495,10 @@ def test_a_keyword_the_walk_does_not_follow_is_left_to_jsonschema(
     tmp_path: Path, clean_modules: None
 ) -> None:
     schema = {
-        "$schema": DRAFT7,
+        "$schema": DRAFT2020,
         "type": "object",
         "properties": {
-            "a": {"contains": {"type": "string"}},
+            "a": {"unevaluatedItems": {"type": "string"}},
             "b": {"type": "integer"},
         },
     }
@@ -459,7 +510,8 @@ def test_a_keyword_the_walk_does_not_follow_is_left_to_jsonschema(
     walk = contracts.walk
     assert walk is not None
     with contracts.remembering():
-        # "contains" is met only when the value has an "a": the walk gives up there.
+        # "unevaluatedItems" is met only when the value has an "a": the walk gives
+        # up there.
         assert walk.violations("has.json", {"b": "x"}) is not None
         assert walk.violations("has.json", {"a": [1]}) is None
         assert walk.violations("has.json", {"b": "x"}) is None  # given up for good
