@@ -12,8 +12,9 @@ machine with two cores or more the work is shared with a child made with
   process waits for them once lowered; it never makes the :class:`Bundler`
   then), bundles the schemas (:meth:`Bundling.raw`) and makes their JSON
   texts for ``ts/_schemas.js`` (:func:`emit.bundle_texts`); then, told what
-  lowering gave (the unions told apart by a tag, the files for cfworker, the
-  contracts), it finishes the bundles and renders what only they give
+  lowering gave (the unions told apart by a tag, the contracts' ids: sent as
+  soon as lowered, before this process makes the program and its manifest),
+  it finishes the bundles and renders what only they give
   (:func:`emit.ts_checks_part`: the precompiled validators ``ts/_checks/`` and
   ``ts/_schemas.js``), and writes those files;
 - this process renders and writes everything else (:func:`emit.python_part` and
@@ -58,7 +59,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from codegen.compiler import ir
-from codegen.compiler.compile import Ahead, Bundles, Bundling
+from codegen.compiler.compile import Ahead, Bundles, Bundling, Made
 from codegen.compiler.load import Document
 from codegen.emit import (
     OWNED,
@@ -80,6 +81,7 @@ from codegen.errors import ContractError
 # Below this many modules a child costs more than it saves.
 MIN_MODULES = 100
 _LOWERED, _RENDERED, _WRITTEN, _FAILED, _GO = b"L", b"R", b"D", b"E", b"W"
+_GO_LEAN = b"w"  # go, and keep the bundles (none sent back: keep_bundles false)
 _AHEAD = b"P"  # the fingerprints and cfworker's files, the child's first message
 # Room in each pipe (a pipe holds 64 kB by default) for the first message of each
 # side: the child's fingerprints (130 kB at 1,000 files), so that it bundles while
@@ -127,6 +129,7 @@ class Generation:
         self.up: IO[bytes] | None = None  # child -> parent, unbuffered
         self.down: IO[bytes] | None = None  # parent -> child
         self.existing: list[str] = []
+        self.unsent = b""  # what lowering gave, that the pipe had no room for yet
 
     def __enter__(self) -> Generation:
         return self
@@ -148,10 +151,11 @@ class Generation:
             os.waitpid(self.pid, 0)
             self.pid = None
 
-    def start(self, bundling: Bundling) -> Callable[[], Ahead | None] | None:
+    def start(self, bundling: Bundling) -> Made | None:
         """Fork the child, if one pays (:func:`use_child`): it hashes the
-        fingerprints and bundles while this process lowers. Return what reads
-        the child's :class:`Ahead` (:meth:`ahead`), or ``None`` without a child."""
+        fingerprints and bundles while this process lowers. Return what tells it
+        what lowering gave and reads the child's :class:`Ahead` (:meth:`ahead`),
+        or ``None`` without a child."""
         if self.pid is not None or not use_child(len(bundling.documents)):
             return None
         self.existing = existing_files(self.out, OWNED)
@@ -180,12 +184,25 @@ class Generation:
         self.down = os.fdopen(down_write, "wb")
         return self.ahead
 
-    def ahead(self) -> Ahead | None:
-        """The fingerprints and cfworker's files the child found (waiting for
-        them if need be), or ``None`` if it failed first (this process makes
-        them then; the child's failure shows again when its files are asked
-        for)."""
-        if self.up is None or _read(self.up, 1) != _AHEAD:
+    def ahead(
+        self, tagged: dict[tuple[str, str], tuple[str, str]], contracts: list[str]
+    ) -> Ahead | None:
+        """Tell the child what lowering gave (the unions told apart by a tag, the
+        contracts' ids), so that it finishes the bundles and renders the
+        validators while this process makes the program, its manifest and its
+        own part; then the fingerprints and cfworker's files the child found
+        (waiting for them if need be), or ``None`` if it failed first (this
+        process makes them then; the child's failure shows again when its files
+        are asked for)."""
+        if self.up is None or self.down is None:
+            return None
+        lowered = marshal.dumps((tagged, contracts))
+        # The child may still be bundling: what the pipe does not take now goes
+        # once this process has rendered its part.
+        self.unsent = _send_now(
+            self.down, _LOWERED + struct.pack("<Q", len(lowered)) + lowered
+        )
+        if _read(self.up, 1) != _AHEAD:
             return None
         header = _read(self.up, 8)
         if len(header) != 8:
@@ -238,24 +255,18 @@ class Generation:
                 out, render_parent, render_child, before_write, rendered
             )
         else:
-            lowered = marshal.dumps(
-                (bundles.tagged, bundles.exact, contracts, keep_bundles)
-            )
-            header = _LOWERED + struct.pack("<Q", len(lowered))
-            # The child may still be bundling: what the pipe does not take now
-            # goes once this process has rendered its part.
-            rest = _send_now(self.down, header + lowered)
             try:
                 files, changed, sent = _with_child(
                     out,
                     self.existing,
                     self.up,
                     self.down,
-                    rest,
+                    self.unsent,
                     render_parent,
                     render_child,
                     before_write,
                     rendered,
+                    keep_bundles,
                 )
             except BaseException:
                 self._end(stop=True)
@@ -295,6 +306,7 @@ def _with_child(
     render_child: Callable[[], Files],
     before_write: Callable[[], None],
     rendered: Callable[[Files], None] = lambda files: None,
+    keep_bundles: bool = True,
 ) -> tuple[Files, list[str], Any]:
     """Both parts, this process rendering and writing ``render_parent``'s files
     and the child ``render_child``'s; with what the child sent of its bundles
@@ -313,7 +325,7 @@ def _with_child(
     child_files = _rendered(up)
     if child_files is not None:
         before_write()
-        _send(down, _GO)
+        _send(down, _GO if keep_bundles else _GO_LEAN)
         every = files | child_files
         rendered(every)
         lines, given, received = _share(out, files, present, up, down)
@@ -478,7 +490,7 @@ def _child(
                 if receive.read(1) != _LOWERED:
                     return  # the parent stopped: a compile error
                 (size,) = struct.unpack("<Q", receive.read(8))
-                tagged, exact, contracts, keep = marshal.loads(receive.read(size))
+                tagged, contracts = marshal.loads(receive.read(size))
                 bundles = bundling.finish(raw, tagged, exact)
                 texts.again(bundles, {file for file, _ in tagged})
                 files = ts_checks_part(bundles, contracts, texts)
@@ -490,8 +502,10 @@ def _child(
             send.write(rendered)
             send.flush()
             del rendered
-            if receive.read(1) != _GO:
+            go = receive.read(1)
+            if go not in (_GO, _GO_LEAN):
                 return
+            keep = go == _GO
             lines = write_files(out, files, present)
             while True:  # then what the parent hands over, until it has no more
                 send.write(_NEED)

@@ -52,11 +52,22 @@ _UNSAFE = (
 Tokens = tuple[str, ...]
 
 
+def unsafe(text: str) -> bool:
+    """Whether the text holds one of :data:`_UNSAFE`, in four scans instead of
+    six (each is 0.2-0.6 ms over the webhooks' 630 kB): the dynamic words share
+    "dynamic", the recursive ones "recursive"."""
+    if "\\u" in text or '"$anchor"' in text:
+        return True
+    if "dynamic" in text and ("dynamicAnchor" in text or "dynamicRef" in text):
+        return True
+    return "recursive" in text and ("recursiveAnchor" in text or "recursiveRef" in text)
+
+
 def prunable(text: str, contents: Any) -> bool:
     """Whether a schema file (its JSON ``text``, parsed ``contents``) resolves
     every reference by JSON pointer alone: no ``$id`` but one at its root, no
     anchor of any kind, no dynamic or recursive reference, no ``\\u`` escape."""
-    if any(word in text for word in _UNSAFE):
+    if unsafe(text):
         return False
     rooted = isinstance(contents, dict) and "$id" in contents
     return text.count('"$id"') == (1 if rooted else 0)

@@ -104,6 +104,9 @@ class _Site:
         return count
 
 
+_ABSENT: Any = object()
+
+
 def _step(node: Any, token: str) -> Any:
     """The child a reference token (unescaped) names, or None."""
     if isinstance(node, list) and token.isascii() and token.isdigit():
@@ -191,21 +194,32 @@ class UnionWalk:
     # -- schema locations ------------------------------------------------------
     def schema(self, path: str, pointer: str) -> Any:
         """The schema at a location (None if there is none), remembered: the
-        documents do not change."""
+        documents do not change. Each location on the way is remembered too:
+        most locations asked are below one asked before (a union's branches, a
+        schema's properties, a definition's members), a step or two from it."""
         key = (path, pointer)
         schemas = self._schemas
         if key in schemas:
             return schemas[key]
-        # Most locations asked are a child of one asked before (a union's
-        # branches, a schema's properties): one step from there.
-        slash = pointer.rfind("/")
-        parent = (path, pointer[:slash])
-        if slash >= 0 and parent in schemas:
-            found = _step(schemas[parent], unescape_token(pointer[slash + 1 :]))
-        else:
-            found = self._lookup(path, pointer)
-        schemas[key] = found
-        return found
+        if pointer and pointer[0] != "/":
+            return self._lookup(path, pointer)  # not a pointer: ValueError
+        # The nearest location above that is remembered, then down from there.
+        cut = len(pointer)
+        node: Any = _ABSENT
+        while cut > 0:
+            cut = pointer.rfind("/", 0, cut)
+            node = schemas.get((path, pointer[:cut]), _ABSENT)
+            if node is not _ABSENT:
+                break
+        if node is _ABSENT:  # cut is 0: from the document
+            node = schemas[(path, "")] = self.documents.get(path)
+        while cut < len(pointer):
+            end = pointer.find("/", cut + 1)
+            end = len(pointer) if end < 0 else end
+            node = _step(node, unescape_token(pointer[cut + 1 : end]))
+            schemas[(path, pointer[:end])] = node
+            cut = end
+        return node
 
     def _lookup(self, path: str, pointer: str) -> Any:
         node = self.documents.get(path)

@@ -264,3 +264,28 @@ def test_a_compile_error_after_the_child_started_stops_it(
     with pytest.raises(ChildProcessError):  # that child stopped and was reaped
         # (by its pid: the test process may have other children, a redis-server)
         os.waitpid(started[-1], os.WNOHANG)
+
+
+@pytest.mark.parametrize(
+    "case",
+    sorted(
+        p.parent.name
+        for p in (Path(__file__).parent / "golden").glob("*/schemas")
+        if not p.parent.name.startswith("error_")
+    ),
+)
+def test_the_child_is_told_the_contracts_the_program_has(case: str) -> None:
+    """The contracts' ids sent to the child once lowered (contract_ids_of) are
+    those of the program made after (contracts_of)."""
+    told: list[list[str]] = []
+
+    def early(bundling: object) -> Any:
+        def made(tagged: object, contracts: list[str]) -> None:
+            told.append(contracts)
+
+        return made
+
+    root = Path(__file__).parent / "golden" / case / "schemas"
+    program, _, _ = compile_module.compile_unbundled(root, False, early)
+    assert told == [sorted({c.id for c in program.contracts})]
+    assert told[0]

@@ -136,9 +136,11 @@ class Ahead(NamedTuple):
     errors: list[ContractError]
 
 
-# What ``early`` may give back: a call that returns :class:`Ahead` made elsewhere
-# while lowering ran, or ``None`` (then it is made here).
-Made = Callable[[], Ahead | None]
+# What ``early`` may give back: a call that, told what lowering gave (the unions
+# told apart by a tag, the contracts' ids: :func:`contract_ids_of`), returns
+# :class:`Ahead` made elsewhere while lowering ran, or ``None`` (then it is made
+# here).
+Made = Callable[[dict[tuple[str, str], tuple[str, str]], list[str]], Ahead | None]
 
 
 def compile_unbundled(
@@ -298,8 +300,10 @@ def _compile(
     errors.extend(lowerer.errors)
     if errors:
         raise CompileError(errors)
+    given = None
+    if made_elsewhere is not None:
+        given = made_elsewhere(lowerer.tagged, contract_ids_of(roots, lowerer.decls))
     reached = bundling.reached()
-    given = made_elsewhere() if made_elsewhere else None
     if given is None:
         exact, pattern_errors = bundling.exact()
     else:
@@ -359,6 +363,20 @@ def _compile(
         tuple(sorted(formats.items(), key=lambda kv: (-kv[1], kv[0]))),
     )
     return program, documents, Bundles(bundling, lowerer.tagged, exact)
+
+
+def contract_ids_of(
+    roots: dict[str, ir.TypeName | None], decls: dict[ir.TypeName, ir.Decl]
+) -> list[str]:
+    """The ids of :func:`contracts_of`, sorted, known once lowered (a file with a
+    root type, a top-level ``$defs`` entry): ``generate``'s child renders the
+    validators of these while this process makes the program."""
+    ids = {path for path, root in roots.items() if root is not None}
+    for d in decls.values():
+        parts = d.source.partition("#")[2].split("/")
+        if len(parts) == 3 and parts[1] in ("$defs", "definitions"):
+            ids.add(d.source)
+    return sorted(ids)
 
 
 def contracts_of(
