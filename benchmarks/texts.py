@@ -13,7 +13,8 @@ made a string; chosen with a fixed seed) in Python (in this process) and in Node
 expected and got must be the same text. Prints, per corpus, how many documents
 were compared, how many differ (the first ``K`` of them in full) and the lines per
 report of a single bad field (median and maximum, in each runtime). Exit 1 when any
-report differs or a runtime crashes.
+report differs or a runtime crashes. For the webhooks, it also counts the reports
+whose root line names another event than the document's (:func:`elsewhere`).
 
 ``tests/test_texts.py`` runs a small seeded sample of it in ``make test``.
 """
@@ -24,6 +25,7 @@ import argparse
 import copy
 import json
 import random
+import re
 import statistics
 import subprocess
 import sys
@@ -140,6 +142,8 @@ class Compared:
     lines: dict[str, list[int]] = field(
         default_factory=lambda: {"python": [], "node": []}
     )
+    # reports (Python's) whose root line names another event than the document's
+    elsewhere: list[tuple[str, str]] = field(default_factory=list)
 
 
 _ADDITIONAL = "expected no such property (additionalProperties is false), got "
@@ -163,6 +167,28 @@ def known(mine: list[str], theirs: list[str]) -> str | None:
         return "full check after Pydantic"
     if not only_theirs and only_mine and all(_UNEVALUATED in x for x in only_mine):
         return "unevaluated in a failed branch"
+    return None
+
+
+# the root union's line (its first branch comes first in the alternatives tried)
+_ROOT_PICK = re.compile(
+    r"^/: expected the (.+?) branch \(the closest; tried "
+    r"branch_protection_configuration_event, "
+)
+
+
+def elsewhere(corpus: str, name: str, report: list[str]) -> str | None:
+    """The event a webhook report's root line names when it is not the document's
+    (its folder: ``release/3`` is a ``release_event``, ``push/0`` a ``push event``),
+    else None; None for the other corpora."""
+    if corpus != "github-webhooks":
+        return None
+    folder = name.split("/")[0]
+    for line in report:
+        found = _ROOT_PICK.match(line)
+        if found is not None:
+            picked = found.group(1)
+            return None if picked in (f"{folder}_event", f"{folder} event") else picked
     return None
 
 
@@ -245,6 +271,9 @@ def compare(
                 result.known[kind] = result.known.get(kind, 0) + 1
         if mine or theirs:
             result.invalid += 1
+        picked = elsewhere(corpus.name, name, mine)
+        if picked is not None:
+            result.elsewhere.append((name, picked))
         if not mutated and not mine and not theirs:
             valid.add(name)
         if mutated and name.split("~")[0] in valid:
@@ -272,6 +301,13 @@ def render(r: Compared, show: int) -> list[str]:
                 f"{statistics.median(counts):g}, max {max(counts)} "
                 f"({len(counts)} reports)"
             )
+    if r.corpus == "github-webhooks":
+        sources = {name.split("~")[0] for name, _ in r.elsewhere}
+        lines.append(
+            f"  root line names another event than the document's: "
+            f"{len(r.elsewhere)} reports ({len(sources)} source documents)"
+        )
+        lines += [f"    {name} -> {picked}" for name, picked in r.elsewhere[:show]]
     if r.worst[0]:
         lines.append(f"  longest: {r.worst[1]} ({r.worst[0]} lines in Python)")
     for name, mine, theirs in r.differ[:show]:

@@ -11,8 +11,15 @@ strings, no string fixed by two branches, whose value the message carries: a
 string ``const`` or a one-string ``enum``; a branch that is itself a union every
 member of which fixes the property fixes it to all their strings, recursively),
 otherwise the closest, among the branches whose own such strings name the value
-if any: the fewest of the value's members in error, then the deepest error, then
-the fewest errors, then the first (:meth:`UnionReport.closeness`).
+if any: first those whose shape the value fits (an object each of whose
+properties the branch declares, holding every property it requires), then the
+fewest of the value's members in error, then the deepest error, then the fewest
+errors, then the fewest misfits (properties of the value the branch does not
+declare, beside those of the schema holding the union, plus properties it
+requires the value lacks), then the first (:meth:`UnionReport.closeness`,
+:meth:`UnionReport.misfit`). The fit decides what the errors cannot: a webhook
+whose ``action`` no event knows fails every event on its ``action`` alone, and
+the event whose shape it has is named.
 
 Only the failure path runs this. It needs the package's schema documents and one
 primitive, ``raw(path, pointer, value)``: the violations of ``value`` against the
@@ -46,6 +53,8 @@ from runtime.errors import Violation
 from runtime.jsonpointer import pointer_join, pointer_tokens
 
 __all__ = ["MAX_STEPS", "ROOT_URI", "LazyIds", "UnionReport", "schema_documents"]
+# An object shape: the property names declared (None: any) and those required.
+_Shape = tuple[frozenset[str] | None, frozenset[str]]
 SHOWN = 8  # branch names listed before "and N more"
 # Violation's own order (its fields' tuple), one key per violation instead of
 # two tuples per comparison.
@@ -126,6 +135,7 @@ class UnionReport(UnionWalk):
         self._carries: dict[tuple[str, str], dict[str, tuple[str, ...]]] = {}
         # _carried's strings of the locations no loop is met below (resolved).
         self._carried_at: dict[tuple[str, str], dict[str, tuple[str, ...]]] = {}
+        self._shapes: dict[tuple[str, str], list[_Shape]] = {}
         self._names: dict[tuple[str, str, str], list[str]] = {}
         self._plans: dict[tuple[str, str], _Plan] = {}
         self._walks = _Walks()
@@ -262,10 +272,8 @@ class UnionReport(UnionWalk):
     def choose(self, site: _Site) -> tuple[int, str | None, list[Violation]]:
         """The branch meant, the discriminator that named it (if one did), and
         the branch's errors. A discriminator value that names no branch is the
-        error (index -1). Otherwise the closest: of the branches whose own tags
-        name the value (:meth:`named`), else of all, the one with the fewest
-        members in error, then the deepest error, then the fewest errors
-        (:meth:`closeness`), then the first branch."""
+        error (index -1). Otherwise the closest (:meth:`_closer`), of the branches
+        whose own tags name the value (:meth:`named`), else of all."""
         if isinstance(site.value, dict):
             tags = sorted(self.tags(site).items())
             for key, owners in tags:
@@ -286,8 +294,24 @@ class UnionReport(UnionWalk):
         # errors are then not worded).
         meant = [i for i in range(site.count) if self.named(site, i)]
         explained = {i: self.branch(site, i) for i in meant or range(site.count)}
-        best = min(explained, key=lambda i: (*self.closeness(site, explained[i]), i))
+        holder = self.schema(site.path, site.pointer)
+        props = holder.get("properties") if isinstance(holder, dict) else None
+        beside = frozenset(props) if isinstance(props, dict) else frozenset()
+        best = min(explained, key=lambda i: self._closer(site, explained[i], i, beside))
         return best, None, explained[best]
+
+    def _closer(
+        self, site: _Site, errors: list[Violation], index: int, beside: frozenset[str]
+    ) -> tuple[int, ...]:
+        """A branch's rank (less is closer): first the branches whose shape the
+        value fits (:meth:`misfit` 0; the properties the schema holding the union
+        declares beside it are no misfit), then the fewest members in error, the
+        deepest error, the fewest errors (:meth:`closeness`), then the fewest
+        misfits (a branch with no shape after any count), then the first."""
+        fit = self.misfit(site.value, site.path, site.here(index), beside)
+        touched, deepest, count = self.closeness(site, errors)
+        shapeless = fit is None
+        return (fit != 0, touched, deepest, count, shapeless, fit or 0, index)
 
     def closeness(self, site: _Site, errors: list[Violation]) -> tuple[int, int, int]:
         """How far a branch is from the value (less is closer): how many of the
@@ -313,6 +337,72 @@ class UnionReport(UnionWalk):
             size = len(site.value) if isinstance(site.value, dict | list) else 0
             touched = max(touched, size, 1)
         return touched, -depth, len(errors)
+
+    def misfit(
+        self, value: Any, path: str, pointer: str, beside: frozenset[str] = frozenset()
+    ) -> int | None:
+        """How far the value's shape is from the branch at ``path#pointer`` (less
+        is closer): of the branch's shapes (:meth:`shapes`), the fewest of the
+        value's properties it does not declare plus its required properties the
+        value lacks (0: the value fits the branch's shape); None for a value that
+        is not an object or a branch with no shape. The value's properties in
+        ``beside`` are not counted. It tells apart the events of a webhook whose
+        ``action`` names none: each fails on its ``action`` alone."""
+        if not isinstance(value, dict):
+            return None
+        best: int | None = None
+        for declared, required in self.shapes(path, pointer):
+            count = sum(1 for r in required if r not in value)
+            if declared is not None:
+                count += sum(1 for k in value if k not in declared and k not in beside)
+            best = count if best is None else min(best, count)
+        return best
+
+    def shapes(self, path: str, pointer: str) -> list[_Shape]:
+        """The shapes of the schema at a location (:meth:`_shaped`), remembered."""
+        found = self._shapes.get((path, pointer))
+        if found is None:
+            found = self._shapes[(path, pointer)] = self._shaped(path, pointer, set())
+        return found
+
+    def _shaped(
+        self, path: str, pointer: str, seen: set[tuple[str, str]]
+    ) -> list[_Shape]:
+        """The object shapes a schema (its chain of lone ``$ref`` s followed)
+        allows, each the names its ``properties`` declare (None: it has no
+        ``properties``) and its ``required`` names: its own, or where it is a
+        ``oneOf`` (else ``anyOf``), one per shape of each member, its own names
+        added (each shape once, in member order). No shape for a schema that
+        names no property; a location met again (a loop) has none."""
+        path, pointer, schema = self.resolved(path, pointer)
+        if not isinstance(schema, dict) or (path, pointer) in seen:
+            return []
+        seen.add((path, pointer))
+        props = schema.get("properties")
+        declared = frozenset(props) if isinstance(props, dict) else None
+        listed = schema.get("required")
+        required = frozenset(
+            r
+            for r in (listed if isinstance(listed, list) else ())
+            if isinstance(r, str)
+        )
+        for keyword in ("oneOf", "anyOf"):
+            branches = schema.get(keyword)
+            if not isinstance(branches, list) or not branches:
+                continue
+            shapes: list[_Shape] = []
+            for j in range(len(branches)):
+                member = pointer_join(pointer, keyword, j)
+                for names, needed in self._shaped(path, member, seen):
+                    if declared is not None:
+                        names = declared if names is None else declared | names
+                    shapes.append((names, required | needed))
+            seen.discard((path, pointer))
+            return list(dict.fromkeys(shapes))
+        seen.discard((path, pointer))
+        if declared is None and not required:
+            return []
+        return [(declared, required)]
 
     def named(self, site: _Site, index: int) -> bool:
         """Whether the branch's own tags (:meth:`carries`) name the value: it

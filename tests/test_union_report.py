@@ -225,7 +225,12 @@ def test_nested_unions_and_the_keywords_beside_a_union(tmp_path: Path) -> None:
         ],
     }  # fmt: skip
     folder = write(tmp_path, {"order.json": schema})
-    docs = [{"card": {"token": 5}}, {"id": "o1", "card": "5555"}, {"id": "o1"}]
+    docs = [
+        {"card": {"token": 5}},
+        {"id": "o1", "card": "5555"},
+        {"id": "o1"},
+        {"id": "o1", "card": "5555", "note": "x"},
+    ]
     assert reports(tmp_path, folder, "order.json", docs) == [
         [
             "/: expected the Card branch (the closest; tried Card, Cash), got"
@@ -235,15 +240,25 @@ def test_nested_unions_and_the_keywords_beside_a_union(tmp_path: Path) -> None:
             "/card/token: expected a string, got 5",
             "/id: expected a required property, got nothing",
         ],
-        [  # a tie on members in error (card / cash) and depth (1): the fewer errors
-            '/: expected the Cash branch (the closest; tried Card, Cash), got {"card":'
+        [  # the value fits Card's shape ("id" is declared beside the union), not
+            # Cash's: Card, though Cash has as many members in error and fewer errors
+            '/: expected the Card branch (the closest; tried Card, Cash), got {"card":'
             ' "5555", "id": "o1"}',
-            "/cash: expected a required property, got nothing",
+            '/card: expected a string matching ^4, got "5555"',
+            "/card: expected the Visa branch (the closest; tried Visa, Token), got"
+            ' "5555"',
         ],
-        [  # a tie on members, depth and count: the first
+        [  # a tie on members, depth, count and misfits (a required one lacking):
+            # the first
             '/: expected the Card branch (the closest; tried Card, Cash), got {"id":'
             ' "o1"}',
             "/card: expected a required property, got nothing",
+        ],
+        [  # neither shape fits ("note"): a tie on members in error (card / cash)
+            # and depth (1), then the fewer errors
+            '/: expected the Cash branch (the closest; tried Card, Cash), got {"card":'
+            ' "5555", "id": "o1", "note": "x"}',
+            "/cash: expected a required property, got nothing",
         ],
     ]
 
@@ -333,6 +348,96 @@ def test_the_closest_of_the_events_sharing_an_action(tmp_path: Path) -> None:
             ' ReposRemoved), got {"action": "added", "installation": {}, "sender":'
             ' {"login": "github-bot"}}',
             "/repositories_added: expected a required property, got nothing",
+        ],
+    ]
+
+
+def same_action_events() -> dict[str, Any]:
+    """Three events, each a oneOf of the actions "created" and "deleted" (no tag at
+    the root: two events fix each string), told apart by their other properties;
+    and a dispatch event, whose action is any string."""
+    sender = {"type": "object", "properties": {"login": {"type": "string"}}}
+
+    def event(title: str, **props: Any) -> dict[str, Any]:
+        return {
+            "title": title,
+            "oneOf": [
+                _action(f"{title}Created", "created", **props, sender=sender),
+                _action(f"{title}Deleted", "deleted", **props, sender=sender),
+            ],
+        }
+
+    return {
+        "$schema": DRAFT7,
+        "title": "Webhook",
+        "oneOf": [
+            event("ReleaseEvent", release={"type": "object"}),
+            event("LabelEvent", label={"type": "object"}),
+            event("StarEvent", starred_at={"type": ["string", "null"]}),
+            {
+                "title": "DispatchEvent",
+                "type": "object",
+                "required": ["action", "branch", "client_payload", "sender"],
+                "properties": {
+                    "action": {"type": "string"},
+                    "branch": {"type": "string"},
+                    "client_payload": {"type": "object"},
+                    "sender": sender,
+                },
+                "additionalProperties": False,
+            },
+        ],
+    }
+
+
+def test_an_action_no_event_knows_names_the_event_of_its_shape(
+    tmp_path: Path,
+) -> None:
+    """An action no event knows fails every event on its "action" alone (one member,
+    as deep, as many errors): the event named is the one whose shape the value has
+    (every property declared, every required one present), not the first. A value
+    that fits one event's shape exactly is reported against it even where another
+    event, whose action union names nothing, has fewer members in error."""
+    folder = write(tmp_path, {"webhook.json": same_action_events()})
+    sender = {"login": "ada"}
+    docs = [
+        {"action": "bogus", "label": {}, "sender": sender},
+        {"action": 5, "starred_at": None, "sender": sender},
+        {"action": "bogus", "release": {}, "sender": sender},
+        {"action": "ping", "branch": 5, "client_payload": [], "sender": sender},
+    ]
+    tried = "tried ReleaseEvent, LabelEvent, StarEvent, DispatchEvent"
+    label = 'names (tried LabelEventCreated, LabelEventDeleted), got {"action":'
+    star = 'names (tried StarEventCreated, StarEventDeleted), got {"action": 5,'
+    release = 'names (tried ReleaseEventCreated, ReleaseEventDeleted), got {"action":'
+    dispatch = '{"action": "ping", "branch": 5, "client_payload": [], "sender":'
+    assert reports(tmp_path, folder, "webhook.json", docs) == [
+        [
+            f'/: expected a branch its "action" {label} "bogus", "label": {{}},'
+            ' "sender": {"login": "ada"}}',
+            f"/: expected the LabelEvent branch (the closest; {tried}), got"
+            ' {"action": "bogus", "label": {}, "sender": {"login": "ada"}}',
+            '/action: expected one of "created", "deleted", got "bogus"',
+        ],
+        [
+            f'/: expected a branch its "action" {star} "sender": {{"login": "ada"}},'
+            ' "starred_at": null}',
+            f"/: expected the StarEvent branch (the closest; {tried}), got"
+            ' {"action": 5, "sender": {"login": "ada"}, "starred_at": null}',
+            '/action: expected one of "created", "deleted", got 5',
+        ],
+        [
+            f'/: expected a branch its "action" {release} "bogus", "release": {{}},'
+            ' "sender": {"login": "ada"}}',
+            f"/: expected the ReleaseEvent branch (the closest; {tried}), got"
+            ' {"action": "bogus", "release": {}, "sender": {"login": "ada"}}',
+            '/action: expected one of "created", "deleted", got "bogus"',
+        ],
+        [
+            f"/: expected the DispatchEvent branch (the closest; {tried}), got"
+            f' {dispatch} {{"login": "ad...',
+            "/branch: expected a string, got 5",
+            "/client_payload: expected an object, got []",
         ],
     ]
 
@@ -616,3 +721,52 @@ def test_the_tags_of_nested_unions_and_of_a_loop() -> None:
             {},
         ]
     )
+
+
+MISFIT_JS = """
+import { UnionReport } from "./runtime/node/compiled/_unions.js";
+const [documents, cases] = JSON.parse(process.argv[1]);
+const report = new UnionReport((p) => documents[p], new Map(), new Map(), () => []);
+const found = cases.map(([p, q, value]) => report.shaping.misfit(value, p, q));
+console.log(JSON.stringify(found));
+"""
+
+
+def test_the_misfit_of_nested_unions_and_of_a_loop() -> None:
+    """How far a value's shape is from a branch's (its properties the branch does
+    not declare plus those it requires the value lacks, the fewest over the shapes
+    of a union's members, its own names added), the same in both runtimes: through
+    a $ref to a union in another file, a union that reaches itself (the loop adds no
+    shape), a schema naming no property and a value that is not an object (None)."""
+    from runtime._union_report import UnionReport
+
+    documents = {
+        **nested_events(),
+        "loop.json": {
+            "properties": {"id": {}},
+            "required": ["id"],
+            "oneOf": [{"$ref": "#"}, {"properties": {"a": {}, "b": {}}}],
+        },
+    }
+    pulls = "/oneOf/0"  # a $ref to the pull request event, a union
+    cases = [
+        ("webhook.json", pulls, {"action": "x", "number": 1}),  # Opened's shape
+        ("webhook.json", pulls, {"action": "x", "number": 1, "z": 1}),
+        ("webhook.json", pulls, {"number": 1, "team": 2}),  # ByTeam lacks action
+        ("webhook.json", "/oneOf/2", {"ref": "x", "number": 1}),
+        ("webhook.json", "/oneOf/2", {}),
+        ("loop.json", "", {"id": 1, "a": 1, "c": 1}),
+        ("loop.json", "", {"b": 1}),
+        ("loop.json", "/oneOf/1", {"a": 1}),
+        ("webhook.json", "/definitions/Opened/properties/number", {"a": 1}),
+        ("webhook.json", pulls, [1]),
+    ]
+    report = UnionReport(documents, {}, {}, lambda *_: [])
+    python = [report.misfit(value, path, pointer) for path, pointer, value in cases]
+    given = json.dumps([documents, cases])
+    done = subprocess.run(
+        ["node", "--input-type=module", "-e", MISFIT_JS, given],
+        capture_output=True, text=True, check=False, cwd=ROOT,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == python == [0, 1, 1, 1, 1, 1, 1, 0, None, None]

@@ -92,6 +92,13 @@ export class Bounds {
         }
         return found;
     }
+    /** The keyword of the union the schema at a location is, alone: its lone `$ref`s
+     * followed, nothing else that asserts but a type an object passes and a
+     * discriminator (null: another schema). */
+    alone(path, pointer) {
+        const shape = this.shape(path, pointer);
+        return shape !== null && shape.kind === "union" ? shape.keyword : null;
+    }
     /** Whether `value` (an object) surely fails the schema at a location: doomed, or a
      * union alone every branch of which surely fails. */
     fails(path, pointer, value, depth) {

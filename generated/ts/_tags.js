@@ -11,6 +11,8 @@ export class Tags {
     resolved;
     tagsOf = new Map();
     carriesOf = new Map();
+    /** carried()'s strings of the locations no loop is met below (resolved). */
+    carriedAt = new Map();
     constructor(resolved) {
         this.resolved = resolved;
     }
@@ -84,7 +86,7 @@ export class Tags {
         const key = `${path}#${pointer}`;
         let found = this.carriesOf.get(key);
         if (found === undefined) {
-            found = this.carried(path, pointer, new Map());
+            found = this.carried(path, pointer, new Map())[0];
             this.carriesOf.set(key, found);
         }
         return found;
@@ -93,16 +95,25 @@ export class Tags {
      * string `const` (or one-string `enum`) of its `properties`; and for a property not
      * fixed so, where the schema is a `oneOf` (else `anyOf`) every member of which fixes
      * it, all their strings, in member order, recursively. `seen`: the locations met in
-     * this search (a location met again, in a loop, fixes nothing). */
+     * this search (a location met again, in a loop, fixes nothing).
+     *
+     * With whether the search met a loop (a location still being searched) below it:
+     * where it did not, the strings are the location's whatever search meets it, and
+     * are remembered for the next one (a union's members, asked again as the branches
+     * of their own union); as runtime/_union_report.py's _carried. */
     carried(path, pointer, seen) {
         const found = this.resolved(path, pointer);
         const where = `${found[0]}#${found[1]}`;
+        const done = this.carriedAt.get(where);
+        if (done !== undefined)
+            return [done, false];
         const known = seen.get(where);
         if (known !== undefined)
             return known;
-        seen.set(where, new Map());
+        seen.set(where, [new Map(), true]); // a loop back here: nothing, and not remembered
         const schema = found[2];
         const fixed = new Map();
+        let looped = false;
         const props = isObject(schema) ? schema["properties"] : undefined;
         if (isObject(props)) {
             for (const name of Object.keys(props)) {
@@ -121,7 +132,9 @@ export class Tags {
                 continue;
             const members = [];
             for (let j = 0; j < branches.length; j++) {
-                members.push(this.carried(found[0], join(found[1], keyword, j), seen));
+                const member = this.carried(found[0], join(found[1], keyword, j), seen);
+                members.push(member[0]);
+                looped ||= member[1];
             }
             for (const name of members[0].keys()) {
                 if (fixed.has(name) || !members.every((m) => m.has(name)))
@@ -129,7 +142,9 @@ export class Tags {
                 fixed.set(name, [...new Set(members.flatMap((m) => m.get(name)))]);
             }
         }
-        seen.set(where, fixed);
-        return fixed;
+        seen.set(where, [fixed, looped]);
+        if (!looped)
+            this.carriedAt.set(where, fixed);
+        return [fixed, looped];
     }
 }

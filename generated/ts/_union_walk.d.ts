@@ -2,12 +2,16 @@ import type { Violation } from "./_violations.js";
 import type { Sizes } from "./_walk.js";
 export declare const ROOT_URI = "file:///schemas/";
 export type Raw = (path: string, pointer: string, value: unknown) => Violation[];
+/** For a location whose schema is a union alone: its validator's own error for the
+ * union (none when the value passes), without its branches'; null elsewhere. */
+export type Brief = (path: string, pointer: string, value: unknown) => Violation[] | null;
 /** Whether the value surely fails the schema at `path#pointer`. */
 export type Doomed = (path: string, pointer: string, value: unknown) => boolean;
 /** The schema documents: the schema of a path, or undefined. */
 export type Documents = (path: string) => unknown;
 /** A union and a value. Each branch's violations (pointers absolute) are asked of
- * `raw` when first needed; whether a branch fails, of `doomed` first. */
+ * `raw` when first needed (of `brief` first, for the branch's explanation); whether a
+ * branch fails, of `doomed` first. */
 export declare class Site {
     readonly path: string;
     readonly pointer: string;
@@ -17,17 +21,23 @@ export declare class Site {
     readonly count: number;
     private readonly raw;
     private readonly doomed;
+    private readonly brief;
     private readonly found;
+    private readonly whole;
     private readonly failing;
     constructor(path: string, pointer: string, // of the schema holding the union
     keyword: string, // oneOf or anyOf
     at: string, // the value's pointer
     value: unknown, count: number, // branches
-    raw: Raw, doomed: Doomed | null);
+    raw: Raw, doomed: Doomed | null, brief?: Brief | null);
     here(index: number): string;
-    /** Whether the branch's violations are known already. */
+    /** Whether the branch's violations (all of them, `noise`) are known already. */
     known(index: number): boolean;
+    /** The branch's violations, or where the branch is a union alone, its own error
+     * (`brief`): the same explained (_unions.ts). */
     errors(index: number): Violation[];
+    /** All the branch's violations: what a validation of the union reports of it. */
+    noise(index: number): Violation[];
     /** Whether the value fails a branch (it then has violations). */
     fails(index: number): boolean;
     /** How many branches the value passes, counted up to `enough`. */
@@ -48,8 +58,9 @@ export declare class UnionWalk {
     protected readonly ids: ReadonlyMap<string, string>;
     protected readonly raw: Raw;
     private readonly failsAt;
+    private readonly brief;
     /** documents: path -> schema; drafts: path -> "7" | "2020-12"; ids: URI -> path; failsAt: a verdict. */
-    constructor(documents: Documents, drafts: ReadonlyMap<string, string>, ids: ReadonlyMap<string, string>, raw: Raw, failsAt?: Doomed);
+    constructor(documents: Documents, drafts: ReadonlyMap<string, string>, ids: ReadonlyMap<string, string>, raw: Raw, failsAt?: Doomed, brief?: Brief | null);
     /** False: walk every value (tests compare the two). */
     skips: boolean;
     /** False: no branch is ruled out without its violations (tests compare the two). */

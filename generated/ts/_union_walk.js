@@ -31,7 +31,8 @@ function normpath(path) {
 }
 const dirname = (path) => path.slice(0, path.lastIndexOf("/") + 1);
 /** A union and a value. Each branch's violations (pointers absolute) are asked of
- * `raw` when first needed; whether a branch fails, of `doomed` first. */
+ * `raw` when first needed (of `brief` first, for the branch's explanation); whether a
+ * branch fails, of `doomed` first. */
 export class Site {
     path;
     pointer;
@@ -41,13 +42,15 @@ export class Site {
     count;
     raw;
     doomed;
+    brief;
     found = new Map();
+    whole = new Map();
     failing = new Map();
     constructor(path, pointer, // of the schema holding the union
     keyword, // oneOf or anyOf
     at, // the value's pointer
     value, count, // branches
-    raw, doomed) {
+    raw, doomed, brief = null) {
         this.path = path;
         this.pointer = pointer;
         this.keyword = keyword;
@@ -56,19 +59,32 @@ export class Site {
         this.count = count;
         this.raw = raw;
         this.doomed = doomed;
+        this.brief = brief;
     }
     here(index) {
         return join(this.pointer, this.keyword, index);
     }
-    /** Whether the branch's violations are known already. */
+    /** Whether the branch's violations (all of them, `noise`) are known already. */
     known(index) {
-        return this.found.has(index);
+        return this.whole.has(index);
     }
+    /** The branch's violations, or where the branch is a union alone, its own error
+     * (`brief`): the same explained (_unions.ts). */
     errors(index) {
         let found = this.found.get(index);
         if (found === undefined) {
-            found = prefixed(this.at, this.raw(this.path, this.here(index), this.value));
+            const short = this.brief?.(this.path, this.here(index), this.value) ?? null;
+            found = short === null ? this.noise(index) : prefixed(this.at, short);
             this.found.set(index, found);
+        }
+        return found;
+    }
+    /** All the branch's violations: what a validation of the union reports of it. */
+    noise(index) {
+        let found = this.whole.get(index);
+        if (found === undefined) {
+            found = prefixed(this.at, this.raw(this.path, this.here(index), this.value));
+            this.whole.set(index, found);
         }
         return found;
     }
@@ -102,13 +118,15 @@ export class UnionWalk {
     ids;
     raw;
     failsAt;
+    brief;
     /** documents: path -> schema; drafts: path -> "7" | "2020-12"; ids: URI -> path; failsAt: a verdict. */
-    constructor(documents, drafts, ids, raw, failsAt = () => false) {
+    constructor(documents, drafts, ids, raw, failsAt = () => false, brief = null) {
         this.documents = documents;
         this.drafts = drafts;
         this.ids = ids;
         this.raw = raw;
         this.failsAt = failsAt;
+        this.brief = brief;
     }
     /** False: walk every value (tests compare the two). */
     skips = true;
@@ -248,7 +266,7 @@ export class UnionWalk {
                 const branches = schema[keyword];
                 if (!Array.isArray(branches))
                     continue;
-                const site = new Site(p, ptr, keyword, here, v, branches.length, this.raw, doomed);
+                const site = new Site(p, ptr, keyword, here, v, branches.length, this.raw, doomed, this.brief);
                 const passing = site.passing(keyword === "oneOf" ? 2 : 1);
                 if (passing === 0 || (keyword === "oneOf" && passing > 1))
                     found.push(site);

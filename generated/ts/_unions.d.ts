@@ -1,18 +1,22 @@
 import { UnionWalk } from "./_union_walk.js";
 import type { Violation } from "./_violations.js";
 export { MAX_STEPS } from "./_walk.js";
-export type { Documents, Doomed, Raw } from "./_union_walk.js";
+export type { Brief, Documents, Doomed, Raw } from "./_union_walk.js";
 /** Explains the failing unions of one package's contracts. */
 export declare class UnionReport extends UnionWalk {
     private readonly namesOf;
     private readonly tagging;
+    private readonly shaping;
     private readonly bounds;
     /** False: every branch a closest one is picked from is asked for its errors (tests
      * compare the two). */
     floors: boolean;
     /** For tests: when set, every branch a closest one is picked from is asked for its
-     * errors all the same, and [its floor, closeness's first number] is added here. */
+     * errors all the same, and [its floor, its count of members in error] is added here. */
     audit: [number, number][] | null;
+    /** The keyword of the union the schema at a location is, alone (_bounds.ts), for an
+     * object: null when it is not one. */
+    alone(path: string, pointer: string): string | null;
     /** Each branch's name, remembered per union. */
     private names;
     private name;

@@ -2,8 +2,9 @@
 // runtime/_union_report.py, so both runtimes print the same report.
 // For each oneOf/anyOf a value fails, one line names the branch the value was meant
 // for (the one its discriminator names, found through nested unions too, otherwise
-// the closest, among the branches whose own tags name the value if any: the fewest of
-// the value's members in error, then the deepest error, then the fewest errors, then
+// the closest, among the branches whose own tags name the value if any: first those
+// whose shape the value fits (_shapes.ts), then the fewest of the value's members in
+// error, then the deepest error, then the fewest errors, then the fewest misfits, then
 // the first) and the alternatives tried, followed by that branch's errors only.
 //
 // `raw(path, pointer, value)` gives the violations of `value` against the schema at
@@ -16,6 +17,12 @@
 //   branch its type, required properties or string tags rule out (`doomed`) needs
 //   none to be known as failing: of the webhook union's 66 events, each a union of
 //   its actions told apart by "action", most are ruled out without a validation;
+// - the closest branch is found asking the named branches lowest floor first
+//   (_bounds.ts: the members their errors surely touch, without a validation), none
+//   whose floor is above the closest's count (a webhook "edited" message: 1 of 19);
+// - a branch whose schema is a union alone (a webhook event, a oneOf of its actions)
+//   is explained from its validator's own error for the union (`brief`), its other
+//   branches' errors asked only where a union's noise needs them;
 // - the walk skips values no violation is at or below, unless the whole walk would
 //   reach its step limit (then it walks everything, as it always did);
 // - schema look-ups, walk plans, branch names, tags and doomed tests are kept per
@@ -24,6 +31,7 @@
 // The walk to the failing unions, the schema look-ups and the doomed tests are
 // _union_walk.ts (UnionWalk, which UnionReport extends); the wording is here.
 import { Bounds } from "./_bounds.js";
+import { Shapes } from "./_shapes.js";
 import { Tags } from "./_tags.js";
 import { UnionWalk } from "./_union_walk.js";
 import { compareCodePoints, show, violationKey } from "./_violations.js";
@@ -54,6 +62,7 @@ const basename = (path) => path.slice(path.lastIndexOf("/") + 1);
 export class UnionReport extends UnionWalk {
     namesOf = new Map();
     tagging = new Tags((path, pointer) => this.resolved(path, pointer));
+    shaping = new Shapes((path, pointer) => this.resolved(path, pointer));
     bounds = new Bounds({
         schema: (path, pointer) => this.schema(path, pointer),
         doomed: (path, pointer, value) => this.doomed(path, pointer, value),
@@ -63,8 +72,13 @@ export class UnionReport extends UnionWalk {
      * compare the two). */
     floors = true;
     /** For tests: when set, every branch a closest one is picked from is asked for its
-     * errors all the same, and [its floor, closeness's first number] is added here. */
+     * errors all the same, and [its floor, its count of members in error] is added here. */
     audit = null;
+    /** The keyword of the union the schema at a location is, alone (_bounds.ts), for an
+     * object: null when it is not one. */
+    alone(path, pointer) {
+        return this.bounds.alone(path, pointer);
+    }
     // -- the report -----------------------------------------------------------------------
     /** Each branch's name, remembered per union. */
     names(site) {
@@ -130,8 +144,11 @@ export class UnionReport extends UnionWalk {
             }
         }
         // The closest: of the branches whose own tags name the value, if any (the others'
-        // errors are then not worded), else of all, the fewest members in error, then the
-        // deepest error, then the fewest errors (closeness), then the first.
+        // errors are then not worded), else of all, first those whose shape the value fits
+        // (misfit 0), then the fewest members in error, the deepest error, the fewest errors
+        // (closeness), then the fewest misfits (a branch with no shape after any count),
+        // then the first. The properties the schema holding the union declares beside it
+        // are no misfit.
         const named = [];
         for (let i = 0; i < site.count; i++) {
             if (this.tagging.named(site.value, site.path, site.here(i)))
@@ -140,22 +157,29 @@ export class UnionReport extends UnionWalk {
         if (!named.length)
             for (let i = 0; i < site.count; i++)
                 named.push(i);
-        // Asked lowest floor first (_bounds.ts: members surely in error, closeness's first
-        // number at least): once the floor is above the closest's count, none is closer.
-        const floors = named.map((i) => [
-            this.floors && named.length > 1 ? this.bounds.sure(site.path, site.here(i), value).size : 0,
-            i,
-        ]);
-        floors.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+        const holder = this.schema(site.path, site.pointer);
+        const props = isObject(holder) ? holder["properties"] : undefined;
+        const beside = new Set(isObject(props) ? Object.keys(props) : []);
+        // Asked fitting shapes first, then lowest floor first (_bounds.ts: members surely in
+        // error, closeness's first number at least): once a branch fits worse than the
+        // closest, or as well with its floor above the closest's count, none is closer.
+        const floors = named.map((i) => {
+            const fit = this.shaping.misfit(value, site.path, site.here(i), beside);
+            const floor = this.floors && named.length > 1 ? this.bounds.sure(site.path, site.here(i), value).size : 0;
+            return [fit !== 0 ? 1 : 0, floor, i, fit];
+        });
+        floors.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]);
         let best = -1;
         let bestErrors = [];
         let bestScore = [];
-        for (const [floor, i] of floors) {
-            if (best >= 0 && floor > bestScore[0] && this.audit === null)
+        for (const [unfit, floor, i, fit] of floors) {
+            const worse = unfit > bestScore[0] || floor > bestScore[1];
+            if (best >= 0 && worse && this.audit === null)
                 break;
             const explained = this.branch(site, i);
-            const score = this.closeness(site, explained);
-            this.audit?.push([floor, score[0]]);
+            const [touched, deepest, count] = this.closeness(site, explained);
+            const score = [unfit, touched, deepest, count, fit === null ? 1 : 0, fit ?? 0];
+            this.audit?.push([floor, touched]);
             const k = score.findIndex((n, j) => n !== bestScore[j]); // compared in order
             if (best < 0 || (k >= 0 ? score[k] < bestScore[k] : i < best)) {
                 [best, bestErrors, bestScore] = [i, explained, score];
@@ -288,7 +312,7 @@ export class UnionReport extends UnionWalk {
                     break;
                 if (!site.fails(i))
                     continue;
-                for (const v of site.errors(i)) {
+                for (const v of site.noise(i)) {
                     const k = key(v);
                     noise.add(k);
                     left.delete(k);

@@ -17,6 +17,10 @@ export declare class Bounds {
     /** The members of `value` the explained errors of the schema at `path#pointer`
      * surely touch (empty when unsure). */
     sure(path: string, pointer: string, value: unknown, depth?: number): Set<string>;
+    /** The keyword of the union the schema at a location is, alone: its lone `$ref`s
+     * followed, nothing else that asserts but a type an object passes and a
+     * discriminator (null: another schema). */
+    alone(path: string, pointer: string): string | null;
     /** Whether `value` (an object) surely fails the schema at a location: doomed, or a
      * union alone every branch of which surely fails. */
     private fails;

@@ -59,6 +59,15 @@ export function testAt(path, pointer, schema, ids) {
         }
         node = schema(where, fragment);
     }
+    let found = tests.get(node);
+    if (found === undefined)
+        tests.set(node, (found = testOf(node)));
+    return found;
+}
+/** The test of a schema object, found once per object (many locations lead to one
+ * through their `$ref`s: every event's "repository"). */
+const tests = new WeakMap();
+function testOf(node) {
     const named = node["type"];
     const names = typeof named === "string" ? [named] : named;
     let kinds = [];

@@ -366,7 +366,7 @@ export function ruledOut(path, pointer, value) {
 function unions() {
     unionReport ??= new UnionReport(
     // Each schema file is parsed when the report first reads it.
-    (path) => entryFor(path)?.schema, new Map(SCHEMAS.map((entry) => [pathOf(entry), String(entry.draft)])), new Map(SCHEMAS.map((entry) => [entry.uri.replace(/#$/, ""), pathOf(entry)])), locationErrors, locationFails);
+    (path) => entryFor(path)?.schema, new Map(SCHEMAS.map((entry) => [pathOf(entry), String(entry.draft)])), new Map(SCHEMAS.map((entry) => [entry.uri.replace(/#$/, ""), pathOf(entry)])), locationErrors, locationFails, unionAt);
     return unionReport;
 }
 /**
@@ -386,14 +386,23 @@ function unionSummary(path, pointer) {
         return null;
     const asserting = Object.keys(schema).filter((key) => !NOT_ASSERTING.has(key));
     const keyword = asserting.length === 1 ? asserting[0] : undefined;
-    if (keyword === "oneOf" && Array.isArray(schema["oneOf"])) {
-        const params = { passingSchemas: null };
-        return { keyword, instancePath: "", params, message: "must match exactly one schema in oneOf" };
-    }
-    if (keyword === "anyOf" && Array.isArray(schema["anyOf"])) {
-        return { keyword, instancePath: "", params: {}, message: "must match a schema in anyOf" };
-    }
-    return null;
+    const union = keyword === undefined ? undefined : schema[keyword];
+    return (keyword === "oneOf" || keyword === "anyOf") && Array.isArray(union) ? summaryOf(keyword) : null;
+}
+const summaryOf = (keyword) => keyword === "oneOf"
+    ? { keyword, instancePath: "", params: { passingSchemas: null }, message: "must match exactly one schema in oneOf" }
+    : { keyword, instancePath: "", params: {}, message: "must match a schema in anyOf" };
+/** The union report's `brief` (_union_walk.ts): the same for a branch whose schema is a
+ * union alone (_bounds.ts: a webhook event, a oneOf of its actions, a type and a
+ * discriminator beside it), for an object: its branches are left to the report. */
+function unionAt(path, pointer, value) {
+    if (plain || value === null || typeof value !== "object" || Array.isArray(value))
+        return null;
+    const fn = precompiledOf(path, `${path}#${pointer}`);
+    const keyword = fn === null ? null : unions().alone(path, pointer);
+    if (fn === null || keyword === null)
+        return null;
+    return fn(value) ? [] : toViolations([summaryOf(keyword)], value);
 }
 /**
  * For tests: whether contract `id`'s refusals are worded from its union's own error

@@ -4,6 +4,8 @@ export declare class Tags {
     private readonly resolved;
     private readonly tagsOf;
     private readonly carriesOf;
+    /** carried()'s strings of the locations no loop is met below (resolved). */
+    private readonly carriedAt;
     constructor(resolved: Resolved);
     /** A union's discriminator candidates: property -> each string it may hold -> the
      * branch it names, in branch order; remembered per union (the documents do not
@@ -23,6 +25,11 @@ export declare class Tags {
      * string `const` (or one-string `enum`) of its `properties`; and for a property not
      * fixed so, where the schema is a `oneOf` (else `anyOf`) every member of which fixes
      * it, all their strings, in member order, recursively. `seen`: the locations met in
-     * this search (a location met again, in a loop, fixes nothing). */
+     * this search (a location met again, in a loop, fixes nothing).
+     *
+     * With whether the search met a loop (a location still being searched) below it:
+     * where it did not, the strings are the location's whatever search meets it, and
+     * are remembered for the next one (a union's members, asked again as the branches
+     * of their own union); as runtime/_union_report.py's _carried. */
     private carried;
 }

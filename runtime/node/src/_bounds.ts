@@ -104,6 +104,14 @@ export class Bounds {
     return found;
   }
 
+  /** The keyword of the union the schema at a location is, alone: its lone `$ref`s
+   * followed, nothing else that asserts but a type an object passes and a
+   * discriminator (null: another schema). */
+  alone(path: string, pointer: string): string | null {
+    const shape = this.shape(path, pointer);
+    return shape !== null && shape.kind === "union" ? shape.keyword : null;
+  }
+
   /** Whether `value` (an object) surely fails the schema at a location: doomed, or a
    * union alone every branch of which surely fails. */
   private fails(path: string, pointer: string, value: Json, depth: number): boolean {

@@ -67,6 +67,16 @@ export function testAt(
     }
     node = schema(where, fragment);
   }
+  let found = tests.get(node);
+  if (found === undefined) tests.set(node, (found = testOf(node)));
+  return found;
+}
+
+/** The test of a schema object, found once per object (many locations lead to one
+ * through their `$ref`s: every event's "repository"). */
+const tests = new WeakMap<Json, Test | null>();
+
+function testOf(node: Json): Test | null {
   const named = node["type"];
   const names = typeof named === "string" ? [named] : named;
   let kinds: ((v: unknown) => boolean)[] = [];

@@ -476,6 +476,7 @@ function unions(): UnionReport {
     new Map(SCHEMAS.map((entry) => [entry.uri.replace(/#$/, ""), pathOf(entry)])),
     locationErrors,
     locationFails,
+    unionAt,
   );
   return unionReport;
 }
@@ -496,14 +497,24 @@ function unionSummary(path: string, pointer: string): AjvError | null {
   if (schema === null || typeof schema !== "object" || Array.isArray(schema)) return null;
   const asserting = Object.keys(schema).filter((key) => !NOT_ASSERTING.has(key));
   const keyword = asserting.length === 1 ? asserting[0] : undefined;
-  if (keyword === "oneOf" && Array.isArray((schema as Record<string, unknown>)["oneOf"])) {
-    const params = { passingSchemas: null };
-    return { keyword, instancePath: "", params, message: "must match exactly one schema in oneOf" };
-  }
-  if (keyword === "anyOf" && Array.isArray((schema as Record<string, unknown>)["anyOf"])) {
-    return { keyword, instancePath: "", params: {}, message: "must match a schema in anyOf" };
-  }
-  return null;
+  const union = keyword === undefined ? undefined : (schema as Record<string, unknown>)[keyword];
+  return (keyword === "oneOf" || keyword === "anyOf") && Array.isArray(union) ? summaryOf(keyword) : null;
+}
+
+const summaryOf = (keyword: string): AjvError =>
+  keyword === "oneOf"
+    ? { keyword, instancePath: "", params: { passingSchemas: null }, message: "must match exactly one schema in oneOf" }
+    : { keyword, instancePath: "", params: {}, message: "must match a schema in anyOf" };
+
+/** The union report's `brief` (_union_walk.ts): the same for a branch whose schema is a
+ * union alone (_bounds.ts: a webhook event, a oneOf of its actions, a type and a
+ * discriminator beside it), for an object: its branches are left to the report. */
+function unionAt(path: string, pointer: string, value: unknown): Violation[] | null {
+  if (plain || value === null || typeof value !== "object" || Array.isArray(value)) return null;
+  const fn = precompiledOf(path, `${path}#${pointer}`);
+  const keyword = fn === null ? null : unions().alone(path, pointer);
+  if (fn === null || keyword === null) return null;
+  return fn(value) ? [] : toViolations([summaryOf(keyword)], value);
 }
 
 /**

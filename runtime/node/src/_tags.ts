@@ -16,6 +16,8 @@ type Carried = Map<string, string[]>;
 export class Tags {
   private readonly tagsOf = new Map<string, Map<string, Map<string, number>>>();
   private readonly carriesOf = new Map<string, Carried>();
+  /** carried()'s strings of the locations no loop is met below (resolved). */
+  private readonly carriedAt = new Map<string, Carried>();
 
   constructor(private readonly resolved: Resolved) {}
 
@@ -86,7 +88,7 @@ export class Tags {
     const key = `${path}#${pointer}`;
     let found = this.carriesOf.get(key);
     if (found === undefined) {
-      found = this.carried(path, pointer, new Map());
+      found = this.carried(path, pointer, new Map())[0];
       this.carriesOf.set(key, found);
     }
     return found;
@@ -96,15 +98,23 @@ export class Tags {
    * string `const` (or one-string `enum`) of its `properties`; and for a property not
    * fixed so, where the schema is a `oneOf` (else `anyOf`) every member of which fixes
    * it, all their strings, in member order, recursively. `seen`: the locations met in
-   * this search (a location met again, in a loop, fixes nothing). */
-  private carried(path: string, pointer: string, seen: Map<string, Carried>): Carried {
+   * this search (a location met again, in a loop, fixes nothing).
+   *
+   * With whether the search met a loop (a location still being searched) below it:
+   * where it did not, the strings are the location's whatever search meets it, and
+   * are remembered for the next one (a union's members, asked again as the branches
+   * of their own union); as runtime/_union_report.py's _carried. */
+  private carried(path: string, pointer: string, seen: Map<string, [Carried, boolean]>): [Carried, boolean] {
     const found = this.resolved(path, pointer);
     const where = `${found[0]}#${found[1]}`;
+    const done = this.carriedAt.get(where);
+    if (done !== undefined) return [done, false];
     const known = seen.get(where);
     if (known !== undefined) return known;
-    seen.set(where, new Map());
+    seen.set(where, [new Map(), true]); // a loop back here: nothing, and not remembered
     const schema = found[2];
     const fixed: Carried = new Map();
+    let looped = false;
     const props = isObject(schema) ? schema["properties"] : undefined;
     if (isObject(props)) {
       for (const name of Object.keys(props)) {
@@ -120,14 +130,17 @@ export class Tags {
       if (!Array.isArray(branches) || !branches.length) continue;
       const members: Carried[] = [];
       for (let j = 0; j < branches.length; j++) {
-        members.push(this.carried(found[0], join(found[1], keyword, j), seen));
+        const member = this.carried(found[0], join(found[1], keyword, j), seen);
+        members.push(member[0]);
+        looped ||= member[1];
       }
       for (const name of (members[0] as Carried).keys()) {
         if (fixed.has(name) || !members.every((m) => m.has(name))) continue;
         fixed.set(name, [...new Set(members.flatMap((m) => m.get(name) as string[]))]);
       }
     }
-    seen.set(where, fixed);
-    return fixed;
+    seen.set(where, [fixed, looped]);
+    if (!looped) this.carriedAt.set(where, fixed);
+    return [fixed, looped];
   }
 }

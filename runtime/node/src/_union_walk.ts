@@ -24,6 +24,9 @@ import type { Child, Json, Plan, Sizes, Step } from "./_walk.js";
 export const ROOT_URI = "file:///schemas/";
 
 export type Raw = (path: string, pointer: string, value: unknown) => Violation[];
+/** For a location whose schema is a union alone: its validator's own error for the
+ * union (none when the value passes), without its branches'; null elsewhere. */
+export type Brief = (path: string, pointer: string, value: unknown) => Violation[] | null;
 /** Whether the value surely fails the schema at `path#pointer`. */
 export type Doomed = (path: string, pointer: string, value: unknown) => boolean;
 /** The schema documents: the schema of a path, or undefined. */
@@ -54,9 +57,11 @@ function normpath(path: string): string {
 const dirname = (path: string): string => path.slice(0, path.lastIndexOf("/") + 1);
 
 /** A union and a value. Each branch's violations (pointers absolute) are asked of
- * `raw` when first needed; whether a branch fails, of `doomed` first. */
+ * `raw` when first needed (of `brief` first, for the branch's explanation); whether a
+ * branch fails, of `doomed` first. */
 export class Site {
   private readonly found = new Map<number, Violation[]>();
+  private readonly whole = new Map<number, Violation[]>();
   private readonly failing = new Map<number, boolean>();
 
   constructor(
@@ -68,22 +73,36 @@ export class Site {
     readonly count: number, // branches
     private readonly raw: Raw,
     private readonly doomed: Doomed | null,
+    private readonly brief: Brief | null = null,
   ) {}
 
   here(index: number): string {
     return join(this.pointer, this.keyword, index);
   }
 
-  /** Whether the branch's violations are known already. */
+  /** Whether the branch's violations (all of them, `noise`) are known already. */
   known(index: number): boolean {
-    return this.found.has(index);
+    return this.whole.has(index);
   }
 
+  /** The branch's violations, or where the branch is a union alone, its own error
+   * (`brief`): the same explained (_unions.ts). */
   errors(index: number): Violation[] {
     let found = this.found.get(index);
     if (found === undefined) {
-      found = prefixed(this.at, this.raw(this.path, this.here(index), this.value));
+      const short = this.brief?.(this.path, this.here(index), this.value) ?? null;
+      found = short === null ? this.noise(index) : prefixed(this.at, short);
       this.found.set(index, found);
+    }
+    return found;
+  }
+
+  /** All the branch's violations: what a validation of the union reports of it. */
+  noise(index: number): Violation[] {
+    let found = this.whole.get(index);
+    if (found === undefined) {
+      found = prefixed(this.at, this.raw(this.path, this.here(index), this.value));
+      this.whole.set(index, found);
     }
     return found;
   }
@@ -130,6 +149,7 @@ export class UnionWalk {
     protected readonly ids: ReadonlyMap<string, string>,
     protected readonly raw: Raw,
     private readonly failsAt: Doomed = () => false,
+    private readonly brief: Brief | null = null,
   ) {}
 
   /** False: walk every value (tests compare the two). */
@@ -274,7 +294,7 @@ export class UnionWalk {
       for (const keyword of ["anyOf", "oneOf"]) {
         const branches = schema[keyword];
         if (!Array.isArray(branches)) continue;
-        const site = new Site(p, ptr, keyword, here, v, branches.length, this.raw, doomed);
+        const site = new Site(p, ptr, keyword, here, v, branches.length, this.raw, doomed, this.brief);
         const passing = site.passing(keyword === "oneOf" ? 2 : 1);
         if (passing === 0 || (keyword === "oneOf" && passing > 1)) found.push(site);
       }
