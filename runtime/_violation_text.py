@@ -370,3 +370,14 @@ def from_jsonschema(
         )
         out.append(Violation(pointer(path), expected, _shown(error.instance, shown)))
     return out
+
+
+def json_problem(raw: bytes) -> str:
+    """What is wrong with text that is not JSON, as ``json`` says it."""
+    try:
+        json.loads(raw)
+    except json.JSONDecodeError as exc:
+        return f"{exc.msg} at line {exc.lineno} column {exc.colno}"
+    except (ValueError, RecursionError) as exc:
+        return str(exc) or type(exc).__name__
+    return show(raw.decode(errors="replace"))

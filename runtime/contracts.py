@@ -29,9 +29,11 @@ from runtime._collector import paused
 from runtime._depth import nesting_depth as nesting_depth
 from runtime._depth import nesting_depth_scan as nesting_depth_scan
 from runtime._dispatch import Branches, Built, tagged_choices
+from runtime._schemafiles import union_free
 from runtime._steps import without_steps
-from runtime._violation_text import from_jsonschema, from_pydantic, show
+from runtime._violation_text import from_jsonschema, from_pydantic, json_problem
 from runtime.errors import ContractViolation, UnknownContract, Violation
+from runtime.manifest import known_documents
 
 if TYPE_CHECKING:
     from runtime._errorwalk import ErrorWalk
@@ -276,7 +278,7 @@ class ContractValidator:
                 instance = _loads_or_none(raw)
                 if instance is _INVALID:
                     raise ContractViolation(
-                        self.contract, [Violation("", "valid JSON", _json_problem(raw))]
+                        self.contract, [Violation("", "valid JSON", json_problem(raw))]
                     ) from None
                 raise self._refused(exc.errors(), instance) from None
         if self.full_check:
@@ -351,9 +353,20 @@ class ContractValidator:
         return frozenset(c.rsplit("/", 1)[-1] for c in self.full_check) | {"$ref"}
 
     def _explained(self, instance: Any, found: list[Violation]) -> list[Violation]:
-        """``found`` with each failing oneOf/anyOf reported as the branch meant."""
+        """``found`` with each failing oneOf/anyOf reported as the branch meant;
+        ``found`` itself where no file the contract reaches holds a union."""
+        if self._union_free:
+            return found
         path, _, pointer = self.contract.partition("#")
         return self.contracts.union_report.rewrite(path, pointer, instance, found)
+
+    @cached_property
+    def _union_free(self) -> bool:
+        """No file the contract reaches can hold a oneOf/anyOf: the union report,
+        which parses every schema file, is then not built (runtime/_schemafiles.py)."""
+        c = self.contracts
+        reached = known_documents(c.manifest, c._entries[self.contract])
+        return union_free(c.package, reached, c.__dict__.get("_schemas"))
 
     @cached_property
     def unpatterned(self) -> SchemaValidator:
@@ -442,16 +455,6 @@ def _standard_or_invalid(raw: bytes) -> Any:
         return json.loads(raw)
     except (ValueError, RecursionError):
         return _INVALID
-
-
-def _json_problem(raw: bytes) -> str:
-    try:
-        json.loads(raw)
-    except json.JSONDecodeError as exc:
-        return f"{exc.msg} at line {exc.lineno} column {exc.colno}"
-    except (ValueError, RecursionError) as exc:
-        return str(exc) or type(exc).__name__
-    return show(raw.decode(errors="replace"))
 
 
 class Contracts:

@@ -37,3 +37,16 @@ def contract_documents(
     file = str(entry["contract"]).partition("#")[0]
     references = manifest.get("references")
     return reached_files(references if isinstance(references, Mapping) else {}, file)
+
+
+def known_documents(
+    manifest: Mapping[str, Any], entry: Mapping[str, Any]
+) -> list[str] | None:
+    """:func:`contract_documents`, or None for a manifest that lists neither the
+    files' references nor the entry's documents (which files it reaches is then
+    not known)."""
+    if entry.get("documents") is None and not isinstance(
+        manifest.get("references"), Mapping
+    ):
+        return None
+    return contract_documents(manifest, entry)

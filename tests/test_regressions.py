@@ -49,6 +49,16 @@ def test_extra_property_with_dependent_required(
     ]  # fmt: skip
 
 
+def test_boolean_schema_files(tmp_path: Path, clean_modules: None) -> None:
+    """A schema file whose whole content is `true` or `false` crashed the graph's
+    index (TypeError: 'bool' object is not iterable); the suite's boolean_schema
+    cases were refused as compiler crashes."""
+    files = {"yes.json": True, "no.json": False}
+    docs = [1, "x", {"a": None}, [], None]
+    assert verdicts(tmp_path, files, "yes.json", docs, "reg_bool") == [True] * 5
+    assert verdicts(tmp_path / "2", files, "no.json", docs, "reg_bool2") == [False] * 5
+
+
 def test_property_named_like_a_builtin(tmp_path: Path, clean_modules: None) -> None:
     """A field named `list` shadowed the builtin in the model's annotations."""
     schema = {"type": "object", "properties": {"list": {"type": "array"}}}

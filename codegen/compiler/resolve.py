@@ -121,7 +121,10 @@ class SchemaGraph:
         # each object records its parent's record and its key. Plain loops, not
         # ``extend`` of generators (events-1000: 74 -> 45 ms).
         path = doc.path
-        values: list[tuple[Any, _Step]] = [(doc.contents, (path, None, ""))]
+        root = doc.contents  # a boolean schema file holds no object
+        values: list[tuple[Any, _Step]] = (
+            [(root, (path, None, ""))] if isinstance(root, _CONTAINERS) else []
+        )
         pop, push = values.pop, values.append
         found = self._where.setdefault
         identified = self._identified

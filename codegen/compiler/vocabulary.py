@@ -369,22 +369,6 @@ def subschemas(
                     yield item, here + "/" + name
 
 
-def subschema_values(schema: dict[str, Any], draft: Draft) -> list[Any]:
-    """What :func:`subschemas` yields, in order, without pointers."""
-    shapes, found = _SHAPES[draft], []
-    for key, value in schema.items():
-        shape = shapes.get(key)
-        listed = isinstance(value, list)
-        if shape == "schema" or (shape == "schema_or_list" and not listed):
-            found.append(value)
-        elif shape in ("schema_list", "schema_or_list"):
-            found.extend(value if listed else ())
-        elif shape is not None and isinstance(value, dict):
-            deps = shape == "deps"
-            found += [v for v in value.values() if not (deps and isinstance(v, list))]
-    return found
-
-
 def shape_error(value: Any, spec: Keyword) -> bool:
     shape = spec.shape
     if shape == "schema":
