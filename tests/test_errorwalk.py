@@ -194,6 +194,22 @@ DRAFT7_FILE = {
         "counted": {"$ref": "other.json#/$defs/counted"},
         "some": {"$ref": "other.json#/$defs/some"},
         "named": {"$ref": "other.json#/$defs/named"},
+        # dependencies (a list: the names; else a subschema) and additionalItems
+        # (beside an items list; nothing beside one schema).
+        "needs": {
+            "dependencies": {
+                "a": ["b"],
+                "c": {"required": ["d", "g"], "properties": {"d": {"type": "integer"}}},
+                "e": True,
+                "f": False,
+            }
+        },
+        "tuple": {"items": [{"type": "integer"}], "additionalItems": {"maxLength": 1}},
+        "closed": {
+            "items": [{"type": "integer"}, {"type": "string"}],
+            "additionalItems": False,
+        },
+        "open": {"items": {"type": "integer"}, "additionalItems": False},
     },
     "definitions": {
         "item": ITEM,
@@ -233,6 +249,13 @@ OTHER_FILE = {
         },
         "some": {"contains": {"type": "integer"}},
         "named": {"propertyNames": {"minLength": 2, "not": {"const": "no"}}},
+        "depschemas": {
+            "dependentSchemas": {
+                "a": {"required": ["b", "g"]},
+                "c": False,
+                "e": {"properties": {"e": {"maximum": 1}}},
+            }
+        },
         "odd": {
             "if": {"$ref": "#/$defs/point"},
             "then": {"not": {"prefixItems": [{"const": 0}]}},
@@ -248,6 +271,7 @@ MODERN_FILE = {
         "some": {"$ref": "other.json#/$defs/some"},
         "named": {"$ref": "other.json#/$defs/named"},
         "names": {"propertyNames": {"pattern": "^[a-z]+$", "maxLength": 3}},
+        "needs": {"$ref": "other.json#/$defs/depschemas"},
     },
 }
 SAMPLE = {
@@ -272,6 +296,10 @@ SAMPLE = {
     "counted": [1, 1, 0],
     "some": [1, "x"],
     "named": {"ab": 1},
+    "needs": {"a": 1, "b": 2, "c": 1, "d": 3, "e": 0},
+    "tuple": [1, "x"],
+    "closed": [1, "a"],
+    "open": [1],
 }
 ODD = [
     {
@@ -305,6 +333,15 @@ ODD = [
     {**SAMPLE, "counted": [0], "has": [], "named": {}},
     {**SAMPLE, "counted": [1, 1, 1], "some": [0.5, "x"]},
     {**SAMPLE, "some": [1, 2, 3], "named": {"ab": 1, "n": 2, "no": 3}},
+    {
+        **SAMPLE,
+        "needs": {"a": 1, "c": 1, "d": "x", "e": 5, "f": 1},
+        "tuple": [1, "ab", "y", "cde"],
+        "closed": [1, "a", 2, 3],
+        "open": [1, 2],
+    },
+    {**SAMPLE, "needs": {"c": 2, "e": 1}, "tuple": "x", "closed": [], "open": "x"},
+    {**SAMPLE, "needs": [1], "tuple": [1], "closed": [1, "a", None]},
 ]
 
 
