@@ -119,8 +119,8 @@ class UnionReport(UnionWalk):
 
     def __init__(
         self,
-        documents: dict[str, Any],
-        drafts: dict[str, str],
+        documents: Mapping[str, Any],
+        drafts: Mapping[str, str],
         ids: Mapping[str, str],
         raw: Raw,
         doomed: Doomed | None = None,

@@ -181,8 +181,8 @@ class UnionWalk:
     """The schema locations and the walk of a :class:`UnionReport`, which sets
     these attributes."""
 
-    documents: dict[str, Any]  # path -> schema
-    drafts: dict[str, str]  # path -> "7" or "2020-12"
+    documents: Mapping[str, Any]  # path -> schema
+    drafts: Mapping[str, str]  # path -> "7" or "2020-12"
     ids: Mapping[str, str]  # absolute URI ($id) -> path
     raw: Raw
     doomed: Doomed | None

@@ -29,7 +29,7 @@ from runtime._collector import paused
 from runtime._depth import nesting_depth as nesting_depth
 from runtime._depth import nesting_depth_scan as nesting_depth_scan
 from runtime._dispatch import Branches, Built, tagged_choices
-from runtime._schemafiles import union_free
+from runtime._schemafiles import LazyDocuments, LazyDrafts, union_free
 from runtime._steps import without_steps
 from runtime._violation_text import from_jsonschema, from_pydantic, json_problem
 from runtime.errors import ContractViolation, UnknownContract, Violation
@@ -546,15 +546,17 @@ class Contracts:
                 return walk.doomed_at(path, pointer, value)
             return self.full_checker.doomed_at(path, pointer, value)
 
-        # The full check (jsonschema, its registry) is built only when a failing
-        # union asks for a branch's violations, or a $ref names a file by its
-        # $id: a refusal outside any union needs the schema documents only.
+        # The full check is built only when a failing union asks for a branch's
+        # words or a $ref names a file by $id; files not read yet, when asked for.
         built = self.__dict__.get("full_checker")
         if built is not None:
             documents, drafts = built.documents, built.draft_of
-        else:
+        elif "_schemas" in self.__dict__:
             parsed = ((path, value) for path, _, value in self._schemas)
             documents, drafts = schema_documents(None, parsed)
+        else:
+            documents = LazyDocuments(self.package)
+            drafts = LazyDrafts(documents)
         ids = LazyIds(
             lambda: (self.full_checker if self.walk is None else self.walk).canonical
         )
