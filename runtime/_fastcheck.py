@@ -20,19 +20,15 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import quote, urldefrag, urljoin
 
+import jsonschema_rs
+
 from runtime._reach import LIST, MAP, ONE, Tokens, prunable, reached_document
-from runtime._rs_import import import_jsonschema_rs
 from runtime._schemafiles import SchemaFiles as SchemaFiles
 from runtime._schemafiles import schema_files as schema_files
 from runtime.jsonpointer import resolve_pointer
-
-if TYPE_CHECKING:
-    import jsonschema_rs
-else:  # without email.utils (runtime/_rs_import.py)
-    jsonschema_rs = import_jsonschema_rs()
 
 ROOT_URI = "file:///schemas/"
 
