@@ -319,10 +319,10 @@ class ErrorWalk:
         self, token: str | int, mode: Mode, base: str, schema: Any, instance: Any
     ) -> Words | list[Word]:
         """:meth:`words` of an item or property (``token``), pointers from the
-        value that holds it; but jsonschema's descend gives the error of a
-        ``false`` schema no path: its pointer stays the holder's."""
+        value that holds it (a ``false`` schema's error too, as
+        runtime._fullcheck places it)."""
         found = self.words(mode, base, schema, instance)
-        if not found or schema is False:
+        if not found:
             return found
         return _under(token, found)
 
@@ -387,7 +387,7 @@ class ErrorWalk:
     def _worded(self, error: Any) -> Words:
         """from_jsonschema's violations of an error (at the value walked)."""
         shown = getattr(self.memo, "shown", None)
-        keyword = error.validator
+        keyword = error.validator or ""  # "": a false schema's (from_jsonschema)
         if keyword in _PHRASED and not error.absolute_path:
             # from_jsonschema's phrase of such an error reads the keyword, its
             # value and the schema; what it got is the value's rendering.

@@ -191,6 +191,7 @@ def _drafts(
         cls: type[Validator] = validators.extend(  # type: ignore[no-untyped-call]
             bases[draft], overrides
         )
+        cls.descend = _false_placed(cls.descend)  # type: ignore[attr-defined]
         return cls if plain else adapted(cls)
 
     # A subschema with a "$schema" of its own is judged by jsonschema's class for
@@ -200,6 +201,7 @@ def _drafts(
         made = validators.extend(  # type: ignore[no-untyped-call]
             cls, {k: v for k, v in unions.items() if k in cls.VALIDATORS}
         )
+        made.descend = _false_placed(made.descend)
         return adapted(made)
 
     def adapted(cls: Any) -> type[Validator]:
@@ -265,6 +267,30 @@ def _evolve(cls: Any, swaps: _Classes) -> Any:
         return new(**changes)
 
     return evolve
+
+
+def _false_placed(descend: Any) -> Any:
+    """jsonschema's ``descend``, the error of a ``false`` subschema at the value
+    it refuses: jsonschema gives it no path (so a property whose schema is
+    ``false`` was refused at its holder, and the Node runtime, as Ajv, says the
+    property)."""
+
+    def placed(
+        self: Any,
+        instance: Any,
+        schema: Any,
+        path: Any = None,
+        schema_path: Any = None,
+        resolver: Any = None,
+    ) -> Iterator[ValidationError]:
+        if schema is not False or path is None:
+            yield from descend(self, instance, schema, path, schema_path, resolver)
+            return
+        for error in descend(self, instance, schema, None, schema_path, resolver):
+            error.path.appendleft(path)
+            yield error
+
+    return placed
 
 
 def _descend(descend: Any, memo: Memo, prune: Prune | None = None) -> Any:

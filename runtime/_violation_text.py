@@ -268,7 +268,7 @@ def _keyword_phrase(error: Any) -> str | None:
             f"contains: must contain at least {low} and no more than {high}"
             " valid item(s)"
         )
-    if keyword is False or keyword == "false":
+    if keyword is None and schema is False:  # jsonschema names no keyword
         return "no value at all (the schema is false)"
     return None
 
@@ -294,7 +294,9 @@ def from_jsonschema(
     message is worded: its values do not change meanwhile)."""
     out = []
     for error in errors:
-        if keywords is not None and error.validator not in keywords:
+        # A false subschema's error names no keyword: the full check's location
+        # of such a schema is the schema itself ("" after its last slash).
+        if keywords is not None and (error.validator or "") not in keywords:
             continue
         path = list(error.absolute_path)
         keyword = error.validator

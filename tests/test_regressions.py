@@ -213,3 +213,29 @@ def test_messages_quote_json_not_python(tmp_path: Path, clean_modules: None) -> 
                 texts += [v.expected for v in exc.violations]
     assert "not: must NOT be valid" in texts
     assert not [t for t in texts if "{'" in t or "should not be valid" in t]
+
+
+def test_a_false_subschema_is_refused_at_its_place(tmp_path: Path) -> None:
+    """A property (or item) whose schema is ``false``: jsonschema gives that error
+    no path and no keyword, so Python said "/: expected None null" (or, beside a
+    model error, nothing at all) where Node says the property. Both runtimes now
+    say the same, at the property."""
+    from tests.test_union_report import reports, write
+
+    schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "type": "object",
+        "properties": {
+            "x": False,
+            "y": {"type": "string"},
+            "z": {"type": "array", "prefixItems": [True, False]},
+        },
+    }
+    docs = [{"x": 1}, {"x": 1, "y": 2}, {"z": [1, 2]}, {"y": "ok", "z": [1]}]
+    false = "expected no value at all (the schema is false)"
+    assert reports(tmp_path, write(tmp_path, {"a.json": schema}), "a.json", docs) == [
+        [f"/x: {false}, got 1"],
+        [f"/x: {false}, got 1", "/y: expected a string, got 2"],
+        [f"/z/1: {false}, got 2"],
+        [],
+    ]
