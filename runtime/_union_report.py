@@ -37,6 +37,7 @@ from functools import cached_property
 from operator import attrgetter
 from typing import Any
 
+from runtime._bounds import Bounds, closest
 from runtime._union_walk import (
     MAX_STEPS,
     ROOT_URI,
@@ -140,6 +141,12 @@ class UnionReport(UnionWalk):
         self._plans: dict[tuple[str, str], _Plan] = {}
         self._walks = _Walks()
         self.skips = True  # False: walk every value (tests compare the two)
+        # False: every branch a closest one is picked from is asked (tests).
+        self.floors = True
+        # For tests: when set, every such branch is asked all the same and
+        # (its floor, its count of members in error) added (runtime/_bounds.py).
+        self.audit: list[tuple[int, int]] | None = None
+        self.bounds = Bounds(self.schema, self.target, doomed, self.tags_at)
 
     # -- the report ------------------------------------------------------------
     def names(self, site: _Site) -> list[str]:
@@ -169,19 +176,27 @@ class UnionReport(UnionWalk):
     def tags(self, site: _Site) -> dict[str, dict[str, int]]:
         """Discriminator candidates: property -> each string it may hold -> the
         branch it names, remembered per union (the documents do not change)."""
-        key = (site.path, site.pointer, site.keyword)
+        return self.tags_at(site.path, site.pointer, site.keyword, site.count)
+
+    def tags_at(
+        self, path: str, pointer: str, keyword: str, count: int
+    ) -> dict[str, dict[str, int]]:
+        """:meth:`tags` of the union at ``path#pointer``."""
+        key = (path, pointer, keyword)
         found = self._tags.get(key)
         if found is None:
-            found = self._tags[key] = self._fixed(site)
+            found = self._tags[key] = self._fixed(path, pointer, keyword, count)
         return found
 
-    def _fixed(self, site: _Site) -> dict[str, dict[str, int]]:
+    def _fixed(
+        self, path: str, pointer: str, keyword: str, count: int
+    ) -> dict[str, dict[str, int]]:
         """The properties every branch fixes (:meth:`carries`) where no string
         is fixed by two branches, each string with the branch it names, in
         branch order."""
         carried = []
-        for i in range(site.count):
-            found = self.carries(site.path, site.here(i))
+        for i in range(count):
+            found = self.carries(path, pointer_join(pointer, keyword, i))
             if not found:
                 return {}
             carried.append(found)
@@ -293,12 +308,10 @@ class UnionReport(UnionWalk):
         # The branches whose own tags name the value, if any (the others'
         # errors are then not worded).
         meant = [i for i in range(site.count) if self.named(site, i)]
-        explained = {i: self.branch(site, i) for i in meant or range(site.count)}
         holder = self.schema(site.path, site.pointer)
         props = holder.get("properties") if isinstance(holder, dict) else None
         beside = frozenset(props) if isinstance(props, dict) else frozenset()
-        best = min(explained, key=lambda i: self._closer(site, explained[i], i, beside))
-        return best, None, explained[best]
+        return closest(self, site, meant or list(range(site.count)), beside)
 
     def _closer(
         self, site: _Site, errors: list[Violation], index: int, beside: frozenset[str]
@@ -309,6 +322,12 @@ class UnionReport(UnionWalk):
         deepest error, the fewest errors (:meth:`closeness`), then the fewest
         misfits (a branch with no shape after any count), then the first."""
         fit = self.misfit(site.value, site.path, site.here(index), beside)
+        return self.ranked(site, errors, index, fit)
+
+    def ranked(
+        self, site: _Site, errors: list[Violation], index: int, fit: int | None
+    ) -> tuple[int, ...]:
+        """:meth:`_closer` of a branch whose :meth:`misfit` is ``fit``."""
         touched, deepest, count = self.closeness(site, errors)
         shapeless = fit is None
         return (fit != 0, touched, deepest, count, shapeless, fit or 0, index)
