@@ -345,9 +345,10 @@ def _with_child(
     return every, changed + remove_extra(out, every, existing, OWNED), sent
 
 
-def _rendered(up: IO[bytes]) -> Files | None:
-    """The files the child rendered, or ``None`` if it failed."""
-    if _read(up, 1) != _RENDERED:
+def _framed(up: IO[bytes], tag: bytes) -> Any:
+    """The value of the child's next message, which must be ``tag``; ``None`` if
+    it sent another or the pipe ended early (the child failed)."""
+    if _read(up, 1) != tag:
         return None
     header = _read(up, 8)
     if len(header) != 8:
@@ -356,7 +357,12 @@ def _rendered(up: IO[bytes]) -> Files | None:
     payload = _read(up, size)
     if len(payload) != size:
         return None
-    files: Files = marshal.loads(payload)
+    return marshal.loads(payload)
+
+
+def _rendered(up: IO[bytes]) -> Files | None:
+    """The files the child rendered, or ``None`` if it failed."""
+    files: Files | None = _framed(up, _RENDERED)
     return files
 
 
@@ -442,16 +448,10 @@ def _send(pipe: IO[bytes], data: bytes) -> None:
 def _receive(up: IO[bytes]) -> tuple[list[str], Any] | None:
     """The child's changes and bundles, or ``None`` if it failed to write its
     files."""
-    if _read(up, 1) != _WRITTEN:
+    found = _framed(up, _WRITTEN)
+    if found is None:
         return None
-    header = _read(up, 8)
-    if len(header) != 8:
-        return None
-    (size,) = struct.unpack("<Q", header)
-    payload = _read(up, size)
-    if len(payload) != size:
-        return None
-    lines, bundles = marshal.loads(payload)
+    lines, bundles = found
     return lines, bundles
 
 
