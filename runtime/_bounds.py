@@ -26,19 +26,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol
 
+from runtime._doomed import NOT_ASSERTING as _NOT_ASSERTING
 from runtime._union_walk import _Site
 from runtime.errors import Violation
 from runtime.jsonpointer import pointer_join
 
-# Keywords that assert nothing (as runtime/_fastcheck.py's, which imports
-# jsonschema-rs: a refusal by the model is worded without it).
-_NOT_ASSERTING = frozenset(
-    {
-        "$schema", "$id", "$comment", "$anchor", "$defs", "definitions", "title",
-        "description", "examples", "default", "deprecated", "readOnly",
-        "writeOnly",
-    }
-)  # fmt: skip
 # What an object schema may assert for its members' errors to be sure.
 _MEMBERS = frozenset(
     {

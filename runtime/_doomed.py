@@ -13,6 +13,16 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import unquote, urldefrag, urljoin
 
+# Keywords that assert nothing (runtime/_fastcheck.py's union members,
+# runtime/_bounds.py's floors; the Node runtime's _bounds.ts NOT_ASSERTING).
+NOT_ASSERTING = frozenset(
+    {
+        "$schema", "$id", "$comment", "$anchor", "$defs", "definitions", "title",
+        "description", "examples", "default", "deprecated", "readOnly",
+        "writeOnly",
+    }
+)  # fmt: skip
+
 # Drafts whose type, required or const differ from those doomed reads.
 EARLY_DRAFTS = ("draft-03", "draft-04")
 # What a type names, for the types whose test no draft changed.

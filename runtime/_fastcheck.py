@@ -25,6 +25,7 @@ from urllib.parse import quote, urldefrag, urljoin
 
 import jsonschema_rs
 
+from runtime._doomed import NOT_ASSERTING as _NOT_ASSERTING
 from runtime._reach import LIST, MAP, ONE, Tokens, prunable, reached_document
 from runtime._schemafiles import SchemaFiles as SchemaFiles
 from runtime._schemafiles import schema_files as schema_files
@@ -37,14 +38,6 @@ ROOT_URI = "file:///schemas/"
 # before it builds one registry of every file for the others.
 ALONE = 16
 
-# Keywords that assert nothing at the level of a union schema (see union_members).
-_NOT_ASSERTING = frozenset(
-    {
-        "$schema", "$id", "$comment", "$anchor", "$defs", "definitions", "title",
-        "description", "examples", "default", "deprecated", "readOnly",
-        "writeOnly",
-    }
-)  # fmt: skip
 
 # The formats jsonschema-rs knows by itself. Those the package has no checker for
 # are not asserted (as in runtime._fullcheck and the generated models).
