@@ -15,8 +15,8 @@ import pytest
 
 from runtime import Contracts
 from tests.conftest import package_name, sample_cases
-from tests.test_union_prune import DRAFT7, _generated, _instances
-from tests.test_union_prune_node import _action, _edited, _union
+from tests.test_union_prune import _generated, _instances
+from tests.test_union_prune_node import edited_events
 from tests.test_wording_speed import _text
 
 
@@ -66,35 +66,7 @@ def test_golden_samples_keep_their_words(
 
 def _hook(tmp_path: Path, package: str) -> list[tuple[str, Any]]:
     """tests/test_union_prune_node.py's events sharing "edited", and documents."""
-    requested = {"enum": ["review_requested"]}
-    defs: dict[str, Any] = {
-        "Repo": {"type": "object", "required": ["id", "name"]},
-        "issue_edited": _edited("issue", ["issue", "changes"]),
-        "label_edited": _edited("label", ["label"], patternProperties={"^x-": {}}),
-        "team_edited": _edited("team", ["team", "repository"], type=["object", "null"]),
-        "rule_edited": _edited(
-            "rule", ["rule"], additionalProperties={"type": "string"}
-        ),
-        "odd_edited": _edited("odd", ["odd"], anyOf=[{"required": ["odd"]}, {}]),
-        "pr_edited": _edited("pull_request", ["pull_request", "number"]),
-        "pr_by_user": _action(
-            _edited("pull_request", ["pull_request", "reviewer"]),
-            requested,
-            reviewer={},
-        ),
-        "pr_by_team": _action(
-            _edited("pull_request", ["pull_request", "team"]), requested, team={}
-        ),
-        "pr_requested": _union("pr_by_user", "pr_by_team"),
-    }
-    defs["pr_closed"] = _action(defs["pr_edited"], {"const": "closed"})
-    defs["pr_event"] = _union("pr_closed", "pr_requested", "pr_edited")
-    events = ["issue", "label", "team", "rule", "odd"]
-    for name in events:
-        defs[f"{name}_closed"] = _action(defs[f"{name}_edited"], {"enum": ["closed"]})
-        defs[f"{name}_event"] = _union(f"{name}_closed", f"{name}_edited")
-    schema = {"$schema": DRAFT7, "definitions": defs}
-    schema |= _union(*(f"{e}_event" for e in [*events, "pr"]))
+    schema = edited_events()
     (tmp_path / "schemas").mkdir()
     (tmp_path / "schemas" / "hook.json").write_text(json.dumps(schema))
     _generated(tmp_path / "schemas", tmp_path, package)

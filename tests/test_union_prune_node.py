@@ -124,11 +124,10 @@ def _union(*names: str) -> dict[str, Any]:
     return {"oneOf": [{"$ref": f"#/definitions/{n}"} for n in names]}
 
 
-def test_floors_find_the_closest_branch(tmp_path: Path) -> None:
-    """Events that share their "edited" action (the webhook union's 19): the closest
-    is found from the floors, whatever its place, through nested and tagged unions,
-    with a pattern, an additionalProperties schema, a type list and a union beside
-    the properties (no floor there); the words and the pick are the plain ones."""
+def edited_events() -> dict[str, Any]:
+    """Events that share their "edited" action (the webhook union's 19), through
+    nested and tagged unions, with a pattern, an additionalProperties schema, a
+    type list and a union beside the properties (tests/test_union_floors.py too)."""
     requested = {"enum": ["review_requested"]}
     defs: dict[str, Any] = {
         "Repo": {"type": "object", "required": ["id", "name"]},
@@ -158,6 +157,15 @@ def test_floors_find_the_closest_branch(tmp_path: Path) -> None:
         defs[f"{name}_event"] = _union(f"{name}_closed", f"{name}_edited")
     schema = {"$schema": DRAFT7, "definitions": defs}
     schema |= _union(*(f"{e}_event" for e in [*events, "pr"]))
+    return schema
+
+
+def test_floors_find_the_closest_branch(tmp_path: Path) -> None:
+    """Events that share their "edited" action (the webhook union's 19): the closest
+    is found from the floors, whatever its place, through nested and tagged unions,
+    with a pattern, an additionalProperties schema, a type list and a union beside
+    the properties (no floor there); the words and the pick are the plain ones."""
+    schema = edited_events()
     (tmp_path / "schemas").mkdir()
     (tmp_path / "schemas" / "hook.json").write_text(json.dumps(schema))
     repo = {"id": 1, "name": "r"}
