@@ -209,7 +209,7 @@ class _Report(Protocol):
 def closest(
     report: _Report, site: _Site, candidates: list[int], beside: frozenset[str]
 ) -> tuple[int, None, list[Violation]]:
-    """The closest of ``candidates`` (the report's rank, its ``_closer``:
+    """The closest of ``candidates`` (the report's rank, its ``ranked``:
     least wins), its errors explained: the branches are asked those that fit the
     value's shape first, then lowest floor (:meth:`Bounds.sure`, never above
     closeness's count of members in error) first, and none once its floor is above

@@ -287,8 +287,9 @@ class UnionReport(UnionWalk):
     def choose(self, site: _Site) -> tuple[int, str | None, list[Violation]]:
         """The branch meant, the discriminator that named it (if one did), and
         the branch's errors. A discriminator value that names no branch is the
-        error (index -1). Otherwise the closest (:meth:`_closer`), of the branches
-        whose own tags name the value (:meth:`named`), else of all."""
+        error (index -1). Otherwise the closest (:meth:`ranked`;
+        runtime._bounds.closest), of the branches whose own tags name the value
+        (:meth:`named`), else of all."""
         if isinstance(site.value, dict):
             tags = sorted(self.tags(site).items())
             for key, owners in tags:
@@ -313,21 +314,15 @@ class UnionReport(UnionWalk):
         beside = frozenset(props) if isinstance(props, dict) else frozenset()
         return closest(self, site, meant or list(range(site.count)), beside)
 
-    def _closer(
-        self, site: _Site, errors: list[Violation], index: int, beside: frozenset[str]
-    ) -> tuple[int, ...]:
-        """A branch's rank (less is closer): first the branches whose shape the
-        value fits (:meth:`misfit` 0; the properties the schema holding the union
-        declares beside it are no misfit), then the fewest members in error, the
-        deepest error, the fewest errors (:meth:`closeness`), then the fewest
-        misfits (a branch with no shape after any count), then the first."""
-        fit = self.misfit(site.value, site.path, site.here(index), beside)
-        return self.ranked(site, errors, index, fit)
-
     def ranked(
         self, site: _Site, errors: list[Violation], index: int, fit: int | None
     ) -> tuple[int, ...]:
-        """:meth:`_closer` of a branch whose :meth:`misfit` is ``fit``."""
+        """A branch's rank (less is closer), its :meth:`misfit` being ``fit``:
+        first the branches whose shape the value fits (misfit 0; the properties
+        the schema holding the union declares beside it are no misfit), then the
+        fewest members in error, the deepest error, the fewest errors
+        (:meth:`closeness`), then the fewest misfits (a branch with no shape after
+        any count), then the first."""
         touched, deepest, count = self.closeness(site, errors)
         shapeless = fit is None
         return (fit != 0, touched, deepest, count, shapeless, fit or 0, index)
