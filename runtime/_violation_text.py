@@ -72,12 +72,28 @@ def _literal_values(text: str) -> str:
     return ", ".join(show(v) for v in values)
 
 
+# Renders as json.dumps(sort_keys=True, ensure_ascii=False), a part at a time.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
+
+
 def show(value: Any) -> str:
-    """A short JSON rendering of an offending value."""
+    """A short JSON rendering of an offending value: at most 80 characters, else
+    the first 77 and "...". An object or array is rendered only until it is
+    longer than that (a refused webhook's whole payload is shown at its root:
+    about 8 kB, sorted, where 81 characters decide), as Node's show renders it.
+    A value JSON cannot render shows its ``repr`` (only the part rendered is
+    looked at)."""
     if value is _MISSING:
         return "nothing"
     try:
-        text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+        if isinstance(value, dict | list) and value:
+            text = ""
+            for part in _ENCODER.iterencode(value):
+                text += part
+                if len(text) > 80:
+                    break
+        else:
+            text = json.dumps(value, ensure_ascii=False, sort_keys=True)
     except (TypeError, ValueError):
         text = repr(value)
     if len(text) > 80:
