@@ -41,6 +41,7 @@ from runtime._violation_text import _shown, from_jsonschema
 from runtime._walk_keywords import (
     _PHRASED,
     _UNSUPPORTED,
+    LEAVES,
     Mode,
     Unsupported,
     Word,
@@ -266,30 +267,33 @@ class ErrorWalk:
             # jsonschema's descend: the resolver in the subresource (by the
             # draft of the class that descends, before the subschema's own).
             base = self._in_subresource(mode, base, schema)
-        remembered = self.memo.errors
-        key = (_WALK, mode, base, id(schema), id(instance))
-        if remembered is not None:
-            found = remembered.get(key)
-            if found is not None:
-                return found[0]  # type: ignore[no-any-return]
-        words = self._walk(mode, base, schema, instance)
-        if remembered is not None:
-            remembered[key] = (words, schema, instance)
-        return words
+        return self._walk(mode, base, schema, instance)
 
     def _walk(
         self, mode: Mode, base: str, schema: dict[str, Any], instance: Any
     ) -> Words:
+        """The words of a schema, by its plan; remembered while a message is
+        worded, unless the schema's keywords word the value alone (a leaf:
+        most of a payload's members, for which remembering costs more)."""
         plan = self._plans.get((mode, id(schema)))
         if plan is None:
             plan = self._plan(mode, schema)
         if plan is _GIVE_UP:
             raise Unsupported
-        mode, steps = plan
+        switched, steps, leaf = plan
+        remembered = None if leaf else self.memo.errors
+        if remembered is not None:
+            key = (_WALK, mode, base, id(schema), id(instance))
+            found = remembered.get(key)
+            if found is not None:
+                return found[0]  # type: ignore[no-any-return]
         out: list[Word] = []
         for how, keyword, value in steps:
-            how(self, mode, base, keyword, value, instance, schema, out)
-        return tuple(out)
+            how(self, switched, base, keyword, value, instance, schema, out)
+        words = tuple(out) if out else ()
+        if remembered is not None:
+            remembered[key] = (words, schema, instance)
+        return words
 
     def _plan(self, mode: Mode, schema: dict[str, Any]) -> Any:
         """The keywords a validator of ``mode`` applies to ``schema``, in its
@@ -309,7 +313,8 @@ class ErrorWalk:
                     raise Unsupported
                 if how is not None:
                     steps.append((how, keyword, value))
-            plan: Any = (mode, tuple(steps))
+            leaf = all(step[0] in LEAVES for step in steps)
+            plan: Any = (mode, tuple(steps), leaf)
         except Unsupported:
             plan = _GIVE_UP
         self._plans[key] = plan  # the schema outlives it (a package's document)
@@ -344,16 +349,7 @@ class ErrorWalk:
         and ``if``: a validator for the subschema, its resolver the holder's)."""
         if not isinstance(schema, dict):
             return self.words(mode, base, schema, instance)
-        remembered = self.memo.errors
-        key = (_WALK, mode, base, id(schema), id(instance))
-        if remembered is not None:
-            hit = remembered.get(key)
-            if hit is not None:
-                return hit[0]  # type: ignore[no-any-return]
-        words = self._walk(mode, base, schema, instance)
-        if remembered is not None:
-            remembered[key] = (words, schema, instance)
-        return words
+        return self._walk(mode, base, schema, instance)
 
     def _in_subresource(self, mode: Mode, base: str, schema: dict[str, Any]) -> str:
         key = (mode.draft, base, id(schema))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import posixpath
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from runtime.errors import Violation
@@ -36,6 +36,13 @@ def _prefixed(at: str, found: list[Violation]) -> tuple[Violation, ...]:
     return tuple(Violation(at + v.pointer, v.expected, v.got) for v in found)
 
 
+@lru_cache(maxsize=4096)
+def _branch_pointers(pointer: str, keyword: str, count: int) -> tuple[str, ...]:
+    """The pointers of a union's branches (the same unions are met by every
+    refusal of a contract: a webhook's root has 66)."""
+    return tuple(pointer_join(pointer, keyword, i) for i in range(count))
+
+
 class _Site:
     """A union and a value. Each branch's violations (pointers absolute) are
     asked of ``raw`` when first needed; whether a branch fails, of ``doomed``
@@ -46,7 +53,7 @@ class _Site:
 
     __slots__ = (
         "path", "pointer", "keyword", "at", "value", "count", "raw", "doomed",
-        "_errors", "_fails",
+        "_heres", "_errors", "_fails",
     )  # fmt: skip
 
     def __init__(
@@ -68,11 +75,12 @@ class _Site:
         self.count = count
         self.raw = raw
         self.doomed = doomed
+        self._heres = _branch_pointers(pointer, keyword, count)
         self._errors: dict[int, tuple[Violation, ...]] = {}
         self._fails: dict[int, bool] = {}
 
     def here(self, index: int) -> str:
-        return pointer_join(self.pointer, self.keyword, index)
+        return self._heres[index]
 
     def errors(self, index: int) -> tuple[Violation, ...]:
         found = self._errors.get(index)

@@ -501,6 +501,17 @@ OUR_KEYWORDS = frozenset(
 )  # fmt: skip
 THEIR_KEYWORDS = frozenset({"anyOf", "oneOf", "$ref"})
 
+# The keywords that word the value alone, never a subschema's walk of it or of a
+# member: a schema of these alone is walked without remembering its words
+# (runtime._errorwalk: remembering costs more than the walk).
+LEAVES = frozenset(
+    {
+        _jsonschema_leaf, _unique_items, _dependent_required, _length, _bound,
+        _our_pattern, _their_pattern, _our_multiple_of, _type, _required, _enum,
+        _const, _format,
+    }
+)  # fmt: skip
+
 _COMMON: dict[str, Any] = {
     "$ref": _ref, "anyOf": _union, "oneOf": _union, "allOf": _all_of,
     "not": _not, "if": _if,
