@@ -68,6 +68,7 @@ class Bounds:
         self._doomed = doomed
         self._tags = tags
         self._shapes: dict[tuple[str, str], _Shape] = {}
+        self._sorted: dict[tuple[str, str, str], list[tuple[str, dict[str, int]]]] = {}
 
     def doomed(self, path: str, pointer: str, value: Any) -> bool:
         return self._doomed is not None and self._doomed(path, pointer, value)
@@ -135,8 +136,12 @@ class Bounds:
     ) -> int:
         """The branch the value's tags name, as the report's choose reads them
         (-1: none)."""
-        tags = self._tags(path, pointer, keyword, count)
-        for key, owners in sorted(tags.items()):
+        at = (path, pointer, keyword)
+        tags = self._sorted.get(at)
+        if tags is None:
+            found = self._tags(path, pointer, keyword, count)
+            tags = self._sorted[at] = sorted(found.items())
+        for key, owners in tags:
             given = value.get(key)
             if isinstance(given, str) and given in owners:
                 return owners[given]
@@ -218,14 +223,21 @@ def closest(
     asked all the same and (its floor, its count) added there (tests)."""
     value = site.value
     floors = report.floors and len(candidates) > 1
-    order = []
-    for i in candidates:
-        here = site.here(i)
-        fit = report.misfit(value, site.path, here, beside)
-        floor = len(report.bounds.sure(site.path, here, value)) if floors else 0
-        order.append((fit != 0, floor, i, fit))
-    order.sort(key=lambda o: o[:3])
     audit = report.audit
+    fits = [
+        (report.misfit(value, site.path, site.here(i), beside), i) for i in candidates
+    ]
+    # Once a branch the value fits is asked, no branch it does not fit is: the
+    # floors of those are not needed (unless audited).
+    fitting = audit is None and any(fit == 0 for fit, _ in fits)
+    order = []
+    for fit, i in fits:
+        far = fit != 0
+        floor = 0
+        if floors and not (fitting and far):
+            floor = len(report.bounds.sure(site.path, site.here(i), value))
+        order.append((far, floor, i, fit))
+    order.sort(key=lambda o: o[:3])
     best = -1
     errors: list[Violation] = []
     rank: tuple[int, ...] = ()

@@ -47,6 +47,7 @@ from runtime._walk_keywords import (
     Word,
     Words,
     _Error,
+    _ref,
     _under,
     draft_named,
 )
@@ -274,7 +275,8 @@ class ErrorWalk:
     ) -> Words:
         """The words of a schema, by its plan; remembered while a message is
         worded, unless the schema's keywords word the value alone (a leaf:
-        most of a payload's members, for which remembering costs more)."""
+        most of a payload's members, for which remembering costs more) or it
+        is a lone ``$ref`` (the words of its target are remembered)."""
         plan = self._plans.get((mode, id(schema)))
         if plan is None:
             plan = self._plan(mode, schema)
@@ -313,7 +315,10 @@ class ErrorWalk:
                     raise Unsupported
                 if how is not None:
                     steps.append((how, keyword, value))
-            leaf = all(step[0] in LEAVES for step in steps)
+            # Unremembered: a leaf, or a lone $ref (its target's words are).
+            leaf = all(step[0] in LEAVES for step in steps) or (
+                len(steps) == 1 and steps[0][0] is _ref
+            )
             plan: Any = (mode, tuple(steps), leaf)
         except Unsupported:
             plan = _GIVE_UP

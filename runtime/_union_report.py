@@ -365,10 +365,12 @@ class UnionReport(UnionWalk):
         if not isinstance(value, dict):
             return None
         best: int | None = None
+        keys = value.keys()
+        own = keys - beside if beside else keys  # the value's names counted
         for declared, required in self.shapes(path, pointer):
-            count = sum(1 for r in required if r not in value)
+            count = len(required.difference(keys)) if required else 0
             if declared is not None:
-                count += sum(1 for k in value if k not in declared and k not in beside)
+                count += len(own - declared)
             best = count if best is None else min(best, count)
         return best
 
