@@ -36,7 +36,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote, urldefrag, urljoin
 
-from runtime._doomed import EARLY_DRAFTS, Test, chain_end, test_of
+from runtime._doomed import EARLY_DRAFTS, AllFail, Test, test_of, union_alone
 from runtime._violation_text import _shown, from_jsonschema
 from runtime._walk_keywords import (
     _PHRASED,
@@ -176,8 +176,8 @@ class ErrorWalk:
             for ours in (True, False)
         }
         self._switch: dict[tuple[str, Mode], Mode] = {}  # by $schema, from a mode
-        self._tests: dict[tuple[str, int], tuple[Test | None, Any]] = {}
-        self._located: dict[tuple[str, str], Test | None] = {}
+        self._tests: dict[tuple[str, int], tuple[Test | AllFail | None, Any]] = {}
+        self._located: dict[tuple[str, str], Test | AllFail | None] = {}
         self._targets: dict[tuple[str, str], Any] = {}  # follow's, remembered
         self._plans: dict[tuple[Mode, int], Any] = {}  # see _plan
         # The base URI inside a subschema with an $id, by (draft, base, its id).
@@ -198,16 +198,8 @@ class ErrorWalk:
         ``from_jsonschema`` words from the errors of FullCheck's validator of
         the contract, in their order; None where the walk does not go (a
         keyword it does not follow: jsonschema is asked then, as before)."""
-        if contract in self.unwalkable:
-            return None
-        path, _, fragment = contract.partition("#")
-        mode = self._modes[(self.drafts[path], True)]
-        target = self.canonical[path] + (f"#{fragment}" if fragment else "")
-        try:
-            # FullCheck's validator of a contract is {"$ref": target}: no base.
-            words = self.via_ref(mode, "", target, instance)
-        except (Unsupported, RecursionError):
-            self.unwalkable.add(contract)
+        words = self._words_of(contract, instance)
+        if words is None:
             return None
         # One Violation per word while a message is worded: the union report
         # asks about locations whose words are mostly the same (a branch's
@@ -224,6 +216,24 @@ class ErrorWalk:
                     found = made[key] = Violation(word[0], word[1], word[2])
                 out.append(found)
         return out
+
+    def passes(self, contract: str, instance: Any) -> bool | None:
+        """Whether :meth:`violations` would find none (no Violation made)."""
+        words = self._words_of(contract, instance)
+        return None if words is None else not words
+
+    def _words_of(self, contract: str, instance: Any) -> Words | None:
+        if contract in self.unwalkable:
+            return None
+        path, _, fragment = contract.partition("#")
+        mode = self._modes[(self.drafts[path], True)]
+        target = self.canonical[path] + (f"#{fragment}" if fragment else "")
+        try:
+            # FullCheck's validator of a contract is {"$ref": target}: no base.
+            return self.via_ref(mode, "", target, instance)
+        except (Unsupported, RecursionError):
+            self.unwalkable.add(contract)
+            return None
 
     def doomed_at(self, path: str, pointer: str, instance: Any) -> bool:
         """FullCheck.doomed_at: whether the value surely fails the schema at a
@@ -242,16 +252,49 @@ class ErrorWalk:
         test = self._located[key]
         return test is not None and test.fails(instance)
 
-    def _test(self, base: str, branch: dict[str, Any]) -> Test | None:
+    def _test(self, base: str, branch: dict[str, Any]) -> Test | AllFail | None:
         """FullCheck.doomed's test of a schema met at a base URI (a union's
-        branch in the walk, a location the union report asks about): the same
-        for both, found once."""
+        branch in the walk, a location the union report asks about), found
+        once; and where the schema is a union alone, whether every branch
+        surely fails (:class:`AllFail`; FullCheck walks those)."""
         key = (base, id(branch))
         found = self._tests.get(key)
         if found is None:  # the schema is kept with it, so its id stays its own
-            node = chain_end(_AtBase(base), branch, self.follow)
-            found = self._tests[key] = (None if node is None else test_of(node), branch)
+            self._tests[key] = (None, branch)  # unsure while found (a loop)
+            end = self._chain_end(base, branch)
+            test: Test | AllFail | None = None
+            if end is not None:
+                node, at = end
+                test = test_of(node)
+                branches = union_alone(node) if test is None else None
+                if branches is not None:
+                    tests = [
+                        self._test(at, b) if isinstance(b, dict) else None
+                        for b in branches
+                        if b is not False  # fails always: rules out nothing
+                    ]
+                    if all(t is not None for t in tests):
+                        test = AllFail(tuple(t for t in tests if t is not None))
+            found = self._tests[key] = (test, branch)
         return found[0]
+
+    def _chain_end(self, base: str, schema: dict[str, Any]) -> tuple[Any, str] | None:
+        """runtime._doomed.chain_end with ``follow``, and the base URI the schema
+        at its end resolves from."""
+        node: Any = schema
+        for _ in range(20):
+            if not isinstance(node, dict):
+                return None
+            ref = node.get("$ref")
+            if ref is None:
+                return node, base
+            if not isinstance(ref, str) or "$id" in node or "id" in node:
+                return None
+            found = self.follow(base, ref)
+            if found is None:
+                return None
+            node, base = found
+        return None
 
     # -- the walk ----------------------------------------------------------------
     def words(self, mode: Mode, base: str, schema: Any, instance: Any) -> Words:
@@ -416,13 +459,6 @@ class ErrorWalk:
             if test is not None and test.fails(instance):
                 return True
         return bool(self.words(mode, base, branch, instance))
-
-
-class _AtBase:
-    """A resolver at a base URI (chain_end follows with ``follow`` alone)."""
-
-    def __init__(self, base: str) -> None:
-        self._base_uri = base
 
 
 _WALK = object()  # the memo's keys of this walk

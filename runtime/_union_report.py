@@ -35,13 +35,15 @@ import posixpath
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cached_property
 from operator import attrgetter
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from runtime._bounds import Bounds, closest
 from runtime._union_walk import (
     MAX_STEPS,
     ROOT_URI,
     Doomed,
+    Passes,
     Raw,
     UnionWalk,
     _Plan,
@@ -52,6 +54,9 @@ from runtime._union_walk import (
 from runtime._violation_text import show
 from runtime.errors import Violation
 from runtime.jsonpointer import pointer_join, pointer_tokens
+
+if TYPE_CHECKING:
+    from runtime.contracts import Contracts
 
 __all__ = ["MAX_STEPS", "ROOT_URI", "LazyIds", "UnionReport", "schema_documents"]
 # An object shape: the property names declared (None: any) and those required.
@@ -125,12 +130,14 @@ class UnionReport(UnionWalk):
         ids: Mapping[str, str],
         raw: Raw,
         doomed: Doomed | None = None,
+        passes: Passes | None = None,
     ) -> None:
         self.documents = documents  # path -> schema
         self.drafts = drafts  # path -> "7" or "2020-12"
         self.ids = ids  # absolute URI ($id) -> path
         self.raw = raw
         self.doomed = doomed
+        self.passes = passes
         self._schemas: dict[tuple[str, str], Any] = {}
         self._tags: dict[tuple[str, str, str], dict[str, dict[str, int]]] = {}
         self._carries: dict[tuple[str, str], dict[str, tuple[str, ...]]] = {}
@@ -534,3 +541,48 @@ class UnionReport(UnionWalk):
             else:
                 result.append(self.line(site, 0, None))
         return sorted(set(result), key=_ORDER)
+
+
+def report_for(contracts: Contracts) -> UnionReport:
+    """The union report of a package's runtime.contracts.Contracts, with the full
+    check as the validator of one schema location (on the failure path only)."""
+    from runtime._schemafiles import LazyDocuments, LazyDrafts
+
+    def raw(path: str, pointer: str, value: Any) -> list[Violation]:
+        where = quote(pointer, safe="/~$!&'()*+,;=:@")
+        return contracts.full_violations(f"{path}#{where}" if pointer else path, value)
+
+    def passes(path: str, pointer: str, value: Any) -> bool:
+        where = quote(pointer, safe="/~$!&'()*+,;=:@")
+        contract = f"{path}#{where}" if pointer else path
+        walk = contracts.walk
+        found = None if walk is None else walk.passes(contract, value)
+        return (
+            not contracts.full_violations(contract, value) if found is None else found
+        )
+
+    def doomed(path: str, pointer: str, value: Any) -> bool:
+        walk = contracts.walk
+        if walk is not None:  # no jsonschema needed
+            return walk.doomed_at(path, pointer, value)
+        return contracts.full_checker.doomed_at(path, pointer, value)
+
+    # The full check is built only when a failing union asks for a branch's
+    # words or a $ref names a file by $id; files not read yet, when asked for.
+    built = contracts.__dict__.get("full_checker")
+    if built is not None:
+        documents, drafts = built.documents, built.draft_of
+    elif "_schemas" in contracts.__dict__:
+        parsed = ((path, value) for path, _, value in contracts._schemas)
+        documents, drafts = schema_documents(None, parsed)
+    else:
+        documents = LazyDocuments(contracts.package)
+        drafts = LazyDrafts(documents)
+    ids = LazyIds(
+        lambda: (
+            (
+                contracts.full_checker if contracts.walk is None else contracts.walk
+            ).canonical
+        )
+    )
+    return UnionReport(documents, drafts, ids, raw, doomed, passes)

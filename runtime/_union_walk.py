@@ -24,6 +24,9 @@ from runtime.jsonpointer import (
 )
 
 Raw = Callable[[str, str, Any], list[Violation]]
+# Whether raw would find no violation (path, pointer, value), found without
+# making them.
+Passes = Callable[[str, str, Any], bool]
 Doomed = Callable[[str, str, Any], bool]
 ROOT_URI = "file:///schemas/"
 _DATA = frozenset({"enum", "const", "examples", "default"})  # values, not schemas
@@ -53,7 +56,7 @@ class _Site:
 
     __slots__ = (
         "path", "pointer", "keyword", "at", "value", "count", "raw", "doomed",
-        "_heres", "_errors", "_fails",
+        "passes", "_heres", "_errors", "_fails",
     )  # fmt: skip
 
     def __init__(
@@ -66,6 +69,7 @@ class _Site:
         count: int,  # branches
         raw: Raw,
         doomed: Doomed | None,
+        passes: Passes | None = None,
     ) -> None:
         self.path = path
         self.pointer = pointer
@@ -75,6 +79,7 @@ class _Site:
         self.count = count
         self.raw = raw
         self.doomed = doomed
+        self.passes = passes
         self._heres = _branch_pointers(pointer, keyword, count)
         self._errors: dict[int, tuple[Violation, ...]] = {}
         self._fails: dict[int, bool] = {}
@@ -94,11 +99,17 @@ class _Site:
         """Whether the value fails a branch (it then has violations)."""
         found = self._fails.get(index)
         if found is None:
-            found = self._fails[index] = (
-                index not in self._errors
-                and self.doomed is not None
-                and self.doomed(self.path, self.here(index), self.value)
-            ) or bool(self.errors(index))
+            if index in self._errors:
+                found = bool(self._errors[index])
+            elif self.doomed is not None and self.doomed(
+                self.path, self.here(index), self.value
+            ):
+                found = True
+            elif self.passes is not None:  # no violation made to say so
+                found = not self.passes(self.path, self.here(index), self.value)
+            else:
+                found = bool(self.errors(index))
+            self._fails[index] = found
         return found
 
     def passing(self, enough: int) -> int:
@@ -194,6 +205,7 @@ class UnionWalk:
     ids: Mapping[str, str]  # absolute URI ($id) -> path
     raw: Raw
     doomed: Doomed | None
+    passes: Passes | None
     skips: bool  # False: walk every value (tests compare the two)
     _schemas: dict[tuple[str, str], Any]
     _plans: dict[tuple[str, str], _Plan]
@@ -355,7 +367,7 @@ class UnionWalk:
                     continue
                 site = _Site(
                     path, pointer, keyword, at, value, len(branches), self.raw,
-                    self.doomed,
+                    self.doomed, self.passes,
                 )  # fmt: skip
                 passing = site.passing(2 if keyword == "oneOf" else 1)
                 if passing == 0 or (keyword == "oneOf" and passing > 1):
@@ -502,7 +514,10 @@ class UnionWalk:
         test, then, other = plan.cond
         if both:
             return tuple(x for x in (then, other) if x is not None)
-        picked = other if self.raw(path, test, value) else then
+        if self.passes is not None:
+            picked = then if self.passes(path, test, value) else other
+        else:
+            picked = other if self.raw(path, test, value) else then
         return () if picked is None else (picked,)
 
     def _plan_at(self, path: str, pointer: str, schema: dict[str, Any]) -> _Plan:

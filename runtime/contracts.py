@@ -19,7 +19,6 @@ from importlib import import_module
 from importlib.resources import files
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 import orjson
 from pydantic import TypeAdapter, ValidationError
@@ -29,7 +28,7 @@ from runtime._collector import paused
 from runtime._depth import nesting_depth as nesting_depth
 from runtime._depth import nesting_depth_scan as nesting_depth_scan
 from runtime._dispatch import Branches, Built, tagged_choices
-from runtime._schemafiles import LazyDocuments, LazyDrafts, union_free
+from runtime._schemafiles import union_free
 from runtime._steps import without_steps
 from runtime._violation_text import from_jsonschema, from_pydantic, json_problem
 from runtime.errors import ContractViolation, UnknownContract, Violation
@@ -533,33 +532,9 @@ class Contracts:
     def union_report(self) -> UnionReport:
         """Failing unions explained (runtime/_union_report.py), with the full check
         as the validator of one schema location (on the failure path only)."""
-        from runtime._union_report import LazyIds, UnionReport, schema_documents
+        from runtime._union_report import report_for
 
-        def raw(path: str, pointer: str, value: Any) -> list[Violation]:
-            where = quote(pointer, safe="/~$!&'()*+,;=:@")
-            return self.full_violations(f"{path}#{where}" if pointer else path, value)
-
-        def doomed(path: str, pointer: str, value: Any) -> bool:
-            walk = self.walk
-            if walk is not None:  # no jsonschema needed
-                return walk.doomed_at(path, pointer, value)
-            return self.full_checker.doomed_at(path, pointer, value)
-
-        # The full check is built only when a failing union asks for a branch's
-        # words or a $ref names a file by $id; files not read yet, when asked for.
-        built = self.__dict__.get("full_checker")
-        if built is not None:
-            documents, drafts = built.documents, built.draft_of
-        elif "_schemas" in self.__dict__:
-            parsed = ((path, value) for path, _, value in self._schemas)
-            documents, drafts = schema_documents(None, parsed)
-        else:
-            documents = LazyDocuments(self.package)
-            drafts = LazyDrafts(documents)
-        ids = LazyIds(
-            lambda: (self.full_checker if self.walk is None else self.walk).canonical
-        )
-        return UnionReport(documents, drafts, ids, raw, doomed)
+        return report_for(self)
 
     def full_violations(
         self, contract: str, instance: Any, keywords: frozenset[str] | None = None
