@@ -35,7 +35,7 @@ import posixpath
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cached_property
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 from urllib.parse import quote
 
 from runtime._bounds import Bounds, closest
@@ -54,9 +54,6 @@ from runtime._union_walk import (
 from runtime._violation_text import show
 from runtime.errors import Violation
 from runtime.jsonpointer import pointer_join, pointer_tokens
-
-if TYPE_CHECKING:
-    from runtime.contracts import Contracts
 
 __all__ = ["MAX_STEPS", "ROOT_URI", "LazyIds", "UnionReport", "schema_documents"]
 # An object shape: the property names declared (None: any) and those required.
@@ -543,7 +540,22 @@ class UnionReport(UnionWalk):
         return sorted(set(result), key=_ORDER)
 
 
-def report_for(contracts: Contracts) -> UnionReport:
+class _Contracts(Protocol):
+    """What :func:`report_for` reads of runtime.contracts.Contracts."""
+
+    package: str
+
+    @property
+    def walk(self) -> Any: ...  # runtime._errorwalk.ErrorWalk | None
+    @property
+    def full_checker(self) -> Any: ...  # runtime._fullcheck.FullCheck
+
+    def full_violations(
+        self, contract: str, instance: Any, keywords: frozenset[str] | None = None
+    ) -> list[Violation]: ...
+
+
+def report_for(contracts: _Contracts) -> UnionReport:
     """The union report of a package's runtime.contracts.Contracts, with the full
     check as the validator of one schema location (on the failure path only)."""
     from runtime._schemafiles import LazyDocuments, LazyDrafts
@@ -556,7 +568,7 @@ def report_for(contracts: Contracts) -> UnionReport:
         where = quote(pointer, safe="/~$!&'()*+,;=:@")
         contract = f"{path}#{where}" if pointer else path
         walk = contracts.walk
-        found = None if walk is None else walk.passes(contract, value)
+        found: bool | None = None if walk is None else walk.passes(contract, value)
         return (
             not contracts.full_violations(contract, value) if found is None else found
         )
@@ -564,8 +576,8 @@ def report_for(contracts: Contracts) -> UnionReport:
     def doomed(path: str, pointer: str, value: Any) -> bool:
         walk = contracts.walk
         if walk is not None:  # no jsonschema needed
-            return walk.doomed_at(path, pointer, value)
-        return contracts.full_checker.doomed_at(path, pointer, value)
+            return bool(walk.doomed_at(path, pointer, value))
+        return bool(contracts.full_checker.doomed_at(path, pointer, value))
 
     # The full check is built only when a failing union asks for a branch's
     # words or a $ref names a file by $id; files not read yet, when asked for.
@@ -573,16 +585,15 @@ def report_for(contracts: Contracts) -> UnionReport:
     if built is not None:
         documents, drafts = built.documents, built.draft_of
     elif "_schemas" in contracts.__dict__:
-        parsed = ((path, value) for path, _, value in contracts._schemas)
+        schemas = contracts.__dict__["_schemas"]
+        parsed = ((path, value) for path, _, value in schemas)
         documents, drafts = schema_documents(None, parsed)
     else:
         documents = LazyDocuments(contracts.package)
         drafts = LazyDrafts(documents)
-    ids = LazyIds(
-        lambda: (
-            (
-                contracts.full_checker if contracts.walk is None else contracts.walk
-            ).canonical
-        )
-    )
-    return UnionReport(documents, drafts, ids, raw, doomed, passes)
+
+    def canonical() -> Any:  # the walk or the full check, when first asked
+        walk = contracts.walk
+        return (contracts.full_checker if walk is None else walk).canonical
+
+    return UnionReport(documents, drafts, LazyIds(canonical), raw, doomed, passes)

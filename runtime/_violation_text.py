@@ -72,8 +72,66 @@ def _literal_values(text: str) -> str:
     return ", ".join(show(v) for v in values)
 
 
-# Renders as json.dumps(sort_keys=True, ensure_ascii=False), a part at a time.
-_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
+_ESCAPED = json.encoder.encode_basestring  # ensure_ascii=False's (in C)
+_SHORT = 80
+
+
+class _Unusual(Exception):
+    """A value :func:`_prefix` does not render as json.dumps does."""
+
+
+def _prefix(value: Any, out: list[str], size: int) -> int:
+    """Append ``value`` 's text as json.dumps(sort_keys=True,
+    ensure_ascii=False) writes it to ``out`` until more than :data:`_SHORT`
+    characters are written (the rest left out); return how many are. Plain
+    recursion and no generator: json's own iterencode, stopped early, leaves
+    its closures as cyclic garbage (tests/test_collector.py)."""
+    if size > _SHORT:
+        return size
+    kind = type(value)
+    if kind is str:
+        text = _ESCAPED(value)
+    elif value is None:
+        text = "null"
+    elif kind is bool:
+        text = "true" if value else "false"
+    elif kind is int:
+        text = int.__repr__(value)
+    elif kind is float:
+        if value != value:
+            text = "NaN"
+        elif value in (float("inf"), float("-inf")):
+            text = "Infinity" if value > 0 else "-Infinity"
+        else:
+            text = float.__repr__(value)
+    elif kind is dict:
+        keys = sorted(value)
+        out.append("{")
+        size += 1
+        for i, key in enumerate(keys):
+            if type(key) is not str:
+                raise _Unusual
+            if size > _SHORT:
+                return size
+            head = f"{', ' if i else ''}{_ESCAPED(key)}: "
+            out.append(head)
+            size = _prefix(value[key], out, size + len(head))
+        text = "}"
+    elif kind is list:
+        out.append("[")
+        size += 1
+        for i, item in enumerate(value):
+            if size > _SHORT:
+                return size
+            if i:
+                out.append(", ")
+                size += 2
+            size = _prefix(item, out, size)
+        text = "]"
+    else:
+        raise _Unusual
+    out.append(text)
+    return size + len(text)
 
 
 def show(value: Any) -> str:
@@ -81,21 +139,22 @@ def show(value: Any) -> str:
     the first 77 and "...". An object or array is rendered only until it is
     longer than that (a refused webhook's whole payload is shown at its root:
     about 8 kB, sorted, where 81 characters decide), as Node's show renders it.
-    A value JSON cannot render shows its ``repr`` (only the part rendered is
-    looked at)."""
+    Other values than JSON's (a tuple, a key not a string...) are rendered by
+    json.dumps whole, or shown by their ``repr`` where it cannot."""
     if value is _MISSING:
         return "nothing"
     try:
-        if isinstance(value, dict | list) and value:
-            text = ""
-            for part in _ENCODER.iterencode(value):
-                text += part
-                if len(text) > 80:
-                    break
+        if type(value) is dict or type(value) is list:
+            out: list[str] = []
+            _prefix(value, out, 0)
+            text = "".join(out)
         else:
             text = json.dumps(value, ensure_ascii=False, sort_keys=True)
-    except (TypeError, ValueError):
-        text = repr(value)
+    except (_Unusual, TypeError, ValueError, RecursionError):
+        try:
+            text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+        except (TypeError, ValueError):
+            text = repr(value)
     if len(text) > 80:
         text = text[:77] + "..."
     return text
