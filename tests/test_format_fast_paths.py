@@ -1,10 +1,11 @@
 """The exact fast paths of the Python format checkers keep every verdict.
 
-``is_uri``, ``is_uri_template`` and ``is_date_time`` first try a pattern written
-for Python's ``re`` (runs of a class instead of an alternation per character),
-whose language is inside the format's own: a string it matches is accepted
-without the full check, any other string gets the full check, which is the
-checker as it was (kept in the modules as the fallback: ``_is_uri_full``,
+``uri``, ``iri``, ``uri-reference``, ``iri-reference``, ``uri-template`` and
+``date-time`` first try a pattern written for Python's ``re`` (runs of a class
+instead of an alternation per character), whose language is inside the
+format's own: a string it matches is accepted without the full check, any
+other string gets the full check, which is the checker as it was (kept in the
+modules as the fallback: ``_is_uri_full``, ``_reference_full``,
 ``_is_date_time_full``, the two full template expressions). So a verdict could
 only change where a fast pattern accepts a string the full check refuses. Both
 are compared here on the suite's format strings, the tricky and fuzzed strings
@@ -24,14 +25,12 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from runtime.support import FORMATS
-from runtime.support.formats import (
-    FAST_DATE_TIME,
-    FAST_URI,
-    _is_date_time_full,
-    _is_uri_full,
-)
+from runtime.support.formats import FAST_DATE_TIME, _is_date_time_full, _is_uri_full
 from runtime.support.references import (
+    FAST_RELATIVE_REFERENCE,
+    FAST_URI,
     FAST_URI_TEMPLATE,
+    _reference_full,
     _uri_template,
     _uri_template_ascii,
 )
@@ -53,7 +52,17 @@ FAST: dict[str, tuple[str, Check]] = {
     "uri": (FAST_URI, _is_uri_full),
     "uri-template": (FAST_URI_TEMPLATE, _full_template),
     "date-time": (FAST_DATE_TIME, _is_date_time_full),
+    "iri": (FAST_URI, lambda v: _reference_full(True, v, absolute=True)),
+    "uri-reference": (
+        f"(?:{FAST_URI}|{FAST_RELATIVE_REFERENCE})",
+        lambda v: _reference_full(False, v, absolute=False),
+    ),
+    "iri-reference": (
+        f"(?:{FAST_URI}|{FAST_RELATIVE_REFERENCE})",
+        lambda v: _reference_full(True, v, absolute=False),
+    ),
 }
+REFERENCES = ("uri", "iri", "uri-reference", "iri-reference")
 
 URLS = [
     "https://api.github.com/repos/Codertocat/Hello-World/issues/1",
@@ -83,6 +92,22 @@ URLS = [
     "https://example.com/~user/path(1)/*/+/$/!/'x'/,;=",
     "https://example.com/%E2%9C%93?%3D=%26#%23",
     "HTTPS://EXAMPLE.COM/A",
+]
+RELATIVE = [
+    "#/components/schemas/userCreate",
+    "/components/messages/userSignedUp",
+    "../definitions.json#/$defs/a%20b",
+    "./a:b",
+    "a:b",
+    "a/b:c",
+    "//host/path",
+    "//user@host:1/p",
+    "?q=1#f",
+    "#",
+    "",
+    "%41b/c",
+    "a@b.c/d",
+    "\u00e9/\u00e9?\ue000",
 ]
 TEMPLATES = [
     "https://api.github.com/repos/Codertocat/Hello-World/issues{/number}",
@@ -167,7 +192,8 @@ CHARACTERS = [chr(c) for c in range(128)] + ["\u00e9", "\ue000", "\U0001f600"]
 PLACES = {
     "uri": ["{}", "x{}:", "x:{}", "x:/{}", "x://{}", "x://h{}", "x://h:{}", "x://h/{}",
             "x://h/a{}b", "x:a{}", "x://h?{}", "x://h#{}", "x://%4{}", "x://h/%{}0",
-            "x://{}@h", "x://[{}]", "x://h/%20{}", "x://h?a=%{}"],
+            "x://{}@h", "x://[{}]", "x://h/%20{}", "x://h?a=%{}", "/{}", "a{}",
+            "a{}/b", "/a{}", "?{}", "#{}", "a/{}", "../a{}", "{}/a", "%{}1", "#/a/{}"],
     "uri-template": ["{}", "a{}b", "{{{}a}}", "{{a{}}}", "{{a{}b}}", "{{a:1{}}}",
                      "{{a.{}}}", "{{a,{}}}", "{{+a{}}}", "%{}0", "%2{}", "{{%{}1}}"],
     "date-time": ["{}2019-05-15T15:20:18Z", "2019-05-15T15:20:18Z{}",
@@ -210,26 +236,31 @@ def datetimes(rnd: random.Random, count: int) -> Iterator[str]:
 
 
 def cases() -> list[tuple[str, str]]:
-    """(format, string) for every format with a fast path (about 400,000)."""
+    """(format, string) for every format with a fast path."""
     rnd = random.Random(6570)
     out = [(f, s) for draft in ("draft2020-12", "draft7")
            for f, s, _, _ in suite_cases_of(draft) if f in FAST]  # fmt: skip
     out += [(f, s) for f, strings in TRICKY.items() if f in FAST for s in strings]
     out += [(f, s) for f, s in fuzz_cases() if f in FAST]
-    out += [(f, s) for f, s in reference_cases() if f == "uri-template"]
-    seeds = URLS + TEMPLATES + realworld_seeds()
-    for text in seeds:
-        out += [("uri", text), ("uri-template", text)]
+    out += [(f, s) for f, s in reference_cases() if f in FAST]
+    # every string of the URI family goes to each of its four formats
+    uris = [s for f, s in out if f in REFERENCES]
+    for text in URLS + RELATIVE + TEMPLATES + realworld_seeds():
+        uris.append(text)
+        out.append(("uri-template", text))
         for _ in range(60):
             mutant = edited(rnd, text)
-            out += [("uri", mutant), ("uri-template", mutant)]
+            uris.append(mutant)
+            out.append(("uri-template", mutant))
     uri_alphabet = "a1/:?#@%[].\n\u00e9"
-    out += [("uri", s) for s in every_string(uri_alphabet, 4, ["", "x:", "x://"])]
-    out += [("uri", s) for s in every_string("aF2%/@[]:.", 4, ["x://", "x:/"])]
+    uris += every_string(uri_alphabet, 4, ["", "x:", "x://"])
+    uris += every_string("aF2%/@[]:.", 4, ["x://", "x:/", "/", "a"])
+    uris += [place.format(c) for place in PLACES["uri"] for c in CHARACTERS]
+    out += [(f, s) for s in dict.fromkeys(uris) for f in REFERENCES]
     template_alphabet = "{}a.:1*,+%2"
     out += [("uri-template", s) for s in every_string(template_alphabet, 5, [""])]
     out += [("date-time", s) for s in datetimes(rnd, 20000)]
-    out += [(f, place.format(c)) for f, places in PLACES.items()
+    out += [(f, place.format(c)) for f, places in PLACES.items() if f != "uri"
             for place in places for c in CHARACTERS]  # fmt: skip
     return out
 
@@ -259,8 +290,15 @@ def test_fast_paths_take_the_common_forms() -> None:
     fast paths: payloads' URLs, templates and timestamps match them, with
     percent-encodings, queries and fragments; what they leave to the full check
     (userinfo, IP literals, February 29, leap seconds) and invalid strings do not."""
-    common = {  # the valid URLs above without userinfo or an IP literal
-        "uri": [u for u in URLS if _is_uri_full(u) and not re.search("//[^/]*[@[]", u)],
+    # the valid URLs above without userinfo or an IP literal
+    urls = [u for u in URLS if _is_uri_full(u) and not re.search("//[^/]*[@[]", u)]
+    relative = ["#/components/schemas/userCreate", "/components/messages/x", "a/b:c",
+                "../definitions.json#/$defs/a%20b", "?q=1#f", ""]  # fmt: skip
+    common = {
+        "uri": urls,
+        "iri": urls,
+        "uri-reference": urls + relative,
+        "iri-reference": urls + relative,
         "uri-template": TEMPLATES,
         "date-time": [
             "2019-05-15T15:20:18Z",
@@ -268,9 +306,14 @@ def test_fast_paths_take_the_common_forms() -> None:
             "1999-12-31T23:59:59-00:00",
         ],  # fmt: skip
     }
+    left_uri = ["https://user@example.com/", "http://[::1]/", "http://[v7.x]/",
+                "x://a@b", "http://h/\n", "http://h/%zz", "http://h/ a",
+                "http://h/\u00e9"]  # fmt: skip
     left = {
-        "uri": ["https://user@example.com/", "http://[::1]/", "http://[v7.x]/",
-                "x://a@b", "", "http://h/\n", "http://h/%zz", "http://h/ a"],
+        "uri": [*left_uri, ""],
+        "iri": [*left_uri, "", "/a", "#f"],
+        "uri-reference": [*left_uri, "//h/p", "./a:b\n", "\u00e9", "%zz"],
+        "iri-reference": [*left_uri, "//h/p", "./a:b\n", "\u00e9", "%zz"],
         "uri-template": ["{\u00e9}", "http://x/{a}\u00e9", "{a:10000}", "{}",
                          "a\n", "%4"],
         "date-time": ["2020-02-29T00:00:00Z", "2016-12-31T23:59:60Z",
@@ -285,5 +328,7 @@ def test_fast_paths_take_the_common_forms() -> None:
             assert not compiled.fullmatch(text), (name, text)
             assert FORMATS[name](text) == full(text), (name, text)
     assert FORMATS["uri"]("https://user@example.com/")
+    assert FORMATS["iri"]("http://h/\u00e9") and FORMATS["uri-reference"]("//h/p")
+    assert not FORMATS["uri-reference"]("%zz") and not FORMATS["iri"]("/a")
     assert FORMATS["date-time"]("2020-02-29T00:00:00Z")
     assert not FORMATS["uri"]("http://h/%zz")

@@ -14,6 +14,7 @@ from pydantic_core import core_schema
 from .ecma_syntax import is_regex
 from .idn import is_idn_email, is_idn_hostname
 from .references import (
+    FAST_URI,
     URI_TEMPLATE_ASCII,
     _compiled,
     is_iri,
@@ -84,28 +85,6 @@ _URI = _uri_pattern(
 
 
 _IPVFUTURE = re.compile(rf"[vV][0-9A-Fa-f]+\.[{_UNRESERVED}{_SUB_DELIMS}:]+")
-
-
-def _runs(chars: str) -> str:
-    """Any string of ``chars`` and percent-encodings, as runs of ``chars``: ``re``
-    scans a run of a class in one loop, where ``(?:[chars]|%XX)*`` costs a step
-    of the alternation per character. Possessive (``*+``), as nothing that
-    follows it can start with one of ``chars`` (each caller's next token is a
-    delimiter the class leaves out, or the end)."""
-    return rf"[{chars}]*+(?:{_PCT}[{chars}]*+)*+"
-
-
-_PCHARS = rf"{_UNRESERVED}{_SUB_DELIMS}:@"  # pchar's characters, "%" aside
-# A language inside _URI's: no userinfo and no IP literal, so no "[" anywhere and
-# nothing left to check after the match; fullmatch, and no class holds a line
-# break. A string it matches is a valid URI; any other string gets the full
-# check (_is_uri_full).
-FAST_URI = (
-    r"[A-Za-z][A-Za-z0-9+.\-]*+:"
-    rf"(?://{_runs(_UNRESERVED + _SUB_DELIMS)}(?::[0-9]*+)?(?:/{_runs(_PCHARS + '/')})?"
-    rf"|/?(?:(?:[{_PCHARS}]|{_PCT}){_runs(_PCHARS + '/')})?)"
-    rf"(?:\?{_runs(_PCHARS + '/?')})?(?:#{_runs(_PCHARS + '/?')})?"
-)
 
 
 def _days_in_month(year: int, month: int) -> int:
