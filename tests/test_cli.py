@@ -181,12 +181,13 @@ def test_configured_envelope_applies_to_the_configured_folder_only(
 
 
 def test_every_command_takes_the_same_output_flag() -> None:
+    from click import Command
     from typer.main import get_command
 
     from codegen.cli import app
 
     root = get_command(app)
-    commands = []
+    commands: list[tuple[str, Command]] = []
     for name, command in root.commands.items():  # type: ignore[attr-defined]
         subs = getattr(command, "commands", None)
         commands += (

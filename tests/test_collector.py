@@ -12,6 +12,7 @@ import gc
 import json
 import sys
 import threading
+import types
 import weakref
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,6 +25,7 @@ from codegen.emit import Settings
 from runtime import Contracts, ContractViolation
 from runtime import _collector as collector_module
 from runtime._collector import paused
+from runtime.errors import Violation
 from tests.conftest import package_name, sample_cases
 from tests.test_wording_speed import _mutations
 
@@ -90,7 +92,7 @@ def _literal_eval_closure(found: object) -> bool:
     cells (runtime/_violation_text.py reads jsonschema's enum lists with it)."""
     if isinstance(found, type(_literal_eval_closure)):
         return found.__qualname__.startswith("literal_eval.<locals>.")
-    return isinstance(found, tuple | type((lambda x: lambda: x)(0).__closure__[0]))
+    return isinstance(found, tuple | types.CellType)
 
 
 def test_the_collector_is_off_while_a_refusal_is_worded_and_given_back(
@@ -105,9 +107,11 @@ def test_the_collector_is_off_while_a_refusal_is_worded_and_given_back(
     real = report.rewrite
     seen: list[bool] = []
 
-    def rewrite(*args: Any) -> Any:
+    def rewrite(
+        path: str, pointer: str, value: Any, found: list[Violation]
+    ) -> list[Violation]:
         seen.append(gc.isenabled())
-        return real(*args)
+        return real(path, pointer, value, found)
 
     report.rewrite = rewrite  # type: ignore[method-assign]
     message = {"shape": {"kind": "circle", "radius": "big"}}

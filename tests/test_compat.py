@@ -29,6 +29,11 @@ B, F, BF, NO = "B", "F", "BF", ""
 Files = dict[str, Any]
 
 
+def keywords(entries: dict[str, Any]) -> dict[str, Any]:
+    """Schema keywords for ``**`` that are no Python names (``$defs``, ``if``)."""
+    return entries
+
+
 def obj(props: dict[str, Any], *required: str, closed: bool = True, **kw: Any) -> Any:
     """A contract file ``thing.v1.json``: an object with these properties."""
     doc: dict[str, Any] = {"$schema": S2020, "title": "Thing", "type": "object"}
@@ -71,7 +76,7 @@ def tup(*items: Any, closed: bool) -> Any:
 
 
 def defs(a: Any, **entries: Any) -> Any:
-    return obj({"a": a}, **{"$defs": entries})
+    return obj({"a": a}, **keywords({"$defs": entries}))
 
 
 def write(folder: Path, files: Files | Any) -> None:
@@ -259,14 +264,14 @@ CASES: dict[str, Case] = {
     ),
     "14-reserved-dropped": Case(
         "14",
-        obj({"a": STR}, **{"x-reserved": ["old"]}),
+        obj({"a": STR}, **keywords({"x-reserved": ["old"]})),
         obj({"a": STR}),
         {("reserved-name-removed", BF)},
     ),
     "14-reserved-reused": Case(
         "14",
-        obj({"a": STR}, **{"x-reserved": ["old"]}),
-        obj({"a": STR, "old": INT}, **{"x-reserved": ["old"]}),
+        obj({"a": STR}, **keywords({"x-reserved": ["old"]})),
+        obj({"a": STR, "old": INT}, **keywords({"x-reserved": ["old"]})),
         {("reserved-name-reused", BF), ("property-added-closed", F)},
     ),
     "15-type-widened": Case(
@@ -594,7 +599,7 @@ CASES: dict[str, Case] = {
         obj({"a": STR, "b": STR}),
         obj(
             {"a": STR, "b": STR},
-            **{"if": {"required": ["a"]}, "then": {"required": ["b"]}},
+            **keywords({"if": {"required": ["a"]}, "then": {"required": ["b"]}}),
         ),
         {("conditional-added", B)},
         {("conditional-removed", F)},
@@ -603,11 +608,11 @@ CASES: dict[str, Case] = {
         "35",
         obj(
             {"a": STR, "b": STR},
-            **{"if": {"required": ["a"]}, "then": {"required": ["b"]}},
+            **keywords({"if": {"required": ["a"]}, "then": {"required": ["b"]}}),
         ),
         obj(
             {"a": STR, "b": STR},
-            **{"if": {"required": ["b"]}, "then": {"required": ["b"]}},
+            **keywords({"if": {"required": ["b"]}, "then": {"required": ["b"]}}),
         ),
         {("conditional-changed", BF)},
         {("conditional-changed", BF)},
@@ -616,11 +621,11 @@ CASES: dict[str, Case] = {
         "35",
         obj(
             {"a": STR, "b": STR},
-            **{"if": {"required": ["a"]}, "then": {"minProperties": 1}},
+            **keywords({"if": {"required": ["a"]}, "then": {"minProperties": 1}}),
         ),
         obj(
             {"a": STR, "b": STR},
-            **{"if": {"required": ["a"]}, "then": {"minProperties": 2}},
+            **keywords({"if": {"required": ["a"]}, "then": {"minProperties": 2}}),
         ),
         {("property-count-narrowed", B)},
         {("property-count-widened", F)},
@@ -863,7 +868,7 @@ REF = {"$ref": "#/$defs/Line"}
 REFACTORS: dict[str, tuple[Any, Any]] = {
     "inline-object-vs-ref": (
         obj({"l": LINE}),
-        obj({"l": REF}, **{"$defs": {"Line": LINE}}),
+        obj({"l": REF}, **keywords({"$defs": {"Line": LINE}})),
     ),
     "inline-scalar-vs-ref-defs-kept": (
         defs({**STR, "maxLength": 3}, Code={**STR, "maxLength": 3}),
@@ -886,8 +891,11 @@ REFACTORS: dict[str, tuple[Any, Any]] = {
         },
     ),
     "ref-with-description-sibling": (
-        obj({"l": REF}, **{"$defs": {"Line": LINE}}),
-        obj({"l": {**REF, "description": "the line"}}, **{"$defs": {"Line": LINE}}),
+        obj({"l": REF}, **keywords({"$defs": {"Line": LINE}})),
+        obj(
+            {"l": {**REF, "description": "the line"}},
+            **keywords({"$defs": {"Line": LINE}}),
+        ),
     ),
     "enum-vs-any-of-const": (
         defs({"$ref": "#/$defs/Status"}, Status=STATUS),

@@ -158,10 +158,11 @@ def test_lone_surrogates_never_crash_encode(codec: Codec) -> None:
     raw = codec.encode(free, message_type="agent.task.requested", version=1)
     assert b'"input":{"\\ud800":"a\\udfffb","n":1000000000000000000000000000000}' in raw
     assert codec.decode(raw).data.input == free["input"]
-    for bad, line in [
+    cases: list[tuple[dict[str, object], str]] = [
         ({"agent_id": "\ud800"}, "/agent_id: expected a valid string"),
         ({"\udc00": 1}, 'got "\\udc00"'),
-    ]:
+    ]
+    for bad, line in cases:
         with pytest.raises(ContractViolation) as info:
             codec.encode(
                 dict(task, **bad), message_type="agent.task.requested", version=1

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -108,10 +109,11 @@ def test_what_it_cannot_take_is_left_to_the_reference(
 @pytest.mark.parametrize(("instance", "valid"), CASES)
 def test_runtime_verdicts(contracts: Contracts, instance: Any, valid: bool) -> None:
     validator = contracts.get("a.json")
-    for call in (
+    calls: tuple[Callable[[], object], ...] = (
         lambda: validator.validate_python(instance),
         lambda: validator.validate_json(json.dumps(instance).encode()),
-    ):
+    )
+    for call in calls:
         try:
             call()
             got = True
@@ -212,7 +214,7 @@ def test_wording_skips_what_jsonschema_rs_finds_valid(
     jsonschema: the violations are the same as with the whole walk."""
     full = meta_contracts.full_checker
     assert full.fast is meta_contracts.fast_checker and full.remembers
-    asked: list[bool] = []
+    asked: list[bool | None] = []
     is_valid = full.fast.is_valid
 
     def spy(contract: str, value: Any) -> bool | None:

@@ -156,9 +156,9 @@ def test_fingerprints_do_not_depend_on_file_order(tmp_path: Path) -> None:
         assert fingerprints(shuffled, unsorted) == expected
     # Files created in the opposite order on disk compile to the same fingerprints.
     source = sorted(p for p in (tmp_path / "set").rglob("*.json"))
-    for target, order in ((tmp_path / "a", source), (tmp_path / "b", source[::-1])):
-        for path in order:
-            dest = target / path.relative_to(tmp_path / "set")
+    for target, copies in ((tmp_path / "a", source), (tmp_path / "b", source[::-1])):
+        for copied in copies:
+            dest = target / copied.relative_to(tmp_path / "set")
             dest.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, dest)
+            shutil.copyfile(copied, dest)
     assert _prints(tmp_path / "a") == _prints(tmp_path / "b") == expected

@@ -24,8 +24,8 @@ import runtime._fullcheck
 from codegen.api import generate_to
 from codegen.emit import Settings
 from runtime import Contracts, ContractViolation
+from runtime._errorwalk import identifies as _identifies  # what _fullcheck uses
 from runtime._fastcheck import subschemas
-from runtime._fullcheck import _identifies
 from tests.conftest import GOLDEN, ROOT, package_name, sample_cases
 from tests.test_wording_speed import _mutations
 

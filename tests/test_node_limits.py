@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import random
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -197,7 +198,7 @@ def test_if_picks_a_variant(space: Workspace, tmp_path: Path) -> None:
     agree(space, tmp_path, "nl_variant", {"a.json": schema}, "a.json", expected)
 
 
-EXACT = {
+EXACT: dict[str, tuple[dict[str, Any], list[tuple[Any, bool]]]] = {
     "unevaluated-contains": (
         {"prefixItems": [True], "contains": {"type": "string"},
          "unevaluatedItems": False},
@@ -275,23 +276,26 @@ class Shapes:
 
     def atom(self, depth: int) -> dict[str, Any]:
         r, leaf = self.rnd, self.leaf
+        makers: list[Callable[[], dict[str, Any]]]
         if self.items:
-            return r.choice([
+            makers = [
                 lambda: {"prefixItems": [leaf() for _ in range(r.randint(1, 2))]},
                 lambda: {"items": leaf()},
                 lambda: {"prefixItems": [leaf()], "items": leaf()},
                 lambda: {"contains": leaf(), "minContains": r.randint(0, 1)},
                 lambda: {"unevaluatedItems": leaf()},
                 lambda: {"minItems": r.randint(0, 2)},
-            ])()  # fmt: skip
-        return r.choice([
+            ]  # fmt: skip
+            return r.choice(makers)()
+        makers = [
             lambda: {"properties": {r.choice("ab"): leaf()}},
             lambda: {"patternProperties": {"^b": leaf()}},
             lambda: {"additionalProperties": leaf()},
             lambda: {"unevaluatedProperties": leaf()},
             lambda: {"dependentSchemas": {"c": self.schema(depth + 1, False)}},
             lambda: {"properties": {"a": leaf(), "c": leaf()}, "required": ["c"]},
-        ])()  # fmt: skip
+        ]  # fmt: skip
+        return r.choice(makers)()
 
     def schema(self, depth: int = 0, refs: bool = True) -> Any:
         r = self.rnd

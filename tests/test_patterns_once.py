@@ -16,7 +16,7 @@ import json
 import shutil
 import sys
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -160,10 +160,11 @@ def test_each_pattern_runs_once_per_value(
 ) -> None:
     validator = contracts.get("a.json")
     expected = validator.core.validate_python(instance, by_alias=True, by_name=False)
-    for call in (
+    calls: tuple[Callable[[], object], ...] = (
         lambda: validator.validate_python(instance),
         lambda: validator.validate_json(json.dumps(instance).encode()),
-    ):
+    )
+    for call in calls:
         counts.clear()
         assert call() == expected
         assert counts, "no pattern was counted: the instrumentation is not in use"

@@ -297,7 +297,9 @@ def test_small_modules_need_no_code_generation_from_strings(
     package in the big modules' form (functions compiled by eval on first call)
     cannot, so the flag is in force."""
     strict = "--disallow-code-generation-from-strings"
-    items = [(c, m) for c, v in _repo_items() for m in (v, {}, [1])]
+    items: list[tuple[str, Any]] = [
+        (c, m) for c, v in _repo_items() for m in (v, dict[str, Any](), [1])
+    ]
     package = tmp_path / "repo"
     shutil.copytree(
         ROOT / "generated" / "ts",

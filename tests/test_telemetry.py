@@ -10,11 +10,12 @@ from typing import Any
 
 import pytest
 from opentelemetry.sdk.metrics import MeterProvider
-from opentelemetry.sdk.metrics.export import InMemoryMetricReader
+from opentelemetry.sdk.metrics.export import InMemoryMetricReader, NumberDataPoint
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind, StatusCode
+from opentelemetry.util.types import AttributeValue
 
 from runtime.telemetry import METRICS, Telemetry
 from tests.conftest import ROOT
@@ -37,9 +38,12 @@ def telemetry(spans: InMemorySpanExporter, reader: InMemoryMetricReader) -> Tele
     return Telemetry(tracer_provider, MeterProvider(metric_readers=[reader]))
 
 
-def metric_points(reader: InMemoryMetricReader) -> dict[str, list[tuple[Any, dict]]]:
+Points = dict[str, list[tuple[Any, dict[str, AttributeValue]]]]
+
+
+def metric_points(reader: InMemoryMetricReader) -> Points:
     data = reader.get_metrics_data()
-    out: dict[str, list[tuple[Any, dict]]] = {}
+    out: Points = {}
     assert data is not None
     for resource in data.resource_metrics:
         for scope in resource.scope_metrics:
@@ -47,6 +51,7 @@ def metric_points(reader: InMemoryMetricReader) -> dict[str, list[tuple[Any, dic
                 for point in metric.data.data_points:
                     value = getattr(point, "value", None)
                     if value is None:
+                        assert not isinstance(point, NumberDataPoint)  # it has one
                         value = (point.count, point.sum)  # histogram
                     out.setdefault(metric.name, []).append(
                         (value, dict(point.attributes or {}))

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from benchmarks.shapes import write_shape
-from codegen import api, stamp, twocores
+from codegen import api, emit, stamp, twocores
 from codegen.compiler import compile as compile_module
 from codegen.compiler.compile import compile_documents
 from codegen.emit import Settings
@@ -107,7 +107,7 @@ def test_a_child_that_dies_leaves_the_work_to_the_parent(
     schemas: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     parent = os.getpid()
-    real = twocores.ts_checks_part
+    real = emit.ts_checks_part  # what twocores imported, before the patch
 
     def dying(*args: object, **kwargs: object) -> dict[str, bytes]:
         if os.getpid() != parent:
@@ -195,7 +195,7 @@ def _handing_over(monkeypatch: pytest.MonkeyPatch, die_with_a_share: bool) -> li
     its own files), so a share is handed however the two processes are scheduled.
     Returns the number of files each handover gave, as the parent saw it."""
     parent = os.getpid()
-    real_write, real_share = twocores.write_files, twocores._share
+    real_write, real_share = emit.write_files, twocores._share  # twocores' own
     calls: list[int] = []
     shares: list[int] = []
     polls: list[float] = []

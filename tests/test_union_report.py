@@ -544,7 +544,7 @@ def nested_events() -> dict[str, Any]:
     its action, in another file; the issue event shares "opened" with it; the push
     event has no action."""
     number = {"type": "integer"}
-    member = {
+    member: dict[str, Any] = {
         "type": "object",
         "required": ["action", "number"],
         "properties": {"action": {"const": "requested"}, "number": number},

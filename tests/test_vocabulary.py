@@ -153,7 +153,7 @@ def test_a_ref_to_an_official_meta_schema_resolves_offline(tmp_path: Path) -> No
     """The meta-schemas ship with the compiler (draft-07, 2020-12 and its
     vocabularies); other drafts' stay remote references with a hint. Verdicts
     in both runtimes: tests/golden/meta_schema_refs/samples.json."""
-    schema = {
+    schema: dict[str, Any] = {
         "type": "object",
         "properties": {
             "input": {"$ref": "http://json-schema.org/draft-07/schema#"},
