@@ -22,8 +22,15 @@ from typing import Any, TypeVar
 
 import redis
 import redis.asyncio
+import redis.asyncio.cluster
+import redis.cluster
 
 T = TypeVar("T")
+
+# The clients a shell drives: one server, or a Redis Cluster (the keys of one step
+# share a hash tag, so a cluster client sends it to one node).
+SyncClient = redis.Redis | redis.cluster.RedisCluster
+AsyncClient = redis.asyncio.Redis | redis.asyncio.cluster.RedisCluster
 
 
 @dataclass(frozen=True)
@@ -61,7 +68,7 @@ class Call:
 Steps = Generator[Send | Call, Any, T]
 
 
-def drive(client: redis.Redis, steps: Steps[T]) -> T:
+def drive(client: SyncClient, steps: Steps[T]) -> T:
     """Run an operation with a sync client."""
     reply: Any = None
     while True:
@@ -98,7 +105,7 @@ def drive(client: redis.Redis, steps: Steps[T]) -> T:
             reply = exc
 
 
-async def drive_async(client: redis.asyncio.Redis, steps: Steps[T]) -> T:
+async def drive_async(client: AsyncClient, steps: Steps[T]) -> T:
     """Run an operation with an asyncio client."""
     reply: Any = None
     while True:

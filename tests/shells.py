@@ -6,6 +6,7 @@ per test (``asyncio.Runner``), with their own ``redis.asyncio`` client."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 import redis
@@ -14,7 +15,7 @@ import redis.asyncio
 from runtime.contracts import Contracts
 from runtime.envelope import Codec
 from runtime.presence import AsyncPresence, Presence
-from runtime.streams import AsyncConsumer, BatchResult, Consumer
+from runtime.streams import AsyncConsumer, BatchResult, Consumer, Handler
 
 
 class Driven:
@@ -50,7 +51,11 @@ class Driven:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
-    def __getattr__(self, name: str) -> Any:  # on, drift, instance, ...
+    def on(self, message_type: str, version: int) -> Callable[[Handler], Handler]:
+        register: Callable[[Handler], Handler] = self.target.on(message_type, version)
+        return register
+
+    def __getattr__(self, name: str) -> Any:  # drift, instance, ...
         return getattr(self.target, name)
 
 

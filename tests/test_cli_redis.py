@@ -55,7 +55,8 @@ def cluster() -> Iterator[list[str]]:
     seed = os.environ.get("REDIS_CLUSTER_URL")
     if seed:
         client = RedisCluster.from_url(seed)
-        yield [f"redis://{n.host}:{n.port}/0" for n in client.get_primaries()]
+        primaries = client.get_primaries()  # type: ignore[no-untyped-call]  # redis-py
+        yield [f"redis://{n.host}:{n.port}/0" for n in primaries]
         client.close()
         return
     with RedisClusterServers(masters=3) as servers:
@@ -86,7 +87,7 @@ def dead_letters(client: RedisCluster) -> None:
     letters, written by a consumer on the cluster."""
     codec = Codec(Contracts("platform_contracts"), source="python:test")
     worker = Consumer(
-        client,  # type: ignore[arg-type]  # the runtime runs on a cluster client too
+        client,
         codec, STREAM, "agents", "a-1", block_ms=20, claim_idle_ms=10,
         max_deliveries=1,
     )  # fmt: skip
@@ -146,7 +147,7 @@ def test_drift_from_a_node_that_does_not_hold_the_presence_keys(
 ) -> None:
     service = f"agent-{uuid.uuid4().hex[:8]}"
     announcer = Presence(
-        cluster_client,  # type: ignore[arg-type]  # presence runs on a cluster too
+        cluster_client,
         Contracts("platform_contracts"), service, ttl=30,
     )  # fmt: skip
     with announcer:

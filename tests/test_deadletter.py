@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 import redis
 import redis.asyncio
+from redis.typing import EncodableT, FieldT
 
 from runtime import Codec, Contracts
 from runtime.catalog import Catalog
@@ -34,6 +35,7 @@ from runtime.streams import (
 )
 from runtime.streams.core import DEAD_LETTER_MAXLEN, DeadLetter, Entry
 from tests.conftest import ROOT
+from tests.replies import xrange_rows
 
 CLI = str(Path(sys.executable).parent / "contracts")
 TASK = "agent/task_requested.v1.json"
@@ -142,7 +144,7 @@ def test_replay_delivers_to_the_group_that_dead_lettered_only(
         if client.xlen(dead_letter_key(stream)):
             break
     assert client.xlen(dead_letter_key(stream)) == 1 and seen_b == [raw_id]
-    [original] = client.xrange(stream_key(stream))  # type: ignore[misc]
+    [original] = xrange_rows(client.xrange(stream_key(stream)))
 
     report = replay(client, codec, stream, catalog=catalog)
 
@@ -172,7 +174,7 @@ def test_replay_skips_what_it_cannot_deliver(
     client.xadd(dead_letter_key(stream), {"envelope": b"{}", "dlq.group": b"A"})
     client.xadd(dead_letter_key(stream), {"envelope": b"{}", "dlq.reason": b"x"})
     client.xadd(dead_letter_key(stream), {"dlq.reason": b"trimmed", "dlq.group": b"A"})
-    many = {f"f{i}": b"" for i in range(1001)}
+    many: dict[FieldT, EncodableT] = {f"f{i}": b"" for i in range(1001)}
     client.xadd(dead_letter_key(stream), {**many, "envelope": b"{}", "dlq.group": b"A"})
     report = replay(client, codec, stream, catalog=catalog_for(codec.contracts, stream))
     assert len(report.replayed) == 1

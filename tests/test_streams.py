@@ -32,6 +32,7 @@ from runtime.streams import (
 )
 from runtime.testing import RedisServer
 from tests.conftest import ROOT
+from tests.replies import text, xrange_rows
 from tests.shells import Driven, Shell
 
 TASK = "agent/task_requested.v1.json"
@@ -116,7 +117,7 @@ def test_round_trip_typed_with_one_ack_per_batch(
 
 def _dlq(client: redis.Redis, stream: str) -> list[dict[str, Any]]:
     out = []
-    for _, fields in client.xrange(dead_letter_key(stream)):
+    for _, fields in xrange_rows(client.xrange(dead_letter_key(stream))):
         out.append({k.decode(): v.decode(errors="replace") for k, v in fields.items()})
     return out
 
@@ -378,7 +379,7 @@ def test_sigkill_mid_batch_loses_nothing(
     finally:
         client.set(f"stop:{stream}", 1)
         second.wait(timeout=10)
-    handled = {m.decode() for m in client.smembers(f"handled:{stream}")}
+    handled = {text(m) for m in client.smembers(f"handled:{stream}")}
     assert handled == {t["task_id"] for t in tasks}
     assert client.xlen(dead_letter_key(stream)) == 10
     print(

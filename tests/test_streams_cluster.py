@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 import redis.asyncio.cluster
 from redis.cluster import RedisCluster
+from redis.typing import EncodableT, FieldT
 
 from runtime import Codec, Contracts
 from runtime.presence import AsyncPresence, Presence, live_services, schema_key
@@ -28,6 +29,7 @@ from runtime.streams import (
     stream_key,
 )
 from runtime.testing import RedisClusterServers
+from tests.replies import xadd_id, xrange_rows
 from tests.shells import Driven
 from tests.test_streams import catalog_for, task
 
@@ -75,7 +77,7 @@ def test_a_consumer_on_a_cluster_handles_dead_letters_and_retries(
         ids = publisher.publish_many(
             stream, [(task(), "agent.task.requested", 1) for _ in range(3)]
         )
-        bad = client.xadd(stream_key(stream), {"envelope": b"{"}).decode()
+        bad = xadd_id(client.xadd(stream_key(stream), {"envelope": b"{"}))
         failing = publisher.publish(
             stream, (task(instruction="fail"), "agent.task.requested", 1)
         )
@@ -85,7 +87,7 @@ def test_a_consumer_on_a_cluster_handles_dead_letters_and_retries(
         retried = client.xadd(retry_key(stream, "agents"), {"envelope": valid})
         result = consumer.run_once()
         assert (result.handled, result.dead_lettered, result.failed) == (4, 1, 1)
-        assert handled == [*ids, retried.decode()]
+        assert handled == [*ids, xadd_id(retried)]
         for _ in range(20):  # the failing entry reaches the delivery limit
             time.sleep(0.02)
             consumer.run_once()
@@ -93,7 +95,7 @@ def test_a_consumer_on_a_cluster_handles_dead_letters_and_retries(
                 break
         letters = {
             f[b"dlq.entry_id"].decode(): f
-            for _, f in client.xrange(dead_letter_key(stream))
+            for _, f in xrange_rows(client.xrange(dead_letter_key(stream)))
         }
         assert letters[bad][b"dlq.reason"] == b"invalid"
         assert letters[bad][b"envelope"] == b"{"
@@ -158,16 +160,16 @@ def test_wide_entries_and_the_no_script_fallback_on_a_cluster(
     consumer = Driven(made, runner)
     try:
         consumer.ensure_group(start="0")
-        wide = {f"f{i}": str(i) for i in range(3000)}
-        ids = [client.xadd(stream_key(stream), wide).decode()]
-        ids.append(client.xadd(stream_key(stream), {"envelope": b"{"}).decode())
+        wide: dict[FieldT, EncodableT] = {f"f{i}": str(i) for i in range(3000)}
+        ids = [xadd_id(client.xadd(stream_key(stream), wide))]
+        ids.append(xadd_id(client.xadd(stream_key(stream), {"envelope": b"{"})))
         assert consumer.run_once().dead_lettered == 2
         made.scripting = False  # as after Redis refused the script
-        ids.append(client.xadd(stream_key(stream), {"envelope": b"["}).decode())
+        ids.append(xadd_id(client.xadd(stream_key(stream), {"envelope": b"["})))
         assert consumer.run_once().dead_lettered == 1
         letters = {
             f[b"dlq.entry_id"].decode(): f
-            for _, f in client.xrange(dead_letter_key(stream))
+            for _, f in xrange_rows(client.xrange(dead_letter_key(stream)))
         }
         assert sorted(letters) == sorted(ids)
         assert letters[ids[0]][b"f2999"] == b"2999"

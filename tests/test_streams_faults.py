@@ -16,6 +16,7 @@ import redis
 import redis.asyncio
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from redis.typing import EncodableT, FieldT
 
 from runtime import Codec, Contracts
 from runtime.streams import (
@@ -27,6 +28,7 @@ from runtime.streams import (
     retry_key,
     stream_key,
 )
+from tests.replies import Fields, xadd_id, xrange_rows
 from tests.shells import Driven, Shell
 from tests.test_streams import catalog_for, task
 
@@ -75,11 +77,11 @@ def envelope(contracts: Contracts, **data: Any) -> dict[str, Any]:
     return good
 
 
-def dead_letters(client: redis.Redis, stream: str) -> dict[str, dict[str, bytes]]:
+def dead_letters(client: redis.Redis, stream: str) -> dict[str, Fields]:
     """Dead letters by the id of the entry they came from."""
     return {
         fields[b"dlq.entry_id"].decode(): fields
-        for _, fields in client.xrange(dead_letter_key(stream))
+        for _, fields in xrange_rows(client.xrange(dead_letter_key(stream)))
     }
 
 
@@ -93,7 +95,7 @@ def test_a_lone_surrogate_in_an_invalid_field_is_dead_lettered(
     before = publisher.publish(stream, (task(), "agent.task.requested", 1))
     poison = json.dumps(envelope(contracts, agent_id="\ud800", max_attempts="x"))
     assert '"\\ud800"' in poison  # the escape, as a producer writes it
-    bad = client.xadd(stream_key(stream), {"envelope": poison}).decode()
+    bad = xadd_id(client.xadd(stream_key(stream), {"envelope": poison}))
     after = publisher.publish(stream, (task(), "agent.task.requested", 1))
     result = consumer.run_once()
     assert (result.handled, result.dead_lettered) == (2, 1)
@@ -171,7 +173,7 @@ def _consume_everything(
     stream = f"prop.{uuid.uuid4().hex[:10]}"
     publisher, consumer, handled = consumer_of(shell, client, contracts, stream)
     key = stream_key(stream)
-    ids = [client.xadd(key, fields).decode() for fields in entries]
+    ids = [xadd_id(client.xadd(key, fields)) for fields in entries]
     valid = publisher.publish(stream, (task(), "agent.task.requested", 1))
     result = consumer.run_once()  # must not raise
     dead = dead_letters(client, stream)
@@ -320,8 +322,8 @@ def test_a_groups_retry_stream_is_read_acked_and_dead_lettered_by_it_only(
     handled_b: list[str] = []
     b.on("agent.task.requested", 1)(lambda d, x: handled_b.append(x.entry_id))
     retry = retry_key(stream, "agents")
-    good = client.xadd(retry, {"envelope": _valid(contracts)}).decode()
-    bad = client.xadd(retry, {"envelope": b'{"id": 1}'}).decode()
+    good = xadd_id(client.xadd(retry, {"envelope": _valid(contracts)}))
+    bad = xadd_id(client.xadd(retry, {"envelope": b'{"id": 1}'}))
     result = a.run_once()
     assert (result.handled, result.dead_lettered) == (1, 1) and handled_a == [good]
     assert dead_letters(client, stream)[bad][b"dlq.reason"] == b"invalid"
@@ -333,7 +335,7 @@ def test_a_groups_retry_stream_is_read_acked_and_dead_lettered_by_it_only(
     def fail(data: Any, delivery: Delivery) -> None:
         raise RuntimeError("still down")
 
-    poison = client.xadd(retry, {"envelope": _valid(contracts)}).decode()
+    poison = xadd_id(client.xadd(retry, {"envelope": _valid(contracts)}))
     for _ in range(10):
         a.run_once()
         time.sleep(0.02)
@@ -354,7 +356,7 @@ def test_a_dead_letter_lists_at_most_100_violations_and_counts_the_rest(
     _, consumer, _ = consumer_of(shell, client, contracts, stream)
     extra = {f"extra_{i:05}": i for i in range(5000)}
     raw = json.dumps(envelope(contracts, **extra))
-    entry_id = client.xadd(stream_key(stream), {"envelope": raw}).decode()
+    entry_id = xadd_id(client.xadd(stream_key(stream), {"envelope": raw}))
     assert consumer.run_once().dead_lettered == 1
     dead = dead_letters(client, stream)[entry_id]
     errors = json.loads(dead[b"dlq.errors"])
@@ -372,9 +374,14 @@ def test_dead_letters_keep_every_field_of_the_entry_however_many(
     stream = f"wide.{uuid.uuid4().hex[:8]}"
     _, consumer, _ = consumer_of(shell, client, contracts, stream)
     key = stream_key(stream)
-    few = {b"envelope": b"\xff\x00 not json", b"note": b"a\xffb"}
-    many = {f"f{i}".encode(): str(i).encode() for i in range(5000)}
-    ids = [client.xadd(key, few).decode(), client.xadd(key, many).decode()]
+    few: dict[FieldT, EncodableT] = {
+        b"envelope": b"\xff\x00 not json",
+        b"note": b"a\xffb",
+    }
+    many: dict[FieldT, EncodableT] = {
+        f"f{i}".encode(): str(i).encode() for i in range(5000)
+    }
+    ids = [xadd_id(client.xadd(key, few)), xadd_id(client.xadd(key, many))]
     assert consumer.run_once().dead_lettered == 2
     dead = dead_letters(client, stream)
     assert {k: v for k, v in dead[ids[0]].items() if not k.startswith(b"dlq.")} == few
@@ -394,7 +401,7 @@ def test_a_user_without_scripting_still_dead_letters(
     """An ACL user that may not run scripts: the consumer logs it once and sends
     dead letters itself, in a MULTI with the acks, from then on."""
     user = f"noscript-{uuid.uuid4().hex[:6]}"
-    client.execute_command(
+    client.execute_command(  # type: ignore[no-untyped-call]  # untyped in redis-py
         "ACL", "SETUSER", user, "on", ">secret", "~*", "&*", "+@all", "-@scripting"
     )
     shell = Shell(kind, redis_url.replace("redis://", f"redis://{user}:secret@", 1))
@@ -402,7 +409,7 @@ def test_a_user_without_scripting_still_dead_letters(
         stream = f"noscript.{uuid.uuid4().hex[:8]}"
         publisher, consumer, handled = consumer_of(shell, client, contracts, stream)
         for round_ in range(2):
-            bad = client.xadd(stream_key(stream), {"envelope": b"[1"}).decode()
+            bad = xadd_id(client.xadd(stream_key(stream), {"envelope": b"[1"}))
             good = publisher.publish(stream, (task(), "agent.task.requested", 1))
             result = consumer.run_once()
             assert (result.handled, result.dead_lettered) == (1, 1), round_
@@ -414,7 +421,7 @@ def test_a_user_without_scripting_still_dead_letters(
         assert client.xpending(stream_key(stream), "agents")["pending"] == 0
     finally:
         shell.close()
-        client.execute_command("ACL", "DELUSER", user)
+        client.execute_command("ACL", "DELUSER", user)  # type: ignore[no-untyped-call]
 
 
 def test_a_coroutine_handler_on_the_sync_consumer_is_a_failure_not_an_ack(
@@ -457,7 +464,7 @@ def test_run_outlives_a_redis_refusal(
     holds a string), retries after its back-off, and settles once it is fixed."""
     stream = f"refused.{uuid.uuid4().hex[:8]}"
     client.set(dead_letter_key(stream), "not a stream")
-    bad = client.xadd(stream_key(stream), {"envelope": b"nope"}).decode()
+    bad = xadd_id(client.xadd(stream_key(stream), {"envelope": b"nope"}))
     codec = Codec(contracts, source="python:test")
     catalog = catalog_for(contracts, stream)
     stop_sync = threading.Event()

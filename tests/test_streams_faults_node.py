@@ -22,12 +22,14 @@ import redis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from redis.cluster import RedisCluster
+from redis.typing import EncodableT, FieldT
 
 from benchmarks.npm import npm_ci
 from runtime import Codec, Contracts
 from runtime.streams import Publisher, dead_letter_key, retry_key, stream_key
 from runtime.testing import RedisClusterServers
 from tests.conftest import ROOT
+from tests.replies import xadd_id, xrange_rows
 from tests.test_streams import task
 from tests.test_streams_faults import REASONS, _valid, raw_entries
 
@@ -122,14 +124,15 @@ def _node_consumes(
         retry_key(STREAM, group),
     )
     client.delete(key, dlq, retry)
-    ids = [client.xadd(key, fields).decode() for fields in entries]
+    ids = [xadd_id(client.xadd(key, fields)) for fields in entries]
     publisher = Publisher(client, Codec(contracts, source="python:test"))
     valid = publisher.publish(STREAM, (task(), "agent.task.requested", 1))
     answer = node.consume(group)
     assert "error" not in answer, answer.get("error")  # runOnce did not throw
     handled = set(answer["handled"])
     dead = {
-        fields[b"dlq.entry_id"].decode(): fields for _, fields in client.xrange(dlq)
+        fields[b"dlq.entry_id"].decode(): fields
+        for _, fields in xrange_rows(client.xrange(dlq))
     }
     assert valid in handled
     for entry_id in ids:  # each: handled, or dead-lettered with a reason
@@ -198,9 +201,11 @@ def test_the_node_consumer_settles_a_batch_on_a_cluster(
     with RedisClusterServers(masters=3) as cluster:
         client = RedisCluster.from_url(cluster.urls[0])
         key = stream_key(STREAM)
-        poison = {b"envelope": b"\xff[1", b"note": b"a\xffb"}
-        wide = {f"f{i}".encode(): str(i).encode() for i in range(1500)}
-        ids = [client.xadd(key, poison).decode(), client.xadd(key, wide).decode()]
+        poison: dict[FieldT, EncodableT] = {b"envelope": b"\xff[1", b"note": b"a\xffb"}
+        wide: dict[FieldT, EncodableT] = {
+            f"f{i}".encode(): str(i).encode() for i in range(1500)
+        }
+        ids = [xadd_id(client.xadd(key, poison)), xadd_id(client.xadd(key, wide))]
         publisher = Publisher(client, Codec(contracts, source="python:test"))
         valid = publisher.publish(STREAM, (task(), "agent.task.requested", 1))
         node = NodeConsumer(cluster.urls[2], "cluster")  # not the first node
@@ -214,7 +219,7 @@ def test_the_node_consumer_settles_a_batch_on_a_cluster(
         assert answer["result"]["deadLettered"] == 2
         dead = {
             fields[b"dlq.entry_id"].decode(): fields
-            for _, fields in client.xrange(dead_letter_key(STREAM))
+            for _, fields in xrange_rows(client.xrange(dead_letter_key(STREAM)))
         }
         for entry_id, sent in zip(ids, (poison, wide), strict=True):
             own = {k: v for k, v in dead[entry_id].items() if not k.startswith(b"dlq.")}

@@ -13,7 +13,7 @@ import redis
 from opentelemetry import trace
 from opentelemetry.sdk.metrics import MeterProvider
 from opentelemetry.sdk.metrics.export import InMemoryMetricReader
-from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
@@ -93,7 +93,7 @@ def test_one_trace_from_publisher_through_two_hops(
 
     finished = spans.get_finished_spans()
     trace_id = root.get_span_context().trace_id
-    by_name = {}
+    by_name: dict[str, list[ReadableSpan]] = {}
     for span in finished:
         by_name.setdefault(span.name, []).append(span)
         if span.name.startswith(("send", "process")):

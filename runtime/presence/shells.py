@@ -12,7 +12,7 @@ from typing import Any
 import redis
 import redis.asyncio
 
-from runtime._sansio import drive, drive_async
+from runtime._sansio import AsyncClient, SyncClient, drive, drive_async
 from runtime.contracts import Contracts
 from runtime.presence.core import PresenceCore
 
@@ -30,7 +30,7 @@ class Presence(PresenceCore):
     """
 
     def __init__(
-        self, client: redis.Redis, contracts: Contracts, service: str, *,
+        self, client: SyncClient, contracts: Contracts, service: str, *,
         ttl: float = 30.0, interval: float | None = None, instance: str | None = None,
     ) -> None:  # fmt: skip
         super().__init__(
@@ -82,7 +82,7 @@ class AsyncPresence(PresenceCore):
     """:class:`Presence` for asyncio services: the heartbeat is a task."""
 
     def __init__(
-        self, client: redis.asyncio.Redis, contracts: Contracts, service: str, *,
+        self, client: AsyncClient, contracts: Contracts, service: str, *,
         ttl: float = 30.0, interval: float | None = None, instance: str | None = None,
     ) -> None:  # fmt: skip
         super().__init__(

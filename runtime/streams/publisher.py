@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-import redis
 from pydantic import BaseModel
 
+from runtime._sansio import SyncClient
 from runtime.catalog import Catalog
 from runtime.contracts import ContractValidator
 from runtime.envelope import Codec
@@ -24,7 +24,7 @@ class Publisher:
 
     def __init__(
         self,
-        client: redis.Redis,
+        client: SyncClient,
         codec: Codec,
         *,
         catalog: Catalog | None = None,
@@ -149,7 +149,7 @@ class Publisher:
             for start in range(0, len(encoded), batch):
                 pipe = self.client.pipeline(transaction=False)
                 for raw in encoded[start : start + batch]:
-                    pipe.execute_command(*self._xadd(key, raw))  # type: ignore[no-untyped-call]
+                    pipe.execute_command(*self._xadd(key, raw))
                 ids += [text(i) for i in pipe.execute()]
         tel.count(
             "contracts.messages.published",

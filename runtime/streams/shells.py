@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import redis
 import redis.asyncio
 
-from runtime._sansio import drive, drive_async
+from runtime._sansio import AsyncClient, SyncClient, drive, drive_async
 from runtime.envelope import Codec
 from runtime.streams.core import BatchResult, ConsumerCore
 
@@ -27,7 +27,7 @@ class Consumer(ConsumerCore):
     """A consumer-group member (sync). ``run`` loops; ``run_once`` does one batch."""
 
     def __init__(
-        self, client: redis.Redis, codec: Codec, stream: str, group: str,
+        self, client: SyncClient, codec: Codec, stream: str, group: str,
         consumer: str, **options: Unpack[ConsumerOptions],
     ) -> None:  # fmt: skip
         super().__init__(codec, stream, group, consumer, **options)
@@ -61,7 +61,7 @@ class AsyncConsumer(ConsumerCore):
     """The asyncio twin of :class:`Consumer`; handlers may be coroutines."""
 
     def __init__(
-        self, client: redis.asyncio.Redis, codec: Codec, stream: str, group: str,
+        self, client: AsyncClient, codec: Codec, stream: str, group: str,
         consumer: str, **options: Unpack[ConsumerOptions],
     ) -> None:  # fmt: skip
         super().__init__(codec, stream, group, consumer, **options)
