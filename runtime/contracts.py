@@ -30,7 +30,7 @@ from runtime._depth import nesting_depth_scan as nesting_depth_scan
 from runtime._dispatch import Branches, Built, tagged_choices
 from runtime._schemafiles import union_free
 from runtime._steps import without_steps
-from runtime._violation_text import from_jsonschema, from_pydantic, json_problem
+from runtime._violation_text import from_jsonschema, from_pydantic, json_problem, show
 from runtime.errors import ContractViolation, UnknownContract, Violation
 from runtime.manifest import known_documents
 
@@ -335,10 +335,13 @@ class ContractValidator:
     def _refused(self, errors: list[ErrorDetails], instance: Any) -> ContractViolation:
         """The violation of a message Pydantic refused."""
         violations = from_pydantic(errors, instance)
-        with self.contracts.remembering():
-            if self.full_check:
-                violations += self._full(instance, self.delegated_keywords)
-            violations = self._explained(instance, violations)
+        try:
+            with self.contracts.remembering():
+                if self.full_check:
+                    violations += self._full(instance, self.delegated_keywords)
+                violations = self._explained(instance, violations)
+        except RecursionError:  # refused all the same, in Pydantic's words
+            violations = [*from_pydantic(errors, instance), _unworded(instance)]
         return ContractViolation(self.contract, violations)
 
     def check_limits(self, data: bytes) -> None:
@@ -395,10 +398,13 @@ class ContractValidator:
             verdict = self._fast_verdict(instance)
         if verdict:
             return
-        with self.contracts.remembering():
-            violations = self._full(instance)
-            if violations:
-                violations = self._explained(instance, violations)
+        try:
+            with self.contracts.remembering():
+                violations = self._full(instance)
+                if violations:
+                    violations = self._explained(instance, violations)
+        except RecursionError:  # refused: the compiled check did, or none decided
+            violations = [_unworded(instance)]
         if violations:
             raise ContractViolation(self.contract, violations)
 
@@ -406,6 +412,15 @@ class ContractValidator:
         self, instance: Any, keywords: frozenset[str] | None = None
     ) -> list[Violation]:
         return self.contracts.full_violations(self.contract, instance, keywords)
+
+
+def _unworded(instance: Any) -> Violation:
+    """The refusal of a message whose violations are nested deeper than Python's
+    recursion goes to word them: a schema's chain of unions, each a ``$ref`` to
+    the next, hundreds long (a message is at most ``max_depth`` deep; a chain of
+    schemas is not). Refused, never accepted for want of words."""
+    expected = "a value the schema accepts (its unions nest too deep to word why not)"
+    return Violation("", expected, show(instance))
 
 
 _INVALID = object()
