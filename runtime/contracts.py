@@ -114,15 +114,12 @@ class ContractValidator:
         entries = self.contracts._entries
         return {entries[m]["name"]: m for m in members if m in entries}
 
-    def _alone(self, instance: Any) -> bool:
-        """Whether the model of the union member ``instance`` 's keys name decides
-        alone: its own contract needs no full check (its manifest entry lists
-        none), and the union accepts a message exactly when that member does
-        (runtime._dispatch.union_members). Such a message needs no compiled
-        check, nor its import; a refusal is worded as any other."""
-        if self.branches is None or instance is _INVALID or instance is _UNPARSED:
-            return False
-        tag = self.branches.tag(instance)
+    def _alone(self, tag: Any) -> bool:
+        """Whether the model of the union member a message's keys name (its tag,
+        :meth:`_tag`) decides alone: its own contract needs no full check (its
+        manifest entry lists none), and the union accepts a message exactly when
+        that member does (runtime._dispatch.union_members). Such a message needs
+        no compiled check, nor its import; a refusal is worded as any other."""
         return isinstance(tag, str) and tag in self._alone_tags
 
     @cached_property
@@ -245,9 +242,11 @@ class ContractValidator:
         raw = data.encode() if isinstance(data, str) else bytes(data)
         instance: Any = self._limits(raw, parse=bool(self.full_check))
         verdict: Any = _NOT_ASKED
-        full = bool(self.full_check) and not self._alone(instance)
-        if full and instance is not _INVALID and self._compiled_first:
+        tag: Any = _UNTAGGED
+        if instance is not _INVALID and instance is not _UNPARSED:
             tag = self._tag(instance)
+        full = bool(self.full_check) and not self._alone(tag)
+        if full and instance is not _INVALID and self._compiled_first:
             verdict = self._fast_verdict(instance, tag)
             if verdict:
                 try:
@@ -261,7 +260,9 @@ class ContractValidator:
             # The branch the union would pick; its errors are the union's.
             if instance is _UNPARSED:
                 instance = _loads_or_none(raw)
-            built = None if instance is _INVALID else self.branches.of(instance)
+            if instance is not _INVALID and tag is _UNTAGGED:
+                tag = self.branches.tag(instance)
+            built = None if instance is _INVALID else self.branches.of_tag(tag)
             if built is not None:
                 try:
                     value = built.core.validate_json(raw, by_alias=True, by_name=False)
@@ -288,19 +289,20 @@ class ContractValidator:
         """A parsed JSON value (dicts, lists, str, int, float, bool, None) to the
         typed value. Same verdicts as :meth:`validate_json` on its JSON text."""
         verdict: Any = _NOT_ASKED
-        full = bool(self.full_check) and not self._alone(instance)
+        tag = self._tag(instance)
+        full = bool(self.full_check) and not self._alone(tag)
         if full and self._compiled_first:
-            verdict = self._fast_verdict(instance)
+            verdict = self._fast_verdict(instance, tag)
             if verdict:
                 try:
-                    return self._built_for(instance).unpatterned.validate_python(
+                    return self._built_for(instance, tag).unpatterned.validate_python(
                         instance, by_alias=True, by_name=False
                     )
                 except ValidationError:  # not expected: decided and worded below
                     verdict = _NOT_ASKED
         value: Any = _NO_VALUE
         if self.branches is not None:
-            built = self.branches.of(instance)
+            built = self.branches.of_tag(tag)
             if built is not None:
                 try:
                     value = built.core.validate_python(
