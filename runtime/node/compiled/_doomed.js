@@ -53,7 +53,10 @@ export function fails(test, value) {
  * the union through its `$ref`s) or when the schema asserts none of what a test reads.
  */
 export function testAt(path, pointer, schema, ids) {
-    let node = schema(path, pointer);
+    return testFrom(schema(path, pointer), path, pointer, schema, ids);
+}
+/** testAt of the schema `node` found at `path#pointer`. */
+function testFrom(node, path, pointer, schema, ids) {
     for (let i = 0;; i++) {
         if (!isObject(node))
             return null;
@@ -103,7 +106,7 @@ function allFail(own, node, path, pointer, schema, ids) {
     for (let i = 0; i < branches.length; i++) {
         if (branches[i] === false)
             continue;
-        const test = testAt(path, join(pointer, keyword, i), schema, ids);
+        const test = testFrom(branches[i], path, join(pointer, keyword, i), schema, ids);
         if (test === null)
             return null;
         all.push(test);

@@ -65,7 +65,17 @@ export function testAt(
   schema: (path: string, pointer: string) => unknown,
   ids: ReadonlyMap<string, string>,
 ): Test | null {
-  let node = schema(path, pointer);
+  return testFrom(schema(path, pointer), path, pointer, schema, ids);
+}
+
+/** testAt of the schema `node` found at `path#pointer`. */
+function testFrom(
+  node: unknown,
+  path: string,
+  pointer: string,
+  schema: (path: string, pointer: string) => unknown,
+  ids: ReadonlyMap<string, string>,
+): Test | null {
   for (let i = 0; ; i++) {
     if (!isObject(node)) return null;
     const ref = node["$ref"];
@@ -117,7 +127,7 @@ function allFail(
   const all: Test[] = [];
   for (let i = 0; i < branches.length; i++) {
     if (branches[i] === false) continue;
-    const test = testAt(path, join(pointer, keyword as string, i), schema, ids);
+    const test = testFrom(branches[i], path, join(pointer, keyword as string, i), schema, ids);
     if (test === null) return null;
     all.push(test);
   }
