@@ -392,3 +392,37 @@ def test_a_union_alone_is_ruled_out_when_each_branch_is(tmp_path: Path) -> None:
         "beside": False,
     }
     assert odd_found[0][1] > 0 and odd_found[1][1] > 0
+
+
+def test_a_union_alone_without_precompiled_functions(tmp_path: Path) -> None:
+    """Where a file has no precompiled functions (its engine is cfworker: here an
+    ``unevaluatedItems`` beside an ``anyOf`` of ``items`` in the sender of a
+    2020-12 webhook-like root, which Ajv gets wrong), the
+    report rules out a union alone by its branches' tests (a precompiled verdict
+    answers first where there is one): the same words as asking every branch."""
+    schema = _events(12)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    tags = {"unevaluatedItems": {"type": "boolean"}}
+    tags["anyOf"] = [{"items": {"type": "string"}}, True]
+    schema["definitions"]["User"]["properties"] = {"tags": tags}
+    (tmp_path / "schemas").mkdir()
+    (tmp_path / "schemas" / "hook.json").write_text(json.dumps(schema))
+    package = _package(tmp_path / "schemas", tmp_path)
+    script = (
+        "const { SCHEMAS } = await import(process.argv[1]);"
+        "console.log(JSON.stringify(SCHEMAS.map((e) => e.engine)));"
+    )
+    done = subprocess.run(
+        ["node", "--input-type=module", "-e", script, str(package / "_schemas.js")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert json.loads(done.stdout) == ["cfworker"]
+    docs = [
+        {"action": "created", "item_5": "x", "sender": {"login": "ada"}},
+        {"action": "opened", "item_4": 1, "sender": {"tags": [1]}, "more": 1},
+        {"item_7": 1, "sender": {"login": "ada"}},
+    ]
+    found = _prune(package, [("hook.json", d) for d in _instances(docs, 60)])
+    assert found["ruledOut"] > 100

@@ -17,5 +17,7 @@ export declare function fails(test: Test, value: unknown): boolean;
  * when unsure (an `$id` beside a `$ref` could move its base; a reference of another
  * kind; a union alone with a branch that is `true`, or has no test, or leads back to
  * the union through its `$ref`s) or when the schema asserts none of what a test reads.
+ * `unions` false: a union alone's branches are not tested (where a cheaper verdict
+ * is at hand; a test found already is given all the same).
  */
-export declare function testAt(path: string, pointer: string, schema: (path: string, pointer: string) => unknown, ids: ReadonlyMap<string, string>): Test | null;
+export declare function testAt(path: string, pointer: string, schema: (path: string, pointer: string) => unknown, ids: ReadonlyMap<string, string>, unions?: boolean): Test | null;

@@ -51,12 +51,14 @@ export function fails(test, value) {
  * when unsure (an `$id` beside a `$ref` could move its base; a reference of another
  * kind; a union alone with a branch that is `true`, or has no test, or leads back to
  * the union through its `$ref`s) or when the schema asserts none of what a test reads.
+ * `unions` false: a union alone's branches are not tested (where a cheaper verdict
+ * is at hand; a test found already is given all the same).
  */
-export function testAt(path, pointer, schema, ids) {
-    return testFrom(schema(path, pointer), path, pointer, schema, ids);
+export function testAt(path, pointer, schema, ids, unions = true) {
+    return testFrom(schema(path, pointer), path, pointer, schema, ids, unions);
 }
 /** testAt of the schema `node` found at `path#pointer`. */
-function testFrom(node, path, pointer, schema, ids) {
+function testFrom(node, path, pointer, schema, ids, unions = true) {
     for (let i = 0;; i++) {
         if (!isObject(node))
             return null;
@@ -78,11 +80,20 @@ function testFrom(node, path, pointer, schema, ids) {
     }
     let found = tests.get(node);
     if (found === undefined) {
+        if (!unions)
+            return ownTest(node);
         tests.set(node, null); // unsure while found (a loop of unions through $refs)
-        const own = testOf(node);
+        const own = ownTest(node);
         found = allFail(own, node, path, pointer, schema, ids) ?? own;
         tests.set(node, found);
     }
+    return found;
+}
+/** testOf, found once per schema object. */
+function ownTest(node) {
+    let found = owns.get(node);
+    if (found === undefined)
+        owns.set(node, (found = testOf(node)));
     return found;
 }
 /** The test of a schema at `path#pointer` that is a union alone (a oneOf or anyOf and
@@ -116,6 +127,8 @@ function allFail(own, node, path, pointer, schema, ids) {
 /** The test of a schema object, found once per object (many locations lead to one
  * through their `$ref`s: every event's "repository"). */
 const tests = new WeakMap();
+/** The test of a schema object's own keywords (a union alone's branches left aside). */
+const owns = new WeakMap();
 function testOf(node) {
     const named = node["type"];
     const names = typeof named === "string" ? [named] : named;

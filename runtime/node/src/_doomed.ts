@@ -58,14 +58,17 @@ export function fails(test: Test, value: unknown): boolean {
  * when unsure (an `$id` beside a `$ref` could move its base; a reference of another
  * kind; a union alone with a branch that is `true`, or has no test, or leads back to
  * the union through its `$ref`s) or when the schema asserts none of what a test reads.
+ * `unions` false: a union alone's branches are not tested (where a cheaper verdict
+ * is at hand; a test found already is given all the same).
  */
 export function testAt(
   path: string,
   pointer: string,
   schema: (path: string, pointer: string) => unknown,
   ids: ReadonlyMap<string, string>,
+  unions = true,
 ): Test | null {
-  return testFrom(schema(path, pointer), path, pointer, schema, ids);
+  return testFrom(schema(path, pointer), path, pointer, schema, ids, unions);
 }
 
 /** testAt of the schema `node` found at `path#pointer`. */
@@ -75,6 +78,7 @@ function testFrom(
   pointer: string,
   schema: (path: string, pointer: string) => unknown,
   ids: ReadonlyMap<string, string>,
+  unions = true,
 ): Test | null {
   for (let i = 0; ; i++) {
     if (!isObject(node)) return null;
@@ -94,11 +98,19 @@ function testFrom(
   }
   let found = tests.get(node);
   if (found === undefined) {
+    if (!unions) return ownTest(node);
     tests.set(node, null); // unsure while found (a loop of unions through $refs)
-    const own = testOf(node);
+    const own = ownTest(node);
     found = allFail(own, node, path, pointer, schema, ids) ?? own;
     tests.set(node, found);
   }
+  return found;
+}
+
+/** testOf, found once per schema object. */
+function ownTest(node: Json): Test | null {
+  let found = owns.get(node);
+  if (found === undefined) owns.set(node, (found = testOf(node)));
   return found;
 }
 
@@ -137,6 +149,8 @@ function allFail(
 /** The test of a schema object, found once per object (many locations lead to one
  * through their `$ref`s: every event's "repository"). */
 const tests = new WeakMap<Json, Test | null>();
+/** The test of a schema object's own keywords (a union alone's branches left aside). */
+const owns = new WeakMap<Json, Test | null>();
 
 function testOf(node: Json): Test | null {
   const named = node["type"];
