@@ -25,6 +25,9 @@ from typing import Annotated, Any
 from pydantic import Discriminator, Tag, TypeAdapter
 from pydantic_core import SchemaValidator
 
+from runtime._doomed import NOT_ASSERTING
+from runtime.jsonpointer import resolve_pointer
+
 
 def tagged_choices(
     python_type: Any,
@@ -165,3 +168,28 @@ class Branches:
     def built_tags(self) -> list[str]:
         """The tags whose choice has been built so far (for tests)."""
         return sorted(self._built)
+
+
+def union_members(document: Any, path: str, fragment: str) -> tuple[str, ...]:
+    """The contracts (``file#/pointer``) that the schema at ``fragment`` of a
+    file (``document``, its parsed JSON) is the ``oneOf`` or ``anyOf`` of, when
+    that is all it asserts and each member is a ``$ref`` into the same file; else
+    ``()``. The union accepts a message exactly when the member its keys name
+    does (the compiler split it so: codegen/compiler/unions.py)."""
+    try:
+        node = resolve_pointer(document, fragment, fragment=True)
+    except (LookupError, ValueError):
+        return ()
+    if not isinstance(node, dict):
+        return ()
+    asserting = set(node) - NOT_ASSERTING
+    if len(asserting) != 1 or not asserting <= {"oneOf", "anyOf"}:
+        return ()
+    members = node[asserting.pop()]
+    if not isinstance(members, list):
+        return ()
+    refs = [m.get("$ref") if isinstance(m, dict) and len(m) == 1 else None
+            for m in members]  # fmt: skip
+    if not all(isinstance(r, str) and r.startswith("#/") for r in refs):
+        return ()
+    return tuple(f"{path}{r}" for r in refs)

@@ -25,11 +25,10 @@ from urllib.parse import quote, urldefrag, urljoin
 
 import jsonschema_rs
 
-from runtime._doomed import NOT_ASSERTING as _NOT_ASSERTING
+from runtime._dispatch import union_members
 from runtime._reach import LIST, MAP, ONE, Tokens, prunable, reached_document
 from runtime._schemafiles import SchemaFiles as SchemaFiles
 from runtime._schemafiles import schema_files as schema_files
-from runtime.jsonpointer import resolve_pointer
 
 ROOT_URI = "file:///schemas/"
 
@@ -324,28 +323,9 @@ class FastCheck:
         return cached
 
     def union_members(self, contract: str) -> tuple[str, ...]:
-        """The contracts (``file#/pointer``) that a contract's schema is the
-        ``oneOf`` or ``anyOf`` of, when that is all it asserts and each member is a
-        ``$ref`` into the same file; else ``()``. The runtime then asks for the
-        verdict of the member a message's keys name (see ContractValidator)."""
+        """runtime._dispatch.union_members of a contract's schema."""
         path, _, fragment = contract.partition("#")
-        try:
-            node = resolve_pointer(self._sources[path], fragment, fragment=True)
-        except (LookupError, ValueError):
-            return ()
-        if not isinstance(node, dict):
-            return ()
-        asserting = set(node) - _NOT_ASSERTING
-        if len(asserting) != 1 or not asserting <= {"oneOf", "anyOf"}:
-            return ()
-        members = node[asserting.pop()]
-        if not isinstance(members, list):
-            return ()
-        refs = [m.get("$ref") if isinstance(m, dict) and len(m) == 1 else None
-                for m in members]  # fmt: skip
-        if not all(isinstance(r, str) and r.startswith("#/") for r in refs):
-            return ()
-        return tuple(f"{path}{r}" for r in refs)
+        return union_members(self._sources[path], path, fragment)
 
     def is_valid(self, contract: str, instance: Any) -> bool | None:
         """The verdict, or None where there is none from jsonschema-rs: an instance

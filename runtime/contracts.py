@@ -20,14 +20,20 @@ from importlib.resources import files
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-import orjson
 from pydantic import TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails, SchemaValidator
 
 from runtime._collector import paused
 from runtime._depth import nesting_depth as nesting_depth
 from runtime._depth import nesting_depth_scan as nesting_depth_scan
-from runtime._dispatch import Branches, Built, tagged_choices
+from runtime._dispatch import Branches, Built, tagged_choices, union_members
+from runtime._jsontext import _INVALID as _INVALID
+from runtime._jsontext import NOT_FAST as NOT_FAST
+from runtime._jsontext import _loads_or_none as _loads_or_none
+from runtime._jsontext import _standard_or_invalid as _standard_or_invalid
+from runtime._jsontext import json_marks as json_marks
+from runtime._jsontext import non_json_constant as non_json_constant
+from runtime._jsontext import orjson_value as orjson_value
 from runtime._schemafiles import union_free
 from runtime._steps import without_steps
 from runtime._violation_text import from_jsonschema, from_pydantic, json_problem, show
@@ -51,38 +57,6 @@ class Limits:
 
     max_bytes: int = DEFAULT_MAX_BYTES
     max_depth: int = DEFAULT_MAX_DEPTH
-
-
-class _NotJson(ValueError):
-    pass
-
-
-def _reject_constant(name: str) -> Any:
-    raise _NotJson(f"{name} (not a JSON number)")
-
-
-def non_json_constant(data: bytes) -> str | None:
-    """``NaN``/``Infinity`` outside strings: JavaScript-isms that parsers (Pydantic's
-    included) accept but JSON does not. Two substring searches unless present."""
-    if b"NaN" not in data and b"Infinity" not in data:
-        return None
-    try:
-        json.loads(data, parse_constant=_reject_constant)
-    except _NotJson as exc:
-        return str(exc)
-    except (ValueError, RecursionError):
-        return None  # malformed otherwise: the parser reports it
-    return None
-
-
-_UNMARKED = bytes(b for b in range(256) if b not in b"NI[{")
-
-
-def json_marks(data: bytes) -> bytes:
-    """The bytes of ``data`` the limit checks look at, in one pass: "N" and "I"
-    (``NaN``, ``Infinity`` are possible only with them) and the opening brackets
-    (their count bounds the nesting depth from above)."""
-    return data.translate(None, _UNMARKED)
 
 
 _UNTAGGED = object()  # a tag not computed yet
@@ -139,6 +113,27 @@ class ContractValidator:
         members = self.contracts.fast_checker.union_members(self.contract)
         entries = self.contracts._entries
         return {entries[m]["name"]: m for m in members if m in entries}
+
+    def _alone(self, tag: Any) -> bool:
+        """Whether the model of the union member a message's keys name (its tag,
+        :meth:`_tag`) decides alone: its own contract needs no full check (its
+        manifest entry lists none), and the union accepts a message exactly when
+        that member does (runtime._dispatch.union_members). Such a message needs
+        no compiled check, nor its import; a refusal is worded as any other."""
+        return isinstance(tag, str) and tag in self._alone_tags
+
+    @cached_property
+    def _alone_tags(self) -> frozenset[str]:
+        path, _, fragment = self.contract.partition("#")
+        # The files every checker reads (the walk that words a refusal, the
+        # compiled check), parsed once.
+        document = next(v for p, _, v in self.contracts._schemas if p == path)
+        entries = self.contracts._entries
+        return frozenset(
+            entries[m]["name"]
+            for m in union_members(document, path, fragment)
+            if m in entries and not entries[m]["full_check"]
+        )
 
     def _tag(self, instance: Any) -> Any:
         """The tag :attr:`branches` computes for ``instance`` (``None``: no
@@ -247,8 +242,11 @@ class ContractValidator:
         raw = data.encode() if isinstance(data, str) else bytes(data)
         instance: Any = self._limits(raw, parse=bool(self.full_check))
         verdict: Any = _NOT_ASKED
-        if self.full_check and instance is not _INVALID and self._compiled_first:
+        tag: Any = _UNTAGGED
+        if instance is not _INVALID and instance is not _UNPARSED:
             tag = self._tag(instance)
+        full = bool(self.full_check) and not self._alone(tag)
+        if full and instance is not _INVALID and self._compiled_first:
             verdict = self._fast_verdict(instance, tag)
             if verdict:
                 try:
@@ -262,7 +260,9 @@ class ContractValidator:
             # The branch the union would pick; its errors are the union's.
             if instance is _UNPARSED:
                 instance = _loads_or_none(raw)
-            built = None if instance is _INVALID else self.branches.of(instance)
+            if instance is not _INVALID and tag is _UNTAGGED:
+                tag = self.branches.tag(instance)
+            built = None if instance is _INVALID else self.branches.of_tag(tag)
             if built is not None:
                 try:
                     value = built.core.validate_json(raw, by_alias=True, by_name=False)
@@ -279,7 +279,7 @@ class ContractValidator:
                         self.contract, [Violation("", "valid JSON", json_problem(raw))]
                     ) from None
                 raise self._refused(exc.errors(), instance) from None
-        if self.full_check:
+        if full:
             if instance is _INVALID or instance is _UNPARSED:
                 instance = json.loads(raw)
             self._check_full(instance, verdict)
@@ -289,18 +289,20 @@ class ContractValidator:
         """A parsed JSON value (dicts, lists, str, int, float, bool, None) to the
         typed value. Same verdicts as :meth:`validate_json` on its JSON text."""
         verdict: Any = _NOT_ASKED
-        if self.full_check and self._compiled_first:
-            verdict = self._fast_verdict(instance)
+        tag = self._tag(instance)
+        full = bool(self.full_check) and not self._alone(tag)
+        if full and self._compiled_first:
+            verdict = self._fast_verdict(instance, tag)
             if verdict:
                 try:
-                    return self._built_for(instance).unpatterned.validate_python(
+                    return self._built_for(instance, tag).unpatterned.validate_python(
                         instance, by_alias=True, by_name=False
                     )
                 except ValidationError:  # not expected: decided and worded below
                     verdict = _NOT_ASKED
         value: Any = _NO_VALUE
         if self.branches is not None:
-            built = self.branches.of(instance)
+            built = self.branches.of_tag(tag)
             if built is not None:
                 try:
                     value = built.core.validate_python(
@@ -316,7 +318,7 @@ class ContractValidator:
                 )
             except ValidationError as exc:
                 raise self._refused(exc.errors(), instance) from None
-        if self.full_check:
+        if full:
             self._check_full(instance, verdict)
         return value
 
@@ -423,7 +425,6 @@ def _unworded(instance: Any) -> Violation:
     return Violation("", expected, show(instance))
 
 
-_INVALID = object()
 _NOT_ASKED = object()
 _UNPARSED = object()
 _NO_VALUE = object()
@@ -435,39 +436,6 @@ class _Memo(threading.local):
     errors: dict[tuple[Any, ...], Any] | None = None
     # Renderings of values by id (runtime._violation_text.from_jsonschema).
     shown: dict[int, tuple[Any, str]] | None = None
-
-
-# orjson turns integers beyond 64 bits into floats: a text with a run of 19 or more
-# digits is left to the standard library, which keeps them exact. The run is found in
-# the text translated to "0" for a digit and " " for any other byte (C speed: re's
-# search for [0-9]{19} took 100 us on a 10 kB payload, this 6 us).
-_DIGITS = bytes(0x30 if 0x30 <= b <= 0x39 else 0x20 for b in range(256))
-_LONG_RUN = b"0" * 19
-NOT_FAST = object()
-
-
-def orjson_value(data: bytes) -> Any:
-    """The value orjson parses from ``data``, or :data:`NOT_FAST` where the standard
-    library must decide: a long number, or a text orjson refuses (it is stricter
-    than ``json``: UTF-8 only, no lone surrogates, no NaN, at most 1,024 levels)."""
-    if _LONG_RUN not in data.translate(_DIGITS):
-        try:
-            return orjson.loads(data)
-        except orjson.JSONDecodeError:
-            pass
-    return NOT_FAST
-
-
-def _loads_or_none(raw: bytes) -> Any:
-    value = orjson_value(raw)
-    return _standard_or_invalid(raw) if value is NOT_FAST else value
-
-
-def _standard_or_invalid(raw: bytes) -> Any:
-    try:
-        return json.loads(raw)
-    except (ValueError, RecursionError):
-        return _INVALID
 
 
 class Contracts:

@@ -164,7 +164,12 @@ def test_the_full_check_asks_the_member_the_keys_name(events: Contracts) -> None
             "ForkLegacyEvent",
         )
     )
-    validator.validate_json(b'{"ref": "r", "before": "a", "after": "b"}')
+    push = {"ref": "r", "before": "a", "after": "b"}
+    validator.validate_json(json.dumps(push))
+    # PushEvent needs no full check of its own: its model decides alone, and
+    # nothing is compiled (ContractValidator._alone)
+    assert set(fast._cache) == set()
+    assert validator._fast_verdict(push) is True
     assert set(fast._cache) == {"webhook_event.json#/$defs/PushEvent"}
     # the fork pair is one choice of two members: the whole oneOf decides
     validator.validate_json(b'{"forkee": {}, "legacy": true}')

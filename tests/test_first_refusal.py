@@ -218,8 +218,9 @@ def test_a_refusal_by_the_model_imports_no_compiled_check(tmp_path: Path) -> Non
     """In a fresh process: a message the model refuses (a contract with a full
     check) is worded without importing jsonschema-rs, which imports email.utils
     and socket (about 25 ms with its schema rewrite and compile); a message the
-    model accepts then builds the compiled check, and a refusal after it gets
-    the same words as the first one."""
+    model of its union member accepts, that member needing no full check of its
+    own, imports none either (the union accepts exactly what that member does);
+    and a refusal once the compiled check is built gets the same words."""
     case = GOLDEN / "unions_by_keys"
     package = package_name(case)
     generate_to(case / "schemas", tmp_path, Settings(python_package=package))
@@ -244,13 +245,16 @@ def test_a_refusal_by_the_model_imports_no_compiled_check(tmp_path: Path) -> Non
         f"first = words({refused!r})\n"
         "loaded = 'jsonschema_rs' in sys.modules\n"
         f"v.validate_json(json.dumps({sample['data']!r}))\n"
+        "alone = 'jsonschema_rs' in sys.modules\n"
+        "v.contracts.fast_checker  # built, as a member with a full check builds it\n"
         f"again = words({refused!r})\n"
-        "print(json.dumps([loaded, 'jsonschema_rs' in sys.modules, first == again]))\n"
+        "print(json.dumps([loaded, alone, 'jsonschema_rs' in sys.modules,"
+        " first == again]))\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     )
-    assert json.loads(done.stdout) == [False, True, True]
+    assert json.loads(done.stdout) == [False, False, True, True]
 
 
 @pytest.mark.parametrize(
