@@ -364,7 +364,9 @@ def test_a_union_alone_is_ruled_out_when_each_branch_is(tmp_path: Path) -> None:
     (schemas / "odd.json").write_text(json.dumps(odd))
     package = _package(schemas, tmp_path)
     created = {"action": "created", "item_41": "x", "sender": {"login": "ada"}}
-    items = [("hook.json", f"/oneOf/{i}", created) for i in range(66)]
+    items: list[tuple[str, str, Any]] = [
+        ("hook.json", f"/oneOf/{i}", created) for i in range(66)
+    ]
     items += [("odd.json", f"/anyOf/{i}", {"b": 1}) for i in range(len(defs))]
     script = (
         "const { ruledOut } = await import(process.argv[1]);"
@@ -402,7 +404,7 @@ def test_a_union_alone_without_precompiled_functions(tmp_path: Path) -> None:
     answers first where there is one): the same words as asking every branch."""
     schema = _events(12)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    tags = {"unevaluatedItems": {"type": "boolean"}}
+    tags: dict[str, Any] = {"unevaluatedItems": {"type": "boolean"}}
     tags["anyOf"] = [{"items": {"type": "string"}}, True]
     schema["definitions"]["User"]["properties"] = {"tags": tags}
     (tmp_path / "schemas").mkdir()
