@@ -338,3 +338,93 @@ def test_a_first_refusal_has_the_words_of_a_later_one(tmp_path: Path) -> None:
     first = [_words(package, [item])[0] for item in items]
     assert first == warm[: len(docs)]
     assert all(first)
+
+
+def test_a_union_alone_is_ruled_out_when_each_branch_is(tmp_path: Path) -> None:
+    """A branch whose schema (its $refs followed) is a union alone is ruled out
+    without a validation when each of that union's branches is (_doomed.ts's
+    ``all``, as runtime/_doomed.py's AllFail): of the 66 events of a webhook-like
+    root, each a oneOf of its actions, 65 for a "created" message of event 41.
+    A branch that is ``false`` is left out, one that is ``true`` or has no test
+    leaves the union unsure (the compiler refuses a loop of unions through $refs:
+    _doomed.ts's guard against one is not reached here)."""
+    schemas = tmp_path / "schemas"
+    schemas.mkdir()
+    (schemas / "hook.json").write_text(json.dumps(_events(66)))
+    obj = {"type": "object", "required": ["a"]}
+    defs = {
+        "nested": {"oneOf": [{"$ref": "#/definitions/never"}, {"type": "null"}]},
+        "never": {"oneOf": [False, obj, {"type": "string"}], "title": "never"},
+        "open": {"anyOf": [obj, True]},
+        "bare": {"anyOf": [obj, {"minimum": 1}]},
+        "beside": {"anyOf": [obj], "minProperties": 1},
+    }
+    branches = [{"$ref": f"#/definitions/{name}"} for name in defs]
+    odd = {"$schema": DRAFT7, "definitions": defs, "anyOf": branches}
+    (schemas / "odd.json").write_text(json.dumps(odd))
+    package = _package(schemas, tmp_path)
+    created = {"action": "created", "item_41": "x", "sender": {"login": "ada"}}
+    items: list[tuple[str, str, Any]] = [
+        ("hook.json", f"/oneOf/{i}", created) for i in range(66)
+    ]
+    items += [("odd.json", f"/anyOf/{i}", {"b": 1}) for i in range(len(defs))]
+    script = (
+        "const { ruledOut } = await import(process.argv[1]);"
+        "const items = JSON.parse(process.argv[2]);"
+        "console.log(JSON.stringify(items.map(([p, q, v]) => {"
+        " const found = ruledOut(p, q, v);"
+        " return [found.doomed, found.violations === null ? -1 :"
+        " found.violations.length]; })));"
+    )
+    done = subprocess.run(
+        ["node", "--input-type=module", "-e", script, str(package / "_runtime.js"),
+         json.dumps(items)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    found = json.loads(done.stdout)
+    events, odd_found = found[:66], found[66:]
+    assert [i for i, (doomed, _) in enumerate(events) if not doomed] == [41]
+    assert all(count > 0 for doomed, count in events if doomed)  # refused indeed
+    verdicts = dict(zip(defs, (doomed for doomed, _ in odd_found), strict=True))
+    assert verdicts == {
+        "nested": True,
+        "never": True,
+        "open": False,
+        "bare": False,
+        "beside": False,
+    }
+    assert odd_found[0][1] > 0 and odd_found[1][1] > 0
+
+
+def test_a_union_alone_without_precompiled_functions(tmp_path: Path) -> None:
+    """Where a file has no precompiled functions (its engine is cfworker: here an
+    ``unevaluatedItems`` beside an ``anyOf`` of ``items`` in the sender of a
+    2020-12 webhook-like root, which Ajv gets wrong), the
+    report rules out a union alone by its branches' tests (a precompiled verdict
+    answers first where there is one): the same words as asking every branch."""
+    schema = _events(12)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    tags: dict[str, Any] = {"unevaluatedItems": {"type": "boolean"}}
+    tags["anyOf"] = [{"items": {"type": "string"}}, True]
+    schema["definitions"]["User"]["properties"] = {"tags": tags}
+    (tmp_path / "schemas").mkdir()
+    (tmp_path / "schemas" / "hook.json").write_text(json.dumps(schema))
+    package = _package(tmp_path / "schemas", tmp_path)
+    script = (
+        "const { SCHEMAS } = await import(process.argv[1]);"
+        "console.log(JSON.stringify(SCHEMAS.map((e) => e.engine)));"
+    )
+    done = subprocess.run(
+        ["node", "--input-type=module", "-e", script, str(package / "_schemas.js")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert json.loads(done.stdout) == ["cfworker"]
+    docs = [
+        {"action": "created", "item_5": "x", "sender": {"login": "ada"}},
+        {"action": "opened", "item_4": 1, "sender": {"tags": [1]}, "more": 1},
+        {"item_7": 1, "sender": {"login": "ada"}},
+    ]
+    found = _prune(package, [("hook.json", d) for d in _instances(docs, 60)])
+    assert found["ruledOut"] > 100

@@ -7,6 +7,9 @@ export type Raw = (path: string, pointer: string, value: unknown) => Violation[]
 export type Brief = (path: string, pointer: string, value: unknown) => Violation[] | null;
 /** Whether the value surely fails the schema at `path#pointer`. */
 export type Doomed = (path: string, pointer: string, value: unknown) => boolean;
+/** Whether the value fails the schema at `path#pointer` by a precompiled function
+ * (null: none there). */
+export type Verdict = (path: string, pointer: string, value: unknown) => boolean | null;
 /** The schema documents: the schema of a path, or undefined. */
 export type Documents = (path: string) => unknown;
 /** A union and a value. Each branch's violations (pointers absolute) are asked of
@@ -60,7 +63,7 @@ export declare class UnionWalk {
     private readonly failsAt;
     private readonly brief;
     /** documents: path -> schema; drafts: path -> "7" | "2020-12"; ids: URI -> path; failsAt: a verdict. */
-    constructor(documents: Documents, drafts: ReadonlyMap<string, string>, ids: ReadonlyMap<string, string>, raw: Raw, failsAt?: Doomed, brief?: Brief | null);
+    constructor(documents: Documents, drafts: ReadonlyMap<string, string>, ids: ReadonlyMap<string, string>, raw: Raw, failsAt?: Verdict, brief?: Brief | null);
     /** False: walk every value (tests compare the two). */
     skips: boolean;
     /** False: no branch is ruled out without its violations (tests compare the two). */
@@ -68,7 +71,11 @@ export declare class UnionWalk {
     private readonly found;
     private readonly plans;
     private readonly tests;
+    private readonly owns;
     protected message: Message | null;
+    /** A branch ruled out: by its own test, else by its precompiled function (it answers
+     * sooner than a union alone's branches' tests are found, on a first refusal: the
+     * webhook root's 65 events), else where there is none, by its union's test. */
     private readonly ruledOut;
     private readonly files;
     /** The schema document of a path (undefined: none), looked up once. */
@@ -84,9 +91,10 @@ export declare class UnionWalk {
      * the runtime finds: the schema (its `$ref`s followed, each the way the validators
      * resolve it: an absolute URI of a bundled file and a JSON pointer) asserts a type
      * the value is not, a property the value lacks, or a string `const` or `enum` for a
-     * property the value holds otherwise. False when unsure.
+     * property the value holds otherwise; or it is a union alone each branch of which
+     * surely fails (`unions` false: not asked, _doomed.ts). False when unsure.
      */
-    doomed(path: string, pointer: string, value: unknown): boolean;
+    doomed(path: string, pointer: string, value: unknown, unions?: boolean): boolean;
     /** The unions the value fails, reached from a location through $ref, allOf,
      * properties, additionalProperties and items (not through other unions), where
      * a violation pointer in `near` is at or below the value.

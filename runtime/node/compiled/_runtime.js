@@ -309,10 +309,10 @@ function locationErrors(path, pointer, value) {
     return check(value) ? [] : toViolations(check.errors, value);
 }
 /** Whether `value` fails the schema at `path#pointer` by its precompiled function,
- * asked for no errors (false without one). */
+ * asked for no errors (null without one). */
 function locationFails(path, pointer, value) {
     const fn = precompiledOf(path, `${path}#${pointer}`);
-    return fn !== null && !fn(value);
+    return fn === null ? null : !fn(value);
 }
 let unionReport = null;
 let plain = false;

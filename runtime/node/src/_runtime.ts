@@ -407,10 +407,10 @@ function locationErrors(path: string, pointer: string, value: unknown): Violatio
 }
 
 /** Whether `value` fails the schema at `path#pointer` by its precompiled function,
- * asked for no errors (false without one). */
-function locationFails(path: string, pointer: string, value: unknown): boolean {
+ * asked for no errors (null without one). */
+function locationFails(path: string, pointer: string, value: unknown): boolean | null {
   const fn = precompiledOf(path, `${path}#${pointer}`);
-  return fn !== null && !fn(value);
+  return fn === null ? null : !fn(value);
 }
 
 let unionReport: UnionReport | null = null;
