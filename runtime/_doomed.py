@@ -156,11 +156,13 @@ def chain_end(
     follow: Callable[[str, str], tuple[Any, str] | None] | None = None,
 ) -> Any:
     """The schema at the end of a chain of lone ``$ref`` s, found with ``follow``
-    at every step (when given) or with jsonschema's resolver; None where there is
-    none to read: a chain ``follow`` is unsure of, a loop, a reference that does
-    not resolve or beside an ``$id``."""
+    at every step (when given: :func:`followed_end`) or with jsonschema's
+    resolver; None where there is none to read: a chain ``follow`` is unsure of,
+    a loop, a reference that does not resolve or beside an ``$id``."""
+    if follow is not None:
+        end = followed_end(getattr(resolver, "_base_uri", ""), schema, follow)
+        return _NOWHERE if end is None else end[0]
     node: Any = schema
-    base = getattr(resolver, "_base_uri", "")
     for _ in range(20):
         if not isinstance(node, dict):
             return _NOWHERE
@@ -169,12 +171,6 @@ def chain_end(
             return node
         if not isinstance(ref, str) or "$id" in node or "id" in node:
             return _NOWHERE  # an $id beside it could move the base it resolves from
-        if follow is not None:
-            found = follow(base, ref)
-            if found is None:
-                return _NOWHERE
-            node, base = found
-            continue
         import referencing.exceptions  # here only: a refusal may need none
 
         try:
@@ -183,6 +179,30 @@ def chain_end(
             return _NOWHERE
         node, resolver = resolved.contents, resolved.resolver
     return _NOWHERE
+
+
+def followed_end(
+    base: str,
+    schema: dict[str, Any],
+    follow: Callable[[str, str], tuple[Any, str] | None],
+) -> tuple[Any, str] | None:
+    """:func:`chain_end` with ``follow`` at every step, and the base URI the
+    schema at the end resolves from (where its own branches resolve from:
+    runtime._errorwalk's union tests)."""
+    node: Any = schema
+    for _ in range(20):
+        if not isinstance(node, dict):
+            return None
+        ref = node.get("$ref")
+        if ref is None:
+            return node, base
+        if not isinstance(ref, str) or "$id" in node or "id" in node:
+            return None  # an $id beside it could move the base it resolves from
+        found = follow(base, ref)
+        if found is None:
+            return None
+        node, base = found
+    return None
 
 
 def follow_in(

@@ -36,7 +36,14 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote, urldefrag, urljoin
 
-from runtime._doomed import EARLY_DRAFTS, AllFail, Test, test_of, union_alone
+from runtime._doomed import (
+    EARLY_DRAFTS,
+    AllFail,
+    Test,
+    followed_end,
+    test_of,
+    union_alone,
+)
 from runtime._violation_text import _shown, from_jsonschema
 from runtime._walk_keywords import (
     _PHRASED,
@@ -261,7 +268,7 @@ class ErrorWalk:
         found = self._tests.get(key)
         if found is None:  # the schema is kept with it, so its id stays its own
             self._tests[key] = (None, branch)  # unsure while found (a loop)
-            end = self._chain_end(base, branch)
+            end = followed_end(base, branch, self.follow)
             test: Test | AllFail | None = None
             if end is not None:
                 node, at = end
@@ -277,24 +284,6 @@ class ErrorWalk:
                         test = AllFail(tuple(t for t in tests if t is not None))
             found = self._tests[key] = (test, branch)
         return found[0]
-
-    def _chain_end(self, base: str, schema: dict[str, Any]) -> tuple[Any, str] | None:
-        """runtime._doomed.chain_end with ``follow``, and the base URI the schema
-        at its end resolves from."""
-        node: Any = schema
-        for _ in range(20):
-            if not isinstance(node, dict):
-                return None
-            ref = node.get("$ref")
-            if ref is None:
-                return node, base
-            if not isinstance(ref, str) or "$id" in node or "id" in node:
-                return None
-            found = self.follow(base, ref)
-            if found is None:
-                return None
-            node, base = found
-        return None
 
     # -- the walk ----------------------------------------------------------------
     def words(self, mode: Mode, base: str, schema: Any, instance: Any) -> Words:
