@@ -560,13 +560,15 @@ def report_for(contracts: _Contracts) -> UnionReport:
     check as the validator of one schema location (on the failure path only)."""
     from runtime._schemafiles import LazyDocuments, LazyDrafts
 
-    def raw(path: str, pointer: str, value: Any) -> list[Violation]:
+    def located(path: str, pointer: str) -> str:  # a location as a contract
         where = quote(pointer, safe="/~$!&'()*+,;=:@")
-        return contracts.full_violations(f"{path}#{where}" if pointer else path, value)
+        return f"{path}#{where}" if pointer else path
+
+    def raw(path: str, pointer: str, value: Any) -> list[Violation]:
+        return contracts.full_violations(located(path, pointer), value)
 
     def passes(path: str, pointer: str, value: Any) -> bool:
-        where = quote(pointer, safe="/~$!&'()*+,;=:@")
-        contract = f"{path}#{where}" if pointer else path
+        contract = located(path, pointer)
         walk = contracts.walk
         found: bool | None = None if walk is None else walk.passes(contract, value)
         return (
@@ -593,7 +595,6 @@ def report_for(contracts: _Contracts) -> UnionReport:
         drafts = LazyDrafts(documents)
 
     def canonical() -> Any:  # the walk or the full check, when first asked
-        walk = contracts.walk
-        return (contracts.full_checker if walk is None else walk).canonical
+        return (contracts.walk or contracts.full_checker).canonical
 
     return UnionReport(documents, drafts, LazyIds(canonical), raw, doomed, passes)

@@ -127,7 +127,7 @@ class ContractValidator:
         path, _, fragment = self.contract.partition("#")
         # The files every checker reads (the walk that words a refusal, the
         # compiled check), parsed once.
-        document = next(v for p, _, v in self.contracts._schemas if p == path)
+        document = next((v for p, _, v in self.contracts._schemas if p == path), None)
         entries = self.contracts._entries
         return frozenset(
             entries[m]["name"]
