@@ -23,7 +23,11 @@ from benchmarks.differential import (
 DEPTH = 400
 UNWORDED = "a value the schema accepts (its unions nest too deep to word why not)"
 VALID: list[Any] = [{"x": 1}, {"k0": "v0"}, {f"k{DEPTH - 1}": f"v{DEPTH - 1}"}]
-INVALID: list[Any] = [{"x": "no"}, {"k0": "bad"}, [1], {}]
+# The last: valid for the first branch of L0 and for L1's chain (its x is an
+# integer), so L0's oneOf fails; the model (a union) accepts it, the full check
+# does not.
+BOTH = {"k0": "v0", "x": 1}
+INVALID: list[Any] = [{"x": "no"}, {"k0": "bad"}, [1], {}, BOTH]
 
 
 def chain(depth: int) -> dict[str, Any]:
@@ -72,6 +76,9 @@ def test_python_refuses_without_a_crash_and_says_why(package: Package) -> None:
         assert verdict.valid is False, (doc, verdict.show())  # None: a crash
         shown = json.dumps(doc, sort_keys=True)
         assert f"/: expected {UNWORDED}, got {shown}" in verdict.detail, verdict.detail
+    # Pydantic accepted BOTH: the one line is all the refusal says.
+    both = python_verdict(package.name, "deep.json", json.dumps(BOTH))
+    assert both.detail == f"/: expected {UNWORDED}, got {json.dumps(BOTH)}"
     # What Pydantic found is kept: the bad constant of the first branch.
     bad = python_verdict(package.name, "deep.json", json.dumps({"k0": "bad"}))
     assert '/k0: expected one of "v0", got "bad"' in bad.detail, bad.detail

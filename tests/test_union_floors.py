@@ -16,7 +16,7 @@ import pytest
 from runtime import Contracts
 from tests.conftest import package_name, sample_cases
 from tests.test_union_prune import _generated, _instances
-from tests.test_union_prune_node import edited_events
+from tests.test_union_prune_node import edited_documents, edited_events
 from tests.test_wording_speed import _text
 
 
@@ -70,18 +70,7 @@ def _hook(tmp_path: Path, package: str) -> list[tuple[str, Any]]:
     (tmp_path / "schemas").mkdir()
     (tmp_path / "schemas" / "hook.json").write_text(json.dumps(schema))
     _generated(tmp_path / "schemas", tmp_path, package)
-    repo = {"id": 1, "name": "r"}
-    docs: list[Any] = [
-        {"action": "edited", name: {"id": 1}, "repository": repo, "changes": {}}
-        for name in ("issue", "label", "team", "rule", "odd", "pull_request")
-    ]
-    docs += [
-        {"action": "edited", "pull_request": {}, "number": 1, "x-a": 1, "more": "s"},
-        {"action": "edited", "changes": {"title": {}, "body": 1}, "rule": {"id": 2}},
-        {"action": "review_requested", "pull_request": {"id": 1}, "team": {}},
-        {"action": "edited"},
-    ]
-    return [("hook.json", d) for d in _instances(docs, 400)]
+    return [("hook.json", d) for d in _instances(edited_documents(), 400)]
 
 
 def test_floors_find_the_closest_branch(tmp_path: Path, clean_modules: None) -> None:

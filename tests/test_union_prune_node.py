@@ -160,14 +160,9 @@ def edited_events() -> dict[str, Any]:
     return schema
 
 
-def test_floors_find_the_closest_branch(tmp_path: Path) -> None:
-    """Events that share their "edited" action (the webhook union's 19): the closest
-    is found from the floors, whatever its place, through nested and tagged unions,
-    with a pattern, an additionalProperties schema, a type list and a union beside
-    the properties (no floor there); the words and the pick are the plain ones."""
-    schema = edited_events()
-    (tmp_path / "schemas").mkdir()
-    (tmp_path / "schemas" / "hook.json").write_text(json.dumps(schema))
+def edited_documents() -> list[Any]:
+    """Documents of :func:`edited_events`: each event's own, and some that fit
+    several or none (tests/test_union_floors.py too)."""
     repo = {"id": 1, "name": "r"}
     docs: list[Any] = [
         {"action": "edited", name: {"id": 1}, "repository": repo, "changes": {}}
@@ -179,7 +174,18 @@ def test_floors_find_the_closest_branch(tmp_path: Path) -> None:
         {"action": "review_requested", "pull_request": {"id": 1}, "team": {}},
         {"action": "edited"},
     ]
-    items = [("hook.json", d) for d in _instances(docs, 400)]
+    return docs
+
+
+def test_floors_find_the_closest_branch(tmp_path: Path) -> None:
+    """Events that share their "edited" action (the webhook union's 19): the closest
+    is found from the floors, whatever its place, through nested and tagged unions,
+    with a pattern, an additionalProperties schema, a type list and a union beside
+    the properties (no floor there); the words and the pick are the plain ones."""
+    schema = edited_events()
+    (tmp_path / "schemas").mkdir()
+    (tmp_path / "schemas" / "hook.json").write_text(json.dumps(schema))
+    items = [("hook.json", d) for d in _instances(edited_documents(), 400)]
     found = _prune(_package(tmp_path / "schemas", tmp_path), items)
     assert found["floors"] > 300
 
@@ -219,18 +225,27 @@ def test_a_walk_past_max_steps_keeps_its_words(tmp_path: Path) -> None:
 
 
 def _words(package: Path, items: list[tuple[str, Any]]) -> list[Any]:
-    script = (
-        "const { contract } = await import(process.argv[1]);"
+    return _in_node(
+        package,
+        "console.log(JSON.stringify(items.map(([c, v]) => contract(c).errors(v))));",
+        items,
+    )
+
+
+def _in_node(package: Path, script: str, items: list[Any]) -> list[Any]:
+    """``script`` run by Node with the package's _runtime.js exports in scope
+    (``contract``, ``ruledOut``) and ``items``; what it prints, parsed."""
+    head = (
+        "const { contract, ruledOut } = await import(process.argv[1]);"
         "const items = JSON.parse(process.argv[2]);"
-        "console.log(JSON.stringify(items.map(([c, v]) => contract(c).errors(v))));"
     )
     done = subprocess.run(
-        ["node", "--input-type=module", "-e", script, str(package / "_runtime.js"),
-         json.dumps(items)],
+        ["node", "--input-type=module", "-e", head + script,
+         str(package / "_runtime.js"), json.dumps(items)],
         capture_output=True, text=True, check=True,
     )  # fmt: skip
-    words: list[Any] = json.loads(done.stdout)
-    return words
+    found: list[Any] = json.loads(done.stdout)
+    return found
 
 
 def test_functions_are_found_whatever_the_line_endings(
@@ -368,20 +383,14 @@ def test_a_union_alone_is_ruled_out_when_each_branch_is(tmp_path: Path) -> None:
         ("hook.json", f"/oneOf/{i}", created) for i in range(66)
     ]
     items += [("odd.json", f"/anyOf/{i}", {"b": 1}) for i in range(len(defs))]
-    script = (
-        "const { ruledOut } = await import(process.argv[1]);"
-        "const items = JSON.parse(process.argv[2]);"
+    found = _in_node(
+        package,
         "console.log(JSON.stringify(items.map(([p, q, v]) => {"
         " const found = ruledOut(p, q, v);"
         " return [found.doomed, found.violations === null ? -1 :"
-        " found.violations.length]; })));"
+        " found.violations.length]; })));",
+        items,
     )
-    done = subprocess.run(
-        ["node", "--input-type=module", "-e", script, str(package / "_runtime.js"),
-         json.dumps(items)],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    found = json.loads(done.stdout)
     events, odd_found = found[:66], found[66:]
     assert [i for i, (doomed, _) in enumerate(events) if not doomed] == [41]
     assert all(count > 0 for doomed, count in events if doomed)  # refused indeed
